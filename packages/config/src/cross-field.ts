@@ -1,0 +1,152 @@
+/**
+ * Rules that span several fields of a parsed config. Each returns problems in the same
+ * shape as schema errors, so the loader reports them together.
+ */
+import { DEFAULT_ROTATION_DAYS, GuardrailsConfig, KeySourceConfig, PROD_MAX_ROTATION_DAYS } from './schema';
+
+export interface ConfigProblem {
+  /** dotted field path, e.g. workloadAccounts[0].accountId */
+  readonly path: string;
+  /** the value found, as JSON */
+  readonly received: string;
+  /** what is allowed, or what to do */
+  readonly expected: string;
+}
+
+/** Environment names whose config must meet the production limits. */
+export const PRODUCTION_ENVIRONMENTS: readonly string[] = ['prod'];
+
+export function crossFieldProblems(config: GuardrailsConfig, envName: string): ConfigProblem[] {
+  return [
+    ...environmentName(config, envName),
+    ...distinctAccounts(config),
+    ...workloadRegionsHaveDestinations(config),
+    ...s3KeyChoice(config),
+    ...keyImports(config),
+    ...productionLimits(config),
+  ];
+}
+
+/** The accounts and regions that hold a key hierarchy: the security account and every workload account, in each of their regions. */
+export function keyLocations(config: GuardrailsConfig): Array<{ accountId: string; region: string }> {
+  return [config.securityAccount, ...config.workloadAccounts]
+    .flatMap((a) => a.regions.map((region) => ({ accountId: a.accountId, region })));
+}
+
+function problem(path: string, received: unknown, expected: string): ConfigProblem {
+  return { path, received: JSON.stringify(received), expected };
+}
+
+function environmentName(config: GuardrailsConfig, envName: string): ConfigProblem[] {
+  return config.environment === envName
+    ? []
+    : [problem('environment', config.environment, `"${envName}", the name of the file (config/${envName}.json)`)];
+}
+
+function distinctAccounts(config: GuardrailsConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seenIds = new Map<string, string>([[config.securityAccount.accountId, 'securityAccount.accountId']]);
+  const seenNames = new Map<string, string>();
+  config.workloadAccounts.forEach((account, i) => {
+    const where = seenIds.get(account.accountId);
+    if (where) {
+      problems.push(problem(`workloadAccounts[${i}].accountId`, account.accountId,
+        `an account that appears once; it is already used by ${where} (the security account cannot also be a workload account, and each workload account is listed once)`));
+    } else {
+      seenIds.set(account.accountId, `workloadAccounts[${i}].accountId`);
+    }
+    const nameWhere = seenNames.get(account.name);
+    if (nameWhere) {
+      problems.push(problem(`workloadAccounts[${i}].name`, account.name, `a unique name; it is already used by ${nameWhere}`));
+    } else {
+      seenNames.set(account.name, `workloadAccounts[${i}].name`);
+    }
+  });
+  return problems;
+}
+
+/** A Logs destination must be in the same region as the log groups that send to it. */
+function workloadRegionsHaveDestinations(config: GuardrailsConfig): ConfigProblem[] {
+  const central = new Set(config.securityAccount.regions);
+  return config.workloadAccounts.flatMap((account, i) => account.regions
+    .map((region, j) => ({ region, j }))
+    .filter(({ region }) => !central.has(region))
+    .map(({ region, j }) => problem(`workloadAccounts[${i}].regions[${j}]`, region,
+      `a region listed in securityAccount.regions (${[...central].join(', ')}): log destinations must be in the same region as the sending log groups; add ${region} to securityAccount.regions`)));
+}
+
+function s3KeyChoice(config: GuardrailsConfig): ConfigProblem[] {
+  const s3 = config.s3;
+  if (s3.encryption !== 'SSE_KMS') return [];
+  const problems: ConfigProblem[] = [];
+  if (!s3.kmsKey) {
+    problems.push(problem('s3.kmsKey', undefined,
+      'with s3.encryption "SSE_KMS", a key choice: { "source": "create" } to create the data key, or { "source": "import", "imports": [...] } to use existing keys'));
+  }
+  if (config.kms.keys.data) {
+    problems.push(problem('kms.keys.data', config.kms.keys.data,
+      'no value when s3.encryption is "SSE_KMS": the data key is chosen by s3.kmsKey; remove kms.keys.data'));
+  }
+  return problems;
+}
+
+/** The data key's source: s3.kmsKey under SSE_KMS, else kms.keys.data, else created. */
+export function dataKeySource(config: GuardrailsConfig): KeySourceConfig {
+  if (config.s3.encryption === 'SSE_KMS' && config.s3.kmsKey) return config.s3.kmsKey;
+  return config.kms.keys.data ?? { source: 'create' };
+}
+
+function keyImports(config: GuardrailsConfig): ConfigProblem[] {
+  const sources: Array<[string, KeySourceConfig | undefined]> = [
+    [config.s3.encryption === 'SSE_KMS' ? 's3.kmsKey' : 'kms.keys.data', dataKeySource(config)],
+    ['kms.keys.secrets', config.kms.keys.secrets],
+    ['kms.keys.logs', config.kms.keys.logs],
+  ];
+  const locations = keyLocations(config);
+  const configured = new Set(locations.map((l) => `${l.accountId}/${l.region}`));
+  const problems: ConfigProblem[] = [];
+  for (const [path, source] of sources) {
+    if (!source || source.source !== 'import') continue;
+    const covered = new Set<string>();
+    source.imports.forEach((imp, i) => {
+      const [, , , arnRegion, arnAccount] = imp.keyArn.split(':');
+      const where = `${path}.imports[${i}]`;
+      if (arnRegion !== imp.region || arnAccount !== imp.accountId) {
+        problems.push(problem(`${where}.keyArn`, imp.keyArn,
+          `a key in account ${imp.accountId} and region ${imp.region} (this ARN is in account ${arnAccount}, region ${arnRegion}); a key can only be used by stacks in its own account and region`));
+      }
+      const location = `${imp.accountId}/${imp.region}`;
+      if (!configured.has(location)) {
+        problems.push(problem(where, { accountId: imp.accountId, region: imp.region },
+          'an account and region this config deploys to (securityAccount or workloadAccounts, with one of their regions)'));
+      }
+      if (covered.has(location)) {
+        problems.push(problem(where, { accountId: imp.accountId, region: imp.region }, 'one import per account and region (duplicate)'));
+      }
+      covered.add(location);
+    });
+    for (const l of locations) {
+      if (!covered.has(`${l.accountId}/${l.region}`)) {
+        problems.push(problem(`${path}.imports`, source.imports.map((imp) => `${imp.accountId}/${imp.region}`),
+          `a key for every account and region that uses it: account ${l.accountId} in ${l.region} has none (add an import, or use { "source": "create" })`));
+      }
+    }
+  }
+  return problems;
+}
+
+function productionLimits(config: GuardrailsConfig): ConfigProblem[] {
+  if (!PRODUCTION_ENVIRONMENTS.includes(config.environment)) return [];
+  const problems: ConfigProblem[] = [];
+  if (config.removalPolicy !== 'retain') {
+    problems.push(problem('removalPolicy', config.removalPolicy, '"retain" in a production environment: keys, log groups, buckets and secrets must survive a stack deletion'));
+  }
+  for (const kind of Object.keys(DEFAULT_ROTATION_DAYS) as Array<keyof typeof DEFAULT_ROTATION_DAYS>) {
+    const days = config.secrets.rotationDays[kind];
+    if (days > PROD_MAX_ROTATION_DAYS[kind]) {
+      problems.push(problem(`secrets.rotationDays.${kind}`, days,
+        `at most ${PROD_MAX_ROTATION_DAYS[kind]} days in a production environment (the class limit for ${kind} secrets)`));
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './cross-field';
+export * from './loader';
+export * from './json-schema';

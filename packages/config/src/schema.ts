@@ -1,0 +1,174 @@
+/**
+ * The typed configuration schema of one environment (config/<env>.json).
+ *
+ * Field-level rules live here (formats, enums, ranges, unknown fields); rules that
+ * span fields (same account twice, imported keys in the wrong account or region,
+ * prod limits) live in ./cross-field.ts. The JSON Schema for editors is generated
+ * from this file (npm run config:schema), never edited by hand.
+ */
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+
+/** Every region aws-cdk-lib knows (its region-info module is maintained with each release). */
+export const KNOWN_REGIONS: readonly string[] = RegionInfo.regions.map((r) => r.name).sort();
+
+/** Retention values CloudWatch Logs accepts, taken from aws-cdk-lib (never-expire excluded: every class has a retention). */
+export const ALLOWED_RETENTION_DAYS: readonly number[] = Object.values(RetentionDays)
+  .filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE)
+  .sort((a, b) => a - b);
+
+/** Class retention defaults: audit 10 years, security 90 days, app 30 days. */
+export const DEFAULT_RETENTION_DAYS = { audit: 3653, security: 90, app: 30 } as const;
+
+/** Rotation defaults and the prod class limits: DB credentials 30 days, API keys and service tokens 90 days. */
+export const DEFAULT_ROTATION_DAYS = { database: 30, apiKey: 90, serviceToken: 90 } as const;
+export const PROD_MAX_ROTATION_DAYS = DEFAULT_ROTATION_DAYS;
+
+export const ACCOUNT_ID = z.string({ error: 'expected a 12-digit AWS account id as a string' })
+  .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id (digits only, as a string)' });
+
+export const REGION = z.enum(KNOWN_REGIONS as [string, ...string[]], {
+  error: `expected a known AWS region (${KNOWN_REGIONS.join(', ')})`,
+});
+
+const REGIONS = z.array(REGION).min(1, { error: 'expected at least one region' })
+  .refine((rs) => new Set(rs).size === rs.length, { error: 'expected each region once (duplicate region)' });
+
+const ORGANIZATION_ID = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
+  error: 'expected an AWS Organizations id: "o-" followed by 10 to 32 lower-case letters or digits',
+});
+
+const RETENTION = z.number({ error: 'expected a number of days' }).refine((d) => ALLOWED_RETENTION_DAYS.includes(d), {
+  error: `expected a retention CloudWatch Logs allows: ${ALLOWED_RETENTION_DAYS.join(', ')} days`,
+});
+
+/** Secrets Manager allows 4 hours to 1000 days; the config counts in whole days. */
+const ROTATION_DAYS = z.number({ error: 'expected a number of days' }).int({ error: 'expected a whole number of days' })
+  .min(1, { error: 'expected at least 1 day (Secrets Manager allows 4 hours to 1000 days; the config counts whole days)' })
+  .max(1000, { error: 'expected at most 1000 days (the Secrets Manager maximum)' });
+
+const KEY_ARN = z.string().regex(
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  { error: 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); an alias ARN cannot pin a key' },
+);
+
+const CIDR = z.string().refine(isCidr, { error: 'expected an IPv4 or IPv6 CIDR block such as 203.0.113.0/24' });
+
+export const KEY_IMPORT = z.strictObject({
+  accountId: ACCOUNT_ID,
+  region: REGION,
+  keyArn: KEY_ARN,
+});
+
+/**
+ * Where a key comes from. Creating is the default where a default exists; importing
+ * needs one key ARN per account and region that uses the key.
+ */
+export const KEY_SOURCE = z.discriminatedUnion('source', [
+  z.strictObject({ source: z.literal('create') }),
+  z.strictObject({ source: z.literal('import'), imports: z.array(KEY_IMPORT).min(1, { error: 'expected at least one imported key' }) }),
+], { error: 'expected { "source": "create" } or { "source": "import", "imports": [...] }' });
+
+const SECURITY_ACCOUNT = z.strictObject({
+  accountId: ACCOUNT_ID,
+  regions: REGIONS.describe('Regions with a central log destination; every workload region must be one of them'),
+  destinationName: z.string().regex(/^[A-Za-z0-9_.-]{1,512}$/, {
+    error: 'expected a CloudWatch Logs destination name: 1-512 letters, digits, "_", "-" or "."',
+  }).default('guardrails-central-logs'),
+});
+
+const WORKLOAD_ACCOUNT = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, {
+    error: 'expected a short lower-case name (letters, digits, "-", starting with a letter, at most 24 characters); it appears in stack names',
+  }),
+  accountId: ACCOUNT_ID,
+  regions: REGIONS,
+});
+
+const S3 = z.discriminatedUnion('encryption', [
+  z.strictObject({ encryption: z.literal('SSE_S3') }),
+  z.strictObject({
+    encryption: z.literal('SSE_KMS'),
+    kmsKey: KEY_SOURCE.optional().describe('Required with SSE_KMS: the data key buckets are pinned to (create it, or import one per account and region)'),
+  }),
+], { error: 'expected s3.encryption to be "SSE_S3" or "SSE_KMS"' });
+
+const STREAM = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('ON_DEMAND') }),
+  z.strictObject({
+    mode: z.literal('PROVISIONED'),
+    shardCount: z.number().int().min(1, { error: 'expected at least 1 shard' }).max(1000, { error: 'expected at most 1000 shards' }),
+  }),
+], { error: 'expected { "mode": "ON_DEMAND" } or { "mode": "PROVISIONED", "shardCount": N }' });
+
+export const CONFIG_SCHEMA = z.strictObject({
+  $schema: z.string().optional().describe('Path of the JSON Schema, for editors'),
+  environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, {
+    error: 'expected a short lower-case environment name (letters, digits, "-"), equal to the file name',
+  }),
+  organizationId: ORGANIZATION_ID.optional()
+    .describe('AWS Organizations id. Only when set do policies use aws:PrincipalOrgID; never assumed otherwise'),
+  securityAccount: SECURITY_ACCOUNT,
+  workloadAccounts: z.array(WORKLOAD_ACCOUNT).min(1, { error: 'expected at least one workload account' }),
+  kms: z.strictObject({
+    rotationPeriodDays: z.number().int().min(90, { error: 'expected at least 90 days (the KMS minimum rotation period)' })
+      .max(2560, { error: 'expected at most 2560 days (the KMS maximum rotation period)' }).default(365),
+    aliasPrefix: z.string().regex(/^[a-zA-Z0-9/_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "/", "_" or "-"' })
+      .refine((p) => !p.startsWith('aws'), { error: 'the prefix "aws" is reserved for AWS managed keys' })
+      .default('guardrails'),
+    keys: z.strictObject({
+      data: KEY_SOURCE.optional().describe('Data key; with s3.encryption SSE_KMS set it through s3.kmsKey instead'),
+      secrets: KEY_SOURCE.default({ source: 'create' }),
+      logs: KEY_SOURCE.default({ source: 'create' }),
+    }).default({ secrets: { source: 'create' }, logs: { source: 'create' } }),
+  }).default({
+    rotationPeriodDays: 365,
+    aliasPrefix: 'guardrails',
+    keys: { secrets: { source: 'create' }, logs: { source: 'create' } },
+  }),
+  s3: S3,
+  logging: z.strictObject({
+    retentionDays: z.strictObject({
+      audit: RETENTION.default(DEFAULT_RETENTION_DAYS.audit),
+      security: RETENTION.default(DEFAULT_RETENTION_DAYS.security),
+      app: RETENTION.default(DEFAULT_RETENTION_DAYS.app),
+    }).default(DEFAULT_RETENTION_DAYS),
+    stream: STREAM.default({ mode: 'ON_DEMAND' }),
+  }).default({ retentionDays: DEFAULT_RETENTION_DAYS, stream: { mode: 'ON_DEMAND' } }),
+  secrets: z.strictObject({
+    rotationDays: z.strictObject({
+      database: ROTATION_DAYS.default(DEFAULT_ROTATION_DAYS.database),
+      apiKey: ROTATION_DAYS.default(DEFAULT_ROTATION_DAYS.apiKey),
+      serviceToken: ROTATION_DAYS.default(DEFAULT_ROTATION_DAYS.serviceToken),
+    }).default(DEFAULT_ROTATION_DAYS),
+  }).default({ rotationDays: DEFAULT_ROTATION_DAYS }),
+  network: z.strictObject({
+    allowedSourceIpRanges: z.array(CIDR).default([])
+      .describe('Source IP ranges humans may call AWS from; calls AWS services make on your behalf are never blocked'),
+  }).default({ allowedSourceIpRanges: [] }),
+  tags: z.record(
+    z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'expected a tag key of 1-128 characters, not starting with "aws:"' }),
+    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, { error: 'expected a tag value of at most 256 characters' }),
+  ).default({}),
+  removalPolicy: z.enum(['retain', 'destroy'], { error: 'expected "retain" or "destroy"' })
+    .describe('What happens to keys, log groups, buckets and secrets when a stack is deleted; prod must retain'),
+});
+
+/** The configuration as written in the file (defaults not yet applied). */
+export type GuardrailsConfigInput = z.input<typeof CONFIG_SCHEMA>;
+/** The validated configuration, defaults applied. */
+export type GuardrailsConfig = z.output<typeof CONFIG_SCHEMA>;
+export type KeySourceConfig = z.output<typeof KEY_SOURCE>;
+export type WorkloadAccountConfig = z.output<typeof WORKLOAD_ACCOUNT>;
+
+function isCidr(value: string): boolean {
+  const [addr, prefix, ...rest] = value.split('/');
+  if (rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
+  const bits = Number(prefix);
+  if (addr.includes(':')) {
+    return bits <= 128 && /^[0-9a-fA-F:]+$/.test(addr) && (addr.match(/::/g) ?? []).length <= 1;
+  }
+  const octets = addr.split('.');
+  return bits <= 32 && octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
+}

@@ -1,0 +1,283 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, configJsonSchema, dataKeySource, loadConfig, parseConfig } from '../src';
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+
+/** A valid dev-like config; each test breaks one thing. */
+function validConfig(): any {
+  return {
+    environment: 'dev',
+    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    workloadAccounts: [{ name: 'payments', accountId: '222222222222', regions: ['eu-west-1'] }],
+    s3: { encryption: 'SSE_S3' },
+    removalPolicy: 'destroy',
+  };
+}
+
+function problemsOf(raw: unknown, env = 'dev'): string {
+  try {
+    parseConfig(raw, env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+
+describe('shipped configs', () => {
+  test.each(['dev', 'staging', 'prod'])('config/%s.json is valid', (env) => {
+    const config = loadConfig(env, { configDir: CONFIG_DIR });
+    expect(config.environment).toBe(env);
+  });
+
+  test('dev uses SSE-S3, prod uses SSE-KMS and retains everything', () => {
+    expect(loadConfig('dev', { configDir: CONFIG_DIR }).s3.encryption).toBe('SSE_S3');
+    const prod = loadConfig('prod', { configDir: CONFIG_DIR });
+    expect(prod.s3.encryption).toBe('SSE_KMS');
+    expect(prod.removalPolicy).toBe('retain');
+  });
+
+  test('config/config.schema.json is generated from the zod schema and up to date (npm run config:schema)', () => {
+    const committed = JSON.parse(readFileSync(join(CONFIG_DIR, 'config.schema.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
+  });
+
+  test('every shipped config points its $schema at the generated schema', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const raw = JSON.parse(readFileSync(join(CONFIG_DIR, `${env}.json`), 'utf8'));
+      expect(raw.$schema).toBe('./config.schema.json');
+    }
+  });
+});
+
+describe('defaults', () => {
+  test('class retentions, rotation days and key sources default to the project guarantees', () => {
+    const config = parseConfig(validConfig(), 'dev');
+    expect(config.logging.retentionDays).toEqual({ audit: 3653, security: 90, app: 30 });
+    expect(config.secrets.rotationDays).toEqual({ database: 30, apiKey: 90, serviceToken: 90 });
+    expect(config.kms.rotationPeriodDays).toBe(365);
+    expect(config.kms.keys.logs).toEqual({ source: 'create' });
+    expect(dataKeySource(config)).toEqual({ source: 'create' });
+  });
+
+  test('under SSE_KMS the data key comes from s3.kmsKey', () => {
+    const raw = validConfig();
+    raw.s3 = {
+      encryption: 'SSE_KMS',
+      kmsKey: {
+        source: 'import',
+        imports: [
+          { accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}` },
+          { accountId: '111111111111', region: 'us-east-1', keyArn: `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}` },
+          { accountId: '222222222222', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:222222222222:key/${KEY_ID}` },
+        ],
+      },
+    };
+    expect(dataKeySource(parseConfig(raw, 'dev')).source).toBe('import');
+  });
+});
+
+describe('invalid configs fail with the file, the field, the value and what is allowed', () => {
+  test('fails on a malformed account id', () => {
+    const raw = validConfig();
+    raw.workloadAccounts[0].accountId = '2222-2222';
+    const message = problemsOf(raw);
+    expect(message).toMatch(/config\/dev\.json/);
+    expect(message).toMatch(/workloadAccounts\[0\]\.accountId: received "2222-2222"; expected a 12-digit AWS account id/);
+  });
+
+  test('fails on an account id given as a number', () => {
+    const raw = validConfig();
+    raw.securityAccount.accountId = 111111111111;
+    expect(problemsOf(raw)).toMatch(/securityAccount\.accountId: received 111111111111; expected a 12-digit AWS account id/);
+  });
+
+  test('fails on an unknown region', () => {
+    const raw = validConfig();
+    raw.securityAccount.regions = ['eu-west-1', 'us-east-1', 'eu-westeros-1'];
+    expect(problemsOf(raw)).toMatch(/securityAccount\.regions\[2\]: received "eu-westeros-1"; expected a known AWS region \(.*eu-west-1/);
+  });
+
+  test('fails on SSE_KMS with no key choice', () => {
+    const raw = validConfig();
+    raw.s3 = { encryption: 'SSE_KMS' };
+    expect(problemsOf(raw)).toMatch(/s3\.kmsKey: received nothing \(the field is missing\)|s3\.kmsKey: received undefined; expected with s3\.encryption "SSE_KMS", a key choice/);
+  });
+
+  test('fails on an unknown encryption mode', () => {
+    const raw = validConfig();
+    raw.s3 = { encryption: 'NONE' };
+    expect(problemsOf(raw)).toMatch(/s3\.encryption: received "NONE"; expected .*SSE_S3.*SSE_KMS/);
+  });
+
+  test('fails on a data key set twice under SSE_KMS', () => {
+    const raw = validConfig();
+    raw.s3 = { encryption: 'SSE_KMS', kmsKey: { source: 'create' } };
+    raw.kms = { keys: { data: { source: 'create' } } };
+    expect(problemsOf(raw)).toMatch(/kms\.keys\.data: .*the data key is chosen by s3\.kmsKey/);
+  });
+
+  test('fails on an imported key ARN in another region', () => {
+    const raw = validConfig();
+    raw.kms = {
+      keys: {
+        logs: {
+          source: 'import',
+          imports: [
+            { accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-central-1:111111111111:key/${KEY_ID}` },
+            { accountId: '111111111111', region: 'us-east-1', keyArn: `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}` },
+            { accountId: '222222222222', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:222222222222:key/${KEY_ID}` },
+          ],
+        },
+      },
+    };
+    expect(problemsOf(raw)).toMatch(/kms\.keys\.logs\.imports\[0\]\.keyArn: received "arn:aws:kms:eu-central-1:111111111111:key\/[^"]+"; expected a key in account 111111111111 and region eu-west-1 \(this ARN is in account 111111111111, region eu-central-1\)/);
+  });
+
+  test('fails on an imported key ARN in another account', () => {
+    const raw = validConfig();
+    raw.kms = {
+      keys: {
+        secrets: {
+          source: 'import',
+          imports: [
+            { accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}` },
+            { accountId: '111111111111', region: 'us-east-1', keyArn: `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}` },
+            { accountId: '222222222222', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:999999999999:key/${KEY_ID}` },
+          ],
+        },
+      },
+    };
+    expect(problemsOf(raw)).toMatch(/kms\.keys\.secrets\.imports\[2\]\.keyArn: .*expected a key in account 222222222222 and region eu-west-1 \(this ARN is in account 999999999999/);
+  });
+
+  test('fails on an import that leaves an account and region without a key', () => {
+    const raw = validConfig();
+    raw.kms = {
+      keys: { logs: { source: 'import', imports: [{ accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}` }] } },
+    };
+    const message = problemsOf(raw);
+    expect(message).toMatch(/kms\.keys\.logs\.imports: .*account 111111111111 in us-east-1 has none/);
+    expect(message).toMatch(/account 222222222222 in eu-west-1 has none/);
+  });
+
+  test('fails on an alias ARN where a key ARN is needed', () => {
+    const raw = validConfig();
+    raw.kms = { keys: { logs: { source: 'import', imports: [{ accountId: '111111111111', region: 'eu-west-1', keyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/logs' }] } } };
+    expect(problemsOf(raw)).toMatch(/kms\.keys\.logs\.imports\[0\]\.keyArn: received "arn:aws:kms:eu-west-1:111111111111:alias\/logs"; expected a KMS key ARN .*an alias ARN cannot pin a key/);
+  });
+
+  test('fails with no security account', () => {
+    const raw = validConfig();
+    delete raw.securityAccount;
+    expect(problemsOf(raw)).toMatch(/securityAccount: received nothing \(the field is missing\)/);
+  });
+
+  test('fails on the same account twice (security account as a workload)', () => {
+    const raw = validConfig();
+    raw.workloadAccounts[0].accountId = '111111111111';
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.accountId: received "111111111111"; expected an account that appears once; it is already used by securityAccount\.accountId/);
+  });
+
+  test('fails on the same workload account twice', () => {
+    const raw = validConfig();
+    raw.workloadAccounts.push({ name: 'ledger', accountId: '222222222222', regions: ['eu-west-1'] });
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[1\]\.accountId: received "222222222222"; expected an account that appears once; it is already used by workloadAccounts\[0\]\.accountId/);
+  });
+
+  test('fails on a retention that CloudWatch Logs does not allow', () => {
+    const raw = validConfig();
+    raw.logging = { retentionDays: { audit: 3650 } };
+    expect(problemsOf(raw)).toMatch(/logging\.retentionDays\.audit: received 3650; expected a retention CloudWatch Logs allows: 1, 3, 5, .*3653 days/);
+  });
+
+  test('fails on an unknown field', () => {
+    const raw = validConfig();
+    raw.securityAccount.region = 'eu-west-1';
+    expect(problemsOf(raw)).toMatch(/securityAccount\.region: received an unknown field; expected only the fields the schema defines .*remove "region"/);
+  });
+
+  test('fails on an unknown top-level field', () => {
+    const raw = validConfig();
+    raw.encryption = 'SSE_S3';
+    expect(problemsOf(raw)).toMatch(/encryption: received an unknown field/);
+  });
+
+  test('fails on a workload region without a central destination', () => {
+    const raw = validConfig();
+    raw.workloadAccounts[0].regions = ['eu-west-1', 'ap-southeast-2'];
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.regions\[1\]: received "ap-southeast-2"; expected a region listed in securityAccount\.regions/);
+  });
+
+  test('fails on a KMS rotation period outside 90-2560 days', () => {
+    const raw = validConfig();
+    raw.kms = { rotationPeriodDays: 30 };
+    expect(problemsOf(raw)).toMatch(/kms\.rotationPeriodDays: received 30; expected at least 90 days/);
+  });
+
+  test('fails on a secret rotation above the Secrets Manager maximum', () => {
+    const raw = validConfig();
+    raw.secrets = { rotationDays: { apiKey: 1200 } };
+    expect(problemsOf(raw)).toMatch(/secrets\.rotationDays\.apiKey: received 1200; expected at most 1000 days/);
+  });
+
+  test('fails on prod rotation above the class limit', () => {
+    const raw = validConfig();
+    raw.environment = 'prod';
+    raw.removalPolicy = 'retain';
+    raw.secrets = { rotationDays: { database: 45, serviceToken: 120 } };
+    const message = problemsOf(raw, 'prod');
+    expect(message).toMatch(/secrets\.rotationDays\.database: received 45; expected at most 30 days in a production environment/);
+    expect(message).toMatch(/secrets\.rotationDays\.serviceToken: received 120; expected at most 90 days/);
+  });
+
+  test('fails on prod that does not retain stateful resources', () => {
+    const raw = validConfig();
+    raw.environment = 'prod';
+    expect(problemsOf(raw, 'prod')).toMatch(/removalPolicy: received "destroy"; expected "retain" in a production environment/);
+  });
+
+  test('fails on an environment field that does not match the file name', () => {
+    expect(problemsOf(validConfig(), 'staging')).toMatch(/environment: received "dev"; expected "staging", the name of the file/);
+  });
+
+  test('fails on a malformed CIDR', () => {
+    const raw = validConfig();
+    raw.network = { allowedSourceIpRanges: ['203.0.113.0/33'] };
+    expect(problemsOf(raw)).toMatch(/network\.allowedSourceIpRanges\[0\]: received "203\.0\.113\.0\/33"; expected an IPv4 or IPv6 CIDR/);
+  });
+
+  test('fails on a malformed organization id', () => {
+    const raw = validConfig();
+    raw.organizationId = 'org-123';
+    expect(problemsOf(raw)).toMatch(/organizationId: received "org-123"; expected an AWS Organizations id/);
+  });
+});
+
+describe('loadConfig', () => {
+  test('fails for an environment without a file, listing the environments found', () => {
+    expect(() => loadConfig('qa', { configDir: CONFIG_DIR })).toThrow(/No configuration for environment "qa": .*qa\.json does not exist\. Environments found: .*dev.*prod.*staging/);
+  });
+
+  test('fails on a file that is not JSON, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'dev.json'), '{ "environment": ');
+    expect(() => loadConfig('dev', { configDir: dir })).toThrow(/Invalid configuration in .*dev\.json: not valid JSON/);
+  });
+
+  test('fails on an environment name that is not a plain name', () => {
+    expect(() => loadConfig('../etc/passwd', { configDir: CONFIG_DIR })).toThrow(/received "\.\.\/etc\/passwd"; expected a lower-case name/);
+  });
+
+  test('names the file in the error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const raw = validConfig();
+    raw.securityAccount.accountId = 'x';
+    writeFileSync(join(dir, 'dev.json'), JSON.stringify(raw));
+    expect(() => loadConfig('dev', { configDir: dir })).toThrow(/Invalid configuration in .*dev\.json:\n  - securityAccount\.accountId/);
+  });
+});
