@@ -1,0 +1,476 @@
+import { gzipSync, gunzipSync } from 'node:zlib';
+import {
+  centralLogStreamName,
+  classFromFilterNames,
+  DeadLetterPort,
+  EVENT_OVERHEAD_BYTES,
+  ForwarderConfig,
+  InputLogEvent,
+  KinesisRecordIn,
+  LogsPort,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_EVENTS,
+  processRecords,
+  RejectedLogEventsInfo,
+  rejectedIndexes,
+  splitIntoBatches,
+} from '../lambda-src/forwarder/core';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const HOUR = 3600_000;
+const SOURCE_ACCOUNT = '111111111111';
+
+const CONFIG: ForwarderConfig = {
+  targets: {
+    audit: { logGroupName: '/guardrails/central/audit', retentionDays: 3653 },
+    security: { logGroupName: '/guardrails/central/security', retentionDays: 90 },
+    app: { logGroupName: '/guardrails/central/app', retentionDays: 30 },
+  },
+};
+
+interface PutCall {
+  logGroupName: string;
+  logStreamName: string;
+  logEvents: InputLogEvent[];
+}
+
+function awsError(name: string, status = 400): Error {
+  const err = new Error(`${name} (fake)`);
+  err.name = name;
+  (err as any).$metadata = { httpStatusCode: status };
+  return err;
+}
+
+/**
+ * An in-memory CloudWatch Logs that enforces the PutLogEvents rules the real service enforces,
+ * so a forwarder bug (unsorted batch, oversize batch, missing stream) fails the test.
+ */
+class FakeLogs implements LogsPort {
+  public readonly streams = new Map<string, InputLogEvent[]>();
+  /** Every PutLogEvents attempt, including throttled and failed ones. */
+  public readonly calls: PutCall[] = [];
+  /** Only the calls the fake accepted. */
+  public readonly accepted: PutCall[] = [];
+  public readonly existingGroups = new Set(Object.values(CONFIG.targets).map((t) => t.logGroupName));
+  /** Throttle this many PutLogEvents calls before accepting. */
+  public throttleNext = 0;
+  /** Reject any batch containing a message that includes this marker (InvalidParameterException). */
+  public invalidMarker?: string;
+  /** Response rejection info for the next accepted call. */
+  public rejectNext?: RejectedLogEventsInfo;
+
+  async createLogStream(input: { logGroupName: string; logStreamName: string }): Promise<void> {
+    if (!this.existingGroups.has(input.logGroupName)) throw awsError('ResourceNotFoundException');
+    const key = `${input.logGroupName}|${input.logStreamName}`;
+    if (this.streams.has(key)) throw awsError('ResourceAlreadyExistsException');
+    this.streams.set(key, []);
+  }
+
+  async putLogEvents(input: PutCall): Promise<{ rejectedLogEventsInfo?: RejectedLogEventsInfo }> {
+    this.calls.push(input);
+    if (this.throttleNext > 0) {
+      this.throttleNext--;
+      throw awsError('ThrottlingException');
+    }
+    const key = `${input.logGroupName}|${input.logStreamName}`;
+    const stream = this.streams.get(key);
+    if (!stream) throw awsError('ResourceNotFoundException');
+    if (/[:*]/.test(input.logStreamName)) throw awsError('InvalidParameterException');
+    const events = input.logEvents;
+    if (events.length === 0 || events.length > MAX_BATCH_EVENTS) throw awsError('InvalidParameterException');
+    const bytes = events.reduce((n, e) => n + Buffer.byteLength(e.message, 'utf8') + EVENT_OVERHEAD_BYTES, 0);
+    if (bytes > MAX_BATCH_BYTES) throw awsError('InvalidParameterException');
+    for (let i = 1; i < events.length; i++) {
+      if (events[i].timestamp < events[i - 1].timestamp) throw awsError('InvalidParameterException');
+    }
+    if (events[events.length - 1].timestamp - events[0].timestamp >= 24 * HOUR) throw awsError('InvalidParameterException');
+    if (this.invalidMarker && events.some((e) => e.message.includes(this.invalidMarker!))) throw awsError('InvalidParameterException');
+    this.accepted.push(input);
+    const info = this.rejectNext;
+    this.rejectNext = undefined;
+    const rejected = rejectedIndexes(info, events.length);
+    events.forEach((e, i) => {
+      if (!rejected.has(i)) stream.push(e);
+    });
+    return { rejectedLogEventsInfo: info };
+  }
+
+  stored(logGroupName: string, logStreamName: string): InputLogEvent[] {
+    return this.streams.get(`${logGroupName}|${logStreamName}`) ?? [];
+  }
+
+  allStored(): InputLogEvent[] {
+    return [...this.streams.values()].flat();
+  }
+}
+
+class FakeDeadLetter implements DeadLetterPort {
+  public readonly bodies: string[] = [];
+  public failAll = false;
+  async sendBatch(bodies: string[]): Promise<{ failedIndexes: number[] }> {
+    if (bodies.length > 10) throw new Error('SendMessageBatch accepts at most 10 entries');
+    if (bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) > 262_144) throw new Error('batch larger than 256 KiB');
+    if (this.failAll) return { failedIndexes: bodies.map((_b, i) => i) };
+    this.bodies.push(...bodies);
+    return { failedIndexes: [] };
+  }
+  messages(): any[] {
+    return this.bodies.map((b) => JSON.parse(b));
+  }
+  /** Reassembled payloads of all dead letters with `reason`. */
+  payloads(reason: string): string[] {
+    const groups = new Map<string, any[]>();
+    for (const m of this.messages().filter((x) => x.reason === reason)) {
+      groups.set(m.correlationId, [...(groups.get(m.correlationId) ?? []), m]);
+    }
+    return [...groups.values()].map((parts) =>
+      parts
+        .sort((a, b) => a.part - b.part)
+        .map((p) => p.payloadBase64)
+        .join(''),
+    );
+  }
+}
+
+let seq = 0;
+function record(payload: object | Buffer, region = 'eu-west-1'): KinesisRecordIn {
+  const data = Buffer.isBuffer(payload) ? payload : gzipSync(Buffer.from(JSON.stringify(payload)));
+  seq++;
+  return {
+    kinesis: { data: data.toString('base64'), sequenceNumber: String(49600000000000000000000000000000 + seq), partitionKey: 'pk' },
+    eventSourceARN: `arn:aws:kinesis:${region}:999999999999:stream/central-logs`,
+    awsRegion: region,
+  };
+}
+
+function dataMessage(events: { timestamp: number; message: string }[], opts: { logClass?: string; logGroup?: string; filters?: string[] } = {}) {
+  return {
+    messageType: 'DATA_MESSAGE',
+    owner: SOURCE_ACCOUNT,
+    logGroup: opts.logGroup ?? '/guardrails/audit/cloudtrail',
+    logStream: `${SOURCE_ACCOUNT}_CloudTrail_eu-west-1`,
+    subscriptionFilters: opts.filters ?? [`guardrails-${opts.logClass ?? 'audit'}-Trail`],
+    logEvents: events.map((e, i) => ({ id: `id-${i}`, ...e })),
+  };
+}
+
+function deps(logs: FakeLogs, dlq: FakeDeadLetter, extra: Record<string, unknown> = {}) {
+  return { logs, deadLetter: dlq, now: () => NOW, sleep: async () => undefined, random: () => 0.5, ...extra };
+}
+
+describe('forwarder', () => {
+  test('delivers a subscription payload to the class log group, one stream per account/region/log group', async () => {
+    // GIVEN
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const events = [
+      { timestamp: NOW - 2000, message: '{"eventName":"PutBucketPolicy"}' },
+      { timestamp: NOW - 1000, message: '{"eventName":"CreateRole"}' },
+    ];
+    // WHEN
+    const res = await processRecords([record(dataMessage(events, { logClass: 'security', logGroup: '/guardrails/security/events' }))], CONFIG, deps(logs, dlq));
+    // THEN
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.stored('/guardrails/central/security', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/security/events`)).toEqual(events);
+    expect(dlq.bodies).toEqual([]);
+    expect(res.stats.eventsDelivered).toBe(2);
+  });
+
+  test('routes each class to its own central log group', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const records = ['audit', 'security', 'app'].map((c) => record(dataMessage([{ timestamp: NOW, message: c }], { logClass: c, logGroup: `/src/${c}` })));
+    await processRecords(records, CONFIG, deps(logs, dlq));
+    expect(logs.stored('/guardrails/central/audit', `${SOURCE_ACCOUNT}/eu-west-1//src/audit`)).toEqual([{ timestamp: NOW, message: 'audit' }]);
+    expect(logs.stored('/guardrails/central/security', `${SOURCE_ACCOUNT}/eu-west-1//src/security`)).toEqual([{ timestamp: NOW, message: 'security' }]);
+    expect(logs.stored('/guardrails/central/app', `${SOURCE_ACCOUNT}/eu-west-1//src/app`)).toEqual([{ timestamp: NOW, message: 'app' }]);
+  });
+
+  test('skips control messages without writing or dead-lettering', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const control = { messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: NOW, message: 'CWL CONTROL MESSAGE: Checking health of destination Kinesis stream.' }] };
+    const res = await processRecords([record(control)], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(res.stats.controlMessages).toBe(1);
+    expect(logs.calls).toHaveLength(0);
+    expect(dlq.bodies).toHaveLength(0);
+  });
+
+  test('retries throttling with backoff and then delivers', async () => {
+    // GIVEN a sink that throttles the first three calls
+    const logs = new FakeLogs();
+    logs.throttleNext = 3;
+    const dlq = new FakeDeadLetter();
+    const sleeps: number[] = [];
+    // WHEN
+    const res = await processRecords([record(dataMessage([{ timestamp: NOW, message: 'x' }]))], { ...CONFIG, baseDelayMs: 100 }, deps(logs, dlq, { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.99 }));
+    // THEN: three backoffs that grow, then success
+    expect(res.batchItemFailures).toEqual([]);
+    expect(sleeps).toHaveLength(3);
+    expect(sleeps[1]).toBeGreaterThan(sleeps[0]);
+    expect(sleeps[2]).toBeGreaterThan(sleeps[1]);
+    expect(logs.allStored()).toEqual([{ timestamp: NOW, message: 'x' }]);
+  });
+
+  test('reports the record as a batch item failure when throttling outlasts the retries (never drops it)', async () => {
+    const logs = new FakeLogs();
+    logs.throttleNext = 1000;
+    const dlq = new FakeDeadLetter();
+    const ok = record(dataMessage([{ timestamp: NOW, message: 'a' }]));
+    const res = await processRecords([ok], { ...CONFIG, maxAttempts: 4 }, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: ok.kinesis.sequenceNumber }]);
+    expect(logs.calls).toHaveLength(4);
+    expect(dlq.bodies).toHaveLength(0);
+  });
+
+  test('stops retrying when the invocation is about to time out, and reports the record', async () => {
+    const logs = new FakeLogs();
+    logs.throttleNext = 1000;
+    const dlq = new FakeDeadLetter();
+    const r = record(dataMessage([{ timestamp: NOW, message: 'a' }]));
+    const res = await processRecords([r], CONFIG, deps(logs, dlq, { remainingTimeMs: () => 5000, minRemainingMs: 10_000 }));
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: r.kinesis.sequenceNumber }]);
+    expect(logs.calls).toHaveLength(1);
+  });
+
+  test('partial failure: only the records of the failing log group are reported, the others are delivered', async () => {
+    // GIVEN the security central log group does not exist (misconfiguration), audit does
+    const logs = new FakeLogs();
+    logs.existingGroups.delete('/guardrails/central/security');
+    const dlq = new FakeDeadLetter();
+    const good = record(dataMessage([{ timestamp: NOW, message: 'audit-event' }], { logClass: 'audit' }));
+    const bad = record(dataMessage([{ timestamp: NOW, message: 'security-event' }], { logClass: 'security', logGroup: '/sec' }));
+    const good2 = record(dataMessage([{ timestamp: NOW + 1, message: 'audit-event-2' }], { logClass: 'audit' }));
+    // WHEN
+    const res = await processRecords([good, bad, good2], CONFIG, deps(logs, dlq));
+    // THEN
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: bad.kinesis.sequenceNumber }]);
+    expect(logs.allStored().map((e) => e.message)).toEqual(['audit-event', 'audit-event-2']);
+  });
+
+  test('sends a poison record (not gzip, or not a subscription payload) to the dead-letter queue whole', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const notGzip = record(Buffer.from('this is not gzip'));
+    const notJson = record(gzipSync(Buffer.from('{broken json')));
+    const good = record(dataMessage([{ timestamp: NOW, message: 'fine' }]));
+    const res = await processRecords([notGzip, good, notJson], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.allStored().map((e) => e.message)).toEqual(['fine']);
+    const poison = dlq.messages().filter((m) => m.reason === 'undecodable-record');
+    expect(poison.map((m) => m.source.sequenceNumber)).toEqual([notGzip.kinesis.sequenceNumber, notJson.kinesis.sequenceNumber]);
+    // The raw record is kept exactly, so it can be inspected or replayed.
+    expect(dlq.payloads('undecodable-record')).toEqual([notGzip.kinesis.data, notJson.kinesis.data]);
+  });
+
+  test('reports the poison record when the dead-letter queue is unavailable (never dropped)', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    dlq.failAll = true;
+    const poison = record(Buffer.from('garbage'));
+    const res = await processRecords([poison], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: poison.kinesis.sequenceNumber }]);
+  });
+
+  test('dead-letters a payload whose subscription filter carries no class', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const r = record(dataMessage([{ timestamp: NOW, message: 'x' }], { filters: ['someone-elses-filter'] }));
+    const res = await processRecords([r], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.calls).toHaveLength(0);
+    expect(dlq.messages().map((m) => m.reason)).toEqual(['unclassified-subscription']);
+  });
+
+  test('sorts out-of-order timestamps before PutLogEvents', async () => {
+    // GIVEN events out of order across two records of the same source
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const r1 = record(dataMessage([{ timestamp: NOW - 10, message: 'c' }, { timestamp: NOW - 30, message: 'a' }]));
+    const r2 = record(dataMessage([{ timestamp: NOW - 20, message: 'b' }, { timestamp: NOW - 30, message: 'a2' }]));
+    // WHEN
+    const res = await processRecords([r1, r2], CONFIG, deps(logs, dlq));
+    // THEN one chronological batch (the fake rejects unsorted batches); equal timestamps keep arrival order
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.accepted).toHaveLength(1);
+    expect(logs.allStored().map((e) => e.message)).toEqual(['a', 'a2', 'b', 'c']);
+  });
+
+  test('splits a batch that would span more than 24 hours', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const r = record(dataMessage([
+      { timestamp: NOW - 30 * HOUR, message: 'old' },
+      { timestamp: NOW - 29 * HOUR, message: 'old2' },
+      { timestamp: NOW - 28 * HOUR, message: 'old3' },
+      { timestamp: NOW, message: 'new' },
+    ]));
+    const res = await processRecords([r], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.accepted.map((c) => c.logEvents.map((e) => e.message))).toEqual([['old', 'old2', 'old3'], ['new']]);
+  });
+
+  test('splits batches at 1 MiB (counting 26 bytes per event) and at 10,000 events', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    // 12,000 small events -> at least two calls by count
+    const small = Array.from({ length: 12_000 }, (_v, i) => ({ timestamp: NOW - 12_000 + i, message: `e${i}` }));
+    // 40 events of 100 KB -> about 4 MB -> at least four calls by size
+    const big = Array.from({ length: 40 }, (_v, i) => ({ timestamp: NOW - 100 + i, message: 'x'.repeat(100_000) }));
+    const res = await processRecords(
+      [record(dataMessage(small, { logGroup: '/small' })), record(dataMessage(big, { logGroup: '/big' }))],
+      CONFIG,
+      deps(logs, dlq),
+    );
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.allStored()).toHaveLength(12_040);
+    const smallCalls = logs.accepted.filter((c) => c.logStreamName.endsWith('/small'));
+    const bigCalls = logs.accepted.filter((c) => c.logStreamName.endsWith('/big'));
+    expect(smallCalls.map((c) => c.logEvents.length)).toEqual([10_000, 2_000]);
+    expect(bigCalls.length).toBe(Math.ceil((40 * (100_000 + 26)) / MAX_BATCH_BYTES));
+  });
+
+  test('batch byte accounting counts UTF-8 bytes plus 26 per event, exactly at the limit', () => {
+    const per = 1000;
+    const n = Math.floor(MAX_BATCH_BYTES / (per + EVENT_OVERHEAD_BYTES));
+    const events = Array.from({ length: n + 1 }, (_v, i) => ({ timestamp: i, bytes: per }));
+    const batches = splitIntoBatches(events);
+    expect(batches.map((b) => b.length)).toEqual([n, 1]);
+    const multibyte = Buffer.byteLength('é'.repeat(10), 'utf8');
+    expect(multibyte).toBe(20);
+  });
+
+  test('sends an oversize event to the dead-letter queue in parts, and delivers the rest', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const huge = 'h'.repeat(300_000);
+    const r = record(dataMessage([{ timestamp: NOW, message: 'small' }, { timestamp: NOW, message: huge }]));
+    const res = await processRecords([r], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.allStored().map((e) => e.message)).toEqual(['small']);
+    const parts = dlq.messages().filter((m) => m.reason === 'oversize-event');
+    expect(parts.length).toBeGreaterThan(1);
+    for (const b of dlq.bodies) expect(Buffer.byteLength(b)).toBeLessThan(262_144);
+    const [payload] = dlq.payloads('oversize-event');
+    const events = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+    expect(events[0].message).toBe(huge);
+  });
+
+  test('dead-letters events PutLogEvents would reject for age before calling it', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const r = record(dataMessage([
+      { timestamp: NOW - 15 * 24 * HOUR, message: 'too-old' },
+      { timestamp: NOW + 3 * HOUR, message: 'too-new' },
+      { timestamp: NOW, message: 'ok' },
+    ]));
+    const res = await processRecords([r], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.allStored().map((e) => e.message)).toEqual(['ok']);
+    expect(dlq.messages().map((m) => m.reason).sort()).toEqual(['too-new-event', 'too-old-event']);
+  });
+
+  test('uses the shorter central retention as the age limit (app class, 30 days > 14 days stays 14)', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const cfg: ForwarderConfig = { targets: { ...CONFIG.targets, app: { logGroupName: '/guardrails/central/app', retentionDays: 7 } } };
+    const r = record(dataMessage([{ timestamp: NOW - 8 * 24 * HOUR, message: 'eight-days' }], { logClass: 'app' }));
+    await processRecords([r], cfg, deps(logs, dlq));
+    expect(logs.calls).toHaveLength(0);
+    expect(dlq.messages().map((m) => m.reason)).toEqual(['too-old-event']);
+  });
+
+  test('routes events that PutLogEvents rejects (rejectedLogEventsInfo) to the dead-letter queue', async () => {
+    const logs = new FakeLogs();
+    logs.rejectNext = { tooOldLogEventEndIndex: 1, tooNewLogEventStartIndex: 3 };
+    const dlq = new FakeDeadLetter();
+    const r = record(dataMessage(['a', 'b', 'c', 'd'].map((m, i) => ({ timestamp: NOW + i, message: m }))));
+    const res = await processRecords([r], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.allStored().map((e) => e.message)).toEqual(['b', 'c']);
+    const [payload] = dlq.payloads('rejected-by-putlogevents');
+    expect(JSON.parse(Buffer.from(payload, 'base64').toString()).map((e: any) => e.message)).toEqual(['a', 'd']);
+  });
+
+  test('bisects a batch PutLogEvents refuses as invalid, delivering the good events and dead-lettering the bad one', async () => {
+    const logs = new FakeLogs();
+    logs.invalidMarker = 'POISON';
+    const dlq = new FakeDeadLetter();
+    const msgs = ['a', 'b', 'c', 'POISON', 'e', 'f', 'g'];
+    const r = record(dataMessage(msgs.map((m, i) => ({ timestamp: NOW + i, message: m }))));
+    const res = await processRecords([r], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.allStored().map((e) => e.message).sort()).toEqual(['a', 'b', 'c', 'e', 'f', 'g']);
+    const [payload] = dlq.payloads('invalid-event');
+    expect(JSON.parse(Buffer.from(payload, 'base64').toString()).map((e: any) => e.message)).toEqual(['POISON']);
+  });
+
+  test('creates a missing log stream once and tolerates a concurrent creation', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const streamName = centralLogStreamName(SOURCE_ACCOUNT, 'eu-west-1', '/guardrails/audit/cloudtrail');
+    await logs.createLogStream({ logGroupName: '/guardrails/central/audit', logStreamName: streamName });
+    // Simulate: our first put sees "not found" (stream created by another shard in between)
+    const realPut = logs.putLogEvents.bind(logs);
+    let first = true;
+    logs.putLogEvents = async (input) => {
+      if (first) {
+        first = false;
+        logs.calls.push(input);
+        throw awsError('ResourceNotFoundException');
+      }
+      return realPut(input);
+    };
+    const res = await processRecords([record(dataMessage([{ timestamp: NOW, message: 'x' }]))], CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.stored('/guardrails/central/audit', streamName)).toEqual([{ timestamp: NOW, message: 'x' }]);
+  });
+
+  test('every input event is delivered or dead-lettered, or its record is reported (mixed batch)', async () => {
+    const logs = new FakeLogs();
+    logs.throttleNext = 2;
+    logs.invalidMarker = 'BAD';
+    const dlq = new FakeDeadLetter();
+    const records = [
+      record(dataMessage([{ timestamp: NOW, message: 'a1' }, { timestamp: NOW - 20 * 24 * HOUR, message: 'old' }])),
+      record(Buffer.from('poison')),
+      record(dataMessage([{ timestamp: NOW, message: 'BAD' }, { timestamp: NOW + 1, message: 's1' }], { logClass: 'security', logGroup: '/s' })),
+      record(dataMessage([{ timestamp: NOW, message: 'p1' }], { logClass: 'app', logGroup: '/app' })),
+    ];
+    const res = await processRecords(records, CONFIG, deps(logs, dlq));
+    expect(res.batchItemFailures).toEqual([]);
+    const delivered = res.stats.eventsDelivered;
+    expect(delivered + res.stats.eventsDeadLettered).toBe(res.stats.eventsIn);
+    expect(logs.allStored().map((e) => e.message).sort()).toEqual(['a1', 'p1', 's1']);
+  });
+});
+
+describe('forwarder helpers', () => {
+  test('classFromFilterNames reads the class from the filter name prefix', () => {
+    expect(classFromFilterNames(['guardrails-audit-Trail'])).toBe('audit');
+    expect(classFromFilterNames(['other', 'guardrails-app'])).toBe('app');
+    expect(classFromFilterNames(['guardrails-auditor-x'])).toBeUndefined();
+    expect(classFromFilterNames(['acme-security-x'], 'acme')).toBe('security');
+  });
+
+  test('centralLogStreamName removes characters not allowed in stream names and stays within 512', () => {
+    expect(centralLogStreamName('111111111111', 'us-east-1', '/aws/x:y*z')).toBe('111111111111/us-east-1//aws/x_y_z');
+    const long = centralLogStreamName('111111111111', 'us-east-1', '/g'.repeat(300));
+    expect(long.length).toBe(512);
+    expect(long).not.toBe(centralLogStreamName('111111111111', 'us-east-1', '/g'.repeat(299) + '/h'));
+  });
+
+  test('rejectedIndexes treats tooOld as exclusive, tooNew as inclusive, and errs on the side of the DLQ for expired', () => {
+    expect([...rejectedIndexes({ tooOldLogEventEndIndex: 2 }, 5)]).toEqual([0, 1]);
+    expect([...rejectedIndexes({ tooNewLogEventStartIndex: 3 }, 5)]).toEqual([3, 4]);
+    expect([...rejectedIndexes({ expiredLogEventEndIndex: 1 }, 5)]).toEqual([0, 1]);
+    expect([...rejectedIndexes(undefined, 5)]).toEqual([]);
+  });
+
+  test('test payloads are real CloudWatch Logs shape (gzip JSON)', () => {
+    const r = record(dataMessage([{ timestamp: NOW, message: 'x' }]));
+    const decoded = JSON.parse(gunzipSync(Buffer.from(r.kinesis.data, 'base64')).toString());
+    expect(decoded.messageType).toBe('DATA_MESSAGE');
+  });
+});
