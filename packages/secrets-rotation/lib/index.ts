@@ -1,0 +1,6 @@
+export * from './rotation-limits';
+export * from './common';
+export * from './rotating-database-secret';
+export * from './rotating-token-props';
+export * from './rotating-api-key';
+export * from './rotating-service-token';

@@ -1,0 +1,123 @@
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { SECRET_READ_ACTIONS } from './perms';
+
+/**
+ * Refuse a missing key and the AWS managed key of Secrets Manager (`alias/aws/secretsmanager`):
+ * a secret encrypted with an AWS managed key can never be shared across accounts and its
+ * key policy cannot be controlled, so these constructs never fall back to it.
+ */
+export function requireCustomerManagedKey(scope: Construct, key: kms.IKey | undefined): kms.IKey {
+  if (key === undefined || key === null) {
+    throw new Error(`${scope.node.path}: encryptionKey is required, got ${String(key)}. Pass a customer managed kms.IKey (for example the secrets key of @cdk-guardrails/kms-hierarchy); the AWS managed key aws/secretsmanager is never used`);
+  }
+  const aliasName = (key as Partial<kms.IAlias>).aliasName;
+  const candidates = [aliasName, key.keyArn, key.keyId].filter((v): v is string => typeof v === 'string' && !Token.isUnresolved(v));
+  const awsManaged = candidates.find((v) => /(^|:)alias\/aws\//.test(v));
+  if (awsManaged !== undefined) {
+    throw new Error(`${scope.node.path}: encryptionKey must be a customer managed key, got the AWS managed key '${awsManaged}'. AWS managed keys (alias/aws/*) cannot be shared across accounts and their key policy cannot be controlled`);
+  }
+  return key;
+}
+
+/**
+ * The resource policy every secret of this package carries:
+ *
+ * 1. Deny every Secrets Manager action to principals of another account, unless their
+ *    `aws:PrincipalArn` is one of the allowed roles (the named roles of an allowed
+ *    assume-role chain; an assumed-role session carries its role ARN there).
+ *    AWS service principals carry no account: `BoolIfExists aws:PrincipalIsAWSService`
+ *    keeps them out of the deny, following the AWS data-perimeter examples.
+ * 2. Allow the allowed roles to read the secret (a cross-account read needs an allow on
+ *    both sides). The principal is the role's account root narrowed by `aws:PrincipalArn`,
+ *    so the policy stays valid if a role is deleted and re-created (a role ARN principal
+ *    would be rewritten to an unique id and break) and can be deployed before the role exists.
+ * 3. Block public policies (`BlockPublicPolicy`), so Secrets Manager itself rejects any
+ *    later statement that would grant broad access.
+ */
+export function applySecretAccessPolicy(
+  scope: Construct,
+  secret: secretsmanager.Secret,
+  key: kms.IKey,
+  allowedRoleArns: string[],
+): void {
+  const stack = Stack.of(scope);
+  allowedRoleArns.forEach((arn, i) => validateRoleArn(scope, arn, i));
+
+  const denyConditions: Record<string, Record<string, unknown>> = {
+    'StringNotEquals': { 'aws:PrincipalAccount': stack.account },
+    'BoolIfExists': { 'aws:PrincipalIsAWSService': 'false' },
+  };
+  if (allowedRoleArns.length > 0) {
+    denyConditions.ArnNotLike = { 'aws:PrincipalArn': allowedRoleArns };
+  }
+  secret.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyPrincipalsOutsideAccountExceptAllowedRoles',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['secretsmanager:*'],
+    resources: ['*'],
+    conditions: denyConditions,
+  }));
+
+  if (allowedRoleArns.length > 0) {
+    const accounts = uniqueAccounts(allowedRoleArns);
+    secret.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowReadByAllowedCrossAccountRoles',
+      effect: iam.Effect.ALLOW,
+      principals: accounts.map((a) => new iam.AccountPrincipal(a)),
+      actions: [...SECRET_READ_ACTIONS],
+      resources: ['*'],
+      conditions: { ArnLike: { 'aws:PrincipalArn': allowedRoleArns } },
+    }));
+    // The reader also needs kms:Decrypt through Secrets Manager on the key.
+    const statement = new iam.PolicyStatement({
+      sid: `AllowSecretDecryptByAllowedRoles${secret.node.addr.slice(0, 8)}`,
+      principals: accounts.map((a) => new iam.AccountPrincipal(a)),
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` },
+        ArnLike: { 'aws:PrincipalArn': allowedRoleArns },
+      },
+    });
+    if (isKeyOfThisStack(scope, key)) {
+      key.addToResourcePolicy(statement);
+    } else {
+      Annotations.of(scope).addWarningV2('@cdk-guardrails/secrets-rotation:importedKeyCrossAccount',
+        'allowedCrossAccountRoleArns is set but encryptionKey is not created in this stack: its key policy must allow '
+        + 'kms:Decrypt to these roles with kms:ViaService secretsmanager.<region>.amazonaws.com, or their reads will fail');
+    }
+  }
+
+  const policy = secret.node.tryFindChild('Policy') as secretsmanager.ResourcePolicy | undefined;
+  const cfnPolicy = policy?.node.defaultChild as secretsmanager.CfnResourcePolicy | undefined;
+  if (cfnPolicy === undefined) {
+    // Cannot happen with a secretsmanager.Secret (it creates its policy on demand); fail loudly rather than ship a secret without one.
+    throw new Error(`${scope.node.path}: internal error, the secret has no resource policy to protect`);
+  }
+  cfnPolicy.blockPublicPolicy = true;
+}
+
+function isKeyOfThisStack(scope: Construct, key: kms.IKey): key is kms.Key {
+  return key instanceof kms.Key && Stack.of(key) === Stack.of(scope);
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/*?-]+$/;
+
+function validateRoleArn(scope: Construct, arn: string, index: number): void {
+  if (Token.isUnresolved(arn)) {
+    return;
+  }
+  if (!ROLE_ARN.test(arn)) {
+    throw new Error(`${scope.node.path}: allowedCrossAccountRoleArns[${index}] must be an IAM role ARN such as arn:aws:iam::111122223333:role/name (wildcards allowed in the name only), got '${arn}'`);
+  }
+}
+
+function uniqueAccounts(roleArns: string[]): string[] {
+  const accounts = roleArns.map((arn) => Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).account ?? '');
+  return accounts.filter((a, i) => accounts.indexOf(a) === i);
+}

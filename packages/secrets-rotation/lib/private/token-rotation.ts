@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { validateRotationInterval } from './rotation-interval';
+import { applySecretAccessPolicy, requireCustomerManagedKey } from './secret-guardrails';
+import { RotatingTokenProps } from '../rotating-token-props';
+import { RotationLimits } from '../rotation-limits';
+
+/** What distinguishes an API key from a service token. */
+export interface TokenKind {
+  /** Human name used in descriptions, e.g. 'API key'. */
+  readonly label: string;
+  /** JSON field of the secret holding the value. */
+  readonly valueField: string;
+  /** Default length of the value. */
+  readonly defaultLength: number;
+}
+
+export interface TokenRotationParts {
+  readonly secret: secretsmanager.Secret;
+  readonly rotationFunction: lambda.Function;
+  readonly rotationSchedule: secretsmanager.RotationSchedule;
+  readonly logGroup: logs.LogGroup;
+  readonly rotationInterval: Duration;
+}
+
+export const MIN_VALUE_LENGTH = 20;
+export const MAX_VALUE_LENGTH = 4096;
+const HANDLER_DIR = path.join(__dirname, '..', '..', 'lambda', 'token-rotation');
+
+/**
+ * Build the secret, the rotation function (own role, own log group) and the rotation
+ * schedule of a generated token, in `scope`.
+ */
+export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, kind: TokenKind): TokenRotationParts {
+  const key = requireCustomerManagedKey(scope, props.encryptionKey);
+  const rotationInterval = props.rotationInterval ?? Duration.days(RotationLimits.DEFAULT_TOKEN_DAYS);
+  validateRotationInterval(scope, 'rotationInterval', rotationInterval, props.maxRotationInterval);
+  const valueLength = props.valueLength ?? kind.defaultLength;
+  if (!Token.isUnresolved(valueLength) && !(Number.isInteger(valueLength) && valueLength >= MIN_VALUE_LENGTH && valueLength <= MAX_VALUE_LENGTH)) {
+    throw new Error(`${scope.node.path}: valueLength must be an integer from ${MIN_VALUE_LENGTH} to ${MAX_VALUE_LENGTH}, got ${valueLength}`);
+  }
+  const additionalFields = props.additionalFields ?? {};
+  if (kind.valueField in additionalFields) {
+    throw new Error(`${scope.node.path}: additionalFields must not contain '${kind.valueField}', the field that holds the generated ${kind.label}`);
+  }
+  const concurrency = props.reservedConcurrentExecutions ?? 1;
+  if (!Token.isUnresolved(concurrency) && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new Error(`${scope.node.path}: reservedConcurrentExecutions must be an integer of at least 1, got ${concurrency}`);
+  }
+  if (!fs.existsSync(path.join(HANDLER_DIR, 'index.js'))) {
+    throw new Error(`${scope.node.path}: the rotation handler ${HANDLER_DIR}/index.js is missing; run 'npm run build:lambda' in @cdk-guardrails/secrets-rotation`);
+  }
+  const stack = Stack.of(scope);
+
+  const secret = new secretsmanager.Secret(scope, 'Secret', {
+    secretName: props.secretName,
+    description: props.description ?? `${kind.label}, rotated every ${rotationInterval.toHumanString()} by its own rotation function`,
+    encryptionKey: key,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    generateSecretString: {
+      secretStringTemplate: stack.toJsonString(additionalFields),
+      generateStringKey: kind.valueField,
+      passwordLength: valueLength,
+      // Letters and digits only, exactly what the rotation function generates and checks.
+      excludePunctuation: true,
+      includeSpace: false,
+      requireEachIncludedType: true,
+    },
+  });
+
+  const logGroup = new logs.LogGroup(scope, 'RotationFunctionLogs', {
+    retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    encryptionKey: props.logEncryptionKey,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+  });
+
+  // Its own role, without the AWSLambdaBasicExecutionRole managed policy (which allows
+  // writing to every log group): logs go to the one log group above only.
+  const role = new iam.Role(scope, 'RotationFunctionRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Rotates one ${kind.label} secret`,
+  });
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'WriteOwnLogs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroup.logGroupArn],
+  }));
+
+  const environment: Record<string, string> = {
+    VALUE_FIELD: kind.valueField,
+    VALUE_LENGTH: String(valueLength),
+  };
+  if (props.registrationHook !== undefined) {
+    environment.HOOK_FUNCTION_ARN = props.registrationHook.functionArn;
+  }
+
+  const rotationFunction = new lambda.Function(scope, 'RotationFunction', {
+    description: `Rotates the ${kind.label} in ${secret.node.path}`,
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(HANDLER_DIR),
+    role,
+    logGroup,
+    timeout: Duration.minutes(1),
+    memorySize: 256,
+    reservedConcurrentExecutions: concurrency,
+    environment,
+  });
+  rotationFunction.node.addDependency(logGroup);
+
+  // RotationSchedule grants the function, on this secret only: DescribeSecret,
+  // GetSecretValue, PutSecretValue, UpdateSecretVersionStage; kms:Encrypt/Decrypt/
+  // GenerateDataKey* on the key through Secrets Manager only (kms:ViaService); and
+  // secretsmanager:GetRandomPassword on '*', because that action is not tied to any
+  // resource (IAM accepts no other Resource for it).
+  const rotationSchedule = secret.addRotationSchedule('RotationSchedule', {
+    rotationLambda: rotationFunction,
+    automaticallyAfter: rotationInterval,
+    rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate,
+  });
+  restrictInvokePermissionToThisAccount(rotationFunction);
+
+  if (props.registrationHook !== undefined) {
+    props.registrationHook.grantInvoke(role);
+    // The hook reads the pending (and current) value itself; it is never in the event payload.
+    secret.grantRead(props.registrationHook, ['AWSPENDING', 'AWSCURRENT']);
+  }
+
+  applySecretAccessPolicy(scope, secret, key, props.allowedCrossAccountRoleArns ?? []);
+
+  return { secret, rotationFunction, rotationSchedule, logGroup, rotationInterval };
+}
+
+/**
+ * CDK's RotationSchedule lets secretsmanager.amazonaws.com invoke the function without a
+ * source condition; add `SourceAccount` so no other account's secret can use this
+ * function (confused deputy).
+ */
+function restrictInvokePermissionToThisAccount(fn: lambda.Function): void {
+  const account = Stack.of(fn).account;
+  let found = 0;
+  for (const child of fn.node.findAll()) {
+    if (child instanceof lambda.CfnPermission && child.principal === 'secretsmanager.amazonaws.com') {
+      child.sourceAccount = account;
+      found += 1;
+    }
+  }
+  if (found === 0) {
+    throw new Error(`${fn.node.path}: internal error, no Secrets Manager invoke permission found on the rotation function`);
+  }
+}

@@ -1,0 +1,54 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { buildTokenRotation } from './private/token-rotation';
+import { RotatingTokenProps } from './rotating-token-props';
+
+/**
+ * A service token (a bearer token shared by two services) in Secrets Manager: 64 random letters and digits in the
+ * JSON field `token`, encrypted with a customer managed key, rotated every 90 days by
+ * default by the rotation function shipped in this package (optionally registering the new
+ * value through your hook), and protected by a resource policy that denies principals
+ * outside the account.
+ */
+export class RotatingServiceToken extends Construct {
+  /** JSON field of the secret that holds the service token. */
+  public static readonly VALUE_FIELD = 'token';
+
+  /** The secret. */
+  public readonly secret: secretsmanager.ISecret;
+
+  /** ARN of the secret. */
+  public readonly secretArn: string;
+
+  /** The rotation function. */
+  public readonly rotationFunction: lambda.IFunction;
+
+  /** The rotation schedule. */
+  public readonly rotationSchedule: secretsmanager.RotationSchedule;
+
+  /** Log group of the rotation function. */
+  public readonly logGroup: logs.ILogGroup;
+
+  /** Time between two rotations. */
+  public readonly rotationInterval: Duration;
+
+  constructor(scope: Construct, id: string, props: RotatingTokenProps) {
+    super(scope, id);
+    const parts = buildTokenRotation(this, props, { label: 'service token', valueField: RotatingServiceToken.VALUE_FIELD, defaultLength: 64 });
+    this.secret = parts.secret;
+    this.secretArn = parts.secret.secretArn;
+    this.rotationFunction = parts.rotationFunction;
+    this.rotationSchedule = parts.rotationSchedule;
+    this.logGroup = parts.logGroup;
+    this.rotationInterval = parts.rotationInterval;
+  }
+
+  /** Grant read access (GetSecretValue, DescribeSecret and kms:Decrypt via Secrets Manager) to the secret. */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.secret.grantRead(grantee);
+  }
+}
