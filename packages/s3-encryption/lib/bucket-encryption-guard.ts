@@ -1,0 +1,301 @@
+import { Annotations, IAspect, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { EncryptionMode } from './encryption-mode';
+import { toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
+import { missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
+import {
+  DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, KMS_KEY_ARN_PATTERN, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson,
+} from './private/statements';
+
+/** What the guard does with a bucket that is not encrypted and enforced. */
+export enum GuardMode {
+  /** Add what is missing (default encryption, enforcing statements) and say what was added (info annotations). */
+  FIX = 'FIX',
+  /** Change nothing; add an error annotation naming the bucket's construct path and what is missing (synth fails). */
+  REPORT = 'REPORT',
+}
+
+/** Properties of a BucketEncryptionGuard. */
+export interface BucketEncryptionGuardProps {
+  /** Fix buckets, or report them as errors. */
+  readonly mode: GuardMode;
+
+  /**
+   * The encryption given to a bucket that has no default encryption (FIX), or named as the
+   * expected one (REPORT). A bucket whose encryption the user set keeps it: the guard enforces
+   * the bucket's own setting and never changes it (it never turns SSE-KMS into SSE-S3 nor
+   * replaces a key); it only warns when the setting differs from this one.
+   */
+  readonly encryption: EncryptionMode;
+
+  /**
+   * Also require this minimum TLS version (1.2 or 1.3).
+   *
+   * @default - no TLS-version statement (plain HTTP is always denied)
+   */
+  readonly minimumTlsVersion?: number;
+
+  /**
+   * With `encryption` SSE-KMS: also move buckets whose default encryption is SSE-S3 to SSE-KMS
+   * with the guard's key (a strengthening, never a weakening). aws-cdk-lib writes SSE-S3 on every
+   * `s3.Bucket` that sets no encryption, so without this such buckets keep SSE-S3 (with a warning).
+   * Readers and writers then need the key: grants made through an `s3.Bucket` before do not include it.
+   * In REPORT mode such buckets are reported as errors.
+   *
+   * @default false
+   */
+  readonly upgradeSseS3ToKms?: boolean;
+}
+
+const WARNING_PREFIX = '@cdk-guardrails/s3-encryption:';
+
+interface BucketEncryptionSetting {
+  readonly algorithm: string;
+  readonly kmsMasterKeyId?: string;
+}
+
+/**
+ * An opt-in Aspect that visits every `AWS::S3::Bucket` in a scope (L2 `s3.Bucket`s and raw
+ * `CfnBucket`s) and makes sure each one has default encryption and a bucket policy with the
+ * `BucketEncryptionPolicy` statements.
+ *
+ * - `GuardMode.FIX`: adds missing default encryption and missing statements (to the bucket's
+ *   existing policy, or a new `AWS::S3::BucketPolicy`), and adds an info annotation saying what it changed.
+ * - `GuardMode.REPORT`: changes nothing and adds an error annotation with the construct path.
+ *
+ * It never weakens a setting: it keeps the encryption and key the user set, never removes or
+ * rewrites a statement, and only adds. Buckets that AWS services write to without SSE headers
+ * (a policy allowing a service principal `s3:PutObject`, such as server access log delivery) get
+ * only the transport statements, with a warning.
+ *
+ * @example
+ * Aspects.of(app).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption: EncryptionMode.sseS3() }));
+ */
+export class BucketEncryptionGuard implements IAspect {
+  private readonly mode: GuardMode;
+  private readonly encryption: EncryptionMode;
+  private readonly minimumTlsVersion?: number;
+  private readonly upgradeSseS3ToKms: boolean;
+
+  constructor(props: BucketEncryptionGuardProps) {
+    if (props.mode !== GuardMode.FIX && props.mode !== GuardMode.REPORT) {
+      throw new Error(`BucketEncryptionGuard: mode must be GuardMode.FIX or GuardMode.REPORT, received ${String(props.mode)}`);
+    }
+    if (!(props.encryption instanceof EncryptionMode)) {
+      throw new Error(`BucketEncryptionGuard: encryption must be an EncryptionMode (sseS3() or sseKms(key)), received ${String(props.encryption)}`);
+    }
+    validateMinimumTlsVersion('BucketEncryptionGuard', props.minimumTlsVersion);
+    this.mode = props.mode;
+    this.encryption = props.encryption;
+    this.minimumTlsVersion = props.minimumTlsVersion;
+    this.upgradeSseS3ToKms = props.upgradeSseS3ToKms ?? false;
+  }
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof s3.CfnBucket)) {
+      return;
+    }
+    const cfnBucket = node;
+    const stack = Stack.of(cfnBucket);
+    const l2 = owningL2Bucket(cfnBucket);
+    const changes: string[] = [];
+    const problems: string[] = [];
+    const warn = (id: string, message: string) => Annotations.of(cfnBucket).addWarningV2(`${WARNING_PREFIX}${id}`, message);
+
+    // 1. Default encryption: keep the user's, fill the gap otherwise.
+    let setting = readEncryption(cfnBucket, stack);
+    if (setting === 'unreadable') {
+      problems.push('its BucketEncryption is an unresolvable token, so the guard cannot check it');
+      this.finish(cfnBucket, changes, problems);
+      return;
+    }
+    if (setting === undefined) {
+      if (this.mode === GuardMode.FIX) {
+        cfnBucket.bucketEncryption = encryptionProperty(this.encryption);
+        setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
+        changes.push(`added default encryption ${this.encryption}${this.encryption.isKms ? ' with S3 Bucket Keys' : ''}`);
+        if (this.encryption.isKms && l2) {
+          warn('guardKmsGrants', `${cfnBucket.node.path}: encryption was added by BucketEncryptionGuard, so grants made through this bucket do not include the KMS key; grant the key (kms:GenerateDataKey, kms:Decrypt) to its writers and readers, or use EncryptedBucket`);
+        }
+      } else {
+        problems.push(`it has no default encryption (expected ${this.encryption})`);
+        setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
+      }
+    } else if (this.upgradeSseS3ToKms && this.encryption.isKms && setting.algorithm === SSE_S3_ALGORITHM) {
+      if (this.mode === GuardMode.FIX) {
+        cfnBucket.bucketEncryption = encryptionProperty(this.encryption);
+        setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
+        changes.push('upgraded default encryption from SSE-S3 to SSE-KMS with S3 Bucket Keys (upgradeSseS3ToKms)');
+        if (l2) {
+          warn('guardKmsGrants', `${cfnBucket.node.path}: encryption was upgraded by BucketEncryptionGuard, so grants made through this bucket do not include the KMS key; grant the key (kms:GenerateDataKey, kms:Decrypt) to its writers and readers, or use EncryptedBucket`);
+        }
+      } else {
+        problems.push(`its default encryption is SSE-S3, expected ${this.encryption} (upgradeSseS3ToKms)`);
+      }
+    } else if (setting.algorithm !== this.encryption.algorithm) {
+      warn('guardKeptUserEncryption', `${cfnBucket.node.path}: keeps the encryption its owner set (${describe(setting.algorithm)}) although the guard asks for ${this.encryption}; the guard never changes an encryption setting, it enforces the bucket's own`);
+    }
+
+    // 2. The key to pin: only a key ARN can be pinned.
+    let kmsKeyArn: string | undefined;
+    if (isKmsAlgorithm(setting.algorithm)) {
+      kmsKeyArn = pinnableKeyArn(setting.kmsMasterKeyId, stack);
+      if (kmsKeyArn === undefined) {
+        warn('guardKeyNotPinned', `${cfnBucket.node.path}: SSE-KMS key ${setting.kmsMasterKeyId === undefined ? '(the AWS managed key aws/s3)' : `'${JSON.stringify(stack.resolve(setting.kmsMasterKeyId))}'`} is not given as a key ARN, so the policy cannot pin it; set KMSMasterKeyID to the key ARN`);
+      }
+    }
+
+    // 3. Enforcing statements.
+    const bucketArn = l2 ? l2.bucketArn : cfnBucket.attrArn;
+    const policies = bucketPolicies(cfnBucket, stack);
+    if (policies.length > 1) {
+      problems.push(`it has ${policies.length} AWS::S3::BucketPolicy resources (${policies.map((p) => p.node.path).join(', ')}); a bucket has one policy and each would replace the other`);
+      this.finish(cfnBucket, changes, problems);
+      return;
+    }
+    const existingPolicy = policies[0];
+    const currentDoc: PolicyDocumentJson | undefined = existingPolicy ? stack.resolve(existingPolicy.policyDocument) : undefined;
+    const writers = serviceWriters(currentDoc);
+    if (writers.length > 0) {
+      warn('guardServiceWriters', `${cfnBucket.node.path}: its policy lets ${writers.join(', ')} put objects; AWS services deliver without SSE request headers, so only the transport statements are enforced (the default encryption still encrypts every object)`);
+    }
+    const expected = enforcingStatements(bucketArn, {
+      algorithm: setting.algorithm,
+      kmsKeyArn,
+      minimumTlsVersion: this.minimumTlsVersion,
+      transportOnly: writers.length > 0,
+    });
+    const missing = missingStatements(currentDoc, expected.map((s) => stack.resolve(s)))
+      .map((resolved) => expected.find((s) => s.Sid === resolved.Sid)!);
+    if (missing.length > 0) {
+      const sids = missing.map((s) => s.Sid).join(', ');
+      if (this.mode === GuardMode.REPORT) {
+        problems.push(`its bucket policy does not contain ${sids}`);
+      } else {
+        const added = addStatements(cfnBucket, l2, existingPolicy, missing);
+        if (added) {
+          changes.push(`added bucket policy statements ${sids}`);
+        } else {
+          problems.push(`its bucket policy ${existingPolicy!.node.path} is a token that the guard cannot extend; add ${sids} (BucketEncryptionPolicy) yourself`);
+        }
+      }
+    }
+    this.finish(cfnBucket, changes, problems);
+  }
+
+  private finish(cfnBucket: s3.CfnBucket, changes: string[], problems: string[]): void {
+    if (changes.length > 0) {
+      Annotations.of(cfnBucket).addInfo(`BucketEncryptionGuard changed bucket ${cfnBucket.node.path}: ${changes.join('; ')}`);
+    }
+    if (problems.length > 0) {
+      Annotations.of(cfnBucket).addError(`BucketEncryptionGuard: bucket ${cfnBucket.node.path} is not compliant: ${problems.join('; ')}`);
+    }
+  }
+}
+
+function describe(algorithm: string): string {
+  switch (algorithm) {
+    case SSE_S3_ALGORITHM: return 'SSE-S3';
+    case SSE_KMS_ALGORITHM: return 'SSE-KMS';
+    case DSSE_KMS_ALGORITHM: return 'DSSE-KMS';
+    default: return algorithm;
+  }
+}
+
+/** The L2 bucket whose default child this CfnBucket is, if any. */
+function owningL2Bucket(cfnBucket: s3.CfnBucket): s3.Bucket | undefined {
+  const parent = cfnBucket.node.scope;
+  if (parent instanceof s3.Bucket && parent.node.defaultChild === cfnBucket) {
+    return parent;
+  }
+  return undefined;
+}
+
+function readEncryption(cfnBucket: s3.CfnBucket, stack: Stack): BucketEncryptionSetting | undefined | 'unreadable' {
+  const raw = cfnBucket.bucketEncryption;
+  if (raw === undefined) return undefined;
+  if (Token.isUnresolved(raw)) return 'unreadable';
+  const rules = (raw as s3.CfnBucket.BucketEncryptionProperty).serverSideEncryptionConfiguration;
+  if (Token.isUnresolved(rules)) return 'unreadable';
+  const rule = (rules as s3.CfnBucket.ServerSideEncryptionRuleProperty[])[0];
+  if (rule === undefined) return undefined;
+  if (Token.isUnresolved(rule)) return 'unreadable';
+  const byDefault = (rule as s3.CfnBucket.ServerSideEncryptionRuleProperty).serverSideEncryptionByDefault;
+  if (byDefault === undefined) return undefined;
+  if (Token.isUnresolved(byDefault)) return 'unreadable';
+  const d = byDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty;
+  const algorithm = stack.resolve(d.sseAlgorithm);
+  if (typeof algorithm !== 'string') return 'unreadable';
+  return { algorithm, kmsMasterKeyId: d.kmsMasterKeyId };
+}
+
+/** The key ARN to pin, or undefined if the setting does not name a key by ARN. */
+function pinnableKeyArn(kmsMasterKeyId: string | undefined, stack: Stack): string | undefined {
+  if (kmsMasterKeyId === undefined) return undefined;
+  if (!Token.isUnresolved(kmsMasterKeyId)) {
+    return KMS_KEY_ARN_PATTERN.test(kmsMasterKeyId) ? kmsMasterKeyId : undefined;
+  }
+  const resolved = stack.resolve(kmsMasterKeyId);
+  // { Ref: <AWS::KMS::Key> } is a key id, not an ARN; GetAtt Arn and other expressions are taken as ARNs.
+  if (resolved && typeof resolved === 'object' && 'Ref' in resolved) return undefined;
+  return kmsMasterKeyId;
+}
+
+function encryptionProperty(mode: EncryptionMode): s3.CfnBucket.BucketEncryptionProperty {
+  return {
+    serverSideEncryptionConfiguration: [{
+      serverSideEncryptionByDefault: {
+        sseAlgorithm: mode.algorithm,
+        kmsMasterKeyId: mode.key?.keyArn,
+      },
+      bucketKeyEnabled: mode.isKms ? true : undefined,
+    }],
+  };
+}
+
+/** Every AWS::S3::BucketPolicy of the stack that names this bucket. */
+function bucketPolicies(cfnBucket: s3.CfnBucket, stack: Stack): s3.CfnBucketPolicy[] {
+  const byRef = JSON.stringify({ Ref: stack.getLogicalId(cfnBucket) });
+  const name = cfnBucket.bucketName;
+  return stack.node.findAll().filter((c): c is s3.CfnBucketPolicy => c instanceof s3.CfnBucketPolicy).filter((p) => {
+    const target = stack.resolve(p.bucket);
+    return JSON.stringify(target) === byRef || (name !== undefined && !Token.isUnresolved(name) && target === name);
+  });
+}
+
+/** Add statements to the bucket's policy; false if the existing policy cannot be extended. */
+function addStatements(
+  cfnBucket: s3.CfnBucket,
+  l2: s3.Bucket | undefined,
+  existing: s3.CfnBucketPolicy | undefined,
+  statements: StatementJson[],
+): boolean {
+  if (l2 && (existing === undefined || l2.policy?.node.defaultChild === existing)) {
+    for (const st of statements) l2.addToResourcePolicy(toPolicyStatement(st));
+    return true;
+  }
+  if (existing === undefined) {
+    new s3.CfnBucketPolicy(cfnBucket.node.scope!, `${cfnBucket.node.id}EncryptionGuardPolicy`, {
+      bucket: cfnBucket.ref,
+      policyDocument: new iam.PolicyDocument({ statements: statements.map(toPolicyStatement) }),
+    });
+    return true;
+  }
+  const doc = existing.policyDocument;
+  if (doc instanceof iam.PolicyDocument) {
+    doc.addStatements(...statements.map(toPolicyStatement));
+    return true;
+  }
+  if (doc === undefined || Token.isUnresolved(doc) || typeof doc !== 'object') {
+    return false;
+  }
+  // A raw JSON document: keep every existing statement and append ours.
+  existing.policyDocument = {
+    ...doc,
+    Version: (doc as PolicyDocumentJson).Version ?? '2012-10-17',
+    Statement: [...statementsOf(doc as PolicyDocumentJson), ...statements],
+  };
+  return true;
+}

@@ -1,0 +1,126 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { EncryptionMode } from './encryption-mode';
+import { toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
+import { enforcingStatements, StatementJson } from './private/statements';
+
+/** Properties of a BucketEncryptionPolicy. */
+export interface BucketEncryptionPolicyProps {
+  /** The encryption that PUTs must request. With SSE-KMS the policy pins the key ARN. */
+  readonly encryption: EncryptionMode;
+
+  /**
+   * Deny requests that negotiated a TLS version lower than this (`s3:TlsVersion`): 1.2 or 1.3.
+   *
+   * @default - no TLS-version statement (AWS endpoints already refuse TLS below 1.2; only plain HTTP is denied)
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
+   */
+  readonly minimumTlsVersion?: number;
+}
+
+/** Options of `BucketEncryptionPolicy.keyUsageConditions`. */
+export interface KeyUsageConditionOptions {
+  /**
+   * Also match the object-ARN encryption context of objects written without an S3 Bucket Key
+   * (objects written before Bucket Keys were turned on, for example in a migrated bucket).
+   *
+   * @default false - only the bucket ARN, the context S3 uses when Bucket Keys are on
+   */
+  readonly includeObjectsWithoutBucketKey?: boolean;
+}
+
+/**
+ * The bucket-policy statements that make a bucket reject plain-HTTP requests and
+ * PUTs that are not encrypted the required way, for any bucket (also buckets that
+ * other teams create).
+ *
+ * Statements (all `Deny`, principal `*`):
+ * - `GuardrailsDenyInsecureTransport`: any `s3:*` with `aws:SecureTransport = false`
+ * - `GuardrailsDenyOutdatedTls` (only with `minimumTlsVersion`): `s3:TlsVersion` below the minimum
+ * - `GuardrailsDenyUnencryptedObjectUploads`: `s3:PutObject` without `x-amz-server-side-encryption`
+ * - `GuardrailsDenyWrongEncryptionAlgorithm`: `s3:PutObject` with another algorithm
+ * - `GuardrailsDenyWrongKmsKey` (SSE-KMS): `s3:PutObject` naming any key other than the key ARN
+ * - `GuardrailsDenyMissingKmsKeyId` (SSE-KMS): `s3:PutObject` with `aws:kms` but no key id
+ *   (S3 would then encrypt with the AWS managed key `aws/s3`, not the pinned key)
+ *
+ * The migration CLI merges the same statements into existing bucket policies.
+ */
+export class BucketEncryptionPolicy {
+  /**
+   * Conditions for a key-policy (or identity-policy) statement that lets principals use
+   * the key through S3 for one bucket only: `kms:ViaService` = S3 in the bucket's region and
+   * `kms:EncryptionContext:aws:s3:arn` = the bucket ARN.
+   *
+   * With S3 Bucket Keys on, S3 uses the bucket ARN as encryption context, not the object ARN:
+   * a condition on `arn:aws:s3:::bucket/*` would deny every request. Use this instead.
+   *
+   * @param bucket the bucket whose objects the key protects
+   */
+  public static keyUsageConditions(bucket: s3.IBucket, options: KeyUsageConditionOptions = {}): Record<string, any> {
+    const viaService = `s3.${Stack.of(bucket).region}.amazonaws.com`;
+    if (options.includeObjectsWithoutBucketKey) {
+      return {
+        StringEquals: { 'kms:ViaService': viaService },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, `${bucket.bucketArn}/*`] },
+      };
+    }
+    return {
+      StringEquals: { 'kms:ViaService': viaService, 'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn },
+    };
+  }
+
+  /** The encryption that PUTs must request. */
+  public readonly encryption: EncryptionMode;
+
+  /**
+   * The minimum TLS version.
+   *
+   * @default - none
+   */
+  public readonly minimumTlsVersion?: number;
+
+  constructor(props: BucketEncryptionPolicyProps) {
+    validateMinimumTlsVersion('BucketEncryptionPolicy', props.minimumTlsVersion);
+    this.encryption = props.encryption;
+    this.minimumTlsVersion = props.minimumTlsVersion;
+  }
+
+  /** The enforcing statements for the bucket with this ARN (a literal ARN or a token). */
+  public statementsForBucketArn(bucketArn: string): iam.PolicyStatement[] {
+    return this.statementJson(bucketArn).map(toPolicyStatement);
+  }
+
+  /** The enforcing statements for this bucket. */
+  public statementsFor(bucket: s3.IBucket): iam.PolicyStatement[] {
+    return this.statementsForBucketArn(bucket.bucketArn);
+  }
+
+  /**
+   * Add the enforcing statements to the bucket's policy (creating the policy if needed).
+   *
+   * Throws for an imported bucket (`s3.Bucket.fromBucketName` and similar), whose policy
+   * CloudFormation does not manage: use the migration CLI (`apply`) for those, because an
+   * `AWS::S3::BucketPolicy` would replace the bucket's whole existing policy.
+   */
+  public applyTo(bucket: s3.IBucket): void {
+    for (const statement of this.statementsFor(bucket)) {
+      const result = bucket.addToResourcePolicy(statement);
+      if (!result.statementAdded) {
+        throw new Error(
+          `BucketEncryptionPolicy.applyTo: could not add statement ${statement.sid} to the policy of bucket ${bucket.node.path}: `
+          + 'the bucket is imported, so CloudFormation does not manage its policy. '
+          + 'Use the s3-encryption-migrate CLI (apply) to merge the statements into its existing policy.',
+        );
+      }
+    }
+  }
+
+  private statementJson(bucketArn: string): StatementJson[] {
+    return enforcingStatements(bucketArn, {
+      algorithm: this.encryption.algorithm,
+      kmsKeyArn: this.encryption.key?.keyArn,
+      minimumTlsVersion: this.minimumTlsVersion,
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './encryption-mode';
+export * from './bucket-encryption-policy';
+export * from './encrypted-bucket';
+export * from './bucket-encryption-guard';
