@@ -150,3 +150,17 @@ function productionLimits(config: GuardrailsConfig): ConfigProblem[] {
   }
   return problems;
 }
+
+/** The imported key ARN of each purpose for one account and region; undefined means "create the key". */
+export interface KeyChoices {
+  readonly data?: string;
+  readonly secrets?: string;
+  readonly logs?: string;
+}
+
+export function keyChoicesFor(config: GuardrailsConfig, accountId: string, region: string): KeyChoices {
+  const arnOf = (source: KeySourceConfig): string | undefined => source.source === 'import'
+    ? source.imports.find((i) => i.accountId === accountId && i.region === region)?.keyArn
+    : undefined;
+  return { data: arnOf(dataKeySource(config)), secrets: arnOf(config.kms.keys.secrets), logs: arnOf(config.kms.keys.logs) };
+}

@@ -2,3 +2,4 @@ export * from './schema';
 export * from './cross-field';
 export * from './loader';
 export * from './json-schema';
+export * from './app-support';
