@@ -1,1 +1,2 @@
+export * from './key-source';
 export * from './key-hierarchy';

@@ -1,18 +1,355 @@
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { KeyPurpose, KeySource } from './key-source';
+import {
+  ADMIN_ACTIONS,
+  DECRYPT_ACTIONS,
+  ENCRYPT_ACTIONS,
+  LOGS_SERVICE_ACTIONS,
+  SERVICE_GRANT_ACTIONS,
+  SERVICE_USE_ACTIONS,
+} from './private/perms';
+import { KEY_POLICY_MAX_BYTES, policyLowerBoundBytes } from './private/policy-size';
+import {
+  validateAliasPrefix,
+  validateKeyArn,
+  validateRotationPeriod,
+  validateServiceNames,
+} from './private/validation';
 
 /** Properties of a KeyHierarchy. */
 export interface KeyHierarchyProps {
   /**
-   * Alias prefix.
+   * Where the data key comes from.
+   * @default KeySource.create()
+   */
+  readonly dataKey?: KeySource;
+
+  /**
+   * Where the secrets key comes from.
+   * @default KeySource.create()
+   */
+  readonly secretsKey?: KeySource;
+
+  /**
+   * Where the logs key comes from.
+   * @default KeySource.create()
+   */
+  readonly logsKey?: KeySource;
+
+  /**
+   * Automatic rotation period of the created keys (AWS KMS allows 90 to 2,560 days).
+   * @default Duration.days(365)
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
+   */
+  readonly rotationPeriod?: Duration;
+
+  /**
+   * Prefix of the aliases of the created keys: `alias/<aliasPrefix>/data`, `.../secrets`, `.../logs`.
+   * Letters, digits, `_`, `-`, and `/` between segments; must not start with `aws`.
    * @default 'guardrails'
    */
   readonly aliasPrefix?: string;
+
+  /**
+   * What happens to the created keys when they are removed from the stack or the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Principals allowed to manage the created keys (no cryptographic use).
+   *
+   * They must include whoever deploys the stack (the CloudFormation execution role), or the key
+   * cannot be created (KMS policy lockout safety check) nor updated later.
+   * @default - the account root, i.e. key administration is delegated to IAM policies of this account
+   */
+  readonly administrators?: iam.IPrincipal[];
+
+  /**
+   * Extra AWS services (endpoint prefixes such as `dynamodb`, `rds`, `ec2`) through which principals
+   * of the account may use the data key, in addition to `s3`. Also allows those services to create
+   * grants for the AWS resources they manage (`kms:GrantIsForAWSResource`).
+   * @default - S3 only
+   */
+  readonly additionalDataKeyServices?: string[];
+
+  /**
+   * Extra AWS services through which principals of the account may use the secrets key, in addition
+   * to `secretsmanager`.
+   * @default - Secrets Manager only
+   */
+  readonly additionalSecretsKeyServices?: string[];
+
+  /**
+   * Extra AWS services through which principals of the account may use the logs key, in addition to
+   * `kinesis` and `sqs` (streams and dead-letter queues that carry log records).
+   * @default - Kinesis Data Streams and SQS only
+   */
+  readonly additionalLogsKeyServices?: string[];
 }
 
-/** Placeholder. */
+/** Services each purpose can be used through by default (kms:ViaService). */
+const DEFAULT_SERVICES: Record<KeyPurpose, string[]> = {
+  [KeyPurpose.DATA]: ['s3'],
+  [KeyPurpose.SECRETS]: ['secretsmanager'],
+  [KeyPurpose.LOGS]: ['kinesis', 'sqs'],
+};
+
+/**
+ * Per-region KMS key hierarchy: a data key, a secrets key and a logs key, each created by this
+ * construct (rotation on, retained, alias, restrictive key policy) or imported by ARN.
+ *
+ * Key policies of created keys separate administration from use: administrators manage the key
+ * but cannot use it; principals of this account can use it only through the purpose's AWS
+ * services (`kms:ViaService` + `kms:CallerAccount`); CloudWatch Logs may use the logs key only for
+ * log groups of this account and region. Direct use needs an explicit `grant*` on this construct.
+ *
+ * Other constructs may add statements with `key.addToResourcePolicy(...)` (a no-op on imported
+ * keys). Note `key.grantDecrypt(...)` on the exposed `kms.IKey` only adds to the principal's
+ * policy: with these key policies that is enough through the purpose's services, not for direct use.
+ */
 export class KeyHierarchy extends Construct {
+  /** The key for application data (S3 and other data stores). */
+  public readonly dataKey: kms.IKey;
+
+  /** The key for Secrets Manager secrets. */
+  public readonly secretsKey: kms.IKey;
+
+  /** The key for CloudWatch Logs and the streams and queues that carry log records. */
+  public readonly logsKey: kms.IKey;
+
+  private readonly keys = new Map<KeyPurpose, kms.IKey>();
+  private readonly createdKeys = new Map<KeyPurpose, kms.Key>();
+
   constructor(scope: Construct, id: string, props: KeyHierarchyProps = {}) {
     super(scope, id);
-    void props;
+    const stack = Stack.of(this);
+
+    // Validate every prop before creating anything.
+    const rotationDays = validateRotationPeriod(props.rotationPeriod) ?? 365;
+    const aliasPrefix = props.aliasPrefix ?? 'guardrails';
+    validateAliasPrefix(aliasPrefix);
+    const sources: Record<KeyPurpose, KeySource> = {
+      [KeyPurpose.DATA]: props.dataKey ?? KeySource.create(),
+      [KeyPurpose.SECRETS]: props.secretsKey ?? KeySource.create(),
+      [KeyPurpose.LOGS]: props.logsKey ?? KeySource.create(),
+    };
+    const extraServices: Record<KeyPurpose, string[]> = {
+      [KeyPurpose.DATA]: props.additionalDataKeyServices ?? [],
+      [KeyPurpose.SECRETS]: props.additionalSecretsKeyServices ?? [],
+      [KeyPurpose.LOGS]: props.additionalLogsKeyServices ?? [],
+    };
+    for (const purpose of ALL_PURPOSES) {
+      const source = sources[purpose];
+      if (source.keyArn !== undefined) {
+        validateKeyArn(stack, propNameOf(purpose), source.keyArn);
+      }
+      validateServiceNames(servicesPropNameOf(purpose), extraServices[purpose]);
+    }
+    const administrators = props.administrators ?? [new iam.AccountRootPrincipal()];
+    if (administrators.length === 0) {
+      throw new Error('administrators: got an empty list; at least one principal must be able to manage the keys.');
+    }
+    if (props.administrators !== undefined) {
+      Annotations.of(this).addWarningV2(
+        '@cdk-guardrails/kms-hierarchy:customAdministrators',
+        'administrators replaces the account root as key administrator: make sure it includes the role that deploys ' +
+        'this stack (CloudFormation execution role), or key creation and later updates will be refused by KMS.',
+      );
+    }
+
+    for (const purpose of ALL_PURPOSES) {
+      const source = sources[purpose];
+      const constructId = `${capitalized(purpose)}Key`;
+      if (source.keyArn !== undefined) {
+        // Imported: nothing is created, the key policy is owned elsewhere.
+        this.keys.set(purpose, kms.Key.fromKeyArn(this, constructId, source.keyArn));
+        continue;
+      }
+      const policy = new iam.PolicyDocument({
+        statements: this.keyPolicyStatements(purpose, administrators, extraServices[purpose]),
+      });
+      const key = new kms.Key(this, constructId, {
+        description: `${capitalized(purpose)} key of the guardrails key hierarchy (${stack.region})`,
+        enableKeyRotation: true,
+        rotationPeriod: Duration.days(rotationDays),
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        // With a policy given, aws-cdk-lib adds no default statement (no kms:* for the account root;
+        // @aws-cdk/aws-kms:defaultKeyPolicies is always on in CDK v2).
+        policy,
+      });
+      key.addAlias(`alias/${aliasPrefix}/${purpose.toLowerCase()}`);
+      key.node.addValidation({
+        validate: () => {
+          const bytes = policyLowerBoundBytes(stack.resolve(policy));
+          return bytes > KEY_POLICY_MAX_BYTES
+            ? [`key policy of the ${purpose.toLowerCase()} key is at least ${bytes} bytes; the AWS KMS limit is ${KEY_POLICY_MAX_BYTES} bytes`]
+            : [];
+        },
+      });
+      this.keys.set(purpose, key);
+      this.createdKeys.set(purpose, key);
+    }
+
+    this.dataKey = this.keyFor(KeyPurpose.DATA);
+    this.secretsKey = this.keyFor(KeyPurpose.SECRETS);
+    this.logsKey = this.keyFor(KeyPurpose.LOGS);
   }
+
+  /** The key of the given purpose. */
+  public keyFor(purpose: KeyPurpose): kms.IKey {
+    const key = this.keys.get(purpose);
+    if (key === undefined) {
+      throw new Error(`keyFor: unknown purpose '${purpose}'; allowed: ${ALL_PURPOSES.join(', ')}.`);
+    }
+    return key;
+  }
+
+  /** True when the key of the given purpose was imported by ARN (its key policy is not managed here). */
+  public isImported(purpose: KeyPurpose): boolean {
+    this.keyFor(purpose);
+    return !this.createdKeys.has(purpose);
+  }
+
+  /**
+   * Let the grantee encrypt with the key directly (kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*).
+   *
+   * For a created key the grantee is added to the principal's policy and to the key policy. For an
+   * imported key only the principal's policy is changed: the imported key's own policy must allow it.
+   */
+  public grantEncrypt(purpose: KeyPurpose, grantee: iam.IGrantable): iam.Grant {
+    return this.grant(purpose, grantee, ENCRYPT_ACTIONS);
+  }
+
+  /**
+   * Let the grantee decrypt with the key directly (kms:Decrypt). Same policy behaviour as `grantEncrypt`.
+   */
+  public grantDecrypt(purpose: KeyPurpose, grantee: iam.IGrantable): iam.Grant {
+    return this.grant(purpose, grantee, DECRYPT_ACTIONS);
+  }
+
+  /**
+   * Let the grantee encrypt and decrypt with the key directly. Same policy behaviour as `grantEncrypt`.
+   */
+  public grantEncryptDecrypt(purpose: KeyPurpose, grantee: iam.IGrantable): iam.Grant {
+    return this.grant(purpose, grantee, [...DECRYPT_ACTIONS, ...ENCRYPT_ACTIONS]);
+  }
+
+  private grant(purpose: KeyPurpose, grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    const key = this.keyFor(purpose);
+    const created = this.createdKeys.get(purpose);
+    if (created === undefined) {
+      return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn] });
+    }
+    this.assertPrincipalReferenceable(purpose, grantee);
+    // kms.Key.grant() would only add to the principal's policy (it assumes the key policy trusts the
+    // account for every action). These key policies trust the account only through services, so the
+    // grantee is named in the key policy as well.
+    return iam.Grant.addToPrincipalAndResource({
+      grantee,
+      actions,
+      resource: created,
+      resourceArns: [created.keyArn],
+      resourceSelfArns: ['*'],
+      resourcePolicyPrincipal: grantee.grantPrincipal,
+    });
+  }
+
+  /**
+   * A key policy can name a principal of another stack only by a literal ARN: a token would make the
+   * key's stack depend on the grantee's stack while the grantee's policy depends on the key (a cycle).
+   */
+  private assertPrincipalReferenceable(purpose: KeyPurpose, grantee: iam.IGrantable): void {
+    const principal = grantee.grantPrincipal;
+    if (!Construct.isConstruct(principal) || Stack.of(principal) === Stack.of(this)) {
+      return;
+    }
+    const json = principal.policyFragment.principalJson;
+    const unresolved = Object.values(json).some((values) => values.some((v) => Token.isUnresolved(v)));
+    if (unresolved) {
+      throw new Error(
+        `grant on the ${purpose.toLowerCase()} key: grantee '${principal.node.path}' is in stack ` +
+        `'${Stack.of(principal).stackName}', the key in stack '${Stack.of(this).stackName}', and its ARN is only known at ` +
+        'deploy time. Make the grant from a principal in the key\'s stack, or pass the role imported by its literal ARN ' +
+        '(iam.Role.fromRoleArn) so the key policy can name it without a cross-stack cycle.',
+      );
+    }
+  }
+
+  private keyPolicyStatements(purpose: KeyPurpose, administrators: iam.IPrincipal[], extraServices: string[]): iam.PolicyStatement[] {
+    const stack = Stack.of(this);
+    const viaService = (services: string[]) => services.map((s) => `${s}.${stack.region}.${stack.urlSuffix}`);
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'KeyAdministration',
+        principals: administrators,
+        actions: ADMIN_ACTIONS,
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'UseThroughAwsServicesOfThisAccount',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: SERVICE_USE_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': viaService([...DEFAULT_SERVICES[purpose], ...extraServices]),
+            'kms:CallerAccount': stack.account,
+          },
+        },
+      }),
+    ];
+    if (extraServices.length > 0) {
+      // EBS, RDS and similar services create grants for the resources they manage.
+      statements.push(new iam.PolicyStatement({
+        sid: 'GrantsForAwsResourcesOfThisAccount',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: SERVICE_GRANT_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': viaService(extraServices),
+            'kms:CallerAccount': stack.account,
+          },
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+        },
+      }));
+    }
+    if (purpose === KeyPurpose.LOGS) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'CloudWatchLogsForLogGroupsOfThisAccountAndRegion',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
+        actions: LOGS_SERVICE_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }));
+    }
+    return statements;
+  }
+}
+
+const ALL_PURPOSES: KeyPurpose[] = [KeyPurpose.DATA, KeyPurpose.SECRETS, KeyPurpose.LOGS];
+
+function capitalized(purpose: KeyPurpose): string {
+  return purpose.charAt(0) + purpose.slice(1).toLowerCase();
+}
+
+function propNameOf(purpose: KeyPurpose): string {
+  return `${purpose.toLowerCase()}Key`;
+}
+
+function servicesPropNameOf(purpose: KeyPurpose): string {
+  return `additional${capitalized(purpose)}KeyServices`;
 }

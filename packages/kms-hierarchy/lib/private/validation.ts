@@ -1,0 +1,108 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+
+/** AWS KMS limits on automatic rotation periods. */
+export const MIN_ROTATION_DAYS = 90;
+export const MAX_ROTATION_DAYS = 2560;
+
+/**
+ * A KMS key ARN: `arn:<partition>:kms:<region>:<account>:key/<key-id>`, where the key id is a
+ * UUID or a multi-Region key id (`mrk-` followed by 32 hex digits).
+ */
+const KEY_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):kms:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
+/** Parts of a validated key ARN. */
+export interface ParsedKeyArn {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/**
+ * Validate an imported key ARN and that it belongs to the stack's account and region (when both
+ * sides are known at synth time). Returns undefined for an unresolved token.
+ */
+export function validateKeyArn(stack: Stack, propName: string, keyArn: string): ParsedKeyArn | undefined {
+  if (Token.isUnresolved(keyArn)) {
+    return undefined;
+  }
+  const match = KEY_ARN.exec(keyArn);
+  if (!match) {
+    const hint = /:alias\//.test(keyArn)
+      ? ' Alias ARNs are not accepted: an alias can be re-pointed to another key, and key policies and S3 key pinning need the key ARN.'
+      : '';
+    throw new Error(
+      `${propName}: '${keyArn}' is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account-id>:key/<key-id> ` +
+      `(key id a UUID or mrk-<32 hex digits>).${hint}`,
+    );
+  }
+  const parsed: ParsedKeyArn = { partition: match[1], region: match[2], account: match[3] };
+  const accountKnown = !Token.isUnresolved(stack.account);
+  const regionKnown = !Token.isUnresolved(stack.region);
+  if ((accountKnown && parsed.account !== stack.account) || (regionKnown && parsed.region !== stack.region)) {
+    throw new Error(
+      `${propName}: key '${keyArn}' is in account ${parsed.account} region ${parsed.region}, but the stack is in ` +
+      `account ${accountKnown ? stack.account : '(unresolved)'} region ${regionKnown ? stack.region : '(unresolved)'}; ` +
+      'a key of the hierarchy must be in the same account and region as the stack that uses it.',
+    );
+  }
+  return parsed;
+}
+
+/** Validate the rotation period (whole days, 90..2560) and return it in days. */
+export function validateRotationPeriod(period: Duration | undefined): number | undefined {
+  if (period === undefined || period.isUnresolved()) {
+    return undefined;
+  }
+  let days: number;
+  try {
+    days = period.toDays();
+  } catch {
+    throw new Error(
+      `rotationPeriod: ${period.toHumanString()} is not a whole number of days; allowed: ${MIN_ROTATION_DAYS} to ${MAX_ROTATION_DAYS} days.`,
+    );
+  }
+  if (days < MIN_ROTATION_DAYS || days > MAX_ROTATION_DAYS) {
+    throw new Error(
+      `rotationPeriod: ${days} days is out of range; AWS KMS allows ${MIN_ROTATION_DAYS} to ${MAX_ROTATION_DAYS} days.`,
+    );
+  }
+  return days;
+}
+
+/**
+ * Alias names are `alias/` + [a-zA-Z0-9/_-], at most 256 characters, and `alias/aws/` is reserved.
+ * The prefix is one or more path segments without leading or trailing slashes.
+ */
+export function validateAliasPrefix(prefix: string): void {
+  if (Token.isUnresolved(prefix)) {
+    throw new Error('aliasPrefix: must be a literal string (it is part of the alias name), got an unresolved token.');
+  }
+  if (!/^[a-zA-Z0-9_-]+(\/[a-zA-Z0-9_-]+)*$/.test(prefix)) {
+    throw new Error(
+      `aliasPrefix: '${prefix}' is not allowed; use letters, digits, '_', '-' and '/' between segments ` +
+      "(no leading or trailing '/', no 'alias/').",
+    );
+  }
+  if (/^alias(\/|$)/.test(prefix)) {
+    throw new Error(`aliasPrefix: '${prefix}' is not allowed; give the prefix without 'alias/' (the construct adds it).`);
+  }
+  if (/^aws(\/|$)/i.test(prefix)) {
+    throw new Error(`aliasPrefix: '${prefix}' is not allowed; the 'alias/aws/' namespace is reserved for AWS managed keys.`);
+  }
+  // alias/<prefix>/secrets is the longest name we build.
+  if (`alias/${prefix}/secrets`.length > 256) {
+    throw new Error(`aliasPrefix: '${prefix}' is too long; alias names are limited to 256 characters.`);
+  }
+}
+
+/** Validate service names given to extend kms:ViaService (for example 'dynamodb'). */
+export function validateServiceNames(propName: string, services: string[]): void {
+  for (const service of services) {
+    if (Token.isUnresolved(service) || !/^[a-z0-9][a-z0-9-]*$/.test(service)) {
+      throw new Error(
+        `${propName}: '${service}' is not a service endpoint prefix; give the prefix only, for example 'dynamodb' ` +
+        "(the construct builds '<service>.<region>.<url-suffix>').",
+      );
+    }
+  }
+}
