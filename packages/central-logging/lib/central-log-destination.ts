@@ -1,0 +1,464 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LogClass } from './log-class';
+import {
+  DESTINATION_POLICY_MAX_BYTES,
+  destinationPolicyBytes,
+  destinationPolicyDocument,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_PARTITION,
+  PLACEHOLDER_REGION,
+} from './private/destination-policy';
+import { ALL_LOG_CLASSES, isAccountId, SUBSCRIPTION_FILTER_PREFIX } from './private/names';
+import { DEFAULT_CENTRAL_PREFIX, markNeverShip } from './private/recursion-guard';
+
+/** IAM: default maximum size of a role trust policy, in characters. */
+const TRUST_POLICY_MAX_CHARS = 2048;
+
+/**
+ * Who may subscribe log groups to the destination: a list of accounts, or an organization.
+ */
+export class LogSenders {
+  /**
+   * Allow exactly these accounts (12-digit ids). The destination policy names each one, so it
+   * grows with the list: about 300 accounts fit under the 5,120-byte policy limit, and about 40
+   * fit in the trust policy of the role CloudWatch Logs assumes (2,048 characters). Above that,
+   * use `fromOrganization`.
+   */
+  public static fromAccounts(accountIds: string[]): LogSenders {
+    return new LogSenders(accountIds, undefined);
+  }
+
+  /**
+   * Allow every account of an AWS Organization (`aws:PrincipalOrgID`). Each sender must then
+   * pass an IAM role in its subscription filters (`CentralLogShipping` with
+   * `useSenderRole: true`). Only use an organization that your configuration names.
+   */
+  public static fromOrganization(organizationId: string): LogSenders {
+    return new LogSenders(undefined, organizationId);
+  }
+
+  /** The sender accounts, in account mode. */
+  public readonly accountIds?: string[];
+  /** The organization id, in organization mode. */
+  public readonly organizationId?: string;
+
+  private constructor(accountIds: string[] | undefined, organizationId: string | undefined) {
+    this.accountIds = accountIds;
+    this.organizationId = organizationId;
+  }
+}
+
+/**
+ * Capacity of the Kinesis stream behind the destination.
+ */
+export class DestinationStreamCapacity {
+  /** On-demand: scales with the traffic, no shard management. */
+  public static onDemand(): DestinationStreamCapacity {
+    return new DestinationStreamCapacity(kinesis.StreamMode.ON_DEMAND, undefined);
+  }
+
+  /**
+   * A fixed number of shards (each 1 MB/s or 1,000 records/s in).
+   * @param shardCount at least 1
+   */
+  public static provisioned(shardCount: number): DestinationStreamCapacity {
+    return new DestinationStreamCapacity(kinesis.StreamMode.PROVISIONED, shardCount);
+  }
+
+  /** The stream mode. */
+  public readonly mode: kinesis.StreamMode;
+  /** Shards, in provisioned mode. */
+  public readonly shardCount?: number;
+
+  private constructor(mode: kinesis.StreamMode, shardCount: number | undefined) {
+    this.mode = mode;
+    this.shardCount = shardCount;
+  }
+}
+
+/** Retention of the central log group of each class. */
+export interface CentralLogRetention {
+  /**
+   * Audit class (CloudTrail).
+   * @default logs.RetentionDays.TEN_YEARS
+   */
+  readonly audit?: logs.RetentionDays;
+  /**
+   * Security class (IAM and S3 policy changes).
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly security?: logs.RetentionDays;
+  /**
+   * App class (application log groups that opted in).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly app?: logs.RetentionDays;
+}
+
+/** Properties of a CentralLogDestination. */
+export interface CentralLogDestinationProps {
+  /**
+   * Who may subscribe: the workload accounts, or the organization when the configuration
+   * names one.
+   */
+  readonly senders: LogSenders;
+
+  /**
+   * The logs key of this account and region. Encrypts the central log groups, the
+   * forwarder's log group, the Kinesis stream and the dead-letter queue.
+   *
+   * Its key policy must allow `logs.<region>.amazonaws.com` (scoped with
+   * `kms:EncryptionContext:aws:logs:arn`) and this account's principals through
+   * `kms:ViaService` kinesis and sqs; the construct grants its roles in IAM only.
+   */
+  readonly logsKey: kms.IKey;
+
+  /**
+   * Name of the CloudWatch Logs destination. Workload accounts derive its ARN from this name
+   * with `CentralLogDestination.arnFor`.
+   * @default 'guardrails-central-logs'
+   */
+  readonly destinationName?: string;
+
+  /**
+   * Prefix of the central log group names: `<prefix>/audit`, `<prefix>/security`, `<prefix>/app`.
+   * @default '/guardrails/central'
+   */
+  readonly logGroupNamePrefix?: string;
+
+  /**
+   * Retention per class.
+   * @default - audit 10 years, security 90 days, app 30 days
+   */
+  readonly retention?: CentralLogRetention;
+
+  /**
+   * Capacity of the Kinesis stream.
+   * @default DestinationStreamCapacity.onDemand()
+   */
+  readonly streamCapacity?: DestinationStreamCapacity;
+
+  /**
+   * How long Kinesis keeps records. Records the forwarder gives up on (after
+   * `forwarderRetryAttempts`) are listed in the dead-letter queue by shard and sequence
+   * number, and can be replayed from the stream during this period.
+   * @default Duration.days(7)
+   */
+  readonly streamRetention?: Duration;
+
+  /**
+   * Records per forwarder invocation (1 to 10,000).
+   * @default 100
+   */
+  readonly forwarderBatchSize?: number;
+
+  /**
+   * Times Lambda retries a failing batch (after bisecting it) before it sends the record
+   * range to the dead-letter queue (0 to 10,000).
+   * @default 10
+   */
+  readonly forwarderRetryAttempts?: number;
+
+  /**
+   * Concurrent batches per shard (1 to 10).
+   * @default 1
+   */
+  readonly forwarderParallelizationFactor?: number;
+
+  /**
+   * Retention of the forwarder's own log group.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly forwarderLogRetention?: logs.RetentionDays;
+
+  /**
+   * Removal policy of the stateful resources (log groups, stream, queue).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The security-account side of central logging, for one region: a CloudWatch Logs
+ * destination that workload accounts subscribe to, a KMS-encrypted Kinesis stream behind it,
+ * and a forwarder Lambda that writes every event into a central log group per class
+ * (one log stream per source account, region and log group), with partial-batch failure
+ * reporting and an encrypted dead-letter queue.
+ *
+ * A destination receives only from log groups in its own region: create one per workload
+ * region.
+ */
+export class CentralLogDestination extends Construct {
+  /**
+   * The ARN of a destination, as a workload account computes it from configuration
+   * (CloudFormation cannot reference across accounts).
+   *
+   * @param account the security account id
+   * @param region the region of the destination (= the region of the subscribed log groups)
+   * @param destinationName the destination name
+   * @param partition the AWS partition; default 'aws'
+   */
+  public static arnFor(account: string, region: string, destinationName: string = DEFAULT_DESTINATION_NAME, partition: string = 'aws'): string {
+    return `arn:${partition}:logs:${region}:${account}:destination:${destinationName}`;
+  }
+
+  /** ARN of the CloudWatch Logs destination. */
+  public readonly destinationArn: string;
+  /** Name of the CloudWatch Logs destination. */
+  public readonly destinationName: string;
+  /** The Kinesis stream behind the destination. */
+  public readonly stream: kinesis.IStream;
+  /** The role CloudWatch Logs assumes to put records into the stream. */
+  public readonly destinationRole: iam.IRole;
+  /** The forwarder Lambda. */
+  public readonly forwarder: lambda.IFunction;
+  /** The forwarder's own log group: never subscribe it to a destination. */
+  public readonly forwarderLogGroup: logs.ILogGroup;
+  /** Encrypted dead-letter queue: poison records, rejected events, exhausted batches. */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** Alarm when the dead-letter queue holds any message (no actions attached). */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Central log group of the audit class. */
+  public readonly auditLogGroup: logs.ILogGroup;
+  /** Central log group of the security class. */
+  public readonly securityLogGroup: logs.ILogGroup;
+  /** Central log group of the app class. */
+  public readonly appLogGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: CentralLogDestinationProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const destinationName = props.destinationName ?? DEFAULT_DESTINATION_NAME;
+    const prefix = props.logGroupNamePrefix ?? DEFAULT_CENTRAL_PREFIX;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const capacity = props.streamCapacity ?? DestinationStreamCapacity.onDemand();
+    validateProps(props, destinationName, prefix, capacity);
+    this.destinationName = destinationName;
+
+    const senderAccounts = props.senders.accountIds ? [...props.senders.accountIds] : undefined;
+    const organizationId = props.senders.organizationId;
+
+    // --- Kinesis stream (KMS) ---
+    const stream = new kinesis.Stream(this, 'Stream', {
+      encryption: kinesis.StreamEncryption.KMS,
+      encryptionKey: props.logsKey,
+      streamMode: capacity.mode,
+      shardCount: capacity.shardCount,
+      retentionPeriod: props.streamRetention ?? Duration.days(7),
+      removalPolicy,
+    });
+    this.stream = stream;
+
+    // --- Role CloudWatch Logs assumes to write into the stream ---
+    // aws:SourceArn limits which accounts' log deliveries can use the role (confused deputy).
+    // Organization mode cannot list the accounts, so it allows this region's CloudWatch Logs
+    // in any account; the destination policy (aws:PrincipalOrgID) still decides who may
+    // subscribe, and only subscriptions to this destination ever use this role.
+    const sourceArnPattern = (account: string) => `arn:${Aws.PARTITION}:logs:${stack.region}:${account}:*`;
+    const sourceArns = senderAccounts
+      ? [...new Set([stack.account, ...senderAccounts])].map(sourceArnPattern)
+      : [sourceArnPattern('*')];
+    // --- The destination and its access policy ---
+    const destinationArn = stack.formatArn({
+      service: 'logs',
+      resource: 'destination',
+      resourceName: destinationName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const sizingArn = CentralLogDestination.arnFor(
+      Token.isUnresolved(stack.account) ? PLACEHOLDER_ACCOUNT : stack.account,
+      Token.isUnresolved(stack.region) ? PLACEHOLDER_REGION : stack.region,
+      destinationName,
+      PLACEHOLDER_PARTITION,
+    );
+    const policyBytes = destinationPolicyBytes({ destinationArn: sizingArn, senderAccounts, organizationId });
+    if (policyBytes > DESTINATION_POLICY_MAX_BYTES) {
+      throw new Error(
+        `CentralLogDestination: the destination policy would be about ${policyBytes} bytes with ${senderAccounts?.length ?? 0} sender accounts, above the CloudWatch Logs limit of ${DESTINATION_POLICY_MAX_BYTES} bytes. ` +
+          'Set organizationId in config to use aws:PrincipalOrgID (LogSenders.fromOrganization), which keeps the policy small whatever the number of accounts.',
+      );
+    }
+    if (senderAccounts) {
+      const trustChars = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Action: 'sts:AssumeRole', Condition: { StringLike: { 'aws:SourceArn': sourceArns.map(() => `arn:${PLACEHOLDER_PARTITION}:logs:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:*`) } }, Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' } }],
+      }).length;
+      if (trustChars > TRUST_POLICY_MAX_CHARS) {
+        throw new Error(
+          `CentralLogDestination: senders lists ${senderAccounts.length} accounts; the trust policy of the role CloudWatch Logs assumes would be about ${trustChars} characters, above the IAM limit of ${TRUST_POLICY_MAX_CHARS}. Use LogSenders.fromOrganization (set organizationId in config to use aws:PrincipalOrgID).`,
+        );
+      }
+    }
+    const role = new iam.Role(this, 'DestinationRole', {
+      assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', {
+        conditions: { StringLike: { 'aws:SourceArn': sourceArns } },
+      }),
+      description: `CloudWatch Logs puts subscription data from the destination ${destinationName} into its Kinesis stream`,
+    });
+    stream.grantWrite(role);
+    this.destinationRole = role;
+
+    const destination = new logs.CfnDestination(this, 'Resource', {
+      destinationName,
+      roleArn: role.roleArn,
+      targetArn: stream.streamArn,
+      destinationPolicy: stack.toJsonString(destinationPolicyDocument({ destinationArn, senderAccounts, organizationId })),
+    });
+    // CloudWatch Logs sends a test record when it creates the destination: the role and its
+    // policy must exist first.
+    destination.node.addDependency(role);
+    this.destinationArn = destination.attrArn;
+
+    // --- Central log groups, one per class ---
+    const retention: Record<LogClass, logs.RetentionDays> = {
+      [LogClass.AUDIT]: props.retention?.audit ?? logs.RetentionDays.TEN_YEARS,
+      [LogClass.SECURITY]: props.retention?.security ?? logs.RetentionDays.THREE_MONTHS,
+      [LogClass.APP]: props.retention?.app ?? logs.RetentionDays.ONE_MONTH,
+    };
+    const groups = {} as Record<LogClass, logs.LogGroup>;
+    for (const cls of ALL_LOG_CLASSES) {
+      const group = new logs.LogGroup(this, `${capitalize(cls)}LogGroup`, {
+        logGroupName: `${prefix}/${cls}`,
+        retention: retention[cls],
+        encryptionKey: props.logsKey,
+        removalPolicy,
+      });
+      markNeverShip(group, `it is the central ${cls} log group, written by the forwarder`);
+      groups[cls] = group;
+    }
+    this.auditLogGroup = groups[LogClass.AUDIT];
+    this.securityLogGroup = groups[LogClass.SECURITY];
+    this.appLogGroup = groups[LogClass.APP];
+
+    // --- Dead-letter queue (encrypted, TLS only) ---
+    const dlq = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.logsKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    this.deadLetterQueue = dlq;
+    this.deadLetterAlarm = dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(this, 'DeadLetterAlarm', {
+      alarmDescription: `Central log forwarder dead-letter queue is not empty: records need attention (${destinationName})`,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // --- Forwarder ---
+    const forwarderLogGroup = new logs.LogGroup(this, 'ForwarderLogGroup', {
+      retention: props.forwarderLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.logsKey,
+      removalPolicy,
+    });
+    markNeverShip(forwarderLogGroup, "it is the forwarder's own log group: subscribing it would feed the forwarder its own output (log recursion)");
+    this.forwarderLogGroup = forwarderLogGroup;
+
+    const fn = new lambda.Function(this, 'Forwarder', {
+      description: `Forwards CloudWatch Logs subscription data from ${destinationName} to the central log groups`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(forwarderAssetDir()),
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      logGroup: forwarderLogGroup,
+      environment: {
+        CENTRAL_LOG_GROUPS: stack.toJsonString(
+          Object.fromEntries(
+            ALL_LOG_CLASSES.map((cls) => [cls, { logGroupName: `${prefix}/${cls}`, retentionDays: retention[cls] }]),
+          ),
+        ),
+        DEAD_LETTER_QUEUE_URL: dlq.queueUrl,
+        SUBSCRIPTION_FILTER_PREFIX,
+      },
+    });
+    for (const cls of ALL_LOG_CLASSES) groups[cls].grantWrite(fn);
+    dlq.grantSendMessages(fn);
+    fn.addEventSource(
+      new KinesisEventSource(stream, {
+        // TRIM_HORIZON: a new or re-created mapping starts from the oldest record, never skips.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: props.forwarderBatchSize ?? 100,
+        maxBatchingWindow: Duration.seconds(1),
+        parallelizationFactor: props.forwarderParallelizationFactor ?? 1,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: props.forwarderRetryAttempts ?? 10,
+        onFailure: new SqsDlq(dlq),
+      }),
+    );
+    this.forwarder = fn;
+  }
+}
+
+const DEFAULT_DESTINATION_NAME = 'guardrails-central-logs';
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function forwarderAssetDir(): string {
+  const dir = path.join(__dirname, '..', 'lambda', 'forwarder');
+  if (!fs.existsSync(path.join(dir, 'index.js'))) {
+    throw new Error(`CentralLogDestination: the forwarder is not built (${dir}/index.js is missing). Run \`npm run build:lambda\` in packages/central-logging.`);
+  }
+  return dir;
+}
+
+function validateProps(props: CentralLogDestinationProps, destinationName: string, prefix: string, capacity: DestinationStreamCapacity): void {
+  const fail = (msg: string) => {
+    throw new Error(`CentralLogDestination: ${msg}`);
+  };
+  if (!Token.isUnresolved(destinationName) && !/^[^:*]{1,512}$/.test(destinationName)) {
+    fail(`destinationName must be 1 to 512 characters without ':' or '*', received ${JSON.stringify(destinationName)}`);
+  }
+  if (!Token.isUnresolved(prefix) && !/^\/[\w\-./#]+[^/]$/.test(prefix)) {
+    fail(`logGroupNamePrefix must start with '/', not end with '/', and use only letters, digits, '_-./#', received ${JSON.stringify(prefix)}`);
+  }
+  const accounts = props.senders.accountIds;
+  if (accounts) {
+    if (accounts.length === 0) fail('senders lists no accounts: pass LogSenders.fromAccounts([...]) with at least one workload account id, or LogSenders.fromOrganization(id)');
+    const seen = new Set<string>();
+    for (const a of accounts) {
+      if (Token.isUnresolved(a)) continue;
+      if (!isAccountId(a)) fail(`senders: ${JSON.stringify(a)} is not a 12-digit AWS account id`);
+      if (seen.has(a)) fail(`senders lists account ${a} twice`);
+      seen.add(a);
+    }
+  }
+  const org = props.senders.organizationId;
+  if (org !== undefined && !Token.isUnresolved(org) && !/^o-[a-z0-9]{10,32}$/.test(org)) {
+    fail(`senders: organization id must look like o-xxxxxxxxxx (10 to 32 lowercase letters or digits), received ${JSON.stringify(org)}`);
+  }
+  if (capacity.shardCount !== undefined && (!Number.isInteger(capacity.shardCount) || capacity.shardCount < 1)) {
+    fail(`streamCapacity: shardCount must be an integer of at least 1, received ${capacity.shardCount}`);
+  }
+  checkRange('forwarderBatchSize', props.forwarderBatchSize, 1, 10_000);
+  checkRange('forwarderRetryAttempts', props.forwarderRetryAttempts, 0, 10_000);
+  checkRange('forwarderParallelizationFactor', props.forwarderParallelizationFactor, 1, 10);
+  const retentionHours = props.streamRetention?.toHours();
+  if (retentionHours !== undefined && (retentionHours < 24 || retentionHours > 8760)) {
+    fail(`streamRetention must be between 24 hours and 365 days, received ${retentionHours} hours`);
+  }
+}
+
+function checkRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`CentralLogDestination: ${name} must be an integer from ${min} to ${max}, received ${value}`);
+  }
+}

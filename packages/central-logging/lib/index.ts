@@ -1,0 +1,4 @@
+export * from './log-class';
+export * from './central-log-destination';
+export * from './central-log-shipping';
+export * from './security-event-capture';

@@ -1,0 +1,57 @@
+import { Token } from 'aws-cdk-lib';
+
+/** CloudWatch Logs PutDestinationPolicy: the access policy can be up to 5,120 bytes. */
+export const DESTINATION_POLICY_MAX_BYTES = 5120;
+
+export interface DestinationPolicyInput {
+  readonly destinationArn: string;
+  /** 12-digit account ids allowed to subscribe (account mode). */
+  readonly senderAccounts?: string[];
+  /** Organization id (org mode: any principal of the organization). */
+  readonly organizationId?: string;
+}
+
+/**
+ * The destination access policy: who may call logs:PutSubscriptionFilter against the
+ * destination. Account mode names each workload account; organization mode allows any
+ * principal whose aws:PrincipalOrgID matches (senders then need a role in their filters).
+ */
+export function destinationPolicyDocument(input: DestinationPolicyInput): any {
+  const statement: any = {
+    Effect: 'Allow',
+    Action: 'logs:PutSubscriptionFilter',
+    Resource: input.destinationArn,
+  };
+  if (input.organizationId !== undefined) {
+    statement.Sid = 'AllowOrganizationAccountsToSubscribe';
+    statement.Principal = { AWS: '*' };
+    statement.Condition = { StringEquals: { 'aws:PrincipalOrgID': input.organizationId } };
+  } else {
+    statement.Sid = 'AllowWorkloadAccountsToSubscribe';
+    // Bare account ids, as in the CloudWatch Logs documentation (shorter than root ARNs, so
+    // more accounts fit under the 5,120-byte limit).
+    statement.Principal = { AWS: input.senderAccounts ?? [] };
+  }
+  return { Version: '2012-10-17', Statement: [statement] };
+}
+
+/** Placeholders at least as long as any real value, for sizing before CloudFormation resolves tokens. */
+export const PLACEHOLDER_PARTITION = 'aws-us-gov';
+export const PLACEHOLDER_REGION = 'xx-xxxxxxxxxxx-9';
+export const PLACEHOLDER_ACCOUNT = '000000000000';
+export const PLACEHOLDER_ORGANIZATION = 'o-' + 'x'.repeat(32);
+
+/**
+ * Byte size of the policy once CloudFormation has resolved it, as it is sent to
+ * PutDestinationPolicy. Pass a destination ARN built from concrete values or the placeholders
+ * above; unresolved sender accounts and organization ids are sized with placeholders too.
+ */
+export function destinationPolicyBytes(input: DestinationPolicyInput): number {
+  const concrete = (s: string, fallback: string) => (Token.isUnresolved(s) ? fallback : s);
+  const doc = destinationPolicyDocument({
+    destinationArn: input.destinationArn,
+    senderAccounts: input.senderAccounts?.map((a) => concrete(a, PLACEHOLDER_ACCOUNT)),
+    organizationId: input.organizationId === undefined ? undefined : concrete(input.organizationId, PLACEHOLDER_ORGANIZATION),
+  });
+  return Buffer.byteLength(JSON.stringify(doc), 'utf8');
+}

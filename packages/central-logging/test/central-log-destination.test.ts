@@ -1,0 +1,286 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
+import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '../lib';
+import { newKey, newStack, ORG_ID, OTHER_WORKLOAD_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
+
+function destinationPolicy(stack: Stack): any {
+  const template = Template.fromStack(stack).toJSON();
+  const [, destination] = singleResource(template, 'AWS::Logs::Destination');
+  const resolved = resolveIntrinsics(destination.Properties.DestinationPolicy, { account: SECURITY_ACCOUNT, region: stack.region });
+  return JSON.parse(resolved);
+}
+
+describe('CentralLogDestination', () => {
+  test('creates a destination whose policy lets the configured workload accounts subscribe', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const dest = new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT, OTHER_WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
+    });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::Destination', {
+      DestinationName: 'guardrails-central-logs',
+      TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CentralStream'), 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CentralDestinationRole'), 'Arn'] },
+    });
+    expect(destinationPolicy(stack)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowWorkloadAccountsToSubscribe',
+          Effect: 'Allow',
+          Principal: { AWS: [WORKLOAD_ACCOUNT, OTHER_WORKLOAD_ACCOUNT] },
+          Action: 'logs:PutSubscriptionFilter',
+          Resource: `arn:aws:logs:eu-west-1:${SECURITY_ACCOUNT}:destination:guardrails-central-logs`,
+        },
+      ],
+    });
+    expect(Token.isUnresolved(dest.destinationArn)).toBe(true);
+  });
+
+  test('arnFor derives the ARN a workload account uses from configuration', () => {
+    expect(CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'eu-west-1', 'central')).toBe(`arn:aws:logs:eu-west-1:${SECURITY_ACCOUNT}:destination:central`);
+    expect(CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'us-gov-west-1', 'central', 'aws-us-gov')).toBe(
+      `arn:aws-us-gov:logs:us-gov-west-1:${SECURITY_ACCOUNT}:destination:central`,
+    );
+    expect(CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'eu-west-1')).toMatch(/:destination:guardrails-central-logs$/);
+  });
+
+  test('organization mode uses aws:PrincipalOrgID instead of listing accounts', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromOrganization(ORG_ID), logsKey: newKey(stack) });
+    const policy = destinationPolicy(stack);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { AWS: '*' },
+        Action: 'logs:PutSubscriptionFilter',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+      }),
+    ]);
+  });
+
+  test('the role CloudWatch Logs assumes is scoped with aws:SourceArn to the sender accounts and this region', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const template = Template.fromStack(stack).toJSON();
+    const [, role] = singleResource(template, 'AWS::IAM::Role', (r) => JSON.stringify(r).includes('logs.amazonaws.com'));
+    const trust = resolveIntrinsics(role.Properties.AssumeRolePolicyDocument, { account: SECURITY_ACCOUNT, region: 'eu-west-1' });
+    expect(trust.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'logs.amazonaws.com' },
+        Condition: {
+          StringLike: {
+            'aws:SourceArn': [`arn:aws:logs:eu-west-1:${SECURITY_ACCOUNT}:*`, `arn:aws:logs:eu-west-1:${WORKLOAD_ACCOUNT}:*`],
+          },
+        },
+      },
+    ]);
+  });
+
+  test('the destination role may put records into the stream and nothing else', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('CentralDestinationRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['kinesis:PutRecord', 'kinesis:PutRecords']),
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('CentralStream'), 'Arn'] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the Kinesis stream is KMS-encrypted with the logs key and on-demand by default', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    Template.fromStack(stack).hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] } },
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      RetentionPeriodHours: 168,
+    });
+  });
+
+  test('provisioned capacity sets the shard count', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
+      streamCapacity: DestinationStreamCapacity.provisioned(4),
+      streamRetention: Duration.days(2),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Kinesis::Stream', {
+      ShardCount: 4,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      RetentionPeriodHours: 48,
+    });
+  });
+
+  test('central log groups per class: audit 10 years, security 90 days, app 30 days, all encrypted with the logs key', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const t = Template.fromStack(stack);
+    const key = { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] };
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/central/audit', RetentionInDays: 3653, KmsKeyId: key });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/central/security', RetentionInDays: 90, KmsKeyId: key });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/central/app', RetentionInDays: 30, KmsKeyId: key });
+    // every log group of the construct (including the forwarder's) is encrypted and retained
+    for (const lg of Object.values(t.findResources('AWS::Logs::LogGroup'))) {
+      expect(lg.Properties.KmsKeyId['Fn::GetAtt'][0]).toMatch(/^LogsKey/);
+      expect(lg.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test('retention per class comes from props', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
+      retention: { audit: logs.RetentionDays.SEVEN_YEARS, security: logs.RetentionDays.SIX_MONTHS, app: logs.RetentionDays.TWO_WEEKS },
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/central/audit', RetentionInDays: 2557 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/central/security', RetentionInDays: 180 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/central/app', RetentionInDays: 14 });
+  });
+
+  test('the forwarder reports partial batch failures, bisects, retries and sends exhausted batches to the encrypted DLQ', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CentralStream'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('CentralDeadLetterQueue'), 'Arn'] } } },
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] },
+    });
+    t.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs22.x',
+      Environment: {
+        Variables: {
+          DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp('CentralDeadLetterQueue') },
+          SUBSCRIPTION_FILTER_PREFIX: 'guardrails',
+          CENTRAL_LOG_GROUPS: Match.anyValue(),
+        },
+      },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('CentralForwarderLogGroup') } },
+    });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  });
+
+  test('the forwarder environment maps each class to its central log group and retention', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const template = Template.fromStack(stack).toJSON();
+    const [, fn] = singleResource(template, 'AWS::Lambda::Function', (r) => r.Properties?.Handler === 'index.handler');
+    const env = JSON.parse(resolveIntrinsics(fn.Properties.Environment.Variables.CENTRAL_LOG_GROUPS, { account: SECURITY_ACCOUNT, region: 'eu-west-1' }));
+    expect(env).toEqual({
+      audit: { logGroupName: '/guardrails/central/audit', retentionDays: 3653 },
+      security: { logGroupName: '/guardrails/central/security', retentionDays: 90 },
+      app: { logGroupName: '/guardrails/central/app', retentionDays: 30 },
+    });
+  });
+
+  test('the forwarder may write only to the central log groups', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const t = Template.fromStack(stack);
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('logs:PutLogEvents'));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].Properties.PolicyDocument.Statement.filter((s: any) => JSON.stringify(s.Action).includes('logs:PutLogEvents'));
+    const resources = statements.map((s: any) => JSON.stringify(s.Resource));
+    expect(resources).toHaveLength(3);
+    for (const r of resources) expect(r).toMatch(/Central(Audit|Security|App)LogGroup/);
+  });
+
+  test('fails if the destination policy would exceed 5,120 bytes, naming the limit and the fix', () => {
+    const stack = newStack();
+    const accounts = Array.from({ length: 400 }, (_v, i) => String(100000000000 + i));
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts(accounts), logsKey: newKey(stack) })).toThrow(
+      /5120 bytes.*set organizationId in config to use aws:PrincipalOrgID/is,
+    );
+  });
+
+  test('many accounts fit when the organization id is used', () => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromOrganization(ORG_ID), logsKey: newKey(stack) })).not.toThrow();
+  });
+
+  test('fails if the trust policy of the destination role would exceed 2,048 characters', () => {
+    const stack = newStack();
+    const accounts = Array.from({ length: 60 }, (_v, i) => String(100000000000 + i));
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts(accounts), logsKey: newKey(stack) })).toThrow(
+      /2048.*organizationId/,
+    );
+  });
+
+  test('fails if a sender is not a 12-digit account id', () => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts(['12345']), logsKey: newKey(stack) })).toThrow(
+      /senders: "12345" is not a 12-digit AWS account id/,
+    );
+  });
+
+  test('fails if no sender account is given', () => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([]), logsKey: newKey(stack) })).toThrow(/senders lists no accounts/);
+  });
+
+  test('fails if the organization id is malformed', () => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromOrganization('org-1'), logsKey: newKey(stack) })).toThrow(
+      /organization id must look like o-/,
+    );
+  });
+
+  test('fails if the destination name has a colon', () => {
+    const stack = newStack();
+    expect(
+      () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), destinationName: 'a:b' }),
+    ).toThrow(/destinationName must be 1 to 512 characters without ':' or '\*', received "a:b"/);
+  });
+
+  test('fails if the shard count is not a positive integer', () => {
+    const stack = newStack();
+    expect(
+      () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), streamCapacity: DestinationStreamCapacity.provisioned(0) }),
+    ).toThrow(/shardCount must be an integer of at least 1, received 0/);
+  });
+
+  test('fails if forwarderRetryAttempts is out of range', () => {
+    const stack = newStack();
+    expect(
+      () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderRetryAttempts: -1 }),
+    ).toThrow(/forwarderRetryAttempts must be an integer from 0 to 10000, received -1/);
+  });
+
+  test('works with an imported logs key', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Imported', `arn:aws:kms:eu-west-1:${SECURITY_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`);
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: key });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/guardrails/central/audit',
+      KmsKeyId: `arn:aws:kms:eu-west-1:${SECURITY_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`,
+    });
+  });
+});
