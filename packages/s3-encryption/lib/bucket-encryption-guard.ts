@@ -39,9 +39,9 @@ export interface BucketEncryptionGuardProps {
 
   /**
    * With `encryption` SSE-KMS: also move buckets whose default encryption is SSE-S3 to SSE-KMS
-   * with the guard's key (a strengthening, never a weakening). aws-cdk-lib writes SSE-S3 on every
-   * `s3.Bucket` that sets no encryption, so without this such buckets keep SSE-S3 (with a warning).
-   * Readers and writers then need the key: grants made through an `s3.Bucket` before do not include it.
+   * with the guard's key (a strengthening, never a weakening). Without it, a bucket whose owner chose
+   * SSE-S3 keeps it (with a warning). (A bucket that sets no encryption at all gets the guard's
+   * `encryption` in any case.) Readers and writers then need the key: grants made through an `s3.Bucket` before do not include it.
    * In REPORT mode such buckets are reported as errors.
    *
    * @default false
