@@ -1,0 +1,339 @@
+import { Annotations, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import {
+  BOUNDARY_CONDITIONED_ACTIONS,
+  BOUNDARY_REMOVAL_ACTIONS,
+  DEFAULT_BOUNDARY_SERVICES,
+  DEFAULT_RESOURCELESS_ACTIONS,
+  LOG_SUBSCRIPTION_TAMPER_ACTIONS,
+  LONG_TERM_CREDENTIAL_ACTIONS,
+  POLICY_EDIT_ACTIONS,
+  ROLE_MUTATION_ACTIONS,
+  SECURITY_SERVICE_TAMPER_ACTIONS,
+} from './private/perms';
+import { estimatePolicyCharacters } from './private/policy-size';
+import { managedPolicyArnFromName, validateAccountIds } from './private/validate';
+
+/** IAM limit for a customer managed policy (characters, whitespace not counted). */
+const MANAGED_POLICY_MAX_CHARACTERS = 6144;
+
+/**
+ * Properties of a {@link PermissionsBoundary}.
+ */
+export interface PermissionsBoundaryProps {
+  /**
+   * Name of the boundary managed policy. Keep the default unless you run two boundaries in one
+   * account: `LeastPrivilegeRole` finds the boundary by this name.
+   *
+   * @default PermissionsBoundary.DEFAULT_POLICY_NAME ('GuardrailsPermissionsBoundary')
+   */
+  readonly managedPolicyName?: string;
+
+  /**
+   * Description of the managed policy.
+   *
+   * @default - a description naming what the boundary denies
+   */
+  readonly description?: string;
+
+  /**
+   * IAM service prefixes (for example 's3', 'logs') whose actions identities inside the boundary
+   * may use, on resources of the allowed accounts only. Anything else is outside the boundary.
+   *
+   * @default PermissionsBoundary.DEFAULT_ALLOWED_SERVICES
+   */
+  readonly allowedServices?: string[];
+
+  /**
+   * Other accounts whose resources identities inside the boundary may act on (for example the
+   * security account that holds the central log destination). The boundary's own account is
+   * always allowed.
+   *
+   * @default - only resources of the boundary's own account
+   */
+  readonly resourceAccountIds?: string[];
+
+  /**
+   * Named actions that have no resource-level permissions (they only work on `Resource: "*"`)
+   * that identities inside the boundary may use. Wildcards are refused.
+   *
+   * @default PermissionsBoundary.DEFAULT_RESOURCELESS_ACTIONS
+   */
+  readonly resourcelessActions?: string[];
+
+  /**
+   * Tag keys every new role and user must carry (`aws:RequestTag/<key>` present on
+   * `iam:CreateRole` / `iam:CreateUser`); removing them later is denied too.
+   * An empty list disables the check and adds a warning.
+   *
+   * @default PermissionsBoundary.DEFAULT_REQUIRED_TAG_KEYS (['Environment'])
+   */
+  readonly requiredTagKeys?: string[];
+
+  /**
+   * Role name patterns (IAM wildcards allowed, for example 'central-logging-*') that identities
+   * inside the boundary may not change, delete, pass or remove from. Roles tagged
+   * `PermissionsBoundary.PROTECTED_TAG_KEY = 'true'` are protected as well.
+   *
+   * @default - only roles carrying the protected tag
+   */
+  readonly protectedRoleNamePatterns?: string[];
+
+  /**
+   * Allow identities inside the boundary to create IAM access keys (long-term credentials).
+   * Service identities should be roles only, so this stays false unless you have a reason.
+   *
+   * @default false
+   */
+  readonly allowAccessKeyCreation?: boolean;
+
+  /**
+   * Extra statements appended to the boundary (for example an Allow for a resource type whose
+   * ARN carries no account id, such as Route 53 hosted zones).
+   *
+   * @default - none
+   */
+  readonly additionalStatements?: iam.PolicyStatement[];
+}
+
+/**
+ * The project's permissions boundary: a customer managed policy with a fixed name, created once
+ * per account, attached to every role the apps create.
+ *
+ * It ALLOWS the listed services on resources of the allowed accounts plus a few named resourceless
+ * actions (a boundary grants nothing by itself: effective permissions are the intersection of the
+ * identity policy and the boundary), and DENIES the escalation paths, so that an administrator
+ * who lives inside it cannot leave it:
+ * - creating or changing roles and users that do not carry this boundary (`iam:PermissionsBoundary`),
+ * - removing a boundary, or editing, tagging or deleting this policy,
+ * - creating roles or users without the required tags, or removing those tags,
+ * - disabling or altering CloudTrail, GuardDuty, Config, Access Analyzer, Security Hub and the
+ *   log subscriptions, and changing protected (central-logging, security) roles,
+ * - creating access keys (service identities are roles only).
+ */
+export class PermissionsBoundary extends iam.ManagedPolicy {
+  /** The fixed name of the boundary policy in every account. */
+  public static readonly DEFAULT_POLICY_NAME: string = 'GuardrailsPermissionsBoundary';
+
+  /** Tag key that marks a role as protected: identities inside the boundary cannot change it. */
+  public static readonly PROTECTED_TAG_KEY: string = 'guardrails:protected';
+
+  /** Services allowed by default (on resources of the allowed accounts). */
+  public static readonly DEFAULT_ALLOWED_SERVICES: string[] = [...DEFAULT_BOUNDARY_SERVICES];
+
+  /** Resourceless actions allowed by default. */
+  public static readonly DEFAULT_RESOURCELESS_ACTIONS: string[] = [...DEFAULT_RESOURCELESS_ACTIONS];
+
+  /** Tag keys new roles and users must carry by default. */
+  public static readonly DEFAULT_REQUIRED_TAG_KEYS: string[] = ['Environment'];
+
+  /**
+   * Reference the boundary of the stack's account by its fixed name (for stacks that do not
+   * create it). The policy must already exist when the referencing stack is deployed.
+   */
+  public static fromDefaultName(scope: Construct, id: string): iam.IManagedPolicy {
+    return iam.ManagedPolicy.fromManagedPolicyName(scope, id, PermissionsBoundary.DEFAULT_POLICY_NAME);
+  }
+
+  /**
+   * Mark a role as protected: identities inside the boundary can no longer change, delete, pass
+   * or untag it. Use it on central-logging and security roles.
+   */
+  public static protectRole(role: iam.IRole): void {
+    Tags.of(role).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true');
+  }
+
+  /** ARN of this boundary policy, built from its name (usable inside its own document). */
+  public readonly boundaryArn: string;
+
+  constructor(scope: Construct, id: string, props: PermissionsBoundaryProps = {}) {
+    const policyName = props.managedPolicyName ?? PermissionsBoundary.DEFAULT_POLICY_NAME;
+    validatePolicyName(policyName);
+    const services = props.allowedServices ?? PermissionsBoundary.DEFAULT_ALLOWED_SERVICES;
+    validateServices(services);
+    const resourceAccountIds = props.resourceAccountIds ?? [];
+    validateAccountIds('resourceAccountIds', resourceAccountIds);
+    const resourcelessActions = props.resourcelessActions ?? PermissionsBoundary.DEFAULT_RESOURCELESS_ACTIONS;
+    validateNamedActions('resourcelessActions', resourcelessActions);
+    const requiredTagKeys = props.requiredTagKeys ?? PermissionsBoundary.DEFAULT_REQUIRED_TAG_KEYS;
+    validateTagKeys(requiredTagKeys);
+    const protectedRoleNamePatterns = props.protectedRoleNamePatterns ?? [];
+    validateRoleNamePatterns(protectedRoleNamePatterns);
+
+    const stack = Stack.of(scope);
+    // Built from the name, not `this.managedPolicyArn`: a policy cannot Ref itself in its document.
+    const boundaryArn = managedPolicyArnFromName(stack, policyName);
+    const accounts = [stack.account, ...resourceAccountIds];
+
+    const statements: iam.PolicyStatement[] = [
+      new iam.PolicyStatement({
+        sid: 'AllowServicesOnAllowedAccounts',
+        actions: services.map((s) => `${s}:*`),
+        // Every resource whose ARN carries one of the allowed account ids (region may be empty).
+        resources: accounts.map((a) => `arn:${stack.partition}:*:*:${a}:*`),
+      }),
+    ];
+    if (services.includes('s3')) {
+      // S3 bucket and object ARNs carry no account id: scope them with s3:ResourceAccount instead.
+      statements.push(new iam.PolicyStatement({
+        sid: 'AllowS3OnAllowedAccountBuckets',
+        actions: ['s3:*'],
+        resources: [`arn:${stack.partition}:s3:::*`],
+        conditions: { StringEquals: { 's3:ResourceAccount': accounts } },
+      }));
+    }
+    if (resourcelessActions.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'AllowNamedResourcelessActions',
+        actions: resourcelessActions,
+        resources: ['*'],
+      }));
+    }
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenyIdentitiesWithoutThisBoundary',
+        effect: iam.Effect.DENY,
+        actions: [...BOUNDARY_CONDITIONED_ACTIONS],
+        resources: ['*'],
+        // A missing key (no boundary requested) makes StringNotEquals true: denied.
+        conditions: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'DenyBoundaryRemoval',
+        effect: iam.Effect.DENY,
+        actions: [...BOUNDARY_REMOVAL_ACTIONS],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DenyBoundaryPolicyEdit',
+        effect: iam.Effect.DENY,
+        actions: [...POLICY_EDIT_ACTIONS],
+        resources: [boundaryArn],
+      }),
+    );
+    requiredTagKeys.forEach((key, i) => {
+      statements.push(new iam.PolicyStatement({
+        // One statement per key: keys inside one Null block are ANDed, we need "any key missing".
+        sid: `DenyIdentityWithoutRequiredTag${i}`,
+        effect: iam.Effect.DENY,
+        actions: ['iam:CreateRole', 'iam:CreateUser'],
+        resources: ['*'],
+        conditions: { Null: { [`aws:RequestTag/${key}`]: 'true' } },
+      }));
+    });
+    if (requiredTagKeys.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'DenyRemovingRequiredTags',
+        effect: iam.Effect.DENY,
+        actions: ['iam:UntagRole', 'iam:UntagUser'],
+        resources: ['*'],
+        conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': requiredTagKeys } },
+      }));
+    }
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenySecurityServiceTampering',
+        effect: iam.Effect.DENY,
+        actions: [...SECURITY_SERVICE_TAMPER_ACTIONS, ...LOG_SUBSCRIPTION_TAMPER_ACTIONS],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DenyProtectedRoleChangesByTag',
+        effect: iam.Effect.DENY,
+        actions: [...ROLE_MUTATION_ACTIONS],
+        resources: ['*'],
+        conditions: { StringEquals: { [`aws:ResourceTag/${PermissionsBoundary.PROTECTED_TAG_KEY}`]: 'true' } },
+      }),
+    );
+    if (protectedRoleNamePatterns.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'DenyProtectedRoleChangesByName',
+        effect: iam.Effect.DENY,
+        actions: [...ROLE_MUTATION_ACTIONS],
+        resources: protectedRoleNamePatterns.map((p) => `arn:${stack.partition}:iam::${stack.account}:role/${p}`),
+      }));
+    }
+    if (!props.allowAccessKeyCreation) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'DenyLongTermCredentials',
+        effect: iam.Effect.DENY,
+        actions: [...LONG_TERM_CREDENTIAL_ACTIONS],
+        resources: ['*'],
+      }));
+    }
+    statements.push(...(props.additionalStatements ?? []));
+
+    super(scope, id, {
+      managedPolicyName: policyName,
+      description: props.description
+        ?? 'Permissions boundary: denies leaving the boundary, unbounded or untagged identities, and tampering with security services',
+      document: new iam.PolicyDocument({ statements }),
+    });
+    this.boundaryArn = boundaryArn;
+
+    if (requiredTagKeys.length === 0) {
+      Annotations.of(this).addWarningV2('@cdk-guardrails/iam-least-privilege:noRequiredTags',
+        'requiredTagKeys is empty: identities inside the boundary can create untagged roles and users');
+    }
+    this.node.addValidation({
+      validate: () => {
+        const size = estimatePolicyCharacters(stack, this.document);
+        return size > MANAGED_POLICY_MAX_CHARACTERS
+          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY_MAX_CHARACTERS}. Allow fewer services or resourceless actions.`]
+          : [];
+      },
+    });
+  }
+
+  /**
+   * Attach this boundary to every IAM role and user in `scope` (uses aws-cdk-lib's
+   * `iam.PermissionsBoundary.of(scope).apply`, an Aspect that overrides `PermissionsBoundary`).
+   */
+  public applyTo(scope: IConstruct): void {
+    iam.PermissionsBoundary.of(scope).apply(this);
+  }
+}
+
+function validatePolicyName(name: string): void {
+  if (Token.isUnresolved(name)) return;
+  if (!/^[\w+=,.@-]{1,128}$/.test(name)) {
+    throw new Error(`managedPolicyName: received '${name}'; expected 1-128 characters of letters, digits and +=,.@_-`);
+  }
+}
+
+function validateServices(services: readonly string[]): void {
+  if (services.length === 0) {
+    throw new Error('allowedServices: received an empty list; expected at least one IAM service prefix such as \'s3\'');
+  }
+  for (const s of services) {
+    if (!/^[a-z0-9-]+$/.test(s)) {
+      throw new Error(`allowedServices: received '${s}'; expected an IAM service prefix such as 's3' or 'logs' (no ':' and no wildcard)`);
+    }
+  }
+}
+
+function validateNamedActions(prop: string, actions: readonly string[]): void {
+  for (const a of actions) {
+    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a)) {
+      throw new Error(`${prop}: received '${a}'; expected a named action such as 'cloudwatch:PutMetricData' (wildcards are not allowed)`);
+    }
+  }
+}
+
+function validateTagKeys(keys: readonly string[]): void {
+  for (const k of keys) {
+    if (Token.isUnresolved(k)) continue;
+    if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) || k.startsWith('aws:')) {
+      throw new Error(`requiredTagKeys: received '${k}'; expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@ not starting with 'aws:'`);
+    }
+  }
+}
+
+function validateRoleNamePatterns(patterns: readonly string[]): void {
+  for (const p of patterns) {
+    if (!/^[\w+=,.@*?/-]{1,512}$/.test(p) || p === '*') {
+      throw new Error(`protectedRoleNamePatterns: received '${p}'; expected a role name or a pattern such as 'central-logging-*' (a bare '*' would lock every role)`);
+    }
+  }
+}

@@ -1,0 +1,262 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { evaluate, PolicyJson, RequestSpec } from '@cdk-guardrails/policy-test-kit';
+import { PermissionsBoundary } from '../../lib';
+import { ACCOUNT, ADMIN_POLICY, managedPolicyDocument, newStack, OTHER_ACCOUNT, withoutStatement } from './helpers';
+
+jest.setTimeout(60_000);
+
+const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`;
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/admin-inside-boundary`;
+
+function boundaryOf(props = {}): PolicyJson {
+  const stack = newStack();
+  new PermissionsBoundary(stack, 'Boundary', props);
+  return managedPolicyDocument(stack);
+}
+
+/** An administrator (Allow *:*) living inside the boundary makes `request`. */
+function asAdmin(boundary: PolicyJson, request: Omit<RequestSpec, 'principal' | 'resourceAccount'> & { resourceAccount?: string }) {
+  return evaluate({
+    identityPolicies: [ADMIN_POLICY],
+    permissionsBoundaries: [boundary],
+    request: { principal: ADMIN, resourceAccount: ACCOUNT, ...request },
+  });
+}
+
+const NEW_ROLE = `arn:aws:iam::${ACCOUNT}:role/new-role`;
+const WITH_BOUNDARY_AND_TAGS = {
+  'iam:PermissionsBoundary': BOUNDARY_ARN,
+  'aws:RequestTag/Environment': 'dev',
+  'aws:TagKeys': ['Environment'],
+};
+
+describe('PermissionsBoundary resource', () => {
+  test('creates a managed policy with the fixed, documented name', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const boundary = new PermissionsBoundary(stack, 'Boundary');
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      ManagedPolicyName: 'GuardrailsPermissionsBoundary',
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyBoundaryRemoval', Effect: 'Deny' })]) },
+    });
+    expect(PermissionsBoundary.DEFAULT_POLICY_NAME).toBe('GuardrailsPermissionsBoundary');
+    expect(stack.resolve(boundary.boundaryArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]],
+    });
+  });
+
+  test('has no wildcard action on Resource "*" and no Action "*" in any Allow', () => {
+    const doc = boundaryOf();
+    for (const s of ([] as any[]).concat(doc.Statement).filter((st) => st.Effect === 'Allow')) {
+      const actions = ([] as string[]).concat(s.Action);
+      expect(actions).not.toContain('*');
+      expect(s.NotAction).toBeUndefined();
+      if (([] as string[]).concat(s.Resource).includes('*')) {
+        expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+      }
+    }
+  });
+
+  test('stays under the 6,144-character managed policy limit with the defaults', () => {
+    expect(JSON.stringify(boundaryOf()).length).toBeLessThan(6144);
+  });
+
+  test('fails if the boundary grows beyond the managed policy limit', () => {
+    // GIVEN
+    const app = new App();
+    const stack = newStack(app);
+    // WHEN
+    new PermissionsBoundary(stack, 'Boundary', {
+      resourcelessActions: Array.from({ length: 120 }, (_, i) => `cloudwatch:PutMetricDataNumber${i}`),
+    });
+    // THEN
+    expect(() => app.synth()).toThrow(/about \d+ characters; the IAM limit for a managed policy is 6144/);
+  });
+
+  test('applyTo attaches the boundary to every role in the scope, including roles CDK creates for you', () => {
+    // GIVEN
+    const app = new App();
+    const stack = newStack(app);
+    const boundary = new PermissionsBoundary(stack, 'Boundary');
+    new iam.Role(stack, 'Plain', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new iam.User(stack, 'User');
+    // WHEN
+    boundary.applyTo(app);
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', { PermissionsBoundary: { Ref: Match.stringLikeRegexp('Boundary') } });
+    template.hasResourceProperties('AWS::IAM::User', { PermissionsBoundary: { Ref: Match.stringLikeRegexp('Boundary') } });
+  });
+
+  test('protectRole tags the role so the boundary protects it', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'CentralLogging', { assumedBy: new iam.ServicePrincipal('logs.amazonaws.com') });
+    PermissionsBoundary.protectRole(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Tags: Match.arrayWith([{ Key: 'guardrails:protected', Value: 'true' }]),
+    });
+  });
+
+  test('warns if no tags are required', () => {
+    const stack = newStack();
+    new PermissionsBoundary(stack, 'Boundary', { requiredTagKeys: [] });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('requiredTagKeys is empty'));
+  });
+
+  test('fails if a service prefix has a wildcard', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { allowedServices: ['s3:*'] })).toThrow(/allowedServices: received 's3:\*'/);
+  });
+
+  test('fails if a resourceless action is a wildcard', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { resourcelessActions: ['ec2:Describe*'] })).toThrow(/resourcelessActions: received 'ec2:Describe\*'.*wildcards are not allowed/);
+  });
+
+  test('fails if a resource account id is malformed', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { resourceAccountIds: ['1234'] })).toThrow(/resourceAccountIds: '1234' is not an AWS account id/);
+  });
+
+  test('fails if a protected role pattern would lock every role', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedRoleNamePatterns: ['*'] })).toThrow(/protectedRoleNamePatterns: received '\*'/);
+  });
+
+  test('fails if a required tag key is reserved', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { requiredTagKeys: ['aws:createdBy'] })).toThrow(/requiredTagKeys: received 'aws:createdBy'/);
+  });
+});
+
+describe('PermissionsBoundary semantics: an administrator inside it cannot leave it', () => {
+  let boundary: PolicyJson;
+  beforeAll(() => { boundary = boundaryOf({ protectedRoleNamePatterns: ['central-logging-*'] }); });
+
+  test('creating a role without the boundary is denied; with it (and the tags) it is allowed', async () => {
+    await expect(asAdmin(boundary, { action: 'iam:CreateRole', resource: NEW_ROLE, context: { 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] } }))
+      .resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(boundary, { action: 'iam:CreateRole', resource: NEW_ROLE, context: WITH_BOUNDARY_AND_TAGS }))
+      .resolves.toBe('Allowed');
+  });
+
+  test('creating a role with another boundary is denied', async () => {
+    await expect(asAdmin(boundary, {
+      action: 'iam:CreateRole', resource: NEW_ROLE,
+      context: { ...WITH_BOUNDARY_AND_TAGS, 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/Wide` },
+    })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('...and is allowed once DenyIdentitiesWithoutThisBoundary is removed (the test depends on it)', async () => {
+    await expect(asAdmin(withoutStatement(boundary, 'DenyIdentitiesWithoutThisBoundary'), {
+      action: 'iam:CreateRole', resource: NEW_ROLE, context: { 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] },
+    })).resolves.toBe('Allowed');
+  });
+
+  test('creating a user without the boundary is denied', async () => {
+    await expect(asAdmin(boundary, { action: 'iam:CreateUser', resource: `arn:aws:iam::${ACCOUNT}:user/bob`, context: { 'aws:RequestTag/Environment': 'dev' } }))
+      .resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('editing the trust policy of an unbounded role (for example the CDK deploy role) is denied', async () => {
+    const request = { action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1` };
+    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(boundary, { ...request, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } })).resolves.toBe('Allowed');
+  });
+
+  test('deleting the boundary from a role is denied, and allowed without DenyBoundaryRemoval', async () => {
+    const request = { action: 'iam:DeleteRolePermissionsBoundary', resource: NEW_ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } };
+    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyBoundaryRemoval'), request)).resolves.toBe('Allowed');
+  });
+
+  test('editing the boundary policy is denied, other policies are not; allowed without DenyBoundaryPolicyEdit', async () => {
+    const request = { action: 'iam:CreatePolicyVersion', resource: BOUNDARY_ARN };
+    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(boundary, { action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${ACCOUNT}:policy/app-policy` })).resolves.toBe('Allowed');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyBoundaryPolicyEdit'), request)).resolves.toBe('Allowed');
+  });
+
+  test('creating a role without the required tag is denied; allowed without the tag statement', async () => {
+    const request = { action: 'iam:CreateRole', resource: NEW_ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } };
+    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyIdentityWithoutRequiredTag0'), request)).resolves.toBe('Allowed');
+  });
+
+  test('removing a required tag is denied', async () => {
+    const request = { action: 'iam:UntagRole', resource: NEW_ROLE, context: { 'aws:TagKeys': ['Environment'] } };
+    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyRemovingRequiredTags'), request)).resolves.toBe('Allowed');
+  });
+
+  test.each([
+    ['cloudtrail:StopLogging', `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org-trail`],
+    ['guardduty:DeleteDetector', `arn:aws:guardduty:eu-west-1:${ACCOUNT}:detector/abc`],
+    ['config:StopConfigurationRecorder', '*'],
+    ['access-analyzer:DeleteAnalyzer', `arn:aws:access-analyzer:eu-west-1:${ACCOUNT}:analyzer/a`],
+    ['logs:DeleteSubscriptionFilter', `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/cloudtrail:*`],
+  ])('%s is denied, and allowed without DenySecurityServiceTampering', async (action, resource) => {
+    await expect(asAdmin(boundary, { action, resource })).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(withoutStatement(boundary, 'DenySecurityServiceTampering'), { action, resource })).resolves.toBe('Allowed');
+  });
+
+  test('changing a role tagged protected is denied (trust policy, attached policies, passing it)', async () => {
+    const resource = `arn:aws:iam::${ACCOUNT}:role/log-forwarder`;
+    const context = { 'aws:ResourceTag/guardrails:protected': 'true', 'iam:PermissionsBoundary': BOUNDARY_ARN };
+    for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PassRole']) {
+      await expect(asAdmin(boundary, { action, resource, context })).resolves.toBe('ExplicitlyDenied');
+      await expect(asAdmin(withoutStatement(boundary, 'DenyProtectedRoleChangesByTag'), { action, resource, context })).resolves.toBe('Allowed');
+    }
+  });
+
+  test('changing a role matching a protected name pattern is denied', async () => {
+    const request = { action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/central-logging-destination`, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } };
+    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyProtectedRoleChangesByName'), request)).resolves.toBe('Allowed');
+  });
+
+  test('creating access keys is denied (service identities are roles only)', async () => {
+    const request = { action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${ACCOUNT}:user/bob` };
+    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyLongTermCredentials'), request)).resolves.toBe('Allowed');
+  });
+});
+
+describe('PermissionsBoundary semantics: what it allows', () => {
+  let boundary: PolicyJson;
+  beforeAll(() => { boundary = boundaryOf(); });
+
+  test('allowed services on resources of the own account are allowed', async () => {
+    await expect(asAdmin(boundary, { action: 'logs:PutLogEvents', resource: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:app:log-stream:s` }))
+      .resolves.toBe('Allowed');
+    await expect(asAdmin(boundary, { action: 's3:GetObject', resource: 'arn:aws:s3:::own-bucket/key', context: { 's3:ResourceAccount': ACCOUNT } }))
+      .resolves.toBe('Allowed');
+    await expect(asAdmin(boundary, { action: 'cloudwatch:PutMetricData', resource: '*' })).resolves.toBe('Allowed');
+  });
+
+  test('resources of other accounts are outside the boundary unless listed', async () => {
+    // The other account's key policy allows our admin: only the boundary decides.
+    const keyArn = `arn:aws:kms:eu-west-1:${OTHER_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const keyPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ADMIN }, Action: 'kms:Decrypt', Resource: '*' }] };
+    const crossAccount = (b: PolicyJson) => evaluate({
+      identityPolicies: [ADMIN_POLICY], permissionsBoundaries: [b], resourcePolicy: keyPolicy,
+      request: { principal: ADMIN, action: 'kms:Decrypt', resource: keyArn, resourceAccount: OTHER_ACCOUNT },
+    });
+    await expect(crossAccount(boundary)).resolves.toBe('ImplicitlyDenied');
+    await expect(crossAccount(boundaryOf({ resourceAccountIds: [OTHER_ACCOUNT] }))).resolves.toBe('Allowed');
+    await expect(asAdmin(boundary, { action: 's3:GetObject', resource: 'arn:aws:s3:::someone-elses/key', context: { 's3:ResourceAccount': OTHER_ACCOUNT } }))
+      .resolves.toBe('ImplicitlyDenied');
+  });
+
+  test('services that are not listed are outside the boundary', async () => {
+    await expect(asAdmin(boundary, { action: 'sagemaker:CreateNotebookInstance', resource: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:notebook-instance/n` }))
+      .resolves.toBe('ImplicitlyDenied');
+  });
+});
+
+test('Stack import: fromDefaultName references the fixed name', () => {
+  const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  const ref = PermissionsBoundary.fromDefaultName(stack, 'B');
+  expect(stack.resolve(ref.managedPolicyArn)).toEqual({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]],
+  });
+});
