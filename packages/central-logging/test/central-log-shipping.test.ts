@@ -1,0 +1,109 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
+import { CentralLogDestination, CentralLogShipping, LogClass, LogSenders } from '../lib';
+import { newKey, newStack, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
+
+const DEST = CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'eu-west-1', 'guardrails-central-logs');
+
+describe('CentralLogShipping', () => {
+  test('subscribes a log group to the same-region destination with its class in the filter name', () => {
+    // GIVEN
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const group = new logs.LogGroup(stack, 'AppLogs', { logGroupName: '/app/orders' });
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+    // WHEN
+    shipping.addLogGroup(group, { logClass: LogClass.APP });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      DestinationArn: DEST,
+      LogGroupName: { Ref: Match.stringLikeRegexp('AppLogs') },
+      FilterPattern: '',
+      FilterName: Match.stringLikeRegexp('^guardrails-app-'),
+      RoleArn: Match.absent(),
+    });
+  });
+
+  test('a filter pattern narrows what is shipped', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const group = new logs.LogGroup(stack, 'AppLogs');
+    new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST }).addLogGroup(group, { logClass: LogClass.SECURITY, filterPattern: '{ $.level = "ERROR" }' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      FilterPattern: '{ $.level = "ERROR" }',
+      FilterName: Match.stringLikeRegexp('^guardrails-security-'),
+    });
+  });
+
+  test('with useSenderRole, passes a sender role that CloudWatch Logs of this account and region may assume', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const group = new logs.LogGroup(stack, 'AppLogs');
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST, useSenderRole: true });
+    shipping.addLogGroup(group, { logClass: LogClass.APP });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ShippingSenderRole'), 'Arn'] },
+    });
+    const [, role] = singleResource(t.toJSON(), 'AWS::IAM::Role');
+    const trust = resolveIntrinsics(role.Properties.AssumeRolePolicyDocument, { account: WORKLOAD_ACCOUNT, region: 'eu-west-1' });
+    expect(trust.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'logs.amazonaws.com' },
+        Condition: { StringLike: { 'aws:SourceArn': `arn:aws:logs:eu-west-1:${WORKLOAD_ACCOUNT}:*` } },
+      },
+    ]);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{ Action: 'logs:PutLogEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('AppLogs'), 'Arn'] } }],
+      },
+    });
+  });
+
+  test("fails if asked to subscribe the forwarder's own log group (log recursion)", () => {
+    // GIVEN the security account also ships its own log groups
+    const stack = newStack('eu-west-1', SECURITY_ACCOUNT);
+    const dest = new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+    // THEN
+    expect(() => shipping.addLogGroup(dest.forwarderLogGroup, { logClass: LogClass.APP })).toThrow(/refusing to subscribe log group .*forwarder's own log group.*log recursion/);
+  });
+
+  test('fails if asked to subscribe a central log group', () => {
+    const stack = newStack('eu-west-1', SECURITY_ACCOUNT);
+    const dest = new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+    expect(() => shipping.addLogGroup(dest.auditLogGroup, { logClass: LogClass.AUDIT })).toThrow(/central audit log group/);
+    const imported = logs.LogGroup.fromLogGroupName(stack, 'Imported', '/guardrails/central/app');
+    expect(() => shipping.addLogGroup(imported, { logClass: LogClass.APP })).toThrow(/central log group/);
+  });
+
+  test('fails if the destination is in another region than the stack', () => {
+    const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
+    expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST })).toThrow(
+      /destinationArn is in eu-west-1 but this stack is in eu-central-1/,
+    );
+  });
+
+  test('fails if the destination ARN is not a Logs destination ARN', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: 'arn:aws:kinesis:eu-west-1:999999999999:stream/x' })).toThrow(
+      /destinationArn must look like arn:<partition>:logs:<region>:<account>:destination:<name>, received "arn:aws:kinesis/,
+    );
+  });
+
+  test('fails if the same log group is shipped twice', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const group = new logs.LogGroup(stack, 'AppLogs');
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+    shipping.addLogGroup(group, { logClass: LogClass.APP });
+    expect(() => shipping.addLogGroup(group, { logClass: LogClass.AUDIT })).toThrow(/already shipped with class app/);
+  });
+
+  test('fails if the class is not one of audit, security, app', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const group = new logs.LogGroup(stack, 'AppLogs');
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+    expect(() => shipping.addLogGroup(group, { logClass: 'debug' as LogClass })).toThrow(/logClass must be one of audit, security, app, received "debug"/);
+  });
+});

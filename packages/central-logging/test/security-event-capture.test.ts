@@ -1,0 +1,166 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
+import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '../lib';
+import { newKey, newStack, newTrailBucket, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
+
+const SECURITY_LOG_GROUP_ARN = `arn:aws:logs:eu-west-1:${WORKLOAD_ACCOUNT}:log-group:/guardrails/security/events:*`;
+
+function securityLogGroupId(template: Template): string {
+  const [id] = singleResource(template.toJSON(), 'AWS::Logs::LogGroup', (r) => r.Properties.LogGroupName === '/guardrails/security/events');
+  return id;
+}
+
+function capture(region: string, extra: Partial<ConstructorParameters<typeof SecurityEventCapture>[2]> = {}) {
+  const stack = newStack(region, WORKLOAD_ACCOUNT);
+  const key = newKey(stack);
+  const bucket = newTrailBucket(stack, key);
+  const c = new SecurityEventCapture(stack, 'Capture', { trailBucket: bucket, logsKey: key, ...extra });
+  return { stack, key, bucket, capture: c, template: Template.fromStack(stack) };
+}
+
+describe('SecurityEventCapture', () => {
+  test('creates a trail with management events, log file validation and KMS, to the bucket and the audit log group', () => {
+    const { template } = capture('eu-west-1');
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsLogging: true,
+      EnableLogFileValidation: true,
+      IsMultiRegionTrail: false,
+      IncludeGlobalServiceEvents: false,
+      KMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] },
+      S3BucketName: { Ref: Match.stringLikeRegexp('TrailBucket') },
+      CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CaptureAuditLogGroup'), 'Arn'] },
+      EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'All' }],
+    });
+  });
+
+  test('audit and security log groups are KMS-encrypted with the logs key and retained', () => {
+    const { template } = capture('eu-west-1');
+    for (const name of ['/guardrails/audit/cloudtrail', '/guardrails/security/events']) {
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: name, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] } },
+        DeletionPolicy: 'Retain',
+      });
+    }
+  });
+
+  test('the trail bucket gets the CloudTrail bucket policy statements', () => {
+    const { template } = capture('eu-west-1');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 's3:GetBucketAcl', Principal: { Service: 'cloudtrail.amazonaws.com' } }),
+          Match.objectLike({ Action: 's3:PutObject', Principal: { Service: 'cloudtrail.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
+
+  test('a created logs key lets CloudTrail encrypt, scoped with the CloudTrail encryption context and source ARN', () => {
+    const { template } = capture('eu-west-1');
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'CloudTrailEncryptsLogFiles',
+            Action: 'kms:GenerateDataKey*',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Condition: {
+              StringLike: {
+                'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`:cloudtrail:\\*:${WORKLOAD_ACCOUNT}:trail/\\*`)])] },
+                'aws:SourceArn': Match.anyValue(),
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('an imported logs key gets a warning naming the key policy statements CloudTrail needs', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const key = kms.Key.fromKeyArn(stack, 'Imported', `arn:aws:kms:eu-west-1:${WORKLOAD_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`);
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'trail-bucket');
+    new SecurityEventCapture(stack, 'Capture', { trailBucket: bucket, logsKey: key });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Capture', Match.stringLikeRegexp('cloudtrail.amazonaws.com kms:GenerateDataKey'));
+  });
+
+  test('captures S3 bucket policy, encryption and public-access changes in every region, into the security log group', () => {
+    const { template } = capture('eu-west-1');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['s3.amazonaws.com'],
+          eventName: Match.arrayWith(['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock']),
+        },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':log-group:')])] } })],
+    });
+    const [, policy] = singleResource(template.toJSON(), 'AWS::Logs::ResourcePolicy');
+    const doc = JSON.parse(resolveIntrinsics(policy.Properties.PolicyDocument, { account: WORKLOAD_ACCOUNT, region: 'eu-west-1', getAtts: { [`${securityLogGroupId(template)}.Arn`]: SECURITY_LOG_GROUP_ARN } }));
+    expect(doc.Statement).toEqual([
+      {
+        Sid: 'EventBridgeWritesSecurityEvents',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Principal: { Service: 'events.amazonaws.com' },
+        Resource: SECURITY_LOG_GROUP_ARN,
+      },
+    ]);
+  });
+
+  test('captures IAM changes in us-east-1, with global service events in the trail', () => {
+    const { template, capture: c } = capture('us-east-1');
+    expect(c.capturesIamChanges).toBe(true);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.iam'],
+        detail: {
+          eventSource: ['iam.amazonaws.com'],
+          eventName: Match.arrayWith(['CreateRole', 'AttachRolePolicy', 'PutRolePolicy', 'CreatePolicyVersion', 'CreateUser', 'CreateAccessKey']),
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { IncludeGlobalServiceEvents: true });
+  });
+
+  test('does not create the IAM rule outside us-east-1 (IAM events never reach EventBridge there)', () => {
+    const { template, capture: c } = capture('eu-west-1');
+    expect(c.capturesIamChanges).toBe(false);
+    expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).not.toContain('aws.iam');
+    template.resourceCountIs('AWS::Events::Rule', 1);
+  });
+
+  test('fails if IAM capture is requested outside us-east-1', () => {
+    expect(() => capture('eu-west-1', { captureIamChanges: true })).toThrow(/IAM events reach EventBridge only in us-east-1/);
+  });
+
+  test('warns when the region is unknown at synth time and IAM capture is not decided', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const key = newKey(stack);
+    new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key });
+    Annotations.fromStack(stack).hasWarning('/Agnostic/Capture', Match.stringLikeRegexp('IAM-change capture is off'));
+  });
+
+  test('shipping subscribes the audit log group as audit and the security log group as security', () => {
+    const stack = newStack('us-east-1', WORKLOAD_ACCOUNT);
+    const key = newKey(stack);
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'us-east-1') });
+    new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key, shipping });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Logs::SubscriptionFilter', 2);
+    t.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('CaptureAuditLogGroup') },
+      FilterName: Match.stringLikeRegexp('^guardrails-audit-'),
+      DestinationArn: `arn:aws:logs:us-east-1:${SECURITY_ACCOUNT}:destination:guardrails-central-logs`,
+    });
+    t.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('CaptureSecurityLogGroup') },
+      FilterName: Match.stringLikeRegexp('^guardrails-security-'),
+    });
+  });
+});
