@@ -1,9 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { grantSecretRead } from './private/secret-guardrails';
 import { buildTokenRotation } from './private/token-rotation';
 import { RotatingTokenProps } from './rotating-token-props';
 
@@ -20,6 +22,9 @@ export class RotatingApiKey extends Construct {
 
   /** The secret. */
   public readonly secret: secretsmanager.ISecret;
+
+  /** The customer managed key that encrypts the secret. */
+  public readonly encryptionKey: kms.IKey;
 
   /** ARN of the secret. */
   public readonly secretArn: string;
@@ -40,6 +45,7 @@ export class RotatingApiKey extends Construct {
     super(scope, id);
     const parts = buildTokenRotation(this, props, { label: 'API key', valueField: RotatingApiKey.VALUE_FIELD, defaultLength: 40 });
     this.secret = parts.secret;
+    this.encryptionKey = parts.encryptionKey;
     this.secretArn = parts.secret.secretArn;
     this.rotationFunction = parts.rotationFunction;
     this.rotationSchedule = parts.rotationSchedule;
@@ -49,6 +55,6 @@ export class RotatingApiKey extends Construct {
 
   /** Grant read access (GetSecretValue, DescribeSecret and kms:Decrypt via Secrets Manager) to the secret. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.secret.grantRead(grantee);
+    return grantSecretRead(this, grantee, this.secret, this.encryptionKey);
   }
 }

@@ -1,11 +1,12 @@
 import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { RotatingSecretProps } from './common';
 import { validateRotationInterval } from './private/rotation-interval';
-import { applySecretAccessPolicy, requireCustomerManagedKey } from './private/secret-guardrails';
+import { applySecretAccessPolicy, grantSecretRead, requireCustomerManagedKey } from './private/secret-guardrails';
 import { RotationLimits } from './rotation-limits';
 
 /**
@@ -167,6 +168,9 @@ export class RotatingDatabaseSecret extends Construct {
   /** The secret. Its JSON holds engine, host, port, username, password (and dbname, masterarn). */
   public readonly secret: secretsmanager.ISecret;
 
+  /** The customer managed key that encrypts the secret. */
+  public readonly encryptionKey: kms.IKey;
+
   /** ARN of the secret. */
   public readonly secretArn: string;
 
@@ -226,6 +230,7 @@ export class RotatingDatabaseSecret extends Construct {
       },
     });
     this.secret = secret;
+    this.encryptionKey = key;
     this.secretArn = secret.secretArn;
 
 
@@ -253,7 +258,7 @@ export class RotatingDatabaseSecret extends Construct {
 
   /** Grant read access (GetSecretValue, DescribeSecret and kms:Decrypt via Secrets Manager) to the current version. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.secret.grantRead(grantee);
+    return grantSecretRead(this, grantee, this.secret, this.encryptionKey);
   }
 }
 

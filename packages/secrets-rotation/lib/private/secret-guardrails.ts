@@ -121,3 +121,23 @@ function uniqueAccounts(roleArns: string[]): string[] {
   const accounts = roleArns.map((arn) => Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).account ?? '');
   return accounts.filter((a, i) => accounts.indexOf(a) === i);
 }
+
+/**
+ * Let `grantee` use the key through Secrets Manager only, on its identity policy.
+ * CDK's own secret grants (`grantRead`, rotation schedules) put this permission into the
+ * key policy when the key is created in the same stack, but silently drop it for an
+ * imported key; granting it on the principal works for both.
+ */
+export function grantKeyUseViaSecretsManager(scope: Construct, grantee: iam.IGrantable, key: kms.IKey, actions: string[]): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions,
+    resourceArns: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(scope).region}.amazonaws.com` } },
+  });
+}
+
+/** Read access to the secret plus kms:Decrypt through Secrets Manager. */
+export function grantSecretRead(scope: Construct, grantee: iam.IGrantable, secret: secretsmanager.ISecret, key: kms.IKey, versionStages?: string[]): iam.Grant {
+  return secret.grantRead(grantee, versionStages).combine(grantKeyUseViaSecretsManager(scope, grantee, key, ['kms:Decrypt']));
+}

@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateRotationInterval } from './rotation-interval';
-import { applySecretAccessPolicy, requireCustomerManagedKey } from './secret-guardrails';
+import { applySecretAccessPolicy, grantKeyUseViaSecretsManager, grantSecretRead, requireCustomerManagedKey } from './secret-guardrails';
 import { RotatingTokenProps } from '../rotating-token-props';
 import { RotationLimits } from '../rotation-limits';
 
@@ -23,6 +24,7 @@ export interface TokenKind {
 
 export interface TokenRotationParts {
   readonly secret: secretsmanager.Secret;
+  readonly encryptionKey: kms.IKey;
   readonly rotationFunction: lambda.Function;
   readonly rotationSchedule: secretsmanager.RotationSchedule;
   readonly logGroup: logs.LogGroup;
@@ -114,9 +116,13 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   });
   rotationFunction.node.addDependency(logGroup);
 
+  // Reading and writing versions makes Secrets Manager decrypt and generate data keys
+  // with the caller's rights: the key, through Secrets Manager only.
+  grantKeyUseViaSecretsManager(scope, role, key, ['kms:Decrypt', 'kms:GenerateDataKey']);
+
   // RotationSchedule grants the function, on this secret only: DescribeSecret,
-  // GetSecretValue, PutSecretValue, UpdateSecretVersionStage; kms:Encrypt/Decrypt/
-  // GenerateDataKey* on the key through Secrets Manager only (kms:ViaService); and
+  // GetSecretValue, PutSecretValue, UpdateSecretVersionStage (and, for a key of this
+  // stack, the key through Secrets Manager in the key policy); and
   // secretsmanager:GetRandomPassword on '*', because that action is not tied to any
   // resource (IAM accepts no other Resource for it).
   const rotationSchedule = secret.addRotationSchedule('RotationSchedule', {
@@ -129,12 +135,12 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   if (props.registrationHook !== undefined) {
     props.registrationHook.grantInvoke(role);
     // The hook reads the pending (and current) value itself; it is never in the event payload.
-    secret.grantRead(props.registrationHook, ['AWSPENDING', 'AWSCURRENT']);
+    grantSecretRead(scope, props.registrationHook, secret, key, ['AWSPENDING', 'AWSCURRENT']);
   }
 
   applySecretAccessPolicy(scope, secret, key, props.allowedCrossAccountRoleArns ?? []);
 
-  return { secret, rotationFunction, rotationSchedule, logGroup, rotationInterval };
+  return { secret, encryptionKey: key, rotationFunction, rotationSchedule, logGroup, rotationInterval };
 }
 
 /**

@@ -1,0 +1,287 @@
+import { evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { DatabaseEngine, DatabaseRotationStrategy, RotatingDatabaseSecret, RotatingDatabaseSecretProps, RotationLimits } from '../lib';
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+
+interface Fixture {
+  stack: Stack;
+  key: kms.Key;
+  vpc: ec2.Vpc;
+  dbSecurityGroup: ec2.SecurityGroup;
+}
+
+function fixture(): Fixture {
+  const app = new App();
+  const stack = new Stack(app, 'Workload', { env: { account: ACCOUNT, region: REGION } });
+  const key = new kms.Key(stack, 'SecretsKey');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const dbSecurityGroup = new ec2.SecurityGroup(stack, 'DbSecurityGroup', { vpc });
+  return { stack, key, vpc, dbSecurityGroup };
+}
+
+function dbSecret(f: Fixture, overrides: Partial<RotatingDatabaseSecretProps> = {}): RotatingDatabaseSecret {
+  return new RotatingDatabaseSecret(f.stack, 'Orders', {
+    encryptionKey: f.key,
+    engine: DatabaseEngine.POSTGRESQL,
+    host: 'orders.cluster-abc.eu-west-1.rds.amazonaws.com',
+    username: 'orders_app',
+    vpc: f.vpc,
+    database: f.dbSecurityGroup,
+    ...overrides,
+  });
+}
+
+describe('RotatingDatabaseSecret', () => {
+  test('generates the password into a JSON secret with the connection fields, encrypted with the given key', () => {
+    // GIVEN
+    const f = fixture();
+    // WHEN
+    dbSecret(f, { databaseName: 'orders' });
+    // THEN
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: { 'Fn::GetAtt': [f.stack.getLogicalId(f.key.node.defaultChild as kms.CfnKey), 'Arn'] },
+      GenerateSecretString: {
+        GenerateStringKey: 'password',
+        PasswordLength: 32,
+        SecretStringTemplate: JSON.stringify({
+          engine: 'postgres', host: 'orders.cluster-abc.eu-west-1.rds.amazonaws.com', port: 5432, username: 'orders_app', dbname: 'orders',
+        }),
+      },
+    });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('rotates every 30 days by default through the hosted single-user rotation in the VPC', () => {
+    const f = fixture();
+    dbSecret(f);
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      HostedRotationLambda: {
+        RotationType: 'PostgreSQLSingleUser',
+        KmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SecretsKey'), 'Arn'] },
+        VpcSubnetIds: Match.anyValue(),
+        VpcSecurityGroupIds: Match.anyValue(),
+      },
+    });
+    expect(template.toJSON().Transform).toEqual('AWS::SecretsManager-2024-09-16');
+  });
+
+  test('the database security group admits the rotation function on the database port', () => {
+    const f = fixture();
+    const secret = dbSecret(f, { port: 6432 });
+    const rotationSg = secret.hostedRotation.connections.securityGroups[0];
+    Template.fromStack(f.stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 6432,
+      ToPort: 6432,
+      GroupId: { 'Fn::GetAtt': [f.stack.getLogicalId(f.dbSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [f.stack.getLogicalId(rotationSg.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+    });
+  });
+
+  test('warns when no database is given to open the port on', () => {
+    const f = fixture();
+    dbSecret(f, { database: undefined });
+    Annotations.fromStack(f.stack).hasWarning('/Workload/Orders', Match.stringLikeRegexp('allow the rotation function'));
+    Template.fromStack(f.stack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('uses the given security groups and subnets for the rotation function', () => {
+    const f = fixture();
+    const rotationSg = new ec2.SecurityGroup(f.stack, 'RotationSg', { vpc: f.vpc });
+    dbSecret(f, { rotationSecurityGroups: [rotationSg], vpcSubnets: { subnetGroupName: 'db' } });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: { VpcSecurityGroupIds: { 'Fn::GetAtt': [f.stack.getLogicalId(rotationSg.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] } },
+    });
+  });
+
+  test('multi-user rotation names the master secret in the secret and the rotation', () => {
+    const f = fixture();
+    const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
+    dbSecret(f, { engine: DatabaseEngine.MYSQL, rotationStrategy: DatabaseRotationStrategy.multiUser(master) });
+    const template = Template.fromStack(f.stack);
+    const masterRef = { Ref: f.stack.getLogicalId(master.node.defaultChild as secretsmanager.CfnSecret) };
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: { RotationType: 'MySQLMultiUser', MasterSecretArn: masterRef },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"engine":"mysql".*"port":3306.*"masterarn":"'), masterRef])] },
+      },
+    });
+  });
+
+  test.each([
+    ['mysql', 'MySQLSingleUser', 3306, DatabaseEngine.MYSQL],
+    ['postgres', 'PostgreSQLSingleUser', 5432, DatabaseEngine.POSTGRESQL],
+    ['oracle', 'OracleSingleUser', 1521, DatabaseEngine.ORACLE],
+    ['mariadb', 'MariaDBSingleUser', 3306, DatabaseEngine.MARIADB],
+    ['sqlserver', 'SQLServerSingleUser', 1433, DatabaseEngine.SQLSERVER],
+    ['redshift', 'RedshiftSingleUser', 5439, DatabaseEngine.REDSHIFT],
+    ['mongo', 'MongoDBSingleUser', 27017, DatabaseEngine.MONGODB],
+  ])('engine %s uses hosted rotation %s and default port %d', (engineField, rotationType, port, engine) => {
+    const f = fixture();
+    dbSecret(f, { engine });
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { HostedRotationLambda: { RotationType: rotationType } });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: Match.stringLikeRegexp(`"engine":"${engineField}".*"port":${port}`) },
+    });
+  });
+
+  test('Oracle passwords are 30 characters (Oracle limit)', () => {
+    const f = fixture();
+    dbSecret(f, { engine: DatabaseEngine.ORACLE });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 30 } });
+  });
+
+  test('takes the rotation interval from props', () => {
+    const f = fixture();
+    dbSecret(f, { rotationInterval: Duration.days(7) });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
+  });
+
+  test('accepts the Secrets Manager bounds: 4 hours and 1000 days', () => {
+    expect(() => dbSecret(fixture(), { rotationInterval: Duration.hours(4) })).not.toThrow();
+    expect(() => dbSecret(fixture(), { rotationInterval: Duration.days(1000) })).not.toThrow();
+  });
+
+  test('honours an explicit removal policy', () => {
+    const f = fixture();
+    dbSecret(f, { removalPolicy: RemovalPolicy.DESTROY });
+    Template.fromStack(f.stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+  });
+
+  test('the key policy lets Secrets Manager use the key for principals of this account only', () => {
+    const f = fixture();
+    dbSecret(f);
+    Template.fromStack(f.stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']),
+          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } },
+        })]),
+      },
+    });
+  });
+
+  test('semantic: an allowed cross-account role may decrypt through Secrets Manager only; another account may not', async () => {
+    const f = fixture();
+    dbSecret(f, { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:role/security-reader'] });
+    const keyResource = Template.fromStack(f.stack).findResources('AWS::KMS::Key');
+    const keyPolicy = resolveIntrinsics(Object.values(keyResource)[0].Properties.KeyPolicy, { account: ACCOUNT, region: REGION });
+    const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const decrypt = (principal: string, viaService?: string) => evaluate({
+      request: {
+        action: 'kms:Decrypt',
+        principal,
+        resource: keyArn,
+        resourceAccount: ACCOUNT,
+        context: {
+          'aws:PrincipalArn': principal,
+          'aws:PrincipalAccount': principal.split(':')[4],
+          ...(viaService ? { 'kms:ViaService': viaService } : {}),
+        },
+      },
+      identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }] }],
+      resourcePolicy: keyPolicy,
+    });
+    await expect(decrypt('arn:aws:iam::222222222222:role/security-reader', `secretsmanager.${REGION}.amazonaws.com`)).resolves.toBe('Allowed');
+    await expect(decrypt('arn:aws:iam::222222222222:role/security-reader')).resolves.toBe('ImplicitlyDenied');
+    await expect(decrypt('arn:aws:iam::222222222222:role/other', `secretsmanager.${REGION}.amazonaws.com`)).resolves.toBe('ImplicitlyDenied');
+    await expect(decrypt('arn:aws:iam::999999999999:role/attacker', `secretsmanager.${REGION}.amazonaws.com`)).resolves.toBe('ImplicitlyDenied');
+  });
+
+  test('warns that an imported key must allow the cross-account readers itself', () => {
+    const f = fixture();
+    const imported = kms.Key.fromKeyArn(f.stack, 'Imported', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    dbSecret(f, { encryptionKey: imported, allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:role/security-reader'] });
+    Annotations.fromStack(f.stack).hasWarning('/Workload/Orders', Match.stringLikeRegexp('key policy must allow kms:Decrypt'));
+    Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    });
+  });
+
+  test('grantRead gives read access and kms:Decrypt through Secrets Manager, also with an imported key', () => {
+    const f = fixture();
+    const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const secret = dbSecret(f, { encryptionKey: kms.Key.fromKeyArn(f.stack, 'Imported', keyArn) });
+    const app = new iam.Role(f.stack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    secret.grantRead(app);
+    Template.fromStack(f.stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: f.stack.getLogicalId(app.node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: Match.stringLikeRegexp('OrdersSecret') } }),
+          Match.objectLike({ Action: 'kms:Decrypt', Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } } }),
+        ]),
+      },
+    });
+  });
+
+  describe('fails on bad input', () => {
+    test('fails if encryptionKey is missing', () => {
+      expect(() => dbSecret(fixture(), { encryptionKey: undefined as unknown as kms.IKey }))
+        .toThrow(/encryptionKey is required, got undefined.*AWS managed key aws\/secretsmanager is never used/);
+    });
+
+    test('fails if encryptionKey is the AWS managed key', () => {
+      const f = fixture();
+      const awsManaged = kms.Alias.fromAliasName(f.stack, 'AwsManaged', 'alias/aws/secretsmanager');
+      expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(/encryptionKey must be a customer managed key, got the AWS managed key 'alias\/aws\/secretsmanager'/);
+    });
+
+    test('fails if encryptionKey is the AWS managed key given by alias ARN', () => {
+      const f = fixture();
+      const awsManaged = kms.Key.fromKeyArn(f.stack, 'AwsManaged', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/secretsmanager`);
+      expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(/customer managed key, got the AWS managed key/);
+    });
+
+    test.each([
+      [Duration.days(1001), /rotationInterval must be between 4 hours and 1000 days, got 1001 days/],
+      [Duration.hours(3), /rotationInterval must be between 4 hours and 1000 days, got 3 hours/],
+      [Duration.days(0), /rotationInterval must be between 4 hours and 1000 days, got 0 days/],
+      [Duration.minutes(300 + 30), /rotationInterval must be a whole number of hours, got 5 hours 30 minutes/],
+    ])('fails if rotationInterval is %s', (interval, message) => {
+      expect(() => dbSecret(fixture(), { rotationInterval: interval })).toThrow(message);
+    });
+
+    test('fails if rotationInterval exceeds maxRotationInterval (the prod ceiling)', () => {
+      expect(() => dbSecret(fixture(), {
+        rotationInterval: Duration.days(45),
+        maxRotationInterval: Duration.days(RotationLimits.MAX_DATABASE_DAYS),
+      })).toThrow(/rotationInterval of 45 days exceeds the configured maximum of 30 days \(maxRotationInterval\)/);
+    });
+
+    test('fails if the port is out of range', () => {
+      expect(() => dbSecret(fixture(), { port: 70000 })).toThrow(/port must be an integer from 1 to 65535, got 70000/);
+    });
+
+    test('fails if host is empty', () => {
+      expect(() => dbSecret(fixture(), { host: ' ' })).toThrow(/host is required and must not be empty, got " "/);
+    });
+
+    test('fails if username is missing', () => {
+      expect(() => dbSecret(fixture(), { username: undefined as unknown as string })).toThrow(/username is required/);
+    });
+
+    test('fails if vpc is missing', () => {
+      expect(() => dbSecret(fixture(), { vpc: undefined as unknown as ec2.IVpc, database: undefined })).toThrow(/vpc is required/);
+    });
+
+    test('fails if an allowed role ARN is not a role ARN', () => {
+      expect(() => dbSecret(fixture(), { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:user/alice'] }))
+        .toThrow(/allowedCrossAccountRoleArns\[0\] must be an IAM role ARN .* got 'arn:aws:iam::222222222222:user\/alice'/);
+    });
+  });
+});
