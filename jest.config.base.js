@@ -1,6 +1,6 @@
 // Shared Jest settings for every workspace.
 //
-// Tests run the TypeScript sources through SWC (no type-checking: the jsii /
+// Tests run the TypeScript sources through ts-jest, transpile only (no type-checking: the jsii /
 // tsc build does that), and map the project's own packages to their sources so
 // `npm test` needs no prior build.
 const path = require('path');
@@ -14,17 +14,9 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     transform: {
-      '^.+\\.tsx?$': [
-        '@swc/jest',
-        {
-          jsc: {
-            parser: { syntax: 'typescript', decorators: true },
-            target: 'es2022',
-          },
-          module: { type: 'commonjs' },
-          sourceMaps: 'inline',
-        },
-      ],
+      // ts-jest in transpile-only mode (isolatedModules in tsconfig.jest.json): fast, pure JavaScript (no native
+      // binaries, so `npm ci` works from any registry mirror), no type-checking at test time.
+      '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(repoRoot, 'tsconfig.jest.json') }],
     },
     // Prefer .ts over the .js that jsii writes next to it, so a stale build is never tested.
     moduleFileExtensions: ['ts', 'js', 'json'],
