@@ -1,0 +1,102 @@
+import { App, Duration } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { LeastPrivilegeRole, PermissionsBoundary } from '../../lib';
+import { ACCOUNT, newStack } from './helpers';
+
+const lambdaPrincipal = () => new iam.ServicePrincipal('lambda.amazonaws.com');
+
+describe('LeastPrivilegeRole', () => {
+  test('starts with no permissions, the project boundary and a 1-hour maximum session', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      MaxSessionDuration: 3600,
+      ManagedPolicyArns: Match.absent(),
+      Policies: Match.absent(),
+      PermissionsBoundary: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]],
+      },
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('exposes the attached boundary as permissionsBoundary', () => {
+    const stack = newStack();
+    const role = new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
+    expect(stack.resolve(role.permissionsBoundary!.managedPolicyArn)).toEqual(
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]] });
+  });
+
+  test('accepts another boundary', () => {
+    const stack = newStack();
+    const boundary = new PermissionsBoundary(stack, 'Boundary', { managedPolicyName: 'TeamBoundary' });
+    new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal(), permissionsBoundary: boundary });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      PermissionsBoundary: { Ref: Match.stringLikeRegexp('^Boundary') },
+    });
+  });
+
+  test('permissions come only from grants', () => {
+    const stack = newStack();
+    const role = new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [`arn:aws:sqs:eu-west-1:${ACCOUNT}:q`] }));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'sqs:SendMessage' })] },
+    });
+  });
+
+  test('a reasoned opt-out has no boundary, even when one is applied to the whole app, and warns', () => {
+    // GIVEN
+    const app = new App();
+    const stack = newStack(app);
+    const boundary = new PermissionsBoundary(stack, 'Boundary');
+    // WHEN
+    new LeastPrivilegeRole(stack, 'BreakGlass', {
+      assumedBy: lambdaPrincipal(),
+      withoutPermissionsBoundaryReason: 'break-glass role must be able to repair the boundary itself',
+    });
+    new iam.Role(stack, 'Other', { assumedBy: lambdaPrincipal() });
+    boundary.applyTo(app);
+    // THEN
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    const byId = (prefix: string) => Object.entries<any>(roles).find(([id]) => id.startsWith(prefix))![1];
+    expect(byId('BreakGlass').Properties.PermissionsBoundary).toBeUndefined();
+    expect(byId('Other').Properties.PermissionsBoundary).toEqual({ Ref: expect.stringMatching(/^Boundary/) });
+    Annotations.fromStack(stack).hasWarning('/TestStack/BreakGlass', Match.stringLikeRegexp('no permissions boundary: break-glass'));
+  });
+
+  test('fails if the opt-out reason is too short', () => {
+    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), withoutPermissionsBoundaryReason: 'no' }))
+      .toThrow(/withoutPermissionsBoundaryReason: received 'no'; expected a reason of at least 10 characters/);
+  });
+
+  test('fails if an opt-out is combined with a boundary', () => {
+    const stack = newStack();
+    expect(() => new LeastPrivilegeRole(stack, 'Role', {
+      assumedBy: lambdaPrincipal(),
+      permissionsBoundary: PermissionsBoundary.fromDefaultName(stack, 'B'),
+      withoutPermissionsBoundaryReason: 'a long enough reason',
+    })).toThrow(/cannot be combined with permissionsBoundary/);
+  });
+
+  test.each([[Duration.minutes(30)], [Duration.hours(13)]])('fails if maxSessionDuration is %s', (d) => {
+    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), maxSessionDuration: d }))
+      .toThrow(/maxSessionDuration: received .*allowed 1 hour to 12 hours/);
+  });
+
+  test('accepts a 12-hour maximum session', () => {
+    const stack = newStack();
+    new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal(), maxSessionDuration: Duration.hours(12) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 43200 });
+  });
+
+  test('fails if the path is malformed', () => {
+    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), path: 'guardrails' }))
+      .toThrow(/path: received 'guardrails'/);
+  });
+});
