@@ -54,7 +54,8 @@ export interface RotatingSecretProps {
    * Whether Secrets Manager rotates the secret as soon as the rotation schedule is
    * created or updated, rather than at the next scheduled window.
    *
-   * @default true
+   * @default - true, except for a single-user database secret: false there, because the
+   * database user's password must first be set to the generated value (see the README)
    */
   readonly rotateImmediatelyOnUpdate?: boolean;
 }

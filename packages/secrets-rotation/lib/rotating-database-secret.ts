@@ -243,8 +243,15 @@ export class RotatingDatabaseSecret extends Construct {
     this.rotationSchedule = secret.addRotationSchedule('RotationSchedule', {
       hostedRotation: this.hostedRotation,
       automaticallyAfter: this.rotationInterval,
-      rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate,
+      // Single user: the hosted function logs in with the current password to change it,
+      // so an immediate rotation of a freshly generated password (not yet set on the
+      // existing database) could only fail. Multi user: the superuser sets it, so rotating
+      // at once replaces the generated value with one the database already knows.
+      rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate ?? strategy.isMultiUser,
     });
+    if (!strategy.isMultiUser) {
+      Annotations.of(this).addInfo(`Single-user rotation: set the password of '${props.username}' on the database to the generated value in the secret before the first rotation`);
+    }
 
     if (props.database !== undefined) {
       props.database.connections.allowFrom(this.hostedRotation, ec2.Port.tcp(port), 'Secrets Manager hosted rotation of the database credentials');

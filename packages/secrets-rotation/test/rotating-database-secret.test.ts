@@ -75,6 +75,25 @@ describe('RotatingDatabaseSecret', () => {
     expect(template.toJSON().Transform).toEqual('AWS::SecretsManager-2024-09-16');
   });
 
+  test('single user: no immediate rotation (the generated password is not on the database yet), and an info says so', () => {
+    const f = fixture();
+    dbSecret(f);
+    Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotateImmediatelyOnUpdate: false });
+    Annotations.fromStack(f.stack).hasInfo('/Workload/Orders', Match.stringLikeRegexp("set the password of 'orders_app'"));
+  });
+
+  test('multi user: rotates immediately, and the choice can be overridden', () => {
+    const f = fixture();
+    const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
+    dbSecret(f, { rotationStrategy: DatabaseRotationStrategy.multiUser(master) });
+    new RotatingDatabaseSecret(f.stack, 'Reports', {
+      encryptionKey: f.key, engine: DatabaseEngine.MYSQL, host: 'reports.internal', username: 'reports', vpc: f.vpc, rotateImmediatelyOnUpdate: true,
+    });
+    const schedules = Object.values(Template.fromStack(f.stack).findResources('AWS::SecretsManager::RotationSchedule'))
+      .map((r: any) => r.Properties.RotateImmediatelyOnUpdate);
+    expect(schedules).toEqual([true, true]);
+  });
+
   test('the database security group admits the rotation function on the database port', () => {
     const f = fixture();
     const secret = dbSecret(f, { port: 6432 });
