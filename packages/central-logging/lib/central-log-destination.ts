@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { LogClass } from './log-class';
 import {
@@ -32,8 +33,9 @@ export class LogSenders {
   /**
    * Allow exactly these accounts (12-digit ids). The destination policy names each one, so it
    * grows with the list: about 300 accounts fit under the 5,120-byte policy limit, and about 40
-   * fit in the trust policy of the role CloudWatch Logs assumes (2,048 characters). Above that,
-   * use `fromOrganization`.
+   * (depending on the length of the region name) fit in the trust policy of the role CloudWatch
+   * Logs assumes (2,048 characters). Above that, use `fromOrganization`; synth fails with that
+   * advice when a limit would be exceeded.
    */
   public static fromAccounts(accountIds: string[]): LogSenders {
     return new LogSenders(accountIds, undefined);
@@ -276,11 +278,15 @@ export class CentralLogDestination extends Construct {
       resourceName: destinationName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // Size policies with the real region and its partition when known, else with placeholders
+    // at least as long as any real value.
+    const sizingRegion = Token.isUnresolved(stack.region) ? PLACEHOLDER_REGION : stack.region;
+    const sizingPartition = (!Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).partition) || PLACEHOLDER_PARTITION;
     const sizingArn = CentralLogDestination.arnFor(
       Token.isUnresolved(stack.account) ? PLACEHOLDER_ACCOUNT : stack.account,
-      Token.isUnresolved(stack.region) ? PLACEHOLDER_REGION : stack.region,
+      sizingRegion,
       destinationName,
-      PLACEHOLDER_PARTITION,
+      sizingPartition,
     );
     const policyBytes = destinationPolicyBytes({ destinationArn: sizingArn, senderAccounts, organizationId });
     if (policyBytes > DESTINATION_POLICY_MAX_BYTES) {
@@ -292,7 +298,7 @@ export class CentralLogDestination extends Construct {
     if (senderAccounts) {
       const trustChars = JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Action: 'sts:AssumeRole', Condition: { StringLike: { 'aws:SourceArn': sourceArns.map(() => `arn:${PLACEHOLDER_PARTITION}:logs:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:*`) } }, Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' } }],
+        Statement: [{ Action: 'sts:AssumeRole', Condition: { StringLike: { 'aws:SourceArn': sourceArns.map(() => `arn:${sizingPartition}:logs:${sizingRegion}:${PLACEHOLDER_ACCOUNT}:*`) } }, Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' } }],
       }).length;
       if (trustChars > TRUST_POLICY_MAX_CHARS) {
         throw new Error(
