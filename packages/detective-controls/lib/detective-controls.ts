@@ -1,0 +1,354 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
+import * as config from 'aws-cdk-lib/aws-config';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { GUARDRAIL_RULES, RuleSpec, S3_KMS_RULE } from './private/rules';
+
+/** How often GuardDuty publishes updates of existing findings to EventBridge and Security Hub. */
+export enum FindingPublishingFrequency {
+  /** Every 15 minutes. */
+  FIFTEEN_MINUTES = 'FIFTEEN_MINUTES',
+  /** Every hour. */
+  ONE_HOUR = 'ONE_HOUR',
+  /** Every 6 hours (the GuardDuty default). */
+  SIX_HOURS = 'SIX_HOURS',
+}
+
+/** Properties of DetectiveControls. Every part is on by default and can be switched off. */
+export interface DetectiveControlsProps {
+  /**
+   * Create an AWS Config configuration recorder and delivery channel.
+   *
+   * AWS allows one recorder per account and region: switch this off where one already exists
+   * (for example under AWS Control Tower); the managed rules then use the existing recorder.
+   * @default true
+   */
+  readonly enableConfigRecorder?: boolean;
+
+  /**
+   * Bucket the delivery channel writes configuration history and snapshots to.
+   *
+   * A bucket of this app gets the AWS Config bucket-policy statements added; an imported bucket
+   * (for example a central bucket of the security account) must already allow delivery.
+   * @default - a bucket is created: encrypted, TLS-only, versioned, all public access blocked, retained
+   */
+  readonly configDeliveryBucket?: s3.IBucket;
+
+  /**
+   * KMS key AWS Config encrypts delivered objects with (also the default encryption of the created bucket).
+   * @default - SSE-S3 on the created bucket; the bucket's own default encryption on a given bucket
+   */
+  readonly configDeliveryKey?: kms.IKey;
+
+  /**
+   * Key prefix of delivered objects in the bucket (AWS Config appends `AWSLogs/<account>/Config/...`).
+   * @default - no prefix
+   */
+  readonly configDeliveryPrefix?: string;
+
+  /**
+   * Record global resources (IAM users, roles, policies) and deploy the rules that check global
+   * resources (IAM policies, root MFA). Turn it on in one region only, to avoid duplicate
+   * recording costs and duplicate findings.
+   * @default true
+   */
+  readonly includeGlobalResources?: boolean;
+
+  /**
+   * What happens to the created delivery bucket when it is removed from the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Deploy the AWS Config managed rules for the project's guarantees (they need a recorder:
+   * the one created here or an existing one).
+   * @default true
+   */
+  readonly enableConfigRules?: boolean;
+
+  /**
+   * Also require SSE-KMS (not only some default encryption) on every S3 bucket
+   * (managed rule S3_DEFAULT_ENCRYPTION_KMS). Turn on when the S3 encryption mode is SSE_KMS.
+   * @default false
+   */
+  readonly requireS3KmsEncryption?: boolean;
+
+  /**
+   * Longest rotation interval a secret may have (SECRETSMANAGER_ROTATION_ENABLED_CHECK
+   * `maximumAllowedRotationFrequency`), whole days, 1 to 1000.
+   * @default - any enabled rotation is compliant
+   */
+  readonly maxSecretRotationInterval?: Duration;
+
+  /**
+   * How often periodic rules (KMS rotation, log group encryption, CloudTrail, root MFA) run.
+   * @default config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS
+   */
+  readonly periodicRuleFrequency?: config.MaximumExecutionFrequency;
+
+  /**
+   * Create a GuardDuty detector with S3 protection.
+   *
+   * AWS allows one detector per account and region: switch this off where GuardDuty is already on
+   * (for example enabled by an organization's delegated administrator).
+   * @default true
+   */
+  readonly enableGuardDuty?: boolean;
+
+  /**
+   * How often GuardDuty publishes updates of existing findings.
+   * @default FindingPublishingFrequency.FIFTEEN_MINUTES
+   */
+  readonly findingPublishingFrequency?: FindingPublishingFrequency;
+
+  /**
+   * Additional GuardDuty protection plans to enable, by feature name (for example `EKS_AUDIT_LOGS`,
+   * `RDS_LOGIN_EVENTS`, `LAMBDA_NETWORK_LOGS`). S3 protection (`S3_DATA_EVENTS`) is always on.
+   * @default - S3 protection only
+   * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html
+   */
+  readonly additionalGuardDutyFeatures?: string[];
+
+  /**
+   * Create an IAM Access Analyzer (external access analyzer).
+   * @default true
+   */
+  readonly enableAccessAnalyzer?: boolean;
+
+  /**
+   * AWS Organizations id (`o-...`). When set, the analyzer is an ORGANIZATION analyzer, which must
+   * be deployed in the management account or a delegated administrator account.
+   * @default - an ACCOUNT analyzer
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Name of the analyzer.
+   * @default - generated by CloudFormation
+   */
+  readonly analyzerName?: string;
+}
+
+/**
+ * Detective controls for the guardrails: an AWS Config recorder and delivery channel, managed rules
+ * that check the project's guarantees, a GuardDuty detector with S3 protection and an IAM Access
+ * Analyzer. Each part can be switched off where the account already has it.
+ */
+export class DetectiveControls extends Construct {
+  /** The configuration recorder (undefined when `enableConfigRecorder` is false). */
+  public readonly configRecorder?: config.CfnConfigurationRecorder;
+
+  /** The delivery channel (undefined when `enableConfigRecorder` is false). */
+  public readonly deliveryChannel?: config.CfnDeliveryChannel;
+
+  /** The bucket AWS Config delivers to (given or created; undefined without a recorder). */
+  public readonly configBucket?: s3.IBucket;
+
+  /** The role the recorder uses (undefined when `enableConfigRecorder` is false). */
+  public readonly recorderRole?: iam.IRole;
+
+  /** The managed rules (empty when `enableConfigRules` is false). */
+  public readonly rules: config.ManagedRule[];
+
+  /** The GuardDuty detector (undefined when `enableGuardDuty` is false). */
+  public readonly detector?: guardduty.CfnDetector;
+
+  /** The IAM Access Analyzer (undefined when `enableAccessAnalyzer` is false). */
+  public readonly analyzer?: accessanalyzer.CfnAnalyzer;
+
+  constructor(scope: Construct, id: string, props: DetectiveControlsProps = {}) {
+    super(scope, id);
+    validateProps(props);
+
+    const enableRecorder = props.enableConfigRecorder ?? true;
+    const includeGlobal = props.includeGlobalResources ?? true;
+
+    if (enableRecorder) {
+      const recorder = this.createRecorder(props, includeGlobal);
+      this.configRecorder = recorder.recorder;
+      this.deliveryChannel = recorder.channel;
+      this.configBucket = recorder.bucket;
+      this.recorderRole = recorder.role;
+    }
+
+    this.rules = (props.enableConfigRules ?? true) ? this.createRules(props, includeGlobal) : [];
+
+    if (props.enableGuardDuty ?? true) {
+      this.detector = new guardduty.CfnDetector(this, 'Detector', {
+        enable: true,
+        findingPublishingFrequency: props.findingPublishingFrequency ?? FindingPublishingFrequency.FIFTEEN_MINUTES,
+        // Features, not the legacy DataSources (CloudFormation rejects a detector with both).
+        features: ['S3_DATA_EVENTS', ...(props.additionalGuardDutyFeatures ?? [])].map((name) => ({ name, status: 'ENABLED' })),
+      });
+    }
+
+    if (props.enableAccessAnalyzer ?? true) {
+      this.analyzer = new accessanalyzer.CfnAnalyzer(this, 'Analyzer', {
+        type: props.organizationId !== undefined ? 'ORGANIZATION' : 'ACCOUNT',
+        analyzerName: props.analyzerName,
+      });
+    }
+  }
+
+  private createRecorder(props: DetectiveControlsProps, includeGlobal: boolean) {
+    const stack = Stack.of(this);
+    const bucket = props.configDeliveryBucket ?? new s3.Bucket(this, 'ConfigBucket', {
+      encryption: props.configDeliveryKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey: props.configDeliveryKey,
+      bucketKeyEnabled: props.configDeliveryKey ? true : undefined,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const prefix = props.configDeliveryPrefix;
+    const deliveryPath = `${prefix ? `${prefix}/` : ''}AWSLogs/${stack.account}/Config/*`;
+
+    // A dedicated role (trusting AWS Config of this account only) rather than the service-linked
+    // role, so the stack works in an account where the service-linked role does not exist yet.
+    const role = new iam.Role(this, 'RecorderRole', {
+      assumedBy: new iam.ServicePrincipal('config.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      }),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWS_ConfigRole')],
+    });
+    bucket.grantPut(role, deliveryPath);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetBucketAcl', 's3:ListBucket'],
+      resources: [bucket.bucketArn],
+    }));
+    if (props.configDeliveryKey) {
+      props.configDeliveryKey.grantEncrypt(role);
+    }
+
+    // Bucket policy statements from the AWS Config documentation (no-op on an imported bucket).
+    const sourceAccount = { 'aws:SourceAccount': stack.account };
+    const configService = new iam.ServicePrincipal('config.amazonaws.com');
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AWSConfigBucketPermissionsCheck',
+      principals: [configService],
+      actions: ['s3:GetBucketAcl', 's3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringEquals: sourceAccount },
+    }));
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AWSConfigBucketDelivery',
+      principals: [configService],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(deliveryPath)],
+      conditions: { StringEquals: { ...sourceAccount, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    }));
+
+    const recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
+      roleArn: role.roleArn,
+      recordingGroup: {
+        allSupported: true,
+        includeGlobalResourceTypes: includeGlobal,
+      },
+    });
+    const channel = new config.CfnDeliveryChannel(this, 'DeliveryChannel', {
+      s3BucketName: bucket.bucketName,
+      s3KeyPrefix: prefix,
+      s3KmsKeyArn: props.configDeliveryKey?.keyArn,
+      configSnapshotDeliveryProperties: { deliveryFrequency: config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS },
+    });
+    // AWS Config needs the recorder before the channel, and the role's policy before either writes.
+    channel.node.addDependency(recorder);
+    recorder.node.addDependency(role);
+    channel.node.addDependency(role);
+    if (Construct.isConstruct(bucket) && bucket.policy) {
+      channel.node.addDependency(bucket.policy);
+    }
+    return { recorder, channel, bucket, role };
+  }
+
+  private createRules(props: DetectiveControlsProps, includeGlobal: boolean): config.ManagedRule[] {
+    const specs: RuleSpec[] = [
+      ...GUARDRAIL_RULES.filter((spec) => includeGlobal || !spec.global),
+      ...(props.requireS3KmsEncryption ? [S3_KMS_RULE] : []),
+    ];
+    const rotationDays = props.maxSecretRotationInterval?.toDays();
+    return specs.map((spec) => {
+      const rule = new config.ManagedRule(this, spec.id, {
+        identifier: spec.identifier,
+        description: `Guardrail: ${spec.description}.`,
+        ruleScope: spec.scope ? config.RuleScope.fromResources(spec.scope) : undefined,
+        maximumExecutionFrequency: spec.scope
+          ? undefined
+          : props.periodicRuleFrequency ?? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS,
+        inputParameters: spec.identifier === config.ManagedRuleIdentifiers.SECRETSMANAGER_ROTATION_ENABLED_CHECK && rotationDays !== undefined
+          ? { maximumAllowedRotationFrequency: rotationDays }
+          : undefined,
+      });
+      // A rule can only be created once a recorder exists.
+      if (this.configRecorder) {
+        rule.node.addDependency(this.configRecorder);
+      }
+      if (this.deliveryChannel) {
+        rule.node.addDependency(this.deliveryChannel);
+      }
+      return rule;
+    });
+  }
+}
+
+function validateProps(props: DetectiveControlsProps): void {
+  if (props.enableConfigRecorder === false) {
+    for (const [name, value] of Object.entries({
+      configDeliveryBucket: props.configDeliveryBucket,
+      configDeliveryKey: props.configDeliveryKey,
+      configDeliveryPrefix: props.configDeliveryPrefix,
+    })) {
+      if (value !== undefined) {
+        throw new Error(`${name}: is only used with enableConfigRecorder true, but enableConfigRecorder is false; remove ${name} or enable the recorder.`);
+      }
+    }
+  }
+  const prefix = props.configDeliveryPrefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix)) {
+    if (!/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/.test(prefix) || prefix.includes('AWSLogs')) {
+      throw new Error(
+        `configDeliveryPrefix: '${prefix}' is not allowed; use S3-safe characters with '/' between segments, ` +
+        "no leading or trailing '/', and not 'AWSLogs' (AWS Config adds AWSLogs/<account>/Config itself).",
+      );
+    }
+  }
+  if (props.organizationId !== undefined && !Token.isUnresolved(props.organizationId)) {
+    if (props.enableAccessAnalyzer === false) {
+      throw new Error('organizationId: is only used for the access analyzer, but enableAccessAnalyzer is false; remove organizationId or enable the analyzer.');
+    }
+    if (!/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
+      throw new Error(`organizationId: '${props.organizationId}' is not an AWS Organizations id; expected 'o-' followed by 10 to 32 lowercase letters or digits.`);
+    }
+  }
+  if (props.analyzerName !== undefined && !Token.isUnresolved(props.analyzerName) && !/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/.test(props.analyzerName)) {
+    throw new Error(`analyzerName: '${props.analyzerName}' is not allowed; start with a letter, then letters, digits, '_', '.', '-' (at most 255 characters).`);
+  }
+  const interval = props.maxSecretRotationInterval;
+  if (interval !== undefined && !interval.isUnresolved()) {
+    let days: number | undefined;
+    try {
+      days = interval.toDays();
+    } catch {
+      days = undefined;
+    }
+    if (days === undefined || days < 1 || days > 1000) {
+      throw new Error(`maxSecretRotationInterval: ${interval.toHumanString()} is not allowed; use whole days from 1 to 1000 (the Secrets Manager rotation limit).`);
+    }
+  }
+  for (const feature of props.additionalGuardDutyFeatures ?? []) {
+    if (Token.isUnresolved(feature) || !/^[A-Z][A-Z0-9_]*$/.test(feature) || feature === 'S3_DATA_EVENTS') {
+      throw new Error(
+        `additionalGuardDutyFeatures: '${feature}' is not allowed; give GuardDuty feature names such as EKS_AUDIT_LOGS ` +
+        '(upper case; S3_DATA_EVENTS is always enabled).',
+      );
+    }
+  }
+}
