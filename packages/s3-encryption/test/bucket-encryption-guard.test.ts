@@ -167,6 +167,22 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/AccessLogs/Resource', Match.stringLikeRegexp('logging.s3.amazonaws.com put objects'));
   });
 
+  test('does not pin a key it cannot name by ARN (AWS managed key aws/s3), and warns', () => {
+    const stack = newStack();
+    new s3.Bucket(stack, 'Managed', { encryption: s3.BucketEncryption.KMS_MANAGED });
+    guard(stack, GuardMode.FIX);
+    const template = Template.fromStack(stack);
+    expect(sidsOf(template)).toEqual(SSE_S3_SIDS);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'GuardrailsDenyWrongEncryptionAlgorithm', Condition: Match.objectLike({ StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } }),
+        })]),
+      },
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Managed/Resource', Match.stringLikeRegexp('the AWS managed key aws/s3\\) is not given as a key ARN'));
+  });
+
   test('fails if the mode is not FIX or REPORT', () => {
     expect(() => new BucketEncryptionGuard({ mode: 'ALL' as any, encryption: EncryptionMode.sseS3() }))
       .toThrow(/mode must be GuardMode.FIX or GuardMode.REPORT, received ALL/);
