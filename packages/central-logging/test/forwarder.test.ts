@@ -2,6 +2,7 @@ import { gzipSync, gunzipSync } from 'node:zlib';
 import {
   centralLogStreamName,
   classFromFilterNames,
+  configFromEnvironment,
   DeadLetterPort,
   EVENT_OVERHEAD_BYTES,
   ForwarderConfig,
@@ -472,5 +473,18 @@ describe('forwarder helpers', () => {
     const r = record(dataMessage([{ timestamp: NOW, message: 'x' }]));
     const decoded = JSON.parse(gunzipSync(Buffer.from(r.kinesis.data, 'base64')).toString());
     expect(decoded.messageType).toBe('DATA_MESSAGE');
+  });
+
+  test('configFromEnvironment reads the variables CentralLogDestination sets, and fails loudly when one is missing', () => {
+    const env = {
+      CENTRAL_LOG_GROUPS: JSON.stringify(CONFIG.targets),
+      DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/999999999999/dlq',
+      SUBSCRIPTION_FILTER_PREFIX: 'guardrails',
+    };
+    const { config, deadLetterQueueUrl } = configFromEnvironment(env);
+    expect(config.targets.audit.logGroupName).toBe('/guardrails/central/audit');
+    expect(deadLetterQueueUrl).toBe(env.DEAD_LETTER_QUEUE_URL);
+    expect(() => configFromEnvironment({ ...env, DEAD_LETTER_QUEUE_URL: undefined })).toThrow(/DEAD_LETTER_QUEUE_URL is not set/);
+    expect(() => configFromEnvironment({ ...env, CENTRAL_LOG_GROUPS: JSON.stringify({ audit: CONFIG.targets.audit }) })).toThrow(/no logGroupName for class security/);
   });
 });
