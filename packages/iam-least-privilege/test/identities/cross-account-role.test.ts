@@ -1,0 +1,139 @@
+import { App, CfnOutput, Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { CrossAccountRole } from '../../lib';
+import { ACCOUNT, newStack, OTHER_ACCOUNT, REGION } from './helpers';
+
+jest.setTimeout(60_000);
+
+const EXTERNAL_ID = 'ext-7f3a9c2e-partner';
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/partner-access`;
+const CALLER = `arn:aws:iam::${OTHER_ACCOUNT}:role/partner-ci`;
+/** The caller's own account lets it call sts:AssumeRole (cross-account needs both sides). */
+const CALLER_POLICY: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE_ARN }] };
+
+function trustPolicy(props: Partial<ConstructorParameters<typeof CrossAccountRole>[2]> = {}): PolicyJson {
+  const stack = newStack();
+  new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID, ...props });
+  const roles = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+  return resolveIntrinsics(roles[0].Properties.AssumeRolePolicyDocument, { account: ACCOUNT, region: REGION });
+}
+
+function assume(trust: PolicyJson, context: Record<string, string>, principal = CALLER) {
+  return evaluate({
+    identityPolicies: [CALLER_POLICY],
+    resourcePolicy: trust,
+    request: { action: 'sts:AssumeRole', principal, resource: ROLE_ARN, resourceAccount: ACCOUNT, context },
+  });
+}
+
+describe('CrossAccountRole', () => {
+  test('trusts only the named accounts, requires the external id, has the boundary and no permissions', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [OTHER_ACCOUNT, '333333333333'], externalId: EXTERNAL_ID });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 3600, PermissionsBoundary: Match.anyValue() });
+    const role = Object.values<any>(template.findResources('AWS::IAM::Role'))[0];
+    const trust = resolveIntrinsics(role.Properties.AssumeRolePolicyDocument, { account: ACCOUNT, region: REGION });
+    // One statement per account, every one with the external id condition.
+    expect(trust.Statement).toEqual([OTHER_ACCOUNT, '333333333333'].map((a) => ({
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${a}:root` },
+      Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
+    })));
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('AssumeRole with the external id is allowed; without it, or with a wrong one, it is denied', async () => {
+    const trust = trustPolicy();
+    await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID })).resolves.toBe('Allowed');
+    await expect(assume(trust, {})).resolves.toBe('ImplicitlyDenied');
+    await expect(assume(trust, { 'sts:ExternalId': 'guess' })).resolves.toBe('ImplicitlyDenied');
+  });
+
+  test('...and without the external id condition the same call would be allowed (the test depends on it)', async () => {
+    const trust: any = trustPolicy();
+    const withoutCondition = { ...trust, Statement: trust.Statement.map((s: any) => { const { Condition: _c, ...rest } = s; return rest; }) };
+    await expect(assume(withoutCondition, {})).resolves.toBe('Allowed');
+  });
+
+  test('an account that is not named is denied, even with the external id', async () => {
+    await expect(assume(trustPolicy(), { 'sts:ExternalId': EXTERNAL_ID }, 'arn:aws:iam::444444444444:role/intruder')).resolves.toBe('ImplicitlyDenied');
+  });
+
+  test('with requireMfa, a caller without MFA is denied', async () => {
+    const trust = trustPolicy({ requireMfa: true });
+    await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID, 'aws:MultiFactorAuthPresent': 'true' })).resolves.toBe('Allowed');
+    await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID })).resolves.toBe('ImplicitlyDenied');
+    await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID, 'aws:MultiFactorAuthPresent': 'false' })).resolves.toBe('ImplicitlyDenied');
+  });
+
+  test('fails if the external id appears in a stack output', () => {
+    // GIVEN
+    const app = new App();
+    const stack = newStack(app);
+    new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID });
+    // WHEN
+    new CfnOutput(stack, 'Leak', { value: `external id is ${EXTERNAL_ID}` });
+    // THEN
+    expect(() => app.synth()).toThrow(/appears in stack output TestStack\/Leak; never output the external id/);
+  });
+
+  test('the role ARN may be output', () => {
+    const app = new App();
+    const stack = newStack(app);
+    const role = new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID });
+    new CfnOutput(stack, 'RoleArn', { value: role.roleArn });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('accepts a 12-hour session without role chaining', () => {
+    const stack = newStack();
+    new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID, maxSessionDuration: Duration.hours(12) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 43200 });
+  });
+
+  test('fails if role chaining is configured with a session longer than 1 hour', () => {
+    expect(() => new CrossAccountRole(newStack(), 'Partner', {
+      trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID, roleChaining: true, maxSessionDuration: Duration.hours(4),
+    })).toThrow(/maxSessionDuration \(role chaining caps sessions at 1 hour\): received 4 hours/);
+  });
+
+  test('fails if the session is longer than 12 hours', () => {
+    expect(() => new CrossAccountRole(newStack(), 'Partner', {
+      trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID, maxSessionDuration: Duration.hours(13),
+    })).toThrow(/maxSessionDuration: received 13 hours/);
+  });
+
+  test('fails if no account is trusted', () => {
+    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [], externalId: EXTERNAL_ID }))
+      .toThrow(/trustedAccountIds: received an empty list/);
+  });
+
+  test('fails if an account id is malformed', () => {
+    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: ['12345'], externalId: EXTERNAL_ID }))
+      .toThrow(/trustedAccountIds: '12345' is not an AWS account id/);
+  });
+
+  test('fails if the external id is malformed, without printing it', () => {
+    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: 'has spaces in it' }))
+      .toThrow(/externalId: received a value of 16 characters that is not a valid external id/);
+    try {
+      new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: 'has spaces in it' });
+    } catch (e) {
+      expect(String(e)).not.toContain('has spaces in it');
+    }
+  });
+
+  test('grants work as on any role', () => {
+    const stack = newStack();
+    const role = new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::shared/*'] }));
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1);
+  });
+});
