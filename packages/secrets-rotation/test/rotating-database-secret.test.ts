@@ -1,5 +1,5 @@
 import { evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -154,6 +154,16 @@ describe('RotatingDatabaseSecret', () => {
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { HostedRotationLambda: { RotationType: rotationType } });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { SecretStringTemplate: Match.stringLikeRegexp(`"engine":"${engineField}".*"port":${port}`) },
+    });
+  });
+
+  test('accepts a host that is only known at deploy time (a token)', () => {
+    const f = fixture();
+    dbSecret(f, { host: Fn.importValue('OrdersDbHost') });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::ImportValue': 'OrdersDbHost' }])] },
+      },
     });
   });
 
