@@ -129,3 +129,22 @@ describe('SSE-S3 bucket policy', () => {
 // BucketEncryptionPolicy.keyUsageConditions is tested structurally in encrypted-bucket.test.ts:
 // the evaluator ignores kms:EncryptionContext:<key> context keys whose key contains ':' (aws:s3:arn),
 // so a semantic test of it here could not fail.
+
+describe('the mode chosen at deploy time', () => {
+  // What an app does with its config flag (SSE_S3 in dev, SSE_KMS in prod): flipping the flag and
+  // synthesizing again flips what the bucket policy accepts.
+  const aes256Put = { ...TLS, 's3:x-amz-server-side-encryption': 'AES256' };
+  const kmsPut = { ...TLS, 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY_ARN };
+
+  test('SSE_S3 accepts an AES256 PUT and refuses an aws:kms PUT', async () => {
+    const s = synthesize('SSE_S3');
+    await expect(put(s, aes256Put)).resolves.toBe('Allowed');
+    await expect(put(s, kmsPut)).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('SSE_KMS refuses the AES256 PUT and accepts the aws:kms PUT with the key', async () => {
+    const s = synthesize('SSE_KMS');
+    await expect(put(s, aes256Put)).resolves.toBe('ExplicitlyDenied');
+    await expect(put(s, kmsPut)).resolves.toBe('Allowed');
+  });
+});
