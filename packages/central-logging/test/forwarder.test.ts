@@ -428,6 +428,39 @@ describe('forwarder', () => {
     expect(logs.stored('/guardrails/central/audit', streamName)).toEqual([{ timestamp: NOW, message: 'x' }]);
   });
 
+  test('writes several log streams in parallel (bounded) and keeps each stream chronological', async () => {
+    // GIVEN a sink that yields on every call and tracks calls in flight
+    const logs = new FakeLogs();
+    const realPut = logs.putLogEvents.bind(logs);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    logs.putLogEvents = async (input) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await new Promise((resolve) => setImmediate(resolve));
+        return await realPut(input);
+      } finally {
+        inFlight--;
+      }
+    };
+    const dlq = new FakeDeadLetter();
+    const perStream = 12_000; // two batches per stream
+    const records = Array.from({ length: 6 }, (_v, i) =>
+      record(dataMessage(Array.from({ length: perStream }, (_w, j) => ({ timestamp: NOW - perStream + j, message: `g${i}-${j}` })), { logGroup: `/g${i}` })),
+    );
+    // WHEN
+    const res = await processRecords(records, { ...CONFIG, concurrency: 3 }, deps(logs, dlq));
+    // THEN
+    expect(res.batchItemFailures).toEqual([]);
+    expect(maxInFlight).toBe(3);
+    for (let i = 0; i < 6; i++) {
+      const stored = logs.stored('/guardrails/central/audit', `${SOURCE_ACCOUNT}/eu-west-1//g${i}`);
+      expect(stored).toHaveLength(perStream);
+      expect(stored.every((e, j) => j === 0 || e.timestamp >= stored[j - 1].timestamp)).toBe(true);
+    }
+  });
+
   test('every input event is delivered or dead-lettered, or its record is reported (mixed batch)', async () => {
     const logs = new FakeLogs();
     logs.throttleNext = 2;

@@ -118,6 +118,8 @@ export interface ForwarderConfig {
   readonly baseDelayMs?: number;
   /** Largest backoff delay. @default 5000 */
   readonly maxDelayMs?: number;
+  /** Log streams written in parallel (each stream's batches stay sequential). @default 4 */
+  readonly concurrency?: number;
 }
 
 export interface ForwarderDeps {
@@ -436,14 +438,19 @@ export async function processRecords(
   });
 
   const ctx: PutContext = { config, deps, stats, failed, deadLetters };
-  for (const t of targets.values()) {
-    if (t.events.length === 0) continue;
-    // Chronological order is required within a batch; the sort is stable on arrival order.
-    t.events.sort((a, b) => a.timestamp - b.timestamp || a.order - b.order);
-    for (const batch of splitIntoBatches(t.events)) {
-      await putBatch(ctx, t, batch);
+  // Log streams are independent: write several at once (bounded), each stream's batches in order.
+  const queue = [...targets.values()].filter((t) => t.events.length > 0);
+  const worker = async () => {
+    for (let t = queue.shift(); t; t = queue.shift()) {
+      // Chronological order is required within a batch; the sort is stable on arrival order.
+      t.events.sort((a, b) => a.timestamp - b.timestamp || a.order - b.order);
+      for (const batch of splitIntoBatches(t.events)) {
+        await putBatch(ctx, t, batch);
+      }
     }
-  }
+  };
+  const concurrency = Math.max(1, config.concurrency ?? 4);
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
 
   await sendDeadLetters(ctx);
 
