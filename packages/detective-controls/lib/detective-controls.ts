@@ -86,6 +86,14 @@ export interface DetectiveControlsProps {
   readonly maxSecretRotationInterval?: Duration;
 
   /**
+   * Managed rule identifiers (for example `IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS`) to leave out,
+   * typically because AWS Config does not offer them in a region. Each must be one of the rules this
+   * construct deploys.
+   * @default - no rule is left out
+   */
+  readonly excludedRules?: string[];
+
+  /**
    * How often periodic rules (KMS rotation, log group encryption, CloudTrail, root MFA) run.
    * @default config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS
    */
@@ -270,10 +278,11 @@ export class DetectiveControls extends Construct {
   }
 
   private createRules(props: DetectiveControlsProps, includeGlobal: boolean): config.ManagedRule[] {
+    const excluded = new Set(props.excludedRules ?? []);
     const specs: RuleSpec[] = [
       ...GUARDRAIL_RULES.filter((spec) => includeGlobal || !spec.global),
       ...(props.requireS3KmsEncryption ? [S3_KMS_RULE] : []),
-    ];
+    ].filter((spec) => !excluded.has(spec.identifier));
     const rotationDays = props.maxSecretRotationInterval?.toDays();
     return specs.map((spec) => {
       const rule = new config.ManagedRule(this, spec.id, {
@@ -342,6 +351,15 @@ function validateProps(props: DetectiveControlsProps): void {
     if (days === undefined || days < 1 || days > 1000) {
       throw new Error(`maxSecretRotationInterval: ${interval.toHumanString()} is not allowed; use whole days from 1 to 1000 (the Secrets Manager rotation limit).`);
     }
+  }
+  const known = [...GUARDRAIL_RULES, S3_KMS_RULE].map((spec) => spec.identifier);
+  for (const identifier of props.excludedRules ?? []) {
+    if (!known.includes(identifier)) {
+      throw new Error(`excludedRules: '${identifier}' is not one of the rules of this construct; allowed: ${known.join(', ')}.`);
+    }
+  }
+  if ((props.excludedRules ?? []).length > 0 && props.enableConfigRules === false) {
+    throw new Error('excludedRules: is only used with enableConfigRules true, but enableConfigRules is false; remove excludedRules or enable the rules.');
   }
   for (const feature of props.additionalGuardDutyFeatures ?? []) {
     if (Token.isUnresolved(feature) || !/^[A-Z][A-Z0-9_]*$/.test(feature) || feature === 'S3_DATA_EVENTS') {

@@ -336,6 +336,20 @@ describe('AWS Config managed rules', () => {
     });
   });
 
+  test('excludedRules leaves the named rules out', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN
+    new DetectiveControls(stack, 'Detective', { excludedRules: ['IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS', 'SECRETSMANAGER_ROTATION_ENABLED_CHECK'] });
+
+    // THEN
+    const identifiers = ruleIdentifiers(Template.fromStack(stack));
+    expect(identifiers).not.toContain('IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS');
+    expect(identifiers).not.toContain('SECRETSMANAGER_ROTATION_ENABLED_CHECK');
+    expect(identifiers).toHaveLength(REGIONAL_RULES.length + GLOBAL_RULES.length - 2);
+  });
+
   test('switched off: no rules', () => {
     // GIVEN
     const stack = newStack();
@@ -502,6 +516,24 @@ describe('validation', () => {
     // WHEN / THEN
     expect(() => new DetectiveControls(stack, 'Detective', { maxSecretRotationInterval: interval }))
       .toThrow(/^maxSecretRotationInterval: .* is not allowed; use whole days from 1 to 1000/);
+  });
+
+  test('fails if an excluded rule is not one of the construct\'s rules', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => new DetectiveControls(stack, 'Detective', { excludedRules: ['S3_BUCKET_VERSIONING_ENABLED'] }))
+      .toThrow(/^excludedRules: 'S3_BUCKET_VERSIONING_ENABLED' is not one of the rules of this construct; allowed: S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED/);
+  });
+
+  test('fails if excludedRules is given with the rules switched off', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => new DetectiveControls(stack, 'Detective', { enableConfigRules: false, excludedRules: ['ROOT_ACCOUNT_MFA_ENABLED'] }))
+      .toThrow(/^excludedRules: is only used with enableConfigRules true/);
   });
 
   test.each(['s3_data_events', 'S3_DATA_EVENTS', 'EKS AUDIT'])("fails if an additional GuardDuty feature is '%s'", (feature) => {
