@@ -49,7 +49,7 @@ export function renameEncryptionContextKey(policy: PolicyJson, key: string): Pol
   return JSON.parse(JSON.stringify(policy).split(`"${key}"`).join(JSON.stringify(EC_PLACEHOLDER)));
 }
 
-export function encryptionContext(key: string, value: string): Record<string, string> {
-  void key;
+/** A request context carrying one encryption-context value, under the evaluator's key name (see above). */
+export function encryptionContext(value: string): Record<string, string> {
   return { [EC_PLACEHOLDER]: value };
 }

@@ -116,7 +116,7 @@ describe('other accounts', () => {
 
 describe('CloudWatch Logs on the logs key (kms:EncryptionContext:aws:logs:arn)', () => {
   const LOGS_EC = 'kms:EncryptionContext:aws:logs:arn';
-  const context = (arn: string) => encryptionContext(LOGS_EC, arn);
+  const context = (arn: string) => encryptionContext(arn);
   const logsPolicy = () => renameEncryptionContextKey(synthPolicies().logs, LOGS_EC);
 
   test('the condition key is really present before the evaluator-specific rename', () => {
