@@ -1,0 +1,56 @@
+import { App, Aspects, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, PolicyKind, PolicyValidator,
+  S3ReadOnlyRole, SensitiveActionsMfaPolicy, ServiceControlPolicy, SourceIpRestrictionPolicy,
+} from '../../lib';
+import { newStack, OTHER_ACCOUNT } from './helpers';
+
+jest.setTimeout(60_000);
+
+/**
+ * Everything part B generates passes the package's own policy validator (part A) with no
+ * suppression: no Action "*" or NotAction in an Allow, no wildcard action on Resource "*",
+ * only known services, actions and condition keys, and within the size budgets.
+ */
+test('every identity construct synthesizes cleanly under PolicyValidator', () => {
+  // GIVEN
+  const app = new App();
+  const stack = newStack(app);
+  const boundary = new PermissionsBoundary(stack, 'Boundary', {
+    resourceAccountIds: [OTHER_ACCOUNT], protectedRoleNamePatterns: ['central-logging-*'], requiredTagKeys: ['Environment', 'Owner'],
+  });
+  // Imported key and bucket: their own policies belong to the kms-hierarchy and s3-encryption packages.
+  const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+  const bucket = s3.Bucket.fromBucketAttributes(stack, 'Data', { bucketName: 'data-bucket', encryptionKey: key });
+  const group = new logs.LogGroup(stack, 'Group');
+  new LogsWriterRole(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), logGroups: [group], permissionsBoundary: boundary });
+  new LogsWriterRole(stack, 'Creator', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), allowCreateLogGroup: true, logGroupNamePrefix: '/app/', permissionsBoundary: boundary,
+  });
+  new S3ReadOnlyRole(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'), buckets: [bucket], permissionsBoundary: boundary });
+  new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: 'external-id-1', requireMfa: true, permissionsBoundary: boundary });
+  new ConsoleMfaPolicy(stack, 'ConsoleMfa');
+  new SensitiveActionsMfaPolicy(stack, 'Sensitive', { maxMfaAge: Duration.minutes(15) });
+  new SourceIpRestrictionPolicy(stack, 'Ip', { allowedCidrs: ['203.0.113.0/24'] });
+  // WHEN
+  Aspects.of(app).add(new PolicyValidator());
+  // THEN
+  expect(() => app.synth()).not.toThrow();
+});
+
+test('every SCP document passes the validator as a SERVICE_CONTROL_POLICY', () => {
+  const scps = [
+    ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1', 'eu-central-1', 'us-east-1'] }),
+    ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArnPatterns: ['arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*'] }),
+    ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true }),
+    ServiceControlPolicy.denyUnencryptedResourceCreation(),
+  ];
+  for (const scp of scps) {
+    expect({ name: scp.name, findings: PolicyValidator.validateDocument(scp.toJson(), PolicyKind.SERVICE_CONTROL_POLICY) })
+      .toEqual({ name: scp.name, findings: [] });
+  }
+});
