@@ -2,6 +2,7 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PermissionsBoundary } from './permissions-boundary';
+import { dependOnBoundaryByName } from './private/boundary-registry';
 import { validateDurationRange, validateIamPath } from './private/validate';
 
 /**
@@ -106,7 +107,13 @@ export class LeastPrivilegeRole extends iam.Role {
     });
 
     if (reason === undefined) {
-      this.permissionsBoundary = props.permissionsBoundary ?? PermissionsBoundary.fromDefaultName(this, 'PermissionsBoundary');
+      if (props.permissionsBoundary) {
+        this.permissionsBoundary = props.permissionsBoundary;
+      } else {
+        this.permissionsBoundary = PermissionsBoundary.fromDefaultName(this, 'PermissionsBoundary');
+        // Same stack as the boundary: deploy after it (by name there is no reference to order on).
+        dependOnBoundaryByName(this, PermissionsBoundary.DEFAULT_POLICY_NAME);
+      }
       (this.node.defaultChild as iam.CfnRole).permissionsBoundary = this.permissionsBoundary.managedPolicyArn;
     } else {
       // A boundary applied to an enclosing scope is an Aspect that runs before this one, so this clears it.

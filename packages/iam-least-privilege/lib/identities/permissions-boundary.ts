@@ -12,6 +12,7 @@ import {
   ROLE_MUTATION_ACTIONS,
   SECURITY_SERVICE_TAMPER_ACTIONS,
 } from './private/perms';
+import { registerBoundary } from './private/boundary-registry';
 import { estimatePolicyCharacters } from './private/policy-size';
 import { managedPolicyArnFromName, validateAccountIds } from './private/validate';
 
@@ -271,6 +272,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       document: new iam.PolicyDocument({ statements }),
     });
     this.boundaryArn = boundaryArn;
+    registerBoundary(this, policyName);
 
     if (requiredTagKeys.length === 0) {
       Annotations.of(this).addWarningV2('@cdk-guardrails/iam-least-privilege:noRequiredTags',

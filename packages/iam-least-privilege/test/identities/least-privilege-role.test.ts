@@ -32,6 +32,26 @@ describe('LeastPrivilegeRole', () => {
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]] });
   });
 
+  test.each([['boundary first', true], ['role first', false]])(
+    'in the same stack as the boundary (%s), the role deploys after it', (_name, boundaryFirst) => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      if (boundaryFirst) new PermissionsBoundary(stack, 'Boundary');
+      new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
+      if (!boundaryFirst) new PermissionsBoundary(stack, 'Boundary');
+      // THEN
+      const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+      expect(Object.values<any>(roles)[0].DependsOn).toEqual([expect.stringMatching(/^Boundary/)]);
+    });
+
+  test('in a stack without the boundary, the role references it by name only', () => {
+    const stack = newStack();
+    new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    expect(Object.values<any>(roles)[0].DependsOn).toBeUndefined();
+  });
+
   test('accepts another boundary', () => {
     const stack = newStack();
     const boundary = new PermissionsBoundary(stack, 'Boundary', { managedPolicyName: 'TeamBoundary' });
