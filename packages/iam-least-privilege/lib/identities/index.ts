@@ -1,4 +1,5 @@
 export * from './permissions-boundary';
+export * from './require-permissions-boundary';
 export * from './least-privilege-role';
 export * from './logs-writer-role';
 export * from './s3-read-only-role';

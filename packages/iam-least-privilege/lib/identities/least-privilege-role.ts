@@ -2,6 +2,7 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PermissionsBoundary } from './permissions-boundary';
+import { recordBoundaryOptOut } from './private/boundary-opt-outs';
 import { dependOnBoundaryByName } from './private/boundary-registry';
 import { validateDurationRange, validateIamPath } from './private/validate';
 
@@ -118,6 +119,7 @@ export class LeastPrivilegeRole extends iam.Role {
     } else {
       // A boundary applied to an enclosing scope is an Aspect that runs before this one, so this clears it.
       iam.PermissionsBoundary.of(this).clear();
+      recordBoundaryOptOut(this.node.defaultChild as iam.CfnRole, reason);
       Annotations.of(this).addWarningV2('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
         `role has no permissions boundary: ${reason}`);
     }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { ServiceControlPolicy } from '../../lib';
@@ -47,7 +47,7 @@ describe('ServiceControlPolicy documents', () => {
   test('writeFiles writes <dir>/<name>.json with exactly the checked content', () => {
     // GIVEN
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'scp-')) });
-    new Stack(app, 'S');
+    new CfnWaitConditionHandle(new Stack(app, 'S'), 'Placeholder');
     const assembly = app.synth();
     // WHEN
     const files = ServiceControlPolicy.writeFiles(path.join(assembly.directory, 'scp'), all());
