@@ -1,12 +1,12 @@
 import { Annotations, Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct, IValidation } from 'constructs';
 import { PolicyRule } from './policy-rule';
-import { checkPolicyDocument, DocumentKind } from './private/document-rules';
+import { DocumentKind } from './private/document-rules';
 import {
   analyzeTemplate,
+  checkStandaloneDocument,
   formatFinding,
   POLICY_RESOURCE_TYPES,
-  policySize,
   SUPPRESSIONS_METADATA_KEY,
 } from './private/template-policies';
 
@@ -108,31 +108,12 @@ export class PolicyValidator implements IAspect {
    * @param kind what the document is, which decides the rules and the size limit
    */
   public static validateDocument(document: any, kind: PolicyKind): PolicyFinding[] {
-    let doc = document;
-    if (typeof doc === 'string') {
-      try {
-        doc = JSON.parse(doc);
-      } catch {
-        return [{ rule: PolicyRule.MALFORMED_POLICY, location: '', message: 'the policy document is not valid JSON' }];
-      }
-    }
-    const findings: PolicyFinding[] = checkPolicyDocument(doc, documentKind(kind), '').map((f) => ({
+    const limit = SIZE_LIMITS[kind];
+    return checkStandaloneDocument(document, documentKind(kind), limit !== undefined ? { chars: limit, label: kind } : undefined).map((f) => ({
       rule: f.rule,
       message: f.message,
-      location: f.location.replace(/^\./, ''),
+      location: f.location,
     }));
-    const limit = SIZE_LIMITS[kind];
-    if (limit !== undefined) {
-      const size = policySize(doc);
-      if (size > limit) {
-        findings.push({
-          rule: PolicyRule.POLICY_TOO_LARGE,
-          location: '',
-          message: `policy is ${size} characters (JSON without whitespace), over the ${kind} limit of ${limit}`,
-        });
-      }
-    }
-    return findings;
   }
 
   private readonly warnOnly: boolean;

@@ -46,7 +46,7 @@ export class LeastPrivilegeValidationPlugin implements IPolicyValidationPlugin {
         }
         violations.push({
           ruleName: f.rule,
-          description: `${f.message} (at ${f.location})`,
+          description: `[${f.rule}] ${f.message} (at ${f.location})`,
           fix: RULE_DESCRIPTIONS[f.rule].fix,
           severity: 'error',
           violatingResources: [{ resourceLogicalId: f.logicalId, templatePath: stack.templatePath, locations: [f.location] }],

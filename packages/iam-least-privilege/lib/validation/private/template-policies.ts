@@ -237,6 +237,39 @@ export function analyzeTemplate(template: CfnTemplate, ctx: RenderContext = {}):
   }).concat(suppressionFindings(resources));
 }
 
+/**
+ * Check a standalone document (JSON text or object) of a kind with an optional size
+ * limit in characters (JSON without whitespace). Used for SCP files and by
+ * PolicyValidator.validateDocument.
+ */
+export function checkStandaloneDocument(document: unknown, kind: DocumentKind, limit?: { chars: number; label: string }): RuleFinding[] {
+  let doc = document;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc);
+    } catch {
+      return [{ rule: PolicyRule.MALFORMED_POLICY, location: '', message: 'the policy document is not valid JSON' }];
+    }
+  }
+  const findings = checkPolicyDocument(doc, kind, '').map((f) => ({ ...f, location: f.location.replace(/^\./, '') }));
+  if (limit) {
+    const size = policySize(doc);
+    if (size > limit.chars) {
+      findings.push({
+        rule: PolicyRule.POLICY_TOO_LARGE,
+        location: '',
+        message: `policy is ${size} characters (JSON without whitespace), over the ${limit.label} limit of ${limit.chars}`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** An SCP file: the document rules and the 5,120-character limit. */
+export function checkServiceControlPolicyText(text: string): RuleFinding[] {
+  return checkStandaloneDocument(text, 'scp', { chars: SCP.limit, label: 'SERVICE_CONTROL_POLICY' });
+}
+
 /** A finding as synthesis errors, plugin reports and the CLI print it. */
 export function formatFinding(f: TemplateFinding): string {
   return `[${f.rule}] ${f.message} (at ${f.location})`;

