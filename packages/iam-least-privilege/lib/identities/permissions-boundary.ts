@@ -171,8 +171,10 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       new iam.PolicyStatement({
         sid: 'AllowServicesOnAllowedAccounts',
         actions: services.map((s) => `${s}:*`),
-        // Every resource whose ARN carries one of the allowed account ids (region may be empty).
-        resources: accounts.map((a) => `arn:${stack.partition}:*:*:${a}:*`),
+        // Every resource of an allowed service whose ARN carries an allowed account id (any region,
+        // including none, as in IAM ARNs). IAM accepts no wildcard in the service segment of an
+        // ARN, hence one pattern per service and account.
+        resources: accounts.flatMap((a) => services.filter((s) => s !== 's3').map((s) => `arn:${stack.partition}:${s}:*:${a}:*`)),
       }),
     ];
     if (services.includes('s3')) {
@@ -282,7 +284,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       validate: () => {
         const size = estimatePolicyCharacters(stack, this.document);
         return size > MANAGED_POLICY_MAX_CHARACTERS
-          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY_MAX_CHARACTERS}. Allow fewer services or resourceless actions.`]
+          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY_MAX_CHARACTERS}. Allow fewer services, resourceAccountIds or resourcelessActions (each service costs one resource pattern per allowed account).`]
           : [];
       },
     });

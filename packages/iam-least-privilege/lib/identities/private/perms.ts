@@ -9,43 +9,32 @@
 /**
  * Actions that disable, weaken or blind the security services (CloudTrail, GuardDuty, AWS Config,
  * IAM Access Analyzer, Security Hub). Filters and archive rules are included because they can
- * hide findings without "disabling" anything.
+ * hide findings without "disabling" anything. Patterns (only ever used in Deny statements, where
+ * a wildcard can only deny more) keep the boundary and the SCP within their size limits.
  */
 export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
   'cloudtrail:StopLogging',
-  'cloudtrail:DeleteTrail',
-  'cloudtrail:UpdateTrail',
-  'cloudtrail:PutEventSelectors',
-  'cloudtrail:PutInsightSelectors',
-  'cloudtrail:DeleteEventDataStore',
+  'cloudtrail:Delete*',
+  'cloudtrail:Update*',
+  'cloudtrail:Put*Selectors',
   'cloudtrail:StopEventDataStoreIngestion',
-  'guardduty:DeleteDetector',
+  'guardduty:Delete*',
+  'guardduty:Disassociate*',
   'guardduty:UpdateDetector',
-  'guardduty:DisassociateFromMasterAccount',
-  'guardduty:DisassociateFromAdministratorAccount',
-  'guardduty:DeleteMembers',
-  'guardduty:DisassociateMembers',
   'guardduty:StopMonitoringMembers',
   'guardduty:CreateFilter',
   'guardduty:UpdateFilter',
-  'guardduty:DeletePublishingDestination',
   'guardduty:UpdatePublishingDestination',
-  'config:StopConfigurationRecorder',
-  'config:DeleteConfigurationRecorder',
+  'config:Stop*',
+  'config:Delete*',
   'config:PutConfigurationRecorder',
-  'config:DeleteDeliveryChannel',
   'config:PutDeliveryChannel',
-  'config:DeleteConfigRule',
-  'config:DeleteConformancePack',
-  'config:DeleteConfigurationAggregator',
-  'config:DeleteRetentionConfiguration',
-  'config:DeleteEvaluationResults',
   'access-analyzer:DeleteAnalyzer',
   'access-analyzer:CreateArchiveRule',
   'access-analyzer:UpdateArchiveRule',
   'access-analyzer:ApplyArchiveRule',
   'securityhub:DisableSecurityHub',
-  'securityhub:DisassociateFromAdministratorAccount',
+  'securityhub:Disassociate*',
   'securityhub:DeleteMembers',
 ];
 
@@ -62,18 +51,18 @@ export const LOG_SUBSCRIPTION_TAMPER_ACTIONS: readonly string[] = [
   'logs:PutDestinationPolicy',
 ];
 
-/** IAM actions that change a role: denied on protected (central-logging, security) roles. */
+/**
+ * IAM actions that change a role: denied on protected (central-logging, security) roles.
+ * Patterns (Deny only): DeleteRole*, PutRole* and UpdateRole* cover the role, its inline policies,
+ * its boundary and its description.
+ */
 export const ROLE_MUTATION_ACTIONS: readonly string[] = [
-  'iam:DeleteRole',
-  'iam:UpdateRole',
-  'iam:UpdateRoleDescription',
+  'iam:DeleteRole*',
+  'iam:UpdateRole*',
+  'iam:PutRole*',
   'iam:UpdateAssumeRolePolicy',
   'iam:AttachRolePolicy',
   'iam:DetachRolePolicy',
-  'iam:PutRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:PutRolePermissionsBoundary',
-  'iam:DeleteRolePermissionsBoundary',
   'iam:TagRole',
   'iam:UntagRole',
   'iam:PassRole',
@@ -181,27 +170,22 @@ export const DEFAULT_RESOURCELESS_ACTIONS: readonly string[] = [
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeVpcs',
   'secretsmanager:GetRandomPassword',
-  'secretsmanager:ListSecrets',
   'logs:DescribeLogGroups',
   's3:ListAllMyBuckets',
   'kms:ListAliases',
-  'kms:ListKeys',
-  'iam:ListRoles',
-  'iam:ListPolicies',
-  'cloudformation:ListStacks',
-  'cloudformation:DescribeStacks',
 ];
 
 /**
  * Services identities inside the boundary may use by default (on resources of the allowed
- * accounts only). What the guardrail apps and typical workloads need; extend with
- * `allowedServices`.
+ * accounts only): what the guardrail apps' own roles (log writers and forwarders, key users,
+ * rotation functions, custom resources) and typical workloads need. Kept short on purpose:
+ * every service costs one resource pattern per allowed account in a policy limited to 6,144
+ * characters. Extend with `allowedServices`.
  */
 export const DEFAULT_BOUNDARY_SERVICES: readonly string[] = [
-  'acm', 'apigateway', 'application-autoscaling', 'autoscaling', 'cloudformation', 'cloudtrail', 'cloudwatch',
-  'config', 'dynamodb', 'ec2', 'ecr', 'ecs', 'elasticloadbalancing', 'events', 'execute-api', 'firehose',
-  'guardduty', 'iam', 'kinesis', 'kms', 'lambda', 'logs', 'rds', 's3', 'secretsmanager', 'sns', 'sqs', 'ssm',
-  'states', 'sts', 'tag', 'xray', 'access-analyzer',
+  'access-analyzer', 'cloudformation', 'cloudtrail', 'cloudwatch', 'config', 'dynamodb', 'ec2', 'ecr', 'ecs',
+  'events', 'firehose', 'guardduty', 'iam', 'kinesis', 'kms', 'lambda', 'logs', 'rds', 's3', 'secretsmanager',
+  'sns', 'sqs', 'ssm', 'states', 'sts', 'xray',
 ];
 
 /**

@@ -1,5 +1,6 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { PolicyDocument } from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 
 /**
  * Worst-case length of the values CloudFormation substitutes for intrinsics, so a size estimate
@@ -15,24 +16,24 @@ const PSEUDO_PARAMETER_MAX: Record<string, number> = {
 /** ARNs and names produced by other resources: IAM role ARNs may reach 2,048 characters; use a realistic 200. */
 const OTHER_REFERENCE_MAX = 200;
 
-function expand(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expand);
+function expand(value: unknown, pseudo: Record<string, number>): unknown {
+  if (Array.isArray(value)) return value.map((v) => expand(v, pseudo));
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
   if (keys.length === 1) {
     const [k] = keys;
     const arg = obj[k] as any;
-    if (k === 'Ref') return 'x'.repeat(PSEUDO_PARAMETER_MAX[arg as string] ?? OTHER_REFERENCE_MAX);
+    if (k === 'Ref') return 'x'.repeat(pseudo[arg as string] ?? OTHER_REFERENCE_MAX);
     if (k === 'Fn::GetAtt' || k === 'Fn::ImportValue') return 'x'.repeat(OTHER_REFERENCE_MAX);
-    if (k === 'Fn::Join') return (expand(arg[1]) as unknown[]).map(String).join(String(arg[0]));
+    if (k === 'Fn::Join') return (expand(arg[1], pseudo) as unknown[]).map(String).join(String(arg[0]));
     if (k === 'Fn::Sub' && typeof arg === 'string') {
-      return arg.replace(/\$\{([^}]+)\}/g, (_m, name: string) => 'x'.repeat(PSEUDO_PARAMETER_MAX[name] ?? OTHER_REFERENCE_MAX));
+      return arg.replace(/\$\{([^}]+)\}/g, (_m, name: string) => 'x'.repeat(pseudo[name] ?? OTHER_REFERENCE_MAX));
     }
     if (k.startsWith('Fn::')) return 'x'.repeat(OTHER_REFERENCE_MAX);
   }
   const out: Record<string, unknown> = {};
-  for (const key of keys) out[key] = expand(obj[key]);
+  for (const key of keys) out[key] = expand(obj[key], pseudo);
   return out;
 }
 
@@ -43,5 +44,10 @@ function expand(value: unknown): unknown {
  */
 export function estimatePolicyCharacters(stack: Stack, document: PolicyDocument): number {
   const resolved = stack.resolve(document.toJSON());
-  return JSON.stringify(expand(resolved)).length;
+  const pseudo = { ...PSEUDO_PARAMETER_MAX };
+  // A concrete region fixes the partition ('aws' for most), so use its real length.
+  const partition = Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition;
+  if (partition) pseudo['AWS::Partition'] = partition.length;
+  if (!Token.isUnresolved(stack.region)) pseudo['AWS::Region'] = stack.region.length;
+  return JSON.stringify(expand(resolved, pseudo)).length;
 }
