@@ -1,9 +1,11 @@
 import { applyTags, GuardrailsConfig, keyChoicesFor, removalPolicyOf, stackName } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { KeysStack } from './keys-stack';
+import { LoggingStack } from './logging-stack';
 
 /**
- * Composes the security account: per region, its key hierarchy. The workload app never
+ * Composes the security account: per region, its key hierarchy and the central log destination
+ * (which uses the logs key of the same region). The workload app never
  * references these stacks (CloudFormation cannot reference across accounts); it derives
  * the central destination ARN from config instead.
  */
@@ -12,7 +14,7 @@ export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
   const stacks: Stack[] = [];
   for (const region of regions) {
     const name = stackName(config.environment, 'security', 'keys', region);
-    stacks.push(new KeysStack(app, name, {
+    const keys = new KeysStack(app, name, {
       stackName: name,
       env: { account: accountId, region },
       description: `cdk-guardrails ${config.environment}: security account key hierarchy (data, secrets, logs) in ${region}`,
@@ -21,7 +23,18 @@ export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
       aliasPrefix: config.kms.aliasPrefix,
       removalPolicy: removalPolicyOf(config),
       terminationProtection: config.removalPolicy === 'retain',
-    }));
+    });
+    const loggingName = stackName(config.environment, 'security', 'logging', region);
+    const logging = new LoggingStack(app, loggingName, {
+      stackName: loggingName,
+      env: { account: accountId, region },
+      description: `cdk-guardrails ${config.environment}: central log destination, stream, forwarder and log groups in ${region}`,
+      config,
+      logsKey: keys.keys.logsKey,
+      terminationProtection: config.removalPolicy === 'retain',
+    });
+    logging.addStackDependency(keys);
+    stacks.push(keys, logging);
   }
   applyTags(app, config);
   return stacks;

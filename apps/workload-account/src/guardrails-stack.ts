@@ -1,24 +1,38 @@
 import { GuardrailsConfig, keyChoicesFor, removalPolicyOf, WorkloadAccountConfig } from '@cdk-guardrails/config';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode } from '@cdk-guardrails/s3-encryption';
 import { Construct } from 'constructs';
+import { WorkloadDetectiveControls } from './detective';
+import { WorkloadSecrets } from './secrets';
+import { WorkloadSecurityLogging } from './security-logging';
 
 export interface WorkloadGuardrailsStackProps extends StackProps {
   readonly config: GuardrailsConfig;
   readonly account: WorkloadAccountConfig;
   readonly region: string;
+  /**
+   * Only capture and ship IAM changes: the us-east-1 stack of an account whose own regions do
+   * not include us-east-1 (IAM events reach EventBridge only there).
+   */
+  readonly captureOnly: boolean;
 }
 
+/** Minimum TLS version the project's buckets accept (S3 supports 1.2 and 1.3). */
+const MINIMUM_TLS_VERSION = 1.2;
+
 /**
- * The guardrails of one workload account in one region. Each region has its own keys:
- * a KMS key cannot be used outside its region.
+ * The guardrails of one workload account in one region. Each region has its own keys and
+ * secrets: a KMS key cannot be used outside its region.
  */
 export class WorkloadGuardrailsStack extends Stack {
   public readonly keys: KeyHierarchy;
+  public readonly dataBucket?: EncryptedBucket;
 
   constructor(scope: Construct, id: string, props: WorkloadGuardrailsStackProps) {
     super(scope, id, { ...props, env: { account: props.account.accountId, region: props.region } });
     const { config } = props;
+    const removalPolicy = removalPolicyOf(config);
     const choices = keyChoicesFor(config, props.account.accountId, props.region);
     const source = (arn: string | undefined) => arn ? KeySource.fromKeyArn(arn) : KeySource.create();
     this.keys = new KeyHierarchy(this, 'Keys', {
@@ -27,7 +41,55 @@ export class WorkloadGuardrailsStack extends Stack {
       logsKey: source(choices.logs),
       rotationPeriod: Duration.days(config.kms.rotationPeriodDays),
       aliasPrefix: config.kms.aliasPrefix,
-      removalPolicy: removalPolicyOf(config),
+      removalPolicy,
     });
+
+    new WorkloadSecurityLogging(this, 'SecurityLogging', {
+      config,
+      region: props.region,
+      logsKey: this.keys.logsKey,
+      minimumTlsVersion: MINIMUM_TLS_VERSION,
+      removalPolicy,
+    });
+
+    // Buckets follow the environment's mode: SSE-S3, or SSE-KMS pinned to this region's data key.
+    const encryption = config.s3.encryption === 'SSE_KMS' ? EncryptionMode.sseKms(this.keys.dataKey) : EncryptionMode.sseS3();
+    // Every bucket in the stack (including ones other constructs create) gets the enforcing
+    // settings and statements it lacks; the guard never weakens what a construct set.
+    Aspects.of(this).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption, minimumTlsVersion: MINIMUM_TLS_VERSION }));
+    // Deliberate: the trail bucket and the AWS Config bucket are SSE-KMS with their own keys
+    // whatever the data-bucket mode, and AWS services write to them.
+    Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardKeptUserEncryption',
+      'the trail bucket (logs key) and the AWS Config bucket (data key) are SSE-KMS by design in every environment');
+    Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardServiceWriters',
+      'CloudTrail and AWS Config deliver to these buckets; the trail bucket keeps its own enforcing statements (CloudTrail sends the SSE-KMS headers with the key ARN), the Config bucket is encrypted by default with the data key');
+    if (props.captureOnly) return;
+
+    this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION });
+
+    new WorkloadSecrets(this, 'Secrets', {
+      secretsKey: this.keys.secretsKey,
+      settings: config.secrets,
+      environment: config.environment,
+      databases: props.account.databases.filter((db) => db.region === props.region),
+      apiKeys: props.account.apiKeys,
+      serviceTokens: props.account.serviceTokens,
+      removalPolicy,
+    });
+
+    new WorkloadDetectiveControls(this, 'DetectiveControls', {
+      config,
+      // Global resources (IAM, root MFA) are recorded once per account: in its first region.
+      homeRegion: props.region === props.account.regions[0],
+      deliveryKey: this.keys.dataKey,
+      removalPolicy,
+    });
+
+    if (props.account.databases.some((db) => db.region === props.region)) {
+      // The databases' VPCs are described by ids from config (no lookups); this stack adds no
+      // routes, so their route table ids are not needed.
+      Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        'imported database VPC: no routes or gateway endpoints are added to its route tables');
+    }
   }
 }

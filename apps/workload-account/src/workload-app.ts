@@ -1,4 +1,4 @@
-import { applyTags, GuardrailsConfig, stackName } from '@cdk-guardrails/config';
+import { applyTags, GuardrailsConfig, stackName, workloadStackRegions } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { WorkloadGuardrailsStack } from './guardrails-stack';
 
@@ -10,14 +10,18 @@ import { WorkloadGuardrailsStack } from './guardrails-stack';
 export function buildWorkloadApp(app: App, config: GuardrailsConfig): Stack[] {
   const stacks: Stack[] = [];
   for (const account of config.workloadAccounts) {
-    for (const region of account.regions) {
+    for (const region of workloadStackRegions(account)) {
+      const captureOnly = !account.regions.includes(region);
       const name = stackName(config.environment, 'workload', account.name, region);
       stacks.push(new WorkloadGuardrailsStack(app, name, {
         stackName: name,
-        description: `cdk-guardrails ${config.environment}: guardrails of workload account ${account.name} (${account.accountId}) in ${region}`,
+        description: captureOnly
+          ? `cdk-guardrails ${config.environment}: IAM-change capture of workload account ${account.name} (${account.accountId}) in ${region}`
+          : `cdk-guardrails ${config.environment}: guardrails of workload account ${account.name} (${account.accountId}) in ${region}`,
         config,
         account,
         region,
+        captureOnly,
         terminationProtection: config.removalPolicy === 'retain',
       }));
     }

@@ -13,12 +13,14 @@ function synth(env: string) {
 }
 
 describe('workload account app', () => {
-  test('one stack per workload account and region, named by environment, role, account name and region, with an explicit env', () => {
+  test('one stack per workload account and region (plus us-east-1 for IAM capture), named by environment, role, account name and region, with an explicit env', () => {
     const { stacks } = synth('prod');
     expect(stacks.map((s) => [s.stackName, s.account, s.region])).toEqual([
       ['prod-workload-payments-eu-west-1', '666666666666', 'eu-west-1'],
       ['prod-workload-payments-eu-central-1', '666666666666', 'eu-central-1'],
+      ['prod-workload-payments-us-east-1', '666666666666', 'us-east-1'],
       ['prod-workload-ledger-eu-west-1', '777777777777', 'eu-west-1'],
+      ['prod-workload-ledger-us-east-1', '777777777777', 'us-east-1'],
     ]);
   });
 

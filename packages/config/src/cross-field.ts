@@ -2,7 +2,7 @@
  * Rules that span several fields of a parsed config. Each returns problems in the same
  * shape as schema errors, so the loader reports them together.
  */
-import { DEFAULT_ROTATION_DAYS, GuardrailsConfig, KeySourceConfig, PROD_MAX_ROTATION_DAYS } from './schema';
+import { DEFAULT_ROTATION_DAYS, GuardrailsConfig, IAM_EVENTS_REGION, KeySourceConfig, PROD_MAX_ROTATION_DAYS, WorkloadAccountConfig } from './schema';
 
 export interface ConfigProblem {
   /** dotted field path, e.g. workloadAccounts[0].accountId */
@@ -20,6 +20,7 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
   return [
     ...environmentName(config, envName),
     ...distinctAccounts(config),
+    ...workloadSecrets(config),
     ...workloadRegionsHaveDestinations(config),
     ...s3KeyChoice(config),
     ...keyImports(config),
@@ -27,10 +28,20 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
   ];
 }
 
-/** The accounts and regions that hold a key hierarchy: the security account and every workload account, in each of their regions. */
+/**
+ * The regions a workload account has stacks in: its own regions, plus us-east-1 where IAM
+ * changes are captured (a capture-only stack when us-east-1 is not one of its regions).
+ */
+export function workloadStackRegions(account: Pick<WorkloadAccountConfig, 'regions'>): string[] {
+  return account.regions.includes(IAM_EVENTS_REGION) ? [...account.regions] : [...account.regions, IAM_EVENTS_REGION];
+}
+
+/** The accounts and regions that hold a key hierarchy: the security account in its regions, every workload account in its stack regions. */
 export function keyLocations(config: GuardrailsConfig): Array<{ accountId: string; region: string }> {
-  return [config.securityAccount, ...config.workloadAccounts]
-    .flatMap((a) => a.regions.map((region) => ({ accountId: a.accountId, region })));
+  return [
+    ...config.securityAccount.regions.map((region) => ({ accountId: config.securityAccount.accountId, region })),
+    ...config.workloadAccounts.flatMap((a) => workloadStackRegions(a).map((region) => ({ accountId: a.accountId, region }))),
+  ];
 }
 
 function problem(path: string, received: unknown, expected: string): ConfigProblem {
@@ -65,9 +76,32 @@ function distinctAccounts(config: GuardrailsConfig): ConfigProblem[] {
   return problems;
 }
 
+/** Databases live in one of their account's regions; secret names are unique per account. */
+function workloadSecrets(config: GuardrailsConfig): ConfigProblem[] {
+  return config.workloadAccounts.flatMap((account, i) => {
+    const problems: ConfigProblem[] = [];
+    account.databases.forEach((db, j) => {
+      if (!account.regions.includes(db.region)) {
+        problems.push(problem(`workloadAccounts[${i}].databases[${j}].region`, db.region, `one of the account's regions (${account.regions.join(', ')})`));
+      }
+      if (!db.availabilityZones.every((az) => az.startsWith(db.region))) {
+        problems.push(problem(`workloadAccounts[${i}].databases[${j}].availabilityZones`, db.availabilityZones, `availability zones of ${db.region}`));
+      }
+    });
+    const names = [...account.databases.map((d) => d.name), ...account.apiKeys, ...account.serviceTokens];
+    const dup = names.find((n, k) => names.indexOf(n) !== k);
+    if (dup) problems.push(problem(`workloadAccounts[${i}]`, dup, 'each database, API key and service token name once per account (secret names are derived from it)'));
+    return problems;
+  });
+}
+
 /** A Logs destination must be in the same region as the log groups that send to it. */
 function workloadRegionsHaveDestinations(config: GuardrailsConfig): ConfigProblem[] {
   const central = new Set(config.securityAccount.regions);
+  if (!central.has(IAM_EVENTS_REGION)) {
+    return [problem('securityAccount.regions', config.securityAccount.regions,
+      `a list that includes ${IAM_EVENTS_REGION}: IAM events reach EventBridge only there, so every workload account ships its IAM changes to a destination in ${IAM_EVENTS_REGION}`)];
+  }
   return config.workloadAccounts.flatMap((account, i) => account.regions
     .map((region, j) => ({ region, j }))
     .filter(({ region }) => !central.has(region))

@@ -18,6 +18,9 @@ export const ALLOWED_RETENTION_DAYS: readonly number[] = Object.values(Retention
   .filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE)
   .sort((a, b) => a - b);
 
+/** IAM is global: its events reach EventBridge only in us-east-1, so IAM-change capture always runs there. */
+export const IAM_EVENTS_REGION = 'us-east-1';
+
 /** Class retention defaults: audit 10 years, security 90 days, app 30 days. */
 export const DEFAULT_RETENTION_DAYS = { audit: 3653, security: 90, app: 30 } as const;
 
@@ -78,12 +81,42 @@ const SECURITY_ACCOUNT = z.strictObject({
   }).default('guardrails-central-logs'),
 });
 
+const RESOURCE_NAME = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
+  error: 'expected a lower-case name (letters, digits, "-", starting with a letter, at most 40 characters)',
+});
+
+/** Engines CDK HostedRotation supports, named as in the secret's "engine" field. */
+export const DATABASE_ENGINES = ['mysql', 'postgres', 'oracle', 'mariadb', 'sqlserver', 'redshift', 'mongo'] as const;
+
+/**
+ * An existing database whose credentials the workload app manages and rotates. Network ids are
+ * given explicitly (no context lookups, so synth needs no credentials).
+ */
+const DATABASE = z.strictObject({
+  name: RESOURCE_NAME,
+  region: REGION,
+  engine: z.enum(DATABASE_ENGINES, { error: `expected one of ${DATABASE_ENGINES.join(', ')}` }),
+  host: z.string().min(1, { error: 'expected the database host name' }),
+  port: z.number().int().min(1).max(65535, { error: 'expected a TCP port, 1-65535' }).optional(),
+  username: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'expected a database user name (letters, digits, "_")' }),
+  masterSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
+    error: 'expected a Secrets Manager secret ARN; set it only for multi-user rotation',
+  }).optional().describe('With it, multi-user rotation (the master secret rotates the user); without it, single-user rotation'),
+  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'expected a VPC id (vpc-...)' }),
+  availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone name such as eu-west-1a' })).min(1),
+  privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id (subnet-...)' })).min(1),
+  securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group id (sg-...)' }),
+});
+
 const WORKLOAD_ACCOUNT = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, {
     error: 'expected a short lower-case name (letters, digits, "-", starting with a letter, at most 24 characters); it appears in stack names',
   }),
   accountId: ACCOUNT_ID,
   regions: REGIONS,
+  databases: z.array(DATABASE).default([]).describe('Existing databases whose credentials are generated, stored and rotated'),
+  apiKeys: z.array(RESOURCE_NAME).default([]).describe('API keys created and rotated in every region of the account'),
+  serviceTokens: z.array(RESOURCE_NAME).default([]).describe('Service tokens created and rotated in every region of the account'),
 });
 
 const S3 = z.discriminatedUnion('encryption', [
@@ -137,12 +170,22 @@ export const CONFIG_SCHEMA = z.strictObject({
     stream: STREAM.default({ mode: 'ON_DEMAND' }),
   }).default({ retentionDays: DEFAULT_RETENTION_DAYS, stream: { mode: 'ON_DEMAND' } }),
   secrets: z.strictObject({
+    allowedCrossAccountRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+      error: 'expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    })).default([]).describe('Roles in other accounts that may read the secrets; everyone else outside the account is denied'),
     rotationDays: z.strictObject({
       database: ROTATION_DAYS.default(DEFAULT_ROTATION_DAYS.database),
       apiKey: ROTATION_DAYS.default(DEFAULT_ROTATION_DAYS.apiKey),
       serviceToken: ROTATION_DAYS.default(DEFAULT_ROTATION_DAYS.serviceToken),
     }).default(DEFAULT_ROTATION_DAYS),
-  }).default({ rotationDays: DEFAULT_ROTATION_DAYS }),
+  }).default({ allowedCrossAccountRoleArns: [], rotationDays: DEFAULT_ROTATION_DAYS }),
+  detectiveControls: z.strictObject({
+    configRecorder: z.boolean().default(true)
+      .describe('AWS Config recorder + delivery channel; set false where one exists already (e.g. Control Tower): AWS allows one per account and region'),
+    configRules: z.boolean().default(true).describe('Managed AWS Config rules for the guardrails'),
+    guardDuty: z.boolean().default(true).describe('GuardDuty detector with S3 protection; set false where the organization manages GuardDuty'),
+    accessAnalyzer: z.boolean().default(true).describe('IAM Access Analyzer (organization analyzer when organizationId is set)'),
+  }).default({ configRecorder: true, configRules: true, guardDuty: true, accessAnalyzer: true }),
   network: z.strictObject({
     allowedSourceIpRanges: z.array(CIDR).default([])
       .describe('Source IP ranges humans may call AWS from; calls AWS services make on your behalf are never blocked'),
@@ -161,6 +204,7 @@ export type GuardrailsConfigInput = z.input<typeof CONFIG_SCHEMA>;
 export type GuardrailsConfig = z.output<typeof CONFIG_SCHEMA>;
 export type KeySourceConfig = z.output<typeof KEY_SOURCE>;
 export type WorkloadAccountConfig = z.output<typeof WORKLOAD_ACCOUNT>;
+export type DatabaseConfig = z.output<typeof DATABASE>;
 
 function isCidr(value: string): boolean {
   const [addr, prefix, ...rest] = value.split('/');

@@ -74,6 +74,7 @@ describe('defaults', () => {
           { accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}` },
           { accountId: '111111111111', region: 'us-east-1', keyArn: `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}` },
           { accountId: '222222222222', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:222222222222:key/${KEY_ID}` },
+          { accountId: '222222222222', region: 'us-east-1', keyArn: `arn:aws:kms:us-east-1:222222222222:key/${KEY_ID}` },
         ],
       },
     };
@@ -131,6 +132,7 @@ describe('invalid configs fail with the file, the field, the value and what is a
             { accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-central-1:111111111111:key/${KEY_ID}` },
             { accountId: '111111111111', region: 'us-east-1', keyArn: `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}` },
             { accountId: '222222222222', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:222222222222:key/${KEY_ID}` },
+            { accountId: '222222222222', region: 'us-east-1', keyArn: `arn:aws:kms:us-east-1:222222222222:key/${KEY_ID}` },
           ],
         },
       },
@@ -213,6 +215,29 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.regions\[1\]: received "ap-southeast-2"; expected a region listed in securityAccount\.regions/);
   });
 
+  test('fails on a security account without us-east-1, where IAM changes are shipped', () => {
+    const raw = validConfig();
+    raw.securityAccount.regions = ['eu-west-1'];
+    expect(problemsOf(raw)).toMatch(/securityAccount\.regions: received \["eu-west-1"\]; expected a list that includes us-east-1: IAM events reach EventBridge only there/);
+  });
+
+  test('workload accounts always have a us-east-1 stack for IAM capture, so imported keys must cover it', () => {
+    const raw = validConfig();
+    raw.kms = {
+      keys: {
+        logs: {
+          source: 'import',
+          imports: [
+            { accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}` },
+            { accountId: '111111111111', region: 'us-east-1', keyArn: `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}` },
+            { accountId: '222222222222', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:222222222222:key/${KEY_ID}` },
+          ],
+        },
+      },
+    };
+    expect(problemsOf(raw)).toMatch(/kms\.keys\.logs\.imports: .*account 222222222222 in us-east-1 has none/);
+  });
+
   test('fails on a KMS rotation period outside 90-2560 days', () => {
     const raw = validConfig();
     raw.kms = { rotationPeriodDays: 30 };
@@ -249,6 +274,31 @@ describe('invalid configs fail with the file, the field, the value and what is a
     const raw = validConfig();
     raw.network = { allowedSourceIpRanges: ['203.0.113.0/33'] };
     expect(problemsOf(raw)).toMatch(/network\.allowedSourceIpRanges\[0\]: received "203\.0\.113\.0\/33"; expected an IPv4 or IPv6 CIDR/);
+  });
+
+  test('fails on a database outside its account regions', () => {
+    const raw = validConfig();
+    raw.workloadAccounts[0].databases = [{
+      name: 'db', region: 'us-east-1', engine: 'postgres', host: 'h', username: 'app', vpcId: 'vpc-0a1b2c3d',
+      availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-0a1b2c3d'], securityGroupId: 'sg-0a1b2c3d',
+    }];
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.databases\[0\]\.region: received "us-east-1"; expected one of the account's regions \(eu-west-1\)/);
+  });
+
+  test('fails on an unsupported database engine', () => {
+    const raw = validConfig();
+    raw.workloadAccounts[0].databases = [{
+      name: 'db', region: 'eu-west-1', engine: 'db2', host: 'h', username: 'app', vpcId: 'vpc-0a1b2c3d',
+      availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0a1b2c3d'], securityGroupId: 'sg-0a1b2c3d',
+    }];
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.databases\[0\]\.engine: received "db2"; expected one of mysql, postgres/);
+  });
+
+  test('fails on a secret name used twice in one account', () => {
+    const raw = validConfig();
+    raw.workloadAccounts[0].apiKeys = ['partner'];
+    raw.workloadAccounts[0].serviceTokens = ['partner'];
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]: received "partner"; expected each database, API key and service token name once per account/);
   });
 
   test('fails on a malformed organization id', () => {

@@ -1,0 +1,46 @@
+import { GuardrailsConfig, removalPolicyOf } from '@cdk-guardrails/config';
+import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '@cdk-guardrails/central-logging';
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface LoggingStackProps extends StackProps {
+  readonly config: GuardrailsConfig;
+  /** The logs key of this account and region (from the keys stack). */
+  readonly logsKey: kms.IKey;
+}
+
+/**
+ * The central log destination of one region: Logs destination, KMS-encrypted Kinesis stream,
+ * forwarder and the central log groups per class (audit, security, app), all encrypted with
+ * the security account's logs key. Workload accounts subscribe to it from the same region.
+ */
+export class LoggingStack extends Stack {
+  public readonly destination: CentralLogDestination;
+
+  constructor(scope: Construct, id: string, props: LoggingStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const retention = config.logging.retentionDays;
+    const stream = config.logging.stream;
+    this.destination = new CentralLogDestination(this, 'CentralLogs', {
+      // The organization condition is used only when config names an organization; otherwise the
+      // policy lists the workload accounts (the construct fails synth above the 5,120-byte limit).
+      senders: config.organizationId
+        ? LogSenders.fromOrganization(config.organizationId)
+        : LogSenders.fromAccounts([...new Set(config.workloadAccounts.map((a) => a.accountId))]),
+      logsKey: props.logsKey,
+      destinationName: config.securityAccount.destinationName,
+      retention: {
+        audit: retention.audit as logs.RetentionDays,
+        security: retention.security as logs.RetentionDays,
+        app: retention.app as logs.RetentionDays,
+      },
+      streamCapacity: stream.mode === 'PROVISIONED'
+        ? DestinationStreamCapacity.provisioned(stream.shardCount)
+        : DestinationStreamCapacity.onDemand(),
+      removalPolicy: removalPolicyOf(config),
+    });
+  }
+}

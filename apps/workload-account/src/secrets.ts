@@ -1,0 +1,87 @@
+import { DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS } from '@cdk-guardrails/config';
+import {
+  DatabaseEngine, DatabaseRotationStrategy, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotationLimits,
+} from '@cdk-guardrails/secrets-rotation';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+const ENGINES: Record<DatabaseConfig['engine'], DatabaseEngine> = {
+  mysql: DatabaseEngine.MYSQL,
+  postgres: DatabaseEngine.POSTGRESQL,
+  oracle: DatabaseEngine.ORACLE,
+  mariadb: DatabaseEngine.MARIADB,
+  sqlserver: DatabaseEngine.SQLSERVER,
+  redshift: DatabaseEngine.REDSHIFT,
+  mongo: DatabaseEngine.MONGODB,
+};
+
+export interface WorkloadSecretsProps {
+  readonly secretsKey: kms.IKey;
+  readonly settings: GuardrailsConfig['secrets'];
+  readonly environment: string;
+  readonly databases: DatabaseConfig[];
+  readonly apiKeys: string[];
+  readonly serviceTokens: string[];
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The account's rotating secrets in one region: DB credentials (30 days), API keys and service
+ * tokens (90 days), each encrypted with the secrets key and closed to other accounts.
+ */
+export class WorkloadSecrets extends Construct {
+  constructor(scope: Construct, id: string, props: WorkloadSecretsProps) {
+    super(scope, id);
+    const { settings } = props;
+    const prod = PRODUCTION_ENVIRONMENTS.includes(props.environment);
+    // In production the constructs also enforce the class limits (the config loader checks them first).
+    const cap = (days: number) => (prod ? Duration.days(days) : undefined);
+    const common = {
+      encryptionKey: props.secretsKey,
+      allowedCrossAccountRoleArns: settings.allowedCrossAccountRoleArns,
+      removalPolicy: props.removalPolicy,
+    };
+
+    for (const db of props.databases) {
+      const vpc = ec2.Vpc.fromVpcAttributes(this, `${db.name}-Vpc`, {
+        vpcId: db.vpcId,
+        availabilityZones: db.availabilityZones,
+        privateSubnetIds: db.privateSubnetIds,
+      });
+      new RotatingDatabaseSecret(this, `${db.name}-Credentials`, {
+        ...common,
+        secretName: `${props.environment}/${db.name}/credentials`,
+        engine: ENGINES[db.engine],
+        host: db.host,
+        port: db.port,
+        username: db.username,
+        vpc,
+        database: ec2.SecurityGroup.fromSecurityGroupId(this, `${db.name}-SecurityGroup`, db.securityGroupId),
+        rotationStrategy: db.masterSecretArn
+          ? DatabaseRotationStrategy.multiUser(secretsmanager.Secret.fromSecretCompleteArn(this, `${db.name}-Master`, db.masterSecretArn))
+          : DatabaseRotationStrategy.singleUser(),
+        rotationInterval: Duration.days(settings.rotationDays.database),
+        maxRotationInterval: cap(RotationLimits.MAX_DATABASE_DAYS),
+      });
+    }
+    for (const name of props.apiKeys) {
+      new RotatingApiKey(this, `${name}-ApiKey`, {
+        ...common,
+        secretName: `${props.environment}/${name}/api-key`,
+        rotationInterval: Duration.days(settings.rotationDays.apiKey),
+        maxRotationInterval: cap(RotationLimits.MAX_API_KEY_DAYS),
+      });
+    }
+    for (const name of props.serviceTokens) {
+      new RotatingServiceToken(this, `${name}-ServiceToken`, {
+        ...common,
+        secretName: `${props.environment}/${name}/service-token`,
+        rotationInterval: Duration.days(settings.rotationDays.serviceToken),
+        maxRotationInterval: cap(RotationLimits.MAX_SERVICE_TOKEN_DAYS),
+      });
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import { join } from 'node:path';
+import { createApp, loadConfig, parseConfig } from '@cdk-guardrails/config';
+import { evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { WorkloadGuardrailsStack } from '../src/guardrails-stack';
+import { buildWorkloadApp } from '../src/workload-app';
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+
+function synth(env: string, config = loadConfig(env, { configDir: CONFIG_DIR })) {
+  const stacks = buildWorkloadApp(createApp({ context: { env } }), config) as WorkloadGuardrailsStack[];
+  return { config, stacks, templates: stacks.map((s) => Template.fromStack(s)) };
+}
+
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
+
+/** The data bucket's synthesized policy as plain JSON, with the bucket and data key named. */
+function dataBucketPolicy(stack: WorkloadGuardrailsStack, template: Template) {
+  const bucketId = logicalId(stack, stack.dataBucket!);
+  const keyId = logicalId(stack, stack.keys.dataKey as any);
+  const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: bucketId } } }));
+  const names = { bucket: 'data-bucket', keyArn: `arn:aws:kms:${stack.region}:${stack.account}:key/1234abcd-12ab-34cd-56ef-1234567890ab` };
+  const resolved = resolveIntrinsics(policy.Properties.PolicyDocument, {
+    account: stack.account, region: stack.region,
+    refs: { [bucketId]: names.bucket },
+    getAtts: { [`${bucketId}.Arn`]: `arn:aws:s3:::${names.bucket}`, [`${keyId}.Arn`]: names.keyArn },
+  });
+  return { policy: resolved, ...names };
+}
+
+async function put(env: string, context: Record<string, string>) {
+  const { stacks, templates } = synth(env);
+  const stack = stacks[0];
+  const { policy, bucket, keyArn } = dataBucketPolicy(stack, templates[0]);
+  const writer = `arn:aws:iam::${stack.account}:role/writer`;
+  return evaluate({
+    resourcePolicy: policy,
+    identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/*` }] }],
+    request: {
+      action: 's3:PutObject', principal: writer, resource: `arn:aws:s3:::${bucket}/report.csv`, resourceAccount: stack.account,
+      context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2', ...Object.fromEntries(Object.entries(context).map(([k, v]) => [k, v === 'KEY' ? keyArn : v])) },
+    },
+  });
+}
+
+describe('encrypted buckets follow the environment (dev SSE-S3, prod SSE-KMS with the data key)', () => {
+  test('dev buckets default to SSE-S3, prod buckets to SSE-KMS with the data key and a Bucket Key', () => {
+    const dev = synth('dev');
+    dev.templates[0].hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    const prod = synth('prod');
+    const stack = prod.stacks[0];
+    prod.templates[0].hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(stack, stack.keys.dataKey as any), 'Arn'] } },
+          BucketKeyEnabled: true,
+        }],
+      },
+    });
+  });
+
+  test('an unencrypted PUT is denied in both', async () => {
+    await expect(put('dev', {})).resolves.toBe('ExplicitlyDenied');
+    await expect(put('prod', {})).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('plain HTTP is denied in both', async () => {
+    await expect(put('dev', { 'aws:SecureTransport': 'false', 's3:x-amz-server-side-encryption': 'AES256' })).resolves.toBe('ExplicitlyDenied');
+    await expect(put('prod', { 'aws:SecureTransport': 'false', 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'KEY' })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('flipping the config flips the policy: AES256 allowed in dev, denied in prod; the data key allowed in prod', async () => {
+    await expect(put('dev', { 's3:x-amz-server-side-encryption': 'AES256' })).resolves.toBe('Allowed');
+    await expect(put('prod', { 's3:x-amz-server-side-encryption': 'AES256' })).resolves.toBe('ExplicitlyDenied');
+    await expect(put('prod', { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'KEY' })).resolves.toBe('Allowed');
+    await expect(put('prod', {
+      's3:x-amz-server-side-encryption': 'aws:kms',
+      's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:666666666666:key/00000000-0000-0000-0000-000000000000',
+    })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('the same account switched to SSE_KMS in dev gets the prod-style policy', async () => {
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'dev.json'), 'utf8'));
+    raw.s3 = { encryption: 'SSE_KMS', kmsKey: { source: 'create' } };
+    const { stacks, templates } = synth('dev', parseConfig(raw, 'dev'));
+    const { policy } = dataBucketPolicy(stacks[0], templates[0]);
+    expect(JSON.stringify(policy)).toMatch(/GuardrailsDenyWrongKmsKey/);
+  });
+});
+
+describe('security-event capture and shipping', () => {
+  test.each(['dev', 'staging', 'prod'])('%s: IAM changes are captured in us-east-1 only, for every workload account', (env) => {
+    const { stacks, templates, config } = synth(env);
+    for (const account of config.workloadAccounts) {
+      const east = stacks.findIndex((s) => s.account === account.accountId && s.region === 'us-east-1');
+      expect(east).toBeGreaterThanOrEqual(0);
+      templates[east].hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.iam'] }) });
+    }
+    stacks.forEach((stack, i) => {
+      if (stack.region !== 'us-east-1') {
+        expect(JSON.stringify(templates[i].findResources('AWS::Events::Rule'))).not.toMatch(/"aws\.iam"/);
+      }
+    });
+  });
+
+  test.each(['dev', 'staging', 'prod'])('%s: every region subscribes its audit and security log groups to the same-region destination', (env) => {
+    const { stacks, templates, config } = synth(env);
+    stacks.forEach((stack, i) => {
+      const destination = `arn:aws:logs:${stack.region}:${config.securityAccount.accountId}:destination:${config.securityAccount.destinationName}`;
+      const filters = Object.values(templates[i].findResources('AWS::Logs::SubscriptionFilter'));
+      expect(filters.map((f) => f.Properties.FilterName).sort()).toEqual([expect.stringMatching(/^guardrails-audit-/), expect.stringMatching(/^guardrails-security-/)]);
+      for (const filter of filters) expect(JSON.stringify(filter.Properties.DestinationArn)).toContain(destination);
+      // An organization-wide destination policy needs a sender role (prod names an organization).
+      for (const filter of filters) expect(filter.Properties.RoleArn !== undefined).toBe(config.organizationId !== undefined);
+    });
+  });
+
+  test('the trail validates its log files, is encrypted with the logs key and also writes to the audit log group', () => {
+    const { stacks, templates } = synth('prod');
+    const stack = stacks[0];
+    templates[0].hasResourceProperties('AWS::CloudTrail::Trail', {
+      EnableLogFileValidation: true,
+      KMSKeyId: { 'Fn::GetAtt': [logicalId(stack, stack.keys.logsKey as any), 'Arn'] },
+      CloudWatchLogsLogGroupArn: Match.anyValue(),
+    });
+  });
+});
+
+describe('rotating secrets', () => {
+  test.each(['dev', 'staging', 'prod'])('%s: DB credentials rotate every 30 days, API keys and tokens every 90, all with the secrets key and a resource policy', (env) => {
+    const { stacks, templates } = synth(env);
+    const full = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.dataBucket !== undefined);
+    for (const [stack, template] of full) {
+      const secretsKeyArn = { 'Fn::GetAtt': [logicalId(stack, stack.keys.secretsKey as any), 'Arn'] };
+      for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+        expect(secret.Properties.KmsKeyId).toEqual(secretsKeyArn);
+      }
+      const schedules = Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'))
+        .map((s) => s.Properties.RotationRules.ScheduleExpression).sort();
+      const expected = (stack.region === 'eu-west-1' && stack.stackName.includes('payments') ? ['rate(30 days)'] : [])
+        .concat(stack.stackName.includes('payments') ? ['rate(90 days)'] : [], ['rate(90 days)']).sort();
+      expect(schedules).toEqual(expected);
+      expect(Object.keys(template.findResources('AWS::SecretsManager::ResourcePolicy'))).toHaveLength(schedules.length);
+      template.allResourcesProperties('AWS::SecretsManager::ResourcePolicy', { BlockPublicPolicy: true });
+    }
+  });
+});
+
+describe('detective controls', () => {
+  test('the Config recorder, rules, GuardDuty and Access Analyzer are on by default; each can be switched off in config', () => {
+    const on = synth('dev').templates[0];
+    on.resourceCountIs('AWS::Config::ConfigurationRecorder', 1);
+    on.resourceCountIs('AWS::GuardDuty::Detector', 1);
+    on.resourceCountIs('AWS::AccessAnalyzer::Analyzer', 1);
+    expect(Object.keys(on.findResources('AWS::Config::ConfigRule')).length).toBeGreaterThan(5);
+
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'dev.json'), 'utf8'));
+    raw.detectiveControls = { configRecorder: false, configRules: true, guardDuty: false, accessAnalyzer: false };
+    const off = synth('dev', parseConfig(raw, 'dev')).templates[0];
+    off.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
+    off.resourceCountIs('AWS::GuardDuty::Detector', 0);
+    off.resourceCountIs('AWS::AccessAnalyzer::Analyzer', 0);
+  });
+});
+
+describe('stateful resources and tags', () => {
+  const STATEFUL = ['AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret'];
+
+  test('prod retains every key, log group, bucket and secret', () => {
+    for (const template of synth('prod').templates) {
+      for (const type of STATEFUL) {
+        for (const [id, resource] of Object.entries(template.findResources(type))) {
+          expect([id, resource.DeletionPolicy]).toEqual([id, 'Retain']);
+        }
+      }
+    }
+  });
+
+  test('tags from config are on the stateful resources', () => {
+    for (const template of synth('prod').templates) {
+      for (const type of STATEFUL) {
+        for (const [id, resource] of Object.entries(template.findResources(type))) {
+          expect([id, resource.Properties.Tags]).toEqual([id, expect.arrayContaining([{ Key: 'project', Value: 'cdk-guardrails' }])]);
+        }
+      }
+    }
+  });
+});
