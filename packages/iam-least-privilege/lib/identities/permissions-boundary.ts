@@ -138,8 +138,11 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
   }
 
   /**
-   * Mark a role as protected: identities inside the boundary can no longer change, delete, pass
-   * or untag it. Use it on central-logging and security roles.
+   * Mark a role as guardrail infrastructure (tag `guardrails:protected=true`): identities inside
+   * the boundary can no longer change, delete, pass or untag it, and the role itself is exempt
+   * from the security-service and log-subscription denies (it is the security tooling, for
+   * example a custom resource that binds a log subscription). Only identities outside the
+   * boundary (the deployment role) can set the tag. Use it on central-logging and security roles.
    */
   public static protectRole(role: iam.IRole): void {
     Tags.of(role).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true');
@@ -240,6 +243,16 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         effect: iam.Effect.DENY,
         actions: [...SECURITY_SERVICE_TAMPER_ACTIONS, ...LOG_SUBSCRIPTION_TAMPER_ACTIONS],
         resources: ['*'],
+        // Guardrail roles (tagged by protectRole, which nobody inside the boundary can do) are the
+        // security tooling itself, for example a custom resource that binds a log subscription.
+        conditions: { StringNotEquals: { [`aws:PrincipalTag/${PermissionsBoundary.PROTECTED_TAG_KEY}`]: 'true' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'DenyProtectedTagOnIdentities',
+        effect: iam.Effect.DENY,
+        actions: ['iam:CreateRole', 'iam:CreateUser', 'iam:TagRole', 'iam:TagUser'],
+        resources: ['*'],
+        conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [PermissionsBoundary.PROTECTED_TAG_KEY] } },
       }),
       new iam.PolicyStatement({
         sid: 'DenyProtectedRoleChangesByTag',

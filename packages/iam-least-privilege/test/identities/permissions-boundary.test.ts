@@ -199,6 +199,26 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
     await expect(asAdmin(withoutStatement(boundary, 'DenySecurityServiceTampering'), { action, resource })).resolves.toBe('Allowed');
   });
 
+  test('a guardrail role (tagged protected by the deploy role) may manage log subscriptions; others may not', async () => {
+    const guardrailRole = `arn:aws:iam::${ACCOUNT}:role/central-logging-binder`;
+    const request = { action: 'logs:PutSubscriptionFilter', resource: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/cloudtrail:*` };
+    await expect(evaluate({
+      identityPolicies: [ADMIN_POLICY], permissionsBoundaries: [boundary],
+      request: { ...request, principal: guardrailRole, resourceAccount: ACCOUNT, context: { 'aws:PrincipalTag/guardrails:protected': 'true' } },
+    })).resolves.toBe('Allowed');
+    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('nobody inside the boundary can give an identity the protected tag; allowed without DenyProtectedTagOnIdentities', async () => {
+    const create = { action: 'iam:CreateRole', resource: NEW_ROLE, context: { ...WITH_BOUNDARY_AND_TAGS, 'aws:RequestTag/guardrails:protected': 'true', 'aws:TagKeys': ['Environment', 'guardrails:protected'] } };
+    const tag = { action: 'iam:TagRole', resource: NEW_ROLE, context: { 'aws:RequestTag/guardrails:protected': 'true', 'aws:TagKeys': ['guardrails:protected'] } };
+    await expect(asAdmin(boundary, create)).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(boundary, tag)).resolves.toBe('ExplicitlyDenied');
+    const without = withoutStatement(boundary, 'DenyProtectedTagOnIdentities');
+    await expect(asAdmin(without, create)).resolves.toBe('Allowed');
+    await expect(asAdmin(without, tag)).resolves.toBe('Allowed');
+  });
+
   test('changing a role tagged protected is denied (trust policy, attached policies, passing it)', async () => {
     const resource = `arn:aws:iam::${ACCOUNT}:role/log-forwarder`;
     const context = { 'aws:ResourceTag/guardrails:protected': 'true', 'iam:PermissionsBoundary': BOUNDARY_ARN };

@@ -183,9 +183,8 @@ export const DEFAULT_RESOURCELESS_ACTIONS: readonly string[] = [
  * characters. Extend with `allowedServices`.
  */
 export const DEFAULT_BOUNDARY_SERVICES: readonly string[] = [
-  'access-analyzer', 'cloudformation', 'cloudtrail', 'cloudwatch', 'config', 'dynamodb', 'ec2', 'ecr', 'ecs',
-  'events', 'firehose', 'guardduty', 'iam', 'kinesis', 'kms', 'lambda', 'logs', 'rds', 's3', 'secretsmanager',
-  'sns', 'sqs', 'ssm', 'states', 'sts', 'xray',
+  'access-analyzer', 'cloudformation', 'cloudtrail', 'cloudwatch', 'config', 'ec2', 'events', 'guardduty', 'iam',
+  'kinesis', 'kms', 'lambda', 'logs', 'rds', 's3', 'secretsmanager', 'sns', 'sqs', 'ssm', 'sts', 'xray',
 ];
 
 /**
