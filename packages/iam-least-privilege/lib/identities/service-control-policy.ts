@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { GLOBAL_SERVICE_ACTIONS, LOG_SUBSCRIPTION_TAMPER_ACTIONS, SECURITY_SERVICE_TAMPER_ACTIONS } from './private/perms';
+import { GLOBAL_SERVICE_ACTIONS, LOG_SUBSCRIPTION_TAMPER_ACTIONS, LONG_TERM_CREDENTIAL_ACTIONS, SECURITY_SERVICE_TAMPER_ACTIONS } from './private/perms';
 
 /**
  * Properties of a {@link ServiceControlPolicy}.
@@ -67,6 +67,18 @@ export interface SecurityServicesProtectionOptions extends ScpExemptionOptions {
    * Name of the SCP.
    *
    * @default 'protect-security-services'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.denyLongTermCredentials}.
+ */
+export interface LongTermCredentialsOptions extends ScpExemptionOptions {
+  /**
+   * Name of the SCP.
+   *
+   * @default 'deny-long-term-credentials'
    */
   readonly name?: string;
 }
@@ -184,6 +196,24 @@ export class ServiceControlPolicy {
           resources: ['*'],
         }),
       ],
+    });
+  }
+
+  /**
+   * Deny creating IAM access keys anywhere in the accounts: service identities are roles, humans
+   * sign in through federation or the console with MFA.
+   */
+  public static denyLongTermCredentials(options: LongTermCredentialsOptions = {}): ServiceControlPolicy {
+    return new ServiceControlPolicy({
+      name: options.name ?? 'deny-long-term-credentials',
+      description: 'Deny creating IAM access keys (service identities are roles only)',
+      statements: [new iam.PolicyStatement({
+        sid: 'DenyAccessKeyCreation',
+        effect: iam.Effect.DENY,
+        actions: [...LONG_TERM_CREDENTIAL_ACTIONS],
+        resources: ['*'],
+        conditions: exemptionCondition(options),
+      })],
     });
   }
 

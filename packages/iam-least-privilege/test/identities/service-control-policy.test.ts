@@ -28,6 +28,7 @@ describe('ServiceControlPolicy documents', () => {
     ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArnPatterns: ['arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*'] }),
     ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
+    ServiceControlPolicy.denyLongTermCredentials(),
   ];
 
   test('every generated SCP is minified JSON under the 5,120-character limit', () => {
@@ -53,7 +54,7 @@ describe('ServiceControlPolicy documents', () => {
     const files = ServiceControlPolicy.writeFiles(path.join(assembly.directory, 'scp'), all());
     // THEN
     expect(files.map((f) => path.relative(assembly.directory, f)).sort()).toEqual([
-      'scp/deny-unencrypted-resources.json', 'scp/deny-unencrypted-s3-writes.json',
+      'scp/deny-long-term-credentials.json', 'scp/deny-unencrypted-resources.json', 'scp/deny-unencrypted-s3-writes.json',
       'scp/protect-security-services.json', 'scp/region-restriction.json',
     ]);
     for (const [i, p] of all().entries()) {
@@ -164,6 +165,15 @@ describe('S3 encryption SCP semantics', () => {
   test('without the header requirement, header-less PUTs (bucket default encryption) pass', async () => {
     const scp = doc(ServiceControlPolicy.denyUnencryptedS3Writes({ requireEncryptionHeader: false }));
     await expect(put(scp, {})).resolves.toBe('Allowed');
+  });
+});
+
+describe('long-term credentials SCP semantics', () => {
+  test('creating an access key is denied; allowed without the statement', async () => {
+    const scp = doc(ServiceControlPolicy.denyLongTermCredentials());
+    const user = `arn:aws:iam::${ACCOUNT}:user/svc`;
+    await expect(underScp(scp, 'iam:CreateAccessKey', user)).resolves.toBe('ExplicitlyDenied');
+    await expect(underScp(withoutStatement(scp, 'DenyAccessKeyCreation'), 'iam:CreateAccessKey', user)).resolves.toBe('Allowed');
   });
 });
 

@@ -48,6 +48,7 @@ test('every SCP document passes the validator as a SERVICE_CONTROL_POLICY', () =
     ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArnPatterns: ['arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*'] }),
     ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
+    ServiceControlPolicy.denyLongTermCredentials(),
   ];
   for (const scp of scps) {
     expect({ name: scp.name, findings: PolicyValidator.validateDocument(scp.toJson(), PolicyKind.SERVICE_CONTROL_POLICY) })
