@@ -119,7 +119,7 @@ export class LeastPrivilegeRole extends iam.Role {
     } else {
       // A boundary applied to an enclosing scope is an Aspect that runs before this one, so this clears it.
       iam.PermissionsBoundary.of(this).clear();
-      recordBoundaryOptOut(this.node.defaultChild as iam.CfnRole, reason);
+      recordBoundaryOptOut(this, reason);
       Annotations.of(this).addWarningV2('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
         `role has no permissions boundary: ${reason}`);
     }

@@ -12,6 +12,7 @@ import {
   ROLE_MUTATION_ACTIONS,
   SECURITY_SERVICE_TAMPER_ACTIONS,
 } from './private/perms';
+import { recordBoundaryOptOut } from './private/boundary-opt-outs';
 import { registerBoundary } from './private/boundary-registry';
 import { estimatePolicyCharacters } from './private/policy-size';
 import { managedPolicyArnFromName, validateAccountIds } from './private/validate';
@@ -146,6 +147,23 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
    */
   public static protectRole(role: iam.IRole): void {
     Tags.of(role).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true');
+  }
+
+  /**
+   * Exempt every role and user under `scope` from any permissions boundary, with a reason that
+   * is recorded as a warning; `RequirePermissionsBoundary` accepts them. For roles a boundary
+   * would break, such as an AWS Config recorder role that needs read access on every resource
+   * type (`AWS_ConfigRole`). Consider `protectRole` on them as well.
+   */
+  public static exempt(scope: IConstruct, reason: string): void {
+    if (typeof reason !== 'string' || reason.trim().length < 10) {
+      throw new Error(`reason: received ${JSON.stringify(reason)}; expected at least 10 characters explaining why ${scope.node.path} needs no permissions boundary`);
+    }
+    // Runs after a boundary applied to an enclosing scope (Aspects of inner scopes run later).
+    iam.PermissionsBoundary.of(scope).clear();
+    recordBoundaryOptOut(scope, reason.trim());
+    Annotations.of(scope).addWarningV2('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
+      `no permissions boundary under this scope: ${reason.trim()}`);
   }
 
   /** ARN of this boundary policy, built from its name (usable inside its own document). */

@@ -6,8 +6,8 @@ import { boundaryOptOutReason } from './private/boundary-opt-outs';
 /**
  * Fails synthesis for every IAM role or user in the scope that ends up without a permissions
  * boundary, including roles that CDK creates for you (custom resources, log retention...).
- * The only accepted exception is a `LeastPrivilegeRole` opted out with
- * `withoutPermissionsBoundaryReason`.
+ * The accepted exceptions carry a reason: a `LeastPrivilegeRole` with
+ * `withoutPermissionsBoundaryReason`, or a scope passed to `PermissionsBoundary.exempt`.
  *
  * It checks the rendered template, so boundaries set by `PermissionsBoundary.applyTo` (an
  * Aspect) count.
@@ -29,7 +29,7 @@ export class RequirePermissionsBoundary implements IAspect {
         const props = Object.values<any>(rendered.Resources ?? {})[0]?.Properties ?? {};
         return props.PermissionsBoundary
           ? []
-          : [`${resource.cfnResourceType} ${resource.node.path} has no permissions boundary; apply one with PermissionsBoundary.applyTo(scope), or use a LeastPrivilegeRole (withoutPermissionsBoundaryReason is the only opt-out)`];
+          : [`${resource.cfnResourceType} ${resource.node.path} has no permissions boundary; apply one with PermissionsBoundary.applyTo(scope), or exempt it with a reason (PermissionsBoundary.exempt, or LeastPrivilegeRole withoutPermissionsBoundaryReason)`];
       },
     });
   }

@@ -1,4 +1,5 @@
 import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LeastPrivilegeRole, PermissionsBoundary, RequirePermissionsBoundary } from '../../lib';
@@ -39,6 +40,34 @@ describe('RequirePermissionsBoundary', () => {
     Aspects.of(app).add(new RequirePermissionsBoundary());
     // THEN
     expect(() => app.synth()).not.toThrow();
+  });
+
+  test('PermissionsBoundary.exempt clears an app-wide boundary for one scope, with a reason the check accepts', () => {
+    // GIVEN
+    const app = new App();
+    const stack = newStack(app);
+    const boundary = new PermissionsBoundary(stack, 'Boundary');
+    const recorderRole = new iam.Role(stack, 'RecorderRole', {
+      assumedBy: new iam.ServicePrincipal('config.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWS_ConfigRole')],
+    });
+    new iam.Role(stack, 'Other', { assumedBy: lambdaPrincipal() });
+    // WHEN
+    boundary.applyTo(app);
+    PermissionsBoundary.exempt(recorderRole, 'AWS Config reads every resource type');
+    Aspects.of(app).add(new RequirePermissionsBoundary());
+    // THEN
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    const byId = (prefix: string) => Object.entries<any>(roles).find(([id]) => id.startsWith(prefix))![1];
+    expect(byId('RecorderRole').Properties.PermissionsBoundary).toBeUndefined();
+    expect(byId('Other').Properties.PermissionsBoundary).toBeDefined();
+    Annotations.fromStack(stack).hasWarning('/TestStack/RecorderRole', Match.stringLikeRegexp('AWS Config reads every resource type'));
+  });
+
+  test('fails if an exemption has no real reason', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', { assumedBy: lambdaPrincipal() });
+    expect(() => PermissionsBoundary.exempt(role, 'because')).toThrow(/reason: received "because"; expected at least 10 characters/);
   });
 
   test('accepts a LeastPrivilegeRole opted out with a reason', () => {

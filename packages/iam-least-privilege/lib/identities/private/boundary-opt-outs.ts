@@ -1,12 +1,17 @@
 import { IConstruct } from 'constructs';
 
-/** CloudFormation roles whose owner opted out of a boundary with a reason (LeastPrivilegeRole). */
+/** Scopes whose roles and users have no boundary on purpose, with the reason. */
 const optedOut = new WeakMap<IConstruct, string>();
 
-export function recordBoundaryOptOut(cfnRole: IConstruct, reason: string): void {
-  optedOut.set(cfnRole, reason);
+export function recordBoundaryOptOut(scope: IConstruct, reason: string): void {
+  optedOut.set(scope, reason);
 }
 
-export function boundaryOptOutReason(cfnRole: IConstruct): string | undefined {
-  return optedOut.get(cfnRole);
+/** The opt-out reason recorded on the construct or one of its ancestors, if any. */
+export function boundaryOptOutReason(construct: IConstruct): string | undefined {
+  for (const scope of [...construct.node.scopes].reverse()) {
+    const reason = optedOut.get(scope);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
 }
