@@ -188,16 +188,18 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     const boundaryArn = managedPolicyArnFromName(stack, policyName);
     const accounts = [stack.account, ...resourceAccountIds];
 
-    const statements: iam.PolicyStatement[] = [
-      new iam.PolicyStatement({
+    const statements: iam.PolicyStatement[] = [];
+    // Every resource of an allowed service whose ARN carries an allowed account id (any region,
+    // including none, as in IAM ARNs). IAM accepts no wildcard in the service segment of an ARN,
+    // hence one pattern per service and account. S3 ARNs carry no account: see below.
+    const accountScopedServices = services.filter((s) => s !== 's3');
+    if (accountScopedServices.length > 0) {
+      statements.push(new iam.PolicyStatement({
         sid: 'AllowServicesOnAllowedAccounts',
         actions: services.map((s) => `${s}:*`),
-        // Every resource of an allowed service whose ARN carries an allowed account id (any region,
-        // including none, as in IAM ARNs). IAM accepts no wildcard in the service segment of an
-        // ARN, hence one pattern per service and account.
-        resources: accounts.flatMap((a) => services.filter((s) => s !== 's3').map((s) => `arn:${stack.partition}:${s}:*:${a}:*`)),
-      }),
-    ];
+        resources: accounts.flatMap((a) => accountScopedServices.map((s) => `arn:${stack.partition}:${s}:*:${a}:*`)),
+      }));
+    }
     if (services.includes('s3')) {
       // S3 bucket and object ARNs carry no account id: scope them with s3:ResourceAccount instead.
       statements.push(new iam.PolicyStatement({

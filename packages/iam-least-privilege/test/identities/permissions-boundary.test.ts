@@ -267,6 +267,12 @@ describe('PermissionsBoundary semantics: what it allows', () => {
       .resolves.toBe('ImplicitlyDenied');
   });
 
+  test('an S3-only boundary allows S3 on own buckets and nothing else', async () => {
+    const s3Only = boundaryOf({ allowedServices: ['s3'] });
+    await expect(asAdmin(s3Only, { action: 's3:GetObject', resource: 'arn:aws:s3:::own-bucket/key', context: { 's3:ResourceAccount': ACCOUNT } })).resolves.toBe('Allowed');
+    await expect(asAdmin(s3Only, { action: 'sqs:SendMessage', resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:q` })).resolves.toBe('ImplicitlyDenied');
+  });
+
   test('services that are not listed are outside the boundary', async () => {
     await expect(asAdmin(boundary, { action: 'sagemaker:CreateNotebookInstance', resource: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:notebook-instance/n` }))
       .resolves.toBe('ImplicitlyDenied');
