@@ -5,8 +5,12 @@ import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LeastPrivilegeValidationPlugin, PolicyRule, PolicyValidator } from '../../lib/validation';
 
+const tmpDirs: string[] = [];
+afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 function appWithPlugin(): App {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lp-plugin-'));
+  tmpDirs.push(outdir);
   const app = new App({ outdir });
   Validations.of(app).addPlugins(new LeastPrivilegeValidationPlugin());
   return app;
@@ -57,6 +61,7 @@ describe('LeastPrivilegeValidationPlugin', () => {
   test('validate() reports one violation per finding, with the template path and location', () => {
     // GIVEN a template written by hand, the way the plugin receives it
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lp-plugin-ctx-'));
+    tmpDirs.push(dir);
     const templatePath = path.join(dir, 'S.template.json');
     fs.writeFileSync(
       templatePath,
