@@ -1,0 +1,148 @@
+// Shared runner of scripts/deploy.mjs, diff.mjs and destroy.mjs. The pure parts are in lib.cjs.
+//
+//   1. parse and check the arguments (no default environment);
+//   2. check the credentials of every account the command touches with STS GetCallerIdentity
+//      (short timeout), before any build or CDK CLI process: no credentials, expired ones or the
+//      wrong account fail here with what to assume;
+//   3. deploy / diff: build and synthesize the environment (npm run synth), unless --no-synth;
+//   4. read cdk.out/<env>/deploy-order.json and run the AWS CDK CLI (pinned, node_modules/.bin/cdk)
+//      once per app and account, on the synthesized assembly (--app cdk.out/<env>/<app>): the
+//      security account first; destroy in the reverse order;
+//   5. deploy: merge the CLI's outputs files into cfn-outputs/flat-outputs.json after each call.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const ops = require('./lib.cjs');
+const { ROOT, OpsError } = ops;
+
+const CLI_ENV = { CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+
+export async function run(command, argv) {
+  try {
+    return await runUnchecked(command, argv);
+  } catch (e) {
+    if (e instanceof OpsError) {
+      console.error(e.message);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+async function runUnchecked(command, argv) {
+  const opts = ops.parseArgs(command, argv);
+  if (opts.help) {
+    console.log(ops.USAGE[command]);
+    return 0;
+  }
+  const accounts = ops.readConfigAccounts(opts.env);
+  if (accounts.environment !== opts.env) {
+    throw new OpsError(`config/${opts.env}.json says "environment": ${JSON.stringify(accounts.environment)}; it must be "${opts.env}"`);
+  }
+  ops.checkAccountProfileKeys(opts, accounts);
+
+  // The accounts this run touches, from config (the assembly may not exist yet).
+  const targetAccounts = [];
+  if (opts.apps.includes('security-account')) targetAccounts.push(accounts.security);
+  if (opts.apps.includes('workload-account')) targetAccounts.push(...accounts.workloads.map((w) => w.accountId));
+  const uniqueAccounts = [...new Set(targetAccounts)];
+
+  if (!opts.dryRun) {
+    console.log(`${command} ${opts.env}: checking credentials of ${uniqueAccounts.length} account(s) before anything else`);
+    for (const account of uniqueAccounts) {
+      const profile = ops.profileFor(account, opts, accounts);
+      const who = await ops.callerIdentity({ profile, timeoutMs: opts.stsTimeoutMs });
+      const problem = ops.callerAccountProblem({
+        callerAccount: who.account, callerArn: who.arn, group: { app: appOf(account, accounts), account, stacks: ['(all)'] }, accounts, opts, profile,
+      });
+      if (problem) throw new OpsError(problem);
+      console.log(`  ${ops.describeAccount(account, accounts)}: ${profile ? `profile ${profile}` : 'current credentials'} -> ${who.arn}`);
+    }
+  }
+
+  if (opts.synth && !opts.dryRun) {
+    console.log(`\n${command} ${opts.env}: building and synthesizing (npm run synth -- --env ${opts.env})`);
+    const synth = spawnSync('npm', ['run', 'synth', '--', '--env', opts.env], { cwd: ROOT, stdio: 'inherit' });
+    if (synth.status !== 0) throw new OpsError(`${command}: synth failed (exit ${synth.status ?? synth.signal}); nothing was ${command === 'diff' ? 'compared' : 'deployed'}`);
+  }
+
+  const order = ops.readDeployOrder(opts.env);
+  let groups = ops.planGroups(order, opts.apps);
+  if (command === 'destroy') groups = ops.destroyGroups(groups);
+  for (const g of groups) {
+    if (!uniqueAccounts.includes(g.account)) {
+      throw new OpsError(`the assembly has ${g.app} stacks in account ${g.account}, which config/${opts.env}.json does not name: run npm run synth -- --env ${opts.env} again`);
+    }
+  }
+
+  console.log(`\n${command} ${opts.env}: ${groups.length} CDK CLI call(s), in this order:`);
+  groups.forEach((g, i) => {
+    const profile = ops.profileFor(g.account, opts, accounts);
+    console.log(`  ${i + 1}. ${g.app} in ${ops.describeAccount(g.account, accounts)} [${g.regions.join(', ')}]${profile ? ` with profile ${profile}` : ''}: ${g.stacks.join(', ')}`);
+  });
+
+  const cdk = join(ROOT, 'node_modules', '.bin', 'cdk');
+  const stackNames = order.map((e) => e.stack);
+  let differences = false;
+  for (const [i, g] of groups.entries()) {
+    const profile = ops.profileFor(g.account, opts, accounts);
+    const outputsFile = command === 'deploy' ? ops.rawOutputsFile(opts.env, g) : undefined;
+    const args = ops.cdkArgs({ command, env: opts.env, group: g, profile, opts, outputsFile });
+    console.log(`\n[${i + 1}/${groups.length}] ${relative(process.cwd(), cdk) || cdk} ${args.join(' ')}`);
+    if (opts.dryRun) continue;
+    if (outputsFile) mkdirSync(dirname(outputsFile), { recursive: true });
+    const result = spawnSync(cdk, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...CLI_ENV } });
+    if (command === 'deploy') writeFlatOutputs(opts.env, stackNames);
+    if (result.status !== 0) {
+      if (command === 'diff' && opts.fail && result.status === 1) {
+        differences = true;
+        continue;
+      }
+      throw new OpsError(failureMessage(command, opts, g, groups.slice(i + 1), result));
+    }
+  }
+  if (opts.dryRun) {
+    console.log('\n--dry-run: credentials not checked, nothing synthesized or changed.');
+    return 0;
+  }
+  if (command === 'deploy') {
+    console.log(`\nDeployed ${opts.env}. Outputs: cfn-outputs/flat-outputs.json. Verify: npm run test:integration (docs/operations.md#verify).`);
+  }
+  if (differences) {
+    console.error(`\ndiff ${opts.env}: differences found (--fail)`);
+    return 1;
+  }
+  return 0;
+}
+
+function appOf(account, accounts) {
+  return account === accounts.security ? 'security-account' : 'workload-account';
+}
+
+function writeFlatOutputs(env, stackNames) {
+  const flat = ops.collectFlatOutputs(env, stackNames);
+  const dir = join(ROOT, 'cfn-outputs');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'flat-outputs.json'), JSON.stringify(flat, null, 2) + '\n');
+}
+
+function failureMessage(command, opts, group, notRun, result) {
+  const lines = [`\n${command} ${opts.env}: the CDK CLI failed for ${group.app} in account ${group.account} (exit ${result.status ?? result.signal}).`];
+  if (notRun.length > 0) lines.push(`Not run: ${notRun.map((g) => `${g.app} in ${g.account}`).join(', ')}.`);
+  if (command === 'deploy') {
+    lines.push(
+      'CloudFormation rolled the failed stack back to its last good state (the default; this script never passes --no-rollback).',
+      'Stacks deployed before the failure stay at their new version. See docs/operations.md#rollback.',
+    );
+    if (opts.requireApproval !== 'never') {
+      lines.push(`If the CLI refused because approval was needed and no terminal was attached (--require-approval ${opts.requireApproval}), review npm run diff -- --env ${opts.env} and run deploy from a terminal.`);
+    }
+  }
+  if (command === 'destroy') {
+    lines.push('Termination protection (on where removalPolicy is "retain") stops deletion: see docs/operations.md#destroy.');
+  }
+  return lines.join('\n');
+}
