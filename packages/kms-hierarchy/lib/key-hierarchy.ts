@@ -215,7 +215,7 @@ export class KeyHierarchy extends Construct {
   }
 
   /**
-   * Let the grantee encrypt with the key directly (kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*).
+   * Let the grantee encrypt with the key directly (kms:Encrypt, kms:ReEncryptFrom/To, kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext).
    *
    * For a created key the grantee is added to the principal's policy and to the key policy. For an
    * imported key only the principal's policy is changed: the imported key's own policy must allow it.
