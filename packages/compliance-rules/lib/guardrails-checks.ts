@@ -1,0 +1,177 @@
+import { CfnResource, Duration, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import {
+  IamCrossAccountTrustExternalId, iamRolePermissionsBoundary, KmsKeyPolicyAdminOnly, LogClassRetention, logGroupClassRetentionAndKey,
+  S3BucketPolicyEnforcesEncryption, secretRotationWithinClassLimit,
+} from './rules';
+
+/** Properties of the Guardrails rule pack. */
+export interface GuardrailsChecksProps extends NagPackProps {
+  /**
+   * Longest rotation interval of database credentials.
+   *
+   * @default Duration.days(30)
+   */
+  readonly maxDatabaseSecretRotation?: Duration;
+
+  /**
+   * Longest rotation interval of API keys and service tokens.
+   *
+   * @default Duration.days(90)
+   */
+  readonly maxTokenSecretRotation?: Duration;
+
+  /**
+   * Classes of log groups, told by name, with the retention each must carry. The first
+   * class whose pattern matches a log group's name applies.
+   *
+   * @default - GuardrailsChecks.DEFAULT_LOG_CLASSES: audit 3653 days, security 90 days, app 30 days
+   */
+  readonly logClasses?: LogClassRetention[];
+
+  /**
+   * Regular expression (JavaScript syntax) a role's permissions boundary must match: its ARN
+   * as written in the template, or the name of a managed policy of the same stack.
+   *
+   * @default - any permissions boundary is accepted; a role without one is reported
+   */
+  readonly permissionsBoundaryPattern?: string;
+}
+
+interface RuleDefinition {
+  readonly rule: (node: CfnResource) => NagRuleResult;
+  readonly info: string;
+  readonly explanation: string;
+  readonly fix: string;
+}
+
+/**
+ * The cdk-guardrails rule pack for what the standard cdk-nag packs do not check: bucket
+ * policies that enforce encryption, secret rotation class limits, log class retention and
+ * key, key policies without `kms:*` grants, external ids on cross-account trust and
+ * permissions boundaries on every role. Every rule reports at error level.
+ *
+ * Register it like any cdk-nag v3 pack, and acknowledge a finding on the construct that
+ * owns the resource, naming the reason:
+ *
+ * ```ts
+ * Validations.of(app).addPlugins(new GuardrailsChecks(app));
+ * Validations.of(role).acknowledge({ id: 'Guardrails-IamRolePermissionsBoundary', reason: '...' });
+ * ```
+ *
+ * Each violation in the CDK validation report carries a `suggestedFix`.
+ */
+export class GuardrailsChecks extends NagPack {
+  /** Pack name: the prefix of every rule id (`Guardrails-<Rule>`). */
+  public static readonly PACK_NAME = 'Guardrails';
+
+  /** The project's log classes (DESIGN: audit 10 years, security 90 days, app 30 days), told by a `audit`/`security`/`app` name segment. */
+  public static readonly DEFAULT_LOG_CLASSES: LogClassRetention[] = [
+    { className: 'audit', logGroupNamePattern: '(^|/)audit(/|$)', retentionDays: 3653 },
+    { className: 'security', logGroupNamePattern: '(^|/)security(/|$)', retentionDays: 90 },
+    { className: 'app', logGroupNamePattern: '(^|/)app(/|$)', retentionDays: 30 },
+  ];
+
+  /** The name shown in the validation report. */
+  public readonly name = GuardrailsChecks.PACK_NAME;
+
+  private readonly definitions: RuleDefinition[];
+
+  constructor(scope?: IConstruct, props: GuardrailsChecksProps = {}) {
+    super(scope, props);
+    this.packName = GuardrailsChecks.PACK_NAME;
+    const database = props.maxDatabaseSecretRotation ?? Duration.days(30);
+    const token = props.maxTokenSecretRotation ?? Duration.days(90);
+    for (const [prop, value] of [['maxDatabaseSecretRotation', database], ['maxTokenSecretRotation', token]] as const) {
+      if (value.toHours() < 4) {
+        throw new Error(`GuardrailsChecks: ${prop} must be at least 4 hours (the shortest rotation Secrets Manager accepts), received ${value.toHumanString()}`);
+      }
+    }
+    const classes = props.logClasses ?? GuardrailsChecks.DEFAULT_LOG_CLASSES;
+    for (const c of classes) {
+      try {
+        new RegExp(c.logGroupNamePattern);
+      } catch (e) {
+        throw new Error(`GuardrailsChecks: logClasses[${c.className}].logGroupNamePattern is not a valid regular expression: "${c.logGroupNamePattern}" (${(e as Error).message})`);
+      }
+      if (!Number.isInteger(c.retentionDays) || c.retentionDays <= 0) {
+        throw new Error(`GuardrailsChecks: logClasses[${c.className}].retentionDays must be a positive whole number of days, received ${c.retentionDays}`);
+      }
+    }
+    if (props.permissionsBoundaryPattern !== undefined) {
+      try {
+        new RegExp(props.permissionsBoundaryPattern);
+      } catch (e) {
+        throw new Error(`GuardrailsChecks: permissionsBoundaryPattern is not a valid regular expression: "${props.permissionsBoundaryPattern}" (${(e as Error).message})`);
+      }
+    }
+    const classList = classes.map((c) => `${c.className} ${c.retentionDays} days`).join(', ');
+
+    this.definitions = [
+      {
+        rule: S3BucketPolicyEnforcesEncryption,
+        info: 'The S3 bucket\'s policy does not deny unencrypted PUTs, or (SSE-KMS) does not pin the bucket\'s KMS key by ARN.',
+        explanation: 'Default encryption can be overridden per request; only a Deny on s3:PutObject when s3:x-amz-server-side-encryption is Null, and for SSE-KMS a Deny when s3:x-amz-server-side-encryption-aws-kms-key-id is not the key ARN, makes encryption with the right key a guarantee.',
+        fix: 'Create the bucket with @cdk-guardrails/s3-encryption EncryptedBucket, or add BucketEncryptionGuard (GuardMode.FIX) to the stack, so the bucket policy gets the deny statements; pin the key by ARN, never by alias.',
+      },
+      {
+        rule: secretRotationWithinClassLimit({ database, token }),
+        info: `The secret rotates less often than its class allows (database credentials ${database.toDays()} days, API keys and tokens ${token.toDays()} days), or its schedule is not a rate() expression.`,
+        explanation: 'Credential lifetime is a compliance limit per class. A HostedRotationLambda schedule, or a secret whose generated JSON has an "engine" field, is a database credential; every other rotated secret is a token.',
+        fix: `Set rotationInterval (automaticallyAfter) to at most ${database.toDays()} days for database credentials and ${token.toDays()} days for API keys and service tokens (for example with maxRotationInterval on the @cdk-guardrails/secrets-rotation constructs), as rate(N days).`,
+      },
+      {
+        rule: logGroupClassRetentionAndKey(classes),
+        info: `The log group is not encrypted with a KMS key, or does not carry its class retention (${classList}; unclassified log groups need a retention).`,
+        explanation: 'Log groups hold audit evidence and personal data: they are encrypted with the logs key and kept exactly as long as their class requires.',
+        fix: 'Pass the logs key as encryptionKey and set retention to the class value (name the log group with its class segment, e.g. /guardrails/audit/...), or give an unclassified log group an explicit retention.',
+      },
+      {
+        rule: KmsKeyPolicyAdminOnly,
+        info: 'The KMS key policy grants kms:* (or *, or a NotAction allow) to a principal other than the account root.',
+        explanation: 'kms:* includes PutKeyPolicy and ScheduleKeyDeletion: only the account\'s administration statement (arn:<partition>:iam::<account>:root) may hold it; everyone else gets the actions they use.',
+        fix: 'Replace the statement with the specific actions the principal needs (for example kms:Decrypt, kms:GenerateDataKey with kms:ViaService); use @cdk-guardrails/kms-hierarchy keys, whose administration statement lists key-management actions only.',
+      },
+      {
+        rule: IamCrossAccountTrustExternalId,
+        info: 'The role trusts principals of another account (or everyone) without requiring an external id.',
+        explanation: 'A third party that assumes roles for several customers can be tricked into using its access for someone else (confused deputy); a per-customer sts:ExternalId condition prevents it.',
+        fix: 'Add Condition StringEquals { "sts:ExternalId": "<id agreed with the other account>" } to the trust statement (iam.Role with externalIds, or @cdk-guardrails/iam-least-privilege CrossAccountRole).',
+      },
+      {
+        rule: iamRolePermissionsBoundary(props.permissionsBoundaryPattern),
+        info: props.permissionsBoundaryPattern === undefined
+          ? 'The IAM role or user has no permissions boundary.'
+          : `The IAM role or user has no permissions boundary matching /${props.permissionsBoundaryPattern}/.`,
+        explanation: 'The permissions boundary caps what any role can do, whatever policies are attached later, and keeps roles from escalating their own privileges.',
+        fix: 'Attach the project boundary: iam.PermissionsBoundary.of(scope).apply(boundary) on the stack (the @cdk-guardrails/iam-least-privilege PermissionsBoundary), or set permissionsBoundary on the role.',
+      },
+    ];
+  }
+
+  /**
+   * Validate a construct tree directly; violations carry the rule's suggested fix.
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    const report = super.validateScope(scope);
+    const fixes = new Map(this.definitions.map((d) => [`${this.packName}-${d.rule.name}`, d.fix]));
+    const violations: PolicyViolation[] = report.violations.map((v) => ({
+      ...v,
+      fix: v.fix ?? fixes.get(v.ruleName.replace(/\[.*\]$/, '')),
+    }));
+    return { ...report, violations };
+  }
+
+  protected checkResource(node: CfnResource): void {
+    for (const definition of this.definitions) {
+      this.applyRule({
+        info: definition.info,
+        explanation: definition.explanation,
+        level: NagMessageLevel.ERROR,
+        rule: definition.rule,
+        node,
+      });
+    }
+  }
+}

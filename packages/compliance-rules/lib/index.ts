@@ -1,0 +1,2 @@
+export * from './guardrails-checks';
+export * from './rules';

@@ -1,0 +1,65 @@
+import { CfnResource, Duration } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { flatten, renderedProperties, resourceByLogicalId } from '../private/cfn';
+
+/** Rotation limits per class of secret. */
+export interface SecretRotationLimits {
+  /** Longest rotation interval of database credentials. */
+  readonly database: Duration;
+  /** Longest rotation interval of API keys and service tokens. */
+  readonly token: Duration;
+}
+
+/**
+ * Secrets rotate within the limit of their class: database credentials within
+ * `limits.database` (30 days in the project), API keys and service tokens within
+ * `limits.token` (90 days).
+ *
+ * How the class is told (an assumption, written down): a rotation schedule with
+ * `HostedRotationLambda` (Secrets Manager's managed rotation for MySQL, PostgreSQL, Oracle,
+ * MariaDB, SQL Server, Redshift, MongoDB) rotates database credentials; so does a schedule
+ * whose secret's generated JSON carries an `engine` field (the structure Secrets Manager's
+ * database rotation functions require). Every other rotated secret is a token. A `cron()`
+ * or `at()` schedule cannot be measured and is reported: use `rate(N days)`.
+ *
+ * @param limits the class limits
+ */
+export function secretRotationWithinClassLimit(limits: SecretRotationLimits): (node: CfnResource) => NagRuleResult {
+  return Object.defineProperty(
+    (node: CfnResource): NagRuleResult => {
+      if (node.cfnResourceType !== 'AWS::SecretsManager::RotationSchedule') return NagRuleCompliance.NOT_APPLICABLE;
+      const props = renderedProperties(node);
+      const limit = isDatabaseSecret(node, props) ? limits.database : limits.token;
+      const hours = intervalHours(props.RotationRules);
+      if (hours === undefined) return NagRuleCompliance.NON_COMPLIANT;
+      return hours <= limit.toHours() ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    },
+    'name',
+    { value: 'SecretRotationWithinClassLimit' },
+  );
+}
+
+/** The rotation interval in hours, or undefined when the schedule cannot be measured. */
+export function intervalHours(rules: any): number | undefined {
+  if (rules === undefined) return undefined;
+  if (typeof rules.AutomaticallyAfterDays === 'number') return rules.AutomaticallyAfterDays * 24;
+  const expression = typeof rules.ScheduleExpression === 'string' ? rules.ScheduleExpression : undefined;
+  const rate = expression ? /^rate\(\s*(\d+)\s+(day|days|hour|hours)\s*\)$/.exec(expression) : null;
+  if (!rate) return undefined;
+  return Number(rate[1]) * (rate[2].startsWith('day') ? 24 : 1);
+}
+
+function isDatabaseSecret(node: CfnResource, props: Record<string, any>): boolean {
+  if (props.HostedRotationLambda !== undefined) return true;
+  const secretRef = props.SecretId?.Ref;
+  const secret = typeof secretRef === 'string' ? resourceByLogicalId(node, secretRef) : undefined;
+  if (!secret) return false;
+  const template = renderedProperties(secret).GenerateSecretString?.SecretStringTemplate;
+  if (template === undefined) return false;
+  try {
+    const parsed = JSON.parse(flatten(template));
+    return parsed !== null && typeof parsed === 'object' && 'engine' in parsed;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,87 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { GuardrailsChecks } from '../lib';
+import { findings, freshStack } from './helpers';
+
+describe('IamCrossAccountTrustExternalId', () => {
+  const RULE = 'IamCrossAccountTrustExternalId';
+
+  describe('Compliance', () => {
+    test('another account with an external id', () => {
+      const stack = freshStack();
+      new iam.Role(stack, 'Role', { assumedBy: new iam.AccountPrincipal('222222222222'), externalIds: ['partner-7'] });
+      expect(findings(stack, RULE)).toEqual([]);
+    });
+
+    test('the own account and service principals need none', () => {
+      const stack = freshStack();
+      new iam.Role(stack, 'Own', { assumedBy: new iam.AccountRootPrincipal() });
+      new iam.Role(stack, 'Service', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      expect(findings(stack, RULE)).toEqual([]);
+    });
+  });
+
+  describe('Noncompliance', () => {
+    test('another account without an external id', () => {
+      const stack = freshStack();
+      new iam.Role(stack, 'Role', { assumedBy: new iam.AccountPrincipal('222222222222') });
+      expect(findings(stack, RULE)).toEqual(['TestStack/Role/Resource']);
+    });
+
+    test('a role ARN of another account without an external id', () => {
+      const stack = freshStack();
+      new iam.Role(stack, 'Role', { assumedBy: new iam.ArnPrincipal('arn:aws:iam::222222222222:role/ci') });
+      expect(findings(stack, RULE)).toEqual(['TestStack/Role/Resource']);
+    });
+
+    test('an external id condition of the wrong kind (StringLike with a wildcard)', () => {
+      const stack = freshStack();
+      new iam.Role(stack, 'Role', {
+        assumedBy: new iam.AccountPrincipal('222222222222').withConditions({ StringLike: { 'sts:ExternalId': '*' } }),
+      });
+      expect(findings(stack, RULE)).toEqual(['TestStack/Role/Resource']);
+    });
+  });
+});
+
+describe('IamRolePermissionsBoundary', () => {
+  const RULE = 'IamRolePermissionsBoundary';
+
+  describe('Compliance', () => {
+    test('a role with a boundary', () => {
+      const stack = freshStack();
+      const boundary = new iam.ManagedPolicy(stack, 'Boundary', {
+        managedPolicyName: 'guardrails-boundary', statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })],
+      });
+      new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary: boundary });
+      expect(findings(stack, RULE)).toEqual([]);
+      expect(findings(stack, RULE, { permissionsBoundaryPattern: '^guardrails-boundary$' })).toEqual([]);
+    });
+
+    test('a boundary referenced by ARN matches the pattern', () => {
+      const stack = freshStack();
+      const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'guardrails-boundary');
+      new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary: boundary });
+      expect(findings(stack, RULE, { permissionsBoundaryPattern: ':policy/guardrails-boundary$' })).toEqual([]);
+    });
+  });
+
+  describe('Noncompliance', () => {
+    test('a role without a boundary', () => {
+      const stack = freshStack();
+      new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      expect(findings(stack, RULE)).toEqual(['TestStack/Role/Resource']);
+    });
+
+    test('a role whose boundary does not match the configured pattern', () => {
+      const stack = freshStack();
+      const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'something-else');
+      new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary: boundary });
+      expect(findings(stack, RULE, { permissionsBoundaryPattern: 'guardrails-boundary$' })).toEqual(['TestStack/Role/Resource']);
+    });
+  });
+
+  test('fails if the boundary pattern is not a regular expression', () => {
+    expect(() => new GuardrailsChecks(undefined, { permissionsBoundaryPattern: '[' }))
+      .toThrow(/permissionsBoundaryPattern is not a valid regular expression: "\["/);
+  });
+});

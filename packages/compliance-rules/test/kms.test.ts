@@ -1,0 +1,63 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
+import { findings, freshStack } from './helpers';
+
+const RULE = 'KmsKeyPolicyAdminOnly';
+
+describe('KmsKeyPolicyAdminOnly', () => {
+  describe('Compliance', () => {
+    test('the CDK default key policy: kms:* for the account root only', () => {
+      const stack = freshStack();
+      new kms.Key(stack, 'Key');
+      expect(findings(stack, RULE)).toEqual([]);
+    });
+
+    test('the kms-hierarchy keys', () => {
+      const stack = freshStack();
+      new KeyHierarchy(stack, 'Keys', { dataKey: KeySource.create(), secretsKey: KeySource.create(), logsKey: KeySource.create() });
+      expect(findings(stack, RULE)).toEqual([]);
+    });
+
+    test('a role with specific actions', () => {
+      const stack = freshStack();
+      const key = new kms.Key(stack, 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ArnPrincipal('arn:aws:iam::222222222222:role/reader')], actions: ['kms:Decrypt'], resources: ['*'],
+      }));
+      expect(findings(stack, RULE)).toEqual([]);
+    });
+  });
+
+  describe('Noncompliance', () => {
+    test('kms:* for a role', () => {
+      const stack = freshStack();
+      const key = new kms.Key(stack, 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ArnPrincipal('arn:aws:iam::111111111111:role/admin')], actions: ['kms:*'], resources: ['*'],
+      }));
+      expect(findings(stack, RULE)).toEqual(['TestStack/Key/Resource']);
+    });
+
+    test('kms:* for another account root', () => {
+      const stack = freshStack();
+      const key = new kms.Key(stack, 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('222222222222')], actions: ['kms:*'], resources: ['*'] }));
+      expect(findings(stack, RULE)).toEqual(['TestStack/Key/Resource']);
+    });
+
+    test('* for a service principal', () => {
+      const stack = freshStack();
+      const key = new kms.Key(stack, 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('logs.amazonaws.com')], actions: ['*'], resources: ['*'] }));
+      expect(findings(stack, RULE)).toEqual(['TestStack/Key/Resource']);
+    });
+
+    test('a NotAction allow for everyone', () => {
+      const stack = freshStack();
+      const key = new kms.Key(stack, 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], notActions: ['kms:ScheduleKeyDeletion'], resources: ['*'] }));
+      expect(findings(stack, RULE)).toEqual(['TestStack/Key/Resource']);
+    });
+  });
+});
