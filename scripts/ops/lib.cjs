@@ -41,18 +41,20 @@ const USAGE = {
   --require-approval <level>   never | any-change | broadening (default broadening; "never" is refused for production)
   --concurrency <n>            stacks deployed in parallel per account (default 3)
   --no-synth                   deploy the assembly already in cdk.out/<env>/ (default: build and synthesize it first)
+  --cdk-out <dir>              use the assembly synthesized into <dir>/<env>/ (e.g. a CI artifact); implies --no-synth
   --sts-timeout <ms>           credential check timeout (default 8000)
   --dry-run                    print the plan and the cdk commands; no credentials check, nothing deployed`,
   diff: `Usage: npm run diff -- --env <name> [options]
   --env <name>                 environment (config/<name>.json); required
-  --app, --profile, --account-profile, --deployer-account, --no-synth, --sts-timeout, --dry-run: as for deploy
+  --app, --profile, --account-profile, --deployer-account, --no-synth, --cdk-out, --sts-timeout, --dry-run: as for deploy
   --fail                       exit 1 when there are differences (for CI)`,
   destroy: `Usage: npm run destroy -- --env <name> --confirm <name> [options]
   --env <name>                 environment (config/<name>.json); required
   --confirm <name>             the environment's name again (nothing is deleted without it)
-  --app, --profile, --account-profile, --deployer-account, --sts-timeout, --dry-run: as for deploy
-  Destroys the workload stacks first, then the security account's. Retained resources (keys, log
-  groups, buckets, secrets with removalPolicy "retain") stay; see docs/operations.md.`,
+  --app, --profile, --account-profile, --deployer-account, --cdk-out, --sts-timeout, --dry-run: as for deploy
+  Destroys the stacks of the synthesized assembly (npm run synth -- --env <name> first): the
+  workload stacks first, then the security account's. Retained resources (keys, log groups,
+  buckets, secrets with removalPolicy "retain") stay; see docs/operations.md#destroy.`,
 };
 
 /** Parses the options of one command. Throws OpsError (exit code 2) naming the bad argument. */
@@ -68,6 +70,7 @@ function parseArgs(command, argv) {
     requireApproval: undefined,
     concurrency: 3,
     synth: command !== 'destroy',
+    cdkOut: join(ROOT, 'cdk.out'),
     stsTimeoutMs: 8000,
     dryRun: false,
     fail: false,
@@ -76,9 +79,9 @@ function parseArgs(command, argv) {
   };
   const usage = (msg) => new OpsError(`${command}: ${msg}\n\n${USAGE[command]}`, 2);
   const allowed = {
-    deploy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--require-approval', '--concurrency', '--no-synth', '--sts-timeout', '--dry-run', '--help'],
-    diff: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--no-synth', '--sts-timeout', '--dry-run', '--fail', '--help'],
-    destroy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--sts-timeout', '--dry-run', '--confirm', '--help'],
+    deploy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--require-approval', '--concurrency', '--no-synth', '--cdk-out', '--sts-timeout', '--dry-run', '--help'],
+    diff: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--no-synth', '--cdk-out', '--sts-timeout', '--dry-run', '--fail', '--help'],
+    destroy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--cdk-out', '--sts-timeout', '--dry-run', '--confirm', '--help'],
   }[command];
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -135,6 +138,10 @@ function parseArgs(command, argv) {
         break;
       }
       case '--no-synth': opts.synth = false; break;
+      case '--cdk-out':
+        opts.cdkOut = require('node:path').resolve(value());
+        opts.synth = false;
+        break;
       case '--dry-run': opts.dryRun = true; break;
       case '--fail': opts.fail = true; break;
       case '--confirm': opts.confirm = value(); break;
@@ -277,7 +284,7 @@ function callerAccountProblem({ callerAccount, callerArn, group, accounts, opts,
   const via = profile ? `profile "${profile}"` : 'the current credentials (no --profile)';
   const target = describeAccount(group.account, accounts);
   const lines = [
-    `${opts.command}: ${via} resolve to account ${callerAccount} (${callerArn}), but ${group.app} stacks ${group.stacks.join(', ')} are in account ${target}.`,
+    `${opts.command}: ${via} resolve to account ${callerAccount} (${callerArn}), but the ${group.app} stacks of "${opts.env}"${group.stacks.length > 0 ? ` (${group.stacks.join(', ')})` : ''} are in account ${target}.`,
     `Assume a role in ${group.account}, for example:`,
     `  npm run ${opts.command} -- --env ${opts.env} --account-profile ${group.account}=<profile of account ${group.account}>`,
     `  (or export AWS_PROFILE=<profile of account ${group.account}> when this run touches only that account, e.g. with --app ${group.app})`,

@@ -56,7 +56,7 @@ async function runUnchecked(command, argv) {
       const profile = ops.profileFor(account, opts, accounts);
       const who = await ops.callerIdentity({ profile, timeoutMs: opts.stsTimeoutMs });
       const problem = ops.callerAccountProblem({
-        callerAccount: who.account, callerArn: who.arn, group: { app: appOf(account, accounts), account, stacks: ['(all)'] }, accounts, opts, profile,
+        callerAccount: who.account, callerArn: who.arn, group: { app: appOf(account, accounts), account, stacks: [] }, accounts, opts, profile,
       });
       if (problem) throw new OpsError(problem);
       console.log(`  ${ops.describeAccount(account, accounts)}: ${profile ? `profile ${profile}` : 'current credentials'} -> ${who.arn}`);
@@ -69,7 +69,7 @@ async function runUnchecked(command, argv) {
     if (synth.status !== 0) throw new OpsError(`${command}: synth failed (exit ${synth.status ?? synth.signal}); nothing was ${command === 'diff' ? 'compared' : 'deployed'}`);
   }
 
-  const order = ops.readDeployOrder(opts.env);
+  const order = ops.readDeployOrder(opts.env, opts.cdkOut);
   let groups = ops.planGroups(order, opts.apps);
   if (command === 'destroy') groups = ops.destroyGroups(groups);
   for (const g of groups) {
@@ -90,7 +90,7 @@ async function runUnchecked(command, argv) {
   for (const [i, g] of groups.entries()) {
     const profile = ops.profileFor(g.account, opts, accounts);
     const outputsFile = command === 'deploy' ? ops.rawOutputsFile(opts.env, g) : undefined;
-    const args = ops.cdkArgs({ command, env: opts.env, group: g, profile, opts, outputsFile });
+    const args = ops.cdkArgs({ command, env: opts.env, group: g, profile, opts, outputsFile, cdkOut: opts.cdkOut });
     console.log(`\n[${i + 1}/${groups.length}] ${relative(process.cwd(), cdk) || cdk} ${args.join(' ')}`);
     if (opts.dryRun) continue;
     if (outputsFile) mkdirSync(dirname(outputsFile), { recursive: true });

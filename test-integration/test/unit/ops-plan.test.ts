@@ -124,7 +124,7 @@ describe('credentials per account', () => {
     const group = { app: 'security-account', account: '555555555555', stacks: ['prod-security-keys-eu-west-1'] };
     const message = ops.callerAccountProblem({ callerAccount: '666666666666', callerArn: 'arn:aws:sts::666666666666:assumed-role/Admin/me', group, accounts: ACCOUNTS, opts: opts(), profile: 'pay' });
     expect(message).toMatch(/profile "pay" resolve to account 666666666666/);
-    expect(message).toMatch(/are in account 555555555555 \(the security account\)/);
+    expect(message).toMatch(/the security-account stacks of "prod" \(prod-security-keys-eu-west-1\) are in account 555555555555 \(the security account\)/);
     expect(message).toMatch(/--account-profile 555555555555=<profile of account 555555555555>/);
     expect(message).toMatch(/bootstrapped with --trust 666666666666, pass --deployer-account 666666666666/);
   });

@@ -1,0 +1,116 @@
+// The stack outputs the integration suites read (apps/*/src/outputs.ts), on the shipped configs.
+import { join } from 'node:path';
+import { createApp, GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addSecurityKeysOutputs, addSecurityLoggingOutputs } from '../../../apps/security-account/src/outputs';
+import { buildSecurityApp } from '../../../apps/security-account/src/security-app';
+import { KeysStack } from '../../../apps/security-account/src/keys-stack';
+import { LoggingStack } from '../../../apps/security-account/src/logging-stack';
+import { WorkloadGuardrailsStack } from '../../../apps/workload-account/src/guardrails-stack';
+import { addWorkloadOutputs } from '../../../apps/workload-account/src/outputs';
+import { buildWorkloadApp } from '../../../apps/workload-account/src/workload-app';
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+
+type Synthesized = { config: GuardrailsConfig; outputs: Map<string, Record<string, { Value: unknown }>> };
+const synthesized = new Map<string, Synthesized>();
+
+/**
+ * Builds both apps (fresh Apps) and adds the outputs the way the apps do. Memoized per
+ * environment: the tests only read the templates, and each synth of prod takes seconds.
+ */
+function synthWithOutputs(env: string): Synthesized {
+  if (!synthesized.has(env)) synthesized.set(env, synthFresh(env));
+  return synthesized.get(env)!;
+}
+
+function synthFresh(env: string): Synthesized {
+  const config = loadConfig(env, { configDir: CONFIG_DIR });
+  const stacks: Stack[] = [];
+  const securityApp = createApp({ context: { env } });
+  for (const stack of buildSecurityApp(securityApp, config)) {
+    if (stack instanceof KeysStack) addSecurityKeysOutputs(stack, config.environment);
+    if (stack instanceof LoggingStack) addSecurityLoggingOutputs(stack, config.environment);
+    stacks.push(stack);
+  }
+  const workloadApp = createApp({ context: { env } });
+  for (const stack of buildWorkloadApp(workloadApp, config)) {
+    const ws = stack as WorkloadGuardrailsStack;
+    const account = config.workloadAccounts.find((a) => a.accountId === ws.account)!;
+    addWorkloadOutputs(ws, { environment: config.environment, accountName: account.name });
+    stacks.push(stack);
+  }
+  return { config, outputs: new Map(stacks.map((s) => [s.stackName, Template.fromStack(s).toJSON().Outputs ?? {}])) };
+}
+
+const literal = (o: Record<string, { Value: unknown }>, key: string) => {
+  expect(o[key]).toBeDefined();
+  return o[key].Value;
+};
+
+describe('stack outputs for the integration suites', () => {
+  test.each(['dev', 'prod'])('%s: every stack says its environment, role, account and region (literal values)', (env) => {
+    const { config, outputs } = synthWithOutputs(env);
+    expect(outputs.size).toBeGreaterThan(0);
+    for (const [name, o] of outputs) {
+      expect(literal(o, 'GuardrailsEnvironment')).toBe(config.environment);
+      expect(literal(o, 'AccountId')).toMatch(/^\d{12}$/);
+      expect(name.endsWith(String(literal(o, 'Region')))).toBe(true);
+      expect(['security-keys', 'security-logging', 'workload', 'workload-capture-only']).toContain(literal(o, 'GuardrailsRole'));
+    }
+  });
+
+  test('workload stacks: keys, log groups and (full stacks only) the data bucket and the rotating secrets', () => {
+    const { outputs } = synthWithOutputs('dev');
+    const full = outputs.get('dev-workload-payments-eu-west-1')!;
+    const capture = outputs.get('dev-workload-payments-us-east-1')!;
+    for (const key of ['DataKeyArn', 'SecretsKeyArn', 'LogsKeyArn', 'AuditLogGroupName', 'SecurityLogGroupName']) {
+      expect(full[key]).toBeDefined();
+      expect(capture[key]).toBeDefined();
+    }
+    expect(literal(full, 'WorkloadAccountName')).toBe('payments');
+    expect(literal(full, 'DataKeyCreated')).toBe('true');
+    expect(literal(full, 'GuardrailsRole')).toBe('workload');
+    expect(full.DataBucketName).toBeDefined();
+    expect(literal(full, 'CapturesIamChanges')).toBe('false');
+    // the us-east-1 stack of an account without us-east-1 only captures IAM changes
+    expect(literal(capture, 'GuardrailsRole')).toBe('workload-capture-only');
+    expect(literal(capture, 'CapturesIamChanges')).toBe('true');
+    expect(capture.DataBucketName).toBeUndefined();
+    expect(capture.RotatingSecrets).toBeUndefined();
+  });
+
+  test('RotatingSecrets lists every rotating secret of the stack with its kind (dev: one database, one API key, one service token)', () => {
+    const { outputs } = synthWithOutputs('dev');
+    const json = JSON.stringify(outputs.get('dev-workload-payments-eu-west-1')!.RotatingSecrets.Value);
+    for (const [kind, id] of [['database', 'ledger-db-Credentials'], ['apiKey', 'partner-api-ApiKey'], ['serviceToken', 'batch-jobs-ServiceToken']]) {
+      expect(json).toContain(`\\"kind\\":\\"${kind}\\",\\"id\\":\\"${id}\\"`);
+    }
+  });
+
+  test('security stacks: key ARNs, and the destination and central log groups per region', () => {
+    const { outputs } = synthWithOutputs('prod');
+    for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1']) {
+      const keys = outputs.get(`prod-security-keys-${region}`)!;
+      const logging = outputs.get(`prod-security-logging-${region}`)!;
+      expect(literal(keys, 'LogsKeyCreated')).toBe('true');
+      expect(keys.LogsKeyArn).toBeDefined();
+      expect(literal(logging, 'CentralSecurityLogGroupName')).toEqual({ Ref: expect.stringMatching(/^CentralLogsSecurityLogGroup/) });
+      for (const key of ['DestinationArn', 'CentralAuditLogGroupName', 'CentralAppLogGroupName', 'ForwarderLogGroupName', 'DeadLetterQueueUrl']) {
+        expect(logging[key]).toBeDefined();
+      }
+    }
+  });
+
+  test.each(['dev', 'prod'])('%s: no output carries a secret value, an external id or an export', (env) => {
+    const { outputs } = synthWithOutputs(env);
+    for (const o of outputs.values()) {
+      const json = JSON.stringify(o);
+      expect(json).not.toMatch(/SecretString|secretsmanager:.*resolve|ExternalId|sts:ExternalId/i);
+      expect(json).not.toMatch(/"Export"/);
+      // CloudFormation allows 200 outputs per stack
+      expect(Object.keys(o).length).toBeLessThan(200);
+    }
+  });
+});
