@@ -39,11 +39,12 @@ const USAGE = {
   --account-profile <k>=<p>    AWS profile for one account; <k> is an account id, "security" or a workload account name (repeatable)
   --deployer-account <id>      credentials are for this account, which every target bootstrap trusts (cdk bootstrap --trust <id>)
   --require-approval <level>   never | any-change | broadening (default broadening; "never" is refused for production)
-  --concurrency <n>            stacks deployed in parallel per account (default 3)
+  --concurrency <n>            stacks deployed in parallel per account (default 1 while approval can be asked, 3 with never)
   --no-synth                   deploy the assembly already in cdk.out/<env>/ (default: build and synthesize it first)
   --cdk-out <dir>              use the assembly synthesized into <dir>/<env>/ (e.g. a CI artifact); implies --no-synth
   --sts-timeout <ms>           credential check timeout (default 8000)
-  --dry-run                    print the plan and the cdk commands; no credentials check, nothing deployed`,
+  --dry-run                    print the plan and the cdk commands; no credentials check, nothing deployed
+  --print-bootstrap            print the cdk bootstrap command of every account and region of the environment, and exit`,
   diff: `Usage: npm run diff -- --env <name> [options]
   --env <name>                 environment (config/<name>.json); required
   --app, --profile, --account-profile, --deployer-account, --no-synth, --cdk-out, --sts-timeout, --dry-run: as for deploy
@@ -68,18 +69,19 @@ function parseArgs(command, argv) {
     accountProfiles: {},
     deployerAccount: undefined,
     requireApproval: undefined,
-    concurrency: 3,
+    concurrency: undefined,
     synth: command !== 'destroy',
     cdkOut: join(ROOT, 'cdk.out'),
     stsTimeoutMs: 8000,
     dryRun: false,
+    printBootstrap: false,
     fail: false,
     confirm: undefined,
     help: false,
   };
   const usage = (msg) => new OpsError(`${command}: ${msg}\n\n${USAGE[command]}`, 2);
   const allowed = {
-    deploy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--require-approval', '--concurrency', '--no-synth', '--cdk-out', '--sts-timeout', '--dry-run', '--help'],
+    deploy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--require-approval', '--concurrency', '--no-synth', '--cdk-out', '--sts-timeout', '--dry-run', '--print-bootstrap', '--help'],
     diff: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--no-synth', '--cdk-out', '--sts-timeout', '--dry-run', '--fail', '--help'],
     destroy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--cdk-out', '--sts-timeout', '--dry-run', '--confirm', '--help'],
   }[command];
@@ -143,6 +145,7 @@ function parseArgs(command, argv) {
         opts.synth = false;
         break;
       case '--dry-run': opts.dryRun = true; break;
+      case '--print-bootstrap': opts.printBootstrap = true; break;
       case '--fail': opts.fail = true; break;
       case '--confirm': opts.confirm = value(); break;
       case '--help': opts.help = true; break;
@@ -160,6 +163,12 @@ function parseArgs(command, argv) {
       throw usage(`--require-approval never is refused for the production environment "${opts.env}": IAM and security-group changes that broaden access need a human's approval (use broadening or any-change)`);
     }
     opts.requireApproval = opts.requireApproval ?? 'broadening';
+    // The CDK CLI can ask for approval only with a terminal and one stack at a time: with
+    // concurrency above 1 it fails any change that needs approval ("ConcurrencyConflict").
+    if (opts.requireApproval !== 'never' && opts.concurrency !== undefined && opts.concurrency > 1) {
+      throw usage(`--concurrency ${opts.concurrency} with --require-approval ${opts.requireApproval}: the CDK CLI cannot ask for approval while it deploys stacks in parallel. Use --concurrency 1, or --require-approval never (not for production)`);
+    }
+    opts.concurrency = opts.concurrency ?? (opts.requireApproval === 'never' ? 3 : 1);
   }
   return opts;
 }
@@ -178,11 +187,46 @@ function readConfigAccounts(env, configDir = join(ROOT, 'config')) {
     throw new OpsError(`${file} is not valid JSON: ${e.message}`);
   }
   const security = json?.securityAccount?.accountId;
-  const workloads = Array.isArray(json?.workloadAccounts) ? json.workloadAccounts.map((a) => ({ name: a?.name, accountId: a?.accountId })) : [];
+  const securityRegions = Array.isArray(json?.securityAccount?.regions) ? json.securityAccount.regions : [];
+  const workloads = Array.isArray(json?.workloadAccounts)
+    ? json.workloadAccounts.map((a) => ({ name: a?.name, accountId: a?.accountId, regions: Array.isArray(a?.regions) ? a.regions : [] }))
+    : [];
   if (typeof security !== 'string' || workloads.some((w) => typeof w.accountId !== 'string')) {
     throw new OpsError(`${file}: securityAccount.accountId and workloadAccounts[].accountId are required (run npm run synth -- --env ${env} for the full validation)`);
   }
-  return { environment: json.environment, security, workloads };
+  return { environment: json.environment, security, securityRegions, workloads };
+}
+
+/**
+ * Where IAM change capture runs: every workload account has a stack there. Mirrors
+ * IAM_EVENTS_REGION / workloadStackRegions of packages/config (a unit test checks they agree).
+ */
+const IAM_EVENTS_REGION = 'us-east-1';
+
+/** Every account and region the environment deploys to, each once: [{ accountId, role, regions }]. */
+function deployTargets(accounts) {
+  const targets = [{ accountId: accounts.security, role: 'the security account', regions: [...accounts.securityRegions] }];
+  for (const w of accounts.workloads) {
+    const regions = w.regions.includes(IAM_EVENTS_REGION) ? [...w.regions] : [...w.regions, IAM_EVENTS_REGION];
+    targets.push({ accountId: w.accountId, role: `workload account "${w.name}"`, regions });
+  }
+  return targets;
+}
+
+/**
+ * The cdk bootstrap command of each account (all its regions in one call), run with that
+ * account's credentials. With a deployer account, every target trusts it, and the execution
+ * policy must then be named (the CLI refuses --trust without --cloudformation-execution-policies).
+ */
+function bootstrapCommands(accounts, opts, executionPolicy = 'arn:aws:iam::aws:policy/AdministratorAccess') {
+  return deployTargets(accounts).map((t) => {
+    const profile = profileFor(t.accountId, opts, accounts);
+    const parts = ['npx cdk bootstrap', ...t.regions.map((r) => `aws://${t.accountId}/${r}`)];
+    if (profile) parts.push(`--profile ${profile}`);
+    if (opts.deployerAccount && opts.deployerAccount !== t.accountId) parts.push(`--trust ${opts.deployerAccount}`);
+    parts.push(`--cloudformation-execution-policies ${executionPolicy}`);
+    return { ...t, command: parts.join(' ') };
+  });
 }
 
 /**
@@ -401,7 +445,7 @@ function collectFlatOutputs(env, stackNames, dir = join(ROOT, 'cfn-outputs')) {
 
 module.exports = {
   ROOT, APPS, PRODUCTION_ENVIRONMENTS, USAGE, OpsError,
-  parseArgs, readConfigAccounts, readDeployOrder, planGroups, destroyGroups, describeAccount,
+  IAM_EVENTS_REGION, parseArgs, readConfigAccounts, deployTargets, bootstrapCommands, readDeployOrder, planGroups, destroyGroups, describeAccount,
   profileFor, checkAccountProfileKeys, callerAccountProblem, callerIdentity, cdkArgs,
   flattenOutputs, rawOutputsFile, collectFlatOutputs,
 };

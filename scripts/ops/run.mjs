@@ -43,6 +43,12 @@ async function runUnchecked(command, argv) {
     throw new OpsError(`config/${opts.env}.json says "environment": ${JSON.stringify(accounts.environment)}; it must be "${opts.env}"`);
   }
   ops.checkAccountProfileKeys(opts, accounts);
+  if (opts.printBootstrap) {
+    console.log(`# Bootstrap every account and region of "${opts.env}" once, each with that account's own credentials.`);
+    console.log('# Review the execution policy: it is what CloudFormation may do in the account (docs/operations.md#bootstrap).');
+    for (const b of ops.bootstrapCommands(accounts, opts)) console.log(`\n# ${b.accountId}, ${b.role}\n${b.command}`);
+    return 0;
+  }
 
   // The accounts this run touches, from config (the assembly may not exist yet).
   const targetAccounts = [];

@@ -8,14 +8,23 @@ describe('parseArgs', () => {
     expect(() => ops.parseArgs('deploy', [])).toThrow(/--env is required/);
   });
 
-  test('deploy: defaults are both apps (security first), broadening approval, concurrency 3, synth first', () => {
+  test('deploy: defaults are both apps (security first), broadening approval, one stack at a time, synth first', () => {
     const opts = ops.parseArgs('deploy', ['--env', 'dev']);
-    expect(opts).toMatchObject({ env: 'dev', apps: ['security-account', 'workload-account'], requireApproval: 'broadening', concurrency: 3, synth: true, dryRun: false });
+    expect(opts).toMatchObject({ env: 'dev', apps: ['security-account', 'workload-account'], requireApproval: 'broadening', concurrency: 1, synth: true, dryRun: false });
   });
 
   test('accepts --name=value and --name value', () => {
-    const opts = ops.parseArgs('deploy', ['--env=staging', '--concurrency', '5', '--app=workload-account', '--no-synth']);
+    const opts = ops.parseArgs('deploy', ['--env=staging', '--require-approval', 'never', '--concurrency', '5', '--app=workload-account', '--no-synth']);
     expect(opts).toMatchObject({ env: 'staging', concurrency: 5, apps: ['workload-account'], synth: false });
+  });
+
+  test('without approval prompts, stacks of an account deploy 3 at a time by default', () => {
+    expect(ops.parseArgs('deploy', ['--env', 'dev', '--require-approval', 'never']).concurrency).toBe(3);
+  });
+
+  test('fails if parallel deployment is asked while approval can be needed (the CLI cannot prompt then)', () => {
+    expect(() => ops.parseArgs('deploy', ['--env', 'prod', '--concurrency', '3'])).toThrow(/--concurrency 3 with --require-approval broadening: the CDK CLI cannot ask for approval while it deploys stacks in parallel/);
+    expect(ops.parseArgs('deploy', ['--env', 'prod', '--concurrency', '1']).concurrency).toBe(1);
   });
 
   test('collects --account-profile by account id, "security" or workload name', () => {

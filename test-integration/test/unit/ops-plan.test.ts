@@ -141,10 +141,10 @@ describe('cdkArgs', () => {
   const group = { app: 'workload-account', account: '666666666666', regions: ['eu-west-1'], stacks: ['a', 'b'] };
 
   test('deploy: the synthesized assembly, approval, concurrency, outputs file, only the listed stacks', () => {
-    const opts = ops.parseArgs('deploy', ['--env', 'prod', '--concurrency', '4']);
+    const opts = ops.parseArgs('deploy', ['--env', 'prod', '--require-approval', 'any-change']);
     const args = ops.cdkArgs({ command: 'deploy', env: 'prod', group, profile: 'pay', opts, outputsFile: '/o.json', cdkOut: '/repo/cdk.out' });
     expect(args).toEqual(['deploy', '--app', '/repo/cdk.out/prod/workload-account', '--no-notices', '--profile', 'pay',
-      '--require-approval', 'broadening', '--concurrency', '4', '--outputs-file', '/o.json', '--progress', 'events', '--exclusively', 'a', 'b']);
+      '--require-approval', 'any-change', '--concurrency', '1', '--outputs-file', '/o.json', '--progress', 'events', '--exclusively', 'a', 'b']);
     expect(args).not.toContain('--no-rollback');
   });
 
@@ -153,5 +153,26 @@ describe('cdkArgs', () => {
     expect(diff).toEqual(['diff', '--app', '/c/dev/workload-account', '--no-notices', '--fail', '--exclusively', 'a', 'b']);
     const destroy = ops.cdkArgs({ command: 'destroy', env: 'dev', group, opts: ops.parseArgs('destroy', ['--env', 'dev', '--confirm', 'dev']), cdkOut: '/c' });
     expect(destroy).toEqual(['destroy', '--app', '/c/dev/workload-account', '--no-notices', '--force', '--exclusively', 'a', 'b']);
+  });
+});
+
+describe('bootstrap commands', () => {
+  test('one per account with all its regions (workloads also us-east-1, where IAM changes are captured), matching the config package', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { keyLocations, loadConfig } = require('@cdk-guardrails/config');
+    const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+    const accounts = ops.readConfigAccounts('prod');
+    const targets = ops.deployTargets(accounts).flatMap((t: { accountId: string; regions: string[] }) => t.regions.map((region) => ({ accountId: t.accountId, region })));
+    // keyLocations = every account and region that holds stacks (security regions, workload stack regions)
+    expect(targets).toEqual(keyLocations(config));
+  });
+
+  test('with a deployer account: --trust it and name the execution policy (the CLI refuses --trust without it); not for the deployer itself', () => {
+    const accounts = { ...ACCOUNTS, securityRegions: ['eu-west-1', 'us-east-1'], workloads: [{ name: 'payments', accountId: '666666666666', regions: ['eu-west-1'] }] };
+    const opts = { ...ops.parseArgs('deploy', ['--env', 'prod', '--account-profile', 'payments=pay']), deployerAccount: '555555555555' };
+    expect(ops.bootstrapCommands(accounts, opts).map((b: { command: string }) => b.command)).toEqual([
+      'npx cdk bootstrap aws://555555555555/eu-west-1 aws://555555555555/us-east-1 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
+      'npx cdk bootstrap aws://666666666666/eu-west-1 aws://666666666666/us-east-1 --profile pay --trust 555555555555 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
+    ]);
   });
 });
