@@ -105,6 +105,39 @@ describe('analyzeTemplate', () => {
     expect(findings[0].message).toMatch(/A:Properties.PolicyDocument=\d+, B:Properties.PolicyDocument=\d+/);
   });
 
+  test('in key and secret policies Resource "*" is the resource itself: a partial wildcard action there is not a grant on every resource', () => {
+    // GIVEN the statement CDK writes for a secret encrypted with a customer managed key
+    const viaSecretsManager = {
+      Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Resource: '*',
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+    };
+    const template = {
+      Resources: {
+        Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [viaSecretsManager] } } },
+        SecretPolicy: {
+          Type: 'AWS::SecretsManager::ResourcePolicy',
+          Properties: { SecretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:s', ResourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/r' }, Action: 'secretsmanager:Get*', Resource: '*' }] } },
+        },
+        // THEN the same statement in an identity policy is a wildcard grant on every resource
+        Identity: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ ...viaSecretsManager, Principal: undefined }] } } },
+      },
+    };
+    expect(analyzeTemplate(template).map((f) => [f.logicalId, f.rule])).toEqual([['Identity', PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES]]);
+  });
+
+  test('a key policy still may not allow Action "*", a service-wide kms:*, or a public principal', () => {
+    const template = {
+      Resources: {
+        Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] } } },
+        Default: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }] } } },
+      },
+    };
+    expect(analyzeTemplate(template).map((f) => [f.logicalId, f.rule])).toEqual(expect.arrayContaining([
+      ['Key', PolicyRule.ALLOW_STAR_ACTION], ['Key', PolicyRule.PUBLIC_PRINCIPAL], ['Default', PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES],
+    ]));
+  });
+
   test('a trust policy over 2,048 characters fails', () => {
     const template = {
       Resources: {

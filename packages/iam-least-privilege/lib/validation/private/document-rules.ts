@@ -9,7 +9,12 @@ import { isKnownAction, isKnownConditionKey, isKnownService } from './iam-datase
 import { PolicyRule } from '../policy-rule';
 
 /** What a document is for: decides which rules apply and how Access Analyzer reads it. */
-export type DocumentKind = 'identity' | 'trust' | 'resource' | 'scp';
+/**
+ * What a document is. `resource-self` is a resource policy in which `Resource: "*"` can only mean
+ * the resource the policy is attached to (a KMS key policy, a Secrets Manager resource policy):
+ * there a partial wildcard action on "*" is not a grant on every resource of the account.
+ */
+export type DocumentKind = 'identity' | 'trust' | 'resource' | 'resource-self' | 'scp';
 
 export interface RuleFinding {
   readonly rule: PolicyRule;
@@ -138,12 +143,16 @@ function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, 
   }
   const resources = asList(statement.Resource);
   if (isAllow && hasAction && kind !== 'trust' && resources.includes('*')) {
-    const wildcard = actions.filter((a) => a !== '*' && !a.startsWith('*:') && /[*?]/.test(a));
+    // In a key or secret policy "*" is the resource itself: a partial wildcard such as
+    // kms:GenerateDataKey* (what aws-cdk-lib writes for service grants) is scoped to it, but a
+    // service-wide kms:* still grants every action, including ones AWS adds later.
+    const wildcard = actions.filter((a) => a !== '*' && !a.startsWith('*:') && /[*?]/.test(a))
+      .filter((a) => kind !== 'resource-self' || /^[a-z0-9-]+:\*$/.test(a));
     if (wildcard.length > 0) {
       add(PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, `Allow with the wildcard action(s) ${wildcard.join(', ')} on Resource "*"`);
     }
   }
-  if (isAllow && (kind === 'resource' || kind === 'trust') && isPublicPrincipal(statement.Principal) && statement.Condition === undefined) {
+  if (isAllow && (kind === 'resource' || kind === 'resource-self' || kind === 'trust') && isPublicPrincipal(statement.Principal) && statement.Condition === undefined) {
     add(PolicyRule.PUBLIC_PRINCIPAL, 'Allow to Principal "*" without a condition');
   }
 

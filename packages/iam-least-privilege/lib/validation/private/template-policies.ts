@@ -96,8 +96,9 @@ const DOCUMENTS: Record<string, DocumentSpec[]> = {
   'AWS::S3::BucketPolicy': [
     { path: ['PolicyDocument'], kind: 'resource', size: BUCKET_POLICY, aaResourceType: 'AWS::S3::Bucket', publicType: 'AWS::S3::Bucket' },
   ],
-  'AWS::KMS::Key': [{ path: ['KeyPolicy'], kind: 'resource', size: KEY_POLICY, publicType: 'AWS::KMS::Key' }],
-  'AWS::KMS::ReplicaKey': [{ path: ['KeyPolicy'], kind: 'resource', size: KEY_POLICY, publicType: 'AWS::KMS::Key' }],
+  // In a key policy Resource must be "*" and means this key only.
+  'AWS::KMS::Key': [{ path: ['KeyPolicy'], kind: 'resource-self', size: KEY_POLICY, publicType: 'AWS::KMS::Key' }],
+  'AWS::KMS::ReplicaKey': [{ path: ['KeyPolicy'], kind: 'resource-self', size: KEY_POLICY, publicType: 'AWS::KMS::Key' }],
   'AWS::SQS::QueuePolicy': [{ path: ['PolicyDocument'], kind: 'resource', size: QUEUE_POLICY }],
   'AWS::SQS::QueueInlinePolicy': [{ path: ['PolicyDocument'], kind: 'resource', size: QUEUE_POLICY }],
   'AWS::SNS::TopicPolicy': [{ path: ['PolicyDocument'], kind: 'resource' }],
@@ -105,7 +106,8 @@ const DOCUMENTS: Record<string, DocumentSpec[]> = {
   'AWS::Logs::Destination': [{ path: ['DestinationPolicy'], kind: 'resource', size: LOGS_DESTINATION }],
   'AWS::Logs::ResourcePolicy': [{ path: ['PolicyDocument'], kind: 'resource', size: LOGS_RESOURCE_POLICY }],
   'AWS::SecretsManager::ResourcePolicy': [
-    { path: ['ResourcePolicy'], kind: 'resource', size: SECRET_POLICY },
+    // In a secret's resource policy "*" means this secret only.
+    { path: ['ResourcePolicy'], kind: 'resource-self', size: SECRET_POLICY },
   ],
   'AWS::Organizations::Policy': [{ path: ['Content'], kind: 'scp', size: SCP }],
 };
