@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAccountProfiles, profileForAccount } from '../../src/credentials';
-import { readDeployedStacks } from '../../src/outputs';
+import { DeployedStack, readDeployedStacks } from '../../src/outputs';
 
 function outputsFile(content: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'it-outputs-')), 'flat-outputs.json');
@@ -67,7 +67,7 @@ describe('GUARDRAILS_ACCOUNT_PROFILES', () => {
   });
 
   test('finds the profile by account id, "security" or workload name', () => {
-    const stacks = [
+    const stacks: DeployedStack[] = [
       { stackName: 's', role: 'security-keys', environment: 'dev', accountId: '111111111111', region: 'eu-west-1', outputs: {} },
       { stackName: 'w', role: 'workload', environment: 'dev', accountId: '222222222222', region: 'eu-west-1', outputs: { WorkloadAccountName: 'payments' } },
     ];
