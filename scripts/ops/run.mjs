@@ -20,6 +20,11 @@ const { ROOT, OpsError } = ops;
 
 const CLI_ENV = { CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
 
+/** The AWS CDK CLI pinned in the root devDependencies; GUARDRAILS_CDK_CLI names a wrapper instead (and lets tests record the calls). */
+const CDK_CLI = process.env.GUARDRAILS_CDK_CLI ?? join(ROOT, 'node_modules', '.bin', 'cdk');
+/** Where outputs are written; GUARDRAILS_OUTPUTS_DIR moves them (tests must not overwrite a developer's outputs). */
+const OUTPUTS_DIR = process.env.GUARDRAILS_OUTPUTS_DIR ?? join(ROOT, 'cfn-outputs');
+
 export async function run(command, argv) {
   try {
     return await runUnchecked(command, argv);
@@ -90,12 +95,12 @@ async function runUnchecked(command, argv) {
     console.log(`  ${i + 1}. ${g.app} in ${ops.describeAccount(g.account, accounts)} [${g.regions.join(', ')}]${profile ? ` with profile ${profile}` : ''}: ${g.stacks.join(', ')}`);
   });
 
-  const cdk = join(ROOT, 'node_modules', '.bin', 'cdk');
+  const cdk = CDK_CLI;
   const stackNames = order.map((e) => e.stack);
   let differences = false;
   for (const [i, g] of groups.entries()) {
     const profile = ops.profileFor(g.account, opts, accounts);
-    const outputsFile = command === 'deploy' ? ops.rawOutputsFile(opts.env, g) : undefined;
+    const outputsFile = command === 'deploy' ? ops.rawOutputsFile(opts.env, g, OUTPUTS_DIR) : undefined;
     const args = ops.cdkArgs({ command, env: opts.env, group: g, profile, opts, outputsFile, cdkOut: opts.cdkOut });
     console.log(`\n[${i + 1}/${groups.length}] ${relative(process.cwd(), cdk) || cdk} ${args.join(' ')}`);
     if (opts.dryRun) continue;
@@ -115,7 +120,7 @@ async function runUnchecked(command, argv) {
     return 0;
   }
   if (command === 'deploy') {
-    console.log(`\nDeployed ${opts.env}. Outputs: cfn-outputs/flat-outputs.json. Verify: npm run test:integration (docs/operations.md#verify).`);
+    console.log(`\nDeployed ${opts.env}. Outputs: ${relative(process.cwd(), join(OUTPUTS_DIR, 'flat-outputs.json'))}. Verify: npm run test:integration (docs/operations.md#verify).`);
   }
   if (differences) {
     console.error(`\ndiff ${opts.env}: differences found (--fail)`);
@@ -129,10 +134,9 @@ function appOf(account, accounts) {
 }
 
 function writeFlatOutputs(env, stackNames) {
-  const flat = ops.collectFlatOutputs(env, stackNames);
-  const dir = join(ROOT, 'cfn-outputs');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'flat-outputs.json'), JSON.stringify(flat, null, 2) + '\n');
+  const flat = ops.collectFlatOutputs(env, stackNames, OUTPUTS_DIR);
+  mkdirSync(OUTPUTS_DIR, { recursive: true });
+  writeFileSync(join(OUTPUTS_DIR, 'flat-outputs.json'), JSON.stringify(flat, null, 2) + '\n');
 }
 
 function failureMessage(command, opts, group, notRun, result) {

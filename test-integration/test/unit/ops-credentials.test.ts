@@ -2,58 +2,8 @@
 // hang, or belong to another account. Runs the real scripts as child processes. No AWS endpoint
 // is ever called: without credentials the SDK fails while resolving them (before any request),
 // and the other cases point STS at a local server (AWS_ENDPOINT_URL_STS).
-import { spawn } from 'node:child_process';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-/** An environment with no AWS credentials anywhere, instance metadata off, and STS pointed at a closed local port. */
-function noCredentialsEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
-  return {
-    ...env,
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
-    AWS_REGION: 'eu-west-1',
-    ...extra,
-  };
-}
-
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
-
-/** A local stand-in for STS GetCallerIdentity (query protocol, XML), or one that never answers. */
-function fakeSts(account: string | 'hang'): Promise<{ server: Server; url: string; requests: () => number }> {
-  let count = 0;
-  const server = createServer((req, res) => {
-    count++;
-    req.resume();
-    if (account === 'hang') return; // never answers
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${account}:assumed-role/Admin/tester</Arn><UserId>AROAEXAMPLE:tester</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => count,
-  })));
-}
+import { fakeSts, FakeSts, fixtureAssembly, noCredentialsEnv, runScript } from './support';
 
 const FAKE_KEYS = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEONLY', AWS_SECRET_ACCESS_KEY: 'not-a-real-secret' };
 
@@ -81,12 +31,11 @@ describe('fast failure before the CDK CLI', () => {
   }, 20_000);
 
   describe('with a local STS', () => {
-    let sts: Awaited<ReturnType<typeof fakeSts>> | undefined;
-    afterEach(() => new Promise<void>((resolve) => {
-      if (!sts) return resolve();
-      sts.server.closeAllConnections();
-      sts.server.close(() => resolve());
-    }));
+    let sts: FakeSts | undefined;
+    afterEach(async () => {
+      await sts?.close();
+      sts = undefined;
+    });
 
     test('credentials of another account: fails naming the security account to assume and the --deployer-account way', async () => {
       sts = await fakeSts('999999999999');
@@ -119,19 +68,10 @@ describe('fast failure before the CDK CLI', () => {
 
   test('--dry-run prints the plan without credentials: security account first, the synthesized assembly, one call per account', async () => {
     // GIVEN an assembly synthesized elsewhere (a CI artifact), as scripts/synth.mjs leaves it
-    const cdkOut = mkdtempSync(join(tmpdir(), 'ops-dry-run-'));
-    const stacks = [
+    const cdkOut = fixtureAssembly('dev', [
       { app: 'security-account', stack: 'dev-security-keys-eu-west-1', account: '111111111111', region: 'eu-west-1' },
       { app: 'workload-account', stack: 'dev-workload-payments-eu-west-1', account: '222222222222', region: 'eu-west-1' },
-    ];
-    mkdirSync(join(cdkOut, 'dev'));
-    writeFileSync(join(cdkOut, 'dev', 'deploy-order.json'), JSON.stringify(stacks));
-    for (const s of stacks) {
-      mkdirSync(join(cdkOut, 'dev', s.app));
-      writeFileSync(join(cdkOut, 'dev', s.app, 'manifest.json'), JSON.stringify({
-        artifacts: { [s.stack]: { type: 'aws:cloudformation:stack', environment: `aws://${s.account}/${s.region}`, properties: { stackName: s.stack } } },
-      }));
-    }
+    ]);
     // WHEN planning a deploy of it
     const result = await runScript('deploy.mjs', ['--env', 'dev', '--dry-run', '--cdk-out', cdkOut], noCredentialsEnv());
     // THEN the security account comes first, each call deploys that assembly, and nothing else happened
