@@ -29,16 +29,19 @@ function synthFresh(env: string): Synthesized {
   const config = loadConfig(env, { configDir: CONFIG_DIR });
   const stacks: Stack[] = [];
   const securityApp = createApp({ context: { env } });
+  // The apps call these functions themselves once wired (see the ops report); until then the
+  // test adds them the same way. Either way the assertions below are on the apps' stacks.
+  const wired = (stack: Stack) => stack.node.tryFindChild('GuardrailsRole') !== undefined;
   for (const stack of buildSecurityApp(securityApp, config)) {
-    if (stack instanceof KeysStack) addSecurityKeysOutputs(stack, config.environment);
-    if (stack instanceof LoggingStack) addSecurityLoggingOutputs(stack, config.environment);
+    if (stack instanceof KeysStack && !wired(stack)) addSecurityKeysOutputs(stack, config.environment);
+    if (stack instanceof LoggingStack && !wired(stack)) addSecurityLoggingOutputs(stack, config.environment);
     stacks.push(stack);
   }
   const workloadApp = createApp({ context: { env } });
   for (const stack of buildWorkloadApp(workloadApp, config)) {
     const ws = stack as WorkloadGuardrailsStack;
     const account = config.workloadAccounts.find((a) => a.accountId === ws.account)!;
-    addWorkloadOutputs(ws, { environment: config.environment, accountName: account.name });
+    if (!wired(ws)) addWorkloadOutputs(ws, { environment: config.environment, accountName: account.name });
     stacks.push(stack);
   }
   return { config, outputs: new Map(stacks.map((s) => [s.stackName, Template.fromStack(s).toJSON().Outputs ?? {}])) };
