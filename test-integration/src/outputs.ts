@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-/** The file the deploy script writes; override with GUARDRAILS_OUTPUTS_FILE. */
+/**
+ * The file the deploy script writes; override with GUARDRAILS_OUTPUTS_FILE (a relative path is
+ * taken from where npm was started, INIT_CWD, not from this workspace).
+ */
 export function outputsFile(): string {
-  return process.env.GUARDRAILS_OUTPUTS_FILE ?? join(REPO_ROOT, 'cfn-outputs', 'flat-outputs.json');
+  const override = process.env.GUARDRAILS_OUTPUTS_FILE;
+  return override ? resolve(process.env.INIT_CWD ?? process.cwd(), override) : join(REPO_ROOT, 'cfn-outputs', 'flat-outputs.json');
 }
 
 /** One deployed stack, as its outputs describe it (see apps/*\/src/outputs.ts). */
