@@ -375,7 +375,8 @@ export class CentralLogDestination extends Construct {
 
     const fn = new lambda.Function(this, 'Forwarder', {
       description: `Forwards CloudWatch Logs subscription data from ${destinationName} to the central log groups`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The latest Node.js runtime of this aws-cdk-lib (cdk-nag AwsSolutions-L1); the handler is built for node20 and up.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(forwarderAssetDir()),

@@ -175,7 +175,7 @@ describe('CentralLogDestination', () => {
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Environment: {
         Variables: {
           DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp('CentralDeadLetterQueue') },

@@ -1,2 +1,4 @@
 export * from './guardrails-checks';
+export * from './acknowledge';
+export * from './compliance-report';
 export * from './rules';

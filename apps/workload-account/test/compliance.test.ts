@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
+import { createApp, loadConfig } from '@cdk-guardrails/config';
+import { Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { addComplianceGate } from '../src/compliance';
+import { buildWorkloadApp } from '../src/workload-app';
+
+// One environment for the whole file (staging: SSE-KMS buckets, databases, API keys, tokens), to keep synth time down.
+const ENV = 'staging';
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+
+/** Builds the app with its gate; `mutate` removes a guardrail before synth. */
+function gatedApp(mutate?: (stacks: Stack[]) => void) {
+  const outdir = mkdtempSync(join(tmpdir(), 'workload-compliance-'));
+  const config = loadConfig(ENV, { configDir: CONFIG_DIR });
+  const app = createApp({ outdir, context: { env: ENV } });
+  const stacks = buildWorkloadApp(app, config);
+  addComplianceGate(app, config);
+  mutate?.(stacks);
+  const synth = () => ComplianceReport.synth(app, { appName: 'workload-account', environment: ENV, reportDirectory: outdir });
+  const report = () => JSON.parse(readFileSync(join(outdir, 'compliance-report.json'), 'utf8')).apps['workload-account'];
+  return { synth, report, outdir, stacks };
+}
+
+function quietly<T>(fn: () => T): T {
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    return fn();
+  } finally {
+    spy.mockRestore();
+    errorSpy.mockRestore();
+  }
+}
+
+describe('workload app compliance gate', () => {
+  test(`${ENV}: every pack passes with zero unacknowledged findings, and every acknowledgement names a resource and a reason`, () => {
+    // GIVEN
+    const { synth, report, outdir } = gatedApp();
+    // WHEN
+    synth();
+    // THEN
+    const section = report();
+    expect(section.openFindings).toBe(0);
+    expect(section.findings.filter((f: any) => !f.acknowledged)).toEqual([]);
+    for (const f of section.findings) {
+      expect(f.constructPath).toMatch(new RegExp(`^${ENV}-workload-`));
+      expect(f.reason.length).toBeGreaterThanOrEqual(20);
+    }
+    // Findings of every pack were evaluated (and acknowledged where deliberate).
+    const plugins = new Set(section.findings.map((f: any) => f.plugin));
+    for (const pack of ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security', 'Guardrails']) expect(plugins).toContain(pack);
+    expect(readFileSync(join(outdir, 'compliance-report.txt'), 'utf8')).toMatch(/== workload-account: 0 open, \d+ acknowledged/);
+  });
+
+  test(`${ENV}: removing the deny-unencrypted-PUT statement from the data bucket policy fails synth with the rule, the resource and the fix`, () => {
+    // GIVEN the app, WHEN an escape hatch leaves the data bucket policy with TLS enforcement only
+    const { synth, report, stacks } = gatedApp((all) => {
+      const bucket = all[0].node.findChild('DataBucket');
+      const policy = bucket.node.findAll().find((c) => c instanceof s3.CfnBucketPolicy) as s3.CfnBucketPolicy;
+      policy.addPropertyOverride('PolicyDocument.Statement', [
+        { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ]);
+    });
+    // THEN
+    expect(() => quietly(synth)).toThrow(/DataBucket\/Resource[\s\S]*Guardrails-S3BucketPolicyEnforcesEncryption/);
+    const open = report().findings.filter((f: any) => !f.acknowledged);
+    expect(open).toEqual([expect.objectContaining({
+      plugin: 'Guardrails',
+      ruleId: 'Guardrails-S3BucketPolicyEnforcesEncryption',
+      constructPath: `${stacks[0].stackName}/DataBucket/Resource`,
+      suggestedFix: expect.stringMatching(/EncryptedBucket|BucketEncryptionGuard/),
+    })]);
+  });
+
+  test(`${ENV}: a log group without the logs key fails synth with the log class rule and the cdk-nag encryption rules`, () => {
+    // GIVEN the app, WHEN an application log group is added without a key
+    const { synth, report } = gatedApp((stacks) => {
+      new logs.LogGroup(stacks[0], 'UnencryptedAppLogs', { logGroupName: '/workload/app/orders', retention: logs.RetentionDays.ONE_MONTH });
+    });
+    // THEN
+    expect(() => quietly(synth)).toThrow(/UnencryptedAppLogs\/Resource[\s\S]*Guardrails-LogGroupClassRetentionAndKey/);
+    const open = report().findings.filter((f: any) => !f.acknowledged).map((f: any) => f.ruleId).sort();
+    expect(open).toEqual([
+      'Guardrails-LogGroupClassRetentionAndKey',
+      'HIPAA.Security-CloudWatchLogGroupEncrypted',
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+      'PCI.DSS.321-CloudWatchLogGroupEncrypted',
+    ]);
+  });
+});

@@ -1,0 +1,46 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Acknowledges findings of rule packs on constructs named by path, with a reason.
+ *
+ * Ids are qualified with their pack (`AwsSolutions-S1` becomes `AwsSolutions::AwsSolutions-S1`),
+ * so the CDK validation framework, not the pack, suppresses the finding: an acknowledged
+ * finding then stays in the validation report (`suppressedViolations`) with its reason,
+ * which `ComplianceReport` lists.
+ */
+export class Acknowledge {
+  /** Shortest reason accepted: a reason must say why, not just "ok". */
+  public static readonly MIN_REASON_LENGTH = 20;
+
+  /**
+   * Acknowledges `ruleIds` on every construct under `scope` at `path`, a path relative to
+   * `scope` in which `*` matches any one segment. Returns the constructs matched (none is
+   * not an error: a construct may exist only in some environments).
+   */
+  public static atPath(scope: IConstruct, path: string, ruleIds: string[], reason: string): IConstruct[] {
+    if (reason.trim().length < Acknowledge.MIN_REASON_LENGTH) {
+      throw new Error(`Acknowledge.atPath: the reason for ${ruleIds.join(', ')} at ${path} must say why (at least ${Acknowledge.MIN_REASON_LENGTH} characters), received "${reason}"`);
+    }
+    let current: IConstruct[] = [scope];
+    for (const segment of path.split('/')) {
+      current = current.flatMap((c) => (segment === '*'
+        ? c.node.children
+        : [c.node.tryFindChild(segment)].filter((x): x is IConstruct => x !== undefined)));
+    }
+    for (const construct of current) {
+      for (const id of ruleIds) Validations.of(construct).acknowledge({ id: Acknowledge.qualifiedId(id), reason });
+    }
+    return current;
+  }
+
+  /** `AwsSolutions-S1` as `AwsSolutions::AwsSolutions-S1` (the pack name is the part before the first `-`). */
+  public static qualifiedId(ruleId: string): string {
+    if (/^[^\[]*::/.test(ruleId)) return ruleId;
+    const dash = ruleId.indexOf('-');
+    if (dash <= 0) throw new Error(`Acknowledge: rule id "${ruleId}" has no pack prefix (expected <Pack>-<Rule>, e.g. AwsSolutions-S1)`);
+    return `${ruleId.substring(0, dash)}::${ruleId}`;
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,213 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { basename, dirname, join } from 'path';
+import { App } from 'aws-cdk-lib';
+
+/** One finding of a validation plugin, open or acknowledged. */
+export interface ComplianceFinding {
+  /** The validation plugin (rule pack) that reported it, e.g. `AwsSolutions` or `Guardrails`. */
+  readonly plugin: string;
+  /** The rule id, e.g. `Guardrails-IamRolePermissionsBoundary` or `AwsSolutions-IAM5[Action::s3:*]`. */
+  readonly ruleId: string;
+  /** `error`, `warning` or `info`, as the plugin reported it. */
+  readonly severity: string;
+  /** Construct path of the resource. */
+  readonly constructPath: string;
+  /** What is wrong. */
+  readonly description: string;
+  /**
+   * How to fix it, when the plugin says.
+   *
+   * @default - the plugin gives no fix
+   */
+  readonly suggestedFix?: string;
+  /** Whether the finding was acknowledged (`Validations.of(construct).acknowledge`). */
+  readonly acknowledged: boolean;
+  /**
+   * The reason given with the acknowledgement.
+   *
+   * @default - not acknowledged
+   */
+  readonly reason?: string;
+  /**
+   * Construct path where the acknowledgement was made.
+   *
+   * @default - not acknowledged
+   */
+  readonly acknowledgedAt?: string;
+}
+
+/** Where and for what a compliance report is written. */
+export interface ComplianceReportProps {
+  /** Name of the app, the key of its section in the report. */
+  readonly appName: string;
+  /** The environment synthesized (e.g. `dev`). */
+  readonly environment: string;
+  /**
+   * Directory that receives `compliance-report.json` and `compliance-report.txt`, shared by the
+   * apps of one environment (each app replaces its own section).
+   *
+   * @default - the parent of the cloud assembly directory when the assembly is at
+   * `<...>/<environment>/<appName>` (the layout of `npm run synth`: `cdk.out/<env>/<app>`);
+   * otherwise the cloud assembly directory itself
+   */
+  readonly reportDirectory?: string;
+}
+
+const VALIDATION_REPORT = 'validation-report.json';
+const REPORT_BASENAME = 'compliance-report';
+
+/**
+ * The compliance findings of one synthesized app, read from the CDK validation report
+ * (`validation-report.json` in the cloud assembly), written as JSON and as a readable table.
+ */
+export class ComplianceReport {
+  /**
+   * Synthesizes the app, then writes its compliance report. Fails (throws) when any finding
+   * of any validation plugin is not acknowledged, after printing each one with its rule,
+   * construct path and fix.
+   */
+  public static synth(app: App, props: ComplianceReportProps): void {
+    const validationReport = join(app.outdir, VALIDATION_REPORT);
+    rmSync(validationReport, { force: true });
+    let failure: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      failure = e;
+    }
+    const report = existsSync(validationReport)
+      ? ComplianceReport.fromValidationReport(validationReport, props.appName, props.environment)
+      : new ComplianceReport(props.appName, props.environment, []);
+    const directory = props.reportDirectory ?? defaultReportDirectory(app.outdir, props);
+    const files = report.writeTo(directory);
+    const open = report.openFindings;
+    if (open.length > 0) {
+      process.stderr.write(report.failureSummary() + `\nReport: ${files.join(', ')}\n`);
+      if (failure === undefined) {
+        failure = new Error(`Compliance gate: ${open.length} unacknowledged finding(s) in ${props.appName} (${props.environment}); see ${files[0]}`);
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Reads the findings of a CDK validation report file (`validation-report.json`). */
+  public static fromValidationReport(file: string, appName: string, environment: string): ComplianceReport {
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const findings: ComplianceFinding[] = [];
+    for (const plugin of json.pluginReports ?? []) {
+      for (const v of plugin.violations ?? []) {
+        for (const c of v.violatingConstructs ?? []) {
+          findings.push({
+            plugin: plugin.pluginName, ruleId: v.ruleName, severity: v.severity ?? 'error', constructPath: c.constructPath,
+            description: v.description ?? '', suggestedFix: v.suggestedFix, acknowledged: false,
+          });
+        }
+      }
+      for (const v of plugin.suppressedViolations ?? []) {
+        for (const c of v.violatingConstructs ?? []) {
+          findings.push({
+            plugin: plugin.pluginName, ruleId: v.ruleName, severity: v.severity ?? 'error', constructPath: c.constructPath,
+            description: v.description ?? '', suggestedFix: v.suggestedFix, acknowledged: true,
+            reason: v.reason, acknowledgedAt: v.acknowledgedAt,
+          });
+        }
+      }
+    }
+    findings.sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged)
+      || a.constructPath.localeCompare(b.constructPath) || a.ruleId.localeCompare(b.ruleId));
+    return new ComplianceReport(appName, environment, findings);
+  }
+
+  /** Renders report sections (from `toJson()` of one or more apps) as text tables. */
+  public static renderTable(environment: string, sections: any[]): string {
+    const lines: string[] = [`Compliance report, environment ${environment}`, ''];
+    for (const section of sections) {
+      const findings: ComplianceFinding[] = section.findings ?? [];
+      const open = findings.filter((f) => !f.acknowledged);
+      lines.push(`== ${section.app}: ${open.length} open, ${findings.length - open.length} acknowledged (synthesized ${section.generatedAt})`);
+      const rows = findings.map((f) => [f.acknowledged ? 'acknowledged' : 'OPEN', f.severity, f.ruleId, f.constructPath,
+        f.acknowledged ? `reason: ${f.reason ?? ''}` : `fix: ${f.suggestedFix ?? f.description}`]);
+      const headers = ['status', 'severity', 'rule', 'resource', 'reason / fix'];
+      const widths = headers.slice(0, 4).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+      const fmt = (r: string[]) => r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd();
+      lines.push(fmt(headers), fmt(widths.map((w) => '-'.repeat(w)).concat('-'.repeat(12))));
+      for (const r of rows) lines.push(fmt(r));
+      lines.push('');
+    }
+    return lines.join('\n');
+  }
+
+  private constructor(
+    /** Name of the app. */
+    public readonly appName: string,
+    /** The environment synthesized. */
+    public readonly environment: string,
+    /** Every finding, open ones first. */
+    public readonly findings: ComplianceFinding[],
+  ) {}
+
+  /** Findings that are not acknowledged (any severity): each one fails the gate. */
+  public get openFindings(): ComplianceFinding[] {
+    return this.findings.filter((f) => !f.acknowledged);
+  }
+
+  /** This app's section of the report. */
+  public toJson(): any {
+    const open = this.openFindings.length;
+    return {
+      app: this.appName,
+      environment: this.environment,
+      generatedAt: new Date().toISOString(),
+      passed: open === 0,
+      openFindings: open,
+      acknowledgedFindings: this.findings.length - open,
+      findings: this.findings,
+    };
+  }
+
+  /** The open findings, one block each: rule, resource path, how to fix. */
+  public failureSummary(): string {
+    const open = this.openFindings;
+    const lines = [`\nCompliance gate FAILED for ${this.appName} (${this.environment}): ${open.length} unacknowledged finding(s)`];
+    for (const f of open) {
+      lines.push(`  [${f.severity}] ${f.ruleId}`, `      resource: ${f.constructPath}`, `      problem:  ${f.description}`);
+      lines.push(`      fix:      ${f.suggestedFix ?? 'change the resource so the rule passes; only if the finding is deliberate, acknowledge it on the construct: Validations.of(construct).acknowledge({ id: \'' + f.plugin + '::' + f.ruleId + '\', reason: \'<specific reason>\' })'}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  /**
+   * Writes (or updates this app's section of) `compliance-report.json` and
+   * `compliance-report.txt` in `directory`; returns the two file paths.
+   */
+  public writeTo(directory: string): string[] {
+    mkdirSync(directory, { recursive: true });
+    const jsonFile = join(directory, `${REPORT_BASENAME}.json`);
+    const textFile = join(directory, `${REPORT_BASENAME}.txt`);
+    let existing: any = {};
+    try {
+      existing = JSON.parse(readFileSync(jsonFile, 'utf8'));
+    } catch {
+      existing = {};
+    }
+    // A report of another environment in the same directory is replaced, never merged.
+    const apps = existing.environment === this.environment ? { ...(existing.apps ?? {}) } : {};
+    apps[this.appName] = this.toJson();
+    const sections = Object.values(apps) as any[];
+    const merged = {
+      environment: this.environment,
+      passed: sections.every((s) => s.passed),
+      openFindings: sections.reduce((n, s) => n + s.openFindings, 0),
+      acknowledgedFindings: sections.reduce((n, s) => n + s.acknowledgedFindings, 0),
+      apps,
+    };
+    writeFileSync(jsonFile, JSON.stringify(merged, null, 2) + '\n');
+    writeFileSync(textFile, ComplianceReport.renderTable(this.environment, sections));
+    return [jsonFile, textFile];
+  }
+}
+
+function defaultReportDirectory(outdir: string, props: ComplianceReportProps): string {
+  const parent = dirname(outdir);
+  return basename(outdir) === props.appName && basename(parent) === props.environment ? parent : outdir;
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Acknowledge, ComplianceReport, GuardrailsChecks } from '../lib';
+import { Validations } from 'aws-cdk-lib';
+
+function appWithRole(outdir: string, acknowledge: boolean) {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  Validations.of(app).addPlugins(new GuardrailsChecks(app));
+  if (acknowledge) Acknowledge.atPath(stack, 'Role/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'test role, boundary attached by the caller later');
+  return { app, role };
+}
+
+function quietly<T>(fn: () => T): T {
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    return fn();
+  } finally {
+    spy.mockRestore();
+    errorSpy.mockRestore();
+  }
+}
+
+describe('ComplianceReport', () => {
+  test('an acknowledged finding passes and is listed with its reason in the JSON and the table', () => {
+    // GIVEN
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const { app } = appWithRole(join(dir, 'dev', 'my-app'), true);
+    // WHEN
+    ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev' });
+    // THEN the report lands in the environment directory (parent of <env>/<app>)
+    const json = JSON.parse(readFileSync(join(dir, 'dev', 'compliance-report.json'), 'utf8'));
+    expect(json).toMatchObject({ environment: 'dev', passed: true, openFindings: 0, acknowledgedFindings: 1 });
+    expect(json.apps['my-app'].findings).toEqual([expect.objectContaining({
+      plugin: 'Guardrails', ruleId: 'Guardrails-IamRolePermissionsBoundary', constructPath: 'S/Role/Resource',
+      acknowledged: true, reason: 'test role, boundary attached by the caller later',
+    })]);
+    expect(readFileSync(join(dir, 'dev', 'compliance-report.txt'), 'utf8'))
+      .toMatch(/acknowledged\s+error\s+Guardrails-IamRolePermissionsBoundary\s+S\/Role\/Resource\s+reason: test role/);
+  });
+
+  test('fails if a finding is not acknowledged, printing rule, resource and fix, and still writes the report', () => {
+    // GIVEN
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const { app } = appWithRole(dir, false);
+    const printed: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { printed.push(String(s)); return true; });
+    const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    // WHEN / THEN
+    try {
+      expect(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', reportDirectory: dir })).toThrow(/Guardrails-IamRolePermissionsBoundary/);
+    } finally {
+      spy.mockRestore();
+      errorSpy.mockRestore();
+    }
+    const text = printed.join('');
+    expect(text).toMatch(/Compliance gate FAILED for my-app \(dev\): 1 unacknowledged finding/);
+    expect(text).toMatch(/Guardrails-IamRolePermissionsBoundary\n\s+resource: S\/Role\/Resource\n[\s\S]*fix:\s+Attach the project boundary/);
+    expect(JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).passed).toBe(false);
+  });
+
+  test('each app replaces only its own section; a report of another environment is replaced', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    writeFileSync(join(dir, 'compliance-report.json'), JSON.stringify({ environment: 'dev', apps: { other: { app: 'other', passed: false, openFindings: 2, acknowledgedFindings: 0, findings: [] } } }));
+    const first = appWithRole(join(dir, 'a'), true);
+    ComplianceReport.synth(first.app, { appName: 'my-app', environment: 'dev', reportDirectory: dir });
+    const merged = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8'));
+    expect(Object.keys(merged.apps).sort()).toEqual(['my-app', 'other']);
+    expect(merged).toMatchObject({ passed: false, openFindings: 2 });
+
+    const second = appWithRole(join(dir, 'b'), true);
+    quietly(() => ComplianceReport.synth(second.app, { appName: 'my-app', environment: 'prod', reportDirectory: dir }));
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).apps)).toEqual(['my-app']);
+  });
+});
+
+describe('Acknowledge', () => {
+  test('qualifies rule ids with their pack', () => {
+    expect(Acknowledge.qualifiedId('AwsSolutions-S1')).toBe('AwsSolutions::AwsSolutions-S1');
+    expect(Acknowledge.qualifiedId('NIST.800.53.R5-LambdaDLQ')).toBe('NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ');
+    expect(Acknowledge.qualifiedId('AwsSolutions-IAM5[Action::s3:*]')).toBe('AwsSolutions::AwsSolutions-IAM5[Action::s3:*]');
+    expect(Acknowledge.qualifiedId('Annotation::x')).toBe('Annotation::x');
+  });
+
+  test('matches paths with * segments and returns the constructs', () => {
+    const stack = new Stack(new App(), 'S');
+    new iam.Role(stack, 'A', { assumedBy: new iam.AccountRootPrincipal() });
+    new iam.Role(stack, 'B', { assumedBy: new iam.AccountRootPrincipal() });
+    expect(Acknowledge.atPath(stack, '*/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'roles of the test, boundary later').map((c) => c.node.path))
+      .toEqual(['S/A/Resource', 'S/B/Resource']);
+    expect(Acknowledge.atPath(stack, 'Missing/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'nothing matches this path')).toEqual([]);
+  });
+
+  test('fails if the reason does not say why', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(() => Acknowledge.atPath(stack, 'X', ['AwsSolutions-S1'], 'ok')).toThrow(/reason for AwsSolutions-S1 at X must say why \(at least 20 characters\), received "ok"/);
+  });
+
+  test('fails if a rule id has no pack prefix', () => {
+    expect(() => Acknowledge.qualifiedId('S1')).toThrow(/rule id "S1" has no pack prefix/);
+  });
+});
