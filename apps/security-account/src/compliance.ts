@@ -6,14 +6,22 @@
  */
 import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { App, CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, rules } from 'cdk-nag';
+import { IConstruct } from 'constructs';
 
-/** One acknowledgement: rule ids on the constructs at `path` (relative to each stack, `*` matches one path segment). */
+/** One acknowledgement: rule ids (per stack) on the constructs at `path` (relative to each stack, `*` matches one path segment). */
 export interface Acknowledgement {
   readonly path: string;
-  readonly ids: string[];
+  readonly ids: string[] | ((stack: Stack) => string[]);
   readonly reason: string;
+}
+
+/** The L1 resource at a stack-relative path, if the stack has it. */
+function resourceAt(stack: Stack, path: string): CfnResource | undefined {
+  let current: IConstruct | undefined = stack;
+  for (const segment of path.split('/')) current = current?.node.tryFindChild(segment);
+  return current && CfnResource.isCfnResource(current) ? current : undefined;
 }
 
 const ALL_PACKS = ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'];
@@ -54,6 +62,19 @@ export const ROLES_PENDING_PERMISSIONS_BOUNDARY = [
 /** The acknowledged findings of the security account stacks. */
 export function securityAcknowledgements(): Acknowledgement[] {
   const acks: Acknowledgement[] = [
+    {
+      // The boundary is a ceiling: it is intersected with identity policies and grants nothing itself.
+      path: 'PermissionsBoundary/Resource',
+      ids: (stack: Stack) => {
+        const boundary = resourceAt(stack, 'PermissionsBoundary/Resource');
+        const wildcards = boundary ? rules.iam.IAMNoWildcardPermissions(boundary) : [];
+        return [
+          ...(Array.isArray(wildcards) ? wildcards.map((finding) => `AwsSolutions-IAM5[${finding}]`) : []),
+          ...packs('IAMPolicyNoStatementsWithFullAccess'),
+        ];
+      },
+      reason: 'the permissions boundary is a ceiling intersected with each role\'s identity policies and grants nothing by itself; it allows the services the guardrails use, limited to this account\'s resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)',
+    },
     {
       path: 'CentralLogs/Stream/Resource',
       ids: ['AwsSolutions-KDS3'],
@@ -115,7 +136,10 @@ export function securityAcknowledgements(): Acknowledgement[] {
 /** Applies acknowledgements to every stack of the app; returns how many constructs each matched. */
 export function applyAcknowledgements(app: App, acks: Acknowledgement[]): number[] {
   const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
-  return acks.map((ack) => stacks.reduce((matched, stack) => matched + Acknowledge.atPath(stack, ack.path, ack.ids, ack.reason).length, 0));
+  return acks.map((ack) => stacks.reduce((matched, stack) => {
+    const ids = typeof ack.ids === 'function' ? ack.ids(stack) : ack.ids;
+    return matched + Acknowledge.atPath(stack, ack.path, ids, ack.reason).length;
+  }, 0));
 }
 
 /** Registers the gate on the app. */

@@ -75,9 +75,12 @@ export class ComplianceReport {
     } catch (e) {
       failure = e;
     }
+    // Synthesis can fail before the validation plugins run (a construct's addError, an aspect):
+    // then there is no validation report, and the section says so instead of claiming zero findings.
     const report = existsSync(validationReport)
       ? ComplianceReport.fromValidationReport(validationReport, props.appName, props.environment)
-      : new ComplianceReport(props.appName, props.environment, []);
+      : new ComplianceReport(props.appName, props.environment, [], failure === undefined ? undefined
+        : `synthesis failed before the validation plugins ran: ${firstLine(failure)}`);
     const directory = props.reportDirectory ?? defaultReportDirectory(app.outdir, props);
     const files = report.writeTo(directory);
     const open = report.openFindings;
@@ -125,6 +128,7 @@ export class ComplianceReport {
       const findings: ComplianceFinding[] = section.findings ?? [];
       const open = findings.filter((f) => !f.acknowledged);
       lines.push(`== ${section.app}: ${open.length} open, ${findings.length - open.length} acknowledged (synthesized ${section.generatedAt})`);
+      if (section.error) lines.push(`NOT VALIDATED: ${section.error}`);
       const rows = findings.map((f) => [f.acknowledged ? 'acknowledged' : 'OPEN', f.severity, f.ruleId, f.constructPath,
         f.acknowledged ? `reason: ${f.reason ?? ''}` : `fix: ${f.suggestedFix ?? f.description}`]);
       const headers = ['status', 'severity', 'rule', 'resource', 'reason / fix'];
@@ -144,6 +148,8 @@ export class ComplianceReport {
     public readonly environment: string,
     /** Every finding, open ones first. */
     public readonly findings: ComplianceFinding[],
+    /** Why the app could not be validated, if it could not. */
+    private readonly notValidated?: string,
   ) {}
 
   /** Findings that are not acknowledged (any severity): each one fails the gate. */
@@ -158,7 +164,8 @@ export class ComplianceReport {
       app: this.appName,
       environment: this.environment,
       generatedAt: new Date().toISOString(),
-      passed: open === 0,
+      passed: open === 0 && this.notValidated === undefined,
+      ...(this.notValidated ? { error: this.notValidated } : {}),
       openFindings: open,
       acknowledgedFindings: this.findings.length - open,
       findings: this.findings,
@@ -205,6 +212,11 @@ export class ComplianceReport {
     writeFileSync(textFile, ComplianceReport.renderTable(this.environment, sections));
     return [jsonFile, textFile];
   }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).slice(0, 2).join(' ');
 }
 
 function defaultReportDirectory(outdir: string, props: ComplianceReportProps): string {

@@ -105,3 +105,17 @@ describe('Acknowledge', () => {
     expect(() => Acknowledge.qualifiedId('S1')).toThrow(/rule id "S1" has no pack prefix/);
   });
 });
+
+describe('ComplianceReport when synthesis fails before validation', () => {
+  test('the section is marked not validated (never "0 open") and the error is rethrown', () => {
+    // GIVEN an app whose construct adds an error (synth stops before the validation plugins)
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const { app, role } = appWithRole(join(dir, 'asm'), true);
+    role.node.addValidation({ validate: () => ['the role is broken on purpose'] });
+    // WHEN / THEN
+    expect(() => quietly(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', reportDirectory: dir }))).toThrow(/broken on purpose/);
+    const section = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).apps['my-app'];
+    expect(section).toMatchObject({ passed: false, error: expect.stringMatching(/^synthesis failed before the validation plugins ran: .*broken on purpose/) });
+    expect(readFileSync(join(dir, 'compliance-report.txt'), 'utf8')).toMatch(/NOT VALIDATED: synthesis failed/);
+  });
+});
