@@ -1,7 +1,10 @@
 import { applyTags, GuardrailsConfig, keyChoicesFor, removalPolicyOf, stackName } from '@cdk-guardrails/config';
-import { App, Stack } from 'aws-cdk-lib';
+import { LeastPrivilegeValidationPlugin, PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { KeysStack } from './keys-stack';
 import { LoggingStack } from './logging-stack';
+import { addSecurityKeysOutputs, addSecurityLoggingOutputs } from './outputs';
 
 /**
  * Composes the security account: per region, its key hierarchy and the central log destination
@@ -12,6 +15,7 @@ import { LoggingStack } from './logging-stack';
 export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
   const { accountId, regions } = config.securityAccount;
   const stacks: Stack[] = [];
+  let home: Stack | undefined;
   for (const region of regions) {
     const name = stackName(config.environment, 'security', 'keys', region);
     const keys = new KeysStack(app, name, {
@@ -34,8 +38,24 @@ export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
       terminationProtection: config.removalPolicy === 'retain',
     });
     logging.addStackDependency(keys);
+    addSecurityKeysOutputs(keys, config.environment);
+    addSecurityLoggingOutputs(logging, config.environment);
+    // IAM is global: the account's permissions boundary is created once, in the first region's
+    // keys stack; every role of the account's stacks carries it (the logging stacks reference it by name).
+    if (home === undefined) {
+      home = keys;
+      new PermissionsBoundary(keys, 'PermissionsBoundary', { requiredTagKeys: ['guardrails:environment'] });
+    } else {
+      logging.addStackDependency(home);
+    }
+    iam.PermissionsBoundary.of(logging).apply(PermissionsBoundary.fromDefaultName(logging, 'PermissionsBoundary'));
     stacks.push(keys, logging);
   }
   applyTags(app, config);
+  // Every policy in the app is checked at synth: a violation fails synth with the construct path
+  // and the statement, and `cdk synth` prints the plugin's report.
+  Aspects.of(app).add(new PolicyValidator());
+  Aspects.of(app).add(new RequirePermissionsBoundary());
+  Validations.of(app).addPlugins(new LeastPrivilegeValidationPlugin());
   return stacks;
 }

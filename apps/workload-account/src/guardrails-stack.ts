@@ -2,8 +2,11 @@ import { GuardrailsConfig, keyChoicesFor, removalPolicyOf, WorkloadAccountConfig
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { Annotations, Aspects, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode } from '@cdk-guardrails/s3-encryption';
+import { LogClass } from '@cdk-guardrails/central-logging';
+import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { Construct } from 'constructs';
 import { WorkloadDetectiveControls } from './detective';
+import { AccountIdentities, applyAccountBoundary } from './identities';
 import { WorkloadSecrets } from './secrets';
 import { WorkloadSecurityLogging } from './security-logging';
 
@@ -16,6 +19,12 @@ export interface WorkloadGuardrailsStackProps extends StackProps {
    * not include us-east-1 (IAM events reach EventBridge only there).
    */
   readonly captureOnly: boolean;
+  /**
+   * The account's home stack (its first region), which owns the account-wide IAM resources
+   * (the permissions boundary, groups, cross-account roles).
+   * @default - this stack is the home stack
+   */
+  readonly homeStack?: Stack;
 }
 
 /** Minimum TLS version the project's buckets accept (S3 supports 1.2 and 1.3). */
@@ -44,7 +53,10 @@ export class WorkloadGuardrailsStack extends Stack {
       removalPolicy,
     });
 
-    new WorkloadSecurityLogging(this, 'SecurityLogging', {
+    // Every role in this stack gets the account's permissions boundary.
+    applyAccountBoundary(this, config, props.homeStack);
+
+    const securityLogging = new WorkloadSecurityLogging(this, 'SecurityLogging', {
       config,
       region: props.region,
       logsKey: this.keys.logsKey,
@@ -77,13 +89,32 @@ export class WorkloadGuardrailsStack extends Stack {
       removalPolicy,
     });
 
-    new WorkloadDetectiveControls(this, 'DetectiveControls', {
+    const detective = new WorkloadDetectiveControls(this, 'DetectiveControls', {
       config,
       // Global resources (IAM, root MFA) are recorded once per account: in its first region.
-      homeRegion: props.region === props.account.regions[0],
+      homeRegion: props.homeStack === undefined,
       deliveryKey: this.keys.dataKey,
       removalPolicy,
     });
+    const recorderRole = detective.controls.recorderRole;
+    if (recorderRole) {
+      // AWS Config reads every resource type (AWS_ConfigRole); inside the boundary it could not.
+      PermissionsBoundary.exempt(recorderRole, 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy');
+      PermissionsBoundary.protectRole(recorderRole);
+      Annotations.of(recorderRole).acknowledgeWarning('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
+        'deliberate: the recorder role is exempt from the boundary and protected by the guardrails:protected tag');
+    }
+
+    const identities = new AccountIdentities(this, 'Identities', {
+      config,
+      dataBucket: this.dataBucket,
+      dataKey: config.s3.encryption === 'SSE_KMS' ? this.keys.dataKey : undefined,
+      logsKey: this.keys.logsKey,
+      removalPolicy,
+      home: props.homeStack === undefined,
+    });
+    // Application log groups opt in to central shipping with an explicit class.
+    securityLogging.shipping.addLogGroup(identities.appLogGroup, { logClass: LogClass.APP });
 
     if (props.account.databases.some((db) => db.region === props.region)) {
       // The databases' VPCs are described by ids from config (no lookups); this stack adds no

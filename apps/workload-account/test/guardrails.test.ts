@@ -109,12 +109,14 @@ describe('security-event capture and shipping', () => {
     });
   });
 
-  test.each(['dev', 'staging', 'prod'])('%s: every region subscribes its audit and security log groups to the same-region destination', (env) => {
+  test.each(['dev', 'staging', 'prod'])('%s: every region subscribes its audit, security and app log groups to the same-region destination', (env) => {
     const { stacks, templates, config } = synth(env);
     stacks.forEach((stack, i) => {
       const destination = `arn:aws:logs:${stack.region}:${config.securityAccount.accountId}:destination:${config.securityAccount.destinationName}`;
       const filters = Object.values(templates[i].findResources('AWS::Logs::SubscriptionFilter'));
-      expect(filters.map((f) => f.Properties.FilterName).sort()).toEqual([expect.stringMatching(/^guardrails-audit-/), expect.stringMatching(/^guardrails-security-/)]);
+      // Application log groups opt in (class app); the capture-only us-east-1 stacks have none.
+      const expected = [expect.stringMatching(/^guardrails-app-/), expect.stringMatching(/^guardrails-audit-/), expect.stringMatching(/^guardrails-security-/)];
+      expect(filters.map((f) => f.Properties.FilterName).sort()).toEqual(stack.dataBucket ? expected : expected.slice(1));
       for (const filter of filters) expect(JSON.stringify(filter.Properties.DestinationArn)).toContain(destination);
       // An organization-wide destination policy needs a sender role (prod names an organization).
       for (const filter of filters) expect(filter.Properties.RoleArn !== undefined).toBe(config.organizationId !== undefined);

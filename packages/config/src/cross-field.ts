@@ -25,6 +25,7 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...s3KeyChoice(config),
     ...keyImports(config),
     ...productionLimits(config),
+    ...crossAccountRoles(config),
   ];
 }
 
@@ -167,6 +168,12 @@ function keyImports(config: GuardrailsConfig): ConfigProblem[] {
     }
   }
   return problems;
+}
+
+function crossAccountRoles(config: GuardrailsConfig): ConfigProblem[] {
+  return config.iam.crossAccountRoles.flatMap((role, i) => role.roleChaining && role.maxSessionHours > 1
+    ? [problem(`iam.crossAccountRoles[${i}].maxSessionHours`, role.maxSessionHours, '1 when roleChaining is true: AWS caps role-chained sessions at 1 hour')]
+    : []);
 }
 
 function productionLimits(config: GuardrailsConfig): ConfigProblem[] {

@@ -186,6 +186,17 @@ export const CONFIG_SCHEMA = z.strictObject({
     guardDuty: z.boolean().default(true).describe('GuardDuty detector with S3 protection; set false where the organization manages GuardDuty'),
     accessAnalyzer: z.boolean().default(true).describe('IAM Access Analyzer (organization analyzer when organizationId is set)'),
   }).default({ configRecorder: true, configRules: true, guardDuty: true, accessAnalyzer: true }),
+  iam: z.strictObject({
+    crossAccountRoles: z.array(z.strictObject({
+      name: z.string().regex(/^[A-Za-z][\w+=,.@-]{0,63}$/, { error: 'expected an IAM role name (letters, digits, +=,.@_-, at most 64 characters)' }),
+      trustedAccountIds: z.array(ACCOUNT_ID).min(1, { error: 'expected at least one trusted account' }),
+      externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, { error: 'expected an external id of 2-1224 characters (letters, digits, +=,.@:/-_)' }),
+      requireMfa: z.boolean().default(false),
+      maxSessionHours: z.number().int().min(1).max(12, { error: 'expected 1-12 hours (the IAM MaxSessionDuration range)' }).default(1),
+      roleChaining: z.boolean().default(false).describe('The role is assumed from another assumed role: AWS caps such sessions at 1 hour'),
+      awsManagedPolicies: z.array(z.string().regex(/^[A-Za-z0-9/_-]+$/, { error: 'expected the name of an AWS managed policy, e.g. SecurityAudit' })).default([]),
+    })).default([]).describe('Roles created in every workload account for principals of other accounts (e.g. the security team); the external id never appears in outputs'),
+  }).default({ crossAccountRoles: [] }),
   network: z.strictObject({
     allowedSourceIpRanges: z.array(CIDR).default([])
       .describe('Source IP ranges humans may call AWS from; calls AWS services make on your behalf are never blocked'),

@@ -301,6 +301,12 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]: received "partner"; expected each database, API key and service token name once per account/);
   });
 
+  test('fails on a role-chained cross-account role with a session over 1 hour', () => {
+    const raw = validConfig();
+    raw.iam = { crossAccountRoles: [{ name: 'SecurityAudit', trustedAccountIds: ['111111111111'], externalId: 'sec-audit-2026', roleChaining: true, maxSessionHours: 4 }] };
+    expect(problemsOf(raw)).toMatch(/iam\.crossAccountRoles\[0\]\.maxSessionHours: received 4; expected 1 when roleChaining is true/);
+  });
+
   test('fails on a malformed organization id', () => {
     const raw = validConfig();
     raw.organizationId = 'org-123';

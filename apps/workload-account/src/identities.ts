@@ -1,0 +1,115 @@
+import { GuardrailsConfig, IAM_EVENTS_REGION } from '@cdk-guardrails/config';
+import {
+  ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, S3ReadOnlyRole, SensitiveActionsMfaPolicy,
+  ServiceControlPolicy, SourceIpRestrictionPolicy,
+} from '@cdk-guardrails/iam-least-privilege';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/**
+ * The account's permissions boundary on every role of a stack. IAM is global: the boundary
+ * policy is created once per account, in its home stack (the first region); the account's
+ * other stacks reference it by its fixed name and deploy after the home stack.
+ */
+export function applyAccountBoundary(stack: Stack, config: GuardrailsConfig, homeStack: Stack | undefined): void {
+  if (homeStack === undefined) {
+    const boundary = new PermissionsBoundary(stack, 'PermissionsBoundary', {
+      // The sender role of an organization-wide destination writes to the security account.
+      resourceAccountIds: [config.securityAccount.accountId],
+      // applyTags puts this key on every resource the apps create.
+      requiredTagKeys: ['guardrails:environment'],
+    });
+    boundary.applyTo(stack);
+  } else {
+    iam.PermissionsBoundary.of(stack).apply(PermissionsBoundary.fromDefaultName(stack, 'PermissionsBoundary'));
+    stack.addStackDependency(homeStack);
+  }
+}
+
+export interface AccountIdentitiesProps {
+  readonly config: GuardrailsConfig;
+  readonly dataBucket: s3.IBucket;
+  /** The data key, when buckets are SSE-KMS (readers then need kms:Decrypt through S3). */
+  readonly dataKey?: kms.IKey;
+  readonly logsKey: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+  /** Global IAM resources (groups, managed policies, cross-account roles) are created once, in the home stack. */
+  readonly home: boolean;
+}
+
+/**
+ * The IAM examples and human guardrails of one workload account in one region:
+ * a logs-writer role for an application log group (shipped to the central app class by the
+ * caller), an S3 read-only role scoped to the data bucket, and, in the home region only, the
+ * operators group with the MFA and source-IP policies and the cross-account roles from config.
+ */
+export class AccountIdentities extends Construct {
+  public readonly appLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: AccountIdentitiesProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.appLogGroup = new logs.LogGroup(this, 'AppLogGroup', {
+      logGroupName: `/guardrails/app/${Stack.of(this).stackName}`,
+      encryptionKey: props.logsKey,
+      retention: config.logging.retentionDays.app as logs.RetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+    // Writes only to the pre-created group: no logs:CreateLogGroup on a wildcard (see LogsWriterRole).
+    new LogsWriterRole(this, 'AppLogsWriter', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      logGroups: [this.appLogGroup],
+    });
+    new S3ReadOnlyRole(this, 'DataReader', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      buckets: [props.dataBucket],
+      encryptionKeys: props.dataKey ? [props.dataKey] : undefined,
+    });
+
+    if (!props.home) return;
+    const operators = new iam.Group(this, 'Operators');
+    operators.addManagedPolicy(new ConsoleMfaPolicy(this, 'ConsoleMfa'));
+    operators.addManagedPolicy(new SensitiveActionsMfaPolicy(this, 'SensitiveActionsMfa', { maxMfaAge: Duration.hours(1) }));
+    if (config.network.allowedSourceIpRanges.length > 0) {
+      operators.addManagedPolicy(new SourceIpRestrictionPolicy(this, 'SourceIpRestriction', { allowedCidrs: config.network.allowedSourceIpRanges }));
+    }
+    for (const spec of config.iam.crossAccountRoles) {
+      const role = new CrossAccountRole(this, `CrossAccount-${spec.name}`, {
+        roleName: spec.name,
+        trustedAccountIds: spec.trustedAccountIds,
+        externalId: spec.externalId,
+        requireMfa: spec.requireMfa,
+        maxSessionDuration: Duration.hours(spec.maxSessionHours),
+        roleChaining: spec.roleChaining,
+      });
+      for (const name of spec.awsManagedPolicies) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
+    }
+  }
+}
+
+/**
+ * The organization's SCP documents for this environment, written as JSON files (for example
+ * cdk.out/<env>/scp/*.json). They are documents only: nothing is attached, and no organization is
+ * assumed; docs/scp.md (the iam-least-privilege README) says how to attach them.
+ */
+export function serviceControlPolicies(config: GuardrailsConfig): ServiceControlPolicy[] {
+  const regions = [...new Set([
+    ...config.securityAccount.regions,
+    ...config.workloadAccounts.flatMap((a) => a.regions),
+    IAM_EVENTS_REGION,
+  ])].sort();
+  // The CDK deployment roles must still be able to manage the guardrails themselves.
+  const exempt = { exemptPrincipalArnPatterns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] };
+  return [
+    ServiceControlPolicy.regionRestriction({ allowedRegions: regions, ...exempt }),
+    ServiceControlPolicy.protectSecurityServices(exempt),
+    ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: config.s3.encryption === 'SSE_KMS' }),
+    ServiceControlPolicy.denyUnencryptedResourceCreation(),
+    ServiceControlPolicy.denyLongTermCredentials(exempt),
+  ];
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, loadConfig } from '@cdk-guardrails/config';
+import { ServiceControlPolicy } from '@cdk-guardrails/iam-least-privilege';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { serviceControlPolicies } from '../src/identities';
+import { buildWorkloadApp } from '../src/workload-app';
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+
+function synth(env: string) {
+  const config = loadConfig(env, { configDir: CONFIG_DIR });
+  const stacks = buildWorkloadApp(createApp({ context: { env } }), config);
+  return { config, stacks, templates: stacks.map((s) => Template.fromStack(s)) };
+}
+
+describe.each(['dev', 'prod'])('%s', (env) => {
+  const { config, stacks, templates } = synth(env);
+
+  test('every role carries the account boundary, except the AWS Config recorder role (exempt with a reason)', () => {
+    templates.forEach((template) => {
+      for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+        if (id.startsWith('DetectiveControlsRecorderRole')) {
+          expect(role.Properties.PermissionsBoundary).toBeUndefined();
+          expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
+        } else {
+          expect([id, role.Properties.PermissionsBoundary]).toEqual([id, expect.anything()]);
+        }
+      }
+    });
+  });
+
+  test('the boundary is created once per account, in its home stack', () => {
+    for (const account of config.workloadAccounts) {
+      const own = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.account === account.accountId);
+      const counts = own.map(([, t]) => Object.values(t.findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: 'GuardrailsPermissionsBoundary' } })).length);
+      expect(counts).toEqual([1, ...new Array(own.length - 1).fill(0)]);
+    }
+  });
+
+  test('the logs-writer and S3 read-only example roles are scoped to their log group and bucket', () => {
+    const template = templates[0];
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: Match.anyValue() }] },
+      Roles: [{ Ref: Match.stringLikeRegexp('^IdentitiesAppLogsWriter') }],
+    });
+    const reader = JSON.stringify(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IdentitiesDataReader') }] } }));
+    expect(reader).toMatch(/DataBucket/);
+    // Under SSE-KMS the reader may decrypt with the data key, only through S3.
+    expect(/kms:Decrypt/.test(reader)).toBe(config.s3.encryption === 'SSE_KMS');
+  });
+
+  test('cross-account roles from config require the external id, which no output contains', () => {
+    const spec = config.iam.crossAccountRoles[0];
+    templates[0].hasResourceProperties('AWS::IAM::Role', {
+      RoleName: spec.name,
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Condition: Match.objectLike({ StringEquals: { 'sts:ExternalId': spec.externalId } }) })],
+      },
+    });
+    for (const template of templates) expect(JSON.stringify(template.toJSON().Outputs ?? {})).not.toContain(spec.externalId);
+  });
+
+  test('operators must use MFA; the IP restriction exempts calls AWS services make', () => {
+    const template = templates[0];
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } })]) },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Condition: Match.objectLike({ Bool: { 'aws:ViaAWSService': 'false' } }) })] },
+    });
+  });
+});
+
+test('the SCP documents cover every configured region plus us-east-1, and each stays under 5,120 characters', () => {
+  const config = loadConfig('prod', { configDir: CONFIG_DIR });
+  const dir = mkdtempSync(join(tmpdir(), 'scp-'));
+  ServiceControlPolicy.writeFiles(dir, serviceControlPolicies(config));
+  const files = readdirSync(dir).sort();
+  expect(files).toHaveLength(5);
+  for (const file of files) expect(readFileSync(join(dir, file), 'utf8').length).toBeLessThanOrEqual(5120);
+  const regions = readFileSync(join(dir, files.find((f) => f.includes('region'))!), 'utf8');
+  for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1']) expect(regions).toContain(region);
+  expect(regions).not.toContain('ap-southeast-2');
+});
