@@ -1,12 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { grantSecretRead } from './private/secret-guardrails';
-import { buildTokenRotation } from './private/token-rotation';
+import { RotatingTokenBase } from './rotating-token';
 import { RotatingTokenProps } from './rotating-token-props';
 
 /**
@@ -16,45 +9,11 @@ import { RotatingTokenProps } from './rotating-token-props';
  * value through your hook), and protected by a resource policy that denies principals
  * outside the account.
  */
-export class RotatingApiKey extends Construct {
+export class RotatingApiKey extends RotatingTokenBase {
   /** JSON field of the secret that holds the API key. */
   public static readonly VALUE_FIELD = 'apiKey';
 
-  /** The secret. */
-  public readonly secret: secretsmanager.ISecret;
-
-  /** The customer managed key that encrypts the secret. */
-  public readonly encryptionKey: kms.IKey;
-
-  /** ARN of the secret. */
-  public readonly secretArn: string;
-
-  /** The rotation function. */
-  public readonly rotationFunction: lambda.IFunction;
-
-  /** The rotation schedule. */
-  public readonly rotationSchedule: secretsmanager.RotationSchedule;
-
-  /** Log group of the rotation function. */
-  public readonly logGroup: logs.ILogGroup;
-
-  /** Time between two rotations. */
-  public readonly rotationInterval: Duration;
-
   constructor(scope: Construct, id: string, props: RotatingTokenProps) {
-    super(scope, id);
-    const parts = buildTokenRotation(this, props, { label: 'API key', valueField: RotatingApiKey.VALUE_FIELD, defaultLength: 40 });
-    this.secret = parts.secret;
-    this.encryptionKey = parts.encryptionKey;
-    this.secretArn = parts.secret.secretArn;
-    this.rotationFunction = parts.rotationFunction;
-    this.rotationSchedule = parts.rotationSchedule;
-    this.logGroup = parts.logGroup;
-    this.rotationInterval = parts.rotationInterval;
-  }
-
-  /** Grant read access (GetSecretValue, DescribeSecret and kms:Decrypt via Secrets Manager) to the secret. */
-  public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return grantSecretRead(this, grantee, this.secret, this.encryptionKey);
+    super(scope, id, props, 'API key', RotatingApiKey.VALUE_FIELD, 40);
   }
 }

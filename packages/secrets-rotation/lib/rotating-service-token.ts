@@ -1,12 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { grantSecretRead } from './private/secret-guardrails';
-import { buildTokenRotation } from './private/token-rotation';
+import { RotatingTokenBase } from './rotating-token';
 import { RotatingTokenProps } from './rotating-token-props';
 
 /**
@@ -16,45 +9,11 @@ import { RotatingTokenProps } from './rotating-token-props';
  * value through your hook), and protected by a resource policy that denies principals
  * outside the account.
  */
-export class RotatingServiceToken extends Construct {
+export class RotatingServiceToken extends RotatingTokenBase {
   /** JSON field of the secret that holds the service token. */
   public static readonly VALUE_FIELD = 'token';
 
-  /** The secret. */
-  public readonly secret: secretsmanager.ISecret;
-
-  /** The customer managed key that encrypts the secret. */
-  public readonly encryptionKey: kms.IKey;
-
-  /** ARN of the secret. */
-  public readonly secretArn: string;
-
-  /** The rotation function. */
-  public readonly rotationFunction: lambda.IFunction;
-
-  /** The rotation schedule. */
-  public readonly rotationSchedule: secretsmanager.RotationSchedule;
-
-  /** Log group of the rotation function. */
-  public readonly logGroup: logs.ILogGroup;
-
-  /** Time between two rotations. */
-  public readonly rotationInterval: Duration;
-
   constructor(scope: Construct, id: string, props: RotatingTokenProps) {
-    super(scope, id);
-    const parts = buildTokenRotation(this, props, { label: 'service token', valueField: RotatingServiceToken.VALUE_FIELD, defaultLength: 64 });
-    this.secret = parts.secret;
-    this.encryptionKey = parts.encryptionKey;
-    this.secretArn = parts.secret.secretArn;
-    this.rotationFunction = parts.rotationFunction;
-    this.rotationSchedule = parts.rotationSchedule;
-    this.logGroup = parts.logGroup;
-    this.rotationInterval = parts.rotationInterval;
-  }
-
-  /** Grant read access (GetSecretValue, DescribeSecret and kms:Decrypt via Secrets Manager) to the secret. */
-  public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return grantSecretRead(this, grantee, this.secret, this.encryptionKey);
+    super(scope, id, props, 'service token', RotatingServiceToken.VALUE_FIELD, 64);
   }
 }
