@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// Synth benchmark: for N workload accounts x 2 regions, synthesizes a floor (aws-cdk-lib, one empty
+// stack per account and region), the security app and the workload app, each in its own Node
+// process exactly as `cdk synth` runs them (node dist/bin/main.js with CDK_OUTDIR and the env
+// context), and prints wall time and peak RSS. Never asserts a duration; not part of `npm test`.
+//
+//   npm run build                                    # the apps run from their built dist/
+//   node bench/synth/run.mjs                         # N = 1, 10, 100, 300
+//   node bench/synth/run.mjs --sizes 1,10 --apps workload --timeout 600
+//   node bench/synth/run.mjs --sizes 10 --apps workload --cpu-prof   # writes a .cpuprofile per child
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const require = createRequire(import.meta.url);
+
+const APPS = {
+  floor: join(here, 'floor.mjs'),
+  security: join(root, 'apps', 'security-account', 'dist', 'bin', 'main.js'),
+  workload: join(root, 'apps', 'workload-account', 'dist', 'bin', 'main.js'),
+};
+/** Two regions per account: us-east-1 (IAM events) and eu-west-1, so each account has exactly two workload stacks. */
+export const REGIONS = ['us-east-1', 'eu-west-1'];
+const SECURITY_ACCOUNT = '111111111111';
+
+function parseArgs(argv) {
+  const opts = { sizes: [1, 10, 100, 300], apps: ['floor', 'security', 'workload'], timeoutS: 1200, cpuProf: false, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    if (flag === '--sizes') opts.sizes = value().split(',').map((s) => Number(s));
+    else if (flag === '--apps') opts.apps = value().split(',');
+    else if (flag === '--timeout') opts.timeoutS = Number(value());
+    else if (flag === '--cpu-prof') opts.cpuProf = true;
+    else if (flag === '--keep') opts.keep = true;
+    else throw new Error(`bench/synth: unknown argument "${argv[i]}" (--sizes 1,10,100,300 --apps floor,security,workload --timeout <s> --cpu-prof --keep)`);
+  }
+  for (const n of opts.sizes) if (!Number.isInteger(n) || n < 1 || n > 5000) throw new Error(`bench/synth: --sizes: ${n} is not an integer in 1..5000`);
+  for (const a of opts.apps) if (!(a in APPS)) throw new Error(`bench/synth: --apps: unknown app "${a}"; allowed: ${Object.keys(APPS).join(', ')}`);
+  return opts;
+}
+
+/**
+ * A valid config with N workload accounts, each in REGIONS, modelled on config/dev.json (one
+ * database in eu-west-1, one API key, one service token, one cross-account role per account).
+ * organizationId is set: with N accounts listed one by one the destination policy would exceed
+ * its 5,120-byte limit (that failure is tested in central-logging, not benchmarked).
+ */
+export function benchConfig(n) {
+  const dev = JSON.parse(readFileSync(join(root, 'config', 'dev.json'), 'utf8'));
+  const environment = `bench${n}`;
+  const template = dev.workloadAccounts[0];
+  const workloadAccounts = Array.from({ length: n }, (_, i) => ({
+    ...template,
+    name: `acct${String(i + 1).padStart(4, '0')}`,
+    accountId: String(300000000000 + i + 1),
+    regions: REGIONS,
+    databases: template.databases.map((db) => ({ ...db, region: 'eu-west-1' })),
+  }));
+  return {
+    ...dev,
+    environment,
+    organizationId: 'o-abcd123456',
+    securityAccount: { ...dev.securityAccount, accountId: SECURITY_ACCOUNT, regions: REGIONS, destinationName: `${environment}-central-logs` },
+    workloadAccounts,
+    kms: { ...dev.kms, aliasPrefix: `guardrails-${environment}` },
+    tags: { ...dev.tags, environment },
+  };
+}
+
+function run(app, env, timeoutS) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, env.nodeArgs.concat([APPS[app]]), { cwd: env.cwd, env: env.vars, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+      let usage = {};
+      try { usage = JSON.parse(readFileSync(env.vars.BENCH_RSS_FILE, 'utf8')); } catch { /* killed before exit */ }
+      resolve({ code, signal, wallS, ...usage, stderr });
+    });
+  });
+}
+
+function dirSize(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    total += entry.isDirectory() ? dirSize(p) : statSync(p).size;
+  }
+  return total;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  for (const app of opts.apps) {
+    if (!existsSync(APPS[app])) throw new Error(`bench/synth: ${APPS[app]} does not exist; run \`npm run build\` first`);
+  }
+  const { parseConfig } = require(join(root, 'packages', 'config', 'dist', 'index.js'));
+  const work = mkdtempSync(join(tmpdir(), 'bench-synth-'));
+  const configDir = join(work, 'config');
+  mkdirSync(configDir);
+  const cpu = cpus();
+  console.log(`# bench/synth ${new Date().toISOString()}`);
+  console.log(`# node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`# regions per account: ${REGIONS.join(', ')}; work dir ${work}\n`);
+  console.log('| accounts | app | stacks | wall s | peak RSS MiB | user+sys CPU s | assembly MiB | ms per stack beyond floor | marginal ms per added stack |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  const results = [];
+  const givenUp = new Set();
+  const previous = {};
+  try {
+    for (const n of opts.sizes) {
+      const config = benchConfig(n);
+      parseConfig(config, config.environment); // an invalid bench config fails here, not in a child
+      const configFile = join(configDir, `${config.environment}.json`);
+      writeFileSync(configFile, JSON.stringify(config, null, 2));
+      const floor = {};
+      for (const app of opts.apps) {
+        if (givenUp.has(app)) {
+          console.log(`| ${n} | ${app} | - | skipped (a smaller size failed or exceeded --timeout ${opts.timeoutS}s) | | | | | |`);
+          continue;
+        }
+        const outdir = join(work, `cdk.out-${config.environment}-${app}`, config.environment, app === 'floor' ? 'floor' : `${app}-account`);
+        mkdirSync(outdir, { recursive: true });
+        const rssFile = join(work, `rss-${config.environment}-${app}.json`);
+        const nodeArgs = ['--require', join(here, 'rss-hook.cjs')];
+        if (opts.cpuProf) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(here, 'profiles')}`, `--cpu-prof-name=${config.environment}-${app}.cpuprofile`);
+        const r = await run(app, {
+          nodeArgs,
+          cwd: dirname(dirname(dirname(APPS[app]))),
+          vars: {
+            ...process.env,
+            CDK_OUTDIR: outdir,
+            CDK_CONTEXT_JSON: JSON.stringify({ env: config.environment }),
+            GUARDRAILS_CONFIG_DIR: configDir,
+            BENCH_CONFIG_FILE: configFile,
+            BENCH_RSS_FILE: rssFile,
+          },
+        }, opts.timeoutS);
+        if (r.code !== 0) {
+          const why = r.signal ? `killed (${r.signal}) after ${r.wallS.toFixed(0)} s` : `failed (exit ${r.code})`;
+          console.log(`| ${n} | ${app} | - | ${why} | | | | | |`);
+          if (!r.signal) console.error(r.stderr);
+          givenUp.add(app);
+          results.push({ n, app, failed: why });
+          continue;
+        }
+        const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+        const stacks = Object.values(manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack').length;
+        const row = { n, app, stacks, wallS: r.wallS, rssMiB: r.maxRssKiB / 1024, cpuS: (r.userMs + r.systemMs) / 1000, assemblyMiB: dirSize(outdir) / 2 ** 20 };
+        if (app === 'floor') Object.assign(floor, row);
+        const beyond = app !== 'floor' && floor.wallS !== undefined ? ((row.wallS - floor.wallS) * 1000) / stacks : undefined;
+        row.msPerStackBeyondFloor = beyond;
+        // Marginal cost: wall time added per stack added since the previous size of the same app.
+        const prev = previous[app];
+        row.marginalMsPerStack = prev && row.stacks > prev.stacks ? ((row.wallS - prev.wallS) * 1000) / (row.stacks - prev.stacks) : undefined;
+        previous[app] = row;
+        results.push(row);
+        console.log(`| ${n} | ${app} | ${stacks} | ${row.wallS.toFixed(1)} | ${row.rssMiB.toFixed(0)} | ${row.cpuS.toFixed(1)} | ${row.assemblyMiB.toFixed(1)} | ${beyond === undefined ? '' : beyond.toFixed(0)} | ${row.marginalMsPerStack === undefined ? '' : row.marginalMsPerStack.toFixed(0)} |`);
+        rmSync(dirname(dirname(outdir)), { recursive: true, force: true });
+      }
+    }
+  } finally {
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
+  }
+  writeFileSync(join(here, 'last-run.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model, totalGiB: totalmem() / 2 ** 30, results }, null, 2) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});
