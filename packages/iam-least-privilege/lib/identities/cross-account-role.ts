@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LeastPrivilegeRole } from './least-privilege-role';
+import { estimatePolicyCharacters } from './private/policy-size';
 import { validateAccountIds, validateDurationRange } from './private/validate';
 
 /**
@@ -68,6 +69,9 @@ export interface CrossAccountRoleProps {
 /** AWS caps a role-chained session at one hour. */
 const ROLE_CHAINING_MAX_SESSION = Duration.hours(1);
 
+/** IAM: default quota of a role trust policy, in characters (adjustable up to 4,096 through Service Quotas). */
+const TRUST_POLICY_MAX_CHARS = 2048;
+
 /**
  * A least-privilege role other accounts can assume: trust limited to the named accounts, the
  * external id required, MFA optional, session length bounded (and capped at 1 hour for role
@@ -105,6 +109,18 @@ export class CrossAccountRole extends LeastPrivilegeRole {
       description: props.description,
       maxSessionDuration,
       permissionsBoundary: props.permissionsBoundary,
+    });
+
+    // The trust policy grows with the accounts (how CDK renders it depends on feature flags, so
+    // the rendered document is measured at synth); fail naming the limit rather than at deploy time.
+    this.node.addValidation({
+      validate: () => {
+        const chars = this.assumeRolePolicy ? estimatePolicyCharacters(Stack.of(this), this.assumeRolePolicy) : 0;
+        return chars > TRUST_POLICY_MAX_CHARS
+          ? [`trustedAccountIds: received ${accounts.length} accounts; the trust policy of ${this.node.path} would be about ${chars} characters, above the IAM limit of ${TRUST_POLICY_MAX_CHARS} characters for a role trust policy (adjustable to 4,096 through Service Quotas). `
+            + 'Trust fewer accounts (for example one central account whose own role assumes this one), or split the accounts over several roles.']
+          : [];
+      },
     });
 
     const externalId = props.externalId;
