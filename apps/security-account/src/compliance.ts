@@ -48,17 +48,6 @@ export function compliancePlugins(app: App, config: GuardrailsConfig) {
   ];
 }
 
-/**
- * Roles that the Guardrails-IamRolePermissionsBoundary rule flags because the app does not
- * attach the iam-least-privilege boundary yet. Each is acknowledged by path, not the rule
- * wholesale: a new role without a boundary still fails synth. Remove this list when the
- * boundary is attached (logging-stack.ts).
- */
-export const ROLES_PENDING_PERMISSIONS_BOUNDARY = [
-  'CentralLogs/DestinationRole/Resource',
-  'CentralLogs/Forwarder/ServiceRole/Resource',
-];
-
 /** The acknowledged findings of the security account stacks. */
 export function securityAcknowledgements(): Acknowledgement[] {
   const acks: Acknowledgement[] = [
@@ -121,13 +110,6 @@ export function securityAcknowledgements(): Acknowledgement[] {
       path,
       ids: packs('IAMNoInlinePolicy'),
       reason: 'CDK grant policy attached to exactly one role and scoped to that role\'s resources; inline keeps it deleted with the role and never reused by another principal',
-    });
-  }
-  for (const path of ROLES_PENDING_PERMISSIONS_BOUNDARY) {
-    acks.push({
-      path,
-      ids: ['Guardrails-IamRolePermissionsBoundary'],
-      reason: 'permissions boundary not attached yet: the iam-least-privilege PermissionsBoundary is being wired into the security stacks by the lead (see ROLES_PENDING_PERMISSIONS_BOUNDARY)',
     });
   }
   return acks;

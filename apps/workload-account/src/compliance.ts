@@ -43,18 +43,6 @@ export function compliancePlugins(app: App, config: GuardrailsConfig) {
   ];
 }
 
-/**
- * Roles that the Guardrails-IamRolePermissionsBoundary rule flags because the app does not
- * attach the iam-least-privilege boundary yet. Each is acknowledged by path, not the rule
- * wholesale: a new role without a boundary still fails synth. Remove this list when the
- * boundary is attached (guardrails-stack.ts).
- */
-export const ROLES_PENDING_PERMISSIONS_BOUNDARY: string[] = [
-  'SecurityLogging/Capture/Trail/LogsRole/Resource',
-  'SecurityLogging/Shipping/SenderRole/Resource',
-  'Secrets/*/RotationFunctionRole/Resource',
-];
-
 /** The L1 resource at a stack-relative path, if the stack has it. */
 function resourceAt(stack: Stack, path: string): CfnResource | undefined {
   let current: IConstruct | undefined = stack;
@@ -166,11 +154,6 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       ids: fixed(...packs('IAMGroupHasUsers', ['PCI.DSS.321', 'HIPAA.Security'])),
       reason: 'the stack manages the operators group\'s guardrail policies (MFA, sensitive-action MFA age, source IP), not its membership: people are added by the account onboarding process, outside CloudFormation',
     },
-    {
-      path: 'DetectiveControls/Controls/RecorderRole',
-      ids: fixed('Annotation::@cdk-guardrails/iam-least-privilege:noPermissionsBoundary'),
-      reason: 'the AWS Config recorder role is exempt from the account boundary by design (PermissionsBoundary.exempt in guardrails-stack.ts): AWS_ConfigRole must read every resource type; the role is protected against tampering instead',
-    },
     ...config.iam.crossAccountRoles.filter((spec) => spec.awsManagedPolicies.length > 0).map((spec) => ({
       path: `Identities/CrossAccount-${spec.name}/Resource`,
       ids: fixed(...spec.awsManagedPolicies.map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`)),
@@ -196,13 +179,6 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       path: 'DataBucket/Resource',
       ids: fixed(...packs('S3DefaultEncryptionKMS')),
       reason: `config/${config.environment}.json sets s3.encryption SSE_S3 for this environment; the bucket policy still denies PUTs without the encryption header (Guardrails-S3BucketPolicyEnforcesEncryption)`,
-    });
-  }
-  for (const path of ROLES_PENDING_PERMISSIONS_BOUNDARY) {
-    acks.push({
-      path,
-      ids: fixed('Guardrails-IamRolePermissionsBoundary'),
-      reason: 'permissions boundary not attached yet: the iam-least-privilege PermissionsBoundary is being wired into the workload stacks by the lead (see ROLES_PENDING_PERMISSIONS_BOUNDARY)',
     });
   }
   return acks;

@@ -5,6 +5,7 @@ import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
 import { createApp, loadConfig } from '@cdk-guardrails/config';
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { addComplianceGate } from '../src/compliance';
 import { buildWorkloadApp } from '../src/workload-app';
@@ -23,7 +24,7 @@ function gatedApp(mutate?: (stacks: Stack[]) => void) {
   mutate?.(stacks);
   const synth = () => ComplianceReport.synth(app, { appName: 'workload-account', environment: ENV, reportDirectory: outdir });
   const report = () => JSON.parse(readFileSync(join(outdir, 'compliance-report.json'), 'utf8')).apps['workload-account'];
-  return { synth, report, outdir, stacks };
+  return { synth, report, outdir, stacks, app };
 }
 
 function quietly<T>(fn: () => T): T {
@@ -40,7 +41,9 @@ function quietly<T>(fn: () => T): T {
 describe('workload app compliance gate', () => {
   test(`${ENV}: every pack passes with zero unacknowledged findings, and every acknowledgement names a resource and a reason`, () => {
     // GIVEN
-    const { synth, report, outdir } = gatedApp();
+    const { synth, report, outdir, app } = gatedApp();
+    // The template validation of current aws-cdk-lib runs with its errors as errors.
+    expect(app.node.tryGetContext('@aws-cdk/core:validateAgainstDefaultRules')).toBe(true);
     // WHEN
     synth();
     // THEN
@@ -91,5 +94,17 @@ describe('workload app compliance gate', () => {
       'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
       'PCI.DSS.321-CloudWatchLogGroupEncrypted',
     ]);
+  });
+
+  test(`${ENV}: a role without the permissions boundary fails synth, naming the role`, () => {
+    // GIVEN the app, WHEN a stack outside the guardrail stacks (no account boundary applied) adds a role
+    const { synth } = gatedApp((all) => {
+      const extra = new Stack(all[0].node.scope!, `${ENV}-extra`, { env: { account: all[0].account, region: all[0].region } });
+      new iam.Role(extra, 'Unbounded', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    });
+    // THEN synth fails. Two independent guards check this: iam-least-privilege's RequirePermissionsBoundary
+    // aspect (it stops synth before the validation plugins run) and Guardrails-IamRolePermissionsBoundary
+    // (tested on its own in packages/compliance-rules); whichever runs first names the role.
+    expect(() => quietly(synth)).toThrow(/extra\/Unbounded\/Resource[\s\S]*(no permissions boundary|Guardrails-IamRolePermissionsBoundary)/);
   });
 });
