@@ -149,3 +149,4 @@ export function singleResource(
   }
   return found[0] as [string, any];
 }
+export * from './endpoint-policy';

@@ -1,0 +1,3 @@
+export * from './endpoint-service';
+export * from './private-network';
+export * from './encrypted-backup-plan';

@@ -1,0 +1,229 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { EndpointService, PrivateNetwork, VpcSource } from '../lib';
+import { ACCOUNT, OTHER_ACCOUNT, ZONES, existingVpc, newStack } from './helpers';
+
+const INTERFACE_SERVICES = ['secretsmanager', 'kms', 'logs', 'kinesis-streams', 'sqs', 'sts'];
+
+function endpointServiceNames(template: Template): string[] {
+  return Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((r: any) => {
+    const name = r.Properties.ServiceName;
+    return typeof name === 'string' ? name : JSON.stringify(name);
+  });
+}
+
+describe('created VPC', () => {
+  test('isolated subnets only: no internet gateway, no NAT gateway, no public subnet, no route to the internet', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    template.resourceCountIs('AWS::EC2::Route', 0);
+    template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'eu-west-1a', CidrBlock: '10.0.0.0/25' });
+  });
+
+  test('flow logs of all traffic to a log group encrypted with the given key, retained', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'LogsKey');
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES, flowLogsKey: key }) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('no custom resource (whose Lambda would run outside the VPC) unless the default security group restriction is asked for', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    Template.fromStack(stack).resourceCountIs('Custom::VpcRestrictDefaultSG', 0);
+
+    const stack2 = newStack();
+    new PrivateNetwork(stack2, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES, restrictDefaultSecurityGroup: true }) });
+    Template.fromStack(stack2).resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+  });
+
+  test('a custom range is split across the zones', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.20.0.0/22' }) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.20.0.0/22' });
+    template.hasResourceProperties('AWS::EC2::Subnet', { CidrBlock: '10.20.0.0/23' });
+  });
+});
+
+describe('endpoints', () => {
+  test('by default one interface endpoint per service with private DNS, in the private subnets, and the S3 gateway endpoint', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    const template = Template.fromStack(stack);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true }, 6);
+    const names = endpointServiceNames(template);
+    for (const svc of INTERFACE_SERVICES) expect(names).toContain(`com.amazonaws.eu-west-1.${svc}`);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('\\.s3$')])] }),
+      RouteTableIds: Match.arrayWith([Match.objectLike({ Ref: Match.anyValue() })]),
+    });
+  });
+
+  test('only the listed interface endpoints; no S3 gateway endpoint when switched off', () => {
+    const stack = newStack();
+    const network = new PrivateNetwork(stack, 'Network', {
+      vpcSource: VpcSource.create({ availabilityZones: ZONES }),
+      interfaceEndpoints: [EndpointService.SECRETS_MANAGER, EndpointService.KMS],
+      s3GatewayEndpoint: false,
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+    expect(network.s3Endpoint).toBeUndefined();
+    expect(network.endpointFor(EndpointService.KMS)).toBeInstanceOf(ec2.InterfaceVpcEndpoint);
+    expect(() => network.endpointFor(EndpointService.SQS)).toThrow(/no interface endpoint for sqs; created: secretsmanager, kms/);
+  });
+
+  test('every endpoint policy allows only principals and resources of this account', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    const endpoints = Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint');
+    expect(Object.keys(endpoints)).toHaveLength(7);
+    for (const endpoint of Object.values(endpoints) as any[]) {
+      const statements = endpoint.Properties.PolicyDocument.Statement;
+      expect(statements.length).toBeGreaterThanOrEqual(1);
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        expect(statement.Condition.StringEquals['aws:PrincipalAccount']).toEqual(ACCOUNT);
+        if (statement.Sid === 'ThisAccountPrincipalsOnThisAccountResources') {
+          expect(statement.Condition.StringEquals['aws:ResourceAccount']).toEqual(ACCOUNT);
+        } else {
+          // The no-resource statement names its actions, never a service-wide wildcard.
+          expect(statement.Sid).toBe('ThisAccountPrincipalsOnActionsWithoutResource');
+          expect(JSON.stringify(statement.Action)).not.toContain('*');
+        }
+      }
+    }
+  });
+
+  test('additional resource accounts are allowed as resource owners, never as callers', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', {
+      vpcSource: VpcSource.create({ availabilityZones: ZONES }),
+      interfaceEndpoints: [EndpointService.KINESIS_STREAMS],
+      s3GatewayEndpoint: false,
+      additionalResourceAccounts: [OTHER_ACCOUNT],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Action: 'kinesis:*',
+          Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT, 'aws:ResourceAccount': [ACCOUNT, OTHER_ACCOUNT] } },
+        })],
+      },
+    });
+  });
+});
+
+describe('security groups', () => {
+  test('functions: HTTPS out only; endpoints: HTTPS in from the functions only, never from a CIDR', () => {
+    const stack = newStack();
+    const network = new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    const template = Template.fromStack(stack);
+    const fnSg = stack.resolve(network.functionSecurityGroup.securityGroupId);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Functions'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+    });
+    const endpointSg = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Interface') } });
+    expect(Object.values(endpointSg)).toHaveLength(1);
+    expect((Object.values(endpointSg)[0] as any).Properties.SecurityGroupIngress).toBeUndefined();
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [fnSg['Fn::GetAtt'][0], 'GroupId'] } }, 1);
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+  });
+
+  test('allowEndpointAccessFrom opens HTTPS to the endpoints for another security group', () => {
+    const stack = newStack();
+    const network = new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    const other = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Rotation', 'sg-0123456789abcdef0');
+    network.allowEndpointAccessFrom(other);
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: 'sg-0123456789abcdef0', FromPort: 443, ToPort: 443 });
+  });
+});
+
+describe('existing VPC', () => {
+  test('no VPC is created; endpoints in the given subnets, the S3 route in the given route tables', () => {
+    const stack = newStack();
+    const network = new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.fromExisting(existingVpc()) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::FlowLog', 0);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Interface',
+      VpcId: 'vpc-0123456789abcdef0',
+      SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+    });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0bbbbbbbbbbbbbbb2'] });
+    expect(network.subnets.map((s) => s.subnetId)).toEqual(['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2']);
+    expect(network.subnetSelection.subnets).toHaveLength(2);
+  });
+
+  test('without route table ids the S3 gateway endpoint can be switched off', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', {
+      vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined })),
+      s3GatewayEndpoint: false,
+    });
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 0);
+  });
+});
+
+describe('validation', () => {
+  const create = (stack: Stack, props: any) => () => new PrivateNetwork(stack, 'Network', props);
+
+  test('fails if vpcSource is missing', () => {
+    expect(create(newStack(), {})).toThrow(/vpcSource is required/);
+  });
+  test('fails if no availability zone is named', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: [] }) })).toThrow(/availabilityZones lists no zone/);
+  });
+  test("fails if a zone is not in the stack's region", () => {
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ['us-east-1a'] }) }))
+      .toThrow(/availabilityZones: "us-east-1a" is not an availability zone name of the stack's region eu-west-1/);
+  });
+  test('fails if a zone is listed twice', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ['eu-west-1a', 'eu-west-1a'] }) })).toThrow(/availabilityZones lists "eu-west-1a" twice/);
+  });
+  test('fails if the range is not an IPv4 CIDR from /16 to /26', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.0.0.0/8' }) })).toThrow(/cidr must be an IPv4 range from \/16 to \/26, received "10.0.0.0\/8"/);
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.0.0.300/24' }) })).toThrow(/cidr must be/);
+  });
+  test('fails if an id of the existing VPC is malformed', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ vpcId: 'my-vpc' })) })).toThrow(/vpcId: received "my-vpc"; expected an id like vpc-/);
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetIds: ['subnet-1', 'subnet-0bbbbbbbbbbbbbbb2'] })) })).toThrow(/privateSubnetIds: received "subnet-1"/);
+  });
+  test('fails if the subnets are not a multiple of the zones', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1'], privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1'] })) }))
+      .toThrow(/privateSubnetIds lists 1 subnets for 2 availability zones/);
+  });
+  test('fails if the S3 gateway endpoint has no route tables', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined })) }))
+      .toThrow(/privateSubnetRouteTableIds lists 0 route tables for 2 subnets/);
+  });
+  test('fails if an additional resource account is not an account id', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), additionalResourceAccounts: ['1234'] }))
+      .toThrow(/additionalResourceAccounts: "1234" is not a 12-digit AWS account id/);
+  });
+  test('fails if an interface endpoint is listed twice', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), interfaceEndpoints: [EndpointService.SQS, EndpointService.SQS] }))
+      .toThrow(/interfaceEndpoints lists "sqs" twice/);
+  });
+});
