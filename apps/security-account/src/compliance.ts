@@ -97,7 +97,7 @@ export function securityAcknowledgements(): Acknowledgement[] {
     {
       path: 'CentralLogs/DeadLetterAlarm/Resource',
       ids: packs('CloudWatchAlarmAction', ['NIST.800.53.R5', 'HIPAA.Security']),
-      reason: 'config names no notification topic for the security account yet; the alarm state is visible in CloudWatch and to Security Hub. Open item for the lead: an SNS topic (encrypted) in config and an alarm action',
+      reason: 'config names no notification topic for the security account yet; the alarm state is visible in CloudWatch (and the queue keeps every record for replay). Open item for the lead: an SNS topic (encrypted) in config and an alarm action',
     },
   ];
   for (const path of ['CentralLogs/DestinationRole/DefaultPolicy/Resource', 'CentralLogs/Forwarder/ServiceRole/DefaultPolicy/Resource']) {

@@ -72,7 +72,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     {
       path: 'DetectiveControls/Controls/ConfigBucket/Resource',
       ids: fixed('Guardrails-S3BucketPolicyEnforcesEncryption'),
-      reason: 'only AWS Config writes to this bucket (the policy grants config.amazonaws.com PutObject on AWSLogs/<account>/Config/* only) and default encryption is SSE-KMS with the data key; a header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header',
+      reason: 'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
     },
     // Rotation functions of API keys and service tokens (secrets-rotation).
     {
@@ -88,7 +88,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     {
       path: 'Secrets/*/RotationFunctionLogs/Resource',
       ids: fixed(...packs('CloudWatchLogGroupEncrypted'), 'Guardrails-LogGroupClassRetentionAndKey'),
-      reason: 'secrets-rotation creates the rotation function log group without a KMS key (it has no logs key prop); it logs step names and secret ARNs, never values. Open item: pass the logs key (construct prop + secrets.ts wiring)',
+      reason: 'the app does not pass logEncryptionKey to RotatingApiKey/RotatingServiceToken yet, so the rotation function log group has no KMS key; the function logs step names and secret ARNs, never secret values. Open item for the lead: logEncryptionKey: the logs key in secrets.ts (the logs key policy already admits CloudWatch Logs of this account and region)',
     },
     {
       path: 'Secrets/*/RotationFunctionRole/DefaultPolicy/Resource',
