@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -189,6 +190,27 @@ export interface CentralLogDestinationProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * VPC to run the forwarder in, for example the private subnets of
+   * `@cdk-guardrails/resilience`'s `PrivateNetwork`. The forwarder calls CloudWatch Logs and SQS
+   * (and KMS through them): the subnets need a route to both, such as `logs` and `sqs` interface
+   * endpoints. Its Kinesis event source is polled by Lambda outside the VPC.
+   * @default - the forwarder runs outside any VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of the forwarder in `vpc`.
+   * @default - the VPC's private subnets (CDK's default selection)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the forwarder in `vpc`.
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -373,7 +395,17 @@ export class CentralLogDestination extends Construct {
     markNeverShip(forwarderLogGroup, "it is the forwarder's own log group: subscribing it would feed the forwarder its own output (log recursion)");
     this.forwarderLogGroup = forwarderLogGroup;
 
+    // An own role instead of the default one with the AWS managed AWSLambdaBasicExecutionRole
+    // (logs:CreateLogGroup/CreateLogStream/PutLogEvents on every log group of the account):
+    // the forwarder writes its own logs only to its pre-created log group.
+    const forwarderRole = new iam.Role(this, 'ForwarderRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Central log forwarder of ${destinationName}: reads the stream, writes the central log groups, its own log group and the dead-letter queue`,
+    });
+    forwarderLogGroup.grantWrite(forwarderRole);
+
     const fn = new lambda.Function(this, 'Forwarder', {
+      role: forwarderRole,
       description: `Forwards CloudWatch Logs subscription data from ${destinationName} to the central log groups`,
       // The latest Node.js runtime of this aws-cdk-lib (cdk-nag AwsSolutions-L1); the handler is built for node20 and up.
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -383,6 +415,9 @@ export class CentralLogDestination extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(5),
       logGroup: forwarderLogGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
       environment: {
         CENTRAL_LOG_GROUPS: stack.toJsonString(
           Object.fromEntries(
@@ -453,6 +488,9 @@ function validateProps(props: CentralLogDestinationProps, destinationName: strin
   }
   if (capacity.shardCount !== undefined && (!Number.isInteger(capacity.shardCount) || capacity.shardCount < 1)) {
     fail(`streamCapacity: shardCount must be an integer of at least 1, received ${capacity.shardCount}`);
+  }
+  if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
+    fail('vpcSubnets and securityGroups place the forwarder in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)');
   }
   checkRange('forwarderBatchSize', props.forwarderBatchSize, 1, 10_000);
   checkRange('forwarderRetryAttempts', props.forwarderRetryAttempts, 0, 10_000);
