@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -65,4 +66,28 @@ export interface RotatingTokenProps extends RotatingSecretProps {
    * @default 1
    */
   readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * VPC to run the rotation function in, for example the private subnets of
+   * `@cdk-guardrails/resilience`'s `PrivateNetwork`. The function calls Secrets Manager (and KMS
+   * through it) and, with a `registrationHook`, Lambda: the subnets need a route to them, such as
+   * a `secretsmanager` interface endpoint (and a `lambda` one for the hook).
+   *
+   * @default - the rotation function runs outside any VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of the rotation function in `vpc`.
+   *
+   * @default - the VPC's private subnets (CDK's default selection)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the rotation function in `vpc`.
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }

@@ -55,6 +55,9 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   if (!Token.isUnresolved(concurrency) && !(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new Error(`${scope.node.path}: reservedConcurrentExecutions must be an integer of at least 1, got ${concurrency}`);
   }
+  if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
+    throw new Error(`${scope.node.path}: vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)`);
+  }
   if (!fs.existsSync(path.join(HANDLER_DIR, 'index.js'))) {
     throw new Error(`${scope.node.path}: the rotation handler ${HANDLER_DIR}/index.js is missing; run 'npm run build:lambda' in @cdk-guardrails/secrets-rotation`);
   }
@@ -94,6 +97,26 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
     resources: [logGroup.logGroupArn],
   }));
 
+  if (props.vpc !== undefined) {
+    // Lambda manages the function's network interfaces with the execution role and checks these
+    // permissions when the function is created. Not the AWSLambdaVPCAccessExecutionRole managed
+    // policy: it also allows writing to every log group. The Describe actions support no
+    // resource-level scoping; Create/Delete could be narrowed to the subnets and security groups
+    // later (ec2:Subnet / ec2:SecurityGroup ARNs).
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageOwnNetworkInterfaces',
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources: ['*'],
+    }));
+  }
+
   const environment: Record<string, string> = {
     VALUE_FIELD: kind.valueField,
     VALUE_LENGTH: String(valueLength),
@@ -113,6 +136,9 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
     memorySize: 256,
     reservedConcurrentExecutions: concurrency,
     environment,
+    vpc: props.vpc,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: props.securityGroups,
   });
   rotationFunction.node.addDependency(logGroup);
 
