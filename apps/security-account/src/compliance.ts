@@ -75,11 +75,6 @@ export function securityAcknowledgements(): Acknowledgement[] {
       reason: 'this queue is itself the dead-letter destination of the forwarder (Kinesis event source on-failure destination and poison records); a DLQ of a DLQ would only move the same records',
     },
     {
-      path: 'CentralLogs/Forwarder/ServiceRole/Resource',
-      ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]'],
-      reason: 'AWSLambdaBasicExecutionRole grants only logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents for the function\'s own logging; the forwarder\'s data access is in its scoped default policy',
-    },
-    {
       path: 'CentralLogs/Forwarder/Resource',
       ids: packs('LambdaInsideVPC'),
       reason: 'the forwarder reads the Kinesis stream through its event source mapping and calls only the CloudWatch Logs and SQS APIs; the security account has no VPC in config, and a VPC would need interface endpoints for both services',
@@ -100,7 +95,7 @@ export function securityAcknowledgements(): Acknowledgement[] {
       reason: 'config names no notification topic for the security account yet; the alarm state is visible in CloudWatch (and the queue keeps every record for replay). Open item for the lead: an SNS topic (encrypted) in config and an alarm action',
     },
   ];
-  for (const path of ['CentralLogs/DestinationRole/DefaultPolicy/Resource', 'CentralLogs/Forwarder/ServiceRole/DefaultPolicy/Resource']) {
+  for (const path of ['CentralLogs/DestinationRole/DefaultPolicy/Resource', 'CentralLogs/ForwarderRole/DefaultPolicy/Resource']) {
     acks.push({
       path,
       ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]'],

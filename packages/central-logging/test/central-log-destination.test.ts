@@ -201,7 +201,7 @@ describe('CentralLogDestination', () => {
     });
   });
 
-  test('the forwarder may write only to the central log groups', () => {
+  test('the forwarder may write only to the central log groups and its own log group (no AWS managed policy)', () => {
     const stack = newStack();
     new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
     const t = Template.fromStack(stack);
@@ -209,8 +209,12 @@ describe('CentralLogDestination', () => {
     expect(policies).toHaveLength(1);
     const statements = policies[0].Properties.PolicyDocument.Statement.filter((s: any) => JSON.stringify(s.Action).includes('logs:PutLogEvents'));
     const resources = statements.map((s: any) => JSON.stringify(s.Resource));
-    expect(resources).toHaveLength(3);
-    for (const r of resources) expect(r).toMatch(/Central(Audit|Security|App)LogGroup/);
+    expect(resources).toHaveLength(4);
+    for (const r of resources) expect(r).toMatch(/Central(Audit|Security|App)LogGroup|CentralForwarderLogGroup/);
+    // AWSLambdaBasicExecutionRole would allow writing to every log group of the account.
+    const lambdaRoles = Object.values(t.findResources('AWS::IAM::Role')).filter((r: any) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'));
+    expect(lambdaRoles).toHaveLength(1);
+    expect((lambdaRoles[0] as any).Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   test('fails if the destination policy would exceed 5,120 bytes, naming the limit and the fix', () => {
