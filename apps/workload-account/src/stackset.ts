@@ -25,7 +25,7 @@ import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode } from '@cdk-guardrails/s3-encryption';
-import { createApp } from '@cdk-guardrails/config';
+import { createApp, GuardrailsConfig, stackName } from '@cdk-guardrails/config';
 import {
   Annotations, App, Aspects, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
 } from 'aws-cdk-lib';
@@ -309,4 +309,45 @@ export class WorkloadStackSetsStack extends Stack {
       });
     });
   }
+}
+
+/**
+ * The baseline settings from an environment's config. Fails when the config names no
+ * organization: service-managed StackSets and an organization-wide destination need one.
+ */
+export function baselineSettingsFromConfig(config: GuardrailsConfig): WorkloadBaselineSettings {
+  if (!config.organizationId) {
+    throw new Error(`config/${config.environment}.json: organizationId: received nothing; expected the AWS Organizations id (o-...) when deploying as StackSets (service-managed StackSets target organizational units, and the security app must then use an organization-wide destination)`);
+  }
+  const rotation = config.secrets.rotationDays;
+  return {
+    environment: config.environment,
+    organizationId: config.organizationId,
+    securityAccountId: config.securityAccount.accountId,
+    destinationName: config.securityAccount.destinationName,
+    keyRotationDays: config.kms.rotationPeriodDays,
+    aliasPrefix: config.kms.aliasPrefix,
+    s3Encryption: config.s3.encryption,
+    auditRetentionDays: config.logging.retentionDays.audit,
+    securityRetentionDays: config.logging.retentionDays.security,
+    maxSecretRotationDays: Math.max(rotation.database, rotation.apiKey, rotation.serviceToken),
+    configRecorder: config.detectiveControls.configRecorder,
+    configRules: config.detectiveControls.configRules,
+    guardDuty: config.detectiveControls.guardDuty,
+    accessAnalyzer: config.detectiveControls.accessAnalyzer,
+    removalPolicy: config.removalPolicy,
+    tags: { ...config.tags },
+  };
+}
+
+/** Adds the StackSets administrator stack for an environment: `<env>-workload-stacksets`. */
+export function buildWorkloadStackSets(app: App, config: GuardrailsConfig, targets: StackSetTargets): WorkloadStackSetsStack {
+  const name = stackName(config.environment, 'workload', 'stacksets');
+  return new WorkloadStackSetsStack(app, name, {
+    stackName: name,
+    description: `cdk-guardrails ${config.environment}: service-managed StackSets of the workload guardrails baseline`,
+    settings: baselineSettingsFromConfig(config),
+    targets: { ...targets, excludedAccountIds: [...(targets.excludedAccountIds ?? [])] },
+    terminationProtection: config.removalPolicy === 'retain',
+  });
 }

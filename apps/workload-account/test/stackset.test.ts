@@ -1,12 +1,12 @@
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '@cdk-guardrails/config';
+import { createApp, loadConfig } from '@cdk-guardrails/config';
 import { RotatingApiKey } from '@cdk-guardrails/secrets-rotation';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  STACKSET_TEMPLATE_MAX_BYTES, StackSetTargets, WorkloadBaselineSettings, WorkloadBaselineStack, WorkloadStackSetsStack, synthesizeBaselineTemplate,
+  baselineSettingsFromConfig, buildWorkloadStackSets, STACKSET_TEMPLATE_MAX_BYTES, StackSetTargets, WorkloadBaselineSettings, WorkloadBaselineStack, WorkloadStackSetsStack, synthesizeBaselineTemplate,
 } from '../src/stackset';
 
 jest.setTimeout(240_000);
@@ -150,5 +150,32 @@ describe('workload guardrails as service-managed StackSets', () => {
     [SETTINGS, { ...TARGETS, maxConcurrentPercentage: 0 }, /targets\.maxConcurrentPercentage: received 0; expected an integer percentage from 1 to 100/],
   ])('fails on bad input (%#)', (settings, targets, message) => {
     expect(() => new WorkloadStackSetsStack(createApp(), 'S', { settings, targets })).toThrow(message);
+  });
+});
+
+describe('StackSets from an environment config', () => {
+  const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+
+  test('settings come from the config; a config without organizationId is refused, naming the field', () => {
+    const prod = loadConfig('prod', { configDir: CONFIG_DIR });
+    const withoutOrg = { ...prod, organizationId: undefined };
+    expect(() => baselineSettingsFromConfig(withoutOrg)).toThrow(/organizationId: received nothing; expected the AWS Organizations id/);
+    const settings = baselineSettingsFromConfig({ ...prod, organizationId: 'o-abcd123456' });
+    expect(settings).toMatchObject({
+      environment: 'prod',
+      securityAccountId: prod.securityAccount.accountId,
+      destinationName: prod.securityAccount.destinationName,
+      s3Encryption: prod.s3.encryption,
+      removalPolicy: 'retain',
+    });
+  });
+
+  test('buildWorkloadStackSets adds one administrator stack named after the environment', () => {
+    const prod = { ...loadConfig('prod', { configDir: CONFIG_DIR }), organizationId: 'o-abcd123456' };
+    const app = createApp();
+    const stack = buildWorkloadStackSets(app, prod, { ...TARGETS, regions: ['eu-west-1'] });
+    expect(stack.stackName).toBe('prod-workload-stacksets');
+    expect(stack.terminationProtection).toBe(true);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::StackSet', 1);
   });
 });
