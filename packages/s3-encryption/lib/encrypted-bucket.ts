@@ -1,9 +1,12 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BucketEncryptionPolicy } from './bucket-encryption-policy';
+import { BucketReplication } from './bucket-replication';
 import { EncryptionMode } from './encryption-mode';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
+import { replicationConfiguration, validateReplication } from './private/replication';
 
 /** Properties of an EncryptedBucket. */
 export interface EncryptedBucketProps {
@@ -42,6 +45,32 @@ export interface EncryptedBucketProps {
    * @default - no lifecycle rules
    */
   readonly lifecycleRules?: s3.LifecycleRule[];
+
+  /**
+   * Replicate every new object version to a bucket in another region (or account), with a
+   * replication role of its own. The destination bucket must exist first.
+   *
+   * @default - no replication
+   */
+  readonly replication?: BucketReplication;
+
+  /**
+   * Create the bucket with S3 Object Lock (write once, read many). Only possible when the bucket
+   * is created: on an existing bucket, changing it makes CloudFormation replace the bucket (the
+   * old one is retained, with its objects, under the default removal policy).
+   *
+   * @default false, unless objectLockDefaultRetention is set (then true)
+   */
+  readonly objectLockEnabled?: boolean;
+
+  /**
+   * Retention every new object version gets: `s3.ObjectLockRetention.compliance(Duration.days(n))`
+   * (nobody, not even the root user, can delete or overwrite the version before it ends) or
+   * `.governance(...)` (principals with `s3:BypassGovernanceRetention` can).
+   *
+   * @default - no default retention (object versions can still be locked one by one when Object Lock is on)
+   */
+  readonly objectLockDefaultRetention?: s3.ObjectLockRetention;
 }
 
 /**
@@ -65,6 +94,9 @@ export class EncryptedBucket extends s3.Bucket {
   /** The enforcing statements' builder, for example to apply the same statements elsewhere. */
   public readonly encryptionPolicy: BucketEncryptionPolicy;
 
+  /** The role S3 assumes to replicate, when `replication` is set. */
+  public readonly replicationRole?: iam.IRole;
+
   constructor(scope: Construct, id: string, props: EncryptedBucketProps) {
     super(scope, id, toBucketProps(props));
     this.encryptionMode = props.encryption;
@@ -73,6 +105,23 @@ export class EncryptedBucket extends s3.Bucket {
       minimumTlsVersion: props.minimumTlsVersion,
     });
     this.encryptionPolicy.applyTo(this);
+
+    if (props.replication !== undefined) {
+      // Written on the L1 rather than through s3.BucketProps.replicationRules, so the role gets
+      // exactly the permissions below (and no fixed role name).
+      const role = props.replication.role ?? new iam.Role(this, 'ReplicationRole', {
+        assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+        description: 'S3 replicates the objects of one guardrails bucket to its destination bucket',
+      });
+      const cfn = this.node.defaultChild as s3.CfnBucket;
+      cfn.replicationConfiguration = replicationConfiguration(this, props.replication, role, props.encryption.key?.keyArn);
+      this.replicationRole = role;
+    }
+    const retention = props.objectLockDefaultRetention;
+    if (retention !== undefined && retention.mode === s3.ObjectLockMode.COMPLIANCE && props.removalPolicy === RemovalPolicy.DESTROY) {
+      Annotations.of(this).addWarningV2('@cdk-guardrails/s3-encryption:objectLockBlocksDestroy',
+        'removalPolicy is DESTROY but every object version is under compliance-mode retention: the bucket cannot be emptied, so it cannot be deleted, before the retention of its newest version ends');
+    }
   }
 }
 
@@ -84,6 +133,10 @@ function toBucketProps(props: EncryptedBucketProps): s3.BucketProps {
     throw new Error(`EncryptedBucket: encryption must be an EncryptionMode (sseS3() or sseKms(key)), received ${String(props.encryption)}`);
   }
   validateMinimumTlsVersion('EncryptedBucket', props.minimumTlsVersion);
+  if (props.replication !== undefined) validateReplication(props.replication, props.encryption.key !== undefined);
+  if (props.objectLockEnabled === false && props.objectLockDefaultRetention !== undefined) {
+    throw new Error('EncryptedBucket: objectLockDefaultRetention needs Object Lock, but objectLockEnabled is false: remove one of the two');
+  }
   const kmsKey = props.encryption.key;
   return {
     bucketName: props.bucketName,
@@ -100,5 +153,7 @@ function toBucketProps(props: EncryptedBucketProps): s3.BucketProps {
     enforceSSL: false,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     lifecycleRules: props.lifecycleRules,
+    objectLockEnabled: props.objectLockEnabled ?? (props.objectLockDefaultRetention !== undefined ? true : undefined),
+    objectLockDefaultRetention: props.objectLockDefaultRetention,
   };
 }

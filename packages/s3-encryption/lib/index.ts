@@ -1,4 +1,5 @@
 export * from './encryption-mode';
 export * from './bucket-encryption-policy';
 export * from './encrypted-bucket';
+export * from './bucket-replication';
 export * from './bucket-encryption-guard';

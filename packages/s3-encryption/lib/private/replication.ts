@@ -1,0 +1,106 @@
+import { Arn, ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { BucketReplication } from '../bucket-replication';
+
+const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/** Checks the replication settings; `sourceIsKms` tells whether the source bucket is SSE-KMS. */
+export function validateReplication(replication: BucketReplication, sourceIsKms: boolean): void {
+  const fail = (msg: string): never => {
+    throw new Error(`EncryptedBucket: replication.${msg}`);
+  };
+  const bucketArn = replication.destinationBucketArn;
+  if (bucketArn === undefined) fail('destinationBucketArn is required, received undefined');
+  if (!Token.isUnresolved(bucketArn) && !BUCKET_ARN.test(bucketArn)) {
+    fail(`destinationBucketArn must be a bucket ARN (arn:aws:s3:::<bucket-name>), received ${JSON.stringify(bucketArn)}`);
+  }
+  const keyArn = replication.destinationKmsKeyArn;
+  if (keyArn === undefined && sourceIsKms) {
+    fail('destinationKmsKeyArn is required when the bucket is SSE-KMS (S3 replicates SSE-KMS objects only with a replica key): give the ARN of a key in the destination region');
+  }
+  if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KEY_ARN.test(keyArn)) {
+    fail(`destinationKmsKeyArn must be a key ARN (arn:aws:kms:<region>:<account>:key/<id>; aliases are not accepted), received ${JSON.stringify(keyArn)}`);
+  }
+  const account = replication.destinationAccount;
+  if (account !== undefined && !Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
+    fail(`destinationAccount must be a 12-digit AWS account id, received ${JSON.stringify(account)}`);
+  }
+}
+
+/** The replication configuration of the bucket, and the permissions of the replication role. */
+export function replicationConfiguration(
+  bucket: s3.Bucket,
+  replication: BucketReplication,
+  role: iam.IRole,
+  sourceKeyArn: string | undefined,
+): s3.CfnBucket.ReplicationConfigurationProperty {
+  const stack = Stack.of(bucket);
+  const crossAccount = replication.destinationAccount !== undefined && replication.destinationAccount !== stack.account;
+  const destinationObjects = `${replication.destinationBucketArn}/*`;
+  const rtc = replication.replicationTimeControl ?? false;
+
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'ReadReplicationConfiguration',
+    actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+    resources: [bucket.bucketArn],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'ReadSourceVersions',
+    // Retention and legal hold are read so that locked objects replicate with their lock.
+    actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+    resources: [bucket.arnForObjects('*')],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'WriteReplicas',
+    actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags', ...(crossAccount ? ['s3:ObjectOwnerOverrideToBucketOwner'] : [])],
+    resources: [destinationObjects],
+  }));
+  if (sourceKeyArn !== undefined) {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DecryptSourceObjects',
+      actions: ['kms:Decrypt'],
+      resources: [sourceKeyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `s3.${stack.region}.${Aws.URL_SUFFIX}` },
+        // With S3 Bucket Keys the encryption context is the bucket ARN, without them the object ARN.
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, bucket.arnForObjects('*')] },
+      },
+    }));
+  }
+  const keyArn = replication.destinationKmsKeyArn;
+  if (keyArn !== undefined) {
+    const keyRegion = Token.isUnresolved(keyArn) ? Aws.REGION : Arn.split(keyArn, ArnFormat.SLASH_RESOURCE_NAME).region!;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'EncryptReplicas',
+      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `s3.${keyRegion}.${Aws.URL_SUFFIX}` },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [replication.destinationBucketArn, destinationObjects] },
+      },
+    }));
+  }
+
+  return {
+    role: role.roleArn,
+    rules: [{
+      id: 'ReplicateEveryObject',
+      status: 'Enabled',
+      priority: 0,
+      filter: { prefix: '' },
+      deleteMarkerReplication: { status: replication.replicateDeleteMarkers ? 'Enabled' : 'Disabled' },
+      sourceSelectionCriteria: sourceKeyArn !== undefined ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
+      destination: {
+        bucket: replication.destinationBucketArn,
+        account: crossAccount ? replication.destinationAccount : undefined,
+        accessControlTranslation: crossAccount ? { owner: 'Destination' } : undefined,
+        encryptionConfiguration: keyArn !== undefined ? { replicaKmsKeyId: keyArn } : undefined,
+        storageClass: replication.storageClass?.value,
+        replicationTime: rtc ? { status: 'Enabled', time: { minutes: 15 } } : undefined,
+        metrics: rtc ? { status: 'Enabled', eventThreshold: { minutes: 15 } } : undefined,
+      },
+    }],
+  };
+}
