@@ -23,7 +23,7 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     moduleNameMapper: {
       '^@cdk-guardrails/config$': path.join(repoRoot, 'packages/config/src/index.ts'),
       '^@cdk-guardrails/policy-test-kit$': path.join(repoRoot, 'packages/policy-test-kit/src/index.ts'),
-      '^@cdk-guardrails/([a-z-]+)$': path.join(repoRoot, 'packages/$1/lib/index.ts'),
+      '^@cdk-guardrails/([a-z0-9-]+)$': path.join(repoRoot, 'packages/$1/lib/index.ts'),
     },
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdk.out/'],
     watchPathIgnorePatterns: ['/cdk.out/'],
