@@ -222,6 +222,8 @@ function validate(props: WorkloadStackSetsStackProps): void {
   if (!ORG_ID.test(settings.organizationId ?? '')) fail('settings.organizationId', settings.organizationId, 'an AWS Organizations id (o-...): service-managed StackSets and the organization-wide log destination need it');
   if (!ACCOUNT_ID.test(settings.securityAccountId)) fail('settings.securityAccountId', settings.securityAccountId, 'a 12-digit account id');
   if (!targets.organizationalUnitIds || targets.organizationalUnitIds.length === 0) fail('targets.organizationalUnitIds', targets.organizationalUnitIds, 'at least one OU id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)');
+  // CreateStackInstances accepts at most 50 OUs per operation.
+  if (targets.organizationalUnitIds.length > 50) fail('targets.organizationalUnitIds', `${targets.organizationalUnitIds.length} OUs`, 'at most 50 (the CreateStackInstances limit); target a parent OU instead');
   for (const ou of targets.organizationalUnitIds) if (!OU_ID.test(ou)) fail('targets.organizationalUnitIds', ou, 'an OU id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)');
   if (!targets.regions || targets.regions.length === 0) fail('targets.regions', targets.regions, 'at least one region');
   for (const r of targets.regions) if (!REGION.test(r)) fail('targets.regions', r, 'a region name such as eu-west-1');

@@ -145,6 +145,7 @@ describe('workload guardrails as service-managed StackSets', () => {
     [{ ...SETTINGS, organizationId: '' }, TARGETS, /settings\.organizationId: received ""; expected an AWS Organizations id/],
     [SETTINGS, { ...TARGETS, organizationalUnitIds: [] }, /targets\.organizationalUnitIds: received \[\]; expected at least one OU id/],
     [SETTINGS, { ...TARGETS, organizationalUnitIds: ['ou-bad'] }, /targets\.organizationalUnitIds: received "ou-bad"/],
+    [SETTINGS, { ...TARGETS, organizationalUnitIds: Array.from({ length: 51 }, (_v, i) => `ou-ab12-${String(i).padStart(8, '0')}`) }, /received "51 OUs"; expected at most 50/],
     [SETTINGS, { ...TARGETS, regions: ['eu-west-1', 'eu-west-1'] }, /targets\.regions: .*each region once/],
     [SETTINGS, { ...TARGETS, adminAccountId: '1234' }, /targets\.adminAccountId: received "1234"/],
     [SETTINGS, { ...TARGETS, maxConcurrentPercentage: 0 }, /targets\.maxConcurrentPercentage: received 0; expected an integer percentage from 1 to 100/],
