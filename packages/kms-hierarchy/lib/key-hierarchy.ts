@@ -186,7 +186,8 @@ export class KeyHierarchy extends Construct {
         validate: () => {
           const bytes = policyLowerBoundBytes(stack.resolve(policy));
           return bytes > KEY_POLICY_MAX_BYTES
-            ? [`key policy of the ${purpose.toLowerCase()} key is at least ${bytes} bytes; the AWS KMS limit is ${KEY_POLICY_MAX_BYTES} bytes`]
+            ? [`key policy of the ${purpose.toLowerCase()} key is at least ${bytes} bytes; the AWS KMS limit is ${KEY_POLICY_MAX_BYTES} bytes. `
+              + 'Allow an organization (aws:PrincipalOrgID) instead of listing accounts or roles one by one, or grant same-account roles through their identity policies']
             : [];
         },
       });
