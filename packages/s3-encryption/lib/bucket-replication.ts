@@ -15,9 +15,12 @@ export interface BucketReplication {
   readonly destinationBucketArn: string;
 
   /**
-   * ARN of the KMS key (not an alias) that encrypts the replicas, a key of the destination
-   * bucket's region. Required when the source bucket is SSE-KMS: S3 replicates SSE-KMS objects
-   * only with a replica key. The key's policy must let the replication role encrypt through S3.
+   * ARN of the KMS key that encrypts the replicas, a key of the destination bucket's region: a
+   * key ARN, or an alias ARN with its account (`arn:aws:kms:<region>:<account>:alias/<name>`) when
+   * the key is created by another stack and its id is not known, for example
+   * `alias/guardrails/logs` of `@cdk-guardrails/kms-hierarchy`. Required when the source bucket
+   * is SSE-KMS: S3 replicates SSE-KMS objects only with a replica key. The key's policy must let
+   * the replication role encrypt through S3.
    *
    * @default - only allowed for an SSE-S3 source bucket: replicas are encrypted by the destination bucket's default encryption
    */

@@ -100,6 +100,21 @@ describe('replication to another region', () => {
     expect(statements.map((s) => s.Sid).sort()).toEqual(['DecryptSourceObjects', 'EncryptReplicas', 'ReadReplicationConfiguration', 'ReadSourceVersions', 'WriteReplicas']);
   });
 
+  test('the replica key may be named by its alias ARN: the role may use the keys of that account and region that carry the alias', () => {
+    const stack = newStack();
+    const aliasArn = `arn:aws:kms:eu-central-1:${ACCOUNT}:alias/guardrails/logs`;
+    kmsBucket(stack, { destinationKmsKeyArn: aliasArn });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: { Rules: [Match.objectLike({ Destination: Match.objectLike({ EncryptionConfiguration: { ReplicaKmsKeyID: aliasArn } }) })] },
+    });
+    const encrypt = replicationPolicyStatements(template).find((s) => s.Sid === 'EncryptReplicas');
+    expect(encrypt).toMatchObject({
+      Resource: `arn:aws:kms:eu-central-1:${ACCOUNT}:key/*`,
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/guardrails/logs' } },
+    });
+  });
+
   test('an SSE-S3 bucket replicates without a replica key and without KMS permissions', () => {
     const stack = newStack();
     new EncryptedBucket(stack, 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN } });
@@ -152,8 +167,8 @@ describe('replication to another region', () => {
   test('fails if the destination is not a bucket ARN, the key is an alias, or the account is malformed', () => {
     expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: 'audit-replica' } }))
       .toThrow(/replication.destinationBucketArn must be a bucket ARN \(arn:aws:s3:::<bucket-name>\), received "audit-replica"/);
-    expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'arn:aws:kms:eu-central-1:111111111111:alias/logs' } }))
-      .toThrow(/replication.destinationKmsKeyArn must be a key ARN .*aliases are not accepted/);
+    expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'alias/logs' } }))
+      .toThrow(/replication.destinationKmsKeyArn must be a key ARN .* or an alias ARN with its account .*received "alias\/logs"/);
     expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationAccount: '9999' } }))
       .toThrow(/replication.destinationAccount must be a 12-digit AWS account id, received "9999"/);
   });

@@ -5,6 +5,7 @@ import { BucketReplication } from '../bucket-replication';
 
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const ALIAS_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(alias\/[A-Za-z0-9/_-]+)$/;
 
 /** Checks the replication settings; `sourceIsKms` tells whether the source bucket is SSE-KMS. */
 export function validateReplication(replication: BucketReplication, sourceIsKms: boolean): void {
@@ -20,8 +21,8 @@ export function validateReplication(replication: BucketReplication, sourceIsKms:
   if (keyArn === undefined && sourceIsKms) {
     fail('destinationKmsKeyArn is required when the bucket is SSE-KMS (S3 replicates SSE-KMS objects only with a replica key): give the ARN of a key in the destination region');
   }
-  if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KEY_ARN.test(keyArn)) {
-    fail(`destinationKmsKeyArn must be a key ARN (arn:aws:kms:<region>:<account>:key/<id>; aliases are not accepted), received ${JSON.stringify(keyArn)}`);
+  if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KEY_ARN.test(keyArn) && !ALIAS_ARN.test(keyArn)) {
+    fail(`destinationKmsKeyArn must be a key ARN (arn:aws:kms:<region>:<account>:key/<id>) or an alias ARN with its account (arn:aws:kms:<region>:<account>:alias/<name>), received ${JSON.stringify(keyArn)}`);
   }
   const account = replication.destinationAccount;
   if (account !== undefined && !Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
@@ -72,13 +73,18 @@ export function replicationConfiguration(
   const keyArn = replication.destinationKmsKeyArn;
   if (keyArn !== undefined) {
     const keyRegion = Token.isUnresolved(keyArn) ? Aws.REGION : Arn.split(keyArn, ArnFormat.SLASH_RESOURCE_NAME).region!;
+    // An alias ARN lets a source stack name a key created in the other region's stack, whose id
+    // it cannot know (for example alias/guardrails/logs of @cdk-guardrails/kms-hierarchy). IAM
+    // authorizes the key itself: allow the keys of that account and region that carry the alias.
+    const alias = Token.isUnresolved(keyArn) ? null : ALIAS_ARN.exec(keyArn);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'EncryptReplicas',
       actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-      resources: [keyArn],
+      resources: [alias ? `arn:${alias[1]}:kms:${alias[2]}:${alias[3]}:key/*` : keyArn],
       conditions: {
         StringEquals: { 'kms:ViaService': `s3.${keyRegion}.${Aws.URL_SUFFIX}` },
         StringLike: { 'kms:EncryptionContext:aws:s3:arn': [replication.destinationBucketArn, destinationObjects] },
+        ...(alias ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias[4] } } : {}),
       },
     }));
   }
