@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -6,6 +6,7 @@ import { BucketEncryptionPolicy } from './bucket-encryption-policy';
 import { BucketReplication } from './bucket-replication';
 import { EncryptionMode } from './encryption-mode';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
+import { BUCKET_POLICY_MAX_BYTES, policyUpperBoundBytes } from './private/policy-size';
 import { replicationConfiguration, validateReplication } from './private/replication';
 
 /** Properties of an EncryptedBucket. */
@@ -105,6 +106,18 @@ export class EncryptedBucket extends s3.Bucket {
       minimumTlsVersion: props.minimumTlsVersion,
     });
     this.encryptionPolicy.applyTo(this);
+    // Statements other constructs and grants add count too: check the final policy at synth.
+    this.node.addValidation({
+      validate: () => {
+        const document = this.policy?.document;
+        if (document === undefined) return [];
+        const bytes = policyUpperBoundBytes(Stack.of(this).resolve(document.toJSON()));
+        return bytes > BUCKET_POLICY_MAX_BYTES
+          ? [`bucket policy of ${this.node.path} would be up to ${bytes} bytes (references counted at their longest); the Amazon S3 limit is ${BUCKET_POLICY_MAX_BYTES} bytes (20 KB). `
+            + 'Allow an organization (aws:PrincipalOrgID) instead of listing accounts or roles one by one, or grant same-account roles through their identity policies']
+          : [];
+      },
+    });
 
     if (props.replication !== undefined) {
       // Written on the L1 rather than through s3.BucketProps.replicationRules, so the role gets
