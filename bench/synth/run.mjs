@@ -8,6 +8,8 @@
 //   node bench/synth/run.mjs                         # N = 1, 10, 100, 300
 //   node bench/synth/run.mjs --sizes 1,10 --apps workload --timeout 600
 //   node bench/synth/run.mjs --sizes 10 --apps workload --cpu-prof   # writes a .cpuprofile per child
+//   node bench/synth/run.mjs --sizes 100 --apps workload --context @aws-cdk/core:validateAgainstDefaultRules=false
+//   node bench/synth/run.mjs --sizes 10 --apps workload --keep        # keeps the assemblies (see where the MiB go)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,7 +31,7 @@ export const REGIONS = ['us-east-1', 'eu-west-1'];
 const SECURITY_ACCOUNT = '111111111111';
 
 function parseArgs(argv) {
-  const opts = { sizes: [1, 10, 100, 300], apps: ['floor', 'security', 'workload'], timeoutS: 1200, cpuProf: false, keep: false };
+  const opts = { sizes: [1, 10, 100, 300], apps: ['floor', 'security', 'workload'], timeoutS: 1200, cpuProf: false, keep: false, context: {} };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -38,7 +40,17 @@ function parseArgs(argv) {
     else if (flag === '--timeout') opts.timeoutS = Number(value());
     else if (flag === '--cpu-prof') opts.cpuProf = true;
     else if (flag === '--keep') opts.keep = true;
-    else throw new Error(`bench/synth: unknown argument "${argv[i]}" (--sizes 1,10,100,300 --apps floor,security,workload --timeout <s> --cpu-prof --keep)`);
+    else if (flag === '--context') {
+      // --context key=value (repeatable), as `cdk synth -c`; the value is JSON when it parses (true, false, numbers).
+      const pair = value();
+      const eq = pair.indexOf('=');
+      if (eq < 1) throw new Error(`bench/synth: --context expects key=value, received "${pair}"`);
+      const raw = pair.slice(eq + 1);
+      let parsed = raw;
+      try { parsed = JSON.parse(raw); } catch { /* a plain string */ }
+      opts.context[pair.slice(0, eq)] = parsed;
+    }
+    else throw new Error(`bench/synth: unknown argument "${argv[i]}" (--sizes 1,10,100,300 --apps floor,security,workload --timeout <s> --context key=value --cpu-prof --keep)`);
   }
   for (const n of opts.sizes) if (!Number.isInteger(n) || n < 1 || n > 5000) throw new Error(`bench/synth: --sizes: ${n} is not an integer in 1..5000`);
   for (const a of opts.apps) if (!(a in APPS)) throw new Error(`bench/synth: --apps: unknown app "${a}"; allowed: ${Object.keys(APPS).join(', ')}`);
@@ -111,7 +123,7 @@ async function main() {
   const cpu = cpus();
   console.log(`# bench/synth ${new Date().toISOString()}`);
   console.log(`# node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`# regions per account: ${REGIONS.join(', ')}; work dir ${work}\n`);
+  console.log(`# regions per account: ${REGIONS.join(', ')}; context ${JSON.stringify(opts.context)}; work dir ${work}\n`);
   console.log('| accounts | app | stacks | wall s | peak RSS MiB | user+sys CPU s | assembly MiB | ms per stack beyond floor | marginal ms per added stack |');
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   const results = [];
@@ -140,7 +152,7 @@ async function main() {
           vars: {
             ...process.env,
             CDK_OUTDIR: outdir,
-            CDK_CONTEXT_JSON: JSON.stringify({ env: config.environment }),
+            CDK_CONTEXT_JSON: JSON.stringify({ ...opts.context, env: config.environment }),
             GUARDRAILS_CONFIG_DIR: configDir,
             BENCH_CONFIG_FILE: configFile,
             BENCH_RSS_FILE: rssFile,
@@ -166,13 +178,13 @@ async function main() {
         previous[app] = row;
         results.push(row);
         console.log(`| ${n} | ${app} | ${stacks} | ${row.wallS.toFixed(1)} | ${row.rssMiB.toFixed(0)} | ${row.cpuS.toFixed(1)} | ${row.assemblyMiB.toFixed(1)} | ${beyond === undefined ? '' : beyond.toFixed(0)} | ${row.marginalMsPerStack === undefined ? '' : row.marginalMsPerStack.toFixed(0)} |`);
-        rmSync(dirname(dirname(outdir)), { recursive: true, force: true });
+        if (!opts.keep) rmSync(dirname(dirname(outdir)), { recursive: true, force: true });
       }
     }
   } finally {
     if (!opts.keep) rmSync(work, { recursive: true, force: true });
   }
-  writeFileSync(join(here, 'last-run.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model, totalGiB: totalmem() / 2 ** 30, results }, null, 2) + '\n');
+  writeFileSync(join(here, 'last-run.json'), JSON.stringify({ date: new Date().toISOString(), context: opts.context, node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model, totalGiB: totalmem() / 2 ** 30, results }, null, 2) + '\n');
 }
 
 main().catch((e) => {

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SECRET_READ_ACTIONS } from './perms';
+import { policyUpperBoundChars, SECRET_POLICY_MAX_CHARS } from './policy-size';
 
 /**
  * Refuse a missing key and the AWS managed key of Secrets Manager (`alias/aws/secretsmanager`):
@@ -100,6 +101,16 @@ export function applySecretAccessPolicy(
     throw new Error(`${scope.node.path}: internal error, the secret has no resource policy to protect`);
   }
   cfnPolicy.blockPublicPolicy = true;
+  // The policy grows with allowedRoleArns (twice: the deny's exceptions and the allow): check it at synth.
+  scope.node.addValidation({
+    validate: () => {
+      const chars = policyUpperBoundChars(stack.resolve(policy!.document.toJSON()));
+      return chars > SECRET_POLICY_MAX_CHARS
+        ? [`allowedCrossAccountRoleArns: received ${allowedRoleArns.length} role ARNs; the resource policy of ${secret.node.path} would be up to ${chars} characters (references counted at their longest), above the Secrets Manager limit of ${SECRET_POLICY_MAX_CHARS}. `
+          + 'Allow fewer roles (for example one reader role per partner account, or a role pattern such as arn:aws:iam::<account>:role/secret-readers-*)']
+        : [];
+    },
+  });
 }
 
 function isKeyOfThisStack(scope: Construct, key: kms.IKey): key is kms.Key {
