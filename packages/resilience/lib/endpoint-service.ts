@@ -20,7 +20,13 @@ export class EndpointService {
   /** AWS STS (functions that assume a role, and the SDK's identity check). */
   public static readonly STS = new EndpointService('Sts', ec2.InterfaceVpcEndpointAwsService.STS, 'sts', ['sts:GetCallerIdentity']);
 
-  /** Every interface endpoint the project's functions may need. */
+  /**
+   * AWS Lambda, for a token rotation function that invokes a registration hook. Not in `all()`:
+   * only needed with a hook.
+   */
+  public static readonly LAMBDA = new EndpointService('Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA, 'lambda', []);
+
+  /** Every interface endpoint the project's own functions need (Lambda only with a registration hook: add `LAMBDA`). */
   public static all(): EndpointService[] {
     return [
       EndpointService.SECRETS_MANAGER,

@@ -1,3 +1,4 @@
 export * from './endpoint-service';
 export * from './private-network';
 export * from './encrypted-backup-plan';
+export * from './require-private-functions';

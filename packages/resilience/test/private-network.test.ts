@@ -114,6 +114,21 @@ describe('endpoints', () => {
     }
   });
 
+  test('the Lambda endpoint (for registration hooks) is created only when listed, with the same account-scoped policy', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', {
+      vpcSource: VpcSource.create({ availabilityZones: ZONES }),
+      interfaceEndpoints: [...EndpointService.all(), EndpointService.LAMBDA],
+    });
+    const template = Template.fromStack(stack);
+    expect(endpointServiceNames(template)).toContain('com.amazonaws.eu-west-1.lambda');
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: 'com.amazonaws.eu-west-1.lambda',
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'lambda:*', Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT, 'aws:ResourceAccount': ACCOUNT } } })] },
+    });
+    expect(EndpointService.all()).not.toContain(EndpointService.LAMBDA);
+  });
+
   test('additional resource accounts are allowed as resource owners, never as callers', () => {
     const stack = newStack();
     new PrivateNetwork(stack, 'Network', {
