@@ -36,6 +36,16 @@ export interface ComplianceFinding {
   readonly acknowledgedAt?: string;
 }
 
+/** An acknowledgement that matched no finding: a candidate for removal. */
+export interface UnusedAcknowledgement {
+  /** The acknowledged id, qualified with its plugin (e.g. `AwsSolutions::AwsSolutions-S1`). */
+  readonly id: string;
+  /** Construct path where it was made. */
+  readonly constructPath: string;
+  /** The reason given. */
+  readonly reason: string;
+}
+
 /** Where and for what a compliance report is written. */
 export interface ComplianceReportProps {
   /** Name of the app, the key of its section in the report. */
@@ -81,6 +91,7 @@ export class ComplianceReport {
       ? ComplianceReport.fromValidationReport(validationReport, props.appName, props.environment)
       : new ComplianceReport(props.appName, props.environment, [], failure === undefined ? undefined
         : `synthesis failed before the validation plugins ran: ${firstLine(failure)}`);
+    report.unusedAcknowledgements.push(...unusedAcknowledgements(app, report.findings));
     const directory = props.reportDirectory ?? defaultReportDirectory(app.outdir, props);
     const files = report.writeTo(directory);
     const open = report.openFindings;
@@ -136,6 +147,11 @@ export class ComplianceReport {
       const fmt = (r: string[]) => r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd();
       lines.push(fmt(headers), fmt(widths.map((w) => '-'.repeat(w)).concat('-'.repeat(12))));
       for (const r of rows) lines.push(fmt(r));
+      const unused: UnusedAcknowledgement[] = section.unusedAcknowledgements ?? [];
+      if (unused.length > 0) {
+        lines.push('', `Acknowledgements that matched no finding (remove them, or check the path): ${unused.length}`);
+        for (const u of unused) lines.push(`  ${u.id}  ${u.constructPath}`);
+      }
       lines.push('');
     }
     return lines.join('\n');
@@ -151,6 +167,12 @@ export class ComplianceReport {
     /** Why the app could not be validated, if it could not. */
     private readonly notValidated?: string,
   ) {}
+
+  /**
+   * Acknowledgements (made with a plugin-qualified id, as `Acknowledge` does) that matched no
+   * finding in this synth: listed in the report so they can be removed, never a failure.
+   */
+  public readonly unusedAcknowledgements: UnusedAcknowledgement[] = [];
 
   /** Findings that are not acknowledged (any severity): each one fails the gate. */
   public get openFindings(): ComplianceFinding[] {
@@ -169,6 +191,7 @@ export class ComplianceReport {
       openFindings: open,
       acknowledgedFindings: this.findings.length - open,
       findings: this.findings,
+      unusedAcknowledgements: this.unusedAcknowledgements,
     };
   }
 
@@ -212,6 +235,27 @@ export class ComplianceReport {
     writeFileSync(textFile, ComplianceReport.renderTable(this.environment, sections));
     return [jsonFile, textFile];
   }
+}
+
+/**
+ * Plugin-qualified acknowledgements in the construct tree that no acknowledged finding used.
+ * Unqualified ids (the annotation namespace) are left out: annotation warnings that were
+ * acknowledged do not appear in the validation report, so their use cannot be told.
+ */
+function unusedAcknowledgements(app: App, findings: ComplianceFinding[]): UnusedAcknowledgement[] {
+  const used = new Set(findings.filter((f) => f.acknowledged)
+    .map((f) => `${f.acknowledgedAt}|${f.plugin.replace(/ /g, '-')}::${f.ruleId}`));
+  const unused: UnusedAcknowledgement[] = [];
+  for (const construct of app.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== 'aws:cdk:acknowledged-rules' || !entry.data) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        if (/^annotation::/i.test(id)) continue;
+        if (!used.has(`${construct.node.path}|${id}`)) unused.push({ id, constructPath: construct.node.path, reason });
+      }
+    }
+  }
+  return unused;
 }
 
 function firstLine(error: unknown): string {

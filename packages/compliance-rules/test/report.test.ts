@@ -119,3 +119,22 @@ describe('ComplianceReport when synthesis fails before validation', () => {
     expect(readFileSync(join(dir, 'compliance-report.txt'), 'utf8')).toMatch(/NOT VALIDATED: synthesis failed/);
   });
 });
+
+describe('ComplianceReport unused acknowledgements', () => {
+  test('an acknowledgement that matched no finding is listed (not a failure); one that was used is not', () => {
+    // GIVEN a role whose boundary finding is acknowledged, and a stale acknowledgement on a bucket-less path
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const { app, role } = appWithRole(join(dir, 'asm'), true);
+    Acknowledge.atPath(role, 'Resource', ['Guardrails-S3BucketPolicyEnforcesEncryption'], 'stale: this role is not a bucket at all');
+    // WHEN
+    ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', reportDirectory: dir });
+    // THEN
+    const section = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).apps['my-app'];
+    expect(section.passed).toBe(true);
+    expect(section.unusedAcknowledgements).toEqual([{
+      id: 'Guardrails::Guardrails-S3BucketPolicyEnforcesEncryption', constructPath: 'S/Role/Resource', reason: 'stale: this role is not a bucket at all',
+    }]);
+    expect(readFileSync(join(dir, 'compliance-report.txt'), 'utf8'))
+      .toMatch(/matched no finding[\s\S]*Guardrails::Guardrails-S3BucketPolicyEnforcesEncryption  S\/Role\/Resource/);
+  });
+});
