@@ -56,9 +56,9 @@ export interface EncryptedBucketProps {
   readonly replication?: BucketReplication;
 
   /**
-   * Create the bucket with S3 Object Lock (write once, read many). Only possible when the bucket
-   * is created: on an existing bucket, changing it makes CloudFormation replace the bucket (the
-   * old one is retained, with its objects, under the default removal policy).
+   * Create the bucket with S3 Object Lock (write once, read many). Once on, it can never be
+   * switched off. Best set when the bucket is created; for an existing bucket, check with
+   * `cdk diff` that CloudFormation updates it in place rather than replacing it.
    *
    * @default false, unless objectLockDefaultRetention is set (then true)
    */
