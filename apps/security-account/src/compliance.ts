@@ -6,6 +6,7 @@
  */
 import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
+import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, rules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -39,6 +40,8 @@ export function compliancePlugins(app: App, config: GuardrailsConfig) {
       maxDatabaseSecretRotation: Duration.days(30),
       maxTokenSecretRotation: Duration.days(90),
       // The central log groups are /guardrails/central/<class>.
+      // Only the account's own boundary counts (created in the home stack, referenced by name elsewhere).
+      permissionsBoundaryPattern: `(^|/)${PermissionsBoundary.DEFAULT_POLICY_NAME}$`,
       logClasses: [
         { className: 'audit', logGroupNamePattern: '(^|/)audit(/|$)', retentionDays: retention.audit },
         { className: 'security', logGroupNamePattern: '(^|/)security(/|$)', retentionDays: retention.security },

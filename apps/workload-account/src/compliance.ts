@@ -6,6 +6,7 @@
  */
 import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
+import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, rules } from 'cdk-nag';
@@ -34,6 +35,8 @@ export function compliancePlugins(app: App, config: GuardrailsConfig) {
       // not the configured intervals, which may be shorter.
       maxDatabaseSecretRotation: Duration.days(30),
       maxTokenSecretRotation: Duration.days(90),
+      // Only the account's own boundary counts (created in the home stack, referenced by name elsewhere).
+      permissionsBoundaryPattern: `(^|/)${PermissionsBoundary.DEFAULT_POLICY_NAME}$`,
       logClasses: [
         { className: 'audit', logGroupNamePattern: '(^|/)audit(/|$)', retentionDays: retention.audit },
         { className: 'security', logGroupNamePattern: '(^|/)security(/|$)', retentionDays: retention.security },
