@@ -8,7 +8,8 @@
 //   node bench/synth/run.mjs                         # N = 1, 10, 100, 300
 //   node bench/synth/run.mjs --sizes 1,10 --apps workload --timeout 600
 //   node bench/synth/run.mjs --sizes 10 --apps workload --cpu-prof   # writes a .cpuprofile per child
-//   node bench/synth/run.mjs --sizes 100 --apps workload --context @aws-cdk/core:validateAgainstDefaultRules=false
+//   node bench/synth/run.mjs --sizes 10,100 --apps workload --env CDK_VALIDATION=false   # without aws-cdk-lib's built-in template validation
+//   node bench/synth/run.mjs --sizes 10,100 --apps workload --context aws:cdk:disable-creation-stack-traces=true
 //   node bench/synth/run.mjs --sizes 10 --apps workload --keep        # keeps the assemblies (see where the MiB go)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ export const REGIONS = ['us-east-1', 'eu-west-1'];
 const SECURITY_ACCOUNT = '111111111111';
 
 function parseArgs(argv) {
-  const opts = { sizes: [1, 10, 100, 300], apps: ['floor', 'security', 'workload'], timeoutS: 1200, cpuProf: false, keep: false, context: {} };
+  const opts = { sizes: [1, 10, 100, 300], apps: ['floor', 'security', 'workload'], timeoutS: 1200, cpuProf: false, keep: false, context: {}, env: {} };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -50,7 +51,14 @@ function parseArgs(argv) {
       try { parsed = JSON.parse(raw); } catch { /* a plain string */ }
       opts.context[pair.slice(0, eq)] = parsed;
     }
-    else throw new Error(`bench/synth: unknown argument "${argv[i]}" (--sizes 1,10,100,300 --apps floor,security,workload --timeout <s> --context key=value --cpu-prof --keep)`);
+    else if (flag === '--env') {
+      // --env NAME=value (repeatable): an environment variable of the app process, e.g. CDK_VALIDATION=false.
+      const pair = value();
+      const eq = pair.indexOf('=');
+      if (eq < 1) throw new Error(`bench/synth: --env expects NAME=value, received "${pair}"`);
+      opts.env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    else throw new Error(`bench/synth: unknown argument "${argv[i]}" (--sizes 1,10,100,300 --apps floor,security,workload --timeout <s> --context key=value --env NAME=value --cpu-prof --keep)`);
   }
   for (const n of opts.sizes) if (!Number.isInteger(n) || n < 1 || n > 5000) throw new Error(`bench/synth: --sizes: ${n} is not an integer in 1..5000`);
   for (const a of opts.apps) if (!(a in APPS)) throw new Error(`bench/synth: --apps: unknown app "${a}"; allowed: ${Object.keys(APPS).join(', ')}`);
@@ -123,7 +131,7 @@ async function main() {
   const cpu = cpus();
   console.log(`# bench/synth ${new Date().toISOString()}`);
   console.log(`# node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`# regions per account: ${REGIONS.join(', ')}; context ${JSON.stringify(opts.context)}; work dir ${work}\n`);
+  console.log(`# regions per account: ${REGIONS.join(', ')}; context ${JSON.stringify(opts.context)}; env ${JSON.stringify(opts.env)}; work dir ${work}\n`);
   console.log('| accounts | app | stacks | wall s | peak RSS MiB | user+sys CPU s | assembly MiB | ms per stack beyond floor | marginal ms per added stack |');
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   const results = [];
@@ -151,6 +159,7 @@ async function main() {
           cwd: dirname(dirname(dirname(APPS[app]))),
           vars: {
             ...process.env,
+            ...opts.env,
             CDK_OUTDIR: outdir,
             CDK_CONTEXT_JSON: JSON.stringify({ ...opts.context, env: config.environment }),
             GUARDRAILS_CONFIG_DIR: configDir,
