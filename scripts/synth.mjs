@@ -70,6 +70,11 @@ function main() {
   }
 
   const cdk = join(root, 'node_modules', '.bin', 'cdk');
+  const envDir = join(root, 'cdk.out', env);
+  // Outputs of the whole environment are rewritten by this run: a failed app leaves no stale section.
+  for (const stale of ['compliance-report.json', 'compliance-report.txt', 'scp', 'deploy-order.json']) {
+    rmSync(join(envDir, stale), { recursive: true, force: true });
+  }
   const order = [];
   for (const app of APPS) {
     const outdir = join(root, 'cdk.out', env, app);
@@ -86,7 +91,6 @@ function main() {
     order.push(...stacksInOrder(outdir, app));
   }
 
-  const envDir = join(root, 'cdk.out', env);
   mkdirSync(envDir, { recursive: true });
   writeFileSync(join(envDir, 'deploy-order.json'), JSON.stringify(order, null, 2) + '\n');
 
@@ -101,6 +105,8 @@ function main() {
   const byLocation = new Map();
   for (const s of order) byLocation.set(`${s.account} ${s.region}`, (byLocation.get(`${s.account} ${s.region}`) ?? 0) + 1);
   console.log(`${order.length} stacks in ${byLocation.size} account-region pairs.`);
+  console.log(`Compliance report: ${relative(process.cwd(), join(envDir, 'compliance-report.txt'))}`);
+  if (existsSync(join(envDir, 'scp'))) console.log(`SCP documents: ${relative(process.cwd(), join(envDir, 'scp'))}/`);
 }
 
 if (!existsSync(join(root, 'packages/config/dist/index.js'))) {

@@ -89,11 +89,6 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       reason: 'Secrets Manager invokes the rotation steps itself and records a failed rotation on the secret (RotationFailed event, AWSCURRENT unchanged) and retries at the next window; a DLQ would hold only the step name and secret ARN',
     },
     {
-      path: 'Secrets/*/RotationFunctionLogs/Resource',
-      ids: fixed(...packs('CloudWatchLogGroupEncrypted'), 'Guardrails-LogGroupClassRetentionAndKey'),
-      reason: 'the app does not pass logEncryptionKey to RotatingApiKey/RotatingServiceToken yet, so the rotation function log group has no KMS key; the function logs step names and secret ARNs, never secret values. Open item for the lead: logEncryptionKey: the logs key in secrets.ts (the logs key policy already admits CloudWatch Logs of this account and region)',
-    },
-    {
       path: 'Secrets/*/RotationFunctionRole/DefaultPolicy/Resource',
       ids: fixed('AwsSolutions-IAM5[Resource::*]'),
       reason: 'secretsmanager:GetRandomPassword supports no resource-level permissions (IAM requires Resource "*"); every other statement is scoped to the one secret and its key',

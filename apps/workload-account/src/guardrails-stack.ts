@@ -81,6 +81,7 @@ export class WorkloadGuardrailsStack extends Stack {
 
     new WorkloadSecrets(this, 'Secrets', {
       secretsKey: this.keys.secretsKey,
+      logsKey: this.keys.logsKey,
       settings: config.secrets,
       environment: config.environment,
       databases: props.account.databases.filter((db) => db.region === props.region),

@@ -93,10 +93,14 @@ export class AccountIdentities extends Construct {
 }
 
 /**
- * The organization's SCP documents for this environment, written as JSON files (for example
- * cdk.out/<env>/scp/*.json). They are documents only: nothing is attached, and no organization is
- * assumed; docs/scp.md (the iam-least-privilege README) says how to attach them.
+ * The organization's SCP documents for this environment, written as JSON files (cdk.out/<env>/scp/*.json
+ * at synth, each checked against the 5,120-character limit). They are documents only: nothing is
+ * attached and no organization is assumed; the iam-least-privilege README says how to attach them.
  */
+export function writeServiceControlPolicies(config: GuardrailsConfig, directory: string): string[] {
+  return ServiceControlPolicy.writeFiles(directory, serviceControlPolicies(config));
+}
+
 export function serviceControlPolicies(config: GuardrailsConfig): ServiceControlPolicy[] {
   const regions = [...new Set([
     ...config.securityAccount.regions,

@@ -20,6 +20,8 @@ const ENGINES: Record<DatabaseConfig['engine'], DatabaseEngine> = {
 
 export interface WorkloadSecretsProps {
   readonly secretsKey: kms.IKey;
+  /** Encrypts the rotation functions' log groups. */
+  readonly logsKey: kms.IKey;
   readonly settings: GuardrailsConfig['secrets'];
   readonly environment: string;
   readonly databases: DatabaseConfig[];
@@ -67,9 +69,10 @@ export class WorkloadSecrets extends Construct {
         maxRotationInterval: cap(RotationLimits.MAX_DATABASE_DAYS),
       });
     }
+    const tokenCommon = { ...common, logEncryptionKey: props.logsKey };
     for (const name of props.apiKeys) {
       new RotatingApiKey(this, `${name}-ApiKey`, {
-        ...common,
+        ...tokenCommon,
         secretName: `${props.environment}/${name}/api-key`,
         rotationInterval: Duration.days(settings.rotationDays.apiKey),
         maxRotationInterval: cap(RotationLimits.MAX_API_KEY_DAYS),
@@ -77,7 +80,7 @@ export class WorkloadSecrets extends Construct {
     }
     for (const name of props.serviceTokens) {
       new RotatingServiceToken(this, `${name}-ServiceToken`, {
-        ...common,
+        ...tokenCommon,
         secretName: `${props.environment}/${name}/service-token`,
         rotationInterval: Duration.days(settings.rotationDays.serviceToken),
         maxRotationInterval: cap(RotationLimits.MAX_SERVICE_TOKEN_DAYS),

@@ -2,9 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, loadConfig } from '@cdk-guardrails/config';
-import { ServiceControlPolicy } from '@cdk-guardrails/iam-least-privilege';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { serviceControlPolicies } from '../src/identities';
+import { writeServiceControlPolicies } from '../src/identities';
 import { buildWorkloadApp } from '../src/workload-app';
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
@@ -76,7 +75,7 @@ describe.each(['dev', 'prod'])('%s', (env) => {
 test('the SCP documents cover every configured region plus us-east-1, and each stays under 5,120 characters', () => {
   const config = loadConfig('prod', { configDir: CONFIG_DIR });
   const dir = mkdtempSync(join(tmpdir(), 'scp-'));
-  ServiceControlPolicy.writeFiles(dir, serviceControlPolicies(config));
+  writeServiceControlPolicies(config, dir);
   const files = readdirSync(dir).sort();
   expect(files).toHaveLength(5);
   for (const file of files) expect(readFileSync(join(dir, file), 'utf8').length).toBeLessThanOrEqual(5120);

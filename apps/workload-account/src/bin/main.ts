@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Workload account app (deployed after the security account app). Choose the environment with `-c env=dev|staging|prod`.
 // Every synth runs the compliance gate (src/compliance.ts) and writes the compliance report.
+import { join } from 'node:path';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
 import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/config';
 import { addComplianceGate } from '../compliance';
+import { writeServiceControlPolicies } from '../identities';
 import { buildWorkloadApp } from '../workload-app';
 
 runMain(() => {
@@ -12,4 +14,6 @@ runMain(() => {
   buildWorkloadApp(app, config);
   addComplianceGate(app, config);
   ComplianceReport.synth(app, { appName: 'workload-account', environment: envName });
+  // SCP documents beside the assemblies (cdk.out/<env>/scp/*.json): attached by hand, see docs.
+  writeServiceControlPolicies(config, join(app.outdir, '..', 'scp'));
 });
