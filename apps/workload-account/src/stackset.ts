@@ -33,7 +33,7 @@ import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -257,6 +257,7 @@ export function synthesizeBaselineTemplate(settings: WorkloadBaselineSettings, r
   const minified = JSON.stringify(JSON.parse(template));
   const file = join(dir, `${stack.stackName}.template.json`);
   writeFileSync(file, minified);
+  rmSync(assembly.directory, { recursive: true, force: true });
   return { file, bytes: Buffer.byteLength(minified, 'utf8') };
 }
 
@@ -275,8 +276,12 @@ export class WorkloadStackSetsStack extends Stack {
     const { settings, targets } = props;
     const excluded = [...new Set([settings.securityAccountId, ...(targets.excludedAccountIds ?? [])])];
 
+    // The baseline templates are written to a temporary directory; the assets copy them into the
+    // cloud assembly at once, so the directory is removed afterwards (unless asset staging is
+    // disabled, as under SAM, where the assembly points at the original files).
+    const workDir = mkdtempSync(join(tmpdir(), 'guardrails-stackset-'));
     targets.regions.forEach((region, i) => {
-      const { file, bytes } = synthesizeBaselineTemplate(settings, region, i === 0);
+      const { file, bytes } = synthesizeBaselineTemplate(settings, region, i === 0, workDir);
       if (bytes > STACKSET_TEMPLATE_MAX_BYTES) {
         throw new Error(`WorkloadStackSetsStack: the baseline template of ${region} is ${bytes} bytes, above the CloudFormation limit of ${STACKSET_TEMPLATE_MAX_BYTES} bytes for a TemplateURL; switch detective controls off that already exist, or split the baseline`);
       }
@@ -310,6 +315,7 @@ export class WorkloadStackSetsStack extends Stack {
         tags: [{ key: 'guardrails:environment', value: settings.environment }],
       });
     });
+    if (!this.node.tryGetContext('aws:cdk:disable-asset-staging')) rmSync(workDir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, loadConfig } from '@cdk-guardrails/config';
@@ -128,8 +128,10 @@ describe('workload guardrails as service-managed StackSets', () => {
   });
 
   test('the synthesized template is minified and under the 1 MB TemplateURL limit', () => {
-    const { file, bytes } = synthesizeBaselineTemplate(SETTINGS, 'us-east-1', true, mkdtempSync(join(tmpdir(), 'stackset-test-')));
+    const dir = mkdtempSync(join(tmpdir(), 'stackset-test-'));
+    const { file, bytes } = synthesizeBaselineTemplate(SETTINGS, 'us-east-1', true, dir);
     const text = readFileSync(file, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
     expect(text).toBe(JSON.stringify(JSON.parse(text)));
     expect(bytes).toBeLessThan(STACKSET_TEMPLATE_MAX_BYTES);
   });
@@ -178,5 +180,21 @@ describe('StackSets from an environment config', () => {
     expect(stack.stackName).toBe('prod-workload-stacksets');
     expect(stack.terminationProtection).toBe(true);
     Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::StackSet', 1);
+  });
+});
+
+describe('stackset-main: targets from context', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stackSetTargetsFromContext } = require('../src/stackset-main');
+
+  test('accepts inline JSON and objects', () => {
+    expect(stackSetTargetsFromContext(JSON.stringify(TARGETS))).toEqual(TARGETS);
+    expect(stackSetTargetsFromContext(TARGETS)).toEqual(TARGETS);
+  });
+
+  test('fails if the context is missing or not JSON, naming the key', () => {
+    expect(() => stackSetTargetsFromContext(undefined)).toThrow(/stackset-targets: received nothing; expected -c stackset-targets=/);
+    expect(() => stackSetTargetsFromContext('/no/such/file.json')).toThrow(/stackset-targets: received "\/no\/such\/file.json"; expected inline JSON or the path/);
+    expect(() => stackSetTargetsFromContext('{not json')).toThrow(/stackset-targets: not valid JSON/);
   });
 });

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// The workload guardrails as service-managed StackSets (docs/stacksets.md), until the config
+// carries a `deployment` section. Targets come from context: a JSON file path or inline JSON.
+//
+//   npm run build
+//   cd apps/workload-account && npx cdk synth --app "node dist/stackset-main.js" -c env=prod \
+//     -c stackset-targets='{"organizationalUnitIds":["ou-ab12-cdef3456"],"regions":["us-east-1","eu-west-1"],"adminAccountId":"999999999999","adminRegion":"eu-west-1"}'
+import { existsSync, readFileSync } from 'node:fs';
+import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/config';
+import { buildWorkloadStackSets, StackSetTargets } from './stackset';
+
+/** Reads the `stackset-targets` context: inline JSON, or the path of a JSON file. */
+export function stackSetTargetsFromContext(value: unknown): StackSetTargets {
+  if (value === undefined || value === null || value === '') {
+    throw new Error('stackset-targets: received nothing; expected -c stackset-targets=<JSON or file> with organizationalUnitIds, regions, adminAccountId, adminRegion (docs/stacksets.md)');
+  }
+  if (typeof value === 'object') return value as StackSetTargets;
+  const text = String(value).trim();
+  const json = text.startsWith('{') ? text : existsSync(text) ? readFileSync(text, 'utf8') : undefined;
+  if (json === undefined) throw new Error(`stackset-targets: received "${text}"; expected inline JSON or the path of an existing JSON file`);
+  try {
+    return JSON.parse(json) as StackSetTargets;
+  } catch (e) {
+    throw new Error(`stackset-targets: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+if (require.main === module) {
+  runMain(() => {
+    const app = createApp();
+    const { config } = selectEnvironment(app);
+    buildWorkloadStackSets(app, config, stackSetTargetsFromContext(app.node.tryGetContext('stackset-targets')));
+    app.synth();
+  });
+}
