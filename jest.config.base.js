@@ -25,6 +25,7 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
       '^@cdk-guardrails/policy-test-kit$': path.join(repoRoot, 'packages/policy-test-kit/src/index.ts'),
       '^@cdk-guardrails/([a-z0-9-]+)$': path.join(repoRoot, 'packages/$1/lib/index.ts'),
     },
+    setupFiles: packageDir.split(path.sep).includes('apps') ? [] : [path.join(repoRoot, 'jest.no-cfn-validation.js')],
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdk.out/'],
     watchPathIgnorePatterns: ['/cdk.out/'],
     ...overrides,

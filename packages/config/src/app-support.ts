@@ -21,7 +21,16 @@ export const APP_FEATURE_FLAGS: Record<string, unknown> = { ...featureFlags };
 
 /** An App carrying the project's feature flags; context from the CLI (-c) wins. */
 export function createApp(props: AppProps = {}): App {
-  return new App({ ...props, context: { ...APP_FEATURE_FLAGS, ...(props.context ?? {}) } });
+  return new App({
+    ...props,
+    context: {
+      // Creation stack traces cost ~20 % of synth memory and a quarter of the assembly at 100 accounts
+      // (bench/RESULTS.md); `cdk synth --debug` (CDK_DEBUG=true) turns them back on.
+      'aws:cdk:disable-creation-stack-traces': true,
+      ...APP_FEATURE_FLAGS,
+      ...(props.context ?? {}),
+    },
+  });
 }
 
 export interface SelectedEnvironment {
