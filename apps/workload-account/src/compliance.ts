@@ -4,54 +4,11 @@
  * at every synth; a finding that is not acknowledged here fails synth. Every acknowledgement
  * names the construct (path inside each workload stack) and a specific reason.
  */
-import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
-import { GuardrailsConfig } from '@cdk-guardrails/config';
-import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
-import { App, CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, rules } from 'cdk-nag';
+import { Acknowledgement, addComplianceGate as addGate, GuardrailsConfig, packRuleIds as packs, resourceAt } from '@cdk-guardrails/config';
+import { App, Stack } from 'aws-cdk-lib';
+import { rules } from 'cdk-nag';
 
-/** One acknowledgement: rule ids (per stack) on the constructs at `path` (relative to each stack, `*` matches one path segment). */
-export interface Acknowledgement {
-  readonly path: string;
-  readonly ids: (stack: Stack) => string[];
-  readonly reason: string;
-}
-
-const ALL_PACKS = ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'];
-const packs = (rule: string, which: string[] = ALL_PACKS) => which.map((p) => `${p}-${rule}`);
 const fixed = (...ids: string[]) => () => ids;
-
-/** The plugins of the gate, configured from the environment's config. */
-export function compliancePlugins(app: App, config: GuardrailsConfig) {
-  const retention = config.logging.retentionDays;
-  return [
-    new AwsSolutionsChecks(app),
-    new NIST80053R5Checks(app),
-    new PCIDSS321Checks(app),
-    new HIPAASecurityChecks(app),
-    new GuardrailsChecks(app, {
-      // Class limits of the issue (30 days for database credentials, 90 for API keys and tokens),
-      // not the configured intervals, which may be shorter.
-      maxDatabaseSecretRotation: Duration.days(30),
-      maxTokenSecretRotation: Duration.days(90),
-      // Only the account's own boundary counts (created in the home stack, referenced by name elsewhere).
-      permissionsBoundaryPattern: `(^|/)${PermissionsBoundary.DEFAULT_POLICY_NAME}$`,
-      logClasses: [
-        { className: 'audit', logGroupNamePattern: '(^|/)audit(/|$)', retentionDays: retention.audit },
-        { className: 'security', logGroupNamePattern: '(^|/)security(/|$)', retentionDays: retention.security },
-        { className: 'app', logGroupNamePattern: '(^|/)app(/|$)', retentionDays: retention.app },
-      ],
-    }),
-  ];
-}
-
-/** The L1 resource at a stack-relative path, if the stack has it. */
-function resourceAt(stack: Stack, path: string): CfnResource | undefined {
-  let current: IConstruct | undefined = stack;
-  for (const segment of path.split('/')) current = current?.node.tryFindChild(segment);
-  return current && CfnResource.isCfnResource(current) ? current : undefined;
-}
 
 /** The acknowledged findings of the workload stacks, for one environment. */
 export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
@@ -182,14 +139,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
   return acks;
 }
 
-/** Applies acknowledgements to every stack of the app; returns how many constructs each matched. */
-export function applyAcknowledgements(app: App, acks: Acknowledgement[]): number[] {
-  const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
-  return acks.map((ack) => stacks.reduce((matched, stack) => matched + Acknowledge.atPath(stack, ack.path, ack.ids(stack), ack.reason).length, 0));
-}
-
 /** Registers the gate on the app. */
 export function addComplianceGate(app: App, config: GuardrailsConfig): void {
-  Validations.of(app).addPlugins(...compliancePlugins(app, config));
-  applyAcknowledgements(app, workloadAcknowledgements(config));
+  addGate(app, config, workloadAcknowledgements(config));
 }

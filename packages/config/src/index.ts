@@ -3,3 +3,4 @@ export * from './cross-field';
 export * from './loader';
 export * from './json-schema';
 export * from './app-support';
+export * from './compliance-gate';

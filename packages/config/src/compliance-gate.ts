@@ -1,0 +1,74 @@
+/**
+ * The compliance gate both apps run at every synth: the cdk-nag packs (AwsSolutions, NIST 800-53 R5,
+ * PCI DSS 3.2.1, HIPAA Security) and the project's Guardrails pack as validation plugins, configured
+ * from the environment's config, plus the plumbing for per-construct acknowledgements. Each app keeps
+ * its own list of acknowledgements (path inside each stack + a specific reason).
+ */
+import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
+import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
+import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { GuardrailsConfig } from './schema';
+
+/** One acknowledgement: rule ids (per stack) on the constructs at `path` (relative to each stack, `*` matches one path segment). */
+export interface Acknowledgement {
+  readonly path: string;
+  readonly ids: string[] | ((stack: Stack) => string[]);
+  readonly reason: string;
+}
+
+/** The compliance packs besides AwsSolutions, by their rule-id prefix. */
+export const COMPLIANCE_PACKS: readonly string[] = ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'];
+
+/** The ids of one cdk-nag rule in the given packs (default: NIST, PCI and HIPAA). */
+export function packRuleIds(rule: string, which: readonly string[] = COMPLIANCE_PACKS): string[] {
+  return which.map((pack) => `${pack}-${rule}`);
+}
+
+/** The L1 resource at a stack-relative path, if the stack has it. */
+export function resourceAt(stack: Stack, path: string): CfnResource | undefined {
+  let current: IConstruct | undefined = stack;
+  for (const segment of path.split('/')) current = current?.node.tryFindChild(segment);
+  return current && CfnResource.isCfnResource(current) ? current : undefined;
+}
+
+/** The plugins of the gate, configured from the environment's config. */
+export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyValidationPlugin[] {
+  const retention = config.logging.retentionDays;
+  return [
+    new AwsSolutionsChecks(app),
+    new NIST80053R5Checks(app),
+    new PCIDSS321Checks(app),
+    new HIPAASecurityChecks(app),
+    new GuardrailsChecks(app, {
+      // Class limits (30 days for database credentials, 90 for API keys and tokens), not the
+      // configured intervals, which may be shorter.
+      maxDatabaseSecretRotation: Duration.days(30),
+      maxTokenSecretRotation: Duration.days(90),
+      // Only the account's own boundary counts (created in the home stack, referenced by name elsewhere).
+      permissionsBoundaryPattern: `(^|/)${PermissionsBoundary.DEFAULT_POLICY_NAME}$`,
+      // Log groups are classed by a path segment: /guardrails/central/<class>, /guardrails/<class>/...
+      logClasses: [
+        { className: 'audit', logGroupNamePattern: '(^|/)audit(/|$)', retentionDays: retention.audit },
+        { className: 'security', logGroupNamePattern: '(^|/)security(/|$)', retentionDays: retention.security },
+        { className: 'app', logGroupNamePattern: '(^|/)app(/|$)', retentionDays: retention.app },
+      ],
+    }),
+  ];
+}
+
+/** Applies acknowledgements to every stack of the app; returns how many constructs each matched. */
+export function applyAcknowledgements(app: App, acks: Acknowledgement[]): number[] {
+  const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
+  return acks.map((ack) => stacks.reduce((matched, stack) => {
+    const ids = typeof ack.ids === 'function' ? ack.ids(stack) : ack.ids;
+    return matched + Acknowledge.atPath(stack, ack.path, ids, ack.reason).length;
+  }, 0));
+}
+
+/** Registers the gate on the app: the plugins, then the app's acknowledgements. */
+export function addComplianceGate(app: App, config: GuardrailsConfig, acks: Acknowledgement[]): void {
+  Validations.of(app).addPlugins(...compliancePlugins(app, config));
+  applyAcknowledgements(app, acks);
+}
