@@ -50,6 +50,18 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       ids: fixed('AwsSolutions-IAM5[Resource::*]'),
       reason: 'secretsmanager:GetRandomPassword supports no resource-level permissions (IAM requires Resource "*"); every other statement is scoped to the one secret and its key',
     },
+    // AWS Backup service role (resilience EncryptedBackupPlan), present where config.backup.enabled.
+    {
+      path: 'Backup/Role/Resource',
+      ids: fixed('Guardrails-IamRolePermissionsBoundary'),
+      reason: 'the AWS Backup service role is exempt from the account boundary by design (guardrails-stack.ts PermissionsBoundary.exempt): AWS Backup backs up and restores through the AWS managed service-role policies, which the boundary would cut; only backup.amazonaws.com can assume it',
+    },
+    {
+      path: 'Backup/Role/Resource',
+      ids: fixed(...['AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore', 'service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores']
+        .map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`)),
+      reason: 'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
+    },
     // AWS Config recorder (detective-controls).
     {
       path: 'DetectiveControls/Controls/RecorderRole/Resource',

@@ -1,9 +1,11 @@
 import { GuardrailsConfig, keyChoicesFor, removalPolicyOf, WorkloadAccountConfig } from '@cdk-guardrails/config';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
-import { Annotations, Aspects, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode } from '@cdk-guardrails/s3-encryption';
 import { LogClass } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
+import { EncryptedBackupPlan, VaultLock } from '@cdk-guardrails/resilience';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import { Construct } from 'constructs';
 import { WorkloadDetectiveControls } from './detective';
 import { AccountIdentities, applyAccountBoundary } from './identities';
@@ -51,6 +53,8 @@ export class WorkloadGuardrailsStack extends Stack {
       rotationPeriod: Duration.days(config.kms.rotationPeriodDays),
       aliasPrefix: config.kms.aliasPrefix,
       removalPolicy,
+      // AWS Backup encrypts the vault's recovery points with the data key.
+      additionalDataKeyServices: config.backup.enabled ? ['backup'] : undefined,
     });
 
     // Every role in this stack gets the account's permissions boundary.
@@ -114,6 +118,8 @@ export class WorkloadGuardrailsStack extends Stack {
       removalPolicy,
       home: props.homeStack === undefined,
     });
+    if (config.backup.enabled) this.addBackupPlan(config, removalPolicy);
+
     // Application log groups opt in to central shipping with an explicit class.
     securityLogging.shipping.addLogGroup(identities.appLogGroup, { logClass: LogClass.APP });
 
@@ -123,5 +129,27 @@ export class WorkloadGuardrailsStack extends Stack {
       Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
         'imported database VPC: no routes or gateway endpoints are added to its route tables');
     }
+  }
+
+  /** Daily backups of the data bucket into a vault encrypted with the data key (optionally locked). */
+  private addBackupPlan(config: WorkloadGuardrailsStackProps['config'], removalPolicy: RemovalPolicy): void {
+    const { retentionDays, vaultLock } = config.backup;
+    const plan = new EncryptedBackupPlan(this, 'Backup', {
+      encryptionKey: this.keys.dataKey,
+      backupVaultName: `${config.environment}-guardrails`,
+      retention: Duration.days(retentionDays),
+      vaultLock: vaultLock.mode === 'none' ? undefined : (vaultLock.mode === 'compliance' ? VaultLock.compliance : VaultLock.governance)({
+        minRetention: Duration.days(vaultLock.minRetentionDays),
+        maxRetention: vaultLock.maxRetentionDays ? Duration.days(vaultLock.maxRetentionDays) : undefined,
+      }),
+      resources: [backup.BackupResource.fromArn(this.dataBucket!.bucketArn)],
+      removalPolicy,
+    });
+    // The AWS Backup role reads and restores through AWS managed policies, outside the boundary's services.
+    PermissionsBoundary.exempt(plan.role, 'AWS Backup service role: backup and restore through the AWS managed AWSBackupServiceRolePolicy* policies');
+    // Identities inside the boundary cannot change it (no tampering with the backups' access).
+    PermissionsBoundary.protectRole(plan.role);
+    Annotations.of(plan.role).acknowledgeWarning('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
+      'deliberate: the AWS Backup role is exempt from the boundary (AWS managed backup and restore policies)');
   }
 }

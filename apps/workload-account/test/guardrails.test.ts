@@ -194,3 +194,22 @@ describe('stateful resources and tags', () => {
     }
   });
 });
+
+describe('backup', () => {
+  test('prod backs up the data bucket daily into a vault encrypted with the data key and locked in compliance mode; dev has no backup plan', () => {
+    const { stacks, templates, config } = synth('prod');
+    const stack = stacks[0];
+    templates[0].hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: 'prod-guardrails',
+      EncryptionKeyArn: { 'Fn::GetAtt': [logicalId(stack, stack.keys.dataKey as any), 'Arn'] },
+      LockConfiguration: Match.objectLike({ MinRetentionDays: (config.backup.vaultLock as any).minRetentionDays }),
+    });
+    templates[0].hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: config.backup.retentionDays } })] },
+    });
+    expect(JSON.stringify(templates[0].findResources('AWS::Backup::BackupSelection'))).toContain(logicalId(stack, stack.dataBucket!));
+    // The capture-only us-east-1 stacks hold no data bucket, hence no plan.
+    stacks.forEach((s, i) => templates[i].resourceCountIs('AWS::Backup::BackupPlan', s.dataBucket ? 1 : 0));
+    for (const template of synth('dev').templates) template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+  });
+});

@@ -17,10 +17,10 @@ function synth(env: string) {
 describe.each(['dev', 'prod'])('%s', (env) => {
   const { config, stacks, templates } = synth(env);
 
-  test('every role carries the account boundary, except the AWS Config recorder role (exempt with a reason)', () => {
+  test('every role carries the account boundary, except the AWS Config recorder and AWS Backup roles (exempt with a reason)', () => {
     templates.forEach((template) => {
       for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
-        if (id.startsWith('DetectiveControlsRecorderRole')) {
+        if (id.startsWith('DetectiveControlsRecorderRole') || id.startsWith('BackupRole')) {
           expect(role.Properties.PermissionsBoundary).toBeUndefined();
           expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
         } else {

@@ -26,6 +26,7 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...keyImports(config),
     ...productionLimits(config),
     ...crossAccountRoles(config),
+    ...backupRetention(config),
   ];
 }
 
@@ -168,6 +169,15 @@ function keyImports(config: GuardrailsConfig): ConfigProblem[] {
     }
   }
   return problems;
+}
+
+function backupRetention(config: GuardrailsConfig): ConfigProblem[] {
+  const { retentionDays, vaultLock } = config.backup;
+  if (vaultLock.mode === 'none') return [];
+  const max = vaultLock.maxRetentionDays ?? Infinity;
+  return retentionDays < vaultLock.minRetentionDays || retentionDays > max
+    ? [problem('backup.retentionDays', retentionDays, `a retention within the vault lock's bounds (${vaultLock.minRetentionDays}-${vaultLock.maxRetentionDays ?? 'no maximum'} days): the lock refuses recovery points outside them`)]
+    : [];
 }
 
 function crossAccountRoles(config: GuardrailsConfig): ConfigProblem[] {

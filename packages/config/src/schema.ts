@@ -197,6 +197,19 @@ export const CONFIG_SCHEMA = z.strictObject({
       awsManagedPolicies: z.array(z.string().regex(/^[A-Za-z0-9/_-]+$/, { error: 'expected the name of an AWS managed policy, e.g. SecurityAudit' })).default([]),
     })).default([]).describe('Roles created in every workload account for principals of other accounts (e.g. the security team); the external id never appears in outputs'),
   }).default({ crossAccountRoles: [] }),
+  backup: z.strictObject({
+    enabled: z.boolean().default(false).describe('An AWS Backup plan for the stateful resources of every workload account and region (the data bucket)'),
+    retentionDays: z.number().int().min(1).max(36500, { error: 'expected 1-36500 days' }).default(35),
+    vaultLock: z.discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('none') }),
+      z.strictObject({
+        mode: z.enum(['compliance', 'governance'], { error: 'expected "compliance" or "governance"' }),
+        minRetentionDays: z.number().int().min(1).max(36500),
+        maxRetentionDays: z.number().int().min(1).max(36500).optional(),
+      }),
+    ], { error: 'expected { "mode": "none" } or { "mode": "compliance" | "governance", "minRetentionDays": N }' }).default({ mode: 'none' })
+      .describe('Vault lock: compliance mode cannot be removed after its 3-day grace period'),
+  }).default({ enabled: false, retentionDays: 35, vaultLock: { mode: 'none' } }),
   network: z.strictObject({
     allowedSourceIpRanges: z.array(CIDR).default([])
       .describe('Source IP ranges humans may call AWS from; calls AWS services make on your behalf are never blocked'),

@@ -307,6 +307,12 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(problemsOf(raw)).toMatch(/iam\.crossAccountRoles\[0\]\.maxSessionHours: received 4; expected 1 when roleChaining is true/);
   });
 
+  test('fails on a backup retention outside the vault lock bounds', () => {
+    const raw = validConfig();
+    raw.backup = { enabled: true, retentionDays: 7, vaultLock: { mode: 'compliance', minRetentionDays: 30 } };
+    expect(problemsOf(raw)).toMatch(/backup\.retentionDays: received 7; expected a retention within the vault lock's bounds \(30-no maximum days\)/);
+  });
+
   test('fails on a malformed organization id', () => {
     const raw = validConfig();
     raw.organizationId = 'org-123';
