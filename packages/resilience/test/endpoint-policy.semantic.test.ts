@@ -28,7 +28,7 @@ function endpointPolicies(additionalResourceAccounts?: string[]): Record<string,
   return out;
 }
 
-/** An identity policy that allows everything. */
+/** Test-only: an identity policy that allows everything, so only the endpoint policy can refuse a request. */
 const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 /**

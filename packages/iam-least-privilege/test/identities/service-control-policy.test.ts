@@ -10,6 +10,7 @@ import { ACCOUNT, FULL_AWS_ACCESS, withoutStatement } from './helpers';
 jest.setTimeout(60_000);
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/admin`;
+// Test-only: the widest identity policy, so each SCP Deny is shown to win over any allow.
 const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 /** An administrator in a member account, under FullAWSAccess plus `scp`. */

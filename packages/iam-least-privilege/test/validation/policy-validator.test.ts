@@ -1,3 +1,4 @@
+// Test-only: the Action "*" statements below are the violations the validator must reject.
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
