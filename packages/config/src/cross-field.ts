@@ -2,7 +2,9 @@
  * Rules that span several fields of a parsed config. Each returns problems in the same
  * shape as schema errors, so the loader reports them together.
  */
-import { DEFAULT_ROTATION_DAYS, GuardrailsConfig, IAM_EVENTS_REGION, KeySourceConfig, PROD_MAX_ROTATION_DAYS, WorkloadAccountConfig } from './schema';
+import {
+  DEFAULT_ROTATION_DAYS, GuardrailsConfig, IAM_EVENTS_REGION, KeySourceConfig, PrivateFunctionsVpcConfig, PROD_MAX_ROTATION_DAYS, WorkloadAccountConfig,
+} from './schema';
 
 export interface ConfigProblem {
   /** dotted field path, e.g. workloadAccounts[0].accountId */
@@ -27,6 +29,8 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...productionLimits(config),
     ...crossAccountRoles(config),
     ...backupRetention(config),
+    ...privateFunctions(config),
+    ...auditLogs(config),
   ];
 }
 
@@ -214,4 +218,122 @@ export function keyChoicesFor(config: GuardrailsConfig, accountId: string, regio
     ? source.imports.find((i) => i.accountId === accountId && i.region === region)?.keyArn
     : undefined;
   return { data: arnOf(dataKeySource(config)), secrets: arnOf(config.kms.keys.secrets), logs: arnOf(config.kms.keys.logs) };
+}
+
+/** Where the project runs Lambda functions of its own, and which ones (for the network mode). */
+export interface FunctionLocation {
+  readonly accountId: string;
+  readonly region: string;
+  /** What runs there, for messages. */
+  readonly functions: string;
+}
+
+/**
+ * The accounts and regions where the apps create Lambda functions: the log forwarder in every
+ * region of the security account; token rotation functions in every region of a workload account
+ * with API keys or service tokens; hosted database rotation in a database's region.
+ */
+export function functionLocations(config: GuardrailsConfig): FunctionLocation[] {
+  const locations: FunctionLocation[] = config.securityAccount.regions.map((region) => ({
+    accountId: config.securityAccount.accountId, region, functions: 'the central log forwarder',
+  }));
+  for (const account of config.workloadAccounts) {
+    for (const region of account.regions) {
+      const what = [
+        ...(account.apiKeys.length + account.serviceTokens.length > 0 ? ['token rotation functions'] : []),
+        ...account.databases.filter((db) => db.region === region).map((db) => `the hosted rotation of database ${db.name}`),
+      ];
+      if (what.length > 0) locations.push({ accountId: account.accountId, region, functions: what.join(', ') });
+    }
+  }
+  return locations;
+}
+
+/** The private network of an account and region, when the network mode is on. */
+export function privateNetworkFor(config: GuardrailsConfig, accountId: string, region: string): PrivateFunctionsVpcConfig | undefined {
+  const mode = config.network.privateFunctions;
+  if (!mode.enabled) return undefined;
+  return mode.vpcs.find((v) => v.accountId === accountId && v.region === region);
+}
+
+/** Name of the bucket that receives the replicas of a workload account's trail buckets. */
+export function auditReplicaBucketName(environment: string, accountId: string, region: string): string {
+  return `${environment}-guardrails-audit-replica-${accountId}-${region}`;
+}
+
+function privateFunctions(config: GuardrailsConfig): ConfigProblem[] {
+  const { enabled, vpcs } = config.network.privateFunctions;
+  if (!enabled) {
+    return vpcs.length > 0
+      ? [problem('network.privateFunctions.vpcs', `${vpcs.length} entries`, 'no entries while network.privateFunctions.enabled is false (they would be ignored): set enabled to true, or remove them')]
+      : [];
+  }
+  const problems: ConfigProblem[] = [];
+  const locations = functionLocations(config);
+  const key = (accountId: string, region: string) => `${accountId}/${region}`;
+  const seen = new Set<string>();
+  vpcs.forEach((entry, i) => {
+    const k = key(entry.accountId, entry.region);
+    if (seen.has(k)) {
+      problems.push(problem(`network.privateFunctions.vpcs[${i}]`, k, 'one entry per account and region; this one is listed twice'));
+    }
+    seen.add(k);
+    if (!locations.some((l) => key(l.accountId, l.region) === k)) {
+      problems.push(problem(`network.privateFunctions.vpcs[${i}]`, k,
+        `an account and region where the project runs functions (${locations.map((l) => key(l.accountId, l.region)).join(', ') || 'none'}); remove this entry: no function of the project runs there`));
+    }
+    const zones = entry.vpc.availabilityZones;
+    zones.forEach((zone, z) => {
+      if (!(zone.startsWith(entry.region) && /^[a-z]$/.test(zone.slice(entry.region.length)))) {
+        problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.availabilityZones[${z}]`, zone, `an availability zone of ${entry.region}, e.g. ${entry.region}a`));
+      }
+    });
+    if (entry.vpc.source === 'existing') {
+      const { privateSubnetIds, privateSubnetRouteTableIds } = entry.vpc;
+      if (privateSubnetIds.length % zones.length !== 0) {
+        problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.privateSubnetIds`, privateSubnetIds,
+          `a multiple of the ${zones.length} availability zones, in zone order`));
+      }
+      if (entry.s3GatewayEndpoint && privateSubnetRouteTableIds.length !== privateSubnetIds.length) {
+        problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.privateSubnetRouteTableIds`, privateSubnetRouteTableIds,
+          `the route table of each of the ${privateSubnetIds.length} private subnets (same order), where the S3 gateway endpoint adds its route; or s3GatewayEndpoint: false where the VPC has one`));
+      }
+    }
+  });
+  for (const location of locations) {
+    if (!seen.has(key(location.accountId, location.region))) {
+      problems.push(problem('network.privateFunctions.vpcs', `no entry for account ${location.accountId} in ${location.region}`,
+        `an entry for every account and region where the project runs functions; ${location.accountId} runs ${location.functions} in ${location.region}`));
+    }
+  }
+  config.workloadAccounts.forEach((account, a) => account.databases.forEach((db, d) => {
+    const entry = privateNetworkFor(config, account.accountId, db.region);
+    if (entry === undefined) return;
+    if (entry.vpc.source !== 'existing' || entry.vpc.vpcId !== db.vpcId) {
+      problems.push(problem(`workloadAccounts[${a}].databases[${d}].vpcId`, db.vpcId,
+        `the VPC of the network.privateFunctions entry of ${account.accountId} in ${db.region} (source "existing", vpcId ${entry.vpc.source === 'existing' ? entry.vpc.vpcId : 'not set: that entry creates a VPC'}): the hosted rotation function runs in the database's VPC and reaches Secrets Manager and KMS through that VPC's endpoints`));
+    }
+  }));
+  return problems;
+}
+
+function auditLogs(config: GuardrailsConfig): ConfigProblem[] {
+  const { replicaRegion, objectLock } = config.auditLogs;
+  const problems: ConfigProblem[] = [];
+  if (objectLock.mode !== 'none' && config.removalPolicy === 'destroy' && objectLock.mode === 'compliance') {
+    problems.push(problem('auditLogs.objectLock.mode', objectLock.mode,
+      '"governance" or "none" with removalPolicy "destroy": compliance-mode versions cannot be deleted before their retention ends, so the trail buckets could not be destroyed'));
+  }
+  if (replicaRegion === undefined) return problems;
+  config.workloadAccounts.forEach((account, i) => {
+    if (workloadStackRegions(account).includes(replicaRegion)) {
+      problems.push(problem('auditLogs.replicaRegion', replicaRegion,
+        `a region where workloadAccounts[${i}] (${account.name}) has no stack (it has ${workloadStackRegions(account).join(', ')}): the replicas must survive the loss of the source region`));
+    }
+    const name = auditReplicaBucketName(config.environment, account.accountId, replicaRegion);
+    if (name.length > 63) {
+      problems.push(problem('auditLogs.replicaRegion', replicaRegion, `a shorter environment or region name: the replica bucket name ${name} is over the S3 limit of 63 characters`));
+    }
+  });
+  return problems;
 }

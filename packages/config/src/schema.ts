@@ -119,6 +119,37 @@ const WORKLOAD_ACCOUNT = z.strictObject({
   serviceTokens: z.array(RESOURCE_NAME).default([]).describe('Service tokens created and rotated in every region of the account'),
 });
 
+const AVAILABILITY_ZONE = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone name such as eu-west-1a' });
+
+/** Interface endpoints the project's functions use, by IAM service prefix. */
+export const ENDPOINT_SERVICES = ['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts'] as const;
+
+const PRIVATE_VPC = z.discriminatedUnion('source', [
+  z.strictObject({
+    source: z.literal('create'),
+    availabilityZones: z.array(AVAILABILITY_ZONE).min(1, { error: 'expected at least one availability zone (two or more for availability)' }),
+    cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-6])$/, { error: 'expected an IPv4 range from /16 to /26, e.g. 10.0.0.0/24' }).default('10.0.0.0/24'),
+  }),
+  z.strictObject({
+    source: z.literal('existing'),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'expected a VPC id (vpc-...)' }),
+    availabilityZones: z.array(AVAILABILITY_ZONE).min(1),
+    privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id (subnet-...)' })).min(1)
+      .describe('Subnets without a route to an internet or NAT gateway, in availability-zone order'),
+    privateSubnetRouteTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: 'expected a route table id (rtb-...)' })).default([])
+      .describe('Route table of each private subnet (same order); needed for the S3 gateway endpoint'),
+  }),
+], { error: 'expected vpc.source to be "create" or "existing"' });
+
+const PRIVATE_FUNCTIONS_VPC = z.strictObject({
+  accountId: ACCOUNT_ID,
+  region: REGION,
+  vpc: PRIVATE_VPC,
+  interfaceEndpoints: z.array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` })).default([...ENDPOINT_SERVICES])
+    .describe('Interface endpoints to create; leave out a service whose endpoint (with private DNS) already exists in an existing VPC'),
+  s3GatewayEndpoint: z.boolean().default(true).describe('Create the S3 gateway endpoint; set false where the VPC has one'),
+});
+
 const S3 = z.discriminatedUnion('encryption', [
   z.strictObject({ encryption: z.literal('SSE_S3') }),
   z.strictObject({
@@ -213,7 +244,25 @@ export const CONFIG_SCHEMA = z.strictObject({
   network: z.strictObject({
     allowedSourceIpRanges: z.array(CIDR).default([])
       .describe('Source IP ranges humans may call AWS from; calls AWS services make on your behalf are never blocked'),
-  }).default({ allowedSourceIpRanges: [] }),
+    privateFunctions: z.strictObject({
+      enabled: z.boolean().default(false)
+        .describe('Run the project\'s functions (log forwarder, token rotation) in private subnets without an internet route, reaching AWS through VPC endpoints'),
+      vpcs: z.array(PRIVATE_FUNCTIONS_VPC).default([])
+        .describe('One entry per account and region where the project runs functions: the security account in each of its regions, a workload account in each region with API keys, service tokens or databases'),
+    }).default({ enabled: false, vpcs: [] }),
+  }).default({ allowedSourceIpRanges: [], privateFunctions: { enabled: false, vpcs: [] } }),
+  auditLogs: z.strictObject({
+    objectLock: z.discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('none') }),
+      z.strictObject({
+        mode: z.enum(['compliance', 'governance'], { error: 'expected "compliance" or "governance"' }),
+        retentionDays: z.number().int().min(1).max(36500, { error: 'expected 1-36500 days' }),
+      }),
+    ], { error: 'expected { "mode": "none" } or { "mode": "compliance" | "governance", "retentionDays": N }' }).default({ mode: 'none' })
+      .describe('Object Lock default retention of every CloudTrail log file in the trail buckets (compliance mode: nobody, not even root, can delete a version before it ends)'),
+    replicaRegion: REGION.optional()
+      .describe('Replicate every trail bucket of a workload account to a bucket in this region (same account, its own key); not one of the account\'s stack regions'),
+  }).default({ objectLock: { mode: 'none' } }),
   tags: z.record(
     z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'expected a tag key of 1-128 characters, not starting with "aws:"' }),
     z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, { error: 'expected a tag value of at most 256 characters' }),
@@ -229,6 +278,7 @@ export type GuardrailsConfig = z.output<typeof CONFIG_SCHEMA>;
 export type KeySourceConfig = z.output<typeof KEY_SOURCE>;
 export type WorkloadAccountConfig = z.output<typeof WORKLOAD_ACCOUNT>;
 export type DatabaseConfig = z.output<typeof DATABASE>;
+export type PrivateFunctionsVpcConfig = z.output<typeof PRIVATE_FUNCTIONS_VPC>;
 
 function isCidr(value: string): boolean {
   const [addr, prefix, ...rest] = value.split('/');

@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import { auditReplicaBucketName, ConfigError, functionLocations, loadConfig, parseConfig, privateNetworkFor } from '../src';
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+
+/** Security account in two regions, one workload account with a token and a database. */
+function baseConfig(): any {
+  return {
+    environment: 'dev',
+    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    workloadAccounts: [{
+      name: 'payments',
+      accountId: '222222222222',
+      regions: ['eu-west-1'],
+      serviceTokens: ['batch'],
+      databases: [{
+        name: 'ledger', region: 'eu-west-1', engine: 'postgres', host: 'db.internal', username: 'app',
+        vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'],
+        privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'], securityGroupId: 'sg-0a1b2c3d4e5f60733',
+      }],
+    }],
+    s3: { encryption: 'SSE_S3' },
+    removalPolicy: 'destroy',
+  };
+}
+
+const created = (accountId: string, region: string) => ({ accountId, region, vpc: { source: 'create', availabilityZones: [`${region}a`, `${region}b`] } });
+const dbVpc = {
+  accountId: '222222222222', region: 'eu-west-1',
+  vpc: {
+    source: 'existing', vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'],
+    privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'], privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711'],
+  },
+};
+
+function withNetwork(vpcs: unknown[]): any {
+  return { ...baseConfig(), network: { privateFunctions: { enabled: true, vpcs } } };
+}
+
+function problemsOf(raw: unknown): string {
+  try {
+    parseConfig(raw, 'dev');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('network.privateFunctions', () => {
+  test('off by default: no private network anywhere', () => {
+    const config = parseConfig(baseConfig(), 'dev');
+    expect(config.network.privateFunctions).toEqual({ enabled: false, vpcs: [] });
+    expect(privateNetworkFor(config, '111111111111', 'eu-west-1')).toBeUndefined();
+  });
+
+  test('the function locations: the forwarder in every security region, rotation where tokens or databases are', () => {
+    const config = parseConfig(baseConfig(), 'dev');
+    expect(functionLocations(config).map((l) => `${l.accountId}/${l.region}`)).toEqual([
+      '111111111111/eu-west-1', '111111111111/us-east-1', '222222222222/eu-west-1',
+    ]);
+  });
+
+  test('a complete network config is accepted, with endpoint defaults', () => {
+    const config = parseConfig(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc]), 'dev');
+    const entry = privateNetworkFor(config, '111111111111', 'eu-west-1')!;
+    expect(entry.vpc).toMatchObject({ source: 'create', cidr: '10.0.0.0/24' });
+    expect(entry.interfaceEndpoints).toEqual(['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts']);
+    expect(entry.s3GatewayEndpoint).toBe(true);
+  });
+
+  test('fails on a location with functions but no entry, naming the account, region and functions', () => {
+    const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), dbVpc]));
+    expect(message).toContain('network.privateFunctions.vpcs');
+    expect(message).toContain('no entry for account 111111111111 in us-east-1');
+    expect(message).toContain('the central log forwarder');
+  });
+
+  test('fails on an entry where no function runs', () => {
+    const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc, created('222222222222', 'eu-central-1')]));
+    expect(message).toContain('network.privateFunctions.vpcs[3]');
+    expect(message).toContain('222222222222/eu-central-1');
+    expect(message).toContain('no function of the project runs there');
+  });
+
+  test('fails on a database outside the entry\'s VPC (hosted rotation could not reach the endpoints)', () => {
+    const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), created('222222222222', 'eu-west-1')]));
+    expect(message).toContain('workloadAccounts[0].databases[0].vpcId');
+    expect(message).toContain('"vpc-0a1b2c3d4e5f60718"');
+    expect(message).toContain('that entry creates a VPC');
+  });
+
+  test('fails on an existing VPC without route tables for the S3 gateway endpoint', () => {
+    const noRoutes = { ...dbVpc, vpc: { ...dbVpc.vpc, privateSubnetRouteTableIds: [] } };
+    const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), noRoutes]));
+    expect(message).toContain('network.privateFunctions.vpcs[2].vpc.privateSubnetRouteTableIds');
+    expect(parseConfig(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), { ...noRoutes, s3GatewayEndpoint: false }]), 'dev')).toBeDefined();
+  });
+
+  test('fails on availability zones of another region, and on an unknown endpoint', () => {
+    const wrongZone = { ...created('111111111111', 'eu-west-1'), vpc: { source: 'create', availabilityZones: ['us-east-1a'] } };
+    expect(problemsOf(withNetwork([wrongZone, created('111111111111', 'us-east-1'), dbVpc]))).toContain('network.privateFunctions.vpcs[0].vpc.availabilityZones[0]');
+    const unknown = { ...created('111111111111', 'eu-west-1'), interfaceEndpoints: ['ec2'] };
+    expect(problemsOf(withNetwork([unknown, created('111111111111', 'us-east-1'), dbVpc]))).toMatch(/interfaceEndpoints.*expected one of secretsmanager, kms/s);
+  });
+
+  test('fails on entries listed while the mode is off', () => {
+    const raw = { ...baseConfig(), network: { privateFunctions: { enabled: false, vpcs: [created('111111111111', 'eu-west-1')] } } };
+    expect(problemsOf(raw)).toContain('network.privateFunctions.enabled is false');
+  });
+
+  test('fails on the same account and region twice', () => {
+    const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc]));
+    expect(message).toContain('listed twice');
+  });
+});
+
+describe('auditLogs', () => {
+  test('defaults: no Object Lock, no replication', () => {
+    expect(parseConfig(baseConfig(), 'dev').auditLogs).toEqual({ objectLock: { mode: 'none' } });
+  });
+
+  test('fails on a replica region where the account has a stack (us-east-1 included)', () => {
+    const message = problemsOf({ ...baseConfig(), auditLogs: { replicaRegion: 'us-east-1' } });
+    expect(message).toContain('auditLogs.replicaRegion');
+    expect(message).toContain('must survive the loss of the source region');
+  });
+
+  test('fails on compliance-mode Object Lock with removalPolicy destroy', () => {
+    const message = problemsOf({ ...baseConfig(), auditLogs: { objectLock: { mode: 'compliance', retentionDays: 30 } } });
+    expect(message).toContain('auditLogs.objectLock.mode');
+    expect(parseConfig({ ...baseConfig(), auditLogs: { objectLock: { mode: 'governance', retentionDays: 30 } } }, 'dev').auditLogs.objectLock)
+      .toEqual({ mode: 'governance', retentionDays: 30 });
+  });
+
+  test('fails on a malformed Object Lock setting', () => {
+    expect(problemsOf({ ...baseConfig(), auditLogs: { objectLock: { mode: 'legal-hold' } } })).toContain('auditLogs.objectLock');
+  });
+
+  test('the replica bucket name is deterministic per environment, account and region', () => {
+    expect(auditReplicaBucketName('prod', '666666666666', 'eu-north-1')).toBe('prod-guardrails-audit-replica-666666666666-eu-north-1');
+  });
+});
+
+describe('shipped configs', () => {
+  test('prod turns on the network mode, Object Lock and replication; dev leaves them off', () => {
+    const prod = loadConfig('prod', { configDir: CONFIG_DIR });
+    expect(prod.network.privateFunctions.enabled).toBe(true);
+    expect(prod.auditLogs.objectLock.mode).toBe('compliance');
+    expect(prod.auditLogs.replicaRegion).toBeDefined();
+    const dev = loadConfig('dev', { configDir: CONFIG_DIR });
+    expect(dev.network.privateFunctions.enabled).toBe(false);
+    expect(dev.auditLogs.replicaRegion).toBeUndefined();
+  });
+});
