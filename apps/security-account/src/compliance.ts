@@ -4,12 +4,15 @@
  * plugins at every synth; a finding that is not acknowledged here fails synth. Every
  * acknowledgement names the construct (path inside each security stack) and a specific reason.
  */
-import { Acknowledgement, addComplianceGate as addGate, GuardrailsConfig, packRuleIds as packs, resourceAt } from '@cdk-guardrails/config';
+import {
+  Acknowledgement, addComplianceGate as addGate, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+} from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
 
-/** The acknowledged findings of the security account stacks. */
-export function securityAcknowledgements(): Acknowledgement[] {
+/** The acknowledged findings of the security account stacks, for one environment. */
+export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
+  const privateFunctions = config.network.privateFunctions.enabled;
   const acks: Acknowledgement[] = [
     {
       // The boundary is a ceiling: it is intersected with identity policies and grants nothing itself.
@@ -34,11 +37,12 @@ export function securityAcknowledgements(): Acknowledgement[] {
       ids: ['AwsSolutions-SQS3'],
       reason: 'this queue is itself the dead-letter destination of the forwarder (Kinesis event source on-failure destination and poison records); a DLQ of a DLQ would only move the same records',
     },
-    {
+    // Without the network mode (config network.privateFunctions) the forwarder runs outside a VPC.
+    ...(privateFunctions ? [] : [{
       path: 'CentralLogs/Forwarder/Resource',
       ids: packs('LambdaInsideVPC'),
-      reason: 'the forwarder reads the Kinesis stream through its event source mapping and calls only the CloudWatch Logs and SQS APIs; the security account has no VPC in config, and a VPC would need interface endpoints for both services',
-    },
+      reason: 'network.privateFunctions is off in this environment: the forwarder reads the Kinesis stream through its event source mapping and calls only the CloudWatch Logs and SQS APIs; turn the network mode on to run it in private subnets behind VPC endpoints',
+    }]),
     {
       path: 'CentralLogs/Forwarder/Resource',
       ids: packs('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
@@ -67,10 +71,11 @@ export function securityAcknowledgements(): Acknowledgement[] {
       reason: 'CDK grant policy attached to exactly one role and scoped to that role\'s resources; inline keeps it deleted with the role and never reused by another principal',
     });
   }
+  acks.push(...privateNetworkAcknowledgements());
   return acks;
 }
 
 /** Registers the gate on the app. */
 export function addComplianceGate(app: App, config: GuardrailsConfig): void {
-  addGate(app, config, securityAcknowledgements());
+  addGate(app, config, securityAcknowledgements(config));
 }

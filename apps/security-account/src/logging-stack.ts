@@ -1,5 +1,6 @@
-import { GuardrailsConfig, removalPolicyOf } from '@cdk-guardrails/config';
+import { addPrivateFunctionsNetwork, GuardrailsConfig, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '@cdk-guardrails/central-logging';
+import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -18,12 +19,36 @@ export interface LoggingStackProps extends StackProps {
  */
 export class LoggingStack extends Stack {
   public readonly destination: CentralLogDestination;
+  /** The private subnets and endpoints of the forwarder, in the network mode. */
+  public readonly network?: PrivateNetwork;
+  /** Zones of the private network, from config. */
+  private networkZones?: string[];
+
+  /**
+   * The zones the config names for the private network: CDK would otherwise look up the
+   * region's zones (a context lookup needs credentials at synth, which the apps never use).
+   */
+  public get availabilityZones(): string[] {
+    return this.networkZones ?? super.availabilityZones;
+  }
 
   constructor(scope: Construct, id: string, props: LoggingStackProps) {
     super(scope, id, props);
     const { config } = props;
     const retention = config.logging.retentionDays;
     const stream = config.logging.stream;
+    // Network mode: the forwarder runs in private subnets and reaches CloudWatch Logs, SQS and
+    // KMS through the VPC endpoints (its Kinesis source is polled by Lambda outside the VPC).
+    const entry = privateNetworkFor(config, config.securityAccount.accountId, this.region);
+    if (entry) {
+      this.networkZones = entry.vpc.availabilityZones;
+      this.network = addPrivateFunctionsNetwork(this, 'Network', entry, {
+        flowLogsKey: props.logsKey,
+        flowLogRetention: retention.security as logs.RetentionDays,
+        removalPolicy: removalPolicyOf(config),
+      });
+      requirePrivateFunctions(this, this.network);
+    }
     this.destination = new CentralLogDestination(this, 'CentralLogs', {
       // The organization condition is used only when config names an organization; otherwise the
       // policy lists the workload accounts (the construct fails synth above the 5,120-byte limit).
@@ -41,6 +66,9 @@ export class LoggingStack extends Stack {
         ? DestinationStreamCapacity.provisioned(stream.shardCount)
         : DestinationStreamCapacity.onDemand(),
       removalPolicy: removalPolicyOf(config),
+      vpc: this.network?.vpc,
+      vpcSubnets: this.network?.subnetSelection,
+      securityGroups: this.network ? [this.network.functionSecurityGroup] : undefined,
     });
   }
 }

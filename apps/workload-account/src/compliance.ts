@@ -4,7 +4,9 @@
  * at every synth; a finding that is not acknowledged here fails synth. Every acknowledgement
  * names the construct (path inside each workload stack) and a specific reason.
  */
-import { Acknowledgement, addComplianceGate as addGate, GuardrailsConfig, packRuleIds as packs, resourceAt } from '@cdk-guardrails/config';
+import {
+  Acknowledgement, addComplianceGate as addGate, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+} from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
 
@@ -35,11 +37,12 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       reason: 'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
     },
     // Rotation functions of API keys and service tokens (secrets-rotation).
-    {
+    // Without the network mode (config network.privateFunctions) the rotation functions run outside a VPC.
+    ...(config.network.privateFunctions.enabled ? [] : [{
       path: 'Secrets/*/RotationFunction/Resource',
       ids: fixed(...packs('LambdaInsideVPC')),
-      reason: 'the token rotation function calls only the Secrets Manager API (generate, put, label): no VPC resource to reach; placing it in a VPC would need an interface endpoint per workload VPC, which the config does not describe',
-    },
+      reason: 'network.privateFunctions is off in this environment: the token rotation function calls only the Secrets Manager API (generate, put, label) and reaches no VPC resource; turn the network mode on to run it in private subnets behind VPC endpoints',
+    }]),
     {
       path: 'Secrets/*/RotationFunction/Resource',
       ids: fixed(...packs('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security'])),
@@ -141,6 +144,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       reason: 'CDK grant policy attached to exactly one role and scoped to that role\'s resources; inline keeps it deleted with the role and never reused by another principal',
     });
   }
+  acks.push(...privateNetworkAcknowledgements());
   if (config.s3.encryption === 'SSE_S3') {
     acks.push({
       path: 'DataBucket/Resource',

@@ -1,11 +1,14 @@
-import { GuardrailsConfig, keyChoicesFor, removalPolicyOf, WorkloadAccountConfig } from '@cdk-guardrails/config';
+import {
+  addPrivateFunctionsNetwork, GuardrailsConfig, keyChoicesFor, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, WorkloadAccountConfig,
+} from '@cdk-guardrails/config';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode } from '@cdk-guardrails/s3-encryption';
 import { LogClass } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
-import { EncryptedBackupPlan, VaultLock } from '@cdk-guardrails/resilience';
+import { EncryptedBackupPlan, PrivateNetwork, VaultLock } from '@cdk-guardrails/resilience';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WorkloadDetectiveControls } from './detective';
 import { AccountIdentities, applyAccountBoundary } from './identities';
@@ -39,6 +42,18 @@ const MINIMUM_TLS_VERSION = 1.2;
 export class WorkloadGuardrailsStack extends Stack {
   public readonly keys: KeyHierarchy;
   public readonly dataBucket?: EncryptedBucket;
+  /** Private subnets and endpoints of the rotation functions, in the network mode. */
+  public readonly network?: PrivateNetwork;
+  /** Zones of the private network, from config. */
+  private networkZones?: string[];
+
+  /**
+   * The zones the config names for the private network: CDK would otherwise look up the
+   * region's zones (a context lookup needs credentials at synth, which the apps never use).
+   */
+  public get availabilityZones(): string[] {
+    return this.networkZones ?? super.availabilityZones;
+  }
 
   constructor(scope: Construct, id: string, props: WorkloadGuardrailsStackProps) {
     super(scope, id, { ...props, env: { account: props.account.accountId, region: props.region } });
@@ -83,6 +98,18 @@ export class WorkloadGuardrailsStack extends Stack {
 
     this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION });
 
+    // Network mode: the config loader made sure every account and region with functions has an entry.
+    const networkEntry = privateNetworkFor(config, props.account.accountId, props.region);
+    if (networkEntry) {
+      this.networkZones = networkEntry.vpc.availabilityZones;
+      this.network = addPrivateFunctionsNetwork(this, 'Network', networkEntry, {
+        flowLogsKey: this.keys.logsKey,
+        flowLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+        removalPolicy,
+      });
+      requirePrivateFunctions(this, this.network);
+    }
+
     new WorkloadSecrets(this, 'Secrets', {
       secretsKey: this.keys.secretsKey,
       logsKey: this.keys.logsKey,
@@ -92,6 +119,7 @@ export class WorkloadGuardrailsStack extends Stack {
       apiKeys: props.account.apiKeys,
       serviceTokens: props.account.serviceTokens,
       removalPolicy,
+      network: this.network,
     });
 
     const detective = new WorkloadDetectiveControls(this, 'DetectiveControls', {

@@ -2,6 +2,7 @@ import { DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS } from '@cdk-
 import {
   DatabaseEngine, DatabaseRotationStrategy, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotationLimits,
 } from '@cdk-guardrails/secrets-rotation';
+import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -28,6 +29,12 @@ export interface WorkloadSecretsProps {
   readonly apiKeys: string[];
   readonly serviceTokens: string[];
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Network mode: the token rotation functions run in its private subnets, and the hosted
+   * database rotation (in the database's VPC, which is this network's VPC) may reach its endpoints.
+   * @default - the functions run outside any VPC
+   */
+  readonly network?: PrivateNetwork;
 }
 
 /**
@@ -53,7 +60,7 @@ export class WorkloadSecrets extends Construct {
         availabilityZones: db.availabilityZones,
         privateSubnetIds: db.privateSubnetIds,
       });
-      new RotatingDatabaseSecret(this, `${db.name}-Credentials`, {
+      const secret = new RotatingDatabaseSecret(this, `${db.name}-Credentials`, {
         ...common,
         secretName: `${props.environment}/${db.name}/credentials`,
         engine: ENGINES[db.engine],
@@ -68,8 +75,18 @@ export class WorkloadSecrets extends Construct {
         rotationInterval: Duration.days(settings.rotationDays.database),
         maxRotationInterval: cap(RotationLimits.MAX_DATABASE_DAYS),
       });
+      // The config loader checked that the database's VPC is the network's VPC: the hosted
+      // rotation function reaches Secrets Manager through its endpoints.
+      props.network?.allowEndpointAccessFrom(secret.hostedRotation);
     }
-    const tokenCommon = { ...common, logEncryptionKey: props.logsKey };
+    const network = props.network;
+    const tokenCommon = {
+      ...common,
+      logEncryptionKey: props.logsKey,
+      vpc: network?.vpc,
+      vpcSubnets: network?.subnetSelection,
+      securityGroups: network ? [network.functionSecurityGroup] : undefined,
+    };
     for (const name of props.apiKeys) {
       new RotatingApiKey(this, `${name}-ApiKey`, {
         ...tokenCommon,

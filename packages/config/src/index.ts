@@ -4,3 +4,4 @@ export * from './loader';
 export * from './json-schema';
 export * from './app-support';
 export * from './compliance-gate';
+export * from './private-functions';

@@ -1,0 +1,93 @@
+/**
+ * The network mode of the apps (config `network.privateFunctions`): a PrivateNetwork from a
+ * config entry, and the check that every function of a stack runs in it.
+ */
+import { EndpointService, PrivateNetwork, RequirePrivateFunctions, VpcSource } from '@cdk-guardrails/resilience';
+import { Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Acknowledgement, packRuleIds } from './compliance-gate';
+import { ENDPOINT_SERVICES, PrivateFunctionsVpcConfig } from './schema';
+
+const ENDPOINTS: Record<(typeof ENDPOINT_SERVICES)[number], EndpointService> = {
+  secretsmanager: EndpointService.SECRETS_MANAGER,
+  kms: EndpointService.KMS,
+  logs: EndpointService.CLOUDWATCH_LOGS,
+  kinesis: EndpointService.KINESIS_STREAMS,
+  sqs: EndpointService.SQS,
+  sts: EndpointService.STS,
+};
+
+export interface PrivateFunctionsNetworkOptions {
+  /** Encrypts the flow log group of a created VPC (the logs key of the account and region). */
+  readonly flowLogsKey: kms.IKey;
+  /** Retention of the flow log group (the security class). */
+  readonly flowLogRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The private network of one account and region, from its config entry, with the check that
+ * every Lambda function of the stack runs in its subnets (or in `extraAllowedSubnets`).
+ */
+export function addPrivateFunctionsNetwork(scope: Construct, id: string, entry: PrivateFunctionsVpcConfig, options: PrivateFunctionsNetworkOptions): PrivateNetwork {
+  const stack = Stack.of(scope);
+  if (stack.account !== entry.accountId || stack.region !== entry.region) {
+    throw new Error(`${stack.node.path}: the network.privateFunctions entry of ${entry.accountId}/${entry.region} was given to a stack in ${stack.account}/${stack.region}`);
+  }
+  const source = entry.vpc.source === 'create'
+    ? VpcSource.create({
+      availabilityZones: entry.vpc.availabilityZones,
+      cidr: entry.vpc.cidr,
+      flowLogsKey: options.flowLogsKey,
+      flowLogRetention: options.flowLogRetention,
+    })
+    : VpcSource.fromExisting({
+      vpcId: entry.vpc.vpcId,
+      availabilityZones: entry.vpc.availabilityZones,
+      privateSubnetIds: entry.vpc.privateSubnetIds,
+      privateSubnetRouteTableIds: entry.vpc.privateSubnetRouteTableIds.length > 0 ? entry.vpc.privateSubnetRouteTableIds : undefined,
+    });
+  const network = new PrivateNetwork(scope, id, {
+    vpcSource: source,
+    interfaceEndpoints: entry.interfaceEndpoints.map((name) => ENDPOINTS[name]),
+    s3GatewayEndpoint: entry.s3GatewayEndpoint,
+    removalPolicy: options.removalPolicy,
+  });
+  return network;
+}
+
+/**
+ * Fails synth for any Lambda function of the stack outside the network's subnets. Functions
+ * that are not in the template (the hosted database rotation, created by the Secrets Manager
+ * transform) are checked by the apps' tests on the rotation schedule instead.
+ */
+export function requirePrivateFunctions(stack: Stack, network: PrivateNetwork, extraAllowedSubnets: ec2.ISubnet[] = []): void {
+  Aspects.of(stack).add(new RequirePrivateFunctions({ allowedSubnets: [...network.subnets, ...extraAllowedSubnets] }));
+}
+
+/**
+ * Compliance acknowledgements of the private network (construct id `Network` in a stack), shared
+ * by both apps.
+ */
+export function privateNetworkAcknowledgements(): Acknowledgement[] {
+  return [
+    {
+      path: 'Network/Vpc/Resource',
+      ids: packRuleIds('VPCDefaultSecurityGroupClosed'),
+      reason: 'nothing is placed in the default security group (the functions and the endpoints each have their own); closing it from CloudFormation needs a CDK custom-resource Lambda that runs outside the VPC, which the network mode forbids. To tighten: remove its rules once by hand or with the AWS Config rule vpc-default-security-group-closed and an SSM remediation',
+    },
+    {
+      path: 'Network/Vpc/*/Subnet',
+      ids: ['CloudFormation-Validate::W3010'],
+      reason: 'the availability zones come from config (network.privateFunctions.vpcs[].vpc.availabilityZones) on purpose: synth never looks zones up (no credentials), and the operator picks zones where every needed interface endpoint service is offered',
+    },
+    {
+      path: 'Network/Vpc/FlowLog/IAMRole/DefaultPolicy/Resource',
+      ids: packRuleIds('IAMNoInlinePolicy'),
+      reason: 'CDK grant policy of the VPC flow log role: writes to the one flow log group only, attached to that role alone and deleted with it',
+    },
+  ];
+}
