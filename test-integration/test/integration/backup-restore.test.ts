@@ -131,6 +131,7 @@ describeIntegration('AWS Backup of the data buckets, and restore', (ctx) => {
         throw new Error(`the data bucket ${dataBucket} had no object when the newest recovery point was taken (${point.CreationDate!.toISOString()}): nothing to compare after a restore. Put an object into it and run again after the next backup.`);
       }
       const { covering } = await planDetails();
+      if (covering.length === 0) throw new Error(`no selection of plan ${planId} names ${bucketArn}: no backup role to restore with (see the plan test above)`);
       const destination = restoreBucketName(stack.accountId, stack.region, new Date());
       const metadata = s3RestoreMetadata({
         destinationBucketName: destination,
