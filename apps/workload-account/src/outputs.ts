@@ -1,3 +1,4 @@
+import { EncryptedBackupPlan } from '@cdk-guardrails/resilience';
 import { RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken } from '@cdk-guardrails/secrets-rotation';
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,10 +16,11 @@ export interface WorkloadOutputsProps {
 
 /**
  * Stack outputs the integration suites (test-integration/) read from cfn-outputs/flat-outputs.json:
- * where the stack is, its keys, its data bucket, its log groups and its rotating secrets.
+ * where the stack is, its keys, its data bucket, its trail bucket, its log groups, its rotating secrets
+ * and its backup vault and plan.
  * Only names and ARNs: never a secret value or an external id. No exports (no cross-stack coupling).
  *
- * Construct ids are looked up in the stack ('SecurityLogging', 'Secrets'): renaming them fails
+ * Construct ids are looked up in the stack ('SecurityLogging', 'Secrets', 'Backup'): renaming them fails
  * here, at synth, instead of silently dropping an output.
  */
 export function addWorkloadOutputs(stack: WorkloadGuardrailsStack, props: WorkloadOutputsProps): void {
@@ -34,6 +36,7 @@ export function addWorkloadOutputs(stack: WorkloadGuardrailsStack, props: Worklo
   output(stack, 'AuditLogGroupName', logging.capture.auditLogGroup.logGroupName, 'CloudTrail (audit class) log group in this account and region');
   output(stack, 'SecurityLogGroupName', logging.capture.securityLogGroup.logGroupName, 'security-event (security class) log group in this account and region');
   output(stack, 'CapturesIamChanges', String(logging.capture.capturesIamChanges), 'true where IAM changes are captured (us-east-1)');
+  output(stack, 'TrailBucketName', logging.trailBucket.bucketName, 'bucket the trail of this region delivers its log files to');
 
   if (captureOnly) return;
   output(stack, 'DataBucketName', stack.dataBucket!.bucketName, 'the encrypted data bucket');
@@ -45,6 +48,15 @@ export function addWorkloadOutputs(stack: WorkloadGuardrailsStack, props: Worklo
   const list = secrets.node.children.flatMap((child) => describeSecret(child));
   // One JSON output, not one output per secret: a stack has at most 200 outputs.
   output(stack, 'RotatingSecrets', stack.toJsonString(list), 'JSON list of {kind, id, arn} of the rotating secrets (ARNs only)');
+
+  // Only stacks with a backup plan (config backup.enabled) have the construct.
+  const backupPlan = stack.node.tryFindChild('Backup');
+  if (backupPlan === undefined) return;
+  if (!(backupPlan instanceof EncryptedBackupPlan)) {
+    throw new Error(`addWorkloadOutputs: ${stack.stackName} has a construct "Backup" that is not an EncryptedBackupPlan; update apps/workload-account/src/outputs.ts`);
+  }
+  output(stack, 'BackupVaultName', backupPlan.vault.backupVaultName, 'AWS Backup vault of this account and region (encrypted with the data key)');
+  output(stack, 'BackupPlanId', backupPlan.plan.backupPlanId, 'AWS Backup plan that backs up the data bucket');
 }
 
 /** Outputs every guardrail stack carries: environment, role, account and region (literal, from the stack env). */

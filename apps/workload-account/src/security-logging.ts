@@ -24,6 +24,8 @@ export interface WorkloadSecurityLoggingProps {
 export class WorkloadSecurityLogging extends Construct {
   public readonly capture: SecurityEventCapture;
   public readonly shipping: CentralLogShipping;
+  /** The bucket the trail of this region delivers its log files to. */
+  public readonly trailBucket: EncryptedBucket;
 
   constructor(scope: Construct, id: string, props: WorkloadSecurityLoggingProps) {
     super(scope, id);
@@ -47,5 +49,6 @@ export class WorkloadSecurityLogging extends Construct {
       securityLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
     });
+    this.trailBucket = trailBucket;
   }
 }

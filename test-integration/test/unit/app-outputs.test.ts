@@ -13,7 +13,8 @@ import { buildWorkloadApp } from '../../../apps/workload-account/src/workload-ap
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 
-type Synthesized = { config: GuardrailsConfig; outputs: Map<string, Record<string, { Value: unknown }>> };
+type Template_ = { Resources: Record<string, { Type: string }>; Outputs?: Record<string, { Value: unknown }> };
+type Synthesized = { config: GuardrailsConfig; outputs: Map<string, Record<string, { Value: unknown }>>; templates: Map<string, Template_> };
 const synthesized = new Map<string, Synthesized>();
 
 /**
@@ -44,7 +45,8 @@ function synthFresh(env: string): Synthesized {
     if (!wired(ws)) addWorkloadOutputs(ws, { environment: config.environment, accountName: account.name });
     stacks.push(stack);
   }
-  return { config, outputs: new Map(stacks.map((s) => [s.stackName, Template.fromStack(s).toJSON().Outputs ?? {}])) };
+  const templates = new Map(stacks.map((s) => [s.stackName, Template.fromStack(s).toJSON() as Template_]));
+  return { config, templates, outputs: new Map([...templates].map(([name, t]) => [name, t.Outputs ?? {}])) };
 }
 
 const literal = (o: Record<string, { Value: unknown }>, key: string) => {
@@ -82,6 +84,45 @@ describe('stack outputs for the integration suites', () => {
     expect(literal(capture, 'CapturesIamChanges')).toBe('true');
     expect(capture.DataBucketName).toBeUndefined();
     expect(capture.RotatingSecrets).toBeUndefined();
+  });
+
+  /** The output refers to the one resource of `type` in the stack (its Ref, or the attribute named). */
+  const expectRefTo = (template: Template_, value: unknown, type: string, attribute?: string) => {
+    const ids = Object.entries(template.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+    expect(ids).toHaveLength(1);
+    expect(value).toEqual(attribute ? { 'Fn::GetAtt': [ids[0], attribute] } : { Ref: ids[0] });
+  };
+
+  test('prod: every workload stack names its trail bucket; stacks with a data bucket name their backup vault and plan', () => {
+    const { config, outputs, templates } = synthWithOutputs('prod');
+    expect(config.backup.enabled).toBe(true);
+    const workload = [...outputs].filter(([, o]) => String(o.GuardrailsRole.Value).startsWith('workload'));
+    expect(workload.map(([, o]) => o.GuardrailsRole.Value)).toEqual(expect.arrayContaining(['workload', 'workload-capture-only']));
+    for (const [name, o] of workload) {
+      const template = templates.get(name)!;
+      const trailBuckets = Object.entries(template.Resources)
+        .filter(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('SecurityLoggingTrailBucket'))
+        .map(([id]) => id);
+      expect(trailBuckets).toHaveLength(1);
+      expect(literal(o, 'TrailBucketName')).toEqual({ Ref: trailBuckets[0] });
+      if (o.GuardrailsRole.Value === 'workload') {
+        expectRefTo(template, literal(o, 'BackupVaultName'), 'AWS::Backup::BackupVault', 'BackupVaultName');
+        expectRefTo(template, literal(o, 'BackupPlanId'), 'AWS::Backup::BackupPlan', 'BackupPlanId');
+      } else {
+        // capture-only stacks have no data bucket, hence no backup plan
+        expect(o.BackupVaultName).toBeUndefined();
+        expect(o.BackupPlanId).toBeUndefined();
+      }
+    }
+  });
+
+  test('dev (backup.enabled false): no backup outputs, the trail bucket output still there', () => {
+    const { config, outputs } = synthWithOutputs('dev');
+    expect(config.backup.enabled).toBe(false);
+    const full = outputs.get('dev-workload-payments-eu-west-1')!;
+    expect(full.TrailBucketName).toBeDefined();
+    expect(full.BackupVaultName).toBeUndefined();
+    expect(full.BackupPlanId).toBeUndefined();
   });
 
   test('RotatingSecrets lists every rotating secret of the stack with its kind (dev: one database, one API key, one service token)', () => {
