@@ -159,7 +159,7 @@ export class BucketEncryptionGuard implements IAspect {
     const currentDoc: PolicyDocumentJson | undefined = existingPolicy ? stack.resolve(existingPolicy.policyDocument) : undefined;
     const writers = serviceWriters(currentDoc);
     if (writers.length > 0) {
-      warn('guardServiceWriters', `${cfnBucket.node.path}: its policy lets ${writers.join(', ')} put objects; AWS services deliver without SSE request headers, so only the transport statements are enforced (the default encryption still encrypts every object)`);
+      warn('guardServiceWriters', `${cfnBucket.node.path}: its policy lets ${writers.join(', ')} put objects; not every AWS service sends SSE request headers when it delivers (AWS Config without a key does not; CloudTrail with SSE-KMS does), so the guard adds only the transport statements and leaves the encryption statements to the bucket's owner (the default encryption still encrypts every object)`);
     }
     const expected = enforcingStatements(bucketArn, {
       algorithm: setting.algorithm,
