@@ -6,7 +6,7 @@
 // the security account first (central keys and log destinations), then the workloads.
 // Expects a prior `npm run build` (the npm script runs it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,24 +35,8 @@ function parseArgs(argv) {
   return { env };
 }
 
-/** Stacks of one cloud assembly in dependency order, with their account and region. */
-function stacksInOrder(outdir, app) {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
-  const artifacts = manifest.artifacts ?? {};
-  const stacks = Object.entries(artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
-  const names = new Set(stacks.map(([id]) => id));
-  const ordered = [];
-  const done = new Set();
-  const visit = (id) => {
-    if (done.has(id)) return;
-    done.add(id);
-    for (const dep of artifacts[id].dependencies ?? []) if (names.has(dep)) visit(dep);
-    const [, account, region] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifacts[id].environment) ?? [];
-    ordered.push({ app, stack: artifacts[id].properties?.stackName ?? id, account, region });
-  };
-  for (const [id] of stacks) visit(id);
-  return ordered;
-}
+/** Stacks of one cloud assembly in dependency order, with their account and region (scripts/ops/lib.cjs). */
+const { stacksInOrder } = require('./ops/lib.cjs');
 
 function main() {
   const { env } = parseArgs(process.argv.slice(2));

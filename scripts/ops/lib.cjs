@@ -194,7 +194,9 @@ function readConfigAccounts(env, configDir = join(ROOT, 'config')) {
   if (typeof security !== 'string' || workloads.some((w) => typeof w.accountId !== 'string')) {
     throw new OpsError(`${file}: securityAccount.accountId and workloadAccounts[].accountId are required (run npm run synth -- --env ${env} for the full validation)`);
   }
-  return { environment: json.environment, security, securityRegions, workloads };
+  // Region of the audit-log replica stacks (one per workload account), when config.auditLogs.replicaRegion is set.
+  const auditReplicaRegion = typeof json?.auditLogs?.replicaRegion === 'string' ? json.auditLogs.replicaRegion : undefined;
+  return { environment: json.environment, security, securityRegions, workloads, auditReplicaRegion };
 }
 
 /**
@@ -203,7 +205,10 @@ function readConfigAccounts(env, configDir = join(ROOT, 'config')) {
  */
 const IAM_EVENTS_REGION = 'us-east-1';
 
-/** Every account and region the environment deploys to, each once: [{ accountId, role, regions }]. */
+/**
+ * Every account and region of the guardrails stacks, each once: [{ accountId, role, regions }]
+ * (the key locations of packages/config). The audit replica region comes on top: bootstrapTargets.
+ */
 function deployTargets(accounts) {
   const targets = [{ accountId: accounts.security, role: 'the security account', regions: [...accounts.securityRegions] }];
   for (const w of accounts.workloads) {
@@ -214,12 +219,44 @@ function deployTargets(accounts) {
 }
 
 /**
+ * Every account and region the environment deploys to: deployTargets, plus the audit replica
+ * region (config.auditLogs.replicaRegion) in each workload account, where its replica stack lives.
+ */
+function bootstrapTargets(accounts) {
+  const replica = accounts.auditReplicaRegion;
+  return deployTargets(accounts).map((t, i) => (i > 0 && replica && !t.regions.includes(replica) ? { ...t, regions: [...t.regions, replica] } : t));
+}
+
+/**
+ * The stacks of one synthesized cloud assembly (its manifest.json) in dependency order, each after
+ * the stacks it depends on, with their account and region: [{ app, stack, account, region }].
+ * scripts/synth.mjs writes deploy-order.json from it.
+ */
+function stacksInOrder(outdir, app) {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  const artifacts = manifest.artifacts ?? {};
+  const stacks = Object.entries(artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+  const names = new Set(stacks.map(([id]) => id));
+  const ordered = [];
+  const done = new Set();
+  const visit = (id) => {
+    if (done.has(id)) return;
+    done.add(id);
+    for (const dep of artifacts[id].dependencies ?? []) if (names.has(dep)) visit(dep);
+    const [, account, region] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifacts[id].environment) ?? [];
+    ordered.push({ app, stack: artifacts[id].properties?.stackName ?? id, account, region });
+  };
+  for (const [id] of stacks) visit(id);
+  return ordered;
+}
+
+/**
  * The cdk bootstrap command of each account (all its regions in one call), run with that
  * account's credentials. With a deployer account, every target trusts it, and the execution
  * policy must then be named (the CLI refuses --trust without --cloudformation-execution-policies).
  */
 function bootstrapCommands(accounts, opts, executionPolicy = 'arn:aws:iam::aws:policy/AdministratorAccess') {
-  return deployTargets(accounts).map((t) => {
+  return bootstrapTargets(accounts).map((t) => {
     const profile = profileFor(t.accountId, opts, accounts);
     const parts = ['npx cdk bootstrap', ...t.regions.map((r) => `aws://${t.accountId}/${r}`)];
     if (profile) parts.push(`--profile ${profile}`);
@@ -445,7 +482,7 @@ function collectFlatOutputs(env, stackNames, dir = join(ROOT, 'cfn-outputs')) {
 
 module.exports = {
   ROOT, APPS, PRODUCTION_ENVIRONMENTS, USAGE, OpsError,
-  IAM_EVENTS_REGION, parseArgs, readConfigAccounts, deployTargets, bootstrapCommands, readDeployOrder, planGroups, destroyGroups, describeAccount,
+  IAM_EVENTS_REGION, parseArgs, readConfigAccounts, deployTargets, bootstrapTargets, bootstrapCommands, stacksInOrder, readDeployOrder, planGroups, destroyGroups, describeAccount,
   profileFor, checkAccountProfileKeys, callerAccountProblem, callerIdentity, cdkArgs,
   flattenOutputs, rawOutputsFile, collectFlatOutputs,
 };

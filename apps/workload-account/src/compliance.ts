@@ -5,7 +5,7 @@
  * names the construct (path inside each workload stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+  Acknowledgement, addComplianceGate as addGate, auditReplicaBucketName, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
 } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
@@ -21,7 +21,8 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
       reason: 'no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (the trail records management events only); open item for the lead: add a per-region access-log bucket in guardrails-stack.ts',
     })),
-    ...['SecurityLogging/TrailBucket/Resource', 'DetectiveControls/Controls/ConfigBucket/Resource'].map((path) => ({
+    // With config.auditLogs.replicaRegion the trail bucket replicates (see the audit-log block below).
+    ...[...(config.auditLogs.replicaRegion === undefined ? ['SecurityLogging/TrailBucket/Resource'] : []), 'DetectiveControls/Controls/ConfigBucket/Resource'].map((path) => ({
       path,
       ids: fixed(...packs('S3BucketReplicationEnabled')),
       reason: 'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: CloudTrail and Config findings are shipped to the security account log groups (audit class, 10 years)',
@@ -104,6 +105,40 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       reason: 'CDK grants for the delivery channel: write to the AWSLogs/<this account>/Config/ prefix of the one Config bucket and use of the one data key (kms:GenerateDataKey*/ReEncrypt* on that key ARN only)',
     },
   ];
+  // Audit-log replication (config.auditLogs.replicaRegion): the replica stack and the trail buckets' replication role.
+  const replicaRegion = config.auditLogs.replicaRegion;
+  if (replicaRegion !== undefined) {
+    acks.push(
+      {
+        path: 'AuditReplicaBucket/Resource',
+        ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
+        reason: 'the audit replica bucket is written only by S3 replication of the account\'s trail buckets and read only in a recovery; no server access log bucket exists in the replica region (the replica stack holds only this bucket and its key), and CloudTrail records the bucket\'s management events',
+      },
+      {
+        path: 'AuditReplicaBucket/Resource',
+        ids: fixed(...packs('S3BucketReplicationEnabled')),
+        reason: `this bucket is itself the second-region copy of the trail buckets (config/${config.environment}.json auditLogs.replicaRegion ${replicaRegion}); replicating the replica would add a third copy, and the central copy of every trail event is in the security account (audit class, 10 years)`,
+      },
+      {
+        path: 'SecurityLogging/TrailBucket/ReplicationRole/DefaultPolicy/Resource',
+        ids: (stack: Stack) => {
+          const bucket = resourceAt(stack, 'SecurityLogging/TrailBucket/Resource');
+          const bucketId = bucket ? stack.resolve(bucket.logicalId) : 'TrailBucket';
+          return [
+            `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+            `AwsSolutions-IAM5[Resource::arn:aws:s3:::${auditReplicaBucketName(config.environment, stack.account, replicaRegion)}/*]`,
+            `AwsSolutions-IAM5[Resource::arn:aws:kms:${replicaRegion}:${stack.account}:key/*]`,
+          ];
+        },
+        reason: 'S3 replication role (s3-encryption EncryptedBucket): reads the object versions of this one trail bucket and writes replicas into the one replica bucket (object ARNs need /*); the replica key is created in the replica region\'s stack, so it is named by alias: kms:Encrypt/GenerateDataKey on keys of that account and region only with kms:ResourceAliases = the replica alias and kms:ViaService = S3 of that region',
+      },
+      {
+        path: 'SecurityLogging/TrailBucket/ReplicationRole/DefaultPolicy/Resource',
+        ids: fixed(...packs('IAMNoInlinePolicy')),
+        reason: 'CDK grant policy attached to exactly one role (the trail bucket\'s replication role) and scoped to that bucket, the replica bucket and the two keys; inline keeps it deleted with the role and never reused by another principal',
+      },
+    );
+  }
   // IAM examples and human guardrails (identities.ts).
   acks.push(
     {

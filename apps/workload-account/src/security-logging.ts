@@ -1,10 +1,12 @@
-import { GuardrailsConfig } from '@cdk-guardrails/config';
+import { auditReplicaBucketName, GuardrailsConfig } from '@cdk-guardrails/config';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '@cdk-guardrails/central-logging';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { auditReplicaKeyAliasArn, objectLockRetentionOf } from './audit-replica-stack';
 
 export interface WorkloadSecurityLoggingProps {
   readonly config: GuardrailsConfig;
@@ -20,6 +22,11 @@ export interface WorkloadSecurityLoggingProps {
  * group; EventBridge rules for S3 policy changes (and IAM changes in us-east-1) to the security
  * log group; both subscribed to the security account's destination in this region. The
  * destination ARN comes from config: CloudFormation cannot reference another account's stack.
+ *
+ * Audit-log durability (config.auditLogs): the trail bucket gets the Object Lock default retention
+ * from config, and, with a replica region, replicates every log file to the account's replica
+ * bucket there (AuditReplicaStack, deployed first), encrypted with the replica key (named by its
+ * alias ARN: the key is created in the other region's stack).
  */
 export class WorkloadSecurityLogging extends Construct {
   public readonly capture: SecurityEventCapture;
@@ -30,11 +37,20 @@ export class WorkloadSecurityLogging extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadSecurityLoggingProps) {
     super(scope, id);
     const { config } = props;
+    const accountId = Stack.of(this).account;
+    const replicaRegion = config.auditLogs.replicaRegion;
     const trailBucket = new EncryptedBucket(this, 'TrailBucket', {
       encryption: EncryptionMode.sseKms(props.logsKey),
       removalPolicy: props.removalPolicy,
       minimumTlsVersion: props.minimumTlsVersion,
+      objectLockDefaultRetention: objectLockRetentionOf(config),
+      replication: replicaRegion === undefined ? undefined : {
+        destinationBucketArn: `arn:aws:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`,
+        destinationKmsKeyArn: auditReplicaKeyAliasArn(config, accountId, replicaRegion),
+      },
     });
+    this.trailBucket = trailBucket;
+    if (trailBucket.replicationRole !== undefined) this.allowReplicationToDecrypt(trailBucket.replicationRole, props.logsKey);
     this.shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(config.securityAccount.accountId, props.region, config.securityAccount.destinationName),
       // An organization-wide destination policy (aws:PrincipalOrgID) needs a sender role.
@@ -49,6 +65,27 @@ export class WorkloadSecurityLogging extends Construct {
       securityLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
     });
-    this.trailBucket = trailBucket;
+  }
+
+  /**
+   * The logs key lets principals of the account use it only through Kinesis and SQS: the
+   * replication role reads the log files through S3, so the key policy names that role, for
+   * kms:Decrypt through S3 of this region (the role's identity policy, from EncryptedBucket,
+   * limits it to this bucket's objects).
+   */
+  private allowReplicationToDecrypt(role: iam.IRole, logsKey: kms.IKey): void {
+    const added = logsKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AuditReplicationDecryptsTrailLogs',
+      principals: [new iam.ArnPrincipal(role.roleArn)],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      // The role's own policy limits the encryption context to this bucket; naming the bucket here
+      // would make the key depend on the bucket, which depends on the key (a cycle).
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Aws.URL_SUFFIX}` } },
+    }), /* allowNoOp */ true);
+    if (!added.statementAdded) {
+      Annotations.of(this).addWarningV2('@cdk-guardrails/workload-account:importedLogsKeyReplication',
+        'the logs key is imported: its key policy must let the trail bucket\'s replication role kms:Decrypt through S3 (kms:ViaService s3.<region>.amazonaws.com), or no log file is replicated');
+    }
   }
 }

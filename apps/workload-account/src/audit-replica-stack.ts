@@ -1,0 +1,110 @@
+import { auditReplicaBucketName, GuardrailsConfig, removalPolicyOf, WorkloadAccountConfig } from '@cdk-guardrails/config';
+import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
+import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface AuditReplicaStackProps extends StackProps {
+  readonly config: GuardrailsConfig;
+  readonly account: WorkloadAccountConfig;
+  /** config.auditLogs.replicaRegion */
+  readonly region: string;
+}
+
+/** Minimum TLS version of the replica bucket (as the workload buckets). */
+const MINIMUM_TLS_VERSION = 1.2;
+
+/**
+ * Key management only (no cryptographic use, no kms:CreateGrant), as the key hierarchy's keys
+ * (packages/kms-hierarchy ADMIN_ACTIONS).
+ */
+const KEY_ADMIN_ACTIONS = [
+  'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:EnableKey', 'kms:DisableKey',
+  'kms:EnableKeyRotation', 'kms:DisableKeyRotation', 'kms:RotateKeyOnDemand', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus',
+  'kms:ListGrants', 'kms:ListKeyPolicies', 'kms:ListKeyRotations', 'kms:ListResourceTags', 'kms:PutKeyPolicy',
+  'kms:UpdateKeyDescription', 'kms:RevokeGrant', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+];
+
+/** What S3 needs to encrypt replicas (replication role) and decrypt them (readers, through S3). */
+const S3_USE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'];
+
+/** Alias of the replica key, under the config's alias prefix. */
+export function auditReplicaKeyAlias(config: GuardrailsConfig): string {
+  return `alias/${config.kms.aliasPrefix}/audit-replica`;
+}
+
+/** ARN of the replica key's alias, which the source stacks (in other regions) give S3 as the replica key. */
+export function auditReplicaKeyAliasArn(config: GuardrailsConfig, accountId: string, region: string): string {
+  return `arn:aws:kms:${region}:${accountId}:${auditReplicaKeyAlias(config)}`;
+}
+
+/**
+ * The replica side of the audit logs of one workload account (config.auditLogs.replicaRegion):
+ * a KMS key of the replica region and the bucket that receives the replicas of every trail
+ * bucket of the account (SSE-KMS with that key, versioned, Object Lock like the sources).
+ * The account's workload stacks depend on this stack: S3 refuses a replication rule whose
+ * destination bucket does not exist (or lacks versioning, or Object Lock when the source has it).
+ */
+export class AuditReplicaStack extends Stack {
+  public readonly key: kms.Key;
+  public readonly bucket: EncryptedBucket;
+
+  constructor(scope: Construct, id: string, props: AuditReplicaStackProps) {
+    super(scope, id, { ...props, env: { account: props.account.accountId, region: props.region } });
+    const { config } = props;
+    const removalPolicy = removalPolicyOf(config);
+
+    this.key = new kms.Key(this, 'AuditReplicaKey', {
+      description: `Key of the audit-log replica bucket of workload account ${props.account.name} (${props.region})`,
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(config.kms.rotationPeriodDays),
+      removalPolicy,
+      // With a policy given, aws-cdk-lib adds no default statement (no kms:* for the account root).
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'KeyAdministration',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: KEY_ADMIN_ACTIONS,
+            resources: ['*'],
+          }),
+          // The replication role of each trail bucket (an identity of this account, allowed by its
+          // identity policy) encrypts replicas through S3 of this region; readers decrypt them the same way.
+          new iam.PolicyStatement({
+            sid: 'UseThroughS3OfThisAccount',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: S3_USE_ACTIONS,
+            resources: ['*'],
+            conditions: {
+              StringEquals: {
+                'kms:ViaService': `s3.${props.region}.${Aws.URL_SUFFIX}`,
+                'kms:CallerAccount': props.account.accountId,
+              },
+            },
+          }),
+        ],
+      }),
+    });
+    this.key.addAlias(auditReplicaKeyAlias(config));
+
+    this.bucket = new EncryptedBucket(this, 'AuditReplicaBucket', {
+      bucketName: auditReplicaBucketName(config.environment, props.account.accountId, props.region),
+      encryption: EncryptionMode.sseKms(this.key),
+      removalPolicy,
+      minimumTlsVersion: MINIMUM_TLS_VERSION,
+      // S3 requires Object Lock on the destination when the source has it; same default retention.
+      objectLockDefaultRetention: objectLockRetentionOf(config),
+    });
+  }
+}
+
+/** The default retention of the trail buckets and their replica, from config.auditLogs.objectLock. */
+export function objectLockRetentionOf(config: GuardrailsConfig): s3.ObjectLockRetention | undefined {
+  const lock = config.auditLogs.objectLock;
+  if (lock.mode === 'none') return undefined;
+  const days = Duration.days(lock.retentionDays);
+  return lock.mode === 'compliance' ? s3.ObjectLockRetention.compliance(days) : s3.ObjectLockRetention.governance(days);
+}

@@ -1,0 +1,371 @@
+// Audit-log durability (config.auditLogs): Object Lock on every trail bucket, replication of every
+// trail bucket of an account to a replica bucket in the replica region (its own stack and key,
+// deployed first), and the permissions the replication role needs (key policy, boundary).
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
+import { auditReplicaBucketName, createApp, GuardrailsConfig, loadConfig, parseConfig } from '@cdk-guardrails/config';
+import { evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AuditReplicaStack } from '../src/audit-replica-stack';
+import { addComplianceGate, workloadAcknowledgements } from '../src/compliance';
+import { WorkloadSecurityLogging } from '../src/security-logging';
+import { auditReplicaStacks, buildWorkloadApp } from '../src/workload-app';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ops = require('../../../scripts/ops/lib.cjs');
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+const REPLICA_REGION = 'eu-north-1';
+
+// Synthesizing the prod app takes a while on a slow machine.
+jest.setTimeout(120_000);
+
+/** A shipped config with auditLogs replaced, validated like a file (schema and cross-field rules). */
+function configWith(env: string, auditLogs: unknown): GuardrailsConfig {
+  const raw = JSON.parse(readFileSync(join(CONFIG_DIR, `${env}.json`), 'utf8'));
+  return parseConfig({ ...raw, auditLogs }, env);
+}
+
+function build(env: string, config: GuardrailsConfig = loadConfig(env, { configDir: CONFIG_DIR }), outdir?: string) {
+  const app = createApp({ outdir, context: { env } });
+  const stacks = buildWorkloadApp(app, config);
+  return { app, config, stacks, replicas: auditReplicaStacks(app) };
+}
+
+const trailBucketOf = (stack: Stack) => (stack.node.findChild('SecurityLogging') as WorkloadSecurityLogging).trailBucket;
+const idOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
+
+/** The trail bucket resource of a workload stack's template. */
+function trailBucketResource(stack: Stack): any {
+  return Template.fromStack(stack).toJSON().Resources[idOf(stack, trailBucketOf(stack))];
+}
+
+describe('audit logs off (dev)', () => {
+  const { stacks, replicas, config } = build('dev');
+
+  test('the shipped dev config turns neither Object Lock nor replication on', () => {
+    expect(config.auditLogs).toEqual({ objectLock: { mode: 'none' } });
+  });
+
+  test('trail buckets have no Object Lock and no replication; no replica stack, no replication role', () => {
+    expect(stacks.length).toBeGreaterThan(0);
+    for (const stack of stacks) {
+      const bucket = trailBucketResource(stack);
+      expect(bucket.Properties.ObjectLockEnabled).toBeUndefined();
+      expect(bucket.Properties.ObjectLockConfiguration).toBeUndefined();
+      expect(bucket.Properties.ReplicationConfiguration).toBeUndefined();
+      expect(trailBucketOf(stack).replicationRole).toBeUndefined();
+      expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('AuditReplicationDecryptsTrailLogs');
+    }
+    expect(replicas).toEqual([]);
+  });
+
+  test('the trail bucket replication acknowledgement stays (the reason is true without a replica region)', () => {
+    const acks = workloadAcknowledgements(config);
+    const trail = acks.filter((a) => a.path === 'SecurityLogging/TrailBucket/Resource');
+    expect(trail.some((a) => a.ids(stacks[0]).includes('NIST.800.53.R5-S3BucketReplicationEnabled'))).toBe(true);
+    expect(acks.some((a) => a.path.startsWith('AuditReplicaBucket/'))).toBe(false);
+  });
+});
+
+describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', () => {
+  const { stacks, replicas, config } = build('prod');
+  const accounts = config.workloadAccounts;
+
+  test('the shipped prod config', () => {
+    expect(config.auditLogs).toEqual({ objectLock: { mode: 'compliance', retentionDays: 3653 }, replicaRegion: REPLICA_REGION });
+  });
+
+  test('every trail bucket (every account and region, the us-east-1 capture-only stacks too) has Object Lock compliance 3653 days', () => {
+    expect(stacks.map((s) => s.region)).toContain('us-east-1');
+    for (const stack of stacks) {
+      const bucket = trailBucketResource(stack);
+      expect(bucket.Properties.ObjectLockEnabled).toBe(true);
+      expect(bucket.Properties.ObjectLockConfiguration).toEqual({
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } },
+      });
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    }
+  });
+
+  test('every trail bucket replicates every SSE-KMS object to its account\'s replica bucket, encrypted with the replica key (alias ARN)', () => {
+    for (const stack of stacks) {
+      const replication = trailBucketResource(stack).Properties.ReplicationConfiguration;
+      expect(replication.Rules).toHaveLength(1);
+      const [rule] = replication.Rules;
+      expect(rule.Status).toBe('Enabled');
+      expect(rule.Filter).toEqual({ Prefix: '' });
+      expect(rule.SourceSelectionCriteria).toEqual({ SseKmsEncryptedObjects: { Status: 'Enabled' } });
+      expect(rule.Destination.Bucket).toBe(`arn:aws:s3:::prod-guardrails-audit-replica-${stack.account}-${REPLICA_REGION}`);
+      expect(rule.Destination.Bucket).toBe(`arn:aws:s3:::${auditReplicaBucketName('prod', stack.account, REPLICA_REGION)}`);
+      expect(rule.Destination.EncryptionConfiguration).toEqual({
+        ReplicaKmsKeyID: `arn:aws:kms:${REPLICA_REGION}:${stack.account}:alias/guardrails-prod/audit-replica`,
+      });
+      // Same account: no ownership override.
+      expect(rule.Destination.Account).toBeUndefined();
+    }
+  });
+
+  test('one replica stack per workload account, in the replica region and that account, named after the account', () => {
+    expect(replicas.map((s) => [s.stackName, s.account, s.region])).toEqual(
+      accounts.map((a) => [`prod-workload-${a.name}-audit-replica-${REPLICA_REGION}`, a.accountId, REPLICA_REGION]));
+    for (const replica of replicas) expect(replica.terminationProtection).toBe(true);
+  });
+
+  test('replica bucket: fixed name, Object Lock like the source, versioned, SSE-KMS with its own key (Bucket Key), retained; key rotates, has the alias, retained', () => {
+    for (const replica of replicas) {
+      const template = Template.fromStack(replica);
+      const keyId = idOf(replica, replica.key);
+      template.resourceCountIs('AWS::S3::Bucket', 1);
+      template.resourceCountIs('AWS::KMS::Key', 1);
+      const bucket = template.toJSON().Resources[idOf(replica, replica.bucket)];
+      expect(bucket.Properties.BucketName).toBe(auditReplicaBucketName('prod', replica.account, REPLICA_REGION));
+      expect(bucket.Properties.ObjectLockEnabled).toBe(true);
+      expect(bucket.Properties.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } });
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      }]);
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.UpdateReplacePolicy).toBe('Retain');
+      const key = template.toJSON().Resources[keyId];
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.Properties.RotationPeriodInDays).toBe(config.kms.rotationPeriodDays);
+      expect(key.DeletionPolicy).toBe('Retain');
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/guardrails-prod/audit-replica', TargetKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+      // applyTags runs on the whole app, the replica stacks included.
+      expect(bucket.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:environment', Value: 'prod' }]));
+      expect(key.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:environment', Value: 'prod' }]));
+    }
+  });
+
+  test('replica key policy: administration for the account, use only through S3 of the replica region by this account (no other account)', async () => {
+    for (const replica of replicas) {
+      const keyArn = `arn:aws:kms:${REPLICA_REGION}:${replica.account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+      const policy = resolveIntrinsics(Template.fromStack(replica).toJSON().Resources[idOf(replica, replica.key)].Properties.KeyPolicy,
+        { account: replica.account, region: REPLICA_REGION });
+      const encrypt = (principal: string, via: string, callerAccount: string) => evaluate({
+        resourcePolicy: policy,
+        // The key policy delegates to IAM: the caller's identity policy must allow too (the evaluator models KMS trust).
+        identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: '*' }] }],
+        request: {
+          action: 'kms:GenerateDataKey', principal, resource: keyArn, resourceAccount: replica.account,
+          context: { 'kms:ViaService': via, 'kms:CallerAccount': callerAccount },
+        },
+      });
+      // The key policy delegates to the account (the replication role's identity policy does the rest).
+      expect(policy.Statement.find((s: any) => s.Sid === 'UseThroughS3OfThisAccount').Principal).toEqual({ AWS: `arn:aws:iam::${replica.account}:root` });
+      const role = `arn:aws:iam::${replica.account}:role/replication`;
+      expect(await encrypt(role, `s3.${REPLICA_REGION}.amazonaws.com`, replica.account)).toBe('Allowed');
+      expect(await encrypt(role, `kinesis.${REPLICA_REGION}.amazonaws.com`, replica.account)).not.toBe('Allowed');
+      expect(await encrypt('arn:aws:iam::999999999999:role/other', `s3.${REPLICA_REGION}.amazonaws.com`, '999999999999')).not.toBe('Allowed');
+    }
+  });
+
+  test('every workload stack of an account depends on its replica stack (the destination bucket must exist first)', () => {
+    for (const account of accounts) {
+      const replica = replicas.find((r) => r.account === account.accountId)!;
+      const own = stacks.filter((s) => s.account === account.accountId);
+      expect(own.length).toBeGreaterThan(0);
+      for (const stack of own) expect(stack.dependencies).toContain(replica);
+      // Never another account's replica (one CDK CLI call deploys one account).
+      for (const stack of own) expect(stack.dependencies.filter((d) => d instanceof AuditReplicaStack)).toEqual([replica]);
+    }
+  });
+
+  test('the replication role carries the account boundary, and the boundary allows what replication needs', async () => {
+    const home = stacks.find((s) => s.account === accounts[0].accountId)!;
+    const homeTemplate = Template.fromStack(home).toJSON();
+    const boundaryId = Object.keys(homeTemplate.Resources).find((id) => homeTemplate.Resources[id].Type === 'AWS::IAM::ManagedPolicy' && id.startsWith('PermissionsBoundary'))!;
+    const boundary = resolveIntrinsics(homeTemplate.Resources[boundaryId].Properties.PolicyDocument, { account: home.account, region: home.region });
+    for (const stack of stacks) {
+      const template = Template.fromStack(stack).toJSON();
+      const role = trailBucketOf(stack).replicationRole!;
+      const roleId = idOf(stack, role as any);
+      expect(template.Resources[roleId].Properties.PermissionsBoundary).toBeDefined();
+      expect(template.Resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' } }]);
+    }
+    const stack = home;
+    const template = Template.fromStack(stack).toJSON();
+    const bucketId = idOf(stack, trailBucketOf(stack));
+    const logsKeyId = Object.keys(template.Resources).find((id) => id.startsWith('KeysLogsKey') && template.Resources[id].Type === 'AWS::KMS::Key')!;
+    const roleId = idOf(stack, trailBucketOf(stack).replicationRole as any);
+    const trailBucketArn = 'arn:aws:s3:::trail-bucket';
+    const logsKeyArn = `arn:aws:kms:${stack.region}:${stack.account}:key/1111aaaa-12ab-34cd-56ef-1234567890ab`;
+    const roleArn = `arn:aws:iam::${stack.account}:role/trail-replication`;
+    const ctx = { account: stack.account, region: stack.region, getAtts: { [`${bucketId}.Arn`]: trailBucketArn, [`${logsKeyId}.Arn`]: logsKeyArn, [`${roleId}.Arn`]: roleArn } };
+    const [policyId] = Object.entries(template.Resources).find(([, r]: [string, any]) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles?.[0]?.Ref === roleId)!;
+    const identity = resolveIntrinsics(template.Resources[policyId].Properties.PolicyDocument, ctx);
+    const replicaBucket = auditReplicaBucketName('prod', stack.account, REPLICA_REGION);
+    const replicaKeyArn = `arn:aws:kms:${REPLICA_REGION}:${stack.account}:key/2222bbbb-12ab-34cd-56ef-1234567890ab`;
+    const replica = replicas.find((r) => r.account === stack.account)!;
+    const replicaKeyPolicy = resolveIntrinsics(Template.fromStack(replica).toJSON().Resources[idOf(replica, replica.key)].Properties.KeyPolicy,
+      { account: replica.account, region: REPLICA_REGION });
+    const keyPolicy = resolveIntrinsics(template.Resources[logsKeyId].Properties.KeyPolicy, ctx);
+    // The evaluator ignores kms:EncryptionContext:<key> context keys that contain ':' (aws:s3:arn), so those
+    // conditions could never match here: they are checked structurally, and left out of the evaluation.
+    const contextConditions = identity.Statement.filter((st: any) => st.Condition?.StringLike?.['kms:EncryptionContext:aws:s3:arn'] !== undefined);
+    expect(contextConditions.map((st: any) => [st.Sid, st.Condition.StringLike['kms:EncryptionContext:aws:s3:arn']])).toEqual([
+      ['DecryptSourceObjects', [trailBucketArn, `${trailBucketArn}/*`]],
+      ['EncryptReplicas', [`arn:aws:s3:::${replicaBucket}`, `arn:aws:s3:::${replicaBucket}/*`]],
+    ]);
+    const evaluable = {
+      ...identity,
+      Statement: identity.Statement.map((st: any) => {
+        if (st.Condition?.StringLike === undefined) return st;
+        const { StringLike, ...rest } = st.Condition;
+        const { ['kms:EncryptionContext:aws:s3:arn']: _ignored, ...like } = StringLike;
+        return { ...st, Condition: Object.keys(like).length > 0 ? { ...rest, StringLike: like } : rest };
+      }),
+    };
+    const decide = (action: string, resource: string, context: Record<string, string | string[]>, resourceAccount = stack.account) => evaluate({
+      identityPolicies: [evaluable],
+      permissionsBoundaries: [boundary],
+      // KMS requests are decided with the key's policy (the evaluator models KMS key-policy trust).
+      resourcePolicy: resource === replicaKeyArn ? replicaKeyPolicy : resource === logsKeyArn ? keyPolicy : undefined,
+      request: { action, principal: roleArn, resource, resourceAccount, context: { 'kms:CallerAccount': stack.account, ...context } },
+    });
+    // Inside the boundary: write replicas to the replica bucket of this account, encrypt with the replica key.
+    expect(await decide('s3:ReplicateObject', `arn:aws:s3:::${replicaBucket}/AWSLogs/x.json.gz`, { 's3:ResourceAccount': stack.account })).toBe('Allowed');
+    expect(await decide('kms:GenerateDataKey', replicaKeyArn, {
+      'kms:ViaService': `s3.${REPLICA_REGION}.amazonaws.com`,
+      'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${replicaBucket}`,
+      'kms:ResourceAliases': ['alias/guardrails-prod/audit-replica'],
+    })).toBe('Allowed');
+    // A key of the replica region without the replica alias: denied.
+    expect(await decide('kms:GenerateDataKey', replicaKeyArn, {
+      'kms:ViaService': `s3.${REPLICA_REGION}.amazonaws.com`,
+      'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${replicaBucket}`,
+      'kms:ResourceAliases': ['alias/guardrails-prod/data'],
+    })).not.toBe('Allowed');
+    expect(await decide('s3:GetObjectVersionForReplication', `${trailBucketArn}/AWSLogs/x.json.gz`, { 's3:ResourceAccount': stack.account })).toBe('Allowed');
+    expect(await decide('kms:Decrypt', logsKeyArn, { 'kms:ViaService': `s3.${stack.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': trailBucketArn })).toBe('Allowed');
+    // Another account's bucket is outside the boundary even with the identity policy.
+    expect(await decide('s3:ReplicateObject', `arn:aws:s3:::${replicaBucket}/x`, { 's3:ResourceAccount': '999999999999' }, '999999999999')).not.toBe('Allowed');
+
+    // The logs key (use through Kinesis and SQS only) names the replication role for kms:Decrypt through S3 of its region.
+    const decrypt = (principal: string, via: string) => evaluate({
+      resourcePolicy: keyPolicy,
+      request: { action: 'kms:Decrypt', principal, resource: logsKeyArn, resourceAccount: stack.account, context: { 'kms:ViaService': via } },
+    });
+    expect(await decrypt(roleArn, `s3.${stack.region}.amazonaws.com`)).toBe('Allowed');
+    expect(await decrypt(roleArn, `dynamodb.${stack.region}.amazonaws.com`)).not.toBe('Allowed');
+    expect(await decrypt(`arn:aws:iam::${stack.account}:role/someone-else`, `s3.${stack.region}.amazonaws.com`)).not.toBe('Allowed');
+    expect(await decrypt('arn:aws:iam::999999999999:role/trail-replication', `s3.${stack.region}.amazonaws.com`)).not.toBe('Allowed');
+  });
+
+  test('compliance: the trail bucket replication acknowledgement is gone; the replica bucket and replication role have their own', () => {
+    const acks = workloadAcknowledgements(config);
+    const stack = stacks[0];
+    const trail = acks.filter((a) => a.path === 'SecurityLogging/TrailBucket/Resource');
+    expect(trail.some((a) => a.ids(stack).some((id) => id.endsWith('S3BucketReplicationEnabled')))).toBe(false);
+    const role = acks.filter((a) => a.path === 'SecurityLogging/TrailBucket/ReplicationRole/DefaultPolicy/Resource').flatMap((a) => a.ids(stack));
+    expect(role).toEqual(expect.arrayContaining([
+      `AwsSolutions-IAM5[Resource::arn:aws:kms:${REPLICA_REGION}:${stack.account}:key/*]`,
+      `AwsSolutions-IAM5[Resource::arn:aws:s3:::${auditReplicaBucketName('prod', stack.account, REPLICA_REGION)}/*]`,
+      'NIST.800.53.R5-IAMNoInlinePolicy',
+    ]));
+    expect(acks.filter((a) => a.path === 'AuditReplicaBucket/Resource').flatMap((a) => a.ids(replicas[0])))
+      .toEqual(expect.arrayContaining(['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketReplicationEnabled']));
+  });
+});
+
+describe('deploy order: the replica stack deploys before the account\'s workload stacks', () => {
+  test('synthesized assembly -> deploy-order.json (scripts/synth.mjs) -> one CDK CLI call per account (scripts/ops), replica first', () => {
+    // GIVEN the prod app synthesized into a cloud assembly
+    const cdkOut = mkdtempSync(join(tmpdir(), 'audit-order-'));
+    const outdir = join(cdkOut, 'prod', 'workload-account');
+    const { app, config, replicas } = build('prod', undefined, outdir);
+    app.synth();
+    // WHEN the order is computed the way scripts/synth.mjs does, and read back by the deploy scripts
+    const order = ops.stacksInOrder(outdir, 'workload-account');
+    mkdirSync(join(cdkOut, 'prod'), { recursive: true });
+    writeFileSync(join(cdkOut, 'prod', 'deploy-order.json'), JSON.stringify(order));
+    const groups = ops.planGroups(ops.readDeployOrder('prod', cdkOut), ['workload-account']);
+    // THEN each account's replica stack comes before every other stack of that account
+    const names = order.map((e: { stack: string }) => e.stack);
+    for (const account of config.workloadAccounts) {
+      const replica = replicas.find((r) => r.account === account.accountId)!;
+      const own = order.filter((e: { account: string }) => e.account === account.accountId).map((e: { stack: string }) => e.stack);
+      expect(own[0]).toBe(replica.stackName);
+      for (const name of own.slice(1)) expect(names.indexOf(replica.stackName)).toBeLessThan(names.indexOf(name));
+      // The CDK CLI deploys the stacks of one call in the order of the assembly's dependencies.
+      const artifacts = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).artifacts;
+      for (const name of own.slice(1)) expect(artifacts[name].dependencies).toContain(replica.artifactId);
+      const group = groups.find((g: { account: string }) => g.account === account.accountId);
+      expect(group.stacks[0]).toBe(replica.artifactId);
+      expect(group.regions).toContain(REPLICA_REGION);
+    }
+  });
+
+  test('bootstrap commands cover the replica region of every workload account', () => {
+    const accounts = ops.readConfigAccounts('prod');
+    expect(accounts.auditReplicaRegion).toBe(REPLICA_REGION);
+    const commands: string[] = ops.bootstrapCommands(accounts, ops.parseArgs('deploy', ['--env', 'prod'])).map((b: { command: string }) => b.command);
+    for (const w of accounts.workloads) expect(commands.find((c) => c.includes(`aws://${w.accountId}/`))).toContain(`aws://${w.accountId}/${REPLICA_REGION}`);
+    expect(commands[0]).not.toContain(REPLICA_REGION);
+    // Without a replica region, nothing is added.
+    expect(ops.bootstrapTargets({ ...accounts, auditReplicaRegion: undefined })).toEqual(ops.deployTargets(accounts));
+  });
+});
+
+describe('other combinations', () => {
+  test('replication without Object Lock: trail buckets replicate, neither side has Object Lock, dev removal policy (Delete)', () => {
+    const config = configWith('dev', { objectLock: { mode: 'none' }, replicaRegion: REPLICA_REGION });
+    const { stacks, replicas } = build('dev', config);
+    expect(replicas).toHaveLength(config.workloadAccounts.length);
+    for (const stack of stacks) {
+      const bucket = trailBucketResource(stack);
+      expect(bucket.Properties.ObjectLockConfiguration).toBeUndefined();
+      expect(bucket.Properties.ReplicationConfiguration.Rules[0].Destination.Bucket)
+        .toBe(`arn:aws:s3:::${auditReplicaBucketName('dev', stack.account, REPLICA_REGION)}`);
+      expect(stack.dependencies).toContain(replicas.find((r) => r.account === stack.account));
+    }
+    for (const replica of replicas) {
+      expect(replica.region).toBe(REPLICA_REGION);
+      const bucket = Template.fromStack(replica).toJSON().Resources[idOf(replica, replica.bucket)];
+      expect(bucket.Properties.ObjectLockEnabled).toBeUndefined();
+      expect(bucket.Properties.ObjectLockConfiguration).toBeUndefined();
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.DeletionPolicy).toBe('Delete');
+      expect(replica.terminationProtection).toBe(false);
+      Template.fromStack(replica).hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/${config.kms.aliasPrefix}/audit-replica` });
+    }
+  });
+
+  test('governance mode without replication: trail buckets get GOVERNANCE with the configured days, no replica stack', () => {
+    const config = configWith('dev', { objectLock: { mode: 'governance', retentionDays: 30 } });
+    const { stacks, replicas } = build('dev', config);
+    expect(replicas).toEqual([]);
+    for (const stack of stacks) {
+      const bucket = trailBucketResource(stack);
+      expect(bucket.Properties.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } } });
+      expect(bucket.Properties.ReplicationConfiguration).toBeUndefined();
+    }
+  });
+
+  test('with replication, the compliance gate has zero open findings (every new finding is acknowledged with a reason)', () => {
+    const config = configWith('dev', { objectLock: { mode: 'governance', retentionDays: 30 }, replicaRegion: REPLICA_REGION });
+    const outdir = mkdtempSync(join(tmpdir(), 'audit-compliance-'));
+    const { app } = build('dev', config, outdir);
+    addComplianceGate(app, config);
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      ComplianceReport.synth(app, { appName: 'workload-account', environment: 'dev', reportDirectory: outdir });
+    } finally {
+      spy.mockRestore();
+    }
+    const section = JSON.parse(readFileSync(join(outdir, 'compliance-report.json'), 'utf8')).apps['workload-account'];
+    expect(section.findings.filter((f: any) => !f.acknowledged)).toEqual([]);
+    const replicaFindings = section.findings.filter((f: any) => f.constructPath.includes('-audit-replica-'));
+    expect(replicaFindings.length).toBeGreaterThan(0);
+    const roleFindings = section.findings.filter((f: any) => f.constructPath.includes('TrailBucket/ReplicationRole'));
+    expect(roleFindings.length).toBeGreaterThan(0);
+  });
+});
