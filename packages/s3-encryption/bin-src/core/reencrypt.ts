@@ -334,6 +334,7 @@ async function multipartCopy(
     const completed: CompletedPart[] = [];
     for (const part of parts) {
       if (opts.signal?.aborted) {
+        operation = 'AbortMultipartUpload';
         await abortUpload(client, bucket, key, uploadId);
         delete state.openUpload;
         return 'interrupted';
