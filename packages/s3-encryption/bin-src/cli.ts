@@ -3,7 +3,7 @@
  *
  *   report     list buckets, their default encryption and whether their policy enforces it
  *   apply      set default encryption and merge the enforcing statements into the existing policy
- *   reencrypt  re-encrypt existing objects in place (resumable), or write a Batch Operations manifest
+ *   reencrypt  re-encrypt existing objects in place (resumable; multipart copy over 5 GiB), or write a Batch Operations manifest
  *
  * The commands are thin: the logic is in ./core (plain functions taking an S3Client).
  */
@@ -83,13 +83,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     });
 
   program.command('reencrypt')
-    .description('re-encrypt objects not yet in the wanted mode with an in-place copy (resumable), or write an S3 Batch Operations manifest for large buckets')
+    .description('re-encrypt objects not yet in the wanted mode with an in-place copy (resumable; objects over 5 GiB by multipart copy), '
+      + 'or write an S3 Batch Operations manifest for large buckets (Batch Operations copies objects up to 5 GB only)')
     .requiredOption('--bucket <name>', 'bucket whose objects to re-encrypt')
     .option('--sse-s3', 'SSE-S3 (AES256)')
     .option('--kms-key-arn <arn>', 'SSE-KMS with this key ARN (Bucket Keys on)')
     .option('--prefix <prefix>', 'only objects under this prefix')
     .option('--state-file <file>', 'checkpoint file (a rerun continues from it)')
-    .option('--rate <n>', 'objects per second', positiveNumber('--rate'), 50)
+    .option('--rate <n>', 'objects per second (an object over 5 GiB takes one more per request of its multipart copy)', positiveNumber('--rate'), 50)
     .option('--batch-threshold <n>', 'above this many objects write a Batch Operations manifest instead', positiveNumber('--batch-threshold'), 100_000)
     .option('--manifest', 'write the Batch Operations manifest whatever the count')
     .option('--manifest-file <file>', 'where to write the manifest')
@@ -146,9 +147,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
 if (require.main === module) {
   const controller = new AbortController();
-  // First Ctrl-C: stop after the current object and save the checkpoint. Second: exit at once.
+  // First Ctrl-C: stop after the current object (or, in a multipart copy, the current part: the upload is
+  // aborted and the object copied again by the next run) and save the checkpoint. Second: exit at once.
   process.once('SIGINT', () => {
-    process.stderr.write('\nstopping after the current object (Ctrl-C again to quit now)...\n');
+    process.stderr.write('\nstopping after the current object or part (Ctrl-C again to quit now)...\n');
     controller.abort();
     process.once('SIGINT', () => process.exit(130));
   });

@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RateLimiter, reencryptBucket, wantedEncryption } from '../bin-src/core';
+import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { CliError, formatReencryptResult, planCopyParts, RateLimiter, reencryptBucket, wantedEncryption } from '../bin-src/core';
 import { run } from '../bin-src/cli';
 import { FakeS3 } from './support/fake-s3';
 
@@ -135,15 +136,6 @@ describe('reencrypt', () => {
     expect(job.Manifest.Spec).toEqual({ Format: 'S3BatchOperations_CSV_20180820', Fields: ['Bucket', 'Key'] });
   });
 
-  test('leaves objects over 5 GiB for a multipart copy and lists them', async () => {
-    const fake = new FakeS3();
-    fake.addBucket('data');
-    fake.putObject('data', 'huge.bin', { size: 6 * 1024 ** 3 });
-    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile: join(dir, 's.json'), sleep: noSleep });
-    expect(result.state.tooLarge).toEqual(['huge.bin']);
-    expect(fake.count('CopyObject')).toBe(0);
-  });
-
   test('counts an object overwritten during the run instead of clobbering the new version', async () => {
     const fake = new FakeS3();
     fake.addBucket('data');
@@ -168,6 +160,238 @@ describe('reencrypt', () => {
     });
     expect(code).toBe(1);
     expect(err.join('')).toMatch(/error \(NoSuchBucket\): Bucket 'nope' does not exist: ListObjectsV2 returned NoSuchBucket/);
+  });
+});
+
+describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
+  const MiB = 1024 ** 2;
+  const GiB = 1024 ** 3;
+  const BIG = 'video/big file.bin';
+  const wanted = wantedEncryption({ kmsKeyArn: KEY_ARN });
+  const denied = () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+
+  /** A 12 GiB object (size only, no data) with everything a COPY directive keeps, and a small object beside it. */
+  function bucketWithBigObject(fake: FakeS3, withSmall = true): string {
+    fake.addBucket('data');
+    fake.putObject('data', BIG, {
+      size: 12 * GiB,
+      sse: 'AES256',
+      storageClass: 'STANDARD_IA',
+      metadata: { owner: 'team a' },
+      tags: { 'project': 'x y', 'cost&center': '42=a' },
+      contentType: 'video/mp4',
+      cacheControl: 'max-age=60',
+      contentDisposition: 'attachment; filename="big.bin"',
+      contentEncoding: 'identity',
+      contentLanguage: 'en',
+      expires: new Date('2030-01-01T00:00:00Z'),
+      websiteRedirectLocation: '/elsewhere',
+      objectLockMode: 'GOVERNANCE',
+      objectLockRetainUntilDate: new Date('2031-01-01T00:00:00Z'),
+      objectLockLegalHoldStatus: 'ON',
+    });
+    if (withSmall) fake.putObject('data', 'small.txt', { sse: 'AES256' });
+    return fake.buckets.get('data')!.objects.get(BIG)!.etag;
+  }
+
+  const inputs = (fake: FakeS3, command: string) => fake.calls.filter((c) => c.command === command).map((c) => c.input);
+
+  test('plans 512 MiB parts, larger parts only to stay within 10,000, and refuses what S3 cannot copy', () => {
+    const twelve = planCopyParts(12 * GiB);
+    expect(twelve).toHaveLength(24);
+    expect(twelve[0]).toEqual({ partNumber: 1, start: 0, end: 512 * MiB - 1 });
+    expect(twelve[23]).toEqual({ partNumber: 24, start: 23 * 512 * MiB, end: 12 * GiB - 1 });
+
+    const justOver = planCopyParts(5 * GiB + 1);
+    expect(justOver).toHaveLength(11);
+    expect(justOver[10]).toEqual({ partNumber: 11, start: 5 * GiB, end: 5 * GiB }); // the last part may be 1 byte
+
+    const fiveTiB = planCopyParts(5 * 1024 * GiB);
+    expect(fiveTiB.length).toBeLessThanOrEqual(10_000);
+    expect(fiveTiB[0].end + 1).toBe(525 * MiB); // 512 MiB parts would be 10,240
+    fiveTiB.forEach((p, i) => {
+      expect(p.start).toBe(i === 0 ? 0 : fiveTiB[i - 1].end + 1);
+      if (i < fiveTiB.length - 1) expect(p.end - p.start + 1).toBeGreaterThanOrEqual(5 * MiB);
+    });
+    expect(fiveTiB[fiveTiB.length - 1].end).toBe(5 * 1024 * GiB - 1);
+
+    expect(() => planCopyParts(10_000 * 5 * GiB + 1)).toThrow(/at most 10000 parts of 5368709120 bytes/);
+  });
+
+  test('copies a 12 GiB object in place in 24 ranged parts with the wanted encryption, keeping metadata, tags, storage class and lock', async () => {
+    const fake = new FakeS3();
+    const etag = bucketWithBigObject(fake);
+    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile: join(dir, 's.json'), sleep: noSleep });
+
+    expect(result.state).toMatchObject({ copied: 2, copiedMultipart: 1, failed: [], changedDuringRun: 0 });
+    expect(copiedKeys(fake)).toEqual(['small.txt']); // CopyObject only for the small one
+
+    expect(inputs(fake, 'GetObjectTagging')).toEqual([{ Bucket: 'data', Key: BIG }]);
+    const [create] = inputs(fake, 'CreateMultipartUpload');
+    expect(create).toMatchObject({
+      Bucket: 'data', Key: BIG, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_ARN, BucketKeyEnabled: true,
+      StorageClass: 'STANDARD_IA', Metadata: { owner: 'team a' }, ContentType: 'video/mp4', CacheControl: 'max-age=60',
+      ContentDisposition: 'attachment; filename="big.bin"', ContentEncoding: 'identity', ContentLanguage: 'en',
+      Expires: new Date('2030-01-01T00:00:00Z'), WebsiteRedirectLocation: '/elsewhere',
+      ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: new Date('2031-01-01T00:00:00Z'), ObjectLockLegalHoldStatus: 'ON',
+    });
+    expect(create.Tagging).toBe('project=x%20y&cost%26center=42%3Da');
+
+    const parts = inputs(fake, 'UploadPartCopy');
+    expect(parts).toHaveLength(24);
+    parts.forEach((p, i) => {
+      expect(p).toMatchObject({
+        Bucket: 'data', Key: BIG, UploadId: 'upload-1', PartNumber: i + 1, CopySource: 'data/video%2Fbig%20file.bin', CopySourceIfMatch: etag,
+        CopySourceRange: `bytes=${i * 512 * MiB}-${Math.min((i + 1) * 512 * MiB, 12 * GiB) - 1}`,
+      });
+    });
+    const [complete] = inputs(fake, 'CompleteMultipartUpload');
+    expect(complete.MultipartUpload.Parts.map((p: any) => p.PartNumber)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(complete.MultipartUpload.Parts.every((p: any) => typeof p.ETag === 'string')).toBe(true);
+    expect(fake.count('AbortMultipartUpload')).toBe(0);
+    expect(fake.uploads.size).toBe(0);
+
+    const after = fake.buckets.get('data')!.objects.get(BIG)!;
+    expect(after).toMatchObject({
+      size: 12 * GiB, sse: 'aws:kms', kmsKeyId: KEY_ARN, bucketKey: true, storageClass: 'STANDARD_IA', metadata: { owner: 'team a' },
+      tags: { 'project': 'x y', 'cost&center': '42=a' }, contentType: 'video/mp4', objectLockLegalHoldStatus: 'ON',
+    });
+    expect(allEncrypted(fake)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'))).not.toHaveProperty('openUpload');
+    expect(formatReencryptResult(result)).toMatch(/2 re-encrypted \(1 over 5 GiB by multipart copy\)/);
+  });
+
+  test('an object overwritten between two parts: the part fails PreconditionFailed, the upload is aborted, the new object is left alone', async () => {
+    const fake = new FakeS3();
+    bucketWithBigObject(fake, false);
+    fake.afterCall = (command) => {
+      if (command === 'UploadPartCopy' && fake.count('UploadPartCopy') === 3) fake.putObject('data', BIG, { size: 12 * GiB, sse: 'AES256' });
+    };
+    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile: join(dir, 's.json'), sleep: noSleep });
+    expect(result.mode).toBe('copied');
+    expect(result.state).toMatchObject({ changedDuringRun: 1, copied: 0, failed: [] });
+    expect(fake.count('UploadPartCopy')).toBe(4);
+    expect(fake.count('CompleteMultipartUpload')).toBe(0);
+    expect(inputs(fake, 'AbortMultipartUpload')).toEqual([{ Bucket: 'data', Key: BIG, UploadId: 'upload-1' }]);
+    expect(fake.uploads.size).toBe(0);
+    expect(fake.buckets.get('data')!.objects.get(BIG)!.sse).toBe('AES256'); // the new version, not clobbered
+  });
+
+  test('AccessDenied on a part aborts the upload and stops with a CliError naming the multipart permissions', async () => {
+    const fake = new FakeS3();
+    bucketWithBigObject(fake, false);
+    const stateFile = join(dir, 's.json');
+    fake.failAt = { command: 'UploadPartCopy', n: 2, error: denied() };
+    const run1 = reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
+    await expect(run1).rejects.toBeInstanceOf(CliError);
+    await expect(run1).rejects.toMatchObject({ code: 'AccessDenied' });
+    await expect(run1).rejects.toThrow(/Access denied: UploadPartCopy on bucket 'data' \(multipart copy of an object over 5 GiB\).*s3:AbortMultipartUpload.*Progress is saved/);
+    expect(inputs(fake, 'AbortMultipartUpload')).toEqual([{ Bucket: 'data', Key: BIG, UploadId: 'upload-1' }]);
+    expect(fake.uploads.size).toBe(0);
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
+    expect(saved.nextIndex).toBe(0);
+    expect(saved).not.toHaveProperty('openUpload');
+
+    fake.failAt = undefined;
+    const run2 = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
+    expect(run2.state).toMatchObject({ copied: 1, copiedMultipart: 1 });
+    expect(allEncrypted(fake)).toBe(true);
+  });
+
+  test('fails the object, without copying it, when its tags cannot be read (rather than dropping them)', async () => {
+    const fake = new FakeS3();
+    bucketWithBigObject(fake);
+    fake.buckets.get('data')!.denied = new Set(['GetObjectTagging']);
+    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile: join(dir, 's.json'), sleep: noSleep });
+    expect(result.state.copied).toBe(1); // small.txt
+    expect(result.state.failed).toEqual([{ key: BIG, error: expect.stringMatching(/^AccessDenied: GetObjectTagging was denied.*not copied\. Grant s3:GetObjectTagging/) }]);
+    expect(fake.count('CreateMultipartUpload')).toBe(0);
+    expect(fake.buckets.get('data')!.objects.get(BIG)!.sse).toBe('AES256');
+    expect(formatReencryptResult(result)).toMatch(/failed: video\/big file.bin: AccessDenied: GetObjectTagging was denied/);
+  });
+
+  test('the abort signal between two parts aborts the upload and leaves a checkpoint that redoes the object', async () => {
+    const fake = new FakeS3();
+    bucketWithBigObject(fake, false);
+    const stateFile = join(dir, 's.json');
+    const controller = new AbortController();
+    fake.afterCall = (command) => {
+      if (command === 'UploadPartCopy' && fake.count('UploadPartCopy') === 2) controller.abort();
+    };
+    const first = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep, signal: controller.signal });
+    expect(first.mode).toBe('interrupted');
+    expect(fake.count('UploadPartCopy')).toBe(2);
+    expect(fake.count('CompleteMultipartUpload')).toBe(0);
+    expect(inputs(fake, 'AbortMultipartUpload')).toEqual([{ Bucket: 'data', Key: BIG, UploadId: 'upload-1' }]);
+    expect(fake.uploads.size).toBe(0);
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
+    expect(saved).toMatchObject({ nextIndex: 0, copied: 0 });
+    expect(saved).not.toHaveProperty('openUpload');
+
+    fake.afterCall = undefined;
+    const second = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
+    expect(second.mode).toBe('copied');
+    expect(second.state).toMatchObject({ nextIndex: 1, copied: 1, copiedMultipart: 1 });
+    expect(fake.count('UploadPartCopy')).toBe(2 + 24);
+    expect(allEncrypted(fake)).toBe(true);
+  });
+
+  test('a run aborts the upload that a run killed during a multipart copy left open', async () => {
+    const fake = new FakeS3();
+    bucketWithBigObject(fake, false);
+    const stateFile = join(dir, 's.json');
+    // the first run listed the bucket, started the upload, recorded it, and was killed
+    const { UploadId } = await fake.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: BIG }));
+    writeFileSync(`${stateFile}.worklist.csv`, 'data,video/big%20file.bin\n');
+    writeFileSync(stateFile, JSON.stringify({
+      version: 1, bucket: 'data', algorithm: 'aws:kms', kmsKeyArn: KEY_ARN, worklist: `${stateFile}.worklist.csv`, listingComplete: true,
+      total: 1, nextIndex: 0, copied: 0, copiedMultipart: 0, alreadyEncrypted: 0, changedDuringRun: 0, failed: [],
+      openUpload: { key: BIG, uploadId: UploadId },
+    }));
+    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
+    expect(inputs(fake, 'AbortMultipartUpload')[0]).toEqual({ Bucket: 'data', Key: BIG, UploadId });
+    expect(fake.uploads.size).toBe(0);
+    expect(result.state).toMatchObject({ copied: 1 });
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).not.toHaveProperty('openUpload');
+  });
+
+  test('takes one rate-limiter slot per request of the multipart copy (tags, create, each part, complete)', async () => {
+    const fake = new FakeS3();
+    bucketWithBigObject(fake, false);
+    let now = 0;
+    const waits: number[] = [];
+    // a fake clock: each wait advances it, so every acquire after the first waits one slot
+    await reencryptBucket(fake.client, {
+      bucket: 'data', wanted, stateFile: join(dir, 's.json'), ratePerSecond: 1, now: () => now, sleep: async (ms) => { waits.push(ms); now += ms; },
+    });
+    // HeadObject + GetObjectTagging + CreateMultipartUpload + 24 parts + CompleteMultipartUpload = 28 slots, the first free
+    expect(waits).toHaveLength(27);
+    expect(fake.count('UploadPartCopy')).toBe(24);
+  });
+
+  test('a checkpoint from before multipart copies (with tooLarge) loads, and the objects it skipped are copied', async () => {
+    const fake = new FakeS3();
+    fake.addBucket('data');
+    fake.putObject('data', 'a', { sse: 'aws:kms', kmsKeyId: KEY_ARN });
+    fake.putObject('data', 'huge.bin', { size: 6 * GiB, sse: 'AES256' });
+    const stateFile = join(dir, 'old.json');
+    writeFileSync(`${stateFile}.worklist.csv`, 'data,a\ndata,huge.bin\n');
+    const old = {
+      version: 1, bucket: 'data', algorithm: 'aws:kms', kmsKeyArn: KEY_ARN, worklist: `${stateFile}.worklist.csv`, listingComplete: true,
+      total: 2, nextIndex: 2, copied: 0, alreadyEncrypted: 1, changedDuringRun: 0, tooLarge: ['huge.bin'], failed: [],
+    };
+    writeFileSync(stateFile, JSON.stringify(old));
+    expect(formatReencryptResult({ mode: 'interrupted', state: old as any })).toMatch(/still to visit: 1 objects over 5 GiB .*: huge\.bin/);
+
+    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
+    expect(result.mode).toBe('copied');
+    expect(result.state).toMatchObject({ copied: 1, copiedMultipart: 1, alreadyEncrypted: 1, nextIndex: 2 });
+    expect(fake.count('ListObjectsV2')).toBe(0);
+    expect(inputs(fake, 'HeadObject')).toEqual([{ Bucket: 'data', Key: 'huge.bin' }]);
+    expect(fake.count('UploadPartCopy')).toBe(12);
+    expect(allEncrypted(fake)).toBe(true);
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).not.toHaveProperty('tooLarge');
+    expect(formatReencryptResult(result)).not.toMatch(/still to visit/);
   });
 });
 

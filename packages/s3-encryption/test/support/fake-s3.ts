@@ -4,8 +4,10 @@
  * in-memory model (buckets, default encryption, policies, objects with their encryption).
  */
 import {
-  CopyObjectCommand, GetBucketEncryptionCommand, GetBucketPolicyCommand, HeadObjectCommand, ListBucketsCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand,
+  GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectTaggingCommand, HeadObjectCommand, ListBucketsCommand,
   ListObjectsV2Command, NoSuchBucket, PutBucketEncryptionCommand, PutBucketPolicyCommand, S3Client, S3ServiceException,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -16,6 +18,26 @@ export interface FakeObject {
   kmsKeyId?: string;
   storageClass?: string;
   metadata?: Record<string, string>;
+  tags?: Record<string, string>;
+  contentType?: string;
+  cacheControl?: string;
+  contentDisposition?: string;
+  contentEncoding?: string;
+  contentLanguage?: string;
+  expires?: Date;
+  websiteRedirectLocation?: string;
+  objectLockMode?: string;
+  objectLockRetainUntilDate?: Date;
+  objectLockLegalHoldStatus?: string;
+  bucketKey?: boolean;
+}
+
+/** A multipart upload in progress: the CreateMultipartUpload input and the parts copied so far. */
+export interface FakeUpload {
+  bucket: string;
+  key: string;
+  create: any;
+  parts: Map<number, { etag: string; start: number; end: number; sourceSize: number }>;
 }
 
 export interface FakeBucket {
@@ -36,14 +58,27 @@ export class FakeS3 {
   public readonly client = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   /** Throw this error from the n-th CopyObject call (1-based), to simulate a crash mid-run. */
   public failCopyAt?: { n: number; error: Error };
+  /** Throw `error` from the n-th call (1-based) of `command` (for example 'UploadPartCopy'). */
+  public failAt?: { command: string; n: number; error: Error };
+  /** Called after each successful call (tests use it to change the world between two calls). */
+  public afterCall?: (command: string, input: any) => void;
+  /** Multipart uploads neither completed nor aborted, by upload id. */
+  public readonly uploads = new Map<string, FakeUpload>();
   private copyCount = 0;
   private etagSeq = 0;
+  private uploadSeq = 0;
+  private readonly callCount = new Map<string, number>();
 
   constructor() {
     const mock = mockClient(this.client);
     const on = (cmd: any, name: string, fn: (input: any) => any) => mock.on(cmd).callsFake(async (input: any) => {
       this.calls.push({ command: name, input });
-      return fn(input);
+      const n = (this.callCount.get(name) ?? 0) + 1;
+      this.callCount.set(name, n);
+      if (this.failAt && this.failAt.command === name && this.failAt.n === n) throw this.failAt.error;
+      const out = fn(input);
+      this.afterCall?.(name, input);
+      return out;
     });
     on(ListBucketsCommand, 'ListBuckets', () => ({ Buckets: [...this.buckets.keys()].map((Name) => ({ Name })) }));
     on(GetBucketPolicyCommand, 'GetBucketPolicy', (i) => {
@@ -99,16 +134,92 @@ export class FakeS3 {
       if (!o) throw s3Error('NotFound', 404, 'Not Found');
       return {
         ETag: o.etag, ContentLength: o.size, ServerSideEncryption: o.sse, SSEKMSKeyId: o.kmsKeyId,
-        StorageClass: o.storageClass, Metadata: o.metadata,
+        StorageClass: o.storageClass, Metadata: o.metadata, ContentType: o.contentType, CacheControl: o.cacheControl,
+        ContentDisposition: o.contentDisposition, ContentEncoding: o.contentEncoding, ContentLanguage: o.contentLanguage,
+        Expires: o.expires, WebsiteRedirectLocation: o.websiteRedirectLocation, ObjectLockMode: o.objectLockMode,
+        ObjectLockRetainUntilDate: o.objectLockRetainUntilDate, ObjectLockLegalHoldStatus: o.objectLockLegalHoldStatus,
       };
+    });
+    on(GetObjectTaggingCommand, 'GetObjectTagging', (i) => {
+      const o = this.bucket(i.Bucket, 'GetObjectTagging').objects.get(i.Key);
+      if (!o) throw s3Error('NoSuchKey', 404, 'The specified key does not exist.');
+      return { TagSet: Object.entries(o.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) };
+    });
+    on(CreateMultipartUploadCommand, 'CreateMultipartUpload', (i) => {
+      this.bucket(i.Bucket, 'CreateMultipartUpload');
+      const uploadId = `upload-${++this.uploadSeq}`;
+      this.uploads.set(uploadId, { bucket: i.Bucket, key: i.Key, create: i, parts: new Map() });
+      return { Bucket: i.Bucket, Key: i.Key, UploadId: uploadId };
+    });
+    on(UploadPartCopyCommand, 'UploadPartCopy', (i) => {
+      this.bucket(i.Bucket, 'UploadPartCopy');
+      const upload = this.upload(i);
+      const { srcKey, src } = this.copySource(i.CopySource, 'UploadPartCopy');
+      if (!src) throw s3Error('NoSuchKey', 404, 'The specified key does not exist.');
+      if (i.CopySourceIfMatch && i.CopySourceIfMatch !== src.etag) throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
+      const m = /^bytes=(\d+)-(\d+)$/.exec(i.CopySourceRange ?? '');
+      const start = m ? Number(m[1]) : 0;
+      const end = m ? Number(m[2]) : src.size - 1;
+      if (start > end || end >= src.size) throw s3Error('InvalidArgument', 400, `Range ${i.CopySourceRange} is not within ${srcKey} (${src.size} bytes)`);
+      if (end - start + 1 > 5 * 1024 ** 3) throw s3Error('InvalidRequest', 400, 'The specified copy range is larger than the maximum allowable size for a copy source: 5368709120');
+      if (!(i.PartNumber >= 1 && i.PartNumber <= 10_000)) throw s3Error('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive');
+      const etag = this.nextEtag();
+      upload.parts.set(i.PartNumber, { etag, start, end, sourceSize: src.size });
+      return { CopyPartResult: { ETag: etag } };
+    });
+    on(CompleteMultipartUploadCommand, 'CompleteMultipartUpload', (i) => {
+      const b = this.bucket(i.Bucket, 'CompleteMultipartUpload');
+      const upload = this.upload(i);
+      const parts: Array<{ PartNumber: number; ETag: string }> = i.MultipartUpload?.Parts ?? [];
+      if (parts.length === 0) throw s3Error('MalformedXML', 400, 'The XML you provided was not well-formed');
+      let next = 0;
+      parts.forEach((p, idx) => {
+        if (idx > 0 && p.PartNumber <= parts[idx - 1].PartNumber) throw s3Error('InvalidPartOrder', 400, 'The list of parts was not in ascending order');
+        const part = upload.parts.get(p.PartNumber);
+        if (!part || part.etag !== p.ETag) throw s3Error('InvalidPart', 400, 'One or more of the specified parts could not be found');
+        if (idx < parts.length - 1 && part.end - part.start + 1 < 5 * 1024 ** 2) throw s3Error('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size');
+        // the fake keeps no data: check the parts copy the source byte for byte, in order
+        if (part.start !== next) throw s3Error('InvalidPart', 400, `part ${p.PartNumber} starts at ${part.start}, expected ${next}`);
+        next = part.end + 1;
+      });
+      const sourceSize = upload.parts.get(parts[parts.length - 1].PartNumber)!.sourceSize;
+      if (next !== sourceSize) throw s3Error('InvalidPart', 400, `the parts copy ${next} of the ${sourceSize} bytes of the source`);
+      const size = next;
+      const c = upload.create;
+      b.objects.set(upload.key, {
+        etag: this.nextEtag(),
+        size,
+        sse: c.ServerSideEncryption ?? b.encryption?.algorithm ?? 'AES256',
+        kmsKeyId: c.SSEKMSKeyId,
+        bucketKey: c.BucketKeyEnabled,
+        storageClass: c.StorageClass,
+        metadata: c.Metadata,
+        tags: c.Tagging ? Object.fromEntries(new URLSearchParams(c.Tagging)) : undefined,
+        contentType: c.ContentType,
+        cacheControl: c.CacheControl,
+        contentDisposition: c.ContentDisposition,
+        contentEncoding: c.ContentEncoding,
+        contentLanguage: c.ContentLanguage,
+        expires: c.Expires,
+        websiteRedirectLocation: c.WebsiteRedirectLocation,
+        objectLockMode: c.ObjectLockMode,
+        objectLockRetainUntilDate: c.ObjectLockRetainUntilDate,
+        objectLockLegalHoldStatus: c.ObjectLockLegalHoldStatus,
+      });
+      this.uploads.delete(i.UploadId);
+      return { Bucket: i.Bucket, Key: i.Key, ETag: b.objects.get(upload.key)!.etag };
+    });
+    on(AbortMultipartUploadCommand, 'AbortMultipartUpload', (i) => {
+      this.bucket(i.Bucket, 'AbortMultipartUpload');
+      this.upload(i);
+      this.uploads.delete(i.UploadId);
+      return {};
     });
     on(CopyObjectCommand, 'CopyObject', (i) => {
       this.copyCount++;
       if (this.failCopyAt && this.copyCount === this.failCopyAt.n) throw this.failCopyAt.error;
       const b = this.bucket(i.Bucket, 'CopyObject');
-      const slash = i.CopySource.indexOf('/');
-      const srcKey = decodeURIComponent(i.CopySource.slice(slash + 1));
-      const src = this.bucket(i.CopySource.slice(0, slash), 'CopyObject').objects.get(srcKey);
+      const { srcKey, src } = this.copySource(i.CopySource, 'CopyObject');
       if (!src) throw s3Error('NoSuchKey', 404, 'The specified key does not exist.');
       if (i.CopySourceIfMatch && i.CopySourceIfMatch !== src.etag) throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
       const sameEncryption = i.ServerSideEncryption === src.sse && i.SSEKMSKeyId === src.kmsKeyId;
@@ -142,6 +253,20 @@ export class FakeS3 {
 
   private nextEtag(): string {
     return `"etag-${++this.etagSeq}"`;
+  }
+
+  private copySource(copySource: string, operation: string): { srcKey: string; src?: FakeObject } {
+    const slash = copySource.indexOf('/');
+    const srcKey = decodeURIComponent(copySource.slice(slash + 1));
+    return { srcKey, src: this.bucket(copySource.slice(0, slash), operation).objects.get(srcKey) };
+  }
+
+  private upload(i: { Bucket: string; Key: string; UploadId: string }): FakeUpload {
+    const u = this.uploads.get(i.UploadId);
+    if (!u || u.bucket !== i.Bucket || u.key !== i.Key) {
+      throw s3Error('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.');
+    }
+    return u;
   }
 
   private bucket(name: string, operation: string): FakeBucket {
