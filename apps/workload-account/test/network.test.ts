@@ -117,6 +117,7 @@ describe('endpoint policies of the prod template (semantic)', () => {
     const policy = resolveIntrinsics(e.Properties.PolicyDocument, { account: ACCOUNT, region: REGION });
     policies[String([policy.Statement[0].Action].flat()[0]).split(':')[0]] = policy;
   }
+  // Test-only identity policy that allows everything, so the endpoint policy is the only thing that can refuse a request.
   const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
   const decide = (prefix: string, action: string, principalAccount: string, resource: string, resourceAccount: string) => {
     const principal = `arn:aws:iam::${principalAccount}:role/rotation`;
