@@ -31,6 +31,7 @@ import {
 } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,6 +63,15 @@ export interface WorkloadBaselineSettings {
   /** Retention of the local audit and security log groups, days (config `logging.retentionDays`). */
   readonly auditRetentionDays: number;
   readonly securityRetentionDays: number;
+  /**
+   * Object Lock of the trail bucket (config `auditLogs.objectLock`): `none`, `compliance` or `governance`.
+   * Replication (`auditLogs.replicaRegion`) is not part of the baseline: it needs a replica bucket per
+   * account, deployed first, which the per-account app creates.
+   * @default 'none'
+   */
+  readonly auditObjectLockMode?: 'none' | 'compliance' | 'governance';
+  /** Default retention of the trail bucket's log files under Object Lock, days (required with a mode other than none). */
+  readonly auditObjectLockDays?: number;
   /** Longest rotation interval the Config rule accepts, days (the longest configured secret class). */
   readonly maxSecretRotationDays: number;
   /** Config `detectiveControls` switches. */
@@ -135,6 +145,7 @@ export class WorkloadBaselineStack extends Stack {
 
     const trailBucket = new EncryptedBucket(this, 'TrailBucket', {
       encryption: EncryptionMode.sseKms(this.keys.logsKey), removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION,
+      objectLockDefaultRetention: baselineObjectLock(s),
     });
     const shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(s.securityAccountId, props.region, s.destinationName),
@@ -338,6 +349,8 @@ export function baselineSettingsFromConfig(config: GuardrailsConfig): WorkloadBa
     s3Encryption: config.s3.encryption,
     auditRetentionDays: config.logging.retentionDays.audit,
     securityRetentionDays: config.logging.retentionDays.security,
+    auditObjectLockMode: config.auditLogs.objectLock.mode,
+    auditObjectLockDays: config.auditLogs.objectLock.mode === 'none' ? undefined : config.auditLogs.objectLock.retentionDays,
     maxSecretRotationDays: Math.max(rotation.database, rotation.apiKey, rotation.serviceToken),
     configRecorder: config.detectiveControls.configRecorder,
     configRules: config.detectiveControls.configRules,
@@ -358,4 +371,18 @@ export function buildWorkloadStackSets(app: App, config: GuardrailsConfig, targe
     targets: { ...targets, excludedAccountIds: [...(targets.excludedAccountIds ?? [])] },
     terminationProtection: config.removalPolicy === 'retain',
   });
+}
+
+/** The trail bucket's Object Lock retention from the baseline settings; fails on a mode without days. */
+function baselineObjectLock(s: WorkloadBaselineSettings): s3.ObjectLockRetention | undefined {
+  const mode = s.auditObjectLockMode ?? 'none';
+  if (mode === 'none') return undefined;
+  const days = s.auditObjectLockDays;
+  if (mode !== 'compliance' && mode !== 'governance') {
+    throw new Error(`settings.auditObjectLockMode: received ${JSON.stringify(mode)}; expected "none", "compliance" or "governance"`);
+  }
+  if (days === undefined || !Number.isInteger(days) || days < 1 || days > 36500) {
+    throw new Error(`settings.auditObjectLockDays: received ${JSON.stringify(days)}; expected 1-36500 days with auditObjectLockMode "${mode}"`);
+  }
+  return mode === 'compliance' ? s3.ObjectLockRetention.compliance(Duration.days(days)) : s3.ObjectLockRetention.governance(Duration.days(days));
 }

@@ -127,6 +127,22 @@ describe('workload guardrails as service-managed StackSets', () => {
     });
   });
 
+  test('the trail bucket gets the Object Lock of the settings (none by default)', () => {
+    const trailBucket = (settings: WorkloadBaselineSettings) => {
+      const stack = new WorkloadBaselineStack(createApp(), 'Baseline', { settings, region: 'eu-west-1', homeRegion: false });
+      const buckets = Template.fromStack(stack).findResources('AWS::S3::Bucket');
+      return Object.entries(buckets).find(([id]) => id.startsWith('TrailBucket'))![1].Properties;
+    };
+    expect(trailBucket(SETTINGS).ObjectLockConfiguration).toBeUndefined();
+    const locked = trailBucket({ ...SETTINGS, auditObjectLockMode: 'compliance', auditObjectLockDays: 3653 });
+    expect(locked.ObjectLockEnabled).toBe(true);
+    expect(locked.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } });
+    expect(trailBucket({ ...SETTINGS, auditObjectLockMode: 'governance', auditObjectLockDays: 30 }).ObjectLockConfiguration.Rule.DefaultRetention)
+      .toEqual({ Mode: 'GOVERNANCE', Days: 30 });
+    expect(() => trailBucket({ ...SETTINGS, auditObjectLockMode: 'compliance' }))
+      .toThrow(/settings\.auditObjectLockDays: received undefined; expected 1-36500 days with auditObjectLockMode "compliance"/);
+  });
+
   test('the synthesized template is minified and under the 1 MB TemplateURL limit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stackset-test-'));
     const { file, bytes } = synthesizeBaselineTemplate(SETTINGS, 'us-east-1', true, dir);
@@ -170,7 +186,10 @@ describe('StackSets from an environment config', () => {
       destinationName: prod.securityAccount.destinationName,
       s3Encryption: prod.s3.encryption,
       removalPolicy: 'retain',
+      auditObjectLockMode: prod.auditLogs.objectLock.mode,
+      auditObjectLockDays: prod.auditLogs.objectLock.mode === 'none' ? undefined : prod.auditLogs.objectLock.retentionDays,
     });
+    expect(settings.auditObjectLockMode).toBe('compliance');
   });
 
   test('buildWorkloadStackSets adds one administrator stack named after the environment', () => {
