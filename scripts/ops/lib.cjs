@@ -224,7 +224,8 @@ function deployTargets(accounts) {
  */
 function bootstrapTargets(accounts) {
   const replica = accounts.auditReplicaRegion;
-  return deployTargets(accounts).map((t, i) => (i > 0 && replica && !t.regions.includes(replica) ? { ...t, regions: [...t.regions, replica] } : t));
+  const workloadIds = new Set(accounts.workloads.map((w) => w.accountId));
+  return deployTargets(accounts).map((t) => (replica && workloadIds.has(t.accountId) && !t.regions.includes(replica) ? { ...t, regions: [...t.regions, replica] } : t));
 }
 
 /**

@@ -104,7 +104,10 @@ export class AuditReplicaStack extends Stack {
 /** The default retention of the trail buckets and their replica, from config.auditLogs.objectLock. */
 export function objectLockRetentionOf(config: GuardrailsConfig): s3.ObjectLockRetention | undefined {
   const lock = config.auditLogs.objectLock;
-  if (lock.mode === 'none') return undefined;
-  const days = Duration.days(lock.retentionDays);
-  return lock.mode === 'compliance' ? s3.ObjectLockRetention.compliance(days) : s3.ObjectLockRetention.governance(days);
+  return lock.mode === 'none' ? undefined : objectLockRetention(lock.mode, lock.retentionDays);
+}
+
+/** An Object Lock default retention of `days` days in compliance or governance mode. */
+export function objectLockRetention(mode: 'compliance' | 'governance', days: number): s3.ObjectLockRetention {
+  return mode === 'compliance' ? s3.ObjectLockRetention.compliance(Duration.days(days)) : s3.ObjectLockRetention.governance(Duration.days(days));
 }

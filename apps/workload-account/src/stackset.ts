@@ -25,6 +25,7 @@ import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode } from '@cdk-guardrails/s3-encryption';
+import { objectLockRetention } from './audit-replica-stack';
 import { createApp, GuardrailsConfig, stackName } from '@cdk-guardrails/config';
 import {
   Annotations, App, Aspects, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
@@ -384,5 +385,5 @@ function baselineObjectLock(s: WorkloadBaselineSettings): s3.ObjectLockRetention
   if (days === undefined || !Number.isInteger(days) || days < 1 || days > 36500) {
     throw new Error(`settings.auditObjectLockDays: received ${JSON.stringify(days)}; expected 1-36500 days with auditObjectLockMode "${mode}"`);
   }
-  return mode === 'compliance' ? s3.ObjectLockRetention.compliance(Duration.days(days)) : s3.ObjectLockRetention.governance(Duration.days(days));
+  return objectLockRetention(mode, days);
 }
