@@ -1,5 +1,6 @@
 export * from './schema';
 export * from './cross-field';
+export * from './principals';
 export * from './loader';
 export * from './json-schema';
 export * from './app-support';

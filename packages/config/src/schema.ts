@@ -166,6 +166,54 @@ const STREAM = z.discriminatedUnion('mode', [
   }),
 ], { error: 'expected { "mode": "ON_DEMAND" } or { "mode": "PROVISIONED", "shardCount": N }' });
 
+const ROLE_NAME = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'expected an IAM role name (1-64 letters, digits, +=,.@_-; no path, no wildcard)' });
+
+const ROLE_ARN = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+  error: 'expected an exact IAM role ARN (arn:aws:iam::<account>:role/<name>; no wildcard)',
+});
+
+/** The CDK bootstrap qualifier CDK uses unless told otherwise. */
+export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
+
+/**
+ * The principals the guardrails trust by exact ARN (every exemption rests on one of these, never
+ * on a tag or a name pattern an admin inside the boundary could obtain). Role names are the same in
+ * every account of the environment; the apps build each account's exact ARNs from them.
+ */
+const PRINCIPALS = z.strictObject({
+  pipelineRoleArns: z.array(ROLE_ARN).min(1, { error: 'expected at least one pipeline role ARN: the principal that runs cdk deploy (it alone may assume the CDK bootstrap roles)' })
+    .describe('Roles that run cdk deploy: the only principals that may assume the CDK bootstrap roles (deploy, file publishing, lookup) of the accounts'),
+  cdkQualifier: z.string().regex(/^[a-z0-9]{1,10}$/, { error: 'expected the CDK bootstrap qualifier: 1-10 lower-case letters or digits' })
+    .default(DEFAULT_CDK_QUALIFIER).describe('Qualifier of the CDK bootstrap (cdk bootstrap --qualifier); names the CDK roles cdk-<qualifier>-*'),
+  breakGlassRoleName: ROLE_NAME.default('GuardrailsBreakGlass')
+    .describe('Break-glass role in every account: exempt from the SCPs, may administer the guardrail keys, log groups, rules, functions and buckets'),
+  keyAdminRoleName: ROLE_NAME.default('GuardrailsKeyAdmin')
+    .describe('Role in every account that administers the guardrail KMS keys (nobody else, not the account root, may disable, delete or re-policy them)'),
+  logAdminRoleName: ROLE_NAME.default('GuardrailsLogAdmin')
+    .describe('Role in every account that may change the guardrail log groups, rules, functions, streams and buckets besides the deployment'),
+  stackSetExecutionRoleName: ROLE_NAME.default('AWSCloudFormationStackSetExecutionRole')
+    .describe('Role StackSets deploy the baseline with in every account (exempt from the SCPs like the CDK execution role)'),
+  controlTowerRoleNames: z.array(ROLE_NAME).default([])
+    .describe('AWS Control Tower roles to exempt from the SCPs, e.g. ["AWSControlTowerExecution"]; empty without Control Tower'),
+});
+
+/**
+ * Where the StackSet baseline deploys (apps/workload-account/src/stackset-main.ts; docs/stacksets.md).
+ * Its regions are part of the region SCP: a baseline the SCP refused would never be written.
+ */
+const STACK_SETS = z.strictObject({
+  organizationalUnitIds: z.array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, {
+    error: 'expected an organizational unit id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)',
+  })).min(1, { error: 'expected at least one organizational unit' }),
+  regions: REGIONS.describe('Regions the baseline deploys to; the first one records global resources with AWS Config'),
+  adminAccountId: ACCOUNT_ID.describe('The StackSets administrator: the management account or a delegated administrator'),
+  adminRegion: REGION,
+  callAs: z.enum(['SELF', 'DELEGATED_ADMIN'], { error: 'expected "SELF" or "DELEGATED_ADMIN"' }).default('SELF'),
+  excludedAccountIds: z.array(ACCOUNT_ID).default([]),
+  maxConcurrentPercentage: z.number().int().min(1).max(100, { error: 'expected 1-100' }).default(25),
+  failureTolerancePercentage: z.number().int().min(0).max(100, { error: 'expected 0-100' }).default(0),
+});
+
 export const CONFIG_SCHEMA = z.strictObject({
   $schema: z.string().optional().describe('Path of the JSON Schema, for editors'),
   environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, {
@@ -174,6 +222,7 @@ export const CONFIG_SCHEMA = z.strictObject({
   organizationId: ORGANIZATION_ID.optional()
     .describe('AWS Organizations id. Only when set do policies use aws:PrincipalOrgID; never assumed otherwise'),
   securityAccount: SECURITY_ACCOUNT,
+  principals: PRINCIPALS.describe('Exact principals the guardrails trust: the pipeline, the CDK qualifier, break-glass, key and log admins, StackSet and Control Tower roles'),
   workloadAccounts: z.array(WORKLOAD_ACCOUNT).min(1, { error: 'expected at least one workload account' }),
   kms: z.strictObject({
     rotationPeriodDays: z.number().int().min(90, { error: 'expected at least 90 days (the KMS minimum rotation period)' })
@@ -263,6 +312,8 @@ export const CONFIG_SCHEMA = z.strictObject({
     replicaRegion: REGION.optional()
       .describe('Replicate every trail bucket of a workload account to a bucket in this region (same account, its own key); not one of the account\'s stack regions'),
   }).default({ objectLock: { mode: 'none' } }),
+  stackSets: STACK_SETS.optional()
+    .describe('Targets of the service-managed StackSet baseline (stackset-main); -c stackset-targets still overrides it'),
   tags: z.record(
     z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'expected a tag key of 1-128 characters, not starting with "aws:"' }),
     z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, { error: 'expected a tag value of at most 256 characters' }),
@@ -279,6 +330,8 @@ export type KeySourceConfig = z.output<typeof KEY_SOURCE>;
 export type WorkloadAccountConfig = z.output<typeof WORKLOAD_ACCOUNT>;
 export type DatabaseConfig = z.output<typeof DATABASE>;
 export type PrivateFunctionsVpcConfig = z.output<typeof PRIVATE_FUNCTIONS_VPC>;
+export type StackSetsConfig = z.output<typeof STACK_SETS>;
+export type PrincipalsConfig = z.output<typeof PRINCIPALS>;
 
 function isCidr(value: string): boolean {
   const [addr, prefix, ...rest] = value.split('/');

@@ -29,7 +29,7 @@ test('stackName joins environment, role and parts; fails if the name is not a va
 
 test('removal policy follows the config', () => {
   const base = {
-    environment: 'dev', securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    environment: 'dev', securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] }, principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
     workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }], s3: { encryption: 'SSE_S3' },
   };
   expect(removalPolicyOf(parseConfig({ ...base, removalPolicy: 'retain' }, 'dev'))).toBe(RemovalPolicy.RETAIN);
@@ -41,7 +41,7 @@ test('applyTags puts the config tags and the environment on every taggable resou
   const stack = new Stack(app, 'S');
   new sqs.Queue(stack, 'Q');
   applyTags(app, parseConfig({
-    environment: 'dev', securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    environment: 'dev', securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] }, principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
     workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }], s3: { encryption: 'SSE_S3' },
     removalPolicy: 'destroy', tags: { owner: 'platform' },
   }, 'dev'));

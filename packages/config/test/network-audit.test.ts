@@ -7,7 +7,7 @@ const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 function baseConfig(): any {
   return {
     environment: 'dev',
-    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] }, principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
     workloadAccounts: [{
       name: 'payments',
       accountId: '222222222222',

@@ -1,0 +1,119 @@
+/**
+ * The exact principals the guardrails trust, derived from config (pure queries, no aws-cdk-lib).
+ *
+ * Every exemption in a boundary, an SCP, a key policy or a bucket policy names one of these ARNs:
+ * never a tag a session can carry, never a role-name pattern an admin inside the boundary could
+ * create (docs/threat-model.md). The role names come from `config.principals`; the CDK roles are
+ * the ones `cdk bootstrap --qualifier <cdkQualifier>` creates in each account and region.
+ */
+import { GuardrailsConfig, IAM_EVENTS_REGION } from './schema';
+import { workloadStackRegions } from './cross-field';
+
+/** The roles `cdk bootstrap` creates, by the kind in their name. */
+export type CdkRoleKind = 'cfn-exec' | 'deploy' | 'file-publishing' | 'image-publishing' | 'lookup';
+
+export function roleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+/** `arn:aws:iam::<account>:role/cdk-<qualifier>-<kind>-role-<account>-<region>`, as cdk bootstrap names it. */
+export function cdkRoleArn(config: GuardrailsConfig, kind: CdkRoleKind, accountId: string, region: string): string {
+  return roleArn(accountId, `cdk-${config.principals.cdkQualifier}-${kind}-role-${accountId}-${region}`);
+}
+
+/** Every account of the environment: the security account, then the workload accounts. */
+export function environmentAccountIds(config: GuardrailsConfig): string[] {
+  return [config.securityAccount.accountId, ...config.workloadAccounts.map((a) => a.accountId)];
+}
+
+/**
+ * The regions an account is bootstrapped in: where its stacks deploy (the security account's
+ * regions; a workload account's stack regions plus the audit replica region).
+ */
+export function bootstrapRegions(config: GuardrailsConfig, accountId: string): string[] {
+  const regions = new Set<string>();
+  if (accountId === config.securityAccount.accountId) config.securityAccount.regions.forEach((r) => regions.add(r));
+  for (const account of config.workloadAccounts.filter((a) => a.accountId === accountId)) {
+    workloadStackRegions(account).forEach((r) => regions.add(r));
+    if (config.auditLogs.replicaRegion !== undefined) regions.add(config.auditLogs.replicaRegion);
+  }
+  return [...regions];
+}
+
+/** The CloudFormation execution roles of an account (one per bootstrapped region): they deploy every guardrail. */
+export function executionRoleArns(config: GuardrailsConfig, accountId: string): string[] {
+  return bootstrapRegions(config, accountId).map((region) => cdkRoleArn(config, 'cfn-exec', accountId, region));
+}
+
+/**
+ * Who administers the KMS keys of one account and region: the execution role of that region (it
+ * creates and updates them), the key-admin role and the break-glass role. Not the account root.
+ */
+export function keyAdministratorArns(config: GuardrailsConfig, accountId: string, region: string): string[] {
+  const p = config.principals;
+  return [cdkRoleArn(config, 'cfn-exec', accountId, region), roleArn(accountId, p.keyAdminRoleName), roleArn(accountId, p.breakGlassRoleName)];
+}
+
+/**
+ * Who may change the guardrail log groups, rules, functions, streams, queues and buckets of an
+ * account: the execution roles (deployments), the StackSet execution role (the
+ * baseline), the log-admin role and the break-glass role.
+ */
+export function guardrailAdministratorArns(config: GuardrailsConfig, accountId: string): string[] {
+  const p = config.principals;
+  return [
+    ...executionRoleArns(config, accountId),
+    roleArn(accountId, p.stackSetExecutionRoleName),
+    roleArn(accountId, p.logAdminRoleName),
+    roleArn(accountId, p.breakGlassRoleName),
+  ];
+}
+
+/**
+ * The named roles of an account that identities inside the boundary may not create, change, tag,
+ * pass or assume: break-glass, key and log admins, the StackSet execution role, the Control Tower
+ * roles, and (workload accounts) the cross-account roles from config. The CDK roles are protected
+ * by their qualifier.
+ */
+export function protectedPrincipalArns(config: GuardrailsConfig, accountId: string): string[] {
+  const p = config.principals;
+  const names = [p.breakGlassRoleName, p.keyAdminRoleName, p.logAdminRoleName, p.stackSetExecutionRoleName, ...p.controlTowerRoleNames];
+  if (config.workloadAccounts.some((a) => a.accountId === accountId)) {
+    names.push(...config.iam.crossAccountRoles.map((r) => r.name));
+  }
+  return [...new Set(names)].map((name) => roleArn(accountId, name));
+}
+
+/**
+ * The principals the organization's SCPs exempt, in every account of the environment: the CDK
+ * execution roles, the StackSet execution role, the Control Tower roles and the break-glass role.
+ * Exact ARNs only (docs/threat-model.md says why each one).
+ */
+export function scpExemptPrincipalArns(config: GuardrailsConfig): string[] {
+  const p = config.principals;
+  return environmentAccountIds(config).flatMap((accountId) => [
+    ...executionRoleArns(config, accountId),
+    roleArn(accountId, p.stackSetExecutionRoleName),
+    ...p.controlTowerRoleNames.map((name) => roleArn(accountId, name)),
+    roleArn(accountId, p.breakGlassRoleName),
+  ]);
+}
+
+/** The CDK deploy roles of every account and bootstrapped region: they alone pass the execution roles to CloudFormation. */
+export function cdkDeployRoleArns(config: GuardrailsConfig): string[] {
+  return environmentAccountIds(config).flatMap((accountId) => bootstrapRegions(config, accountId).map((region) => cdkRoleArn(config, 'deploy', accountId, region)));
+}
+
+/**
+ * Every region the environment deploys to, for the region SCP: the security account's regions,
+ * the workload regions, us-east-1 (IAM capture), the audit replica region and the StackSet regions.
+ */
+export function deployedRegions(config: GuardrailsConfig): string[] {
+  return [...new Set([
+    ...config.securityAccount.regions,
+    ...config.workloadAccounts.flatMap((a) => a.regions),
+    IAM_EVENTS_REGION,
+    ...(config.auditLogs.replicaRegion !== undefined ? [config.auditLogs.replicaRegion] : []),
+    ...(config.stackSets?.regions ?? []),
+  ])].sort();
+}

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import {
+  bootstrapRegions, cdkDeployRoleArns, cdkRoleArn, ConfigError, deployedRegions, executionRoleArns, guardrailAdministratorArns,
+  keyAdministratorArns, loadConfig, parseConfig, protectedPrincipalArns, scpExemptPrincipalArns,
+} from '../src';
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+const prod = loadConfig('prod', { configDir: CONFIG_DIR });
+const SECURITY = prod.securityAccount.accountId;
+const PAYMENTS = prod.workloadAccounts[0].accountId;
+
+function problemsOf(raw: unknown): string {
+  try {
+    parseConfig(raw, 'dev');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+function minimal(principals: unknown): unknown {
+  return {
+    environment: 'dev',
+    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    principals,
+    workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }],
+    s3: { encryption: 'SSE_S3' },
+    removalPolicy: 'destroy',
+  };
+}
+
+describe('config.principals', () => {
+  test('fails without a pipeline role: nobody could deploy once the CDK roles are protected', () => {
+    expect(problemsOf(minimal({ pipelineRoleArns: [] }))).toMatch(/principals\.pipelineRoleArns: .*expected at least one pipeline role ARN/);
+    expect(problemsOf(minimal(undefined))).toMatch(/principals: received nothing/);
+  });
+
+  test('fails on a pipeline role pattern: exemptions name exact ARNs', () => {
+    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline-*'] })))
+      .toMatch(/principals\.pipelineRoleArns\[0\]: received "arn:aws:iam::111111111111:role\/pipeline-\*"; expected an exact IAM role ARN/);
+  });
+
+  test('fails on a role name with a wildcard or a path', () => {
+    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'], breakGlassRoleName: 'BreakGlass*' })))
+      .toMatch(/principals\.breakGlassRoleName: received "BreakGlass\*"; expected an IAM role name/);
+    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'], cdkQualifier: 'HNB659FDS' })))
+      .toMatch(/principals\.cdkQualifier: received "HNB659FDS"; expected the CDK bootstrap qualifier/);
+  });
+});
+
+describe('principal queries', () => {
+  test('CDK role ARNs follow cdk bootstrap naming', () => {
+    expect(cdkRoleArn(prod, 'cfn-exec', PAYMENTS, 'eu-west-1'))
+      .toBe(`arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`);
+  });
+
+  test('an account is bootstrapped where its stacks deploy: workloads add us-east-1 and the replica region', () => {
+    expect(bootstrapRegions(prod, SECURITY).sort()).toEqual(['eu-central-1', 'eu-west-1', 'us-east-1']);
+    expect(bootstrapRegions(prod, PAYMENTS).sort()).toEqual(['eu-central-1', 'eu-north-1', 'eu-west-1', 'us-east-1']);
+    expect(executionRoleArns(prod, PAYMENTS)).toHaveLength(4);
+  });
+
+  test('key administrators are the region\'s execution role, the key admin and break-glass: never the account root', () => {
+    const arns = keyAdministratorArns(prod, PAYMENTS, 'eu-west-1');
+    expect(arns).toEqual([
+      `arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`,
+      `arn:aws:iam::${PAYMENTS}:role/GuardrailsKeyAdmin`,
+      `arn:aws:iam::${PAYMENTS}:role/GuardrailsBreakGlass`,
+    ]);
+    expect(arns.some((a) => a.endsWith(':root'))).toBe(false);
+  });
+
+  test('guardrail administrators: execution roles, StackSet execution role, log admin, break-glass', () => {
+    const arns = guardrailAdministratorArns(prod, SECURITY);
+    expect(arns).toContain(`arn:aws:iam::${SECURITY}:role/GuardrailsLogAdmin`);
+    expect(arns).toContain(`arn:aws:iam::${SECURITY}:role/AWSCloudFormationStackSetExecutionRole`);
+    expect(arns).not.toContain(`arn:aws:iam::${SECURITY}:role/GuardrailsKeyAdmin`);
+    expect(arns.every((a) => !/[*?]/.test(a))).toBe(true);
+  });
+
+  test('protected principals include the Control Tower roles and, in workload accounts, the cross-account roles', () => {
+    expect(protectedPrincipalArns(prod, PAYMENTS)).toEqual(expect.arrayContaining([
+      `arn:aws:iam::${PAYMENTS}:role/AWSControlTowerExecution`,
+      `arn:aws:iam::${PAYMENTS}:role/GuardrailsSecurityAudit`,
+    ]));
+    expect(protectedPrincipalArns(prod, SECURITY)).not.toContain(`arn:aws:iam::${SECURITY}:role/GuardrailsSecurityAudit`);
+  });
+
+  test('SCP exemptions are exact ARNs in every account; key and log admins are not exempt from the SCPs', () => {
+    const arns = scpExemptPrincipalArns(prod);
+    expect(arns.every((a) => /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/.test(a))).toBe(true);
+    for (const account of [SECURITY, PAYMENTS, prod.workloadAccounts[1].accountId]) {
+      expect(arns).toContain(`arn:aws:iam::${account}:role/GuardrailsBreakGlass`);
+      expect(arns).toContain(`arn:aws:iam::${account}:role/AWSControlTowerExecution`);
+    }
+    expect(arns.filter((a) => a.includes('GuardrailsLogAdmin') || a.includes('GuardrailsKeyAdmin'))).toEqual([]);
+    expect(cdkDeployRoleArns(prod)).toContain(`arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-deploy-role-${PAYMENTS}-eu-north-1`);
+  });
+
+  test('the region SCP regions include the audit replica region and the StackSet regions', () => {
+    expect(deployedRegions(prod)).toEqual(['eu-central-1', 'eu-north-1', 'eu-west-1', 'us-east-1']);
+    const withStackSets = { ...prod, stackSets: { ...({} as any), regions: ['ap-southeast-2'] } } as typeof prod;
+    expect(deployedRegions(withStackSets)).toContain('ap-southeast-2');
+  });
+});
