@@ -196,7 +196,9 @@ function readConfigAccounts(env, configDir = join(ROOT, 'config')) {
   }
   // Region of the audit-log replica stacks (one per workload account), when config.auditLogs.replicaRegion is set.
   const auditReplicaRegion = typeof json?.auditLogs?.replicaRegion === 'string' ? json.auditLogs.replicaRegion : undefined;
-  return { environment: json.environment, security, securityRegions, workloads, auditReplicaRegion };
+  // The CDK bootstrap qualifier (config.principals.cdkQualifier; CDK's default when absent).
+  const cdkQualifier = typeof json?.principals?.cdkQualifier === 'string' ? json.principals.cdkQualifier : 'hnb659fds';
+  return { environment: json.environment, security, securityRegions, workloads, auditReplicaRegion, cdkQualifier };
 }
 
 /**
@@ -251,19 +253,34 @@ function stacksInOrder(outdir, app) {
   return ordered;
 }
 
+/** Name of the execution roles' boundary (apps/workload-account/src/deployment-boundary.ts writes its template at synth). */
+const DEPLOYMENT_BOUNDARY_NAME = 'GuardrailsDeploymentBoundary';
+
 /**
- * The cdk bootstrap command of each account (all its regions in one call), run with that
- * account's credentials. With a deployer account, every target trusts it, and the execution
- * policy must then be named (the CLI refuses --trust without --cloudformation-execution-policies).
+ * The bootstrap of each account (all its regions in one call), run with that account's
+ * credentials, in two commands:
+ * 1. `aws cloudformation deploy` of the deployment boundary (cdk.out/<env>/bootstrap/, written by
+ *    synth): the permissions boundary of the CDK CloudFormation execution roles;
+ * 2. `cdk bootstrap` with that boundary on the execution role (--custom-permissions-boundary) and the
+ *    config's qualifier. With a deployer account, every target trusts it, and the execution policy
+ *    must then be named (the CLI refuses --trust without --cloudformation-execution-policies).
  */
 function bootstrapCommands(accounts, opts, executionPolicy = 'arn:aws:iam::aws:policy/AdministratorAccess') {
+  const qualifier = accounts.cdkQualifier ?? 'hnb659fds';
   return bootstrapTargets(accounts).map((t) => {
     const profile = profileFor(t.accountId, opts, accounts);
+    const boundary = ['aws cloudformation deploy',
+      `--template-file cdk.out/${accounts.environment}/bootstrap/deployment-boundary.template.json`,
+      '--stack-name guardrails-deployment-boundary', '--capabilities CAPABILITY_NAMED_IAM', `--region ${t.regions[0]}`];
     const parts = ['npx cdk bootstrap', ...t.regions.map((r) => `aws://${t.accountId}/${r}`)];
-    if (profile) parts.push(`--profile ${profile}`);
+    if (profile) {
+      boundary.push(`--profile ${profile}`);
+      parts.push(`--profile ${profile}`);
+    }
     if (opts.deployerAccount && opts.deployerAccount !== t.accountId) parts.push(`--trust ${opts.deployerAccount}`);
+    parts.push(`--qualifier ${qualifier}`, `--custom-permissions-boundary ${DEPLOYMENT_BOUNDARY_NAME}`);
     parts.push(`--cloudformation-execution-policies ${executionPolicy}`);
-    return { ...t, command: parts.join(' ') };
+    return { ...t, boundaryCommand: boundary.join(' '), command: parts.join(' ') };
   });
 }
 

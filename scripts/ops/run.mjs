@@ -50,8 +50,9 @@ async function runUnchecked(command, argv) {
   ops.checkAccountProfileKeys(opts, accounts);
   if (opts.printBootstrap) {
     console.log(`# Bootstrap every account and region of "${opts.env}" once, each with that account's own credentials.`);
-    console.log('# Review the execution policy: it is what CloudFormation may do in the account (docs/operations.md#bootstrap).');
-    for (const b of ops.bootstrapCommands(accounts, opts)) console.log(`\n# ${b.accountId}, ${b.role}\n${b.command}`);
+    console.log('# Review the execution policy and its boundary: together they are what CloudFormation may do in the account (docs/operations.md#bootstrap).');
+    console.log(`# The boundary template is written by npm run synth -- --env ${opts.env}; deploy it before the bootstrap that names it.`);
+    for (const b of ops.bootstrapCommands(accounts, opts)) console.log(`\n# ${b.accountId}, ${b.role}\n${b.boundaryCommand}\n${b.command}`);
     return 0;
   }
 

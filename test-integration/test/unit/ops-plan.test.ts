@@ -171,8 +171,17 @@ describe('bootstrap commands', () => {
     const accounts = { ...ACCOUNTS, securityRegions: ['eu-west-1', 'us-east-1'], workloads: [{ name: 'payments', accountId: '666666666666', regions: ['eu-west-1'] }] };
     const opts = { ...ops.parseArgs('deploy', ['--env', 'prod', '--account-profile', 'payments=pay']), deployerAccount: '555555555555' };
     expect(ops.bootstrapCommands(accounts, opts).map((b: { command: string }) => b.command)).toEqual([
-      'npx cdk bootstrap aws://555555555555/eu-west-1 aws://555555555555/us-east-1 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
-      'npx cdk bootstrap aws://666666666666/eu-west-1 aws://666666666666/us-east-1 --profile pay --trust 555555555555 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
+      'npx cdk bootstrap aws://555555555555/eu-west-1 aws://555555555555/us-east-1 --qualifier hnb659fds --custom-permissions-boundary GuardrailsDeploymentBoundary --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
+      'npx cdk bootstrap aws://666666666666/eu-west-1 aws://666666666666/us-east-1 --profile pay --trust 555555555555 --qualifier hnb659fds --custom-permissions-boundary GuardrailsDeploymentBoundary --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
     ]);
+  });
+
+  test('the execution role is bounded: the deployment boundary is deployed first, in the account, and the bootstrap names it and the config qualifier', () => {
+    const accounts = { ...ops.readConfigAccounts('prod'), cdkQualifier: 'acme01' };
+    const [security] = ops.bootstrapCommands(accounts, ops.parseArgs('deploy', ['--env', 'prod', '--account-profile', 'security=sec']));
+    expect(security.boundaryCommand).toBe('aws cloudformation deploy --template-file cdk.out/prod/bootstrap/deployment-boundary.template.json '
+      + '--stack-name guardrails-deployment-boundary --capabilities CAPABILITY_NAMED_IAM --region eu-west-1 --profile sec');
+    expect(security.command).toMatch(/ --qualifier acme01 --custom-permissions-boundary GuardrailsDeploymentBoundary /);
+    expect(ops.readConfigAccounts('prod').cdkQualifier).toBe('hnb659fds');
   });
 });

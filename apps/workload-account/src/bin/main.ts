@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
 import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/config';
 import { addComplianceGate } from '../compliance';
+import { writeDeploymentBoundary } from '../deployment-boundary';
 import { writeServiceControlPolicies } from '../identities';
 import { buildWorkloadApp } from '../workload-app';
 
@@ -16,4 +17,6 @@ runMain(() => {
   ComplianceReport.synth(app, { appName: 'workload-account', environment: envName });
   // SCP documents beside the assemblies (cdk.out/<env>/scp/*.json): attached by hand, see docs.
   writeServiceControlPolicies(config, join(app.outdir, '..', 'scp'));
+  // The boundary of the CDK execution roles, deployed before cdk bootstrap (npm run deploy -- --print-bootstrap).
+  writeDeploymentBoundary(config, join(app.outdir, '..', 'bootstrap'));
 });

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@cdk-guardrails/config';
+import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { DEPLOYMENT_BOUNDARY_NAME, deploymentBoundaryDocument, writeDeploymentBoundary } from '../src/deployment-boundary';
+
+jest.setTimeout(60_000);
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+const ACCOUNT = '666666666666';
+const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`;
+/** AdministratorAccess, the bootstrap's execution policy. Test-only: the boundary is what must refuse. */
+const ADMINISTRATOR_ACCESS: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+function boundaryOf(env: string): PolicyJson {
+  return resolveIntrinsics(deploymentBoundaryDocument(loadConfig(env, { configDir: CONFIG_DIR })), { account: ACCOUNT, region: 'eu-west-1' });
+}
+
+/** A key policy that makes the execution role a key administrator, as the apps' keys do (KMS needs the key policy to allow too). */
+const KEY_POLICY: PolicyJson = {
+  Version: '2012-10-17',
+  Statement: [{
+    Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*',
+    Condition: { ArnEquals: { 'aws:PrincipalArn': [EXEC_ROLE] } },
+  }],
+};
+
+function asExecutionRole(boundary: PolicyJson, action: string, resource: string) {
+  return evaluate({
+    identityPolicies: [ADMINISTRATOR_ACCESS],
+    permissionsBoundaries: [boundary],
+    resourcePolicy: action.startsWith('kms:') && resource !== '*' ? KEY_POLICY : undefined,
+    request: { principal: EXEC_ROLE, action, resource, resourceAccount: ACCOUNT, context: { 'aws:PrincipalArn': EXEC_ROLE } },
+  });
+}
+
+describe('the deployment boundary of the CDK execution role', () => {
+  const prod = boundaryOf('prod');
+  const dev = boundaryOf('dev');
+
+  test('control: the execution role still deploys the guardrails (roles with the boundary, keys, log groups, buckets)', async () => {
+    expect(await asExecutionRole(prod, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/prod-workload-x`)).toBe('Allowed');
+    expect(await asExecutionRole(prod, 'kms:CreateKey', '*')).toBe('Allowed');
+    expect(await asExecutionRole(prod, 'kms:PutKeyPolicy', `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`)).toBe('Allowed');
+    expect(await asExecutionRole(prod, 'logs:CreateLogGroup', `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/guardrails/audit/cloudtrail`)).toBe('Allowed');
+    expect(await asExecutionRole(prod, 's3:PutBucketPolicy', 'arn:aws:s3:::prod-trail-bucket')).toBe('Allowed');
+  });
+
+  test('a template submitted through the pipeline cannot make the execution role remove its own boundary or edit it', async () => {
+    expect(await asExecutionRole(prod, 'iam:DeleteRolePermissionsBoundary', EXEC_ROLE)).toBe('ExplicitlyDenied');
+    expect(await asExecutionRole(prod, 'iam:PutRolePermissionsBoundary', EXEC_ROLE)).toBe('ExplicitlyDenied');
+    expect(await asExecutionRole(prod, 'iam:CreatePolicyVersion', `arn:aws:iam::${ACCOUNT}:policy/${DEPLOYMENT_BOUNDARY_NAME}`)).toBe('ExplicitlyDenied');
+  });
+
+  test('the execution role cannot create users or long-term credentials, hop into another role or leave the organization', async () => {
+    expect(await asExecutionRole(prod, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/backdoor`)).toBe('ExplicitlyDenied');
+    expect(await asExecutionRole(prod, 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/someone`)).toBe('ExplicitlyDenied');
+    expect(await asExecutionRole(prod, 'sts:AssumeRole', `arn:aws:iam::${ACCOUNT}:role/GuardrailsBreakGlass`)).toBe('ExplicitlyDenied');
+    expect(await asExecutionRole(prod, 'organizations:LeaveOrganization', '*')).toBe('ExplicitlyDenied');
+  });
+
+  test('in prod (retain) a deployment cannot destroy keys, buckets or guardrail log groups; in dev (destroy) it can', async () => {
+    const key = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const group = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/guardrails/audit/cloudtrail`;
+    expect(await asExecutionRole(prod, 'kms:ScheduleKeyDeletion', key)).toBe('ExplicitlyDenied');
+    expect(await asExecutionRole(prod, 's3:DeleteBucket', 'arn:aws:s3:::prod-trail-bucket')).toBe('ExplicitlyDenied');
+    expect(await asExecutionRole(prod, 'logs:DeleteLogGroup', group)).toBe('ExplicitlyDenied');
+    expect(await asExecutionRole(dev, 'kms:ScheduleKeyDeletion', key)).toBe('Allowed');
+    expect(await asExecutionRole(dev, 'logs:DeleteLogGroup', group)).toBe('Allowed');
+  });
+
+  test('synth writes the template with the fixed policy name the bootstrap names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deployment-boundary-'));
+    const file = writeDeploymentBoundary(loadConfig('prod', { configDir: CONFIG_DIR }), dir);
+    const template = JSON.parse(readFileSync(file, 'utf8'));
+    expect(template.Resources.DeploymentBoundary).toMatchObject({
+      Type: 'AWS::IAM::ManagedPolicy',
+      DeletionPolicy: 'Retain',
+      Properties: { ManagedPolicyName: 'GuardrailsDeploymentBoundary' },
+    });
+    expect(JSON.stringify(template.Resources.DeploymentBoundary.Properties.PolicyDocument).length).toBeLessThan(6144);
+  });
+});
