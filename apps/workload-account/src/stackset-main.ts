@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The workload guardrails as service-managed StackSets (docs/stacksets.md), until the config
-// carries a `deployment` section. Targets come from context: a JSON file path or inline JSON.
+// The workload guardrails as service-managed StackSets (docs/stacksets.md). Targets come from
+// config.stackSets (its regions are then in the region SCP), or from context: a JSON file path or inline JSON.
 //
 //   npm run build
 //   cd apps/workload-account && npx cdk synth --app "node dist/stackset-main.js" -c env=prod \
@@ -12,7 +12,7 @@ import { buildWorkloadStackSets, StackSetTargets } from './stackset';
 /** Reads the `stackset-targets` context: inline JSON, or the path of a JSON file. */
 export function stackSetTargetsFromContext(value: unknown): StackSetTargets {
   if (value === undefined || value === null || value === '') {
-    throw new Error('stackset-targets: received nothing; expected -c stackset-targets=<JSON or file> with organizationalUnitIds, regions, adminAccountId, adminRegion (docs/stacksets.md)');
+    throw new Error('stackset-targets: received nothing; expected config.stackSets, or -c stackset-targets=<JSON or file> with organizationalUnitIds, regions, adminAccountId, adminRegion (docs/stacksets.md)');
   }
   if (typeof value === 'object') return value as StackSetTargets;
   const text = String(value).trim();
@@ -29,7 +29,11 @@ if (require.main === module) {
   runMain(() => {
     const app = createApp();
     const { config } = selectEnvironment(app);
-    buildWorkloadStackSets(app, config, stackSetTargetsFromContext(app.node.tryGetContext('stackset-targets')));
+    // The context overrides config.stackSets (validated by the config loader); one of them is required.
+    const fromContext = app.node.tryGetContext('stackset-targets');
+    buildWorkloadStackSets(app, config, fromContext === undefined && config.stackSets !== undefined
+      ? config.stackSets
+      : stackSetTargetsFromContext(fromContext));
     app.synth();
   });
 }

@@ -212,7 +212,7 @@ describe('stackset-main: targets from context', () => {
   });
 
   test('fails if the context is missing or not JSON, naming the key', () => {
-    expect(() => stackSetTargetsFromContext(undefined)).toThrow(/stackset-targets: received nothing; expected -c stackset-targets=/);
+    expect(() => stackSetTargetsFromContext(undefined)).toThrow(/stackset-targets: received nothing; expected config.stackSets, or -c stackset-targets=/);
     expect(() => stackSetTargetsFromContext('/no/such/file.json')).toThrow(/stackset-targets: received "\/no\/such\/file.json"; expected inline JSON or the path/);
     expect(() => stackSetTargetsFromContext('{not json')).toThrow(/stackset-targets: not valid JSON/);
   });
