@@ -8,6 +8,7 @@
  */
 import { GuardrailsConfig, IAM_EVENTS_REGION } from './schema';
 import { workloadStackRegions } from './cross-field';
+import { GUARDRAIL_NAME_PREFIX } from './names';
 
 /** The roles `cdk bootstrap` creates, by the kind in their name. */
 export type CdkRoleKind = 'cfn-exec' | 'deploy' | 'file-publishing' | 'image-publishing' | 'lookup';
@@ -47,11 +48,19 @@ export function executionRoleArns(config: GuardrailsConfig, accountId: string): 
 
 /**
  * Who administers the KMS keys of one account and region: the execution role of that region (it
- * creates and updates them), the key-admin role and the break-glass role. Not the account root.
+ * creates and updates them), the key-admin role, the break-glass role, and the account's root user
+ * as the last resort (a key whose administrators are all gone is unmanageable; the root user is
+ * outside every guardrail anyway). Not the account's IAM identities at large: the key policy names
+ * these ARNs instead of delegating administration to IAM policies.
  */
 export function keyAdministratorArns(config: GuardrailsConfig, accountId: string, region: string): string[] {
   const p = config.principals;
-  return [cdkRoleArn(config, 'cfn-exec', accountId, region), roleArn(accountId, p.keyAdminRoleName), roleArn(accountId, p.breakGlassRoleName)];
+  return [
+    cdkRoleArn(config, 'cfn-exec', accountId, region),
+    roleArn(accountId, p.keyAdminRoleName),
+    roleArn(accountId, p.breakGlassRoleName),
+    `arn:aws:iam::${accountId}:root`,
+  ];
 }
 
 /**
@@ -116,4 +125,22 @@ export function deployedRegions(config: GuardrailsConfig): string[] {
     ...(config.auditLogs.replicaRegion !== undefined ? [config.auditLogs.replicaRegion] : []),
     ...(config.stackSets?.regions ?? []),
   ])].sort();
+}
+
+/**
+ * What the permissions boundary of one account protects, as the props of iam-least-privilege's
+ * `PermissionsBoundary` (plain values: config depends on nothing of ours).
+ */
+export function boundaryProtections(config: GuardrailsConfig, accountId: string): {
+  protectedPrincipalArns: string[];
+  cdkBootstrapQualifier: string;
+  guardrailAdministratorArns: string[];
+  protectedResourceNamePrefix: string;
+} {
+  return {
+    protectedPrincipalArns: protectedPrincipalArns(config, accountId),
+    cdkBootstrapQualifier: config.principals.cdkQualifier,
+    guardrailAdministratorArns: guardrailAdministratorArns(config, accountId),
+    protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
+  };
 }

@@ -1,0 +1,34 @@
+/**
+ * Names of the guardrail resources the apps create. The permissions boundary and the SCP
+ * `protect-guardrail-resources` protect them by these names (log groups `/guardrails/*` and
+ * `/aws/lambda/guardrails-*`; functions, rules, streams and queues `guardrails-*`), so every
+ * guardrail function, rule, stream, queue and log group is named here, never left to
+ * CloudFormation. One environment per account: the names carry no environment.
+ */
+
+/** The prefix the boundary and the SCPs protect (`protectedResourceNamePrefix`, `namePrefix`). */
+export const GUARDRAIL_NAME_PREFIX = 'guardrails';
+
+/** Fixed names, one per account and region. */
+export const GUARDRAIL_NAMES = {
+  s3ChangesRule: `${GUARDRAIL_NAME_PREFIX}-s3-policy-changes`,
+  iamChangesRule: `${GUARDRAIL_NAME_PREFIX}-iam-changes`,
+  forwarderFunction: `${GUARDRAIL_NAME_PREFIX}-log-forwarder`,
+  forwarderLogGroup: `/${GUARDRAIL_NAME_PREFIX}/lambda/log-forwarder`,
+  centralStream: `${GUARDRAIL_NAME_PREFIX}-central-logs`,
+  deadLetterQueue: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-dlq`,
+  flowLogGroup: `/${GUARDRAIL_NAME_PREFIX}/vpc-flow-logs`,
+} as const;
+
+/** What a rotation function rotates (short, so that a 40-character secret name fits Lambda's 64). */
+export type RotationKind = 'key' | 'token' | 'db';
+
+/** `guardrails-rotate-<kind>-<name>`: at most 21 + 40 characters for the config's resource names. */
+export function rotationFunctionName(kind: RotationKind, name: string): string {
+  return `${GUARDRAIL_NAME_PREFIX}-rotate-${kind}-${name}`;
+}
+
+/** The log group of a token rotation function: under the protected `/guardrails/` prefix. */
+export function rotationLogGroupName(functionName: string): string {
+  return `/${GUARDRAIL_NAME_PREFIX}/lambda/${functionName}`;
+}
