@@ -48,19 +48,13 @@ export function executionRoleArns(config: GuardrailsConfig, accountId: string): 
 
 /**
  * Who administers the KMS keys of one account and region: the execution role of that region (it
- * creates and updates them), the key-admin role, the break-glass role, and the account's root user
- * as the last resort (a key whose administrators are all gone is unmanageable; the root user is
- * outside every guardrail anyway). Not the account's IAM identities at large: the key policy names
- * these ARNs instead of delegating administration to IAM policies.
+ * creates and updates them), the key-admin role and the break-glass role. Not the account root:
+ * the key policy names these ARNs instead of delegating administration to IAM policies, so no
+ * other identity of the account (nor the root user) can disable, delete or re-policy the keys.
  */
 export function keyAdministratorArns(config: GuardrailsConfig, accountId: string, region: string): string[] {
   const p = config.principals;
-  return [
-    cdkRoleArn(config, 'cfn-exec', accountId, region),
-    roleArn(accountId, p.keyAdminRoleName),
-    roleArn(accountId, p.breakGlassRoleName),
-    `arn:aws:iam::${accountId}:root`,
-  ];
+  return [cdkRoleArn(config, 'cfn-exec', accountId, region), roleArn(accountId, p.keyAdminRoleName), roleArn(accountId, p.breakGlassRoleName)];
 }
 
 /**

@@ -61,12 +61,11 @@ describe('principal queries', () => {
     expect(executionRoleArns(prod, PAYMENTS)).toHaveLength(4);
   });
 
-  test('key administrators are the region\'s execution role, the key admin, break-glass and the root user: no other IAM identity', () => {
+  test('key administrators are the region\'s execution role, the key admin and break-glass: never the account root', () => {
     expect(keyAdministratorArns(prod, PAYMENTS, 'eu-west-1')).toEqual([
       `arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`,
       `arn:aws:iam::${PAYMENTS}:role/GuardrailsKeyAdmin`,
       `arn:aws:iam::${PAYMENTS}:role/GuardrailsBreakGlass`,
-      `arn:aws:iam::${PAYMENTS}:root`,
     ]);
   });
 

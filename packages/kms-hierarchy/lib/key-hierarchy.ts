@@ -13,6 +13,8 @@ import {
 } from './private/perms';
 import { KEY_POLICY_MAX_BYTES, policyLowerBoundBytes } from './private/policy-size';
 import {
+  CDK_EXECUTION_ROLE_ARN,
+  validateAdministratorArns,
   validateAliasPrefix,
   validateKeyArn,
   validateRotationPeriod,
@@ -63,10 +65,27 @@ export interface KeyHierarchyProps {
    * Principals allowed to manage the created keys (no cryptographic use).
    *
    * They must include whoever deploys the stack (the CloudFormation execution role), or the key
-   * cannot be created (KMS policy lockout safety check) nor updated later.
+   * cannot be created (KMS policy lockout safety check) nor updated later. Prefer
+   * `administratorArns`, which also works for roles created after the key. Not together with
+   * `administratorArns`.
    * @default - the account root, i.e. key administration is delegated to IAM policies of this account
    */
   readonly administrators?: iam.IPrincipal[];
+
+  /**
+   * Exact ARNs of the IAM roles or users of this account that may manage the created keys (no
+   * cryptographic use), for example the CloudFormation execution role and a key-admin role.
+   *
+   * Any other principal of the account, even one whose identity policy allows `kms:*`, can then
+   * neither disable, delete, re-key-policy nor stop the rotation of the keys. The ARNs are matched with
+   * `aws:PrincipalArn` (an assumed-role session matches its role ARN), so the roles may be created after
+   * the keys; the administrators need `kms:` permissions in their identity policies. Include the
+   * CloudFormation execution role: KMS refuses a key policy that would lock its creator out.
+   * No wildcards; not together with `administrators`.
+   * @default - see `administrators`
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+   */
+  readonly administratorArns?: string[];
 
   /**
    * Extra AWS services (endpoint prefixes such as `dynamodb`, `rds`, `ec2`) through which principals
@@ -149,11 +168,29 @@ export class KeyHierarchy extends Construct {
       }
       validateServiceNames(servicesPropNameOf(purpose), extraServices[purpose]);
     }
+    if (props.administrators !== undefined && props.administratorArns !== undefined) {
+      throw new Error(
+        `administratorArns: received ${props.administratorArns.length} ARN(s) together with administrators; ` +
+        'expected only one of administrators and administratorArns.',
+      );
+    }
     const administrators = props.administrators ?? [new iam.AccountRootPrincipal()];
     if (administrators.length === 0) {
       throw new Error('administrators: got an empty list; at least one principal must be able to manage the keys.');
     }
-    if (props.administrators !== undefined) {
+    const administratorArns = props.administratorArns;
+    if (administratorArns !== undefined) {
+      validateAdministratorArns(stack, 'administratorArns', administratorArns);
+      // The reminder is only useful when no ARN can be the deployer: an unresolved token may be it.
+      const deployerListed = administratorArns.some((arn) => Token.isUnresolved(arn) || CDK_EXECUTION_ROLE_ARN.test(arn));
+      if (!deployerListed) {
+        Annotations.of(this).addWarningV2(
+          '@cdk-guardrails/kms-hierarchy:administratorArnsWithoutDeployer',
+          'administratorArns names no CDK CloudFormation execution role (role/cdk-<qualifier>-cfn-exec-role-<account>-<region>): ' +
+          'make sure it includes the role that deploys this stack, or KMS refuses to create the keys and later updates fail.',
+        );
+      }
+    } else if (props.administrators !== undefined) {
       Annotations.of(this).addWarningV2(
         '@cdk-guardrails/kms-hierarchy:customAdministrators',
         'administrators replaces the account root as key administrator: make sure it includes the role that deploys ' +
@@ -170,7 +207,7 @@ export class KeyHierarchy extends Construct {
         continue;
       }
       const policy = new iam.PolicyDocument({
-        statements: this.keyPolicyStatements(purpose, administrators, extraServices[purpose]),
+        statements: this.keyPolicyStatements(purpose, administrators, administratorArns, extraServices[purpose]),
       });
       const key = new kms.Key(this, constructId, {
         description: `${capitalized(purpose)} key of the guardrails key hierarchy (${stack.region})`,
@@ -280,16 +317,41 @@ export class KeyHierarchy extends Construct {
     }
   }
 
-  private keyPolicyStatements(purpose: KeyPurpose, administrators: iam.IPrincipal[], extraServices: string[]): iam.PolicyStatement[] {
+  private keyPolicyStatements(
+    purpose: KeyPurpose,
+    administrators: iam.IPrincipal[],
+    administratorArns: string[] | undefined,
+    extraServices: string[],
+  ): iam.PolicyStatement[] {
     const stack = Stack.of(this);
     const viaService = (services: string[]) => services.map((s) => `${s}.${stack.region}.${stack.urlSuffix}`);
     const statements = [
-      new iam.PolicyStatement({
-        sid: 'KeyAdministration',
-        principals: administrators,
-        actions: ADMIN_ACTIONS,
-        resources: ['*'],
-      }),
+      administratorArns === undefined
+        ? new iam.PolicyStatement({
+          sid: 'KeyAdministration',
+          principals: administrators,
+          actions: ADMIN_ACTIONS,
+          resources: ['*'],
+        })
+        // The administrators are named in a condition, not in Principal: KMS refuses a key policy whose
+        // Principal names a role or user that does not exist (yet), "The principals in the key policy must
+        // exist and be visible to KMS" (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html,
+        // Policy parameter; same for PutKeyPolicy), while a condition value is a plain string KMS does not
+        // resolve, so the admin roles and the CDK execution role may be created after the key. The
+        // lockout safety check ("the key policy must allow the calling principal to make a subsequent
+        // PutKeyPolicy request", same page) still passes because the caller, the execution role, matches
+        // aws:PrincipalArn (an assumed-role session's aws:PrincipalArn is its role ARN); when it is not
+        // listed, CreateKey / PutKeyPolicy fail at deploy time instead of leaving a key nobody manages.
+        // Cost of the choice: a condition matches a name, not the role's unique id, so a role deleted and
+        // recreated under the same name matches again. The permissions boundary must keep bounded
+        // identities from deleting or creating roles of these names (see the README).
+        : new iam.PolicyStatement({
+          sid: 'KeyAdministration',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ADMIN_ACTIONS,
+          resources: ['*'],
+          conditions: { ArnEquals: { 'aws:PrincipalArn': administratorArns } },
+        }),
       new iam.PolicyStatement({
         sid: 'UseThroughAwsServicesOfThisAccount',
         principals: [new iam.AccountRootPrincipal()],

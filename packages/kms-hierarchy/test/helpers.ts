@@ -53,3 +53,18 @@ export function renameEncryptionContextKey(policy: PolicyJson, key: string): Pol
 export function encryptionContext(value: string): Record<string, string> {
   return { [EC_PLACEHOLDER]: value };
 }
+
+/**
+ * The global condition keys IAM sets on every signed request, which the evaluator does not derive
+ * from the principal: aws:PrincipalArn (the role ARN for an assumed-role session, not the session
+ * ARN), aws:PrincipalAccount and aws:PrincipalIsAWSService.
+ */
+export function principalContext(principal: string): Record<string, string> {
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(principal);
+  const principalArn = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principal;
+  return {
+    'aws:PrincipalArn': principalArn,
+    'aws:PrincipalAccount': principal.split(':')[4],
+    'aws:PrincipalIsAWSService': 'false',
+  };
+}

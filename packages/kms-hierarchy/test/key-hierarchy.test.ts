@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { KeyHierarchy, KeyPurpose, KeySource } from '../lib';
 import { ACCOUNT, KEY_ARN, KEY_ID, REGION, keyResource, newStack, resolvedKeyPolicy, statementBySid } from './helpers';
 
+const EXEC_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
 const CRYPTO_ACTIONS = /^kms:(Encrypt|Decrypt|ReEncrypt|GenerateDataKey|CreateGrant|Sign|Verify|GenerateMac|\*)/;
 
 describe('created keys', () => {
@@ -219,6 +220,56 @@ describe('key policies', () => {
     // THEN
     expect(statementBySid(resolvedKeyPolicy(stack, 'Data'), 'KeyAdministration').Principal).toEqual({ AWS: adminArn });
     Annotations.fromStack(stack).hasWarning('/TestStack/Keys', Match.stringLikeRegexp('CloudFormation execution role'));
+  });
+
+  test('administratorArns: the account root with an aws:PrincipalArn condition administers every created key', () => {
+    // GIVEN
+    const stack = newStack();
+    const arns = [EXEC_ROLE_ARN, `arn:aws:iam::${ACCOUNT}:role/guardrails/key-admin`];
+
+    // WHEN
+    new KeyHierarchy(stack, 'Keys', { administratorArns: arns });
+
+    // THEN
+    for (const word of ['Data', 'Secrets', 'Logs'] as const) {
+      const admin = statementBySid(resolvedKeyPolicy(stack, word), 'KeyAdministration');
+      expect(admin.Principal).toEqual({ AWS: `arn:aws:iam::${ACCOUNT}:root` });
+      expect(admin.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': arns } });
+      expect(admin.Action).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation']));
+    }
+    // No warning: the execution role is listed.
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('administratorArns without a CDK execution role warns that the deployer may be locked out', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN
+    new KeyHierarchy(stack, 'Keys', { administratorArns: [`arn:aws:iam::${ACCOUNT}:role/key-admin`] });
+
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/TestStack/Keys', Match.stringLikeRegexp('administratorArns names no CDK CloudFormation execution role'));
+  });
+
+  test('administratorArns accepts a role of the same stack (a token) and an environment-agnostic stack', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Agnostic');
+    const role = new iam.Role(stack, 'KeyAdmin', { assumedBy: new iam.AccountRootPrincipal() });
+
+    // WHEN
+    new KeyHierarchy(stack, 'Keys', { administratorArns: [role.roleArn, 'arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1'] });
+
+    // THEN
+    const keys = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key')) as any[];
+    expect(keys).toHaveLength(3);
+    for (const key of keys) {
+      const admin = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'KeyAdministration');
+      expect(admin.Condition.ArnEquals['aws:PrincipalArn']).toEqual([
+      { 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as iam.CfnRole), 'Arn'] },
+        'arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1',
+      ]);
+    }
   });
 
   test('statements added by other constructs land in the key policy', () => {
@@ -490,6 +541,52 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { administrators: [] })).toThrow(/^administrators: got an empty list/);
+  });
+
+  test('fails if administratorArns is empty', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: [] }))
+      .toThrow(/^administratorArns: received an empty list; expected at least one IAM role or user ARN/);
+  });
+
+  test.each([
+    ['a wildcard', `arn:aws:iam::${ACCOUNT}:role/key-admin-*`],
+    ['a ? wildcard', `arn:aws:iam::${ACCOUNT}:role/key-admin-?`],
+    ['the account root', `arn:aws:iam::${ACCOUNT}:root`],
+    ['an assumed-role session', `arn:aws:sts::${ACCOUNT}:assumed-role/key-admin/alice`],
+    ['a group', `arn:aws:iam::${ACCOUNT}:group/admins`],
+    ['a synthesizer placeholder', 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}'],
+    ['a bare role name', 'key-admin'],
+  ])('fails if administratorArns holds %s', (_what, arn) => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: [EXEC_ROLE_ARN, arn] }))
+      .toThrow(new RegExp(`^administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN`));
+  });
+
+  test('fails if an administratorArns role is in another account', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: ['arn:aws:iam::999999999999:role/key-admin'] }))
+      .toThrow(/^administratorArns: received 'arn:aws:iam::999999999999:role\/key-admin' of account 999999999999; expected a role or user of the stack's account 111111111111/);
+  });
+
+  test('fails if administrators and administratorArns are both given', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => new KeyHierarchy(stack, 'Keys', {
+      administrators: [new iam.ArnPrincipal(EXEC_ROLE_ARN)],
+      administratorArns: [EXEC_ROLE_ARN],
+    })).toThrow(/^administratorArns: received 1 ARN\(s\) together with administrators; expected only one of administrators and administratorArns/);
   });
 
   test('fails before creating anything', () => {

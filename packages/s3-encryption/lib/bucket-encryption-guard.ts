@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { EncryptionMode } from './encryption-mode';
-import { toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
+import { bucketPolicies, owningL2Bucket, toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
 import { missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
 import {
   DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, KMS_KEY_ARN_PATTERN, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson,
@@ -204,15 +204,6 @@ function describe(algorithm: string): string {
   }
 }
 
-/** The L2 bucket whose default child this CfnBucket is, if any. */
-function owningL2Bucket(cfnBucket: s3.CfnBucket): s3.Bucket | undefined {
-  const parent = cfnBucket.node.scope;
-  if (parent instanceof s3.Bucket && parent.node.defaultChild === cfnBucket) {
-    return parent;
-  }
-  return undefined;
-}
-
 function readEncryption(cfnBucket: s3.CfnBucket, stack: Stack): BucketEncryptionSetting | undefined | 'unreadable' {
   const raw = cfnBucket.bucketEncryption;
   if (raw === undefined) return undefined;
@@ -253,16 +244,6 @@ function encryptionProperty(mode: EncryptionMode): s3.CfnBucket.BucketEncryption
       bucketKeyEnabled: mode.isKms ? true : undefined,
     }],
   };
-}
-
-/** Every AWS::S3::BucketPolicy of the stack that names this bucket. */
-function bucketPolicies(cfnBucket: s3.CfnBucket, stack: Stack): s3.CfnBucketPolicy[] {
-  const byRef = JSON.stringify({ Ref: stack.getLogicalId(cfnBucket) });
-  const name = cfnBucket.bucketName;
-  return stack.node.findAll().filter((c): c is s3.CfnBucketPolicy => c instanceof s3.CfnBucketPolicy).filter((p) => {
-    const target = stack.resolve(p.bucket);
-    return JSON.stringify(target) === byRef || (name !== undefined && !Token.isUnresolved(name) && target === name);
-  });
 }
 
 /** Add statements to the bucket's policy; false if the existing policy cannot be extended. */

@@ -3,3 +3,4 @@ export * from './bucket-encryption-policy';
 export * from './encrypted-bucket';
 export * from './bucket-replication';
 export * from './bucket-encryption-guard';
+export * from './protect-bucket-configuration';

@@ -106,3 +106,45 @@ export function validateServiceNames(propName: string, services: string[]): void
     }
   }
 }
+
+/**
+ * An IAM role or user ARN: `arn:<partition>:iam::<account>:role/<path/>name` or `...:user/<path/>name`.
+ * Names and paths use IAM's name characters; `*` and `?` are not among them, so no wildcard passes.
+ */
+const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}):(role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+$/;
+
+/**
+ * Validate the exact role or user ARNs that may administer the keys: at least one, no wildcard, no
+ * other principal type (root, assumed-role session, group), and (when both are known at synth)
+ * in the stack's account. Unresolved tokens are skipped.
+ */
+export function validateAdministratorArns(stack: Stack, propName: string, arns: string[]): void {
+  if (arns.length === 0) {
+    throw new Error(
+      `${propName}: received an empty list; expected at least one IAM role or user ARN (include the CloudFormation ` +
+      'execution role, or KMS refuses to create the key).',
+    );
+  }
+  const accountKnown = !Token.isUnresolved(stack.account);
+  for (const arn of arns) {
+    if (Token.isUnresolved(arn)) {
+      continue;
+    }
+    const match = PRINCIPAL_ARN.exec(arn);
+    if (!match) {
+      throw new Error(
+        `${propName}: received '${arn}'; expected an exact IAM role or user ARN, arn:<partition>:iam::<account-id>:role/<name> ` +
+        'or :user/<name> (no wildcard, no account root, no assumed-role session ARN, no ${...} placeholder).',
+      );
+    }
+    if (accountKnown && match[2] !== stack.account) {
+      throw new Error(
+        `${propName}: received '${arn}' of account ${match[2]}; expected a role or user of the stack's account ${stack.account} ` +
+        '(key administration is granted through this account\'s IAM).',
+      );
+    }
+  }
+}
+
+/** The role name of a CDK bootstrap CloudFormation execution role (cdk-<qualifier>-cfn-exec-role-<account>-<region>). */
+export const CDK_EXECUTION_ROLE_ARN = /:role\/cdk-[A-Za-z0-9_-]{1,10}-cfn-exec-role-\d{12}-[a-z0-9-]+$/;

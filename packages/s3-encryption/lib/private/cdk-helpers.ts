@@ -1,5 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ALLOWED_TLS_VERSIONS, StatementJson } from './statements';
 
 /** Convert a statement of the shared builder into a CDK PolicyStatement. */
@@ -22,4 +23,23 @@ export function validateMinimumTlsVersion(owner: string, version: number | undef
   if (!ALLOWED_TLS_VERSIONS.includes(version)) {
     throw new Error(`${owner}: minimumTlsVersion must be one of ${ALLOWED_TLS_VERSIONS.join(', ')}, received ${version}`);
   }
+}
+
+/** The L2 bucket whose default child this CfnBucket is, if any. */
+export function owningL2Bucket(cfnBucket: s3.CfnBucket): s3.Bucket | undefined {
+  const parent = cfnBucket.node.scope;
+  if (parent instanceof s3.Bucket && parent.node.defaultChild === cfnBucket) {
+    return parent;
+  }
+  return undefined;
+}
+
+/** Every AWS::S3::BucketPolicy of the stack that names this bucket. */
+export function bucketPolicies(cfnBucket: s3.CfnBucket, stack: Stack): s3.CfnBucketPolicy[] {
+  const byRef = JSON.stringify({ Ref: stack.getLogicalId(cfnBucket) });
+  const name = cfnBucket.bucketName;
+  return stack.node.findAll().filter((c): c is s3.CfnBucketPolicy => c instanceof s3.CfnBucketPolicy).filter((p) => {
+    const target = stack.resolve(p.bucket);
+    return JSON.stringify(target) === byRef || (name !== undefined && !Token.isUnresolved(name) && target === name);
+  });
 }
