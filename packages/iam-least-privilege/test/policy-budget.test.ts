@@ -8,8 +8,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
-import { CrossAccountRole, PermissionsBoundary, ServiceControlPolicy } from '../lib';
-import { ACCOUNT, REGION } from './identities/helpers';
+import { CrossAccountRole, PermissionsBoundary, PermissionsBoundaryProps, ServiceControlPolicy } from '../lib';
+import { ACCOUNT, OTHER_ACCOUNT, REGION } from './identities/helpers';
 
 const TRUST_POLICY_LIMIT = 2048;
 const MANAGED_POLICY_LIMIT = 6144;
@@ -78,13 +78,45 @@ describe('PermissionsBoundary budget', () => {
     expect(chars(policy.Properties.PolicyDocument)).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
     expect(() => synthBoundary(boundary + 1)).toThrow(/6144/);
   });
+
+  // Issue 14 added the guardrail denies (about 800 characters net with the defaults) and exact ARNs
+  // (about 50 characters per protected role, about 100 per administrator: it is both protected and
+  // exempted). These are the configurations measured for the README.
+  describe('with the guardrail roles named (issue 14)', () => {
+    const arn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+    const protectedRoles = ['break-glass', 'key-admin', 'log-admin', 'AWSCloudFormationStackSetExecutionRole', 'AWSControlTowerExecution', 'auditor-access'].map(arn);
+    const policyOf = (props: PermissionsBoundaryProps) => {
+      const stack = newStack();
+      new PermissionsBoundary(stack, 'Boundary', props);
+      const policy = Object.values<any>(Template.fromStack(stack).toJSON().Resources).find((r) => r.Type === 'AWS::IAM::ManagedPolicy');
+      return chars(policy.Properties.PolicyDocument);
+    };
+    const appsToday = { resourceAccountIds: [OTHER_ACCOUNT], requiredTagKeys: ['guardrails:environment'] };
+
+    test('the apps\' configuration (one resource account with every service, one required tag) still fits', () => {
+      expect(policyOf(appsToday)).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+    });
+
+    test('one resource account limited to logs, 6 protected roles and 3 administrators among them fit', () => {
+      expect(policyOf({
+        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: protectedRoles.slice(0, 3),
+      })).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+    });
+
+    test('fails at synth, naming the limit and the fix, with every service on the resource account, 6 protected roles and 8 other administrators', () => {
+      const admins = Array.from({ length: 8 }, (_v, i) => arn(`guardrails-admin-${i}`));
+      expect(() => policyOf({ ...appsToday, protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: admins }))
+        .toThrow(/about \d+ characters; the IAM limit for a managed policy is 6144.*resourceAccountServices.*fewer protectedPrincipalArns and guardrailAdministratorArns/s);
+    });
+  });
 });
 
 describe('SCP documents of a 1,000-account organization', () => {
   // SCPs do not name accounts: their size depends on regions and exemptions. The worst case is
   // an organization allowed in every region AWS has.
   const everyRegion = RegionInfo.regions.map((r) => r.name).filter((r) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(r));
-  const exempt = { exemptPrincipalArnPatterns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] };
+  const execRole = (a: string, region = 'eu-west-1') => `arn:aws:iam::${a}:role/cdk-hnb659fds-cfn-exec-role-${a}-${region}`;
+  const exempt = { exemptPrincipalArns: [execRole(ACCOUNT)] };
 
   test('every SCP stays under 5,120 characters even when every region is allowed', () => {
     expect(everyRegion.length).toBeGreaterThan(30);
@@ -99,8 +131,43 @@ describe('SCP documents of a 1,000-account organization', () => {
   });
 
   test('fails naming the limit and the fix when exemptions would push an SCP over 5,120 characters', () => {
-    const patterns = Array.from({ length: 200 }, (_v, i) => `arn:aws:iam::${accounts(200)[i]}:role/deployer`);
-    expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: everyRegion, exemptPrincipalArnPatterns: patterns }))
+    const arns = Array.from({ length: 200 }, (_v, i) => `arn:aws:iam::${accounts(200)[i]}:role/deployer`);
+    expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: everyRegion, exemptPrincipalArns: arns }))
       .toThrow(/AWS Organizations limit is 5120\. Split it or drop statements/);
+  });
+
+  // Exemptions are exact ARNs now (no 'cdk-*' pattern): the documents grow with the number of
+  // accounts and regions whose execution roles they name. About 20 fit; more need one SCP per OU.
+  describe('the guardrail SCPs with about 20 exact ARNs (the longest kind: CDK execution role ARNs)', () => {
+    const execRoles = accounts(20).map((a) => execRole(a));
+    const deployRoles = accounts(10).map((a) => `arn:aws:iam::${a}:role/cdk-hnb659fds-deploy-role-${a}-eu-west-1`);
+    const protectedRoles = accounts(6).map((a) => `arn:aws:iam::${a}:role/break-glass`);
+
+    test('protectSecurityServices with 20 exempt execution roles', () => {
+      expect(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: execRoles }).sizeInCharacters).toBeLessThanOrEqual(5120);
+    });
+
+    test('protectGuardrailResources with 20 administrators', () => {
+      expect(ServiceControlPolicy.protectGuardrailResources({ administratorArns: execRoles }).sizeInCharacters).toBeLessThanOrEqual(5120);
+    });
+
+    test('protectGuardrailPrincipals with 10 managers, 10 deploy roles, 6 protected roles and 2 pipelines', () => {
+      const scp = ServiceControlPolicy.protectGuardrailPrincipals({
+        protectedPrincipalArns: protectedRoles,
+        managerPrincipalArns: execRoles.slice(0, 10),
+        pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline', 'arn:aws:iam::333333333334:role/pipeline'],
+        cdkDeployRoleArns: deployRoles,
+      });
+      expect(scp.sizeInCharacters).toBeLessThanOrEqual(5120);
+    });
+
+    test('fails naming the limit when the exemptions outgrow one SCP', () => {
+      const tooMany = accounts(40).map((a) => execRole(a));
+      expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: tooMany }))
+        .toThrow(/SCP 'protect-security-services' is \d+ characters minified; the AWS Organizations limit is 5120/);
+      expect(() => ServiceControlPolicy.protectGuardrailPrincipals({
+        protectedPrincipalArns: protectedRoles, managerPrincipalArns: tooMany, pipelinePrincipalArns: [], cdkDeployRoleArns: [],
+      })).toThrow(/SCP 'protect-guardrail-principals' is \d+ characters minified/);
+    });
   });
 });

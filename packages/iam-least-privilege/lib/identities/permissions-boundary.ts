@@ -7,15 +7,33 @@ import {
   DEFAULT_BOUNDARY_SERVICES,
   DEFAULT_RESOURCELESS_ACTIONS,
   LOG_SUBSCRIPTION_TAMPER_ACTIONS,
+  GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS,
+  IDENTITY_TAGGING_ACTIONS,
   LONG_TERM_CREDENTIAL_ACTIONS,
   POLICY_EDIT_ACTIONS,
-  ROLE_MUTATION_ACTIONS,
+  ROLE_ACTIONS,
   SECURITY_SERVICE_TAMPER_ACTIONS,
+  USER_CREDENTIAL_ACTIONS,
 } from './private/perms';
 import { recordBoundaryOptOut } from './private/boundary-opt-outs';
 import { registerBoundary } from './private/boundary-registry';
+import {
+  cdkBootstrapRolePattern,
+  DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
+  DEFAULT_RESOURCE_NAME_PREFIX,
+  guardrailResourceStatement,
+  PROTECTED_TAG_KEY,
+  protectedSessionTagStatement,
+  protectedTagKeyStatement,
+} from './private/guardrail-statements';
 import { estimatePolicyCharacters } from './private/policy-size';
-import { managedPolicyArnFromName, validateAccountIds } from './private/validate';
+import {
+  managedPolicyArnFromName,
+  validateAccountIds,
+  validateCdkBootstrapQualifier,
+  validateExactPrincipalArns,
+  validateResourceNamePrefix,
+} from './private/validate';
 
 /** IAM limit for a customer managed policy (characters, whitespace not counted). */
 const MANAGED_POLICY_MAX_CHARACTERS = 6144;
@@ -57,6 +75,17 @@ export interface PermissionsBoundaryProps {
   readonly resourceAccountIds?: string[];
 
   /**
+   * The services (a subset of `allowedServices`) whose resources in `resourceAccountIds` identities
+   * inside the boundary may act on, for example `['logs']` for a sender role that subscribes log
+   * groups to the security account's destination. Each service costs one ARN pattern per resource
+   * account in a policy limited to 6,144 characters, and acting on the other account's resources
+   * should be the exception.
+   *
+   * @default - every service of `allowedServices`
+   */
+  readonly resourceAccountServices?: string[];
+
+  /**
    * Named actions that have no resource-level permissions (they only work on `Resource: "*"`)
    * that identities inside the boundary may use. Wildcards are refused.
    *
@@ -81,6 +110,48 @@ export interface PermissionsBoundaryProps {
    * @default - only roles carrying the protected tag
    */
   readonly protectedRoleNamePatterns?: string[];
+
+  /**
+   * Exact ARNs of guardrail roles of this account (break-glass, key administrator, log
+   * administrator, StackSet execution role, Control Tower roles, cross-account roles): identities
+   * inside the boundary may not create a role with that name, change, tag, untag, update the trust
+   * policy of, pass or assume them. Wildcards are refused: list each role.
+   *
+   * @default - none (the CDK bootstrap roles and `guardrailAdministratorArns` are protected anyway)
+   */
+  readonly protectedPrincipalArns?: string[];
+
+  /**
+   * Qualifier of the account's CDK bootstrap roles: identities inside the boundary may not create,
+   * change, pass or assume any `cdk-<qualifier>-*` role (the deploy role trusts the account root,
+   * the CloudFormation execution role has AdministratorAccess). Bounded identities therefore cannot
+   * run `cdk deploy`; a pipeline outside the boundary does.
+   *
+   * @default 'hnb659fds' (the CDK default qualifier)
+   * @see https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-customizing.html
+   */
+  readonly cdkBootstrapQualifier?: string;
+
+  /**
+   * Exact ARNs of the principals that may still change the guardrail resources (see
+   * `protectedResourceNamePrefix`) from inside the boundary, for example the log administrator
+   * role. These roles are protected like `protectedPrincipalArns` (nobody inside the boundary can
+   * create, change, pass or assume them), so the exemption cannot be taken over.
+   *
+   * @default - none: no identity inside the boundary can change a guardrail resource
+   */
+  readonly guardrailAdministratorArns?: string[];
+
+  /**
+   * Name prefix of the guardrail resources: log groups `/<prefix>/...`, and Lambda functions,
+   * EventBridge rules, Kinesis streams and SQS queues `<prefix>-...`. Identities inside the
+   * boundary (but `guardrailAdministratorArns`) may not delete, reconfigure, re-key, re-permission,
+   * tag or untag them, nor create one with such a name; writing to them (`logs:PutLogEvents`,
+   * `kinesis:PutRecords`, `lambda:InvokeFunction`, `sqs:SendMessage`) stays allowed.
+   *
+   * @default 'guardrails'
+   */
+  readonly protectedResourceNamePrefix?: string;
 
   /**
    * Allow identities inside the boundary to create IAM access keys (long-term credentials).
@@ -111,15 +182,24 @@ export interface PermissionsBoundaryProps {
  * - removing a boundary, or editing, tagging or deleting this policy,
  * - creating roles or users without the required tags, or removing those tags,
  * - disabling or altering CloudTrail, GuardDuty, Config, Access Analyzer, Security Hub and the
- *   log subscriptions, and changing protected (central-logging, security) roles,
- * - creating access keys (service identities are roles only).
+ *   log subscriptions (no identity inside the boundary is exempt, whatever its tags),
+ * - giving any identity or session the `guardrails:protected` tag,
+ * - taking over guardrail roles (exact ARNs) and the CDK bootstrap roles: creating one with that
+ *   name, changing it, updating its trust, passing or assuming it,
+ * - managing users' credentials (console passwords, MFA devices, SSH keys, signing certificates,
+ *   service-specific credentials, access key status), and creating access keys,
+ * - destroying or reconfiguring the guardrail resources (`/<prefix>/...` log groups,
+ *   `<prefix>-...` functions, rules, streams and queues), except for exact administrator ARNs.
  */
 export class PermissionsBoundary extends iam.ManagedPolicy {
   /** The fixed name of the boundary policy in every account. */
   public static readonly DEFAULT_POLICY_NAME: string = 'GuardrailsPermissionsBoundary';
 
-  /** Tag key that marks a role as protected: identities inside the boundary cannot change it. */
-  public static readonly PROTECTED_TAG_KEY: string = 'guardrails:protected';
+  /**
+   * Tag key that marks a role as protected: identities inside the boundary cannot change it, and
+   * cannot set this key on any identity or session. It marks a resource; it exempts no principal.
+   */
+  public static readonly PROTECTED_TAG_KEY: string = PROTECTED_TAG_KEY;
 
   /** Services allowed by default (on resources of the allowed accounts). */
   public static readonly DEFAULT_ALLOWED_SERVICES: string[] = [...DEFAULT_BOUNDARY_SERVICES];
@@ -140,10 +220,12 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
 
   /**
    * Mark a role as guardrail infrastructure (tag `guardrails:protected=true`): identities inside
-   * the boundary can no longer change, delete, pass or untag it, and the role itself is exempt
-   * from the security-service and log-subscription denies (it is the security tooling, for
-   * example a custom resource that binds a log subscription). Only identities outside the
+   * the boundary can no longer change, delete, pass, tag or untag it. Only identities outside the
    * boundary (the deployment role) can set the tag. Use it on central-logging and security roles.
+   *
+   * The tag marks a resource only: it exempts the role from nothing. A role that must run
+   * security-service or log-subscription changes (security tooling) must live outside the boundary
+   * (`PermissionsBoundary.exempt`), and SCPs exempt it by its exact ARN.
    */
   public static protectRole(role: iam.IRole): void {
     Tags.of(role).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true');
@@ -176,6 +258,12 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     validateServices(services);
     const resourceAccountIds = props.resourceAccountIds ?? [];
     validateAccountIds('resourceAccountIds', resourceAccountIds);
+    const resourceAccountServices = props.resourceAccountServices ?? services;
+    for (const s of resourceAccountServices) {
+      if (!services.includes(s)) {
+        throw new Error(`resourceAccountServices: received '${s}'; expected one of allowedServices (${services.join(', ')})`);
+      }
+    }
     const resourcelessActions = props.resourcelessActions ?? PermissionsBoundary.DEFAULT_RESOURCELESS_ACTIONS;
     validateNamedActions('resourcelessActions', resourcelessActions);
     const requiredTagKeys = props.requiredTagKeys ?? PermissionsBoundary.DEFAULT_REQUIRED_TAG_KEYS;
@@ -184,20 +272,31 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     validateRoleNamePatterns(protectedRoleNamePatterns);
 
     const stack = Stack.of(scope);
+    const protectedPrincipalArns = props.protectedPrincipalArns ?? [];
+    validateExactPrincipalArns('protectedPrincipalArns', protectedPrincipalArns, { rolesOnly: true, account: stack.account, allowTokens: true });
+    const guardrailAdministratorArns = props.guardrailAdministratorArns ?? [];
+    validateExactPrincipalArns('guardrailAdministratorArns', guardrailAdministratorArns, { allowTokens: true });
+    const qualifier = props.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
+    validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
+    const resourcePrefix = props.protectedResourceNamePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
+    validateResourceNamePrefix('protectedResourceNamePrefix', resourcePrefix);
     // Built from the name, not `this.managedPolicyArn`: a policy cannot Ref itself in its document.
     const boundaryArn = managedPolicyArnFromName(stack, policyName);
-    const accounts = [stack.account, ...resourceAccountIds];
 
     const statements: iam.PolicyStatement[] = [];
     // Every resource of an allowed service whose ARN carries an allowed account id (any region,
     // including none, as in IAM ARNs). IAM accepts no wildcard in the service segment of an ARN,
-    // hence one pattern per service and account. S3 ARNs carry no account: see below.
+    // hence one pattern per service and account. S3 ARNs carry no account: see below. The
+    // partition is '*' (an account id belongs to one partition): 2 characters less per pattern.
     const accountScopedServices = services.filter((s) => s !== 's3');
     if (accountScopedServices.length > 0) {
       statements.push(new iam.PolicyStatement({
         sid: 'AllowServicesOnAllowedAccounts',
         actions: services.map((s) => `${s}:*`),
-        resources: accounts.flatMap((a) => accountScopedServices.map((s) => `arn:${stack.partition}:${s}:*:${a}:*`)),
+        resources: [
+          ...accountScopedServices.map((s) => `arn:*:${s}:*:${stack.account}:*`),
+          ...resourceAccountIds.flatMap((a) => resourceAccountServices.filter((s) => s !== 's3').map((s) => `arn:*:${s}:*:${a}:*`)),
+        ],
       }));
     }
     if (services.includes('s3')) {
@@ -206,7 +305,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         sid: 'AllowS3OnAllowedAccountBuckets',
         actions: ['s3:*'],
         resources: [`arn:${stack.partition}:s3:::*`],
-        conditions: { StringEquals: { 's3:ResourceAccount': accounts } },
+        conditions: { StringEquals: { 's3:ResourceAccount': [stack.account, ...(resourceAccountServices.includes('s3') ? resourceAccountIds : [])] } },
       }));
     }
     if (resourcelessActions.length > 0) {
@@ -226,9 +325,15 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         conditions: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
       }),
       new iam.PolicyStatement({
-        sid: 'DenyBoundaryRemoval',
+        // One statement for the unconditional escapes (the policy is limited to 6,144 characters):
+        // removing a boundary, and signing in as another user with credentials set by the caller.
+        sid: 'DenyBoundaryEscapes',
         effect: iam.Effect.DENY,
-        actions: [...BOUNDARY_REMOVAL_ACTIONS],
+        actions: [
+          ...BOUNDARY_REMOVAL_ACTIONS,
+          ...USER_CREDENTIAL_ACTIONS,
+          ...(props.allowAccessKeyCreation ? [] : LONG_TERM_CREDENTIAL_ACTIONS),
+        ],
         resources: ['*'],
       }),
       new iam.PolicyStatement({
@@ -254,7 +359,8 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         effect: iam.Effect.DENY,
         actions: ['iam:UntagRole', 'iam:UntagUser'],
         resources: ['*'],
-        conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': requiredTagKeys } },
+        // IAM tag keys of roles and users are not case sensitive: untagging 'environment' removes 'Environment'.
+        conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': requiredTagKeys } },
       }));
     }
     statements.push(
@@ -263,21 +369,19 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         effect: iam.Effect.DENY,
         actions: [...SECURITY_SERVICE_TAMPER_ACTIONS, ...LOG_SUBSCRIPTION_TAMPER_ACTIONS],
         resources: ['*'],
-        // Guardrail roles (tagged by protectRole, which nobody inside the boundary can do) are the
-        // security tooling itself, for example a custom resource that binds a log subscription.
-        conditions: { StringNotEquals: { [`aws:PrincipalTag/${PermissionsBoundary.PROTECTED_TAG_KEY}`]: 'true' } },
+        // No exemption: a principal tag is something a bounded administrator can give its own
+        // session. Security tooling that needs these actions lives outside the boundary.
       }),
-      new iam.PolicyStatement({
-        sid: 'DenyProtectedTagOnIdentities',
-        effect: iam.Effect.DENY,
-        actions: ['iam:CreateRole', 'iam:CreateUser', 'iam:TagRole', 'iam:TagUser'],
-        resources: ['*'],
-        conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [PermissionsBoundary.PROTECTED_TAG_KEY] } },
-      }),
+      // Nobody inside the boundary may set the protected key, on an identity (iam:Create*/Tag*) or
+      // on a session (session tags, transitive tags): both statements, because the key can arrive
+      // as aws:TagKeys or as aws:RequestTag/<key>.
+      protectedTagKeyStatement('DenyProtectedTagOnIdentities', [...IDENTITY_TAGGING_ACTIONS, 'sts:TagSession'], []),
+      protectedSessionTagStatement(),
       new iam.PolicyStatement({
         sid: 'DenyProtectedRoleChangesByTag',
         effect: iam.Effect.DENY,
-        actions: [...ROLE_MUTATION_ACTIONS],
+        // Every IAM action on the role (reads too): the names would not fit in the policy.
+        actions: [...ROLE_ACTIONS],
         resources: ['*'],
         conditions: { StringEquals: { [`aws:ResourceTag/${PermissionsBoundary.PROTECTED_TAG_KEY}`]: 'true' } },
       }),
@@ -286,24 +390,28 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       statements.push(new iam.PolicyStatement({
         sid: 'DenyProtectedRoleChangesByName',
         effect: iam.Effect.DENY,
-        actions: [...ROLE_MUTATION_ACTIONS],
+        // Creating a role with such a name is denied too (no squatting of a guardrail role's name).
+        actions: [...ROLE_ACTIONS],
         resources: protectedRoleNamePatterns.map((p) => `arn:${stack.partition}:iam::${stack.account}:role/${p}`),
       }));
     }
-    if (!props.allowAccessKeyCreation) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'DenyLongTermCredentials',
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenyGuardrailRoleChanges',
         effect: iam.Effect.DENY,
-        actions: [...LONG_TERM_CREDENTIAL_ACTIONS],
-        resources: ['*'],
-      }));
-    }
+        actions: [...GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS],
+        // The administrators are protected too: a bounded admin who could edit the trust policy of
+        // (or re-create) an exempt role would assume it and inherit its exemption.
+        resources: [...new Set([...protectedPrincipalArns, ...guardrailAdministratorArns]), cdkBootstrapRolePattern(qualifier)],
+      }),
+      guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix),
+    );
     statements.push(...(props.additionalStatements ?? []));
 
     super(scope, id, {
       managedPolicyName: policyName,
       description: props.description
-        ?? 'Permissions boundary: denies leaving the boundary, unbounded or untagged identities, and tampering with security services',
+        ?? 'Permissions boundary: denies leaving the boundary, unbounded or untagged identities, taking over guardrail roles, and tampering with security services and guardrail resources',
       document: new iam.PolicyDocument({ statements }),
     });
     this.boundaryArn = boundaryArn;
@@ -317,7 +425,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       validate: () => {
         const size = estimatePolicyCharacters(stack, this.document);
         return size > MANAGED_POLICY_MAX_CHARACTERS
-          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY_MAX_CHARACTERS}. Allow fewer services, resourceAccountIds or resourcelessActions (each service costs one resource pattern per allowed account).`]
+          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY_MAX_CHARACTERS}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice).`]
           : [];
       },
     });

@@ -2,7 +2,26 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { GLOBAL_SERVICE_ACTIONS, LOG_SUBSCRIPTION_TAMPER_ACTIONS, LONG_TERM_CREDENTIAL_ACTIONS, SECURITY_SERVICE_TAMPER_ACTIONS } from './private/perms';
+import {
+  cdkBootstrapRolePattern,
+  DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
+  DEFAULT_RESOURCE_NAME_PREFIX,
+  exceptPrincipals,
+  guardrailResourceStatement,
+  protectedSessionTagStatement,
+  protectedTagKeyStatement,
+} from './private/guardrail-statements';
+import {
+  GLOBAL_SERVICE_ACTIONS,
+  IDENTITY_TAGGING_ACTIONS,
+  LOG_SUBSCRIPTION_TAMPER_ACTIONS,
+  LONG_TERM_CREDENTIAL_ACTIONS,
+  ROLE_MANAGEMENT_ACTIONS,
+  ROLE_USE_ACTIONS,
+  SECURITY_SERVICE_TAMPER_ACTIONS,
+  SESSION_TAGGING_ACTIONS,
+} from './private/perms';
+import { validateCdkBootstrapQualifier, validateExactPrincipalArns, validateNonEmpty, validateResourceNamePrefix } from './private/validate';
 
 /**
  * Properties of a {@link ServiceControlPolicy}.
@@ -27,13 +46,17 @@ export interface ServiceControlPolicyProps {
  */
 export interface ScpExemptionOptions {
   /**
-   * ARN patterns of principals the deny does not apply to (`ArnNotLike aws:PrincipalARN`), for
-   * example the pipeline role that deploys the guardrail stacks:
-   * 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*'.
+   * Exact ARNs of the IAM roles or users the deny does not apply to (`ArnNotEquals
+   * aws:PrincipalARN`), for example the CloudFormation execution role of each account and region
+   * that deploys the guardrail stacks:
+   * 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1'.
+   *
+   * Wildcards are refused: a pattern such as 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*' is a
+   * name an administrator of a member account could give a role of its own.
    *
    * @default - no exemption: nobody in the account can make the change, including the deploy role
    */
-  readonly exemptPrincipalArnPatterns?: string[];
+  readonly exemptPrincipalArns?: string[];
 }
 
 /**
@@ -67,6 +90,81 @@ export interface SecurityServicesProtectionOptions extends ScpExemptionOptions {
    * Name of the SCP.
    *
    * @default 'protect-security-services'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.protectGuardrailPrincipals}.
+ */
+export interface GuardrailPrincipalsProtectionOptions {
+  /**
+   * Exact ARNs of the guardrail roles (break-glass, key and log administrators, StackSet execution
+   * role, Control Tower roles, cross-account roles): only `managerPrincipalArns` may create a role
+   * with that name, change, tag, untag, update the trust of, pass or assume them.
+   */
+  readonly protectedPrincipalArns: string[];
+
+  /**
+   * Exact ARNs of the principals that create and change the protected roles and the CDK bootstrap
+   * roles: typically the CloudFormation execution roles that deploy the stacks creating them, and
+   * the role that bootstraps CDK (unless bootstrapping runs through service-managed StackSets,
+   * whose service-linked role SCPs do not govern). At least one.
+   */
+  readonly managerPrincipalArns: string[];
+
+  /**
+   * Exact ARNs of the pipeline principals that assume the CDK bootstrap roles (deploy, file and
+   * image publishing, lookup roles). An empty list: nobody in the accounts can assume them.
+   */
+  readonly pipelinePrincipalArns: string[];
+
+  /**
+   * Exact ARNs of the CDK deploy roles (`cdk-<qualifier>-deploy-role-<account>-<region>`), which
+   * pass the CloudFormation execution role to CloudFormation. Besides the managers, only they may
+   * pass a CDK bootstrap role. An empty list: only the managers can.
+   */
+  readonly cdkDeployRoleArns: string[];
+
+  /**
+   * Qualifier of the CDK bootstrap roles (`cdk-<qualifier>-*`).
+   *
+   * @default 'hnb659fds'
+   */
+  readonly cdkBootstrapQualifier?: string;
+
+  /**
+   * Name of the SCP.
+   *
+   * @default 'protect-guardrail-principals'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.protectGuardrailResources}.
+ */
+export interface GuardrailResourcesProtectionOptions {
+  /**
+   * Exact ARNs of the principals that may still change the guardrail resources: the
+   * CloudFormation execution roles that deploy them and the named log administrators. At least one.
+   * Protect the roles among them with `protectGuardrailPrincipals` too, or whoever can change their
+   * trust policy inherits the exemption.
+   */
+  readonly administratorArns: string[];
+
+  /**
+   * Name prefix of the guardrail resources: log groups `/<prefix>/...`, Lambda functions,
+   * EventBridge rules, Kinesis streams and SQS queues `<prefix>-...`.
+   *
+   * @default 'guardrails'
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Name of the SCP.
+   *
+   * @default 'protect-guardrail-resources'
    */
   readonly name?: string;
 }
@@ -167,7 +265,7 @@ export class ServiceControlPolicy {
         resources: ['*'],
         conditions: {
           StringNotEquals: { 'aws:RequestedRegion': [...options.allowedRegions] },
-          ...exemptionCondition(options),
+          ...exceptPrincipals(exemptPrincipalArns(options)),
         },
       })],
     });
@@ -175,20 +273,27 @@ export class ServiceControlPolicy {
 
   /**
    * Deny disabling or changing the security services (CloudTrail, GuardDuty, Config, IAM Access
-   * Analyzer, Security Hub), the log subscriptions and destinations, and leaving the organization.
+   * Analyzer, Security Hub), the log subscriptions and destinations, and leaving the organization;
+   * and deny setting the `guardrails:protected` tag key, on an IAM identity or resource (except for
+   * `exemptPrincipalArns`: the CloudFormation execution role tags the guardrail roles) or on a
+   * session (session and transitive tags: nobody is exempt).
    */
   public static protectSecurityServices(options: SecurityServicesProtectionOptions = {}): ServiceControlPolicy {
+    const exempt = exemptPrincipalArns(options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-security-services',
-      description: 'Deny disabling or changing security services, log subscriptions, and leaving the organization',
+      description: 'Deny disabling or changing security services, log subscriptions, the protected tag, and leaving the organization',
       statements: [
         new iam.PolicyStatement({
           sid: 'DenySecurityServiceTampering',
           effect: iam.Effect.DENY,
           actions: [...SECURITY_SERVICE_TAMPER_ACTIONS, ...LOG_SUBSCRIPTION_TAMPER_ACTIONS],
           resources: ['*'],
-          conditions: exemptionCondition(options),
+          conditions: exceptPrincipals(exempt),
         }),
+        protectedTagKeyStatement('DenyProtectedTagOnIdentities', IDENTITY_TAGGING_ACTIONS, exempt),
+        protectedTagKeyStatement('DenyProtectedSessionTagKey', SESSION_TAGGING_ACTIONS, []),
+        protectedSessionTagStatement(),
         new iam.PolicyStatement({
           sid: 'DenyLeavingOrganization',
           effect: iam.Effect.DENY,
@@ -196,6 +301,98 @@ export class ServiceControlPolicy {
           resources: ['*'],
         }),
       ],
+    });
+  }
+
+  /**
+   * Deny taking over the guardrail roles and the CDK bootstrap roles in the member accounts:
+   * - creating a role with a protected name, changing, tagging, untagging or updating the trust
+   *   policy of a protected role or of any `cdk-<qualifier>-*` role: only `managerPrincipalArns`;
+   * - passing or assuming a protected role: only `managerPrincipalArns`;
+   * - assuming a CDK bootstrap role: only `pipelinePrincipalArns`;
+   * - passing a CDK bootstrap role (the execution role, to CloudFormation): only `cdkDeployRoleArns`
+   *   and `managerPrincipalArns`.
+   *
+   * SCPs govern the IAM users and roles of the member accounts only. This design assumes that humans
+   * reach the break-glass and administrator roles through SAML or IAM Identity Center federation
+   * (`AssumeRoleWithSAML` is not made by a member-account principal) or from the management account,
+   * which SCPs do not govern; a principal of a member account that must assume a protected role has
+   * to be a manager. AWS service principals (CloudFormation assuming the execution role) and
+   * service-linked roles are not governed either.
+   */
+  public static protectGuardrailPrincipals(options: GuardrailPrincipalsProtectionOptions): ServiceControlPolicy {
+    validateExactPrincipalArns('protectedPrincipalArns', options.protectedPrincipalArns ?? [], { rolesOnly: true });
+    validateNonEmpty('managerPrincipalArns', options.managerPrincipalArns,
+      'at least one exact IAM role or user ARN (without a manager, nobody can create or update the protected roles and the CDK bootstrap roles)');
+    validateExactPrincipalArns('managerPrincipalArns', options.managerPrincipalArns);
+    validateExactPrincipalArns('pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
+    validateExactPrincipalArns('cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
+    const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
+    validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
+    const cdkRoles = cdkBootstrapRolePattern(qualifier);
+    const protectedArns = [...new Set(options.protectedPrincipalArns ?? [])];
+    const managers = options.managerPrincipalArns;
+
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'DenyGuardrailRoleChanges',
+        effect: iam.Effect.DENY,
+        actions: [...ROLE_MANAGEMENT_ACTIONS],
+        resources: [...protectedArns, cdkRoles],
+        conditions: exceptPrincipals(managers),
+      }),
+    ];
+    if (protectedArns.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'DenyGuardrailRoleUse',
+        effect: iam.Effect.DENY,
+        actions: [...ROLE_USE_ACTIONS],
+        resources: protectedArns,
+        conditions: exceptPrincipals(managers),
+      }));
+    }
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenyCdkRoleAssumption',
+        effect: iam.Effect.DENY,
+        actions: ['sts:AssumeRole*'],
+        resources: [cdkRoles],
+        conditions: exceptPrincipals(options.pipelinePrincipalArns ?? []),
+      }),
+      new iam.PolicyStatement({
+        // The deploy roles may pass any bootstrap role: the execution role, which they pass to
+        // CloudFormation, is the most privileged of them.
+        sid: 'DenyCdkRolePassing',
+        effect: iam.Effect.DENY,
+        actions: ['iam:PassRole'],
+        resources: [cdkRoles],
+        conditions: exceptPrincipals([...(options.cdkDeployRoleArns ?? []), ...managers]),
+      }),
+    );
+    return new ServiceControlPolicy({
+      name: options.name ?? 'protect-guardrail-principals',
+      description: 'Deny taking over the guardrail roles and the CDK bootstrap roles',
+      statements,
+    });
+  }
+
+  /**
+   * Deny destroying or reconfiguring the guardrail resources in the member accounts (log groups
+   * `/<prefix>/...`, Lambda functions and their event source mappings, EventBridge rules, Kinesis
+   * streams and SQS queues `<prefix>-...`) to every principal but `administratorArns`. Writing to
+   * them stays allowed (`logs:PutLogEvents`, `kinesis:PutRecords`, `lambda:InvokeFunction`,
+   * `sqs:SendMessage`). The same statement as the permissions boundary's.
+   */
+  public static protectGuardrailResources(options: GuardrailResourcesProtectionOptions): ServiceControlPolicy {
+    validateNonEmpty('administratorArns', options.administratorArns,
+      'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail resources)');
+    validateExactPrincipalArns('administratorArns', options.administratorArns);
+    const prefix = options.namePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
+    validateResourceNamePrefix('namePrefix', prefix);
+    return new ServiceControlPolicy({
+      name: options.name ?? 'protect-guardrail-resources',
+      description: `Deny destroying or reconfiguring the ${prefix} log groups, functions, rules, streams and queues`,
+      statements: [guardrailResourceStatement(options.administratorArns, prefix)],
     });
   }
 
@@ -212,7 +409,7 @@ export class ServiceControlPolicy {
         effect: iam.Effect.DENY,
         actions: [...LONG_TERM_CREDENTIAL_ACTIONS],
         resources: ['*'],
-        conditions: exemptionCondition(options),
+        conditions: exceptPrincipals(exemptPrincipalArns(options)),
       })],
     });
   }
@@ -376,12 +573,9 @@ export class ServiceControlPolicy {
   }
 }
 
-function exemptionCondition(options: ScpExemptionOptions): Record<string, Record<string, string[]>> {
-  const patterns = options.exemptPrincipalArnPatterns ?? [];
-  for (const p of patterns) {
-    if (!/^arn:[a-z*-]+:(iam|sts)::[0-9*]{1,12}:\S+$/.test(p)) {
-      throw new Error(`exemptPrincipalArnPatterns: received '${p}'; expected an IAM role or user ARN pattern such as 'arn:aws:iam::*:role/deploy-*'`);
-    }
-  }
-  return patterns.length > 0 ? { ArnNotLike: { 'aws:PrincipalARN': patterns } } : {};
+/** The validated exact exemptions of a deny-change SCP. */
+function exemptPrincipalArns(options: ScpExemptionOptions): string[] {
+  const arns = options.exemptPrincipalArns ?? [];
+  validateExactPrincipalArns('exemptPrincipalArns', arns);
+  return arns;
 }

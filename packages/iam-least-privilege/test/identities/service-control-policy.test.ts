@@ -10,6 +10,7 @@ import { ACCOUNT, FULL_AWS_ACCESS, withoutStatement } from './helpers';
 jest.setTimeout(60_000);
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/admin`;
+const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`;
 // Test-only: the widest identity policy, so each SCP Deny is shown to win over any allow.
 const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
@@ -18,7 +19,7 @@ function underScp(scp: PolicyJson, action: string, resource: string, context: Re
   return evaluate({
     identityPolicies: [ALLOW_ALL],
     serviceControlPolicies: [FULL_AWS_ACCESS, scp],
-    request: { action, principal, resource, resourceAccount: ACCOUNT, context },
+    request: { action, principal, resource, resourceAccount: ACCOUNT, context: { 'aws:PrincipalARN': principal, ...context } },
   });
 }
 const doc = (p: ServiceControlPolicy): PolicyJson => JSON.parse(p.toJson());
@@ -26,10 +27,15 @@ const doc = (p: ServiceControlPolicy): PolicyJson => JSON.parse(p.toJson());
 describe('ServiceControlPolicy documents', () => {
   const all = () => [
     ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1', 'eu-central-1'] }),
-    ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArnPatterns: ['arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*'] }),
+    ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }),
     ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(),
+    ServiceControlPolicy.protectGuardrailPrincipals({
+      protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass`], managerPrincipalArns: [EXEC_ROLE],
+      pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'], cdkDeployRoleArns: [`arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-eu-west-1`],
+    }),
+    ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }),
   ];
 
   test('every generated SCP is minified JSON under the 5,120-character limit', () => {
@@ -56,7 +62,8 @@ describe('ServiceControlPolicy documents', () => {
     // THEN
     expect(files.map((f) => path.relative(assembly.directory, f)).sort()).toEqual([
       'scp/deny-long-term-credentials.json', 'scp/deny-unencrypted-resources.json', 'scp/deny-unencrypted-s3-writes.json',
-      'scp/protect-security-services.json', 'scp/region-restriction.json',
+      'scp/protect-guardrail-principals.json', 'scp/protect-guardrail-resources.json', 'scp/protect-security-services.json',
+      'scp/region-restriction.json',
     ]);
     for (const [i, p] of all().entries()) {
       expect(fs.readFileSync(path.join(assembly.directory, 'scp', `${p.name}.json`), 'utf8')).toBe(all()[i].toJson());
@@ -96,9 +103,26 @@ describe('ServiceControlPolicy documents', () => {
     expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: [] })).toThrow(/allowedRegions: received an empty list/);
   });
 
-  test('fails if an exemption is not an IAM principal ARN pattern', () => {
-    expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArnPatterns: ['cdk-*'] }))
-      .toThrow(/exemptPrincipalArnPatterns: received 'cdk-\*'/);
+  test.each([
+    'cdk-*',
+    'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*',
+    `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-?`,
+    `arn:aws:sts::${ACCOUNT}:assumed-role/admin/session`,
+  ])('fails if an exemption is not an exact IAM role or user ARN: %s', (arn) => {
+    const escaped = arn.replace(/[*?.]/g, (c) => `\\${c}`);
+    for (const build of [
+      () => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [arn] }),
+      () => ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [arn] }),
+      () => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] }),
+    ]) {
+      expect(build).toThrow(new RegExp(`exemptPrincipalArns: received '${escaped}'; expected an exact IAM role or user ARN \\(no wildcards\\)`));
+    }
+  });
+
+  test('an exemption is an exact match (ArnNotEquals aws:PrincipalARN)', () => {
+    const scp = doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }));
+    const tamper = ([] as any[]).concat(scp.Statement).find((st) => st.Sid === 'DenySecurityServiceTampering');
+    expect(tamper.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [EXEC_ROLE] } });
   });
 });
 
@@ -122,8 +146,7 @@ describe('region restriction semantics', () => {
 });
 
 describe('security services SCP semantics', () => {
-  const exempt = 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*';
-  const scp = doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArnPatterns: [exempt] }));
+  const scp = doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }));
   const trail = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org`;
 
   test('stopping CloudTrail is denied even for an administrator; allowed without the statement', async () => {
@@ -131,9 +154,9 @@ describe('security services SCP semantics', () => {
     await expect(underScp(withoutStatement(scp, 'DenySecurityServiceTampering'), 'cloudtrail:StopLogging', trail)).resolves.toBe('Allowed');
   });
 
-  test('the exempt deployment role may change the trail', async () => {
-    const deployRole = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`;
-    await expect(underScp(scp, 'cloudtrail:UpdateTrail', trail, { 'aws:PrincipalARN': deployRole }, deployRole)).resolves.toBe('Allowed');
+  test('the exempt deployment role may change the trail; a role of another region\'s name may not', async () => {
+    await expect(underScp(scp, 'cloudtrail:UpdateTrail', trail, {}, EXEC_ROLE)).resolves.toBe('Allowed');
+    await expect(underScp(scp, 'cloudtrail:UpdateTrail', trail, {}, EXEC_ROLE.replace('eu-west-1', 'us-east-2'))).resolves.toBe('ExplicitlyDenied');
   });
 
   test('leaving the organization is denied', async () => {
@@ -196,5 +219,73 @@ describe('unencrypted resources SCP semantics', () => {
 
   test('turning off EBS encryption by default is denied', async () => {
     await expect(underScp(scp, 'ec2:DisableEbsEncryptionByDefault', '*')).resolves.toBe('ExplicitlyDenied');
+  });
+});
+
+describe('guardrail principals SCP', () => {
+  const deployRole = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-eu-west-1`;
+  const options = {
+    protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass`],
+    managerPrincipalArns: [EXEC_ROLE],
+    pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'],
+    cdkDeployRoleArns: [deployRole],
+  };
+
+  test('is named protect-guardrail-principals, with the qualifier in the CDK role pattern', () => {
+    const scp = ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'abc123' });
+    expect(scp.name).toBe('protect-guardrail-principals');
+    expect(scp.toJson()).toContain('"arn:*:iam::*:role/cdk-abc123-*"');
+    expect(scp.toJson()).not.toContain('hnb659fds-*');
+  });
+
+  test('without protected principals it still protects the CDK roles (no empty statement)', () => {
+    const scp = doc(ServiceControlPolicy.protectGuardrailPrincipals({ ...options, protectedPrincipalArns: [] }));
+    expect(([] as any[]).concat(scp.Statement).map((st) => st.Sid)).toEqual(['DenyGuardrailRoleChanges', 'DenyCdkRoleAssumption', 'DenyCdkRolePassing']);
+  });
+
+  test('fails if there is no manager', () => {
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, managerPrincipalArns: [] }))
+      .toThrow(/managerPrincipalArns: received an empty list; expected at least one exact IAM role or user ARN/);
+  });
+
+  test.each([
+    ['protectedPrincipalArns', 'arn:aws:iam::*:role/break-glass'],
+    ['protectedPrincipalArns', `arn:aws:iam::${ACCOUNT}:user/break-glass`],
+    ['managerPrincipalArns', 'arn:aws:iam::111111111111:role/cdk-*'],
+    ['pipelinePrincipalArns', 'arn:aws:iam::333333333333:role/pipeline-?'],
+    ['cdkDeployRoleArns', 'arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role-*'],
+  ])('fails if %s holds %s', (prop, arn) => {
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, [prop]: [arn] }))
+      .toThrow(new RegExp(`${prop}: received '.*'; expected an exact IAM role`));
+  });
+
+  test('fails if the qualifier is not a CDK bootstrap qualifier', () => {
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'hnb*' }))
+      .toThrow(/cdkBootstrapQualifier: received 'hnb\*'; expected a CDK bootstrap qualifier of 1-10 letters, digits/);
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'elevenchars' }))
+      .toThrow(/cdkBootstrapQualifier: received 'elevenchars'/);
+  });
+});
+
+describe('guardrail resources SCP', () => {
+  test('is named protect-guardrail-resources and uses the prefix', () => {
+    const scp = ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], namePrefix: 'sec' });
+    expect(scp.name).toBe('protect-guardrail-resources');
+    expect(scp.toJson()).toContain('"arn:*:logs:*:*:log-group:/sec/*"');
+    expect(scp.toJson()).toContain('"arn:*:sqs:*:*:sec-*"');
+  });
+
+  test('fails without an administrator, or with a pattern', () => {
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [] }))
+      .toThrow(/administratorArns: received an empty list; expected at least one exact IAM role or user ARN/);
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/log-admin'] }))
+      .toThrow(/administratorArns: received 'arn:aws:iam::\*:role\/log-admin'; expected an exact IAM role or user ARN \(no wildcards\)/);
+  });
+
+  test('fails if the prefix has a wildcard or a slash', () => {
+    for (const namePrefix of ['guard*', '/guardrails', '']) {
+      expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], namePrefix }))
+        .toThrow(/namePrefix: received '.*'; expected 1-32 letters, digits/);
+    }
   });
 });

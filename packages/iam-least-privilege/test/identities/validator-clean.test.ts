@@ -21,7 +21,10 @@ test('every identity construct synthesizes cleanly under PolicyValidator', () =>
   const app = new App();
   const stack = newStack(app);
   const boundary = new PermissionsBoundary(stack, 'Boundary', {
-    resourceAccountIds: [OTHER_ACCOUNT], protectedRoleNamePatterns: ['central-logging-*'], requiredTagKeys: ['Environment', 'Owner'],
+    resourceAccountIds: [OTHER_ACCOUNT], resourceAccountServices: ['logs', 'kms'], protectedRoleNamePatterns: ['central-logging-*'],
+    requiredTagKeys: ['Environment', 'Owner'],
+    protectedPrincipalArns: ['arn:aws:iam::111111111111:role/break-glass', 'arn:aws:iam::111111111111:role/log-admin'],
+    guardrailAdministratorArns: ['arn:aws:iam::111111111111:role/log-admin'],
   });
   // Imported key and bucket: their own policies belong to the kms-hierarchy and s3-encryption packages.
   const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
@@ -42,10 +45,18 @@ test('every identity construct synthesizes cleanly under PolicyValidator', () =>
   expect(() => app.synth()).not.toThrow();
 });
 
+const EXEC_ROLE = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1';
+
 test('every SCP document passes the validator as a SERVICE_CONTROL_POLICY', () => {
   const scps = [
     ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1', 'eu-central-1', 'us-east-1'] }),
-    ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArnPatterns: ['arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*'] }),
+    ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }),
+    ServiceControlPolicy.protectGuardrailPrincipals({
+      protectedPrincipalArns: ['arn:aws:iam::111111111111:role/break-glass'], managerPrincipalArns: [EXEC_ROLE],
+      pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'],
+      cdkDeployRoleArns: ['arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role-111111111111-eu-west-1'],
+    }),
+    ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE, 'arn:aws:iam::111111111111:role/log-admin'] }),
     ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(),

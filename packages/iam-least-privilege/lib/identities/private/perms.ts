@@ -10,14 +10,15 @@
  * Actions that disable, weaken or blind the security services (CloudTrail, GuardDuty, AWS Config,
  * IAM Access Analyzer, Security Hub). Filters and archive rules are included because they can
  * hide findings without "disabling" anything. Patterns (only ever used in Deny statements, where
- * a wildcard can only deny more) keep the boundary and the SCP within their size limits.
+ * a wildcard can only deny more) keep the boundary and the SCP within their size limits:
+ * `cloudtrail:Stop*` is StopLogging, StopEventDataStoreIngestion and StopImport,
+ * `access-analyzer:*ArchiveRule` is Create/Update/Apply/Delete (and Get) ArchiveRule.
  */
 export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
-  'cloudtrail:StopLogging',
+  'cloudtrail:Stop*',
   'cloudtrail:Delete*',
   'cloudtrail:Update*',
   'cloudtrail:Put*Selectors',
-  'cloudtrail:StopEventDataStoreIngestion',
   'guardduty:Delete*',
   'guardduty:Disassociate*',
   'guardduty:UpdateDetector',
@@ -30,9 +31,7 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
   'config:PutConfigurationRecorder',
   'config:PutDeliveryChannel',
   'access-analyzer:DeleteAnalyzer',
-  'access-analyzer:CreateArchiveRule',
-  'access-analyzer:UpdateArchiveRule',
-  'access-analyzer:ApplyArchiveRule',
+  'access-analyzer:*ArchiveRule',
   'securityhub:DisableSecurityHub',
   'securityhub:Disassociate*',
   'securityhub:DeleteMembers',
@@ -44,8 +43,7 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
  * subscription is silently redirected.
  */
 export const LOG_SUBSCRIPTION_TAMPER_ACTIONS: readonly string[] = [
-  'logs:DeleteSubscriptionFilter',
-  'logs:PutSubscriptionFilter',
+  'logs:*SubscriptionFilter',
   'logs:DeleteDestination',
   'logs:PutDestination',
   'logs:PutDestinationPolicy',
@@ -69,6 +67,15 @@ export const ROLE_MUTATION_ACTIONS: readonly string[] = [
 ];
 
 /**
+ * Every IAM action on a role, as one pattern (Deny only): changing, deleting, tagging, untagging,
+ * passing, adding to an instance profile, and reading. For protected roles, where the 9 names of
+ * ROLE_MUTATION_ACTIONS would not fit in the boundary.
+ */
+export const ROLE_ACTIONS: readonly string[] = [
+  'iam:*Role*',
+];
+
+/**
  * Actions whose `iam:PermissionsBoundary` condition key names the boundary of the role or user
  * being created or changed (checked in the IAM dataset). Denying them unless the key equals our
  * boundary stops an admin inside the boundary from creating unbounded identities, attaching
@@ -77,8 +84,7 @@ export const ROLE_MUTATION_ACTIONS: readonly string[] = [
 export const BOUNDARY_CONDITIONED_ACTIONS: readonly string[] = [
   'iam:CreateRole',
   'iam:CreateUser',
-  'iam:PutRolePermissionsBoundary',
-  'iam:PutUserPermissionsBoundary',
+  'iam:Put*PermissionsBoundary',
   'iam:AttachRolePolicy',
   'iam:AttachUserPolicy',
   'iam:DetachRolePolicy',
@@ -93,8 +99,7 @@ export const BOUNDARY_CONDITIONED_ACTIONS: readonly string[] = [
 
 /** Removing a boundary from a role or user. */
 export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = [
-  'iam:DeleteRolePermissionsBoundary',
-  'iam:DeleteUserPermissionsBoundary',
+  'iam:Delete*PermissionsBoundary',
 ];
 
 /** Changing the boundary managed policy itself. */
@@ -105,6 +110,116 @@ export const POLICY_EDIT_ACTIONS: readonly string[] = [
   'iam:DeletePolicy',
   'iam:TagPolicy',
   'iam:UntagPolicy',
+];
+
+/**
+ * Creating or tagging an IAM identity or resource, and creating a session with tags: denied when
+ * the request sets a guardrail tag key (`guardrails:protected`). `iam:Create*` covers every IAM
+ * create call that accepts tags (roles, users, policies, instance profiles, identity providers...);
+ * `sts:AssumeRole*` and `sts:TagSession` cover session tags passed in AssumeRole (and transitive
+ * tags), SAML attributes and web identity tokens. Patterns: Deny statements only.
+ */
+export const IDENTITY_TAGGING_ACTIONS: readonly string[] = [
+  'iam:Create*',
+  'iam:Tag*',
+];
+
+/** Actions that put tags on a session (see IDENTITY_TAGGING_ACTIONS). */
+export const SESSION_TAGGING_ACTIONS: readonly string[] = [
+  'sts:AssumeRole*',
+  'sts:TagSession',
+];
+
+/**
+ * Taking over a guardrail principal: creating a role or user with its name (before it exists, or
+ * after deleting it), changing it, updating its trust policy, passing it to a service or assuming
+ * it. Denied on exact guardrail role ARNs and on the CDK bootstrap roles (`cdk-<qualifier>-*`).
+ * `iam:*Role*` (Deny only) is every IAM action on a role, reads included: bounded identities have
+ * no business with these roles, and the boundary has no room for the 25 names.
+ */
+export const GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS: readonly string[] = [
+  ...ROLE_ACTIONS,
+  'iam:CreateUser',
+  'sts:AssumeRole*',
+];
+
+/**
+ * Creating or changing a role, without passing and assuming it (the SCP lets other principals pass
+ * and assume the CDK roles than those allowed to change them).
+ */
+export const ROLE_MANAGEMENT_ACTIONS: readonly string[] = [
+  'iam:CreateRole',
+  ...ROLE_MUTATION_ACTIONS.filter((a) => a !== 'iam:PassRole'),
+];
+
+/** Passing a role to a service and assuming it. */
+export const ROLE_USE_ACTIONS: readonly string[] = [
+  'iam:PassRole',
+  'sts:AssumeRole*',
+];
+
+/**
+ * Credentials of IAM users: a bounded administrator who could give an unbounded user a console
+ * password, reset its MFA, re-activate one of its access keys or add an SSH key, a signing
+ * certificate or a service-specific credential would sign in as that user and leave the boundary.
+ * Denied on every user, the caller included (see the README: a bounded user cannot reset its own
+ * MFA). Patterns (Deny only): `*LoginProfile` also denies GetLoginProfile, `Update*Key` is
+ * UpdateAccessKey and UpdateSSHPublicKey.
+ */
+export const USER_CREDENTIAL_ACTIONS: readonly string[] = [
+  'iam:DeactivateMFADevice',
+  'iam:DeleteVirtualMFADevice',
+  'iam:*LoginProfile',
+  'iam:*ServiceSpecificCredential',
+  'iam:UploadSSHPublicKey',
+  'iam:UploadSigningCertificate',
+  'iam:UpdateSigningCertificate',
+  'iam:Update*Key',
+];
+
+/**
+ * What every principal may still do on a guardrail resource (log groups `/<prefix>/...`, Lambda
+ * functions and their event source mappings, EventBridge rules, Kinesis streams and SQS queues
+ * `<prefix>-...`): everything else is denied (`NotAction`, Deny only) to all but the named
+ * administrators. A list of what writers and readers need is shorter than a list of every
+ * destructive call, and an action AWS adds later is denied until it is listed here.
+ *
+ * Kept: writing (`logs:CreateLogStream`, `logs:PutLogEvents`, `kinesis:PutRecord(s)`,
+ * `sqs:SendMessage`), invoking (`lambda:Invoke*`), consuming (Kinesis reads, `SubscribeToShard`,
+ * SQS receive/delete/visibility, which the Lambda event source mapping and the dead-letter queue
+ * need), querying and reading (`Describe*`, `Get*`, `List*`, `FilterLogEvents`, `StartQuery`,
+ * `StartLiveTail`). Denied, for example: deleting or re-creating a log group or its streams,
+ * retention, KMS key, subscription, metric and transformer changes; disabling, deleting, rewriting
+ * or re-targeting a rule; new code, configuration, concurrency 0, permissions or aliases for a
+ * function, updating or deleting its event source mappings; deleting a stream, shortening its
+ * retention, changing its encryption or resource policy; deleting, purging or reconfiguring a
+ * queue; tagging and untagging any of them; `logs:CreateExportTask` and `logs:Unmask`.
+ */
+export const GUARDRAIL_RESOURCE_DATA_ACTIONS: readonly string[] = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'logs:Describe*',
+  'logs:Get*',
+  'logs:List*',
+  'logs:FilterLogEvents',
+  'logs:StartQuery',
+  'logs:StartLiveTail',
+  'kinesis:PutRecord*',
+  'kinesis:Describe*',
+  'kinesis:Get*',
+  'kinesis:List*',
+  'kinesis:SubscribeToShard',
+  'lambda:Invoke*',
+  'lambda:Get*',
+  'lambda:List*',
+  'sqs:SendMessage',
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:Get*',
+  'sqs:List*',
+  'events:Describe*',
+  'events:List*',
 ];
 
 /** Long-term credentials: service identities are roles only. */

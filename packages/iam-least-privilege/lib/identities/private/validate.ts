@@ -48,3 +48,57 @@ export function validateIamPath(prop: string, path: string): void {
     throw new Error(`${prop}: received '${path}'; expected an IAM path that starts and ends with '/', such as '/' or '/guardrails/'`);
   }
 }
+
+/** An IAM role ARN with an explicit account and no wildcard (the path, if any, is part of the name). */
+const EXACT_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+/** The same for a role or a user. */
+const EXACT_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+/**
+ * Throws unless every entry is an exact IAM role (or, unless `rolesOnly`, user) ARN: an exemption
+ * or a protection must name one principal, never a pattern a bounded administrator could match by
+ * creating a role. With `account` (a resolved account id), the ARNs must belong to it. Unresolved
+ * tokens are skipped (`allowTokens`), or refused (SCPs live outside CloudFormation).
+ */
+export function validateExactPrincipalArns(
+  prop: string,
+  arns: readonly string[],
+  options: { readonly rolesOnly?: boolean; readonly account?: string; readonly allowTokens?: boolean } = {},
+): void {
+  const kind = options.rolesOnly ? 'IAM role' : 'IAM role or user';
+  const example = `'arn:aws:iam::111122223333:role/${options.rolesOnly ? 'break-glass' : 'cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1'}'`;
+  for (const arn of arns) {
+    if (Token.isUnresolved(arn)) {
+      if (options.allowTokens) continue;
+      throw new Error(`${prop}: received a CDK token; expected an exact ${kind} ARN as a plain string`);
+    }
+    const match = (options.rolesOnly ? EXACT_ROLE_ARN : EXACT_PRINCIPAL_ARN).exec(arn);
+    if (!match) {
+      throw new Error(`${prop}: received '${arn}'; expected an exact ${kind} ARN (no wildcards) such as ${example}`);
+    }
+    if (options.account !== undefined && !Token.isUnresolved(options.account) && match[2] !== options.account) {
+      throw new Error(`${prop}: received '${arn}' of account ${match[2]}; expected a role of this stack's account ${options.account}`);
+    }
+  }
+}
+
+/**
+ * Throws unless `qualifier` is a CDK bootstrap qualifier: the bootstrap template's Qualifier
+ * parameter has `AllowedPattern: "[A-Za-z0-9_-]{1,10}"`.
+ */
+export function validateCdkBootstrapQualifier(prop: string, qualifier: string): void {
+  if (!/^[A-Za-z0-9_-]{1,10}$/.test(qualifier)) {
+    throw new Error(`${prop}: received '${qualifier}'; expected a CDK bootstrap qualifier of 1-10 letters, digits, '_' or '-' (the default is 'hnb659fds')`);
+  }
+}
+
+/**
+ * Throws unless `prefix` can start a log group name, a Lambda function name, an EventBridge rule
+ * name, a Kinesis stream name and an SQS queue name (the characters they all accept), without
+ * wildcards.
+ */
+export function validateResourceNamePrefix(prop: string, prefix: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(prefix)) {
+    throw new Error(`${prop}: received '${prefix}'; expected 1-32 letters, digits, '_' or '-' starting with a letter or digit, such as 'guardrails' (no wildcards, no '/')`);
+  }
+}

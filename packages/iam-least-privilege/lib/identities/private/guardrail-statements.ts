@@ -1,0 +1,104 @@
+/**
+ * Deny statements shared by the permissions boundary and the SCP documents, so both layers deny
+ * exactly the same thing. Every resource pattern is a plain string (no CDK token: an SCP lives
+ * outside CloudFormation) with '*' for partition, region and account; a pattern in a Deny can only
+ * deny more.
+ *
+ * Exemptions rest on exact principal ARNs only (`ArnNotEquals aws:PrincipalARN`), never on a tag or
+ * a name pattern: `ArnEquals` and `ArnLike` behave identically in IAM (both honour '*' and '?'), so
+ * the callers validate that no exempt ARN carries a wildcard.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { GUARDRAIL_RESOURCE_DATA_ACTIONS, SESSION_TAGGING_ACTIONS } from './perms';
+
+/** Tag key that marks a guardrail role as a resource (never an exemption for a principal). */
+export const PROTECTED_TAG_KEY = 'guardrails:protected';
+
+/** Name prefix of the guardrail resources (log groups `/guardrails/...`, the rest `guardrails-...`). */
+export const DEFAULT_RESOURCE_NAME_PREFIX = 'guardrails';
+
+/** The CDK bootstrap qualifier when none is configured (`DefaultStackSynthesizer.DEFAULT_QUALIFIER`). */
+export const DEFAULT_CDK_BOOTSTRAP_QUALIFIER = 'hnb659fds';
+
+/** Every CDK bootstrap role of the qualifier, in any account (deploy, cfn-exec, lookup, publishing roles). */
+export function cdkBootstrapRolePattern(qualifier: string): string {
+  return `arn:*:iam::*:role/cdk-${qualifier}-*`;
+}
+
+/**
+ * `ArnNotEquals aws:PrincipalARN`: the Deny applies to every principal but these exact ones. No
+ * entry: no condition (nobody is exempt). Duplicates are dropped (a smaller document).
+ */
+export function exceptPrincipals(arns: readonly string[]): Record<string, Record<string, string[]>> {
+  const unique = [...new Set(arns)];
+  return unique.length > 0 ? { ArnNotEquals: { 'aws:PrincipalARN': unique } } : {};
+}
+
+/** The ARN patterns of the guardrail resources named with `prefix` (see the README convention). */
+export function guardrailResourcePatterns(prefix: string): string[] {
+  return [
+    `arn:*:logs:*:*:log-group:/${prefix}/*`,
+    // rule/<rule> on the default bus and rule/<bus>/<rule> on a custom one ('*' also matches '/').
+    `arn:*:events:*:*:rule/*${prefix}-*`,
+    `arn:*:lambda:*:*:function:${prefix}-*`,
+    // Mappings have random ids: the condition below keeps only those feeding a guardrail function.
+    'arn:*:lambda:*:*:event-source-mapping:*',
+    `arn:*:kinesis:*:*:stream/${prefix}-*`,
+    `arn:*:sqs:*:*:${prefix}-*`,
+  ];
+}
+
+/**
+ * Deny every action on the guardrail resources (log groups, EventBridge rules, Lambda functions
+ * and their event source mappings, Kinesis streams, SQS queues) but writing, invoking, consuming
+ * and reading (GUARDRAIL_RESOURCE_DATA_ACTIONS), to every principal but `administratorArns`. One
+ * statement for all services (the boundary has little room): an action only ever targets its own
+ * service's ARNs. `lambda:FunctionArn` is only in the request context of the event source mapping
+ * actions, hence `ArnLikeIfExists`: a mapping is covered only when it feeds a guardrail function,
+ * every other request is unaffected by the key.
+ */
+export function guardrailResourceStatement(administratorArns: readonly string[], prefix: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyGuardrailResourceChanges',
+    effect: iam.Effect.DENY,
+    notActions: [...GUARDRAIL_RESOURCE_DATA_ACTIONS],
+    resources: guardrailResourcePatterns(prefix),
+    conditions: {
+      ArnLikeIfExists: { 'lambda:FunctionArn': `arn:*:lambda:*:*:function:${prefix}-*` },
+      ...exceptPrincipals(administratorArns),
+    },
+  });
+}
+
+/**
+ * Deny setting the `guardrails:protected` key through `actions` (IAM create/tag calls, session
+ * tags). `ForAnyValue:StringEqualsIgnoreCase`: IAM tag keys of roles and users are not case
+ * sensitive (`Guardrails:Protected` is the same tag), so a case-sensitive match could be bypassed.
+ */
+export function protectedTagKeyStatement(sid: string, actions: readonly string[], exemptArns: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    actions: [...actions],
+    resources: ['*'],
+    conditions: {
+      'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [PROTECTED_TAG_KEY] },
+      ...exceptPrincipals(exemptArns),
+    },
+  });
+}
+
+/**
+ * Deny any session that would carry a `guardrails:protected` session tag, whatever else the
+ * request says (`aws:RequestTag/<key>` present; condition key names are not case sensitive).
+ * Nobody is exempt: no legitimate session needs the tag.
+ */
+export function protectedSessionTagStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyProtectedSessionTag',
+    effect: iam.Effect.DENY,
+    actions: [...SESSION_TAGGING_ACTIONS],
+    resources: ['*'],
+    conditions: { Null: { [`aws:RequestTag/${PROTECTED_TAG_KEY}`]: 'false' } },
+  });
+}

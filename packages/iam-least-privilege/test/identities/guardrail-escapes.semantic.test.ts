@@ -1,0 +1,361 @@
+/**
+ * Security issue 14: an administrator with `Allow *:*` inside GuardrailsPermissionsBoundary must not
+ * be able to switch the guardrails off. Each attack is evaluated the way IAM evaluates it: the
+ * attacker's identity policy (Allow *:*), the boundary, the organization's SCPs (FullAWSAccess plus
+ * the guardrail SCPs) and the resource policy where the request needs one (a role's trust policy).
+ *
+ * For every attack:
+ * - with every layer: ExplicitlyDenied;
+ * - each layer alone (boundary / SCPs) denies it, and allows it once its statement is removed (the
+ *   test depends on that statement);
+ * - the legitimate principal (the CloudFormation execution role outside the boundary, a named
+ *   administrator, the pipeline) can still do what it must.
+ */
+import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { PermissionsBoundary, ServiceControlPolicy } from '../../lib';
+import { ACCOUNT, ADMIN_POLICY, FULL_AWS_ACCESS, managedPolicyDocument, newStack, REGION, withoutStatement } from './helpers';
+
+jest.setTimeout(120_000);
+
+const TOOLING_ACCOUNT = '333333333333';
+const role = (name: string, account = ACCOUNT) => `arn:aws:iam::${account}:role/${name}`;
+const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`;
+
+/** The attacker: an administrator inside the boundary. */
+const ATTACKER = role('admin-inside-boundary');
+/** A role the attacker created itself (bounded, tagged): it may assume it, and try to tag the session. */
+const ATTACKER_OWN_ROLE = role('attacker-sidekick');
+/** CDK bootstrap roles (default qualifier). */
+const EXEC_ROLE = role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`);
+const DEPLOY_ROLE = role(`cdk-hnb659fds-deploy-role-${ACCOUNT}-${REGION}`);
+/** The pipeline in the tooling account that `cdk deploy`s (trusted by the bootstrap: --trust 333333333333). */
+const PIPELINE = role('guardrails-pipeline', TOOLING_ACCOUNT);
+/** Named administrators and protected roles from config. */
+const LOG_ADMIN = role('log-admin');
+const BREAK_GLASS = role('break-glass');
+const CROSS_ACCOUNT_ROLE = role('auditor-access');
+const PROTECTED = [BREAK_GLASS, CROSS_ACCOUNT_ROLE, LOG_ADMIN];
+
+/** Guardrail resources (named with the 'guardrails' prefix) and a workload's own resources. */
+const LOG_GROUP = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
+const FUNCTION = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+const GUARDRAIL_LOG_GROUP = LOG_GROUP('/guardrails/audit/cloudtrail');
+const GUARDRAIL_RULE = `arn:aws:events:${REGION}:${ACCOUNT}:rule/guardrails-x`;
+const GUARDRAIL_FUNCTION = FUNCTION('guardrails-forwarder');
+const GUARDRAIL_STREAM = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/guardrails-central`;
+const GUARDRAIL_QUEUE = `arn:aws:sqs:${REGION}:${ACCOUNT}:guardrails-dlq`;
+const ESM = `arn:aws:lambda:${REGION}:${ACCOUNT}:event-source-mapping:2c5b5a3e-0000-4000-8000-000000000001`;
+
+function synthBoundary(): PolicyJson {
+  const stack = newStack();
+  new PermissionsBoundary(stack, 'Boundary', { protectedPrincipalArns: PROTECTED, guardrailAdministratorArns: [LOG_ADMIN] });
+  return managedPolicyDocument(stack);
+}
+const doc = (p: ServiceControlPolicy): PolicyJson => JSON.parse(p.toJson());
+
+const BOUNDARY = synthBoundary();
+const SECURITY_SCP = doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }));
+const PRINCIPALS_SCP = doc(ServiceControlPolicy.protectGuardrailPrincipals({
+  protectedPrincipalArns: PROTECTED,
+  managerPrincipalArns: [EXEC_ROLE],
+  pipelinePrincipalArns: [PIPELINE],
+  cdkDeployRoleArns: [DEPLOY_ROLE],
+}));
+const RESOURCES_SCP = doc(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE, LOG_ADMIN] }));
+const ALL_SCPS = [FULL_AWS_ACCESS, SECURITY_SCP, PRINCIPALS_SCP, RESOURCES_SCP];
+
+/** A trust policy: the CDK deploy role trusts the account root and the pipeline account. */
+const trustPolicy = (...accounts: string[]): PolicyJson => ({
+  Version: '2012-10-17',
+  Statement: [{
+    Effect: 'Allow',
+    Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+  }],
+});
+
+interface Attempt {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string | string[]>;
+  readonly resourcePolicy?: PolicyJson;
+  readonly resourceAccount?: string;
+}
+
+interface Layers {
+  /** The boundary of the principal (none: the principal is outside the boundary). */
+  readonly boundary?: PolicyJson;
+  /** The SCPs of the principal's account (none: no SCP evaluated). */
+  readonly scps?: PolicyJson[];
+}
+
+/** `principal`, with an administrator identity policy, makes `attempt` under `layers`. */
+function decide(principal: string, attempt: Attempt, layers: Layers) {
+  return evaluate({
+    identityPolicies: [ADMIN_POLICY],
+    permissionsBoundaries: layers.boundary ? [layers.boundary] : undefined,
+    serviceControlPolicies: layers.scps,
+    resourcePolicy: attempt.resourcePolicy,
+    request: {
+      principal,
+      action: attempt.action,
+      resource: attempt.resource,
+      resourceAccount: attempt.resourceAccount ?? ACCOUNT,
+      // IAM always puts the caller's ARN in the request context; the evaluator needs it given.
+      context: { 'aws:PrincipalARN': principal, ...attempt.context },
+    },
+  });
+}
+
+/** The attacker with every layer. */
+const attackerEverything = (attempt: Attempt) => decide(ATTACKER, attempt, { boundary: BOUNDARY, scps: ALL_SCPS });
+/** The attacker with the boundary only (no SCP). */
+const attackerBoundaryOnly = (attempt: Attempt, boundary = BOUNDARY) => decide(ATTACKER, attempt, { boundary });
+/** The attacker with the SCPs only (no boundary): FullAWSAccess plus `scp`. */
+const attackerScpOnly = (attempt: Attempt, scp: PolicyJson) => decide(ATTACKER, attempt, { scps: [FULL_AWS_ACCESS, scp] });
+
+/**
+ * The attack is denied with every layer, by the boundary alone and by the SCP alone; removing the
+ * named statements from a layer lets it through that layer (so each test depends on them).
+ */
+async function expectDeniedByEveryLayer(attempt: Attempt, boundarySids: string[], scp?: { policy: PolicyJson; sids: string[] }) {
+  await expect(attackerEverything(attempt)).resolves.toBe('ExplicitlyDenied');
+  await expect(attackerBoundaryOnly(attempt)).resolves.toBe('ExplicitlyDenied');
+  const weakerBoundary = boundarySids.reduce((p, sid) => withoutStatement(p, sid), BOUNDARY);
+  await expect(attackerBoundaryOnly(attempt, weakerBoundary)).resolves.toBe('Allowed');
+  if (scp) {
+    await expect(attackerScpOnly(attempt, scp.policy)).resolves.toBe('ExplicitlyDenied');
+    const weakerScp = scp.sids.reduce((p, sid) => withoutStatement(p, sid), scp.policy);
+    await expect(attackerScpOnly(attempt, weakerScp)).resolves.toBe('Allowed');
+  }
+}
+
+describe('attack 1: self-service exemption by session tag', () => {
+  const tagged = (key: string) => ({ 'aws:TagKeys': [key], [`aws:RequestTag/${key}`]: 'true' });
+  const ownRoleTrust = trustPolicy(ACCOUNT);
+
+  test.each(['guardrails:protected', 'Guardrails:Protected'])('a bounded admin cannot assume its own role with the session tag %s', async (key) => {
+    const attempt = { action: 'sts:AssumeRole', resource: ATTACKER_OWN_ROLE, context: tagged(key), resourcePolicy: ownRoleTrust };
+    await expectDeniedByEveryLayer(attempt, ['DenyProtectedSessionTag'], { policy: SECURITY_SCP, sids: ['DenyProtectedSessionTag', 'DenyProtectedSessionTagKey'] });
+  });
+
+  test('a bounded admin cannot tag its own session guardrails:protected (sts:TagSession, both keys checked)', async () => {
+    const attempt = { action: 'sts:TagSession', resource: ATTACKER_OWN_ROLE, context: tagged('guardrails:protected'), resourcePolicy: ownRoleTrust };
+    await expectDeniedByEveryLayer(attempt, ['DenyProtectedSessionTag', 'DenyProtectedTagOnIdentities'],
+      { policy: SECURITY_SCP, sids: ['DenyProtectedSessionTag', 'DenyProtectedSessionTagKey'] });
+    // Either statement alone is enough: the key is caught as aws:TagKeys and as aws:RequestTag/<key>.
+    await expect(attackerBoundaryOnly(attempt, withoutStatement(BOUNDARY, 'DenyProtectedSessionTag'))).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerBoundaryOnly(attempt, withoutStatement(BOUNDARY, 'DenyProtectedTagOnIdentities'))).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('a bounded admin cannot tag a role (its own, then assume it) guardrails:protected, whatever the case of the key', async () => {
+    for (const key of ['guardrails:protected', 'GUARDRAILS:PROTECTED']) {
+      const attempt = { action: 'iam:TagRole', resource: ATTACKER_OWN_ROLE, context: tagged(key) };
+      await expectDeniedByEveryLayer(attempt, ['DenyProtectedTagOnIdentities'], { policy: SECURITY_SCP, sids: ['DenyProtectedTagOnIdentities'] });
+    }
+  });
+
+  test('...and even a session that carries the tag (aws:PrincipalTag) cannot stop CloudTrail or touch log subscriptions', async () => {
+    const withTag = { 'aws:PrincipalTag/guardrails:protected': 'true' };
+    for (const attempt of [
+      { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail`, context: withTag },
+      { action: 'logs:DeleteSubscriptionFilter', resource: `${GUARDRAIL_LOG_GROUP}:*`, context: withTag },
+    ]) {
+      await expectDeniedByEveryLayer(attempt, ['DenySecurityServiceTampering', 'DenyGuardrailResourceChanges'],
+        { policy: SECURITY_SCP, sids: ['DenySecurityServiceTampering'] });
+    }
+  });
+
+  test('control: the CloudFormation execution role (outside the boundary, exempt by exact ARN) can change the trail and tag the recorder role', async () => {
+    const trail = { action: 'cloudtrail:UpdateTrail', resource: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail` };
+    const tagRecorder = { action: 'iam:TagRole', resource: role('guardrails-config-recorder'), context: tagged('guardrails:protected') };
+    await expect(decide(EXEC_ROLE, trail, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(EXEC_ROLE, tagRecorder, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+  });
+
+  test('control: the execution role cannot tag a session either (the session-tag deny exempts nobody)', async () => {
+    const attempt = { action: 'sts:AssumeRole', resource: ATTACKER_OWN_ROLE, context: tagged('guardrails:protected'), resourcePolicy: ownRoleTrust };
+    await expect(decide(EXEC_ROLE, attempt, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('control: a bounded admin can still tag its own roles and sessions with other keys', async () => {
+    await expect(attackerEverything({ action: 'iam:TagRole', resource: ATTACKER_OWN_ROLE, context: tagged('team') })).resolves.toBe('Allowed');
+    await expect(attackerEverything({ action: 'sts:AssumeRole', resource: ATTACKER_OWN_ROLE, context: tagged('team'), resourcePolicy: ownRoleTrust }))
+      .resolves.toBe('Allowed');
+  });
+});
+
+describe('attack 2: an exemption by name pattern', () => {
+  const createRole = (arn: string) => ({
+    action: 'iam:CreateRole',
+    resource: arn,
+    // Everything else the boundary requires is there: only the name is the attack.
+    context: { 'iam:PermissionsBoundary': BOUNDARY_ARN, 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] },
+  });
+
+  test('a bounded admin cannot create a role named like the exempt execution role (in a region not bootstrapped yet)', async () => {
+    const impostor = role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-east-2`);
+    await expectDeniedByEveryLayer(createRole(impostor), ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleChanges'] });
+  });
+
+  test('a bounded admin cannot create a role named like an exempt administrator or a protected role', async () => {
+    for (const arn of [LOG_ADMIN, BREAK_GLASS]) {
+      await expectDeniedByEveryLayer(createRole(arn), ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleChanges'] });
+    }
+  });
+
+  test('a role whose name merely resembles the execution role is not exempt from the SCPs (exact ARN, ArnNotEquals)', async () => {
+    const lookalike = role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}-copy`);
+    const attempt = { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail` };
+    await expect(decide(lookalike, attempt, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
+    await expect(decide(EXEC_ROLE, attempt, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+  });
+
+  test('an exemption can no longer be a pattern', () => {
+    expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] }))
+      .toThrow(/exemptPrincipalArns: received 'arn:aws:iam::\*:role\/cdk-\*-cfn-exec-role-\*'; expected an exact IAM role or user ARN \(no wildcards\)/);
+  });
+});
+
+describe('attack 3: the CDK bootstrap roles', () => {
+  const passExecRole = {
+    action: 'iam:PassRole', resource: EXEC_ROLE, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+  };
+  const assumeDeployRole = { action: 'sts:AssumeRole', resource: DEPLOY_ROLE, resourcePolicy: trustPolicy(ACCOUNT, TOOLING_ACCOUNT) };
+
+  test('a bounded admin cannot pass the execution role (AdministratorAccess) to CloudFormation', async () => {
+    await expectDeniedByEveryLayer(passExecRole, ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyCdkRolePassing'] });
+  });
+
+  test('a bounded admin cannot assume the deploy role (it trusts the account root)', async () => {
+    await expectDeniedByEveryLayer(assumeDeployRole, ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyCdkRoleAssumption'] });
+  });
+
+  test('a bounded admin cannot edit the trust policy of a CDK role, even one that carries the boundary', async () => {
+    const attempt = { action: 'iam:UpdateAssumeRolePolicy', resource: DEPLOY_ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } };
+    await expectDeniedByEveryLayer(attempt, ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleChanges'] });
+  });
+
+  test('control: the pipeline principal can assume the deploy role', async () => {
+    await expect(decide(PIPELINE, { ...assumeDeployRole, resourceAccount: ACCOUNT }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+  });
+
+  test('control: the deploy role can pass the execution role to CloudFormation', async () => {
+    await expect(decide(DEPLOY_ROLE, passExecRole, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+  });
+
+  test('control: the deploy role itself cannot assume another bootstrap role (only the pipeline can)', async () => {
+    const lookup = { action: 'sts:AssumeRole', resource: role(`cdk-hnb659fds-lookup-role-${ACCOUNT}-${REGION}`), resourcePolicy: trustPolicy(ACCOUNT) };
+    await expect(decide(DEPLOY_ROLE, lookup, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
+  });
+});
+
+describe('attack 4: other ways out of the boundary', () => {
+  test('a bounded admin cannot UpdateAssumeRolePolicy on a protected cross-account role (that carries the boundary)', async () => {
+    const attempt = { action: 'iam:UpdateAssumeRolePolicy', resource: CROSS_ACCOUNT_ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY_ARN } };
+    await expectDeniedByEveryLayer(attempt, ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleChanges'] });
+  });
+
+  test('a bounded admin cannot assume or pass the break-glass role', async () => {
+    const assume = { action: 'sts:AssumeRole', resource: BREAK_GLASS, resourcePolicy: trustPolicy(ACCOUNT) };
+    const pass = { action: 'iam:PassRole', resource: BREAK_GLASS, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } };
+    for (const attempt of [assume, pass]) {
+      await expectDeniedByEveryLayer(attempt, ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleUse'] });
+    }
+  });
+
+  test('control: the manager (execution role) can update the trust policy of a protected role', async () => {
+    const attempt = { action: 'iam:UpdateAssumeRolePolicy', resource: CROSS_ACCOUNT_ROLE };
+    await expect(decide(EXEC_ROLE, attempt, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+  });
+
+  test.each([
+    'iam:DeactivateMFADevice', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:DeleteLoginProfile', 'iam:UploadSSHPublicKey',
+    'iam:UploadSigningCertificate', 'iam:CreateServiceSpecificCredential', 'iam:ResetServiceSpecificCredential', 'iam:UpdateAccessKey',
+  ])('a bounded admin cannot %s on another user (and sign in as them)', async (action) => {
+    const attempt = { action, resource: `arn:aws:iam::${ACCOUNT}:user/alice` };
+    await expectDeniedByEveryLayer(attempt, ['DenyBoundaryEscapes']);
+  });
+
+  test('a bounded admin cannot delete a virtual MFA device', async () => {
+    await expectDeniedByEveryLayer({ action: 'iam:DeleteVirtualMFADevice', resource: `arn:aws:iam::${ACCOUNT}:mfa/alice` }, ['DenyBoundaryEscapes']);
+  });
+
+  test('control: an administrator outside the boundary can reset a user\'s MFA and console password', async () => {
+    for (const action of ['iam:DeactivateMFADevice', 'iam:CreateLoginProfile']) {
+      await expect(decide(BREAK_GLASS, { action, resource: `arn:aws:iam::${ACCOUNT}:user/alice` }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    }
+  });
+});
+
+describe('attack 5: the guardrail resources', () => {
+  test.each([
+    ['logs:DeleteLogGroup', GUARDRAIL_LOG_GROUP],
+    ['logs:PutRetentionPolicy', GUARDRAIL_LOG_GROUP],
+    ['logs:DeleteRetentionPolicy', GUARDRAIL_LOG_GROUP],
+    ['logs:DisassociateKmsKey', GUARDRAIL_LOG_GROUP],
+    ['logs:CreateLogGroup', LOG_GROUP('/guardrails/audit/new')],
+    ['events:DisableRule', GUARDRAIL_RULE],
+    ['events:DeleteRule', GUARDRAIL_RULE],
+    ['events:PutRule', GUARDRAIL_RULE],
+    ['events:RemoveTargets', GUARDRAIL_RULE],
+    ['events:DisableRule', `arn:aws:events:${REGION}:${ACCOUNT}:rule/org-bus/guardrails-y`],
+    ['lambda:UpdateFunctionCode', GUARDRAIL_FUNCTION],
+    ['lambda:UpdateFunctionConfiguration', GUARDRAIL_FUNCTION],
+    ['lambda:AddPermission', GUARDRAIL_FUNCTION],
+    ['lambda:PutFunctionConcurrency', GUARDRAIL_FUNCTION],
+    ['kinesis:DeleteStream', GUARDRAIL_STREAM],
+    ['kinesis:DecreaseStreamRetentionPeriod', GUARDRAIL_STREAM],
+    ['kinesis:StopStreamEncryption', GUARDRAIL_STREAM],
+    ['sqs:PurgeQueue', GUARDRAIL_QUEUE],
+    ['sqs:DeleteQueue', GUARDRAIL_QUEUE],
+    ['sqs:SetQueueAttributes', GUARDRAIL_QUEUE],
+  ])('a bounded admin cannot %s %s', async (action, resource) => {
+    await expectDeniedByEveryLayer({ action, resource }, ['DenyGuardrailResourceChanges'], { policy: RESOURCES_SCP, sids: ['DenyGuardrailResourceChanges'] });
+  });
+
+  test('a bounded admin cannot disable the event source mapping that feeds the forwarder', async () => {
+    const attempt = { action: 'lambda:UpdateEventSourceMapping', resource: ESM, context: { 'lambda:FunctionArn': GUARDRAIL_FUNCTION } };
+    await expectDeniedByEveryLayer(attempt, ['DenyGuardrailResourceChanges'], { policy: RESOURCES_SCP, sids: ['DenyGuardrailResourceChanges'] });
+  });
+
+  test.each([
+    ['logs:DeleteLogGroup', GUARDRAIL_LOG_GROUP],
+    ['events:DisableRule', GUARDRAIL_RULE],
+    ['lambda:UpdateFunctionCode', GUARDRAIL_FUNCTION],
+    ['kinesis:DeleteStream', GUARDRAIL_STREAM],
+    ['sqs:PurgeQueue', GUARDRAIL_QUEUE],
+  ])('control: the log administrator can %s %s (inside the boundary too), and so can the execution role', async (action, resource) => {
+    await expect(decide(LOG_ADMIN, { action, resource }, { boundary: BOUNDARY, scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(EXEC_ROLE, { action, resource }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+  });
+
+  test.each([
+    ['logs:CreateLogStream', `${GUARDRAIL_LOG_GROUP}:log-stream:s`],
+    ['logs:PutLogEvents', `${GUARDRAIL_LOG_GROUP}:log-stream:s`],
+    ['kinesis:PutRecord', GUARDRAIL_STREAM],
+    ['kinesis:PutRecords', GUARDRAIL_STREAM],
+    ['kinesis:GetRecords', GUARDRAIL_STREAM],
+    ['lambda:InvokeFunction', GUARDRAIL_FUNCTION],
+    ['sqs:SendMessage', GUARDRAIL_QUEUE],
+  ])('control: writers inside the boundary can still %s %s', async (action, resource) => {
+    await expect(attackerEverything({ action, resource })).resolves.toBe('Allowed');
+  });
+
+  test.each([
+    ['logs:DeleteLogGroup', LOG_GROUP('/app/orders')],
+    ['logs:PutRetentionPolicy', LOG_GROUP('/app/orders')],
+    ['logs:CreateLogGroup', LOG_GROUP('/app/orders')],
+    ['lambda:UpdateFunctionCode', FUNCTION('orders-api')],
+    ['lambda:DeleteFunction', FUNCTION('orders-api')],
+    ['events:DisableRule', `arn:aws:events:${REGION}:${ACCOUNT}:rule/orders-nightly`],
+    ['sqs:PurgeQueue', `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-dlq`],
+  ])('control: a bounded admin CAN still %s its own %s', async (action, resource) => {
+    await expect(attackerEverything({ action, resource })).resolves.toBe('Allowed');
+  });
+
+  test('control: a bounded admin can still manage the event source mappings of its own functions', async () => {
+    const attempt = { action: 'lambda:UpdateEventSourceMapping', resource: ESM, context: { 'lambda:FunctionArn': FUNCTION('orders-api') } };
+    await expect(attackerEverything(attempt)).resolves.toBe('Allowed');
+  });
+});
