@@ -295,6 +295,8 @@ describe('attack 5: the guardrail resources', () => {
     ['logs:DeleteRetentionPolicy', GUARDRAIL_LOG_GROUP],
     ['logs:DisassociateKmsKey', GUARDRAIL_LOG_GROUP],
     ['logs:CreateLogGroup', LOG_GROUP('/guardrails/audit/new')],
+    ['logs:DeleteLogGroup', LOG_GROUP('/aws/lambda/guardrails-rotate-db-ledger')],
+    ['logs:PutRetentionPolicy', LOG_GROUP('/aws/lambda/guardrails-rotate-db-ledger')],
     ['events:DisableRule', GUARDRAIL_RULE],
     ['events:DeleteRule', GUARDRAIL_RULE],
     ['events:PutRule', GUARDRAIL_RULE],

@@ -38,6 +38,9 @@ export function exceptPrincipals(arns: readonly string[]): Record<string, Record
 export function guardrailResourcePatterns(prefix: string): string[] {
   return [
     `arn:*:logs:*:*:log-group:/${prefix}/*`,
+    // Lambda's own log group of a guardrail function whose logging cannot be redirected (the
+    // hosted database rotation that Secrets Manager's transform creates).
+    `arn:*:logs:*:*:log-group:/aws/lambda/${prefix}-*`,
     // rule/<rule> on the default bus and rule/<bus>/<rule> on a custom one ('*' also matches '/').
     `arn:*:events:*:*:rule/*${prefix}-*`,
     `arn:*:lambda:*:*:function:${prefix}-*`,
