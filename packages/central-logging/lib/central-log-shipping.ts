@@ -55,6 +55,7 @@ export class CentralLogShipping extends Construct {
 
   private readonly senderPolicy?: iam.Policy;
   private readonly shipped = new Map<string, LogClass>();
+  private readonly shippedGroups: logs.ILogGroup[] = [];
 
   constructor(scope: Construct, id: string, props: CentralLogShippingProps) {
     super(scope, id);
@@ -75,6 +76,14 @@ export class CentralLogShipping extends Construct {
       this.senderRole = role;
       this.senderPolicy = new iam.Policy(this, 'SenderPolicy', { roles: [role] });
     }
+    // Checked again at synth: a CentralLogDestination of the same app may register the name of
+    // its forwarder's log group after a log group of that name was added here.
+    this.node.addValidation({
+      validate: () => this.shippedGroups.flatMap((group) => {
+        const reason = neverShipReason(group);
+        return reason ? [`CentralLogShipping: refusing to subscribe log group ${group.node.path}: ${reason}.`] : [];
+      }),
+    });
   }
 
   /**
@@ -96,6 +105,7 @@ export class CentralLogShipping extends Construct {
       throw new Error(`CentralLogShipping: log group ${key} is already shipped with class ${previous}; a log group has one class.`);
     }
     this.shipped.set(key, options.logClass);
+    this.shippedGroups.push(logGroup);
 
     const id = `Ship${Names.nodeUniqueId(logGroup.node)}`;
     const filter = new logs.CfnSubscriptionFilter(this, id, {

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -286,5 +286,146 @@ describe('CentralLogDestination', () => {
       LogGroupName: '/guardrails/central/audit',
       KmsKeyId: `arn:aws:kms:eu-west-1:${SECURITY_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`,
     });
+  });
+});
+
+describe('CentralLogDestination names (the boundary protects guardrail resources by name)', () => {
+  const NAMES = {
+    streamName: 'guardrails-central-logs',
+    forwarderFunctionName: 'guardrails-log-forwarder',
+    forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
+    deadLetterQueueName: 'guardrails-log-forwarder-dlq',
+  };
+
+  test('names the stream, the forwarder, its log group and the dead-letter queue as given', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const dest = new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), ...NAMES });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Kinesis::Stream', { Name: 'guardrails-central-logs' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'guardrails-log-forwarder-dlq' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/log-forwarder', RetentionInDays: 365 });
+    // The forwarder writes to the named log group through its logging configuration.
+    const forwarderLogGroupId = stack.getLogicalId(dest.forwarderLogGroup.node.defaultChild as logs.CfnLogGroup);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'guardrails-log-forwarder',
+      LoggingConfig: { LogGroup: { Ref: forwarderLogGroupId } },
+    });
+  });
+
+  test('leaves every name to CloudFormation by default (unchanged behaviour)', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Kinesis::Stream', { Name: Match.absent() });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: Match.absent() });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.absent() });
+    // The central log groups are named; the forwarder's is the only unnamed one.
+    expect(Object.values(template.findResources('AWS::Logs::LogGroup')).filter((r: any) => r.Properties.LogGroupName === undefined)).toHaveLength(1);
+  });
+
+  test.each([
+    ['streamName', 'central logs', /streamName: received "central logs" \(12 characters\); expected 1 to 128 letters, digits, '_', '.' or '-' \(Kinesis stream name\)/],
+    ['streamName', 'x'.repeat(129), /streamName: received "x+" \(129 characters\); expected 1 to 128/],
+    ['forwarderFunctionName', 'f'.repeat(65), /forwarderFunctionName: received "f+" \(65 characters\); expected 1 to 64 .*\(Lambda function name\)/],
+    ['forwarderFunctionName', 'guardrails.forwarder', /forwarderFunctionName: received "guardrails.forwarder".*\(Lambda function name\)/],
+    ['forwarderLogGroupName', 'aws/lambda/forwarder', /forwarderLogGroupName: received "aws\/lambda\/forwarder".*not starting with 'aws\/'/],
+    ['forwarderLogGroupName', '/guardrails/log forwarder', /forwarderLogGroupName: received "\/guardrails\/log forwarder".*\(log group name\)/],
+    ['deadLetterQueueName', 'guardrails-dlq.fifo', /deadLetterQueueName: received "guardrails-dlq.fifo".*expected 1 to 80 .*\(SQS queue name\)/],
+    ['deadLetterQueueName', 'q'.repeat(81), /deadLetterQueueName: received "q+" \(81 characters\)/],
+  ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), [prop]: value,
+    })).toThrow(message);
+  });
+
+  test('fails if the forwarder log group would take the name of a central log group', () => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderLogGroupName: '/guardrails/central/app',
+    })).toThrow(/forwarderLogGroupName: received "\/guardrails\/central\/app"; expected a name other than the central log groups/);
+  });
+
+  test('accepts names only known at deploy time (tokens)', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), streamName: Token.asString({ Ref: 'StreamNameParam' }),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Kinesis::Stream', { Name: { Ref: 'StreamNameParam' } });
+  });
+});
+
+describe('CentralLogDestination stream policy', () => {
+  function streamPolicy(stack: Stack): any {
+    const template = Template.fromStack(stack).toJSON();
+    const [, policy] = singleResource(template, 'AWS::Kinesis::ResourcePolicy');
+    return policy.Properties;
+  }
+
+  test('denies putting records to every principal but the destination role', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const dest = new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    // THEN
+    const streamId = stack.getLogicalId(dest.stream.node.defaultChild as CfnResource);
+    const roleId = stack.getLogicalId(dest.destinationRole.node.defaultChild as CfnResource);
+    const policy = streamPolicy(stack);
+    expect(policy.ResourceArn).toEqual({ 'Fn::GetAtt': [streamId, 'Arn'] });
+    expect(policy.ResourcePolicy.Statement).toEqual([
+      {
+        Sid: 'DenyPutRecordsExceptDestinationRole',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+        Resource: { 'Fn::GetAtt': [streamId, 'Arn'] },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [roleId, 'Arn'] } } },
+      },
+    ]);
+    expect(dest.streamPolicy).toBeDefined();
+  });
+
+  test('with administratorArns, denies reconfiguring the stream to every principal but them', () => {
+    const stack = newStack();
+    const admins = [`arn:aws:iam::${SECURITY_ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${SECURITY_ACCOUNT}-eu-west-1`, `arn:aws:iam::${SECURITY_ACCOUNT}:role/guardrails-log-admin`];
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), administratorArns: admins });
+    const statement = streamPolicy(stack).ResourcePolicy.Statement.find((s: any) => s.Sid === 'DenyStreamConfigurationChangesExceptAdministrators');
+    expect(statement).toEqual(expect.objectContaining({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': admins } },
+    }));
+    expect(statement.Action).toEqual(expect.arrayContaining([
+      'kinesis:DeleteStream', 'kinesis:StopStreamEncryption', 'kinesis:StartStreamEncryption', 'kinesis:DecreaseStreamRetentionPeriod',
+      'kinesis:PutResourcePolicy', 'kinesis:DeleteResourcePolicy', 'kinesis:MergeShards', 'kinesis:SplitShard',
+    ]));
+  });
+
+  test('without administratorArns, adds no configuration statement', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    expect(streamPolicy(stack).ResourcePolicy.Statement.map((s: any) => s.Sid)).toEqual(['DenyPutRecordsExceptDestinationRole']);
+  });
+
+  test.each([
+    [`arn:aws:iam::${SECURITY_ACCOUNT}:role/guardrails-*`],
+    [`arn:aws:iam::${SECURITY_ACCOUNT}:role/admin?`],
+    ['guardrails-log-admin'],
+    [`arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/admin/session`],
+  ])('fails if an administrator ARN is not an exact principal ARN: %s', (arn) => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), administratorArns: [arn],
+    })).toThrow(/administratorArns: received .*; expected an exact IAM principal ARN/);
+  });
+
+  test('fails if administratorArns is empty (CloudFormation could never update the stream again)', () => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), administratorArns: [],
+    })).toThrow(/administratorArns: received \[\]; expected at least one exact principal ARN/);
   });
 });

@@ -75,7 +75,42 @@ describe('CentralLogShipping', () => {
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
     expect(() => shipping.addLogGroup(dest.auditLogGroup, { logClass: LogClass.AUDIT })).toThrow(/central audit log group/);
     const imported = logs.LogGroup.fromLogGroupName(stack, 'Imported', '/guardrails/central/app');
-    expect(() => shipping.addLogGroup(imported, { logClass: LogClass.APP })).toThrow(/central log group/);
+    expect(() => shipping.addLogGroup(imported, { logClass: LogClass.APP })).toThrow(/central app log group/);
+  });
+
+  test('fails if asked to subscribe a central log group imported by name, with a custom prefix', () => {
+    // GIVEN the central log groups under a custom prefix (the default-prefix check cannot see them)
+    const stack = newStack('eu-west-1', SECURITY_ACCOUNT);
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), logGroupNamePrefix: '/org/central',
+    });
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+    // WHEN / THEN
+    const imported = logs.LogGroup.fromLogGroupName(stack, 'Imported', '/org/central/security');
+    expect(() => shipping.addLogGroup(imported, { logClass: LogClass.SECURITY })).toThrow(/central security log group/);
+  });
+
+  test("fails if asked to subscribe the forwarder's named log group imported by name (log recursion)", () => {
+    const stack = newStack('eu-west-1', SECURITY_ACCOUNT);
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
+    });
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+    const imported = logs.LogGroup.fromLogGroupName(stack, 'Imported', '/guardrails/lambda/log-forwarder');
+    expect(() => shipping.addLogGroup(imported, { logClass: LogClass.APP })).toThrow(/forwarder's own log group.*log recursion/);
+  });
+
+  test("fails at synth if the forwarder's log group was shipped by name before the destination was defined", () => {
+    // GIVEN shipping first, in the same app
+    const stack = newStack('eu-west-1', SECURITY_ACCOUNT);
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+    shipping.addLogGroup(logs.LogGroup.fromLogGroupName(stack, 'Imported', '/guardrails/lambda/log-forwarder'), { logClass: LogClass.APP });
+    // WHEN the destination names its forwarder's log group the same
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
+    });
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(/refusing to subscribe log group TestStack\/Imported: it is the forwarder's own log group/);
   });
 
   test('fails if the destination is in another region than the stack', () => {

@@ -27,3 +27,20 @@ export function newTrailBucket(stack: Stack, key: kms.IKey): s3.Bucket {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   });
 }
+
+/**
+ * The global condition keys IAM sets on every signed request, which the policy evaluator does not
+ * derive from the principal: aws:PrincipalArn (the role ARN for an assumed-role session, not the
+ * session ARN), aws:PrincipalAccount and aws:PrincipalIsAWSService.
+ */
+export function principalContext(principal: string): Record<string, string> {
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(principal);
+  return {
+    'aws:PrincipalArn': session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principal,
+    'aws:PrincipalAccount': principal.split(':')[4],
+    'aws:PrincipalIsAWSService': 'false',
+  };
+}
+
+/** An administrator's identity policy (or a boundary that allows everything): `Allow *` on `*`. */
+export const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };

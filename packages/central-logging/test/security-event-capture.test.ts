@@ -164,3 +164,37 @@ describe('SecurityEventCapture', () => {
     });
   });
 });
+
+describe('SecurityEventCapture names (the boundary protects guardrail rules by name)', () => {
+  test('names the S3 and IAM rules as given (us-east-1)', () => {
+    // GIVEN / WHEN
+    const { template } = capture('us-east-1', { s3ChangesRuleName: 'guardrails-s3-policy-changes', iamChangesRuleName: 'guardrails-iam-changes' });
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', { Name: 'guardrails-s3-policy-changes', EventPattern: Match.objectLike({ source: ['aws.s3'] }) });
+    template.hasResourceProperties('AWS::Events::Rule', { Name: 'guardrails-iam-changes', EventPattern: Match.objectLike({ source: ['aws.iam'] }) });
+  });
+
+  test('outside us-east-1, names the S3 rule and ignores the IAM rule name (no IAM rule there)', () => {
+    const { template } = capture('eu-west-1', { s3ChangesRuleName: 'guardrails-s3-policy-changes', iamChangesRuleName: 'guardrails-iam-changes' });
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', { Name: 'guardrails-s3-policy-changes' });
+  });
+
+  test('leaves the rule names to CloudFormation by default (unchanged behaviour)', () => {
+    const { template } = capture('us-east-1');
+    expect(Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.Name)).toEqual([undefined, undefined]);
+  });
+
+  test.each([
+    ['s3ChangesRuleName', 'guardrails s3', /s3ChangesRuleName: received "guardrails s3".*\(EventBridge rule name\)/],
+    ['iamChangesRuleName', 'r'.repeat(65), /iamChangesRuleName: received "r+" \(65 characters\); expected 1 to 64/],
+    ['auditLogGroupName', 'aws/trail', /auditLogGroupName: received "aws\/trail".*not starting with 'aws\/'/],
+  ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
+    expect(() => capture('us-east-1', { [prop]: value })).toThrow(message);
+  });
+
+  test('fails if both rules get the same name', () => {
+    expect(() => capture('us-east-1', { s3ChangesRuleName: 'guardrails-changes', iamChangesRuleName: 'guardrails-changes' }))
+      .toThrow(/iamChangesRuleName: received "guardrails-changes"; expected a name other than s3ChangesRuleName/);
+  });
+});

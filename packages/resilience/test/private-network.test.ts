@@ -44,6 +44,33 @@ describe('created VPC', () => {
     });
   });
 
+  test('names the flow log group as given, so the permissions boundary can protect it by name', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES, flowLogGroupName: '/guardrails/vpc-flow-logs' }) });
+    // THEN
+    const template = Template.fromStack(stack);
+    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/guardrails/vpc-flow-logs' } }));
+    expect(logGroupId).toBeDefined();
+    template.hasResourceProperties('AWS::EC2::FlowLog', { LogGroupName: { Ref: logGroupId } });
+  });
+
+  test('leaves the flow log group name to CloudFormation by default (unchanged behaviour)', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.absent() });
+  });
+
+  test.each([
+    ['aws/vpc-flow-logs', /flowLogGroupName: received "aws\/vpc-flow-logs" \(17 characters\); expected .*not starting with 'aws\/' \(log group name\)/],
+    ['/guardrails/vpc flow logs', /flowLogGroupName: received "\/guardrails\/vpc flow logs"/],
+    ['/' + 'x'.repeat(512), /flowLogGroupName: received "\/x+" \(513 characters\); expected 1 to 512/],
+  ])('fails if flowLogGroupName is %j, naming the prop, the value and the rule', (name, message) => {
+    const stack = newStack();
+    expect(() => new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES, flowLogGroupName: name }) })).toThrow(message);
+  });
+
   test('no custom resource (whose Lambda would run outside the VPC) unless the default security group restriction is asked for', () => {
     const stack = newStack();
     new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });

@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DatabaseEngine, DatabaseRotationStrategy, RotatingDatabaseSecret, RotatingDatabaseSecretProps, RotationLimits } from '../lib';
 
@@ -311,6 +312,79 @@ describe('RotatingDatabaseSecret', () => {
     test('fails if an allowed role ARN is not a role ARN', () => {
       expect(() => dbSecret(fixture(), { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:user/alice'] }))
         .toThrow(/allowedCrossAccountRoleArns\[0\] must be an IAM role ARN .* got 'arn:aws:iam::222222222222:user\/alice'/);
+    });
+  });
+
+  describe('the hosted rotation function: name and log group (the boundary protects them by name)', () => {
+    const FUNCTION = 'guardrails-rotate-db-orders';
+    const ENGINES = [DatabaseEngine.MYSQL, DatabaseEngine.POSTGRESQL, DatabaseEngine.ORACLE, DatabaseEngine.MARIADB,
+      DatabaseEngine.SQLSERVER, DatabaseEngine.REDSHIFT, DatabaseEngine.MONGODB];
+
+    test.each(ENGINES.flatMap((engine) => [[engine.secretEngine, 'single', engine], [engine.secretEngine, 'multi', engine]] as const))(
+      'engine %s, %s user: the hosted function gets the name the app sets', (_engine, strategy, engine) => {
+        // GIVEN
+        const f = fixture();
+        const rotationStrategy = strategy === 'multi'
+          ? DatabaseRotationStrategy.multiUser(new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key }))
+          : DatabaseRotationStrategy.singleUser();
+        // WHEN
+        dbSecret(f, { engine, rotationStrategy, rotationFunctionName: FUNCTION });
+        // THEN
+        Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+          HostedRotationLambda: { RotationLambdaName: FUNCTION },
+        });
+      });
+
+    test('creates /aws/lambda/<function> with the logs key, a retention and the removal policy, before the schedule', () => {
+      // GIVEN
+      const f = fixture();
+      const logsKey = new kms.Key(f.stack, 'LogsKey');
+      // WHEN
+      const db = dbSecret(f, { rotationFunctionName: FUNCTION, logEncryptionKey: logsKey, logRetention: logs.RetentionDays.THREE_MONTHS });
+      // THEN
+      const template = Template.fromStack(f.stack);
+      const logGroupId = f.stack.getLogicalId(db.rotationLogGroup!.node.defaultChild as logs.CfnLogGroup);
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: {
+          LogGroupName: `/aws/lambda/${FUNCTION}`,
+          KmsKeyId: { 'Fn::GetAtt': [f.stack.getLogicalId(logsKey.node.defaultChild as kms.CfnKey), 'Arn'] },
+          RetentionInDays: 90,
+        },
+        DeletionPolicy: 'Retain',
+      });
+      template.hasResource('AWS::SecretsManager::RotationSchedule', { DependsOn: Match.arrayWith([logGroupId]) });
+    });
+
+    test('the log group keeps one year by default and follows removalPolicy', () => {
+      const f = fixture();
+      dbSecret(f, { rotationFunctionName: FUNCTION, removalPolicy: RemovalPolicy.DESTROY });
+      Template.fromStack(f.stack).hasResource('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: `/aws/lambda/${FUNCTION}`, RetentionInDays: 365 },
+        DeletionPolicy: 'Delete',
+      });
+    });
+
+    test('without a function name, creates no log group (it could not be named) and warns that Lambda will', () => {
+      const f = fixture();
+      const db = dbSecret(f);
+      Template.fromStack(f.stack).resourceCountIs('AWS::Logs::LogGroup', 0);
+      expect(db.rotationLogGroup).toBeUndefined();
+      Annotations.fromStack(f.stack).hasWarning('/Workload/Orders', Match.stringLikeRegexp('No rotationFunctionName: Lambda creates the hosted rotation function'));
+    });
+
+    test.each([
+      ['logEncryptionKey', (f: Fixture) => ({ logEncryptionKey: new kms.Key(f.stack, 'LogsKey') })],
+      ['logRetention', () => ({ logRetention: logs.RetentionDays.ONE_MONTH })],
+    ])('fails if %s is set without rotationFunctionName (the log group is named after the function)', (_prop, extra) => {
+      const f = fixture();
+      expect(() => dbSecret(f, extra(f))).toThrow(/rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set/);
+    });
+
+    test.each([
+      ['guardrails-rotate-db-' + 'x'.repeat(44), /rotationFunctionName: received "guardrails-rotate-db-x+" \(65 characters\); expected 1 to 64/],
+      ['guardrails rotate', /rotationFunctionName: received "guardrails rotate".*\(Lambda function name\)/],
+    ])('fails if rotationFunctionName is %j', (name, message) => {
+      expect(() => dbSecret(fixture(), { rotationFunctionName: name })).toThrow(message);
     });
   });
 });

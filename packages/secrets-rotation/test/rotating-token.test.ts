@@ -281,3 +281,49 @@ describe('RotationLimits', () => {
     expect(RotationLimits.DEFAULT_TOKEN_DAYS).toBe(90);
   });
 });
+
+describe.each<[string, TokenClass]>([
+  ['RotatingApiKey', RotatingApiKey],
+  ['RotatingServiceToken', RotatingServiceToken],
+])('%s names (the boundary protects guardrail functions and log groups by name)', (_name, TokenClass) => {
+  test('names the rotation function and its log group as given; the function logs there', () => {
+    // GIVEN
+    const f = fixture();
+    // WHEN
+    const token = new TokenClass(f.stack, 'Partner', {
+      encryptionKey: f.key,
+      rotationFunctionName: 'guardrails-rotate-key-partner',
+      rotationLogGroupName: '/guardrails/lambda/guardrails-rotate-key-partner',
+    });
+    // THEN
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/guardrails-rotate-key-partner' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'guardrails-rotate-key-partner',
+      LoggingConfig: { LogGroup: { Ref: logicalId(f.stack, token.logGroup as logs.LogGroup) } },
+    });
+    // The role may write to that log group only.
+    expect(rotationRoleStatements(f.stack, token)).toContainEqual(expect.objectContaining({
+      Sid: 'WriteOwnLogs',
+      Resource: { 'Fn::GetAtt': [logicalId(f.stack, token.logGroup as logs.LogGroup), 'Arn'] },
+    }));
+  });
+
+  test('leaves both names to CloudFormation by default (unchanged behaviour)', () => {
+    const f = fixture();
+    new TokenClass(f.stack, 'Partner', { encryptionKey: f.key });
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.absent() });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.absent() });
+  });
+
+  test.each([
+    ['rotationFunctionName', 'guardrails-rotate-key-' + 'x'.repeat(43), /rotationFunctionName: received "guardrails-rotate-key-x+" \(65 characters\); expected 1 to 64 .*\(Lambda function name\)/],
+    ['rotationFunctionName', 'guardrails/rotate', /rotationFunctionName: received "guardrails\/rotate".*\(Lambda function name\)/],
+    ['rotationLogGroupName', 'aws/lambda/rotate', /rotationLogGroupName: received "aws\/lambda\/rotate".*not starting with 'aws\/' \(log group name\)/],
+    ['rotationLogGroupName', '/guardrails/lambda/rotate key', /rotationLogGroupName: received "\/guardrails\/lambda\/rotate key"/],
+  ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
+    const f = fixture();
+    expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, [prop]: value })).toThrow(message);
+  });
+});

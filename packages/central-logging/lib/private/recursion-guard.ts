@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { IConstruct } from 'constructs';
 
 /**
  * Marks log groups that must never be subscribed to the central destination: the forwarder's
@@ -8,8 +9,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
  */
 const NEVER_SHIP = Symbol.for('@cdk-guardrails/central-logging.NeverShip');
 
-export function markNeverShip(logGroup: logs.ILogGroup, reason: string): void {
+/**
+ * Names of never-ship log groups, kept on the root of the construct tree (one app): a log group
+ * imported by name (`LogGroup.fromLogGroupName`) is not the marked object, but has the same name.
+ */
+const NEVER_SHIP_NAMES = Symbol.for('@cdk-guardrails/central-logging.NeverShipNames');
+
+export function markNeverShip(logGroup: logs.ILogGroup, reason: string, name?: string): void {
   (logGroup as any)[NEVER_SHIP] = reason;
+  if (name !== undefined && !Token.isUnresolved(name)) {
+    const root = logGroup.node.root as any;
+    const names: Map<string, string> = root[NEVER_SHIP_NAMES] ?? new Map<string, string>();
+    names.set(name, reason);
+    root[NEVER_SHIP_NAMES] = names;
+  }
 }
 
 /** Central log groups are named under this prefix by default. */
@@ -20,8 +33,15 @@ export function neverShipReason(logGroup: logs.ILogGroup): string | undefined {
   const marked = (logGroup as any)[NEVER_SHIP];
   if (typeof marked === 'string') return marked;
   const name = logGroup.logGroupName;
-  if (!Token.isUnresolved(name) && (name === DEFAULT_CENTRAL_PREFIX || name.startsWith(`${DEFAULT_CENTRAL_PREFIX}/`))) {
+  if (Token.isUnresolved(name)) return undefined;
+  const registered = neverShipNames(logGroup).get(name);
+  if (registered !== undefined) return registered;
+  if (name === DEFAULT_CENTRAL_PREFIX || name.startsWith(`${DEFAULT_CENTRAL_PREFIX}/`)) {
     return `it is a central log group (name starts with ${DEFAULT_CENTRAL_PREFIX}/), written by the forwarder`;
   }
   return undefined;
+}
+
+function neverShipNames(scope: IConstruct): Map<string, string> {
+  return (scope.node.root as any)[NEVER_SHIP_NAMES] ?? new Map<string, string>();
 }

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { FUNCTION_NAME, LOG_GROUP_NAME, validateName } from './resource-names';
 import { validateRotationInterval } from './rotation-interval';
 import { applySecretAccessPolicy, grantKeyUseViaSecretsManager, grantSecretRead, requireCustomerManagedKey } from './secret-guardrails';
 import { RotatingTokenProps } from '../rotating-token-props';
@@ -55,6 +56,8 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   if (!Token.isUnresolved(concurrency) && !(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new Error(`${scope.node.path}: reservedConcurrentExecutions must be an integer of at least 1, got ${concurrency}`);
   }
+  validateName(scope.node.path, 'rotationFunctionName', props.rotationFunctionName, FUNCTION_NAME);
+  validateName(scope.node.path, 'rotationLogGroupName', props.rotationLogGroupName, LOG_GROUP_NAME);
   if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
     throw new Error(`${scope.node.path}: vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)`);
   }
@@ -80,6 +83,7 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   });
 
   const logGroup = new logs.LogGroup(scope, 'RotationFunctionLogs', {
+    logGroupName: props.rotationLogGroupName,
     retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     encryptionKey: props.logEncryptionKey,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -126,6 +130,7 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   }
 
   const rotationFunction = new lambda.Function(scope, 'RotationFunction', {
+    functionName: props.rotationFunctionName,
     description: `Rotates the ${kind.label} in ${secret.node.path}`,
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',

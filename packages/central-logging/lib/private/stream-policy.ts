@@ -1,0 +1,84 @@
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/** The calls that put records into a stream. */
+export const STREAM_WRITE_ACTIONS: readonly string[] = ['kinesis:PutRecord', 'kinesis:PutRecords'];
+
+/**
+ * Calls that delete the stream, change its shards, record size, retention, encryption, resource
+ * policy or tags: every such action whose resource type is `stream` in the IAM dataset. Not
+ * listed, because a statement on the stream ARN cannot match them: `UpdateShardCount` and
+ * `UpdateStreamMode` (no resource-level permissions) and `DeregisterStreamConsumer` (consumer
+ * ARNs). Reads are not listed: the threat is forged or lost records, not reading them.
+ */
+export const STREAM_CONFIGURATION_ACTIONS: readonly string[] = [
+  'kinesis:DeleteStream',
+  'kinesis:MergeShards',
+  'kinesis:SplitShard',
+  'kinesis:UpdateMaxRecordSize',
+  'kinesis:UpdateStreamWarmThroughput',
+  'kinesis:StartStreamEncryption',
+  'kinesis:StopStreamEncryption',
+  'kinesis:DecreaseStreamRetentionPeriod',
+  'kinesis:IncreaseStreamRetentionPeriod',
+  'kinesis:PutResourcePolicy',
+  'kinesis:DeleteResourcePolicy',
+  'kinesis:AddTagsToStream',
+  'kinesis:RemoveTagsFromStream',
+  'kinesis:TagResource',
+  'kinesis:UntagResource',
+];
+
+/**
+ * Deny putting records to every principal but the role CloudWatch Logs assumes for the
+ * destination. Without it, any principal of the account whose identity policy allows
+ * `kinesis:PutRecord` (an administrator inside the permissions boundary) could write records that
+ * claim to come from any workload account and log group: the forwarder trusts the payload.
+ *
+ * `ArnNotEquals aws:PrincipalArn`: for a role session the key is the role's ARN, which nobody but
+ * CloudWatch Logs can assume (trust policy). A missing key (a service principal calling directly)
+ * makes the condition true: denied.
+ */
+export function streamWriterStatement(streamArn: string, writerRoleArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyPutRecordsExceptDestinationRole',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...STREAM_WRITE_ACTIONS],
+    resources: [streamArn],
+    conditions: { ArnNotEquals: { 'aws:PrincipalArn': writerRoleArn } },
+  });
+}
+
+/** Deny the configuration changes to every principal but `administratorArns` (exact ARNs). */
+export function streamConfigurationStatement(streamArn: string, administratorArns: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyStreamConfigurationChangesExceptAdministrators',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...STREAM_CONFIGURATION_ACTIONS],
+    resources: [streamArn],
+    conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...new Set(administratorArns)] } },
+  });
+}
+
+/**
+ * An exemption rests on exact principal ARNs: `ArnNotEquals` honours '*' and '?', so a pattern
+ * would exempt every role a bounded administrator can create under a matching name.
+ */
+export function validateAdministratorArns(construct: string, prop: string, arns: readonly string[] | undefined): void {
+  if (arns === undefined) return;
+  if (arns.length === 0) {
+    throw new Error(
+      `${construct}: ${prop}: received []; expected at least one exact principal ARN. Include the CloudFormation execution role, or later deployments cannot update the stream (leave ${prop} unset to add no configuration statement)`,
+    );
+  }
+  for (const arn of arns) {
+    if (Token.isUnresolved(arn)) continue;
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/.test(arn)) {
+      throw new Error(
+        `${construct}: ${prop}: received ${JSON.stringify(arn)}; expected an exact IAM principal ARN (arn:<partition>:iam::<account>:role/<name>, user/<name> or root), without '*' or '?'`,
+      );
+    }
+  }
+}
