@@ -9,6 +9,8 @@ export interface KeysStackProps extends StackProps {
   readonly rotationPeriodDays: number;
   readonly aliasPrefix: string;
   readonly removalPolicy: RemovalPolicy;
+  /** Exact ARNs that administer the keys (execution role of the region, key admin, break-glass). */
+  readonly administratorArns: string[];
 }
 
 /** The security account's data, secrets and logs keys in one region (the logs key encrypts the central log groups). */
@@ -22,6 +24,7 @@ export class KeysStack extends Stack {
       rotationPeriod: Duration.days(props.rotationPeriodDays),
       aliasPrefix: props.aliasPrefix,
       removalPolicy: props.removalPolicy,
+      administratorArns: props.administratorArns,
     });
   }
 }

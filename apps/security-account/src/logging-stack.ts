@@ -1,6 +1,7 @@
-import { addPrivateFunctionsNetwork, GuardrailsConfig, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
+import { addPrivateFunctionsNetwork, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
+import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -66,9 +67,19 @@ export class LoggingStack extends Stack {
         ? DestinationStreamCapacity.provisioned(stream.shardCount)
         : DestinationStreamCapacity.onDemand(),
       removalPolicy: removalPolicyOf(config),
+      // Protected names (boundary and SCP protect-guardrail-resources), and a stream whose
+      // configuration only the guardrail administrators may change.
+      streamName: GUARDRAIL_NAMES.centralStream,
+      forwarderFunctionName: GUARDRAIL_NAMES.forwarderFunction,
+      forwarderLogGroupName: GUARDRAIL_NAMES.forwarderLogGroup,
+      deadLetterQueueName: GUARDRAIL_NAMES.deadLetterQueue,
+      administratorArns: guardrailAdministratorArns(config, config.securityAccount.accountId),
       vpc: this.network?.vpc,
       vpcSubnets: this.network?.subnetSelection,
       securityGroups: this.network ? [this.network.functionSecurityGroup] : undefined,
     });
+    // The stream policy admits writers by this role's exact ARN: nobody inside the boundary may
+    // delete and re-create it (and so obtain the ARN), change its trust or pass it.
+    PermissionsBoundary.protectRole(this.destination.destinationRole);
   }
 }

@@ -1,4 +1,4 @@
-import { applyTags, GuardrailsConfig, keyChoicesFor, removalPolicyOf, stackName } from '@cdk-guardrails/config';
+import { applyTags, boundaryProtections, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, removalPolicyOf, stackName } from '@cdk-guardrails/config';
 import { LeastPrivilegeValidationPlugin, PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
@@ -26,6 +26,7 @@ export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
       rotationPeriodDays: config.kms.rotationPeriodDays,
       aliasPrefix: config.kms.aliasPrefix,
       removalPolicy: removalPolicyOf(config),
+      administratorArns: keyAdministratorArns(config, accountId, region),
       terminationProtection: config.removalPolicy === 'retain',
     });
     const loggingName = stackName(config.environment, 'security', 'logging', region);
@@ -44,7 +45,11 @@ export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
     // keys stack; every role of the account's stacks carries it (the logging stacks reference it by name).
     if (home === undefined) {
       home = keys;
-      new PermissionsBoundary(keys, 'PermissionsBoundary', { requiredTagKeys: ['guardrails:environment'] });
+      new PermissionsBoundary(keys, 'PermissionsBoundary', {
+        requiredTagKeys: ['guardrails:environment'],
+        // Named principals, CDK roles and guardrail resources nobody inside the boundary may touch.
+        ...boundaryProtections(config, accountId),
+      });
     } else {
       logging.addStackDependency(home);
     }

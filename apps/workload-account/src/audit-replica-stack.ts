@@ -1,5 +1,5 @@
-import { auditReplicaBucketName, GuardrailsConfig, removalPolicyOf, WorkloadAccountConfig } from '@cdk-guardrails/config';
-import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
+import { auditReplicaBucketName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, removalPolicyOf, WorkloadAccountConfig } from '@cdk-guardrails/config';
+import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration } from '@cdk-guardrails/s3-encryption';
 import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -65,11 +65,16 @@ export class AuditReplicaStack extends Stack {
       // With a policy given, aws-cdk-lib adds no default statement (no kms:* for the account root).
       policy: new iam.PolicyDocument({
         statements: [
+          // Administration only by the named key administrators (execution role of this region, key
+          // admin, break-glass, root user), never delegated to the account's IAM identities at large.
+          // A condition, not a Principal list: KMS refuses a key policy naming a role that does not
+          // exist yet, and the admin roles may be created after this key (KeyHierarchy does the same).
           new iam.PolicyStatement({
             sid: 'KeyAdministration',
             principals: [new iam.AccountRootPrincipal()],
             actions: KEY_ADMIN_ACTIONS,
             resources: ['*'],
+            conditions: { ArnEquals: { 'aws:PrincipalArn': keyAdministratorArns(config, props.account.accountId, props.region) } },
           }),
           // The replication role of each trail bucket (an identity of this account, allowed by its
           // identity policy) encrypts replicas through S3 of this region; readers decrypt them the same way.
@@ -98,6 +103,8 @@ export class AuditReplicaStack extends Stack {
       // S3 requires Object Lock on the destination when the source has it; same default retention.
       objectLockDefaultRetention: objectLockRetentionOf(config),
     });
+    // Only the guardrail administrators may change the replica bucket's policy, versioning, lock or replication.
+    new ProtectBucketConfiguration({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }).applyTo(this.bucket);
   }
 }
 

@@ -1,9 +1,9 @@
 import {
-  addPrivateFunctionsNetwork, GuardrailsConfig, keyChoicesFor, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, WorkloadAccountConfig,
+  addPrivateFunctionsNetwork, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, WorkloadAccountConfig,
 } from '@cdk-guardrails/config';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
-import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode } from '@cdk-guardrails/s3-encryption';
+import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration } from '@cdk-guardrails/s3-encryption';
 import { LogClass } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBackupPlan, PrivateNetwork, VaultLock } from '@cdk-guardrails/resilience';
@@ -68,6 +68,8 @@ export class WorkloadGuardrailsStack extends Stack {
       rotationPeriod: Duration.days(config.kms.rotationPeriodDays),
       aliasPrefix: config.kms.aliasPrefix,
       removalPolicy,
+      // Only the execution role of this region, the key admin and break-glass administer the keys.
+      administratorArns: keyAdministratorArns(config, props.account.accountId, props.region),
       // AWS Backup encrypts the vault's recovery points with the data key.
       additionalDataKeyServices: config.backup.enabled ? ['backup'] : undefined,
     });
@@ -88,6 +90,9 @@ export class WorkloadGuardrailsStack extends Stack {
     // Every bucket in the stack (including ones other constructs create) gets the enforcing
     // settings and statements it lacks; the guard never weakens what a construct set.
     Aspects.of(this).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption, minimumTlsVersion: MINIMUM_TLS_VERSION }));
+    // ... and a bucket policy that only the guardrail administrators may change (added after the
+    // guard, which creates the policy of a bucket that has none).
+    Aspects.of(this).add(new ProtectBucketConfiguration({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }));
     // Deliberate: the trail bucket and the AWS Config bucket are SSE-KMS with their own keys
     // whatever the data-bucket mode, and AWS services write to them.
     Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardKeptUserEncryption',
@@ -110,7 +115,7 @@ export class WorkloadGuardrailsStack extends Stack {
       requirePrivateFunctions(this, this.network);
     }
 
-    new WorkloadSecrets(this, 'Secrets', {
+    const secrets = new WorkloadSecrets(this, 'Secrets', {
       secretsKey: this.keys.secretsKey,
       logsKey: this.keys.logsKey,
       settings: config.secrets,
@@ -120,6 +125,7 @@ export class WorkloadGuardrailsStack extends Stack {
       serviceTokens: props.account.serviceTokens,
       removalPolicy,
       network: this.network,
+      rotationLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
     });
 
     const detective = new WorkloadDetectiveControls(this, 'DetectiveControls', {
@@ -150,6 +156,8 @@ export class WorkloadGuardrailsStack extends Stack {
 
     // Application log groups opt in to central shipping with an explicit class.
     securityLogging.shipping.addLogGroup(identities.appLogGroup, { logClass: LogClass.APP });
+    // The hosted database rotations log what they do to the credentials: security class.
+    for (const group of secrets.rotationLogGroups) securityLogging.shipping.addLogGroup(group, { logClass: LogClass.SECURITY });
 
     if (props.account.databases.some((db) => db.region === props.region)) {
       // The databases' VPCs are described by ids from config (no lookups); this stack adds no

@@ -1,4 +1,7 @@
-import { GuardrailsConfig, IAM_EVENTS_REGION } from '@cdk-guardrails/config';
+import {
+  boundaryProtections, cdkDeployRoleArns, deployedRegions, environmentAccountIds, GUARDRAIL_NAME_PREFIX, guardrailAdministratorArns, GuardrailsConfig,
+  protectedPrincipalArns, scpExemptPrincipalArns,
+} from '@cdk-guardrails/config';
 import {
   ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, S3ReadOnlyRole, SensitiveActionsMfaPolicy,
   ServiceControlPolicy, SourceIpRestrictionPolicy,
@@ -18,10 +21,14 @@ import { Construct } from 'constructs';
 export function applyAccountBoundary(stack: Stack, config: GuardrailsConfig, homeStack: Stack | undefined): void {
   if (homeStack === undefined) {
     const boundary = new PermissionsBoundary(stack, 'PermissionsBoundary', {
-      // The sender role of an organization-wide destination writes to the security account.
+      // The sender role of an organization-wide destination writes to the security account's Logs
+      // destination: CloudWatch Logs is the only service allowed on that account's resources.
       resourceAccountIds: [config.securityAccount.accountId],
+      resourceAccountServices: ['logs'],
       // applyTags puts this key on every resource the apps create.
       requiredTagKeys: ['guardrails:environment'],
+      // Named principals, CDK roles and guardrail resources nobody inside the boundary may touch.
+      ...boundaryProtections(config, stack.account),
     });
     boundary.applyTo(stack);
   } else {
@@ -102,16 +109,27 @@ export function writeServiceControlPolicies(config: GuardrailsConfig, directory:
 }
 
 export function serviceControlPolicies(config: GuardrailsConfig): ServiceControlPolicy[] {
-  const regions = [...new Set([
-    ...config.securityAccount.regions,
-    ...config.workloadAccounts.flatMap((a) => a.regions),
-    IAM_EVENTS_REGION,
-  ])].sort();
-  // The CDK deployment roles must still be able to manage the guardrails themselves.
-  const exempt = { exemptPrincipalArnPatterns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] };
+  // Exemptions are exact ARNs from config (execution roles per account and bootstrapped region,
+  // StackSet execution role, Control Tower roles, break-glass): never a name pattern a bounded admin
+  // could create. docs/threat-model.md lists why each one is trusted.
+  const exempt = { exemptPrincipalArns: scpExemptPrincipalArns(config) };
+  const accounts = environmentAccountIds(config);
+  const managers = [...config.principals.pipelineRoleArns, ...scpExemptPrincipalArns(config)];
   return [
-    ServiceControlPolicy.regionRestriction({ allowedRegions: regions, ...exempt }),
+    // Every region the environment deploys to, the audit replica and StackSet regions included.
+    ServiceControlPolicy.regionRestriction({ allowedRegions: deployedRegions(config), ...exempt }),
     ServiceControlPolicy.protectSecurityServices(exempt),
+    ServiceControlPolicy.protectGuardrailPrincipals({
+      protectedPrincipalArns: [...new Set(accounts.flatMap((a) => protectedPrincipalArns(config, a)))],
+      managerPrincipalArns: managers,
+      pipelinePrincipalArns: config.principals.pipelineRoleArns,
+      cdkDeployRoleArns: cdkDeployRoleArns(config),
+      cdkBootstrapQualifier: config.principals.cdkQualifier,
+    }),
+    ServiceControlPolicy.protectGuardrailResources({
+      administratorArns: [...new Set(accounts.flatMap((a) => guardrailAdministratorArns(config, a)))],
+      namePrefix: GUARDRAIL_NAME_PREFIX,
+    }),
     ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: config.s3.encryption === 'SSE_KMS' }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(exempt),

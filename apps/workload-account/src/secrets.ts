@@ -1,4 +1,4 @@
-import { DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS } from '@cdk-guardrails/config';
+import { DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS, rotationFunctionName, rotationLogGroupName } from '@cdk-guardrails/config';
 import {
   DatabaseEngine, DatabaseRotationStrategy, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotationLimits,
 } from '@cdk-guardrails/secrets-rotation';
@@ -6,6 +6,7 @@ import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
@@ -35,6 +36,8 @@ export interface WorkloadSecretsProps {
    * @default - the functions run outside any VPC
    */
   readonly network?: PrivateNetwork;
+  /** Retention of the hosted database rotations' log groups (the security class). */
+  readonly rotationLogRetention: logs.RetentionDays;
 }
 
 /**
@@ -42,6 +45,9 @@ export interface WorkloadSecretsProps {
  * tokens (90 days), each encrypted with the secrets key and closed to other accounts.
  */
 export class WorkloadSecrets extends Construct {
+  /** The hosted database rotations' log groups (/aws/lambda/<function>), to ship to the security class. */
+  public readonly rotationLogGroups: logs.ILogGroup[] = [];
+
   constructor(scope: Construct, id: string, props: WorkloadSecretsProps) {
     super(scope, id);
     const { settings } = props;
@@ -74,7 +80,13 @@ export class WorkloadSecrets extends Construct {
           : DatabaseRotationStrategy.singleUser(),
         rotationInterval: Duration.days(settings.rotationDays.database),
         maxRotationInterval: cap(RotationLimits.MAX_DATABASE_DAYS),
+        // A protected name, and its Lambda log group created here: encrypted with the logs key,
+        // with the security class retention, shipped by the caller (rotationLogGroups).
+        rotationFunctionName: rotationFunctionName('db', db.name),
+        logEncryptionKey: props.logsKey,
+        logRetention: props.rotationLogRetention,
       });
+      if (secret.rotationLogGroup) this.rotationLogGroups.push(secret.rotationLogGroup);
       // The config loader checked that the database's VPC is the network's VPC: the hosted
       // rotation function reaches Secrets Manager through its endpoints.
       props.network?.allowEndpointAccessFrom(secret.hostedRotation);
@@ -90,6 +102,8 @@ export class WorkloadSecrets extends Construct {
     for (const name of props.apiKeys) {
       new RotatingApiKey(this, `${name}-ApiKey`, {
         ...tokenCommon,
+        rotationFunctionName: rotationFunctionName('key', name),
+        rotationLogGroupName: rotationLogGroupName(rotationFunctionName('key', name)),
         secretName: `${props.environment}/${name}/api-key`,
         rotationInterval: Duration.days(settings.rotationDays.apiKey),
         maxRotationInterval: cap(RotationLimits.MAX_API_KEY_DAYS),
@@ -98,6 +112,8 @@ export class WorkloadSecrets extends Construct {
     for (const name of props.serviceTokens) {
       new RotatingServiceToken(this, `${name}-ServiceToken`, {
         ...tokenCommon,
+        rotationFunctionName: rotationFunctionName('token', name),
+        rotationLogGroupName: rotationLogGroupName(rotationFunctionName('token', name)),
         secretName: `${props.environment}/${name}/service-token`,
         rotationInterval: Duration.days(settings.rotationDays.serviceToken),
         maxRotationInterval: cap(RotationLimits.MAX_SERVICE_TOKEN_DAYS),

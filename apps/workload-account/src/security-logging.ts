@@ -1,5 +1,6 @@
-import { auditReplicaBucketName, GuardrailsConfig } from '@cdk-guardrails/config';
+import { auditReplicaBucketName, GUARDRAIL_NAMES, GuardrailsConfig } from '@cdk-guardrails/config';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '@cdk-guardrails/central-logging';
+import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
 import { Annotations, Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -50,7 +51,12 @@ export class WorkloadSecurityLogging extends Construct {
       },
     });
     this.trailBucket = trailBucket;
-    if (trailBucket.replicationRole !== undefined) this.allowReplicationToDecrypt(trailBucket.replicationRole, props.logsKey);
+    if (trailBucket.replicationRole !== undefined) {
+      this.allowReplicationToDecrypt(trailBucket.replicationRole, props.logsKey);
+      // The logs key policy names this role's exact ARN: nobody inside the boundary may delete and
+      // re-create it (and so obtain that grant), change its trust or pass it.
+      PermissionsBoundary.protectRole(trailBucket.replicationRole);
+    }
     this.shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(config.securityAccount.accountId, props.region, config.securityAccount.destinationName),
       // An organization-wide destination policy (aws:PrincipalOrgID) needs a sender role.
@@ -64,6 +70,9 @@ export class WorkloadSecurityLogging extends Construct {
       auditLogRetention: config.logging.retentionDays.audit as logs.RetentionDays,
       securityLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
+      // Protected names: the boundary and the SCPs deny disabling, deleting or retargeting them.
+      s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
+      iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
     });
   }
 

@@ -24,11 +24,11 @@ import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from 
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
-import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode } from '@cdk-guardrails/s3-encryption';
+import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration } from '@cdk-guardrails/s3-encryption';
 import { objectLockRetention } from './audit-replica-stack';
-import { createApp, GuardrailsConfig, stackName } from '@cdk-guardrails/config';
+import { createApp, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, GuardrailsConfig, PrincipalsConfig, stackName } from '@cdk-guardrails/config';
 import {
-  Annotations, App, Aspects, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
+  Annotations, App, Aspects, Aws, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
 } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -84,6 +84,12 @@ export interface WorkloadBaselineSettings {
   readonly removalPolicy: 'retain' | 'destroy';
   /** Config `tags` (plus `guardrails:environment`). */
   readonly tags: Record<string, string>;
+  /**
+   * Config `principals`: the named roles of every target account. The StackSet execution role
+   * deploys the baseline, so it (with the key admin and break-glass) administers the keys, and
+   * (with the log admin and break-glass) the buckets; nobody inside the boundary may take them over.
+   */
+  readonly principals: Pick<PrincipalsConfig, 'cdkQualifier' | 'breakGlassRoleName' | 'keyAdminRoleName' | 'logAdminRoleName' | 'stackSetExecutionRoleName' | 'controlTowerRoleNames'>;
 }
 
 export interface WorkloadBaselineStackProps extends StackProps {
@@ -125,6 +131,9 @@ export class WorkloadBaselineStack extends Stack {
     super(scope, id, { ...props, env: { region: props.region }, synthesizer: new StackSetTemplateSynthesizer() });
     const s = props.settings;
     const removalPolicy = s.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // The target account is AWS::AccountId: the named roles' ARNs are built per account at deploy time.
+    const p = s.principals;
+    const roleArn = (name: string) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${name}`;
 
     this.keys = new KeyHierarchy(this, 'Keys', {
       dataKey: KeySource.create(),
@@ -133,6 +142,7 @@ export class WorkloadBaselineStack extends Stack {
       rotationPeriod: Duration.days(s.keyRotationDays),
       aliasPrefix: s.aliasPrefix,
       removalPolicy,
+      administratorArns: [p.stackSetExecutionRoleName, p.keyAdminRoleName, p.breakGlassRoleName].map(roleArn),
     });
 
     // IAM is global, but StackSets of different regions reach a new account in no guaranteed
@@ -140,7 +150,11 @@ export class WorkloadBaselineStack extends Stack {
     const boundary = new PermissionsBoundary(this, 'PermissionsBoundary', {
       managedPolicyName: `${PermissionsBoundary.DEFAULT_POLICY_NAME}-${props.region}`,
       resourceAccountIds: [s.securityAccountId],
+      resourceAccountServices: ['logs'],
       requiredTagKeys: ['guardrails:environment'],
+      protectedPrincipalArns: [...new Set([p.breakGlassRoleName, p.keyAdminRoleName, p.logAdminRoleName, p.stackSetExecutionRoleName, ...p.controlTowerRoleNames])].map(roleArn),
+      cdkBootstrapQualifier: p.cdkQualifier,
+      protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
     });
     boundary.applyTo(this);
 
@@ -161,10 +175,15 @@ export class WorkloadBaselineStack extends Stack {
       auditLogRetention: s.auditRetentionDays as logs.RetentionDays,
       securityLogRetention: s.securityRetentionDays as logs.RetentionDays,
       removalPolicy,
+      s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
+      iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
     });
 
     const encryption = s.s3Encryption === 'SSE_KMS' ? EncryptionMode.sseKms(this.keys.dataKey) : EncryptionMode.sseS3();
     Aspects.of(this).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption, minimumTlsVersion: MINIMUM_TLS_VERSION }));
+    Aspects.of(this).add(new ProtectBucketConfiguration({
+      administratorArns: [p.stackSetExecutionRoleName, p.logAdminRoleName, p.breakGlassRoleName].map(roleArn),
+    }));
     Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardKeptUserEncryption',
       'the trail bucket (logs key) and the AWS Config bucket (data key) are SSE-KMS by design in every environment');
     Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardServiceWriters',
@@ -359,6 +378,7 @@ export function baselineSettingsFromConfig(config: GuardrailsConfig): WorkloadBa
     accessAnalyzer: config.detectiveControls.accessAnalyzer,
     removalPolicy: config.removalPolicy,
     tags: { ...config.tags },
+    principals: config.principals,
   };
 }
 

@@ -109,14 +109,24 @@ describe('security-event capture and shipping', () => {
     });
   });
 
-  test.each(['dev', 'staging', 'prod'])('%s: every region subscribes its audit, security and app log groups to the same-region destination', (env) => {
+  test.each(['dev', 'staging', 'prod'])('%s: every region subscribes its audit, security, app and database-rotation log groups to the same-region destination', (env) => {
     const { stacks, templates, config } = synth(env);
     stacks.forEach((stack, i) => {
       const destination = `arn:aws:logs:${stack.region}:${config.securityAccount.accountId}:destination:${config.securityAccount.destinationName}`;
       const filters = Object.values(templates[i].findResources('AWS::Logs::SubscriptionFilter'));
-      // Application log groups opt in (class app); the capture-only us-east-1 stacks have none.
-      const expected = [expect.stringMatching(/^guardrails-app-/), expect.stringMatching(/^guardrails-audit-/), expect.stringMatching(/^guardrails-security-/)];
+      // Application log groups opt in (class app); the capture-only us-east-1 stacks have none. Each
+      // hosted database rotation's log group (/aws/lambda/guardrails-rotate-db-<name>) ships as security class.
+      const databases = config.workloadAccounts.find((a) => a.accountId === stack.account)!.databases.filter((db) => db.region === stack.region);
+      const expected = [
+        expect.stringMatching(/^guardrails-app-/), expect.stringMatching(/^guardrails-audit-/),
+        ...Array.from({ length: databases.length + 1 }, () => expect.stringMatching(/^guardrails-security-/)),
+      ];
       expect(filters.map((f) => f.Properties.FilterName).sort()).toEqual(stack.dataBucket ? expected : expected.slice(1));
+      for (const db of databases) {
+        templates[i].hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+          LogGroupName: Match.objectLike({ Ref: Match.stringLikeRegexp(`${db.name.replace(/-/g, '')}`) }),
+        });
+      }
       for (const filter of filters) expect(JSON.stringify(filter.Properties.DestinationArn)).toContain(destination);
       // An organization-wide destination policy needs a sender role (prod names an organization).
       for (const filter of filters) expect(filter.Properties.RoleArn !== undefined).toBe(config.organizationId !== undefined);

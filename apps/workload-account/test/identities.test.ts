@@ -72,14 +72,25 @@ describe.each(['dev', 'prod'])('%s', (env) => {
   });
 });
 
-test('the SCP documents cover every configured region plus us-east-1, and each stays under 5,120 characters', () => {
+test('the SCP documents cover every configured region plus us-east-1 and the audit replica region, and each stays under 5,120 characters', () => {
   const config = loadConfig('prod', { configDir: CONFIG_DIR });
   const dir = mkdtempSync(join(tmpdir(), 'scp-'));
   writeServiceControlPolicies(config, dir);
   const files = readdirSync(dir).sort();
-  expect(files).toHaveLength(5);
+  expect(files).toEqual([
+    'deny-long-term-credentials.json', 'deny-unencrypted-resources.json', 'deny-unencrypted-s3-writes.json',
+    'protect-guardrail-principals.json', 'protect-guardrail-resources.json', 'protect-security-services.json', 'region-restriction.json',
+  ]);
   for (const file of files) expect(readFileSync(join(dir, file), 'utf8').length).toBeLessThanOrEqual(5120);
   const regions = readFileSync(join(dir, files.find((f) => f.includes('region'))!), 'utf8');
-  for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1']) expect(regions).toContain(region);
+  for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1', 'eu-north-1']) expect(regions).toContain(region);
+  // Exemptions are exact ARNs: no pattern a bounded admin could match by naming a role.
+  for (const file of files) {
+    for (const statement of [].concat(JSON.parse(readFileSync(join(dir, file), 'utf8')).Statement) as any[]) {
+      const exempt: string[] = [].concat(statement.Condition?.ArnNotEquals?.['aws:PrincipalARN'] ?? []);
+      expect(exempt.filter((arn) => /[*?]/.test(arn))).toEqual([]);
+      expect(statement.Condition?.ArnNotLike).toBeUndefined();
+    }
+  }
   expect(regions).not.toContain('ap-southeast-2');
 });

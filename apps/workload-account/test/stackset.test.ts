@@ -28,6 +28,14 @@ const SETTINGS: WorkloadBaselineSettings = {
   accessAnalyzer: true,
   removalPolicy: 'retain',
   tags: { project: 'cdk-guardrails' },
+  principals: {
+    cdkQualifier: 'hnb659fds',
+    breakGlassRoleName: 'GuardrailsBreakGlass',
+    keyAdminRoleName: 'GuardrailsKeyAdmin',
+    logAdminRoleName: 'GuardrailsLogAdmin',
+    stackSetExecutionRoleName: 'stacksets-exec-guardrails',
+    controlTowerRoleNames: ['AWSControlTowerExecution'],
+  },
 };
 const TARGETS: StackSetTargets = {
   organizationalUnitIds: ['ou-ab12-cdef3456'],
@@ -88,7 +96,8 @@ describe('workload guardrails as service-managed StackSets', () => {
     const template = Template.fromStack(stack);
     const json = JSON.stringify(template.toJSON());
     // No literal workload account: every ARN uses AWS::AccountId; the security account appears only as the destination / boundary resource account.
-    expect(json).not.toMatch(/BootstrapVersion|cdk-bootstrap|hnb659fds/);
+    // No bootstrap dependency (the boundary names the qualifier only to deny the CDK roles to bounded identities).
+    expect(json).not.toMatch(/BootstrapVersion|cdk-bootstrap|cdk-hnb659fds-(assets|container-assets)/);
     expect([...new Set(json.match(/\b\d{12}\b/g))]).toEqual(['111111111111']);
     expect(json).toMatch(/AWS::AccountId/);
     expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual([]);
@@ -115,6 +124,22 @@ describe('workload guardrails as service-managed StackSets', () => {
     for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket']) {
       for (const r of Object.values<any>(template.findResources(type))) expect(r.DeletionPolicy).toBe('Retain');
     }
+    // The guardrails protect themselves in every target account: keys administered only by the
+    // StackSet execution role, key admin and break-glass of that account; bucket configuration only
+    // by the StackSet execution role, log admin and break-glass; the named roles and the rules protected.
+    const roleOf = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/${name}`]] });
+    for (const key of Object.values<any>(template.findResources('AWS::KMS::Key'))) {
+      const admin = key.Properties.KeyPolicy.Statement.find((st: any) => st.Sid === 'KeyAdministration');
+      expect(admin.Condition.ArnEquals['aws:PrincipalArn']).toEqual(['stacksets-exec-guardrails', 'GuardrailsKeyAdmin', 'GuardrailsBreakGlass'].map(roleOf));
+    }
+    const policies = Object.values<any>(template.findResources('AWS::S3::BucketPolicy'));
+    expect(policies.length).toBe(template.toJSON().Resources && Object.keys(template.findResources('AWS::S3::Bucket')).length);
+    for (const policy of policies) {
+      const deny = policy.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'DenyBucketConfigurationChanges');
+      expect(deny.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual(['stacksets-exec-guardrails', 'GuardrailsLogAdmin', 'GuardrailsBreakGlass'].map(roleOf));
+    }
+    expect(json).toContain(':role/AWSControlTowerExecution');
+    template.hasResourceProperties('AWS::Events::Rule', { Name: 'guardrails-iam-changes' });
   });
 
   test('outside us-east-1 the baseline captures no IAM events and records no global resources', () => {

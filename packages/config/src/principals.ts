@@ -123,18 +123,19 @@ export function deployedRegions(config: GuardrailsConfig): string[] {
 
 /**
  * What the permissions boundary of one account protects, as the props of iam-least-privilege's
- * `PermissionsBoundary` (plain values: config depends on nothing of ours).
+ * `PermissionsBoundary` (plain values: config depends on nothing of ours). The guardrail
+ * administrators are not exempted inside the boundary: they live outside it (the named roles
+ * must not carry GuardrailsPermissionsBoundary), the SCPs and resource policies exempt them by
+ * ARN, and a managed policy has no room for every execution role twice (6,144 characters).
  */
 export function boundaryProtections(config: GuardrailsConfig, accountId: string): {
   protectedPrincipalArns: string[];
   cdkBootstrapQualifier: string;
-  guardrailAdministratorArns: string[];
   protectedResourceNamePrefix: string;
 } {
   return {
     protectedPrincipalArns: protectedPrincipalArns(config, accountId),
     cdkBootstrapQualifier: config.principals.cdkQualifier,
-    guardrailAdministratorArns: guardrailAdministratorArns(config, accountId),
     protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
   };
 }

