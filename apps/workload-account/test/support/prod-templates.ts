@@ -1,0 +1,51 @@
+/**
+ * Both prod apps synthesized once, with their templates, and a resolver that turns every Ref and
+ * GetAtt of a template into a concrete stand-in (an ARN of the right service where it matters), so
+ * that the real synthesized policies can be evaluated as IAM would.
+ */
+import { createApp, GuardrailsConfig } from '@cdk-guardrails/config';
+import { resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { Stack } from 'aws-cdk-lib';
+import { buildSecurityApp } from '../../../security-account/src/security-app';
+import { auditReplicaStacks, buildWorkloadApp } from '../../src/workload-app';
+
+/** The key id every resolved KMS key ARN carries (the evaluator needs a well-formed id). */
+export const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+
+/** Concrete stand-ins for every Ref and GetAtt of a template (an ARN of the right service where it matters). */
+export function resolver(stack: Stack, template: any) {
+  const { account, region } = stack;
+  const arnOf = (id: string): string => {
+    const type: string = template.Resources[id]?.Type ?? '';
+    const name = id.toLowerCase();
+    switch (type) {
+      case 'AWS::S3::Bucket': return `arn:aws:s3:::${name}`;
+      case 'AWS::KMS::Key': return `arn:aws:kms:${region}:${account}:key/${KEY_ID}`;
+      case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${template.Resources[id].Properties?.LogGroupName ?? name}:*`;
+      case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role/${template.Resources[id].Properties?.RoleName ?? name}`;
+      case 'AWS::Kinesis::Stream': return `arn:aws:kinesis:${region}:${account}:stream/${template.Resources[id].Properties?.Name ?? name}`;
+      case 'AWS::SQS::Queue': return `arn:aws:sqs:${region}:${account}:${template.Resources[id].Properties?.QueueName ?? name}`;
+      case 'AWS::Lambda::Function': return `arn:aws:lambda:${region}:${account}:function:${template.Resources[id].Properties?.FunctionName ?? name}`;
+      case 'AWS::SecretsManager::Secret': return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
+      default: return `arn:aws:${type.split('::')[1]?.toLowerCase() ?? 'x'}:${region}:${account}:${name}`;
+    }
+  };
+  const refs = new Proxy({}, { get: (_t, id: string) => (template.Resources[id]?.Type === 'AWS::S3::Bucket' ? id.toLowerCase() : arnOf(id)) });
+  const getAtts = new Proxy({}, { get: (_t, key: string) => arnOf(key.split('.')[0]) });
+  return (value: unknown) => resolveIntrinsics(value, { account, region, refs: refs as any, getAtts: getAtts as any });
+}
+
+/** Every stack of both prod apps with its synthesized template (each app synthesized once). */
+export function prodStacks(config: GuardrailsConfig): Array<[Stack, any]> {
+  const workloadApp = createApp({ context: { env: 'prod' } });
+  const workload = [...buildWorkloadApp(workloadApp, config), ...auditReplicaStacks(workloadApp)];
+  const securityApp = createApp({ context: { env: 'prod' } });
+  const security = buildSecurityApp(securityApp, config);
+  const workloadAssembly = workloadApp.synth();
+  const securityAssembly = securityApp.synth();
+  return [
+    ...workload.map((s) => [s, workloadAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
+    ...security.map((s) => [s, securityAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
+  ];
+}
+
