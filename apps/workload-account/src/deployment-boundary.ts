@@ -1,6 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
+import { PolicyRule } from '@cdk-guardrails/iam-least-privilege';
+
+/** Where validate-policies reads suppressions in a template resource's Metadata (PolicyValidator.suppress writes the same key). */
+const SUPPRESSIONS_METADATA_KEY = 'guardrails_policy_validator';
 
 /** Name of the boundary of the CDK CloudFormation execution roles (`cdk bootstrap --custom-permissions-boundary`). */
 export const DEPLOYMENT_BOUNDARY_NAME = 'GuardrailsDeploymentBoundary';
@@ -90,6 +94,16 @@ export function deploymentBoundaryTemplate(config: GuardrailsConfig): Record<str
         Type: 'AWS::IAM::ManagedPolicy',
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
+        // validate-policies reads this template too: its one Allow "*" is the subtract-only boundary
+        // pattern, acknowledged here with the reason (the same mechanism as PolicyValidator.suppress).
+        Metadata: {
+          [SUPPRESSIONS_METADATA_KEY]: {
+            suppressions: [{
+              rule: PolicyRule.ALLOW_STAR_ACTION,
+              reason: 'a permissions boundary grants nothing: this Allow "*" only lets the execution policy through, and the Deny statements subtract from it',
+            }],
+          },
+        },
         Properties: {
           ManagedPolicyName: DEPLOYMENT_BOUNDARY_NAME,
           Description: 'Boundary of the CDK execution roles: no self-unbounding, no users or access keys, no role hopping, no destruction of retained guardrail resources',
