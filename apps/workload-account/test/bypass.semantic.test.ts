@@ -213,6 +213,24 @@ describe('other ways out of the boundary', () => {
     })).toBe('ExplicitlyDenied');
   });
 
+  test('prod boundedRolePath: a bounded admin cannot pass, assume or create a role outside /bounded/ (such as the hosted rotation role), nor change an identity provider; under the path it can', async () => {
+    expect(config.principals.boundedRolePath).toBe('/bounded/');
+    const BOUNDARY = `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary`;
+    const create = { 'iam:PermissionsBoundary': BOUNDARY, 'aws:RequestTag/guardrails:environment': 'prod', 'aws:TagKeys': ['guardrails:environment'] };
+    // The role Secrets Manager's hosted rotation creates carries no boundary and lives under '/'.
+    const unbounded = roleArn(WORKLOAD, 'prod-workload-payments-eu-w-SecretsManagerRDSPostgreSQLRotationSingleUserRole-ABC');
+    const bounded = `arn:aws:iam::${WORKLOAD}:role/bounded/orders-api`;
+    const pass = { action: 'iam:PassRole', context: { 'iam:PassedToService': 'lambda.amazonaws.com' } };
+    expect(await asBoundedAdmin({ ...pass, resource: unbounded })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ action: 'sts:AssumeRole', resource: unbounded, resourcePolicy: trustsAccount(WORKLOAD) })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ action: 'iam:CreateRole', resource: roleArn(WORKLOAD, 'orders-api'), context: create })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ action: 'iam:UpdateSAMLProvider', resource: `arn:aws:iam::${WORKLOAD}:saml-provider/corp-idp` })).toBe('ExplicitlyDenied');
+    // control: the same requests on a role under the path
+    expect(await asBoundedAdmin({ ...pass, resource: bounded })).toBe('Allowed');
+    expect(await asBoundedAdmin({ action: 'sts:AssumeRole', resource: bounded, resourcePolicy: trustsAccount(WORKLOAD) })).toBe('Allowed');
+    expect(await asBoundedAdmin({ action: 'iam:CreateRole', resource: bounded, context: create })).toBe('Allowed');
+  });
+
   test('control: a bounded admin still runs its own workload (its log group, its function, its bucket objects)', async () => {
     expect(await asBoundedAdmin({ action: 'logs:DeleteLogGroup', resource: `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/app/orders` })).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'lambda:UpdateFunctionCode', resource: `arn:aws:lambda:${REGION}:${WORKLOAD}:function:orders-api` })).toBe('Allowed');

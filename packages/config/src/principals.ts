@@ -132,10 +132,12 @@ export function boundaryProtections(config: GuardrailsConfig, accountId: string)
   protectedPrincipalArns: string[];
   cdkBootstrapQualifier: string;
   protectedResourceNamePrefix: string;
+  boundedRolePath?: string;
 } {
   return {
     protectedPrincipalArns: protectedPrincipalArns(config, accountId),
     cdkBootstrapQualifier: config.principals.cdkQualifier,
     protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
+    ...(config.principals.boundedRolePath !== undefined ? { boundedRolePath: config.principals.boundedRolePath } : {}),
   };
 }

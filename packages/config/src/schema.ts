@@ -195,6 +195,9 @@ const PRINCIPALS = z.strictObject({
     .describe('Role StackSets deploy the baseline with in every account (exempt from the SCPs like the CDK execution role)'),
   controlTowerRoleNames: z.array(ROLE_NAME).default([])
     .describe('AWS Control Tower roles to exempt from the SCPs, e.g. ["AWSControlTowerExecution"]; empty without Control Tower'),
+  boundedRolePath: z.string().max(512)
+    .regex(/^\/[\x21-\x23\x25-\x29\x2B-\x3E\x40-\x7E]+\/$/, { error: 'expected an IAM path below "/" that starts and ends with "/", e.g. "/bounded/", of printable ASCII characters but "*", "?" and "$" (wildcards and policy variables would widen the exemption)' }).optional()
+    .describe('Identities inside the boundary may create, pass and assume only roles under this IAM path (all of which carry the boundary); off when absent, because existing workload roles must first be re-created under it'),
 });
 
 /**

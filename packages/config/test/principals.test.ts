@@ -47,6 +47,16 @@ describe('config.principals', () => {
     expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'], cdkQualifier: 'HNB659FDS' })))
       .toMatch(/principals\.cdkQualifier: received "HNB659FDS"; expected the CDK bootstrap qualifier/);
   });
+
+  test('boundedRolePath: a path below "/" without wildcards or policy variables', () => {
+    const base = { pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'] };
+    for (const bad of ['/', 'bounded/', '/bounded', '/bound*/', '/b?/', '/${aws:username}/']) {
+      expect(problemsOf(minimal({ ...base, boundedRolePath: bad }))).toContain(`principals.boundedRolePath: received "${bad}"`);
+      expect(problemsOf(minimal({ ...base, boundedRolePath: bad }))).toMatch(/expected an IAM path below "\/"/);
+    }
+    const parsed = parseConfig(minimal({ ...base, boundedRolePath: '/bounded/team-a/' }), 'dev');
+    expect(parsed.principals.boundedRolePath).toBe('/bounded/team-a/');
+  });
 });
 
 describe('principal queries', () => {

@@ -103,6 +103,21 @@ describe('PermissionsBoundary budget', () => {
       })).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
     });
 
+    // boundedRolePath (the last escape of issue 14) costs about 170 characters plus the path's length.
+    test('with boundedRolePath, one resource account limited to logs, 6 protected roles and 3 administrators among them still fit', () => {
+      const size = policyOf({
+        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: protectedRoles.slice(0, 3),
+        boundedRolePath: '/bounded/',
+      });
+      expect(size).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+      expect(size).toBeGreaterThan(6000); // about 6,115: 30 characters to spare, so a path of up to about 40 characters
+    });
+
+    test('with boundedRolePath and every service on the resource account, fails at synth naming boundedRolePath', () => {
+      expect(() => policyOf({ ...appsToday, boundedRolePath: '/bounded/' }))
+        .toThrow(/about \d+ characters; the IAM limit for a managed policy is 6144.*boundedRolePath adds about 170 characters/s);
+    });
+
     test('fails at synth, naming the limit and the fix, with every service on the resource account, 6 protected roles and 8 other administrators', () => {
       const admins = Array.from({ length: 8 }, (_v, i) => arn(`guardrails-admin-${i}`));
       expect(() => policyOf({ ...appsToday, protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: admins }))

@@ -8,10 +8,12 @@ import {
   DEFAULT_RESOURCELESS_ACTIONS,
   LOG_SUBSCRIPTION_TAMPER_ACTIONS,
   GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS,
+  IDENTITY_PROVIDER_ACTIONS,
   IDENTITY_TAGGING_ACTIONS,
   LONG_TERM_CREDENTIAL_ACTIONS,
   POLICY_EDIT_ACTIONS,
   ROLE_ACTIONS,
+  ROLE_PATH_ACTIONS,
   SECURITY_SERVICE_TAMPER_ACTIONS,
   USER_CREDENTIAL_ACTIONS,
 } from './private/perms';
@@ -30,6 +32,7 @@ import { estimatePolicyCharacters } from './private/policy-size';
 import {
   managedPolicyArnFromName,
   validateAccountIds,
+  validateBoundedRolePath,
   validateCdkBootstrapQualifier,
   validateExactPrincipalArns,
   validateResourceNamePrefix,
@@ -154,6 +157,20 @@ export interface PermissionsBoundaryProps {
   readonly protectedResourceNamePrefix?: string;
 
   /**
+   * IAM path (such as '/bounded/') of the only roles of this account that identities inside the
+   * boundary may create, pass to a service (`iam:PassRole`) or assume (`sts:AssumeRole`); they may
+   * not change any SAML or OIDC identity provider either. Every role they create carries this
+   * boundary, so they can only ever hand a service, or take, a bounded role. Roles cannot be moved
+   * to another path: existing workload roles that bounded identities pass must be re-created under
+   * it first. Admins outside the boundary must not put unbounded roles under the path.
+   *
+   * @default - no path restriction: bounded identities may pass and assume any role of the account
+   *   that no other statement protects (see the README's security notes)
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names
+   */
+  readonly boundedRolePath?: string;
+
+  /**
    * Allow identities inside the boundary to create IAM access keys (long-term credentials).
    * Service identities should be roles only, so this stays false unless you have a reason.
    *
@@ -189,7 +206,10 @@ export interface PermissionsBoundaryProps {
  * - managing users' credentials (console passwords, MFA devices, SSH keys, signing certificates,
  *   service-specific credentials, access key status), and creating access keys,
  * - destroying or reconfiguring the guardrail resources (`/<prefix>/...` log groups,
- *   `<prefix>-...` functions, rules, streams and queues), except for exact administrator ARNs.
+ *   `<prefix>-...` functions, rules, streams and queues), except for exact administrator ARNs,
+ * - with `boundedRolePath` (opt-in): creating, passing or assuming any role of the account outside
+ *   that path, and changing identity providers, so that bounded identities only ever pass or
+ *   assume bounded roles.
  */
 export class PermissionsBoundary extends iam.ManagedPolicy {
   /** The fixed name of the boundary policy in every account. */
@@ -280,6 +300,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
     const resourcePrefix = props.protectedResourceNamePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
     validateResourceNamePrefix('protectedResourceNamePrefix', resourcePrefix);
+    if (props.boundedRolePath !== undefined) validateBoundedRolePath('boundedRolePath', props.boundedRolePath);
     // Built from the name, not `this.managedPolicyArn`: a policy cannot Ref itself in its document.
     const boundaryArn = managedPolicyArnFromName(stack, policyName);
 
@@ -406,6 +427,9 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       }),
       guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix),
     );
+    if (props.boundedRolePath !== undefined) {
+      statements.push(boundedRolePathStatement(stack, props.boundedRolePath, resourceAccountIds, resourceAccountServices));
+    }
     statements.push(...(props.additionalStatements ?? []));
 
     super(scope, id, {
@@ -425,7 +449,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       validate: () => {
         const size = estimatePolicyCharacters(stack, this.document);
         return size > MANAGED_POLICY_MAX_CHARACTERS
-          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY_MAX_CHARACTERS}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice).`]
+          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY_MAX_CHARACTERS}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 170 characters plus the length of the path.`]
           : [];
       },
     });
@@ -438,6 +462,41 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
   public applyTo(scope: IConstruct): void {
     iam.PermissionsBoundary.of(scope).apply(this);
   }
+}
+
+/**
+ * `boundedRolePath`: deny creating, passing and assuming the roles of this account that are not
+ * under the path, and changing identity providers. One statement (the policy is limited to 6,144
+ * characters): `iam:CreateRole` only ever targets a role of the caller's account, the provider
+ * ARNs never match a role pattern.
+ *
+ * "Roles of this account outside the path" would need `Resource` (this account's roles) and
+ * `NotResource` (the path) in one statement, which IAM does not accept. So the statement denies
+ * every resource BUT the path and the roles of the other accounts whose roles the boundary lets
+ * bounded identities assume (`resourceAccountIds` allowed 'iam' in `AllowServicesOnAllowedAccounts`).
+ * The roles of any other account are outside every Allow of the boundary already (implicitly denied),
+ * so denying them explicitly changes nothing, and roles of other accounts cannot be passed at all.
+ * The alternative, a `StringEqualsIfExists aws:ResourceAccount` condition, is exact too but costs
+ * about 80 characters the boundary does not have with the apps' configuration. The own account is
+ * never an exempt "other" account: listing it would switch the statement off.
+ */
+function boundedRolePathStatement(
+  stack: Stack, path: string, resourceAccountIds: readonly string[], resourceAccountServices: readonly string[],
+): iam.PolicyStatement {
+  const assumableAccounts = resourceAccountServices.includes('iam') ? resourceAccountIds : [];
+  if (assumableAccounts.length > 0 && Token.isUnresolved(stack.account)) {
+    throw new Error(`boundedRolePath: received '${path}' in a stack without an explicit account, with resourceAccountIds allowed 'iam'; `
+      + 'expected a stack with env.account (the boundary must tell its own account\'s roles from those of the resource accounts)');
+  }
+  return new iam.PolicyStatement({
+    sid: 'DenyRolesOutsidePath',
+    effect: iam.Effect.DENY,
+    actions: [...ROLE_PATH_ACTIONS, ...IDENTITY_PROVIDER_ACTIONS],
+    notResources: [
+      `arn:*:iam::${stack.account}:role${path}*`,
+      ...assumableAccounts.filter((a) => a !== stack.account).map((a) => `arn:*:iam::${a}:role/*`),
+    ],
+  });
 }
 
 function validatePolicyName(name: string): void {

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { evaluate, PolicyJson, RequestSpec } from '@cdk-guardrails/policy-test-kit';
@@ -167,6 +167,55 @@ describe('PermissionsBoundary resource', () => {
 
   test('fails if a required tag key is reserved', () => {
     expect(() => new PermissionsBoundary(newStack(), 'B', { requiredTagKeys: ['aws:createdBy'] })).toThrow(/requiredTagKeys: received 'aws:createdBy'/);
+  });
+});
+
+describe('PermissionsBoundary boundedRolePath', () => {
+  test('adds one deny on creating, passing and assuming the roles outside the path, and on identity providers', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new PermissionsBoundary(stack, 'Boundary', { boundedRolePath: '/bounded/' });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'DenyRolesOutsidePath',
+          Effect: 'Deny',
+          Action: ['iam:CreateRole', 'iam:PassRole', 'sts:AssumeRole', 'iam:*Provider*'],
+          NotResource: `arn:*:iam::${ACCOUNT}:role/bounded/*`,
+        }]),
+      },
+    });
+  });
+
+  test('is off by default', () => {
+    Template.fromStack((() => { const st = newStack(); new PermissionsBoundary(st, 'B'); return st; })())
+      .hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Sid: 'DenyRolesOutsidePath' })])) },
+      });
+  });
+
+  test('fails if the path is \'/\' (every role is under it)', () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { boundedRolePath: '/' }))
+      .toThrow(/boundedRolePath: received '\/'; expected a path below '\/' such as '\/bounded\/'/);
+  });
+
+  test.each(['bounded', '/bounded', 'bounded/', '//', '/a b/', '/b*/', '/b?d/', '/${aws:username}/', `/${'a'.repeat(511)}/`])(
+    'fails if the path is %j (not an IAM path, too long, or a wildcard or policy variable that would widen the exemption)', (boundedRolePath) => {
+      expect(() => new PermissionsBoundary(newStack(), 'B', { boundedRolePath }))
+        .toThrow(/boundedRolePath: received '.*'; expected an IAM path of at most 512 characters that starts and ends with '\/'.*but '\*', '\?' and '\$'/s);
+    });
+
+  test('fails if the path is a token (it could resolve to \'/\' at deploy time)', () => {
+    const stack = newStack();
+    const path = new CfnParameter(stack, 'Path').valueAsString;
+    expect(() => new PermissionsBoundary(stack, 'B', { boundedRolePath: path }))
+      .toThrow(/boundedRolePath: received a CDK token; expected an IAM path as a plain string, such as '\/bounded\/'/);
+  });
+
+  test.each(['/bounded/', '/guardrails/bounded/', '/team-a.b_c@d=e,f+g/'])('accepts %j', (boundedRolePath) => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { boundedRolePath })).not.toThrow();
   });
 });
 

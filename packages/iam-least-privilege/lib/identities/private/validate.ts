@@ -49,6 +49,25 @@ export function validateIamPath(prop: string, path: string): void {
   }
 }
 
+/**
+ * Throws unless `path` can delimit the roles bounded identities may create, pass and assume: an
+ * IAM path other than '/' (every role is under '/'), as a plain string (a token could resolve to
+ * '/' at deploy time), without '*' or '?' (IAM wildcards in the ARN pattern would widen the
+ * exemption) nor '$' (a `${...}` policy variable).
+ */
+export function validateBoundedRolePath(prop: string, path: string): void {
+  if (Token.isUnresolved(path)) {
+    throw new Error(`${prop}: received a CDK token; expected an IAM path as a plain string, such as '/bounded/'`);
+  }
+  if (path === '/') {
+    throw new Error(`${prop}: received '/'; expected a path below '/' such as '/bounded/' (every role is under '/', so it would restrict nothing)`);
+  }
+  if (!/^\/[\x21-\x7E]+\/$/.test(path) || path.length > 512 || /[*?$]/.test(path)) {
+    throw new Error(`${prop}: received '${path}'; expected an IAM path of at most 512 characters that starts and ends with '/', `
+      + 'such as \'/bounded/\', of printable ASCII characters but \'*\', \'?\' and \'$\'');
+  }
+}
+
 /** An IAM role ARN with an explicit account and no wildcard (the path, if any, is part of the name). */
 const EXACT_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 /** The same for a role or a user. */
