@@ -73,6 +73,7 @@ export class LoggingStack extends Stack {
       forwarderFunctionName: GUARDRAIL_NAMES.forwarderFunction,
       forwarderLogGroupName: GUARDRAIL_NAMES.forwarderLogGroup,
       deadLetterQueueName: GUARDRAIL_NAMES.deadLetterQueue,
+      deadLetterAlarmName: GUARDRAIL_NAMES.deadLetterAlarm,
       administratorArns: guardrailAdministratorArns(config, config.securityAccount.accountId),
       vpc: this.network?.vpc,
       vpcSubnets: this.network?.subnetSelection,
@@ -81,5 +82,7 @@ export class LoggingStack extends Stack {
     // The stream policy admits writers by this role's exact ARN: nobody inside the boundary may
     // delete and re-create it (and so obtain the ARN), change its trust or pass it.
     PermissionsBoundary.protectRole(this.destination.destinationRole);
+    // Every role of this stack is guardrail infrastructure (destination, forwarder, flow logs).
+    PermissionsBoundary.protectRoles(this);
   }
 }

@@ -2,7 +2,7 @@ import {
   addPrivateFunctionsNetwork, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, WorkloadAccountConfig,
 } from '@cdk-guardrails/config';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
-import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration } from '@cdk-guardrails/s3-encryption';
 import { LogClass } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
@@ -99,6 +99,9 @@ export class WorkloadGuardrailsStack extends Stack {
       'the trail bucket (logs key) and the AWS Config bucket (data key) are SSE-KMS by design in every environment');
     Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardServiceWriters',
       'CloudTrail and AWS Config deliver to these buckets; the trail bucket keeps its own enforcing statements (CloudTrail sends the SSE-KMS headers with the key ARN), the Config bucket is encrypted by default with the data key');
+    // Every role of this stack is guardrail infrastructure (trail capture, log shipping, flow logs,
+    // rotation functions, recorder, backup)...
+    PermissionsBoundary.protectRoles(this);
     if (props.captureOnly) return;
 
     this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION });
@@ -153,6 +156,8 @@ export class WorkloadGuardrailsStack extends Stack {
       home: props.homeStack === undefined,
     });
     if (config.backup.enabled) this.addBackupPlan(config, removalPolicy);
+    // ...but the workload identities, which bounded admins pass (under principals.boundedRolePath).
+    Tags.of(identities).remove(PermissionsBoundary.PROTECTED_TAG_KEY, { includeResourceTypes: ['AWS::IAM::Role'], priority: 200 });
 
     // Application log groups opt in to central shipping with an explicit class.
     securityLogging.shipping.addLogGroup(identities.appLogGroup, { logClass: LogClass.APP });

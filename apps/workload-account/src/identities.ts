@@ -1,6 +1,6 @@
 import {
   boundaryProtections, cdkDeployRoleArns, deployedRegions, environmentAccountIds, GUARDRAIL_NAME_PREFIX, guardrailAdministratorArns, GuardrailsConfig,
-  protectedPrincipalArns, scpExemptPrincipalArns,
+  protectedPrincipalArns, scpExemptPrincipalArns, BOUNDARY_POLICY_NAMES, scpGuardrailStackNames, stackDeployerArns,
 } from '@cdk-guardrails/config';
 import {
   ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, S3ReadOnlyRole, SensitiveActionsMfaPolicy,
@@ -68,11 +68,15 @@ export class AccountIdentities extends Construct {
       removalPolicy: props.removalPolicy,
     });
     // Writes only to the pre-created group: no logs:CreateLogGroup on a wildcard (see LogsWriterRole).
+    // The workload roles: under principals.boundedRolePath when set, so bounded admins may pass them.
+    const path = props.config.principals.boundedRolePath;
     new LogsWriterRole(this, 'AppLogsWriter', {
+      path,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       logGroups: [this.appLogGroup],
     });
     new S3ReadOnlyRole(this, 'DataReader', {
+      path,
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       buckets: [props.dataBucket],
       encryptionKeys: props.dataKey ? [props.dataKey] : undefined,
@@ -125,10 +129,16 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       pipelinePrincipalArns: config.principals.pipelineRoleArns,
       cdkDeployRoleArns: cdkDeployRoleArns(config),
       cdkBootstrapQualifier: config.principals.cdkQualifier,
+      // Both boundaries: whoever can edit one can lift it.
+      protectedPolicyNames: [BOUNDARY_POLICY_NAMES.permissions, BOUNDARY_POLICY_NAMES.deployment],
     }),
     ServiceControlPolicy.protectGuardrailResources({
       administratorArns: [...new Set(accounts.flatMap((a) => guardrailAdministratorArns(config, a)))],
       namePrefix: GUARDRAIL_NAME_PREFIX,
+      // CloudFormation updates a guardrail stack with its execution role whoever asks: only the
+      // deployers may change the stacks (the apps' stacks, CDKToolkit, StackSet instances).
+      stackDeployerArns: stackDeployerArns(config),
+      stackNames: scpGuardrailStackNames(config),
     }),
     ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: config.s3.encryption === 'SSE_KMS' }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),

@@ -155,8 +155,12 @@ export class WorkloadBaselineStack extends Stack {
       protectedPrincipalArns: [...new Set([p.breakGlassRoleName, p.keyAdminRoleName, p.logAdminRoleName, p.stackSetExecutionRoleName, ...p.controlTowerRoleNames])].map(roleArn),
       cdkBootstrapQualifier: p.cdkQualifier,
       protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
+      // The StackSet instances of this baseline (and any other StackSet's): only StackSets changes them.
+      protectedStackNames: ['StackSet-*'],
     });
     boundary.applyTo(this);
+    // Every role of the baseline is guardrail infrastructure (trail capture, shipping, recorder).
+    PermissionsBoundary.protectRoles(this);
 
     const trailBucket = new EncryptedBucket(this, 'TrailBucket', {
       encryption: EncryptionMode.sseKms(this.keys.logsKey), removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION,

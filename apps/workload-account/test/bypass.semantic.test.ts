@@ -199,6 +199,90 @@ test('a bounded admin cannot remove the subscription that ships the audit log gr
   expect(await asPrincipal(LOG_ADMIN, attempt)).toBe('ExplicitlyDenied');
 });
 
+describe('the guardrail stacks, the dead-letter queue and the boundaries (red-team findings)', () => {
+  const stackArn = (account: string, name: string) => `arn:aws:cloudformation:${REGION}:${account}:stack/${name}/0f6c3b40-0000-11ef-8000-0a1b2c3d4e5f`;
+
+  test('a bounded admin cannot update, delete, change-set or roll back a guardrail stack (CloudFormation would act with the execution role), CDKToolkit, a StackSet instance or the deployment boundary stack', async () => {
+    const targets: Array<[string, string]> = [
+      [WORKLOAD, workloadHome.stack.stackName], [WORKLOAD, `prod-workload-${config.workloadAccounts[0].name}-audit-replica-eu-north-1`],
+      [SECURITY, securityLogging.stack.stackName], [WORKLOAD, 'CDKToolkit'], [WORKLOAD, 'guardrails-deployment-boundary'],
+      [WORKLOAD, 'StackSet-prod-workload-guardrails-eu-west-1-5f1b2c3d'],
+    ];
+    for (const [account, name] of targets) {
+      for (const action of ['cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:ContinueUpdateRollback', 'cloudformation:RollbackStack']) {
+        expect([name, action, await asBoundedAdmin({ account, action, resource: stackArn(account, name) })]).toEqual([name, action, 'ExplicitlyDenied']);
+      }
+    }
+  });
+
+  test('control: the deploy role and the pipeline\'s deploy path change the stacks; a bounded admin reads them and deploys its own', async () => {
+    const guardrailStack = stackArn(WORKLOAD, workloadHome.stack.stackName);
+    for (const action of ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet']) {
+      expect(await asPrincipal(DEPLOY_ROLE, { action, resource: guardrailStack })).toBe('Allowed');
+    }
+    expect(await asPrincipal(roleArn(WORKLOAD, config.principals.breakGlassRoleName), { action: 'cloudformation:DeleteStack', resource: stackArn(WORKLOAD, 'CDKToolkit') })).toBe('Allowed');
+    expect(await asBoundedAdmin({ action: 'cloudformation:DescribeStacks', resource: guardrailStack })).toBe('Allowed');
+    expect(await asBoundedAdmin({ action: 'cloudformation:UpdateStack', resource: stackArn(WORKLOAD, 'orders-api') })).toBe('Allowed');
+  });
+
+  test('a bounded admin of the security account cannot drain or hide the forwarder\'s dead-letter queue; the log admin can', async () => {
+    const dlq = `arn:aws:sqs:${REGION}:${SECURITY}:${GUARDRAIL_NAMES.deadLetterQueue}`;
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: dlq })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    expect(await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), { account: SECURITY, action: 'sqs:ReceiveMessage', resource: dlq })).toBe('Allowed');
+    const alarm = only(securityLogging.template, 'AWS::CloudWatch::Alarm').Properties.AlarmName;
+    expect(alarm).toBe(GUARDRAIL_NAMES.deadLetterAlarm);
+    for (const action of ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:SetAlarmState']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:${alarm}` })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+  });
+
+  test('a bounded admin cannot edit either boundary policy, nor take over the pipeline role; the execution role updates the boundaries', async () => {
+    for (const [account, name] of [[WORKLOAD, 'GuardrailsDeploymentBoundary'], [WORKLOAD, 'GuardrailsPermissionsBoundary'], [SECURITY, 'GuardrailsDeploymentBoundary']]) {
+      const policy = `arn:aws:iam::${account}:policy/${name}`;
+      expect([name, await asBoundedAdmin({ account, action: 'iam:CreatePolicyVersion', resource: policy })]).toEqual([name, 'ExplicitlyDenied']);
+    }
+    const pipeline = config.principals.pipelineRoleArns[0];
+    const pipelineAccount = pipeline.split(':')[4];
+    for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']) {
+      expect([action, await asBoundedAdmin({ account: pipelineAccount, action, resource: pipeline, context: { 'iam:PermissionsBoundary': `arn:aws:iam::${pipelineAccount}:policy/GuardrailsPermissionsBoundary` } })])
+        .toEqual([action, 'ExplicitlyDenied']);
+    }
+    expect(await asPrincipal(EXEC_ROLE, { action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${WORKLOAD}:policy/GuardrailsDeploymentBoundary` })).toBe('Allowed');
+  });
+});
+
+describe('the guardrails\' own service roles', () => {
+  const roles = stacks.flatMap(([stack, template]) => Object.entries<any>(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+    .map(([id, r]) => ({ stack, id, role: r, account: stack.account })));
+  const tagOf = (r: any) => (r.Properties.Tags ?? []).find((t: any) => t.Key === 'guardrails:protected')?.Value;
+  const arnOf = (x: { stack: Stack; id: string; role: any }) => `arn:aws:iam::${x.stack.account}:role${x.role.Properties.Path ?? '/'}${x.role.Properties.RoleName ?? x.id}`;
+
+  test('every role of both prod apps is tagged guardrails:protected, but the workload roles under /bounded/ and the named cross-account role', () => {
+    const unprotected = roles.filter((x) => tagOf(x.role) !== 'true').map((x) => `${x.stack.stackName}/${x.id}${x.role.Properties.Path ?? ''}`);
+    expect(unprotected.filter((u) => !/\/bounded\/$|GuardrailsSecurityAudit/.test(u))).toEqual([]);
+    expect(unprotected.some((u) => u.includes('AppLogsWriter'))).toBe(true);
+    for (const name of ['CaptureTrailLogsRole', 'ShippingSenderRole', 'CentralLogsForwarderRole', 'FlowLogIAMRole', 'RotationFunctionRole']) {
+      expect([name, roles.filter((x) => x.id.includes(name)).every((x) => tagOf(x.role) === 'true')]).toEqual([name, true]);
+    }
+  });
+
+  test('a bounded admin cannot pass, assume or edit them (the tag, read from the template, is the resource tag IAM sees); it can pass a workload role', async () => {
+    const BOUNDARY = `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary`;
+    for (const x of roles.filter((r) => r.account === WORKLOAD && tagOf(r.role) === 'true' && r.stack.stackName === workloadHome.stack.stackName)) {
+      for (const action of ['iam:PassRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy']) {
+        const context = { 'aws:ResourceTag/guardrails:protected': tagOf(x.role), 'iam:PermissionsBoundary': BOUNDARY, 'iam:PassedToService': 'lambda.amazonaws.com' };
+        expect([x.id, action, await asBoundedAdmin({ action, resource: arnOf(x), context })]).toEqual([x.id, action, 'ExplicitlyDenied']);
+      }
+    }
+    const writer = roles.find((r) => r.account === WORKLOAD && r.id.includes('AppLogsWriter'))!;
+    expect(writer.role.Properties.Path).toBe('/bounded/');
+    expect(await asBoundedAdmin({ action: 'iam:PassRole', resource: arnOf(writer), context: { 'iam:PassedToService': 'lambda.amazonaws.com' } })).toBe('Allowed');
+  });
+});
+
 describe('other ways out of the boundary', () => {
   test('a bounded admin cannot take over a human: MFA, login profile, service credentials', async () => {
     for (const action of ['iam:DeactivateMFADevice', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:ResetServiceSpecificCredential', 'iam:CreateAccessKey']) {

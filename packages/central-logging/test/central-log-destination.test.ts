@@ -295,6 +295,7 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     forwarderFunctionName: 'guardrails-log-forwarder',
     forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
     deadLetterQueueName: 'guardrails-log-forwarder-dlq',
+    deadLetterAlarmName: 'guardrails-log-forwarder-dlq-not-empty',
   };
 
   test('names the stream, the forwarder, its log group and the dead-letter queue as given', () => {
@@ -306,6 +307,7 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Kinesis::Stream', { Name: 'guardrails-central-logs' });
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'guardrails-log-forwarder-dlq' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'guardrails-log-forwarder-dlq-not-empty' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/log-forwarder', RetentionInDays: 365 });
     // The forwarder writes to the named log group through its logging configuration.
     const forwarderLogGroupId = stack.getLogicalId(dest.forwarderLogGroup.node.defaultChild as logs.CfnLogGroup);
@@ -335,6 +337,7 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     ['forwarderLogGroupName', '/guardrails/log forwarder', /forwarderLogGroupName: received "\/guardrails\/log forwarder".*\(log group name\)/],
     ['deadLetterQueueName', 'guardrails-dlq.fifo', /deadLetterQueueName: received "guardrails-dlq.fifo".*expected 1 to 80 .*\(SQS queue name\)/],
     ['deadLetterQueueName', 'q'.repeat(81), /deadLetterQueueName: received "q+" \(81 characters\)/],
+    ['deadLetterAlarmName', 'dlq not empty', /deadLetterAlarmName: received "dlq not empty".*\(CloudWatch alarm name\)/],
   ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
     const stack = newStack();
     expect(() => new CentralLogDestination(stack, 'Central', {

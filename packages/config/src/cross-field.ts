@@ -31,7 +31,25 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...backupRetention(config),
     ...privateFunctions(config),
     ...auditLogs(config),
+    ...stackSetExecutionRole(config),
   ];
+}
+
+/**
+ * The StackSet baseline is service-managed: StackSets deploys it in each target account with the
+ * role it creates there, `stacksets-exec-<id>` (not `AWSCloudFormationStackSetExecutionRole`, the
+ * self-managed default). The SCPs exempt, and the boundaries protect, the role by the exact name in
+ * `principals.stackSetExecutionRoleName`; a wrong name would block the baseline and exempt a role
+ * anyone could create.
+ */
+function stackSetExecutionRole(config: GuardrailsConfig): ConfigProblem[] {
+  const name = config.principals.stackSetExecutionRoleName;
+  // Assumption: the id after the prefix is alphanumeric (observed: 32 hexadecimal characters); any
+  // other name, the self-managed default in particular, is refused.
+  if (config.stackSets === undefined || /^stacksets-exec-[0-9A-Za-z]{8,64}$/.test(name)) return [];
+  return [problem('principals.stackSetExecutionRoleName', name,
+    'with stackSets (service-managed StackSets), the exact name of the role StackSets created in the target accounts, '
+    + '"stacksets-exec-" and the id StackSets gave it (IAM console of a target account, Roles, search "stacksets-exec")')];
 }
 
 /**

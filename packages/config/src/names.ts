@@ -9,6 +9,19 @@
 /** The prefix the boundary and the SCPs protect (`protectedResourceNamePrefix`, `namePrefix`). */
 export const GUARDRAIL_NAME_PREFIX = 'guardrails';
 
+/**
+ * The boundary policies of every account: the permissions boundary of the workload identities
+ * (iam-least-privilege's PermissionsBoundary default name) and the boundary of the CDK execution
+ * roles (`cdk bootstrap --custom-permissions-boundary`). Whoever can edit one can lift it.
+ */
+export const BOUNDARY_POLICY_NAMES = {
+  permissions: 'GuardrailsPermissionsBoundary',
+  deployment: 'GuardrailsDeploymentBoundary',
+} as const;
+
+/** The CloudFormation stack of the deployment boundary (scripts/ops `--print-bootstrap`): under the prefix, so protected. */
+export const DEPLOYMENT_BOUNDARY_STACK_NAME = `${GUARDRAIL_NAME_PREFIX}-deployment-boundary`;
+
 /** Fixed names, one per account and region. */
 export const GUARDRAIL_NAMES = {
   s3ChangesRule: `${GUARDRAIL_NAME_PREFIX}-s3-policy-changes`,
@@ -17,6 +30,7 @@ export const GUARDRAIL_NAMES = {
   forwarderLogGroup: `/${GUARDRAIL_NAME_PREFIX}/lambda/log-forwarder`,
   centralStream: `${GUARDRAIL_NAME_PREFIX}-central-logs`,
   deadLetterQueue: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-dlq`,
+  deadLetterAlarm: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-dlq-not-empty`,
   flowLogGroup: `/${GUARDRAIL_NAME_PREFIX}/vpc-flow-logs`,
 } as const;
 

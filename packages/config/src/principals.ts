@@ -8,7 +8,7 @@
  */
 import { GuardrailsConfig, IAM_EVENTS_REGION } from './schema';
 import { workloadStackRegions } from './cross-field';
-import { GUARDRAIL_NAME_PREFIX } from './names';
+import { BOUNDARY_POLICY_NAMES, GUARDRAIL_NAME_PREFIX } from './names';
 
 /** The roles `cdk bootstrap` creates, by the kind in their name. */
 export type CdkRoleKind = 'cfn-exec' | 'deploy' | 'file-publishing' | 'image-publishing' | 'lookup';
@@ -84,7 +84,51 @@ export function protectedPrincipalArns(config: GuardrailsConfig, accountId: stri
   if (config.workloadAccounts.some((a) => a.accountId === accountId)) {
     names.push(...config.iam.crossAccountRoles.map((r) => r.name));
   }
-  return [...new Set(names)].map((name) => roleArn(accountId, name));
+  // The pipeline roles that live in this account: they alone assume the CDK roles, so whoever could
+  // edit their trust or policies would deploy anything.
+  const pipelines = p.pipelineRoleArns.filter((arn) => arn.split(':')[4] === accountId);
+  return [...new Set([...names.map((name) => roleArn(accountId, name)), ...pipelines])];
+}
+
+/**
+ * The CloudFormation stacks that deploy the guardrails into an account, by name pattern: this
+ * environment's security stacks (`<env>-security-*`) in the security account, its workload stacks
+ * (`<env>-workload-*`, audit replica and StackSets stacks included) in a workload account. The
+ * stacks named `guardrails-*` (the deployment boundary) are protected by the prefix. CloudFormation
+ * updates and deletes them with the CDK execution role, whoever asks.
+ */
+export function guardrailStackNames(config: GuardrailsConfig, accountId: string): string[] {
+  const names: string[] = [];
+  if (accountId === config.securityAccount.accountId) names.push(`${config.environment}-security-*`);
+  if (config.workloadAccounts.some((a) => a.accountId === accountId)) names.push(`${config.environment}-workload-*`);
+  return names;
+}
+
+/**
+ * Every guardrail stack of the environment, for the SCP: the apps' stacks, the CDK bootstrap stack
+ * (`CDKToolkit`) and the StackSet instances (`StackSet-*`, Control Tower's included).
+ */
+export function scpGuardrailStackNames(config: GuardrailsConfig): string[] {
+  return [`${config.environment}-security-*`, `${config.environment}-workload-*`, 'CDKToolkit', 'StackSet-*'];
+}
+
+/**
+ * Who may change the guardrail stacks (SCP `protect-guardrail-resources`): the pipelines, the CDK
+ * deploy roles (they create and execute the change sets), and in every account the StackSet
+ * execution role, the Control Tower roles and break-glass. Not the execution roles: CloudFormation
+ * uses them, they do not call CloudFormation (no nested stacks).
+ */
+export function stackDeployerArns(config: GuardrailsConfig): string[] {
+  const p = config.principals;
+  return [...new Set([
+    ...p.pipelineRoleArns,
+    ...cdkDeployRoleArns(config),
+    ...environmentAccountIds(config).flatMap((accountId) => [
+      roleArn(accountId, p.stackSetExecutionRoleName),
+      ...p.controlTowerRoleNames.map((name) => roleArn(accountId, name)),
+      roleArn(accountId, p.breakGlassRoleName),
+    ]),
+  ])];
 }
 
 /**
@@ -132,12 +176,18 @@ export function boundaryProtections(config: GuardrailsConfig, accountId: string)
   protectedPrincipalArns: string[];
   cdkBootstrapQualifier: string;
   protectedResourceNamePrefix: string;
+  protectedStackNames: string[];
+  protectedPolicyNames: string[];
   boundedRolePath?: string;
 } {
   return {
     protectedPrincipalArns: protectedPrincipalArns(config, accountId),
     cdkBootstrapQualifier: config.principals.cdkQualifier,
     protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
+    // CDKToolkit and the StackSet instances run without a service role (an update runs with the
+    // caller's own, bounded, permissions): the SCP protects them, the boundary has no room.
+    protectedStackNames: guardrailStackNames(config, accountId),
+    protectedPolicyNames: [BOUNDARY_POLICY_NAMES.deployment],
     ...(config.principals.boundedRolePath !== undefined ? { boundedRolePath: config.principals.boundedRolePath } : {}),
   };
 }

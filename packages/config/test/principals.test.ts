@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import {
+  boundaryProtections, guardrailStackNames, scpGuardrailStackNames, stackDeployerArns,
   bootstrapRegions, cdkDeployRoleArns, cdkRoleArn, ConfigError, deployedRegions, executionRoleArns, guardrailAdministratorArns,
-  keyAdministratorArns, loadConfig, parseConfig, protectedPrincipalArns, scpExemptPrincipalArns,
+  keyAdministratorArns, loadConfig, parseConfig, protectedPrincipalArns, roleArn, scpExemptPrincipalArns,
 } from '../src';
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
@@ -57,6 +58,18 @@ describe('config.principals', () => {
     const parsed = parseConfig(minimal({ ...base, boundedRolePath: '/bounded/team-a/' }), 'dev');
     expect(parsed.principals.boundedRolePath).toBe('/bounded/team-a/');
   });
+
+  test('with service-managed StackSets, the StackSet execution role must be the stacksets-exec-<id> role StackSets created', () => {
+    const withStackSets = (principals: unknown) => ({
+      ...(minimal(principals) as object),
+      stackSets: { organizationalUnitIds: ['ou-ab12-cdef3456'], regions: ['eu-west-1'], adminAccountId: '999999999999', adminRegion: 'eu-west-1' },
+    });
+    const base = { pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'] };
+    expect(problemsOf(withStackSets(base)))
+      .toMatch(/principals\.stackSetExecutionRoleName: received "AWSCloudFormationStackSetExecutionRole"; expected with stackSets \(service-managed StackSets\), the exact name of the role StackSets created/);
+    const parsed = parseConfig(withStackSets({ ...base, stackSetExecutionRoleName: 'stacksets-exec-0123456789abcdef0123456789abcdef' }), 'dev');
+    expect(parsed.principals.stackSetExecutionRoleName).toBe('stacksets-exec-0123456789abcdef0123456789abcdef');
+  });
 });
 
 describe('principal queries', () => {
@@ -104,6 +117,23 @@ describe('principal queries', () => {
     }
     expect(arns.filter((a) => a.includes('GuardrailsLogAdmin') || a.includes('GuardrailsKeyAdmin'))).toEqual([]);
     expect(cdkDeployRoleArns(prod)).toContain(`arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-deploy-role-${PAYMENTS}-eu-north-1`);
+  });
+
+  test('the pipeline role is protected in its own account; the stacks and boundary policies each boundary protects', () => {
+    const pipeline = prod.principals.pipelineRoleArns[0];
+    expect(protectedPrincipalArns(prod, pipeline.split(':')[4])).toContain(pipeline);
+    expect(protectedPrincipalArns(prod, PAYMENTS)).not.toContain(pipeline);
+    expect(guardrailStackNames(prod, SECURITY)).toEqual(['prod-security-*']);
+    expect(guardrailStackNames(prod, PAYMENTS)).toEqual(['prod-workload-*']);
+    expect(boundaryProtections(prod, PAYMENTS)).toMatchObject({ protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'], boundedRolePath: '/bounded/' });
+    expect(scpGuardrailStackNames(prod)).toEqual(['prod-security-*', 'prod-workload-*', 'CDKToolkit', 'StackSet-*']);
+  });
+
+  test('stack deployers: pipelines, deploy roles, StackSet and Control Tower roles, break-glass; never an execution role or a pattern', () => {
+    const deployers = stackDeployerArns(prod);
+    expect(deployers).toEqual(expect.arrayContaining([...prod.principals.pipelineRoleArns, ...cdkDeployRoleArns(prod), roleArn(PAYMENTS, 'GuardrailsBreakGlass')]));
+    expect(deployers.some((a) => a.includes('cfn-exec'))).toBe(false);
+    expect(deployers.every((a) => !/[*?]/.test(a))).toBe(true);
   });
 
   test('the region SCP regions include the audit replica region and the StackSet regions', () => {

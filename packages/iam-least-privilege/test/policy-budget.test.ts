@@ -103,14 +103,22 @@ describe('PermissionsBoundary budget', () => {
       })).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
     });
 
-    // boundedRolePath (the last escape of issue 14) costs about 170 characters plus the path's length.
-    test('with boundedRolePath, one resource account limited to logs, 6 protected roles and 3 administrators among them still fit', () => {
+    // boundedRolePath (the last escape of issue 14) costs about 170 characters plus the path's length;
+    // a stack name pattern about 50, a protected policy about 65.
+    test('the prod apps\' shape: boundedRolePath, one stack pattern, the deployment boundary, one resource account limited to logs, 7 protected roles fit', () => {
       const size = policyOf({
-        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: protectedRoles.slice(0, 3),
-        boundedRolePath: '/bounded/',
+        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: [...protectedRoles, arn('guardrails-prod-pipeline')],
+        boundedRolePath: '/bounded/', protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
       });
       expect(size).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
-      expect(size).toBeGreaterThan(6000); // about 6,115: 30 characters to spare, so a path of up to about 40 characters
+      expect(size).toBeGreaterThan(6000);
+    });
+
+    test('one administrator more than fits fails at synth, naming the limit', () => {
+      expect(() => policyOf({
+        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: protectedRoles.slice(0, 3),
+        boundedRolePath: '/bounded/', protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
+      })).toThrow(/the IAM limit for a managed policy is 6144/);
     });
 
     test('with boundedRolePath and every service on the resource account, fails at synth naming boundedRolePath', () => {

@@ -46,6 +46,15 @@ export const QUEUE_NAME: NameRule = {
   allowed: "1 to 80 letters, digits, '-' or '_' (a standard queue, no '.fifo')",
 };
 
+/** CloudWatch PutMetricAlarm: 1 to 255 characters. */
+export const ALARM_NAME: NameRule = {
+  what: 'CloudWatch alarm name',
+  // PutMetricAlarm accepts up to 255 printable characters; kept to what an ARN pattern matches plainly.
+  pattern: /^[A-Za-z0-9._-]+$/,
+  maxLength: 255,
+  allowed: "1 to 255 letters, digits, '.', '_' or '-'",
+};
+
 /** EventBridge PutRule: 1 to 64 characters. */
 export const RULE_NAME: NameRule = {
   what: 'EventBridge rule name',

@@ -24,6 +24,7 @@ import {
   DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
   DEFAULT_RESOURCE_NAME_PREFIX,
   guardrailResourceStatement,
+  guardrailStackPatterns,
   PROTECTED_TAG_KEY,
   protectedSessionTagStatement,
   protectedTagKeyStatement,
@@ -33,6 +34,7 @@ import {
   managedPolicyArnFromName,
   validateAccountIds,
   validateBoundedRolePath,
+  validateStackNamePatterns,
   validateCdkBootstrapQualifier,
   validateExactPrincipalArns,
   validateResourceNamePrefix,
@@ -157,6 +159,29 @@ export interface PermissionsBoundaryProps {
   readonly protectedResourceNamePrefix?: string;
 
   /**
+   * Names of other customer managed policies of the account that identities inside the boundary
+   * may not edit (new or default versions), delete, tag or untag, like this boundary itself: for
+   * example 'GuardrailsDeploymentBoundary', the boundary of the CDK execution role. Whoever can
+   * edit a boundary can lift it.
+   *
+   * @default - only this boundary policy is protected
+   */
+  readonly protectedPolicyNames?: string[];
+
+  /**
+   * Names of the CloudFormation stacks that deploy the guardrails, besides those named
+   * `<protectedResourceNamePrefix>-*` (always protected): exact names or patterns with '*', such
+   * as 'prod-workload-*', 'CDKToolkit' (the CDK bootstrap stack) or 'StackSet-*' (StackSet
+   * instances). Identities inside the boundary may read them (`Describe*`, `Get*`, `List*`) but
+   * not update, delete, roll back or change-set them, nor create a stack with such a name:
+   * CloudFormation carries out an update with the stack's own service role (the CDK execution
+   * role), whatever the caller may do itself.
+   *
+   * @default - only the stacks named `<protectedResourceNamePrefix>-*`
+   */
+  readonly protectedStackNames?: string[];
+
+  /**
    * IAM path (such as '/bounded/') of the only roles of this account that identities inside the
    * boundary may create, pass to a service (`iam:PassRole`) or assume (`sts:AssumeRole`); they may
    * not change any SAML or OIDC identity provider either. Every role they create carries this
@@ -252,6 +277,17 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
   }
 
   /**
+   * Mark every IAM role under `scope` (a construct, a stack, an app) as guardrail infrastructure,
+   * like `protectRole`: the roles the guardrail constructs create for their own functions, trails,
+   * flow logs and log shipping, which nothing inside the boundary needs to change, pass or assume.
+   * Roles added later under `scope` are protected too (a tag, applied at synth). Keep the roles a
+   * workload passes or assumes out of `scope`.
+   */
+  public static protectRoles(scope: IConstruct): void {
+    Tags.of(scope).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::IAM::Role'] });
+  }
+
+  /**
    * Exempt every role and user under `scope` from any permissions boundary, with a reason that
    * is recorded as a warning; `RequirePermissionsBoundary` accepts them. For roles a boundary
    * would break, such as an AWS Config recorder role that needs read access on every resource
@@ -301,6 +337,10 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     const resourcePrefix = props.protectedResourceNamePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
     validateResourceNamePrefix('protectedResourceNamePrefix', resourcePrefix);
     if (props.boundedRolePath !== undefined) validateBoundedRolePath('boundedRolePath', props.boundedRolePath);
+    const protectedPolicyNames = props.protectedPolicyNames ?? [];
+    protectedPolicyNames.forEach((n, i) => validatePolicyName(n, `protectedPolicyNames[${i}]`));
+    const stackNames = props.protectedStackNames ?? [];
+    validateStackNamePatterns('protectedStackNames', stackNames);
     // Built from the name, not `this.managedPolicyArn`: a policy cannot Ref itself in its document.
     const boundaryArn = managedPolicyArnFromName(stack, policyName);
 
@@ -356,12 +396,6 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
           ...(props.allowAccessKeyCreation ? [] : LONG_TERM_CREDENTIAL_ACTIONS),
         ],
         resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'DenyBoundaryPolicyEdit',
-        effect: iam.Effect.DENY,
-        actions: [...POLICY_EDIT_ACTIONS],
-        resources: [boundaryArn],
       }),
     );
     requiredTagKeys.forEach((key, i) => {
@@ -420,12 +454,22 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       new iam.PolicyStatement({
         sid: 'DenyGuardrailRoleChanges',
         effect: iam.Effect.DENY,
-        actions: [...GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS],
+        // One statement for the guardrail roles and the boundary policies (the policy is limited to
+        // 6,144 characters): the role actions never target a policy ARN, the policy edits
+        // (new or default versions, delete, tag) never a role ARN.
+        actions: [...GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS, ...POLICY_EDIT_ACTIONS],
         // The administrators are protected too: a bounded admin who could edit the trust policy of
         // (or re-create) an exempt role would assume it and inherit its exemption.
-        resources: [...new Set([...protectedPrincipalArns, ...guardrailAdministratorArns]), cdkBootstrapRolePattern(qualifier)],
+        resources: [
+          ...new Set([...protectedPrincipalArns, ...guardrailAdministratorArns]),
+          cdkBootstrapRolePattern(qualifier),
+          boundaryArn,
+          ...protectedPolicyNames.filter((n) => n !== policyName).map((n) => managedPolicyArnFromName(stack, n)),
+        ],
       }),
-      guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix),
+      // The guardrail stacks ride on the same statement (characters): reading them stays allowed
+      // (GUARDRAIL_RESOURCE_DATA_ACTIONS lists the CloudFormation reads).
+      guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix, guardrailStackPatterns(resourcePrefix, stackNames)),
     );
     if (props.boundedRolePath !== undefined) {
       statements.push(boundedRolePathStatement(stack, props.boundedRolePath, resourceAccountIds, resourceAccountServices));
@@ -499,10 +543,10 @@ function boundedRolePathStatement(
   });
 }
 
-function validatePolicyName(name: string): void {
+function validatePolicyName(name: string, prop = 'managedPolicyName'): void {
   if (Token.isUnresolved(name)) return;
   if (!/^[\w+=,.@-]{1,128}$/.test(name)) {
-    throw new Error(`managedPolicyName: received '${name}'; expected 1-128 characters of letters, digits and +=,.@_-`);
+    throw new Error(`${prop}: received '${name}'; expected 1-128 characters of letters, digits and +=,.@_- (a policy name, no wildcard)`);
   }
 }
 

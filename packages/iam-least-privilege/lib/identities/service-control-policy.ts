@@ -8,6 +8,8 @@ import {
   DEFAULT_RESOURCE_NAME_PREFIX,
   exceptPrincipals,
   guardrailResourceStatement,
+  guardrailStackPatterns,
+  guardrailStackStatement,
   protectedSessionTagStatement,
   protectedTagKeyStatement,
 } from './private/guardrail-statements';
@@ -16,12 +18,13 @@ import {
   IDENTITY_TAGGING_ACTIONS,
   LOG_SUBSCRIPTION_TAMPER_ACTIONS,
   LONG_TERM_CREDENTIAL_ACTIONS,
+  POLICY_EDIT_ACTIONS,
   ROLE_MANAGEMENT_ACTIONS,
   ROLE_USE_ACTIONS,
   SECURITY_SERVICE_TAMPER_ACTIONS,
   SESSION_TAGGING_ACTIONS,
 } from './private/perms';
-import { validateCdkBootstrapQualifier, validateExactPrincipalArns, validateNonEmpty, validateResourceNamePrefix } from './private/validate';
+import { validateCdkBootstrapQualifier, validateExactPrincipalArns, validateNonEmpty, validateResourceNamePrefix, validateStackNamePatterns } from './private/validate';
 
 /**
  * Properties of a {@link ServiceControlPolicy}.
@@ -127,6 +130,16 @@ export interface GuardrailPrincipalsProtectionOptions {
   readonly cdkDeployRoleArns: string[];
 
   /**
+   * Names of customer managed policies that only the managers, deploy roles and pipelines may
+   * edit (new or default versions), delete, tag or untag in any account: the permissions
+   * boundaries, such as 'GuardrailsPermissionsBoundary' and the CDK execution role's
+   * 'GuardrailsDeploymentBoundary'. Whoever can edit a boundary can lift it.
+   *
+   * @default - no policy is protected by this SCP
+   */
+  readonly protectedPolicyNames?: string[];
+
+  /**
    * Qualifier of the CDK bootstrap roles (`cdk-<qualifier>-*`).
    *
    * @default 'hnb659fds'
@@ -160,6 +173,29 @@ export interface GuardrailResourcesProtectionOptions {
    * @default 'guardrails'
    */
   readonly namePrefix?: string;
+
+  /**
+   * Exact ARNs of the principals that deploy the guardrail stacks: the CDK deploy roles (they
+   * create and execute the change sets), the pipelines, the StackSet execution role (it creates
+   * the StackSet instances), Control Tower's roles and break-glass. With at least one, the SCP
+   * also denies every other principal changing the stacks named `<namePrefix>-*` and
+   * `stackNames` (update, delete, change sets, rollbacks, stack policy, termination protection);
+   * reading them stays allowed. The CloudFormation execution roles need not be listed unless
+   * the templates hold nested stacks.
+   *
+   * @default - none: the SCP does not protect the stacks (a CloudFormation update runs with the
+   *   stack's execution role, so whoever may update a guardrail stack has that role's permissions;
+   *   protect them here or in the permissions boundary)
+   */
+  readonly stackDeployerArns?: string[];
+
+  /**
+   * Names of the guardrail stacks besides `<namePrefix>-*`: exact names or patterns with '*', such
+   * as 'prod-workload-*', 'CDKToolkit' or 'StackSet-*'. Used only with `stackDeployerArns`.
+   *
+   * @default - only the stacks named `<namePrefix>-*`
+   */
+  readonly stackNames?: string[];
 
   /**
    * Name of the SCP.
@@ -337,12 +373,20 @@ export class ServiceControlPolicy {
     // execution and deploy roles per region. The pipelines, deploy roles and managers may change,
     // pass or assume these roles; of them, only the pipelines may assume the CDK roles.
     const trusted = [...managers, ...(options.cdkDeployRoleArns ?? []), ...(options.pipelinePrincipalArns ?? [])];
+    const policyNames = options.protectedPolicyNames ?? [];
+    policyNames.forEach((n, i) => {
+      if (Token.isUnresolved(n) || !/^[\w+=,.@-]{1,128}$/.test(n)) {
+        throw new Error(`protectedPolicyNames[${i}]: received '${n}'; expected a managed policy name (1-128 letters, digits or '+=,.@_-', no wildcard), such as 'GuardrailsPermissionsBoundary'`);
+      }
+    });
     const statements = [
       new iam.PolicyStatement({
         sid: 'DenyGuardrailRoleChanges',
         effect: iam.Effect.DENY,
-        actions: [...new Set([...ROLE_MANAGEMENT_ACTIONS, ...ROLE_USE_ACTIONS])],
-        resources: [...protectedArns, cdkRoles],
+        // The boundary policies ride on the same statement (one exception list, written once): the
+        // role actions never target a policy ARN, the policy edits never a role ARN.
+        actions: [...new Set([...ROLE_MANAGEMENT_ACTIONS, ...ROLE_USE_ACTIONS, ...(policyNames.length > 0 ? POLICY_EDIT_ACTIONS : [])])],
+        resources: [...protectedArns, cdkRoles, ...[...new Set(policyNames)].map((n) => `arn:*:iam::*:policy/${n}`)],
         conditions: exceptPrincipals(trusted),
       }),
       new iam.PolicyStatement({
@@ -373,10 +417,20 @@ export class ServiceControlPolicy {
     validateExactPrincipalArns('administratorArns', options.administratorArns);
     const prefix = options.namePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
     validateResourceNamePrefix('namePrefix', prefix);
+    const deployers = options.stackDeployerArns ?? [];
+    validateExactPrincipalArns('stackDeployerArns', deployers);
+    const stackNames = options.stackNames ?? [];
+    validateStackNamePatterns('stackNames', stackNames);
+    if (stackNames.length > 0 && deployers.length === 0) {
+      throw new Error(`stackNames: received ${JSON.stringify(stackNames)} without stackDeployerArns; expected the exact ARNs of the principals `
+        + 'that deploy those stacks (CDK deploy roles, pipelines, StackSet execution role, break-glass) in stackDeployerArns, or no stackNames');
+    }
+    const statements = [guardrailResourceStatement(options.administratorArns, prefix)];
+    if (deployers.length > 0) statements.push(guardrailStackStatement(deployers, guardrailStackPatterns(prefix, stackNames)));
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-guardrail-resources',
-      description: `Deny destroying or reconfiguring the ${prefix} log groups, functions, rules, streams and queues`,
-      statements: [guardrailResourceStatement(options.administratorArns, prefix)],
+      description: `Deny destroying or reconfiguring the ${prefix} log groups, functions, rules, streams, queues, alarms${deployers.length > 0 ? ' and stacks' : ''}`,
+      statements,
     });
   }
 

@@ -45,10 +45,17 @@ const GUARDRAIL_FUNCTION = FUNCTION('guardrails-forwarder');
 const GUARDRAIL_STREAM = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/guardrails-central`;
 const GUARDRAIL_QUEUE = `arn:aws:sqs:${REGION}:${ACCOUNT}:guardrails-dlq`;
 const ESM = `arn:aws:lambda:${REGION}:${ACCOUNT}:event-source-mapping:2c5b5a3e-0000-4000-8000-000000000001`;
+const GUARDRAIL_ALARM = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:guardrails-log-forwarder-dlq-not-empty`;
+const STACK = (name: string) => `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${name}/0f6c3b40-0000-11ef-8000-0a1b2c3d4e5f`;
+const GUARDRAIL_STACK = STACK('prod-workload-payments-eu-west-1');
+const DEPLOYMENT_BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/GuardrailsDeploymentBoundary`;
 
 function synthBoundary(): PolicyJson {
   const stack = newStack();
-  new PermissionsBoundary(stack, 'Boundary', { protectedPrincipalArns: PROTECTED, guardrailAdministratorArns: [LOG_ADMIN] });
+  new PermissionsBoundary(stack, 'Boundary', {
+    protectedPrincipalArns: PROTECTED, guardrailAdministratorArns: [LOG_ADMIN],
+    protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
+  });
   return managedPolicyDocument(stack);
 }
 const doc = (p: ServiceControlPolicy): PolicyJson => JSON.parse(p.toJson());
@@ -60,8 +67,13 @@ const PRINCIPALS_SCP = doc(ServiceControlPolicy.protectGuardrailPrincipals({
   managerPrincipalArns: [EXEC_ROLE],
   pipelinePrincipalArns: [PIPELINE],
   cdkDeployRoleArns: [DEPLOY_ROLE],
+  protectedPolicyNames: ['GuardrailsPermissionsBoundary', 'GuardrailsDeploymentBoundary'],
 }));
-const RESOURCES_SCP = doc(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE, LOG_ADMIN] }));
+const RESOURCES_SCP = doc(ServiceControlPolicy.protectGuardrailResources({
+  administratorArns: [EXEC_ROLE, LOG_ADMIN],
+  stackDeployerArns: [DEPLOY_ROLE, PIPELINE, BREAK_GLASS],
+  stackNames: ['prod-workload-*', 'CDKToolkit', 'StackSet-*'],
+}));
 const ALL_SCPS = [FULL_AWS_ACCESS, SECURITY_SCP, PRINCIPALS_SCP, RESOURCES_SCP];
 
 /** A trust policy: the CDK deploy role trusts the account root and the pipeline account. */
@@ -360,5 +372,76 @@ describe('attack 5: the guardrail resources', () => {
   test('control: a bounded admin can still manage the event source mappings of its own functions', async () => {
     const attempt = { action: 'lambda:UpdateEventSourceMapping', resource: ESM, context: { 'lambda:FunctionArn': FUNCTION('orders-api') } };
     await expect(attackerEverything(attempt)).resolves.toBe('Allowed');
+  });
+});
+
+describe('attack 6: the guardrail stacks (CloudFormation acts with the stack\'s execution role, not the caller\'s rights)', () => {
+  test.each([
+    ['cloudformation:UpdateStack', GUARDRAIL_STACK],
+    ['cloudformation:DeleteStack', GUARDRAIL_STACK],
+    ['cloudformation:CreateChangeSet', GUARDRAIL_STACK],
+    ['cloudformation:ExecuteChangeSet', GUARDRAIL_STACK],
+    ['cloudformation:ContinueUpdateRollback', GUARDRAIL_STACK],
+    ['cloudformation:RollbackStack', GUARDRAIL_STACK],
+    ['cloudformation:SetStackPolicy', GUARDRAIL_STACK],
+    ['cloudformation:UpdateTerminationProtection', GUARDRAIL_STACK],
+    ['cloudformation:DeleteStack', STACK('guardrails-deployment-boundary')],
+    ['cloudformation:CreateStack', STACK('prod-workload-payments-ap-southeast-2')],
+  ])('a bounded admin cannot %s %s (boundary and SCP each deny it)', async (action, resource) => {
+    await expectDeniedByEveryLayer({ action, resource }, ['DenyGuardrailResourceChanges'], { policy: RESOURCES_SCP, sids: ['DenyGuardrailStackChanges'] });
+  });
+
+  test.each([
+    ['cloudformation:UpdateStack', STACK('CDKToolkit')],
+    ['cloudformation:DeleteStack', STACK('StackSet-prod-workload-guardrails-eu-west-1-5f1b2c3d')],
+  ])('the SCP also protects the stacks without a service role: a bounded admin cannot %s %s', async (action, resource) => {
+    await expect(attackerEverything({ action, resource })).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource }, RESOURCES_SCP)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource }, withoutStatement(RESOURCES_SCP, 'DenyGuardrailStackChanges'))).resolves.toBe('Allowed');
+  });
+
+  test('control: the deploy role and break-glass change the guardrail stacks, the execution role does not; everyone reads them', async () => {
+    for (const action of ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteStack']) {
+      await expect(decide(DEPLOY_ROLE, { action, resource: GUARDRAIL_STACK }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+      await expect(decide(BREAK_GLASS, { action, resource: STACK('CDKToolkit') }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    }
+    await expect(decide(EXEC_ROLE, { action: 'cloudformation:UpdateStack', resource: GUARDRAIL_STACK }, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
+    for (const action of ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents']) {
+      await expect(attackerEverything({ action, resource: GUARDRAIL_STACK })).resolves.toBe('Allowed');
+    }
+  });
+
+  test('control: a bounded admin still deploys its own stacks', async () => {
+    for (const action of ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack']) {
+      await expect(attackerEverything({ action, resource: STACK('orders-api') })).resolves.toBe('Allowed');
+    }
+  });
+});
+
+describe('attack 7: the dead-letter queue, the alarm, the boundary policies', () => {
+  test.each(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:StartMessageMoveTask'])(
+    'a bounded admin cannot %s on the dead-letter queue (durable failure storage)', async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: GUARDRAIL_QUEUE }, ['DenyGuardrailResourceChanges'], { policy: RESOURCES_SCP, sids: ['DenyGuardrailResourceChanges'] });
+    });
+
+  test.each(['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:PutMetricAlarm', 'cloudwatch:SetAlarmState'])(
+    'a bounded admin cannot %s on a guardrail alarm', async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: GUARDRAIL_ALARM }, ['DenyGuardrailResourceChanges'], { policy: RESOURCES_SCP, sids: ['DenyGuardrailResourceChanges'] });
+    });
+
+  test('control: the log administrator drains the dead-letter queue; a bounded admin reads the alarm history', async () => {
+    await expect(decide(LOG_ADMIN, { action: 'sqs:ReceiveMessage', resource: GUARDRAIL_QUEUE }, { boundary: BOUNDARY, scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(attackerEverything({ action: 'cloudwatch:DescribeAlarmHistory', resource: GUARDRAIL_ALARM })).resolves.toBe('Allowed');
+  });
+
+  test.each(['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'])(
+    'a bounded admin cannot %s on the CDK execution role\'s boundary (GuardrailsDeploymentBoundary)', async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: DEPLOYMENT_BOUNDARY_ARN }, ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleChanges'] });
+    });
+
+  test('control: the execution role (a manager) updates the boundary policies; a bounded admin edits its own policies', async () => {
+    await expect(decide(EXEC_ROLE, { action: 'iam:CreatePolicyVersion', resource: DEPLOYMENT_BOUNDARY_ARN }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(EXEC_ROLE, { action: 'iam:CreatePolicyVersion', resource: BOUNDARY_ARN }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(attackerEverything({ action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${ACCOUNT}:policy/orders-api` })).resolves.toBe('Allowed');
   });
 });

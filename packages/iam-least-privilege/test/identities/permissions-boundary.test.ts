@@ -160,7 +160,7 @@ describe('PermissionsBoundary resource', () => {
     const admin = `arn:aws:iam::${ACCOUNT}:role/log-admin`;
     const doc = boundaryOf({ cdkBootstrapQualifier: 'abc123', protectedResourceNamePrefix: 'sec', guardrailAdministratorArns: [admin] });
     const statement = (sid: string) => ([] as any[]).concat(doc.Statement).find((st) => st.Sid === sid);
-    expect(statement('DenyGuardrailRoleChanges').Resource).toEqual([admin, 'arn:*:iam::*:role/cdk-abc123-*']);
+    expect(statement('DenyGuardrailRoleChanges').Resource).toEqual([admin, 'arn:*:iam::*:role/cdk-abc123-*', `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]);
     expect(statement('DenyGuardrailResourceChanges').Resource).toContain('arn:*:logs:*:*:log-group:/sec/*');
     expect(statement('DenyGuardrailResourceChanges').Condition.ArnNotEquals).toEqual({ 'aws:PrincipalARN': [admin] });
   });
@@ -260,11 +260,11 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
     await expect(asAdmin(withoutStatement(boundary, 'DenyBoundaryEscapes'), request)).resolves.toBe('Allowed');
   });
 
-  test('editing the boundary policy is denied, other policies are not; allowed without DenyBoundaryPolicyEdit', async () => {
+  test('editing the boundary policy is denied, other policies are not; allowed without the policy edits in DenyGuardrailRoleChanges', async () => {
     const request = { action: 'iam:CreatePolicyVersion', resource: BOUNDARY_ARN };
     await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
     await expect(asAdmin(boundary, { action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${ACCOUNT}:policy/app-policy` })).resolves.toBe('Allowed');
-    await expect(asAdmin(withoutStatement(boundary, 'DenyBoundaryPolicyEdit'), request)).resolves.toBe('Allowed');
+    await expect(asAdmin(withoutStatement(boundary, 'DenyGuardrailRoleChanges'), request)).resolves.toBe('Allowed');
   });
 
   test('creating a role without the required tag is denied; allowed without the tag statement', async () => {
@@ -401,5 +401,31 @@ test('Stack import: fromDefaultName references the fixed name', () => {
   const ref = PermissionsBoundary.fromDefaultName(stack, 'B');
   expect(stack.resolve(ref.managedPolicyArn)).toEqual({
     'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]],
+  });
+});
+
+describe('PermissionsBoundary protectedStackNames and protectedPolicyNames', () => {
+  const statement = (doc: any, sid: string) => ([] as any[]).concat(doc.Statement).find((st) => st.Sid === sid);
+
+  test('the stacks named <prefix>-* are always protected; protectedStackNames adds exact names and patterns', () => {
+    expect(statement(boundaryOf({}), 'DenyGuardrailResourceChanges').Resource).toContain('arn:*:cloudformation:*:*:stack/guardrails-*');
+    const doc = boundaryOf({ protectedStackNames: ['prod-workload-*', 'CDKToolkit'] });
+    expect(statement(doc, 'DenyGuardrailResourceChanges').Resource).toEqual(expect.arrayContaining([
+      'arn:*:cloudformation:*:*:stack/guardrails-*', 'arn:*:cloudformation:*:*:stack/prod-workload-*', 'arn:*:cloudformation:*:*:stack/CDKToolkit/*',
+    ]));
+  });
+
+  test.each(['*', '**', '-x', 'prod_workload', 'prod/workload', `a${'b'.repeat(128)}`])('fails on the stack name %j, naming the prop and what is allowed', (name) => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedStackNames: ['ok', name] }))
+      .toThrow(/protectedStackNames\[1\]: received '.*'; expected a CloudFormation stack name .* and not only wildcards/s);
+  });
+
+  test('protectedPolicyNames joins the boundary policy in the deny of policy edits; a wildcard is refused', () => {
+    const doc = boundaryOf({ protectedPolicyNames: ['GuardrailsDeploymentBoundary'] });
+    expect(statement(doc, 'DenyGuardrailRoleChanges').Resource).toEqual(expect.arrayContaining([
+      `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`, `arn:aws:iam::${ACCOUNT}:policy/GuardrailsDeploymentBoundary`,
+    ]));
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPolicyNames: ['Guardrails*'] }))
+      .toThrow(/protectedPolicyNames\[0\]: received 'Guardrails\*'; expected 1-128 characters .*no wildcard/);
   });
 });

@@ -51,8 +51,9 @@ test('every action the boundary conditions on iam:PermissionsBoundary supports t
 describe('guardrail resources: what stays allowed (NotAction of the deny)', () => {
   test.each([
     'logs:CreateLogStream', 'logs:PutLogEvents', 'kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:GetRecords',
-    'kinesis:GetShardIterator', 'kinesis:SubscribeToShard', 'lambda:InvokeFunction', 'sqs:SendMessage', 'sqs:ReceiveMessage',
-    'sqs:DeleteMessage', 'logs:FilterLogEvents', 'logs:StartQuery', 'events:DescribeRule',
+    'kinesis:GetShardIterator', 'kinesis:SubscribeToShard', 'lambda:InvokeFunction', 'sqs:SendMessage',
+    'logs:FilterLogEvents', 'logs:StartQuery', 'events:DescribeRule', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackResources',
+    'cloudformation:DescribeStackEvents', 'cloudwatch:DescribeAlarmHistory',
   ])('%s (writers, consumers and readers need it)', async (action) => {
     await expect(matchesAny(perms.GUARDRAIL_RESOURCE_DATA_ACTIONS, action)).resolves.toBe(true);
   });
@@ -67,6 +68,11 @@ describe('guardrail resources: what stays allowed (NotAction of the deny)', () =
     'lambda:TagResource',
     'kinesis:DeleteStream', 'kinesis:CreateStream', 'kinesis:DecreaseStreamRetentionPeriod', 'kinesis:StopStreamEncryption',
     'kinesis:PutResourcePolicy', 'kinesis:DeregisterStreamConsumer', 'kinesis:RemoveTagsFromStream',
+    'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:StartMessageMoveTask',
+    'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet',
+    'cloudformation:ContinueUpdateRollback', 'cloudformation:RollbackStack', 'cloudformation:SetStackPolicy',
+    'cloudformation:UpdateTerminationProtection', 'cloudformation:CreateStack', 'cloudformation:CancelUpdateStack',
+    'cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:PutMetricAlarm', 'cloudwatch:SetAlarmState',
     'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:AddPermission', 'sqs:UntagQueue',
   ])('%s is not kept (so the guardrail-resource deny covers it)', async (action) => {
     await expect(iamActionExists(action.split(':')[0], action.split(':')[1])).resolves.toBe(true);

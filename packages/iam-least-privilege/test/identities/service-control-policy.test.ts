@@ -11,6 +11,7 @@ jest.setTimeout(60_000);
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/admin`;
 const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`;
+const DEPLOY = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-eu-west-1`;
 // Test-only: the widest identity policy, so each SCP Deny is shown to win over any allow.
 const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
@@ -280,6 +281,22 @@ describe('guardrail resources SCP', () => {
       .toThrow(/administratorArns: received an empty list; expected at least one exact IAM role or user ARN/);
     expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/log-admin'] }))
       .toThrow(/administratorArns: received 'arn:aws:iam::\*:role\/log-admin'; expected an exact IAM role or user ARN \(no wildcards\)/);
+  });
+
+  test('with stackDeployerArns, a second statement denies changing the guardrail stacks to all but them', () => {
+    const doc = JSON.parse(ServiceControlPolicy.protectGuardrailResources({
+      administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackNames: ['prod-*-x', 'CDKToolkit'],
+    }).toJson());
+    const st = doc.Statement.find((x: any) => x.Sid === 'DenyGuardrailStackChanges');
+    expect(st.NotAction).toEqual(['cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*']);
+    expect(st.Resource).toEqual(['arn:*:cloudformation:*:*:stack/guardrails-*', 'arn:*:cloudformation:*:*:stack/prod-*-x/*', 'arn:*:cloudformation:*:*:stack/CDKToolkit/*']);
+    expect(st.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [DEPLOY] } });
+    // without deployers: no stack statement (documented), and stackNames alone is refused
+    expect(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }).toJson()).not.toContain('DenyGuardrailStackChanges');
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackNames: ['CDKToolkit'] }))
+      .toThrow(/stackNames: received \["CDKToolkit"\] without stackDeployerArns; expected the exact ARNs/);
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: ['arn:aws:iam::*:role/d'] }))
+      .toThrow(/stackDeployerArns: received 'arn:aws:iam::\*:role\/d'; expected an exact IAM role or user ARN/);
   });
 
   test('fails if the prefix has a wildcard or a slash', () => {

@@ -9,7 +9,7 @@
  * the callers validate that no exempt ARN carries a wildcard.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { GUARDRAIL_RESOURCE_DATA_ACTIONS, SESSION_TAGGING_ACTIONS } from './perms';
+import { GUARDRAIL_RESOURCE_DATA_ACTIONS, GUARDRAIL_STACK_READ_ACTIONS, SESSION_TAGGING_ACTIONS } from './perms';
 
 /** Tag key that marks a guardrail role as a resource (never an exemption for a principal). */
 export const PROTECTED_TAG_KEY = 'guardrails:protected';
@@ -34,9 +34,21 @@ export function exceptPrincipals(arns: readonly string[]): Record<string, Record
   return unique.length > 0 ? { ArnNotEquals: { 'aws:PrincipalARN': unique } } : {};
 }
 
+/**
+ * The ARN patterns of the CloudFormation stacks that deploy the guardrails: every stack named
+ * `<prefix>-*` and `stackNames` (exact names or patterns with '*'). A stack ARN is
+ * `stack/<name>/<id>`: an exact name matches `stack/<name>/*`, a pattern ending in '*' needs no
+ * suffix.
+ */
+export function guardrailStackPatterns(prefix: string, stackNames: readonly string[] = []): string[] {
+  return [...new Set([`${prefix}-*`, ...stackNames])].map((n) => `arn:*:cloudformation:*:*:stack/${n.endsWith('*') ? n : `${n}/*`}`);
+}
+
 /** The ARN patterns of the guardrail resources named with `prefix` (see the README convention). */
 export function guardrailResourcePatterns(prefix: string): string[] {
   return [
+    // The dead-letter alarm (and any other guardrail alarm): deleting it, or its actions, blinds the pipeline.
+    `arn:*:cloudwatch:*:*:alarm:${prefix}-*`,
     `arn:*:logs:*:*:log-group:/${prefix}/*`,
     // Lambda's own log group of a guardrail function whose logging cannot be redirected (the
     // hosted database rotation that Secrets Manager's transform creates).
@@ -60,16 +72,35 @@ export function guardrailResourcePatterns(prefix: string): string[] {
  * actions, hence `ArnLikeIfExists`: a mapping is covered only when it feeds a guardrail function,
  * every other request is unaffected by the key.
  */
-export function guardrailResourceStatement(administratorArns: readonly string[], prefix: string): iam.PolicyStatement {
+export function guardrailResourceStatement(
+  administratorArns: readonly string[], prefix: string, stackPatterns: readonly string[] = [],
+): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'DenyGuardrailResourceChanges',
     effect: iam.Effect.DENY,
     notActions: [...GUARDRAIL_RESOURCE_DATA_ACTIONS],
-    resources: guardrailResourcePatterns(prefix),
+    resources: [...guardrailResourcePatterns(prefix), ...stackPatterns],
     conditions: {
       ArnLikeIfExists: { 'lambda:FunctionArn': `arn:*:lambda:*:*:function:${prefix}-*` },
       ...exceptPrincipals(administratorArns),
     },
+  });
+}
+
+/**
+ * Deny changing the guardrail stacks (`stackPatterns`: updating, deleting, change sets, rollbacks,
+ * stack policy, termination protection, signals; creating one with such a name) to every principal
+ * but `deployerArns`; reading them stays allowed. CloudFormation carries out an update or a delete
+ * with the stack's own service role (the CDK execution role) whatever the caller may do itself, so
+ * whoever can update a guardrail stack has the execution role's permissions.
+ */
+export function guardrailStackStatement(deployerArns: readonly string[], stackPatterns: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyGuardrailStackChanges',
+    effect: iam.Effect.DENY,
+    notActions: [...GUARDRAIL_STACK_READ_ACTIONS],
+    resources: [...stackPatterns],
+    conditions: exceptPrincipals(deployerArns),
   });
 }
 

@@ -211,10 +211,15 @@ export const USER_CREDENTIAL_ACTIONS: readonly string[] = [
  * destructive call, and an action AWS adds later is denied until it is listed here.
  *
  * Kept: writing (`logs:CreateLogStream`, `logs:PutLogEvents`, `kinesis:PutRecord(s)`,
- * `sqs:SendMessage`), invoking (`lambda:Invoke*`), consuming (Kinesis reads, `SubscribeToShard`,
- * SQS receive/delete/visibility, which the Lambda event source mapping and the dead-letter queue
- * need), querying and reading (`Describe*`, `Get*`, `List*`, `FilterLogEvents`, `StartQuery`,
- * `StartLiveTail`). Denied, for example: deleting or re-creating a log group or its streams,
+ * `sqs:SendMessage`), invoking (`lambda:Invoke*`), consuming the Kinesis stream (reads,
+ * `SubscribeToShard`, which the Lambda event source mapping needs), querying and reading
+ * (`Describe*`, `Get*`, `List*`, `FilterLogEvents`, `StartQuery`, `StartLiveTail`; CloudFormation
+ * stacks and CloudWatch alarms: `Describe*`). Not kept: receiving,
+ * deleting or hiding (`ChangeMessageVisibility`) a dead-letter message: the dead-letter queue is
+ * the durable failure storage of the audit pipeline, only the administrators drain it (nothing
+ * consumes it automatically). Denied, for example: updating, deleting or rolling back a guardrail
+ * stack (CloudFormation acts with the stack's execution role, not the caller's permissions);
+ * deleting, disabling or silencing a guardrail alarm; deleting or re-creating a log group or its streams,
  * retention, KMS key, subscription, metric and transformer changes; disabling, deleting, rewriting
  * or re-targeting a rule; new code, configuration, concurrency 0, permissions or aliases for a
  * function, updating or deleting its event source mappings; deleting a stream, shortening its
@@ -239,13 +244,21 @@ export const GUARDRAIL_RESOURCE_DATA_ACTIONS: readonly string[] = [
   'lambda:Get*',
   'lambda:List*',
   'sqs:SendMessage',
-  'sqs:ReceiveMessage',
-  'sqs:DeleteMessage',
-  'sqs:ChangeMessageVisibility',
   'sqs:Get*',
   'sqs:List*',
   'events:Describe*',
   'events:List*',
+  // Stacks: Describe* only (stacks, events, resources, drift results; the console's views but the
+  // template): the boundary has no room for Get* and List*. The SCP keeps all three reads.
+  'cloudformation:Describe*',
+  'cloudwatch:Describe*',
+];
+
+/** What stays allowed on a guardrail stack: reading it (the console, `cdk diff`, drift views). */
+export const GUARDRAIL_STACK_READ_ACTIONS: readonly string[] = [
+  'cloudformation:Describe*',
+  'cloudformation:Get*',
+  'cloudformation:List*',
 ];
 
 /** Long-term credentials: service identities are roles only. */

@@ -121,3 +121,20 @@ export function validateResourceNamePrefix(prop: string, prefix: string): void {
     throw new Error(`${prop}: received '${prefix}'; expected 1-32 letters, digits, '_' or '-' starting with a letter or digit, such as 'guardrails' (no wildcards, no '/')`);
   }
 }
+
+/**
+ * Throws unless every entry names CloudFormation stacks: a stack name (a letter, then letters,
+ * digits and '-', at most 128 characters), '*' allowed as a wildcard, as a plain string. A lone
+ * '*' (or only wildcards) is refused: it would protect every stack of the account, the workload's too.
+ */
+export function validateStackNamePatterns(prop: string, names: readonly string[]): void {
+  names.forEach((name, i) => {
+    if (Token.isUnresolved(name)) {
+      throw new Error(`${prop}[${i}]: received a CDK token; expected a stack name or pattern as a plain string, such as 'prod-workload-*'`);
+    }
+    if (!/^[A-Za-z*][A-Za-z0-9*-]{0,127}$/.test(name) || !/[A-Za-z0-9]/.test(name)) {
+      throw new Error(`${prop}[${i}]: received '${name}'; expected a CloudFormation stack name (a letter, then letters, digits or '-', at most 128 characters) `
+        + 'where \'*\' may stand for any characters, such as \'CDKToolkit\' or \'prod-workload-*\', and not only wildcards');
+    }
+  });
+}
