@@ -21,6 +21,7 @@ import {
   POLICY_EDIT_ACTIONS,
   ROLE_MANAGEMENT_ACTIONS,
   ROLE_USE_ACTIONS,
+  SECURITY_FINDING_TAMPER_ACTIONS,
   SECURITY_SERVICE_TAMPER_ACTIONS,
   SESSION_TAGGING_ACTIONS,
 } from './private/perms';
@@ -323,7 +324,7 @@ export class ServiceControlPolicy {
         new iam.PolicyStatement({
           sid: 'DenySecurityServiceTampering',
           effect: iam.Effect.DENY,
-          actions: [...SECURITY_SERVICE_TAMPER_ACTIONS, ...LOG_SUBSCRIPTION_TAMPER_ACTIONS],
+          actions: [...SECURITY_SERVICE_TAMPER_ACTIONS, ...LOG_SUBSCRIPTION_TAMPER_ACTIONS, ...SECURITY_FINDING_TAMPER_ACTIONS],
           resources: ['*'],
           conditions: exceptPrincipals(exempt),
         }),

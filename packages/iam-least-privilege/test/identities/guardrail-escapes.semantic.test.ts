@@ -445,3 +445,21 @@ describe('attack 7: the dead-letter queue, the alarm, the boundary policies', ()
     await expect(attackerEverything({ action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${ACCOUNT}:policy/orders-api` })).resolves.toBe('Allowed');
   });
 });
+
+describe('attack 8: hiding or forging findings without disabling a service (SCP protect-security-services only)', () => {
+  test.each([
+    ['guardduty:CreateIPSet', '*'],
+    ['guardduty:ArchiveFindings', '*'],
+    ['access-analyzer:UpdateFindings', `arn:aws:access-analyzer:${REGION}:${ACCOUNT}:analyzer/guardrails`],
+    ['securityhub:BatchUpdateFindings', `arn:aws:securityhub:${REGION}:${ACCOUNT}:hub/default`],
+    ['config:PutConfigRule', `arn:aws:config:${REGION}:${ACCOUNT}:config-rule/config-rule-ab12cd`],
+    ['config:PutExternalEvaluation', `arn:aws:config:${REGION}:${ACCOUNT}:config-rule/config-rule-ab12cd`],
+    ['config:DisassociateResourceTypes', `arn:aws:config:${REGION}:${ACCOUNT}:configuration-recorder/default/ab12cd`],
+    ['logs:PutAccountPolicy', '*'],
+  ])('a bounded admin cannot %s; the SCP statement is what denies it; the execution role can', async (action, resource) => {
+    await expect(attackerEverything({ action, resource })).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource }, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource }, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+    await expect(decide(EXEC_ROLE, { action, resource }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+  });
+});

@@ -38,6 +38,29 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
 ];
 
 /**
+ * Actions that hide or forge security findings and evidence without disabling a service: trusted IP
+ * lists and archived findings in GuardDuty, updated or suppressed findings in Access Analyzer and
+ * Security Hub, disabled standards, a replaced Config rule (its ARN carries an id, not the name, so
+ * the guardrail rules cannot be protected by name), external evaluations that mark a resource
+ * compliant, resource types removed from recording, a shorter configuration-history retention, and
+ * account-wide Logs policies (data protection masking, transformers, subscription policies) that
+ * would rewrite or mask the audit events. SCP `protect-security-services` only: the permissions
+ * boundary has no room (6,144 characters).
+ */
+export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
+  'guardduty:CreateIPSet',
+  'guardduty:UpdateIPSet',
+  'guardduty:ArchiveFindings',
+  'access-analyzer:UpdateFindings',
+  'securityhub:BatchUpdateFindings',
+  'securityhub:BatchDisableStandards',
+  'config:PutConfigRule',
+  'config:PutExternalEvaluation',
+  'config:DisassociateResourceTypes',
+  'logs:PutAccountPolicy',
+];
+
+/**
  * Actions that remove or redirect the log subscriptions that feed the central logging account.
  * `logs:PutSubscriptionFilter` is included because replacing a filter (same name) is how a
  * subscription is silently redirected.
