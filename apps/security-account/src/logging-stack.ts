@@ -2,7 +2,7 @@ import { addPrivateFunctionsNetwork, GUARDRAIL_NAMES, guardrailAdministratorArns
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -84,5 +84,8 @@ export class LoggingStack extends Stack {
     PermissionsBoundary.protectRole(this.destination.destinationRole);
     // Every role of this stack is guardrail infrastructure (destination, forwarder, flow logs).
     PermissionsBoundary.protectRoles(this);
+    // The mapping that feeds the forwarder (its ARN has a random id) and the security groups: SCP
+    // protect-tagged-guardrail-resources finds them by this tag.
+    Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::Lambda::EventSourceMapping', 'AWS::EC2::SecurityGroup'] });
   }
 }

@@ -102,6 +102,8 @@ export class WorkloadGuardrailsStack extends Stack {
     // Every role of this stack is guardrail infrastructure (trail capture, log shipping, flow logs,
     // rotation functions, recorder, backup)...
     PermissionsBoundary.protectRoles(this);
+    // ...and so is every security group (the network's, the hosted rotations'): SCP protect-tagged-guardrail-resources.
+    Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::EC2::SecurityGroup'] });
     if (props.captureOnly) return;
 
     this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION });

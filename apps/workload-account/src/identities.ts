@@ -140,6 +140,9 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       stackDeployerArns: stackDeployerArns(config),
       stackNames: scpGuardrailStackNames(config),
     }),
+    // The private functions' network (tagged guardrails:protected): its flow log, endpoints, routes and
+    // security groups, changed only by the execution roles, the StackSet role and break-glass.
+    ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: scpExemptPrincipalArns(config) }),
     ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: config.s3.encryption === 'SSE_KMS' }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(exempt),

@@ -283,6 +283,37 @@ describe('the guardrails\' own service roles', () => {
   });
 });
 
+describe('the guardrail network (SCP protect-tagged-guardrail-resources)', () => {
+  const tagged = (r: any) => (r.Properties.Tags ?? []).find((t: any) => t.Key === 'guardrails:protected')?.Value;
+
+  test('the flow log, endpoints, security groups, subnets, route tables and VPC of the private network carry the tag in every stack that has one', () => {
+    const types = ['AWS::EC2::FlowLog', 'AWS::EC2::VPCEndpoint', 'AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::VPC'];
+    const found = stacks.flatMap(([stack, t]) => Object.entries<any>(t.Resources).filter(([, r]) => types.includes(r.Type)).map(([id, r]) => [`${stack.stackName}/${id}`, r.Type, tagged(r)]));
+    expect(found.length).toBeGreaterThan(10);
+    // Gateway endpoints (S3) take no tags in CloudFormation: protected through their route tables.
+    expect(found.filter(([id, type, tag]) => tag !== 'true' && !(type === 'AWS::EC2::VPCEndpoint' && /S3/i.test(String(id))))).toEqual([]);
+  });
+
+  test('a bounded admin of the security account cannot delete the flow log of the forwarder\'s network nor an interface endpoint; the execution role can', async () => {
+    const flowLog = Object.entries<any>(securityLogging.template.Resources).find(([, r]) => r.Type === 'AWS::EC2::FlowLog')!;
+    const context = { 'aws:ResourceTag/guardrails:protected': tagged(flowLog[1]) };
+    const resource = `arn:aws:ec2:${REGION}:${SECURITY}:vpc-flow-log/fl-0123456789abcdef0`;
+    expect(await asBoundedAdmin({ account: SECURITY, action: 'ec2:DeleteFlowLogs', resource, context })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ account: SECURITY, action: 'ec2:DeleteVpcEndpoints', resource: `arn:aws:ec2:${REGION}:${SECURITY}:vpc-endpoint/vpce-0123456789abcdef0`, context })).toBe('ExplicitlyDenied');
+    expect(await asPrincipal(cdkRoleArn(config, 'cfn-exec', SECURITY, REGION), { account: SECURITY, action: 'ec2:DeleteFlowLogs', resource, context })).toBe('Allowed');
+  });
+
+  test('a bounded admin of the security account cannot hand the central stream to another function (UpdateEventSourceMapping with its own FunctionName) nor delete the mapping; its own mappings it can', async () => {
+    const mapping = only(securityLogging.template, 'AWS::Lambda::EventSourceMapping');
+    const context = { 'aws:ResourceTag/guardrails:protected': tagged(mapping), 'lambda:FunctionArn': `arn:aws:lambda:${REGION}:${SECURITY}:function:attacker-reader` };
+    const resource = `arn:aws:lambda:${REGION}:${SECURITY}:event-source-mapping:2c5b5a3e-0000-4000-8000-000000000001`;
+    expect(tagged(mapping)).toBe('true');
+    expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:UpdateEventSourceMapping', resource, context })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:DeleteEventSourceMapping', resource, context })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:UpdateEventSourceMapping', resource, context: { 'lambda:FunctionArn': context['lambda:FunctionArn'] } })).toBe('Allowed');
+  });
+});
+
 describe('other ways out of the boundary', () => {
   test('a bounded admin cannot take over a human: MFA, login profile, service credentials', async () => {
     for (const action of ['iam:DeactivateMFADevice', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:ResetServiceSpecificCredential', 'iam:CreateAccessKey']) {

@@ -79,7 +79,8 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   const files = readdirSync(dir).sort();
   expect(files).toEqual([
     'deny-long-term-credentials.json', 'deny-unencrypted-resources.json', 'deny-unencrypted-s3-writes.json',
-    'protect-guardrail-principals.json', 'protect-guardrail-resources.json', 'protect-security-services.json', 'region-restriction.json',
+    'protect-guardrail-principals.json', 'protect-guardrail-resources.json', 'protect-security-services.json', 'protect-tagged-guardrail-resources.json',
+    'region-restriction.json',
   ]);
   for (const file of files) expect(readFileSync(join(dir, file), 'utf8').length).toBeLessThanOrEqual(5120);
   const regions = readFileSync(join(dir, files.find((f) => f.includes('region'))!), 'utf8');

@@ -22,6 +22,12 @@ export const BOUNDARY_POLICY_NAMES = {
 /** The CloudFormation stack of the deployment boundary (scripts/ops `--print-bootstrap`): under the prefix, so protected. */
 export const DEPLOYMENT_BOUNDARY_STACK_NAME = `${GUARDRAIL_NAME_PREFIX}-deployment-boundary`;
 
+/**
+ * Tag key that marks guardrail infrastructure (iam-least-privilege's PermissionsBoundary.PROTECTED_TAG_KEY):
+ * roles by the boundary and the SCPs, the private network by the SCP protect-tagged-guardrail-resources.
+ */
+export const GUARDRAIL_PROTECTED_TAG_KEY = 'guardrails:protected';
+
 /** Fixed names, one per account and region. */
 export const GUARDRAIL_NAMES = {
   s3ChangesRule: `${GUARDRAIL_NAME_PREFIX}-s3-policy-changes`,

@@ -3,13 +3,13 @@
  * config entry, and the check that every function of a stack runs in it.
  */
 import { EndpointService, PrivateNetwork, RequirePrivateFunctions, VpcSource } from '@cdk-guardrails/resilience';
-import { Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aspects, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Acknowledgement, packRuleIds } from './compliance-gate';
-import { GUARDRAIL_NAMES } from './names';
+import { GUARDRAIL_NAMES, GUARDRAIL_PROTECTED_TAG_KEY } from './names';
 import { ENDPOINT_SERVICES, PrivateFunctionsVpcConfig } from './schema';
 
 const ENDPOINTS: Record<(typeof ENDPOINT_SERVICES)[number], EndpointService> = {
@@ -59,6 +59,9 @@ export function addPrivateFunctionsNetwork(scope: Construct, id: string, entry: 
     s3GatewayEndpoint: entry.s3GatewayEndpoint,
     removalPolicy: options.removalPolicy,
   });
+  // Guardrail infrastructure: the SCP protect-tagged-guardrail-resources denies deleting its flow log and
+  // cutting or redirecting its endpoints, routes and security groups to all but the administrators.
+  Tags.of(network).add(GUARDRAIL_PROTECTED_TAG_KEY, 'true');
   return network;
 }
 

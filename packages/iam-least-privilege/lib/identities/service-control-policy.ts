@@ -10,11 +10,13 @@ import {
   guardrailResourceStatement,
   guardrailStackPatterns,
   guardrailStackStatement,
+  PROTECTED_TAG_KEY,
   protectedSessionTagStatement,
   protectedTagKeyStatement,
 } from './private/guardrail-statements';
 import {
   GLOBAL_SERVICE_ACTIONS,
+  TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS,
   IDENTITY_TAGGING_ACTIONS,
   LOG_SUBSCRIPTION_TAMPER_ACTIONS,
   LONG_TERM_CREDENTIAL_ACTIONS,
@@ -202,6 +204,24 @@ export interface GuardrailResourcesProtectionOptions {
    * Name of the SCP.
    *
    * @default 'protect-guardrail-resources'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.protectTaggedGuardrailResources}.
+ */
+export interface TaggedGuardrailResourcesProtectionOptions {
+  /**
+   * Exact ARNs of the principals that may still change the tagged guardrail resources: the
+   * CloudFormation execution roles that deploy them and break-glass. At least one.
+   */
+  readonly administratorArns: string[];
+
+  /**
+   * Name of the SCP.
+   *
+   * @default 'protect-tagged-guardrail-resources'
    */
   readonly name?: string;
 }
@@ -406,11 +426,41 @@ export class ServiceControlPolicy {
   }
 
   /**
+   * Deny changing guardrail infrastructure tagged `guardrails:protected=true` in the member
+   * accounts to every principal but `administratorArns`: the private network (deleting the flow
+   * log; deleting or modifying endpoints, security group rules, routes, route table and NACL
+   * associations, subnets, the VPC) and the event source mappings that feed the guardrail
+   * functions (updating, re-pointing or deleting them), and re-tagging or untagging any of them.
+   * Tag them with `Tags.of(construct).add('guardrails:protected', 'true')` (whoever tags another
+   * resource so only protects it from itself).
+   */
+  public static protectTaggedGuardrailResources(options: TaggedGuardrailResourcesProtectionOptions): ServiceControlPolicy {
+    validateNonEmpty('administratorArns', options.administratorArns,
+      'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail network)');
+    validateExactPrincipalArns('administratorArns', options.administratorArns);
+    return new ServiceControlPolicy({
+      name: options.name ?? 'protect-tagged-guardrail-resources',
+      description: 'Deny changing the guardrail network and event source mappings (tagged guardrails:protected)',
+      statements: [new iam.PolicyStatement({
+        sid: 'DenyTaggedGuardrailResourceChanges',
+        effect: iam.Effect.DENY,
+        actions: [...TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { [`aws:ResourceTag/${PROTECTED_TAG_KEY}`]: 'true' },
+          ...exceptPrincipals(options.administratorArns),
+        },
+      })],
+    });
+  }
+
+  /**
    * Deny destroying or reconfiguring the guardrail resources in the member accounts (log groups
    * `/<prefix>/...`, Lambda functions and their event source mappings, EventBridge rules, Kinesis
-   * streams and SQS queues `<prefix>-...`) to every principal but `administratorArns`. Writing to
-   * them stays allowed (`logs:PutLogEvents`, `kinesis:PutRecords`, `lambda:InvokeFunction`,
-   * `sqs:SendMessage`). The same statement as the permissions boundary's.
+   * streams, SQS queues and CloudWatch alarms `<prefix>-...`) to every principal but
+   * `administratorArns`. Writing to them stays allowed (`logs:PutLogEvents`, `kinesis:PutRecords`,
+   * `lambda:InvokeFunction`, `sqs:SendMessage`). The same statement as the permissions boundary's.
+   * With `stackDeployerArns`, also changing the guardrail stacks (see that option).
    */
   public static protectGuardrailResources(options: GuardrailResourcesProtectionOptions): ServiceControlPolicy {
     validateNonEmpty('administratorArns', options.administratorArns,

@@ -463,3 +463,42 @@ describe('attack 8: hiding or forging findings without disabling a service (SCP 
     await expect(decide(EXEC_ROLE, { action, resource }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
   });
 });
+
+describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guardrail-resources, by the guardrails:protected tag)', () => {
+  const NETWORK_SCP = doc(ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: [EXEC_ROLE, BREAK_GLASS] }));
+  const ec2 = (type: string, id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${type}/${id}`;
+  const TAGGED = { 'aws:ResourceTag/guardrails:protected': 'true' };
+  const attacker = (action: string, resource: string, context: Record<string, string | string[]> = TAGGED, scp = NETWORK_SCP) =>
+    decide(ATTACKER, { action, resource, context }, { boundary: BOUNDARY, scps: [FULL_AWS_ACCESS, scp] });
+
+  test.each([
+    ['ec2:DeleteFlowLogs', ec2('vpc-flow-log', 'fl-0123456789abcdef0')],
+    ['ec2:DeleteVpcEndpoints', ec2('vpc-endpoint', 'vpce-0123456789abcdef0')],
+    ['ec2:ModifyVpcEndpoint', ec2('vpc-endpoint', 'vpce-0123456789abcdef0')],
+    ['ec2:RevokeSecurityGroupEgress', ec2('security-group', 'sg-0123456789abcdef0')],
+    ['ec2:AuthorizeSecurityGroupEgress', ec2('security-group', 'sg-0123456789abcdef0')],
+    ['ec2:CreateRoute', ec2('route-table', 'rtb-0123456789abcdef0')],
+    ['ec2:DisassociateRouteTable', ec2('route-table', 'rtb-0123456789abcdef0')],
+    ['ec2:DeleteTags', ec2('vpc-flow-log', 'fl-0123456789abcdef0')],
+    ['lambda:UpdateEventSourceMapping', ESM],
+    ['lambda:DeleteEventSourceMapping', ESM],
+  ])('a bounded admin cannot %s on a protected %s; allowed without the statement', async (action, resource) => {
+    // A mapping re-pointed to the attacker's own function: the name-based boundary statement cannot see it.
+    const context = action.startsWith('lambda:') ? { ...TAGGED, 'lambda:FunctionArn': FUNCTION('attacker-reader') } : TAGGED;
+    await expect(attacker(action, resource, context)).resolves.toBe('ExplicitlyDenied');
+    await expect(attacker(action, resource, context, withoutStatement(NETWORK_SCP, 'DenyTaggedGuardrailResourceChanges'))).resolves.toBe('Allowed');
+  });
+
+  test('control: the execution role changes the network; a bounded admin changes its own untagged network; the functions\' ENIs are untouched', async () => {
+    await expect(decide(EXEC_ROLE, { action: 'ec2:DeleteFlowLogs', resource: ec2('vpc-flow-log', 'fl-1'), context: TAGGED }, { scps: [FULL_AWS_ACCESS, NETWORK_SCP] })).resolves.toBe('Allowed');
+    await expect(attacker('ec2:DeleteFlowLogs', ec2('vpc-flow-log', 'fl-2'), {})).resolves.toBe('Allowed');
+    await expect(attacker('ec2:CreateNetworkInterface', ec2('subnet', 'subnet-0123456789abcdef0'))).resolves.toBe('Allowed');
+  });
+
+  test('fails without an administrator, or with a pattern', () => {
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: [] }))
+      .toThrow(/administratorArns: received an empty list; expected at least one exact IAM role or user ARN/);
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/x'] }))
+      .toThrow(/administratorArns: received 'arn:aws:iam::\*:role\/x'; expected an exact IAM role or user ARN/);
+  });
+});

@@ -61,6 +61,44 @@ export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
 ];
 
 /**
+ * Changes to guardrail infrastructure found by its tag (`guardrails:protected=true`) rather than
+ * its name: the private functions' network (VPC, subnets, route tables, security groups,
+ * endpoints, flow log), whose deletion or change would blind it (the flow log) or cut or redirect
+ * the guardrail functions' traffic (endpoints, routes, security group rules, NACLs); the Lambda
+ * event source mappings that feed a guardrail function (their ARNs carry a random id, and
+ * `UpdateEventSourceMapping` with another `FunctionName` would hand the central stream to another
+ * function, which the name-based `lambda:FunctionArn` condition cannot see); and re-tagging or
+ * untagging any of them. The Lambda service's own network interface calls
+ * (`CreateNetworkInterface`, ...) are not listed: the guardrail functions need them in these subnets.
+ */
+export const TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS: readonly string[] = [
+  'ec2:DeleteFlowLogs',
+  'ec2:DeleteVpcEndpoints',
+  'ec2:ModifyVpcEndpoint',
+  'ec2:DeleteSecurityGroup',
+  'ec2:AuthorizeSecurityGroup*',
+  'ec2:RevokeSecurityGroup*',
+  'ec2:ModifySecurityGroupRules',
+  'ec2:DeleteSubnet',
+  'ec2:ModifySubnetAttribute',
+  'ec2:DeleteVpc',
+  'ec2:ModifyVpcAttribute',
+  'ec2:CreateRoute',
+  'ec2:ReplaceRoute',
+  'ec2:DeleteRoute',
+  'ec2:DeleteRouteTable',
+  'ec2:*RouteTable*',
+  'ec2:*NetworkAclEntry',
+  'ec2:ReplaceNetworkAclAssociation',
+  'ec2:CreateTags',
+  'ec2:DeleteTags',
+  'lambda:UpdateEventSourceMapping',
+  'lambda:DeleteEventSourceMapping',
+  'lambda:TagResource',
+  'lambda:UntagResource',
+];
+
+/**
  * Actions that remove or redirect the log subscriptions that feed the central logging account.
  * `logs:PutSubscriptionFilter` is included because replacing a filter (same name) is how a
  * subscription is silently redirected.
