@@ -47,7 +47,9 @@ const CONFIGURATION_CHANGING_CUSTOM_RESOURCES: Record<string, string> = {
  * - `DenyBucketConfigurationChanges`: PutBucketPolicy, DeleteBucketPolicy, PutBucketVersioning,
  *   PutLifecycleConfiguration, PutReplicationConfiguration, PutBucketObjectLockConfiguration,
  *   PutBucketLogging, PutEncryptionConfiguration, PutBucketPublicAccessBlock,
- *   PutBucketOwnershipControls, PutBucketAcl, PutBucketNotification, DeleteBucket;
+ *   PutBucketOwnershipControls, PutBucketAcl, PutBucketNotification, PutInventoryConfiguration,
+ *   PutAnalyticsConfiguration, PutBucketCORS, PutBucketWebsite, PutBucketRequestPayment,
+ *   PutBucketTagging, DeleteBucket;
  * - `DenyObjectLockBypass`: s3:BypassGovernanceRetention on the objects;
  * - `DenyLegalHoldRemoval`: s3:PutObjectLegalHold that turns a legal hold OFF.
  *

@@ -56,6 +56,12 @@ const CONFIGURATION_ATTACKS = [
   's3:PutBucketOwnershipControls',
   's3:PutBucketAcl',
   's3:PutBucketNotification',
+  's3:PutInventoryConfiguration',
+  's3:PutAnalyticsConfiguration',
+  's3:PutBucketCORS',
+  's3:PutBucketWebsite',
+  's3:PutBucketRequestPayment',
+  's3:PutBucketTagging',
   's3:DeleteBucket',
 ];
 

@@ -56,7 +56,9 @@ describe('the protecting statements', () => {
       Action: [
         's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration',
         's3:PutReplicationConfiguration', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketLogging', 's3:PutEncryptionConfiguration',
-        's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutBucketAcl', 's3:PutBucketNotification', 's3:DeleteBucket',
+        's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutBucketAcl', 's3:PutBucketNotification',
+        's3:PutInventoryConfiguration', 's3:PutAnalyticsConfiguration', 's3:PutBucketCORS', 's3:PutBucketWebsite', 's3:PutBucketRequestPayment',
+        's3:PutBucketTagging', 's3:DeleteBucket',
       ],
       Resource: bucketArn,
       Condition: exempt,

@@ -38,6 +38,12 @@ export const BUCKET_CONFIGURATION_ACTIONS: readonly string[] = [
   's3:PutBucketOwnershipControls', // re-enabling ACLs
   's3:PutBucketAcl',
   's3:PutBucketNotification', // redirecting or removing event notifications
+  's3:PutInventoryConfiguration', // exporting the list of objects to a bucket of another account
+  's3:PutAnalyticsConfiguration', // exporting storage analytics to another bucket
+  's3:PutBucketCORS', // letting other web origins read the objects from a browser
+  's3:PutBucketWebsite',
+  's3:PutBucketRequestPayment', // requester pays: writers (CloudTrail, Config) without the header fail
+  's3:PutBucketTagging', // the tags that classify the bucket (data-classification) and that policies match
   's3:DeleteBucket',
 ];
 
