@@ -1,6 +1,6 @@
 import {
   boundaryProtections, cdkDeployRoleArns, deployedRegions, environmentAccountIds, GUARDRAIL_NAME_PREFIX, guardrailAdministratorArns, GuardrailsConfig,
-  protectedPrincipalArns, scpExemptPrincipalArns, BOUNDARY_POLICY_NAMES, scpGuardrailStackNames, stackDeployerArns,
+  protectedPrincipalArns, scpExemptPrincipalArns, BOUNDARY_POLICY_NAMES, HUMAN_ACCESS_NAMES, scpGuardrailStackNames, stackDeployerArns,
 } from '@cdk-guardrails/config';
 import {
   ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, S3ReadOnlyRole, SensitiveActionsMfaPolicy,
@@ -83,11 +83,17 @@ export class AccountIdentities extends Construct {
     });
 
     if (!props.home) return;
-    const operators = new iam.Group(this, 'Operators');
-    operators.addManagedPolicy(new ConsoleMfaPolicy(this, 'ConsoleMfa'));
-    operators.addManagedPolicy(new SensitiveActionsMfaPolicy(this, 'SensitiveActionsMfa', { maxMfaAge: Duration.hours(1) }));
+    // Named: the SCP protect-guardrail-principals lets nobody but the managers detach, rewrite or
+    // delete them (HUMAN_ACCESS_NAMES).
+    const operators = new iam.Group(this, 'Operators', { groupName: HUMAN_ACCESS_NAMES.operatorsGroup });
+    operators.addManagedPolicy(new ConsoleMfaPolicy(this, 'ConsoleMfa', { managedPolicyName: HUMAN_ACCESS_NAMES.consoleMfaPolicy }));
+    operators.addManagedPolicy(new SensitiveActionsMfaPolicy(this, 'SensitiveActionsMfa', {
+      maxMfaAge: Duration.hours(1), managedPolicyName: HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy,
+    }));
     if (config.network.allowedSourceIpRanges.length > 0) {
-      operators.addManagedPolicy(new SourceIpRestrictionPolicy(this, 'SourceIpRestriction', { allowedCidrs: config.network.allowedSourceIpRanges }));
+      operators.addManagedPolicy(new SourceIpRestrictionPolicy(this, 'SourceIpRestriction', {
+        allowedCidrs: config.network.allowedSourceIpRanges, managedPolicyName: HUMAN_ACCESS_NAMES.sourceIpRestrictionPolicy,
+      }));
     }
     for (const spec of config.iam.crossAccountRoles) {
       const role = new CrossAccountRole(this, `CrossAccount-${spec.name}`, {
@@ -129,8 +135,13 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       pipelinePrincipalArns: config.principals.pipelineRoleArns,
       cdkDeployRoleArns: cdkDeployRoleArns(config),
       cdkBootstrapQualifier: config.principals.cdkQualifier,
-      // Both boundaries: whoever can edit one can lift it.
-      protectedPolicyNames: [BOUNDARY_POLICY_NAMES.permissions, BOUNDARY_POLICY_NAMES.deployment],
+      // Both boundaries (whoever can edit one can lift it) and the operators' MFA and source-range
+      // policies and their group (whoever can detach or rewrite them lifts MFA for every human).
+      protectedPolicyNames: [
+        BOUNDARY_POLICY_NAMES.permissions, BOUNDARY_POLICY_NAMES.deployment,
+        HUMAN_ACCESS_NAMES.consoleMfaPolicy, HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy, HUMAN_ACCESS_NAMES.sourceIpRestrictionPolicy,
+      ],
+      protectedGroupNames: [HUMAN_ACCESS_NAMES.operatorsGroup],
     }),
     ServiceControlPolicy.protectGuardrailResources({
       administratorArns: [...new Set(accounts.flatMap((a) => guardrailAdministratorArns(config, a)))],

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import {
-  cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName,
+  cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName,
 } from '@cdk-guardrails/config';
 import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
@@ -319,6 +319,20 @@ describe('other ways out of the boundary', () => {
     for (const action of ['iam:DeactivateMFADevice', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:ResetServiceSpecificCredential', 'iam:CreateAccessKey']) {
       expect([action, await asBoundedAdmin({ action, resource: `arn:aws:iam::${WORKLOAD}:user/break-glass-user` })]).toEqual([action, 'ExplicitlyDenied']);
     }
+  });
+
+  test('a bounded admin cannot lift MFA for every human: detach or rewrite the operators\' MFA policies, delete the group; the execution role maintains them', async () => {
+    const group = `arn:aws:iam::${WORKLOAD}:group/${HUMAN_ACCESS_NAMES.operatorsGroup}`;
+    const groupResource = only(workloadHome.template, 'AWS::IAM::Group');
+    expect(groupResource.Properties.GroupName).toBe(HUMAN_ACCESS_NAMES.operatorsGroup);
+    for (const name of [HUMAN_ACCESS_NAMES.consoleMfaPolicy, HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy]) {
+      const policy = `arn:aws:iam::${WORKLOAD}:policy/${name}`;
+      expect(only(workloadHome.template, 'AWS::IAM::ManagedPolicy', (r) => r.Properties.ManagedPolicyName === name)).toBeDefined();
+      expect([name, await asBoundedAdmin({ action: 'iam:DetachGroupPolicy', resource: group, context: { 'iam:PolicyARN': policy } })]).toEqual([name, 'ExplicitlyDenied']);
+      expect([name, await asBoundedAdmin({ action: 'iam:CreatePolicyVersion', resource: policy })]).toEqual([name, 'ExplicitlyDenied']);
+    }
+    expect(await asBoundedAdmin({ action: 'iam:DeleteGroup', resource: group })).toBe('ExplicitlyDenied');
+    expect(await asPrincipal(EXEC_ROLE, { action: 'iam:DetachGroupPolicy', resource: group })).toBe('Allowed');
   });
 
   test('a bounded admin cannot make GuardrailsSecurityAudit trust another account', async () => {

@@ -19,6 +19,18 @@ export const BOUNDARY_POLICY_NAMES = {
   deployment: 'GuardrailsDeploymentBoundary',
 } as const;
 
+/**
+ * The humans' group and the policies that hold them to MFA (and to the allowed source ranges) in
+ * each workload account: named, so that the SCP protect-guardrail-principals can protect them (a
+ * bounded admin who detached or rewrote them would lift MFA for every operator).
+ */
+export const HUMAN_ACCESS_NAMES = {
+  operatorsGroup: 'GuardrailsOperators',
+  consoleMfaPolicy: 'GuardrailsConsoleMfa',
+  sensitiveActionsMfaPolicy: 'GuardrailsSensitiveActionsMfa',
+  sourceIpRestrictionPolicy: 'GuardrailsSourceIpRestriction',
+} as const;
+
 /** The CloudFormation stack of the deployment boundary (scripts/ops `--print-bootstrap`): under the prefix, so protected. */
 export const DEPLOYMENT_BOUNDARY_STACK_NAME = `${GUARDRAIL_NAME_PREFIX}-deployment-boundary`;
 

@@ -16,6 +16,7 @@ import {
 } from './private/guardrail-statements';
 import {
   GLOBAL_SERVICE_ACTIONS,
+  GROUP_POLICY_ACTIONS,
   TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS,
   IDENTITY_TAGGING_ACTIONS,
   LOG_SUBSCRIPTION_TAMPER_ACTIONS,
@@ -141,6 +142,16 @@ export interface GuardrailPrincipalsProtectionOptions {
    * @default - no policy is protected by this SCP
    */
   readonly protectedPolicyNames?: string[];
+
+  /**
+   * Names of IAM groups whose policies only the managers, deploy roles and pipelines may detach,
+   * delete, put or replace, and which only they may delete, in any account: for example the group
+   * that holds the humans to MFA. Removing users from the group stays allowed (it takes the group's
+   * permissions away with its conditions).
+   *
+   * @default - no group is protected by this SCP
+   */
+  readonly protectedGroupNames?: string[];
 
   /**
    * Qualifier of the CDK bootstrap roles (`cdk-<qualifier>-*`).
@@ -400,14 +411,28 @@ export class ServiceControlPolicy {
         throw new Error(`protectedPolicyNames[${i}]: received '${n}'; expected a managed policy name (1-128 letters, digits or '+=,.@_-', no wildcard), such as 'GuardrailsPermissionsBoundary'`);
       }
     });
+    const groupNames = options.protectedGroupNames ?? [];
+    groupNames.forEach((n, i) => {
+      if (Token.isUnresolved(n) || !/^[\w+=,.@-]{1,128}$/.test(n)) {
+        throw new Error(`protectedGroupNames[${i}]: received '${n}'; expected an IAM group name (1-128 letters, digits or '+=,.@_-', no wildcard), such as 'GuardrailsOperators'`);
+      }
+    });
     const statements = [
       new iam.PolicyStatement({
         sid: 'DenyGuardrailRoleChanges',
         effect: iam.Effect.DENY,
         // The boundary policies ride on the same statement (one exception list, written once): the
         // role actions never target a policy ARN, the policy edits never a role ARN.
-        actions: [...new Set([...ROLE_MANAGEMENT_ACTIONS, ...ROLE_USE_ACTIONS, ...(policyNames.length > 0 ? POLICY_EDIT_ACTIONS : [])])],
-        resources: [...protectedArns, cdkRoles, ...[...new Set(policyNames)].map((n) => `arn:*:iam::*:policy/${n}`)],
+        actions: [...new Set([
+          ...ROLE_MANAGEMENT_ACTIONS, ...ROLE_USE_ACTIONS,
+          ...(policyNames.length > 0 ? POLICY_EDIT_ACTIONS : []),
+          ...(groupNames.length > 0 ? GROUP_POLICY_ACTIONS : []),
+        ])],
+        resources: [
+          ...protectedArns, cdkRoles,
+          ...[...new Set(policyNames)].map((n) => `arn:*:iam::*:policy/${n}`),
+          ...[...new Set(groupNames)].map((n) => `arn:*:iam::*:group/${n}`),
+        ],
         conditions: exceptPrincipals(trusted),
       }),
       new iam.PolicyStatement({

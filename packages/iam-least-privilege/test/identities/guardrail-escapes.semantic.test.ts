@@ -502,3 +502,35 @@ describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guard
       .toThrow(/administratorArns: received 'arn:aws:iam::\*:role\/x'; expected an exact IAM role or user ARN/);
   });
 });
+
+describe('attack 10: lifting MFA for every human (SCP protect-guardrail-principals, protectedGroupNames and protectedPolicyNames)', () => {
+  const HUMANS_SCP = doc(ServiceControlPolicy.protectGuardrailPrincipals({
+    protectedPrincipalArns: PROTECTED, managerPrincipalArns: [EXEC_ROLE], pipelinePrincipalArns: [PIPELINE], cdkDeployRoleArns: [DEPLOY_ROLE],
+    protectedPolicyNames: ['GuardrailsConsoleMfa'], protectedGroupNames: ['GuardrailsOperators'],
+  }));
+  const GROUP = `arn:aws:iam::${ACCOUNT}:group/GuardrailsOperators`;
+  const MFA_POLICY = `arn:aws:iam::${ACCOUNT}:policy/GuardrailsConsoleMfa`;
+  const attempt = (action: string, resource: string) => ({ action, resource, context: { 'iam:PolicyARN': MFA_POLICY } });
+
+  test.each([
+    ['iam:DetachGroupPolicy', GROUP],
+    ['iam:PutGroupPolicy', GROUP],
+    ['iam:DeleteGroup', GROUP],
+    ['iam:CreatePolicyVersion', MFA_POLICY],
+    ['iam:SetDefaultPolicyVersion', MFA_POLICY],
+  ])('a bounded admin cannot %s on %s; allowed without the statement', async (action, resource) => {
+    await expect(decide(ATTACKER, attempt(action, resource), { boundary: BOUNDARY, scps: [FULL_AWS_ACCESS, HUMANS_SCP] })).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly(attempt(action, resource), withoutStatement(HUMANS_SCP, 'DenyGuardrailRoleChanges'))).resolves.toBe('Allowed');
+  });
+
+  test('control: the execution role maintains them; a bounded admin manages other groups', async () => {
+    await expect(decide(EXEC_ROLE, attempt('iam:DetachGroupPolicy', GROUP), { scps: [FULL_AWS_ACCESS, HUMANS_SCP] })).resolves.toBe('Allowed');
+    await expect(decide(ATTACKER, attempt('iam:DetachGroupPolicy', `arn:aws:iam::${ACCOUNT}:group/developers`), { boundary: BOUNDARY, scps: [FULL_AWS_ACCESS, HUMANS_SCP] })).resolves.toBe('Allowed');
+  });
+
+  test('a group name with a wildcard is refused', () => {
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({
+      protectedPrincipalArns: [], managerPrincipalArns: [EXEC_ROLE], pipelinePrincipalArns: [], cdkDeployRoleArns: [], protectedGroupNames: ['Ops*'],
+    })).toThrow(/protectedGroupNames\[0\]: received 'Ops\*'; expected an IAM group name/);
+  });
+});

@@ -322,6 +322,17 @@ export const GUARDRAIL_STACK_READ_ACTIONS: readonly string[] = [
   'cloudformation:List*',
 ];
 
+/**
+ * Changing what a group's policies say or deleting the group (on protected groups, such as the one
+ * that holds the humans to MFA): detaching or replacing its managed policies, its inline policies.
+ */
+export const GROUP_POLICY_ACTIONS: readonly string[] = [
+  'iam:DetachGroupPolicy',
+  'iam:DeleteGroupPolicy',
+  'iam:PutGroupPolicy',
+  'iam:DeleteGroup',
+];
+
 /** Long-term credentials: service identities are roles only. */
 export const LONG_TERM_CREDENTIAL_ACTIONS: readonly string[] = [
   'iam:CreateAccessKey',
