@@ -112,7 +112,10 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       {
         path: 'AuditReplicaBucket/Resource',
         ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
-        reason: 'the audit replica bucket is written only by S3 replication of the account\'s trail buckets and read only in a recovery; no server access log bucket exists in the replica region (the replica stack holds only this bucket and its key), and CloudTrail records the bucket\'s management events',
+        reason: 'the audit replica bucket is written only by S3 replication of the account\'s trail buckets and read only in a recovery; no server access log bucket exists in the replica region (the replica stack holds only this bucket and its key). '
+          + `No trail records this bucket's management events unless the replica region (${replicaRegion}) is one of the account's regions (trails are single-region, an open item of the logging-integrity issue): `
+          + 'what stands instead is that only the guardrail administrators may change the bucket\'s configuration (ProtectBucketConfiguration)'
+          + (config.auditLogs.objectLock.mode === 'none' ? '' : ` and that the replicated objects keep the ${config.auditLogs.objectLock.mode} Object Lock retention of the source`),
       },
       {
         path: 'AuditReplicaBucket/Resource',
