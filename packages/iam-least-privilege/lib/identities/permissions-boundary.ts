@@ -34,6 +34,7 @@ import {
   managedPolicyArnFromName,
   validateAccountIds,
   validateBoundedRolePath,
+  validateIamNames,
   validateStackNamePatterns,
   validateCdkBootstrapQualifier,
   validateExactPrincipalArns,
@@ -338,7 +339,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     validateResourceNamePrefix('protectedResourceNamePrefix', resourcePrefix);
     if (props.boundedRolePath !== undefined) validateBoundedRolePath('boundedRolePath', props.boundedRolePath);
     const protectedPolicyNames = props.protectedPolicyNames ?? [];
-    protectedPolicyNames.forEach((n, i) => validatePolicyName(n, `protectedPolicyNames[${i}]`));
+    validateIamNames('protectedPolicyNames', protectedPolicyNames, 'a managed policy name', 'GuardrailsDeploymentBoundary');
     const stackNames = props.protectedStackNames ?? [];
     validateStackNamePatterns('protectedStackNames', stackNames);
     // Built from the name, not `this.managedPolicyArn`: a policy cannot Ref itself in its document.
@@ -543,10 +544,10 @@ function boundedRolePathStatement(
   });
 }
 
-function validatePolicyName(name: string, prop = 'managedPolicyName'): void {
+function validatePolicyName(name: string): void {
   if (Token.isUnresolved(name)) return;
   if (!/^[\w+=,.@-]{1,128}$/.test(name)) {
-    throw new Error(`${prop}: received '${name}'; expected 1-128 characters of letters, digits and +=,.@_- (a policy name, no wildcard)`);
+    throw new Error(`managedPolicyName: received '${name}'; expected 1-128 characters of letters, digits and +=,.@_-`);
   }
 }
 

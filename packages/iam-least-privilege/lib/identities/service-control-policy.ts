@@ -28,7 +28,9 @@ import {
   SECURITY_SERVICE_TAMPER_ACTIONS,
   SESSION_TAGGING_ACTIONS,
 } from './private/perms';
-import { validateCdkBootstrapQualifier, validateExactPrincipalArns, validateNonEmpty, validateResourceNamePrefix, validateStackNamePatterns } from './private/validate';
+import {
+  validateCdkBootstrapQualifier, validateExactPrincipalArns, validateIamNames, validateNonEmpty, validateResourceNamePrefix, validateStackNamePatterns,
+} from './private/validate';
 
 /**
  * Properties of a {@link ServiceControlPolicy}.
@@ -406,17 +408,9 @@ export class ServiceControlPolicy {
     // pass or assume these roles; of them, only the pipelines may assume the CDK roles.
     const trusted = [...managers, ...(options.cdkDeployRoleArns ?? []), ...(options.pipelinePrincipalArns ?? [])];
     const policyNames = options.protectedPolicyNames ?? [];
-    policyNames.forEach((n, i) => {
-      if (Token.isUnresolved(n) || !/^[\w+=,.@-]{1,128}$/.test(n)) {
-        throw new Error(`protectedPolicyNames[${i}]: received '${n}'; expected a managed policy name (1-128 letters, digits or '+=,.@_-', no wildcard), such as 'GuardrailsPermissionsBoundary'`);
-      }
-    });
+    validateIamNames('protectedPolicyNames', policyNames, 'a managed policy name', 'GuardrailsPermissionsBoundary');
     const groupNames = options.protectedGroupNames ?? [];
-    groupNames.forEach((n, i) => {
-      if (Token.isUnresolved(n) || !/^[\w+=,.@-]{1,128}$/.test(n)) {
-        throw new Error(`protectedGroupNames[${i}]: received '${n}'; expected an IAM group name (1-128 letters, digits or '+=,.@_-', no wildcard), such as 'GuardrailsOperators'`);
-      }
-    });
+    validateIamNames('protectedGroupNames', groupNames, 'an IAM group name', 'GuardrailsOperators');
     const statements = [
       new iam.PolicyStatement({
         sid: 'DenyGuardrailRoleChanges',

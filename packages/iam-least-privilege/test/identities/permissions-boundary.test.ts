@@ -426,6 +426,6 @@ describe('PermissionsBoundary protectedStackNames and protectedPolicyNames', () 
       `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`, `arn:aws:iam::${ACCOUNT}:policy/GuardrailsDeploymentBoundary`,
     ]));
     expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPolicyNames: ['Guardrails*'] }))
-      .toThrow(/protectedPolicyNames\[0\]: received 'Guardrails\*'; expected 1-128 characters .*no wildcard/);
+      .toThrow(/protectedPolicyNames\[0\]: received 'Guardrails\*'; expected a managed policy name \(1-128 .*no wildcard\)/);
   });
 });

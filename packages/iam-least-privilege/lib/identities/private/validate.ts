@@ -123,6 +123,19 @@ export function validateResourceNamePrefix(prop: string, prefix: string): void {
 }
 
 /**
+ * Throws unless every entry is an exact IAM policy or group name (1-128 of letters, digits and
+ * '+=,.@_-': no wildcard, which a Deny would otherwise widen into a pattern), as a plain string
+ * (an SCP lives outside CloudFormation and cannot resolve a token).
+ */
+export function validateIamNames(prop: string, names: readonly string[], what: string, example: string): void {
+  names.forEach((name, i) => {
+    if (Token.isUnresolved(name) || !/^[\w+=,.@-]{1,128}$/.test(name)) {
+      throw new Error(`${prop}[${i}]: received '${name}'; expected ${what} (1-128 letters, digits or '+=,.@_-', no wildcard), such as '${example}'`);
+    }
+  });
+}
+
+/**
  * Throws unless every entry names CloudFormation stacks: a stack name (a letter, then letters,
  * digits and '-', at most 128 characters), '*' allowed as a wildcard, as a plain string. A lone
  * '*' (or only wildcards) is refused: it would protect every stack of the account, the workload's too.
