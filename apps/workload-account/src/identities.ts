@@ -150,6 +150,8 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       // deployers may change the stacks (the apps' stacks, CDKToolkit, StackSet instances).
       stackDeployerArns: stackDeployerArns(config),
       stackNames: scpGuardrailStackNames(config),
+      // ...and what the next deployment runs: the CDK bootstrap assets (only the publishing roles upload).
+      cdkBootstrapQualifier: config.principals.cdkQualifier,
     }),
     // The private functions' network (tagged guardrails:protected): its flow log, endpoints, routes and
     // security groups, changed only by the execution roles, the StackSet role and break-glass.

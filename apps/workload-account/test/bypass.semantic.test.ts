@@ -225,6 +225,25 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
     expect(await asBoundedAdmin({ action: 'cloudformation:UpdateStack', resource: stackArn(WORKLOAD, 'orders-api') })).toBe('Allowed');
   });
 
+  test('a bounded admin cannot plant code or a template in the CDK bootstrap assets (the next deploy would run it), nor re-policy the bucket; the publishing role uploads, everyone reads', async () => {
+    const q = config.principals.cdkQualifier;
+    const bucket = `arn:aws:s3:::cdk-${q}-assets-${WORKLOAD}-${REGION}`;
+    const s3 = { 's3:ResourceAccount': WORKLOAD };
+    for (const [action, resource] of [['s3:PutObject', `${bucket}/0a1b2c3d.zip`], ['s3:PutObject', `${bucket}/4e5f6a7b.json`], ['s3:DeleteObject', `${bucket}/0a1b2c3d.zip`],
+      ['s3:PutBucketPolicy', bucket], ['s3:PutLifecycleConfiguration', bucket]]) {
+      expect([action, resource, await asBoundedAdmin({ action, resource, context: s3 })]).toEqual([action, resource, 'ExplicitlyDenied']);
+    }
+    const version = `arn:aws:ssm:${REGION}:${WORKLOAD}:parameter/cdk-bootstrap/${q}/version`;
+    expect(await asBoundedAdmin({ action: 'ssm:PutParameter', resource: version })).toBe('ExplicitlyDenied');
+    // cdk-assets sends the bucket's encryption with each upload (the S3 SCP requires the header).
+    const upload = { ...s3, 's3:x-amz-server-side-encryption': 'aws:kms' };
+    expect(await asPrincipal(cdkRoleArn(config, 'file-publishing', WORKLOAD, REGION), { action: 's3:PutObject', resource: `${bucket}/0a1b2c3d.zip`, context: upload })).toBe('Allowed');
+    // Nobody may create a role with a publishing role's name (the exemption is a pattern).
+    expect(await asBoundedAdmin({ action: 'iam:CreateRole', resource: cdkRoleArn(config, 'file-publishing', WORKLOAD, 'ap-southeast-2') })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ action: 's3:GetObject', resource: `${bucket}/0a1b2c3d.zip`, context: s3 })).toBe('Allowed');
+    expect(await asBoundedAdmin({ action: 'ssm:GetParameter', resource: version })).toBe('Allowed');
+  });
+
   test('a bounded admin of the security account cannot drain or hide the forwarder\'s dead-letter queue; the log admin can', async () => {
     const dlq = `arn:aws:sqs:${REGION}:${SECURITY}:${GUARDRAIL_NAMES.deadLetterQueue}`;
     for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue']) {

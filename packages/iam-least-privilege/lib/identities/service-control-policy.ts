@@ -214,6 +214,20 @@ export interface GuardrailResourcesProtectionOptions {
   readonly stackNames?: string[];
 
   /**
+   * Qualifier of the CDK bootstrap (`cdk bootstrap --qualifier`). With `stackDeployerArns`, the SCP
+   * also denies every principal but the deployers and the CDK publishing roles
+   * (`cdk-<qualifier>-{file,image}-publishing-role-*`) writing, deleting, re-policing or
+   * reconfiguring the bootstrap's assets: the bucket `cdk-<qualifier>-assets-*` and its objects, the
+   * parameter `/cdk-bootstrap/<qualifier>/version` and the repository
+   * `cdk-<qualifier>-container-assets-*` (reading them stays allowed). Whoever could overwrite an
+   * asset or a template there would choose what the next deployment runs with the execution role.
+   * Assumes the bootstrap's default names (no `--toolkit-bucket-name`).
+   *
+   * @default 'hnb659fds' (the default qualifier)
+   */
+  readonly cdkBootstrapQualifier?: string;
+
+  /**
    * Name of the SCP.
    *
    * @default 'protect-guardrail-resources'
@@ -479,7 +493,8 @@ export class ServiceControlPolicy {
    * streams, SQS queues and CloudWatch alarms `<prefix>-...`) to every principal but
    * `administratorArns`. Writing to them stays allowed (`logs:PutLogEvents`, `kinesis:PutRecords`,
    * `lambda:InvokeFunction`, `sqs:SendMessage`). The same statement as the permissions boundary's.
-   * With `stackDeployerArns`, also changing the guardrail stacks (see that option).
+   * With `stackDeployerArns`, also changing the guardrail stacks and the CDK bootstrap assets the next
+   * deployment runs (see those options).
    */
   public static protectGuardrailResources(options: GuardrailResourcesProtectionOptions): ServiceControlPolicy {
     validateNonEmpty('administratorArns', options.administratorArns,
@@ -495,11 +510,13 @@ export class ServiceControlPolicy {
       throw new Error(`stackNames: received ${JSON.stringify(stackNames)} without stackDeployerArns; expected the exact ARNs of the principals `
         + 'that deploy those stacks (CDK deploy roles, pipelines, StackSet execution role, break-glass) in stackDeployerArns, or no stackNames');
     }
+    const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
+    validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
     const statements = [guardrailResourceStatement(options.administratorArns, prefix)];
-    if (deployers.length > 0) statements.push(guardrailStackStatement(deployers, guardrailStackPatterns(prefix, stackNames)));
+    if (deployers.length > 0) statements.push(guardrailStackStatement(deployers, guardrailStackPatterns(prefix, stackNames), qualifier));
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-guardrail-resources',
-      description: `Deny destroying or reconfiguring the ${prefix} log groups, functions, rules, streams, queues, alarms${deployers.length > 0 ? ' and stacks' : ''}`,
+      description: `Deny destroying or reconfiguring the ${prefix} log groups, functions, rules, streams, queues, alarms${deployers.length > 0 ? ', stacks and CDK assets' : ''}`,
       statements,
     });
   }

@@ -516,6 +516,9 @@ describe('attack 10: lifting MFA for every human (SCP protect-guardrail-principa
     ['iam:DetachGroupPolicy', GROUP],
     ['iam:PutGroupPolicy', GROUP],
     ['iam:DeleteGroup', GROUP],
+    ['iam:AttachGroupPolicy', GROUP],
+    ['iam:UpdateGroup', GROUP],
+    ['iam:RemoveUserFromGroup', GROUP],
     ['iam:CreatePolicyVersion', MFA_POLICY],
     ['iam:SetDefaultPolicyVersion', MFA_POLICY],
   ])('a bounded admin cannot %s on %s; allowed without the statement', async (action, resource) => {
@@ -532,5 +535,83 @@ describe('attack 10: lifting MFA for every human (SCP protect-guardrail-principa
     expect(() => ServiceControlPolicy.protectGuardrailPrincipals({
       protectedPrincipalArns: [], managerPrincipalArns: [EXEC_ROLE], pipelinePrincipalArns: [], cdkDeployRoleArns: [], protectedGroupNames: ['Ops*'],
     })).toThrow(/protectedGroupNames\[0\]: received 'Ops\*'; expected an IAM group name/);
+  });
+});
+
+describe('attack 11: planting code or a template in the CDK bootstrap assets (SCP protect-guardrail-resources, DenyGuardrailStackChanges)', () => {
+  const BUCKET = `arn:aws:s3:::cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`;
+  // cdk-assets skips an upload whose key exists: a planted zip or template under the next hash survives the deploy.
+  const ASSET = `${BUCKET}/3f1c9e0d2b7a6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e.zip`;
+  const TEMPLATE = `${BUCKET}/9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b.json`;
+  const VERSION = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/cdk-bootstrap/hnb659fds/version`;
+  const REPOSITORY = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/cdk-hnb659fds-container-assets-${ACCOUNT}-${REGION}`;
+  const FILE_PUBLISHING = role(`cdk-hnb659fds-file-publishing-role-${ACCOUNT}-${REGION}`);
+  const IMAGE_PUBLISHING = role(`cdk-hnb659fds-image-publishing-role-${ACCOUNT}-${REGION}`);
+  // S3 ARNs carry no account: the boundary scopes S3 with s3:ResourceAccount, which IAM always sets.
+  const at = (action: string, resource: string): Attempt => ({ action, resource, context: action.startsWith('s3:') ? { 's3:ResourceAccount': ACCOUNT } : {} });
+
+  test.each([
+    ['s3:PutObject', ASSET],
+    ['s3:PutObject', TEMPLATE],
+    ['s3:DeleteObject', ASSET],
+    ['s3:DeleteObjectVersion', TEMPLATE],
+    ['s3:PutObjectAcl', ASSET],
+    ['s3:PutBucketPolicy', BUCKET],
+    ['s3:DeleteBucketPolicy', BUCKET],
+    ['s3:PutLifecycleConfiguration', BUCKET],
+    ['s3:PutEncryptionConfiguration', BUCKET],
+    ['ssm:PutParameter', VERSION],
+    ['ssm:DeleteParameter', VERSION],
+    ['ecr:PutImage', REPOSITORY],
+    ['ecr:BatchDeleteImage', REPOSITORY],
+    ['ecr:SetRepositoryPolicy', REPOSITORY],
+  ])('a bounded admin cannot %s on %s; the SCP alone denies it, and allows it without the statement', async (action, resource) => {
+    await expect(attackerEverything(at(action, resource))).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly(at(action, resource), RESOURCES_SCP)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly(at(action, resource), withoutStatement(RESOURCES_SCP, 'DenyGuardrailStackChanges'))).resolves.toBe('Allowed');
+    // SCP only: the boundary has no room left (docs/threat-model.md lists the SCP-only protections);
+    // it allows S3 and SSM in its account and does not allow ECR at all.
+    await expect(attackerBoundaryOnly(at(action, resource))).resolves.toBe(action.startsWith('ecr:') ? 'ImplicitlyDenied' : 'Allowed');
+  });
+
+  test('a bounded admin cannot make itself a publishing role: creating or assuming one is denied', async () => {
+    const squat = role(`cdk-hnb659fds-file-publishing-role-${ACCOUNT}-ap-southeast-2`);
+    await expect(attackerEverything({ action: 'iam:CreateRole', resource: squat })).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action: 'iam:CreateRole', resource: squat }, PRINCIPALS_SCP)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerBoundaryOnly({ action: 'iam:CreateRole', resource: squat })).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerEverything({ action: 'sts:AssumeRole', resource: FILE_PUBLISHING, resourcePolicy: trustPolicy(ACCOUNT, TOOLING_ACCOUNT) }))
+      .resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('a publishing role of another qualifier is not exempt', async () => {
+    const other = role(`cdk-other-file-publishing-role-${ACCOUNT}-${REGION}`);
+    await expect(decide(other, at('s3:PutObject', ASSET), { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('control: the publishing roles upload, the deploy role and break-glass maintain the bootstrap, everyone reads the assets', async () => {
+    await expect(decide(FILE_PUBLISHING, at('s3:PutObject', ASSET), { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(IMAGE_PUBLISHING, at('ecr:PutImage', REPOSITORY), { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(DEPLOY_ROLE, at('s3:PutObject', TEMPLATE), { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(BREAK_GLASS, at('ssm:PutParameter', VERSION), { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    // CloudFormation and Lambda fetch templates and code with the caller's credentials (the deploy and execution roles).
+    await expect(decide(EXEC_ROLE, at('s3:GetObject', ASSET), { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    for (const [action, resource] of [['s3:GetObject', TEMPLATE], ['s3:ListBucket', BUCKET], ['ssm:GetParameter', VERSION]]) {
+      await expect(attackerEverything(at(action, resource))).resolves.toBe('Allowed');
+    }
+    // ECR is outside the boundary's default services; the SCP lets every principal read the images.
+    await expect(attackerScpOnly(at('ecr:BatchGetImage', REPOSITORY), RESOURCES_SCP)).resolves.toBe('Allowed');
+  });
+
+  test('control: a bounded admin still writes its own buckets and parameters', async () => {
+    await expect(attackerEverything(at('s3:PutObject', 'arn:aws:s3:::orders-api-artifacts/app.zip'))).resolves.toBe('Allowed');
+    await expect(attackerEverything(at('ssm:PutParameter', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/orders-api/flag`))).resolves.toBe('Allowed');
+  });
+
+  test('another qualifier is protected when given, and a bad one is refused', () => {
+    const custom = doc(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'acme1' }));
+    expect(JSON.stringify(custom)).toContain('arn:*:s3:::cdk-acme1-assets-*');
+    expect(JSON.stringify(custom)).not.toContain('cdk-hnb659fds-assets');
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'ACME*' }))
+      .toThrow(/cdkBootstrapQualifier/);
   });
 });

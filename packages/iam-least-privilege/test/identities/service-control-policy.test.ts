@@ -288,9 +288,13 @@ describe('guardrail resources SCP', () => {
       administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackNames: ['prod-*-x', 'CDKToolkit'],
     }).toJson());
     const st = doc.Statement.find((x: any) => x.Sid === 'DenyGuardrailStackChanges');
-    expect(st.NotAction).toEqual(['cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*']);
-    expect(st.Resource).toEqual(['arn:*:cloudformation:*:*:stack/guardrails-*', 'arn:*:cloudformation:*:*:stack/prod-*-x/*', 'arn:*:cloudformation:*:*:stack/CDKToolkit/*']);
-    expect(st.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [DEPLOY] } });
+    expect(st.NotAction).toEqual(['cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*',
+      's3:Get*', 's3:List*', 'ssm:GetParameter*', 'ecr:BatchCheck*', 'ecr:BatchGet*', 'ecr:Describe*', 'ecr:Get*', 'ecr:List*']);
+    expect(st.Resource).toEqual(['arn:*:cloudformation:*:*:stack/guardrails-*', 'arn:*:cloudformation:*:*:stack/prod-*-x/*', 'arn:*:cloudformation:*:*:stack/CDKToolkit/*',
+      // the CDK bootstrap assets of the default qualifier
+      'arn:*:s3:::cdk-hnb659fds-assets-*', 'arn:*:ssm:*:*:parameter/cdk-bootstrap/hnb659fds/*', 'arn:*:ecr:*:*:repository/cdk-hnb659fds-container-assets-*']);
+    expect(st.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [DEPLOY,
+      'arn:*:iam::*:role/cdk-hnb659fds-file-publishing-role-*', 'arn:*:iam::*:role/cdk-hnb659fds-image-publishing-role-*'] } });
     // without deployers: no stack statement (documented), and stackNames alone is refused
     expect(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }).toJson()).not.toContain('DenyGuardrailStackChanges');
     expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackNames: ['CDKToolkit'] }))

@@ -44,6 +44,31 @@ export function guardrailStackPatterns(prefix: string, stackNames: readonly stri
   return [...new Set([`${prefix}-*`, ...stackNames])].map((n) => `arn:*:cloudformation:*:*:stack/${n.endsWith('*') ? n : `${n}/*`}`);
 }
 
+/**
+ * The CDK bootstrap's assets of the qualifier, as `cdk bootstrap` names them: the staging bucket and
+ * its objects (asset zips and the templates CloudFormation reads from it), the version parameter
+ * and the container asset repository. Whoever may overwrite an object there chooses the code or the
+ * template the next deployment runs with the execution role (cdk-assets skips an upload whose key
+ * already exists, so a planted object survives the deploy).
+ */
+export function cdkBootstrapAssetPatterns(qualifier: string): string[] {
+  return [
+    `arn:*:s3:::cdk-${qualifier}-assets-*`,
+    `arn:*:ssm:*:*:parameter/cdk-bootstrap/${qualifier}/*`,
+    `arn:*:ecr:*:*:repository/cdk-${qualifier}-container-assets-*`,
+  ];
+}
+
+/**
+ * The roles cdk-assets uploads with (`cdk-<qualifier>-{file,image}-publishing-role-*`). A name
+ * pattern, and still safe as an exemption: nobody but the managers may create, change, pass or
+ * assume a `cdk-<qualifier>-*` role (the boundary's and protect-guardrail-principals' CDK role
+ * statements), and only the pipelines may assume them. Their policies grant the assets only.
+ */
+export function cdkPublishingRolePatterns(qualifier: string): string[] {
+  return ['file', 'image'].map((kind) => `arn:*:iam::*:role/cdk-${qualifier}-${kind}-publishing-role-*`);
+}
+
 /** The ARN patterns of the guardrail resources named with `prefix` (see the README convention). */
 export function guardrailResourcePatterns(prefix: string): string[] {
   return [
@@ -93,14 +118,21 @@ export function guardrailResourceStatement(
  * but `deployerArns`; reading them stays allowed. CloudFormation carries out an update or a delete
  * with the stack's own service role (the CDK execution role) whatever the caller may do itself, so
  * whoever can update a guardrail stack has the execution role's permissions.
+ *
+ * With `cdkQualifier`, the same for what the next deployment runs: the CDK bootstrap's assets
+ * (cdkBootstrapAssetPatterns: writing, deleting, re-policing or reconfiguring them), where the
+ * publishing roles are exempt too. One statement, one exception list (an SCP has 5,120 characters):
+ * the deployers' and publishing roles' own policies grant them nothing else.
  */
-export function guardrailStackStatement(deployerArns: readonly string[], stackPatterns: readonly string[]): iam.PolicyStatement {
+export function guardrailStackStatement(deployerArns: readonly string[], stackPatterns: readonly string[], cdkQualifier?: string): iam.PolicyStatement {
+  const assets = cdkQualifier !== undefined;
+  const exempt = exceptPrincipals([...deployerArns, ...(assets ? cdkPublishingRolePatterns(cdkQualifier) : [])]);
   return new iam.PolicyStatement({
     sid: 'DenyGuardrailStackChanges',
     effect: iam.Effect.DENY,
     notActions: [...GUARDRAIL_STACK_READ_ACTIONS],
-    resources: [...stackPatterns],
-    conditions: exceptPrincipals(deployerArns),
+    resources: [...stackPatterns, ...(assets ? cdkBootstrapAssetPatterns(cdkQualifier) : [])],
+    conditions: exempt,
   });
 }
 

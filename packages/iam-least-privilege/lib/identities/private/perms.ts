@@ -315,22 +315,40 @@ export const GUARDRAIL_RESOURCE_DATA_ACTIONS: readonly string[] = [
   'cloudwatch:Describe*',
 ];
 
-/** What stays allowed on a guardrail stack: reading it (the console, `cdk diff`, drift views). */
+/**
+ * What stays allowed on a guardrail stack and on the CDK bootstrap's assets (bucket and objects,
+ * version parameter, container repository): reading them (the console, `cdk diff`, drift views;
+ * CloudFormation and Lambda fetching templates and code with the caller's credentials).
+ */
 export const GUARDRAIL_STACK_READ_ACTIONS: readonly string[] = [
   'cloudformation:Describe*',
   'cloudformation:Get*',
   'cloudformation:List*',
+  's3:Get*',
+  's3:List*',
+  'ssm:GetParameter*',
+  'ecr:BatchCheck*',
+  'ecr:BatchGet*',
+  'ecr:Describe*',
+  'ecr:Get*',
+  'ecr:List*',
 ];
 
 /**
- * Changing what a group's policies say or deleting the group (on protected groups, such as the one
- * that holds the humans to MFA): detaching or replacing its managed policies, its inline policies.
+ * Changing what a group's policies say, who is in it, its name, or deleting the group (on protected
+ * groups, such as the one that holds the humans to MFA): attaching, detaching or replacing its
+ * managed policies, its inline policies.
  */
 export const GROUP_POLICY_ACTIONS: readonly string[] = [
+  'iam:AttachGroupPolicy',
   'iam:DetachGroupPolicy',
   'iam:DeleteGroupPolicy',
   'iam:PutGroupPolicy',
   'iam:DeleteGroup',
+  // Renaming or moving the group (UpdateGroup checks the old and the new name) would take it out
+  // of the protected name; removing a user from it lifts MFA for that user.
+  'iam:UpdateGroup',
+  'iam:RemoveUserFromGroup',
 ];
 
 /** Long-term credentials: service identities are roles only. */
