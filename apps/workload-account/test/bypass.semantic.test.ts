@@ -306,11 +306,18 @@ describe('the guardrail network (SCP protect-tagged-guardrail-resources)', () =>
   const tagged = (r: any) => (r.Properties.Tags ?? []).find((t: any) => t.Key === 'guardrails:protected')?.Value;
 
   test('the flow log, endpoints, security groups, subnets, route tables and VPC of the private network carry the tag in every stack that has one', () => {
-    const types = ['AWS::EC2::FlowLog', 'AWS::EC2::VPCEndpoint', 'AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::VPC'];
+    const types = ['AWS::EC2::FlowLog', 'AWS::EC2::VPCEndpoint', 'AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::VPC', 'AWS::EC2::NetworkAcl'];
     const found = stacks.flatMap(([stack, t]) => Object.entries<any>(t.Resources).filter(([, r]) => types.includes(r.Type)).map(([id, r]) => [`${stack.stackName}/${id}`, r.Type, tagged(r)]));
     expect(found.length).toBeGreaterThan(10);
-    // Gateway endpoints (S3) take no tags in CloudFormation: protected through their route tables.
-    expect(found.filter(([id, type, tag]) => tag !== 'true' && !(type === 'AWS::EC2::VPCEndpoint' && /S3/i.test(String(id))))).toEqual([]);
+    // The S3 gateway endpoint included, and the ACL of the private subnets (the default ACL takes no tag).
+    expect(found.filter(([, type]) => type === 'AWS::EC2::NetworkAcl').length).toBeGreaterThan(0);
+    expect(found.filter(([, , tag]) => tag !== 'true')).toEqual([]);
+    // Every private subnet is associated with a tagged ACL of ours, none stays on the default ACL.
+    for (const [, t] of stacks) {
+      const subnets = Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::EC2::Subnet').map(([id]) => id);
+      const associated = Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::EC2::SubnetNetworkAclAssociation').map((r) => r.Properties.SubnetId.Ref);
+      expect(associated.sort()).toEqual(subnets.sort());
+    }
   });
 
   test('a bounded admin of the security account cannot delete the flow log of the forwarder\'s network nor an interface endpoint; the execution role can', async () => {

@@ -90,6 +90,11 @@ export function privateNetworkAcknowledgements(): Acknowledgement[] {
       ids: ['CloudFormation-Validate::W3010'],
       reason: 'the availability zones come from config (network.privateFunctions.vpcs[].vpc.availabilityZones) on purpose: synth never looks zones up (no credentials), and the operator picks zones where every needed interface endpoint service is offered',
     },
+    ...['Network/NetworkAcl/Resource', 'Network/NetworkAcl/*/Resource'].map((path) => ({
+      path,
+      ids: ['AwsSolutions-VPC3'],
+      reason: 'the private subnets get a network ACL of their own instead of the VPC\'s default ACL, which CloudFormation cannot tag: tagged guardrails:protected, its entries and the subnets\' association are denied to everyone but the administrators by the SCP protect-tagged-guardrail-resources. Its rules add no restriction the security groups lack (the VPC range, HTTPS out, replies in; never 22 or 3389 from anywhere); traffic is still governed by the security groups',
+    })),
     {
       path: 'Network/Vpc/FlowLog/IAMRole/DefaultPolicy/Resource',
       ids: packRuleIds('IAMNoInlinePolicy'),

@@ -172,6 +172,11 @@ export class PrivateNetwork extends Construct {
   public readonly s3Endpoint?: ec2.GatewayVpcEndpoint;
   /** Flow log group of a created VPC. */
   public readonly flowLogGroup?: logs.ILogGroup;
+  /**
+   * The network ACL of the private subnets of a created VPC (none for an existing VPC: its
+   * subnets keep their ACLs).
+   */
+  public readonly networkAcl?: ec2.NetworkAcl;
   /** Accounts whose resources the endpoints allow (this account first). */
   public readonly resourceAccounts: string[];
 
@@ -208,6 +213,7 @@ export class PrivateNetwork extends Construct {
       this.flowLogGroup = flowLogGroup;
       this.vpc = vpc;
       this.subnets = vpc.isolatedSubnets;
+      this.networkAcl = privateNetworkAcl(this, vpc, this.subnets);
     } else {
       const attrs = props.vpcSource.existingVpc!;
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
@@ -291,6 +297,33 @@ export class PrivateNetwork extends Construct {
 }
 
 const DEFAULT_CIDR = '10.0.0.0/24';
+
+/**
+ * A network ACL of our own for the private subnets, instead of the VPC's default one. The rules
+ * admit what the default ACL would for this network, and no more toward the internet: everything
+ * within the VPC (functions, interface endpoints, the resolver), HTTPS out to S3 through the
+ * gateway endpoint, and the replies to it on the ephemeral ports (the ACL is stateless). Ports 22
+ * and 3389 are never open from 0.0.0.0/0 (Security Hub EC2.21), hence the split range.
+ *
+ * Why not the default ACL: CloudFormation cannot tag it, so whoever may edit ACL entries in the
+ * account could deny the guardrail functions' traffic there unseen by a tag-based SCP. This ACL
+ * and the subnets carry the tags of the construct tree (`guardrails:protected` in the apps), and
+ * moving a subnet to another ACL (`ReplaceNetworkAclAssociation`) is authorized on the subnet too.
+ */
+function privateNetworkAcl(scope: Construct, vpc: ec2.Vpc, subnets: ec2.ISubnet[]): ec2.NetworkAcl {
+  const acl = new ec2.NetworkAcl(scope, 'NetworkAcl', { vpc, subnetSelection: { subnets } });
+  const rules: Array<[string, number, ec2.TrafficDirection, ec2.AclCidr, ec2.AclTraffic]> = [
+    ['InFromVpc', 100, ec2.TrafficDirection.INGRESS, ec2.AclCidr.ipv4(vpc.vpcCidrBlock), ec2.AclTraffic.allTraffic()],
+    ['InRepliesLow', 110, ec2.TrafficDirection.INGRESS, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 3388)],
+    ['InRepliesHigh', 120, ec2.TrafficDirection.INGRESS, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(3390, 65535)],
+    ['OutToVpc', 100, ec2.TrafficDirection.EGRESS, ec2.AclCidr.ipv4(vpc.vpcCidrBlock), ec2.AclTraffic.allTraffic()],
+    ['OutHttps', 110, ec2.TrafficDirection.EGRESS, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443)],
+  ];
+  for (const [id, ruleNumber, direction, cidr, traffic] of rules) {
+    acl.addEntry(id, { ruleNumber, direction, cidr, traffic, ruleAction: ec2.Action.ALLOW });
+  }
+  return acl;
+}
 
 function validate(scope: Construct, props: PrivateNetworkProps, services: EndpointService[], withS3: boolean, extraAccounts: string[], region: string): void {
   const fail = (msg: string): never => {

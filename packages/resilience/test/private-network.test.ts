@@ -81,6 +81,28 @@ describe('created VPC', () => {
     Template.fromStack(stack2).resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
   });
 
+  test('the private subnets use a network ACL of their own (taggable, unlike the default ACL): the VPC, HTTPS out, replies in, never 22 or 3389 from anywhere', () => {
+    const stack = newStack();
+    const network = new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::NetworkAcl', 1);
+    expect(network.networkAcl).toBeDefined();
+    const aclId = Object.keys(template.findResources('AWS::EC2::NetworkAcl'))[0];
+    // every private subnet moves off the default ACL
+    const associations = Object.values(template.findResources('AWS::EC2::SubnetNetworkAclAssociation')) as any[];
+    expect(associations.map((a) => a.Properties.NetworkAclId)).toEqual([{ Ref: aclId }, { Ref: aclId }]);
+    expect(associations.map((a) => a.Properties.SubnetId.Ref).sort()).toEqual(Object.keys(template.findResources('AWS::EC2::Subnet')).sort());
+    const entries = Object.values(template.findResources('AWS::EC2::NetworkAclEntry')) as any[];
+    expect(entries.every((e) => e.Properties.RuleAction === 'allow' && e.Properties.NetworkAclId.Ref === aclId)).toBe(true);
+    const fromAnywhere = entries.filter((e) => !e.Properties.Egress && e.Properties.CidrBlock === '0.0.0.0/0');
+    expect(fromAnywhere.map((e) => [e.Properties.Protocol, e.Properties.PortRange])).toEqual([[6, { From: 1024, To: 3388 }], [6, { From: 3390, To: 65535 }]]);
+    const toAnywhere = entries.filter((e) => e.Properties.Egress && e.Properties.CidrBlock === '0.0.0.0/0');
+    expect(toAnywhere.map((e) => [e.Properties.Protocol, e.Properties.PortRange])).toEqual([[6, { From: 443, To: 443 }]]);
+    // within the VPC, all traffic both ways (endpoints, resolver)
+    const inVpc = entries.filter((e) => e.Properties.CidrBlock?.['Fn::GetAtt']?.[1] === 'CidrBlock');
+    expect(inVpc.map((e) => [e.Properties.Egress, e.Properties.Protocol]).sort()).toEqual([[false, -1], [true, -1]]);
+  });
+
   test('a custom range is split across the zones', () => {
     const stack = newStack();
     new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.20.0.0/22' }) });
@@ -208,6 +230,9 @@ describe('existing VPC', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::EC2::FlowLog', 0);
+    // its subnets keep their own ACLs: the construct does not re-associate subnets it does not own
+    template.resourceCountIs('AWS::EC2::NetworkAcl', 0);
+    expect(network.networkAcl).toBeUndefined();
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Interface',
       VpcId: 'vpc-0123456789abcdef0',

@@ -456,11 +456,44 @@ describe('attack 8: hiding or forging findings without disabling a service (SCP 
     ['config:PutExternalEvaluation', `arn:aws:config:${REGION}:${ACCOUNT}:config-rule/config-rule-ab12cd`],
     ['config:DisassociateResourceTypes', `arn:aws:config:${REGION}:${ACCOUNT}:configuration-recorder/default/ab12cd`],
     ['logs:PutAccountPolicy', '*'],
+    ['access-analyzer:UpdateAnalyzer', `arn:aws:access-analyzer:${REGION}:${ACCOUNT}:analyzer/guardrails`],
+    ['securityhub:UpdateStandardsControl', '*'],
+    ['securityhub:BatchUpdateStandardsControlAssociations', '*'],
+    ['securityhub:CreateAutomationRule', '*'],
+    ['securityhub:BatchUpdateAutomationRules', `arn:aws:securityhub:${REGION}:${ACCOUNT}:automation-rule/*`],
+    ['config:PutRemediationConfigurations', `arn:aws:config:${REGION}:${ACCOUNT}:remediation-configuration/guardrails-s3/ab12cd`],
+    ['config:PutRemediationExceptions', '*'],
+    ['config:PutAggregationAuthorization', `arn:aws:config:${REGION}:${ACCOUNT}:aggregation-authorization/999999999999/${REGION}`],
+    ['config:PutRetentionConfiguration', '*'],
+    ['config:PutResourceConfig', '*'],
   ])('a bounded admin cannot %s; the SCP statement is what denies it; the execution role can', async (action, resource) => {
     await expect(attackerEverything({ action, resource })).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly({ action, resource }, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly({ action, resource }, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
     await expect(decide(EXEC_ROLE, { action, resource }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+  });
+});
+
+describe('attack 8b: tuning GuardDuty down (every Create and Update: boundary and SCP)', () => {
+  const DETECTOR = `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/12abc34d567e8fa901bc2d34eexample`;
+  test.each([
+    ['guardduty:UpdateThreatIntelSet', `${DETECTOR}/threatintelset/0cb0141ab9fbde177613ab9436example`],
+    ['guardduty:UpdateDetector', DETECTOR],
+  ])('a bounded admin cannot %s (boundary and SCP each deny it)', async (action, resource) => {
+    await expectDeniedByEveryLayer({ action, resource }, ['DenySecurityServiceTampering'], { policy: SECURITY_SCP, sids: ['DenySecurityServiceTampering'] });
+  });
+
+  // Resourceless: the boundary allows no '*' resource for GuardDuty in the first place; the SCP denies them by name.
+  test.each(['guardduty:CreateTrustedEntitySet', 'guardduty:UpdateMalwareScanSettings', 'guardduty:CreateSampleFindings'])('a bounded admin cannot %s (SCP)', async (action) => {
+    await expect(attackerEverything({ action, resource: '*' })).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource: '*' }, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource: '*' }, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+  });
+
+  test('control: the execution role tunes GuardDuty; a bounded admin reads the detector', async () => {
+    await expect(decide(EXEC_ROLE, { action: 'guardduty:UpdateDetector', resource: DETECTOR }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(EXEC_ROLE, { action: 'guardduty:CreateTrustedEntitySet', resource: '*' }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(attackerEverything({ action: 'guardduty:GetDetector', resource: DETECTOR })).resolves.toBe('Allowed');
   });
 });
 
@@ -480,6 +513,11 @@ describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guard
     ['ec2:CreateRoute', ec2('route-table', 'rtb-0123456789abcdef0')],
     ['ec2:DisassociateRouteTable', ec2('route-table', 'rtb-0123456789abcdef0')],
     ['ec2:DeleteTags', ec2('vpc-flow-log', 'fl-0123456789abcdef0')],
+    ['ec2:CreateNetworkAclEntry', ec2('network-acl', 'acl-0123456789abcdef0')],
+    ['ec2:ReplaceNetworkAclEntry', ec2('network-acl', 'acl-0123456789abcdef0')],
+    // moving a protected subnet to the (untaggable) default ACL: authorized on the subnet too
+    ['ec2:ReplaceNetworkAclAssociation', ec2('subnet', 'subnet-0123456789abcdef0')],
+    ['ec2:AssociateDhcpOptions', ec2('vpc', 'vpc-0123456789abcdef0')],
     ['lambda:UpdateEventSourceMapping', ESM],
     ['lambda:DeleteEventSourceMapping', ESM],
   ])('a bounded admin cannot %s on a protected %s; allowed without the statement', async (action, resource) => {

@@ -21,11 +21,13 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
   'cloudtrail:Put*Selectors',
   'guardduty:Delete*',
   'guardduty:Disassociate*',
-  'guardduty:UpdateDetector',
+  // Every Update (detector, features, filters, publishing destination, IP, threat and trusted
+  // entity sets, malware protection and scan settings, findings feedback) and every Create
+  // (filters, trusted lists, sample findings that bury real ones): GuardDuty is deployed and
+  // tuned by the exempt deployers only.
+  'guardduty:Update*',
+  'guardduty:Create*',
   'guardduty:StopMonitoringMembers',
-  'guardduty:CreateFilter',
-  'guardduty:UpdateFilter',
-  'guardduty:UpdatePublishingDestination',
   'config:Stop*',
   'config:Delete*',
   'config:PutConfigurationRecorder',
@@ -38,9 +40,10 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
 ];
 
 /**
- * Actions that hide or forge security findings and evidence without disabling a service: trusted IP
- * lists and archived findings in GuardDuty, updated or suppressed findings in Access Analyzer and
- * Security Hub, disabled standards, a replaced Config rule (its ARN carries an id, not the name, so
+ * Actions that hide or forge security findings and evidence without disabling a service: archived
+ * findings in GuardDuty (its trusted lists are in SECURITY_SERVICE_TAMPER_ACTIONS), updated or
+ * suppressed findings and a narrowed analyzer in Access Analyzer, updated findings, disabled
+ * standards and controls and suppressing automation rules in Security Hub, a replaced Config rule (its ARN carries an id, not the name, so
  * the guardrail rules cannot be protected by name), external evaluations that mark a resource
  * compliant, resource types removed from recording, a shorter configuration-history retention, and
  * account-wide Logs policies (data protection masking, transformers, subscription policies) that
@@ -48,15 +51,26 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
  * boundary has no room (6,144 characters).
  */
 export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
-  'guardduty:CreateIPSet',
-  'guardduty:UpdateIPSet',
   'guardduty:ArchiveFindings',
   'access-analyzer:UpdateFindings',
+  'access-analyzer:UpdateAnalyzer',
   'securityhub:BatchUpdateFindings',
   'securityhub:BatchDisableStandards',
+  // A disabled control, and automation rules that suppress or rewrite findings as they arrive.
+  'securityhub:UpdateStandardsControl',
+  'securityhub:BatchUpdateStandardsControlAssociations',
+  'securityhub:CreateAutomationRule*',
+  'securityhub:*UpdateAutomationRule*',
   'config:PutConfigRule',
   'config:PutExternalEvaluation',
   'config:DisassociateResourceTypes',
+  // Remediations that run automation against the resources, exceptions that hide non-compliance,
+  // an aggregator authorized elsewhere (the configuration data leaves), a shorter history, forged
+  // configuration items.
+  'config:PutRemediation*',
+  'config:PutAggregationAuthorization',
+  'config:PutRetentionConfiguration',
+  'config:PutResourceConfig',
   'logs:PutAccountPolicy',
 ];
 
@@ -88,8 +102,12 @@ export const TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS: readonly string[] = [
   'ec2:DeleteRoute',
   'ec2:DeleteRouteTable',
   'ec2:*RouteTable*',
-  'ec2:*NetworkAclEntry',
-  'ec2:ReplaceNetworkAclAssociation',
+  // Entries, associations (authorized on the subnet too, so a tagged subnet cannot be moved to an
+  // untagged ACL), deletion. PrivateNetwork gives its subnets an ACL of its own for this: the
+  // VPC's default ACL cannot be tagged through CloudFormation.
+  'ec2:*NetworkAcl*',
+  // Re-pointing the VPC's DNS (authorized on the VPC) would resolve the endpoints elsewhere.
+  'ec2:AssociateDhcpOptions',
   'ec2:CreateTags',
   'ec2:DeleteTags',
   'lambda:UpdateEventSourceMapping',
