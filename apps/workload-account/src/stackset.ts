@@ -89,7 +89,7 @@ export interface WorkloadBaselineSettings {
    * deploys the baseline, so it (with the key admin and break-glass) administers the keys, and
    * (with the log admin and break-glass) the buckets; nobody inside the boundary may take them over.
    */
-  readonly principals: Pick<PrincipalsConfig, 'cdkQualifier' | 'breakGlassRoleName' | 'keyAdminRoleName' | 'logAdminRoleName' | 'stackSetExecutionRoleName' | 'controlTowerRoleNames'>;
+  readonly principals: Pick<PrincipalsConfig, 'cdkQualifier' | 'breakGlassRoleName' | 'keyAdminRoleName' | 'logAdminRoleName' | 'stackSetExecutionRoleName' | 'controlTowerRoleNames' | 'boundedRolePath'>;
 }
 
 export interface WorkloadBaselineStackProps extends StackProps {
@@ -157,6 +157,8 @@ export class WorkloadBaselineStack extends Stack {
       protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
       // The StackSet instances of this baseline (and any other StackSet's): only StackSets changes them.
       protectedStackNames: ['StackSet-*'],
+      // As in the per-account stacks: bounded identities pass and assume only roles under the path.
+      ...(p.boundedRolePath !== undefined ? { boundedRolePath: p.boundedRolePath } : {}),
     });
     boundary.applyTo(this);
     // Every role of the baseline is guardrail infrastructure (trail capture, shipping, recorder).

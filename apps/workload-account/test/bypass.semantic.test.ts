@@ -250,11 +250,29 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: dlq })]).toEqual([action, 'ExplicitlyDenied']);
     }
     expect(await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), { account: SECURITY, action: 'sqs:ReceiveMessage', resource: dlq })).toBe('Allowed');
+    // The queue's own policy holds without the SCPs: only the forwarder sends, only the administrators drain it.
+    const queuePolicy = securityLogging.resolve(only(securityLogging.template, 'AWS::SQS::QueuePolicy').Properties.PolicyDocument);
+    for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:PurgeQueue']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: dlq, resourcePolicy: queuePolicy })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    expect(await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), { account: SECURITY, action: 'sqs:ReceiveMessage', resource: dlq, resourcePolicy: queuePolicy })).toBe('Allowed');
     const alarm = only(securityLogging.template, 'AWS::CloudWatch::Alarm').Properties.AlarmName;
     expect(alarm).toBe(GUARDRAIL_NAMES.deadLetterAlarm);
     for (const action of ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:SetAlarmState']) {
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:${alarm}` })]).toEqual([action, 'ExplicitlyDenied']);
     }
+  });
+
+  test('a bounded admin cannot invoke the forwarder with a Kinesis event of its own (forged records in the central log groups) nor a rotation function; its own functions it can', async () => {
+    const forwarder = `arn:aws:lambda:${REGION}:${SECURITY}:function:${GUARDRAIL_NAMES.forwarderFunction}`;
+    const functionNames = Object.values<any>(securityLogging.template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.FunctionName);
+    expect(functionNames).toContain(GUARDRAIL_NAMES.forwarderFunction);
+    for (const action of ['lambda:InvokeFunction', 'lambda:InvokeAsync']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: forwarder })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    const rotation = `arn:aws:lambda:${REGION}:${WORKLOAD}:function:${rotationFunctionName('key', 'partner-api')}`;
+    expect(await asBoundedAdmin({ action: 'lambda:InvokeFunction', resource: rotation })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:${REGION}:${WORKLOAD}:function:orders-api` })).toBe('Allowed');
   });
 
   test('a bounded admin cannot edit either boundary policy, nor take over the pipeline role; the execution role updates the boundaries', async () => {

@@ -24,7 +24,9 @@ import {
 import { ALL_LOG_CLASSES, isAccountId, SUBSCRIPTION_FILTER_PREFIX } from './private/names';
 import { DEFAULT_CENTRAL_PREFIX, markNeverShip } from './private/recursion-guard';
 import { ALARM_NAME, FUNCTION_NAME, LOG_GROUP_NAME, QUEUE_NAME, STREAM_NAME, validateName } from './private/resource-names';
-import { streamConfigurationStatement, streamWriterStatement, validateAdministratorArns } from './private/stream-policy';
+import {
+  deadLetterAdministrationStatement, deadLetterSenderStatement, streamConfigurationStatement, streamWriterStatement, validateAdministratorArns,
+} from './private/stream-policy';
 
 /** IAM: default maximum size of a role trust policy, in characters. */
 const TRUST_POLICY_MAX_CHARS = 2048;
@@ -178,12 +180,16 @@ export interface CentralLogDestinationProps {
   readonly deadLetterAlarmName?: string;
 
   /**
-   * Principals that may change the configuration of the stream: exact IAM ARNs (roles, users or
-   * the account root; no wildcards), matched with `ArnNotEquals aws:PrincipalArn`. When set, the
-   * stream policy denies deleting the stream, changing its shards, retention, encryption, record
-   * size, resource policy or tags to every other principal. Include the CloudFormation execution
-   * role: it deploys the stream and its policy.
-   * @default - no configuration statement: the stream policy only limits who may put records
+   * Principals that may change the configuration of the stream and administer the dead-letter
+   * queue: exact IAM ARNs (roles, users or the account root; no wildcards), matched with
+   * `ArnNotEquals aws:PrincipalArn`. When set, the stream policy denies deleting the stream,
+   * changing its shards, retention, encryption, record size, resource policy or tags to every other
+   * principal, and the queue policy denies receiving, deleting or hiding dead-letter messages,
+   * purging or deleting the queue, and changing its attributes, policy, permissions or tags.
+   * Include the CloudFormation execution role (it deploys both policies) and whoever drains the
+   * dead-letter queue (a log administrator, break-glass): a resource policy denies the account root too.
+   * @default - no administration statements: the stream policy only limits who may put records, the
+   *   queue policy who may send
    */
   readonly administratorArns?: string[];
 
@@ -302,7 +308,10 @@ export class CentralLogDestination extends Construct {
   public readonly forwarder: lambda.IFunction;
   /** The forwarder's own log group: never subscribe it to a destination. */
   public readonly forwarderLogGroup: logs.ILogGroup;
-  /** Encrypted dead-letter queue: poison records, rejected events, exhausted batches. */
+  /**
+   * Encrypted dead-letter queue: poison records, rejected events, exhausted batches. Its policy lets
+   * only the forwarder send and, with `administratorArns`, only them drain or change it.
+   */
   public readonly deadLetterQueue: sqs.IQueue;
   /** Alarm when the dead-letter queue holds any message (no actions attached). */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
@@ -499,6 +508,11 @@ export class CentralLogDestination extends Construct {
     });
     for (const cls of ALL_LOG_CLASSES) groups[cls].grantWrite(fn);
     dlq.grantSendMessages(fn);
+    // --- Dead-letter queue policy: only the forwarder sends; only administrators drain or change it ---
+    dlq.addToResourcePolicy(deadLetterSenderStatement(dlq.queueArn, forwarderRole.roleArn));
+    if (props.administratorArns !== undefined) {
+      dlq.addToResourcePolicy(deadLetterAdministrationStatement(dlq.queueArn, props.administratorArns));
+    }
     fn.addEventSource(
       new KinesisEventSource(stream, {
         // TRIM_HORIZON: a new or re-created mapping starts from the oldest record, never skips.

@@ -116,7 +116,7 @@ describe('PermissionsBoundary budget', () => {
 
     test('one administrator more than fits fails at synth, naming the limit', () => {
       expect(() => policyOf({
-        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: protectedRoles.slice(0, 3),
+        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: protectedRoles.slice(0, 4),
         boundedRolePath: '/bounded/', protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
       })).toThrow(/the IAM limit for a managed policy is 6144/);
     });

@@ -82,3 +82,50 @@ export function validateAdministratorArns(construct: string, prop: string, arns:
     }
   }
 }
+
+/**
+ * What only the administrators may do to the dead-letter queue: read, delete or hide its messages
+ * (it is the durable failure storage of the audit pipeline: drained records are lost records),
+ * purge or delete it, change its attributes (the queue policy is one of them) or permissions.
+ */
+export const DEAD_LETTER_ADMIN_ACTIONS: readonly string[] = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:PurgeQueue',
+  'sqs:DeleteQueue',
+  'sqs:SetQueueAttributes',
+  'sqs:AddPermission',
+  'sqs:RemovePermission',
+  'sqs:TagQueue',
+  'sqs:UntagQueue',
+];
+
+/**
+ * Deny sending to the dead-letter queue to every principal but the forwarder's role: the Lambda
+ * service sends a failed batch's description there with the function's execution role, and the
+ * handler its poison records. Anyone else could flood it (false alarms that bury real ones) or
+ * plant records an operator would replay into the central log groups.
+ */
+export function deadLetterSenderStatement(queueArn: string, forwarderRoleArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenySendExceptForwarder',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['sqs:SendMessage'],
+    resources: [queueArn],
+    conditions: { ArnNotEquals: { 'aws:PrincipalArn': forwarderRoleArn } },
+  });
+}
+
+/** Deny DEAD_LETTER_ADMIN_ACTIONS to every principal but `administratorArns` (exact ARNs). */
+export function deadLetterAdministrationStatement(queueArn: string, administratorArns: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyDeadLetterChangesExceptAdministrators',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...DEAD_LETTER_ADMIN_ACTIONS],
+    resources: [queueArn],
+    conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...new Set(administratorArns)] } },
+  });
+}

@@ -153,7 +153,8 @@ export interface PermissionsBoundaryProps {
    * EventBridge rules, Kinesis streams and SQS queues `<prefix>-...`. Identities inside the
    * boundary (but `guardrailAdministratorArns`) may not delete, reconfigure, re-key, re-permission,
    * tag or untag them, nor create one with such a name; writing to them (`logs:PutLogEvents`,
-   * `kinesis:PutRecords`, `lambda:InvokeFunction`, `sqs:SendMessage`) stays allowed.
+   * `kinesis:PutRecords`, `sqs:SendMessage`) stays allowed; invoking a guardrail function does not
+   * (only AWS services invoke them).
    *
    * @default 'guardrails'
    */

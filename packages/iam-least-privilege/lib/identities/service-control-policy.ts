@@ -25,6 +25,7 @@ import {
   ROLE_MANAGEMENT_ACTIONS,
   ROLE_USE_ACTIONS,
   SECURITY_FINDING_TAMPER_ACTIONS,
+  DEFAULT_EVENT_BUS_TAMPER_ACTIONS,
   SECURITY_SERVICE_TAMPER_ACTIONS,
   SESSION_TAGGING_ACTIONS,
 } from './private/perms';
@@ -463,7 +464,9 @@ export class ServiceControlPolicy {
    * accounts to every principal but `administratorArns`: the private network (deleting the flow
    * log; deleting or modifying endpoints, security group rules, routes, route table and NACL
    * associations, subnets, the VPC) and the event source mappings that feed the guardrail
-   * functions (updating, re-pointing or deleting them), and re-tagging or untagging any of them.
+   * functions (updating, re-pointing or deleting them), and re-tagging or untagging any of them;
+   * and, by name, re-keying the default event bus (which carries the events the guardrail rules
+   * capture), archiving it or replaying its events.
    * Tag them with `Tags.of(construct).add('guardrails:protected', 'true')` (whoever tags another
    * resource so only protects it from itself).
    */
@@ -473,7 +476,7 @@ export class ServiceControlPolicy {
     validateExactPrincipalArns('administratorArns', options.administratorArns);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-tagged-guardrail-resources',
-      description: 'Deny changing the guardrail network and event source mappings (tagged guardrails:protected)',
+      description: 'Deny changing the guardrail network and event source mappings (tagged guardrails:protected) and the default event bus',
       statements: [new iam.PolicyStatement({
         sid: 'DenyTaggedGuardrailResourceChanges',
         effect: iam.Effect.DENY,
@@ -483,6 +486,13 @@ export class ServiceControlPolicy {
           StringEquals: { [`aws:ResourceTag/${PROTECTED_TAG_KEY}`]: 'true' },
           ...exceptPrincipals(options.administratorArns),
         },
+      }), new iam.PolicyStatement({
+        // The default event bus takes no tag through CloudFormation: protected by its name.
+        sid: 'DenyDefaultEventBusChanges',
+        effect: iam.Effect.DENY,
+        actions: [...DEFAULT_EVENT_BUS_TAMPER_ACTIONS],
+        resources: ['arn:*:events:*:*:event-bus/default'],
+        conditions: exceptPrincipals(options.administratorArns),
       })],
     });
   }
@@ -492,7 +502,8 @@ export class ServiceControlPolicy {
    * `/<prefix>/...`, Lambda functions and their event source mappings, EventBridge rules, Kinesis
    * streams, SQS queues and CloudWatch alarms `<prefix>-...`) to every principal but
    * `administratorArns`. Writing to them stays allowed (`logs:PutLogEvents`, `kinesis:PutRecords`,
-   * `lambda:InvokeFunction`, `sqs:SendMessage`). The same statement as the permissions boundary's.
+   * `sqs:SendMessage`; not invoking a function: only AWS services invoke them). The same statement as
+   * the permissions boundary's.
    * With `stackDeployerArns`, also changing the guardrail stacks and the CDK bootstrap assets the next
    * deployment runs (see those options).
    */

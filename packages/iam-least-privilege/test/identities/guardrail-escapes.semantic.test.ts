@@ -319,6 +319,9 @@ describe('attack 5: the guardrail resources', () => {
     ['lambda:UpdateFunctionConfiguration', GUARDRAIL_FUNCTION],
     ['lambda:AddPermission', GUARDRAIL_FUNCTION],
     ['lambda:PutFunctionConcurrency', GUARDRAIL_FUNCTION],
+    // Invoking the forwarder with an event of one's own writes forged records into the central log groups.
+    ['lambda:InvokeFunction', GUARDRAIL_FUNCTION],
+    ['lambda:InvokeAsync', GUARDRAIL_FUNCTION],
     ['kinesis:DeleteStream', GUARDRAIL_STREAM],
     ['kinesis:DecreaseStreamRetentionPeriod', GUARDRAIL_STREAM],
     ['kinesis:StopStreamEncryption', GUARDRAIL_STREAM],
@@ -351,7 +354,6 @@ describe('attack 5: the guardrail resources', () => {
     ['kinesis:PutRecord', GUARDRAIL_STREAM],
     ['kinesis:PutRecords', GUARDRAIL_STREAM],
     ['kinesis:GetRecords', GUARDRAIL_STREAM],
-    ['lambda:InvokeFunction', GUARDRAIL_FUNCTION],
     ['sqs:SendMessage', GUARDRAIL_QUEUE],
   ])('control: writers inside the boundary can still %s %s', async (action, resource) => {
     await expect(attackerEverything({ action, resource })).resolves.toBe('Allowed');
@@ -525,6 +527,22 @@ describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guard
     const context = action.startsWith('lambda:') ? { ...TAGGED, 'lambda:FunctionArn': FUNCTION('attacker-reader') } : TAGGED;
     await expect(attacker(action, resource, context)).resolves.toBe('ExplicitlyDenied');
     await expect(attacker(action, resource, context, withoutStatement(NETWORK_SCP, 'DenyTaggedGuardrailResourceChanges'))).resolves.toBe('Allowed');
+  });
+
+  const DEFAULT_BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`;
+  test.each([
+    ['events:UpdateEventBus', DEFAULT_BUS],
+    ['events:CreateArchive', DEFAULT_BUS],
+    ['events:StartReplay', DEFAULT_BUS],
+  ])('a bounded admin cannot %s on the default event bus (the guardrail rules\' events: re-keyed, archived, replayed); allowed without the statement', async (action, resource) => {
+    await expect(attacker(action, resource, {})).resolves.toBe('ExplicitlyDenied');
+    await expect(attacker(action, resource, {}, withoutStatement(NETWORK_SCP, 'DenyDefaultEventBusChanges'))).resolves.toBe('Allowed');
+  });
+
+  test('control: the execution role re-keys the default bus; a bounded admin updates its own bus and still puts events on the default one', async () => {
+    await expect(decide(EXEC_ROLE, { action: 'events:UpdateEventBus', resource: DEFAULT_BUS }, { scps: [FULL_AWS_ACCESS, NETWORK_SCP] })).resolves.toBe('Allowed');
+    await expect(attacker('events:UpdateEventBus', `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`, {})).resolves.toBe('Allowed');
+    await expect(attacker('events:PutEvents', DEFAULT_BUS, {})).resolves.toBe('Allowed');
   });
 
   test('control: the execution role changes the network; a bounded admin changes its own untagged network; the functions\' ENIs are untouched', async () => {

@@ -51,7 +51,7 @@ test('every action the boundary conditions on iam:PermissionsBoundary supports t
 describe('guardrail resources: what stays allowed (NotAction of the deny)', () => {
   test.each([
     'logs:CreateLogStream', 'logs:PutLogEvents', 'kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:GetRecords',
-    'kinesis:GetShardIterator', 'kinesis:SubscribeToShard', 'lambda:InvokeFunction', 'sqs:SendMessage',
+    'kinesis:GetShardIterator', 'kinesis:SubscribeToShard', 'sqs:SendMessage',
     'logs:FilterLogEvents', 'logs:StartQuery', 'events:DescribeRule', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackResources',
     'cloudformation:DescribeStackEvents', 'cloudwatch:DescribeAlarmHistory',
   ])('%s (writers, consumers and readers need it)', async (action) => {
@@ -65,7 +65,7 @@ describe('guardrail resources: what stays allowed (NotAction of the deny)', () =
     'events:DisableRule', 'events:DeleteRule', 'events:PutRule', 'events:RemoveTargets', 'events:PutTargets', 'events:UntagResource',
     'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:AddPermission', 'lambda:CreateFunction',
     'lambda:DeleteFunction', 'lambda:PutFunctionConcurrency', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping',
-    'lambda:TagResource',
+    'lambda:TagResource', 'lambda:InvokeFunction', 'lambda:InvokeAsync',
     'kinesis:DeleteStream', 'kinesis:CreateStream', 'kinesis:DecreaseStreamRetentionPeriod', 'kinesis:StopStreamEncryption',
     'kinesis:PutResourcePolicy', 'kinesis:DeregisterStreamConsumer', 'kinesis:RemoveTagsFromStream',
     'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:StartMessageMoveTask',

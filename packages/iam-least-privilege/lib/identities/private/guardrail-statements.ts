@@ -90,7 +90,7 @@ export function guardrailResourcePatterns(prefix: string): string[] {
 
 /**
  * Deny every action on the guardrail resources (log groups, EventBridge rules, Lambda functions
- * and their event source mappings, Kinesis streams, SQS queues) but writing, invoking, consuming
+ * and their event source mappings, Kinesis streams, SQS queues) but writing, consuming
  * and reading (GUARDRAIL_RESOURCE_DATA_ACTIONS), to every principal but `administratorArns`. One
  * statement for all services (the boundary has little room): an action only ever targets its own
  * service's ARNs. `lambda:FunctionArn` is only in the request context of the event source mapping

@@ -117,6 +117,19 @@ export const TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS: readonly string[] = [
 ];
 
 /**
+ * Changes to the account's default event bus, which carries the AWS events the guardrail rules
+ * capture (IAM, KMS, security service changes): re-keying it with a key the caller may then disable
+ * (the rules would receive nothing), its archives and replays (old events delivered again to the
+ * guardrail rules). `PutPermission`/`RemovePermission` authorize no resource (they cannot be scoped
+ * to the default bus) and are not listed.
+ */
+export const DEFAULT_EVENT_BUS_TAMPER_ACTIONS: readonly string[] = [
+  'events:UpdateEventBus',
+  'events:CreateArchive',
+  'events:StartReplay',
+];
+
+/**
  * Actions that remove or redirect the log subscriptions that feed the central logging account.
  * `logs:PutSubscriptionFilter` is included because replacing a filter (same name) is how a
  * subscription is silently redirected.
@@ -290,10 +303,13 @@ export const USER_CREDENTIAL_ACTIONS: readonly string[] = [
  * destructive call, and an action AWS adds later is denied until it is listed here.
  *
  * Kept: writing (`logs:CreateLogStream`, `logs:PutLogEvents`, `kinesis:PutRecord(s)`,
- * `sqs:SendMessage`), invoking (`lambda:Invoke*`), consuming the Kinesis stream (reads,
+ * `sqs:SendMessage`), consuming the Kinesis stream (reads,
  * `SubscribeToShard`, which the Lambda event source mapping needs), querying and reading
  * (`Describe*`, `Get*`, `List*`, `FilterLogEvents`, `StartQuery`, `StartLiveTail`; CloudFormation
- * stacks and CloudWatch alarms: `Describe*`). Not kept: receiving,
+ * stacks and CloudWatch alarms: `Describe*`). Not kept: invoking a guardrail function (only AWS
+ * services invoke them: the Kinesis event source mapping, Secrets Manager, EventBridge; an
+ * identity invoking the forwarder with an event of its own would write forged records into the
+ * central log groups, one invoking a rotation function would drive the rotation steps); receiving,
  * deleting or hiding (`ChangeMessageVisibility`) a dead-letter message: the dead-letter queue is
  * the durable failure storage of the audit pipeline, only the administrators drain it (nothing
  * consumes it automatically). Denied, for example: updating, deleting or rolling back a guardrail
@@ -319,7 +335,6 @@ export const GUARDRAIL_RESOURCE_DATA_ACTIONS: readonly string[] = [
   'kinesis:Get*',
   'kinesis:List*',
   'kinesis:SubscribeToShard',
-  'lambda:Invoke*',
   'lambda:Get*',
   'lambda:List*',
   'sqs:SendMessage',
