@@ -144,6 +144,15 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     expect(keyAdministratorArns(config, WORKLOAD, REGION)).toContain(EXEC_ROLE);
   });
 
+  test('a bounded admin cannot re-point or delete a guardrail key alias (UpdateAlias and DeleteAlias need the current key\'s policy, which names only the key administrators)', async () => {
+    const policy = keyPolicy(workloadHome, 'alias/guardrails-prod/logs');
+    const key = `arn:aws:kms:${REGION}:${WORKLOAD}:key/${KEY_ID}`;
+    for (const action of ['kms:UpdateAlias', 'kms:DeleteAlias', 'kms:CreateAlias']) {
+      expect([action, await asBoundedAdmin({ action, resource: key, resourcePolicy: policy })]).not.toEqual([action, 'Allowed']);
+      expect([action, await asPrincipal(EXEC_ROLE, { action, resource: key, resourcePolicy: policy })]).toEqual([action, 'Allowed']);
+    }
+  });
+
   test('a bounded admin cannot grant itself the security account\'s logs key (CreateGrant only for AWS resources)', async () => {
     const policy = keyPolicy(securityKeys, 'alias/guardrails-prod/logs');
     const key = `arn:aws:kms:${REGION}:${SECURITY}:key/${KEY_ID}`;
