@@ -40,26 +40,27 @@ export const STREAM_CONFIGURATION_ACTIONS: readonly string[] = [
  * makes the condition true: denied.
  */
 export function streamWriterStatement(streamArn: string, writerRoleArn: string): iam.PolicyStatement {
+  return denyAllBut('DenyPutRecordsExceptDestinationRole', STREAM_WRITE_ACTIONS, streamArn, writerRoleArn);
+}
+
+/**
+ * A resource-policy Deny of `actions` on `resource` to every principal whose `aws:PrincipalArn` is
+ * not `exempt` (one exact ARN, or a list of them: duplicates dropped).
+ */
+function denyAllBut(sid: string, actions: readonly string[], resource: string, exempt: string | readonly string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    sid: 'DenyPutRecordsExceptDestinationRole',
+    sid,
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
-    actions: [...STREAM_WRITE_ACTIONS],
-    resources: [streamArn],
-    conditions: { ArnNotEquals: { 'aws:PrincipalArn': writerRoleArn } },
+    actions: [...actions],
+    resources: [resource],
+    conditions: { ArnNotEquals: { 'aws:PrincipalArn': typeof exempt === 'string' ? exempt : [...new Set(exempt)] } },
   });
 }
 
 /** Deny the configuration changes to every principal but `administratorArns` (exact ARNs). */
 export function streamConfigurationStatement(streamArn: string, administratorArns: readonly string[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'DenyStreamConfigurationChangesExceptAdministrators',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: [...STREAM_CONFIGURATION_ACTIONS],
-    resources: [streamArn],
-    conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...new Set(administratorArns)] } },
-  });
+  return denyAllBut('DenyStreamConfigurationChangesExceptAdministrators', STREAM_CONFIGURATION_ACTIONS, streamArn, administratorArns);
 }
 
 /**
@@ -108,24 +109,10 @@ export const DEAD_LETTER_ADMIN_ACTIONS: readonly string[] = [
  * plant records an operator would replay into the central log groups.
  */
 export function deadLetterSenderStatement(queueArn: string, forwarderRoleArn: string): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'DenySendExceptForwarder',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['sqs:SendMessage'],
-    resources: [queueArn],
-    conditions: { ArnNotEquals: { 'aws:PrincipalArn': forwarderRoleArn } },
-  });
+  return denyAllBut('DenySendExceptForwarder', ['sqs:SendMessage'], queueArn, forwarderRoleArn);
 }
 
 /** Deny DEAD_LETTER_ADMIN_ACTIONS to every principal but `administratorArns` (exact ARNs). */
 export function deadLetterAdministrationStatement(queueArn: string, administratorArns: readonly string[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'DenyDeadLetterChangesExceptAdministrators',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: [...DEAD_LETTER_ADMIN_ACTIONS],
-    resources: [queueArn],
-    conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...new Set(administratorArns)] } },
-  });
+  return denyAllBut('DenyDeadLetterChangesExceptAdministrators', DEAD_LETTER_ADMIN_ACTIONS, queueArn, administratorArns);
 }

@@ -14,11 +14,13 @@
  * allowed once `DenyRolesOutsidePath` is removed (the test depends on it; the SCPs do not stop it),
  * and allowed by the boundary without `boundedRolePath` (the option is what closes it).
  */
-import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PermissionsBoundary, PermissionsBoundaryProps, ServiceControlPolicy } from '../../lib';
-import { ACCOUNT, ADMIN_POLICY, FULL_AWS_ACCESS, managedPolicyDocument, newStack, OTHER_ACCOUNT, REGION, withoutStatement } from './helpers';
+import {
+  ACCOUNT, Attempt, decide as decideUnder, FULL_AWS_ACCESS, managedPolicyDocument, newStack, OTHER_ACCOUNT, REGION, withoutStatement,
+} from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -85,30 +87,9 @@ const trustingRootOf = (account: string): PolicyJson => ({
   Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
 });
 
-interface Attempt {
-  readonly action: string;
-  readonly resource: string;
-  readonly context?: Record<string, string | string[]>;
-  readonly resourcePolicy?: PolicyJson;
-  readonly resourceAccount?: string;
-}
-
 /** `principal`, with an administrator identity policy, the SCPs and (if given) `boundary`, makes `attempt`. */
 function decide(principal: string, attempt: Attempt, boundary?: PolicyJson) {
-  return evaluate({
-    identityPolicies: [ADMIN_POLICY],
-    permissionsBoundaries: boundary ? [boundary] : undefined,
-    serviceControlPolicies: ALL_SCPS,
-    resourcePolicy: attempt.resourcePolicy,
-    request: {
-      principal,
-      action: attempt.action,
-      resource: attempt.resource,
-      resourceAccount: attempt.resourceAccount ?? ACCOUNT,
-      // IAM always puts the caller's ARN in the request context; the evaluator needs it given.
-      context: { 'aws:PrincipalARN': principal, ...attempt.context },
-    },
-  });
+  return decideUnder(principal, attempt, { boundary, scps: ALL_SCPS });
 }
 
 /**

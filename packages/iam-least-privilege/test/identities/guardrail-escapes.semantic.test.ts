@@ -11,9 +11,9 @@
  * - the legitimate principal (the CloudFormation execution role outside the boundary, a named
  *   administrator, the pipeline) can still do what it must.
  */
-import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { PermissionsBoundary, ServiceControlPolicy } from '../../lib';
-import { ACCOUNT, ADMIN_POLICY, FULL_AWS_ACCESS, managedPolicyDocument, newStack, REGION, withoutStatement } from './helpers';
+import { ACCOUNT, Attempt, decide, FULL_AWS_ACCESS, managedPolicyDocument, newStack, REGION, withoutStatement } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -85,39 +85,6 @@ const trustPolicy = (...accounts: string[]): PolicyJson => ({
     Action: ['sts:AssumeRole', 'sts:TagSession'],
   }],
 });
-
-interface Attempt {
-  readonly action: string;
-  readonly resource: string;
-  readonly context?: Record<string, string | string[]>;
-  readonly resourcePolicy?: PolicyJson;
-  readonly resourceAccount?: string;
-}
-
-interface Layers {
-  /** The boundary of the principal (none: the principal is outside the boundary). */
-  readonly boundary?: PolicyJson;
-  /** The SCPs of the principal's account (none: no SCP evaluated). */
-  readonly scps?: PolicyJson[];
-}
-
-/** `principal`, with an administrator identity policy, makes `attempt` under `layers`. */
-function decide(principal: string, attempt: Attempt, layers: Layers) {
-  return evaluate({
-    identityPolicies: [ADMIN_POLICY],
-    permissionsBoundaries: layers.boundary ? [layers.boundary] : undefined,
-    serviceControlPolicies: layers.scps,
-    resourcePolicy: attempt.resourcePolicy,
-    request: {
-      principal,
-      action: attempt.action,
-      resource: attempt.resource,
-      resourceAccount: attempt.resourceAccount ?? ACCOUNT,
-      // IAM always puts the caller's ARN in the request context; the evaluator needs it given.
-      context: { 'aws:PrincipalARN': principal, ...attempt.context },
-    },
-  });
-}
 
 /** The attacker with every layer. */
 const attackerEverything = (attempt: Attempt) => decide(ATTACKER, attempt, { boundary: BOUNDARY, scps: ALL_SCPS });

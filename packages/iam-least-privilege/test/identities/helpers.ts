@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 
 export const ACCOUNT = '111111111111';
 export const OTHER_ACCOUNT = '222222222222';
@@ -35,4 +35,39 @@ export function withoutStatement(policy: PolicyJson, sid: string): PolicyJson {
   const kept = statements.filter((s) => s.Sid !== sid);
   if (kept.length !== statements.length - 1) throw new Error(`statement ${sid} not found`);
   return { ...policy, Statement: kept };
+}
+
+/** A request an attacker or a legitimate principal makes in the semantic tests. */
+export interface Attempt {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string | string[]>;
+  readonly resourcePolicy?: PolicyJson;
+  readonly resourceAccount?: string;
+}
+
+/** The layers a request is evaluated under. */
+export interface Layers {
+  /** The boundary of the principal (none: the principal is outside the boundary). */
+  readonly boundary?: PolicyJson;
+  /** The SCPs of the principal's account (none: no SCP evaluated). */
+  readonly scps?: PolicyJson[];
+}
+
+/** `principal`, with an administrator identity policy, makes `attempt` under `layers`. */
+export function decide(principal: string, attempt: Attempt, layers: Layers) {
+  return evaluate({
+    identityPolicies: [ADMIN_POLICY],
+    permissionsBoundaries: layers.boundary ? [layers.boundary] : undefined,
+    serviceControlPolicies: layers.scps,
+    resourcePolicy: attempt.resourcePolicy,
+    request: {
+      principal,
+      action: attempt.action,
+      resource: attempt.resource,
+      resourceAccount: attempt.resourceAccount ?? ACCOUNT,
+      // IAM always puts the caller's ARN in the request context; the evaluator needs it given.
+      context: { 'aws:PrincipalARN': principal, ...attempt.context },
+    },
+  });
 }
