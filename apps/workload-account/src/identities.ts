@@ -156,7 +156,8 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     // The private functions' network (tagged guardrails:protected): its flow log, endpoints, routes and
     // security groups, changed only by the execution roles, the StackSet role and break-glass.
     ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: scpExemptPrincipalArns(config) }),
-    ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: config.s3.encryption === 'SSE_KMS' }),
+    // Objects may be encrypted only with keys of the environment's accounts (never a foreign key).
+    ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: config.s3.encryption === 'SSE_KMS', kmsKeyAccountIds: accounts }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(exempt),
   ];

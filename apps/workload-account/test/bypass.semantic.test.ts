@@ -418,4 +418,17 @@ describe('other ways out of the boundary', () => {
     expect(await asBoundedAdmin({ action: 'lambda:UpdateFunctionCode', resource: `arn:aws:lambda:${REGION}:${WORKLOAD}:function:orders-api` })).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'events:PutRule', resource: `arn:aws:events:${REGION}:${WORKLOAD}:rule/orders-nightly` })).toBe('Allowed');
   });
+
+  test('a bounded admin cannot encrypt objects with a key of a foreign account (ransomware by foreign key); with a key of the environment it can', async () => {
+    const put = (keyAccount: string) => asBoundedAdmin({
+      action: 's3:PutObject', resource: 'arn:aws:s3:::orders-data/x.json',
+      context: {
+        's3:ResourceAccount': WORKLOAD, 's3:x-amz-server-side-encryption': 'aws:kms',
+        's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${REGION}:${keyAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      },
+    });
+    expect(await put('999999999999')).toBe('ExplicitlyDenied');
+    expect(await put(WORKLOAD)).toBe('Allowed');
+    expect(await put(SECURITY)).toBe('Allowed');
+  });
 });

@@ -289,6 +289,18 @@ export interface UnencryptedS3WritesOptions {
   readonly requireKms?: boolean;
 
   /**
+   * Accept a KMS key named in the request (`x-amz-server-side-encryption-aws-kms-key-id`) only
+   * when it belongs to one of these accounts (12-digit ids): an object encrypted with another
+   * account's key is held hostage by whoever owns that key (ransomware by foreign key). Requests
+   * that name no key (the bucket's default key) are unaffected. S3 gives the key to the condition
+   * as the caller wrote it: name keys by ARN, as S3's own documentation requires for key policies
+   * on this header (a key id or an alias is refused too).
+   *
+   * @default - any key is accepted
+   */
+  readonly kmsKeyAccountIds?: string[];
+
+  /**
    * Name of the SCP.
    *
    * @default 'deny-unencrypted-s3-writes'
@@ -582,6 +594,27 @@ export class ServiceControlPolicy {
         conditions: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] } },
       }));
     }
+    const keyAccounts = options.kmsKeyAccountIds;
+    if (keyAccounts !== undefined) {
+      if (keyAccounts.length === 0) {
+        throw new Error('kmsKeyAccountIds: received an empty list; expected the 12-digit ids of the accounts whose KMS keys may encrypt objects, or no kmsKeyAccountIds at all');
+      }
+      keyAccounts.forEach((id, i) => {
+        if (Token.isUnresolved(id) || !/^\d{12}$/.test(id)) {
+          throw new Error(`kmsKeyAccountIds[${i}]: received ${JSON.stringify(id)}; expected a 12-digit AWS account id (SCPs are documents: no CDK token)`);
+        }
+      });
+      statements.push(new iam.PolicyStatement({
+        sid: 'DenyS3PutWithForeignKmsKey',
+        effect: iam.Effect.DENY,
+        actions: ['s3:PutObject'],
+        resources: ['*'],
+        conditions: {
+          StringNotLike: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [...new Set(keyAccounts)].map((id) => `arn:*:kms:*:${id}:key/*`) },
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+        },
+      }));
+    }
     return new ServiceControlPolicy({
       name: options.name ?? 'deny-unencrypted-s3-writes',
       description: 'Deny S3 writes without TLS or without server-side encryption',
@@ -627,7 +660,12 @@ export class ServiceControlPolicy {
         new iam.PolicyStatement({
           sid: 'DenyUnencryptedRds',
           effect: iam.Effect.DENY,
-          actions: ['rds:CreateDBInstance', 'rds:CreateDBCluster'],
+          // Only the cluster calls carry rds:StorageEncrypted (Service Authorization Reference):
+          // CreateDBInstance, restores from snapshots and read replicas do not, so an SCP cannot
+          // require encryption for them (test/identities/scp-condition-keys.test.ts). Detect them
+          // with the AWS Config rule rds-storage-encrypted, or prevent them at deploy time with a
+          // proactive control (Control Tower CT.RDS.PR.16).
+          actions: ['rds:CreateDBCluster', 'rds:RestoreDBClusterFromS3'],
           resources: ['*'],
           conditions: { Bool: { 'rds:StorageEncrypted': 'false' } },
         }),

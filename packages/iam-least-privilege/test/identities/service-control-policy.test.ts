@@ -202,6 +202,32 @@ describe('long-term credentials SCP semantics', () => {
   });
 });
 
+describe('S3 SCP: a KMS key of a foreign account (ransomware by foreign key)', () => {
+  const OTHER = '999999999999';
+  const scp = doc(ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true, kmsKeyAccountIds: [ACCOUNT] }));
+  const object = 'arn:aws:s3:::orders-data/2026/12/03/x.json';
+  const put = (keyArn?: string) => ({
+    's3:x-amz-server-side-encryption': 'aws:kms', 'aws:SecureTransport': 'true',
+    ...(keyArn !== undefined ? { 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn } : {}),
+  });
+
+  test('an object encrypted with another account\'s key is denied; allowed without the statement', async () => {
+    const foreign = `arn:aws:kms:eu-west-1:${OTHER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    await expect(underScp(scp, 's3:PutObject', object, put(foreign))).resolves.toBe('ExplicitlyDenied');
+    await expect(underScp(withoutStatement(scp, 'DenyS3PutWithForeignKmsKey'), 's3:PutObject', object, put(foreign))).resolves.toBe('Allowed');
+  });
+
+  test('control: a key of a listed account, or no key named (the bucket default), is allowed', async () => {
+    await expect(underScp(scp, 's3:PutObject', object, put(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`))).resolves.toBe('Allowed');
+    await expect(underScp(scp, 's3:PutObject', object, put())).resolves.toBe('Allowed');
+  });
+
+  test('an empty list or a malformed account id is refused', () => {
+    expect(() => ServiceControlPolicy.denyUnencryptedS3Writes({ kmsKeyAccountIds: [] })).toThrow(/kmsKeyAccountIds: received an empty list/);
+    expect(() => ServiceControlPolicy.denyUnencryptedS3Writes({ kmsKeyAccountIds: ['1234'] })).toThrow(/kmsKeyAccountIds\[0\]: received "1234"; expected a 12-digit AWS account id/);
+  });
+});
+
 describe('unencrypted resources SCP semantics', () => {
   const scp = doc(ServiceControlPolicy.denyUnencryptedResourceCreation());
   const volume = `arn:aws:ec2:eu-west-1:${ACCOUNT}:volume/*`;
@@ -212,10 +238,16 @@ describe('unencrypted resources SCP semantics', () => {
     await expect(underScp(withoutStatement(scp, 'DenyUnencryptedEbsVolumes'), 'ec2:CreateVolume', volume, { 'ec2:Encrypted': 'false' })).resolves.toBe('Allowed');
   });
 
-  test('an unencrypted RDS instance is denied', async () => {
-    const db = `arn:aws:rds:eu-west-1:${ACCOUNT}:db:orders`;
-    await expect(underScp(scp, 'rds:CreateDBInstance', db, { 'rds:StorageEncrypted': 'false' })).resolves.toBe('ExplicitlyDenied');
-    await expect(underScp(scp, 'rds:CreateDBInstance', db, { 'rds:StorageEncrypted': 'true' })).resolves.toBe('Allowed');
+  test('an unencrypted RDS cluster is denied, an encrypted one allowed', async () => {
+    const cluster = `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:orders`;
+    await expect(underScp(scp, 'rds:CreateDBCluster', cluster, { 'rds:StorageEncrypted': 'false' })).resolves.toBe('ExplicitlyDenied');
+    await expect(underScp(scp, 'rds:CreateDBCluster', cluster, { 'rds:StorageEncrypted': 'true' })).resolves.toBe('Allowed');
+    await expect(underScp(withoutStatement(scp, 'DenyUnencryptedRds'), 'rds:CreateDBCluster', cluster, { 'rds:StorageEncrypted': 'false' })).resolves.toBe('Allowed');
+  });
+
+  test('the SCP does not claim RDS instances: CreateDBInstance carries no rds:StorageEncrypted (scp-condition-keys.test.ts), so it is not in the statement', () => {
+    const rds = (scp.Statement as any[]).find((st) => st.Sid === 'DenyUnencryptedRds');
+    expect([].concat(rds.Action)).not.toContain('rds:CreateDBInstance');
   });
 
   test('turning off EBS encryption by default is denied', async () => {
