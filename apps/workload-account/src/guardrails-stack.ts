@@ -131,6 +131,7 @@ export class WorkloadGuardrailsStack extends Stack {
       removalPolicy,
       network: this.network,
       rotationLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+      administratorArns: guardrailAdministratorArns(config, props.account.accountId),
     });
 
     const detective = new WorkloadDetectiveControls(this, 'DetectiveControls', {

@@ -38,6 +38,11 @@ export interface WorkloadSecretsProps {
   readonly network?: PrivateNetwork;
   /** Retention of the hosted database rotations' log groups (the security class). */
   readonly rotationLogRetention: logs.RetentionDays;
+  /**
+   * Who may still stop or re-point a rotation, re-key, re-policy or delete a secret (exact ARNs):
+   * the execution roles, the StackSet execution role, the log admin and break-glass of the account.
+   */
+  readonly administratorArns: string[];
 }
 
 /**
@@ -57,6 +62,9 @@ export class WorkloadSecrets extends Construct {
     const common = {
       encryptionKey: props.secretsKey,
       allowedCrossAccountRoleArns: settings.allowedCrossAccountRoleArns,
+      // The secret's own policy denies everyone else cancelling or re-pointing the rotation,
+      // re-keying or re-policing it: it holds without the SCPs.
+      administratorArns: props.administratorArns,
       removalPolicy: props.removalPolicy,
     };
 

@@ -272,6 +272,21 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
     }
   });
 
+  test('a bounded admin cannot cancel or re-point a secret\'s rotation, re-key or re-policy it (the secret\'s own policy); the execution role can', async () => {
+    const secretPolicies = Object.values<any>(workloadHome.template.Resources).filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy');
+    expect(secretPolicies.length).toBeGreaterThan(0);
+    const secret = `arn:aws:secretsmanager:${REGION}:${WORKLOAD}:secret:prod/partner-api/api-key-AbCdEf`;
+    const context = { 'aws:PrincipalAccount': WORKLOAD, 'aws:PrincipalIsAWSService': 'false' };
+    for (const r of secretPolicies) {
+      const policy = workloadHome.resolve(r.Properties.ResourcePolicy);
+      for (const action of ['secretsmanager:CancelRotateSecret', 'secretsmanager:RotateSecret', 'secretsmanager:UpdateSecret', 'secretsmanager:PutResourcePolicy']) {
+        expect([action, await asBoundedAdmin({ action, resource: secret, resourcePolicy: policy, context })]).toEqual([action, 'ExplicitlyDenied']);
+        expect([action, await asPrincipal(EXEC_ROLE, { action, resource: secret, resourcePolicy: policy, context })]).toEqual([action, 'Allowed']);
+      }
+      expect(await asBoundedAdmin({ action: 'secretsmanager:GetSecretValue', resource: secret, resourcePolicy: policy, context })).toBe('Allowed');
+    }
+  });
+
   test('a bounded admin cannot invoke the forwarder with a Kinesis event of its own (forged records in the central log groups) nor a rotation function; its own functions it can', async () => {
     const forwarder = `arn:aws:lambda:${REGION}:${SECURITY}:function:${GUARDRAIL_NAMES.forwarderFunction}`;
     const functionNames = Object.values<any>(securityLogging.template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.FunctionName);

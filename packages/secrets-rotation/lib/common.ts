@@ -22,6 +22,23 @@ export interface RotatingSecretProps {
   readonly allowedCrossAccountRoleArns?: string[];
 
   /**
+   * Exact ARNs of the principals that may still stop or re-point the rotation, re-key, re-policy,
+   * replicate, re-tag or delete the secret (roles, users or the account root of this or another
+   * account; no wildcards). Everyone else (an administrator of the account inside its permissions
+   * boundary included) is denied those actions by the secret's resource policy; rotation itself,
+   * reading and writing new values are unaffected. AWS service principals are not denied.
+   *
+   * Include the CloudFormation execution role that deploys the stack (it creates the secret, its
+   * policy and its rotation schedule, which calls `RotateSecret`) and a break-glass role: a
+   * resource policy binds the account root too, so a list without a principal you can still use
+   * would leave the secret's policy and rotation unchangeable.
+   *
+   * @default - no such statement (a warning says so): the identity policies alone decide who may
+   *   stop the rotation or replace the policy
+   */
+  readonly administratorArns?: string[];
+
+  /**
    * Upper bound for `rotationInterval`, for example the limit of a production class of
    * environments (`Duration.days(RotationLimits.MAX_DATABASE_DAYS)`).
    *

@@ -307,7 +307,7 @@ export class RotatingDatabaseSecret extends Construct {
         'No database given: allow the rotation function\'s security group (hostedRotation.connections) on the database port, or rotation will time out');
     }
 
-    applySecretAccessPolicy(this, secret, key, props.allowedCrossAccountRoleArns ?? []);
+    applySecretAccessPolicy(this, secret, key, props.allowedCrossAccountRoleArns ?? [], props.administratorArns);
   }
 
   /** Grant read access (GetSecretValue, DescribeSecret and kms:Decrypt via Secrets Manager) to the current version. */

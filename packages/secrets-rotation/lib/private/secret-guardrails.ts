@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { SECRET_READ_ACTIONS } from './perms';
+import { SECRET_READ_ACTIONS, SECRET_TAMPER_ACTIONS } from './perms';
 import { policyUpperBoundChars, SECRET_POLICY_MAX_CHARS } from './policy-size';
 
 /**
@@ -44,9 +44,11 @@ export function applySecretAccessPolicy(
   secret: secretsmanager.Secret,
   key: kms.IKey,
   allowedRoleArns: string[],
+  administratorArns?: string[],
 ): void {
   const stack = Stack.of(scope);
   allowedRoleArns.forEach((arn, i) => validateRoleArn(scope, arn, i));
+  applyAdministration(scope, secret, administratorArns);
 
   const denyConditions: Record<string, Record<string, unknown>> = {
     'StringNotEquals': { 'aws:PrincipalAccount': stack.account },
@@ -112,6 +114,43 @@ export function applySecretAccessPolicy(
     },
   });
 }
+
+/**
+ * 4. With `administratorArns`: deny SECRET_TAMPER_ACTIONS to every principal but them (exact
+ *    ARNs, `ArnNotEquals aws:PrincipalArn`), AWS service principals excepted as in statement 1.
+ *    Without: a warning, since the identity policies alone then decide.
+ */
+function applyAdministration(scope: Construct, secret: secretsmanager.Secret, administratorArns: string[] | undefined): void {
+  if (administratorArns === undefined) {
+    Annotations.of(scope).addWarningV2('@cdk-guardrails/secrets-rotation:noAdministrators',
+      'administratorArns is not set: any principal of the account whose identity policy allows it (an administrator inside a permissions boundary too) '
+      + 'can cancel or re-point the rotation, re-key, re-policy or delete the secret. Set administratorArns to the CloudFormation execution role and a break-glass role');
+    return;
+  }
+  if (administratorArns.length === 0) {
+    throw new Error(`${scope.node.path}: administratorArns: received an empty list; expected the exact ARNs of the principals that may still change the secret's rotation and policy `
+      + '(the CloudFormation execution role and a break-glass role): an empty list would leave them unchangeable by anyone, the account root included');
+  }
+  administratorArns.forEach((arn, i) => {
+    if (!Token.isUnresolved(arn) && !EXACT_PRINCIPAL_ARN.test(arn)) {
+      throw new Error(`${scope.node.path}: administratorArns[${i}]: received '${arn}'; expected an exact IAM role, user or account root ARN `
+        + '(arn:aws:iam::111122223333:role/name, no * or ?: a pattern would exempt every role created under a matching name)');
+    }
+  });
+  secret.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyRotationAndPolicyChangesExceptAdministrators',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...SECRET_TAMPER_ACTIONS],
+    resources: ['*'],
+    conditions: {
+      ArnNotEquals: { 'aws:PrincipalArn': [...new Set(administratorArns)] },
+      BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+    },
+  }));
+}
+
+const EXACT_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@\/-]+)$/;
 
 function isKeyOfThisStack(scope: Construct, key: kms.IKey): key is kms.Key {
   return key instanceof kms.Key && Stack.of(key) === Stack.of(scope);

@@ -169,7 +169,7 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
     grantSecretRead(scope, props.registrationHook, secret, key, ['AWSPENDING', 'AWSCURRENT']);
   }
 
-  applySecretAccessPolicy(scope, secret, key, props.allowedCrossAccountRoleArns ?? []);
+  applySecretAccessPolicy(scope, secret, key, props.allowedCrossAccountRoleArns ?? [], props.administratorArns);
 
   return { secret, encryptionKey: key, rotationFunction, rotationSchedule, logGroup, rotationInterval };
 }

@@ -1,0 +1,118 @@
+/**
+ * Security issue 14: an administrator of the account inside its permissions boundary (identity
+ * policy allowing every Secrets Manager action) must not be able to stop or re-point a secret's
+ * rotation, re-key it, replace its resource policy or delete it. The secret's resource policy
+ * (administratorArns) denies it; the administrators, the rotation and AWS services keep working.
+ */
+import { evaluate, PolicyJson, resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { DatabaseEngine, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotatingSecretProps } from '../lib';
+
+jest.setTimeout(60_000);
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:guarded-AbCdEf`;
+const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/GuardrailsBreakGlass`;
+const BOUNDED_ADMIN = `arn:aws:sts::${ACCOUNT}:assumed-role/workload-admin/mallory`;
+const ALLOW_ALL_SECRETS: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' }] };
+
+type Kind = 'database secret' | 'API key' | 'service token';
+
+function stackWith(kind: Kind, extra: Partial<RotatingSecretProps> = { administratorArns: [EXEC_ROLE, BREAK_GLASS] }): Stack {
+  const stack = new Stack(new App(), 'Workload', { env: { account: ACCOUNT, region: REGION } });
+  const common = { encryptionKey: new kms.Key(stack, 'SecretsKey'), ...extra };
+  if (kind === 'database secret') {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new RotatingDatabaseSecret(stack, 'Guarded', { ...common, engine: DatabaseEngine.POSTGRESQL, host: 'db.internal', username: 'app', vpc });
+  } else if (kind === 'API key') {
+    new RotatingApiKey(stack, 'Guarded', common);
+  } else {
+    new RotatingServiceToken(stack, 'Guarded', common);
+  }
+  return stack;
+}
+
+function policyOf(stack: Stack): PolicyJson {
+  const [, policy] = singleResource(Template.fromStack(stack).toJSON(), 'AWS::SecretsManager::ResourcePolicy');
+  return resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION });
+}
+
+function withoutStatement(policy: PolicyJson, sid: string): PolicyJson {
+  return { ...policy, Statement: (policy.Statement as any[]).filter((s) => s.Sid !== sid) };
+}
+
+/** IAM sets these for a signed request; the evaluator needs them given. An assumed-role session carries its role ARN. */
+function request(principal: string, action: string, service?: string) {
+  const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(principal);
+  const context: Record<string, string> = service !== undefined
+    ? { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': service }
+    : { 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalArn': session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : principal, 'aws:PrincipalIsAWSService': 'false' };
+  return { action, principal, resource: SECRET_ARN, resourceAccount: ACCOUNT, context };
+}
+
+const TAMPERING: Array<[string, string]> = [
+  ['cancel the rotation', 'secretsmanager:CancelRotateSecret'],
+  ['re-point the rotation to a function of its own', 'secretsmanager:RotateSecret'],
+  ['re-key the secret with a key of its own', 'secretsmanager:UpdateSecret'],
+  ['replace the resource policy', 'secretsmanager:PutResourcePolicy'],
+  ['delete the resource policy', 'secretsmanager:DeleteResourcePolicy'],
+  ['replicate the secret to another region', 'secretsmanager:ReplicateSecretToRegions'],
+  ['untag the secret', 'secretsmanager:UntagResource'],
+];
+
+describe.each<Kind>(['database secret', 'API key', 'service token'])('a %s with administratorArns', (kind) => {
+  const policy = policyOf(stackWith(kind));
+
+  test.each(TAMPERING)(`a bounded admin cannot %s of a ${kind}; allowed without the statement`, async (_what, action) => {
+    expect(await evaluate({ request: request(BOUNDED_ADMIN, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+    const weaker = withoutStatement(policy, 'DenyRotationAndPolicyChangesExceptAdministrators');
+    expect(await evaluate({ request: request(BOUNDED_ADMIN, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: weaker })).toBe('Allowed');
+  });
+
+  test('control: the execution role and break-glass still change it; the rotation keeps writing new values; reads are open to the identity policies', async () => {
+    for (const principal of [EXEC_ROLE, `arn:aws:sts::${ACCOUNT}:assumed-role/GuardrailsBreakGlass/oncall`]) {
+      for (const [, action] of TAMPERING) {
+        expect([principal, action, await evaluate({ request: request(principal, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })])
+          .toEqual([principal, action, 'Allowed']);
+      }
+    }
+    const rotationRole = `arn:aws:sts::${ACCOUNT}:assumed-role/Workload-GuardedRotationRole-ABC/rotation`;
+    for (const action of ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']) {
+      expect(await evaluate({ request: request(rotationRole, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('Allowed');
+    }
+  });
+
+  test('control: an AWS service principal is not denied by the statement', async () => {
+    const serviceCall = request('secretsmanager.amazonaws.com', 'secretsmanager:RotateSecret', 'secretsmanager.amazonaws.com');
+    const statement = (policy.Statement as any[]).find((s) => s.Sid === 'DenyRotationAndPolicyChangesExceptAdministrators');
+    expect(statement.Condition.BoolIfExists).toEqual({ 'aws:PrincipalIsAWSService': 'false' });
+    expect(await evaluate({ request: { ...serviceCall, principal: 'secretsmanager.amazonaws.com' }, resourcePolicy: { ...policy, Statement: [statement] } })).not.toBe('ExplicitlyDenied');
+  });
+});
+
+test('deleting a retained secret is denied to everyone, the administrators too (aws-cdk-lib\'s RETAIN statement): they must change the policy first', async () => {
+  const policy = policyOf(stackWith('API key'));
+  expect(await evaluate({ request: request(EXEC_ROLE, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+  expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+});
+
+describe('administratorArns validation and default', () => {
+  test('without administratorArns: no statement, and a warning that names the risk and the fix', () => {
+    const stack = stackWith('API key', {});
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('DenyRotationAndPolicyChangesExceptAdministrators');
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('administratorArns is not set.*cancel or re-point the rotation'));
+  });
+
+  test.each([
+    [['arn:aws:iam::111111111111:role/cdk-*-cfn-exec-role'], /administratorArns\[0\]: received 'arn:aws:iam::111111111111:role\/cdk-\*-cfn-exec-role'; expected an exact IAM role, user or account root ARN/],
+    [['not-an-arn'], /administratorArns\[0\]: received 'not-an-arn'/],
+    [[], /administratorArns: received an empty list/],
+  ])('%j is refused with a clear error', (arns, error) => {
+    expect(() => stackWith('service token', { administratorArns: arns })).toThrow(error);
+  });
+});
