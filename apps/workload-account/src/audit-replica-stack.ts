@@ -1,5 +1,5 @@
 import { auditReplicaBucketName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, removalPolicyOf, WorkloadAccountConfig } from '@cdk-guardrails/config';
-import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration } from '@cdk-guardrails/s3-encryption';
+import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -105,6 +105,8 @@ export class AuditReplicaStack extends Stack {
     });
     // Only the guardrail administrators may change the replica bucket's policy, versioning, lock or replication.
     new ProtectBucketConfiguration({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }).applyTo(this.bucket);
+    // Replication writes with s3:Replicate*, which this leaves open: nobody else writes or deletes a replica.
+    new ProtectLogObjects({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }).applyTo(this.bucket);
   }
 }
 

@@ -3,7 +3,7 @@ import {
 } from '@cdk-guardrails/config';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
-import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration } from '@cdk-guardrails/s3-encryption';
+import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { LogClass } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBackupPlan, PrivateNetwork, VaultLock } from '@cdk-guardrails/resilience';
@@ -142,6 +142,13 @@ export class WorkloadGuardrailsStack extends Stack {
       removalPolicy,
     });
     const recorderRole = detective.controls.recorderRole;
+    // Evidence: only the delivering services (CloudTrail; AWS Config, with its recorder role) write
+    // the trail and Config buckets' objects, only the guardrail administrators delete them.
+    const administrators = guardrailAdministratorArns(config, props.account.accountId);
+    new ProtectLogObjects({ administratorArns: administrators }).applyTo(securityLogging.trailBucket);
+    if (detective.controls.configBucket) {
+      new ProtectLogObjects({ administratorArns: administrators, writerArns: recorderRole ? [recorderRole.roleArn] : [] }).applyTo(detective.controls.configBucket);
+    }
     if (recorderRole) {
       // AWS Config reads every resource type (AWS_ConfigRole); inside the boundary it could not.
       PermissionsBoundary.exempt(recorderRole, 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy');

@@ -24,7 +24,7 @@ import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from 
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
-import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration } from '@cdk-guardrails/s3-encryption';
+import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { objectLockRetention } from './audit-replica-stack';
 import { createApp, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, GuardrailsConfig, PrincipalsConfig, stackName } from '@cdk-guardrails/config';
 import {
@@ -207,6 +207,13 @@ export class WorkloadBaselineStack extends Stack {
       enableAccessAnalyzer: s.accessAnalyzer,
       removalPolicy,
     });
+    // Evidence: only the delivering services (and the Config recorder's role) write the trail and
+    // Config buckets' objects; only the StackSet role, the log admin and break-glass delete them.
+    const administrators = [p.stackSetExecutionRoleName, p.logAdminRoleName, p.breakGlassRoleName].map(roleArn);
+    new ProtectLogObjects({ administratorArns: administrators }).applyTo(trailBucket);
+    if (detective.configBucket) {
+      new ProtectLogObjects({ administratorArns: administrators, writerArns: detective.recorderRole ? [detective.recorderRole.roleArn] : [] }).applyTo(detective.configBucket);
+    }
     if (detective.recorderRole) {
       PermissionsBoundary.exempt(detective.recorderRole, 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy');
       PermissionsBoundary.protectRole(detective.recorderRole);

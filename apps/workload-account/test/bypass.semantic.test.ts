@@ -184,6 +184,34 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       expect(await asPrincipal(EXEC_ROLE, { action, resource, resourcePolicy: policy })).toBe('Allowed');
     });
 
+  test('a bounded admin cannot forge, hide or delete a log file in the trail or AWS Config bucket; CloudTrail, Config\'s recorder role and the log admin can', async () => {
+    const bucketArn = (prefix: string) => `arn:aws:s3:::${Object.keys(workloadHome.template.Resources).find((id) => id.startsWith(prefix) && workloadHome.template.Resources[id].Type === 'AWS::S3::Bucket')!.toLowerCase()}`;
+    const objectContext = (policy: any) => {
+      // The encryption statements want the bucket's own key: take it from the policy.
+      const keyArn = JSON.stringify(policy).match(/arn:aws:kms:[^"]+:key\/[^"]+/)?.[0] ?? `arn:aws:kms:${REGION}:${WORKLOAD}:key/${KEY_ID}`;
+      return { 's3:ResourceAccount': WORKLOAD, 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn, 's3:TlsVersion': '1.3', 'aws:PrincipalIsAWSService': 'false' };
+    };
+    const trailPolicy = bucketPolicy(workloadHome, 'SecurityLoggingTrailBucket');
+    const trailFile = `${bucketArn('SecurityLoggingTrailBucket')}/AWSLogs/${WORKLOAD}/CloudTrail/${REGION}/2026/12/03/forged.json.gz`;
+    for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectTagging']) {
+      expect([action, await asBoundedAdmin({ action, resource: trailFile, resourcePolicy: trailPolicy, context: objectContext(trailPolicy) })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    expect(await asPrincipal(LOG_ADMIN, { action: 's3:DeleteObjectVersion', resource: trailFile, resourcePolicy: trailPolicy, context: objectContext(trailPolicy) })).toBe('Allowed');
+    // CloudTrail delivers as its service principal, which the statement never denies.
+    const statement = (trailPolicy.Statement as any[]).find((st) => st.Sid === 'DenyLogObjectChangesExceptServices');
+    expect(statement.Condition.BoolIfExists).toEqual({ 'aws:PrincipalIsAWSService': 'false' });
+
+    const configPolicy = bucketPolicy(workloadHome, 'DetectiveControlsConfigBucket');
+    const configFile = `${bucketArn('DetectiveControlsConfigBucket')}/AWSLogs/${WORKLOAD}/Config/${REGION}/2026/12/3/ConfigHistory/forged.json.gz`;
+    expect(await asBoundedAdmin({ action: 's3:PutObject', resource: configFile, resourcePolicy: configPolicy, context: objectContext(configPolicy) })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ action: 's3:DeleteObjectVersion', resource: configFile, resourcePolicy: configPolicy, context: objectContext(configPolicy) })).toBe('ExplicitlyDenied');
+    const recorderRoleId = Object.keys(workloadHome.template.Resources).find((id) => id.startsWith('DetectiveControlsRecorderRole') && workloadHome.template.Resources[id].Type === 'AWS::IAM::Role')!;
+    const recorderRole = workloadHome.resolve({ 'Fn::GetAtt': [recorderRoleId, 'Arn'] });
+    expect(JSON.stringify(statement)).not.toContain(recorderRole);
+    const configStatement = (configPolicy.Statement as any[]).find((st) => st.Sid === 'DenyLogObjectChangesExceptServices');
+    expect(JSON.stringify(configStatement.Condition.ArnNotEquals)).toContain(recorderRole);
+  });
+
   test('a bounded admin of the security account cannot forge records into the central stream, nor delete it; the destination role writes', async () => {
     const stream = `arn:aws:kinesis:${REGION}:${SECURITY}:stream/${GUARDRAIL_NAMES.centralStream}`;
     const policy = securityLogging.resolve(only(securityLogging.template, 'AWS::Kinesis::ResourcePolicy').Properties.ResourcePolicy);

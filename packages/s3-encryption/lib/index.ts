@@ -4,3 +4,4 @@ export * from './encrypted-bucket';
 export * from './bucket-replication';
 export * from './bucket-encryption-guard';
 export * from './protect-bucket-configuration';
+export * from './protect-log-objects';

@@ -4,8 +4,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement } from './private/cdk-helpers';
 import { PolicyDocumentJson, statementsOf } from './private/policy-analysis';
+import { validateAdministratorArns } from './private/administrators';
 import {
-  administratorArnAccount, ADMINISTRATOR_ARN_PATTERN, ALL_PROTECTION_SIDS, protectionStatements,
+  administratorArnAccount, ALL_PROTECTION_SIDS, protectionStatements,
 } from './private/protection-statements';
 
 /** Properties of a ProtectBucketConfiguration. */
@@ -195,25 +196,6 @@ export class ProtectBucketConfiguration implements IAspect {
 }
 
 /** Throw unless `arns` is a non-empty list of exact role or user ARNs (tokens pass). */
-function validateAdministratorArns(arns: string[] | undefined): void {
-  if (!Array.isArray(arns) || arns.length === 0) {
-    throw new Error(
-      `administratorArns: received ${Array.isArray(arns) ? 'an empty list' : String(arns)}; expected at least one IAM role or user ARN, `
-      + 'including the CloudFormation execution role that deploys the bucket\'s stack (without it every later change of the bucket\'s '
-      + 'policy and configuration by CloudFormation would be denied)',
-    );
-  }
-  for (const arn of arns) {
-    if (Token.isUnresolved(arn)) continue;
-    if (typeof arn !== 'string' || !ADMINISTRATOR_ARN_PATTERN.test(arn)) {
-      throw new Error(
-        `administratorArns: received '${arn}'; expected an exact IAM role or user ARN, arn:<partition>:iam::<account-id>:role/<name> `
-        + 'or :user/<name> (no wildcard, no account root, no assumed-role session ARN, no ${...} placeholder)',
-      );
-    }
-  }
-}
-
 /** Errors for aws-cdk-lib custom resources under the bucket that change its configuration at deploy time. */
 function configurationChangingCustomResources(bucket: IConstruct): string[] {
   return bucket.node.findAll()
