@@ -53,8 +53,10 @@ export class LoggingStack extends Stack {
     this.destination = new CentralLogDestination(this, 'CentralLogs', {
       // The organization condition is used only when config names an organization; otherwise the
       // policy lists the workload accounts (the construct fails synth above the 5,120-byte limit).
+      // Even with an organization, only the listed workload accounts (and the accounts of the
+      // StackSet OUs, which join later) may subscribe: never a sandbox of the same organization.
       senders: config.organizationId
-        ? LogSenders.fromOrganization(config.organizationId)
+        ? LogSenders.fromOrganizationAccounts(config.organizationId, [...new Set(config.workloadAccounts.map((a) => a.accountId))], config.stackSets?.organizationalUnitIds)
         : LogSenders.fromAccounts([...new Set(config.workloadAccounts.map((a) => a.accountId))]),
       logsKey: props.logsKey,
       destinationName: config.securityAccount.destinationName,

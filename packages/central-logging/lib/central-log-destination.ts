@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { LogClass } from './log-class';
+import { LogClass, LogClassRule } from './log-class';
 import {
   DESTINATION_POLICY_MAX_BYTES,
   destinationPolicyBytes,
@@ -21,7 +21,7 @@ import {
   PLACEHOLDER_PARTITION,
   PLACEHOLDER_REGION,
 } from './private/destination-policy';
-import { ALL_LOG_CLASSES, isAccountId, SUBSCRIPTION_FILTER_PREFIX } from './private/names';
+import { ALL_LOG_CLASSES, isAccountId } from './private/names';
 import { DEFAULT_CENTRAL_PREFIX, markNeverShip } from './private/recursion-guard';
 import { ALARM_NAME, FUNCTION_NAME, LOG_GROUP_NAME, QUEUE_NAME, STREAM_NAME, validateName } from './private/resource-names';
 import {
@@ -43,7 +43,7 @@ export class LogSenders {
    * advice when a limit would be exceeded.
    */
   public static fromAccounts(accountIds: string[]): LogSenders {
-    return new LogSenders(accountIds, undefined);
+    return new LogSenders(accountIds, undefined, undefined);
   }
 
   /**
@@ -52,17 +52,37 @@ export class LogSenders {
    * `useSenderRole: true`). Only use an organization that your configuration names.
    */
   public static fromOrganization(organizationId: string): LogSenders {
-    return new LogSenders(undefined, organizationId);
+    return new LogSenders(undefined, organizationId, undefined);
   }
 
-  /** The sender accounts, in account mode. */
+  /**
+   * Allow exactly these accounts, and only while they belong to the organization (the accounts
+   * are the principals of the destination policy, `aws:PrincipalOrgID` its condition), plus,
+   * optionally, every account under these organizational units (`aws:PrincipalOrgPaths`), for
+   * accounts that join an OU later (StackSet targets). Prefer it to `fromOrganization`: a sandbox
+   * account of the organization cannot subscribe, and the forwarder drops records of an account
+   * that is not listed (when no OU is given). Each sender passes an IAM role in its filters, as
+   * with `fromOrganization`.
+   *
+   * @param organizationId the organization id (o-...)
+   * @param accountIds the sender accounts (12-digit ids), at least one
+   * @param organizationalUnitIds OUs whose accounts may also subscribe (ou-... or the root r-...)
+   */
+  public static fromOrganizationAccounts(organizationId: string, accountIds: string[], organizationalUnitIds?: string[]): LogSenders {
+    return new LogSenders(accountIds, organizationId, organizationalUnitIds);
+  }
+
+  /** The sender accounts, in account mode (and in organization mode with accounts). */
   public readonly accountIds?: string[];
   /** The organization id, in organization mode. */
   public readonly organizationId?: string;
+  /** Organizational units whose accounts may also subscribe (`aws:PrincipalOrgPaths`). */
+  public readonly organizationalUnitIds?: string[];
 
-  private constructor(accountIds: string[] | undefined, organizationId: string | undefined) {
+  private constructor(accountIds: string[] | undefined, organizationId: string | undefined, organizationalUnitIds: string[] | undefined) {
     this.accountIds = accountIds;
     this.organizationId = organizationId;
+    this.organizationalUnitIds = organizationalUnitIds;
   }
 }
 
@@ -194,6 +214,18 @@ export interface CentralLogDestinationProps {
   readonly administratorArns?: string[];
 
   /**
+   * How the receiving side classifies each payload: by its source account and log group (both set
+   * by CloudWatch Logs), never by the subscription filter name the sender chose. A payload no rule
+   * matches goes to the dead-letter queue (`unclassified-log-group`). Every log group a sender
+   * ships must match a rule, or its records land there.
+   *
+   * @default CentralLogDestination.DEFAULT_CLASSIFICATION_RULES: '/guardrails/audit/' audit;
+   *   '/guardrails/security/', '/guardrails/lambda/', '/aws/lambda/guardrails-' security;
+   *   '/guardrails/app/' app
+   */
+  readonly classificationRules?: LogClassRule[];
+
+  /**
    * Retention per class.
    * @default - audit 10 years, security 90 days, app 30 days
    */
@@ -279,6 +311,20 @@ export interface CentralLogDestinationProps {
  */
 export class CentralLogDestination extends Construct {
   /**
+   * The classification rules used when none are given, for the log group names of this project:
+   * SecurityEventCapture's `/guardrails/audit/cloudtrail` (audit) and `/guardrails/security/events`
+   * (security), the rotation functions' `/guardrails/lambda/...` and `/aws/lambda/guardrails-...`
+   * (security), and application log groups under `/guardrails/app/` (app).
+   */
+  public static readonly DEFAULT_CLASSIFICATION_RULES: LogClassRule[] = [
+    { logGroupNamePrefix: '/guardrails/audit/', logClass: LogClass.AUDIT },
+    { logGroupNamePrefix: '/guardrails/security/', logClass: LogClass.SECURITY },
+    { logGroupNamePrefix: '/guardrails/lambda/', logClass: LogClass.SECURITY },
+    { logGroupNamePrefix: '/aws/lambda/guardrails-', logClass: LogClass.SECURITY },
+    { logGroupNamePrefix: '/guardrails/app/', logClass: LogClass.APP },
+  ];
+
+  /**
    * The ARN of a destination, as a workload account computes it from configuration
    * (CloudFormation cannot reference across accounts).
    *
@@ -330,10 +376,20 @@ export class CentralLogDestination extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const capacity = props.streamCapacity ?? DestinationStreamCapacity.onDemand();
     validateProps(props, destinationName, prefix, capacity);
+    const rules = props.classificationRules ?? CentralLogDestination.DEFAULT_CLASSIFICATION_RULES;
+    validateClassificationRules(rules);
+    const rulesJson = JSON.stringify(rules.map((r) => ({ p: r.logGroupNamePrefix, c: r.logClass, ...(r.accountIds ? { a: r.accountIds } : {}) })));
+    if (rulesJson.length > MAX_RULES_JSON) {
+      throw new Error(`CentralLogDestination: classificationRules: received ${rules.length} rules (${rulesJson.length} characters as the forwarder reads them); `
+        + `at most ${MAX_RULES_JSON} fit in the forwarder's environment (4 KB in all). Use fewer, shorter prefixes, or rules for every sender instead of per-account ones`);
+    }
     this.destinationName = destinationName;
 
     const senderAccounts = props.senders.accountIds ? [...props.senders.accountIds] : undefined;
     const organizationId = props.senders.organizationId;
+    const organizationalUnitIds = props.senders.organizationalUnitIds;
+    // The forwarder checks the source account only when the destination knows every sender.
+    const knownSenders = senderAccounts !== undefined && (organizationalUnitIds ?? []).length === 0;
 
     // --- Kinesis stream (KMS) ---
     const stream = new kinesis.Stream(this, 'Stream', {
@@ -353,8 +409,8 @@ export class CentralLogDestination extends Construct {
     // in any account; the destination policy (aws:PrincipalOrgID) still decides who may
     // subscribe, and only subscriptions to this destination ever use this role.
     const sourceArnPattern = (account: string) => `arn:${Aws.PARTITION}:logs:${stack.region}:${account}:*`;
-    const sourceArns = senderAccounts
-      ? [...new Set([stack.account, ...senderAccounts])].map(sourceArnPattern)
+    const sourceArns = knownSenders
+      ? [...new Set([stack.account, ...senderAccounts!])].map(sourceArnPattern)
       : [sourceArnPattern('*')];
     // --- The destination and its access policy ---
     const destinationArn = stack.formatArn({
@@ -373,14 +429,14 @@ export class CentralLogDestination extends Construct {
       destinationName,
       sizingPartition,
     );
-    const policyBytes = destinationPolicyBytes({ destinationArn: sizingArn, senderAccounts, organizationId });
+    const policyBytes = destinationPolicyBytes({ destinationArn: sizingArn, senderAccounts, organizationId, organizationalUnitIds });
     if (policyBytes > DESTINATION_POLICY_MAX_BYTES) {
       throw new Error(
         `CentralLogDestination: the destination policy would be about ${policyBytes} bytes with ${senderAccounts?.length ?? 0} sender accounts, above the CloudWatch Logs limit of ${DESTINATION_POLICY_MAX_BYTES} bytes. ` +
           'Set organizationId in config to use aws:PrincipalOrgID (LogSenders.fromOrganization), which keeps the policy small whatever the number of accounts.',
       );
     }
-    if (senderAccounts) {
+    if (knownSenders) {
       const trustChars = JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Action: 'sts:AssumeRole', Condition: { StringLike: { 'aws:SourceArn': sourceArns.map(() => `arn:${sizingPartition}:logs:${sizingRegion}:${PLACEHOLDER_ACCOUNT}:*`) } }, Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' } }],
@@ -411,7 +467,7 @@ export class CentralLogDestination extends Construct {
       destinationName,
       roleArn: role.roleArn,
       targetArn: stream.streamArn,
-      destinationPolicy: stack.toJsonString(destinationPolicyDocument({ destinationArn, senderAccounts, organizationId })),
+      destinationPolicy: stack.toJsonString(destinationPolicyDocument({ destinationArn, senderAccounts, organizationId, organizationalUnitIds })),
     });
     // CloudWatch Logs sends a test record when it creates the destination: the role and its
     // policy must exist first.
@@ -503,7 +559,9 @@ export class CentralLogDestination extends Construct {
           ),
         ),
         DEAD_LETTER_QUEUE_URL: dlq.queueUrl,
-        SUBSCRIPTION_FILTER_PREFIX,
+        // The receiving side decides the class (short keys: a function's environment holds 4 KB).
+        CLASSIFICATION_RULES: rulesJson,
+        ...(knownSenders ? { SENDER_ACCOUNTS: stack.toJsonString([...new Set([stack.account, ...senderAccounts!])]) } : {}),
       },
     });
     for (const cls of ALL_LOG_CLASSES) groups[cls].grantWrite(fn);
@@ -535,6 +593,32 @@ const DEFAULT_DESTINATION_NAME = 'guardrails-central-logs';
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+function validateClassificationRules(rules: LogClassRule[]): void {
+  const fail = (msg: string): never => {
+    throw new Error(`CentralLogDestination: classificationRules${msg}`);
+  };
+  if (rules.length === 0) fail(': received an empty list; expected at least one rule, or none at all for the defaults (every payload would be dead-lettered)');
+  const seen = new Set<string>();
+  rules.forEach((rule, i) => {
+    const p = rule.logGroupNamePrefix;
+    if (Token.isUnresolved(p) || typeof p !== 'string' || !/^[\w\-./#]{1,512}$/.test(p)) {
+      fail(`[${i}].logGroupNamePrefix: received ${JSON.stringify(p)}; expected 1 to 512 letters, digits or '_-./#' (the start of log group names)`);
+    }
+    if (!Object.values(LogClass).includes(rule.logClass)) fail(`[${i}].logClass: received ${JSON.stringify(rule.logClass)}; expected LogClass.AUDIT, SECURITY or APP`);
+    (rule.accountIds ?? []).forEach((a, j) => {
+      if (Token.isUnresolved(a) || !isAccountId(a)) fail(`[${i}].accountIds[${j}]: received ${JSON.stringify(a)}; expected a 12-digit account id`);
+    });
+    if (rule.accountIds !== undefined && rule.accountIds.length === 0) fail(`[${i}].accountIds: received an empty list; expected account ids, or no accountIds for every sender`);
+    for (const key of (rule.accountIds ?? ['*']).map((a) => `${a} ${p}`)) {
+      if (seen.has(key)) fail(`[${i}]: the prefix ${JSON.stringify(p)} is classified twice for ${key.split(' ')[0] === '*' ? 'every sender' : `account ${key.split(' ')[0]}`}`);
+      seen.add(key);
+    }
+  });
+}
+
+/** The forwarder's environment holds 4 KB in all: the rules get at most half of it. */
+const MAX_RULES_JSON = 2048;
 
 function forwarderAssetDir(): string {
   const dir = path.join(__dirname, '..', 'lambda', 'forwarder');
@@ -569,6 +653,11 @@ function validateProps(props: CentralLogDestinationProps, destinationName: strin
   if (org !== undefined && !Token.isUnresolved(org) && !/^o-[a-z0-9]{10,32}$/.test(org)) {
     fail(`senders: organization id must look like o-xxxxxxxxxx (10 to 32 lowercase letters or digits), received ${JSON.stringify(org)}`);
   }
+  (props.senders.organizationalUnitIds ?? []).forEach((ou, i) => {
+    if (!Token.isUnresolved(ou) && !/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(ou)) {
+      fail(`senders: organizationalUnitIds[${i}] must be an organizational unit id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx), received ${JSON.stringify(ou)}`);
+    }
+  });
   if (capacity.shardCount !== undefined && (!Number.isInteger(capacity.shardCount) || capacity.shardCount < 1)) {
     fail(`streamCapacity: shardCount must be an integer of at least 1, received ${capacity.shardCount}`);
   }

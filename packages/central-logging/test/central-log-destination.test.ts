@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
-import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '../lib';
+import { CentralLogDestination, DestinationStreamCapacity, LogClass, LogSenders } from '../lib';
 import { newKey, newStack, ORG_ID, OTHER_WORKLOAD_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
 
 function destinationPolicy(stack: Stack): any {
@@ -179,13 +179,51 @@ describe('CentralLogDestination', () => {
       Environment: {
         Variables: {
           DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp('CentralDeadLetterQueue') },
-          SUBSCRIPTION_FILTER_PREFIX: 'guardrails',
+          CLASSIFICATION_RULES: Match.anyValue(),
+          SENDER_ACCOUNTS: Match.anyValue(),
           CENTRAL_LOG_GROUPS: Match.anyValue(),
         },
       },
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('CentralForwarderLogGroup') } },
     });
     t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  });
+
+  test('the forwarder gets the receiving side\'s classification rules and, with known senders, the sender accounts', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack),
+      classificationRules: [
+        { logGroupNamePrefix: '/guardrails/audit/', logClass: LogClass.AUDIT },
+        { logGroupNamePrefix: '/team/', logClass: LogClass.SECURITY, accountIds: [WORKLOAD_ACCOUNT] },
+      ],
+    });
+    const [, fn] = singleResource(Template.fromStack(stack).toJSON(), 'AWS::Lambda::Function', (r) => r.Properties?.Handler === 'index.handler');
+    const vars = fn.Properties.Environment.Variables;
+    expect(JSON.parse(vars.CLASSIFICATION_RULES)).toEqual([{ p: '/guardrails/audit/', c: 'audit' }, { p: '/team/', c: 'security', a: [WORKLOAD_ACCOUNT] }]);
+    expect(JSON.parse(resolveIntrinsics(vars.SENDER_ACCOUNTS, { account: SECURITY_ACCOUNT, region: 'eu-west-1' }))).toEqual([SECURITY_ACCOUNT, WORKLOAD_ACCOUNT]);
+  });
+
+  test('defaults: the project\'s log group names; with OUs (senders not all known) no sender list', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromOrganizationAccounts('o-abcdefghij', [WORKLOAD_ACCOUNT], ['ou-ab12-11111111']), logsKey: newKey(stack) });
+    const [, fn] = singleResource(Template.fromStack(stack).toJSON(), 'AWS::Lambda::Function', (r) => r.Properties?.Handler === 'index.handler');
+    const vars = fn.Properties.Environment.Variables;
+    expect(JSON.parse(vars.CLASSIFICATION_RULES).map((r: any) => r.p)).toEqual(CentralLogDestination.DEFAULT_CLASSIFICATION_RULES.map((r) => r.logGroupNamePrefix));
+    expect(vars.SENDER_ACCOUNTS).toBeUndefined();
+  });
+
+  test.each([
+    [[], /classificationRules: received an empty list/],
+    [[{ logGroupNamePrefix: 'has space', logClass: LogClass.APP }], /classificationRules\[0\]\.logGroupNamePrefix: received "has space"/],
+    [[{ logGroupNamePrefix: '/x/', logClass: 'forever' as LogClass }], /classificationRules\[0\]\.logClass: received "forever"/],
+    [[{ logGroupNamePrefix: '/x/', logClass: LogClass.APP, accountIds: ['123'] }], /classificationRules\[0\]\.accountIds\[0\]: received "123"/],
+    [[{ logGroupNamePrefix: '/x/', logClass: LogClass.APP }, { logGroupNamePrefix: '/x/', logClass: LogClass.AUDIT }], /classificationRules\[1\]: the prefix "\/x\/" is classified twice for every sender/],
+    [Array.from({ length: 60 }, (_v, i) => ({ logGroupNamePrefix: `/a-rather-long-prefix-of-log-groups/${i}/`, logClass: LogClass.APP })), /at most 2048 fit in the forwarder's environment/],
+  ])('classificationRules %# are refused with a clear error', (rules, error) => {
+    const stack = newStack();
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), classificationRules: rules }))
+      .toThrow(error);
   });
 
   test('the forwarder environment maps each class to its central log group and retention', () => {

@@ -73,4 +73,35 @@ describe('destination policy (semantic)', () => {
     expect(await subscribeFrom(UNCONFIGURED_ACCOUNT, policy, { 'aws:PrincipalOrgID': 'o-someoneelse1' })).toBe('ImplicitlyDenied');
     expect(await subscribeFrom(UNCONFIGURED_ACCOUNT, policy)).toBe('ImplicitlyDenied');
   });
+
+  test('organization mode with listed accounts: a sandbox account of the same organization cannot subscribe; a listed account can, only while in the organization', async () => {
+    const stack = newStack(REGION);
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromOrganizationAccounts(ORG_ID, [WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
+    const policy = synthesizedDestinationPolicy(stack);
+    expect(await subscribeFrom(WORKLOAD_ACCOUNT, policy, { 'aws:PrincipalOrgID': ORG_ID })).toBe('Allowed');
+    expect(await subscribeFrom(UNCONFIGURED_ACCOUNT, policy, { 'aws:PrincipalOrgID': ORG_ID })).toBe('ImplicitlyDenied');
+    expect(await subscribeFrom(WORKLOAD_ACCOUNT, policy, { 'aws:PrincipalOrgID': 'o-someoneelse1' })).toBe('ImplicitlyDenied');
+    // control: organization-wide mode admits the sandbox (what the listed mode closes)
+    const orgWide = newStack(REGION);
+    new CentralLogDestination(orgWide, 'Central', { senders: LogSenders.fromOrganization(ORG_ID), logsKey: newKey(orgWide) });
+    expect(await subscribeFrom(UNCONFIGURED_ACCOUNT, synthesizedDestinationPolicy(orgWide), { 'aws:PrincipalOrgID': ORG_ID })).toBe('Allowed');
+  });
+
+  test('organization mode with OUs: an account under a listed OU can subscribe, one under another OU cannot', async () => {
+    const stack = newStack(REGION);
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromOrganizationAccounts(ORG_ID, [WORKLOAD_ACCOUNT], ['ou-ab12-11111111']), logsKey: newKey(stack),
+    });
+    const policy = synthesizedDestinationPolicy(stack);
+    const under = (ou: string) => ({ 'aws:PrincipalOrgID': ORG_ID, 'aws:PrincipalOrgPaths': `${ORG_ID}/r-ab12/${ou}/` });
+    expect(await subscribeFrom(UNCONFIGURED_ACCOUNT, policy, under('ou-ab12-11111111'))).toBe('Allowed');
+    expect(await subscribeFrom(UNCONFIGURED_ACCOUNT, policy, under('ou-ab12-22222222'))).toBe('ImplicitlyDenied');
+  });
+
+  test('bad organizational unit ids are refused naming the field', () => {
+    const stack = newStack(REGION);
+    expect(() => new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromOrganizationAccounts(ORG_ID, [WORKLOAD_ACCOUNT], ['sandbox']), logsKey: newKey(stack),
+    })).toThrow(/organizationalUnitIds\[0\] must be an organizational unit id/);
+  });
 });

@@ -1,7 +1,9 @@
 import { gzipSync, gunzipSync } from 'node:zlib';
 import {
   centralLogStreamName,
-  classFromFilterNames,
+  classify,
+  ClassificationRule,
+  rulesFromEnvironment,
   configFromEnvironment,
   DeadLetterPort,
   EVENT_OVERHEAD_BYTES,
@@ -21,12 +23,22 @@ const NOW = Date.parse('2026-11-23T12:00:00Z');
 const HOUR = 3600_000;
 const SOURCE_ACCOUNT = '111111111111';
 
+/** The destination's default rules (CentralLogDestination.DEFAULT_CLASSIFICATION_RULES). */
+const RULES: ClassificationRule[] = [
+  { logGroupNamePrefix: '/guardrails/audit/', logClass: 'audit' },
+  { logGroupNamePrefix: '/guardrails/security/', logClass: 'security' },
+  { logGroupNamePrefix: '/guardrails/lambda/', logClass: 'security' },
+  { logGroupNamePrefix: '/aws/lambda/guardrails-', logClass: 'security' },
+  { logGroupNamePrefix: '/guardrails/app/', logClass: 'app' },
+];
+
 const CONFIG: ForwarderConfig = {
   targets: {
     audit: { logGroupName: '/guardrails/central/audit', retentionDays: 3653 },
     security: { logGroupName: '/guardrails/central/security', retentionDays: 90 },
     app: { logGroupName: '/guardrails/central/app', retentionDays: 30 },
   },
+  classificationRules: RULES,
 };
 
 interface PutCall {
@@ -148,7 +160,7 @@ function dataMessage(events: { timestamp: number; message: string }[], opts: { l
   return {
     messageType: 'DATA_MESSAGE',
     owner: SOURCE_ACCOUNT,
-    logGroup: opts.logGroup ?? '/guardrails/audit/cloudtrail',
+    logGroup: opts.logGroup ?? `/guardrails/${opts.logClass ?? 'audit'}/${opts.logClass === undefined ? 'cloudtrail' : 'x'}`,
     logStream: `${SOURCE_ACCOUNT}_CloudTrail_eu-west-1`,
     subscriptionFilters: opts.filters ?? [`guardrails-${opts.logClass ?? 'audit'}-Trail`],
     logEvents: events.map((e, i) => ({ id: `id-${i}`, ...e })),
@@ -180,11 +192,11 @@ describe('forwarder', () => {
   test('routes each class to its own central log group', async () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const records = ['audit', 'security', 'app'].map((c) => record(dataMessage([{ timestamp: NOW, message: c }], { logClass: c, logGroup: `/src/${c}` })));
+    const records = ['audit', 'security', 'app'].map((c) => record(dataMessage([{ timestamp: NOW, message: c }], { logClass: c, logGroup: `/guardrails/${c}/src` })));
     await processRecords(records, CONFIG, deps(logs, dlq));
-    expect(logs.stored('/guardrails/central/audit', `${SOURCE_ACCOUNT}/eu-west-1//src/audit`)).toEqual([{ timestamp: NOW, message: 'audit' }]);
-    expect(logs.stored('/guardrails/central/security', `${SOURCE_ACCOUNT}/eu-west-1//src/security`)).toEqual([{ timestamp: NOW, message: 'security' }]);
-    expect(logs.stored('/guardrails/central/app', `${SOURCE_ACCOUNT}/eu-west-1//src/app`)).toEqual([{ timestamp: NOW, message: 'app' }]);
+    expect(logs.stored('/guardrails/central/audit', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/audit/src`)).toEqual([{ timestamp: NOW, message: 'audit' }]);
+    expect(logs.stored('/guardrails/central/security', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/security/src`)).toEqual([{ timestamp: NOW, message: 'security' }]);
+    expect(logs.stored('/guardrails/central/app', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/app/src`)).toEqual([{ timestamp: NOW, message: 'app' }]);
   });
 
   test('skips control messages without writing or dead-lettering', async () => {
@@ -241,7 +253,7 @@ describe('forwarder', () => {
     logs.existingGroups.delete('/guardrails/central/security');
     const dlq = new FakeDeadLetter();
     const good = record(dataMessage([{ timestamp: NOW, message: 'audit-event' }], { logClass: 'audit' }));
-    const bad = record(dataMessage([{ timestamp: NOW, message: 'security-event' }], { logClass: 'security', logGroup: '/sec' }));
+    const bad = record(dataMessage([{ timestamp: NOW, message: 'security-event' }], { logClass: 'security', logGroup: '/guardrails/security/sec' }));
     const good2 = record(dataMessage([{ timestamp: NOW + 1, message: 'audit-event-2' }], { logClass: 'audit' }));
     // WHEN
     const res = await processRecords([good, bad, good2], CONFIG, deps(logs, dlq));
@@ -274,14 +286,49 @@ describe('forwarder', () => {
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: poison.kinesis.sequenceNumber }]);
   });
 
-  test('dead-letters a payload whose subscription filter carries no class', async () => {
+  test('dead-letters a payload whose log group no rule classifies (never a guessed class)', async () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const r = record(dataMessage([{ timestamp: NOW, message: 'x' }], { filters: ['someone-elses-filter'] }));
+    const r = record(dataMessage([{ timestamp: NOW, message: 'x' }], { logGroup: '/aws/lambda/orders-api' }));
     const res = await processRecords([r], CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
     expect(logs.calls).toHaveLength(0);
-    expect(dlq.messages().map((m) => m.reason)).toEqual(['unclassified-subscription']);
+    expect(dlq.messages().map((m) => m.reason)).toEqual(['unclassified-log-group']);
+    expect(res.stats.eventsDeadLettered).toBe(1);
+  });
+
+  test('a sender cannot promote app logs to audit by naming its filter guardrails-audit-...: the log group decides', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const r = record(dataMessage([{ timestamp: NOW, message: 'app line' }], { logGroup: '/guardrails/app/orders', filters: ['guardrails-audit-Forged'] }));
+    await processRecords([r], CONFIG, deps(logs, dlq));
+    expect([...new Set(logs.calls.map((c) => c.logGroupName))]).toEqual(['/guardrails/central/app']);
+  });
+
+  test('a sender cannot demote audit records to the 30-day class by naming its filter guardrails-app-...', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const r = record(dataMessage([{ timestamp: NOW, message: '{"eventName":"StopLogging"}' }], { logGroup: '/guardrails/audit/cloudtrail', filters: ['guardrails-app-Short'] }));
+    await processRecords([r], CONFIG, deps(logs, dlq));
+    expect([...new Set(logs.calls.map((c) => c.logGroupName))]).toEqual(['/guardrails/central/audit']);
+  });
+
+  test('a source account that is not a listed sender is dead-lettered (unknown-sender), a listed one delivered', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const strange = { ...dataMessage([{ timestamp: NOW, message: 'from a sandbox' }]), owner: '222222222222' };
+    const res = await processRecords([record(strange), record(dataMessage([{ timestamp: NOW, message: 'ok' }]))], { ...CONFIG, senderAccounts: [SOURCE_ACCOUNT] }, deps(logs, dlq));
+    expect(dlq.messages().map((m) => m.reason)).toEqual(['unknown-sender']);
+    expect(logs.allStored().map((e) => e.message)).toEqual(['ok']);
+    expect(res.stats.eventsDeadLettered).toBe(1);
+  });
+
+  test('without the sender check (no senderAccounts), the same payload is filed by its log group (the check is what drops it)', async () => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const strange = { ...dataMessage([{ timestamp: NOW, message: 'from a sandbox' }]), owner: '222222222222' };
+    await processRecords([record(strange)], CONFIG, deps(logs, dlq));
+    expect(logs.allStored().map((e) => e.message)).toEqual(['from a sandbox']);
   });
 
   test('sorts out-of-order timestamps before PutLogEvents', async () => {
@@ -320,7 +367,7 @@ describe('forwarder', () => {
     // 40 events of 100 KB -> about 4 MB -> at least four calls by size
     const big = Array.from({ length: 40 }, (_v, i) => ({ timestamp: NOW - 100 + i, message: 'x'.repeat(100_000) }));
     const res = await processRecords(
-      [record(dataMessage(small, { logGroup: '/small' })), record(dataMessage(big, { logGroup: '/big' }))],
+      [record(dataMessage(small, { logGroup: '/guardrails/audit/small' })), record(dataMessage(big, { logGroup: '/guardrails/audit/big' }))],
       CONFIG,
       deps(logs, dlq),
     );
@@ -375,7 +422,7 @@ describe('forwarder', () => {
   test('uses the shorter central retention as the age limit (app class, 30 days > 14 days stays 14)', async () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const cfg: ForwarderConfig = { targets: { ...CONFIG.targets, app: { logGroupName: '/guardrails/central/app', retentionDays: 7 } } };
+    const cfg: ForwarderConfig = { ...CONFIG, targets: { ...CONFIG.targets, app: { logGroupName: '/guardrails/central/app', retentionDays: 7 } } };
     const r = record(dataMessage([{ timestamp: NOW - 8 * 24 * HOUR, message: 'eight-days' }], { logClass: 'app' }));
     await processRecords([r], cfg, deps(logs, dlq));
     expect(logs.calls).toHaveLength(0);
@@ -447,7 +494,7 @@ describe('forwarder', () => {
     const dlq = new FakeDeadLetter();
     const perStream = 12_000; // two batches per stream
     const records = Array.from({ length: 6 }, (_v, i) =>
-      record(dataMessage(Array.from({ length: perStream }, (_w, j) => ({ timestamp: NOW - perStream + j, message: `g${i}-${j}` })), { logGroup: `/g${i}` })),
+      record(dataMessage(Array.from({ length: perStream }, (_w, j) => ({ timestamp: NOW - perStream + j, message: `g${i}-${j}` })), { logGroup: `/guardrails/audit/g${i}` })),
     );
     // WHEN
     const res = await processRecords(records, { ...CONFIG, concurrency: 3 }, deps(logs, dlq));
@@ -455,7 +502,7 @@ describe('forwarder', () => {
     expect(res.batchItemFailures).toEqual([]);
     expect(maxInFlight).toBe(3);
     for (let i = 0; i < 6; i++) {
-      const stored = logs.stored('/guardrails/central/audit', `${SOURCE_ACCOUNT}/eu-west-1//g${i}`);
+      const stored = logs.stored('/guardrails/central/audit', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/audit/g${i}`);
       expect(stored).toHaveLength(perStream);
       expect(stored.every((e, j) => j === 0 || e.timestamp >= stored[j - 1].timestamp)).toBe(true);
     }
@@ -469,8 +516,8 @@ describe('forwarder', () => {
     const records = [
       record(dataMessage([{ timestamp: NOW, message: 'a1' }, { timestamp: NOW - 20 * 24 * HOUR, message: 'old' }])),
       record(Buffer.from('poison')),
-      record(dataMessage([{ timestamp: NOW, message: 'BAD' }, { timestamp: NOW + 1, message: 's1' }], { logClass: 'security', logGroup: '/s' })),
-      record(dataMessage([{ timestamp: NOW, message: 'p1' }], { logClass: 'app', logGroup: '/app' })),
+      record(dataMessage([{ timestamp: NOW, message: 'BAD' }, { timestamp: NOW + 1, message: 's1' }], { logClass: 'security', logGroup: '/guardrails/security/s' })),
+      record(dataMessage([{ timestamp: NOW, message: 'p1' }], { logClass: 'app', logGroup: '/guardrails/app/app' })),
     ];
     const res = await processRecords(records, CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
@@ -481,11 +528,30 @@ describe('forwarder', () => {
 });
 
 describe('forwarder helpers', () => {
-  test('classFromFilterNames reads the class from the filter name prefix', () => {
-    expect(classFromFilterNames(['guardrails-audit-Trail'])).toBe('audit');
-    expect(classFromFilterNames(['other', 'guardrails-app'])).toBe('app');
-    expect(classFromFilterNames(['guardrails-auditor-x'])).toBeUndefined();
-    expect(classFromFilterNames(['acme-security-x'], 'acme')).toBe('security');
+  test('classify: longest prefix wins, an account-specific rule beats a generic one of the same prefix, no match is undefined', () => {
+    const rules: ClassificationRule[] = [
+      { logGroupNamePrefix: '/guardrails/', logClass: 'app' },
+      { logGroupNamePrefix: '/guardrails/audit/', logClass: 'audit' },
+      { logGroupNamePrefix: '/team/', logClass: 'app' },
+      { logGroupNamePrefix: '/team/', logClass: 'security', accountIds: ['333333333333'] },
+    ];
+    expect(classify('111111111111', '/guardrails/audit/cloudtrail', rules)?.logClass).toBe('audit');
+    expect(classify('111111111111', '/guardrails/other', rules)?.logClass).toBe('app');
+    expect(classify('333333333333', '/team/x', rules)?.logClass).toBe('security');
+    expect(classify('111111111111', '/team/x', rules)?.logClass).toBe('app');
+    expect(classify('111111111111', '/elsewhere', rules)).toBeUndefined();
+    expect(classify('111111111111', '/guardrails/audit/cloudtrail', rules)?.rule).toEqual(rules[1]);
+  });
+
+  test('rulesFromEnvironment reads the short form and refuses a malformed one', () => {
+    expect(rulesFromEnvironment('[{"p":"/guardrails/audit/","c":"audit"},{"p":"/x/","c":"app","a":["111111111111"]}]')).toEqual([
+      { logGroupNamePrefix: '/guardrails/audit/', logClass: 'audit' },
+      { logGroupNamePrefix: '/x/', logClass: 'app', accountIds: ['111111111111'] },
+    ]);
+    expect(() => rulesFromEnvironment(undefined)).toThrow(/CLASSIFICATION_RULES is not set/);
+    expect(() => rulesFromEnvironment('[]')).toThrow(/non-empty JSON array/);
+    expect(() => rulesFromEnvironment('[{"p":"/x/","c":"forever"}]')).toThrow(/CLASSIFICATION_RULES\[0\] must be/);
+    expect(() => rulesFromEnvironment('[{"p":"/x/","c":"app","a":["1"]}]')).toThrow(/CLASSIFICATION_RULES\[0\]\.a must be/);
   });
 
   test('centralLogStreamName removes characters not allowed in stream names and stays within 512', () => {
@@ -512,11 +578,17 @@ describe('forwarder helpers', () => {
     const env = {
       CENTRAL_LOG_GROUPS: JSON.stringify(CONFIG.targets),
       DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/999999999999/dlq',
-      SUBSCRIPTION_FILTER_PREFIX: 'guardrails',
+      CLASSIFICATION_RULES: '[{"p":"/guardrails/audit/","c":"audit"}]',
+      SENDER_ACCOUNTS: '["111111111111"]',
     };
     const { config, deadLetterQueueUrl } = configFromEnvironment(env);
     expect(config.targets.audit.logGroupName).toBe('/guardrails/central/audit');
     expect(deadLetterQueueUrl).toBe(env.DEAD_LETTER_QUEUE_URL);
+    expect(config.classificationRules).toEqual([{ logGroupNamePrefix: '/guardrails/audit/', logClass: 'audit' }]);
+    expect(config.senderAccounts).toEqual(['111111111111']);
+    expect(configFromEnvironment({ ...env, SENDER_ACCOUNTS: undefined }).config.senderAccounts).toBeUndefined();
+    expect(() => configFromEnvironment({ ...env, CLASSIFICATION_RULES: undefined })).toThrow(/CLASSIFICATION_RULES is not set/);
+    expect(() => configFromEnvironment({ ...env, SENDER_ACCOUNTS: '["x"]' })).toThrow(/SENDER_ACCOUNTS must be/);
     expect(() => configFromEnvironment({ ...env, DEAD_LETTER_QUEUE_URL: undefined })).toThrow(/DEAD_LETTER_QUEUE_URL is not set/);
     expect(() => configFromEnvironment({ ...env, CENTRAL_LOG_GROUPS: JSON.stringify({ audit: CONFIG.targets.audit }) })).toThrow(/no logGroupName for class security/);
   });

@@ -105,11 +105,31 @@ export interface ClassTarget {
   readonly retentionDays?: number;
 }
 
+/**
+ * One classification rule of the receiving side: log groups whose name starts with
+ * `logGroupNamePrefix` (of `accountIds`, or of any sender) belong to `logClass`.
+ */
+export interface ClassificationRule {
+  readonly logGroupNamePrefix: string;
+  readonly logClass: LogClassName;
+  readonly accountIds?: readonly string[];
+}
+
 export interface ForwarderConfig {
   /** Central log group per class. */
   readonly targets: Record<LogClassName, ClassTarget>;
-  /** Subscription filter names look like `<prefix>-<class>-...`. @default 'guardrails' */
-  readonly filterNamePrefix?: string;
+  /**
+   * How the receiving side decides the class of a payload: from its source account (`owner`,
+   * set by CloudWatch Logs) and log group, never from the subscription filter name the sender
+   * chose. No matching rule: the records are dead-lettered (`unclassified-log-group`).
+   */
+  readonly classificationRules: readonly ClassificationRule[];
+  /**
+   * The accounts allowed to send. A payload of any other account is dead-lettered
+   * (`unknown-sender`).
+   * @default - every account the destination policy admits
+   */
+  readonly senderAccounts?: readonly string[];
   /** @default DEFAULT_MAX_EVENT_BYTES */
   readonly maxEventBytes?: number;
   /** Attempts per PutLogEvents/CreateLogStream call on throttling or 5xx. @default 8 */
@@ -163,6 +183,8 @@ export interface ForwarderResult {
 export type DeadLetterReason =
   | 'undecodable-record'
   | 'unclassified-subscription'
+  | 'unclassified-log-group'
+  | 'unknown-sender'
   | 'malformed-event'
   | 'oversize-event'
   | 'too-old-event'
@@ -201,17 +223,21 @@ class RetriesExhaustedError extends Error {
 }
 
 /**
- * The class of a payload, from its subscription filter name: `<prefix>-<class>-...`.
- * CloudWatch Logs puts the names of the filters that matched into `subscriptionFilters`,
- * so the sender chooses the class when it names the filter (see the README).
+ * The class of a log group of `owner`, decided by the receiving side: the rule with the longest
+ * matching prefix wins, and of two rules with the same prefix the one naming the account.
+ * Returns the class and the rule that decided it (its provenance), or undefined.
  */
-export function classFromFilterNames(filterNames: readonly string[], prefix = 'guardrails'): LogClassName | undefined {
-  for (const name of filterNames) {
-    for (const cls of LOG_CLASSES) {
-      if (name === `${prefix}-${cls}` || name.startsWith(`${prefix}-${cls}-`)) return cls;
-    }
+export function classify(owner: string, logGroup: string, rules: readonly ClassificationRule[]): { logClass: LogClassName; rule: ClassificationRule } | undefined {
+  let best: ClassificationRule | undefined;
+  for (const rule of rules) {
+    if (!logGroup.startsWith(rule.logGroupNamePrefix)) continue;
+    if (rule.accountIds !== undefined && !rule.accountIds.includes(owner)) continue;
+    const better = best === undefined
+      || rule.logGroupNamePrefix.length > best.logGroupNamePrefix.length
+      || (rule.logGroupNamePrefix.length === best.logGroupNamePrefix.length && rule.accountIds !== undefined && best.accountIds === undefined);
+    if (better) best = rule;
   }
-  return undefined;
+  return best === undefined ? undefined : { logClass: best.logClass, rule: best };
 }
 
 /** `<account>/<region>/<logGroup>`, with ':' and '*' replaced (not allowed in stream names). */
@@ -326,7 +352,6 @@ export async function processRecords(
   deps: ForwarderDeps,
 ): Promise<ForwarderResult> {
   const now = deps.now ?? Date.now;
-  const prefix = config.filterNamePrefix ?? 'guardrails';
   const maxEventBytes = config.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const stats: ForwarderStats = {
     records: records.length,
@@ -377,20 +402,36 @@ export async function processRecords(
     stats.eventsIn += payload.logEvents.length;
     const region = record.awsRegion ?? regionFromArn(record.eventSourceARN) ?? 'unknown-region';
     const sourceMeta = { ...recordMeta, owner: payload.owner, logGroup: payload.logGroup, logStream: payload.logStream, subscriptionFilters: payload.subscriptionFilters };
-    const logClass = classFromFilterNames(payload.subscriptionFilters, prefix);
-    if (!logClass) {
-      // No class means no retention decision: keep it for a human, do not guess.
+    if (config.senderAccounts !== undefined && !config.senderAccounts.includes(payload.owner)) {
+      // A source the destination does not list: keep it for a human, never file it.
       stats.eventsDeadLettered += payload.logEvents.length;
       deadLetters.push({
         recordIndex,
-        reason: 'unclassified-subscription',
-        detail: `no subscription filter name starts with ${prefix}-audit-, ${prefix}-security- or ${prefix}-app-: ${JSON.stringify(payload.subscriptionFilters)}`,
+        reason: 'unknown-sender',
+        detail: `source account ${payload.owner} is not one of the ${config.senderAccounts.length} sender accounts of this destination`,
         meta: sourceMeta,
         payloadKind: 'kinesis-record-data',
         payload: record.kinesis.data,
       });
       return;
     }
+    // The receiving side decides the class from the source account and log group (CloudWatch
+    // Logs sets both); the subscription filter names are the sender's and are not trusted.
+    const decision = classify(payload.owner, payload.logGroup, config.classificationRules);
+    if (!decision) {
+      // No class means no retention decision: keep it for a human, do not guess.
+      stats.eventsDeadLettered += payload.logEvents.length;
+      deadLetters.push({
+        recordIndex,
+        reason: 'unclassified-log-group',
+        detail: `no classification rule matches log group ${payload.logGroup} of account ${payload.owner}`,
+        meta: sourceMeta,
+        payloadKind: 'kinesis-record-data',
+        payload: record.kinesis.data,
+      });
+      return;
+    }
+    const logClass = decision.logClass;
     const target = config.targets[logClass];
     const retentionMs = target.retentionDays ? target.retentionDays * 24 * 60 * 60 * 1000 : Infinity;
     const oldest = startedAt - Math.min(MAX_EVENT_AGE_MS, retentionMs);
@@ -430,7 +471,7 @@ export async function processRecords(
         recordIndex,
         reason,
         detail: r.detail,
-        meta: { ...sourceMeta, logClass, centralLogGroup: target.logGroupName, centralLogStream: logStreamName },
+        meta: { ...sourceMeta, logClass, classifiedBy: decision.rule, centralLogGroup: target.logGroupName, centralLogStream: logStreamName },
         payloadKind: 'log-events',
         payload: JSON.stringify(r.events),
       });
@@ -672,8 +713,33 @@ export function configFromEnvironment(env: Record<string, string | undefined>): 
   return {
     config: {
       targets: parsed as Record<LogClassName, ClassTarget>,
-      filterNamePrefix: env.SUBSCRIPTION_FILTER_PREFIX || 'guardrails',
+      classificationRules: rulesFromEnvironment(env.CLASSIFICATION_RULES),
+      senderAccounts: env.SENDER_ACCOUNTS ? accountsFromEnvironment(env.SENDER_ACCOUNTS) : undefined,
     },
     deadLetterQueueUrl,
   };
+}
+
+/** CLASSIFICATION_RULES: a JSON array of `{ p: prefix, c: class, a?: accounts }` (short keys: the environment holds 4 KB). */
+export function rulesFromEnvironment(raw: string | undefined): ClassificationRule[] {
+  if (!raw) throw new Error('CLASSIFICATION_RULES is not set: the forwarder never classifies by a name the sender chose');
+  const parsed = JSON.parse(raw);
+  if (!Array.isArray(parsed) || parsed.length === 0) throw new Error(`CLASSIFICATION_RULES must be a non-empty JSON array, received ${raw}`);
+  return parsed.map((r: any, i: number) => {
+    if (!r || typeof r.p !== 'string' || r.p === '' || !LOG_CLASSES.includes(r.c)) {
+      throw new Error(`CLASSIFICATION_RULES[${i}] must be { "p": "<log group name prefix>", "c": "audit"|"security"|"app", "a"?: ["<account>"] }, received ${JSON.stringify(r)}`);
+    }
+    if (r.a !== undefined && (!Array.isArray(r.a) || r.a.some((a: unknown) => typeof a !== 'string' || !/^\d{12}$/.test(a)))) {
+      throw new Error(`CLASSIFICATION_RULES[${i}].a must be a list of 12-digit account ids, received ${JSON.stringify(r.a)}`);
+    }
+    return { logGroupNamePrefix: r.p, logClass: r.c, ...(r.a !== undefined ? { accountIds: r.a } : {}) };
+  });
+}
+
+function accountsFromEnvironment(raw: string): string[] {
+  const parsed = JSON.parse(raw);
+  if (!Array.isArray(parsed) || parsed.some((a) => typeof a !== 'string' || !/^\d{12}$/.test(a))) {
+    throw new Error(`SENDER_ACCOUNTS must be a JSON array of 12-digit account ids, received ${raw}`);
+  }
+  return parsed;
 }

@@ -7,8 +7,10 @@ export interface DestinationPolicyInput {
   readonly destinationArn: string;
   /** 12-digit account ids allowed to subscribe (account mode). */
   readonly senderAccounts?: string[];
-  /** Organization id (org mode: any principal of the organization). */
+  /** Organization id (org mode: any principal of the organization, or of senderAccounts only). */
   readonly organizationId?: string;
+  /** OUs whose accounts may also subscribe (org mode, `aws:PrincipalOrgPaths`). */
+  readonly organizationalUnitIds?: string[];
 }
 
 /**
@@ -22,6 +24,28 @@ export function destinationPolicyDocument(input: DestinationPolicyInput): any {
     Action: 'logs:PutSubscriptionFilter',
     Resource: input.destinationArn,
   };
+  if (input.organizationId !== undefined && input.senderAccounts !== undefined) {
+    // Named accounts, and only while they are in the organization.
+    statement.Sid = 'AllowListedOrganizationAccountsToSubscribe';
+    statement.Principal = { AWS: input.senderAccounts };
+    statement.Condition = { StringEquals: { 'aws:PrincipalOrgID': input.organizationId } };
+    const statements = [statement];
+    const ous = input.organizationalUnitIds ?? [];
+    if (ous.length > 0) {
+      statements.push({
+        Sid: 'AllowOrganizationalUnitAccountsToSubscribe',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'logs:PutSubscriptionFilter',
+        Resource: input.destinationArn,
+        Condition: {
+          'StringEquals': { 'aws:PrincipalOrgID': input.organizationId },
+          'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ous.map((ou) => `${input.organizationId}/*${ou}/*`) },
+        },
+      });
+    }
+    return { Version: '2012-10-17', Statement: statements };
+  }
   if (input.organizationId !== undefined) {
     statement.Sid = 'AllowOrganizationAccountsToSubscribe';
     statement.Principal = { AWS: '*' };
@@ -52,6 +76,7 @@ export function destinationPolicyBytes(input: DestinationPolicyInput): number {
     destinationArn: input.destinationArn,
     senderAccounts: input.senderAccounts?.map((a) => concrete(a, PLACEHOLDER_ACCOUNT)),
     organizationId: input.organizationId === undefined ? undefined : concrete(input.organizationId, PLACEHOLDER_ORGANIZATION),
+    organizationalUnitIds: input.organizationalUnitIds?.map((ou) => concrete(ou, 'ou-' + 'x'.repeat(32) + '-' + 'x'.repeat(32))),
   });
   return Buffer.byteLength(JSON.stringify(doc), 'utf8');
 }
