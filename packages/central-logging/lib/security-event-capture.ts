@@ -212,6 +212,19 @@ export class SecurityEventCapture extends Construct {
       cloudWatchLogGroup: this.auditLogGroup,
     });
 
+    // aws-cdk-lib's bucket statements let cloudtrail.amazonaws.com write under AWSLogs/<account>/
+    // without saying for which trail: a trail of another account could deliver there (confused
+    // deputy). Only this account's trails may (the trail's own ARN would make a cycle: the trail
+    // depends on the bucket policy).
+    props.trailBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyCloudTrailDeliveryForOtherAccounts',
+      effect: iam.Effect.DENY,
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [props.trailBucket.arnForObjects('*')],
+      conditions: { StringNotEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+
     // --- EventBridge rules -> security log group ---
     const target: events.IRuleTarget = {
       bind: () => ({

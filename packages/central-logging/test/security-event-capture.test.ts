@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
+import { evaluate, resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '../lib';
 import { newKey, newStack, newTrailBucket, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
 
@@ -162,6 +162,38 @@ describe('SecurityEventCapture', () => {
       LogGroupName: { Ref: Match.stringLikeRegexp('CaptureSecurityLogGroup') },
       FilterName: Match.stringLikeRegexp('^guardrails-security-'),
     });
+  });
+});
+
+describe('trail bucket: confused deputy', () => {
+  test('CloudTrail may deliver into the trail bucket for this account only (aws:SourceAccount); allowed for another account without the statement', async () => {
+    const { template } = capture('eu-west-1');
+    const json = template.toJSON();
+    const [, policy] = singleResource(json, 'AWS::S3::BucketPolicy');
+    const bucketId = Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'AWS::S3::Bucket')!;
+    const document = resolveIntrinsics(policy.Properties.PolicyDocument, {
+      account: WORKLOAD_ACCOUNT, region: 'eu-west-1', getAtts: { [`${bucketId}.Arn`]: 'arn:aws:s3:::trail-bucket' },
+    });
+    const deliver = (sourceAccount: string, doc = document) => evaluate({
+      request: {
+        action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: `arn:aws:s3:::trail-bucket/AWSLogs/${WORKLOAD_ACCOUNT}/CloudTrail/x.json.gz`,
+        resourceAccount: WORKLOAD_ACCOUNT,
+        context: {
+          'aws:SourceAccount': sourceAccount, 'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${sourceAccount}:trail/t`, 'aws:PrincipalIsAWSService': 'true',
+          'aws:SecureTransport': 'true', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'aws:kms',
+        },
+      },
+      resourcePolicy: doc,
+    });
+    const without = { ...document, Statement: (document.Statement as any[]).filter((st) => st.Sid !== 'DenyCloudTrailDeliveryForOtherAccounts') };
+    expect(await deliver('999999999999')).toBe('ExplicitlyDenied');
+    expect(await deliver('999999999999', without)).not.toBe('ExplicitlyDenied');
+    expect((document.Statement as any[]).some((st) => st.Sid === 'DenyCloudTrailDeliveryForOtherAccounts')).toBe(true);
+    // control: this account's trail still delivers (the statement and CloudTrail's allow, evaluated alone)
+    const trailStatements = (document.Statement as any[]).filter((st) => st.Sid === 'DenyCloudTrailDeliveryForOtherAccounts'
+      || (JSON.stringify(st.Principal ?? '').includes('cloudtrail') && st.Effect === 'Allow' && [].concat(st.Action).includes('s3:PutObject')));
+    expect(trailStatements).toHaveLength(2);
+    expect(await deliver(WORKLOAD_ACCOUNT, { ...document, Statement: trailStatements })).toBe('Allowed');
   });
 });
 

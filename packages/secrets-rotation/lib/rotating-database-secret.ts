@@ -133,7 +133,8 @@ export interface RotatingDatabaseSecretProps extends RotatingSecretProps {
   /**
    * Security groups of the hosted rotation function.
    *
-   * @default - a new security group
+   * @default - a new security group that allows HTTPS out and, with `database`, the database port
+   *   to the database; nothing else (not aws-cdk-lib's default of all egress)
    */
   readonly rotationSecurityGroups?: ec2.ISecurityGroup[];
 
@@ -265,10 +266,21 @@ export class RotatingDatabaseSecret extends Construct {
     this.secretArn = secret.secretArn;
 
 
+    // aws-cdk-lib's default security group for the hosted function allows all egress on every
+    // protocol. Ours allows HTTPS out (Secrets Manager, directly or through a VPC endpoint) and, by
+    // `database` below, the database port to the database only.
+    const securityGroups = props.rotationSecurityGroups ?? [new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Secrets Manager hosted rotation: HTTPS to Secrets Manager and the database port to the database only',
+      allowAllOutbound: false,
+    })];
+    if (props.rotationSecurityGroups === undefined) {
+      securityGroups[0].addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Secrets Manager (its endpoint or a VPC endpoint)');
+    }
     this.hostedRotation = hostedRotationFor(props.engine, strategy, {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
-      securityGroups: props.rotationSecurityGroups,
+      securityGroups,
       functionName: props.rotationFunctionName,
     });
     this.rotationSchedule = secret.addRotationSchedule('RotationSchedule', {

@@ -388,3 +388,28 @@ describe('RotatingDatabaseSecret', () => {
     });
   });
 });
+
+describe('the hosted rotation\'s network (not aws-cdk-lib\'s all-egress default)', () => {
+  test('its security group allows HTTPS out and the database port to the database only', () => {
+    const f = fixture();
+    dbSecret(f);
+    const template = Template.fromStack(f.stack).toJSON();
+    const [sgId, sg] = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::EC2::SecurityGroup' && id.startsWith('OrdersRotationSecurityGroup'))!;
+    expect(sg.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to Secrets Manager (its endpoint or a VPC endpoint)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }]);
+    const egress = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroupEgress' && r.Properties.GroupId['Fn::GetAtt']?.[0] === sgId);
+    expect(egress.map((r) => [r.Properties.IpProtocol, r.Properties.FromPort, r.Properties.ToPort, r.Properties.DestinationSecurityGroupId['Fn::GetAtt'][0]]))
+      .toEqual([['tcp', 5432, 5432, expect.stringMatching(/^DbSecurityGroup/)]]);
+    // No security group of the stack allows all egress.
+    const allEgress = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroup'
+      && (r.Properties.SecurityGroupEgress ?? []).some((e: any) => e.IpProtocol === '-1' && e.CidrIp === '0.0.0.0/0'));
+    expect(allEgress.filter((r) => r.Properties.GroupDescription !== 'Workload/DbSecurityGroup')).toEqual([]);
+  });
+
+  test('given security groups are used as they are', () => {
+    const f = fixture();
+    const own = new ec2.SecurityGroup(f.stack, 'Own', { vpc: f.vpc });
+    dbSecret(f, { rotationSecurityGroups: [own] });
+    const ids = Object.keys(Template.fromStack(f.stack).toJSON().Resources);
+    expect(ids.some((id) => id.startsWith('OrdersRotationSecurityGroup'))).toBe(false);
+  });
+});
