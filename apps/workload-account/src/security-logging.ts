@@ -45,6 +45,8 @@ export class WorkloadSecurityLogging extends Construct {
       removalPolicy: props.removalPolicy,
       minimumTlsVersion: props.minimumTlsVersion,
       objectLockDefaultRetention: objectLockRetentionOf(config),
+      // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
+      sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${accountId}:trail/*`],
       replication: replicaRegion === undefined ? undefined : {
         destinationBucketArn: `arn:aws:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`,
         destinationKmsKeyArn: auditReplicaKeyAliasArn(config, accountId, replicaRegion),

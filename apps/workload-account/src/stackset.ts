@@ -167,6 +167,8 @@ export class WorkloadBaselineStack extends Stack {
     const trailBucket = new EncryptedBucket(this, 'TrailBucket', {
       encryption: EncryptionMode.sseKms(this.keys.logsKey), removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION,
       objectLockDefaultRetention: baselineObjectLock(s),
+      // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
+      sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${Aws.ACCOUNT_ID}:trail/*`],
     });
     const shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(s.securityAccountId, props.region, s.destinationName),

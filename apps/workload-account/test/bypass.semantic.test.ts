@@ -201,6 +201,21 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     const statement = (trailPolicy.Statement as any[]).find((st) => st.Sid === 'DenyLogObjectChangesExceptServices');
     expect(statement.Condition.BoolIfExists).toEqual({ 'aws:PrincipalIsAWSService': 'false' });
 
+    // CloudTrail's digest files are SSE-S3 whatever the trail's key: the prod trail bucket accepts them from this account's trails.
+    const digest = `${bucketArn('SecurityLoggingTrailBucket')}/AWSLogs/${WORKLOAD}/CloudTrail-Digest/${REGION}/2026/12/03/digest.json.gz`;
+    const digestDelivery = (sourceAccount: string) => evaluate({
+      request: {
+        action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: digest, resourceAccount: WORKLOAD,
+        context: {
+          'aws:SourceArn': `arn:aws:cloudtrail:${REGION}:${sourceAccount}:trail/guardrails`, 'aws:SourceAccount': sourceAccount, 'aws:PrincipalIsAWSService': 'true',
+          'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'AES256',
+        },
+      },
+      resourcePolicy: trailPolicy,
+    });
+    expect(await digestDelivery(WORKLOAD)).toBe('Allowed');
+    expect(await digestDelivery('999999999999')).toBe('ExplicitlyDenied');
+
     const configPolicy = bucketPolicy(workloadHome, 'DetectiveControlsConfigBucket');
     const configFile = `${bucketArn('DetectiveControlsConfigBucket')}/AWSLogs/${WORKLOAD}/Config/${REGION}/2026/12/3/ConfigHistory/forged.json.gz`;
     expect(await asBoundedAdmin({ action: 's3:PutObject', resource: configFile, resourcePolicy: configPolicy, context: objectContext(configPolicy) })).toBe('ExplicitlyDenied');

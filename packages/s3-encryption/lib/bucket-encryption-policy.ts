@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EncryptionMode } from './encryption-mode';
@@ -17,6 +17,18 @@ export interface BucketEncryptionPolicyProps {
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
    */
   readonly minimumTlsVersion?: number;
+
+  /**
+   * AWS service deliveries that encrypt with SSE-S3 whatever the bucket requires, matched by the
+   * resource that delivers (`aws:SourceArn`, which only AWS sets: no principal of the account can
+   * claim it), for example `arn:aws:cloudtrail:<region>:<account>:trail/*`: CloudTrail encrypts
+   * log files with the trail's KMS key but its digest files (log file validation) always with SSE-S3,
+   * which the header statements would refuse, silently breaking validation. The statements on the
+   * SSE headers do not apply to these deliveries; the transport statements do.
+   *
+   * @default - no exemption
+   */
+  readonly sseS3DeliverySourceArns?: string[];
 }
 
 /** Options of `BucketEncryptionPolicy.keyUsageConditions`. */
@@ -80,10 +92,18 @@ export class BucketEncryptionPolicy {
    */
   public readonly minimumTlsVersion?: number;
 
+  private readonly sseS3DeliverySourceArns?: string[];
+
   constructor(props: BucketEncryptionPolicyProps) {
     validateMinimumTlsVersion('BucketEncryptionPolicy', props.minimumTlsVersion);
+    (props.sseS3DeliverySourceArns ?? []).forEach((arn, i) => {
+      if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*):.+$/.test(arn))) {
+        throw new Error(`sseS3DeliverySourceArns[${i}]: received ${JSON.stringify(arn)}; expected the ARN (or ARN pattern) of an AWS resource in one account, such as arn:aws:cloudtrail:eu-west-1:111122223333:trail/*`);
+      }
+    });
     this.encryption = props.encryption;
     this.minimumTlsVersion = props.minimumTlsVersion;
+    this.sseS3DeliverySourceArns = props.sseS3DeliverySourceArns ? [...props.sseS3DeliverySourceArns] : undefined;
   }
 
   /** The enforcing statements for the bucket with this ARN (a literal ARN or a token). */
@@ -121,6 +141,7 @@ export class BucketEncryptionPolicy {
       algorithm: this.encryption.algorithm,
       kmsKeyArn: this.encryption.key?.keyArn,
       minimumTlsVersion: this.minimumTlsVersion,
+      sseS3DeliverySourceArns: this.sseS3DeliverySourceArns,
     });
   }
 }

@@ -72,6 +72,18 @@ export interface EncryptedBucketProps {
    * @default - no default retention (object versions can still be locked one by one when Object Lock is on)
    */
   readonly objectLockDefaultRetention?: s3.ObjectLockRetention;
+
+  /**
+   * AWS service deliveries that encrypt with SSE-S3 whatever the bucket requires, matched by the
+   * resource that delivers (`aws:SourceArn`, which only AWS sets: no principal of the account can
+   * claim it), for example `arn:aws:cloudtrail:<region>:<account>:trail/*`: CloudTrail encrypts
+   * log files with the trail's KMS key but its digest files (log file validation) always with SSE-S3,
+   * which the header statements would refuse, silently breaking validation. The statements on the
+   * SSE headers do not apply to these deliveries; the transport statements do.
+   *
+   * @default - no exemption
+   */
+  readonly sseS3DeliverySourceArns?: string[];
 }
 
 /**
@@ -104,6 +116,7 @@ export class EncryptedBucket extends s3.Bucket {
     this.encryptionPolicy = new BucketEncryptionPolicy({
       encryption: props.encryption,
       minimumTlsVersion: props.minimumTlsVersion,
+      sseS3DeliverySourceArns: props.sseS3DeliverySourceArns,
     });
     this.encryptionPolicy.applyTo(this);
     // Statements other constructs and grants add count too: check the final policy at synth.

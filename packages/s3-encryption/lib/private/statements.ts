@@ -53,6 +53,8 @@ export interface EnforcementSpec {
    * server access log delivery), where the header statements would block delivery.
    */
   readonly transportOnly?: boolean;
+  /** Service deliveries (aws:SourceArn) the SSE-header statements leave alone (SSE-S3 digests). */
+  readonly sseS3DeliverySourceArns?: string[];
 }
 
 /** One IAM policy statement as JSON. */
@@ -63,6 +65,16 @@ export interface StatementJson {
   Action: string | string[];
   Resource: string | string[];
   Condition: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * `ArnNotLike aws:SourceArn`: the statement applies to every request but the listed service
+ * deliveries. A request of a principal of the account carries no aws:SourceArn, and a negated
+ * operator on a missing key is true: the statement applies to it.
+ */
+function deliveryExemption(spec: EnforcementSpec): Record<string, Record<string, unknown>> {
+  const arns = spec.sseS3DeliverySourceArns ?? [];
+  return arns.length > 0 ? { ArnNotLike: { 'aws:SourceArn': arns } } : {};
 }
 
 export function isKmsAlgorithm(algorithm: string): boolean {
@@ -113,7 +125,7 @@ export function enforcingStatements(bucketArn: string, spec: EnforcementSpec): S
       Principal: '*',
       Action: 's3:PutObject',
       Resource: objects,
-      Condition: { Null: { [CONDITION_KEYS.sseAlgorithm]: 'true' } },
+      Condition: { Null: { [CONDITION_KEYS.sseAlgorithm]: 'true' }, ...deliveryExemption(spec) },
     },
     {
       Sid: SIDS.denyWrongAlgorithm,
@@ -126,6 +138,7 @@ export function enforcingStatements(bucketArn: string, spec: EnforcementSpec): S
       Condition: {
         StringNotEquals: { [CONDITION_KEYS.sseAlgorithm]: spec.algorithm },
         Null: { [CONDITION_KEYS.sseAlgorithm]: 'false' },
+        ...deliveryExemption(spec),
       },
     },
   );
