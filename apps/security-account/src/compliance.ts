@@ -53,11 +53,6 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
       ids: packs('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
       reason: 'concurrency is bounded by the stream: one concurrent batch per shard (parallelization factor 1); reserved concurrency would only add throttling of records that must not be lost',
     },
-    {
-      path: 'CentralLogs/DeadLetterAlarm/Resource',
-      ids: packs('CloudWatchAlarmAction', ['NIST.800.53.R5', 'HIPAA.Security']),
-      reason: 'config names no notification topic for the security account yet; the alarm state is visible in CloudWatch (and the queue keeps every record for replay). Open item for the lead: an SNS topic (encrypted) in config and an alarm action',
-    },
   ];
   for (const path of ['CentralLogs/DestinationRole/DefaultPolicy/Resource', 'CentralLogs/ForwarderRole/DefaultPolicy/Resource']) {
     acks.push({

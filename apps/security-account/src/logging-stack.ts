@@ -2,7 +2,11 @@ import { addPrivateFunctionsNetwork, GUARDRAIL_NAMES, guardrailAdministratorArns
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
-import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -20,6 +24,8 @@ export interface LoggingStackProps extends StackProps {
  */
 export class LoggingStack extends Stack {
   public readonly destination: CentralLogDestination;
+  /** The topic the guardrail alarms publish to (encrypted with the logs key). */
+  public readonly alarmTopic: sns.Topic;
   /** The private subnets and endpoints of the forwarder, in the network mode. */
   public readonly network?: PrivateNetwork;
   /** Zones of the private network, from config. */
@@ -81,6 +87,9 @@ export class LoggingStack extends Stack {
       vpcSubnets: this.network?.subnetSelection,
       securityGroups: this.network ? [this.network.functionSecurityGroup] : undefined,
     });
+    this.alarmTopic = this.addAlarmTopic(config, props.logsKey);
+    this.destination.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+
     // The stream policy admits writers by this role's exact ARN: nobody inside the boundary may
     // delete and re-create it (and so obtain the ARN), change its trust or pass it.
     PermissionsBoundary.protectRole(this.destination.destinationRole);
@@ -89,5 +98,47 @@ export class LoggingStack extends Stack {
     // The mapping that feeds the forwarder (its ARN has a random id) and the security groups: SCP
     // protect-tagged-guardrail-resources finds them by this tag.
     Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::Lambda::EventSourceMapping', 'AWS::EC2::SecurityGroup'] });
+  }
+
+  /**
+   * The guardrail alarm topic: encrypted with the logs key (CloudWatch may use it for this account's
+   * alarms only), TLS only, subscriptions from config. Its own policy lets nobody but the guardrail
+   * administrators delete it, change it, subscribe to it or publish to it (CloudWatch publishes as
+   * its service principal): a bounded admin cannot silence or fake the alarm.
+   */
+  private addAlarmTopic(config: GuardrailsConfig, logsKey: kms.IKey): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', { topicName: GUARDRAIL_NAMES.alarmTopic, masterKey: logsKey, enforceSSL: true });
+    for (const email of config.securityAccount.alarmEmails) topic.addSubscription(new subscriptions.EmailSubscription(email));
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyTopicChangesExceptAdministrators',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:Subscribe', 'sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        ArnNotEquals: { 'aws:PrincipalArn': guardrailAdministratorArns(config, config.securityAccount.accountId) },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }));
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+    }));
+    // CloudWatch encrypts what it publishes with the topic's key: allow it for this account's alarms.
+    const added = logsKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublishToTheAlarmTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+    }), /* allowNoOp */ true);
+    if (!added.statementAdded) {
+      Annotations.of(topic).addWarningV2('@cdk-guardrails/security-account:importedLogsKeyAlarms',
+        'the logs key is imported: its key policy must let cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (aws:SourceAccount this account), or the alarm notifications are never delivered');
+    }
+    return topic;
   }
 }

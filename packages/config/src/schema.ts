@@ -79,6 +79,8 @@ const SECURITY_ACCOUNT = z.strictObject({
   destinationName: z.string().regex(/^[A-Za-z0-9_.-]{1,512}$/, {
     error: 'expected a CloudWatch Logs destination name: 1-512 letters, digits, "_", "-" or "."',
   }).default('guardrails-central-logs'),
+  alarmEmails: z.array(z.email({ error: 'expected an e-mail address' })).default([])
+    .describe('E-mail addresses subscribed to the guardrail alarm topic (the forwarder dead-letter alarm); each confirms its subscription. Empty: the topic exists and the alarm publishes to it, subscribe by other means'),
 });
 
 const RESOURCE_NAME = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
