@@ -1,4 +1,6 @@
-import { auditReplicaBucketName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, removalPolicyOf, WorkloadAccountConfig } from '@cdk-guardrails/config';
+import {
+  auditReplicaBucketName, auditReplicationRoleName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, removalPolicyOf, roleArn, WorkloadAccountConfig, workloadStackRegions,
+} from '@cdk-guardrails/config';
 import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -105,8 +107,12 @@ export class AuditReplicaStack extends Stack {
     });
     // Only the guardrail administrators may change the replica bucket's policy, versioning, lock or replication.
     new ProtectBucketConfiguration({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }).applyTo(this.bucket);
-    // Replication writes with s3:Replicate*, which this leaves open: nobody else writes or deletes a replica.
-    new ProtectLogObjects({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }).applyTo(this.bucket);
+    // Nobody else writes or deletes a replica; only the trail buckets' replication roles (fixed names,
+    // one per region of the account's stacks) replicate into it.
+    new ProtectLogObjects({
+      administratorArns: guardrailAdministratorArns(config, props.account.accountId),
+      replicationWriterArns: workloadStackRegions(props.account).map((region) => roleArn(props.account.accountId, auditReplicationRoleName(region))),
+    }).applyTo(this.bucket);
   }
 }
 

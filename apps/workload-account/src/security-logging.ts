@@ -1,4 +1,4 @@
-import { auditReplicaBucketName, GUARDRAIL_NAMES, GuardrailsConfig } from '@cdk-guardrails/config';
+import { auditReplicaBucketName, auditReplicationRoleName, GUARDRAIL_NAMES, GuardrailsConfig } from '@cdk-guardrails/config';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
@@ -49,6 +49,12 @@ export class WorkloadSecurityLogging extends Construct {
       sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${accountId}:trail/*`],
       replication: replicaRegion === undefined ? undefined : {
         destinationBucketArn: `arn:aws:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`,
+        // A fixed name: the replica bucket's policy lets only these roles replicate into it.
+        role: new iam.Role(this, 'TrailReplicationRole', {
+          roleName: auditReplicationRoleName(props.region),
+          assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+          description: 'S3 replicates the trail bucket of this region to the audit replica bucket',
+        }),
         destinationKmsKeyArn: auditReplicaKeyAliasArn(config, accountId, replicaRegion),
       },
     });

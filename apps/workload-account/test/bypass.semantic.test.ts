@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import {
-  cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName,
+  auditReplicationRoleName, cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName,
 } from '@cdk-guardrails/config';
 import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
@@ -215,6 +215,18 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     });
     expect(await digestDelivery(WORKLOAD)).toBe('Allowed');
     expect(await digestDelivery('999999999999')).toBe('ExplicitlyDenied');
+
+    // The audit replica: only the trail buckets' replication roles (fixed names) replicate into it.
+    const replica = templateOf(`prod-workload-${config.workloadAccounts[0].name}-audit-replica-${config.auditLogs.replicaRegion}`);
+    const replicaPolicy = replica.resolve(only(replica.template, 'AWS::S3::BucketPolicy').Properties.PolicyDocument);
+    const replicaBucketId = Object.keys(replica.template.Resources).find((id) => replica.template.Resources[id].Type === 'AWS::S3::Bucket')!;
+    const replicaObject = `arn:aws:s3:::${replicaBucketId.toLowerCase()}/AWSLogs/${WORKLOAD}/CloudTrail/${REGION}/forged.json.gz`;
+    expect(await asBoundedAdmin({ action: 's3:ReplicateObject', resource: replicaObject, resourcePolicy: replicaPolicy, context: { 's3:ResourceAccount': WORKLOAD } })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ action: 's3:PutObject', resource: replicaObject, resourcePolicy: replicaPolicy, context: objectContext(replicaPolicy) })).toBe('ExplicitlyDenied');
+    const replicationRole = roleArn(WORKLOAD, auditReplicationRoleName(REGION));
+    expect(await asPrincipal(replicationRole, { action: 's3:ReplicateObject', resource: replicaObject, resourcePolicy: replicaPolicy, context: { 's3:ResourceAccount': WORKLOAD } })).toBe('Allowed');
+    const trailRoles = Object.values<any>(workloadHome.template.Resources).filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === auditReplicationRoleName(REGION));
+    expect(trailRoles).toHaveLength(1);
 
     const configPolicy = bucketPolicy(workloadHome, 'DetectiveControlsConfigBucket');
     const configFile = `${bucketArn('DetectiveControlsConfigBucket')}/AWSLogs/${WORKLOAD}/Config/${REGION}/2026/12/3/ConfigHistory/forged.json.gz`;

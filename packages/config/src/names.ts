@@ -61,6 +61,15 @@ export function rotationFunctionName(kind: RotationKind, name: string): string {
   return `${GUARDRAIL_NAME_PREFIX}-rotate-${kind}-${name}`;
 }
 
+/**
+ * The role that replicates a workload account's trail bucket of `region` to the audit replica: a
+ * fixed name, so that the replica bucket's policy can name the only roles that may replicate into
+ * it (at path '/', which bounded identities cannot create roles under).
+ */
+export function auditReplicationRoleName(region: string): string {
+  return `${GUARDRAIL_NAME_PREFIX}-audit-replication-${region}`;
+}
+
 /** The log group of a token rotation function: under the protected `/guardrails/` prefix. */
 export function rotationLogGroupName(functionName: string): string {
   return `/${GUARDRAIL_NAME_PREFIX}/lambda/${functionName}`;

@@ -21,6 +21,16 @@ export interface ProtectLogObjectsProps {
    * @default - only AWS service principals and the administrators write
    */
   readonly writerArns?: string[];
+
+  /**
+   * Exact ARNs of the roles S3 replicates into this bucket with (replication destinations). With
+   * it, a second statement denies `s3:ReplicateObject`, `s3:ReplicateDelete` and `s3:ReplicateTags`
+   * to every other principal but the administrators: nobody can set up replication from a bucket
+   * of their own, with a role of their own, to plant objects here.
+   *
+   * @default - replication into the bucket is left to the identity policies
+   */
+  readonly replicationWriterArns?: string[];
 }
 
 const LOG_OBJECT_WRITE_ACTIONS: readonly string[] = [
@@ -93,12 +103,51 @@ export class ProtectLogObjects {
     });
   }
 
+  /** Statement id of the replication protection. */
+  public static readonly REPLICATION_SID: string = 'DenyReplicationExceptNamedRoles';
+
+  /**
+   * The replication statement for the bucket with this ARN (only with `replicationWriterArns`).
+   *
+   * @param bucketArn the bucket ARN (a literal or a token)
+   * @param props the administrators and replication writers
+   */
+  public static replicationStatementForBucketArn(bucketArn: string, props: ProtectLogObjectsProps): iam.PolicyStatement | undefined {
+    validateAdministratorArns(props?.administratorArns);
+    const writers = props.replicationWriterArns;
+    if (writers === undefined) return undefined;
+    if (writers.length === 0) {
+      throw new Error('replicationWriterArns: received an empty list; expected the exact ARNs of the replication roles, or no replicationWriterArns at all');
+    }
+    writers.forEach((arn, i) => {
+      if (!Token.isUnresolved(arn) && !WRITER_ARN.test(arn)) {
+        throw new Error(`replicationWriterArns[${i}]: received '${arn}'; expected an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, no wildcard)`);
+      }
+    });
+    return new iam.PolicyStatement({
+      sid: ProtectLogObjects.REPLICATION_SID,
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+      resources: [`${bucketArn}/*`],
+      conditions: {
+        ArnNotEquals: { 'aws:PrincipalArn': [...new Set([...props.administratorArns, ...writers])] },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+  }
+
   private readonly props: ProtectLogObjectsProps;
 
   constructor(props: ProtectLogObjectsProps) {
     // Validates now: a mistake fails where it is made, not when a bucket is protected.
     ProtectLogObjects.statementForBucketArn('arn:aws:s3:::validation', props);
-    this.props = { administratorArns: [...props.administratorArns], writerArns: props.writerArns ? [...props.writerArns] : undefined };
+    ProtectLogObjects.replicationStatementForBucketArn('arn:aws:s3:::validation', props);
+    this.props = {
+      administratorArns: [...props.administratorArns],
+      writerArns: props.writerArns ? [...props.writerArns] : undefined,
+      replicationWriterArns: props.replicationWriterArns ? [...props.replicationWriterArns] : undefined,
+    };
   }
 
   /**
@@ -106,9 +155,15 @@ export class ProtectLogObjects {
    * bucket, whose policy CloudFormation does not manage.
    */
   public applyTo(bucket: s3.IBucket): void {
-    if (!bucket.addToResourcePolicy(ProtectLogObjects.statementForBucketArn(bucket.bucketArn, this.props)).statementAdded) {
-      throw new Error(`ProtectLogObjects.applyTo: received imported bucket ${bucket.node.path}; expected a bucket whose policy this app manages. `
-        + 'Merge ProtectLogObjects.statementForBucketArn into its policy instead.');
+    const statements = [
+      ProtectLogObjects.statementForBucketArn(bucket.bucketArn, this.props),
+      ProtectLogObjects.replicationStatementForBucketArn(bucket.bucketArn, this.props),
+    ].filter((s): s is iam.PolicyStatement => s !== undefined);
+    for (const statement of statements) {
+      if (!bucket.addToResourcePolicy(statement).statementAdded) {
+        throw new Error(`ProtectLogObjects.applyTo: received imported bucket ${bucket.node.path}; expected a bucket whose policy this app manages. `
+          + 'Merge ProtectLogObjects.statementForBucketArn (and replicationStatementForBucketArn) into its policy instead.');
+      }
     }
   }
 }

@@ -101,7 +101,24 @@ describe('ProtectLogObjects (semantic)', () => {
     await expect(asAttacker(bucketPolicy(false), 's3:PutObject')).resolves.toBe('Allowed');
   });
 
+  test('a bounded admin cannot plant objects by replicating into a replica bucket from a bucket of its own; the named replication role can', async () => {
+    const stack = new Stack(new App(), 'Replica', { env: { account: ACCOUNT, region: REGION } });
+    const bucket = new EncryptedBucket(stack, 'ReplicaBucket', { encryption: EncryptionMode.sseS3(), bucketName: 'guardrail-trail-bucket' });
+    const REPLICATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/guardrails-audit-replication-${REGION}`;
+    new ProtectLogObjects({ administratorArns: [BREAK_GLASS], replicationWriterArns: [REPLICATION_ROLE] }).applyTo(bucket);
+    const template = Template.fromStack(stack).toJSON();
+    const [, p] = singleResource(template, 'AWS::S3::BucketPolicy');
+    const bucketId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::S3::Bucket')!;
+    const doc = resolveIntrinsics(p.Properties.PolicyDocument, { account: ACCOUNT, region: REGION, getAtts: { [`${bucketId}.Arn`]: BUCKET_ARN } });
+    const replicate = (principal: string, d = doc) => evaluate({ request: request(principal, 's3:ReplicateObject'), identityPolicies: [ALLOW_ALL], resourcePolicy: d });
+    await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/attacker-replication/s3`)).resolves.toBe('ExplicitlyDenied');
+    await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/guardrails-audit-replication-${REGION}/s3`)).resolves.toBe('Allowed');
+    const weaker = { ...doc, Statement: (doc.Statement as any[]).filter((st) => st.Sid !== ProtectLogObjects.REPLICATION_SID) };
+    await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/attacker-replication/s3`, weaker)).resolves.toBe('Allowed');
+  });
+
   test('bad input is refused naming the field', () => {
+    expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS], replicationWriterArns: [] })).toThrow(/replicationWriterArns: received an empty list/);
     expect(() => new ProtectLogObjects({ administratorArns: [] })).toThrow(/administratorArns: received an empty list/);
     expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS], writerArns: ['arn:aws:iam::111111111111:role/*'] }))
       .toThrow(/writerArns\[0\]: received 'arn:aws:iam::111111111111:role\/\*'; expected an exact IAM role ARN/);
