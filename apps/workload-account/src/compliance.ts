@@ -123,7 +123,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         reason: `this bucket is itself the second-region copy of the trail buckets (config/${config.environment}.json auditLogs.replicaRegion ${replicaRegion}); replicating the replica would add a third copy, and the central copy of every trail event is in the security account (audit class, 10 years)`,
       },
       {
-        path: 'SecurityLogging/TrailBucket/ReplicationRole/DefaultPolicy/Resource',
+        path: 'SecurityLogging/TrailReplicationRole/DefaultPolicy/Resource',
         ids: (stack: Stack) => {
           const bucket = resourceAt(stack, 'SecurityLogging/TrailBucket/Resource');
           const bucketId = bucket ? stack.resolve(bucket.logicalId) : 'TrailBucket';
@@ -136,7 +136,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         reason: 'S3 replication role (s3-encryption EncryptedBucket): reads the object versions of this one trail bucket and writes replicas into the one replica bucket (object ARNs need /*); the replica key is created in the replica region\'s stack, so it is named by alias: kms:Encrypt/GenerateDataKey on keys of that account and region only with kms:ResourceAliases = the replica alias and kms:ViaService = S3 of that region',
       },
       {
-        path: 'SecurityLogging/TrailBucket/ReplicationRole/DefaultPolicy/Resource',
+        path: 'SecurityLogging/TrailReplicationRole/DefaultPolicy/Resource',
         ids: fixed(...packs('IAMNoInlinePolicy')),
         reason: 'CDK grant policy attached to exactly one role (the trail bucket\'s replication role) and scoped to that bucket, the replica bucket and the two keys; inline keeps it deleted with the role and never reused by another principal',
       },

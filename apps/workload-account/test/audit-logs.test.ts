@@ -265,7 +265,7 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
     const stack = stacks[0];
     const trail = acks.filter((a) => a.path === 'SecurityLogging/TrailBucket/Resource');
     expect(trail.some((a) => a.ids(stack).some((id) => id.endsWith('S3BucketReplicationEnabled')))).toBe(false);
-    const role = acks.filter((a) => a.path === 'SecurityLogging/TrailBucket/ReplicationRole/DefaultPolicy/Resource').flatMap((a) => a.ids(stack));
+    const role = acks.filter((a) => a.path === 'SecurityLogging/TrailReplicationRole/DefaultPolicy/Resource').flatMap((a) => a.ids(stack));
     expect(role).toEqual(expect.arrayContaining([
       `AwsSolutions-IAM5[Resource::arn:aws:kms:${REPLICA_REGION}:${stack.account}:key/*]`,
       `AwsSolutions-IAM5[Resource::arn:aws:s3:::${auditReplicaBucketName('prod', stack.account, REPLICA_REGION)}/*]`,
@@ -365,7 +365,7 @@ describe('other combinations', () => {
     expect(section.findings.filter((f: any) => !f.acknowledged)).toEqual([]);
     const replicaFindings = section.findings.filter((f: any) => f.constructPath.includes('-audit-replica-'));
     expect(replicaFindings.length).toBeGreaterThan(0);
-    const roleFindings = section.findings.filter((f: any) => f.constructPath.includes('TrailBucket/ReplicationRole'));
+    const roleFindings = section.findings.filter((f: any) => f.constructPath.includes('SecurityLogging/TrailReplicationRole'));
     expect(roleFindings.length).toBeGreaterThan(0);
   });
 });

@@ -86,10 +86,11 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   const regions = readFileSync(join(dir, files.find((f) => f.includes('region'))!), 'utf8');
   for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1', 'eu-north-1']) expect(regions).toContain(region);
   // Exemptions are exact ARNs: no pattern a bounded admin could match by naming a role. The one
-  // exception: the CDK publishing roles may write the bootstrap assets; their names are
-  // cdk-<qualifier>-*, which nobody but the managers may create (bypass.semantic.test.ts).
+  // exception, in the stack statement: the CDK publishing roles (bootstrap assets) and the execution
+  // roles (nested stacks); their names are cdk-<qualifier>-*, which nobody but the managers may
+  // create (bypass.semantic.test.ts).
   const q = config.principals.cdkQualifier;
-  const publishing = [`arn:*:iam::*:role/cdk-${q}-file-publishing-role-*`, `arn:*:iam::*:role/cdk-${q}-image-publishing-role-*`];
+  const publishing = [`arn:*:iam::*:role/cdk-${q}-file-publishing-role-*`, `arn:*:iam::*:role/cdk-${q}-image-publishing-role-*`, `arn:*:iam::*:role/cdk-${q}-cfn-exec-role-*`];
   for (const file of files) {
     for (const statement of [].concat(JSON.parse(readFileSync(join(dir, file), 'utf8')).Statement) as any[]) {
       const exempt: string[] = [].concat(statement.Condition?.ArnNotEquals?.['aws:PrincipalARN'] ?? []);

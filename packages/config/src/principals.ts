@@ -115,8 +115,8 @@ export function scpGuardrailStackNames(config: GuardrailsConfig): string[] {
 /**
  * Who may change the guardrail stacks (SCP `protect-guardrail-resources`): the pipelines, the CDK
  * deploy roles (they create and execute the change sets), and in every account the StackSet
- * execution role, the Control Tower roles and break-glass. Not the execution roles: CloudFormation
- * uses them, they do not call CloudFormation (no nested stacks).
+ * execution role, the Control Tower roles and break-glass. The execution roles are exempt by the SCP
+ * itself (by their cdk-<qualifier>- name): CloudFormation creates nested stacks with them.
  */
 export function stackDeployerArns(config: GuardrailsConfig): string[] {
   const p = config.principals;

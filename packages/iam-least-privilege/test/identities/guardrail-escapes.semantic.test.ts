@@ -369,12 +369,14 @@ describe('attack 6: the guardrail stacks (CloudFormation acts with the stack\'s 
     await expect(attackerScpOnly({ action, resource }, withoutStatement(RESOURCES_SCP, 'DenyGuardrailStackChanges'))).resolves.toBe('Allowed');
   });
 
-  test('control: the deploy role and break-glass change the guardrail stacks, the execution role does not; everyone reads them', async () => {
+  test('control: the deploy role and break-glass change the guardrail stacks, and the execution role (nested stacks, which CloudFormation creates with the root stack\'s role); everyone reads them', async () => {
     for (const action of ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteStack']) {
       await expect(decide(DEPLOY_ROLE, { action, resource: GUARDRAIL_STACK }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
       await expect(decide(BREAK_GLASS, { action, resource: STACK('CDKToolkit') }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
     }
-    await expect(decide(EXEC_ROLE, { action: 'cloudformation:UpdateStack', resource: GUARDRAIL_STACK }, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
+    await expect(decide(EXEC_ROLE, { action: 'cloudformation:CreateStack', resource: STACK('prod-workload-payments-eu-west-1-ledgerdbCredentialsRotation-1A2B3C') }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    // A look-alike of another qualifier is not exempt.
+    await expect(decide(role(`cdk-other-cfn-exec-role-${ACCOUNT}-${REGION}`), { action: 'cloudformation:UpdateStack', resource: GUARDRAIL_STACK }, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
     for (const action of ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents']) {
       await expect(attackerEverything({ action, resource: GUARDRAIL_STACK })).resolves.toBe('Allowed');
     }

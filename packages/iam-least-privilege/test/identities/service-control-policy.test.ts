@@ -326,7 +326,8 @@ describe('guardrail resources SCP', () => {
       // the CDK bootstrap assets of the default qualifier
       'arn:*:s3:::cdk-hnb659fds-assets-*', 'arn:*:ssm:*:*:parameter/cdk-bootstrap/hnb659fds/*', 'arn:*:ecr:*:*:repository/cdk-hnb659fds-container-assets-*']);
     expect(st.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [DEPLOY,
-      'arn:*:iam::*:role/cdk-hnb659fds-file-publishing-role-*', 'arn:*:iam::*:role/cdk-hnb659fds-image-publishing-role-*'] } });
+      'arn:*:iam::*:role/cdk-hnb659fds-file-publishing-role-*', 'arn:*:iam::*:role/cdk-hnb659fds-image-publishing-role-*',
+      'arn:*:iam::*:role/cdk-hnb659fds-cfn-exec-role-*'] } });
     // without deployers: no stack statement (documented), and stackNames alone is refused
     expect(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }).toJson()).not.toContain('DenyGuardrailStackChanges');
     expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackNames: ['CDKToolkit'] }))

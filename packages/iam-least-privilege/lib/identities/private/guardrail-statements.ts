@@ -69,6 +69,17 @@ export function cdkPublishingRolePatterns(qualifier: string): string[] {
   return ['file', 'image'].map((kind) => `arn:*:iam::*:role/cdk-${qualifier}-${kind}-publishing-role-*`);
 }
 
+/**
+ * The CDK execution roles (`cdk-<qualifier>-cfn-exec-role-*`): CloudFormation creates and updates a
+ * guardrail stack's nested stacks (the hosted rotation's transform creates one) with the root
+ * stack's service role, so the stack statement must let them through. A name pattern, safe for the
+ * same reason as the publishing roles: nobody but the managers may create or change a
+ * `cdk-<qualifier>-*` role, and only CloudFormation can assume it, passed by the deploy roles.
+ */
+export function cdkExecutionRolePattern(qualifier: string): string {
+  return `arn:*:iam::*:role/cdk-${qualifier}-cfn-exec-role-*`;
+}
+
 /** The ARN patterns of the guardrail resources named with `prefix` (see the README convention). */
 export function guardrailResourcePatterns(prefix: string): string[] {
   return [
@@ -126,7 +137,7 @@ export function guardrailResourceStatement(
  */
 export function guardrailStackStatement(deployerArns: readonly string[], stackPatterns: readonly string[], cdkQualifier?: string): iam.PolicyStatement {
   const assets = cdkQualifier !== undefined;
-  const exempt = exceptPrincipals([...deployerArns, ...(assets ? cdkPublishingRolePatterns(cdkQualifier) : [])]);
+  const exempt = exceptPrincipals([...deployerArns, ...(assets ? [...cdkPublishingRolePatterns(cdkQualifier), cdkExecutionRolePattern(cdkQualifier)] : [])]);
   return new iam.PolicyStatement({
     sid: 'DenyGuardrailStackChanges',
     effect: iam.Effect.DENY,
