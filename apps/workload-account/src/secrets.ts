@@ -40,7 +40,10 @@ export interface WorkloadSecretsProps {
   readonly rotationLogRetention: logs.RetentionDays;
   /**
    * Who may still stop or re-point a rotation, re-key, re-policy or delete a secret (exact ARNs):
-   * the execution roles, the StackSet execution role, the log admin and break-glass of the account.
+   * the execution roles, the StackSet execution role, the log admin and break-glass of the account
+   * (`guardrailAdministratorArns`, as for the other guardrail resources). It must hold the execution
+   * role of this region (CloudFormation writes the policy and the rotation schedule with it) and
+   * break-glass: nobody outside the list, the root user included, can change the policy afterwards.
    */
   readonly administratorArns: string[];
 }

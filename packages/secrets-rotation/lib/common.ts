@@ -23,15 +23,20 @@ export interface RotatingSecretProps {
 
   /**
    * Exact ARNs of the principals that may still stop or re-point the rotation, re-key, re-policy,
-   * replicate, re-tag or delete the secret (roles, users or the account root of this or another
-   * account; no wildcards). Everyone else (an administrator of the account inside its permissions
-   * boundary included) is denied those actions by the secret's resource policy; rotation itself,
-   * reading and writing new values are unaffected. AWS service principals are not denied.
+   * replicate, re-tag or delete the secret: IAM roles or users of this account (or its root user),
+   * no wildcards (`*`, `?`), never STS session ARNs. Everyone else (an administrator of the account
+   * inside its permissions boundary included) is denied those actions by the secret's resource
+   * policy (`ArnNotEquals aws:PrincipalArn`); rotation itself, reading and writing new values are
+   * unaffected. AWS service principals are not denied.
    *
-   * Include the CloudFormation execution role that deploys the stack (it creates the secret, its
-   * policy and its rotation schedule, which calls `RotateSecret`) and a break-glass role: a
-   * resource policy binds the account root too, so a list without a principal you can still use
-   * would leave the secret's policy and rotation unchangeable.
+   * Lockout: a resource policy binds every principal of the account, the root user included, and
+   * nothing outside the list can change it again (`PutResourcePolicy`, `DeleteResourcePolicy` are
+   * denied too). List at least:
+   * - the CloudFormation execution role that deploys the stack (it creates the secret, writes its
+   *   policy, creates and updates its rotation schedule, which calls `RotateSecret`, and deletes it);
+   *   synth warns when the execution role of the stack's synthesizer is missing;
+   * - a break-glass role that you can still assume when deployments are broken.
+   * The exemption compares ARNs, so a role deleted and re-created under the same name keeps it.
    *
    * @default - no such statement (a warning says so): the identity policies alone decide who may
    *   stop the rotation or replace the policy

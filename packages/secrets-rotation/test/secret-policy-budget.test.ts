@@ -28,7 +28,25 @@ function withReaders(n: number): number {
   return JSON.stringify(resolved).length;
 }
 
+/** An API key with n administrators (roles of this account); returns the resolved resource policy length. */
+function withAdministrators(n: number): number {
+  const stack = new Stack(new App(), 'Workload', { env: { account: ACCOUNT, region: REGION } });
+  const administratorArns = Array.from({ length: n }, (_v, i) => `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-region-${i}`);
+  new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'SecretsKey'), administratorArns });
+  const template = Template.fromStack(stack).toJSON(); // runs the validations
+  const [policy] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy');
+  return JSON.stringify(resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION })).length;
+}
+
 describe('secret resource policy budget', () => {
+  test('administrators: a realistic list (the execution roles of 20 regions, StackSet, log admin, break-glass) stays far below the limit', () => {
+    expect(withAdministrators(23)).toBeLessThan(SECRET_POLICY_LIMIT / 5);
+  });
+
+  test('administrators: too many fail at synth, naming administratorArns, the limit and the fix', () => {
+    expect(() => withAdministrators(400)).toThrow(/administratorArns: received 400 ARNs; .*above the Secrets Manager limit of 20480\..*name fewer administrators/s);
+  });
+
   test('without cross-account readers the policy does not grow with the organization', () => {
     expect(withReaders(0)).toBeLessThan(SECRET_POLICY_LIMIT / 10);
   });

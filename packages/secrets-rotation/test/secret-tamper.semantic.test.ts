@@ -62,6 +62,9 @@ const TAMPERING: Array<[string, string]> = [
   ['replace the resource policy', 'secretsmanager:PutResourcePolicy'],
   ['delete the resource policy', 'secretsmanager:DeleteResourcePolicy'],
   ['replicate the secret to another region', 'secretsmanager:ReplicateSecretToRegions'],
+  ['remove a replica region', 'secretsmanager:RemoveRegionsFromReplication'],
+  ['promote a replica to a standalone secret', 'secretsmanager:StopReplicationToReplica'],
+  ['tag the secret', 'secretsmanager:TagResource'],
   ['untag the secret', 'secretsmanager:UntagResource'],
 ];
 
@@ -95,10 +98,25 @@ describe.each<Kind>(['database secret', 'API key', 'service token'])('a %s with 
   });
 });
 
-test('deleting a retained secret is denied to everyone, the administrators too (aws-cdk-lib\'s RETAIN statement): they must change the policy first', async () => {
+test('deleting a secret is denied to everyone, the administrators too (aws-cdk-lib adds a DeleteSecret deny for the account with every rotation schedule): they must change the policy first', async () => {
   const policy = policyOf(stackWith('API key'));
   expect(await evaluate({ request: request(EXEC_ROLE, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
   expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+  // ...and without aws-cdk-lib's statement ours still stops the bounded admin (not the administrators).
+  const oursOnly = { ...policy, Statement: (policy.Statement as any[]).filter((s) => s.Sid !== undefined) };
+  expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: oursOnly })).toBe('ExplicitlyDenied');
+  expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: withoutStatement(oursOnly, 'DenyRotationAndPolicyChangesExceptAdministrators') })).toBe('Allowed');
+  expect(await evaluate({ request: request(EXEC_ROLE, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: oursOnly })).toBe('Allowed');
+});
+
+test('why break-glass must be listed: the account root user is denied too unless it is an administrator', async () => {
+  const root = `arn:aws:iam::${ACCOUNT}:root`;
+  const policy = policyOf(stackWith('service token'));
+  expect(await evaluate({ request: request(root, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+  const withRoot = policyOf(stackWith('service token', { administratorArns: [EXEC_ROLE, root] }));
+  expect(await evaluate({ request: request(root, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: withRoot })).toBe('Allowed');
+  // Naming the root user exempts that user only, not the account's other principals.
+  expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: withRoot })).toBe('ExplicitlyDenied');
 });
 
 describe('administratorArns validation and default', () => {
@@ -109,10 +127,26 @@ describe('administratorArns validation and default', () => {
   });
 
   test.each([
-    [['arn:aws:iam::111111111111:role/cdk-*-cfn-exec-role'], /administratorArns\[0\]: received 'arn:aws:iam::111111111111:role\/cdk-\*-cfn-exec-role'; expected an exact IAM role, user or account root ARN/],
-    [['not-an-arn'], /administratorArns\[0\]: received 'not-an-arn'/],
+    [['arn:aws:iam::111111111111:role/cdk-*-cfn-exec-role'], /administratorArns\[0\]: received 'arn:aws:iam::111111111111:role\/cdk-\*-cfn-exec-role'; expected an exact IAM role, user or account root ARN .*no \* or \?/],
+    [[EXEC_ROLE, 'arn:aws:iam::111111111111:role/break-glas?'], /administratorArns\[1\]: received 'arn:aws:iam::111111111111:role\/break-glas\?'; expected an exact IAM role, user or account root ARN/],
+    [['not-an-arn'], /administratorArns\[0\]: received 'not-an-arn'; expected an exact IAM role, user or account root ARN/],
+    [['arn:aws:s3:::my-admin-bucket'], /administratorArns\[0\]: received 'arn:aws:s3:::my-admin-bucket'; expected an exact IAM role/],
+    [[BOUNDED_ADMIN], /administratorArns\[0\]: received 'arn:aws:sts::111111111111:assumed-role\/workload-admin\/mallory'; expected .*not an STS session or group ARN/],
+    [['arn:aws:iam::111111111111:group/admins'], /administratorArns\[0\]: received 'arn:aws:iam::111111111111:group\/admins'; expected an exact IAM role, user or account root ARN/],
+    [[EXEC_ROLE, 'arn:aws:iam::222222222222:role/GuardrailsBreakGlass'], /administratorArns\[1\]: received 'arn:aws:iam::222222222222:role\/GuardrailsBreakGlass' of account 222222222222; expected a principal of this account \(111111111111\)/],
     [[], /administratorArns: received an empty list/],
   ])('%j is refused with a clear error', (arns, error) => {
     expect(() => stackWith('service token', { administratorArns: arns })).toThrow(error);
+  });
+
+  test('an IAM user and the root user are accepted administrators', () => {
+    expect(() => stackWith('API key', { administratorArns: [EXEC_ROLE, `arn:aws:iam::${ACCOUNT}:user/ops/alice`, `arn:aws:iam::${ACCOUNT}:root`] })).not.toThrow();
+  });
+
+  test('a list without the stack\'s CloudFormation execution role warns (the next deployment would be denied); with it, no warning', () => {
+    const without = stackWith('API key', { administratorArns: [BREAK_GLASS] });
+    Annotations.fromStack(without).hasWarning('*', Match.stringLikeRegexp(`administratorArns does not name the CloudFormation execution role this stack deploys with \\(arn:.*:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}\\)`));
+    const withIt = stackWith('API key');
+    Annotations.fromStack(withIt).hasNoWarning('*', Match.stringLikeRegexp('administratorArns'));
   });
 });

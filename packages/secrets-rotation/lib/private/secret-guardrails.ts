@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, DefaultStackSynthesizer, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -103,13 +103,16 @@ export function applySecretAccessPolicy(
     throw new Error(`${scope.node.path}: internal error, the secret has no resource policy to protect`);
   }
   cfnPolicy.blockPublicPolicy = true;
-  // The policy grows with allowedRoleArns (twice: the deny's exceptions and the allow): check it at synth.
+  // The policy grows with allowedRoleArns (twice: the deny's exceptions and the allow) and with
+  // administratorArns (the tamper deny's exceptions): check it at synth.
   scope.node.addValidation({
     validate: () => {
       const chars = policyUpperBoundChars(stack.resolve(policy!.document.toJSON()));
+      const admins = administratorArns === undefined ? '' : `administratorArns: received ${administratorArns.length} ARNs; `;
       return chars > SECRET_POLICY_MAX_CHARS
-        ? [`allowedCrossAccountRoleArns: received ${allowedRoleArns.length} role ARNs; the resource policy of ${secret.node.path} would be up to ${chars} characters (references counted at their longest), above the Secrets Manager limit of ${SECRET_POLICY_MAX_CHARS}. `
-          + 'Allow fewer roles (for example one reader role per partner account, or a role pattern such as arn:aws:iam::<account>:role/secret-readers-*)']
+        ? [`allowedCrossAccountRoleArns: received ${allowedRoleArns.length} role ARNs; ${admins}the resource policy of ${secret.node.path} would be up to ${chars} characters (references counted at their longest), above the Secrets Manager limit of ${SECRET_POLICY_MAX_CHARS}. `
+          + 'Allow fewer roles (for example one reader role per partner account, or a role pattern such as arn:aws:iam::<account>:role/secret-readers-*)'
+          + (administratorArns === undefined ? '' : ', or name fewer administrators (the execution role of this region and break-glass suffice)')]
         : [];
     },
   });
@@ -119,6 +122,27 @@ export function applySecretAccessPolicy(
  * 4. With `administratorArns`: deny SECRET_TAMPER_ACTIONS to every principal but them (exact
  *    ARNs, `ArnNotEquals aws:PrincipalArn`), AWS service principals excepted as in statement 1.
  *    Without: a warning, since the identity policies alone then decide.
+ *
+ * Which principals make these calls (the assumption the exemptions rest on):
+ * - CloudFormation makes every call of a stack operation with the stack's service role when it has
+ *   one ("If you specify a service role, CloudFormation uses that role's credentials", CloudFormation
+ *   User Guide, "CloudFormation service role"); a CDK deployment with the default synthesizer passes
+ *   the bootstrap's execution role (cdk-<qualifier>-cfn-exec-role-<account>-<region>). So
+ *   `CreateSecret`, `PutResourcePolicy`, `TagResource`, the `RotateSecret` that creating or updating an
+ *   `AWS::SecretsManager::RotationSchedule` makes (RotateSecret API reference: "Required permissions:
+ *   secretsmanager:RotateSecret"), what removing a schedule calls (presumably `CancelRotateSecret`; the
+ *   handler's permissions are not in the docs we found) and `DeleteResourcePolicy` then `DeleteSecret`
+ *   when the stack deletes a secret all arrive with `aws:PrincipalArn` = that execution role and
+ *   `aws:PrincipalIsAWSService` = false: it must be listed (the hosted rotation's nested stack is
+ *   deployed with the same role). Without a service role CloudFormation would act with the
+ *   credentials of whoever deploys, who must then be listed.
+ * - Scheduled rotation calls none of the denied actions: Secrets Manager invokes the rotation
+ *   function ("Secrets Manager calls a Lambda function according to the rotation schedule", Secrets
+ *   Manager User Guide, "Rotation by Lambda function"), which Lambda's resource policy authorizes, not
+ *   this one; the function then calls DescribeSecret, GetSecretValue, PutSecretValue,
+ *   UpdateSecretVersionStage and GetRandomPassword with its execution role ("Lambda rotation function
+ *   execution role permissions"), which stay open to the identity policies. A call Secrets Manager
+ *   makes as its own service principal is excepted by `BoolIfExists aws:PrincipalIsAWSService`.
  */
 function applyAdministration(scope: Construct, secret: secretsmanager.Secret, administratorArns: string[] | undefined): void {
   if (administratorArns === undefined) {
@@ -131,12 +155,21 @@ function applyAdministration(scope: Construct, secret: secretsmanager.Secret, ad
     throw new Error(`${scope.node.path}: administratorArns: received an empty list; expected the exact ARNs of the principals that may still change the secret's rotation and policy `
       + '(the CloudFormation execution role and a break-glass role): an empty list would leave them unchangeable by anyone, the account root included');
   }
+  const account = Stack.of(scope).account;
   administratorArns.forEach((arn, i) => {
-    if (!Token.isUnresolved(arn) && !EXACT_PRINCIPAL_ARN.test(arn)) {
+    if (Token.isUnresolved(arn)) return;
+    if (!EXACT_PRINCIPAL_ARN.test(arn)) {
       throw new Error(`${scope.node.path}: administratorArns[${i}]: received '${arn}'; expected an exact IAM role, user or account root ARN `
-        + '(arn:aws:iam::111122223333:role/name, no * or ?: a pattern would exempt every role created under a matching name)');
+        + '(arn:aws:iam::111122223333:role/name, no * or ?: a pattern would exempt every role created under a matching name; '
+        + 'not an STS session or group ARN, which aws:PrincipalArn never carries)');
+    }
+    const arnAccount = arn.split(':')[4];
+    if (!Token.isUnresolved(account) && arnAccount !== account) {
+      throw new Error(`${scope.node.path}: administratorArns[${i}]: received '${arn}' of account ${arnAccount}; expected a principal of this account (${account}): `
+        + 'the secret\'s policy denies principals of other accounts every action but reading, so it could never change the secret and would not save it from a lockout');
     }
   });
+  warnIfExecutionRoleMissing(scope, administratorArns);
   secret.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'DenyRotationAndPolicyChangesExceptAdministrators',
     effect: iam.Effect.DENY,
@@ -148,6 +181,29 @@ function applyAdministration(scope: Construct, secret: secretsmanager.Secret, ad
       BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
     },
   }));
+}
+
+/**
+ * The execution role of the stack's synthesizer (when it is a DefaultStackSynthesizer in a concrete
+ * environment) is what CloudFormation changes the secret with: without it in the list, the next
+ * deployment that touches the policy or the rotation schedule fails.
+ */
+function warnIfExecutionRoleMissing(scope: Construct, administratorArns: string[]): void {
+  const synthesizer = Stack.of(scope).synthesizer;
+  if (!(synthesizer instanceof DefaultStackSynthesizer)) return;
+  let executionRole: string;
+  try {
+    executionRole = synthesizer.cloudFormationExecutionRoleArn;
+  } catch {
+    return; // not bound yet
+  }
+  if (Token.isUnresolved(executionRole)) return;
+  // The synthesizer leaves the partition as the placeholder ${AWS::Partition}: compare without it.
+  const withoutPartition = (arn: string) => arn.replace('${AWS::Partition}', 'aws').replace(/^arn:[a-z-]+:/, 'arn::');
+  if (administratorArns.some((arn) => !Token.isUnresolved(arn) && withoutPartition(arn) === withoutPartition(executionRole))) return;
+  Annotations.of(scope).addWarningV2('@cdk-guardrails/secrets-rotation:executionRoleNotAdministrator',
+    `administratorArns does not name the CloudFormation execution role this stack deploys with (${executionRole}): CloudFormation would be denied `
+    + 'changing the secret\'s policy or rotation schedule and deleting it. Add it, unless the stack is deployed with another role, which must be listed instead');
 }
 
 const EXACT_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@\/-]+)$/;
