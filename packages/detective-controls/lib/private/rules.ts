@@ -60,6 +60,36 @@ export const GUARDRAIL_RULES: RuleSpec[] = [
     scope: [config.ResourceType.SECRETS_MANAGER_SECRET],
     description: 'Secrets Manager rotations succeed on schedule',
   },
+  // Encryption at rest that no SCP can refuse, because the create calls carry no encryption
+  // condition key (iam-least-privilege scp-condition-keys.test.ts): detected here instead.
+  {
+    id: 'RdsStorageEncrypted',
+    identifier: config.ManagedRuleIdentifiers.RDS_STORAGE_ENCRYPTED,
+    scope: [config.ResourceType.RDS_DB_INSTANCE],
+    description: 'RDS DB instances are encrypted at rest (CreateDBInstance, restores and read replicas carry no SCP condition key)',
+  },
+  {
+    id: 'RdsSnapshotEncrypted',
+    identifier: config.ManagedRuleIdentifiers.RDS_SNAPSHOT_ENCRYPTED,
+    scope: [config.ResourceType.RDS_DB_SNAPSHOT, config.ResourceType.RDS_DB_CLUSTER_SNAPSHOT],
+    description: 'RDS snapshots are encrypted (a restore inherits the snapshot\'s encryption)',
+  },
+  {
+    id: 'ElastiCacheReplicationGroupEncryptedAtRest',
+    identifier: 'ELASTICACHE_REPL_GRP_ENCRYPTED_AT_REST',
+    description: 'ElastiCache replication groups are encrypted at rest (CreateCacheCluster carries no SCP condition key)',
+  },
+  {
+    id: 'RedshiftClusterKmsEnabled',
+    identifier: config.ManagedRuleIdentifiers.REDSHIFT_CLUSTER_KMS_ENABLED,
+    scope: [config.ResourceType.REDSHIFT_CLUSTER],
+    description: 'Redshift clusters are encrypted with a KMS key',
+  },
+  {
+    id: 'OpenSearchEncryptedAtRest',
+    identifier: config.ManagedRuleIdentifiers.OPENSEARCH_ENCRYPTED_AT_REST,
+    description: 'OpenSearch domains are encrypted at rest',
+  },
   {
     id: 'CloudTrailEnabled',
     identifier: config.ManagedRuleIdentifiers.CLOUD_TRAIL_ENABLED,
