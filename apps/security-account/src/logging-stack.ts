@@ -1,4 +1,4 @@
-import { addPrivateFunctionsNetwork, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
+import { addPrivateFunctionsNetwork, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
@@ -113,7 +113,12 @@ export class LoggingStack extends Stack {
       sid: 'DenyTopicChangesExceptAdministrators',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:Subscribe', 'sns:Publish'],
+      // Unsubscribing, a subscription filter that matches nothing, a data protection policy that
+      // refuses CloudWatch's messages, or re-tagging would silence the alarm as surely as deleting it.
+      actions: [
+        'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:Subscribe', 'sns:Publish',
+        'sns:Unsubscribe', 'sns:SetSubscriptionAttributes', 'sns:PutDataProtectionPolicy', 'sns:TagResource', 'sns:UntagResource',
+      ],
       resources: [topic.topicArn],
       conditions: {
         ArnNotEquals: { 'aws:PrincipalArn': guardrailAdministratorArns(config, config.securityAccount.accountId) },
@@ -125,7 +130,12 @@ export class LoggingStack extends Stack {
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['sns:Publish'],
       resources: [topic.topicArn],
-      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      // Only the guardrail alarms (their names are protected by the boundary and the SCP): an alarm of
+      // one's own pointed at the topic would publish fake OK/ALARM messages.
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': this.account },
+        ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:${GUARDRAIL_NAME_PREFIX}-*` },
+      },
     }));
     // CloudWatch encrypts what it publishes with the topic's key: allow it for this account's alarms.
     const added = logsKey.addToResourcePolicy(new iam.PolicyStatement({

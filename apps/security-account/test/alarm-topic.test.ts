@@ -32,7 +32,7 @@ const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Al
 const request = (principal: string, action: string, service = false) => ({
   principal, action, resource: TOPIC_ARN, resourceAccount: ACCOUNT,
   context: service
-    ? { 'aws:PrincipalIsAWSService': 'true', 'aws:SourceAccount': ACCOUNT, 'aws:SecureTransport': 'true' }
+    ? { 'aws:PrincipalIsAWSService': 'true', 'aws:SourceAccount': ACCOUNT, 'aws:SecureTransport': 'true', 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${GUARDRAIL_NAMES.deadLetterAlarm}` }
     : { 'aws:PrincipalArn': principal, 'aws:PrincipalIsAWSService': 'false', 'aws:SecureTransport': 'true' },
 });
 
@@ -49,7 +49,8 @@ test('the dead-letter alarm publishes to the alarm topic, which is encrypted wit
   expect(keyPolicies).toContain('CloudWatchAlarmsPublishToTheAlarmTopic');
 });
 
-test.each(['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Publish', 'sns:RemovePermission'])(
+test.each(['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Publish', 'sns:RemovePermission',
+  'sns:Unsubscribe', 'sns:SetSubscriptionAttributes', 'sns:PutDataProtectionPolicy', 'sns:TagResource'])(
   'a bounded admin cannot %s on the alarm topic (silence or fake the alarm); a guardrail administrator can',
   async (action) => {
     const policy = topicPolicy();
@@ -62,6 +63,9 @@ test.each(['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Pu
 test('control: CloudWatch (this account) publishes; without the deny statement a bounded admin could delete the topic', async () => {
   const policy = topicPolicy();
   await expect(evaluate({ request: request('cloudwatch.amazonaws.com', 'sns:Publish', true), resourcePolicy: policy })).resolves.toBe('Allowed');
+  // An alarm of one's own (not a guardrail alarm) cannot publish fake notifications.
+  const fake = request('cloudwatch.amazonaws.com', 'sns:Publish', true);
+  await expect(evaluate({ request: { ...fake, context: { ...fake.context, 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:my-alarm` } }, resourcePolicy: policy })).resolves.not.toBe('Allowed');
   const weaker = { ...policy, Statement: (policy.Statement as any[]).filter((s) => s.Sid !== 'DenyTopicChangesExceptAdministrators') };
   await expect(evaluate({ request: request(`arn:aws:iam::${ACCOUNT}:role/workload-admin`, 'sns:DeleteTopic'), identityPolicies: [ALLOW_ALL], resourcePolicy: weaker })).resolves.toBe('Allowed');
 });

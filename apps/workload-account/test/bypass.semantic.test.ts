@@ -193,7 +193,7 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     };
     const trailPolicy = bucketPolicy(workloadHome, 'SecurityLoggingTrailBucket');
     const trailFile = `${bucketArn('SecurityLoggingTrailBucket')}/AWSLogs/${WORKLOAD}/CloudTrail/${REGION}/2026/12/03/forged.json.gz`;
-    for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectTagging']) {
+    for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectTagging', 's3:ReplicateObject', 's3:ReplicateDelete']) {
       expect([action, await asBoundedAdmin({ action, resource: trailFile, resourcePolicy: trailPolicy, context: objectContext(trailPolicy) })]).toEqual([action, 'ExplicitlyDenied']);
     }
     expect(await asPrincipal(LOG_ADMIN, { action: 's3:DeleteObjectVersion', resource: trailFile, resourcePolicy: trailPolicy, context: objectContext(trailPolicy) })).toBe('Allowed');

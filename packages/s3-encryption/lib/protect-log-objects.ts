@@ -23,12 +23,12 @@ export interface ProtectLogObjectsProps {
   readonly writerArns?: string[];
 
   /**
-   * Exact ARNs of the roles S3 replicates into this bucket with (replication destinations). With
-   * it, a second statement denies `s3:ReplicateObject`, `s3:ReplicateDelete` and `s3:ReplicateTags`
-   * to every other principal but the administrators: nobody can set up replication from a bucket
-   * of their own, with a role of their own, to plant objects here.
+   * Exact ARNs of the roles S3 replicates into this bucket with (replication destinations). They
+   * are exempt from the object statement (replication writes with `s3:Replicate*`), and a second
+   * statement names them as the only replicators: nobody can set up replication from a bucket of
+   * their own, with a role of their own, to plant objects here.
    *
-   * @default - replication into the bucket is left to the identity policies
+   * @default - nobody but the administrators replicates into the bucket
    */
   readonly replicationWriterArns?: string[];
 }
@@ -43,6 +43,12 @@ const LOG_OBJECT_WRITE_ACTIONS: readonly string[] = [
   's3:DeleteObjectVersion',
   's3:DeleteObjectTagging',
   's3:DeleteObjectVersionTagging',
+  // Replication from a bucket of one's own (with a role of one's own) would copy a forged file over
+  // a real key, or a delete marker that hides it: only the named replication roles may replicate in.
+  's3:ReplicateObject',
+  's3:ReplicateDelete',
+  's3:ReplicateTags',
+  's3:ObjectOwnerOverrideToBucketOwner',
 ];
 
 /**
@@ -69,8 +75,8 @@ export class ProtectLogObjects {
    * The object-level calls that forge, hide or destroy evidence in a log bucket: writing or
    * overwriting an object (a forged CloudTrail log file or Config snapshot under `AWSLogs/`),
    * changing its ACL or tags, and deleting objects, versions or tags (a delete marker hides a file;
-   * deleting a version removes it where no Object Lock retention holds). Reading, and replication
-   * (`s3:Replicate*`, which the replication role performs), are not listed.
+   * deleting a version removes it where no Object Lock retention holds), and replicating into the
+   * bucket (`s3:Replicate*`; only `replicationWriterArns` may). Reading is not listed.
    */
   public static readonly ACTIONS: string[] = [...LOG_OBJECT_WRITE_ACTIONS];
 
@@ -97,7 +103,7 @@ export class ProtectLogObjects {
       actions: [...LOG_OBJECT_WRITE_ACTIONS],
       resources: [`${bucketArn}/*`],
       conditions: {
-        ArnNotEquals: { 'aws:PrincipalArn': [...new Set([...props.administratorArns, ...writers])] },
+        ArnNotEquals: { 'aws:PrincipalArn': [...new Set([...props.administratorArns, ...writers, ...(props.replicationWriterArns ?? [])])] },
         BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
       },
     });

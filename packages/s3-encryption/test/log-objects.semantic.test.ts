@@ -80,6 +80,8 @@ describe('ProtectLogObjects (semantic)', () => {
     ['delete a version of a log file', 's3:DeleteObjectVersion'],
     ['re-tag a log file', 's3:PutObjectTagging'],
     ['open a log file by ACL', 's3:PutObjectAcl'],
+    ['copy a forged file over a real key by replication from a bucket of its own', 's3:ReplicateObject'],
+    ['hide a log file by replicating a delete marker', 's3:ReplicateDelete'],
   ])('a bounded admin cannot %s in the trail bucket; allowed without the statement', async (_what, action) => {
     await expect(asAttacker(policy, action)).resolves.toBe('ExplicitlyDenied');
     await expect(asAttacker(withoutStatement(policy, ProtectLogObjects.SID), action)).resolves.toBe('Allowed');
@@ -113,7 +115,8 @@ describe('ProtectLogObjects (semantic)', () => {
     const replicate = (principal: string, d = doc) => evaluate({ request: request(principal, 's3:ReplicateObject'), identityPolicies: [ALLOW_ALL], resourcePolicy: d });
     await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/attacker-replication/s3`)).resolves.toBe('ExplicitlyDenied');
     await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/guardrails-audit-replication-${REGION}/s3`)).resolves.toBe('Allowed');
-    const weaker = { ...doc, Statement: (doc.Statement as any[]).filter((st) => st.Sid !== ProtectLogObjects.REPLICATION_SID) };
+    // Both statements deny it (the object statement lists s3:Replicate* too): removing both lets it through.
+    const weaker = { ...doc, Statement: (doc.Statement as any[]).filter((st) => st.Sid !== ProtectLogObjects.REPLICATION_SID && st.Sid !== ProtectLogObjects.SID) };
     await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/attacker-replication/s3`, weaker)).resolves.toBe('Allowed');
   });
 

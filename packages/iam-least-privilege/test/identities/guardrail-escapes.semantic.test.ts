@@ -437,6 +437,8 @@ describe('attack 8: hiding or forging findings without disabling a service (SCP 
     ['config:PutAggregationAuthorization', `arn:aws:config:${REGION}:${ACCOUNT}:aggregation-authorization/999999999999/${REGION}`],
     ['config:PutRetentionConfiguration', '*'],
     ['config:PutResourceConfig', '*'],
+    ['guardduty:AcceptAdministratorInvitation', '*'],
+    ['iam:DeleteServiceLinkedRole', `arn:aws:iam::${ACCOUNT}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`],
   ])('a bounded admin cannot %s; the SCP statement is what denies it; the execution role can', async (action, resource) => {
     await expect(attackerEverything({ action, resource })).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly({ action, resource }, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');

@@ -72,6 +72,10 @@ export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
   'config:PutRetentionConfiguration',
   'config:PutResourceConfig',
   'logs:PutAccountPolicy',
+  // Accepting an invitation hands the detector's findings to an administrator account outside.
+  'guardduty:Accept*',
+  // The services' own roles (GuardDuty, Config, Access Analyzer): AWS usually refuses while in use.
+  'iam:DeleteServiceLinkedRole',
 ];
 
 /**
