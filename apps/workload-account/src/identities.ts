@@ -1,6 +1,6 @@
 import {
   boundaryProtections, cdkDeployRoleArns, deployedRegions, environmentAccountIds, GUARDRAIL_NAME_PREFIX, guardrailAdministratorArns, GuardrailsConfig,
-  protectedPrincipalArns, scpExemptPrincipalArns, BOUNDARY_POLICY_NAMES, HUMAN_ACCESS_NAMES, scpGuardrailStackNames, stackDeployerArns,
+  protectedPrincipalArns, scpExemptPrincipalArns, BOUNDARY_POLICY_NAMES, HUMAN_ACCESS_NAMES, scpGuardrailStackNames, scpGuardrailStackSetNames, stackDeployerArns,
 } from '@cdk-guardrails/config';
 import {
   ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, S3ReadOnlyRole, SensitiveActionsMfaPolicy,
@@ -150,6 +150,8 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       // deployers may change the stacks (the apps' stacks, CDKToolkit, StackSet instances).
       stackDeployerArns: stackDeployerArns(config),
       stackNames: scpGuardrailStackNames(config),
+      // ...and the StackSets, which rewrite the guardrail stacks of every target account at once.
+      stackSetNames: scpGuardrailStackSetNames(config),
       // ...and what the next deployment runs: the CDK bootstrap assets (only the publishing roles upload).
       cdkBootstrapQualifier: config.principals.cdkQualifier,
     }),

@@ -26,7 +26,7 @@ import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { objectLockRetention } from './audit-replica-stack';
-import { createApp, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, GuardrailsConfig, PrincipalsConfig, stackName } from '@cdk-guardrails/config';
+import { createApp, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, GuardrailsConfig, PrincipalsConfig, stackName, workloadStackSetName } from '@cdk-guardrails/config';
 import {
   Annotations, App, Aspects, Aws, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
 } from 'aws-cdk-lib';
@@ -333,7 +333,7 @@ export class WorkloadStackSetsStack extends Stack {
       }
       const template = new s3assets.Asset(this, `Template-${region}`, { path: file });
       this.stackSets[region] = new cloudformation.CfnStackSet(this, `StackSet-${region}`, {
-        stackSetName: `${settings.environment}-workload-guardrails-${region}`,
+        stackSetName: workloadStackSetName(settings.environment, region),
         description: `cdk-guardrails ${settings.environment}: workload guardrails baseline in ${region}, every account of ${targets.organizationalUnitIds.join(', ')}`,
         permissionModel: 'SERVICE_MANAGED',
         autoDeployment: {

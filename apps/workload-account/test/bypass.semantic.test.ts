@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import {
-  auditReplicationRoleName, cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName,
+  auditReplicationRoleName, cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName,
 } from '@cdk-guardrails/config';
 import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
@@ -277,6 +277,16 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
         expect([name, action, await asBoundedAdmin({ account, action, resource: stackArn(account, name) })]).toEqual([name, action, 'ExplicitlyDenied']);
       }
     }
+  });
+
+  test('a bounded admin of the StackSet administrator account cannot update, delete or redeploy the workload StackSet (it rewrites every target account\'s guardrail stack); the deploy role can', async () => {
+    const stackSet = `arn:aws:cloudformation:${REGION}:${SECURITY}:stackset/${workloadStackSetName('prod', REGION)}:7d8e9f00-0000-4000-8000-00000000abcd`;
+    for (const action of ['cloudformation:UpdateStackSet', 'cloudformation:DeleteStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:UpdateStackInstances',
+      'cloudformation:DeleteStackInstances', 'cloudformation:StopStackSetOperation', 'cloudformation:ImportStacksToStackSet']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stackSet })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    expect(await asBoundedAdmin({ account: SECURITY, action: 'cloudformation:DescribeStackSet', resource: stackSet })).toBe('Allowed');
+    expect(await asPrincipal(roleArn(SECURITY, config.principals.breakGlassRoleName), { account: SECURITY, action: 'cloudformation:UpdateStackSet', resource: stackSet })).toBe('Allowed');
   });
 
   test('control: the deploy role and the pipeline\'s deploy path change the stacks; a bounded admin reads them and deploys its own', async () => {

@@ -112,6 +112,19 @@ export function scpGuardrailStackNames(config: GuardrailsConfig): string[] {
   return [`${config.environment}-security-*`, `${config.environment}-workload-*`, 'CDKToolkit', 'StackSet-*'];
 }
 
+/** Name of the StackSet that deploys the workload baseline of `environment` in `region`. */
+export function workloadStackSetName(environment: string, region: string): string {
+  return `${environment}-workload-guardrails-${region}`;
+}
+
+/**
+ * Every guardrail StackSet of the environment, for the SCP (updating one rewrites the guardrail
+ * stack of every target account): the workload baseline StackSets of every region.
+ */
+export function scpGuardrailStackSetNames(config: GuardrailsConfig): string[] {
+  return [workloadStackSetName(config.environment, '*')];
+}
+
 /**
  * Who may change the guardrail stacks (SCP `protect-guardrail-resources`): the pipelines, the CDK
  * deploy roles (they create and execute the change sets), and in every account the StackSet

@@ -10,6 +10,7 @@ import {
   guardrailResourceStatement,
   guardrailStackPatterns,
   guardrailStackStatement,
+  guardrailStackSetPatterns,
   PROTECTED_TAG_KEY,
   protectedSessionTagStatement,
   protectedTagKeyStatement,
@@ -213,6 +214,18 @@ export interface GuardrailResourcesProtectionOptions {
    * @default - only the stacks named `<namePrefix>-*`
    */
   readonly stackNames?: string[];
+
+  /**
+   * Names of the StackSets that deploy the guardrails besides `<namePrefix>-*`: exact names or
+   * patterns with '*', such as 'prod-workload-guardrails-*'. Updating a StackSet or its instances
+   * (UpdateStackSet, DeleteStackSet, Create/Update/DeleteStackInstances, StopStackSetOperation)
+   * rewrites or removes the guardrail stack of every target account at once, from the StackSet
+   * administrator account (the management account or a delegated administrator, which this SCP
+   * covers). Used only with `stackDeployerArns`.
+   *
+   * @default - only the StackSets named `<namePrefix>-*`
+   */
+  readonly stackSetNames?: string[];
 
   /**
    * Qualifier of the CDK bootstrap (`cdk bootstrap --qualifier`). With `stackDeployerArns`, the SCP
@@ -529,14 +542,18 @@ export class ServiceControlPolicy {
     validateExactPrincipalArns('stackDeployerArns', deployers);
     const stackNames = options.stackNames ?? [];
     validateStackNamePatterns('stackNames', stackNames);
-    if (stackNames.length > 0 && deployers.length === 0) {
-      throw new Error(`stackNames: received ${JSON.stringify(stackNames)} without stackDeployerArns; expected the exact ARNs of the principals `
-        + 'that deploy those stacks (CDK deploy roles, pipelines, StackSet execution role, break-glass) in stackDeployerArns, or no stackNames');
+    const stackSetNames = options.stackSetNames ?? [];
+    validateStackNamePatterns('stackSetNames', stackSetNames);
+    for (const [prop, names] of [['stackNames', stackNames], ['stackSetNames', stackSetNames]] as const) {
+      if (names.length > 0 && deployers.length === 0) {
+        throw new Error(`${prop}: received ${JSON.stringify(names)} without stackDeployerArns; expected the exact ARNs of the principals `
+          + `that deploy those stacks (CDK deploy roles, pipelines, StackSet execution role, break-glass) in stackDeployerArns, or no ${prop}`);
+      }
     }
     const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
     validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
     const statements = [guardrailResourceStatement(options.administratorArns, prefix)];
-    if (deployers.length > 0) statements.push(guardrailStackStatement(deployers, guardrailStackPatterns(prefix, stackNames), qualifier));
+    if (deployers.length > 0) statements.push(guardrailStackStatement(deployers, [...guardrailStackPatterns(prefix, stackNames), ...guardrailStackSetPatterns(prefix, stackSetNames)], qualifier));
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-guardrail-resources',
       description: `Deny destroying or reconfiguring the ${prefix} log groups, functions, rules, streams, queues, alarms${deployers.length > 0 ? ', stacks and CDK assets' : ''}`,

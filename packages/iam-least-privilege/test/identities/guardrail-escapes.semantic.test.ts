@@ -73,6 +73,7 @@ const RESOURCES_SCP = doc(ServiceControlPolicy.protectGuardrailResources({
   administratorArns: [EXEC_ROLE, LOG_ADMIN],
   stackDeployerArns: [DEPLOY_ROLE, PIPELINE, BREAK_GLASS],
   stackNames: ['prod-workload-*', 'CDKToolkit', 'StackSet-*'],
+  stackSetNames: ['prod-workload-guardrails-*'],
 }));
 const ALL_SCPS = [FULL_AWS_ACCESS, SECURITY_SCP, PRINCIPALS_SCP, RESOURCES_SCP];
 
@@ -367,6 +368,36 @@ describe('attack 6: the guardrail stacks (CloudFormation acts with the stack\'s 
     await expect(attackerEverything({ action, resource })).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly({ action, resource }, RESOURCES_SCP)).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly({ action, resource }, withoutStatement(RESOURCES_SCP, 'DenyGuardrailStackChanges'))).resolves.toBe('Allowed');
+  });
+
+  // A StackSet rewrites the guardrail stack of every target account at once: from the StackSet
+  // administrator account (delegated or not), updating it or its instances undoes the guardrails
+  // of the whole organization. Its ARN is stackset/<name>:<id>. The SCP protects it (the boundary
+  // has no room for the patterns).
+  const STACK_SET = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stackset/prod-workload-guardrails-eu-west-1:7d8e9f00-0000-4000-8000-00000000abcd`;
+  test.each([
+    ['cloudformation:UpdateStackSet', STACK_SET],
+    ['cloudformation:DeleteStackSet', STACK_SET],
+    ['cloudformation:DeleteStackInstances', STACK_SET],
+    ['cloudformation:UpdateStackInstances', STACK_SET],
+    ['cloudformation:CreateStackInstances', STACK_SET],
+    ['cloudformation:StopStackSetOperation', STACK_SET],
+    ['cloudformation:ImportStacksToStackSet', STACK_SET],
+  ])('a bounded admin of the StackSet administrator account cannot %s the guardrail StackSet (SCP)', async (action, resource) => {
+    await expect(attackerEverything({ action, resource })).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource }, RESOURCES_SCP)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource }, withoutStatement(RESOURCES_SCP, 'DenyGuardrailStackChanges'))).resolves.toBe('Allowed');
+  });
+
+  test('control: the deploy role and break-glass update the guardrail StackSet; everyone describes it; a bounded admin runs StackSets of its own', async () => {
+    for (const principal of [DEPLOY_ROLE, BREAK_GLASS]) {
+      await expect(decide(principal, { action: 'cloudformation:UpdateStackSet', resource: STACK_SET }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    }
+    await expect(attackerEverything({ action: 'cloudformation:DescribeStackSet', resource: STACK_SET })).resolves.toBe('Allowed');
+    const own = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stackset/orders-api-baseline:11111111-0000-4000-8000-000000000001`;
+    for (const action of ['cloudformation:UpdateStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:DeleteStackSet']) {
+      await expect(attackerEverything({ action, resource: own })).resolves.toBe('Allowed');
+    }
   });
 
   test('control: the deploy role and break-glass change the guardrail stacks, and the execution role (nested stacks, which CloudFormation creates with the root stack\'s role); everyone reads them', async () => {

@@ -317,12 +317,14 @@ describe('guardrail resources SCP', () => {
 
   test('with stackDeployerArns, a second statement denies changing the guardrail stacks to all but them', () => {
     const doc = JSON.parse(ServiceControlPolicy.protectGuardrailResources({
-      administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackNames: ['prod-*-x', 'CDKToolkit'],
+      administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackNames: ['prod-*-x', 'CDKToolkit'], stackSetNames: ['prod-set-*', 'exact-set'],
     }).toJson());
     const st = doc.Statement.find((x: any) => x.Sid === 'DenyGuardrailStackChanges');
     expect(st.NotAction).toEqual(['cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*',
       's3:Get*', 's3:List*', 'ssm:GetParameter*', 'ecr:BatchCheck*', 'ecr:BatchGet*', 'ecr:Describe*', 'ecr:Get*', 'ecr:List*']);
     expect(st.Resource).toEqual(['arn:*:cloudformation:*:*:stack/guardrails-*', 'arn:*:cloudformation:*:*:stack/prod-*-x/*', 'arn:*:cloudformation:*:*:stack/CDKToolkit/*',
+      // the StackSets (stackset/<name>:<id>)
+      'arn:*:cloudformation:*:*:stackset/guardrails-*', 'arn:*:cloudformation:*:*:stackset/prod-set-*', 'arn:*:cloudformation:*:*:stackset/exact-set:*',
       // the CDK bootstrap assets of the default qualifier
       'arn:*:s3:::cdk-hnb659fds-assets-*', 'arn:*:ssm:*:*:parameter/cdk-bootstrap/hnb659fds/*', 'arn:*:ecr:*:*:repository/cdk-hnb659fds-container-assets-*']);
     expect(st.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [DEPLOY,
@@ -332,6 +334,10 @@ describe('guardrail resources SCP', () => {
     expect(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }).toJson()).not.toContain('DenyGuardrailStackChanges');
     expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackNames: ['CDKToolkit'] }))
       .toThrow(/stackNames: received \["CDKToolkit"\] without stackDeployerArns; expected the exact ARNs/);
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackSetNames: ['prod-set-*'] }))
+      .toThrow(/stackSetNames: received \["prod-set-\*"\] without stackDeployerArns; expected the exact ARNs/);
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackSetNames: ['set/x'] }))
+      .toThrow(/stackSetNames\[0\]: received 'set\/x'; expected a CloudFormation stack name/);
     expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: ['arn:aws:iam::*:role/d'] }))
       .toThrow(/stackDeployerArns: received 'arn:aws:iam::\*:role\/d'; expected an exact IAM role or user ARN/);
   });

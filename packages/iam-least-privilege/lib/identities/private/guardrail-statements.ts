@@ -45,6 +45,16 @@ export function guardrailStackPatterns(prefix: string, stackNames: readonly stri
 }
 
 /**
+ * The ARN patterns of the StackSets that deploy the guardrails: every StackSet named `<prefix>-*`
+ * and `stackSetNames`. A StackSet ARN is `stackset/<name>:<id>`. A separate pattern from the stacks'
+ * (`stack*` is no valid pattern: IAM accepts no wildcard in an ARN's resource type). The boundary
+ * does not carry them (no room): the SCP protects the StackSets.
+ */
+export function guardrailStackSetPatterns(prefix: string, stackSetNames: readonly string[] = []): string[] {
+  return [...new Set([`${prefix}-*`, ...stackSetNames])].map((n) => `arn:*:cloudformation:*:*:stackset/${n.endsWith('*') ? n : `${n}:*`}`);
+}
+
+/**
  * The CDK bootstrap's assets of the qualifier, as `cdk bootstrap` names them: the staging bucket and
  * its objects (asset zips and the templates CloudFormation reads from it), the version parameter
  * and the container asset repository. Whoever may overwrite an object there chooses the code or the
