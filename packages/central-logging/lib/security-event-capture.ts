@@ -259,16 +259,28 @@ export class SecurityEventCapture extends Construct {
       });
     }
     // EventBridge writes to CloudWatch Logs through the log group's resource policy. A native
-    // AWS::Logs::ResourcePolicy (no custom-resource Lambda), scoped to this one log group.
-    // To tighten later: add an aws:SourceArn condition on the rule ARNs once verified that
-    // EventBridge sets it for CloudWatch Logs deliveries (AWS documents it for SNS and SQS).
+    // AWS::Logs::ResourcePolicy (no custom-resource Lambda), scoped to this one log group, and
+    // writing only for this construct's rules: without aws:SourceArn, any rule of the account (one a
+    // workload admin creates, on the default bus or its own, matching events it puts itself) could
+    // write records of its choosing into the security log group, which is shipped as class
+    // security. EventBridge sets aws:SourceArn (the rule) on PutLogEvents but not on
+    // CreateLogStream (aws-samples/serverless-patterns eventbridge-cloudwatch, the fix of pull
+    // request 618), so creating a stream stays unconditioned: an empty stream carries no record.
+    const ruleArns = [this.s3ChangesRule.ruleArn, ...(this.iamChangesRule ? [this.iamChangesRule.ruleArn] : [])];
     new logs.ResourcePolicy(this, 'EventsWriteSecurityLogGroup', {
       policyStatements: [
         new iam.PolicyStatement({
+          sid: 'EventBridgeCreatesStreams',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['logs:CreateLogStream'],
+          resources: [securityLogGroup.logGroupArn],
+        }),
+        new iam.PolicyStatement({
           sid: 'EventBridgeWritesSecurityEvents',
           principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          actions: ['logs:PutLogEvents'],
           resources: [securityLogGroup.logGroupArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
         }),
       ],
     });

@@ -13,6 +13,20 @@ function securityLogGroupId(template: Template): string {
   return id;
 }
 
+const ruleArn = (region: string, kind: string) => `arn:aws:events:${region}:${WORKLOAD_ACCOUNT}:rule/Capture${kind}ChangesRule`;
+
+/** The security log group's resource policy, resolved (the rules' ARNs as ruleArn() spells them). */
+function securityLogGroupPolicy(template: Template, region: string): any {
+  const json = template.toJSON();
+  const getAtts: Record<string, string> = { [`${securityLogGroupId(template)}.Arn`]: SECURITY_LOG_GROUP_ARN.replace('eu-west-1', region) };
+  for (const kind of ['S3', 'Iam']) {
+    const ids = Object.keys(json.Resources).filter((id) => id.startsWith(`Capture${kind}ChangesRule`) && json.Resources[id].Type === 'AWS::Events::Rule');
+    for (const id of ids) getAtts[`${id}.Arn`] = ruleArn(region, kind);
+  }
+  const [, policy] = singleResource(json, 'AWS::Logs::ResourcePolicy');
+  return JSON.parse(resolveIntrinsics(policy.Properties.PolicyDocument, { account: WORKLOAD_ACCOUNT, region, getAtts }));
+}
+
 function capture(region: string, extra: Partial<ConstructorParameters<typeof SecurityEventCapture>[2]> = {}) {
   const stack = newStack(region, WORKLOAD_ACCOUNT);
   const key = newKey(stack);
@@ -100,17 +114,57 @@ describe('SecurityEventCapture', () => {
       },
       Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':log-group:')])] } })],
     });
-    const [, policy] = singleResource(template.toJSON(), 'AWS::Logs::ResourcePolicy');
-    const doc = JSON.parse(resolveIntrinsics(policy.Properties.PolicyDocument, { account: WORKLOAD_ACCOUNT, region: 'eu-west-1', getAtts: { [`${securityLogGroupId(template)}.Arn`]: SECURITY_LOG_GROUP_ARN } }));
+    const doc = securityLogGroupPolicy(template, 'eu-west-1');
     expect(doc.Statement).toEqual([
       {
-        Sid: 'EventBridgeWritesSecurityEvents',
+        Sid: 'EventBridgeCreatesStreams',
         Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Action: 'logs:CreateLogStream',
         Principal: { Service: 'events.amazonaws.com' },
         Resource: SECURITY_LOG_GROUP_ARN,
       },
+      {
+        Sid: 'EventBridgeWritesSecurityEvents',
+        Effect: 'Allow',
+        Action: 'logs:PutLogEvents',
+        Principal: { Service: 'events.amazonaws.com' },
+        Resource: SECURITY_LOG_GROUP_ARN,
+        Condition: { ArnEquals: { 'aws:SourceArn': [ruleArn('eu-west-1', 'S3')] } },
+      },
     ]);
+  });
+
+  // Any rule of the account could otherwise write what it likes into the security log group
+  // (shipped as class security): a workload admin's rule on its own bus, matching its own PutEvents.
+  describe('only the construct\'s own rules write into the security log group (semantic)', () => {
+    const deliver = (doc: any, sourceArn: string | undefined, action = 'logs:PutLogEvents', region = 'eu-west-1') => evaluate({
+      request: {
+        action, principal: 'events.amazonaws.com', resource: `${SECURITY_LOG_GROUP_ARN.replace(':*', '').replace('eu-west-1', region)}:log-stream:x`, resourceAccount: WORKLOAD_ACCOUNT,
+        context: { ...(sourceArn ? { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': WORKLOAD_ACCOUNT } : {}) },
+      },
+      identityPolicies: [],
+      resourcePolicy: doc,
+    });
+
+    test('a rule of the attacker\'s own (same account, default or custom bus) cannot write records into it', async () => {
+      const { template } = capture('us-east-1');
+      const doc = securityLogGroupPolicy(template, 'us-east-1');
+      for (const rule of [`arn:aws:events:us-east-1:${WORKLOAD_ACCOUNT}:rule/forge-security-events`, `arn:aws:events:us-east-1:${WORKLOAD_ACCOUNT}:rule/own-bus/forge`]) {
+        expect(await deliver(doc, rule, 'logs:PutLogEvents', 'us-east-1')).toBe('ImplicitlyDenied');
+      }
+      // Without the condition (the guardrail removed), the forged write is allowed.
+      const open = { ...doc, Statement: doc.Statement.map(({ Condition: _c, ...st }: any) => st) };
+      expect(await deliver(open, `arn:aws:events:us-east-1:${WORKLOAD_ACCOUNT}:rule/forge-security-events`, 'logs:PutLogEvents', 'us-east-1')).toBe('Allowed');
+    });
+
+    test('control: the S3 and IAM change rules deliver (stream creation carries no source ARN and stays allowed)', async () => {
+      const { template } = capture('us-east-1');
+      const doc = securityLogGroupPolicy(template, 'us-east-1');
+      for (const kind of ['S3', 'Iam']) {
+        expect(await deliver(doc, ruleArn('us-east-1', kind), 'logs:PutLogEvents', 'us-east-1')).toBe('Allowed');
+      }
+      expect(await deliver(doc, undefined, 'logs:CreateLogStream', 'us-east-1')).toBe('Allowed');
+    });
   });
 
   test('captures IAM changes in us-east-1, with global service events in the trail', () => {
