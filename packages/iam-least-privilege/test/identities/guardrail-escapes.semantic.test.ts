@@ -478,6 +478,19 @@ describe('attack 8: hiding or forging findings without disabling a service (SCP 
   });
 });
 
+describe('attack 8c: changing what the trail records (every cloudtrail:Put*: boundary and SCP)', () => {
+  const TRAIL = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/guardrails-trail`;
+  test.each(['cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors', 'cloudtrail:PutEventConfiguration'])(
+    'a bounded admin cannot %s on the trail (boundary and SCP each deny it)', async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: TRAIL }, ['DenySecurityServiceTampering'], { policy: SECURITY_SCP, sids: ['DenySecurityServiceTampering'] });
+    });
+
+  test('control: the execution role configures the trail; a bounded admin reads its selectors', async () => {
+    await expect(decide(EXEC_ROLE, { action: 'cloudtrail:PutEventConfiguration', resource: TRAIL }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(attackerEverything({ action: 'cloudtrail:GetEventSelectors', resource: TRAIL })).resolves.toBe('Allowed');
+  });
+});
+
 describe('attack 8b: tuning GuardDuty down (every Create and Update: boundary and SCP)', () => {
   const DETECTOR = `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/12abc34d567e8fa901bc2d34eexample`;
   test.each([

@@ -11,14 +11,16 @@
  * IAM Access Analyzer, Security Hub). Filters and archive rules are included because they can
  * hide findings without "disabling" anything. Patterns (only ever used in Deny statements, where
  * a wildcard can only deny more) keep the boundary and the SCP within their size limits:
- * `cloudtrail:Stop*` is StopLogging, StopEventDataStoreIngestion and StopImport,
+ * `cloudtrail:Stop*` is StopLogging, StopEventDataStoreIngestion and StopImport, `cloudtrail:Put*`
+ * is PutEventSelectors, PutInsightSelectors, PutEventConfiguration (event size and context keys
+ * of what is recorded) and PutResourcePolicy (who else may act on an event data store or channel),
  * `access-analyzer:*ArchiveRule` is Create/Update/Apply/Delete (and Get) ArchiveRule.
  */
 export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
   'cloudtrail:Stop*',
   'cloudtrail:Delete*',
   'cloudtrail:Update*',
-  'cloudtrail:Put*Selectors',
+  'cloudtrail:Put*',
   'guardduty:Delete*',
   'guardduty:Disassociate*',
   // Every Update (detector, features, filters, publishing destination, IP, threat and trusted
