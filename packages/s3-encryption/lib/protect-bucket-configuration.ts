@@ -50,7 +50,8 @@ const CONFIGURATION_CHANGING_CUSTOM_RESOURCES: Record<string, string> = {
  *   PutBucketLogging, PutEncryptionConfiguration, PutBucketPublicAccessBlock,
  *   PutBucketOwnershipControls, PutBucketAcl, PutBucketNotification, PutInventoryConfiguration,
  *   PutAnalyticsConfiguration, PutBucketCORS, PutBucketWebsite, PutBucketRequestPayment,
- *   PutBucketTagging, DeleteBucket;
+ *   PutBucketTagging, PutBucketAbac, PutIntelligentTieringConfiguration, the bucket metadata table
+ *   configurations (create, delete, update), DeleteBucket;
  * - `DenyObjectLockBypass`: s3:BypassGovernanceRetention on the objects;
  * - `DenyLegalHoldRemoval`: s3:PutObjectLegalHold that turns a legal hold OFF.
  *

@@ -62,6 +62,11 @@ const CONFIGURATION_ATTACKS = [
   's3:PutBucketWebsite',
   's3:PutBucketRequestPayment',
   's3:PutBucketTagging',
+  's3:PutBucketAbac',
+  's3:PutIntelligentTieringConfiguration',
+  's3:CreateBucketMetadataTableConfiguration',
+  's3:DeleteBucketMetadataTableConfiguration',
+  's3:UpdateBucketMetadataJournalTableConfiguration',
   's3:DeleteBucket',
 ];
 

@@ -44,6 +44,15 @@ export const BUCKET_CONFIGURATION_ACTIONS: readonly string[] = [
   's3:PutBucketWebsite',
   's3:PutBucketRequestPayment', // requester pays: writers (CloudTrail, Config) without the header fail
   's3:PutBucketTagging', // the tags that classify the bucket (data-classification) and that policies match
+  's3:PutBucketAbac', // switching tag-based access control on: the bucket's tags then grant access
+  's3:PutIntelligentTieringConfiguration', // archive tiers: the evidence can no longer be read without a restore
+  // A metadata table copies every object's key, size, tags and writer into a table bucket that
+  // another principal may read; the journal records the deletes an attacker would rather hide.
+  's3:CreateBucketMetadataTableConfiguration',
+  's3:DeleteBucketMetadataTableConfiguration',
+  's3:UpdateBucketMetadataAnnotationTableConfiguration',
+  's3:UpdateBucketMetadataInventoryTableConfiguration',
+  's3:UpdateBucketMetadataJournalTableConfiguration',
   's3:DeleteBucket',
 ];
 
