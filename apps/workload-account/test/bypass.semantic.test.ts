@@ -239,7 +239,7 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     expect(JSON.stringify(configStatement.Condition.ArnNotEquals)).toContain(recorderRole);
   });
 
-  test('a bounded admin of the security account cannot forge records into the central stream, nor delete it; the destination role writes', async () => {
+  test('a bounded admin of the security account cannot forge records into the central stream, read them (starving the forwarder), nor delete it; the destination role writes, the forwarder reads', async () => {
     const stream = `arn:aws:kinesis:${REGION}:${SECURITY}:stream/${GUARDRAIL_NAMES.centralStream}`;
     const policy = securityLogging.resolve(only(securityLogging.template, 'AWS::Kinesis::ResourcePolicy').Properties.ResourcePolicy);
     expect(await asBoundedAdmin({ account: SECURITY, action: 'kinesis:PutRecord', resource: stream, resourcePolicy: policy })).toBe('ExplicitlyDenied');
@@ -248,6 +248,14 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       .find(([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('"Service":"logs.amazonaws.com"'))!;
     const destinationRole = securityLogging.resolve({ 'Fn::GetAtt': [destinationRoleId, 'Arn'] });
     expect(await asPrincipal(destinationRole, { account: SECURITY, action: 'kinesis:PutRecord', resource: stream, resourcePolicy: policy })).toBe('Allowed');
+    // Reading: polling takes the shards' read throughput and starves the forwarder (records expire unforwarded).
+    for (const action of ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:RegisterStreamConsumer']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stream, resourcePolicy: policy })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    const [forwarderRoleId] = Object.entries<any>(securityLogging.template.Resources)
+      .find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.includes('ForwarderRole'))!;
+    const forwarderRole = securityLogging.resolve({ 'Fn::GetAtt': [forwarderRoleId, 'Arn'] });
+    expect(await asPrincipal(forwarderRole, { account: SECURITY, action: 'kinesis:GetRecords', resource: stream, resourcePolicy: policy })).toBe('Allowed');
     expect(await asBoundedAdmin({
       account: SECURITY, action: 'logs:DeleteLogGroup', resource: `arn:aws:logs:${REGION}:${SECURITY}:log-group:/guardrails/central/audit`,
     })).toBe('ExplicitlyDenied');

@@ -25,7 +25,7 @@ import { ALL_LOG_CLASSES, isAccountId } from './private/names';
 import { DEFAULT_CENTRAL_PREFIX, markNeverShip } from './private/recursion-guard';
 import { ALARM_NAME, FUNCTION_NAME, LOG_GROUP_NAME, QUEUE_NAME, STREAM_NAME, validateName } from './private/resource-names';
 import {
-  deadLetterAdministrationStatement, deadLetterSenderStatement, streamConfigurationStatement, streamWriterStatement, validateAdministratorArns,
+  deadLetterAdministrationStatement, deadLetterSenderStatement, streamConfigurationStatement, streamReaderStatement, streamWriterStatement, validateAdministratorArns,
 } from './private/stream-policy';
 
 /** IAM: default maximum size of a role trust policy, in characters. */
@@ -571,6 +571,8 @@ export class CentralLogDestination extends Construct {
     if (props.administratorArns !== undefined) {
       dlq.addToResourcePolicy(deadLetterAdministrationStatement(dlq.queueArn, props.administratorArns));
     }
+    // --- Stream policy: only the forwarder (and the administrators) read the records ---
+    stream.addToResourcePolicy(streamReaderStatement(stream.streamArn, [forwarderRole.roleArn, ...(props.administratorArns ?? [])]));
     fn.addEventSource(
       new KinesisEventSource(stream, {
         // TRIM_HORIZON: a new or re-created mapping starts from the oldest record, never skips.

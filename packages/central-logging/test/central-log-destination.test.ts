@@ -406,7 +406,7 @@ describe('CentralLogDestination stream policy', () => {
     return policy.Properties;
   }
 
-  test('denies putting records to every principal but the destination role', () => {
+  test('denies putting records to every principal but the destination role, and reading them to every principal but the forwarder', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
@@ -414,6 +414,7 @@ describe('CentralLogDestination stream policy', () => {
     // THEN
     const streamId = stack.getLogicalId(dest.stream.node.defaultChild as CfnResource);
     const roleId = stack.getLogicalId(dest.destinationRole.node.defaultChild as CfnResource);
+    const forwarderRoleId = stack.getLogicalId(dest.forwarder.role!.node.defaultChild as CfnResource);
     const policy = streamPolicy(stack);
     expect(policy.ResourceArn).toEqual({ 'Fn::GetAtt': [streamId, 'Arn'] });
     expect(policy.ResourcePolicy.Statement).toEqual([
@@ -424,6 +425,14 @@ describe('CentralLogDestination stream policy', () => {
         Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
         Resource: { 'Fn::GetAtt': [streamId, 'Arn'] },
         Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [roleId, 'Arn'] } } },
+      },
+      {
+        Sid: 'DenyReadsExceptForwarder',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:RegisterStreamConsumer'],
+        Resource: { 'Fn::GetAtt': [streamId, 'Arn'] },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [forwarderRoleId, 'Arn'] }] } },
       },
     ]);
     expect(dest.streamPolicy).toBeDefined();
@@ -448,7 +457,7 @@ describe('CentralLogDestination stream policy', () => {
   test('without administratorArns, adds no configuration statement', () => {
     const stack = newStack();
     new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
-    expect(streamPolicy(stack).ResourcePolicy.Statement.map((s: any) => s.Sid)).toEqual(['DenyPutRecordsExceptDestinationRole']);
+    expect(streamPolicy(stack).ResourcePolicy.Statement.map((s: any) => s.Sid)).toEqual(['DenyPutRecordsExceptDestinationRole', 'DenyReadsExceptForwarder']);
   });
 
   test.each([

@@ -22,6 +22,7 @@ const KEY_ARN = `arn:aws:kms:${REGION}:${SECURITY_ACCOUNT}:key/1234abcd-12ab-34c
 const BOUNDED_ADMIN = `arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/workload-admin/alice`;
 const EXEC_ROLE = `arn:aws:iam::${SECURITY_ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${SECURITY_ACCOUNT}-${REGION}`;
 const LOG_ADMIN_ROLE = `arn:aws:iam::${SECURITY_ACCOUNT}:role/guardrails-log-admin`;
+const FORWARDER_ROLE_ARN = `arn:aws:iam::${SECURITY_ACCOUNT}:role/TestStack-CentralForwarderRole-DEF456`;
 
 interface Synthesized {
   readonly streamPolicy: PolicyJson;
@@ -41,11 +42,12 @@ function synth(props: Partial<CentralLogDestinationProps> = {}): Synthesized {
   const logicalId = (c: { node: { defaultChild?: any } }) => stack.getLogicalId(c.node.defaultChild as CfnResource);
   const streamId = logicalId(dest.stream);
   const roleId = logicalId(dest.destinationRole);
+  const forwarderRoleId = logicalId(dest.forwarder.role!);
   const ctx = {
     account: SECURITY_ACCOUNT,
     region: REGION,
     refs: { [streamId]: 'guardrails-central-logs', [roleId]: 'TestStack-CentralDestinationRole-ABC123' },
-    getAtts: { [`${streamId}.Arn`]: STREAM_ARN, [`${roleId}.Arn`]: DESTINATION_ROLE_ARN, [`${logicalId(key)}.Arn`]: KEY_ARN },
+    getAtts: { [`${streamId}.Arn`]: STREAM_ARN, [`${roleId}.Arn`]: DESTINATION_ROLE_ARN, [`${forwarderRoleId}.Arn`]: FORWARDER_ROLE_ARN, [`${logicalId(key)}.Arn`]: KEY_ARN },
   };
   const template = Template.fromStack(stack).toJSON();
   const [, policy] = singleResource(template, 'AWS::Kinesis::ResourcePolicy');
@@ -120,9 +122,32 @@ describe('central stream policy: who may put records (semantic)', () => {
     expect(await onStream(streamPolicy, lookAlike, 'kinesis:PutRecord')).toBe('ExplicitlyDenied');
   });
 
-  test('reading is not affected: the forwarder and other readers keep their identity permissions', async () => {
+});
+
+// Polling the shards takes their shared read throughput (5 reads and 2 MB a second): the forwarder's
+// event source mapping is throttled, falls behind, and records expire with the stream's retention,
+// neither forwarded nor dead-lettered. And the records are every workload's audit logs.
+describe('central stream policy: who may read the records (semantic)', () => {
+  test.each(['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:RegisterStreamConsumer'])(
+    'a bounded admin cannot %s on the central stream (starving the forwarder, or reading every workload\'s logs)', async (action) => {
+      const { streamPolicy } = synth();
+      expect(await onStream(streamPolicy, BOUNDED_ADMIN, action)).toBe('ExplicitlyDenied');
+      // mutation: the reader statement is what denies it
+      expect(await onStream(withoutStatement(streamPolicy, 'DenyReadsExceptForwarder'), BOUNDED_ADMIN, action)).toBe('Allowed');
+    });
+
+  test('a look-alike of the forwarder role is not exempt', async () => {
     const { streamPolicy } = synth();
-    expect(await onStream(streamPolicy, BOUNDED_ADMIN, 'kinesis:GetRecords')).toBe('Allowed');
+    expect(await onStream(streamPolicy, `${FORWARDER_ROLE_ARN}-copy`, 'kinesis:GetRecords')).toBe('ExplicitlyDenied');
+  });
+
+  test('control: the forwarder\'s role (its event source mapping) and the administrators read; everyone still describes the stream', async () => {
+    const { streamPolicy } = synth({ administratorArns: [EXEC_ROLE, LOG_ADMIN_ROLE] });
+    for (const action of ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:ListShards']) {
+      expect([action, await onStream(streamPolicy, FORWARDER_ROLE_ARN, action)]).toEqual([action, 'Allowed']);
+    }
+    expect(await onStream(streamPolicy, LOG_ADMIN_ROLE, 'kinesis:GetRecords')).toBe('Allowed');
+    expect(await onStream(streamPolicy, BOUNDED_ADMIN, 'kinesis:DescribeStreamSummary')).toBe('Allowed');
   });
 });
 

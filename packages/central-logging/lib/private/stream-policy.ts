@@ -58,6 +58,30 @@ function denyAllBut(sid: string, actions: readonly string[], resource: string, e
   });
 }
 
+/**
+ * Reading the stream's records: shard iterators and records (the shared read throughput of a
+ * shard, 5 reads and 2 MB a second, which the forwarder's event source mapping needs), and
+ * registering an enhanced fan-out consumer (the way to SubscribeToShard, whose resource is the
+ * consumer, not the stream; a stream takes at most 20). Describe and list calls stay open: they
+ * cost no read throughput.
+ */
+export const STREAM_READ_ACTIONS: readonly string[] = [
+  'kinesis:GetRecords',
+  'kinesis:GetShardIterator',
+  'kinesis:RegisterStreamConsumer',
+];
+
+/**
+ * Deny reading the records to every principal but the forwarder's role (its event source mapping
+ * polls with that role) and the administrators. Anyone else polling hard enough takes the shards'
+ * read throughput: the forwarder is throttled, falls behind, and records expire with the stream's
+ * retention, unforwarded and not dead-lettered. The records are every workload's audit and security
+ * logs, too: nobody else needs to read them here (the central log groups hold them).
+ */
+export function streamReaderStatement(streamArn: string, readerArns: readonly string[]): iam.PolicyStatement {
+  return denyAllBut('DenyReadsExceptForwarder', STREAM_READ_ACTIONS, streamArn, readerArns);
+}
+
 /** Deny the configuration changes to every principal but `administratorArns` (exact ARNs). */
 export function streamConfigurationStatement(streamArn: string, administratorArns: readonly string[]): iam.PolicyStatement {
   return denyAllBut('DenyStreamConfigurationChangesExceptAdministrators', STREAM_CONFIGURATION_ACTIONS, streamArn, administratorArns);
