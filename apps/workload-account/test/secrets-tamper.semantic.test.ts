@@ -161,3 +161,37 @@ describe.each(CASES)('%s', (_label, secret) => {
     }
   });
 });
+
+// API keys and service tokens: their rotation role is known, so only it (and the administrators)
+// may write a value or move a label. A planted value would be used until the next rotation.
+const TOKEN_CASES = CASES.filter(([, s]) => s.rotationRole !== undefined);
+
+test('prod has API keys and service tokens, each with its rotation role found in the template', () => {
+  expect(TOKEN_CASES.map(([l]) => l).sort()).toEqual(secrets.filter((s) => !s.name.endsWith('/credentials')).map(label).sort());
+  expect(TOKEN_CASES.length).toBeGreaterThan(0);
+});
+
+describe.each(TOKEN_CASES)('%s: its value', (_label, secret) => {
+  test.each(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'])(
+    'a bounded admin cannot %s (plant a value, or move AWSCURRENT back): its own policy denies it (allowed without the statement), and so does the whole composition', async (action) => {
+      const admin = boundedAdmin(secret);
+      const decide = (resourcePolicy: PolicyJson, withGuardrails: boolean) => evaluate({
+        request: request(secret, admin, action),
+        identityPolicies: [ALLOW_EVERYTHING],
+        resourcePolicy,
+        ...(withGuardrails ? { permissionsBoundaries: [secret.boundary], serviceControlPolicies: SCPS } : {}),
+      });
+      const weaker = { ...secret.policy, Statement: (secret.policy.Statement as any[]).filter((st) => st.Sid !== 'DenyValueChangesExceptRotation') };
+      expect(await decide(secret.policy, false)).toBe('ExplicitlyDenied');
+      expect(await decide(weaker, false)).toBe('Allowed');
+      expect(await decide(secret.policy, true)).toBe('ExplicitlyDenied');
+    });
+
+  test('control: break-glass writes a value (the administrators are exempt too)', async () => {
+    const role = roleArn(secret.account, config.principals.breakGlassRoleName);
+    const decision = await evaluate({
+      request: request(secret, role, 'secretsmanager:PutSecretValue'), identityPolicies: [ALLOW_EVERYTHING], serviceControlPolicies: SCPS, resourcePolicy: secret.policy,
+    });
+    expect(decision).toBe('Allowed');
+  });
+});

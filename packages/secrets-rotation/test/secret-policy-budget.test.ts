@@ -35,12 +35,15 @@ function withAdministrators(n: number): number {
   new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'SecretsKey'), administratorArns });
   const template = Template.fromStack(stack).toJSON(); // runs the validations
   const [policy] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy');
-  return JSON.stringify(resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION })).length;
+  // The rotation function's role (the value writers' exemption): a role ARN of the usual length.
+  const getAtts = new Proxy({}, { get: () => `arn:aws:iam::${ACCOUNT}:role/Workload-KeyRotationFunctionRoleF7A1E838-AbCdEfGhIjKl` });
+  return JSON.stringify(resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION, getAtts: getAtts as any })).length;
 }
 
 describe('secret resource policy budget', () => {
   test('administrators: a realistic list (the execution roles of 20 regions, StackSet, log admin, break-glass) stays far below the limit', () => {
-    expect(withAdministrators(23)).toBeLessThan(SECRET_POLICY_LIMIT / 5);
+    // The list appears twice (the rotation and policy statement, the value writers' statement).
+    expect(withAdministrators(23)).toBeLessThan(SECRET_POLICY_LIMIT / 3);
   });
 
   test('administrators: too many fail at synth, naming administratorArns, the limit and the fix', () => {

@@ -19,6 +19,7 @@ const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:guarded-A
 const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
 const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/GuardrailsBreakGlass`;
 const BOUNDED_ADMIN = `arn:aws:sts::${ACCOUNT}:assumed-role/workload-admin/mallory`;
+const ROTATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/Workload-GuardedRotationRole-ABC`;
 const ALLOW_ALL_SECRETS: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' }] };
 
 type Kind = 'database secret' | 'API key' | 'service token';
@@ -39,7 +40,9 @@ function stackWith(kind: Kind, extra: Partial<RotatingSecretProps> = { administr
 
 function policyOf(stack: Stack): PolicyJson {
   const [, policy] = singleResource(Template.fromStack(stack).toJSON(), 'AWS::SecretsManager::ResourcePolicy');
-  return resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION });
+  // The only GetAtt in the policy is the token rotation function's role (the value writers' exemption).
+  const getAtts = new Proxy({}, { get: () => ROTATION_ROLE });
+  return resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION, getAtts: getAtts as any });
 }
 
 function withoutStatement(policy: PolicyJson, sid: string): PolicyJson {
@@ -96,6 +99,33 @@ describe.each<Kind>(['database secret', 'API key', 'service token'])('a %s with 
     expect(statement.Condition.BoolIfExists).toEqual({ 'aws:PrincipalIsAWSService': 'false' });
     expect(await evaluate({ request: { ...serviceCall, principal: 'secretsmanager.amazonaws.com' }, resourcePolicy: { ...policy, Statement: [statement] } })).not.toBe('ExplicitlyDenied');
   });
+});
+
+// Planting a value: the secret's users would take a value the attacker knows until the next rotation.
+describe.each<Kind>(['API key', 'service token'])('the value of a %s (its rotation role is known)', (kind) => {
+  const policy = policyOf(stackWith(kind));
+
+  test.each([
+    ['write a value of its own', 'secretsmanager:PutSecretValue'],
+    ['move AWSCURRENT back to a version it knows', 'secretsmanager:UpdateSecretVersionStage'],
+  ])(`a bounded admin cannot %s (${kind}); allowed without the statement`, async (_what, action) => {
+    expect(await evaluate({ request: request(BOUNDED_ADMIN, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+    const weaker = withoutStatement(policy, 'DenyValueChangesExceptRotation');
+    expect(await evaluate({ request: request(BOUNDED_ADMIN, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: weaker })).toBe('Allowed');
+  });
+
+  test('control: the rotation function\'s role and the administrators write values; a look-alike role does not', async () => {
+    for (const principal of [`arn:aws:sts::${ACCOUNT}:assumed-role/Workload-GuardedRotationRole-ABC/rotation`, EXEC_ROLE, BREAK_GLASS]) {
+      expect([principal, await evaluate({ request: request(principal, 'secretsmanager:PutSecretValue'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })])
+        .toEqual([principal, 'Allowed']);
+    }
+    const lookAlike = `arn:aws:sts::${ACCOUNT}:assumed-role/Workload-GuardedRotationRole-ABC-copy/x`;
+    expect(await evaluate({ request: request(lookAlike, 'secretsmanager:PutSecretValue'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+  });
+});
+
+test('a database secret gets no value statement (the hosted rotation\'s role has a name nobody chooses): its writers are the identity policies', () => {
+  expect(JSON.stringify(policyOf(stackWith('database secret')))).not.toContain('DenyValueChangesExceptRotation');
 });
 
 test('deleting a secret is denied to everyone, the administrators too (aws-cdk-lib adds a DeleteSecret deny for the account with every rotation schedule): they must change the policy first', async () => {

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { SECRET_READ_ACTIONS, SECRET_TAMPER_ACTIONS } from './perms';
+import { SECRET_READ_ACTIONS, SECRET_TAMPER_ACTIONS, SECRET_VALUE_WRITE_ACTIONS } from './perms';
 import { policyUpperBoundChars, SECRET_POLICY_MAX_CHARS } from './policy-size';
 
 /**
@@ -45,10 +45,14 @@ export function applySecretAccessPolicy(
   key: kms.IKey,
   allowedRoleArns: string[],
   administratorArns?: string[],
+  valueWriterArns?: string[],
 ): void {
   const stack = Stack.of(scope);
   allowedRoleArns.forEach((arn, i) => validateRoleArn(scope, arn, i));
   applyAdministration(scope, secret, administratorArns);
+  if (administratorArns !== undefined && valueWriterArns !== undefined) {
+    applyValueWriters(secret, valueWriterArns, administratorArns);
+  }
 
   const denyConditions: Record<string, Record<string, unknown>> = {
     'StringNotEquals': { 'aws:PrincipalAccount': stack.account },
@@ -178,6 +182,29 @@ function applyAdministration(scope: Construct, secret: secretsmanager.Secret, ad
     resources: ['*'],
     conditions: {
       ArnNotEquals: { 'aws:PrincipalArn': [...new Set(administratorArns)] },
+      BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+    },
+  }));
+}
+
+/**
+ * 5. With `administratorArns` and the rotation function's role known (the token rotations of this
+ *    package): deny writing a value or moving a version label (`PutSecretValue`,
+ *    `UpdateSecretVersionStage`) to every principal but that role and the administrators. Anyone
+ *    else could plant a value of their choosing, or move AWSCURRENT back to a version they know,
+ *    and the secret's users would take it until the next rotation. Secrets Manager's rotation runs
+ *    with the function's execution role (statement 4's note); the hosted database rotation's role is
+ *    created by the transform under a name nobody chooses, so database secrets do not get this.
+ */
+function applyValueWriters(secret: secretsmanager.Secret, valueWriterArns: string[], administratorArns: string[]): void {
+  secret.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyValueChangesExceptRotation',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...SECRET_VALUE_WRITE_ACTIONS],
+    resources: ['*'],
+    conditions: {
+      ArnNotEquals: { 'aws:PrincipalArn': [...new Set([...valueWriterArns, ...administratorArns])] },
       BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
     },
   }));

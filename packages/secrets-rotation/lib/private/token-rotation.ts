@@ -169,7 +169,8 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
     grantSecretRead(scope, props.registrationHook, secret, key, ['AWSPENDING', 'AWSCURRENT']);
   }
 
-  applySecretAccessPolicy(scope, secret, key, props.allowedCrossAccountRoleArns ?? [], props.administratorArns);
+  // Only the rotation function's role (and the administrators) may write a value or move a label.
+  applySecretAccessPolicy(scope, secret, key, props.allowedCrossAccountRoleArns ?? [], props.administratorArns, [role.roleArn]);
 
   return { secret, encryptionKey: key, rotationFunction, rotationSchedule, logGroup, rotationInterval };
 }
