@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import {
-  auditReplicationRoleName, cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName,
+  auditReplicationRoleName, cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName, GUARDRAIL_NAME_PREFIX,
 } from '@cdk-guardrails/config';
 import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
@@ -151,6 +151,16 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       expect([action, await asBoundedAdmin({ action, resource: key, resourcePolicy: policy })]).not.toEqual([action, 'Allowed']);
       expect([action, await asPrincipal(EXEC_ROLE, { action, resource: key, resourcePolicy: policy })]).toEqual([action, 'Allowed']);
     }
+  });
+
+  test('a bounded admin cannot squat a guardrail alias name (CreateAlias on alias/guardrails-prod/... with a key of its own, in a region or account the stack has not reached yet): boundary and SCP deny the alias ARN', async () => {
+    for (const [account, region] of [[WORKLOAD, 'eu-central-1'], [SECURITY, REGION]]) {
+      const alias = `arn:aws:kms:${region}:${account}:alias/${config.kms.aliasPrefix}/logs`;
+      expect(await asBoundedAdmin({ account, action: 'kms:CreateAlias', resource: alias })).toBe('ExplicitlyDenied');
+      expect(await asPrincipal(cdkRoleArn(config, 'cfn-exec', account, region), { account, action: 'kms:CreateAlias', resource: alias })).toBe('Allowed');
+    }
+    expect(config.kms.aliasPrefix.startsWith(GUARDRAIL_NAME_PREFIX)).toBe(true);
+    expect(await asBoundedAdmin({ action: 'kms:CreateAlias', resource: `arn:aws:kms:${REGION}:${WORKLOAD}:alias/orders-api/data` })).toBe('Allowed');
   });
 
   test('a bounded admin cannot grant itself the security account\'s logs key (CreateGrant only for AWS resources)', async () => {

@@ -234,6 +234,9 @@ export const CONFIG_SCHEMA = z.strictObject({
       .max(2560, { error: 'expected at most 2560 days (the KMS maximum rotation period)' }).default(365),
     aliasPrefix: z.string().regex(/^[a-zA-Z0-9/_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "/", "_" or "-"' })
       .refine((p) => !p.startsWith('aws'), { error: 'the prefix "aws" is reserved for AWS managed keys' })
+      // The boundary and the SCP protect the aliases alias/guardrails* (nobody but the administrators
+      // creates, re-points or deletes them): a prefix outside it would leave the names open to squatting.
+      .refine((p) => p.startsWith('guardrails'), { error: 'expected a prefix that starts with "guardrails" (such as "guardrails-prod"): the boundary and the SCP protect the aliases alias/guardrails* from being created, re-pointed or deleted by anyone but the administrators' })
       .default('guardrails'),
     keys: z.strictObject({
       data: KEY_SOURCE.optional().describe('Data key; with s3.encryption SSE_KMS set it through s3.kmsKey instead'),

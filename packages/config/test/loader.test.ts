@@ -244,6 +244,14 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(problemsOf(raw)).toMatch(/kms\.rotationPeriodDays: received 30; expected at least 90 days/);
   });
 
+  test('fails on a key alias prefix outside guardrails* (the boundary and the SCP protect only alias/guardrails*)', () => {
+    const raw = validConfig();
+    raw.kms = { aliasPrefix: 'acme-keys' };
+    expect(problemsOf(raw)).toMatch(/kms\.aliasPrefix: received "?acme-keys"?; expected a prefix that starts with "guardrails"/);
+    raw.kms = { aliasPrefix: 'guardrails-acme' };
+    expect(() => parseConfig(raw, 'dev')).not.toThrow();
+  });
+
   test('fails on a secret rotation above the Secrets Manager maximum', () => {
     const raw = validConfig();
     raw.secrets = { rotationDays: { apiKey: 1200 } };

@@ -478,6 +478,21 @@ describe('attack 8: hiding or forging findings without disabling a service (SCP 
   });
 });
 
+describe('attack 8d: squatting the name of a guardrail key alias (boundary and SCP)', () => {
+  const ALIAS = (name: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:alias/${name}`;
+  test.each(['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'])('a bounded admin cannot %s alias/guardrails-prod/logs (boundary and SCP each deny it)', async (action) => {
+    await expectDeniedByEveryLayer({ action, resource: ALIAS('guardrails-prod/logs') }, ['DenyGuardrailResourceChanges'],
+      { policy: RESOURCES_SCP, sids: ['DenyGuardrailResourceChanges'] });
+  });
+
+  test('control: the execution role creates the guardrail aliases; a bounded admin manages aliases of its own', async () => {
+    await expect(decide(EXEC_ROLE, { action: 'kms:CreateAlias', resource: ALIAS('guardrails-prod/logs') }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    for (const action of ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias']) {
+      await expect(attackerEverything({ action, resource: ALIAS('orders-api/data') })).resolves.toBe('Allowed');
+    }
+  });
+});
+
 describe('attack 8c: changing what the trail records (every cloudtrail:Put*: boundary and SCP)', () => {
   const TRAIL = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/guardrails-trail`;
   test.each(['cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors', 'cloudtrail:PutEventConfiguration'])(

@@ -106,6 +106,11 @@ export function guardrailResourcePatterns(prefix: string): string[] {
     'arn:*:lambda:*:*:event-source-mapping:*',
     `arn:*:kinesis:*:*:stream/${prefix}-*`,
     `arn:*:sqs:*:*:${prefix}-*`,
+    // The guardrail keys' aliases (alias/<prefix>-<env>/data, ...): creating one before the stack
+    // does points the name at a key of the caller's (the stack then fails to create its own);
+    // re-pointing or deleting one already needs the current key's policy, which names only the key
+    // administrators. Only CreateAlias, UpdateAlias and DeleteAlias authorize an alias ARN.
+    `arn:*:kms:*:*:alias/${prefix}*`,
   ];
 }
 
