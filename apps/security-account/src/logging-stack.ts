@@ -82,13 +82,18 @@ export class LoggingStack extends Stack {
       forwarderLogGroupName: GUARDRAIL_NAMES.forwarderLogGroup,
       deadLetterQueueName: GUARDRAIL_NAMES.deadLetterQueue,
       deadLetterAlarmName: GUARDRAIL_NAMES.deadLetterAlarm,
+      deliveryDelayAlarmName: GUARDRAIL_NAMES.deliveryDelayAlarm,
+      streamThrottleAlarmName: GUARDRAIL_NAMES.streamThrottleAlarm,
       administratorArns: guardrailAdministratorArns(config, config.securityAccount.accountId),
       vpc: this.network?.vpc,
       vpcSubnets: this.network?.subnetSelection,
       securityGroups: this.network ? [this.network.functionSecurityGroup] : undefined,
     });
     this.alarmTopic = this.addAlarmTopic(config, props.logsKey);
-    this.destination.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+    // Lost records (dead letters), late delivery for every sender, a saturated stream: the operators hear of each.
+    for (const alarm of [this.destination.deadLetterAlarm, this.destination.deliveryDelayAlarm, this.destination.streamThrottleAlarm]) {
+      alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+    }
 
     // The stream policy admits writers by this role's exact ARN: nobody inside the boundary may
     // delete and re-create it (and so obtain the ARN), change its trust or pass it.

@@ -36,10 +36,14 @@ const request = (principal: string, action: string, service = false) => ({
     : { 'aws:PrincipalArn': principal, 'aws:PrincipalIsAWSService': 'false', 'aws:SecureTransport': 'true' },
 });
 
-test('the dead-letter alarm publishes to the alarm topic, which is encrypted with the logs key and has the config\'s subscriptions', () => {
-  const alarm = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CloudWatch::Alarm')!;
+test('the dead-letter, delivery-delay and stream-throttle alarms publish to the alarm topic, which is encrypted with the logs key and has the config\'s subscriptions', () => {
+  const alarms = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   const topicId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::SNS::Topic')!;
-  expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+  expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
+    [GUARDRAIL_NAMES.deadLetterAlarm, GUARDRAIL_NAMES.deliveryDelayAlarm, GUARDRAIL_NAMES.streamThrottleAlarm].sort());
+  for (const alarm of alarms) expect([alarm.Properties.AlarmName, alarm.Properties.AlarmActions]).toEqual([alarm.Properties.AlarmName, [{ Ref: topicId }]]);
+  // Protected names: the boundary and the SCP deny changing alarms guardrails-* (and the topic only takes their publications).
+  for (const alarm of alarms) expect(alarm.Properties.AlarmName.startsWith('guardrails-')).toBe(true);
   expect(template.Resources[topicId].Properties.TopicName).toBe(GUARDRAIL_NAMES.alarmTopic);
   expect(template.Resources[topicId].Properties.KmsMasterKeyId).toBeDefined();
   const subscriptions = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');

@@ -1,9 +1,11 @@
 import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
-import { CentralLogDestination, DestinationStreamCapacity, LogClass, LogSenders } from '../lib';
+import { CentralLogDestination, CentralLogDestinationProps, DestinationStreamCapacity, LogClass, LogSenders } from '../lib';
 import { newKey, newStack, ORG_ID, OTHER_WORKLOAD_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
 
 function destinationPolicy(stack: Stack): any {
@@ -186,7 +188,8 @@ describe('CentralLogDestination', () => {
       },
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('CentralForwarderLogGroup') } },
     });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    // The dead-letter alarm, the delivery-delay alarm and the stream-throttle alarm.
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
   });
 
   test('the forwarder gets the receiving side\'s classification rules and, with known senders, the sender accounts', () => {
@@ -334,6 +337,8 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
     deadLetterQueueName: 'guardrails-log-forwarder-dlq',
     deadLetterAlarmName: 'guardrails-log-forwarder-dlq-not-empty',
+    deliveryDelayAlarmName: 'guardrails-log-delivery-delayed',
+    streamThrottleAlarmName: 'guardrails-central-stream-throttled',
   };
 
   test('names the stream, the forwarder, its log group and the dead-letter queue as given', () => {
@@ -346,6 +351,8 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     template.hasResourceProperties('AWS::Kinesis::Stream', { Name: 'guardrails-central-logs' });
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'guardrails-log-forwarder-dlq' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'guardrails-log-forwarder-dlq-not-empty' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'guardrails-log-delivery-delayed' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'guardrails-central-stream-throttled' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/log-forwarder', RetentionInDays: 365 });
     // The forwarder writes to the named log group through its logging configuration.
     const forwarderLogGroupId = stack.getLogicalId(dest.forwarderLogGroup.node.defaultChild as logs.CfnLogGroup);
@@ -376,6 +383,8 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     ['deadLetterQueueName', 'guardrails-dlq.fifo', /deadLetterQueueName: received "guardrails-dlq.fifo".*expected 1 to 80 .*\(SQS queue name\)/],
     ['deadLetterQueueName', 'q'.repeat(81), /deadLetterQueueName: received "q+" \(81 characters\)/],
     ['deadLetterAlarmName', 'dlq not empty', /deadLetterAlarmName: received "dlq not empty".*\(CloudWatch alarm name\)/],
+    ['deliveryDelayAlarmName', 'late delivery', /deliveryDelayAlarmName: received "late delivery".*\(CloudWatch alarm name\)/],
+    ['streamThrottleAlarmName', 'x'.repeat(256), /streamThrottleAlarmName: received "x+" \(256 characters\)/],
   ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
     const stack = newStack();
     expect(() => new CentralLogDestination(stack, 'Central', {
@@ -477,5 +486,43 @@ describe('CentralLogDestination stream policy', () => {
     expect(() => new CentralLogDestination(stack, 'Central', {
       senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), administratorArns: [],
     })).toThrow(/administratorArns: received \[\]; expected at least one exact principal ARN/);
+  });
+});
+
+// One sender's burst fills the shared stream, or the forwarder falls behind: every account's audit
+// delivery is late, and records older than the stream's retention are lost. Both raise an alarm.
+describe('CentralLogDestination delivery alarms', () => {
+  const alarms = (props: Partial<CentralLogDestinationProps> = {}) => {
+    const stack = newStack();
+    const dest = new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), ...props });
+    return { stack, dest, template: Template.fromStack(stack) };
+  };
+
+  test('the forwarder\'s iterator age above 15 minutes (by default) raises the delivery-delay alarm', () => {
+    const { stack, dest, template } = alarms();
+    const functionId = stack.getLogicalId(dest.forwarder.node.defaultChild as lambda.CfnFunction);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Statistic: 'Maximum', Period: 300,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+      Threshold: 900000, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+    });
+    expect(dest.deliveryDelayAlarm).toBeDefined();
+  });
+
+  test('maxDeliveryDelay sets the threshold; outside 1 minute to 12 hours it is refused with the reason', () => {
+    alarms({ maxDeliveryDelay: Duration.minutes(5) }).template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 300000 });
+    expect(() => alarms({ maxDeliveryDelay: Duration.hours(20) })).toThrow(/maxDeliveryDelay: received 20 hours; expected 1 minute to 12 hours \(records older than the stream's 24-hour retention are lost/);
+    expect(() => alarms({ maxDeliveryDelay: Duration.seconds(30) })).toThrow(/maxDeliveryDelay: received 30 seconds; expected 1 minute to 12 hours/);
+  });
+
+  test('write throttling of the stream in two of three 5-minute periods raises the stream-throttle alarm', () => {
+    const { stack, dest, template } = alarms();
+    const streamId = stack.getLogicalId(dest.stream.node.defaultChild as kinesis.CfnStream);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Kinesis', MetricName: 'WriteProvisionedThroughputExceeded', Statistic: 'Sum', Period: 300,
+      Dimensions: [{ Name: 'StreamName', Value: { Ref: streamId } }],
+      Threshold: 0, EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching',
+    });
+    expect(dest.streamThrottleAlarm).toBeDefined();
   });
 });

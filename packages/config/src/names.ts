@@ -49,6 +49,8 @@ export const GUARDRAIL_NAMES = {
   centralStream: `${GUARDRAIL_NAME_PREFIX}-central-logs`,
   deadLetterQueue: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-dlq`,
   deadLetterAlarm: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-dlq-not-empty`,
+  deliveryDelayAlarm: `${GUARDRAIL_NAME_PREFIX}-log-delivery-delayed`,
+  streamThrottleAlarm: `${GUARDRAIL_NAME_PREFIX}-central-stream-throttled`,
   alarmTopic: `${GUARDRAIL_NAME_PREFIX}-alarms`,
   flowLogGroup: `/${GUARDRAIL_NAME_PREFIX}/vpc-flow-logs`,
 } as const;
