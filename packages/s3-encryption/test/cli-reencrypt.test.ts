@@ -51,6 +51,23 @@ describe('reencrypt', () => {
     expect(copy.CopySource).toBe('data/logs%2F2026%2Ffile%201.json');
   });
 
+  test('keeps a version\'s Object Lock retention and legal hold on the new version (a copy inherits neither); a retention that has run out is not set again', async () => {
+    const fake = new FakeS3();
+    fake.addBucket('data');
+    const until = new Date('2031-06-30T00:00:00Z');
+    fake.putObject('data', 'locked.json', { sse: 'AES256', objectLockMode: 'COMPLIANCE', objectLockRetainUntilDate: until, objectLockLegalHoldStatus: 'ON' });
+    fake.putObject('data', 'expired.json', { sse: 'AES256', objectLockMode: 'GOVERNANCE', objectLockRetainUntilDate: new Date('2020-01-01T00:00:00Z'), objectLockLegalHoldStatus: 'OFF' });
+    const result = await reencryptBucket(fake.client, {
+      bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile: join(dir, 'state.json'), sleep: noSleep,
+    });
+    expect(result.state).toMatchObject({ copied: 2, failed: [] });
+    const objects = fake.buckets.get('data')!.objects;
+    expect(objects.get('locked.json')).toMatchObject({ sse: 'aws:kms', objectLockMode: 'COMPLIANCE', objectLockRetainUntilDate: until, objectLockLegalHoldStatus: 'ON' });
+    expect(objects.get('expired.json')).toMatchObject({ sse: 'aws:kms', objectLockMode: undefined, objectLockRetainUntilDate: undefined, objectLockLegalHoldStatus: 'OFF' });
+    const copies = fake.calls.filter((c) => c.command === 'CopyObject').map((c) => c.input);
+    expect(copies.find((c) => c.Key === 'locked.json')).toMatchObject({ ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: 'ON' });
+  });
+
   test('resumes after an interruption without copying any object twice', async () => {
     const fake = new FakeS3();
     bucketWithObjects(fake);
@@ -246,6 +263,7 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
       });
     });
     const [complete] = inputs(fake, 'CompleteMultipartUpload');
+    expect(complete.IfMatch).toBe(etag);
     expect(complete.MultipartUpload.Parts.map((p: any) => p.PartNumber)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(complete.MultipartUpload.Parts.every((p: any) => typeof p.ETag === 'string')).toBe(true);
     expect(fake.count('AbortMultipartUpload')).toBe(0);
@@ -275,6 +293,21 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     expect(inputs(fake, 'AbortMultipartUpload')).toEqual([{ Bucket: 'data', Key: BIG, UploadId: 'upload-1' }]);
     expect(fake.uploads.size).toBe(0);
     expect(fake.buckets.get('data')!.objects.get(BIG)!.sse).toBe('AES256'); // the new version, not clobbered
+  });
+
+  test('an object written after the last part is not overwritten with the older copy: CompleteMultipartUpload is conditional (If-Match), the upload is aborted and counted', async () => {
+    const fake = new FakeS3();
+    bucketWithBigObject(fake, false);
+    let parts = 0;
+    fake.afterCall = (command) => {
+      // A writer replaces the object between the 24th part and the completion.
+      if (command === 'UploadPartCopy' && ++parts === 24) fake.putObject('data', BIG, { size: 1024, sse: 'aws:kms', kmsKeyId: KEY_ARN, contentType: 'text/plain' });
+    };
+    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile: join(dir, 's.json'), sleep: noSleep });
+    expect(result.state).toMatchObject({ copied: 0, changedDuringRun: 1, failed: [] });
+    expect(fake.buckets.get('data')!.objects.get(BIG)).toMatchObject({ size: 1024, contentType: 'text/plain' });
+    expect(fake.count('AbortMultipartUpload')).toBe(1);
+    expect(fake.uploads.size).toBe(0);
   });
 
   test('AccessDenied on a part aborts the upload and stops with a CliError naming the multipart permissions', async () => {

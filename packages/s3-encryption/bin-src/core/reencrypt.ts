@@ -234,6 +234,8 @@ async function reencryptObject(
       ServerSideEncryption: wanted.algorithm as ServerSideEncryption,
       SSEKMSKeyId: kms ? wanted.kmsKeyArn : undefined,
       BucketKeyEnabled: kms ? true : undefined,
+      // A copy does not inherit the source version's Object Lock settings: set them again.
+      ...objectLockOf(head),
     }));
     state.copied++;
   } catch (err) {
@@ -246,6 +248,25 @@ async function reencryptObject(
     throw err;
   }
   return 'done';
+}
+
+/**
+ * The Object Lock settings of the version being replaced, for the new version: its legal hold, and
+ * its retention while the retain-until date is still in the future (S3 refuses a past date; a
+ * retention that has run out protects nothing any more). A bucket's default retention still
+ * applies to a version that gets none here.
+ */
+export function objectLockOf(head: Pick<HeadObjectCommandOutput, 'ObjectLockMode' | 'ObjectLockRetainUntilDate' | 'ObjectLockLegalHoldStatus'>, now: Date = new Date()): {
+  ObjectLockMode?: HeadObjectCommandOutput['ObjectLockMode'];
+  ObjectLockRetainUntilDate?: Date;
+  ObjectLockLegalHoldStatus?: HeadObjectCommandOutput['ObjectLockLegalHoldStatus'];
+} {
+  const retained = head.ObjectLockMode !== undefined && head.ObjectLockRetainUntilDate !== undefined
+    && head.ObjectLockRetainUntilDate.getTime() > now.getTime();
+  return {
+    ...(retained ? { ObjectLockMode: head.ObjectLockMode, ObjectLockRetainUntilDate: head.ObjectLockRetainUntilDate } : {}),
+    ...(head.ObjectLockLegalHoldStatus !== undefined ? { ObjectLockLegalHoldStatus: head.ObjectLockLegalHoldStatus } : {}),
+  };
 }
 
 function copySource(bucket: string, key: string): string {
@@ -315,9 +336,7 @@ async function multipartCopy(
       StorageClass: head.StorageClass as StorageClass | undefined,
       WebsiteRedirectLocation: head.WebsiteRedirectLocation,
       Tagging: tagging || undefined,
-      ObjectLockMode: head.ObjectLockMode,
-      ObjectLockRetainUntilDate: head.ObjectLockRetainUntilDate,
-      ObjectLockLegalHoldStatus: head.ObjectLockLegalHoldStatus,
+      ...objectLockOf(head),
     }));
     if (!created.UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
     uploadId = created.UploadId;
@@ -356,6 +375,9 @@ async function multipartCopy(
     await limiter.acquire();
     await client.send(new CompleteMultipartUploadCommand({
       Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: completed },
+      // Only while the key still holds the object we copied: a write that landed after the last
+      // part would otherwise be overwritten by the older content (S3 conditional writes, If-Match).
+      IfMatch: head.ETag,
     }));
   } catch (err) {
     const abortError = await abortUpload(client, bucket, key, uploadId).then(() => undefined, (e: unknown) => e);

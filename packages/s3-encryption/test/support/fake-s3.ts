@@ -147,6 +147,7 @@ export class FakeS3 {
     });
     on(CreateMultipartUploadCommand, 'CreateMultipartUpload', (i) => {
       this.bucket(i.Bucket, 'CreateMultipartUpload');
+      checkObjectLockRequest(i);
       const uploadId = `upload-${++this.uploadSeq}`;
       this.uploads.set(uploadId, { bucket: i.Bucket, key: i.Key, create: i, parts: new Map() });
       return { Bucket: i.Bucket, Key: i.Key, UploadId: uploadId };
@@ -170,6 +171,10 @@ export class FakeS3 {
     on(CompleteMultipartUploadCommand, 'CompleteMultipartUpload', (i) => {
       const b = this.bucket(i.Bucket, 'CompleteMultipartUpload');
       const upload = this.upload(i);
+      // Conditional write: complete only while the key still holds the object with this ETag.
+      if (i.IfMatch !== undefined && b.objects.get(upload.key)?.etag !== i.IfMatch) {
+        throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
+      }
       const parts: Array<{ PartNumber: number; ETag: string }> = i.MultipartUpload?.Parts ?? [];
       if (parts.length === 0) throw s3Error('MalformedXML', 400, 'The XML you provided was not well-formed');
       let next = 0;
@@ -226,12 +231,18 @@ export class FakeS3 {
       if (srcKey === i.Key && i.MetadataDirective !== 'REPLACE' && sameEncryption && !i.StorageClass) {
         throw s3Error('InvalidRequest', 400, 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.');
       }
+      checkObjectLockRequest(i);
       b.objects.set(i.Key, {
         ...src,
         etag: this.nextEtag(),
         sse: i.ServerSideEncryption ?? b.encryption?.algorithm ?? 'AES256',
         kmsKeyId: i.SSEKMSKeyId,
         storageClass: i.StorageClass ?? undefined,
+        // As S3: the copy does not inherit the source version's retention or legal hold, only what
+        // the request sets.
+        objectLockMode: i.ObjectLockMode,
+        objectLockRetainUntilDate: i.ObjectLockRetainUntilDate,
+        objectLockLegalHoldStatus: i.ObjectLockLegalHoldStatus,
       });
       return { CopyObjectResult: {} };
     });
@@ -274,5 +285,15 @@ export class FakeS3 {
     if (!b) throw new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata: { httpStatusCode: 404 } });
     if (b.denied?.has(operation)) throw s3Error('AccessDenied', 403, 'Access Denied');
     return b;
+  }
+}
+
+/** As S3: a retention needs both its mode and a retain-until date, and the date must be in the future. */
+function checkObjectLockRequest(i: { ObjectLockMode?: string; ObjectLockRetainUntilDate?: Date }): void {
+  if ((i.ObjectLockMode === undefined) !== (i.ObjectLockRetainUntilDate === undefined)) {
+    throw s3Error('InvalidRequest', 400, 'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied');
+  }
+  if (i.ObjectLockRetainUntilDate !== undefined && i.ObjectLockRetainUntilDate.getTime() <= Date.now()) {
+    throw s3Error('InvalidArgument', 400, 'The retain until date must be in the future!');
   }
 }
