@@ -5,7 +5,7 @@
  * names the construct (path inside each workload stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, auditReplicaBucketName, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+  Acknowledgement, addComplianceGate as addGate, apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
 } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
@@ -180,6 +180,15 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       path,
       ids: fixed(...packs('IAMNoInlinePolicy')),
       reason: 'CDK grant policy attached to exactly one role and scoped to that role\'s resources; inline keeps it deleted with the role and never reused by another principal',
+    });
+  }
+  // The registration hook's role is imported by name from config; CDK attaches the grant (read of
+  // the pending and current values, kms:Decrypt through Secrets Manager) as a policy of its own.
+  for (const name of new Set(config.workloadAccounts.flatMap((a) => a.apiKeys.filter((k) => apiKeyRegistrationHook(k) !== undefined).map(apiKeyName)))) {
+    acks.push({
+      path: `Secrets/${name}-RegistrationHookRole/*/Resource`,
+      ids: fixed(...packs('IAMNoInlinePolicy')),
+      reason: `CDK grant on the registration hook role of API key ${name} (config: workloadAccounts[].apiKeys[].registrationHook.roleName): read of that key's pending and current values and kms:Decrypt through Secrets Manager, nothing else; the stack owns the policy and deletes it with the key`,
     });
   }
   acks.push(...privateNetworkAcknowledgements());

@@ -1,11 +1,15 @@
-import { DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS, rotationFunctionName, rotationLogGroupName } from '@cdk-guardrails/config';
+import {
+  ApiKeyConfig, apiKeyName, apiKeyRegistrationHook, DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS, rotationFunctionName, rotationLogGroupName,
+} from '@cdk-guardrails/config';
 import {
   DatabaseEngine, DatabaseRotationStrategy, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotationLimits,
 } from '@cdk-guardrails/secrets-rotation';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -27,7 +31,8 @@ export interface WorkloadSecretsProps {
   readonly settings: GuardrailsConfig['secrets'];
   readonly environment: string;
   readonly databases: DatabaseConfig[];
-  readonly apiKeys: string[];
+  /** Names, or names with the registration hook (required in production by the config loader). */
+  readonly apiKeys: ApiKeyConfig[];
   readonly serviceTokens: string[];
   readonly removalPolicy: RemovalPolicy;
   /**
@@ -110,9 +115,18 @@ export class WorkloadSecrets extends Construct {
       vpcSubnets: network?.subnetSelection,
       securityGroups: network ? [network.functionSecurityGroup] : undefined,
     };
-    for (const name of props.apiKeys) {
+    for (const key of props.apiKeys) {
+      const name = apiKeyName(key);
+      const hook = apiKeyRegistrationHook(key);
       new RotatingApiKey(this, `${name}-ApiKey`, {
         ...tokenCommon,
+        // The function that tells the partner the new key (setSecret, testSecret), same name in every
+        // region of the account; its role is granted read of the pending and current values.
+        registrationHook: hook === undefined ? undefined : lambda.Function.fromFunctionAttributes(this, `${name}-RegistrationHook`, {
+          functionArn: Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: hook.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          role: iam.Role.fromRoleName(this, `${name}-RegistrationHookRole`, hook.roleName),
+          sameEnvironment: true,
+        }),
         rotationFunctionName: rotationFunctionName('key', name),
         rotationLogGroupName: rotationLogGroupName(rotationFunctionName('key', name)),
         secretName: `${props.environment}/${name}/api-key`,

@@ -348,10 +348,13 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: dlq, resourcePolicy: queuePolicy })]).toEqual([action, 'ExplicitlyDenied']);
     }
     expect(await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), { account: SECURITY, action: 'sqs:ReceiveMessage', resource: dlq, resourcePolicy: queuePolicy })).toBe('Allowed');
-    const alarm = only(securityLogging.template, 'AWS::CloudWatch::Alarm').Properties.AlarmName;
-    expect(alarm).toBe(GUARDRAIL_NAMES.deadLetterAlarm);
-    for (const action of ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:SetAlarmState']) {
-      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:${alarm}` })]).toEqual([action, 'ExplicitlyDenied']);
+    // Every alarm of the stack (dead letters, late delivery, a throttled stream) is out of reach.
+    const alarms = Object.values<any>(securityLogging.template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName);
+    expect(alarms.sort()).toEqual([GUARDRAIL_NAMES.deadLetterAlarm, GUARDRAIL_NAMES.deliveryDelayAlarm, GUARDRAIL_NAMES.streamThrottleAlarm].sort());
+    for (const alarm of alarms) {
+      for (const action of ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:SetAlarmState']) {
+        expect([alarm, action, await asBoundedAdmin({ account: SECURITY, action, resource: `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:${alarm}` })]).toEqual([alarm, action, 'ExplicitlyDenied']);
+      }
     }
   });
 

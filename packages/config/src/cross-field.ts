@@ -3,7 +3,7 @@
  * shape as schema errors, so the loader reports them together.
  */
 import {
-  DEFAULT_ROTATION_DAYS, GuardrailsConfig, IAM_EVENTS_REGION, KeySourceConfig, PrivateFunctionsVpcConfig, PROD_MAX_ROTATION_DAYS, WorkloadAccountConfig,
+  apiKeyName, apiKeyRegistrationHook, DEFAULT_ROTATION_DAYS, GuardrailsConfig, IAM_EVENTS_REGION, KeySourceConfig, PrivateFunctionsVpcConfig, PROD_MAX_ROTATION_DAYS, WorkloadAccountConfig,
 } from './schema';
 
 export interface ConfigProblem {
@@ -112,7 +112,7 @@ function workloadSecrets(config: GuardrailsConfig): ConfigProblem[] {
         problems.push(problem(`workloadAccounts[${i}].databases[${j}].availabilityZones`, db.availabilityZones, `availability zones of ${db.region}`));
       }
     });
-    const names = [...account.databases.map((d) => d.name), ...account.apiKeys, ...account.serviceTokens];
+    const names = [...account.databases.map((d) => d.name), ...account.apiKeys.map(apiKeyName), ...account.serviceTokens];
     const dup = names.find((n, k) => names.indexOf(n) !== k);
     if (dup) problems.push(problem(`workloadAccounts[${i}]`, dup, 'each database, API key and service token name once per account (secret names are derived from it)'));
     return problems;
@@ -214,6 +214,12 @@ function productionLimits(config: GuardrailsConfig): ConfigProblem[] {
   if (config.removalPolicy !== 'retain') {
     problems.push(problem('removalPolicy', config.removalPolicy, '"retain" in a production environment: keys, log groups, buckets and secrets must survive a stack deletion'));
   }
+  config.workloadAccounts.forEach((account, i) => account.apiKeys.forEach((key, j) => {
+    if (apiKeyRegistrationHook(key) === undefined) {
+      problems.push(problem(`workloadAccounts[${i}].apiKeys[${j}]`, key,
+        '{ "name", "registrationHook": { "functionName", "roleName" } } in a production environment: a key that rotates without a hook changes a key no partner or client learns about, and their calls fail from the next rotation'));
+    }
+  }));
   for (const kind of Object.keys(DEFAULT_ROTATION_DAYS) as Array<keyof typeof DEFAULT_ROTATION_DAYS>) {
     const days = config.secrets.rotationDays[kind];
     if (days > PROD_MAX_ROTATION_DAYS[kind]) {
@@ -324,6 +330,19 @@ function privateFunctions(config: GuardrailsConfig): ConfigProblem[] {
         `an entry for every account and region where the project runs functions; ${location.accountId} runs ${location.functions} in ${location.region}`));
     }
   }
+  // The token rotation invokes an API key's registration hook through Lambda's API: from private
+  // subnets, that needs Lambda's interface endpoint in every region of the account.
+  config.workloadAccounts.forEach((account) => {
+    const hooked = account.apiKeys.filter((k) => apiKeyRegistrationHook(k) !== undefined).map(apiKeyName);
+    if (hooked.length === 0) return;
+    for (const region of account.regions) {
+      const index = vpcs.findIndex((v) => v.accountId === account.accountId && v.region === region);
+      if (index >= 0 && !vpcs[index].interfaceEndpoints.includes('lambda')) {
+        problems.push(problem(`network.privateFunctions.vpcs[${index}].interfaceEndpoints`, vpcs[index].interfaceEndpoints,
+          `a list that includes "lambda": the rotation of API key ${hooked.join(', ')} invokes its registration hook in ${account.accountId}/${region} from the private subnets`));
+      }
+    }
+  });
   config.workloadAccounts.forEach((account, a) => account.databases.forEach((db, d) => {
     const entry = privateNetworkFor(config, account.accountId, db.region);
     if (entry === undefined) return;

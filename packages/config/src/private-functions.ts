@@ -19,6 +19,7 @@ const ENDPOINTS: Record<(typeof ENDPOINT_SERVICES)[number], EndpointService> = {
   kinesis: EndpointService.KINESIS_STREAMS,
   sqs: EndpointService.SQS,
   sts: EndpointService.STS,
+  lambda: EndpointService.LAMBDA,
 };
 
 export interface PrivateFunctionsNetworkOptions {

@@ -110,6 +110,25 @@ const DATABASE = z.strictObject({
   securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group id (sg-...)' }),
 });
 
+/**
+ * An API key: its name, or its name and the registration hook that tells the partner or client the
+ * new value at each rotation (a Lambda function and its execution role, same name in every region
+ * of the account; the rotation invokes it for setSecret and testSecret, and it may read the pending
+ * value). Required in production: a key that rotates without one changes a key nobody learns about.
+ */
+const API_KEY = z.union([
+  RESOURCE_NAME,
+  z.strictObject({
+    name: RESOURCE_NAME,
+    registrationHook: z.strictObject({
+      functionName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a Lambda function name (1-64 letters, digits, "-", "_")' })
+        .describe('The hook function, in every region of the account where the key exists'),
+      roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'expected an IAM role name (1-64 letters, digits, "+=,.@_-")' })
+        .describe('The hook\'s execution role: it is granted read of the pending and current values'),
+    }),
+  }),
+], { error: 'expected an API key name (lower-case letters, digits, "-") or { "name", "registrationHook": { "functionName", "roleName" } }' });
+
 const WORKLOAD_ACCOUNT = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, {
     error: 'expected a short lower-case name (letters, digits, "-", starting with a letter, at most 24 characters); it appears in stack names',
@@ -117,14 +136,17 @@ const WORKLOAD_ACCOUNT = z.strictObject({
   accountId: ACCOUNT_ID,
   regions: REGIONS,
   databases: z.array(DATABASE).default([]).describe('Existing databases whose credentials are generated, stored and rotated'),
-  apiKeys: z.array(RESOURCE_NAME).default([]).describe('API keys created and rotated in every region of the account'),
+  apiKeys: z.array(API_KEY).default([]).describe('API keys created and rotated in every region of the account; in production each names its registration hook'),
   serviceTokens: z.array(RESOURCE_NAME).default([]).describe('Service tokens created and rotated in every region of the account'),
 });
 
 const AVAILABILITY_ZONE = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone name such as eu-west-1a' });
 
 /** Interface endpoints the project's functions use, by IAM service prefix. */
-export const ENDPOINT_SERVICES = ['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts'] as const;
+export const ENDPOINT_SERVICES = ['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts', 'lambda'] as const;
+
+/** The interface endpoints created by default: Lambda's only where an API key's registration hook is invoked (config says so). */
+const DEFAULT_ENDPOINT_SERVICES: Array<(typeof ENDPOINT_SERVICES)[number]> = ['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts'];
 
 const PRIVATE_VPC = z.discriminatedUnion('source', [
   z.strictObject({
@@ -147,8 +169,8 @@ const PRIVATE_FUNCTIONS_VPC = z.strictObject({
   accountId: ACCOUNT_ID,
   region: REGION,
   vpc: PRIVATE_VPC,
-  interfaceEndpoints: z.array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` })).default([...ENDPOINT_SERVICES])
-    .describe('Interface endpoints to create; leave out a service whose endpoint (with private DNS) already exists in an existing VPC'),
+  interfaceEndpoints: z.array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` })).default([...DEFAULT_ENDPOINT_SERVICES])
+    .describe('Interface endpoints to create; leave out a service whose endpoint (with private DNS) already exists in an existing VPC; add lambda where an API key\'s registration hook is invoked'),
   s3GatewayEndpoint: z.boolean().default(true).describe('Create the S3 gateway endpoint; set false where the VPC has one'),
 });
 
@@ -337,6 +359,17 @@ export type GuardrailsConfig = z.output<typeof CONFIG_SCHEMA>;
 export type KeySourceConfig = z.output<typeof KEY_SOURCE>;
 export type WorkloadAccountConfig = z.output<typeof WORKLOAD_ACCOUNT>;
 export type DatabaseConfig = z.output<typeof DATABASE>;
+export type ApiKeyConfig = z.output<typeof API_KEY>;
+
+/** The name of an API key entry. */
+export function apiKeyName(key: ApiKeyConfig): string {
+  return typeof key === 'string' ? key : key.name;
+}
+
+/** The registration hook of an API key entry, if it names one. */
+export function apiKeyRegistrationHook(key: ApiKeyConfig): { functionName: string; roleName: string } | undefined {
+  return typeof key === 'string' ? undefined : key.registrationHook;
+}
 export type PrivateFunctionsVpcConfig = z.output<typeof PRIVATE_FUNCTIONS_VPC>;
 export type StackSetsConfig = z.output<typeof STACK_SETS>;
 export type PrincipalsConfig = z.output<typeof PRINCIPALS>;

@@ -268,6 +268,26 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(message).toMatch(/secrets\.rotationDays\.serviceToken: received 120; expected at most 90 days/);
   });
 
+  test('fails on a prod API key without a registration hook (a key that rotates unannounced breaks its partner); a hook satisfies it', () => {
+    const raw = validConfig();
+    raw.environment = 'prod';
+    raw.removalPolicy = 'retain';
+    raw.workloadAccounts[0].apiKeys = ['partner-api'];
+    expect(problemsOf(raw, 'prod')).toMatch(/workloadAccounts\[0\]\.apiKeys\[0\]: received "partner-api"; expected \{ "name", "registrationHook": \{ "functionName", "roleName" \} \} in a production environment: a key that rotates without a hook/);
+    raw.workloadAccounts[0].apiKeys = [{ name: 'partner-api', registrationHook: { functionName: 'register-key', roleName: 'register-key-role' } }];
+    expect(parseConfig(raw, 'prod').workloadAccounts[0].apiKeys).toEqual([{ name: 'partner-api', registrationHook: { functionName: 'register-key', roleName: 'register-key-role' } }]);
+    // outside production a bare name is fine
+    const dev = validConfig();
+    dev.workloadAccounts[0].apiKeys = ['partner-api'];
+    expect(parseConfig(dev, 'dev').workloadAccounts[0].apiKeys).toEqual(['partner-api']);
+  });
+
+  test('fails on a malformed API key entry, naming the accepted shapes', () => {
+    const raw = validConfig();
+    raw.workloadAccounts[0].apiKeys = [{ name: 'partner-api', registrationHook: { functionName: 'register key' } }];
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.apiKeys\[0\].*expected an API key name .* or \{ "name", "registrationHook": \{ "functionName", "roleName" \} \}/);
+  });
+
   test('fails on prod that does not retain stateful resources', () => {
     const raw = validConfig();
     raw.environment = 'prod';

@@ -47,6 +47,26 @@ function problemsOf(raw: unknown): string {
   throw new Error('expected the config to be rejected');
 }
 
+describe('network.privateFunctions and API key registration hooks', () => {
+  const hooked = (vpcs: unknown[]) => {
+    const raw = withNetwork(vpcs);
+    raw.workloadAccounts[0].apiKeys = [{ name: 'partner-api', registrationHook: { functionName: 'register-key', roleName: 'register-key-role' } }];
+    return raw;
+  };
+
+  test('the rotation invokes the hook from the private subnets: the entry of that account and region must create Lambda\'s endpoint', () => {
+    expect(problemsOf(hooked([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc])))
+      .toMatch(/network\.privateFunctions\.vpcs\[2\]\.interfaceEndpoints: received \["secretsmanager","kms","logs","kinesis","sqs","sts"\]; expected a list that includes "lambda": the rotation of API key partner-api invokes its registration hook in 222222222222\/eu-west-1/);
+    const withLambda = { ...dbVpc, interfaceEndpoints: ['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts', 'lambda'] };
+    expect(() => parseConfig(hooked([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), withLambda]), 'dev')).not.toThrow();
+  });
+
+  test('Lambda\'s endpoint is not created by default (only where a hook is invoked)', () => {
+    const config = parseConfig(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc]), 'dev');
+    expect(privateNetworkFor(config, '222222222222', 'eu-west-1')!.interfaceEndpoints).not.toContain('lambda');
+  });
+});
+
 describe('network.privateFunctions', () => {
   test('off by default: no private network anywhere', () => {
     const config = parseConfig(baseConfig(), 'dev');

@@ -171,7 +171,8 @@ describe.each<[string, TokenClass, string, number]>([
     const template = Template.fromStack(f.stack);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { HOOK_FUNCTION_ARN: HOOK_ARN } } });
     expect(rotationRoleStatements(f.stack, token)).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: [HOOK_ARN, `${HOOK_ARN}:*`] }),
+      // the unqualified function only: no versions or aliases (:*)
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: HOOK_ARN }),
     ]));
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: ['register-key'],

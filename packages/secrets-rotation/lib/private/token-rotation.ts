@@ -164,7 +164,9 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   restrictInvokePermissionToThisAccount(rotationFunction);
 
   if (props.registrationHook !== undefined) {
-    props.registrationHook.grantInvoke(role);
+    // The unqualified function only (grantInvoke would add its versions and aliases, ':*'): the
+    // rotation invokes HOOK_FUNCTION_ARN as given.
+    iam.Grant.addToPrincipal({ grantee: role, actions: ['lambda:InvokeFunction'], resourceArns: [props.registrationHook.functionArn] });
     // The hook reads the pending (and current) value itself; it is never in the event payload.
     grantSecretRead(scope, props.registrationHook, secret, key, ['AWSPENDING', 'AWSCURRENT']);
   }
