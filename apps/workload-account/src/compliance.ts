@@ -175,11 +175,27 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     'Secrets/*/RotationFunctionRole/DefaultPolicy/Resource',
     'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
     'Identities/*/DefaultPolicy/Resource',
+    'SecurityLogging/TrailReaderRole/DefaultPolicy/Resource',
   ]) {
     acks.push({
       path,
       ids: fixed(...packs('IAMNoInlinePolicy')),
       reason: 'CDK grant policy attached to exactly one role and scoped to that role\'s resources; inline keeps it deleted with the role and never reused by another principal',
+    });
+  }
+  if (config.auditLogs.readers !== undefined) {
+    acks.push({
+      path: 'SecurityLogging/TrailReaderRole/DefaultPolicy/Resource',
+      ids: (stack: Stack) => {
+        const bucket = resourceAt(stack, 'SecurityLogging/TrailBucket/Resource');
+        const bucketId = bucket ? stack.resolve(bucket.logicalId) : 'TrailBucket';
+        return [
+          `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+          'AwsSolutions-IAM5[Resource::*]',
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudtrail:${stack.region}:${stack.account}:trail/*]`,
+        ];
+      },
+      reason: 'the trail reader (config auditLogs.readers, forensics) reads the log and digest files of this one trail bucket, whose keys CloudTrail chooses (AWSLogs/<account>/...); cloudtrail:DescribeTrails and ListPublicKeys authorize no resource (IAM accepts only "*"), GetTrail reads the trails of this account and region; nothing is written',
     });
   }
   // The registration hook's role is imported by name from config; CDK attaches the grant (read of

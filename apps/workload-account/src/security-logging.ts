@@ -1,8 +1,8 @@
-import { auditReplicaBucketName, auditReplicationRoleName, GUARDRAIL_NAMES, GuardrailsConfig } from '@cdk-guardrails/config';
+import { auditReplicaBucketName, auditReplicationRoleName, GUARDRAIL_NAMES, GuardrailsConfig, trailReaderRoleName } from '@cdk-guardrails/config';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
-import { Annotations, Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -34,6 +34,8 @@ export class WorkloadSecurityLogging extends Construct {
   public readonly shipping: CentralLogShipping;
   /** The bucket the trail of this region delivers its log files to. */
   public readonly trailBucket: EncryptedBucket;
+  /** The role the security account's auditors read the trail log files with (config auditLogs.readers). */
+  public readonly trailReaderRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: WorkloadSecurityLoggingProps) {
     super(scope, id);
@@ -65,6 +67,9 @@ export class WorkloadSecurityLogging extends Construct {
       // re-create it (and so obtain that grant), change its trust or pass it.
       PermissionsBoundary.protectRole(trailBucket.replicationRole);
     }
+    if (config.auditLogs.readers !== undefined) {
+      this.trailReaderRole = this.addTrailReader(config.auditLogs.readers, config.securityAccount.accountId, props.region, trailBucket, props.logsKey);
+    }
     this.shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(config.securityAccount.accountId, props.region, config.securityAccount.destinationName),
       // An organization-wide destination policy (aws:PrincipalOrgID) needs a sender role.
@@ -82,6 +87,73 @@ export class WorkloadSecurityLogging extends Construct {
       s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
       iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
     });
+  }
+
+  /**
+   * Forensics: the trail log files are readable by nobody else (the logs key lets the account's
+   * principals use it only through Kinesis and SQS). A role of fixed name that only the listed roles
+   * of the security account may assume (with MFA unless config says otherwise) reads them: the
+   * objects and their versions, kms:Decrypt through S3 of this region (its own policy and a key
+   * policy statement naming it), and what `aws cloudtrail validate-logs` needs (the trail, its
+   * public keys; the digest files are SSE-S3). It writes nothing: the bucket policy
+   * (ProtectLogObjects) would deny it anyway. It carries the account boundary and the protected tag
+   * like every role of the stack, so nobody inside the boundary can change, pass or assume it.
+   */
+  private addTrailReader(
+    readers: NonNullable<GuardrailsConfig['auditLogs']['readers']>, securityAccountId: string, region: string, trailBucket: EncryptedBucket, logsKey: kms.IKey,
+  ): iam.Role {
+    const role = new iam.Role(this, 'TrailReaderRole', {
+      roleName: trailReaderRoleName(region),
+      // The account, narrowed to the listed roles by aws:PrincipalArn: the trust policy stays valid
+      // if such a role is deleted and re-created.
+      assumedBy: new iam.AccountPrincipal(securityAccountId).withConditions({
+        ArnEquals: { 'aws:PrincipalArn': readers.principalArns },
+        StringEquals: { 'sts:ExternalId': readers.externalId },
+        ...(readers.requireMfa ? { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } : {}),
+      }),
+      maxSessionDuration: Duration.hours(1),
+      description: `Auditors of the security account read the trail log files of ${region} (read only)`,
+    });
+    // Named actions (not grantRead's Get*/List*): the log and digest files and their versions.
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadTrailLogFiles',
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: [trailBucket.arnForObjects('*')],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ListTrailLogFiles',
+      actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],
+      resources: [trailBucket.bucketArn],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'DecryptTrailLogsThroughS3',
+      actions: ['kms:Decrypt'],
+      resources: [logsKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.${Aws.URL_SUFFIX}` } },
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadTrails',
+      actions: ['cloudtrail:GetTrail'],
+      resources: [`arn:${Aws.PARTITION}:cloudtrail:${region}:${Stack.of(this).account}:trail/*`],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ValidateLogFiles',
+      // Both authorize no resource (IAM accepts only '*'): what `aws cloudtrail validate-logs` calls.
+      actions: ['cloudtrail:DescribeTrails', 'cloudtrail:ListPublicKeys'],
+      resources: ['*'],
+    }));
+    const added = logsKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'TrailReaderDecryptsTrailLogs',
+      principals: [new iam.ArnPrincipal(role.roleArn)],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.${Aws.URL_SUFFIX}` } },
+    }), /* allowNoOp */ true);
+    if (!added.statementAdded) {
+      Annotations.of(this).addWarningV2('@cdk-guardrails/workload-account:importedLogsKeyTrailReader',
+        `the logs key is imported: its key policy must let ${trailReaderRoleName(region)} kms:Decrypt through S3 (kms:ViaService s3.<region>.amazonaws.com), or the auditors cannot read the log files`);
+    }
+    return role;
   }
 
   /**

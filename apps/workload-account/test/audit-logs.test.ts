@@ -76,7 +76,10 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
   const accounts = config.workloadAccounts;
 
   test('the shipped prod config', () => {
-    expect(config.auditLogs).toEqual({ objectLock: { mode: 'compliance', retentionDays: 3653 }, replicaRegion: REPLICA_REGION });
+    expect(config.auditLogs).toEqual({
+      objectLock: { mode: 'compliance', retentionDays: 3653 }, replicaRegion: REPLICA_REGION,
+      readers: { principalArns: [`arn:aws:iam::${config.securityAccount.accountId}:role/GuardrailsAuditor`], externalId: 'prod-trail-reader-2c9e', requireMfa: true },
+    });
   });
 
   test('every trail bucket (every account and region, the us-east-1 capture-only stacks too) has Object Lock compliance 3653 days', () => {
@@ -199,7 +202,11 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
     const trailBucketArn = 'arn:aws:s3:::trail-bucket';
     const logsKeyArn = `arn:aws:kms:${stack.region}:${stack.account}:key/1111aaaa-12ab-34cd-56ef-1234567890ab`;
     const roleArn = `arn:aws:iam::${stack.account}:role/trail-replication`;
-    const ctx = { account: stack.account, region: stack.region, getAtts: { [`${bucketId}.Arn`]: trailBucketArn, [`${logsKeyId}.Arn`]: logsKeyArn, [`${roleId}.Arn`]: roleArn } };
+    const readerId = Object.keys(template.Resources).find((id) => id.startsWith('SecurityLoggingTrailReaderRole') && template.Resources[id].Type === 'AWS::IAM::Role')!;
+    const ctx = {
+      account: stack.account, region: stack.region,
+      getAtts: { [`${bucketId}.Arn`]: trailBucketArn, [`${logsKeyId}.Arn`]: logsKeyArn, [`${roleId}.Arn`]: roleArn, [`${readerId}.Arn`]: `arn:aws:iam::${stack.account}:role/trail-reader` },
+    };
     const [policyId] = Object.entries(template.Resources).find(([, r]: [string, any]) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles?.[0]?.Ref === roleId)!;
     const identity = resolveIntrinsics(template.Resources[policyId].Properties.PolicyDocument, ctx);
     const replicaBucket = auditReplicaBucketName('prod', stack.account, REPLICA_REGION);

@@ -361,6 +361,12 @@ function auditLogs(config: GuardrailsConfig): ConfigProblem[] {
     problems.push(problem('auditLogs.objectLock.mode', objectLock.mode,
       '"governance" or "none" with removalPolicy "destroy": compliance-mode versions cannot be deleted before their retention ends, so the trail buckets could not be destroyed'));
   }
+  // The readers are roles of the security account: the trust policy names that account.
+  (config.auditLogs.readers?.principalArns ?? []).forEach((arn, i) => {
+    if (arn.split(':')[4] !== config.securityAccount.accountId) {
+      problems.push(problem(`auditLogs.readers.principalArns[${i}]`, arn, `a role of the security account (${config.securityAccount.accountId}): the reader roles trust that account only`));
+    }
+  });
   if (replicaRegion === undefined) return problems;
   config.workloadAccounts.forEach((account, i) => {
     if (workloadStackRegions(account).includes(replicaRegion)) {

@@ -72,6 +72,14 @@ export function auditReplicationRoleName(region: string): string {
   return `${GUARDRAIL_NAME_PREFIX}-audit-replication-${region}`;
 }
 
+/**
+ * The role that reads a workload account's trail log files of `region` (config auditLogs.readers):
+ * a fixed name, so that the logs key policy can name it, under the protected prefix.
+ */
+export function trailReaderRoleName(region: string): string {
+  return `${GUARDRAIL_NAME_PREFIX}-trail-reader-${region}`;
+}
+
 /** The log group of a token rotation function: under the protected `/guardrails/` prefix. */
 export function rotationLogGroupName(functionName: string): string {
   return `/${GUARDRAIL_NAME_PREFIX}/lambda/${functionName}`;

@@ -341,6 +341,15 @@ export const CONFIG_SCHEMA = z.strictObject({
       .describe('Object Lock default retention of every CloudTrail log file in the trail buckets (compliance mode: nobody, not even root, can delete a version before it ends)'),
     replicaRegion: REGION.optional()
       .describe('Replicate every trail bucket of a workload account to a bucket in this region (same account, its own key); not one of the account\'s stack regions'),
+    readers: z.strictObject({
+      principalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, {
+        error: 'expected the exact ARN of an IAM role of the security account (arn:aws:iam::<account>:role/<name>, no wildcards)',
+      })).min(1, { error: 'expected at least one role ARN (leave readers out to create no reader role)' }),
+      externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, { error: 'expected an external id of 2-1224 characters (letters, digits, +=,.@:/-_)' })
+        .describe('External id the readers must pass when they assume the reader role (sts:ExternalId)'),
+      requireMfa: z.boolean().default(true).describe('Assuming the reader role needs an MFA-authenticated session (false for an automated auditor)'),
+    }).optional()
+      .describe('Who may read the trail log files (forensics, CloudTrail log file validation): roles of the security account that may assume guardrails-trail-reader-<region> in each workload account. Read only: nothing may write, delete or re-key them'),
   }).default({ objectLock: { mode: 'none' } }),
   stackSets: STACK_SETS.optional()
     .describe('Targets of the service-managed StackSet baseline (stackset-main); -c stackset-targets still overrides it'),

@@ -252,6 +252,18 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(() => parseConfig(raw, 'dev')).not.toThrow();
   });
 
+  test('fails on trail readers outside the security account, as patterns, or without an external id', () => {
+    const raw = validConfig();
+    raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::333333333333:role/Auditor'], externalId: 'trail-2026' } };
+    expect(problemsOf(raw)).toMatch(/auditLogs\.readers\.principalArns\[0\]: received "arn:aws:iam::333333333333:role\/Auditor"; expected a role of the security account \(111111111111\)/);
+    raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Audit*'], externalId: 'trail-2026' } };
+    expect(problemsOf(raw)).toMatch(/auditLogs\.readers\.principalArns\[0\].*expected the exact ARN of an IAM role of the security account/);
+    raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Auditor'] } };
+    expect(problemsOf(raw)).toMatch(/auditLogs\.readers\.externalId/);
+    raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Auditor'], externalId: 'trail-2026' } };
+    expect(parseConfig(raw, 'dev').auditLogs.readers).toEqual({ principalArns: ['arn:aws:iam::111111111111:role/Auditor'], externalId: 'trail-2026', requireMfa: true });
+  });
+
   test('fails on a secret rotation above the Secrets Manager maximum', () => {
     const raw = validConfig();
     raw.secrets = { rotationDays: { apiKey: 1200 } };

@@ -456,6 +456,10 @@ export const DEFAULT_RESOURCELESS_ACTIONS: readonly string[] = [
   'logs:DescribeLogGroups',
   's3:ListAllMyBuckets',
   'kms:ListAliases',
+  // Reading trails and CloudTrail's public keys: what `aws cloudtrail validate-logs` needs (the
+  // workload app's trail reader role); read only.
+  'cloudtrail:DescribeTrails',
+  'cloudtrail:ListPublicKeys',
 ];
 
 /**

@@ -1,0 +1,146 @@
+/**
+ * Issue 15 (forensics): nobody could read the trail log files (the logs key serves the account's
+ * principals through Kinesis and SQS only). Prod names the security account's auditor role in
+ * config (auditLogs.readers); each workload trail region gets guardrails-trail-reader-<region>,
+ * which only that role may assume, with MFA. Evaluated on the real prod templates: the trust policy,
+ * the reader's identity policy, the account boundary, every generated SCP, the trail bucket's policy
+ * and the logs key's policy.
+ */
+import { join } from 'node:path';
+import { loadConfig, roleArn, trailReaderRoleName } from '@cdk-guardrails/config';
+import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { serviceControlPolicies } from '../src/identities';
+import { KEY_ID, prodStacks, resolver } from './support/prod-templates';
+
+jest.setTimeout(300_000);
+
+const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const SCPS: PolicyJson[] = [ALLOW_EVERYTHING, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
+const SECURITY = config.securityAccount.accountId;
+const AUDITOR = config.auditLogs.readers!.principalArns[0];
+
+const stacks = prodStacks(config);
+const boundaries = new Map<string, PolicyJson>();
+for (const [stack, template] of stacks) {
+  const boundary = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary');
+  if (boundary && !boundaries.has(stack.account)) boundaries.set(stack.account, resolver(stack, template)(boundary.Properties.PolicyDocument));
+}
+
+interface Reader {
+  readonly label: string;
+  readonly account: string;
+  readonly region: string;
+  readonly arn: string;
+  readonly trust: PolicyJson;
+  readonly identity: PolicyJson;
+  readonly boundary: PolicyJson;
+  readonly bucketArn: string;
+  readonly bucketPolicy: PolicyJson;
+  readonly keyArn: string;
+  readonly keyPolicy: PolicyJson;
+}
+
+const readers: Reader[] = stacks.flatMap(([stack, template]) => {
+  const resources = template.Resources;
+  const [roleId, role] = Object.entries<any>(resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === trailReaderRoleName(stack.region)) ?? [];
+  if (!roleId) return [];
+  const resolve = resolver(stack, template);
+  const [bucketId] = Object.entries<any>(resources).find(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('SecurityLoggingTrailBucket'))!;
+  const bucketPolicy = Object.values<any>(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!;
+  const [keyId, key] = Object.entries<any>(resources).find(([id, r]) => r.Type === 'AWS::KMS::Key' && id.startsWith('KeysLogsKey'))!;
+  const policies = Object.values<any>(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId));
+  return [{
+    label: `${stack.account} ${stack.region}`,
+    account: stack.account,
+    region: stack.region,
+    arn: roleArn(stack.account, trailReaderRoleName(stack.region)),
+    trust: resolve(role.Properties.AssumeRolePolicyDocument),
+    identity: { Version: '2012-10-17', Statement: policies.flatMap((p) => resolve(p.Properties.PolicyDocument).Statement) },
+    boundary: boundaries.get(stack.account)!,
+    bucketArn: resolve({ 'Fn::GetAtt': [bucketId, 'Arn'] }),
+    bucketPolicy: resolve(bucketPolicy.Properties.PolicyDocument),
+    keyArn: resolve({ 'Fn::GetAtt': [keyId, 'Arn'] }),
+    keyPolicy: resolve(key.Properties.KeyPolicy),
+  }];
+});
+
+test('every workload account has a trail reader in each region with a trail', () => {
+  const expected = stacks.filter(([s, t]) => s.stackName.startsWith('prod-workload-')
+    && Object.values<any>(t.Resources).some((r) => r.Type === 'AWS::CloudTrail::Trail')).map(([s]) => `${s.account} ${s.region}`);
+  expect(readers.map((r) => r.label).sort()).toEqual(expected.sort());
+  expect(readers.length).toBeGreaterThan(0);
+});
+
+describe.each(readers.map((r) => [r.label, r] as [string, Reader]))('trail reader %s', (_label, reader) => {
+  const assume = (principal: string, mfa: boolean, identityAccount = SECURITY, externalId: string = config.auditLogs.readers!.externalId) => evaluate({
+    request: {
+      principal: `arn:aws:sts::${identityAccount}:assumed-role/${principal.split('/').pop()}/session`, action: 'sts:AssumeRole', resource: reader.arn, resourceAccount: reader.account,
+      context: {
+        'aws:PrincipalArn': principal, 'aws:PrincipalAccount': identityAccount, 'aws:MultiFactorAuthPresent': mfa ? 'true' : 'false',
+        'aws:SecureTransport': 'true', 'aws:RequestedRegion': reader.region, ...(externalId ? { 'sts:ExternalId': externalId } : {}),
+      },
+    },
+    identityPolicies: [ALLOW_EVERYTHING],
+    serviceControlPolicies: SCPS,
+    resourcePolicy: reader.trust,
+  });
+
+  test('only the configured auditor of the security account assumes it, with MFA and the external id', async () => {
+    expect(await assume(AUDITOR, true)).toBe('Allowed');
+    expect(await assume(AUDITOR, false)).not.toBe('Allowed');
+    expect(await assume(AUDITOR, true, SECURITY, '')).not.toBe('Allowed'); // no external id
+    expect(await assume(AUDITOR, true, SECURITY, 'guessed')).not.toBe('Allowed');
+    expect(await assume(roleArn(SECURITY, 'workload-admin'), true)).not.toBe('Allowed');
+    // ...not a bounded admin of the workload account itself (its trust names the security account only)
+    expect(await assume(roleArn(reader.account, 'workload-admin'), true, reader.account)).not.toBe('Allowed');
+  });
+
+  const asReader = (action: string, resource: string, resourcePolicy: PolicyJson, context: Record<string, string> = {}) => evaluate({
+    request: {
+      principal: `arn:aws:sts::${reader.account}:assumed-role/${trailReaderRoleName(reader.region)}/auditor`, action, resource, resourceAccount: reader.account,
+      context: {
+        'aws:PrincipalArn': reader.arn, 'aws:PrincipalAccount': reader.account, 'aws:SecureTransport': 'true', 'aws:RequestedRegion': reader.region,
+        's3:ResourceAccount': reader.account, ...context,
+      },
+    },
+    identityPolicies: [reader.identity],
+    permissionsBoundaries: [reader.boundary],
+    serviceControlPolicies: SCPS,
+    resourcePolicy,
+  });
+  const logFile = () => `${reader.bucketArn}/AWSLogs/${reader.account}/CloudTrail/${reader.region}/2026/12/03/${reader.account}_CloudTrail_${reader.region}_20261203T0000Z_abc.json.gz`;
+
+  test('reads the log files and their versions, and decrypts them through S3 of its region (key policy, identity, boundary)', async () => {
+    for (const action of ['s3:GetObject', 's3:GetObjectVersion']) {
+      expect([action, await asReader(action, logFile(), reader.bucketPolicy)]).toEqual([action, 'Allowed']);
+    }
+    expect(await asReader('s3:ListBucket', reader.bucketArn, reader.bucketPolicy)).toBe('Allowed');
+    const decrypt = { 'kms:ViaService': `s3.${reader.region}.amazonaws.com`, 'kms:CallerAccount': reader.account };
+    expect(reader.keyArn).toContain(KEY_ID);
+    expect(await asReader('kms:Decrypt', reader.keyArn, reader.keyPolicy, decrypt)).toBe('Allowed');
+    // Not directly (the key policy lets it decrypt through S3 only; through Kinesis and SQS the key
+    // serves every principal of the account with the permission, by design of the logs key).
+    expect(await asReader('kms:Decrypt', reader.keyArn, reader.keyPolicy, { 'kms:CallerAccount': reader.account })).not.toBe('Allowed');
+    // Without its key policy statement the logs key refuses it (the statement is what grants it).
+    const withoutReader = { ...reader.keyPolicy, Statement: (reader.keyPolicy.Statement as any[]).filter((st) => st.Sid !== 'TrailReaderDecryptsTrailLogs') };
+    expect(await asReader('kms:Decrypt', reader.keyArn, withoutReader, decrypt)).not.toBe('Allowed');
+  });
+
+  test('runs log file validation: the trail and CloudTrail\'s public keys', async () => {
+    for (const action of ['cloudtrail:DescribeTrails', 'cloudtrail:ListPublicKeys']) {
+      expect([action, await asReader(action, '*', undefined as any)]).toEqual([action, 'Allowed']);
+    }
+    expect(await asReader('cloudtrail:GetTrail', `arn:aws:cloudtrail:${reader.region}:${reader.account}:trail/guardrails`, undefined as any)).toBe('Allowed');
+  });
+
+  test('writes, deletes and re-keys nothing', async () => {
+    for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention', 's3:PutObjectLegalHold']) {
+      expect([action, await asReader(action, logFile(), reader.bucketPolicy)]).toEqual([action, expect.stringMatching(/Denied/)]);
+    }
+    for (const action of ['kms:Encrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant']) {
+      expect([action, await asReader(action, reader.keyArn, reader.keyPolicy, { 'kms:ViaService': `s3.${reader.region}.amazonaws.com` })]).toEqual([action, expect.stringMatching(/Denied/)]);
+    }
+    expect(await asReader('cloudtrail:StopLogging', `arn:aws:cloudtrail:${reader.region}:${reader.account}:trail/guardrails`, undefined as any)).toMatch(/Denied/);
+  });
+});
