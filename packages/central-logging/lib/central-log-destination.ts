@@ -264,9 +264,10 @@ export interface CentralLogDestinationProps {
   readonly streamCapacity?: DestinationStreamCapacity;
 
   /**
-   * How long Kinesis keeps records. Records the forwarder gives up on (after
-   * `forwarderRetryAttempts`) are listed in the dead-letter queue by shard and sequence
-   * number, and can be replayed from the stream during this period.
+   * How long Kinesis keeps records: how long a batch that keeps failing (the logs key disabled,
+   * CloudWatch Logs refusing) waits for the fault to be fixed, retried, before it expires. With a
+   * finite `forwarderRetryAttempts`, records given up on are listed in the dead-letter queue by
+   * shard and sequence number and can be replayed from the stream during this period.
    * @default Duration.days(7)
    */
   readonly streamRetention?: Duration;
@@ -278,9 +279,16 @@ export interface CentralLogDestinationProps {
   readonly forwarderBatchSize?: number;
 
   /**
-   * Times Lambda retries a failing batch (after bisecting it) before it sends the record
-   * range to the dead-letter queue (0 to 10,000).
-   * @default 10
+   * Times Lambda retries a failing batch (after bisecting it) before it gives up on it and sends
+   * only the record range (shard, sequence numbers; not the records) to the dead-letter queue
+   * (0 to 10,000). A finite number loses records the forwarder could not write in time unless an
+   * operator replays them from the stream: leave it unset.
+   *
+   * @default - retry until the batch succeeds or its records expire from the stream
+   *   (`streamRetention`). A record the forwarder can never write (undecodable, unclassified,
+   *   rejected) is dead-lettered whole by the handler, so only faults that can be fixed (throttling,
+   *   a disabled key, an outage) keep a batch retrying, and the delivery-delay alarm fires within
+   *   `maxDeliveryDelay`.
    */
   readonly forwarderRetryAttempts?: number;
 
@@ -614,7 +622,8 @@ export class CentralLogDestination extends Construct {
         parallelizationFactor: props.forwarderParallelizationFactor ?? 1,
         reportBatchItemFailures: true,
         bisectBatchOnError: true,
-        retryAttempts: props.forwarderRetryAttempts ?? 10,
+        // Unset: Lambda retries until success or expiry (MaximumRetryAttempts and MaximumRecordAge -1).
+        retryAttempts: props.forwarderRetryAttempts,
         onFailure: new SqsDlq(dlq),
       }),
     );

@@ -155,7 +155,7 @@ describe('CentralLogDestination', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/central/app', RetentionInDays: 14 });
   });
 
-  test('the forwarder reports partial batch failures, bisects, retries and sends exhausted batches to the encrypted DLQ', () => {
+  test('the forwarder reports partial batch failures, bisects, and retries a failing batch until it succeeds or expires (never gives up on it by default); the DLQ is encrypted', () => {
     const stack = newStack();
     new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
     const t = Template.fromStack(stack);
@@ -163,7 +163,9 @@ describe('CentralLogDestination', () => {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CentralStream'), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
+      // Absent: Lambda's default -1, retry until success or until the record leaves the stream.
+      MaximumRetryAttempts: Match.absent(),
+      MaximumRecordAgeInSeconds: Match.absent(),
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('CentralDeadLetterQueue'), 'Arn'] } } },
     });
@@ -310,6 +312,12 @@ describe('CentralLogDestination', () => {
     expect(
       () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), streamCapacity: DestinationStreamCapacity.provisioned(0) }),
     ).toThrow(/shardCount must be an integer of at least 1, received 0/);
+  });
+
+  test('a finite forwarderRetryAttempts is passed through (records given up on are listed in the DLQ by range)', () => {
+    const stack = newStack();
+    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderRetryAttempts: 10 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRetryAttempts: 10 });
   });
 
   test('fails if forwarderRetryAttempts is out of range', () => {

@@ -67,6 +67,8 @@ class FakeLogs implements LogsPort {
   public readonly existingGroups = new Set(Object.values(CONFIG.targets).map((t) => t.logGroupName));
   /** Throttle this many PutLogEvents calls before accepting. */
   public throttleNext = 0;
+  /** While set, every PutLogEvents fails with this error (for example the log group's key disabled). */
+  public failWith?: { name: string; message: string };
   /** Reject any batch containing a message that includes this marker (InvalidParameterException). */
   public invalidMarker?: string;
   /** Response rejection info for the next accepted call. */
@@ -81,6 +83,7 @@ class FakeLogs implements LogsPort {
 
   async putLogEvents(input: PutCall): Promise<{ rejectedLogEventsInfo?: RejectedLogEventsInfo }> {
     this.calls.push(input);
+    if (this.failWith) throw Object.assign(new Error(this.failWith.message), { name: this.failWith.name, $metadata: { httpStatusCode: 400 } });
     if (this.throttleNext > 0) {
       this.throttleNext--;
       throw awsError('ThrottlingException');
@@ -235,6 +238,33 @@ describe('forwarder', () => {
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: ok.kinesis.sequenceNumber }]);
     expect(logs.calls).toHaveLength(4);
     expect(dlq.bodies).toHaveLength(0);
+  });
+
+  // Fault injection: the logs key of the central log groups disabled (CloudWatch Logs refuses every
+  // write). Nothing may be dropped or dead-lettered as if it were poison: every record is reported,
+  // Lambda retries the batch (until success or expiry), and the records land once the key is back.
+  test.each([
+    ['AccessDeniedException', 'The specified KMS key is disabled'],
+    ['KMSInvalidStateException', 'arn:aws:kms:eu-west-1:999999999999:key/x is disabled'],
+    ['ServiceUnavailableException', 'Service unavailable'],
+  ])('a %s from PutLogEvents reports every record for retry, writes and dead-letters nothing, and the retry delivers all of them', async (name, message) => {
+    const logs = new FakeLogs();
+    logs.failWith = { name, message };
+    const dlq = new FakeDeadLetter();
+    const records = [
+      record(dataMessage([{ timestamp: NOW, message: 'a1' }, { timestamp: NOW + 1, message: 'a2' }])),
+      record(dataMessage([{ timestamp: NOW, message: 's1' }], { logClass: 'security' })),
+    ];
+    const first = await processRecords(records, { ...CONFIG, maxAttempts: 3 }, deps(logs, dlq));
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(records.map((r) => r.kinesis.sequenceNumber).sort());
+    expect(logs.allStored()).toEqual([]);
+    expect(dlq.bodies).toEqual([]);
+    // The key is enabled again; Lambda delivers the reported records once more.
+    logs.failWith = undefined;
+    const retry = await processRecords(records, CONFIG, deps(logs, dlq));
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(logs.allStored().map((e) => e.message).sort()).toEqual(['a1', 'a2', 's1']);
+    expect(dlq.bodies).toEqual([]);
   });
 
   test('stops retrying when the invocation is about to time out, and reports the record', async () => {
