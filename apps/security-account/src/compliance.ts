@@ -5,7 +5,7 @@
  * acknowledgement names the construct (path inside each security stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+  Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
 } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
@@ -67,6 +67,8 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     });
   }
   acks.push(...privateNetworkAcknowledgements());
+  // The security account's own detective controls (config securityAccount.detectiveControls), as in the workload accounts.
+  acks.push(...detectiveControlsAcknowledgements());
   return acks;
 }
 

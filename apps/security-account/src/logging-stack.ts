@@ -1,8 +1,10 @@
 import { addPrivateFunctionsNetwork, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
+import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
-import { Annotations, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
+import { Annotations, Aspects, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -15,6 +17,10 @@ export interface LoggingStackProps extends StackProps {
   readonly config: GuardrailsConfig;
   /** The logs key of this account and region (from the keys stack). */
   readonly logsKey: kms.IKey;
+  /** The data key of this account and region (from the keys stack): AWS Config delivers with it. */
+  readonly dataKey: kms.IKey;
+  /** Record global resources (IAM) here: the account's first region only. */
+  readonly homeRegion: boolean;
 }
 
 /**
@@ -28,6 +34,8 @@ export class LoggingStack extends Stack {
   public readonly alarmTopic: sns.Topic;
   /** The private subnets and endpoints of the forwarder, in the network mode. */
   public readonly network?: PrivateNetwork;
+  /** The security account's own detective controls in this region (config securityAccount.detectiveControls). */
+  public readonly detectiveControls: DetectiveControls;
   /** Zones of the private network, from config. */
   private networkZones?: string[];
 
@@ -98,11 +106,51 @@ export class LoggingStack extends Stack {
     // The stream policy admits writers by this role's exact ARN: nobody inside the boundary may
     // delete and re-create it (and so obtain the ARN), change its trust or pass it.
     PermissionsBoundary.protectRole(this.destination.destinationRole);
+    this.detectiveControls = this.addDetectiveControls(config, props.dataKey, props.homeRegion);
     // Every role of this stack is guardrail infrastructure (destination, forwarder, flow logs).
     PermissionsBoundary.protectRoles(this);
     // The mapping that feeds the forwarder (its ARN has a random id) and the security groups: SCP
     // protect-tagged-guardrail-resources finds them by this tag.
     Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::Lambda::EventSourceMapping', 'AWS::EC2::SecurityGroup'] });
+  }
+
+  /**
+   * The central audit store must not be a dark account: AWS Config (recorder, delivery to a bucket
+   * encrypted with the data key, the guardrail rules), GuardDuty and IAM Access Analyzer, each
+   * switchable in config as for the workload accounts. Under `DetectiveControls/Controls`, the
+   * path the shared compliance acknowledgements name. Their evidence is protected as in the
+   * workload accounts: only AWS Config and its recorder role write the Config bucket's objects,
+   * only the guardrail administrators delete them or change the bucket's configuration.
+   */
+  private addDetectiveControls(config: GuardrailsConfig, dataKey: kms.IKey, homeRegion: boolean): DetectiveControls {
+    const switches = config.securityAccount.detectiveControls;
+    const rotation = config.secrets.rotationDays;
+    const holder = new Construct(this, 'DetectiveControls');
+    const controls = new DetectiveControls(holder, 'Controls', {
+      enableConfigRecorder: switches.configRecorder,
+      configDeliveryKey: switches.configRecorder ? dataKey : undefined,
+      includeGlobalResources: homeRegion,
+      enableConfigRules: switches.configRules,
+      requireS3KmsEncryption: config.s3.encryption === 'SSE_KMS',
+      maxSecretRotationInterval: Duration.days(Math.max(rotation.database, rotation.apiKey, rotation.serviceToken)),
+      enableGuardDuty: switches.guardDuty,
+      enableAccessAnalyzer: switches.accessAnalyzer,
+      removalPolicy: removalPolicyOf(config),
+    });
+    const administrators = guardrailAdministratorArns(config, config.securityAccount.accountId);
+    const recorderRole = controls.recorderRole;
+    if (controls.configBucket) {
+      new ProtectLogObjects({ administratorArns: administrators, writerArns: recorderRole ? [recorderRole.roleArn] : [] }).applyTo(controls.configBucket);
+      Aspects.of(holder).add(new ProtectBucketConfiguration({ administratorArns: administrators }));
+    }
+    if (recorderRole) {
+      // AWS Config reads every resource type (AWS_ConfigRole); inside the boundary it could not.
+      PermissionsBoundary.exempt(recorderRole, 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy');
+      PermissionsBoundary.protectRole(recorderRole);
+      Annotations.of(recorderRole).acknowledgeWarning('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
+        'deliberate: the recorder role is exempt from the boundary and protected by the guardrails:protected tag');
+    }
+    return controls;
   }
 
   /**

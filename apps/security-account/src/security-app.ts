@@ -36,6 +36,8 @@ export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
       description: `cdk-guardrails ${config.environment}: central log destination, stream, forwarder and log groups in ${region}`,
       config,
       logsKey: keys.keys.logsKey,
+      dataKey: keys.keys.dataKey,
+      homeRegion: home === undefined,
       terminationProtection: config.removalPolicy === 'retain',
     });
     logging.addStackDependency(keys);

@@ -5,7 +5,7 @@
  * names the construct (path inside each workload stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+  Acknowledgement, addComplianceGate as addGate, apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, detectiveControlsAcknowledgements, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
 } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
@@ -16,13 +16,13 @@ const fixed = (...ids: string[]) => () => ids;
 export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
   const acks: Acknowledgement[] = [
     // Buckets: access logging and replication.
-    ...['SecurityLogging/TrailBucket/Resource', 'DataBucket/Resource', 'DetectiveControls/Controls/ConfigBucket/Resource'].map((path) => ({
+    ...['SecurityLogging/TrailBucket/Resource', 'DataBucket/Resource'].map((path) => ({
       path,
       ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
       reason: 'no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (the trail records management events only); open item for the lead: add a per-region access-log bucket in guardrails-stack.ts',
     })),
     // With config.auditLogs.replicaRegion the trail bucket replicates (see the audit-log block below).
-    ...[...(config.auditLogs.replicaRegion === undefined ? ['SecurityLogging/TrailBucket/Resource'] : []), 'DetectiveControls/Controls/ConfigBucket/Resource'].map((path) => ({
+    ...(config.auditLogs.replicaRegion === undefined ? ['SecurityLogging/TrailBucket/Resource'] : []).map((path) => ({
       path,
       ids: fixed(...packs('S3BucketReplicationEnabled')),
       reason: 'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: CloudTrail and Config findings are shipped to the security account log groups (audit class, 10 years)',
@@ -31,11 +31,6 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       path: 'DataBucket/Resource',
       ids: fixed(...packs('S3BucketReplicationEnabled')),
       reason: 'the data bucket holds workload data whose replication target (region, account) is a workload decision that the config does not name; the guardrail here is encryption and TLS, enforced by the bucket policy',
-    },
-    {
-      path: 'DetectiveControls/Controls/ConfigBucket/Resource',
-      ids: fixed('Guardrails-S3BucketPolicyEnforcesEncryption'),
-      reason: 'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
     },
     // Rotation functions of API keys and service tokens (secrets-rotation).
     // Without the network mode (config network.privateFunctions) the rotation functions run outside a VPC.
@@ -66,12 +61,6 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         .map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`)),
       reason: 'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
     },
-    // AWS Config recorder (detective-controls).
-    {
-      path: 'DetectiveControls/Controls/RecorderRole/Resource',
-      ids: fixed('Guardrails-IamRolePermissionsBoundary'),
-      reason: 'the AWS Config recorder role is exempt from the account boundary by design (guardrails-stack.ts PermissionsBoundary.exempt): it reads the configuration of every resource type through AWS_ConfigRole, which the boundary would cut; it is a protected role instead',
-    },
     {
       // The boundary is a ceiling: it is intersected with identity policies and grants nothing itself.
       path: 'PermissionsBoundary/Resource',
@@ -85,25 +74,8 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       },
       reason: 'the permissions boundary is a ceiling intersected with each role\'s identity policies and grants nothing by itself; it allows the services the guardrails use, limited to this account\'s resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)',
     },
-    {
-      path: 'DetectiveControls/Controls/RecorderRole/Resource',
-      ids: fixed('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]'),
-      reason: 'AWS_ConfigRole is the AWS-maintained policy the configuration recorder needs to describe every recorded resource type; a hand-written copy would fall behind new resource types',
-    },
-    {
-      path: 'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
-      ids: (stack: Stack) => {
-        const bucket = resourceAt(stack, 'DetectiveControls/Controls/ConfigBucket/Resource');
-        const bucketId = bucket ? stack.resolve(bucket.logicalId) : 'ConfigBucket';
-        return [
-          'AwsSolutions-IAM5[Action::s3:Abort*]',
-          'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-          'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-          `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/AWSLogs/${stack.account}/Config/*]`,
-        ];
-      },
-      reason: 'CDK grants for the delivery channel: write to the AWSLogs/<this account>/Config/ prefix of the one Config bucket and use of the one data key (kms:GenerateDataKey*/ReEncrypt* on that key ARN only)',
-    },
+    // AWS Config recorder and bucket (detective-controls): shared with the security account.
+    ...detectiveControlsAcknowledgements(),
   ];
   // Audit-log replication (config.auditLogs.replicaRegion): the replica stack and the trail buckets' replication role.
   const replicaRegion = config.auditLogs.replicaRegion;
@@ -173,7 +145,6 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     'SecurityLogging/Capture/Trail/LogsRole/DefaultPolicy/Resource',
     'SecurityLogging/Shipping/SenderPolicy/Resource',
     'Secrets/*/RotationFunctionRole/DefaultPolicy/Resource',
-    'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
     'Identities/*/DefaultPolicy/Resource',
     'SecurityLogging/TrailReaderRole/DefaultPolicy/Resource',
   ]) {

@@ -6,4 +6,5 @@ export * from './loader';
 export * from './json-schema';
 export * from './app-support';
 export * from './compliance-gate';
+export * from './detective-acknowledgements';
 export * from './private-functions';

@@ -73,12 +73,24 @@ export const KEY_SOURCE = z.discriminatedUnion('source', [
   z.strictObject({ source: z.literal('import'), imports: z.array(KEY_IMPORT).min(1, { error: 'expected at least one imported key' }) }),
 ], { error: 'expected { "source": "create" } or { "source": "import", "imports": [...] }' });
 
+/** Which detective controls an account gets (each switchable: AWS allows one recorder per account and region). */
+const DETECTIVE_CONTROLS = z.strictObject({
+  configRecorder: z.boolean().default(true)
+    .describe('AWS Config recorder + delivery channel; set false where one exists already (e.g. Control Tower): AWS allows one per account and region'),
+  configRules: z.boolean().default(true).describe('Managed AWS Config rules for the guardrails'),
+  guardDuty: z.boolean().default(true).describe('GuardDuty detector with S3 protection; set false where the organization manages GuardDuty'),
+  accessAnalyzer: z.boolean().default(true).describe('IAM Access Analyzer (organization analyzer when organizationId is set)'),
+});
+const DETECTIVE_CONTROLS_ON = { configRecorder: true, configRules: true, guardDuty: true, accessAnalyzer: true };
+
 const SECURITY_ACCOUNT = z.strictObject({
   accountId: ACCOUNT_ID,
   regions: REGIONS.describe('Regions with a central log destination; every workload region must be one of them'),
   destinationName: z.string().regex(/^[A-Za-z0-9_.-]{1,512}$/, {
     error: 'expected a CloudWatch Logs destination name: 1-512 letters, digits, "_", "-" or "."',
   }).default('guardrails-central-logs'),
+  detectiveControls: DETECTIVE_CONTROLS.default(DETECTIVE_CONTROLS_ON)
+    .describe('The security account\'s own detective controls in each of its regions (the central audit store must not be a dark account), switchable as for workloads'),
   alarmEmails: z.array(z.email({ error: 'expected an e-mail address' })).default([])
     .describe('E-mail addresses subscribed to the guardrail alarm topic (the forwarder dead-letter alarm); each confirms its subscription. Empty: the topic exists and the alarm publishes to it, subscribe by other means'),
 });
@@ -289,13 +301,7 @@ export const CONFIG_SCHEMA = z.strictObject({
       serviceToken: ROTATION_DAYS.default(DEFAULT_ROTATION_DAYS.serviceToken),
     }).default(DEFAULT_ROTATION_DAYS),
   }).default({ allowedCrossAccountRoleArns: [], rotationDays: DEFAULT_ROTATION_DAYS }),
-  detectiveControls: z.strictObject({
-    configRecorder: z.boolean().default(true)
-      .describe('AWS Config recorder + delivery channel; set false where one exists already (e.g. Control Tower): AWS allows one per account and region'),
-    configRules: z.boolean().default(true).describe('Managed AWS Config rules for the guardrails'),
-    guardDuty: z.boolean().default(true).describe('GuardDuty detector with S3 protection; set false where the organization manages GuardDuty'),
-    accessAnalyzer: z.boolean().default(true).describe('IAM Access Analyzer (organization analyzer when organizationId is set)'),
-  }).default({ configRecorder: true, configRules: true, guardDuty: true, accessAnalyzer: true }),
+  detectiveControls: DETECTIVE_CONTROLS.default(DETECTIVE_CONTROLS_ON).describe('The detective controls of every workload account, in each of its regions'),
   iam: z.strictObject({
     crossAccountRoles: z.array(z.strictObject({
       name: z.string().regex(/^[A-Za-z][\w+=,.@-]{0,63}$/, { error: 'expected an IAM role name (letters, digits, +=,.@_-, at most 64 characters)' }),

@@ -1,0 +1,90 @@
+/**
+ * Issue 15: the security account, which holds the central audit store, must not be a dark account.
+ * Each of its regions gets AWS Config (recorder, delivery to a bucket encrypted with the data key,
+ * the guardrail rules), GuardDuty and IAM Access Analyzer, switchable in config as for workloads;
+ * global resources (IAM) are recorded once, in the first region. The evidence is protected as in
+ * the workload accounts.
+ */
+import { join } from 'node:path';
+import { createApp, guardrailAdministratorArns, GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
+import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { Template } from 'aws-cdk-lib/assertions';
+import { LoggingStack } from '../src/logging-stack';
+import { buildSecurityApp } from '../src/security-app';
+
+jest.setTimeout(120_000);
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+const prod = loadConfig('prod', { configDir: CONFIG_DIR });
+const ACCOUNT = prod.securityAccount.accountId;
+
+function loggingStacks(config: GuardrailsConfig): LoggingStack[] {
+  return buildSecurityApp(createApp({ context: { env: config.environment } }), config).filter((s): s is LoggingStack => s instanceof LoggingStack);
+}
+const count = (stack: LoggingStack, type: string) => Object.values<any>(Template.fromStack(stack).toJSON().Resources).filter((r) => r.Type === type).length;
+
+test('every region of the security account records its configuration, runs GuardDuty and Access Analyzer; global resources once, in the first region', () => {
+  const stacks = loggingStacks(prod);
+  expect(stacks.map((s) => s.region)).toEqual(prod.securityAccount.regions);
+  for (const stack of stacks) {
+    const t = Template.fromStack(stack);
+    for (const type of ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel', 'AWS::GuardDuty::Detector', 'AWS::AccessAnalyzer::Analyzer']) {
+      expect([stack.region, type, count(stack, type)]).toEqual([stack.region, type, 1]);
+    }
+    expect(count(stack, 'AWS::Config::ConfigRule')).toBeGreaterThan(0);
+    const recorder = Object.values<any>(t.toJSON().Resources).find((r) => r.Type === 'AWS::Config::ConfigurationRecorder')!;
+    const global = JSON.stringify(recorder.Properties.RecordingGroup);
+    // The first region records IAM (global resources); the others do not repeat them.
+    expect([stack.region, global.includes('"IncludeGlobalResourceTypes":true') || global.includes('AWS::IAM::')]).toEqual([stack.region, stack.region === prod.securityAccount.regions[0]]);
+  }
+});
+
+test('each control can be switched off in config (an organization or Control Tower already runs it)', () => {
+  const off: GuardrailsConfig = { ...prod, securityAccount: { ...prod.securityAccount, detectiveControls: { configRecorder: false, configRules: false, guardDuty: false, accessAnalyzer: false } } };
+  for (const stack of loggingStacks(off)) {
+    for (const type of ['AWS::Config::ConfigurationRecorder', 'AWS::Config::ConfigRule', 'AWS::GuardDuty::Detector', 'AWS::AccessAnalyzer::Analyzer']) {
+      expect([stack.region, type, count(stack, type)]).toEqual([stack.region, type, 0]);
+    }
+  }
+});
+
+test('the recorder role is exempt from the boundary (it reads every resource type) and protected by the tag', () => {
+  const [stack] = loggingStacks(prod);
+  const role = Object.values<any>(Template.fromStack(stack).toJSON().Resources)
+    .find((r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('config.amazonaws.com'))!;
+  expect(role.Properties.PermissionsBoundary).toBeUndefined();
+  expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
+});
+
+describe('the Config bucket of the security account (evidence)', () => {
+  const [stack] = loggingStacks(prod);
+  const template = Template.fromStack(stack).toJSON();
+  const [bucketId] = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('DetectiveControlsConfigBucket'))!;
+  const bucketArn = `arn:aws:s3:::${bucketId.toLowerCase()}`;
+  const policy: PolicyJson = resolveIntrinsics(Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument, {
+    account: ACCOUNT, region: stack.region, refs: new Proxy({}, { get: (_t, id: string) => id.toLowerCase() }) as any,
+    getAtts: new Proxy({}, { get: (_t, key: string) => key.startsWith(bucketId) ? bucketArn : `arn:aws:iam::${ACCOUNT}:role/${key.split('.')[0]}` }) as any,
+  });
+  const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+  const asPrincipal = (principal: string, action: string, resource: string) => evaluate({
+    request: {
+      principal, action, resource, resourceAccount: ACCOUNT,
+      context: {
+        'aws:PrincipalArn': principal, 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalIsAWSService': 'false', 'aws:SecureTransport': 'true',
+        's3:ResourceAccount': ACCOUNT, 's3:x-amz-server-side-encryption': 'aws:kms',
+      },
+    },
+    identityPolicies: [ALLOW_ALL],
+    resourcePolicy: policy,
+  });
+  const snapshot = `${bucketArn}/AWSLogs/${ACCOUNT}/Config/${stack.region}/2026/12/3/ConfigSnapshot/forged.json.gz`;
+
+  test('a bounded admin of the security account cannot forge, delete or re-policy the configuration history; the administrators can', async () => {
+    const admin = `arn:aws:iam::${ACCOUNT}:role/workload-admin`;
+    for (const [action, resource] of [['s3:PutObject', snapshot], ['s3:DeleteObjectVersion', snapshot], ['s3:PutBucketPolicy', bucketArn], ['s3:PutLifecycleConfiguration', bucketArn]]) {
+      expect([action, await asPrincipal(admin, action, resource)]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    const breakGlass = guardrailAdministratorArns(prod, ACCOUNT).find((a) => a.endsWith(`/${prod.principals.breakGlassRoleName}`))!;
+    expect(await asPrincipal(breakGlass, 's3:PutBucketPolicy', bucketArn)).toBe('Allowed');
+  });
+});

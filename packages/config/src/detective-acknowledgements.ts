@@ -1,0 +1,58 @@
+/**
+ * Compliance acknowledgements of the detective controls (construct `DetectiveControls/Controls` in
+ * a stack: AWS Config's bucket and recorder role), shared by the workload and security apps.
+ */
+import { Stack } from 'aws-cdk-lib';
+import { Acknowledgement, packRuleIds, resourceAt } from './compliance-gate';
+
+const fixed = (...ids: string[]) => () => ids;
+const BUCKET = 'DetectiveControls/Controls/ConfigBucket/Resource';
+
+export function detectiveControlsAcknowledgements(): Acknowledgement[] {
+  return [
+    {
+      path: BUCKET,
+      ids: fixed('AwsSolutions-S1', ...packRuleIds('S3BucketLoggingEnabled')),
+      reason: 'no server access log bucket exists in these stacks yet, so object-level reads of the AWS Config bucket are not logged (trails record management events only); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket',
+    },
+    {
+      path: BUCKET,
+      ids: fixed(...packRuleIds('S3BucketReplicationEnabled')),
+      reason: 'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: AWS Config and CloudTrail findings are shipped to the security account log groups (audit class, 10 years)',
+    },
+    {
+      path: BUCKET,
+      ids: fixed('Guardrails-S3BucketPolicyEnforcesEncryption'),
+      reason: 'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
+    },
+    {
+      path: 'DetectiveControls/Controls/RecorderRole/Resource',
+      ids: fixed('Guardrails-IamRolePermissionsBoundary'),
+      reason: 'the AWS Config recorder role is exempt from the account boundary by design (PermissionsBoundary.exempt in the stack): it reads the configuration of every resource type through AWS_ConfigRole, which the boundary would cut; it is a protected role instead',
+    },
+    {
+      path: 'DetectiveControls/Controls/RecorderRole/Resource',
+      ids: fixed('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]'),
+      reason: 'AWS_ConfigRole is the AWS-maintained policy the configuration recorder needs to describe every recorded resource type; a hand-written copy would fall behind new resource types',
+    },
+    {
+      path: 'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
+      ids: (stack: Stack) => {
+        const bucket = resourceAt(stack, BUCKET);
+        const bucketId = bucket ? stack.resolve(bucket.logicalId) : 'ConfigBucket';
+        return [
+          'AwsSolutions-IAM5[Action::s3:Abort*]',
+          'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+          `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/AWSLogs/${stack.account}/Config/*]`,
+        ];
+      },
+      reason: 'CDK grants for the delivery channel: write to the AWSLogs/<this account>/Config/ prefix of the one Config bucket and use of the one data key (kms:GenerateDataKey*/ReEncrypt* on that key ARN only)',
+    },
+    {
+      path: 'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
+      ids: fixed(...packRuleIds('IAMNoInlinePolicy')),
+      reason: 'CDK grant policy attached to exactly one role (the recorder role) and scoped to its bucket prefix and key; inline keeps it deleted with the role and never reused by another principal',
+    },
+  ];
+}
