@@ -92,6 +92,15 @@ function request(secret: ProdSecret, role: string, action: string) {
   };
 }
 const boundedAdmin = (s: ProdSecret) => roleArn(s.account, 'workload-admin');
+/** The bounded admin (`Allow *:*`) asks: against the resource policy alone, or with its boundary and every SCP too. */
+function asBoundedAdmin(secret: ProdSecret, action: string, resourcePolicy: PolicyJson, withGuardrails: boolean) {
+  return evaluate({
+    request: request(secret, boundedAdmin(secret), action),
+    identityPolicies: [ALLOW_EVERYTHING],
+    resourcePolicy,
+    ...(withGuardrails ? { permissionsBoundaries: [secret.boundary], serviceControlPolicies: SCPS } : {}),
+  });
+}
 const withoutStatement = (policy: PolicyJson): PolicyJson => ({ ...policy, Statement: (policy.Statement as any[]).filter((st) => st.Sid !== SID) });
 
 test('prod deploys rotating secrets (database credentials, API keys, service tokens) in the workload accounts', () => {
@@ -107,13 +116,7 @@ test('prod deploys rotating secrets (database credentials, API keys, service tok
 
 describe.each(CASES)('%s', (_label, secret) => {
   test.each(TAMPERING)('a bounded admin cannot %s: its own policy denies it (allowed without the statement), and so does the whole composition', async (_what, action) => {
-    const admin = boundedAdmin(secret);
-    const decide = (resourcePolicy: PolicyJson, withGuardrails: boolean) => evaluate({
-      request: request(secret, admin, action),
-      identityPolicies: [ALLOW_EVERYTHING],
-      resourcePolicy,
-      ...(withGuardrails ? { permissionsBoundaries: [secret.boundary], serviceControlPolicies: SCPS } : {}),
-    });
+    const decide = (resourcePolicy: PolicyJson, withGuardrails: boolean) => asBoundedAdmin(secret, action, resourcePolicy, withGuardrails);
     expect(await decide(secret.policy, false)).toBe('ExplicitlyDenied');
     expect(await decide(withoutStatement(secret.policy), false)).toBe('Allowed');
     expect(await decide(secret.policy, true)).toBe('ExplicitlyDenied');
@@ -174,13 +177,7 @@ test('prod has API keys and service tokens, each with its rotation role found in
 describe.each(TOKEN_CASES)('%s: its value', (_label, secret) => {
   test.each(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'])(
     'a bounded admin cannot %s (plant a value, or move AWSCURRENT back): its own policy denies it (allowed without the statement), and so does the whole composition', async (action) => {
-      const admin = boundedAdmin(secret);
-      const decide = (resourcePolicy: PolicyJson, withGuardrails: boolean) => evaluate({
-        request: request(secret, admin, action),
-        identityPolicies: [ALLOW_EVERYTHING],
-        resourcePolicy,
-        ...(withGuardrails ? { permissionsBoundaries: [secret.boundary], serviceControlPolicies: SCPS } : {}),
-      });
+      const decide = (resourcePolicy: PolicyJson, withGuardrails: boolean) => asBoundedAdmin(secret, action, resourcePolicy, withGuardrails);
       const weaker = { ...secret.policy, Statement: (secret.policy.Statement as any[]).filter((st) => st.Sid !== 'DenyValueChangesExceptRotation') };
       expect(await decide(secret.policy, false)).toBe('ExplicitlyDenied');
       expect(await decide(weaker, false)).toBe('Allowed');

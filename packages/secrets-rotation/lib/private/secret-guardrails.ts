@@ -174,17 +174,25 @@ function applyAdministration(scope: Construct, secret: secretsmanager.Secret, ad
     }
   });
   warnIfExecutionRoleMissing(scope, administratorArns);
-  secret.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyRotationAndPolicyChangesExceptAdministrators',
+  secret.addToResourcePolicy(denyAllButPrincipals('DenyRotationAndPolicyChangesExceptAdministrators', SECRET_TAMPER_ACTIONS, administratorArns));
+}
+
+/**
+ * A secret-policy Deny of `actions` to every principal whose `aws:PrincipalArn` is not one of
+ * `exempt` (exact ARNs, duplicates dropped), AWS service principals excepted as in statement 1.
+ */
+function denyAllButPrincipals(sid: string, actions: readonly string[], exempt: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
-    actions: [...SECRET_TAMPER_ACTIONS],
+    actions: [...actions],
     resources: ['*'],
     conditions: {
-      ArnNotEquals: { 'aws:PrincipalArn': [...new Set(administratorArns)] },
+      ArnNotEquals: { 'aws:PrincipalArn': [...new Set(exempt)] },
       BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
     },
-  }));
+  });
 }
 
 /**
@@ -197,17 +205,7 @@ function applyAdministration(scope: Construct, secret: secretsmanager.Secret, ad
  *    created by the transform under a name nobody chooses, so database secrets do not get this.
  */
 function applyValueWriters(secret: secretsmanager.Secret, valueWriterArns: string[], administratorArns: string[]): void {
-  secret.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyValueChangesExceptRotation',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: [...SECRET_VALUE_WRITE_ACTIONS],
-    resources: ['*'],
-    conditions: {
-      ArnNotEquals: { 'aws:PrincipalArn': [...new Set([...valueWriterArns, ...administratorArns])] },
-      BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
-    },
-  }));
+  secret.addToResourcePolicy(denyAllButPrincipals('DenyValueChangesExceptRotation', SECRET_VALUE_WRITE_ACTIONS, [...valueWriterArns, ...administratorArns]));
 }
 
 /**
