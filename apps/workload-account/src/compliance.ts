@@ -19,7 +19,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     ...['SecurityLogging/TrailBucket/Resource', 'DataBucket/Resource'].map((path) => ({
       path,
       ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
-      reason: 'no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (the trail records management events only); open item for the lead: add a per-region access-log bucket in guardrails-stack.ts',
+      reason: 'no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (the trail records management events only); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts',
     })),
     // With config.auditLogs.replicaRegion the trail bucket replicates (see the audit-log block below).
     ...(config.auditLogs.replicaRegion === undefined ? ['SecurityLogging/TrailBucket/Resource'] : []).map((path) => ({
