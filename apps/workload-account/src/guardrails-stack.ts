@@ -107,6 +107,8 @@ export class WorkloadGuardrailsStack extends Stack {
     if (props.captureOnly) return;
 
     this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION });
+    // Who read or wrote an object of the (restricted) data bucket: its S3 data events, in this region's trail.
+    if (config.auditLogs.s3DataEvents) securityLogging.capture.recordS3DataEvents(this.dataBucket);
 
     // Network mode: the config loader made sure every account and region with functions has an entry.
     const networkEntry = privateNetworkFor(config, props.account.accountId, props.region);

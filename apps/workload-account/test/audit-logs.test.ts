@@ -47,7 +47,14 @@ describe('audit logs off (dev)', () => {
   const { stacks, replicas, config } = build('dev');
 
   test('the shipped dev config turns neither Object Lock nor replication on', () => {
-    expect(config.auditLogs).toEqual({ objectLock: { mode: 'none' } });
+    expect(config.auditLogs).toEqual({ objectLock: { mode: 'none' }, s3DataEvents: false });
+  });
+
+  test('no S3 data events in dev (not restricted data): the trails keep their basic management-event selector', () => {
+    for (const stack of stacks) {
+      const trail = Object.values<any>(Template.fromStack(stack).toJSON().Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
+      expect(trail.Properties.AdvancedEventSelectors).toBeUndefined();
+    }
   });
 
   test('trail buckets have no Object Lock and no replication; no replica stack, no replication role', () => {
@@ -77,9 +84,32 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
 
   test('the shipped prod config', () => {
     expect(config.auditLogs).toEqual({
-      objectLock: { mode: 'compliance', retentionDays: 3653 }, replicaRegion: REPLICA_REGION,
+      objectLock: { mode: 'compliance', retentionDays: 3653 }, replicaRegion: REPLICA_REGION, s3DataEvents: true,
       readers: { principalArns: [`arn:aws:iam::${config.securityAccount.accountId}:role/GuardrailsAuditor`], externalId: 'prod-trail-reader-2c9e', requireMfa: true },
     });
+  });
+
+  test('S3 data events (prod): the trail of every region with a data bucket records exactly that bucket\'s object reads and writes, and every management event', () => {
+    let withData = 0;
+    for (const stack of stacks) {
+      const template = Template.fromStack(stack).toJSON();
+      const trail = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
+      const dataBucketId = Object.keys(template.Resources).find((id) => id.startsWith('DataBucket') && template.Resources[id].Type === 'AWS::S3::Bucket');
+      if (dataBucketId === undefined) {
+        // The us-east-1 capture-only stacks have no data bucket: management events, no data events.
+        expect([stack.stackName, trail.Properties.AdvancedEventSelectors]).toEqual([stack.stackName, undefined]);
+        continue;
+      }
+      withData++;
+      const selectors = trail.Properties.AdvancedEventSelectors;
+      expect(selectors[0]).toEqual({ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] });
+      expect(selectors[1].FieldSelectors).toEqual([
+        { Field: 'eventCategory', Equals: ['Data'] },
+        { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+        { Field: 'resources.ARN', StartsWith: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [dataBucketId, 'Arn'] }, '/']] }] },
+      ]);
+    }
+    expect(withData).toBeGreaterThan(0);
   });
 
   test('every trail bucket (every account and region, the us-east-1 capture-only stacks too) has Object Lock compliance 3653 days', () => {

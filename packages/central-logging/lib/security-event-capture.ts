@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -168,6 +168,10 @@ export class SecurityEventCapture extends Construct {
   /** Whether IAM changes are captured here. */
   public readonly capturesIamChanges: boolean;
 
+  /** Buckets whose object reads and writes the trail records (recordS3DataEvents). */
+  private readonly dataEventBuckets: s3.IBucket[] = [];
+  private readonly managementEventsReadWrite: cloudtrail.ReadWriteType;
+
   constructor(scope: Construct, id: string, props: SecurityEventCaptureProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -197,6 +201,7 @@ export class SecurityEventCapture extends Construct {
 
     // --- CloudTrail ---
     this.addCloudTrailKeyStatements(props.logsKey);
+    this.managementEventsReadWrite = props.managementEvents ?? cloudtrail.ReadWriteType.ALL;
     this.trail = new cloudtrail.Trail(this, 'Trail', {
       trailName: props.trailName,
       bucket: props.trailBucket,
@@ -207,7 +212,7 @@ export class SecurityEventCapture extends Construct {
       // Global service events (IAM, STS, ...) are recorded in us-east-1: only that region's
       // trail includes them, so they are not duplicated in every region.
       includeGlobalServiceEvents: this.capturesIamChanges,
-      managementEvents: props.managementEvents ?? cloudtrail.ReadWriteType.ALL,
+      managementEvents: this.managementEventsReadWrite,
       sendToCloudWatchLogs: true,
       cloudWatchLogGroup: this.auditLogGroup,
     });
@@ -286,6 +291,46 @@ export class SecurityEventCapture extends Construct {
     });
 
     if (props.shipping) this.shipTo(props.shipping);
+  }
+
+  /**
+   * Record who read or wrote the objects of `bucket` (S3 data events: GetObject, PutObject,
+   * DeleteObject, ...) in this trail, for buckets that hold restricted data. The trail then uses
+   * advanced event selectors: every management event as before, and the data events of exactly
+   * these buckets' objects (`resources.ARN` starts with the bucket ARN and '/'), which bounds the
+   * cost: CloudTrail charges data events per 100,000 delivered. The bucket must be in this trail's
+   * region.
+   */
+  public recordS3DataEvents(bucket: s3.IBucket): void {
+    const stack = Stack.of(this);
+    if (!Token.isUnresolved(bucket.env.region) && !Token.isUnresolved(stack.region) && bucket.env.region !== stack.region) {
+      throw new Error(`${this.node.path}: recordS3DataEvents: received a bucket of ${bucket.env.region}; expected a bucket of this trail's region ${stack.region} (a single-region trail records the data events of its region only)`);
+    }
+    if (this.dataEventBuckets.length === 0) {
+      const cfn = this.trail.node.defaultChild as cloudtrail.CfnTrail;
+      // Basic and advanced selectors cannot be mixed: the management events move to a selector of their own.
+      cfn.addPropertyDeletionOverride('EventSelectors');
+      cfn.advancedEventSelectors = Lazy.any({ produce: () => this.advancedEventSelectors() });
+    }
+    this.dataEventBuckets.push(bucket);
+  }
+
+  private advancedEventSelectors(): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
+    const readWrite = this.managementEventsReadWrite;
+    const managementFields: cloudtrail.CfnTrail.AdvancedFieldSelectorProperty[] = [{ field: 'eventCategory', equalTo: ['Management'] }];
+    if (readWrite === cloudtrail.ReadWriteType.WRITE_ONLY) managementFields.push({ field: 'readOnly', equalTo: ['false'] });
+    if (readWrite === cloudtrail.ReadWriteType.READ_ONLY) managementFields.push({ field: 'readOnly', equalTo: ['true'] });
+    return [
+      ...(readWrite === cloudtrail.ReadWriteType.NONE ? [] : [{ name: 'Management events', fieldSelectors: managementFields }]),
+      {
+        name: 'S3 object reads and writes of the restricted buckets',
+        fieldSelectors: [
+          { field: 'eventCategory', equalTo: ['Data'] },
+          { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+          { field: 'resources.ARN', startsWith: this.dataEventBuckets.map((b) => `${b.bucketArn}/`) },
+        ],
+      },
+    ];
   }
 
   /** Ship the audit log group (class audit) and the security log group (class security). */

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { evaluate, resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
@@ -284,3 +285,54 @@ describe('SecurityEventCapture names (the boundary protects guardrail rules by n
       .toThrow(/iamChangesRuleName: received "guardrails-changes"; expected a name other than s3ChangesRuleName/);
   });
 });
+
+// Issue 15: nobody could see who read or wrote an object of the restricted data bucket.
+describe('SecurityEventCapture S3 data events', () => {
+  /** A capture not yet synthesized (capture() synthesizes its template at once). */
+  const unsynthesized = (extra: Partial<ConstructorParameters<typeof SecurityEventCapture>[2]> = {}) => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const key = newKey(stack);
+    return { stack, capture: new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key, ...extra }) };
+  };
+
+  test('recordS3DataEvents switches the trail to advanced selectors: every management event, and the object events of exactly that bucket', () => {
+    const { stack, capture: c } = unsynthesized();
+    const data = new s3.Bucket(stack, 'Restricted');
+    c.recordS3DataEvents(data);
+    const trail = Object.values<any>(Template.fromStack(stack).toJSON().Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
+    expect(trail.Properties.EventSelectors).toBeUndefined();
+    const dataId = stack.getLogicalId(data.node.defaultChild as s3.CfnBucket);
+    expect(trail.Properties.AdvancedEventSelectors).toEqual([
+      { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+      {
+        Name: 'S3 object reads and writes of the restricted buckets',
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+          { Field: 'resources.ARN', StartsWith: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [dataId, 'Arn'] }, '/']] }] },
+        ],
+      },
+    ]);
+  });
+
+  test('write-only management events stay write-only; without recordS3DataEvents the trail keeps its basic selector (no data events, no cost)', () => {
+    const { stack, capture: c } = unsynthesized({ managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY });
+    c.recordS3DataEvents(new s3.Bucket(stack, 'Restricted'));
+    const trail = Object.values<any>(Template.fromStack(stack).toJSON().Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
+    expect(trail.Properties.AdvancedEventSelectors[0]).toEqual({ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] });
+    const plain = capture('eu-west-1').template.toJSON();
+    const plainTrail = Object.values<any>(plain.Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
+    expect(plainTrail.Properties.AdvancedEventSelectors).toBeUndefined();
+    expect(plainTrail.Properties.EventSelectors).toEqual([{ IncludeManagementEvents: true, ReadWriteType: 'All' }]);
+  });
+
+  test('refuses a bucket of another region (a single-region trail records its own region only)', () => {
+    const app = new App();
+    const home = new Stack(app, 'Home', { env: { account: WORKLOAD_ACCOUNT, region: 'eu-west-1' } });
+    const other = new Stack(app, 'Other', { env: { account: WORKLOAD_ACCOUNT, region: 'eu-central-1' } });
+    const key = newKey(home);
+    const c = new SecurityEventCapture(home, 'Capture', { trailBucket: newTrailBucket(home, key), logsKey: key });
+    expect(() => c.recordS3DataEvents(new s3.Bucket(other, 'Far'))).toThrow(/recordS3DataEvents: received a bucket of eu-central-1; expected a bucket of this trail's region eu-west-1/);
+  });
+});
+

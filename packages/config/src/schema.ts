@@ -347,6 +347,8 @@ export const CONFIG_SCHEMA = z.strictObject({
       .describe('Object Lock default retention of every CloudTrail log file in the trail buckets (compliance mode: nobody, not even root, can delete a version before it ends)'),
     replicaRegion: REGION.optional()
       .describe('Replicate every trail bucket of a workload account to a bucket in this region (same account, its own key); not one of the account\'s stack regions'),
+    s3DataEvents: z.boolean().default(false)
+      .describe('Record who read or wrote the objects of each workload data bucket (S3 data events of exactly that bucket, in its region\'s trail); CloudTrail charges $0.10 per 100,000 data events'),
     readers: z.strictObject({
       principalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, {
         error: 'expected the exact ARN of an IAM role of the security account (arn:aws:iam::<account>:role/<name>, no wildcards)',
@@ -356,7 +358,7 @@ export const CONFIG_SCHEMA = z.strictObject({
       requireMfa: z.boolean().default(true).describe('Assuming the reader role needs an MFA-authenticated session (false for an automated auditor)'),
     }).optional()
       .describe('Who may read the trail log files (forensics, CloudTrail log file validation): roles of the security account that may assume guardrails-trail-reader-<region> in each workload account. Read only: nothing may write, delete or re-key them'),
-  }).default({ objectLock: { mode: 'none' } }),
+  }).default({ objectLock: { mode: 'none' }, s3DataEvents: false }),
   stackSets: STACK_SETS.optional()
     .describe('Targets of the service-managed StackSet baseline (stackset-main); -c stackset-targets still overrides it'),
   tags: z.record(

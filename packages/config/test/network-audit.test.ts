@@ -137,7 +137,7 @@ describe('network.privateFunctions', () => {
 
 describe('auditLogs', () => {
   test('defaults: no Object Lock, no replication', () => {
-    expect(parseConfig(baseConfig(), 'dev').auditLogs).toEqual({ objectLock: { mode: 'none' } });
+    expect(parseConfig(baseConfig(), 'dev').auditLogs).toEqual({ objectLock: { mode: 'none' }, s3DataEvents: false });
   });
 
   test('fails on a replica region where the account has a stack (us-east-1 included)', () => {
