@@ -147,6 +147,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     'Secrets/*/RotationFunctionRole/DefaultPolicy/Resource',
     'Identities/*/DefaultPolicy/Resource',
     'SecurityLogging/TrailReaderRole/DefaultPolicy/Resource',
+    'SecurityLogging/ReplicaReaderRole/DefaultPolicy/Resource',
   ]) {
     acks.push({
       path,
@@ -167,6 +168,16 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         ];
       },
       reason: 'the trail reader (config auditLogs.readers, forensics) reads the log and digest files of this one trail bucket, whose keys CloudTrail chooses (AWSLogs/<account>/...); cloudtrail:DescribeTrails and ListPublicKeys authorize no resource (IAM accepts only "*"), GetTrail reads the trails of this account and region; nothing is written',
+    });
+  }
+  if (config.auditLogs.readers !== undefined && replicaRegion !== undefined) {
+    acks.push({
+      path: 'SecurityLogging/ReplicaReaderRole/DefaultPolicy/Resource',
+      ids: (stack: Stack) => [
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${auditReplicaBucketName(config.environment, stack.account, replicaRegion)}/*]`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${replicaRegion}:${stack.account}:key/*]`,
+      ],
+      reason: 'the replica reader (config auditLogs.readers) reads the log and digest files of the one audit replica bucket (fixed name; S3 replication chooses the keys) and decrypts them through S3 of the replica region with the key the replica alias names (kms:ResourceAliases; the key is created in the replica stack, so its id is unknown here); nothing is written',
     });
   }
   // The registration hook's role is imported by name from config; CDK attaches the grant (read of

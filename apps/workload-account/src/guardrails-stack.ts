@@ -84,6 +84,8 @@ export class WorkloadGuardrailsStack extends Stack {
       minimumTlsVersion: MINIMUM_TLS_VERSION,
       removalPolicy,
     });
+    // The audit replica's reader (IAM is global): once per account, in its home stack.
+    if (props.homeStack === undefined) securityLogging.addReplicaReader(config);
 
     // Buckets follow the environment's mode: SSE-S3, or SSE-KMS pinned to this region's data key.
     const encryption = config.s3.encryption === 'SSE_KMS' ? EncryptionMode.sseKms(this.keys.dataKey) : EncryptionMode.sseS3();

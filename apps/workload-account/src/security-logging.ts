@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { auditReplicaKeyAliasArn, objectLockRetentionOf } from './audit-replica-stack';
+import { auditReplicaKeyAlias, auditReplicaKeyAliasArn, objectLockRetentionOf } from './audit-replica-stack';
 
 export interface WorkloadSecurityLoggingProps {
   readonly config: GuardrailsConfig;
@@ -36,6 +36,8 @@ export class WorkloadSecurityLogging extends Construct {
   public readonly trailBucket: EncryptedBucket;
   /** The role the security account's auditors read the trail log files with (config auditLogs.readers). */
   public readonly trailReaderRole?: iam.Role;
+  /** The role they read the audit replica with (home region only, with a replica region): see addReplicaReader. */
+  public replicaReaderRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: WorkloadSecurityLoggingProps) {
     super(scope, id);
@@ -102,18 +104,7 @@ export class WorkloadSecurityLogging extends Construct {
   private addTrailReader(
     readers: NonNullable<GuardrailsConfig['auditLogs']['readers']>, securityAccountId: string, region: string, trailBucket: EncryptedBucket, logsKey: kms.IKey,
   ): iam.Role {
-    const role = new iam.Role(this, 'TrailReaderRole', {
-      roleName: trailReaderRoleName(region),
-      // The account, narrowed to the listed roles by aws:PrincipalArn: the trust policy stays valid
-      // if such a role is deleted and re-created.
-      assumedBy: new iam.AccountPrincipal(securityAccountId).withConditions({
-        ArnEquals: { 'aws:PrincipalArn': readers.principalArns },
-        StringEquals: { 'sts:ExternalId': readers.externalId },
-        ...(readers.requireMfa ? { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } : {}),
-      }),
-      maxSessionDuration: Duration.hours(1),
-      description: `Auditors of the security account read the trail log files of ${region} (read only)`,
-    });
+    const role = readerRole(this, 'TrailReaderRole', readers, securityAccountId, region, `Auditors of the security account read the trail log files of ${region} (read only)`);
     // Named actions (not grantRead's Get*/List*): the log and digest files and their versions.
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadTrailLogFiles',
@@ -157,6 +148,36 @@ export class WorkloadSecurityLogging extends Construct {
   }
 
   /**
+   * The audit replica (config auditLogs.replicaRegion) is read the same way: a reader role for the
+   * replica region, created here in the account's home stack (IAM is global, and the replica stack
+   * deploys before the account's boundary exists). It reads the replica bucket's objects, by its fixed
+   * name, and decrypts them through S3 of the replica region with the key the replica alias names
+   * (the replica key serves the account's principals through S3 already); it writes nothing.
+   */
+  public addReplicaReader(config: GuardrailsConfig): void {
+    const readers = config.auditLogs.readers;
+    const replicaRegion = config.auditLogs.replicaRegion;
+    if (readers === undefined || replicaRegion === undefined) return;
+    const accountId = Stack.of(this).account;
+    const bucketArn = `arn:${Aws.PARTITION}:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`;
+    const role = readerRole(this, 'ReplicaReaderRole', readers, config.securityAccount.accountId, replicaRegion,
+      `Auditors of the security account read the audit replica in ${replicaRegion} (read only)`);
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadReplicaFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucketArn}/*`] }));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ListReplicaFiles', actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'], resources: [bucketArn] }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'DecryptReplicaThroughS3',
+      actions: ['kms:Decrypt'],
+      // The replica key is created in the replica stack: named by its alias, as the replication role does.
+      resources: [`arn:${Aws.PARTITION}:kms:${replicaRegion}:${accountId}:key/*`],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `s3.${replicaRegion}.${Aws.URL_SUFFIX}` },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': auditReplicaKeyAlias(config) },
+      },
+    }));
+    this.replicaReaderRole = role;
+  }
+
+  /**
    * The logs key lets principals of the account use it only through Kinesis and SQS: the
    * replication role reads the log files through S3, so the key policy names that role, for
    * kms:Decrypt through S3 of this region (the role's identity policy, from EncryptedBucket,
@@ -177,4 +198,24 @@ export class WorkloadSecurityLogging extends Construct {
         'the logs key is imported: its key policy must let the trail bucket\'s replication role kms:Decrypt through S3 (kms:ViaService s3.<region>.amazonaws.com), or no log file is replicated');
     }
   }
+}
+
+/**
+ * A reader role of fixed name that only the configured roles of the security account may assume
+ * (the account narrowed by aws:PrincipalArn, so the trust stays valid if such a role is re-created;
+ * the external id; MFA unless config says otherwise), for one hour.
+ */
+function readerRole(
+  scope: Construct, id: string, readers: NonNullable<GuardrailsConfig['auditLogs']['readers']>, securityAccountId: string, region: string, description: string,
+): iam.Role {
+  return new iam.Role(scope, id, {
+    roleName: trailReaderRoleName(region),
+    assumedBy: new iam.AccountPrincipal(securityAccountId).withConditions({
+      ArnEquals: { 'aws:PrincipalArn': readers.principalArns },
+      StringEquals: { 'sts:ExternalId': readers.externalId },
+      ...(readers.requireMfa ? { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } : {}),
+    }),
+    maxSessionDuration: Duration.hours(1),
+    description,
+  });
 }

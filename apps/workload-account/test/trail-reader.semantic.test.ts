@@ -7,7 +7,7 @@
  * and the logs key's policy.
  */
 import { join } from 'node:path';
-import { loadConfig, roleArn, trailReaderRoleName } from '@cdk-guardrails/config';
+import { auditReplicaBucketName, loadConfig, roleArn, trailReaderRoleName } from '@cdk-guardrails/config';
 import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { serviceControlPolicies } from '../src/identities';
 import { KEY_ID, prodStacks, resolver } from './support/prod-templates';
@@ -142,5 +142,55 @@ describe.each(readers.map((r) => [r.label, r] as [string, Reader]))('trail reade
       expect([action, await asReader(action, reader.keyArn, reader.keyPolicy, { 'kms:ViaService': `s3.${reader.region}.amazonaws.com` })]).toEqual([action, expect.stringMatching(/Denied/)]);
     }
     expect(await asReader('cloudtrail:StopLogging', `arn:aws:cloudtrail:${reader.region}:${reader.account}:trail/guardrails`, undefined as any)).toMatch(/Denied/);
+  });
+});
+
+// The audit replica (auditLogs.replicaRegion) is read the same way, by a reader role of the replica
+// region created in each account's home stack.
+describe('replica reader', () => {
+  const replicaRegion = config.auditLogs.replicaRegion!;
+  const homes = stacks.filter(([, t]) => Object.values<any>(t.Resources).some((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === trailReaderRoleName(replicaRegion)));
+
+  test('one per workload account, in its home stack', () => {
+    expect(homes.map(([s]) => s.account).sort()).toEqual([...new Set(config.workloadAccounts.map((a) => a.accountId))].sort());
+  });
+
+  test.each(homes.map(([s, t]) => [s.account, s, t] as [string, any, any]))('%s: the auditor reads and decrypts the replica files through S3 of the replica region, and writes nothing', async (account, stack, template) => {
+    const resolve = resolver(stack, template);
+    const [roleId] = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === trailReaderRoleName(replicaRegion))!;
+    const identity = { Version: '2012-10-17', Statement: Object.values<any>(template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId)).flatMap((p) => resolve(p.Properties.PolicyDocument).Statement) };
+    const roleArnOf = roleArn(account, trailReaderRoleName(replicaRegion));
+    const bucket = `arn:aws:s3:::${auditReplicaBucketName(config.environment, account, replicaRegion)}`;
+    // The replica stack of the account: its bucket policy and its key policy.
+    const [replicaStack, replicaTemplate] = stacks.find(([s, t]) => s.account === account && s.region === replicaRegion
+      && Object.values<any>(t.Resources).some((r) => r.Type === 'AWS::KMS::Key'))!;
+    const resolveReplica = resolver(replicaStack, replicaTemplate);
+    const keyPolicy = resolveReplica(Object.values<any>(replicaTemplate.Resources).find((r) => r.Type === 'AWS::KMS::Key')!.Properties.KeyPolicy);
+    const [replicaBucketId] = Object.entries<any>(replicaTemplate.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
+    // The resolver names a bucket after its logical id; this one has a fixed name.
+    const bucketPolicy = JSON.parse(JSON.stringify(resolveReplica(Object.values<any>(replicaTemplate.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy')!.Properties.PolicyDocument))
+      .split(`arn:aws:s3:::${replicaBucketId.toLowerCase()}`).join(`arn:aws:s3:::${auditReplicaBucketName(config.environment, account, replicaRegion)}`));
+    expect(JSON.stringify(bucketPolicy)).toContain(auditReplicaBucketName(config.environment, account, replicaRegion));
+    const ask = (action: string, resource: string, context: Record<string, unknown> = {}) => evaluate({
+      request: {
+        principal: `arn:aws:sts::${account}:assumed-role/${trailReaderRoleName(replicaRegion)}/auditor`, action, resource, resourceAccount: account,
+        context: {
+          'aws:PrincipalArn': roleArnOf, 'aws:PrincipalAccount': account, 'aws:SecureTransport': 'true', 'aws:RequestedRegion': replicaRegion,
+          's3:ResourceAccount': account, 'kms:CallerAccount': account, ...context,
+        },
+      },
+      identityPolicies: [identity], permissionsBoundaries: [boundaries.get(account)!], serviceControlPolicies: SCPS,
+      resourcePolicy: action.startsWith('kms:') ? keyPolicy : bucketPolicy,
+    });
+    const file = `${bucket}/AWSLogs/${account}/CloudTrail/eu-west-1/2026/12/03/x.json.gz`;
+    expect(await ask('s3:GetObject', file)).toBe('Allowed');
+    expect(await ask('s3:ListBucket', bucket)).toBe('Allowed');
+    const key = `arn:aws:kms:${replicaRegion}:${account}:key/${KEY_ID}`;
+    const viaS3 = { 'kms:ViaService': `s3.${replicaRegion}.amazonaws.com`, 'kms:ResourceAliases': [`alias/${config.kms.aliasPrefix}/audit-replica`] };
+    expect(await ask('kms:Decrypt', key, viaS3)).toBe('Allowed');
+    expect(await ask('kms:Decrypt', key, { ...viaS3, 'kms:ResourceAliases': ['alias/someone-else'] })).not.toBe('Allowed');
+    // The replica bucket's own policy refuses it too (ProtectLogObjects), not only its identity policy.
+    for (const action of ['s3:PutObject', 's3:DeleteObjectVersion']) expect([action, await ask(action, file)]).toEqual([action, 'ExplicitlyDenied']);
   });
 });
