@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { createApp, guardrailAdministratorArns, GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
-import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LoggingStack } from '../src/logging-stack';
 import { buildSecurityApp } from '../src/security-app';
@@ -65,7 +65,6 @@ describe('the Config bucket of the security account (evidence)', () => {
     account: ACCOUNT, region: stack.region, refs: new Proxy({}, { get: (_t, id: string) => id.toLowerCase() }) as any,
     getAtts: new Proxy({}, { get: (_t, key: string) => key.startsWith(bucketId) ? bucketArn : `arn:aws:iam::${ACCOUNT}:role/${key.split('.')[0]}` }) as any,
   });
-  const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
   const asPrincipal = (principal: string, action: string, resource: string) => evaluate({
     request: {
       principal, action, resource, resourceAccount: ACCOUNT,
@@ -74,7 +73,7 @@ describe('the Config bucket of the security account (evidence)', () => {
         's3:ResourceAccount': ACCOUNT, 's3:x-amz-server-side-encryption': 'aws:kms',
       },
     },
-    identityPolicies: [ALLOW_ALL],
+    identityPolicies: [ALLOW_EVERYTHING],
     resourcePolicy: policy,
   });
   const snapshot = `${bucketArn}/AWSLogs/${ACCOUNT}/Config/${stack.region}/2026/12/3/ConfigSnapshot/forged.json.gz`;

@@ -5,7 +5,7 @@
  * names the construct (path inside each workload stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, detectiveControlsAcknowledgements, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+  Acknowledgement, addComplianceGate as addGate, apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, detectiveControlsAcknowledgements, GuardrailsConfig, logicalIdAt, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
 } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
@@ -97,8 +97,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       {
         path: 'SecurityLogging/TrailReplicationRole/DefaultPolicy/Resource',
         ids: (stack: Stack) => {
-          const bucket = resourceAt(stack, 'SecurityLogging/TrailBucket/Resource');
-          const bucketId = bucket ? stack.resolve(bucket.logicalId) : 'TrailBucket';
+          const bucketId = logicalIdAt(stack, 'SecurityLogging/TrailBucket/Resource', 'TrailBucket');
           return [
             `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
             `AwsSolutions-IAM5[Resource::arn:aws:s3:::${auditReplicaBucketName(config.environment, stack.account, replicaRegion)}/*]`,
@@ -159,8 +158,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     acks.push({
       path: 'SecurityLogging/TrailReaderRole/DefaultPolicy/Resource',
       ids: (stack: Stack) => {
-        const bucket = resourceAt(stack, 'SecurityLogging/TrailBucket/Resource');
-        const bucketId = bucket ? stack.resolve(bucket.logicalId) : 'TrailBucket';
+        const bucketId = logicalIdAt(stack, 'SecurityLogging/TrailBucket/Resource', 'TrailBucket');
         return [
           `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
           'AwsSolutions-IAM5[Resource::*]',

@@ -8,15 +8,14 @@
  */
 import { join } from 'node:path';
 import { apiKeyName, apiKeyRegistrationHook, loadConfig, roleArn } from '@cdk-guardrails/config';
-import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { serviceControlPolicies } from '../src/identities';
 import { prodStacks, resolver } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
 const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
-const FULL_AWS_ACCESS: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-const SCPS: PolicyJson[] = [FULL_AWS_ACCESS, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
+const SCPS: PolicyJson[] = [ALLOW_EVERYTHING, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
 
 interface HookedKey {
   readonly label: string;

@@ -8,14 +8,13 @@
  */
 import { join } from 'node:path';
 import { auditReplicaBucketName, loadConfig, roleArn, trailReaderRoleName } from '@cdk-guardrails/config';
-import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { serviceControlPolicies } from '../src/identities';
 import { KEY_ID, prodStacks, resolver } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
 const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
-const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const SCPS: PolicyJson[] = [ALLOW_EVERYTHING, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
 const SECURITY = config.securityAccount.accountId;
 const AUDITOR = config.auditLogs.readers!.principalArns[0];
@@ -39,6 +38,7 @@ interface Reader {
   readonly bucketPolicy: PolicyJson;
   readonly keyArn: string;
   readonly keyPolicy: PolicyJson;
+  readonly tags: Array<{ Key: string; Value: string }>;
 }
 
 const readers: Reader[] = stacks.flatMap(([stack, template]) => {
@@ -62,6 +62,7 @@ const readers: Reader[] = stacks.flatMap(([stack, template]) => {
     bucketPolicy: resolve(bucketPolicy.Properties.PolicyDocument),
     keyArn: resolve({ 'Fn::GetAtt': [keyId, 'Arn'] }),
     keyPolicy: resolve(key.Properties.KeyPolicy),
+    tags: role.Properties.Tags ?? [],
   }];
 });
 
@@ -94,6 +95,27 @@ describe.each(readers.map((r) => [r.label, r] as [string, Reader]))('trail reade
     expect(await assume(roleArn(SECURITY, 'workload-admin'), true)).not.toBe('Allowed');
     // ...not a bounded admin of the workload account itself (its trust names the security account only)
     expect(await assume(roleArn(reader.account, 'workload-admin'), true, reader.account)).not.toBe('Allowed');
+  });
+
+  test('a bounded admin of the workload account cannot make it trust itself, widen its policy, pass or delete it (the role carries the protected tag); the execution role can', async () => {
+    const change = (principal: string, action: string, boundary?: PolicyJson) => evaluate({
+      request: {
+        principal: `arn:aws:sts::${reader.account}:assumed-role/${principal.split('/').pop()}/s`, action, resource: reader.arn, resourceAccount: reader.account,
+        context: {
+          'aws:PrincipalArn': principal, 'aws:PrincipalAccount': reader.account, 'aws:SecureTransport': 'true', 'aws:RequestedRegion': reader.region,
+          'aws:ResourceTag/guardrails:protected': 'true', 'iam:PermissionsBoundary': `arn:aws:iam::${reader.account}:policy/GuardrailsPermissionsBoundary`,
+        },
+      },
+      identityPolicies: [ALLOW_EVERYTHING],
+      ...(boundary ? { permissionsBoundaries: [boundary] } : {}),
+      serviceControlPolicies: SCPS,
+    });
+    // The tag the request context carries is the role's own.
+    expect(reader.tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
+    for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PassRole', 'iam:DeleteRole']) {
+      expect([action, await change(roleArn(reader.account, 'workload-admin'), action, reader.boundary)]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    expect(await change(roleArn(reader.account, `cdk-${config.principals.cdkQualifier}-cfn-exec-role-${reader.account}-${reader.region}`), 'iam:UpdateAssumeRolePolicy')).toBe('Allowed');
   });
 
   const asReader = (action: string, resource: string, resourcePolicy: PolicyJson, context: Record<string, string> = {}) => evaluate({

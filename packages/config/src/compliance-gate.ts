@@ -33,6 +33,16 @@ export function resourceAt(stack: Stack, path: string): CfnResource | undefined 
   return current && CfnResource.isCfnResource(current) ? current : undefined;
 }
 
+/**
+ * The logical id of the L1 resource at a stack-relative path, as cdk-nag writes it in a finding id
+ * (`<LogicalId.Arn>`); `fallback` when the stack has no such resource (the acknowledgement then
+ * matches nothing).
+ */
+export function logicalIdAt(stack: Stack, path: string, fallback: string): string {
+  const resource = resourceAt(stack, path);
+  return resource ? stack.resolve(resource.logicalId) : fallback;
+}
+
 /** The plugins of the gate, configured from the environment's config. */
 export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyValidationPlugin[] {
   const retention = config.logging.retentionDays;

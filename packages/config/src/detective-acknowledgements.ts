@@ -3,7 +3,7 @@
  * a stack: AWS Config's bucket and recorder role), shared by the workload and security apps.
  */
 import { Stack } from 'aws-cdk-lib';
-import { Acknowledgement, packRuleIds, resourceAt } from './compliance-gate';
+import { Acknowledgement, logicalIdAt, packRuleIds } from './compliance-gate';
 
 const fixed = (...ids: string[]) => () => ids;
 const BUCKET = 'DetectiveControls/Controls/ConfigBucket/Resource';
@@ -38,8 +38,7 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
     {
       path: 'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
       ids: (stack: Stack) => {
-        const bucket = resourceAt(stack, BUCKET);
-        const bucketId = bucket ? stack.resolve(bucket.logicalId) : 'ConfigBucket';
+        const bucketId = logicalIdAt(stack, BUCKET, 'ConfigBucket');
         return [
           'AwsSolutions-IAM5[Action::s3:Abort*]',
           'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

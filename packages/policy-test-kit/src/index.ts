@@ -14,6 +14,13 @@ export interface PolicyJson {
   Statement: any[] | any;
 }
 
+/**
+ * `Allow *` on `*`: the identity policy of an attacker with administrator rights (so that only the
+ * guardrails under test, the boundary, SCPs and resource policies, may refuse a request), and AWS's
+ * FullAWSAccess as the base SCP. Test-only: nothing that ships grants this.
+ */
+export const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
 export interface RequestSpec {
   /** e.g. 's3:PutObject' */
   readonly action: string;

@@ -1,10 +1,9 @@
 import { evaluate, PolicyJson, resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { DatabaseEngine, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken } from '../lib';
+import { RotatingApiKey } from '../lib';
+import { guardedSecretStack, SecretKind } from './support/guarded-secret';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -15,22 +14,10 @@ const ALLOW_ALL_SECRETS: PolicyJson = {
   Statement: [{ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' }],
 };
 
-type Kind = 'database secret' | 'API key' | 'service token';
+type Kind = SecretKind;
 
 function stackWith(kind: Kind, allowed?: string[]): Stack {
-  const app = new App();
-  const stack = new Stack(app, 'Workload', { env: { account: ACCOUNT, region: REGION } });
-  const encryptionKey = new kms.Key(stack, 'SecretsKey');
-  const common = { encryptionKey, allowedCrossAccountRoleArns: allowed };
-  if (kind === 'database secret') {
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
-    new RotatingDatabaseSecret(stack, 'Guarded', { ...common, engine: DatabaseEngine.POSTGRESQL, host: 'db.internal', username: 'app', vpc });
-  } else if (kind === 'API key') {
-    new RotatingApiKey(stack, 'Guarded', common);
-  } else {
-    new RotatingServiceToken(stack, 'Guarded', common);
-  }
-  return stack;
+  return guardedSecretStack(kind, ACCOUNT, REGION, { allowedCrossAccountRoleArns: allowed });
 }
 
 function resourcePolicyOf(stack: Stack): PolicyJson {

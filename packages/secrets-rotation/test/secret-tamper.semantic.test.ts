@@ -5,11 +5,10 @@
  * (administratorArns) denies it; the administrators, the rotation and AWS services keep working.
  */
 import { evaluate, PolicyJson, resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { DatabaseEngine, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotatingSecretProps } from '../lib';
+import { RotatingSecretProps } from '../lib';
+import { guardedSecretStack, SecretKind } from './support/guarded-secret';
 
 jest.setTimeout(60_000);
 
@@ -22,20 +21,10 @@ const BOUNDED_ADMIN = `arn:aws:sts::${ACCOUNT}:assumed-role/workload-admin/mallo
 const ROTATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/Workload-GuardedRotationRole-ABC`;
 const ALLOW_ALL_SECRETS: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' }] };
 
-type Kind = 'database secret' | 'API key' | 'service token';
+type Kind = SecretKind;
 
 function stackWith(kind: Kind, extra: Partial<RotatingSecretProps> = { administratorArns: [EXEC_ROLE, BREAK_GLASS] }): Stack {
-  const stack = new Stack(new App(), 'Workload', { env: { account: ACCOUNT, region: REGION } });
-  const common = { encryptionKey: new kms.Key(stack, 'SecretsKey'), ...extra };
-  if (kind === 'database secret') {
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
-    new RotatingDatabaseSecret(stack, 'Guarded', { ...common, engine: DatabaseEngine.POSTGRESQL, host: 'db.internal', username: 'app', vpc });
-  } else if (kind === 'API key') {
-    new RotatingApiKey(stack, 'Guarded', common);
-  } else {
-    new RotatingServiceToken(stack, 'Guarded', common);
-  }
-  return stack;
+  return guardedSecretStack(kind, ACCOUNT, REGION, extra);
 }
 
 function policyOf(stack: Stack): PolicyJson {

@@ -9,7 +9,8 @@ export const STREAM_WRITE_ACTIONS: readonly string[] = ['kinesis:PutRecord', 'ki
  * policy or tags: every such action whose resource type is `stream` in the IAM dataset. Not
  * listed, because a statement on the stream ARN cannot match them: `UpdateShardCount` and
  * `UpdateStreamMode` (no resource-level permissions) and `DeregisterStreamConsumer` (consumer
- * ARNs). Reads are not listed: the threat is forged or lost records, not reading them.
+ * ARNs). Reads are not listed here: STREAM_READ_ACTIONS has a statement of its own (its exempt
+ * principals are the forwarder's role and the administrators).
  */
 export const STREAM_CONFIGURATION_ACTIONS: readonly string[] = [
   'kinesis:DeleteStream',

@@ -145,7 +145,8 @@ export function applySecretAccessPolicy(
  *   Manager User Guide, "Rotation by Lambda function"), which Lambda's resource policy authorizes, not
  *   this one; the function then calls DescribeSecret, GetSecretValue, PutSecretValue,
  *   UpdateSecretVersionStage and GetRandomPassword with its execution role ("Lambda rotation function
- *   execution role permissions"), which stay open to the identity policies. A call Secrets Manager
+ *   execution role permissions"): statement 4 does not deny them, statement 5 exempts the role where
+ *   it is known (token rotations), and on database secrets the identity policies decide. A call Secrets Manager
  *   makes as its own service principal is excepted by `BoolIfExists aws:PrincipalIsAWSService`.
  */
 function applyAdministration(scope: Construct, secret: secretsmanager.Secret, administratorArns: string[] | undefined): void {
