@@ -1,8 +1,8 @@
 // Pure helpers of the audit-replication suite (unit-tested offline in test/unit/dr-helpers.test.ts).
 
 /**
- * Key prefixes where CloudTrail delivers the log files of a single-region trail without a key
- * prefix (`AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/`), for `now`'s UTC day and the day
+ * Key prefixes where CloudTrail delivers the log files of a trail without a key
+ * prefix, for one recorded region (`AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/`; a multi-region trail writes one such prefix per region), for `now`'s UTC day and the day
  * before (delivery runs a few minutes behind: just after midnight, today's prefix may be empty).
  */
 export function trailLogPrefixes(accountId: string, region: string, now: Date): string[] {

@@ -54,6 +54,24 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
       reason: 'concurrency is bounded by the stream: one concurrent batch per shard (parallelization factor 1); reserved concurrency would only add throttling of records that must not be lost',
     },
   ];
+  // The security account's own multi-region trail (its first region).
+  acks.push(
+    {
+      path: 'TrailBucket/Resource',
+      ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
+      reason: 'no server access log bucket exists in the security account yet, so object-level reads of its trail bucket are not logged (its management events are in the account\'s own multi-region trail); only the guardrail administrators may delete its objects or change its configuration (ProtectLogObjects, ProtectBucketConfiguration); open item of the Control Tower issue (CT.S3.PR.2)',
+    },
+    {
+      path: 'TrailBucket/Resource',
+      ids: packs('S3BucketReplicationEnabled'),
+      reason: `the security account's own trail bucket is not replicated to a second region: config/${config.environment}.json auditLogs.replicaRegion names the replica of the workload accounts' trails only (a replica stack per workload account); its copy in CloudWatch Logs (/guardrails/audit/cloudtrail, ${config.logging.retentionDays.audit} days, logs key) is the second copy`,
+    },
+    {
+      path: 'Capture/Trail/LogsRole/DefaultPolicy/Resource',
+      ids: packs('IAMNoInlinePolicy'),
+      reason: 'aws-cdk-lib\'s CloudTrail-to-CloudWatch-Logs role policy (CreateLogStream/PutLogEvents on the one audit log group), attached to exactly that role; inline keeps it deleted with the role and never reused by another principal',
+    },
+  );
   for (const path of ['CentralLogs/DestinationRole/DefaultPolicy/Resource', 'CentralLogs/ForwarderRole/DefaultPolicy/Resource']) {
     acks.push({
       path,

@@ -1,17 +1,21 @@
 import { addPrivateFunctionsNetwork, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
-import { CentralLogDestination, DestinationStreamCapacity, LogSenders } from '@cdk-guardrails/central-logging';
+import { CentralLogDestination, DestinationStreamCapacity, LogSenders, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
-import { ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
-import { Annotations, Aspects, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
+import { Annotations, Aspects, Aws, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+
+/** Minimum TLS version the project's buckets accept (S3 supports 1.2 and 1.3). */
+const MINIMUM_TLS_VERSION = 1.2;
 
 export interface LoggingStackProps extends StackProps {
   readonly config: GuardrailsConfig;
@@ -36,6 +40,10 @@ export class LoggingStack extends Stack {
   public readonly network?: PrivateNetwork;
   /** The security account's own detective controls in this region (config securityAccount.detectiveControls). */
   public readonly detectiveControls: DetectiveControls;
+  /** The security account's own trail (multi-region, in its first region) and S3-change capture. */
+  public readonly capture: SecurityEventCapture;
+  /** The bucket the security account's multi-region trail delivers to (its first region only). */
+  public readonly trailBucket?: EncryptedBucket;
   /** Zones of the private network, from config. */
   private networkZones?: string[];
 
@@ -107,6 +115,9 @@ export class LoggingStack extends Stack {
     // delete and re-create it (and so obtain the ARN), change its trust or pass it.
     PermissionsBoundary.protectRole(this.destination.destinationRole);
     this.detectiveControls = this.addDetectiveControls(config, props.dataKey, props.homeRegion);
+    const audit = this.addOwnAuditTrail(config, props.logsKey, props.homeRegion);
+    this.capture = audit.capture;
+    this.trailBucket = audit.trailBucket;
     // Every role of this stack is guardrail infrastructure (destination, forwarder, flow logs).
     PermissionsBoundary.protectRoles(this);
     // The mapping that feeds the forwarder (its ARN has a random id) and the security groups: SCP
@@ -151,6 +162,47 @@ export class LoggingStack extends Stack {
         'deliberate: the recorder role is exempt from the boundary and protected by the guardrails:protected tag');
     }
     return controls;
+  }
+
+  /**
+   * The central audit store is not a dark account: a multi-region trail in the account's first region
+   * records the management events of every region (and the global service events) with log file
+   * validation, into a trail bucket encrypted with the logs key (Object Lock as config auditLogs says)
+   * and an audit log group kept for the audit class's retention. Not shipped: this account holds the
+   * central copies, and its own records stay in its own log groups (`/guardrails/audit/cloudtrail`,
+   * `/guardrails/security/events`), which the docs' queries name. Every region also writes S3 policy,
+   * encryption and public-access changes to its security log group. Only the guardrail administrators
+   * delete or change the trail bucket's objects and configuration (ProtectLogObjects,
+   * ProtectBucketConfiguration); the boundary and the SCPs protect the trail and the rules by name.
+   */
+  private addOwnAuditTrail(config: GuardrailsConfig, logsKey: kms.IKey, homeRegion: boolean): { capture: SecurityEventCapture; trailBucket?: EncryptedBucket } {
+    const removalPolicy = removalPolicyOf(config);
+    const administrators = guardrailAdministratorArns(config, config.securityAccount.accountId);
+    const lock = config.auditLogs.objectLock;
+    const trailBucket = homeRegion ? new EncryptedBucket(this, 'TrailBucket', {
+      encryption: EncryptionMode.sseKms(logsKey),
+      removalPolicy,
+      minimumTlsVersion: MINIMUM_TLS_VERSION,
+      objectLockDefaultRetention: lock.mode === 'none' ? undefined
+        : (lock.mode === 'compliance' ? s3.ObjectLockRetention.compliance : s3.ObjectLockRetention.governance)(Duration.days(lock.retentionDays)),
+      // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
+      sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${this.region}:${this.account}:trail/*`],
+    }) : undefined;
+    const capture = new SecurityEventCapture(this, 'Capture', {
+      trailScope: homeRegion ? TrailScope.ALL_REGIONS : TrailScope.NONE,
+      trailBucket,
+      logsKey,
+      auditLogRetention: config.logging.retentionDays.audit as logs.RetentionDays,
+      securityLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+      removalPolicy,
+      s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
+      iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
+    });
+    if (trailBucket) {
+      new ProtectLogObjects({ administratorArns: administrators }).applyTo(trailBucket);
+      new ProtectBucketConfiguration({ administratorArns: administrators }).applyTo(trailBucket);
+    }
+    return { capture, trailBucket };
   }
 
   /**

@@ -87,3 +87,40 @@ describe('the Config bucket of the security account (evidence)', () => {
     expect(await asPrincipal(breakGlass, 's3:PutBucketPolicy', bucketArn)).toBe('Allowed');
   });
 });
+
+describe.each(['dev', 'prod'])('%s: the security account records every region with a multi-region trail of its own', (env) => {
+  const config = env === 'prod' ? prod : loadConfig(env, { configDir: CONFIG_DIR });
+  const stacks = loggingStacks(config);
+
+  test('one multi-region trail, in the first region: every region\'s management events and the global service events, validated, KMS-encrypted, into the audit log group', () => {
+    const trails = stacks.flatMap((stack) => Object.values<any>(Template.fromStack(stack).toJSON().Resources)
+      .filter((r) => r.Type === 'AWS::CloudTrail::Trail').map((r) => [stack.region, r] as const));
+    expect(trails.map(([region]) => region)).toEqual([config.securityAccount.regions[0]]);
+    expect(trails[0][1].Properties).toMatchObject({
+      IsLogging: true, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, EnableLogFileValidation: true,
+      EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'All' }],
+    });
+    expect(trails[0][1].Properties.KMSKeyId).toBeDefined();
+    expect(trails[0][1].Properties.CloudWatchLogsLogGroupArn).toBeDefined();
+  });
+
+  test('its audit log group keeps the audit class retention; its trail bucket has the configured Object Lock and only the administrators delete its objects', () => {
+    const home = stacks[0];
+    const t = Template.fromStack(home);
+    t.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/guardrails/audit/cloudtrail', RetentionInDays: config.logging.retentionDays.audit },
+      DeletionPolicy: config.removalPolicy === 'retain' ? 'Retain' : 'Delete',
+    });
+    const [bucket] = Object.entries<any>(t.toJSON().Resources).filter(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('TrailBucket')).map(([, r]) => r);
+    const lock = config.auditLogs.objectLock;
+    expect(bucket.Properties.ObjectLockConfiguration).toEqual(lock.mode === 'none' ? undefined
+      : { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: lock.mode.toUpperCase(), Days: lock.retentionDays } } });
+    const policy = JSON.stringify(Object.values<any>(t.toJSON().Resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy'));
+    expect(policy).toContain('DenyLogObjectChangesExceptServices');
+    // The other regions run no trail (the first region's records them) but still capture S3 policy changes.
+    for (const other of stacks.slice(1)) {
+      expect(count(other, 'AWS::CloudTrail::Trail')).toBe(0);
+      Template.fromStack(other).hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.s3'] } });
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import {
-  auditReplicaBucketName, auditReplicationRoleName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, removalPolicyOf, roleArn, WorkloadAccountConfig, workloadStackRegions,
+  auditReplicaBucketName, auditReplicationRoleName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, removalPolicyOf, roleArn, WorkloadAccountConfig, workloadTrailRegions,
 } from '@cdk-guardrails/config';
 import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
@@ -108,10 +108,10 @@ export class AuditReplicaStack extends Stack {
     // Only the guardrail administrators may change the replica bucket's policy, versioning, lock or replication.
     new ProtectBucketConfiguration({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }).applyTo(this.bucket);
     // Nobody else writes or deletes a replica; only the trail buckets' replication roles (fixed names,
-    // one per region of the account's stacks) replicate into it.
+    // one per region of the account that runs a trail) replicate into it.
     new ProtectLogObjects({
       administratorArns: guardrailAdministratorArns(config, props.account.accountId),
-      replicationWriterArns: workloadStackRegions(props.account).map((region) => roleArn(props.account.accountId, auditReplicationRoleName(region))),
+      replicationWriterArns: workloadTrailRegions(config, props.account).map((region) => roleArn(props.account.accountId, auditReplicationRoleName(region))),
     }).applyTo(this.bucket);
   }
 }

@@ -16,11 +16,18 @@ const fixed = (...ids: string[]) => () => ids;
 export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
   const acks: Acknowledgement[] = [
     // Buckets: access logging and replication.
-    ...['SecurityLogging/TrailBucket/Resource', 'DataBucket/Resource'].map((path) => ({
-      path,
+    {
+      path: 'SecurityLogging/TrailBucket/Resource',
       ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
-      reason: 'no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (the trail records management events only); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts',
-    })),
+      reason: 'no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (no trail records its data events; its management events are in the account\'s multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts',
+    },
+    {
+      path: 'DataBucket/Resource',
+      ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
+      reason: config.auditLogs.s3DataEvents
+        ? `no server access log bucket exists in the workload stacks yet; who read or wrote each object is recorded instead as CloudTrail S3 data events of this bucket (config/${config.environment}.json auditLogs.s3DataEvents), shipped as audit class; server access logs are the open item of the Control Tower issue (CT.S3.PR.2)`
+        : `no server access log bucket exists in the workload stacks yet, and config/${config.environment}.json leaves auditLogs.s3DataEvents off, so object-level reads of this bucket are not logged (its management events are in the account's multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts`,
+    },
     // With config.auditLogs.replicaRegion the trail bucket replicates (see the audit-log block below).
     ...(config.auditLogs.replicaRegion === undefined ? ['SecurityLogging/TrailBucket/Resource'] : []).map((path) => ({
       path,
@@ -85,7 +92,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         path: 'AuditReplicaBucket/Resource',
         ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
         reason: 'the audit replica bucket is written only by S3 replication of the account\'s trail buckets and read only in a recovery; no server access log bucket exists in the replica region (the replica stack holds only this bucket and its key). '
-          + `No trail records this bucket's management events unless the replica region (${replicaRegion}) is one of the account's regions (trails are single-region, an open item of the logging-integrity issue): `
+          + `The account's multi-region trail (home region) records this bucket's management events in ${replicaRegion} (policy, configuration, deletion); no trail records its object-level events: `
           + 'what stands instead is that only the guardrail administrators may change the bucket\'s configuration (ProtectBucketConfiguration)'
           + (config.auditLogs.objectLock.mode === 'none' ? '' : ` and that the replicated objects keep the ${config.auditLogs.objectLock.mode} Object Lock retention of the source`),
       },

@@ -1,10 +1,10 @@
 import {
-  addPrivateFunctionsNetwork, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, WorkloadAccountConfig,
+  addPrivateFunctionsNetwork, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, WorkloadAccountConfig, workloadTrailRegions,
 } from '@cdk-guardrails/config';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
-import { LogClass } from '@cdk-guardrails/central-logging';
+import { LogClass, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBackupPlan, PrivateNetwork, VaultLock } from '@cdk-guardrails/resilience';
 import * as backup from 'aws-cdk-lib/aws-backup';
@@ -30,6 +30,20 @@ export interface WorkloadGuardrailsStackProps extends StackProps {
    * @default - this stack is the home stack
    */
   readonly homeStack?: Stack;
+}
+
+/**
+ * No dark region: each account's home stack runs its multi-region trail (the management events of
+ * every region, enabled or not, and the global service events), delivered and shipped in the home
+ * region. Assumption (data residency): management events of every region are stored in the home
+ * region, as with Control Tower's organization trail; keep an account's home region in the
+ * jurisdiction its records must stay in. Object-level events (object keys can be personal data) stay
+ * in their region: the other regions get a data-events-only trail for their restricted data bucket
+ * (config auditLogs.s3DataEvents), or no trail at all.
+ */
+function trailScopeOf(config: GuardrailsConfig, props: WorkloadGuardrailsStackProps): TrailScope {
+  if (props.homeStack === undefined) return TrailScope.ALL_REGIONS;
+  return workloadTrailRegions(config, props.account).includes(props.region) ? TrailScope.DATA_EVENTS_ONLY : TrailScope.NONE;
 }
 
 /** Minimum TLS version the project's buckets accept (S3 supports 1.2 and 1.3). */
@@ -83,6 +97,7 @@ export class WorkloadGuardrailsStack extends Stack {
       logsKey: this.keys.logsKey,
       minimumTlsVersion: MINIMUM_TLS_VERSION,
       removalPolicy,
+      trailScope: trailScopeOf(config, props),
     });
     // The audit replica's reader (IAM is global): once per account, in its home stack.
     if (props.homeStack === undefined) securityLogging.addReplicaReader(config);
@@ -149,7 +164,7 @@ export class WorkloadGuardrailsStack extends Stack {
     // Evidence: only the delivering services (CloudTrail; AWS Config, with its recorder role) write
     // the trail and Config buckets' objects, only the guardrail administrators delete them.
     const administrators = guardrailAdministratorArns(config, props.account.accountId);
-    new ProtectLogObjects({ administratorArns: administrators }).applyTo(securityLogging.trailBucket);
+    if (securityLogging.trailBucket) new ProtectLogObjects({ administratorArns: administrators }).applyTo(securityLogging.trailBucket);
     if (detective.controls.configBucket) {
       new ProtectLogObjects({ administratorArns: administrators, writerArns: recorderRole ? [recorderRole.roleArn] : [] }).applyTo(detective.controls.configBucket);
     }

@@ -16,7 +16,7 @@ export interface WorkloadOutputsProps {
 
 /**
  * Stack outputs the integration suites (test-integration/) read from cfn-outputs/flat-outputs.json:
- * where the stack is, its keys, its data bucket, its trail bucket, its log groups, its rotating secrets
+ * where the stack is, its keys, its data bucket, its trail bucket and trail scope, its log groups, its rotating secrets
  * and its backup vault and plan.
  * Only names and ARNs: never a secret value or an external id. No exports (no cross-stack coupling).
  *
@@ -33,10 +33,15 @@ export function addWorkloadOutputs(stack: WorkloadGuardrailsStack, props: Worklo
   if (!(logging instanceof WorkloadSecurityLogging)) {
     throw new Error(`addWorkloadOutputs: ${stack.stackName} has no WorkloadSecurityLogging with id "SecurityLogging"; update apps/workload-account/src/outputs.ts`);
   }
-  output(stack, 'AuditLogGroupName', logging.capture.auditLogGroup.logGroupName, 'CloudTrail (audit class) log group in this account and region');
   output(stack, 'SecurityLogGroupName', logging.capture.securityLogGroup.logGroupName, 'security-event (security class) log group in this account and region');
   output(stack, 'CapturesIamChanges', String(logging.capture.capturesIamChanges), 'true where IAM changes are captured (us-east-1)');
-  output(stack, 'TrailBucketName', logging.trailBucket.bucketName, 'bucket the trail of this region delivers its log files to');
+  output(stack, 'TrailScope', logging.capture.trailScope, 'ALL_REGIONS (the account\'s multi-region trail, home region), DATA_EVENTS_ONLY or NONE');
+  // Only where a trail runs: the home region (every region's management events) and the regions
+  // whose restricted buckets have a data-events trail.
+  if (logging.capture.auditLogGroup) {
+    output(stack, 'AuditLogGroupName', logging.capture.auditLogGroup.logGroupName, 'CloudTrail (audit class) log group in this account and region');
+  }
+  if (logging.trailBucket) output(stack, 'TrailBucketName', logging.trailBucket.bucketName, 'bucket the trail of this region delivers its log files to');
 
   if (captureOnly) return;
   output(stack, 'DataBucketName', stack.dataBucket!.bucketName, 'the encrypted data bucket');

@@ -1,5 +1,5 @@
 import { auditReplicaBucketName, auditReplicationRoleName, GUARDRAIL_NAMES, GuardrailsConfig, trailReaderRoleName } from '@cdk-guardrails/config';
-import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '@cdk-guardrails/central-logging';
+import { CentralLogDestination, CentralLogShipping, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
 import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -15,12 +15,18 @@ export interface WorkloadSecurityLoggingProps {
   readonly logsKey: kms.IKey;
   readonly minimumTlsVersion: number;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * The account's multi-region trail in its home region (ALL_REGIONS); elsewhere a data-events-only
+   * trail for the restricted buckets (DATA_EVENTS_ONLY) or none at all (NONE: no trail bucket either).
+   */
+  readonly trailScope: TrailScope;
 }
 
 /**
  * Capture and shipping in one workload region: a trail to an SSE-KMS bucket (always the logs
  * key, whatever the data-bucket mode: CloudTrail writes with that key) and to the audit log
- * group; EventBridge rules for S3 policy changes (and IAM changes in us-east-1) to the security
+ * group, in the home region the account's multi-region trail (every region's management events,
+ * no dark region), elsewhere only where restricted buckets need their data events; EventBridge rules for S3 policy changes (and IAM changes in us-east-1) to the security
  * log group; both subscribed to the security account's destination in this region. The
  * destination ARN comes from config: CloudFormation cannot reference another account's stack.
  *
@@ -32,8 +38,8 @@ export interface WorkloadSecurityLoggingProps {
 export class WorkloadSecurityLogging extends Construct {
   public readonly capture: SecurityEventCapture;
   public readonly shipping: CentralLogShipping;
-  /** The bucket the trail of this region delivers its log files to. */
-  public readonly trailBucket: EncryptedBucket;
+  /** The bucket the trail of this region delivers its log files to (none without a trail here). */
+  public readonly trailBucket?: EncryptedBucket;
   /** The role the security account's auditors read the trail log files with (config auditLogs.readers). */
   public readonly trailReaderRole?: iam.Role;
   /** The role they read the audit replica with (home region only, with a replica region): see addReplicaReader. */
@@ -44,33 +50,35 @@ export class WorkloadSecurityLogging extends Construct {
     const { config } = props;
     const accountId = Stack.of(this).account;
     const replicaRegion = config.auditLogs.replicaRegion;
-    const trailBucket = new EncryptedBucket(this, 'TrailBucket', {
-      encryption: EncryptionMode.sseKms(props.logsKey),
-      removalPolicy: props.removalPolicy,
-      minimumTlsVersion: props.minimumTlsVersion,
-      objectLockDefaultRetention: objectLockRetentionOf(config),
-      // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
-      sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${accountId}:trail/*`],
-      replication: replicaRegion === undefined ? undefined : {
-        destinationBucketArn: `arn:aws:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`,
-        // A fixed name: the replica bucket's policy lets only these roles replicate into it.
-        role: new iam.Role(this, 'TrailReplicationRole', {
-          roleName: auditReplicationRoleName(props.region),
-          assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
-          description: 'S3 replicates the trail bucket of this region to the audit replica bucket',
-        }),
-        destinationKmsKeyArn: auditReplicaKeyAliasArn(config, accountId, replicaRegion),
-      },
-    });
-    this.trailBucket = trailBucket;
-    if (trailBucket.replicationRole !== undefined) {
-      this.allowReplicationToDecrypt(trailBucket.replicationRole, props.logsKey);
-      // The logs key policy names this role's exact ARN: nobody inside the boundary may delete and
-      // re-create it (and so obtain that grant), change its trust or pass it.
-      PermissionsBoundary.protectRole(trailBucket.replicationRole);
-    }
-    if (config.auditLogs.readers !== undefined) {
-      this.trailReaderRole = this.addTrailReader(config.auditLogs.readers, config.securityAccount.accountId, props.region, trailBucket, props.logsKey);
+    if (props.trailScope !== TrailScope.NONE) {
+      const trailBucket = new EncryptedBucket(this, 'TrailBucket', {
+        encryption: EncryptionMode.sseKms(props.logsKey),
+        removalPolicy: props.removalPolicy,
+        minimumTlsVersion: props.minimumTlsVersion,
+        objectLockDefaultRetention: objectLockRetentionOf(config),
+        // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
+        sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${accountId}:trail/*`],
+        replication: replicaRegion === undefined ? undefined : {
+          destinationBucketArn: `arn:aws:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`,
+          // A fixed name: the replica bucket's policy lets only these roles replicate into it.
+          role: new iam.Role(this, 'TrailReplicationRole', {
+            roleName: auditReplicationRoleName(props.region),
+            assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+            description: 'S3 replicates the trail bucket of this region to the audit replica bucket',
+          }),
+          destinationKmsKeyArn: auditReplicaKeyAliasArn(config, accountId, replicaRegion),
+        },
+      });
+      this.trailBucket = trailBucket;
+      if (trailBucket.replicationRole !== undefined) {
+        this.allowReplicationToDecrypt(trailBucket.replicationRole, props.logsKey);
+        // The logs key policy names this role's exact ARN: nobody inside the boundary may delete and
+        // re-create it (and so obtain that grant), change its trust or pass it.
+        PermissionsBoundary.protectRole(trailBucket.replicationRole);
+      }
+      if (config.auditLogs.readers !== undefined) {
+        this.trailReaderRole = this.addTrailReader(config.auditLogs.readers, config.securityAccount.accountId, props.region, trailBucket, props.logsKey);
+      }
     }
     this.shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(config.securityAccount.accountId, props.region, config.securityAccount.destinationName),
@@ -78,7 +86,8 @@ export class WorkloadSecurityLogging extends Construct {
       useSenderRole: config.organizationId !== undefined,
     });
     this.capture = new SecurityEventCapture(this, 'Capture', {
-      trailBucket,
+      trailScope: props.trailScope,
+      trailBucket: this.trailBucket,
       logsKey: props.logsKey,
       shipping: this.shipping,
       // Local copies keep the class retention too; the central copies are the ones queried.

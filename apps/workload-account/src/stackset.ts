@@ -20,7 +20,7 @@
  * of the baseline. Per-account secrets stay with the per-account CDK app. Only the template itself
  * is an asset, of the administrator stack, read by CloudFormation in the administrator account.
  */
-import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '@cdk-guardrails/central-logging';
+import { CentralLogDestination, CentralLogShipping, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
@@ -164,18 +164,22 @@ export class WorkloadBaselineStack extends Stack {
     // Every role of the baseline is guardrail infrastructure (trail capture, shipping, recorder).
     PermissionsBoundary.protectRoles(this);
 
-    const trailBucket = new EncryptedBucket(this, 'TrailBucket', {
+    // No dark region: the home region's StackSet runs each account's multi-region trail (every
+    // region's management events, global service events); the other regions run none (the baseline
+    // has no restricted data bucket whose data events would need a trail of their own).
+    const trailBucket = props.homeRegion ? new EncryptedBucket(this, 'TrailBucket', {
       encryption: EncryptionMode.sseKms(this.keys.logsKey), removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION,
       objectLockDefaultRetention: baselineObjectLock(s),
       // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
       sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${Aws.ACCOUNT_ID}:trail/*`],
-    });
+    }) : undefined;
     const shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(s.securityAccountId, props.region, s.destinationName),
       // New accounts are not listed anywhere: the destination must be organization-wide, which needs a sender role.
       useSenderRole: true,
     });
     new SecurityEventCapture(this, 'Capture', {
+      trailScope: props.homeRegion ? TrailScope.ALL_REGIONS : TrailScope.NONE,
       trailBucket,
       logsKey: this.keys.logsKey,
       shipping,
@@ -212,7 +216,7 @@ export class WorkloadBaselineStack extends Stack {
     // Evidence: only the delivering services (and the Config recorder's role) write the trail and
     // Config buckets' objects; only the StackSet role, the log admin and break-glass delete them.
     const administrators = [p.stackSetExecutionRoleName, p.logAdminRoleName, p.breakGlassRoleName].map(roleArn);
-    new ProtectLogObjects({ administratorArns: administrators }).applyTo(trailBucket);
+    if (trailBucket) new ProtectLogObjects({ administratorArns: administrators }).applyTo(trailBucket);
     if (detective.configBucket) {
       new ProtectLogObjects({ administratorArns: administrators, writerArns: detective.recorderRole ? [detective.recorderRole.roleArn] : [] }).applyTo(detective.configBucket);
     }

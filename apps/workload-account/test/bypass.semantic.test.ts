@@ -194,6 +194,32 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       expect(await asPrincipal(EXEC_ROLE, { action, resource, resourcePolicy: policy })).toBe('Allowed');
     });
 
+  test('no dark account: a bounded admin of the security account cannot stop, delete, narrow or re-select its multi-region trail, nor delete its log files or re-policy its bucket; its execution role and log admin can', async () => {
+    const trail = only(securityLogging.template, 'AWS::CloudTrail::Trail');
+    expect(trail.Properties).toMatchObject({ IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, EnableLogFileValidation: true, IsLogging: true });
+    const trailArn = `arn:aws:cloudtrail:${REGION}:${SECURITY}:trail/security-trail`;
+    for (const action of ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: trailArn })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    // Control: the security account's execution role (CloudFormation) still manages the trail.
+    expect(await asPrincipal(cdkRoleArn(config, 'cfn-exec', SECURITY, REGION), { account: SECURITY, action: 'cloudtrail:UpdateTrail', resource: trailArn })).toBe('Allowed');
+    const securityLogAdmin = roleArn(SECURITY, config.principals.logAdminRoleName);
+    expect(guardrailAdministratorArns(config, SECURITY)).toContain(securityLogAdmin);
+
+    // The logs key comes from the keys stack (a stack output reference): its stand-in ARN.
+    const imported = (v: any): any => (Array.isArray(v) ? v.map(imported) : v && typeof v === 'object'
+      ? ('Fn::GetStackOutput' in v || 'Fn::ImportValue' in v ? `arn:aws:kms:${REGION}:${SECURITY}:key/${KEY_ID}` : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, imported(x)]))) : v);
+    const policy = securityLogging.resolve(imported(only(securityLogging.template, 'AWS::S3::BucketPolicy', (r) => r.Properties.Bucket.Ref.startsWith('TrailBucket')).Properties.PolicyDocument));
+    const bucketId = Object.keys(securityLogging.template.Resources).find((id) => id.startsWith('TrailBucket') && securityLogging.template.Resources[id].Type === 'AWS::S3::Bucket')!;
+    const file = `arn:aws:s3:::${bucketId.toLowerCase()}/AWSLogs/${SECURITY}/CloudTrail/${REGION}/2026/12/04/file.json.gz`;
+    const context = { 's3:ResourceAccount': SECURITY, 'aws:PrincipalIsAWSService': 'false', 's3:TlsVersion': '1.3' };
+    for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: file, resourcePolicy: policy, context })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    expect(await asBoundedAdmin({ account: SECURITY, action: 's3:PutBucketPolicy', resource: `arn:aws:s3:::${bucketId.toLowerCase()}`, resourcePolicy: policy })).toBe('ExplicitlyDenied');
+    expect(await asPrincipal(securityLogAdmin, { account: SECURITY, action: 's3:DeleteObjectVersion', resource: file, resourcePolicy: policy, context })).toBe('Allowed');
+  });
+
   test('a bounded admin cannot forge, hide or delete a log file in the trail or AWS Config bucket; CloudTrail, Config\'s recorder role and the log admin can', async () => {
     const bucketArn = (prefix: string) => `arn:aws:s3:::${Object.keys(workloadHome.template.Resources).find((id) => id.startsWith(prefix) && workloadHome.template.Resources[id].Type === 'AWS::S3::Bucket')!.toLowerCase()}`;
     const objectContext = (policy: any) => {

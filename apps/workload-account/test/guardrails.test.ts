@@ -117,11 +117,15 @@ describe('security-event capture and shipping', () => {
       // Application log groups opt in (class app); the capture-only us-east-1 stacks have none. Each
       // hosted database rotation's log group (/aws/lambda/guardrails-rotate-db-<name>) ships as security class.
       const databases = config.workloadAccounts.find((a) => a.accountId === stack.account)!.databases.filter((db) => db.region === stack.region);
+      // The audit log group exists where a trail runs: the home region (the multi-region trail) and
+      // the regions whose data bucket has a data-events trail.
+      const hasTrail = Object.keys(templates[i].findResources('AWS::CloudTrail::Trail')).length === 1;
       const expected = [
-        expect.stringMatching(/^guardrails-app-/), expect.stringMatching(/^guardrails-audit-/),
+        ...(stack.dataBucket ? [expect.stringMatching(/^guardrails-app-/)] : []),
+        ...(hasTrail ? [expect.stringMatching(/^guardrails-audit-/)] : []),
         ...Array.from({ length: databases.length + 1 }, () => expect.stringMatching(/^guardrails-security-/)),
       ];
-      expect(filters.map((f) => f.Properties.FilterName).sort()).toEqual(stack.dataBucket ? expected : expected.slice(1));
+      expect(filters.map((f) => f.Properties.FilterName).sort()).toEqual(expected);
       for (const db of databases) {
         templates[i].hasResourceProperties('AWS::Logs::SubscriptionFilter', {
           LogGroupName: Match.objectLike({ Ref: Match.stringLikeRegexp(`${db.name.replace(/-/g, '')}`) }),
@@ -131,6 +135,22 @@ describe('security-event capture and shipping', () => {
       // An organization-wide destination policy needs a sender role (prod names an organization).
       for (const filter of filters) expect(filter.Properties.RoleArn !== undefined).toBe(config.organizationId !== undefined);
     });
+  });
+
+  test.each(['dev', 'staging', 'prod'])('%s: no dark region: each account has exactly one multi-region trail, in its home stack, with global service events; no other trail records management events', (env) => {
+    const { stacks, templates, config } = synth(env);
+    for (const account of config.workloadAccounts) {
+      const own = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.account === account.accountId);
+      const trails = own.flatMap(([s, t]) => Object.values<any>(t.findResources('AWS::CloudTrail::Trail')).map((trail) => [s, trail] as const));
+      const multi = trails.filter(([, trail]) => trail.Properties.IsMultiRegionTrail === true);
+      expect(multi.map(([s]) => s.region)).toEqual([account.regions[0]]);
+      expect(multi[0][1].Properties).toMatchObject({ IncludeGlobalServiceEvents: true, IsLogging: true, EnableLogFileValidation: true });
+      for (const [s, trail] of trails.filter(([, t]) => t.Properties.IsMultiRegionTrail !== true)) {
+        // Single-region trails elsewhere record the restricted bucket's data events only: no second (charged) copy.
+        expect([s.stackName, trail.Properties.IncludeGlobalServiceEvents, trail.Properties.EventSelectors]).toEqual([s.stackName, false, undefined]);
+        expect(trail.Properties.AdvancedEventSelectors.map((a: any) => a.FieldSelectors[0])).toEqual([{ Field: 'eventCategory', Equals: ['Data'] }]);
+      }
+    }
   });
 
   test('the trail validates its log files, is encrypted with the logs key and also writes to the audit log group', () => {

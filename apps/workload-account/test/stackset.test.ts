@@ -104,7 +104,8 @@ describe('workload guardrails as service-managed StackSets', () => {
     template.resourceCountIs('AWS::Lambda::Function', 0);
     template.resourceCountIs('AWS::KMS::Key', 3);
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    template.hasResourceProperties('AWS::CloudTrail::Trail', { IsLogging: true });
+    // The home region's template runs each account's multi-region trail (no dark region).
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { IsLogging: true, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, EnableLogFileValidation: true });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'GuardrailsPermissionsBoundary-us-east-1' });
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
       DestinationArn: 'arn:aws:logs:us-east-1:111111111111:destination:prod-guardrails-central-logs',
@@ -142,11 +143,15 @@ describe('workload guardrails as service-managed StackSets', () => {
     template.hasResourceProperties('AWS::Events::Rule', { Name: 'guardrails-iam-changes' });
   });
 
-  test('outside us-east-1 the baseline captures no IAM events and records no global resources', () => {
+  test('outside us-east-1 the baseline captures no IAM events and records no global resources; outside the home region it runs no trail (the home one records every region)', () => {
     const app = createApp();
     const stack = new WorkloadBaselineStack(app, 'Baseline', { settings: SETTINGS, region: 'eu-west-1', homeRegion: false });
     const template = Template.fromStack(stack);
     expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).not.toMatch(/aws\.iam/);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    expect(Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) => id.startsWith('TrailBucket'))).toEqual([]);
+    // The S3-change rule still writes into the security log group, shipped as class security.
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.s3'] }) });
     template.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
       RecordingGroup: Match.objectLike({ IncludeGlobalResourceTypes: false }),
     });
@@ -154,7 +159,7 @@ describe('workload guardrails as service-managed StackSets', () => {
 
   test('the trail bucket gets the Object Lock of the settings (none by default)', () => {
     const trailBucket = (settings: WorkloadBaselineSettings) => {
-      const stack = new WorkloadBaselineStack(createApp(), 'Baseline', { settings, region: 'eu-west-1', homeRegion: false });
+      const stack = new WorkloadBaselineStack(createApp(), 'Baseline', { settings, region: 'eu-west-1', homeRegion: true });
       const buckets = Template.fromStack(stack).findResources('AWS::S3::Bucket');
       return Object.entries(buckets).find(([id]) => id.startsWith('TrailBucket'))![1].Properties;
     };

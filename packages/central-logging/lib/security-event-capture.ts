@@ -39,15 +39,62 @@ const S3_CHANGE_EVENT_NAMES: string[] = [
   'PutBucketAcl', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
 ];
 
+/**
+ * Which events the capture's trail records, and from which regions.
+ *
+ * An account needs exactly one `ALL_REGIONS` trail: without it, activity in a region where no
+ * trail runs (one the region SCP does not cover, or by a principal it exempts) is never recorded,
+ * and EventBridge receives no "AWS API Call via CloudTrail" event from that region. Create it in
+ * the account's home region and give its other regions `DATA_EVENTS_ONLY` (restricted buckets
+ * there) or `NONE`.
+ */
+export enum TrailScope {
+  /**
+   * A multi-region trail in this region: the management events of every region, enabled and future
+   * ones included, and the global service events (IAM, STS, CloudFront), delivered to this region's
+   * bucket and audit log group; plus the data events of the buckets of this region given to
+   * `recordS3DataEvents`. Management events of other regions are stored in this region.
+   */
+  ALL_REGIONS = 'ALL_REGIONS',
+  /**
+   * A single-region trail of this region's management events (global service events only in
+   * us-east-1). Every region where no trail runs stays dark: only for accounts that record the
+   * other regions with a trail of their own (an organization trail).
+   */
+  THIS_REGION = 'THIS_REGION',
+  /**
+   * A single-region trail that records only the data events of the buckets given to
+   * `recordS3DataEvents` (at least one, or synth fails): object-level events, whose object keys can
+   * hold personal data, stay in their region. The management events come from the account's
+   * `ALL_REGIONS` trail.
+   */
+  DATA_EVENTS_ONLY = 'DATA_EVENTS_ONLY',
+  /**
+   * No trail and no audit log group here: the account's `ALL_REGIONS` trail records this region.
+   * The EventBridge rules and the security log group are created as in every scope (they fire
+   * because that trail records this region's management events).
+   */
+  NONE = 'NONE',
+}
+
 /** Properties of a SecurityEventCapture. */
 export interface SecurityEventCaptureProps {
+  /**
+   * Which events the trail records and from which regions. The default records every region:
+   * create one capture of this scope per account (synth fails on a second one in the same app).
+   * @default TrailScope.ALL_REGIONS
+   */
+  readonly trailScope?: TrailScope;
+
   /**
    * The bucket CloudTrail writes log files to (create it with @cdk-guardrails/s3-encryption).
    * For a bucket in the same stack, the trail adds the bucket policy statements CloudTrail
    * needs. If the bucket policy pins a KMS key for PutObject, pin `logsKey`: CloudTrail
-   * encrypts log files with the trail key.
+   * encrypts log files with the trail key. Required unless `trailScope` is `TrailScope.NONE`
+   * (and refused with it).
+   * @default - none: only valid with TrailScope.NONE
    */
-  readonly trailBucket: s3.IBucket;
+  readonly trailBucket?: s3.IBucket;
 
   /**
    * The logs key: encrypts the trail's log files and both log groups.
@@ -68,7 +115,8 @@ export interface SecurityEventCaptureProps {
   readonly captureIamChanges?: boolean;
 
   /**
-   * Which management events the trail records.
+   * Which management events the trail records (with `TrailScope.DATA_EVENTS_ONLY`: none, and any
+   * other value is refused).
    * @default cloudtrail.ReadWriteType.ALL
    */
   readonly managementEvents?: cloudtrail.ReadWriteType;
@@ -139,13 +187,11 @@ export interface SecurityEventCaptureProps {
 /**
  * The workload-account side of central logging, for one region:
  *
- * - a CloudTrail trail (management events, log file validation, KMS-encrypted) writing to the
- *   trail bucket and to an encrypted audit-class log group;
+ * - a CloudTrail trail (log file validation, KMS-encrypted) writing to the trail bucket and to an
+ *   encrypted audit-class log group: by default a multi-region trail recording the management
+ *   events of every region and the global service events (see {@link TrailScope});
  * - EventBridge rules writing S3 bucket-policy, encryption and public-access changes, and (in
  *   us-east-1 only) IAM role, policy and user changes, to an encrypted security-class log group.
- *
- * The trail is single-region (one per workload region, so each region ships to its own
- * destination); in us-east-1 it also records global service events (IAM).
  */
 export class SecurityEventCapture extends Construct {
   /** The only region where IAM delivers its CloudTrail events to EventBridge. */
@@ -155,10 +201,12 @@ export class SecurityEventCapture extends Construct {
   /** S3 API calls captured as security events. */
   public static readonly S3_CHANGE_EVENT_NAMES: string[] = S3_CHANGE_EVENT_NAMES;
 
-  /** The trail. */
-  public readonly trail: cloudtrail.Trail;
-  /** Audit-class log group (CloudTrail). */
-  public readonly auditLogGroup: logs.ILogGroup;
+  /** The trail (none with TrailScope.NONE). */
+  public readonly trail?: cloudtrail.Trail;
+  /** Audit-class log group the trail writes to (none with TrailScope.NONE). */
+  public readonly auditLogGroup?: logs.ILogGroup;
+  /** Which events the trail records, and from which regions. */
+  public readonly trailScope: TrailScope;
   /** Security-class log group (EventBridge rules). */
   public readonly securityLogGroup: logs.ILogGroup;
   /** Rule capturing S3 policy, encryption and public-access changes. */
@@ -184,13 +232,9 @@ export class SecurityEventCapture extends Construct {
       throw new Error(`SecurityEventCapture: iamChangesRuleName: received ${JSON.stringify(props.iamChangesRuleName)}; expected a name other than s3ChangesRuleName (rule names are unique per event bus)`);
     }
     this.capturesIamChanges = decideIamCapture(this, stack.region, props.captureIamChanges);
+    this.trailScope = props.trailScope ?? TrailScope.ALL_REGIONS;
+    this.managementEventsReadWrite = decideManagementEvents(this.trailScope, props.managementEvents);
 
-    this.auditLogGroup = new logs.LogGroup(this, 'AuditLogGroup', {
-      logGroupName: props.auditLogGroupName ?? '/guardrails/audit/cloudtrail',
-      retention: props.auditLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: props.logsKey,
-      removalPolicy,
-    });
     const securityLogGroup = new logs.LogGroup(this, 'SecurityLogGroup', {
       logGroupName: props.securityLogGroupName ?? '/guardrails/security/events',
       retention: props.securityLogRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -200,35 +244,30 @@ export class SecurityEventCapture extends Construct {
     this.securityLogGroup = securityLogGroup;
 
     // --- CloudTrail ---
-    this.addCloudTrailKeyStatements(props.logsKey);
-    this.managementEventsReadWrite = props.managementEvents ?? cloudtrail.ReadWriteType.ALL;
-    this.trail = new cloudtrail.Trail(this, 'Trail', {
-      trailName: props.trailName,
-      bucket: props.trailBucket,
-      s3KeyPrefix: props.trailS3KeyPrefix,
-      encryptionKey: props.logsKey,
-      enableFileValidation: true,
-      isMultiRegionTrail: false,
-      // Global service events (IAM, STS, ...) are recorded in us-east-1: only that region's
-      // trail includes them, so they are not duplicated in every region.
-      includeGlobalServiceEvents: this.capturesIamChanges,
-      managementEvents: this.managementEventsReadWrite,
-      sendToCloudWatchLogs: true,
-      cloudWatchLogGroup: this.auditLogGroup,
-    });
-
-    // aws-cdk-lib's bucket statements let cloudtrail.amazonaws.com write under AWSLogs/<account>/
-    // without saying for which trail: a trail of another account could deliver there (confused
-    // deputy). Only this account's trails may (the trail's own ARN would make a cycle: the trail
-    // depends on the bucket policy).
-    props.trailBucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyCloudTrailDeliveryForOtherAccounts',
-      effect: iam.Effect.DENY,
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [props.trailBucket.arnForObjects('*')],
-      conditions: { StringNotEquals: { 'aws:SourceAccount': stack.account } },
-    }));
+    if (this.trailScope === TrailScope.NONE) {
+      if (props.trailBucket !== undefined) {
+        throw new Error(`SecurityEventCapture: trailBucket: received a bucket with trailScope NONE; expected no bucket (this scope creates no trail: the account's ALL_REGIONS trail records this region)`);
+      }
+    } else {
+      if (props.trailBucket === undefined) {
+        throw new Error(`SecurityEventCapture: trailBucket: received undefined with trailScope ${this.trailScope}; expected the bucket CloudTrail delivers its log files to (only TrailScope.NONE creates no trail)`);
+      }
+      if (this.trailScope === TrailScope.ALL_REGIONS) registerAllRegionsTrail(this);
+      if (this.trailScope === TrailScope.DATA_EVENTS_ONLY) {
+        this.node.addValidation({
+          validate: () => this.dataEventBuckets.length > 0 ? [] : [
+            'trailScope DATA_EVENTS_ONLY: no bucket was given to recordS3DataEvents, so the trail would record nothing; give it the restricted buckets of this region, or use TrailScope.NONE',
+          ],
+        });
+      }
+      this.auditLogGroup = new logs.LogGroup(this, 'AuditLogGroup', {
+        logGroupName: props.auditLogGroupName ?? '/guardrails/audit/cloudtrail',
+        retention: props.auditLogRetention ?? logs.RetentionDays.ONE_YEAR,
+        encryptionKey: props.logsKey,
+        removalPolicy,
+      });
+      this.trail = this.createTrail(props, props.trailBucket, this.auditLogGroup);
+    }
 
     // --- EventBridge rules -> security log group ---
     const target: events.IRuleTarget = {
@@ -293,18 +332,58 @@ export class SecurityEventCapture extends Construct {
     if (props.shipping) this.shipTo(props.shipping);
   }
 
+  private createTrail(props: SecurityEventCaptureProps, trailBucket: s3.IBucket, auditLogGroup: logs.ILogGroup): cloudtrail.Trail {
+    const stack = Stack.of(this);
+    this.addCloudTrailKeyStatements(props.logsKey);
+    const allRegions = this.trailScope === TrailScope.ALL_REGIONS;
+    const trail = new cloudtrail.Trail(this, 'Trail', {
+      trailName: props.trailName,
+      bucket: trailBucket,
+      s3KeyPrefix: props.trailS3KeyPrefix,
+      encryptionKey: props.logsKey,
+      enableFileValidation: true,
+      isMultiRegionTrail: allRegions,
+      // Global service events (IAM, STS, ...) are recorded once: by the multi-region trail, or by a
+      // single-region trail in us-east-1 (where they are delivered), never by a data-events-only one.
+      includeGlobalServiceEvents: allRegions || (this.trailScope === TrailScope.THIS_REGION && this.capturesIamChanges),
+      // DATA_EVENTS_ONLY: no basic selector at all (aws-cdk-lib refuses NONE without one); the
+      // advanced selectors of recordS3DataEvents, data events only, replace it (validated above).
+      managementEvents: this.trailScope === TrailScope.DATA_EVENTS_ONLY ? undefined : this.managementEventsReadWrite,
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: auditLogGroup,
+    });
+
+    // aws-cdk-lib's bucket statements let cloudtrail.amazonaws.com write under AWSLogs/<account>/
+    // without saying for which trail: a trail of another account could deliver there (confused
+    // deputy). Only this account's trails may (the trail's own ARN would make a cycle: the trail
+    // depends on the bucket policy).
+    trailBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyCloudTrailDeliveryForOtherAccounts',
+      effect: iam.Effect.DENY,
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [trailBucket.arnForObjects('*')],
+      conditions: { StringNotEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    return trail;
+  }
+
   /**
    * Record who read or wrote the objects of `bucket` (S3 data events: GetObject, PutObject,
    * DeleteObject, ...) in this trail, for buckets that hold restricted data. The trail then uses
    * advanced event selectors: every management event as before, and the data events of exactly
    * these buckets' objects (`resources.ARN` starts with the bucket ARN and '/'), which bounds the
    * cost: CloudTrail charges data events per 100,000 delivered. The bucket must be in this trail's
-   * region.
+   * region, also for an `ALL_REGIONS` trail: object-level events stay in their region (record the
+   * buckets of another region with a `DATA_EVENTS_ONLY` capture there). Fails with `TrailScope.NONE`.
    */
   public recordS3DataEvents(bucket: s3.IBucket): void {
     const stack = Stack.of(this);
+    if (this.trail === undefined) {
+      throw new Error(`${this.node.path}: recordS3DataEvents: this capture has trailScope NONE (no trail); expected a capture with a trail in the bucket's region (TrailScope.DATA_EVENTS_ONLY records only data events)`);
+    }
     if (!Token.isUnresolved(bucket.env.region) && !Token.isUnresolved(stack.region) && bucket.env.region !== stack.region) {
-      throw new Error(`${this.node.path}: recordS3DataEvents: received a bucket of ${bucket.env.region}; expected a bucket of this trail's region ${stack.region} (a single-region trail records the data events of its region only)`);
+      throw new Error(`${this.node.path}: recordS3DataEvents: received a bucket of ${bucket.env.region}; expected a bucket of this trail's region ${stack.region} (object-level events stay in their region: record it with a DATA_EVENTS_ONLY capture in ${bucket.env.region})`);
     }
     if (this.dataEventBuckets.length === 0) {
       const cfn = this.trail.node.defaultChild as cloudtrail.CfnTrail;
@@ -333,9 +412,9 @@ export class SecurityEventCapture extends Construct {
     ];
   }
 
-  /** Ship the audit log group (class audit) and the security log group (class security). */
+  /** Ship the audit log group (class audit, where there is a trail) and the security log group (class security). */
   public shipTo(shipping: CentralLogShipping): void {
-    shipping.addLogGroup(this.auditLogGroup, { logClass: LogClass.AUDIT });
+    if (this.auditLogGroup) shipping.addLogGroup(this.auditLogGroup, { logClass: LogClass.AUDIT });
     shipping.addLogGroup(this.securityLogGroup, { logClass: LogClass.SECURITY });
   }
 
@@ -394,4 +473,31 @@ function decideIamCapture(scope: Construct, region: string, requested: boolean |
     );
   }
   return requested ?? region === IAM_EVENTS_REGION;
+}
+
+function decideManagementEvents(scope: TrailScope, requested: cloudtrail.ReadWriteType | undefined): cloudtrail.ReadWriteType {
+  if (scope !== TrailScope.DATA_EVENTS_ONLY) return requested ?? cloudtrail.ReadWriteType.ALL;
+  if (requested !== undefined && requested !== cloudtrail.ReadWriteType.NONE) {
+    throw new Error(`SecurityEventCapture: managementEvents: received ${requested} with trailScope DATA_EVENTS_ONLY; expected NONE or unset (the account's ALL_REGIONS trail records the management events: a second copy is charged)`);
+  }
+  return cloudtrail.ReadWriteType.NONE;
+}
+
+/** The ALL_REGIONS captures of each app, by account: a second one would record every management event twice. */
+const allRegionsTrails = new WeakMap<object, Map<string, string>>();
+
+function registerAllRegionsTrail(capture: Construct): void {
+  const account = Stack.of(capture).account;
+  if (Token.isUnresolved(account)) return;
+  const root = capture.node.root;
+  let byAccount = allRegionsTrails.get(root);
+  if (byAccount === undefined) {
+    byAccount = new Map();
+    allRegionsTrails.set(root, byAccount);
+  }
+  const existing = byAccount.get(account);
+  if (existing !== undefined) {
+    throw new Error(`${capture.node.path}: trailScope: received ALL_REGIONS for account ${account}, which already has a multi-region trail (${existing}); expected one per account: give this capture TrailScope.DATA_EVENTS_ONLY or TrailScope.NONE (every region's management events are recorded twice otherwise, and the second copy is charged)`);
+  }
+  byAccount.set(account, capture.node.path);
 }

@@ -4,7 +4,7 @@ import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { evaluate, resolveIntrinsics, singleResource } from '@cdk-guardrails/policy-test-kit';
-import { CentralLogDestination, CentralLogShipping, SecurityEventCapture } from '../lib';
+import { CentralLogDestination, CentralLogShipping, SecurityEventCapture, TrailScope } from '../lib';
 import { newKey, newStack, newTrailBucket, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
 
 const SECURITY_LOG_GROUP_ARN = `arn:aws:logs:eu-west-1:${WORKLOAD_ACCOUNT}:log-group:/guardrails/security/events:*`;
@@ -37,13 +37,13 @@ function capture(region: string, extra: Partial<ConstructorParameters<typeof Sec
 }
 
 describe('SecurityEventCapture', () => {
-  test('creates a trail with management events, log file validation and KMS, to the bucket and the audit log group', () => {
+  test('creates a multi-region trail with management events, global service events, log file validation and KMS, to the bucket and the audit log group', () => {
     const { template } = capture('eu-west-1');
     template.hasResourceProperties('AWS::CloudTrail::Trail', {
       IsLogging: true,
       EnableLogFileValidation: true,
-      IsMultiRegionTrail: false,
-      IncludeGlobalServiceEvents: false,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
       KMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] },
       S3BucketName: { Ref: Match.stringLikeRegexp('TrailBucket') },
       CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CaptureAuditLogGroup'), 'Arn'] },
@@ -168,8 +168,8 @@ describe('SecurityEventCapture', () => {
     });
   });
 
-  test('captures IAM changes in us-east-1, with global service events in the trail', () => {
-    const { template, capture: c } = capture('us-east-1');
+  test('captures IAM changes in us-east-1, with global service events in a single-region trail there', () => {
+    const { template, capture: c } = capture('us-east-1', { trailScope: TrailScope.THIS_REGION });
     expect(c.capturesIamChanges).toBe(true);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -326,7 +326,7 @@ describe('SecurityEventCapture S3 data events', () => {
     expect(plainTrail.Properties.EventSelectors).toEqual([{ IncludeManagementEvents: true, ReadWriteType: 'All' }]);
   });
 
-  test('refuses a bucket of another region (a single-region trail records its own region only)', () => {
+  test('refuses a bucket of another region (object-level events stay in their region)', () => {
     const app = new App();
     const home = new Stack(app, 'Home', { env: { account: WORKLOAD_ACCOUNT, region: 'eu-west-1' } });
     const other = new Stack(app, 'Other', { env: { account: WORKLOAD_ACCOUNT, region: 'eu-central-1' } });
@@ -336,3 +336,77 @@ describe('SecurityEventCapture S3 data events', () => {
   });
 });
 
+
+describe('SecurityEventCapture trail scope: no dark region', () => {
+  const trailOf = (stack: Stack) => Object.values<any>(Template.fromStack(stack).toJSON().Resources).filter((r) => r.Type === 'AWS::CloudTrail::Trail');
+
+  test('THIS_REGION is the single-region trail: outside us-east-1 no global service events', () => {
+    const { template } = capture('eu-west-1', { trailScope: TrailScope.THIS_REGION });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: false, IncludeGlobalServiceEvents: false });
+  });
+
+  test('DATA_EVENTS_ONLY records the restricted buckets\' object events of its region and no management event (no second, charged copy)', () => {
+    const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
+    const key = newKey(stack);
+    const c = new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key, trailScope: TrailScope.DATA_EVENTS_ONLY });
+    c.recordS3DataEvents(new s3.Bucket(stack, 'Restricted'));
+    const [trail] = trailOf(stack);
+    expect(trail.Properties.IsMultiRegionTrail).toBe(false);
+    expect(trail.Properties.IncludeGlobalServiceEvents).toBe(false);
+    expect(trail.Properties.EventSelectors).toBeUndefined();
+    expect(trail.Properties.AdvancedEventSelectors).toHaveLength(1);
+    expect(trail.Properties.AdvancedEventSelectors[0].FieldSelectors[0]).toEqual({ Field: 'eventCategory', Equals: ['Data'] });
+  });
+
+  test('DATA_EVENTS_ONLY without a bucket fails synth (a trail that records nothing)', () => {
+    const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
+    const key = newKey(stack);
+    new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key, trailScope: TrailScope.DATA_EVENTS_ONLY });
+    expect(() => Template.fromStack(stack)).toThrow(/trailScope DATA_EVENTS_ONLY: no bucket was given to recordS3DataEvents/);
+  });
+
+  test('DATA_EVENTS_ONLY refuses management events', () => {
+    expect(() => capture('eu-central-1', { trailScope: TrailScope.DATA_EVENTS_ONLY, managementEvents: cloudtrail.ReadWriteType.ALL }))
+      .toThrow(/managementEvents: received All with trailScope DATA_EVENTS_ONLY; expected NONE or unset/);
+  });
+
+  test('NONE creates no trail and no audit log group, keeps the rules and the security log group, and ships the security group only', () => {
+    const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
+    const key = newKey(stack);
+    const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'eu-central-1') });
+    const c = new SecurityEventCapture(stack, 'Capture', { logsKey: key, trailScope: TrailScope.NONE, shipping });
+    expect(c.trail).toBeUndefined();
+    expect(c.auditLogGroup).toBeUndefined();
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    t.resourceCountIs('AWS::Logs::LogGroup', 1);
+    t.resourceCountIs('AWS::Events::Rule', 1);
+    t.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
+    t.hasResourceProperties('AWS::Logs::SubscriptionFilter', { FilterName: Match.stringLikeRegexp('^guardrails-security-') });
+    expect(() => c.recordS3DataEvents(new s3.Bucket(stack, 'Restricted'))).toThrow(/recordS3DataEvents: this capture has trailScope NONE/);
+  });
+
+  test('NONE refuses a trail bucket; every other scope requires one', () => {
+    const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
+    const key = newKey(stack);
+    expect(() => new SecurityEventCapture(stack, 'A', { logsKey: key, trailScope: TrailScope.NONE, trailBucket: newTrailBucket(stack, key) }))
+      .toThrow(/trailBucket: received a bucket with trailScope NONE; expected no bucket/);
+    expect(() => new SecurityEventCapture(stack, 'B', { logsKey: key, trailScope: TrailScope.THIS_REGION }))
+      .toThrow(/trailBucket: received undefined with trailScope THIS_REGION; expected the bucket/);
+    expect(() => new SecurityEventCapture(stack, 'C', { logsKey: key }))
+      .toThrow(/trailBucket: received undefined with trailScope ALL_REGIONS/);
+  });
+
+  test('a second ALL_REGIONS capture for the same account in one app fails; another account\'s is fine', () => {
+    const app = new App();
+    const add = (account: string, region: string) => {
+      const stack = new Stack(app, `S${account}${region}`, { env: { account, region } });
+      const key = newKey(stack);
+      return new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key });
+    };
+    add(WORKLOAD_ACCOUNT, 'eu-west-1');
+    add(SECURITY_ACCOUNT, 'eu-west-1');
+    expect(() => add(WORKLOAD_ACCOUNT, 'eu-central-1'))
+      .toThrow(/trailScope: received ALL_REGIONS for account 111111111111, which already has a multi-region trail \(S111111111111eu-west-1\/Capture\)/);
+  });
+});

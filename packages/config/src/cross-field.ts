@@ -60,6 +60,17 @@ export function workloadStackRegions(account: Pick<WorkloadAccountConfig, 'regio
   return account.regions.includes(IAM_EVENTS_REGION) ? [...account.regions] : [...account.regions, IAM_EVENTS_REGION];
 }
 
+/**
+ * The regions of a workload account's stacks that run a CloudTrail trail (and so have a trail
+ * bucket): its home region (its first), where the account's multi-region trail records every
+ * region's management events, and, with `auditLogs.s3DataEvents`, its other configured regions,
+ * where a data-events-only trail records the restricted data bucket's object events. The us-east-1
+ * IAM-capture stack of an account without us-east-1 runs none.
+ */
+export function workloadTrailRegions(config: Pick<GuardrailsConfig, 'auditLogs'>, account: Pick<WorkloadAccountConfig, 'regions'>): string[] {
+  return config.auditLogs.s3DataEvents ? [...account.regions] : [account.regions[0]];
+}
+
 /** The accounts and regions that hold a key hierarchy: the security account in its regions, every workload account in its stack regions. */
 export function keyLocations(config: GuardrailsConfig): Array<{ accountId: string; region: string }> {
   return [

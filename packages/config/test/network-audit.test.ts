@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { auditReplicaBucketName, ConfigError, functionLocations, loadConfig, parseConfig, privateNetworkFor } from '../src';
+import { auditReplicaBucketName, ConfigError, functionLocations, loadConfig, parseConfig, privateNetworkFor, workloadTrailRegions } from '../src';
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 
@@ -155,6 +155,12 @@ describe('auditLogs', () => {
 
   test('fails on a malformed Object Lock setting', () => {
     expect(problemsOf({ ...baseConfig(), auditLogs: { objectLock: { mode: 'legal-hold' } } })).toContain('auditLogs.objectLock');
+  });
+
+  test('trail regions: the home region always (the multi-region trail); the other configured regions only with s3DataEvents; never the IAM-capture us-east-1', () => {
+    const account = { regions: ['eu-west-1', 'eu-central-1'] };
+    expect(workloadTrailRegions({ auditLogs: { objectLock: { mode: 'none' }, s3DataEvents: false } }, account)).toEqual(['eu-west-1']);
+    expect(workloadTrailRegions({ auditLogs: { objectLock: { mode: 'none' }, s3DataEvents: true } }, account)).toEqual(['eu-west-1', 'eu-central-1']);
   });
 
   test('the replica bucket name is deterministic per environment, account and region', () => {

@@ -29,7 +29,8 @@ describeIntegration('audit log files: Object Lock and cross-region replication o
     return;
   }
 
-  forEachStack(ctx, 'workload stack', (s) => s.role === 'workload' || s.role === 'workload-capture-only', (stack, target) => {
+  // Stacks with a trail bucket: the home region's (the multi-region trail) and the data-events trails'.
+  forEachStack(ctx, 'workload stack with a trail', (s) => s.role.startsWith('workload') && s.outputs.TrailBucketName !== undefined, (stack, target) => {
     const trailBucket = output(stack, 'TrailBucketName');
     const s3 = new S3Client(target);
     const replicaS3 = replicaRegion !== undefined ? new S3Client({ ...target, region: replicaRegion }) : undefined;

@@ -70,10 +70,16 @@ describe('stack outputs for the integration suites', () => {
     const { outputs } = synthWithOutputs('dev');
     const full = outputs.get('dev-workload-payments-eu-west-1')!;
     const capture = outputs.get('dev-workload-payments-us-east-1')!;
-    for (const key of ['DataKeyArn', 'SecretsKeyArn', 'LogsKeyArn', 'AuditLogGroupName', 'SecurityLogGroupName']) {
+    for (const key of ['DataKeyArn', 'SecretsKeyArn', 'LogsKeyArn', 'SecurityLogGroupName']) {
       expect(full[key]).toBeDefined();
       expect(capture[key]).toBeDefined();
     }
+    // The account's multi-region trail runs in its home region; the IAM-capture stack has no trail.
+    expect(literal(full, 'TrailScope')).toBe('ALL_REGIONS');
+    expect(full.AuditLogGroupName).toBeDefined();
+    expect(literal(capture, 'TrailScope')).toBe('NONE');
+    expect(capture.AuditLogGroupName).toBeUndefined();
+    expect(capture.TrailBucketName).toBeUndefined();
     expect(literal(full, 'WorkloadAccountName')).toBe('payments');
     expect(literal(full, 'DataKeyCreated')).toBe('true');
     expect(literal(full, 'GuardrailsRole')).toBe('workload');
@@ -93,7 +99,7 @@ describe('stack outputs for the integration suites', () => {
     expect(value).toEqual(attribute ? { 'Fn::GetAtt': [ids[0], attribute] } : { Ref: ids[0] });
   };
 
-  test('prod: every workload stack names its trail bucket; stacks with a data bucket name their backup vault and plan', () => {
+  test('prod: every workload stack with a trail names its trail bucket; stacks with a data bucket name their backup vault and plan', () => {
     const { config, outputs, templates } = synthWithOutputs('prod');
     expect(config.backup.enabled).toBe(true);
     const workload = [...outputs].filter(([, o]) => String(o.GuardrailsRole.Value).startsWith('workload'));
@@ -103,8 +109,15 @@ describe('stack outputs for the integration suites', () => {
       const trailBuckets = Object.entries(template.Resources)
         .filter(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('SecurityLoggingTrailBucket'))
         .map(([id]) => id);
-      expect(trailBuckets).toHaveLength(1);
-      expect(literal(o, 'TrailBucketName')).toEqual({ Ref: trailBuckets[0] });
+      // prod records S3 data events: every full stack has a trail (multi-region at home, data events
+      // elsewhere); the IAM-capture stacks have none.
+      if (o.GuardrailsRole.Value === 'workload') {
+        expect(trailBuckets).toHaveLength(1);
+        expect(literal(o, 'TrailBucketName')).toEqual({ Ref: trailBuckets[0] });
+      } else {
+        expect(trailBuckets).toHaveLength(0);
+        expect(o.TrailBucketName).toBeUndefined();
+      }
       if (o.GuardrailsRole.Value === 'workload') {
         expectRefTo(template, literal(o, 'BackupVaultName'), 'AWS::Backup::BackupVault', 'BackupVaultName');
         expectRefTo(template, literal(o, 'BackupPlanId'), 'AWS::Backup::BackupPlan', 'BackupPlanId');
