@@ -112,7 +112,7 @@ function appLine(t) {
 const KINDS = [
   { share: 0.6, cls: 'audit', logGroup: '/guardrails/audit/cloudtrail', make: cloudTrailEvent },
   { share: 0.1, cls: 'security', logGroup: '/guardrails/security/events', make: securityEvent },
-  { share: 0.3, cls: 'app', logGroup: '/app/orders', make: (_a, _r, t) => appLine(t) },
+  { share: 0.3, cls: 'app', logGroup: '/guardrails/app/orders', make: (_a, _r, t) => appLine(t) },
 ];
 
 function generate() {
@@ -158,6 +158,14 @@ const config = {
     security: { logGroupName: '/guardrails/central/security', retentionDays: 90 },
     app: { logGroupName: '/guardrails/central/app', retentionDays: 30 },
   },
+  // CentralLogDestination.DEFAULT_CLASSIFICATION_RULES: the receiving side classes by log group.
+  classificationRules: [
+    { logGroupNamePrefix: '/guardrails/audit/', logClass: 'audit' },
+    { logGroupNamePrefix: '/guardrails/security/', logClass: 'security' },
+    { logGroupNamePrefix: '/guardrails/lambda/', logClass: 'security' },
+    { logGroupNamePrefix: '/aws/lambda/guardrails-', logClass: 'security' },
+    { logGroupNamePrefix: '/guardrails/app/', logClass: 'app' },
+  ],
 };
 
 function memorySink() {

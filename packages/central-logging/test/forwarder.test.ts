@@ -14,6 +14,7 @@ import {
   MAX_BATCH_BYTES,
   MAX_BATCH_EVENTS,
   processRecords,
+  PROVENANCE_KEY,
   RejectedLogEventsInfo,
   rejectedIndexes,
   splitIntoBatches,
@@ -111,13 +112,38 @@ class FakeLogs implements LogsPort {
     return { rejectedLogEventsInfo: info };
   }
 
+  /** The source events as they were sent (the forwarder's provenance removed: see unwrap). */
   stored(logGroupName: string, logStreamName: string): InputLogEvent[] {
-    return this.streams.get(`${logGroupName}|${logStreamName}`) ?? [];
+    return this.rawStored(logGroupName, logStreamName).map(unwrap);
   }
 
   allStored(): InputLogEvent[] {
-    return [...this.streams.values()].flat();
+    return [...this.streams.values()].flat().map(unwrap);
   }
+
+  /** The central records exactly as written. */
+  rawStored(logGroupName: string, logStreamName: string): InputLogEvent[] {
+    return this.streams.get(`${logGroupName}|${logStreamName}`) ?? [];
+  }
+}
+
+/**
+ * The source message of a central record: the forwarder puts its provenance first
+ * (`{"guardrailsProvenance":{...},<the source object's own text>` or `...,"message":"<text>"}`).
+ * Fails if a record carries no provenance, so every test that reads the store checks it is there.
+ */
+function unwrap(e: InputLogEvent): InputLogEvent {
+  const parsed = JSON.parse(e.message);
+  const provenance = parsed[PROVENANCE_KEY];
+  if (provenance === undefined) throw new Error(`central record without ${PROVENANCE_KEY}: ${e.message.slice(0, 200)}`);
+  const keys = Object.keys(parsed);
+  if (keys.length === 2 && typeof parsed.message === 'string' && e.message.endsWith(`,"message":${JSON.stringify(parsed.message)}}`)) {
+    return { timestamp: e.timestamp, message: parsed.message };
+  }
+  const prefix = `{"${PROVENANCE_KEY}":${JSON.stringify(provenance)}`;
+  if (!e.message.startsWith(prefix)) throw new Error(`provenance is not the first key: ${e.message.slice(0, 200)}`);
+  const rest = e.message.slice(prefix.length);
+  return { timestamp: e.timestamp, message: `{${rest.startsWith(',') ? rest.slice(1) : rest}` };
 }
 
 class FakeDeadLetter implements DeadLetterPort {
@@ -386,7 +412,7 @@ describe('forwarder', () => {
     ]));
     const res = await processRecords([r], CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
-    expect(logs.accepted.map((c) => c.logEvents.map((e) => e.message))).toEqual([['old', 'old2', 'old3'], ['new']]);
+    expect(logs.accepted.map((c) => c.logEvents.map((e) => unwrap(e).message))).toEqual([['old', 'old2', 'old3'], ['new']]);
   });
 
   test('splits batches at 1 MiB (counting 26 bytes per event) and at 10,000 events', async () => {
@@ -405,8 +431,14 @@ describe('forwarder', () => {
     expect(logs.allStored()).toHaveLength(12_040);
     const smallCalls = logs.accepted.filter((c) => c.logStreamName.endsWith('/small'));
     const bigCalls = logs.accepted.filter((c) => c.logStreamName.endsWith('/big'));
-    expect(smallCalls.map((c) => c.logEvents.length)).toEqual([10_000, 2_000]);
-    expect(bigCalls.length).toBe(Math.ceil((40 * (100_000 + 26)) / MAX_BATCH_BYTES));
+    // Each central record carries its provenance (a few hundred bytes): the small events now fill
+    // batches by size before the count limit (which splitIntoBatches enforces: asserted below).
+    const size = (c: { logEvents: InputLogEvent[] }) => c.logEvents.reduce((n, e) => n + Buffer.byteLength(e.message, 'utf8') + EVENT_OVERHEAD_BYTES, 0);
+    for (const c of [...smallCalls, ...bigCalls]) expect(size(c)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    expect(smallCalls.reduce((n, c) => n + c.logEvents.length, 0)).toBe(12_000);
+    const bigRecord = Buffer.byteLength(bigCalls[0].logEvents[0].message, 'utf8') + EVENT_OVERHEAD_BYTES;
+    expect(bigCalls.length).toBe(Math.ceil(40 / Math.floor(MAX_BATCH_BYTES / bigRecord)));
+    expect(splitIntoBatches(Array.from({ length: 12_000 }, (_v, i) => ({ timestamp: i, bytes: 1 }))).map((b) => b.length)).toEqual([MAX_BATCH_EVENTS, 2_000]);
   });
 
   test('batch byte accounting counts UTF-8 bytes plus 26 per event, exactly at the limit', () => {
@@ -468,7 +500,8 @@ describe('forwarder', () => {
     expect(res.batchItemFailures).toEqual([]);
     expect(logs.allStored().map((e) => e.message)).toEqual(['b', 'c']);
     const [payload] = dlq.payloads('rejected-by-putlogevents');
-    expect(JSON.parse(Buffer.from(payload, 'base64').toString()).map((e: any) => e.message)).toEqual(['a', 'd']);
+    // The dead letter keeps the central records as attempted (with their provenance).
+    expect(JSON.parse(Buffer.from(payload, 'base64').toString()).map((e: any) => unwrap(e).message)).toEqual(['a', 'd']);
   });
 
   test('bisects a batch PutLogEvents refuses as invalid, delivering the good events and dead-lettering the bad one', async () => {
@@ -481,7 +514,7 @@ describe('forwarder', () => {
     expect(res.batchItemFailures).toEqual([]);
     expect(logs.allStored().map((e) => e.message).sort()).toEqual(['a', 'b', 'c', 'e', 'f', 'g']);
     const [payload] = dlq.payloads('invalid-event');
-    expect(JSON.parse(Buffer.from(payload, 'base64').toString()).map((e: any) => e.message)).toEqual(['POISON']);
+    expect(JSON.parse(Buffer.from(payload, 'base64').toString()).map((e: any) => unwrap(e).message)).toEqual(['POISON']);
   });
 
   test('creates a missing log stream once and tolerates a concurrent creation', async () => {
@@ -554,6 +587,73 @@ describe('forwarder', () => {
     const delivered = res.stats.eventsDelivered;
     expect(delivered + res.stats.eventsDeadLettered).toBe(res.stats.eventsIn);
     expect(logs.allStored().map((e) => e.message).sort()).toEqual(['a1', 'p1', 's1']);
+  });
+});
+
+describe('forwarder: provenance with every central record', () => {
+  const CLOUDTRAIL = '{"eventVersion":"1.10","eventName":"PutBucketPolicy","requestParameters":{"bucketName":"b"},"bigId":12345678901234567890}';
+  const run = async (messages: string[], config: ForwarderConfig = CONFIG, logGroup = '/guardrails/audit/cloudtrail') => {
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    const res = await processRecords([record(dataMessage(messages.map((message) => ({ timestamp: NOW, message })), { logGroup }))], config, deps(logs, dlq));
+    const raw = logs.rawStored(config.targets.audit.logGroupName, centralLogStreamName(SOURCE_ACCOUNT, 'eu-west-1', logGroup));
+    return { res, raw, logs, dlq };
+  };
+
+  test('a JSON event keeps its own text (key order, number precision) after the provenance: source account, region, log group and stream, class and rule, event id', async () => {
+    const { raw } = await run([CLOUDTRAIL]);
+    expect(raw).toHaveLength(1);
+    const expected = `{"${PROVENANCE_KEY}":{"account":"${SOURCE_ACCOUNT}","region":"eu-west-1","logGroup":"/guardrails/audit/cloudtrail",`
+      + `"logStream":"${SOURCE_ACCOUNT}_CloudTrail_eu-west-1","logClass":"audit","classifiedBy":{"logGroupNamePrefix":"/guardrails/audit/"},"eventId":"id-0"},`
+      + CLOUDTRAIL.slice(1);
+    expect(raw[0].message).toBe(expected);
+    // Logs Insights sees the source fields where they were, and the provenance beside them.
+    const parsed = JSON.parse(raw[0].message);
+    expect(parsed.eventName).toBe('PutBucketPolicy');
+    expect(parsed[PROVENANCE_KEY].logStream).toBe(`${SOURCE_ACCOUNT}_CloudTrail_eu-west-1`);
+    expect(raw[0].message).toContain('"bigId":12345678901234567890}');
+  });
+
+  test('plain text, arrays, invalid JSON and an empty object stay whole and valid', async () => {
+    const { raw } = await run(['START RequestId: 1', '[1,2]', '{not json', '  {}']);
+    const parsed = raw.map((e) => JSON.parse(e.message));
+    expect(parsed.map((p) => p.message)).toEqual(['START RequestId: 1', '[1,2]', '{not json', undefined]);
+    for (const p of parsed) expect(p[PROVENANCE_KEY].account).toBe(SOURCE_ACCOUNT);
+    expect(Object.keys(parsed[3])).toEqual([PROVENANCE_KEY]);
+  });
+
+  test('a sender cannot forge provenance: an event with a guardrailsProvenance of its own is kept whole as a string, the real provenance on top', async () => {
+    const forged = `{"${PROVENANCE_KEY}":{"account":"999999999999","logGroup":"/guardrails/audit/cloudtrail","logClass":"audit"},"eventName":"StopLogging"}`;
+    const logs = new FakeLogs();
+    await processRecords([record(dataMessage([{ timestamp: NOW, message: forged }], { logGroup: '/guardrails/app/orders' }))], CONFIG, deps(logs, new FakeDeadLetter()));
+    const [central] = logs.rawStored('/guardrails/central/app', centralLogStreamName(SOURCE_ACCOUNT, 'eu-west-1', '/guardrails/app/orders'));
+    const parsed = JSON.parse(central.message);
+    expect(parsed[PROVENANCE_KEY]).toMatchObject({ account: SOURCE_ACCOUNT, logGroup: '/guardrails/app/orders', logClass: 'app' });
+    expect(parsed.message).toBe(forged);
+    // One unescaped provenance key only (no duplicate a last-wins parser would pick); the forged one is escaped text.
+    expect(central.message.split(`"${PROVENANCE_KEY}":`).length - 1).toBe(1);
+    expect(central.message.indexOf(`\\"${PROVENANCE_KEY}\\"`)).toBeGreaterThan(0);
+  });
+
+  test('a rule with accounts is named with its accounts', async () => {
+    const rules: ClassificationRule[] = [...RULES, { logGroupNamePrefix: '/aws/lambda/orders', logClass: 'audit', accountIds: [SOURCE_ACCOUNT] }];
+    const { raw } = await run(['x'], { ...CONFIG, classificationRules: rules }, '/aws/lambda/orders-api');
+    expect(JSON.parse(raw[0].message)[PROVENANCE_KEY].classifiedBy).toEqual({ logGroupNamePrefix: '/aws/lambda/orders', accountIds: [SOURCE_ACCOUNT] });
+  });
+
+  test('an event too large to wrap is written unchanged and counted; one that claims a provenance of its own is dead-lettered instead', async () => {
+    const max = 1000;
+    const config = { ...CONFIG, maxEventBytes: max };
+    const nearLimit = 'n'.repeat(max - 10);
+    const forgedNearLimit = `{"${PROVENANCE_KEY}":{"account":"999999999999"},"pad":"${'p'.repeat(max - 80)}"}`;
+    expect(Buffer.byteLength(forgedNearLimit)).toBeLessThanOrEqual(max);
+    const { raw, res, dlq } = await run([nearLimit, forgedNearLimit], config);
+    expect(raw.map((e) => e.message)).toEqual([nearLimit]);
+    expect(res.stats.provenanceOmitted).toBe(1);
+    expect(res.stats.eventsDelivered + res.stats.eventsDeadLettered).toBe(2);
+    const [letter] = dlq.messages().filter((m) => m.reason === 'oversize-event');
+    expect(letter.detail).toMatch(/carries a top-level guardrailsProvenance of its own/);
+    expect(JSON.parse(Buffer.from(dlq.payloads('oversize-event')[0], 'base64').toString())[0].message).toBe(forgedNearLimit);
   });
 });
 

@@ -162,6 +162,8 @@ export interface BatchItemFailure {
 
 export interface ForwarderStats {
   records: number;
+  /** Events written without the provenance key: the wrapped message would have exceeded the event size limit. */
+  provenanceOmitted: number;
   controlMessages: number;
   eventsIn: number;
   eventsDelivered: number;
@@ -238,6 +240,87 @@ export function classify(owner: string, logGroup: string, rules: readonly Classi
     if (better) best = rule;
   }
   return best === undefined ? undefined : { logClass: best.logClass, rule: best };
+}
+
+/** The top-level key of the provenance the forwarder adds to every central record. */
+export const PROVENANCE_KEY = 'guardrailsProvenance';
+
+/** Where a payload came from and how the receiving side classed it. */
+export interface ProvenanceSource {
+  readonly account: string;
+  readonly region: string;
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly logClass: LogClassName;
+  readonly rule: ClassificationRule;
+}
+
+/**
+ * The provenance object of a payload as JSON without its closing brace (each event appends its id):
+ * source account, region, log group and log stream (set by CloudWatch Logs and Kinesis), the class
+ * decided and the rule that decided it.
+ */
+export function provenancePrefix(source: ProvenanceSource): string {
+  const json = JSON.stringify({
+    account: source.account,
+    region: source.region,
+    logGroup: source.logGroup,
+    logStream: source.logStream,
+    logClass: source.logClass,
+    classifiedBy: { logGroupNamePrefix: source.rule.logGroupNamePrefix, ...(source.rule.accountIds ? { accountIds: source.rule.accountIds } : {}) },
+  });
+  return json.slice(0, -1);
+}
+
+/**
+ * The central record of one event: the source message with the provenance as its first top-level
+ * key. A JSON object keeps its own text (its other keys, their order and number precision: the
+ * provenance is spliced in, the message is never re-serialized), so Logs Insights queries on its
+ * fields work as before. Anything else (plain text, arrays), and an object that already has a
+ * top-level `guardrailsProvenance` (a sender could forge one), is kept whole as the string `message`.
+ * `claimsProvenance`: the source message is an object with a provenance key of its own.
+ *
+ * Cost: a message is parsed only when it contains the key's name; otherwise one that starts with
+ * '{' and ends with '}' is taken for an object without parsing (a line that only looks like one
+ * stays as invalid as it was, with the provenance in its text).
+ */
+export function withProvenance(message: string, prefix: string, eventId: string | undefined, messageBytes?: number): { message: string; bytes: number; claimsProvenance: boolean } {
+  const provenance = `${prefix}${eventId !== undefined ? `,"eventId":${JSON.stringify(String(eventId))}` : ''}}`;
+  const whole = (claimsProvenance: boolean) => {
+    const wrapped = `{"${PROVENANCE_KEY}":${provenance},"message":${JSON.stringify(message)}}`;
+    return { message: wrapped, bytes: Buffer.byteLength(wrapped, 'utf8'), claimsProvenance };
+  };
+  const start = firstNonSpace(message);
+  if (start < 0 || message.charCodeAt(start) !== 0x7b /* { */ || message.charCodeAt(lastNonSpace(message)) !== 0x7d /* } */) return whole(false);
+  if (message.includes(PROVENANCE_KEY)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      return whole(false);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return whole(false);
+    if (Object.prototype.hasOwnProperty.call(parsed, PROVENANCE_KEY)) return whole(true);
+  }
+  const rest = message.slice(start + 1);
+  const head = `{"${PROVENANCE_KEY}":${provenance}${message.charCodeAt(firstNonSpace(rest) + start + 1) === 0x7d ? '' : ','}`;
+  // The leading blanks and '{' dropped are one byte each: no second pass over the message.
+  const bytes = Buffer.byteLength(head, 'utf8') + (messageBytes ?? Buffer.byteLength(message, 'utf8')) - (start + 1);
+  return { message: head + rest, bytes, claimsProvenance: false };
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+function firstNonSpace(s: string): number {
+  for (let i = 0; i < s.length; i++) if (!isSpace(s.charCodeAt(i))) return i;
+  return -1;
+}
+
+function lastNonSpace(s: string): number {
+  for (let i = s.length - 1; i >= 0; i--) if (!isSpace(s.charCodeAt(i))) return i;
+  return -1;
 }
 
 /** `<account>/<region>/<logGroup>`, with ':' and '*' replaced (not allowed in stream names). */
@@ -355,6 +438,7 @@ export async function processRecords(
   const maxEventBytes = config.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const stats: ForwarderStats = {
     records: records.length,
+    provenanceOmitted: 0,
     controlMessages: 0,
     eventsIn: 0,
     eventsDelivered: 0,
@@ -449,20 +533,36 @@ export async function processRecords(
       if (!r) rejected.set(reason, (r = { detail, events: [] }));
       r.events.push(ev);
     };
+    // Provenance, from what CloudWatch Logs and Kinesis set (never from the sender's message).
+    const provenance = provenancePrefix({
+      account: payload.owner, region, logGroup: payload.logGroup, logStream: payload.logStream, logClass, rule: decision.rule,
+    });
     for (const ev of payload.logEvents) {
       if (!ev || typeof ev.message !== 'string' || typeof ev.timestamp !== 'number' || !Number.isFinite(ev.timestamp)) {
         reject('malformed-event', 'event without a string message and a numeric timestamp', ev);
         continue;
       }
-      const bytes = Buffer.byteLength(ev.message, 'utf8');
+      const originalBytes = Buffer.byteLength(ev.message, 'utf8');
+      const wrapped = withProvenance(ev.message, provenance, ev.id, originalBytes);
+      let message = wrapped.message;
+      let bytes = wrapped.bytes;
+      if (bytes > maxEventBytes && originalBytes <= maxEventBytes && !wrapped.claimsProvenance) {
+        // Too large to wrap, small enough as it is: write it unchanged (its central log stream still
+        // names the source account, region and log group), counted.
+        message = ev.message;
+        bytes = originalBytes;
+        stats.provenanceOmitted++;
+      }
       if (bytes > maxEventBytes) {
-        reject('oversize-event', `event message is larger than ${maxEventBytes} bytes`, ev);
+        reject('oversize-event', wrapped.claimsProvenance && originalBytes <= maxEventBytes
+          ? `event message carries a top-level ${PROVENANCE_KEY} of its own and is too large to wrap within ${maxEventBytes} bytes`
+          : `event message is larger than ${maxEventBytes} bytes`, ev);
       } else if (ev.timestamp < oldest) {
         reject('too-old-event', 'older than 14 days or the central retention: PutLogEvents would reject it', ev);
       } else if (ev.timestamp > newest) {
         reject('too-new-event', 'more than 2 hours in the future: PutLogEvents would reject it', ev);
       } else {
-        t.events.push({ recordIndex, order: order++, timestamp: ev.timestamp, message: ev.message, bytes, id: ev.id });
+        t.events.push({ recordIndex, order: order++, timestamp: ev.timestamp, message, bytes, id: ev.id });
       }
     }
     for (const [reason, r] of rejected) {
