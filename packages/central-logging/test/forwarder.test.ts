@@ -657,6 +657,41 @@ describe('forwarder: provenance with every central record', () => {
   });
 });
 
+describe('forwarder: a crash mid-batch loses nothing (at-least-once, duplicates carry the same event id)', () => {
+  test('the process dies after writing part of a batch; Lambda re-delivers the whole batch; every event is stored, the duplicates are identified by their provenance', async () => {
+    // GIVEN three log streams' worth of records, written one stream at a time (concurrency 1)
+    const records = ['a', 'b', 'c'].map((g) => record(dataMessage(
+      Array.from({ length: 5 }, (_v, i) => ({ timestamp: NOW + i, message: `{"n":"${g}${i}"}` })), { logGroup: `/guardrails/audit/${g}` },
+    )));
+    const logs = new FakeLogs();
+    const dlq = new FakeDeadLetter();
+    // WHEN the first invocation's process dies once one stream is written (the next call never returns)
+    const original = logs.putLogEvents.bind(logs);
+    logs.putLogEvents = (input) => (logs.accepted.length === 1 ? new Promise(() => undefined) : original(input));
+    const crashed = processRecords(records, { ...CONFIG, concurrency: 1 }, deps(logs, dlq));
+    const outcome = await Promise.race([crashed.then(() => 'finished'), new Promise((r) => setTimeout(() => r('crashed'), 50))]);
+    expect(outcome).toBe('crashed');
+    const beforeRetry = logs.allStored().length;
+    expect(beforeRetry).toBe(5); // one stream written, the rest lost with the process
+
+    // THEN Lambda re-delivers the same records (the batch failed as a whole) to a healthy process
+    logs.putLogEvents = original;
+    const retry = await processRecords(records, { ...CONFIG, concurrency: 1 }, deps(logs, dlq));
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(retry.stats.eventsDelivered).toBe(15);
+    expect(dlq.bodies).toEqual([]);
+    const stored = [...logs.streams.values()].flat();
+    expect(stored).toHaveLength(20);
+    // Every source event is there; the 5 duplicates have the same source log group and event id.
+    const key = (e: InputLogEvent) => {
+      const p = JSON.parse(e.message)[PROVENANCE_KEY];
+      return `${p.account}|${p.logGroup}|${p.logStream}|${p.eventId}`;
+    };
+    expect(new Set(stored.map(key)).size).toBe(15);
+    expect(new Set(logs.allStored().map((e) => JSON.parse(e.message).n))).toEqual(new Set(['a', 'b', 'c'].flatMap((g) => [0, 1, 2, 3, 4].map((i) => `${g}${i}`))));
+  });
+});
+
 describe('forwarder helpers', () => {
   test('classify: longest prefix wins, an account-specific rule beats a generic one of the same prefix, no match is undefined', () => {
     const rules: ClassificationRule[] = [
