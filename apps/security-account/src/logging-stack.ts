@@ -1,4 +1,4 @@
-import { addPrivateFunctionsNetwork, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
+import { addPrivateFunctionsNetwork, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, logWriterRoleName, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
@@ -95,6 +95,8 @@ export class LoggingStack extends Stack {
       // configuration only the guardrail administrators may change.
       streamName: GUARDRAIL_NAMES.centralStream,
       forwarderFunctionName: GUARDRAIL_NAMES.forwarderFunction,
+      // The one role (but the deployers) the SCP lets write the central log groups.
+      forwarderRoleName: logWriterRoleName('forwarder', this.region),
       forwarderLogGroupName: GUARDRAIL_NAMES.forwarderLogGroup,
       deadLetterQueueName: GUARDRAIL_NAMES.deadLetterQueue,
       deadLetterAlarmName: GUARDRAIL_NAMES.deadLetterAlarm,
@@ -197,6 +199,7 @@ export class LoggingStack extends Stack {
       removalPolicy,
       s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
       iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
+      trailLogsRoleName: logWriterRoleName('trail', this.region),
     });
     if (trailBucket) {
       new ProtectLogObjects({ administratorArns: administrators }).applyTo(trailBucket);

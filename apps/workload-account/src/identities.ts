@@ -1,6 +1,6 @@
 import {
   boundaryProtections, cdkDeployRoleArns, deployedRegions, environmentAccountIds, GUARDRAIL_NAME_PREFIX, guardrailAdministratorArns, GuardrailsConfig,
-  protectedPrincipalArns, scpExemptPrincipalArns, BOUNDARY_POLICY_NAMES, HUMAN_ACCESS_NAMES, scpGuardrailStackNames, scpGuardrailStackSetNames, stackDeployerArns,
+  protectedPrincipalArns, scpExemptPrincipalArns, BOUNDARY_POLICY_NAMES, HUMAN_ACCESS_NAMES, scpGuardrailStackNames, scpGuardrailStackSetNames, stackDeployerArns, LOG_WRITER_ROLE_PATTERN, WRITER_ONLY_LOG_GROUP_PREFIXES,
 } from '@cdk-guardrails/config';
 import {
   ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, S3ReadOnlyRole, SensitiveActionsMfaPolicy,
@@ -157,7 +157,13 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     }),
     // The private functions' network (tagged guardrails:protected): its flow log, endpoints, routes and
     // security groups, changed only by the execution roles, the StackSet role and break-glass.
-    ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: scpExemptPrincipalArns(config) }),
+    // ... and the evidence log groups (CloudTrail's, the security events, the central copies): only
+    // their named writer roles put records into them (no forged audit record).
+    ServiceControlPolicy.protectTaggedGuardrailResources({
+      administratorArns: scpExemptPrincipalArns(config),
+      writerOnlyLogGroupPrefixes: [...WRITER_ONLY_LOG_GROUP_PREFIXES],
+      logWriterRoleNames: [LOG_WRITER_ROLE_PATTERN],
+    }),
     // Objects may be encrypted only with keys of the environment's accounts (never a foreign key).
     ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: config.s3.encryption === 'SSE_KMS', kmsKeyAccountIds: accounts }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),

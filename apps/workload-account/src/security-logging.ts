@@ -1,4 +1,4 @@
-import { auditReplicaBucketName, auditReplicationRoleName, GUARDRAIL_NAMES, GuardrailsConfig, trailReaderRoleName } from '@cdk-guardrails/config';
+import { auditReplicaBucketName, auditReplicationRoleName, GUARDRAIL_NAMES, GuardrailsConfig, logWriterRoleName, trailReaderRoleName } from '@cdk-guardrails/config';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
@@ -82,8 +82,10 @@ export class WorkloadSecurityLogging extends Construct {
     }
     this.shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(config.securityAccount.accountId, props.region, config.securityAccount.destinationName),
-      // An organization-wide destination policy (aws:PrincipalOrgID) needs a sender role.
+      // An organization-wide destination policy (aws:PrincipalOrgID) needs a sender role; named, because
+      // its policy writes the shipped groups, which the SCP lets only the named log writers write.
       useSenderRole: config.organizationId !== undefined,
+      senderRoleName: config.organizationId !== undefined ? logWriterRoleName('sender', props.region) : undefined,
     });
     this.capture = new SecurityEventCapture(this, 'Capture', {
       trailScope: props.trailScope,
@@ -97,6 +99,8 @@ export class WorkloadSecurityLogging extends Construct {
       // Protected names: the boundary and the SCPs deny disabling, deleting or retargeting them.
       s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
       iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
+      // The one role (but the deployers) the SCP lets write the audit log group.
+      trailLogsRoleName: logWriterRoleName('trail', props.region),
     });
   }
 

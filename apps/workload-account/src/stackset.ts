@@ -26,7 +26,7 @@ import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { objectLockRetention } from './audit-replica-stack';
-import { createApp, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, GuardrailsConfig, PrincipalsConfig, stackName, workloadStackSetName } from '@cdk-guardrails/config';
+import { createApp, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, GuardrailsConfig, logWriterRoleName, PrincipalsConfig, stackName, workloadStackSetName } from '@cdk-guardrails/config';
 import {
   Annotations, App, Aspects, Aws, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
 } from 'aws-cdk-lib';
@@ -177,6 +177,7 @@ export class WorkloadBaselineStack extends Stack {
       destinationArn: CentralLogDestination.arnFor(s.securityAccountId, props.region, s.destinationName),
       // New accounts are not listed anywhere: the destination must be organization-wide, which needs a sender role.
       useSenderRole: true,
+      senderRoleName: logWriterRoleName('sender', props.region),
     });
     new SecurityEventCapture(this, 'Capture', {
       trailScope: props.homeRegion ? TrailScope.ALL_REGIONS : TrailScope.NONE,
@@ -189,6 +190,7 @@ export class WorkloadBaselineStack extends Stack {
       removalPolicy,
       s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
       iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
+      trailLogsRoleName: logWriterRoleName('trail', props.region),
     });
 
     const encryption = s.s3Encryption === 'SSE_KMS' ? EncryptionMode.sseKms(this.keys.dataKey) : EncryptionMode.sseS3();

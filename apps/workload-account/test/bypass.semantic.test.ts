@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import {
-  auditReplicationRoleName, cdkRoleArn, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName, GUARDRAIL_NAME_PREFIX,
+  auditReplicationRoleName, cdkRoleArn, logWriterRoleName, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName, GUARDRAIL_NAME_PREFIX,
 } from '@cdk-guardrails/config';
 import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
@@ -193,6 +193,45 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       expect(await asBoundedAdmin({ action, resource, resourcePolicy: policy })).toBe('ExplicitlyDenied');
       expect(await asPrincipal(EXEC_ROLE, { action, resource, resourcePolicy: policy })).toBe('Allowed');
     });
+
+  test('no forged record: a bounded admin cannot write into the audit or security-event log groups of a workload, nor into the central groups; CloudTrail\'s role and the forwarder\'s can', async () => {
+    const stream = (account: string, group: string, name: string) => `arn:aws:logs:${REGION}:${account}:log-group:${group}:log-stream:${name}`;
+    const trailStream = stream(WORKLOAD, '/guardrails/audit/cloudtrail', `${WORKLOAD}_CloudTrail_${REGION}`);
+    const central = stream(SECURITY, '/guardrails/central/audit', `${WORKLOAD}/${REGION}//guardrails/audit/cloudtrail`);
+    for (const [account, resource] of [[WORKLOAD, trailStream], [WORKLOAD, stream(WORKLOAD, '/guardrails/security/events', 'forged')], [SECURITY, central]]) {
+      for (const action of ['logs:PutLogEvents', 'logs:CreateLogStream']) {
+        expect([action, resource, await asBoundedAdmin({ account, action, resource })]).toEqual([action, resource, 'ExplicitlyDenied']);
+      }
+    }
+    // The writers are the stacks' named roles (CloudTrail's delivery role, the forwarder's), inside the boundary.
+    const roleNamed = (t: typeof workloadHome, name: string) => Object.values<any>(t.template.Resources).some((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === name);
+    expect(roleNamed(workloadHome, logWriterRoleName('trail', REGION))).toBe(true);
+    expect(roleNamed(securityLogging, logWriterRoleName('forwarder', REGION))).toBe(true);
+    // prod names an organization: the subscription sender role (PutLogEvents on the shipped groups, as documented) is named too.
+    expect(config.organizationId).toBeDefined();
+    expect(roleNamed(workloadHome, logWriterRoleName('sender', REGION))).toBe(true);
+    const asWriter = (account: string, name: string, resource: string) => evaluate({
+      identityPolicies: [ALLOW_EVERYTHING],
+      permissionsBoundaries: [account === SECURITY ? SECURITY_BOUNDARY : WORKLOAD_BOUNDARY],
+      serviceControlPolicies: SCPS,
+      request: { principal: roleArn(account, name), action: 'logs:PutLogEvents', resource, resourceAccount: account, context: { 'aws:PrincipalArn': roleArn(account, name), 'aws:RequestedRegion': REGION } },
+    });
+    expect(await asWriter(WORKLOAD, logWriterRoleName('trail', REGION), trailStream)).toBe('Allowed');
+    expect(await asWriter(SECURITY, logWriterRoleName('forwarder', REGION), central)).toBe('Allowed');
+    // Nobody inside the boundary can become a writer: create a role of that name (bounded roles live
+    // under the bounded path), or assume, re-trust or pass the existing ones (tagged guardrails:protected).
+    const writer = roleArn(WORKLOAD, logWriterRoleName('trail', REGION));
+    expect(await asBoundedAdmin({
+      action: 'iam:CreateRole', resource: roleArn(WORKLOAD, logWriterRoleName('trail', 'ap-southeast-2')),
+      context: { 'iam:PermissionsBoundary': `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary`, 'aws:RequestTag/guardrails:environment': 'prod', 'aws:TagKeys': ['guardrails:environment'] },
+    })).toBe('ExplicitlyDenied');
+    for (const action of ['sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole']) {
+      expect([action, await asBoundedAdmin({ action, resource: writer, resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined, context: { 'aws:ResourceTag/guardrails:protected': 'true' } })])
+        .toEqual([action, 'ExplicitlyDenied']);
+    }
+    // A workload's own log groups stay writable.
+    expect(await asBoundedAdmin({ action: 'logs:PutLogEvents', resource: stream(WORKLOAD, '/aws/lambda/orders', 'x') })).toBe('Allowed');
+  });
 
   test('no dark account: a bounded admin of the security account cannot stop, delete, narrow or re-select its multi-region trail, nor delete its log files or re-policy its bucket; its execution role and log admin can', async () => {
     const trail = only(securityLogging.template, 'AWS::CloudTrail::Trail');

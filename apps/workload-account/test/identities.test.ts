@@ -85,8 +85,8 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   for (const file of files) expect(readFileSync(join(dir, file), 'utf8').length).toBeLessThanOrEqual(5120);
   const regions = readFileSync(join(dir, files.find((f) => f.includes('region'))!), 'utf8');
   for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1', 'eu-north-1']) expect(regions).toContain(region);
-  // Exemptions are exact ARNs: no pattern a bounded admin could match by naming a role. The one
-  // exception, in the stack statement: the CDK publishing roles (bootstrap assets) and the execution
+  // Exemptions are exact ARNs: no pattern a bounded admin could match by naming a role. Exception one,
+  // in the stack statement: the CDK publishing roles (bootstrap assets) and the execution
   // roles (nested stacks); their names are cdk-<qualifier>-*, which nobody but the managers may
   // create (bypass.semantic.test.ts).
   const q = config.principals.cdkQualifier;
@@ -96,7 +96,9 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
       const exempt: string[] = [].concat(statement.Condition?.ArnNotEquals?.['aws:PrincipalARN'] ?? []);
       const patterns = exempt.filter((arn) => /[*?]/.test(arn));
       expect(patterns).toEqual(statement.Sid === 'DenyGuardrailStackChanges' ? publishing : []);
-      expect(statement.Condition?.ArnNotLike).toBeUndefined();
+      // The other exception: the named log writers (guardrails-log-writer-*, at path '/', which bounded
+      // identities cannot create roles under; bypass.semantic.test.ts "no forged record").
+      expect(statement.Condition?.ArnNotLike).toEqual(statement.Sid === 'DenyGuardrailLogForgery' ? { 'aws:PrincipalARN': ['arn:*:iam::*:role/guardrails-log-writer-*'] } : undefined);
     }
   }
   expect(regions).not.toContain('ap-southeast-2');

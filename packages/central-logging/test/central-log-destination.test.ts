@@ -347,6 +347,7 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     deadLetterAlarmName: 'guardrails-log-forwarder-dlq-not-empty',
     deliveryDelayAlarmName: 'guardrails-log-delivery-delayed',
     streamThrottleAlarmName: 'guardrails-central-stream-throttled',
+    forwarderRoleName: 'guardrails-log-writer-forwarder-eu-west-1',
   };
 
   test('names the stream, the forwarder, its log group and the dead-letter queue as given', () => {
@@ -362,6 +363,10 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'guardrails-log-delivery-delayed' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'guardrails-central-stream-throttled' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/log-forwarder', RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'guardrails-log-writer-forwarder-eu-west-1',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+    });
     // The forwarder writes to the named log group through its logging configuration.
     const forwarderLogGroupId = stack.getLogicalId(dest.forwarderLogGroup.node.defaultChild as logs.CfnLogGroup);
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -393,6 +398,7 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     ['deadLetterAlarmName', 'dlq not empty', /deadLetterAlarmName: received "dlq not empty".*\(CloudWatch alarm name\)/],
     ['deliveryDelayAlarmName', 'late delivery', /deliveryDelayAlarmName: received "late delivery".*\(CloudWatch alarm name\)/],
     ['streamThrottleAlarmName', 'x'.repeat(256), /streamThrottleAlarmName: received "x+" \(256 characters\)/],
+    ['forwarderRoleName', 'forwarder role', /forwarderRoleName: received "forwarder role".*\(IAM role name\)/],
   ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
     const stack = newStack();
     expect(() => new CentralLogDestination(stack, 'Central', {

@@ -142,3 +142,16 @@ describe('CentralLogShipping', () => {
     expect(() => shipping.addLogGroup(group, { logClass: 'debug' as LogClass })).toThrow(/logClass must be one of audit, security, app, received "debug"/);
   });
 });
+
+describe('CentralLogShipping senderRoleName (an SCP lets only named roles write the shipped guardrail log groups)', () => {
+  test('names the sender role; refused without useSenderRole or with a bad name', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const destinationArn = 'arn:aws:logs:eu-west-1:999999999999:destination:guardrails-central-logs';
+    new CentralLogShipping(stack, 'Shipping', { destinationArn, useSenderRole: true, senderRoleName: 'guardrails-log-writer-sender-eu-west-1' });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'guardrails-log-writer-sender-eu-west-1' });
+    expect(() => new CentralLogShipping(stack, 'NoRole', { destinationArn, senderRoleName: 'x' }))
+      .toThrow(/senderRoleName: received "x" without useSenderRole; expected useSenderRole: true, or no senderRoleName/);
+    expect(() => new CentralLogShipping(stack, 'Bad', { destinationArn, useSenderRole: true, senderRoleName: 'a b' }))
+      .toThrow(/senderRoleName: received "a b".*\(IAM role name\)/);
+  });
+});

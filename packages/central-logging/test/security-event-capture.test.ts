@@ -410,3 +410,17 @@ describe('SecurityEventCapture trail scope: no dark region', () => {
       .toThrow(/trailScope: received ALL_REGIONS for account 111111111111, which already has a multi-region trail \(S111111111111eu-west-1\/Capture\)/);
   });
 });
+
+describe('named log writers (an SCP lets only named roles write the audit log group)', () => {
+  test('trailLogsRoleName names the role CloudTrail delivers to CloudWatch Logs with; a bad name fails', () => {
+    const { template } = capture('eu-west-1', { trailLogsRoleName: 'guardrails-log-writer-trail-eu-west-1' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'guardrails-log-writer-trail-eu-west-1',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'cloudtrail.amazonaws.com' } })] },
+    });
+    const trail = Object.values<any>(template.toJSON().Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
+    const roleId = Object.entries<any>(template.toJSON().Resources).find(([, r]) => r.Properties?.RoleName === 'guardrails-log-writer-trail-eu-west-1')![0];
+    expect(trail.Properties.CloudWatchLogsRoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(() => capture('eu-west-1', { trailLogsRoleName: 'bad name' })).toThrow(/trailLogsRoleName.*IAM role name/);
+  });
+});

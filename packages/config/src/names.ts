@@ -80,6 +80,34 @@ export function trailReaderRoleName(region: string): string {
   return `${GUARDRAIL_NAME_PREFIX}-trail-reader-${region}`;
 }
 
+/** Who writes the log groups only named writers may write (see {@link WRITER_ONLY_LOG_GROUP_PREFIXES}). */
+export type LogWriterKind = 'trail' | 'forwarder' | 'sender';
+
+/**
+ * The roles that write the audit, security-event and central log groups: CloudTrail's delivery
+ * role (`trail`), the central forwarder's (`forwarder`) and, in organization mode, the subscription
+ * sender role (`sender`, which the CloudWatch Logs documentation gives PutLogEvents on the shipped
+ * groups). Fixed names at path '/', which bounded identities cannot create roles under: the SCP
+ * protect-tagged-guardrail-resources exempts them by {@link LOG_WRITER_ROLE_PATTERN}.
+ */
+export function logWriterRoleName(kind: LogWriterKind, region: string): string {
+  return `${GUARDRAIL_NAME_PREFIX}-log-writer-${kind}-${region}`;
+}
+
+/** The name pattern of every {@link logWriterRoleName}. */
+export const LOG_WRITER_ROLE_PATTERN = `${GUARDRAIL_NAME_PREFIX}-log-writer-*`;
+
+/**
+ * Log groups whose records are evidence: CloudTrail's (`/guardrails/audit/`), the EventBridge
+ * security events (`/guardrails/security/`, written by EventBridge through the log group's resource
+ * policy) and the central copies in the security account (`/guardrails/central/`). Only the log
+ * writer roles (and the stack deployers) create streams in or put events into them: a record
+ * anybody else wrote would be a forgery shipped and kept as audit or security class.
+ */
+export const WRITER_ONLY_LOG_GROUP_PREFIXES: readonly string[] = [
+  `/${GUARDRAIL_NAME_PREFIX}/audit/`, `/${GUARDRAIL_NAME_PREFIX}/security/`, `/${GUARDRAIL_NAME_PREFIX}/central/`,
+];
+
 /** The log group of a token rotation function: under the protected `/guardrails/` prefix. */
 export function rotationLogGroupName(functionName: string): string {
   return `/${GUARDRAIL_NAME_PREFIX}/lambda/${functionName}`;

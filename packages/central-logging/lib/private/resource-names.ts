@@ -55,6 +55,14 @@ export const ALARM_NAME: NameRule = {
   allowed: "1 to 255 letters, digits, '.', '_' or '-'",
 };
 
+/** IAM CreateRole: a role name of 1 to 64 characters. */
+export const ROLE_NAME: NameRule = {
+  what: 'IAM role name',
+  pattern: /^[A-Za-z0-9+=,.@_-]+$/,
+  maxLength: 64,
+  allowed: "1 to 64 letters, digits or '+=,.@_-'",
+};
+
 /** EventBridge PutRule: 1 to 64 characters. */
 export const RULE_NAME: NameRule = {
   what: 'EventBridge rule name',

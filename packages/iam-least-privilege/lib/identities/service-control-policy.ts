@@ -260,6 +260,31 @@ export interface TaggedGuardrailResourcesProtectionOptions {
   readonly administratorArns: string[];
 
   /**
+   * Name prefixes of the log groups whose records only named writers may write
+   * (`logs:CreateLogStream`, `logs:PutLogEvents`), such as '/guardrails/audit/': a principal of the
+   * account writing there forges records that are shipped and kept like the real ones. Every
+   * principal but the roles `logWriterRoleNames` is denied, `administratorArns` included (deploying
+   * and administering the log groups needs no record written by hand; a smaller document). AWS services
+   * that write through a log group resource policy (EventBridge) are not affected: SCPs do not apply
+   * to service principals.
+   *
+   * @default - none: writing to the guardrail log groups stays allowed to every principal
+   */
+  readonly writerOnlyLogGroupPrefixes?: string[];
+
+  /**
+   * Names (or patterns with '*') of the roles, in any account the SCP is attached to, that write the
+   * `writerOnlyLogGroupPrefixes` log groups: the role CloudTrail delivers to CloudWatch Logs with,
+   * the central forwarder's role. Name them so that nobody inside the boundary can create a role of
+   * that name (a role path such as `PermissionsBoundary` boundedRolePath puts bounded roles'
+   * ARNs elsewhere) nor change, pass or assume one (the `guardrails:protected` tag).
+   * Required with `writerOnlyLogGroupPrefixes`.
+   *
+   * @default - none
+   */
+  readonly logWriterRoleNames?: string[];
+
+  /**
    * Name of the SCP.
    *
    * @default 'protect-tagged-guardrail-resources'
@@ -499,6 +524,7 @@ export class ServiceControlPolicy {
     validateNonEmpty('administratorArns', options.administratorArns,
       'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail network)');
     validateExactPrincipalArns('administratorArns', options.administratorArns);
+    const logStatement = guardrailLogWriterStatement(options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-tagged-guardrail-resources',
       description: 'Deny changing the guardrail network and event source mappings (tagged guardrails:protected) and the default event bus',
@@ -518,7 +544,7 @@ export class ServiceControlPolicy {
         actions: [...DEFAULT_EVENT_BUS_TAMPER_ACTIONS],
         resources: ['arn:*:events:*:*:event-bus/default'],
         conditions: exceptPrincipals(options.administratorArns),
-      })],
+      }), ...(logStatement ? [logStatement] : [])],
     });
   }
 
@@ -769,4 +795,38 @@ function exemptPrincipalArns(options: ScpExemptionOptions): string[] {
   const arns = options.exemptPrincipalArns ?? [];
   validateExactPrincipalArns('exemptPrincipalArns', arns);
   return arns;
+}
+
+/**
+ * `DenyGuardrailLogForgery`: only the named writer roles create streams in, or put events into, the
+ * log groups of `writerOnlyLogGroupPrefixes`.
+ */
+function guardrailLogWriterStatement(options: TaggedGuardrailResourcesProtectionOptions): iam.PolicyStatement | undefined {
+  const prefixes = options.writerOnlyLogGroupPrefixes ?? [];
+  const writers = options.logWriterRoleNames ?? [];
+  if (prefixes.length === 0) {
+    if (writers.length > 0) {
+      throw new Error(`logWriterRoleNames: received ${JSON.stringify(writers)} without writerOnlyLogGroupPrefixes; expected the log group name prefixes they write (such as '/guardrails/audit/'), or no logWriterRoleNames`);
+    }
+    return undefined;
+  }
+  prefixes.forEach((p, i) => {
+    if (!/^\/[\w./#-]{0,510}\/$/.test(p)) {
+      throw new Error(`writerOnlyLogGroupPrefixes[${i}]: received '${p}'; expected a log group name prefix that starts and ends with '/' (letters, digits, '_-./#'), such as '/guardrails/audit/'`);
+    }
+  });
+  validateNonEmpty('logWriterRoleNames', writers,
+    'the names of the roles that write those log groups (the CloudTrail logs role, the central forwarder\'s role), or no writerOnlyLogGroupPrefixes: without a writer nothing could log there');
+  writers.forEach((n, i) => {
+    if (!/^[\w+=,.@*-]{1,64}$/.test(n) || /^[*]+$/.test(n)) {
+      throw new Error(`logWriterRoleNames[${i}]: received '${n}'; expected a role name or a name pattern with '*' (1 to 64 of letters, digits, '+=,.@_-'; no path, not only '*')`);
+    }
+  });
+  return new iam.PolicyStatement({
+    sid: 'DenyGuardrailLogForgery',
+    effect: iam.Effect.DENY,
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: prefixes.map((p) => `arn:*:logs:*:*:log-group:${p}*`),
+    conditions: { ArnNotLike: { 'aws:PrincipalARN': writers.map((n) => `arn:*:iam::*:role/${n}`) } },
+  });
 }

@@ -589,6 +589,51 @@ describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guard
   });
 });
 
+describe('attack 9b: forging audit records with PutLogEvents (SCP protect-tagged-guardrail-resources, writerOnlyLogGroupPrefixes)', () => {
+  const LOG_SCP = doc(ServiceControlPolicy.protectTaggedGuardrailResources({
+    administratorArns: [EXEC_ROLE, BREAK_GLASS],
+    writerOnlyLogGroupPrefixes: ['/guardrails/audit/', '/guardrails/central/'],
+    logWriterRoleNames: ['guardrails-log-writer-*'],
+  }));
+  const STREAM = (group: string, stream: string) => `${LOG_GROUP(group)}:log-stream:${stream}`;
+  const TRAIL_STREAM = STREAM('/guardrails/audit/cloudtrail', `${ACCOUNT}_CloudTrail_${REGION}`);
+  const write = (principal: string, action: string, resource: string, scp = LOG_SCP, boundary: PolicyJson | undefined = BOUNDARY) =>
+    decide(principal, { action, resource }, { boundary, scps: [FULL_AWS_ACCESS, scp] });
+
+  test.each([
+    ['logs:PutLogEvents', TRAIL_STREAM],
+    ['logs:CreateLogStream', STREAM('/guardrails/audit/cloudtrail', 'forged')],
+    ['logs:PutLogEvents', STREAM('/guardrails/central/audit', `${ACCOUNT}/${REGION}//guardrails/audit/cloudtrail`)],
+  ])('a bounded admin cannot %s into %s (a forged record would be shipped and kept as audit); allowed without the statement', async (action, resource) => {
+    await expect(write(ATTACKER, action, resource)).resolves.toBe('ExplicitlyDenied');
+    await expect(write(ATTACKER, action, resource, withoutStatement(LOG_SCP, 'DenyGuardrailLogForgery'))).resolves.toBe('Allowed');
+  });
+
+  test('control: the trail\'s logs role and the forwarder write; the execution role does not need to (denied); a bounded admin writes its own and the other guardrail log groups', async () => {
+    await expect(write(role(`guardrails-log-writer-trail-${REGION}`), 'logs:PutLogEvents', TRAIL_STREAM)).resolves.toBe('Allowed');
+    await expect(write(role(`guardrails-log-writer-forwarder-${REGION}`), 'logs:PutLogEvents', STREAM('/guardrails/central/audit', 'x'))).resolves.toBe('Allowed');
+    await expect(write(EXEC_ROLE, 'logs:CreateLogStream', STREAM('/guardrails/audit/cloudtrail', 'y'), LOG_SCP, undefined)).resolves.toBe('ExplicitlyDenied');
+    await expect(write(ATTACKER, 'logs:PutLogEvents', STREAM('/aws/lambda/orders', 'z'))).resolves.toBe('Allowed');
+    await expect(write(ATTACKER, 'logs:PutLogEvents', STREAM('/guardrails/app/orders', 'z'))).resolves.toBe('Allowed');
+  });
+
+  test('a role of that name under the bounded role path does not match the writer names', async () => {
+    await expect(write(`arn:aws:iam::${ACCOUNT}:role/bounded/guardrails-log-writer-evil`, 'logs:PutLogEvents', TRAIL_STREAM)).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('fails on writers without prefixes, prefixes without writers, a malformed prefix or a bare pattern', () => {
+    const base = { administratorArns: [EXEC_ROLE] };
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, logWriterRoleNames: ['guardrails-log-writer-*'] }))
+      .toThrow(/logWriterRoleNames: received \["guardrails-log-writer-\*"\] without writerOnlyLogGroupPrefixes/);
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['/guardrails/audit/'] }))
+      .toThrow(/logWriterRoleNames: received an empty list/);
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['guardrails/audit'], logWriterRoleNames: ['w'] }))
+      .toThrow(/writerOnlyLogGroupPrefixes\[0\]: received 'guardrails\/audit'; expected a log group name prefix that starts and ends with '\/'/);
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['/a/'], logWriterRoleNames: ['*'] }))
+      .toThrow(/logWriterRoleNames\[0\]: received '\*'/);
+  });
+});
+
 describe('attack 10: lifting MFA for every human (SCP protect-guardrail-principals, protectedGroupNames and protectedPolicyNames)', () => {
   const HUMANS_SCP = doc(ServiceControlPolicy.protectGuardrailPrincipals({
     protectedPrincipalArns: PROTECTED, managerPrincipalArns: [EXEC_ROLE], pipelinePrincipalArns: [PIPELINE], cdkDeployRoleArns: [DEPLOY_ROLE],
