@@ -200,6 +200,8 @@ export class LoggingStack extends Stack {
       s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
       iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
       trailLogsRoleName: logWriterRoleName('trail', this.region),
+      // Named: the trail bucket accepts deliveries of exactly this trail (aws:SourceArn).
+      trailName: GUARDRAIL_NAMES.trail,
     });
     if (trailBucket) {
       new ProtectLogObjects({ administratorArns: administrators }).applyTo(trailBucket);

@@ -101,6 +101,8 @@ export class WorkloadSecurityLogging extends Construct {
       iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
       // The one role (but the deployers) the SCP lets write the audit log group.
       trailLogsRoleName: logWriterRoleName('trail', props.region),
+      // Named: the trail bucket accepts deliveries of exactly this trail (aws:SourceArn).
+      trailName: GUARDRAIL_NAMES.trail,
     });
   }
 

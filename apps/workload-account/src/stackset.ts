@@ -191,6 +191,8 @@ export class WorkloadBaselineStack extends Stack {
       s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
       iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
       trailLogsRoleName: logWriterRoleName('trail', props.region),
+      // Named: the trail bucket accepts deliveries of exactly this trail (aws:SourceArn).
+      trailName: GUARDRAIL_NAMES.trail,
     });
 
     const encryption = s.s3Encryption === 'SSE_KMS' ? EncryptionMode.sseKms(this.keys.dataKey) : EncryptionMode.sseS3();

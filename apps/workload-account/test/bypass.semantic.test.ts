@@ -278,11 +278,11 @@ describe('the audit trail cannot be destroyed or blinded', () => {
 
     // CloudTrail's digest files are SSE-S3 whatever the trail's key: the prod trail bucket accepts them from this account's trails.
     const digest = `${bucketArn('SecurityLoggingTrailBucket')}/AWSLogs/${WORKLOAD}/CloudTrail-Digest/${REGION}/2026/12/03/digest.json.gz`;
-    const digestDelivery = (sourceAccount: string) => evaluate({
+    const digestDelivery = (sourceAccount: string, trail: string = GUARDRAIL_NAMES.trail) => evaluate({
       request: {
         action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: digest, resourceAccount: WORKLOAD,
         context: {
-          'aws:SourceArn': `arn:aws:cloudtrail:${REGION}:${sourceAccount}:trail/guardrails`, 'aws:SourceAccount': sourceAccount, 'aws:PrincipalIsAWSService': 'true',
+          'aws:SourceArn': `arn:aws:cloudtrail:${REGION}:${sourceAccount}:trail/${trail}`, 'aws:SourceAccount': sourceAccount, 'aws:PrincipalIsAWSService': 'true',
           'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'AES256',
         },
       },
@@ -290,6 +290,8 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     });
     expect(await digestDelivery(WORKLOAD)).toBe('Allowed');
     expect(await digestDelivery('999999999999')).toBe('ExplicitlyDenied');
+    // A trail of one's own in this account (any name but the guardrail trail's) cannot deliver files into the trail bucket.
+    expect(await digestDelivery(WORKLOAD, 'attacker-trail')).toBe('ExplicitlyDenied');
 
     // The audit replica: only the trail buckets' replication roles (fixed names) replicate into it.
     const replica = templateOf(`prod-workload-${config.workloadAccounts[0].name}-audit-replica-${config.auditLogs.replicaRegion}`);

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CentralLogShipping } from './central-log-shipping';
 import { LogClass } from './log-class';
-import { LOG_GROUP_NAME, ROLE_NAME, RULE_NAME, validateName } from './private/resource-names';
+import { LOG_GROUP_NAME, ROLE_NAME, RULE_NAME, TRAIL_NAME, validateName } from './private/resource-names';
 
 /** The only region where IAM (a global service) delivers its CloudTrail events to EventBridge. */
 const IAM_EVENTS_REGION = 'us-east-1';
@@ -122,8 +122,11 @@ export interface SecurityEventCaptureProps {
   readonly managementEvents?: cloudtrail.ReadWriteType;
 
   /**
-   * Name of the trail.
-   * @default - generated
+   * Name of the trail (3 to 128 letters, digits, '._-'). With a name, the trail bucket accepts
+   * CloudTrail deliveries for exactly this trail (`aws:SourceArn`, as the CloudTrail documentation
+   * recommends) instead of any trail of the account: another trail, one a bounded admin creates,
+   * cannot write files into it. Name every trail that delivers into a shared bucket.
+   * @default - generated; the bucket accepts the deliveries of any trail of this account
    */
   readonly trailName?: string;
 
@@ -239,6 +242,7 @@ export class SecurityEventCapture extends Construct {
     validateName('SecurityEventCapture', 'auditLogGroupName', props.auditLogGroupName, LOG_GROUP_NAME);
     validateName('SecurityEventCapture', 'securityLogGroupName', props.securityLogGroupName, LOG_GROUP_NAME);
     validateName('SecurityEventCapture', 'trailLogsRoleName', props.trailLogsRoleName, ROLE_NAME);
+    validateName('SecurityEventCapture', 'trailName', props.trailName, TRAIL_NAME);
     if (props.s3ChangesRuleName !== undefined && props.s3ChangesRuleName === props.iamChangesRuleName) {
       throw new Error(`SecurityEventCapture: iamChangesRuleName: received ${JSON.stringify(props.iamChangesRuleName)}; expected a name other than s3ChangesRuleName (rule names are unique per event bus)`);
     }
@@ -344,7 +348,6 @@ export class SecurityEventCapture extends Construct {
   }
 
   private createTrail(props: SecurityEventCaptureProps, trailBucket: s3.IBucket, auditLogGroup: logs.ILogGroup): cloudtrail.Trail {
-    const stack = Stack.of(this);
     this.addCloudTrailKeyStatements(props.logsKey);
     const allRegions = this.trailScope === TrailScope.ALL_REGIONS;
     const trail = new cloudtrail.Trail(this, 'Trail', {
@@ -371,18 +374,7 @@ export class SecurityEventCapture extends Construct {
       (logsRole.node.defaultChild as iam.CfnRole).roleName = props.trailLogsRoleName;
     }
 
-    // aws-cdk-lib's bucket statements let cloudtrail.amazonaws.com write under AWSLogs/<account>/
-    // without saying for which trail: a trail of another account could deliver there (confused
-    // deputy). Only this account's trails may (the trail's own ARN would make a cycle: the trail
-    // depends on the bucket policy).
-    trailBucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyCloudTrailDeliveryForOtherAccounts',
-      effect: iam.Effect.DENY,
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [trailBucket.arnForObjects('*')],
-      conditions: { StringNotEquals: { 'aws:SourceAccount': stack.account } },
-    }));
+    restrictTrailDeliveries(this, trailBucket, props.trailName);
     return trail;
   }
 
@@ -518,4 +510,59 @@ function registerAllRegionsTrail(capture: Construct): void {
     throw new Error(`${capture.node.path}: trailScope: received ALL_REGIONS for account ${account}, which already has a multi-region trail (${existing}); expected one per account: give this capture TrailScope.DATA_EVENTS_ONLY or TrailScope.NONE (every region's management events are recorded twice otherwise, and the second copy is charged)`);
   }
   byAccount.set(account, capture.node.path);
+}
+
+/** Per trail bucket: the named trails that deliver into it, and the captures whose trail has no name. */
+interface TrailDeliveries {
+  readonly namedTrailArns: string[];
+  readonly unnamedCaptures: string[];
+}
+const trailDeliveries = new WeakMap<object, TrailDeliveries>();
+
+/**
+ * aws-cdk-lib's bucket statements let cloudtrail.amazonaws.com write under AWSLogs/<account>/
+ * without saying for which trail. With a trail name, only that trail (and the other named trails of
+ * the same bucket) may deliver (`aws:SourceArn`, built from the name: the trail's own ARN attribute
+ * would make a cycle, the trail depending on the bucket policy); without one, only this account's
+ * trails (`aws:SourceAccount`): a trail of another account, the confused deputy, never may.
+ */
+function restrictTrailDeliveries(capture: Construct, bucket: s3.IBucket, trailName: string | undefined): void {
+  const stack = Stack.of(capture);
+  let entry = trailDeliveries.get(bucket);
+  const first = entry === undefined;
+  if (entry === undefined) {
+    entry = { namedTrailArns: [], unnamedCaptures: [] };
+    trailDeliveries.set(bucket, entry);
+  }
+  const deliveries = entry;
+  if (trailName === undefined) {
+    deliveries.unnamedCaptures.push(capture.node.path);
+  } else {
+    deliveries.namedTrailArns.push(stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName }));
+  }
+  if (!first) return;
+  bucket.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyCloudTrailDeliveryForOtherAccounts',
+    effect: iam.Effect.DENY,
+    principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [bucket.arnForObjects('*')],
+    conditions: { StringNotEquals: { 'aws:SourceAccount': stack.account } },
+  }));
+  if (trailName !== undefined) {
+    // Every capture of a bucket names its trail, or none does (validated below).
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyCloudTrailDeliveryForOtherTrails',
+      effect: iam.Effect.DENY,
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: { StringNotEquals: { 'aws:SourceArn': Lazy.list({ produce: () => deliveries.namedTrailArns }) } },
+    }));
+  }
+  capture.node.addValidation({
+    validate: () => deliveries.namedTrailArns.length > 0 && deliveries.unnamedCaptures.length > 0
+      ? [`trailName: the trail of ${deliveries.unnamedCaptures.join(', ')} has no name, and another trail delivering into the same bucket has one: the bucket would refuse the unnamed trail's log files; name every trail of a shared bucket`]
+      : [],
+  });
 }

@@ -252,6 +252,46 @@ describe('trail bucket: confused deputy', () => {
   });
 });
 
+describe('trail bucket: only the named trail delivers', () => {
+  test('with trailName, another trail of the same account (one a bounded admin creates) cannot deliver into the bucket; allowed without the statement; the named trail can', async () => {
+    const { template } = capture('eu-west-1', { trailName: 'guardrails-trail' });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { TrailName: 'guardrails-trail' });
+    const json = template.toJSON();
+    const [, policy] = singleResource(json, 'AWS::S3::BucketPolicy');
+    const bucketId = Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'AWS::S3::Bucket')!;
+    const document = resolveIntrinsics(policy.Properties.PolicyDocument, {
+      account: WORKLOAD_ACCOUNT, region: 'eu-west-1', getAtts: { [`${bucketId}.Arn`]: 'arn:aws:s3:::trail-bucket' },
+    });
+    const deliver = (trail: string, doc = document) => evaluate({
+      request: {
+        action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: `arn:aws:s3:::trail-bucket/AWSLogs/${WORKLOAD_ACCOUNT}/CloudTrail/eu-west-1/x.json.gz`,
+        resourceAccount: WORKLOAD_ACCOUNT,
+        context: {
+          'aws:SourceAccount': WORKLOAD_ACCOUNT, 'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${WORKLOAD_ACCOUNT}:trail/${trail}`, 'aws:PrincipalIsAWSService': 'true',
+          'aws:SecureTransport': 'true', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'aws:kms',
+        },
+      },
+      resourcePolicy: doc,
+    });
+    const without = { ...document, Statement: (document.Statement as any[]).filter((st) => st.Sid !== 'DenyCloudTrailDeliveryForOtherTrails') };
+    expect(await deliver('attacker-trail')).toBe('ExplicitlyDenied');
+    expect(await deliver('attacker-trail', without)).not.toBe('ExplicitlyDenied');
+    expect(await deliver('guardrails-trail')).toBe('Allowed');
+  });
+
+  test('without trailName the bucket keeps the account statement only; a bad name fails; mixing named and unnamed trails on one bucket fails synth', () => {
+    const plain = capture('eu-west-1').template.toJSON();
+    expect(JSON.stringify(plain)).not.toContain('DenyCloudTrailDeliveryForOtherTrails');
+    expect(() => capture('eu-west-1', { trailName: 'a--b' })).toThrow(/trailName: received "a--b".*CloudTrail trail name/);
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const key = newKey(stack);
+    const bucket = newTrailBucket(stack, key);
+    new SecurityEventCapture(stack, 'Named', { trailBucket: bucket, logsKey: key, trailName: 'guardrails-trail', trailScope: TrailScope.THIS_REGION, s3ChangesRuleName: 'r1' });
+    new SecurityEventCapture(stack, 'Unnamed', { trailBucket: bucket, logsKey: key, trailScope: TrailScope.THIS_REGION, s3ChangesRuleName: 'r2', securityLogGroupName: '/other/security', auditLogGroupName: '/other/audit' });
+    expect(() => Template.fromStack(stack)).toThrow(/the trail of TestStack\/Unnamed has no name, and another trail delivering into the same bucket has one/);
+  });
+});
+
 describe('SecurityEventCapture names (the boundary protects guardrail rules by name)', () => {
   test('names the S3 and IAM rules as given (us-east-1)', () => {
     // GIVEN / WHEN

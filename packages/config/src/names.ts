@@ -42,6 +42,8 @@ export const GUARDRAIL_PROTECTED_TAG_KEY = 'guardrails:protected';
 
 /** Fixed names, one per account and region. */
 export const GUARDRAIL_NAMES = {
+  /** The trail of each account (its home region's multi-region trail; data-events trails elsewhere): the trail bucket accepts its deliveries only. */
+  trail: `${GUARDRAIL_NAME_PREFIX}-trail`,
   s3ChangesRule: `${GUARDRAIL_NAME_PREFIX}-s3-policy-changes`,
   iamChangesRule: `${GUARDRAIL_NAME_PREFIX}-iam-changes`,
   forwarderFunction: `${GUARDRAIL_NAME_PREFIX}-log-forwarder`,

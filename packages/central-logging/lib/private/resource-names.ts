@@ -63,6 +63,14 @@ export const ROLE_NAME: NameRule = {
   allowed: "1 to 64 letters, digits or '+=,.@_-'",
 };
 
+/** CloudTrail CreateTrail: 3 to 128 characters, starting and ending with a letter or digit, no two adjacent '._-'. */
+export const TRAIL_NAME: NameRule = {
+  what: 'CloudTrail trail name',
+  pattern: /^(?=.{3,})[A-Za-z0-9](?:[A-Za-z0-9]|[._-](?![._-]))*[A-Za-z0-9]$/,
+  maxLength: 128,
+  allowed: "3 to 128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit, no two of '._-' in a row",
+};
+
 /** EventBridge PutRule: 1 to 64 characters. */
 export const RULE_NAME: NameRule = {
   what: 'EventBridge rule name',
