@@ -38,15 +38,43 @@ describe('network mode on (prod)', () => {
     }
   });
 
-  test.each(stacksWithFunctions)('%s: no NAT gateway, no internet gateway; interface endpoints for the six services and the S3 gateway endpoint', (name) => {
+  // The payments account's eu-west-1 entry is an existing VPC (the database's): no S3 gateway endpoint
+  // and no private DNS but for Secrets Manager (the hosted rotation calls it by its public name).
+  const existingVpcStack = 'prod-workload-payments-eu-west-1';
+  test.each(stacksWithFunctions)('%s: no NAT gateway, no internet gateway; interface endpoints for the configured services (and, in a created VPC, the S3 gateway endpoint)', (name) => {
     const t = template(name);
     t.resourceCountIs('AWS::EC2::NatGateway', 0);
     t.resourceCountIs('AWS::EC2::InternetGateway', 0);
     t.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 0);
     const endpoints = Object.values(t.findResources('AWS::EC2::VPCEndpoint')) as any[];
-    const services = endpoints.map((e) => /\.(kinesis-streams|kms|logs|s3|secretsmanager|sqs|sts)"/.exec(JSON.stringify(e.Properties.ServiceName))?.[1]).sort();
-    expect(services).toEqual(['kinesis-streams', 'kms', 'logs', 's3', 'secretsmanager', 'sqs', 'sts']);
-    for (const e of endpoints.filter((x) => x.Properties.VpcEndpointType === 'Interface')) expect(e.Properties.PrivateDnsEnabled).toBe(true);
+    const serviceOf = (e: any) => /\.(kinesis-streams|kms|logs|s3|secretsmanager|sqs|sts|lambda)"/.exec(JSON.stringify(e.Properties.ServiceName))?.[1];
+    const stack = prod.byName.get(name)!;
+    const entry = prod.config.network.privateFunctions.vpcs.find((v) => v.accountId === stack.account && v.region === stack.region)!;
+    const expected = entry.interfaceEndpoints.map((n) => (n === 'kinesis' ? 'kinesis-streams' : n));
+    expect(endpoints.map(serviceOf).sort()).toEqual([...expected, ...(name === existingVpcStack ? [] : ['s3'])].sort());
+    for (const e of endpoints.filter((x) => x.Properties.VpcEndpointType === 'Interface')) {
+      expect([serviceOf(e), e.Properties.PrivateDnsEnabled]).toEqual([serviceOf(e), name !== existingVpcStack || serviceOf(e) === 'secretsmanager']);
+    }
+  });
+
+  test('in the existing VPC the other workloads keep their AWS access: only the Secrets Manager endpoint takes over its public name and admits the VPC range; every function reaches the other endpoints by name', () => {
+    const stack = prod.byName.get(existingVpcStack)!;
+    const t = Template.fromStack(stack).toJSON();
+    const entry = prod.config.network.privateFunctions.vpcs.find((v) => v.vpc.source === 'existing')!;
+    const vpcGroups = Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && /VPC range/.test(r.Properties.GroupDescription));
+    expect(vpcGroups).toHaveLength(1);
+    expect(vpcGroups[0][1].Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: (entry.vpc as any).vpcCidrBlock, FromPort: 443, ToPort: 443 })]);
+    const functions = Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      const variables = Object.keys(fn.Properties.Environment?.Variables ?? {}).filter((k) => k.startsWith('AWS_ENDPOINT_URL_')).sort();
+      expect(variables).toEqual(['AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_KINESIS', 'AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_STS']);
+    }
+    // A created VPC: private DNS everywhere, no variable.
+    const created = Template.fromStack(prod.byName.get('prod-workload-ledger-eu-west-1')!).toJSON();
+    for (const fn of Object.values<any>(created.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
+      expect(Object.keys(fn.Properties.Environment?.Variables ?? {}).filter((k) => k.startsWith('AWS_ENDPOINT_URL_'))).toEqual([]);
+    }
   });
 
   test('a created VPC has isolated subnets only, with flow logs encrypted with the logs key', () => {

@@ -329,9 +329,21 @@ function privateFunctions(config: GuardrailsConfig): ConfigProblem[] {
         problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.privateSubnetIds`, privateSubnetIds,
           `a multiple of the ${zones.length} availability zones, in zone order`));
       }
-      if (entry.s3GatewayEndpoint && privateSubnetRouteTableIds.length !== privateSubnetIds.length) {
+      if (entry.s3GatewayEndpoint === true && !entry.vpc.dedicatedRouteTables) {
+        problems.push(problem(`network.privateFunctions.vpcs[${i}].s3GatewayEndpoint`, true,
+          'false (the default for an existing VPC), or vpc.dedicatedRouteTables: true where only these private subnets use the route tables: the endpoint\'s route and policy (this account\'s buckets only) apply to every subnet of a route table and would cut other workloads off other accounts\' buckets (ECR image layers, OS package repositories)'));
+      }
+      if (entry.s3GatewayEndpoint === true && privateSubnetRouteTableIds.length !== privateSubnetIds.length) {
         problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.privateSubnetRouteTableIds`, privateSubnetRouteTableIds,
-          `the route table of each of the ${privateSubnetIds.length} private subnets (same order), where the S3 gateway endpoint adds its route; or s3GatewayEndpoint: false where the VPC has one`));
+          `the route table of each of the ${privateSubnetIds.length} private subnets (same order), where the S3 gateway endpoint adds its route; or s3GatewayEndpoint: false`));
+      }
+      const dns = entry.vpc.privateDnsServices;
+      dns.filter((service) => !entry.interfaceEndpoints.includes(service)).forEach((service) => {
+        problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.privateDnsServices`, service, `one of interfaceEndpoints (${entry.interfaceEndpoints.join(', ')})`));
+      });
+      if (dns.length > 0 && entry.vpc.vpcCidrBlock === undefined) {
+        problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.vpcCidrBlock`, undefined,
+          `the VPC's IPv4 range: with private DNS for ${dns.join(', ')}, every workload of the VPC calls those services through these endpoints, which must admit it`));
       }
     }
   });
@@ -360,6 +372,12 @@ function privateFunctions(config: GuardrailsConfig): ConfigProblem[] {
     if (entry.vpc.source !== 'existing' || entry.vpc.vpcId !== db.vpcId) {
       problems.push(problem(`workloadAccounts[${a}].databases[${d}].vpcId`, db.vpcId,
         `the VPC of the network.privateFunctions entry of ${account.accountId} in ${db.region} (source "existing", vpcId ${entry.vpc.source === 'existing' ? entry.vpc.vpcId : 'not set: that entry creates a VPC'}): the hosted rotation function runs in the database's VPC and reaches Secrets Manager and KMS through that VPC's endpoints`));
+    } else if (entry.interfaceEndpoints.includes('secretsmanager') && !entry.vpc.privateDnsServices.includes('secretsmanager')) {
+      // The hosted rotation is AWS's code: it calls Secrets Manager by its public name, which only
+      // private DNS (this endpoint's, or the VPC's own endpoint's) resolves inside the VPC.
+      const index = vpcs.indexOf(entry);
+      problems.push(problem(`network.privateFunctions.vpcs[${index}].vpc.privateDnsServices`, entry.vpc.privateDnsServices,
+        `a list with "secretsmanager" (and vpc.vpcCidrBlock): the hosted rotation of database ${db.name} calls Secrets Manager by its public name; or leave "secretsmanager" out of interfaceEndpoints where the VPC has its own Secrets Manager endpoint with private DNS`));
     }
   }));
   return problems;

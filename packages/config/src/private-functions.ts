@@ -6,6 +6,7 @@ import { EndpointService, PrivateNetwork, RequirePrivateFunctions, VpcSource } f
 import { Aspects, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Acknowledgement, packRuleIds } from './compliance-gate';
@@ -53,11 +54,15 @@ export function addPrivateFunctionsNetwork(scope: Construct, id: string, entry: 
       availabilityZones: entry.vpc.availabilityZones,
       privateSubnetIds: entry.vpc.privateSubnetIds,
       privateSubnetRouteTableIds: entry.vpc.privateSubnetRouteTableIds.length > 0 ? entry.vpc.privateSubnetRouteTableIds : undefined,
+      dedicatedRouteTables: entry.vpc.dedicatedRouteTables,
+      vpcCidrBlock: entry.vpc.vpcCidrBlock,
     });
   const network = new PrivateNetwork(scope, id, {
     vpcSource: source,
     interfaceEndpoints: entry.interfaceEndpoints.map((name) => ENDPOINTS[name]),
+    // Defaults by source (created: everything; existing: no private DNS, no S3 gateway endpoint).
     s3GatewayEndpoint: entry.s3GatewayEndpoint,
+    privateDnsServices: entry.vpc.source === 'existing' ? entry.vpc.privateDnsServices.map((name) => ENDPOINTS[name]) : undefined,
     removalPolicy: options.removalPolicy,
   });
   // Guardrail infrastructure: the SCP protect-tagged-guardrail-resources denies deleting its flow log and
@@ -73,6 +78,16 @@ export function addPrivateFunctionsNetwork(scope: Construct, id: string, entry: 
  */
 export function requirePrivateFunctions(stack: Stack, network: PrivateNetwork, extraAllowedSubnets: ec2.ISubnet[] = []): void {
   Aspects.of(stack).add(new RequirePrivateFunctions({ allowedSubnets: [...network.subnets, ...extraAllowedSubnets] }));
+  // Endpoints without private DNS (an existing VPC's): every function of the stack reaches them by
+  // name, through the variables the AWS SDKs read (AWS_ENDPOINT_URL_<SERVICE>).
+  const environment = Object.entries(network.endpointEnvironment());
+  if (environment.length > 0) {
+    Aspects.of(stack).add({
+      visit(node) {
+        if (node instanceof lambda.Function) for (const [name, value] of environment) node.addEnvironment(name, value);
+      },
+    });
+  }
 }
 
 /**

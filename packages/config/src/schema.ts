@@ -174,6 +174,12 @@ const PRIVATE_VPC = z.discriminatedUnion('source', [
       .describe('Subnets without a route to an internet or NAT gateway, in availability-zone order'),
     privateSubnetRouteTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: 'expected a route table id (rtb-...)' })).default([])
       .describe('Route table of each private subnet (same order); needed for the S3 gateway endpoint'),
+    dedicatedRouteTables: z.boolean().default(false)
+      .describe('Only these private subnets use the route tables: required for the S3 gateway endpoint in an existing VPC (its route and policy apply to every subnet of a route table)'),
+    vpcCidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: 'expected an IPv4 range, e.g. 10.20.0.0/16' }).optional()
+      .describe('The VPC\'s IPv4 range: required with privateDnsServices (the endpoints with private DNS admit it)'),
+    privateDnsServices: z.array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` })).default([])
+      .describe('Interface endpoints that get private DNS in this existing VPC (the whole VPC then calls the service through them): only for code that cannot use an endpoint name, such as the hosted database rotation (secretsmanager). The functions of the project use endpoint names'),
   }),
 ], { error: 'expected vpc.source to be "create" or "existing"' });
 
@@ -183,7 +189,8 @@ const PRIVATE_FUNCTIONS_VPC = z.strictObject({
   vpc: PRIVATE_VPC,
   interfaceEndpoints: z.array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` })).default([...DEFAULT_ENDPOINT_SERVICES])
     .describe('Interface endpoints to create; leave out a service whose endpoint (with private DNS) already exists in an existing VPC; add lambda where an API key\'s registration hook is invoked'),
-  s3GatewayEndpoint: z.boolean().default(true).describe('Create the S3 gateway endpoint; set false where the VPC has one'),
+  s3GatewayEndpoint: z.boolean().optional()
+    .describe('Create the S3 gateway endpoint (the project\'s functions never call S3). Default: true for a created VPC, false for an existing one; in an existing VPC only with vpc.dedicatedRouteTables'),
 });
 
 const S3 = z.discriminatedUnion('encryption', [

@@ -30,6 +30,8 @@ const dbVpc = {
   vpc: {
     source: 'existing', vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'],
     privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'], privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711'],
+    // The hosted rotation (AWS's code) calls Secrets Manager by its public name.
+    vpcCidrBlock: '10.20.0.0/16', privateDnsServices: ['secretsmanager'],
   },
 };
 
@@ -86,7 +88,10 @@ describe('network.privateFunctions', () => {
     const entry = privateNetworkFor(config, '111111111111', 'eu-west-1')!;
     expect(entry.vpc).toMatchObject({ source: 'create', cidr: '10.0.0.0/24' });
     expect(entry.interfaceEndpoints).toEqual(['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts']);
-    expect(entry.s3GatewayEndpoint).toBe(true);
+    // Defaults by source, decided by the construct: S3 gateway for a created VPC, none for an existing one.
+    expect(entry.s3GatewayEndpoint).toBeUndefined();
+    const existing = privateNetworkFor(config, '222222222222', 'eu-west-1')!;
+    expect(existing.vpc).toMatchObject({ dedicatedRouteTables: false, privateDnsServices: ['secretsmanager'] });
   });
 
   test('fails on a location with functions but no entry, naming the account, region and functions', () => {
@@ -110,11 +115,26 @@ describe('network.privateFunctions', () => {
     expect(message).toContain('that entry creates a VPC');
   });
 
-  test('fails on an existing VPC without route tables for the S3 gateway endpoint', () => {
-    const noRoutes = { ...dbVpc, vpc: { ...dbVpc.vpc, privateSubnetRouteTableIds: [] } };
-    const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), noRoutes]));
-    expect(message).toContain('network.privateFunctions.vpcs[2].vpc.privateSubnetRouteTableIds');
-    expect(parseConfig(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), { ...noRoutes, s3GatewayEndpoint: false }]), 'dev')).toBeDefined();
+  test('an existing VPC: the S3 gateway endpoint only on dedicated route tables, with the route table of each subnet', () => {
+    const base = [created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1')];
+    const notDedicated = { ...dbVpc, s3GatewayEndpoint: true };
+    expect(problemsOf(withNetwork([...base, notDedicated]))).toMatch(/vpcs\[2\]\.s3GatewayEndpoint: received true; expected false \(the default for an existing VPC\), or vpc.dedicatedRouteTables: true/);
+    const noRoutes = { ...dbVpc, s3GatewayEndpoint: true, vpc: { ...dbVpc.vpc, dedicatedRouteTables: true, privateSubnetRouteTableIds: [] } };
+    expect(problemsOf(withNetwork([...base, noRoutes]))).toContain('network.privateFunctions.vpcs[2].vpc.privateSubnetRouteTableIds');
+    expect(parseConfig(withNetwork([...base, { ...noRoutes, vpc: { ...noRoutes.vpc, privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711'] } }]), 'dev')).toBeDefined();
+    expect(parseConfig(withNetwork([...base, { ...dbVpc, vpc: { ...dbVpc.vpc, privateSubnetRouteTableIds: [] } }]), 'dev')).toBeDefined();
+  });
+
+  test('an existing VPC: private DNS needs the VPC range and an endpoint of that service; the hosted rotation needs it for Secrets Manager', () => {
+    const base = [created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1')];
+    const { vpcCidrBlock: _cidr, ...noCidr } = dbVpc.vpc;
+    expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: noCidr }]))).toMatch(/vpcs\[2\]\.vpc\.vpcCidrBlock: received undefined; expected the VPC's IPv4 range/);
+    expect(problemsOf(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs'], vpc: { ...dbVpc.vpc, privateDnsServices: ['sqs'] } }])))
+      .toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received "sqs"; expected one of interfaceEndpoints \(kms, logs\)/);
+    expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: { ...dbVpc.vpc, privateDnsServices: [] } }])))
+      .toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received \[\]; expected a list with "secretsmanager".*hosted rotation of database ledger/);
+    // The VPC has its own Secrets Manager endpoint with private DNS: none of ours, no private DNS needed.
+    expect(parseConfig(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs', 'sqs', 'sts'], vpc: { ...noCidr, privateDnsServices: [] } }]), 'dev')).toBeDefined();
   });
 
   test('fails on availability zones of another region, and on an unknown endpoint', () => {

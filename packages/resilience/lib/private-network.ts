@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -76,6 +76,25 @@ export interface ExistingVpcAttributes {
    * @default - no route table ids: only allowed with `s3GatewayEndpoint: false`
    */
   readonly privateSubnetRouteTableIds?: string[];
+
+  /**
+   * The VPC's IPv4 range. Required when an endpoint of an existing VPC gets private DNS
+   * (`privateDnsServices`): every workload of the VPC then reaches that service through the
+   * endpoint, so the endpoint admits HTTPS from this range.
+   *
+   * @default - none: no endpoint of the existing VPC gets private DNS
+   */
+  readonly vpcCidrBlock?: string;
+
+  /**
+   * The route tables of `privateSubnetRouteTableIds` serve these private subnets only (no other
+   * workload). Required for the S3 gateway endpoint in an existing VPC: its route and its policy
+   * (this account's principals and buckets only) apply to every subnet of a route table, and would
+   * cut other workloads off buckets of other accounts (ECR image layers, OS package repositories).
+   *
+   * @default false
+   */
+  readonly dedicatedRouteTables?: boolean;
 }
 
 /**
@@ -121,11 +140,26 @@ export interface PrivateNetworkProps {
   readonly interfaceEndpoints?: EndpointService[];
 
   /**
-   * Create the S3 gateway endpoint (free; adds a route to the private subnets' route tables).
+   * Create the S3 gateway endpoint (free; adds a route to the private subnets' route tables). In an
+   * existing VPC only on route tables marked `dedicatedRouteTables`. The functions of this project
+   * never call S3; a function that does needs it (or another route to S3).
    *
-   * @default true
+   * @default - true for a created VPC, false for an existing VPC
    */
   readonly s3GatewayEndpoint?: boolean;
+
+  /**
+   * The interface endpoints that get private DNS: the service's public name then resolves to the
+   * endpoint for every resource of the VPC. The others are reached by their endpoint DNS names:
+   * `endpointEnvironment()` gives a function the `AWS_ENDPOINT_URL_<SERVICE>` variables the AWS SDKs
+   * read. In an existing VPC, private DNS would send every other workload's calls to these endpoints
+   * (and their policies, which admit only this account's principals and resources): give a service
+   * private DNS there only where code that cannot be pointed at an endpoint name needs it (the
+   * Secrets Manager hosted rotation), with `vpcCidrBlock`.
+   *
+   * @default - every interface endpoint of a created VPC; none of an existing VPC
+   */
+  readonly privateDnsServices?: EndpointService[];
 
   /**
    * Accounts, besides this one, whose resources this account's principals may reach through the
@@ -150,9 +184,12 @@ export interface PrivateNetworkProps {
  *
  * - created VPC: isolated subnets only (no internet gateway, no NAT), flow logs to an
  *   (optionally KMS-encrypted) log group; or an existing VPC from ids (no lookups)
- * - interface endpoints (private DNS on) in one subnet per zone, behind a security group that
- *   accepts HTTPS from the functions' security group only
- * - S3 gateway endpoint on the private subnets' route tables
+ * - interface endpoints in one subnet per zone, behind a security group that accepts HTTPS from
+ *   the functions' security group only; private DNS on in a created VPC, off in an existing VPC
+ *   (its other workloads keep their own access to AWS; the functions get the endpoint names
+ *   through `endpointEnvironment()`), except for `privateDnsServices`
+ * - S3 gateway endpoint on the private subnets' route tables (a created VPC's; an existing VPC's
+ *   only when they are marked dedicated)
  * - every endpoint policy: `aws:PrincipalAccount` = this account and `aws:ResourceAccount` =
  *   this account (plus `additionalResourceAccounts`)
  *
@@ -181,14 +218,17 @@ export class PrivateNetwork extends Construct {
   public readonly resourceAccounts: string[];
 
   private readonly endpoints = new Map<EndpointService, ec2.InterfaceVpcEndpoint>();
+  private readonly endpointUrls = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const services = props.interfaceEndpoints ?? EndpointService.all();
-    const withS3 = props.s3GatewayEndpoint ?? true;
+    const existing = props.vpcSource?.existingVpc !== undefined;
+    const withS3 = props.s3GatewayEndpoint ?? !existing;
+    const privateDns = props.privateDnsServices ?? (existing ? [] : services);
     const extraAccounts = props.additionalResourceAccounts ?? [];
-    validate(this, props, services, withS3, extraAccounts, stack.region);
+    validate(this, props, services, withS3, extraAccounts, stack.region, privateDns);
 
     if (props.vpcSource.newVpc) {
       const options = props.vpcSource.newVpc;
@@ -242,17 +282,32 @@ export class PrivateNetwork extends Construct {
     });
     this.endpointSecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the functions');
 
+    // An existing VPC's workloads reach the services with private DNS through these endpoints: admitted
+    // by a group of their own (the other endpoints stay reachable from the functions only).
+    const vpcRange = existing && privateDns.length > 0 ? new ec2.SecurityGroup(this, 'VpcEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Interface VPC endpoints with private DNS in an existing VPC: HTTPS from the VPC range',
+      allowAllOutbound: false,
+    }) : undefined;
+    vpcRange?.addIngressRule(ec2.Peer.ipv4(props.vpcSource.existingVpc!.vpcCidrBlock!), ec2.Port.tcp(443), 'HTTPS from the VPC (private DNS sends its calls here)');
+
     this.resourceAccounts = [stack.account, ...extraAccounts];
     for (const service of services) {
+      const dns = privateDns.includes(service);
       const endpoint = new ec2.InterfaceVpcEndpoint(this, `${service.id}Endpoint`, {
         vpc: this.vpc,
         service: service.service,
         subnets: { subnets: this.subnets, onePerAz: true },
-        securityGroups: [this.endpointSecurityGroup],
-        // Only the security group's rules: never the whole VPC range.
+        securityGroups: dns && vpcRange ? [this.endpointSecurityGroup, vpcRange] : [this.endpointSecurityGroup],
+        // Only the security groups' rules: never the whole VPC range by default.
         open: false,
-        privateDnsEnabled: true,
+        privateDnsEnabled: dns,
       });
+      if (!dns) {
+        // The endpoint's regional DNS name (the first entry, "<hosted zone id>:<name>").
+        this.endpointUrls.set(`AWS_ENDPOINT_URL_${SDK_SERVICE_IDS[service.actionPrefix] ?? service.actionPrefix.toUpperCase()}`,
+          Fn.join('', ['https://', Fn.select(1, Fn.split(':', Fn.select(0, endpoint.vpcEndpointDnsEntries)))]));
+      }
       for (const statement of endpointPolicyStatements(service.actionPrefix, service.actionsWithoutResource, stack.account, this.resourceAccounts)) {
         endpoint.addToPolicy(statement);
       }
@@ -270,6 +325,16 @@ export class PrivateNetwork extends Construct {
       }
       this.s3Endpoint = s3Endpoint;
     }
+  }
+
+  /**
+   * The environment variables that point the AWS SDKs (JavaScript v3, Python botocore, Java v2, the
+   * CLI) at the endpoints without private DNS: `AWS_ENDPOINT_URL_<SERVICE>` = `https://<endpoint DNS
+   * name>`. Add them to every function placed in the network (the apps do, with an aspect). Empty
+   * when every endpoint has private DNS.
+   */
+  public endpointEnvironment(): { [name: string]: string } {
+    return Object.fromEntries(this.endpointUrls);
   }
 
   /** The subnet selection to place a function in these subnets. */
@@ -298,6 +363,17 @@ export class PrivateNetwork extends Construct {
 
 const DEFAULT_CIDR = '10.0.0.0/24';
 
+/** The SDKs' service ids as `AWS_ENDPOINT_URL_<ID>` spells them (upper case, spaces as '_'), by IAM action prefix. */
+const SDK_SERVICE_IDS: Record<string, string> = {
+  secretsmanager: 'SECRETS_MANAGER',
+  kms: 'KMS',
+  logs: 'CLOUDWATCH_LOGS',
+  kinesis: 'KINESIS',
+  sqs: 'SQS',
+  sts: 'STS',
+  lambda: 'LAMBDA',
+};
+
 /**
  * A network ACL of our own for the private subnets, instead of the VPC's default one. The rules
  * admit what the default ACL would for this network, and no more toward the internet: everything
@@ -325,7 +401,7 @@ function privateNetworkAcl(scope: Construct, vpc: ec2.Vpc, subnets: ec2.ISubnet[
   return acl;
 }
 
-function validate(scope: Construct, props: PrivateNetworkProps, services: EndpointService[], withS3: boolean, extraAccounts: string[], region: string): void {
+function validate(scope: Construct, props: PrivateNetworkProps, services: EndpointService[], withS3: boolean, extraAccounts: string[], region: string, privateDns: EndpointService[]): void {
   const fail = (msg: string): never => {
     throw new Error(`${scope.node.path}: ${msg}`);
   };
@@ -334,6 +410,9 @@ function validate(scope: Construct, props: PrivateNetworkProps, services: Endpoi
     fail('vpcSource is required: VpcSource.create({ availabilityZones }) or VpcSource.fromExisting({ vpcId, ... }), received undefined');
   }
   failIfDuplicated(scope, 'interfaceEndpoints', services.map((s) => s.actionPrefix));
+  for (const service of privateDns) {
+    if (!services.includes(service)) fail(`privateDnsServices: received ${service.actionPrefix}, which is not one of interfaceEndpoints (${services.map((s) => s.actionPrefix).join(', ') || 'none'})`);
+  }
   for (const account of extraAccounts) {
     if (!Token.isUnresolved(account) && !isAccountId(account)) fail(`additionalResourceAccounts: ${JSON.stringify(account)} is not a 12-digit AWS account id`);
   }
@@ -369,6 +448,19 @@ function validate(scope: Construct, props: PrivateNetworkProps, services: Endpoi
   }
   const routeTables = attrs.privateSubnetRouteTableIds ?? [];
   for (const id of routeTables) check('privateSubnetRouteTableIds', id, /^rtb-[0-9a-f]{8,17}$/, 'rtb-0123456789abcdef0');
+  if (withS3 && !attrs.dedicatedRouteTables) {
+    fail('s3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables; expected false (the default), '
+      + 'or dedicatedRouteTables: true where only these private subnets use the route tables (the endpoint\'s route and policy apply to every subnet of a route table '
+      + 'and would cut other workloads off other accounts\' buckets: ECR image layers, OS package repositories)');
+  }
+  if (privateDns.length > 0) {
+    const cidr = attrs.vpcCidrBlock;
+    if (cidr === undefined) {
+      fail(`privateDnsServices: received ${privateDns.map((s) => s.actionPrefix).join(', ')} for an existing VPC without vpcCidrBlock; expected the VPC's IPv4 range `
+        + '(every workload of the VPC then calls those services through the endpoints, which must admit it), or no private DNS');
+    }
+    if (!Token.isUnresolved(cidr) && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr!)) fail(`vpcCidrBlock: received ${JSON.stringify(cidr)}; expected an IPv4 range such as 10.0.0.0/16`);
+  }
   if (withS3 && routeTables.length !== attrs.privateSubnetIds.length) {
     fail(`privateSubnetRouteTableIds lists ${routeTables.length} route tables for ${attrs.privateSubnetIds.length} subnets: the S3 gateway endpoint needs the route table of each private subnet (or set s3GatewayEndpoint: false)`);
   }

@@ -224,7 +224,7 @@ describe('security groups', () => {
 });
 
 describe('existing VPC', () => {
-  test('no VPC is created; endpoints in the given subnets, the S3 route in the given route tables', () => {
+  test('no VPC is created; endpoints in the given subnets, without private DNS; no S3 gateway endpoint by default', () => {
     const stack = newStack();
     const network = new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.fromExisting(existingVpc()) });
     const template = Template.fromStack(stack);
@@ -238,18 +238,55 @@ describe('existing VPC', () => {
       VpcId: 'vpc-0123456789abcdef0',
       SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
     });
-    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0bbbbbbbbbbbbbbb2'] });
+    // The other workloads of the VPC keep resolving the services' public names: no endpoint takes them over.
+    const interfaces = Object.values<any>(template.findResources('AWS::EC2::VPCEndpoint')).filter((r) => r.Properties.VpcEndpointType === 'Interface');
+    expect(interfaces.map((r) => r.Properties.PrivateDnsEnabled)).toEqual(interfaces.map(() => false));
+    // ... nor the route tables: no S3 gateway endpoint unless the route tables are dedicated.
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 0);
     expect(network.subnets.map((s) => s.subnetId)).toEqual(['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2']);
     expect(network.subnetSelection.subnets).toHaveLength(2);
   });
 
-  test('without route table ids the S3 gateway endpoint can be switched off', () => {
+  test('the functions reach the endpoints by name: endpointEnvironment gives the SDK variables of every endpoint without private DNS', () => {
     const stack = newStack();
-    new PrivateNetwork(stack, 'Network', {
-      vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined })),
-      s3GatewayEndpoint: false,
+    const network = new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.fromExisting(existingVpc()) });
+    const env = stack.resolve(network.endpointEnvironment());
+    expect(Object.keys(env).sort()).toEqual([
+      'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_KINESIS', 'AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_STS',
+    ]);
+    const sm = stack.getLogicalId(network.endpointFor(EndpointService.SECRETS_MANAGER).node.defaultChild as any);
+    expect(env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': [sm, 'DnsEntries'] }] }] }] }]] });
+    // A created VPC: private DNS everywhere, nothing to point at.
+    const created = new PrivateNetwork(newStack(), 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
+    expect(created.endpointEnvironment()).toEqual({});
+  });
+
+  test('private DNS for one service of an existing VPC (the hosted rotation\'s Secrets Manager): that endpoint admits the VPC range, the others only the functions', () => {
+    const stack = newStack();
+    const network = new PrivateNetwork(stack, 'Network', {
+      vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlock: '10.20.0.0/16' })),
+      privateDnsServices: [EndpointService.SECRETS_MANAGER],
     });
-    Template.fromStack(stack).resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 0);
+    const template = Template.fromStack(stack).toJSON();
+    const sm = template.Resources[stack.getLogicalId(network.endpointFor(EndpointService.SECRETS_MANAGER).node.defaultChild as any)];
+    const kms = template.Resources[stack.getLogicalId(network.endpointFor(EndpointService.KMS).node.defaultChild as any)];
+    expect(sm.Properties.PrivateDnsEnabled).toBe(true);
+    expect(kms.Properties.PrivateDnsEnabled).toBe(false);
+    const groupIds = (r: any) => r.Properties.SecurityGroupIds.map((g: any) => g['Fn::GetAtt'][0]);
+    const [vpcGroup] = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && r.Properties.GroupDescription.includes('VPC range'))!;
+    expect(groupIds(sm)).toContain(vpcGroup);
+    expect(groupIds(kms)).not.toContain(vpcGroup);
+    expect(template.Resources[vpcGroup].Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '10.20.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
+    expect(Object.keys(stack.resolve(network.endpointEnvironment()))).not.toContain('AWS_ENDPOINT_URL_SECRETS_MANAGER');
+  });
+
+  test('the S3 gateway endpoint on route tables marked dedicated; without route table ids it stays off', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.fromExisting(existingVpc({ dedicatedRouteTables: true })), s3GatewayEndpoint: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0bbbbbbbbbbbbbbb2'] });
+    const plain = newStack();
+    new PrivateNetwork(plain, 'Network', { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined })) });
+    Template.fromStack(plain).resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 0);
   });
 });
 
@@ -282,8 +319,20 @@ describe('validation', () => {
       .toThrow(/privateSubnetIds lists 1 subnets for 2 availability zones/);
   });
   test('fails if the S3 gateway endpoint has no route tables', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined })) }))
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined, dedicatedRouteTables: true })), s3GatewayEndpoint: true }))
       .toThrow(/privateSubnetRouteTableIds lists 0 route tables for 2 subnets/);
+  });
+  test('fails on the S3 gateway endpoint in an existing VPC whose route tables are not dedicated', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), s3GatewayEndpoint: true }))
+      .toThrow(/s3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables/);
+  });
+  test('fails on private DNS in an existing VPC without its range, on a bad range, or for a service without an endpoint', () => {
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), privateDnsServices: [EndpointService.SECRETS_MANAGER] }))
+      .toThrow(/privateDnsServices: received secretsmanager for an existing VPC without vpcCidrBlock/);
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlock: '10.0.0/16' })), privateDnsServices: [EndpointService.SECRETS_MANAGER] }))
+      .toThrow(/vpcCidrBlock: received "10.0.0\/16"; expected an IPv4 range/);
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), interfaceEndpoints: [EndpointService.KMS], privateDnsServices: [EndpointService.SQS] }))
+      .toThrow(/privateDnsServices: received sqs, which is not one of interfaceEndpoints \(kms\)/);
   });
   test('fails if an additional resource account is not an account id', () => {
     expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), additionalResourceAccounts: ['1234'] }))
