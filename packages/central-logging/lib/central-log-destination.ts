@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -638,6 +638,10 @@ export class CentralLogDestination extends Construct {
       }),
     );
     this.forwarder = fn;
+    if (props.forwarderRetryAttempts !== undefined) {
+      Annotations.of(this).addWarningV2('@cdk-guardrails/central-logging:finiteForwarderRetries',
+        `forwarderRetryAttempts is ${props.forwarderRetryAttempts}: a batch still failing after that many retries is given up on, and only its shard and sequence numbers reach the dead-letter queue; its records are lost when they expire from the stream unless an operator replays them. Leave it unset to retry until the batch is written.`);
+    }
 
     // --- Delivery delay and stream saturation: every sender shares the stream ---
     const maxDelay = props.maxDeliveryDelay ?? Duration.minutes(15);

@@ -1,5 +1,5 @@
 import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -318,6 +318,11 @@ describe('CentralLogDestination', () => {
     const stack = newStack();
     new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderRetryAttempts: 10 });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRetryAttempts: 10 });
+    // ... with a warning that names the loss; none by default.
+    Annotations.fromStack(stack).hasWarning('/TestStack/Central', Match.stringLikeRegexp('forwarderRetryAttempts is 10: .*lost when they expire from the stream'));
+    const plain = newStack();
+    new CentralLogDestination(plain, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(plain) });
+    Annotations.fromStack(plain).hasNoWarning('/TestStack/Central', Match.stringLikeRegexp('forwarderRetryAttempts'));
   });
 
   test('fails if forwarderRetryAttempts is out of range', () => {
