@@ -13,7 +13,7 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
     {
       path: BUCKET,
       ids: fixed('AwsSolutions-S1', ...packRuleIds('S3BucketLoggingEnabled')),
-      reason: 'no server access log bucket exists in these stacks yet, so object-level reads of the AWS Config bucket are not logged (trails record management events only); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket',
+      reason: 'no server access log bucket exists in these stacks yet, so object-level reads of the AWS Config bucket are not logged (no trail records its data events; its management events are in the account\'s multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket',
     },
     {
       path: BUCKET,
