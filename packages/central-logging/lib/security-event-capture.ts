@@ -541,24 +541,18 @@ function restrictTrailDeliveries(capture: Construct, bucket: s3.IBucket, trailNa
     deliveries.namedTrailArns.push(stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName }));
   }
   if (!first) return;
-  bucket.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyCloudTrailDeliveryForOtherAccounts',
+  const denyDeliveriesUnless = (sid: string, key: string, allowed: string | string[]) => bucket.addToResourcePolicy(new iam.PolicyStatement({
+    sid,
     effect: iam.Effect.DENY,
     principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
     actions: ['s3:PutObject'],
     resources: [bucket.arnForObjects('*')],
-    conditions: { StringNotEquals: { 'aws:SourceAccount': stack.account } },
+    conditions: { StringNotEquals: { [key]: allowed } },
   }));
+  denyDeliveriesUnless('DenyCloudTrailDeliveryForOtherAccounts', 'aws:SourceAccount', stack.account);
+  // Every capture of a bucket names its trail, or none does (validated below).
   if (trailName !== undefined) {
-    // Every capture of a bucket names its trail, or none does (validated below).
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyCloudTrailDeliveryForOtherTrails',
-      effect: iam.Effect.DENY,
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects('*')],
-      conditions: { StringNotEquals: { 'aws:SourceArn': Lazy.list({ produce: () => deliveries.namedTrailArns }) } },
-    }));
+    denyDeliveriesUnless('DenyCloudTrailDeliveryForOtherTrails', 'aws:SourceArn', Lazy.list({ produce: () => deliveries.namedTrailArns }));
   }
   capture.node.addValidation({
     validate: () => deliveries.namedTrailArns.length > 0 && deliveries.unnamedCaptures.length > 0

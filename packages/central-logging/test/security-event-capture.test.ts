@@ -220,27 +220,34 @@ describe('SecurityEventCapture', () => {
   });
 });
 
+/** The trail bucket's policy, resolved, and a CloudTrail delivery into it from `account`'s trail `trail`. */
+function trailBucketDelivery(template: Template) {
+  const json = template.toJSON();
+  const [, policy] = singleResource(json, 'AWS::S3::BucketPolicy');
+  const bucketId = Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'AWS::S3::Bucket')!;
+  const document = resolveIntrinsics(policy.Properties.PolicyDocument, {
+    account: WORKLOAD_ACCOUNT, region: 'eu-west-1', getAtts: { [`${bucketId}.Arn`]: 'arn:aws:s3:::trail-bucket' },
+  });
+  const deliver = (account: string, trail: string, doc = document) => evaluate({
+    request: {
+      action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: `arn:aws:s3:::trail-bucket/AWSLogs/${WORKLOAD_ACCOUNT}/CloudTrail/eu-west-1/x.json.gz`,
+      resourceAccount: WORKLOAD_ACCOUNT,
+      context: {
+        'aws:SourceAccount': account, 'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${account}:trail/${trail}`, 'aws:PrincipalIsAWSService': 'true',
+        'aws:SecureTransport': 'true', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'aws:kms',
+      },
+    },
+    resourcePolicy: doc,
+  });
+  const without = (sid: string) => ({ ...document, Statement: (document.Statement as any[]).filter((st) => st.Sid !== sid) });
+  return { document, deliver, without };
+}
+
 describe('trail bucket: confused deputy', () => {
   test('CloudTrail may deliver into the trail bucket for this account only (aws:SourceAccount); allowed for another account without the statement', async () => {
-    const { template } = capture('eu-west-1');
-    const json = template.toJSON();
-    const [, policy] = singleResource(json, 'AWS::S3::BucketPolicy');
-    const bucketId = Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'AWS::S3::Bucket')!;
-    const document = resolveIntrinsics(policy.Properties.PolicyDocument, {
-      account: WORKLOAD_ACCOUNT, region: 'eu-west-1', getAtts: { [`${bucketId}.Arn`]: 'arn:aws:s3:::trail-bucket' },
-    });
-    const deliver = (sourceAccount: string, doc = document) => evaluate({
-      request: {
-        action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: `arn:aws:s3:::trail-bucket/AWSLogs/${WORKLOAD_ACCOUNT}/CloudTrail/x.json.gz`,
-        resourceAccount: WORKLOAD_ACCOUNT,
-        context: {
-          'aws:SourceAccount': sourceAccount, 'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${sourceAccount}:trail/t`, 'aws:PrincipalIsAWSService': 'true',
-          'aws:SecureTransport': 'true', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'aws:kms',
-        },
-      },
-      resourcePolicy: doc,
-    });
-    const without = { ...document, Statement: (document.Statement as any[]).filter((st) => st.Sid !== 'DenyCloudTrailDeliveryForOtherAccounts') };
+    const { document, deliver: deliverFrom, without: withoutSid } = trailBucketDelivery(capture('eu-west-1').template);
+    const deliver = (account: string, doc = document) => deliverFrom(account, 't', doc);
+    const without = withoutSid('DenyCloudTrailDeliveryForOtherAccounts');
     expect(await deliver('999999999999')).toBe('ExplicitlyDenied');
     expect(await deliver('999999999999', without)).not.toBe('ExplicitlyDenied');
     expect((document.Statement as any[]).some((st) => st.Sid === 'DenyCloudTrailDeliveryForOtherAccounts')).toBe(true);
@@ -256,24 +263,9 @@ describe('trail bucket: only the named trail delivers', () => {
   test('with trailName, another trail of the same account (one a bounded admin creates) cannot deliver into the bucket; allowed without the statement; the named trail can', async () => {
     const { template } = capture('eu-west-1', { trailName: 'guardrails-trail' });
     template.hasResourceProperties('AWS::CloudTrail::Trail', { TrailName: 'guardrails-trail' });
-    const json = template.toJSON();
-    const [, policy] = singleResource(json, 'AWS::S3::BucketPolicy');
-    const bucketId = Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'AWS::S3::Bucket')!;
-    const document = resolveIntrinsics(policy.Properties.PolicyDocument, {
-      account: WORKLOAD_ACCOUNT, region: 'eu-west-1', getAtts: { [`${bucketId}.Arn`]: 'arn:aws:s3:::trail-bucket' },
-    });
-    const deliver = (trail: string, doc = document) => evaluate({
-      request: {
-        action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: `arn:aws:s3:::trail-bucket/AWSLogs/${WORKLOAD_ACCOUNT}/CloudTrail/eu-west-1/x.json.gz`,
-        resourceAccount: WORKLOAD_ACCOUNT,
-        context: {
-          'aws:SourceAccount': WORKLOAD_ACCOUNT, 'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${WORKLOAD_ACCOUNT}:trail/${trail}`, 'aws:PrincipalIsAWSService': 'true',
-          'aws:SecureTransport': 'true', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'aws:kms',
-        },
-      },
-      resourcePolicy: doc,
-    });
-    const without = { ...document, Statement: (document.Statement as any[]).filter((st) => st.Sid !== 'DenyCloudTrailDeliveryForOtherTrails') };
+    const { deliver: deliverFrom, without: withoutSid } = trailBucketDelivery(template);
+    const deliver = (trail: string, doc?: any) => deliverFrom(WORKLOAD_ACCOUNT, trail, doc);
+    const without = withoutSid('DenyCloudTrailDeliveryForOtherTrails');
     expect(await deliver('attacker-trail')).toBe('ExplicitlyDenied');
     expect(await deliver('attacker-trail', without)).not.toBe('ExplicitlyDenied');
     expect(await deliver('guardrails-trail')).toBe('Allowed');
