@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { createApp, GUARDRAIL_NAMES, guardrailAdministratorArns, loadConfig } from '@cdk-guardrails/config';
-import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Template } from 'aws-cdk-lib/assertions';
 import { KeysStack } from '../src/keys-stack';
 import { LoggingStack } from '../src/logging-stack';
@@ -28,7 +28,7 @@ function topicPolicy(): PolicyJson {
   return resolveIntrinsics(policy.Properties.PolicyDocument, { account: ACCOUNT, region: 'eu-west-1', refs: { [topicId]: TOPIC_ARN } });
 }
 
-const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const ALLOW_ALL: PolicyJson = ALLOW_EVERYTHING;
 const request = (principal: string, action: string, service = false) => ({
   principal, action, resource: TOPIC_ARN, resourceAccount: ACCOUNT,
   context: service

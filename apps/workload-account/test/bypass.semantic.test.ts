@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import {
   auditReplicationRoleName, cdkRoleArn, logWriterRoleName, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName, GUARDRAIL_NAME_PREFIX,
 } from '@cdk-guardrails/config';
-import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
 import { serviceControlPolicies } from '../src/identities';
 import { KEY_ID, prodStacks, resolver } from './support/prod-templates';
@@ -22,8 +22,7 @@ const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..',
 const WORKLOAD = config.workloadAccounts[0].accountId;
 const SECURITY = config.securityAccount.accountId;
 const REGION = 'eu-west-1';
-/** The attacker's identity policy, and FullAWSAccess: only the guardrails may refuse. Test-only. */
-const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+// The attacker's identity policy, and FullAWSAccess, are policy-test-kit's ALLOW_EVERYTHING: only the guardrails may refuse.
 const SCPS: PolicyJson[] = [ALLOW_EVERYTHING, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
 
 const stacks = prodStacks(config);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@cdk-guardrails/config';
-import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { DEPLOYMENT_BOUNDARY_NAME, deploymentBoundaryDocument, writeDeploymentBoundary } from '../src/deployment-boundary';
 
 jest.setTimeout(60_000);
@@ -11,7 +11,7 @@ const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 const ACCOUNT = '666666666666';
 const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`;
 /** AdministratorAccess, the bootstrap's execution policy. Test-only: the boundary is what must refuse. */
-const ADMINISTRATOR_ACCESS: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const ADMINISTRATOR_ACCESS: PolicyJson = ALLOW_EVERYTHING;
 
 function boundaryOf(env: string): PolicyJson {
   return resolveIntrinsics(deploymentBoundaryDocument(loadConfig(env, { configDir: CONFIG_DIR })), { account: ACCOUNT, region: 'eu-west-1' });

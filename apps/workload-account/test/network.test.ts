@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { createApp, loadConfig, parseConfig } from '@cdk-guardrails/config';
-import { evaluateThroughEndpoint, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluateThroughEndpoint, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildWorkloadApp } from '../src/workload-app';
@@ -146,7 +146,7 @@ describe('endpoint policies of the prod template (semantic)', () => {
     policies[String([policy.Statement[0].Action].flat()[0]).split(':')[0]] = policy;
   }
   // Test-only identity policy that allows everything, so the endpoint policy is the only thing that can refuse a request.
-  const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+  const ALLOW_ALL: PolicyJson = ALLOW_EVERYTHING;
   const decide = (prefix: string, action: string, principalAccount: string, resource: string, resourceAccount: string) => {
     const principal = `arn:aws:iam::${principalAccount}:role/rotation`;
     return evaluateThroughEndpoint({

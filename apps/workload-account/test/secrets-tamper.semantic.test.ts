@@ -15,15 +15,14 @@
  */
 import { join } from 'node:path';
 import { cdkRoleArn, guardrailAdministratorArns, loadConfig, roleArn } from '@cdk-guardrails/config';
-import { evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { serviceControlPolicies } from '../src/identities';
 import { prodStacks, resolver } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
 const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
-/** The attacker's identity policy, and FullAWSAccess: only the guardrails may refuse. Test-only. */
-const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+// The attacker's identity policy, and FullAWSAccess, are policy-test-kit's ALLOW_EVERYTHING: only the guardrails may refuse.
 const SCPS: PolicyJson[] = [ALLOW_EVERYTHING, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
 const SID = 'DenyRotationAndPolicyChangesExceptAdministrators';
 const TAMPERING: Array<[string, string]> = [

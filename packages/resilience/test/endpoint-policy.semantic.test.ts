@@ -4,7 +4,7 @@
  * policy to allow it, in addition to the caller's IAM policies).
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { evaluateThroughEndpoint, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluateThroughEndpoint, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { PrivateNetwork, VpcSource } from '../lib';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, ZONES, newStack } from './helpers';
 
@@ -29,7 +29,7 @@ function endpointPolicies(additionalResourceAccounts?: string[]): Record<string,
 }
 
 /** Test-only: an identity policy that allows everything, so only the endpoint policy can refuse a request. */
-const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const ALLOW_ALL: PolicyJson = ALLOW_EVERYTHING;
 
 /**
  * The evaluator does not derive the global keys itself: set them the way AWS does, from the

@@ -12,7 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { evaluate, resolveIntrinsics, singleResource, type PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, resolveIntrinsics, singleResource, type PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration } from '../lib';
 
 jest.setTimeout(60_000);
@@ -40,7 +40,7 @@ const BOUNDARY: PolicyJson = {
     Condition: { StringEquals: { 's3:ResourceAccount': [ACCOUNT] } },
   }],
 };
-const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const ALLOW_ALL: PolicyJson = ALLOW_EVERYTHING;
 
 /** Bucket-level changes that switch a protection off; each must be denied by DenyBucketConfigurationChanges. */
 const CONFIGURATION_ATTACKS = [

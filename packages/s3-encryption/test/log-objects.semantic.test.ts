@@ -10,7 +10,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { evaluate, resolveIntrinsics, singleResource, type PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, resolveIntrinsics, singleResource, type PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { EncryptedBucket, EncryptionMode, ProtectLogObjects } from '../lib';
 
 jest.setTimeout(60_000);
@@ -27,7 +27,7 @@ const BOUNDARY: PolicyJson = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::*', Condition: { StringEquals: { 's3:ResourceAccount': [ACCOUNT] } } }],
 };
-const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const ALLOW_ALL: PolicyJson = ALLOW_EVERYTHING;
 
 function bucketPolicy(protect = true): PolicyJson {
   const stack = new Stack(new App(), 'Logs', { env: { account: ACCOUNT, region: REGION } });
