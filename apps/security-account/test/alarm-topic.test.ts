@@ -29,7 +29,7 @@ function topicPolicy(): PolicyJson {
 }
 
 const ALLOW_ALL: PolicyJson = ALLOW_EVERYTHING;
-const request = (principal: string, action: string, service = false) => ({
+const request = (principal: string, action: string, service = false): { principal: string; action: string; resource: string; resourceAccount: string; context: Record<string, string> } => ({
   principal, action, resource: TOPIC_ARN, resourceAccount: ACCOUNT,
   context: service
     ? { 'aws:PrincipalIsAWSService': 'true', 'aws:SourceAccount': ACCOUNT, 'aws:SecureTransport': 'true', 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${GUARDRAIL_NAMES.deadLetterAlarm}` }

@@ -22,8 +22,7 @@ const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 const config = loadConfig('prod', { configDir: CONFIG_DIR });
 /** The SCP AWS attaches by default; the generated ones deny on top of it. Test-only. */
 const FULL_AWS_ACCESS: PolicyJson = ALLOW_EVERYTHING;
-/** Only the SCPs may refuse: the identity allows everything. Test-only. */
-const ALLOW_EVERYTHING = FULL_AWS_ACCESS;
+// Only the SCPs may refuse: the identity allows everything (ALLOW_EVERYTHING).
 const SCPS: PolicyJson[] = [FULL_AWS_ACCESS, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
 
 /**

@@ -253,7 +253,7 @@ describe('trail bucket: confused deputy', () => {
     expect((document.Statement as any[]).some((st) => st.Sid === 'DenyCloudTrailDeliveryForOtherAccounts')).toBe(true);
     // control: this account's trail still delivers (the statement and CloudTrail's allow, evaluated alone)
     const trailStatements = (document.Statement as any[]).filter((st) => st.Sid === 'DenyCloudTrailDeliveryForOtherAccounts'
-      || (JSON.stringify(st.Principal ?? '').includes('cloudtrail') && st.Effect === 'Allow' && [].concat(st.Action).includes('s3:PutObject')));
+      || (JSON.stringify(st.Principal ?? '').includes('cloudtrail') && st.Effect === 'Allow' && ([] as string[]).concat(st.Action).includes('s3:PutObject')));
     expect(trailStatements).toHaveLength(2);
     expect(await deliver(WORKLOAD_ACCOUNT, { ...document, Statement: trailStatements })).toBe('Allowed');
   });

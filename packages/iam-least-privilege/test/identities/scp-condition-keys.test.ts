@@ -14,7 +14,7 @@ const EXEC = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-1111111
 const policies: ServiceControlPolicy[] = [
   ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [EXEC] }),
   ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC] }),
-  ServiceControlPolicy.protectGuardrailPrincipals({ protectedPrincipalArns: [], managerPrincipalArns: [EXEC] }),
+  ServiceControlPolicy.protectGuardrailPrincipals({ protectedPrincipalArns: [], managerPrincipalArns: [EXEC], pipelinePrincipalArns: [], cdkDeployRoleArns: [] }),
   ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC], stackDeployerArns: [EXEC] }),
   ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: [EXEC] }),
   ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true, kmsKeyAccountIds: ['111111111111'] }),
