@@ -641,19 +641,32 @@ describe('forwarder: provenance with every central record', () => {
     expect(JSON.parse(raw[0].message)[PROVENANCE_KEY].classifiedBy).toEqual({ logGroupNamePrefix: '/aws/lambda/orders', accountIds: [SOURCE_ACCOUNT] });
   });
 
-  test('an event too large to wrap is written unchanged and counted; one that claims a provenance of its own is dead-lettered instead', async () => {
+  test('a text event too large to wrap is written unchanged and counted; a JSON object too large to carry its provenance is dead-lettered whole (it could hold a forged one)', async () => {
     const max = 1000;
     const config = { ...CONFIG, maxEventBytes: max };
     const nearLimit = 'n'.repeat(max - 10);
     const forgedNearLimit = `{"${PROVENANCE_KEY}":{"account":"999999999999"},"pad":"${'p'.repeat(max - 80)}"}`;
+    const escapedNearLimit = `{"guardrails\\u0050rovenance":{"account":"999999999999"},"pad":"${'p'.repeat(max - 90)}"}`;
     expect(Buffer.byteLength(forgedNearLimit)).toBeLessThanOrEqual(max);
-    const { raw, res, dlq } = await run([nearLimit, forgedNearLimit], config);
+    expect(Buffer.byteLength(escapedNearLimit)).toBeLessThanOrEqual(max);
+    const { raw, res, dlq } = await run([nearLimit, forgedNearLimit, escapedNearLimit], config);
     expect(raw.map((e) => e.message)).toEqual([nearLimit]);
     expect(res.stats.provenanceOmitted).toBe(1);
-    expect(res.stats.eventsDelivered + res.stats.eventsDeadLettered).toBe(2);
+    expect(res.stats.eventsDelivered + res.stats.eventsDeadLettered).toBe(3);
     const [letter] = dlq.messages().filter((m) => m.reason === 'oversize-event');
-    expect(letter.detail).toMatch(/carries a top-level guardrailsProvenance of its own/);
-    expect(JSON.parse(Buffer.from(dlq.payloads('oversize-event')[0], 'base64').toString())[0].message).toBe(forgedNearLimit);
+    expect(letter.detail).toMatch(/is a JSON object too large to carry its guardrailsProvenance/);
+    expect(JSON.parse(Buffer.from(dlq.payloads('oversize-event')[0], 'base64').toString()).map((e: any) => e.message)).toEqual([forgedNearLimit, escapedNearLimit]);
+  });
+
+  test('a sender cannot forge provenance with JSON escapes either ("guardrails\\u0050rovenance" decodes to the same key)', async () => {
+    for (const key of ['guardrails\\u0050rovenance', '\\u0067uardrailsProvenance']) {
+      const forged = `{"${key}":{"account":"999999999999","logGroup":"/guardrails/audit/cloudtrail","logClass":"audit"},"eventName":"ConsoleLogin"}`;
+      const { raw } = await run([forged]);
+      const parsed = JSON.parse(raw[0].message);
+      expect(parsed[PROVENANCE_KEY]).toMatchObject({ account: SOURCE_ACCOUNT, logGroup: '/guardrails/audit/cloudtrail' });
+      expect(parsed[PROVENANCE_KEY].account).not.toBe('999999999999');
+      expect(parsed.message).toBe(forged);
+    }
   });
 });
 

@@ -280,19 +280,23 @@ export function provenancePrefix(source: ProvenanceSource): string {
  * top-level `guardrailsProvenance` (a sender could forge one), is kept whole as the string `message`.
  * `claimsProvenance`: the source message is an object with a provenance key of its own.
  *
- * Cost: a message is parsed only when it contains the key's name; otherwise one that starts with
- * '{' and ends with '}' is taken for an object without parsing (a line that only looks like one
- * stays as invalid as it was, with the provenance in its text).
+ * Cost: a message is parsed only when it contains the key's name or a JSON `\u` escape (which could
+ * spell it); otherwise one that starts with '{' and ends with '}' is taken for an object without
+ * parsing (a line that only looks like one stays as invalid as it was, with the provenance in its
+ * text). `objectShaped`: it starts with '{' and ends with '}'.
  */
-export function withProvenance(message: string, prefix: string, eventId: string | undefined, messageBytes?: number): { message: string; bytes: number; claimsProvenance: boolean } {
+export function withProvenance(message: string, prefix: string, eventId: string | undefined, messageBytes?: number): { message: string; bytes: number; claimsProvenance: boolean; objectShaped: boolean } {
   const provenance = `${prefix}${eventId !== undefined ? `,"eventId":${JSON.stringify(String(eventId))}` : ''}}`;
+  const start = firstNonSpace(message);
+  const objectShaped = start >= 0 && message.charCodeAt(start) === 0x7b /* { */ && message.charCodeAt(lastNonSpace(message)) === 0x7d /* } */;
   const whole = (claimsProvenance: boolean) => {
     const wrapped = `{"${PROVENANCE_KEY}":${provenance},"message":${JSON.stringify(message)}}`;
-    return { message: wrapped, bytes: Buffer.byteLength(wrapped, 'utf8'), claimsProvenance };
+    return { message: wrapped, bytes: Buffer.byteLength(wrapped, 'utf8'), claimsProvenance, objectShaped };
   };
-  const start = firstNonSpace(message);
-  if (start < 0 || message.charCodeAt(start) !== 0x7b /* { */ || message.charCodeAt(lastNonSpace(message)) !== 0x7d /* } */) return whole(false);
-  if (message.includes(PROVENANCE_KEY)) {
+  if (!objectShaped) return whole(false);
+  // Parse whenever the key could be there: spelled out, or with JSON escapes ("guardrails\u0050rovenance"
+  // decodes to the same key, and a last-wins reader would take the sender's).
+  if (message.includes(PROVENANCE_KEY) || message.includes('\\u')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(message);
@@ -306,7 +310,7 @@ export function withProvenance(message: string, prefix: string, eventId: string 
   const head = `{"${PROVENANCE_KEY}":${provenance}${message.charCodeAt(firstNonSpace(rest) + start + 1) === 0x7d ? '' : ','}`;
   // The leading blanks and '{' dropped are one byte each: no second pass over the message.
   const bytes = Buffer.byteLength(head, 'utf8') + (messageBytes ?? Buffer.byteLength(message, 'utf8')) - (start + 1);
-  return { message: head + rest, bytes, claimsProvenance: false };
+  return { message: head + rest, bytes, claimsProvenance: false, objectShaped };
 }
 
 function isSpace(code: number): boolean {
@@ -546,16 +550,19 @@ export async function processRecords(
       const wrapped = withProvenance(ev.message, provenance, ev.id, originalBytes);
       let message = wrapped.message;
       let bytes = wrapped.bytes;
-      if (bytes > maxEventBytes && originalBytes <= maxEventBytes && !wrapped.claimsProvenance) {
-        // Too large to wrap, small enough as it is: write it unchanged (its central log stream still
-        // names the source account, region and log group), counted.
+      if (bytes > maxEventBytes && originalBytes <= maxEventBytes && !wrapped.objectShaped) {
+        // Too large to wrap, small enough as it is, and no JSON object whose fields a reader could
+        // take for provenance: write it unchanged (its central log stream still names the source
+        // account, region and log group), counted.
         message = ev.message;
         bytes = originalBytes;
         stats.provenanceOmitted++;
       }
       if (bytes > maxEventBytes) {
-        reject('oversize-event', wrapped.claimsProvenance && originalBytes <= maxEventBytes
-          ? `event message carries a top-level ${PROVENANCE_KEY} of its own and is too large to wrap within ${maxEventBytes} bytes`
+        // An object too large to carry the provenance is never written without it (it could hold a
+        // forged one, spelled out or escaped): dead-lettered whole.
+        reject('oversize-event', wrapped.objectShaped && originalBytes <= maxEventBytes
+          ? `event message is a JSON object too large to carry its ${PROVENANCE_KEY} within ${maxEventBytes} bytes`
           : `event message is larger than ${maxEventBytes} bytes`, ev);
       } else if (ev.timestamp < oldest) {
         reject('too-old-event', 'older than 14 days or the central retention: PutLogEvents would reject it', ev);
