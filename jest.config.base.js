@@ -26,6 +26,8 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
       '^@cdk-guardrails/([a-z0-9-]+)$': path.join(repoRoot, 'packages/$1/lib/index.ts'),
     },
     setupFiles: packageDir.split(path.sep).includes('apps') ? [] : [path.join(repoRoot, 'jest.no-cfn-validation.js')],
+    // Remove the temporary cloud assemblies each test file synthesizes.
+    setupFilesAfterEnv: [path.join(repoRoot, 'jest.clean-cdk-out.js')],
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdk.out/'],
     watchPathIgnorePatterns: ['/cdk.out/'],
     ...overrides,
