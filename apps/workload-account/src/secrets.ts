@@ -1,5 +1,5 @@
 import {
-  ApiKeyConfig, apiKeyName, apiKeyRegistrationHook, DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS, rotationFunctionName, rotationLogGroupName,
+  ApiKeyConfig, apiKeyName, apiKeyRegistrationHook, DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS, rotationFunctionName, rotationLogGroupName, rotationLogWriterRoleName,
 } from '@cdk-guardrails/config';
 import {
   DatabaseEngine, DatabaseRotationStrategy, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotationLimits,
@@ -129,6 +129,8 @@ export class WorkloadSecrets extends Construct {
         }),
         rotationFunctionName: rotationFunctionName('key', name),
         rotationLogGroupName: rotationLogGroupName(rotationFunctionName('key', name)),
+        // The one writer of that log group (SCP protect-tagged-guardrail-resources).
+        rotationRoleName: rotationLogWriterRoleName(rotationFunctionName('key', name), Stack.of(this).region),
         secretName: `${props.environment}/${name}/api-key`,
         rotationInterval: Duration.days(settings.rotationDays.apiKey),
         maxRotationInterval: cap(RotationLimits.MAX_API_KEY_DAYS),
@@ -139,6 +141,7 @@ export class WorkloadSecrets extends Construct {
         ...tokenCommon,
         rotationFunctionName: rotationFunctionName('token', name),
         rotationLogGroupName: rotationLogGroupName(rotationFunctionName('token', name)),
+        rotationRoleName: rotationLogWriterRoleName(rotationFunctionName('token', name), Stack.of(this).region),
         secretName: `${props.environment}/${name}/service-token`,
         rotationInterval: Duration.days(settings.rotationDays.serviceToken),
         maxRotationInterval: cap(RotationLimits.MAX_SERVICE_TOKEN_DAYS),

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import {
-  auditReplicationRoleName, cdkRoleArn, logWriterRoleName, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName, GUARDRAIL_NAME_PREFIX,
+  auditReplicationRoleName, cdkRoleArn, logWriterRoleName, rotationLogWriterRoleName, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName, GUARDRAIL_NAME_PREFIX,
 } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
@@ -193,7 +193,7 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       expect(await asPrincipal(EXEC_ROLE, { action, resource, resourcePolicy: policy })).toBe('Allowed');
     });
 
-  test('no forged record: a bounded admin cannot write into the audit or security-event log groups of a workload, nor into the central groups; CloudTrail\'s role and the forwarder\'s can', async () => {
+  test('no forged record: a bounded admin cannot write into the audit, security-event or token rotation log groups of a workload, nor into the central groups; CloudTrail\'s, the rotation functions\' and the forwarder\'s roles can', async () => {
     const stream = (account: string, group: string, name: string) => `arn:aws:logs:${REGION}:${account}:log-group:${group}:log-stream:${name}`;
     const trailStream = stream(WORKLOAD, '/guardrails/audit/cloudtrail', `${WORKLOAD}_CloudTrail_${REGION}`);
     const central = stream(SECURITY, '/guardrails/central/audit', `${WORKLOAD}/${REGION}//guardrails/audit/cloudtrail`);
@@ -228,6 +228,13 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       expect([action, await asBoundedAdmin({ action, resource: writer, resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined, context: { 'aws:ResourceTag/guardrails:protected': 'true' } })])
         .toEqual([action, 'ExplicitlyDenied']);
     }
+    // The token rotation functions' logs (shipped as security class): only the function's role writes them.
+    const hooked = config.workloadAccounts[0].apiKeys.map((k) => (typeof k === 'string' ? k : k.name))[0];
+    const rotationStream = stream(WORKLOAD, `/guardrails/lambda/${rotationFunctionName('key', hooked)}`, '2026/12/04/[$LATEST]abc');
+    expect(await asBoundedAdmin({ action: 'logs:PutLogEvents', resource: rotationStream })).toBe('ExplicitlyDenied');
+    const rotationRole = rotationLogWriterRoleName(rotationFunctionName('key', hooked), REGION);
+    expect(roleNamed(workloadHome, rotationRole)).toBe(true);
+    expect(await asWriter(WORKLOAD, rotationRole, rotationStream)).toBe('Allowed');
     // A workload's own log groups stay writable.
     expect(await asBoundedAdmin({ action: 'logs:PutLogEvents', resource: stream(WORKLOAD, '/aws/lambda/orders', 'x') })).toBe('Allowed');
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Names of the guardrail resources the apps create. The permissions boundary and the SCP
  * `protect-guardrail-resources` protect them by these names (log groups `/guardrails/*` and
@@ -96,6 +97,15 @@ export function logWriterRoleName(kind: LogWriterKind, region: string): string {
   return `${GUARDRAIL_NAME_PREFIX}-log-writer-${kind}-${region}`;
 }
 
+/**
+ * The role of a token rotation function (`rotationFunctionName`) in `region`, the one writer of its
+ * log group under `/guardrails/lambda/`: `guardrails-log-writer-rot-<12 hex>` (a hash of the function
+ * name and the region: IAM role names are global to the account and limited to 64 characters).
+ */
+export function rotationLogWriterRoleName(functionName: string, region: string): string {
+  return `${GUARDRAIL_NAME_PREFIX}-log-writer-rot-${createHash('sha256').update(`${functionName}\u0000${region}`).digest('hex').slice(0, 12)}`;
+}
+
 /** The name pattern of every {@link logWriterRoleName}. */
 export const LOG_WRITER_ROLE_PATTERN = `${GUARDRAIL_NAME_PREFIX}-log-writer-*`;
 
@@ -104,10 +114,14 @@ export const LOG_WRITER_ROLE_PATTERN = `${GUARDRAIL_NAME_PREFIX}-log-writer-*`;
  * security events (`/guardrails/security/`, written by EventBridge through the log group's resource
  * policy) and the central copies in the security account (`/guardrails/central/`). Only the log
  * writer roles (and the stack deployers) create streams in or put events into them: a record
- * anybody else wrote would be a forgery shipped and kept as audit or security class.
+ * anybody else wrote would be a forgery shipped and kept as audit or security class. Not here: the
+ * hosted database rotations' `/aws/lambda/guardrails-rotate-db-*` (AWS creates their role, under a
+ * name nobody chooses).
  */
 export const WRITER_ONLY_LOG_GROUP_PREFIXES: readonly string[] = [
   `/${GUARDRAIL_NAME_PREFIX}/audit/`, `/${GUARDRAIL_NAME_PREFIX}/security/`, `/${GUARDRAIL_NAME_PREFIX}/central/`,
+  // The token rotation functions' logs (shipped as security class) and the forwarder's own.
+  `/${GUARDRAIL_NAME_PREFIX}/lambda/`,
 ];
 
 /** The log group of a token rotation function: under the protected `/guardrails/` prefix. */

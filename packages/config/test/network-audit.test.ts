@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { auditReplicaBucketName, ConfigError, functionLocations, loadConfig, parseConfig, privateNetworkFor, workloadTrailRegions } from '../src';
+import { auditReplicaBucketName, ConfigError, functionLocations, LOG_WRITER_ROLE_PATTERN, loadConfig, logWriterRoleName, parseConfig, privateNetworkFor, rotationLogWriterRoleName, workloadTrailRegions } from '../src';
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 
@@ -197,5 +197,18 @@ describe('shipped configs', () => {
     const dev = loadConfig('dev', { configDir: CONFIG_DIR });
     expect(dev.network.privateFunctions.enabled).toBe(false);
     expect(dev.auditLogs.replicaRegion).toBeUndefined();
+  });
+});
+
+describe('log writer role names (the SCP lets only these write the evidence log groups)', () => {
+  test('fixed, under the writer pattern, within 64 characters, unique per function and region', () => {
+    const matches = (name: string) => new RegExp(`^${LOG_WRITER_ROLE_PATTERN.replace('*', '.*')}$`).test(name);
+    const longest = rotationLogWriterRoleName(`guardrails-rotate-token-${'x'.repeat(40)}`, 'ap-southeast-2');
+    for (const name of [logWriterRoleName('forwarder', 'ap-southeast-2'), logWriterRoleName('trail', 'eu-west-1'), longest]) {
+      expect([name, matches(name), name.length <= 64]).toEqual([name, true, true]);
+    }
+    expect(rotationLogWriterRoleName('guardrails-rotate-key-a', 'eu-west-1')).toBe(rotationLogWriterRoleName('guardrails-rotate-key-a', 'eu-west-1'));
+    expect(rotationLogWriterRoleName('guardrails-rotate-key-a', 'eu-west-1')).not.toBe(rotationLogWriterRoleName('guardrails-rotate-key-a', 'eu-central-1'));
+    expect(rotationLogWriterRoleName('guardrails-rotate-key-a', 'eu-west-1')).not.toBe(rotationLogWriterRoleName('guardrails-rotate-key-b', 'eu-west-1'));
   });
 });

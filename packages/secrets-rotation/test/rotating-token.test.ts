@@ -295,9 +295,13 @@ describe.each<[string, TokenClass]>([
       encryptionKey: f.key,
       rotationFunctionName: 'guardrails-rotate-key-partner',
       rotationLogGroupName: '/guardrails/lambda/guardrails-rotate-key-partner',
+      rotationRoleName: 'guardrails-log-writer-rot-0123456789ab',
     });
     // THEN
     const template = Template.fromStack(f.stack);
+    // The named role is the function's (the one writer of its log group).
+    const roleId = Object.entries<any>(template.toJSON().Resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'guardrails-log-writer-rot-0123456789ab')![0];
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'guardrails-rotate-key-partner', Role: { 'Fn::GetAtt': [roleId, 'Arn'] } });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/guardrails-rotate-key-partner' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'guardrails-rotate-key-partner',
@@ -323,6 +327,7 @@ describe.each<[string, TokenClass]>([
     ['rotationFunctionName', 'guardrails/rotate', /rotationFunctionName: received "guardrails\/rotate".*\(Lambda function name\)/],
     ['rotationLogGroupName', 'aws/lambda/rotate', /rotationLogGroupName: received "aws\/lambda\/rotate".*not starting with 'aws\/' \(log group name\)/],
     ['rotationLogGroupName', '/guardrails/lambda/rotate key', /rotationLogGroupName: received "\/guardrails\/lambda\/rotate key"/],
+    ['rotationRoleName', 'rotate role', /rotationRoleName: received "rotate role".*\(IAM role name\)/],
   ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
     const f = fixture();
     expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, [prop]: value })).toThrow(message);

@@ -277,7 +277,10 @@ export interface TaggedGuardrailResourcesProtectionOptions {
    * `writerOnlyLogGroupPrefixes` log groups: the role CloudTrail delivers to CloudWatch Logs with,
    * the central forwarder's role. Name them so that nobody inside the boundary can create a role of
    * that name (a role path such as `PermissionsBoundary` boundedRolePath puts bounded roles'
-   * ARNs elsewhere) nor change, pass or assume one (the `guardrails:protected` tag).
+   * ARNs elsewhere) nor change, pass or assume one (the `guardrails:protected` tag). A '*' also
+   * matches a role path ('/'): a role at path `/guardrails-log-writer-x/` matches
+   * `guardrails-log-writer-*` too, so nobody but the writers' managers may create roles at any path
+   * that starts like a writer name.
    * Required with `writerOnlyLogGroupPrefixes`.
    *
    * @default - none

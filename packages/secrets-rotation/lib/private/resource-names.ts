@@ -15,6 +15,14 @@ interface NameRule {
 }
 
 /** Lambda CreateFunction: a function name of 1 to 64 characters. */
+/** IAM CreateRole: a role name of 1 to 64 characters. */
+export const ROLE_NAME: NameRule = {
+  what: 'IAM role name',
+  pattern: /^[A-Za-z0-9+=,.@_-]+$/,
+  maxLength: 64,
+  allowed: "1 to 64 letters, digits or '+=,.@_-'",
+};
+
 export const FUNCTION_NAME: NameRule = {
   what: 'Lambda function name',
   pattern: /^[A-Za-z0-9_-]+$/,

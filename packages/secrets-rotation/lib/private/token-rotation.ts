@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { FUNCTION_NAME, LOG_GROUP_NAME, validateName } from './resource-names';
+import { FUNCTION_NAME, LOG_GROUP_NAME, ROLE_NAME, validateName } from './resource-names';
 import { validateRotationInterval } from './rotation-interval';
 import { applySecretAccessPolicy, grantKeyUseViaSecretsManager, grantSecretRead, requireCustomerManagedKey } from './secret-guardrails';
 import { RotatingTokenProps } from '../rotating-token-props';
@@ -58,6 +58,7 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   }
   validateName(scope.node.path, 'rotationFunctionName', props.rotationFunctionName, FUNCTION_NAME);
   validateName(scope.node.path, 'rotationLogGroupName', props.rotationLogGroupName, LOG_GROUP_NAME);
+  validateName(scope.node.path, 'rotationRoleName', props.rotationRoleName, ROLE_NAME);
   if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
     throw new Error(`${scope.node.path}: vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)`);
   }
@@ -92,6 +93,7 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   // Its own role, without the AWSLambdaBasicExecutionRole managed policy (which allows
   // writing to every log group): logs go to the one log group above only.
   const role = new iam.Role(scope, 'RotationFunctionRole', {
+    roleName: props.rotationRoleName,
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: `Rotates one ${kind.label} secret`,
   });
