@@ -469,6 +469,8 @@ describe('attack 8: hiding or forging findings without disabling a service (SCP 
     ['config:PutRetentionConfiguration', '*'],
     ['config:PutResourceConfig', '*'],
     ['guardduty:AcceptAdministratorInvitation', '*'],
+    // squat the guardrail trail's name in a region not deployed yet, or deliver into a guardrail bucket
+    ['cloudtrail:CreateTrail', `arn:aws:cloudtrail:ap-southeast-2:${ACCOUNT}:trail/guardrails-trail`],
     ['iam:DeleteServiceLinkedRole', `arn:aws:iam::${ACCOUNT}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`],
   ])('a bounded admin cannot %s; the SCP statement is what denies it; the execution role can', async (action, resource) => {
     await expect(attackerEverything({ action, resource })).resolves.toBe('ExplicitlyDenied');

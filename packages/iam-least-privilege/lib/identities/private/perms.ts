@@ -53,6 +53,10 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
  * boundary has no room (6,144 characters).
  */
 export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
+  // A trail of one's own: it could squat the guardrail trail's name (guardrails-trail) in a region the
+  // stacks have not reached yet (their deploy there would fail), or point at a guardrail trail bucket
+  // (refused by its policy); the account's multi-region trail already records everything.
+  'cloudtrail:CreateTrail',
   'guardduty:ArchiveFindings',
   'access-analyzer:UpdateFindings',
   'access-analyzer:UpdateAnalyzer',
