@@ -63,7 +63,7 @@ describe('network mode on (prod)', () => {
     const entry = prod.config.network.privateFunctions.vpcs.find((v) => v.vpc.source === 'existing')!;
     const vpcGroups = Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && /VPC range/.test(r.Properties.GroupDescription));
     expect(vpcGroups).toHaveLength(1);
-    expect(vpcGroups[0][1].Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: (entry.vpc as any).vpcCidrBlock, FromPort: 443, ToPort: 443 })]);
+    expect(vpcGroups[0][1].Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: (entry.vpc as any).vpcCidrBlocks[0], FromPort: 443, ToPort: 443 })]);
     const functions = Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) {

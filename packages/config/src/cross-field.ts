@@ -341,9 +341,9 @@ function privateFunctions(config: GuardrailsConfig): ConfigProblem[] {
       dns.filter((service) => !entry.interfaceEndpoints.includes(service)).forEach((service) => {
         problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.privateDnsServices`, service, `one of interfaceEndpoints (${entry.interfaceEndpoints.join(', ')})`));
       });
-      if (dns.length > 0 && entry.vpc.vpcCidrBlock === undefined) {
-        problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.vpcCidrBlock`, undefined,
-          `the VPC's IPv4 range: with private DNS for ${dns.join(', ')}, every workload of the VPC calls those services through these endpoints, which must admit it`));
+      if (dns.length > 0 && entry.vpc.vpcCidrBlocks.length === 0) {
+        problems.push(problem(`network.privateFunctions.vpcs[${i}].vpc.vpcCidrBlocks`, [],
+          `every range of the VPC (primary, secondary, IPv6): with private DNS for ${dns.join(', ')}, every workload of the VPC calls those services through these endpoints, which must admit them`));
       }
     }
   });
@@ -377,7 +377,7 @@ function privateFunctions(config: GuardrailsConfig): ConfigProblem[] {
       // private DNS (this endpoint's, or the VPC's own endpoint's) resolves inside the VPC.
       const index = vpcs.indexOf(entry);
       problems.push(problem(`network.privateFunctions.vpcs[${index}].vpc.privateDnsServices`, entry.vpc.privateDnsServices,
-        `a list with "secretsmanager" (and vpc.vpcCidrBlock): the hosted rotation of database ${db.name} calls Secrets Manager by its public name; or leave "secretsmanager" out of interfaceEndpoints where the VPC has its own Secrets Manager endpoint with private DNS`));
+        `a list with "secretsmanager" (and vpc.vpcCidrBlocks): the hosted rotation of database ${db.name} calls Secrets Manager by its public name; or leave "secretsmanager" out of interfaceEndpoints where the VPC has its own Secrets Manager endpoint with private DNS`));
     }
   }));
   return problems;

@@ -55,7 +55,7 @@ export function addPrivateFunctionsNetwork(scope: Construct, id: string, entry: 
       privateSubnetIds: entry.vpc.privateSubnetIds,
       privateSubnetRouteTableIds: entry.vpc.privateSubnetRouteTableIds.length > 0 ? entry.vpc.privateSubnetRouteTableIds : undefined,
       dedicatedRouteTables: entry.vpc.dedicatedRouteTables,
-      vpcCidrBlock: entry.vpc.vpcCidrBlock,
+      vpcCidrBlocks: entry.vpc.vpcCidrBlocks.length > 0 ? entry.vpc.vpcCidrBlocks : undefined,
     });
   const network = new PrivateNetwork(scope, id, {
     vpcSource: source,

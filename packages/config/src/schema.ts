@@ -176,8 +176,8 @@ const PRIVATE_VPC = z.discriminatedUnion('source', [
       .describe('Route table of each private subnet (same order); needed for the S3 gateway endpoint'),
     dedicatedRouteTables: z.boolean().default(false)
       .describe('Only these private subnets use the route tables: required for the S3 gateway endpoint in an existing VPC (its route and policy apply to every subnet of a route table)'),
-    vpcCidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: 'expected an IPv4 range, e.g. 10.20.0.0/16' }).optional()
-      .describe('The VPC\'s IPv4 range: required with privateDnsServices (the endpoints with private DNS admit it)'),
+    vpcCidrBlocks: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3})$/, { error: 'expected an IPv4 or IPv6 range, e.g. 10.20.0.0/16' })).default([])
+      .describe('Every range of the VPC (primary, secondary, IPv6): required with privateDnsServices (the endpoints with private DNS admit them; a range left out loses those services)'),
     privateDnsServices: z.array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` })).default([])
       .describe('Interface endpoints that get private DNS in this existing VPC (the whole VPC then calls the service through them): only for code that cannot use an endpoint name, such as the hosted database rotation (secretsmanager). The functions of the project use endpoint names'),
   }),

@@ -31,7 +31,7 @@ const dbVpc = {
     source: 'existing', vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'],
     privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'], privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711'],
     // The hosted rotation (AWS's code) calls Secrets Manager by its public name.
-    vpcCidrBlock: '10.20.0.0/16', privateDnsServices: ['secretsmanager'],
+    vpcCidrBlocks: ['10.20.0.0/16'], privateDnsServices: ['secretsmanager'],
   },
 };
 
@@ -127,8 +127,8 @@ describe('network.privateFunctions', () => {
 
   test('an existing VPC: private DNS needs the VPC range and an endpoint of that service; the hosted rotation needs it for Secrets Manager', () => {
     const base = [created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1')];
-    const { vpcCidrBlock: _cidr, ...noCidr } = dbVpc.vpc;
-    expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: noCidr }]))).toMatch(/vpcs\[2\]\.vpc\.vpcCidrBlock: received undefined; expected the VPC's IPv4 range/);
+    const { vpcCidrBlocks: _cidr, ...noCidr } = dbVpc.vpc;
+    expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: noCidr }]))).toMatch(/vpcs\[2\]\.vpc\.vpcCidrBlocks: received \[\]; expected every range of the VPC/);
     expect(problemsOf(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs'], vpc: { ...dbVpc.vpc, privateDnsServices: ['sqs'] } }])))
       .toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received "sqs"; expected one of interfaceEndpoints \(kms, logs\)/);
     expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: { ...dbVpc.vpc, privateDnsServices: [] } }])))

@@ -78,13 +78,14 @@ export interface ExistingVpcAttributes {
   readonly privateSubnetRouteTableIds?: string[];
 
   /**
-   * The VPC's IPv4 range. Required when an endpoint of an existing VPC gets private DNS
-   * (`privateDnsServices`): every workload of the VPC then reaches that service through the
-   * endpoint, so the endpoint admits HTTPS from this range.
+   * Every range of the VPC: the primary and secondary IPv4 blocks and any IPv6 block. Required when
+   * an endpoint of an existing VPC gets private DNS (`privateDnsServices`): every workload of the VPC
+   * then reaches that service through the endpoint, so the endpoint admits HTTPS from these ranges (a
+   * range left out loses the service).
    *
    * @default - none: no endpoint of the existing VPC gets private DNS
    */
-  readonly vpcCidrBlock?: string;
+  readonly vpcCidrBlocks?: string[];
 
   /**
    * The route tables of `privateSubnetRouteTableIds` serve these private subnets only (no other
@@ -155,7 +156,7 @@ export interface PrivateNetworkProps {
    * read. In an existing VPC, private DNS would send every other workload's calls to these endpoints
    * (and their policies, which admit only this account's principals and resources): give a service
    * private DNS there only where code that cannot be pointed at an endpoint name needs it (the
-   * Secrets Manager hosted rotation), with `vpcCidrBlock`.
+   * Secrets Manager hosted rotation), with `vpcCidrBlocks`.
    *
    * @default - every interface endpoint of a created VPC; none of an existing VPC
    */
@@ -289,7 +290,9 @@ export class PrivateNetwork extends Construct {
       description: 'Interface VPC endpoints with private DNS in an existing VPC: HTTPS from the VPC range',
       allowAllOutbound: false,
     }) : undefined;
-    vpcRange?.addIngressRule(ec2.Peer.ipv4(props.vpcSource.existingVpc!.vpcCidrBlock!), ec2.Port.tcp(443), 'HTTPS from the VPC (private DNS sends its calls here)');
+    for (const range of vpcRange ? props.vpcSource.existingVpc!.vpcCidrBlocks! : []) {
+      vpcRange!.addIngressRule(range.includes(':') ? ec2.Peer.ipv6(range) : ec2.Peer.ipv4(range), ec2.Port.tcp(443), 'HTTPS from the VPC (private DNS sends its calls here)');
+    }
 
     this.resourceAccounts = [stack.account, ...extraAccounts];
     for (const service of services) {
@@ -362,6 +365,9 @@ export class PrivateNetwork extends Construct {
 }
 
 const DEFAULT_CIDR = '10.0.0.0/24';
+
+/** An IPv4 range (10.0.0.0/16) or an IPv6 range (2001:db8::/56). */
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3})$/;
 
 /** The SDKs' service ids as `AWS_ENDPOINT_URL_<ID>` spells them (upper case, spaces as '_'), by IAM action prefix. */
 const SDK_SERVICE_IDS: Record<string, string> = {
@@ -454,12 +460,14 @@ function validate(scope: Construct, props: PrivateNetworkProps, services: Endpoi
       + 'and would cut other workloads off other accounts\' buckets: ECR image layers, OS package repositories)');
   }
   if (privateDns.length > 0) {
-    const cidr = attrs.vpcCidrBlock;
-    if (cidr === undefined) {
-      fail(`privateDnsServices: received ${privateDns.map((s) => s.actionPrefix).join(', ')} for an existing VPC without vpcCidrBlock; expected the VPC's IPv4 range `
+    const ranges = attrs.vpcCidrBlocks ?? [];
+    if (ranges.length === 0) {
+      fail(`privateDnsServices: received ${privateDns.map((s) => s.actionPrefix).join(', ')} for an existing VPC without vpcCidrBlocks; expected every range of the VPC `
         + '(every workload of the VPC then calls those services through the endpoints, which must admit it), or no private DNS');
     }
-    if (!Token.isUnresolved(cidr) && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr!)) fail(`vpcCidrBlock: received ${JSON.stringify(cidr)}; expected an IPv4 range such as 10.0.0.0/16`);
+    for (const cidr of ranges) {
+      if (!Token.isUnresolved(cidr) && !CIDR.test(cidr)) fail(`vpcCidrBlocks: received ${JSON.stringify(cidr)}; expected an IPv4 or IPv6 range such as 10.0.0.0/16 or 2001:db8::/56`);
+    }
   }
   if (withS3 && routeTables.length !== attrs.privateSubnetIds.length) {
     fail(`privateSubnetRouteTableIds lists ${routeTables.length} route tables for ${attrs.privateSubnetIds.length} subnets: the S3 gateway endpoint needs the route table of each private subnet (or set s3GatewayEndpoint: false)`);

@@ -264,7 +264,7 @@ describe('existing VPC', () => {
   test('private DNS for one service of an existing VPC (the hosted rotation\'s Secrets Manager): that endpoint admits the VPC range, the others only the functions', () => {
     const stack = newStack();
     const network = new PrivateNetwork(stack, 'Network', {
-      vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlock: '10.20.0.0/16' })),
+      vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlocks: ['10.20.0.0/16', '100.64.0.0/20', '2001:db8:1234::/56'] })),
       privateDnsServices: [EndpointService.SECRETS_MANAGER],
     });
     const template = Template.fromStack(stack).toJSON();
@@ -276,7 +276,12 @@ describe('existing VPC', () => {
     const [vpcGroup] = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && r.Properties.GroupDescription.includes('VPC range'))!;
     expect(groupIds(sm)).toContain(vpcGroup);
     expect(groupIds(kms)).not.toContain(vpcGroup);
-    expect(template.Resources[vpcGroup].Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '10.20.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
+    // Every range of the VPC (a secondary block and IPv6 too): a range left out would lose the service.
+    expect(template.Resources[vpcGroup].Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ CidrIp: '10.20.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
+      expect.objectContaining({ CidrIp: '100.64.0.0/20', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
+      expect.objectContaining({ CidrIpv6: '2001:db8:1234::/56', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
+    ]);
     expect(Object.keys(stack.resolve(network.endpointEnvironment()))).not.toContain('AWS_ENDPOINT_URL_SECRETS_MANAGER');
   });
 
@@ -328,9 +333,9 @@ describe('validation', () => {
   });
   test('fails on private DNS in an existing VPC without its range, on a bad range, or for a service without an endpoint', () => {
     expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), privateDnsServices: [EndpointService.SECRETS_MANAGER] }))
-      .toThrow(/privateDnsServices: received secretsmanager for an existing VPC without vpcCidrBlock/);
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlock: '10.0.0/16' })), privateDnsServices: [EndpointService.SECRETS_MANAGER] }))
-      .toThrow(/vpcCidrBlock: received "10.0.0\/16"; expected an IPv4 range/);
+      .toThrow(/privateDnsServices: received secretsmanager for an existing VPC without vpcCidrBlocks/);
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlocks: ['10.0.0/16'] })), privateDnsServices: [EndpointService.SECRETS_MANAGER] }))
+      .toThrow(/vpcCidrBlocks: received "10.0.0\/16"; expected an IPv4 or IPv6 range/);
     expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), interfaceEndpoints: [EndpointService.KMS], privateDnsServices: [EndpointService.SQS] }))
       .toThrow(/privateDnsServices: received sqs, which is not one of interfaceEndpoints \(kms\)/);
   });
