@@ -267,6 +267,13 @@ export class SecurityEventCapture extends Construct {
       if (props.trailBucket === undefined) {
         throw new Error(`SecurityEventCapture: trailBucket: received undefined with trailScope ${this.trailScope}; expected the bucket CloudTrail delivers its log files to (only TrailScope.NONE creates no trail)`);
       }
+      // CloudTrail encrypts its log files with logsKey: a bucket whose default key is another one (and
+      // whose policy, as the project's EncryptedBucket writes it, refuses any other key) would refuse
+      // every delivery, silently at synth and loudly only in the trail's status.
+      const bucketKey = props.trailBucket.encryptionKey;
+      if (bucketKey !== undefined && bucketKey !== props.logsKey && !sameKeyArn(bucketKey, props.logsKey)) {
+        throw new Error(`SecurityEventCapture: trailBucket: received a bucket encrypted with ${keyLabel(bucketKey)}; expected a bucket encrypted with logsKey (${keyLabel(props.logsKey)}): CloudTrail writes its log files with logsKey, and a bucket pinned to another key refuses them. Create the trail bucket with EncryptionMode.sseKms(logsKey), or pass its key as logsKey`);
+      }
       if (this.trailScope === TrailScope.ALL_REGIONS) registerAllRegionsTrail(this);
       if (this.trailScope === TrailScope.DATA_EVENTS_ONLY) {
         this.node.addValidation({
@@ -559,4 +566,13 @@ function restrictTrailDeliveries(capture: Construct, bucket: s3.IBucket, trailNa
       ? [`trailName: the trail of ${deliveries.unnamedCaptures.join(', ')} has no name, and another trail delivering into the same bucket has one: the bucket would refuse the unnamed trail's log files; name every trail of a shared bucket`]
       : [],
   });
+}
+
+/** Two keys given by resolved ARNs that name the same key. */
+function sameKeyArn(a: kms.IKey, b: kms.IKey): boolean {
+  return !Token.isUnresolved(a.keyArn) && !Token.isUnresolved(b.keyArn) && a.keyArn === b.keyArn;
+}
+
+function keyLabel(key: kms.IKey): string {
+  return Token.isUnresolved(key.keyArn) ? key.node.path : key.keyArn;
 }

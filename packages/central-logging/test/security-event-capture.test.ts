@@ -456,3 +456,15 @@ describe('named log writers (an SCP lets only named roles write the audit log gr
     expect(() => capture('eu-west-1', { trailLogsRoleName: 'bad name' })).toThrow(/trailLogsRoleName.*IAM role name/);
   });
 });
+
+describe('SecurityEventCapture protects its user from a mismatched trail bucket key', () => {
+  test('a trail bucket pinned to another key than logsKey fails at synth, naming both keys and the fix; the same key passes', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const logsKey = newKey(stack);
+    const dataKey = newKey(stack, 'DataKey');
+    const other = new s3.Bucket(stack, 'OtherKeyBucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: dataKey });
+    expect(() => new SecurityEventCapture(stack, 'Capture', { trailBucket: other, logsKey }))
+      .toThrow(/trailBucket: received a bucket encrypted with TestStack\/DataKey; expected a bucket encrypted with logsKey \(TestStack\/LogsKey\).*EncryptionMode.sseKms\(logsKey\)/);
+    expect(() => new SecurityEventCapture(stack, 'Good', { trailBucket: newTrailBucket(stack, logsKey), logsKey, s3ChangesRuleName: 'r2' })).not.toThrow();
+  });
+});
