@@ -1,4 +1,4 @@
-import { Annotations, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -504,9 +504,23 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
   /**
    * Attach this boundary to every IAM role and user in `scope` (uses aws-cdk-lib's
    * `iam.PermissionsBoundary.of(scope).apply`, an Aspect that overrides `PermissionsBoundary`).
+   * A managed policy belongs to one account: a role or user of a stack in another account would get
+   * this account's boundary ARN and fail to deploy, so synth fails instead, naming the role and the
+   * fix (a `PermissionsBoundary` in each account, applied to that account's stacks).
    */
   public applyTo(scope: IConstruct): void {
     iam.PermissionsBoundary.of(scope).apply(this);
+    const boundaryAccount = Stack.of(this).account;
+    const boundaryPath = this.node.path;
+    Aspects.of(scope).add({
+      visit(node: IConstruct): void {
+        if (!(node instanceof iam.CfnRole || node instanceof iam.CfnUser)) return;
+        const account = Stack.of(node).account;
+        if (Token.isUnresolved(account) || Token.isUnresolved(boundaryAccount) || account === boundaryAccount) return;
+        throw new Error(`${node.node.path}: permissions boundary: received ${boundaryPath} of account ${boundaryAccount} for a ${node instanceof iam.CfnRole ? 'role' : 'user'} of account ${account}; `
+          + `expected a boundary of the same account (a managed policy exists in one account only, the deploy would fail). Create a PermissionsBoundary in a stack of ${account} and apply it to that account's stacks`);
+      },
+    });
   }
 }
 

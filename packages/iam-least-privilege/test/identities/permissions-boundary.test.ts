@@ -92,6 +92,26 @@ describe('PermissionsBoundary resource', () => {
     template.hasResourceProperties('AWS::IAM::User', { PermissionsBoundary: { Ref: Match.stringLikeRegexp('Boundary') } });
   });
 
+  test('applyTo over a multi-account app fails at synth on a role of another account (its boundary would name this account\'s policy), naming the role and the fix; a stack of the same account is fine', () => {
+    const app = new App();
+    const home = new Stack(app, 'Home', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const sameAccount = new Stack(app, 'SameAccount', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const other = new Stack(app, 'Other', { env: { account: OTHER_ACCOUNT, region: 'eu-west-1' } });
+    const boundary = new PermissionsBoundary(home, 'Boundary');
+    new iam.Role(sameAccount, 'Fine', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new iam.Role(other, 'Elsewhere', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    boundary.applyTo(app);
+    expect(() => app.synth()).toThrow(new RegExp(`Other/Elsewhere/Resource: permissions boundary: received Home/Boundary of account ${ACCOUNT} for a role of account ${OTHER_ACCOUNT}; expected a boundary of the same account.*Create a PermissionsBoundary in a stack of ${OTHER_ACCOUNT}`));
+
+    const single = new App();
+    const a = new Stack(single, 'A', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const b = new Stack(single, 'B', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const own = new PermissionsBoundary(a, 'Boundary');
+    new iam.Role(b, 'Fine', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    own.applyTo(single);
+    expect(() => single.synth()).not.toThrow();
+  });
+
   test('protectRole tags the role so the boundary protects it', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'CentralLogging', { assumedBy: new iam.ServicePrincipal('logs.amazonaws.com') });
