@@ -112,6 +112,7 @@ export class BucketEncryptionGuard implements IAspect {
       return;
     }
     if (setting === undefined) {
+      requireKeyBesideBucket(this.encryption, cfnBucket, stack);
       if (this.mode === GuardMode.FIX) {
         cfnBucket.bucketEncryption = encryptionProperty(this.encryption);
         setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
@@ -124,6 +125,7 @@ export class BucketEncryptionGuard implements IAspect {
         setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
       }
     } else if (this.upgradeSseS3ToKms && this.encryption.isKms && setting.algorithm === SSE_S3_ALGORITHM) {
+      requireKeyBesideBucket(this.encryption, cfnBucket, stack);
       if (this.mode === GuardMode.FIX) {
         cfnBucket.bucketEncryption = encryptionProperty(this.encryption);
         setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
@@ -232,6 +234,22 @@ function pinnableKeyArn(kmsMasterKeyId: string | undefined, stack: Stack): strin
   // { Ref: <AWS::KMS::Key> } is a key id, not an ARN; GetAtt Arn and other expressions are taken as ARNs.
   if (resolved && typeof resolved === 'object' && 'Ref' in resolved) return undefined;
   return kmsMasterKeyId;
+}
+
+/**
+ * The guard's key must be usable by the bucket: S3 accepts a default key of the bucket's own region
+ * only, and a key of another stack in another region or account would be wired through a
+ * cross-region reference that can never work. Fails at synth, naming the bucket, both places and the fix.
+ */
+function requireKeyBesideBucket(mode: EncryptionMode, bucket: s3.CfnBucket, stack: Stack): void {
+  const key = mode.key;
+  if (key === undefined) return;
+  const { account, region } = key.env;
+  const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+  if (differs(region, stack.region) || differs(account, stack.account)) {
+    throw new Error(`${bucket.node.path}: BucketEncryptionGuard encryption: received a KMS key of ${account}/${region} for a bucket of ${stack.account}/${stack.region}; `
+      + 'expected a key of the bucket\'s own account and region (S3 refuses a default key of another region). Apply one guard per stack, each with that stack\'s key: Aspects.of(stack).add(new BucketEncryptionGuard({ ..., encryption: EncryptionMode.sseKms(keyOfThatStack) }))');
+  }
 }
 
 function encryptionProperty(mode: EncryptionMode): s3.CfnBucket.BucketEncryptionProperty {

@@ -237,3 +237,27 @@ function newStackWith(build: (s: Stack) => void): Stack {
   build(s);
   return s;
 }
+
+describe('BucketEncryptionGuard protects its user from a key of another region or account', () => {
+  test('at app scope, a bucket of us-east-1 would be pinned to the eu-west-1 key: synth fails naming the bucket, both places and the fix; the key\'s own region is fine', () => {
+    const app = new App();
+    const home = new Stack(app, 'Home', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const east = new Stack(app, 'East', { env: { account: '111111111111', region: 'us-east-1' } });
+    const key = new kms.Key(home, 'DataKey', { enableKeyRotation: true });
+    new s3.Bucket(home, 'Fine');
+    new s3.Bucket(east, 'Elsewhere');
+    Aspects.of(app).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption: EncryptionMode.sseKms(key) }));
+    expect(() => app.synth()).toThrow(/East\/Elsewhere\/Resource: BucketEncryptionGuard encryption: received a KMS key of 111111111111\/eu-west-1 for a bucket of 111111111111\/us-east-1; expected a key of the bucket's own account and region.*Aspects.of\(stack\)/);
+  });
+
+  test('an imported key of another account fails the same way; one of the bucket\'s account and region passes', () => {
+    const stack = newStack();
+    new s3.Bucket(stack, 'Bucket');
+    guard(stack, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Foreign', 'arn:aws:kms:eu-west-1:222222222222:key/11111111-2222-3333-4444-555555555555')));
+    expect(() => Template.fromStack(stack)).toThrow(/received a KMS key of 222222222222\/eu-west-1 for a bucket of 111111111111\/eu-west-1/);
+    const own = newStack();
+    new s3.Bucket(own, 'Bucket');
+    guard(own, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(own, 'Own', KEY_ARN)));
+    expect(() => Template.fromStack(own)).not.toThrow();
+  });
+});
