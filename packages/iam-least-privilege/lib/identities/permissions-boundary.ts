@@ -18,7 +18,7 @@ import {
   USER_CREDENTIAL_ACTIONS,
 } from './private/perms';
 import { recordBoundaryOptOut } from './private/boundary-opt-outs';
-import { registerBoundary } from './private/boundary-registry';
+import { claimBoundaryName, registerBoundary } from './private/boundary-registry';
 import {
   cdkBootstrapRolePattern,
   DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
@@ -485,6 +485,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       document: new iam.PolicyDocument({ statements }),
     });
     this.boundaryArn = boundaryArn;
+    claimBoundaryName(this, policyName);
     registerBoundary(this, policyName);
 
     if (requiredTagKeys.length === 0) {

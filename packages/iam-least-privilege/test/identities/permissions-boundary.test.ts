@@ -112,6 +112,18 @@ describe('PermissionsBoundary resource', () => {
     expect(() => single.synth()).not.toThrow();
   });
 
+  test('a second boundary of the same name in the same account fails at synth, naming both (a collision at deploy otherwise); other accounts and other names are fine', () => {
+    const app = new App();
+    const one = new Stack(app, 'One', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const two = new Stack(app, 'Two', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const other = new Stack(app, 'Other', { env: { account: OTHER_ACCOUNT, region: 'eu-west-1' } });
+    new PermissionsBoundary(one, 'Boundary');
+    new PermissionsBoundary(other, 'Boundary');
+    new PermissionsBoundary(two, 'Regional', { managedPolicyName: 'GuardrailsPermissionsBoundary-us-east-1' });
+    expect(() => new PermissionsBoundary(two, 'Boundary'))
+      .toThrow(new RegExp(`Two/Boundary: managedPolicyName: received 'GuardrailsPermissionsBoundary' in account ${ACCOUNT}, which already has that boundary \\(One/Boundary\\)`));
+  });
+
   test('protectRole tags the role so the boundary protects it', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'CentralLogging', { assumedBy: new iam.ServicePrincipal('logs.amazonaws.com') });

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
@@ -41,4 +41,31 @@ export function dependOnBoundaryByName(role: IConstruct, policyName: string): vo
   } else {
     e.waitingRoles.set(policyName, [...(e.waitingRoles.get(policyName) ?? []), role]);
   }
+}
+
+/** Per app: the boundary of each account and policy name (a managed policy name is unique in its account). */
+const perApp = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Fails when the app already has a boundary of this name in this account: two would collide at
+ * deploy (the second CloudFormation stack cannot create a policy of an existing name). Skipped for
+ * stacks without a resolved account (a StackSet template's account is AWS::AccountId).
+ */
+export function claimBoundaryName(boundary: IConstruct, policyName: string): void {
+  const account = Stack.of(boundary).account;
+  if (Token.isUnresolved(account) || Token.isUnresolved(policyName)) return;
+  const root = boundary.node.root;
+  let names = perApp.get(root);
+  if (names === undefined) {
+    names = new Map();
+    perApp.set(root, names);
+  }
+  const key = `${account}/${policyName}`;
+  const existing = names.get(key);
+  if (existing !== undefined) {
+    throw new Error(`${boundary.node.path}: managedPolicyName: received '${policyName}' in account ${account}, which already has that boundary (${existing}); `
+      + 'expected one PermissionsBoundary per account and name (a managed policy name is unique in an account: the second stack would fail to deploy). '
+      + 'Reference the existing one with PermissionsBoundary.fromDefaultName in the other stacks of the account, or give this one another managedPolicyName');
+  }
+  names.set(key, boundary.node.path);
 }
