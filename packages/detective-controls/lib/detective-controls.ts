@@ -73,7 +73,9 @@ export interface DetectiveControlsProps {
 
   /**
    * Also require SSE-KMS (not only some default encryption) on every S3 bucket
-   * (managed rule S3_DEFAULT_ENCRYPTION_KMS). Turn on when the S3 encryption mode is SSE_KMS.
+   * (managed rule S3_DEFAULT_ENCRYPTION_KMS). Turn on when the S3 encryption mode is SSE_KMS. With
+   * the recorder and no `configDeliveryBucket`, requires `configDeliveryKey` (the created Config
+   * bucket must pass the rule too).
    * @default false
    */
   readonly requireS3KmsEncryption?: boolean;
@@ -216,7 +218,13 @@ export class DetectiveControls extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    const prefix = props.configDeliveryPrefix;
+    // Our own checks must pass on what we create: with S3_DEFAULT_ENCRYPTION_KMS deployed, a Config
+  // bucket created here under SSE-S3 would be reported non-compliant by the rule next to it.
+  if (props.requireS3KmsEncryption && (props.enableConfigRecorder ?? true) && props.configDeliveryBucket === undefined && props.configDeliveryKey === undefined) {
+    throw new Error('configDeliveryKey: received undefined with requireS3KmsEncryption true; expected the KMS key AWS Config delivers with: '
+      + 'the Config bucket created here would otherwise be SSE-S3 and fail the S3_DEFAULT_ENCRYPTION_KMS rule deployed beside it (or give configDeliveryBucket, a bucket of your own)');
+  }
+  const prefix = props.configDeliveryPrefix;
     const deliveryPath = `${prefix ? `${prefix}/` : ''}AWSLogs/${stack.account}/Config/*`;
 
     // A dedicated role (trusting AWS Config of this account only) rather than the service-linked

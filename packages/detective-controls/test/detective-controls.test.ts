@@ -319,13 +319,23 @@ describe('AWS Config managed rules', () => {
     const withKms = newStack();
     const without = newStack();
 
-    // WHEN
-    new DetectiveControls(withKms, 'Detective', { requireS3KmsEncryption: true });
+    // WHEN (the created Config bucket must pass the rule too: it gets the delivery key)
+    new DetectiveControls(withKms, 'Detective', { requireS3KmsEncryption: true, configDeliveryKey: new kms.Key(withKms, 'Key', { enableKeyRotation: true }) });
     new DetectiveControls(without, 'Detective');
 
     // THEN
     expect(ruleIdentifiers(Template.fromStack(withKms))).toContain('S3_DEFAULT_ENCRYPTION_KMS');
     expect(ruleIdentifiers(Template.fromStack(without))).not.toContain('S3_DEFAULT_ENCRYPTION_KMS');
+    Template.fromStack(withKms).hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
+    });
+  });
+
+  test('requireS3KmsEncryption without a delivery key or bucket fails: the SSE-S3 Config bucket created here would fail the rule beside it', () => {
+    expect(() => new DetectiveControls(newStack(), 'Detective', { requireS3KmsEncryption: true }))
+      .toThrow(/configDeliveryKey: received undefined with requireS3KmsEncryption true; expected the KMS key AWS Config delivers with/);
+    // The recorder off, or a bucket of one's own: nothing created here to fail the rule.
+    expect(() => new DetectiveControls(newStack(), 'Off', { requireS3KmsEncryption: true, enableConfigRecorder: false })).not.toThrow();
   });
 
   test('maxSecretRotationInterval sets the rotation rule parameter', () => {
