@@ -1,4 +1,4 @@
-import { addPrivateFunctionsNetwork, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, logWriterRoleName, privateNetworkFor, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/config';
+import { addPrivateFunctionsNetwork, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, logWriterRoleName, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, securityEventCaptureNames } from '@cdk-guardrails/config';
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
@@ -197,11 +197,8 @@ export class LoggingStack extends Stack {
       auditLogRetention: config.logging.retentionDays.audit as logs.RetentionDays,
       securityLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
       removalPolicy,
-      s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
-      iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
-      trailLogsRoleName: logWriterRoleName('trail', this.region),
-      // Named: the trail bucket accepts deliveries of exactly this trail (aws:SourceArn).
-      trailName: GUARDRAIL_NAMES.trail,
+      // Protected names (boundary, SCPs), the named trail its bucket accepts, the SCP's log writer.
+      ...securityEventCaptureNames(this.region),
     });
     if (trailBucket) {
       new ProtectLogObjects({ administratorArns: administrators }).applyTo(trailBucket);

@@ -1,4 +1,4 @@
-import { auditReplicaBucketName, auditReplicationRoleName, GUARDRAIL_NAMES, GuardrailsConfig, logWriterRoleName, trailReaderRoleName } from '@cdk-guardrails/config';
+import { auditReplicaBucketName, auditReplicationRoleName, GuardrailsConfig, logWriterRoleName, securityEventCaptureNames, trailReaderRoleName } from '@cdk-guardrails/config';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
@@ -96,13 +96,8 @@ export class WorkloadSecurityLogging extends Construct {
       auditLogRetention: config.logging.retentionDays.audit as logs.RetentionDays,
       securityLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
-      // Protected names: the boundary and the SCPs deny disabling, deleting or retargeting them.
-      s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
-      iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
-      // The one role (but the deployers) the SCP lets write the audit log group.
-      trailLogsRoleName: logWriterRoleName('trail', props.region),
-      // Named: the trail bucket accepts deliveries of exactly this trail (aws:SourceArn).
-      trailName: GUARDRAIL_NAMES.trail,
+      // Protected names (boundary, SCPs), the named trail its bucket accepts, the SCP's log writer.
+      ...securityEventCaptureNames(props.region),
     });
   }
 

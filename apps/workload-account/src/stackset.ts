@@ -26,7 +26,7 @@ import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { objectLockRetention } from './audit-replica-stack';
-import { createApp, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, GuardrailsConfig, logWriterRoleName, PrincipalsConfig, stackName, workloadStackSetName } from '@cdk-guardrails/config';
+import { createApp, GUARDRAIL_NAME_PREFIX, GuardrailsConfig, logWriterRoleName, PrincipalsConfig, securityEventCaptureNames, stackName, workloadStackSetName } from '@cdk-guardrails/config';
 import {
   Annotations, App, Aspects, Aws, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
 } from 'aws-cdk-lib';
@@ -188,11 +188,8 @@ export class WorkloadBaselineStack extends Stack {
       auditLogRetention: s.auditRetentionDays as logs.RetentionDays,
       securityLogRetention: s.securityRetentionDays as logs.RetentionDays,
       removalPolicy,
-      s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
-      iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
-      trailLogsRoleName: logWriterRoleName('trail', props.region),
-      // Named: the trail bucket accepts deliveries of exactly this trail (aws:SourceArn).
-      trailName: GUARDRAIL_NAMES.trail,
+      // Protected names (boundary, SCPs), the named trail its bucket accepts, the SCP's log writer.
+      ...securityEventCaptureNames(props.region),
     });
 
     const encryption = s.s3Encryption === 'SSE_KMS' ? EncryptionMode.sseKms(this.keys.dataKey) : EncryptionMode.sseS3();

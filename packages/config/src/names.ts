@@ -106,6 +106,23 @@ export function rotationLogWriterRoleName(functionName: string, region: string):
   return `${GUARDRAIL_NAME_PREFIX}-log-writer-rot-${createHash('sha256').update(`${functionName}\u0000${region}`).digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * The protected names of a SecurityEventCapture in `region`, the same in every app (workload stacks,
+ * StackSet baseline, security account): its EventBridge rules, its trail (the trail bucket accepts
+ * deliveries of exactly this trail) and the role CloudTrail writes the audit log group with (the one
+ * writer the SCP lets write it).
+ */
+export function securityEventCaptureNames(region: string): {
+  s3ChangesRuleName: string; iamChangesRuleName: string; trailName: string; trailLogsRoleName: string;
+} {
+  return {
+    s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
+    iamChangesRuleName: GUARDRAIL_NAMES.iamChangesRule,
+    trailName: GUARDRAIL_NAMES.trail,
+    trailLogsRoleName: logWriterRoleName('trail', region),
+  };
+}
+
 /** The name pattern of every {@link logWriterRoleName}. */
 export const LOG_WRITER_ROLE_PATTERN = `${GUARDRAIL_NAME_PREFIX}-log-writer-*`;
 

@@ -290,8 +290,8 @@ export class PrivateNetwork extends Construct {
       description: 'Interface VPC endpoints with private DNS in an existing VPC: HTTPS from the VPC range',
       allowAllOutbound: false,
     }) : undefined;
-    for (const range of vpcRange ? props.vpcSource.existingVpc!.vpcCidrBlocks! : []) {
-      vpcRange!.addIngressRule(range.includes(':') ? ec2.Peer.ipv6(range) : ec2.Peer.ipv4(range), ec2.Port.tcp(443), 'HTTPS from the VPC (private DNS sends its calls here)');
+    for (const range of vpcRange ? props.vpcSource.existingVpc?.vpcCidrBlocks ?? [] : []) {
+      vpcRange?.addIngressRule(range.includes(':') ? ec2.Peer.ipv6(range) : ec2.Peer.ipv4(range), ec2.Port.tcp(443), 'HTTPS from the VPC (private DNS sends its calls here)');
     }
 
     this.resourceAccounts = [stack.account, ...extraAccounts];
