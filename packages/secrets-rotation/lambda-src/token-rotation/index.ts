@@ -7,73 +7,11 @@
  *   HOOK_FUNCTION_ARN  optional Lambda invoked for setSecret and testSecret
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  DescribeSecretCommand,
-  GetRandomPasswordCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-  UpdateSecretVersionStageCommand,
-} from '@aws-sdk/client-secrets-manager';
-import { HookPayload, HookPort, rotate, RotationEvent, SecretsManagerPort, TokenSettings } from './rotation';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { HookPayload, HookPort, rotate, RotationEvent, TokenSettings } from './rotation';
+import { Sender, secretsManagerPort } from '../shared/sdk';
 
-interface Sender {
-  send(command: unknown): Promise<any>;
-}
-
-/** Secrets Manager through the AWS SDK v3. */
-export function secretsManagerPort(client: Sender): SecretsManagerPort {
-  return {
-    async describeSecret(secretId) {
-      const out = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
-      return { rotationEnabled: out.RotationEnabled === true, versionIdsToStages: out.VersionIdsToStages ?? {} };
-    },
-    async getSecretValue(secretId, selector) {
-      try {
-        const out = await client.send(new GetSecretValueCommand({
-          SecretId: secretId,
-          VersionId: selector.versionId,
-          VersionStage: selector.versionStage,
-        }));
-        return { versionId: out.VersionId, secretString: out.SecretString ?? '' };
-      } catch (err) {
-        if (err instanceof ResourceNotFoundException || (err as { name?: string }).name === 'ResourceNotFoundException') {
-          return undefined;
-        }
-        throw err;
-      }
-    },
-    async putSecretValue(secretId, clientRequestToken, secretString, versionStages) {
-      await client.send(new PutSecretValueCommand({
-        SecretId: secretId,
-        ClientRequestToken: clientRequestToken,
-        SecretString: secretString,
-        VersionStages: versionStages,
-      }));
-    },
-    async updateSecretVersionStage(secretId, versionStage, moveToVersionId, removeFromVersionId) {
-      await client.send(new UpdateSecretVersionStageCommand({
-        SecretId: secretId,
-        VersionStage: versionStage,
-        MoveToVersionId: moveToVersionId,
-        RemoveFromVersionId: removeFromVersionId,
-      }));
-    },
-    async getRandomPassword(length, excludePunctuation) {
-      const out = await client.send(new GetRandomPasswordCommand({
-        PasswordLength: length,
-        ExcludePunctuation: excludePunctuation,
-        IncludeSpace: false,
-        RequireEachIncludedType: true,
-      }));
-      if (!out.RandomPassword) {
-        throw new Error('GetRandomPassword returned no password');
-      }
-      return out.RandomPassword;
-    },
-  };
-}
+export { secretsManagerPort } from '../shared/sdk';
 
 /** The user's hook through a synchronous Lambda invocation; a function error fails the step. */
 export function lambdaHookPort(client: Sender, functionArn: string): HookPort {

@@ -9,41 +9,17 @@
  * Secret values are never logged.
  */
 
-export const AWSCURRENT = 'AWSCURRENT';
-export const AWSPENDING = 'AWSPENDING';
-export const AWSPREVIOUS = 'AWSPREVIOUS';
+import {
+  AWSCURRENT, AWSPENDING, checkRotationRequest, finishSecret, Logger, parseObject, requireCurrent, requirePending, RotationError, RotationEvent,
+  SecretsManagerPort, SILENT,
+} from '../shared/steps';
 
-export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
-export const ROTATION_STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
-
-/** The event Secrets Manager sends to a rotation function. */
-export interface RotationEvent {
-  readonly Step: string;
-  readonly SecretId: string;
-  readonly ClientRequestToken: string;
-  readonly RotationToken?: string;
-}
-
-export interface SecretDescription {
-  readonly rotationEnabled: boolean;
-  /** version id -> staging labels */
-  readonly versionIdsToStages: Record<string, string[]>;
-}
-
-export interface SecretVersionValue {
-  readonly versionId: string;
-  readonly secretString: string;
-}
-
-/** The Secrets Manager calls the rotation function makes. */
-export interface SecretsManagerPort {
-  describeSecret(secretId: string): Promise<SecretDescription>;
-  /** Resolves to undefined when no such version (or no value for it) exists (ResourceNotFoundException). */
-  getSecretValue(secretId: string, selector: { versionId?: string; versionStage: string }): Promise<SecretVersionValue | undefined>;
-  putSecretValue(secretId: string, clientRequestToken: string, secretString: string, versionStages: string[]): Promise<void>;
-  updateSecretVersionStage(secretId: string, versionStage: string, moveToVersionId: string, removeFromVersionId?: string): Promise<void>;
-  getRandomPassword(length: number, excludePunctuation: boolean): Promise<string>;
-}
+export {
+  AWSCURRENT, AWSPENDING, AWSPREVIOUS, RotationError, ROTATION_STEPS,
+} from '../shared/steps';
+export type {
+  Logger, RotationEvent, RotationStep, SecretDescription, SecretsManagerPort, SecretVersionValue,
+} from '../shared/steps';
 
 /** The payload sent to the user's hook: never the secret value; the hook reads AWSPENDING itself. */
 export interface HookPayload {
@@ -64,10 +40,6 @@ export interface TokenSettings {
   readonly valueLength: number;
 }
 
-export interface Logger {
-  info(message: string): void;
-}
-
 export interface RotationDependencies {
   readonly secrets: SecretsManagerPort;
   readonly hook?: HookPort;
@@ -75,42 +47,14 @@ export interface RotationDependencies {
   readonly logger?: Logger;
 }
 
-/** Thrown for a request the function must refuse (rotation off, unknown version, bad step). */
-export class RotationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RotationError';
-  }
-}
-
 /** Entry point: the checks AWS's templates make, then the step. */
 export async function rotate(event: RotationEvent, deps: RotationDependencies): Promise<void> {
-  const { SecretId: arn, ClientRequestToken: token, Step: step } = event;
-  const log = deps.logger ?? { info: () => undefined };
-  if (!arn || !token || !step) {
-    throw new RotationError('event must carry Step, SecretId and ClientRequestToken');
-  }
-  if (!(ROTATION_STEPS as string[]).includes(step)) {
-    throw new RotationError(`invalid step '${step}'; expected one of ${ROTATION_STEPS.join(', ')}`);
-  }
-
-  const metadata = await deps.secrets.describeSecret(arn);
-  if (!metadata.rotationEnabled) {
-    throw new RotationError(`secret ${arn} is not enabled for rotation`);
-  }
-  const stages = metadata.versionIdsToStages[token];
-  if (stages === undefined) {
-    throw new RotationError(`secret version ${token} has no stage for rotation of secret ${arn}`);
-  }
-  if (stages.includes(AWSCURRENT)) {
-    log.info(`${step}: version ${token} is already AWSCURRENT for ${arn}; nothing to do`);
-    return;
-  }
-  if (!stages.includes(AWSPENDING)) {
-    throw new RotationError(`secret version ${token} is not set as AWSPENDING for rotation of secret ${arn}`);
-  }
-
-  switch (step as RotationStep) {
+  const log = deps.logger ?? SILENT;
+  const step = await checkRotationRequest(event, deps.secrets, log);
+  const { SecretId: arn, ClientRequestToken: token } = event;
+  switch (step) {
+    case undefined:
+      return;
     case 'createSecret':
       return createSecret(arn, token, deps, log);
     case 'setSecret':
@@ -118,16 +62,13 @@ export async function rotate(event: RotationEvent, deps: RotationDependencies): 
     case 'testSecret':
       return testSecret(arn, token, deps, log);
     case 'finishSecret':
-      return finishSecret(arn, token, deps, log);
+      return finishSecret(arn, token, deps.secrets, log);
   }
 }
 
 /** Generate a new token and store it as AWSPENDING under the request token, unless it already exists. */
 async function createSecret(arn: string, token: string, deps: RotationDependencies, log: Logger): Promise<void> {
-  const current = await deps.secrets.getSecretValue(arn, { versionStage: AWSCURRENT });
-  if (current === undefined) {
-    throw new RotationError(`secret ${arn} has no AWSCURRENT value to rotate from`);
-  }
+  const current = await requireCurrent(arn, deps.secrets);
   const pending = await deps.secrets.getSecretValue(arn, { versionId: token, versionStage: AWSPENDING });
   if (pending !== undefined) {
     log.info(`createSecret: AWSPENDING value already exists for version ${token}; nothing to do`);
@@ -143,7 +84,7 @@ async function createSecret(arn: string, token: string, deps: RotationDependenci
 
 /** Register the pending token with the system that checks it (the hook), if there is one. */
 async function setSecret(arn: string, token: string, deps: RotationDependencies, log: Logger): Promise<void> {
-  await requirePending(arn, token, deps);
+  await requirePending(arn, token, deps.secrets);
   if (deps.hook === undefined) {
     log.info('setSecret: no hook configured; consumers read the token from the secret');
     return;
@@ -154,7 +95,7 @@ async function setSecret(arn: string, token: string, deps: RotationDependencies,
 
 /** Check the pending token: through the hook if there is one, structurally otherwise. */
 async function testSecret(arn: string, token: string, deps: RotationDependencies, log: Logger): Promise<void> {
-  const pending = await requirePending(arn, token, deps);
+  const pending = await requirePending(arn, token, deps.secrets);
   const fields = parseObject(pending.secretString, arn, AWSPENDING);
   const value = fields[deps.settings.valueField];
   if (typeof value !== 'string' || value.length !== deps.settings.valueLength || !/^[A-Za-z0-9]+$/.test(value)) {
@@ -166,43 +107,4 @@ async function testSecret(arn: string, token: string, deps: RotationDependencies
     return;
   }
   log.info(`testSecret: version ${token} is well formed`);
-}
-
-/** Move AWSCURRENT to the new version (Secrets Manager then labels the old one AWSPREVIOUS). */
-async function finishSecret(arn: string, token: string, deps: RotationDependencies, log: Logger): Promise<void> {
-  const metadata = await deps.secrets.describeSecret(arn);
-  let currentVersion: string | undefined;
-  for (const [versionId, stages] of Object.entries(metadata.versionIdsToStages)) {
-    if (stages.includes(AWSCURRENT)) {
-      if (versionId === token) {
-        log.info(`finishSecret: version ${token} is already AWSCURRENT`);
-        return;
-      }
-      currentVersion = versionId;
-      break;
-    }
-  }
-  await deps.secrets.updateSecretVersionStage(arn, AWSCURRENT, token, currentVersion);
-  log.info(`finishSecret: moved AWSCURRENT to version ${token} from ${currentVersion ?? '(none)'}`);
-}
-
-async function requirePending(arn: string, token: string, deps: RotationDependencies): Promise<SecretVersionValue> {
-  const pending = await deps.secrets.getSecretValue(arn, { versionId: token, versionStage: AWSPENDING });
-  if (pending === undefined) {
-    throw new RotationError(`no AWSPENDING value for version ${token} of secret ${arn}; createSecret must run first`);
-  }
-  return pending;
-}
-
-function parseObject(secretString: string, arn: string, stage: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secretString);
-  } catch {
-    throw new RotationError(`the ${stage} value of secret ${arn} is not JSON`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new RotationError(`the ${stage} value of secret ${arn} is not a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
 }

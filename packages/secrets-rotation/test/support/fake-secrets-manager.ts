@@ -112,11 +112,17 @@ export class FakeSecretsManager implements SecretsManagerPort {
     }
   }
 
-  async getRandomPassword(length: number, excludePunctuation: boolean): Promise<string> {
+  /** The exclusions of the last GetRandomPassword call. */
+  public lastExcludeCharacters?: string;
+
+  async getRandomPassword(length: number, excludePunctuation: boolean, excludeCharacters = ''): Promise<string> {
     this.calls.push('GetRandomPassword');
-    if (!excludePunctuation) throw new Error('the fake only generates alphanumeric passwords');
+    this.lastExcludeCharacters = excludeCharacters;
     this.passwordCounter += 1;
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    // Deterministic, and like Secrets Manager's: letters, digits and (unless excluded) punctuation.
+    const punctuation = excludePunctuation ? '' : '!#$%&()*+,-./:;<=>?@[]^_`{|}~\'"\\';
+    const alphabet = [...`ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789${punctuation}`]
+      .filter((c) => !excludeCharacters.includes(c)).join('');
     let out = '';
     for (let i = 0; i < length; i++) out += alphabet[(i * 7 + this.passwordCounter * 13) % alphabet.length];
     return out;
