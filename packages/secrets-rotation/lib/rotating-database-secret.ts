@@ -2,87 +2,26 @@ import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib'
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { RotatingSecretProps } from './common';
-import { FUNCTION_NAME, validateName } from './private/resource-names';
+import { FUNCTION_NAME, LOG_GROUP_NAME, ROLE_NAME, validateName } from './private/resource-names';
+import { buildRotationFunction, handlerDir, restrictInvokePermissionToThisAccount } from './private/rotation-function';
 import { validateRotationInterval } from './private/rotation-interval';
+import { DatabaseEngine, DatabaseRotationStrategy } from './database-engine';
+import { grantMasterSecretRead, hostedRotationFor } from './private/database-rotation';
 import { applySecretAccessPolicy, grantSecretRead, requireCustomerManagedKey } from './private/secret-guardrails';
 import { RotationLimits } from './rotation-limits';
 
-/**
- * A database engine that Secrets Manager's hosted rotation supports.
- *
- * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html
- */
-export class DatabaseEngine {
-  /** MySQL (RDS, Aurora or self-managed). */
-  public static readonly MYSQL = new DatabaseEngine('mysql', 3306, 32);
-  /** PostgreSQL (RDS, Aurora or self-managed). */
-  public static readonly POSTGRESQL = new DatabaseEngine('postgres', 5432, 32);
-  /** Oracle. Passwords are 30 characters at most (Oracle's limit). */
-  public static readonly ORACLE = new DatabaseEngine('oracle', 1521, 30);
-  /** MariaDB. */
-  public static readonly MARIADB = new DatabaseEngine('mariadb', 3306, 32);
-  /** Microsoft SQL Server. */
-  public static readonly SQLSERVER = new DatabaseEngine('sqlserver', 1433, 32);
-  /** Amazon Redshift (provisioned). */
-  public static readonly REDSHIFT = new DatabaseEngine('redshift', 5439, 32);
-  /** MongoDB or Amazon DocumentDB. */
-  public static readonly MONGODB = new DatabaseEngine('mongo', 27017, 32);
-
-  /**
-   * @param secretEngine value of the `engine` field in the secret JSON
-   * @param defaultPort port used when none is given
-   * @param passwordLength length of the generated password
-   */
-  private constructor(
-    /** Value of the `engine` field in the secret JSON, as the rotation templates expect it. */
-    public readonly secretEngine: string,
-    /** The engine's default port. */
-    public readonly defaultPort: number,
-    /** Length of the generated password. */
-    public readonly passwordLength: number,
-  ) {}
-}
-
-/**
- * How the hosted rotation changes the password.
- *
- * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-strategies.html
- */
-export class DatabaseRotationStrategy {
-  /**
-   * The user changes its own password. Connections opened during the short window
-   * between setSecret and finishSecret may fail and must retry.
-   */
-  public static singleUser(): DatabaseRotationStrategy {
-    return new DatabaseRotationStrategy(false, undefined);
-  }
-
-  /**
-   * A superuser (its credentials in `masterSecret`) alternates between two users
-   * (`username` and `username_clone`), so the previous credentials stay valid until the
-   * next rotation: no failed connections during rotation.
-   *
-   * @param masterSecret the secret holding the superuser's credentials (same JSON structure)
-   */
-  public static multiUser(masterSecret: secretsmanager.ISecret): DatabaseRotationStrategy {
-    return new DatabaseRotationStrategy(true, masterSecret);
-  }
-
-  private constructor(
-    /** Whether this is the alternating-users strategy. */
-    public readonly isMultiUser: boolean,
-    /** The superuser's secret of the alternating-users strategy. */
-    public readonly masterSecret?: secretsmanager.ISecret,
-  ) {}
-}
-
 /** Properties of a RotatingDatabaseSecret. */
 export interface RotatingDatabaseSecretProps extends RotatingSecretProps {
-  /** Engine of the database; selects the hosted rotation function and the default port. */
+  /**
+   * Engine of the database; selects the rotation and the default port. PostgreSQL, MySQL and
+   * MariaDB: this package's rotation function (TLS required and verified); the other engines: the
+   * Secrets Manager hosted rotation, whose role this construct cannot bound (a warning says so).
+   */
   readonly engine: DatabaseEngine;
 
   /** Host name (endpoint) of the existing database. */
@@ -119,11 +58,11 @@ export interface RotatingDatabaseSecretProps extends RotatingSecretProps {
    */
   readonly rotationInterval?: Duration;
 
-  /** The VPC in which the hosted rotation function runs: the one that can reach the database. */
+  /** The VPC in which the rotation function runs: the one that can reach the database. */
   readonly vpc: ec2.IVpc;
 
   /**
-   * Subnets of the hosted rotation function. They need a route to Secrets Manager
+   * Subnets of the rotation function. They need a route to Secrets Manager
    * (a NAT gateway or a `secretsmanager` interface VPC endpoint).
    *
    * @default - the VPC's default selection (private subnets)
@@ -131,7 +70,7 @@ export interface RotatingDatabaseSecretProps extends RotatingSecretProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * Security groups of the hosted rotation function.
+   * Security groups of the rotation function.
    *
    * @default - a new security group that allows HTTPS out and, with `database`, the database port
    *   to the database; nothing else (not aws-cdk-lib's default of all egress)
@@ -147,26 +86,42 @@ export interface RotatingDatabaseSecretProps extends RotatingSecretProps {
   readonly database?: ec2.IConnectable;
 
   /**
-   * Name of the hosted rotation function (1 to 64 letters, digits, '-', '_'). Name it under a
-   * prefix the permissions boundary protects. With a name, the construct also creates the
-   * function's log group, `/aws/lambda/<rotationFunctionName>`, before the first rotation, so
-   * Lambda writes into it (encrypted, with a retention) instead of creating its own.
+   * Name of the rotation function (1 to 64 letters, digits, '-', '_'). Name it under a prefix the
+   * permissions boundary protects. Hosted rotation (engines other than PostgreSQL, MySQL, MariaDB):
+   * with a name, the construct also creates the function's log group, `/aws/lambda/<name>`, before
+   * the first rotation, so Lambda writes into it (encrypted, with a retention) instead of creating its own.
    *
-   * @default - a name generated by the Secrets Manager transform, and a log group that Lambda creates on the first rotation (no retention, no KMS key; a warning says so)
+   * @default - a generated name
    */
   readonly rotationFunctionName?: string;
 
   /**
-   * Key that encrypts the hosted rotation function's log group (its key policy must allow
+   * Name of the rotation function's role (1 to 64 letters, digits, '+=,.@_-'). Not for the hosted
+   * rotation (engines other than PostgreSQL, MySQL, MariaDB), whose role AWS names.
+   *
+   * @default - a generated name
+   */
+  readonly rotationRoleName?: string;
+
+  /**
+   * Name of the rotation function's log group. Not for the hosted rotation, whose log group is
+   * `/aws/lambda/<rotationFunctionName>`.
+   *
+   * @default - `/aws/lambda/<rotationFunctionName>` with a function name, a generated name without
+   */
+  readonly rotationLogGroupName?: string;
+
+  /**
+   * Key that encrypts the rotation function's log group (its key policy must allow
    * `logs.<region>.amazonaws.com`, as the logs key of `@cdk-guardrails/kms-hierarchy` does).
-   * Requires `rotationFunctionName`: the log group is named after the function.
+   * The hosted rotation needs `rotationFunctionName` for it: its log group is named after the function.
    *
    * @default - CloudWatch Logs' own encryption
    */
   readonly logEncryptionKey?: kms.IKey;
 
   /**
-   * Retention of the hosted rotation function's log group. Requires `rotationFunctionName`.
+   * Retention of the rotation function's log group. The hosted rotation needs `rotationFunctionName` for it.
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -181,12 +136,14 @@ export interface RotatingDatabaseSecretProps extends RotatingSecretProps {
 }
 
 /**
- * Credentials of an existing database in Secrets Manager: a generated password,
- * encrypted with a customer managed key, rotated (every 30 days by default) by the
- * Secrets Manager hosted rotation function of the engine, and protected by a resource
- * policy that denies principals outside the account.
+ * Credentials of an existing database in Secrets Manager: a generated password, encrypted with a
+ * customer managed key, rotated (every 30 days by default) and protected by a resource policy that
+ * denies principals outside the account. PostgreSQL, MySQL and MariaDB are rotated by this
+ * package's function: its own role (a permissions boundary applied to the app reaches it; only it
+ * and the administrators may write the secret's values), its own log group, TLS to the database
+ * required and verified. Other engines use the Secrets Manager hosted rotation.
  */
-export class RotatingDatabaseSecret extends Construct {
+export class RotatingDatabaseSecret extends Construct implements ec2.IConnectable {
   /** The secret. Its JSON holds engine, host, port, username, password (and dbname, masterarn). */
   public readonly secret: secretsmanager.ISecret;
 
@@ -196,8 +153,17 @@ export class RotatingDatabaseSecret extends Construct {
   /** ARN of the secret. */
   public readonly secretArn: string;
 
-  /** The hosted rotation; its `connections` are those of the rotation function. */
-  public readonly hostedRotation: secretsmanager.HostedRotation;
+  /** The hosted rotation (engines other than PostgreSQL, MySQL, MariaDB); undefined with this package's function. */
+  public readonly hostedRotation?: secretsmanager.HostedRotation;
+
+  /** This package's rotation function (PostgreSQL, MySQL, MariaDB); undefined with the hosted rotation. */
+  public readonly rotationFunction?: lambda.IFunction;
+
+  /** The role of this package's rotation function; undefined with the hosted rotation (AWS creates that role). */
+  public readonly rotationRole?: iam.IRole;
+
+  /** The rotation function's network: allow it to the database and to the Secrets Manager endpoint. */
+  public readonly connections: ec2.Connections;
 
   /** The rotation schedule. */
   public readonly rotationSchedule: secretsmanager.RotationSchedule;
@@ -206,8 +172,9 @@ export class RotatingDatabaseSecret extends Construct {
   public readonly rotationInterval: Duration;
 
   /**
-   * Log group of the hosted rotation function, `/aws/lambda/<rotationFunctionName>`, created here
-   * so that it is encrypted, expires and can be shipped. Undefined without `rotationFunctionName`.
+   * Log group of the rotation function: always with this package's function; with the hosted
+   * rotation `/aws/lambda/<rotationFunctionName>`, created here so that it is encrypted, expires and
+   * can be shipped (undefined without `rotationFunctionName`).
    */
   public readonly rotationLogGroup?: logs.ILogGroup;
 
@@ -221,11 +188,21 @@ export class RotatingDatabaseSecret extends Construct {
     requireText(this, 'host', props.host);
     requireText(this, 'username', props.username);
     if (props.vpc === undefined) {
-      throw new Error(`${this.node.path}: vpc is required, got undefined: the hosted rotation function must run in the VPC that can reach the database`);
+      throw new Error(`${this.node.path}: vpc is required, got undefined: the rotation function must run in the VPC that can reach the database`);
     }
+    const own = OWN_ROTATION_ENGINES.includes(props.engine);
     validateName(this.node.path, 'rotationFunctionName', props.rotationFunctionName, FUNCTION_NAME);
-    if (props.rotationFunctionName === undefined && (props.logEncryptionKey !== undefined || props.logRetention !== undefined)) {
-      throw new Error(`${this.node.path}: rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set, because the hosted function's log group is named after it (/aws/lambda/<rotationFunctionName>)`);
+    validateName(this.node.path, 'rotationRoleName', props.rotationRoleName, ROLE_NAME);
+    validateName(this.node.path, 'rotationLogGroupName', props.rotationLogGroupName, LOG_GROUP_NAME);
+    if (!own) {
+      if (props.rotationFunctionName === undefined && (props.logEncryptionKey !== undefined || props.logRetention !== undefined)) {
+        throw new Error(`${this.node.path}: rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set, because the hosted function's log group is named after it (/aws/lambda/<rotationFunctionName>)`);
+      }
+      for (const [prop, value] of [['rotationRoleName', props.rotationRoleName], ['rotationLogGroupName', props.rotationLogGroupName]] as const) {
+        if (value !== undefined) {
+          throw new Error(`${this.node.path}: ${prop}: received '${value}'; expected undefined for ${props.engine.secretEngine}: the Secrets Manager hosted rotation names its own role and log group (${prop} applies to PostgreSQL, MySQL and MariaDB)`);
+        }
+      }
     }
     const port = props.port ?? props.engine.defaultPort;
     if (!Token.isUnresolved(port) && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
@@ -234,6 +211,14 @@ export class RotatingDatabaseSecret extends Construct {
     this.rotationInterval = props.rotationInterval ?? Duration.days(RotationLimits.DEFAULT_DATABASE_DAYS);
     validateRotationInterval(this, 'rotationInterval', this.rotationInterval, props.maxRotationInterval);
     const strategy = props.rotationStrategy ?? DatabaseRotationStrategy.singleUser();
+    if (own && strategy.isMultiUser && !Token.isUnresolved(props.username)) {
+      const limit = props.engine === DatabaseEngine.POSTGRESQL ? 63 : 32;
+      if (props.username.length + CLONE_SUFFIX.length > limit) {
+        throw new Error(`${this.node.path}: username: received '${props.username}' (${props.username.length} characters); expected at most ${limit - CLONE_SUFFIX.length} for multi-user rotation on ${props.engine.secretEngine}: its clone '${props.username}${CLONE_SUFFIX}' must fit ${props.engine.secretEngine}'s ${limit}-character limit`);
+      }
+    }
+    const excludeCharacters = props.excludeCharacters ?? DEFAULT_EXCLUDE_CHARACTERS;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     const stack = Stack.of(this);
     const template: Record<string, unknown> = {
@@ -251,77 +236,135 @@ export class RotatingDatabaseSecret extends Construct {
 
     const secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: props.secretName,
-      description: props.description ?? `Credentials of ${props.username} on a ${props.engine.secretEngine} database, rotated by Secrets Manager`,
+      description: props.description ?? `Credentials of ${props.username} on a ${props.engine.secretEngine} database, rotated by ${own ? 'its own rotation function' : 'Secrets Manager'}`,
       encryptionKey: key,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
       generateSecretString: {
         secretStringTemplate: stack.toJsonString(template),
         generateStringKey: 'password',
         passwordLength: props.engine.passwordLength,
-        excludeCharacters: props.excludeCharacters ?? DEFAULT_EXCLUDE_CHARACTERS,
+        // This package's function never generates quotes or backslashes either (its second line of
+        // defence against escaping mistakes): the first value follows the same rule.
+        excludeCharacters: own ? uniqueCharacters(excludeCharacters + ALWAYS_EXCLUDED) : excludeCharacters,
       },
     });
     this.secret = secret;
     this.encryptionKey = key;
     this.secretArn = secret.secretArn;
 
-
     // aws-cdk-lib's default security group for the hosted function allows all egress on every
     // protocol. Ours allows HTTPS out (Secrets Manager, directly or through a VPC endpoint) and, by
     // `database` below, the database port to the database only.
     const securityGroups = props.rotationSecurityGroups ?? [new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
       vpc: props.vpc,
-      description: 'Secrets Manager hosted rotation: HTTPS to Secrets Manager and the database port to the database only',
+      description: 'Database secret rotation: HTTPS to Secrets Manager and the database port to the database only',
       allowAllOutbound: false,
     })];
     if (props.rotationSecurityGroups === undefined) {
       securityGroups[0].addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Secrets Manager (its endpoint or a VPC endpoint)');
     }
-    this.hostedRotation = hostedRotationFor(props.engine, strategy, {
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      securityGroups,
-      functionName: props.rotationFunctionName,
-    });
-    this.rotationSchedule = secret.addRotationSchedule('RotationSchedule', {
-      hostedRotation: this.hostedRotation,
-      automaticallyAfter: this.rotationInterval,
-      // Single user: the hosted function logs in with the current password to change it,
-      // so an immediate rotation of a freshly generated password (not yet set on the
-      // existing database) could only fail. Multi user: the superuser sets it, so rotating
-      // at once replaces the generated value with one the database already knows.
-      rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate ?? strategy.isMultiUser,
-    });
-    if (props.rotationFunctionName !== undefined) {
-      // Lambda writes to /aws/lambda/<function name> and creates it only if it does not exist: a
-      // log group created here first is the one the hosted function uses. The schedule (which
-      // starts the first rotation) waits for it.
-      const rotationLogGroup = new logs.LogGroup(this, 'RotationFunctionLogs', {
-        logGroupName: `/aws/lambda/${props.rotationFunctionName}`,
-        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-        encryptionKey: props.logEncryptionKey,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    // Single user: the function logs in with the current password to change it, so an immediate
+    // rotation of a freshly generated password (not yet set on the existing database) could only
+    // fail. Multi user: the superuser sets it, so rotating at once replaces the generated value with
+    // one the database already knows.
+    const rotateImmediatelyOnUpdate = props.rotateImmediatelyOnUpdate ?? strategy.isMultiUser;
+
+    let writerRoleArns: string[] | undefined;
+    if (own) {
+      const environment: Record<string, string> = {
+        ENGINE: props.engine.secretEngine,
+        PASSWORD_LENGTH: String(props.engine.passwordLength),
+        EXCLUDE_CHARACTERS: excludeCharacters,
+        // Lambda's Node.js runtimes ship the Amazon RDS certificate authorities in this bundle but,
+        // from Node.js 20, do not load it unless told to: the function verifies the database's certificate.
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+      };
+      if (strategy.masterSecret !== undefined) {
+        environment.MASTER_SECRET_ARN = strategy.masterSecret.secretArn;
+      }
+      const parts = buildRotationFunction(this, {
+        handlerDir: handlerDir('db-rotation'),
+        description: `Rotates the ${props.engine.secretEngine} credentials in ${secret.node.path}`,
+        roleDescription: `Rotates one ${props.engine.secretEngine} database secret`,
+        functionName: props.rotationFunctionName,
+        roleName: props.rotationRoleName,
+        logGroupName: props.rotationLogGroupName ?? (props.rotationFunctionName === undefined ? undefined : `/aws/lambda/${props.rotationFunctionName}`),
+        logEncryptionKey: props.logEncryptionKey,
+        logRetention: props.logRetention,
+        removalPolicy,
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+        securityGroups,
+        environment,
+        // Secrets Manager runs one rotation of a secret at a time.
+        reservedConcurrentExecutions: 1,
+        secretKey: key,
       });
-      this.rotationSchedule.node.addDependency(rotationLogGroup);
-      this.rotationLogGroup = rotationLogGroup;
+      if (strategy.masterSecret !== undefined) {
+        grantMasterSecretRead(this, parts.role, strategy.masterSecret);
+      }
+      // RotationSchedule grants the function, on this secret only: DescribeSecret, GetSecretValue,
+      // PutSecretValue, UpdateSecretVersionStage, and GetRandomPassword on '*' (no resource).
+      this.rotationSchedule = secret.addRotationSchedule('RotationSchedule', {
+        rotationLambda: parts.rotationFunction,
+        automaticallyAfter: this.rotationInterval,
+        rotateImmediatelyOnUpdate,
+      });
+      restrictInvokePermissionToThisAccount(parts.rotationFunction);
+      this.rotationFunction = parts.rotationFunction;
+      this.rotationRole = parts.role;
+      this.rotationLogGroup = parts.logGroup;
+      this.connections = parts.rotationFunction.connections;
+      writerRoleArns = [parts.role.roleArn];
     } else {
-      Annotations.of(this).addWarningV2('@cdk-guardrails/secrets-rotation:hostedRotationLogGroup',
-        'No rotationFunctionName: Lambda creates the hosted rotation function\'s log group on the first rotation, unencrypted by your key and kept forever. Set rotationFunctionName so that the construct creates it (logEncryptionKey, logRetention).');
+      const hostedRotation = hostedRotationFor(props.engine, strategy, {
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+        securityGroups,
+        functionName: props.rotationFunctionName,
+      });
+      this.hostedRotation = hostedRotation;
+      this.rotationSchedule = secret.addRotationSchedule('RotationSchedule', {
+        hostedRotation,
+        automaticallyAfter: this.rotationInterval,
+        rotateImmediatelyOnUpdate,
+      });
+      // Bound to the secret by addRotationSchedule: its connections exist from here on.
+      this.connections = hostedRotation.connections;
+      Annotations.of(this).addWarningV2('@cdk-guardrails/secrets-rotation:hostedRotationRole',
+        `The Secrets Manager hosted rotation of ${props.engine.secretEngine} creates its own role, with no permissions boundary and a name nobody chooses: a boundary applied to the app does not reach it, and the secret's policy cannot name it as the one writer of its values. PostgreSQL, MySQL and MariaDB are rotated by this package's own function instead.`);
+      if (props.rotationFunctionName !== undefined) {
+        // Lambda writes to /aws/lambda/<function name> and creates it only if it does not exist: a
+        // log group created here first is the one the hosted function uses. The schedule (which
+        // starts the first rotation) waits for it.
+        const rotationLogGroup = new logs.LogGroup(this, 'RotationFunctionLogs', {
+          logGroupName: `/aws/lambda/${props.rotationFunctionName}`,
+          retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+          encryptionKey: props.logEncryptionKey,
+          removalPolicy,
+        });
+        this.rotationSchedule.node.addDependency(rotationLogGroup);
+        this.rotationLogGroup = rotationLogGroup;
+      } else {
+        Annotations.of(this).addWarningV2('@cdk-guardrails/secrets-rotation:hostedRotationLogGroup',
+          'No rotationFunctionName: Lambda creates the hosted rotation function\'s log group on the first rotation, unencrypted by your key and kept forever. Set rotationFunctionName so that the construct creates it (logEncryptionKey, logRetention).');
+      }
     }
     if (!strategy.isMultiUser) {
       Annotations.of(this).addInfo(`Single-user rotation: set the password of '${props.username}' on the database to the generated value in the secret before the first rotation`);
     }
 
     if (props.database !== undefined) {
-      props.database.connections.allowFrom(this.hostedRotation, ec2.Port.tcp(port), 'Secrets Manager hosted rotation of the database credentials');
+      props.database.connections.allowFrom(this.connections, ec2.Port.tcp(port), 'Rotation of the database credentials');
     } else {
       Annotations.of(this).addWarningV2('@cdk-guardrails/secrets-rotation:databaseIngress',
-        'No database given: allow the rotation function\'s security group (hostedRotation.connections) on the database port, or rotation will time out');
+        'No database given: allow the rotation function\'s security group (connections) on the database port, or rotation will time out');
     }
 
-    applySecretAccessPolicy(this, secret, key, props.allowedCrossAccountRoleArns ?? [], props.administratorArns);
+    // With this package's function, only its role (and the administrators) may write a value or move a
+    // label. The hosted rotation's role has a name nobody chooses: no such statement (undefined).
+    applySecretAccessPolicy(this, secret, key, props.allowedCrossAccountRoleArns ?? [], props.administratorArns, writerRoleArns);
   }
-
   /** Grant read access (GetSecretValue, DescribeSecret and kms:Decrypt via Secrets Manager) to the current version. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return grantSecretRead(this, grantee, this.secret, this.encryptionKey);
@@ -330,27 +373,22 @@ export class RotatingDatabaseSecret extends Construct {
 
 const DEFAULT_EXCLUDE_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
 
+/** Engines this package's rotation function rotates (lambda-src/db-rotation). */
+const OWN_ROTATION_ENGINES: DatabaseEngine[] = [DatabaseEngine.POSTGRESQL, DatabaseEngine.MYSQL, DatabaseEngine.MARIADB];
+
+/** The clone of multi-user rotation: `<username>_clone` (as AWS's templates). */
+const CLONE_SUFFIX = '_clone';
+
+/** Never in a password this package's function generates (lambda-src/db-rotation ALWAYS_EXCLUDED). */
+const ALWAYS_EXCLUDED = '\'"\\';
+
+function uniqueCharacters(s: string): string {
+  return [...new Set(s)].join('');
+}
+
+
 function requireText(scope: Construct, prop: string, value: string | undefined): void {
   if (value === undefined || (!Token.isUnresolved(value) && value.trim() === '')) {
     throw new Error(`${scope.node.path}: ${prop} is required and must not be empty, got ${JSON.stringify(value)}`);
-  }
-}
-
-function hostedRotationFor(
-  engine: DatabaseEngine,
-  strategy: DatabaseRotationStrategy,
-  options: secretsmanager.SingleUserHostedRotationOptions,
-): secretsmanager.HostedRotation {
-  const H = secretsmanager.HostedRotation;
-  const multi = strategy.masterSecret !== undefined ? { ...options, masterSecret: strategy.masterSecret } : undefined;
-  switch (engine) {
-    case DatabaseEngine.MYSQL: return multi ? H.mysqlMultiUser(multi) : H.mysqlSingleUser(options);
-    case DatabaseEngine.POSTGRESQL: return multi ? H.postgreSqlMultiUser(multi) : H.postgreSqlSingleUser(options);
-    case DatabaseEngine.ORACLE: return multi ? H.oracleMultiUser(multi) : H.oracleSingleUser(options);
-    case DatabaseEngine.MARIADB: return multi ? H.mariaDbMultiUser(multi) : H.mariaDbSingleUser(options);
-    case DatabaseEngine.SQLSERVER: return multi ? H.sqlServerMultiUser(multi) : H.sqlServerSingleUser(options);
-    case DatabaseEngine.REDSHIFT: return multi ? H.redshiftMultiUser(multi) : H.redshiftSingleUser(options);
-    case DatabaseEngine.MONGODB: return multi ? H.mongoDbMultiUser(multi) : H.mongoDbSingleUser(options);
-    default: throw new Error(`unknown database engine ${engine.secretEngine}`);
   }
 }

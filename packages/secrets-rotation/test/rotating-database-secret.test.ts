@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DatabaseEngine, DatabaseRotationStrategy, RotatingDatabaseSecret, RotatingDatabaseSecretProps, RotationLimits } from '../lib';
@@ -27,8 +28,8 @@ function fixture(): Fixture {
   return { stack, key, vpc, dbSecurityGroup };
 }
 
-function dbSecret(f: Fixture, overrides: Partial<RotatingDatabaseSecretProps> = {}): RotatingDatabaseSecret {
-  return new RotatingDatabaseSecret(f.stack, 'Orders', {
+function dbSecret(f: Fixture, overrides: Partial<RotatingDatabaseSecretProps> = {}, id = 'Orders'): RotatingDatabaseSecret {
+  return new RotatingDatabaseSecret(f.stack, id, {
     encryptionKey: f.key,
     engine: DatabaseEngine.POSTGRESQL,
     host: 'orders.cluster-abc.eu-west-1.rds.amazonaws.com',
@@ -60,20 +61,88 @@ describe('RotatingDatabaseSecret', () => {
     template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  test('rotates every 30 days by default through the hosted single-user rotation in the VPC', () => {
+  test('rotates every 30 days by default through its own function in the VPC (no hosted rotation, no transform)', () => {
     const f = fixture();
-    dbSecret(f);
+    const db = dbSecret(f);
     const template = Template.fromStack(f.stack);
+    const fnId = f.stack.getLogicalId(db.rotationFunction!.node.defaultChild as lambda.CfnFunction);
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
-      HostedRotationLambda: {
-        RotationType: 'PostgreSQLSingleUser',
-        KmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SecretsKey'), 'Arn'] },
-        VpcSubnetIds: Match.anyValue(),
-        VpcSecurityGroupIds: Match.anyValue(),
-      },
+      RotationLambdaARN: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      HostedRotationLambda: Match.absent(),
     });
-    expect(template.toJSON().Transform).toEqual('AWS::SecretsManager-2024-09-16');
+    expect(template.toJSON().Transform).toBeUndefined();
+    expect(db.hostedRotation).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      ReservedConcurrentExecutions: 1,
+      VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+      Environment: { Variables: {
+        ENGINE: 'postgres',
+        PASSWORD_LENGTH: '32',
+        EXCLUDE_CHARACTERS: " %+~`#$&*()|[]{}:;<>?!'/@\"\\",
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+      } },
+    });
+    // Another account's secret cannot use the function (confused deputy).
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'secretsmanager.amazonaws.com', SourceAccount: ACCOUNT });
+  });
+
+  test('the function has a role of its own (a boundary applied to the app reaches it): its logs, its network interfaces, this secret and its key through Secrets Manager', () => {
+    const f = fixture();
+    const db = dbSecret(f, { rotationRoleName: 'guardrails-log-writer-rot-orders', rotationFunctionName: 'guardrails-rotate-db-orders', rotationLogGroupName: '/guardrails/lambda/guardrails-rotate-db-orders' });
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'guardrails-log-writer-rot-orders', ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'guardrails-rotate-db-orders',
+      LoggingConfig: { LogGroup: { Ref: f.stack.getLogicalId(db.rotationLogGroup!.node.defaultChild as logs.CfnLogGroup) } },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/guardrails-rotate-db-orders', RetentionInDays: 365 });
+    const statements = Object.values<any>(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const actions = statements.flatMap((st) => [].concat(st.Action)).sort();
+    expect(actions).toEqual(expect.arrayContaining([
+      'logs:CreateLogStream', 'logs:PutLogEvents', 'ec2:CreateNetworkInterface',
+      'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:GetRandomPassword',
+    ]));
+    expect(actions).not.toContain('*');
+  });
+
+  test('multi user: the function may read the superuser secret, and decrypt it through Secrets Manager for that secret only', () => {
+    const f = fixture();
+    const masterArn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:rds!db-1234-AbCdEf`;
+    dbSecret(f, { rotationStrategy: DatabaseRotationStrategy.multiUser(secretsmanager.Secret.fromSecretCompleteArn(f.stack, 'Master', masterArn)) });
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MASTER_SECRET_ARN: masterArn }) } });
+    const statements = Object.values<any>(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: masterArn }),
+      expect.objectContaining({
+        Sid: 'DecryptMasterSecretThroughSecretsManager',
+        Action: 'kms:Decrypt',
+        Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com`, 'kms:EncryptionContext:SecretARN': masterArn } },
+      }),
+    ]));
+  });
+
+  test('multi user: a user name whose clone would pass the engine\'s limit fails at synth', () => {
+    const f = fixture();
+    const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
+    expect(() => dbSecret(f, { engine: DatabaseEngine.MYSQL, username: 'u'.repeat(27), rotationStrategy: DatabaseRotationStrategy.multiUser(master) }))
+      .toThrow(/username: received 'u{27}' \(27 characters\); expected at most 26 for multi-user rotation on mysql/);
+  });
+
+  test('hosted engines warn that the hosted rotation\'s role cannot be bounded; ours do not', () => {
+    const f = fixture();
+    dbSecret(f, { engine: DatabaseEngine.ORACLE });
+    new RotatingDatabaseSecret(f.stack, 'Pg', { encryptionKey: f.key, engine: DatabaseEngine.POSTGRESQL, host: 'h', username: 'u', vpc: f.vpc, database: f.dbSecurityGroup });
+    Annotations.fromStack(f.stack).hasWarning('/Workload/Orders', Match.stringLikeRegexp('hosted rotation of oracle creates its own role, with no permissions boundary'));
+    Annotations.fromStack(f.stack).hasNoWarning('/Workload/Pg', Match.stringLikeRegexp('hosted rotation'));
+  });
+
+  test.each([['rotationRoleName', 'some-role'], ['rotationLogGroupName', '/x/y']])('hosted engines refuse %s (AWS names them)', (prop, value) => {
+    expect(() => dbSecret(fixture(), { engine: DatabaseEngine.SQLSERVER, [prop]: value }))
+      .toThrow(new RegExp(`${prop}: received '${value.replace('/', '\\/')}'; expected undefined for sqlserver`));
   });
 
   test('single user: no immediate rotation (the generated password is not on the database yet), and an info says so', () => {
@@ -98,7 +167,7 @@ describe('RotatingDatabaseSecret', () => {
   test('the database security group admits the rotation function on the database port', () => {
     const f = fixture();
     const secret = dbSecret(f, { port: 6432 });
-    const rotationSg = secret.hostedRotation.connections.securityGroups[0];
+    const rotationSg = secret.connections.securityGroups[0];
     Template.fromStack(f.stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
       FromPort: 6432,
@@ -119,7 +188,12 @@ describe('RotatingDatabaseSecret', () => {
     const f = fixture();
     const rotationSg = new ec2.SecurityGroup(f.stack, 'RotationSg', { vpc: f.vpc });
     dbSecret(f, { rotationSecurityGroups: [rotationSg], vpcSubnets: { subnetGroupName: 'db' } });
-    Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+    dbSecret(f, { engine: DatabaseEngine.ORACLE, rotationSecurityGroups: [rotationSg] }, 'Hosted');
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SecurityGroupIds: [{ 'Fn::GetAtt': [f.stack.getLogicalId(rotationSg.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] }] },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       HostedRotationLambda: { VpcSecurityGroupIds: { 'Fn::GetAtt': [f.stack.getLogicalId(rotationSg.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] } },
     });
   });
@@ -128,10 +202,12 @@ describe('RotatingDatabaseSecret', () => {
     const f = fixture();
     const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
     dbSecret(f, { engine: DatabaseEngine.MYSQL, rotationStrategy: DatabaseRotationStrategy.multiUser(master) });
+    dbSecret(f, { engine: DatabaseEngine.ORACLE, rotationStrategy: DatabaseRotationStrategy.multiUser(master) }, 'Hosted');
     const template = Template.fromStack(f.stack);
     const masterRef = { Ref: f.stack.getLogicalId(master.node.defaultChild as secretsmanager.CfnSecret) };
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENGINE: 'mysql', MASTER_SECRET_ARN: masterRef }) } });
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
-      HostedRotationLambda: { RotationType: 'MySQLMultiUser', MasterSecretArn: masterRef },
+      HostedRotationLambda: { RotationType: 'OracleMultiUser', MasterSecretArn: masterRef },
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: {
@@ -141,10 +217,22 @@ describe('RotatingDatabaseSecret', () => {
   });
 
   test.each([
-    ['mysql', 'MySQLSingleUser', 3306, DatabaseEngine.MYSQL],
-    ['postgres', 'PostgreSQLSingleUser', 5432, DatabaseEngine.POSTGRESQL],
+    ['mysql', 3306, DatabaseEngine.MYSQL],
+    ['postgres', 5432, DatabaseEngine.POSTGRESQL],
+    ['mariadb', 3306, DatabaseEngine.MARIADB],
+  ])('engine %s is rotated by our function, default port %d', (engineField, port, engine) => {
+    const f = fixture();
+    dbSecret(f, { engine });
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENGINE: engineField }) } });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: Match.stringLikeRegexp(`"engine":"${engineField}".*"port":${port}`) },
+    });
+    template.resourceCountIs('AWS::Serverless::Application', 0);
+  });
+
+  test.each([
     ['oracle', 'OracleSingleUser', 1521, DatabaseEngine.ORACLE],
-    ['mariadb', 'MariaDBSingleUser', 3306, DatabaseEngine.MARIADB],
     ['sqlserver', 'SQLServerSingleUser', 1433, DatabaseEngine.SQLSERVER],
     ['redshift', 'RedshiftSingleUser', 5439, DatabaseEngine.REDSHIFT],
     ['mongo', 'MongoDBSingleUser', 27017, DatabaseEngine.MONGODB],
@@ -156,6 +244,7 @@ describe('RotatingDatabaseSecret', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { SecretStringTemplate: Match.stringLikeRegexp(`"engine":"${engineField}".*"port":${port}`) },
     });
+    template.resourceCountIs('AWS::Lambda::Function', 0);
   });
 
   test('accepts a host that is only known at deploy time (a token)', () => {
@@ -207,9 +296,11 @@ describe('RotatingDatabaseSecret', () => {
 
   test('semantic: an allowed cross-account role may decrypt through Secrets Manager only; another account may not', async () => {
     const f = fixture();
-    dbSecret(f, { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:role/security-reader'] });
+    const secret = dbSecret(f, { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:role/security-reader'] });
     const keyResource = Template.fromStack(f.stack).findResources('AWS::KMS::Key');
-    const keyPolicy = resolveIntrinsics(Object.values(keyResource)[0].Properties.KeyPolicy, { account: ACCOUNT, region: REGION });
+    const keyPolicy = resolveIntrinsics(Object.values(keyResource)[0].Properties.KeyPolicy, {
+      account: ACCOUNT, region: REGION, getAtts: { [`${f.stack.getLogicalId(secret.rotationRole!.node.defaultChild as iam.CfnRole)}.Arn`]: `arn:aws:iam::${ACCOUNT}:role/rotation` },
+    });
     const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     const decrypt = (principal: string, viaService?: string) => evaluate({
       request: {
@@ -317,8 +408,8 @@ describe('RotatingDatabaseSecret', () => {
 
   describe('the hosted rotation function: name and log group (the boundary protects them by name)', () => {
     const FUNCTION = 'guardrails-rotate-db-orders';
-    const ENGINES = [DatabaseEngine.MYSQL, DatabaseEngine.POSTGRESQL, DatabaseEngine.ORACLE, DatabaseEngine.MARIADB,
-      DatabaseEngine.SQLSERVER, DatabaseEngine.REDSHIFT, DatabaseEngine.MONGODB];
+    const ENGINES = [DatabaseEngine.ORACLE, DatabaseEngine.SQLSERVER, DatabaseEngine.REDSHIFT, DatabaseEngine.MONGODB];
+    const hosted = (f: Fixture, overrides: Partial<RotatingDatabaseSecretProps> = {}) => dbSecret(f, { engine: DatabaseEngine.ORACLE, ...overrides });
 
     test.each(ENGINES.flatMap((engine) => [[engine.secretEngine, 'single', engine], [engine.secretEngine, 'multi', engine]] as const))(
       'engine %s, %s user: the hosted function gets the name the app sets', (_engine, strategy, engine) => {
@@ -340,7 +431,7 @@ describe('RotatingDatabaseSecret', () => {
       const f = fixture();
       const logsKey = new kms.Key(f.stack, 'LogsKey');
       // WHEN
-      const db = dbSecret(f, { rotationFunctionName: FUNCTION, logEncryptionKey: logsKey, logRetention: logs.RetentionDays.THREE_MONTHS });
+      const db = hosted(f, { rotationFunctionName: FUNCTION, logEncryptionKey: logsKey, logRetention: logs.RetentionDays.THREE_MONTHS });
       // THEN
       const template = Template.fromStack(f.stack);
       const logGroupId = f.stack.getLogicalId(db.rotationLogGroup!.node.defaultChild as logs.CfnLogGroup);
@@ -357,7 +448,7 @@ describe('RotatingDatabaseSecret', () => {
 
     test('the log group keeps one year by default and follows removalPolicy', () => {
       const f = fixture();
-      dbSecret(f, { rotationFunctionName: FUNCTION, removalPolicy: RemovalPolicy.DESTROY });
+      hosted(f, { rotationFunctionName: FUNCTION, removalPolicy: RemovalPolicy.DESTROY });
       Template.fromStack(f.stack).hasResource('AWS::Logs::LogGroup', {
         Properties: { LogGroupName: `/aws/lambda/${FUNCTION}`, RetentionInDays: 365 },
         DeletionPolicy: 'Delete',
@@ -366,7 +457,7 @@ describe('RotatingDatabaseSecret', () => {
 
     test('without a function name, creates no log group (it could not be named) and warns that Lambda will', () => {
       const f = fixture();
-      const db = dbSecret(f);
+      const db = hosted(f);
       Template.fromStack(f.stack).resourceCountIs('AWS::Logs::LogGroup', 0);
       expect(db.rotationLogGroup).toBeUndefined();
       Annotations.fromStack(f.stack).hasWarning('/Workload/Orders', Match.stringLikeRegexp('No rotationFunctionName: Lambda creates the hosted rotation function'));
@@ -377,7 +468,7 @@ describe('RotatingDatabaseSecret', () => {
       ['logRetention', () => ({ logRetention: logs.RetentionDays.ONE_MONTH })],
     ])('fails if %s is set without rotationFunctionName (the log group is named after the function)', (_prop, extra) => {
       const f = fixture();
-      expect(() => dbSecret(f, extra(f))).toThrow(/rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set/);
+      expect(() => hosted(f, extra(f))).toThrow(/rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set/);
     });
 
     test.each([
@@ -389,7 +480,7 @@ describe('RotatingDatabaseSecret', () => {
   });
 });
 
-describe('the hosted rotation\'s network (not aws-cdk-lib\'s all-egress default)', () => {
+describe('the rotation function\'s network (not aws-cdk-lib\'s all-egress default)', () => {
   test('its security group allows HTTPS out and the database port to the database only', () => {
     const f = fixture();
     dbSecret(f);

@@ -29,7 +29,7 @@ function stackWith(kind: Kind, extra: Partial<RotatingSecretProps> = { administr
 
 function policyOf(stack: Stack): PolicyJson {
   const [, policy] = singleResource(Template.fromStack(stack).toJSON(), 'AWS::SecretsManager::ResourcePolicy');
-  // The only GetAtt in the policy is the token rotation function's role (the value writers' exemption).
+  // The only GetAtt in the policy is the rotation function's role (the value writers' exemption).
   const getAtts = new Proxy({}, { get: () => ROTATION_ROLE });
   return resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION, getAtts: getAtts as any });
 }
@@ -91,7 +91,7 @@ describe.each<Kind>(['database secret', 'API key', 'service token'])('a %s with 
 });
 
 // Planting a value: the secret's users would take a value the attacker knows until the next rotation.
-describe.each<Kind>(['API key', 'service token'])('the value of a %s (its rotation role is known)', (kind) => {
+describe.each<Kind>(['database secret', 'API key', 'service token'])('the value of a %s (its rotation role is known)', (kind) => {
   const policy = policyOf(stackWith(kind));
 
   test.each([
@@ -113,8 +113,8 @@ describe.each<Kind>(['API key', 'service token'])('the value of a %s (its rotati
   });
 });
 
-test('a database secret gets no value statement (the hosted rotation\'s role has a name nobody chooses): its writers are the identity policies', () => {
-  expect(JSON.stringify(policyOf(stackWith('database secret')))).not.toContain('DenyValueChangesExceptRotation');
+test('a database secret of a hosted engine gets no value statement (the hosted rotation\'s role has a name nobody chooses): its writers are the identity policies', () => {
+  expect(JSON.stringify(policyOf(stackWith('hosted database secret')))).not.toContain('DenyValueChangesExceptRotation');
 });
 
 test('deleting a secret is denied to everyone, the administrators too (aws-cdk-lib adds a DeleteSecret deny for the account with every rotation schedule): they must change the policy first', async () => {

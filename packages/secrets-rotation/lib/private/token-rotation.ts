@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,7 +7,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FUNCTION_NAME, LOG_GROUP_NAME, ROLE_NAME, validateName } from './resource-names';
 import { validateRotationInterval } from './rotation-interval';
-import { applySecretAccessPolicy, grantKeyUseViaSecretsManager, grantSecretRead, requireCustomerManagedKey } from './secret-guardrails';
+import { buildRotationFunction, handlerDir, restrictInvokePermissionToThisAccount } from './rotation-function';
+import { applySecretAccessPolicy, grantSecretRead, requireCustomerManagedKey } from './secret-guardrails';
 import { RotatingTokenProps } from '../rotating-token-props';
 import { RotationLimits } from '../rotation-limits';
 
@@ -34,7 +33,6 @@ export interface TokenRotationParts {
 
 export const MIN_VALUE_LENGTH = 20;
 export const MAX_VALUE_LENGTH = 4096;
-const HANDLER_DIR = path.join(__dirname, '..', '..', 'lambda', 'token-rotation');
 
 /**
  * Build the secret, the rotation function (own role, own log group) and the rotation
@@ -62,9 +60,6 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
     throw new Error(`${scope.node.path}: vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)`);
   }
-  if (!fs.existsSync(path.join(HANDLER_DIR, 'index.js'))) {
-    throw new Error(`${scope.node.path}: the rotation handler ${HANDLER_DIR}/index.js is missing; run 'npm run build:lambda' in @cdk-guardrails/secrets-rotation`);
-  }
   const stack = Stack.of(scope);
 
   const secret = new secretsmanager.Secret(scope, 'Secret', {
@@ -83,46 +78,6 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
     },
   });
 
-  const logGroup = new logs.LogGroup(scope, 'RotationFunctionLogs', {
-    logGroupName: props.rotationLogGroupName,
-    retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-    encryptionKey: props.logEncryptionKey,
-    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-  });
-
-  // Its own role, without the AWSLambdaBasicExecutionRole managed policy (which allows
-  // writing to every log group): logs go to the one log group above only.
-  const role = new iam.Role(scope, 'RotationFunctionRole', {
-    roleName: props.rotationRoleName,
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: `Rotates one ${kind.label} secret`,
-  });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'WriteOwnLogs',
-    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    resources: [logGroup.logGroupArn],
-  }));
-
-  if (props.vpc !== undefined) {
-    // Lambda manages the function's network interfaces with the execution role and checks these
-    // permissions when the function is created. Not the AWSLambdaVPCAccessExecutionRole managed
-    // policy: it also allows writing to every log group. The Describe actions support no
-    // resource-level scoping; Create/Delete could be narrowed to the subnets and security groups
-    // later (ec2:Subnet / ec2:SecurityGroup ARNs).
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ManageOwnNetworkInterfaces',
-      actions: [
-        'ec2:CreateNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeSubnets',
-        'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses',
-        'ec2:UnassignPrivateIpAddresses',
-      ],
-      resources: ['*'],
-    }));
-  }
-
   const environment: Record<string, string> = {
     VALUE_FIELD: kind.valueField,
     VALUE_LENGTH: String(valueLength),
@@ -131,27 +86,23 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
     environment.HOOK_FUNCTION_ARN = props.registrationHook.functionArn;
   }
 
-  const rotationFunction = new lambda.Function(scope, 'RotationFunction', {
-    functionName: props.rotationFunctionName,
+  const { role, logGroup, rotationFunction } = buildRotationFunction(scope, {
+    handlerDir: handlerDir('token-rotation'),
     description: `Rotates the ${kind.label} in ${secret.node.path}`,
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(HANDLER_DIR),
-    role,
-    logGroup,
-    timeout: Duration.minutes(1),
-    memorySize: 256,
-    reservedConcurrentExecutions: concurrency,
-    environment,
+    roleDescription: `Rotates one ${kind.label} secret`,
+    functionName: props.rotationFunctionName,
+    roleName: props.rotationRoleName,
+    logGroupName: props.rotationLogGroupName,
+    logEncryptionKey: props.logEncryptionKey,
+    logRetention: props.logRetention,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     vpc: props.vpc,
     vpcSubnets: props.vpcSubnets,
     securityGroups: props.securityGroups,
+    environment,
+    reservedConcurrentExecutions: concurrency,
+    secretKey: key,
   });
-  rotationFunction.node.addDependency(logGroup);
-
-  // Reading and writing versions makes Secrets Manager decrypt and generate data keys
-  // with the caller's rights: the key, through Secrets Manager only.
-  grantKeyUseViaSecretsManager(scope, role, key, ['kms:Decrypt', 'kms:GenerateDataKey']);
 
   // RotationSchedule grants the function, on this secret only: DescribeSecret,
   // GetSecretValue, PutSecretValue, UpdateSecretVersionStage (and, for a key of this
@@ -177,23 +128,4 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   applySecretAccessPolicy(scope, secret, key, props.allowedCrossAccountRoleArns ?? [], props.administratorArns, [role.roleArn]);
 
   return { secret, encryptionKey: key, rotationFunction, rotationSchedule, logGroup, rotationInterval };
-}
-
-/**
- * CDK's RotationSchedule lets secretsmanager.amazonaws.com invoke the function without a
- * source condition; add `SourceAccount` so no other account's secret can use this
- * function (confused deputy).
- */
-function restrictInvokePermissionToThisAccount(fn: lambda.Function): void {
-  const account = Stack.of(fn).account;
-  let found = 0;
-  for (const child of fn.node.findAll()) {
-    if (child instanceof lambda.CfnPermission && child.principal === 'secretsmanager.amazonaws.com') {
-      child.sourceAccount = account;
-      found += 1;
-    }
-  }
-  if (found === 0) {
-    throw new Error(`${fn.node.path}: internal error, no Secrets Manager invoke permission found on the rotation function`);
-  }
 }
