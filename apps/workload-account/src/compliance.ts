@@ -53,8 +53,13 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     },
     {
       path: 'Secrets/*/RotationFunctionRole/DefaultPolicy/Resource',
-      ids: fixed('AwsSolutions-IAM5[Resource::*]'),
-      reason: 'secretsmanager:GetRandomPassword supports no resource-level permissions (IAM requires Resource "*"); every other statement is scoped to the one secret and its key',
+      ids: (stack: Stack) => [
+        'AwsSolutions-IAM5[Resource::*]',
+        // Multi-user database rotation: decrypt the superuser's secret through Secrets Manager.
+        ...(config.workloadAccounts.some((a) => a.accountId === stack.account && a.databases.some((db) => db.region === stack.region && db.masterSecretArn !== undefined))
+          ? [`AwsSolutions-IAM5[Resource::arn:aws:kms:${stack.region}:${stack.account}:key/*]`] : []),
+      ],
+      reason: 'Resource "*" where IAM takes no other: secretsmanager:GetRandomPassword, and (a function in a VPC: the database rotations, and the token rotations in the network mode) the EC2 network-interface actions Lambda manages the function\'s interfaces with (the Describe actions have no resource-level permissions). A multi-user database rotation decrypts with any key of its account and region, but only through Secrets Manager and only for the superuser\'s secret (kms:ViaService, kms:EncryptionContext:SecretARN). Every other statement is scoped to the one secret and its key',
     },
     // AWS Backup service role (resilience EncryptedBackupPlan), present where config.backup.enabled.
     {

@@ -1,5 +1,6 @@
 import {
-  ApiKeyConfig, apiKeyName, apiKeyRegistrationHook, DatabaseConfig, GuardrailsConfig, PRODUCTION_ENVIRONMENTS, rotationFunctionName, rotationLogGroupName, rotationLogWriterRoleName,
+  ApiKeyConfig, apiKeyName, apiKeyRegistrationHook, DatabaseConfig, GuardrailsConfig, OWN_ROTATION_DATABASE_ENGINES, PRODUCTION_ENVIRONMENTS, rotationFunctionName, rotationLogGroupName,
+  rotationLogWriterRoleName,
 } from '@cdk-guardrails/config';
 import {
   DatabaseEngine, DatabaseRotationStrategy, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotationLimits,
@@ -36,12 +37,12 @@ export interface WorkloadSecretsProps {
   readonly serviceTokens: string[];
   readonly removalPolicy: RemovalPolicy;
   /**
-   * Network mode: the token rotation functions run in its private subnets, and the hosted
-   * database rotation (in the database's VPC, which is this network's VPC) may reach its endpoints.
+   * Network mode: the rotation functions run in its private subnets (the databases' in the
+   * database's VPC, which is this network's VPC) and may reach its endpoints.
    * @default - the functions run outside any VPC
    */
   readonly network?: PrivateNetwork;
-  /** Retention of the hosted database rotations' log groups (the security class). */
+  /** Retention of the database rotations' log groups (the security class). */
   readonly rotationLogRetention: logs.RetentionDays;
   /**
    * Who may still stop or re-point a rotation, re-key, re-policy or delete a secret (exact ARNs):
@@ -58,7 +59,7 @@ export interface WorkloadSecretsProps {
  * tokens (90 days), each encrypted with the secrets key and closed to other accounts.
  */
 export class WorkloadSecrets extends Construct {
-  /** The hosted database rotations' log groups (/aws/lambda/<function>), to ship to the security class. */
+  /** The database rotations' log groups (/guardrails/lambda/<function>; hosted engines /aws/lambda/<function>), to ship to the security class. */
   public readonly rotationLogGroups: logs.ILogGroup[] = [];
 
   constructor(scope: Construct, id: string, props: WorkloadSecretsProps) {
@@ -82,6 +83,7 @@ export class WorkloadSecrets extends Construct {
         availabilityZones: db.availabilityZones,
         privateSubnetIds: db.privateSubnetIds,
       });
+      const functionName = rotationFunctionName('db', db.name);
       const secret = new RotatingDatabaseSecret(this, `${db.name}-Credentials`, {
         ...common,
         secretName: `${props.environment}/${db.name}/credentials`,
@@ -96,16 +98,25 @@ export class WorkloadSecrets extends Construct {
           : DatabaseRotationStrategy.singleUser(),
         rotationInterval: Duration.days(settings.rotationDays.database),
         maxRotationInterval: cap(RotationLimits.MAX_DATABASE_DAYS),
-        // A protected name, and its Lambda log group created here: encrypted with the logs key,
-        // with the security class retention, shipped by the caller (rotationLogGroups).
-        rotationFunctionName: rotationFunctionName('db', db.name),
+        // A protected name, and its log group created here: encrypted with the logs key, with the
+        // security class retention, shipped by the caller (rotationLogGroups).
+        rotationFunctionName: functionName,
         logEncryptionKey: props.logsKey,
         logRetention: props.rotationLogRetention,
+        ...(OWN_ROTATION_DATABASE_ENGINES.includes(db.engine) ? {
+          // Our function: its log group under /guardrails/lambda/ and its role the one writer of it
+          // (SCP protect-tagged-guardrail-resources), like the token rotations. Hosted engines keep
+          // /aws/lambda/<function> (AWS names the role).
+          rotationLogGroupName: rotationLogGroupName(functionName),
+          rotationRoleName: rotationLogWriterRoleName(functionName, Stack.of(this).region),
+          // Network mode: private subnets only; the database's VPC is the network's VPC (config loader).
+          vpcSubnets: props.network?.subnetSelection,
+        } : {}),
       });
       if (secret.rotationLogGroup) this.rotationLogGroups.push(secret.rotationLogGroup);
-      // The config loader checked that the database's VPC is the network's VPC: the hosted
-      // rotation function reaches Secrets Manager through its endpoints.
-      props.network?.allowEndpointAccessFrom(secret.hostedRotation);
+      // The config loader checked that the database's VPC is the network's VPC: the rotation
+      // function reaches Secrets Manager through its endpoints.
+      props.network?.allowEndpointAccessFrom(secret);
     }
     const network = props.network;
     const tokenCommon = {

@@ -173,7 +173,9 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     ['logs:DeleteLogGroup', `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/guardrails/audit/cloudtrail`],
     ['logs:PutRetentionPolicy', `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/guardrails/audit/cloudtrail`],
     ['logs:DisassociateKmsKey', `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/guardrails/security/events`],
-    ['logs:DeleteLogGroup', `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/aws/lambda/${rotationFunctionName('db', 'ledger-db')}`],
+    ['logs:DeleteLogGroup', `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/guardrails/lambda/${rotationFunctionName('db', 'ledger-db')}`],
+    ['lambda:UpdateFunctionCode', `arn:aws:lambda:${REGION}:${WORKLOAD}:function:${rotationFunctionName('db', 'ledger-db')}`],
+    ['lambda:UpdateFunctionConfiguration', `arn:aws:lambda:${REGION}:${WORKLOAD}:function:${rotationFunctionName('db', 'ledger-db')}`],
     ['events:DisableRule', `arn:aws:events:${REGION}:${WORKLOAD}:rule/${GUARDRAIL_NAMES.s3ChangesRule}`],
     ['events:RemoveTargets', `arn:aws:events:us-east-1:${WORKLOAD}:rule/${GUARDRAIL_NAMES.iamChangesRule}`],
     ['lambda:UpdateFunctionCode', `arn:aws:lambda:${REGION}:${WORKLOAD}:function:${rotationFunctionName('key', 'partner-api')}`],
@@ -193,7 +195,7 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       expect(await asPrincipal(EXEC_ROLE, { action, resource, resourcePolicy: policy })).toBe('Allowed');
     });
 
-  test('no forged record: a bounded admin cannot write into the audit, security-event or token rotation log groups of a workload, nor into the central groups; CloudTrail\'s, the rotation functions\' and the forwarder\'s roles can', async () => {
+  test('no forged record: a bounded admin cannot write into the audit, security-event, token or database rotation log groups of a workload, nor into the central groups; CloudTrail\'s, the rotation functions\' and the forwarder\'s roles can', async () => {
     const stream = (account: string, group: string, name: string) => `arn:aws:logs:${REGION}:${account}:log-group:${group}:log-stream:${name}`;
     const trailStream = stream(WORKLOAD, '/guardrails/audit/cloudtrail', `${WORKLOAD}_CloudTrail_${REGION}`);
     const central = stream(SECURITY, '/guardrails/central/audit', `${WORKLOAD}/${REGION}//guardrails/audit/cloudtrail`);
@@ -235,6 +237,13 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     const rotationRole = rotationLogWriterRoleName(rotationFunctionName('key', hooked), REGION);
     expect(roleNamed(workloadHome, rotationRole)).toBe(true);
     expect(await asWriter(WORKLOAD, rotationRole, rotationStream)).toBe('Allowed');
+    // The database rotation (our function for PostgreSQL) likewise: its role is the one writer of its group.
+    const db = config.workloadAccounts[0].databases.find((d) => d.region === REGION)!;
+    const dbStream = stream(WORKLOAD, `/guardrails/lambda/${rotationFunctionName('db', db.name)}`, '2026/12/04/[$LATEST]abc');
+    expect(await asBoundedAdmin({ action: 'logs:PutLogEvents', resource: dbStream })).toBe('ExplicitlyDenied');
+    const dbRotationRole = rotationLogWriterRoleName(rotationFunctionName('db', db.name), REGION);
+    expect(roleNamed(workloadHome, dbRotationRole)).toBe(true);
+    expect(await asWriter(WORKLOAD, dbRotationRole, dbStream)).toBe('Allowed');
     // A workload's own log groups stay writable.
     expect(await asBoundedAdmin({ action: 'logs:PutLogEvents', resource: stream(WORKLOAD, '/aws/lambda/orders', 'x') })).toBe('Allowed');
   });
@@ -585,6 +594,22 @@ describe('other ways out of the boundary', () => {
     expect(await asBoundedAdmin({ ...pass, resource: bounded })).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'sts:AssumeRole', resource: bounded, resourcePolicy: trustsAccount(WORKLOAD) })).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'iam:CreateRole', resource: bounded, context: create })).toBe('Allowed');
+  });
+
+  test('the database rotation role carries the boundary: prod rotates its PostgreSQL credentials with our function (no hosted rotation, no transform), whose role is bounded and protected', async () => {
+    const db = config.workloadAccounts[0].databases.find((d) => d.region === REGION)!;
+    expect(db.engine).toBe('postgres');
+    expect(workloadHome.template.Transform).toBeUndefined();
+    const role = only(workloadHome.template, 'AWS::IAM::Role', (r) => r.Properties.RoleName === rotationLogWriterRoleName(rotationFunctionName('db', db.name), REGION));
+    const boundary = Object.entries<any>(workloadHome.template.Resources).find(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary')![0];
+    expect(role.Properties.PermissionsBoundary).toEqual({ Ref: boundary });
+    expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
+    // Nobody inside the boundary re-trusts, passes or assumes it (tagged protected, a writer role name).
+    const arn = roleArn(WORKLOAD, role.Properties.RoleName);
+    for (const action of ['sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'iam:PutRolePolicy', 'iam:DeleteRolePermissionsBoundary']) {
+      expect([action, await asBoundedAdmin({ action, resource: arn, resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined, context: { 'aws:ResourceTag/guardrails:protected': 'true' } })])
+        .toEqual([action, 'ExplicitlyDenied']);
+    }
   });
 
   test('control: a bounded admin still runs its own workload (its log group, its function, its bucket objects)', async () => {

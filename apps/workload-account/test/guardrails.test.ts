@@ -115,7 +115,7 @@ describe('security-event capture and shipping', () => {
       const destination = `arn:aws:logs:${stack.region}:${config.securityAccount.accountId}:destination:${config.securityAccount.destinationName}`;
       const filters = Object.values(templates[i].findResources('AWS::Logs::SubscriptionFilter'));
       // Application log groups opt in (class app); the capture-only us-east-1 stacks have none. Each
-      // hosted database rotation's log group (/aws/lambda/guardrails-rotate-db-<name>) ships as security class.
+      // database rotation's log group (/guardrails/lambda/guardrails-rotate-db-<name>) ships as security class.
       const databases = config.workloadAccounts.find((a) => a.accountId === stack.account)!.databases.filter((db) => db.region === stack.region);
       // The audit log group exists where a trail runs: the home region (the multi-region trail) and
       // the regions whose data bucket has a data-events trail.

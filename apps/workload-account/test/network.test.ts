@@ -4,7 +4,7 @@
  * whose policies refuse other accounts' resources; with it off (dev), no VPC is created.
  */
 import { join } from 'node:path';
-import { createApp, loadConfig, parseConfig } from '@cdk-guardrails/config';
+import { createApp, loadConfig, parseConfig, rotationFunctionName } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluateThroughEndpoint, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -34,12 +34,15 @@ describe('network mode on (prod)', () => {
     const sg = stack.resolve(network.functionSecurityGroup.securityGroupId);
     for (const fn of functions as any[]) {
       expect(fn.Properties.VpcConfig.SubnetIds).toEqual(subnetIds);
+      // A database rotation function has a security group of its own: HTTPS out and its database's
+      // port to its database (the network's function group reaches no database).
+      if (String(fn.Properties.FunctionName).startsWith(rotationFunctionName('db', ''))) continue;
       expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([sg]);
     }
   });
 
   // The payments account's eu-west-1 entry is an existing VPC (the database's): no S3 gateway endpoint
-  // and no private DNS but for Secrets Manager (the hosted rotation calls it by its public name).
+  // and no private DNS (the PostgreSQL rotation is our function: it uses the endpoint names).
   const existingVpcStack = 'prod-workload-payments-eu-west-1';
   test.each(stacksWithFunctions)('%s: no NAT gateway, no internet gateway; interface endpoints for the configured services (and, in a created VPC, the S3 gateway endpoint)', (name) => {
     const t = template(name);
@@ -53,22 +56,21 @@ describe('network mode on (prod)', () => {
     const expected = entry.interfaceEndpoints.map((n) => (n === 'kinesis' ? 'kinesis-streams' : n));
     expect(endpoints.map(serviceOf).sort()).toEqual([...expected, ...(name === existingVpcStack ? [] : ['s3'])].sort());
     for (const e of endpoints.filter((x) => x.Properties.VpcEndpointType === 'Interface')) {
-      expect([serviceOf(e), e.Properties.PrivateDnsEnabled]).toEqual([serviceOf(e), name !== existingVpcStack || serviceOf(e) === 'secretsmanager']);
+      expect([serviceOf(e), e.Properties.PrivateDnsEnabled]).toEqual([serviceOf(e), name !== existingVpcStack]);
     }
   });
 
-  test('in the existing VPC the other workloads keep their AWS access: only the Secrets Manager endpoint takes over its public name and admits the VPC range; every function reaches the other endpoints by name', () => {
+  test('in the existing VPC the other workloads keep their AWS access: no endpoint takes over a public name or admits the VPC range; every function reaches the endpoints by name', () => {
     const stack = prod.byName.get(existingVpcStack)!;
     const t = Template.fromStack(stack).toJSON();
-    const entry = prod.config.network.privateFunctions.vpcs.find((v) => v.vpc.source === 'existing')!;
     const vpcGroups = Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && /VPC range/.test(r.Properties.GroupDescription));
-    expect(vpcGroups).toHaveLength(1);
-    expect(vpcGroups[0][1].Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: (entry.vpc as any).vpcCidrBlocks[0], FromPort: 443, ToPort: 443 })]);
+    expect(vpcGroups).toHaveLength(0);
     const functions = Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) {
       const variables = Object.keys(fn.Properties.Environment?.Variables ?? {}).filter((k) => k.startsWith('AWS_ENDPOINT_URL_')).sort();
-      expect(variables).toEqual(['AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_KINESIS', 'AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_STS']);
+      expect(variables).toEqual(['AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_KINESIS', 'AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_LAMBDA',
+        'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_STS']);
     }
     // A created VPC: private DNS everywhere, no variable.
     const created = Template.fromStack(prod.byName.get('prod-workload-ledger-eu-west-1')!).toJSON();
@@ -102,15 +104,19 @@ describe('network mode on (prod)', () => {
     }
   });
 
-  test('the hosted database rotation runs in the database subnets and may reach the endpoints', () => {
+  test('the database rotation function runs in the network\'s subnets of the database\'s VPC, reaches the endpoints by name and the database on its port only', () => {
     const t = template('prod-workload-payments-eu-west-1');
     const db = prod.config.workloadAccounts[0].databases[0];
-    const schedules = Object.entries(t.findResources('AWS::SecretsManager::RotationSchedule'))
-      .filter(([, r]: any) => r.Properties.HostedRotationLambda !== undefined);
-    expect(schedules).toHaveLength(1);
-    const hosted = (schedules[0][1] as any).Properties.HostedRotationLambda;
-    expect(hosted.VpcSubnetIds).toBe(db.privateSubnetIds.join(','));
-    const rotationSg = hosted.VpcSecurityGroupIds['Fn::GetAtt'][0];
+    const entry = prod.config.network.privateFunctions.vpcs.find((v) => v.accountId === '666666666666' && v.region === 'eu-west-1')!;
+    if (entry.vpc.source !== 'existing') throw new Error('prod config: expected an existing VPC for payments eu-west-1');
+    t.resourceCountIs('AWS::Serverless::Application', 0);
+    expect(Object.values(t.findResources('AWS::SecretsManager::RotationSchedule')).filter((r: any) => r.Properties.HostedRotationLambda !== undefined)).toEqual([]);
+    const [, fn] = Object.entries<any>(t.findResources('AWS::Lambda::Function')).find(([, r]) => r.Properties.FunctionName === rotationFunctionName('db', db.name))!;
+    expect(fn.Properties.VpcConfig.SubnetIds).toEqual(entry.vpc.privateSubnetIds);
+    // No private DNS for Secrets Manager in this VPC: the function's SDK reads the endpoint's name.
+    expect(entry.vpc.privateDnsServices).not.toContain('secretsmanager');
+    expect(fn.Properties.Environment.Variables.AWS_ENDPOINT_URL_SECRETS_MANAGER).toEqual(expect.anything());
+    const [rotationSg] = fn.Properties.VpcConfig.SecurityGroupIds.map((g: any) => g['Fn::GetAtt'][0]);
     const endpointSg = Object.keys(t.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('NetworkEndpointSecurityGroup'))!;
     const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')) as any[];
     expect(ingress).toContainEqual(expect.objectContaining({
@@ -119,6 +125,9 @@ describe('network mode on (prod)', () => {
         SourceSecurityGroupId: { 'Fn::GetAtt': [rotationSg, 'GroupId'] },
         FromPort: 443, ToPort: 443, IpProtocol: 'tcp',
       }),
+    }));
+    expect(ingress).toContainEqual(expect.objectContaining({
+      Properties: expect.objectContaining({ GroupId: db.securityGroupId, SourceSecurityGroupId: { 'Fn::GetAtt': [rotationSg, 'GroupId'] }, FromPort: db.port, ToPort: db.port }),
     }));
   });
 
@@ -173,13 +182,16 @@ describe('endpoint policies of the prod template (semantic)', () => {
 });
 
 describe('network mode off (dev)', () => {
-  test('no VPC, no endpoints; the rotation functions run outside a VPC', () => {
+  test('no VPC, no endpoints; the token rotation functions run outside a VPC (a database\'s in its VPC)', () => {
     const dev = synth('dev');
     for (const stack of dev.stacks) {
       const t = Template.fromStack(stack);
       t.resourceCountIs('AWS::EC2::VPC', 0);
       t.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
-      for (const fn of Object.values(t.findResources('AWS::Lambda::Function')) as any[]) expect(fn.Properties.VpcConfig).toBeUndefined();
+      for (const fn of Object.values(t.findResources('AWS::Lambda::Function')) as any[]) {
+        const isDatabaseRotation = String(fn.Properties.FunctionName).startsWith(rotationFunctionName('db', ''));
+        expect([fn.Properties.FunctionName, fn.Properties.VpcConfig !== undefined]).toEqual([fn.Properties.FunctionName, isDatabaseRotation]);
+      }
     }
   });
 

@@ -42,7 +42,7 @@ interface ProdSecret {
   readonly policy: PolicyJson;
   /** The boundary of the secret's account (the bounded admin and the token rotation roles carry it). */
   readonly boundary: PolicyJson;
-  /** The token rotation function's role and identity policy; none for a hosted database rotation. */
+  /** The rotation function's role and identity policy (tokens; PostgreSQL, MySQL, MariaDB credentials); none for a hosted database rotation. */
   readonly rotationRole?: { readonly arn: string; readonly policy: PolicyJson };
 }
 
@@ -59,7 +59,7 @@ const secrets: ProdSecret[] = stacks.flatMap(([stack, template]) => {
   return resources.filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy').map((r): ProdSecret => {
     const secretId: string = r.Properties.SecretId.Ref;
     const arn: string = resolve({ Ref: secretId });
-    // The token rotation role: the one whose policy lets it write new values into this secret.
+    // The rotation role: the one whose policy lets it write new values into this secret.
     const rotationPolicy = resources.filter((p) => p.Type === 'AWS::IAM::Policy').find((p) => (resolve(p.Properties.PolicyDocument).Statement as any[])
       .some((s) => [s.Action].flat().includes('secretsmanager:PutSecretValue') && [s.Resource].flat().includes(arn)));
     const boundary = boundaries.get(stack.account);
@@ -143,19 +143,15 @@ describe.each(CASES)('%s', (_label, secret) => {
   });
 
   test('control: the rotation keeps working (its role writes and labels new values through the secret\'s policy, the boundary and the SCPs)', async () => {
-    // A token secret: the real rotation role and policy from the template. A database secret: the
-    // hosted rotation's role comes from the transform at deploy time, so a stand-in with the
-    // permissions of the AWS rotation templates (no boundary: that role cannot carry one).
-    const rotation = secret.rotationRole ?? {
-      arn: roleArn(secret.account, 'hosted-rotation-role-from-the-transform'),
-      policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ROTATION_ACTIONS, Resource: secret.arn }] },
-    };
-    expect(secret.rotationRole !== undefined).toBe(!secret.name.endsWith('/credentials'));
+    // Every prod secret is rotated by our function (prod's databases are PostgreSQL): the real
+    // rotation role and policy from the template, inside the boundary.
+    const rotation = secret.rotationRole;
+    if (rotation === undefined) throw new Error(`${label(secret)}: no rotation role in the template`);
     for (const action of ROTATION_ACTIONS) {
       const decision = await evaluate({
         request: request(secret, rotation.arn, action),
         identityPolicies: [rotation.policy],
-        ...(secret.rotationRole ? { permissionsBoundaries: [secret.boundary] } : {}),
+        permissionsBoundaries: [secret.boundary],
         serviceControlPolicies: SCPS,
         resourcePolicy: secret.policy,
       });
@@ -164,13 +160,14 @@ describe.each(CASES)('%s', (_label, secret) => {
   });
 });
 
-// API keys and service tokens: their rotation role is known, so only it (and the administrators)
-// may write a value or move a label. A planted value would be used until the next rotation.
+// Their rotation role is known, so only it (and the administrators) may write a value or move a
+// label. A planted value would be used until the next rotation (a database password: until then
+// the attacker knows the application's database password).
 const TOKEN_CASES = CASES.filter(([, s]) => s.rotationRole !== undefined);
 
-test('prod has API keys and service tokens, each with its rotation role found in the template', () => {
-  expect(TOKEN_CASES.map(([l]) => l).sort()).toEqual(secrets.filter((s) => !s.name.endsWith('/credentials')).map(label).sort());
-  expect(TOKEN_CASES.length).toBeGreaterThan(0);
+test('every prod secret (API keys, service tokens, PostgreSQL credentials) has its rotation role found in the template', () => {
+  expect(TOKEN_CASES.map(([l]) => l).sort()).toEqual(secrets.map(label).sort());
+  expect(TOKEN_CASES.map(([l]) => l)).toContain('prod/ledger-db/credentials (666666666666, eu-west-1)');
 });
 
 describe.each(TOKEN_CASES)('%s: its value', (_label, secret) => {

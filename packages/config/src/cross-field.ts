@@ -3,7 +3,8 @@
  * shape as schema errors, so the loader reports them together.
  */
 import {
-  apiKeyName, apiKeyRegistrationHook, DEFAULT_ROTATION_DAYS, GuardrailsConfig, IAM_EVENTS_REGION, KeySourceConfig, PrivateFunctionsVpcConfig, PROD_MAX_ROTATION_DAYS, WorkloadAccountConfig,
+  apiKeyName, apiKeyRegistrationHook, DEFAULT_ROTATION_DAYS, GuardrailsConfig, IAM_EVENTS_REGION, KeySourceConfig, OWN_ROTATION_DATABASE_ENGINES, PrivateFunctionsVpcConfig, PROD_MAX_ROTATION_DAYS,
+  WorkloadAccountConfig,
 } from './schema';
 
 export interface ConfigProblem {
@@ -371,10 +372,11 @@ function privateFunctions(config: GuardrailsConfig): ConfigProblem[] {
     if (entry === undefined) return;
     if (entry.vpc.source !== 'existing' || entry.vpc.vpcId !== db.vpcId) {
       problems.push(problem(`workloadAccounts[${a}].databases[${d}].vpcId`, db.vpcId,
-        `the VPC of the network.privateFunctions entry of ${account.accountId} in ${db.region} (source "existing", vpcId ${entry.vpc.source === 'existing' ? entry.vpc.vpcId : 'not set: that entry creates a VPC'}): the hosted rotation function runs in the database's VPC and reaches Secrets Manager and KMS through that VPC's endpoints`));
-    } else if (entry.interfaceEndpoints.includes('secretsmanager') && !entry.vpc.privateDnsServices.includes('secretsmanager')) {
+        `the VPC of the network.privateFunctions entry of ${account.accountId} in ${db.region} (source "existing", vpcId ${entry.vpc.source === 'existing' ? entry.vpc.vpcId : 'not set: that entry creates a VPC'}): the rotation function runs in the database's VPC and reaches Secrets Manager and KMS through that VPC's endpoints`));
+    } else if (!OWN_ROTATION_DATABASE_ENGINES.includes(db.engine) && entry.interfaceEndpoints.includes('secretsmanager') && !entry.vpc.privateDnsServices.includes('secretsmanager')) {
       // The hosted rotation is AWS's code: it calls Secrets Manager by its public name, which only
-      // private DNS (this endpoint's, or the VPC's own endpoint's) resolves inside the VPC.
+      // private DNS (this endpoint's, or the VPC's own endpoint's) resolves inside the VPC. Our own
+      // rotation function (PostgreSQL, MySQL, MariaDB) reads AWS_ENDPOINT_URL_SECRETS_MANAGER instead.
       const index = vpcs.indexOf(entry);
       problems.push(problem(`network.privateFunctions.vpcs[${index}].vpc.privateDnsServices`, entry.vpc.privateDnsServices,
         `a list with "secretsmanager" (and vpc.vpcCidrBlocks): the hosted rotation of database ${db.name} calls Secrets Manager by its public name; or leave "secretsmanager" out of interfaceEndpoints where the VPC has its own Secrets Manager endpoint with private DNS`));

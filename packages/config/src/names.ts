@@ -132,8 +132,9 @@ export const LOG_WRITER_ROLE_PATTERN = `${GUARDRAIL_NAME_PREFIX}-log-writer-*`;
  * policy) and the central copies in the security account (`/guardrails/central/`). Only the log
  * writer roles (and the stack deployers) create streams in or put events into them: a record
  * anybody else wrote would be a forgery shipped and kept as audit or security class. Not here: the
- * hosted database rotations' `/aws/lambda/guardrails-rotate-db-*` (AWS creates their role, under a
- * name nobody chooses).
+ * hosted database rotations' `/aws/lambda/guardrails-rotate-db-*` (Oracle, SQL Server, Redshift,
+ * MongoDB: AWS creates their role, under a name nobody chooses); PostgreSQL, MySQL and MariaDB
+ * rotations log under `/guardrails/lambda/`.
  */
 export const WRITER_ONLY_LOG_GROUP_PREFIXES: readonly string[] = [
   `/${GUARDRAIL_NAME_PREFIX}/audit/`, `/${GUARDRAIL_NAME_PREFIX}/security/`, `/${GUARDRAIL_NAME_PREFIX}/central/`,

@@ -103,6 +103,12 @@ const RESOURCE_NAME = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
 export const DATABASE_ENGINES = ['mysql', 'postgres', 'oracle', 'mariadb', 'sqlserver', 'redshift', 'mongo'] as const;
 
 /**
+ * Engines rotated by @cdk-guardrails/secrets-rotation's own function (its role gets the permissions
+ * boundary, its log group is a guardrail log group); the others by the Secrets Manager hosted rotation.
+ */
+export const OWN_ROTATION_DATABASE_ENGINES: readonly string[] = ['postgres', 'mysql', 'mariadb'];
+
+/**
  * An existing database whose credentials the workload app manages and rotates. Network ids are
  * given explicitly (no context lookups, so synth needs no credentials).
  */
@@ -179,7 +185,7 @@ const PRIVATE_VPC = z.discriminatedUnion('source', [
     vpcCidrBlocks: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3})$/, { error: 'expected an IPv4 or IPv6 range, e.g. 10.20.0.0/16' })).default([])
       .describe('Every range of the VPC (primary, secondary, IPv6): required with privateDnsServices (the endpoints with private DNS admit them; a range left out loses those services)'),
     privateDnsServices: z.array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` })).default([])
-      .describe('Interface endpoints that get private DNS in this existing VPC (the whole VPC then calls the service through them): only for code that cannot use an endpoint name, such as the hosted database rotation (secretsmanager). The functions of the project use endpoint names'),
+      .describe('Interface endpoints that get private DNS in this existing VPC (the whole VPC then calls the service through them): only for code that cannot use an endpoint name, such as the hosted rotation of Oracle, SQL Server, Redshift or MongoDB credentials (secretsmanager). The functions of the project (the PostgreSQL, MySQL and MariaDB rotation included) use endpoint names'),
   }),
 ], { error: 'expected vpc.source to be "create" or "existing"' });
 

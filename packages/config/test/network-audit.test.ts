@@ -131,8 +131,13 @@ describe('network.privateFunctions', () => {
     expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: noCidr }]))).toMatch(/vpcs\[2\]\.vpc\.vpcCidrBlocks: received \[\]; expected every range of the VPC/);
     expect(problemsOf(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs'], vpc: { ...dbVpc.vpc, privateDnsServices: ['sqs'] } }])))
       .toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received "sqs"; expected one of interfaceEndpoints \(kms, logs\)/);
-    expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: { ...dbVpc.vpc, privateDnsServices: [] } }])))
-      .toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received \[\]; expected a list with "secretsmanager".*hosted rotation of database ledger/);
+    const noDns = withNetwork([...base, { ...dbVpc, vpc: { ...dbVpc.vpc, privateDnsServices: [] } }]);
+    // PostgreSQL, MySQL, MariaDB: our rotation function reads AWS_ENDPOINT_URL_SECRETS_MANAGER, no private DNS needed.
+    expect(noDns.workloadAccounts[0].databases[0].engine).toBe('postgres');
+    expect(parseConfig(noDns, 'dev')).toBeDefined();
+    // The hosted rotation (other engines) is AWS's code: it calls Secrets Manager by its public name.
+    noDns.workloadAccounts[0].databases[0].engine = 'oracle';
+    expect(problemsOf(noDns)).toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received \[\]; expected a list with "secretsmanager".*hosted rotation of database ledger/);
     // The VPC has its own Secrets Manager endpoint with private DNS: none of ours, no private DNS needed.
     expect(parseConfig(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs', 'sqs', 'sts'], vpc: { ...noCidr, privateDnsServices: [] } }]), 'dev')).toBeDefined();
   });
