@@ -156,13 +156,7 @@ export class LoggingStack extends Stack {
       new ProtectLogObjects({ administratorArns: administrators, writerArns: recorderRole ? [recorderRole.roleArn] : [] }).applyTo(controls.configBucket);
       Aspects.of(holder).add(new ProtectBucketConfiguration({ administratorArns: administrators }));
     }
-    if (recorderRole) {
-      // AWS Config reads every resource type (AWS_ConfigRole); inside the boundary it could not.
-      PermissionsBoundary.exempt(recorderRole, 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy');
-      PermissionsBoundary.protectRole(recorderRole);
-      Annotations.of(recorderRole).acknowledgeWarning('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
-        'deliberate: the recorder role is exempt from the boundary and protected by the guardrails:protected tag');
-    }
+    // The recorder role: DetectiveControls exempts it from the boundary and tags it guardrails:protected.
     return controls;
   }
 

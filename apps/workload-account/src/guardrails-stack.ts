@@ -168,13 +168,7 @@ export class WorkloadGuardrailsStack extends Stack {
     if (detective.controls.configBucket) {
       new ProtectLogObjects({ administratorArns: administrators, writerArns: recorderRole ? [recorderRole.roleArn] : [] }).applyTo(detective.controls.configBucket);
     }
-    if (recorderRole) {
-      // AWS Config reads every resource type (AWS_ConfigRole); inside the boundary it could not.
-      PermissionsBoundary.exempt(recorderRole, 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy');
-      PermissionsBoundary.protectRole(recorderRole);
-      Annotations.of(recorderRole).acknowledgeWarning('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
-        'deliberate: the recorder role is exempt from the boundary and protected by the guardrails:protected tag');
-    }
+    // The recorder role: DetectiveControls exempts it from the boundary and tags it guardrails:protected.
 
     const identities = new AccountIdentities(this, 'Identities', {
       config,

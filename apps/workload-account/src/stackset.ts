@@ -221,12 +221,7 @@ export class WorkloadBaselineStack extends Stack {
     if (detective.configBucket) {
       new ProtectLogObjects({ administratorArns: administrators, writerArns: detective.recorderRole ? [detective.recorderRole.roleArn] : [] }).applyTo(detective.configBucket);
     }
-    if (detective.recorderRole) {
-      PermissionsBoundary.exempt(detective.recorderRole, 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy');
-      PermissionsBoundary.protectRole(detective.recorderRole);
-      Annotations.of(detective.recorderRole).acknowledgeWarning('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
-        'deliberate: the recorder role is exempt from the boundary and protected by the guardrails:protected tag');
-    }
+    // The recorder role: DetectiveControls exempts it from the boundary and tags it guardrails:protected.
 
     for (const [key, value] of Object.entries(s.tags)) Tags.of(this).add(key, value);
     Tags.of(this).add('guardrails:environment', s.environment);

@@ -1,6 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as config from 'aws-cdk-lib/aws-config';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DetectiveControls, FindingPublishingFrequency } from '../lib';
@@ -111,6 +112,26 @@ describe('AWS Config recorder and delivery channel', () => {
         ]),
       },
     });
+  });
+
+  test('a permissions boundary applied to the whole stack (boundary.applyTo(this), as the READMEs show) skips the recorder role, which is tagged guardrails:protected instead', () => {
+    // GIVEN a boundary on every role of the stack (aws-cdk-lib's mechanism, which PermissionsBoundary.applyTo uses)
+    const stack = newStack();
+    const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
+    iam.PermissionsBoundary.of(stack).apply(boundary);
+    const other = new iam.Role(stack, 'WorkloadRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    // WHEN
+    const detective = new DetectiveControls(stack, 'Detective');
+
+    // THEN: the recorder keeps every read AWS_ConfigRole gives it; the workload role is bounded
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    const recorderId = stack.getLogicalId(detective.recorderRole!.node.defaultChild as iam.CfnRole);
+    expect(roles[recorderId].Properties.PermissionsBoundary).toBeUndefined();
+    expect(roles[recorderId].Properties.Tags).toEqual([{ Key: 'guardrails:protected', Value: 'true' }]);
+    expect(roles[stack.getLogicalId(other.node.defaultChild as iam.CfnRole)].Properties.PermissionsBoundary).toEqual({ Ref: stack.getLogicalId(boundary.node.defaultChild as iam.CfnManagedPolicy) });
+    // ...and the opt-out is recorded the way @cdk-guardrails/iam-least-privilege's RequirePermissionsBoundary reads it.
+    expect(detective.recorderRole!.node.metadata.map((m) => m.type)).toContain('cdk-guardrails:permissions-boundary-opt-out');
   });
 
   test('the recorder role trusts AWS Config of this account only and uses AWS_ConfigRole', () => {

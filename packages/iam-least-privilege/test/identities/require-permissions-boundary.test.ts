@@ -64,6 +64,19 @@ describe('RequirePermissionsBoundary', () => {
     Annotations.fromStack(stack).hasWarning('/TestStack/RecorderRole', Match.stringLikeRegexp('AWS Config reads every resource type'));
   });
 
+  test('accepts an opt-out recorded as construct metadata by a package that does not depend on this one (detective-controls\' recorder role), and only with that exact type', () => {
+    const build = (type: string) => {
+      const app = new App();
+      const stack = newStack(app);
+      const role = new iam.Role(stack, 'Recorder', { assumedBy: new iam.ServicePrincipal('config.amazonaws.com') });
+      role.node.addMetadata(type, 'AWS Config recorder: reads every resource type');
+      Aspects.of(app).add(new RequirePermissionsBoundary());
+      return app;
+    };
+    expect(() => build('cdk-guardrails:permissions-boundary-opt-out').synth()).not.toThrow();
+    expect(() => build('cdk-guardrails:permissions-boundary-opt-out-x').synth()).toThrow(/Recorder\/Resource has no permissions boundary/);
+  });
+
   test('fails if an exemption has no real reason', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'R', { assumedBy: lambdaPrincipal() });
