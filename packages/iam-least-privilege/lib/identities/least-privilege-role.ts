@@ -1,9 +1,9 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PermissionsBoundary } from './permissions-boundary';
 import { recordBoundaryOptOut } from './private/boundary-opt-outs';
-import { dependOnBoundaryByName } from './private/boundary-registry';
+import { appHasBoundary, dependOnBoundaryByName } from './private/boundary-registry';
 import { validateDurationRange, validateIamPath } from './private/validate';
 
 /**
@@ -114,6 +114,7 @@ export class LeastPrivilegeRole extends iam.Role {
         this.permissionsBoundary = PermissionsBoundary.fromDefaultName(this, 'PermissionsBoundary');
         // Same stack as the boundary: deploy after it (by name there is no reference to order on).
         dependOnBoundaryByName(this, PermissionsBoundary.DEFAULT_POLICY_NAME);
+        warnWithoutBoundaryInApp(this);
       }
       (this.node.defaultChild as iam.CfnRole).permissionsBoundary = this.permissionsBoundary.managedPolicyArn;
     } else {
@@ -124,4 +125,23 @@ export class LeastPrivilegeRole extends iam.Role {
         `role has no permissions boundary: ${reason}`);
     }
   }
+}
+
+/**
+ * A role referencing the boundary by its fixed name deploys only where that policy exists. Once the
+ * whole app is built (an aspect), warn when no PermissionsBoundary of the app creates it in the
+ * role's account: the deploy fails unless another app (a StackSet, the security baseline) has
+ * created it first. A warning, not an error, because that other app is a legitimate setup.
+ */
+function warnWithoutBoundaryInApp(role: IConstruct): void {
+  Aspects.of(role).add({
+    visit(node: IConstruct): void {
+      if (node !== role) return;
+      if (appHasBoundary(role, PermissionsBoundary.DEFAULT_POLICY_NAME) !== false) return;
+      Annotations.of(role).addWarningV2('@cdk-guardrails/iam-least-privilege:boundaryNotInApp',
+        `permissionsBoundary: received none, so the role references '${PermissionsBoundary.DEFAULT_POLICY_NAME}' by name in account ${Stack.of(role).account}, `
+        + 'and no PermissionsBoundary of this app creates it there; expected a PermissionsBoundary in a stack of that account (or permissionsBoundary). '
+        + 'The deploy fails unless another app created the policy first; acknowledge this warning if one does');
+    },
+  });
 }

@@ -1,8 +1,8 @@
-import { App, Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LeastPrivilegeRole, PermissionsBoundary } from '../../lib';
-import { ACCOUNT, newStack } from './helpers';
+import { ACCOUNT, newStack, OTHER_ACCOUNT } from './helpers';
 
 const lambdaPrincipal = () => new iam.ServicePrincipal('lambda.amazonaws.com');
 
@@ -50,6 +50,26 @@ describe('LeastPrivilegeRole', () => {
     new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
     const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
     expect(Object.values<any>(roles)[0].DependsOn).toBeUndefined();
+  });
+
+  test('warns when no PermissionsBoundary of the app creates the boundary it names in its account; not when another stack of that account does, nor with a boundary given', () => {
+    // GIVEN an app whose only boundary is in account 111111111111
+    const app = new App();
+    const withBoundary = new Stack(app, 'Home', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    new PermissionsBoundary(withBoundary, 'Boundary');
+    const sameAccount = new Stack(app, 'OtherRegion', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const otherAccount = new Stack(app, 'Elsewhere', { env: { account: OTHER_ACCOUNT, region: 'eu-west-1' } });
+    const agnostic = new Stack(app, 'Agnostic');
+    // WHEN
+    for (const stack of [sameAccount, otherAccount, agnostic]) new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
+    new LeastPrivilegeRole(otherAccount, 'Given', { assumedBy: lambdaPrincipal(), permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(otherAccount, 'B', 'TeamBoundary') });
+    // THEN
+    const warning = Match.stringLikeRegexp(`references 'GuardrailsPermissionsBoundary' by name in account ${OTHER_ACCOUNT}, and no PermissionsBoundary of this app creates it there`);
+    Annotations.fromStack(otherAccount).hasWarning('/Elsewhere/Role', warning);
+    Annotations.fromStack(otherAccount).hasNoWarning('/Elsewhere/Given', Match.anyValue());
+    Annotations.fromStack(sameAccount).hasNoWarning('/OtherRegion/Role', Match.anyValue());
+    // An environment-agnostic stack's account is known only at deploy: no guess.
+    Annotations.fromStack(agnostic).hasNoWarning('/Agnostic/Role', Match.anyValue());
   });
 
   test('accepts another boundary', () => {

@@ -69,3 +69,13 @@ export function claimBoundaryName(boundary: IConstruct, policyName: string): voi
   }
   names.set(key, boundary.node.path);
 }
+
+/**
+ * Whether the app holds a boundary of this name in this account (claimed by a PermissionsBoundary).
+ * Undefined when the account is not known at synth (an environment-agnostic stack, a StackSet template).
+ */
+export function appHasBoundary(scope: IConstruct, policyName: string): boolean | undefined {
+  const account = Stack.of(scope).account;
+  if (Token.isUnresolved(account) || Token.isUnresolved(policyName)) return undefined;
+  return perApp.get(scope.node.root)?.has(`${account}/${policyName}`) ?? false;
+}
