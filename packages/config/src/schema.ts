@@ -8,6 +8,7 @@
  */
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { isIP } from 'net';
 import { z } from 'zod';
 
 /** Every region aws-cdk-lib knows (its region-info module is maintained with each release). */
@@ -116,7 +117,8 @@ const DATABASE = z.strictObject({
   name: RESOURCE_NAME,
   region: REGION,
   engine: z.enum(DATABASE_ENGINES, { error: `expected one of ${DATABASE_ENGINES.join(', ')}` }),
-  host: z.string().min(1, { error: 'expected the database host name' }),
+  host: z.string().min(1, { error: 'expected the database host name' })
+    .describe('The name the database\'s TLS certificate carries (for Amazon RDS its endpoint, not a CNAME of your own): the rotation connects over TLS and verifies the certificate for this name'),
   port: z.number().int().min(1).max(65535, { error: 'expected a TCP port, 1-65535' }).optional(),
   username: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'expected a database user name (letters, digits, "_")' }),
   masterSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
@@ -126,6 +128,11 @@ const DATABASE = z.strictObject({
   availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone name such as eu-west-1a' })).min(1),
   privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id (subnet-...)' })).min(1),
   securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group id (sg-...)' }),
+}).superRefine((db, ctx) => {
+  // Our rotation (PostgreSQL, MySQL, MariaDB) verifies the certificate's name; mysql2 cannot for an address.
+  if (OWN_ROTATION_DATABASE_ENGINES.includes(db.engine) && isIP(db.host) !== 0) {
+    ctx.addIssue({ code: 'custom', path: ['host'], input: db.host, message: `expected a DNS name, not an IP address, for ${db.engine}: the rotation verifies the name in the database's TLS certificate (for Amazon RDS, the endpoint)` });
+  }
 });
 
 /**

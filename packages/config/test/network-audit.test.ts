@@ -160,6 +160,17 @@ describe('network.privateFunctions', () => {
   });
 });
 
+describe('databases[].host', () => {
+  test('PostgreSQL, MySQL, MariaDB: an IP address is refused (the rotation verifies the certificate\'s name); a hosted engine may use one', () => {
+    const raw = baseConfig();
+    raw.workloadAccounts[0].databases[0].host = '10.20.1.5';
+    expect(raw.workloadAccounts[0].databases[0].engine).toBe('postgres');
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.databases\[0\]\.host.*expected a DNS name, not an IP address, for postgres/s);
+    raw.workloadAccounts[0].databases[0].engine = 'oracle';
+    expect(parseConfig(raw, 'dev')).toBeDefined();
+  });
+});
+
 describe('auditLogs', () => {
   test('defaults: no Object Lock, no replication', () => {
     expect(parseConfig(baseConfig(), 'dev').auditLogs).toEqual({ objectLock: { mode: 'none' }, s3DataEvents: false });

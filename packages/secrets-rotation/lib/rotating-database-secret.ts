@@ -211,6 +211,9 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
     this.rotationInterval = props.rotationInterval ?? Duration.days(RotationLimits.DEFAULT_DATABASE_DAYS);
     validateRotationInterval(this, 'rotationInterval', this.rotationInterval, props.maxRotationInterval);
     const strategy = props.rotationStrategy ?? DatabaseRotationStrategy.singleUser();
+    if (own && strategy.isMultiUser && !Token.isUnresolved(props.username) && props.username.endsWith(CLONE_SUFFIX)) {
+      throw new Error(`${this.node.path}: username: received '${props.username}'; expected a name not ending in ${CLONE_SUFFIX} for multi-user rotation: its clone would be '${props.username}${CLONE_SUFFIX}', and the rotation alternates with '${props.username.slice(0, -CLONE_SUFFIX.length)}', another user`);
+    }
     if (own && strategy.isMultiUser && !Token.isUnresolved(props.username)) {
       const limit = props.engine === DatabaseEngine.POSTGRESQL ? 63 : 32;
       if (props.username.length + CLONE_SUFFIX.length > limit) {
@@ -275,6 +278,8 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
         ENGINE: props.engine.secretEngine,
         PASSWORD_LENGTH: String(props.engine.passwordLength),
         EXCLUDE_CHARACTERS: excludeCharacters,
+        // The one user this function rotates (multi user: and its clone): a value naming another is refused.
+        USERNAME: props.username,
         // Lambda's Node.js runtimes ship the Amazon RDS certificate authorities in this bundle but,
         // from Node.js 20, do not load it unless told to: the function verifies the database's certificate.
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',

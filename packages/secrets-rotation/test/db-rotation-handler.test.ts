@@ -8,7 +8,7 @@ const ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod/ledger-db
 const MASTER_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-1234-XyZ';
 const HOST = 'ledger-db.internal.example.com';
 const EXCLUDE = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
-const single: DbRotationSettings = { engine: 'postgres', passwordLength: 32, excludeCharacters: EXCLUDE };
+const single: DbRotationSettings = { engine: 'postgres', passwordLength: 32, excludeCharacters: EXCLUDE, username: 'ledger_app' };
 const multi: DbRotationSettings = { ...single, masterSecretArn: MASTER_ARN };
 
 function secretValue(fields: Record<string, unknown> = {}): string {
@@ -133,12 +133,28 @@ describe('single-user database rotation', () => {
     expect(db.logins).toEqual([]);
   });
 
+  test('attack: a current value naming another user (the superuser) is refused: the function rotates the user it was deployed for only', async () => {
+    const { sm, db, deps } = setup();
+    await sm.putSecretValue(ARN, 'v2', secretValue({ username: 'postgres', password: 'initial-Password-1' }), ['AWSCURRENT']);
+    sm.startRotation('token-1');
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps))
+      .rejects.toThrow("username: received 'postgres'; expected 'ledger_app', the user this function rotates");
+    expect(db.logins).toEqual([]);
+  });
+
+  test('a host given as an IP address is refused: the certificate\'s name could not be verified', async () => {
+    const { sm, deps } = setup(secretValue({ host: '10.20.1.5' }));
+    sm.startRotation('t');
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, deps))
+      .rejects.toThrow(/host: received an IP address; expected the DNS name the database's TLS certificate carries/);
+  });
+
   test('a pending value for another user is refused (single user changes its own password only)', async () => {
     const { sm, deps } = setup();
     sm.startRotation('token-1');
     await sm.putSecretValue(ARN, 'token-1', secretValue({ username: 'postgres' }), [AWSPENDING]);
     await expect(rotateDatabaseSecret({ Step: 'setSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps))
-      .rejects.toThrow("the AWSPENDING username of secret " + ARN + " is 'postgres'; expected 'ledger_app'");
+      .rejects.toThrow(`the AWSPENDING value of secret ${ARN}: username: received 'postgres'; expected 'ledger_app'`);
   });
 
   test('a secret of another engine, or with a masterarn, is refused with the field named', async () => {
@@ -210,7 +226,7 @@ describe('multi-user database rotation', () => {
 
   test('a user name whose clone would pass the engine\'s limit is refused at createSecret', async () => {
     const sm = new FakeSecretsManager(ARN, secretValue({ engine: 'mysql', port: 3306, username: 'u'.repeat(27), masterarn: MASTER_ARN }));
-    const deps: DbRotationDependencies = { secrets: sm, database: new FakeDatabase(HOST, 3306), settings: { ...multi, engine: 'mysql' } };
+    const deps: DbRotationDependencies = { secrets: sm, database: new FakeDatabase(HOST, 3306), settings: { ...multi, engine: 'mysql', username: 'u'.repeat(27) } };
     sm.startRotation('t');
     await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, deps))
       .rejects.toThrow(/is longer than 32 characters, the limit of mysql/);
@@ -219,12 +235,16 @@ describe('multi-user database rotation', () => {
 
 describe('settings from the environment', () => {
   test('engine, length, exclusions and the master secret', () => {
-    expect(dbSettingsFromEnv({ ENGINE: 'mariadb', PASSWORD_LENGTH: '32', EXCLUDE_CHARACTERS: '/@', MASTER_SECRET_ARN: MASTER_ARN }))
-      .toEqual({ engine: 'mariadb', passwordLength: 32, excludeCharacters: '/@', masterSecretArn: MASTER_ARN });
-    expect(dbSettingsFromEnv({ ENGINE: 'postgres', PASSWORD_LENGTH: '30' }).masterSecretArn).toBeUndefined();
+    expect(dbSettingsFromEnv({ ENGINE: 'mariadb', PASSWORD_LENGTH: '32', EXCLUDE_CHARACTERS: '/@', MASTER_SECRET_ARN: MASTER_ARN, USERNAME: 'app' }))
+      .toEqual({ engine: 'mariadb', passwordLength: 32, excludeCharacters: '/@', masterSecretArn: MASTER_ARN, username: 'app' });
+    expect(dbSettingsFromEnv({ ENGINE: 'postgres', PASSWORD_LENGTH: '30', USERNAME: 'app' }).masterSecretArn).toBeUndefined();
   });
   test('a broken deployment fails fast, naming the variable', () => {
-    expect(() => dbSettingsFromEnv({ ENGINE: 'oracle', PASSWORD_LENGTH: '32' })).toThrow("ENGINE: received 'oracle'; expected one of postgres, mysql, mariadb");
-    expect(() => dbSettingsFromEnv({ ENGINE: 'mysql', PASSWORD_LENGTH: '4' })).toThrow("PASSWORD_LENGTH: received '4'");
+    expect(() => dbSettingsFromEnv({ ENGINE: 'oracle', PASSWORD_LENGTH: '32', USERNAME: 'app' })).toThrow("ENGINE: received 'oracle'; expected one of postgres, mysql, mariadb");
+    expect(() => dbSettingsFromEnv({ ENGINE: 'mysql', PASSWORD_LENGTH: '4', USERNAME: 'app' })).toThrow("PASSWORD_LENGTH: received '4'");
+    expect(() => dbSettingsFromEnv({ ENGINE: 'mysql', PASSWORD_LENGTH: '32' })).toThrow("USERNAME: received ''");
+    // Multi user from admin_clone would alternate to 'admin' and change that user's password.
+    expect(() => dbSettingsFromEnv({ ENGINE: 'mysql', PASSWORD_LENGTH: '32', USERNAME: 'admin_clone', MASTER_SECRET_ARN: MASTER_ARN }))
+      .toThrow("USERNAME: received 'admin_clone'; expected a name not ending in _clone");
   });
 });

@@ -75,6 +75,21 @@ test('multi user: the clone is created able to log in, with the original user\'s
   expect(verifies(await storedPassword(db, 'LedgerApp'), 'base-Password-2')).toBe(true);
 });
 
+test('a clone left without its membership by an interrupted rotation gets it back at the next one (membership re-asserted every time)', async () => {
+  // What an interrupted rotation of an older version could leave: the clone, able to log in, not a member.
+  await db.exec(`CREATE ROLE "LedgerApp_clone" LOGIN PASSWORD 'x'`);
+  await postgresSession(db, async () => undefined).upsertUser('LedgerApp_clone', 'clone-Password-2', 'LedgerApp');
+  await db.exec('SET ROLE "LedgerApp_clone"');
+  expect((await db.query('SELECT id FROM ledger')).rows).toEqual([{ id: 1 }]);
+  await db.exec('RESET ROLE');
+});
+
+test('creating the clone is one transaction: a GRANT that fails leaves no clone behind', async () => {
+  const session = postgresSession(db, async () => undefined);
+  await expect(session.upsertUser('LedgerApp_clone', 'clone-Password-1', 'NoSuchRole')).rejects.toThrow(/does not exist/);
+  expect((await db.query("SELECT 1 FROM pg_roles WHERE rolname = 'LedgerApp_clone'")).rows).toEqual([]);
+});
+
 test('user names are quoted identifiers: a crafted name creates exactly that role and runs nothing else', async () => {
   const session = postgresSession(db, async () => undefined);
   await session.upsertUser('x; DROP TABLE ledger; --', 'clone-Password-1', 'LedgerApp');

@@ -82,6 +82,7 @@ describe('RotatingDatabaseSecret', () => {
         ENGINE: 'postgres',
         PASSWORD_LENGTH: '32',
         EXCLUDE_CHARACTERS: " %+~`#$&*()|[]{}:;<>?!'/@\"\\",
+        USERNAME: 'orders_app',
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
       } },
     });
@@ -130,6 +131,13 @@ describe('RotatingDatabaseSecret', () => {
     const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
     expect(() => dbSecret(f, { engine: DatabaseEngine.MYSQL, username: 'u'.repeat(27), rotationStrategy: DatabaseRotationStrategy.multiUser(master) }))
       .toThrow(/username: received 'u{27}' \(27 characters\); expected at most 26 for multi-user rotation on mysql/);
+  });
+
+  test('multi user: a user name ending in _clone fails at synth (the rotation would alternate with another user)', () => {
+    const f = fixture();
+    const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
+    expect(() => dbSecret(f, { username: 'admin_clone', rotationStrategy: DatabaseRotationStrategy.multiUser(master) }))
+      .toThrow(/username: received 'admin_clone'; expected a name not ending in _clone for multi-user rotation/);
   });
 
   test('hosted engines warn that the hosted rotation\'s role cannot be bounded; ours do not', () => {

@@ -41,13 +41,18 @@ export function postgresSession(db: PgQueryable, close: () => Promise<void>): Db
     },
     async upsertUser(username, password, likeUsername) {
       const verifier = escapeLiteral(scramSha256Verifier(password));
-      const exists = await db.query('SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', [username]);
-      if (exists.rows.length === 0) {
+      // One transaction, and the membership re-asserted at every rotation: a rotation interrupted
+      // between CREATE ROLE and GRANT must not leave a clone that logs in without the privileges.
+      await db.query('BEGIN');
+      try {
+        const exists = await db.query('SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', [username]);
+        await db.query(`${exists.rows.length === 0 ? 'CREATE' : 'ALTER'} ROLE ${escapeIdentifier(username)} WITH LOGIN PASSWORD ${verifier}`);
         // The clone is a member of the original user: it has exactly its privileges (and any granted later).
-        await db.query(`CREATE ROLE ${escapeIdentifier(username)} WITH LOGIN PASSWORD ${verifier}`);
-        await db.query(`GRANT ${escapeIdentifier(likeUsername)} TO ${escapeIdentifier(username)}`);
-      } else {
-        await db.query(`ALTER ROLE ${escapeIdentifier(username)} WITH PASSWORD ${verifier}`);
+        if (username !== likeUsername) await db.query(`GRANT ${escapeIdentifier(likeUsername)} TO ${escapeIdentifier(username)}`);
+        await db.query('COMMIT');
+      } catch (err) {
+        await db.query('ROLLBACK').catch(() => undefined);
+        throw err;
       }
     },
     async ping() {

@@ -9,6 +9,7 @@
  *
  * Secret values are never logged. Every step is idempotent.
  */
+import { isIP } from 'net';
 import {
   AWSCURRENT, AWSPENDING, AWSPREVIOUS, checkRotationRequest, finishSecret, Logger, parseObject, requireCurrent, requirePending,
   RotationError, RotationEvent, SecretsManagerPort, SILENT,
@@ -69,6 +70,11 @@ export interface DbRotationSettings {
   readonly excludeCharacters: string;
   /** Multi user: the superuser's secret. The secret's `masterarn` field must name it. */
   readonly masterSecretArn?: string;
+  /**
+   * The user the function was deployed for: the secret's `username` must be it (multi user: it or
+   * `<it>_clone`). A value naming another user (the superuser, say) is refused.
+   */
+  readonly username: string;
 }
 
 export interface DbRotationDependencies {
@@ -103,6 +109,7 @@ async function createSecret(arn: string, token: string, deps: DbRotationDependen
   const fields = parseObject(current.secretString, arn, AWSCURRENT);
   const credentials = credentialsOf(fields, arn, AWSCURRENT, deps.settings);
   checkMasterArn(fields, arn, AWSCURRENT, deps.settings);
+  checkDeployedUser(credentials.username, arn, AWSCURRENT, deps.settings);
   const pending = await deps.secrets.getSecretValue(arn, { versionId: token, versionStage: AWSPENDING });
   if (pending !== undefined) {
     log.info(`createSecret: AWSPENDING value already exists for version ${token}; nothing to do`);
@@ -175,6 +182,8 @@ async function currentAndPending(arn: string, token: string, deps: DbRotationDep
   const pending = credentialsOf(pendingFields, arn, AWSPENDING, deps.settings);
   checkMasterArn(currentFields, arn, AWSCURRENT, deps.settings);
   checkMasterArn(pendingFields, arn, AWSPENDING, deps.settings);
+  checkDeployedUser(current.username, arn, AWSCURRENT, deps.settings);
+  checkDeployedUser(pending.username, arn, AWSPENDING, deps.settings);
   for (const field of ['host', 'port', 'dbname'] as const) {
     if (current[field] !== pending[field]) {
       throw new RotationError(`the AWSPENDING ${field} of secret ${arn} differs from the AWSCURRENT one: a rotation changes the password only`);
@@ -239,6 +248,9 @@ export function credentialsOf(fields: Record<string, unknown>, arn: string, stag
       throw new RotationError(`${where}: ${field}: expected a non-empty string`);
     }
   }
+  if (isIP(fields.host as string) !== 0) {
+    throw new RotationError(`${where}: host: received an IP address; expected the DNS name the database's TLS certificate carries (the Amazon RDS endpoint, not a CNAME or an address): the function verifies the certificate's name`);
+  }
   const username = fields.username as string;
   if (/['"\\`\u0000-\u001f]/.test(username)) {
     throw new RotationError(`${where}: username: received '${username}'; expected no quotes, backslashes, backticks or control characters`);
@@ -258,6 +270,14 @@ export function credentialsOf(fields: Record<string, unknown>, arn: string, stag
     password: fields.password as string,
     dbname: fields.dbname as string | undefined,
   };
+}
+
+/** The secret's user must be the one the function was deployed for (multi user: or its clone). */
+function checkDeployedUser(username: string, arn: string, stage: string, settings: DbRotationSettings): void {
+  const allowed = settings.masterSecretArn === undefined ? [settings.username] : [settings.username, `${settings.username}${CLONE_SUFFIX}`];
+  if (!allowed.includes(username)) {
+    throw new RotationError(`the ${stage} value of secret ${arn}: username: received '${username}'; expected ${allowed.map((u) => `'${u}'`).join(' or ')}, the user this function rotates`);
+  }
 }
 
 /** Multi user: the secret's masterarn must be the one the function was deployed with; single user: none. */
