@@ -1,0 +1,44 @@
+/** The alarms of a CentralLogDestination: dead letters, delivery delay, stream throttling. */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CentralLogDestinationProps } from '../central-log-destination-props';
+
+/** The dead-letter queue is not empty (id DeadLetterAlarm). */
+export function deadLetterAlarm(scope: Construct, props: CentralLogDestinationProps, dlq: sqs.IQueue, destinationName: string): cloudwatch.Alarm {
+  return dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(scope, 'DeadLetterAlarm', {
+    alarmName: props.deadLetterAlarmName,
+    alarmDescription: `Central log forwarder dead-letter queue is not empty: records need attention (${destinationName})`,
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
+
+/** Delivery delay and stream saturation: every sender shares the stream (ids DeliveryDelayAlarm, StreamThrottleAlarm). */
+export function deliveryAlarms(scope: Construct, props: CentralLogDestinationProps, fn: lambda.IFunction, stream: kinesis.Stream, destinationName: string): { deliveryDelay: cloudwatch.Alarm; streamThrottle: cloudwatch.Alarm } {
+  const maxDelay = props.maxDeliveryDelay ?? Duration.minutes(15);
+  const deliveryDelay = fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }).createAlarm(scope, 'DeliveryDelayAlarm', {
+    alarmName: props.deliveryDelayAlarmName,
+    alarmDescription: `Central log forwarder is more than ${maxDelay.toHumanString()} behind the stream: audit delivery is late for every sender (${destinationName}); records older than the stream's retention are lost`,
+    threshold: maxDelay.toMilliseconds(),
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    // No data: nothing was read (no traffic). A stopped mapping is guarded by the boundary and the SCP.
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const streamThrottle = stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(scope, 'StreamThrottleAlarm', {
+    alarmName: props.streamThrottleAlarmName,
+    alarmDescription: `Writes into the central stream are throttled: a sender's volume exceeds its capacity and every sender's delivery waits (${destinationName})`,
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  return { deliveryDelay, streamThrottle };
+}
