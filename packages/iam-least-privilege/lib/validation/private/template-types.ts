@@ -1,0 +1,50 @@
+/** The shapes of a synthesized template and of what the validator finds in it. No aws-cdk-lib import. */
+import { DocumentKind, RuleFinding } from './document-rules';
+
+/** Template Metadata key under which suppressions are written (see PolicyValidator.suppress). */
+export const SUPPRESSIONS_METADATA_KEY = 'guardrails_policy_validator';
+
+export interface TemplateResource {
+  readonly Type?: string;
+  readonly Properties?: Record<string, any>;
+  readonly Metadata?: Record<string, any>;
+}
+
+export interface CfnTemplate {
+  readonly Resources?: Record<string, TemplateResource>;
+}
+
+/** One policy document found in a template. */
+export interface ExtractedPolicy {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly kind: DocumentKind;
+  /** Where the document sits in the resource, e.g. `Properties.Policies[0].PolicyDocument`. */
+  readonly location: string;
+  /** The document as written in the template (intrinsics included). */
+  readonly document: unknown;
+  /** The document with intrinsics replaced by realistic placeholders. */
+  readonly rendered: unknown;
+  /** Whether any intrinsic had to be replaced (sizes are then approximate). */
+  readonly approximate: boolean;
+  /** Access Analyzer ValidatePolicy policyType. */
+  readonly accessAnalyzerPolicyType: 'IDENTITY_POLICY' | 'RESOURCE_POLICY' | 'SERVICE_CONTROL_POLICY';
+  /** Access Analyzer validatePolicyResourceType, where one applies. */
+  readonly accessAnalyzerResourceType?: string;
+  /**
+   * CheckNoPublicAccess resourceType: bucket and key policies only (the issue's scope;
+   * the check is billed per call).
+   */
+  readonly publicAccessResourceType?: string;
+}
+
+/** A finding tied to a resource of a template. */
+export interface TemplateFinding extends RuleFinding {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  /** The construct path (`aws:cdk:path` metadata), when the template has it. */
+  readonly constructPath?: string;
+  /** Whether a suppression with a reason covers the finding. */
+  readonly suppressed: boolean;
+  readonly suppressionReason?: string;
+}
