@@ -5,4 +5,5 @@ export * from './logs-writer-role';
 export * from './s3-read-only-role';
 export * from './human-identity-policies';
 export * from './cross-account-role';
+export * from './service-control-policy-options';
 export * from './service-control-policy';

@@ -1,0 +1,168 @@
+/** Statement builders and file output of ServiceControlPolicy, kept out of the class. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ScpExemptionOptions, TaggedGuardrailResourcesProtectionOptions, UnencryptedS3WritesOptions } from '../service-control-policy-options';
+import { validateExactPrincipalArns, validateNonEmpty } from './validate';
+
+/** The validated exact exemptions of a deny-change SCP. */
+export function exemptPrincipalArns(options: ScpExemptionOptions): string[] {
+  const arns = options.exemptPrincipalArns ?? [];
+  validateExactPrincipalArns('exemptPrincipalArns', arns);
+  return arns;
+}
+
+/**
+ * `DenyGuardrailLogForgery`: only the named writer roles create streams in, or put events into, the
+ * log groups of `writerOnlyLogGroupPrefixes`.
+ */
+export function guardrailLogWriterStatement(options: TaggedGuardrailResourcesProtectionOptions): iam.PolicyStatement | undefined {
+  const prefixes = options.writerOnlyLogGroupPrefixes ?? [];
+  const writers = options.logWriterRoleNames ?? [];
+  if (prefixes.length === 0) {
+    if (writers.length > 0) {
+      throw new Error(`logWriterRoleNames: received ${JSON.stringify(writers)} without writerOnlyLogGroupPrefixes; expected the log group name prefixes they write (such as '/guardrails/audit/'), or no logWriterRoleNames`);
+    }
+    return undefined;
+  }
+  prefixes.forEach((p, i) => {
+    if (!/^\/[\w./#-]{0,510}\/$/.test(p)) {
+      throw new Error(`writerOnlyLogGroupPrefixes[${i}]: received '${p}'; expected a log group name prefix that starts and ends with '/' (letters, digits, '_-./#'), such as '/guardrails/audit/'`);
+    }
+  });
+  validateNonEmpty('logWriterRoleNames', writers,
+    'the names of the roles that write those log groups (the CloudTrail logs role, the central forwarder\'s role), or no writerOnlyLogGroupPrefixes: without a writer nothing could log there');
+  writers.forEach((n, i) => {
+    if (!/^[\w+=,.@*-]{1,64}$/.test(n) || /^[*]+$/.test(n)) {
+      throw new Error(`logWriterRoleNames[${i}]: received '${n}'; expected a role name or a name pattern with '*' (1 to 64 of letters, digits, '+=,.@_-'; no path, not only '*')`);
+    }
+  });
+  return new iam.PolicyStatement({
+    sid: 'DenyGuardrailLogForgery',
+    effect: iam.Effect.DENY,
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: prefixes.map((p) => `arn:*:logs:*:*:log-group:${p}*`),
+    conditions: { ArnNotLike: { 'aws:PrincipalARN': writers.map((n) => `arn:*:iam::*:role/${n}`) } },
+  });
+}
+
+/** The statements of `denyUnencryptedS3Writes`. */
+export function unencryptedS3WriteStatements(options: UnencryptedS3WritesOptions): iam.PolicyStatement[] {
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'DenyS3WritesWithoutTls',
+      effect: iam.Effect.DENY,
+      actions: ['s3:PutObject'],
+      resources: ['*'],
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    }),
+  ];
+  if (options.requireEncryptionHeader ?? true) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'DenyS3PutWithoutEncryptionHeader',
+      effect: iam.Effect.DENY,
+      actions: ['s3:PutObject'],
+      resources: ['*'],
+      conditions: { Null: { 's3:x-amz-server-side-encryption': 'true' } },
+    }));
+  }
+  if (options.requireKms) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'DenyS3PutWithoutKms',
+      effect: iam.Effect.DENY,
+      actions: ['s3:PutObject'],
+      resources: ['*'],
+      conditions: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] } },
+    }));
+  }
+  const keyAccounts = options.kmsKeyAccountIds;
+  if (keyAccounts !== undefined) {
+    if (keyAccounts.length === 0) {
+      throw new Error('kmsKeyAccountIds: received an empty list; expected the 12-digit ids of the accounts whose KMS keys may encrypt objects, or no kmsKeyAccountIds at all');
+    }
+    keyAccounts.forEach((id, i) => {
+      if (Token.isUnresolved(id) || !/^\d{12}$/.test(id)) {
+        throw new Error(`kmsKeyAccountIds[${i}]: received ${JSON.stringify(id)}; expected a 12-digit AWS account id (SCPs are documents: no CDK token)`);
+      }
+    });
+    statements.push(new iam.PolicyStatement({
+      sid: 'DenyS3PutWithForeignKmsKey',
+      effect: iam.Effect.DENY,
+      actions: ['s3:PutObject'],
+      resources: ['*'],
+      conditions: {
+        StringNotLike: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [...new Set(keyAccounts)].map((id) => `arn:*:kms:*:${id}:key/*`) },
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+      },
+    }));
+  }
+  return statements;
+}
+
+/** The statements of `denyUnencryptedResourceCreation`. */
+export function unencryptedResourceStatements(): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'DenyUnencryptedEbsVolumes',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:CreateVolume'],
+      resources: ['*'],
+      conditions: { Bool: { 'ec2:Encrypted': 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyInstancesWithUnencryptedVolumes',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:RunInstances'],
+      resources: ['arn:*:ec2:*:*:volume/*'],
+      conditions: { Bool: { 'ec2:Encrypted': 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyDisablingEbsEncryptionByDefault',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:DisableEbsEncryptionByDefault'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyUnencryptedRds',
+      effect: iam.Effect.DENY,
+      // Only the cluster calls carry rds:StorageEncrypted (Service Authorization Reference):
+      // CreateDBInstance, restores from snapshots and read replicas do not, so an SCP cannot
+      // require encryption for them (test/identities/scp-condition-keys.test.ts). Detect them
+      // with the AWS Config rule rds-storage-encrypted, or prevent them at deploy time with a
+      // proactive control (Control Tower CT.RDS.PR.16).
+      actions: ['rds:CreateDBCluster', 'rds:RestoreDBClusterFromS3'],
+      resources: ['*'],
+      conditions: { Bool: { 'rds:StorageEncrypted': 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyUnencryptedEfs',
+      effect: iam.Effect.DENY,
+      actions: ['elasticfilesystem:CreateFileSystem'],
+      resources: ['*'],
+      conditions: { Bool: { 'elasticfilesystem:Encrypted': 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyUnencryptedElastiCache',
+      effect: iam.Effect.DENY,
+      actions: ['elasticache:CreateReplicationGroup'],
+      resources: ['*'],
+      conditions: { Bool: { 'elasticache:AtRestEncryptionEnabled': 'false' } },
+    }),
+  ];
+}
+
+/** `ServiceControlPolicy.writeFiles`: each policy as `<directory>/<name>.json`, names unique. */
+export function writePolicyFiles(directory: string, policies: { readonly name: string; toJson(): string }[]): string[] {
+  const names = policies.map((p) => p.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) {
+    throw new Error(`policies: the name '${duplicate}' is used twice; each SCP needs its own name (it is the file name)`);
+  }
+  fs.mkdirSync(directory, { recursive: true });
+  return policies.map((p) => {
+    const file = path.join(directory, `${p.name}.json`);
+    fs.writeFileSync(file, p.toJson());
+    return file;
+  });
+}

@@ -1,0 +1,328 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/**
+ * Properties of a {@link ServiceControlPolicy}.
+ */
+export interface ServiceControlPolicyProps {
+  /** Name of the SCP (also the file name): letters, digits, '-' and '_'. */
+  readonly name: string;
+
+  /**
+   * Description to use when creating the SCP in AWS Organizations.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /** The statements. They must be plain strings: an SCP lives outside CloudFormation. */
+  readonly statements: iam.PolicyStatement[];
+}
+
+/**
+ * Options shared by the SCPs that deny a change: principals allowed to make it anyway.
+ */
+export interface ScpExemptionOptions {
+  /**
+   * Exact ARNs of the IAM roles or users the deny does not apply to (`ArnNotEquals
+   * aws:PrincipalARN`), for example the CloudFormation execution role of each account and region
+   * that deploys the guardrail stacks:
+   * 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1'.
+   *
+   * Wildcards are refused: a pattern such as 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*' is a
+   * name an administrator of a member account could give a role of its own.
+   *
+   * @default - no exemption: nobody in the account can make the change, including the deploy role
+   */
+  readonly exemptPrincipalArns?: string[];
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.regionRestriction}.
+ */
+export interface RegionRestrictionOptions extends ScpExemptionOptions {
+  /** The regions requests may target (for example ['eu-west-1', 'eu-central-1']). At least one. */
+  readonly allowedRegions: string[];
+
+  /**
+   * Actions exempt from the restriction in addition to the global services' actions
+   * (`ServiceControlPolicy.GLOBAL_SERVICE_ACTIONS`).
+   *
+   * @default - only the global services' actions
+   */
+  readonly additionalExemptActions?: string[];
+
+  /**
+   * Name of the SCP.
+   *
+   * @default 'region-restriction'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.protectSecurityServices}.
+ */
+export interface SecurityServicesProtectionOptions extends ScpExemptionOptions {
+  /**
+   * Name of the SCP.
+   *
+   * @default 'protect-security-services'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.protectGuardrailPrincipals}.
+ */
+export interface GuardrailPrincipalsProtectionOptions {
+  /**
+   * Exact ARNs of the guardrail roles (break-glass, key and log administrators, StackSet execution
+   * role, Control Tower roles, cross-account roles): only `managerPrincipalArns` may create a role
+   * with that name, change, tag, untag, update the trust of, pass or assume them.
+   */
+  readonly protectedPrincipalArns: string[];
+
+  /**
+   * Exact ARNs of the principals that create and change the protected roles and the CDK bootstrap
+   * roles: typically the CloudFormation execution roles that deploy the stacks creating them, and
+   * the role that bootstraps CDK (unless bootstrapping runs through service-managed StackSets,
+   * whose service-linked role SCPs do not govern). At least one.
+   */
+  readonly managerPrincipalArns: string[];
+
+  /**
+   * Exact ARNs of the pipeline principals that assume the CDK bootstrap roles (deploy, file and
+   * image publishing, lookup roles). An empty list: nobody in the accounts can assume them.
+   */
+  readonly pipelinePrincipalArns: string[];
+
+  /**
+   * Exact ARNs of the CDK deploy roles (`cdk-<qualifier>-deploy-role-<account>-<region>`), which
+   * pass the CloudFormation execution role to CloudFormation. Besides the managers, only they may
+   * pass a CDK bootstrap role. An empty list: only the managers can.
+   */
+  readonly cdkDeployRoleArns: string[];
+
+  /**
+   * Names of customer managed policies that only the managers, deploy roles and pipelines may
+   * edit (new or default versions), delete, tag or untag in any account: the permissions
+   * boundaries, such as 'GuardrailsPermissionsBoundary' and the CDK execution role's
+   * 'GuardrailsDeploymentBoundary'. Whoever can edit a boundary can lift it.
+   *
+   * @default - no policy is protected by this SCP
+   */
+  readonly protectedPolicyNames?: string[];
+
+  /**
+   * Names of IAM groups whose policies only the managers, deploy roles and pipelines may detach,
+   * delete, put or replace, and which only they may delete, in any account: for example the group
+   * that holds the humans to MFA. Removing users from the group stays allowed (it takes the group's
+   * permissions away with its conditions).
+   *
+   * @default - no group is protected by this SCP
+   */
+  readonly protectedGroupNames?: string[];
+
+  /**
+   * Qualifier of the CDK bootstrap roles (`cdk-<qualifier>-*`).
+   *
+   * @default 'hnb659fds'
+   */
+  readonly cdkBootstrapQualifier?: string;
+
+  /**
+   * Name of the SCP.
+   *
+   * @default 'protect-guardrail-principals'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.protectGuardrailResources}.
+ */
+export interface GuardrailResourcesProtectionOptions {
+  /**
+   * Exact ARNs of the principals that may still change the guardrail resources: the
+   * CloudFormation execution roles that deploy them and the named log administrators. At least one.
+   * Protect the roles among them with `protectGuardrailPrincipals` too, or whoever can change their
+   * trust policy inherits the exemption.
+   */
+  readonly administratorArns: string[];
+
+  /**
+   * Name prefix of the guardrail resources: log groups `/<prefix>/...`, Lambda functions,
+   * EventBridge rules, Kinesis streams and SQS queues `<prefix>-...`.
+   *
+   * @default 'guardrails'
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Exact ARNs of the principals that deploy the guardrail stacks: the CDK deploy roles (they
+   * create and execute the change sets), the pipelines, the StackSet execution role (it creates
+   * the StackSet instances), Control Tower's roles and break-glass. With at least one, the SCP
+   * also denies every other principal changing the stacks named `<namePrefix>-*` and
+   * `stackNames` (update, delete, change sets, rollbacks, stack policy, termination protection);
+   * reading them stays allowed. The CloudFormation execution roles need not be listed unless
+   * the templates hold nested stacks.
+   *
+   * @default - none: the SCP does not protect the stacks (a CloudFormation update runs with the
+   *   stack's execution role, so whoever may update a guardrail stack has that role's permissions;
+   *   protect them here or in the permissions boundary)
+   */
+  readonly stackDeployerArns?: string[];
+
+  /**
+   * Names of the guardrail stacks besides `<namePrefix>-*`: exact names or patterns with '*', such
+   * as 'prod-workload-*', 'CDKToolkit' or 'StackSet-*'. Used only with `stackDeployerArns`.
+   *
+   * @default - only the stacks named `<namePrefix>-*`
+   */
+  readonly stackNames?: string[];
+
+  /**
+   * Names of the StackSets that deploy the guardrails besides `<namePrefix>-*`: exact names or
+   * patterns with '*', such as 'prod-workload-guardrails-*'. Updating a StackSet or its instances
+   * (UpdateStackSet, DeleteStackSet, Create/Update/DeleteStackInstances, StopStackSetOperation)
+   * rewrites or removes the guardrail stack of every target account at once, from the StackSet
+   * administrator account (the management account or a delegated administrator, which this SCP
+   * covers). Used only with `stackDeployerArns`.
+   *
+   * @default - only the StackSets named `<namePrefix>-*`
+   */
+  readonly stackSetNames?: string[];
+
+  /**
+   * Qualifier of the CDK bootstrap (`cdk bootstrap --qualifier`). With `stackDeployerArns`, the SCP
+   * also denies every principal but the deployers and the CDK publishing roles
+   * (`cdk-<qualifier>-{file,image}-publishing-role-*`) writing, deleting, re-policing or
+   * reconfiguring the bootstrap's assets: the bucket `cdk-<qualifier>-assets-*` and its objects, the
+   * parameter `/cdk-bootstrap/<qualifier>/version` and the repository
+   * `cdk-<qualifier>-container-assets-*` (reading them stays allowed). Whoever could overwrite an
+   * asset or a template there would choose what the next deployment runs with the execution role.
+   * Assumes the bootstrap's default names (no `--toolkit-bucket-name`).
+   *
+   * @default 'hnb659fds' (the default qualifier)
+   */
+  readonly cdkBootstrapQualifier?: string;
+
+  /**
+   * Name of the SCP.
+   *
+   * @default 'protect-guardrail-resources'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.protectTaggedGuardrailResources}.
+ */
+export interface TaggedGuardrailResourcesProtectionOptions {
+  /**
+   * Exact ARNs of the principals that may still change the tagged guardrail resources: the
+   * CloudFormation execution roles that deploy them and break-glass. At least one.
+   */
+  readonly administratorArns: string[];
+
+  /**
+   * Name prefixes of the log groups whose records only named writers may write
+   * (`logs:CreateLogStream`, `logs:PutLogEvents`), such as '/guardrails/audit/': a principal of the
+   * account writing there forges records that are shipped and kept like the real ones. Every
+   * principal but the roles `logWriterRoleNames` is denied, `administratorArns` included (deploying
+   * and administering the log groups needs no record written by hand; a smaller document). AWS services
+   * that write through a log group resource policy (EventBridge) are not affected: SCPs do not apply
+   * to service principals.
+   *
+   * @default - none: writing to the guardrail log groups stays allowed to every principal
+   */
+  readonly writerOnlyLogGroupPrefixes?: string[];
+
+  /**
+   * Names (or patterns with '*') of the roles, in any account the SCP is attached to, that write the
+   * `writerOnlyLogGroupPrefixes` log groups: the role CloudTrail delivers to CloudWatch Logs with,
+   * the central forwarder's role. Name them so that nobody inside the boundary can create a role of
+   * that name (a role path such as `PermissionsBoundary` boundedRolePath puts bounded roles'
+   * ARNs elsewhere) nor change, pass or assume one (the `guardrails:protected` tag). A '*' also
+   * matches a role path ('/'): a role at path `/guardrails-log-writer-x/` matches
+   * `guardrails-log-writer-*` too, so nobody but the writers' managers may create roles at any path
+   * that starts like a writer name.
+   * Required with `writerOnlyLogGroupPrefixes`.
+   *
+   * @default - none
+   */
+  readonly logWriterRoleNames?: string[];
+
+  /**
+   * Name of the SCP.
+   *
+   * @default 'protect-tagged-guardrail-resources'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.denyLongTermCredentials}.
+ */
+export interface LongTermCredentialsOptions extends ScpExemptionOptions {
+  /**
+   * Name of the SCP.
+   *
+   * @default 'deny-long-term-credentials'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.denyUnencryptedS3Writes}.
+ */
+export interface UnencryptedS3WritesOptions {
+  /**
+   * Deny `s3:PutObject` requests that carry no `x-amz-server-side-encryption` header.
+   *
+   * Since 2023-01-05 S3 encrypts every new object (SSE-S3) even without the header, so this is a
+   * statement of intent rather than the only protection; clients that rely on bucket default
+   * encryption (no header) must be changed to send it before the SCP is attached.
+   *
+   * @default true
+   */
+  readonly requireEncryptionHeader?: boolean;
+
+  /**
+   * Accept only SSE-KMS (`aws:kms`, `aws:kms:dsse`) in the header, not SSE-S3 (`AES256`).
+   *
+   * @default false
+   */
+  readonly requireKms?: boolean;
+
+  /**
+   * Accept a KMS key named in the request (`x-amz-server-side-encryption-aws-kms-key-id`) only
+   * when it belongs to one of these accounts (12-digit ids): an object encrypted with another
+   * account's key is held hostage by whoever owns that key (ransomware by foreign key). Requests
+   * that name no key (the bucket's default key) are unaffected. S3 gives the key to the condition
+   * as the caller wrote it: name keys by ARN, as S3's own documentation requires for key policies
+   * on this header (a key id or an alias is refused too).
+   *
+   * @default - any key is accepted
+   */
+  readonly kmsKeyAccountIds?: string[];
+
+  /**
+   * Name of the SCP.
+   *
+   * @default 'deny-unencrypted-s3-writes'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.denyUnencryptedResourceCreation}.
+ */
+export interface UnencryptedResourceCreationOptions {
+  /**
+   * Name of the SCP.
+   *
+   * @default 'deny-unencrypted-resources'
+   */
+  readonly name?: string;
+}
