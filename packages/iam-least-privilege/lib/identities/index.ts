@@ -1,3 +1,4 @@
+export * from './permissions-boundary-props';
 export * from './permissions-boundary';
 export * from './require-permissions-boundary';
 export * from './least-privilege-role';

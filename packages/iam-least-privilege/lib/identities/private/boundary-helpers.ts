@@ -1,0 +1,82 @@
+/** The boundedRolePath statement and the prop checks of PermissionsBoundary. */
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IDENTITY_PROVIDER_ACTIONS, ROLE_PATH_ACTIONS } from './perms';
+
+/**
+ * `boundedRolePath`: deny creating, passing and assuming the roles of this account that are not
+ * under the path, and changing identity providers. One statement (the policy is limited to 6,144
+ * characters): `iam:CreateRole` only ever targets a role of the caller's account, the provider
+ * ARNs never match a role pattern.
+ *
+ * "Roles of this account outside the path" would need `Resource` (this account's roles) and
+ * `NotResource` (the path) in one statement, which IAM does not accept. So the statement denies
+ * every resource BUT the path and the roles of the other accounts whose roles the boundary lets
+ * bounded identities assume (`resourceAccountIds` allowed 'iam' in `AllowServicesOnAllowedAccounts`).
+ * The roles of any other account are outside every Allow of the boundary already (implicitly denied),
+ * so denying them explicitly changes nothing, and roles of other accounts cannot be passed at all.
+ * The alternative, a `StringEqualsIfExists aws:ResourceAccount` condition, is exact too but costs
+ * about 80 characters the boundary does not have with the apps' configuration. The own account is
+ * never an exempt "other" account: listing it would switch the statement off.
+ */
+export function boundedRolePathStatement(
+  stack: Stack, path: string, resourceAccountIds: readonly string[], resourceAccountServices: readonly string[],
+): iam.PolicyStatement {
+  const assumableAccounts = resourceAccountServices.includes('iam') ? resourceAccountIds : [];
+  if (assumableAccounts.length > 0 && Token.isUnresolved(stack.account)) {
+    throw new Error(`boundedRolePath: received '${path}' in a stack without an explicit account, with resourceAccountIds allowed 'iam'; `
+      + 'expected a stack with env.account (the boundary must tell its own account\'s roles from those of the resource accounts)');
+  }
+  return new iam.PolicyStatement({
+    sid: 'DenyRolesOutsidePath',
+    effect: iam.Effect.DENY,
+    actions: [...ROLE_PATH_ACTIONS, ...IDENTITY_PROVIDER_ACTIONS],
+    notResources: [
+      `arn:*:iam::${stack.account}:role${path}*`,
+      ...assumableAccounts.filter((a) => a !== stack.account).map((a) => `arn:*:iam::${a}:role/*`),
+    ],
+  });
+}
+
+export function validatePolicyName(name: string): void {
+  if (Token.isUnresolved(name)) return;
+  if (!/^[\w+=,.@-]{1,128}$/.test(name)) {
+    throw new Error(`managedPolicyName: received '${name}'; expected 1-128 characters of letters, digits and +=,.@_-`);
+  }
+}
+
+export function validateServices(services: readonly string[]): void {
+  if (services.length === 0) {
+    throw new Error('allowedServices: received an empty list; expected at least one IAM service prefix such as \'s3\'');
+  }
+  for (const s of services) {
+    if (!/^[a-z0-9-]+$/.test(s)) {
+      throw new Error(`allowedServices: received '${s}'; expected an IAM service prefix such as 's3' or 'logs' (no ':' and no wildcard)`);
+    }
+  }
+}
+
+export function validateNamedActions(prop: string, actions: readonly string[]): void {
+  for (const a of actions) {
+    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a)) {
+      throw new Error(`${prop}: received '${a}'; expected a named action such as 'cloudwatch:PutMetricData' (wildcards are not allowed)`);
+    }
+  }
+}
+
+export function validateTagKeys(keys: readonly string[]): void {
+  for (const k of keys) {
+    if (Token.isUnresolved(k)) continue;
+    if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) || k.startsWith('aws:')) {
+      throw new Error(`requiredTagKeys: received '${k}'; expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@ not starting with 'aws:'`);
+    }
+  }
+}
+
+export function validateRoleNamePatterns(patterns: readonly string[]): void {
+  for (const p of patterns) {
+    if (!/^[\w+=,.@*?/-]{1,512}$/.test(p) || p === '*') {
+      throw new Error(`protectedRoleNamePatterns: received '${p}'; expected a role name or a pattern such as 'central-logging-*' (a bare '*' would lock every role)`);
+    }
+  }
+}
