@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
@@ -7,6 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GUARDRAIL_RULES, RuleSpec, S3_KMS_RULE } from './private/rules';
+import { protectRecorderRole } from './private/recorder-role';
+import { validateProps } from './private/validate-props';
 
 /** How often GuardDuty publishes updates of existing findings to EventBridge and Security Hub. */
 export enum FindingPublishingFrequency {
@@ -317,91 +319,3 @@ export class DetectiveControls extends Construct {
   }
 }
 
-function validateProps(props: DetectiveControlsProps): void {
-  if (props.enableConfigRecorder === false) {
-    for (const [name, value] of Object.entries({
-      configDeliveryBucket: props.configDeliveryBucket,
-      configDeliveryKey: props.configDeliveryKey,
-      configDeliveryPrefix: props.configDeliveryPrefix,
-    })) {
-      if (value !== undefined) {
-        throw new Error(`${name}: is only used with enableConfigRecorder true, but enableConfigRecorder is false; remove ${name} or enable the recorder.`);
-      }
-    }
-  }
-  const prefix = props.configDeliveryPrefix;
-  if (prefix !== undefined && !Token.isUnresolved(prefix)) {
-    if (!/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/.test(prefix) || prefix.includes('AWSLogs')) {
-      throw new Error(
-        `configDeliveryPrefix: '${prefix}' is not allowed; use S3-safe characters with '/' between segments, ` +
-        "no leading or trailing '/', and not 'AWSLogs' (AWS Config adds AWSLogs/<account>/Config itself).",
-      );
-    }
-  }
-  if (props.organizationId !== undefined && !Token.isUnresolved(props.organizationId)) {
-    if (props.enableAccessAnalyzer === false) {
-      throw new Error('organizationId: is only used for the access analyzer, but enableAccessAnalyzer is false; remove organizationId or enable the analyzer.');
-    }
-    if (!/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
-      throw new Error(`organizationId: '${props.organizationId}' is not an AWS Organizations id; expected 'o-' followed by 10 to 32 lowercase letters or digits.`);
-    }
-  }
-  if (props.analyzerName !== undefined && !Token.isUnresolved(props.analyzerName) && !/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/.test(props.analyzerName)) {
-    throw new Error(`analyzerName: '${props.analyzerName}' is not allowed; start with a letter, then letters, digits, '_', '.', '-' (at most 255 characters).`);
-  }
-  const interval = props.maxSecretRotationInterval;
-  if (interval !== undefined && !interval.isUnresolved()) {
-    let days: number | undefined;
-    try {
-      days = interval.toDays();
-    } catch {
-      days = undefined;
-    }
-    if (days === undefined || days < 1 || days > 1000) {
-      throw new Error(`maxSecretRotationInterval: ${interval.toHumanString()} is not allowed; use whole days from 1 to 1000 (the Secrets Manager rotation limit).`);
-    }
-  }
-  const known = [...GUARDRAIL_RULES, S3_KMS_RULE].map((spec) => spec.identifier);
-  for (const identifier of props.excludedRules ?? []) {
-    if (!known.includes(identifier)) {
-      throw new Error(`excludedRules: '${identifier}' is not one of the rules of this construct; allowed: ${known.join(', ')}.`);
-    }
-  }
-  if ((props.excludedRules ?? []).length > 0 && props.enableConfigRules === false) {
-    throw new Error('excludedRules: is only used with enableConfigRules true, but enableConfigRules is false; remove excludedRules or enable the rules.');
-  }
-  for (const feature of props.additionalGuardDutyFeatures ?? []) {
-    if (Token.isUnresolved(feature) || !/^[A-Z][A-Z0-9_]*$/.test(feature) || feature === 'S3_DATA_EVENTS') {
-      throw new Error(
-        `additionalGuardDutyFeatures: '${feature}' is not allowed; give GuardDuty feature names such as EKS_AUDIT_LOGS ` +
-        '(upper case; S3_DATA_EVENTS is always enabled).',
-      );
-    }
-  }
-}
-
-/**
- * Construct metadata that opts a scope out of any permissions boundary, as
- * `PermissionsBoundary.exempt` of `@cdk-guardrails/iam-least-privilege` records it (a string
- * contract: this package does not depend on that one); its `RequirePermissionsBoundary` accepts it.
- */
-const BOUNDARY_OPT_OUT_METADATA = 'cdk-guardrails:permissions-boundary-opt-out';
-
-/** The tag `PermissionsBoundary.protectRole` sets: bounded identities cannot change, pass or assume the role. */
-const PROTECTED_TAG_KEY = 'guardrails:protected';
-
-/**
- * The recorder reads the configuration of every resource type (AWS_ConfigRole). A permissions
- * boundary applied to the app (`boundary.applyTo(app)`) would deny most of those reads implicitly
- * and leave recording silently incomplete: the role has no boundary (whatever boundary an enclosing
- * scope applies; aws-cdk-lib's `PermissionsBoundary.of(...).clear()` on the role wins, inner scopes
- * apply last) and is protected instead: tagged `guardrails:protected`, which the boundary and the
- * SCPs of iam-least-privilege deny bounded identities to change, pass, assume or untag. It trusts
- * AWS Config of this account only.
- */
-function protectRecorderRole(role: iam.Role): void {
-  const reason = 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy; a boundary would make recording silently incomplete. Protected by the guardrails:protected tag instead';
-  iam.PermissionsBoundary.of(role).clear();
-  role.node.addMetadata(BOUNDARY_OPT_OUT_METADATA, reason);
-  Tags.of(role).add(PROTECTED_TAG_KEY, 'true');
-}

@@ -1,2 +1,3 @@
 export * from './key-source';
+export * from './key-hierarchy-props';
 export * from './key-hierarchy';
