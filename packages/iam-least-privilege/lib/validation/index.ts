@@ -1,4 +1,5 @@
 export * from './policy-builder';
+export * from './least-privilege-policy';
 export * from './policy-rule';
 export * from './policy-validator';
 export * from './validation-plugin';

@@ -1,0 +1,150 @@
+/**
+ * Action lists that tamper with the security services, their findings, the tagged guardrail
+ * resources, the default event bus and the log subscriptions (checked like every list of perms.ts
+ * against the IAM dataset in test/identities/perms.test.ts).
+ */
+
+/**
+ * Actions that disable, weaken or blind the security services (CloudTrail, GuardDuty, AWS Config,
+ * IAM Access Analyzer, Security Hub). Filters and archive rules are included because they can
+ * hide findings without "disabling" anything. Patterns (only ever used in Deny statements, where
+ * a wildcard can only deny more) keep the boundary and the SCP within their size limits:
+ * `cloudtrail:Stop*` is StopLogging, StopEventDataStoreIngestion and StopImport, `cloudtrail:Put*`
+ * is PutEventSelectors, PutInsightSelectors, PutEventConfiguration (event size and context keys
+ * of what is recorded) and PutResourcePolicy (who else may act on an event data store or channel),
+ * `access-analyzer:*ArchiveRule` is Create/Update/Apply/Delete (and Get) ArchiveRule.
+ */
+export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
+  'cloudtrail:Stop*',
+  'cloudtrail:Delete*',
+  'cloudtrail:Update*',
+  'cloudtrail:Put*',
+  'guardduty:Delete*',
+  'guardduty:Disassociate*',
+  // Every Update (detector, features, filters, publishing destination, IP, threat and trusted
+  // entity sets, malware protection and scan settings, findings feedback) and every Create
+  // (filters, trusted lists, sample findings that bury real ones): GuardDuty is deployed and
+  // tuned by the exempt deployers only.
+  'guardduty:Update*',
+  'guardduty:Create*',
+  'guardduty:StopMonitoringMembers',
+  'config:Stop*',
+  'config:Delete*',
+  'config:PutConfigurationRecorder',
+  'config:PutDeliveryChannel',
+  'access-analyzer:DeleteAnalyzer',
+  'access-analyzer:*ArchiveRule',
+  'securityhub:DisableSecurityHub',
+  'securityhub:Disassociate*',
+  'securityhub:DeleteMembers',
+];
+
+/**
+ * Actions that hide or forge security findings and evidence without disabling a service: archived
+ * findings in GuardDuty (its trusted lists are in SECURITY_SERVICE_TAMPER_ACTIONS), updated or
+ * suppressed findings and a narrowed analyzer in Access Analyzer, updated findings, disabled
+ * standards and controls and suppressing automation rules in Security Hub, a replaced Config rule (its ARN carries an id, not the name, so
+ * the guardrail rules cannot be protected by name), external evaluations that mark a resource
+ * compliant, resource types removed from recording, a shorter configuration-history retention, and
+ * account-wide Logs policies (data protection masking, transformers, subscription policies) that
+ * would rewrite or mask the audit events. SCP `protect-security-services` only: the permissions
+ * boundary has no room (6,144 characters).
+ */
+export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
+  // A trail of one's own: it could squat the guardrail trail's name (guardrails-trail) in a region the
+  // stacks have not reached yet (their deploy there would fail), or point at a guardrail trail bucket
+  // (refused by its policy); the account's multi-region trail already records everything.
+  'cloudtrail:CreateTrail',
+  'guardduty:ArchiveFindings',
+  'access-analyzer:UpdateFindings',
+  'access-analyzer:UpdateAnalyzer',
+  'securityhub:BatchUpdateFindings',
+  'securityhub:BatchDisableStandards',
+  // A disabled control, and automation rules that suppress or rewrite findings as they arrive.
+  'securityhub:UpdateStandardsControl',
+  'securityhub:BatchUpdateStandardsControlAssociations',
+  'securityhub:CreateAutomationRule*',
+  'securityhub:*UpdateAutomationRule*',
+  'config:PutConfigRule',
+  'config:PutExternalEvaluation',
+  'config:DisassociateResourceTypes',
+  // Remediations that run automation against the resources, exceptions that hide non-compliance,
+  // an aggregator authorized elsewhere (the configuration data leaves), a shorter history, forged
+  // configuration items.
+  'config:PutRemediation*',
+  'config:PutAggregationAuthorization',
+  'config:PutRetentionConfiguration',
+  'config:PutResourceConfig',
+  'logs:PutAccountPolicy',
+  // Accepting an invitation hands the detector's findings to an administrator account outside.
+  'guardduty:Accept*',
+  // The services' own roles (GuardDuty, Config, Access Analyzer): AWS usually refuses while in use.
+  'iam:DeleteServiceLinkedRole',
+];
+
+/**
+ * Changes to guardrail infrastructure found by its tag (`guardrails:protected=true`) rather than
+ * its name: the private functions' network (VPC, subnets, route tables, security groups,
+ * endpoints, flow log), whose deletion or change would blind it (the flow log) or cut or redirect
+ * the guardrail functions' traffic (endpoints, routes, security group rules, NACLs); the Lambda
+ * event source mappings that feed a guardrail function (their ARNs carry a random id, and
+ * `UpdateEventSourceMapping` with another `FunctionName` would hand the central stream to another
+ * function, which the name-based `lambda:FunctionArn` condition cannot see); and re-tagging or
+ * untagging any of them. The Lambda service's own network interface calls
+ * (`CreateNetworkInterface`, ...) are not listed: the guardrail functions need them in these subnets.
+ */
+export const TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS: readonly string[] = [
+  'ec2:DeleteFlowLogs',
+  'ec2:DeleteVpcEndpoints',
+  'ec2:ModifyVpcEndpoint',
+  'ec2:DeleteSecurityGroup',
+  'ec2:AuthorizeSecurityGroup*',
+  'ec2:RevokeSecurityGroup*',
+  'ec2:ModifySecurityGroupRules',
+  'ec2:DeleteSubnet',
+  'ec2:ModifySubnetAttribute',
+  'ec2:DeleteVpc',
+  'ec2:ModifyVpcAttribute',
+  'ec2:CreateRoute',
+  'ec2:ReplaceRoute',
+  'ec2:DeleteRoute',
+  'ec2:DeleteRouteTable',
+  'ec2:*RouteTable*',
+  // Entries, associations (authorized on the subnet too, so a tagged subnet cannot be moved to an
+  // untagged ACL), deletion. PrivateNetwork gives its subnets an ACL of its own for this: the
+  // VPC's default ACL cannot be tagged through CloudFormation.
+  'ec2:*NetworkAcl*',
+  // Re-pointing the VPC's DNS (authorized on the VPC) would resolve the endpoints elsewhere.
+  'ec2:AssociateDhcpOptions',
+  'ec2:CreateTags',
+  'ec2:DeleteTags',
+  'lambda:UpdateEventSourceMapping',
+  'lambda:DeleteEventSourceMapping',
+  'lambda:TagResource',
+  'lambda:UntagResource',
+];
+
+/**
+ * Changes to the account's default event bus, which carries the AWS events the guardrail rules
+ * capture (IAM, KMS, security service changes): re-keying it with a key the caller may then disable
+ * (the rules would receive nothing), its archives and replays (old events delivered again to the
+ * guardrail rules). `PutPermission`/`RemovePermission` authorize no resource (they cannot be scoped
+ * to the default bus) and are not listed.
+ */
+export const DEFAULT_EVENT_BUS_TAMPER_ACTIONS: readonly string[] = [
+  'events:UpdateEventBus',
+  'events:CreateArchive',
+  'events:StartReplay',
+];
+
+/**
+ * Actions that remove or redirect the log subscriptions that feed the central logging account.
+ * `logs:PutSubscriptionFilter` is included because replacing a filter (same name) is how a
+ * subscription is silently redirected.
+ */
+export const LOG_SUBSCRIPTION_TAMPER_ACTIONS: readonly string[] = [
+  'logs:*SubscriptionFilter',
+  'logs:DeleteDestination',
+  'logs:PutDestination',
+  'logs:PutDestinationPolicy',
+];
