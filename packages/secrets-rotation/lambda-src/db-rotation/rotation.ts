@@ -11,7 +11,7 @@
  */
 import { isIP } from 'net';
 import {
-  AWSCURRENT, AWSPENDING, AWSPREVIOUS, checkRotationRequest, finishSecret, Logger, parseObject, requireCurrent, requirePending,
+  AWSCURRENT, AWSPENDING, AWSPREVIOUS, runRotationStep, Logger, parseObject, requireCurrent, requirePending,
   RotationError, RotationEvent, SecretsManagerPort, SILENT,
 } from '../shared/steps';
 
@@ -87,20 +87,11 @@ export interface DbRotationDependencies {
 /** Entry point: the checks AWS's templates make, then the step. */
 export async function rotateDatabaseSecret(event: RotationEvent, deps: DbRotationDependencies): Promise<void> {
   const log = deps.logger ?? SILENT;
-  const step = await checkRotationRequest(event, deps.secrets, log);
-  const { SecretId: arn, ClientRequestToken: token } = event;
-  switch (step) {
-    case undefined:
-      return;
-    case 'createSecret':
-      return createSecret(arn, token, deps, log);
-    case 'setSecret':
-      return setSecret(arn, token, deps, log);
-    case 'testSecret':
-      return testSecret(arn, token, deps, log);
-    case 'finishSecret':
-      return finishSecret(arn, token, deps.secrets, log);
-  }
+  await runRotationStep(event, deps.secrets, log, {
+    createSecret: (arn, token) => createSecret(arn, token, deps, log),
+    setSecret: (arn, token) => setSecret(arn, token, deps, log),
+    testSecret: (arn, token) => testSecret(arn, token, deps, log),
+  });
 }
 
 /** A new password (and, multi user, the other user name) stored as AWSPENDING, unless it exists. */

@@ -89,6 +89,27 @@ export async function checkRotationRequest(event: RotationEvent, secrets: Secret
   return step as RotationStep;
 }
 
+/** The three steps a rotation function implements itself; finishSecret is the same for all. */
+export interface StepHandlers {
+  createSecret(arn: string, token: string): Promise<void>;
+  setSecret(arn: string, token: string): Promise<void>;
+  testSecret(arn: string, token: string): Promise<void>;
+}
+
+/** Entry point of every rotation function: the checks AWS's templates make, then the step. */
+export async function runRotationStep(event: RotationEvent, secrets: SecretsManagerPort, log: Logger, steps: StepHandlers): Promise<void> {
+  const step = await checkRotationRequest(event, secrets, log);
+  const { SecretId: arn, ClientRequestToken: token } = event;
+  switch (step) {
+    case undefined:
+      return;
+    case 'finishSecret':
+      return finishSecret(arn, token, secrets, log);
+    default:
+      return steps[step](arn, token);
+  }
+}
+
 /** Move AWSCURRENT to the new version (Secrets Manager then labels the old one AWSPREVIOUS). */
 export async function finishSecret(arn: string, token: string, secrets: SecretsManagerPort, log: Logger): Promise<void> {
   const metadata = await secrets.describeSecret(arn);

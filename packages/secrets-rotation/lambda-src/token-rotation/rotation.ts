@@ -10,7 +10,7 @@
  */
 
 import {
-  AWSCURRENT, AWSPENDING, checkRotationRequest, finishSecret, Logger, parseObject, requireCurrent, requirePending, RotationError, RotationEvent,
+  AWSCURRENT, AWSPENDING, runRotationStep, Logger, parseObject, requireCurrent, requirePending, RotationError, RotationEvent,
   SecretsManagerPort, SILENT,
 } from '../shared/steps';
 
@@ -50,20 +50,11 @@ export interface RotationDependencies {
 /** Entry point: the checks AWS's templates make, then the step. */
 export async function rotate(event: RotationEvent, deps: RotationDependencies): Promise<void> {
   const log = deps.logger ?? SILENT;
-  const step = await checkRotationRequest(event, deps.secrets, log);
-  const { SecretId: arn, ClientRequestToken: token } = event;
-  switch (step) {
-    case undefined:
-      return;
-    case 'createSecret':
-      return createSecret(arn, token, deps, log);
-    case 'setSecret':
-      return setSecret(arn, token, deps, log);
-    case 'testSecret':
-      return testSecret(arn, token, deps, log);
-    case 'finishSecret':
-      return finishSecret(arn, token, deps.secrets, log);
-  }
+  await runRotationStep(event, deps.secrets, log, {
+    createSecret: (arn, token) => createSecret(arn, token, deps, log),
+    setSecret: (arn, token) => setSecret(arn, token, deps, log),
+    testSecret: (arn, token) => testSecret(arn, token, deps, log),
+  });
 }
 
 /** Generate a new token and store it as AWSPENDING under the request token, unless it already exists. */
