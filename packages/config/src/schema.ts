@@ -4,60 +4,19 @@
  * Field-level rules live here (formats, enums, ranges, unknown fields); rules that
  * span fields (same account twice, imported keys in the wrong account or region,
  * prod limits) live in ./cross-field.ts. The JSON Schema for editors is generated
- * from this file (npm run config:schema), never edited by hand.
+ * from this file (npm run config:schema), never edited by hand. Field formats shared by every
+ * section are in ./schema-primitives.ts, the databases and API keys in ./schema-secrets.ts.
  */
-import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { isIP } from 'net';
 import { z } from 'zod';
+import {
+  ACCOUNT_ID, CIDR, DEFAULT_RETENTION_DAYS, DEFAULT_ROTATION_DAYS, KEY_ARN, ORGANIZATION_ID, REGION, REGIONS, RETENTION, ROTATION_DAYS,
+} from './schema-primitives';
+import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
 
-/** Every region aws-cdk-lib knows (its region-info module is maintained with each release). */
-export const KNOWN_REGIONS: readonly string[] = RegionInfo.regions.map((r) => r.name).sort();
-
-/** Retention values CloudWatch Logs accepts, taken from aws-cdk-lib (never-expire excluded: every class has a retention). */
-export const ALLOWED_RETENTION_DAYS: readonly number[] = Object.values(RetentionDays)
-  .filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE)
-  .sort((a, b) => a - b);
-
-/** IAM is global: its events reach EventBridge only in us-east-1, so IAM-change capture always runs there. */
-export const IAM_EVENTS_REGION = 'us-east-1';
-
-/** Class retention defaults: audit 10 years, security 90 days, app 30 days. */
-export const DEFAULT_RETENTION_DAYS = { audit: 3653, security: 90, app: 30 } as const;
-
-/** Rotation defaults and the prod class limits: DB credentials 30 days, API keys and service tokens 90 days. */
-export const DEFAULT_ROTATION_DAYS = { database: 30, apiKey: 90, serviceToken: 90 } as const;
-export const PROD_MAX_ROTATION_DAYS = DEFAULT_ROTATION_DAYS;
-
-export const ACCOUNT_ID = z.string({ error: 'expected a 12-digit AWS account id as a string' })
-  .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id (digits only, as a string)' });
-
-export const REGION = z.enum(KNOWN_REGIONS as [string, ...string[]], {
-  error: `expected a known AWS region (${KNOWN_REGIONS.join(', ')})`,
-});
-
-const REGIONS = z.array(REGION).min(1, { error: 'expected at least one region' })
-  .refine((rs) => new Set(rs).size === rs.length, { error: 'expected each region once (duplicate region)' });
-
-const ORGANIZATION_ID = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
-  error: 'expected an AWS Organizations id: "o-" followed by 10 to 32 lower-case letters or digits',
-});
-
-const RETENTION = z.number({ error: 'expected a number of days' }).refine((d) => ALLOWED_RETENTION_DAYS.includes(d), {
-  error: `expected a retention CloudWatch Logs allows: ${ALLOWED_RETENTION_DAYS.join(', ')} days`,
-});
-
-/** Secrets Manager allows 4 hours to 1000 days; the config counts in whole days. */
-const ROTATION_DAYS = z.number({ error: 'expected a number of days' }).int({ error: 'expected a whole number of days' })
-  .min(1, { error: 'expected at least 1 day (Secrets Manager allows 4 hours to 1000 days; the config counts whole days)' })
-  .max(1000, { error: 'expected at most 1000 days (the Secrets Manager maximum)' });
-
-const KEY_ARN = z.string().regex(
-  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
-  { error: 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); an alias ARN cannot pin a key' },
-);
-
-const CIDR = z.string().refine(isCidr, { error: 'expected an IPv4 or IPv6 CIDR block such as 203.0.113.0/24' });
+export {
+  ACCOUNT_ID, ALLOWED_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, DEFAULT_ROTATION_DAYS, IAM_EVENTS_REGION, KNOWN_REGIONS, PROD_MAX_ROTATION_DAYS, REGION,
+} from './schema-primitives';
+export { DATABASE_ENGINES, OWN_ROTATION_DATABASE_ENGINES } from './schema-secrets';
 
 export const KEY_IMPORT = z.strictObject({
   accountId: ACCOUNT_ID,
@@ -95,64 +54,6 @@ const SECURITY_ACCOUNT = z.strictObject({
   alarmEmails: z.array(z.email({ error: 'expected an e-mail address' })).default([])
     .describe('E-mail addresses subscribed to the guardrail alarm topic (the forwarder dead-letter alarm); each confirms its subscription. Empty: the topic exists and the alarm publishes to it, subscribe by other means'),
 });
-
-const RESOURCE_NAME = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
-  error: 'expected a lower-case name (letters, digits, "-", starting with a letter, at most 40 characters)',
-});
-
-/** Engines CDK HostedRotation supports, named as in the secret's "engine" field. */
-export const DATABASE_ENGINES = ['mysql', 'postgres', 'oracle', 'mariadb', 'sqlserver', 'redshift', 'mongo'] as const;
-
-/**
- * Engines rotated by @cdk-guardrails/secrets-rotation's own function (its role gets the permissions
- * boundary, its log group is a guardrail log group); the others by the Secrets Manager hosted rotation.
- */
-export const OWN_ROTATION_DATABASE_ENGINES: readonly string[] = ['postgres', 'mysql', 'mariadb'];
-
-/**
- * An existing database whose credentials the workload app manages and rotates. Network ids are
- * given explicitly (no context lookups, so synth needs no credentials).
- */
-const DATABASE = z.strictObject({
-  name: RESOURCE_NAME,
-  region: REGION,
-  engine: z.enum(DATABASE_ENGINES, { error: `expected one of ${DATABASE_ENGINES.join(', ')}` }),
-  host: z.string().min(1, { error: 'expected the database host name' })
-    .describe('The name the database\'s TLS certificate carries (for Amazon RDS its endpoint, not a CNAME of your own): the rotation connects over TLS and verifies the certificate for this name'),
-  port: z.number().int().min(1).max(65535, { error: 'expected a TCP port, 1-65535' }).optional(),
-  username: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'expected a database user name (letters, digits, "_")' }),
-  masterSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
-    error: 'expected a Secrets Manager secret ARN; set it only for multi-user rotation',
-  }).optional().describe('With it, multi-user rotation (the master secret rotates the user); without it, single-user rotation'),
-  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'expected a VPC id (vpc-...)' }),
-  availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone name such as eu-west-1a' })).min(1),
-  privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id (subnet-...)' })).min(1),
-  securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group id (sg-...)' }),
-}).superRefine((db, ctx) => {
-  // Our rotation (PostgreSQL, MySQL, MariaDB) verifies the certificate's name; mysql2 cannot for an address.
-  if (OWN_ROTATION_DATABASE_ENGINES.includes(db.engine) && isIP(db.host) !== 0) {
-    ctx.addIssue({ code: 'custom', path: ['host'], input: db.host, message: `expected a DNS name, not an IP address, for ${db.engine}: the rotation verifies the name in the database's TLS certificate (for Amazon RDS, the endpoint)` });
-  }
-});
-
-/**
- * An API key: its name, or its name and the registration hook that tells the partner or client the
- * new value at each rotation (a Lambda function and its execution role, same name in every region
- * of the account; the rotation invokes it for setSecret and testSecret, and it may read the pending
- * value). Required in production: a key that rotates without one changes a key nobody learns about.
- */
-const API_KEY = z.union([
-  RESOURCE_NAME,
-  z.strictObject({
-    name: RESOURCE_NAME,
-    registrationHook: z.strictObject({
-      functionName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a Lambda function name (1-64 letters, digits, "-", "_")' })
-        .describe('The hook function, in every region of the account where the key exists'),
-      roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'expected an IAM role name (1-64 letters, digits, "+=,.@_-")' })
-        .describe('The hook\'s execution role: it is granted read of the pending and current values'),
-    }),
-  }),
-], { error: 'expected an API key name (lower-case letters, digits, "-") or { "name", "registrationHook": { "functionName", "roleName" } }' });
 
 const WORKLOAD_ACCOUNT = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, {
@@ -410,14 +311,3 @@ export function apiKeyRegistrationHook(key: ApiKeyConfig): { functionName: strin
 export type PrivateFunctionsVpcConfig = z.output<typeof PRIVATE_FUNCTIONS_VPC>;
 export type StackSetsConfig = z.output<typeof STACK_SETS>;
 export type PrincipalsConfig = z.output<typeof PRINCIPALS>;
-
-function isCidr(value: string): boolean {
-  const [addr, prefix, ...rest] = value.split('/');
-  if (rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
-  const bits = Number(prefix);
-  if (addr.includes(':')) {
-    return bits <= 128 && /^[0-9a-fA-F:]+$/.test(addr) && (addr.match(/::/g) ?? []).length <= 1;
-  }
-  const octets = addr.split('.');
-  return bits <= 32 && octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
-}

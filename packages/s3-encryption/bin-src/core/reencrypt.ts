@@ -15,7 +15,8 @@ import { Outcome, ReencryptOptions, ReencryptResult, ReencryptState } from './re
 
 
 export * from './reencrypt-types';
-export { MAX_COPY_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES, MULTIPART_PART_BYTES, CopyPart, planCopyParts, objectLockOf } from './multipart-copy';
+export type { CopyPart } from './multipart-copy';
+export { MAX_COPY_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES, MULTIPART_PART_BYTES, planCopyParts, objectLockOf } from './multipart-copy';
 
 /**
  * Re-encrypt, in place, every object of the bucket that is not yet in the wanted mode:

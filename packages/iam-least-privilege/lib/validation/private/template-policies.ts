@@ -17,8 +17,9 @@ import { CfnTemplate, ExtractedPolicy, TemplateFinding, TemplateResource } from 
 
 export * from './template-types';
 export { POLICY_RESOURCE_TYPES, policySize } from './policy-budgets';
-export { RenderContext } from './intrinsic-renderer';
-export { Suppression, suppressionsOf } from './suppressions';
+export type { RenderContext } from './intrinsic-renderer';
+export type { Suppression } from './suppressions';
+export { suppressionsOf } from './suppressions';
 
 /**
  * Extract every policy document of a template. Documents given as JSON strings
