@@ -35,7 +35,16 @@ export const DATABASE = z.strictObject({
   availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone name such as eu-west-1a' })).min(1),
   privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id (subnet-...)' })).min(1),
   securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group id (sg-...)' }),
+  hostedRotationAcceptance: z.string().trim().min(20, { error: 'expected a reason of at least 20 characters' }).optional()
+    .describe('Only for oracle, sqlserver, redshift and mongo: why the Secrets Manager hosted rotation is accepted, whose role AWS creates without the permissions boundary (bounded identities can neither change, pass nor assume it with principals.boundedRolePath). Without it such an engine is refused'),
 }).superRefine((db, ctx) => {
+  const own = OWN_ROTATION_DATABASE_ENGINES.includes(db.engine);
+  if (!own && db.hostedRotationAcceptance === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['engine'], input: db.engine, message: `expected postgres, mysql or mariadb (rotated by our function, whose role carries the permissions boundary), or hostedRotationAcceptance: a reason to accept the Secrets Manager hosted rotation of ${db.engine}, whose role has no permissions boundary` });
+  }
+  if (own && db.hostedRotationAcceptance !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['hostedRotationAcceptance'], input: db.hostedRotationAcceptance, message: `expected no hostedRotationAcceptance for ${db.engine}: our rotation function rotates it` });
+  }
   // Our rotation (PostgreSQL, MySQL, MariaDB) verifies the certificate's name; mysql2 cannot for an address.
   if (OWN_ROTATION_DATABASE_ENGINES.includes(db.engine) && isIP(db.host) !== 0) {
     ctx.addIssue({ code: 'custom', path: ['host'], input: db.host, message: `expected a DNS name, not an IP address, for ${db.engine}: the rotation verifies the name in the database's TLS certificate (for Amazon RDS, the endpoint)` });

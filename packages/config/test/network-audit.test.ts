@@ -137,6 +137,7 @@ describe('network.privateFunctions', () => {
     expect(parseConfig(noDns, 'dev')).toBeDefined();
     // The hosted rotation (other engines) is AWS's code: it calls Secrets Manager by its public name.
     noDns.workloadAccounts[0].databases[0].engine = 'oracle';
+    noDns.workloadAccounts[0].databases[0].hostedRotationAcceptance = 'Oracle: no driver of ours; its role cannot be passed or assumed (boundedRolePath)';
     expect(problemsOf(noDns)).toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received \[\]; expected a list with "secretsmanager".*hosted rotation of database ledger/);
     // The VPC has its own Secrets Manager endpoint with private DNS: none of ours, no private DNS needed.
     expect(parseConfig(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs', 'sqs', 'sts'], vpc: { ...noCidr, privateDnsServices: [] } }]), 'dev')).toBeDefined();
@@ -167,7 +168,20 @@ describe('databases[].host', () => {
     expect(raw.workloadAccounts[0].databases[0].engine).toBe('postgres');
     expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.databases\[0\]\.host.*expected a DNS name, not an IP address, for postgres/s);
     raw.workloadAccounts[0].databases[0].engine = 'oracle';
+    raw.workloadAccounts[0].databases[0].hostedRotationAcceptance = 'Oracle: no driver of ours; its role cannot be passed or assumed (boundedRolePath)';
     expect(parseConfig(raw, 'dev')).toBeDefined();
+  });
+
+  test('a hosted engine (its rotation role has no boundary) is refused unless hostedRotationAcceptance says why; ours refuse the field', () => {
+    const raw = baseConfig();
+    raw.workloadAccounts[0].databases[0].engine = 'sqlserver';
+    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.databases\[0\]\.engine.*expected postgres, mysql or mariadb.*or hostedRotationAcceptance/s);
+    raw.workloadAccounts[0].databases[0].hostedRotationAcceptance = 'too short';
+    expect(problemsOf(raw)).toMatch(/hostedRotationAcceptance.*at least 20 characters/s);
+    raw.workloadAccounts[0].databases[0].hostedRotationAcceptance = 'SQL Server: no driver of ours; the role cannot be passed or assumed (boundedRolePath)';
+    expect(parseConfig(raw, 'dev')).toBeDefined();
+    raw.workloadAccounts[0].databases[0].engine = 'postgres';
+    expect(problemsOf(raw)).toMatch(/hostedRotationAcceptance.*expected no hostedRotationAcceptance for postgres/s);
   });
 });
 
