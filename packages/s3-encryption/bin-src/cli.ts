@@ -14,6 +14,7 @@ import {
   applyEncryption, CliError, formatApplyResult, formatReencryptResult, formatReport, reencryptBucket, reportBuckets, wantedEncryption,
 } from './core';
 import { ALLOWED_TLS_VERSIONS } from '../lib/private/statements';
+import { version as PACKAGE_VERSION } from '../package.json';
 
 export interface CliIo {
   readonly stdout: (s: string) => void;
@@ -44,6 +45,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const program = new Command()
     .name('s3-encryption-migrate')
     .description('Report, enforce and re-encrypt existing S3 buckets (the statements of @cdk-guardrails/s3-encryption)')
+    .version(PACKAGE_VERSION, '--version', 'print the version of @cdk-guardrails/s3-encryption')
     .option('--region <region>', 'AWS region of the client (buckets in other regions are followed)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

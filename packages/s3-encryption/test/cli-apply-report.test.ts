@@ -192,3 +192,9 @@ describe('report', () => {
     expect(JSON.parse(out.join(''))).toEqual([expect.objectContaining({ bucket: 'a', defaultEncryption: 'SSE-S3', enforced: false })]);
   });
 });
+
+test('--version prints the package version and exits 0', async () => {
+  const { out, io: cliIo } = io(new FakeS3());
+  expect(await run(['--version'], cliIo)).toBe(0);
+  expect(out.join('').trim()).toBe(require('../package.json').version);
+});
