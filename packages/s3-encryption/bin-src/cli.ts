@@ -11,7 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import {
-  applyEncryption, CliError, formatApplyResult, formatReencryptResult, formatReport, reencryptBucket, reportBuckets, wantedEncryption,
+  applyEncryption, CliError, explainEnvironmentError, formatApplyResult, formatReencryptResult, formatReport, reencryptBucket, reportBuckets, wantedEncryption,
 } from './core';
 import { ALLOWED_TLS_VERSIONS } from '../lib/private/statements';
 import { version as PACKAGE_VERSION } from '../package.json';
@@ -132,7 +132,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
-  } catch (err) {
+  } catch (caught) {
+    const err = explainEnvironmentError(caught);
     if (err instanceof CliError) {
       io.stderr(`error (${err.code}): ${err.message}\n`);
       return 1;
@@ -142,6 +143,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       // commander already printed the message (or the help)
       return e.exitCode ?? 1;
     }
+    // Not an expected condition: the stack helps whoever reports it.
     io.stderr(`error: ${(err as Error).stack ?? String(err)}\n`);
     return 2;
   }

@@ -198,3 +198,27 @@ test('--version prints the package version and exits 0', async () => {
   expect(await run(['--version'], cliIo)).toBe(0);
   expect(out.join('').trim()).toBe(require('../package.json').version);
 });
+
+describe('expected conditions of the caller\'s environment: one line that says what to do, no stack trace', () => {
+  const failing = (error: Error) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const client = { send: async () => { throw error; } } as any;
+    return { out, err, io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), client: () => client } };
+  };
+  test.each([
+    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /^error \(NoCredentials\): No AWS credentials found: set AWS_PROFILE/],
+    [Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }), /^error \(ExpiredCredentials\): Your AWS credentials have expired/],
+    [new Error('Region is missing'), /^error \(NoRegion\): No AWS region: pass --region/],
+  ])('%s', async (error, message) => {
+    const { err, io: cliIo } = failing(error);
+    expect(await run(['report'], cliIo)).toBe(1);
+    expect(err.join('')).toMatch(message);
+    expect(err.join('')).not.toMatch(/\n\s+at /);
+  });
+  test('control: an unexpected error still prints its stack (a bug to report)', async () => {
+    const { err, io: cliIo } = failing(new TypeError('boom'));
+    expect(await run(['report'], cliIo)).toBe(2);
+    expect(err.join('')).toMatch(/TypeError: boom\n\s+at /);
+  });
+});

@@ -6,7 +6,10 @@ export type CliErrorCode =
   | 'PolicySidConflict'
   | 'WouldWeaken'
   | 'InvalidArgument'
-  | 'StateMismatch';
+  | 'StateMismatch'
+  | 'NoCredentials'
+  | 'NoRegion'
+  | 'ExpiredCredentials';
 
 export class CliError extends Error {
   constructor(public readonly code: CliErrorCode, message: string) {
@@ -65,4 +68,24 @@ export async function call<T>(operation: string, bucket: string, fn: () => Promi
   } catch (err) {
     throw explainAwsError(err, operation, bucket);
   }
+}
+
+/**
+ * The conditions of the caller's environment (no credentials, expired ones, no region) as one-line
+ * CliErrors that say what to do; anything else unchanged.
+ */
+export function explainEnvironmentError(err: unknown): unknown {
+  if (err instanceof CliError) return err;
+  const name = errorName(err);
+  const message = String((err as { message?: string })?.message ?? '');
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new CliError('NoCredentials', 'No AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run aws sso login, then retry.');
+  }
+  if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || /token.*expired/i.test(message)) {
+    return new CliError('ExpiredCredentials', 'Your AWS credentials have expired: refresh them (aws sso login, or new session credentials), then retry.');
+  }
+  if (/region is missing/i.test(message)) {
+    return new CliError('NoRegion', 'No AWS region: pass --region <region> or set AWS_REGION, then retry.');
+  }
+  return err;
 }
