@@ -11,7 +11,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import {
-  applyEncryption, CliError, explainEnvironmentError, formatApplyResult, formatReencryptResult, formatReport, reencryptBucket, reportBuckets, wantedEncryption,
+  applyEncryption, CliError, explainEnvironmentError, formatApplyResult, formatReencryptPlan, formatReencryptResult, formatReport, planReencryption, reencryptBucket,
+  reportBuckets, wantedEncryption,
 } from './core';
 import { ALLOWED_TLS_VERSIONS } from '../lib/private/statements';
 import { version as PACKAGE_VERSION } from '../package.json';
@@ -96,11 +97,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .option('--batch-threshold <n>', 'above this many objects write a Batch Operations manifest instead', positiveNumber('--batch-threshold'), 100_000)
     .option('--manifest', 'write the Batch Operations manifest whatever the count')
     .option('--manifest-file <file>', 'where to write the manifest')
+    .option('--dry-run', 'list and HeadObject only: count what a run would copy; copy nothing, write no state file')
     .action(async (o: {
-      bucket: string; sseS3?: boolean; kmsKeyArn?: string; prefix?: string; stateFile?: string;
+      bucket: string; sseS3?: boolean; kmsKeyArn?: string; prefix?: string; stateFile?: string; dryRun?: boolean;
       rate: number; batchThreshold: number; manifest?: boolean; manifestFile?: string;
     }) => {
       const region = program.opts().region as string | undefined;
+      if (o.dryRun) {
+        const plan = await planReencryption(io.client(region), { bucket: o.bucket, wanted: wantedEncryption(o), prefix: o.prefix, ratePerSecond: o.rate });
+        io.stdout(`${formatReencryptPlan(plan)}\n`);
+        return;
+      }
       const bar = io.progress ? new SingleBar({ format: 'reencrypt [{bar}] {value}/{total} objects | {copied} copied | ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
       let started = false;
       try {

@@ -35,6 +35,22 @@ function allEncrypted(fake: FakeS3): boolean {
 }
 
 describe('reencrypt', () => {
+  test('--dry-run counts what a run would copy and changes nothing: no copy, no upload, no state file', async () => {
+    const fake = new FakeS3();
+    bucketWithObjects(fake);
+    const out: string[] = [];
+    const stateFile = join(dir, 'state.json');
+    const cliIo = { stdout: (s: string) => out.push(s), stderr: () => undefined, client: () => fake.client };
+    expect(await run(['reencrypt', '--bucket', 'data', '--kms-key-arn', KEY_ARN, '--dry-run', '--state-file', stateFile], cliIo)).toBe(0);
+    expect(out.join('')).toContain('would copy:         6 with CopyObject, 0 over 5 GiB');
+    expect(out.join('')).toContain('already encrypted:  4');
+    expect(fake.calls.map((c) => c.command).filter((c) => !['ListObjectsV2', 'HeadObject'].includes(c))).toEqual([]);
+    expect(existsSync(stateFile)).toBe(false);
+    // control: the same run without --dry-run copies exactly those 6
+    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile, sleep: noSleep });
+    expect(result.state.copied).toBe(6);
+  });
+
   test('copies in place only the objects not yet in the wanted mode, keeping the storage class', async () => {
     const fake = new FakeS3();
     bucketWithObjects(fake);

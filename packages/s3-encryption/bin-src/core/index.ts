@@ -6,3 +6,4 @@ export * from './bucket-state';
 export * from './report';
 export * from './apply';
 export * from './reencrypt';
+export * from './reencrypt-plan';
