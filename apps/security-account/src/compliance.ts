@@ -5,8 +5,9 @@
  * acknowledgement names the construct (path inside each security stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, GuardrailsConfig, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
-} from '@cdk-guardrails/config';
+  Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+} from '@cdk-guardrails/app-kit';
+import { GuardrailsConfig } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
 

@@ -1,4 +1,7 @@
-import { addPrivateFunctionsNetwork, GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, logWriterRoleName, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, securityEventCaptureNames } from '@cdk-guardrails/config';
+import { addPrivateFunctionsNetwork, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
+import {
+  GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, logWriterRoleName, privateNetworkFor, securityEventCaptureNames,
+} from '@cdk-guardrails/config';
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';

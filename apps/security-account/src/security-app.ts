@@ -1,4 +1,5 @@
-import { applyTags, boundaryProtections, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, removalPolicyOf, stackName } from '@cdk-guardrails/config';
+import { applyTags, removalPolicyOf, stackName } from '@cdk-guardrails/app-kit';
+import { boundaryProtections, GuardrailsConfig, keyAdministratorArns, keyChoicesFor } from '@cdk-guardrails/config';
 import { LeastPrivilegeValidationPlugin, PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';

@@ -4,7 +4,8 @@
  * delete, reconfigure, subscribe to or publish on that topic; CloudWatch (this account) can publish.
  */
 import { join } from 'node:path';
-import { createApp, GUARDRAIL_NAMES, guardrailAdministratorArns, loadConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { GUARDRAIL_NAMES, guardrailAdministratorArns, loadConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Template } from 'aws-cdk-lib/assertions';
 import { KeysStack } from '../src/keys-stack';

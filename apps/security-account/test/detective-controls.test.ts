@@ -6,7 +6,8 @@
  * the workload accounts.
  */
 import { join } from 'node:path';
-import { createApp, guardrailAdministratorArns, GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { guardrailAdministratorArns, GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LoggingStack } from '../src/logging-stack';

@@ -4,7 +4,8 @@
  * CloudWatch Logs, SQS and KMS through endpoints; with it off (dev), no VPC is created.
  */
 import { join } from 'node:path';
-import { createApp, loadConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { loadConfig } from '@cdk-guardrails/config';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LoggingStack } from '../src/logging-stack';

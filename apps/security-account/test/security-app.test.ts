@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, loadConfig, parseConfig, runMain } from '@cdk-guardrails/config';
+import { createApp, runMain } from '@cdk-guardrails/app-kit';
+import { loadConfig, parseConfig } from '@cdk-guardrails/config';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildSecurityApp } from '../src/security-app';
 

@@ -1,5 +1,6 @@
+import { removalPolicyOf } from '@cdk-guardrails/app-kit';
 import {
-  auditReplicaBucketName, auditReplicationRoleName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, removalPolicyOf, roleArn, WorkloadAccountConfig, workloadTrailRegions,
+  auditReplicaBucketName, auditReplicationRoleName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, roleArn, WorkloadAccountConfig, workloadTrailRegions,
 } from '@cdk-guardrails/config';
 import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';

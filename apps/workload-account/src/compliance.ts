@@ -5,8 +5,9 @@
  * names the construct (path inside each workload stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, detectiveControlsAcknowledgements, GuardrailsConfig, logicalIdAt, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
-} from '@cdk-guardrails/config';
+  Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, logicalIdAt, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+} from '@cdk-guardrails/app-kit';
+import { apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, GuardrailsConfig } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
 

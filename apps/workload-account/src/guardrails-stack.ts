@@ -1,5 +1,6 @@
+import { addPrivateFunctionsNetwork, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
 import {
-  addPrivateFunctionsNetwork, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, privateNetworkFor, removalPolicyOf, requirePrivateFunctions, WorkloadAccountConfig, workloadTrailRegions,
+  guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, privateNetworkFor, WorkloadAccountConfig, workloadTrailRegions,
 } from '@cdk-guardrails/config';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';

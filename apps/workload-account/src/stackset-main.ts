@@ -6,7 +6,7 @@
 //   cd apps/workload-account && npx cdk synth --app "node dist/stackset-main.js" -c env=prod \
 //     -c stackset-targets='{"organizationalUnitIds":["ou-ab12-cdef3456"],"regions":["us-east-1","eu-west-1"],"adminAccountId":"999999999999","adminRegion":"eu-west-1"}'
 import { existsSync, readFileSync } from 'node:fs';
-import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/config';
+import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/app-kit';
 import { buildWorkloadStackSets, StackSetTargets } from './stackset';
 
 /** Reads the `stackset-targets` context: inline JSON, or the path of a JSON file. */

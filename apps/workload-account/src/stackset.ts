@@ -26,7 +26,10 @@ import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { objectLockRetention } from './audit-replica-stack';
-import { createApp, GUARDRAIL_NAME_PREFIX, GuardrailsConfig, logWriterRoleName, PrincipalsConfig, securityEventCaptureNames, stackName, workloadStackSetName } from '@cdk-guardrails/config';
+import { createApp, stackName } from '@cdk-guardrails/app-kit';
+import {
+  GUARDRAIL_NAME_PREFIX, GuardrailsConfig, logWriterRoleName, PrincipalsConfig, securityEventCaptureNames, workloadStackSetName,
+} from '@cdk-guardrails/config';
 import {
   Annotations, App, Aspects, Aws, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
 } from 'aws-cdk-lib';

@@ -1,4 +1,5 @@
-import { applyTags, GuardrailsConfig, stackName, workloadStackRegions } from '@cdk-guardrails/config';
+import { applyTags, stackName } from '@cdk-guardrails/app-kit';
+import { GuardrailsConfig, workloadStackRegions } from '@cdk-guardrails/config';
 import { LeastPrivilegeValidationPlugin, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { AuditReplicaStack } from './audit-replica-stack';

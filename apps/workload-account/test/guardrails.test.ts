@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createApp, loadConfig, parseConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { loadConfig, parseConfig } from '@cdk-guardrails/config';
 import { evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';

@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, loadConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { loadConfig } from '@cdk-guardrails/config';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { writeServiceControlPolicies } from '../src/identities';
 import { buildWorkloadApp } from '../src/workload-app';

@@ -4,7 +4,8 @@
  * whose policies refuse other accounts' resources; with it off (dev), no VPC is created.
  */
 import { join } from 'node:path';
-import { createApp, loadConfig, parseConfig, rotationFunctionName } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { loadConfig, parseConfig, rotationFunctionName } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluateThroughEndpoint, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, loadConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { loadConfig } from '@cdk-guardrails/config';
 import { RotatingApiKey } from '@cdk-guardrails/secrets-rotation';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createApp, loadConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { loadConfig } from '@cdk-guardrails/config';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildWorkloadApp } from '../src/workload-app';
 

@@ -4,7 +4,3 @@ export * from './principals';
 export * from './names';
 export * from './loader';
 export * from './json-schema';
-export * from './app-support';
-export * from './compliance-gate';
-export * from './detective-acknowledgements';
-export * from './private-functions';

@@ -1,6 +1,7 @@
 // The stack outputs the integration suites read (apps/*/src/outputs.ts), on the shipped configs.
 import { join } from 'node:path';
-import { createApp, GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addSecurityKeysOutputs, addSecurityLoggingOutputs } from '../../../apps/security-account/src/outputs';

@@ -3,7 +3,7 @@
 // Every synth runs the compliance gate (src/compliance.ts) and writes the compliance report.
 import { join } from 'node:path';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
-import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/config';
+import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/app-kit';
 import { addComplianceGate } from '../compliance';
 import { writeDeploymentBoundary } from '../deployment-boundary';
 import { writeServiceControlPolicies } from '../identities';

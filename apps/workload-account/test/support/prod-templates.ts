@@ -3,7 +3,8 @@
  * GetAtt of a template into a concrete stand-in (an ARN of the right service where it matters), so
  * that the real synthesized policies can be evaluated as IAM would.
  */
-import { createApp, GuardrailsConfig } from '@cdk-guardrails/config';
+import { createApp } from '@cdk-guardrails/app-kit';
+import { GuardrailsConfig } from '@cdk-guardrails/config';
 import { resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
 import { buildSecurityApp } from '../../../security-account/src/security-app';

@@ -10,8 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Acknowledgement, packRuleIds } from './compliance-gate';
-import { GUARDRAIL_NAMES, GUARDRAIL_PROTECTED_TAG_KEY } from './names';
-import { ENDPOINT_SERVICES, PrivateFunctionsVpcConfig } from './schema';
+import { ENDPOINT_SERVICES, GUARDRAIL_NAMES, GUARDRAIL_PROTECTED_TAG_KEY, PrivateFunctionsVpcConfig } from '@cdk-guardrails/config';
 
 const ENDPOINTS: Record<(typeof ENDPOINT_SERVICES)[number], EndpointService> = {
   secretsmanager: EndpointService.SECRETS_MANAGER,

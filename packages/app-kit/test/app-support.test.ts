@@ -1,7 +1,8 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { APP_FEATURE_FLAGS, applyTags, createApp, parseConfig, removalPolicyOf, runMain, selectEnvironment, stackName } from '../src';
+import { parseConfig } from '@cdk-guardrails/config';
+import { APP_FEATURE_FLAGS, applyTags, createApp, removalPolicyOf, runMain, selectEnvironment, stackName } from '../src';
 import { join } from 'node:path';
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');

@@ -9,7 +9,7 @@ import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { GuardrailsConfig } from './schema';
+import { GuardrailsConfig } from '@cdk-guardrails/config';
 
 /** One acknowledgement: rule ids (per stack) on the constructs at `path` (relative to each stack, `*` matches one path segment). */
 export interface Acknowledgement {

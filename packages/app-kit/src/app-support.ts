@@ -5,9 +5,8 @@
  */
 import { App, AppProps, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ConfigError, loadConfig } from './loader';
-import { GuardrailsConfig } from './schema';
 import featureFlags from './feature-flags.json';
+import { ConfigError, GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
 
 /** The environment used when `-c env=...` is not given. */
 export const DEFAULT_ENVIRONMENT = 'dev';

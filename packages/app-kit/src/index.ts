@@ -1,0 +1,4 @@
+export * from './app-support';
+export * from './compliance-gate';
+export * from './detective-acknowledgements';
+export * from './private-functions';
