@@ -4,30 +4,15 @@
  * plugins at every synth; a finding that is not acknowledged here fails synth. Every
  * acknowledgement names the construct (path inside each security stack) and a specific reason.
  */
-import {
-  Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
-} from '@cdk-guardrails/app-kit';
+import { Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, packRuleIds as packs, permissionsBoundaryAcknowledgement, privateNetworkAcknowledgements } from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
-import { App, Stack } from 'aws-cdk-lib';
-import { rules } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 
 /** The acknowledged findings of the security account stacks, for one environment. */
 export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
   const privateFunctions = config.network.privateFunctions.enabled;
   const acks: Acknowledgement[] = [
-    {
-      // The boundary is a ceiling: it is intersected with identity policies and grants nothing itself.
-      path: 'PermissionsBoundary/Resource',
-      ids: (stack: Stack) => {
-        const boundary = resourceAt(stack, 'PermissionsBoundary/Resource');
-        const wildcards = boundary ? rules.iam.IAMNoWildcardPermissions(boundary) : [];
-        return [
-          ...(Array.isArray(wildcards) ? wildcards.map((finding) => `AwsSolutions-IAM5[${finding}]`) : []),
-          ...packs('IAMPolicyNoStatementsWithFullAccess'),
-        ];
-      },
-      reason: 'the permissions boundary is a ceiling intersected with each role\'s identity policies and grants nothing by itself; it allows the services the guardrails use, limited to this account\'s resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)',
-    },
+    permissionsBoundaryAcknowledgement(),
     {
       path: 'CentralLogs/Stream/Resource',
       ids: ['AwsSolutions-KDS3'],

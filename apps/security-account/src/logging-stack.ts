@@ -1,4 +1,4 @@
-import { addPrivateFunctionsNetwork, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
+import { addPrivateFunctionsNetwork, GuardrailStack, MINIMUM_TLS_VERSION, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
 import {
   GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, logWriterRoleName, privateNetworkFor, securityEventCaptureNames,
 } from '@cdk-guardrails/config';
@@ -7,7 +7,7 @@ import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
-import { Annotations, Aspects, Aws, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, Duration, StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -18,7 +18,6 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /** Minimum TLS version the project's buckets accept (S3 supports 1.2 and 1.3). */
-const MINIMUM_TLS_VERSION = 1.2;
 
 export interface LoggingStackProps extends StackProps {
   readonly config: GuardrailsConfig;
@@ -35,7 +34,7 @@ export interface LoggingStackProps extends StackProps {
  * forwarder and the central log groups per class (audit, security, app), all encrypted with
  * the security account's logs key. Workload accounts subscribe to it from the same region.
  */
-export class LoggingStack extends Stack {
+export class LoggingStack extends GuardrailStack {
   public readonly destination: CentralLogDestination;
   /** The topic the guardrail alarms publish to (encrypted with the logs key). */
   public readonly alarmTopic: sns.Topic;
@@ -47,16 +46,6 @@ export class LoggingStack extends Stack {
   public readonly capture: SecurityEventCapture;
   /** The bucket the security account's multi-region trail delivers to (its first region only). */
   public readonly trailBucket?: EncryptedBucket;
-  /** Zones of the private network, from config. */
-  private networkZones?: string[];
-
-  /**
-   * The zones the config names for the private network: CDK would otherwise look up the
-   * region's zones (a context lookup needs credentials at synth, which the apps never use).
-   */
-  public get availabilityZones(): string[] {
-    return this.networkZones ?? super.availabilityZones;
-  }
 
   constructor(scope: Construct, id: string, props: LoggingStackProps) {
     super(scope, id, props);
@@ -67,7 +56,7 @@ export class LoggingStack extends Stack {
     // KMS through the VPC endpoints (its Kinesis source is polled by Lambda outside the VPC).
     const entry = privateNetworkFor(config, config.securityAccount.accountId, this.region);
     if (entry) {
-      this.networkZones = entry.vpc.availabilityZones;
+      this.useAvailabilityZones(entry.vpc.availabilityZones);
       this.network = addPrivateFunctionsNetwork(this, 'Network', entry, {
         flowLogsKey: props.logsKey,
         flowLogRetention: retention.security as logs.RetentionDays,

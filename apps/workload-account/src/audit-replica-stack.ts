@@ -1,4 +1,4 @@
-import { removalPolicyOf } from '@cdk-guardrails/app-kit';
+import { MINIMUM_TLS_VERSION, removalPolicyOf } from '@cdk-guardrails/app-kit';
 import {
   auditReplicaBucketName, auditReplicationRoleName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, roleArn, WorkloadAccountConfig, workloadTrailRegions,
 } from '@cdk-guardrails/config';
@@ -17,7 +17,6 @@ export interface AuditReplicaStackProps extends StackProps {
 }
 
 /** Minimum TLS version of the replica bucket (as the workload buckets). */
-const MINIMUM_TLS_VERSION = 1.2;
 
 /**
  * Key management only (no cryptographic use, no kms:CreateGrant), as the key hierarchy's keys

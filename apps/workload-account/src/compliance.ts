@@ -5,11 +5,10 @@
  * names the construct (path inside each workload stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, logicalIdAt, packRuleIds as packs, privateNetworkAcknowledgements, resourceAt,
+  Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, logicalIdAt, packRuleIds as packs, permissionsBoundaryAcknowledgement, privateNetworkAcknowledgements, resourceAt,
 } from '@cdk-guardrails/app-kit';
 import { apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, GuardrailsConfig } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
-import { rules } from 'cdk-nag';
 
 const fixed = (...ids: string[]) => () => ids;
 
@@ -74,19 +73,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         .map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`)),
       reason: 'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
     },
-    {
-      // The boundary is a ceiling: it is intersected with identity policies and grants nothing itself.
-      path: 'PermissionsBoundary/Resource',
-      ids: (stack: Stack) => {
-        const boundary = resourceAt(stack, 'PermissionsBoundary/Resource');
-        const wildcards = boundary ? rules.iam.IAMNoWildcardPermissions(boundary) : [];
-        return [
-          ...(Array.isArray(wildcards) ? wildcards.map((finding) => `AwsSolutions-IAM5[${finding}]`) : []),
-          ...packs('IAMPolicyNoStatementsWithFullAccess'),
-        ];
-      },
-      reason: 'the permissions boundary is a ceiling intersected with each role\'s identity policies and grants nothing by itself; it allows the services the guardrails use, limited to this account\'s resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)',
-    },
+    permissionsBoundaryAcknowledgement(),
     // AWS Config recorder and bucket (detective-controls): shared with the security account.
     ...detectiveControlsAcknowledgements(),
   ];

@@ -1,4 +1,4 @@
-import { addPrivateFunctionsNetwork, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
+import { addPrivateFunctionsNetwork, GuardrailStack, MINIMUM_TLS_VERSION, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
 import {
   guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, privateNetworkFor, WorkloadAccountConfig, workloadTrailRegions,
 } from '@cdk-guardrails/config';
@@ -48,27 +48,16 @@ function trailScopeOf(config: GuardrailsConfig, props: WorkloadGuardrailsStackPr
 }
 
 /** Minimum TLS version the project's buckets accept (S3 supports 1.2 and 1.3). */
-const MINIMUM_TLS_VERSION = 1.2;
 
 /**
  * The guardrails of one workload account in one region. Each region has its own keys and
  * secrets: a KMS key cannot be used outside its region.
  */
-export class WorkloadGuardrailsStack extends Stack {
+export class WorkloadGuardrailsStack extends GuardrailStack {
   public readonly keys: KeyHierarchy;
   public readonly dataBucket?: EncryptedBucket;
   /** Private subnets and endpoints of the rotation functions, in the network mode. */
   public readonly network?: PrivateNetwork;
-  /** Zones of the private network, from config. */
-  private networkZones?: string[];
-
-  /**
-   * The zones the config names for the private network: CDK would otherwise look up the
-   * region's zones (a context lookup needs credentials at synth, which the apps never use).
-   */
-  public get availabilityZones(): string[] {
-    return this.networkZones ?? super.availabilityZones;
-  }
 
   constructor(scope: Construct, id: string, props: WorkloadGuardrailsStackProps) {
     super(scope, id, { ...props, env: { account: props.account.accountId, region: props.region } });
@@ -131,7 +120,7 @@ export class WorkloadGuardrailsStack extends Stack {
     // Network mode: the config loader made sure every account and region with functions has an entry.
     const networkEntry = privateNetworkFor(config, props.account.accountId, props.region);
     if (networkEntry) {
-      this.networkZones = networkEntry.vpc.availabilityZones;
+      this.useAvailabilityZones(networkEntry.vpc.availabilityZones);
       this.network = addPrivateFunctionsNetwork(this, 'Network', networkEntry, {
         flowLogsKey: this.keys.logsKey,
         flowLogRetention: config.logging.retentionDays.security as logs.RetentionDays,

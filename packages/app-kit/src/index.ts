@@ -2,3 +2,4 @@ export * from './app-support';
 export * from './compliance-gate';
 export * from './detective-acknowledgements';
 export * from './private-functions';
+export * from './guardrail-stack';

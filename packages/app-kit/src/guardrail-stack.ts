@@ -1,0 +1,50 @@
+/** What every guardrail stack of both apps shares. */
+import { Stack, StackProps } from 'aws-cdk-lib';
+import { rules } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { Acknowledgement, packRuleIds, resourceAt } from './compliance-gate';
+
+/** The minimum TLS version every guardrail bucket policy requires (s3:TlsVersion). */
+export const MINIMUM_TLS_VERSION = 1.2;
+
+/**
+ * A stack whose availability zones can come from config: the private network's zones
+ * (`network.privateFunctions.vpcs[].vpc.availabilityZones`). CDK would otherwise look up the
+ * region's zones, and a context lookup needs credentials at synth, which the apps never use.
+ */
+export class GuardrailStack extends Stack {
+  private networkZones?: string[];
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+  }
+
+  public get availabilityZones(): string[] {
+    return this.networkZones ?? super.availabilityZones;
+  }
+
+  /** Use these zones (the config's, for the private network) instead of a lookup. */
+  protected useAvailabilityZones(zones: string[]): void {
+    this.networkZones = [...zones];
+  }
+}
+
+/**
+ * The acknowledgement of the account's permissions boundary (construct `PermissionsBoundary` in a
+ * stack), the same in both apps: its wildcards are a ceiling, not a grant.
+ */
+export function permissionsBoundaryAcknowledgement(): Acknowledgement {
+  return {
+    // The boundary is a ceiling: it is intersected with identity policies and grants nothing itself.
+    path: 'PermissionsBoundary/Resource',
+    ids: (stack: Stack) => {
+      const boundary = resourceAt(stack, 'PermissionsBoundary/Resource');
+      const wildcards = boundary ? rules.iam.IAMNoWildcardPermissions(boundary) : [];
+      return [
+        ...(Array.isArray(wildcards) ? wildcards.map((finding) => `AwsSolutions-IAM5[${finding}]`) : []),
+        ...packRuleIds('IAMPolicyNoStatementsWithFullAccess'),
+      ];
+    },
+    reason: 'the permissions boundary is a ceiling intersected with each role\'s identity policies and grants nothing by itself; it allows the services the guardrails use, limited to this account\'s resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)',
+  };
+}
