@@ -10,7 +10,7 @@ import { CentralLogDestinationProps, DestinationStreamCapacity } from './central
 import { LogClass, LogClassRule } from './log-class';
 import { deadLetterAlarm, deliveryAlarms } from './private/destination-alarms';
 import { buildForwarder } from './private/destination-forwarder';
-import { destinationPolicyDocument } from './private/destination-policy';
+import { destinationArnOf, destinationPolicyDocument } from './private/destination-policy';
 import { checkSenderPolicySizes, classificationRulesJson, validateClassificationRules, validateProps } from './private/destination-validation';
 import { ALL_LOG_CLASSES } from './private/names';
 import { DEFAULT_CENTRAL_PREFIX, markNeverShip } from './private/recursion-guard';
@@ -52,7 +52,7 @@ export class CentralLogDestination extends Construct {
    * @param partition the AWS partition; default 'aws'
    */
   public static arnFor(account: string, region: string, destinationName: string = DEFAULT_DESTINATION_NAME, partition: string = 'aws'): string {
-    return `arn:${partition}:logs:${region}:${account}:destination:${destinationName}`;
+    return destinationArnOf(account, region, destinationName, partition);
   }
 
   /** ARN of the CloudWatch Logs destination. */

@@ -4,7 +4,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { CentralLogDestinationProps, DestinationStreamCapacity } from '../central-log-destination-props';
 import { LogClass, LogClassRule } from '../log-class';
 import {
-  DESTINATION_POLICY_MAX_BYTES, destinationPolicyBytes, PLACEHOLDER_ACCOUNT, PLACEHOLDER_PARTITION, PLACEHOLDER_REGION,
+  DESTINATION_POLICY_MAX_BYTES, destinationArnOf, destinationPolicyBytes, PLACEHOLDER_ACCOUNT, PLACEHOLDER_PARTITION, PLACEHOLDER_REGION,
 } from './destination-policy';
 import { ALL_LOG_CLASSES, isAccountId } from './names';
 import { ALARM_NAME, FUNCTION_NAME, LOG_GROUP_NAME, QUEUE_NAME, ROLE_NAME, STREAM_NAME, validateName } from './resource-names';
@@ -65,7 +65,7 @@ export interface SenderSet {
 export function checkSenderPolicySizes(stack: Stack, destinationName: string, senders: SenderSet, sourceArnCount: number): void {
   const sizingRegion = Token.isUnresolved(stack.region) ? PLACEHOLDER_REGION : stack.region;
   const sizingPartition = (!Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).partition) || PLACEHOLDER_PARTITION;
-  const sizingArn = `arn:${sizingPartition}:logs:${sizingRegion}:${Token.isUnresolved(stack.account) ? PLACEHOLDER_ACCOUNT : stack.account}:destination:${destinationName}`;
+  const sizingArn = destinationArnOf(Token.isUnresolved(stack.account) ? PLACEHOLDER_ACCOUNT : stack.account, sizingRegion, destinationName, sizingPartition);
   const policyBytes = destinationPolicyBytes({ destinationArn: sizingArn, senderAccounts: senders.senderAccounts, organizationId: senders.organizationId, organizationalUnitIds: senders.organizationalUnitIds });
   if (policyBytes > DESTINATION_POLICY_MAX_BYTES) {
     throw new Error(
