@@ -1,11 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 
-/** CloudWatch Logs PutDestinationPolicy: the access policy can be up to 5,120 bytes. */
 /** ARN of a CloudWatch Logs destination (the one format: CentralLogDestination.arnFor and the size checks use it). */
 export function destinationArnOf(account: string, region: string, destinationName: string, partition: string): string {
   return `arn:${partition}:logs:${region}:${account}:destination:${destinationName}`;
 }
 
+/** CloudWatch Logs PutDestinationPolicy: the access policy can be up to 5,120 bytes. */
 export const DESTINATION_POLICY_MAX_BYTES = 5120;
 
 export interface DestinationPolicyInput {
