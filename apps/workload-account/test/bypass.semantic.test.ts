@@ -612,6 +612,20 @@ describe('other ways out of the boundary', () => {
     }
   });
 
+  test('the AWS Config recorder role (outside the boundary, DetectiveControls exempts it) cannot be taken over: a bounded admin cannot pass, assume, re-trust or extend it; the execution role still manages it', async () => {
+    const [, role] = Object.entries<any>(workloadHome.template.Resources).find(([id, r]) => id.startsWith('DetectiveControlsRecorderRole') && r.Type === 'AWS::IAM::Role')!;
+    expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
+    const arn = roleArn(WORKLOAD, 'prod-workload-payments-DetectiveControlsRecorderRole-ABC');
+    const protectedRole = { 'aws:ResourceTag/guardrails:protected': 'true' };
+    for (const action of ['iam:PassRole', 'sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRole', 'iam:UntagRole']) {
+      expect([action, await asBoundedAdmin({ action, resource: arn, resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined, context: protectedRole })])
+        .toEqual([action, 'ExplicitlyDenied']);
+    }
+    // Control: the stack's execution role (CloudFormation) still updates it.
+    expect(await asPrincipal(EXEC_ROLE, { action: 'iam:PutRolePolicy', resource: arn, context: protectedRole })).toBe('Allowed');
+  });
+
   test('control: a bounded admin still runs its own workload (its log group, its function, its bucket objects)', async () => {
     expect(await asBoundedAdmin({ action: 'logs:DeleteLogGroup', resource: `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/app/orders` })).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'lambda:UpdateFunctionCode', resource: `arn:aws:lambda:${REGION}:${WORKLOAD}:function:orders-api` })).toBe('Allowed');
