@@ -1,20 +1,17 @@
-import { addPrivateFunctionsNetwork, GuardrailStack, MINIMUM_TLS_VERSION, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
+import { addPrivateFunctionsNetwork, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
 import {
-  guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, keyChoicesFor, privateNetworkFor, WorkloadAccountConfig, workloadTrailRegions,
+  guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, privateNetworkFor, WorkloadAccountConfig, workloadTrailRegions,
 } from '@cdk-guardrails/config';
-import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
-import { Annotations, Aspects, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
-import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
+import { Annotations, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { LogClass, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBackupPlan, PrivateNetwork, VaultLock } from '@cdk-guardrails/resilience';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { WorkloadDetectiveControls } from './detective';
 import { AccountIdentities, applyAccountBoundary } from './identities';
+import { WorkloadRegionalBaseline } from './regional-baseline';
 import { WorkloadSecrets } from './secrets';
-import { WorkloadSecurityLogging } from './security-logging';
 
 export interface WorkloadGuardrailsStackProps extends StackProps {
   readonly config: GuardrailsConfig;
@@ -47,78 +44,36 @@ function trailScopeOf(config: GuardrailsConfig, props: WorkloadGuardrailsStackPr
   return workloadTrailRegions(config, props.account).includes(props.region) ? TrailScope.DATA_EVENTS_ONLY : TrailScope.NONE;
 }
 
-/** Minimum TLS version the project's buckets accept (S3 supports 1.2 and 1.3). */
-
 /**
- * The guardrails of one workload account in one region. Each region has its own keys and
- * secrets: a KMS key cannot be used outside its region.
+ * The guardrails of one workload account in one region: the regional baseline (keys, boundary,
+ * capture and shipping, bucket guard, data bucket, detective controls; regional-baseline.ts) and
+ * what config sets up per account: the private network, the rotating secrets, the IAM identities
+ * (global ones in the home stack), backups, the audit replica's reader.
  */
-export class WorkloadGuardrailsStack extends GuardrailStack {
-  public readonly keys: KeyHierarchy;
-  public readonly dataBucket?: EncryptedBucket;
+export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
   /** Private subnets and endpoints of the rotation functions, in the network mode. */
   public readonly network?: PrivateNetwork;
 
   constructor(scope: Construct, id: string, props: WorkloadGuardrailsStackProps) {
-    super(scope, id, { ...props, env: { account: props.account.accountId, region: props.region } });
-    const { config } = props;
-    const removalPolicy = removalPolicyOf(config);
-    const choices = keyChoicesFor(config, props.account.accountId, props.region);
-    const source = (arn: string | undefined) => arn ? KeySource.fromKeyArn(arn) : KeySource.create();
-    this.keys = new KeyHierarchy(this, 'Keys', {
-      dataKey: source(choices.data),
-      secretsKey: source(choices.secrets),
-      logsKey: source(choices.logs),
-      rotationPeriod: Duration.days(config.kms.rotationPeriodDays),
-      aliasPrefix: config.kms.aliasPrefix,
-      removalPolicy,
-      // Only the execution role of this region, the key admin and break-glass administer the keys.
-      administratorArns: keyAdministratorArns(config, props.account.accountId, props.region),
-      // AWS Backup encrypts the vault's recovery points with the data key.
-      additionalDataKeyServices: config.backup.enabled ? ['backup'] : undefined,
-    });
-
-    // Every role in this stack gets the account's permissions boundary.
-    applyAccountBoundary(this, config, props.homeStack);
-
-    const securityLogging = new WorkloadSecurityLogging(this, 'SecurityLogging', {
-      config,
-      region: props.region,
-      logsKey: this.keys.logsKey,
-      minimumTlsVersion: MINIMUM_TLS_VERSION,
-      removalPolicy,
+    const { config, account, region } = props;
+    super(scope, id, {
+      ...props,
+      env: { account: account.accountId, region },
+      homeRegion: props.homeStack === undefined,
       trailScope: trailScopeOf(config, props),
+      stackSetInstance: false,
+      // Only the execution role of this region, the key admin and break-glass administer the keys.
+      keyAdministratorArns: keyAdministratorArns(config, account.accountId, region),
+      guardrailAdministratorArns: guardrailAdministratorArns(config, account.accountId),
+      applyBoundary: (stack) => applyAccountBoundary(stack, config, props.homeStack),
     });
+    const removalPolicy = this.removal;
     // The audit replica's reader (IAM is global): once per account, in its home stack.
-    if (props.homeStack === undefined) securityLogging.addReplicaReader(config);
-
-    // Buckets follow the environment's mode: SSE-S3, or SSE-KMS pinned to this region's data key.
-    const encryption = config.s3.encryption === 'SSE_KMS' ? EncryptionMode.sseKms(this.keys.dataKey) : EncryptionMode.sseS3();
-    // Every bucket in the stack (including ones other constructs create) gets the enforcing
-    // settings and statements it lacks; the guard never weakens what a construct set.
-    Aspects.of(this).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption, minimumTlsVersion: MINIMUM_TLS_VERSION }));
-    // ... and a bucket policy that only the guardrail administrators may change (added after the
-    // guard, which creates the policy of a bucket that has none).
-    Aspects.of(this).add(new ProtectBucketConfiguration({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }));
-    // Deliberate: the trail bucket and the AWS Config bucket are SSE-KMS with their own keys
-    // whatever the data-bucket mode, and AWS services write to them.
-    Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardKeptUserEncryption',
-      'the trail bucket (logs key) and the AWS Config bucket (data key) are SSE-KMS by design in every environment');
-    Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardServiceWriters',
-      'CloudTrail and AWS Config deliver to these buckets; the trail bucket keeps its own enforcing statements (CloudTrail sends the SSE-KMS headers with the key ARN), the Config bucket is encrypted by default with the data key');
-    // Every role of this stack is guardrail infrastructure (trail capture, log shipping, flow logs,
-    // rotation functions, recorder, backup)...
-    PermissionsBoundary.protectRoles(this);
-    // ...and so is every security group (the network's, the hosted rotations'): SCP protect-tagged-guardrail-resources.
-    Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::EC2::SecurityGroup'] });
+    if (props.homeStack === undefined) this.securityLogging.addReplicaReader(config);
     if (props.captureOnly) return;
 
-    this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION });
-    // Who read or wrote an object of the (restricted) data bucket: its S3 data events, in this region's trail.
-    if (config.auditLogs.s3DataEvents) securityLogging.capture.recordS3DataEvents(this.dataBucket);
-
     // Network mode: the config loader made sure every account and region with functions has an entry.
-    const networkEntry = privateNetworkFor(config, props.account.accountId, props.region);
+    const networkEntry = privateNetworkFor(config, account.accountId, region);
     if (networkEntry) {
       this.useAvailabilityZones(networkEntry.vpc.availabilityZones);
       this.network = addPrivateFunctionsNetwork(this, 'Network', networkEntry, {
@@ -134,35 +89,18 @@ export class WorkloadGuardrailsStack extends GuardrailStack {
       logsKey: this.keys.logsKey,
       settings: config.secrets,
       environment: config.environment,
-      databases: props.account.databases.filter((db) => db.region === props.region),
-      apiKeys: props.account.apiKeys,
-      serviceTokens: props.account.serviceTokens,
+      databases: account.databases.filter((db) => db.region === region),
+      apiKeys: account.apiKeys,
+      serviceTokens: account.serviceTokens,
       removalPolicy,
       network: this.network,
       rotationLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
-      administratorArns: guardrailAdministratorArns(config, props.account.accountId),
+      administratorArns: guardrailAdministratorArns(config, account.accountId),
     });
-
-    const detective = new WorkloadDetectiveControls(this, 'DetectiveControls', {
-      config,
-      // Global resources (IAM, root MFA) are recorded once per account: in its first region.
-      homeRegion: props.homeStack === undefined,
-      deliveryKey: this.keys.dataKey,
-      removalPolicy,
-    });
-    const recorderRole = detective.controls.recorderRole;
-    // Evidence: only the delivering services (CloudTrail; AWS Config, with its recorder role) write
-    // the trail and Config buckets' objects, only the guardrail administrators delete them.
-    const administrators = guardrailAdministratorArns(config, props.account.accountId);
-    if (securityLogging.trailBucket) new ProtectLogObjects({ administratorArns: administrators }).applyTo(securityLogging.trailBucket);
-    if (detective.controls.configBucket) {
-      new ProtectLogObjects({ administratorArns: administrators, writerArns: recorderRole ? [recorderRole.roleArn] : [] }).applyTo(detective.controls.configBucket);
-    }
-    // The recorder role: DetectiveControls exempts it from the boundary and tags it guardrails:protected.
 
     const identities = new AccountIdentities(this, 'Identities', {
       config,
-      dataBucket: this.dataBucket,
+      dataBucket: this.dataBucket!,
       dataKey: config.s3.encryption === 'SSE_KMS' ? this.keys.dataKey : undefined,
       logsKey: this.keys.logsKey,
       removalPolicy,
@@ -173,11 +111,12 @@ export class WorkloadGuardrailsStack extends GuardrailStack {
     Tags.of(identities).remove(PermissionsBoundary.PROTECTED_TAG_KEY, { includeResourceTypes: ['AWS::IAM::Role'], priority: 200 });
 
     // Application log groups opt in to central shipping with an explicit class.
-    securityLogging.shipping.addLogGroup(identities.appLogGroup, { logClass: LogClass.APP });
-    // The hosted database rotations log what they do to the credentials: security class.
-    for (const group of secrets.rotationLogGroups) securityLogging.shipping.addLogGroup(group, { logClass: LogClass.SECURITY });
+    const shipping = this.securityLogging.shipping;
+    shipping.addLogGroup(identities.appLogGroup, { logClass: LogClass.APP });
+    // The database and token rotations log what they do to the credentials: security class.
+    for (const group of secrets.rotationLogGroups) shipping.addLogGroup(group, { logClass: LogClass.SECURITY });
 
-    if (props.account.databases.some((db) => db.region === props.region)) {
+    if (account.databases.some((db) => db.region === region)) {
       // The databases' VPCs are described by ids from config (no lookups); this stack adds no
       // routes, so their route table ids are not needed.
       Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',

@@ -20,6 +20,12 @@ export interface WorkloadSecurityLoggingProps {
    * trail for the restricted buckets (DATA_EVENTS_ONLY) or none at all (NONE: no trail bucket either).
    */
   readonly trailScope: TrailScope;
+  /**
+   * Add what config sets up per account: the audit replica (config auditLogs.replicaRegion, whose
+   * bucket the per-account app deploys first) and the trail readers (auditLogs.readers). Off in a
+   * StackSet template, which deploys to accounts unknown at synth.
+   */
+  readonly accountResources: boolean;
 }
 
 /**
@@ -49,7 +55,7 @@ export class WorkloadSecurityLogging extends Construct {
     super(scope, id);
     const { config } = props;
     const accountId = Stack.of(this).account;
-    const replicaRegion = config.auditLogs.replicaRegion;
+    const replicaRegion = props.accountResources ? config.auditLogs.replicaRegion : undefined;
     if (props.trailScope !== TrailScope.NONE) {
       const trailBucket = new EncryptedBucket(this, 'TrailBucket', {
         encryption: EncryptionMode.sseKms(props.logsKey),
@@ -76,7 +82,7 @@ export class WorkloadSecurityLogging extends Construct {
         // re-create it (and so obtain that grant), change its trust or pass it.
         PermissionsBoundary.protectRole(trailBucket.replicationRole);
       }
-      if (config.auditLogs.readers !== undefined) {
+      if (props.accountResources && config.auditLogs.readers !== undefined) {
         this.trailReaderRole = this.addTrailReader(config.auditLogs.readers, config.securityAccount.accountId, props.region, trailBucket, props.logsKey);
       }
     }

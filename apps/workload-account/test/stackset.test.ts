@@ -1,53 +1,54 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
 import { loadConfig } from '@cdk-guardrails/config';
 import { RotatingApiKey } from '@cdk-guardrails/secrets-rotation';
+import { Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { GuardrailsConfig, StackSetsConfig } from '@cdk-guardrails/config';
 import {
-  baselineSettingsFromConfig, buildWorkloadStackSets, STACKSET_TEMPLATE_MAX_BYTES, StackSetTargets, WorkloadBaselineSettings, WorkloadBaselineStack, WorkloadStackSetsStack, synthesizeBaselineTemplate,
+  baselineTemplates, buildWorkloadStackSets, STACKSET_TEMPLATE_MAX_BYTES, stackSetTargetsOf, WorkloadBaselineStack, WorkloadStackSetsStack, synthesizeBaselineTemplate,
 } from '../src/stackset';
+import { WorkloadGuardrailsStack } from '../src/guardrails-stack';
+import { WorkloadRegionalBaseline } from '../src/regional-baseline';
 
 jest.setTimeout(240_000);
 
-const SETTINGS: WorkloadBaselineSettings = {
-  environment: 'prod',
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+/** The prod config as the StackSet deployment sees it: the organization, the StackSets execution role, no backups. */
+const PROD = loadConfig('prod', { configDir: CONFIG_DIR });
+const CONFIG: GuardrailsConfig = {
+  ...PROD,
   organizationId: 'o-abcd123456',
-  securityAccountId: '111111111111',
-  destinationName: 'prod-guardrails-central-logs',
-  keyRotationDays: 365,
-  aliasPrefix: 'guardrails-prod',
-  s3Encryption: 'SSE_KMS',
-  auditRetentionDays: 3653,
-  securityRetentionDays: 90,
-  maxSecretRotationDays: 90,
-  configRecorder: true,
-  configRules: true,
-  guardDuty: true,
-  accessAnalyzer: true,
-  removalPolicy: 'retain',
-  tags: { project: 'cdk-guardrails' },
   principals: {
+    ...PROD.principals,
     cdkQualifier: 'hnb659fds',
     breakGlassRoleName: 'GuardrailsBreakGlass',
     keyAdminRoleName: 'GuardrailsKeyAdmin',
     logAdminRoleName: 'GuardrailsLogAdmin',
     stackSetExecutionRoleName: 'stacksets-exec-guardrails',
     controlTowerRoleNames: ['AWSControlTowerExecution'],
+    pipelineRoleArns: [],
   },
+  auditLogs: { ...PROD.auditLogs, objectLock: { mode: 'none' }, s3DataEvents: false },
 };
-const TARGETS: StackSetTargets = {
+const TARGETS: StackSetsConfig = {
   organizationalUnitIds: ['ou-ab12-cdef3456'],
   regions: ['us-east-1', 'eu-west-1'],
   adminAccountId: '999999999999',
   adminRegion: 'eu-west-1',
+  callAs: 'SELF',
+  excludedAccountIds: [],
+  maxConcurrentPercentage: 25,
+  failureTolerancePercentage: 0,
 };
 
-function adminStack(settings = SETTINGS, targets = TARGETS) {
+function adminStack(config = CONFIG, targets = TARGETS) {
   const app = createApp();
-  const stack = new WorkloadStackSetsStack(app, 'prod-workload-stacksets', { settings, targets });
+  const templates = baselineTemplates(config, targets, mkdtempSync(join(tmpdir(), 'stackset-test-')));
+  const stack = new WorkloadStackSetsStack(app, 'prod-workload-stacksets', { config, targets, templates });
   return { app, stack, template: Template.fromStack(stack) };
 }
 
@@ -71,7 +72,7 @@ describe('workload guardrails as service-managed StackSets', () => {
         ManagedExecution: { Active: true },
         StackInstancesGroup: [{
           Regions: [region],
-          DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456'], Accounts: ['111111111111'], AccountFilterType: 'DIFFERENCE' },
+          DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456'], Accounts: [CONFIG.securityAccount.accountId], AccountFilterType: 'DIFFERENCE' },
         }],
         // The template is a file asset in the administrator account's bootstrap bucket.
         TemplateURL: Match.objectLike({ 'Fn::Sub': Match.stringLikeRegexp('^https://s3\\.eu-west-1\\..*/cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.json$') }),
@@ -93,13 +94,13 @@ describe('workload guardrails as service-managed StackSets', () => {
 
   test('the baseline template is account-agnostic, has no assets and no bootstrap rule, and holds the guardrails', () => {
     const app = createApp();
-    const stack = new WorkloadBaselineStack(app, 'Baseline', { settings: SETTINGS, region: 'us-east-1', homeRegion: true });
+    const stack = new WorkloadBaselineStack(app, 'Baseline', { config: CONFIG, region: 'us-east-1', homeRegion: true });
     const template = Template.fromStack(stack);
     const json = JSON.stringify(template.toJSON());
     // No literal workload account: every ARN uses AWS::AccountId; the security account appears only as the destination / boundary resource account.
     // No bootstrap dependency (the boundary names the qualifier only to deny the CDK roles to bounded identities).
     expect(json).not.toMatch(/BootstrapVersion|cdk-bootstrap|cdk-hnb659fds-(assets|container-assets)/);
-    expect([...new Set(json.match(/\b\d{12}\b/g))]).toEqual(['111111111111']);
+    expect([...new Set(json.match(/\b\d{12}\b/g))]).toEqual([CONFIG.securityAccount.accountId]);
     expect(json).toMatch(/AWS::AccountId/);
     expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual([]);
     template.resourceCountIs('AWS::Lambda::Function', 0);
@@ -109,7 +110,7 @@ describe('workload guardrails as service-managed StackSets', () => {
     template.hasResourceProperties('AWS::CloudTrail::Trail', { IsLogging: true, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, EnableLogFileValidation: true });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'GuardrailsPermissionsBoundary-us-east-1' });
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
-      DestinationArn: 'arn:aws:logs:us-east-1:111111111111:destination:prod-guardrails-central-logs',
+      DestinationArn: `arn:aws:logs:us-east-1:${CONFIG.securityAccount.accountId}:destination:${CONFIG.securityAccount.destinationName}`,
       RoleArn: Match.anyValue(),
     });
     // IAM changes are captured in us-east-1 only.
@@ -146,11 +147,11 @@ describe('workload guardrails as service-managed StackSets', () => {
 
   test('outside us-east-1 the baseline captures no IAM events and records no global resources; outside the home region it runs no trail (the home one records every region)', () => {
     const app = createApp();
-    const stack = new WorkloadBaselineStack(app, 'Baseline', { settings: SETTINGS, region: 'eu-west-1', homeRegion: false });
+    const stack = new WorkloadBaselineStack(app, 'Baseline', { config: CONFIG, region: 'eu-west-1', homeRegion: false });
     const template = Template.fromStack(stack);
     expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).not.toMatch(/aws\.iam/);
     template.resourceCountIs('AWS::CloudTrail::Trail', 0);
-    expect(Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) => id.startsWith('TrailBucket'))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) => id.startsWith('SecurityLoggingTrailBucket'))).toEqual([]);
     // The S3-change rule still writes into the security log group, shipped as class security.
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.s3'] }) });
     template.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
@@ -158,26 +159,56 @@ describe('workload guardrails as service-managed StackSets', () => {
     });
   });
 
-  test('the trail bucket gets the Object Lock of the settings (none by default)', () => {
-    const trailBucket = (settings: WorkloadBaselineSettings) => {
-      const stack = new WorkloadBaselineStack(createApp(), 'Baseline', { settings, region: 'eu-west-1', homeRegion: true });
+  test('the trail bucket gets the Object Lock of the config (none in this config)', () => {
+    const trailBucket = (config: GuardrailsConfig) => {
+      const stack = new WorkloadBaselineStack(createApp(), 'Baseline', { config, region: 'eu-west-1', homeRegion: true });
       const buckets = Template.fromStack(stack).findResources('AWS::S3::Bucket');
-      return Object.entries(buckets).find(([id]) => id.startsWith('TrailBucket'))![1].Properties;
+      return Object.entries(buckets).find(([id]) => id.startsWith('SecurityLoggingTrailBucket'))![1].Properties;
     };
-    expect(trailBucket(SETTINGS).ObjectLockConfiguration).toBeUndefined();
-    const locked = trailBucket({ ...SETTINGS, auditObjectLockMode: 'compliance', auditObjectLockDays: 3653 });
+    expect(trailBucket(CONFIG).ObjectLockConfiguration).toBeUndefined();
+    const locked = trailBucket({ ...CONFIG, auditLogs: { ...CONFIG.auditLogs, objectLock: { mode: 'compliance', retentionDays: 3653 } } });
     expect(locked.ObjectLockEnabled).toBe(true);
     expect(locked.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } });
-    expect(trailBucket({ ...SETTINGS, auditObjectLockMode: 'governance', auditObjectLockDays: 30 }).ObjectLockConfiguration.Rule.DefaultRetention)
+    expect(trailBucket({ ...CONFIG, auditLogs: { ...CONFIG.auditLogs, objectLock: { mode: 'governance', retentionDays: 30 } } }).ObjectLockConfiguration.Rule.DefaultRetention)
       .toEqual({ Mode: 'GOVERNANCE', Days: 30 });
-    expect(() => trailBucket({ ...SETTINGS, auditObjectLockMode: 'compliance' }))
-      .toThrow(/settings\.auditObjectLockDays: received undefined; expected 1-36500 days with auditObjectLockMode "compliance"/);
   });
 
-  test('the synthesized template is minified and under the 1 MB TemplateURL limit', () => {
+  test('per-account resources stay out of the template: no audit replication, no trail readers, no imported keys', () => {
+    // GIVEN a config with an audit replica region and trail readers (per-account resources)
+    const config: GuardrailsConfig = {
+      ...CONFIG,
+      auditLogs: {
+        ...CONFIG.auditLogs,
+        replicaRegion: 'eu-central-1',
+        readers: { principalArns: [`arn:aws:iam::${PROD.securityAccount.accountId}:role/Auditor`], externalId: 'auditors-external-id-1234', requireMfa: true },
+      },
+    };
+    // WHEN the home region's baseline is synthesized
+    const template = Template.fromStack(new WorkloadBaselineStack(createApp(), 'Baseline', { config, region: 'us-east-1', homeRegion: true }));
+    // THEN no replication rule and no reader role; the three keys are created
+    for (const bucket of Object.values<any>(template.findResources('AWS::S3::Bucket'))) expect(bucket.Properties.ReplicationConfiguration).toBeUndefined();
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toMatch(/guardrails-trail-reader|Auditor/);
+    template.resourceCountIs('AWS::KMS::Key', 3);
+  });
+
+  test('with S3 data events on, every region records the data bucket\'s object-level events (the home one in its multi-region trail)', () => {
+    const config: GuardrailsConfig = { ...CONFIG, auditLogs: { ...CONFIG.auditLogs, s3DataEvents: true } };
+    for (const [region, homeRegion, multiRegion] of [['us-east-1', true, true], ['eu-west-1', false, false]] as const) {
+      const template = Template.fromStack(new WorkloadBaselineStack(createApp(), 'Baseline', { config, region, homeRegion }));
+      template.hasResourceProperties('AWS::CloudTrail::Trail', {
+        IsMultiRegionTrail: multiRegion,
+        AdvancedEventSelectors: Match.arrayWith([Match.objectLike({
+          FieldSelectors: Match.arrayWith([{ Field: 'resources.type', Equals: ['AWS::S3::Object'] }]),
+        })]),
+      });
+    }
+  });
+
+  test('the synthesized template is minified and under the 1 MB TemplateURL limit; its assembly is removed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stackset-test-'));
-    const { file, bytes } = synthesizeBaselineTemplate(SETTINGS, 'us-east-1', true, dir);
+    const { file, bytes } = synthesizeBaselineTemplate(CONFIG, 'us-east-1', true, dir);
     const text = readFileSync(file, 'utf8');
+    expect(readdirSync(dir)).toEqual(['prod-workload-baseline-us-east-1.template.json']);
     rmSync(dir, { recursive: true, force: true });
     expect(text).toBe(JSON.stringify(JSON.parse(text)));
     expect(bytes).toBeLessThan(STACKSET_TEMPLATE_MAX_BYTES);
@@ -185,66 +216,93 @@ describe('workload guardrails as service-managed StackSets', () => {
 
   test('fails if an asset-bearing construct is added to the baseline, naming the reason and the fix', () => {
     const app = createApp();
-    const stack = new WorkloadBaselineStack(app, 'Baseline', { settings: SETTINGS, region: 'eu-west-1', homeRegion: false });
+    const stack = new WorkloadBaselineStack(app, 'Baseline', { config: CONFIG, region: 'eu-west-1', homeRegion: false });
     expect(() => new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'K', { enableKeyRotation: true }) }))
       .toThrow(/StackSet templates cannot carry assets.*bootstrap bucket.*per-account CDK app/s);
   });
 
-  test.each([
-    [{ ...SETTINGS, organizationId: '' }, TARGETS, /settings\.organizationId: received ""; expected an AWS Organizations id/],
-    [SETTINGS, { ...TARGETS, organizationalUnitIds: [] }, /targets\.organizationalUnitIds: received \[\]; expected at least one OU id/],
-    [SETTINGS, { ...TARGETS, organizationalUnitIds: ['ou-bad'] }, /targets\.organizationalUnitIds: received "ou-bad"/],
-    [SETTINGS, { ...TARGETS, organizationalUnitIds: Array.from({ length: 51 }, (_v, i) => `ou-ab12-${String(i).padStart(8, '0')}`) }, /received "51 OUs"; expected at most 50/],
-    [SETTINGS, { ...TARGETS, regions: ['eu-west-1', 'eu-west-1'] }, /targets\.regions: .*each region once/],
-    [SETTINGS, { ...TARGETS, adminAccountId: '1234' }, /targets\.adminAccountId: received "1234"/],
-    [SETTINGS, { ...TARGETS, maxConcurrentPercentage: 0 }, /targets\.maxConcurrentPercentage: received 0; expected an integer percentage from 1 to 100/],
-  ])('fails on bad input (%#)', (settings, targets, message) => {
-    expect(() => new WorkloadStackSetsStack(createApp(), 'S', { settings, targets })).toThrow(message);
+  test('fails without an organization, naming the field', () => {
+    const withoutOrg = { ...CONFIG, organizationId: undefined };
+    expect(() => new WorkloadBaselineStack(createApp(), 'Baseline', { config: withoutOrg, region: 'eu-west-1', homeRegion: true }))
+      .toThrow(/config\/prod\.json: organizationId: received nothing; expected the AWS Organizations id/);
+    expect(() => baselineTemplates(withoutOrg, TARGETS, '/nonexistent')).toThrow(/organizationId: received nothing/);
+  });
+
+  test('fails when a target region has no template, naming the region', () => {
+    expect(() => new WorkloadStackSetsStack(createApp(), 'S', { config: CONFIG, targets: TARGETS, templates: [] }))
+      .toThrow(/templates: received \[\]; expected a synthesized baseline template for every target region \(us-east-1 is missing\)/);
+  });
+});
+
+describe('one regional baseline for both deployments', () => {
+  test('every resource of the StackSet baseline is, at the same construct path, in the per-account home stack (no second composition to drift)', () => {
+    // GIVEN the same config, deployed per account (home stack of the first workload account) and as a StackSet
+    const account = CONFIG.workloadAccounts[0];
+    const app = createApp();
+    const perAccount = new WorkloadGuardrailsStack(app, 'Guardrails', { config: CONFIG, account, region: account.regions[0], captureOnly: false });
+    const baseline = new WorkloadBaselineStack(createApp(), 'Guardrails', { config: CONFIG, region: account.regions[0], homeRegion: true });
+    // THEN both are the regional baseline
+    expect(perAccount).toBeInstanceOf(WorkloadRegionalBaseline);
+    expect(baseline).toBeInstanceOf(WorkloadRegionalBaseline);
+    // AND each resource of the baseline has the same logical id (construct path) and type in the per-account stack
+    const types = (stack: Stack) => Object.fromEntries(Object.entries<any>(Template.fromStack(stack).toJSON().Resources).map(([id, r]) => [id, r.Type]));
+    const perAccountTypes = types(perAccount);
+    const baselineTypes = types(baseline);
+    expect(Object.keys(baselineTypes).length).toBeGreaterThan(40);
+    const missing = Object.entries(baselineTypes).filter(([id, type]) => perAccountTypes[id] !== type && type !== 'AWS::CDK::Metadata');
+    expect(missing).toEqual([]);
   });
 });
 
 describe('StackSets from an environment config', () => {
-  const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
-
-  test('settings come from the config; a config without organizationId is refused, naming the field', () => {
-    const prod = loadConfig('prod', { configDir: CONFIG_DIR });
-    const withoutOrg = { ...prod, organizationId: undefined };
-    expect(() => baselineSettingsFromConfig(withoutOrg)).toThrow(/organizationId: received nothing; expected the AWS Organizations id/);
-    const settings = baselineSettingsFromConfig({ ...prod, organizationId: 'o-abcd123456' });
-    expect(settings).toMatchObject({
-      environment: 'prod',
-      securityAccountId: prod.securityAccount.accountId,
-      destinationName: prod.securityAccount.destinationName,
-      s3Encryption: prod.s3.encryption,
-      removalPolicy: 'retain',
-      auditObjectLockMode: prod.auditLogs.objectLock.mode,
-      auditObjectLockDays: prod.auditLogs.objectLock.mode === 'none' ? undefined : prod.auditLogs.objectLock.retentionDays,
-    });
-    expect(settings.auditObjectLockMode).toBe('compliance');
-  });
-
-  test('buildWorkloadStackSets adds one administrator stack named after the environment', () => {
-    const prod = { ...loadConfig('prod', { configDir: CONFIG_DIR }), organizationId: 'o-abcd123456' };
+  test('buildWorkloadStackSets adds one administrator stack named after the environment; the templates are written into the assembly', () => {
     const app = createApp();
-    const stack = buildWorkloadStackSets(app, prod, { ...TARGETS, regions: ['eu-west-1'] });
+    const stack = buildWorkloadStackSets(app, CONFIG, { ...TARGETS, regions: ['eu-west-1'] });
     expect(stack.stackName).toBe('prod-workload-stacksets');
     expect(stack.terminationProtection).toBe(true);
     Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::StackSet', 1);
+    expect(readdirSync(join(app.outdir, 'stackset-templates'))).toEqual(['prod-workload-baseline-eu-west-1.template.json']);
   });
 });
 
-describe('stackset-main: targets from context', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { stackSetTargetsFromContext } = require('../src/stackset-main');
+describe('targets from the stackset-targets context or config.stackSets', () => {
+  const RAW = { organizationalUnitIds: ['ou-ab12-cdef3456'], regions: ['us-east-1', 'eu-west-1'], adminAccountId: '999999999999', adminRegion: 'eu-west-1' };
 
-  test('accepts inline JSON and objects', () => {
-    expect(stackSetTargetsFromContext(JSON.stringify(TARGETS))).toEqual(TARGETS);
-    expect(stackSetTargetsFromContext(TARGETS)).toEqual(TARGETS);
+  test('accepts inline JSON, a file and objects, validated with the schema defaults', () => {
+    expect(stackSetTargetsOf(CONFIG, JSON.stringify(RAW))).toEqual(TARGETS);
+    expect(stackSetTargetsOf(CONFIG, RAW)).toEqual(TARGETS);
+    const dir = mkdtempSync(join(tmpdir(), 'stackset-targets-'));
+    writeFileSync(join(dir, 'targets.json'), JSON.stringify(RAW));
+    expect(stackSetTargetsOf(CONFIG, join(dir, 'targets.json'))).toEqual(TARGETS);
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  test('fails if the context is missing or not JSON, naming the key', () => {
-    expect(() => stackSetTargetsFromContext(undefined)).toThrow(/stackset-targets: received nothing; expected config.stackSets, or -c stackset-targets=/);
-    expect(() => stackSetTargetsFromContext('/no/such/file.json')).toThrow(/stackset-targets: received "\/no\/such\/file.json"; expected inline JSON or the path/);
-    expect(() => stackSetTargetsFromContext('{not json')).toThrow(/stackset-targets: not valid JSON/);
+  test('without context, config.stackSets; without either, fails naming both', () => {
+    expect(stackSetTargetsOf({ ...CONFIG, stackSets: TARGETS }, undefined)).toBe(TARGETS);
+    expect(() => stackSetTargetsOf({ ...CONFIG, stackSets: undefined }, undefined))
+      .toThrow(/stackset-targets: received nothing; expected config\/prod\.json stackSets, or -c stackset-targets=/);
+  });
+
+  test('fails if the context is not JSON or names no file', () => {
+    expect(() => stackSetTargetsOf(CONFIG, '/no/such/file.json')).toThrow(/stackset-targets: received "\/no\/such\/file.json"; expected inline JSON or the path/);
+    expect(() => stackSetTargetsOf(CONFIG, '{not json')).toThrow(/stackset-targets: received text that is not JSON/);
+  });
+
+  test.each([
+    [{ ...RAW, organizationalUnitIds: [] }, /organizationalUnitIds: received \[\]; expected at least one organizational unit/],
+    [{ ...RAW, organizationalUnitIds: ['ou-bad'] }, /organizationalUnitIds\[0\]: received "ou-bad"/],
+    [{ ...RAW, organizationalUnitIds: Array.from({ length: 51 }, (_v, i) => `ou-ab12-${String(i).padStart(8, '0')}`) }, /expected at most 50 organizational units/],
+    [{ ...RAW, regions: ['eu-west-1', 'eu-west-1'] }, /regions: .*each region once/],
+    [{ ...RAW, adminAccountId: '1234' }, /adminAccountId: received "1234"/],
+    [{ ...RAW, maxConcurrentPercentage: 0 }, /maxConcurrentPercentage: received 0/],
+    [{ ...RAW, extra: true }, /extra: received an unknown field/],
+  ])('context targets are validated by the config schema, naming the field (%#)', (raw, message) => {
+    expect(() => stackSetTargetsOf(CONFIG, raw)).toThrow(/Invalid configuration in -c stackset-targets/);
+    expect(() => stackSetTargetsOf(CONFIG, raw)).toThrow(message);
+  });
+
+  test('context targets go through the cross-field rules too (the StackSets execution role name)', () => {
+    const config = { ...CONFIG, principals: { ...CONFIG.principals, stackSetExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole' } };
+    expect(() => stackSetTargetsOf(config, RAW)).toThrow(/principals\.stackSetExecutionRoleName: received "AWSCloudFormationStackSetExecutionRole"/);
   });
 });

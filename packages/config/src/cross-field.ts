@@ -28,6 +28,7 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...privateFunctions(config),
     ...auditLogs(config),
     ...stackSetExecutionRole(config),
+    ...stackSetTargets(config),
   ];
 }
 
@@ -46,6 +47,25 @@ function stackSetExecutionRole(config: GuardrailsConfig): ConfigProblem[] {
   return [problem('principals.stackSetExecutionRoleName', name,
     'with stackSets (service-managed StackSets), the exact name of the role StackSets created in the target accounts, '
     + '"stacksets-exec-" and the id StackSets gave it (IAM console of a target account, Roles, search "stacksets-exec")')];
+}
+
+/**
+ * Service-managed StackSets target organizational units, so the baseline ships through an
+ * organization-wide destination (which needs `organizationId`), and a destination exists only in
+ * the security account's regions: a baseline region without one would ship nothing.
+ */
+function stackSetTargets(config: GuardrailsConfig): ConfigProblem[] {
+  if (config.stackSets === undefined) return [];
+  const problems: ConfigProblem[] = [];
+  if (config.organizationId === undefined) {
+    problems.push(problem('organizationId', null, 'the AWS Organizations id (o-...) with stackSets: service-managed StackSets target organizational units, and the baseline ships through an organization-wide destination'));
+  }
+  config.stackSets.regions.forEach((region, i) => {
+    if (!config.securityAccount.regions.includes(region)) {
+      problems.push(problem(`stackSets.regions[${i}]`, region, `one of securityAccount.regions (${config.securityAccount.regions.join(', ')}): the baseline ships to the central destination of its own region`));
+    }
+  });
+  return problems;
 }
 
 /**

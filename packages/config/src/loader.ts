@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigProblem, crossFieldProblems } from './cross-field';
-import { CONFIG_SCHEMA, GuardrailsConfig } from './schema';
+import { CONFIG_SCHEMA, GuardrailsConfig, STACK_SETS } from './schema';
 
 /** Thrown for any invalid configuration, before a single construct is created. */
 export class ConfigError extends Error {
@@ -55,6 +55,20 @@ export function parseConfig(raw: unknown, envName: string, file = `config/${envN
   const problems = crossFieldProblems(result.data, envName);
   if (problems.length > 0) throw new ConfigError(file, problems);
   return result.data;
+}
+
+/**
+ * The config with its `stackSets` section replaced by targets given elsewhere (the
+ * `stackset-targets` context of the StackSet app), validated exactly as the file's section: the
+ * schema, then the cross-field rules over the merged config. Throws ConfigError naming `source`.
+ */
+export function withStackSetTargets(config: GuardrailsConfig, raw: unknown, source: string): GuardrailsConfig {
+  const result = STACK_SETS.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(source, result.error.issues.flatMap(toProblems));
+  const merged: GuardrailsConfig = { ...config, stackSets: result.data };
+  const problems = crossFieldProblems(merged, config.environment);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return merged;
 }
 
 function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {

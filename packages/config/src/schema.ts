@@ -158,13 +158,15 @@ const PRINCIPALS = z.strictObject({
 });
 
 /**
- * Where the StackSet baseline deploys (apps/workload-account/src/stackset-main.ts; docs/stacksets.md).
+ * Where the StackSet baseline deploys (apps/workload-account/src/bin/stackset.ts; docs/stacksets.md).
  * Its regions are part of the region SCP: a baseline the SCP refused would never be written.
  */
-const STACK_SETS = z.strictObject({
+export const STACK_SETS = z.strictObject({
   organizationalUnitIds: z.array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, {
     error: 'expected an organizational unit id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)',
-  })).min(1, { error: 'expected at least one organizational unit' }),
+  })).min(1, { error: 'expected at least one organizational unit' })
+    // CreateStackInstances accepts at most 50 OUs per operation.
+    .max(50, { error: 'expected at most 50 organizational units (the CreateStackInstances limit); target a parent OU instead' }),
   regions: REGIONS.describe('Regions the baseline deploys to; the first one records global resources with AWS Config'),
   adminAccountId: ACCOUNT_ID.describe('The StackSets administrator: the management account or a delegated administrator'),
   adminRegion: REGION,
@@ -281,7 +283,7 @@ export const CONFIG_SCHEMA = z.strictObject({
       .describe('Who may read the trail log files (forensics, CloudTrail log file validation): roles of the security account that may assume guardrails-trail-reader-<region> in each workload account. Read only: nothing may write, delete or re-key them'),
   }).default({ objectLock: { mode: 'none' }, s3DataEvents: false }),
   stackSets: STACK_SETS.optional()
-    .describe('Targets of the service-managed StackSet baseline (stackset-main); -c stackset-targets still overrides it'),
+    .describe('Targets of the service-managed StackSet baseline (apps/workload-account bin/stackset); -c stackset-targets overrides it, validated the same way'),
   tags: z.record(
     z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'expected a tag key of 1-128 characters, not starting with "aws:"' }),
     z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, { error: 'expected a tag value of at most 256 characters' }),

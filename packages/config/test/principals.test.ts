@@ -62,6 +62,7 @@ describe('config.principals', () => {
   test('with service-managed StackSets, the StackSet execution role must be the stacksets-exec-<id> role StackSets created', () => {
     const withStackSets = (principals: unknown) => ({
       ...(minimal(principals) as object),
+      organizationId: 'o-abcd123456',
       stackSets: { organizationalUnitIds: ['ou-ab12-cdef3456'], regions: ['eu-west-1'], adminAccountId: '999999999999', adminRegion: 'eu-west-1' },
     });
     const base = { pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'] };
