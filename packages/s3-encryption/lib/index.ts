@@ -1,5 +1,6 @@
 export * from './encryption-mode';
 export * from './bucket-encryption-policy';
+export * from './encrypted-bucket-props';
 export * from './encrypted-bucket';
 export * from './bucket-replication';
 export * from './bucket-encryption-guard';
