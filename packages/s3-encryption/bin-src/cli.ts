@@ -11,7 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import {
-  applyEncryption, CliError, explainEnvironmentError, formatApplyResult, formatReencryptPlan, formatReencryptResult, formatReport, planReencryption, reencryptBucket,
+  applyEncryption, checkKeyLocation, CliError, explainEnvironmentError, formatApplyResult, formatReencryptPlan, formatReencryptResult, formatReport, planReencryption, reencryptBucket,
   reportBuckets, wantedEncryption,
 } from './core';
 import { ALLOWED_TLS_VERSIONS } from '../lib/private/statements';
@@ -74,9 +74,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .option('--dry-run', 'print the policy before and after, change nothing')
     .action(async (o: { bucket: string; sseS3?: boolean; kmsKeyArn?: string; minTls?: number; allowKeyChange?: boolean; dryRun?: boolean }) => {
       const region = program.opts().region as string | undefined;
+      const wanted = wantedEncryption(o);
+      for (const warning of await checkKeyLocation(io.client(region), o.bucket, wanted)) io.stderr(`${warning}\n`);
       const result = await applyEncryption(io.client(region), {
         bucket: o.bucket,
-        wanted: wantedEncryption(o),
+        wanted,
         minimumTlsVersion: o.minTls,
         allowKeyChange: o.allowKeyChange,
         dryRun: o.dryRun,
@@ -103,8 +105,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       rate: number; batchThreshold: number; manifest?: boolean; manifestFile?: string;
     }) => {
       const region = program.opts().region as string | undefined;
+      const wanted = wantedEncryption(o);
+      for (const warning of await checkKeyLocation(io.client(region), o.bucket, wanted)) io.stderr(`${warning}\n`);
       if (o.dryRun) {
-        const plan = await planReencryption(io.client(region), { bucket: o.bucket, wanted: wantedEncryption(o), prefix: o.prefix, ratePerSecond: o.rate });
+        const plan = await planReencryption(io.client(region), { bucket: o.bucket, wanted, prefix: o.prefix, ratePerSecond: o.rate });
         io.stdout(`${formatReencryptPlan(plan)}\n`);
         return;
       }
@@ -113,7 +117,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       try {
         const result = await reencryptBucket(io.client(region), {
           bucket: o.bucket,
-          wanted: wantedEncryption(o),
+          wanted,
           prefix: o.prefix,
           stateFile: o.stateFile ?? `.s3-encryption-reencrypt-${o.bucket}.json`,
           ratePerSecond: o.rate,

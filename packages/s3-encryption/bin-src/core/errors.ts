@@ -9,7 +9,8 @@ export type CliErrorCode =
   | 'StateMismatch'
   | 'NoCredentials'
   | 'NoRegion'
-  | 'ExpiredCredentials';
+  | 'ExpiredCredentials'
+  | 'KeyInOtherRegion';
 
 export class CliError extends Error {
   constructor(public readonly code: CliErrorCode, message: string) {
@@ -21,6 +22,7 @@ export class CliError extends Error {
 /** IAM permission that each S3 API call needs, for error messages. */
 const PERMISSION: Record<string, string> = {
   ListBuckets: 's3:ListAllMyBuckets',
+  GetBucketLocation: 's3:GetBucketLocation',
   GetBucketPolicy: 's3:GetBucketPolicy',
   PutBucketPolicy: 's3:PutBucketPolicy',
   GetBucketEncryption: 's3:GetEncryptionConfiguration',

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './target';
+export * from './key-location';
 export * from './policy-merge';
 export * from './rate-limiter';
 export * from './bucket-state';

@@ -5,7 +5,7 @@
  */
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand,
-  GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectTaggingCommand, HeadObjectCommand, ListBucketsCommand,
+  GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketPolicyCommand, GetObjectTaggingCommand, HeadObjectCommand, ListBucketsCommand,
   ListObjectsV2Command, NoSuchBucket, PutBucketEncryptionCommand, PutBucketPolicyCommand, S3Client, S3ServiceException,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
@@ -46,6 +46,10 @@ export interface FakeBucket {
   objects: Map<string, FakeObject>;
   /** operations that answer AccessDenied */
   denied?: Set<string>;
+  /** @default eu-west-1 */
+  region?: string;
+  /** The owning account (ExpectedBucketOwner). @default 111111111111 */
+  ownerAccount?: string;
 }
 
 function s3Error(name: string, status: number, message: string): S3ServiceException {
@@ -81,6 +85,14 @@ export class FakeS3 {
       return out;
     });
     on(ListBucketsCommand, 'ListBuckets', () => ({ Buckets: [...this.buckets.keys()].map((Name) => ({ Name })) }));
+    on(GetBucketLocationCommand, 'GetBucketLocation', (i) => {
+      const b = this.bucket(i.Bucket, 'GetBucketLocation');
+      // S3 answers 403 when ExpectedBucketOwner is not the bucket's account.
+      if (i.ExpectedBucketOwner !== undefined && i.ExpectedBucketOwner !== (b.ownerAccount ?? '111111111111')) throw s3Error('AccessDenied', 403, 'Access Denied');
+      const region = b.region ?? 'eu-west-1';
+      // us-east-1 answers no constraint.
+      return { LocationConstraint: region === 'us-east-1' ? undefined : region };
+    });
     on(GetBucketPolicyCommand, 'GetBucketPolicy', (i) => {
       const b = this.bucket(i.Bucket, 'GetBucketPolicy');
       if (b.policy === undefined) throw s3Error('NoSuchBucketPolicy', 404, 'The bucket policy does not exist');
