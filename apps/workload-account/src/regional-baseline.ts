@@ -110,10 +110,7 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     // ... and a bucket policy that only the guardrail administrators may change (added after the
     // guard, which creates the policy of a bucket that has none).
     Aspects.of(this).add(new ProtectBucketConfiguration({ administratorArns: props.guardrailAdministratorArns }));
-    // Deliberate: the trail bucket and the AWS Config bucket are SSE-KMS with their own keys
-    // whatever the data-bucket mode, and AWS services write to them.
-    Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardKeptUserEncryption',
-      'the trail bucket (logs key) and the AWS Config bucket (data key) are SSE-KMS by design in every environment');
+    // Deliberate: AWS services (CloudTrail, AWS Config) write to the trail and Config buckets.
     Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardServiceWriters',
       'CloudTrail and AWS Config deliver to these buckets; the trail bucket keeps its own enforcing statements (CloudTrail sends the SSE-KMS headers with the key ARN), the Config bucket is encrypted by default with the data key');
     // Every role of this stack is guardrail infrastructure (trail capture, log shipping, flow logs,

@@ -137,7 +137,13 @@ export class BucketEncryptionGuard implements IAspect {
         problems.push(`its default encryption is SSE-S3, expected ${this.encryption} (upgradeSseS3ToKms)`);
       }
     } else if (setting.algorithm !== this.encryption.algorithm) {
-      warn('guardKeptUserEncryption', `${cfnBucket.node.path}: keeps the encryption its owner set (${describe(setting.algorithm)}) although the guard asks for ${this.encryption}; the guard never changes an encryption setting, it enforces the bucket's own`);
+      // Kept either way; a warning only where the kept encryption is weaker than asked (SSE-S3 under
+      // an SSE-KMS guard). A KMS bucket under an SSE-S3 guard is stronger: noted, not a warning
+      // (a `cdk synth --strict` pipeline would otherwise have to acknowledge our own log buckets).
+      const weaker = setting.algorithm === SSE_S3_ALGORITHM && this.encryption.isKms;
+      const message = `${cfnBucket.node.path}: keeps the encryption its owner set (${describe(setting.algorithm)}) although the guard asks for ${this.encryption}; the guard never changes an encryption setting, it enforces the bucket's own`;
+      if (weaker) warn('guardKeptUserEncryption', message);
+      else Annotations.of(cfnBucket).addInfo(message);
     }
 
     // 2. The key to pin: only a key ARN can be pinned.

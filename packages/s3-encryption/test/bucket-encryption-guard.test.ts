@@ -87,7 +87,17 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     expect(sidsOf(template)).toEqual([...SSE_S3_SIDS, 'Existing'].sort());
   });
 
-  test('never weakens: keeps the SSE-KMS key the user set, pins that key, and warns', () => {
+  test('keeps a weaker SSE-S3 bucket under an SSE-KMS guard (without upgradeSseS3ToKms), and warns', () => {
+    const stack = newStack();
+    new s3.Bucket(stack, 'UserS3', { encryption: s3.BucketEncryption.S3_MANAGED });
+    guard(stack, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Key', KEY_ARN)));
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } })] },
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/UserS3/Resource', Match.stringLikeRegexp('keeps the encryption its owner set \\(SSE-S3\\)'));
+  });
+
+  test('never weakens: keeps the SSE-KMS key the user set, pins that key, and notes it (stronger than asked: no warning)', () => {
     const stack = newStack();
     new s3.Bucket(stack, 'UserKms', { encryption: s3.BucketEncryption.KMS, encryptionKey: kms.Key.fromKeyArn(stack, 'UserKey', USER_KEY_ARN) });
     guard(stack, GuardMode.FIX, EncryptionMode.sseS3());
@@ -102,7 +112,8 @@ describe('BucketEncryptionGuard in FIX mode', () => {
         })]),
       },
     });
-    Annotations.fromStack(stack).hasWarning('/Stack/UserKms/Resource', Match.stringLikeRegexp('keeps the encryption its owner set \\(SSE-KMS\\)'));
+    Annotations.fromStack(stack).hasInfo('/Stack/UserKms/Resource', Match.stringLikeRegexp('keeps the encryption its owner set \\(SSE-KMS\\)'));
+    Annotations.fromStack(stack).hasNoWarning('/Stack/UserKms/Resource', Match.stringLikeRegexp('keeps the encryption'));
   });
 
   test('adds SSE-KMS to an L2 bucket that sets no encryption (aws-cdk-lib writes none), with a warning about grants', () => {
