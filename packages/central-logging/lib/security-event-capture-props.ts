@@ -140,8 +140,10 @@ export interface SecurityEventCaptureProps {
   readonly iamChangesRuleName?: string;
 
   /**
-   * Local retention of the audit log group (the central copy keeps its own retention).
-   * @default logs.RetentionDays.ONE_YEAR
+   * Local retention of the audit log group (the central copy keeps its own retention). The default
+   * is the audit class's retention (10 years), which compliance-rules' GuardrailsChecks requires of a
+   * log group named `.../audit/...`; a shorter one fails that check.
+   * @default logs.RetentionDays.TEN_YEARS
    */
   readonly auditLogRetention?: logs.RetentionDays;
 

@@ -128,7 +128,7 @@ export class SecurityEventCapture extends Construct {
       }
       this.auditLogGroup = new logs.LogGroup(this, 'AuditLogGroup', {
         logGroupName: props.auditLogGroupName ?? '/guardrails/audit/cloudtrail',
-        retention: props.auditLogRetention ?? logs.RetentionDays.ONE_YEAR,
+        retention: props.auditLogRetention ?? logs.RetentionDays.TEN_YEARS,
         encryptionKey: props.logsKey,
         removalPolicy,
       });

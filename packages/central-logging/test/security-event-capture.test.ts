@@ -51,11 +51,11 @@ describe('SecurityEventCapture', () => {
     });
   });
 
-  test('audit and security log groups are KMS-encrypted with the logs key and retained', () => {
+  test('audit and security log groups are KMS-encrypted with the logs key, keep their class retention by default (audit 10 years, security 90 days) and are retained', () => {
     const { template } = capture('eu-west-1');
-    for (const name of ['/guardrails/audit/cloudtrail', '/guardrails/security/events']) {
+    for (const [name, days] of [['/guardrails/audit/cloudtrail', 3653], ['/guardrails/security/events', 90]] as const) {
       template.hasResource('AWS::Logs::LogGroup', {
-        Properties: { LogGroupName: name, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] } },
+        Properties: { LogGroupName: name, RetentionInDays: days, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] } },
         DeletionPolicy: 'Retain',
       });
     }
