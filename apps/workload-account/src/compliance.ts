@@ -10,20 +10,18 @@ import {
 import { apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, GuardrailsConfig } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 
-const fixed = (...ids: string[]) => () => ids;
-
 /** The acknowledged findings of the workload stacks, for one environment. */
 export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
   const acks: Acknowledgement[] = [
     // Buckets: access logging and replication.
     {
       path: 'SecurityLogging/TrailBucket/Resource',
-      ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
+      ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
       reason: 'no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (no trail records its data events; its management events are in the account\'s multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts',
     },
     {
       path: 'DataBucket/Resource',
-      ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
+      ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
       reason: config.auditLogs.s3DataEvents
         ? `no server access log bucket exists in the workload stacks yet; who read or wrote each object is recorded instead as CloudTrail S3 data events of this bucket (config/${config.environment}.json auditLogs.s3DataEvents), shipped as audit class; server access logs are the open item of the Control Tower issue (CT.S3.PR.2)`
         : `no server access log bucket exists in the workload stacks yet, and config/${config.environment}.json leaves auditLogs.s3DataEvents off, so object-level reads of this bucket are not logged (its management events are in the account's multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts`,
@@ -31,29 +29,29 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     // With config.auditLogs.replicaRegion the trail bucket replicates (see the audit-log block below).
     ...(config.auditLogs.replicaRegion === undefined ? ['SecurityLogging/TrailBucket/Resource'] : []).map((path) => ({
       path,
-      ids: fixed(...packs('S3BucketReplicationEnabled')),
+      ids: packs('S3BucketReplicationEnabled'),
       reason: 'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: CloudTrail and Config findings are shipped to the security account log groups (audit class, 10 years)',
     })),
     {
       path: 'DataBucket/Resource',
-      ids: fixed(...packs('S3BucketReplicationEnabled')),
+      ids: packs('S3BucketReplicationEnabled'),
       reason: 'the data bucket holds workload data whose replication target (region, account) is a workload decision that the config does not name; the guardrail here is encryption and TLS, enforced by the bucket policy',
     },
     // Rotation functions of API keys and service tokens (secrets-rotation).
     // Without the network mode (config network.privateFunctions) the rotation functions run outside a VPC.
     ...(config.network.privateFunctions.enabled ? [] : [{
       path: 'Secrets/*/RotationFunction/Resource',
-      ids: fixed(...packs('LambdaInsideVPC')),
+      ids: packs('LambdaInsideVPC'),
       reason: 'network.privateFunctions is off in this environment: the token rotation function calls only the Secrets Manager API (generate, put, label) and reaches no VPC resource; turn the network mode on to run it in private subnets behind VPC endpoints',
     }]),
     {
       path: 'Secrets/*/RotationFunction/Resource',
-      ids: fixed(...packs('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security'])),
+      ids: packs('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
       reason: 'Secrets Manager invokes the rotation steps itself and records a failed rotation on the secret (RotationFailed event, AWSCURRENT unchanged) and retries at the next window; a DLQ would hold only the step name and secret ARN',
     },
     {
       path: 'Secrets/*/RotationFunctionRole/DefaultPolicy/Resource',
-      ids: (stack: Stack) => [
+      idsForStack: (stack: Stack) => [
         'AwsSolutions-IAM5[Resource::*]',
         // Multi-user database rotation: decrypt the superuser's secret through Secrets Manager.
         ...(config.workloadAccounts.some((a) => a.accountId === stack.account && a.databases.some((db) => db.region === stack.region && db.masterSecretArn !== undefined))
@@ -64,13 +62,13 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     // AWS Backup service role (resilience EncryptedBackupPlan), present where config.backup.enabled.
     {
       path: 'Backup/Role/Resource',
-      ids: fixed('Guardrails-IamRolePermissionsBoundary'),
+      ids: ['Guardrails-IamRolePermissionsBoundary'],
       reason: 'the AWS Backup service role is exempt from the account boundary by design (guardrails-stack.ts PermissionsBoundary.exempt): AWS Backup backs up and restores through the AWS managed service-role policies, which the boundary would cut; only backup.amazonaws.com can assume it',
     },
     {
       path: 'Backup/Role/Resource',
-      ids: fixed(...['AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore', 'service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores']
-        .map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`)),
+      ids: ['AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore', 'service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores']
+        .map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`),
       reason: 'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
     },
     permissionsBoundaryAcknowledgement(),
@@ -83,7 +81,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     acks.push(
       {
         path: 'AuditReplicaBucket/Resource',
-        ids: fixed('AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')),
+        ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
         reason: 'the audit replica bucket is written only by S3 replication of the account\'s trail buckets and read only in a recovery; no server access log bucket exists in the replica region (the replica stack holds only this bucket and its key). '
           + `The account's multi-region trail (home region) records this bucket's management events in ${replicaRegion} (policy, configuration, deletion); no trail records its object-level events: `
           + 'what stands instead is that only the guardrail administrators may change the bucket\'s configuration (ProtectBucketConfiguration)'
@@ -91,12 +89,12 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       },
       {
         path: 'AuditReplicaBucket/Resource',
-        ids: fixed(...packs('S3BucketReplicationEnabled')),
+        ids: packs('S3BucketReplicationEnabled'),
         reason: `this bucket is itself the second-region copy of the trail buckets (config/${config.environment}.json auditLogs.replicaRegion ${replicaRegion}); replicating the replica would add a third copy, and the central copy of every trail event is in the security account (audit class, 10 years)`,
       },
       {
         path: 'SecurityLogging/TrailReplicationRole/DefaultPolicy/Resource',
-        ids: (stack: Stack) => {
+        idsForStack: (stack: Stack) => {
           const bucketId = logicalIdAt(stack, 'SecurityLogging/TrailBucket/Resource', 'TrailBucket');
           return [
             `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
@@ -108,7 +106,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       },
       {
         path: 'SecurityLogging/TrailReplicationRole/DefaultPolicy/Resource',
-        ids: fixed(...packs('IAMNoInlinePolicy')),
+        ids: packs('IAMNoInlinePolicy'),
         reason: 'CDK grant policy attached to exactly one role (the trail bucket\'s replication role) and scoped to that bucket, the replica bucket and the two keys; inline keeps it deleted with the role and never reused by another principal',
       },
     );
@@ -117,7 +115,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
   acks.push(
     {
       path: 'Identities/DataReader/DefaultPolicy/Resource',
-      ids: (stack: Stack) => {
+      idsForStack: (stack: Stack) => {
         const bucket = resourceAt(stack, 'DataBucket/Resource');
         return bucket ? [`AwsSolutions-IAM5[Resource::<${stack.resolve(bucket.logicalId)}.Arn>/*]`] : [];
       },
@@ -125,17 +123,17 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     },
     {
       path: 'Identities/ConsoleMfa/Resource',
-      ids: fixed('AwsSolutions-IAM5[Resource::*]'),
+      ids: ['AwsSolutions-IAM5[Resource::*]'],
       reason: 'Resource "*" appears only in AllowViewAccountInfo (iam:ListVirtualMFADevices and similar list actions support no resource-level permissions) and in the deny of everything but MFA self-service without MFA; self-service actions are scoped to the caller\'s own user and MFA device',
     },
     {
       path: 'Identities/Operators/Resource',
-      ids: fixed(...packs('IAMGroupHasUsers', ['PCI.DSS.321', 'HIPAA.Security'])),
+      ids: packs('IAMGroupHasUsers', ['PCI.DSS.321', 'HIPAA.Security']),
       reason: 'the stack manages the operators group\'s guardrail policies (MFA, sensitive-action MFA age, source IP), not its membership: people are added by the account onboarding process, outside CloudFormation',
     },
     ...config.iam.crossAccountRoles.filter((spec) => spec.awsManagedPolicies.length > 0).map((spec) => ({
       path: `Identities/CrossAccount-${spec.name}/Resource`,
-      ids: fixed(...spec.awsManagedPolicies.map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`)),
+      ids: spec.awsManagedPolicies.map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`),
       reason: `config/${config.environment}.json iam.crossAccountRoles "${spec.name}" names the AWS managed policies ${spec.awsManagedPolicies.join(', ')} for this cross-account role; AWS keeps them current with new services, and the trust policy requires the external id${spec.requireMfa ? ' and MFA' : ''}`,
     })),
   );
@@ -150,14 +148,14 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
   ]) {
     acks.push({
       path,
-      ids: fixed(...packs('IAMNoInlinePolicy')),
+      ids: packs('IAMNoInlinePolicy'),
       reason: 'CDK grant policy attached to exactly one role and scoped to that role\'s resources; inline keeps it deleted with the role and never reused by another principal',
     });
   }
   if (config.auditLogs.readers !== undefined) {
     acks.push({
       path: 'SecurityLogging/TrailReaderRole/DefaultPolicy/Resource',
-      ids: (stack: Stack) => {
+      idsForStack: (stack: Stack) => {
         const bucketId = logicalIdAt(stack, 'SecurityLogging/TrailBucket/Resource', 'TrailBucket');
         return [
           `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
@@ -171,7 +169,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
   if (config.auditLogs.readers !== undefined && replicaRegion !== undefined) {
     acks.push({
       path: 'SecurityLogging/ReplicaReaderRole/DefaultPolicy/Resource',
-      ids: (stack: Stack) => [
+      idsForStack: (stack: Stack) => [
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${auditReplicaBucketName(config.environment, stack.account, replicaRegion)}/*]`,
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${replicaRegion}:${stack.account}:key/*]`,
       ],
@@ -183,7 +181,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
   for (const name of new Set(config.workloadAccounts.flatMap((a) => a.apiKeys.filter((k) => apiKeyRegistrationHook(k) !== undefined).map(apiKeyName)))) {
     acks.push({
       path: `Secrets/${name}-RegistrationHookRole/*/Resource`,
-      ids: fixed(...packs('IAMNoInlinePolicy')),
+      ids: packs('IAMNoInlinePolicy'),
       reason: `CDK grant on the registration hook role of API key ${name} (config: workloadAccounts[].apiKeys[].registrationHook.roleName): read of that key's pending and current values and kms:Decrypt through Secrets Manager, nothing else; the stack owns the policy and deletes it with the key`,
     });
   }
@@ -191,7 +189,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
   if (config.s3.encryption === 'SSE_S3') {
     acks.push({
       path: 'DataBucket/Resource',
-      ids: fixed(...packs('S3DefaultEncryptionKMS')),
+      ids: packs('S3DefaultEncryptionKMS'),
       reason: `config/${config.environment}.json sets s3.encryption SSE_S3 for this environment; the bucket policy still denies PUTs without the encryption header (Guardrails-S3BucketPolicyEnforcesEncryption)`,
     });
   }

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
-import { Acknowledgement, createApp } from '@cdk-guardrails/app-kit';
+import { Acknowledgement, acknowledgedIds, createApp } from '@cdk-guardrails/app-kit';
 import { auditReplicaBucketName, GuardrailsConfig, loadConfig, parseConfig } from '@cdk-guardrails/config';
 import { evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { CfnResource, Stack } from 'aws-cdk-lib';
@@ -37,7 +37,7 @@ function build(env: string, config: GuardrailsConfig = loadConfig(env, { configD
 }
 
 /** The rule ids of an acknowledgement in `stack` (a list, or a function of the stack). */
-const idsOf = (ack: Acknowledgement, stack: Stack): string[] => (typeof ack.ids === 'function' ? ack.ids(stack) : ack.ids);
+const idsOf = (ack: Acknowledgement, stack: Stack): string[] => acknowledgedIds(ack, stack);
 const trailBucketOf = (stack: Stack) => (stack.node.findChild('SecurityLogging') as WorkloadSecurityLogging).trailBucket!;
 /** The stacks that run a trail (and so have a trail bucket): each account's home stack, and data-events trails. */
 const withTrail = (stacks: Stack[]) => stacks.filter((s) => (s.node.findChild('SecurityLogging') as WorkloadSecurityLogging).trailBucket !== undefined);

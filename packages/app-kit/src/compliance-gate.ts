@@ -11,11 +11,51 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 import { IConstruct } from 'constructs';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
 
-/** One acknowledgement: rule ids (per stack) on the constructs at `path` (relative to each stack, `*` matches one path segment). */
+/**
+ * One acknowledgement: rule ids on the constructs at `path` in each stack, with the reason. Give the
+ * ids either as a list (`ids`, the same in every stack) or as a function of the stack (`idsForStack`,
+ * for ids that name a logical id, the account or the region): exactly one of the two.
+ */
 export interface Acknowledgement {
+  /** Path of the constructs, relative to each stack; `*` matches one path segment. */
   readonly path: string;
-  readonly ids: string[] | ((stack: Stack) => string[]);
+  /** The acknowledged rule ids, the same in every stack. Not together with `idsForStack`. */
+  readonly ids?: string[];
+  /** The acknowledged rule ids in a given stack (an empty list acknowledges nothing there). Not together with `ids`. */
+  readonly idsForStack?: (stack: Stack) => string[];
+  /** Why the finding is acceptable here: true and specific to the construct. */
   readonly reason: string;
+}
+
+/**
+ * Checks an acknowledgement before it is applied: a path, a reason, and exactly one of `ids` (not
+ * empty) and `idsForStack`. `where` names it in the error (for example `acknowledgements[3]`).
+ */
+export function validateAcknowledgement(ack: Acknowledgement, where: string): void {
+  const at = `${where} (path '${ack.path}')`;
+  if (typeof ack.path !== 'string' || ack.path.trim() === '') {
+    throw new Error(`${where}: path: received ${JSON.stringify(ack.path)}; expected a construct path relative to each stack`);
+  }
+  if (ack.ids !== undefined && ack.idsForStack !== undefined) {
+    throw new Error(`${at}: ids: received both ids and idsForStack; expected exactly one of them`);
+  }
+  if (ack.ids === undefined && ack.idsForStack === undefined) {
+    throw new Error(`${at}: ids: received neither ids nor idsForStack; expected exactly one of them`);
+  }
+  if (ack.ids !== undefined && (!Array.isArray(ack.ids) || ack.ids.length === 0 || ack.ids.some((id) => typeof id !== 'string' || id === ''))) {
+    throw new Error(`${at}: ids: received ${JSON.stringify(ack.ids)}; expected a non-empty list of rule ids`);
+  }
+  if (ack.idsForStack !== undefined && typeof ack.idsForStack !== 'function') {
+    throw new Error(`${at}: idsForStack: received ${typeof ack.idsForStack}; expected a function of the stack`);
+  }
+  if (typeof ack.reason !== 'string' || ack.reason.trim() === '') {
+    throw new Error(`${at}: reason: received ${JSON.stringify(ack.reason)}; expected a true and specific reason`);
+  }
+}
+
+/** The rule ids an acknowledgement names in the given stack. */
+export function acknowledgedIds(ack: Acknowledgement, stack: Stack): string[] {
+  return ack.idsForStack !== undefined ? ack.idsForStack(stack) : ack.ids ?? [];
 }
 
 /** The compliance packs besides AwsSolutions, by their rule-id prefix. */
@@ -70,10 +110,11 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
 
 /** Applies acknowledgements to every stack of the app; returns how many constructs each matched. */
 export function applyAcknowledgements(app: App, acks: Acknowledgement[]): number[] {
+  // Every acknowledgement is checked before any is applied.
+  acks.forEach((ack, index) => validateAcknowledgement(ack, `acknowledgements[${index}]`));
   const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
   return acks.map((ack) => stacks.reduce((matched, stack) => {
-    const ids = typeof ack.ids === 'function' ? ack.ids(stack) : ack.ids;
-    return matched + Acknowledge.atPath(stack, ack.path, ids, ack.reason).length;
+    return matched + Acknowledge.atPath(stack, ack.path, acknowledgedIds(ack, stack), ack.reason).length;
   }, 0));
 }
 

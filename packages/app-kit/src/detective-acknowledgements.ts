@@ -5,39 +5,38 @@
 import { Stack } from 'aws-cdk-lib';
 import { Acknowledgement, logicalIdAt, packRuleIds } from './compliance-gate';
 
-const fixed = (...ids: string[]) => () => ids;
 const BUCKET = 'DetectiveControls/Controls/ConfigBucket/Resource';
 
 export function detectiveControlsAcknowledgements(): Acknowledgement[] {
   return [
     {
       path: BUCKET,
-      ids: fixed('AwsSolutions-S1', ...packRuleIds('S3BucketLoggingEnabled')),
+      ids: ['AwsSolutions-S1', ...packRuleIds('S3BucketLoggingEnabled')],
       reason: 'no server access log bucket exists in these stacks yet, so object-level reads of the AWS Config bucket are not logged (no trail records its data events; its management events are in the account\'s multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket',
     },
     {
       path: BUCKET,
-      ids: fixed(...packRuleIds('S3BucketReplicationEnabled')),
+      ids: packRuleIds('S3BucketReplicationEnabled'),
       reason: 'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: AWS Config and CloudTrail findings are shipped to the security account log groups (audit class, 10 years)',
     },
     {
       path: BUCKET,
-      ids: fixed('Guardrails-S3BucketPolicyEnforcesEncryption'),
+      ids: ['Guardrails-S3BucketPolicyEnforcesEncryption'],
       reason: 'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
     },
     {
       path: 'DetectiveControls/Controls/RecorderRole/Resource',
-      ids: fixed('Guardrails-IamRolePermissionsBoundary'),
+      ids: ['Guardrails-IamRolePermissionsBoundary'],
       reason: 'the AWS Config recorder role is exempt from the account boundary by design (PermissionsBoundary.exempt in the stack): it reads the configuration of every resource type through AWS_ConfigRole, which the boundary would cut; it is a protected role instead',
     },
     {
       path: 'DetectiveControls/Controls/RecorderRole/Resource',
-      ids: fixed('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]'),
+      ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]'],
       reason: 'AWS_ConfigRole is the AWS-maintained policy the configuration recorder needs to describe every recorded resource type; a hand-written copy would fall behind new resource types',
     },
     {
       path: 'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
-      ids: (stack: Stack) => {
+      idsForStack: (stack: Stack) => {
         const bucketId = logicalIdAt(stack, BUCKET, 'ConfigBucket');
         return [
           'AwsSolutions-IAM5[Action::s3:Abort*]',
@@ -50,7 +49,7 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
     },
     {
       path: 'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
-      ids: fixed(...packRuleIds('IAMNoInlinePolicy')),
+      ids: packRuleIds('IAMNoInlinePolicy'),
       reason: 'CDK grant policy attached to exactly one role (the recorder role) and scoped to its bucket prefix and key; inline keeps it deleted with the role and never reused by another principal',
     },
   ];

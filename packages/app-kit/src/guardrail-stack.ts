@@ -37,7 +37,7 @@ export function permissionsBoundaryAcknowledgement(): Acknowledgement {
   return {
     // The boundary is a ceiling: it is intersected with identity policies and grants nothing itself.
     path: 'PermissionsBoundary/Resource',
-    ids: (stack: Stack) => {
+    idsForStack: (stack: Stack) => {
       const boundary = resourceAt(stack, 'PermissionsBoundary/Resource');
       const wildcards = boundary ? rules.iam.IAMNoWildcardPermissions(boundary) : [];
       return [

@@ -1,9 +1,10 @@
 import { CfnResource, Duration, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { NagRule } from './private/rule';
 import {
-  IamCrossAccountTrustExternalId, iamRolePermissionsBoundary, KmsKeyPolicyAdminOnly, LogClassRetention, logGroupClassRetentionAndKey,
-  S3BucketPolicyEnforcesEncryption, secretRotationWithinClassLimit,
+  IamCrossAccountTrustExternalId, IamRolePermissionsBoundary, KmsKeyPolicyAdminOnly, LogClassRetention, LogGroupClassRetentionAndKey,
+  S3BucketPolicyEnforcesEncryption, SecretRotationWithinClassLimit,
 } from './rules';
 
 /** Properties of the Guardrails rule pack. */
@@ -40,7 +41,7 @@ export interface GuardrailsChecksProps extends NagPackProps {
 }
 
 interface RuleDefinition {
-  readonly rule: (node: CfnResource) => NagRuleResult;
+  readonly rule: NagRule;
   readonly info: string;
   readonly explanation: string;
   readonly fix: string;
@@ -116,13 +117,13 @@ export class GuardrailsChecks extends NagPack {
         fix: 'Create the bucket with @cdk-guardrails/s3-encryption EncryptedBucket, or add BucketEncryptionGuard (GuardMode.FIX) to the stack, so the bucket policy gets the deny statements; pin the key by ARN, never by alias.',
       },
       {
-        rule: secretRotationWithinClassLimit({ database, token }),
+        rule: SecretRotationWithinClassLimit({ database, token }),
         info: `The secret rotates less often than its class allows (database credentials ${database.toDays()} days, API keys and tokens ${token.toDays()} days), or its schedule is not a rate() expression.`,
         explanation: 'Credential lifetime is a compliance limit per class. A HostedRotationLambda schedule, or a secret whose generated JSON has an "engine" field, is a database credential; every other rotated secret is a token.',
         fix: `Set rotationInterval (automaticallyAfter) to at most ${database.toDays()} days for database credentials and ${token.toDays()} days for API keys and service tokens (for example with maxRotationInterval on the @cdk-guardrails/secrets-rotation constructs), as rate(N days).`,
       },
       {
-        rule: logGroupClassRetentionAndKey(classes),
+        rule: LogGroupClassRetentionAndKey(classes),
         info: `The log group is not encrypted with a KMS key, or does not carry its class retention (${classList}; unclassified log groups need a retention).`,
         explanation: 'Log groups hold audit evidence and personal data: they are encrypted with the logs key and kept exactly as long as their class requires.',
         fix: 'Pass the logs key as encryptionKey and set retention to the class value (name the log group with its class segment, e.g. /guardrails/audit/...), or give an unclassified log group an explicit retention.',
@@ -140,7 +141,7 @@ export class GuardrailsChecks extends NagPack {
         fix: 'Add Condition StringEquals { "sts:ExternalId": "<id agreed with the other account>" } to the trust statement (iam.Role with externalIds, or @cdk-guardrails/iam-least-privilege CrossAccountRole).',
       },
       {
-        rule: iamRolePermissionsBoundary(props.permissionsBoundaryPattern),
+        rule: IamRolePermissionsBoundary(props.permissionsBoundaryPattern),
         info: props.permissionsBoundaryPattern === undefined
           ? 'The IAM role or user has no permissions boundary.'
           : `The IAM role or user has no permissions boundary matching /${props.permissionsBoundaryPattern}/.`,

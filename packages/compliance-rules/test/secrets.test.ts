@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Stack } from 'aws-cdk-lib';
-import { intervalHours } from '../lib';
+import { intervalHours } from '../lib/private/rotation';
 import { findings, freshStack } from './helpers';
 
 const RULE = 'SecretRotationWithinClassLimit';

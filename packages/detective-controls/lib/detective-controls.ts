@@ -175,7 +175,7 @@ export class DetectiveControls extends Construct {
 
   constructor(scope: Construct, id: string, props: DetectiveControlsProps = {}) {
     super(scope, id);
-    validateProps(props);
+    validateProps(this, props);
 
     const enableRecorder = props.enableConfigRecorder ?? true;
     const includeGlobal = props.includeGlobalResources ?? true;
@@ -220,13 +220,7 @@ export class DetectiveControls extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    // Our own checks must pass on what we create: with S3_DEFAULT_ENCRYPTION_KMS deployed, a Config
-  // bucket created here under SSE-S3 would be reported non-compliant by the rule next to it.
-  if (props.requireS3KmsEncryption && (props.enableConfigRecorder ?? true) && props.configDeliveryBucket === undefined && props.configDeliveryKey === undefined) {
-    throw new Error('configDeliveryKey: received undefined with requireS3KmsEncryption true; expected the KMS key AWS Config delivers with: '
-      + 'the Config bucket created here would otherwise be SSE-S3 and fail the S3_DEFAULT_ENCRYPTION_KMS rule deployed beside it (or give configDeliveryBucket, a bucket of your own)');
-  }
-  const prefix = props.configDeliveryPrefix;
+    const prefix = props.configDeliveryPrefix;
     const deliveryPath = `${prefix ? `${prefix}/` : ''}AWSLogs/${stack.account}/Config/*`;
 
     // A dedicated role (trusting AWS Config of this account only) rather than the service-linked

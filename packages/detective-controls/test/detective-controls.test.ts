@@ -353,8 +353,11 @@ describe('AWS Config managed rules', () => {
   });
 
   test('requireS3KmsEncryption without a delivery key or bucket fails: the SSE-S3 Config bucket created here would fail the rule beside it', () => {
-    expect(() => new DetectiveControls(newStack(), 'Detective', { requireS3KmsEncryption: true }))
-      .toThrow(/configDeliveryKey: received undefined with requireS3KmsEncryption true; expected the KMS key AWS Config delivers with/);
+    const stack = newStack();
+    expect(() => new DetectiveControls(stack, 'Detective', { requireS3KmsEncryption: true }))
+      .toThrow(/^TestStack\/Detective: configDeliveryKey: received undefined with requireS3KmsEncryption true; expected the KMS key AWS Config delivers with\. The Config bucket/);
+    // checked before anything is created
+    expect(stack.node.findChild('Detective').node.children).toHaveLength(0);
     // The recorder off, or a bucket of one's own: nothing created here to fail the rule.
     expect(() => new DetectiveControls(newStack(), 'Off', { requireS3KmsEncryption: true, enableConfigRecorder: false })).not.toThrow();
   });
@@ -510,7 +513,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new DetectiveControls(stack, 'Detective', { enableConfigRecorder: false, ...props(stack) }))
-      .toThrow(new RegExp(`^${name}: is only used with enableConfigRecorder true`));
+      .toThrow(new RegExp(`^TestStack/Detective: ${name}: received a value with enableConfigRecorder false; expected ${name} only with enableConfigRecorder true`));
   });
 
   test.each(['/x', 'x/', 'a b', 'AWSLogs', 'x/AWSLogs/y'])("fails if configDeliveryPrefix is '%s'", (prefix) => {
@@ -518,7 +521,7 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { configDeliveryPrefix: prefix })).toThrow(/^configDeliveryPrefix: '.*' is not allowed/);
+    expect(() => new DetectiveControls(stack, 'Detective', { configDeliveryPrefix: prefix })).toThrow(/^TestStack\/Detective: configDeliveryPrefix: received '.*'; expected S3-safe characters/);
   });
 
   test.each(['o-short', 'O-ABCDEF1234', 'r-abcdef1234', '123456789012'])("fails if organizationId is '%s'", (orgId) => {
@@ -526,7 +529,7 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { organizationId: orgId })).toThrow(/^organizationId: '.*' is not an AWS Organizations id/);
+    expect(() => new DetectiveControls(stack, 'Detective', { organizationId: orgId })).toThrow(/^TestStack\/Detective: organizationId: received '.*'; expected an AWS Organizations id/);
   });
 
   test('fails if organizationId is given with the analyzer switched off', () => {
@@ -535,7 +538,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new DetectiveControls(stack, 'Detective', { organizationId: 'o-abcdef1234', enableAccessAnalyzer: false }))
-      .toThrow(/^organizationId: is only used for the access analyzer/);
+      .toThrow(/^TestStack\/Detective: organizationId: received 'o-abcdef1234' with enableAccessAnalyzer false; expected organizationId only with the access analyzer/);
   });
 
   test('fails if analyzerName has invalid characters', () => {
@@ -543,7 +546,7 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { analyzerName: '1 bad' })).toThrow(/^analyzerName: '1 bad' is not allowed/);
+    expect(() => new DetectiveControls(stack, 'Detective', { analyzerName: '1 bad' })).toThrow(/^TestStack\/Detective: analyzerName: received '1 bad'; expected a letter/);
   });
 
   test.each([Duration.days(0), Duration.days(1001), Duration.hours(25)])('fails if maxSecretRotationInterval is %s', (interval) => {
@@ -552,7 +555,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new DetectiveControls(stack, 'Detective', { maxSecretRotationInterval: interval }))
-      .toThrow(/^maxSecretRotationInterval: .* is not allowed; use whole days from 1 to 1000/);
+      .toThrow(/^TestStack\/Detective: maxSecretRotationInterval: received .*; expected whole days from 1 to 1000/);
   });
 
   test('fails if an excluded rule is not one of the construct\'s rules', () => {
@@ -561,7 +564,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new DetectiveControls(stack, 'Detective', { excludedRules: ['S3_BUCKET_VERSIONING_ENABLED'] }))
-      .toThrow(/^excludedRules: 'S3_BUCKET_VERSIONING_ENABLED' is not one of the rules of this construct; allowed: S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED/);
+      .toThrow(/^TestStack\/Detective: excludedRules: received 'S3_BUCKET_VERSIONING_ENABLED'; expected rules of this construct: S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED/);
   });
 
   test('fails if excludedRules is given with the rules switched off', () => {
@@ -570,7 +573,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new DetectiveControls(stack, 'Detective', { enableConfigRules: false, excludedRules: ['ROOT_ACCOUNT_MFA_ENABLED'] }))
-      .toThrow(/^excludedRules: is only used with enableConfigRules true/);
+      .toThrow(/^TestStack\/Detective: excludedRules: received a list with enableConfigRules false; expected excludedRules only with enableConfigRules true/);
   });
 
   test.each(['s3_data_events', 'S3_DATA_EVENTS', 'EKS AUDIT'])("fails if an additional GuardDuty feature is '%s'", (feature) => {
@@ -579,6 +582,6 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new DetectiveControls(stack, 'Detective', { additionalGuardDutyFeatures: [feature] }))
-      .toThrow(/^additionalGuardDutyFeatures: '.*' is not allowed/);
+      .toThrow(/^TestStack\/Detective: additionalGuardDutyFeatures: received '.*'; expected GuardDuty feature names/);
   });
 });

@@ -21,6 +21,7 @@ import {
   validateServiceNames,
 } from './private/validation';
 import { KeyHierarchyProps } from './key-hierarchy-props';
+import { propError } from './private/errors';
 
 /** Services each purpose can be used through by default (kms:ViaService). */
 const DEFAULT_SERVICES: Record<KeyPurpose, string[]> = {
@@ -36,11 +37,14 @@ const DEFAULT_SERVICES: Record<KeyPurpose, string[]> = {
  * Key policies of created keys separate administration from use: administrators manage the key
  * but cannot use it; principals of this account can use it only through the purpose's AWS
  * services (`kms:ViaService` + `kms:CallerAccount`); CloudWatch Logs may use the logs key only for
- * log groups of this account and region. Direct use needs an explicit `grant*` on this construct.
+ * log groups of this account and region.
  *
- * Other constructs may add statements with `key.addToResourcePolicy(...)` (a no-op on imported
- * keys). Note `key.grantDecrypt(...)` on the exposed `kms.IKey` only adds to the principal's
- * policy: with these key policies that is enough through the purpose's services, not for direct use.
+ * Two kinds of grant: aws-cdk-lib grants on the exposed keys (`bucket.grantRead`,
+ * `keys.dataKey.grantDecrypt`, ...) add the identity policy for use through the purpose's services;
+ * direct use is granted by name with `grantEncrypt` / `grantDecrypt` / `grantEncryptDecrypt` on this
+ * construct, which add both the identity policy and a key policy statement naming exactly the grantee.
+ *
+ * Other constructs may add statements with `key.addToResourcePolicy(...)` (a no-op on imported keys).
  */
 export class KeyHierarchy extends Construct {
   /** The key for application data (S3 and other data stores). */
@@ -60,9 +64,9 @@ export class KeyHierarchy extends Construct {
     const stack = Stack.of(this);
 
     // Validate every prop before creating anything.
-    const rotationDays = validateRotationPeriod(props.rotationPeriod) ?? 365;
+    const rotationDays = validateRotationPeriod(this, props.rotationPeriod) ?? 365;
     const aliasPrefix = props.aliasPrefix ?? 'guardrails';
-    validateAliasPrefix(aliasPrefix);
+    validateAliasPrefix(this, aliasPrefix);
     const sources: Record<KeyPurpose, KeySource> = {
       [KeyPurpose.DATA]: props.dataKey ?? KeySource.create(),
       [KeyPurpose.SECRETS]: props.secretsKey ?? KeySource.create(),
@@ -76,23 +80,21 @@ export class KeyHierarchy extends Construct {
     for (const purpose of ALL_PURPOSES) {
       const source = sources[purpose];
       if (source.keyArn !== undefined) {
-        validateKeyArn(stack, propNameOf(purpose), source.keyArn);
+        validateKeyArn(this, propNameOf(purpose), source.keyArn);
       }
-      validateServiceNames(servicesPropNameOf(purpose), extraServices[purpose]);
+      validateServiceNames(this, servicesPropNameOf(purpose), extraServices[purpose]);
     }
     if (props.administrators !== undefined && props.administratorArns !== undefined) {
-      throw new Error(
-        `administratorArns: received ${props.administratorArns.length} ARN(s) together with administrators; ` +
-        'expected only one of administrators and administratorArns.',
-      );
+      throw propError(this, 'administratorArns', `${props.administratorArns.length} ARN(s) together with administrators`,
+        'only one of administrators and administratorArns');
     }
     const administrators = props.administrators ?? [new iam.AccountRootPrincipal()];
     if (administrators.length === 0) {
-      throw new Error('administrators: got an empty list; at least one principal must be able to manage the keys.');
+      throw propError(this, 'administrators', 'an empty list', 'at least one principal that can manage the keys');
     }
     const administratorArns = props.administratorArns;
     if (administratorArns !== undefined) {
-      validateAdministratorArns(stack, 'administratorArns', administratorArns);
+      validateAdministratorArns(this, 'administratorArns', administratorArns);
       // The reminder is only useful when no ARN can be the deployer: an unresolved token may be it.
       const deployerListed = administratorArns.some((arn) => Token.isUnresolved(arn) || CDK_EXECUTION_ROLE_ARN.test(arn));
       if (!deployerListed) {
@@ -153,7 +155,7 @@ export class KeyHierarchy extends Construct {
   public keyFor(purpose: KeyPurpose): kms.IKey {
     const key = this.keys.get(purpose);
     if (key === undefined) {
-      throw new Error(`keyFor: unknown purpose '${purpose}'; allowed: ${ALL_PURPOSES.join(', ')}.`);
+      throw propError(this, 'purpose', `'${purpose}'`, `one of ${ALL_PURPOSES.join(', ')}`);
     }
     return key;
   }
@@ -167,7 +169,9 @@ export class KeyHierarchy extends Construct {
   /**
    * Let the grantee encrypt with the key directly (kms:Encrypt, kms:ReEncryptFrom/To, kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext).
    *
-   * For a created key the grantee is added to the principal's policy and to the key policy. For an
+   * For a created key both sides are granted: the grantee's identity policy and a key policy statement
+   * naming exactly the grantee's principal. Throws for a wildcard grantee, and for a grantee of another
+   * stack whose ARN is known only at deploy time (it never falls back to the whole account). For an
    * imported key only the principal's policy is changed: the imported key's own policy must allow it.
    */
   public grantEncrypt(purpose: KeyPurpose, grantee: iam.IGrantable): iam.Grant {
@@ -194,10 +198,15 @@ export class KeyHierarchy extends Construct {
     if (created === undefined) {
       return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn] });
     }
+    this.assertExactPrincipal(purpose, grantee);
     this.assertPrincipalReferenceable(purpose, grantee);
-    // kms.Key.grant() would only add to the principal's policy (it assumes the key policy trusts the
-    // account for every action). These key policies trust the account only through services, so the
-    // grantee is named in the key policy as well.
+    // Both sides, like aws-cdk-lib's Key.grant when the key policy does not trust the account: the
+    // grantee's identity policy (where it has one) and a key policy statement that names exactly
+    // the grantee's principal. kms.Key.grant() would only add to the principal's policy here (it
+    // assumes the key policy trusts the account for every action); these key policies trust the
+    // account only through services. Unlike aws-cdk-lib, a grantee whose stack cannot be named
+    // never falls back to the account principal (that would open direct use to the whole account):
+    // assertPrincipalReferenceable throws instead.
     return iam.Grant.addToPrincipalAndResource({
       grantee,
       actions,
@@ -206,6 +215,20 @@ export class KeyHierarchy extends Construct {
       resourceSelfArns: ['*'],
       resourcePolicyPrincipal: grantee.grantPrincipal,
     });
+  }
+
+  /**
+   * A grant names one principal: a wildcard (`*`, `iam.AnyPrincipal`, `iam.OrganizationPrincipal`,
+   * or an ARN with `*`) would open direct use of the key to everyone it matches.
+   */
+  private assertExactPrincipal(purpose: KeyPurpose, grantee: iam.IGrantable): void {
+    const fragment = grantee.grantPrincipal.policyFragment.principalJson;
+    const wildcards = Object.values(fragment).flat().filter((v) => !Token.isUnresolved(v) && v.includes('*'));
+    if (wildcards.length > 0) {
+      throw propError(this, 'grantee', `a principal matching '${wildcards.join("', '")}' for the ${purpose.toLowerCase()} key`,
+        'one exact principal (a role, a user, a service principal or an account)',
+        'A grant names the principal in the key policy: a wildcard would let everyone it matches use the key directly');
+    }
   }
 
   /**
@@ -220,12 +243,10 @@ export class KeyHierarchy extends Construct {
     const json = principal.policyFragment.principalJson;
     const unresolved = Object.values(json).some((values) => values.some((v) => Token.isUnresolved(v)));
     if (unresolved) {
-      throw new Error(
-        `grant on the ${purpose.toLowerCase()} key: grantee '${principal.node.path}' is in stack ` +
-        `'${Stack.of(principal).stackName}', the key in stack '${Stack.of(this).stackName}', and its ARN is only known at ` +
-        'deploy time. Make the grant from a principal in the key\'s stack, or pass the role imported by its literal ARN ' +
-        '(iam.Role.fromRoleArn) so the key policy can name it without a cross-stack cycle.',
-      );
+      throw propError(this, 'grantee',
+        `'${principal.node.path}' of stack '${Stack.of(principal).stackName}' for the ${purpose.toLowerCase()} key, whose ARN is known only at deploy time`,
+        `a principal of the key's stack '${Stack.of(this).stackName}', or a role imported by its literal ARN (iam.Role.fromRoleArn)`,
+        'The key policy names the grantee: a deploy-time ARN of another stack would make the two stacks depend on each other');
     }
   }
 

@@ -422,7 +422,22 @@ describe('grants on created keys', () => {
     const role = new iam.Role(appStack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
 
     // WHEN / THEN
-    expect(() => keys.grantDecrypt(KeyPurpose.DATA, role)).toThrow(/grantee 'AppStack\/Reader' is in stack 'AppStack'.*iam\.Role\.fromRoleArn/);
+    expect(() => keys.grantDecrypt(KeyPurpose.DATA, role)).toThrow(
+      /^KeyStack\/Keys: grantee: received 'AppStack\/Reader' of stack 'AppStack' for the data key, whose ARN is known only at deploy time; expected a principal of the key's stack 'KeyStack', or a role imported by its literal ARN \(iam\.Role\.fromRoleArn\)/);
+  });
+
+  test.each([
+    ['everyone', () => new iam.AnyPrincipal(), "'\\*'"],
+    ['an organization', () => new iam.OrganizationPrincipal('o-abcdefghij'), "'\\*'"],
+    ['a wildcard ARN', () => new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/app-*`), `'arn:aws:iam::${ACCOUNT}:role/app-\\*'`],
+  ])('fails if the grantee is %s (a grant names one principal)', (_what, principal, shown) => {
+    // GIVEN
+    const stack = newStack();
+    const keys = new KeyHierarchy(stack, 'Keys');
+
+    // WHEN / THEN
+    expect(() => keys.grantDecrypt(KeyPurpose.DATA, principal())).toThrow(new RegExp(
+      `^TestStack/Keys: grantee: received a principal matching ${shown} for the data key; expected one exact principal`));
   });
 
   test('a role of another stack imported by literal ARN can be granted', () => {
@@ -457,7 +472,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { dataKey: KeySource.fromKeyArn(arn) }))
-      .toThrow(new RegExp(`^dataKey: '${arn.replace(/[/.]/g, '\\$&')}' is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account-id>:key/<key-id>`));
+      .toThrow(new RegExp(`^TestStack/Keys: dataKey: received '${arn.replace(/[/.]/g, '\\$&')}'; expected a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>`));
   });
 
   test('fails with a hint if the imported ARN is an alias ARN', () => {
@@ -466,7 +481,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { secretsKey: KeySource.fromKeyArn(`arn:aws:kms:${REGION}:${ACCOUNT}:alias/x`) }))
-      .toThrow(/secretsKey: .*Alias ARNs are not accepted/);
+      .toThrow(/^TestStack\/Keys: secretsKey: received .*; expected a KMS key ARN.*\. Alias ARNs are not accepted/);
   });
 
   test('fails if the imported key is in another region', () => {
@@ -476,7 +491,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { logsKey: KeySource.fromKeyArn(arn) }))
-      .toThrow(/logsKey: key 'arn:aws:kms:us-east-1:111111111111:key\/1234abcd-12ab-34cd-56ef-1234567890ab' is in account 111111111111 region us-east-1, but the stack is in account 111111111111 region eu-west-1/);
+      .toThrow(/^TestStack\/Keys: logsKey: received key 'arn:aws:kms:us-east-1:111111111111:key\/1234abcd-12ab-34cd-56ef-1234567890ab' of account 111111111111 region us-east-1; expected a key of the stack's account 111111111111 and region eu-west-1/);
   });
 
   test('fails if the imported key is in another account', () => {
@@ -486,7 +501,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { dataKey: KeySource.fromKeyArn(arn) }))
-      .toThrow(/dataKey: key .* is in account 999999999999 region eu-west-1, but the stack is in account 111111111111/);
+      .toThrow(/^TestStack\/Keys: dataKey: received key .* of account 999999999999 region eu-west-1; expected a key of the stack's account 111111111111/);
   });
 
   test('accepts an imported key in an environment-agnostic stack', () => {
@@ -506,7 +521,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { rotationPeriod: Duration.days(days) }))
-      .toThrow(new RegExp(`^rotationPeriod: ${days} days is out of range; AWS KMS allows 90 to 2560 days`));
+      .toThrow(new RegExp(`^TestStack/Keys: rotationPeriod: received ${days} days; expected a whole number of days, 90 to 2560 \\(AWS KMS\\)$`));
   });
 
   test('fails if rotationPeriod is not a whole number of days', () => {
@@ -515,7 +530,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { rotationPeriod: Duration.hours(24 * 100 + 1) }))
-      .toThrow(/^rotationPeriod: .* is not a whole number of days; allowed: 90 to 2560 days/);
+      .toThrow(/^TestStack\/Keys: rotationPeriod: received 100 days 1 hour; expected a whole number of days, 90 to 2560/);
   });
 
   test.each(['alias/x', '/x', 'x/', 'a b', 'aws', 'aws/custom', 'x!'])("fails if aliasPrefix is '%s'", (prefix) => {
@@ -523,7 +538,7 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { aliasPrefix: prefix })).toThrow(/^aliasPrefix: '.*' is not allowed/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { aliasPrefix: prefix })).toThrow(/^TestStack\/Keys: aliasPrefix: received '.*'; expected /);
   });
 
   test.each(['', 'dynamodb.eu-west-1.amazonaws.com', 'S3'])("fails if an additional service is '%s'", (service) => {
@@ -532,7 +547,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { additionalLogsKeyServices: [service] }))
-      .toThrow(/^additionalLogsKeyServices: '.*' is not a service endpoint prefix/);
+      .toThrow(/^TestStack\/Keys: additionalLogsKeyServices: received '.*'; expected a service endpoint prefix only/);
   });
 
   test('fails if administrators is empty', () => {
@@ -540,7 +555,7 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { administrators: [] })).toThrow(/^administrators: got an empty list/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { administrators: [] })).toThrow(/^TestStack\/Keys: administrators: received an empty list; expected at least one principal/);
   });
 
   test('fails if administratorArns is empty', () => {
@@ -549,7 +564,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: [] }))
-      .toThrow(/^administratorArns: received an empty list; expected at least one IAM role or user ARN/);
+      .toThrow(/^TestStack\/Keys: administratorArns: received an empty list; expected at least one IAM role or user ARN/);
   });
 
   test.each([
@@ -566,7 +581,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: [EXEC_ROLE_ARN, arn] }))
-      .toThrow(new RegExp(`^administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN`));
+      .toThrow(new RegExp(`^TestStack/Keys: administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN`));
   });
 
   test('fails if an administratorArns role is in another account', () => {
@@ -575,7 +590,7 @@ describe('validation', () => {
 
     // WHEN / THEN
     expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: ['arn:aws:iam::999999999999:role/key-admin'] }))
-      .toThrow(/^administratorArns: received 'arn:aws:iam::999999999999:role\/key-admin' of account 999999999999; expected a role or user of the stack's account 111111111111/);
+      .toThrow(/^TestStack\/Keys: administratorArns: received 'arn:aws:iam::999999999999:role\/key-admin' of account 999999999999; expected a role or user of the stack's account 111111111111/);
   });
 
   test('fails if administrators and administratorArns are both given', () => {
@@ -586,7 +601,7 @@ describe('validation', () => {
     expect(() => new KeyHierarchy(stack, 'Keys', {
       administrators: [new iam.ArnPrincipal(EXEC_ROLE_ARN)],
       administratorArns: [EXEC_ROLE_ARN],
-    })).toThrow(/^administratorArns: received 1 ARN\(s\) together with administrators; expected only one of administrators and administratorArns/);
+    })).toThrow(/^TestStack\/Keys: administratorArns: received 1 ARN\(s\) together with administrators; expected only one of administrators and administratorArns/);
   });
 
   test('fails before creating anything', () => {

@@ -217,6 +217,21 @@ describe('grants for direct use', () => {
     expect(await decide(data, APP_ROLE, 'kms:Encrypt', { identity })).toBe('ImplicitlyDenied');
   });
 
+  test('the grant opens the key to the named role only: another role of the account with kms:* in IAM still cannot decrypt directly', async () => {
+    // GIVEN a grant to the reader role
+    const { stack, identity, getAtts } = grantedStack((keys, role) => keys.grantDecrypt(KeyPurpose.DATA, role));
+    const data = resolvedKeyPolicy(stack, 'Data', getAtts);
+    // THEN the key policy statement of the grant names exactly that role (no account root, no wildcard)
+    const granted = (data.Statement as any[]).filter((st) => st.Sid === undefined);
+    expect(granted).toEqual([{ Effect: 'Allow', Action: 'kms:Decrypt', Principal: { AWS: APP_ROLE }, Resource: '*' }]);
+    // the grantee, with its identity policy and the key policy evaluated together, may decrypt...
+    expect(await decide(data, APP_ROLE, 'kms:Decrypt', { identity, context: { 'kms:CallerAccount': ACCOUNT } })).toBe('Allowed');
+    // ...another role of the same account with a broad identity policy may not, nor a role of another account
+    const intruder = `arn:aws:iam::${ACCOUNT}:role/intruder`;
+    expect(await decide(data, intruder, 'kms:Decrypt', { identity: [allowAll('kms:*')], context: { 'kms:CallerAccount': ACCOUNT } })).toBe('ImplicitlyDenied');
+    expect(await decide(data, OTHER_ROLE, 'kms:Decrypt', { identity: [allowAll('kms:*')], context: { 'kms:CallerAccount': OTHER_ACCOUNT } })).toBe('ImplicitlyDenied');
+  });
+
   test('without the grant the same role with a broad identity policy cannot decrypt directly', async () => {
     const { stack, getAtts } = grantedStack(() => undefined);
     const data = resolvedKeyPolicy(stack, 'Data', getAtts);

@@ -3,6 +3,7 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import {
   accountOfPrincipal, awsPrincipals, conditionValues, isOwnAccount, renderedProperties, statementCoversAction, statementsOf,
 } from '../private/cfn';
+import { NagRule, namedRule } from '../private/rule';
 
 /**
  * Role trust policies that let principals of another account (or everyone) assume the
@@ -13,20 +14,16 @@ import {
  *
  * @param node the CfnResource to check
  */
-export const IamCrossAccountTrustExternalId = Object.defineProperty(
-  (node: CfnResource): NagRuleResult => {
-    if (node.cfnResourceType !== 'AWS::IAM::Role') return NagRuleCompliance.NOT_APPLICABLE;
-    for (const statement of statementsOf(renderedProperties(node).AssumeRolePolicyDocument)) {
-      if (statement.Effect !== 'Allow' || !statementCoversAction(statement, 'sts:AssumeRole')) continue;
-      const foreign = awsPrincipals(statement).some((p) => !isOwnAccount(node, accountOfPrincipal(p)));
-      if (!foreign) continue;
-      const externalIds = conditionValues(statement, 'StringEquals', 'sts:ExternalId');
-      if (externalIds === undefined || externalIds.length === 0 || externalIds.some((id) => id === '' || id === '*')) {
-        return NagRuleCompliance.NON_COMPLIANT;
-      }
+export const IamCrossAccountTrustExternalId: NagRule = namedRule('IamCrossAccountTrustExternalId', (node: CfnResource): NagRuleResult => {
+  if (node.cfnResourceType !== 'AWS::IAM::Role') return NagRuleCompliance.NOT_APPLICABLE;
+  for (const statement of statementsOf(renderedProperties(node).AssumeRolePolicyDocument)) {
+    if (statement.Effect !== 'Allow' || !statementCoversAction(statement, 'sts:AssumeRole')) continue;
+    const foreign = awsPrincipals(statement).some((p) => !isOwnAccount(node, accountOfPrincipal(p)));
+    if (!foreign) continue;
+    const externalIds = conditionValues(statement, 'StringEquals', 'sts:ExternalId');
+    if (externalIds === undefined || externalIds.length === 0 || externalIds.some((id) => id === '' || id === '*')) {
+      return NagRuleCompliance.NON_COMPLIANT;
     }
-    return NagRuleCompliance.COMPLIANT;
-  },
-  'name',
-  { value: 'IamCrossAccountTrustExternalId' },
-);
+  }
+  return NagRuleCompliance.COMPLIANT;
+});

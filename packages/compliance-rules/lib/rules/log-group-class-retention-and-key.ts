@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { flatten, renderedProperties } from '../private/cfn';
+import { NagRule, namedRule } from '../private/rule';
 
 /** A class of log groups, told by name, and the retention it must carry. */
 export interface LogClassRetention {
@@ -24,20 +25,16 @@ export interface LogClassRetention {
  *
  * @param classes the classes of log groups, in order of precedence
  */
-export function logGroupClassRetentionAndKey(classes: LogClassRetention[]): (node: CfnResource) => NagRuleResult {
+export function LogGroupClassRetentionAndKey(classes: LogClassRetention[]): NagRule {
   const compiled = classes.map((c) => ({ ...c, pattern: new RegExp(c.logGroupNamePattern) }));
-  return Object.defineProperty(
-    (node: CfnResource): NagRuleResult => {
-      if (node.cfnResourceType !== 'AWS::Logs::LogGroup') return NagRuleCompliance.NOT_APPLICABLE;
-      const props = renderedProperties(node);
-      if (props.KmsKeyId === undefined || props.KmsKeyId === '') return NagRuleCompliance.NON_COMPLIANT;
-      const name = props.LogGroupName === undefined ? undefined : flatten(props.LogGroupName);
-      const logClass = name === undefined ? undefined : compiled.find((c) => c.pattern.test(name));
-      const retention = props.RetentionInDays;
-      if (logClass === undefined) return typeof retention === 'number' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-      return retention === logClass.retentionDays ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-    },
-    'name',
-    { value: 'LogGroupClassRetentionAndKey' },
-  );
+  return namedRule('LogGroupClassRetentionAndKey', (node: CfnResource): NagRuleResult => {
+    if (node.cfnResourceType !== 'AWS::Logs::LogGroup') return NagRuleCompliance.NOT_APPLICABLE;
+    const props = renderedProperties(node);
+    if (props.KmsKeyId === undefined || props.KmsKeyId === '') return NagRuleCompliance.NON_COMPLIANT;
+    const name = props.LogGroupName === undefined ? undefined : flatten(props.LogGroupName);
+    const logClass = name === undefined ? undefined : compiled.find((c) => c.pattern.test(name));
+    const retention = props.RetentionInDays;
+    if (logClass === undefined) return typeof retention === 'number' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    return retention === logClass.retentionDays ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  });
 }

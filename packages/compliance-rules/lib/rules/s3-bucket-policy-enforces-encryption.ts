@@ -4,6 +4,7 @@ import {
   asArray, awsPrincipals, conditionValues, flatten, logicalIdOf, renderedProperties, resourcesOfType, Statement, statementCoversAction,
   statementsOf,
 } from '../private/cfn';
+import { NagRule, namedRule } from '../private/rule';
 
 const KEY_ID_CONDITION = 's3:x-amz-server-side-encryption-aws-kms-key-id';
 const ENCRYPTION_CONDITION = 's3:x-amz-server-side-encryption';
@@ -19,35 +20,31 @@ const ENCRYPTION_CONDITION = 's3:x-amz-server-side-encryption';
  *
  * @param node the CfnResource to check
  */
-export const S3BucketPolicyEnforcesEncryption = Object.defineProperty(
-  (node: CfnResource): NagRuleResult => {
-    if (node.cfnResourceType !== 'AWS::S3::Bucket') return NagRuleCompliance.NOT_APPLICABLE;
-    const bucketId = logicalIdOf(node);
-    const bucketName = renderedProperties(node).BucketName;
-    const policies = resourcesOfType(node, 'AWS::S3::BucketPolicy')
-      .map(renderedProperties)
-      .filter((p) => refersTo(p.Bucket, bucketId, bucketName));
-    const statements = policies.flatMap((p) => statementsOf(p.PolicyDocument)).filter(deniesPutToEveryone);
-    if (!statements.some(deniesMissingEncryptionHeader)) return NagRuleCompliance.NON_COMPLIANT;
+export const S3BucketPolicyEnforcesEncryption: NagRule = namedRule('S3BucketPolicyEnforcesEncryption', (node: CfnResource): NagRuleResult => {
+  if (node.cfnResourceType !== 'AWS::S3::Bucket') return NagRuleCompliance.NOT_APPLICABLE;
+  const bucketId = logicalIdOf(node);
+  const bucketName = renderedProperties(node).BucketName;
+  const policies = resourcesOfType(node, 'AWS::S3::BucketPolicy')
+    .map(renderedProperties)
+    .filter((p) => refersTo(p.Bucket, bucketId, bucketName));
+  const statements = policies.flatMap((p) => statementsOf(p.PolicyDocument)).filter(deniesPutToEveryone);
+  if (!statements.some(deniesMissingEncryptionHeader)) return NagRuleCompliance.NON_COMPLIANT;
 
-    const encryption = asArray(renderedProperties(node).BucketEncryption?.ServerSideEncryptionConfiguration)
-      .map((rule: any) => rule?.ServerSideEncryptionByDefault)
-      .find((d: any) => d !== undefined);
-    const algorithm = typeof encryption?.SSEAlgorithm === 'string' ? encryption.SSEAlgorithm : undefined;
-    if (algorithm === undefined || !algorithm.startsWith('aws:kms')) return NagRuleCompliance.COMPLIANT;
+  const encryption = asArray(renderedProperties(node).BucketEncryption?.ServerSideEncryptionConfiguration)
+    .map((rule: any) => rule?.ServerSideEncryptionByDefault)
+    .find((d: any) => d !== undefined);
+  const algorithm = typeof encryption?.SSEAlgorithm === 'string' ? encryption.SSEAlgorithm : undefined;
+  if (algorithm === undefined || !algorithm.startsWith('aws:kms')) return NagRuleCompliance.COMPLIANT;
 
-    const bucketKey = encryption.KMSMasterKeyID;
-    const pinned = statements.some((s) => {
-      const keys = conditionValues(s, 'StringNotEquals', KEY_ID_CONDITION) ?? conditionValues(s, 'StringNotEqualsIfExists', KEY_ID_CONDITION);
-      if (keys === undefined || keys.length === 0) return false;
-      if (keys.some((k) => /(^|:)alias\//.test(flatten(k)))) return false;
-      return bucketKey === undefined || keys.some((k) => flatten(k) === flatten(bucketKey));
-    });
+  const bucketKey = encryption.KMSMasterKeyID;
+  const pinned = statements.some((s) => {
+    const keys = conditionValues(s, 'StringNotEquals', KEY_ID_CONDITION) ?? conditionValues(s, 'StringNotEqualsIfExists', KEY_ID_CONDITION);
+    if (keys === undefined || keys.length === 0) return false;
+    if (keys.some((k) => /(^|:)alias\//.test(flatten(k)))) return false;
+    return bucketKey === undefined || keys.some((k) => flatten(k) === flatten(bucketKey));
+  });
     return pinned ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-  },
-  'name',
-  { value: 'S3BucketPolicyEnforcesEncryption' },
-);
+});
 
 function refersTo(bucket: any, logicalId: string, bucketName: any): boolean {
   if (bucket && typeof bucket === 'object' && bucket.Ref === logicalId) return true;

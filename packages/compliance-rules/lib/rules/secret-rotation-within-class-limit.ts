@@ -1,6 +1,8 @@
 import { CfnResource, Duration } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { flatten, renderedProperties, resourceByLogicalId } from '../private/cfn';
+import { NagRule, namedRule } from '../private/rule';
+import { intervalHours } from '../private/rotation';
 
 /** Rotation limits per class of secret. */
 export interface SecretRotationLimits {
@@ -24,29 +26,15 @@ export interface SecretRotationLimits {
  *
  * @param limits the class limits
  */
-export function secretRotationWithinClassLimit(limits: SecretRotationLimits): (node: CfnResource) => NagRuleResult {
-  return Object.defineProperty(
-    (node: CfnResource): NagRuleResult => {
-      if (node.cfnResourceType !== 'AWS::SecretsManager::RotationSchedule') return NagRuleCompliance.NOT_APPLICABLE;
-      const props = renderedProperties(node);
-      const limit = isDatabaseSecret(node, props) ? limits.database : limits.token;
-      const hours = intervalHours(props.RotationRules);
-      if (hours === undefined) return NagRuleCompliance.NON_COMPLIANT;
-      return hours <= limit.toHours() ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-    },
-    'name',
-    { value: 'SecretRotationWithinClassLimit' },
-  );
-}
-
-/** The rotation interval in hours, or undefined when the schedule cannot be measured. */
-export function intervalHours(rules: any): number | undefined {
-  if (rules === undefined) return undefined;
-  if (typeof rules.AutomaticallyAfterDays === 'number') return rules.AutomaticallyAfterDays * 24;
-  const expression = typeof rules.ScheduleExpression === 'string' ? rules.ScheduleExpression : undefined;
-  const rate = expression ? /^rate\(\s*(\d+)\s+(day|days|hour|hours)\s*\)$/.exec(expression) : null;
-  if (!rate) return undefined;
-  return Number(rate[1]) * (rate[2].startsWith('day') ? 24 : 1);
+export function SecretRotationWithinClassLimit(limits: SecretRotationLimits): NagRule {
+  return namedRule('SecretRotationWithinClassLimit', (node: CfnResource): NagRuleResult => {
+    if (node.cfnResourceType !== 'AWS::SecretsManager::RotationSchedule') return NagRuleCompliance.NOT_APPLICABLE;
+    const props = renderedProperties(node);
+    const limit = isDatabaseSecret(node, props) ? limits.database : limits.token;
+    const hours = intervalHours(props.RotationRules);
+    if (hours === undefined) return NagRuleCompliance.NON_COMPLIANT;
+    return hours <= limit.toHours() ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  });
 }
 
 function isDatabaseSecret(node: CfnResource, props: Record<string, any>): boolean {

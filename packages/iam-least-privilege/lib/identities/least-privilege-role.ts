@@ -2,7 +2,7 @@ import { Annotations, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PermissionsBoundary } from './permissions-boundary';
-import { recordBoundaryOptOut } from './private/boundary-opt-outs';
+import { recordAndReportBoundaryOptOut } from './private/boundary-opt-outs';
 import { appHasBoundary, dependOnBoundaryByName } from './private/boundary-registry';
 import { validateDurationRange, validateIamPath } from './private/validate';
 
@@ -61,9 +61,10 @@ export interface LeastPrivilegeRoleProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
 
   /**
-   * Opt out of any permissions boundary: the reason, which is recorded as a warning on the
-   * construct. Also clears a boundary applied to an enclosing scope with
-   * `PermissionsBoundary.applyTo`. Cannot be combined with `permissionsBoundary`.
+   * Opt out of any permissions boundary: the reason, recorded in the construct metadata
+   * (`cdk-guardrails:permissions-boundary-opt-out`, in the cloud assembly) and shown as an info
+   * message at synth (not a warning: the opt-out is explicit). Also clears a boundary applied to
+   * an enclosing scope with `PermissionsBoundary.applyTo`. Cannot be combined with `permissionsBoundary`.
    *
    * @default - the role has a boundary
    */
@@ -120,9 +121,7 @@ export class LeastPrivilegeRole extends iam.Role {
     } else {
       // A boundary applied to an enclosing scope is an Aspect that runs before this one, so this clears it.
       iam.PermissionsBoundary.of(this).clear();
-      recordBoundaryOptOut(this, reason);
-      Annotations.of(this).addWarningV2('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
-        `role has no permissions boundary: ${reason}`);
+      recordAndReportBoundaryOptOut(this, reason, 'LeastPrivilegeRole withoutPermissionsBoundaryReason');
     }
   }
 }

@@ -2,7 +2,7 @@ import { Annotations, Aspects, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { BOUNDARY_CONDITIONED_ACTIONS, BOUNDARY_REMOVAL_ACTIONS, DEFAULT_BOUNDARY_SERVICES, DEFAULT_RESOURCELESS_ACTIONS, LOG_SUBSCRIPTION_TAMPER_ACTIONS, GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS, IDENTITY_TAGGING_ACTIONS, LONG_TERM_CREDENTIAL_ACTIONS, POLICY_EDIT_ACTIONS, ROLE_ACTIONS, SECURITY_SERVICE_TAMPER_ACTIONS, USER_CREDENTIAL_ACTIONS } from './private/perms';
-import { recordBoundaryOptOut } from './private/boundary-opt-outs';
+import { recordAndReportBoundaryOptOut } from './private/boundary-opt-outs';
 import { claimBoundaryName, registerBoundary } from './private/boundary-registry';
 import { cdkBootstrapRolePattern, DEFAULT_CDK_BOOTSTRAP_QUALIFIER, DEFAULT_RESOURCE_NAME_PREFIX, guardrailResourceStatement, guardrailStackPatterns, PROTECTED_TAG_KEY, protectedSessionTagStatement, protectedTagKeyStatement } from './private/guardrail-statements';
 import { estimatePolicyCharacters } from './private/policy-size';
@@ -100,10 +100,15 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
   }
 
   /**
-   * Exempt every role and user under `scope` from any permissions boundary, with a reason that
-   * is recorded as a warning; `RequirePermissionsBoundary` accepts them. For roles a boundary
-   * would break, such as an AWS Config recorder role that needs read access on every resource
-   * type (`AWS_ConfigRole`). Consider `protectRole` on them as well.
+   * Exempt every role and user under `scope` from any permissions boundary, with a reason;
+   * `RequirePermissionsBoundary` accepts them. For roles a boundary would break, such as an AWS
+   * Config recorder role that needs read access on every resource type (`AWS_ConfigRole`).
+   * Consider `protectRole` on them as well.
+   *
+   * The reason is recorded in the construct metadata (`cdk-guardrails:permissions-boundary-opt-out`,
+   * in the cloud assembly) and shown as an info message naming the exempted role or user; it is not
+   * a warning. A scope that holds more than one role or user at synth warns
+   * (`@cdk-guardrails/iam-least-privilege:boundaryOptOutCoversSeveral`): exempt each role itself.
    */
   public static exempt(scope: IConstruct, reason: string): void {
     if (typeof reason !== 'string' || reason.trim().length < 10) {
@@ -111,9 +116,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     }
     // Runs after a boundary applied to an enclosing scope (Aspects of inner scopes run later).
     iam.PermissionsBoundary.of(scope).clear();
-    recordBoundaryOptOut(scope, reason.trim());
-    Annotations.of(scope).addWarningV2('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
-      `no permissions boundary under this scope: ${reason.trim()}`);
+    recordAndReportBoundaryOptOut(scope, reason.trim(), 'PermissionsBoundary.exempt');
   }
 
   /** ARN of this boundary policy, built from its name (usable inside its own document). */

@@ -90,7 +90,7 @@ describe('LeastPrivilegeRole', () => {
     });
   });
 
-  test('a reasoned opt-out has no boundary, even when one is applied to the whole app, and warns', () => {
+  test('a reasoned opt-out has no boundary, even when one is applied to the whole app; it is recorded and shown, not warned', () => {
     // GIVEN
     const app = new App();
     const stack = newStack(app);
@@ -107,7 +107,12 @@ describe('LeastPrivilegeRole', () => {
     const byId = (prefix: string) => Object.entries<any>(roles).find(([id]) => id.startsWith(prefix))![1];
     expect(byId('BreakGlass').Properties.PermissionsBoundary).toBeUndefined();
     expect(byId('Other').Properties.PermissionsBoundary).toEqual({ Ref: expect.stringMatching(/^Boundary/) });
-    Annotations.fromStack(stack).hasWarning('/TestStack/BreakGlass', Match.stringLikeRegexp('no permissions boundary: break-glass'));
+    Annotations.fromStack(stack).hasInfo('/TestStack/BreakGlass',
+      'no permissions boundary (LeastPrivilegeRole withoutPermissionsBoundaryReason) for TestStack/BreakGlass/Resource: break-glass role must be able to repair the boundary itself');
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/BreakGlass', Match.anyValue());
+    expect(app.synth().getStackByName(stack.stackName).findMetadataByType('cdk-guardrails:permissions-boundary-opt-out')).toEqual([
+      { path: '/TestStack/BreakGlass', type: 'cdk-guardrails:permissions-boundary-opt-out', data: 'break-glass role must be able to repair the boundary itself' },
+    ]);
   });
 
   test('fails if the opt-out reason is too short', () => {

@@ -2,6 +2,7 @@ import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { LeastPrivilegeRole, PermissionsBoundary, RequirePermissionsBoundary } from '../../lib';
 import { newStack } from './helpers';
 
@@ -61,7 +62,24 @@ describe('RequirePermissionsBoundary', () => {
     const byId = (prefix: string) => Object.entries<any>(roles).find(([id]) => id.startsWith(prefix))![1];
     expect(byId('RecorderRole').Properties.PermissionsBoundary).toBeUndefined();
     expect(byId('Other').Properties.PermissionsBoundary).toBeDefined();
-    Annotations.fromStack(stack).hasWarning('/TestStack/RecorderRole', Match.stringLikeRegexp('AWS Config reads every resource type'));
+    Annotations.fromStack(stack).hasInfo('/TestStack/RecorderRole',
+      'no permissions boundary (PermissionsBoundary.exempt) for TestStack/RecorderRole/Resource: AWS Config reads every resource type');
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/RecorderRole', Match.anyValue());
+  });
+
+  test('PermissionsBoundary.exempt on a scope that holds several roles warns, naming each', () => {
+    // GIVEN
+    const app = new App();
+    const stack = newStack(app);
+    const tooling = new Construct(stack, 'Tooling');
+    new iam.Role(tooling, 'Scanner', { assumedBy: lambdaPrincipal() });
+    new iam.Role(tooling, 'Reporter', { assumedBy: lambdaPrincipal() });
+    // WHEN
+    PermissionsBoundary.exempt(tooling, 'security tooling reads every resource type');
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/TestStack/Tooling', Match.stringLikeRegexp(
+      '^PermissionsBoundary.exempt: scope: received TestStack/Tooling, which holds 2 roles and users \\(TestStack/Tooling/Scanner/Resource, TestStack/Tooling/Reporter/Resource\\); expected one role or user per opt-out'));
+    Annotations.fromStack(stack).hasNoInfo('/TestStack/Tooling', Match.anyValue());
   });
 
   test('accepts an opt-out recorded as construct metadata by a package that does not depend on this one (detective-controls\' recorder role), and only with that exact type', () => {

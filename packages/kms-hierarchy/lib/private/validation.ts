@@ -1,4 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { propError } from './errors';
 
 /** AWS KMS limits on automatic rotation periods. */
 export const MIN_ROTATION_DAYS = 90;
@@ -21,35 +23,32 @@ export interface ParsedKeyArn {
  * Validate an imported key ARN and that it belongs to the stack's account and region (when both
  * sides are known at synth time). Returns undefined for an unresolved token.
  */
-export function validateKeyArn(stack: Stack, propName: string, keyArn: string): ParsedKeyArn | undefined {
+export function validateKeyArn(scope: IConstruct, propName: string, keyArn: string): ParsedKeyArn | undefined {
+  const stack = Stack.of(scope);
   if (Token.isUnresolved(keyArn)) {
     return undefined;
   }
   const match = KEY_ARN.exec(keyArn);
   if (!match) {
     const hint = /:alias\//.test(keyArn)
-      ? ' Alias ARNs are not accepted: an alias can be re-pointed to another key, and key policies and S3 key pinning need the key ARN.'
-      : '';
-    throw new Error(
-      `${propName}: '${keyArn}' is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account-id>:key/<key-id> ` +
-      `(key id a UUID or mrk-<32 hex digits>).${hint}`,
-    );
+      ? 'Alias ARNs are not accepted: an alias can be re-pointed to another key, and key policies and S3 key pinning need the key ARN'
+      : undefined;
+    throw propError(scope, propName, `'${keyArn}'`,
+      'a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id> (key id a UUID or mrk-<32 hex digits>)', hint);
   }
   const parsed: ParsedKeyArn = { partition: match[1], region: match[2], account: match[3] };
   const accountKnown = !Token.isUnresolved(stack.account);
   const regionKnown = !Token.isUnresolved(stack.region);
   if ((accountKnown && parsed.account !== stack.account) || (regionKnown && parsed.region !== stack.region)) {
-    throw new Error(
-      `${propName}: key '${keyArn}' is in account ${parsed.account} region ${parsed.region}, but the stack is in ` +
-      `account ${accountKnown ? stack.account : '(unresolved)'} region ${regionKnown ? stack.region : '(unresolved)'}; ` +
-      'a key of the hierarchy must be in the same account and region as the stack that uses it.',
-    );
+    throw propError(scope, propName, `key '${keyArn}' of account ${parsed.account} region ${parsed.region}`,
+      `a key of the stack's account ${accountKnown ? stack.account : '(unresolved)'} and region ${regionKnown ? stack.region : '(unresolved)'}`,
+      'A key of the hierarchy must be in the same account and region as the stack that uses it');
   }
   return parsed;
 }
 
 /** Validate the rotation period (whole days, 90..2560) and return it in days. */
-export function validateRotationPeriod(period: Duration | undefined): number | undefined {
+export function validateRotationPeriod(scope: IConstruct, period: Duration | undefined): number | undefined {
   if (period === undefined || period.isUnresolved()) {
     return undefined;
   }
@@ -57,14 +56,10 @@ export function validateRotationPeriod(period: Duration | undefined): number | u
   try {
     days = period.toDays();
   } catch {
-    throw new Error(
-      `rotationPeriod: ${period.toHumanString()} is not a whole number of days; allowed: ${MIN_ROTATION_DAYS} to ${MAX_ROTATION_DAYS} days.`,
-    );
+    throw propError(scope, 'rotationPeriod', period.toHumanString(), `a whole number of days, ${MIN_ROTATION_DAYS} to ${MAX_ROTATION_DAYS} (AWS KMS)`);
   }
   if (days < MIN_ROTATION_DAYS || days > MAX_ROTATION_DAYS) {
-    throw new Error(
-      `rotationPeriod: ${days} days is out of range; AWS KMS allows ${MIN_ROTATION_DAYS} to ${MAX_ROTATION_DAYS} days.`,
-    );
+    throw propError(scope, 'rotationPeriod', `${days} days`, `a whole number of days, ${MIN_ROTATION_DAYS} to ${MAX_ROTATION_DAYS} (AWS KMS)`);
   }
   return days;
 }
@@ -73,36 +68,32 @@ export function validateRotationPeriod(period: Duration | undefined): number | u
  * Alias names are `alias/` + [a-zA-Z0-9/_-], at most 256 characters, and `alias/aws/` is reserved.
  * The prefix is one or more path segments without leading or trailing slashes.
  */
-export function validateAliasPrefix(prefix: string): void {
+export function validateAliasPrefix(scope: IConstruct, prefix: string): void {
   if (Token.isUnresolved(prefix)) {
-    throw new Error('aliasPrefix: must be a literal string (it is part of the alias name), got an unresolved token.');
+    throw propError(scope, 'aliasPrefix', 'an unresolved token', 'a literal string (it is part of the alias name)');
   }
   if (!/^[a-zA-Z0-9_-]+(\/[a-zA-Z0-9_-]+)*$/.test(prefix)) {
-    throw new Error(
-      `aliasPrefix: '${prefix}' is not allowed; use letters, digits, '_', '-' and '/' between segments ` +
-      "(no leading or trailing '/', no 'alias/').",
-    );
+    throw propError(scope, 'aliasPrefix', `'${prefix}'`,
+      "letters, digits, '_', '-' and '/' between segments (no leading or trailing '/', no 'alias/')");
   }
   if (/^alias(\/|$)/.test(prefix)) {
-    throw new Error(`aliasPrefix: '${prefix}' is not allowed; give the prefix without 'alias/' (the construct adds it).`);
+    throw propError(scope, 'aliasPrefix', `'${prefix}'`, "the prefix without 'alias/' (the construct adds it)");
   }
   if (/^aws(\/|$)/i.test(prefix)) {
-    throw new Error(`aliasPrefix: '${prefix}' is not allowed; the 'alias/aws/' namespace is reserved for AWS managed keys.`);
+    throw propError(scope, 'aliasPrefix', `'${prefix}'`, "a prefix outside 'aws/', the namespace reserved for AWS managed keys");
   }
   // alias/<prefix>/secrets is the longest name we build.
   if (`alias/${prefix}/secrets`.length > 256) {
-    throw new Error(`aliasPrefix: '${prefix}' is too long; alias names are limited to 256 characters.`);
+    throw propError(scope, 'aliasPrefix', `'${prefix}' (${prefix.length} characters)`, 'a prefix that keeps alias names within 256 characters');
   }
 }
 
 /** Validate service names given to extend kms:ViaService (for example 'dynamodb'). */
-export function validateServiceNames(propName: string, services: string[]): void {
+export function validateServiceNames(scope: IConstruct, propName: string, services: string[]): void {
   for (const service of services) {
     if (Token.isUnresolved(service) || !/^[a-z0-9][a-z0-9-]*$/.test(service)) {
-      throw new Error(
-        `${propName}: '${service}' is not a service endpoint prefix; give the prefix only, for example 'dynamodb' ` +
-        "(the construct builds '<service>.<region>.<url-suffix>').",
-      );
+      throw propError(scope, propName, `'${service}'`,
+        "a service endpoint prefix only, for example 'dynamodb' (the construct builds '<service>.<region>.<url-suffix>')");
     }
   }
 }
@@ -118,12 +109,11 @@ const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eus
  * other principal type (root, assumed-role session, group), and (when both are known at synth)
  * in the stack's account. Unresolved tokens are skipped.
  */
-export function validateAdministratorArns(stack: Stack, propName: string, arns: string[]): void {
+export function validateAdministratorArns(scope: IConstruct, propName: string, arns: string[]): void {
+  const stack = Stack.of(scope);
   if (arns.length === 0) {
-    throw new Error(
-      `${propName}: received an empty list; expected at least one IAM role or user ARN (include the CloudFormation ` +
-      'execution role, or KMS refuses to create the key).',
-    );
+    throw propError(scope, propName, 'an empty list', 'at least one IAM role or user ARN',
+      'Include the CloudFormation execution role, or KMS refuses to create the key');
   }
   const accountKnown = !Token.isUnresolved(stack.account);
   for (const arn of arns) {
@@ -132,16 +122,13 @@ export function validateAdministratorArns(stack: Stack, propName: string, arns: 
     }
     const match = PRINCIPAL_ARN.exec(arn);
     if (!match) {
-      throw new Error(
-        `${propName}: received '${arn}'; expected an exact IAM role or user ARN, arn:<partition>:iam::<account-id>:role/<name> ` +
-        'or :user/<name> (no wildcard, no account root, no assumed-role session ARN, no ${...} placeholder).',
-      );
+      throw propError(scope, propName, `'${arn}'`,
+        'an exact IAM role or user ARN, arn:<partition>:iam::<account-id>:role/<name> or :user/<name> ' +
+        '(no wildcard, no account root, no assumed-role session ARN, no ${...} placeholder)');
     }
     if (accountKnown && match[2] !== stack.account) {
-      throw new Error(
-        `${propName}: received '${arn}' of account ${match[2]}; expected a role or user of the stack's account ${stack.account} ` +
-        '(key administration is granted through this account\'s IAM).',
-      );
+      throw propError(scope, propName, `'${arn}' of account ${match[2]}`,
+        `a role or user of the stack's account ${stack.account} (key administration is granted through this account's IAM)`);
     }
   }
 }

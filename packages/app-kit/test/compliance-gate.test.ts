@@ -1,0 +1,63 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Acknowledgement, acknowledgedIds, applyAcknowledgements, validateAcknowledgement } from '../src';
+
+const REASON = 'a reason that is long enough to say why this finding is acceptable here';
+
+function appWithQueues(): { app: App; stacks: Stack[] } {
+  const app = new App();
+  const stacks = ['One', 'Two'].map((name) => {
+    const stack = new Stack(app, name, { env: { account: '111111111111', region: 'eu-west-1' } });
+    new sqs.Queue(stack, 'Queue');
+    return stack;
+  });
+  return { app, stacks };
+}
+
+test('ids apply the same rule ids in every stack; idsForStack computes them per stack', () => {
+  // GIVEN
+  const { app, stacks } = appWithQueues();
+  const perStack: Acknowledgement = { path: 'Queue/Resource', idsForStack: (stack) => [`AwsSolutions-SQS3[${stack.stackName}]`], reason: REASON };
+  const fixed: Acknowledgement = { path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], reason: REASON };
+
+  // WHEN
+  const matched = applyAcknowledgements(app, [perStack, fixed]);
+
+  // THEN
+  expect(matched).toEqual([2, 2]);
+  expect(stacks.map((stack) => acknowledgedIds(perStack, stack))).toEqual(['AwsSolutions-SQS3[One]', 'AwsSolutions-SQS3[Two]'].map((id) => [id]));
+  expect(acknowledgedIds(fixed, stacks[0])).toEqual(['AwsSolutions-SQS4']);
+});
+
+test('fails if an acknowledgement gives both ids and idsForStack', () => {
+  const { app } = appWithQueues();
+  const both: Acknowledgement = { path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], idsForStack: () => ['AwsSolutions-SQS3'], reason: REASON };
+  expect(() => applyAcknowledgements(app, [both])).toThrow(
+    "acknowledgements[0] (path 'Queue/Resource'): ids: received both ids and idsForStack; expected exactly one of them",
+  );
+});
+
+test('fails if an acknowledgement gives neither ids nor idsForStack, or an empty list', () => {
+  expect(() => validateAcknowledgement({ path: 'Queue/Resource', reason: REASON }, 'acks[2]'))
+    .toThrow("acks[2] (path 'Queue/Resource'): ids: received neither ids nor idsForStack; expected exactly one of them");
+  expect(() => validateAcknowledgement({ path: 'Queue/Resource', ids: [], reason: REASON }, 'acks[2]'))
+    .toThrow("acks[2] (path 'Queue/Resource'): ids: received []; expected a non-empty list of rule ids");
+});
+
+test('fails if an acknowledgement has no path or no reason', () => {
+  expect(() => validateAcknowledgement({ path: '', ids: ['AwsSolutions-SQS4'], reason: REASON }, 'acks[0]'))
+    .toThrow('acks[0]: path: received ""; expected a construct path relative to each stack');
+  expect(() => validateAcknowledgement({ path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], reason: ' ' }, 'acks[0]'))
+    .toThrow("acks[0] (path 'Queue/Resource'): reason: received \" \"; expected a true and specific reason");
+});
+
+test('nothing is applied when one acknowledgement of the list is invalid', () => {
+  const { app, stacks } = appWithQueues();
+  const valid: Acknowledgement = { path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], reason: REASON };
+  expect(() => applyAcknowledgements(app, [valid, { path: 'Queue/Resource', reason: REASON }])).toThrow(/acknowledgements\[1\]/);
+  const metadataOf = (stack: Stack) => stack.node.findChild('Queue').node.defaultChild!.node.metadata.length;
+  const control = appWithQueues();
+  expect(metadataOf(stacks[0])).toBe(metadataOf(control.stacks[0]));
+  applyAcknowledgements(control.app, [valid]);
+  expect(metadataOf(control.stacks[0])).toBeGreaterThan(metadataOf(stacks[0]));
+});
