@@ -60,11 +60,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       reason: 'Resource "*" where IAM takes no other: secretsmanager:GetRandomPassword, and (a function in a VPC: the database rotations, and the token rotations in the network mode) the EC2 network-interface actions Lambda manages the function\'s interfaces with (the Describe actions have no resource-level permissions). A multi-user database rotation decrypts with any key of its account and region, but only through Secrets Manager and only for the superuser\'s secret (kms:ViaService, kms:EncryptionContext:SecretARN). Every other statement is scoped to the one secret and its key',
     },
     // AWS Backup service role (resilience EncryptedBackupPlan), present where config.backup.enabled.
-    {
-      path: 'Backup/Role/Resource',
-      ids: ['Guardrails-IamRolePermissionsBoundary'],
-      reason: 'the AWS Backup service role is exempt from the account boundary by design (guardrails-stack.ts PermissionsBoundary.exempt): AWS Backup backs up and restores through the AWS managed service-role policies, which the boundary would cut; only backup.amazonaws.com can assume it',
-    },
+    // Its opt-out of the boundary (PermissionsBoundary.exempt in guardrails-stack.ts) carries its reason: the Guardrails pack reads it.
     {
       path: 'Backup/Role/Resource',
       ids: ['AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore', 'service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores']

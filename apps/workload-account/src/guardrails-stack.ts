@@ -142,7 +142,5 @@ export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
     PermissionsBoundary.exempt(plan.role, 'AWS Backup service role: backup and restore through the AWS managed AWSBackupServiceRolePolicy* policies');
     // Identities inside the boundary cannot change it (no tampering with the backups' access).
     PermissionsBoundary.protectRole(plan.role);
-    Annotations.of(plan.role).acknowledgeWarning('@cdk-guardrails/iam-least-privilege:noPermissionsBoundary',
-      'deliberate: the AWS Backup role is exempt from the boundary (AWS managed backup and restore policies)');
   }
 }

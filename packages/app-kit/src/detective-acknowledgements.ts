@@ -24,11 +24,8 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
       ids: ['Guardrails-S3BucketPolicyEnforcesEncryption'],
       reason: 'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
     },
-    {
-      path: 'DetectiveControls/Controls/RecorderRole/Resource',
-      ids: ['Guardrails-IamRolePermissionsBoundary'],
-      reason: 'the AWS Config recorder role is exempt from the account boundary by design (PermissionsBoundary.exempt in the stack): it reads the configuration of every resource type through AWS_ConfigRole, which the boundary would cut; it is a protected role instead',
-    },
+    // The recorder role's opt-out of the boundary is recorded by DetectiveControls itself (metadata
+    // the Guardrails pack reads): no acknowledgement needed.
     {
       path: 'DetectiveControls/Controls/RecorderRole/Resource',
       ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]'],

@@ -63,12 +63,29 @@ describe('IamRolePermissionsBoundary', () => {
       new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary: boundary });
       expect(findings(stack, RULE, { permissionsBoundaryPattern: ':policy/guardrails-boundary$' })).toEqual([]);
     });
+
+    test('a role opted out with a reason (the metadata PermissionsBoundary.exempt and detective-controls write) is not reported; its sibling is', () => {
+      // GIVEN two roles without a boundary, one opted out with a reason on its L2 scope
+      const stack = freshStack();
+      const exempt = new iam.Role(stack, 'Recorder', { assumedBy: new iam.ServicePrincipal('config.amazonaws.com') });
+      exempt.node.addMetadata('cdk-guardrails:permissions-boundary-opt-out', 'AWS Config recorder: reads every resource through AWS_ConfigRole');
+      new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      // THEN only the other one is a finding
+      expect(findings(stack, RULE)).toEqual(['TestStack/Other/Resource']);
+    });
   });
 
   describe('Noncompliance', () => {
     test('a role without a boundary', () => {
       const stack = freshStack();
       new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      expect(findings(stack, RULE)).toEqual(['TestStack/Role/Resource']);
+    });
+
+    test('an opt-out without a reason does not count', () => {
+      const stack = freshStack();
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      role.node.addMetadata('cdk-guardrails:permissions-boundary-opt-out', '  ');
       expect(findings(stack, RULE)).toEqual(['TestStack/Role/Resource']);
     });
 
