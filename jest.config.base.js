@@ -23,6 +23,7 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     moduleNameMapper: {
       '^@cdk-guardrails/config$': path.join(repoRoot, 'packages/config/src/index.ts'),
       '^@cdk-guardrails/app-kit$': path.join(repoRoot, 'packages/app-kit/src/index.ts'),
+      '^@cdk-guardrails/ops-tools$': path.join(repoRoot, 'packages/ops-tools/src/index.ts'),
       '^@cdk-guardrails/policy-test-kit$': path.join(repoRoot, 'packages/policy-test-kit/src/index.ts'),
       '^@cdk-guardrails/([a-z0-9-]+)$': path.join(repoRoot, 'packages/$1/lib/index.ts'),
     },

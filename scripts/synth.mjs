@@ -14,9 +14,6 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-/** Apps in deployment order. */
-export const APPS = ['security-account', 'workload-account'];
-
 function parseArgs(argv) {
   let env = 'dev';
   for (let i = 0; i < argv.length; i++) {
@@ -35,10 +32,11 @@ function parseArgs(argv) {
   return { env };
 }
 
-/** Stacks of one cloud assembly in dependency order, with their account and region (scripts/ops/lib.cjs). */
-const { stacksInOrder } = require('./ops/lib.cjs');
-
 function main() {
+  // The apps in deployment order, and the stacks of one cloud assembly in dependency order with
+  // their account and region: the operator tools (packages/ops-tools), built by npm run build.
+  const { APPS, stacksInOrder } = require(join(root, 'packages/ops-tools/dist/index.js'));
+
   const { env } = parseArgs(process.argv.slice(2));
 
   // Validate the config before starting the CLI: a bad config fails here, naming the file and field.
@@ -94,7 +92,7 @@ function main() {
   if (existsSync(join(envDir, 'bootstrap'))) console.log(`Execution-role boundary (deploy before cdk bootstrap): ${relative(process.cwd(), join(envDir, 'bootstrap'))}/`);
 }
 
-if (!existsSync(join(root, 'packages/config/dist/index.js'))) {
+if (!['packages/config/dist/index.js', 'packages/ops-tools/dist/index.js'].every((f) => existsSync(join(root, f)))) {
   console.error('synth: packages are not built; run `npm run build` first (npm run synth does).');
   process.exit(1);
 }

@@ -1,6 +1,9 @@
-// Shared runner of scripts/deploy.mjs, diff.mjs and destroy.mjs. The pure parts are in lib.cjs.
+// Shared runner of scripts/deploy.mjs, diff.mjs and destroy.mjs. The pure parts are the operator
+// tools, packages/ops-tools (@cdk-guardrails/ops-tools), loaded by ./tools.mjs.
 //
-//   1. parse and check the arguments (no default environment);
+//   0. load the operator tools, compiling config and ops-tools first when their dist/ is missing or
+//      older than their sources (a few seconds of tsc, not the big build);
+//   1. parse and check the arguments (no default environment), then read and validate the config;
 //   2. check the credentials of every account the command touches with STS GetCallerIdentity
 //      (short timeout), before any build or CDK CLI process: no credentials, expired ones or the
 //      wrong account fail here with what to assume;
@@ -11,12 +14,11 @@
 //   5. deploy: merge the CLI's outputs files into cfn-outputs/flat-outputs.json after each call.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadOpsTools, ToolsBuildError } from './tools.mjs';
 
-const require = createRequire(import.meta.url);
-const ops = require('./lib.cjs');
-const { ROOT, OpsError } = ops;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const CLI_ENV = { CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
 
@@ -26,10 +28,20 @@ const CDK_CLI = process.env.GUARDRAILS_CDK_CLI ?? join(ROOT, 'node_modules', '.b
 const OUTPUTS_DIR = process.env.GUARDRAILS_OUTPUTS_DIR ?? join(ROOT, 'cfn-outputs');
 
 export async function run(command, argv) {
+  let ops;
   try {
-    return await runUnchecked(command, argv);
+    ops = loadOpsTools();
   } catch (e) {
-    if (e instanceof OpsError) {
+    if (e instanceof ToolsBuildError) {
+      console.error(`${command}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  try {
+    return await runUnchecked(ops, command, argv);
+  } catch (e) {
+    if (e instanceof ops.OpsError) {
       console.error(e.message);
       return e.exitCode;
     }
@@ -37,16 +49,14 @@ export async function run(command, argv) {
   }
 }
 
-async function runUnchecked(command, argv) {
+async function runUnchecked(ops, command, argv) {
   const opts = ops.parseArgs(command, argv);
   if (opts.help) {
     console.log(ops.USAGE[command]);
     return 0;
   }
+  // Validated as synth validates it (schema and cross-field rules, including "environment" = file name).
   const accounts = ops.readConfigAccounts(opts.env);
-  if (accounts.environment !== opts.env) {
-    throw new OpsError(`config/${opts.env}.json says "environment": ${JSON.stringify(accounts.environment)}; it must be "${opts.env}"`);
-  }
   ops.checkAccountProfileKeys(opts, accounts);
   if (opts.printBootstrap) {
     console.log(`# Bootstrap every account and region of "${opts.env}" once, each with that account's own credentials.`);
@@ -70,7 +80,7 @@ async function runUnchecked(command, argv) {
       const problem = ops.callerAccountProblem({
         callerAccount: who.account, callerArn: who.arn, group: { app: appOf(account, accounts), account, stacks: [] }, accounts, opts, profile,
       });
-      if (problem) throw new OpsError(problem);
+      if (problem) throw new ops.OpsError(problem);
       console.log(`  ${ops.describeAccount(account, accounts)}: ${profile ? `profile ${profile}` : 'current credentials'} -> ${who.arn}`);
     }
   }
@@ -78,7 +88,7 @@ async function runUnchecked(command, argv) {
   if (opts.synth && !opts.dryRun) {
     console.log(`\n${command} ${opts.env}: building and synthesizing (npm run synth -- --env ${opts.env})`);
     const synth = spawnSync('npm', ['run', 'synth', '--', '--env', opts.env], { cwd: ROOT, stdio: 'inherit' });
-    if (synth.status !== 0) throw new OpsError(`${command}: synth failed (exit ${synth.status ?? synth.signal}); nothing was ${command === 'diff' ? 'compared' : 'deployed'}`);
+    if (synth.status !== 0) throw new ops.OpsError(`${command}: synth failed (exit ${synth.status ?? synth.signal}); nothing was ${command === 'diff' ? 'compared' : 'deployed'}`);
   }
 
   const order = ops.readDeployOrder(opts.env, opts.cdkOut);
@@ -86,7 +96,7 @@ async function runUnchecked(command, argv) {
   if (command === 'destroy') groups = ops.destroyGroups(groups);
   for (const g of groups) {
     if (!uniqueAccounts.includes(g.account)) {
-      throw new OpsError(`the assembly has ${g.app} stacks in account ${g.account}, which config/${opts.env}.json does not name: run npm run synth -- --env ${opts.env} again`);
+      throw new ops.OpsError(`the assembly has ${g.app} stacks in account ${g.account}, which config/${opts.env}.json does not name: run npm run synth -- --env ${opts.env} again`);
     }
   }
 
@@ -107,13 +117,13 @@ async function runUnchecked(command, argv) {
     if (opts.dryRun) continue;
     if (outputsFile) mkdirSync(dirname(outputsFile), { recursive: true });
     const result = spawnSync(cdk, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...CLI_ENV } });
-    if (command === 'deploy') writeFlatOutputs(opts.env, stackNames);
+    if (command === 'deploy') writeFlatOutputs(ops, opts.env, stackNames);
     if (result.status !== 0) {
       if (command === 'diff' && opts.fail && result.status === 1) {
         differences = true;
         continue;
       }
-      throw new OpsError(failureMessage(command, opts, g, groups.slice(i + 1), result));
+      throw new ops.OpsError(failureMessage(command, opts, g, groups.slice(i + 1), result));
     }
   }
   if (opts.dryRun) {
@@ -134,7 +144,7 @@ function appOf(account, accounts) {
   return account === accounts.security ? 'security-account' : 'workload-account';
 }
 
-function writeFlatOutputs(env, stackNames) {
+function writeFlatOutputs(ops, env, stackNames) {
   const flat = ops.collectFlatOutputs(env, stackNames, OUTPUTS_DIR);
   mkdirSync(OUTPUTS_DIR, { recursive: true });
   writeFileSync(join(OUTPUTS_DIR, 'flat-outputs.json'), JSON.stringify(flat, null, 2) + '\n');

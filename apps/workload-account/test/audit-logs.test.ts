@@ -16,7 +16,7 @@ import { WorkloadSecurityLogging } from '../src/security-logging';
 import { auditReplicaStacks, buildWorkloadApp } from '../src/workload-app';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const ops = require('../../../scripts/ops/lib.cjs');
+const ops = require('@cdk-guardrails/ops-tools');
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 const REPLICA_REGION = 'eu-north-1';

@@ -2,12 +2,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ops = require('../../../scripts/ops/lib.cjs');
+import { collectFlatOutputs, flattenOutputs, rawOutputsFile } from '../src';
 
 describe('flattenOutputs', () => {
   test('{ Stack: { Key: value } } from several files becomes { "Stack.Key": value }, sorted', () => {
-    const flat = ops.flattenOutputs([
+    const flat = flattenOutputs([
       { 'dev-workload-payments-eu-west-1': { DataBucketName: 'b', AccountId: '222222222222' } },
       { 'dev-security-keys-eu-west-1': { LogsKeyArn: 'arn:k' } },
     ]);
@@ -20,12 +19,12 @@ describe('flattenOutputs', () => {
   });
 
   test('keeps only the stacks of the current assembly (a removed stack does not linger)', () => {
-    const flat = ops.flattenOutputs([{ old: { K: 'v' }, current: { K: 'w' } }], ['current']);
+    const flat = flattenOutputs([{ old: { K: 'v' }, current: { K: 'w' } }], ['current']);
     expect(flat).toEqual({ 'current.K': 'w' });
   });
 
   test('a stack without outputs contributes nothing', () => {
-    expect(ops.flattenOutputs([{ s: {} }, {}])).toEqual({});
+    expect(flattenOutputs([{ s: {} }, {}])).toEqual({});
   });
 });
 
@@ -38,15 +37,15 @@ describe('collectFlatOutputs', () => {
       ['dev', 'workload-account', '222222222222', 'dev-workload-payments-eu-west-1'],
       ['prod', 'workload-account', '666666666666', 'prod-workload-payments-eu-west-1'],
     ]) {
-      const file = ops.rawOutputsFile(env, group(app, account), dir);
+      const file = rawOutputsFile(env, group(app, account), dir);
       expect(file).toBe(join(dir, 'raw', env, `${app}-${account}.json`));
       mkdirSync(join(dir, 'raw', env), { recursive: true });
       writeFileSync(file, JSON.stringify({ [stack]: { Region: 'eu-west-1' } }));
     }
-    expect(ops.collectFlatOutputs('dev', undefined, dir)).toEqual({
+    expect(collectFlatOutputs('dev', undefined, dir)).toEqual({
       'dev-security-keys-eu-west-1.Region': 'eu-west-1',
       'dev-workload-payments-eu-west-1.Region': 'eu-west-1',
     });
-    expect(ops.collectFlatOutputs('staging', undefined, dir)).toEqual({});
+    expect(collectFlatOutputs('staging', undefined, dir)).toEqual({});
   });
 });

@@ -1,0 +1,11 @@
+// The operator tools behind scripts/deploy.mjs, diff.mjs, destroy.mjs (through scripts/ops/run.mjs)
+// and scripts/synth.mjs. Values of the config (production environments, account and region rules,
+// names, the CDK qualifier) come from @cdk-guardrails/config, never copied.
+export * from './repository';
+export * from './ops-error';
+export * from './args';
+export * from './config-accounts';
+export * from './assembly';
+export * from './credentials';
+export * from './cdk-commands';
+export * from './outputs';
