@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOUNDARY_POLICY_NAMES, GuardrailsConfig } from '@cdk-guardrails/config';
+import { BOUNDARY_POLICY_NAMES, DEPLOYMENT_BOUNDARY_TEMPLATE, GuardrailsConfig } from '@cdk-guardrails/config';
 import { PolicyRule } from '@cdk-guardrails/iam-least-privilege';
 
 /** Where validate-policies reads suppressions in a template resource's Metadata (PolicyValidator.suppress writes the same key). */
@@ -9,8 +9,8 @@ const SUPPRESSIONS_METADATA_KEY = 'guardrails_policy_validator';
 /** Name of the boundary of the CDK CloudFormation execution roles (`cdk bootstrap --custom-permissions-boundary`). */
 export const DEPLOYMENT_BOUNDARY_NAME = BOUNDARY_POLICY_NAMES.deployment;
 
-/** File name of the template, beside the assemblies: cdk.out/<env>/bootstrap/<file>. */
-export const DEPLOYMENT_BOUNDARY_TEMPLATE_FILE = 'deployment-boundary.template.json';
+/** File name of the template, beside the assemblies: cdk.out/<env>/bootstrap/<file> (config's name, which the deploy scripts read). */
+export const DEPLOYMENT_BOUNDARY_TEMPLATE_FILE = DEPLOYMENT_BOUNDARY_TEMPLATE.file;
 
 /**
  * The permissions boundary of the CDK CloudFormation execution role in every account of the

@@ -21,6 +21,13 @@ export const BOUNDARY_POLICY_NAMES = {
 } as const;
 
 /**
+ * Where synth writes the template of the CDK execution roles' boundary, relative to
+ * `cdk.out/<env>/` (apps/workload-account writes it, the deploy scripts deploy it before
+ * `cdk bootstrap`).
+ */
+export const DEPLOYMENT_BOUNDARY_TEMPLATE = { directory: 'bootstrap', file: 'deployment-boundary.template.json' } as const;
+
+/**
  * The humans' group and the policies that hold them to MFA (and to the allowed source ranges) in
  * each workload account: named, so that the SCP protect-guardrail-principals can protect them (a
  * bounded admin who detached or rewrote them would lift MFA for every operator).

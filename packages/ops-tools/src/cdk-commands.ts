@@ -1,19 +1,15 @@
 // The command lines the scripts run or print: the AWS CDK CLI call of each deployment group, and
 // the bootstrap commands of each account (run by the operator, with that account's credentials).
 import { join } from 'node:path';
-import { BOUNDARY_POLICY_NAMES, DEFAULT_CDK_QUALIFIER, DEPLOYMENT_BOUNDARY_STACK_NAME } from '@cdk-guardrails/config';
+import { BOUNDARY_POLICY_NAMES, DEFAULT_CDK_QUALIFIER, DEPLOYMENT_BOUNDARY_STACK_NAME, DEPLOYMENT_BOUNDARY_TEMPLATE } from '@cdk-guardrails/config';
 import type { OpsCommand, OpsOptions } from './args';
 import type { DeploymentGroup } from './assembly';
 import { AccountTarget, bootstrapTargets, ConfigAccounts } from './config-accounts';
 import { profileFor } from './credentials';
 import { ROOT } from './repository';
 
-/**
- * Where synth writes the deployment boundary's template, under cdk.out/<env>/: the folder
- * apps/workload-account/src/bin/main.ts writes and DEPLOYMENT_BOUNDARY_TEMPLATE_FILE of
- * deployment-boundary.ts. Copied: the tools never import an app (apps sit above them).
- */
-const DEPLOYMENT_BOUNDARY_TEMPLATE = 'bootstrap/deployment-boundary.template.json';
+/** Where synth writes the deployment boundary's template, under cdk.out/<env>/ (config's name). */
+const DEPLOYMENT_BOUNDARY_TEMPLATE_PATH = `${DEPLOYMENT_BOUNDARY_TEMPLATE.directory}/${DEPLOYMENT_BOUNDARY_TEMPLATE.file}`;
 
 /** The execution policy of the CDK bootstrap unless one is named (what `cdk bootstrap` itself defaults to). */
 const DEFAULT_EXECUTION_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -76,7 +72,7 @@ export function bootstrapCommands(
   return bootstrapTargets(accounts).map((t) => {
     const profile = profileFor(t.accountId, opts, accounts);
     const boundary = ['aws cloudformation deploy',
-      `--template-file cdk.out/${accounts.environment}/${DEPLOYMENT_BOUNDARY_TEMPLATE}`,
+      `--template-file cdk.out/${accounts.environment}/${DEPLOYMENT_BOUNDARY_TEMPLATE_PATH}`,
       `--stack-name ${DEPLOYMENT_BOUNDARY_STACK_NAME}`, '--capabilities CAPABILITY_NAMED_IAM', `--region ${t.regions[0]}`];
     const parts = ['npx cdk bootstrap', ...t.regions.map((r) => `aws://${t.accountId}/${r}`)];
     if (profile) {

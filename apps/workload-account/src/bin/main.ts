@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
 import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/app-kit';
+import { DEPLOYMENT_BOUNDARY_TEMPLATE } from '@cdk-guardrails/config';
 import { addComplianceGate } from '../compliance';
 import { writeDeploymentBoundary } from '../deployment-boundary';
 import { writeServiceControlPolicies } from '../identities';
@@ -18,5 +19,5 @@ runMain(() => {
   // SCP documents beside the assemblies (cdk.out/<env>/scp/*.json): attached by hand, see docs.
   writeServiceControlPolicies(config, join(app.outdir, '..', 'scp'));
   // The boundary of the CDK execution roles, deployed before cdk bootstrap (npm run deploy -- --print-bootstrap).
-  writeDeploymentBoundary(config, join(app.outdir, '..', 'bootstrap'));
+  writeDeploymentBoundary(config, join(app.outdir, '..', DEPLOYMENT_BOUNDARY_TEMPLATE.directory));
 });
