@@ -4,7 +4,7 @@
  * `/app/`); the central destination keeps each class in its own log group with this retention,
  * unless the config chooses another.
  *
- * Each retention is a value CloudWatch Logs accepts (`logs.RetentionDays` in aws-cdk-lib):
+ * Each retention is a value CloudWatch Logs accepts (the CDK's `logs.RetentionDays`):
  * 3653 is `TEN_YEARS`, 90 `THREE_MONTHS`, 30 `ONE_MONTH`.
  *
  * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html

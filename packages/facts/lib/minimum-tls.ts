@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version
  */
 export class MinimumTls {
-  /** The minimum version as `s3:TlsVersion` compares it and aws-cdk-lib's `minimumTLSVersion` takes it: 1.2. */
+  /** The minimum version as `s3:TlsVersion` compares it and the CDK's `Bucket` prop `minimumTLSVersion` takes it: 1.2. */
   public static readonly VERSION = 1.2;
   /** The minimum version as text: '1.2'. */
   public static readonly VERSION_TEXT = '1.2';

@@ -25,7 +25,9 @@ export enum PolicySizeUnit {
 export interface PolicySizeContext {
   /**
    * The partition the policy is deployed in (`aws`, `aws-cn`, `aws-us-gov`).
-   * @default - unknown: `AWS::Partition` counts `PolicySize.PARTITION_MAX_LENGTH` characters
+   * @default - the partition of `region` (`cn-*` regions: `aws-cn`, `us-gov-*`: `aws-us-gov`, other
+   * commercial regions: `aws`); without a region, or for a region of another partition,
+   * `AWS::Partition` counts `PolicySize.PARTITION_MAX_LENGTH` characters
    */
   readonly partition?: string;
   /**
@@ -205,7 +207,7 @@ class Expander {
   private readonly pseudo: Record<string, number>;
 
   constructor(context: PolicySizeContext) {
-    const partition = context.partition?.length ?? PolicySize.PARTITION_MAX_LENGTH;
+    const partition = (context.partition ?? partitionOf(context.region))?.length ?? PolicySize.PARTITION_MAX_LENGTH;
     const region = context.region?.length ?? PolicySize.REGION_MAX_LENGTH;
     this.pseudo = {
       'AWS::Partition': partition,
@@ -274,6 +276,15 @@ class Expander {
     if (typeof value === 'string') return value;
     return typeof value === 'number' ? String(value) : stand(PolicySize.REFERENCE_MAX_LENGTH);
   }
+}
+
+/** The partition of a region, where its name tells it for certain; undefined otherwise. */
+function partitionOf(region: string | undefined): string | undefined {
+  if (region === undefined) return undefined;
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  // Isolated and sovereign partitions (us-iso-east-1, eusc-de-east-1, ...) have longer names: not guessed.
+  return /^[a-z]{2}-[a-z]+-\d+$/.test(region) && !region.includes('-iso') ? 'aws' : undefined;
 }
 
 function stand(length: number): string {

@@ -68,6 +68,12 @@ describe('PolicySize.upperBound: every intrinsic at the longest value it can tak
     expect(PolicySize.upperBound(base(resource), PolicySizeUnit.CHARACTERS)).toBe(expected);
   });
 
+  const regions: [string, string][] = [['eu-west-1', 'aws'], ['cn-north-1', 'aws-cn'], ['us-gov-west-1', 'aws-us-gov'], ['us-iso-east-1', 'x'.repeat(10)], ['eusc-de-east-1', 'x'.repeat(10)]];
+  test.each(regions)('the partition follows from the region %s: %s', (region, partition) => {
+    const doc = base({ Ref: 'AWS::Partition' });
+    expect(PolicySize.upperBound(doc, PolicySizeUnit.CHARACTERS, { region })).toBe(size(partition));
+  });
+
   test('a known partition and region count at their real length', () => {
     const doc = base({ 'Fn::Join': [':', [{ Ref: 'AWS::Partition' }, { Ref: 'AWS::Region' }]] });
     expect(PolicySize.upperBound(doc, PolicySizeUnit.CHARACTERS, { partition: 'aws', region: 'eu-west-1' })).toBe(size('aws:eu-west-1'));
