@@ -6,6 +6,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import aliases from './esbuild-aliases.cjs';
 
 const pkgDir = process.cwd();
 const srcRoot = join(pkgDir, 'lambda-src');
@@ -25,6 +26,7 @@ for (const name of names) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    alias: aliases,
     // The AWS SDK v3 is bundled (not taken from the Lambda runtime) so the code that
     // runs is the code that was tested, at the version in package-lock.json.
     minify: false,

@@ -1,5 +1,6 @@
 // Pure helpers of the backup-restore suite: no AWS call here, so they are unit-tested offline
 // (test/unit/dr-helpers.test.ts).
+import { KmsKeyArn } from '@cdk-guardrails/facts';
 
 /** Prefix of the buckets the restore test creates (and deletes): never a project bucket. */
 export const RESTORE_BUCKET_PREFIX = 'guardrails-restore-';
@@ -17,7 +18,6 @@ export interface S3RestoreOptions {
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /**
  * The `Metadata` of `StartRestoreJob` for an S3 recovery point restored into a new bucket
@@ -36,8 +36,8 @@ export function s3RestoreMetadata(options: S3RestoreOptions): Record<string, str
   if (creationToken.trim() === '') throw new Error('s3RestoreMetadata: creationToken must not be empty (use a UUID per restore)');
   const common = { DestinationBucketName: bucket, NewBucket: 'true', Encrypted: 'true', CreationToken: creationToken };
   if (encryption === 'SSE_KMS') {
-    if (kmsKeyArn === undefined || !KEY_ARN.test(kmsKeyArn)) {
-      throw new Error(`s3RestoreMetadata: encryption SSE_KMS needs kmsKeyArn, a key ARN (arn:aws:kms:<region>:<account>:key/<id>), received ${JSON.stringify(kmsKeyArn)}`);
+    if (kmsKeyArn === undefined || !KmsKeyArn.isKeyArn(kmsKeyArn)) {
+      throw new Error(`s3RestoreMetadata: encryption SSE_KMS needs kmsKeyArn, a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}), received ${JSON.stringify(kmsKeyArn)}`);
     }
     return { ...common, EncryptionType: 'SSE-KMS', KMSKey: kmsKeyArn };
   }

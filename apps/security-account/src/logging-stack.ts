@@ -1,4 +1,5 @@
-import { addPrivateFunctionsNetwork, GuardrailStack, MINIMUM_TLS_VERSION, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
+import { MinimumTls } from '@cdk-guardrails/facts';
+import { addPrivateFunctionsNetwork, GuardrailStack, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
 import {
   GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, logWriterRoleName, privateNetworkFor, securityEventCaptureNames,
 } from '@cdk-guardrails/config';
@@ -16,8 +17,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-
-/** Minimum TLS version the project's buckets accept (S3 supports 1.2 and 1.3). */
 
 export interface LoggingStackProps extends StackProps {
   readonly config: GuardrailsConfig;
@@ -170,7 +169,7 @@ export class LoggingStack extends GuardrailStack {
     const trailBucket = homeRegion ? new EncryptedBucket(this, 'TrailBucket', {
       encryption: EncryptionMode.sseKms(logsKey),
       removalPolicy,
-      minimumTlsVersion: MINIMUM_TLS_VERSION,
+      minimumTlsVersion: MinimumTls.VERSION,
       objectLockDefaultRetention: lock.mode === 'none' ? undefined
         : (lock.mode === 'compliance' ? s3.ObjectLockRetention.compliance : s3.ObjectLockRetention.governance)(Duration.days(lock.retentionDays)),
       // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.

@@ -1,4 +1,5 @@
-import { MINIMUM_TLS_VERSION, removalPolicyOf } from '@cdk-guardrails/app-kit';
+import { MinimumTls } from '@cdk-guardrails/facts';
+import { removalPolicyOf } from '@cdk-guardrails/app-kit';
 import {
   auditReplicaBucketName, auditReplicationRoleName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, roleArn, WorkloadAccountConfig, workloadTrailRegions,
 } from '@cdk-guardrails/config';
@@ -101,7 +102,7 @@ export class AuditReplicaStack extends Stack {
       bucketName: auditReplicaBucketName(config.environment, props.account.accountId, props.region),
       encryption: EncryptionMode.sseKms(this.key),
       removalPolicy,
-      minimumTlsVersion: MINIMUM_TLS_VERSION,
+      minimumTlsVersion: MinimumTls.VERSION,
       // S3 requires Object Lock on the destination when the source has it; same default retention.
       objectLockDefaultRetention: objectLockRetentionOf(config),
     });

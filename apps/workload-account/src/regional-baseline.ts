@@ -14,7 +14,8 @@
  * buckets, which boundary the roles get, the trail scope, and whether account-specific config
  * applies (imported keys, the audit replica, trail readers).
  */
-import { GuardrailStack, MINIMUM_TLS_VERSION, removalPolicyOf } from '@cdk-guardrails/app-kit';
+import { MinimumTls } from '@cdk-guardrails/facts';
+import { GuardrailStack, removalPolicyOf } from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig, keyChoicesFor } from '@cdk-guardrails/config';
 import { TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
@@ -96,7 +97,7 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
       config,
       region: props.region,
       logsKey: this.keys.logsKey,
-      minimumTlsVersion: MINIMUM_TLS_VERSION,
+      minimumTlsVersion: MinimumTls.VERSION,
       removalPolicy,
       trailScope: props.trailScope,
       accountResources: !props.stackSetInstance,
@@ -106,7 +107,7 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     const encryption = config.s3.encryption === 'SSE_KMS' ? EncryptionMode.sseKms(this.keys.dataKey) : EncryptionMode.sseS3();
     // Every bucket in the stack (including ones other constructs create) gets the enforcing
     // settings and statements it lacks; the guard never weakens what a construct set.
-    Aspects.of(this).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption, minimumTlsVersion: MINIMUM_TLS_VERSION }));
+    Aspects.of(this).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption, minimumTlsVersion: MinimumTls.VERSION }));
     // ... and a bucket policy that only the guardrail administrators may change (added after the
     // guard, which creates the policy of a bucket that has none).
     Aspects.of(this).add(new ProtectBucketConfiguration({ administratorArns: props.guardrailAdministratorArns }));
@@ -120,7 +121,7 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::EC2::SecurityGroup'] });
     if (props.captureOnly) return;
 
-    this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MINIMUM_TLS_VERSION });
+    this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MinimumTls.VERSION });
     // Who read or wrote an object of the (restricted) data bucket: its S3 data events, in this region's trail.
     if (config.auditLogs.s3DataEvents) this.securityLogging.capture.recordS3DataEvents(this.dataBucket);
 

@@ -4,6 +4,7 @@
  * from the environment's config, plus the plumbing for per-construct acknowledgements. Each app keeps
  * its own list of acknowledgements (path inside each stack + a specific reason).
  */
+import { DefaultLogClass } from '@cdk-guardrails/facts';
 import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
@@ -99,11 +100,9 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
       // Only the account's own boundary counts (created in the home stack, referenced by name elsewhere).
       permissionsBoundaryPattern: `(^|/)${PermissionsBoundary.DEFAULT_POLICY_NAME}$`,
       // Log groups are classed by a path segment: /guardrails/central/<class>, /guardrails/<class>/...
-      logClasses: [
-        { className: 'audit', logGroupNamePattern: '(^|/)audit(/|$)', retentionDays: retention.audit },
-        { className: 'security', logGroupNamePattern: '(^|/)security(/|$)', retentionDays: retention.security },
-        { className: 'app', logGroupNamePattern: '(^|/)app(/|$)', retentionDays: retention.app },
-      ],
+      logClasses: DefaultLogClass.ALL.map((c) => ({
+        className: c.name, logGroupNamePattern: c.logGroupNamePattern, retentionDays: retention[c.name as keyof typeof retention],
+      })),
     }),
   ];
 }

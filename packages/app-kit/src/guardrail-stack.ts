@@ -4,9 +4,6 @@ import { rules } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { Acknowledgement, packRuleIds, resourceAt } from './compliance-gate';
 
-/** The minimum TLS version every guardrail bucket policy requires (s3:TlsVersion). */
-export const MINIMUM_TLS_VERSION = 1.2;
-
 /**
  * A stack whose availability zones can come from config: the private network's zones
  * (`network.privateFunctions.vpcs[].vpc.availabilityZones`). CDK would otherwise look up the

@@ -1,3 +1,4 @@
+import { DefaultLogClass } from '@cdk-guardrails/facts';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -168,9 +169,9 @@ export class CentralLogDestination extends Construct {
 
     // --- Central log groups, one per class ---
     const retention: Record<LogClass, logs.RetentionDays> = {
-      [LogClass.AUDIT]: props.retention?.audit ?? logs.RetentionDays.TEN_YEARS,
-      [LogClass.SECURITY]: props.retention?.security ?? logs.RetentionDays.THREE_MONTHS,
-      [LogClass.APP]: props.retention?.app ?? logs.RetentionDays.ONE_MONTH,
+      [LogClass.AUDIT]: props.retention?.audit ?? DefaultLogClass.AUDIT.retentionDays as logs.RetentionDays,
+      [LogClass.SECURITY]: props.retention?.security ?? DefaultLogClass.SECURITY.retentionDays as logs.RetentionDays,
+      [LogClass.APP]: props.retention?.app ?? DefaultLogClass.APP.retentionDays as logs.RetentionDays,
     };
     const groups = {} as Record<LogClass, logs.LogGroup>;
     for (const cls of ALL_LOG_CLASSES) {

@@ -1,3 +1,4 @@
+import { DefaultLogClass } from '@cdk-guardrails/facts';
 import { Annotations, ArnFormat, Aws, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -96,7 +97,7 @@ export class SecurityEventCapture extends Construct {
 
     const securityLogGroup = new logs.LogGroup(this, 'SecurityLogGroup', {
       logGroupName: props.securityLogGroupName ?? '/guardrails/security/events',
-      retention: props.securityLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.securityLogRetention ?? DefaultLogClass.SECURITY.retentionDays as logs.RetentionDays,
       encryptionKey: props.logsKey,
       removalPolicy,
     });

@@ -1,3 +1,4 @@
+import { ExemptionReason } from '@cdk-guardrails/facts';
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
@@ -10,8 +11,8 @@ import { IConstruct } from 'constructs';
  * which `ComplianceReport` lists.
  */
 export class Acknowledge {
-  /** Shortest reason accepted: a reason must say why, not just "ok". */
-  public static readonly MIN_REASON_LENGTH = 20;
+  /** Shortest reason accepted (`ExemptionReason.MIN_LENGTH` of @cdk-guardrails/facts): a reason must say why, not just "ok". */
+  public static readonly MIN_REASON_LENGTH: number = ExemptionReason.MIN_LENGTH;
 
   /**
    * Acknowledges `ruleIds` on every construct under `scope` at `path`, a path relative to
@@ -19,7 +20,7 @@ export class Acknowledge {
    * not an error: a construct may exist only in some environments).
    */
   public static atPath(scope: IConstruct, path: string, ruleIds: string[], reason: string): IConstruct[] {
-    if (reason.trim().length < Acknowledge.MIN_REASON_LENGTH) {
+    if (!ExemptionReason.isSufficient(reason)) {
       throw new Error(`Acknowledge.atPath: the reason for ${ruleIds.join(', ')} at ${path} must say why (at least ${Acknowledge.MIN_REASON_LENGTH} characters), received "${reason}"`);
     }
     let current: IConstruct[] = [scope];

@@ -1,3 +1,4 @@
+import { DefaultLogClass } from '@cdk-guardrails/facts';
 import { CfnResource, Duration, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -68,11 +69,9 @@ export class GuardrailsChecks extends NagPack {
   public static readonly PACK_NAME = 'Guardrails';
 
   /** The project's log classes (DESIGN: audit 10 years, security 90 days, app 30 days), told by a `audit`/`security`/`app` name segment. */
-  public static readonly DEFAULT_LOG_CLASSES: LogClassRetention[] = [
-    { className: 'audit', logGroupNamePattern: '(^|/)audit(/|$)', retentionDays: 3653 },
-    { className: 'security', logGroupNamePattern: '(^|/)security(/|$)', retentionDays: 90 },
-    { className: 'app', logGroupNamePattern: '(^|/)app(/|$)', retentionDays: 30 },
-  ];
+  public static readonly DEFAULT_LOG_CLASSES: LogClassRetention[] = DefaultLogClass.ALL.map((c) => ({
+    className: c.name, logGroupNamePattern: c.logGroupNamePattern, retentionDays: c.retentionDays,
+  }));
 
   /** The name shown in the validation report. */
   public readonly name = GuardrailsChecks.PACK_NAME;

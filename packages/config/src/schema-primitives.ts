@@ -1,4 +1,5 @@
 /** The field formats every section of the config schema uses (accounts, regions, retention, key ARNs, CIDR blocks). */
+import { DefaultLogClass, IamEvents, KmsKeyArn } from '@cdk-guardrails/facts';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
@@ -12,10 +13,14 @@ export const ALLOWED_RETENTION_DAYS: readonly number[] = Object.values(Retention
   .sort((a, b) => a - b);
 
 /** IAM is global: its events reach EventBridge only in us-east-1, so IAM-change capture always runs there. */
-export const IAM_EVENTS_REGION = 'us-east-1';
+export const IAM_EVENTS_REGION = IamEvents.REGION;
 
 /** Class retention defaults: audit 10 years, security 90 days, app 30 days. */
-export const DEFAULT_RETENTION_DAYS = { audit: 3653, security: 90, app: 30 } as const;
+export const DEFAULT_RETENTION_DAYS = {
+  audit: DefaultLogClass.AUDIT.retentionDays,
+  security: DefaultLogClass.SECURITY.retentionDays,
+  app: DefaultLogClass.APP.retentionDays,
+} as const;
 
 /** Rotation defaults and the prod class limits: DB credentials 30 days, API keys and service tokens 90 days. */
 export const DEFAULT_ROTATION_DAYS = { database: 30, apiKey: 90, serviceToken: 90 } as const;
@@ -45,7 +50,7 @@ export const ROTATION_DAYS = z.number({ error: 'expected a number of days' }).in
   .max(1000, { error: 'expected at most 1000 days (the Secrets Manager maximum)' });
 
 export const KEY_ARN = z.string().regex(
-  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  new RegExp(KmsKeyArn.KEY_ARN_PATTERN),
   { error: 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); an alias ARN cannot pin a key' },
 );
 

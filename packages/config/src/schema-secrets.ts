@@ -1,4 +1,5 @@
 /** The rotating secrets of a workload account: databases and API keys. */
+import { ExemptionReason } from '@cdk-guardrails/facts';
 import { isIP } from 'net';
 import { z } from 'zod';
 import { REGION } from './schema-primitives';
@@ -35,7 +36,7 @@ export const DATABASE = z.strictObject({
   availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone name such as eu-west-1a' })).min(1),
   privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id (subnet-...)' })).min(1),
   securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group id (sg-...)' }),
-  hostedRotationAcceptance: z.string().trim().min(20, { error: 'expected a reason of at least 20 characters' }).optional()
+  hostedRotationAcceptance: z.string().trim().min(ExemptionReason.MIN_LENGTH, { error: `expected a reason of at least ${ExemptionReason.MIN_LENGTH} characters` }).optional()
     .describe('Only for oracle, sqlserver, redshift and mongo: why the Secrets Manager hosted rotation is accepted, whose role AWS creates without the permissions boundary (bounded identities can neither change, pass nor assume it with principals.boundedRolePath). Without it such an engine is refused'),
 }).superRefine((db, ctx) => {
   const own = OWN_ROTATION_DATABASE_ENGINES.includes(db.engine);

@@ -1,3 +1,4 @@
+import { MinimumTls } from '@cdk-guardrails/facts';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as config from 'aws-cdk-lib/aws-config';
@@ -214,7 +215,7 @@ export class DetectiveControls extends Construct {
       encryptionKey: props.configDeliveryKey,
       bucketKeyEnabled: props.configDeliveryKey ? true : undefined,
       enforceSSL: true,
-      minimumTLSVersion: 1.2,
+      minimumTLSVersion: MinimumTls.VERSION,
       versioned: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,

@@ -1,3 +1,4 @@
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,7 +12,6 @@ import {
   SERVICE_GRANT_ACTIONS,
   SERVICE_USE_ACTIONS,
 } from './private/perms';
-import { KEY_POLICY_MAX_BYTES, policyLowerBoundBytes } from './private/policy-size';
 import {
   CDK_EXECUTION_ROLE_ARN,
   validateAdministratorArns,
@@ -135,9 +135,10 @@ export class KeyHierarchy extends Construct {
       key.addAlias(`alias/${aliasPrefix}/${purpose.toLowerCase()}`);
       key.node.addValidation({
         validate: () => {
-          const bytes = policyLowerBoundBytes(stack.resolve(policy));
-          return bytes > KEY_POLICY_MAX_BYTES
-            ? [`key policy of the ${purpose.toLowerCase()} key is at least ${bytes} bytes; the AWS KMS limit is ${KEY_POLICY_MAX_BYTES} bytes. `
+          const limit = PolicySizeLimit.KMS_KEY_POLICY;
+          const bytes = limit.upperBoundOf(stack.resolve(policy), { region: Token.isUnresolved(stack.region) ? undefined : stack.region });
+          return bytes > limit.maximum
+            ? [`key policy of the ${purpose.toLowerCase()} key would be up to ${bytes} bytes (references counted at their longest); the AWS KMS limit is ${limit.maximum} bytes. `
               + 'Allow an organization (aws:PrincipalOrgID) instead of listing accounts or roles one by one, or grant same-account roles through their identity policies']
             : [];
         },

@@ -46,7 +46,7 @@ describe('key policy budgets at 1,000 accounts', () => {
   });
 
   test('fails at synth when readers in 1,000 accounts are listed, naming the 32,768-byte limit and the fix', () => {
-    expect(() => withReaders(1000)).toThrow(/key policy of the secrets key is at least \d+ bytes; the AWS KMS limit is 32768 bytes\. Allow an organization \(aws:PrincipalOrgID\)/);
+    expect(() => withReaders(1000)).toThrow(/key policy of the secrets key would be up to \d+ bytes \(references counted at their longest\); the AWS KMS limit is 32768 bytes\. Allow an organization \(aws:PrincipalOrgID\)/);
   });
 
   test('at the boundary: the largest accepted list synthesizes a key policy within 32,768 bytes; one more account fails', () => {

@@ -86,6 +86,10 @@ export interface ResolveContext {
  * Replace CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split,
  * Fn::Sub without a variable map) with concrete strings. A Ref or GetAtt that the
  * context does not name throws, so a test never evaluates a half-resolved policy.
+ *
+ * This resolves a policy to the values one test deploys it with, for evaluation; it is not a
+ * size estimate. Policy sizes are measured with `PolicySize` of @cdk-guardrails/facts (an upper
+ * bound over every value an intrinsic can take), never with this resolution.
  */
 export function resolveIntrinsics(value: any, ctx: ResolveContext): any {
   const pseudo: Record<string, string> = {

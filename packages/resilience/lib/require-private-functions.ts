@@ -1,3 +1,4 @@
+import { ExemptionReason } from '@cdk-guardrails/facts';
 import { Annotations, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
@@ -32,8 +33,8 @@ export class RequirePrivateFunctions implements IAspect {
    * construct's metadata in the cloud assembly.
    */
   public static exempt(scope: IConstruct, reason: string): void {
-    if (reason === undefined || reason.trim().length < 10) {
-      throw new Error(`RequirePrivateFunctions.exempt(${scope.node.path}): give a reason of at least 10 characters, received ${JSON.stringify(reason)}`);
+    if (!ExemptionReason.isSufficient(reason)) {
+      throw new Error(`RequirePrivateFunctions.exempt(${scope.node.path}): give a reason of at least ${ExemptionReason.MIN_LENGTH} characters, received ${JSON.stringify(reason)}`);
     }
     scope.node.addMetadata(EXEMPTION_METADATA, reason);
   }

@@ -66,6 +66,7 @@ describe('RequirePrivateFunctions', () => {
   test('fails if an exemption has no real reason', () => {
     const stack = newStack();
     const f = fn(stack, 'Fn');
-    expect(() => RequirePrivateFunctions.exempt(f, 'no')).toThrow(/give a reason of at least 10 characters, received "no"/);
+    expect(() => RequirePrivateFunctions.exempt(f, 'no')).toThrow(/give a reason of at least 20 characters, received "no"/);
+    expect(() => RequirePrivateFunctions.exempt(f, 'public API, needed')).toThrow(/give a reason of at least 20 characters, received "public API, needed"/);
   });
 });

@@ -8,13 +8,13 @@
  * The commands are thin: the logic is in ./core (plain functions taking an S3Client).
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { MinimumTls } from '@cdk-guardrails/facts';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   applyEncryption, checkKeyLocation, CliError, explainEnvironmentError, formatApplyResult, formatReencryptPlan, formatReencryptResult, formatReport, planReencryption, reencryptBucket,
   reportBuckets, wantedEncryption,
 } from './core';
-import { ALLOWED_TLS_VERSIONS } from '../lib/private/statements';
 import { version as PACKAGE_VERSION } from '../package.json';
 
 export interface CliIo {
@@ -37,7 +37,7 @@ function positiveNumber(name: string) {
 
 function tlsVersion(v: string): number {
   const n = Number(v);
-  if (!ALLOWED_TLS_VERSIONS.includes(n)) throw new InvalidArgumentError(`must be one of ${ALLOWED_TLS_VERSIONS.join(', ')}, received '${v}'`);
+  if (!MinimumTls.S3_ALLOWED_VERSIONS.includes(n)) throw new InvalidArgumentError(`must be one of ${MinimumTls.S3_ALLOWED_VERSIONS.join(', ')}, received '${v}'`);
   return n;
 }
 

@@ -1,3 +1,4 @@
+import { KmsKeyArn } from '@cdk-guardrails/facts';
 import { Annotations, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,7 +7,7 @@ import { EncryptionMode } from './encryption-mode';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
 import { missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
 import {
-  DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, KMS_KEY_ARN_PATTERN, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson,
+  DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson,
 } from './private/statements';
 
 /** What the guard does with a bucket that is not encrypted and enforced. */
@@ -234,7 +235,7 @@ function readEncryption(cfnBucket: s3.CfnBucket, stack: Stack): BucketEncryption
 function pinnableKeyArn(kmsMasterKeyId: string | undefined, stack: Stack): string | undefined {
   if (kmsMasterKeyId === undefined) return undefined;
   if (!Token.isUnresolved(kmsMasterKeyId)) {
-    return KMS_KEY_ARN_PATTERN.test(kmsMasterKeyId) ? kmsMasterKeyId : undefined;
+    return KmsKeyArn.isKeyArn(kmsMasterKeyId) ? kmsMasterKeyId : undefined;
   }
   const resolved = stack.resolve(kmsMasterKeyId);
   // { Ref: <AWS::KMS::Key> } is a key id, not an ARN; GetAtt Arn and other expressions are taken as ARNs.

@@ -1,4 +1,5 @@
-import { Annotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -6,7 +7,6 @@ import { BucketEncryptionPolicy } from './bucket-encryption-policy';
 import { EncryptedBucketProps } from './encrypted-bucket-props';
 import { EncryptionMode } from './encryption-mode';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
-import { BUCKET_POLICY_MAX_BYTES, policyUpperBoundBytes } from './private/policy-size';
 import { replicationConfiguration, validateReplication } from './private/replication';
 
 /**
@@ -47,9 +47,11 @@ export class EncryptedBucket extends s3.Bucket {
       validate: () => {
         const document = this.policy?.document;
         if (document === undefined) return [];
-        const bytes = policyUpperBoundBytes(Stack.of(this).resolve(document.toJSON()));
-        return bytes > BUCKET_POLICY_MAX_BYTES
-          ? [`bucket policy of ${this.node.path} would be up to ${bytes} bytes (references counted at their longest); the Amazon S3 limit is ${BUCKET_POLICY_MAX_BYTES} bytes (20 KB). `
+        const stack = Stack.of(this);
+        const limit = PolicySizeLimit.S3_BUCKET_POLICY;
+        const bytes = limit.upperBoundOf(stack.resolve(document.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region });
+        return bytes > limit.maximum
+          ? [`bucket policy of ${this.node.path} would be up to ${bytes} bytes (references counted at their longest); the Amazon S3 limit is ${limit.maximum} bytes (20 KB). `
             + 'Allow an organization (aws:PrincipalOrgID) instead of listing accounts or roles one by one, or grant same-account roles through their identity policies']
           : [];
       },

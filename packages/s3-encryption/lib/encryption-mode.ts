@@ -1,6 +1,7 @@
+import { KmsKeyArn } from '@cdk-guardrails/facts';
 import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { KMS_KEY_ARN_PATTERN, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM } from './private/statements';
+import { SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM } from './private/statements';
 
 /**
  * How objects in a bucket are encrypted, chosen at deploy time.
@@ -33,9 +34,9 @@ export class EncryptionMode {
         + 'pass the key itself (kms.Key or kms.Key.fromKeyArn) so the bucket policy can pin its ARN',
       );
     }
-    if (!Token.isUnresolved(key.keyArn) && !KMS_KEY_ARN_PATTERN.test(key.keyArn)) {
+    if (!Token.isUnresolved(key.keyArn) && !KmsKeyArn.isKeyArn(key.keyArn)) {
       throw new Error(
-        `EncryptionMode.sseKms: key.keyArn must be a key ARN (arn:aws:kms:<region>:<account>:key/<id>), received '${key.keyArn}'`,
+        `EncryptionMode.sseKms: key.keyArn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}), received '${key.keyArn}'`,
       );
     }
     return new EncryptionMode(SSE_KMS_ALGORITHM, key);

@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import aliases from '../../../scripts/esbuild-aliases.cjs';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(pkgDir, 'bin', 's3-encryption-migrate.js');
@@ -19,6 +20,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  alias: aliases,
   banner: { js: '#!/usr/bin/env node' },
   minify: false,
   sourcemap: false,

@@ -150,6 +150,7 @@ describe('apply', () => {
   test('fails if the encryption is not chosen, or the key is an alias', () => {
     expect(() => wantedEncryption({})).toThrow(CliError);
     expect(() => wantedEncryption({ kmsKeyArn: 'alias/data' })).toThrow(/--kms-key-arn must be a key ARN .* received 'alias\/data'/);
+    expect(() => wantedEncryption({ kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/data' })).toThrow(/--kms-key-arn must be a key ARN .* received 'arn:aws:kms:eu-west-1:111111111111:key\/data'/);
     expect(() => wantedEncryption({ sseS3: true, kmsKeyArn: KEY_ARN })).toThrow(/not both/);
   });
 });

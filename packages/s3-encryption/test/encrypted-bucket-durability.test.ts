@@ -169,6 +169,8 @@ describe('replication to another region', () => {
       .toThrow(/replication.destinationBucketArn must be a bucket ARN \(arn:aws:s3:::<bucket-name>\), received "audit-replica"/);
     expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'alias/logs' } }))
       .toThrow(/replication.destinationKmsKeyArn must be a key ARN .* or an alias ARN with its account .*received "alias\/logs"/);
+    expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'arn:aws:kms:eu-north-1:111111111111:key/logs' } }))
+      .toThrow(/replication.destinationKmsKeyArn must be a key ARN .*received "arn:aws:kms:eu-north-1:111111111111:key\/logs"/);
     expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationAccount: '9999' } }))
       .toThrow(/replication.destinationAccount must be a 12-digit AWS account id, received "9999"/);
   });

@@ -158,6 +158,15 @@ describe('EncryptedBucket with SSE-KMS', () => {
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111111111111:alias/data');
     expect(() => EncryptionMode.sseKms(key)).toThrow(/must be a key ARN .* received 'arn:aws:kms:eu-west-1:111111111111:alias\/data'/);
   });
+
+  test.each([
+    ['a key id that is neither a UUID nor a multi-Region id', 'arn:aws:kms:eu-west-1:111111111111:key/data'],
+    ['a partition that only starts with aws', 'arn:aws-x:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555'],
+  ])('fails if the key ARN has %s', (_what, arn) => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', arn);
+    expect(() => EncryptionMode.sseKms(key)).toThrow(`must be a key ARN (arn:<partition>:kms:<region>:<account-id>:key/<key-id> (key id a UUID or mrk-<32 hex digits>)), received '${arn}'`);
+  });
 });
 
 describe('BucketEncryptionPolicy', () => {

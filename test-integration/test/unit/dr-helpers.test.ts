@@ -34,6 +34,8 @@ describe('s3RestoreMetadata', () => {
       .toThrow(/SSE_KMS needs kmsKeyArn, a key ARN .* received undefined/);
     expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_KMS', kmsKeyArn: 'alias/data', creationToken: 't' }))
       .toThrow(/received "alias\/data"/);
+    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_KMS', kmsKeyArn: 'arn:aws:kms:eu-west-1:666666666666:key/data', creationToken: 't' }))
+      .toThrow(/a key ARN \(arn:<partition>:kms:<region>:<account-id>:key\/<key-id> .* received "arn:aws:kms:eu-west-1:666666666666:key\/data"/);
   });
 
   test('SSE_S3 with a key is refused (it would be ignored)', () => {

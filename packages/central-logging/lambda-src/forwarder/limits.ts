@@ -1,4 +1,6 @@
 /** The limits the forwarder works within (CloudWatch Logs PutLogEvents, SQS). */
+import { DefaultLogClass } from '@cdk-guardrails/facts';
+
 /** PutLogEvents: maximum batch size, counting UTF-8 message bytes plus 26 bytes per event. */
 export const MAX_BATCH_BYTES = 1_048_576;
 /** PutLogEvents: bytes counted per event on top of its message. */
@@ -28,4 +30,4 @@ export const MAX_DLQ_BATCH_ENTRIES = 10;
 
 /** The three log classes; each maps to one central log group. */
 export type LogClassName = 'audit' | 'security' | 'app';
-export const LOG_CLASSES: readonly LogClassName[] = ['audit', 'security', 'app'];
+export const LOG_CLASSES: readonly LogClassName[] = DefaultLogClass.ALL.map((c) => c.name as LogClassName);

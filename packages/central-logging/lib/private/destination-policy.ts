@@ -1,3 +1,4 @@
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Token } from 'aws-cdk-lib';
 
 /** ARN of a CloudWatch Logs destination (the one format: CentralLogDestination.arnFor and the size checks use it). */
@@ -6,7 +7,7 @@ export function destinationArnOf(account: string, region: string, destinationNam
 }
 
 /** CloudWatch Logs PutDestinationPolicy: the access policy can be up to 5,120 bytes. */
-export const DESTINATION_POLICY_MAX_BYTES = 5120;
+export const DESTINATION_POLICY_MAX_BYTES = PolicySizeLimit.LOGS_DESTINATION_POLICY.maximum;
 
 export interface DestinationPolicyInput {
   readonly destinationArn: string;
@@ -83,5 +84,5 @@ export function destinationPolicyBytes(input: DestinationPolicyInput): number {
     organizationId: input.organizationId === undefined ? undefined : concrete(input.organizationId, PLACEHOLDER_ORGANIZATION),
     organizationalUnitIds: input.organizationalUnitIds?.map((ou) => concrete(ou, 'ou-' + 'x'.repeat(32) + '-' + 'x'.repeat(32))),
   });
-  return Buffer.byteLength(JSON.stringify(doc), 'utf8');
+  return PolicySizeLimit.LOGS_DESTINATION_POLICY.sizeOf(doc);
 }

@@ -1,4 +1,5 @@
 /** The checks CentralLogDestination makes on its props before creating anything. */
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { CentralLogDestinationProps, DestinationStreamCapacity } from '../central-log-destination-props';
@@ -11,7 +12,7 @@ import { ALARM_NAME, FUNCTION_NAME, LOG_GROUP_NAME, QUEUE_NAME, ROLE_NAME, STREA
 import { validateAdministratorArns } from './stream-policy';
 
 /** IAM: default maximum size of a role trust policy, in characters. */
-const TRUST_POLICY_MAX_CHARS = 2048;
+const TRUST_POLICY_MAX_CHARS = PolicySizeLimit.IAM_TRUST_POLICY.maximum;
 
 export function validateClassificationRules(rules: LogClassRule[]): void {
   const fail = (msg: string): never => {
@@ -74,10 +75,10 @@ export function checkSenderPolicySizes(stack: Stack, destinationName: string, se
     );
   }
   if (senders.knownSenders) {
-    const trustChars = JSON.stringify({
+    const trustChars = PolicySizeLimit.IAM_TRUST_POLICY.sizeOf({
       Version: '2012-10-17',
       Statement: [{ Action: 'sts:AssumeRole', Condition: { StringLike: { 'aws:SourceArn': Array.from({ length: sourceArnCount }, () => `arn:${sizingPartition}:logs:${sizingRegion}:${PLACEHOLDER_ACCOUNT}:*`) } }, Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' } }],
-    }).length;
+    });
     if (trustChars > TRUST_POLICY_MAX_CHARS) {
       throw new Error(
         `CentralLogDestination: senders lists ${senders.senderAccounts!.length} accounts; the trust policy of the role CloudWatch Logs assumes would be about ${trustChars} characters, above the IAM limit of ${TRUST_POLICY_MAX_CHARS}. Use LogSenders.fromOrganization (set organizationId in config to use aws:PrincipalOrgID).`,

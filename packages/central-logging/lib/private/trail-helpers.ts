@@ -1,4 +1,5 @@
 /** What SecurityEventCapture decides and checks across captures of one app: IAM capture, management events, one all-regions trail per account, trail-bucket deliveries. */
+import { IamEvents } from '@cdk-guardrails/facts';
 import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +9,7 @@ import { Construct } from 'constructs';
 import { TrailScope } from '../security-event-capture-props';
 
 /** The only region where IAM (a global service) delivers its CloudTrail events to EventBridge. */
-export const IAM_EVENTS_REGION = 'us-east-1';
+export const IAM_EVENTS_REGION = IamEvents.REGION;
 
 export function decideIamCapture(scope: Construct, region: string, requested: boolean | undefined): boolean {
   if (Token.isUnresolved(region)) {

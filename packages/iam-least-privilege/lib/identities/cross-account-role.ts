@@ -1,8 +1,8 @@
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LeastPrivilegeRole } from './least-privilege-role';
-import { estimatePolicyCharacters } from './private/policy-size';
 import { validateAccountIds, validateDurationRange } from './private/validate';
 
 /**
@@ -70,7 +70,7 @@ export interface CrossAccountRoleProps {
 const ROLE_CHAINING_MAX_SESSION = Duration.hours(1);
 
 /** IAM: default quota of a role trust policy, in characters (adjustable up to 4,096 through Service Quotas). */
-const TRUST_POLICY_MAX_CHARS = 2048;
+const TRUST_POLICY = PolicySizeLimit.IAM_TRUST_POLICY;
 
 /**
  * A least-privilege role other accounts can assume: trust limited to the named accounts, the
@@ -115,9 +115,10 @@ export class CrossAccountRole extends LeastPrivilegeRole {
     // the rendered document is measured at synth); fail naming the limit rather than at deploy time.
     this.node.addValidation({
       validate: () => {
-        const chars = this.assumeRolePolicy ? estimatePolicyCharacters(Stack.of(this), this.assumeRolePolicy) : 0;
-        return chars > TRUST_POLICY_MAX_CHARS
-          ? [`trustedAccountIds: received ${accounts.length} accounts; the trust policy of ${this.node.path} would be about ${chars} characters, above the IAM limit of ${TRUST_POLICY_MAX_CHARS} characters for a role trust policy (adjustable to 4,096 through Service Quotas). `
+        const stack = Stack.of(this);
+        const chars = this.assumeRolePolicy ? TRUST_POLICY.upperBoundOf(stack.resolve(this.assumeRolePolicy.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region }) : 0;
+        return chars > TRUST_POLICY.maximum
+          ? [`trustedAccountIds: received ${accounts.length} accounts; the trust policy of ${this.node.path} would be about ${chars} characters, above the IAM limit of ${TRUST_POLICY.maximum} characters for a role trust policy (adjustable to 4,096 through Service Quotas). `
             + 'Trust fewer accounts (for example one central account whose own role assumes this one), or split the accounts over several roles.']
           : [];
       },

@@ -1,3 +1,4 @@
+import { ExemptionReason } from '@cdk-guardrails/facts';
 import { Annotations, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -75,7 +76,6 @@ export interface LeastPrivilegeRoleProps {
 const DEFAULT_MAX_SESSION = Duration.hours(1);
 const MIN_SESSION = Duration.hours(1);
 const MAX_SESSION = Duration.hours(12);
-const MIN_OPT_OUT_REASON_LENGTH = 10;
 
 /**
  * An IAM role that starts with no permissions, has the project's permissions boundary attached
@@ -94,8 +94,8 @@ export class LeastPrivilegeRole extends iam.Role {
       if (props.permissionsBoundary) {
         throw new Error('withoutPermissionsBoundaryReason: cannot be combined with permissionsBoundary; pass one or the other');
       }
-      if (reason.trim().length < MIN_OPT_OUT_REASON_LENGTH) {
-        throw new Error(`withoutPermissionsBoundaryReason: received '${reason}'; expected a reason of at least ${MIN_OPT_OUT_REASON_LENGTH} characters explaining why this role needs no boundary`);
+      if (!ExemptionReason.isSufficient(reason)) {
+        throw new Error(`withoutPermissionsBoundaryReason: received '${reason}'; expected a reason of at least ${ExemptionReason.MIN_LENGTH} characters explaining why this role needs no boundary`);
       }
     }
 

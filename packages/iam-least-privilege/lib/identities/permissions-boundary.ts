@@ -1,3 +1,4 @@
+import { ExemptionReason, PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Annotations, Aspects, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -5,7 +6,6 @@ import { BOUNDARY_CONDITIONED_ACTIONS, BOUNDARY_REMOVAL_ACTIONS, DEFAULT_BOUNDAR
 import { recordAndReportBoundaryOptOut } from './private/boundary-opt-outs';
 import { claimBoundaryName, registerBoundary } from './private/boundary-registry';
 import { cdkBootstrapRolePattern, DEFAULT_CDK_BOOTSTRAP_QUALIFIER, DEFAULT_RESOURCE_NAME_PREFIX, guardrailResourceStatement, guardrailStackPatterns, PROTECTED_TAG_KEY, protectedSessionTagStatement, protectedTagKeyStatement } from './private/guardrail-statements';
-import { estimatePolicyCharacters } from './private/policy-size';
 import {
   managedPolicyArnFromName,
   validateAccountIds,
@@ -21,8 +21,9 @@ import { PermissionsBoundaryProps } from './permissions-boundary-props';
 import {
   boundedRolePathStatement, validateNamedActions, validatePolicyName, validateRoleNamePatterns, validateServices, validateTagKeys,
 } from './private/boundary-helpers';
+
+const MANAGED_POLICY = PolicySizeLimit.IAM_MANAGED_POLICY;
 /** IAM limit for a customer managed policy (characters, whitespace not counted). */
-const MANAGED_POLICY_MAX_CHARACTERS = 6144;
 
 /**
  * The project's permissions boundary: a customer managed policy with a fixed name, created once
@@ -111,8 +112,8 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
    * (`@cdk-guardrails/iam-least-privilege:boundaryOptOutCoversSeveral`): exempt each role itself.
    */
   public static exempt(scope: IConstruct, reason: string): void {
-    if (typeof reason !== 'string' || reason.trim().length < 10) {
-      throw new Error(`reason: received ${JSON.stringify(reason)}; expected at least 10 characters explaining why ${scope.node.path} needs no permissions boundary`);
+    if (!ExemptionReason.isSufficient(reason)) {
+      throw new Error(`reason: received ${JSON.stringify(reason)}; expected at least ${ExemptionReason.MIN_LENGTH} characters explaining why ${scope.node.path} needs no permissions boundary`);
     }
     // Runs after a boundary applied to an enclosing scope (Aspects of inner scopes run later).
     iam.PermissionsBoundary.of(scope).clear();
@@ -307,9 +308,9 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     }
     this.node.addValidation({
       validate: () => {
-        const size = estimatePolicyCharacters(stack, this.document);
-        return size > MANAGED_POLICY_MAX_CHARACTERS
-          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY_MAX_CHARACTERS}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 170 characters plus the length of the path.`]
+        const size = MANAGED_POLICY.upperBoundOf(stack.resolve(this.document.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region });
+        return size > MANAGED_POLICY.maximum
+          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY.maximum}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 170 characters plus the length of the path.`]
           : [];
       },
     });

@@ -1,3 +1,4 @@
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -49,7 +50,7 @@ import {
  */
 export class ServiceControlPolicy {
   /** AWS Organizations limit for an SCP document, in characters (whitespace included). */
-  public static readonly MAX_CHARACTERS: number = 5120;
+  public static readonly MAX_CHARACTERS: number = PolicySizeLimit.SERVICE_CONTROL_POLICY.maximum;
 
   /** Actions of global services that the region restriction never denies. */
   public static readonly GLOBAL_SERVICE_ACTIONS: string[] = [...GLOBAL_SERVICE_ACTIONS];

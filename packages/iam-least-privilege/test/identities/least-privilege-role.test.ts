@@ -117,7 +117,9 @@ describe('LeastPrivilegeRole', () => {
 
   test('fails if the opt-out reason is too short', () => {
     expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), withoutPermissionsBoundaryReason: 'no' }))
-      .toThrow(/withoutPermissionsBoundaryReason: received 'no'; expected a reason of at least 10 characters/);
+      .toThrow(/withoutPermissionsBoundaryReason: received 'no'; expected a reason of at least 20 characters/);
+    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), withoutPermissionsBoundaryReason: 'legacy vendor role' }))
+      .toThrow(/withoutPermissionsBoundaryReason: received 'legacy vendor role'; expected a reason of at least 20 characters/);
   });
 
   test('fails if an opt-out is combined with a boundary', () => {

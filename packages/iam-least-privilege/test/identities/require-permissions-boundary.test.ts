@@ -98,7 +98,8 @@ describe('RequirePermissionsBoundary', () => {
   test('fails if an exemption has no real reason', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'R', { assumedBy: lambdaPrincipal() });
-    expect(() => PermissionsBoundary.exempt(role, 'because')).toThrow(/reason: received "because"; expected at least 10 characters/);
+    expect(() => PermissionsBoundary.exempt(role, 'because')).toThrow(/reason: received "because"; expected at least 20 characters/);
+    expect(() => PermissionsBoundary.exempt(role, 'not needed here')).toThrow(/reason: received "not needed here"; expected at least 20 characters/);
   });
 
   test('accepts a LeastPrivilegeRole opted out with a reason', () => {

@@ -176,9 +176,11 @@ describe('PolicyValidator.suppress', () => {
     const stack = new Stack();
     const role = lambdaRole(stack);
     expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '')).toThrow(
-      /a suppression of ALLOW_STAR_ACTION on 'Default\/Role' needs a reason of at least 10 characters, got ""/,
+      /a suppression of ALLOW_STAR_ACTION on 'Default\/Role' needs a reason of at least 20 characters, got ""/,
     );
     expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '   ok    ')).toThrow(/needs a reason/);
+    // 19 characters: says nothing a reviewer can check (ExemptionReason.MIN_LENGTH is 20)
+    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, 'legacy job, needed')).toThrow(/needs a reason of at least 20 characters, got "legacy job, needed"/);
   });
 
   test('fails if the rule is unknown or is SUPPRESSION_WITHOUT_REASON', () => {

@@ -4,7 +4,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyRule } from '../../lib/validation';
-import { analyzeTemplate, extractPolicies, policySize } from '../../lib/validation/private/template-policies';
+import { PolicySize, PolicySizeUnit } from '@cdk-guardrails/facts';
+import { analyzeTemplate, extractPolicies } from '../../lib/validation/private/template-policies';
 
 const ctx = { account: '111122223333', region: 'eu-west-1' };
 
@@ -97,7 +98,7 @@ describe('analyzeTemplate', () => {
         C: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'c', Roles: [{ Ref: 'Other' }], PolicyDocument: statements(60, arn) } },
       },
     };
-    const size = policySize(statements(60, arn));
+    const size = PolicySize.of(statements(60, arn), PolicySizeUnit.CHARACTERS);
     expect(size).toBeLessThan(10240);
     expect(2 * size).toBeGreaterThan(10240);
     const findings = analyzeTemplate(template);
@@ -136,6 +137,25 @@ describe('analyzeTemplate', () => {
     expect(analyzeTemplate(template).map((f) => [f.logicalId, f.rule])).toEqual(expect.arrayContaining([
       ['Key', PolicyRule.ALLOW_STAR_ACTION], ['Key', PolicyRule.PUBLIC_PRINCIPAL], ['Default', PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES],
     ]));
+  });
+
+  test('sizes count every reference at its longest (an upper bound), not at the length of its rendering', () => {
+    // 35 bucket ARNs: about 1,300 characters as rendered, but a reference may be up to
+    // PolicySize.REFERENCE_MAX_LENGTH (200) characters: 35 x 200 is over 6,144.
+    const resources = Array.from({ length: 35 }, () => ({ 'Fn::GetAtt': ['Bucket', 'Arn'] }));
+    const template = {
+      Resources: {
+        Bucket: { Type: 'AWS::S3::Bucket' },
+        Policy: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resources }] } } },
+      },
+    };
+    const [policy] = extractPolicies(template);
+    expect(JSON.stringify(policy.rendered).length).toBeLessThan(6144 / 2);
+    expect(policy.sizeCharacters).toBeGreaterThan(6144);
+    const findings = analyzeTemplate(template).filter((f) => f.rule === PolicyRule.POLICY_TOO_LARGE);
+    expect(findings.map((f) => [f.logicalId, f.message])).toEqual([
+      ['Policy', expect.stringMatching(/^policy is up to \d+ characters, over the managed policy limit \(6,144 characters\) \(an upper bound: references unknown at synth counted at their longest\)$/)],
+    ]);
   });
 
   test('a trust policy over 2,048 characters fails', () => {

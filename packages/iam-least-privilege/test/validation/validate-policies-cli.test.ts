@@ -147,6 +147,8 @@ describe('validate-policies offline', () => {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      alias: require('../../../../scripts/esbuild-aliases.cjs'),
       outfile,
       logLevel: 'error',
     });

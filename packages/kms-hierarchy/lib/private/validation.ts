@@ -1,3 +1,4 @@
+import { KmsKeyArn } from '@cdk-guardrails/facts';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
@@ -5,12 +6,6 @@ import { propError } from './errors';
 /** AWS KMS limits on automatic rotation periods. */
 export const MIN_ROTATION_DAYS = 90;
 export const MAX_ROTATION_DAYS = 2560;
-
-/**
- * A KMS key ARN: `arn:<partition>:kms:<region>:<account>:key/<key-id>`, where the key id is a
- * UUID or a multi-Region key id (`mrk-` followed by 32 hex digits).
- */
-const KEY_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):kms:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
 /** Parts of a validated key ARN. */
 export interface ParsedKeyArn {
@@ -28,15 +23,15 @@ export function validateKeyArn(scope: IConstruct, propName: string, keyArn: stri
   if (Token.isUnresolved(keyArn)) {
     return undefined;
   }
-  const match = KEY_ARN.exec(keyArn);
-  if (!match) {
+  if (!KmsKeyArn.isKeyArn(keyArn)) {
     const hint = /:alias\//.test(keyArn)
       ? 'Alias ARNs are not accepted: an alias can be re-pointed to another key, and key policies and S3 key pinning need the key ARN'
       : undefined;
     throw propError(scope, propName, `'${keyArn}'`,
-      'a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id> (key id a UUID or mrk-<32 hex digits>)', hint);
+      `a KMS key ARN, ${KmsKeyArn.KEY_ARN_FORMAT}`, hint);
   }
-  const parsed: ParsedKeyArn = { partition: match[1], region: match[2], account: match[3] };
+  const { partition, region, account } = KmsKeyArn.parse(keyArn);
+  const parsed: ParsedKeyArn = { partition, region, account };
   const accountKnown = !Token.isUnresolved(stack.account);
   const regionKnown = !Token.isUnresolved(stack.region);
   if ((accountKnown && parsed.account !== stack.account) || (regionKnown && parsed.region !== stack.region)) {

@@ -1,9 +1,7 @@
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { hasEquivalentStatement, PolicyDocumentJson, statementsOf } from '../../lib/private/policy-analysis';
 import { StatementJson } from '../../lib/private/statements';
 import { CliError } from './errors';
-
-/** S3 bucket policies are limited to 20 KB. */
-export const MAX_BUCKET_POLICY_BYTES = 20 * 1024;
 
 export interface MergeResult {
   /** The policy to write: every existing statement, unchanged and in order, then the added ones. */
@@ -43,18 +41,14 @@ export function mergeEnforcingStatements(bucket: string, existing: PolicyDocumen
     Version: existing?.Version ?? '2012-10-17',
     Statement: [...current, ...added],
   };
-  const size = policySize(merged);
-  if (size > MAX_BUCKET_POLICY_BYTES) {
+  const limit = PolicySizeLimit.S3_BUCKET_POLICY;
+  const size = limit.sizeOf(merged);
+  if (size > limit.maximum) {
     throw new CliError(
       'PolicyTooLarge',
-      `Bucket '${bucket}': the merged policy would be ${size} bytes, over the S3 limit of ${MAX_BUCKET_POLICY_BYTES} bytes (20 KB). `
+      `Bucket '${bucket}': the merged policy would be ${size} bytes, over the S3 limit of ${limit.maximum} bytes (20 KB). `
       + 'Nothing was changed. Shorten the existing policy (for example combine statements or use aws:PrincipalOrgID), then run again.',
     );
   }
   return { merged, added: added.map((s) => s.Sid), alreadyPresent };
-}
-
-/** Size in bytes of the policy as the CLI sends it (compact JSON). */
-export function policySize(doc: PolicyDocumentJson): number {
-  return Buffer.byteLength(JSON.stringify(doc), 'utf8');
 }

@@ -1,6 +1,7 @@
+import { KmsKeyArn } from '@cdk-guardrails/facts';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { hasEquivalentStatement } from '../../lib/private/policy-analysis';
-import { enforcingStatements, isKmsAlgorithm, KMS_KEY_ARN_PATTERN, SIDS } from '../../lib/private/statements';
+import { enforcingStatements, isKmsAlgorithm, SIDS } from '../../lib/private/statements';
 import { getBucketPolicy, getDefaultEncryption } from './bucket-state';
 import { call, CliError } from './errors';
 import { bucketArn, describeEncryption } from './target';
@@ -65,7 +66,7 @@ export async function reportBucket(client: S3Client, bucket: string, region?: st
   const policy = await getBucketPolicy(client, bucket);
   const algorithm = encryption?.algorithm ?? 'AES256';
   const kms = isKmsAlgorithm(algorithm);
-  const keyArn = kms && encryption?.kmsKeyArn && KMS_KEY_ARN_PATTERN.test(encryption.kmsKeyArn) ? encryption.kmsKeyArn : undefined;
+  const keyArn = kms && encryption?.kmsKeyArn && KmsKeyArn.isKeyArn(encryption.kmsKeyArn) ? encryption.kmsKeyArn : undefined;
   const expected = enforcingStatements(bucketArn(bucket, region), { algorithm, kmsKeyArn: keyArn });
   const has = (sid: string) => hasEquivalentStatement(policy, expected.find((s) => s.Sid === sid)!);
   const deniesInsecureTransport = has(SIDS.denyInsecureTransport);

@@ -1,4 +1,5 @@
-import { isKmsAlgorithm, KMS_KEY_ARN_PATTERN, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM } from '../../lib/private/statements';
+import { KmsKeyArn } from '@cdk-guardrails/facts';
+import { isKmsAlgorithm, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM } from '../../lib/private/statements';
 import { CliError } from './errors';
 
 /** The encryption a bucket should have. */
@@ -15,8 +16,8 @@ export function wantedEncryption(opts: { sseS3?: boolean; kmsKeyArn?: string }):
     throw new CliError('InvalidArgument', 'Give either --sse-s3 or --kms-key-arn <arn>, not both');
   }
   if (opts.kmsKeyArn !== undefined) {
-    if (!KMS_KEY_ARN_PATTERN.test(opts.kmsKeyArn)) {
-      throw new CliError('InvalidArgument', `--kms-key-arn must be a key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias or a key id), received '${opts.kmsKeyArn}'`);
+    if (!KmsKeyArn.isKeyArn(opts.kmsKeyArn)) {
+      throw new CliError('InvalidArgument', `--kms-key-arn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}; not an alias or a key id), received '${opts.kmsKeyArn}'`);
     }
     return { algorithm: SSE_KMS_ALGORITHM, kmsKeyArn: opts.kmsKeyArn };
   }

@@ -1,7 +1,8 @@
+import { MinimumTls } from '@cdk-guardrails/facts';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ALLOWED_TLS_VERSIONS, StatementJson } from './statements';
+import { StatementJson } from './statements';
 
 /** Convert a statement of the shared builder into a CDK PolicyStatement. */
 export function toPolicyStatement(json: StatementJson): iam.PolicyStatement {
@@ -20,8 +21,8 @@ export function validateMinimumTlsVersion(owner: string, version: number | undef
   if (version === undefined || Token.isUnresolved(version)) {
     return;
   }
-  if (!ALLOWED_TLS_VERSIONS.includes(version)) {
-    throw new Error(`${owner}: minimumTlsVersion must be one of ${ALLOWED_TLS_VERSIONS.join(', ')}, received ${version}`);
+  if (!MinimumTls.S3_ALLOWED_VERSIONS.includes(version)) {
+    throw new Error(`${owner}: minimumTlsVersion must be one of ${MinimumTls.S3_ALLOWED_VERSIONS.join(', ')}, received ${version}`);
   }
 }
 

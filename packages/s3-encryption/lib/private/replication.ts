@@ -1,11 +1,10 @@
+import { KmsKeyArn } from '@cdk-guardrails/facts';
 import { Arn, ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketReplication } from '../bucket-replication';
 
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-const ALIAS_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(alias\/[A-Za-z0-9/_-]+)$/;
 
 /** Checks the replication settings; `sourceIsKms` tells whether the source bucket is SSE-KMS. */
 export function validateReplication(replication: BucketReplication, sourceIsKms: boolean): void {
@@ -21,8 +20,8 @@ export function validateReplication(replication: BucketReplication, sourceIsKms:
   if (keyArn === undefined && sourceIsKms) {
     fail('destinationKmsKeyArn is required when the bucket is SSE-KMS (S3 replicates SSE-KMS objects only with a replica key): give the ARN of a key in the destination region');
   }
-  if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KEY_ARN.test(keyArn) && !ALIAS_ARN.test(keyArn)) {
-    fail(`destinationKmsKeyArn must be a key ARN (arn:aws:kms:<region>:<account>:key/<id>) or an alias ARN with its account (arn:aws:kms:<region>:<account>:alias/<name>), received ${JSON.stringify(keyArn)}`);
+  if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KmsKeyArn.isKeyArn(keyArn) && !KmsKeyArn.isAliasArn(keyArn)) {
+    fail(`destinationKmsKeyArn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}) or an alias ARN with its account (${KmsKeyArn.ALIAS_ARN_FORMAT}), received ${JSON.stringify(keyArn)}`);
   }
   const account = replication.destinationAccount;
   if (account !== undefined && !Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
@@ -76,15 +75,15 @@ export function replicationConfiguration(
     // An alias ARN lets a source stack name a key created in the other region's stack, whose id
     // it cannot know (for example alias/guardrails/logs of @cdk-guardrails/kms-hierarchy). IAM
     // authorizes the key itself: allow the keys of that account and region that carry the alias.
-    const alias = Token.isUnresolved(keyArn) ? null : ALIAS_ARN.exec(keyArn);
+    const alias = !Token.isUnresolved(keyArn) && KmsKeyArn.isAliasArn(keyArn) ? KmsKeyArn.parse(keyArn) : undefined;
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'EncryptReplicas',
       actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-      resources: [alias ? `arn:${alias[1]}:kms:${alias[2]}:${alias[3]}:key/*` : keyArn],
+      resources: [alias ? `arn:${alias.partition}:kms:${alias.region}:${alias.account}:key/*` : keyArn],
       conditions: {
         StringEquals: { 'kms:ViaService': `s3.${keyRegion}.${Aws.URL_SUFFIX}` },
         StringLike: { 'kms:EncryptionContext:aws:s3:arn': [replication.destinationBucketArn, destinationObjects] },
-        ...(alias ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias[4] } } : {}),
+        ...(alias ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias.aliasName } } : {}),
       },
     }));
   }

@@ -29,9 +29,6 @@ export const SIDS = {
 
 export const ALL_SIDS: readonly string[] = Object.values(SIDS);
 
-/** TLS versions accepted for the optional minimum (S3 endpoints negotiate 1.2 and 1.3). */
-export const ALLOWED_TLS_VERSIONS: readonly number[] = [1.2, 1.3];
-
 /** Condition keys (documented in the S3 service authorization reference). */
 export const CONDITION_KEYS = {
   secureTransport: 'aws:SecureTransport',
@@ -170,6 +167,3 @@ export function enforcingStatements(bucketArn: string, spec: EnforcementSpec): S
   }
   return statements;
 }
-
-/** A key ARN (not an alias, not a bare key id): arn:<partition>:kms:<region>:<account>:key/<id>. */
-export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;

@@ -1,10 +1,12 @@
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Annotations, Arn, ArnFormat, DefaultStackSynthesizer, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SECRET_READ_ACTIONS, SECRET_TAMPER_ACTIONS, SECRET_VALUE_WRITE_ACTIONS } from './perms';
-import { policyUpperBoundChars, SECRET_POLICY_MAX_CHARS } from './policy-size';
+
+const SECRET_POLICY_LIMIT = PolicySizeLimit.SECRETS_MANAGER_RESOURCE_POLICY;
 
 /**
  * Refuse a missing key and the AWS managed key of Secrets Manager (`alias/aws/secretsmanager`):
@@ -111,10 +113,10 @@ export function applySecretAccessPolicy(
   // administratorArns (the tamper deny's exceptions): check it at synth.
   scope.node.addValidation({
     validate: () => {
-      const chars = policyUpperBoundChars(stack.resolve(policy!.document.toJSON()));
+      const chars = SECRET_POLICY_LIMIT.upperBoundOf(stack.resolve(policy!.document.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region });
       const admins = administratorArns === undefined ? '' : `administratorArns: received ${administratorArns.length} ARNs; `;
-      return chars > SECRET_POLICY_MAX_CHARS
-        ? [`allowedCrossAccountRoleArns: received ${allowedRoleArns.length} role ARNs; ${admins}the resource policy of ${secret.node.path} would be up to ${chars} characters (references counted at their longest), above the Secrets Manager limit of ${SECRET_POLICY_MAX_CHARS}. `
+      return chars > SECRET_POLICY_LIMIT.maximum
+        ? [`allowedCrossAccountRoleArns: received ${allowedRoleArns.length} role ARNs; ${admins}the resource policy of ${secret.node.path} would be up to ${chars} characters (references counted at their longest), above the Secrets Manager limit of ${SECRET_POLICY_LIMIT.maximum}. `
           + 'Allow fewer roles (for example one reader role per partner account, or a role pattern such as arn:aws:iam::<account>:role/secret-readers-*)'
           + (administratorArns === undefined ? '' : ', or name fewer administrators (the execution role of this region and break-glass suffice)')]
         : [];

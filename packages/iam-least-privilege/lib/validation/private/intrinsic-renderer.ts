@@ -1,4 +1,9 @@
-/** Renders CloudFormation intrinsics to realistic strings (sizes err on the long side). No aws-cdk-lib import. */
+/**
+ * Renders CloudFormation intrinsics to realistic strings, for the document rules and for IAM Access
+ * Analyzer (which needs plain JSON with ARNs of the right format). Not for sizes: those are upper
+ * bounds from `PolicySize` of @cdk-guardrails/facts over the template's own value, because a
+ * realistic rendering can be shorter than what CloudFormation deploys. No aws-cdk-lib import.
+ */
 import { TemplateResource } from './template-types';
 
 /** Values used for pseudo parameters and unresolved references. */
@@ -13,7 +18,7 @@ export function isIntrinsicObject(v: unknown): boolean {
 }
 
 export const PLACEHOLDER_ACCOUNT = '123456789012';
-export const PLACEHOLDER_REGION = 'ap-southeast-2'; // one of the longest region names: sizes err on the safe side
+export const PLACEHOLDER_REGION = 'ap-southeast-2';
 
 /** ARN (GetAtt Arn) and Ref formats of the resource types policies usually point at. */
 export const ARN_FORMATS: Record<string, { arn?: string; ref?: string }> = {

@@ -1,31 +1,24 @@
 /** Where policy documents sit in each resource type, and the size budget each one has. No aws-cdk-lib import. */
+import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { DocumentKind, RuleFinding } from './document-rules';
 import { PolicyRule } from '../policy-rule';
 import { ExtractedPolicy, TemplateResource } from './template-types';
 
-export interface SizeLimit {
-  readonly limit: number;
-  readonly unit: 'characters' | 'bytes';
-  readonly label: string;
-}
-
-export const MANAGED_POLICY: SizeLimit = { limit: 6144, unit: 'characters', label: 'managed policy limit (6,144 characters)' };
-export const TRUST_POLICY: SizeLimit = { limit: 2048, unit: 'characters', label: 'trust policy default limit (2,048 characters)' };
-export const SCP: SizeLimit = { limit: 5120, unit: 'characters', label: 'service control policy limit (5,120 characters)' };
-export const ROLE_INLINE: SizeLimit = { limit: 10240, unit: 'characters', label: 'inline policies per role limit (10,240 characters in total)' };
-export const USER_INLINE: SizeLimit = { limit: 2048, unit: 'characters', label: 'inline policies per user limit (2,048 characters in total)' };
-export const GROUP_INLINE: SizeLimit = { limit: 5120, unit: 'characters', label: 'inline policies per group limit (5,120 characters in total)' };
-export const BUCKET_POLICY: SizeLimit = { limit: 20480, unit: 'bytes', label: 'S3 bucket policy limit (20 KB)' };
-export const KEY_POLICY: SizeLimit = { limit: 32768, unit: 'bytes', label: 'KMS key policy limit (32 KB)' };
-export const LOGS_DESTINATION: SizeLimit = { limit: 5120, unit: 'bytes', label: 'CloudWatch Logs destination policy limit (5,120 bytes)' };
-export const LOGS_RESOURCE_POLICY: SizeLimit = { limit: 5120, unit: 'characters', label: 'CloudWatch Logs resource policy limit (5,120 characters)' };
-export const QUEUE_POLICY: SizeLimit = { limit: 8192, unit: 'bytes', label: 'SQS queue policy limit (8,192 bytes)' };
-export const SECRET_POLICY: SizeLimit = { limit: 20480, unit: 'characters', label: 'Secrets Manager resource policy limit (20,480 characters)' };
+/** The limits of @cdk-guardrails/facts, by the short names this module uses. */
+export const MANAGED_POLICY = PolicySizeLimit.IAM_MANAGED_POLICY;
+export const TRUST_POLICY = PolicySizeLimit.IAM_TRUST_POLICY;
+export const SCP = PolicySizeLimit.SERVICE_CONTROL_POLICY;
+const BUCKET_POLICY = PolicySizeLimit.S3_BUCKET_POLICY;
+const KEY_POLICY = PolicySizeLimit.KMS_KEY_POLICY;
+const LOGS_DESTINATION = PolicySizeLimit.LOGS_DESTINATION_POLICY;
+const LOGS_RESOURCE_POLICY = PolicySizeLimit.LOGS_RESOURCE_POLICY;
+const QUEUE_POLICY = PolicySizeLimit.SQS_QUEUE_POLICY;
+const SECRET_POLICY = PolicySizeLimit.SECRETS_MANAGER_RESOURCE_POLICY;
 
 export interface DocumentSpec {
   readonly path: string[];
   readonly kind: DocumentKind;
-  readonly size?: SizeLimit;
+  readonly size?: PolicySizeLimit;
   readonly aaResourceType?: string;
   readonly publicType?: string;
 }
@@ -63,25 +56,19 @@ export const DOCUMENTS: Record<string, DocumentSpec[]> = {
 export const POLICY_RESOURCE_TYPES = Object.keys(DOCUMENTS).concat(['AWS::IAM::User', 'AWS::IAM::Group']);
 
 /** Resource types whose inline policies share a size budget, and the property linking a policy resource to them. */
-export const INLINE_BUDGETS: { owner: string; limit: SizeLimit; policyProperty: string; inlinePolicyType: string; nameProperty: string }[] = [
-  { owner: 'AWS::IAM::Role', limit: ROLE_INLINE, policyProperty: 'Roles', inlinePolicyType: 'AWS::IAM::RolePolicy', nameProperty: 'RoleName' },
-  { owner: 'AWS::IAM::User', limit: USER_INLINE, policyProperty: 'Users', inlinePolicyType: 'AWS::IAM::UserPolicy', nameProperty: 'UserName' },
-  { owner: 'AWS::IAM::Group', limit: GROUP_INLINE, policyProperty: 'Groups', inlinePolicyType: 'AWS::IAM::GroupPolicy', nameProperty: 'GroupName' },
+export const INLINE_BUDGETS: { owner: string; limit: PolicySizeLimit; policyProperty: string; inlinePolicyType: string; nameProperty: string }[] = [
+  { owner: 'AWS::IAM::Role', limit: PolicySizeLimit.IAM_ROLE_INLINE_POLICIES, policyProperty: 'Roles', inlinePolicyType: 'AWS::IAM::RolePolicy', nameProperty: 'RoleName' },
+  { owner: 'AWS::IAM::User', limit: PolicySizeLimit.IAM_USER_INLINE_POLICIES, policyProperty: 'Users', inlinePolicyType: 'AWS::IAM::UserPolicy', nameProperty: 'UserName' },
+  { owner: 'AWS::IAM::Group', limit: PolicySizeLimit.IAM_GROUP_INLINE_POLICIES, policyProperty: 'Groups', inlinePolicyType: 'AWS::IAM::GroupPolicy', nameProperty: 'GroupName' },
 ];
 
-/** Size as AWS counts it: JSON without whitespace, in characters or UTF-8 bytes. */
-export function policySize(rendered: unknown, unit: 'characters' | 'bytes' = 'characters'): number {
-  const json = JSON.stringify(rendered);
-  return unit === 'bytes' ? Buffer.byteLength(json, 'utf8') : json.length;
-}
-
-export function tooLarge(location: string, size: number, limit: SizeLimit, approximate: boolean): RuleFinding {
+export function tooLarge(location: string, size: number, limit: PolicySizeLimit, upperBound: boolean): RuleFinding {
   return {
     rule: PolicyRule.POLICY_TOO_LARGE,
     location,
     message:
-      `policy is ${size} ${limit.unit}, over the ${limit.label}` +
-      (approximate ? ' (approximate: unresolved references counted as realistic ARN-length placeholders)' : ''),
+      `policy is ${upperBound ? 'up to ' : ''}${size} ${limit.unit}, over the ${limit.label}` +
+      (upperBound ? ' (an upper bound: references unknown at synth counted at their longest)' : ''),
   };
 }
 
@@ -99,9 +86,9 @@ export function inlineBudgetFindings(resources: Record<string, TemplateResource>
         return false;
       });
       if (parts.length === 0) continue;
-      const total = parts.reduce((sum, p) => sum + policySize(p.rendered), 0);
-      if (total > budget.limit.limit) {
-        const detail = parts.map((p) => `${p.logicalId}:${p.location}=${policySize(p.rendered)}`).join(', ');
+      const total = parts.reduce((sum, p) => sum + p.sizeCharacters, 0);
+      if (total > budget.limit.maximum) {
+        const detail = parts.map((p) => `${p.logicalId}:${p.location}=${p.sizeCharacters}`).join(', ');
         out.push({
           logicalId: ownerId,
           finding: {

@@ -7,16 +7,17 @@
  *
  * No aws-cdk-lib import: the validate-policies CLI bundles this file.
  */
+import { PolicySize, PolicySizeUnit } from '@cdk-guardrails/facts';
 import { checkPolicyDocument, DocumentKind, RuleFinding } from './document-rules';
 import { PolicyRule } from '../policy-rule';
 import { isIntrinsicObject, RenderContext, Renderer } from './intrinsic-renderer';
-import { DOCUMENTS, DocumentSpec, inlineBudgetFindings, policySize, SCP, tooLarge } from './policy-budgets';
+import { DOCUMENTS, DocumentSpec, inlineBudgetFindings, SCP, tooLarge } from './policy-budgets';
 import { suppressionFindings, suppressionsOf } from './suppressions';
 import { CfnTemplate, ExtractedPolicy, TemplateFinding, TemplateResource } from './template-types';
 
 
 export * from './template-types';
-export { POLICY_RESOURCE_TYPES, policySize } from './policy-budgets';
+export { POLICY_RESOURCE_TYPES } from './policy-budgets';
 export type { RenderContext } from './intrinsic-renderer';
 export type { Suppression } from './suppressions';
 export { suppressionsOf } from './suppressions';
@@ -60,6 +61,7 @@ function makePolicy(
   spec: DocumentSpec,
 ): ExtractedPolicy {
   const renderer = new Renderer(resources, ctx);
+  const sizeContext = { partition: ctx.partition, region: ctx.region };
   let rendered = renderer.render(raw);
   // A document given as a string (or a Fn::Join that renders to one) is JSON text.
   if (typeof rendered === 'string') {
@@ -77,7 +79,11 @@ function makePolicy(
     // The rules judge the template's own form, except for JSON text, which only exists rendered.
     document: typeof raw === 'string' || isIntrinsicObject(raw) ? rendered : raw,
     rendered,
-    approximate: renderer.replaced > 0,
+    // Sizes come from the template's own value, not from the rendering: the rendering picks
+    // realistic values that Access Analyzer accepts, the size must be an upper bound.
+    sizeCharacters: PolicySize.upperBound(raw, PolicySizeUnit.CHARACTERS, sizeContext),
+    sizeBytes: PolicySize.upperBound(raw, PolicySizeUnit.BYTES, sizeContext),
+    approximate: PolicySize.hasIntrinsics(raw),
     accessAnalyzerPolicyType: kind === 'identity' ? 'IDENTITY_POLICY' : kind === 'scp' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_POLICY',
     accessAnalyzerResourceType: spec.aaResourceType,
     publicAccessResourceType: spec.publicType,
@@ -99,8 +105,8 @@ export function analyzeTemplate(template: CfnTemplate, ctx: RenderContext = {}):
     }
     const spec = (DOCUMENTS[policy.resourceType] ?? []).find((s) => `Properties.${s.path[0]}` === policy.location);
     if (spec?.size) {
-      const size = policySize(policy.rendered, spec.size.unit);
-      if (size > spec.size.limit) {
+      const size = spec.size.unit === PolicySizeUnit.BYTES ? policy.sizeBytes : policy.sizeCharacters;
+      if (size > spec.size.maximum) {
         findings.push({ logicalId: policy.logicalId, finding: tooLarge(policy.location, size, spec.size, policy.approximate) });
       }
     }
@@ -137,7 +143,7 @@ export function checkStandaloneDocument(document: unknown, kind: DocumentKind, l
   }
   const findings = checkPolicyDocument(doc, kind, '').map((f) => ({ ...f, location: f.location.replace(/^\./, '') }));
   if (limit) {
-    const size = policySize(doc);
+    const size = PolicySize.of(doc, PolicySizeUnit.CHARACTERS);
     if (size > limit.chars) {
       findings.push({
         rule: PolicyRule.POLICY_TOO_LARGE,
@@ -151,7 +157,7 @@ export function checkStandaloneDocument(document: unknown, kind: DocumentKind, l
 
 /** An SCP file: the document rules and the 5,120-character limit. */
 export function checkServiceControlPolicyText(text: string): RuleFinding[] {
-  return checkStandaloneDocument(text, 'scp', { chars: SCP.limit, label: 'SERVICE_CONTROL_POLICY' });
+  return checkStandaloneDocument(text, 'scp', { chars: SCP.maximum, label: 'SERVICE_CONTROL_POLICY' });
 }
 
 /** A finding as synthesis errors, plugin reports and the CLI print it. */

@@ -23,9 +23,16 @@ export interface ExtractedPolicy {
   readonly location: string;
   /** The document as written in the template (intrinsics included). */
   readonly document: unknown;
-  /** The document with intrinsics replaced by realistic placeholders. */
+  /** The document with intrinsics replaced by realistic placeholders (for the rules and Access Analyzer, not for sizes). */
   readonly rendered: unknown;
-  /** Whether any intrinsic had to be replaced (sizes are then approximate). */
+  /**
+   * The size in characters that IAM counts (`PolicySize.upperBound` of @cdk-guardrails/facts over
+   * the template's own value: exact without intrinsics, an upper bound with them).
+   */
+  readonly sizeCharacters: number;
+  /** The size in UTF-8 bytes, counted the same way, for the services that count bytes. */
+  readonly sizeBytes: number;
+  /** Whether the document holds intrinsics (its sizes are then upper bounds). */
   readonly approximate: boolean;
   /** Access Analyzer ValidatePolicy policyType. */
   readonly accessAnalyzerPolicyType: 'IDENTITY_POLICY' | 'RESOURCE_POLICY' | 'SERVICE_CONTROL_POLICY';

@@ -1,0 +1,6 @@
+export * from './policy-size';
+export * from './kms-key-arn';
+export * from './log-class';
+export * from './iam-events';
+export * from './minimum-tls';
+export * from './exemption-reason';
