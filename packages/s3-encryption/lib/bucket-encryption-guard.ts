@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { EncryptionMode } from './encryption-mode';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
-import { missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
+import { deniesPutsWithoutEncryptionHeader, missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
 import {
   DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson,
 } from './private/statements';
@@ -168,7 +168,11 @@ export class BucketEncryptionGuard implements IAspect {
     const currentDoc: PolicyDocumentJson | undefined = existingPolicy ? stack.resolve(existingPolicy.policyDocument) : undefined;
     const writers = serviceWriters(currentDoc);
     if (writers.length > 0) {
-      warn('guardServiceWriters', `${cfnBucket.node.path}: its policy lets ${writers.join(', ')} put objects; not every AWS service sends SSE request headers when it delivers (AWS Config without a key does not; CloudTrail with SSE-KMS does), so the guard adds only the transport statements and leaves the encryption statements to the bucket's owner (the default encryption still encrypts every object)`);
+      const message = `${cfnBucket.node.path}: its policy lets ${writers.join(', ')} put objects; not every AWS service sends SSE request headers when it delivers (AWS Config without a key does not; CloudTrail with SSE-KMS does), so the guard adds only the transport statements and leaves the encryption statements to the bucket's owner (the default encryption still encrypts every object)`;
+      // A warning only where nobody enforces the headers: a bucket whose own policy already denies
+      // PUTs without them (an EncryptedBucket with its delivery exemptions) needs nothing more.
+      if (deniesPutsWithoutEncryptionHeader(currentDoc)) Annotations.of(cfnBucket).addInfo(`${message}; its own policy already denies PUTs without an encryption header`);
+      else warn('guardServiceWriters', message);
     }
     const expected = enforcingStatements(bucketArn, {
       algorithm: setting.algorithm,

@@ -178,6 +178,23 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/AccessLogs/Resource', Match.stringLikeRegexp('logging.s3.amazonaws.com put objects'));
   });
 
+  test('a bucket a service writes to whose own policy already denies PUTs without an encryption header (a trail bucket) gets an info, not a warning', () => {
+    // GIVEN an EncryptedBucket that CloudTrail delivers to (its policy enforces the headers, with the digest exemption)
+    const stack = newStack();
+    const trail = new EncryptedBucket(stack, 'Trail', {
+      encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'LogsKey', KEY_ARN)),
+      sseS3DeliverySourceArns: ['arn:aws:cloudtrail:eu-west-1:111111111111:trail/*'],
+    });
+    trail.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')], actions: ['s3:PutObject'], resources: [trail.arnForObjects('AWSLogs/*')],
+    }));
+    // WHEN the guard visits it
+    guard(stack, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Key', KEY_ARN)));
+    // THEN no warning, an info naming the writer
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Trail/Resource', Match.stringLikeRegexp('put objects'));
+    Annotations.fromStack(stack).hasInfo('/Stack/Trail/Resource', Match.stringLikeRegexp('cloudtrail.amazonaws.com put objects.*its own policy already denies PUTs without an encryption header'));
+  });
+
   test('does not pin a key it cannot name by ARN (AWS managed key aws/s3), and warns', () => {
     const stack = newStack();
     new s3.Bucket(stack, 'Managed', { encryption: s3.BucketEncryption.KMS_MANAGED });

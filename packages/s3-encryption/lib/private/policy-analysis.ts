@@ -91,6 +91,21 @@ export function hasEquivalentStatement(policy: PolicyDocumentJson | undefined, e
   );
 }
 
+/**
+ * True if `policy` denies every principal a PUT without an encryption header (`Null
+ * s3:x-amz-server-side-encryption = true`): the bucket's owner enforces encryption headers already,
+ * whatever exemptions for service deliveries the statement has.
+ */
+export function deniesPutsWithoutEncryptionHeader(policy: PolicyDocumentJson | undefined): boolean {
+  return statementsOf(policy).some((st) =>
+    st?.Effect === 'Deny'
+    && st.NotAction === undefined
+    && isEveryone(st.Principal)
+    && actionCovers(st.Action, 's3:PutObject')
+    && asArray(st.Condition?.Null?.['s3:x-amz-server-side-encryption']).some((v) => String(v) === 'true'),
+  );
+}
+
 /** The expected statements that `policy` does not already enforce. */
 export function missingStatements(policy: PolicyDocumentJson | undefined, expected: StatementJson[]): StatementJson[] {
   return expected.filter((e) => !hasEquivalentStatement(policy, e));
