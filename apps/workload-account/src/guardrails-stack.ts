@@ -9,7 +9,6 @@ import { LogClass, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBackupPlan, PrivateNetwork, VaultLock } from '@cdk-guardrails/resilience';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WorkloadDetectiveControls } from './detective';
 import { AccountIdentities, applyAccountBoundary } from './identities';
@@ -123,7 +122,7 @@ export class WorkloadGuardrailsStack extends GuardrailStack {
       this.useAvailabilityZones(networkEntry.vpc.availabilityZones);
       this.network = addPrivateFunctionsNetwork(this, 'Network', networkEntry, {
         flowLogsKey: this.keys.logsKey,
-        flowLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+        flowLogRetention: config.logging.retentionDays.security,
         removalPolicy,
       });
       requirePrivateFunctions(this, this.network);
@@ -139,7 +138,7 @@ export class WorkloadGuardrailsStack extends GuardrailStack {
       serviceTokens: props.account.serviceTokens,
       removalPolicy,
       network: this.network,
-      rotationLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+      rotationLogRetention: config.logging.retentionDays.security,
       administratorArns: guardrailAdministratorArns(config, props.account.accountId),
     });
 
@@ -192,7 +191,7 @@ export class WorkloadGuardrailsStack extends GuardrailStack {
       encryptionKey: this.keys.dataKey,
       backupVaultName: `${config.environment}-guardrails`,
       retention: Duration.days(retentionDays),
-      vaultLock: vaultLock.mode === 'none' ? undefined : (vaultLock.mode === 'compliance' ? VaultLock.compliance : VaultLock.governance)({
+      vaultLock: vaultLock.mode === 'none' ? undefined : VaultLock[vaultLock.mode]({
         minRetention: Duration.days(vaultLock.minRetentionDays),
         maxRetention: vaultLock.maxRetentionDays ? Duration.days(vaultLock.maxRetentionDays) : undefined,
       }),

@@ -15,13 +15,14 @@ export function stackSetTargetsFromContext(value: unknown): StackSetTargets {
     throw new Error('stackset-targets: received nothing; expected config.stackSets, or -c stackset-targets=<JSON or file> with organizationalUnitIds, regions, adminAccountId, adminRegion (docs/stacksets.md)');
   }
   if (typeof value === 'object') return value as StackSetTargets;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a context value that is not an object: a string (or a number)
   const text = String(value).trim();
   const json = text.startsWith('{') ? text : existsSync(text) ? readFileSync(text, 'utf8') : undefined;
   if (json === undefined) throw new Error(`stackset-targets: received "${text}"; expected inline JSON or the path of an existing JSON file`);
   try {
     return JSON.parse(json) as StackSetTargets;
   } catch (e) {
-    throw new Error(`stackset-targets: not valid JSON (${(e as Error).message})`);
+    throw new Error(`stackset-targets: not valid JSON (${(e as Error).message})`, { cause: e });
   }
 }
 

@@ -34,7 +34,6 @@ import {
   Annotations, App, Aspects, Aws, BootstraplessSynthesizer, Duration, FileAssetSource, RemovalPolicy, Stack, StackProps, Tags,
 } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
@@ -188,8 +187,8 @@ export class WorkloadBaselineStack extends Stack {
       logsKey: this.keys.logsKey,
       shipping,
       captureIamChanges: props.region === IAM_EVENTS_REGION,
-      auditLogRetention: s.auditRetentionDays as logs.RetentionDays,
-      securityLogRetention: s.securityRetentionDays as logs.RetentionDays,
+      auditLogRetention: s.auditRetentionDays,
+      securityLogRetention: s.securityRetentionDays,
       removalPolicy,
       // Protected names (boundary, SCPs), the named trail its bucket accepts, the SCP's log writer.
       ...securityEventCaptureNames(props.region),
