@@ -58,7 +58,7 @@ export class LoggingStack extends GuardrailStack {
       this.useAvailabilityZones(entry.vpc.availabilityZones);
       this.network = addPrivateFunctionsNetwork(this, 'Network', entry, {
         flowLogsKey: props.logsKey,
-        flowLogRetention: retention.security as logs.RetentionDays,
+        flowLogRetention: retention.security,
         removalPolicy: removalPolicyOf(config),
       });
       requirePrivateFunctions(this, this.network);
@@ -171,7 +171,7 @@ export class LoggingStack extends GuardrailStack {
       removalPolicy,
       minimumTlsVersion: MinimumTls.VERSION,
       objectLockDefaultRetention: lock.mode === 'none' ? undefined
-        : (lock.mode === 'compliance' ? s3.ObjectLockRetention.compliance : s3.ObjectLockRetention.governance)(Duration.days(lock.retentionDays)),
+        : s3.ObjectLockRetention[lock.mode](Duration.days(lock.retentionDays)),
       // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
       sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${this.region}:${this.account}:trail/*`],
     }) : undefined;
@@ -179,8 +179,8 @@ export class LoggingStack extends GuardrailStack {
       trailScope: homeRegion ? TrailScope.ALL_REGIONS : TrailScope.NONE,
       trailBucket,
       logsKey,
-      auditLogRetention: config.logging.retentionDays.audit as logs.RetentionDays,
-      securityLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+      auditLogRetention: config.logging.retentionDays.audit,
+      securityLogRetention: config.logging.retentionDays.security,
       removalPolicy,
       // Protected names (boundary, SCPs), the named trail its bucket accepts, the SCP's log writer.
       ...securityEventCaptureNames(this.region),

@@ -63,8 +63,8 @@ describe('the Config bucket of the security account (evidence)', () => {
   const [bucketId] = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('DetectiveControlsConfigBucket'))!;
   const bucketArn = `arn:aws:s3:::${bucketId.toLowerCase()}`;
   const policy: PolicyJson = resolveIntrinsics(Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument, {
-    account: ACCOUNT, region: stack.region, refs: new Proxy({}, { get: (_t, id: string) => id.toLowerCase() }) as any,
-    getAtts: new Proxy({}, { get: (_t, key: string) => key.startsWith(bucketId) ? bucketArn : `arn:aws:iam::${ACCOUNT}:role/${key.split('.')[0]}` }) as any,
+    account: ACCOUNT, region: stack.region, refs: new Proxy({}, { get: (_t, id: string) => id.toLowerCase() }),
+    getAtts: new Proxy({}, { get: (_t, key: string) => key.startsWith(bucketId) ? bucketArn : `arn:aws:iam::${ACCOUNT}:role/${key.split('.')[0]}` }),
   });
   const asPrincipal = (principal: string, action: string, resource: string) => evaluate({
     request: {

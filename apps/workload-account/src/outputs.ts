@@ -44,7 +44,7 @@ export function addWorkloadOutputs(stack: WorkloadGuardrailsStack, props: Worklo
   if (logging.trailBucket) output(stack, 'TrailBucketName', logging.trailBucket.bucketName, 'bucket the trail of this region delivers its log files to');
 
   if (captureOnly) return;
-  output(stack, 'DataBucketName', stack.dataBucket!.bucketName, 'the encrypted data bucket');
+  output(stack, 'DataBucketName', stack.dataBucket.bucketName, 'the encrypted data bucket');
 
   const secrets = stack.node.tryFindChild('Secrets');
   if (!secrets) {

@@ -5,7 +5,6 @@ import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
 import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { auditReplicaKeyAlias, auditReplicaKeyAliasArn, objectLockRetentionOf } from './audit-replica-stack';
 
@@ -99,8 +98,8 @@ export class WorkloadSecurityLogging extends Construct {
       logsKey: props.logsKey,
       shipping: this.shipping,
       // Local copies keep the class retention too; the central copies are the ones queried.
-      auditLogRetention: config.logging.retentionDays.audit as logs.RetentionDays,
-      securityLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+      auditLogRetention: config.logging.retentionDays.audit,
+      securityLogRetention: config.logging.retentionDays.security,
       removalPolicy: props.removalPolicy,
       // Protected names (boundary, SCPs), the named trail its bucket accepts, the SCP's log writer.
       ...securityEventCaptureNames(props.region),

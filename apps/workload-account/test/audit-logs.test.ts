@@ -235,7 +235,7 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
     for (const stack of withTrail(stacks)) {
       const template = Template.fromStack(stack).toJSON();
       const role = trailBucketOf(stack).replicationRole!;
-      const roleId = idOf(stack, role as any);
+      const roleId = idOf(stack, role);
       expect(template.Resources[roleId].Properties.PermissionsBoundary).toBeDefined();
       expect(template.Resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([
         { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' } }]);

@@ -114,7 +114,7 @@ describe('workload app compliance gate', () => {
   test(`${ENV}: a role without the permissions boundary fails synth, naming the role`, () => {
     // GIVEN the app, WHEN a stack outside the guardrail stacks (no account boundary applied) adds a role
     const { synth } = gatedApp((all) => {
-      const extra = new Stack(all[0].node.scope!, `${ENV}-extra`, { env: { account: all[0].account, region: all[0].region } });
+      const extra = new Stack(all[0].node.scope, `${ENV}-extra`, { env: { account: all[0].account, region: all[0].region } });
       new iam.Role(extra, 'Unbounded', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     });
     // THEN synth fails. Two independent guards check this: iam-least-privilege's RequirePermissionsBoundary

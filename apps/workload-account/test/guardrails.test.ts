@@ -20,7 +20,7 @@ const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }
 /** The data bucket's synthesized policy as plain JSON, with the bucket and data key named. */
 function dataBucketPolicy(stack: WorkloadGuardrailsStack, template: Template) {
   const bucketId = logicalId(stack, stack.dataBucket!);
-  const keyId = logicalId(stack, stack.keys.dataKey as any);
+  const keyId = logicalId(stack, stack.keys.dataKey);
   const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: bucketId } } }));
   const names = { bucket: 'data-bucket', keyArn: `arn:aws:kms:${stack.region}:${stack.account}:key/1234abcd-12ab-34cd-56ef-1234567890ab` };
   const resolved = resolveIntrinsics(policy.Properties.PolicyDocument, {
@@ -59,7 +59,7 @@ describe('encrypted buckets follow the environment (dev SSE-S3, prod SSE-KMS wit
     prod.templates[0].hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{
-          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(stack, stack.keys.dataKey as any), 'Arn'] } },
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(stack, stack.keys.dataKey), 'Arn'] } },
           BucketKeyEnabled: true,
         }],
       },
@@ -159,7 +159,7 @@ describe('security-event capture and shipping', () => {
     const stack = stacks[0];
     templates[0].hasResourceProperties('AWS::CloudTrail::Trail', {
       EnableLogFileValidation: true,
-      KMSKeyId: { 'Fn::GetAtt': [logicalId(stack, stack.keys.logsKey as any), 'Arn'] },
+      KMSKeyId: { 'Fn::GetAtt': [logicalId(stack, stack.keys.logsKey), 'Arn'] },
       CloudWatchLogsLogGroupArn: Match.anyValue(),
     });
   });
@@ -170,7 +170,7 @@ describe('rotating secrets', () => {
     const { stacks, templates } = synth(env);
     const full = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.dataBucket !== undefined);
     for (const [stack, template] of full) {
-      const secretsKeyArn = { 'Fn::GetAtt': [logicalId(stack, stack.keys.secretsKey as any), 'Arn'] };
+      const secretsKeyArn = { 'Fn::GetAtt': [logicalId(stack, stack.keys.secretsKey), 'Arn'] };
       for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
         expect(secret.Properties.KmsKeyId).toEqual(secretsKeyArn);
       }
@@ -232,7 +232,7 @@ describe('backup', () => {
     const stack = stacks[0];
     templates[0].hasResourceProperties('AWS::Backup::BackupVault', {
       BackupVaultName: 'prod-guardrails',
-      EncryptionKeyArn: { 'Fn::GetAtt': [logicalId(stack, stack.keys.dataKey as any), 'Arn'] },
+      EncryptionKeyArn: { 'Fn::GetAtt': [logicalId(stack, stack.keys.dataKey), 'Arn'] },
       LockConfiguration: Match.objectLike({ MinRetentionDays: (config.backup.vaultLock as any).minRetentionDays }),
     });
     templates[0].hasResourceProperties('AWS::Backup::BackupPlan', {

@@ -3,9 +3,10 @@
  * workload app creates runs in private subnets without an internet route, behind VPC endpoints
  * whose policies refuse other accounts' resources; with it off (dev), no VPC is created.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
-import { loadConfig, parseConfig, rotationFunctionName } from '@cdk-guardrails/config';
+import { functionLocations, loadConfig, parseConfig, rotationFunctionName } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluateThroughEndpoint, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -178,7 +179,7 @@ describe('endpoint policies of the prod template (semantic)', () => {
     ['logs', 'logs:PutLogEvents', (a: string) => `arn:aws:logs:${REGION}:${a}:log-group:exfil:log-stream:s`],
     ['s3', 's3:PutObject', (a: string) => `arn:aws:s3:::bucket-of-${a}/key`],
   ])('the %s endpoint refuses another account\'s resource (%s)', async (prefix, action, resource) => {
-    expect(await decide(prefix as string, action as string, ACCOUNT, (resource as (a: string) => string)(OTHER), OTHER)).toBe('ImplicitlyDenied');
+    expect(await decide(prefix, action, ACCOUNT, resource(OTHER), OTHER)).toBe('ImplicitlyDenied');
   });
 });
 
@@ -197,11 +198,11 @@ describe('network mode off (dev)', () => {
   });
 
   test('the same config with the mode on places the functions in a created VPC', () => {
-    const raw = JSON.parse(require('node:fs').readFileSync(join(CONFIG_DIR, 'dev.json'), 'utf8'));
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'dev.json'), 'utf8'));
     // Without the databases (whose VPCs would have to be the existing network VPC), every location gets a created VPC.
     for (const account of raw.workloadAccounts) account.databases = [];
     const config = parseConfig(raw, 'dev');
-    const locations = require('@cdk-guardrails/config').functionLocations(config) as Array<{ accountId: string; region: string }>;
+    const locations = functionLocations(config);
     raw.network = { ...(raw.network ?? {}), privateFunctions: { enabled: true, vpcs: locations.map((l) => ({ accountId: l.accountId, region: l.region, vpc: { source: 'create', availabilityZones: [`${l.region}a`, `${l.region}b`] } })) } };
     const on = synth('dev', parseConfig(raw, 'dev'));
     const withFunctions = on.stacks.filter((s) => Object.keys(Template.fromStack(s).findResources('AWS::Lambda::Function')).length > 0);

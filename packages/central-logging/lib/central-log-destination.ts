@@ -130,7 +130,7 @@ export class CentralLogDestination extends Construct {
     // subscribe, and only subscriptions to this destination ever use this role.
     const sourceArnPattern = (account: string) => `arn:${Aws.PARTITION}:logs:${stack.region}:${account}:*`;
     const sourceArns = knownSenders
-      ? [...new Set([stack.account, ...senderAccounts!])].map(sourceArnPattern)
+      ? [...new Set([stack.account, ...senderAccounts])].map(sourceArnPattern)
       : [sourceArnPattern('*')];
     // --- The destination and its access policy ---
     const destinationArn = stack.formatArn({
@@ -203,7 +203,7 @@ export class CentralLogDestination extends Construct {
     // --- Forwarder, and the alarms on its delivery ---
     const forwarder = buildForwarder(this, props, {
       destinationName, prefix, removalPolicy, retention, groups, stream, deadLetterQueue: dlq, rulesJson,
-      senderAccounts: knownSenders ? [...new Set([stack.account, ...senderAccounts!])] : undefined,
+      senderAccounts: knownSenders ? [...new Set([stack.account, ...senderAccounts])] : undefined,
     });
     this.forwarderLogGroup = forwarder.forwarderLogGroup;
     this.forwarder = forwarder.fn;

@@ -37,7 +37,7 @@ export class Acknowledge {
 
   /** `AwsSolutions-S1` as `AwsSolutions::AwsSolutions-S1` (the pack name is the part before the first `-`). */
   public static qualifiedId(ruleId: string): string {
-    if (/^[^\[]*::/.test(ruleId)) return ruleId;
+    if (/^[^[]*::/.test(ruleId)) return ruleId;
     const dash = ruleId.indexOf('-');
     if (dash <= 0) throw new Error(`Acknowledge: rule id "${ruleId}" has no pack prefix (expected <Pack>-<Rule>, e.g. AwsSolutions-S1)`);
     return `${ruleId.substring(0, dash)}::${ruleId}`;

@@ -101,6 +101,7 @@ export class ComplianceReport {
         failure = new Error(`Compliance gate: ${open.length} unacknowledged finding(s) in ${props.appName} (${props.environment}); see ${files[0]}`);
       }
     }
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what synthesis threw
     if (failure !== undefined) throw failure;
   }
 
@@ -214,7 +215,7 @@ export class ComplianceReport {
     mkdirSync(directory, { recursive: true });
     const jsonFile = join(directory, `${REPORT_BASENAME}.json`);
     const textFile = join(directory, `${REPORT_BASENAME}.txt`);
-    let existing: any = {};
+    let existing: any;
     try {
       existing = JSON.parse(readFileSync(jsonFile, 'utf8'));
     } catch {
@@ -223,7 +224,7 @@ export class ComplianceReport {
     // A report of another environment in the same directory is replaced, never merged.
     const apps = existing.environment === this.environment ? { ...(existing.apps ?? {}) } : {};
     apps[this.appName] = this.toJson();
-    const sections = Object.values(apps) as any[];
+    const sections = Object.values<any>(apps);
     const merged = {
       environment: this.environment,
       passed: sections.every((s) => s.passed),

@@ -87,7 +87,7 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
   let input = 'input' in issue ? issue.input : undefined;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator && input && typeof input === 'object') {
     // No variant matched the discriminator: show the discriminator's value, not the whole object.
-    input = (input as Record<string, unknown>)[issue.discriminator as string];
+    input = (input as Record<string, unknown>)[issue.discriminator];
   }
   const received = input !== undefined ? truncate(JSON.stringify(input)) : 'nothing (the field is missing)';
   return [{ path: path || '(top level)', received, expected: issue.message.replace(/^expected /, '') }];

@@ -273,7 +273,7 @@ export const CONFIG_SCHEMA = z.strictObject({
     s3DataEvents: z.boolean().default(false)
       .describe('Record who read or wrote the objects of each workload data bucket (S3 data events of exactly that bucket, in its region\'s trail); CloudTrail charges $0.10 per 100,000 data events'),
     readers: z.strictObject({
-      principalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, {
+      principalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
         error: 'expected the exact ARN of an IAM role of the security account (arn:aws:iam::<account>:role/<name>, no wildcards)',
       })).min(1, { error: 'expected at least one role ARN (leave readers out to create no reader role)' }),
       externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, { error: 'expected an external id of 2-1224 characters (letters, digits, +=,.@:/-_)' })

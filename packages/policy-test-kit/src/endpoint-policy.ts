@@ -28,10 +28,10 @@ export async function evaluateThroughEndpoint(opts: EvaluateThroughEndpointOptio
       resource: { resource: opts.request.resource, accountId: opts.request.resourceAccount },
       contextVariables: { ...(opts.request.context ?? {}) },
     },
-  } as Simulation;
+  };
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
     throw new Error(`policy evaluator rejected the simulation: ${result.errors.message}\n${JSON.stringify(result.errors, null, 2)}`);
   }
-  return result.overallResult as Decision;
+  return result.overallResult;
 }

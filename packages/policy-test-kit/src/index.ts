@@ -11,7 +11,7 @@ export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 /** An IAM policy document as plain JSON (intrinsics already resolved). */
 export interface PolicyJson {
   Version?: string;
-  Statement: any[] | any;
+  Statement: any; // one statement or an array of them
 }
 
 /**
@@ -63,12 +63,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<Decision> {
       resource: { resource: opts.request.resource, accountId: opts.request.resourceAccount },
       contextVariables: { ...(opts.request.context ?? {}) },
     },
-  } as Simulation;
+  };
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
     throw new Error(`policy evaluator rejected the simulation: ${result.errors.message}\n${JSON.stringify(result.errors, null, 2)}`);
   }
-  return result.overallResult as Decision;
+  return result.overallResult;
 }
 
 /** Values to substitute for CloudFormation intrinsics when resolving a synthesized policy. */
@@ -158,6 +158,6 @@ export function singleResource(
   if (found.length !== 1) {
     throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map(([id]) => id).join(', ')}`);
   }
-  return found[0] as [string, any];
+  return found[0];
 }
 export * from './endpoint-policy';

@@ -191,7 +191,7 @@ export class BucketEncryptionGuard implements IAspect {
         if (added) {
           changes.push(`added bucket policy statements ${sids}`);
         } else {
-          problems.push(`its bucket policy ${existingPolicy!.node.path} is a token that the guard cannot extend; add ${sids} (BucketEncryptionPolicy) yourself`);
+          problems.push(`its bucket policy ${existingPolicy.node.path} is a token that the guard cannot extend; add ${sids} (BucketEncryptionPolicy) yourself`);
         }
       }
     }
@@ -226,7 +226,7 @@ function readEncryption(cfnBucket: s3.CfnBucket, stack: Stack): BucketEncryption
   const rule = (rules as s3.CfnBucket.ServerSideEncryptionRuleProperty[])[0];
   if (rule === undefined) return undefined;
   if (Token.isUnresolved(rule)) return 'unreadable';
-  const byDefault = (rule as s3.CfnBucket.ServerSideEncryptionRuleProperty).serverSideEncryptionByDefault;
+  const byDefault = (rule).serverSideEncryptionByDefault;
   if (byDefault === undefined) return undefined;
   if (Token.isUnresolved(byDefault)) return 'unreadable';
   const d = byDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty;

@@ -217,7 +217,7 @@ function sameStatements(actual: any[], expected: any[]): boolean {
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as any)[k])]));
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as any)[k])]));
   }
   return v;
 }

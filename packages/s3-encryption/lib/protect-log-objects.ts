@@ -174,4 +174,4 @@ export class ProtectLogObjects {
   }
 }
 
-const WRITER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+const WRITER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;

@@ -242,6 +242,7 @@ describe('BucketEncryptionGuard in REPORT mode', () => {
     const errors = Annotations.fromStack(stack).findError('/Stack/Theirs/Resource', Match.anyValue());
     expect(errors).toHaveLength(1);
     // enforceSSL's statement is recognised as equivalent to ours: only the SSE statements are missing.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the annotation's data is its message, a string
     expect(String(errors[0].entry.data)).toMatch(/does not contain GuardrailsDenyUnencryptedObjectUploads, GuardrailsDenyWrongEncryptionAlgorithm$/);
   });
 

@@ -197,6 +197,7 @@ describe('report', () => {
 test('--version prints the package version and exits 0', async () => {
   const { out, io: cliIo } = io(new FakeS3());
   expect(await run(['--version'], cliIo)).toBe(0);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the version the CLI must print
   expect(out.join('').trim()).toBe(require('../package.json').version);
 });
 

@@ -305,7 +305,7 @@ describe.each<[string, TokenClass]>([
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/guardrails-rotate-key-partner' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'guardrails-rotate-key-partner',
-      LoggingConfig: { LogGroup: { Ref: logicalId(f.stack, token.logGroup as logs.LogGroup) } },
+      LoggingConfig: { LogGroup: { Ref: logicalId(f.stack, token.logGroup) } },
     });
     // The role may write to that log group only.
     expect(rotationRoleStatements(f.stack, token)).toContainEqual(expect.objectContaining({

@@ -37,7 +37,7 @@ function withAdministrators(n: number): number {
   const [policy] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy');
   // The rotation function's role (the value writers' exemption): a role ARN of the usual length.
   const getAtts = new Proxy({}, { get: () => `arn:aws:iam::${ACCOUNT}:role/Workload-KeyRotationFunctionRoleF7A1E838-AbCdEfGhIjKl` });
-  return JSON.stringify(resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION, getAtts: getAtts as any })).length;
+  return JSON.stringify(resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION, getAtts: getAtts })).length;
 }
 
 describe('secret resource policy budget', () => {

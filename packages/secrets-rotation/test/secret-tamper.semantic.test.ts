@@ -31,7 +31,7 @@ function policyOf(stack: Stack): PolicyJson {
   const [, policy] = singleResource(Template.fromStack(stack).toJSON(), 'AWS::SecretsManager::ResourcePolicy');
   // The only GetAtt in the policy is the rotation function's role (the value writers' exemption).
   const getAtts = new Proxy({}, { get: () => ROTATION_ROLE });
-  return resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION, getAtts: getAtts as any });
+  return resolveIntrinsics(policy.Properties.ResourcePolicy, { account: ACCOUNT, region: REGION, getAtts: getAtts });
 }
 
 function withoutStatement(policy: PolicyJson, sid: string): PolicyJson {

@@ -78,10 +78,10 @@ describeIntegration('audit log files: Object Lock and cross-region replication o
         throw new Error(`no CloudTrail log file in ${trailBucket} under ${trailLogPrefixes(stack.accountId, stack.region, new Date()).join(' or ')}: `
           + 'the trail delivers a file about every 5 minutes while there is activity; check that the trail is logging (aws cloudtrail get-trail-status)');
       }
-      const head = (await pollUntil(async () => {
+      const head = await pollUntil<HeadObjectCommandOutput>(async () => {
         const h = await s3.send(new HeadObjectCommand({ Bucket: trailBucket, Key: newest.Key }));
         return h.ReplicationStatus === 'PENDING' ? undefined : h;
-      }, REPLICATION_POLL_ATTEMPTS, REPLICATION_POLL_INTERVAL_MS)) as HeadObjectCommandOutput | undefined;
+      }, REPLICATION_POLL_ATTEMPTS, REPLICATION_POLL_INTERVAL_MS);
       if (head === undefined) {
         throw new Error(`${trailBucket}/${newest.Key} is still PENDING replication after ${REPLICATION_POLL_ATTEMPTS} checks ${REPLICATION_POLL_INTERVAL_MS / 1000} s apart`);
       }

@@ -33,7 +33,7 @@ export function resolver(stack: Stack, template: any) {
   };
   const refs = new Proxy({}, { get: (_t, id: string) => (template.Resources[id]?.Type === 'AWS::S3::Bucket' ? id.toLowerCase() : arnOf(id)) });
   const getAtts = new Proxy({}, { get: (_t, key: string) => arnOf(key.split('.')[0]) });
-  return (value: unknown) => resolveIntrinsics(value, { account, region, refs: refs as any, getAtts: getAtts as any });
+  return (value: unknown) => resolveIntrinsics(value, { account, region, refs: refs, getAtts: getAtts });
 }
 
 /** Every stack of both prod apps with its synthesized template (each app synthesized once). */

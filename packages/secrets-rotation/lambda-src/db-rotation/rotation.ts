@@ -214,6 +214,7 @@ async function masterCredentials(masterArn: string, current: DbCredentials, deps
     throw new RotationError(`setSecret: the superuser secret ${masterArn} must hold a username and a password`);
   }
   if (fields.host !== undefined && fields.host !== current.host) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows whatever the secret holds
     throw new RotationError(`setSecret: the superuser secret ${masterArn} names host '${String(fields.host)}', not '${current.host}'`);
   }
   return { ...current, username: fields.username, password: fields.password };
@@ -243,6 +244,7 @@ export function credentialsOf(fields: Record<string, unknown>, arn: string, stag
     throw new RotationError(`${where}: host: received an IP address; expected the DNS name the database's TLS certificate carries (the Amazon RDS endpoint, not a CNAME or an address): the function verifies the certificate's name`);
   }
   const username = fields.username as string;
+  // eslint-disable-next-line no-control-regex -- control characters are what it rejects
   if (/['"\\`\u0000-\u001f]/.test(username)) {
     throw new RotationError(`${where}: username: received '${username}'; expected no quotes, backslashes, backticks or control characters`);
   }
@@ -259,7 +261,7 @@ export function credentialsOf(fields: Record<string, unknown>, arn: string, stag
     port,
     username,
     password: fields.password as string,
-    dbname: fields.dbname as string | undefined,
+    dbname: fields.dbname,
   };
 }
 

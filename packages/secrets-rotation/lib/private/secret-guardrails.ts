@@ -234,13 +234,13 @@ function warnIfExecutionRoleMissing(scope: Construct, administratorArns: string[
     + 'changing the secret\'s policy or rotation schedule and deleting it. Add it, unless the stack is deployed with another role, which must be listed instead');
 }
 
-const EXACT_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@\/-]+)$/;
+const EXACT_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@/-]+)$/;
 
 function isKeyOfThisStack(scope: Construct, key: kms.IKey): key is kms.Key {
   return key instanceof kms.Key && Stack.of(key) === Stack.of(scope);
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/*?-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/*?-]+$/;
 
 function validateRoleArn(scope: Construct, arn: string, index: number): void {
   if (Token.isUnresolved(arn)) {

@@ -84,7 +84,7 @@ function asList(value: unknown): unknown[] {
 }
 
 function isIntrinsic(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).some((k) => k === 'Ref' || k.startsWith('Fn::'));
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::'));
 }
 
 /**
@@ -174,7 +174,7 @@ function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, 
     } else {
       for (const [operator, block] of Object.entries(condition as Record<string, unknown>)) {
         if (block === null || typeof block !== 'object' || Array.isArray(block) || isIntrinsic(block)) continue;
-        for (const key of Object.keys(block as object)) {
+        for (const key of Object.keys(block)) {
           if (!isKnownConditionKey(key)) {
             add(PolicyRule.UNKNOWN_CONDITION_KEY, `condition key '${key}' (${operator}) is unknown`);
           }

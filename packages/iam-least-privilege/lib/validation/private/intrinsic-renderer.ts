@@ -14,7 +14,7 @@ export interface RenderContext {
 }
 
 export function isIntrinsicObject(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 1 && /^(Ref|Fn::)/.test(Object.keys(v as object)[0]);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && /^(Ref|Fn::)/.test(Object.keys(v)[0]);
 }
 
 export const PLACEHOLDER_ACCOUNT = '123456789012';

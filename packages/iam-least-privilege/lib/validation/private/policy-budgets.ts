@@ -104,5 +104,5 @@ export function inlineBudgetFindings(resources: Record<string, TemplateResource>
 
 export function refersTo(value: unknown, logicalId: string): boolean {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.some((v) => v && typeof v === 'object' && (v as any).Ref === logicalId);
+  return list.some((v) => v && typeof v === 'object' && (v).Ref === logicalId);
 }

@@ -115,7 +115,7 @@ export function analyzeTemplate(template: CfnTemplate, ctx: RenderContext = {}):
 
   return findings.map(({ logicalId, finding }): TemplateFinding => {
     const resource = resources[logicalId] ?? {};
-    const suppression = suppressionsOf(resource).find((s) => s.rule === finding.rule);
+    const suppression = suppressionsOf(resource).find((s) => s.rule === (finding.rule as string));
     return {
       ...finding,
       logicalId,
