@@ -39,6 +39,8 @@ export default tseslint.config(
       '**/coverage/**',
       '**/.cdk.staging/**',
       'bench/synth/profiles/**',
+      // A consumer's app, compiled strictly by its own tsconfig against the packed packages (npm run examples).
+      'examples/**',
     ],
   },
   {

@@ -7,7 +7,6 @@ import { LogClass, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBackupPlan, PrivateNetwork, VaultLock } from '@cdk-guardrails/resilience';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AccountIdentities, applyAccountBoundary } from './identities';
 import { WorkloadRegionalBaseline } from './regional-baseline';
@@ -78,7 +77,7 @@ export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
       this.useAvailabilityZones(networkEntry.vpc.availabilityZones);
       this.network = addPrivateFunctionsNetwork(this, 'Network', networkEntry, {
         flowLogsKey: this.keys.logsKey,
-        flowLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+        flowLogRetention: config.logging.retentionDays.security,
         removalPolicy,
       });
       requirePrivateFunctions(this, this.network);
@@ -94,7 +93,7 @@ export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
       serviceTokens: account.serviceTokens,
       removalPolicy,
       network: this.network,
-      rotationLogRetention: config.logging.retentionDays.security as logs.RetentionDays,
+      rotationLogRetention: config.logging.retentionDays.security,
       administratorArns: guardrailAdministratorArns(config, account.accountId),
     });
 
@@ -131,7 +130,7 @@ export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
       encryptionKey: this.keys.dataKey,
       backupVaultName: `${config.environment}-guardrails`,
       retention: Duration.days(retentionDays),
-      vaultLock: vaultLock.mode === 'none' ? undefined : (vaultLock.mode === 'compliance' ? VaultLock.compliance : VaultLock.governance)({
+      vaultLock: vaultLock.mode === 'none' ? undefined : VaultLock[vaultLock.mode]({
         minRetention: Duration.days(vaultLock.minRetentionDays),
         maxRetention: vaultLock.maxRetentionDays ? Duration.days(vaultLock.maxRetentionDays) : undefined,
       }),

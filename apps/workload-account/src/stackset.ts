@@ -253,14 +253,14 @@ export function stackSetTargetsOf(config: GuardrailsConfig, context: unknown): S
     throw new Error(`stackset-targets: received nothing; expected config/${config.environment}.json stackSets, or -c stackset-targets=<JSON or file> with organizationalUnitIds, regions, adminAccountId, adminRegion (docs/stacksets.md)`);
   }
   let raw: unknown = context;
-  if (typeof context !== 'object') {
-    const text = String(context).trim();
+  if (typeof context === 'string') {
+    const text = context.trim();
     const json = text.startsWith('{') ? text : existsSync(text) ? readFileSync(text, 'utf8') : undefined;
     if (json === undefined) throw new Error(`stackset-targets: received "${text}"; expected inline JSON or the path of an existing JSON file`);
     try {
       raw = JSON.parse(json);
     } catch (e) {
-      throw new Error(`stackset-targets: received text that is not JSON (${(e as Error).message}); expected inline JSON or the path of a JSON file`);
+      throw new Error(`stackset-targets: received text that is not JSON (${(e as Error).message}); expected inline JSON or the path of a JSON file`, { cause: e });
     }
   }
   return withStackSetTargets(config, raw, '-c stackset-targets').stackSets!;

@@ -1,5 +1,5 @@
 import { GetBucketLocationCommand, S3Client } from '@aws-sdk/client-s3';
-import { call, CliError, isAccessDenied } from './errors';
+import { CliError, explainAwsError, isAccessDenied } from './errors';
 import { WantedEncryption } from './target';
 
 /** The region of a GetBucketLocation answer: none is us-east-1, "EU" the old name of eu-west-1. */
@@ -26,7 +26,7 @@ export async function checkKeyLocation(client: S3Client, bucket: string, wanted:
     if (isAccessDenied(err)) {
       return [`warning: could not check that the key is in the region and account of '${bucket}' (s3:GetBucketLocation denied): S3 refuses every encrypted write with a key of another region`];
     }
-    return call('GetBucketLocation', bucket, () => Promise.reject(err));
+    throw explainAwsError(err, 'GetBucketLocation', bucket);
   }
   if (keyRegion !== bucketRegion) {
     throw new CliError('KeyInOtherRegion',
