@@ -169,9 +169,9 @@ export class CentralLogDestination extends Construct {
 
     // --- Central log groups, one per class ---
     const retention: Record<LogClass, logs.RetentionDays> = {
-      [LogClass.AUDIT]: props.retention?.audit ?? DefaultLogClass.AUDIT.retentionDays as logs.RetentionDays,
-      [LogClass.SECURITY]: props.retention?.security ?? DefaultLogClass.SECURITY.retentionDays as logs.RetentionDays,
-      [LogClass.APP]: props.retention?.app ?? DefaultLogClass.APP.retentionDays as logs.RetentionDays,
+      [LogClass.AUDIT]: props.retention?.audit ?? DefaultLogClass.AUDIT.retentionDays,
+      [LogClass.SECURITY]: props.retention?.security ?? DefaultLogClass.SECURITY.retentionDays,
+      [LogClass.APP]: props.retention?.app ?? DefaultLogClass.APP.retentionDays,
     };
     const groups = {} as Record<LogClass, logs.LogGroup>;
     for (const cls of ALL_LOG_CLASSES) {

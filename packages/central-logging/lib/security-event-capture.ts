@@ -97,7 +97,7 @@ export class SecurityEventCapture extends Construct {
 
     const securityLogGroup = new logs.LogGroup(this, 'SecurityLogGroup', {
       logGroupName: props.securityLogGroupName ?? '/guardrails/security/events',
-      retention: props.securityLogRetention ?? DefaultLogClass.SECURITY.retentionDays as logs.RetentionDays,
+      retention: props.securityLogRetention ?? DefaultLogClass.SECURITY.retentionDays,
       encryptionKey: props.logsKey,
       removalPolicy,
     });
