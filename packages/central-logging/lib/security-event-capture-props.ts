@@ -143,7 +143,7 @@ export interface SecurityEventCaptureProps {
    * Local retention of the audit log group (the central copy keeps its own retention). The default
    * is the audit class's retention (10 years), which compliance-rules' GuardrailsChecks requires of a
    * log group named `.../audit/...`; a shorter one fails that check.
-   * @default logs.RetentionDays.TEN_YEARS
+   * @default logs.RetentionDays.TEN_YEARS (DefaultLogClass.AUDIT of @cdk-guardrails/facts)
    */
   readonly auditLogRetention?: logs.RetentionDays;
 

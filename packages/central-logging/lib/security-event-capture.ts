@@ -129,7 +129,7 @@ export class SecurityEventCapture extends Construct {
       }
       this.auditLogGroup = new logs.LogGroup(this, 'AuditLogGroup', {
         logGroupName: props.auditLogGroupName ?? '/guardrails/audit/cloudtrail',
-        retention: props.auditLogRetention ?? logs.RetentionDays.TEN_YEARS,
+        retention: props.auditLogRetention ?? DefaultLogClass.AUDIT.retentionDays,
         encryptionKey: props.logsKey,
         removalPolicy,
       });
