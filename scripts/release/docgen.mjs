@@ -57,8 +57,8 @@ function copyAssemblies(dir, into, seen = new Set()) {
   seen.add(name);
   const target = join(into, name.replace('/', '__'));
   mkdirSync(target);
-  // A compressed assembly (aws-cdk-lib's) is a redirect to .jsii.gz next to it: copy both. Its
-  // dependencies are inside the compressed file; the ones docgen needs are ours' dependencies anyway.
+  // A compressed assembly (aws-cdk-lib's) is a redirect to .jsii.gz next to it: copy both. Its own
+  // dependencies (constructs) are not read from the redirect: our packages list them themselves.
   for (const file of ['.jsii', '.jsii.gz']) if (existsSync(join(dir, file))) copyFileSync(join(dir, file), join(target, file));
   for (const dependency of Object.keys(assembly.dependencies ?? {})) copyAssemblies(packageDir(dir, dependency), into, seen);
 }
