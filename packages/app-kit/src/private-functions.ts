@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { Acknowledge } from '@cdk-guardrails/compliance-rules';
 import { Construct } from 'constructs';
 import { Acknowledgement, packRuleIds } from './compliance-gate';
 import { ENDPOINT_SERVICES, GUARDRAIL_NAMES, GUARDRAIL_PROTECTED_TAG_KEY, PrivateFunctionsVpcConfig } from '@cdk-guardrails/config';
@@ -21,6 +22,10 @@ const ENDPOINTS: Record<(typeof ENDPOINT_SERVICES)[number], EndpointService> = {
   sts: EndpointService.STS,
   lambda: EndpointService.LAMBDA,
 };
+
+/** The template-validation rule of a literal availability zone (cfn-lint W3010). */
+const CONFIG_ZONES_RULE = 'CloudFormation-Validate::W3010';
+const CONFIG_ZONES_REASON = 'the availability zones come from config (network.privateFunctions.vpcs[].vpc.availabilityZones) on purpose: synth never looks zones up (no credentials), and the operator picks zones where every needed interface endpoint service is offered';
 
 export interface PrivateFunctionsNetworkOptions {
   /** Encrypts the flow log group of a created VPC (the logs key of the account and region). */
@@ -67,6 +72,12 @@ export function addPrivateFunctionsNetwork(scope: Construct, id: string, entry: 
   // Guardrail infrastructure: the SCP protect-tagged-guardrail-resources denies deleting its flow log and
   // cutting or redirecting its endpoints, routes and security groups to all but the administrators.
   Tags.of(network).add(GUARDRAIL_PROTECTED_TAG_KEY, 'true');
+  if (entry.vpc.source === 'create') {
+    // Acknowledged where the zones are chosen, not in the compliance gate: aws-cdk-lib's template
+    // validation runs at every synth (tests included), and does the same for zones it looks up
+    // itself (Stack.availabilityZones). Only these subnets: a literal zone anywhere else still warns.
+    Acknowledge.atPath(network, 'Vpc/*/Subnet', [CONFIG_ZONES_RULE], CONFIG_ZONES_REASON);
+  }
   return network;
 }
 
@@ -99,11 +110,6 @@ export function privateNetworkAcknowledgements(): Acknowledgement[] {
       path: 'Network/Vpc/Resource',
       ids: packRuleIds('VPCDefaultSecurityGroupClosed'),
       reason: 'nothing is placed in the default security group (the functions and the endpoints each have their own); closing it from CloudFormation needs a CDK custom-resource Lambda that runs outside the VPC, which the network mode forbids. To tighten: remove its rules once by hand or with the AWS Config rule vpc-default-security-group-closed and an SSM remediation',
-    },
-    {
-      path: 'Network/Vpc/*/Subnet',
-      ids: ['CloudFormation-Validate::W3010'],
-      reason: 'the availability zones come from config (network.privateFunctions.vpcs[].vpc.availabilityZones) on purpose: synth never looks zones up (no credentials), and the operator picks zones where every needed interface endpoint service is offered',
     },
     ...['Network/NetworkAcl/Resource', 'Network/NetworkAcl/*/Resource'].map((path) => ({
       path,
