@@ -93,7 +93,7 @@ export class GuardrailsChecks extends NagPack {
       try {
         new RegExp(c.logGroupNamePattern);
       } catch (e) {
-        throw new Error(`GuardrailsChecks: logClasses[${c.className}].logGroupNamePattern is not a valid regular expression: "${c.logGroupNamePattern}" (${(e as Error).message})`, { cause: e });
+        throw new Error(`GuardrailsChecks: logClasses[${c.className}].logGroupNamePattern is not a valid regular expression: "${c.logGroupNamePattern}" (${(e as Error).message})`);
       }
       if (!Number.isInteger(c.retentionDays) || c.retentionDays <= 0) {
         throw new Error(`GuardrailsChecks: logClasses[${c.className}].retentionDays must be a positive whole number of days, received ${c.retentionDays}`);
@@ -103,7 +103,7 @@ export class GuardrailsChecks extends NagPack {
       try {
         new RegExp(props.permissionsBoundaryPattern);
       } catch (e) {
-        throw new Error(`GuardrailsChecks: permissionsBoundaryPattern is not a valid regular expression: "${props.permissionsBoundaryPattern}" (${(e as Error).message})`, { cause: e });
+        throw new Error(`GuardrailsChecks: permissionsBoundaryPattern is not a valid regular expression: "${props.permissionsBoundaryPattern}" (${(e as Error).message})`);
       }
     }
     const classList = classes.map((c) => `${c.className} ${c.retentionDays} days`).join(', ');
