@@ -41,7 +41,9 @@ try {
     if (!existsSync(join(dir, '.jsii'))) throw new Error(`examples: ${pkg.name} is not built (no .jsii): run npm run build first`);
     sh('npm', ['pack', '--silent', '--pack-destination', packs], dir);
   }
-  const tarballs = readdirSync(packs).filter((f) => f.endsWith('.tgz')).map((f) => join(packs, f));
+  const tarballs = readdirSync(packs)
+    .filter((f) => f.endsWith('.tgz'))
+    .map((f) => join(packs, f));
   console.log(`examples: packed ${tarballs.length} packages`);
 
   const app = join(work, 'typescript');
@@ -63,7 +65,19 @@ try {
   if (python.status === 0) {
     const wheels = join(work, 'python-dist');
     for (const { dir } of published) sh(join(ROOT, 'node_modules', '.bin', 'jsii-pacmak'), ['--targets', 'python', '--outdir', wheels], dir);
-    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', ...readdirSync(join(wheels, 'python')).filter((f) => f.endsWith('.whl')).map((f) => join(wheels, 'python', f))], { env, stdio: 'inherit' });
+    execFileSync(
+      'python3',
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        ...readdirSync(join(wheels, 'python'))
+          .filter((f) => f.endsWith('.whl'))
+          .map((f) => join(wheels, 'python', f)),
+      ],
+      { env, stdio: 'inherit' },
+    );
     const pyApp = join(work, 'python');
     cpSync(join(ROOT, 'examples', 'python'), pyApp, { recursive: true });
     sh(join(app, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--app', 'python3 app.py', '--output', 'cdk.out'], pyApp);

@@ -46,7 +46,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1);
   }
   if (problems.length > 0) {
-    console.error(`check-python-docs: ${problems.length} of ${checked} python samples are TypeScript (the package:python script must translate them: --rosetta-unknown-snippets translate):\n\n${problems.join('\n\n')}`);
+    console.error(
+      `check-python-docs: ${problems.length} of ${checked} python samples are TypeScript (the package:python script must translate them: --rosetta-unknown-snippets translate):\n\n${problems.join('\n\n')}`,
+    );
     process.exit(1);
   }
   console.log(`check-python-docs: ${checked} python samples, none is TypeScript`);

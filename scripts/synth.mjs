@@ -89,7 +89,8 @@ function main() {
   console.log(`${order.length} stacks in ${byLocation.size} account-region pairs.`);
   console.log(`Compliance report: ${relative(process.cwd(), join(envDir, 'compliance-report.txt'))}`);
   if (existsSync(join(envDir, 'scp'))) console.log(`SCP documents: ${relative(process.cwd(), join(envDir, 'scp'))}/`);
-  if (existsSync(join(envDir, 'bootstrap'))) console.log(`Execution-role boundary (deploy before cdk bootstrap): ${relative(process.cwd(), join(envDir, 'bootstrap'))}/`);
+  if (existsSync(join(envDir, 'bootstrap')))
+    console.log(`Execution-role boundary (deploy before cdk bootstrap): ${relative(process.cwd(), join(envDir, 'bootstrap'))}/`);
 }
 
 if (!['packages/config/dist/index.js', 'packages/ops-tools/dist/index.js'].every((f) => existsSync(join(root, f)))) {

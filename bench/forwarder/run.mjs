@@ -27,9 +27,7 @@ if (!existsSync(bundle)) {
 }
 const { processRecords } = createRequire(import.meta.url)(bundle);
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const TOTAL_EVENTS = Number(args.events ?? 200_000);
 const BATCH = Number(args.batch ?? 100); // Kinesis records per invocation (the construct's default)
 const RUNS = Number(args.runs ?? 5);
@@ -51,7 +49,18 @@ const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1'];
 const NOW = Date.now();
 
 function cloudTrailEvent(account, region, t) {
-  const name = pick(['AssumeRole', 'GetObject', 'PutObject', 'DescribeInstances', 'ListBuckets', 'Decrypt', 'GenerateDataKey', 'PutBucketPolicy', 'RunInstances', 'CreateLogStream']);
+  const name = pick([
+    'AssumeRole',
+    'GetObject',
+    'PutObject',
+    'DescribeInstances',
+    'ListBuckets',
+    'Decrypt',
+    'GenerateDataKey',
+    'PutBucketPolicy',
+    'RunInstances',
+    'CreateLogStream',
+  ]);
   return JSON.stringify({
     eventVersion: '1.10',
     userIdentity: {
@@ -60,7 +69,10 @@ function cloudTrailEvent(account, region, t) {
       arn: `arn:aws:sts::${account}:assumed-role/${pick(['deploy', 'app', 'admin', 'ci'])}/session-${hex(8)}`,
       accountId: account,
       accessKeyId: `ASIA${hex(16).toUpperCase()}`,
-      sessionContext: { attributes: { creationDate: new Date(t - 600_000).toISOString(), mfaAuthenticated: 'false' }, sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/app`, accountId: account, userName: 'app' } },
+      sessionContext: {
+        attributes: { creationDate: new Date(t - 600_000).toISOString(), mfaAuthenticated: 'false' },
+        sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/app`, accountId: account, userName: 'app' },
+      },
     },
     eventTime: new Date(t).toISOString(),
     eventSource: `${name.includes('Object') || name.includes('Bucket') ? 's3' : pick(['ec2', 'kms', 'sts', 'logs'])}.amazonaws.com`,
@@ -68,7 +80,11 @@ function cloudTrailEvent(account, region, t) {
     awsRegion: region,
     sourceIPAddress: `10.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`,
     userAgent: pick(['aws-sdk-js/3.700.0 ua/2.1 os/linux lang/js md/nodejs#20.19.0', 'aws-cli/2.22.0 Python/3.12.6', 'Boto3/1.35.0 md/Botocore#1.35.0']),
-    requestParameters: { bucketName: `bucket-${hex(6)}`, key: `data/${hex(12)}/${hex(8)}.parquet`, encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::bucket-${hex(6)}` } },
+    requestParameters: {
+      bucketName: `bucket-${hex(6)}`,
+      key: `data/${hex(12)}/${hex(8)}.parquet`,
+      encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::bucket-${hex(6)}` },
+    },
     responseElements: null,
     requestID: hex(32),
     eventID: `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`,
@@ -96,7 +112,13 @@ function securityEvent(account, region, t) {
     detail: {
       eventName: name,
       userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${account}:assumed-role/admin/alice` },
-      requestParameters: { bucketName: `bucket-${hex(6)}`, policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }) },
+      requestParameters: {
+        bucketName: `bucket-${hex(6)}`,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+        }),
+      },
       sourceIPAddress: '203.0.113.10',
     },
   });
@@ -104,7 +126,13 @@ function securityEvent(account, region, t) {
 
 function appLine(t) {
   if (rnd() < 0.5) {
-    return JSON.stringify({ level: pick(['INFO', 'INFO', 'INFO', 'WARN', 'ERROR']), ts: new Date(t).toISOString(), msg: pick(['order placed', 'cache miss', 'payment authorised', 'retrying request']), orderId: hex(12), latencyMs: Math.floor(rnd() * 900) });
+    return JSON.stringify({
+      level: pick(['INFO', 'INFO', 'INFO', 'WARN', 'ERROR']),
+      ts: new Date(t).toISOString(),
+      msg: pick(['order placed', 'cache miss', 'payment authorised', 'retrying request']),
+      orderId: hex(12),
+      latencyMs: Math.floor(rnd() * 900),
+    });
   }
   return `${new Date(t).toISOString()} ${pick(['INFO', 'DEBUG', 'WARN'])} [${pick(['http', 'worker', 'db'])}] request ${hex(16)} completed in ${Math.floor(rnd() * 500)} ms (é ü ✓)`;
 }
@@ -186,7 +214,11 @@ function memorySink() {
         return {};
       },
     },
-    deadLetter: { async sendBatch() { return { failedIndexes: [] }; } },
+    deadLetter: {
+      async sendBatch() {
+        return { failedIndexes: [] };
+      },
+    },
     stored: () => stored,
   };
 }
@@ -214,7 +246,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const { records, events, messageBytes } = generate();
 const compressed = records.reduce((n, r) => n + r.kinesis.data.length, 0);
-console.log(`input: ${events} events in ${records.length} Kinesis records, ${(messageBytes / 1e6).toFixed(1)} MB of log messages (${(compressed / 1e6).toFixed(1)} MB base64 gzip); mix 60% CloudTrail, 10% security events, 30% app lines`);
+console.log(
+  `input: ${events} events in ${records.length} Kinesis records, ${(messageBytes / 1e6).toFixed(1)} MB of log messages (${(compressed / 1e6).toFixed(1)} MB base64 gzip); mix 60% CloudTrail, 10% security events, 30% app lines`,
+);
 console.log(`node ${process.version}, ${RUNS} runs after one warm-up, ${BATCH} records per invocation\n`);
 
 await runForwarder(records);

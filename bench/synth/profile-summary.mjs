@@ -10,7 +10,11 @@ const p = JSON.parse(readFileSync(file, 'utf8'));
 const nodes = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const short = (url) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '').replace(/^\/work\/main\//, '');
+const short = (url) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/.*node_modules\//, '')
+    .replace(/^\/work\/main\//, '');
 const where = (n) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 const pkg = (url) => {
   const s = short(url);
@@ -30,7 +34,10 @@ p.samples.forEach((id, i) => {
   const seen = new Set();
   for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
     const k = where(nodes.get(cur));
-    if (!seen.has(k)) { seen.add(k); inclusive.set(k, (inclusive.get(k) ?? 0) + dt); }
+    if (!seen.has(k)) {
+      seen.add(k);
+      inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
+    }
   }
 });
 const ms = (us) => (us / 1000).toFixed(0).padStart(7);

@@ -36,7 +36,10 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
-    if (flag === '--sizes') opts.sizes = value().split(',').map((s) => Number(s));
+    if (flag === '--sizes')
+      opts.sizes = value()
+        .split(',')
+        .map((s) => Number(s));
     else if (flag === '--apps') opts.apps = value().split(',');
     else if (flag === '--timeout') opts.timeoutS = Number(value());
     else if (flag === '--cpu-prof') opts.cpuProf = true;
@@ -48,17 +51,22 @@ function parseArgs(argv) {
       if (eq < 1) throw new Error(`bench/synth: --context expects key=value, received "${pair}"`);
       const raw = pair.slice(eq + 1);
       let parsed = raw;
-      try { parsed = JSON.parse(raw); } catch { /* a plain string */ }
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        /* a plain string */
+      }
       opts.context[pair.slice(0, eq)] = parsed;
-    }
-    else if (flag === '--env') {
+    } else if (flag === '--env') {
       // --env NAME=value (repeatable): an environment variable of the app process, e.g. CDK_VALIDATION=false.
       const pair = value();
       const eq = pair.indexOf('=');
       if (eq < 1) throw new Error(`bench/synth: --env expects NAME=value, received "${pair}"`);
       opts.env[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-    else throw new Error(`bench/synth: unknown argument "${argv[i]}" (--sizes 1,10,100,300 --apps floor,security,workload --timeout <s> --context key=value --env NAME=value --cpu-prof --keep)`);
+    } else
+      throw new Error(
+        `bench/synth: unknown argument "${argv[i]}" (--sizes 1,10,100,300 --apps floor,security,workload --timeout <s> --context key=value --env NAME=value --cpu-prof --keep)`,
+      );
   }
   for (const n of opts.sizes) if (!Number.isInteger(n) || n < 1 || n > 5000) throw new Error(`bench/synth: --sizes: ${n} is not an integer in 1..5000`);
   for (const a of opts.apps) if (!(a in APPS)) throw new Error(`bench/synth: --apps: unknown app "${a}"; allowed: ${Object.keys(APPS).join(', ')}`);
@@ -98,13 +106,19 @@ function run(app, env, timeoutS) {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, env.nodeArgs.concat([APPS[app]]), { cwd: env.cwd, env: env.vars, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+    child.stderr.on('data', (d) => {
+      stderr = (stderr + d).slice(-4000);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       const wallS = Number(process.hrtime.bigint() - started) / 1e9;
       let usage = {};
-      try { usage = JSON.parse(readFileSync(env.vars.BENCH_RSS_FILE, 'utf8')); } catch { /* killed before exit */ }
+      try {
+        usage = JSON.parse(readFileSync(env.vars.BENCH_RSS_FILE, 'utf8'));
+      } catch {
+        /* killed before exit */
+      }
       resolve({ code, signal, wallS, ...usage, stderr });
     });
   });
@@ -130,7 +144,11 @@ async function main() {
   mkdirSync(configDir);
   const cpu = cpus();
   console.log(`# bench/synth ${new Date().toISOString()}`);
-  console.log(`# node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `# node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`# regions per account: ${REGIONS.join(', ')}; context ${JSON.stringify(opts.context)}; env ${JSON.stringify(opts.env)}; work dir ${work}\n`);
   console.log('| accounts | app | stacks | wall s | peak RSS MiB | user+sys CPU s | assembly MiB | ms per stack beyond floor | marginal ms per added stack |');
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
@@ -154,19 +172,23 @@ async function main() {
         const rssFile = join(work, `rss-${config.environment}-${app}.json`);
         const nodeArgs = ['--require', join(here, 'rss-hook.cjs')];
         if (opts.cpuProf) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(here, 'profiles')}`, `--cpu-prof-name=${config.environment}-${app}.cpuprofile`);
-        const r = await run(app, {
-          nodeArgs,
-          cwd: dirname(dirname(dirname(APPS[app]))),
-          vars: {
-            ...process.env,
-            ...opts.env,
-            CDK_OUTDIR: outdir,
-            CDK_CONTEXT_JSON: JSON.stringify({ ...opts.context, env: config.environment }),
-            GUARDRAILS_CONFIG_DIR: configDir,
-            BENCH_CONFIG_FILE: configFile,
-            BENCH_RSS_FILE: rssFile,
+        const r = await run(
+          app,
+          {
+            nodeArgs,
+            cwd: dirname(dirname(dirname(APPS[app]))),
+            vars: {
+              ...process.env,
+              ...opts.env,
+              CDK_OUTDIR: outdir,
+              CDK_CONTEXT_JSON: JSON.stringify({ ...opts.context, env: config.environment }),
+              GUARDRAILS_CONFIG_DIR: configDir,
+              BENCH_CONFIG_FILE: configFile,
+              BENCH_RSS_FILE: rssFile,
+            },
           },
-        }, opts.timeoutS);
+          opts.timeoutS,
+        );
         if (r.code !== 0) {
           const why = r.signal ? `killed (${r.signal}) after ${r.wallS.toFixed(0)} s` : `failed (exit ${r.code})`;
           console.log(`| ${n} | ${app} | - | ${why} | | | | | |`);
@@ -177,7 +199,15 @@ async function main() {
         }
         const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
         const stacks = Object.values(manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack').length;
-        const row = { n, app, stacks, wallS: r.wallS, rssMiB: r.maxRssKiB / 1024, cpuS: (r.userMs + r.systemMs) / 1000, assemblyMiB: dirSize(outdir) / 2 ** 20 };
+        const row = {
+          n,
+          app,
+          stacks,
+          wallS: r.wallS,
+          rssMiB: r.maxRssKiB / 1024,
+          cpuS: (r.userMs + r.systemMs) / 1000,
+          assemblyMiB: dirSize(outdir) / 2 ** 20,
+        };
         if (app === 'floor') Object.assign(floor, row);
         const beyond = app !== 'floor' && floor.wallS !== undefined ? ((row.wallS - floor.wallS) * 1000) / stacks : undefined;
         row.msPerStackBeyondFloor = beyond;
@@ -186,14 +216,31 @@ async function main() {
         row.marginalMsPerStack = prev && row.stacks > prev.stacks ? ((row.wallS - prev.wallS) * 1000) / (row.stacks - prev.stacks) : undefined;
         previous[app] = row;
         results.push(row);
-        console.log(`| ${n} | ${app} | ${stacks} | ${row.wallS.toFixed(1)} | ${row.rssMiB.toFixed(0)} | ${row.cpuS.toFixed(1)} | ${row.assemblyMiB.toFixed(1)} | ${beyond === undefined ? '' : beyond.toFixed(0)} | ${row.marginalMsPerStack === undefined ? '' : row.marginalMsPerStack.toFixed(0)} |`);
+        console.log(
+          `| ${n} | ${app} | ${stacks} | ${row.wallS.toFixed(1)} | ${row.rssMiB.toFixed(0)} | ${row.cpuS.toFixed(1)} | ${row.assemblyMiB.toFixed(1)} | ${beyond === undefined ? '' : beyond.toFixed(0)} | ${row.marginalMsPerStack === undefined ? '' : row.marginalMsPerStack.toFixed(0)} |`,
+        );
         if (!opts.keep) rmSync(dirname(dirname(outdir)), { recursive: true, force: true });
       }
     }
   } finally {
     if (!opts.keep) rmSync(work, { recursive: true, force: true });
   }
-  writeFileSync(join(here, 'last-run.json'), JSON.stringify({ date: new Date().toISOString(), context: opts.context, node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model, totalGiB: totalmem() / 2 ** 30, results }, null, 2) + '\n');
+  writeFileSync(
+    join(here, 'last-run.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        context: opts.context,
+        node: process.version,
+        cpus: cpu.length,
+        cpuModel: cpu[0]?.model,
+        totalGiB: totalmem() / 2 ** 30,
+        results,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 }
 
 main().catch((e) => {

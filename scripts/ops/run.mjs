@@ -78,7 +78,12 @@ async function runUnchecked(ops, command, argv) {
       const profile = ops.profileFor(account, opts, accounts);
       const who = await ops.callerIdentity({ profile, timeoutMs: opts.stsTimeoutMs });
       const problem = ops.callerAccountProblem({
-        callerAccount: who.account, callerArn: who.arn, group: { app: appOf(account, accounts), account, stacks: [] }, accounts, opts, profile,
+        callerAccount: who.account,
+        callerArn: who.arn,
+        group: { app: appOf(account, accounts), account, stacks: [] },
+        accounts,
+        opts,
+        profile,
       });
       if (problem) throw new ops.OpsError(problem);
       console.log(`  ${ops.describeAccount(account, accounts)}: ${profile ? `profile ${profile}` : 'current credentials'} -> ${who.arn}`);
@@ -88,7 +93,8 @@ async function runUnchecked(ops, command, argv) {
   if (opts.synth && !opts.dryRun) {
     console.log(`\n${command} ${opts.env}: building and synthesizing (npm run synth -- --env ${opts.env})`);
     const synth = spawnSync('npm', ['run', 'synth', '--', '--env', opts.env], { cwd: ROOT, stdio: 'inherit' });
-    if (synth.status !== 0) throw new ops.OpsError(`${command}: synth failed (exit ${synth.status ?? synth.signal}); nothing was ${command === 'diff' ? 'compared' : 'deployed'}`);
+    if (synth.status !== 0)
+      throw new ops.OpsError(`${command}: synth failed (exit ${synth.status ?? synth.signal}); nothing was ${command === 'diff' ? 'compared' : 'deployed'}`);
   }
 
   const order = ops.readDeployOrder(opts.env, opts.cdkOut);
@@ -96,14 +102,18 @@ async function runUnchecked(ops, command, argv) {
   if (command === 'destroy') groups = ops.destroyGroups(groups);
   for (const g of groups) {
     if (!uniqueAccounts.includes(g.account)) {
-      throw new ops.OpsError(`the assembly has ${g.app} stacks in account ${g.account}, which config/${opts.env}.json does not name: run npm run synth -- --env ${opts.env} again`);
+      throw new ops.OpsError(
+        `the assembly has ${g.app} stacks in account ${g.account}, which config/${opts.env}.json does not name: run npm run synth -- --env ${opts.env} again`,
+      );
     }
   }
 
   console.log(`\n${command} ${opts.env}: ${groups.length} CDK CLI call(s), in this order:`);
   groups.forEach((g, i) => {
     const profile = ops.profileFor(g.account, opts, accounts);
-    console.log(`  ${i + 1}. ${g.app} in ${ops.describeAccount(g.account, accounts)} [${g.regions.join(', ')}]${profile ? ` with profile ${profile}` : ''}: ${g.stacks.join(', ')}`);
+    console.log(
+      `  ${i + 1}. ${g.app} in ${ops.describeAccount(g.account, accounts)} [${g.regions.join(', ')}]${profile ? ` with profile ${profile}` : ''}: ${g.stacks.join(', ')}`,
+    );
   });
 
   const cdk = CDK_CLI;
@@ -131,7 +141,9 @@ async function runUnchecked(ops, command, argv) {
     return 0;
   }
   if (command === 'deploy') {
-    console.log(`\nDeployed ${opts.env}. Outputs: ${relative(process.cwd(), join(OUTPUTS_DIR, 'flat-outputs.json'))}. Verify: npm run test:integration (docs/operations.md#verify).`);
+    console.log(
+      `\nDeployed ${opts.env}. Outputs: ${relative(process.cwd(), join(OUTPUTS_DIR, 'flat-outputs.json'))}. Verify: npm run test:integration (docs/operations.md#verify).`,
+    );
   }
   if (differences) {
     console.error(`\ndiff ${opts.env}: differences found (--fail)`);
@@ -159,7 +171,9 @@ function failureMessage(command, opts, group, notRun, result) {
       'Stacks deployed before the failure stay at their new version. See docs/operations.md#rollback.',
     );
     if (opts.requireApproval !== 'never') {
-      lines.push(`If the CLI refused because approval was needed and no terminal was attached (--require-approval ${opts.requireApproval}), review npm run diff -- --env ${opts.env} and run deploy from a terminal.`);
+      lines.push(
+        `If the CLI refused because approval was needed and no terminal was attached (--require-approval ${opts.requireApproval}), review npm run diff -- --env ${opts.env} and run deploy from a terminal.`,
+      );
     }
   }
   if (command === 'destroy') {

@@ -71,11 +71,15 @@ export function ensureToolsBuilt({ root = ROOT, log = (line) => process.stderr.w
     log(`building the operator tools: ${workspace} (${reason}): tsc -p ${workspace}/tsconfig.json`);
     const result = spawnSync(process.execPath, [tsc, '-p', join(root, workspace, 'tsconfig.json'), '--noEmitOnError'], { cwd: root, encoding: 'utf8' });
     if (result.status !== 0) {
-      throw new ToolsBuildError([
-        `the operator tools could not be built: tsc -p ${workspace}/tsconfig.json failed (exit ${result.status ?? result.signal}); nothing was run.`,
-        `${result.stdout ?? ''}${result.stderr ?? ''}`.trim(),
-        'Fix the error (npm run build shows the same), or run npm ci if dependencies are missing.',
-      ].filter((l) => l !== '').join('\n'));
+      throw new ToolsBuildError(
+        [
+          `the operator tools could not be built: tsc -p ${workspace}/tsconfig.json failed (exit ${result.status ?? result.signal}); nothing was run.`,
+          `${result.stdout ?? ''}${result.stderr ?? ''}`.trim(),
+          'Fix the error (npm run build shows the same), or run npm ci if dependencies are missing.',
+        ]
+          .filter((l) => l !== '')
+          .join('\n'),
+      );
     }
     built.push(workspace);
   }

@@ -17,6 +17,8 @@ for (const { dir, manifest } of jsiiPackages()) {
   else console.log(`check-pack: ${manifest.name}@${manifest.version}: ${report.entryCount} files, ${REQUIRED.join(', ')} included`);
 }
 if (problems.length > 0) {
-  console.error(`check-pack: ${problems.join('\n  ')}\n(LICENSE comes from the "prepack" script "node ../../scripts/release/prepack.mjs"; lib/ and .jsii from npm run build)`);
+  console.error(
+    `check-pack: ${problems.join('\n  ')}\n(LICENSE comes from the "prepack" script "node ../../scripts/release/prepack.mjs"; lib/ and .jsii from npm run build)`,
+  );
   process.exit(1);
 }

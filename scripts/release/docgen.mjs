@@ -24,9 +24,7 @@ const { Documentation, Language } = require('jsii-docgen');
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const dirs = args.filter((a) => a !== '--check').map((a) => resolve(a));
-const packages = dirs.length > 0
-  ? dirs.map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
-  : jsiiPackages();
+const packages = dirs.length > 0 ? dirs.map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) })) : jsiiPackages();
 
 /** The newest modification time of the TypeScript sources under lib/ (not the generated .d.ts). */
 function newestSource(dir) {

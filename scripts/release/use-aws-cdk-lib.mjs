@@ -23,7 +23,9 @@ function peerFloor() {
   }
   const distinct = [...new Set(floors.values())];
   if (distinct.length !== 1) {
-    throw new Error(`the published packages disagree on the aws-cdk-lib floor: ${[...floors].map(([n, v]) => `${n} ^${v}`).join(', ')}; use one floor (README "Supported versions")`);
+    throw new Error(
+      `the published packages disagree on the aws-cdk-lib floor: ${[...floors].map(([n, v]) => `${n} ^${v}`).join(', ')}; use one floor (README "Supported versions")`,
+    );
   }
   return distinct[0];
 }

@@ -5,9 +5,7 @@ import { DeployedStack } from './outputs';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** How the suites reach one account: a named profile, or the default credential chain. */
-export type AccountAccess =
-  | { readonly ok: true; readonly profile?: string; readonly arn: string }
-  | { readonly ok: false; readonly reason: string };
+export type AccountAccess = { readonly ok: true; readonly profile?: string; readonly arn: string } | { readonly ok: false; readonly reason: string };
 
 /**
  * GUARDRAILS_ACCOUNT_PROFILES="security=sec-admin,payments=payments-admin,333333333333=other":
@@ -18,7 +16,10 @@ export type AccountAccess =
 export function parseAccountProfiles(value: string | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   if (!value || value.trim() === '') return result;
-  for (const part of value.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const m = /^([^=\s]+)=(\S+)$/.exec(part);
     if (!m) throw new Error(`GUARDRAILS_ACCOUNT_PROFILES: "${part}" is not <account id | security | workload name>=<profile>`);
     result[m[1]] = m[2];
@@ -71,12 +72,19 @@ export async function resolveAccess(stacks: DeployedStack[], profiles: Record<st
         if (defaultIdentity instanceof Error) throw defaultIdentity;
         who = defaultIdentity;
       }
-      result[accountId] = who.account === accountId
-        ? { ok: true, profile, arn: who.arn }
-        : { ok: false, reason: `no credentials for account ${accountId}: ${profile ? `profile ${profile}` : 'the default credentials'} resolve to ${who.account} (${who.arn}); set GUARDRAILS_ACCOUNT_PROFILES="${accountId}=<profile of that account>"` };
+      result[accountId] =
+        who.account === accountId
+          ? { ok: true, profile, arn: who.arn }
+          : {
+              ok: false,
+              reason: `no credentials for account ${accountId}: ${profile ? `profile ${profile}` : 'the default credentials'} resolve to ${who.account} (${who.arn}); set GUARDRAILS_ACCOUNT_PROFILES="${accountId}=<profile of that account>"`,
+            };
     } catch (e) {
       const err = e as Error;
-      result[accountId] = { ok: false, reason: `no credentials for account ${accountId} (${profile ? `profile ${profile}` : 'default credential chain'}): ${err.name}: ${err.message}` };
+      result[accountId] = {
+        ok: false,
+        reason: `no credentials for account ${accountId} (${profile ? `profile ${profile}` : 'default credential chain'}): ${err.name}: ${err.message}`,
+      };
     }
   }
   return result;

@@ -24,7 +24,11 @@ export default async function preflight(): Promise<void> {
     result = { access };
     lines.push(`  environment ${outputs.environment}, ${outputs.stacks.length} stacks from ${outputs.file}`);
     for (const [account, a] of Object.entries(access)) {
-      lines.push(a.ok ? `  account ${account}: ${a.profile ? `profile ${a.profile}` : 'default credentials'} -> ${a.arn}` : `  account ${account}: its checks are skipped: ${a.reason}`);
+      lines.push(
+        a.ok
+          ? `  account ${account}: ${a.profile ? `profile ${a.profile}` : 'default credentials'} -> ${a.arn}`
+          : `  account ${account}: its checks are skipped: ${a.reason}`,
+      );
     }
   }
   if (process.env.GUARDRAILS_INTEGRATION_STRICT === '1') lines.push('  GUARDRAILS_INTEGRATION_STRICT=1: a skip is a failure');

@@ -27,11 +27,15 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 export function s3RestoreMetadata(options: S3RestoreOptions): Record<string, string> {
   const { destinationBucketName: bucket, encryption, kmsKeyArn, creationToken } = options;
   if (!BUCKET_NAME.test(bucket) || bucket.includes('--')) {
-    throw new Error(`s3RestoreMetadata: destinationBucketName must be an S3 bucket name (3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit), received ${JSON.stringify(bucket)}`);
+    throw new Error(
+      `s3RestoreMetadata: destinationBucketName must be an S3 bucket name (3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit), received ${JSON.stringify(bucket)}`,
+    );
   }
   if (!bucket.startsWith(RESTORE_BUCKET_PREFIX)) {
     // The suite deletes the bucket afterwards: it must never be a bucket of the project.
-    throw new Error(`s3RestoreMetadata: destinationBucketName must start with "${RESTORE_BUCKET_PREFIX}" (a bucket the test creates and deletes), received ${JSON.stringify(bucket)}`);
+    throw new Error(
+      `s3RestoreMetadata: destinationBucketName must start with "${RESTORE_BUCKET_PREFIX}" (a bucket the test creates and deletes), received ${JSON.stringify(bucket)}`,
+    );
   }
   if (creationToken.trim() === '') throw new Error('s3RestoreMetadata: creationToken must not be empty (use a UUID per restore)');
   const common = { DestinationBucketName: bucket, NewBucket: 'true', Encrypted: 'true', CreationToken: creationToken };
@@ -56,7 +60,8 @@ export function s3RestoreMetadata(options: S3RestoreOptions): Record<string, str
  */
 export function restoreBucketName(accountId: string, region: string, now: Date): string {
   if (!/^\d{12}$/.test(accountId)) throw new Error(`restoreBucketName: accountId must be 12 digits, received ${JSON.stringify(accountId)}`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`restoreBucketName: region must be a region name such as eu-west-1, received ${JSON.stringify(region)}`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new Error(`restoreBucketName: region must be a region name such as eu-west-1, received ${JSON.stringify(region)}`);
   const name = `${RESTORE_BUCKET_PREFIX}${accountId}-${region}-${now.getTime().toString(36)}`;
   if (name.length > 63) throw new Error(`restoreBucketName: ${name} is longer than the 63 characters S3 allows`);
   return name;
@@ -76,8 +81,14 @@ export const RESTORABLE_STATUSES: readonly string[] = ['COMPLETED', 'AVAILABLE']
 /** The restorable recovery points of `vaultName`, newest first. */
 export function restorablePoints<T extends RecoveryPointSummary>(points: readonly T[], vaultName: string): T[] {
   return points
-    .filter((p) => p.BackupVaultName === vaultName && p.Status !== undefined && RESTORABLE_STATUSES.includes(p.Status)
-      && p.RecoveryPointArn !== undefined && p.CreationDate !== undefined)
+    .filter(
+      (p) =>
+        p.BackupVaultName === vaultName &&
+        p.Status !== undefined &&
+        RESTORABLE_STATUSES.includes(p.Status) &&
+        p.RecoveryPointArn !== undefined &&
+        p.CreationDate !== undefined,
+    )
     .sort((a, b) => b.CreationDate!.getTime() - a.CreationDate!.getTime());
 }
 

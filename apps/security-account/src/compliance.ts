@@ -4,7 +4,14 @@
  * plugins at every synth; a finding that is not acknowledged here fails synth. Every
  * acknowledgement names the construct (path inside each security stack) and a specific reason.
  */
-import { Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, packRuleIds as packs, permissionsBoundaryAcknowledgement, privateNetworkAcknowledgements } from '@cdk-guardrails/app-kit';
+import {
+  Acknowledgement,
+  addComplianceGate as addGate,
+  detectiveControlsAcknowledgements,
+  packRuleIds as packs,
+  permissionsBoundaryAcknowledgement,
+  privateNetworkAcknowledgements,
+} from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
 import { App } from 'aws-cdk-lib';
 
@@ -16,28 +23,37 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     {
       path: 'CentralLogs/Stream/Resource',
       ids: ['AwsSolutions-KDS3'],
-      reason: 'the central stream is encrypted with the security account\'s logs key (customer managed) instead of aws/kinesis on purpose: only a customer managed key lets the key policy decide who can read the stream',
+      reason:
+        "the central stream is encrypted with the security account's logs key (customer managed) instead of aws/kinesis on purpose: only a customer managed key lets the key policy decide who can read the stream",
     },
     {
       path: 'CentralLogs/DeadLetterQueue/Resource',
       ids: ['AwsSolutions-SQS3'],
-      reason: 'this queue is itself the dead-letter destination of the forwarder (Kinesis event source on-failure destination and poison records); a DLQ of a DLQ would only move the same records',
+      reason:
+        'this queue is itself the dead-letter destination of the forwarder (Kinesis event source on-failure destination and poison records); a DLQ of a DLQ would only move the same records',
     },
     // Without the network mode (config network.privateFunctions) the forwarder runs outside a VPC.
-    ...(privateFunctions ? [] : [{
-      path: 'CentralLogs/Forwarder/Resource',
-      ids: packs('LambdaInsideVPC'),
-      reason: 'network.privateFunctions is off in this environment: the forwarder reads the Kinesis stream through its event source mapping and calls only the CloudWatch Logs and SQS APIs; turn the network mode on to run it in private subnets behind VPC endpoints',
-    }]),
+    ...(privateFunctions
+      ? []
+      : [
+          {
+            path: 'CentralLogs/Forwarder/Resource',
+            ids: packs('LambdaInsideVPC'),
+            reason:
+              'network.privateFunctions is off in this environment: the forwarder reads the Kinesis stream through its event source mapping and calls only the CloudWatch Logs and SQS APIs; turn the network mode on to run it in private subnets behind VPC endpoints',
+          },
+        ]),
     {
       path: 'CentralLogs/Forwarder/Resource',
       ids: packs('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
-      reason: 'the forwarder is invoked synchronously by its Kinesis event source mapping, where a function DLQ never applies; failed batches go to the on-failure destination (the encrypted dead-letter queue) and poison records are sent there by the handler',
+      reason:
+        'the forwarder is invoked synchronously by its Kinesis event source mapping, where a function DLQ never applies; failed batches go to the on-failure destination (the encrypted dead-letter queue) and poison records are sent there by the handler',
     },
     {
       path: 'CentralLogs/Forwarder/Resource',
       ids: packs('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
-      reason: 'concurrency is bounded by the stream: one concurrent batch per shard (parallelization factor 1); reserved concurrency would only add throttling of records that must not be lost',
+      reason:
+        'concurrency is bounded by the stream: one concurrent batch per shard (parallelization factor 1); reserved concurrency would only add throttling of records that must not be lost',
     },
   ];
   // The security account's own multi-region trail (its first region).
@@ -45,7 +61,8 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     {
       path: 'TrailBucket/Resource',
       ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
-      reason: 'no server access log bucket exists in the security account yet, so object-level reads of its trail bucket are not logged (its management events are in the account\'s own multi-region trail); only the guardrail administrators may delete its objects or change its configuration (ProtectLogObjects, ProtectBucketConfiguration); open item of the Control Tower issue (CT.S3.PR.2)',
+      reason:
+        "no server access log bucket exists in the security account yet, so object-level reads of its trail bucket are not logged (its management events are in the account's own multi-region trail); only the guardrail administrators may delete its objects or change its configuration (ProtectLogObjects, ProtectBucketConfiguration); open item of the Control Tower issue (CT.S3.PR.2)",
     },
     {
       path: 'TrailBucket/Resource',
@@ -55,7 +72,8 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     {
       path: 'Capture/Trail/LogsRole/DefaultPolicy/Resource',
       ids: packs('IAMNoInlinePolicy'),
-      reason: 'aws-cdk-lib\'s CloudTrail-to-CloudWatch-Logs role policy (CreateLogStream/PutLogEvents on the one audit log group), attached to exactly that role; inline keeps it deleted with the role and never reused by another principal',
+      reason:
+        "aws-cdk-lib's CloudTrail-to-CloudWatch-Logs role policy (CreateLogStream/PutLogEvents on the one audit log group), attached to exactly that role; inline keeps it deleted with the role and never reused by another principal",
     },
   );
   for (const path of ['CentralLogs/DestinationRole/DefaultPolicy/Resource', 'CentralLogs/ForwarderRole/DefaultPolicy/Resource']) {
@@ -67,7 +85,8 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     acks.push({
       path,
       ids: packs('IAMNoInlinePolicy'),
-      reason: 'CDK grant policy attached to exactly one role and scoped to that role\'s resources; inline keeps it deleted with the role and never reused by another principal',
+      reason:
+        "CDK grant policy attached to exactly one role and scoped to that role's resources; inline keeps it deleted with the role and never reused by another principal",
     });
   }
   acks.push(...privateNetworkAcknowledgements());

@@ -1,7 +1,13 @@
 import { MinimumTls } from '@cdk-guardrails/facts';
 import { addPrivateFunctionsNetwork, GuardrailStack, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
 import {
-  GUARDRAIL_NAME_PREFIX, GUARDRAIL_NAMES, guardrailAdministratorArns, GuardrailsConfig, logWriterRoleName, privateNetworkFor, securityEventCaptureNames,
+  GUARDRAIL_NAME_PREFIX,
+  GUARDRAIL_NAMES,
+  guardrailAdministratorArns,
+  GuardrailsConfig,
+  logWriterRoleName,
+  privateNetworkFor,
+  securityEventCaptureNames,
 } from '@cdk-guardrails/config';
 import { CentralLogDestination, DestinationStreamCapacity, LogSenders, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
@@ -69,7 +75,11 @@ export class LoggingStack extends GuardrailStack {
       // Even with an organization, only the listed workload accounts (and the accounts of the
       // StackSet OUs, which join later) may subscribe: never a sandbox of the same organization.
       senders: config.organizationId
-        ? LogSenders.fromOrganizationAccounts(config.organizationId, [...new Set(config.workloadAccounts.map((a) => a.accountId))], config.stackSets?.organizationalUnitIds)
+        ? LogSenders.fromOrganizationAccounts(
+            config.organizationId,
+            [...new Set(config.workloadAccounts.map((a) => a.accountId))],
+            config.stackSets?.organizationalUnitIds,
+          )
         : LogSenders.fromAccounts([...new Set(config.workloadAccounts.map((a) => a.accountId))]),
       logsKey: props.logsKey,
       destinationName: config.securityAccount.destinationName,
@@ -78,9 +88,7 @@ export class LoggingStack extends GuardrailStack {
         security: retention.security as logs.RetentionDays,
         app: retention.app as logs.RetentionDays,
       },
-      streamCapacity: stream.mode === 'PROVISIONED'
-        ? DestinationStreamCapacity.provisioned(stream.shardCount)
-        : DestinationStreamCapacity.onDemand(),
+      streamCapacity: stream.mode === 'PROVISIONED' ? DestinationStreamCapacity.provisioned(stream.shardCount) : DestinationStreamCapacity.onDemand(),
       removalPolicy: removalPolicyOf(config),
       // Protected names (boundary and SCP protect-guardrail-resources), and a stream whose
       // configuration only the guardrail administrators may change.
@@ -166,15 +174,16 @@ export class LoggingStack extends GuardrailStack {
     const removalPolicy = removalPolicyOf(config);
     const administrators = guardrailAdministratorArns(config, config.securityAccount.accountId);
     const lock = config.auditLogs.objectLock;
-    const trailBucket = homeRegion ? new EncryptedBucket(this, 'TrailBucket', {
-      encryption: EncryptionMode.sseKms(logsKey),
-      removalPolicy,
-      minimumTlsVersion: MinimumTls.VERSION,
-      objectLockDefaultRetention: lock.mode === 'none' ? undefined
-        : s3.ObjectLockRetention[lock.mode](Duration.days(lock.retentionDays)),
-      // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
-      sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${this.region}:${this.account}:trail/*`],
-    }) : undefined;
+    const trailBucket = homeRegion
+      ? new EncryptedBucket(this, 'TrailBucket', {
+          encryption: EncryptionMode.sseKms(logsKey),
+          removalPolicy,
+          minimumTlsVersion: MinimumTls.VERSION,
+          objectLockDefaultRetention: lock.mode === 'none' ? undefined : s3.ObjectLockRetention[lock.mode](Duration.days(lock.retentionDays)),
+          // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
+          sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${this.region}:${this.account}:trail/*`],
+        })
+      : undefined;
     const capture = new SecurityEventCapture(this, 'Capture', {
       trailScope: homeRegion ? TrailScope.ALL_REGIONS : TrailScope.NONE,
       trailBucket,
@@ -201,45 +210,63 @@ export class LoggingStack extends GuardrailStack {
   private addAlarmTopic(config: GuardrailsConfig, logsKey: kms.IKey): sns.Topic {
     const topic = new sns.Topic(this, 'AlarmTopic', { topicName: GUARDRAIL_NAMES.alarmTopic, masterKey: logsKey, enforceSSL: true });
     for (const email of config.securityAccount.alarmEmails) topic.addSubscription(new subscriptions.EmailSubscription(email));
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyTopicChangesExceptAdministrators',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      // Unsubscribing, a subscription filter that matches nothing, a data protection policy that
-      // refuses CloudWatch's messages, or re-tagging would silence the alarm as surely as deleting it.
-      actions: [
-        'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:Subscribe', 'sns:Publish',
-        'sns:Unsubscribe', 'sns:SetSubscriptionAttributes', 'sns:PutDataProtectionPolicy', 'sns:TagResource', 'sns:UntagResource',
-      ],
-      resources: [topic.topicArn],
-      conditions: {
-        ArnNotEquals: { 'aws:PrincipalArn': guardrailAdministratorArns(config, config.securityAccount.accountId) },
-        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
-      },
-    }));
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsOfThisAccount',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      // Only the guardrail alarms (their names are protected by the boundary and the SCP): an alarm of
-      // one's own pointed at the topic would publish fake OK/ALARM messages.
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': this.account },
-        ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:${GUARDRAIL_NAME_PREFIX}-*` },
-      },
-    }));
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyTopicChangesExceptAdministrators',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        // Unsubscribing, a subscription filter that matches nothing, a data protection policy that
+        // refuses CloudWatch's messages, or re-tagging would silence the alarm as surely as deleting it.
+        actions: [
+          'sns:DeleteTopic',
+          'sns:SetTopicAttributes',
+          'sns:AddPermission',
+          'sns:RemovePermission',
+          'sns:Subscribe',
+          'sns:Publish',
+          'sns:Unsubscribe',
+          'sns:SetSubscriptionAttributes',
+          'sns:PutDataProtectionPolicy',
+          'sns:TagResource',
+          'sns:UntagResource',
+        ],
+        resources: [topic.topicArn],
+        conditions: {
+          ArnNotEquals: { 'aws:PrincipalArn': guardrailAdministratorArns(config, config.securityAccount.accountId) },
+          BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        // Only the guardrail alarms (their names are protected by the boundary and the SCP): an alarm of
+        // one's own pointed at the topic would publish fake OK/ALARM messages.
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:${GUARDRAIL_NAME_PREFIX}-*` },
+        },
+      }),
+    );
     // CloudWatch encrypts what it publishes with the topic's key: allow it for this account's alarms.
-    const added = logsKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsPublishToTheAlarmTopic',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-    }), /* allowNoOp */ true);
+    const added = logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToTheAlarmTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      /* allowNoOp */ true,
+    );
     if (!added.statementAdded) {
-      Annotations.of(topic).addWarningV2('@cdk-guardrails/security-account:importedLogsKeyAlarms',
-        'the logs key is imported: its key policy must let cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (aws:SourceAccount this account), or the alarm notifications are never delivered');
+      Annotations.of(topic).addWarningV2(
+        '@cdk-guardrails/security-account:importedLogsKeyAlarms',
+        'the logs key is imported: its key policy must let cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (aws:SourceAccount this account), or the alarm notifications are never delivered',
+      );
     }
     return topic;
   }

@@ -25,7 +25,7 @@ export function addSecurityLoggingOutputs(stack: LoggingStack, environment: stri
   output(stack, 'CentralAuditLogGroupName', d.auditLogGroup.logGroupName, 'central audit-class log group');
   output(stack, 'CentralSecurityLogGroupName', d.securityLogGroup.logGroupName, 'central security-class log group');
   output(stack, 'CentralAppLogGroupName', d.appLogGroup.logGroupName, 'central app-class log group');
-  output(stack, 'ForwarderLogGroupName', d.forwarderLogGroup.logGroupName, 'the forwarder\'s own log group (never shipped)');
+  output(stack, 'ForwarderLogGroupName', d.forwarderLogGroup.logGroupName, "the forwarder's own log group (never shipped)");
   output(stack, 'DeadLetterQueueUrl', d.deadLetterQueue.queueUrl, 'records the forwarder could not deliver');
 }
 

@@ -17,7 +17,10 @@ jest.setTimeout(120_000);
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 const config = loadConfig('prod', { configDir: CONFIG_DIR });
 const ACCOUNT = config.securityAccount.accountId;
-const stacks = buildSecurityApp(createApp({ context: { env: 'prod' } }), { ...config, securityAccount: { ...config.securityAccount, alarmEmails: ['secops@example.com'] } });
+const stacks = buildSecurityApp(createApp({ context: { env: 'prod' } }), {
+  ...config,
+  securityAccount: { ...config.securityAccount, alarmEmails: ['secops@example.com'] },
+});
 const logging = stacks.find((s): s is LoggingStack => s instanceof LoggingStack && s.region === 'eu-west-1')!;
 const keys = stacks.find((s): s is KeysStack => s instanceof KeysStack && s.region === 'eu-west-1')!;
 const template = Template.fromStack(logging).toJSON();
@@ -30,18 +33,31 @@ function topicPolicy(): PolicyJson {
 }
 
 const ALLOW_ALL: PolicyJson = ALLOW_EVERYTHING;
-const request = (principal: string, action: string, service = false): { principal: string; action: string; resource: string; resourceAccount: string; context: Record<string, string> } => ({
-  principal, action, resource: TOPIC_ARN, resourceAccount: ACCOUNT,
+const request = (
+  principal: string,
+  action: string,
+  service = false,
+): { principal: string; action: string; resource: string; resourceAccount: string; context: Record<string, string> } => ({
+  principal,
+  action,
+  resource: TOPIC_ARN,
+  resourceAccount: ACCOUNT,
   context: service
-    ? { 'aws:PrincipalIsAWSService': 'true', 'aws:SourceAccount': ACCOUNT, 'aws:SecureTransport': 'true', 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${GUARDRAIL_NAMES.deadLetterAlarm}` }
+    ? {
+        'aws:PrincipalIsAWSService': 'true',
+        'aws:SourceAccount': ACCOUNT,
+        'aws:SecureTransport': 'true',
+        'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${GUARDRAIL_NAMES.deadLetterAlarm}`,
+      }
     : { 'aws:PrincipalArn': principal, 'aws:PrincipalIsAWSService': 'false', 'aws:SecureTransport': 'true' },
 });
 
-test('the dead-letter, delivery-delay and stream-throttle alarms publish to the alarm topic, which is encrypted with the logs key and has the config\'s subscriptions', () => {
+test("the dead-letter, delivery-delay and stream-throttle alarms publish to the alarm topic, which is encrypted with the logs key and has the config's subscriptions", () => {
   const alarms = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   const topicId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::SNS::Topic')!;
   expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
-    [GUARDRAIL_NAMES.deadLetterAlarm, GUARDRAIL_NAMES.deliveryDelayAlarm, GUARDRAIL_NAMES.streamThrottleAlarm].sort());
+    [GUARDRAIL_NAMES.deadLetterAlarm, GUARDRAIL_NAMES.deliveryDelayAlarm, GUARDRAIL_NAMES.streamThrottleAlarm].sort(),
+  );
   for (const alarm of alarms) expect([alarm.Properties.AlarmName, alarm.Properties.AlarmActions]).toEqual([alarm.Properties.AlarmName, [{ Ref: topicId }]]);
   // Protected names: the boundary and the SCP deny changing alarms guardrails-* (and the topic only takes their publications).
   for (const alarm of alarms) expect(alarm.Properties.AlarmName.startsWith('guardrails-')).toBe(true);
@@ -54,23 +70,38 @@ test('the dead-letter, delivery-delay and stream-throttle alarms publish to the 
   expect(keyPolicies).toContain('CloudWatchAlarmsPublishToTheAlarmTopic');
 });
 
-test.each(['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Publish', 'sns:RemovePermission',
-  'sns:Unsubscribe', 'sns:SetSubscriptionAttributes', 'sns:PutDataProtectionPolicy', 'sns:TagResource'])(
-  'a bounded admin cannot %s on the alarm topic (silence or fake the alarm); a guardrail administrator can',
-  async (action) => {
-    const policy = topicPolicy();
-    await expect(evaluate({ request: request(`arn:aws:iam::${ACCOUNT}:role/workload-admin`, action), identityPolicies: [ALLOW_ALL], resourcePolicy: policy })).resolves.toBe('ExplicitlyDenied');
-    const admin = guardrailAdministratorArns(config, ACCOUNT).find((a) => a.includes('GuardrailsLogAdmin'))!;
-    await expect(evaluate({ request: request(admin, action), identityPolicies: [ALLOW_ALL], resourcePolicy: policy })).resolves.toBe('Allowed');
-  },
-);
+test.each([
+  'sns:DeleteTopic',
+  'sns:SetTopicAttributes',
+  'sns:Subscribe',
+  'sns:Publish',
+  'sns:RemovePermission',
+  'sns:Unsubscribe',
+  'sns:SetSubscriptionAttributes',
+  'sns:PutDataProtectionPolicy',
+  'sns:TagResource',
+])('a bounded admin cannot %s on the alarm topic (silence or fake the alarm); a guardrail administrator can', async (action) => {
+  const policy = topicPolicy();
+  await expect(
+    evaluate({ request: request(`arn:aws:iam::${ACCOUNT}:role/workload-admin`, action), identityPolicies: [ALLOW_ALL], resourcePolicy: policy }),
+  ).resolves.toBe('ExplicitlyDenied');
+  const admin = guardrailAdministratorArns(config, ACCOUNT).find((a) => a.includes('GuardrailsLogAdmin'))!;
+  await expect(evaluate({ request: request(admin, action), identityPolicies: [ALLOW_ALL], resourcePolicy: policy })).resolves.toBe('Allowed');
+});
 
 test('control: CloudWatch (this account) publishes; without the deny statement a bounded admin could delete the topic', async () => {
   const policy = topicPolicy();
   await expect(evaluate({ request: request('cloudwatch.amazonaws.com', 'sns:Publish', true), resourcePolicy: policy })).resolves.toBe('Allowed');
   // An alarm of one's own (not a guardrail alarm) cannot publish fake notifications.
   const fake = request('cloudwatch.amazonaws.com', 'sns:Publish', true);
-  await expect(evaluate({ request: { ...fake, context: { ...fake.context, 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:my-alarm` } }, resourcePolicy: policy })).resolves.not.toBe('Allowed');
+  await expect(
+    evaluate({
+      request: { ...fake, context: { ...fake.context, 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:my-alarm` } },
+      resourcePolicy: policy,
+    }),
+  ).resolves.not.toBe('Allowed');
   const weaker = { ...policy, Statement: (policy.Statement as any[]).filter((s) => s.Sid !== 'DenyTopicChangesExceptAdministrators') };
-  await expect(evaluate({ request: request(`arn:aws:iam::${ACCOUNT}:role/workload-admin`, 'sns:DeleteTopic'), identityPolicies: [ALLOW_ALL], resourcePolicy: weaker })).resolves.toBe('Allowed');
+  await expect(
+    evaluate({ request: request(`arn:aws:iam::${ACCOUNT}:role/workload-admin`, 'sns:DeleteTopic'), identityPolicies: [ALLOW_ALL], resourcePolicy: weaker }),
+  ).resolves.toBe('Allowed');
 });

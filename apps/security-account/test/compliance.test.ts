@@ -81,15 +81,19 @@ describe('security app compliance gate', () => {
     // GIVEN the app, WHEN the audit class log group is set to one year instead of the configured 10
     const { synth, report } = gatedApp((all) => {
       const logging = all.find((s) => s.stackName.includes('-security-logging-'))!;
-      const audit = logging.node.findAll().find((c) => c instanceof logs.CfnLogGroup && Stack.of(c).resolve(c.logGroupName) === '/guardrails/central/audit') as logs.CfnLogGroup;
+      const audit = logging.node
+        .findAll()
+        .find((c) => c instanceof logs.CfnLogGroup && Stack.of(c).resolve(c.logGroupName) === '/guardrails/central/audit') as logs.CfnLogGroup;
       audit.retentionInDays = 365;
     });
     // THEN
     expect(() => quietly(synth)).toThrow(/AuditLogGroup[\s\S]*Guardrails-LogGroupClassRetentionAndKey/);
-    expect(report().findings.filter((f: any) => !f.acknowledged)).toEqual([expect.objectContaining({
-      ruleId: 'Guardrails-LogGroupClassRetentionAndKey',
-      constructPath: expect.stringMatching(/-security-logging-.*AuditLogGroup/),
-      suggestedFix: expect.stringMatching(/retention to the class value/),
-    })]);
+    expect(report().findings.filter((f: any) => !f.acknowledged)).toEqual([
+      expect.objectContaining({
+        ruleId: 'Guardrails-LogGroupClassRetentionAndKey',
+        constructPath: expect.stringMatching(/-security-logging-.*AuditLogGroup/),
+        suggestedFix: expect.stringMatching(/retention to the class value/),
+      }),
+    ]);
   });
 });

@@ -36,12 +36,18 @@ test('every region of the security account records its configuration, runs Guard
     const recorder = Object.values<any>(t.toJSON().Resources).find((r) => r.Type === 'AWS::Config::ConfigurationRecorder')!;
     const global = JSON.stringify(recorder.Properties.RecordingGroup);
     // The first region records IAM (global resources); the others do not repeat them.
-    expect([stack.region, global.includes('"IncludeGlobalResourceTypes":true') || global.includes('AWS::IAM::')]).toEqual([stack.region, stack.region === prod.securityAccount.regions[0]]);
+    expect([stack.region, global.includes('"IncludeGlobalResourceTypes":true') || global.includes('AWS::IAM::')]).toEqual([
+      stack.region,
+      stack.region === prod.securityAccount.regions[0],
+    ]);
   }
 });
 
 test('each control can be switched off in config (an organization or Control Tower already runs it)', () => {
-  const off: GuardrailsConfig = { ...prod, securityAccount: { ...prod.securityAccount, detectiveControls: { configRecorder: false, configRules: false, guardDuty: false, accessAnalyzer: false } } };
+  const off: GuardrailsConfig = {
+    ...prod,
+    securityAccount: { ...prod.securityAccount, detectiveControls: { configRecorder: false, configRules: false, guardDuty: false, accessAnalyzer: false } },
+  };
   for (const stack of loggingStacks(off)) {
     for (const type of ['AWS::Config::ConfigurationRecorder', 'AWS::Config::ConfigRule', 'AWS::GuardDuty::Detector', 'AWS::AccessAnalyzer::Analyzer']) {
       expect([stack.region, type, count(stack, type)]).toEqual([stack.region, type, 0]);
@@ -51,8 +57,9 @@ test('each control can be switched off in config (an organization or Control Tow
 
 test('the recorder role is exempt from the boundary (it reads every resource type) and protected by the tag', () => {
   const [stack] = loggingStacks(prod);
-  const role = Object.values<any>(Template.fromStack(stack).toJSON().Resources)
-    .find((r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('config.amazonaws.com'))!;
+  const role = Object.values<any>(Template.fromStack(stack).toJSON().Resources).find(
+    (r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('config.amazonaws.com'),
+  )!;
   expect(role.Properties.PermissionsBoundary).toBeUndefined();
   expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
 });
@@ -62,26 +69,44 @@ describe('the Config bucket of the security account (evidence)', () => {
   const template = Template.fromStack(stack).toJSON();
   const [bucketId] = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('DetectiveControlsConfigBucket'))!;
   const bucketArn = `arn:aws:s3:::${bucketId.toLowerCase()}`;
-  const policy: PolicyJson = resolveIntrinsics(Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument, {
-    account: ACCOUNT, region: stack.region, refs: new Proxy({}, { get: (_t, id: string) => id.toLowerCase() }),
-    getAtts: new Proxy({}, { get: (_t, key: string) => key.startsWith(bucketId) ? bucketArn : `arn:aws:iam::${ACCOUNT}:role/${key.split('.')[0]}` }),
-  });
-  const asPrincipal = (principal: string, action: string, resource: string) => evaluate({
-    request: {
-      principal, action, resource, resourceAccount: ACCOUNT,
-      context: {
-        'aws:PrincipalArn': principal, 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalIsAWSService': 'false', 'aws:SecureTransport': 'true',
-        's3:ResourceAccount': ACCOUNT, 's3:x-amz-server-side-encryption': 'aws:kms',
-      },
+  const policy: PolicyJson = resolveIntrinsics(
+    Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument,
+    {
+      account: ACCOUNT,
+      region: stack.region,
+      refs: new Proxy({}, { get: (_t, id: string) => id.toLowerCase() }),
+      getAtts: new Proxy({}, { get: (_t, key: string) => (key.startsWith(bucketId) ? bucketArn : `arn:aws:iam::${ACCOUNT}:role/${key.split('.')[0]}`) }),
     },
-    identityPolicies: [ALLOW_EVERYTHING],
-    resourcePolicy: policy,
-  });
+  );
+  const asPrincipal = (principal: string, action: string, resource: string) =>
+    evaluate({
+      request: {
+        principal,
+        action,
+        resource,
+        resourceAccount: ACCOUNT,
+        context: {
+          'aws:PrincipalArn': principal,
+          'aws:PrincipalAccount': ACCOUNT,
+          'aws:PrincipalIsAWSService': 'false',
+          'aws:SecureTransport': 'true',
+          's3:ResourceAccount': ACCOUNT,
+          's3:x-amz-server-side-encryption': 'aws:kms',
+        },
+      },
+      identityPolicies: [ALLOW_EVERYTHING],
+      resourcePolicy: policy,
+    });
   const snapshot = `${bucketArn}/AWSLogs/${ACCOUNT}/Config/${stack.region}/2026/12/3/ConfigSnapshot/forged.json.gz`;
 
   test('a bounded admin of the security account cannot forge, delete or re-policy the configuration history; the administrators can', async () => {
     const admin = `arn:aws:iam::${ACCOUNT}:role/workload-admin`;
-    for (const [action, resource] of [['s3:PutObject', snapshot], ['s3:DeleteObjectVersion', snapshot], ['s3:PutBucketPolicy', bucketArn], ['s3:PutLifecycleConfiguration', bucketArn]]) {
+    for (const [action, resource] of [
+      ['s3:PutObject', snapshot],
+      ['s3:DeleteObjectVersion', snapshot],
+      ['s3:PutBucketPolicy', bucketArn],
+      ['s3:PutLifecycleConfiguration', bucketArn],
+    ]) {
       expect([action, await asPrincipal(admin, action, resource)]).toEqual([action, 'ExplicitlyDenied']);
     }
     const breakGlass = guardrailAdministratorArns(prod, ACCOUNT).find((a) => a.endsWith(`/${prod.principals.breakGlassRoleName}`))!;
@@ -93,12 +118,18 @@ describe.each(['dev', 'prod'])('%s: the security account records every region wi
   const config = env === 'prod' ? prod : loadConfig(env, { configDir: CONFIG_DIR });
   const stacks = loggingStacks(config);
 
-  test('one multi-region trail, in the first region: every region\'s management events and the global service events, validated, KMS-encrypted, into the audit log group', () => {
-    const trails = stacks.flatMap((stack) => Object.values<any>(Template.fromStack(stack).toJSON().Resources)
-      .filter((r) => r.Type === 'AWS::CloudTrail::Trail').map((r) => [stack.region, r] as const));
+  test("one multi-region trail, in the first region: every region's management events and the global service events, validated, KMS-encrypted, into the audit log group", () => {
+    const trails = stacks.flatMap((stack) =>
+      Object.values<any>(Template.fromStack(stack).toJSON().Resources)
+        .filter((r) => r.Type === 'AWS::CloudTrail::Trail')
+        .map((r) => [stack.region, r] as const),
+    );
     expect(trails.map(([region]) => region)).toEqual([config.securityAccount.regions[0]]);
     expect(trails[0][1].Properties).toMatchObject({
-      IsLogging: true, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, EnableLogFileValidation: true,
+      IsLogging: true,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
       EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'All' }],
     });
     expect(trails[0][1].Properties.KMSKeyId).toBeDefined();
@@ -112,10 +143,15 @@ describe.each(['dev', 'prod'])('%s: the security account records every region wi
       Properties: { LogGroupName: '/guardrails/audit/cloudtrail', RetentionInDays: config.logging.retentionDays.audit },
       DeletionPolicy: config.removalPolicy === 'retain' ? 'Retain' : 'Delete',
     });
-    const [bucket] = Object.entries<any>(t.toJSON().Resources).filter(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('TrailBucket')).map(([, r]) => r);
+    const [bucket] = Object.entries<any>(t.toJSON().Resources)
+      .filter(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('TrailBucket'))
+      .map(([, r]) => r);
     const lock = config.auditLogs.objectLock;
-    expect(bucket.Properties.ObjectLockConfiguration).toEqual(lock.mode === 'none' ? undefined
-      : { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: lock.mode.toUpperCase(), Days: lock.retentionDays } } });
+    expect(bucket.Properties.ObjectLockConfiguration).toEqual(
+      lock.mode === 'none'
+        ? undefined
+        : { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: lock.mode.toUpperCase(), Days: lock.retentionDays } } },
+    );
     const policy = JSON.stringify(Object.values<any>(t.toJSON().Resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy'));
     expect(policy).toContain('DenyLogObjectChangesExceptServices');
     // The other regions run no trail (the first region's records them) but still capture S3 policy changes.

@@ -21,7 +21,7 @@ function loggingStacks(env: string): LoggingStack[] {
 describe('network mode on (prod)', () => {
   const stacks = loggingStacks('prod');
 
-  test('every region\'s forwarder runs in that region\'s private subnets, behind its own security group', () => {
+  test("every region's forwarder runs in that region's private subnets, behind its own security group", () => {
     expect(stacks.map((s) => s.region)).toEqual(['eu-west-1', 'eu-central-1', 'us-east-1']);
     for (const stack of stacks) {
       const t = Template.fromStack(stack);
@@ -51,7 +51,11 @@ describe('network mode on (prod)', () => {
 
   test('a Lambda function added outside the private subnets fails synth', () => {
     const [stack] = loggingStacks('prod');
-    new lambda.Function(stack, 'Stray', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+    new lambda.Function(stack, 'Stray', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
     expect(() => Annotations.fromStack(stack)).toThrow(/Stray\/Resource runs outside any VPC/);
   });
 });

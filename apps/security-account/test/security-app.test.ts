@@ -49,9 +49,11 @@ describe('security account app', () => {
       }
       template.hasResourceProperties('AWS::KMS::Key', {
         KeyPolicy: {
-          Statement: Match.arrayWith([Match.objectLike({
-            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.stringLikeRegexp('^arn:aws:logs:[a-z0-9-]+:\\d{12}:log-group:\\*$') } },
-          })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.stringLikeRegexp('^arn:aws:logs:[a-z0-9-]+:\\d{12}:log-group:\\*$') } },
+            }),
+          ]),
         },
       });
     }
@@ -73,7 +75,10 @@ describe('security account app', () => {
   test('tags from config are on the keys', () => {
     const { templates } = synth('dev');
     templates[0].hasResourceProperties('AWS::KMS::Key', {
-      Tags: Match.arrayWith([{ Key: 'guardrails:environment', Value: 'dev' }, { Key: 'project', Value: 'cdk-guardrails' }]),
+      Tags: Match.arrayWith([
+        { Key: 'guardrails:environment', Value: 'dev' },
+        { Key: 'project', Value: 'cdk-guardrails' },
+      ]),
     });
   });
 
@@ -103,7 +108,12 @@ describe('security account app', () => {
         template.hasResourceProperties('AWS::Logs::LogGroup', {
           RetentionInDays: days,
           // The keys stack's logs key of the same region (a weak cross-stack reference).
-          KmsKeyId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: Match.stringLikeRegexp(`^${env}-security-keys-`), OutputName: Match.stringLikeRegexp('LogsKey') }) },
+          KmsKeyId: {
+            'Fn::GetStackOutput': Match.objectLike({
+              StackName: Match.stringLikeRegexp(`^${env}-security-keys-`),
+              OutputName: Match.stringLikeRegexp('LogsKey'),
+            }),
+          },
         });
       }
       for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
@@ -141,7 +151,9 @@ describe('security account app', () => {
     raw.securityAccount.accountId = '12345';
     writeFileSync(join(dir, 'dev.json'), JSON.stringify(raw));
     const errors: string[] = [];
-    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => { errors.push(m); });
+    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => {
+      errors.push(m);
+    });
     const exit = jest.fn();
     let built = false;
     runMain(() => {

@@ -1,7 +1,14 @@
 import { MinimumTls } from '@cdk-guardrails/facts';
 import { removalPolicyOf } from '@cdk-guardrails/app-kit';
 import {
-  auditReplicaBucketName, auditReplicationRoleName, guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, roleArn, WorkloadAccountConfig, workloadTrailRegions,
+  auditReplicaBucketName,
+  auditReplicationRoleName,
+  guardrailAdministratorArns,
+  GuardrailsConfig,
+  keyAdministratorArns,
+  roleArn,
+  WorkloadAccountConfig,
+  workloadTrailRegions,
 } from '@cdk-guardrails/config';
 import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
@@ -24,10 +31,27 @@ export interface AuditReplicaStackProps extends StackProps {
  * (packages/kms-hierarchy ADMIN_ACTIONS).
  */
 const KEY_ADMIN_ACTIONS = [
-  'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:EnableKey', 'kms:DisableKey',
-  'kms:EnableKeyRotation', 'kms:DisableKeyRotation', 'kms:RotateKeyOnDemand', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus',
-  'kms:ListGrants', 'kms:ListKeyPolicies', 'kms:ListKeyRotations', 'kms:ListResourceTags', 'kms:PutKeyPolicy',
-  'kms:UpdateKeyDescription', 'kms:RevokeGrant', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion',
+  'kms:CreateAlias',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:RotateKeyOnDemand',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:UpdateKeyDescription',
+  'kms:RevokeGrant',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
   'kms:CancelKeyDeletion',
 ];
 

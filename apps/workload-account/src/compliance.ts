@@ -5,7 +5,14 @@
  * names the construct (path inside each workload stack) and a specific reason.
  */
 import {
-  Acknowledgement, addComplianceGate as addGate, detectiveControlsAcknowledgements, logicalIdAt, packRuleIds as packs, permissionsBoundaryAcknowledgement, privateNetworkAcknowledgements, resourceAt,
+  Acknowledgement,
+  addComplianceGate as addGate,
+  detectiveControlsAcknowledgements,
+  logicalIdAt,
+  packRuleIds as packs,
+  permissionsBoundaryAcknowledgement,
+  privateNetworkAcknowledgements,
+  resourceAt,
 } from '@cdk-guardrails/app-kit';
 import { apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, GuardrailsConfig } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
@@ -17,7 +24,8 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     {
       path: 'SecurityLogging/TrailBucket/Resource',
       ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
-      reason: 'no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (no trail records its data events; its management events are in the account\'s multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts',
+      reason:
+        "no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (no trail records its data events; its management events are in the account's multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts",
     },
     {
       path: 'DataBucket/Resource',
@@ -30,42 +38,59 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     ...(config.auditLogs.replicaRegion === undefined ? ['SecurityLogging/TrailBucket/Resource'] : []).map((path) => ({
       path,
       ids: packs('S3BucketReplicationEnabled'),
-      reason: 'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: CloudTrail and Config findings are shipped to the security account log groups (audit class, 10 years)',
+      reason:
+        'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: CloudTrail and Config findings are shipped to the security account log groups (audit class, 10 years)',
     })),
     {
       path: 'DataBucket/Resource',
       ids: packs('S3BucketReplicationEnabled'),
-      reason: 'the data bucket holds workload data whose replication target (region, account) is a workload decision that the config does not name; the guardrail here is encryption and TLS, enforced by the bucket policy',
+      reason:
+        'the data bucket holds workload data whose replication target (region, account) is a workload decision that the config does not name; the guardrail here is encryption and TLS, enforced by the bucket policy',
     },
     // Rotation functions of API keys and service tokens (secrets-rotation).
     // Without the network mode (config network.privateFunctions) the rotation functions run outside a VPC.
-    ...(config.network.privateFunctions.enabled ? [] : [{
-      path: 'Secrets/*/RotationFunction/Resource',
-      ids: packs('LambdaInsideVPC'),
-      reason: 'network.privateFunctions is off in this environment: the token rotation function calls only the Secrets Manager API (generate, put, label) and reaches no VPC resource; turn the network mode on to run it in private subnets behind VPC endpoints',
-    }]),
+    ...(config.network.privateFunctions.enabled
+      ? []
+      : [
+          {
+            path: 'Secrets/*/RotationFunction/Resource',
+            ids: packs('LambdaInsideVPC'),
+            reason:
+              'network.privateFunctions is off in this environment: the token rotation function calls only the Secrets Manager API (generate, put, label) and reaches no VPC resource; turn the network mode on to run it in private subnets behind VPC endpoints',
+          },
+        ]),
     {
       path: 'Secrets/*/RotationFunction/Resource',
       ids: packs('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
-      reason: 'Secrets Manager invokes the rotation steps itself and records a failed rotation on the secret (RotationFailed event, AWSCURRENT unchanged) and retries at the next window; a DLQ would hold only the step name and secret ARN',
+      reason:
+        'Secrets Manager invokes the rotation steps itself and records a failed rotation on the secret (RotationFailed event, AWSCURRENT unchanged) and retries at the next window; a DLQ would hold only the step name and secret ARN',
     },
     {
       path: 'Secrets/*/RotationFunctionRole/DefaultPolicy/Resource',
       idsForStack: (stack: Stack) => [
         'AwsSolutions-IAM5[Resource::*]',
         // Multi-user database rotation: decrypt the superuser's secret through Secrets Manager.
-        ...(config.workloadAccounts.some((a) => a.accountId === stack.account && a.databases.some((db) => db.region === stack.region && db.masterSecretArn !== undefined))
-          ? [`AwsSolutions-IAM5[Resource::arn:aws:kms:${stack.region}:${stack.account}:key/*]`] : []),
+        ...(config.workloadAccounts.some(
+          (a) => a.accountId === stack.account && a.databases.some((db) => db.region === stack.region && db.masterSecretArn !== undefined),
+        )
+          ? [`AwsSolutions-IAM5[Resource::arn:aws:kms:${stack.region}:${stack.account}:key/*]`]
+          : []),
       ],
-      reason: 'Resource "*" where IAM takes no other: secretsmanager:GetRandomPassword, and (a function in a VPC: the database rotations, and the token rotations in the network mode) the EC2 network-interface actions Lambda manages the function\'s interfaces with (the Describe actions have no resource-level permissions). A multi-user database rotation decrypts with any key of its account and region, but only through Secrets Manager and only for the superuser\'s secret (kms:ViaService, kms:EncryptionContext:SecretARN). Every other statement is scoped to the one secret and its key',
+      reason:
+        'Resource "*" where IAM takes no other: secretsmanager:GetRandomPassword, and (a function in a VPC: the database rotations, and the token rotations in the network mode) the EC2 network-interface actions Lambda manages the function\'s interfaces with (the Describe actions have no resource-level permissions). A multi-user database rotation decrypts with any key of its account and region, but only through Secrets Manager and only for the superuser\'s secret (kms:ViaService, kms:EncryptionContext:SecretARN). Every other statement is scoped to the one secret and its key',
     },
     // AWS Backup service role (resilience EncryptedBackupPlan), present where config.backup.enabled.
     // Its opt-out of the boundary (PermissionsBoundary.exempt in guardrails-stack.ts) carries its reason: the Guardrails pack reads it.
     {
       path: 'Backup/Role/Resource',
-      ids: ['AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore', 'service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores']
-        .map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`),
-      reason: 'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
+      ids: [
+        'AWSBackupServiceRolePolicyForS3Backup',
+        'AWSBackupServiceRolePolicyForS3Restore',
+        'service-role/AWSBackupServiceRolePolicyForBackup',
+        'service-role/AWSBackupServiceRolePolicyForRestores',
+      ].map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`),
+      reason:
+        'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
     },
     permissionsBoundaryAcknowledgement(),
     // AWS Config recorder and bucket (detective-controls): shared with the security account.
@@ -78,10 +103,13 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
       {
         path: 'AuditReplicaBucket/Resource',
         ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
-        reason: 'the audit replica bucket is written only by S3 replication of the account\'s trail buckets and read only in a recovery; no server access log bucket exists in the replica region (the replica stack holds only this bucket and its key). '
-          + `The account's multi-region trail (home region) records this bucket's management events in ${replicaRegion} (policy, configuration, deletion); no trail records its object-level events: `
-          + 'what stands instead is that only the guardrail administrators may change the bucket\'s configuration (ProtectBucketConfiguration)'
-          + (config.auditLogs.objectLock.mode === 'none' ? '' : ` and that the replicated objects keep the ${config.auditLogs.objectLock.mode} Object Lock retention of the source`),
+        reason:
+          "the audit replica bucket is written only by S3 replication of the account's trail buckets and read only in a recovery; no server access log bucket exists in the replica region (the replica stack holds only this bucket and its key). " +
+          `The account's multi-region trail (home region) records this bucket's management events in ${replicaRegion} (policy, configuration, deletion); no trail records its object-level events: ` +
+          "what stands instead is that only the guardrail administrators may change the bucket's configuration (ProtectBucketConfiguration)" +
+          (config.auditLogs.objectLock.mode === 'none'
+            ? ''
+            : ` and that the replicated objects keep the ${config.auditLogs.objectLock.mode} Object Lock retention of the source`),
       },
       {
         path: 'AuditReplicaBucket/Resource',
@@ -98,12 +126,14 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
             `AwsSolutions-IAM5[Resource::arn:aws:kms:${replicaRegion}:${stack.account}:key/*]`,
           ];
         },
-        reason: 'S3 replication role (s3-encryption EncryptedBucket): reads the object versions of this one trail bucket and writes replicas into the one replica bucket (object ARNs need /*); the replica key is created in the replica region\'s stack, so it is named by alias: kms:Encrypt/GenerateDataKey on keys of that account and region only with kms:ResourceAliases = the replica alias and kms:ViaService = S3 of that region',
+        reason:
+          "S3 replication role (s3-encryption EncryptedBucket): reads the object versions of this one trail bucket and writes replicas into the one replica bucket (object ARNs need /*); the replica key is created in the replica region's stack, so it is named by alias: kms:Encrypt/GenerateDataKey on keys of that account and region only with kms:ResourceAliases = the replica alias and kms:ViaService = S3 of that region",
       },
       {
         path: 'SecurityLogging/TrailReplicationRole/DefaultPolicy/Resource',
         ids: packs('IAMNoInlinePolicy'),
-        reason: 'CDK grant policy attached to exactly one role (the trail bucket\'s replication role) and scoped to that bucket, the replica bucket and the two keys; inline keeps it deleted with the role and never reused by another principal',
+        reason:
+          "CDK grant policy attached to exactly one role (the trail bucket's replication role) and scoped to that bucket, the replica bucket and the two keys; inline keeps it deleted with the role and never reused by another principal",
       },
     );
   }
@@ -115,23 +145,28 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         const bucket = resourceAt(stack, 'DataBucket/Resource');
         return bucket ? [`AwsSolutions-IAM5[Resource::<${stack.resolve(bucket.logicalId)}.Arn>/*]`] : [];
       },
-      reason: 'read-only access to the objects of the one data bucket: object ARNs need the /* suffix; actions are s3:GetObject-class reads only (S3ReadOnlyRole)',
+      reason:
+        'read-only access to the objects of the one data bucket: object ARNs need the /* suffix; actions are s3:GetObject-class reads only (S3ReadOnlyRole)',
     },
     {
       path: 'Identities/ConsoleMfa/Resource',
       ids: ['AwsSolutions-IAM5[Resource::*]'],
-      reason: 'Resource "*" appears only in AllowViewAccountInfo (iam:ListVirtualMFADevices and similar list actions support no resource-level permissions) and in the deny of everything but MFA self-service without MFA; self-service actions are scoped to the caller\'s own user and MFA device',
+      reason:
+        'Resource "*" appears only in AllowViewAccountInfo (iam:ListVirtualMFADevices and similar list actions support no resource-level permissions) and in the deny of everything but MFA self-service without MFA; self-service actions are scoped to the caller\'s own user and MFA device',
     },
     {
       path: 'Identities/Operators/Resource',
       ids: packs('IAMGroupHasUsers', ['PCI.DSS.321', 'HIPAA.Security']),
-      reason: 'the stack manages the operators group\'s guardrail policies (MFA, sensitive-action MFA age, source IP), not its membership: people are added by the account onboarding process, outside CloudFormation',
+      reason:
+        "the stack manages the operators group's guardrail policies (MFA, sensitive-action MFA age, source IP), not its membership: people are added by the account onboarding process, outside CloudFormation",
     },
-    ...config.iam.crossAccountRoles.filter((spec) => spec.awsManagedPolicies.length > 0).map((spec) => ({
-      path: `Identities/CrossAccount-${spec.name}/Resource`,
-      ids: spec.awsManagedPolicies.map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`),
-      reason: `config/${config.environment}.json iam.crossAccountRoles "${spec.name}" names the AWS managed policies ${spec.awsManagedPolicies.join(', ')} for this cross-account role; AWS keeps them current with new services, and the trust policy requires the external id${spec.requireMfa ? ' and MFA' : ''}`,
-    })),
+    ...config.iam.crossAccountRoles
+      .filter((spec) => spec.awsManagedPolicies.length > 0)
+      .map((spec) => ({
+        path: `Identities/CrossAccount-${spec.name}/Resource`,
+        ids: spec.awsManagedPolicies.map((name) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`),
+        reason: `config/${config.environment}.json iam.crossAccountRoles "${spec.name}" names the AWS managed policies ${spec.awsManagedPolicies.join(', ')} for this cross-account role; AWS keeps them current with new services, and the trust policy requires the external id${spec.requireMfa ? ' and MFA' : ''}`,
+      })),
   );
   // Inline (CDK default) policies: each belongs to exactly one role and is deleted with it.
   for (const path of [
@@ -145,7 +180,8 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     acks.push({
       path,
       ids: packs('IAMNoInlinePolicy'),
-      reason: 'CDK grant policy attached to exactly one role and scoped to that role\'s resources; inline keeps it deleted with the role and never reused by another principal',
+      reason:
+        "CDK grant policy attached to exactly one role and scoped to that role's resources; inline keeps it deleted with the role and never reused by another principal",
     });
   }
   if (config.auditLogs.readers !== undefined) {
@@ -159,7 +195,8 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
           `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudtrail:${stack.region}:${stack.account}:trail/*]`,
         ];
       },
-      reason: 'the trail reader (config auditLogs.readers, forensics) reads the log and digest files of this one trail bucket, whose keys CloudTrail chooses (AWSLogs/<account>/...); cloudtrail:DescribeTrails and ListPublicKeys authorize no resource (IAM accepts only "*"), GetTrail reads the trails of this account and region; nothing is written',
+      reason:
+        'the trail reader (config auditLogs.readers, forensics) reads the log and digest files of this one trail bucket, whose keys CloudTrail chooses (AWSLogs/<account>/...); cloudtrail:DescribeTrails and ListPublicKeys authorize no resource (IAM accepts only "*"), GetTrail reads the trails of this account and region; nothing is written',
     });
   }
   if (config.auditLogs.readers !== undefined && replicaRegion !== undefined) {
@@ -169,7 +206,8 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${auditReplicaBucketName(config.environment, stack.account, replicaRegion)}/*]`,
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${replicaRegion}:${stack.account}:key/*]`,
       ],
-      reason: 'the replica reader (config auditLogs.readers) reads the log and digest files of the one audit replica bucket (fixed name; S3 replication chooses the keys) and decrypts them through S3 of the replica region with the key the replica alias names (kms:ResourceAliases; the key is created in the replica stack, so its id is unknown here); nothing is written',
+      reason:
+        'the replica reader (config auditLogs.readers) reads the log and digest files of the one audit replica bucket (fixed name; S3 replication chooses the keys) and decrypts them through S3 of the replica region with the key the replica alias names (kms:ResourceAliases; the key is created in the replica stack, so its id is unknown here); nothing is written',
     });
   }
   // The registration hook's role is imported by name from config; CDK attaches the grant (read of

@@ -69,17 +69,20 @@ export function deploymentBoundaryDocument(config: GuardrailsConfig): { Version:
     },
   ];
   if (config.removalPolicy === 'retain') {
-    statements.push({
-      Sid: 'DenyDestroyingRetainedResources',
-      Effect: 'Deny',
-      Action: ['kms:ScheduleKeyDeletion', 's3:DeleteBucket'],
-      Resource: '*',
-    }, {
-      Sid: 'DenyDeletingGuardrailLogGroups',
-      Effect: 'Deny',
-      Action: ['logs:DeleteLogGroup'],
-      Resource: sub(`arn:aws:logs:*:${account}:log-group:/guardrails/*`),
-    });
+    statements.push(
+      {
+        Sid: 'DenyDestroyingRetainedResources',
+        Effect: 'Deny',
+        Action: ['kms:ScheduleKeyDeletion', 's3:DeleteBucket'],
+        Resource: '*',
+      },
+      {
+        Sid: 'DenyDeletingGuardrailLogGroups',
+        Effect: 'Deny',
+        Action: ['logs:DeleteLogGroup'],
+        Resource: sub(`arn:aws:logs:*:${account}:log-group:/guardrails/*`),
+      },
+    );
   }
   return { Version: '2012-10-17', Statement: statements };
 }
@@ -98,15 +101,19 @@ export function deploymentBoundaryTemplate(config: GuardrailsConfig): Record<str
         // pattern, acknowledged here with the reason (the same mechanism as PolicyValidator.suppress).
         Metadata: {
           [SUPPRESSIONS_METADATA_KEY]: {
-            suppressions: [{
-              rule: PolicyRule.ALLOW_STAR_ACTION,
-              reason: 'a permissions boundary grants nothing: this Allow "*" only lets the execution policy through, and the Deny statements subtract from it',
-            }],
+            suppressions: [
+              {
+                rule: PolicyRule.ALLOW_STAR_ACTION,
+                reason:
+                  'a permissions boundary grants nothing: this Allow "*" only lets the execution policy through, and the Deny statements subtract from it',
+              },
+            ],
           },
         },
         Properties: {
           ManagedPolicyName: DEPLOYMENT_BOUNDARY_NAME,
-          Description: 'Boundary of the CDK execution roles: no self-unbounding, no users or access keys, no role hopping, no destruction of retained guardrail resources',
+          Description:
+            'Boundary of the CDK execution roles: no self-unbounding, no users or access keys, no role hopping, no destruction of retained guardrail resources',
           PolicyDocument: deploymentBoundaryDocument(config),
         },
       },

@@ -1,6 +1,11 @@
 import { addPrivateFunctionsNetwork, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
 import {
-  guardrailAdministratorArns, GuardrailsConfig, keyAdministratorArns, privateNetworkFor, WorkloadAccountConfig, workloadTrailRegions,
+  guardrailAdministratorArns,
+  GuardrailsConfig,
+  keyAdministratorArns,
+  privateNetworkFor,
+  WorkloadAccountConfig,
+  workloadTrailRegions,
 } from '@cdk-guardrails/config';
 import { Annotations, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { LogClass, TrailScope } from '@cdk-guardrails/central-logging';
@@ -118,8 +123,10 @@ export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
     if (account.databases.some((db) => db.region === region)) {
       // The databases' VPCs are described by ids from config (no lookups); this stack adds no
       // routes, so their route table ids are not needed.
-      Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
-        'imported database VPC: no routes or gateway endpoints are added to its route tables');
+      Annotations.of(this).acknowledgeWarning(
+        '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        'imported database VPC: no routes or gateway endpoints are added to its route tables',
+      );
     }
   }
 
@@ -130,10 +137,13 @@ export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
       encryptionKey: this.keys.dataKey,
       backupVaultName: `${config.environment}-guardrails`,
       retention: Duration.days(retentionDays),
-      vaultLock: vaultLock.mode === 'none' ? undefined : VaultLock[vaultLock.mode]({
-        minRetention: Duration.days(vaultLock.minRetentionDays),
-        maxRetention: vaultLock.maxRetentionDays ? Duration.days(vaultLock.maxRetentionDays) : undefined,
-      }),
+      vaultLock:
+        vaultLock.mode === 'none'
+          ? undefined
+          : VaultLock[vaultLock.mode]({
+              minRetention: Duration.days(vaultLock.minRetentionDays),
+              maxRetention: vaultLock.maxRetentionDays ? Duration.days(vaultLock.maxRetentionDays) : undefined,
+            }),
       resources: [backup.BackupResource.fromArn(this.dataBucket!.bucketArn)],
       removalPolicy,
     });

@@ -1,10 +1,30 @@
 import {
-  boundaryProtections, cdkDeployRoleArns, deployedRegions, environmentAccountIds, GUARDRAIL_NAME_PREFIX, guardrailAdministratorArns, GuardrailsConfig,
-  protectedPrincipalArns, scpExemptPrincipalArns, BOUNDARY_POLICY_NAMES, HUMAN_ACCESS_NAMES, scpGuardrailStackNames, scpGuardrailStackSetNames, stackDeployerArns, LOG_WRITER_ROLE_PATTERN, WRITER_ONLY_LOG_GROUP_PREFIXES,
+  boundaryProtections,
+  cdkDeployRoleArns,
+  deployedRegions,
+  environmentAccountIds,
+  GUARDRAIL_NAME_PREFIX,
+  guardrailAdministratorArns,
+  GuardrailsConfig,
+  protectedPrincipalArns,
+  scpExemptPrincipalArns,
+  BOUNDARY_POLICY_NAMES,
+  HUMAN_ACCESS_NAMES,
+  scpGuardrailStackNames,
+  scpGuardrailStackSetNames,
+  stackDeployerArns,
+  LOG_WRITER_ROLE_PATTERN,
+  WRITER_ONLY_LOG_GROUP_PREFIXES,
 } from '@cdk-guardrails/config';
 import {
-  ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, S3ReadOnlyRole, SensitiveActionsMfaPolicy,
-  ServiceControlPolicy, SourceIpRestrictionPolicy,
+  ConsoleMfaPolicy,
+  CrossAccountRole,
+  LogsWriterRole,
+  PermissionsBoundary,
+  S3ReadOnlyRole,
+  SensitiveActionsMfaPolicy,
+  ServiceControlPolicy,
+  SourceIpRestrictionPolicy,
 } from '@cdk-guardrails/iam-least-privilege';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -87,13 +107,19 @@ export class AccountIdentities extends Construct {
     // delete them (HUMAN_ACCESS_NAMES).
     const operators = new iam.Group(this, 'Operators', { groupName: HUMAN_ACCESS_NAMES.operatorsGroup });
     operators.addManagedPolicy(new ConsoleMfaPolicy(this, 'ConsoleMfa', { managedPolicyName: HUMAN_ACCESS_NAMES.consoleMfaPolicy }));
-    operators.addManagedPolicy(new SensitiveActionsMfaPolicy(this, 'SensitiveActionsMfa', {
-      maxMfaAge: Duration.hours(1), managedPolicyName: HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy,
-    }));
+    operators.addManagedPolicy(
+      new SensitiveActionsMfaPolicy(this, 'SensitiveActionsMfa', {
+        maxMfaAge: Duration.hours(1),
+        managedPolicyName: HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy,
+      }),
+    );
     if (config.network.allowedSourceIpRanges.length > 0) {
-      operators.addManagedPolicy(new SourceIpRestrictionPolicy(this, 'SourceIpRestriction', {
-        allowedCidrs: config.network.allowedSourceIpRanges, managedPolicyName: HUMAN_ACCESS_NAMES.sourceIpRestrictionPolicy,
-      }));
+      operators.addManagedPolicy(
+        new SourceIpRestrictionPolicy(this, 'SourceIpRestriction', {
+          allowedCidrs: config.network.allowedSourceIpRanges,
+          managedPolicyName: HUMAN_ACCESS_NAMES.sourceIpRestrictionPolicy,
+        }),
+      );
     }
     for (const spec of config.iam.crossAccountRoles) {
       const role = new CrossAccountRole(this, `CrossAccount-${spec.name}`, {
@@ -138,8 +164,11 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       // Both boundaries (whoever can edit one can lift it) and the operators' MFA and source-range
       // policies and their group (whoever can detach or rewrite them lifts MFA for every human).
       protectedPolicyNames: [
-        BOUNDARY_POLICY_NAMES.permissions, BOUNDARY_POLICY_NAMES.deployment,
-        HUMAN_ACCESS_NAMES.consoleMfaPolicy, HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy, HUMAN_ACCESS_NAMES.sourceIpRestrictionPolicy,
+        BOUNDARY_POLICY_NAMES.permissions,
+        BOUNDARY_POLICY_NAMES.deployment,
+        HUMAN_ACCESS_NAMES.consoleMfaPolicy,
+        HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy,
+        HUMAN_ACCESS_NAMES.sourceIpRestrictionPolicy,
       ],
       protectedGroupNames: [HUMAN_ACCESS_NAMES.operatorsGroup],
     }),

@@ -31,11 +31,13 @@ export function addWorkloadOutputs(stack: WorkloadGuardrailsStack, props: Worklo
 
   const logging = stack.node.tryFindChild('SecurityLogging');
   if (!(logging instanceof WorkloadSecurityLogging)) {
-    throw new Error(`addWorkloadOutputs: ${stack.stackName} has no WorkloadSecurityLogging with id "SecurityLogging"; update apps/workload-account/src/outputs.ts`);
+    throw new Error(
+      `addWorkloadOutputs: ${stack.stackName} has no WorkloadSecurityLogging with id "SecurityLogging"; update apps/workload-account/src/outputs.ts`,
+    );
   }
   output(stack, 'SecurityLogGroupName', logging.capture.securityLogGroup.logGroupName, 'security-event (security class) log group in this account and region');
   output(stack, 'CapturesIamChanges', String(logging.capture.capturesIamChanges), 'true where IAM changes are captured (us-east-1)');
-  output(stack, 'TrailScope', logging.capture.trailScope, 'ALL_REGIONS (the account\'s multi-region trail, home region), DATA_EVENTS_ONLY or NONE');
+  output(stack, 'TrailScope', logging.capture.trailScope, "ALL_REGIONS (the account's multi-region trail, home region), DATA_EVENTS_ONLY or NONE");
   // Only where a trail runs: the home region (every region's management events) and the regions
   // whose restricted buckets have a data-events trail.
   if (logging.capture.auditLogGroup) {
@@ -58,7 +60,9 @@ export function addWorkloadOutputs(stack: WorkloadGuardrailsStack, props: Worklo
   const backupPlan = stack.node.tryFindChild('Backup');
   if (backupPlan === undefined) return;
   if (!(backupPlan instanceof EncryptedBackupPlan)) {
-    throw new Error(`addWorkloadOutputs: ${stack.stackName} has a construct "Backup" that is not an EncryptedBackupPlan; update apps/workload-account/src/outputs.ts`);
+    throw new Error(
+      `addWorkloadOutputs: ${stack.stackName} has a construct "Backup" that is not an EncryptedBackupPlan; update apps/workload-account/src/outputs.ts`,
+    );
   }
   output(stack, 'BackupVaultName', backupPlan.vault.backupVaultName, 'AWS Backup vault of this account and region (encrypted with the data key)');
   output(stack, 'BackupPlanId', backupPlan.plan.backupPlanId, 'AWS Backup plan that backs up the data bucket');

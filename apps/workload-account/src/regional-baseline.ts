@@ -20,7 +20,14 @@ import { GuardrailsConfig, keyChoicesFor } from '@cdk-guardrails/config';
 import { TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
-import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
+import {
+  BucketEncryptionGuard,
+  EncryptedBucket,
+  EncryptionMode,
+  GuardMode,
+  ProtectBucketConfiguration,
+  ProtectLogObjects,
+} from '@cdk-guardrails/s3-encryption';
 import { Annotations, Aspects, Duration, RemovalPolicy, StackProps, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { WorkloadDetectiveControls } from './detective';
@@ -76,7 +83,7 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     this.removal = removalPolicy;
     // Imported keys are named per account in config: a StackSet instance (account unknown) creates its own.
     const choices = props.stackSetInstance || Token.isUnresolved(this.account) ? {} : keyChoicesFor(config, this.account, props.region);
-    const source = (arn: string | undefined) => arn ? KeySource.fromKeyArn(arn) : KeySource.create();
+    const source = (arn: string | undefined) => (arn ? KeySource.fromKeyArn(arn) : KeySource.create());
     this.keys = new KeyHierarchy(this, 'Keys', {
       dataKey: source(choices.data),
       secretsKey: source(choices.secrets),
@@ -113,8 +120,10 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     Aspects.of(this).add(new ProtectBucketConfiguration({ administratorArns: props.guardrailAdministratorArns }));
     // Deliberate: AWS Config delivers to the Config bucket (the trail bucket enforces the headers
     // itself, so the guard does not warn about CloudTrail).
-    Annotations.of(this).acknowledgeWarning('@cdk-guardrails/s3-encryption:guardServiceWriters',
-      'AWS Config delivers to the Config bucket, which is encrypted by default with the data key; AWS Config is not documented to send the SSE header, so no header-requiring deny is added (it could stop delivery): the Control Tower issue (16) delivers with a KMS key and enforces');
+    Annotations.of(this).acknowledgeWarning(
+      '@cdk-guardrails/s3-encryption:guardServiceWriters',
+      'AWS Config delivers to the Config bucket, which is encrypted by default with the data key; AWS Config is not documented to send the SSE header, so no header-requiring deny is added (it could stop delivery): the Control Tower issue (16) delivers with a KMS key and enforces',
+    );
     // Every role of this stack is guardrail infrastructure (trail capture, log shipping, flow logs,
     // rotation functions, recorder, backup)...
     PermissionsBoundary.protectRoles(this);
@@ -138,7 +147,9 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     const administrators = props.guardrailAdministratorArns;
     if (this.securityLogging.trailBucket) new ProtectLogObjects({ administratorArns: administrators }).applyTo(this.securityLogging.trailBucket);
     if (this.detective.controls.configBucket) {
-      new ProtectLogObjects({ administratorArns: administrators, writerArns: recorderRole ? [recorderRole.roleArn] : [] }).applyTo(this.detective.controls.configBucket);
+      new ProtectLogObjects({ administratorArns: administrators, writerArns: recorderRole ? [recorderRole.roleArn] : [] }).applyTo(
+        this.detective.controls.configBucket,
+      );
     }
     // The recorder role: DetectiveControls exempts it from the boundary and tags it guardrails:protected.
   }

@@ -1,9 +1,22 @@
 import {
-  ApiKeyConfig, apiKeyName, apiKeyRegistrationHook, DatabaseConfig, GuardrailsConfig, OWN_ROTATION_DATABASE_ENGINES, PRODUCTION_ENVIRONMENTS, rotationFunctionName, rotationLogGroupName,
+  ApiKeyConfig,
+  apiKeyName,
+  apiKeyRegistrationHook,
+  DatabaseConfig,
+  GuardrailsConfig,
+  OWN_ROTATION_DATABASE_ENGINES,
+  PRODUCTION_ENVIRONMENTS,
+  rotationFunctionName,
+  rotationLogGroupName,
   rotationLogWriterRoleName,
 } from '@cdk-guardrails/config';
 import {
-  DatabaseEngine, DatabaseRotationStrategy, RotatingApiKey, RotatingDatabaseSecret, RotatingServiceToken, RotationLimits,
+  DatabaseEngine,
+  DatabaseRotationStrategy,
+  RotatingApiKey,
+  RotatingDatabaseSecret,
+  RotatingServiceToken,
+  RotationLimits,
 } from '@cdk-guardrails/secrets-rotation';
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -103,15 +116,17 @@ export class WorkloadSecrets extends Construct {
         rotationFunctionName: functionName,
         logEncryptionKey: props.logsKey,
         logRetention: props.rotationLogRetention,
-        ...(OWN_ROTATION_DATABASE_ENGINES.includes(db.engine) ? {
-          // Our function: its log group under /guardrails/lambda/ and its role the one writer of it
-          // (SCP protect-tagged-guardrail-resources), like the token rotations. Hosted engines keep
-          // /aws/lambda/<function> (AWS names the role).
-          rotationLogGroupName: rotationLogGroupName(functionName),
-          rotationRoleName: rotationLogWriterRoleName(functionName, Stack.of(this).region),
-          // Network mode: private subnets only; the database's VPC is the network's VPC (config loader).
-          vpcSubnets: props.network?.subnetSelection,
-        } : {}),
+        ...(OWN_ROTATION_DATABASE_ENGINES.includes(db.engine)
+          ? {
+              // Our function: its log group under /guardrails/lambda/ and its role the one writer of it
+              // (SCP protect-tagged-guardrail-resources), like the token rotations. Hosted engines keep
+              // /aws/lambda/<function> (AWS names the role).
+              rotationLogGroupName: rotationLogGroupName(functionName),
+              rotationRoleName: rotationLogWriterRoleName(functionName, Stack.of(this).region),
+              // Network mode: private subnets only; the database's VPC is the network's VPC (config loader).
+              vpcSubnets: props.network?.subnetSelection,
+            }
+          : {}),
       });
       if (secret.rotationLogGroup) this.rotationLogGroups.push(secret.rotationLogGroup);
       // The config loader checked that the database's VPC is the network's VPC: the rotation
@@ -133,11 +148,19 @@ export class WorkloadSecrets extends Construct {
         ...tokenCommon,
         // The function that tells the partner the new key (setSecret, testSecret), same name in every
         // region of the account; its role is granted read of the pending and current values.
-        registrationHook: hook === undefined ? undefined : lambda.Function.fromFunctionAttributes(this, `${name}-RegistrationHook`, {
-          functionArn: Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: hook.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-          role: iam.Role.fromRoleName(this, `${name}-RegistrationHookRole`, hook.roleName),
-          sameEnvironment: true,
-        }),
+        registrationHook:
+          hook === undefined
+            ? undefined
+            : lambda.Function.fromFunctionAttributes(this, `${name}-RegistrationHook`, {
+                functionArn: Stack.of(this).formatArn({
+                  service: 'lambda',
+                  resource: 'function',
+                  resourceName: hook.functionName,
+                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                }),
+                role: iam.Role.fromRoleName(this, `${name}-RegistrationHookRole`, hook.roleName),
+                sameEnvironment: true,
+              }),
         rotationFunctionName: rotationFunctionName('key', name),
         rotationLogGroupName: rotationLogGroupName(rotationFunctionName('key', name)),
         // The one writer of that log group (SCP protect-tagged-guardrail-resources).

@@ -1,4 +1,11 @@
-import { auditReplicaBucketName, auditReplicationRoleName, GuardrailsConfig, logWriterRoleName, securityEventCaptureNames, trailReaderRoleName } from '@cdk-guardrails/config';
+import {
+  auditReplicaBucketName,
+  auditReplicationRoleName,
+  GuardrailsConfig,
+  logWriterRoleName,
+  securityEventCaptureNames,
+  trailReaderRoleName,
+} from '@cdk-guardrails/config';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
@@ -63,16 +70,19 @@ export class WorkloadSecurityLogging extends Construct {
         objectLockDefaultRetention: objectLockRetentionOf(config),
         // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
         sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${accountId}:trail/*`],
-        replication: replicaRegion === undefined ? undefined : {
-          destinationBucketArn: `arn:aws:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`,
-          // A fixed name: the replica bucket's policy lets only these roles replicate into it.
-          role: new iam.Role(this, 'TrailReplicationRole', {
-            roleName: auditReplicationRoleName(props.region),
-            assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
-            description: 'S3 replicates the trail bucket of this region to the audit replica bucket',
-          }),
-          destinationKmsKeyArn: auditReplicaKeyAliasArn(config, accountId, replicaRegion),
-        },
+        replication:
+          replicaRegion === undefined
+            ? undefined
+            : {
+                destinationBucketArn: `arn:aws:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`,
+                // A fixed name: the replica bucket's policy lets only these roles replicate into it.
+                role: new iam.Role(this, 'TrailReplicationRole', {
+                  roleName: auditReplicationRoleName(props.region),
+                  assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+                  description: 'S3 replicates the trail bucket of this region to the audit replica bucket',
+                }),
+                destinationKmsKeyArn: auditReplicaKeyAliasArn(config, accountId, replicaRegion),
+              },
       });
       this.trailBucket = trailBucket;
       if (trailBucket.replicationRole !== undefined) {
@@ -117,47 +127,73 @@ export class WorkloadSecurityLogging extends Construct {
    * like every role of the stack, so nobody inside the boundary can change, pass or assume it.
    */
   private addTrailReader(
-    readers: NonNullable<GuardrailsConfig['auditLogs']['readers']>, securityAccountId: string, region: string, trailBucket: EncryptedBucket, logsKey: kms.IKey,
+    readers: NonNullable<GuardrailsConfig['auditLogs']['readers']>,
+    securityAccountId: string,
+    region: string,
+    trailBucket: EncryptedBucket,
+    logsKey: kms.IKey,
   ): iam.Role {
-    const role = readerRole(this, 'TrailReaderRole', readers, securityAccountId, region, `Auditors of the security account read the trail log files of ${region} (read only)`);
+    const role = readerRole(
+      this,
+      'TrailReaderRole',
+      readers,
+      securityAccountId,
+      region,
+      `Auditors of the security account read the trail log files of ${region} (read only)`,
+    );
     // Named actions (not grantRead's Get*/List*): the log and digest files and their versions.
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadTrailLogFiles',
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resources: [trailBucket.arnForObjects('*')],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ListTrailLogFiles',
-      actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],
-      resources: [trailBucket.bucketArn],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'DecryptTrailLogsThroughS3',
-      actions: ['kms:Decrypt'],
-      resources: [logsKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.${Aws.URL_SUFFIX}` } },
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadTrails',
-      actions: ['cloudtrail:GetTrail'],
-      resources: [`arn:${Aws.PARTITION}:cloudtrail:${region}:${Stack.of(this).account}:trail/*`],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ValidateLogFiles',
-      // Both authorize no resource (IAM accepts only '*'): what `aws cloudtrail validate-logs` calls.
-      actions: ['cloudtrail:DescribeTrails', 'cloudtrail:ListPublicKeys'],
-      resources: ['*'],
-    }));
-    const added = logsKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'TrailReaderDecryptsTrailLogs',
-      principals: [new iam.ArnPrincipal(role.roleArn)],
-      actions: ['kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.${Aws.URL_SUFFIX}` } },
-    }), /* allowNoOp */ true);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTrailLogFiles',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [trailBucket.arnForObjects('*')],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListTrailLogFiles',
+        actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],
+        resources: [trailBucket.bucketArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptTrailLogsThroughS3',
+        actions: ['kms:Decrypt'],
+        resources: [logsKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.${Aws.URL_SUFFIX}` } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTrails',
+        actions: ['cloudtrail:GetTrail'],
+        resources: [`arn:${Aws.PARTITION}:cloudtrail:${region}:${Stack.of(this).account}:trail/*`],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ValidateLogFiles',
+        // Both authorize no resource (IAM accepts only '*'): what `aws cloudtrail validate-logs` calls.
+        actions: ['cloudtrail:DescribeTrails', 'cloudtrail:ListPublicKeys'],
+        resources: ['*'],
+      }),
+    );
+    const added = logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'TrailReaderDecryptsTrailLogs',
+        principals: [new iam.ArnPrincipal(role.roleArn)],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.${Aws.URL_SUFFIX}` } },
+      }),
+      /* allowNoOp */ true,
+    );
     if (!added.statementAdded) {
-      Annotations.of(this).addWarningV2('@cdk-guardrails/workload-account:importedLogsKeyTrailReader',
-        `the logs key is imported: its key policy must let ${trailReaderRoleName(region)} kms:Decrypt through S3 (kms:ViaService s3.<region>.amazonaws.com), or the auditors cannot read the log files`);
+      Annotations.of(this).addWarningV2(
+        '@cdk-guardrails/workload-account:importedLogsKeyTrailReader',
+        `the logs key is imported: its key policy must let ${trailReaderRoleName(region)} kms:Decrypt through S3 (kms:ViaService s3.<region>.amazonaws.com), or the auditors cannot read the log files`,
+      );
     }
     return role;
   }
@@ -175,20 +211,30 @@ export class WorkloadSecurityLogging extends Construct {
     if (readers === undefined || replicaRegion === undefined) return;
     const accountId = Stack.of(this).account;
     const bucketArn = `arn:${Aws.PARTITION}:s3:::${auditReplicaBucketName(config.environment, accountId, replicaRegion)}`;
-    const role = readerRole(this, 'ReplicaReaderRole', readers, config.securityAccount.accountId, replicaRegion,
-      `Auditors of the security account read the audit replica in ${replicaRegion} (read only)`);
+    const role = readerRole(
+      this,
+      'ReplicaReaderRole',
+      readers,
+      config.securityAccount.accountId,
+      replicaRegion,
+      `Auditors of the security account read the audit replica in ${replicaRegion} (read only)`,
+    );
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadReplicaFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucketArn}/*`] }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ListReplicaFiles', actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'], resources: [bucketArn] }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'DecryptReplicaThroughS3',
-      actions: ['kms:Decrypt'],
-      // The replica key is created in the replica stack: named by its alias, as the replication role does.
-      resources: [`arn:${Aws.PARTITION}:kms:${replicaRegion}:${accountId}:key/*`],
-      conditions: {
-        StringEquals: { 'kms:ViaService': `s3.${replicaRegion}.${Aws.URL_SUFFIX}` },
-        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': auditReplicaKeyAlias(config) },
-      },
-    }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ListReplicaFiles', actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'], resources: [bucketArn] }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptReplicaThroughS3',
+        actions: ['kms:Decrypt'],
+        // The replica key is created in the replica stack: named by its alias, as the replication role does.
+        resources: [`arn:${Aws.PARTITION}:kms:${replicaRegion}:${accountId}:key/*`],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${replicaRegion}.${Aws.URL_SUFFIX}` },
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': auditReplicaKeyAlias(config) },
+        },
+      }),
+    );
     this.replicaReaderRole = role;
   }
 
@@ -199,18 +245,23 @@ export class WorkloadSecurityLogging extends Construct {
    * limits it to this bucket's objects).
    */
   private allowReplicationToDecrypt(role: iam.IRole, logsKey: kms.IKey): void {
-    const added = logsKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AuditReplicationDecryptsTrailLogs',
-      principals: [new iam.ArnPrincipal(role.roleArn)],
-      actions: ['kms:Decrypt'],
-      resources: ['*'],
-      // The role's own policy limits the encryption context to this bucket; naming the bucket here
-      // would make the key depend on the bucket, which depends on the key (a cycle).
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Aws.URL_SUFFIX}` } },
-    }), /* allowNoOp */ true);
+    const added = logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditReplicationDecryptsTrailLogs',
+        principals: [new iam.ArnPrincipal(role.roleArn)],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        // The role's own policy limits the encryption context to this bucket; naming the bucket here
+        // would make the key depend on the bucket, which depends on the key (a cycle).
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Aws.URL_SUFFIX}` } },
+      }),
+      /* allowNoOp */ true,
+    );
     if (!added.statementAdded) {
-      Annotations.of(this).addWarningV2('@cdk-guardrails/workload-account:importedLogsKeyReplication',
-        'the logs key is imported: its key policy must let the trail bucket\'s replication role kms:Decrypt through S3 (kms:ViaService s3.<region>.amazonaws.com), or no log file is replicated');
+      Annotations.of(this).addWarningV2(
+        '@cdk-guardrails/workload-account:importedLogsKeyReplication',
+        "the logs key is imported: its key policy must let the trail bucket's replication role kms:Decrypt through S3 (kms:ViaService s3.<region>.amazonaws.com), or no log file is replicated",
+      );
     }
   }
 }
@@ -221,7 +272,12 @@ export class WorkloadSecurityLogging extends Construct {
  * the external id; MFA unless config says otherwise), for one hour.
  */
 function readerRole(
-  scope: Construct, id: string, readers: NonNullable<GuardrailsConfig['auditLogs']['readers']>, securityAccountId: string, region: string, description: string,
+  scope: Construct,
+  id: string,
+  readers: NonNullable<GuardrailsConfig['auditLogs']['readers']>,
+  securityAccountId: string,
+  region: string,
+  description: string,
 ): iam.Role {
   return new iam.Role(scope, id, {
     roleName: trailReaderRoleName(region),

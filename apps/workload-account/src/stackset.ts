@@ -24,9 +24,7 @@
  */
 import { applyTags, createApp, stackName } from '@cdk-guardrails/app-kit';
 import { TrailScope } from '@cdk-guardrails/central-logging';
-import {
-  GUARDRAIL_NAME_PREFIX, GuardrailsConfig, StackSetsConfig, withStackSetTargets, workloadStackSetName,
-} from '@cdk-guardrails/config';
+import { GUARDRAIL_NAME_PREFIX, GuardrailsConfig, StackSetsConfig, withStackSetTargets, workloadStackSetName } from '@cdk-guardrails/config';
 import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, Aspects, Aws, BootstraplessSynthesizer, FileAssetSource, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
@@ -43,10 +41,10 @@ export const STACKSET_TEMPLATE_MAX_BYTES = 1_000_000;
 class StackSetTemplateSynthesizer extends BootstraplessSynthesizer {
   public addFileAsset(asset: FileAssetSource): never {
     throw new Error(
-      `StackSet templates cannot carry assets: '${asset.fileName ?? asset.sourceHash}' would be uploaded to a CDK bootstrap bucket that `
-      + 'the target accounts of a StackSet cannot read (and may not have). Keep asset-bearing constructs (Lambda code, for example '
-      + 'the secrets-rotation functions) in the per-account CDK app, or pre-publish the code to an organization-readable bucket '
-      + 'per region and reference it by bucket and key (docs/stacksets.md).',
+      `StackSet templates cannot carry assets: '${asset.fileName ?? asset.sourceHash}' would be uploaded to a CDK bootstrap bucket that ` +
+        'the target accounts of a StackSet cannot read (and may not have). Keep asset-bearing constructs (Lambda code, for example ' +
+        'the secrets-rotation functions) in the per-account CDK app, or pre-publish the code to an organization-readable bucket ' +
+        'per region and reference it by bucket and key (docs/stacksets.md).',
     );
   }
 
@@ -67,7 +65,9 @@ export interface WorkloadBaselineStackProps extends StackProps {
 /** The config's organization id, required by the StackSet deployment (fails naming the field). */
 function requireOrganization(config: GuardrailsConfig): string {
   if (!config.organizationId) {
-    throw new Error(`config/${config.environment}.json: organizationId: received nothing; expected the AWS Organizations id (o-...) when deploying as StackSets (service-managed StackSets target organizational units, and the security app must then use an organization-wide destination)`);
+    throw new Error(
+      `config/${config.environment}.json: organizationId: received nothing; expected the AWS Organizations id (o-...) when deploying as StackSets (service-managed StackSets target organizational units, and the security app must then use an organization-wide destination)`,
+    );
   }
   return config.organizationId;
 }
@@ -92,7 +92,7 @@ export class WorkloadBaselineStack extends WorkloadRegionalBaseline {
       // No dark region: the home region's StackSet runs each account's multi-region trail (every
       // region's management events, global service events); the other regions run a trail only
       // for the data bucket's object-level events (config auditLogs.s3DataEvents).
-      trailScope: props.homeRegion ? TrailScope.ALL_REGIONS : (config.auditLogs.s3DataEvents ? TrailScope.DATA_EVENTS_ONLY : TrailScope.NONE),
+      trailScope: props.homeRegion ? TrailScope.ALL_REGIONS : config.auditLogs.s3DataEvents ? TrailScope.DATA_EVENTS_ONLY : TrailScope.NONE,
       captureOnly: false,
       stackSetInstance: true,
       // The StackSet execution role deploys the baseline, so it (with the key admin and break-glass)
@@ -101,19 +101,22 @@ export class WorkloadBaselineStack extends WorkloadRegionalBaseline {
       guardrailAdministratorArns: [p.stackSetExecutionRoleName, p.logAdminRoleName, p.breakGlassRoleName].map(roleArn),
       // IAM is global, but StackSets of different regions reach a new account in no guaranteed
       // order: each region carries its own boundary (named per region), so no instance depends on another.
-      applyBoundary: (stack) => new PermissionsBoundary(stack, 'PermissionsBoundary', {
-        managedPolicyName: `${PermissionsBoundary.DEFAULT_POLICY_NAME}-${region}`,
-        resourceAccountIds: [config.securityAccount.accountId],
-        resourceAccountServices: ['logs'],
-        requiredTagKeys: ['guardrails:environment'],
-        protectedPrincipalArns: [...new Set([p.breakGlassRoleName, p.keyAdminRoleName, p.logAdminRoleName, p.stackSetExecutionRoleName, ...p.controlTowerRoleNames])].map(roleArn),
-        cdkBootstrapQualifier: p.cdkQualifier,
-        protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
-        // The StackSet instances of this baseline (and any other StackSet's): only StackSets changes them.
-        protectedStackNames: ['StackSet-*'],
-        // As in the per-account stacks: bounded identities pass and assume only roles under the path.
-        ...(p.boundedRolePath !== undefined ? { boundedRolePath: p.boundedRolePath } : {}),
-      }).applyTo(stack),
+      applyBoundary: (stack) =>
+        new PermissionsBoundary(stack, 'PermissionsBoundary', {
+          managedPolicyName: `${PermissionsBoundary.DEFAULT_POLICY_NAME}-${region}`,
+          resourceAccountIds: [config.securityAccount.accountId],
+          resourceAccountServices: ['logs'],
+          requiredTagKeys: ['guardrails:environment'],
+          protectedPrincipalArns: [
+            ...new Set([p.breakGlassRoleName, p.keyAdminRoleName, p.logAdminRoleName, p.stackSetExecutionRoleName, ...p.controlTowerRoleNames]),
+          ].map(roleArn),
+          cdkBootstrapQualifier: p.cdkQualifier,
+          protectedResourceNamePrefix: GUARDRAIL_NAME_PREFIX,
+          // The StackSet instances of this baseline (and any other StackSet's): only StackSets changes them.
+          protectedStackNames: ['StackSet-*'],
+          // As in the per-account stacks: bounded identities pass and assume only roles under the path.
+          ...(p.boundedRolePath !== undefined ? { boundedRolePath: p.boundedRolePath } : {}),
+        }).applyTo(stack),
     });
   }
 }
@@ -137,7 +140,9 @@ export function synthesizeBaselineTemplate(config: GuardrailsConfig, region: str
   const assemblyDir = join(outdir, `assembly-${region}`);
   const app: App = createApp({ outdir: assemblyDir });
   const stack = new WorkloadBaselineStack(app, `${config.environment}-workload-baseline-${region}`, {
-    config, region, homeRegion,
+    config,
+    region,
+    homeRegion,
     description: `cdk-guardrails ${config.environment}: workload guardrails baseline in ${region} (StackSet instance)`,
   });
   applyTags(app, config);
@@ -150,7 +155,9 @@ export function synthesizeBaselineTemplate(config: GuardrailsConfig, region: str
   const minified = JSON.stringify(JSON.parse(template));
   const bytes = Buffer.byteLength(minified, 'utf8');
   if (bytes > STACKSET_TEMPLATE_MAX_BYTES) {
-    throw new Error(`WorkloadBaselineStack ${region}: template: received ${bytes} bytes; expected at most ${STACKSET_TEMPLATE_MAX_BYTES} bytes (the CloudFormation limit for a TemplateURL); switch off detective controls that already exist, or split the baseline`);
+    throw new Error(
+      `WorkloadBaselineStack ${region}: template: received ${bytes} bytes; expected at most ${STACKSET_TEMPLATE_MAX_BYTES} bytes (the CloudFormation limit for a TemplateURL); switch off detective controls that already exist, or split the baseline`,
+    );
   }
   const file = join(outdir, `${stack.stackName}.template.json`);
   writeFileSync(file, minified);
@@ -191,7 +198,9 @@ export class WorkloadStackSetsStack extends Stack {
     for (const region of targets.regions) {
       const template = props.templates.find((t) => t.region === region);
       if (template === undefined || !existsSync(template.file)) {
-        throw new Error(`${this.node.path}: templates: received ${JSON.stringify(props.templates.map((t) => t.region))}; expected a synthesized baseline template for every target region (${region} is missing): build them with baselineTemplates()`);
+        throw new Error(
+          `${this.node.path}: templates: received ${JSON.stringify(props.templates.map((t) => t.region))}; expected a synthesized baseline template for every target region (${region} is missing): build them with baselineTemplates()`,
+        );
       }
       const asset = new s3assets.Asset(this, `Template-${region}`, { path: template.file });
       this.stackSets[region] = new cloudformation.CfnStackSet(this, `StackSet-${region}`, {
@@ -212,14 +221,16 @@ export class WorkloadStackSetsStack extends Stack {
           failureTolerancePercentage: targets.failureTolerancePercentage,
           regionConcurrencyType: 'PARALLEL',
         },
-        stackInstancesGroup: [{
-          regions: [region],
-          deploymentTargets: {
-            organizationalUnitIds: [...targets.organizationalUnitIds],
-            accounts: excluded,
-            accountFilterType: 'DIFFERENCE',
+        stackInstancesGroup: [
+          {
+            regions: [region],
+            deploymentTargets: {
+              organizationalUnitIds: [...targets.organizationalUnitIds],
+              accounts: excluded,
+              accountFilterType: 'DIFFERENCE',
+            },
           },
-        }],
+        ],
         tags: [{ key: 'guardrails:environment', value: config.environment }],
       });
     }
@@ -250,7 +261,9 @@ export function buildWorkloadStackSets(app: App, config: GuardrailsConfig, targe
 export function stackSetTargetsOf(config: GuardrailsConfig, context: unknown): StackSetsConfig {
   if (context === undefined || context === null || context === '') {
     if (config.stackSets !== undefined) return config.stackSets;
-    throw new Error(`stackset-targets: received nothing; expected config/${config.environment}.json stackSets, or -c stackset-targets=<JSON or file> with organizationalUnitIds, regions, adminAccountId, adminRegion (docs/stacksets.md)`);
+    throw new Error(
+      `stackset-targets: received nothing; expected config/${config.environment}.json stackSets, or -c stackset-targets=<JSON or file> with organizationalUnitIds, regions, adminAccountId, adminRegion (docs/stacksets.md)`,
+    );
   }
   let raw: unknown = context;
   if (typeof context === 'string') {
@@ -260,7 +273,9 @@ export function stackSetTargetsOf(config: GuardrailsConfig, context: unknown): S
     try {
       raw = JSON.parse(json);
     } catch (e) {
-      throw new Error(`stackset-targets: received text that is not JSON (${(e as Error).message}); expected inline JSON or the path of a JSON file`, { cause: e });
+      throw new Error(`stackset-targets: received text that is not JSON (${(e as Error).message}); expected inline JSON or the path of a JSON file`, {
+        cause: e,
+      });
     }
   }
   return withStackSetTargets(config, raw, '-c stackset-targets').stackSets!;

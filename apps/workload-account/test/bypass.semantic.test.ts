@@ -9,7 +9,19 @@
  */
 import { join } from 'node:path';
 import {
-  auditReplicationRoleName, cdkRoleArn, logWriterRoleName, rotationLogWriterRoleName, GUARDRAIL_NAMES, guardrailAdministratorArns, HUMAN_ACCESS_NAMES, keyAdministratorArns, loadConfig, roleArn, rotationFunctionName, workloadStackSetName, GUARDRAIL_NAME_PREFIX,
+  auditReplicationRoleName,
+  cdkRoleArn,
+  logWriterRoleName,
+  rotationLogWriterRoleName,
+  GUARDRAIL_NAMES,
+  guardrailAdministratorArns,
+  HUMAN_ACCESS_NAMES,
+  keyAdministratorArns,
+  loadConfig,
+  roleArn,
+  rotationFunctionName,
+  workloadStackSetName,
+  GUARDRAIL_NAME_PREFIX,
 } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
@@ -40,8 +52,8 @@ function only(template: any, type: string, filter: (r: any) => boolean = () => t
 const workloadHome = templateOf(`prod-workload-${config.workloadAccounts[0].name}-${REGION}`);
 const securityKeys = templateOf(`prod-security-keys-${REGION}`);
 const securityLogging = templateOf(`prod-security-logging-${REGION}`);
-const boundaryOf = (t: typeof workloadHome) => t.resolve(only(t.template, 'AWS::IAM::ManagedPolicy',
-  (r) => r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary').Properties.PolicyDocument);
+const boundaryOf = (t: typeof workloadHome) =>
+  t.resolve(only(t.template, 'AWS::IAM::ManagedPolicy', (r) => r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary').Properties.PolicyDocument);
 const WORKLOAD_BOUNDARY = boundaryOf(workloadHome);
 const SECURITY_BOUNDARY = boundaryOf(securityKeys);
 const keyPolicy = (t: typeof workloadHome, alias: string) => {
@@ -49,8 +61,8 @@ const keyPolicy = (t: typeof workloadHome, alias: string) => {
   const keyId = aliasResource.Properties.TargetKeyId['Fn::GetAtt'][0];
   return t.resolve(t.template.Resources[keyId].Properties.KeyPolicy);
 };
-const bucketPolicy = (t: typeof workloadHome, bucketIdPrefix: string) => t.resolve(only(t.template, 'AWS::S3::BucketPolicy',
-  (r) => r.Properties.Bucket.Ref.startsWith(bucketIdPrefix)).Properties.PolicyDocument);
+const bucketPolicy = (t: typeof workloadHome, bucketIdPrefix: string) =>
+  t.resolve(only(t.template, 'AWS::S3::BucketPolicy', (r) => r.Properties.Bucket.Ref.startsWith(bucketIdPrefix)).Properties.PolicyDocument);
 
 const ADMIN = (account: string) => `arn:aws:iam::${account}:role/workload-admin`;
 
@@ -70,7 +82,10 @@ function asBoundedAdmin(a: Attempt) {
     serviceControlPolicies: SCPS,
     resourcePolicy: a.resourcePolicy,
     request: {
-      principal: ADMIN(account), action: a.action, resource: a.resource, resourceAccount: account,
+      principal: ADMIN(account),
+      action: a.action,
+      resource: a.resource,
+      resourceAccount: account,
       context: { 'aws:PrincipalArn': ADMIN(account), 'aws:RequestedRegion': REGION, 'aws:SecureTransport': 'true', ...a.context },
     },
   });
@@ -83,7 +98,10 @@ function asPrincipal(principal: string, a: Attempt) {
     serviceControlPolicies: SCPS,
     resourcePolicy: a.resourcePolicy,
     request: {
-      principal, action: a.action, resource: a.resource, resourceAccount: account,
+      principal,
+      action: a.action,
+      resource: a.resource,
+      resourceAccount: account,
       context: { 'aws:PrincipalArn': principal, 'aws:RequestedRegion': REGION, 'aws:SecureTransport': 'true', ...a.context },
     },
   });
@@ -101,22 +119,36 @@ const trustsAccount = (account: string): PolicyJson => ({
 describe('no self-service exemption', () => {
   test('a bounded admin cannot tag its own session guardrails:protected, nor does the tag exempt it from anything', async () => {
     const role = `arn:aws:iam::${WORKLOAD}:role/my-role`;
-    expect(await asBoundedAdmin({
-      action: 'sts:TagSession', resource: role, resourcePolicy: trustsAccount(WORKLOAD),
-      context: { 'aws:TagKeys': ['Guardrails:Protected'], 'aws:RequestTag/Guardrails:Protected': 'true' },
-    })).toBe('ExplicitlyDenied');
-    expect(await asBoundedAdmin({
-      action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${REGION}:${WORKLOAD}:trail/any`,
-      context: { 'aws:PrincipalTag/guardrails:protected': 'true' },
-    })).toBe('ExplicitlyDenied');
+    expect(
+      await asBoundedAdmin({
+        action: 'sts:TagSession',
+        resource: role,
+        resourcePolicy: trustsAccount(WORKLOAD),
+        context: { 'aws:TagKeys': ['Guardrails:Protected'], 'aws:RequestTag/Guardrails:Protected': 'true' },
+      }),
+    ).toBe('ExplicitlyDenied');
+    expect(
+      await asBoundedAdmin({
+        action: 'cloudtrail:StopLogging',
+        resource: `arn:aws:cloudtrail:${REGION}:${WORKLOAD}:trail/any`,
+        context: { 'aws:PrincipalTag/guardrails:protected': 'true' },
+      }),
+    ).toBe('ExplicitlyDenied');
   });
 
   test('a bounded admin cannot create a role whose name the SCPs exempt (an execution role of a region not bootstrapped yet, break-glass)', async () => {
     for (const name of [`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-ap-southeast-2`, config.principals.breakGlassRoleName]) {
-      expect(await asBoundedAdmin({
-        action: 'iam:CreateRole', resource: roleArn(WORKLOAD, name),
-        context: { 'iam:PermissionsBoundary': `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary`, 'aws:RequestTag/guardrails:environment': 'prod', 'aws:TagKeys': ['guardrails:environment'] },
-      })).toBe('ExplicitlyDenied');
+      expect(
+        await asBoundedAdmin({
+          action: 'iam:CreateRole',
+          resource: roleArn(WORKLOAD, name),
+          context: {
+            'iam:PermissionsBoundary': `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary`,
+            'aws:RequestTag/guardrails:environment': 'prod',
+            'aws:TagKeys': ['guardrails:environment'],
+          },
+        }),
+      ).toBe('ExplicitlyDenied');
     }
   });
 
@@ -143,7 +175,7 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     expect(keyAdministratorArns(config, WORKLOAD, REGION)).toContain(EXEC_ROLE);
   });
 
-  test('a bounded admin cannot re-point or delete a guardrail key alias (UpdateAlias and DeleteAlias need the current key\'s policy, which names only the key administrators)', async () => {
+  test("a bounded admin cannot re-point or delete a guardrail key alias (UpdateAlias and DeleteAlias need the current key's policy, which names only the key administrators)", async () => {
     const policy = keyPolicy(workloadHome, 'alias/guardrails-prod/logs');
     const key = `arn:aws:kms:${REGION}:${WORKLOAD}:key/${KEY_ID}`;
     for (const action of ['kms:UpdateAlias', 'kms:DeleteAlias', 'kms:CreateAlias']) {
@@ -153,7 +185,10 @@ describe('the audit trail cannot be destroyed or blinded', () => {
   });
 
   test('a bounded admin cannot squat a guardrail alias name (CreateAlias on alias/guardrails-prod/... with a key of its own, in a region or account the stack has not reached yet): boundary and SCP deny the alias ARN', async () => {
-    for (const [account, region] of [[WORKLOAD, 'eu-central-1'], [SECURITY, REGION]]) {
+    for (const [account, region] of [
+      [WORKLOAD, 'eu-central-1'],
+      [SECURITY, REGION],
+    ]) {
       const alias = `arn:aws:kms:${region}:${account}:alias/${config.kms.aliasPrefix}/logs`;
       expect(await asBoundedAdmin({ account, action: 'kms:CreateAlias', resource: alias })).toBe('ExplicitlyDenied');
       expect(await asPrincipal(cdkRoleArn(config, 'cfn-exec', account, region), { account, action: 'kms:CreateAlias', resource: alias })).toBe('Allowed');
@@ -162,7 +197,7 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     expect(await asBoundedAdmin({ action: 'kms:CreateAlias', resource: `arn:aws:kms:${REGION}:${WORKLOAD}:alias/orders-api/data` })).toBe('Allowed');
   });
 
-  test('a bounded admin cannot grant itself the security account\'s logs key (CreateGrant only for AWS resources)', async () => {
+  test("a bounded admin cannot grant itself the security account's logs key (CreateGrant only for AWS resources)", async () => {
     const policy = keyPolicy(securityKeys, 'alias/guardrails-prod/logs');
     const key = `arn:aws:kms:${REGION}:${SECURITY}:key/${KEY_ID}`;
     expect(await asBoundedAdmin({ account: SECURITY, action: 'kms:CreateGrant', resource: key, resourcePolicy: policy })).not.toBe('Allowed');
@@ -186,49 +221,83 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     expect(guardrailAdministratorArns(config, WORKLOAD)).toContain(LOG_ADMIN);
   });
 
-  test.each(['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration',
-    's3:PutReplicationConfiguration', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketLogging'])(
-    'a bounded admin cannot %s on the trail bucket; the execution role can', async (action) => {
-      const policy = bucketPolicy(workloadHome, 'SecurityLoggingTrailBucket');
-      const resource = `arn:aws:s3:::${Object.keys(workloadHome.template.Resources).find((id) => id.startsWith('SecurityLoggingTrailBucket') && workloadHome.template.Resources[id].Type === 'AWS::S3::Bucket')!.toLowerCase()}`;
-      expect(await asBoundedAdmin({ action, resource, resourcePolicy: policy })).toBe('ExplicitlyDenied');
-      expect(await asPrincipal(EXEC_ROLE, { action, resource, resourcePolicy: policy })).toBe('Allowed');
-    });
+  test.each([
+    's3:PutBucketPolicy',
+    's3:DeleteBucketPolicy',
+    's3:PutBucketVersioning',
+    's3:PutLifecycleConfiguration',
+    's3:PutReplicationConfiguration',
+    's3:PutBucketObjectLockConfiguration',
+    's3:PutBucketLogging',
+  ])('a bounded admin cannot %s on the trail bucket; the execution role can', async (action) => {
+    const policy = bucketPolicy(workloadHome, 'SecurityLoggingTrailBucket');
+    const resource = `arn:aws:s3:::${Object.keys(workloadHome.template.Resources)
+      .find((id) => id.startsWith('SecurityLoggingTrailBucket') && workloadHome.template.Resources[id].Type === 'AWS::S3::Bucket')!
+      .toLowerCase()}`;
+    expect(await asBoundedAdmin({ action, resource, resourcePolicy: policy })).toBe('ExplicitlyDenied');
+    expect(await asPrincipal(EXEC_ROLE, { action, resource, resourcePolicy: policy })).toBe('Allowed');
+  });
 
-  test('no forged record: a bounded admin cannot write into the audit, security-event, token or database rotation log groups of a workload, nor into the central groups; CloudTrail\'s, the rotation functions\' and the forwarder\'s roles can', async () => {
+  test("no forged record: a bounded admin cannot write into the audit, security-event, token or database rotation log groups of a workload, nor into the central groups; CloudTrail's, the rotation functions' and the forwarder's roles can", async () => {
     const stream = (account: string, group: string, name: string) => `arn:aws:logs:${REGION}:${account}:log-group:${group}:log-stream:${name}`;
     const trailStream = stream(WORKLOAD, '/guardrails/audit/cloudtrail', `${WORKLOAD}_CloudTrail_${REGION}`);
     const central = stream(SECURITY, '/guardrails/central/audit', `${WORKLOAD}/${REGION}//guardrails/audit/cloudtrail`);
-    for (const [account, resource] of [[WORKLOAD, trailStream], [WORKLOAD, stream(WORKLOAD, '/guardrails/security/events', 'forged')], [SECURITY, central]]) {
+    for (const [account, resource] of [
+      [WORKLOAD, trailStream],
+      [WORKLOAD, stream(WORKLOAD, '/guardrails/security/events', 'forged')],
+      [SECURITY, central],
+    ]) {
       for (const action of ['logs:PutLogEvents', 'logs:CreateLogStream']) {
         expect([action, resource, await asBoundedAdmin({ account, action, resource })]).toEqual([action, resource, 'ExplicitlyDenied']);
       }
     }
     // The writers are the stacks' named roles (CloudTrail's delivery role, the forwarder's), inside the boundary.
-    const roleNamed = (t: typeof workloadHome, name: string) => Object.values<any>(t.template.Resources).some((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === name);
+    const roleNamed = (t: typeof workloadHome, name: string) =>
+      Object.values<any>(t.template.Resources).some((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === name);
     expect(roleNamed(workloadHome, logWriterRoleName('trail', REGION))).toBe(true);
     expect(roleNamed(securityLogging, logWriterRoleName('forwarder', REGION))).toBe(true);
     // prod names an organization: the subscription sender role (PutLogEvents on the shipped groups, as documented) is named too.
     expect(config.organizationId).toBeDefined();
     expect(roleNamed(workloadHome, logWriterRoleName('sender', REGION))).toBe(true);
-    const asWriter = (account: string, name: string, resource: string) => evaluate({
-      identityPolicies: [ALLOW_EVERYTHING],
-      permissionsBoundaries: [account === SECURITY ? SECURITY_BOUNDARY : WORKLOAD_BOUNDARY],
-      serviceControlPolicies: SCPS,
-      request: { principal: roleArn(account, name), action: 'logs:PutLogEvents', resource, resourceAccount: account, context: { 'aws:PrincipalArn': roleArn(account, name), 'aws:RequestedRegion': REGION } },
-    });
+    const asWriter = (account: string, name: string, resource: string) =>
+      evaluate({
+        identityPolicies: [ALLOW_EVERYTHING],
+        permissionsBoundaries: [account === SECURITY ? SECURITY_BOUNDARY : WORKLOAD_BOUNDARY],
+        serviceControlPolicies: SCPS,
+        request: {
+          principal: roleArn(account, name),
+          action: 'logs:PutLogEvents',
+          resource,
+          resourceAccount: account,
+          context: { 'aws:PrincipalArn': roleArn(account, name), 'aws:RequestedRegion': REGION },
+        },
+      });
     expect(await asWriter(WORKLOAD, logWriterRoleName('trail', REGION), trailStream)).toBe('Allowed');
     expect(await asWriter(SECURITY, logWriterRoleName('forwarder', REGION), central)).toBe('Allowed');
     // Nobody inside the boundary can become a writer: create a role of that name (bounded roles live
     // under the bounded path), or assume, re-trust or pass the existing ones (tagged guardrails:protected).
     const writer = roleArn(WORKLOAD, logWriterRoleName('trail', REGION));
-    expect(await asBoundedAdmin({
-      action: 'iam:CreateRole', resource: roleArn(WORKLOAD, logWriterRoleName('trail', 'ap-southeast-2')),
-      context: { 'iam:PermissionsBoundary': `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary`, 'aws:RequestTag/guardrails:environment': 'prod', 'aws:TagKeys': ['guardrails:environment'] },
-    })).toBe('ExplicitlyDenied');
+    expect(
+      await asBoundedAdmin({
+        action: 'iam:CreateRole',
+        resource: roleArn(WORKLOAD, logWriterRoleName('trail', 'ap-southeast-2')),
+        context: {
+          'iam:PermissionsBoundary': `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary`,
+          'aws:RequestTag/guardrails:environment': 'prod',
+          'aws:TagKeys': ['guardrails:environment'],
+        },
+      }),
+    ).toBe('ExplicitlyDenied');
     for (const action of ['sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole']) {
-      expect([action, await asBoundedAdmin({ action, resource: writer, resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined, context: { 'aws:ResourceTag/guardrails:protected': 'true' } })])
-        .toEqual([action, 'ExplicitlyDenied']);
+      expect([
+        action,
+        await asBoundedAdmin({
+          action,
+          resource: writer,
+          resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined,
+          context: { 'aws:ResourceTag/guardrails:protected': 'true' },
+        }),
+      ]).toEqual([action, 'ExplicitlyDenied']);
     }
     // The token rotation functions' logs (shipped as security class): only the function's role writes them.
     const hooked = config.workloadAccounts[0].apiKeys.map((k) => (typeof k === 'string' ? k : k.name))[0];
@@ -256,53 +325,95 @@ describe('the audit trail cannot be destroyed or blinded', () => {
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: trailArn })]).toEqual([action, 'ExplicitlyDenied']);
     }
     // Control: the security account's execution role (CloudFormation) still manages the trail.
-    expect(await asPrincipal(cdkRoleArn(config, 'cfn-exec', SECURITY, REGION), { account: SECURITY, action: 'cloudtrail:UpdateTrail', resource: trailArn })).toBe('Allowed');
+    expect(
+      await asPrincipal(cdkRoleArn(config, 'cfn-exec', SECURITY, REGION), { account: SECURITY, action: 'cloudtrail:UpdateTrail', resource: trailArn }),
+    ).toBe('Allowed');
     const securityLogAdmin = roleArn(SECURITY, config.principals.logAdminRoleName);
     expect(guardrailAdministratorArns(config, SECURITY)).toContain(securityLogAdmin);
 
     // The logs key comes from the keys stack (a stack output reference): its stand-in ARN.
-    const imported = (v: any): any => (Array.isArray(v) ? v.map(imported) : v && typeof v === 'object'
-      ? ('Fn::GetStackOutput' in v || 'Fn::ImportValue' in v ? `arn:aws:kms:${REGION}:${SECURITY}:key/${KEY_ID}` : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, imported(x)]))) : v);
-    const policy = securityLogging.resolve(imported(only(securityLogging.template, 'AWS::S3::BucketPolicy', (r) => r.Properties.Bucket.Ref.startsWith('TrailBucket')).Properties.PolicyDocument));
-    const bucketId = Object.keys(securityLogging.template.Resources).find((id) => id.startsWith('TrailBucket') && securityLogging.template.Resources[id].Type === 'AWS::S3::Bucket')!;
+    const imported = (v: any): any =>
+      Array.isArray(v)
+        ? v.map(imported)
+        : v && typeof v === 'object'
+          ? 'Fn::GetStackOutput' in v || 'Fn::ImportValue' in v
+            ? `arn:aws:kms:${REGION}:${SECURITY}:key/${KEY_ID}`
+            : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, imported(x)]))
+          : v;
+    const policy = securityLogging.resolve(
+      imported(only(securityLogging.template, 'AWS::S3::BucketPolicy', (r) => r.Properties.Bucket.Ref.startsWith('TrailBucket')).Properties.PolicyDocument),
+    );
+    const bucketId = Object.keys(securityLogging.template.Resources).find(
+      (id) => id.startsWith('TrailBucket') && securityLogging.template.Resources[id].Type === 'AWS::S3::Bucket',
+    )!;
     const file = `arn:aws:s3:::${bucketId.toLowerCase()}/AWSLogs/${SECURITY}/CloudTrail/${REGION}/2026/12/04/file.json.gz`;
     const context = { 's3:ResourceAccount': SECURITY, 'aws:PrincipalIsAWSService': 'false', 's3:TlsVersion': '1.3' };
     for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject']) {
-      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: file, resourcePolicy: policy, context })]).toEqual([action, 'ExplicitlyDenied']);
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: file, resourcePolicy: policy, context })]).toEqual([
+        action,
+        'ExplicitlyDenied',
+      ]);
     }
-    expect(await asBoundedAdmin({ account: SECURITY, action: 's3:PutBucketPolicy', resource: `arn:aws:s3:::${bucketId.toLowerCase()}`, resourcePolicy: policy })).toBe('ExplicitlyDenied');
-    expect(await asPrincipal(securityLogAdmin, { account: SECURITY, action: 's3:DeleteObjectVersion', resource: file, resourcePolicy: policy, context })).toBe('Allowed');
+    expect(
+      await asBoundedAdmin({ account: SECURITY, action: 's3:PutBucketPolicy', resource: `arn:aws:s3:::${bucketId.toLowerCase()}`, resourcePolicy: policy }),
+    ).toBe('ExplicitlyDenied');
+    expect(await asPrincipal(securityLogAdmin, { account: SECURITY, action: 's3:DeleteObjectVersion', resource: file, resourcePolicy: policy, context })).toBe(
+      'Allowed',
+    );
   });
 
-  test('a bounded admin cannot forge, hide or delete a log file in the trail or AWS Config bucket; CloudTrail, Config\'s recorder role and the log admin can', async () => {
-    const bucketArn = (prefix: string) => `arn:aws:s3:::${Object.keys(workloadHome.template.Resources).find((id) => id.startsWith(prefix) && workloadHome.template.Resources[id].Type === 'AWS::S3::Bucket')!.toLowerCase()}`;
+  test("a bounded admin cannot forge, hide or delete a log file in the trail or AWS Config bucket; CloudTrail, Config's recorder role and the log admin can", async () => {
+    const bucketArn = (prefix: string) =>
+      `arn:aws:s3:::${Object.keys(workloadHome.template.Resources)
+        .find((id) => id.startsWith(prefix) && workloadHome.template.Resources[id].Type === 'AWS::S3::Bucket')!
+        .toLowerCase()}`;
     const objectContext = (policy: any) => {
       // The encryption statements want the bucket's own key: take it from the policy.
       const keyArn = JSON.stringify(policy).match(/arn:aws:kms:[^"]+:key\/[^"]+/)?.[0] ?? `arn:aws:kms:${REGION}:${WORKLOAD}:key/${KEY_ID}`;
-      return { 's3:ResourceAccount': WORKLOAD, 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn, 's3:TlsVersion': '1.3', 'aws:PrincipalIsAWSService': 'false' };
+      return {
+        's3:ResourceAccount': WORKLOAD,
+        's3:x-amz-server-side-encryption': 'aws:kms',
+        's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn,
+        's3:TlsVersion': '1.3',
+        'aws:PrincipalIsAWSService': 'false',
+      };
     };
     const trailPolicy = bucketPolicy(workloadHome, 'SecurityLoggingTrailBucket');
     const trailFile = `${bucketArn('SecurityLoggingTrailBucket')}/AWSLogs/${WORKLOAD}/CloudTrail/${REGION}/2026/12/03/forged.json.gz`;
     for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectTagging', 's3:ReplicateObject', 's3:ReplicateDelete']) {
-      expect([action, await asBoundedAdmin({ action, resource: trailFile, resourcePolicy: trailPolicy, context: objectContext(trailPolicy) })]).toEqual([action, 'ExplicitlyDenied']);
+      expect([action, await asBoundedAdmin({ action, resource: trailFile, resourcePolicy: trailPolicy, context: objectContext(trailPolicy) })]).toEqual([
+        action,
+        'ExplicitlyDenied',
+      ]);
     }
-    expect(await asPrincipal(LOG_ADMIN, { action: 's3:DeleteObjectVersion', resource: trailFile, resourcePolicy: trailPolicy, context: objectContext(trailPolicy) })).toBe('Allowed');
+    expect(
+      await asPrincipal(LOG_ADMIN, { action: 's3:DeleteObjectVersion', resource: trailFile, resourcePolicy: trailPolicy, context: objectContext(trailPolicy) }),
+    ).toBe('Allowed');
     // CloudTrail delivers as its service principal, which the statement never denies.
     const statement = (trailPolicy.Statement as any[]).find((st) => st.Sid === 'DenyLogObjectChangesExceptServices');
     expect(statement.Condition.BoolIfExists).toEqual({ 'aws:PrincipalIsAWSService': 'false' });
 
     // CloudTrail's digest files are SSE-S3 whatever the trail's key: the prod trail bucket accepts them from this account's trails.
     const digest = `${bucketArn('SecurityLoggingTrailBucket')}/AWSLogs/${WORKLOAD}/CloudTrail-Digest/${REGION}/2026/12/03/digest.json.gz`;
-    const digestDelivery = (sourceAccount: string, trail: string = GUARDRAIL_NAMES.trail) => evaluate({
-      request: {
-        action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: digest, resourceAccount: WORKLOAD,
-        context: {
-          'aws:SourceArn': `arn:aws:cloudtrail:${REGION}:${sourceAccount}:trail/${trail}`, 'aws:SourceAccount': sourceAccount, 'aws:PrincipalIsAWSService': 'true',
-          'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'AES256',
+    const digestDelivery = (sourceAccount: string, trail: string = GUARDRAIL_NAMES.trail) =>
+      evaluate({
+        request: {
+          action: 's3:PutObject',
+          principal: 'cloudtrail.amazonaws.com',
+          resource: digest,
+          resourceAccount: WORKLOAD,
+          context: {
+            'aws:SourceArn': `arn:aws:cloudtrail:${REGION}:${sourceAccount}:trail/${trail}`,
+            'aws:SourceAccount': sourceAccount,
+            'aws:PrincipalIsAWSService': 'true',
+            'aws:SecureTransport': 'true',
+            's3:TlsVersion': '1.3',
+            's3:x-amz-acl': 'bucket-owner-full-control',
+            's3:x-amz-server-side-encryption': 'AES256',
+          },
         },
-      },
-      resourcePolicy: trailPolicy,
-    });
+        resourcePolicy: trailPolicy,
+      });
     expect(await digestDelivery(WORKLOAD)).toBe('Allowed');
     expect(await digestDelivery('999999999999')).toBe('ExplicitlyDenied');
     // A trail of one's own in this account (any name but the guardrail trail's) cannot deliver files into the trail bucket.
@@ -313,18 +424,42 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     const replicaPolicy = replica.resolve(only(replica.template, 'AWS::S3::BucketPolicy').Properties.PolicyDocument);
     const replicaBucketId = Object.keys(replica.template.Resources).find((id) => replica.template.Resources[id].Type === 'AWS::S3::Bucket')!;
     const replicaObject = `arn:aws:s3:::${replicaBucketId.toLowerCase()}/AWSLogs/${WORKLOAD}/CloudTrail/${REGION}/forged.json.gz`;
-    expect(await asBoundedAdmin({ action: 's3:ReplicateObject', resource: replicaObject, resourcePolicy: replicaPolicy, context: { 's3:ResourceAccount': WORKLOAD } })).toBe('ExplicitlyDenied');
-    expect(await asBoundedAdmin({ action: 's3:PutObject', resource: replicaObject, resourcePolicy: replicaPolicy, context: objectContext(replicaPolicy) })).toBe('ExplicitlyDenied');
+    expect(
+      await asBoundedAdmin({
+        action: 's3:ReplicateObject',
+        resource: replicaObject,
+        resourcePolicy: replicaPolicy,
+        context: { 's3:ResourceAccount': WORKLOAD },
+      }),
+    ).toBe('ExplicitlyDenied');
+    expect(
+      await asBoundedAdmin({ action: 's3:PutObject', resource: replicaObject, resourcePolicy: replicaPolicy, context: objectContext(replicaPolicy) }),
+    ).toBe('ExplicitlyDenied');
     const replicationRole = roleArn(WORKLOAD, auditReplicationRoleName(REGION));
-    expect(await asPrincipal(replicationRole, { action: 's3:ReplicateObject', resource: replicaObject, resourcePolicy: replicaPolicy, context: { 's3:ResourceAccount': WORKLOAD } })).toBe('Allowed');
-    const trailRoles = Object.values<any>(workloadHome.template.Resources).filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === auditReplicationRoleName(REGION));
+    expect(
+      await asPrincipal(replicationRole, {
+        action: 's3:ReplicateObject',
+        resource: replicaObject,
+        resourcePolicy: replicaPolicy,
+        context: { 's3:ResourceAccount': WORKLOAD },
+      }),
+    ).toBe('Allowed');
+    const trailRoles = Object.values<any>(workloadHome.template.Resources).filter(
+      (r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === auditReplicationRoleName(REGION),
+    );
     expect(trailRoles).toHaveLength(1);
 
     const configPolicy = bucketPolicy(workloadHome, 'DetectiveControlsConfigBucket');
     const configFile = `${bucketArn('DetectiveControlsConfigBucket')}/AWSLogs/${WORKLOAD}/Config/${REGION}/2026/12/3/ConfigHistory/forged.json.gz`;
-    expect(await asBoundedAdmin({ action: 's3:PutObject', resource: configFile, resourcePolicy: configPolicy, context: objectContext(configPolicy) })).toBe('ExplicitlyDenied');
-    expect(await asBoundedAdmin({ action: 's3:DeleteObjectVersion', resource: configFile, resourcePolicy: configPolicy, context: objectContext(configPolicy) })).toBe('ExplicitlyDenied');
-    const recorderRoleId = Object.keys(workloadHome.template.Resources).find((id) => id.startsWith('DetectiveControlsRecorderRole') && workloadHome.template.Resources[id].Type === 'AWS::IAM::Role')!;
+    expect(await asBoundedAdmin({ action: 's3:PutObject', resource: configFile, resourcePolicy: configPolicy, context: objectContext(configPolicy) })).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(
+      await asBoundedAdmin({ action: 's3:DeleteObjectVersion', resource: configFile, resourcePolicy: configPolicy, context: objectContext(configPolicy) }),
+    ).toBe('ExplicitlyDenied');
+    const recorderRoleId = Object.keys(workloadHome.template.Resources).find(
+      (id) => id.startsWith('DetectiveControlsRecorderRole') && workloadHome.template.Resources[id].Type === 'AWS::IAM::Role',
+    )!;
     const recorderRole = workloadHome.resolve({ 'Fn::GetAtt': [recorderRoleId, 'Arn'] });
     expect(JSON.stringify(statement)).not.toContain(recorderRole);
     const configStatement = (configPolicy.Statement as any[]).find((st) => st.Sid === 'DenyLogObjectChangesExceptServices');
@@ -336,21 +471,27 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     const policy = securityLogging.resolve(only(securityLogging.template, 'AWS::Kinesis::ResourcePolicy').Properties.ResourcePolicy);
     expect(await asBoundedAdmin({ account: SECURITY, action: 'kinesis:PutRecord', resource: stream, resourcePolicy: policy })).toBe('ExplicitlyDenied');
     expect(await asBoundedAdmin({ account: SECURITY, action: 'kinesis:DeleteStream', resource: stream, resourcePolicy: policy })).toBe('ExplicitlyDenied');
-    const [destinationRoleId] = Object.entries<any>(securityLogging.template.Resources)
-      .find(([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('"Service":"logs.amazonaws.com"'))!;
+    const [destinationRoleId] = Object.entries<any>(securityLogging.template.Resources).find(
+      ([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('"Service":"logs.amazonaws.com"'),
+    )!;
     const destinationRole = securityLogging.resolve({ 'Fn::GetAtt': [destinationRoleId, 'Arn'] });
     expect(await asPrincipal(destinationRole, { account: SECURITY, action: 'kinesis:PutRecord', resource: stream, resourcePolicy: policy })).toBe('Allowed');
     // Reading: polling takes the shards' read throughput and starves the forwarder (records expire unforwarded).
     for (const action of ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:RegisterStreamConsumer']) {
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stream, resourcePolicy: policy })]).toEqual([action, 'ExplicitlyDenied']);
     }
-    const [forwarderRoleId] = Object.entries<any>(securityLogging.template.Resources)
-      .find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.includes('ForwarderRole'))!;
+    const [forwarderRoleId] = Object.entries<any>(securityLogging.template.Resources).find(
+      ([id, r]) => r.Type === 'AWS::IAM::Role' && id.includes('ForwarderRole'),
+    )!;
     const forwarderRole = securityLogging.resolve({ 'Fn::GetAtt': [forwarderRoleId, 'Arn'] });
     expect(await asPrincipal(forwarderRole, { account: SECURITY, action: 'kinesis:GetRecords', resource: stream, resourcePolicy: policy })).toBe('Allowed');
-    expect(await asBoundedAdmin({
-      account: SECURITY, action: 'logs:DeleteLogGroup', resource: `arn:aws:logs:${REGION}:${SECURITY}:log-group:/guardrails/central/audit`,
-    })).toBe('ExplicitlyDenied');
+    expect(
+      await asBoundedAdmin({
+        account: SECURITY,
+        action: 'logs:DeleteLogGroup',
+        resource: `arn:aws:logs:${REGION}:${SECURITY}:log-group:/guardrails/central/audit`,
+      }),
+    ).toBe('ExplicitlyDenied');
   });
 });
 
@@ -368,33 +509,61 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
 
   test('a bounded admin cannot update, delete, change-set or roll back a guardrail stack (CloudFormation would act with the execution role), CDKToolkit, a StackSet instance or the deployment boundary stack', async () => {
     const targets: Array<[string, string]> = [
-      [WORKLOAD, workloadHome.stack.stackName], [WORKLOAD, `prod-workload-${config.workloadAccounts[0].name}-audit-replica-eu-north-1`],
-      [SECURITY, securityLogging.stack.stackName], [WORKLOAD, 'CDKToolkit'], [WORKLOAD, 'guardrails-deployment-boundary'],
+      [WORKLOAD, workloadHome.stack.stackName],
+      [WORKLOAD, `prod-workload-${config.workloadAccounts[0].name}-audit-replica-eu-north-1`],
+      [SECURITY, securityLogging.stack.stackName],
+      [WORKLOAD, 'CDKToolkit'],
+      [WORKLOAD, 'guardrails-deployment-boundary'],
       [WORKLOAD, 'StackSet-prod-workload-guardrails-eu-west-1-5f1b2c3d'],
     ];
     for (const [account, name] of targets) {
-      for (const action of ['cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:ContinueUpdateRollback', 'cloudformation:RollbackStack']) {
+      for (const action of [
+        'cloudformation:UpdateStack',
+        'cloudformation:DeleteStack',
+        'cloudformation:CreateChangeSet',
+        'cloudformation:ExecuteChangeSet',
+        'cloudformation:ContinueUpdateRollback',
+        'cloudformation:RollbackStack',
+      ]) {
         expect([name, action, await asBoundedAdmin({ account, action, resource: stackArn(account, name) })]).toEqual([name, action, 'ExplicitlyDenied']);
       }
     }
   });
 
-  test('a bounded admin of the StackSet administrator account cannot update, delete or redeploy the workload StackSet (it rewrites every target account\'s guardrail stack); the deploy role can', async () => {
+  test("a bounded admin of the StackSet administrator account cannot update, delete or redeploy the workload StackSet (it rewrites every target account's guardrail stack); the deploy role can", async () => {
     const stackSet = `arn:aws:cloudformation:${REGION}:${SECURITY}:stackset/${workloadStackSetName('prod', REGION)}:7d8e9f00-0000-4000-8000-00000000abcd`;
-    for (const action of ['cloudformation:UpdateStackSet', 'cloudformation:DeleteStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:UpdateStackInstances',
-      'cloudformation:DeleteStackInstances', 'cloudformation:StopStackSetOperation', 'cloudformation:ImportStacksToStackSet']) {
+    for (const action of [
+      'cloudformation:UpdateStackSet',
+      'cloudformation:DeleteStackSet',
+      'cloudformation:CreateStackInstances',
+      'cloudformation:UpdateStackInstances',
+      'cloudformation:DeleteStackInstances',
+      'cloudformation:StopStackSetOperation',
+      'cloudformation:ImportStacksToStackSet',
+    ]) {
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stackSet })]).toEqual([action, 'ExplicitlyDenied']);
     }
     expect(await asBoundedAdmin({ account: SECURITY, action: 'cloudformation:DescribeStackSet', resource: stackSet })).toBe('Allowed');
-    expect(await asPrincipal(roleArn(SECURITY, config.principals.breakGlassRoleName), { account: SECURITY, action: 'cloudformation:UpdateStackSet', resource: stackSet })).toBe('Allowed');
+    expect(
+      await asPrincipal(roleArn(SECURITY, config.principals.breakGlassRoleName), {
+        account: SECURITY,
+        action: 'cloudformation:UpdateStackSet',
+        resource: stackSet,
+      }),
+    ).toBe('Allowed');
   });
 
-  test('control: the deploy role and the pipeline\'s deploy path change the stacks; a bounded admin reads them and deploys its own', async () => {
+  test("control: the deploy role and the pipeline's deploy path change the stacks; a bounded admin reads them and deploys its own", async () => {
     const guardrailStack = stackArn(WORKLOAD, workloadHome.stack.stackName);
     for (const action of ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet']) {
       expect(await asPrincipal(DEPLOY_ROLE, { action, resource: guardrailStack })).toBe('Allowed');
     }
-    expect(await asPrincipal(roleArn(WORKLOAD, config.principals.breakGlassRoleName), { action: 'cloudformation:DeleteStack', resource: stackArn(WORKLOAD, 'CDKToolkit') })).toBe('Allowed');
+    expect(
+      await asPrincipal(roleArn(WORKLOAD, config.principals.breakGlassRoleName), {
+        action: 'cloudformation:DeleteStack',
+        resource: stackArn(WORKLOAD, 'CDKToolkit'),
+      }),
+    ).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'cloudformation:DescribeStacks', resource: guardrailStack })).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'cloudformation:UpdateStack', resource: stackArn(WORKLOAD, 'orders-api') })).toBe('Allowed');
   });
@@ -403,51 +572,84 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
     const q = config.principals.cdkQualifier;
     const bucket = `arn:aws:s3:::cdk-${q}-assets-${WORKLOAD}-${REGION}`;
     const s3 = { 's3:ResourceAccount': WORKLOAD };
-    for (const [action, resource] of [['s3:PutObject', `${bucket}/0a1b2c3d.zip`], ['s3:PutObject', `${bucket}/4e5f6a7b.json`], ['s3:DeleteObject', `${bucket}/0a1b2c3d.zip`],
-      ['s3:PutBucketPolicy', bucket], ['s3:PutLifecycleConfiguration', bucket]]) {
+    for (const [action, resource] of [
+      ['s3:PutObject', `${bucket}/0a1b2c3d.zip`],
+      ['s3:PutObject', `${bucket}/4e5f6a7b.json`],
+      ['s3:DeleteObject', `${bucket}/0a1b2c3d.zip`],
+      ['s3:PutBucketPolicy', bucket],
+      ['s3:PutLifecycleConfiguration', bucket],
+    ]) {
       expect([action, resource, await asBoundedAdmin({ action, resource, context: s3 })]).toEqual([action, resource, 'ExplicitlyDenied']);
     }
     const version = `arn:aws:ssm:${REGION}:${WORKLOAD}:parameter/cdk-bootstrap/${q}/version`;
     expect(await asBoundedAdmin({ action: 'ssm:PutParameter', resource: version })).toBe('ExplicitlyDenied');
     // cdk-assets sends the bucket's encryption with each upload (the S3 SCP requires the header).
     const upload = { ...s3, 's3:x-amz-server-side-encryption': 'aws:kms' };
-    expect(await asPrincipal(cdkRoleArn(config, 'file-publishing', WORKLOAD, REGION), { action: 's3:PutObject', resource: `${bucket}/0a1b2c3d.zip`, context: upload })).toBe('Allowed');
+    expect(
+      await asPrincipal(cdkRoleArn(config, 'file-publishing', WORKLOAD, REGION), {
+        action: 's3:PutObject',
+        resource: `${bucket}/0a1b2c3d.zip`,
+        context: upload,
+      }),
+    ).toBe('Allowed');
     // Nobody may create a role with a publishing role's name (the exemption is a pattern).
-    expect(await asBoundedAdmin({ action: 'iam:CreateRole', resource: cdkRoleArn(config, 'file-publishing', WORKLOAD, 'ap-southeast-2') })).toBe('ExplicitlyDenied');
+    expect(await asBoundedAdmin({ action: 'iam:CreateRole', resource: cdkRoleArn(config, 'file-publishing', WORKLOAD, 'ap-southeast-2') })).toBe(
+      'ExplicitlyDenied',
+    );
     expect(await asBoundedAdmin({ action: 's3:GetObject', resource: `${bucket}/0a1b2c3d.zip`, context: s3 })).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'ssm:GetParameter', resource: version })).toBe('Allowed');
   });
 
-  test('a bounded admin of the security account cannot drain or hide the forwarder\'s dead-letter queue; the log admin can', async () => {
+  test("a bounded admin of the security account cannot drain or hide the forwarder's dead-letter queue; the log admin can", async () => {
     const dlq = `arn:aws:sqs:${REGION}:${SECURITY}:${GUARDRAIL_NAMES.deadLetterQueue}`;
     for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue']) {
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: dlq })]).toEqual([action, 'ExplicitlyDenied']);
     }
-    expect(await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), { account: SECURITY, action: 'sqs:ReceiveMessage', resource: dlq })).toBe('Allowed');
+    expect(await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), { account: SECURITY, action: 'sqs:ReceiveMessage', resource: dlq })).toBe(
+      'Allowed',
+    );
     // The queue's own policy holds without the SCPs: only the forwarder sends, only the administrators drain it.
     const queuePolicy = securityLogging.resolve(only(securityLogging.template, 'AWS::SQS::QueuePolicy').Properties.PolicyDocument);
     for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:PurgeQueue']) {
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: dlq, resourcePolicy: queuePolicy })]).toEqual([action, 'ExplicitlyDenied']);
     }
-    expect(await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), { account: SECURITY, action: 'sqs:ReceiveMessage', resource: dlq, resourcePolicy: queuePolicy })).toBe('Allowed');
+    expect(
+      await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), {
+        account: SECURITY,
+        action: 'sqs:ReceiveMessage',
+        resource: dlq,
+        resourcePolicy: queuePolicy,
+      }),
+    ).toBe('Allowed');
     // Every alarm of the stack (dead letters, late delivery, a throttled stream) is out of reach.
-    const alarms = Object.values<any>(securityLogging.template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName);
+    const alarms = Object.values<any>(securityLogging.template.Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties.AlarmName);
     expect(alarms.sort()).toEqual([GUARDRAIL_NAMES.deadLetterAlarm, GUARDRAIL_NAMES.deliveryDelayAlarm, GUARDRAIL_NAMES.streamThrottleAlarm].sort());
     for (const alarm of alarms) {
       for (const action of ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:SetAlarmState']) {
-        expect([alarm, action, await asBoundedAdmin({ account: SECURITY, action, resource: `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:${alarm}` })]).toEqual([alarm, action, 'ExplicitlyDenied']);
+        expect([
+          alarm,
+          action,
+          await asBoundedAdmin({ account: SECURITY, action, resource: `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:${alarm}` }),
+        ]).toEqual([alarm, action, 'ExplicitlyDenied']);
       }
     }
   });
 
-  test('a bounded admin cannot cancel or re-point a secret\'s rotation, re-key or re-policy it (the secret\'s own policy); the execution role can', async () => {
+  test("a bounded admin cannot cancel or re-point a secret's rotation, re-key or re-policy it (the secret's own policy); the execution role can", async () => {
     const secretPolicies = Object.values<any>(workloadHome.template.Resources).filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy');
     expect(secretPolicies.length).toBeGreaterThan(0);
     const secret = `arn:aws:secretsmanager:${REGION}:${WORKLOAD}:secret:prod/partner-api/api-key-AbCdEf`;
     const context = { 'aws:PrincipalAccount': WORKLOAD, 'aws:PrincipalIsAWSService': 'false' };
     for (const r of secretPolicies) {
       const policy = workloadHome.resolve(r.Properties.ResourcePolicy);
-      for (const action of ['secretsmanager:CancelRotateSecret', 'secretsmanager:RotateSecret', 'secretsmanager:UpdateSecret', 'secretsmanager:PutResourcePolicy']) {
+      for (const action of [
+        'secretsmanager:CancelRotateSecret',
+        'secretsmanager:RotateSecret',
+        'secretsmanager:UpdateSecret',
+        'secretsmanager:PutResourcePolicy',
+      ]) {
         expect([action, await asBoundedAdmin({ action, resource: secret, resourcePolicy: policy, context })]).toEqual([action, 'ExplicitlyDenied']);
         expect([action, await asPrincipal(EXEC_ROLE, { action, resource: secret, resourcePolicy: policy, context })]).toEqual([action, 'Allowed']);
       }
@@ -457,7 +659,9 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
 
   test('a bounded admin cannot invoke the forwarder with a Kinesis event of its own (forged records in the central log groups) nor a rotation function; its own functions it can', async () => {
     const forwarder = `arn:aws:lambda:${REGION}:${SECURITY}:function:${GUARDRAIL_NAMES.forwarderFunction}`;
-    const functionNames = Object.values<any>(securityLogging.template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.FunctionName);
+    const functionNames = Object.values<any>(securityLogging.template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties.FunctionName);
     expect(functionNames).toContain(GUARDRAIL_NAMES.forwarderFunction);
     for (const action of ['lambda:InvokeFunction', 'lambda:InvokeAsync']) {
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: forwarder })]).toEqual([action, 'ExplicitlyDenied']);
@@ -468,26 +672,42 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
   });
 
   test('a bounded admin cannot edit either boundary policy, nor take over the pipeline role; the execution role updates the boundaries', async () => {
-    for (const [account, name] of [[WORKLOAD, 'GuardrailsDeploymentBoundary'], [WORKLOAD, 'GuardrailsPermissionsBoundary'], [SECURITY, 'GuardrailsDeploymentBoundary']]) {
+    for (const [account, name] of [
+      [WORKLOAD, 'GuardrailsDeploymentBoundary'],
+      [WORKLOAD, 'GuardrailsPermissionsBoundary'],
+      [SECURITY, 'GuardrailsDeploymentBoundary'],
+    ]) {
       const policy = `arn:aws:iam::${account}:policy/${name}`;
       expect([name, await asBoundedAdmin({ account, action: 'iam:CreatePolicyVersion', resource: policy })]).toEqual([name, 'ExplicitlyDenied']);
     }
     const pipeline = config.principals.pipelineRoleArns[0];
     const pipelineAccount = pipeline.split(':')[4];
     for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']) {
-      expect([action, await asBoundedAdmin({ account: pipelineAccount, action, resource: pipeline, context: { 'iam:PermissionsBoundary': `arn:aws:iam::${pipelineAccount}:policy/GuardrailsPermissionsBoundary` } })])
-        .toEqual([action, 'ExplicitlyDenied']);
+      expect([
+        action,
+        await asBoundedAdmin({
+          account: pipelineAccount,
+          action,
+          resource: pipeline,
+          context: { 'iam:PermissionsBoundary': `arn:aws:iam::${pipelineAccount}:policy/GuardrailsPermissionsBoundary` },
+        }),
+      ]).toEqual([action, 'ExplicitlyDenied']);
     }
-    expect(await asPrincipal(EXEC_ROLE, { action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${WORKLOAD}:policy/GuardrailsDeploymentBoundary` })).toBe('Allowed');
+    expect(await asPrincipal(EXEC_ROLE, { action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${WORKLOAD}:policy/GuardrailsDeploymentBoundary` })).toBe(
+      'Allowed',
+    );
   });
 });
 
-describe('the guardrails\' own service roles', () => {
-  const roles = stacks.flatMap(([stack, template]) => Object.entries<any>(template.Resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::Role')
-    .map(([id, r]) => ({ stack, id, role: r, account: stack.account })));
+describe("the guardrails' own service roles", () => {
+  const roles = stacks.flatMap(([stack, template]) =>
+    Object.entries<any>(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .map(([id, r]) => ({ stack, id, role: r, account: stack.account })),
+  );
   const tagOf = (r: any) => (r.Properties.Tags ?? []).find((t: any) => t.Key === 'guardrails:protected')?.Value;
-  const arnOf = (x: { stack: Stack; id: string; role: any }) => `arn:aws:iam::${x.stack.account}:role${x.role.Properties.Path ?? '/'}${x.role.Properties.RoleName ?? x.id}`;
+  const arnOf = (x: { stack: Stack; id: string; role: any }) =>
+    `arn:aws:iam::${x.stack.account}:role${x.role.Properties.Path ?? '/'}${x.role.Properties.RoleName ?? x.id}`;
 
   test('every role of both prod apps is tagged guardrails:protected, but the workload roles under /bounded/ and the named cross-account role', () => {
     const unprotected = roles.filter((x) => tagOf(x.role) !== 'true').map((x) => `${x.stack.stackName}/${x.id}${x.role.Properties.Path ?? ''}`);
@@ -502,13 +722,19 @@ describe('the guardrails\' own service roles', () => {
     const BOUNDARY = `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary`;
     for (const x of roles.filter((r) => r.account === WORKLOAD && tagOf(r.role) === 'true' && r.stack.stackName === workloadHome.stack.stackName)) {
       for (const action of ['iam:PassRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy']) {
-        const context = { 'aws:ResourceTag/guardrails:protected': tagOf(x.role), 'iam:PermissionsBoundary': BOUNDARY, 'iam:PassedToService': 'lambda.amazonaws.com' };
+        const context = {
+          'aws:ResourceTag/guardrails:protected': tagOf(x.role),
+          'iam:PermissionsBoundary': BOUNDARY,
+          'iam:PassedToService': 'lambda.amazonaws.com',
+        };
         expect([x.id, action, await asBoundedAdmin({ action, resource: arnOf(x), context })]).toEqual([x.id, action, 'ExplicitlyDenied']);
       }
     }
     const writer = roles.find((r) => r.account === WORKLOAD && r.id.includes('AppLogsWriter'))!;
     expect(writer.role.Properties.Path).toBe('/bounded/');
-    expect(await asBoundedAdmin({ action: 'iam:PassRole', resource: arnOf(writer), context: { 'iam:PassedToService': 'lambda.amazonaws.com' } })).toBe('Allowed');
+    expect(await asBoundedAdmin({ action: 'iam:PassRole', resource: arnOf(writer), context: { 'iam:PassedToService': 'lambda.amazonaws.com' } })).toBe(
+      'Allowed',
+    );
   });
 });
 
@@ -516,55 +742,99 @@ describe('the guardrail network (SCP protect-tagged-guardrail-resources)', () =>
   const tagged = (r: any) => (r.Properties.Tags ?? []).find((t: any) => t.Key === 'guardrails:protected')?.Value;
 
   test('the flow log, endpoints, security groups, subnets, route tables and VPC of the private network carry the tag in every stack that has one', () => {
-    const types = ['AWS::EC2::FlowLog', 'AWS::EC2::VPCEndpoint', 'AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::VPC', 'AWS::EC2::NetworkAcl'];
-    const found = stacks.flatMap(([stack, t]) => Object.entries<any>(t.Resources).filter(([, r]) => types.includes(r.Type)).map(([id, r]) => [`${stack.stackName}/${id}`, r.Type, tagged(r)]));
+    const types = [
+      'AWS::EC2::FlowLog',
+      'AWS::EC2::VPCEndpoint',
+      'AWS::EC2::SecurityGroup',
+      'AWS::EC2::Subnet',
+      'AWS::EC2::RouteTable',
+      'AWS::EC2::VPC',
+      'AWS::EC2::NetworkAcl',
+    ];
+    const found = stacks.flatMap(([stack, t]) =>
+      Object.entries<any>(t.Resources)
+        .filter(([, r]) => types.includes(r.Type))
+        .map(([id, r]) => [`${stack.stackName}/${id}`, r.Type, tagged(r)]),
+    );
     expect(found.length).toBeGreaterThan(10);
     // The S3 gateway endpoint included, and the ACL of the private subnets (the default ACL takes no tag).
     expect(found.filter(([, type]) => type === 'AWS::EC2::NetworkAcl').length).toBeGreaterThan(0);
     expect(found.filter(([, , tag]) => tag !== 'true')).toEqual([]);
     // Every private subnet is associated with a tagged ACL of ours, none stays on the default ACL.
     for (const [, t] of stacks) {
-      const subnets = Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::EC2::Subnet').map(([id]) => id);
-      const associated = Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::EC2::SubnetNetworkAclAssociation').map((r) => r.Properties.SubnetId.Ref);
+      const subnets = Object.entries<any>(t.Resources)
+        .filter(([, r]) => r.Type === 'AWS::EC2::Subnet')
+        .map(([id]) => id);
+      const associated = Object.values<any>(t.Resources)
+        .filter((r) => r.Type === 'AWS::EC2::SubnetNetworkAclAssociation')
+        .map((r) => r.Properties.SubnetId.Ref);
       expect(associated.sort()).toEqual(subnets.sort());
     }
   });
 
-  test('a bounded admin of the security account cannot delete the flow log of the forwarder\'s network nor an interface endpoint; the execution role can', async () => {
+  test("a bounded admin of the security account cannot delete the flow log of the forwarder's network nor an interface endpoint; the execution role can", async () => {
     const flowLog = Object.entries<any>(securityLogging.template.Resources).find(([, r]) => r.Type === 'AWS::EC2::FlowLog')!;
     const context = { 'aws:ResourceTag/guardrails:protected': tagged(flowLog[1]) };
     const resource = `arn:aws:ec2:${REGION}:${SECURITY}:vpc-flow-log/fl-0123456789abcdef0`;
     expect(await asBoundedAdmin({ account: SECURITY, action: 'ec2:DeleteFlowLogs', resource, context })).toBe('ExplicitlyDenied');
-    expect(await asBoundedAdmin({ account: SECURITY, action: 'ec2:DeleteVpcEndpoints', resource: `arn:aws:ec2:${REGION}:${SECURITY}:vpc-endpoint/vpce-0123456789abcdef0`, context })).toBe('ExplicitlyDenied');
-    expect(await asPrincipal(cdkRoleArn(config, 'cfn-exec', SECURITY, REGION), { account: SECURITY, action: 'ec2:DeleteFlowLogs', resource, context })).toBe('Allowed');
+    expect(
+      await asBoundedAdmin({
+        account: SECURITY,
+        action: 'ec2:DeleteVpcEndpoints',
+        resource: `arn:aws:ec2:${REGION}:${SECURITY}:vpc-endpoint/vpce-0123456789abcdef0`,
+        context,
+      }),
+    ).toBe('ExplicitlyDenied');
+    expect(await asPrincipal(cdkRoleArn(config, 'cfn-exec', SECURITY, REGION), { account: SECURITY, action: 'ec2:DeleteFlowLogs', resource, context })).toBe(
+      'Allowed',
+    );
   });
 
   test('a bounded admin of the security account cannot hand the central stream to another function (UpdateEventSourceMapping with its own FunctionName) nor delete the mapping; its own mappings it can', async () => {
     const mapping = only(securityLogging.template, 'AWS::Lambda::EventSourceMapping');
-    const context = { 'aws:ResourceTag/guardrails:protected': tagged(mapping), 'lambda:FunctionArn': `arn:aws:lambda:${REGION}:${SECURITY}:function:attacker-reader` };
+    const context = {
+      'aws:ResourceTag/guardrails:protected': tagged(mapping),
+      'lambda:FunctionArn': `arn:aws:lambda:${REGION}:${SECURITY}:function:attacker-reader`,
+    };
     const resource = `arn:aws:lambda:${REGION}:${SECURITY}:event-source-mapping:2c5b5a3e-0000-4000-8000-000000000001`;
     expect(tagged(mapping)).toBe('true');
     expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:UpdateEventSourceMapping', resource, context })).toBe('ExplicitlyDenied');
     expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:DeleteEventSourceMapping', resource, context })).toBe('ExplicitlyDenied');
-    expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:UpdateEventSourceMapping', resource, context: { 'lambda:FunctionArn': context['lambda:FunctionArn'] } })).toBe('Allowed');
+    expect(
+      await asBoundedAdmin({
+        account: SECURITY,
+        action: 'lambda:UpdateEventSourceMapping',
+        resource,
+        context: { 'lambda:FunctionArn': context['lambda:FunctionArn'] },
+      }),
+    ).toBe('Allowed');
   });
 });
 
 describe('other ways out of the boundary', () => {
   test('a bounded admin cannot take over a human: MFA, login profile, service credentials', async () => {
-    for (const action of ['iam:DeactivateMFADevice', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:ResetServiceSpecificCredential', 'iam:CreateAccessKey']) {
+    for (const action of [
+      'iam:DeactivateMFADevice',
+      'iam:CreateLoginProfile',
+      'iam:UpdateLoginProfile',
+      'iam:ResetServiceSpecificCredential',
+      'iam:CreateAccessKey',
+    ]) {
       expect([action, await asBoundedAdmin({ action, resource: `arn:aws:iam::${WORKLOAD}:user/break-glass-user` })]).toEqual([action, 'ExplicitlyDenied']);
     }
   });
 
-  test('a bounded admin cannot lift MFA for every human: detach or rewrite the operators\' MFA policies, delete the group; the execution role maintains them', async () => {
+  test("a bounded admin cannot lift MFA for every human: detach or rewrite the operators' MFA policies, delete the group; the execution role maintains them", async () => {
     const group = `arn:aws:iam::${WORKLOAD}:group/${HUMAN_ACCESS_NAMES.operatorsGroup}`;
     const groupResource = only(workloadHome.template, 'AWS::IAM::Group');
     expect(groupResource.Properties.GroupName).toBe(HUMAN_ACCESS_NAMES.operatorsGroup);
     for (const name of [HUMAN_ACCESS_NAMES.consoleMfaPolicy, HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy]) {
       const policy = `arn:aws:iam::${WORKLOAD}:policy/${name}`;
       expect(only(workloadHome.template, 'AWS::IAM::ManagedPolicy', (r) => r.Properties.ManagedPolicyName === name)).toBeDefined();
-      expect([name, await asBoundedAdmin({ action: 'iam:DetachGroupPolicy', resource: group, context: { 'iam:PolicyARN': policy } })]).toEqual([name, 'ExplicitlyDenied']);
+      expect([name, await asBoundedAdmin({ action: 'iam:DetachGroupPolicy', resource: group, context: { 'iam:PolicyARN': policy } })]).toEqual([
+        name,
+        'ExplicitlyDenied',
+      ]);
       expect([name, await asBoundedAdmin({ action: 'iam:CreatePolicyVersion', resource: policy })]).toEqual([name, 'ExplicitlyDenied']);
     }
     expect(await asBoundedAdmin({ action: 'iam:DeleteGroup', resource: group })).toBe('ExplicitlyDenied');
@@ -572,10 +842,13 @@ describe('other ways out of the boundary', () => {
   });
 
   test('a bounded admin cannot make GuardrailsSecurityAudit trust another account', async () => {
-    expect(await asBoundedAdmin({
-      action: 'iam:UpdateAssumeRolePolicy', resource: roleArn(WORKLOAD, 'GuardrailsSecurityAudit'),
-      context: { 'iam:PermissionsBoundary': `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary` },
-    })).toBe('ExplicitlyDenied');
+    expect(
+      await asBoundedAdmin({
+        action: 'iam:UpdateAssumeRolePolicy',
+        resource: roleArn(WORKLOAD, 'GuardrailsSecurityAudit'),
+        context: { 'iam:PermissionsBoundary': `arn:aws:iam::${WORKLOAD}:policy/GuardrailsPermissionsBoundary` },
+      }),
+    ).toBe('ExplicitlyDenied');
   });
 
   test('prod boundedRolePath: a bounded admin cannot pass, assume or create a role outside /bounded/ (such as the hosted rotation role), nor change an identity provider; under the path it can', async () => {
@@ -600,27 +873,57 @@ describe('other ways out of the boundary', () => {
     const db = config.workloadAccounts[0].databases.find((d) => d.region === REGION)!;
     expect(db.engine).toBe('postgres');
     expect(workloadHome.template.Transform).toBeUndefined();
-    const role = only(workloadHome.template, 'AWS::IAM::Role', (r) => r.Properties.RoleName === rotationLogWriterRoleName(rotationFunctionName('db', db.name), REGION));
-    const boundary = Object.entries<any>(workloadHome.template.Resources).find(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary')![0];
+    const role = only(
+      workloadHome.template,
+      'AWS::IAM::Role',
+      (r) => r.Properties.RoleName === rotationLogWriterRoleName(rotationFunctionName('db', db.name), REGION),
+    );
+    const boundary = Object.entries<any>(workloadHome.template.Resources).find(
+      ([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary',
+    )![0];
     expect(role.Properties.PermissionsBoundary).toEqual({ Ref: boundary });
     expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
     // Nobody inside the boundary re-trusts, passes or assumes it (tagged protected, a writer role name).
     const arn = roleArn(WORKLOAD, role.Properties.RoleName);
     for (const action of ['sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'iam:PutRolePolicy', 'iam:DeleteRolePermissionsBoundary']) {
-      expect([action, await asBoundedAdmin({ action, resource: arn, resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined, context: { 'aws:ResourceTag/guardrails:protected': 'true' } })])
-        .toEqual([action, 'ExplicitlyDenied']);
+      expect([
+        action,
+        await asBoundedAdmin({
+          action,
+          resource: arn,
+          resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined,
+          context: { 'aws:ResourceTag/guardrails:protected': 'true' },
+        }),
+      ]).toEqual([action, 'ExplicitlyDenied']);
     }
   });
 
   test('the AWS Config recorder role (outside the boundary, DetectiveControls exempts it) cannot be taken over: a bounded admin cannot pass, assume, re-trust or extend it; the execution role still manages it', async () => {
-    const [, role] = Object.entries<any>(workloadHome.template.Resources).find(([id, r]) => id.startsWith('DetectiveControlsRecorderRole') && r.Type === 'AWS::IAM::Role')!;
+    const [, role] = Object.entries<any>(workloadHome.template.Resources).find(
+      ([id, r]) => id.startsWith('DetectiveControlsRecorderRole') && r.Type === 'AWS::IAM::Role',
+    )!;
     expect(role.Properties.PermissionsBoundary).toBeUndefined();
     expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
     const arn = roleArn(WORKLOAD, 'prod-workload-payments-DetectiveControlsRecorderRole-ABC');
     const protectedRole = { 'aws:ResourceTag/guardrails:protected': 'true' };
-    for (const action of ['iam:PassRole', 'sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRole', 'iam:UntagRole']) {
-      expect([action, await asBoundedAdmin({ action, resource: arn, resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined, context: protectedRole })])
-        .toEqual([action, 'ExplicitlyDenied']);
+    for (const action of [
+      'iam:PassRole',
+      'sts:AssumeRole',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:AttachRolePolicy',
+      'iam:DeleteRole',
+      'iam:UntagRole',
+    ]) {
+      expect([
+        action,
+        await asBoundedAdmin({
+          action,
+          resource: arn,
+          resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined,
+          context: protectedRole,
+        }),
+      ]).toEqual([action, 'ExplicitlyDenied']);
     }
     // Control: the stack's execution role (CloudFormation) still updates it.
     expect(await asPrincipal(EXEC_ROLE, { action: 'iam:PutRolePolicy', resource: arn, context: protectedRole })).toBe('Allowed');
@@ -633,13 +936,16 @@ describe('other ways out of the boundary', () => {
   });
 
   test('a bounded admin cannot encrypt objects with a key of a foreign account (ransomware by foreign key); with a key of the environment it can', async () => {
-    const put = (keyAccount: string) => asBoundedAdmin({
-      action: 's3:PutObject', resource: 'arn:aws:s3:::orders-data/x.json',
-      context: {
-        's3:ResourceAccount': WORKLOAD, 's3:x-amz-server-side-encryption': 'aws:kms',
-        's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${REGION}:${keyAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
-      },
-    });
+    const put = (keyAccount: string) =>
+      asBoundedAdmin({
+        action: 's3:PutObject',
+        resource: 'arn:aws:s3:::orders-data/x.json',
+        context: {
+          's3:ResourceAccount': WORKLOAD,
+          's3:x-amz-server-side-encryption': 'aws:kms',
+          's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${REGION}:${keyAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+        },
+      });
     expect(await put('999999999999')).toBe('ExplicitlyDenied');
     expect(await put(WORKLOAD)).toBe('Allowed');
     expect(await put(SECURITY)).toBe('Allowed');

@@ -87,12 +87,14 @@ describe('workload app compliance gate', () => {
     // THEN
     expect(() => quietly(synth)).toThrow(/DataBucket\/Resource[\s\S]*Guardrails-S3BucketPolicyEnforcesEncryption/);
     const open = report().findings.filter((f: any) => !f.acknowledged);
-    expect(open).toEqual([expect.objectContaining({
-      plugin: 'Guardrails',
-      ruleId: 'Guardrails-S3BucketPolicyEnforcesEncryption',
-      constructPath: `${stacks[0].stackName}/DataBucket/Resource`,
-      suggestedFix: expect.stringMatching(/EncryptedBucket|BucketEncryptionGuard/),
-    })]);
+    expect(open).toEqual([
+      expect.objectContaining({
+        plugin: 'Guardrails',
+        ruleId: 'Guardrails-S3BucketPolicyEnforcesEncryption',
+        constructPath: `${stacks[0].stackName}/DataBucket/Resource`,
+        suggestedFix: expect.stringMatching(/EncryptedBucket|BucketEncryptionGuard/),
+      }),
+    ]);
   });
 
   test(`${ENV}: a log group without the logs key fails synth with the log class rule and the cdk-nag encryption rules`, () => {
@@ -102,7 +104,10 @@ describe('workload app compliance gate', () => {
     });
     // THEN
     expect(() => quietly(synth)).toThrow(/UnencryptedAppLogs\/Resource[\s\S]*Guardrails-LogGroupClassRetentionAndKey/);
-    const open = report().findings.filter((f: any) => !f.acknowledged).map((f: any) => f.ruleId).sort();
+    const open = report()
+      .findings.filter((f: any) => !f.acknowledged)
+      .map((f: any) => f.ruleId)
+      .sort();
     expect(open).toEqual([
       'Guardrails-LogGroupClassRetentionAndKey',
       'HIPAA.Security-CloudWatchLogGroupEncrypted',

@@ -20,10 +20,15 @@ function boundaryOf(env: string): PolicyJson {
 /** A key policy that makes the execution role a key administrator, as the apps' keys do (KMS needs the key policy to allow too). */
 const KEY_POLICY: PolicyJson = {
   Version: '2012-10-17',
-  Statement: [{
-    Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*',
-    Condition: { ArnEquals: { 'aws:PrincipalArn': [EXEC_ROLE] } },
-  }],
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': [EXEC_ROLE] } },
+    },
+  ],
 };
 
 function asExecutionRole(boundary: PolicyJson, action: string, resource: string) {

@@ -24,7 +24,8 @@ function dataBucketPolicy(stack: WorkloadGuardrailsStack, template: Template) {
   const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: bucketId } } }));
   const names = { bucket: 'data-bucket', keyArn: `arn:aws:kms:${stack.region}:${stack.account}:key/1234abcd-12ab-34cd-56ef-1234567890ab` };
   const resolved = resolveIntrinsics(policy.Properties.PolicyDocument, {
-    account: stack.account, region: stack.region,
+    account: stack.account,
+    region: stack.region,
     refs: { [bucketId]: names.bucket },
     getAtts: { [`${bucketId}.Arn`]: `arn:aws:s3:::${names.bucket}`, [`${keyId}.Arn`]: names.keyArn },
   });
@@ -40,8 +41,15 @@ async function put(env: string, context: Record<string, string>) {
     resourcePolicy: policy,
     identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/*` }] }],
     request: {
-      action: 's3:PutObject', principal: writer, resource: `arn:aws:s3:::${bucket}/report.csv`, resourceAccount: stack.account,
-      context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2', ...Object.fromEntries(Object.entries(context).map(([k, v]) => [k, v === 'KEY' ? keyArn : v])) },
+      action: 's3:PutObject',
+      principal: writer,
+      resource: `arn:aws:s3:::${bucket}/report.csv`,
+      resourceAccount: stack.account,
+      context: {
+        'aws:SecureTransport': 'true',
+        's3:TlsVersion': '1.2',
+        ...Object.fromEntries(Object.entries(context).map(([k, v]) => [k, v === 'KEY' ? keyArn : v])),
+      },
     },
   });
 }
@@ -58,10 +66,12 @@ describe('encrypted buckets follow the environment (dev SSE-S3, prod SSE-KMS wit
     const stack = prod.stacks[0];
     prod.templates[0].hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{
-          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(stack, stack.keys.dataKey), 'Arn'] } },
-          BucketKeyEnabled: true,
-        }],
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(stack, stack.keys.dataKey), 'Arn'] } },
+            BucketKeyEnabled: true,
+          },
+        ],
       },
     });
   });
@@ -73,17 +83,23 @@ describe('encrypted buckets follow the environment (dev SSE-S3, prod SSE-KMS wit
 
   test('plain HTTP is denied in both', async () => {
     await expect(put('dev', { 'aws:SecureTransport': 'false', 's3:x-amz-server-side-encryption': 'AES256' })).resolves.toBe('ExplicitlyDenied');
-    await expect(put('prod', { 'aws:SecureTransport': 'false', 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'KEY' })).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      put('prod', { 'aws:SecureTransport': 'false', 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'KEY' }),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   test('flipping the config flips the policy: AES256 allowed in dev, denied in prod; the data key allowed in prod', async () => {
     await expect(put('dev', { 's3:x-amz-server-side-encryption': 'AES256' })).resolves.toBe('Allowed');
     await expect(put('prod', { 's3:x-amz-server-side-encryption': 'AES256' })).resolves.toBe('ExplicitlyDenied');
-    await expect(put('prod', { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'KEY' })).resolves.toBe('Allowed');
-    await expect(put('prod', {
-      's3:x-amz-server-side-encryption': 'aws:kms',
-      's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:666666666666:key/00000000-0000-0000-0000-000000000000',
-    })).resolves.toBe('ExplicitlyDenied');
+    await expect(put('prod', { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'KEY' })).resolves.toBe(
+      'Allowed',
+    );
+    await expect(
+      put('prod', {
+        's3:x-amz-server-side-encryption': 'aws:kms',
+        's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:666666666666:key/00000000-0000-0000-0000-000000000000',
+      }),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   test('the same account switched to SSE_KMS in dev gets the prod-style policy', async () => {
@@ -110,49 +126,55 @@ describe('security-event capture and shipping', () => {
     });
   });
 
-  test.each(['dev', 'staging', 'prod'])('%s: every region subscribes its audit, security, app and database-rotation log groups to the same-region destination', (env) => {
-    const { stacks, templates, config } = synth(env);
-    stacks.forEach((stack, i) => {
-      const destination = `arn:aws:logs:${stack.region}:${config.securityAccount.accountId}:destination:${config.securityAccount.destinationName}`;
-      const filters = Object.values(templates[i].findResources('AWS::Logs::SubscriptionFilter'));
-      // Application log groups opt in (class app); the capture-only us-east-1 stacks have none. Each
-      // database rotation's log group (/guardrails/lambda/guardrails-rotate-db-<name>) ships as security class.
-      const databases = config.workloadAccounts.find((a) => a.accountId === stack.account)!.databases.filter((db) => db.region === stack.region);
-      // The audit log group exists where a trail runs: the home region (the multi-region trail) and
-      // the regions whose data bucket has a data-events trail.
-      const hasTrail = Object.keys(templates[i].findResources('AWS::CloudTrail::Trail')).length === 1;
-      const expected = [
-        ...(stack.dataBucket ? [expect.stringMatching(/^guardrails-app-/)] : []),
-        ...(hasTrail ? [expect.stringMatching(/^guardrails-audit-/)] : []),
-        ...Array.from({ length: databases.length + 1 }, () => expect.stringMatching(/^guardrails-security-/)),
-      ];
-      expect(filters.map((f) => f.Properties.FilterName).sort()).toEqual(expected);
-      for (const db of databases) {
-        templates[i].hasResourceProperties('AWS::Logs::SubscriptionFilter', {
-          LogGroupName: Match.objectLike({ Ref: Match.stringLikeRegexp(`${db.name.replace(/-/g, '')}`) }),
-        });
-      }
-      for (const filter of filters) expect(JSON.stringify(filter.Properties.DestinationArn)).toContain(destination);
-      // An organization-wide destination policy needs a sender role (prod names an organization).
-      for (const filter of filters) expect(filter.Properties.RoleArn !== undefined).toBe(config.organizationId !== undefined);
-    });
-  });
+  test.each(['dev', 'staging', 'prod'])(
+    '%s: every region subscribes its audit, security, app and database-rotation log groups to the same-region destination',
+    (env) => {
+      const { stacks, templates, config } = synth(env);
+      stacks.forEach((stack, i) => {
+        const destination = `arn:aws:logs:${stack.region}:${config.securityAccount.accountId}:destination:${config.securityAccount.destinationName}`;
+        const filters = Object.values(templates[i].findResources('AWS::Logs::SubscriptionFilter'));
+        // Application log groups opt in (class app); the capture-only us-east-1 stacks have none. Each
+        // database rotation's log group (/guardrails/lambda/guardrails-rotate-db-<name>) ships as security class.
+        const databases = config.workloadAccounts.find((a) => a.accountId === stack.account)!.databases.filter((db) => db.region === stack.region);
+        // The audit log group exists where a trail runs: the home region (the multi-region trail) and
+        // the regions whose data bucket has a data-events trail.
+        const hasTrail = Object.keys(templates[i].findResources('AWS::CloudTrail::Trail')).length === 1;
+        const expected = [
+          ...(stack.dataBucket ? [expect.stringMatching(/^guardrails-app-/)] : []),
+          ...(hasTrail ? [expect.stringMatching(/^guardrails-audit-/)] : []),
+          ...Array.from({ length: databases.length + 1 }, () => expect.stringMatching(/^guardrails-security-/)),
+        ];
+        expect(filters.map((f) => f.Properties.FilterName).sort()).toEqual(expected);
+        for (const db of databases) {
+          templates[i].hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+            LogGroupName: Match.objectLike({ Ref: Match.stringLikeRegexp(`${db.name.replace(/-/g, '')}`) }),
+          });
+        }
+        for (const filter of filters) expect(JSON.stringify(filter.Properties.DestinationArn)).toContain(destination);
+        // An organization-wide destination policy needs a sender role (prod names an organization).
+        for (const filter of filters) expect(filter.Properties.RoleArn !== undefined).toBe(config.organizationId !== undefined);
+      });
+    },
+  );
 
-  test.each(['dev', 'staging', 'prod'])('%s: no dark region: each account has exactly one multi-region trail, in its home stack, with global service events; no other trail records management events', (env) => {
-    const { stacks, templates, config } = synth(env);
-    for (const account of config.workloadAccounts) {
-      const own = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.account === account.accountId);
-      const trails = own.flatMap(([s, t]) => Object.values<any>(t.findResources('AWS::CloudTrail::Trail')).map((trail) => [s, trail] as const));
-      const multi = trails.filter(([, trail]) => trail.Properties.IsMultiRegionTrail === true);
-      expect(multi.map(([s]) => s.region)).toEqual([account.regions[0]]);
-      expect(multi[0][1].Properties).toMatchObject({ IncludeGlobalServiceEvents: true, IsLogging: true, EnableLogFileValidation: true });
-      for (const [s, trail] of trails.filter(([, t]) => t.Properties.IsMultiRegionTrail !== true)) {
-        // Single-region trails elsewhere record the restricted bucket's data events only: no second (charged) copy.
-        expect([s.stackName, trail.Properties.IncludeGlobalServiceEvents, trail.Properties.EventSelectors]).toEqual([s.stackName, false, undefined]);
-        expect(trail.Properties.AdvancedEventSelectors.map((a: any) => a.FieldSelectors[0])).toEqual([{ Field: 'eventCategory', Equals: ['Data'] }]);
+  test.each(['dev', 'staging', 'prod'])(
+    '%s: no dark region: each account has exactly one multi-region trail, in its home stack, with global service events; no other trail records management events',
+    (env) => {
+      const { stacks, templates, config } = synth(env);
+      for (const account of config.workloadAccounts) {
+        const own = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.account === account.accountId);
+        const trails = own.flatMap(([s, t]) => Object.values<any>(t.findResources('AWS::CloudTrail::Trail')).map((trail) => [s, trail] as const));
+        const multi = trails.filter(([, trail]) => trail.Properties.IsMultiRegionTrail === true);
+        expect(multi.map(([s]) => s.region)).toEqual([account.regions[0]]);
+        expect(multi[0][1].Properties).toMatchObject({ IncludeGlobalServiceEvents: true, IsLogging: true, EnableLogFileValidation: true });
+        for (const [s, trail] of trails.filter(([, t]) => t.Properties.IsMultiRegionTrail !== true)) {
+          // Single-region trails elsewhere record the restricted bucket's data events only: no second (charged) copy.
+          expect([s.stackName, trail.Properties.IncludeGlobalServiceEvents, trail.Properties.EventSelectors]).toEqual([s.stackName, false, undefined]);
+          expect(trail.Properties.AdvancedEventSelectors.map((a: any) => a.FieldSelectors[0])).toEqual([{ Field: 'eventCategory', Equals: ['Data'] }]);
+        }
       }
-    }
-  });
+    },
+  );
 
   test('the trail validates its log files, is encrypted with the logs key and also writes to the audit log group', () => {
     const { stacks, templates } = synth('prod');
@@ -166,23 +188,28 @@ describe('security-event capture and shipping', () => {
 });
 
 describe('rotating secrets', () => {
-  test.each(['dev', 'staging', 'prod'])('%s: DB credentials rotate every 30 days, API keys and tokens every 90, all with the secrets key and a resource policy', (env) => {
-    const { stacks, templates } = synth(env);
-    const full = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.dataBucket !== undefined);
-    for (const [stack, template] of full) {
-      const secretsKeyArn = { 'Fn::GetAtt': [logicalId(stack, stack.keys.secretsKey), 'Arn'] };
-      for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
-        expect(secret.Properties.KmsKeyId).toEqual(secretsKeyArn);
+  test.each(['dev', 'staging', 'prod'])(
+    '%s: DB credentials rotate every 30 days, API keys and tokens every 90, all with the secrets key and a resource policy',
+    (env) => {
+      const { stacks, templates } = synth(env);
+      const full = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.dataBucket !== undefined);
+      for (const [stack, template] of full) {
+        const secretsKeyArn = { 'Fn::GetAtt': [logicalId(stack, stack.keys.secretsKey), 'Arn'] };
+        for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+          expect(secret.Properties.KmsKeyId).toEqual(secretsKeyArn);
+        }
+        const schedules = Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'))
+          .map((s) => s.Properties.RotationRules.ScheduleExpression)
+          .sort();
+        const expected = (stack.region === 'eu-west-1' && stack.stackName.includes('payments') ? ['rate(30 days)'] : [])
+          .concat(stack.stackName.includes('payments') ? ['rate(90 days)'] : [], ['rate(90 days)'])
+          .sort();
+        expect(schedules).toEqual(expected);
+        expect(Object.keys(template.findResources('AWS::SecretsManager::ResourcePolicy'))).toHaveLength(schedules.length);
+        template.allResourcesProperties('AWS::SecretsManager::ResourcePolicy', { BlockPublicPolicy: true });
       }
-      const schedules = Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'))
-        .map((s) => s.Properties.RotationRules.ScheduleExpression).sort();
-      const expected = (stack.region === 'eu-west-1' && stack.stackName.includes('payments') ? ['rate(30 days)'] : [])
-        .concat(stack.stackName.includes('payments') ? ['rate(90 days)'] : [], ['rate(90 days)']).sort();
-      expect(schedules).toEqual(expected);
-      expect(Object.keys(template.findResources('AWS::SecretsManager::ResourcePolicy'))).toHaveLength(schedules.length);
-      template.allResourcesProperties('AWS::SecretsManager::ResourcePolicy', { BlockPublicPolicy: true });
-    }
-  });
+    },
+  );
 });
 
 describe('detective controls', () => {

@@ -34,7 +34,9 @@ describe.each(['dev', 'prod'])('%s', (env) => {
   test('the boundary is created once per account, in its home stack', () => {
     for (const account of config.workloadAccounts) {
       const own = stacks.map((s, i) => [s, templates[i]] as const).filter(([s]) => s.account === account.accountId);
-      const counts = own.map(([, t]) => Object.values(t.findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: 'GuardrailsPermissionsBoundary' } })).length);
+      const counts = own.map(
+        ([, t]) => Object.values(t.findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: 'GuardrailsPermissionsBoundary' } })).length,
+      );
       expect(counts).toEqual([1, ...new Array(own.length - 1).fill(0)]);
     }
   });
@@ -45,7 +47,9 @@ describe.each(['dev', 'prod'])('%s', (env) => {
       PolicyDocument: { Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: Match.anyValue() }] },
       Roles: [{ Ref: Match.stringLikeRegexp('^IdentitiesAppLogsWriter') }],
     });
-    const reader = JSON.stringify(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IdentitiesDataReader') }] } }));
+    const reader = JSON.stringify(
+      template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IdentitiesDataReader') }] } }),
+    );
     expect(reader).toMatch(/DataBucket/);
     // Under SSE-KMS the reader may decrypt with the data key, only through S3.
     expect(/kms:Decrypt/.test(reader)).toBe(config.s3.encryption === 'SSE_KMS');
@@ -65,7 +69,9 @@ describe.each(['dev', 'prod'])('%s', (env) => {
   test('operators must use MFA; the IP restriction exempts calls AWS services make', () => {
     const template = templates[0];
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } })]),
+      },
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Condition: Match.objectLike({ Bool: { 'aws:ViaAWSService': 'false' } }) })] },
@@ -79,19 +85,34 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   writeServiceControlPolicies(config, dir);
   const files = readdirSync(dir).sort();
   expect(files).toEqual([
-    'deny-long-term-credentials.json', 'deny-unencrypted-resources.json', 'deny-unencrypted-s3-writes.json',
-    'protect-guardrail-principals.json', 'protect-guardrail-resources.json', 'protect-security-services.json', 'protect-tagged-guardrail-resources.json',
+    'deny-long-term-credentials.json',
+    'deny-unencrypted-resources.json',
+    'deny-unencrypted-s3-writes.json',
+    'protect-guardrail-principals.json',
+    'protect-guardrail-resources.json',
+    'protect-security-services.json',
+    'protect-tagged-guardrail-resources.json',
     'region-restriction.json',
   ]);
   for (const file of files) expect(readFileSync(join(dir, file), 'utf8').length).toBeLessThanOrEqual(5120);
-  const regions = readFileSync(join(dir, files.find((f) => f.includes('region'))!), 'utf8');
+  const regions = readFileSync(
+    join(
+      dir,
+      files.find((f) => f.includes('region'))!,
+    ),
+    'utf8',
+  );
   for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1', 'eu-north-1']) expect(regions).toContain(region);
   // Exemptions are exact ARNs: no pattern a bounded admin could match by naming a role. Exception one,
   // in the stack statement: the CDK publishing roles (bootstrap assets) and the execution
   // roles (nested stacks); their names are cdk-<qualifier>-*, which nobody but the managers may
   // create (bypass.semantic.test.ts).
   const q = config.principals.cdkQualifier;
-  const publishing = [`arn:*:iam::*:role/cdk-${q}-file-publishing-role-*`, `arn:*:iam::*:role/cdk-${q}-image-publishing-role-*`, `arn:*:iam::*:role/cdk-${q}-cfn-exec-role-*`];
+  const publishing = [
+    `arn:*:iam::*:role/cdk-${q}-file-publishing-role-*`,
+    `arn:*:iam::*:role/cdk-${q}-image-publishing-role-*`,
+    `arn:*:iam::*:role/cdk-${q}-cfn-exec-role-*`,
+  ];
   for (const file of files) {
     for (const statement of [].concat(JSON.parse(readFileSync(join(dir, file), 'utf8')).Statement) as any[]) {
       const exempt: string[] = [].concat(statement.Condition?.ArnNotEquals?.['aws:PrincipalARN'] ?? []);
@@ -99,7 +120,9 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
       expect(patterns).toEqual(statement.Sid === 'DenyGuardrailStackChanges' ? publishing : []);
       // The other exception: the named log writers (guardrails-log-writer-*, at path '/', which bounded
       // identities cannot create roles under; bypass.semantic.test.ts "no forged record").
-      expect(statement.Condition?.ArnNotLike).toEqual(statement.Sid === 'DenyGuardrailLogForgery' ? { 'aws:PrincipalARN': ['arn:*:iam::*:role/guardrails-log-writer-*'] } : undefined);
+      expect(statement.Condition?.ArnNotLike).toEqual(
+        statement.Sid === 'DenyGuardrailLogForgery' ? { 'aws:PrincipalARN': ['arn:*:iam::*:role/guardrails-log-writer-*'] } : undefined,
+      );
     }
   }
   expect(regions).not.toContain('ap-southeast-2');

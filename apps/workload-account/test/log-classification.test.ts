@@ -14,18 +14,25 @@ jest.setTimeout(300_000);
 const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
 const stacks = prodStacks(config);
 
-interface Rule { p: string; c: string; a?: string[] }
+interface Rule {
+  p: string;
+  c: string;
+  a?: string[];
+}
 
 /** The rules the forwarder of one security logging stack reads (its CLASSIFICATION_RULES). */
 function destinationRules(): Rule[] {
   const [, template] = stacks.find(([s]) => s.stackName.startsWith('prod-security-logging-'))!;
-  const forwarder = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.CLASSIFICATION_RULES);
+  const forwarder = Object.values<any>(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.CLASSIFICATION_RULES,
+  );
   return JSON.parse(forwarder.Properties.Environment.Variables.CLASSIFICATION_RULES);
 }
 
 /** The forwarder's decision: longest matching prefix, an account-specific rule first. */
 function classOf(rules: Rule[], account: string, logGroup: string): string | undefined {
-  const matching = rules.filter((r) => logGroup.startsWith(r.p) && (r.a === undefined || r.a.includes(account)))
+  const matching = rules
+    .filter((r) => logGroup.startsWith(r.p) && (r.a === undefined || r.a.includes(account)))
     .sort((x, y) => y.p.length - x.p.length || (x.a ? -1 : 0) - (y.a ? -1 : 0));
   return matching[0]?.c;
 }

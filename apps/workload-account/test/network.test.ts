@@ -26,7 +26,7 @@ const template = (name: string) => Template.fromStack(prod.byName.get(name)!);
 describe('network mode on (prod)', () => {
   const stacksWithFunctions = ['prod-workload-payments-eu-west-1', 'prod-workload-payments-eu-central-1', 'prod-workload-ledger-eu-west-1'];
 
-  test.each(stacksWithFunctions)('%s: every Lambda function runs in the private network\'s subnets with its security group', (name) => {
+  test.each(stacksWithFunctions)("%s: every Lambda function runs in the private network's subnets with its security group", (name) => {
     const t = template(name);
     const functions = Object.values(t.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThan(0);
@@ -46,33 +46,47 @@ describe('network mode on (prod)', () => {
   // The payments account's eu-west-1 entry is an existing VPC (the database's): no S3 gateway endpoint
   // and no private DNS (the PostgreSQL rotation is our function: it uses the endpoint names).
   const existingVpcStack = 'prod-workload-payments-eu-west-1';
-  test.each(stacksWithFunctions)('%s: no NAT gateway, no internet gateway; interface endpoints for the configured services (and, in a created VPC, the S3 gateway endpoint)', (name) => {
-    const t = template(name);
-    t.resourceCountIs('AWS::EC2::NatGateway', 0);
-    t.resourceCountIs('AWS::EC2::InternetGateway', 0);
-    t.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 0);
-    const endpoints = Object.values(t.findResources('AWS::EC2::VPCEndpoint')) as any[];
-    const serviceOf = (e: any) => /\.(kinesis-streams|kms|logs|s3|secretsmanager|sqs|sts|lambda)"/.exec(JSON.stringify(e.Properties.ServiceName))?.[1];
-    const stack = prod.byName.get(name)!;
-    const entry = prod.config.network.privateFunctions.vpcs.find((v) => v.accountId === stack.account && v.region === stack.region)!;
-    const expected = entry.interfaceEndpoints.map((n) => (n === 'kinesis' ? 'kinesis-streams' : n));
-    expect(endpoints.map(serviceOf).sort()).toEqual([...expected, ...(name === existingVpcStack ? [] : ['s3'])].sort());
-    for (const e of endpoints.filter((x) => x.Properties.VpcEndpointType === 'Interface')) {
-      expect([serviceOf(e), e.Properties.PrivateDnsEnabled]).toEqual([serviceOf(e), name !== existingVpcStack]);
-    }
-  });
+  test.each(stacksWithFunctions)(
+    '%s: no NAT gateway, no internet gateway; interface endpoints for the configured services (and, in a created VPC, the S3 gateway endpoint)',
+    (name) => {
+      const t = template(name);
+      t.resourceCountIs('AWS::EC2::NatGateway', 0);
+      t.resourceCountIs('AWS::EC2::InternetGateway', 0);
+      t.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 0);
+      const endpoints = Object.values(t.findResources('AWS::EC2::VPCEndpoint')) as any[];
+      const serviceOf = (e: any) => /\.(kinesis-streams|kms|logs|s3|secretsmanager|sqs|sts|lambda)"/.exec(JSON.stringify(e.Properties.ServiceName))?.[1];
+      const stack = prod.byName.get(name)!;
+      const entry = prod.config.network.privateFunctions.vpcs.find((v) => v.accountId === stack.account && v.region === stack.region)!;
+      const expected = entry.interfaceEndpoints.map((n) => (n === 'kinesis' ? 'kinesis-streams' : n));
+      expect(endpoints.map(serviceOf).sort()).toEqual([...expected, ...(name === existingVpcStack ? [] : ['s3'])].sort());
+      for (const e of endpoints.filter((x) => x.Properties.VpcEndpointType === 'Interface')) {
+        expect([serviceOf(e), e.Properties.PrivateDnsEnabled]).toEqual([serviceOf(e), name !== existingVpcStack]);
+      }
+    },
+  );
 
   test('in the existing VPC the other workloads keep their AWS access: no endpoint takes over a public name or admits the VPC range; every function reaches the endpoints by name', () => {
     const stack = prod.byName.get(existingVpcStack)!;
     const t = Template.fromStack(stack).toJSON();
-    const vpcGroups = Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && /VPC range/.test(r.Properties.GroupDescription));
+    const vpcGroups = Object.entries<any>(t.Resources).filter(
+      ([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && /VPC range/.test(r.Properties.GroupDescription),
+    );
     expect(vpcGroups).toHaveLength(0);
     const functions = Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) {
-      const variables = Object.keys(fn.Properties.Environment?.Variables ?? {}).filter((k) => k.startsWith('AWS_ENDPOINT_URL_')).sort();
-      expect(variables).toEqual(['AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_KINESIS', 'AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_LAMBDA',
-        'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_STS']);
+      const variables = Object.keys(fn.Properties.Environment?.Variables ?? {})
+        .filter((k) => k.startsWith('AWS_ENDPOINT_URL_'))
+        .sort();
+      expect(variables).toEqual([
+        'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+        'AWS_ENDPOINT_URL_KINESIS',
+        'AWS_ENDPOINT_URL_KMS',
+        'AWS_ENDPOINT_URL_LAMBDA',
+        'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+        'AWS_ENDPOINT_URL_SQS',
+        'AWS_ENDPOINT_URL_STS',
+      ]);
     }
     // A created VPC: private DNS everywhere, no variable.
     const created = Template.fromStack(prod.byName.get('prod-workload-ledger-eu-west-1')!).toJSON();
@@ -106,14 +120,18 @@ describe('network mode on (prod)', () => {
     }
   });
 
-  test('the database rotation function runs in the network\'s subnets of the database\'s VPC, reaches the endpoints by name and the database on its port only', () => {
+  test("the database rotation function runs in the network's subnets of the database's VPC, reaches the endpoints by name and the database on its port only", () => {
     const t = template('prod-workload-payments-eu-west-1');
     const db = prod.config.workloadAccounts[0].databases[0];
     const entry = prod.config.network.privateFunctions.vpcs.find((v) => v.accountId === '666666666666' && v.region === 'eu-west-1')!;
     if (entry.vpc.source !== 'existing') throw new Error('prod config: expected an existing VPC for payments eu-west-1');
     t.resourceCountIs('AWS::Serverless::Application', 0);
-    expect(Object.values(t.findResources('AWS::SecretsManager::RotationSchedule')).filter((r: any) => r.Properties.HostedRotationLambda !== undefined)).toEqual([]);
-    const [, fn] = Object.entries<any>(t.findResources('AWS::Lambda::Function')).find(([, r]) => r.Properties.FunctionName === rotationFunctionName('db', db.name))!;
+    expect(Object.values(t.findResources('AWS::SecretsManager::RotationSchedule')).filter((r: any) => r.Properties.HostedRotationLambda !== undefined)).toEqual(
+      [],
+    );
+    const [, fn] = Object.entries<any>(t.findResources('AWS::Lambda::Function')).find(
+      ([, r]) => r.Properties.FunctionName === rotationFunctionName('db', db.name),
+    )!;
     expect(fn.Properties.VpcConfig.SubnetIds).toEqual(entry.vpc.privateSubnetIds);
     // No private DNS for Secrets Manager in this VPC: the function's SDK reads the endpoint's name.
     expect(entry.vpc.privateDnsServices).not.toContain('secretsmanager');
@@ -121,16 +139,27 @@ describe('network mode on (prod)', () => {
     const [rotationSg] = fn.Properties.VpcConfig.SecurityGroupIds.map((g: any) => g['Fn::GetAtt'][0]);
     const endpointSg = Object.keys(t.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('NetworkEndpointSecurityGroup'))!;
     const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')) as any[];
-    expect(ingress).toContainEqual(expect.objectContaining({
-      Properties: expect.objectContaining({
-        GroupId: { 'Fn::GetAtt': [endpointSg, 'GroupId'] },
-        SourceSecurityGroupId: { 'Fn::GetAtt': [rotationSg, 'GroupId'] },
-        FromPort: 443, ToPort: 443, IpProtocol: 'tcp',
+    expect(ingress).toContainEqual(
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          GroupId: { 'Fn::GetAtt': [endpointSg, 'GroupId'] },
+          SourceSecurityGroupId: { 'Fn::GetAtt': [rotationSg, 'GroupId'] },
+          FromPort: 443,
+          ToPort: 443,
+          IpProtocol: 'tcp',
+        }),
       }),
-    }));
-    expect(ingress).toContainEqual(expect.objectContaining({
-      Properties: expect.objectContaining({ GroupId: db.securityGroupId, SourceSecurityGroupId: { 'Fn::GetAtt': [rotationSg, 'GroupId'] }, FromPort: db.port, ToPort: db.port }),
-    }));
+    );
+    expect(ingress).toContainEqual(
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          GroupId: db.securityGroupId,
+          SourceSecurityGroupId: { 'Fn::GetAtt': [rotationSg, 'GroupId'] },
+          FromPort: db.port,
+          ToPort: db.port,
+        }),
+      }),
+    );
   });
 
   test('the capture-only us-east-1 stack, which runs no function, gets no network', () => {
@@ -140,7 +169,11 @@ describe('network mode on (prod)', () => {
   test('a Lambda function added outside the private subnets fails synth (the RequirePrivateFunctions check is on)', () => {
     const fresh = synth('prod');
     const stack = fresh.byName.get('prod-workload-ledger-eu-west-1')!;
-    new lambda.Function(stack, 'Stray', { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+    new lambda.Function(stack, 'Stray', {
+      runtime: lambda.Runtime.NODEJS_20_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
     // Synth stops on the error annotation, naming the function.
     expect(() => Annotations.fromStack(stack)).toThrow(/prod-workload-ledger-eu-west-1\/Stray\/Resource runs outside any VPC/);
   });
@@ -169,7 +202,7 @@ describe('endpoint policies of the prod template (semantic)', () => {
   };
   const secret = (a: string) => `arn:aws:secretsmanager:${REGION}:${a}:secret:prod/batch-jobs/service-token-AbCdEf`;
 
-  test('the rotation function may write this account\'s secret through the Secrets Manager endpoint', async () => {
+  test("the rotation function may write this account's secret through the Secrets Manager endpoint", async () => {
     expect(await decide('secretsmanager', 'secretsmanager:PutSecretValue', ACCOUNT, secret(ACCOUNT), ACCOUNT)).toBe('Allowed');
   });
 
@@ -178,13 +211,13 @@ describe('endpoint policies of the prod template (semantic)', () => {
     ['kms', 'kms:Encrypt', (a: string) => `arn:aws:kms:${REGION}:${a}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
     ['logs', 'logs:PutLogEvents', (a: string) => `arn:aws:logs:${REGION}:${a}:log-group:exfil:log-stream:s`],
     ['s3', 's3:PutObject', (a: string) => `arn:aws:s3:::bucket-of-${a}/key`],
-  ])('the %s endpoint refuses another account\'s resource (%s)', async (prefix, action, resource) => {
+  ])("the %s endpoint refuses another account's resource (%s)", async (prefix, action, resource) => {
     expect(await decide(prefix, action, ACCOUNT, resource(OTHER), OTHER)).toBe('ImplicitlyDenied');
   });
 });
 
 describe('network mode off (dev)', () => {
-  test('no VPC, no endpoints; the token rotation functions run outside a VPC (a database\'s in its VPC)', () => {
+  test("no VPC, no endpoints; the token rotation functions run outside a VPC (a database's in its VPC)", () => {
     const dev = synth('dev');
     for (const stack of dev.stacks) {
       const t = Template.fromStack(stack);
@@ -203,7 +236,17 @@ describe('network mode off (dev)', () => {
     for (const account of raw.workloadAccounts) account.databases = [];
     const config = parseConfig(raw, 'dev');
     const locations = functionLocations(config);
-    raw.network = { ...(raw.network ?? {}), privateFunctions: { enabled: true, vpcs: locations.map((l) => ({ accountId: l.accountId, region: l.region, vpc: { source: 'create', availabilityZones: [`${l.region}a`, `${l.region}b`] } })) } };
+    raw.network = {
+      ...(raw.network ?? {}),
+      privateFunctions: {
+        enabled: true,
+        vpcs: locations.map((l) => ({
+          accountId: l.accountId,
+          region: l.region,
+          vpc: { source: 'create', availabilityZones: [`${l.region}a`, `${l.region}b`] },
+        })),
+      },
+    };
     const on = synth('dev', parseConfig(raw, 'dev'));
     const withFunctions = on.stacks.filter((s) => Object.keys(Template.fromStack(s).findResources('AWS::Lambda::Function')).length > 0);
     expect(withFunctions.length).toBeGreaterThan(0);

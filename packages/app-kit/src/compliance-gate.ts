@@ -56,7 +56,7 @@ export function validateAcknowledgement(ack: Acknowledgement, where: string): vo
 
 /** The rule ids an acknowledgement names in the given stack. */
 export function acknowledgedIds(ack: Acknowledgement, stack: Stack): string[] {
-  return ack.idsForStack !== undefined ? ack.idsForStack(stack) : ack.ids ?? [];
+  return ack.idsForStack !== undefined ? ack.idsForStack(stack) : (ack.ids ?? []);
 }
 
 /** The compliance packs besides AwsSolutions, by their rule-id prefix. */
@@ -101,7 +101,9 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
       permissionsBoundaryPattern: `(^|/)${PermissionsBoundary.DEFAULT_POLICY_NAME}$`,
       // Log groups are classed by a path segment: /guardrails/central/<class>, /guardrails/<class>/...
       logClasses: DefaultLogClass.ALL.map((c) => ({
-        className: c.name, logGroupNamePattern: c.logGroupNamePattern, retentionDays: retention[c.name as keyof typeof retention],
+        className: c.name,
+        logGroupNamePattern: c.logGroupNamePattern,
+        retentionDays: retention[c.name as keyof typeof retention],
       })),
     }),
   ];
@@ -112,9 +114,11 @@ export function applyAcknowledgements(app: App, acks: Acknowledgement[]): number
   // Every acknowledgement is checked before any is applied.
   acks.forEach((ack, index) => validateAcknowledgement(ack, `acknowledgements[${index}]`));
   const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
-  return acks.map((ack) => stacks.reduce((matched, stack) => {
-    return matched + Acknowledge.atPath(stack, ack.path, acknowledgedIds(ack, stack), ack.reason).length;
-  }, 0));
+  return acks.map((ack) =>
+    stacks.reduce((matched, stack) => {
+      return matched + Acknowledge.atPath(stack, ack.path, acknowledgedIds(ack, stack), ack.reason).length;
+    }, 0),
+  );
 }
 
 /** Registers the gate on the app: the plugins, then the app's acknowledgements. */

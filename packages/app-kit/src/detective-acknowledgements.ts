@@ -12,24 +12,28 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
     {
       path: BUCKET,
       ids: ['AwsSolutions-S1', ...packRuleIds('S3BucketLoggingEnabled')],
-      reason: 'no server access log bucket exists in these stacks yet, so object-level reads of the AWS Config bucket are not logged (no trail records its data events; its management events are in the account\'s multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket',
+      reason:
+        "no server access log bucket exists in these stacks yet, so object-level reads of the AWS Config bucket are not logged (no trail records its data events; its management events are in the account's multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket",
     },
     {
       path: BUCKET,
       ids: packRuleIds('S3BucketReplicationEnabled'),
-      reason: 'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: AWS Config and CloudTrail findings are shipped to the security account log groups (audit class, 10 years)',
+      reason:
+        'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: AWS Config and CloudTrail findings are shipped to the security account log groups (audit class, 10 years)',
     },
     {
       path: BUCKET,
       ids: ['Guardrails-S3BucketPolicyEnforcesEncryption'],
-      reason: 'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
+      reason:
+        'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
     },
     // The recorder role's opt-out of the boundary is recorded by DetectiveControls itself (metadata
     // the Guardrails pack reads): no acknowledgement needed.
     {
       path: 'DetectiveControls/Controls/RecorderRole/Resource',
       ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]'],
-      reason: 'AWS_ConfigRole is the AWS-maintained policy the configuration recorder needs to describe every recorded resource type; a hand-written copy would fall behind new resource types',
+      reason:
+        'AWS_ConfigRole is the AWS-maintained policy the configuration recorder needs to describe every recorded resource type; a hand-written copy would fall behind new resource types',
     },
     {
       path: 'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
@@ -42,12 +46,14 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
           `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/AWSLogs/${stack.account}/Config/*]`,
         ];
       },
-      reason: 'CDK grants for the delivery channel: write to the AWSLogs/<this account>/Config/ prefix of the one Config bucket and use of the one data key (kms:GenerateDataKey*/ReEncrypt* on that key ARN only)',
+      reason:
+        'CDK grants for the delivery channel: write to the AWSLogs/<this account>/Config/ prefix of the one Config bucket and use of the one data key (kms:GenerateDataKey*/ReEncrypt* on that key ARN only)',
     },
     {
       path: 'DetectiveControls/Controls/RecorderRole/DefaultPolicy/Resource',
       ids: packRuleIds('IAMNoInlinePolicy'),
-      reason: 'CDK grant policy attached to exactly one role (the recorder role) and scoped to its bucket prefix and key; inline keeps it deleted with the role and never reused by another principal',
+      reason:
+        'CDK grant policy attached to exactly one role (the recorder role) and scoped to its bucket prefix and key; inline keeps it deleted with the role and never reused by another principal',
     },
   ];
 }

@@ -42,6 +42,7 @@ export function permissionsBoundaryAcknowledgement(): Acknowledgement {
         ...packRuleIds('IAMPolicyNoStatementsWithFullAccess'),
       ];
     },
-    reason: 'the permissions boundary is a ceiling intersected with each role\'s identity policies and grants nothing by itself; it allows the services the guardrails use, limited to this account\'s resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)',
+    reason:
+      "the permissions boundary is a ceiling intersected with each role's identity policies and grants nothing by itself; it allows the services the guardrails use, limited to this account's resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)",
   };
 }

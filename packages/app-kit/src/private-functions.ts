@@ -25,7 +25,8 @@ const ENDPOINTS: Record<(typeof ENDPOINT_SERVICES)[number], EndpointService> = {
 
 /** The template-validation rule of a literal availability zone (cfn-lint W3010). */
 const CONFIG_ZONES_RULE = 'CloudFormation-Validate::W3010';
-const CONFIG_ZONES_REASON = 'the availability zones come from config (network.privateFunctions.vpcs[].vpc.availabilityZones) on purpose: synth never looks zones up (no credentials), and the operator picks zones where every needed interface endpoint service is offered';
+const CONFIG_ZONES_REASON =
+  'the availability zones come from config (network.privateFunctions.vpcs[].vpc.availabilityZones) on purpose: synth never looks zones up (no credentials), and the operator picks zones where every needed interface endpoint service is offered';
 
 export interface PrivateFunctionsNetworkOptions {
   /** Encrypts the flow log group of a created VPC (the logs key of the account and region). */
@@ -39,28 +40,36 @@ export interface PrivateFunctionsNetworkOptions {
  * The private network of one account and region, from its config entry, with the check that
  * every Lambda function of the stack runs in its subnets (or in `extraAllowedSubnets`).
  */
-export function addPrivateFunctionsNetwork(scope: Construct, id: string, entry: PrivateFunctionsVpcConfig, options: PrivateFunctionsNetworkOptions): PrivateNetwork {
+export function addPrivateFunctionsNetwork(
+  scope: Construct,
+  id: string,
+  entry: PrivateFunctionsVpcConfig,
+  options: PrivateFunctionsNetworkOptions,
+): PrivateNetwork {
   const stack = Stack.of(scope);
   if (stack.account !== entry.accountId || stack.region !== entry.region) {
-    throw new Error(`${stack.node.path}: the network.privateFunctions entry of ${entry.accountId}/${entry.region} was given to a stack in ${stack.account}/${stack.region}`);
+    throw new Error(
+      `${stack.node.path}: the network.privateFunctions entry of ${entry.accountId}/${entry.region} was given to a stack in ${stack.account}/${stack.region}`,
+    );
   }
-  const source = entry.vpc.source === 'create'
-    ? VpcSource.create({
-      availabilityZones: entry.vpc.availabilityZones,
-      cidr: entry.vpc.cidr,
-      flowLogsKey: options.flowLogsKey,
-      flowLogRetention: options.flowLogRetention,
-      // Under the protected prefix: nobody inside the boundary may delete or shorten it.
-      flowLogGroupName: GUARDRAIL_NAMES.flowLogGroup,
-    })
-    : VpcSource.fromExisting({
-      vpcId: entry.vpc.vpcId,
-      availabilityZones: entry.vpc.availabilityZones,
-      privateSubnetIds: entry.vpc.privateSubnetIds,
-      privateSubnetRouteTableIds: entry.vpc.privateSubnetRouteTableIds.length > 0 ? entry.vpc.privateSubnetRouteTableIds : undefined,
-      dedicatedRouteTables: entry.vpc.dedicatedRouteTables,
-      vpcCidrBlocks: entry.vpc.vpcCidrBlocks.length > 0 ? entry.vpc.vpcCidrBlocks : undefined,
-    });
+  const source =
+    entry.vpc.source === 'create'
+      ? VpcSource.create({
+          availabilityZones: entry.vpc.availabilityZones,
+          cidr: entry.vpc.cidr,
+          flowLogsKey: options.flowLogsKey,
+          flowLogRetention: options.flowLogRetention,
+          // Under the protected prefix: nobody inside the boundary may delete or shorten it.
+          flowLogGroupName: GUARDRAIL_NAMES.flowLogGroup,
+        })
+      : VpcSource.fromExisting({
+          vpcId: entry.vpc.vpcId,
+          availabilityZones: entry.vpc.availabilityZones,
+          privateSubnetIds: entry.vpc.privateSubnetIds,
+          privateSubnetRouteTableIds: entry.vpc.privateSubnetRouteTableIds.length > 0 ? entry.vpc.privateSubnetRouteTableIds : undefined,
+          dedicatedRouteTables: entry.vpc.dedicatedRouteTables,
+          vpcCidrBlocks: entry.vpc.vpcCidrBlocks.length > 0 ? entry.vpc.vpcCidrBlocks : undefined,
+        });
   const network = new PrivateNetwork(scope, id, {
     vpcSource: source,
     interfaceEndpoints: entry.interfaceEndpoints.map((name) => ENDPOINTS[name]),
@@ -109,12 +118,14 @@ export function privateNetworkAcknowledgements(): Acknowledgement[] {
     {
       path: 'Network/Vpc/Resource',
       ids: packRuleIds('VPCDefaultSecurityGroupClosed'),
-      reason: 'nothing is placed in the default security group (the functions and the endpoints each have their own); closing it from CloudFormation needs a CDK custom-resource Lambda that runs outside the VPC, which the network mode forbids. To tighten: remove its rules once by hand or with the AWS Config rule vpc-default-security-group-closed and an SSM remediation',
+      reason:
+        'nothing is placed in the default security group (the functions and the endpoints each have their own); closing it from CloudFormation needs a CDK custom-resource Lambda that runs outside the VPC, which the network mode forbids. To tighten: remove its rules once by hand or with the AWS Config rule vpc-default-security-group-closed and an SSM remediation',
     },
     ...['Network/NetworkAcl/Resource', 'Network/NetworkAcl/*/Resource'].map((path) => ({
       path,
       ids: ['AwsSolutions-VPC3'],
-      reason: 'the private subnets get a network ACL of their own instead of the VPC\'s default ACL, which CloudFormation cannot tag: tagged guardrails:protected, its entries and the subnets\' association are denied to everyone but the administrators by the SCP protect-tagged-guardrail-resources. Its rules add no restriction the security groups lack (the VPC range, HTTPS out, replies in; never 22 or 3389 from anywhere); traffic is still governed by the security groups',
+      reason:
+        "the private subnets get a network ACL of their own instead of the VPC's default ACL, which CloudFormation cannot tag: tagged guardrails:protected, its entries and the subnets' association are denied to everyone but the administrators by the SCP protect-tagged-guardrail-resources. Its rules add no restriction the security groups lack (the VPC range, HTTPS out, replies in; never 22 or 3389 from anywhere); traffic is still governed by the security groups",
     })),
     {
       path: 'Network/Vpc/FlowLog/IAMRole/DefaultPolicy/Resource',

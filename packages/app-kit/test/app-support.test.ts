@@ -30,8 +30,11 @@ test('stackName joins environment, role and parts; fails if the name is not a va
 
 test('removal policy follows the config', () => {
   const base = {
-    environment: 'dev', securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] }, principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
-    workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }], s3: { encryption: 'SSE_S3' },
+    environment: 'dev',
+    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
+    workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }],
+    s3: { encryption: 'SSE_S3' },
   };
   expect(removalPolicyOf(parseConfig({ ...base, removalPolicy: 'retain' }, 'dev'))).toBe(RemovalPolicy.RETAIN);
   expect(removalPolicyOf(parseConfig({ ...base, removalPolicy: 'destroy' }, 'dev'))).toBe(RemovalPolicy.DESTROY);
@@ -41,18 +44,35 @@ test('applyTags puts the config tags and the environment on every taggable resou
   const app = createApp();
   const stack = new Stack(app, 'S');
   new sqs.Queue(stack, 'Q');
-  applyTags(app, parseConfig({
-    environment: 'dev', securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] }, principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
-    workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }], s3: { encryption: 'SSE_S3' },
-    removalPolicy: 'destroy', tags: { owner: 'platform' },
-  }, 'dev'));
+  applyTags(
+    app,
+    parseConfig(
+      {
+        environment: 'dev',
+        securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+        principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
+        workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }],
+        s3: { encryption: 'SSE_S3' },
+        removalPolicy: 'destroy',
+        tags: { owner: 'platform' },
+      },
+      'dev',
+    ),
+  );
   Template.fromStack(stack).hasResourceProperties('AWS::SQS::Queue', {
-    Tags: [{ Key: 'guardrails:environment', Value: 'dev' }, { Key: 'owner', Value: 'platform' }],
+    Tags: [
+      { Key: 'guardrails:environment', Value: 'dev' },
+      { Key: 'owner', Value: 'platform' },
+    ],
   });
 });
 
 test('runMain rethrows errors that are not config errors', () => {
   const exit = jest.fn();
-  expect(() => runMain(() => { throw new Error('boom'); }, exit)).toThrow('boom');
+  expect(() =>
+    runMain(() => {
+      throw new Error('boom');
+    }, exit),
+  ).toThrow('boom');
   expect(exit).not.toHaveBeenCalled();
 });

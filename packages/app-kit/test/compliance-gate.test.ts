@@ -38,17 +38,21 @@ test('fails if an acknowledgement gives both ids and idsForStack', () => {
 });
 
 test('fails if an acknowledgement gives neither ids nor idsForStack, or an empty list', () => {
-  expect(() => validateAcknowledgement({ path: 'Queue/Resource', reason: REASON }, 'acks[2]'))
-    .toThrow("acks[2] (path 'Queue/Resource'): ids: received neither ids nor idsForStack; expected exactly one of them");
-  expect(() => validateAcknowledgement({ path: 'Queue/Resource', ids: [], reason: REASON }, 'acks[2]'))
-    .toThrow("acks[2] (path 'Queue/Resource'): ids: received []; expected a non-empty list of rule ids");
+  expect(() => validateAcknowledgement({ path: 'Queue/Resource', reason: REASON }, 'acks[2]')).toThrow(
+    "acks[2] (path 'Queue/Resource'): ids: received neither ids nor idsForStack; expected exactly one of them",
+  );
+  expect(() => validateAcknowledgement({ path: 'Queue/Resource', ids: [], reason: REASON }, 'acks[2]')).toThrow(
+    "acks[2] (path 'Queue/Resource'): ids: received []; expected a non-empty list of rule ids",
+  );
 });
 
 test('fails if an acknowledgement has no path or no reason', () => {
-  expect(() => validateAcknowledgement({ path: '', ids: ['AwsSolutions-SQS4'], reason: REASON }, 'acks[0]'))
-    .toThrow('acks[0]: path: received ""; expected a construct path relative to each stack');
-  expect(() => validateAcknowledgement({ path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], reason: ' ' }, 'acks[0]'))
-    .toThrow("acks[0] (path 'Queue/Resource'): reason: received \" \"; expected a true and specific reason");
+  expect(() => validateAcknowledgement({ path: '', ids: ['AwsSolutions-SQS4'], reason: REASON }, 'acks[0]')).toThrow(
+    'acks[0]: path: received ""; expected a construct path relative to each stack',
+  );
+  expect(() => validateAcknowledgement({ path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], reason: ' ' }, 'acks[0]')).toThrow(
+    'acks[0] (path \'Queue/Resource\'): reason: received " "; expected a true and specific reason',
+  );
 });
 
 test('nothing is applied when one acknowledgement of the list is invalid', () => {

@@ -37,12 +37,15 @@ function synthReport(app: App): string {
   const saved = process.env.CDK_VALIDATION;
   delete process.env.CDK_VALIDATION;
   const printed: string[] = [];
-  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { printed.push(args.join(' ')); });
+  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    printed.push(args.join(' '));
+  });
   try {
     app.synth();
   } finally {
     spy.mockRestore();
-    if (saved === undefined) delete process.env.CDK_VALIDATION; else process.env.CDK_VALIDATION = saved;
+    if (saved === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = saved;
   }
   return printed.join('\n');
 }
@@ -66,12 +69,16 @@ test('the zones of a created private network, from config, raise no W3010; a lit
   expect(report).toMatch(/a warning that means something/);
 });
 
-test('the acknowledgement is on the network\'s subnets only, with the reason', () => {
+test("the acknowledgement is on the network's subnets only, with the reason", () => {
   const app = createApp();
   const stack = new NetworkStack(app, 'Guarded', entry);
-  const acknowledged = stack.node.findAll().flatMap((c) => c.node.metadata
-    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && 'CloudFormation-Validate::W3010' in (m.data as object))
-    .map((m) => [c.node.path, (m.data as Record<string, string>)['CloudFormation-Validate::W3010']]));
+  const acknowledged = stack.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && 'CloudFormation-Validate::W3010' in (m.data as object))
+        .map((m) => [c.node.path, (m.data as Record<string, string>)['CloudFormation-Validate::W3010']]),
+    );
   expect(acknowledged.map(([path]) => path)).toEqual(entry.vpc.availabilityZones.map((_, i) => `Guarded/Network/Vpc/privateSubnet${i + 1}/Subnet`));
   for (const [, reason] of acknowledged) expect(reason).toMatch(/come from config \(network\.privateFunctions\.vpcs\[\]\.vpc\.availabilityZones\)/);
 });

@@ -129,9 +129,7 @@ export class CentralLogDestination extends Construct {
     // in any account; the destination policy (aws:PrincipalOrgID) still decides who may
     // subscribe, and only subscriptions to this destination ever use this role.
     const sourceArnPattern = (account: string) => `arn:${Aws.PARTITION}:logs:${stack.region}:${account}:*`;
-    const sourceArns = knownSenders
-      ? [...new Set([stack.account, ...senderAccounts])].map(sourceArnPattern)
-      : [sourceArnPattern('*')];
+    const sourceArns = knownSenders ? [...new Set([stack.account, ...senderAccounts])].map(sourceArnPattern) : [sourceArnPattern('*')];
     // --- The destination and its access policy ---
     const destinationArn = stack.formatArn({
       service: 'logs',
@@ -202,7 +200,14 @@ export class CentralLogDestination extends Construct {
 
     // --- Forwarder, and the alarms on its delivery ---
     const forwarder = buildForwarder(this, props, {
-      destinationName, prefix, removalPolicy, retention, groups, stream, deadLetterQueue: dlq, rulesJson,
+      destinationName,
+      prefix,
+      removalPolicy,
+      retention,
+      groups,
+      stream,
+      deadLetterQueue: dlq,
+      rulesJson,
       senderAccounts: knownSenders ? [...new Set([stack.account, ...senderAccounts])] : undefined,
     });
     this.forwarderLogGroup = forwarder.forwarderLogGroup;

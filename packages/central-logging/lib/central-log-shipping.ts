@@ -76,7 +76,9 @@ export class CentralLogShipping extends Construct {
 
     validateName('CentralLogShipping', 'senderRoleName', props.senderRoleName, ROLE_NAME);
     if (props.senderRoleName !== undefined && !props.useSenderRole) {
-      throw new Error(`CentralLogShipping: senderRoleName: received ${JSON.stringify(props.senderRoleName)} without useSenderRole; expected useSenderRole: true, or no senderRoleName`);
+      throw new Error(
+        `CentralLogShipping: senderRoleName: received ${JSON.stringify(props.senderRoleName)} without useSenderRole; expected useSenderRole: true, or no senderRoleName`,
+      );
     }
     if (props.useSenderRole) {
       // Trust CloudWatch Logs only for deliveries from this account and region (confused deputy).
@@ -95,10 +97,11 @@ export class CentralLogShipping extends Construct {
     // Checked again at synth: a CentralLogDestination of the same app may register the name of
     // its forwarder's log group after a log group of that name was added here.
     this.node.addValidation({
-      validate: () => this.shippedGroups.flatMap((group) => {
-        const reason = neverShipReason(group);
-        return reason ? [`CentralLogShipping: refusing to subscribe log group ${group.node.path}: ${reason}.`] : [];
-      }),
+      validate: () =>
+        this.shippedGroups.flatMap((group) => {
+          const reason = neverShipReason(group);
+          return reason ? [`CentralLogShipping: refusing to subscribe log group ${group.node.path}: ${reason}.`] : [];
+        }),
     });
   }
 

@@ -5,7 +5,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CentralLogShipping } from './central-log-shipping';
 
-
 /**
  * Which events the capture's trail records, and from which regions.
  *

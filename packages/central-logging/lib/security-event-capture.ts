@@ -13,33 +13,77 @@ import { LOG_GROUP_NAME, ROLE_NAME, RULE_NAME, TRAIL_NAME, validateName } from '
 
 import { SecurityEventCaptureProps, TrailScope } from './security-event-capture-props';
 import {
-  decideIamCapture, decideManagementEvents, IAM_EVENTS_REGION, keyLabel, registerAllRegionsTrail, restrictTrailDeliveries, sameKeyArn,
+  decideIamCapture,
+  decideManagementEvents,
+  IAM_EVENTS_REGION,
+  keyLabel,
+  registerAllRegionsTrail,
+  restrictTrailDeliveries,
+  sameKeyArn,
 } from './private/trail-helpers';
 
 /** IAM API calls captured as security events: role, policy, user, group and credential changes. */
 const IAM_CHANGE_EVENT_NAMES: string[] = [
   // roles
-  'CreateRole', 'DeleteRole', 'UpdateRole', 'UpdateRoleDescription', 'UpdateAssumeRolePolicy',
-  'AttachRolePolicy', 'DetachRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy',
-  'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary',
+  'CreateRole',
+  'DeleteRole',
+  'UpdateRole',
+  'UpdateRoleDescription',
+  'UpdateAssumeRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
   // managed policies
-  'CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion',
+  'CreatePolicy',
+  'DeletePolicy',
+  'CreatePolicyVersion',
+  'DeletePolicyVersion',
+  'SetDefaultPolicyVersion',
   // users and groups
-  'CreateUser', 'DeleteUser', 'UpdateUser', 'AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy',
-  'PutUserPermissionsBoundary', 'DeleteUserPermissionsBoundary', 'AddUserToGroup', 'RemoveUserFromGroup',
-  'CreateGroup', 'DeleteGroup', 'AttachGroupPolicy', 'DetachGroupPolicy', 'PutGroupPolicy', 'DeleteGroupPolicy',
+  'CreateUser',
+  'DeleteUser',
+  'UpdateUser',
+  'AttachUserPolicy',
+  'DetachUserPolicy',
+  'PutUserPolicy',
+  'DeleteUserPolicy',
+  'PutUserPermissionsBoundary',
+  'DeleteUserPermissionsBoundary',
+  'AddUserToGroup',
+  'RemoveUserFromGroup',
+  'CreateGroup',
+  'DeleteGroup',
+  'AttachGroupPolicy',
+  'DetachGroupPolicy',
+  'PutGroupPolicy',
+  'DeleteGroupPolicy',
   // credentials
-  'CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile',
-  'EnableMFADevice', 'DeactivateMFADevice',
+  'CreateAccessKey',
+  'UpdateAccessKey',
+  'DeleteAccessKey',
+  'CreateLoginProfile',
+  'UpdateLoginProfile',
+  'DeleteLoginProfile',
+  'EnableMFADevice',
+  'DeactivateMFADevice',
 ];
 
 /** S3 API calls captured as security events: bucket policy, encryption and public-access changes. */
 const S3_CHANGE_EVENT_NAMES: string[] = [
-  'PutBucketPolicy', 'DeleteBucketPolicy',
-  'PutBucketEncryption', 'DeleteBucketEncryption',
-  'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock',
-  'PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock',
-  'PutBucketAcl', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
+  'PutBucketPolicy',
+  'DeleteBucketPolicy',
+  'PutBucketEncryption',
+  'DeleteBucketEncryption',
+  'PutBucketPublicAccessBlock',
+  'DeleteBucketPublicAccessBlock',
+  'PutAccountPublicAccessBlock',
+  'DeleteAccountPublicAccessBlock',
+  'PutBucketAcl',
+  'PutBucketOwnershipControls',
+  'DeleteBucketOwnershipControls',
 ];
 
 /**
@@ -89,7 +133,9 @@ export class SecurityEventCapture extends Construct {
     validateName('SecurityEventCapture', 'trailLogsRoleName', props.trailLogsRoleName, ROLE_NAME);
     validateName('SecurityEventCapture', 'trailName', props.trailName, TRAIL_NAME);
     if (props.s3ChangesRuleName !== undefined && props.s3ChangesRuleName === props.iamChangesRuleName) {
-      throw new Error(`SecurityEventCapture: iamChangesRuleName: received ${JSON.stringify(props.iamChangesRuleName)}; expected a name other than s3ChangesRuleName (rule names are unique per event bus)`);
+      throw new Error(
+        `SecurityEventCapture: iamChangesRuleName: received ${JSON.stringify(props.iamChangesRuleName)}; expected a name other than s3ChangesRuleName (rule names are unique per event bus)`,
+      );
     }
     this.capturesIamChanges = decideIamCapture(this, stack.region, props.captureIamChanges);
     this.trailScope = props.trailScope ?? TrailScope.ALL_REGIONS;
@@ -106,25 +152,34 @@ export class SecurityEventCapture extends Construct {
     // --- CloudTrail ---
     if (this.trailScope === TrailScope.NONE) {
       if (props.trailBucket !== undefined) {
-        throw new Error(`SecurityEventCapture: trailBucket: received a bucket with trailScope NONE; expected no bucket (this scope creates no trail: the account's ALL_REGIONS trail records this region)`);
+        throw new Error(
+          `SecurityEventCapture: trailBucket: received a bucket with trailScope NONE; expected no bucket (this scope creates no trail: the account's ALL_REGIONS trail records this region)`,
+        );
       }
     } else {
       if (props.trailBucket === undefined) {
-        throw new Error(`SecurityEventCapture: trailBucket: received undefined with trailScope ${this.trailScope}; expected the bucket CloudTrail delivers its log files to (only TrailScope.NONE creates no trail)`);
+        throw new Error(
+          `SecurityEventCapture: trailBucket: received undefined with trailScope ${this.trailScope}; expected the bucket CloudTrail delivers its log files to (only TrailScope.NONE creates no trail)`,
+        );
       }
       // CloudTrail encrypts its log files with logsKey: a bucket whose default key is another one (and
       // whose policy, as the project's EncryptedBucket writes it, refuses any other key) would refuse
       // every delivery, silently at synth and loudly only in the trail's status.
       const bucketKey = props.trailBucket.encryptionKey;
       if (bucketKey !== undefined && bucketKey !== props.logsKey && !sameKeyArn(bucketKey, props.logsKey)) {
-        throw new Error(`SecurityEventCapture: trailBucket: received a bucket encrypted with ${keyLabel(bucketKey)}; expected a bucket encrypted with logsKey (${keyLabel(props.logsKey)}): CloudTrail writes its log files with logsKey, and a bucket pinned to another key refuses them. Create the trail bucket with EncryptionMode.sseKms(logsKey), or pass its key as logsKey`);
+        throw new Error(
+          `SecurityEventCapture: trailBucket: received a bucket encrypted with ${keyLabel(bucketKey)}; expected a bucket encrypted with logsKey (${keyLabel(props.logsKey)}): CloudTrail writes its log files with logsKey, and a bucket pinned to another key refuses them. Create the trail bucket with EncryptionMode.sseKms(logsKey), or pass its key as logsKey`,
+        );
       }
       if (this.trailScope === TrailScope.ALL_REGIONS) registerAllRegionsTrail(this);
       if (this.trailScope === TrailScope.DATA_EVENTS_ONLY) {
         this.node.addValidation({
-          validate: () => this.dataEventBuckets.length > 0 ? [] : [
-            'trailScope DATA_EVENTS_ONLY: no bucket was given to recordS3DataEvents, so the trail would record nothing; give it the restricted buckets of this region, or use TrailScope.NONE',
-          ],
+          validate: () =>
+            this.dataEventBuckets.length > 0
+              ? []
+              : [
+                  'trailScope DATA_EVENTS_ONLY: no bucket was given to recordS3DataEvents, so the trail would record nothing; give it the restricted buckets of this region, or use TrailScope.NONE',
+                ],
         });
       }
       this.auditLogGroup = new logs.LogGroup(this, 'AuditLogGroup', {
@@ -222,7 +277,8 @@ export class SecurityEventCapture extends Construct {
     if (props.trailLogsRoleName !== undefined) {
       // aws-cdk-lib creates the role CloudTrail writes to CloudWatch Logs with, without a name option.
       const logsRole = trail.node.tryFindChild('LogsRole') as iam.Role | undefined;
-      if (logsRole === undefined) throw new Error(`${this.node.path}: trailLogsRoleName: aws-cdk-lib's Trail has no LogsRole child any more; update SecurityEventCapture`);
+      if (logsRole === undefined)
+        throw new Error(`${this.node.path}: trailLogsRoleName: aws-cdk-lib's Trail has no LogsRole child any more; update SecurityEventCapture`);
       (logsRole.node.defaultChild as iam.CfnRole).roleName = props.trailLogsRoleName;
     }
 
@@ -242,10 +298,14 @@ export class SecurityEventCapture extends Construct {
   public recordS3DataEvents(bucket: s3.IBucket): void {
     const stack = Stack.of(this);
     if (this.trail === undefined) {
-      throw new Error(`${this.node.path}: recordS3DataEvents: this capture has trailScope NONE (no trail); expected a capture with a trail in the bucket's region (TrailScope.DATA_EVENTS_ONLY records only data events)`);
+      throw new Error(
+        `${this.node.path}: recordS3DataEvents: this capture has trailScope NONE (no trail); expected a capture with a trail in the bucket's region (TrailScope.DATA_EVENTS_ONLY records only data events)`,
+      );
     }
     if (!Token.isUnresolved(bucket.env.region) && !Token.isUnresolved(stack.region) && bucket.env.region !== stack.region) {
-      throw new Error(`${this.node.path}: recordS3DataEvents: received a bucket of ${bucket.env.region}; expected a bucket of this trail's region ${stack.region} (object-level events stay in their region: record it with a DATA_EVENTS_ONLY capture in ${bucket.env.region})`);
+      throw new Error(
+        `${this.node.path}: recordS3DataEvents: received a bucket of ${bucket.env.region}; expected a bucket of this trail's region ${stack.region} (object-level events stay in their region: record it with a DATA_EVENTS_ONLY capture in ${bucket.env.region})`,
+      );
     }
     if (this.dataEventBuckets.length === 0) {
       const cfn = this.trail.node.defaultChild as cloudtrail.CfnTrail;

@@ -194,10 +194,11 @@ describe('CentralLogDestination', () => {
     t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
   });
 
-  test('the forwarder gets the receiving side\'s classification rules and, with known senders, the sender accounts', () => {
+  test("the forwarder gets the receiving side's classification rules and, with known senders, the sender accounts", () => {
     const stack = newStack();
     new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack),
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
       classificationRules: [
         { logGroupNamePrefix: '/guardrails/audit/', logClass: LogClass.AUDIT },
         { logGroupNamePrefix: '/team/', logClass: LogClass.SECURITY, accountIds: [WORKLOAD_ACCOUNT] },
@@ -205,16 +206,27 @@ describe('CentralLogDestination', () => {
     });
     const [, fn] = singleResource(Template.fromStack(stack).toJSON(), 'AWS::Lambda::Function', (r) => r.Properties?.Handler === 'index.handler');
     const vars = fn.Properties.Environment.Variables;
-    expect(JSON.parse(vars.CLASSIFICATION_RULES)).toEqual([{ p: '/guardrails/audit/', c: 'audit' }, { p: '/team/', c: 'security', a: [WORKLOAD_ACCOUNT] }]);
-    expect(JSON.parse(resolveIntrinsics(vars.SENDER_ACCOUNTS, { account: SECURITY_ACCOUNT, region: 'eu-west-1' }))).toEqual([SECURITY_ACCOUNT, WORKLOAD_ACCOUNT]);
+    expect(JSON.parse(vars.CLASSIFICATION_RULES)).toEqual([
+      { p: '/guardrails/audit/', c: 'audit' },
+      { p: '/team/', c: 'security', a: [WORKLOAD_ACCOUNT] },
+    ]);
+    expect(JSON.parse(resolveIntrinsics(vars.SENDER_ACCOUNTS, { account: SECURITY_ACCOUNT, region: 'eu-west-1' }))).toEqual([
+      SECURITY_ACCOUNT,
+      WORKLOAD_ACCOUNT,
+    ]);
   });
 
-  test('defaults: the project\'s log group names; with OUs (senders not all known) no sender list', () => {
+  test("defaults: the project's log group names; with OUs (senders not all known) no sender list", () => {
     const stack = newStack();
-    new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromOrganizationAccounts('o-abcdefghij', [WORKLOAD_ACCOUNT], ['ou-ab12-11111111']), logsKey: newKey(stack) });
+    new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromOrganizationAccounts('o-abcdefghij', [WORKLOAD_ACCOUNT], ['ou-ab12-11111111']),
+      logsKey: newKey(stack),
+    });
     const [, fn] = singleResource(Template.fromStack(stack).toJSON(), 'AWS::Lambda::Function', (r) => r.Properties?.Handler === 'index.handler');
     const vars = fn.Properties.Environment.Variables;
-    expect(JSON.parse(vars.CLASSIFICATION_RULES).map((r: any) => r.p)).toEqual(CentralLogDestination.DEFAULT_CLASSIFICATION_RULES.map((r) => r.logGroupNamePrefix));
+    expect(JSON.parse(vars.CLASSIFICATION_RULES).map((r: any) => r.p)).toEqual(
+      CentralLogDestination.DEFAULT_CLASSIFICATION_RULES.map((r) => r.logGroupNamePrefix),
+    );
     expect(vars.SENDER_ACCOUNTS).toBeUndefined();
   });
 
@@ -223,12 +235,27 @@ describe('CentralLogDestination', () => {
     [[{ logGroupNamePrefix: 'has space', logClass: LogClass.APP }], /classificationRules\[0\]\.logGroupNamePrefix: received "has space"/],
     [[{ logGroupNamePrefix: '/x/', logClass: 'forever' as LogClass }], /classificationRules\[0\]\.logClass: received "forever"/],
     [[{ logGroupNamePrefix: '/x/', logClass: LogClass.APP, accountIds: ['123'] }], /classificationRules\[0\]\.accountIds\[0\]: received "123"/],
-    [[{ logGroupNamePrefix: '/x/', logClass: LogClass.APP }, { logGroupNamePrefix: '/x/', logClass: LogClass.AUDIT }], /classificationRules\[1\]: the prefix "\/x\/" is classified twice for every sender/],
-    [Array.from({ length: 60 }, (_v, i) => ({ logGroupNamePrefix: `/a-rather-long-prefix-of-log-groups/${i}/`, logClass: LogClass.APP })), /at most 2048 fit in the forwarder's environment/],
+    [
+      [
+        { logGroupNamePrefix: '/x/', logClass: LogClass.APP },
+        { logGroupNamePrefix: '/x/', logClass: LogClass.AUDIT },
+      ],
+      /classificationRules\[1\]: the prefix "\/x\/" is classified twice for every sender/,
+    ],
+    [
+      Array.from({ length: 60 }, (_v, i) => ({ logGroupNamePrefix: `/a-rather-long-prefix-of-log-groups/${i}/`, logClass: LogClass.APP })),
+      /at most 2048 fit in the forwarder's environment/,
+    ],
   ])('classificationRules %# are refused with a clear error', (rules, error) => {
     const stack = newStack();
-    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), classificationRules: rules }))
-      .toThrow(error);
+    expect(
+      () =>
+        new CentralLogDestination(stack, 'Central', {
+          senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+          logsKey: newKey(stack),
+          classificationRules: rules,
+        }),
+    ).toThrow(error);
   });
 
   test('the forwarder environment maps each class to its central log group and retention', () => {
@@ -255,7 +282,9 @@ describe('CentralLogDestination', () => {
     expect(resources).toHaveLength(4);
     for (const r of resources) expect(r).toMatch(/Central(Audit|Security|App)LogGroup|CentralForwarderLogGroup/);
     // AWSLambdaBasicExecutionRole would allow writing to every log group of the account.
-    const lambdaRoles = Object.values(t.findResources('AWS::IAM::Role')).filter((r: any) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'));
+    const lambdaRoles = Object.values(t.findResources('AWS::IAM::Role')).filter((r: any) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+    );
     expect(lambdaRoles).toHaveLength(1);
     expect((lambdaRoles[0] as any).Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -290,7 +319,9 @@ describe('CentralLogDestination', () => {
 
   test('fails if no sender account is given', () => {
     const stack = newStack();
-    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([]), logsKey: newKey(stack) })).toThrow(/senders lists no accounts/);
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([]), logsKey: newKey(stack) })).toThrow(
+      /senders lists no accounts/,
+    );
   });
 
   test('fails if the organization id is malformed', () => {
@@ -303,14 +334,20 @@ describe('CentralLogDestination', () => {
   test('fails if the destination name has a colon', () => {
     const stack = newStack();
     expect(
-      () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), destinationName: 'a:b' }),
+      () =>
+        new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), destinationName: 'a:b' }),
     ).toThrow(/destinationName must be 1 to 512 characters without ':' or '\*', received "a:b"/);
   });
 
   test('fails if the shard count is not a positive integer', () => {
     const stack = newStack();
     expect(
-      () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), streamCapacity: DestinationStreamCapacity.provisioned(0) }),
+      () =>
+        new CentralLogDestination(stack, 'Central', {
+          senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+          logsKey: newKey(stack),
+          streamCapacity: DestinationStreamCapacity.provisioned(0),
+        }),
     ).toThrow(/shardCount must be an integer of at least 1, received 0/);
   });
 
@@ -319,7 +356,10 @@ describe('CentralLogDestination', () => {
     new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderRetryAttempts: 10 });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRetryAttempts: 10 });
     // ... with a warning that names the loss; none by default.
-    Annotations.fromStack(stack).hasWarning('/TestStack/Central', Match.stringLikeRegexp('forwarderRetryAttempts is 10: .*lost when they expire from the stream'));
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Central',
+      Match.stringLikeRegexp('forwarderRetryAttempts is 10: .*lost when they expire from the stream'),
+    );
     const plain = newStack();
     new CentralLogDestination(plain, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(plain) });
     Annotations.fromStack(plain).hasNoWarning('/TestStack/Central', Match.stringLikeRegexp('forwarderRetryAttempts'));
@@ -328,7 +368,12 @@ describe('CentralLogDestination', () => {
   test('fails if forwarderRetryAttempts is out of range', () => {
     const stack = newStack();
     expect(
-      () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderRetryAttempts: -1 }),
+      () =>
+        new CentralLogDestination(stack, 'Central', {
+          senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+          logsKey: newKey(stack),
+          forwarderRetryAttempts: -1,
+        }),
     ).toThrow(/forwarderRetryAttempts must be an integer from 0 to 10000, received -1/);
   });
 
@@ -392,7 +437,11 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
   });
 
   test.each([
-    ['streamName', 'central logs', /streamName: received "central logs" \(12 characters\); expected 1 to 128 letters, digits, '_', '.' or '-' \(Kinesis stream name\)/],
+    [
+      'streamName',
+      'central logs',
+      /streamName: received "central logs" \(12 characters\); expected 1 to 128 letters, digits, '_', '.' or '-' \(Kinesis stream name\)/,
+    ],
     ['streamName', 'x'.repeat(129), /streamName: received "x+" \(129 characters\); expected 1 to 128/],
     ['forwarderFunctionName', 'f'.repeat(65), /forwarderFunctionName: received "f+" \(65 characters\); expected 1 to 64 .*\(Lambda function name\)/],
     ['forwarderFunctionName', 'guardrails.forwarder', /forwarderFunctionName: received "guardrails.forwarder".*\(Lambda function name\)/],
@@ -406,22 +455,34 @@ describe('CentralLogDestination names (the boundary protects guardrail resources
     ['forwarderRoleName', 'forwarder role', /forwarderRoleName: received "forwarder role".*\(IAM role name\)/],
   ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
     const stack = newStack();
-    expect(() => new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), [prop]: value,
-    })).toThrow(message);
+    expect(
+      () =>
+        new CentralLogDestination(stack, 'Central', {
+          senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+          logsKey: newKey(stack),
+          [prop]: value,
+        }),
+    ).toThrow(message);
   });
 
   test('fails if the forwarder log group would take the name of a central log group', () => {
     const stack = newStack();
-    expect(() => new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderLogGroupName: '/guardrails/central/app',
-    })).toThrow(/forwarderLogGroupName: received "\/guardrails\/central\/app"; expected a name other than the central log groups/);
+    expect(
+      () =>
+        new CentralLogDestination(stack, 'Central', {
+          senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+          logsKey: newKey(stack),
+          forwarderLogGroupName: '/guardrails/central/app',
+        }),
+    ).toThrow(/forwarderLogGroupName: received "\/guardrails\/central\/app"; expected a name other than the central log groups/);
   });
 
   test('accepts names only known at deploy time (tokens)', () => {
     const stack = newStack();
     new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), streamName: Token.asString({ Ref: 'StreamNameParam' }),
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
+      streamName: Token.asString({ Ref: 'StreamNameParam' }),
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Kinesis::Stream', { Name: { Ref: 'StreamNameParam' } });
   });
@@ -468,18 +529,31 @@ describe('CentralLogDestination stream policy', () => {
 
   test('with administratorArns, denies reconfiguring the stream to every principal but them', () => {
     const stack = newStack();
-    const admins = [`arn:aws:iam::${SECURITY_ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${SECURITY_ACCOUNT}-eu-west-1`, `arn:aws:iam::${SECURITY_ACCOUNT}:role/guardrails-log-admin`];
+    const admins = [
+      `arn:aws:iam::${SECURITY_ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${SECURITY_ACCOUNT}-eu-west-1`,
+      `arn:aws:iam::${SECURITY_ACCOUNT}:role/guardrails-log-admin`,
+    ];
     new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), administratorArns: admins });
     const statement = streamPolicy(stack).ResourcePolicy.Statement.find((s: any) => s.Sid === 'DenyStreamConfigurationChangesExceptAdministrators');
-    expect(statement).toEqual(expect.objectContaining({
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Condition: { ArnNotEquals: { 'aws:PrincipalArn': admins } },
-    }));
-    expect(statement.Action).toEqual(expect.arrayContaining([
-      'kinesis:DeleteStream', 'kinesis:StopStreamEncryption', 'kinesis:StartStreamEncryption', 'kinesis:DecreaseStreamRetentionPeriod',
-      'kinesis:PutResourcePolicy', 'kinesis:DeleteResourcePolicy', 'kinesis:MergeShards', 'kinesis:SplitShard',
-    ]));
+    expect(statement).toEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': admins } },
+      }),
+    );
+    expect(statement.Action).toEqual(
+      expect.arrayContaining([
+        'kinesis:DeleteStream',
+        'kinesis:StopStreamEncryption',
+        'kinesis:StartStreamEncryption',
+        'kinesis:DecreaseStreamRetentionPeriod',
+        'kinesis:PutResourcePolicy',
+        'kinesis:DeleteResourcePolicy',
+        'kinesis:MergeShards',
+        'kinesis:SplitShard',
+      ]),
+    );
   });
 
   test('without administratorArns, adds no configuration statement', () => {
@@ -495,16 +569,26 @@ describe('CentralLogDestination stream policy', () => {
     [`arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/admin/session`],
   ])('fails if an administrator ARN is not an exact principal ARN: %s', (arn) => {
     const stack = newStack();
-    expect(() => new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), administratorArns: [arn],
-    })).toThrow(/administratorArns: received .*; expected an exact IAM principal ARN/);
+    expect(
+      () =>
+        new CentralLogDestination(stack, 'Central', {
+          senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+          logsKey: newKey(stack),
+          administratorArns: [arn],
+        }),
+    ).toThrow(/administratorArns: received .*; expected an exact IAM principal ARN/);
   });
 
   test('fails if administratorArns is empty (CloudFormation could never update the stream again)', () => {
     const stack = newStack();
-    expect(() => new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), administratorArns: [],
-    })).toThrow(/administratorArns: received \[\]; expected at least one exact principal ARN/);
+    expect(
+      () =>
+        new CentralLogDestination(stack, 'Central', {
+          senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+          logsKey: newKey(stack),
+          administratorArns: [],
+        }),
+    ).toThrow(/administratorArns: received \[\]; expected at least one exact principal ARN/);
   });
 });
 
@@ -517,20 +601,31 @@ describe('CentralLogDestination delivery alarms', () => {
     return { stack, dest, template: Template.fromStack(stack) };
   };
 
-  test('the forwarder\'s iterator age above 15 minutes (by default) raises the delivery-delay alarm', () => {
+  test("the forwarder's iterator age above 15 minutes (by default) raises the delivery-delay alarm", () => {
     const { stack, dest, template } = alarms();
     const functionId = stack.getLogicalId(dest.forwarder.node.defaultChild as lambda.CfnFunction);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Statistic: 'Maximum', Period: 300,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Period: 300,
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
-      Threshold: 900000, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+      Threshold: 900000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
     });
     expect(dest.deliveryDelayAlarm).toBeDefined();
   });
 
   test('maxDeliveryDelay sets the threshold; outside 1 minute to 12 hours it is refused with the reason', () => {
-    alarms({ maxDeliveryDelay: Duration.minutes(5) }).template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 300000 });
-    expect(() => alarms({ maxDeliveryDelay: Duration.hours(20) })).toThrow(/maxDeliveryDelay: received 20 hours; expected 1 minute to 12 hours \(records older than the stream's 24-hour retention are lost/);
+    alarms({ maxDeliveryDelay: Duration.minutes(5) }).template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Threshold: 300000,
+    });
+    expect(() => alarms({ maxDeliveryDelay: Duration.hours(20) })).toThrow(
+      /maxDeliveryDelay: received 20 hours; expected 1 minute to 12 hours \(records older than the stream's 24-hour retention are lost/,
+    );
     expect(() => alarms({ maxDeliveryDelay: Duration.seconds(30) })).toThrow(/maxDeliveryDelay: received 30 seconds; expected 1 minute to 12 hours/);
   });
 
@@ -538,9 +633,15 @@ describe('CentralLogDestination delivery alarms', () => {
     const { stack, dest, template } = alarms();
     const streamId = stack.getLogicalId(dest.stream.node.defaultChild as kinesis.CfnStream);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Kinesis', MetricName: 'WriteProvisionedThroughputExceeded', Statistic: 'Sum', Period: 300,
+      Namespace: 'AWS/Kinesis',
+      MetricName: 'WriteProvisionedThroughputExceeded',
+      Statistic: 'Sum',
+      Period: 300,
       Dimensions: [{ Name: 'StreamName', Value: { Ref: streamId } }],
-      Threshold: 0, EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching',
+      Threshold: 0,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
     });
     expect(dest.streamThrottleAlarm).toBeDefined();
   });

@@ -27,7 +27,10 @@ describe('CentralLogShipping', () => {
   test('a filter pattern narrows what is shipped', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     const group = new logs.LogGroup(stack, 'AppLogs');
-    new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST }).addLogGroup(group, { logClass: LogClass.SECURITY, filterPattern: '{ $.level = "ERROR" }' });
+    new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST }).addLogGroup(group, {
+      logClass: LogClass.SECURITY,
+      filterPattern: '{ $.level = "ERROR" }',
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::Logs::SubscriptionFilter', {
       FilterPattern: '{ $.level = "ERROR" }',
       FilterName: Match.stringLikeRegexp('^guardrails-security-'),
@@ -66,7 +69,9 @@ describe('CentralLogShipping', () => {
     const dest = new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
     // THEN
-    expect(() => shipping.addLogGroup(dest.forwarderLogGroup, { logClass: LogClass.APP })).toThrow(/refusing to subscribe log group .*forwarder's own log group.*log recursion/);
+    expect(() => shipping.addLogGroup(dest.forwarderLogGroup, { logClass: LogClass.APP })).toThrow(
+      /refusing to subscribe log group .*forwarder's own log group.*log recursion/,
+    );
   });
 
   test('fails if asked to subscribe a central log group', () => {
@@ -82,7 +87,9 @@ describe('CentralLogShipping', () => {
     // GIVEN the central log groups under a custom prefix (the default-prefix check cannot see them)
     const stack = newStack('eu-west-1', SECURITY_ACCOUNT);
     new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), logGroupNamePrefix: '/org/central',
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
+      logGroupNamePrefix: '/org/central',
     });
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
     // WHEN / THEN
@@ -93,7 +100,9 @@ describe('CentralLogShipping', () => {
   test("fails if asked to subscribe the forwarder's named log group imported by name (log recursion)", () => {
     const stack = newStack('eu-west-1', SECURITY_ACCOUNT);
     new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
+      forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
     });
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
     const imported = logs.LogGroup.fromLogGroupName(stack, 'Imported', '/guardrails/lambda/log-forwarder');
@@ -107,7 +116,9 @@ describe('CentralLogShipping', () => {
     shipping.addLogGroup(logs.LogGroup.fromLogGroupName(stack, 'Imported', '/guardrails/lambda/log-forwarder'), { logClass: LogClass.APP });
     // WHEN the destination names its forwarder's log group the same
     new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
+      forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
     });
     // THEN
     expect(() => Template.fromStack(stack)).toThrow(/refusing to subscribe log group TestStack\/Imported: it is the forwarder's own log group/);
@@ -149,9 +160,11 @@ describe('CentralLogShipping senderRoleName (an SCP lets only named roles write 
     const destinationArn = 'arn:aws:logs:eu-west-1:999999999999:destination:guardrails-central-logs';
     new CentralLogShipping(stack, 'Shipping', { destinationArn, useSenderRole: true, senderRoleName: 'guardrails-log-writer-sender-eu-west-1' });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'guardrails-log-writer-sender-eu-west-1' });
-    expect(() => new CentralLogShipping(stack, 'NoRole', { destinationArn, senderRoleName: 'x' }))
-      .toThrow(/senderRoleName: received "x" without useSenderRole; expected useSenderRole: true, or no senderRoleName/);
-    expect(() => new CentralLogShipping(stack, 'Bad', { destinationArn, useSenderRole: true, senderRoleName: 'a b' }))
-      .toThrow(/senderRoleName: received "a b".*\(IAM role name\)/);
+    expect(() => new CentralLogShipping(stack, 'NoRole', { destinationArn, senderRoleName: 'x' })).toThrow(
+      /senderRoleName: received "x" without useSenderRole; expected useSenderRole: true, or no senderRoleName/,
+    );
+    expect(() => new CentralLogShipping(stack, 'Bad', { destinationArn, useSenderRole: true, senderRoleName: 'a b' })).toThrow(
+      /senderRoleName: received "a b".*\(IAM role name\)/,
+    );
   });
 });

@@ -48,7 +48,10 @@ function withoutStatement(policy: PolicyJson, sid: string): PolicyJson {
 function onQueue(policy: PolicyJson, principal: string, action: string) {
   return evaluate({
     request: {
-      action, principal, resource: QUEUE_ARN, resourceAccount: SECURITY_ACCOUNT,
+      action,
+      principal,
+      resource: QUEUE_ARN,
+      resourceAccount: SECURITY_ACCOUNT,
       context: { ...principalContext(principal), 'aws:SecureTransport': 'true' },
     },
     identityPolicies: [ALLOW_ALL],
@@ -66,16 +69,21 @@ describe('dead-letter queue policy (semantic)', () => {
     expect(await onQueue(policy, `arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/TestStack-CentralForwarderRole-ABC123/fn`, 'sqs:SendMessage')).toBe('Allowed');
   });
 
-  test.each(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue', 'sqs:RemovePermission'])(
-    'a bounded admin cannot %s on the dead-letter queue; allowed without the statement; the log admin and the execution role can',
-    async (action) => {
-      const policy = queuePolicy({ administratorArns: [EXEC_ROLE, LOG_ADMIN_ROLE] });
-      expect(await onQueue(policy, BOUNDED_ADMIN, action)).toBe('ExplicitlyDenied');
-      expect(await onQueue(withoutStatement(policy, 'DenyDeadLetterChangesExceptAdministrators'), BOUNDED_ADMIN, action)).toBe('Allowed');
-      expect(await onQueue(policy, LOG_ADMIN, action)).toBe('Allowed');
-      expect(await onQueue(policy, EXEC_ROLE, action)).toBe('Allowed');
-    },
-  );
+  test.each([
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:ChangeMessageVisibility',
+    'sqs:PurgeQueue',
+    'sqs:SetQueueAttributes',
+    'sqs:DeleteQueue',
+    'sqs:RemovePermission',
+  ])('a bounded admin cannot %s on the dead-letter queue; allowed without the statement; the log admin and the execution role can', async (action) => {
+    const policy = queuePolicy({ administratorArns: [EXEC_ROLE, LOG_ADMIN_ROLE] });
+    expect(await onQueue(policy, BOUNDED_ADMIN, action)).toBe('ExplicitlyDenied');
+    expect(await onQueue(withoutStatement(policy, 'DenyDeadLetterChangesExceptAdministrators'), BOUNDED_ADMIN, action)).toBe('Allowed');
+    expect(await onQueue(policy, LOG_ADMIN, action)).toBe('Allowed');
+    expect(await onQueue(policy, EXEC_ROLE, action)).toBe('Allowed');
+  });
 
   test('without administratorArns, only sending is limited (documented default)', async () => {
     const policy = queuePolicy();

@@ -49,8 +49,9 @@ function largestAcceptedAccountCount(region = 'eu-west-1'): number {
 describe('CentralLogDestination budgets at 1,000 accounts', () => {
   test('fails with 1,000 listed accounts, naming the limit and the fix (organizationId)', () => {
     const stack = newStack();
-    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts(accounts(1000)), logsKey: newKey(stack) }))
-      .toThrow(/(CloudWatch Logs|IAM) limit of (5120 bytes|2048).*organizationId/s);
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts(accounts(1000)), logsKey: newKey(stack) })).toThrow(
+      /(CloudWatch Logs|IAM) limit of (5120 bytes|2048).*organizationId/s,
+    );
   });
 
   test('passes for an organization of any size: the policies do not grow with the accounts', () => {
@@ -61,17 +62,21 @@ describe('CentralLogDestination budgets at 1,000 accounts', () => {
     expect(destinationPolicyBytes).toBeLessThan(400);
   });
 
-  test.each(['eu-west-1', 'ap-southeast-3', 'us-gov-west-1'])('at the boundary in %s: the largest accepted list synthesizes under both limits, one more account fails', (region) => {
-    // GIVEN the largest number of listed accounts the construct accepts in this region
-    const boundary = largestAcceptedAccountCount(region);
-    expect(boundary).toBeGreaterThanOrEqual(30);
-    // WHEN it is synthesized THEN the real (resolved) policies are within the limits: the size check is not optimistic
-    const { destinationPolicyBytes, trustPolicyChars } = synthesizedPolicies(LogSenders.fromAccounts(accounts(boundary)), region);
-    expect(destinationPolicyBytes).toBeLessThanOrEqual(DESTINATION_POLICY_LIMIT);
-    expect(trustPolicyChars).toBeLessThanOrEqual(TRUST_POLICY_LIMIT);
-    // AND one account more fails, naming the limit and the fix
-    const stack = newStack(region);
-    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts(accounts(boundary + 1)), logsKey: newKey(stack) }))
-      .toThrow(new RegExp(`${TRUST_POLICY_LIMIT}.*organizationId`, 's'));
-  });
+  test.each(['eu-west-1', 'ap-southeast-3', 'us-gov-west-1'])(
+    'at the boundary in %s: the largest accepted list synthesizes under both limits, one more account fails',
+    (region) => {
+      // GIVEN the largest number of listed accounts the construct accepts in this region
+      const boundary = largestAcceptedAccountCount(region);
+      expect(boundary).toBeGreaterThanOrEqual(30);
+      // WHEN it is synthesized THEN the real (resolved) policies are within the limits: the size check is not optimistic
+      const { destinationPolicyBytes, trustPolicyChars } = synthesizedPolicies(LogSenders.fromAccounts(accounts(boundary)), region);
+      expect(destinationPolicyBytes).toBeLessThanOrEqual(DESTINATION_POLICY_LIMIT);
+      expect(trustPolicyChars).toBeLessThanOrEqual(TRUST_POLICY_LIMIT);
+      // AND one account more fails, naming the limit and the fix
+      const stack = newStack(region);
+      expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts(accounts(boundary + 1)), logsKey: newKey(stack) })).toThrow(
+        new RegExp(`${TRUST_POLICY_LIMIT}.*organizationId`, 's'),
+      );
+    },
+  );
 });

@@ -90,7 +90,8 @@ describe('destination policy (semantic)', () => {
   test('organization mode with OUs: an account under a listed OU can subscribe, one under another OU cannot', async () => {
     const stack = newStack(REGION);
     new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromOrganizationAccounts(ORG_ID, [WORKLOAD_ACCOUNT], ['ou-ab12-11111111']), logsKey: newKey(stack),
+      senders: LogSenders.fromOrganizationAccounts(ORG_ID, [WORKLOAD_ACCOUNT], ['ou-ab12-11111111']),
+      logsKey: newKey(stack),
     });
     const policy = synthesizedDestinationPolicy(stack);
     const under = (ou: string) => ({ 'aws:PrincipalOrgID': ORG_ID, 'aws:PrincipalOrgPaths': `${ORG_ID}/r-ab12/${ou}/` });
@@ -100,8 +101,12 @@ describe('destination policy (semantic)', () => {
 
   test('bad organizational unit ids are refused naming the field', () => {
     const stack = newStack(REGION);
-    expect(() => new CentralLogDestination(stack, 'Central', {
-      senders: LogSenders.fromOrganizationAccounts(ORG_ID, [WORKLOAD_ACCOUNT], ['sandbox']), logsKey: newKey(stack),
-    })).toThrow(/organizationalUnitIds\[0\] must be an organizational unit id/);
+    expect(
+      () =>
+        new CentralLogDestination(stack, 'Central', {
+          senders: LogSenders.fromOrganizationAccounts(ORG_ID, [WORKLOAD_ACCOUNT], ['sandbox']),
+          logsKey: newKey(stack),
+        }),
+    ).toThrow(/organizationalUnitIds\[0\] must be an organizational unit id/);
   });
 });

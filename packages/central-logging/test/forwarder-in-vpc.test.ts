@@ -44,14 +44,18 @@ describe('CentralLogDestination forwarder placement', () => {
     new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), vpc: privateVpc(stack) });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'], SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('CentralForwarderSecurityGroup'), 'GroupId'] }] },
+      VpcConfig: {
+        SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('CentralForwarderSecurityGroup'), 'GroupId'] }],
+      },
     });
   });
 
   test('fails if subnets or security groups are given without a VPC', () => {
     const stack = newStack();
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'FunctionSg', 'sg-0123456789abcdef0');
-    expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), securityGroups: [sg] }))
-      .toThrow(/vpcSubnets and securityGroups place the forwarder in a VPC: set vpc as well/);
+    expect(
+      () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), securityGroups: [sg] }),
+    ).toThrow(/vpcSubnets and securityGroups place the forwarder in a VPC: set vpc as well/);
   });
 });

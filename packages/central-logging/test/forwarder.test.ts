@@ -221,17 +221,28 @@ describe('forwarder', () => {
   test('routes each class to its own central log group', async () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const records = ['audit', 'security', 'app'].map((c) => record(dataMessage([{ timestamp: NOW, message: c }], { logClass: c, logGroup: `/guardrails/${c}/src` })));
+    const records = ['audit', 'security', 'app'].map((c) =>
+      record(dataMessage([{ timestamp: NOW, message: c }], { logClass: c, logGroup: `/guardrails/${c}/src` })),
+    );
     await processRecords(records, CONFIG, deps(logs, dlq));
     expect(logs.stored('/guardrails/central/audit', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/audit/src`)).toEqual([{ timestamp: NOW, message: 'audit' }]);
-    expect(logs.stored('/guardrails/central/security', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/security/src`)).toEqual([{ timestamp: NOW, message: 'security' }]);
+    expect(logs.stored('/guardrails/central/security', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/security/src`)).toEqual([
+      { timestamp: NOW, message: 'security' },
+    ]);
     expect(logs.stored('/guardrails/central/app', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/app/src`)).toEqual([{ timestamp: NOW, message: 'app' }]);
   });
 
   test('skips control messages without writing or dead-lettering', async () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const control = { messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: NOW, message: 'CWL CONTROL MESSAGE: Checking health of destination Kinesis stream.' }] };
+    const control = {
+      messageType: 'CONTROL_MESSAGE',
+      owner: 'CloudwatchLogs',
+      logGroup: '',
+      logStream: '',
+      subscriptionFilters: [],
+      logEvents: [{ id: '', timestamp: NOW, message: 'CWL CONTROL MESSAGE: Checking health of destination Kinesis stream.' }],
+    };
     const res = await processRecords([record(control)], CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
     expect(res.stats.controlMessages).toBe(1);
@@ -246,7 +257,11 @@ describe('forwarder', () => {
     const dlq = new FakeDeadLetter();
     const sleeps: number[] = [];
     // WHEN
-    const res = await processRecords([record(dataMessage([{ timestamp: NOW, message: 'x' }]))], { ...CONFIG, baseDelayMs: 100 }, deps(logs, dlq, { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.99 }));
+    const res = await processRecords(
+      [record(dataMessage([{ timestamp: NOW, message: 'x' }]))],
+      { ...CONFIG, baseDelayMs: 100 },
+      deps(logs, dlq, { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.99 }),
+    );
     // THEN: three backoffs that grow, then success
     expect(res.batchItemFailures).toEqual([]);
     expect(sleeps).toHaveLength(3);
@@ -278,7 +293,12 @@ describe('forwarder', () => {
     logs.failWith = { name, message };
     const dlq = new FakeDeadLetter();
     const records = [
-      record(dataMessage([{ timestamp: NOW, message: 'a1' }, { timestamp: NOW + 1, message: 'a2' }])),
+      record(
+        dataMessage([
+          { timestamp: NOW, message: 'a1' },
+          { timestamp: NOW + 1, message: 'a2' },
+        ]),
+      ),
       record(dataMessage([{ timestamp: NOW, message: 's1' }], { logClass: 'security' })),
     ];
     const first = await processRecords(records, { ...CONFIG, maxAttempts: 3 }, deps(logs, dlq));
@@ -289,7 +309,12 @@ describe('forwarder', () => {
     logs.failWith = undefined;
     const retry = await processRecords(records, CONFIG, deps(logs, dlq));
     expect(retry.batchItemFailures).toEqual([]);
-    expect(logs.allStored().map((e) => e.message).sort()).toEqual(['a1', 'a2', 's1']);
+    expect(
+      logs
+        .allStored()
+        .map((e) => e.message)
+        .sort(),
+    ).toEqual(['a1', 'a2', 's1']);
     expect(dlq.bodies).toEqual([]);
   });
 
@@ -364,7 +389,12 @@ describe('forwarder', () => {
   test('a sender cannot demote audit records to the 30-day class by naming its filter guardrails-app-...', async () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const r = record(dataMessage([{ timestamp: NOW, message: '{"eventName":"StopLogging"}' }], { logGroup: '/guardrails/audit/cloudtrail', filters: ['guardrails-app-Short'] }));
+    const r = record(
+      dataMessage([{ timestamp: NOW, message: '{"eventName":"StopLogging"}' }], {
+        logGroup: '/guardrails/audit/cloudtrail',
+        filters: ['guardrails-app-Short'],
+      }),
+    );
     await processRecords([r], CONFIG, deps(logs, dlq));
     expect([...new Set(logs.calls.map((c) => c.logGroupName))]).toEqual(['/guardrails/central/audit']);
   });
@@ -373,7 +403,11 @@ describe('forwarder', () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
     const strange = { ...dataMessage([{ timestamp: NOW, message: 'from a sandbox' }]), owner: '222222222222' };
-    const res = await processRecords([record(strange), record(dataMessage([{ timestamp: NOW, message: 'ok' }]))], { ...CONFIG, senderAccounts: [SOURCE_ACCOUNT] }, deps(logs, dlq));
+    const res = await processRecords(
+      [record(strange), record(dataMessage([{ timestamp: NOW, message: 'ok' }]))],
+      { ...CONFIG, senderAccounts: [SOURCE_ACCOUNT] },
+      deps(logs, dlq),
+    );
     expect(dlq.messages().map((m) => m.reason)).toEqual(['unknown-sender']);
     expect(logs.allStored().map((e) => e.message)).toEqual(['ok']);
     expect(res.stats.eventsDeadLettered).toBe(1);
@@ -391,8 +425,18 @@ describe('forwarder', () => {
     // GIVEN events out of order across two records of the same source
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const r1 = record(dataMessage([{ timestamp: NOW - 10, message: 'c' }, { timestamp: NOW - 30, message: 'a' }]));
-    const r2 = record(dataMessage([{ timestamp: NOW - 20, message: 'b' }, { timestamp: NOW - 30, message: 'a2' }]));
+    const r1 = record(
+      dataMessage([
+        { timestamp: NOW - 10, message: 'c' },
+        { timestamp: NOW - 30, message: 'a' },
+      ]),
+    );
+    const r2 = record(
+      dataMessage([
+        { timestamp: NOW - 20, message: 'b' },
+        { timestamp: NOW - 30, message: 'a2' },
+      ]),
+    );
     // WHEN
     const res = await processRecords([r1, r2], CONFIG, deps(logs, dlq));
     // THEN one chronological batch (the fake rejects unsorted batches); equal timestamps keep arrival order
@@ -404,12 +448,14 @@ describe('forwarder', () => {
   test('splits a batch that would span more than 24 hours', async () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const r = record(dataMessage([
-      { timestamp: NOW - 30 * HOUR, message: 'old' },
-      { timestamp: NOW - 29 * HOUR, message: 'old2' },
-      { timestamp: NOW - 28 * HOUR, message: 'old3' },
-      { timestamp: NOW, message: 'new' },
-    ]));
+    const r = record(
+      dataMessage([
+        { timestamp: NOW - 30 * HOUR, message: 'old' },
+        { timestamp: NOW - 29 * HOUR, message: 'old2' },
+        { timestamp: NOW - 28 * HOUR, message: 'old3' },
+        { timestamp: NOW, message: 'new' },
+      ]),
+    );
     const res = await processRecords([r], CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
     expect(logs.accepted.map((c) => c.logEvents.map((e) => unwrap(e).message))).toEqual([['old', 'old2', 'old3'], ['new']]);
@@ -455,7 +501,12 @@ describe('forwarder', () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
     const huge = 'h'.repeat(300_000);
-    const r = record(dataMessage([{ timestamp: NOW, message: 'small' }, { timestamp: NOW, message: huge }]));
+    const r = record(
+      dataMessage([
+        { timestamp: NOW, message: 'small' },
+        { timestamp: NOW, message: huge },
+      ]),
+    );
     const res = await processRecords([r], CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
     expect(logs.allStored().map((e) => e.message)).toEqual(['small']);
@@ -470,15 +521,22 @@ describe('forwarder', () => {
   test('dead-letters events PutLogEvents would reject for age before calling it', async () => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const r = record(dataMessage([
-      { timestamp: NOW - 15 * 24 * HOUR, message: 'too-old' },
-      { timestamp: NOW + 3 * HOUR, message: 'too-new' },
-      { timestamp: NOW, message: 'ok' },
-    ]));
+    const r = record(
+      dataMessage([
+        { timestamp: NOW - 15 * 24 * HOUR, message: 'too-old' },
+        { timestamp: NOW + 3 * HOUR, message: 'too-new' },
+        { timestamp: NOW, message: 'ok' },
+      ]),
+    );
     const res = await processRecords([r], CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
     expect(logs.allStored().map((e) => e.message)).toEqual(['ok']);
-    expect(dlq.messages().map((m) => m.reason).sort()).toEqual(['too-new-event', 'too-old-event']);
+    expect(
+      dlq
+        .messages()
+        .map((m) => m.reason)
+        .sort(),
+    ).toEqual(['too-new-event', 'too-old-event']);
   });
 
   test('uses the shorter central retention as the age limit (app class, 30 days > 14 days stays 14)', async () => {
@@ -512,7 +570,12 @@ describe('forwarder', () => {
     const r = record(dataMessage(msgs.map((m, i) => ({ timestamp: NOW + i, message: m }))));
     const res = await processRecords([r], CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
-    expect(logs.allStored().map((e) => e.message).sort()).toEqual(['a', 'b', 'c', 'e', 'f', 'g']);
+    expect(
+      logs
+        .allStored()
+        .map((e) => e.message)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'e', 'f', 'g']);
     const [payload] = dlq.payloads('invalid-event');
     expect(JSON.parse(Buffer.from(payload, 'base64').toString()).map((e: any) => unwrap(e).message)).toEqual(['POISON']);
   });
@@ -557,7 +620,12 @@ describe('forwarder', () => {
     const dlq = new FakeDeadLetter();
     const perStream = 12_000; // two batches per stream
     const records = Array.from({ length: 6 }, (_v, i) =>
-      record(dataMessage(Array.from({ length: perStream }, (_w, j) => ({ timestamp: NOW - perStream + j, message: `g${i}-${j}` })), { logGroup: `/guardrails/audit/g${i}` })),
+      record(
+        dataMessage(
+          Array.from({ length: perStream }, (_w, j) => ({ timestamp: NOW - perStream + j, message: `g${i}-${j}` })),
+          { logGroup: `/guardrails/audit/g${i}` },
+        ),
+      ),
     );
     // WHEN
     const res = await processRecords(records, { ...CONFIG, concurrency: 3 }, deps(logs, dlq));
@@ -577,16 +645,34 @@ describe('forwarder', () => {
     logs.invalidMarker = 'BAD';
     const dlq = new FakeDeadLetter();
     const records = [
-      record(dataMessage([{ timestamp: NOW, message: 'a1' }, { timestamp: NOW - 20 * 24 * HOUR, message: 'old' }])),
+      record(
+        dataMessage([
+          { timestamp: NOW, message: 'a1' },
+          { timestamp: NOW - 20 * 24 * HOUR, message: 'old' },
+        ]),
+      ),
       record(Buffer.from('poison')),
-      record(dataMessage([{ timestamp: NOW, message: 'BAD' }, { timestamp: NOW + 1, message: 's1' }], { logClass: 'security', logGroup: '/guardrails/security/s' })),
+      record(
+        dataMessage(
+          [
+            { timestamp: NOW, message: 'BAD' },
+            { timestamp: NOW + 1, message: 's1' },
+          ],
+          { logClass: 'security', logGroup: '/guardrails/security/s' },
+        ),
+      ),
       record(dataMessage([{ timestamp: NOW, message: 'p1' }], { logClass: 'app', logGroup: '/guardrails/app/app' })),
     ];
     const res = await processRecords(records, CONFIG, deps(logs, dlq));
     expect(res.batchItemFailures).toEqual([]);
     const delivered = res.stats.eventsDelivered;
     expect(delivered + res.stats.eventsDeadLettered).toBe(res.stats.eventsIn);
-    expect(logs.allStored().map((e) => e.message).sort()).toEqual(['a1', 'p1', 's1']);
+    expect(
+      logs
+        .allStored()
+        .map((e) => e.message)
+        .sort(),
+    ).toEqual(['a1', 'p1', 's1']);
   });
 });
 
@@ -595,7 +681,18 @@ describe('forwarder: provenance with every central record', () => {
   const run = async (messages: string[], config: ForwarderConfig = CONFIG, logGroup = '/guardrails/audit/cloudtrail') => {
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
-    const res = await processRecords([record(dataMessage(messages.map((message) => ({ timestamp: NOW, message })), { logGroup }))], config, deps(logs, dlq));
+    const res = await processRecords(
+      [
+        record(
+          dataMessage(
+            messages.map((message) => ({ timestamp: NOW, message })),
+            { logGroup },
+          ),
+        ),
+      ],
+      config,
+      deps(logs, dlq),
+    );
     const raw = logs.rawStored(config.targets.audit.logGroupName, centralLogStreamName(SOURCE_ACCOUNT, 'eu-west-1', logGroup));
     return { res, raw, logs, dlq };
   };
@@ -603,9 +700,10 @@ describe('forwarder: provenance with every central record', () => {
   test('a JSON event keeps its own text (key order, number precision) after the provenance: source account, region, log group and stream, class and rule, event id', async () => {
     const { raw } = await run([CLOUDTRAIL]);
     expect(raw).toHaveLength(1);
-    const expected = `{"${PROVENANCE_KEY}":{"account":"${SOURCE_ACCOUNT}","region":"eu-west-1","logGroup":"/guardrails/audit/cloudtrail",`
-      + `"logStream":"${SOURCE_ACCOUNT}_CloudTrail_eu-west-1","logClass":"audit","classifiedBy":{"logGroupNamePrefix":"/guardrails/audit/"},"eventId":"id-0"},`
-      + CLOUDTRAIL.slice(1);
+    const expected =
+      `{"${PROVENANCE_KEY}":{"account":"${SOURCE_ACCOUNT}","region":"eu-west-1","logGroup":"/guardrails/audit/cloudtrail",` +
+      `"logStream":"${SOURCE_ACCOUNT}_CloudTrail_eu-west-1","logClass":"audit","classifiedBy":{"logGroupNamePrefix":"/guardrails/audit/"},"eventId":"id-0"},` +
+      CLOUDTRAIL.slice(1);
     expect(raw[0].message).toBe(expected);
     // Logs Insights sees the source fields where they were, and the provenance beside them.
     const parsed = JSON.parse(raw[0].message);
@@ -625,7 +723,11 @@ describe('forwarder: provenance with every central record', () => {
   test('a sender cannot forge provenance: an event with a guardrailsProvenance of its own is kept whole as a string, the real provenance on top', async () => {
     const forged = `{"${PROVENANCE_KEY}":{"account":"999999999999","logGroup":"/guardrails/audit/cloudtrail","logClass":"audit"},"eventName":"StopLogging"}`;
     const logs = new FakeLogs();
-    await processRecords([record(dataMessage([{ timestamp: NOW, message: forged }], { logGroup: '/guardrails/app/orders' }))], CONFIG, deps(logs, new FakeDeadLetter()));
+    await processRecords(
+      [record(dataMessage([{ timestamp: NOW, message: forged }], { logGroup: '/guardrails/app/orders' }))],
+      CONFIG,
+      deps(logs, new FakeDeadLetter()),
+    );
     const [central] = logs.rawStored('/guardrails/central/app', centralLogStreamName(SOURCE_ACCOUNT, 'eu-west-1', '/guardrails/app/orders'));
     const parsed = JSON.parse(central.message);
     expect(parsed[PROVENANCE_KEY]).toMatchObject({ account: SOURCE_ACCOUNT, logGroup: '/guardrails/app/orders', logClass: 'app' });
@@ -655,7 +757,10 @@ describe('forwarder: provenance with every central record', () => {
     expect(res.stats.eventsDelivered + res.stats.eventsDeadLettered).toBe(3);
     const [letter] = dlq.messages().filter((m) => m.reason === 'oversize-event');
     expect(letter.detail).toMatch(/is a JSON object too large to carry its guardrailsProvenance/);
-    expect(JSON.parse(Buffer.from(dlq.payloads('oversize-event')[0], 'base64').toString()).map((e: any) => e.message)).toEqual([forgedNearLimit, escapedNearLimit]);
+    expect(JSON.parse(Buffer.from(dlq.payloads('oversize-event')[0], 'base64').toString()).map((e: any) => e.message)).toEqual([
+      forgedNearLimit,
+      escapedNearLimit,
+    ]);
   });
 
   test('a sender cannot forge provenance with JSON escapes either ("guardrails\\u0050rovenance" decodes to the same key)', async () => {
@@ -673,9 +778,14 @@ describe('forwarder: provenance with every central record', () => {
 describe('forwarder: a crash mid-batch loses nothing (at-least-once, duplicates carry the same event id)', () => {
   test('the process dies after writing part of a batch; Lambda re-delivers the whole batch; every event is stored, the duplicates are identified by their provenance', async () => {
     // GIVEN three log streams' worth of records, written one stream at a time (concurrency 1)
-    const records = ['a', 'b', 'c'].map((g) => record(dataMessage(
-      Array.from({ length: 5 }, (_v, i) => ({ timestamp: NOW + i, message: `{"n":"${g}${i}"}` })), { logGroup: `/guardrails/audit/${g}` },
-    )));
+    const records = ['a', 'b', 'c'].map((g) =>
+      record(
+        dataMessage(
+          Array.from({ length: 5 }, (_v, i) => ({ timestamp: NOW + i, message: `{"n":"${g}${i}"}` })),
+          { logGroup: `/guardrails/audit/${g}` },
+        ),
+      ),
+    );
     const logs = new FakeLogs();
     const dlq = new FakeDeadLetter();
     // WHEN the first invocation's process dies once one stream is written (the next call never returns)
@@ -701,7 +811,9 @@ describe('forwarder: a crash mid-batch loses nothing (at-least-once, duplicates 
       return `${p.account}|${p.logGroup}|${p.logStream}|${p.eventId}`;
     };
     expect(new Set(stored.map(key)).size).toBe(15);
-    expect(new Set(logs.allStored().map((e) => JSON.parse(e.message).n))).toEqual(new Set(['a', 'b', 'c'].flatMap((g) => [0, 1, 2, 3, 4].map((i) => `${g}${i}`))));
+    expect(new Set(logs.allStored().map((e) => JSON.parse(e.message).n))).toEqual(
+      new Set(['a', 'b', 'c'].flatMap((g) => [0, 1, 2, 3, 4].map((i) => `${g}${i}`))),
+    );
   });
 });
 
@@ -768,6 +880,8 @@ describe('forwarder helpers', () => {
     expect(() => configFromEnvironment({ ...env, CLASSIFICATION_RULES: undefined })).toThrow(/CLASSIFICATION_RULES is not set/);
     expect(() => configFromEnvironment({ ...env, SENDER_ACCOUNTS: '["x"]' })).toThrow(/SENDER_ACCOUNTS must be/);
     expect(() => configFromEnvironment({ ...env, DEAD_LETTER_QUEUE_URL: undefined })).toThrow(/DEAD_LETTER_QUEUE_URL is not set/);
-    expect(() => configFromEnvironment({ ...env, CENTRAL_LOG_GROUPS: JSON.stringify({ audit: CONFIG.targets.audit }) })).toThrow(/no logGroupName for class security/);
+    expect(() => configFromEnvironment({ ...env, CENTRAL_LOG_GROUPS: JSON.stringify({ audit: CONFIG.targets.audit }) })).toThrow(
+      /no logGroupName for class security/,
+    );
   });
 });

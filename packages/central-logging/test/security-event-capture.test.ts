@@ -53,7 +53,10 @@ describe('SecurityEventCapture', () => {
 
   test('audit and security log groups are KMS-encrypted with the logs key, keep their class retention by default (audit 10 years, security 90 days) and are retained', () => {
     const { template } = capture('eu-west-1');
-    for (const [name, days] of [['/guardrails/audit/cloudtrail', 3653], ['/guardrails/security/events', 90]] as const) {
+    for (const [name, days] of [
+      ['/guardrails/audit/cloudtrail', 3653],
+      ['/guardrails/security/events', 90],
+    ] as const) {
       template.hasResource('AWS::Logs::LogGroup', {
         Properties: { LogGroupName: name, RetentionInDays: days, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] } },
         DeletionPolicy: 'Retain',
@@ -84,7 +87,9 @@ describe('SecurityEventCapture', () => {
             Principal: { Service: 'cloudtrail.amazonaws.com' },
             Condition: {
               StringLike: {
-                'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`:cloudtrail:\\*:${WORKLOAD_ACCOUNT}:trail/\\*`)])] },
+                'kms:EncryptionContext:aws:cloudtrail:arn': {
+                  'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`:cloudtrail:\\*:${WORKLOAD_ACCOUNT}:trail/\\*`)])],
+                },
                 'aws:SourceArn': Match.anyValue(),
               },
             },
@@ -110,7 +115,14 @@ describe('SecurityEventCapture', () => {
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: {
           eventSource: ['s3.amazonaws.com'],
-          eventName: Match.arrayWith(['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock']),
+          eventName: Match.arrayWith([
+            'PutBucketPolicy',
+            'DeleteBucketPolicy',
+            'PutBucketEncryption',
+            'DeleteBucketEncryption',
+            'PutBucketPublicAccessBlock',
+            'DeleteBucketPublicAccessBlock',
+          ]),
         },
       },
       Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':log-group:')])] } })],
@@ -137,20 +149,27 @@ describe('SecurityEventCapture', () => {
 
   // Any rule of the account could otherwise write what it likes into the security log group
   // (shipped as class security): a workload admin's rule on its own bus, matching its own PutEvents.
-  describe('only the construct\'s own rules write into the security log group (semantic)', () => {
-    const deliver = (doc: any, sourceArn: string | undefined, action = 'logs:PutLogEvents', region = 'eu-west-1') => evaluate({
-      request: {
-        action, principal: 'events.amazonaws.com', resource: `${SECURITY_LOG_GROUP_ARN.replace(':*', '').replace('eu-west-1', region)}:log-stream:x`, resourceAccount: WORKLOAD_ACCOUNT,
-        context: { ...(sourceArn ? { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': WORKLOAD_ACCOUNT } : {}) },
-      },
-      identityPolicies: [],
-      resourcePolicy: doc,
-    });
+  describe("only the construct's own rules write into the security log group (semantic)", () => {
+    const deliver = (doc: any, sourceArn: string | undefined, action = 'logs:PutLogEvents', region = 'eu-west-1') =>
+      evaluate({
+        request: {
+          action,
+          principal: 'events.amazonaws.com',
+          resource: `${SECURITY_LOG_GROUP_ARN.replace(':*', '').replace('eu-west-1', region)}:log-stream:x`,
+          resourceAccount: WORKLOAD_ACCOUNT,
+          context: { ...(sourceArn ? { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': WORKLOAD_ACCOUNT } : {}) },
+        },
+        identityPolicies: [],
+        resourcePolicy: doc,
+      });
 
-    test('a rule of the attacker\'s own (same account, default or custom bus) cannot write records into it', async () => {
+    test("a rule of the attacker's own (same account, default or custom bus) cannot write records into it", async () => {
       const { template } = capture('us-east-1');
       const doc = securityLogGroupPolicy(template, 'us-east-1');
-      for (const rule of [`arn:aws:events:us-east-1:${WORKLOAD_ACCOUNT}:rule/forge-security-events`, `arn:aws:events:us-east-1:${WORKLOAD_ACCOUNT}:rule/own-bus/forge`]) {
+      for (const rule of [
+        `arn:aws:events:us-east-1:${WORKLOAD_ACCOUNT}:rule/forge-security-events`,
+        `arn:aws:events:us-east-1:${WORKLOAD_ACCOUNT}:rule/own-bus/forge`,
+      ]) {
         expect(await deliver(doc, rule, 'logs:PutLogEvents', 'us-east-1')).toBe('ImplicitlyDenied');
       }
       // Without the condition (the guardrail removed), the forged write is allowed.
@@ -226,19 +245,28 @@ function trailBucketDelivery(template: Template) {
   const [, policy] = singleResource(json, 'AWS::S3::BucketPolicy');
   const bucketId = Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'AWS::S3::Bucket')!;
   const document = resolveIntrinsics(policy.Properties.PolicyDocument, {
-    account: WORKLOAD_ACCOUNT, region: 'eu-west-1', getAtts: { [`${bucketId}.Arn`]: 'arn:aws:s3:::trail-bucket' },
+    account: WORKLOAD_ACCOUNT,
+    region: 'eu-west-1',
+    getAtts: { [`${bucketId}.Arn`]: 'arn:aws:s3:::trail-bucket' },
   });
-  const deliver = (account: string, trail: string, doc = document) => evaluate({
-    request: {
-      action: 's3:PutObject', principal: 'cloudtrail.amazonaws.com', resource: `arn:aws:s3:::trail-bucket/AWSLogs/${WORKLOAD_ACCOUNT}/CloudTrail/eu-west-1/x.json.gz`,
-      resourceAccount: WORKLOAD_ACCOUNT,
-      context: {
-        'aws:SourceAccount': account, 'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${account}:trail/${trail}`, 'aws:PrincipalIsAWSService': 'true',
-        'aws:SecureTransport': 'true', 's3:x-amz-acl': 'bucket-owner-full-control', 's3:x-amz-server-side-encryption': 'aws:kms',
+  const deliver = (account: string, trail: string, doc = document) =>
+    evaluate({
+      request: {
+        action: 's3:PutObject',
+        principal: 'cloudtrail.amazonaws.com',
+        resource: `arn:aws:s3:::trail-bucket/AWSLogs/${WORKLOAD_ACCOUNT}/CloudTrail/eu-west-1/x.json.gz`,
+        resourceAccount: WORKLOAD_ACCOUNT,
+        context: {
+          'aws:SourceAccount': account,
+          'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${account}:trail/${trail}`,
+          'aws:PrincipalIsAWSService': 'true',
+          'aws:SecureTransport': 'true',
+          's3:x-amz-acl': 'bucket-owner-full-control',
+          's3:x-amz-server-side-encryption': 'aws:kms',
+        },
       },
-    },
-    resourcePolicy: doc,
-  });
+      resourcePolicy: doc,
+    });
   const without = (sid: string) => ({ ...document, Statement: (document.Statement as any[]).filter((st) => st.Sid !== sid) });
   return { document, deliver, without };
 }
@@ -252,8 +280,11 @@ describe('trail bucket: confused deputy', () => {
     expect(await deliver('999999999999', without)).not.toBe('ExplicitlyDenied');
     expect((document.Statement as any[]).some((st) => st.Sid === 'DenyCloudTrailDeliveryForOtherAccounts')).toBe(true);
     // control: this account's trail still delivers (the statement and CloudTrail's allow, evaluated alone)
-    const trailStatements = (document.Statement as any[]).filter((st) => st.Sid === 'DenyCloudTrailDeliveryForOtherAccounts'
-      || (JSON.stringify(st.Principal ?? '').includes('cloudtrail') && st.Effect === 'Allow' && ([] as string[]).concat(st.Action).includes('s3:PutObject')));
+    const trailStatements = (document.Statement as any[]).filter(
+      (st) =>
+        st.Sid === 'DenyCloudTrailDeliveryForOtherAccounts' ||
+        (JSON.stringify(st.Principal ?? '').includes('cloudtrail') && st.Effect === 'Allow' && ([] as string[]).concat(st.Action).includes('s3:PutObject')),
+    );
     expect(trailStatements).toHaveLength(2);
     expect(await deliver(WORKLOAD_ACCOUNT, { ...document, Statement: trailStatements })).toBe('Allowed');
   });
@@ -278,8 +309,21 @@ describe('trail bucket: only the named trail delivers', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     const key = newKey(stack);
     const bucket = newTrailBucket(stack, key);
-    new SecurityEventCapture(stack, 'Named', { trailBucket: bucket, logsKey: key, trailName: 'guardrails-trail', trailScope: TrailScope.THIS_REGION, s3ChangesRuleName: 'r1' });
-    new SecurityEventCapture(stack, 'Unnamed', { trailBucket: bucket, logsKey: key, trailScope: TrailScope.THIS_REGION, s3ChangesRuleName: 'r2', securityLogGroupName: '/other/security', auditLogGroupName: '/other/audit' });
+    new SecurityEventCapture(stack, 'Named', {
+      trailBucket: bucket,
+      logsKey: key,
+      trailName: 'guardrails-trail',
+      trailScope: TrailScope.THIS_REGION,
+      s3ChangesRuleName: 'r1',
+    });
+    new SecurityEventCapture(stack, 'Unnamed', {
+      trailBucket: bucket,
+      logsKey: key,
+      trailScope: TrailScope.THIS_REGION,
+      s3ChangesRuleName: 'r2',
+      securityLogGroupName: '/other/security',
+      auditLogGroupName: '/other/audit',
+    });
     expect(() => Template.fromStack(stack)).toThrow(/the trail of TestStack\/Unnamed has no name, and another trail delivering into the same bucket has one/);
   });
 });
@@ -313,8 +357,9 @@ describe('SecurityEventCapture names (the boundary protects guardrail rules by n
   });
 
   test('fails if both rules get the same name', () => {
-    expect(() => capture('us-east-1', { s3ChangesRuleName: 'guardrails-changes', iamChangesRuleName: 'guardrails-changes' }))
-      .toThrow(/iamChangesRuleName: received "guardrails-changes"; expected a name other than s3ChangesRuleName/);
+    expect(() => capture('us-east-1', { s3ChangesRuleName: 'guardrails-changes', iamChangesRuleName: 'guardrails-changes' })).toThrow(
+      /iamChangesRuleName: received "guardrails-changes"; expected a name other than s3ChangesRuleName/,
+    );
   });
 });
 
@@ -351,7 +396,13 @@ describe('SecurityEventCapture S3 data events', () => {
     const { stack, capture: c } = unsynthesized({ managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY });
     c.recordS3DataEvents(new s3.Bucket(stack, 'Restricted'));
     const trail = Object.values<any>(Template.fromStack(stack).toJSON().Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
-    expect(trail.Properties.AdvancedEventSelectors[0]).toEqual({ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] });
+    expect(trail.Properties.AdvancedEventSelectors[0]).toEqual({
+      Name: 'Management events',
+      FieldSelectors: [
+        { Field: 'eventCategory', Equals: ['Management'] },
+        { Field: 'readOnly', Equals: ['false'] },
+      ],
+    });
     const plain = capture('eu-west-1').template.toJSON();
     const plainTrail = Object.values<any>(plain.Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
     expect(plainTrail.Properties.AdvancedEventSelectors).toBeUndefined();
@@ -364,10 +415,11 @@ describe('SecurityEventCapture S3 data events', () => {
     const other = new Stack(app, 'Other', { env: { account: WORKLOAD_ACCOUNT, region: 'eu-central-1' } });
     const key = newKey(home);
     const c = new SecurityEventCapture(home, 'Capture', { trailBucket: newTrailBucket(home, key), logsKey: key });
-    expect(() => c.recordS3DataEvents(new s3.Bucket(other, 'Far'))).toThrow(/recordS3DataEvents: received a bucket of eu-central-1; expected a bucket of this trail's region eu-west-1/);
+    expect(() => c.recordS3DataEvents(new s3.Bucket(other, 'Far'))).toThrow(
+      /recordS3DataEvents: received a bucket of eu-central-1; expected a bucket of this trail's region eu-west-1/,
+    );
   });
 });
-
 
 describe('SecurityEventCapture trail scope: no dark region', () => {
   const trailOf = (stack: Stack) => Object.values<any>(Template.fromStack(stack).toJSON().Resources).filter((r) => r.Type === 'AWS::CloudTrail::Trail');
@@ -377,7 +429,7 @@ describe('SecurityEventCapture trail scope: no dark region', () => {
     template.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: false, IncludeGlobalServiceEvents: false });
   });
 
-  test('DATA_EVENTS_ONLY records the restricted buckets\' object events of its region and no management event (no second, charged copy)', () => {
+  test("DATA_EVENTS_ONLY records the restricted buckets' object events of its region and no management event (no second, charged copy)", () => {
     const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
     const key = newKey(stack);
     const c = new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key, trailScope: TrailScope.DATA_EVENTS_ONLY });
@@ -398,8 +450,9 @@ describe('SecurityEventCapture trail scope: no dark region', () => {
   });
 
   test('DATA_EVENTS_ONLY refuses management events', () => {
-    expect(() => capture('eu-central-1', { trailScope: TrailScope.DATA_EVENTS_ONLY, managementEvents: cloudtrail.ReadWriteType.ALL }))
-      .toThrow(/managementEvents: received All with trailScope DATA_EVENTS_ONLY; expected NONE or unset/);
+    expect(() => capture('eu-central-1', { trailScope: TrailScope.DATA_EVENTS_ONLY, managementEvents: cloudtrail.ReadWriteType.ALL })).toThrow(
+      /managementEvents: received All with trailScope DATA_EVENTS_ONLY; expected NONE or unset/,
+    );
   });
 
   test('NONE creates no trail and no audit log group, keeps the rules and the security log group, and ships the security group only', () => {
@@ -421,15 +474,16 @@ describe('SecurityEventCapture trail scope: no dark region', () => {
   test('NONE refuses a trail bucket; every other scope requires one', () => {
     const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
     const key = newKey(stack);
-    expect(() => new SecurityEventCapture(stack, 'A', { logsKey: key, trailScope: TrailScope.NONE, trailBucket: newTrailBucket(stack, key) }))
-      .toThrow(/trailBucket: received a bucket with trailScope NONE; expected no bucket/);
-    expect(() => new SecurityEventCapture(stack, 'B', { logsKey: key, trailScope: TrailScope.THIS_REGION }))
-      .toThrow(/trailBucket: received undefined with trailScope THIS_REGION; expected the bucket/);
-    expect(() => new SecurityEventCapture(stack, 'C', { logsKey: key }))
-      .toThrow(/trailBucket: received undefined with trailScope ALL_REGIONS/);
+    expect(() => new SecurityEventCapture(stack, 'A', { logsKey: key, trailScope: TrailScope.NONE, trailBucket: newTrailBucket(stack, key) })).toThrow(
+      /trailBucket: received a bucket with trailScope NONE; expected no bucket/,
+    );
+    expect(() => new SecurityEventCapture(stack, 'B', { logsKey: key, trailScope: TrailScope.THIS_REGION })).toThrow(
+      /trailBucket: received undefined with trailScope THIS_REGION; expected the bucket/,
+    );
+    expect(() => new SecurityEventCapture(stack, 'C', { logsKey: key })).toThrow(/trailBucket: received undefined with trailScope ALL_REGIONS/);
   });
 
-  test('a second ALL_REGIONS capture for the same account in one app fails; another account\'s is fine', () => {
+  test("a second ALL_REGIONS capture for the same account in one app fails; another account's is fine", () => {
     const app = new App();
     const add = (account: string, region: string) => {
       const stack = new Stack(app, `S${account}${region}`, { env: { account, region } });
@@ -438,8 +492,9 @@ describe('SecurityEventCapture trail scope: no dark region', () => {
     };
     add(WORKLOAD_ACCOUNT, 'eu-west-1');
     add(SECURITY_ACCOUNT, 'eu-west-1');
-    expect(() => add(WORKLOAD_ACCOUNT, 'eu-central-1'))
-      .toThrow(/trailScope: received ALL_REGIONS for account 111111111111, which already has a multi-region trail \(S111111111111eu-west-1\/Capture\)/);
+    expect(() => add(WORKLOAD_ACCOUNT, 'eu-central-1')).toThrow(
+      /trailScope: received ALL_REGIONS for account 111111111111, which already has a multi-region trail \(S111111111111eu-west-1\/Capture\)/,
+    );
   });
 });
 
@@ -463,8 +518,9 @@ describe('SecurityEventCapture protects its user from a mismatched trail bucket 
     const logsKey = newKey(stack);
     const dataKey = newKey(stack, 'DataKey');
     const other = new s3.Bucket(stack, 'OtherKeyBucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: dataKey });
-    expect(() => new SecurityEventCapture(stack, 'Capture', { trailBucket: other, logsKey }))
-      .toThrow(/trailBucket: received a bucket encrypted with TestStack\/DataKey; expected a bucket encrypted with logsKey \(TestStack\/LogsKey\).*EncryptionMode.sseKms\(logsKey\)/);
+    expect(() => new SecurityEventCapture(stack, 'Capture', { trailBucket: other, logsKey })).toThrow(
+      /trailBucket: received a bucket encrypted with TestStack\/DataKey; expected a bucket encrypted with logsKey \(TestStack\/LogsKey\).*EncryptionMode.sseKms\(logsKey\)/,
+    );
     expect(() => new SecurityEventCapture(stack, 'Good', { trailBucket: newTrailBucket(stack, logsKey), logsKey, s3ChangesRuleName: 'r2' })).not.toThrow();
   });
 });

@@ -47,7 +47,12 @@ function synth(props: Partial<CentralLogDestinationProps> = {}): Synthesized {
     account: SECURITY_ACCOUNT,
     region: REGION,
     refs: { [streamId]: 'guardrails-central-logs', [roleId]: 'TestStack-CentralDestinationRole-ABC123' },
-    getAtts: { [`${streamId}.Arn`]: STREAM_ARN, [`${roleId}.Arn`]: DESTINATION_ROLE_ARN, [`${forwarderRoleId}.Arn`]: FORWARDER_ROLE_ARN, [`${logicalId(key)}.Arn`]: KEY_ARN },
+    getAtts: {
+      [`${streamId}.Arn`]: STREAM_ARN,
+      [`${roleId}.Arn`]: DESTINATION_ROLE_ARN,
+      [`${forwarderRoleId}.Arn`]: FORWARDER_ROLE_ARN,
+      [`${logicalId(key)}.Arn`]: KEY_ARN,
+    },
   };
   const template = Template.fromStack(stack).toJSON();
   const [, policy] = singleResource(template, 'AWS::Kinesis::ResourcePolicy');
@@ -102,18 +107,20 @@ describe('central stream policy: who may put records (semantic)', () => {
 
   test('a bounded admin cannot obtain the exemption by assuming the destination role (only CloudWatch Logs is trusted)', async () => {
     const { destinationRoleTrust } = synth();
-    expect(await evaluate({
-      request: {
-        action: 'sts:AssumeRole',
-        principal: BOUNDED_ADMIN,
-        resource: DESTINATION_ROLE_ARN,
-        resourceAccount: SECURITY_ACCOUNT,
-        context: principalContext(BOUNDED_ADMIN),
-      },
-      identityPolicies: [ALLOW_ALL],
-      permissionsBoundaries: [ALLOW_ALL],
-      resourcePolicy: destinationRoleTrust,
-    })).not.toBe('Allowed');
+    expect(
+      await evaluate({
+        request: {
+          action: 'sts:AssumeRole',
+          principal: BOUNDED_ADMIN,
+          resource: DESTINATION_ROLE_ARN,
+          resourceAccount: SECURITY_ACCOUNT,
+          context: principalContext(BOUNDED_ADMIN),
+        },
+        identityPolicies: [ALLOW_ALL],
+        permissionsBoundaries: [ALLOW_ALL],
+        resourcePolicy: destinationRoleTrust,
+      }),
+    ).not.toBe('Allowed');
   });
 
   test('a bounded admin cannot obtain the exemption with a role whose name only starts like the destination role', async () => {
@@ -121,7 +128,6 @@ describe('central stream policy: who may put records (semantic)', () => {
     const lookAlike = `arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/TestStack-CentralDestinationRole-ABC123x/s`;
     expect(await onStream(streamPolicy, lookAlike, 'kinesis:PutRecord')).toBe('ExplicitlyDenied');
   });
-
 });
 
 // Polling the shards takes their shared read throughput (5 reads and 2 MB a second): the forwarder's
@@ -129,19 +135,21 @@ describe('central stream policy: who may put records (semantic)', () => {
 // neither forwarded nor dead-lettered. And the records are every workload's audit logs.
 describe('central stream policy: who may read the records (semantic)', () => {
   test.each(['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:RegisterStreamConsumer'])(
-    'a bounded admin cannot %s on the central stream (starving the forwarder, or reading every workload\'s logs)', async (action) => {
+    "a bounded admin cannot %s on the central stream (starving the forwarder, or reading every workload's logs)",
+    async (action) => {
       const { streamPolicy } = synth();
       expect(await onStream(streamPolicy, BOUNDED_ADMIN, action)).toBe('ExplicitlyDenied');
       // mutation: the reader statement is what denies it
       expect(await onStream(withoutStatement(streamPolicy, 'DenyReadsExceptForwarder'), BOUNDED_ADMIN, action)).toBe('Allowed');
-    });
+    },
+  );
 
   test('a look-alike of the forwarder role is not exempt', async () => {
     const { streamPolicy } = synth();
     expect(await onStream(streamPolicy, `${FORWARDER_ROLE_ARN}-copy`, 'kinesis:GetRecords')).toBe('ExplicitlyDenied');
   });
 
-  test('control: the forwarder\'s role (its event source mapping) and the administrators read; everyone still describes the stream', async () => {
+  test("control: the forwarder's role (its event source mapping) and the administrators read; everyone still describes the stream", async () => {
     const { streamPolicy } = synth({ administratorArns: [EXEC_ROLE, LOG_ADMIN_ROLE] });
     for (const action of ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:ListShards']) {
       expect([action, await onStream(streamPolicy, FORWARDER_ROLE_ARN, action)]).toEqual([action, 'Allowed']);
@@ -169,7 +177,13 @@ describe('central stream policy: who may reconfigure the stream (semantic)', () 
 
   test.each(ATTACKS)('control: the CloudFormation execution role and the log admin may still %s', async (action) => {
     const { streamPolicy } = synth({ administratorArns: [EXEC_ROLE, LOG_ADMIN_ROLE] });
-    expect(await onStream(streamPolicy, `arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/cdk-hnb659fds-cfn-exec-role-${SECURITY_ACCOUNT}-${REGION}/AWSCloudFormation`, action)).toBe('Allowed');
+    expect(
+      await onStream(
+        streamPolicy,
+        `arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/cdk-hnb659fds-cfn-exec-role-${SECURITY_ACCOUNT}-${REGION}/AWSCloudFormation`,
+        action,
+      ),
+    ).toBe('Allowed');
     expect(await onStream(streamPolicy, `arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/guardrails-log-admin/bob`, action)).toBe('Allowed');
   });
 
@@ -187,6 +201,8 @@ describe('central stream policy: who may reconfigure the stream (semantic)', () 
 
   test('the administrators may not forge records either: only the destination role writes', async () => {
     const { streamPolicy } = synth({ administratorArns: [EXEC_ROLE, LOG_ADMIN_ROLE] });
-    expect(await onStream(streamPolicy, `arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/guardrails-log-admin/bob`, 'kinesis:PutRecord')).toBe('ExplicitlyDenied');
+    expect(await onStream(streamPolicy, `arn:aws:sts::${SECURITY_ACCOUNT}:assumed-role/guardrails-log-admin/bob`, 'kinesis:PutRecord')).toBe(
+      'ExplicitlyDenied',
+    );
   });
 });

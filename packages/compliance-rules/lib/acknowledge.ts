@@ -21,13 +21,13 @@ export class Acknowledge {
    */
   public static atPath(scope: IConstruct, path: string, ruleIds: string[], reason: string): IConstruct[] {
     if (!ExemptionReason.isSufficient(reason)) {
-      throw new Error(`Acknowledge.atPath: the reason for ${ruleIds.join(', ')} at ${path} must say why (at least ${Acknowledge.MIN_REASON_LENGTH} characters), received "${reason}"`);
+      throw new Error(
+        `Acknowledge.atPath: the reason for ${ruleIds.join(', ')} at ${path} must say why (at least ${Acknowledge.MIN_REASON_LENGTH} characters), received "${reason}"`,
+      );
     }
     let current: IConstruct[] = [scope];
     for (const segment of path.split('/')) {
-      current = current.flatMap((c) => (segment === '*'
-        ? c.node.children
-        : [c.node.tryFindChild(segment)].filter((x): x is IConstruct => x !== undefined)));
+      current = current.flatMap((c) => (segment === '*' ? c.node.children : [c.node.tryFindChild(segment)].filter((x): x is IConstruct => x !== undefined)));
     }
     for (const construct of current) {
       for (const id of ruleIds) Validations.of(construct).acknowledge({ id: Acknowledge.qualifiedId(id), reason });

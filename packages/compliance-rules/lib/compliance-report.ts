@@ -89,8 +89,12 @@ export class ComplianceReport {
     // then there is no validation report, and the section says so instead of claiming zero findings.
     const report = existsSync(validationReport)
       ? ComplianceReport.fromValidationReport(validationReport, props.appName, props.environment)
-      : new ComplianceReport(props.appName, props.environment, [], failure === undefined ? undefined
-        : `synthesis failed before the validation plugins ran: ${firstLine(failure)}`);
+      : new ComplianceReport(
+          props.appName,
+          props.environment,
+          [],
+          failure === undefined ? undefined : `synthesis failed before the validation plugins ran: ${firstLine(failure)}`,
+        );
     report.unusedAcknowledgements.push(...unusedAcknowledgements(app, report.findings));
     const directory = props.reportDirectory ?? defaultReportDirectory(app.outdir, props);
     const files = report.writeTo(directory);
@@ -113,23 +117,35 @@ export class ComplianceReport {
       for (const v of plugin.violations ?? []) {
         for (const c of v.violatingConstructs ?? []) {
           findings.push({
-            plugin: plugin.pluginName, ruleId: v.ruleName, severity: v.severity ?? 'error', constructPath: c.constructPath,
-            description: v.description ?? '', suggestedFix: v.suggestedFix, acknowledged: false,
+            plugin: plugin.pluginName,
+            ruleId: v.ruleName,
+            severity: v.severity ?? 'error',
+            constructPath: c.constructPath,
+            description: v.description ?? '',
+            suggestedFix: v.suggestedFix,
+            acknowledged: false,
           });
         }
       }
       for (const v of plugin.suppressedViolations ?? []) {
         for (const c of v.violatingConstructs ?? []) {
           findings.push({
-            plugin: plugin.pluginName, ruleId: v.ruleName, severity: v.severity ?? 'error', constructPath: c.constructPath,
-            description: v.description ?? '', suggestedFix: v.suggestedFix, acknowledged: true,
-            reason: v.reason, acknowledgedAt: v.acknowledgedAt,
+            plugin: plugin.pluginName,
+            ruleId: v.ruleName,
+            severity: v.severity ?? 'error',
+            constructPath: c.constructPath,
+            description: v.description ?? '',
+            suggestedFix: v.suggestedFix,
+            acknowledged: true,
+            reason: v.reason,
+            acknowledgedAt: v.acknowledgedAt,
           });
         }
       }
     }
-    findings.sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged)
-      || a.constructPath.localeCompare(b.constructPath) || a.ruleId.localeCompare(b.ruleId));
+    findings.sort(
+      (a, b) => Number(a.acknowledged) - Number(b.acknowledged) || a.constructPath.localeCompare(b.constructPath) || a.ruleId.localeCompare(b.ruleId),
+    );
     return new ComplianceReport(appName, environment, findings);
   }
 
@@ -141,11 +157,20 @@ export class ComplianceReport {
       const open = findings.filter((f) => !f.acknowledged);
       lines.push(`== ${section.app}: ${open.length} open, ${findings.length - open.length} acknowledged (synthesized ${section.generatedAt})`);
       if (section.error) lines.push(`NOT VALIDATED: ${section.error}`);
-      const rows = findings.map((f) => [f.acknowledged ? 'acknowledged' : 'OPEN', f.severity, f.ruleId, f.constructPath,
-        f.acknowledged ? `reason: ${f.reason ?? ''}` : `fix: ${f.suggestedFix ?? f.description}`]);
+      const rows = findings.map((f) => [
+        f.acknowledged ? 'acknowledged' : 'OPEN',
+        f.severity,
+        f.ruleId,
+        f.constructPath,
+        f.acknowledged ? `reason: ${f.reason ?? ''}` : `fix: ${f.suggestedFix ?? f.description}`,
+      ]);
       const headers = ['status', 'severity', 'rule', 'resource', 'reason / fix'];
       const widths = headers.slice(0, 4).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      const fmt = (r: string[]) => r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd();
+      const fmt = (r: string[]) =>
+        r
+          .map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell))
+          .join('  ')
+          .trimEnd();
       lines.push(fmt(headers), fmt(widths.map((w) => '-'.repeat(w)).concat('-'.repeat(12))));
       for (const r of rows) lines.push(fmt(r));
       const unused: UnusedAcknowledgement[] = section.unusedAcknowledgements ?? [];
@@ -202,7 +227,9 @@ export class ComplianceReport {
     const lines = [`\nCompliance gate FAILED for ${this.appName} (${this.environment}): ${open.length} unacknowledged finding(s)`];
     for (const f of open) {
       lines.push(`  [${f.severity}] ${f.ruleId}`, `      resource: ${f.constructPath}`, `      problem:  ${f.description}`);
-      lines.push(`      fix:      ${f.suggestedFix ?? 'change the resource so the rule passes; only if the finding is deliberate, acknowledge it on the construct: Validations.of(construct).acknowledge({ id: \'' + f.plugin + '::' + f.ruleId + '\', reason: \'<specific reason>\' })'}`);
+      lines.push(
+        `      fix:      ${f.suggestedFix ?? "change the resource so the rule passes; only if the finding is deliberate, acknowledge it on the construct: Validations.of(construct).acknowledge({ id: '" + f.plugin + '::' + f.ruleId + "', reason: '<specific reason>' })"}`,
+      );
     }
     return lines.join('\n') + '\n';
   }
@@ -244,8 +271,7 @@ export class ComplianceReport {
  * acknowledged do not appear in the validation report, so their use cannot be told.
  */
 function unusedAcknowledgements(app: App, findings: ComplianceFinding[]): UnusedAcknowledgement[] {
-  const used = new Set(findings.filter((f) => f.acknowledged)
-    .map((f) => `${f.acknowledgedAt}|${f.plugin.replace(/ /g, '-')}::${f.ruleId}`));
+  const used = new Set(findings.filter((f) => f.acknowledged).map((f) => `${f.acknowledgedAt}|${f.plugin.replace(/ /g, '-')}::${f.ruleId}`));
   const unused: UnusedAcknowledgement[] = [];
   for (const construct of app.node.findAll()) {
     for (const entry of construct.node.metadata) {
@@ -261,7 +287,12 @@ function unusedAcknowledgements(app: App, findings: ComplianceFinding[]): Unused
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).slice(0, 2).join(' ');
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .slice(0, 2)
+    .join(' ');
 }
 
 function defaultReportDirectory(outdir: string, props: ComplianceReportProps): string {

@@ -4,8 +4,13 @@ import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { NagRule } from './private/rule';
 import {
-  IamCrossAccountTrustExternalId, IamRolePermissionsBoundary, KmsKeyPolicyAdminOnly, LogClassRetention, LogGroupClassRetentionAndKey,
-  S3BucketPolicyEnforcesEncryption, SecretRotationWithinClassLimit,
+  IamCrossAccountTrustExternalId,
+  IamRolePermissionsBoundary,
+  KmsKeyPolicyAdminOnly,
+  LogClassRetention,
+  LogGroupClassRetentionAndKey,
+  S3BucketPolicyEnforcesEncryption,
+  SecretRotationWithinClassLimit,
 } from './rules';
 
 /** Properties of the Guardrails rule pack. */
@@ -70,7 +75,9 @@ export class GuardrailsChecks extends NagPack {
 
   /** The project's log classes (DESIGN: audit 10 years, security 90 days, app 30 days), told by a `audit`/`security`/`app` name segment. */
   public static readonly DEFAULT_LOG_CLASSES: LogClassRetention[] = DefaultLogClass.ALL.map((c) => ({
-    className: c.name, logGroupNamePattern: c.logGroupNamePattern, retentionDays: c.retentionDays,
+    className: c.name,
+    logGroupNamePattern: c.logGroupNamePattern,
+    retentionDays: c.retentionDays,
   }));
 
   /** The name shown in the validation report. */
@@ -83,9 +90,14 @@ export class GuardrailsChecks extends NagPack {
     this.packName = GuardrailsChecks.PACK_NAME;
     const database = props.maxDatabaseSecretRotation ?? Duration.days(30);
     const token = props.maxTokenSecretRotation ?? Duration.days(90);
-    for (const [prop, value] of [['maxDatabaseSecretRotation', database], ['maxTokenSecretRotation', token]] as const) {
+    for (const [prop, value] of [
+      ['maxDatabaseSecretRotation', database],
+      ['maxTokenSecretRotation', token],
+    ] as const) {
       if (value.toHours() < 4) {
-        throw new Error(`GuardrailsChecks: ${prop} must be at least 4 hours (the shortest rotation Secrets Manager accepts), received ${value.toHumanString()}`);
+        throw new Error(
+          `GuardrailsChecks: ${prop} must be at least 4 hours (the shortest rotation Secrets Manager accepts), received ${value.toHumanString()}`,
+        );
       }
     }
     const classes = props.logClasses ?? GuardrailsChecks.DEFAULT_LOG_CLASSES;
@@ -93,7 +105,9 @@ export class GuardrailsChecks extends NagPack {
       try {
         new RegExp(c.logGroupNamePattern);
       } catch (e) {
-        throw new Error(`GuardrailsChecks: logClasses[${c.className}].logGroupNamePattern is not a valid regular expression: "${c.logGroupNamePattern}" (${(e as Error).message})`);
+        throw new Error(
+          `GuardrailsChecks: logClasses[${c.className}].logGroupNamePattern is not a valid regular expression: "${c.logGroupNamePattern}" (${(e as Error).message})`,
+        );
       }
       if (!Number.isInteger(c.retentionDays) || c.retentionDays <= 0) {
         throw new Error(`GuardrailsChecks: logClasses[${c.className}].retentionDays must be a positive whole number of days, received ${c.retentionDays}`);
@@ -103,7 +117,9 @@ export class GuardrailsChecks extends NagPack {
       try {
         new RegExp(props.permissionsBoundaryPattern);
       } catch (e) {
-        throw new Error(`GuardrailsChecks: permissionsBoundaryPattern is not a valid regular expression: "${props.permissionsBoundaryPattern}" (${(e as Error).message})`);
+        throw new Error(
+          `GuardrailsChecks: permissionsBoundaryPattern is not a valid regular expression: "${props.permissionsBoundaryPattern}" (${(e as Error).message})`,
+        );
       }
     }
     const classList = classes.map((c) => `${c.className} ${c.retentionDays} days`).join(', ');
@@ -111,14 +127,16 @@ export class GuardrailsChecks extends NagPack {
     this.definitions = [
       {
         rule: S3BucketPolicyEnforcesEncryption,
-        info: 'The S3 bucket\'s policy does not deny unencrypted PUTs, or (SSE-KMS) does not pin the bucket\'s KMS key by ARN.',
-        explanation: 'Default encryption can be overridden per request; only a Deny on s3:PutObject when s3:x-amz-server-side-encryption is Null, and for SSE-KMS a Deny when s3:x-amz-server-side-encryption-aws-kms-key-id is not the key ARN, makes encryption with the right key a guarantee.',
+        info: "The S3 bucket's policy does not deny unencrypted PUTs, or (SSE-KMS) does not pin the bucket's KMS key by ARN.",
+        explanation:
+          'Default encryption can be overridden per request; only a Deny on s3:PutObject when s3:x-amz-server-side-encryption is Null, and for SSE-KMS a Deny when s3:x-amz-server-side-encryption-aws-kms-key-id is not the key ARN, makes encryption with the right key a guarantee.',
         fix: 'Create the bucket with @cdk-guardrails/s3-encryption EncryptedBucket, or add BucketEncryptionGuard (GuardMode.FIX) to the stack, so the bucket policy gets the deny statements; pin the key by ARN, never by alias.',
       },
       {
         rule: SecretRotationWithinClassLimit({ database, token }),
         info: `The secret rotates less often than its class allows (database credentials ${database.toDays()} days, API keys and tokens ${token.toDays()} days), or its schedule is not a rate() expression.`,
-        explanation: 'Credential lifetime is a compliance limit per class. A HostedRotationLambda schedule, or a secret whose generated JSON has an "engine" field, is a database credential; every other rotated secret is a token.',
+        explanation:
+          'Credential lifetime is a compliance limit per class. A HostedRotationLambda schedule, or a secret whose generated JSON has an "engine" field, is a database credential; every other rotated secret is a token.',
         fix: `Set rotationInterval (automaticallyAfter) to at most ${database.toDays()} days for database credentials and ${token.toDays()} days for API keys and service tokens (for example with maxRotationInterval on the @cdk-guardrails/secrets-rotation constructs), as rate(N days).`,
       },
       {
@@ -130,21 +148,25 @@ export class GuardrailsChecks extends NagPack {
       {
         rule: KmsKeyPolicyAdminOnly,
         info: 'The KMS key policy grants kms:* (or *, or a NotAction allow) to a principal other than the account root.',
-        explanation: 'kms:* includes PutKeyPolicy and ScheduleKeyDeletion: only the account\'s administration statement (arn:<partition>:iam::<account>:root) may hold it; everyone else gets the actions they use.',
+        explanation:
+          "kms:* includes PutKeyPolicy and ScheduleKeyDeletion: only the account's administration statement (arn:<partition>:iam::<account>:root) may hold it; everyone else gets the actions they use.",
         fix: 'Replace the statement with the specific actions the principal needs (for example kms:Decrypt, kms:GenerateDataKey with kms:ViaService); use @cdk-guardrails/kms-hierarchy keys, whose administration statement lists key-management actions only.',
       },
       {
         rule: IamCrossAccountTrustExternalId,
         info: 'The role trusts principals of another account (or everyone) without requiring an external id.',
-        explanation: 'A third party that assumes roles for several customers can be tricked into using its access for someone else (confused deputy); a per-customer sts:ExternalId condition prevents it.',
+        explanation:
+          'A third party that assumes roles for several customers can be tricked into using its access for someone else (confused deputy); a per-customer sts:ExternalId condition prevents it.',
         fix: 'Add Condition StringEquals { "sts:ExternalId": "<id agreed with the other account>" } to the trust statement (iam.Role with externalIds, or @cdk-guardrails/iam-least-privilege CrossAccountRole).',
       },
       {
         rule: IamRolePermissionsBoundary(props.permissionsBoundaryPattern),
-        info: props.permissionsBoundaryPattern === undefined
-          ? 'The IAM role or user has no permissions boundary.'
-          : `The IAM role or user has no permissions boundary matching /${props.permissionsBoundaryPattern}/.`,
-        explanation: 'The permissions boundary caps what any role can do, whatever policies are attached later, and keeps roles from escalating their own privileges.',
+        info:
+          props.permissionsBoundaryPattern === undefined
+            ? 'The IAM role or user has no permissions boundary.'
+            : `The IAM role or user has no permissions boundary matching /${props.permissionsBoundaryPattern}/.`,
+        explanation:
+          'The permissions boundary caps what any role can do, whatever policies are attached later, and keeps roles from escalating their own privileges.',
         fix: 'Attach the project boundary: iam.PermissionsBoundary.of(scope).apply(boundary) on the stack (the @cdk-guardrails/iam-least-privilege PermissionsBoundary), or set permissionsBoundary on the role.',
       },
     ];

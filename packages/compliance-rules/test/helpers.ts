@@ -10,7 +10,5 @@ export function freshStack(account = '111111111111'): Stack {
 /** The `<rule id> <construct path>` findings of the Guardrails pack for one rule. */
 export function findings(scope: IConstruct, rule: string, props?: GuardrailsChecksProps): string[] {
   const report = new GuardrailsChecks(undefined, props).validateScope(scope);
-  return report.violations
-    .filter((v) => v.ruleName === `Guardrails-${rule}`)
-    .flatMap((v) => v.violatingResources.map((r) => r.constructPath ?? '?'));
+  return report.violations.filter((v) => v.ruleName === `Guardrails-${rule}`).flatMap((v) => v.violatingResources.map((r) => r.constructPath ?? '?'));
 }

@@ -50,7 +50,8 @@ describe('IamRolePermissionsBoundary', () => {
     test('a role with a boundary', () => {
       const stack = freshStack();
       const boundary = new iam.ManagedPolicy(stack, 'Boundary', {
-        managedPolicyName: 'guardrails-boundary', statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })],
+        managedPolicyName: 'guardrails-boundary',
+        statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })],
       });
       new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary: boundary });
       expect(findings(stack, RULE)).toEqual([]);
@@ -98,7 +99,8 @@ describe('IamRolePermissionsBoundary', () => {
   });
 
   test('fails if the boundary pattern is not a regular expression', () => {
-    expect(() => new GuardrailsChecks(undefined, { permissionsBoundaryPattern: '[' }))
-      .toThrow(/permissionsBoundaryPattern is not a valid regular expression: "\["/);
+    expect(() => new GuardrailsChecks(undefined, { permissionsBoundaryPattern: '[' })).toThrow(
+      /permissionsBoundaryPattern is not a valid regular expression: "\["/,
+    );
   });
 });

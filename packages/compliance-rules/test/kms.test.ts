@@ -22,9 +22,13 @@ describe('KmsKeyPolicyAdminOnly', () => {
     test('a role with specific actions', () => {
       const stack = freshStack();
       const key = new kms.Key(stack, 'Key');
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ArnPrincipal('arn:aws:iam::222222222222:role/reader')], actions: ['kms:Decrypt'], resources: ['*'],
-      }));
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ArnPrincipal('arn:aws:iam::222222222222:role/reader')],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+        }),
+      );
       expect(findings(stack, RULE)).toEqual([]);
     });
   });
@@ -33,9 +37,13 @@ describe('KmsKeyPolicyAdminOnly', () => {
     test('kms:* for a role', () => {
       const stack = freshStack();
       const key = new kms.Key(stack, 'Key');
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ArnPrincipal('arn:aws:iam::111111111111:role/admin')], actions: ['kms:*'], resources: ['*'],
-      }));
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ArnPrincipal('arn:aws:iam::111111111111:role/admin')],
+          actions: ['kms:*'],
+          resources: ['*'],
+        }),
+      );
       expect(findings(stack, RULE)).toEqual(['TestStack/Key/Resource']);
     });
 

@@ -11,7 +11,9 @@ describe('LogGroupClassRetentionAndKey', () => {
     test('an audit log group with the logs key and 10 years', () => {
       const stack = freshStack();
       new logs.LogGroup(stack, 'Audit', {
-        logGroupName: '/guardrails/audit/cloudtrail', encryptionKey: new kms.Key(stack, 'Key'), retention: logs.RetentionDays.TEN_YEARS,
+        logGroupName: '/guardrails/audit/cloudtrail',
+        encryptionKey: new kms.Key(stack, 'Key'),
+        retention: logs.RetentionDays.TEN_YEARS,
         removalPolicy: RemovalPolicy.DESTROY,
       });
       expect(findings(stack, RULE)).toEqual([]);
@@ -26,7 +28,9 @@ describe('LogGroupClassRetentionAndKey', () => {
     test('classes are configurable', () => {
       const stack = freshStack();
       new logs.LogGroup(stack, 'Audit', {
-        logGroupName: '/guardrails/central/audit', encryptionKey: new kms.Key(stack, 'Key'), retention: logs.RetentionDays.SEVEN_YEARS,
+        logGroupName: '/guardrails/central/audit',
+        encryptionKey: new kms.Key(stack, 'Key'),
+        retention: logs.RetentionDays.SEVEN_YEARS,
       });
       expect(findings(stack, RULE, { logClasses: [{ className: 'audit', logGroupNamePattern: '/audit$', retentionDays: 2557 }] })).toEqual([]);
     });
@@ -42,7 +46,9 @@ describe('LogGroupClassRetentionAndKey', () => {
     test('a security log group kept longer than its class', () => {
       const stack = freshStack();
       new logs.LogGroup(stack, 'Security', {
-        logGroupName: '/guardrails/security/events', encryptionKey: new kms.Key(stack, 'Key'), retention: logs.RetentionDays.ONE_YEAR,
+        logGroupName: '/guardrails/security/events',
+        encryptionKey: new kms.Key(stack, 'Key'),
+        retention: logs.RetentionDays.ONE_YEAR,
       });
       expect(findings(stack, RULE)).toEqual(['TestStack/Security/Resource']);
     });
@@ -50,7 +56,9 @@ describe('LogGroupClassRetentionAndKey', () => {
     test('an audit log group kept shorter than its class', () => {
       const stack = freshStack();
       new logs.LogGroup(stack, 'Audit', {
-        logGroupName: '/guardrails/central/audit', encryptionKey: new kms.Key(stack, 'Key'), retention: logs.RetentionDays.ONE_YEAR,
+        logGroupName: '/guardrails/central/audit',
+        encryptionKey: new kms.Key(stack, 'Key'),
+        retention: logs.RetentionDays.ONE_YEAR,
       });
       expect(findings(stack, RULE)).toEqual(['TestStack/Audit/Resource']);
     });
@@ -63,12 +71,14 @@ describe('LogGroupClassRetentionAndKey', () => {
   });
 
   test('fails if a class pattern is not a regular expression', () => {
-    expect(() => new GuardrailsChecks(undefined, { logClasses: [{ className: 'audit', logGroupNamePattern: '(', retentionDays: 1 }] }))
-      .toThrow(/logClasses\[audit\]\.logGroupNamePattern is not a valid regular expression: "\("/);
+    expect(() => new GuardrailsChecks(undefined, { logClasses: [{ className: 'audit', logGroupNamePattern: '(', retentionDays: 1 }] })).toThrow(
+      /logClasses\[audit\]\.logGroupNamePattern is not a valid regular expression: "\("/,
+    );
   });
 
   test('fails if a class retention is not a positive whole number', () => {
-    expect(() => new GuardrailsChecks(undefined, { logClasses: [{ className: 'app', logGroupNamePattern: 'app', retentionDays: 0 }] }))
-      .toThrow(/logClasses\[app\]\.retentionDays must be a positive whole number of days, received 0/);
+    expect(() => new GuardrailsChecks(undefined, { logClasses: [{ className: 'app', logGroupNamePattern: 'app', retentionDays: 0 }] })).toThrow(
+      /logClasses\[app\]\.retentionDays must be a positive whole number of days, received 0/,
+    );
   });
 });

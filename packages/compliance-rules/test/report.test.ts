@@ -36,12 +36,18 @@ describe('ComplianceReport', () => {
     // THEN the report lands in the environment directory (parent of <env>/<app>)
     const json = JSON.parse(readFileSync(join(dir, 'dev', 'compliance-report.json'), 'utf8'));
     expect(json).toMatchObject({ environment: 'dev', passed: true, openFindings: 0, acknowledgedFindings: 1 });
-    expect(json.apps['my-app'].findings).toEqual([expect.objectContaining({
-      plugin: 'Guardrails', ruleId: 'Guardrails-IamRolePermissionsBoundary', constructPath: 'S/Role/Resource',
-      acknowledged: true, reason: 'test role, boundary attached by the caller later',
-    })]);
-    expect(readFileSync(join(dir, 'dev', 'compliance-report.txt'), 'utf8'))
-      .toMatch(/acknowledged\s+error\s+Guardrails-IamRolePermissionsBoundary\s+S\/Role\/Resource\s+reason: test role/);
+    expect(json.apps['my-app'].findings).toEqual([
+      expect.objectContaining({
+        plugin: 'Guardrails',
+        ruleId: 'Guardrails-IamRolePermissionsBoundary',
+        constructPath: 'S/Role/Resource',
+        acknowledged: true,
+        reason: 'test role, boundary attached by the caller later',
+      }),
+    ]);
+    expect(readFileSync(join(dir, 'dev', 'compliance-report.txt'), 'utf8')).toMatch(
+      /acknowledged\s+error\s+Guardrails-IamRolePermissionsBoundary\s+S\/Role\/Resource\s+reason: test role/,
+    );
   });
 
   test('fails if a finding is not acknowledged, printing rule, resource and fix, and still writes the report', () => {
@@ -49,11 +55,16 @@ describe('ComplianceReport', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     const { app } = appWithRole(dir, false);
     const printed: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { printed.push(String(s)); return true; });
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => {
+      printed.push(String(s));
+      return true;
+    });
     const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     // WHEN / THEN
     try {
-      expect(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', reportDirectory: dir })).toThrow(/Guardrails-IamRolePermissionsBoundary/);
+      expect(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', reportDirectory: dir })).toThrow(
+        /Guardrails-IamRolePermissionsBoundary/,
+      );
     } finally {
       spy.mockRestore();
       errorSpy.mockRestore();
@@ -66,7 +77,10 @@ describe('ComplianceReport', () => {
 
   test('each app replaces only its own section; a report of another environment is replaced', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
-    writeFileSync(join(dir, 'compliance-report.json'), JSON.stringify({ environment: 'dev', apps: { other: { app: 'other', passed: false, openFindings: 2, acknowledgedFindings: 0, findings: [] } } }));
+    writeFileSync(
+      join(dir, 'compliance-report.json'),
+      JSON.stringify({ environment: 'dev', apps: { other: { app: 'other', passed: false, openFindings: 2, acknowledgedFindings: 0, findings: [] } } }),
+    );
     const first = appWithRole(join(dir, 'a'), true);
     ComplianceReport.synth(first.app, { appName: 'my-app', environment: 'dev', reportDirectory: dir });
     const merged = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8'));
@@ -91,14 +105,17 @@ describe('Acknowledge', () => {
     const stack = new Stack(new App(), 'S');
     new iam.Role(stack, 'A', { assumedBy: new iam.AccountRootPrincipal() });
     new iam.Role(stack, 'B', { assumedBy: new iam.AccountRootPrincipal() });
-    expect(Acknowledge.atPath(stack, '*/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'roles of the test, boundary later').map((c) => c.node.path))
-      .toEqual(['S/A/Resource', 'S/B/Resource']);
+    expect(
+      Acknowledge.atPath(stack, '*/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'roles of the test, boundary later').map((c) => c.node.path),
+    ).toEqual(['S/A/Resource', 'S/B/Resource']);
     expect(Acknowledge.atPath(stack, 'Missing/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'nothing matches this path')).toEqual([]);
   });
 
   test('fails if the reason does not say why', () => {
     const stack = new Stack(new App(), 'S');
-    expect(() => Acknowledge.atPath(stack, 'X', ['AwsSolutions-S1'], 'ok')).toThrow(/reason for AwsSolutions-S1 at X must say why \(at least 20 characters\), received "ok"/);
+    expect(() => Acknowledge.atPath(stack, 'X', ['AwsSolutions-S1'], 'ok')).toThrow(
+      /reason for AwsSolutions-S1 at X must say why \(at least 20 characters\), received "ok"/,
+    );
   });
 
   test('fails if a rule id has no pack prefix', () => {
@@ -131,10 +148,15 @@ describe('ComplianceReport unused acknowledgements', () => {
     // THEN
     const section = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).apps['my-app'];
     expect(section.passed).toBe(true);
-    expect(section.unusedAcknowledgements).toEqual([{
-      id: 'Guardrails::Guardrails-S3BucketPolicyEnforcesEncryption', constructPath: 'S/Role/Resource', reason: 'stale: this role is not a bucket at all',
-    }]);
-    expect(readFileSync(join(dir, 'compliance-report.txt'), 'utf8'))
-      .toMatch(/matched no finding[\s\S]*Guardrails::Guardrails-S3BucketPolicyEnforcesEncryption  S\/Role\/Resource/);
+    expect(section.unusedAcknowledgements).toEqual([
+      {
+        id: 'Guardrails::Guardrails-S3BucketPolicyEnforcesEncryption',
+        constructPath: 'S/Role/Resource',
+        reason: 'stale: this role is not a bucket at all',
+      },
+    ]);
+    expect(readFileSync(join(dir, 'compliance-report.txt'), 'utf8')).toMatch(
+      /matched no finding[\s\S]*Guardrails::Guardrails-S3BucketPolicyEnforcesEncryption  S\/Role\/Resource/,
+    );
   });
 });

@@ -16,8 +16,12 @@ const exported = Object.entries(rules).filter(([, value]) => typeof value === 'f
 
 test('every rule export is named by its rule id, as in cdk-nag', () => {
   expect(exported.map(([name]) => name).sort()).toEqual([
-    'IamCrossAccountTrustExternalId', 'IamRolePermissionsBoundary', 'KmsKeyPolicyAdminOnly',
-    'LogGroupClassRetentionAndKey', 'S3BucketPolicyEnforcesEncryption', 'SecretRotationWithinClassLimit',
+    'IamCrossAccountTrustExternalId',
+    'IamRolePermissionsBoundary',
+    'KmsKeyPolicyAdminOnly',
+    'LogGroupClassRetentionAndKey',
+    'S3BucketPolicyEnforcesEncryption',
+    'SecretRotationWithinClassLimit',
   ]);
   for (const [name, value] of exported) {
     const rule = configured[name] ? configured[name]() : value;

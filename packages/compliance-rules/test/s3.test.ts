@@ -101,7 +101,9 @@ describe('S3BucketPolicyEnforcesEncryption', () => {
       const bucket = new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3() });
       // WHEN an escape hatch replaces the policy document with a TLS-only policy
       const policy = bucket.node.findAll().find((c) => (c as any).cfnResourceType === 'AWS::S3::BucketPolicy') as s3.CfnBucketPolicy;
-      policy.addPropertyOverride('PolicyDocument.Statement', [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }]);
+      policy.addPropertyOverride('PolicyDocument.Statement', [
+        { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ]);
       // THEN
       expect(findings(stack, RULE)).toEqual([expect.stringMatching(/^TestStack\/Bucket\/.*Resource$/)]);
     });

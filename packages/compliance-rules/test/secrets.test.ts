@@ -39,7 +39,8 @@ describe('SecretRotationWithinClassLimit', () => {
     test('a token rotated by a Lambda function every 90 days', () => {
       const stack = freshStack();
       new secretsmanager.Secret(stack, 'Token').addRotationSchedule('Rotation', {
-        rotationLambda: rotationFunction(stack), automaticallyAfter: Duration.days(90),
+        rotationLambda: rotationFunction(stack),
+        automaticallyAfter: Duration.days(90),
       });
       expect(findings(stack, RULE)).toEqual([]);
     });
@@ -70,7 +71,8 @@ describe('SecretRotationWithinClassLimit', () => {
     test('a token rotated every 91 days', () => {
       const stack = freshStack();
       new secretsmanager.Secret(stack, 'Token', { secretStringValue: SecretValue.unsafePlainText('x') }).addRotationSchedule('Rotation', {
-        rotationLambda: rotationFunction(stack), automaticallyAfter: Duration.days(91),
+        rotationLambda: rotationFunction(stack),
+        automaticallyAfter: Duration.days(91),
       });
       expect(findings(stack, RULE)).toEqual(['TestStack/Token/Rotation/Resource']);
     });

@@ -2,14 +2,22 @@
  * Rules that span several fields of a parsed config. Each returns problems in the same
  * shape as schema errors, so the loader reports them together.
  */
-import { apiKeyName, apiKeyRegistrationHook, DEFAULT_ROTATION_DAYS, GuardrailsConfig, IAM_EVENTS_REGION, KeySourceConfig, PROD_MAX_ROTATION_DAYS, WorkloadAccountConfig } from './schema';
+import {
+  apiKeyName,
+  apiKeyRegistrationHook,
+  DEFAULT_ROTATION_DAYS,
+  GuardrailsConfig,
+  IAM_EVENTS_REGION,
+  KeySourceConfig,
+  PROD_MAX_ROTATION_DAYS,
+  WorkloadAccountConfig,
+} from './schema';
 import { ConfigProblem, problem } from './config-problem';
 import { privateFunctions } from './cross-field-network';
 
 export type { ConfigProblem } from './config-problem';
 export type { FunctionLocation } from './cross-field-network';
 export { functionLocations, privateNetworkFor } from './cross-field-network';
-
 
 /** Environment names whose config must meet the production limits. */
 export const PRODUCTION_ENVIRONMENTS: readonly string[] = ['prod'];
@@ -44,9 +52,14 @@ function stackSetExecutionRole(config: GuardrailsConfig): ConfigProblem[] {
   // Assumption: the id after the prefix is alphanumeric (observed: 32 hexadecimal characters); any
   // other name, the self-managed default in particular, is refused.
   if (config.stackSets === undefined || /^stacksets-exec-[0-9A-Za-z]{8,64}$/.test(name)) return [];
-  return [problem('principals.stackSetExecutionRoleName', name,
-    'with stackSets (service-managed StackSets), the exact name of the role StackSets created in the target accounts, '
-    + '"stacksets-exec-" and the id StackSets gave it (IAM console of a target account, Roles, search "stacksets-exec")')];
+  return [
+    problem(
+      'principals.stackSetExecutionRoleName',
+      name,
+      'with stackSets (service-managed StackSets), the exact name of the role StackSets created in the target accounts, ' +
+        '"stacksets-exec-" and the id StackSets gave it (IAM console of a target account, Roles, search "stacksets-exec")',
+    ),
+  ];
 }
 
 /**
@@ -58,11 +71,23 @@ function stackSetTargets(config: GuardrailsConfig): ConfigProblem[] {
   if (config.stackSets === undefined) return [];
   const problems: ConfigProblem[] = [];
   if (config.organizationId === undefined) {
-    problems.push(problem('organizationId', null, 'the AWS Organizations id (o-...) with stackSets: service-managed StackSets target organizational units, and the baseline ships through an organization-wide destination'));
+    problems.push(
+      problem(
+        'organizationId',
+        null,
+        'the AWS Organizations id (o-...) with stackSets: service-managed StackSets target organizational units, and the baseline ships through an organization-wide destination',
+      ),
+    );
   }
   config.stackSets.regions.forEach((region, i) => {
     if (!config.securityAccount.regions.includes(region)) {
-      problems.push(problem(`stackSets.regions[${i}]`, region, `one of securityAccount.regions (${config.securityAccount.regions.join(', ')}): the baseline ships to the central destination of its own region`));
+      problems.push(
+        problem(
+          `stackSets.regions[${i}]`,
+          region,
+          `one of securityAccount.regions (${config.securityAccount.regions.join(', ')}): the baseline ships to the central destination of its own region`,
+        ),
+      );
     }
   });
   return problems;
@@ -95,11 +120,8 @@ export function keyLocations(config: GuardrailsConfig): Array<{ accountId: strin
   ];
 }
 
-
 function environmentName(config: GuardrailsConfig, envName: string): ConfigProblem[] {
-  return config.environment === envName
-    ? []
-    : [problem('environment', config.environment, `"${envName}", the name of the file (config/${envName}.json)`)];
+  return config.environment === envName ? [] : [problem('environment', config.environment, `"${envName}", the name of the file (config/${envName}.json)`)];
 }
 
 function distinctAccounts(config: GuardrailsConfig): ConfigProblem[] {
@@ -109,8 +131,13 @@ function distinctAccounts(config: GuardrailsConfig): ConfigProblem[] {
   config.workloadAccounts.forEach((account, i) => {
     const where = seenIds.get(account.accountId);
     if (where) {
-      problems.push(problem(`workloadAccounts[${i}].accountId`, account.accountId,
-        `an account that appears once; it is already used by ${where} (the security account cannot also be a workload account, and each workload account is listed once)`));
+      problems.push(
+        problem(
+          `workloadAccounts[${i}].accountId`,
+          account.accountId,
+          `an account that appears once; it is already used by ${where} (the security account cannot also be a workload account, and each workload account is listed once)`,
+        ),
+      );
     } else {
       seenIds.set(account.accountId, `workloadAccounts[${i}].accountId`);
     }
@@ -138,7 +165,10 @@ function workloadSecrets(config: GuardrailsConfig): ConfigProblem[] {
     });
     const names = [...account.databases.map((d) => d.name), ...account.apiKeys.map(apiKeyName), ...account.serviceTokens];
     const dup = names.find((n, k) => names.indexOf(n) !== k);
-    if (dup) problems.push(problem(`workloadAccounts[${i}]`, dup, 'each database, API key and service token name once per account (secret names are derived from it)'));
+    if (dup)
+      problems.push(
+        problem(`workloadAccounts[${i}]`, dup, 'each database, API key and service token name once per account (secret names are derived from it)'),
+      );
     return problems;
   });
 }
@@ -147,14 +177,26 @@ function workloadSecrets(config: GuardrailsConfig): ConfigProblem[] {
 function workloadRegionsHaveDestinations(config: GuardrailsConfig): ConfigProblem[] {
   const central = new Set(config.securityAccount.regions);
   if (!central.has(IAM_EVENTS_REGION)) {
-    return [problem('securityAccount.regions', config.securityAccount.regions,
-      `a list that includes ${IAM_EVENTS_REGION}: IAM events reach EventBridge only there, so every workload account ships its IAM changes to a destination in ${IAM_EVENTS_REGION}`)];
+    return [
+      problem(
+        'securityAccount.regions',
+        config.securityAccount.regions,
+        `a list that includes ${IAM_EVENTS_REGION}: IAM events reach EventBridge only there, so every workload account ships its IAM changes to a destination in ${IAM_EVENTS_REGION}`,
+      ),
+    ];
   }
-  return config.workloadAccounts.flatMap((account, i) => account.regions
-    .map((region, j) => ({ region, j }))
-    .filter(({ region }) => !central.has(region))
-    .map(({ region, j }) => problem(`workloadAccounts[${i}].regions[${j}]`, region,
-      `a region listed in securityAccount.regions (${[...central].join(', ')}): log destinations must be in the same region as the sending log groups; add ${region} to securityAccount.regions`)));
+  return config.workloadAccounts.flatMap((account, i) =>
+    account.regions
+      .map((region, j) => ({ region, j }))
+      .filter(({ region }) => !central.has(region))
+      .map(({ region, j }) =>
+        problem(
+          `workloadAccounts[${i}].regions[${j}]`,
+          region,
+          `a region listed in securityAccount.regions (${[...central].join(', ')}): log destinations must be in the same region as the sending log groups; add ${region} to securityAccount.regions`,
+        ),
+      ),
+  );
 }
 
 function s3KeyChoice(config: GuardrailsConfig): ConfigProblem[] {
@@ -162,12 +204,18 @@ function s3KeyChoice(config: GuardrailsConfig): ConfigProblem[] {
   if (s3.encryption !== 'SSE_KMS') return [];
   const problems: ConfigProblem[] = [];
   if (!s3.kmsKey) {
-    problems.push(problem('s3.kmsKey', undefined,
-      'with s3.encryption "SSE_KMS", a key choice: { "source": "create" } to create the data key, or { "source": "import", "imports": [...] } to use existing keys'));
+    problems.push(
+      problem(
+        's3.kmsKey',
+        undefined,
+        'with s3.encryption "SSE_KMS", a key choice: { "source": "create" } to create the data key, or { "source": "import", "imports": [...] } to use existing keys',
+      ),
+    );
   }
   if (config.kms.keys.data) {
-    problems.push(problem('kms.keys.data', config.kms.keys.data,
-      'no value when s3.encryption is "SSE_KMS": the data key is chosen by s3.kmsKey; remove kms.keys.data'));
+    problems.push(
+      problem('kms.keys.data', config.kms.keys.data, 'no value when s3.encryption is "SSE_KMS": the data key is chosen by s3.kmsKey; remove kms.keys.data'),
+    );
   }
   return problems;
 }
@@ -194,13 +242,23 @@ function keyImports(config: GuardrailsConfig): ConfigProblem[] {
       const [, , , arnRegion, arnAccount] = imp.keyArn.split(':');
       const where = `${path}.imports[${i}]`;
       if (arnRegion !== imp.region || arnAccount !== imp.accountId) {
-        problems.push(problem(`${where}.keyArn`, imp.keyArn,
-          `a key in account ${imp.accountId} and region ${imp.region} (this ARN is in account ${arnAccount}, region ${arnRegion}); a key can only be used by stacks in its own account and region`));
+        problems.push(
+          problem(
+            `${where}.keyArn`,
+            imp.keyArn,
+            `a key in account ${imp.accountId} and region ${imp.region} (this ARN is in account ${arnAccount}, region ${arnRegion}); a key can only be used by stacks in its own account and region`,
+          ),
+        );
       }
       const location = `${imp.accountId}/${imp.region}`;
       if (!configured.has(location)) {
-        problems.push(problem(where, { accountId: imp.accountId, region: imp.region },
-          'an account and region this config deploys to (securityAccount or workloadAccounts, with one of their regions)'));
+        problems.push(
+          problem(
+            where,
+            { accountId: imp.accountId, region: imp.region },
+            'an account and region this config deploys to (securityAccount or workloadAccounts, with one of their regions)',
+          ),
+        );
       }
       if (covered.has(location)) {
         problems.push(problem(where, { accountId: imp.accountId, region: imp.region }, 'one import per account and region (duplicate)'));
@@ -209,8 +267,13 @@ function keyImports(config: GuardrailsConfig): ConfigProblem[] {
     });
     for (const l of locations) {
       if (!covered.has(`${l.accountId}/${l.region}`)) {
-        problems.push(problem(`${path}.imports`, source.imports.map((imp) => `${imp.accountId}/${imp.region}`),
-          `a key for every account and region that uses it: account ${l.accountId} in ${l.region} has none (add an import, or use { "source": "create" })`));
+        problems.push(
+          problem(
+            `${path}.imports`,
+            source.imports.map((imp) => `${imp.accountId}/${imp.region}`),
+            `a key for every account and region that uses it: account ${l.accountId} in ${l.region} has none (add an import, or use { "source": "create" })`,
+          ),
+        );
       }
     }
   }
@@ -222,33 +285,59 @@ function backupRetention(config: GuardrailsConfig): ConfigProblem[] {
   if (vaultLock.mode === 'none') return [];
   const max = vaultLock.maxRetentionDays ?? Infinity;
   return retentionDays < vaultLock.minRetentionDays || retentionDays > max
-    ? [problem('backup.retentionDays', retentionDays, `a retention within the vault lock's bounds (${vaultLock.minRetentionDays}-${vaultLock.maxRetentionDays ?? 'no maximum'} days): the lock refuses recovery points outside them`)]
+    ? [
+        problem(
+          'backup.retentionDays',
+          retentionDays,
+          `a retention within the vault lock's bounds (${vaultLock.minRetentionDays}-${vaultLock.maxRetentionDays ?? 'no maximum'} days): the lock refuses recovery points outside them`,
+        ),
+      ]
     : [];
 }
 
 function crossAccountRoles(config: GuardrailsConfig): ConfigProblem[] {
-  return config.iam.crossAccountRoles.flatMap((role, i) => role.roleChaining && role.maxSessionHours > 1
-    ? [problem(`iam.crossAccountRoles[${i}].maxSessionHours`, role.maxSessionHours, '1 when roleChaining is true: AWS caps role-chained sessions at 1 hour')]
-    : []);
+  return config.iam.crossAccountRoles.flatMap((role, i) =>
+    role.roleChaining && role.maxSessionHours > 1
+      ? [problem(`iam.crossAccountRoles[${i}].maxSessionHours`, role.maxSessionHours, '1 when roleChaining is true: AWS caps role-chained sessions at 1 hour')]
+      : [],
+  );
 }
 
 function productionLimits(config: GuardrailsConfig): ConfigProblem[] {
   if (!PRODUCTION_ENVIRONMENTS.includes(config.environment)) return [];
   const problems: ConfigProblem[] = [];
   if (config.removalPolicy !== 'retain') {
-    problems.push(problem('removalPolicy', config.removalPolicy, '"retain" in a production environment: keys, log groups, buckets and secrets must survive a stack deletion'));
+    problems.push(
+      problem(
+        'removalPolicy',
+        config.removalPolicy,
+        '"retain" in a production environment: keys, log groups, buckets and secrets must survive a stack deletion',
+      ),
+    );
   }
-  config.workloadAccounts.forEach((account, i) => account.apiKeys.forEach((key, j) => {
-    if (apiKeyRegistrationHook(key) === undefined) {
-      problems.push(problem(`workloadAccounts[${i}].apiKeys[${j}]`, key,
-        '{ "name", "registrationHook": { "functionName", "roleName" } } in a production environment: a key that rotates without a hook changes a key no partner or client learns about, and their calls fail from the next rotation'));
-    }
-  }));
+  config.workloadAccounts.forEach((account, i) =>
+    account.apiKeys.forEach((key, j) => {
+      if (apiKeyRegistrationHook(key) === undefined) {
+        problems.push(
+          problem(
+            `workloadAccounts[${i}].apiKeys[${j}]`,
+            key,
+            '{ "name", "registrationHook": { "functionName", "roleName" } } in a production environment: a key that rotates without a hook changes a key no partner or client learns about, and their calls fail from the next rotation',
+          ),
+        );
+      }
+    }),
+  );
   for (const kind of Object.keys(DEFAULT_ROTATION_DAYS) as Array<keyof typeof DEFAULT_ROTATION_DAYS>) {
     const days = config.secrets.rotationDays[kind];
     if (days > PROD_MAX_ROTATION_DAYS[kind]) {
-      problems.push(problem(`secrets.rotationDays.${kind}`, days,
-        `at most ${PROD_MAX_ROTATION_DAYS[kind]} days in a production environment (the class limit for ${kind} secrets)`));
+      problems.push(
+        problem(
+          `secrets.rotationDays.${kind}`,
+          days,
+          `at most ${PROD_MAX_ROTATION_DAYS[kind]} days in a production environment (the class limit for ${kind} secrets)`,
+        ),
+      );
     }
   }
   return problems;
@@ -262,9 +351,8 @@ export interface KeyChoices {
 }
 
 export function keyChoicesFor(config: GuardrailsConfig, accountId: string, region: string): KeyChoices {
-  const arnOf = (source: KeySourceConfig): string | undefined => source.source === 'import'
-    ? source.imports.find((i) => i.accountId === accountId && i.region === region)?.keyArn
-    : undefined;
+  const arnOf = (source: KeySourceConfig): string | undefined =>
+    source.source === 'import' ? source.imports.find((i) => i.accountId === accountId && i.region === region)?.keyArn : undefined;
   return { data: arnOf(dataKeySource(config)), secrets: arnOf(config.kms.keys.secrets), logs: arnOf(config.kms.keys.logs) };
 }
 
@@ -273,29 +361,50 @@ export function auditReplicaBucketName(environment: string, accountId: string, r
   return `${environment}-guardrails-audit-replica-${accountId}-${region}`;
 }
 
-
 function auditLogs(config: GuardrailsConfig): ConfigProblem[] {
   const { replicaRegion, objectLock } = config.auditLogs;
   const problems: ConfigProblem[] = [];
   if (objectLock.mode !== 'none' && config.removalPolicy === 'destroy' && objectLock.mode === 'compliance') {
-    problems.push(problem('auditLogs.objectLock.mode', objectLock.mode,
-      '"governance" or "none" with removalPolicy "destroy": compliance-mode versions cannot be deleted before their retention ends, so the trail buckets could not be destroyed'));
+    problems.push(
+      problem(
+        'auditLogs.objectLock.mode',
+        objectLock.mode,
+        '"governance" or "none" with removalPolicy "destroy": compliance-mode versions cannot be deleted before their retention ends, so the trail buckets could not be destroyed',
+      ),
+    );
   }
   // The readers are roles of the security account: the trust policy names that account.
   (config.auditLogs.readers?.principalArns ?? []).forEach((arn, i) => {
     if (arn.split(':')[4] !== config.securityAccount.accountId) {
-      problems.push(problem(`auditLogs.readers.principalArns[${i}]`, arn, `a role of the security account (${config.securityAccount.accountId}): the reader roles trust that account only`));
+      problems.push(
+        problem(
+          `auditLogs.readers.principalArns[${i}]`,
+          arn,
+          `a role of the security account (${config.securityAccount.accountId}): the reader roles trust that account only`,
+        ),
+      );
     }
   });
   if (replicaRegion === undefined) return problems;
   config.workloadAccounts.forEach((account, i) => {
     if (workloadStackRegions(account).includes(replicaRegion)) {
-      problems.push(problem('auditLogs.replicaRegion', replicaRegion,
-        `a region where workloadAccounts[${i}] (${account.name}) has no stack (it has ${workloadStackRegions(account).join(', ')}): the replicas must survive the loss of the source region`));
+      problems.push(
+        problem(
+          'auditLogs.replicaRegion',
+          replicaRegion,
+          `a region where workloadAccounts[${i}] (${account.name}) has no stack (it has ${workloadStackRegions(account).join(', ')}): the replicas must survive the loss of the source region`,
+        ),
+      );
     }
     const name = auditReplicaBucketName(config.environment, account.accountId, replicaRegion);
     if (name.length > 63) {
-      problems.push(problem('auditLogs.replicaRegion', replicaRegion, `a shorter environment or region name: the replica bucket name ${name} is over the S3 limit of 63 characters`));
+      problems.push(
+        problem(
+          'auditLogs.replicaRegion',
+          replicaRegion,
+          `a shorter environment or region name: the replica bucket name ${name} is over the S3 limit of 63 characters`,
+        ),
+      );
     }
   });
   return problems;

@@ -6,11 +6,12 @@ import { CONFIG_SCHEMA, GuardrailsConfig, STACK_SETS } from './schema';
 
 /** Thrown for any invalid configuration, before a single construct is created. */
 export class ConfigError extends Error {
-  constructor(public readonly file: string, public readonly problems: ConfigProblem[], summary?: string) {
-    super(summary ?? [
-      `Invalid configuration in ${file}:`,
-      ...problems.map((p) => `  - ${p.path}: received ${p.received}; expected ${p.expected}`),
-    ].join('\n'));
+  constructor(
+    public readonly file: string,
+    public readonly problems: ConfigProblem[],
+    summary?: string,
+  ) {
+    super(summary ?? [`Invalid configuration in ${file}:`, ...problems.map((p) => `  - ${p.path}: received ${p.received}; expected ${p.expected}`)].join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -28,14 +29,24 @@ const ENV_NAME = /^[a-z][a-z0-9-]{0,15}$/;
 /** Load and validate config/<envName>.json. Throws ConfigError naming the file, the field, the value and what is allowed. */
 export function loadConfig(envName: string, options: LoadConfigOptions = {}): GuardrailsConfig {
   if (!ENV_NAME.test(envName)) {
-    throw new ConfigError(`config/${envName}.json`, [{ path: '(environment name)', received: JSON.stringify(envName), expected: 'a lower-case name such as dev, staging or prod' }]);
+    throw new ConfigError(`config/${envName}.json`, [
+      { path: '(environment name)', received: JSON.stringify(envName), expected: 'a lower-case name such as dev, staging or prod' },
+    ]);
   }
   const dir = options.configDir ?? findConfigDir(envName);
   const file = join(dir, `${envName}.json`);
   const shown = relative(process.cwd(), file) || file;
   if (!existsSync(file)) {
-    const available = existsSync(dir) ? readdirSync(dir).filter((f) => /^[a-z][a-z0-9-]*\.json$/.test(f) && !f.endsWith('.schema.json')).map((f) => f.replace(/\.json$/, '')) : [];
-    throw new ConfigError(shown, [], `No configuration for environment "${envName}": ${shown} does not exist. Environments found: ${available.join(', ') || 'none'}.`);
+    const available = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /^[a-z][a-z0-9-]*\.json$/.test(f) && !f.endsWith('.schema.json'))
+          .map((f) => f.replace(/\.json$/, ''))
+      : [];
+    throw new ConfigError(
+      shown,
+      [],
+      `No configuration for environment "${envName}": ${shown} does not exist. Environments found: ${available.join(', ') || 'none'}.`,
+    );
   }
   let raw: unknown;
   try {
@@ -94,7 +105,7 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part), '');
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
 }
 
 function truncate(s: string): string {

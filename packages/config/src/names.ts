@@ -120,7 +120,10 @@ export function rotationLogWriterRoleName(functionName: string, region: string):
  * writer the SCP lets write it).
  */
 export function securityEventCaptureNames(region: string): {
-  s3ChangesRuleName: string; iamChangesRuleName: string; trailName: string; trailLogsRoleName: string;
+  s3ChangesRuleName: string;
+  iamChangesRuleName: string;
+  trailName: string;
+  trailLogsRoleName: string;
 } {
   return {
     s3ChangesRuleName: GUARDRAIL_NAMES.s3ChangesRule,
@@ -144,7 +147,9 @@ export const LOG_WRITER_ROLE_PATTERN = `${GUARDRAIL_NAME_PREFIX}-log-writer-*`;
  * rotations log under `/guardrails/lambda/`.
  */
 export const WRITER_ONLY_LOG_GROUP_PREFIXES: readonly string[] = [
-  `/${GUARDRAIL_NAME_PREFIX}/audit/`, `/${GUARDRAIL_NAME_PREFIX}/security/`, `/${GUARDRAIL_NAME_PREFIX}/central/`,
+  `/${GUARDRAIL_NAME_PREFIX}/audit/`,
+  `/${GUARDRAIL_NAME_PREFIX}/security/`,
+  `/${GUARDRAIL_NAME_PREFIX}/central/`,
   // The token rotation functions' logs (shipped as security class) and the forwarder's own.
   `/${GUARDRAIL_NAME_PREFIX}/lambda/`,
 ];

@@ -133,15 +133,17 @@ export function scpGuardrailStackSetNames(config: GuardrailsConfig): string[] {
  */
 export function stackDeployerArns(config: GuardrailsConfig): string[] {
   const p = config.principals;
-  return [...new Set([
-    ...p.pipelineRoleArns,
-    ...cdkDeployRoleArns(config),
-    ...environmentAccountIds(config).flatMap((accountId) => [
-      roleArn(accountId, p.stackSetExecutionRoleName),
-      ...p.controlTowerRoleNames.map((name) => roleArn(accountId, name)),
-      roleArn(accountId, p.breakGlassRoleName),
+  return [
+    ...new Set([
+      ...p.pipelineRoleArns,
+      ...cdkDeployRoleArns(config),
+      ...environmentAccountIds(config).flatMap((accountId) => [
+        roleArn(accountId, p.stackSetExecutionRoleName),
+        ...p.controlTowerRoleNames.map((name) => roleArn(accountId, name)),
+        roleArn(accountId, p.breakGlassRoleName),
+      ]),
     ]),
-  ])];
+  ];
 }
 
 /**
@@ -161,7 +163,9 @@ export function scpExemptPrincipalArns(config: GuardrailsConfig): string[] {
 
 /** The CDK deploy roles of every account and bootstrapped region: they alone pass the execution roles to CloudFormation. */
 export function cdkDeployRoleArns(config: GuardrailsConfig): string[] {
-  return environmentAccountIds(config).flatMap((accountId) => bootstrapRegions(config, accountId).map((region) => cdkRoleArn(config, 'deploy', accountId, region)));
+  return environmentAccountIds(config).flatMap((accountId) =>
+    bootstrapRegions(config, accountId).map((region) => cdkRoleArn(config, 'deploy', accountId, region)),
+  );
 }
 
 /**
@@ -169,13 +173,15 @@ export function cdkDeployRoleArns(config: GuardrailsConfig): string[] {
  * the workload regions, us-east-1 (IAM capture), the audit replica region and the StackSet regions.
  */
 export function deployedRegions(config: GuardrailsConfig): string[] {
-  return [...new Set([
-    ...config.securityAccount.regions,
-    ...config.workloadAccounts.flatMap((a) => a.regions),
-    IAM_EVENTS_REGION,
-    ...(config.auditLogs.replicaRegion !== undefined ? [config.auditLogs.replicaRegion] : []),
-    ...(config.stackSets?.regions ?? []),
-  ])].sort();
+  return [
+    ...new Set([
+      ...config.securityAccount.regions,
+      ...config.workloadAccounts.flatMap((a) => a.regions),
+      IAM_EVENTS_REGION,
+      ...(config.auditLogs.replicaRegion !== undefined ? [config.auditLogs.replicaRegion] : []),
+      ...(config.stackSets?.regions ?? []),
+    ]),
+  ].sort();
 }
 
 /**
@@ -185,7 +191,10 @@ export function deployedRegions(config: GuardrailsConfig): string[] {
  * must not carry GuardrailsPermissionsBoundary), the SCPs and resource policies exempt them by
  * ARN, and a managed policy has no room for every execution role twice (6,144 characters).
  */
-export function boundaryProtections(config: GuardrailsConfig, accountId: string): {
+export function boundaryProtections(
+  config: GuardrailsConfig,
+  accountId: string,
+): {
   protectedPrincipalArns: string[];
   cdkBootstrapQualifier: string;
   protectedResourceNamePrefix: string;

@@ -26,14 +26,17 @@ export const DEFAULT_RETENTION_DAYS = {
 export const DEFAULT_ROTATION_DAYS = { database: 30, apiKey: 90, serviceToken: 90 } as const;
 export const PROD_MAX_ROTATION_DAYS = DEFAULT_ROTATION_DAYS;
 
-export const ACCOUNT_ID = z.string({ error: 'expected a 12-digit AWS account id as a string' })
+export const ACCOUNT_ID = z
+  .string({ error: 'expected a 12-digit AWS account id as a string' })
   .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id (digits only, as a string)' });
 
 export const REGION = z.enum(KNOWN_REGIONS as [string, ...string[]], {
   error: `expected a known AWS region (${KNOWN_REGIONS.join(', ')})`,
 });
 
-export const REGIONS = z.array(REGION).min(1, { error: 'expected at least one region' })
+export const REGIONS = z
+  .array(REGION)
+  .min(1, { error: 'expected at least one region' })
   .refine((rs) => new Set(rs).size === rs.length, { error: 'expected each region once (duplicate region)' });
 
 export const ORGANIZATION_ID = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
@@ -45,14 +48,15 @@ export const RETENTION = z.number({ error: 'expected a number of days' }).refine
 });
 
 /** Secrets Manager allows 4 hours to 1000 days; the config counts in whole days. */
-export const ROTATION_DAYS = z.number({ error: 'expected a number of days' }).int({ error: 'expected a whole number of days' })
+export const ROTATION_DAYS = z
+  .number({ error: 'expected a number of days' })
+  .int({ error: 'expected a whole number of days' })
   .min(1, { error: 'expected at least 1 day (Secrets Manager allows 4 hours to 1000 days; the config counts whole days)' })
   .max(1000, { error: 'expected at most 1000 days (the Secrets Manager maximum)' });
 
-export const KEY_ARN = z.string().regex(
-  new RegExp(KmsKeyArn.KEY_ARN_PATTERN),
-  { error: 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); an alias ARN cannot pin a key' },
-);
+export const KEY_ARN = z.string().regex(new RegExp(KmsKeyArn.KEY_ARN_PATTERN), {
+  error: 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); an alias ARN cannot pin a key',
+});
 
 export const CIDR = z.string().refine(isCidr, { error: 'expected an IPv4 or IPv6 CIDR block such as 203.0.113.0/24' });
 

@@ -11,9 +11,12 @@ test('no region aws-cdk-lib knows has a longer name or partition than the size e
   expect(KNOWN_REGIONS.length).toBeGreaterThan(20);
 });
 
-test.each(DefaultLogClass.ALL.map((c) => [c.name, c.retentionDays] as const))('the default retention of %s (%d days) is one CloudWatch Logs accepts', (_name, days) => {
-  expect(ALLOWED_RETENTION_DAYS).toContain(days);
-});
+test.each(DefaultLogClass.ALL.map((c) => [c.name, c.retentionDays] as const))(
+  'the default retention of %s (%d days) is one CloudWatch Logs accepts',
+  (_name, days) => {
+    expect(ALLOWED_RETENTION_DAYS).toContain(days);
+  },
+);
 
 test.each([
   ['a partition that only starts with aws', 'arn:aws-x:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', false],

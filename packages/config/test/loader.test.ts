@@ -9,7 +9,8 @@ const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 function validConfig(): any {
   return {
     environment: 'dev',
-    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] }, principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
+    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
     workloadAccounts: [{ name: 'payments', accountId: '222222222222', regions: ['eu-west-1'] }],
     s3: { encryption: 'SSE_S3' },
     removalPolicy: 'destroy',
@@ -106,7 +107,9 @@ describe('invalid configs fail with the file, the field, the value and what is a
   test('fails on SSE_KMS with no key choice', () => {
     const raw = validConfig();
     raw.s3 = { encryption: 'SSE_KMS' };
-    expect(problemsOf(raw)).toMatch(/s3\.kmsKey: received nothing \(the field is missing\)|s3\.kmsKey: received undefined; expected with s3\.encryption "SSE_KMS", a key choice/);
+    expect(problemsOf(raw)).toMatch(
+      /s3\.kmsKey: received nothing \(the field is missing\)|s3\.kmsKey: received undefined; expected with s3\.encryption "SSE_KMS", a key choice/,
+    );
   });
 
   test('fails on an unknown encryption mode', () => {
@@ -137,7 +140,9 @@ describe('invalid configs fail with the file, the field, the value and what is a
         },
       },
     };
-    expect(problemsOf(raw)).toMatch(/kms\.keys\.logs\.imports\[0\]\.keyArn: received "arn:aws:kms:eu-central-1:111111111111:key\/[^"]+"; expected a key in account 111111111111 and region eu-west-1 \(this ARN is in account 111111111111, region eu-central-1\)/);
+    expect(problemsOf(raw)).toMatch(
+      /kms\.keys\.logs\.imports\[0\]\.keyArn: received "arn:aws:kms:eu-central-1:111111111111:key\/[^"]+"; expected a key in account 111111111111 and region eu-west-1 \(this ARN is in account 111111111111, region eu-central-1\)/,
+    );
   });
 
   test('fails on an imported key ARN in another account', () => {
@@ -154,13 +159,17 @@ describe('invalid configs fail with the file, the field, the value and what is a
         },
       },
     };
-    expect(problemsOf(raw)).toMatch(/kms\.keys\.secrets\.imports\[2\]\.keyArn: .*expected a key in account 222222222222 and region eu-west-1 \(this ARN is in account 999999999999/);
+    expect(problemsOf(raw)).toMatch(
+      /kms\.keys\.secrets\.imports\[2\]\.keyArn: .*expected a key in account 222222222222 and region eu-west-1 \(this ARN is in account 999999999999/,
+    );
   });
 
   test('fails on an import that leaves an account and region without a key', () => {
     const raw = validConfig();
     raw.kms = {
-      keys: { logs: { source: 'import', imports: [{ accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}` }] } },
+      keys: {
+        logs: { source: 'import', imports: [{ accountId: '111111111111', region: 'eu-west-1', keyArn: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}` }] },
+      },
     };
     const message = problemsOf(raw);
     expect(message).toMatch(/kms\.keys\.logs\.imports: .*account 111111111111 in us-east-1 has none/);
@@ -169,8 +178,14 @@ describe('invalid configs fail with the file, the field, the value and what is a
 
   test('fails on an alias ARN where a key ARN is needed', () => {
     const raw = validConfig();
-    raw.kms = { keys: { logs: { source: 'import', imports: [{ accountId: '111111111111', region: 'eu-west-1', keyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/logs' }] } } };
-    expect(problemsOf(raw)).toMatch(/kms\.keys\.logs\.imports\[0\]\.keyArn: received "arn:aws:kms:eu-west-1:111111111111:alias\/logs"; expected a KMS key ARN .*an alias ARN cannot pin a key/);
+    raw.kms = {
+      keys: {
+        logs: { source: 'import', imports: [{ accountId: '111111111111', region: 'eu-west-1', keyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/logs' }] },
+      },
+    };
+    expect(problemsOf(raw)).toMatch(
+      /kms\.keys\.logs\.imports\[0\]\.keyArn: received "arn:aws:kms:eu-west-1:111111111111:alias\/logs"; expected a KMS key ARN .*an alias ARN cannot pin a key/,
+    );
   });
 
   test('fails with no security account', () => {
@@ -182,13 +197,17 @@ describe('invalid configs fail with the file, the field, the value and what is a
   test('fails on the same account twice (security account as a workload)', () => {
     const raw = validConfig();
     raw.workloadAccounts[0].accountId = '111111111111';
-    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.accountId: received "111111111111"; expected an account that appears once; it is already used by securityAccount\.accountId/);
+    expect(problemsOf(raw)).toMatch(
+      /workloadAccounts\[0\]\.accountId: received "111111111111"; expected an account that appears once; it is already used by securityAccount\.accountId/,
+    );
   });
 
   test('fails on the same workload account twice', () => {
     const raw = validConfig();
     raw.workloadAccounts.push({ name: 'ledger', accountId: '222222222222', regions: ['eu-west-1'] });
-    expect(problemsOf(raw)).toMatch(/workloadAccounts\[1\]\.accountId: received "222222222222"; expected an account that appears once; it is already used by workloadAccounts\[0\]\.accountId/);
+    expect(problemsOf(raw)).toMatch(
+      /workloadAccounts\[1\]\.accountId: received "222222222222"; expected an account that appears once; it is already used by workloadAccounts\[0\]\.accountId/,
+    );
   });
 
   test('fails on a retention that CloudWatch Logs does not allow', () => {
@@ -218,7 +237,9 @@ describe('invalid configs fail with the file, the field, the value and what is a
   test('fails on a security account without us-east-1, where IAM changes are shipped', () => {
     const raw = validConfig();
     raw.securityAccount.regions = ['eu-west-1'];
-    expect(problemsOf(raw)).toMatch(/securityAccount\.regions: received \["eu-west-1"\]; expected a list that includes us-east-1: IAM events reach EventBridge only there/);
+    expect(problemsOf(raw)).toMatch(
+      /securityAccount\.regions: received \["eu-west-1"\]; expected a list that includes us-east-1: IAM events reach EventBridge only there/,
+    );
   });
 
   test('workload accounts always have a us-east-1 stack for IAM capture, so imported keys must cover it', () => {
@@ -255,13 +276,19 @@ describe('invalid configs fail with the file, the field, the value and what is a
   test('fails on trail readers outside the security account, as patterns, or without an external id', () => {
     const raw = validConfig();
     raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::333333333333:role/Auditor'], externalId: 'trail-2026' } };
-    expect(problemsOf(raw)).toMatch(/auditLogs\.readers\.principalArns\[0\]: received "arn:aws:iam::333333333333:role\/Auditor"; expected a role of the security account \(111111111111\)/);
+    expect(problemsOf(raw)).toMatch(
+      /auditLogs\.readers\.principalArns\[0\]: received "arn:aws:iam::333333333333:role\/Auditor"; expected a role of the security account \(111111111111\)/,
+    );
     raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Audit*'], externalId: 'trail-2026' } };
     expect(problemsOf(raw)).toMatch(/auditLogs\.readers\.principalArns\[0\].*expected the exact ARN of an IAM role of the security account/);
     raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Auditor'] } };
     expect(problemsOf(raw)).toMatch(/auditLogs\.readers\.externalId/);
     raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Auditor'], externalId: 'trail-2026' } };
-    expect(parseConfig(raw, 'dev').auditLogs.readers).toEqual({ principalArns: ['arn:aws:iam::111111111111:role/Auditor'], externalId: 'trail-2026', requireMfa: true });
+    expect(parseConfig(raw, 'dev').auditLogs.readers).toEqual({
+      principalArns: ['arn:aws:iam::111111111111:role/Auditor'],
+      externalId: 'trail-2026',
+      requireMfa: true,
+    });
   });
 
   test('fails on a secret rotation above the Secrets Manager maximum', () => {
@@ -285,9 +312,13 @@ describe('invalid configs fail with the file, the field, the value and what is a
     raw.environment = 'prod';
     raw.removalPolicy = 'retain';
     raw.workloadAccounts[0].apiKeys = ['partner-api'];
-    expect(problemsOf(raw, 'prod')).toMatch(/workloadAccounts\[0\]\.apiKeys\[0\]: received "partner-api"; expected \{ "name", "registrationHook": \{ "functionName", "roleName" \} \} in a production environment: a key that rotates without a hook/);
+    expect(problemsOf(raw, 'prod')).toMatch(
+      /workloadAccounts\[0\]\.apiKeys\[0\]: received "partner-api"; expected \{ "name", "registrationHook": \{ "functionName", "roleName" \} \} in a production environment: a key that rotates without a hook/,
+    );
     raw.workloadAccounts[0].apiKeys = [{ name: 'partner-api', registrationHook: { functionName: 'register-key', roleName: 'register-key-role' } }];
-    expect(parseConfig(raw, 'prod').workloadAccounts[0].apiKeys).toEqual([{ name: 'partner-api', registrationHook: { functionName: 'register-key', roleName: 'register-key-role' } }]);
+    expect(parseConfig(raw, 'prod').workloadAccounts[0].apiKeys).toEqual([
+      { name: 'partner-api', registrationHook: { functionName: 'register-key', roleName: 'register-key-role' } },
+    ]);
     // outside production a bare name is fine
     const dev = validConfig();
     dev.workloadAccounts[0].apiKeys = ['partner-api'];
@@ -297,7 +328,9 @@ describe('invalid configs fail with the file, the field, the value and what is a
   test('fails on a malformed API key entry, naming the accepted shapes', () => {
     const raw = validConfig();
     raw.workloadAccounts[0].apiKeys = [{ name: 'partner-api', registrationHook: { functionName: 'register key' } }];
-    expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.apiKeys\[0\].*expected an API key name .* or \{ "name", "registrationHook": \{ "functionName", "roleName" \} \}/);
+    expect(problemsOf(raw)).toMatch(
+      /workloadAccounts\[0\]\.apiKeys\[0\].*expected an API key name .* or \{ "name", "registrationHook": \{ "functionName", "roleName" \} \}/,
+    );
   });
 
   test('fails on prod that does not retain stateful resources', () => {
@@ -318,19 +351,37 @@ describe('invalid configs fail with the file, the field, the value and what is a
 
   test('fails on a database outside its account regions', () => {
     const raw = validConfig();
-    raw.workloadAccounts[0].databases = [{
-      name: 'db', region: 'us-east-1', engine: 'postgres', host: 'h', username: 'app', vpcId: 'vpc-0a1b2c3d',
-      availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-0a1b2c3d'], securityGroupId: 'sg-0a1b2c3d',
-    }];
+    raw.workloadAccounts[0].databases = [
+      {
+        name: 'db',
+        region: 'us-east-1',
+        engine: 'postgres',
+        host: 'h',
+        username: 'app',
+        vpcId: 'vpc-0a1b2c3d',
+        availabilityZones: ['us-east-1a'],
+        privateSubnetIds: ['subnet-0a1b2c3d'],
+        securityGroupId: 'sg-0a1b2c3d',
+      },
+    ];
     expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.databases\[0\]\.region: received "us-east-1"; expected one of the account's regions \(eu-west-1\)/);
   });
 
   test('fails on an unsupported database engine', () => {
     const raw = validConfig();
-    raw.workloadAccounts[0].databases = [{
-      name: 'db', region: 'eu-west-1', engine: 'db2', host: 'h', username: 'app', vpcId: 'vpc-0a1b2c3d',
-      availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0a1b2c3d'], securityGroupId: 'sg-0a1b2c3d',
-    }];
+    raw.workloadAccounts[0].databases = [
+      {
+        name: 'db',
+        region: 'eu-west-1',
+        engine: 'db2',
+        host: 'h',
+        username: 'app',
+        vpcId: 'vpc-0a1b2c3d',
+        availabilityZones: ['eu-west-1a'],
+        privateSubnetIds: ['subnet-0a1b2c3d'],
+        securityGroupId: 'sg-0a1b2c3d',
+      },
+    ];
     expect(problemsOf(raw)).toMatch(/workloadAccounts\[0\]\.databases\[0\]\.engine: received "db2"; expected one of mysql, postgres/);
   });
 
@@ -343,7 +394,9 @@ describe('invalid configs fail with the file, the field, the value and what is a
 
   test('fails on a role-chained cross-account role with a session over 1 hour', () => {
     const raw = validConfig();
-    raw.iam = { crossAccountRoles: [{ name: 'SecurityAudit', trustedAccountIds: ['111111111111'], externalId: 'sec-audit-2026', roleChaining: true, maxSessionHours: 4 }] };
+    raw.iam = {
+      crossAccountRoles: [{ name: 'SecurityAudit', trustedAccountIds: ['111111111111'], externalId: 'sec-audit-2026', roleChaining: true, maxSessionHours: 4 }],
+    };
     expect(problemsOf(raw)).toMatch(/iam\.crossAccountRoles\[0\]\.maxSessionHours: received 4; expected 1 when roleChaining is true/);
   });
 
@@ -362,7 +415,9 @@ describe('invalid configs fail with the file, the field, the value and what is a
 
 describe('loadConfig', () => {
   test('fails for an environment without a file, listing the environments found', () => {
-    expect(() => loadConfig('qa', { configDir: CONFIG_DIR })).toThrow(/No configuration for environment "qa": .*qa\.json does not exist\. Environments found: .*dev.*prod.*staging/);
+    expect(() => loadConfig('qa', { configDir: CONFIG_DIR })).toThrow(
+      /No configuration for environment "qa": .*qa\.json does not exist\. Environments found: .*dev.*prod.*staging/,
+    );
   });
 
   test('fails on a file that is not JSON, naming the file', () => {

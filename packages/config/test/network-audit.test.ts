@@ -1,5 +1,16 @@
 import { join } from 'node:path';
-import { auditReplicaBucketName, ConfigError, functionLocations, LOG_WRITER_ROLE_PATTERN, loadConfig, logWriterRoleName, parseConfig, privateNetworkFor, rotationLogWriterRoleName, workloadTrailRegions } from '../src';
+import {
+  auditReplicaBucketName,
+  ConfigError,
+  functionLocations,
+  LOG_WRITER_ROLE_PATTERN,
+  loadConfig,
+  logWriterRoleName,
+  parseConfig,
+  privateNetworkFor,
+  rotationLogWriterRoleName,
+  workloadTrailRegions,
+} from '../src';
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 
@@ -7,18 +18,29 @@ const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 function baseConfig(): any {
   return {
     environment: 'dev',
-    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] }, principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
-    workloadAccounts: [{
-      name: 'payments',
-      accountId: '222222222222',
-      regions: ['eu-west-1'],
-      serviceTokens: ['batch'],
-      databases: [{
-        name: 'ledger', region: 'eu-west-1', engine: 'postgres', host: 'db.internal', username: 'app',
-        vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'],
-        privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'], securityGroupId: 'sg-0a1b2c3d4e5f60733',
-      }],
-    }],
+    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
+    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
+    workloadAccounts: [
+      {
+        name: 'payments',
+        accountId: '222222222222',
+        regions: ['eu-west-1'],
+        serviceTokens: ['batch'],
+        databases: [
+          {
+            name: 'ledger',
+            region: 'eu-west-1',
+            engine: 'postgres',
+            host: 'db.internal',
+            username: 'app',
+            vpcId: 'vpc-0a1b2c3d4e5f60718',
+            availabilityZones: ['eu-west-1a'],
+            privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'],
+            securityGroupId: 'sg-0a1b2c3d4e5f60733',
+          },
+        ],
+      },
+    ],
     s3: { encryption: 'SSE_S3' },
     removalPolicy: 'destroy',
   };
@@ -26,12 +48,17 @@ function baseConfig(): any {
 
 const created = (accountId: string, region: string) => ({ accountId, region, vpc: { source: 'create', availabilityZones: [`${region}a`, `${region}b`] } });
 const dbVpc = {
-  accountId: '222222222222', region: 'eu-west-1',
+  accountId: '222222222222',
+  region: 'eu-west-1',
   vpc: {
-    source: 'existing', vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'],
-    privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'], privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711'],
+    source: 'existing',
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    availabilityZones: ['eu-west-1a'],
+    privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'],
+    privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711'],
     // The hosted rotation (AWS's code) calls Secrets Manager by its public name.
-    vpcCidrBlocks: ['10.20.0.0/16'], privateDnsServices: ['secretsmanager'],
+    vpcCidrBlocks: ['10.20.0.0/16'],
+    privateDnsServices: ['secretsmanager'],
   },
 };
 
@@ -56,14 +83,15 @@ describe('network.privateFunctions and API key registration hooks', () => {
     return raw;
   };
 
-  test('the rotation invokes the hook from the private subnets: the entry of that account and region must create Lambda\'s endpoint', () => {
-    expect(problemsOf(hooked([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc])))
-      .toMatch(/network\.privateFunctions\.vpcs\[2\]\.interfaceEndpoints: received \["secretsmanager","kms","logs","kinesis","sqs","sts"\]; expected a list that includes "lambda": the rotation of API key partner-api invokes its registration hook in 222222222222\/eu-west-1/);
+  test("the rotation invokes the hook from the private subnets: the entry of that account and region must create Lambda's endpoint", () => {
+    expect(problemsOf(hooked([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc]))).toMatch(
+      /network\.privateFunctions\.vpcs\[2\]\.interfaceEndpoints: received \["secretsmanager","kms","logs","kinesis","sqs","sts"\]; expected a list that includes "lambda": the rotation of API key partner-api invokes its registration hook in 222222222222\/eu-west-1/,
+    );
     const withLambda = { ...dbVpc, interfaceEndpoints: ['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts', 'lambda'] };
     expect(() => parseConfig(hooked([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), withLambda]), 'dev')).not.toThrow();
   });
 
-  test('Lambda\'s endpoint is not created by default (only where a hook is invoked)', () => {
+  test("Lambda's endpoint is not created by default (only where a hook is invoked)", () => {
     const config = parseConfig(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc]), 'dev');
     expect(privateNetworkFor(config, '222222222222', 'eu-west-1')!.interfaceEndpoints).not.toContain('lambda');
   });
@@ -79,7 +107,9 @@ describe('network.privateFunctions', () => {
   test('the function locations: the forwarder in every security region, rotation where tokens or databases are', () => {
     const config = parseConfig(baseConfig(), 'dev');
     expect(functionLocations(config).map((l) => `${l.accountId}/${l.region}`)).toEqual([
-      '111111111111/eu-west-1', '111111111111/us-east-1', '222222222222/eu-west-1',
+      '111111111111/eu-west-1',
+      '111111111111/us-east-1',
+      '222222222222/eu-west-1',
     ]);
   });
 
@@ -102,13 +132,15 @@ describe('network.privateFunctions', () => {
   });
 
   test('fails on an entry where no function runs', () => {
-    const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc, created('222222222222', 'eu-central-1')]));
+    const message = problemsOf(
+      withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc, created('222222222222', 'eu-central-1')]),
+    );
     expect(message).toContain('network.privateFunctions.vpcs[3]');
     expect(message).toContain('222222222222/eu-central-1');
     expect(message).toContain('no function of the project runs there');
   });
 
-  test('fails on a database outside the entry\'s VPC (hosted rotation could not reach the endpoints)', () => {
+  test("fails on a database outside the entry's VPC (hosted rotation could not reach the endpoints)", () => {
     const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), created('222222222222', 'eu-west-1')]));
     expect(message).toContain('workloadAccounts[0].databases[0].vpcId');
     expect(message).toContain('"vpc-0a1b2c3d4e5f60718"');
@@ -118,19 +150,26 @@ describe('network.privateFunctions', () => {
   test('an existing VPC: the S3 gateway endpoint only on dedicated route tables, with the route table of each subnet', () => {
     const base = [created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1')];
     const notDedicated = { ...dbVpc, s3GatewayEndpoint: true };
-    expect(problemsOf(withNetwork([...base, notDedicated]))).toMatch(/vpcs\[2\]\.s3GatewayEndpoint: received true; expected false \(the default for an existing VPC\), or vpc.dedicatedRouteTables: true/);
+    expect(problemsOf(withNetwork([...base, notDedicated]))).toMatch(
+      /vpcs\[2\]\.s3GatewayEndpoint: received true; expected false \(the default for an existing VPC\), or vpc.dedicatedRouteTables: true/,
+    );
     const noRoutes = { ...dbVpc, s3GatewayEndpoint: true, vpc: { ...dbVpc.vpc, dedicatedRouteTables: true, privateSubnetRouteTableIds: [] } };
     expect(problemsOf(withNetwork([...base, noRoutes]))).toContain('network.privateFunctions.vpcs[2].vpc.privateSubnetRouteTableIds');
-    expect(parseConfig(withNetwork([...base, { ...noRoutes, vpc: { ...noRoutes.vpc, privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711'] } }]), 'dev')).toBeDefined();
+    expect(
+      parseConfig(withNetwork([...base, { ...noRoutes, vpc: { ...noRoutes.vpc, privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711'] } }]), 'dev'),
+    ).toBeDefined();
     expect(parseConfig(withNetwork([...base, { ...dbVpc, vpc: { ...dbVpc.vpc, privateSubnetRouteTableIds: [] } }]), 'dev')).toBeDefined();
   });
 
   test('an existing VPC: private DNS needs the VPC range and an endpoint of that service; the hosted rotation needs it for Secrets Manager', () => {
     const base = [created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1')];
     const { vpcCidrBlocks: _cidr, ...noCidr } = dbVpc.vpc;
-    expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: noCidr }]))).toMatch(/vpcs\[2\]\.vpc\.vpcCidrBlocks: received \[\]; expected every range of the VPC/);
-    expect(problemsOf(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs'], vpc: { ...dbVpc.vpc, privateDnsServices: ['sqs'] } }])))
-      .toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received "sqs"; expected one of interfaceEndpoints \(kms, logs\)/);
+    expect(problemsOf(withNetwork([...base, { ...dbVpc, vpc: noCidr }]))).toMatch(
+      /vpcs\[2\]\.vpc\.vpcCidrBlocks: received \[\]; expected every range of the VPC/,
+    );
+    expect(problemsOf(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs'], vpc: { ...dbVpc.vpc, privateDnsServices: ['sqs'] } }]))).toMatch(
+      /vpcs\[2\]\.vpc\.privateDnsServices: received "sqs"; expected one of interfaceEndpoints \(kms, logs\)/,
+    );
     const noDns = withNetwork([...base, { ...dbVpc, vpc: { ...dbVpc.vpc, privateDnsServices: [] } }]);
     // PostgreSQL, MySQL, MariaDB: our rotation function reads AWS_ENDPOINT_URL_SECRETS_MANAGER, no private DNS needed.
     expect(noDns.workloadAccounts[0].databases[0].engine).toBe('postgres');
@@ -138,14 +177,20 @@ describe('network.privateFunctions', () => {
     // The hosted rotation (other engines) is AWS's code: it calls Secrets Manager by its public name.
     noDns.workloadAccounts[0].databases[0].engine = 'oracle';
     noDns.workloadAccounts[0].databases[0].hostedRotationAcceptance = 'Oracle: no driver of ours; its role cannot be passed or assumed (boundedRolePath)';
-    expect(problemsOf(noDns)).toMatch(/vpcs\[2\]\.vpc\.privateDnsServices: received \[\]; expected a list with "secretsmanager".*hosted rotation of database ledger/);
+    expect(problemsOf(noDns)).toMatch(
+      /vpcs\[2\]\.vpc\.privateDnsServices: received \[\]; expected a list with "secretsmanager".*hosted rotation of database ledger/,
+    );
     // The VPC has its own Secrets Manager endpoint with private DNS: none of ours, no private DNS needed.
-    expect(parseConfig(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs', 'sqs', 'sts'], vpc: { ...noCidr, privateDnsServices: [] } }]), 'dev')).toBeDefined();
+    expect(
+      parseConfig(withNetwork([...base, { ...dbVpc, interfaceEndpoints: ['kms', 'logs', 'sqs', 'sts'], vpc: { ...noCidr, privateDnsServices: [] } }]), 'dev'),
+    ).toBeDefined();
   });
 
   test('fails on availability zones of another region, and on an unknown endpoint', () => {
     const wrongZone = { ...created('111111111111', 'eu-west-1'), vpc: { source: 'create', availabilityZones: ['us-east-1a'] } };
-    expect(problemsOf(withNetwork([wrongZone, created('111111111111', 'us-east-1'), dbVpc]))).toContain('network.privateFunctions.vpcs[0].vpc.availabilityZones[0]');
+    expect(problemsOf(withNetwork([wrongZone, created('111111111111', 'us-east-1'), dbVpc]))).toContain(
+      'network.privateFunctions.vpcs[0].vpc.availabilityZones[0]',
+    );
     const unknown = { ...created('111111111111', 'eu-west-1'), interfaceEndpoints: ['ec2'] };
     expect(problemsOf(withNetwork([unknown, created('111111111111', 'us-east-1'), dbVpc]))).toMatch(/interfaceEndpoints.*expected one of secretsmanager, kms/s);
   });
@@ -156,13 +201,15 @@ describe('network.privateFunctions', () => {
   });
 
   test('fails on the same account and region twice', () => {
-    const message = problemsOf(withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc]));
+    const message = problemsOf(
+      withNetwork([created('111111111111', 'eu-west-1'), created('111111111111', 'eu-west-1'), created('111111111111', 'us-east-1'), dbVpc]),
+    );
     expect(message).toContain('listed twice');
   });
 });
 
 describe('databases[].host', () => {
-  test('PostgreSQL, MySQL, MariaDB: an IP address is refused (the rotation verifies the certificate\'s name); a hosted engine may use one', () => {
+  test("PostgreSQL, MySQL, MariaDB: an IP address is refused (the rotation verifies the certificate's name); a hosted engine may use one", () => {
     const raw = baseConfig();
     raw.workloadAccounts[0].databases[0].host = '10.20.1.5';
     expect(raw.workloadAccounts[0].databases[0].engine).toBe('postgres');
@@ -199,8 +246,10 @@ describe('auditLogs', () => {
   test('fails on compliance-mode Object Lock with removalPolicy destroy', () => {
     const message = problemsOf({ ...baseConfig(), auditLogs: { objectLock: { mode: 'compliance', retentionDays: 30 } } });
     expect(message).toContain('auditLogs.objectLock.mode');
-    expect(parseConfig({ ...baseConfig(), auditLogs: { objectLock: { mode: 'governance', retentionDays: 30 } } }, 'dev').auditLogs.objectLock)
-      .toEqual({ mode: 'governance', retentionDays: 30 });
+    expect(parseConfig({ ...baseConfig(), auditLogs: { objectLock: { mode: 'governance', retentionDays: 30 } } }, 'dev').auditLogs.objectLock).toEqual({
+      mode: 'governance',
+      retentionDays: 30,
+    });
   });
 
   test('fails on a malformed Object Lock setting', () => {

@@ -1,8 +1,22 @@
 import { join } from 'node:path';
 import {
-  boundaryProtections, guardrailStackNames, scpGuardrailStackNames, stackDeployerArns,
-  bootstrapRegions, cdkDeployRoleArns, cdkRoleArn, ConfigError, deployedRegions, executionRoleArns, guardrailAdministratorArns,
-  keyAdministratorArns, loadConfig, parseConfig, protectedPrincipalArns, roleArn, scpExemptPrincipalArns,
+  boundaryProtections,
+  guardrailStackNames,
+  scpGuardrailStackNames,
+  stackDeployerArns,
+  bootstrapRegions,
+  cdkDeployRoleArns,
+  cdkRoleArn,
+  ConfigError,
+  deployedRegions,
+  executionRoleArns,
+  guardrailAdministratorArns,
+  keyAdministratorArns,
+  loadConfig,
+  parseConfig,
+  protectedPrincipalArns,
+  roleArn,
+  scpExemptPrincipalArns,
 } from '../src';
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
@@ -38,15 +52,18 @@ describe('config.principals', () => {
   });
 
   test('fails on a pipeline role pattern: exemptions name exact ARNs', () => {
-    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline-*'] })))
-      .toMatch(/principals\.pipelineRoleArns\[0\]: received "arn:aws:iam::111111111111:role\/pipeline-\*"; expected an exact IAM role ARN/);
+    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline-*'] }))).toMatch(
+      /principals\.pipelineRoleArns\[0\]: received "arn:aws:iam::111111111111:role\/pipeline-\*"; expected an exact IAM role ARN/,
+    );
   });
 
   test('fails on a role name with a wildcard or a path', () => {
-    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'], breakGlassRoleName: 'BreakGlass*' })))
-      .toMatch(/principals\.breakGlassRoleName: received "BreakGlass\*"; expected an IAM role name/);
-    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'], cdkQualifier: 'HNB659FDS' })))
-      .toMatch(/principals\.cdkQualifier: received "HNB659FDS"; expected the CDK bootstrap qualifier/);
+    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'], breakGlassRoleName: 'BreakGlass*' }))).toMatch(
+      /principals\.breakGlassRoleName: received "BreakGlass\*"; expected an IAM role name/,
+    );
+    expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'], cdkQualifier: 'HNB659FDS' }))).toMatch(
+      /principals\.cdkQualifier: received "HNB659FDS"; expected the CDK bootstrap qualifier/,
+    );
   });
 
   test('boundedRolePath: a path below "/" without wildcards or policy variables', () => {
@@ -66,8 +83,9 @@ describe('config.principals', () => {
       stackSets: { organizationalUnitIds: ['ou-ab12-cdef3456'], regions: ['eu-west-1'], adminAccountId: '999999999999', adminRegion: 'eu-west-1' },
     });
     const base = { pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'] };
-    expect(problemsOf(withStackSets(base)))
-      .toMatch(/principals\.stackSetExecutionRoleName: received "AWSCloudFormationStackSetExecutionRole"; expected with stackSets \(service-managed StackSets\), the exact name of the role StackSets created/);
+    expect(problemsOf(withStackSets(base))).toMatch(
+      /principals\.stackSetExecutionRoleName: received "AWSCloudFormationStackSetExecutionRole"; expected with stackSets \(service-managed StackSets\), the exact name of the role StackSets created/,
+    );
     const parsed = parseConfig(withStackSets({ ...base, stackSetExecutionRoleName: 'stacksets-exec-0123456789abcdef0123456789abcdef' }), 'dev');
     expect(parsed.principals.stackSetExecutionRoleName).toBe('stacksets-exec-0123456789abcdef0123456789abcdef');
   });
@@ -75,8 +93,7 @@ describe('config.principals', () => {
 
 describe('principal queries', () => {
   test('CDK role ARNs follow cdk bootstrap naming', () => {
-    expect(cdkRoleArn(prod, 'cfn-exec', PAYMENTS, 'eu-west-1'))
-      .toBe(`arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`);
+    expect(cdkRoleArn(prod, 'cfn-exec', PAYMENTS, 'eu-west-1')).toBe(`arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`);
   });
 
   test('an account is bootstrapped where its stacks deploy: workloads add us-east-1 and the replica region', () => {
@@ -85,7 +102,7 @@ describe('principal queries', () => {
     expect(executionRoleArns(prod, PAYMENTS)).toHaveLength(4);
   });
 
-  test('key administrators are the region\'s execution role, the key admin and break-glass: never the account root', () => {
+  test("key administrators are the region's execution role, the key admin and break-glass: never the account root", () => {
     expect(keyAdministratorArns(prod, PAYMENTS, 'eu-west-1')).toEqual([
       `arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`,
       `arn:aws:iam::${PAYMENTS}:role/GuardrailsKeyAdmin`,
@@ -102,10 +119,9 @@ describe('principal queries', () => {
   });
 
   test('protected principals include the Control Tower roles and, in workload accounts, the cross-account roles', () => {
-    expect(protectedPrincipalArns(prod, PAYMENTS)).toEqual(expect.arrayContaining([
-      `arn:aws:iam::${PAYMENTS}:role/AWSControlTowerExecution`,
-      `arn:aws:iam::${PAYMENTS}:role/GuardrailsSecurityAudit`,
-    ]));
+    expect(protectedPrincipalArns(prod, PAYMENTS)).toEqual(
+      expect.arrayContaining([`arn:aws:iam::${PAYMENTS}:role/AWSControlTowerExecution`, `arn:aws:iam::${PAYMENTS}:role/GuardrailsSecurityAudit`]),
+    );
     expect(protectedPrincipalArns(prod, SECURITY)).not.toContain(`arn:aws:iam::${SECURITY}:role/GuardrailsSecurityAudit`);
   });
 
@@ -126,13 +142,19 @@ describe('principal queries', () => {
     expect(protectedPrincipalArns(prod, PAYMENTS)).not.toContain(pipeline);
     expect(guardrailStackNames(prod, SECURITY)).toEqual(['prod-security-*']);
     expect(guardrailStackNames(prod, PAYMENTS)).toEqual(['prod-workload-*']);
-    expect(boundaryProtections(prod, PAYMENTS)).toMatchObject({ protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'], boundedRolePath: '/bounded/' });
+    expect(boundaryProtections(prod, PAYMENTS)).toMatchObject({
+      protectedStackNames: ['prod-workload-*'],
+      protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
+      boundedRolePath: '/bounded/',
+    });
     expect(scpGuardrailStackNames(prod)).toEqual(['prod-security-*', 'prod-workload-*', 'CDKToolkit', 'StackSet-*']);
   });
 
   test('stack deployers: pipelines, deploy roles, StackSet and Control Tower roles, break-glass; never an execution role or a pattern', () => {
     const deployers = stackDeployerArns(prod);
-    expect(deployers).toEqual(expect.arrayContaining([...prod.principals.pipelineRoleArns, ...cdkDeployRoleArns(prod), roleArn(PAYMENTS, 'GuardrailsBreakGlass')]));
+    expect(deployers).toEqual(
+      expect.arrayContaining([...prod.principals.pipelineRoleArns, ...cdkDeployRoleArns(prod), roleArn(PAYMENTS, 'GuardrailsBreakGlass')]),
+    );
     expect(deployers.some((a) => a.includes('cfn-exec'))).toBe(false);
     expect(deployers.every((a) => !/[*?]/.test(a))).toBe(true);
   });

@@ -210,17 +210,19 @@ export class DetectiveControls extends Construct {
 
   private createRecorder(props: DetectiveControlsProps, includeGlobal: boolean) {
     const stack = Stack.of(this);
-    const bucket = props.configDeliveryBucket ?? new s3.Bucket(this, 'ConfigBucket', {
-      encryption: props.configDeliveryKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-      encryptionKey: props.configDeliveryKey,
-      bucketKeyEnabled: props.configDeliveryKey ? true : undefined,
-      enforceSSL: true,
-      minimumTLSVersion: MinimumTls.VERSION,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    const bucket =
+      props.configDeliveryBucket ??
+      new s3.Bucket(this, 'ConfigBucket', {
+        encryption: props.configDeliveryKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+        encryptionKey: props.configDeliveryKey,
+        bucketKeyEnabled: props.configDeliveryKey ? true : undefined,
+        enforceSSL: true,
+        minimumTLSVersion: MinimumTls.VERSION,
+        versioned: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
     const prefix = props.configDeliveryPrefix;
     const deliveryPath = `${prefix ? `${prefix}/` : ''}AWSLogs/${stack.account}/Config/*`;
 
@@ -234,10 +236,12 @@ export class DetectiveControls extends Construct {
     });
     protectRecorderRole(role);
     bucket.grantPut(role, deliveryPath);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetBucketAcl', 's3:ListBucket'],
-      resources: [bucket.bucketArn],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetBucketAcl', 's3:ListBucket'],
+        resources: [bucket.bucketArn],
+      }),
+    );
     if (props.configDeliveryKey) {
       props.configDeliveryKey.grantEncrypt(role);
     }
@@ -245,20 +249,24 @@ export class DetectiveControls extends Construct {
     // Bucket policy statements from the AWS Config documentation (no-op on an imported bucket).
     const sourceAccount = { 'aws:SourceAccount': stack.account };
     const configService = new iam.ServicePrincipal('config.amazonaws.com');
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AWSConfigBucketPermissionsCheck',
-      principals: [configService],
-      actions: ['s3:GetBucketAcl', 's3:ListBucket'],
-      resources: [bucket.bucketArn],
-      conditions: { StringEquals: sourceAccount },
-    }));
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AWSConfigBucketDelivery',
-      principals: [configService],
-      actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects(deliveryPath)],
-      conditions: { StringEquals: { ...sourceAccount, 's3:x-amz-acl': 'bucket-owner-full-control' } },
-    }));
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSConfigBucketPermissionsCheck',
+        principals: [configService],
+        actions: ['s3:GetBucketAcl', 's3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringEquals: sourceAccount },
+      }),
+    );
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSConfigBucketDelivery',
+        principals: [configService],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(deliveryPath)],
+        conditions: { StringEquals: { ...sourceAccount, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      }),
+    );
 
     const recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
       roleArn: role.roleArn,
@@ -295,12 +303,11 @@ export class DetectiveControls extends Construct {
         identifier: spec.identifier,
         description: `Guardrail: ${spec.description}.`,
         ruleScope: spec.scope ? config.RuleScope.fromResources(spec.scope) : undefined,
-        maximumExecutionFrequency: spec.scope
-          ? undefined
-          : props.periodicRuleFrequency ?? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS,
-        inputParameters: spec.identifier === config.ManagedRuleIdentifiers.SECRETSMANAGER_ROTATION_ENABLED_CHECK && rotationDays !== undefined
-          ? { maximumAllowedRotationFrequency: rotationDays }
-          : undefined,
+        maximumExecutionFrequency: spec.scope ? undefined : (props.periodicRuleFrequency ?? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS),
+        inputParameters:
+          spec.identifier === config.ManagedRuleIdentifiers.SECRETSMANAGER_ROTATION_ENABLED_CHECK && rotationDays !== undefined
+            ? { maximumAllowedRotationFrequency: rotationDays }
+            : undefined,
       });
       // A rule can only be created once a recorder exists.
       if (this.configRecorder) {
@@ -313,4 +320,3 @@ export class DetectiveControls extends Construct {
     });
   }
 }
-

@@ -22,7 +22,10 @@ function bucketPolicy(): PolicyJson {
   const [bucketId] = singleResource(template, 'AWS::S3::Bucket');
   const [, policy] = singleResource(template, 'AWS::S3::BucketPolicy');
   return resolveIntrinsics(policy.Properties.PolicyDocument, {
-    account: ACCOUNT, region: REGION, refs: { [bucketId]: BUCKET }, getAtts: { [`${bucketId}.Arn`]: BUCKET_ARN },
+    account: ACCOUNT,
+    region: REGION,
+    refs: { [bucketId]: BUCKET },
+    getAtts: { [`${bucketId}.Arn`]: BUCKET_ARN },
   });
 }
 
@@ -37,23 +40,35 @@ async function put(policy: PolicyJson, key: string, context: Record<string, stri
 
 test('AWS Config of this account can deliver with bucket-owner-full-control over TLS', async () => {
   const policy = bucketPolicy();
-  expect(await put(policy, `AWSLogs/${ACCOUNT}/Config/${REGION}/snapshot.json.gz`, {
-    ...tls, 'aws:SourceAccount': ACCOUNT, 's3:x-amz-acl': 'bucket-owner-full-control',
-  })).toBe('Allowed');
+  expect(
+    await put(policy, `AWSLogs/${ACCOUNT}/Config/${REGION}/snapshot.json.gz`, {
+      ...tls,
+      'aws:SourceAccount': ACCOUNT,
+      's3:x-amz-acl': 'bucket-owner-full-control',
+    }),
+  ).toBe('Allowed');
 });
 
 test('AWS Config cannot deliver on behalf of another account (confused deputy)', async () => {
   const policy = bucketPolicy();
-  expect(await put(policy, `AWSLogs/${ACCOUNT}/Config/x`, {
-    ...tls, 'aws:SourceAccount': OTHER_ACCOUNT, 's3:x-amz-acl': 'bucket-owner-full-control',
-  })).toBe('ImplicitlyDenied');
+  expect(
+    await put(policy, `AWSLogs/${ACCOUNT}/Config/x`, {
+      ...tls,
+      'aws:SourceAccount': OTHER_ACCOUNT,
+      's3:x-amz-acl': 'bucket-owner-full-control',
+    }),
+  ).toBe('ImplicitlyDenied');
 });
 
 test('AWS Config cannot write outside its AWSLogs/<account>/Config/ path', async () => {
   const policy = bucketPolicy();
-  expect(await put(policy, `AWSLogs/${OTHER_ACCOUNT}/Config/x`, {
-    ...tls, 'aws:SourceAccount': ACCOUNT, 's3:x-amz-acl': 'bucket-owner-full-control',
-  })).toBe('ImplicitlyDenied');
+  expect(
+    await put(policy, `AWSLogs/${OTHER_ACCOUNT}/Config/x`, {
+      ...tls,
+      'aws:SourceAccount': ACCOUNT,
+      's3:x-amz-acl': 'bucket-owner-full-control',
+    }),
+  ).toBe('ImplicitlyDenied');
 });
 
 test('delivery without the bucket-owner-full-control ACL is not allowed', async () => {
@@ -63,15 +78,27 @@ test('delivery without the bucket-owner-full-control ACL is not allowed', async 
 
 test('requests without TLS are explicitly denied, even for AWS Config', async () => {
   const policy = bucketPolicy();
-  expect(await put(policy, `AWSLogs/${ACCOUNT}/Config/x`, {
-    'aws:SecureTransport': 'false', 'aws:SourceAccount': ACCOUNT, 's3:x-amz-acl': 'bucket-owner-full-control',
-  })).toBe('ExplicitlyDenied');
+  expect(
+    await put(policy, `AWSLogs/${ACCOUNT}/Config/x`, {
+      'aws:SecureTransport': 'false',
+      'aws:SourceAccount': ACCOUNT,
+      's3:x-amz-acl': 'bucket-owner-full-control',
+    }),
+  ).toBe('ExplicitlyDenied');
 });
 
 test('anonymous requests cannot read the bucket', async () => {
   const policy = bucketPolicy();
-  expect(await evaluate({
-    request: { action: 's3:GetObject', principal: 'anonymous', resource: `${BUCKET_ARN}/AWSLogs/${ACCOUNT}/Config/x`, resourceAccount: ACCOUNT, context: tls },
-    resourcePolicy: policy,
-  })).toBe('ImplicitlyDenied');
+  expect(
+    await evaluate({
+      request: {
+        action: 's3:GetObject',
+        principal: 'anonymous',
+        resource: `${BUCKET_ARN}/AWSLogs/${ACCOUNT}/Config/x`,
+        resourceAccount: ACCOUNT,
+        context: tls,
+      },
+      resourcePolicy: policy,
+    }),
+  ).toBe('ImplicitlyDenied');
 });

@@ -35,11 +35,7 @@ const REGIONAL_RULES = [
   'CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED',
   'CLOUD_TRAIL_ENCRYPTION_ENABLED',
 ];
-const GLOBAL_RULES = [
-  'IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS',
-  'IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS',
-  'ROOT_ACCOUNT_MFA_ENABLED',
-];
+const GLOBAL_RULES = ['IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS', 'IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS', 'ROOT_ACCOUNT_MFA_ENABLED'];
 
 describe('AWS Config recorder and delivery channel', () => {
   test('by default records all supported resources, including global ones, into a created bucket', () => {
@@ -76,7 +72,10 @@ describe('AWS Config recorder and delivery channel', () => {
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         VersioningConfiguration: { Status: 'Enabled' },
         PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
         },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       },
@@ -129,7 +128,9 @@ describe('AWS Config recorder and delivery channel', () => {
     const recorderId = stack.getLogicalId(detective.recorderRole!.node.defaultChild as iam.CfnRole);
     expect(roles[recorderId].Properties.PermissionsBoundary).toBeUndefined();
     expect(roles[recorderId].Properties.Tags).toEqual([{ Key: 'guardrails:protected', Value: 'true' }]);
-    expect(roles[stack.getLogicalId(other.node.defaultChild as iam.CfnRole)].Properties.PermissionsBoundary).toEqual({ Ref: stack.getLogicalId(boundary.node.defaultChild as iam.CfnManagedPolicy) });
+    expect(roles[stack.getLogicalId(other.node.defaultChild as iam.CfnRole)].Properties.PermissionsBoundary).toEqual({
+      Ref: stack.getLogicalId(boundary.node.defaultChild as iam.CfnManagedPolicy),
+    });
     // ...and the opt-out is recorded the way @cdk-guardrails/iam-least-privilege's RequirePermissionsBoundary reads it.
     expect(detective.recorderRole!.node.metadata.map((m) => m.type)).toContain('cdk-guardrails:permissions-boundary-opt-out');
   });
@@ -144,12 +145,14 @@ describe('AWS Config recorder and delivery channel', () => {
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [{
-          Action: 'sts:AssumeRole',
-          Effect: 'Allow',
-          Principal: { Service: 'config.amazonaws.com' },
-          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-        }],
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'config.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+          },
+        ],
       },
       ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWS_ConfigRole']] }],
     });
@@ -187,10 +190,12 @@ describe('AWS Config recorder and delivery channel', () => {
     expect(controls.configBucket).toBe(bucket);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Action: Match.arrayWith(['s3:PutObject']),
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::central-config-bucket/AWSLogs/${ACCOUNT}/Config/*`]] },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['s3:PutObject']),
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::central-config-bucket/AWSLogs/${ACCOUNT}/Config/*`]] },
+          }),
+        ]),
       },
     });
   });
@@ -207,10 +212,12 @@ describe('AWS Config recorder and delivery channel', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{
-          BucketKeyEnabled: true,
-          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn },
-        }],
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn },
+          },
+        ],
       },
     });
     template.hasResourceProperties('AWS::Config::DeliveryChannel', { S3KmsKeyArn: key.keyArn });
@@ -233,10 +240,12 @@ describe('AWS Config recorder and delivery channel', () => {
     template.hasResourceProperties('AWS::Config::DeliveryChannel', { S3KeyPrefix: 'config/prod' });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'AWSConfigBucketDelivery',
-          Resource: { 'Fn::Join': ['', [Match.anyValue(), `/config/prod/AWSLogs/${ACCOUNT}/Config/*`]] },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AWSConfigBucketDelivery',
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), `/config/prod/AWSLogs/${ACCOUNT}/Config/*`]] },
+          }),
+        ]),
       },
     });
   });
@@ -354,8 +363,9 @@ describe('AWS Config managed rules', () => {
 
   test('requireS3KmsEncryption without a delivery key or bucket fails: the SSE-S3 Config bucket created here would fail the rule beside it', () => {
     const stack = newStack();
-    expect(() => new DetectiveControls(stack, 'Detective', { requireS3KmsEncryption: true }))
-      .toThrow(/^TestStack\/Detective: configDeliveryKey: received undefined with requireS3KmsEncryption true; expected the KMS key AWS Config delivers with\. The Config bucket/);
+    expect(() => new DetectiveControls(stack, 'Detective', { requireS3KmsEncryption: true })).toThrow(
+      /^TestStack\/Detective: configDeliveryKey: received undefined with requireS3KmsEncryption true; expected the KMS key AWS Config delivers with\. The Config bucket/,
+    );
     // checked before anything is created
     expect(stack.node.findChild('Detective').node.children).toHaveLength(0);
     // The recorder off, or a bucket of one's own: nothing created here to fail the rule.
@@ -435,7 +445,10 @@ describe('GuardDuty', () => {
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::GuardDuty::Detector', {
       FindingPublishingFrequency: 'ONE_HOUR',
-      Features: [{ Name: 'S3_DATA_EVENTS', Status: 'ENABLED' }, { Name: 'EKS_AUDIT_LOGS', Status: 'ENABLED' }],
+      Features: [
+        { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
+        { Name: 'EKS_AUDIT_LOGS', Status: 'ENABLED' },
+      ],
     });
   });
 
@@ -494,7 +507,10 @@ describe('everything off', () => {
 
     // WHEN
     new DetectiveControls(stack, 'Detective', {
-      enableConfigRecorder: false, enableConfigRules: false, enableGuardDuty: false, enableAccessAnalyzer: false,
+      enableConfigRecorder: false,
+      enableConfigRules: false,
+      enableGuardDuty: false,
+      enableAccessAnalyzer: false,
     });
 
     // THEN
@@ -505,15 +521,19 @@ describe('everything off', () => {
 describe('validation', () => {
   test.each([
     ['configDeliveryBucket', (s: Stack) => ({ configDeliveryBucket: s3.Bucket.fromBucketName(s, 'B', 'some-bucket') })],
-    ['configDeliveryKey', (s: Stack) => ({ configDeliveryKey: kms.Key.fromKeyArn(s, 'K', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`) })],
+    [
+      'configDeliveryKey',
+      (s: Stack) => ({ configDeliveryKey: kms.Key.fromKeyArn(s, 'K', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`) }),
+    ],
     ['configDeliveryPrefix', () => ({ configDeliveryPrefix: 'x' })],
   ])('fails if %s is given with the recorder switched off', (name, props) => {
     // GIVEN
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { enableConfigRecorder: false, ...props(stack) }))
-      .toThrow(new RegExp(`^TestStack/Detective: ${name}: received a value with enableConfigRecorder false; expected ${name} only with enableConfigRecorder true`));
+    expect(() => new DetectiveControls(stack, 'Detective', { enableConfigRecorder: false, ...props(stack) })).toThrow(
+      new RegExp(`^TestStack/Detective: ${name}: received a value with enableConfigRecorder false; expected ${name} only with enableConfigRecorder true`),
+    );
   });
 
   test.each(['/x', 'x/', 'a b', 'AWSLogs', 'x/AWSLogs/y'])("fails if configDeliveryPrefix is '%s'", (prefix) => {
@@ -521,7 +541,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { configDeliveryPrefix: prefix })).toThrow(/^TestStack\/Detective: configDeliveryPrefix: received '.*'; expected S3-safe characters/);
+    expect(() => new DetectiveControls(stack, 'Detective', { configDeliveryPrefix: prefix })).toThrow(
+      /^TestStack\/Detective: configDeliveryPrefix: received '.*'; expected S3-safe characters/,
+    );
   });
 
   test.each(['o-short', 'O-ABCDEF1234', 'r-abcdef1234', '123456789012'])("fails if organizationId is '%s'", (orgId) => {
@@ -529,7 +551,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { organizationId: orgId })).toThrow(/^TestStack\/Detective: organizationId: received '.*'; expected an AWS Organizations id/);
+    expect(() => new DetectiveControls(stack, 'Detective', { organizationId: orgId })).toThrow(
+      /^TestStack\/Detective: organizationId: received '.*'; expected an AWS Organizations id/,
+    );
   });
 
   test('fails if organizationId is given with the analyzer switched off', () => {
@@ -537,8 +561,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { organizationId: 'o-abcdef1234', enableAccessAnalyzer: false }))
-      .toThrow(/^TestStack\/Detective: organizationId: received 'o-abcdef1234' with enableAccessAnalyzer false; expected organizationId only with the access analyzer/);
+    expect(() => new DetectiveControls(stack, 'Detective', { organizationId: 'o-abcdef1234', enableAccessAnalyzer: false })).toThrow(
+      /^TestStack\/Detective: organizationId: received 'o-abcdef1234' with enableAccessAnalyzer false; expected organizationId only with the access analyzer/,
+    );
   });
 
   test('fails if analyzerName has invalid characters', () => {
@@ -546,7 +571,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { analyzerName: '1 bad' })).toThrow(/^TestStack\/Detective: analyzerName: received '1 bad'; expected a letter/);
+    expect(() => new DetectiveControls(stack, 'Detective', { analyzerName: '1 bad' })).toThrow(
+      /^TestStack\/Detective: analyzerName: received '1 bad'; expected a letter/,
+    );
   });
 
   test.each([Duration.days(0), Duration.days(1001), Duration.hours(25)])('fails if maxSecretRotationInterval is %s', (interval) => {
@@ -554,17 +581,19 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { maxSecretRotationInterval: interval }))
-      .toThrow(/^TestStack\/Detective: maxSecretRotationInterval: received .*; expected whole days from 1 to 1000/);
+    expect(() => new DetectiveControls(stack, 'Detective', { maxSecretRotationInterval: interval })).toThrow(
+      /^TestStack\/Detective: maxSecretRotationInterval: received .*; expected whole days from 1 to 1000/,
+    );
   });
 
-  test('fails if an excluded rule is not one of the construct\'s rules', () => {
+  test("fails if an excluded rule is not one of the construct's rules", () => {
     // GIVEN
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { excludedRules: ['S3_BUCKET_VERSIONING_ENABLED'] }))
-      .toThrow(/^TestStack\/Detective: excludedRules: received 'S3_BUCKET_VERSIONING_ENABLED'; expected rules of this construct: S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED/);
+    expect(() => new DetectiveControls(stack, 'Detective', { excludedRules: ['S3_BUCKET_VERSIONING_ENABLED'] })).toThrow(
+      /^TestStack\/Detective: excludedRules: received 'S3_BUCKET_VERSIONING_ENABLED'; expected rules of this construct: S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED/,
+    );
   });
 
   test('fails if excludedRules is given with the rules switched off', () => {
@@ -572,8 +601,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { enableConfigRules: false, excludedRules: ['ROOT_ACCOUNT_MFA_ENABLED'] }))
-      .toThrow(/^TestStack\/Detective: excludedRules: received a list with enableConfigRules false; expected excludedRules only with enableConfigRules true/);
+    expect(() => new DetectiveControls(stack, 'Detective', { enableConfigRules: false, excludedRules: ['ROOT_ACCOUNT_MFA_ENABLED'] })).toThrow(
+      /^TestStack\/Detective: excludedRules: received a list with enableConfigRules false; expected excludedRules only with enableConfigRules true/,
+    );
   });
 
   test.each(['s3_data_events', 'S3_DATA_EVENTS', 'EKS AUDIT'])("fails if an additional GuardDuty feature is '%s'", (feature) => {
@@ -581,7 +611,8 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { additionalGuardDutyFeatures: [feature] }))
-      .toThrow(/^TestStack\/Detective: additionalGuardDutyFeatures: received '.*'; expected GuardDuty feature names/);
+    expect(() => new DetectiveControls(stack, 'Detective', { additionalGuardDutyFeatures: [feature] })).toThrow(
+      /^TestStack\/Detective: additionalGuardDutyFeatures: received '.*'; expected GuardDuty feature names/,
+    );
   });
 });

@@ -121,11 +121,23 @@ export class PolicySizeLimit {
   /** IAM: a role trust policy may have 2,048 characters by default (adjustable to 4,096 through Service Quotas). */
   public static readonly IAM_TRUST_POLICY = new PolicySizeLimit(2048, PolicySizeUnit.CHARACTERS, 'trust policy default limit (2,048 characters)');
   /** IAM: the inline policies of a role may have 10,240 characters in total. */
-  public static readonly IAM_ROLE_INLINE_POLICIES = new PolicySizeLimit(10240, PolicySizeUnit.CHARACTERS, 'inline policies per role limit (10,240 characters in total)');
+  public static readonly IAM_ROLE_INLINE_POLICIES = new PolicySizeLimit(
+    10240,
+    PolicySizeUnit.CHARACTERS,
+    'inline policies per role limit (10,240 characters in total)',
+  );
   /** IAM: the inline policies of a user may have 2,048 characters in total. */
-  public static readonly IAM_USER_INLINE_POLICIES = new PolicySizeLimit(2048, PolicySizeUnit.CHARACTERS, 'inline policies per user limit (2,048 characters in total)');
+  public static readonly IAM_USER_INLINE_POLICIES = new PolicySizeLimit(
+    2048,
+    PolicySizeUnit.CHARACTERS,
+    'inline policies per user limit (2,048 characters in total)',
+  );
   /** IAM: the inline policies of a group may have 5,120 characters in total. */
-  public static readonly IAM_GROUP_INLINE_POLICIES = new PolicySizeLimit(5120, PolicySizeUnit.CHARACTERS, 'inline policies per group limit (5,120 characters in total)');
+  public static readonly IAM_GROUP_INLINE_POLICIES = new PolicySizeLimit(
+    5120,
+    PolicySizeUnit.CHARACTERS,
+    'inline policies per group limit (5,120 characters in total)',
+  );
   /**
    * AWS Organizations: a service control policy may have 5,120 characters.
    * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
@@ -150,7 +162,11 @@ export class PolicySizeLimit {
    * CloudWatch Logs: a resource policy may have 5,120 characters.
    * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html
    */
-  public static readonly LOGS_RESOURCE_POLICY = new PolicySizeLimit(5120, PolicySizeUnit.CHARACTERS, 'CloudWatch Logs resource policy limit (5,120 characters)');
+  public static readonly LOGS_RESOURCE_POLICY = new PolicySizeLimit(
+    5120,
+    PolicySizeUnit.CHARACTERS,
+    'CloudWatch Logs resource policy limit (5,120 characters)',
+  );
   /**
    * Amazon SQS: a queue policy may have 8,192 bytes.
    * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html
@@ -160,7 +176,11 @@ export class PolicySizeLimit {
    * Secrets Manager: a resource policy may have 20,480 characters.
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html
    */
-  public static readonly SECRETS_MANAGER_RESOURCE_POLICY = new PolicySizeLimit(20480, PolicySizeUnit.CHARACTERS, 'Secrets Manager resource policy limit (20,480 characters)');
+  public static readonly SECRETS_MANAGER_RESOURCE_POLICY = new PolicySizeLimit(
+    20480,
+    PolicySizeUnit.CHARACTERS,
+    'Secrets Manager resource policy limit (20,480 characters)',
+  );
 
   /** The largest size the service accepts, in `unit`. */
   public readonly maximum: number;

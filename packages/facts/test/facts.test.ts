@@ -13,8 +13,11 @@ describe('DefaultLogClass', () => {
   });
 
   const names: [string, boolean][] = [
-    ['/guardrails/audit/cloudtrail', true], ['audit', true], ['/x/audit', true],
-    ['/guardrails/auditor/x', false], ['/guardrails/pre-audit/x', false],
+    ['/guardrails/audit/cloudtrail', true],
+    ['audit', true],
+    ['/x/audit', true],
+    ['/guardrails/auditor/x', false],
+    ['/guardrails/pre-audit/x', false],
   ];
   test.each(names)('audit name pattern on %s: %s', (name, matches) => {
     expect(new RegExp(DefaultLogClass.AUDIT.logGroupNamePattern).test(name)).toBe(matches);

@@ -49,7 +49,9 @@ describe('KmsKeyArn', () => {
   test.each(invalid)('refuses %s', (_name, value) => {
     expect(KmsKeyArn.isKeyArn(value)).toBe(false);
     expect(KmsKeyArn.isAliasArn(value)).toBe(false);
-    expect(() => KmsKeyArn.parse(value)).toThrow(`received ${JSON.stringify(value)}; expected a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>`);
+    expect(() => KmsKeyArn.parse(value)).toThrow(
+      `received ${JSON.stringify(value)}; expected a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>`,
+    );
   });
 
   test('the patterns are anchored regular expression sources', () => {

@@ -58,7 +58,11 @@ describe('PolicySize.upperBound: every intrinsic at the longest value it can tak
     ['a Ref to a resource: REFERENCE_MAX_LENGTH', { Ref: 'MyBucket' }, size(x(PolicySize.REFERENCE_MAX_LENGTH))],
     ['Fn::GetAtt: REFERENCE_MAX_LENGTH', { 'Fn::GetAtt': ['Key', 'Arn'] }, size(x(200))],
     ['Fn::ImportValue: REFERENCE_MAX_LENGTH', { 'Fn::ImportValue': 'out' }, size(x(200))],
-    ['Fn::Join: the parts joined', { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'B' }, '/*']] }, size(`arn:${x(10)}:s3:::${x(200)}/*`)],
+    [
+      'Fn::Join: the parts joined',
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'B' }, '/*']] },
+      size(`arn:${x(10)}:s3:::${x(200)}/*`),
+    ],
     ['Fn::Sub: each variable at its longest', { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' }, size(`arn:${x(10)}:iam::${x(12)}:root`)],
     ['Fn::Sub with a variable map', { 'Fn::Sub': ['${A}/${!Literal}', { A: 'abc' }] }, size('abc/${Literal}')],
     ['Fn::If: the longer branch', { 'Fn::If': ['C', 'short', { 'Fn::GetAtt': ['R', 'Arn'] }] }, size(x(200))],
@@ -68,7 +72,13 @@ describe('PolicySize.upperBound: every intrinsic at the longest value it can tak
     expect(PolicySize.upperBound(base(resource), PolicySizeUnit.CHARACTERS)).toBe(expected);
   });
 
-  const regions: [string, string][] = [['eu-west-1', 'aws'], ['cn-north-1', 'aws-cn'], ['us-gov-west-1', 'aws-us-gov'], ['us-iso-east-1', 'x'.repeat(10)], ['eusc-de-east-1', 'x'.repeat(10)]];
+  const regions: [string, string][] = [
+    ['eu-west-1', 'aws'],
+    ['cn-north-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['us-iso-east-1', 'x'.repeat(10)],
+    ['eusc-de-east-1', 'x'.repeat(10)],
+  ];
   test.each(regions)('the partition follows from the region %s: %s', (region, partition) => {
     const doc = base({ Ref: 'AWS::Partition' });
     expect(PolicySize.upperBound(doc, PolicySizeUnit.CHARACTERS, { region })).toBe(size(partition));
@@ -80,7 +90,9 @@ describe('PolicySize.upperBound: every intrinsic at the longest value it can tak
   });
 
   test('is never smaller than the size of any resolution of the document', () => {
-    const doc = base({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':key/', { Ref: 'Key' }]] });
+    const doc = base({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':key/', { Ref: 'Key' }]],
+    });
     const longest = `arn:aws-us-gov:kms:ap-southeast-5:123456789012:key/mrk-${'a'.repeat(32)}`;
     expect(PolicySize.upperBound(doc, PolicySizeUnit.BYTES)).toBeGreaterThanOrEqual(PolicySize.of(base(longest), PolicySizeUnit.BYTES));
   });

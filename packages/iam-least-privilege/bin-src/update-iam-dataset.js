@@ -30,8 +30,12 @@ function buildSnapshot() {
   const services = {};
   for (const service of [...read('services.json')].sort()) {
     services[service] = {
-      actions: Object.values(readIf('actions', `${service}.json`)).map((a) => a.name).sort(),
-      conditionKeys: Object.values(readIf('conditionKeys', `${service}.json`)).map((c) => c.key).sort(),
+      actions: Object.values(readIf('actions', `${service}.json`))
+        .map((a) => a.name)
+        .sort(),
+      conditionKeys: Object.values(readIf('conditionKeys', `${service}.json`))
+        .map((c) => c.key)
+        .sort(),
     };
   }
   return {
@@ -58,5 +62,7 @@ if (require.main === module) {
   const snapshot = buildSnapshot();
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, format(snapshot));
-  console.log(`update-iam-dataset: ${path.relative(process.cwd(), OUT)} from ${snapshot.source}@${snapshot.version} (${Object.keys(snapshot.services).length} services)`);
+  console.log(
+    `update-iam-dataset: ${path.relative(process.cwd(), OUT)} from ${snapshot.source}@${snapshot.version} (${Object.keys(snapshot.services).length} services)`,
+  );
 }

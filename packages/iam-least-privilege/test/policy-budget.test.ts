@@ -23,7 +23,12 @@ function largestAccepted(max: number, build: (n: number) => void): number {
   let hi = max;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    try { build(mid); lo = mid; } catch { hi = mid - 1; }
+    try {
+      build(mid);
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
   }
   return lo;
 }
@@ -35,7 +40,10 @@ describe('CrossAccountRole trust policy budget', () => {
   /** Builds and synthesizes (the size is checked at synth, on the document as CDK renders it). */
   const role = (stack: Stack, n: number, requireMfa = true) => {
     new CrossAccountRole(stack, 'Role', {
-      trustedAccountIds: accounts(n), externalId: 'budget-test-external-id-0123456789', requireMfa, maxSessionDuration: Duration.hours(1),
+      trustedAccountIds: accounts(n),
+      externalId: 'budget-test-external-id-0123456789',
+      requireMfa,
+      maxSessionDuration: Duration.hours(1),
     });
     return Template.fromStack(stack).toJSON();
   };
@@ -84,7 +92,14 @@ describe('PermissionsBoundary budget', () => {
   // exempted). These are the configurations measured for the README.
   describe('with the guardrail roles named (issue 14)', () => {
     const arn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
-    const protectedRoles = ['break-glass', 'key-admin', 'log-admin', 'AWSCloudFormationStackSetExecutionRole', 'AWSControlTowerExecution', 'auditor-access'].map(arn);
+    const protectedRoles = [
+      'break-glass',
+      'key-admin',
+      'log-admin',
+      'AWSCloudFormationStackSetExecutionRole',
+      'AWSControlTowerExecution',
+      'auditor-access',
+    ].map(arn);
     const policyOf = (props: PermissionsBoundaryProps) => {
       const stack = newStack();
       new PermissionsBoundary(stack, 'Boundary', props);
@@ -93,43 +108,61 @@ describe('PermissionsBoundary budget', () => {
     };
     const appsToday = { resourceAccountIds: [OTHER_ACCOUNT], requiredTagKeys: ['guardrails:environment'] };
 
-    test('the apps\' configuration (one resource account with every service, one required tag) still fits', () => {
+    test("the apps' configuration (one resource account with every service, one required tag) still fits", () => {
       expect(policyOf(appsToday)).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
     });
 
     test('one resource account limited to logs, 6 protected roles and 3 administrators among them fit', () => {
-      expect(policyOf({
-        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: protectedRoles.slice(0, 3),
-      })).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+      expect(
+        policyOf({
+          ...appsToday,
+          resourceAccountServices: ['logs'],
+          protectedPrincipalArns: protectedRoles,
+          guardrailAdministratorArns: protectedRoles.slice(0, 3),
+        }),
+      ).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
     });
 
     // boundedRolePath (the last escape of issue 14) costs about 170 characters plus the path's length;
     // a stack name pattern about 50, a protected policy about 65.
-    test('the prod apps\' shape: boundedRolePath, one stack pattern, the deployment boundary, one resource account limited to logs, 7 protected roles fit', () => {
+    test("the prod apps' shape: boundedRolePath, one stack pattern, the deployment boundary, one resource account limited to logs, 7 protected roles fit", () => {
       const size = policyOf({
-        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: [...protectedRoles, arn('guardrails-prod-pipeline')],
-        boundedRolePath: '/bounded/', protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
+        ...appsToday,
+        resourceAccountServices: ['logs'],
+        protectedPrincipalArns: [...protectedRoles, arn('guardrails-prod-pipeline')],
+        boundedRolePath: '/bounded/',
+        protectedStackNames: ['prod-workload-*'],
+        protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
       });
       expect(size).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
       expect(size).toBeGreaterThan(6000);
     });
 
     test('one administrator more than fits fails at synth, naming the limit', () => {
-      expect(() => policyOf({
-        ...appsToday, resourceAccountServices: ['logs'], protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: protectedRoles.slice(0, 4),
-        boundedRolePath: '/bounded/', protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
-      })).toThrow(/the IAM limit for a managed policy is 6144/);
+      expect(() =>
+        policyOf({
+          ...appsToday,
+          resourceAccountServices: ['logs'],
+          protectedPrincipalArns: protectedRoles,
+          guardrailAdministratorArns: protectedRoles.slice(0, 4),
+          boundedRolePath: '/bounded/',
+          protectedStackNames: ['prod-workload-*'],
+          protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
+        }),
+      ).toThrow(/the IAM limit for a managed policy is 6144/);
     });
 
     test('with boundedRolePath and every service on the resource account, fails at synth naming boundedRolePath', () => {
-      expect(() => policyOf({ ...appsToday, boundedRolePath: '/bounded/' }))
-        .toThrow(/about \d+ characters; the IAM limit for a managed policy is 6144.*boundedRolePath adds about 170 characters/s);
+      expect(() => policyOf({ ...appsToday, boundedRolePath: '/bounded/' })).toThrow(
+        /about \d+ characters; the IAM limit for a managed policy is 6144.*boundedRolePath adds about 170 characters/s,
+      );
     });
 
     test('fails at synth, naming the limit and the fix, with every service on the resource account, 6 protected roles and 8 other administrators', () => {
       const admins = Array.from({ length: 8 }, (_v, i) => arn(`guardrails-admin-${i}`));
-      expect(() => policyOf({ ...appsToday, protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: admins }))
-        .toThrow(/about \d+ characters; the IAM limit for a managed policy is 6144.*resourceAccountServices.*fewer protectedPrincipalArns and guardrailAdministratorArns/s);
+      expect(() => policyOf({ ...appsToday, protectedPrincipalArns: protectedRoles, guardrailAdministratorArns: admins })).toThrow(
+        /about \d+ characters; the IAM limit for a managed policy is 6144.*resourceAccountServices.*fewer protectedPrincipalArns and guardrailAdministratorArns/s,
+      );
     });
   });
 });
@@ -155,8 +188,9 @@ describe('SCP documents of a 1,000-account organization', () => {
 
   test('fails naming the limit and the fix when exemptions would push an SCP over 5,120 characters', () => {
     const arns = Array.from({ length: 200 }, (_v, i) => `arn:aws:iam::${accounts(200)[i]}:role/deployer`);
-    expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: everyRegion, exemptPrincipalArns: arns }))
-      .toThrow(/AWS Organizations limit is 5120\. Split it or drop statements/);
+    expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: everyRegion, exemptPrincipalArns: arns })).toThrow(
+      /AWS Organizations limit is 5120\. Split it or drop statements/,
+    );
   });
 
   // Exemptions are exact ARNs now (no 'cdk-*' pattern): the documents grow with the number of
@@ -187,11 +221,17 @@ describe('SCP documents of a 1,000-account organization', () => {
 
     test('fails naming the limit when the exemptions outgrow one SCP', () => {
       const tooMany = accounts(80).map((a) => execRole(a));
-      expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: tooMany }))
-        .toThrow(/SCP 'protect-security-services' is \d+ characters minified; the AWS Organizations limit is 5120/);
-      expect(() => ServiceControlPolicy.protectGuardrailPrincipals({
-        protectedPrincipalArns: protectedRoles, managerPrincipalArns: tooMany, pipelinePrincipalArns: [], cdkDeployRoleArns: [],
-      })).toThrow(/SCP 'protect-guardrail-principals' is \d+ characters minified/);
+      expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: tooMany })).toThrow(
+        /SCP 'protect-security-services' is \d+ characters minified; the AWS Organizations limit is 5120/,
+      );
+      expect(() =>
+        ServiceControlPolicy.protectGuardrailPrincipals({
+          protectedPrincipalArns: protectedRoles,
+          managerPrincipalArns: tooMany,
+          pipelinePrincipalArns: [],
+          cdkDeployRoleArns: [],
+        }),
+      ).toThrow(/SCP 'protect-guardrail-principals' is \d+ characters minified/);
     });
   });
 });

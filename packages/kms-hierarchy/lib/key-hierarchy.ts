@@ -4,14 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { KeyPurpose, KeySource } from './key-source';
-import {
-  ADMIN_ACTIONS,
-  DECRYPT_ACTIONS,
-  ENCRYPT_ACTIONS,
-  LOGS_SERVICE_ACTIONS,
-  SERVICE_GRANT_ACTIONS,
-  SERVICE_USE_ACTIONS,
-} from './private/perms';
+import { ADMIN_ACTIONS, DECRYPT_ACTIONS, ENCRYPT_ACTIONS, LOGS_SERVICE_ACTIONS, SERVICE_GRANT_ACTIONS, SERVICE_USE_ACTIONS } from './private/perms';
 import {
   CDK_EXECUTION_ROLE_ARN,
   validateAdministratorArns,
@@ -85,8 +78,12 @@ export class KeyHierarchy extends Construct {
       validateServiceNames(this, servicesPropNameOf(purpose), extraServices[purpose]);
     }
     if (props.administrators !== undefined && props.administratorArns !== undefined) {
-      throw propError(this, 'administratorArns', `${props.administratorArns.length} ARN(s) together with administrators`,
-        'only one of administrators and administratorArns');
+      throw propError(
+        this,
+        'administratorArns',
+        `${props.administratorArns.length} ARN(s) together with administrators`,
+        'only one of administrators and administratorArns',
+      );
     }
     const administrators = props.administrators ?? [new iam.AccountRootPrincipal()];
     if (administrators.length === 0) {
@@ -101,14 +98,14 @@ export class KeyHierarchy extends Construct {
         Annotations.of(this).addWarningV2(
           '@cdk-guardrails/kms-hierarchy:administratorArnsWithoutDeployer',
           'administratorArns names no CDK CloudFormation execution role (role/cdk-<qualifier>-cfn-exec-role-<account>-<region>): ' +
-          'make sure it includes the role that deploys this stack, or KMS refuses to create the keys and later updates fail.',
+            'make sure it includes the role that deploys this stack, or KMS refuses to create the keys and later updates fail.',
         );
       }
     } else if (props.administrators !== undefined) {
       Annotations.of(this).addWarningV2(
         '@cdk-guardrails/kms-hierarchy:customAdministrators',
         'administrators replaces the account root as key administrator: make sure it includes the role that deploys ' +
-        'this stack (CloudFormation execution role), or key creation and later updates will be refused by KMS.',
+          'this stack (CloudFormation execution role), or key creation and later updates will be refused by KMS.',
       );
     }
 
@@ -138,8 +135,10 @@ export class KeyHierarchy extends Construct {
           const limit = PolicySizeLimit.KMS_KEY_POLICY;
           const bytes = limit.upperBoundOf(stack.resolve(policy), { region: Token.isUnresolved(stack.region) ? undefined : stack.region });
           return bytes > limit.maximum
-            ? [`key policy of the ${purpose.toLowerCase()} key would be up to ${bytes} bytes (references counted at their longest); the AWS KMS limit is ${limit.maximum} bytes. `
-              + 'Allow an organization (aws:PrincipalOrgID) instead of listing accounts or roles one by one, or grant same-account roles through their identity policies']
+            ? [
+                `key policy of the ${purpose.toLowerCase()} key would be up to ${bytes} bytes (references counted at their longest); the AWS KMS limit is ${limit.maximum} bytes. ` +
+                  'Allow an organization (aws:PrincipalOrgID) instead of listing accounts or roles one by one, or grant same-account roles through their identity policies',
+              ]
             : [];
         },
       });
@@ -224,11 +223,17 @@ export class KeyHierarchy extends Construct {
    */
   private assertExactPrincipal(purpose: KeyPurpose, grantee: iam.IGrantable): void {
     const fragment = grantee.grantPrincipal.policyFragment.principalJson;
-    const wildcards = Object.values(fragment).flat().filter((v) => !Token.isUnresolved(v) && v.includes('*'));
+    const wildcards = Object.values(fragment)
+      .flat()
+      .filter((v) => !Token.isUnresolved(v) && v.includes('*'));
     if (wildcards.length > 0) {
-      throw propError(this, 'grantee', `a principal matching '${wildcards.join("', '")}' for the ${purpose.toLowerCase()} key`,
+      throw propError(
+        this,
+        'grantee',
+        `a principal matching '${wildcards.join("', '")}' for the ${purpose.toLowerCase()} key`,
         'one exact principal (a role, a user, a service principal or an account)',
-        'A grant names the principal in the key policy: a wildcard would let everyone it matches use the key directly');
+        'A grant names the principal in the key policy: a wildcard would let everyone it matches use the key directly',
+      );
     }
   }
 
@@ -244,10 +249,13 @@ export class KeyHierarchy extends Construct {
     const json = principal.policyFragment.principalJson;
     const unresolved = Object.values(json).some((values) => values.some((v) => Token.isUnresolved(v)));
     if (unresolved) {
-      throw propError(this, 'grantee',
+      throw propError(
+        this,
+        'grantee',
         `'${principal.node.path}' of stack '${Stack.of(principal).stackName}' for the ${purpose.toLowerCase()} key, whose ARN is known only at deploy time`,
         `a principal of the key's stack '${Stack.of(this).stackName}', or a role imported by its literal ARN (iam.Role.fromRoleArn)`,
-        'The key policy names the grantee: a deploy-time ARN of another stack would make the two stacks depend on each other');
+        'The key policy names the grantee: a deploy-time ARN of another stack would make the two stacks depend on each other',
+      );
     }
   }
 
@@ -262,30 +270,30 @@ export class KeyHierarchy extends Construct {
     const statements = [
       administratorArns === undefined
         ? new iam.PolicyStatement({
-          sid: 'KeyAdministration',
-          principals: administrators,
-          actions: ADMIN_ACTIONS,
-          resources: ['*'],
-        })
-        // The administrators are named in a condition, not in Principal: KMS refuses a key policy whose
-        // Principal names a role or user that does not exist (yet), "The principals in the key policy must
-        // exist and be visible to KMS" (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html,
-        // Policy parameter; same for PutKeyPolicy), while a condition value is a plain string KMS does not
-        // resolve, so the admin roles and the CDK execution role may be created after the key. The
-        // lockout safety check ("the key policy must allow the calling principal to make a subsequent
-        // PutKeyPolicy request", same page) still passes because the caller, the execution role, matches
-        // aws:PrincipalArn (an assumed-role session's aws:PrincipalArn is its role ARN); when it is not
-        // listed, CreateKey / PutKeyPolicy fail at deploy time instead of leaving a key nobody manages.
-        // Cost of the choice: a condition matches a name, not the role's unique id, so a role deleted and
-        // recreated under the same name matches again. The permissions boundary must keep bounded
-        // identities from deleting or creating roles of these names (see the README).
-        : new iam.PolicyStatement({
-          sid: 'KeyAdministration',
-          principals: [new iam.AccountRootPrincipal()],
-          actions: ADMIN_ACTIONS,
-          resources: ['*'],
-          conditions: { ArnEquals: { 'aws:PrincipalArn': administratorArns } },
-        }),
+            sid: 'KeyAdministration',
+            principals: administrators,
+            actions: ADMIN_ACTIONS,
+            resources: ['*'],
+          })
+        : // The administrators are named in a condition, not in Principal: KMS refuses a key policy whose
+          // Principal names a role or user that does not exist (yet), "The principals in the key policy must
+          // exist and be visible to KMS" (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html,
+          // Policy parameter; same for PutKeyPolicy), while a condition value is a plain string KMS does not
+          // resolve, so the admin roles and the CDK execution role may be created after the key. The
+          // lockout safety check ("the key policy must allow the calling principal to make a subsequent
+          // PutKeyPolicy request", same page) still passes because the caller, the execution role, matches
+          // aws:PrincipalArn (an assumed-role session's aws:PrincipalArn is its role ARN); when it is not
+          // listed, CreateKey / PutKeyPolicy fail at deploy time instead of leaving a key nobody manages.
+          // Cost of the choice: a condition matches a name, not the role's unique id, so a role deleted and
+          // recreated under the same name matches again. The permissions boundary must keep bounded
+          // identities from deleting or creating roles of these names (see the README).
+          new iam.PolicyStatement({
+            sid: 'KeyAdministration',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: ADMIN_ACTIONS,
+            resources: ['*'],
+            conditions: { ArnEquals: { 'aws:PrincipalArn': administratorArns } },
+          }),
       new iam.PolicyStatement({
         sid: 'UseThroughAwsServicesOfThisAccount',
         principals: [new iam.AccountRootPrincipal()],
@@ -301,37 +309,41 @@ export class KeyHierarchy extends Construct {
     ];
     if (extraServices.length > 0) {
       // EBS, RDS and similar services create grants for the resources they manage.
-      statements.push(new iam.PolicyStatement({
-        sid: 'GrantsForAwsResourcesOfThisAccount',
-        principals: [new iam.AccountRootPrincipal()],
-        actions: SERVICE_GRANT_ACTIONS,
-        resources: ['*'],
-        conditions: {
-          StringEquals: {
-            'kms:ViaService': viaService(extraServices),
-            'kms:CallerAccount': stack.account,
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'GrantsForAwsResourcesOfThisAccount',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: SERVICE_GRANT_ACTIONS,
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': viaService(extraServices),
+              'kms:CallerAccount': stack.account,
+            },
+            Bool: { 'kms:GrantIsForAWSResource': 'true' },
           },
-          Bool: { 'kms:GrantIsForAWSResource': 'true' },
-        },
-      }));
+        }),
+      );
     }
     if (purpose === KeyPurpose.LOGS) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'CloudWatchLogsForLogGroupsOfThisAccountAndRegion',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
-        actions: LOGS_SERVICE_ACTIONS,
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'CloudWatchLogsForLogGroupsOfThisAccountAndRegion',
+          principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
+          actions: LOGS_SERVICE_ACTIONS,
+          resources: ['*'],
+          conditions: {
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+                service: 'logs',
+                resource: 'log-group',
+                resourceName: '*',
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
           },
-        },
-      }));
+        }),
+      );
     }
     return statements;
   }

@@ -15,8 +15,7 @@ export function newStack(id = 'TestStack'): Stack {
 
 /** The created key whose description starts with `Data`, `Secrets` or `Logs`. */
 export function keyResource(stack: Stack, purposeWord: 'Data' | 'Secrets' | 'Logs'): [string, any] {
-  return singleResource(Template.fromStack(stack).toJSON(), 'AWS::KMS::Key',
-    (r) => String(r.Properties.Description).startsWith(`${purposeWord} key`));
+  return singleResource(Template.fromStack(stack).toJSON(), 'AWS::KMS::Key', (r) => String(r.Properties.Description).startsWith(`${purposeWord} key`));
 }
 
 /** The key policy of a created key as plain JSON, with intrinsics resolved. */

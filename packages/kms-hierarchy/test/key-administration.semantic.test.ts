@@ -47,7 +47,7 @@ const PURPOSES = ['Data', 'Secrets', 'Logs'] as const;
 function keyPolicies(props: KeyHierarchyProps = { administratorArns: [EXEC_ROLE, KEY_ADMIN_ROLE] }) {
   const stack = newStack();
   new KeyHierarchy(stack, 'Keys', props);
-  return Object.fromEntries(PURPOSES.map((p) => [p, resolvedKeyPolicy(stack, p)])) as Record<typeof PURPOSES[number], PolicyJson>;
+  return Object.fromEntries(PURPOSES.map((p) => [p, resolvedKeyPolicy(stack, p)])) as Record<(typeof PURPOSES)[number], PolicyJson>;
 }
 
 async function decide(
@@ -151,17 +151,17 @@ describe('kms:CreateGrant only for AWS resources (kms:GrantIsForAWSResource)', (
   const viaRds = { 'kms:ViaService': `rds.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT };
 
   test('RDS can create a grant for the database it manages', async () => {
-    await expect(decide(data, APP_SESSION, 'kms:CreateGrant', { context: { ...viaRds, 'kms:GrantIsForAWSResource': 'true' } }))
-      .resolves.toBe('Allowed');
+    await expect(decide(data, APP_SESSION, 'kms:CreateGrant', { context: { ...viaRds, 'kms:GrantIsForAWSResource': 'true' } })).resolves.toBe('Allowed');
   });
 
   test('a bounded admin cannot create a grant for themselves, directly or through a service', async () => {
-    await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { 'kms:GrantIsForAWSResource': 'false' } }))
-      .resolves.toBe('ImplicitlyDenied');
-    await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { 'kms:CallerAccount': ACCOUNT, 'kms:GrantIsForAWSResource': 'true' } }))
-      .resolves.toBe('ImplicitlyDenied');
-    await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { ...viaRds, 'kms:GrantIsForAWSResource': 'false' } }))
-      .resolves.toBe('ImplicitlyDenied');
+    await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { 'kms:GrantIsForAWSResource': 'false' } })).resolves.toBe('ImplicitlyDenied');
+    await expect(
+      decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { 'kms:CallerAccount': ACCOUNT, 'kms:GrantIsForAWSResource': 'true' } }),
+    ).resolves.toBe('ImplicitlyDenied');
+    await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { ...viaRds, 'kms:GrantIsForAWSResource': 'false' } })).resolves.toBe(
+      'ImplicitlyDenied',
+    );
   });
 
   test('without the kms:GrantIsForAWSResource condition a grant that is not for an AWS resource is allowed (the condition is what denies it)', async () => {
@@ -171,12 +171,15 @@ describe('kms:CreateGrant only for AWS resources (kms:GrantIsForAWSResource)', (
       const { Bool: _removed, ...rest } = s.Condition;
       return { ...s, Condition: rest };
     });
-    await expect(decide({ ...data, Statement: statements }, ATTACKER_SESSION, 'kms:CreateGrant', { context: { ...viaRds, 'kms:GrantIsForAWSResource': 'false' } }))
-      .resolves.toBe('Allowed');
+    await expect(
+      decide({ ...data, Statement: statements }, ATTACKER_SESSION, 'kms:CreateGrant', { context: { ...viaRds, 'kms:GrantIsForAWSResource': 'false' } }),
+    ).resolves.toBe('Allowed');
   });
 
   test('no other statement allows kms:CreateGrant', () => {
-    const granting = (data.Statement as any[]).filter((s) => ([] as string[]).concat(s.Action).some((a) => a === 'kms:CreateGrant' || a === 'kms:*' || a === 'kms:Create*'));
+    const granting = (data.Statement as any[]).filter((s) =>
+      ([] as string[]).concat(s.Action).some((a) => a === 'kms:CreateGrant' || a === 'kms:*' || a === 'kms:Create*'),
+    );
     expect(granting.map((s) => s.Sid)).toEqual(['GrantsForAwsResourcesOfThisAccount']);
     expect(statementBySid(data, 'GrantsForAwsResourcesOfThisAccount').Condition.Bool).toEqual({ 'kms:GrantIsForAWSResource': 'true' });
   });

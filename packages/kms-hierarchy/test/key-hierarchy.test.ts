@@ -92,10 +92,12 @@ describe('created keys', () => {
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'UseThroughAwsServicesOfThisAccount',
-          Condition: { StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' }, 'kms:ViaService': Match.anyValue() } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'UseThroughAwsServicesOfThisAccount',
+            Condition: { StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' }, 'kms:ViaService': Match.anyValue() } },
+          }),
+        ]),
       },
     });
   });
@@ -134,7 +136,9 @@ describe('key policies', () => {
       for (const statement of key.Properties.KeyPolicy.Statement) {
         expect([statement.Action].flat()).not.toContain('kms:*');
       }
-      expect(key.Properties.KeyPolicy.Statement.map((s: any) => s.Sid)).toEqual(expect.arrayContaining(['KeyAdministration', 'UseThroughAwsServicesOfThisAccount']));
+      expect(key.Properties.KeyPolicy.Statement.map((s: any) => s.Sid)).toEqual(
+        expect.arrayContaining(['KeyAdministration', 'UseThroughAwsServicesOfThisAccount']),
+      );
     }
   });
 
@@ -156,7 +160,13 @@ describe('key policies', () => {
       StringEquals: { 'kms:ViaService': services, 'kms:CallerAccount': ACCOUNT },
     });
     expect(use.Action).toEqual([
-      'kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey',
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+      'kms:GenerateDataKey',
+      'kms:GenerateDataKeyWithoutPlaintext',
+      'kms:DescribeKey',
     ]);
   });
 
@@ -197,8 +207,11 @@ describe('key policies', () => {
 
     // THEN
     const data = resolvedKeyPolicy(stack, 'Data');
-    expect(statementBySid(data, 'UseThroughAwsServicesOfThisAccount').Condition.StringEquals['kms:ViaService'])
-      .toEqual(['s3.eu-west-1.amazonaws.com', 'dynamodb.eu-west-1.amazonaws.com', 'rds.eu-west-1.amazonaws.com']);
+    expect(statementBySid(data, 'UseThroughAwsServicesOfThisAccount').Condition.StringEquals['kms:ViaService']).toEqual([
+      's3.eu-west-1.amazonaws.com',
+      'dynamodb.eu-west-1.amazonaws.com',
+      'rds.eu-west-1.amazonaws.com',
+    ]);
     expect(statementBySid(data, 'GrantsForAwsResourcesOfThisAccount').Condition).toEqual({
       StringEquals: {
         'kms:ViaService': ['dynamodb.eu-west-1.amazonaws.com', 'rds.eu-west-1.amazonaws.com'],
@@ -266,7 +279,7 @@ describe('key policies', () => {
     for (const key of keys) {
       const admin = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'KeyAdministration');
       expect(admin.Condition.ArnEquals['aws:PrincipalArn']).toEqual([
-      { 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as iam.CfnRole), 'Arn'] },
+        { 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as iam.CfnRole), 'Arn'] },
         'arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1',
       ]);
     }
@@ -278,12 +291,14 @@ describe('key policies', () => {
     const keys = new KeyHierarchy(stack, 'Keys');
 
     // WHEN
-    const result = keys.logsKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudTrail',
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-      actions: ['kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
+    const result = keys.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrail',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
 
     // THEN
     expect(result.statementAdded).toBe(true);
@@ -297,16 +312,20 @@ describe('key policies', () => {
 
     // WHEN
     for (let i = 0; i < 200; i++) {
-      keys.dataKey.addToResourcePolicy(new iam.PolicyStatement({
-        sid: `Filler${i}`,
-        principals: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/some-fairly-long-role-name-number-${i}`)],
-        actions: ['kms:Decrypt', 'kms:Encrypt'],
-        resources: ['*'],
-      }));
+      keys.dataKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `Filler${i}`,
+          principals: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/some-fairly-long-role-name-number-${i}`)],
+          actions: ['kms:Decrypt', 'kms:Encrypt'],
+          resources: ['*'],
+        }),
+      );
     }
 
     // THEN
-    expect(() => Template.fromStack(stack)).toThrow(/key policy of the data key would be up to \d+ bytes \(references counted at their longest\); the AWS KMS limit is 32768 bytes/);
+    expect(() => Template.fromStack(stack)).toThrow(
+      /key policy of the data key would be up to \d+ bytes \(references counted at their longest\); the AWS KMS limit is 32768 bytes/,
+    );
   });
 });
 
@@ -356,7 +375,9 @@ describe('imported keys', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: KEY_ARN }] },
     });
-    expect(keys.dataKey.addToResourcePolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['*'], principals: [role] })).statementAdded).toBe(false);
+    expect(keys.dataKey.addToResourcePolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['*'], principals: [role] })).statementAdded).toBe(
+      false,
+    );
   });
 });
 
@@ -379,12 +400,14 @@ describe('grants on created keys', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       Description: Match.stringLikeRegexp('^Secrets'),
       KeyPolicy: {
-        Statement: Match.arrayWith([{
-          Action: 'kms:Decrypt',
-          Effect: 'Allow',
-          Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Reader'), 'Arn'] } },
-          Resource: '*',
-        }]),
+        Statement: Match.arrayWith([
+          {
+            Action: 'kms:Decrypt',
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Reader'), 'Arn'] } },
+            Resource: '*',
+          },
+        ]),
       },
     });
   });
@@ -405,8 +428,14 @@ describe('grants on created keys', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'], Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Writer'), 'Arn'] } } }),
-          Match.objectLike({ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'], Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Both'), 'Arn'] } } }),
+          Match.objectLike({
+            Action: ['kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'],
+            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Writer'), 'Arn'] } },
+          }),
+          Match.objectLike({
+            Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'],
+            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Both'), 'Arn'] } },
+          }),
         ]),
       },
     });
@@ -423,7 +452,8 @@ describe('grants on created keys', () => {
 
     // WHEN / THEN
     expect(() => keys.grantDecrypt(KeyPurpose.DATA, role)).toThrow(
-      /^KeyStack\/Keys: grantee: received 'AppStack\/Reader' of stack 'AppStack' for the data key, whose ARN is known only at deploy time; expected a principal of the key's stack 'KeyStack', or a role imported by its literal ARN \(iam\.Role\.fromRoleArn\)/);
+      /^KeyStack\/Keys: grantee: received 'AppStack\/Reader' of stack 'AppStack' for the data key, whose ARN is known only at deploy time; expected a principal of the key's stack 'KeyStack', or a role imported by its literal ARN \(iam\.Role\.fromRoleArn\)/,
+    );
   });
 
   test.each([
@@ -436,8 +466,9 @@ describe('grants on created keys', () => {
     const keys = new KeyHierarchy(stack, 'Keys');
 
     // WHEN / THEN
-    expect(() => keys.grantDecrypt(KeyPurpose.DATA, principal())).toThrow(new RegExp(
-      `^TestStack/Keys: grantee: received a principal matching ${shown} for the data key; expected one exact principal`));
+    expect(() => keys.grantDecrypt(KeyPurpose.DATA, principal())).toThrow(
+      new RegExp(`^TestStack/Keys: grantee: received a principal matching ${shown} for the data key; expected one exact principal`),
+    );
   });
 
   test('a role of another stack imported by literal ARN can be granted', () => {
@@ -473,8 +504,11 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { dataKey: KeySource.fromKeyArn(arn) }))
-      .toThrow(new RegExp(`^TestStack/Keys: dataKey: received '${arn.replace(/[/.]/g, '\\$&')}'; expected a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>`));
+    expect(() => new KeyHierarchy(stack, 'Keys', { dataKey: KeySource.fromKeyArn(arn) })).toThrow(
+      new RegExp(
+        `^TestStack/Keys: dataKey: received '${arn.replace(/[/.]/g, '\\$&')}'; expected a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>`,
+      ),
+    );
   });
 
   test('fails with a hint if the imported ARN is an alias ARN', () => {
@@ -482,8 +516,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { secretsKey: KeySource.fromKeyArn(`arn:aws:kms:${REGION}:${ACCOUNT}:alias/x`) }))
-      .toThrow(/^TestStack\/Keys: secretsKey: received .*; expected a KMS key ARN.*\. Alias ARNs are not accepted/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { secretsKey: KeySource.fromKeyArn(`arn:aws:kms:${REGION}:${ACCOUNT}:alias/x`) })).toThrow(
+      /^TestStack\/Keys: secretsKey: received .*; expected a KMS key ARN.*\. Alias ARNs are not accepted/,
+    );
   });
 
   test('fails if the imported key is in another region', () => {
@@ -492,8 +527,9 @@ describe('validation', () => {
     const arn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`;
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { logsKey: KeySource.fromKeyArn(arn) }))
-      .toThrow(/^TestStack\/Keys: logsKey: received key 'arn:aws:kms:us-east-1:111111111111:key\/1234abcd-12ab-34cd-56ef-1234567890ab' of account 111111111111 region us-east-1; expected a key of the stack's account 111111111111 and region eu-west-1/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { logsKey: KeySource.fromKeyArn(arn) })).toThrow(
+      /^TestStack\/Keys: logsKey: received key 'arn:aws:kms:us-east-1:111111111111:key\/1234abcd-12ab-34cd-56ef-1234567890ab' of account 111111111111 region us-east-1; expected a key of the stack's account 111111111111 and region eu-west-1/,
+    );
   });
 
   test('fails if the imported key is in another account', () => {
@@ -502,8 +538,9 @@ describe('validation', () => {
     const arn = `arn:aws:kms:${REGION}:999999999999:key/${KEY_ID}`;
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { dataKey: KeySource.fromKeyArn(arn) }))
-      .toThrow(/^TestStack\/Keys: dataKey: received key .* of account 999999999999 region eu-west-1; expected a key of the stack's account 111111111111/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { dataKey: KeySource.fromKeyArn(arn) })).toThrow(
+      /^TestStack\/Keys: dataKey: received key .* of account 999999999999 region eu-west-1; expected a key of the stack's account 111111111111/,
+    );
   });
 
   test('accepts an imported key in an environment-agnostic stack', () => {
@@ -522,8 +559,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { rotationPeriod: Duration.days(days) }))
-      .toThrow(new RegExp(`^TestStack/Keys: rotationPeriod: received ${days} days; expected a whole number of days, 90 to 2560 \\(AWS KMS\\)$`));
+    expect(() => new KeyHierarchy(stack, 'Keys', { rotationPeriod: Duration.days(days) })).toThrow(
+      new RegExp(`^TestStack/Keys: rotationPeriod: received ${days} days; expected a whole number of days, 90 to 2560 \\(AWS KMS\\)$`),
+    );
   });
 
   test('fails if rotationPeriod is not a whole number of days', () => {
@@ -531,8 +569,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { rotationPeriod: Duration.hours(24 * 100 + 1) }))
-      .toThrow(/^TestStack\/Keys: rotationPeriod: received 100 days 1 hour; expected a whole number of days, 90 to 2560/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { rotationPeriod: Duration.hours(24 * 100 + 1) })).toThrow(
+      /^TestStack\/Keys: rotationPeriod: received 100 days 1 hour; expected a whole number of days, 90 to 2560/,
+    );
   });
 
   test.each(['alias/x', '/x', 'x/', 'a b', 'aws', 'aws/custom', 'x!'])("fails if aliasPrefix is '%s'", (prefix) => {
@@ -548,8 +587,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { additionalLogsKeyServices: [service] }))
-      .toThrow(/^TestStack\/Keys: additionalLogsKeyServices: received '.*'; expected a service endpoint prefix only/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { additionalLogsKeyServices: [service] })).toThrow(
+      /^TestStack\/Keys: additionalLogsKeyServices: received '.*'; expected a service endpoint prefix only/,
+    );
   });
 
   test('fails if administrators is empty', () => {
@@ -557,7 +597,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { administrators: [] })).toThrow(/^TestStack\/Keys: administrators: received an empty list; expected at least one principal/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { administrators: [] })).toThrow(
+      /^TestStack\/Keys: administrators: received an empty list; expected at least one principal/,
+    );
   });
 
   test('fails if administratorArns is empty', () => {
@@ -565,8 +607,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: [] }))
-      .toThrow(/^TestStack\/Keys: administratorArns: received an empty list; expected at least one IAM role or user ARN/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: [] })).toThrow(
+      /^TestStack\/Keys: administratorArns: received an empty list; expected at least one IAM role or user ARN/,
+    );
   });
 
   test.each([
@@ -582,8 +625,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: [EXEC_ROLE_ARN, arn] }))
-      .toThrow(new RegExp(`^TestStack/Keys: administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN`));
+    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: [EXEC_ROLE_ARN, arn] })).toThrow(
+      new RegExp(`^TestStack/Keys: administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN`),
+    );
   });
 
   test('fails if an administratorArns role is in another account', () => {
@@ -591,8 +635,9 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: ['arn:aws:iam::999999999999:role/key-admin'] }))
-      .toThrow(/^TestStack\/Keys: administratorArns: received 'arn:aws:iam::999999999999:role\/key-admin' of account 999999999999; expected a role or user of the stack's account 111111111111/);
+    expect(() => new KeyHierarchy(stack, 'Keys', { administratorArns: ['arn:aws:iam::999999999999:role/key-admin'] })).toThrow(
+      /^TestStack\/Keys: administratorArns: received 'arn:aws:iam::999999999999:role\/key-admin' of account 999999999999; expected a role or user of the stack's account 111111111111/,
+    );
   });
 
   test('fails if administrators and administratorArns are both given', () => {
@@ -600,10 +645,15 @@ describe('validation', () => {
     const stack = newStack();
 
     // WHEN / THEN
-    expect(() => new KeyHierarchy(stack, 'Keys', {
-      administrators: [new iam.ArnPrincipal(EXEC_ROLE_ARN)],
-      administratorArns: [EXEC_ROLE_ARN],
-    })).toThrow(/^TestStack\/Keys: administratorArns: received 1 ARN\(s\) together with administrators; expected only one of administrators and administratorArns/);
+    expect(
+      () =>
+        new KeyHierarchy(stack, 'Keys', {
+          administrators: [new iam.ArnPrincipal(EXEC_ROLE_ARN)],
+          administratorArns: [EXEC_ROLE_ARN],
+        }),
+    ).toThrow(
+      /^TestStack\/Keys: administratorArns: received 1 ARN\(s\) together with administrators; expected only one of administrators and administratorArns/,
+    );
   });
 
   test('fails before creating anything', () => {

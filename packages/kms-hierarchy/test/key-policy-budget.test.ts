@@ -18,16 +18,18 @@ function withReaders(n: number) {
   const keys = new KeyHierarchy(stack, 'Keys');
   if (n > 0) {
     const ids = accounts(n);
-    keys.secretsKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSecretDecryptByAllowedRoles',
-      principals: ids.map((a) => new iam.AccountPrincipal(a)),
-      actions: ['kms:Decrypt'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
-        ArnLike: { 'aws:PrincipalArn': ids.map((a) => `arn:aws:iam::${a}:role/secret-reader`) },
-      },
-    }));
+    keys.secretsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSecretDecryptByAllowedRoles',
+        principals: ids.map((a) => new iam.AccountPrincipal(a)),
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+          ArnLike: { 'aws:PrincipalArn': ids.map((a) => `arn:aws:iam::${a}:role/secret-reader`) },
+        },
+      }),
+    );
   }
   Template.fromStack(stack); // runs the validations
   return stack;
@@ -46,7 +48,9 @@ describe('key policy budgets at 1,000 accounts', () => {
   });
 
   test('fails at synth when readers in 1,000 accounts are listed, naming the 32,768-byte limit and the fix', () => {
-    expect(() => withReaders(1000)).toThrow(/key policy of the secrets key would be up to \d+ bytes \(references counted at their longest\); the AWS KMS limit is 32768 bytes\. Allow an organization \(aws:PrincipalOrgID\)/);
+    expect(() => withReaders(1000)).toThrow(
+      /key policy of the secrets key would be up to \d+ bytes \(references counted at their longest\); the AWS KMS limit is 32768 bytes\. Allow an organization \(aws:PrincipalOrgID\)/,
+    );
   });
 
   test('at the boundary: the largest accepted list synthesizes a key policy within 32,768 bytes; one more account fails', () => {
@@ -54,7 +58,12 @@ describe('key policy budgets at 1,000 accounts', () => {
     let hi = 1000;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      try { withReaders(mid); lo = mid; } catch { hi = mid - 1; }
+      try {
+        withReaders(mid);
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
     }
     expect(lo).toBeGreaterThan(50);
     expect(bytes(resolvedKeyPolicy(withReaders(lo), 'Secrets'))).toBeLessThanOrEqual(KEY_POLICY_LIMIT);

@@ -7,9 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { KeyHierarchy, KeyPurpose } from '../lib';
-import {
-  ACCOUNT, KEY_ARN, OTHER_ACCOUNT, REGION, allowAll, encryptionContext, newStack, renameEncryptionContextKey, resolvedKeyPolicy,
-} from './helpers';
+import { ACCOUNT, KEY_ARN, OTHER_ACCOUNT, REGION, allowAll, encryptionContext, newStack, renameEncryptionContextKey, resolvedKeyPolicy } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -27,12 +25,7 @@ function synthPolicies(): { data: PolicyJson; secrets: PolicyJson; logs: PolicyJ
   };
 }
 
-async function decide(
-  keyPolicy: PolicyJson,
-  principal: string,
-  action: string,
-  opts: { identity?: PolicyJson[]; context?: Record<string, string> } = {},
-) {
+async function decide(keyPolicy: PolicyJson, principal: string, action: string, opts: { identity?: PolicyJson[]; context?: Record<string, string> } = {}) {
   return evaluate({
     request: { action, principal, resource: KEY_ARN, resourceAccount: ACCOUNT, context: opts.context },
     identityPolicies: opts.identity,
@@ -51,28 +44,34 @@ describe('use through AWS services (kms:ViaService + kms:CallerAccount)', () => 
 
   test('the same role cannot decrypt the data key directly', async () => {
     const { data } = synthPolicies();
-    expect(await decide(data, APP_ROLE, 'kms:Decrypt', {
-      identity: [allowAll('kms:*')],
-      context: { 'kms:CallerAccount': ACCOUNT },
-    })).toBe('ImplicitlyDenied');
+    expect(
+      await decide(data, APP_ROLE, 'kms:Decrypt', {
+        identity: [allowAll('kms:*')],
+        context: { 'kms:CallerAccount': ACCOUNT },
+      }),
+    ).toBe('ImplicitlyDenied');
   });
 
   test('the data key is not usable through another service or another region', async () => {
     const { data } = synthPolicies();
     for (const via of [`secretsmanager.${REGION}.amazonaws.com`, 's3.us-east-1.amazonaws.com']) {
-      expect(await decide(data, APP_ROLE, 'kms:Decrypt', {
-        identity: [allowAll('kms:Decrypt')],
-        context: { 'kms:ViaService': via, 'kms:CallerAccount': ACCOUNT },
-      })).toBe('ImplicitlyDenied');
+      expect(
+        await decide(data, APP_ROLE, 'kms:Decrypt', {
+          identity: [allowAll('kms:Decrypt')],
+          context: { 'kms:ViaService': via, 'kms:CallerAccount': ACCOUNT },
+        }),
+      ).toBe('ImplicitlyDenied');
     }
   });
 
   test('use through S3 still needs the caller to be of this account (kms:CallerAccount)', async () => {
     const { data } = synthPolicies();
-    expect(await decide(data, APP_ROLE, 'kms:Decrypt', {
-      identity: [allowAll('kms:Decrypt')],
-      context: { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:CallerAccount': OTHER_ACCOUNT },
-    })).toBe('ImplicitlyDenied');
+    expect(
+      await decide(data, APP_ROLE, 'kms:Decrypt', {
+        identity: [allowAll('kms:Decrypt')],
+        context: { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:CallerAccount': OTHER_ACCOUNT },
+      }),
+    ).toBe('ImplicitlyDenied');
   });
 
   test('a role of the account without an identity policy cannot use the key even through S3', async () => {
@@ -83,20 +82,24 @@ describe('use through AWS services (kms:ViaService + kms:CallerAccount)', () => 
   test('the secrets key is usable through Secrets Manager, not through S3', async () => {
     const { secrets } = synthPolicies();
     const identity = [allowAll('kms:Decrypt')];
-    expect(await decide(secrets, APP_ROLE, 'kms:Decrypt', {
-      identity,
-      context: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
-    })).toBe('Allowed');
+    expect(
+      await decide(secrets, APP_ROLE, 'kms:Decrypt', {
+        identity,
+        context: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
+      }),
+    ).toBe('Allowed');
     expect(await decide(secrets, APP_ROLE, 'kms:Decrypt', { identity, context: viaS3 })).toBe('ImplicitlyDenied');
   });
 
   test('the logs key is usable through Kinesis and SQS', async () => {
     const { logs } = synthPolicies();
     for (const service of ['kinesis', 'sqs']) {
-      expect(await decide(logs, APP_ROLE, 'kms:GenerateDataKey', {
-        identity: [allowAll('kms:GenerateDataKey')],
-        context: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
-      })).toBe('Allowed');
+      expect(
+        await decide(logs, APP_ROLE, 'kms:GenerateDataKey', {
+          identity: [allowAll('kms:GenerateDataKey')],
+          context: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
+        }),
+      ).toBe('Allowed');
     }
   });
 });
@@ -106,10 +109,12 @@ describe('other accounts', () => {
     const { data, secrets, logs } = synthPolicies();
     for (const policy of [data, secrets, logs]) {
       expect(await decide(policy, OTHER_ROLE, 'kms:Decrypt', { identity: [allowAll('kms:*')] })).toBe('ImplicitlyDenied');
-      expect(await decide(policy, OTHER_ROLE, 'kms:Decrypt', {
-        identity: [allowAll('kms:*')],
-        context: { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:CallerAccount': OTHER_ACCOUNT },
-      })).toBe('ImplicitlyDenied');
+      expect(
+        await decide(policy, OTHER_ROLE, 'kms:Decrypt', {
+          identity: [allowAll('kms:*')],
+          context: { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:CallerAccount': OTHER_ACCOUNT },
+        }),
+      ).toBe('ImplicitlyDenied');
     }
   });
 });
@@ -126,24 +131,30 @@ describe('CloudWatch Logs on the logs key (kms:EncryptionContext:aws:logs:arn)',
   test('allowed for a log group of this account and region', async () => {
     const logs = logsPolicy();
     for (const action of ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']) {
-      expect(await decide(logs, LOGS_PRINCIPAL, action, {
-        context: context(`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/app/orders`),
-      })).toBe('Allowed');
+      expect(
+        await decide(logs, LOGS_PRINCIPAL, action, {
+          context: context(`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/app/orders`),
+        }),
+      ).toBe('Allowed');
     }
   });
 
   test("denied for another account's log group", async () => {
     const logs = logsPolicy();
-    expect(await decide(logs, LOGS_PRINCIPAL, 'kms:Decrypt', {
-      context: context(`arn:aws:logs:${REGION}:${OTHER_ACCOUNT}:log-group:/app/orders`),
-    })).toBe('ImplicitlyDenied');
+    expect(
+      await decide(logs, LOGS_PRINCIPAL, 'kms:Decrypt', {
+        context: context(`arn:aws:logs:${REGION}:${OTHER_ACCOUNT}:log-group:/app/orders`),
+      }),
+    ).toBe('ImplicitlyDenied');
   });
 
   test("denied for another region's log group", async () => {
     const logs = logsPolicy();
-    expect(await decide(logs, LOGS_PRINCIPAL, 'kms:Decrypt', {
-      context: context(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/app/orders`),
-    })).toBe('ImplicitlyDenied');
+    expect(
+      await decide(logs, LOGS_PRINCIPAL, 'kms:Decrypt', {
+        context: context(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/app/orders`),
+      }),
+    ).toBe('ImplicitlyDenied');
   });
 
   test('denied without the encryption context', async () => {
@@ -154,9 +165,11 @@ describe('CloudWatch Logs on the logs key (kms:EncryptionContext:aws:logs:arn)',
   test('CloudWatch Logs cannot use the data or the secrets key', async () => {
     const { data, secrets } = synthPolicies();
     for (const policy of [data, secrets].map((p) => renameEncryptionContextKey(p, LOGS_EC))) {
-      expect(await decide(policy, LOGS_PRINCIPAL, 'kms:Decrypt', {
-        context: context(`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/app/orders`),
-      })).toBe('ImplicitlyDenied');
+      expect(
+        await decide(policy, LOGS_PRINCIPAL, 'kms:Decrypt', {
+          context: context(`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/app/orders`),
+        }),
+      ).toBe('ImplicitlyDenied');
     }
   });
 });
@@ -201,11 +214,17 @@ describe('grants for direct use', () => {
     // used is then decided by the key policies alone.
     const template = Template.fromStack(stack).toJSON();
     const policies = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::IAM::Policy') as any[];
-    const keyIds = Object.entries(template.Resources).filter(([, r]: any) => r.Type === 'AWS::KMS::Key').map(([id]) => id);
+    const keyIds = Object.entries(template.Resources)
+      .filter(([, r]: any) => r.Type === 'AWS::KMS::Key')
+      .map(([id]) => id);
     const keyAtts = Object.fromEntries(keyIds.map((id) => [`${id}.Arn`, KEY_ARN]));
-    const identity = policies.map((p) => resolveIntrinsics(p.Properties.PolicyDocument, {
-      account: ACCOUNT, region: REGION, getAtts: keyAtts,
-    }));
+    const identity = policies.map((p) =>
+      resolveIntrinsics(p.Properties.PolicyDocument, {
+        account: ACCOUNT,
+        region: REGION,
+        getAtts: keyAtts,
+      }),
+    );
     return { stack, identity, getAtts };
   }
 
@@ -229,7 +248,9 @@ describe('grants for direct use', () => {
     // ...another role of the same account with a broad identity policy may not, nor a role of another account
     const intruder = `arn:aws:iam::${ACCOUNT}:role/intruder`;
     expect(await decide(data, intruder, 'kms:Decrypt', { identity: [allowAll('kms:*')], context: { 'kms:CallerAccount': ACCOUNT } })).toBe('ImplicitlyDenied');
-    expect(await decide(data, OTHER_ROLE, 'kms:Decrypt', { identity: [allowAll('kms:*')], context: { 'kms:CallerAccount': OTHER_ACCOUNT } })).toBe('ImplicitlyDenied');
+    expect(await decide(data, OTHER_ROLE, 'kms:Decrypt', { identity: [allowAll('kms:*')], context: { 'kms:CallerAccount': OTHER_ACCOUNT } })).toBe(
+      'ImplicitlyDenied',
+    );
   });
 
   test('without the grant the same role with a broad identity policy cannot decrypt directly', async () => {

@@ -72,7 +72,21 @@ export const USAGE: Readonly<Record<OpsCommand, string>> = {
 };
 
 const ALLOWED: Readonly<Record<OpsCommand, readonly string[]>> = {
-  deploy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--require-approval', '--concurrency', '--no-synth', '--cdk-out', '--sts-timeout', '--dry-run', '--print-bootstrap', '--help'],
+  deploy: [
+    '--env',
+    '--app',
+    '--profile',
+    '--account-profile',
+    '--deployer-account',
+    '--require-approval',
+    '--concurrency',
+    '--no-synth',
+    '--cdk-out',
+    '--sts-timeout',
+    '--dry-run',
+    '--print-bootstrap',
+    '--help',
+  ],
   diff: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--no-synth', '--cdk-out', '--sts-timeout', '--dry-run', '--fail', '--help'],
   destroy: ['--env', '--app', '--profile', '--account-profile', '--deployer-account', '--cdk-out', '--sts-timeout', '--dry-run', '--confirm', '--help'],
 };
@@ -116,14 +130,18 @@ export function parseArgs(command: OpsCommand, argv: readonly string[]): OpsOpti
       return v;
     };
     switch (arg) {
-      case '--env': env = value(); break;
+      case '--env':
+        env = value();
+        break;
       case '--app': {
         const app = value();
         if (!APPS.includes(app)) throw usage(`--app: received "${app}"; expected one of ${APPS.join(', ')}`);
         apps = [app];
         break;
       }
-      case '--profile': profile = value(); break;
+      case '--profile':
+        profile = value();
+        break;
       case '--account-profile': {
         const v = value();
         const m = /^([^=\s]+)=(\S+)$/.exec(v);
@@ -156,21 +174,47 @@ export function parseArgs(command: OpsCommand, argv: readonly string[]): OpsOpti
         stsTimeoutMs = Number(v);
         break;
       }
-      case '--no-synth': synth = false; break;
+      case '--no-synth':
+        synth = false;
+        break;
       case '--cdk-out':
         cdkOut = resolve(value());
         synth = false;
         break;
-      case '--dry-run': dryRun = true; break;
-      case '--print-bootstrap': printBootstrap = true; break;
-      case '--fail': fail = true; break;
-      case '--confirm': confirm = value(); break;
-      case '--help': help = true; break;
+      case '--dry-run':
+        dryRun = true;
+        break;
+      case '--print-bootstrap':
+        printBootstrap = true;
+        break;
+      case '--fail':
+        fail = true;
+        break;
+      case '--confirm':
+        confirm = value();
+        break;
+      case '--help':
+        help = true;
+        break;
     }
   }
   const options = (checkedEnv: string): OpsOptions => ({
-    command, env: checkedEnv, apps, profile, accountProfiles, deployerAccount, requireApproval, concurrency,
-    synth, cdkOut, stsTimeoutMs, dryRun, printBootstrap, fail, confirm, help,
+    command,
+    env: checkedEnv,
+    apps,
+    profile,
+    accountProfiles,
+    deployerAccount,
+    requireApproval,
+    concurrency,
+    synth,
+    cdkOut,
+    stsTimeoutMs,
+    dryRun,
+    printBootstrap,
+    fail,
+    confirm,
+    help,
   });
   if (help) return options(env ?? '');
   if (!env) throw usage('--env is required (the environment to act on, e.g. --env dev); nothing defaults to an environment here');
@@ -183,13 +227,17 @@ export function parseArgs(command: OpsCommand, argv: readonly string[]): OpsOpti
   }
   if (command === 'deploy') {
     if (PRODUCTION_ENVIRONMENTS.includes(env) && requireApproval === 'never') {
-      throw usage(`--require-approval never is refused for the production environment "${env}": IAM and security-group changes that broaden access need a human's approval (use broadening or any-change)`);
+      throw usage(
+        `--require-approval never is refused for the production environment "${env}": IAM and security-group changes that broaden access need a human's approval (use broadening or any-change)`,
+      );
     }
     requireApproval = requireApproval ?? 'broadening';
     // The CDK CLI can ask for approval only with a terminal and one stack at a time: with
     // concurrency above 1 it fails any change that needs approval ("ConcurrencyConflict").
     if (requireApproval !== 'never' && concurrency !== undefined && concurrency > 1) {
-      throw usage(`--concurrency ${concurrency} with --require-approval ${requireApproval}: the CDK CLI cannot ask for approval while it deploys stacks in parallel. Use --concurrency 1, or --require-approval never (not for production)`);
+      throw usage(
+        `--concurrency ${concurrency} with --require-approval ${requireApproval}: the CDK CLI cannot ask for approval while it deploys stacks in parallel. Use --concurrency 1, or --require-approval never (not for production)`,
+      );
     }
     concurrency = concurrency ?? (requireApproval === 'never' ? 3 : 1);
   }

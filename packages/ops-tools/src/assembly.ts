@@ -92,12 +92,16 @@ export function readDeployOrder(env: string, cdkOut = join(ROOT, 'cdk.out')): Pl
     const artifacts = manifests.get(entry.app) ?? {};
     const found = Object.entries(artifacts).find(([id, a]) => a.type === 'aws:cloudformation:stack' && (a.properties?.stackName ?? id) === entry.stack);
     if (!found) {
-      throw new OpsError(`${file} names stack ${entry.stack}, which is not in cdk.out/${env}/${entry.app}: the assembly is stale or mixed; run npm run synth -- --env ${env} again`);
+      throw new OpsError(
+        `${file} names stack ${entry.stack}, which is not in cdk.out/${env}/${entry.app}: the assembly is stale or mixed; run npm run synth -- --env ${env} again`,
+      );
     }
     const [artifactId, artifact] = found;
     const { account, region } = accountAndRegion(artifact.environment);
     if (account !== entry.account || region !== entry.region) {
-      throw new OpsError(`${file}: stack ${entry.stack} is for ${entry.account}/${entry.region} but the assembly says ${account}/${region}; run npm run synth -- --env ${env} again`);
+      throw new OpsError(
+        `${file}: stack ${entry.stack} is for ${entry.account}/${entry.region} but the assembly says ${account}/${region}; run npm run synth -- --env ${env} again`,
+      );
     }
     if (account === undefined || region === undefined || !ACCOUNT_ID.safeParse(account).success) {
       throw new OpsError(`stack ${entry.stack} has no concrete account (${artifact.environment}); every stack must name its account`);

@@ -71,9 +71,13 @@ export function bootstrapCommands(
   const qualifier = accounts.cdkQualifier ?? DEFAULT_CDK_QUALIFIER;
   return bootstrapTargets(accounts).map((t) => {
     const profile = profileFor(t.accountId, opts, accounts);
-    const boundary = ['aws cloudformation deploy',
+    const boundary = [
+      'aws cloudformation deploy',
       `--template-file cdk.out/${accounts.environment}/${DEPLOYMENT_BOUNDARY_TEMPLATE_PATH}`,
-      `--stack-name ${DEPLOYMENT_BOUNDARY_STACK_NAME}`, '--capabilities CAPABILITY_NAMED_IAM', `--region ${t.regions[0]}`];
+      `--stack-name ${DEPLOYMENT_BOUNDARY_STACK_NAME}`,
+      '--capabilities CAPABILITY_NAMED_IAM',
+      `--region ${t.regions[0]}`,
+    ];
     const parts = ['npx cdk bootstrap', ...t.regions.map((r) => `aws://${t.accountId}/${r}`)];
     if (profile) {
       boundary.push(`--profile ${profile}`);

@@ -93,5 +93,7 @@ export function deployTargets(accounts: ConfigAccounts): AccountTarget[] {
 export function bootstrapTargets(accounts: ConfigAccounts): AccountTarget[] {
   const replica = accounts.auditReplicaRegion;
   const workloadIds = new Set(accounts.workloads.map((w) => w.accountId));
-  return deployTargets(accounts).map((t) => (replica && workloadIds.has(t.accountId) && !t.regions.includes(replica) ? { ...t, regions: [...t.regions, replica] } : t));
+  return deployTargets(accounts).map((t) =>
+    replica && workloadIds.has(t.accountId) && !t.regions.includes(replica) ? { ...t, regions: [...t.regions, replica] } : t,
+  );
 }

@@ -19,7 +19,10 @@ export function checkAccountProfileKeys(opts: Pick<OpsOptions, 'accountProfiles'
   const known = new Set([accounts.security, 'security', ...accounts.workloads.flatMap((w) => [w.accountId, w.name])]);
   const unknown = Object.keys(opts.accountProfiles).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw new OpsError(`--account-profile: ${unknown.map((k) => `"${k}"`).join(', ')} is not an account of config/${opts.env}.json; use an account id, "security" or one of: ${accounts.workloads.map((w) => w.name).join(', ')}`, 2);
+    throw new OpsError(
+      `--account-profile: ${unknown.map((k) => `"${k}"`).join(', ')} is not an account of config/${opts.env}.json; use an account id, "security" or one of: ${accounts.workloads.map((w) => w.name).join(', ')}`,
+      2,
+    );
   }
 }
 
@@ -52,7 +55,9 @@ export function callerAccountProblem({ callerAccount, callerArn, group, accounts
   if (opts.deployerAccount) {
     lines.push(`--deployer-account ${opts.deployerAccount} was given, but these credentials are for ${callerAccount}, not ${opts.deployerAccount}.`);
   } else {
-    lines.push(`If account ${group.account} was bootstrapped with --trust ${callerAccount}, pass --deployer-account ${callerAccount} to let the CDK CLI assume its deploy roles.`);
+    lines.push(
+      `If account ${group.account} was bootstrapped with --trust ${callerAccount}, pass --deployer-account ${callerAccount} to let the CDK CLI assume its deploy roles.`,
+    );
   }
   return lines.join('\n');
 }
@@ -93,7 +98,11 @@ export async function callerIdentity({ profile, region, timeoutMs }: CallerIdent
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       abort.abort();
-      reject(new OpsError(`no answer from AWS STS within ${timeoutMs} ms${profile ? ` (profile "${profile}")` : ''}: check network access to sts.amazonaws.com, a proxy, or an SSO login that waits for a browser (aws sso login --profile <p> first)`));
+      reject(
+        new OpsError(
+          `no answer from AWS STS within ${timeoutMs} ms${profile ? ` (profile "${profile}")` : ''}: check network access to sts.amazonaws.com, a proxy, or an SSO login that waits for a browser (aws sso login --profile <p> first)`,
+        ),
+      );
     }, timeoutMs);
   });
   try {

@@ -36,7 +36,9 @@ export function rawOutputsFile(env: string, group: Pick<DeploymentGroup, 'app' |
 export function collectFlatOutputs(env: string, stackNames?: readonly string[], dir = join(ROOT, 'cfn-outputs')): Record<string, string> {
   const rawDir = join(dir, 'raw', env);
   if (!existsSync(rawDir)) return {};
-  const nested = readdirSync(rawDir).filter((f) => f.endsWith('.json')).sort()
+  const nested = readdirSync(rawDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((f) => JSON.parse(readFileSync(join(rawDir, f), 'utf8')) as NestedOutputs);
   return flattenOutputs(nested, stackNames);
 }

@@ -8,7 +8,14 @@ describe('parseArgs', () => {
 
   test('deploy: defaults are both apps (security first), broadening approval, one stack at a time, synth first', () => {
     const opts = parseArgs('deploy', ['--env', 'dev']);
-    expect(opts).toMatchObject({ env: 'dev', apps: ['security-account', 'workload-account'], requireApproval: 'broadening', concurrency: 1, synth: true, dryRun: false });
+    expect(opts).toMatchObject({
+      env: 'dev',
+      apps: ['security-account', 'workload-account'],
+      requireApproval: 'broadening',
+      concurrency: 1,
+      synth: true,
+      dryRun: false,
+    });
   });
 
   test('accepts --name=value and --name value', () => {
@@ -21,7 +28,9 @@ describe('parseArgs', () => {
   });
 
   test('fails if parallel deployment is asked while approval can be needed (the CLI cannot prompt then)', () => {
-    expect(() => parseArgs('deploy', ['--env', 'prod', '--concurrency', '3'])).toThrow(/--concurrency 3 with --require-approval broadening: the CDK CLI cannot ask for approval while it deploys stacks in parallel/);
+    expect(() => parseArgs('deploy', ['--env', 'prod', '--concurrency', '3'])).toThrow(
+      /--concurrency 3 with --require-approval broadening: the CDK CLI cannot ask for approval while it deploys stacks in parallel/,
+    );
     expect(parseArgs('deploy', ['--env', 'prod', '--concurrency', '1']).concurrency).toBe(1);
   });
 

@@ -10,14 +10,22 @@ describe('stacksInOrder', () => {
   test('each stack after the stacks it depends on, with its account and region; other artifacts left out', () => {
     // GIVEN a manifest that lists a dependent stack before its dependency
     const outdir = mkdtempSync(join(tmpdir(), 'ops-manifest-'));
-    writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({
-      artifacts: {
-        Tree: { type: 'cdk:tree' },
-        Logging: { type: 'aws:cloudformation:stack', environment: 'aws://555555555555/eu-west-1', dependencies: ['Keys', 'Logging.assets'], properties: { stackName: 'prod-security-logging-eu-west-1' } },
-        'Logging.assets': { type: 'cdk:asset-manifest' },
-        Keys: { type: 'aws:cloudformation:stack', environment: 'aws://555555555555/eu-west-1', properties: { stackName: 'prod-security-keys-eu-west-1' } },
-      },
-    }));
+    writeFileSync(
+      join(outdir, 'manifest.json'),
+      JSON.stringify({
+        artifacts: {
+          Tree: { type: 'cdk:tree' },
+          Logging: {
+            type: 'aws:cloudformation:stack',
+            environment: 'aws://555555555555/eu-west-1',
+            dependencies: ['Keys', 'Logging.assets'],
+            properties: { stackName: 'prod-security-logging-eu-west-1' },
+          },
+          'Logging.assets': { type: 'cdk:asset-manifest' },
+          Keys: { type: 'aws:cloudformation:stack', environment: 'aws://555555555555/eu-west-1', properties: { stackName: 'prod-security-keys-eu-west-1' } },
+        },
+      }),
+    );
     // WHEN ordered THEN the keys come first, named by their stack names
     expect(stacksInOrder(outdir, 'security-account')).toEqual([
       { app: 'security-account', stack: 'prod-security-keys-eu-west-1', account: '555555555555', region: 'eu-west-1' },
@@ -33,11 +41,15 @@ describe('readDeployOrder', () => {
   });
 
   test('fails if nothing was synthesized, naming the command to run', () => {
-    expect(() => readDeployOrder('staging', mkdtempSync(join(tmpdir(), 'ops-empty-')))).toThrow(/no synthesized assembly for "staging".*npm run synth -- --env staging/s);
+    expect(() => readDeployOrder('staging', mkdtempSync(join(tmpdir(), 'ops-empty-')))).toThrow(
+      /no synthesized assembly for "staging".*npm run synth -- --env staging/s,
+    );
   });
 
   test('fails if deploy-order.json names a stack the assembly does not have (stale or mixed)', () => {
-    const cdkOut = assembly(PROD, (app, artifacts) => { if (app === 'workload-account') delete artifacts['prod-workload-ledger-us-east-1']; });
+    const cdkOut = assembly(PROD, (app, artifacts) => {
+      if (app === 'workload-account') delete artifacts['prod-workload-ledger-us-east-1'];
+    });
     expect(() => readDeployOrder('prod', cdkOut)).toThrow(/names stack prod-workload-ledger-us-east-1, which is not in cdk.out\/prod\/workload-account/);
   });
 
@@ -86,6 +98,10 @@ describe('planGroups / destroyGroups', () => {
   test('destroy runs in reverse: workloads first, the logging stacks before the keys they use', () => {
     const groups = destroyGroups(planGroups(order()));
     expect(groups.map((g) => g.account)).toEqual(['777777777777', '666666666666', '555555555555']);
-    expect(groups[2].stacks).toEqual(PROD.slice(0, 4).map((e) => e.stack).reverse());
+    expect(groups[2].stacks).toEqual(
+      PROD.slice(0, 4)
+        .map((e) => e.stack)
+        .reverse(),
+    );
   });
 });

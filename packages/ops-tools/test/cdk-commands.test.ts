@@ -8,8 +8,25 @@ describe('cdkArgs', () => {
   test('deploy: the synthesized assembly, approval, concurrency, outputs file, only the listed stacks', () => {
     const opts = parseArgs('deploy', ['--env', 'prod', '--require-approval', 'any-change']);
     const args = cdkArgs({ command: 'deploy', env: 'prod', group, profile: 'pay', opts, outputsFile: '/o.json', cdkOut: '/repo/cdk.out' });
-    expect(args).toEqual(['deploy', '--app', '/repo/cdk.out/prod/workload-account', '--no-notices', '--profile', 'pay',
-      '--require-approval', 'any-change', '--concurrency', '1', '--outputs-file', '/o.json', '--progress', 'events', '--exclusively', 'a', 'b']);
+    expect(args).toEqual([
+      'deploy',
+      '--app',
+      '/repo/cdk.out/prod/workload-account',
+      '--no-notices',
+      '--profile',
+      'pay',
+      '--require-approval',
+      'any-change',
+      '--concurrency',
+      '1',
+      '--outputs-file',
+      '/o.json',
+      '--progress',
+      'events',
+      '--exclusively',
+      'a',
+      'b',
+    ]);
     expect(args).not.toContain('--no-rollback');
   });
 
@@ -28,7 +45,11 @@ describe('cdkArgs', () => {
 
 describe('bootstrap commands', () => {
   test('with a deployer account: --trust it and name the execution policy (the CLI refuses --trust without it); not for the deployer itself', () => {
-    const accounts = { ...ACCOUNTS, securityRegions: ['eu-west-1', 'us-east-1'], workloads: [{ name: 'payments', accountId: '666666666666', regions: ['eu-west-1'] }] };
+    const accounts = {
+      ...ACCOUNTS,
+      securityRegions: ['eu-west-1', 'us-east-1'],
+      workloads: [{ name: 'payments', accountId: '666666666666', regions: ['eu-west-1'] }],
+    };
     const opts = { ...parseArgs('deploy', ['--env', 'prod', '--account-profile', 'payments=pay']), deployerAccount: '555555555555' };
     expect(bootstrapCommands(accounts, opts).map((b) => b.command)).toEqual([
       'npx cdk bootstrap aws://555555555555/eu-west-1 aws://555555555555/us-east-1 --qualifier hnb659fds --custom-permissions-boundary GuardrailsDeploymentBoundary --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
@@ -39,8 +60,10 @@ describe('bootstrap commands', () => {
   test('the execution role is bounded: the deployment boundary is deployed first, in the account, and the bootstrap names it and the config qualifier', () => {
     const accounts = { ...readConfigAccounts('prod'), cdkQualifier: 'acme01' };
     const [security] = bootstrapCommands(accounts, parseArgs('deploy', ['--env', 'prod', '--account-profile', 'security=sec']));
-    expect(security.boundaryCommand).toBe('aws cloudformation deploy --template-file cdk.out/prod/bootstrap/deployment-boundary.template.json '
-      + '--stack-name guardrails-deployment-boundary --capabilities CAPABILITY_NAMED_IAM --region eu-west-1 --profile sec');
+    expect(security.boundaryCommand).toBe(
+      'aws cloudformation deploy --template-file cdk.out/prod/bootstrap/deployment-boundary.template.json ' +
+        '--stack-name guardrails-deployment-boundary --capabilities CAPABILITY_NAMED_IAM --region eu-west-1 --profile sec',
+    );
     expect(security.command).toMatch(/ --qualifier acme01 --custom-permissions-boundary GuardrailsDeploymentBoundary /);
     expect(readConfigAccounts('prod').cdkQualifier).toBe('hnb659fds');
   });

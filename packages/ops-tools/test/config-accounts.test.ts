@@ -25,9 +25,11 @@ describe('readConfigAccounts', () => {
     expect(accounts.auditReplicaRegion).toBe(config.auditLogs.replicaRegion);
   });
 
-  test('fails if the config is invalid, with the config\'s own message (file, field, value received, what is allowed), before any credentials', () => {
+  test("fails if the config is invalid, with the config's own message (file, field, value received, what is allowed), before any credentials", () => {
     // GIVEN a dev config whose security account id has 11 digits
-    const dir = configDirWith('dev', (raw) => { raw.securityAccount.accountId = '11111111111'; });
+    const dir = configDirWith('dev', (raw) => {
+      raw.securityAccount.accountId = '11111111111';
+    });
     // WHEN read THEN it fails as synth would, naming the field and the value
     let error: OpsError | undefined;
     try {
@@ -42,7 +44,9 @@ describe('readConfigAccounts', () => {
   });
 
   test('fails if a cross-field rule is broken (a workload account reusing the security account)', () => {
-    const dir = configDirWith('dev', (raw) => { raw.workloadAccounts[0].accountId = raw.securityAccount.accountId; });
+    const dir = configDirWith('dev', (raw) => {
+      raw.workloadAccounts[0].accountId = raw.securityAccount.accountId;
+    });
     expect(() => readConfigAccounts('dev', dir)).toThrow(/workloadAccounts\[0\]\.accountId: received "111111111111"/);
   });
 
@@ -61,7 +65,12 @@ describe('deployTargets / bootstrapTargets', () => {
   });
 
   test('the audit replica region is bootstrapped in every workload account, not in the security account', () => {
-    const accounts = { ...ACCOUNTS, securityRegions: ['eu-west-1'], workloads: [{ name: 'payments', accountId: '666666666666', regions: ['eu-west-1'] }], auditReplicaRegion: 'eu-north-1' };
+    const accounts = {
+      ...ACCOUNTS,
+      securityRegions: ['eu-west-1'],
+      workloads: [{ name: 'payments', accountId: '666666666666', regions: ['eu-west-1'] }],
+      auditReplicaRegion: 'eu-north-1',
+    };
     expect(bootstrapTargets(accounts).map((t) => [t.accountId, t.regions])).toEqual([
       ['555555555555', ['eu-west-1']],
       ['666666666666', ['eu-west-1', 'us-east-1', 'eu-north-1']],

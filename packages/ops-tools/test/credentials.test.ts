@@ -17,7 +17,9 @@ describe('credentials per account', () => {
   });
 
   test('fails if --account-profile names an account the config does not have (a typo must not pick other credentials)', () => {
-    expect(() => checkAccountProfileKeys(opts({ accountProfiles: { paymnts: 'x' } }), ACCOUNTS)).toThrow(/"paymnts" is not an account of config\/prod.json.*payments, ledger/);
+    expect(() => checkAccountProfileKeys(opts({ accountProfiles: { paymnts: 'x' } }), ACCOUNTS)).toThrow(
+      /"paymnts" is not an account of config\/prod.json.*payments, ledger/,
+    );
   });
 
   test('callerAccountProblem: none when the credentials are for the target account', () => {
@@ -27,7 +29,14 @@ describe('credentials per account', () => {
 
   test('callerAccountProblem: another account names the account to assume and the --deployer-account way', () => {
     const group = { app: 'security-account', account: '555555555555', stacks: ['prod-security-keys-eu-west-1'] };
-    const message = callerAccountProblem({ callerAccount: '666666666666', callerArn: 'arn:aws:sts::666666666666:assumed-role/Admin/me', group, accounts: ACCOUNTS, opts: opts(), profile: 'pay' });
+    const message = callerAccountProblem({
+      callerAccount: '666666666666',
+      callerArn: 'arn:aws:sts::666666666666:assumed-role/Admin/me',
+      group,
+      accounts: ACCOUNTS,
+      opts: opts(),
+      profile: 'pay',
+    });
     expect(message).toMatch(/profile "pay" resolve to account 666666666666/);
     expect(message).toMatch(/the security-account stacks of "prod" \(prod-security-keys-eu-west-1\) are in account 555555555555 \(the security account\)/);
     expect(message).toMatch(/--account-profile 555555555555=<profile of account 555555555555>/);
@@ -38,7 +47,9 @@ describe('credentials per account', () => {
     const group = { app: 'workload-account', account: '777777777777', stacks: ['s'] };
     const o = opts({ deployerAccount: '444444444444' });
     expect(callerAccountProblem({ callerAccount: '444444444444', callerArn: 'arn', group, accounts: ACCOUNTS, opts: o })).toBeNull();
-    expect(callerAccountProblem({ callerAccount: '666666666666', callerArn: 'arn', group, accounts: ACCOUNTS, opts: o })).toMatch(/--deployer-account 444444444444 was given, but these credentials are for 666666666666/);
+    expect(callerAccountProblem({ callerAccount: '666666666666', callerArn: 'arn', group, accounts: ACCOUNTS, opts: o })).toMatch(
+      /--deployer-account 444444444444 was given, but these credentials are for 666666666666/,
+    );
   });
 });
 

@@ -35,7 +35,10 @@ export const PROD: OrderedStack[] = [
 export const ACCOUNTS = {
   environment: 'prod',
   security: '555555555555',
-  workloads: [{ name: 'payments', accountId: '666666666666' }, { name: 'ledger', accountId: '777777777777' }],
+  workloads: [
+    { name: 'payments', accountId: '666666666666' },
+    { name: 'ledger', accountId: '777777777777' },
+  ],
 };
 
 /** The repository's config/ folder (the shipped dev, staging and prod configs). */

@@ -149,11 +149,7 @@ export function resolveIntrinsics(value: any, ctx: ResolveContext): any {
  * The one resource of `type` in a synthesized template (throws if there is not exactly one
  * that matches `filter`). Returns [logicalId, resource].
  */
-export function singleResource(
-  template: { Resources?: Record<string, any> },
-  type: string,
-  filter: (resource: any) => boolean = () => true,
-): [string, any] {
+export function singleResource(template: { Resources?: Record<string, any> }, type: string, filter: (resource: any) => boolean = () => true): [string, any] {
   const found = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === type && filter(r));
   if (found.length !== 1) {
     throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map(([id]) => id).join(', ')}`);

@@ -5,7 +5,10 @@ const bucketPolicy = {
   Statement: [
     { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/r' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' },
     {
-      Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::b/*',
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     },
   ],
@@ -13,41 +16,64 @@ const bucketPolicy = {
 
 describe('evaluate', () => {
   test('an explicit deny wins over an allow', async () => {
-    await expect(evaluate({
-      resourcePolicy: bucketPolicy,
-      request: { action: 's3:PutObject', principal: 'arn:aws:iam::111111111111:role/r', resource: 'arn:aws:s3:::b/k', resourceAccount: '111111111111', context: { 'aws:SecureTransport': 'false' } },
-    })).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      evaluate({
+        resourcePolicy: bucketPolicy,
+        request: {
+          action: 's3:PutObject',
+          principal: 'arn:aws:iam::111111111111:role/r',
+          resource: 'arn:aws:s3:::b/k',
+          resourceAccount: '111111111111',
+          context: { 'aws:SecureTransport': 'false' },
+        },
+      }),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   test('an allowed request is allowed', async () => {
-    await expect(evaluate({
-      resourcePolicy: bucketPolicy,
-      request: { action: 's3:PutObject', principal: 'arn:aws:iam::111111111111:role/r', resource: 'arn:aws:s3:::b/k', resourceAccount: '111111111111', context: { 'aws:SecureTransport': 'true' } },
-    })).resolves.toBe('Allowed');
+    await expect(
+      evaluate({
+        resourcePolicy: bucketPolicy,
+        request: {
+          action: 's3:PutObject',
+          principal: 'arn:aws:iam::111111111111:role/r',
+          resource: 'arn:aws:s3:::b/k',
+          resourceAccount: '111111111111',
+          context: { 'aws:SecureTransport': 'true' },
+        },
+      }),
+    ).resolves.toBe('Allowed');
   });
 
   test('another account without an identity policy is implicitly denied', async () => {
-    await expect(evaluate({
-      resourcePolicy: { Version: '2012-10-17', Statement: [] },
-      request: { action: 's3:PutObject', principal: 'arn:aws:iam::999999999999:role/r', resource: 'arn:aws:s3:::b/k', resourceAccount: '111111111111' },
-    })).resolves.toBe('ImplicitlyDenied');
+    await expect(
+      evaluate({
+        resourcePolicy: { Version: '2012-10-17', Statement: [] },
+        request: { action: 's3:PutObject', principal: 'arn:aws:iam::999999999999:role/r', resource: 'arn:aws:s3:::b/k', resourceAccount: '111111111111' },
+      }),
+    ).resolves.toBe('ImplicitlyDenied');
   });
 
   test('fails if the evaluator rejects a malformed policy', async () => {
-    await expect(evaluate({
-      resourcePolicy: { Statement: [{ Effect: 'Maybe', Action: 's3:PutObject', Resource: '*', Principal: '*' }] },
-      request: { action: 's3:PutObject', principal: 'arn:aws:iam::111111111111:role/r', resource: 'arn:aws:s3:::b/k', resourceAccount: '111111111111' },
-    })).rejects.toThrow(/rejected/);
+    await expect(
+      evaluate({
+        resourcePolicy: { Statement: [{ Effect: 'Maybe', Action: 's3:PutObject', Resource: '*', Principal: '*' }] },
+        request: { action: 's3:PutObject', principal: 'arn:aws:iam::111111111111:role/r', resource: 'arn:aws:s3:::b/k', resourceAccount: '111111111111' },
+      }),
+    ).rejects.toThrow(/rejected/);
   });
 });
 
 describe('resolveIntrinsics', () => {
   test('resolves pseudo parameters, Join, GetAtt and Sub', () => {
-    const resolved = resolveIntrinsics({
-      a: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'Bucket' }, '/*']] },
-      b: { 'Fn::GetAtt': ['Key', 'Arn'] },
-      c: { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*' },
-    }, { account: '111111111111', region: 'eu-west-1', refs: { Bucket: 'b' }, getAtts: { 'Key.Arn': 'arn:aws:kms:eu-west-1:111111111111:key/k' } });
+    const resolved = resolveIntrinsics(
+      {
+        a: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'Bucket' }, '/*']] },
+        b: { 'Fn::GetAtt': ['Key', 'Arn'] },
+        c: { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*' },
+      },
+      { account: '111111111111', region: 'eu-west-1', refs: { Bucket: 'b' }, getAtts: { 'Key.Arn': 'arn:aws:kms:eu-west-1:111111111111:key/k' } },
+    );
     expect(resolved).toEqual({
       a: 'arn:aws:s3:::b/*',
       b: 'arn:aws:kms:eu-west-1:111111111111:key/k',
@@ -67,12 +93,17 @@ describe('resolveIntrinsics', () => {
 });
 
 test('an account-root principal in the same account delegates to IAM: the role still needs an identity policy', async () => {
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' }] };
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' }],
+  };
   const request = { action: 's3:PutObject', principal: 'arn:aws:iam::111111111111:role/r', resource: 'arn:aws:s3:::b/k', resourceAccount: '111111111111' };
   await expect(evaluate({ resourcePolicy: policy, request })).resolves.toBe('ImplicitlyDenied');
-  await expect(evaluate({
-    resourcePolicy: policy,
-    identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }],
-    request,
-  })).resolves.toBe('Allowed');
+  await expect(
+    evaluate({
+      resourcePolicy: policy,
+      identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }],
+      request,
+    }),
+  ).resolves.toBe('Allowed');
 });

@@ -204,16 +204,16 @@ export class EncryptedBackupPlan extends Construct {
       // Deny backup:DeleteRecoveryPoint and UpdateRecoveryPointLifecycle to every principal:
       // only the plan's lifecycle expires recovery points.
       blockRecoveryPointDeletion: true,
-      lockConfiguration: lock ? {
-        minRetention: lock.minRetention,
-        maxRetention: lock.maxRetention,
-        changeableFor: lock.changeableFor,
-      } : undefined,
+      lockConfiguration: lock
+        ? {
+            minRetention: lock.minRetention,
+            maxRetention: lock.maxRetention,
+            changeableFor: lock.changeableFor,
+          }
+        : undefined,
     });
 
-    const copyTarget = props.copyToVaultArn !== undefined
-      ? backup.BackupVault.fromBackupVaultArn(this, 'CopyTargetVault', props.copyToVaultArn)
-      : undefined;
+    const copyTarget = props.copyToVaultArn !== undefined ? backup.BackupVault.fromBackupVaultArn(this, 'CopyTargetVault', props.copyToVaultArn) : undefined;
     this.plan = new backup.BackupPlan(this, 'Plan', {
       backupVault: this.vault,
       backupPlanRules: [
@@ -269,8 +269,13 @@ function validate(scope: Construct, props: EncryptedBackupPlanProps, retention: 
   };
   checkDays('retention', retention, 1);
   checkDays('copyRetention', props.copyRetention, 1);
-  if (props.copyRetention !== undefined && props.copyToVaultArn === undefined) fail('copyRetention is set but copyToVaultArn is not: name the vault that receives the copies');
-  if (props.copyToVaultArn !== undefined && !Token.isUnresolved(props.copyToVaultArn) && !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.test(props.copyToVaultArn)) {
+  if (props.copyRetention !== undefined && props.copyToVaultArn === undefined)
+    fail('copyRetention is set but copyToVaultArn is not: name the vault that receives the copies');
+  if (
+    props.copyToVaultArn !== undefined &&
+    !Token.isUnresolved(props.copyToVaultArn) &&
+    !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.test(props.copyToVaultArn)
+  ) {
     fail(`copyToVaultArn must be a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>), received ${JSON.stringify(props.copyToVaultArn)}`);
   }
   const lock = props.vaultLock;
@@ -282,7 +287,9 @@ function validate(scope: Construct, props: EncryptedBackupPlanProps, retention: 
   const ret = days(retention);
   if (min !== undefined && max !== undefined && min > max) fail(`vaultLock.minRetention (${min} days) is longer than vaultLock.maxRetention (${max} days)`);
   if (ret !== undefined && min !== undefined && ret < min) {
-    fail(`retention (${ret} days) is shorter than vaultLock.minRetention (${min} days): every backup job would fail; raise retention or lower the lock's minimum`);
+    fail(
+      `retention (${ret} days) is shorter than vaultLock.minRetention (${min} days): every backup job would fail; raise retention or lower the lock's minimum`,
+    );
   }
   if (ret !== undefined && max !== undefined && ret > max) {
     fail(`retention (${ret} days) is longer than vaultLock.maxRetention (${max} days): every backup job would fail`);

@@ -8,7 +8,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
  */
 export class EndpointService {
   /** AWS Secrets Manager (rotation functions read and write secret versions). */
-  public static readonly SECRETS_MANAGER = new EndpointService('SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, 'secretsmanager', ['secretsmanager:GetRandomPassword']);
+  public static readonly SECRETS_MANAGER = new EndpointService('SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, 'secretsmanager', [
+    'secretsmanager:GetRandomPassword',
+  ]);
   /** AWS KMS (decrypt and generate data keys for secrets, queues and streams). */
   public static readonly KMS = new EndpointService('Kms', ec2.InterfaceVpcEndpointAwsService.KMS, 'kms', ['kms:GenerateRandom']);
   /** Amazon CloudWatch Logs (the forwarder writes the central log groups). */

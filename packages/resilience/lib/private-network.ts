@@ -104,7 +104,11 @@ export class PrivateNetwork extends Construct {
     // The subnets have no route to the internet: HTTPS to any address reaches only the
     // interface endpoints (in the VPC) and S3 through the gateway endpoint, whose prefix list id
     // cannot be known at synth without a lookup.
-    this.functionSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints and the S3 gateway endpoint (no internet route)');
+    this.functionSecurityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to the VPC endpoints and the S3 gateway endpoint (no internet route)',
+    );
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: this.vpc,
@@ -115,13 +119,20 @@ export class PrivateNetwork extends Construct {
 
     // An existing VPC's workloads reach the services with private DNS through these endpoints: admitted
     // by a group of their own (the other endpoints stay reachable from the functions only).
-    const vpcRange = existing && privateDns.length > 0 ? new ec2.SecurityGroup(this, 'VpcEndpointSecurityGroup', {
-      vpc: this.vpc,
-      description: 'Interface VPC endpoints with private DNS in an existing VPC: HTTPS from the VPC range',
-      allowAllOutbound: false,
-    }) : undefined;
-    for (const range of vpcRange ? props.vpcSource.existingVpc?.vpcCidrBlocks ?? [] : []) {
-      vpcRange?.addIngressRule(range.includes(':') ? ec2.Peer.ipv6(range) : ec2.Peer.ipv4(range), ec2.Port.tcp(443), 'HTTPS from the VPC (private DNS sends its calls here)');
+    const vpcRange =
+      existing && privateDns.length > 0
+        ? new ec2.SecurityGroup(this, 'VpcEndpointSecurityGroup', {
+            vpc: this.vpc,
+            description: 'Interface VPC endpoints with private DNS in an existing VPC: HTTPS from the VPC range',
+            allowAllOutbound: false,
+          })
+        : undefined;
+    for (const range of vpcRange ? (props.vpcSource.existingVpc?.vpcCidrBlocks ?? []) : []) {
+      vpcRange?.addIngressRule(
+        range.includes(':') ? ec2.Peer.ipv6(range) : ec2.Peer.ipv4(range),
+        ec2.Port.tcp(443),
+        'HTTPS from the VPC (private DNS sends its calls here)',
+      );
     }
 
     this.resourceAccounts = [stack.account, ...extraAccounts];
@@ -138,8 +149,10 @@ export class PrivateNetwork extends Construct {
       });
       if (!dns) {
         // The endpoint's regional DNS name (the first entry, "<hosted zone id>:<name>").
-        this.endpointUrls.set(`AWS_ENDPOINT_URL_${SDK_SERVICE_IDS[service.actionPrefix] ?? service.actionPrefix.toUpperCase()}`,
-          Fn.join('', ['https://', Fn.select(1, Fn.split(':', Fn.select(0, endpoint.vpcEndpointDnsEntries)))]));
+        this.endpointUrls.set(
+          `AWS_ENDPOINT_URL_${SDK_SERVICE_IDS[service.actionPrefix] ?? service.actionPrefix.toUpperCase()}`,
+          Fn.join('', ['https://', Fn.select(1, Fn.split(':', Fn.select(0, endpoint.vpcEndpointDnsEntries)))]),
+        );
       }
       for (const statement of endpointPolicyStatements(service.actionPrefix, service.actionsWithoutResource, stack.account, this.resourceAccounts)) {
         endpoint.addToPolicy(statement);
@@ -179,7 +192,9 @@ export class PrivateNetwork extends Construct {
   public endpointFor(service: EndpointService): ec2.InterfaceVpcEndpoint {
     const endpoint = this.endpoints.get(service);
     if (!endpoint) {
-      throw new Error(`${this.node.path}: no interface endpoint for ${service.actionPrefix}; created: ${[...this.endpoints.keys()].map((s) => s.actionPrefix).join(', ') || 'none'}`);
+      throw new Error(
+        `${this.node.path}: no interface endpoint for ${service.actionPrefix}; created: ${[...this.endpoints.keys()].map((s) => s.actionPrefix).join(', ') || 'none'}`,
+      );
     }
     return endpoint;
   }
@@ -237,7 +252,15 @@ function privateNetworkAcl(scope: Construct, vpc: ec2.Vpc, subnets: ec2.ISubnet[
   return acl;
 }
 
-function validate(scope: Construct, props: PrivateNetworkProps, services: EndpointService[], withS3: boolean, extraAccounts: string[], region: string, privateDns: EndpointService[]): void {
+function validate(
+  scope: Construct,
+  props: PrivateNetworkProps,
+  services: EndpointService[],
+  withS3: boolean,
+  extraAccounts: string[],
+  region: string,
+  privateDns: EndpointService[],
+): void {
   const fail = (msg: string): never => {
     throw new Error(`${scope.node.path}: ${msg}`);
   };
@@ -245,9 +268,16 @@ function validate(scope: Construct, props: PrivateNetworkProps, services: Endpoi
   if (source === undefined || (source.newVpc === undefined && source.existingVpc === undefined)) {
     fail('vpcSource is required: VpcSource.create({ availabilityZones }) or VpcSource.fromExisting({ vpcId, ... }), received undefined');
   }
-  failIfDuplicated(scope, 'interfaceEndpoints', services.map((s) => s.actionPrefix));
+  failIfDuplicated(
+    scope,
+    'interfaceEndpoints',
+    services.map((s) => s.actionPrefix),
+  );
   for (const service of privateDns) {
-    if (!services.includes(service)) fail(`privateDnsServices: received ${service.actionPrefix}, which is not one of interfaceEndpoints (${services.map((s) => s.actionPrefix).join(', ') || 'none'})`);
+    if (!services.includes(service))
+      fail(
+        `privateDnsServices: received ${service.actionPrefix}, which is not one of interfaceEndpoints (${services.map((s) => s.actionPrefix).join(', ') || 'none'})`,
+      );
   }
   for (const account of extraAccounts) {
     if (!Token.isUnresolved(account) && !isAccountId(account)) fail(`additionalResourceAccounts: ${JSON.stringify(account)} is not a 12-digit AWS account id`);
@@ -259,7 +289,9 @@ function validate(scope: Construct, props: PrivateNetworkProps, services: Endpoi
   for (const zone of zones) {
     if (Token.isUnresolved(zone)) continue;
     if (!Token.isUnresolved(region) ? !(zone.startsWith(region) && /^[a-z]$/.test(zone.slice(region.length))) : !/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone)) {
-      fail(`availabilityZones: ${JSON.stringify(zone)} is not an availability zone name of the stack's region ${region} (expected e.g. "${Token.isUnresolved(region) ? 'eu-west-1' : region}a")`);
+      fail(
+        `availabilityZones: ${JSON.stringify(zone)} is not an availability zone name of the stack's region ${region} (expected e.g. "${Token.isUnresolved(region) ? 'eu-west-1' : region}a")`,
+      );
     }
   }
   if (source.newVpc) {
@@ -280,26 +312,35 @@ function validate(scope: Construct, props: PrivateNetworkProps, services: Endpoi
   for (const id of attrs.privateSubnetIds) check('privateSubnetIds', id, /^subnet-[0-9a-f]{8,17}$/, 'subnet-0123456789abcdef0');
   failIfDuplicated(scope, 'privateSubnetIds', attrs.privateSubnetIds);
   if (attrs.privateSubnetIds.length % zones.length !== 0) {
-    fail(`privateSubnetIds lists ${attrs.privateSubnetIds.length} subnets for ${zones.length} availability zones; the number of subnets must be a multiple of the number of zones (in zone order)`);
+    fail(
+      `privateSubnetIds lists ${attrs.privateSubnetIds.length} subnets for ${zones.length} availability zones; the number of subnets must be a multiple of the number of zones (in zone order)`,
+    );
   }
   const routeTables = attrs.privateSubnetRouteTableIds ?? [];
   for (const id of routeTables) check('privateSubnetRouteTableIds', id, /^rtb-[0-9a-f]{8,17}$/, 'rtb-0123456789abcdef0');
   if (withS3 && !attrs.dedicatedRouteTables) {
-    fail('s3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables; expected false (the default), '
-      + 'or dedicatedRouteTables: true where only these private subnets use the route tables (the endpoint\'s route and policy apply to every subnet of a route table '
-      + 'and would cut other workloads off other accounts\' buckets: ECR image layers, OS package repositories)');
+    fail(
+      's3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables; expected false (the default), ' +
+        "or dedicatedRouteTables: true where only these private subnets use the route tables (the endpoint's route and policy apply to every subnet of a route table " +
+        "and would cut other workloads off other accounts' buckets: ECR image layers, OS package repositories)",
+    );
   }
   if (privateDns.length > 0) {
     const ranges = attrs.vpcCidrBlocks ?? [];
     if (ranges.length === 0) {
-      fail(`privateDnsServices: received ${privateDns.map((s) => s.actionPrefix).join(', ')} for an existing VPC without vpcCidrBlocks; expected every range of the VPC `
-        + '(every workload of the VPC then calls those services through the endpoints, which must admit it), or no private DNS');
+      fail(
+        `privateDnsServices: received ${privateDns.map((s) => s.actionPrefix).join(', ')} for an existing VPC without vpcCidrBlocks; expected every range of the VPC ` +
+          '(every workload of the VPC then calls those services through the endpoints, which must admit it), or no private DNS',
+      );
     }
     for (const cidr of ranges) {
-      if (!Token.isUnresolved(cidr) && !CIDR.test(cidr)) fail(`vpcCidrBlocks: received ${JSON.stringify(cidr)}; expected an IPv4 or IPv6 range such as 10.0.0.0/16 or 2001:db8::/56`);
+      if (!Token.isUnresolved(cidr) && !CIDR.test(cidr))
+        fail(`vpcCidrBlocks: received ${JSON.stringify(cidr)}; expected an IPv4 or IPv6 range such as 10.0.0.0/16 or 2001:db8::/56`);
     }
   }
   if (withS3 && routeTables.length !== attrs.privateSubnetIds.length) {
-    fail(`privateSubnetRouteTableIds lists ${routeTables.length} route tables for ${attrs.privateSubnetIds.length} subnets: the S3 gateway endpoint needs the route table of each private subnet (or set s3GatewayEndpoint: false)`);
+    fail(
+      `privateSubnetRouteTableIds lists ${routeTables.length} route tables for ${attrs.privateSubnetIds.length} subnets: the S3 gateway endpoint needs the route table of each private subnet (or set s3GatewayEndpoint: false)`,
+    );
   }
 }

@@ -34,7 +34,9 @@ export class RequirePrivateFunctions implements IAspect {
    */
   public static exempt(scope: IConstruct, reason: string): void {
     if (!ExemptionReason.isSufficient(reason)) {
-      throw new Error(`RequirePrivateFunctions.exempt(${scope.node.path}): give a reason of at least ${ExemptionReason.MIN_LENGTH} characters, received ${JSON.stringify(reason)}`);
+      throw new Error(
+        `RequirePrivateFunctions.exempt(${scope.node.path}): give a reason of at least ${ExemptionReason.MIN_LENGTH} characters, received ${JSON.stringify(reason)}`,
+      );
     }
     scope.node.addMetadata(EXEMPTION_METADATA, reason);
   }
@@ -56,7 +58,7 @@ export class RequirePrivateFunctions implements IAspect {
     if (!Array.isArray(subnetIds) || subnetIds.length === 0) {
       Annotations.of(node).addError(
         `Lambda function ${node.node.path} runs outside any VPC. Place it in the private subnets (vpc, vpcSubnets, securityGroups of PrivateNetwork), ` +
-        'or RequirePrivateFunctions.exempt(construct, reason) if it cannot run in a VPC (CDK custom resource providers cannot).',
+          'or RequirePrivateFunctions.exempt(construct, reason) if it cannot run in a VPC (CDK custom resource providers cannot).',
       );
       return;
     }

@@ -25,11 +25,13 @@ describe('vault', () => {
       Properties: {
         EncryptionKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataKey'), 'Arn'] },
         AccessPolicy: {
-          Statement: [Match.objectLike({
-            Effect: 'Deny',
-            Principal: { AWS: '*' },
-            Action: Match.arrayWith(['backup:DeleteRecoveryPoint']),
-          })],
+          Statement: [
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: Match.arrayWith(['backup:DeleteRecoveryPoint']),
+            }),
+          ],
         },
       },
       DeletionPolicy: 'Retain',
@@ -58,7 +60,9 @@ describe('vault', () => {
   test('governance-mode vault lock has no grace period (it stays removable with the right permission)', () => {
     const { stack, key } = setup();
     new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: key, vaultLock: VaultLock.governance({ minRetention: Duration.days(7) }) });
-    Template.fromStack(stack).hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: { MinRetentionDays: 7, ChangeableForDays: Match.absent() } });
+    Template.fromStack(stack).hasResourceProperties('AWS::Backup::BackupVault', {
+      LockConfiguration: { MinRetentionDays: 7, ChangeableForDays: Match.absent() },
+    });
   });
 
   test('removal policy is passed on', () => {
@@ -74,11 +78,13 @@ describe('plan', () => {
     new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: key });
     Template.fromStack(stack).hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: {
-        BackupPlanRule: [Match.objectLike({
-          ScheduleExpression: 'cron(0 5 * * ? *)',
-          Lifecycle: { DeleteAfterDays: 35 },
-          TargetBackupVault: { 'Fn::GetAtt': [Match.stringLikeRegexp('BackupVault'), 'BackupVaultName'] },
-        })],
+        BackupPlanRule: [
+          Match.objectLike({
+            ScheduleExpression: 'cron(0 5 * * ? *)',
+            Lifecycle: { DeleteAfterDays: 35 },
+            TargetBackupVault: { 'Fn::GetAtt': [Match.stringLikeRegexp('BackupVault'), 'BackupVaultName'] },
+          }),
+        ],
       },
     });
   });
@@ -95,11 +101,13 @@ describe('plan', () => {
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: {
-        BackupPlanRule: [Match.objectLike({
-          ScheduleExpression: 'cron(30 1 * * ? *)',
-          Lifecycle: { DeleteAfterDays: 90 },
-          CopyActions: [{ DestinationBackupVaultArn: copyTo, Lifecycle: { DeleteAfterDays: 365 } }],
-        })],
+        BackupPlanRule: [
+          Match.objectLike({
+            ScheduleExpression: 'cron(30 1 * * ? *)',
+            Lifecycle: { DeleteAfterDays: 90 },
+            CopyActions: [{ DestinationBackupVaultArn: copyTo, Lifecycle: { DeleteAfterDays: 365 } }],
+          }),
+        ],
       },
     });
   });
@@ -116,9 +124,16 @@ describe('selections', () => {
         ListOfTags: [{ ConditionKey: 'guardrails:backup', ConditionType: 'STRINGEQUALS', ConditionValue: 'true' }],
       },
     });
-    const role = template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' } })] } } });
+    const role = template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' } })] } },
+    });
     const policies = JSON.stringify((Object.values(role)[0] as any).Properties.ManagedPolicyArns);
-    for (const name of ['service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores', ':iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup', ':iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore']) {
+    for (const name of [
+      'service-role/AWSBackupServiceRolePolicyForBackup',
+      'service-role/AWSBackupServiceRolePolicyForRestores',
+      ':iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup',
+      ':iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore',
+    ]) {
       expect(policies).toContain(name);
     }
   });
@@ -140,7 +155,9 @@ describe('selections', () => {
     plan.addResources('Audit', [backup.BackupResource.fromArn('arn:aws:s3:::audit-bucket')]);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Backup::BackupSelection', 2);
-    template.hasResourceProperties('AWS::Backup::BackupSelection', { BackupSelection: { ListOfTags: [Match.objectLike({ ConditionKey: 'backup', ConditionValue: 'daily' })] } });
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: { ListOfTags: [Match.objectLike({ ConditionKey: 'backup', ConditionValue: 'daily' })] },
+    });
     template.hasResourceProperties('AWS::Backup::BackupSelection', { BackupSelection: { Resources: ['arn:aws:s3:::audit-bucket'] } });
   });
 });
@@ -152,36 +169,62 @@ describe('validation', () => {
   });
   test('fails if retention is shorter than the vault lock minimum (every job would fail)', () => {
     const { stack, key } = setup();
-    expect(() => new EncryptedBackupPlan(stack, 'Backup', {
-      encryptionKey: key, retention: Duration.days(7), vaultLock: VaultLock.compliance({ minRetention: Duration.days(30) }),
-    })).toThrow(/retention \(7 days\) is shorter than vaultLock.minRetention \(30 days\)/);
+    expect(
+      () =>
+        new EncryptedBackupPlan(stack, 'Backup', {
+          encryptionKey: key,
+          retention: Duration.days(7),
+          vaultLock: VaultLock.compliance({ minRetention: Duration.days(30) }),
+        }),
+    ).toThrow(/retention \(7 days\) is shorter than vaultLock.minRetention \(30 days\)/);
   });
   test('fails if retention is longer than the vault lock maximum', () => {
     const { stack, key } = setup();
-    expect(() => new EncryptedBackupPlan(stack, 'Backup', {
-      encryptionKey: key, retention: Duration.days(400), vaultLock: VaultLock.governance({ minRetention: Duration.days(1), maxRetention: Duration.days(365) }),
-    })).toThrow(/retention \(400 days\) is longer than vaultLock.maxRetention \(365 days\)/);
+    expect(
+      () =>
+        new EncryptedBackupPlan(stack, 'Backup', {
+          encryptionKey: key,
+          retention: Duration.days(400),
+          vaultLock: VaultLock.governance({ minRetention: Duration.days(1), maxRetention: Duration.days(365) }),
+        }),
+    ).toThrow(/retention \(400 days\) is longer than vaultLock.maxRetention \(365 days\)/);
   });
   test('fails if the lock minimum exceeds its maximum', () => {
     const { stack, key } = setup();
-    expect(() => new EncryptedBackupPlan(stack, 'Backup', {
-      encryptionKey: key, vaultLock: VaultLock.governance({ minRetention: Duration.days(30), maxRetention: Duration.days(10) }),
-    })).toThrow(/vaultLock.minRetention \(30 days\) is longer than vaultLock.maxRetention \(10 days\)/);
+    expect(
+      () =>
+        new EncryptedBackupPlan(stack, 'Backup', {
+          encryptionKey: key,
+          vaultLock: VaultLock.governance({ minRetention: Duration.days(30), maxRetention: Duration.days(10) }),
+        }),
+    ).toThrow(/vaultLock.minRetention \(30 days\) is longer than vaultLock.maxRetention \(10 days\)/);
   });
   test('fails if the compliance grace period is shorter than 3 days', () => {
     const { stack, key } = setup();
-    expect(() => new EncryptedBackupPlan(stack, 'Backup', {
-      encryptionKey: key, vaultLock: VaultLock.compliance({ minRetention: Duration.days(1), changeableFor: Duration.days(1) }),
-    })).toThrow(/vaultLock.changeableFor must be at least 3 days/);
+    expect(
+      () =>
+        new EncryptedBackupPlan(stack, 'Backup', {
+          encryptionKey: key,
+          vaultLock: VaultLock.compliance({ minRetention: Duration.days(1), changeableFor: Duration.days(1) }),
+        }),
+    ).toThrow(/vaultLock.changeableFor must be at least 3 days/);
   });
   test('fails if retention is not a whole number of days within the AWS Backup limit', () => {
     const { stack, key } = setup();
-    expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: key, retention: Duration.hours(36) })).toThrow(/retention must be a whole number of days from 1 to 36500, received 1 day 12 hours/);
-    expect(() => new EncryptedBackupPlan(newStack(), 'Backup', { encryptionKey: key, retention: Duration.days(40000) })).toThrow(/retention must be a whole number of days/);
+    expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: key, retention: Duration.hours(36) })).toThrow(
+      /retention must be a whole number of days from 1 to 36500, received 1 day 12 hours/,
+    );
+    expect(() => new EncryptedBackupPlan(newStack(), 'Backup', { encryptionKey: key, retention: Duration.days(40000) })).toThrow(
+      /retention must be a whole number of days/,
+    );
   });
   test('fails if copyToVaultArn is not a vault ARN, or copyRetention has no copy target', () => {
     const { stack, key } = setup();
-    expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: key, copyToVaultArn: 'guardrails-dr' })).toThrow(/copyToVaultArn must be a backup vault ARN/);
-    expect(() => new EncryptedBackupPlan(newStack(), 'Backup', { encryptionKey: key, copyRetention: Duration.days(30) })).toThrow(/copyRetention is set but copyToVaultArn is not/);
+    expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: key, copyToVaultArn: 'guardrails-dr' })).toThrow(
+      /copyToVaultArn must be a backup vault ARN/,
+    );
+    expect(() => new EncryptedBackupPlan(newStack(), 'Backup', { encryptionKey: key, copyRetention: Duration.days(30) })).toThrow(
+      /copyRetention is set but copyToVaultArn is not/,
+    );
   });
 });

@@ -45,10 +45,13 @@ async function decide(policy: PolicyJson, action: string, principal: string, res
     identityPolicies: [ALLOW_ALL],
     // The resource's own policy (key policy, bucket policy, stream policy ...) lets the caller in,
     // even across accounts: the endpoint policy is the only thing that can refuse the request.
-    resourcePolicy: resource === '*' ? undefined : {
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }],
-    },
+    resourcePolicy:
+      resource === '*'
+        ? undefined
+        : {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }],
+          },
   });
 }
 
@@ -90,7 +93,9 @@ describe('additional resource accounts', () => {
 
   test("never let that account's principals call through the endpoints", async () => {
     const policies = endpointPolicies([OTHER_ACCOUNT]);
-    expect(await decide(policies.kinesis, 'kinesis:PutRecord', OTHER_ROLE, `arn:aws:kinesis:${REGION}:${OTHER_ACCOUNT}:stream/central`, OTHER_ACCOUNT)).toBe('ImplicitlyDenied');
+    expect(await decide(policies.kinesis, 'kinesis:PutRecord', OTHER_ROLE, `arn:aws:kinesis:${REGION}:${OTHER_ACCOUNT}:stream/central`, OTHER_ACCOUNT)).toBe(
+      'ImplicitlyDenied',
+    );
   });
 });
 

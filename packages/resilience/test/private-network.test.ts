@@ -95,12 +95,18 @@ describe('created VPC', () => {
     const entries = Object.values(template.findResources('AWS::EC2::NetworkAclEntry')) as any[];
     expect(entries.every((e) => e.Properties.RuleAction === 'allow' && e.Properties.NetworkAclId.Ref === aclId)).toBe(true);
     const fromAnywhere = entries.filter((e) => !e.Properties.Egress && e.Properties.CidrBlock === '0.0.0.0/0');
-    expect(fromAnywhere.map((e) => [e.Properties.Protocol, e.Properties.PortRange])).toEqual([[6, { From: 1024, To: 3388 }], [6, { From: 3390, To: 65535 }]]);
+    expect(fromAnywhere.map((e) => [e.Properties.Protocol, e.Properties.PortRange])).toEqual([
+      [6, { From: 1024, To: 3388 }],
+      [6, { From: 3390, To: 65535 }],
+    ]);
     const toAnywhere = entries.filter((e) => e.Properties.Egress && e.Properties.CidrBlock === '0.0.0.0/0');
     expect(toAnywhere.map((e) => [e.Properties.Protocol, e.Properties.PortRange])).toEqual([[6, { From: 443, To: 443 }]]);
     // within the VPC, all traffic both ways (endpoints, resolver)
     const inVpc = entries.filter((e) => e.Properties.CidrBlock?.['Fn::GetAtt']?.[1] === 'CidrBlock');
-    expect(inVpc.map((e) => [e.Properties.Egress, e.Properties.Protocol]).sort()).toEqual([[false, -1], [true, -1]]);
+    expect(inVpc.map((e) => [e.Properties.Egress, e.Properties.Protocol]).sort()).toEqual([
+      [false, -1],
+      [true, -1],
+    ]);
   });
 
   test('a custom range is split across the zones', () => {
@@ -173,7 +179,9 @@ describe('endpoints', () => {
     expect(endpointServiceNames(template)).toContain('com.amazonaws.eu-west-1.lambda');
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       ServiceName: 'com.amazonaws.eu-west-1.lambda',
-      PolicyDocument: { Statement: [Match.objectLike({ Action: 'lambda:*', Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT, 'aws:ResourceAccount': ACCOUNT } } })] },
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Action: 'lambda:*', Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT, 'aws:ResourceAccount': ACCOUNT } } })],
+      },
     });
     expect(EndpointService.all()).not.toContain(EndpointService.LAMBDA);
   });
@@ -188,10 +196,12 @@ describe('endpoints', () => {
     });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', {
       PolicyDocument: {
-        Statement: [Match.objectLike({
-          Action: 'kinesis:*',
-          Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT, 'aws:ResourceAccount': [ACCOUNT, OTHER_ACCOUNT] } },
-        })],
+        Statement: [
+          Match.objectLike({
+            Action: 'kinesis:*',
+            Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT, 'aws:ResourceAccount': [ACCOUNT, OTHER_ACCOUNT] } },
+          }),
+        ],
       },
     });
   });
@@ -210,7 +220,11 @@ describe('security groups', () => {
     const endpointSg = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Interface') } });
     expect(Object.values(endpointSg)).toHaveLength(1);
     expect((Object.values(endpointSg)[0] as any).Properties.SecurityGroupIngress).toBeUndefined();
-    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [fnSg['Fn::GetAtt'][0], 'GroupId'] } }, 1);
+    template.resourcePropertiesCountIs(
+      'AWS::EC2::SecurityGroupIngress',
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [fnSg['Fn::GetAtt'][0], 'GroupId'] } },
+      1,
+    );
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
   });
 
@@ -219,7 +233,11 @@ describe('security groups', () => {
     const network = new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
     const other = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Rotation', 'sg-0123456789abcdef0');
     network.allowEndpointAccessFrom(other);
-    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: 'sg-0123456789abcdef0', FromPort: 443, ToPort: 443 });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      SourceSecurityGroupId: 'sg-0123456789abcdef0',
+      FromPort: 443,
+      ToPort: 443,
+    });
   });
 });
 
@@ -252,16 +270,23 @@ describe('existing VPC', () => {
     const network = new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.fromExisting(existingVpc()) });
     const env = stack.resolve(network.endpointEnvironment());
     expect(Object.keys(env).sort()).toEqual([
-      'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_KINESIS', 'AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_STS',
+      'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+      'AWS_ENDPOINT_URL_KINESIS',
+      'AWS_ENDPOINT_URL_KMS',
+      'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+      'AWS_ENDPOINT_URL_SQS',
+      'AWS_ENDPOINT_URL_STS',
     ]);
     const sm = stack.getLogicalId(network.endpointFor(EndpointService.SECRETS_MANAGER).node.defaultChild as any);
-    expect(env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': [sm, 'DnsEntries'] }] }] }] }]] });
+    expect(env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': [sm, 'DnsEntries'] }] }] }] }]],
+    });
     // A created VPC: private DNS everywhere, nothing to point at.
     const created = new PrivateNetwork(newStack(), 'Network', { vpcSource: VpcSource.create({ availabilityZones: ZONES }) });
     expect(created.endpointEnvironment()).toEqual({});
   });
 
-  test('private DNS for one service of an existing VPC (the hosted rotation\'s Secrets Manager): that endpoint admits the VPC range, the others only the functions', () => {
+  test("private DNS for one service of an existing VPC (the hosted rotation's Secrets Manager): that endpoint admits the VPC range, the others only the functions", () => {
     const stack = newStack();
     const network = new PrivateNetwork(stack, 'Network', {
       vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlocks: ['10.20.0.0/16', '100.64.0.0/20', '2001:db8:1234::/56'] })),
@@ -273,7 +298,9 @@ describe('existing VPC', () => {
     expect(sm.Properties.PrivateDnsEnabled).toBe(true);
     expect(kms.Properties.PrivateDnsEnabled).toBe(false);
     const groupIds = (r: any) => r.Properties.SecurityGroupIds.map((g: any) => g['Fn::GetAtt'][0]);
-    const [vpcGroup] = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && r.Properties.GroupDescription.includes('VPC range'))!;
+    const [vpcGroup] = Object.entries<any>(template.Resources).find(
+      ([, r]) => r.Type === 'AWS::EC2::SecurityGroup' && r.Properties.GroupDescription.includes('VPC range'),
+    )!;
     expect(groupIds(sm)).toContain(vpcGroup);
     expect(groupIds(kms)).not.toContain(vpcGroup);
     // Every range of the VPC (a secondary block and IPv6 too): a range left out would lose the service.
@@ -288,7 +315,10 @@ describe('existing VPC', () => {
   test('the S3 gateway endpoint on route tables marked dedicated; without route table ids it stays off', () => {
     const stack = newStack();
     new PrivateNetwork(stack, 'Network', { vpcSource: VpcSource.fromExisting(existingVpc({ dedicatedRouteTables: true })), s3GatewayEndpoint: true });
-    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0bbbbbbbbbbbbbbb2'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      RouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0bbbbbbbbbbbbbbb2'],
+    });
     const plain = newStack();
     new PrivateNetwork(plain, 'Network', { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined })) });
     Template.fromStack(plain).resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 0);
@@ -305,46 +335,77 @@ describe('validation', () => {
     expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: [] }) })).toThrow(/availabilityZones lists no zone/);
   });
   test("fails if a zone is not in the stack's region", () => {
-    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ['us-east-1a'] }) }))
-      .toThrow(/availabilityZones: "us-east-1a" is not an availability zone name of the stack's region eu-west-1/);
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ['us-east-1a'] }) })).toThrow(
+      /availabilityZones: "us-east-1a" is not an availability zone name of the stack's region eu-west-1/,
+    );
   });
   test('fails if a zone is listed twice', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ['eu-west-1a', 'eu-west-1a'] }) })).toThrow(/availabilityZones lists "eu-west-1a" twice/);
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ['eu-west-1a', 'eu-west-1a'] }) })).toThrow(
+      /availabilityZones lists "eu-west-1a" twice/,
+    );
   });
   test('fails if the range is not an IPv4 CIDR from /16 to /26', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.0.0.0/8' }) })).toThrow(/cidr must be an IPv4 range from \/16 to \/26, received "10.0.0.0\/8"/);
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.0.0.0/8' }) })).toThrow(
+      /cidr must be an IPv4 range from \/16 to \/26, received "10.0.0.0\/8"/,
+    );
     expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.0.0.300/24' }) })).toThrow(/cidr must be/);
   });
   test('fails if an id of the existing VPC is malformed', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ vpcId: 'my-vpc' })) })).toThrow(/vpcId: received "my-vpc"; expected an id like vpc-/);
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetIds: ['subnet-1', 'subnet-0bbbbbbbbbbbbbbb2'] })) })).toThrow(/privateSubnetIds: received "subnet-1"/);
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ vpcId: 'my-vpc' })) })).toThrow(
+      /vpcId: received "my-vpc"; expected an id like vpc-/,
+    );
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetIds: ['subnet-1', 'subnet-0bbbbbbbbbbbbbbb2'] })) })).toThrow(
+      /privateSubnetIds: received "subnet-1"/,
+    );
   });
   test('fails if the subnets are not a multiple of the zones', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1'], privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1'] })) }))
-      .toThrow(/privateSubnetIds lists 1 subnets for 2 availability zones/);
+    expect(
+      create(newStack(), {
+        vpcSource: VpcSource.fromExisting(
+          existingVpc({ privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1'], privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1'] }),
+        ),
+      }),
+    ).toThrow(/privateSubnetIds lists 1 subnets for 2 availability zones/);
   });
   test('fails if the S3 gateway endpoint has no route tables', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined, dedicatedRouteTables: true })), s3GatewayEndpoint: true }))
-      .toThrow(/privateSubnetRouteTableIds lists 0 route tables for 2 subnets/);
+    expect(
+      create(newStack(), {
+        vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined, dedicatedRouteTables: true })),
+        s3GatewayEndpoint: true,
+      }),
+    ).toThrow(/privateSubnetRouteTableIds lists 0 route tables for 2 subnets/);
   });
   test('fails on the S3 gateway endpoint in an existing VPC whose route tables are not dedicated', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), s3GatewayEndpoint: true }))
-      .toThrow(/s3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables/);
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), s3GatewayEndpoint: true })).toThrow(
+      /s3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables/,
+    );
   });
   test('fails on private DNS in an existing VPC without its range, on a bad range, or for a service without an endpoint', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), privateDnsServices: [EndpointService.SECRETS_MANAGER] }))
-      .toThrow(/privateDnsServices: received secretsmanager for an existing VPC without vpcCidrBlocks/);
-    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlocks: ['10.0.0/16'] })), privateDnsServices: [EndpointService.SECRETS_MANAGER] }))
-      .toThrow(/vpcCidrBlocks: received "10.0.0\/16"; expected an IPv4 or IPv6 range/);
-    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), interfaceEndpoints: [EndpointService.KMS], privateDnsServices: [EndpointService.SQS] }))
-      .toThrow(/privateDnsServices: received sqs, which is not one of interfaceEndpoints \(kms\)/);
+    expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), privateDnsServices: [EndpointService.SECRETS_MANAGER] })).toThrow(
+      /privateDnsServices: received secretsmanager for an existing VPC without vpcCidrBlocks/,
+    );
+    expect(
+      create(newStack(), {
+        vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlocks: ['10.0.0/16'] })),
+        privateDnsServices: [EndpointService.SECRETS_MANAGER],
+      }),
+    ).toThrow(/vpcCidrBlocks: received "10.0.0\/16"; expected an IPv4 or IPv6 range/);
+    expect(
+      create(newStack(), {
+        vpcSource: VpcSource.create({ availabilityZones: ZONES }),
+        interfaceEndpoints: [EndpointService.KMS],
+        privateDnsServices: [EndpointService.SQS],
+      }),
+    ).toThrow(/privateDnsServices: received sqs, which is not one of interfaceEndpoints \(kms\)/);
   });
   test('fails if an additional resource account is not an account id', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), additionalResourceAccounts: ['1234'] }))
-      .toThrow(/additionalResourceAccounts: "1234" is not a 12-digit AWS account id/);
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), additionalResourceAccounts: ['1234'] })).toThrow(
+      /additionalResourceAccounts: "1234" is not a 12-digit AWS account id/,
+    );
   });
   test('fails if an interface endpoint is listed twice', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), interfaceEndpoints: [EndpointService.SQS, EndpointService.SQS] }))
-      .toThrow(/interfaceEndpoints lists "sqs" twice/);
+    expect(
+      create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), interfaceEndpoints: [EndpointService.SQS, EndpointService.SQS] }),
+    ).toThrow(/interfaceEndpoints lists "sqs" twice/);
   });
 });

@@ -44,7 +44,10 @@ describe('RequirePrivateFunctions', () => {
     const other = ec2.Vpc.fromVpcAttributes(stack, 'OtherVpc', existingVpc({ privateSubnetIds: ['subnet-0ccccccccccccccc3', 'subnet-0ddddddddddddddd4'] }));
     fn(stack, 'Fn', { vpc: other, vpcSubnets: { subnets: other.privateSubnets } });
     Aspects.of(stack).add(new RequirePrivateFunctions({ allowedSubnets: net.subnets }));
-    Annotations.fromStack(stack).hasError('/TestStack/Fn/Resource', Match.stringLikeRegexp('outside the private network: subnet-0ccccccccccccccc3, subnet-0ddddddddddddddd4'));
+    Annotations.fromStack(stack).hasError(
+      '/TestStack/Fn/Resource',
+      Match.stringLikeRegexp('outside the private network: subnet-0ccccccccccccccc3, subnet-0ddddddddddddddd4'),
+    );
   });
 
   test("sees the Lambda functions of CDK's custom resource providers", () => {

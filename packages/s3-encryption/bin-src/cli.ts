@@ -12,8 +12,18 @@ import { MinimumTls } from '@cdk-guardrails/facts';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import {
-  applyEncryption, checkKeyLocation, CliError, explainEnvironmentError, formatApplyResult, formatReencryptPlan, formatReencryptResult, formatReport, planReencryption, reencryptBucket,
-  reportBuckets, wantedEncryption,
+  applyEncryption,
+  checkKeyLocation,
+  CliError,
+  explainEnvironmentError,
+  formatApplyResult,
+  formatReencryptPlan,
+  formatReencryptResult,
+  formatReport,
+  planReencryption,
+  reencryptBucket,
+  reportBuckets,
+  wantedEncryption,
 } from './core';
 import { version as PACKAGE_VERSION } from '../package.json';
 
@@ -37,7 +47,8 @@ function positiveNumber(name: string) {
 
 function tlsVersion(v: string): number {
   const n = Number(v);
-  if (!MinimumTls.S3_ALLOWED_VERSIONS.includes(n)) throw new InvalidArgumentError(`must be one of ${MinimumTls.S3_ALLOWED_VERSIONS.join(', ')}, received '${v}'`);
+  if (!MinimumTls.S3_ALLOWED_VERSIONS.includes(n))
+    throw new InvalidArgumentError(`must be one of ${MinimumTls.S3_ALLOWED_VERSIONS.join(', ')}, received '${v}'`);
   return n;
 }
 
@@ -53,7 +64,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
   let exitCode = 0;
 
-  program.command('report')
+  program
+    .command('report')
     .description('list buckets with their default encryption and whether their policy enforces it')
     .option('--bucket <name...>', 'only these buckets (default: every bucket of the account)')
     .option('--json', 'print JSON')
@@ -64,7 +76,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       if (rows.some((r) => r.error)) exitCode = 1;
     });
 
-  program.command('apply')
+  program
+    .command('apply')
     .description('set default encryption and merge the enforcing statements into the bucket policy (no statement is dropped)')
     .requiredOption('--bucket <name>', 'bucket to change')
     .option('--sse-s3', 'SSE-S3 (AES256)')
@@ -87,9 +100,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${formatApplyResult(result)}\n`);
     });
 
-  program.command('reencrypt')
-    .description('re-encrypt objects not yet in the wanted mode with an in-place copy (resumable; objects over 5 GiB by multipart copy), '
-      + 'or write an S3 Batch Operations manifest for large buckets (Batch Operations copies objects up to 5 GB only)')
+  program
+    .command('reencrypt')
+    .description(
+      're-encrypt objects not yet in the wanted mode with an in-place copy (resumable; objects over 5 GiB by multipart copy), ' +
+        'or write an S3 Batch Operations manifest for large buckets (Batch Operations copies objects up to 5 GB only)',
+    )
     .requiredOption('--bucket <name>', 'bucket whose objects to re-encrypt')
     .option('--sse-s3', 'SSE-S3 (AES256)')
     .option('--kms-key-arn <arn>', 'SSE-KMS with this key ARN (Bucket Keys on)')
@@ -100,45 +116,63 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .option('--manifest', 'write the Batch Operations manifest whatever the count')
     .option('--manifest-file <file>', 'where to write the manifest')
     .option('--dry-run', 'list and HeadObject only: count what a run would copy; copy nothing, write no state file')
-    .action(async (o: {
-      bucket: string; sseS3?: boolean; kmsKeyArn?: string; prefix?: string; stateFile?: string; dryRun?: boolean;
-      rate: number; batchThreshold: number; manifest?: boolean; manifestFile?: string;
-    }) => {
-      const region = program.opts().region as string | undefined;
-      const wanted = wantedEncryption(o);
-      for (const warning of await checkKeyLocation(io.client(region), o.bucket, wanted)) io.stderr(`${warning}\n`);
-      if (o.dryRun) {
-        const plan = await planReencryption(io.client(region), { bucket: o.bucket, wanted, prefix: o.prefix, ratePerSecond: o.rate });
-        io.stdout(`${formatReencryptPlan(plan)}\n`);
-        return;
-      }
-      const bar = io.progress ? new SingleBar({ format: 'reencrypt [{bar}] {value}/{total} objects | {copied} copied | ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
-      let started = false;
-      try {
-        const result = await reencryptBucket(io.client(region), {
-          bucket: o.bucket,
-          wanted,
-          prefix: o.prefix,
-          stateFile: o.stateFile ?? `.s3-encryption-reencrypt-${o.bucket}.json`,
-          ratePerSecond: o.rate,
-          batchThreshold: o.batchThreshold,
-          forceManifest: o.manifest,
-          manifestFile: o.manifestFile,
-          region,
-          signal: io.signal,
-          onProgress: (p) => {
-            if (!bar) return;
-            if (!started) { bar.start(p.total, p.done - 1, { copied: p.copied }); started = true; }
-            bar.update(p.done, { copied: p.copied });
-          },
-        });
-        if (started) { bar?.stop(); started = false; }
-        io.stdout(`${formatReencryptResult(result)}\n`);
-        if (result.mode === 'interrupted' || result.state.failed.length > 0) exitCode = 1;
-      } finally {
-        if (started) bar?.stop();
-      }
-    });
+    .action(
+      async (o: {
+        bucket: string;
+        sseS3?: boolean;
+        kmsKeyArn?: string;
+        prefix?: string;
+        stateFile?: string;
+        dryRun?: boolean;
+        rate: number;
+        batchThreshold: number;
+        manifest?: boolean;
+        manifestFile?: string;
+      }) => {
+        const region = program.opts().region as string | undefined;
+        const wanted = wantedEncryption(o);
+        for (const warning of await checkKeyLocation(io.client(region), o.bucket, wanted)) io.stderr(`${warning}\n`);
+        if (o.dryRun) {
+          const plan = await planReencryption(io.client(region), { bucket: o.bucket, wanted, prefix: o.prefix, ratePerSecond: o.rate });
+          io.stdout(`${formatReencryptPlan(plan)}\n`);
+          return;
+        }
+        const bar = io.progress
+          ? new SingleBar({ format: 'reencrypt [{bar}] {value}/{total} objects | {copied} copied | ETA {eta_formatted}' }, Presets.shades_classic)
+          : undefined;
+        let started = false;
+        try {
+          const result = await reencryptBucket(io.client(region), {
+            bucket: o.bucket,
+            wanted,
+            prefix: o.prefix,
+            stateFile: o.stateFile ?? `.s3-encryption-reencrypt-${o.bucket}.json`,
+            ratePerSecond: o.rate,
+            batchThreshold: o.batchThreshold,
+            forceManifest: o.manifest,
+            manifestFile: o.manifestFile,
+            region,
+            signal: io.signal,
+            onProgress: (p) => {
+              if (!bar) return;
+              if (!started) {
+                bar.start(p.total, p.done - 1, { copied: p.copied });
+                started = true;
+              }
+              bar.update(p.done, { copied: p.copied });
+            },
+          });
+          if (started) {
+            bar?.stop();
+            started = false;
+          }
+          io.stdout(`${formatReencryptResult(result)}\n`);
+          if (result.mode === 'interrupted' || result.state.failed.length > 0) exitCode = 1;
+        } finally {
+          if (started) bar?.stop();
+        }
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -175,5 +209,7 @@ if (require.main === module) {
     client: (region) => new S3Client({ region, followRegionRedirects: true }),
     progress: process.stderr.isTTY === true,
     signal: controller.signal,
-  }).then((code) => { process.exitCode = code; });
+  }).then((code) => {
+    process.exitCode = code;
+  });
 }

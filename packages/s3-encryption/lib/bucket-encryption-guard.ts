@@ -6,9 +6,7 @@ import { IConstruct } from 'constructs';
 import { EncryptionMode } from './encryption-mode';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
 import { deniesPutsWithoutEncryptionHeader, missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
-import {
-  DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson,
-} from './private/statements';
+import { DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson } from './private/statements';
 
 /** What the guard does with a bucket that is not encrypted and enforced. */
 export enum GuardMode {
@@ -119,7 +117,10 @@ export class BucketEncryptionGuard implements IAspect {
         setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
         changes.push(`added default encryption ${this.encryption}${this.encryption.isKms ? ' with S3 Bucket Keys' : ''}`);
         if (this.encryption.isKms && l2) {
-          warn('guardKmsGrants', `${cfnBucket.node.path}: encryption was added by BucketEncryptionGuard, so grants made through this bucket do not include the KMS key; grant the key (kms:GenerateDataKey, kms:Decrypt) to its writers and readers, or use EncryptedBucket`);
+          warn(
+            'guardKmsGrants',
+            `${cfnBucket.node.path}: encryption was added by BucketEncryptionGuard, so grants made through this bucket do not include the KMS key; grant the key (kms:GenerateDataKey, kms:Decrypt) to its writers and readers, or use EncryptedBucket`,
+          );
         }
       } else {
         problems.push(`it has no default encryption (expected ${this.encryption})`);
@@ -132,7 +133,10 @@ export class BucketEncryptionGuard implements IAspect {
         setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
         changes.push('upgraded default encryption from SSE-S3 to SSE-KMS with S3 Bucket Keys (upgradeSseS3ToKms)');
         if (l2) {
-          warn('guardKmsGrants', `${cfnBucket.node.path}: encryption was upgraded by BucketEncryptionGuard, so grants made through this bucket do not include the KMS key; grant the key (kms:GenerateDataKey, kms:Decrypt) to its writers and readers, or use EncryptedBucket`);
+          warn(
+            'guardKmsGrants',
+            `${cfnBucket.node.path}: encryption was upgraded by BucketEncryptionGuard, so grants made through this bucket do not include the KMS key; grant the key (kms:GenerateDataKey, kms:Decrypt) to its writers and readers, or use EncryptedBucket`,
+          );
         }
       } else {
         problems.push(`its default encryption is SSE-S3, expected ${this.encryption} (upgradeSseS3ToKms)`);
@@ -152,7 +156,10 @@ export class BucketEncryptionGuard implements IAspect {
     if (isKmsAlgorithm(setting.algorithm)) {
       kmsKeyArn = pinnableKeyArn(setting.kmsMasterKeyId, stack);
       if (kmsKeyArn === undefined) {
-        warn('guardKeyNotPinned', `${cfnBucket.node.path}: SSE-KMS key ${setting.kmsMasterKeyId === undefined ? '(the AWS managed key aws/s3)' : `'${JSON.stringify(stack.resolve(setting.kmsMasterKeyId))}'`} is not given as a key ARN, so the policy cannot pin it; set KMSMasterKeyID to the key ARN`);
+        warn(
+          'guardKeyNotPinned',
+          `${cfnBucket.node.path}: SSE-KMS key ${setting.kmsMasterKeyId === undefined ? '(the AWS managed key aws/s3)' : `'${JSON.stringify(stack.resolve(setting.kmsMasterKeyId))}'`} is not given as a key ARN, so the policy cannot pin it; set KMSMasterKeyID to the key ARN`,
+        );
       }
     }
 
@@ -160,7 +167,9 @@ export class BucketEncryptionGuard implements IAspect {
     const bucketArn = l2 ? l2.bucketArn : cfnBucket.attrArn;
     const policies = bucketPolicies(cfnBucket, stack);
     if (policies.length > 1) {
-      problems.push(`it has ${policies.length} AWS::S3::BucketPolicy resources (${policies.map((p) => p.node.path).join(', ')}); a bucket has one policy and each would replace the other`);
+      problems.push(
+        `it has ${policies.length} AWS::S3::BucketPolicy resources (${policies.map((p) => p.node.path).join(', ')}); a bucket has one policy and each would replace the other`,
+      );
       this.finish(cfnBucket, changes, problems);
       return;
     }
@@ -171,7 +180,8 @@ export class BucketEncryptionGuard implements IAspect {
       const message = `${cfnBucket.node.path}: its policy lets ${writers.join(', ')} put objects; not every AWS service sends SSE request headers when it delivers (AWS Config without a key does not; CloudTrail with SSE-KMS does), so the guard adds only the transport statements and leaves the encryption statements to the bucket's owner (the default encryption still encrypts every object)`;
       // A warning only where nobody enforces the headers: a bucket whose own policy already denies
       // PUTs without them (an EncryptedBucket with its delivery exemptions) needs nothing more.
-      if (deniesPutsWithoutEncryptionHeader(currentDoc)) Annotations.of(cfnBucket).addInfo(`${message}; its own policy already denies PUTs without an encryption header`);
+      if (deniesPutsWithoutEncryptionHeader(currentDoc))
+        Annotations.of(cfnBucket).addInfo(`${message}; its own policy already denies PUTs without an encryption header`);
       else warn('guardServiceWriters', message);
     }
     const expected = enforcingStatements(bucketArn, {
@@ -180,8 +190,10 @@ export class BucketEncryptionGuard implements IAspect {
       minimumTlsVersion: this.minimumTlsVersion,
       transportOnly: writers.length > 0,
     });
-    const missing = missingStatements(currentDoc, expected.map((s) => stack.resolve(s)))
-      .map((resolved) => expected.find((s) => s.Sid === resolved.Sid)!);
+    const missing = missingStatements(
+      currentDoc,
+      expected.map((s) => stack.resolve(s)),
+    ).map((resolved) => expected.find((s) => s.Sid === resolved.Sid)!);
     if (missing.length > 0) {
       const sids = missing.map((s) => s.Sid).join(', ');
       if (this.mode === GuardMode.REPORT) {
@@ -210,10 +222,14 @@ export class BucketEncryptionGuard implements IAspect {
 
 function describe(algorithm: string): string {
   switch (algorithm) {
-    case SSE_S3_ALGORITHM: return 'SSE-S3';
-    case SSE_KMS_ALGORITHM: return 'SSE-KMS';
-    case DSSE_KMS_ALGORITHM: return 'DSSE-KMS';
-    default: return algorithm;
+    case SSE_S3_ALGORITHM:
+      return 'SSE-S3';
+    case SSE_KMS_ALGORITHM:
+      return 'SSE-KMS';
+    case DSSE_KMS_ALGORITHM:
+      return 'DSSE-KMS';
+    default:
+      return algorithm;
   }
 }
 
@@ -226,7 +242,7 @@ function readEncryption(cfnBucket: s3.CfnBucket, stack: Stack): BucketEncryption
   const rule = (rules as s3.CfnBucket.ServerSideEncryptionRuleProperty[])[0];
   if (rule === undefined) return undefined;
   if (Token.isUnresolved(rule)) return 'unreadable';
-  const byDefault = (rule).serverSideEncryptionByDefault;
+  const byDefault = rule.serverSideEncryptionByDefault;
   if (byDefault === undefined) return undefined;
   if (Token.isUnresolved(byDefault)) return 'unreadable';
   const d = byDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty;
@@ -258,30 +274,29 @@ function requireKeyBesideBucket(mode: EncryptionMode, bucket: s3.CfnBucket, stac
   const { account, region } = key.env;
   const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
   if (differs(region, stack.region) || differs(account, stack.account)) {
-    throw new Error(`${bucket.node.path}: BucketEncryptionGuard encryption: received a KMS key of ${account}/${region} for a bucket of ${stack.account}/${stack.region}; `
-      + 'expected a key of the bucket\'s own account and region (S3 refuses a default key of another region). Apply one guard per stack, each with that stack\'s key: Aspects.of(stack).add(new BucketEncryptionGuard({ ..., encryption: EncryptionMode.sseKms(keyOfThatStack) }))');
+    throw new Error(
+      `${bucket.node.path}: BucketEncryptionGuard encryption: received a KMS key of ${account}/${region} for a bucket of ${stack.account}/${stack.region}; ` +
+        "expected a key of the bucket's own account and region (S3 refuses a default key of another region). Apply one guard per stack, each with that stack's key: Aspects.of(stack).add(new BucketEncryptionGuard({ ..., encryption: EncryptionMode.sseKms(keyOfThatStack) }))",
+    );
   }
 }
 
 function encryptionProperty(mode: EncryptionMode): s3.CfnBucket.BucketEncryptionProperty {
   return {
-    serverSideEncryptionConfiguration: [{
-      serverSideEncryptionByDefault: {
-        sseAlgorithm: mode.algorithm,
-        kmsMasterKeyId: mode.key?.keyArn,
+    serverSideEncryptionConfiguration: [
+      {
+        serverSideEncryptionByDefault: {
+          sseAlgorithm: mode.algorithm,
+          kmsMasterKeyId: mode.key?.keyArn,
+        },
+        bucketKeyEnabled: mode.isKms ? true : undefined,
       },
-      bucketKeyEnabled: mode.isKms ? true : undefined,
-    }],
+    ],
   };
 }
 
 /** Add statements to the bucket's policy; false if the existing policy cannot be extended. */
-function addStatements(
-  cfnBucket: s3.CfnBucket,
-  l2: s3.Bucket | undefined,
-  existing: s3.CfnBucketPolicy | undefined,
-  statements: StatementJson[],
-): boolean {
+function addStatements(cfnBucket: s3.CfnBucket, l2: s3.Bucket | undefined, existing: s3.CfnBucketPolicy | undefined, statements: StatementJson[]): boolean {
   if (l2 && (existing === undefined || l2.policy?.node.defaultChild === existing)) {
     for (const st of statements) l2.addToResourcePolicy(toPolicyStatement(st));
     return true;

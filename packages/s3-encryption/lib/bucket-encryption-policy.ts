@@ -98,7 +98,9 @@ export class BucketEncryptionPolicy {
     validateMinimumTlsVersion('BucketEncryptionPolicy', props.minimumTlsVersion);
     (props.sseS3DeliverySourceArns ?? []).forEach((arn, i) => {
       if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*):.+$/.test(arn))) {
-        throw new Error(`sseS3DeliverySourceArns[${i}]: received ${JSON.stringify(arn)}; expected the ARN (or ARN pattern) of an AWS resource in one account, such as arn:aws:cloudtrail:eu-west-1:111122223333:trail/*`);
+        throw new Error(
+          `sseS3DeliverySourceArns[${i}]: received ${JSON.stringify(arn)}; expected the ARN (or ARN pattern) of an AWS resource in one account, such as arn:aws:cloudtrail:eu-west-1:111122223333:trail/*`,
+        );
       }
     });
     this.encryption = props.encryption;
@@ -128,9 +130,9 @@ export class BucketEncryptionPolicy {
       const result = bucket.addToResourcePolicy(statement);
       if (!result.statementAdded) {
         throw new Error(
-          `BucketEncryptionPolicy.applyTo: could not add statement ${statement.sid} to the policy of bucket ${bucket.node.path}: `
-          + 'the bucket is imported, so CloudFormation does not manage its policy. '
-          + 'Use the s3-encryption-migrate CLI (apply) to merge the statements into its existing policy.',
+          `BucketEncryptionPolicy.applyTo: could not add statement ${statement.sid} to the policy of bucket ${bucket.node.path}: ` +
+            'the bucket is imported, so CloudFormation does not manage its policy. ' +
+            'Use the s3-encryption-migrate CLI (apply) to merge the statements into its existing policy.',
         );
       }
     }

@@ -51,8 +51,10 @@ export class EncryptedBucket extends s3.Bucket {
         const limit = PolicySizeLimit.S3_BUCKET_POLICY;
         const bytes = limit.upperBoundOf(stack.resolve(document.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region });
         return bytes > limit.maximum
-          ? [`bucket policy of ${this.node.path} would be up to ${bytes} bytes (references counted at their longest); the Amazon S3 limit is ${limit.maximum} bytes (20 KB). `
-            + 'Allow an organization (aws:PrincipalOrgID) instead of listing accounts or roles one by one, or grant same-account roles through their identity policies']
+          ? [
+              `bucket policy of ${this.node.path} would be up to ${bytes} bytes (references counted at their longest); the Amazon S3 limit is ${limit.maximum} bytes (20 KB). ` +
+                'Allow an organization (aws:PrincipalOrgID) instead of listing accounts or roles one by one, or grant same-account roles through their identity policies',
+            ]
           : [];
       },
     });
@@ -60,18 +62,22 @@ export class EncryptedBucket extends s3.Bucket {
     if (props.replication !== undefined) {
       // Written on the L1 rather than through s3.BucketProps.replicationRules, so the role gets
       // exactly the permissions below (and no fixed role name).
-      const role = props.replication.role ?? new iam.Role(this, 'ReplicationRole', {
-        assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
-        description: 'S3 replicates the objects of one guardrails bucket to its destination bucket',
-      });
+      const role =
+        props.replication.role ??
+        new iam.Role(this, 'ReplicationRole', {
+          assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+          description: 'S3 replicates the objects of one guardrails bucket to its destination bucket',
+        });
       const cfn = this.node.defaultChild as s3.CfnBucket;
       cfn.replicationConfiguration = replicationConfiguration(this, props.replication, role, props.encryption.key?.keyArn);
       this.replicationRole = role;
     }
     const retention = props.objectLockDefaultRetention;
     if (retention !== undefined && retention.mode === s3.ObjectLockMode.COMPLIANCE && props.removalPolicy === RemovalPolicy.DESTROY) {
-      Annotations.of(this).addWarningV2('@cdk-guardrails/s3-encryption:objectLockBlocksDestroy',
-        'removalPolicy is DESTROY but every object version is under compliance-mode retention: the bucket cannot be emptied, so it cannot be deleted, before the retention of its newest version ends');
+      Annotations.of(this).addWarningV2(
+        '@cdk-guardrails/s3-encryption:objectLockBlocksDestroy',
+        'removalPolicy is DESTROY but every object version is under compliance-mode retention: the bucket cannot be emptied, so it cannot be deleted, before the retention of its newest version ends',
+      );
     }
   }
 }
@@ -129,13 +135,15 @@ function toBucketProps(props: EncryptedBucketProps): s3.BucketProps {
  */
 function validateDeliveryTargets(props: EncryptedBucketProps): void {
   const refuse = (prop: string, target: s3.IBucket, why: string) => {
-    throw new Error(`EncryptedBucket: ${prop}: received ${target.node.path}; expected a bucket S3 can deliver to: ${why}. `
-      + 'Deliver to a dedicated log bucket with SSE-S3 default encryption, public access blocked, TLS enforced and no encryption-header statement in its policy');
+    throw new Error(
+      `EncryptedBucket: ${prop}: received ${target.node.path}; expected a bucket S3 can deliver to: ${why}. ` +
+        'Deliver to a dedicated log bucket with SSE-S3 default encryption, public access blocked, TLS enforced and no encryption-header statement in its policy',
+    );
   };
   const check = (prop: string, target: s3.IBucket | undefined) => {
     if (target === undefined) return;
     if (target instanceof EncryptedBucket) {
-      refuse(prop, target, 'S3 delivers without an encryption header, which the EncryptedBucket\'s policy (DenyUnencryptedUploads) refuses');
+      refuse(prop, target, "S3 delivers without an encryption header, which the EncryptedBucket's policy (DenyUnencryptedUploads) refuses");
     }
     if (target.encryptionKey !== undefined && prop === 'serverAccessLogsBucket') {
       refuse(prop, target, 'server access logs can be delivered only to a bucket whose default encryption is SSE-S3, and this one has a KMS key');
@@ -144,6 +152,8 @@ function validateDeliveryTargets(props: EncryptedBucketProps): void {
   check('serverAccessLogsBucket', props.serverAccessLogsBucket);
   (props.inventories ?? []).forEach((inventory, i) => check(`inventories[${i}].destination.bucket`, inventory.destination.bucket));
   if (props.targetObjectKeyFormat !== undefined && props.serverAccessLogsBucket === undefined) {
-    throw new Error('EncryptedBucket: targetObjectKeyFormat: received a key format without serverAccessLogsBucket; expected serverAccessLogsBucket too (the format applies to access-log objects)');
+    throw new Error(
+      'EncryptedBucket: targetObjectKeyFormat: received a key format without serverAccessLogsBucket; expected serverAccessLogsBucket too (the format applies to access-log objects)',
+    );
   }
 }

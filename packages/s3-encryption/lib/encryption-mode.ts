@@ -30,14 +30,12 @@ export class EncryptionMode {
     // against the key-id condition: pinning only works with the key ARN.
     if ((key as any).aliasName !== undefined) {
       throw new Error(
-        `EncryptionMode.sseKms: key must be a KMS key, received the alias ${(key as any).node?.path ?? (key as any).aliasName}; `
-        + 'pass the key itself (kms.Key or kms.Key.fromKeyArn) so the bucket policy can pin its ARN',
+        `EncryptionMode.sseKms: key must be a KMS key, received the alias ${(key as any).node?.path ?? (key as any).aliasName}; ` +
+          'pass the key itself (kms.Key or kms.Key.fromKeyArn) so the bucket policy can pin its ARN',
       );
     }
     if (!Token.isUnresolved(key.keyArn) && !KmsKeyArn.isKeyArn(key.keyArn)) {
-      throw new Error(
-        `EncryptionMode.sseKms: key.keyArn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}), received '${key.keyArn}'`,
-      );
+      throw new Error(`EncryptionMode.sseKms: key.keyArn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}), received '${key.keyArn}'`);
     }
     return new EncryptionMode(SSE_KMS_ALGORITHM, key);
   }

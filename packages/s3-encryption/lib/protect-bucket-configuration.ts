@@ -5,9 +5,7 @@ import { IConstruct } from 'constructs';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement } from './private/cdk-helpers';
 import { PolicyDocumentJson, statementsOf } from './private/policy-analysis';
 import { validateAdministratorArns } from './private/administrators';
-import {
-  administratorArnAccount, ALL_PROTECTION_SIDS, protectionStatements,
-} from './private/protection-statements';
+import { administratorArnAccount, ALL_PROTECTION_SIDS, protectionStatements } from './private/protection-statements';
 
 /** Properties of a ProtectBucketConfiguration. */
 export interface ProtectBucketConfigurationProps {
@@ -102,9 +100,9 @@ export class ProtectBucketConfiguration implements IAspect {
     for (const statement of ProtectBucketConfiguration.statementsForBucketArn(bucket.bucketArn, this.administratorArns)) {
       if (!bucket.addToResourcePolicy(statement).statementAdded) {
         throw new Error(
-          `ProtectBucketConfiguration.applyTo: received imported bucket ${bucket.node.path}; expected a bucket whose policy this app `
-          + 'manages (CloudFormation would replace the whole existing policy of an imported bucket). Merge the statements of '
-          + 'ProtectBucketConfiguration.statementsForBucketArn into its policy instead.',
+          `ProtectBucketConfiguration.applyTo: received imported bucket ${bucket.node.path}; expected a bucket whose policy this app ` +
+            'manages (CloudFormation would replace the whole existing policy of an imported bucket). Merge the statements of ' +
+            'ProtectBucketConfiguration.statementsForBucketArn into its policy instead.',
         );
       }
     }
@@ -132,7 +130,9 @@ export class ProtectBucketConfiguration implements IAspect {
     }
     const policies = bucketPolicies(cfnBucket, stack);
     if (policies.length > 1) {
-      problems.push(`it has ${policies.length} AWS::S3::BucketPolicy resources (${policies.map((p) => p.node.path).join(', ')}); a bucket has one policy and each would replace the other`);
+      problems.push(
+        `it has ${policies.length} AWS::S3::BucketPolicy resources (${policies.map((p) => p.node.path).join(', ')}); a bucket has one policy and each would replace the other`,
+      );
     }
     if (problems.length > 0) {
       fail();
@@ -146,8 +146,15 @@ export class ProtectBucketConfiguration implements IAspect {
     const present = statementsOf(current).filter((s) => ALL_PROTECTION_SIDS.includes(s?.Sid));
     if (present.length > 0) {
       // Applied before (applyTo, or this Aspect added twice): fine if identical, a conflict otherwise.
-      if (!sameStatements(present, expected.map((s) => stack.resolve(toPolicyStatement(s).toStatementJson())))) {
-        problems.push(`its policy already holds ${present.map((s) => s.Sid).join(', ')} with other actions or administrators; protect a bucket with one administrator list only`);
+      if (
+        !sameStatements(
+          present,
+          expected.map((s) => stack.resolve(toPolicyStatement(s).toStatementJson())),
+        )
+      ) {
+        problems.push(
+          `its policy already holds ${present.map((s) => s.Sid).join(', ')} with other actions or administrators; protect a bucket with one administrator list only`,
+        );
         fail();
       }
       return;
@@ -156,8 +163,10 @@ export class ProtectBucketConfiguration implements IAspect {
     if (l2 && (existing === undefined || l2.policy?.node.defaultChild === existing)) {
       for (const st of expected) l2.addToResourcePolicy(toPolicyStatement(st));
     } else if (existing === undefined) {
-      problems.push('it is a raw CfnBucket without an AWS::S3::BucketPolicy in its stack, and a policy created here would replace '
-        + 'any policy managed outside CloudFormation; give it an AWS::S3::BucketPolicy (or use s3.Bucket), or run BucketEncryptionGuard (FIX) first');
+      problems.push(
+        'it is a raw CfnBucket without an AWS::S3::BucketPolicy in its stack, and a policy created here would replace ' +
+          'any policy managed outside CloudFormation; give it an AWS::S3::BucketPolicy (or use s3.Bucket), or run BucketEncryptionGuard (FIX) first',
+      );
     } else if (existing.policyDocument instanceof iam.PolicyDocument) {
       existing.policyDocument.addStatements(...expected.map(toPolicyStatement));
     } else if (existing.policyDocument !== undefined && !Token.isUnresolved(existing.policyDocument) && typeof existing.policyDocument === 'object') {
@@ -165,7 +174,9 @@ export class ProtectBucketConfiguration implements IAspect {
       const doc = existing.policyDocument as PolicyDocumentJson;
       existing.policyDocument = { ...doc, Version: doc.Version ?? '2012-10-17', Statement: [...statementsOf(doc), ...expected] };
     } else {
-      problems.push(`its bucket policy ${existing.node.path} is a token that cannot be extended; add the statements of ProtectBucketConfiguration.statementsForBucketArn yourself`);
+      problems.push(
+        `its bucket policy ${existing.node.path} is a token that cannot be extended; add the statements of ProtectBucketConfiguration.statementsForBucketArn yourself`,
+      );
     }
     if (problems.length > 0) {
       fail();
@@ -174,12 +185,16 @@ export class ProtectBucketConfiguration implements IAspect {
 
     const deployerListed = this.administratorArns.some((arn) => Token.isUnresolved(arn) || CDK_EXECUTION_ROLE_ARN.test(arn));
     if (!deployerListed) {
-      Annotations.of(cfnBucket).addWarningV2(`${WARNING_PREFIX}protectionWithoutDeployer`,
-        `${path}: administratorArns names no CDK CloudFormation execution role (role/cdk-<qualifier>-cfn-exec-role-<account>-<region>); `
-        + 'unless the role that deploys this stack is listed, later updates of this bucket\'s policy and configuration will be denied');
+      Annotations.of(cfnBucket).addWarningV2(
+        `${WARNING_PREFIX}protectionWithoutDeployer`,
+        `${path}: administratorArns names no CDK CloudFormation execution role (role/cdk-<qualifier>-cfn-exec-role-<account>-<region>); ` +
+          "unless the role that deploys this stack is listed, later updates of this bucket's policy and configuration will be denied",
+      );
     }
-    Annotations.of(cfnBucket).addInfo(`ProtectBucketConfiguration protected bucket ${path}: `
-      + `added ${expected.map((s) => s.Sid).join(', ')} (configuration changes only by ${this.administratorArns.length} administrator ARN(s))`);
+    Annotations.of(cfnBucket).addInfo(
+      `ProtectBucketConfiguration protected bucket ${path}: ` +
+        `added ${expected.map((s) => s.Sid).join(', ')} (configuration changes only by ${this.administratorArns.length} administrator ARN(s))`,
+    );
   }
 
   /** An error message if an administrator ARN is of another account than the bucket's stack (both known at synth). */
@@ -191,24 +206,31 @@ export class ProtectBucketConfiguration implements IAspect {
     if (foreign.length === 0) {
       return undefined;
     }
-    return `administratorArns: received ${foreign.map((a) => `'${a}'`).join(', ')} for bucket ${path} of account ${stack.account}; `
-      + 'expected roles or users of the bucket\'s account (only identities of the bucket owner\'s account can change a bucket\'s configuration)';
+    return (
+      `administratorArns: received ${foreign.map((a) => `'${a}'`).join(', ')} for bucket ${path} of account ${stack.account}; ` +
+      "expected roles or users of the bucket's account (only identities of the bucket owner's account can change a bucket's configuration)"
+    );
   }
 }
 
 /** Throw unless `arns` is a non-empty list of exact role or user ARNs (tokens pass). */
 /** Errors for aws-cdk-lib custom resources under the bucket that change its configuration at deploy time. */
 function configurationChangingCustomResources(bucket: IConstruct): string[] {
-  return bucket.node.findAll()
+  return bucket.node
+    .findAll()
     .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType in CONFIGURATION_CHANGING_CUSTOM_RESOURCES)
-    .map((c) => `${c.node.path} (${c.cfnResourceType}) calls ${CONFIGURATION_CHANGING_CUSTOM_RESOURCES[c.cfnResourceType]} with a Lambda role `
-      + 'that DenyBucketConfigurationChanges refuses; remove that feature from a protected bucket (exempting the Lambda role would let '
-      + 'anyone who can update the function change the bucket)');
+    .map(
+      (c) =>
+        `${c.node.path} (${c.cfnResourceType}) calls ${CONFIGURATION_CHANGING_CUSTOM_RESOURCES[c.cfnResourceType]} with a Lambda role ` +
+        'that DenyBucketConfigurationChanges refuses; remove that feature from a protected bucket (exempting the Lambda role would let ' +
+        'anyone who can update the function change the bucket)',
+    );
 }
 
 /** True if the statements hold the same Sids, actions, resources and conditions (order of values ignored). */
 function sameStatements(actual: any[], expected: any[]): boolean {
-  const key = (s: any) => JSON.stringify(canonical({ Sid: s.Sid, Action: [].concat(s.Action).sort(), Resource: [].concat(s.Resource), Condition: s.Condition }));
+  const key = (s: any) =>
+    JSON.stringify(canonical({ Sid: s.Sid, Action: [].concat(s.Action).sort(), Resource: [].concat(s.Resource), Condition: s.Condition }));
   const a = actual.map(key).sort();
   const e = expected.map(key).sort();
   return a.length === e.length && a.every((k, i) => k === e[i]);
@@ -217,7 +239,11 @@ function sameStatements(actual: any[], expected: any[]): boolean {
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as any)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as any)[k])]),
+    );
   }
   return v;
 }

@@ -92,8 +92,10 @@ export class ProtectLogObjects {
     const writers = props.writerArns ?? [];
     writers.forEach((arn, i) => {
       if (!Token.isUnresolved(arn) && !WRITER_ARN.test(arn)) {
-        throw new Error(`writerArns[${i}]: received '${arn}'; expected an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, `
-          + 'no wildcard: a pattern would let every role created under a matching name write) or a reference such as role.roleArn');
+        throw new Error(
+          `writerArns[${i}]: received '${arn}'; expected an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, ` +
+            'no wildcard: a pattern would let every role created under a matching name write) or a reference such as role.roleArn',
+        );
       }
     });
     return new iam.PolicyStatement({
@@ -127,7 +129,9 @@ export class ProtectLogObjects {
     }
     writers.forEach((arn, i) => {
       if (!Token.isUnresolved(arn) && !WRITER_ARN.test(arn)) {
-        throw new Error(`replicationWriterArns[${i}]: received '${arn}'; expected an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, no wildcard)`);
+        throw new Error(
+          `replicationWriterArns[${i}]: received '${arn}'; expected an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, no wildcard)`,
+        );
       }
     });
     return new iam.PolicyStatement({
@@ -167,8 +171,10 @@ export class ProtectLogObjects {
     ].filter((s): s is iam.PolicyStatement => s !== undefined);
     for (const statement of statements) {
       if (!bucket.addToResourcePolicy(statement).statementAdded) {
-        throw new Error(`ProtectLogObjects.applyTo: received imported bucket ${bucket.node.path}; expected a bucket whose policy this app manages. `
-          + 'Merge ProtectLogObjects.statementForBucketArn (and replicationStatementForBucketArn) into its policy instead.');
+        throw new Error(
+          `ProtectLogObjects.applyTo: received imported bucket ${bucket.node.path}; expected a bucket whose policy this app manages. ` +
+            'Merge ProtectLogObjects.statementForBucketArn (and replicationStatementForBucketArn) into its policy instead.',
+        );
       }
     }
   }

@@ -35,10 +35,15 @@ const WRITER_ARN = `arn:aws:iam::${ACCOUNT}:role/writer`;
 /** What GuardrailsPermissionsBoundary allows for S3 (its AllowS3OnAllowedAccountBuckets statement). */
 const BOUNDARY: PolicyJson = {
   Version: '2012-10-17',
-  Statement: [{
-    Sid: 'AllowS3OnAllowedAccountBuckets', Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::*',
-    Condition: { StringEquals: { 's3:ResourceAccount': [ACCOUNT] } },
-  }],
+  Statement: [
+    {
+      Sid: 'AllowS3OnAllowedAccountBuckets',
+      Effect: 'Allow',
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::*',
+      Condition: { StringEquals: { 's3:ResourceAccount': [ACCOUNT] } },
+    },
+  ],
 };
 const ALLOW_ALL: PolicyJson = ALLOW_EVERYTHING;
 
@@ -86,13 +91,15 @@ function synthesize(): Synthesized {
     encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Key', KEY_ARN)),
     objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
   });
-  bucket.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'CloudTrailWrite',
-    principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [bucket.arnForObjects(`AWSLogs/${ACCOUNT}/*`)],
-    conditions: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
-  }));
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudTrailWrite',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`AWSLogs/${ACCOUNT}/*`)],
+      conditions: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
+    }),
+  );
   const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.AccountRootPrincipal() });
   bucket.grantReadWrite(writer);
   Aspects.of(stack).add(new ProtectBucketConfiguration({ administratorArns: [EXEC_ROLE, LOG_ADMIN_ROLE] }));
@@ -159,15 +166,17 @@ describe('a bounded admin cannot switch the bucket protection off', () => {
 
   test('a bounded admin cannot bypass governance retention to delete or shorten a locked version', async () => {
     await expect(decide(s.bucketPolicy, ATTACKER_SESSION, 's3:BypassGovernanceRetention', { resource: OBJECT_ARN })).resolves.toBe('ExplicitlyDenied');
-    await expect(decide(withoutStatement(s.bucketPolicy, 'DenyObjectLockBypass'), ATTACKER_SESSION, 's3:BypassGovernanceRetention', { resource: OBJECT_ARN }))
-      .resolves.toBe('Allowed');
+    await expect(
+      decide(withoutStatement(s.bucketPolicy, 'DenyObjectLockBypass'), ATTACKER_SESSION, 's3:BypassGovernanceRetention', { resource: OBJECT_ARN }),
+    ).resolves.toBe('Allowed');
   });
 
   test('a bounded admin cannot remove a legal hold', async () => {
     const off = { 's3:object-lock-legal-hold': 'OFF' };
     await expect(decide(s.bucketPolicy, ATTACKER_SESSION, 's3:PutObjectLegalHold', { resource: OBJECT_ARN, context: off })).resolves.toBe('ExplicitlyDenied');
-    await expect(decide(withoutStatement(s.bucketPolicy, 'DenyLegalHoldRemoval'), ATTACKER_SESSION, 's3:PutObjectLegalHold', { resource: OBJECT_ARN, context: off }))
-      .resolves.toBe('Allowed');
+    await expect(
+      decide(withoutStatement(s.bucketPolicy, 'DenyLegalHoldRemoval'), ATTACKER_SESSION, 's3:PutObjectLegalHold', { resource: OBJECT_ARN, context: off }),
+    ).resolves.toBe('Allowed');
   });
 
   test('an admin without the boundary (but not named) is denied too: the exemption is the ARN, not the boundary', async () => {
@@ -186,8 +195,9 @@ describe('the administrators keep working', () => {
 
   test('the log admin can bypass governance retention and remove a legal hold', async () => {
     await expect(decide(s.bucketPolicy, LOG_ADMIN_SESSION, 's3:BypassGovernanceRetention', { resource: OBJECT_ARN })).resolves.toBe('Allowed');
-    await expect(decide(s.bucketPolicy, LOG_ADMIN_SESSION, 's3:PutObjectLegalHold', { resource: OBJECT_ARN, context: { 's3:object-lock-legal-hold': 'OFF' } }))
-      .resolves.toBe('Allowed');
+    await expect(
+      decide(s.bucketPolicy, LOG_ADMIN_SESSION, 's3:PutObjectLegalHold', { resource: OBJECT_ARN, context: { 's3:object-lock-legal-hold': 'OFF' } }),
+    ).resolves.toBe('Allowed');
   });
 });
 
@@ -199,34 +209,48 @@ describe('writers and AWS services are unaffected', () => {
   };
 
   test('a writer granted through the bucket can PutObject with the right encryption', async () => {
-    await expect(decide(s.bucketPolicy, WRITER_ARN, 's3:PutObject', { resource: OBJECT_ARN, identity: [s.writerPolicy], bounded: false, context: goodPut }))
-      .resolves.toBe('Allowed');
+    await expect(
+      decide(s.bucketPolicy, WRITER_ARN, 's3:PutObject', { resource: OBJECT_ARN, identity: [s.writerPolicy], bounded: false, context: goodPut }),
+    ).resolves.toBe('Allowed');
   });
 
   test('the enforcing statements still deny a PutObject with the wrong encryption', async () => {
-    await expect(decide(s.bucketPolicy, WRITER_ARN, 's3:PutObject', {
-      resource: OBJECT_ARN, identity: [s.writerPolicy], bounded: false, context: { 's3:x-amz-server-side-encryption': 'AES256' },
-    })).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      decide(s.bucketPolicy, WRITER_ARN, 's3:PutObject', {
+        resource: OBJECT_ARN,
+        identity: [s.writerPolicy],
+        bounded: false,
+        context: { 's3:x-amz-server-side-encryption': 'AES256' },
+      }),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   test('a writer can still place a legal hold and set a retention (strengthening Object Lock)', async () => {
-    await expect(decide(s.bucketPolicy, WRITER_ARN, 's3:PutObjectLegalHold', {
-      resource: OBJECT_ARN, identity: [s.writerPolicy], bounded: false, context: { 's3:object-lock-legal-hold': 'ON' },
-    })).resolves.toBe('Allowed');
-    await expect(decide(s.bucketPolicy, WRITER_ARN, 's3:PutObjectRetention', { resource: OBJECT_ARN, identity: [s.writerPolicy], bounded: false }))
-      .resolves.toBe('Allowed');
+    await expect(
+      decide(s.bucketPolicy, WRITER_ARN, 's3:PutObjectLegalHold', {
+        resource: OBJECT_ARN,
+        identity: [s.writerPolicy],
+        bounded: false,
+        context: { 's3:object-lock-legal-hold': 'ON' },
+      }),
+    ).resolves.toBe('Allowed');
+    await expect(
+      decide(s.bucketPolicy, WRITER_ARN, 's3:PutObjectRetention', { resource: OBJECT_ARN, identity: [s.writerPolicy], bounded: false }),
+    ).resolves.toBe('Allowed');
   });
 
   test('CloudTrail can still deliver log files', async () => {
-    await expect(evaluate({
-      request: {
-        action: 's3:PutObject',
-        principal: 'cloudtrail.amazonaws.com',
-        resource: OBJECT_ARN,
-        resourceAccount: ACCOUNT,
-        context: { 'aws:SourceArn': TRAIL_ARN, 'aws:SourceAccount': ACCOUNT, 'aws:PrincipalIsAWSService': 'true', 'aws:SecureTransport': 'true', ...goodPut },
-      },
-      resourcePolicy: s.bucketPolicy,
-    })).resolves.toBe('Allowed');
+    await expect(
+      evaluate({
+        request: {
+          action: 's3:PutObject',
+          principal: 'cloudtrail.amazonaws.com',
+          resource: OBJECT_ARN,
+          resourceAccount: ACCOUNT,
+          context: { 'aws:SourceArn': TRAIL_ARN, 'aws:SourceAccount': ACCOUNT, 'aws:PrincipalIsAWSService': 'true', 'aws:SecureTransport': 'true', ...goodPut },
+        },
+        resourcePolicy: s.bucketPolicy,
+      }),
+    ).resolves.toBe('Allowed');
   });
 });

@@ -19,7 +19,8 @@ function guard(stack: Stack, mode: GuardMode, encryption: EncryptionMode = Encry
 
 function sidsOf(template: Template): string[] {
   return Object.values(template.findResources('AWS::S3::BucketPolicy'))
-    .flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((s: any) => s.Sid ?? '(no sid)')).sort();
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((s: any) => s.Sid ?? '(no sid)'))
+    .sort();
 }
 
 const SSE_S3_SIDS = ['GuardrailsDenyInsecureTransport', 'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm'];
@@ -38,9 +39,12 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', { Bucket: { Ref: 'Raw' } });
     expect(sidsOf(template)).toEqual(SSE_S3_SIDS);
-    Annotations.fromStack(stack).hasInfo('/Stack/Raw', Match.stringLikeRegexp(
-      'BucketEncryptionGuard changed bucket Stack/Raw: added default encryption SSE-S3; added bucket policy statements GuardrailsDenyInsecureTransport, GuardrailsDenyUnencryptedObjectUploads, GuardrailsDenyWrongEncryptionAlgorithm',
-    ));
+    Annotations.fromStack(stack).hasInfo(
+      '/Stack/Raw',
+      Match.stringLikeRegexp(
+        'BucketEncryptionGuard changed bucket Stack/Raw: added default encryption SSE-S3; added bucket policy statements GuardrailsDenyInsecureTransport, GuardrailsDenyUnencryptedObjectUploads, GuardrailsDenyWrongEncryptionAlgorithm',
+      ),
+    );
   });
 
   test('the fixed bare bucket denies an unencrypted PUT and an HTTP request, and allows an encrypted one', async () => {
@@ -49,12 +53,23 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     guard(stack, GuardMode.FIX);
     const template = Template.fromStack(stack).toJSON();
     const [, policy] = singleResource(template, 'AWS::S3::BucketPolicy');
-    const doc = resolveIntrinsics(policy.Properties.PolicyDocument, { account: '111111111111', region: 'eu-west-1', getAtts: { 'Raw.Arn': 'arn:aws:s3:::raw' } });
-    const put = (context: Record<string, string>) => evaluate({
-      request: { action: 's3:PutObject', principal: 'arn:aws:iam::111111111111:role/w', resource: 'arn:aws:s3:::raw/k', resourceAccount: '111111111111', context },
-      resourcePolicy: doc,
-      identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }],
+    const doc = resolveIntrinsics(policy.Properties.PolicyDocument, {
+      account: '111111111111',
+      region: 'eu-west-1',
+      getAtts: { 'Raw.Arn': 'arn:aws:s3:::raw' },
     });
+    const put = (context: Record<string, string>) =>
+      evaluate({
+        request: {
+          action: 's3:PutObject',
+          principal: 'arn:aws:iam::111111111111:role/w',
+          resource: 'arn:aws:s3:::raw/k',
+          resourceAccount: '111111111111',
+          context,
+        },
+        resourcePolicy: doc,
+        identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }],
+      });
     await expect(put({ 'aws:SecureTransport': 'true' })).resolves.toBe('ExplicitlyDenied');
     await expect(put({ 'aws:SecureTransport': 'false', 's3:x-amz-server-side-encryption': 'AES256' })).resolves.toBe('ExplicitlyDenied');
     await expect(put({ 'aws:SecureTransport': 'true', 's3:x-amz-server-side-encryption': 'AES256' })).resolves.toBe('Allowed');
@@ -63,9 +78,14 @@ describe('BucketEncryptionGuard in FIX mode', () => {
   test('adds the statements to an L2 bucket through its own (single) bucket policy and keeps existing statements', () => {
     const stack = newStack();
     const bucket = new s3.Bucket(stack, 'Theirs');
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'TheirReader', actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')], principals: [new iam.AccountPrincipal('222222222222')],
-    }));
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'TheirReader',
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects('*')],
+        principals: [new iam.AccountPrincipal('222222222222')],
+      }),
+    );
     guard(stack, GuardMode.FIX);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::BucketPolicy', 1);
@@ -79,7 +99,12 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     });
     new s3.CfnBucketPolicy(stack, 'RawPolicy', {
       bucket: raw.ref,
-      policyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'Existing', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 's3:GetObject', Resource: `${raw.attrArn}/*` }] },
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Existing', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 's3:GetObject', Resource: `${raw.attrArn}/*` },
+        ],
+      },
     });
     guard(stack, GuardMode.FIX);
     const template = Template.fromStack(stack);
@@ -103,13 +128,18 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     guard(stack, GuardMode.FIX, EncryptionMode.sseS3());
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: USER_KEY_ARN } })] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: USER_KEY_ARN } })],
+      },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'GuardrailsDenyWrongKmsKey', Condition: Match.objectLike({ StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': USER_KEY_ARN } }),
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'GuardrailsDenyWrongKmsKey',
+            Condition: Match.objectLike({ StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': USER_KEY_ARN } }),
+          }),
+        ]),
       },
     });
     Annotations.fromStack(stack).hasInfo('/Stack/UserKms/Resource', Match.stringLikeRegexp('keeps the encryption its owner set \\(SSE-KMS\\)'));
@@ -121,7 +151,9 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     new s3.Bucket(stack, 'Plain');
     guard(stack, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Key', KEY_ARN)));
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN } }],
+      },
     });
     Annotations.fromStack(stack).hasWarning('/Stack/Plain/Resource', Match.stringLikeRegexp('grants made through this bucket do not include the KMS key'));
   });
@@ -132,7 +164,9 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     guard(stack, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Key', KEY_ARN)));
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN } }],
+      },
     });
     expect(sidsOf(template)).toEqual([...SSE_S3_SIDS, 'GuardrailsDenyMissingKmsKeyId', 'GuardrailsDenyWrongKmsKey'].sort());
   });
@@ -149,7 +183,9 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     new s3.Bucket(upgraded, 'Plain', { encryption: s3.BucketEncryption.S3_MANAGED });
     guard(upgraded, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(upgraded, 'Key', KEY_ARN)), { upgradeSseS3ToKms: true });
     Template.fromStack(upgraded).hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN } }],
+      },
     });
     Annotations.fromStack(upgraded).hasWarning('/Stack/Plain/Resource', Match.stringLikeRegexp('grants made through this bucket do not include the KMS key'));
   });
@@ -185,14 +221,21 @@ describe('BucketEncryptionGuard in FIX mode', () => {
       encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'LogsKey', KEY_ARN)),
       sseS3DeliverySourceArns: ['arn:aws:cloudtrail:eu-west-1:111111111111:trail/*'],
     });
-    trail.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')], actions: ['s3:PutObject'], resources: [trail.arnForObjects('AWSLogs/*')],
-    }));
+    trail.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [trail.arnForObjects('AWSLogs/*')],
+      }),
+    );
     // WHEN the guard visits it
     guard(stack, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Key', KEY_ARN)));
     // THEN no warning, an info naming the writer
     Annotations.fromStack(stack).hasNoWarning('/Stack/Trail/Resource', Match.stringLikeRegexp('put objects'));
-    Annotations.fromStack(stack).hasInfo('/Stack/Trail/Resource', Match.stringLikeRegexp('cloudtrail.amazonaws.com put objects.*its own policy already denies PUTs without an encryption header'));
+    Annotations.fromStack(stack).hasInfo(
+      '/Stack/Trail/Resource',
+      Match.stringLikeRegexp('cloudtrail.amazonaws.com put objects.*its own policy already denies PUTs without an encryption header'),
+    );
   });
 
   test('does not pin a key it cannot name by ARN (AWS managed key aws/s3), and warns', () => {
@@ -203,22 +246,27 @@ describe('BucketEncryptionGuard in FIX mode', () => {
     expect(sidsOf(template)).toEqual(SSE_S3_SIDS);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'GuardrailsDenyWrongEncryptionAlgorithm', Condition: Match.objectLike({ StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } }),
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'GuardrailsDenyWrongEncryptionAlgorithm',
+            Condition: Match.objectLike({ StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } }),
+          }),
+        ]),
       },
     });
     Annotations.fromStack(stack).hasWarning('/Stack/Managed/Resource', Match.stringLikeRegexp('the AWS managed key aws/s3\\) is not given as a key ARN'));
   });
 
   test('fails if the mode is not FIX or REPORT', () => {
-    expect(() => new BucketEncryptionGuard({ mode: 'ALL' as any, encryption: EncryptionMode.sseS3() }))
-      .toThrow(/mode must be GuardMode.FIX or GuardMode.REPORT, received ALL/);
+    expect(() => new BucketEncryptionGuard({ mode: 'ALL' as any, encryption: EncryptionMode.sseS3() })).toThrow(
+      /mode must be GuardMode.FIX or GuardMode.REPORT, received ALL/,
+    );
   });
 
   test('fails if minimumTlsVersion is not allowed', () => {
-    expect(() => new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption: EncryptionMode.sseS3(), minimumTlsVersion: 1 }))
-      .toThrow(/BucketEncryptionGuard: minimumTlsVersion must be one of 1.2, 1.3, received 1/);
+    expect(() => new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption: EncryptionMode.sseS3(), minimumTlsVersion: 1 })).toThrow(
+      /BucketEncryptionGuard: minimumTlsVersion must be one of 1.2, 1.3, received 1/,
+    );
   });
 });
 
@@ -230,9 +278,12 @@ describe('BucketEncryptionGuard in REPORT mode', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::BucketPolicy', 0);
     template.hasResourceProperties('AWS::S3::Bucket', { BucketEncryption: Match.absent() });
-    Annotations.fromStack(stack).hasError('/Stack/Raw', Match.stringLikeRegexp(
-      'bucket Stack/Raw is not compliant: it has no default encryption \\(expected SSE-S3\\); its bucket policy does not contain GuardrailsDenyInsecureTransport',
-    ));
+    Annotations.fromStack(stack).hasError(
+      '/Stack/Raw',
+      Match.stringLikeRegexp(
+        'bucket Stack/Raw is not compliant: it has no default encryption \\(expected SSE-S3\\); its bucket policy does not contain GuardrailsDenyInsecureTransport',
+      ),
+    );
   });
 
   test('reports an L2 bucket without the enforcing statements', () => {
@@ -268,7 +319,7 @@ function newStackWith(build: (s: Stack) => void): Stack {
 }
 
 describe('BucketEncryptionGuard protects its user from a key of another region or account', () => {
-  test('at app scope, a bucket of us-east-1 would be pinned to the eu-west-1 key: synth fails naming the bucket, both places and the fix; the key\'s own region is fine', () => {
+  test("at app scope, a bucket of us-east-1 would be pinned to the eu-west-1 key: synth fails naming the bucket, both places and the fix; the key's own region is fine", () => {
     const app = new App();
     const home = new Stack(app, 'Home', { env: { account: '111111111111', region: 'eu-west-1' } });
     const east = new Stack(app, 'East', { env: { account: '111111111111', region: 'us-east-1' } });
@@ -276,13 +327,19 @@ describe('BucketEncryptionGuard protects its user from a key of another region o
     new s3.Bucket(home, 'Fine');
     new s3.Bucket(east, 'Elsewhere');
     Aspects.of(app).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption: EncryptionMode.sseKms(key) }));
-    expect(() => app.synth()).toThrow(/East\/Elsewhere\/Resource: BucketEncryptionGuard encryption: received a KMS key of 111111111111\/eu-west-1 for a bucket of 111111111111\/us-east-1; expected a key of the bucket's own account and region.*Aspects.of\(stack\)/);
+    expect(() => app.synth()).toThrow(
+      /East\/Elsewhere\/Resource: BucketEncryptionGuard encryption: received a KMS key of 111111111111\/eu-west-1 for a bucket of 111111111111\/us-east-1; expected a key of the bucket's own account and region.*Aspects.of\(stack\)/,
+    );
   });
 
-  test('an imported key of another account fails the same way; one of the bucket\'s account and region passes', () => {
+  test("an imported key of another account fails the same way; one of the bucket's account and region passes", () => {
     const stack = newStack();
     new s3.Bucket(stack, 'Bucket');
-    guard(stack, GuardMode.FIX, EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Foreign', 'arn:aws:kms:eu-west-1:222222222222:key/11111111-2222-3333-4444-555555555555')));
+    guard(
+      stack,
+      GuardMode.FIX,
+      EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Foreign', 'arn:aws:kms:eu-west-1:222222222222:key/11111111-2222-3333-4444-555555555555')),
+    );
     expect(() => Template.fromStack(stack)).toThrow(/received a KMS key of 222222222222\/eu-west-1 for a bucket of 111111111111\/eu-west-1/);
     const own = newStack();
     new s3.Bucket(own, 'Bucket');

@@ -21,21 +21,27 @@ function withReaders(n: number) {
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const bucket = new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseKms(key), minimumTlsVersion: 1.2 });
   if (n > 0) {
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowReadByPartnerAccounts',
-      principals: accounts(n).map((a) => new iam.AccountPrincipal(a)),
-      actions: ['s3:GetObject'],
-      resources: [bucket.arnForObjects('*')],
-    }));
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowReadByPartnerAccounts',
+        principals: accounts(n).map((a) => new iam.AccountPrincipal(a)),
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
   }
   const template = Template.fromStack(stack).toJSON(); // runs the validations
   const [policy] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy');
   const [bucketId] = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::S3::Bucket');
   const [keyId] = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::KMS::Key');
   const resolved = resolveIntrinsics(policy.Properties.PolicyDocument, {
-    account: ACCOUNT, region: REGION,
+    account: ACCOUNT,
+    region: REGION,
     refs: { [bucketId]: 'a-bucket-name' },
-    getAtts: { [`${bucketId}.Arn`]: 'arn:aws:s3:::a-bucket-name', [`${keyId}.Arn`]: `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555` },
+    getAtts: {
+      [`${bucketId}.Arn`]: 'arn:aws:s3:::a-bucket-name',
+      [`${keyId}.Arn`]: `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`,
+    },
   });
   return Buffer.byteLength(JSON.stringify(resolved), 'utf8');
 }
@@ -46,7 +52,9 @@ describe('bucket policy budgets at 1,000 accounts', () => {
   });
 
   test('fails at synth when 1,000 accounts are listed, naming the 20 KB limit and the fix', () => {
-    expect(() => withReaders(1000)).toThrow(/bucket policy of Stack\/Bucket would be up to \d+ bytes \(references counted at their longest\); the Amazon S3 limit is 20480 bytes \(20 KB\)\. Allow an organization \(aws:PrincipalOrgID\)/);
+    expect(() => withReaders(1000)).toThrow(
+      /bucket policy of Stack\/Bucket would be up to \d+ bytes \(references counted at their longest\); the Amazon S3 limit is 20480 bytes \(20 KB\)\. Allow an organization \(aws:PrincipalOrgID\)/,
+    );
   });
 
   test('at the boundary: the largest accepted list synthesizes a policy within 20 KB; one more account fails', () => {
@@ -54,7 +62,12 @@ describe('bucket policy budgets at 1,000 accounts', () => {
     let hi = 1000;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      try { withReaders(mid); lo = mid; } catch { hi = mid - 1; }
+      try {
+        withReaders(mid);
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
     }
     expect(lo).toBeGreaterThan(100);
     expect(withReaders(lo)).toBeLessThanOrEqual(BUCKET_POLICY_LIMIT);

@@ -27,9 +27,7 @@ interface Synthesized {
 function synthesize(mode: 'SSE_S3' | 'SSE_KMS', minimumTlsVersion?: number): Synthesized {
   const app = new App();
   const stack = new Stack(app, 'Stack', { env: { account: ACCOUNT, region: REGION } });
-  const encryption = mode === 'SSE_KMS'
-    ? EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'DataKey', KEY_ARN))
-    : EncryptionMode.sseS3();
+  const encryption = mode === 'SSE_KMS' ? EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'DataKey', KEY_ARN)) : EncryptionMode.sseS3();
   const bucket = new EncryptedBucket(stack, 'Bucket', { encryption, minimumTlsVersion });
   const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.AccountRootPrincipal() });
   bucket.grantReadWrite(writer);
@@ -80,24 +78,40 @@ describe('SSE-KMS bucket policy', () => {
   test.each(bad)('%s is explicitly denied', async (_name, context) => {
     await expect(put(s, context)).resolves.toBe('ExplicitlyDenied');
   });
-  test.each(bad.map(([n, c, sid]) => [n, sid, c] as const))('%s is allowed once %s is removed (the statement is what denies it)', async (_name, sid, context) => {
-    await expect(put(s, context, withoutStatement(s.bucketPolicy, sid))).resolves.toBe('Allowed');
-  });
+  test.each(bad.map(([n, c, sid]) => [n, sid, c] as const))(
+    '%s is allowed once %s is removed (the statement is what denies it)',
+    async (_name, sid, context) => {
+      await expect(put(s, context, withoutStatement(s.bucketPolicy, sid))).resolves.toBe('Allowed');
+    },
+  );
 
   test('a GET over plain HTTP is denied too', async () => {
-    await expect(evaluate({
-      request: { action: 's3:GetObject', principal: WRITER_ARN, resource: `${BUCKET_ARN}/k`, resourceAccount: ACCOUNT, context: { 'aws:SecureTransport': 'false' } },
-      resourcePolicy: s.bucketPolicy,
-      identityPolicies: [s.writerPolicy],
-    })).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      evaluate({
+        request: {
+          action: 's3:GetObject',
+          principal: WRITER_ARN,
+          resource: `${BUCKET_ARN}/k`,
+          resourceAccount: ACCOUNT,
+          context: { 'aws:SecureTransport': 'false' },
+        },
+        resourcePolicy: s.bucketPolicy,
+        identityPolicies: [s.writerPolicy],
+      }),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   test('the writer granted through the bucket may use the key', async () => {
-    await expect(evaluate({
-      request: { action: 'kms:GenerateDataKey', principal: WRITER_ARN, resource: KEY_ARN, resourceAccount: ACCOUNT, context: {} },
-      identityPolicies: [s.writerPolicy],
-      resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] },
-    })).resolves.toBe('Allowed');
+    await expect(
+      evaluate({
+        request: { action: 'kms:GenerateDataKey', principal: WRITER_ARN, resource: KEY_ARN, resourceAccount: ACCOUNT, context: {} },
+        identityPolicies: [s.writerPolicy],
+        resourcePolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+        },
+      }),
+    ).resolves.toBe('Allowed');
   });
 });
 

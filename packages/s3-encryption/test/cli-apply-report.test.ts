@@ -11,8 +11,20 @@ const EXISTING_POLICY = {
   Version: '2012-10-17',
   Id: 'TeamPolicy',
   Statement: [
-    { Sid: 'AnalyticsRead', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:role/analytics' }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::team-data', 'arn:aws:s3:::team-data/*'] },
-    { Effect: 'Deny', Principal: '*', Action: 's3:DeleteBucket', Resource: 'arn:aws:s3:::team-data', Condition: { StringNotEquals: { 'aws:PrincipalAccount': '111111111111' } } },
+    {
+      Sid: 'AnalyticsRead',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::222222222222:role/analytics' },
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: ['arn:aws:s3:::team-data', 'arn:aws:s3:::team-data/*'],
+    },
+    {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:DeleteBucket',
+      Resource: 'arn:aws:s3:::team-data',
+      Condition: { StringNotEquals: { 'aws:PrincipalAccount': '111111111111' } },
+    },
   ],
 };
 
@@ -34,8 +46,11 @@ describe('apply', () => {
     expect(after.Id).toBe('TeamPolicy');
     expect(after.Statement.slice(0, 2)).toEqual(EXISTING_POLICY.Statement);
     expect(after.Statement.map((s: any) => s.Sid).slice(2)).toEqual([
-      'GuardrailsDenyInsecureTransport', 'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm',
-      'GuardrailsDenyWrongKmsKey', 'GuardrailsDenyMissingKmsKeyId',
+      'GuardrailsDenyInsecureTransport',
+      'GuardrailsDenyUnencryptedObjectUploads',
+      'GuardrailsDenyWrongEncryptionAlgorithm',
+      'GuardrailsDenyWrongKmsKey',
+      'GuardrailsDenyMissingKmsKeyId',
     ]);
     expect(result.addedStatements).toHaveLength(5);
     expect(fake.buckets.get('team-data')!.encryption).toEqual({ algorithm: 'aws:kms', kmsKeyId: KEY_ARN, bucketKey: true });
@@ -46,13 +61,22 @@ describe('apply', () => {
     fake.addBucket('team-data', { policy: JSON.stringify(EXISTING_POLICY) });
     await applyEncryption(fake.client, { bucket: 'team-data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }) });
     const policy = JSON.parse(fake.buckets.get('team-data')!.policy!);
-    const put = (context: Record<string, string>) => evaluate({
-      request: { action: 's3:PutObject', principal: 'arn:aws:iam::111111111111:role/app', resource: 'arn:aws:s3:::team-data/k', resourceAccount: '111111111111', context },
-      resourcePolicy: policy,
-      identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }],
-    });
+    const put = (context: Record<string, string>) =>
+      evaluate({
+        request: {
+          action: 's3:PutObject',
+          principal: 'arn:aws:iam::111111111111:role/app',
+          resource: 'arn:aws:s3:::team-data/k',
+          resourceAccount: '111111111111',
+          context,
+        },
+        resourcePolicy: policy,
+        identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }],
+      });
     await expect(put({ 'aws:SecureTransport': 'true' })).resolves.toBe('ExplicitlyDenied');
-    await expect(put({ 'aws:SecureTransport': 'true', 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY_ARN })).resolves.toBe('Allowed');
+    await expect(
+      put({ 'aws:SecureTransport': 'true', 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY_ARN }),
+    ).resolves.toBe('Allowed');
   });
 
   test('is idempotent: a second run adds nothing and writes no policy', async () => {
@@ -67,7 +91,18 @@ describe('apply', () => {
   });
 
   test('recognises an equivalent existing statement (aws-cdk enforceSSL style) and does not add it twice', () => {
-    const existing = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'], Condition: { Bool: { 'aws:SecureTransport': false } } }] };
+    const existing = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'],
+          Condition: { Bool: { 'aws:SecureTransport': false } },
+        },
+      ],
+    };
     const merged = mergeEnforcingStatements('b', existing, enforcingStatements('arn:aws:s3:::b', { algorithm: 'AES256' }));
     expect(merged.alreadyPresent).toEqual(['GuardrailsDenyInsecureTransport']);
     expect(merged.added).toEqual(['GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm']);
@@ -102,22 +137,31 @@ describe('apply', () => {
     // An existing policy just under the limit (it is valid today), that our statements would push over it.
     const big = { Version: '2012-10-17', Statement: [] as any[] };
     for (let i = 0; JSON.stringify(big).length < 20 * 1024 - 400; i++) {
-      big.Statement.push({ Sid: `Reader${i}`, Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${String(100000000000 + i)}:root` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::big/*' });
+      big.Statement.push({
+        Sid: `Reader${i}`,
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${String(100000000000 + i)}:root` },
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::big/*',
+      });
     }
     expect(JSON.stringify(big).length).toBeLessThan(20 * 1024);
     const bucket = fake.addBucket('big', { policy: JSON.stringify(big) });
-    await expect(applyEncryption(fake.client, { bucket: 'big', wanted: wantedEncryption({ sseS3: true }) }))
-      .rejects.toThrow(/Bucket 'big': the merged policy would be \d+ bytes, over the S3 limit of 20480 bytes/);
+    await expect(applyEncryption(fake.client, { bucket: 'big', wanted: wantedEncryption({ sseS3: true }) })).rejects.toThrow(
+      /Bucket 'big': the merged policy would be \d+ bytes, over the S3 limit of 20480 bytes/,
+    );
     expect(bucket.policy).toBe(JSON.stringify(big));
     expect(fake.calls.filter((c) => c.command.startsWith('Put'))).toEqual([]);
   });
 
   test('fails if an existing statement uses one of the Sids for something else', async () => {
     const fake = new FakeS3();
-    const policy = { Version: '2012-10-17', Statement: [{ Sid: 'GuardrailsDenyInsecureTransport', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'GuardrailsDenyInsecureTransport', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
+    };
     fake.addBucket('b', { policy: JSON.stringify(policy) });
-    await expect(applyEncryption(fake.client, { bucket: 'b', wanted: wantedEncryption({ sseS3: true }) }))
-      .rejects.toMatchObject({ code: 'PolicySidConflict' });
+    await expect(applyEncryption(fake.client, { bucket: 'b', wanted: wantedEncryption({ sseS3: true }) })).rejects.toMatchObject({ code: 'PolicySidConflict' });
     expect(fake.calls.filter((c) => c.command.startsWith('Put'))).toEqual([]);
   });
 
@@ -127,22 +171,25 @@ describe('apply', () => {
     const { err, io: cliIo } = io(fake);
     const code = await run(['apply', '--bucket', 'locked', '--sse-s3'], cliIo);
     expect(code).toBe(1);
-    expect(err.join('')).toMatch(/error \(AccessDenied\): Access denied: GetBucketPolicy on bucket 'locked'. The caller needs s3:GetBucketPolicy on arn:aws:s3:::locked/);
+    expect(err.join('')).toMatch(
+      /error \(AccessDenied\): Access denied: GetBucketPolicy on bucket 'locked'. The caller needs s3:GetBucketPolicy on arn:aws:s3:::locked/,
+    );
   });
 
   test('fails with a clear message if the bucket does not exist', async () => {
     const fake = new FakeS3();
-    await expect(applyEncryption(fake.client, { bucket: 'missing', wanted: wantedEncryption({ sseS3: true }) }))
-      .rejects.toThrow(/Bucket 'missing' does not exist: GetBucketEncryption returned NoSuchBucket/);
+    await expect(applyEncryption(fake.client, { bucket: 'missing', wanted: wantedEncryption({ sseS3: true }) })).rejects.toThrow(
+      /Bucket 'missing' does not exist: GetBucketEncryption returned NoSuchBucket/,
+    );
   });
 
   test('refuses to weaken SSE-KMS to SSE-S3, and to replace a key without --allow-key-change', async () => {
     const fake = new FakeS3();
     fake.addBucket('kms', { encryption: { algorithm: 'aws:kms', kmsKeyId: KEY_ARN, bucketKey: true } });
-    await expect(applyEncryption(fake.client, { bucket: 'kms', wanted: wantedEncryption({ sseS3: true }) }))
-      .rejects.toThrow(/refusing to switch it to SSE-S3/);
-    await expect(applyEncryption(fake.client, { bucket: 'kms', wanted: wantedEncryption({ kmsKeyArn: OTHER_KEY_ARN }) }))
-      .rejects.toThrow(/uses the KMS key .* Pass --allow-key-change/);
+    await expect(applyEncryption(fake.client, { bucket: 'kms', wanted: wantedEncryption({ sseS3: true }) })).rejects.toThrow(/refusing to switch it to SSE-S3/);
+    await expect(applyEncryption(fake.client, { bucket: 'kms', wanted: wantedEncryption({ kmsKeyArn: OTHER_KEY_ARN }) })).rejects.toThrow(
+      /uses the KMS key .* Pass --allow-key-change/,
+    );
     await applyEncryption(fake.client, { bucket: 'kms', wanted: wantedEncryption({ kmsKeyArn: OTHER_KEY_ARN }), allowKeyChange: true });
     expect(fake.buckets.get('kms')!.encryption!.kmsKeyId).toBe(OTHER_KEY_ARN);
   });
@@ -150,7 +197,9 @@ describe('apply', () => {
   test('fails if the encryption is not chosen, or the key is an alias', () => {
     expect(() => wantedEncryption({})).toThrow(CliError);
     expect(() => wantedEncryption({ kmsKeyArn: 'alias/data' })).toThrow(/--kms-key-arn must be a key ARN .* received 'alias\/data'/);
-    expect(() => wantedEncryption({ kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/data' })).toThrow(/--kms-key-arn must be a key ARN .* received 'arn:aws:kms:eu-west-1:111111111111:key\/data'/);
+    expect(() => wantedEncryption({ kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/data' })).toThrow(
+      /--kms-key-arn must be a key ARN .* received 'arn:aws:kms:eu-west-1:111111111111:key\/data'/,
+    );
     expect(() => wantedEncryption({ sseS3: true, kmsKeyArn: KEY_ARN })).toThrow(/not both/);
   });
 });
@@ -167,8 +216,13 @@ describe('report', () => {
     const byName = Object.fromEntries(rows.map((r) => [r.bucket, r]));
     expect(byName.plain).toMatchObject({ defaultEncryption: 'none', deniesInsecureTransport: false, enforced: false });
     expect(byName['enforced-kms']).toMatchObject({
-      defaultEncryption: `SSE-KMS (${KEY_ARN})`, bucketKeyEnabled: true, deniesInsecureTransport: true,
-      deniesUnencryptedPuts: true, deniesWrongAlgorithm: true, pinsKmsKey: true, enforced: true,
+      defaultEncryption: `SSE-KMS (${KEY_ARN})`,
+      bucketKeyEnabled: true,
+      deniesInsecureTransport: true,
+      deniesUnencryptedPuts: true,
+      deniesWrongAlgorithm: true,
+      pinsKmsKey: true,
+      enforced: true,
     });
     expect(byName['kms-unpinned']).toMatchObject({ pinsKmsKey: false, enforced: false });
   });
@@ -201,16 +255,26 @@ test('--version prints the package version and exits 0', async () => {
   expect(out.join('').trim()).toBe(require('../package.json').version);
 });
 
-describe('expected conditions of the caller\'s environment: one line that says what to do, no stack trace', () => {
+describe("expected conditions of the caller's environment: one line that says what to do, no stack trace", () => {
   const failing = (error: Error) => {
     const out: string[] = [];
     const err: string[] = [];
-    const client = { send: async () => { throw error; } } as any;
+    const client = {
+      send: async () => {
+        throw error;
+      },
+    } as any;
     return { out, err, io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), client: () => client } };
   };
   test.each([
-    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /^error \(NoCredentials\): No AWS credentials found: set AWS_PROFILE/],
-    [Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }), /^error \(ExpiredCredentials\): Your AWS credentials have expired/],
+    [
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      /^error \(NoCredentials\): No AWS credentials found: set AWS_PROFILE/,
+    ],
+    [
+      Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }),
+      /^error \(ExpiredCredentials\): Your AWS credentials have expired/,
+    ],
     [new Error('Region is missing'), /^error \(NoRegion\): No AWS region: pass --region/],
   ])('%s', async (error, message) => {
     const { err, io: cliIo } = failing(error);

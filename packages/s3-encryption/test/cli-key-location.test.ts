@@ -27,12 +27,14 @@ describe('the chosen key against the bucket (before anything is written)', () =>
     const code = await run(argv, io);
     // THEN
     expect(code).toBe(1);
-    expect(err.join('')).toMatch(/^error \(KeyInOtherRegion\): --kms-key-arn: received a key in us-east-1; expected a key in eu-west-1, the region of bucket 'team-data'/);
+    expect(err.join('')).toMatch(
+      /^error \(KeyInOtherRegion\): --kms-key-arn: received a key in us-east-1; expected a key in eu-west-1, the region of bucket 'team-data'/,
+    );
     expect(err.join('').split('\n').filter(Boolean)).toHaveLength(1);
     expect(fake.calls.map((c) => c.command)).toEqual(['GetBucketLocation']);
   });
 
-  test('a key in the bucket\'s region and account: no warning (control)', async () => {
+  test("a key in the bucket's region and account: no warning (control)", async () => {
     const fake = new FakeS3();
     fake.addBucket('team-data', { region: 'eu-west-1' });
     const { err, io } = cli(fake);

@@ -11,7 +11,9 @@ const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-
 const noSleep = async () => undefined;
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 's3enc-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 's3enc-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** 10 objects: 3 already SSE-KMS with the key, 7 not (SSE-S3, another key, or one in GLACIER_IR). */
@@ -55,7 +57,10 @@ describe('reencrypt', () => {
     const fake = new FakeS3();
     bucketWithObjects(fake);
     const result = await reencryptBucket(fake.client, {
-      bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile: join(dir, 'state.json'), sleep: noSleep,
+      bucket: 'data',
+      wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }),
+      stateFile: join(dir, 'state.json'),
+      sleep: noSleep,
     });
     expect(result.mode).toBe('copied');
     expect(result.state).toMatchObject({ total: 10, copied: 6, alreadyEncrypted: 4, failed: [] });
@@ -63,25 +68,53 @@ describe('reencrypt', () => {
     expect(allEncrypted(fake)).toBe(true);
     expect(fake.buckets.get('data')!.objects.get('logs/2026/file 7.json')!.storageClass).toBe('GLACIER_IR');
     const copy = fake.calls.find((c) => c.command === 'CopyObject')!.input;
-    expect(copy).toMatchObject({ MetadataDirective: 'COPY', TaggingDirective: 'COPY', BucketKeyEnabled: true, SSEKMSKeyId: KEY_ARN, CopySourceIfMatch: expect.any(String) });
+    expect(copy).toMatchObject({
+      MetadataDirective: 'COPY',
+      TaggingDirective: 'COPY',
+      BucketKeyEnabled: true,
+      SSEKMSKeyId: KEY_ARN,
+      CopySourceIfMatch: expect.any(String),
+    });
     expect(copy.CopySource).toBe('data/logs%2F2026%2Ffile%201.json');
   });
 
-  test('keeps a version\'s Object Lock retention and legal hold on the new version (a copy inherits neither); a retention that has run out is not set again', async () => {
+  test("keeps a version's Object Lock retention and legal hold on the new version (a copy inherits neither); a retention that has run out is not set again", async () => {
     const fake = new FakeS3();
     fake.addBucket('data');
     const until = new Date('2031-06-30T00:00:00Z');
     fake.putObject('data', 'locked.json', { sse: 'AES256', objectLockMode: 'COMPLIANCE', objectLockRetainUntilDate: until, objectLockLegalHoldStatus: 'ON' });
-    fake.putObject('data', 'expired.json', { sse: 'AES256', objectLockMode: 'GOVERNANCE', objectLockRetainUntilDate: new Date('2020-01-01T00:00:00Z'), objectLockLegalHoldStatus: 'OFF' });
+    fake.putObject('data', 'expired.json', {
+      sse: 'AES256',
+      objectLockMode: 'GOVERNANCE',
+      objectLockRetainUntilDate: new Date('2020-01-01T00:00:00Z'),
+      objectLockLegalHoldStatus: 'OFF',
+    });
     const result = await reencryptBucket(fake.client, {
-      bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile: join(dir, 'state.json'), sleep: noSleep,
+      bucket: 'data',
+      wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }),
+      stateFile: join(dir, 'state.json'),
+      sleep: noSleep,
     });
     expect(result.state).toMatchObject({ copied: 2, failed: [] });
     const objects = fake.buckets.get('data')!.objects;
-    expect(objects.get('locked.json')).toMatchObject({ sse: 'aws:kms', objectLockMode: 'COMPLIANCE', objectLockRetainUntilDate: until, objectLockLegalHoldStatus: 'ON' });
-    expect(objects.get('expired.json')).toMatchObject({ sse: 'aws:kms', objectLockMode: undefined, objectLockRetainUntilDate: undefined, objectLockLegalHoldStatus: 'OFF' });
+    expect(objects.get('locked.json')).toMatchObject({
+      sse: 'aws:kms',
+      objectLockMode: 'COMPLIANCE',
+      objectLockRetainUntilDate: until,
+      objectLockLegalHoldStatus: 'ON',
+    });
+    expect(objects.get('expired.json')).toMatchObject({
+      sse: 'aws:kms',
+      objectLockMode: undefined,
+      objectLockRetainUntilDate: undefined,
+      objectLockLegalHoldStatus: 'OFF',
+    });
     const copies = fake.calls.filter((c) => c.command === 'CopyObject').map((c) => c.input);
-    expect(copies.find((c) => c.Key === 'locked.json')).toMatchObject({ ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: 'ON' });
+    expect(copies.find((c) => c.Key === 'locked.json')).toMatchObject({
+      ObjectLockMode: 'COMPLIANCE',
+      ObjectLockRetainUntilDate: until,
+      ObjectLockLegalHoldStatus: 'ON',
+    });
   });
 
   test('resumes after an interruption without copying any object twice', async () => {
@@ -93,8 +126,14 @@ describe('reencrypt', () => {
 
     // WHEN the first run is stopped after 4 objects (Ctrl-C)
     const first = await reencryptBucket(fake.client, {
-      bucket: 'data', wanted, stateFile, sleep: noSleep, signal: controller.signal,
-      onProgress: (p) => { if (p.done === 4) controller.abort(); },
+      bucket: 'data',
+      wanted,
+      stateFile,
+      sleep: noSleep,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 4) controller.abort();
+      },
     });
     expect(first.mode).toBe('interrupted');
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).nextIndex).toBe(4);
@@ -119,10 +158,18 @@ describe('reencrypt', () => {
     bucketWithObjects(fake);
     const stateFile = join(dir, 'state.json');
     const wanted = wantedEncryption({ kmsKeyArn: KEY_ARN });
-    await expect(reencryptBucket(fake.client, {
-      bucket: 'data', wanted, stateFile, sleep: noSleep, saveEvery: 3,
-      onProgress: (p) => { if (p.done === 5) throw new Error('process killed'); },
-    })).rejects.toThrow('process killed');
+    await expect(
+      reencryptBucket(fake.client, {
+        bucket: 'data',
+        wanted,
+        stateFile,
+        sleep: noSleep,
+        saveEvery: 3,
+        onProgress: (p) => {
+          if (p.done === 5) throw new Error('process killed');
+        },
+      }),
+    ).rejects.toThrow('process killed');
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).nextIndex).toBe(3);
 
     await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
@@ -137,8 +184,9 @@ describe('reencrypt', () => {
     const stateFile = join(dir, 'state.json');
     const wanted = wantedEncryption({ kmsKeyArn: KEY_ARN });
     fake.failCopyAt = { n: 3, error: Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }) };
-    await expect(reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep }))
-      .rejects.toThrow(/Access denied: CopyObject on bucket 'data'.*kms:GenerateDataKey on the new key. Progress is saved; run again to continue./);
+    await expect(reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep })).rejects.toThrow(
+      /Access denied: CopyObject on bucket 'data'.*kms:GenerateDataKey on the new key. Progress is saved; run again to continue./,
+    );
     fake.failCopyAt = undefined;
     await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
     expect(allEncrypted(fake)).toBe(true);
@@ -149,15 +197,20 @@ describe('reencrypt', () => {
     bucketWithObjects(fake);
     const stateFile = join(dir, 'state.json');
     await reencryptBucket(fake.client, { bucket: 'data', wanted: wantedEncryption({ sseS3: true }), stateFile, sleep: noSleep, forceManifest: true });
-    await expect(reencryptBucket(fake.client, { bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile, sleep: noSleep }))
-      .rejects.toMatchObject({ code: 'StateMismatch' });
+    await expect(
+      reencryptBucket(fake.client, { bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile, sleep: noSleep }),
+    ).rejects.toMatchObject({ code: 'StateMismatch' });
   });
 
   test('writes an S3 Batch Operations manifest instead of copying above the threshold', async () => {
     const fake = new FakeS3();
     bucketWithObjects(fake);
     const result = await reencryptBucket(fake.client, {
-      bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile: join(dir, 'state.json'), batchThreshold: 5, sleep: noSleep,
+      bucket: 'data',
+      wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }),
+      stateFile: join(dir, 'state.json'),
+      batchThreshold: 5,
+      sleep: noSleep,
     });
     expect(result.mode).toBe('manifest');
     expect(fake.count('CopyObject')).toBe(0);
@@ -165,7 +218,12 @@ describe('reencrypt', () => {
     expect(lines).toHaveLength(10);
     expect(lines[0]).toBe('data,logs/2026/file%200.json');
     const job = JSON.parse(readFileSync(result.jobSpecFile!, 'utf8'));
-    expect(job.Operation.S3PutObjectCopy).toMatchObject({ TargetResource: 'arn:aws:s3:::data', SSEAwsKmsKeyId: KEY_ARN, BucketKeyEnabled: true, MetadataDirective: 'COPY' });
+    expect(job.Operation.S3PutObjectCopy).toMatchObject({
+      TargetResource: 'arn:aws:s3:::data',
+      SSEAwsKmsKeyId: KEY_ARN,
+      BucketKeyEnabled: true,
+      MetadataDirective: 'COPY',
+    });
     expect(job.Manifest.Spec).toEqual({ Format: 'S3BatchOperations_CSV_20180820', Fields: ['Bucket', 'Key'] });
   });
 
@@ -180,7 +238,12 @@ describe('reencrypt', () => {
       if (cmd.constructor.name === 'HeadObjectCommand') fake.putObject('data', 'a', { sse: 'aws:kms', kmsKeyId: KEY_ARN });
       return out;
     };
-    const result = await reencryptBucket(fake.client, { bucket: 'data', wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }), stateFile: join(dir, 's.json'), sleep: noSleep });
+    const result = await reencryptBucket(fake.client, {
+      bucket: 'data',
+      wanted: wantedEncryption({ kmsKeyArn: KEY_ARN }),
+      stateFile: join(dir, 's.json'),
+      sleep: noSleep,
+    });
     expect(result.state.changedDuringRun).toBe(1);
     expect(result.state.copied).toBe(0);
   });
@@ -189,7 +252,9 @@ describe('reencrypt', () => {
     const fake = new FakeS3();
     const err: string[] = [];
     const code = await run(['reencrypt', '--bucket', 'nope', '--sse-s3', '--state-file', join(dir, 's.json')], {
-      stdout: () => undefined, stderr: (s) => err.push(s), client: () => fake.client,
+      stdout: () => undefined,
+      stderr: (s) => err.push(s),
+      client: () => fake.client,
     });
     expect(code).toBe(1);
     expect(err.join('')).toMatch(/error \(NoSuchBucket\): Bucket 'nope' does not exist: ListObjectsV2 returned NoSuchBucket/);
@@ -211,7 +276,7 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
       sse: 'AES256',
       storageClass: 'STANDARD_IA',
       metadata: { owner: 'team a' },
-      tags: { 'project': 'x y', 'cost&center': '42=a' },
+      tags: { project: 'x y', 'cost&center': '42=a' },
       contentType: 'video/mp4',
       cacheControl: 'max-age=60',
       contentDisposition: 'attachment; filename="big.bin"',
@@ -262,11 +327,23 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     expect(inputs(fake, 'GetObjectTagging')).toEqual([{ Bucket: 'data', Key: BIG }]);
     const [create] = inputs(fake, 'CreateMultipartUpload');
     expect(create).toMatchObject({
-      Bucket: 'data', Key: BIG, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_ARN, BucketKeyEnabled: true,
-      StorageClass: 'STANDARD_IA', Metadata: { owner: 'team a' }, ContentType: 'video/mp4', CacheControl: 'max-age=60',
-      ContentDisposition: 'attachment; filename="big.bin"', ContentEncoding: 'identity', ContentLanguage: 'en',
-      Expires: new Date('2030-01-01T00:00:00Z'), WebsiteRedirectLocation: '/elsewhere',
-      ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: new Date('2031-01-01T00:00:00Z'), ObjectLockLegalHoldStatus: 'ON',
+      Bucket: 'data',
+      Key: BIG,
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: KEY_ARN,
+      BucketKeyEnabled: true,
+      StorageClass: 'STANDARD_IA',
+      Metadata: { owner: 'team a' },
+      ContentType: 'video/mp4',
+      CacheControl: 'max-age=60',
+      ContentDisposition: 'attachment; filename="big.bin"',
+      ContentEncoding: 'identity',
+      ContentLanguage: 'en',
+      Expires: new Date('2030-01-01T00:00:00Z'),
+      WebsiteRedirectLocation: '/elsewhere',
+      ObjectLockMode: 'GOVERNANCE',
+      ObjectLockRetainUntilDate: new Date('2031-01-01T00:00:00Z'),
+      ObjectLockLegalHoldStatus: 'ON',
     });
     expect(create.Tagging).toBe('project=x%20y&cost%26center=42%3Da');
 
@@ -274,7 +351,12 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     expect(parts).toHaveLength(24);
     parts.forEach((p, i) => {
       expect(p).toMatchObject({
-        Bucket: 'data', Key: BIG, UploadId: 'upload-1', PartNumber: i + 1, CopySource: 'data/video%2Fbig%20file.bin', CopySourceIfMatch: etag,
+        Bucket: 'data',
+        Key: BIG,
+        UploadId: 'upload-1',
+        PartNumber: i + 1,
+        CopySource: 'data/video%2Fbig%20file.bin',
+        CopySourceIfMatch: etag,
         CopySourceRange: `bytes=${i * 512 * MiB}-${Math.min((i + 1) * 512 * MiB, 12 * GiB) - 1}`,
       });
     });
@@ -287,8 +369,15 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
 
     const after = fake.buckets.get('data')!.objects.get(BIG)!;
     expect(after).toMatchObject({
-      size: 12 * GiB, sse: 'aws:kms', kmsKeyId: KEY_ARN, bucketKey: true, storageClass: 'STANDARD_IA', metadata: { owner: 'team a' },
-      tags: { 'project': 'x y', 'cost&center': '42=a' }, contentType: 'video/mp4', objectLockLegalHoldStatus: 'ON',
+      size: 12 * GiB,
+      sse: 'aws:kms',
+      kmsKeyId: KEY_ARN,
+      bucketKey: true,
+      storageClass: 'STANDARD_IA',
+      metadata: { owner: 'team a' },
+      tags: { project: 'x y', 'cost&center': '42=a' },
+      contentType: 'video/mp4',
+      objectLockLegalHoldStatus: 'ON',
     });
     expect(allEncrypted(fake)).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'))).not.toHaveProperty('openUpload');
@@ -317,7 +406,8 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     let parts = 0;
     fake.afterCall = (command) => {
       // A writer replaces the object between the 24th part and the completion.
-      if (command === 'UploadPartCopy' && ++parts === 24) fake.putObject('data', BIG, { size: 1024, sse: 'aws:kms', kmsKeyId: KEY_ARN, contentType: 'text/plain' });
+      if (command === 'UploadPartCopy' && ++parts === 24)
+        fake.putObject('data', BIG, { size: 1024, sse: 'aws:kms', kmsKeyId: KEY_ARN, contentType: 'text/plain' });
     };
     const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile: join(dir, 's.json'), sleep: noSleep });
     expect(result.state).toMatchObject({ copied: 0, changedDuringRun: 1, failed: [] });
@@ -334,7 +424,9 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     const run1 = reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
     await expect(run1).rejects.toBeInstanceOf(CliError);
     await expect(run1).rejects.toMatchObject({ code: 'AccessDenied' });
-    await expect(run1).rejects.toThrow(/Access denied: UploadPartCopy on bucket 'data' \(multipart copy of an object over 5 GiB\).*s3:AbortMultipartUpload.*Progress is saved/);
+    await expect(run1).rejects.toThrow(
+      /Access denied: UploadPartCopy on bucket 'data' \(multipart copy of an object over 5 GiB\).*s3:AbortMultipartUpload.*Progress is saved/,
+    );
     expect(inputs(fake, 'AbortMultipartUpload')).toEqual([{ Bucket: 'data', Key: BIG, UploadId: 'upload-1' }]);
     expect(fake.uploads.size).toBe(0);
     const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
@@ -353,7 +445,9 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     fake.buckets.get('data')!.denied = new Set(['GetObjectTagging']);
     const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile: join(dir, 's.json'), sleep: noSleep });
     expect(result.state.copied).toBe(1); // small.txt
-    expect(result.state.failed).toEqual([{ key: BIG, error: expect.stringMatching(/^AccessDenied: GetObjectTagging was denied.*not copied\. Grant s3:GetObjectTagging/) }]);
+    expect(result.state.failed).toEqual([
+      { key: BIG, error: expect.stringMatching(/^AccessDenied: GetObjectTagging was denied.*not copied\. Grant s3:GetObjectTagging/) },
+    ]);
     expect(fake.count('CreateMultipartUpload')).toBe(0);
     expect(fake.buckets.get('data')!.objects.get(BIG)!.sse).toBe('AES256');
     expect(formatReencryptResult(result)).toMatch(/failed: video\/big file.bin: AccessDenied: GetObjectTagging was denied/);
@@ -392,11 +486,25 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     // the first run listed the bucket, started the upload, recorded it, and was killed
     const { UploadId } = await fake.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: BIG }));
     writeFileSync(`${stateFile}.worklist.csv`, 'data,video/big%20file.bin\n');
-    writeFileSync(stateFile, JSON.stringify({
-      version: 1, bucket: 'data', algorithm: 'aws:kms', kmsKeyArn: KEY_ARN, worklist: `${stateFile}.worklist.csv`, listingComplete: true,
-      total: 1, nextIndex: 0, copied: 0, copiedMultipart: 0, alreadyEncrypted: 0, changedDuringRun: 0, failed: [],
-      openUpload: { key: BIG, uploadId: UploadId },
-    }));
+    writeFileSync(
+      stateFile,
+      JSON.stringify({
+        version: 1,
+        bucket: 'data',
+        algorithm: 'aws:kms',
+        kmsKeyArn: KEY_ARN,
+        worklist: `${stateFile}.worklist.csv`,
+        listingComplete: true,
+        total: 1,
+        nextIndex: 0,
+        copied: 0,
+        copiedMultipart: 0,
+        alreadyEncrypted: 0,
+        changedDuringRun: 0,
+        failed: [],
+        openUpload: { key: BIG, uploadId: UploadId },
+      }),
+    );
     const result = await reencryptBucket(fake.client, { bucket: 'data', wanted, stateFile, sleep: noSleep });
     expect(inputs(fake, 'AbortMultipartUpload')[0]).toEqual({ Bucket: 'data', Key: BIG, UploadId });
     expect(fake.uploads.size).toBe(0);
@@ -411,7 +519,15 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     const waits: number[] = [];
     // a fake clock: each wait advances it, so every acquire after the first waits one slot
     await reencryptBucket(fake.client, {
-      bucket: 'data', wanted, stateFile: join(dir, 's.json'), ratePerSecond: 1, now: () => now, sleep: async (ms) => { waits.push(ms); now += ms; },
+      bucket: 'data',
+      wanted,
+      stateFile: join(dir, 's.json'),
+      ratePerSecond: 1,
+      now: () => now,
+      sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
     });
     // HeadObject + GetObjectTagging + CreateMultipartUpload + 24 parts + CompleteMultipartUpload = 28 slots, the first free
     expect(waits).toHaveLength(27);
@@ -426,8 +542,19 @@ describe('reencrypt: objects over 5 GiB (multipart copy)', () => {
     const stateFile = join(dir, 'old.json');
     writeFileSync(`${stateFile}.worklist.csv`, 'data,a\ndata,huge.bin\n');
     const old = {
-      version: 1, bucket: 'data', algorithm: 'aws:kms', kmsKeyArn: KEY_ARN, worklist: `${stateFile}.worklist.csv`, listingComplete: true,
-      total: 2, nextIndex: 2, copied: 0, alreadyEncrypted: 1, changedDuringRun: 0, tooLarge: ['huge.bin'], failed: [],
+      version: 1,
+      bucket: 'data',
+      algorithm: 'aws:kms',
+      kmsKeyArn: KEY_ARN,
+      worklist: `${stateFile}.worklist.csv`,
+      listingComplete: true,
+      total: 2,
+      nextIndex: 2,
+      copied: 0,
+      alreadyEncrypted: 1,
+      changedDuringRun: 0,
+      tooLarge: ['huge.bin'],
+      failed: [],
     };
     writeFileSync(stateFile, JSON.stringify(old));
     expect(formatReencryptResult({ mode: 'interrupted', state: old as any })).toMatch(/still to visit: 1 objects over 5 GiB .*: huge\.bin/);
@@ -448,7 +575,14 @@ describe('RateLimiter', () => {
   test('spaces calls to the rate', async () => {
     let now = 0;
     const slept: number[] = [];
-    const limiter = new RateLimiter(4, () => now, async (ms) => { slept.push(ms); now += ms; });
+    const limiter = new RateLimiter(
+      4,
+      () => now,
+      async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+    );
     for (let i = 0; i < 5; i++) await limiter.acquire();
     // 5 calls at 4/s: the 5th starts 1 s after the 1st
     expect(now).toBe(1000);

@@ -34,7 +34,11 @@ describe('replication off (default)', () => {
     const stack = newStack();
     const bucket = new EncryptedBucket(stack, 'Audit', { encryption: EncryptionMode.sseS3() });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::S3::Bucket', { ReplicationConfiguration: Match.absent(), ObjectLockEnabled: Match.absent(), ObjectLockConfiguration: Match.absent() });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: Match.absent(),
+      ObjectLockEnabled: Match.absent(),
+      ObjectLockConfiguration: Match.absent(),
+    });
     template.resourceCountIs('AWS::IAM::Role', 0);
     expect(bucket.replicationRole).toBeUndefined();
   });
@@ -51,20 +55,22 @@ describe('replication to another region', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       ReplicationConfiguration: {
         Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('AuditReplicationRole'), 'Arn'] },
-        Rules: [{
-          Id: 'ReplicateEveryObject',
-          Status: 'Enabled',
-          Priority: 0,
-          Filter: { Prefix: '' },
-          DeleteMarkerReplication: { Status: 'Disabled' },
-          SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
-          Destination: {
-            Bucket: REPLICA_BUCKET_ARN,
-            EncryptionConfiguration: { ReplicaKmsKeyID: REPLICA_KEY_ARN },
-            Account: Match.absent(),
-            AccessControlTranslation: Match.absent(),
+        Rules: [
+          {
+            Id: 'ReplicateEveryObject',
+            Status: 'Enabled',
+            Priority: 0,
+            Filter: { Prefix: '' },
+            DeleteMarkerReplication: { Status: 'Disabled' },
+            SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+            Destination: {
+              Bucket: REPLICA_BUCKET_ARN,
+              EncryptionConfiguration: { ReplicaKmsKeyID: REPLICA_KEY_ARN },
+              Account: Match.absent(),
+              AccessControlTranslation: Match.absent(),
+            },
           },
-        }],
+        ],
       },
     });
     expect(bucket.replicationRole).toBeDefined();
@@ -81,7 +87,10 @@ describe('replication to another region', () => {
     const statements = replicationPolicyStatements(template);
     const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
     expect(bySid('ReadReplicationConfiguration').Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Audit/), 'Arn'] });
-    expect(bySid('WriteReplicas')).toMatchObject({ Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], Resource: `${REPLICA_BUCKET_ARN}/*` });
+    expect(bySid('WriteReplicas')).toMatchObject({
+      Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+      Resource: `${REPLICA_BUCKET_ARN}/*`,
+    });
     expect(bySid('DecryptSourceObjects')).toMatchObject({
       Action: 'kms:Decrypt',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LogsKey/), 'Arn'] },
@@ -97,7 +106,13 @@ describe('replication to another region', () => {
     });
     // Nothing beyond those statements: no s3:* and no kms:* anywhere.
     expect(JSON.stringify(statements)).not.toMatch(/"(s3|kms):\*"/);
-    expect(statements.map((s) => s.Sid).sort()).toEqual(['DecryptSourceObjects', 'EncryptReplicas', 'ReadReplicationConfiguration', 'ReadSourceVersions', 'WriteReplicas']);
+    expect(statements.map((s) => s.Sid).sort()).toEqual([
+      'DecryptSourceObjects',
+      'EncryptReplicas',
+      'ReadReplicationConfiguration',
+      'ReadSourceVersions',
+      'WriteReplicas',
+    ]);
   });
 
   test('the replica key may be named by its alias ARN: the role may use the keys of that account and region that carry the alias', () => {
@@ -130,7 +145,9 @@ describe('replication to another region', () => {
     kmsBucket(stack, { destinationAccount: ARCHIVE_ACCOUNT });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::S3::Bucket', {
-      ReplicationConfiguration: { Rules: [Match.objectLike({ Destination: Match.objectLike({ Account: ARCHIVE_ACCOUNT, AccessControlTranslation: { Owner: 'Destination' } }) })] },
+      ReplicationConfiguration: {
+        Rules: [Match.objectLike({ Destination: Match.objectLike({ Account: ARCHIVE_ACCOUNT, AccessControlTranslation: { Owner: 'Destination' } }) })],
+      },
     });
     const write = replicationPolicyStatements(template).find((s) => s.Sid === 'WriteReplicas');
     expect(write.Action).toContain('s3:ObjectOwnerOverrideToBucketOwner');
@@ -139,18 +156,25 @@ describe('replication to another region', () => {
   test('options: delete markers, Replication Time Control with metrics, storage class, a given role', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'GivenRole', { assumedBy: new iam.ServicePrincipal('s3.amazonaws.com') });
-    const { bucket } = kmsBucket(stack, { replicateDeleteMarkers: true, replicationTimeControl: true, storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, role });
+    const { bucket } = kmsBucket(stack, {
+      replicateDeleteMarkers: true,
+      replicationTimeControl: true,
+      storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+      role,
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       ReplicationConfiguration: {
         Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('GivenRole'), 'Arn'] },
-        Rules: [Match.objectLike({
-          DeleteMarkerReplication: { Status: 'Enabled' },
-          Destination: Match.objectLike({
-            StorageClass: 'GLACIER_IR',
-            ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
-            Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+        Rules: [
+          Match.objectLike({
+            DeleteMarkerReplication: { Status: 'Enabled' },
+            Destination: Match.objectLike({
+              StorageClass: 'GLACIER_IR',
+              ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+              Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+            }),
           }),
-        })],
+        ],
       },
     });
     expect(bucket.replicationRole).toBe(role);
@@ -160,26 +184,46 @@ describe('replication to another region', () => {
   test('fails if an SSE-KMS bucket has no replica key', () => {
     const stack = newStack();
     const key = new kms.Key(stack, 'Key');
-    expect(() => new EncryptedBucket(stack, 'Audit', { encryption: EncryptionMode.sseKms(key), replication: { destinationBucketArn: REPLICA_BUCKET_ARN } }))
-      .toThrow(/replication.destinationKmsKeyArn is required when the bucket is SSE-KMS/);
+    expect(
+      () => new EncryptedBucket(stack, 'Audit', { encryption: EncryptionMode.sseKms(key), replication: { destinationBucketArn: REPLICA_BUCKET_ARN } }),
+    ).toThrow(/replication.destinationKmsKeyArn is required when the bucket is SSE-KMS/);
   });
 
   test('fails if the destination is not a bucket ARN, the key is an alias, or the account is malformed', () => {
-    expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: 'audit-replica' } }))
-      .toThrow(/replication.destinationBucketArn must be a bucket ARN \(arn:aws:s3:::<bucket-name>\), received "audit-replica"/);
-    expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'alias/logs' } }))
-      .toThrow(/replication.destinationKmsKeyArn must be a key ARN .* or an alias ARN with its account .*received "alias\/logs"/);
-    expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'arn:aws:kms:eu-north-1:111111111111:key/logs' } }))
-      .toThrow(/replication.destinationKmsKeyArn must be a key ARN .*received "arn:aws:kms:eu-north-1:111111111111:key\/logs"/);
-    expect(() => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationAccount: '9999' } }))
-      .toThrow(/replication.destinationAccount must be a 12-digit AWS account id, received "9999"/);
+    expect(
+      () => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: 'audit-replica' } }),
+    ).toThrow(/replication.destinationBucketArn must be a bucket ARN \(arn:aws:s3:::<bucket-name>\), received "audit-replica"/);
+    expect(
+      () =>
+        new EncryptedBucket(newStack(), 'Audit', {
+          encryption: EncryptionMode.sseS3(),
+          replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'alias/logs' },
+        }),
+    ).toThrow(/replication.destinationKmsKeyArn must be a key ARN .* or an alias ARN with its account .*received "alias\/logs"/);
+    expect(
+      () =>
+        new EncryptedBucket(newStack(), 'Audit', {
+          encryption: EncryptionMode.sseS3(),
+          replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'arn:aws:kms:eu-north-1:111111111111:key/logs' },
+        }),
+    ).toThrow(/replication.destinationKmsKeyArn must be a key ARN .*received "arn:aws:kms:eu-north-1:111111111111:key\/logs"/);
+    expect(
+      () =>
+        new EncryptedBucket(newStack(), 'Audit', {
+          encryption: EncryptionMode.sseS3(),
+          replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationAccount: '9999' },
+        }),
+    ).toThrow(/replication.destinationAccount must be a 12-digit AWS account id, received "9999"/);
   });
 });
 
 describe('Object Lock', () => {
   test('compliance mode with default retention in days', () => {
     const stack = newStack();
-    new EncryptedBucket(stack, 'Audit', { encryption: EncryptionMode.sseS3(), objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(3653)) });
+    new EncryptedBucket(stack, 'Audit', {
+      encryption: EncryptionMode.sseS3(),
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(3653)),
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } },
@@ -189,7 +233,10 @@ describe('Object Lock', () => {
 
   test('governance mode', () => {
     const stack = newStack();
-    new EncryptedBucket(stack, 'Audit', { encryption: EncryptionMode.sseS3(), objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(90)) });
+    new EncryptedBucket(stack, 'Audit', {
+      encryption: EncryptionMode.sseS3(),
+      objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(90)),
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 90 } } },
     });
@@ -203,13 +250,22 @@ describe('Object Lock', () => {
 
   test('warns when a compliance-locked bucket is set to be destroyed', () => {
     const stack = newStack();
-    new EncryptedBucket(stack, 'Audit', { encryption: EncryptionMode.sseS3(), removalPolicy: RemovalPolicy.DESTROY, objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(1)) });
+    new EncryptedBucket(stack, 'Audit', {
+      encryption: EncryptionMode.sseS3(),
+      removalPolicy: RemovalPolicy.DESTROY,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(1)),
+    });
     Annotations.fromStack(stack).hasWarning('/Stack/Audit', Match.stringLikeRegexp('compliance-mode retention'));
   });
 
   test('fails if a default retention is given with Object Lock switched off', () => {
-    expect(() => new EncryptedBucket(newStack(), 'Audit', {
-      encryption: EncryptionMode.sseS3(), objectLockEnabled: false, objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
-    })).toThrow(/objectLockDefaultRetention needs Object Lock, but objectLockEnabled is false/);
+    expect(
+      () =>
+        new EncryptedBucket(newStack(), 'Audit', {
+          encryption: EncryptionMode.sseS3(),
+          objectLockEnabled: false,
+          objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
+        }),
+    ).toThrow(/objectLockDefaultRetention needs Object Lock, but objectLockEnabled is false/);
   });
 });

@@ -6,9 +6,12 @@ import { EncryptedBucket, EncryptionMode } from '../lib';
 
 const newStack = () => new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
 /** A dedicated access-log bucket: SSE-S3, public access blocked, TLS enforced, no header statement. */
-const logBucket = (stack: Stack) => new s3.Bucket(stack, 'AccessLogs', {
-  encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true,
-});
+const logBucket = (stack: Stack) =>
+  new s3.Bucket(stack, 'AccessLogs', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+  });
 
 describe('EncryptedBucket accepts the bucket props that do not weaken it', () => {
   test('access logs, EventBridge, CORS, metrics, inventory, Intelligent-Tiering, acceleration reach the bucket; encryption, TLS and public access stay ours', () => {
@@ -41,7 +44,9 @@ describe('EncryptedBucket accepts the bucket props that do not weaken it', () =>
       AccelerateConfiguration: { AccelerationStatus: 'Enabled' },
       LifecycleConfiguration: Match.objectLike({ TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K' }),
       // AND what the bucket guarantees is unchanged
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })],
+      },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       VersioningConfiguration: { Status: 'Enabled' },
     });
@@ -52,26 +57,34 @@ describe('EncryptedBucket accepts the bucket props that do not weaken it', () =>
   test('an EncryptedBucket as access-log target is refused: its policy would refuse every log delivery', () => {
     const stack = newStack();
     const target = new EncryptedBucket(stack, 'Target', { encryption: EncryptionMode.sseS3() });
-    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), serverAccessLogsBucket: target }))
-      .toThrow(/EncryptedBucket: serverAccessLogsBucket: received Stack\/Target; expected a bucket S3 can deliver to: S3 delivers without an encryption header.*dedicated log bucket/);
+    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), serverAccessLogsBucket: target })).toThrow(
+      /EncryptedBucket: serverAccessLogsBucket: received Stack\/Target; expected a bucket S3 can deliver to: S3 delivers without an encryption header.*dedicated log bucket/,
+    );
   });
 
   test('a KMS-encrypted access-log target is refused (access logs support SSE-S3 targets only)', () => {
     const stack = newStack();
     const target = new s3.Bucket(stack, 'Target', { encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
-    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), serverAccessLogsBucket: target }))
-      .toThrow(/serverAccessLogsBucket: received Stack\/Target; .*only to a bucket whose default encryption is SSE-S3/);
+    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), serverAccessLogsBucket: target })).toThrow(
+      /serverAccessLogsBucket: received Stack\/Target; .*only to a bucket whose default encryption is SSE-S3/,
+    );
   });
 
   test('an EncryptedBucket as inventory destination is refused, naming the inventory', () => {
     const stack = newStack();
     const target = new EncryptedBucket(stack, 'Target', { encryption: EncryptionMode.sseS3() });
-    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), inventories: [{ destination: { bucket: logBucket(stack) } }, { destination: { bucket: target } }] }))
-      .toThrow(/inventories\[1\]\.destination\.bucket: received Stack\/Target/);
+    expect(
+      () =>
+        new EncryptedBucket(stack, 'Bucket', {
+          encryption: EncryptionMode.sseS3(),
+          inventories: [{ destination: { bucket: logBucket(stack) } }, { destination: { bucket: target } }],
+        }),
+    ).toThrow(/inventories\[1\]\.destination\.bucket: received Stack\/Target/);
   });
 
   test('a key format without a target is refused', () => {
-    expect(() => new EncryptedBucket(newStack(), 'Bucket', { encryption: EncryptionMode.sseS3(), targetObjectKeyFormat: s3.TargetObjectKeyFormat.simplePrefix() }))
-      .toThrow(/targetObjectKeyFormat: received a key format without serverAccessLogsBucket/);
+    expect(
+      () => new EncryptedBucket(newStack(), 'Bucket', { encryption: EncryptionMode.sseS3(), targetObjectKeyFormat: s3.TargetObjectKeyFormat.simplePrefix() }),
+    ).toThrow(/targetObjectKeyFormat: received a key format without serverAccessLogsBucket/);
   });
 });

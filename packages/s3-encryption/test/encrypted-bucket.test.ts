@@ -41,16 +41,24 @@ describe('EncryptedBucket with SSE-S3', () => {
     new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3() });
     const template = Template.fromStack(stack);
     expect(statementSids(template).sort()).toEqual([
-      'GuardrailsDenyInsecureTransport', 'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm',
+      'GuardrailsDenyInsecureTransport',
+      'GuardrailsDenyUnencryptedObjectUploads',
+      'GuardrailsDenyWrongEncryptionAlgorithm',
     ]);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'GuardrailsDenyInsecureTransport', Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Sid: 'GuardrailsDenyInsecureTransport',
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           }),
           Match.objectLike({
-            Sid: 'GuardrailsDenyWrongEncryptionAlgorithm', Effect: 'Deny', Principal: '*', Action: 's3:PutObject',
+            Sid: 'GuardrailsDenyWrongEncryptionAlgorithm',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:PutObject',
             Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'AES256' }, Null: { 's3:x-amz-server-side-encryption': 'false' } },
           }),
         ]),
@@ -76,8 +84,9 @@ describe('EncryptedBucket with SSE-S3', () => {
 
   test('fails if minimumTlsVersion is not 1.2 or 1.3', () => {
     const stack = newStack();
-    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), minimumTlsVersion: 1.1 }))
-      .toThrow(/minimumTlsVersion must be one of 1.2, 1.3, received 1.1/);
+    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), minimumTlsVersion: 1.1 })).toThrow(
+      /minimumTlsVersion must be one of 1.2, 1.3, received 1.1/,
+    );
   });
 
   test('fails if encryption is missing', () => {
@@ -98,10 +107,15 @@ describe('EncryptedBucket with SSE-KMS', () => {
     new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseKms(key) });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{
-          BucketKeyEnabled: true,
-          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] } },
-        }],
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] },
+            },
+          },
+        ],
       },
     });
   });
@@ -112,8 +126,11 @@ describe('EncryptedBucket with SSE-KMS', () => {
     new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseKms(key) });
     const template = Template.fromStack(stack);
     expect(statementSids(template).sort()).toEqual([
-      'GuardrailsDenyInsecureTransport', 'GuardrailsDenyMissingKmsKeyId', 'GuardrailsDenyUnencryptedObjectUploads',
-      'GuardrailsDenyWrongEncryptionAlgorithm', 'GuardrailsDenyWrongKmsKey',
+      'GuardrailsDenyInsecureTransport',
+      'GuardrailsDenyMissingKmsKeyId',
+      'GuardrailsDenyUnencryptedObjectUploads',
+      'GuardrailsDenyWrongEncryptionAlgorithm',
+      'GuardrailsDenyWrongKmsKey',
     ]);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
@@ -139,9 +156,7 @@ describe('EncryptedBucket with SSE-KMS', () => {
     bucket.grantWrite(role);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Action: Match.arrayWith(['kms:GenerateDataKey*']), Resource: KEY_ARN }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['kms:GenerateDataKey*']), Resource: KEY_ARN })]),
       },
     });
   });
@@ -165,7 +180,9 @@ describe('EncryptedBucket with SSE-KMS', () => {
   ])('fails if the key ARN has %s', (_what, arn) => {
     const stack = newStack();
     const key = kms.Key.fromKeyArn(stack, 'Key', arn);
-    expect(() => EncryptionMode.sseKms(key)).toThrow(`must be a key ARN (arn:<partition>:kms:<region>:<account-id>:key/<key-id> (key id a UUID or mrk-<32 hex digits>)), received '${arn}'`);
+    expect(() => EncryptionMode.sseKms(key)).toThrow(
+      `must be a key ARN (arn:<partition>:kms:<region>:<account-id>:key/<key-id> (key id a UUID or mrk-<32 hex digits>)), received '${arn}'`,
+    );
   });
 });
 
@@ -175,7 +192,9 @@ describe('BucketEncryptionPolicy', () => {
     const bucket = new s3.Bucket(stack, 'TheirBucket');
     new BucketEncryptionPolicy({ encryption: EncryptionMode.sseS3() }).applyTo(bucket);
     expect(statementSids(Template.fromStack(stack)).sort()).toEqual([
-      'GuardrailsDenyInsecureTransport', 'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm',
+      'GuardrailsDenyInsecureTransport',
+      'GuardrailsDenyUnencryptedObjectUploads',
+      'GuardrailsDenyWrongEncryptionAlgorithm',
     ]);
   });
 
@@ -187,13 +206,15 @@ describe('BucketEncryptionPolicy', () => {
   test('fails if the bucket is imported (CloudFormation would replace its whole policy)', () => {
     const stack = newStack();
     const bucket = s3.Bucket.fromBucketName(stack, 'Existing', 'existing-bucket');
-    expect(() => new BucketEncryptionPolicy({ encryption: EncryptionMode.sseS3() }).applyTo(bucket))
-      .toThrow(/could not add statement GuardrailsDenyInsecureTransport .*imported.*s3-encryption-migrate CLI/);
+    expect(() => new BucketEncryptionPolicy({ encryption: EncryptionMode.sseS3() }).applyTo(bucket)).toThrow(
+      /could not add statement GuardrailsDenyInsecureTransport .*imported.*s3-encryption-migrate CLI/,
+    );
   });
 
   test('fails if minimumTlsVersion is not allowed', () => {
-    expect(() => new BucketEncryptionPolicy({ encryption: EncryptionMode.sseS3(), minimumTlsVersion: 2 }))
-      .toThrow(/BucketEncryptionPolicy: minimumTlsVersion must be one of 1.2, 1.3, received 2/);
+    expect(() => new BucketEncryptionPolicy({ encryption: EncryptionMode.sseS3(), minimumTlsVersion: 2 })).toThrow(
+      /BucketEncryptionPolicy: minimumTlsVersion must be one of 1.2, 1.3, received 2/,
+    );
   });
 
   test('keyUsageConditions name the bucket ARN (the Bucket Key context), not the object ARN', () => {

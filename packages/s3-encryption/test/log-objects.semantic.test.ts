@@ -34,16 +34,21 @@ function bucketPolicy(protect = true): PolicyJson {
   const key = new kms.Key(stack, 'Key');
   const bucket = new EncryptedBucket(stack, 'TrailBucket', { encryption: EncryptionMode.sseKms(key), bucketName: 'guardrail-trail-bucket' });
   // What CloudTrail needs (as SecurityEventCapture adds it).
-  bucket.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')], actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`AWSLogs/${ACCOUNT}/*`)],
-  }));
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`AWSLogs/${ACCOUNT}/*`)],
+    }),
+  );
   if (protect) new ProtectLogObjects({ administratorArns: [BREAK_GLASS], writerArns: [RECORDER_ROLE] }).applyTo(bucket);
   const template = Template.fromStack(stack).toJSON();
   const [, policy] = singleResource(template, 'AWS::S3::BucketPolicy');
   const bucketId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::S3::Bucket')!;
   const keyId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::KMS::Key')!;
   return resolveIntrinsics(policy.Properties.PolicyDocument, {
-    account: ACCOUNT, region: REGION,
+    account: ACCOUNT,
+    region: REGION,
     refs: { [bucketId]: 'guardrail-trail-bucket' },
     getAtts: { [`${bucketId}.Arn`]: BUCKET_ARN, [`${keyId}.Arn`]: KEY_ARN },
   });
@@ -56,14 +61,26 @@ function withoutStatement(policy: PolicyJson, sid: string): PolicyJson {
 /** A request as IAM sees it: TLS, SSE-KMS with the bucket's key (so the encryption statements pass), the caller's keys. */
 function request(principal: string, action: string, resource = LOG_FILE, service?: string) {
   const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(principal);
-  const caller: Record<string, string> = service !== undefined
-    ? { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': service, 'aws:SourceAccount': ACCOUNT }
-    : { 'aws:PrincipalArn': session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : principal, 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalIsAWSService': 'false' };
+  const caller: Record<string, string> =
+    service !== undefined
+      ? { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': service, 'aws:SourceAccount': ACCOUNT }
+      : {
+          'aws:PrincipalArn': session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : principal,
+          'aws:PrincipalAccount': ACCOUNT,
+          'aws:PrincipalIsAWSService': 'false',
+        };
   return {
-    action, principal, resource, resourceAccount: ACCOUNT,
+    action,
+    principal,
+    resource,
+    resourceAccount: ACCOUNT,
     context: {
-      ...caller, 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3', 's3:ResourceAccount': ACCOUNT,
-      's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY_ARN,
+      ...caller,
+      'aws:SecureTransport': 'true',
+      's3:TlsVersion': '1.3',
+      's3:ResourceAccount': ACCOUNT,
+      's3:x-amz-server-side-encryption': 'aws:kms',
+      's3:x-amz-server-side-encryption-aws-kms-key-id': KEY_ARN,
     },
   };
 }
@@ -88,12 +105,14 @@ describe('ProtectLogObjects (semantic)', () => {
   });
 
   test('control: CloudTrail (the service principal) still delivers its log files', async () => {
-    await expect(evaluate({ request: request('cloudtrail.amazonaws.com', 's3:PutObject', LOG_FILE, 'cloudtrail.amazonaws.com'), resourcePolicy: policy }))
-      .resolves.toBe('Allowed');
+    await expect(
+      evaluate({ request: request('cloudtrail.amazonaws.com', 's3:PutObject', LOG_FILE, 'cloudtrail.amazonaws.com'), resourcePolicy: policy }),
+    ).resolves.toBe('Allowed');
   });
 
   test('control: the named writer role and the administrator write; everyone with an identity policy still reads', async () => {
-    const asRole = (principal: string, action: string) => evaluate({ request: request(principal, action), identityPolicies: [ALLOW_ALL], resourcePolicy: policy });
+    const asRole = (principal: string, action: string) =>
+      evaluate({ request: request(principal, action), identityPolicies: [ALLOW_ALL], resourcePolicy: policy });
     await expect(asRole(`arn:aws:sts::${ACCOUNT}:assumed-role/Workload-ConfigRecorderRole-ABC/config`, 's3:PutObject')).resolves.toBe('Allowed');
     await expect(asRole(`arn:aws:sts::${ACCOUNT}:assumed-role/GuardrailsBreakGlass/oncall`, 's3:DeleteObjectVersion')).resolves.toBe('Allowed');
     await expect(asAttacker(policy, 's3:GetObject')).resolves.toBe('Allowed');
@@ -112,18 +131,25 @@ describe('ProtectLogObjects (semantic)', () => {
     const [, p] = singleResource(template, 'AWS::S3::BucketPolicy');
     const bucketId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::S3::Bucket')!;
     const doc = resolveIntrinsics(p.Properties.PolicyDocument, { account: ACCOUNT, region: REGION, getAtts: { [`${bucketId}.Arn`]: BUCKET_ARN } });
-    const replicate = (principal: string, d = doc) => evaluate({ request: request(principal, 's3:ReplicateObject'), identityPolicies: [ALLOW_ALL], resourcePolicy: d });
+    const replicate = (principal: string, d = doc) =>
+      evaluate({ request: request(principal, 's3:ReplicateObject'), identityPolicies: [ALLOW_ALL], resourcePolicy: d });
     await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/attacker-replication/s3`)).resolves.toBe('ExplicitlyDenied');
     await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/guardrails-audit-replication-${REGION}/s3`)).resolves.toBe('Allowed');
     // Both statements deny it (the object statement lists s3:Replicate* too): removing both lets it through.
-    const weaker = { ...doc, Statement: (doc.Statement as any[]).filter((st) => st.Sid !== ProtectLogObjects.REPLICATION_SID && st.Sid !== ProtectLogObjects.SID) };
+    const weaker = {
+      ...doc,
+      Statement: (doc.Statement as any[]).filter((st) => st.Sid !== ProtectLogObjects.REPLICATION_SID && st.Sid !== ProtectLogObjects.SID),
+    };
     await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/attacker-replication/s3`, weaker)).resolves.toBe('Allowed');
   });
 
   test('bad input is refused naming the field', () => {
-    expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS], replicationWriterArns: [] })).toThrow(/replicationWriterArns: received an empty list/);
+    expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS], replicationWriterArns: [] })).toThrow(
+      /replicationWriterArns: received an empty list/,
+    );
     expect(() => new ProtectLogObjects({ administratorArns: [] })).toThrow(/administratorArns: received an empty list/);
-    expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS], writerArns: ['arn:aws:iam::111111111111:role/*'] }))
-      .toThrow(/writerArns\[0\]: received 'arn:aws:iam::111111111111:role\/\*'; expected an exact IAM role ARN/);
+    expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS], writerArns: ['arn:aws:iam::111111111111:role/*'] })).toThrow(
+      /writerArns\[0\]: received 'arn:aws:iam::111111111111:role\/\*'; expected an exact IAM role ARN/,
+    );
   });
 });

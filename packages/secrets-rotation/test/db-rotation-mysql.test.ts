@@ -35,22 +35,39 @@ test('attack: a failed statement never carries the password into the logs (mysql
   const failing = {
     query: async (sql: string): Promise<[any, unknown]> => {
       throw Object.assign(new Error('The MySQL server is running with the --read-only option so it cannot execute this statement'), {
-        code: 'ER_OPTION_PREVENTS_STATEMENT', errno: 1290, sql, sqlMessage: `near '${sql.slice(-20)}'`,
+        code: 'ER_OPTION_PREVENTS_STATEMENT',
+        errno: 1290,
+        sql,
+        sqlMessage: `near '${sql.slice(-20)}'`,
       });
     },
   };
-  const err = await mysqlSession(failing, async () => undefined).setOwnPassword('NEW-Pending-Password-4f9Q').then(() => undefined, (e) => e);
+  const err = await mysqlSession(failing, async () => undefined)
+    .setOwnPassword('NEW-Pending-Password-4f9Q')
+    .then(
+      () => undefined,
+      (e) => e,
+    );
   expect(err).toBeInstanceOf(Error);
   expect(err.message).toMatch(/^ER_OPTION_PREVENTS_STATEMENT \(errno 1290\): The MySQL server is running with the --read-only option/);
   expect(JSON.stringify({ ...err, message: err.message, stack: err.stack })).not.toContain('NEW-Pending-Password-4f9Q');
   expect(err.sql).toBeUndefined();
-  const echoing = { query: async (sql: string): Promise<[any, unknown]> => { throw new Error(`You have an error near '${sql}'`); } };
-  const echoed = await mysqlSession(echoing, async () => undefined).setOwnPassword('NEW-Pending-Password-4f9Q').then(() => undefined, (e) => e);
+  const echoing = {
+    query: async (sql: string): Promise<[any, unknown]> => {
+      throw new Error(`You have an error near '${sql}'`);
+    },
+  };
+  const echoed = await mysqlSession(echoing, async () => undefined)
+    .setOwnPassword('NEW-Pending-Password-4f9Q')
+    .then(
+      () => undefined,
+      (e) => e,
+    );
   expect(echoed.message).toContain('***');
   expect(echoed.message).not.toContain('NEW-Pending-Password-4f9Q');
 });
 
-test('multi user: a missing clone is created with the original user\'s grants and partial revokes (no GRANT OPTION, no USAGE line)', async () => {
+test("multi user: a missing clone is created with the original user's grants and partial revokes (no GRANT OPTION, no USAGE line)", async () => {
   const { db, statements } = recorder({
     'SELECT User FROM mysql.user': [],
     'SHOW GRANTS FOR': [
@@ -74,10 +91,7 @@ test('multi user: a missing clone is created with the original user\'s grants an
 test('multi user: the original user only gets its new password; an existing clone gets its password and the grants again (an interrupted rotation, grants added since)', async () => {
   const base = recorder({ 'SELECT User FROM mysql.user': [{ User: 'ledger_app' }] });
   await mysqlSession(base.db, async () => undefined).upsertUser('ledger_app', 'base-Password-2', 'ledger_app');
-  expect(base.statements).toEqual([
-    "SELECT User FROM mysql.user WHERE User = 'ledger_app'",
-    "ALTER USER 'ledger_app'@'%' IDENTIFIED BY 'base-Password-2'",
-  ]);
+  expect(base.statements).toEqual(["SELECT User FROM mysql.user WHERE User = 'ledger_app'", "ALTER USER 'ledger_app'@'%' IDENTIFIED BY 'base-Password-2'"]);
   const clone = recorder({
     'SELECT User FROM mysql.user': [{ User: 'ledger_app_clone' }],
     'SHOW GRANTS FOR': [{ g: 'GRANT SELECT ON `ledger`.* TO `ledger_app`@`%`' }],
@@ -98,14 +112,22 @@ test('values are escaped: a crafted user name stays one string literal', async (
 });
 
 test('cloneGrantStatements keeps role grants, partial revokes and MariaDB default roles, and skips anything else', () => {
-  expect(cloneGrantStatements([
-    { g: 'GRANT `app_reader`@`%` TO `ledger_app`@`%`' },
-    { g: 'REVOKE INSERT ON `ledger`.* FROM `ledger_app`@`%`' },
-    { g: 'GRANT PROXY ON ``@`` TO `ledger_app`@`%`' },
-    { g: 'SET DEFAULT ROLE `app_reader` FOR `ledger_app`@`%`' },
-    { g: 'CREATE USER something' },
-  ], "'c'@'%'")).toEqual([
-    "GRANT `app_reader`@`%` TO 'c'@'%'", "REVOKE INSERT ON `ledger`.* FROM 'c'@'%'", "GRANT PROXY ON ``@`` TO 'c'@'%'", "SET DEFAULT ROLE `app_reader` FOR 'c'@'%'",
+  expect(
+    cloneGrantStatements(
+      [
+        { g: 'GRANT `app_reader`@`%` TO `ledger_app`@`%`' },
+        { g: 'REVOKE INSERT ON `ledger`.* FROM `ledger_app`@`%`' },
+        { g: 'GRANT PROXY ON ``@`` TO `ledger_app`@`%`' },
+        { g: 'SET DEFAULT ROLE `app_reader` FOR `ledger_app`@`%`' },
+        { g: 'CREATE USER something' },
+      ],
+      "'c'@'%'",
+    ),
+  ).toEqual([
+    "GRANT `app_reader`@`%` TO 'c'@'%'",
+    "REVOKE INSERT ON `ledger`.* FROM 'c'@'%'",
+    "GRANT PROXY ON ``@`` TO 'c'@'%'",
+    "SET DEFAULT ROLE `app_reader` FOR 'c'@'%'",
   ]);
 });
 
@@ -119,17 +141,25 @@ test('attack: a server (or a man in the middle) that offers no TLS never receive
   let authenticated = false;
   const server = mysql.createServer((conn: any) => {
     conn.serverHandshake({
-      protocolVersion: 10, serverVersion: '8.0.36', connectionId: 1, statusFlags: 2, characterSet: 8,
+      protocolVersion: 10,
+      serverVersion: '8.0.36',
+      connectionId: 1,
+      statusFlags: 2,
+      characterSet: 8,
       capabilityFlags: 0xffffff & ~0x800, // everything but CLIENT_SSL
-      authCallback: (_params: unknown, cb: (err: unknown) => void) => { authenticated = true; cb(null); },
+      authCallback: (_params: unknown, cb: (err: unknown) => void) => {
+        authenticated = true;
+        cb(null);
+      },
     });
     conn.on('error', () => undefined);
   });
   await new Promise<void>((resolve) => (server as any).listen(0, '127.0.0.1', () => resolve()));
   const port = ((server as any)._server.address() as net.AddressInfo).port;
   try {
-    await expect(mysqlConnector().connect({ engine: 'mysql', host: '127.0.0.1', port, username: 'ledger_app', password: 'secret-Password-9' }))
-      .rejects.toThrow(/does not support secure connection/);
+    await expect(mysqlConnector().connect({ engine: 'mysql', host: '127.0.0.1', port, username: 'ledger_app', password: 'secret-Password-9' })).rejects.toThrow(
+      /does not support secure connection/,
+    );
   } finally {
     (server as any).close();
   }
@@ -154,12 +184,24 @@ describe('TLS identity (a certificate for another name)', () => {
 
   function handshake(): Buffer {
     const caps = 0x00ffffff; // CLIENT_SSL, PLUGIN_AUTH, SECURE_CONNECTION among them
-    const low = Buffer.alloc(2); low.writeUInt16LE(caps & 0xffff);
-    const high = Buffer.alloc(2); high.writeUInt16LE(caps >>> 16);
+    const low = Buffer.alloc(2);
+    low.writeUInt16LE(caps & 0xffff);
+    const high = Buffer.alloc(2);
+    high.writeUInt16LE(caps >>> 16);
     return Buffer.concat([
-      Buffer.from([10]), Buffer.from('8.0.36\0'), Buffer.from([1, 0, 0, 0]), Buffer.alloc(8, 0x41), Buffer.from([0]),
-      low, Buffer.from([0x21]), Buffer.from([2, 0]), high, Buffer.from([21]), Buffer.alloc(10),
-      Buffer.concat([Buffer.alloc(12, 0x42), Buffer.from([0])]), Buffer.from('caching_sha2_password\0'),
+      Buffer.from([10]),
+      Buffer.from('8.0.36\0'),
+      Buffer.from([1, 0, 0, 0]),
+      Buffer.alloc(8, 0x41),
+      Buffer.from([0]),
+      low,
+      Buffer.from([0x21]),
+      Buffer.from([2, 0]),
+      high,
+      Buffer.from([21]),
+      Buffer.alloc(10),
+      Buffer.concat([Buffer.alloc(12, 0x42), Buffer.from([0])]),
+      Buffer.from('caching_sha2_password\0'),
     ]);
   }
 
@@ -194,7 +236,10 @@ describe('TLS identity (a certificate for another name)', () => {
     const options = mysqlConnectionOptions({ engine: 'mysql', host: 'localhost', port, username: 'admin', password: 'SUPERUSER-Secret-123' });
     const ssl = { ...(options.ssl as object), ca: fixture('ca.pem'), ...(verifyIdentity ? {} : { verifyIdentity: false }) };
     const outcome = await createConnection({ ...options, ssl }).then(
-      async (c) => { await c.end(); return 'connected'; },
+      async (c) => {
+        await c.end();
+        return 'connected';
+      },
       (e: Error) => e.message,
     );
     for (const socket of sockets) socket.destroy();

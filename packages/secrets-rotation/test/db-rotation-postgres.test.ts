@@ -50,7 +50,12 @@ test('our SCRAM-SHA-256 verifier is the one PostgreSQL computes for the same pas
 test('single user: the user (no CREATEROLE, not a superuser) changes its own password, sent as a verifier', async () => {
   await db.exec('SET ROLE "LedgerApp"');
   const statements: string[] = [];
-  const recording = { query: (text: string, params?: unknown[]) => { statements.push(text); return db.query(text, params); } };
+  const recording = {
+    query: (text: string, params?: unknown[]) => {
+      statements.push(text);
+      return db.query(text, params);
+    },
+  };
   await postgresSession(recording, async () => undefined).setOwnPassword('new-Password-2/x');
   await db.exec('RESET ROLE');
   expect(verifies(await storedPassword(db, 'LedgerApp'), 'new-Password-2/x')).toBe(true);
@@ -59,7 +64,7 @@ test('single user: the user (no CREATEROLE, not a superuser) changes its own pas
   expect(statements.join('\n')).not.toContain('new-Password-2/x');
 });
 
-test('multi user: the clone is created able to log in, with the original user\'s privileges; the next rotation only changes its password', async () => {
+test("multi user: the clone is created able to log in, with the original user's privileges; the next rotation only changes its password", async () => {
   const session = postgresSession(db, async () => undefined);
   await session.upsertUser('LedgerApp_clone', 'clone-Password-1', 'LedgerApp');
   const { rows } = await db.query("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'LedgerApp_clone'");
@@ -122,8 +127,9 @@ test('attack: a server (or a man in the middle) that declines TLS never receives
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   try {
-    await expect(postgresConnector().connect({ engine: 'postgres', host: '127.0.0.1', port, username: 'ledger_app', password: 'secret-Password-9' }))
-      .rejects.toThrow(/does not support SSL/);
+    await expect(
+      postgresConnector().connect({ engine: 'postgres', host: '127.0.0.1', port, username: 'ledger_app', password: 'secret-Password-9' }),
+    ).rejects.toThrow(/does not support SSL/);
   } finally {
     server.close();
   }

@@ -54,7 +54,11 @@ describe('RotatingDatabaseSecret', () => {
         GenerateStringKey: 'password',
         PasswordLength: 32,
         SecretStringTemplate: JSON.stringify({
-          engine: 'postgres', host: 'orders.cluster-abc.eu-west-1.rds.amazonaws.com', port: 5432, username: 'orders_app', dbname: 'orders',
+          engine: 'postgres',
+          host: 'orders.cluster-abc.eu-west-1.rds.amazonaws.com',
+          port: 5432,
+          username: 'orders_app',
+          dbname: 'orders',
         }),
       },
     });
@@ -78,13 +82,15 @@ describe('RotatingDatabaseSecret', () => {
       Handler: 'index.handler',
       ReservedConcurrentExecutions: 1,
       VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
-      Environment: { Variables: {
-        ENGINE: 'postgres',
-        PASSWORD_LENGTH: '32',
-        EXCLUDE_CHARACTERS: " %+~`#$&*()|[]{}:;<>?!'/@\"\\",
-        USERNAME: 'orders_app',
-        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
-      } },
+      Environment: {
+        Variables: {
+          ENGINE: 'postgres',
+          PASSWORD_LENGTH: '32',
+          EXCLUDE_CHARACTERS: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
+          USERNAME: 'orders_app',
+          NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        },
+      },
     });
     // Another account's secret cannot use the function (confused deputy).
     template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'secretsmanager.amazonaws.com', SourceAccount: ACCOUNT });
@@ -92,7 +98,11 @@ describe('RotatingDatabaseSecret', () => {
 
   test('the function has a role of its own (a boundary applied to the app reaches it): its logs, its network interfaces, this secret and its key through Secrets Manager', () => {
     const f = fixture();
-    const db = dbSecret(f, { rotationRoleName: 'guardrails-log-writer-rot-orders', rotationFunctionName: 'guardrails-rotate-db-orders', rotationLogGroupName: '/guardrails/lambda/guardrails-rotate-db-orders' });
+    const db = dbSecret(f, {
+      rotationRoleName: 'guardrails-log-writer-rot-orders',
+      rotationFunctionName: 'guardrails-rotate-db-orders',
+      rotationLogGroupName: '/guardrails/lambda/guardrails-rotate-db-orders',
+    });
     const template = Template.fromStack(f.stack);
     template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'guardrails-log-writer-rot-orders', ManagedPolicyArns: Match.absent() });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -102,10 +112,17 @@ describe('RotatingDatabaseSecret', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/guardrails-rotate-db-orders', RetentionInDays: 365 });
     const statements = Object.values<any>(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
     const actions = statements.flatMap((st) => [].concat(st.Action)).sort();
-    expect(actions).toEqual(expect.arrayContaining([
-      'logs:CreateLogStream', 'logs:PutLogEvents', 'ec2:CreateNetworkInterface',
-      'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:GetRandomPassword',
-    ]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'ec2:CreateNetworkInterface',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+        'secretsmanager:GetRandomPassword',
+      ]),
+    );
     expect(actions).not.toContain('*');
   });
 
@@ -116,41 +133,59 @@ describe('RotatingDatabaseSecret', () => {
     const template = Template.fromStack(f.stack);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MASTER_SECRET_ARN: masterArn }) } });
     const statements = Object.values<any>(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    expect(statements).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: masterArn }),
-      expect.objectContaining({
-        Sid: 'DecryptMasterSecretThroughSecretsManager',
-        Action: 'kms:Decrypt',
-        Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com`, 'kms:EncryptionContext:SecretARN': masterArn } },
-      }),
-    ]));
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: masterArn }),
+        expect.objectContaining({
+          Sid: 'DecryptMasterSecretThroughSecretsManager',
+          Action: 'kms:Decrypt',
+          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com`, 'kms:EncryptionContext:SecretARN': masterArn } },
+        }),
+      ]),
+    );
   });
 
-  test('multi user: a user name whose clone would pass the engine\'s limit fails at synth', () => {
+  test("multi user: a user name whose clone would pass the engine's limit fails at synth", () => {
     const f = fixture();
     const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
-    expect(() => dbSecret(f, { engine: DatabaseEngine.MYSQL, username: 'u'.repeat(27), rotationStrategy: DatabaseRotationStrategy.multiUser(master) }))
-      .toThrow(/username: received 'u{27}' \(27 characters\); expected at most 26 for multi-user rotation on mysql/);
+    expect(() => dbSecret(f, { engine: DatabaseEngine.MYSQL, username: 'u'.repeat(27), rotationStrategy: DatabaseRotationStrategy.multiUser(master) })).toThrow(
+      /username: received 'u{27}' \(27 characters\); expected at most 26 for multi-user rotation on mysql/,
+    );
   });
 
   test('multi user: a user name ending in _clone fails at synth (the rotation would alternate with another user)', () => {
     const f = fixture();
     const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
-    expect(() => dbSecret(f, { username: 'admin_clone', rotationStrategy: DatabaseRotationStrategy.multiUser(master) }))
-      .toThrow(/username: received 'admin_clone'; expected a name not ending in _clone for multi-user rotation/);
+    expect(() => dbSecret(f, { username: 'admin_clone', rotationStrategy: DatabaseRotationStrategy.multiUser(master) })).toThrow(
+      /username: received 'admin_clone'; expected a name not ending in _clone for multi-user rotation/,
+    );
   });
 
-  test('hosted engines warn that the hosted rotation\'s role cannot be bounded; ours do not', () => {
+  test("hosted engines warn that the hosted rotation's role cannot be bounded; ours do not", () => {
     const f = fixture();
     dbSecret(f, { engine: DatabaseEngine.ORACLE });
-    new RotatingDatabaseSecret(f.stack, 'Pg', { encryptionKey: f.key, engine: DatabaseEngine.POSTGRESQL, host: 'h', username: 'u', vpc: f.vpc, database: f.dbSecurityGroup });
-    Annotations.fromStack(f.stack).hasWarning('/Workload/Orders', Match.stringLikeRegexp('hosted rotation of oracle creates its own role, with no permissions boundary'));
+    new RotatingDatabaseSecret(f.stack, 'Pg', {
+      encryptionKey: f.key,
+      engine: DatabaseEngine.POSTGRESQL,
+      host: 'h',
+      username: 'u',
+      vpc: f.vpc,
+      database: f.dbSecurityGroup,
+    });
+    Annotations.fromStack(f.stack).hasWarning(
+      '/Workload/Orders',
+      Match.stringLikeRegexp('hosted rotation of oracle creates its own role, with no permissions boundary'),
+    );
     Annotations.fromStack(f.stack).hasNoWarning('/Workload/Pg', Match.stringLikeRegexp('hosted rotation'));
   });
 
-  test.each([['rotationRoleName', 'some-role'], ['rotationLogGroupName', '/x/y']])('hosted engines refuse %s (AWS names them)', (prop, value) => {
-    expect(() => dbSecret(fixture(), { engine: DatabaseEngine.SQLSERVER, [prop]: value }))
-      .toThrow(new RegExp(`${prop}: received '${value.replace('/', '\\/')}'; expected undefined for sqlserver`));
+  test.each([
+    ['rotationRoleName', 'some-role'],
+    ['rotationLogGroupName', '/x/y'],
+  ])('hosted engines refuse %s (AWS names them)', (prop, value) => {
+    expect(() => dbSecret(fixture(), { engine: DatabaseEngine.SQLSERVER, [prop]: value })).toThrow(
+      new RegExp(`${prop}: received '${value.replace('/', '\\/')}'; expected undefined for sqlserver`),
+    );
   });
 
   test('single user: no immediate rotation (the generated password is not on the database yet), and an info says so', () => {
@@ -165,10 +200,16 @@ describe('RotatingDatabaseSecret', () => {
     const master = new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key });
     dbSecret(f, { rotationStrategy: DatabaseRotationStrategy.multiUser(master) });
     new RotatingDatabaseSecret(f.stack, 'Reports', {
-      encryptionKey: f.key, engine: DatabaseEngine.MYSQL, host: 'reports.internal', username: 'reports', vpc: f.vpc, rotateImmediatelyOnUpdate: true,
+      encryptionKey: f.key,
+      engine: DatabaseEngine.MYSQL,
+      host: 'reports.internal',
+      username: 'reports',
+      vpc: f.vpc,
+      rotateImmediatelyOnUpdate: true,
     });
-    const schedules = Object.values(Template.fromStack(f.stack).findResources('AWS::SecretsManager::RotationSchedule'))
-      .map((r: any) => r.Properties.RotateImmediatelyOnUpdate);
+    const schedules = Object.values(Template.fromStack(f.stack).findResources('AWS::SecretsManager::RotationSchedule')).map(
+      (r: any) => r.Properties.RotateImmediatelyOnUpdate,
+    );
     expect(schedules).toEqual([true, true]);
   });
 
@@ -213,7 +254,9 @@ describe('RotatingDatabaseSecret', () => {
     dbSecret(f, { engine: DatabaseEngine.ORACLE, rotationStrategy: DatabaseRotationStrategy.multiUser(master) }, 'Hosted');
     const template = Template.fromStack(f.stack);
     const masterRef = { Ref: f.stack.getLogicalId(master.node.defaultChild as secretsmanager.CfnSecret) };
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENGINE: 'mysql', MASTER_SECRET_ARN: masterRef }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ENGINE: 'mysql', MASTER_SECRET_ARN: masterRef }) },
+    });
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       HostedRotationLambda: { RotationType: 'OracleMultiUser', MasterSecretArn: masterRef },
     });
@@ -293,11 +336,13 @@ describe('RotatingDatabaseSecret', () => {
     dbSecret(f);
     Template.fromStack(f.stack).hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']),
-          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
-          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']),
+            Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } },
+          }),
+        ]),
       },
     });
   });
@@ -307,24 +352,27 @@ describe('RotatingDatabaseSecret', () => {
     const secret = dbSecret(f, { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:role/security-reader'] });
     const keyResource = Template.fromStack(f.stack).findResources('AWS::KMS::Key');
     const keyPolicy = resolveIntrinsics(Object.values(keyResource)[0].Properties.KeyPolicy, {
-      account: ACCOUNT, region: REGION, getAtts: { [`${f.stack.getLogicalId(secret.rotationRole!.node.defaultChild as iam.CfnRole)}.Arn`]: `arn:aws:iam::${ACCOUNT}:role/rotation` },
+      account: ACCOUNT,
+      region: REGION,
+      getAtts: { [`${f.stack.getLogicalId(secret.rotationRole!.node.defaultChild as iam.CfnRole)}.Arn`]: `arn:aws:iam::${ACCOUNT}:role/rotation` },
     });
     const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    const decrypt = (principal: string, viaService?: string) => evaluate({
-      request: {
-        action: 'kms:Decrypt',
-        principal,
-        resource: keyArn,
-        resourceAccount: ACCOUNT,
-        context: {
-          'aws:PrincipalArn': principal,
-          'aws:PrincipalAccount': principal.split(':')[4],
-          ...(viaService ? { 'kms:ViaService': viaService } : {}),
+    const decrypt = (principal: string, viaService?: string) =>
+      evaluate({
+        request: {
+          action: 'kms:Decrypt',
+          principal,
+          resource: keyArn,
+          resourceAccount: ACCOUNT,
+          context: {
+            'aws:PrincipalArn': principal,
+            'aws:PrincipalAccount': principal.split(':')[4],
+            ...(viaService ? { 'kms:ViaService': viaService } : {}),
+          },
         },
-      },
-      identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }] }],
-      resourcePolicy: keyPolicy,
-    });
+        identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }] }],
+        resourcePolicy: keyPolicy,
+      });
     await expect(decrypt('arn:aws:iam::222222222222:role/security-reader', `secretsmanager.${REGION}.amazonaws.com`)).resolves.toBe('Allowed');
     await expect(decrypt('arn:aws:iam::222222222222:role/security-reader')).resolves.toBe('ImplicitlyDenied');
     await expect(decrypt('arn:aws:iam::222222222222:role/other', `secretsmanager.${REGION}.amazonaws.com`)).resolves.toBe('ImplicitlyDenied');
@@ -351,8 +399,15 @@ describe('RotatingDatabaseSecret', () => {
       Roles: [{ Ref: f.stack.getLogicalId(app.node.defaultChild as iam.CfnRole) }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: Match.stringLikeRegexp('OrdersSecret') } }),
-          Match.objectLike({ Action: 'kms:Decrypt', Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } } }),
+          Match.objectLike({
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Resource: { Ref: Match.stringLikeRegexp('OrdersSecret') },
+          }),
+          Match.objectLike({
+            Action: 'kms:Decrypt',
+            Resource: keyArn,
+            Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
+          }),
         ]),
       },
     });
@@ -360,14 +415,17 @@ describe('RotatingDatabaseSecret', () => {
 
   describe('fails on bad input', () => {
     test('fails if encryptionKey is missing', () => {
-      expect(() => dbSecret(fixture(), { encryptionKey: undefined as unknown as kms.IKey }))
-        .toThrow(/encryptionKey is required, got undefined.*AWS managed key aws\/secretsmanager is never used/);
+      expect(() => dbSecret(fixture(), { encryptionKey: undefined as unknown as kms.IKey })).toThrow(
+        /encryptionKey is required, got undefined.*AWS managed key aws\/secretsmanager is never used/,
+      );
     });
 
     test('fails if encryptionKey is the AWS managed key', () => {
       const f = fixture();
       const awsManaged = kms.Alias.fromAliasName(f.stack, 'AwsManaged', 'alias/aws/secretsmanager');
-      expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(/encryptionKey must be a customer managed key, got the AWS managed key 'alias\/aws\/secretsmanager'/);
+      expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(
+        /encryptionKey must be a customer managed key, got the AWS managed key 'alias\/aws\/secretsmanager'/,
+      );
     });
 
     test('fails if encryptionKey is the AWS managed key given by alias ARN', () => {
@@ -386,10 +444,12 @@ describe('RotatingDatabaseSecret', () => {
     });
 
     test('fails if rotationInterval exceeds maxRotationInterval (the prod ceiling)', () => {
-      expect(() => dbSecret(fixture(), {
-        rotationInterval: Duration.days(45),
-        maxRotationInterval: Duration.days(RotationLimits.MAX_DATABASE_DAYS),
-      })).toThrow(/rotationInterval of 45 days exceeds the configured maximum of 30 days \(maxRotationInterval\)/);
+      expect(() =>
+        dbSecret(fixture(), {
+          rotationInterval: Duration.days(45),
+          maxRotationInterval: Duration.days(RotationLimits.MAX_DATABASE_DAYS),
+        }),
+      ).toThrow(/rotationInterval of 45 days exceeds the configured maximum of 30 days \(maxRotationInterval\)/);
     });
 
     test('fails if the port is out of range', () => {
@@ -409,8 +469,9 @@ describe('RotatingDatabaseSecret', () => {
     });
 
     test('fails if an allowed role ARN is not a role ARN', () => {
-      expect(() => dbSecret(fixture(), { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:user/alice'] }))
-        .toThrow(/allowedCrossAccountRoleArns\[0\] must be an IAM role ARN .* got 'arn:aws:iam::222222222222:user\/alice'/);
+      expect(() => dbSecret(fixture(), { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:user/alice'] })).toThrow(
+        /allowedCrossAccountRoleArns\[0\] must be an IAM role ARN .* got 'arn:aws:iam::222222222222:user\/alice'/,
+      );
     });
   });
 
@@ -419,20 +480,28 @@ describe('RotatingDatabaseSecret', () => {
     const ENGINES = [DatabaseEngine.ORACLE, DatabaseEngine.SQLSERVER, DatabaseEngine.REDSHIFT, DatabaseEngine.MONGODB];
     const hosted = (f: Fixture, overrides: Partial<RotatingDatabaseSecretProps> = {}) => dbSecret(f, { engine: DatabaseEngine.ORACLE, ...overrides });
 
-    test.each(ENGINES.flatMap((engine) => [[engine.secretEngine, 'single', engine], [engine.secretEngine, 'multi', engine]] as const))(
-      'engine %s, %s user: the hosted function gets the name the app sets', (_engine, strategy, engine) => {
-        // GIVEN
-        const f = fixture();
-        const rotationStrategy = strategy === 'multi'
+    test.each(
+      ENGINES.flatMap(
+        (engine) =>
+          [
+            [engine.secretEngine, 'single', engine],
+            [engine.secretEngine, 'multi', engine],
+          ] as const,
+      ),
+    )('engine %s, %s user: the hosted function gets the name the app sets', (_engine, strategy, engine) => {
+      // GIVEN
+      const f = fixture();
+      const rotationStrategy =
+        strategy === 'multi'
           ? DatabaseRotationStrategy.multiUser(new secretsmanager.Secret(f.stack, 'Master', { encryptionKey: f.key }))
           : DatabaseRotationStrategy.singleUser();
-        // WHEN
-        dbSecret(f, { engine, rotationStrategy, rotationFunctionName: FUNCTION });
-        // THEN
-        Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
-          HostedRotationLambda: { RotationLambdaName: FUNCTION },
-        });
+      // WHEN
+      dbSecret(f, { engine, rotationStrategy, rotationFunctionName: FUNCTION });
+      // THEN
+      Template.fromStack(f.stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        HostedRotationLambda: { RotationLambdaName: FUNCTION },
       });
+    });
 
     test('creates /aws/lambda/<function> with the logs key, a retention and the removal policy, before the schedule', () => {
       // GIVEN
@@ -468,7 +537,10 @@ describe('RotatingDatabaseSecret', () => {
       const db = hosted(f);
       Template.fromStack(f.stack).resourceCountIs('AWS::Logs::LogGroup', 0);
       expect(db.rotationLogGroup).toBeUndefined();
-      Annotations.fromStack(f.stack).hasWarning('/Workload/Orders', Match.stringLikeRegexp('No rotationFunctionName: Lambda creates the hosted rotation function'));
+      Annotations.fromStack(f.stack).hasWarning(
+        '/Workload/Orders',
+        Match.stringLikeRegexp('No rotationFunctionName: Lambda creates the hosted rotation function'),
+      );
     });
 
     test.each([
@@ -476,7 +548,9 @@ describe('RotatingDatabaseSecret', () => {
       ['logRetention', () => ({ logRetention: logs.RetentionDays.ONE_MONTH })],
     ])('fails if %s is set without rotationFunctionName (the log group is named after the function)', (_prop, extra) => {
       const f = fixture();
-      expect(() => hosted(f, extra(f))).toThrow(/rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set/);
+      expect(() => hosted(f, extra(f))).toThrow(
+        /rotationFunctionName: received undefined; expected a function name when logEncryptionKey or logRetention is set/,
+      );
     });
 
     test.each([
@@ -488,19 +562,28 @@ describe('RotatingDatabaseSecret', () => {
   });
 });
 
-describe('the rotation function\'s network (not aws-cdk-lib\'s all-egress default)', () => {
+describe("the rotation function's network (not aws-cdk-lib's all-egress default)", () => {
   test('its security group allows HTTPS out and the database port to the database only', () => {
     const f = fixture();
     dbSecret(f);
     const template = Template.fromStack(f.stack).toJSON();
-    const [sgId, sg] = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::EC2::SecurityGroup' && id.startsWith('OrdersRotationSecurityGroup'))!;
-    expect(sg.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to Secrets Manager (its endpoint or a VPC endpoint)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }]);
-    const egress = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroupEgress' && r.Properties.GroupId['Fn::GetAtt']?.[0] === sgId);
-    expect(egress.map((r) => [r.Properties.IpProtocol, r.Properties.FromPort, r.Properties.ToPort, r.Properties.DestinationSecurityGroupId['Fn::GetAtt'][0]]))
-      .toEqual([['tcp', 5432, 5432, expect.stringMatching(/^DbSecurityGroup/)]]);
+    const [sgId, sg] = Object.entries<any>(template.Resources).find(
+      ([id, r]) => r.Type === 'AWS::EC2::SecurityGroup' && id.startsWith('OrdersRotationSecurityGroup'),
+    )!;
+    expect(sg.Properties.SecurityGroupEgress).toEqual([
+      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to Secrets Manager (its endpoint or a VPC endpoint)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+    ]);
+    const egress = Object.values<any>(template.Resources).filter(
+      (r) => r.Type === 'AWS::EC2::SecurityGroupEgress' && r.Properties.GroupId['Fn::GetAtt']?.[0] === sgId,
+    );
+    expect(
+      egress.map((r) => [r.Properties.IpProtocol, r.Properties.FromPort, r.Properties.ToPort, r.Properties.DestinationSecurityGroupId['Fn::GetAtt'][0]]),
+    ).toEqual([['tcp', 5432, 5432, expect.stringMatching(/^DbSecurityGroup/)]]);
     // No security group of the stack allows all egress.
-    const allEgress = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroup'
-      && (r.Properties.SecurityGroupEgress ?? []).some((e: any) => e.IpProtocol === '-1' && e.CidrIp === '0.0.0.0/0'));
+    const allEgress = Object.values<any>(template.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::EC2::SecurityGroup' && (r.Properties.SecurityGroupEgress ?? []).some((e: any) => e.IpProtocol === '-1' && e.CidrIp === '0.0.0.0/0'),
+    );
     expect(allEgress.filter((r) => r.Properties.GroupDescription !== 'Workload/DbSecurityGroup')).toEqual([]);
   });
 

@@ -105,19 +105,29 @@ describe.each<[string, TokenClass, string, number]>([
     const token = new TokenClass(f.stack, 'Partner', { encryptionKey: f.key });
     const secretRef = { Ref: logicalId(f.stack, token.secret) };
     const statements = rotationRoleStatements(f.stack, token);
-    expect(statements).toEqual(expect.arrayContaining([
-      expect.objectContaining({
-        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
-        Resource: secretRef,
-      }),
-      expect.objectContaining({ Action: 'secretsmanager:GetRandomPassword', Resource: '*' }),
-      expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(f.stack, token.logGroup), 'Arn'] } }),
-      expect.objectContaining({
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        Resource: { 'Fn::GetAtt': [logicalId(f.stack, f.key), 'Arn'] },
-        Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
-      }),
-    ]));
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: [
+            'secretsmanager:DescribeSecret',
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:UpdateSecretVersionStage',
+          ],
+          Resource: secretRef,
+        }),
+        expect.objectContaining({ Action: 'secretsmanager:GetRandomPassword', Resource: '*' }),
+        expect.objectContaining({
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(f.stack, token.logGroup), 'Arn'] },
+        }),
+        expect.objectContaining({
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: { 'Fn::GetAtt': [logicalId(f.stack, f.key), 'Arn'] },
+          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
+        }),
+      ]),
+    );
     // Nothing else may use a wildcard resource.
     const wildcard = statements.filter((s) => s.Resource === '*').map((s) => s.Action);
     expect(wildcard).toEqual(['secretsmanager:GetRandomPassword']);
@@ -132,11 +142,13 @@ describe.each<[string, TokenClass, string, number]>([
     const roleId = logicalId(f.stack, (token.rotationFunction as lambda.Function).role as iam.Role);
     Template.fromStack(f.stack).hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']),
-          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
-          Principal: { AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']),
+            Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
+            Principal: { AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+          }),
+        ]),
       },
     });
   });
@@ -145,11 +157,15 @@ describe.each<[string, TokenClass, string, number]>([
     const f = fixture();
     const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     const token = new TokenClass(f.stack, 'Partner', { encryptionKey: kms.Key.fromKeyArn(f.stack, 'Imported', keyArn) });
-    expect(rotationRoleStatements(f.stack, token)).toEqual(expect.arrayContaining([expect.objectContaining({
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: keyArn,
-      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
-    })]));
+    expect(rotationRoleStatements(f.stack, token)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: keyArn,
+          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
+        }),
+      ]),
+    );
   });
 
   test('only Secrets Manager of this account may invoke the rotation function', () => {
@@ -170,18 +186,22 @@ describe.each<[string, TokenClass, string, number]>([
     const token = new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, registrationHook: hook(f.stack) });
     const template = Template.fromStack(f.stack);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { HOOK_FUNCTION_ARN: HOOK_ARN } } });
-    expect(rotationRoleStatements(f.stack, token)).toEqual(expect.arrayContaining([
-      // the unqualified function only: no versions or aliases (:*)
-      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: HOOK_ARN }),
-    ]));
+    expect(rotationRoleStatements(f.stack, token)).toEqual(
+      expect.arrayContaining([
+        // the unqualified function only: no versions or aliases (:*)
+        expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: HOOK_ARN }),
+      ]),
+    );
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: ['register-key'],
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Action: Match.arrayWith(['secretsmanager:GetSecretValue']),
-          Resource: { Ref: logicalId(f.stack, token.secret) },
-          Condition: { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': ['AWSPENDING', 'AWSCURRENT'] } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['secretsmanager:GetSecretValue']),
+            Resource: { Ref: logicalId(f.stack, token.secret) },
+            Condition: { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': ['AWSPENDING', 'AWSCURRENT'] } },
+          }),
+        ]),
       },
     });
   });
@@ -201,10 +221,14 @@ describe.each<[string, TokenClass, string, number]>([
     token.grantRead(reader);
     Template.fromStack(f.stack).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: logicalId(f.stack, reader) }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        Resource: { Ref: logicalId(f.stack, token.secret) },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Resource: { Ref: logicalId(f.stack, token.secret) },
+          }),
+        ]),
+      },
     });
   });
 
@@ -220,7 +244,10 @@ describe.each<[string, TokenClass, string, number]>([
       Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
     });
     const template = Template.fromStack(f.stack);
-    template.hasResourceProperties('AWS::IAM::Policy', { Roles: [{ Ref: logicalId(f.stack, reader) }], PolicyDocument: { Statement: Match.arrayWith([decrypt]) } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(f.stack, reader) }],
+      PolicyDocument: { Statement: Match.arrayWith([decrypt]) },
+    });
     template.hasResourceProperties('AWS::IAM::Policy', { Roles: ['register-key'], PolicyDocument: { Statement: Match.arrayWith([decrypt]) } });
   });
 
@@ -238,35 +265,42 @@ describe.each<[string, TokenClass, string, number]>([
 
     test('fails if rotationInterval exceeds the Secrets Manager maximum', () => {
       const f = fixture();
-      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, rotationInterval: Duration.days(1200) }))
-        .toThrow(/rotationInterval must be between 4 hours and 1000 days, got 1200 days/);
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, rotationInterval: Duration.days(1200) })).toThrow(
+        /rotationInterval must be between 4 hours and 1000 days, got 1200 days/,
+      );
     });
 
     test('fails if rotationInterval exceeds maxRotationInterval (the prod ceiling)', () => {
       const f = fixture();
-      expect(() => new TokenClass(f.stack, 'Partner', {
-        encryptionKey: f.key,
-        rotationInterval: Duration.days(120),
-        maxRotationInterval: Duration.days(RotationLimits.MAX_API_KEY_DAYS),
-      })).toThrow(/rotationInterval of 120 days exceeds the configured maximum of 90 days/);
+      expect(
+        () =>
+          new TokenClass(f.stack, 'Partner', {
+            encryptionKey: f.key,
+            rotationInterval: Duration.days(120),
+            maxRotationInterval: Duration.days(RotationLimits.MAX_API_KEY_DAYS),
+          }),
+      ).toThrow(/rotationInterval of 120 days exceeds the configured maximum of 90 days/);
     });
 
     test('fails if valueLength is too short', () => {
       const f = fixture();
-      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, valueLength: 12 }))
-        .toThrow(/valueLength must be an integer from 20 to 4096, got 12/);
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, valueLength: 12 })).toThrow(
+        /valueLength must be an integer from 20 to 4096, got 12/,
+      );
     });
 
     test('fails if additionalFields would overwrite the generated value', () => {
       const f = fixture();
-      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, additionalFields: { [field]: 'fixed' } }))
-        .toThrow(new RegExp(`additionalFields must not contain '${field}'`));
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, additionalFields: { [field]: 'fixed' } })).toThrow(
+        new RegExp(`additionalFields must not contain '${field}'`),
+      );
     });
 
     test('fails if reservedConcurrentExecutions is 0 (the function could never run)', () => {
       const f = fixture();
-      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, reservedConcurrentExecutions: 0 }))
-        .toThrow(/reservedConcurrentExecutions must be an integer of at least 1, got 0/);
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, reservedConcurrentExecutions: 0 })).toThrow(
+        /reservedConcurrentExecutions must be an integer of at least 1, got 0/,
+      );
     });
   });
 });
@@ -300,7 +334,9 @@ describe.each<[string, TokenClass]>([
     // THEN
     const template = Template.fromStack(f.stack);
     // The named role is the function's (the one writer of its log group).
-    const roleId = Object.entries<any>(template.toJSON().Resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'guardrails-log-writer-rot-0123456789ab')![0];
+    const roleId = Object.entries<any>(template.toJSON().Resources).find(
+      ([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'guardrails-log-writer-rot-0123456789ab',
+    )![0];
     template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'guardrails-rotate-key-partner', Role: { 'Fn::GetAtt': [roleId, 'Arn'] } });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/lambda/guardrails-rotate-key-partner' });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -308,10 +344,12 @@ describe.each<[string, TokenClass]>([
       LoggingConfig: { LogGroup: { Ref: logicalId(f.stack, token.logGroup) } },
     });
     // The role may write to that log group only.
-    expect(rotationRoleStatements(f.stack, token)).toContainEqual(expect.objectContaining({
-      Sid: 'WriteOwnLogs',
-      Resource: { 'Fn::GetAtt': [logicalId(f.stack, token.logGroup as logs.LogGroup), 'Arn'] },
-    }));
+    expect(rotationRoleStatements(f.stack, token)).toContainEqual(
+      expect.objectContaining({
+        Sid: 'WriteOwnLogs',
+        Resource: { 'Fn::GetAtt': [logicalId(f.stack, token.logGroup as logs.LogGroup), 'Arn'] },
+      }),
+    );
   });
 
   test('leaves both names to CloudFormation by default (unchanged behaviour)', () => {
@@ -323,7 +361,11 @@ describe.each<[string, TokenClass]>([
   });
 
   test.each([
-    ['rotationFunctionName', 'guardrails-rotate-key-' + 'x'.repeat(43), /rotationFunctionName: received "guardrails-rotate-key-x+" \(65 characters\); expected 1 to 64 .*\(Lambda function name\)/],
+    [
+      'rotationFunctionName',
+      'guardrails-rotate-key-' + 'x'.repeat(43),
+      /rotationFunctionName: received "guardrails-rotate-key-x+" \(65 characters\); expected 1 to 64 .*\(Lambda function name\)/,
+    ],
     ['rotationFunctionName', 'guardrails/rotate', /rotationFunctionName: received "guardrails\/rotate".*\(Lambda function name\)/],
     ['rotationLogGroupName', 'aws/lambda/rotate', /rotationLogGroupName: received "aws\/lambda\/rotate".*not starting with 'aws\/' \(log group name\)/],
     ['rotationLogGroupName', '/guardrails/lambda/rotate key', /rotationLogGroupName: received "\/guardrails\/lambda\/rotate key"/],

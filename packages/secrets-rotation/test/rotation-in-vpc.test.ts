@@ -42,10 +42,12 @@ describe.each([
     // Inline, not the AWSLambdaVPCAccessExecutionRole managed policy (which allows writing to every log group).
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'ManageOwnNetworkInterfaces',
-          Action: Match.arrayWith(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface']),
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ManageOwnNetworkInterfaces',
+            Action: Match.arrayWith(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface']),
+          }),
+        ]),
       },
     });
     template.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('^Rotates one'), ManagedPolicyArns: Match.absent() });
@@ -54,7 +56,8 @@ describe.each([
 
   test('fails if subnets or security groups are given without a VPC', () => {
     const { stack, key, sg } = fixture();
-    expect(() => new TokenClass(stack, 'Token', { encryptionKey: key, securityGroups: [sg] }))
-      .toThrow(/vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well/);
+    expect(() => new TokenClass(stack, 'Token', { encryptionKey: key, securityGroups: [sg] })).toThrow(
+      /vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well/,
+    );
   });
 });

@@ -124,11 +124,13 @@ describe('the deny wins over a later allow', () => {
     const stack = stackWith('API key');
     const apiKey = stack.node.findChild('Guarded') as RotatingApiKey;
     // WHEN someone later adds a broad allow for a foreign account
-    apiKey.secret.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.AccountPrincipal('999999999999')],
-      actions: ['secretsmanager:GetSecretValue'],
-      resources: ['*'],
-    }));
+    apiKey.secret.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.AccountPrincipal('999999999999')],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+      }),
+    );
     // THEN
     const decision = await evaluate({
       request: request('arn:aws:iam::999999999999:role/attacker'),

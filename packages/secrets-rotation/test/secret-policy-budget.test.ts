@@ -23,7 +23,9 @@ function withReaders(n: number): number {
   const [policy] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy');
   const [secretId] = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::SecretsManager::Secret');
   const resolved = resolveIntrinsics(policy.Properties.ResourcePolicy, {
-    account: ACCOUNT, region: REGION, refs: { [secretId]: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:key-AbCdEf` },
+    account: ACCOUNT,
+    region: REGION,
+    refs: { [secretId]: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:key-AbCdEf` },
   });
   return JSON.stringify(resolved).length;
 }
@@ -47,7 +49,9 @@ describe('secret resource policy budget', () => {
   });
 
   test('administrators: too many fail at synth, naming administratorArns, the limit and the fix', () => {
-    expect(() => withAdministrators(400)).toThrow(/administratorArns: received 400 ARNs; .*above the Secrets Manager limit of 20480\..*name fewer administrators/s);
+    expect(() => withAdministrators(400)).toThrow(
+      /administratorArns: received 400 ARNs; .*above the Secrets Manager limit of 20480\..*name fewer administrators/s,
+    );
   });
 
   test('without cross-account readers the policy does not grow with the organization', () => {
@@ -55,7 +59,9 @@ describe('secret resource policy budget', () => {
   });
 
   test('fails at synth with readers in 1,000 accounts, naming the prop, the limit and the fix', () => {
-    expect(() => withReaders(1000)).toThrow(/allowedCrossAccountRoleArns: received 1000 role ARNs; .*above the Secrets Manager limit of 20480\. Allow fewer roles/s);
+    expect(() => withReaders(1000)).toThrow(
+      /allowedCrossAccountRoleArns: received 1000 role ARNs; .*above the Secrets Manager limit of 20480\. Allow fewer roles/s,
+    );
   });
 
   test('at the boundary: the largest accepted list synthesizes within 20,480 characters; one more role fails', () => {
@@ -63,7 +69,12 @@ describe('secret resource policy budget', () => {
     let hi = 1000;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      try { withReaders(mid); lo = mid; } catch { hi = mid - 1; }
+      try {
+        withReaders(mid);
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
     }
     expect(lo).toBeGreaterThan(50);
     expect(withReaders(lo)).toBeLessThanOrEqual(SECRET_POLICY_LIMIT);

@@ -41,9 +41,14 @@ function withoutStatement(policy: PolicyJson, sid: string): PolicyJson {
 /** IAM sets these for a signed request; the evaluator needs them given. An assumed-role session carries its role ARN. */
 function request(principal: string, action: string, service?: string) {
   const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(principal);
-  const context: Record<string, string> = service !== undefined
-    ? { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': service }
-    : { 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalArn': session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : principal, 'aws:PrincipalIsAWSService': 'false' };
+  const context: Record<string, string> =
+    service !== undefined
+      ? { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': service }
+      : {
+          'aws:PrincipalAccount': ACCOUNT,
+          'aws:PrincipalArn': session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : principal,
+          'aws:PrincipalIsAWSService': 'false',
+        };
   return { action, principal, resource: SECRET_ARN, resourceAccount: ACCOUNT, context };
 }
 
@@ -72,12 +77,20 @@ describe.each<Kind>(['database secret', 'API key', 'service token'])('a %s with 
   test('control: the execution role and break-glass still change it; the rotation keeps writing new values; reads are open to the identity policies', async () => {
     for (const principal of [EXEC_ROLE, `arn:aws:sts::${ACCOUNT}:assumed-role/GuardrailsBreakGlass/oncall`]) {
       for (const [, action] of TAMPERING) {
-        expect([principal, action, await evaluate({ request: request(principal, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })])
-          .toEqual([principal, action, 'Allowed']);
+        expect([
+          principal,
+          action,
+          await evaluate({ request: request(principal, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy }),
+        ]).toEqual([principal, action, 'Allowed']);
       }
     }
     const rotationRole = `arn:aws:sts::${ACCOUNT}:assumed-role/Workload-GuardedRotationRole-ABC/rotation`;
-    for (const action of ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']) {
+    for (const action of [
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:DescribeSecret',
+    ]) {
       expect(await evaluate({ request: request(rotationRole, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('Allowed');
     }
   });
@@ -86,7 +99,9 @@ describe.each<Kind>(['database secret', 'API key', 'service token'])('a %s with 
     const serviceCall = request('secretsmanager.amazonaws.com', 'secretsmanager:RotateSecret', 'secretsmanager.amazonaws.com');
     const statement = (policy.Statement as any[]).find((s) => s.Sid === 'DenyRotationAndPolicyChangesExceptAdministrators');
     expect(statement.Condition.BoolIfExists).toEqual({ 'aws:PrincipalIsAWSService': 'false' });
-    expect(await evaluate({ request: { ...serviceCall, principal: 'secretsmanager.amazonaws.com' }, resourcePolicy: { ...policy, Statement: [statement] } })).not.toBe('ExplicitlyDenied');
+    expect(
+      await evaluate({ request: { ...serviceCall, principal: 'secretsmanager.amazonaws.com' }, resourcePolicy: { ...policy, Statement: [statement] } }),
+    ).not.toBe('ExplicitlyDenied');
   });
 });
 
@@ -103,39 +118,63 @@ describe.each<Kind>(['database secret', 'API key', 'service token'])('the value 
     expect(await evaluate({ request: request(BOUNDED_ADMIN, action), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: weaker })).toBe('Allowed');
   });
 
-  test('control: the rotation function\'s role and the administrators write values; a look-alike role does not', async () => {
+  test("control: the rotation function's role and the administrators write values; a look-alike role does not", async () => {
     for (const principal of [`arn:aws:sts::${ACCOUNT}:assumed-role/Workload-GuardedRotationRole-ABC/rotation`, EXEC_ROLE, BREAK_GLASS]) {
-      expect([principal, await evaluate({ request: request(principal, 'secretsmanager:PutSecretValue'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })])
-        .toEqual([principal, 'Allowed']);
+      expect([
+        principal,
+        await evaluate({ request: request(principal, 'secretsmanager:PutSecretValue'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy }),
+      ]).toEqual([principal, 'Allowed']);
     }
     const lookAlike = `arn:aws:sts::${ACCOUNT}:assumed-role/Workload-GuardedRotationRole-ABC-copy/x`;
-    expect(await evaluate({ request: request(lookAlike, 'secretsmanager:PutSecretValue'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+    expect(
+      await evaluate({ request: request(lookAlike, 'secretsmanager:PutSecretValue'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy }),
+    ).toBe('ExplicitlyDenied');
   });
 });
 
-test('a database secret of a hosted engine gets no value statement (the hosted rotation\'s role has a name nobody chooses): its writers are the identity policies', () => {
+test("a database secret of a hosted engine gets no value statement (the hosted rotation's role has a name nobody chooses): its writers are the identity policies", () => {
   expect(JSON.stringify(policyOf(stackWith('hosted database secret')))).not.toContain('DenyValueChangesExceptRotation');
 });
 
 test('deleting a secret is denied to everyone, the administrators too (aws-cdk-lib adds a DeleteSecret deny for the account with every rotation schedule): they must change the policy first', async () => {
   const policy = policyOf(stackWith('API key'));
-  expect(await evaluate({ request: request(EXEC_ROLE, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
-  expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+  expect(await evaluate({ request: request(EXEC_ROLE, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe(
+    'ExplicitlyDenied',
+  );
+  expect(
+    await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy }),
+  ).toBe('ExplicitlyDenied');
   // ...and without aws-cdk-lib's statement ours still stops the bounded admin (not the administrators).
   const oursOnly = { ...policy, Statement: (policy.Statement as any[]).filter((s) => s.Sid !== undefined) };
-  expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: oursOnly })).toBe('ExplicitlyDenied');
-  expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: withoutStatement(oursOnly, 'DenyRotationAndPolicyChangesExceptAdministrators') })).toBe('Allowed');
-  expect(await evaluate({ request: request(EXEC_ROLE, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: oursOnly })).toBe('Allowed');
+  expect(
+    await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: oursOnly }),
+  ).toBe('ExplicitlyDenied');
+  expect(
+    await evaluate({
+      request: request(BOUNDED_ADMIN, 'secretsmanager:DeleteSecret'),
+      identityPolicies: [ALLOW_ALL_SECRETS],
+      resourcePolicy: withoutStatement(oursOnly, 'DenyRotationAndPolicyChangesExceptAdministrators'),
+    }),
+  ).toBe('Allowed');
+  expect(await evaluate({ request: request(EXEC_ROLE, 'secretsmanager:DeleteSecret'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: oursOnly })).toBe(
+    'Allowed',
+  );
 });
 
 test('why break-glass must be listed: the account root user is denied too unless it is an administrator', async () => {
   const root = `arn:aws:iam::${ACCOUNT}:root`;
   const policy = policyOf(stackWith('service token'));
-  expect(await evaluate({ request: request(root, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe('ExplicitlyDenied');
+  expect(await evaluate({ request: request(root, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: policy })).toBe(
+    'ExplicitlyDenied',
+  );
   const withRoot = policyOf(stackWith('service token', { administratorArns: [EXEC_ROLE, root] }));
-  expect(await evaluate({ request: request(root, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: withRoot })).toBe('Allowed');
+  expect(await evaluate({ request: request(root, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: withRoot })).toBe(
+    'Allowed',
+  );
   // Naming the root user exempts that user only, not the account's other principals.
-  expect(await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: withRoot })).toBe('ExplicitlyDenied');
+  expect(
+    await evaluate({ request: request(BOUNDED_ADMIN, 'secretsmanager:PutResourcePolicy'), identityPolicies: [ALLOW_ALL_SECRETS], resourcePolicy: withRoot }),
+  ).toBe('ExplicitlyDenied');
 });
 
 describe('administratorArns validation and default', () => {
@@ -146,25 +185,47 @@ describe('administratorArns validation and default', () => {
   });
 
   test.each([
-    [['arn:aws:iam::111111111111:role/cdk-*-cfn-exec-role'], /administratorArns\[0\]: received 'arn:aws:iam::111111111111:role\/cdk-\*-cfn-exec-role'; expected an exact IAM role, user or account root ARN .*no \* or \?/],
-    [[EXEC_ROLE, 'arn:aws:iam::111111111111:role/break-glas?'], /administratorArns\[1\]: received 'arn:aws:iam::111111111111:role\/break-glas\?'; expected an exact IAM role, user or account root ARN/],
+    [
+      ['arn:aws:iam::111111111111:role/cdk-*-cfn-exec-role'],
+      /administratorArns\[0\]: received 'arn:aws:iam::111111111111:role\/cdk-\*-cfn-exec-role'; expected an exact IAM role, user or account root ARN .*no \* or \?/,
+    ],
+    [
+      [EXEC_ROLE, 'arn:aws:iam::111111111111:role/break-glas?'],
+      /administratorArns\[1\]: received 'arn:aws:iam::111111111111:role\/break-glas\?'; expected an exact IAM role, user or account root ARN/,
+    ],
     [['not-an-arn'], /administratorArns\[0\]: received 'not-an-arn'; expected an exact IAM role, user or account root ARN/],
     [['arn:aws:s3:::my-admin-bucket'], /administratorArns\[0\]: received 'arn:aws:s3:::my-admin-bucket'; expected an exact IAM role/],
-    [[BOUNDED_ADMIN], /administratorArns\[0\]: received 'arn:aws:sts::111111111111:assumed-role\/workload-admin\/mallory'; expected .*not an STS session or group ARN/],
-    [['arn:aws:iam::111111111111:group/admins'], /administratorArns\[0\]: received 'arn:aws:iam::111111111111:group\/admins'; expected an exact IAM role, user or account root ARN/],
-    [[EXEC_ROLE, 'arn:aws:iam::222222222222:role/GuardrailsBreakGlass'], /administratorArns\[1\]: received 'arn:aws:iam::222222222222:role\/GuardrailsBreakGlass' of account 222222222222; expected a principal of this account \(111111111111\)/],
+    [
+      [BOUNDED_ADMIN],
+      /administratorArns\[0\]: received 'arn:aws:sts::111111111111:assumed-role\/workload-admin\/mallory'; expected .*not an STS session or group ARN/,
+    ],
+    [
+      ['arn:aws:iam::111111111111:group/admins'],
+      /administratorArns\[0\]: received 'arn:aws:iam::111111111111:group\/admins'; expected an exact IAM role, user or account root ARN/,
+    ],
+    [
+      [EXEC_ROLE, 'arn:aws:iam::222222222222:role/GuardrailsBreakGlass'],
+      /administratorArns\[1\]: received 'arn:aws:iam::222222222222:role\/GuardrailsBreakGlass' of account 222222222222; expected a principal of this account \(111111111111\)/,
+    ],
     [[], /administratorArns: received an empty list/],
   ])('%j is refused with a clear error', (arns, error) => {
     expect(() => stackWith('service token', { administratorArns: arns })).toThrow(error);
   });
 
   test('an IAM user and the root user are accepted administrators', () => {
-    expect(() => stackWith('API key', { administratorArns: [EXEC_ROLE, `arn:aws:iam::${ACCOUNT}:user/ops/alice`, `arn:aws:iam::${ACCOUNT}:root`] })).not.toThrow();
+    expect(() =>
+      stackWith('API key', { administratorArns: [EXEC_ROLE, `arn:aws:iam::${ACCOUNT}:user/ops/alice`, `arn:aws:iam::${ACCOUNT}:root`] }),
+    ).not.toThrow();
   });
 
-  test('a list without the stack\'s CloudFormation execution role warns (the next deployment would be denied); with it, no warning', () => {
+  test("a list without the stack's CloudFormation execution role warns (the next deployment would be denied); with it, no warning", () => {
     const without = stackWith('API key', { administratorArns: [BREAK_GLASS] });
-    Annotations.fromStack(without).hasWarning('*', Match.stringLikeRegexp(`administratorArns does not name the CloudFormation execution role this stack deploys with \\(arn:.*:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}\\)`));
+    Annotations.fromStack(without).hasWarning(
+      '*',
+      Match.stringLikeRegexp(
+        `administratorArns does not name the CloudFormation execution role this stack deploys with \\(arn:.*:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}\\)`,
+      ),
+    );
     const withIt = stackWith('API key');
     Annotations.fromStack(withIt).hasNoWarning('*', Match.stringLikeRegexp('administratorArns'));
   });

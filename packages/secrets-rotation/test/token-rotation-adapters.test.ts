@@ -1,6 +1,10 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import {
-  GetRandomPasswordCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, UpdateSecretVersionStageCommand,
+  GetRandomPasswordCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { lambdaHookPort, secretsManagerPort, settingsFromEnv } from '../lambda-src/token-rotation';
 
@@ -52,8 +56,11 @@ describe('Secrets Manager adapter', () => {
 describe('hook adapter', () => {
   test('invokes the hook synchronously with the JSON payload', async () => {
     const client = fakeClient(() => ({ StatusCode: 200 }));
-    await lambdaHookPort(client, 'arn:aws:lambda:eu-west-1:111111111111:function:hook')
-      .invoke({ step: 'setSecret', secretArn: ARN, clientRequestToken: 'tok' });
+    await lambdaHookPort(client, 'arn:aws:lambda:eu-west-1:111111111111:function:hook').invoke({
+      step: 'setSecret',
+      secretArn: ARN,
+      clientRequestToken: 'tok',
+    });
     expect(client.sent[0]).toBeInstanceOf(InvokeCommand);
     expect(client.sent[0].input.InvocationType).toBe('RequestResponse');
     expect(JSON.parse(new TextDecoder().decode(client.sent[0].input.Payload))).toEqual({ step: 'setSecret', secretArn: ARN, clientRequestToken: 'tok' });
@@ -61,8 +68,9 @@ describe('hook adapter', () => {
 
   test('a function error of the hook fails the step', async () => {
     const client = fakeClient(() => ({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('{"errorMessage":"issuer down"}') }));
-    await expect(lambdaHookPort(client, 'hook').invoke({ step: 'testSecret', secretArn: ARN, clientRequestToken: 'tok' }))
-      .rejects.toThrow(/hook hook failed the testSecret step \(Unhandled\): .*issuer down/);
+    await expect(lambdaHookPort(client, 'hook').invoke({ step: 'testSecret', secretArn: ARN, clientRequestToken: 'tok' })).rejects.toThrow(
+      /hook hook failed the testSecret step \(Unhandled\): .*issuer down/,
+    );
   });
 });
 

@@ -1,6 +1,4 @@
-import {
-  AWSCURRENT, AWSPENDING, AWSPREVIOUS, rotate, RotationDependencies, RotationStep, ROTATION_STEPS,
-} from '../lambda-src/token-rotation/rotation';
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, rotate, RotationDependencies, RotationStep, ROTATION_STEPS } from '../lambda-src/token-rotation/rotation';
 import { FakeSecretsManager, RecordingHook } from './support/fake-secrets-manager';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-key-AbCdEf';

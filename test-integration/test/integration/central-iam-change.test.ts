@@ -23,61 +23,74 @@ describeIntegration('IAM change reaches the central security log group', (ctx) =
     return;
   }
 
-  forEachStack(ctx, `workload stack capturing IAM changes in ${IAM_EVENTS_REGION}`,
+  forEachStack(
+    ctx,
+    `workload stack capturing IAM changes in ${IAM_EVENTS_REGION}`,
     (s) => s.role.startsWith('workload') && s.region === IAM_EVENTS_REGION && s.outputs.CapturesIamChanges === 'true',
     (stack, target) => {
-      test('a managed policy created in the workload account appears in the central security log group within 5 minutes', async () => {
-        // GIVEN a harmless probe policy with a unique name (it denies one action on a bucket that does not exist)
-        const policyName = `guardrails-it-probe-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-        const iam = new IAMClient(target);
-        const logs = new CloudWatchLogsClient(centralTarget);
-        const startTime = Date.now() - 60_000;
-        let policyArn: string | undefined;
-        try {
-          // WHEN it is created in the workload account
-          const created = await iam.send(new CreatePolicyCommand({
-            PolicyName: policyName,
-            Description: 'cdk-guardrails integration test probe; deleted by the test, safe to delete',
-            PolicyDocument: JSON.stringify({
-              Version: '2012-10-17',
-              Statement: [{ Effect: 'Deny', Action: 's3:DeleteBucket', Resource: `arn:aws:s3:::${policyName}` }],
-            }),
-          }));
-          policyArn = created.Policy?.Arn;
+      test(
+        'a managed policy created in the workload account appears in the central security log group within 5 minutes',
+        async () => {
+          // GIVEN a harmless probe policy with a unique name (it denies one action on a bucket that does not exist)
+          const policyName = `guardrails-it-probe-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+          const iam = new IAMClient(target);
+          const logs = new CloudWatchLogsClient(centralTarget);
+          const startTime = Date.now() - 60_000;
+          let policyArn: string | undefined;
+          try {
+            // WHEN it is created in the workload account
+            const created = await iam.send(
+              new CreatePolicyCommand({
+                PolicyName: policyName,
+                Description: 'cdk-guardrails integration test probe; deleted by the test, safe to delete',
+                PolicyDocument: JSON.stringify({
+                  Version: '2012-10-17',
+                  Statement: [{ Effect: 'Deny', Action: 's3:DeleteBucket', Resource: `arn:aws:s3:::${policyName}` }],
+                }),
+              }),
+            );
+            policyArn = created.Policy?.Arn;
 
-          // THEN the CreatePolicy event shows up centrally, in a stream of that account
-          const logGroupName = output(central, 'CentralSecurityLogGroupName');
-          let found: string | undefined;
-          const deadline = Date.now() + DEADLINE_MS;
-          while (!found && Date.now() < deadline) {
-            await new Promise((r) => setTimeout(r, POLL_MS));
-            let nextToken: string | undefined;
-            do {
-              const page = await logs.send(new FilterLogEventsCommand({
-                logGroupName,
-                logStreamNamePrefix: `${stack.accountId}/`,
-                startTime,
-                filterPattern: `"${policyName}"`,
-                nextToken,
-              }));
-              found = page.events?.find((e) => e.message?.includes(policyName))?.message;
-              nextToken = found ? undefined : page.nextToken;
-            } while (nextToken);
+            // THEN the CreatePolicy event shows up centrally, in a stream of that account
+            const logGroupName = output(central, 'CentralSecurityLogGroupName');
+            let found: string | undefined;
+            const deadline = Date.now() + DEADLINE_MS;
+            while (!found && Date.now() < deadline) {
+              await new Promise((r) => setTimeout(r, POLL_MS));
+              let nextToken: string | undefined;
+              do {
+                const page = await logs.send(
+                  new FilterLogEventsCommand({
+                    logGroupName,
+                    logStreamNamePrefix: `${stack.accountId}/`,
+                    startTime,
+                    filterPattern: `"${policyName}"`,
+                    nextToken,
+                  }),
+                );
+                found = page.events?.find((e) => e.message?.includes(policyName))?.message;
+                nextToken = found ? undefined : page.nextToken;
+              } while (nextToken);
+            }
+            if (!found) {
+              throw new Error(
+                `CreatePolicy of ${policyName} in ${stack.accountId} did not reach ${logGroupName} in ${central.accountId} within 5 minutes. ` +
+                  `Check in order: the workload group ${output(stack, 'SecurityLogGroupName')} (EventBridge rule), its subscription filter, ` +
+                  `the destination ${output(central, 'DestinationArn')}, the forwarder and its dead-letter queue ${output(central, 'DeadLetterQueueUrl')}.`,
+              );
+            }
+            const event = JSON.parse(found);
+            expect(event.source).toBe('aws.iam');
+            expect(event.account).toBe(stack.accountId);
+            expect(event.detail.eventName).toBe('CreatePolicy');
+          } finally {
+            if (policyArn) await iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
+            iam.destroy();
+            logs.destroy();
           }
-          if (!found) {
-            throw new Error(`CreatePolicy of ${policyName} in ${stack.accountId} did not reach ${logGroupName} in ${central.accountId} within 5 minutes. ` +
-              `Check in order: the workload group ${output(stack, 'SecurityLogGroupName')} (EventBridge rule), its subscription filter, ` +
-              `the destination ${output(central, 'DestinationArn')}, the forwarder and its dead-letter queue ${output(central, 'DeadLetterQueueUrl')}.`);
-          }
-          const event = JSON.parse(found);
-          expect(event.source).toBe('aws.iam');
-          expect(event.account).toBe(stack.accountId);
-          expect(event.detail.eventName).toBe('CreatePolicy');
-        } finally {
-          if (policyArn) await iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
-          iam.destroy();
-          logs.destroy();
-        }
-      }, DEADLINE_MS + 2 * 60 * 1000);
-    });
+        },
+        DEADLINE_MS + 2 * 60 * 1000,
+      );
+    },
+  );
 });

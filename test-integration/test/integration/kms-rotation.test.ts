@@ -5,25 +5,30 @@ import { describeIntegration, forEachStack, output, reportSkipped } from '../../
 const PURPOSES = ['Data', 'Secrets', 'Logs'];
 
 describeIntegration('KMS key rotation', (ctx) => {
-  forEachStack(ctx, 'stack with keys', (s) => s.outputs.DataKeyArn !== undefined, (stack, target) => {
-    const kms = new KMSClient(target);
-    afterAll(() => kms.destroy());
+  forEachStack(
+    ctx,
+    'stack with keys',
+    (s) => s.outputs.DataKeyArn !== undefined,
+    (stack, target) => {
+      const kms = new KMSClient(target);
+      afterAll(() => kms.destroy());
 
-    for (const purpose of PURPOSES) {
-      const keyArn = output(stack, `${purpose}KeyArn`);
-      if (output(stack, `${purpose}KeyCreated`) !== 'true') {
-        // An imported key's rotation is its owner's (config kms.keys.*.imports): not this project's guarantee.
-        reportSkipped(`${purpose.toLowerCase()} key ${keyArn} is imported; its owner manages rotation`);
-        continue;
+      for (const purpose of PURPOSES) {
+        const keyArn = output(stack, `${purpose}KeyArn`);
+        if (output(stack, `${purpose}KeyCreated`) !== 'true') {
+          // An imported key's rotation is its owner's (config kms.keys.*.imports): not this project's guarantee.
+          reportSkipped(`${purpose.toLowerCase()} key ${keyArn} is imported; its owner manages rotation`);
+          continue;
+        }
+        test(`the ${purpose.toLowerCase()} key is enabled and rotates every ${ctx.config.kms.rotationPeriodDays} days`, async () => {
+          const key = await kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
+          expect(key.KeyMetadata?.KeyState).toBe('Enabled');
+          expect(key.KeyMetadata?.KeyManager).toBe('CUSTOMER');
+          const rotation = await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }));
+          expect(rotation.KeyRotationEnabled).toBe(true);
+          expect(rotation.RotationPeriodInDays).toBe(ctx.config.kms.rotationPeriodDays);
+        });
       }
-      test(`the ${purpose.toLowerCase()} key is enabled and rotates every ${ctx.config.kms.rotationPeriodDays} days`, async () => {
-        const key = await kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
-        expect(key.KeyMetadata?.KeyState).toBe('Enabled');
-        expect(key.KeyMetadata?.KeyManager).toBe('CUSTOMER');
-        const rotation = await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }));
-        expect(rotation.KeyRotationEnabled).toBe(true);
-        expect(rotation.RotationPeriodInDays).toBe(ctx.config.kms.rotationPeriodDays);
-      });
-    }
-  });
+    },
+  );
 });

@@ -16,26 +16,31 @@ function rotationDays(rules: { AutomaticallyAfterDays?: number; ScheduleExpressi
 }
 
 describeIntegration('Secrets Manager rotation', (ctx) => {
-  forEachStack(ctx, 'workload stack with secrets', (s) => s.role === 'workload', (stack, target) => {
-    const secrets = JSON.parse(output(stack, 'RotatingSecrets')) as SecretOutput[];
-    if (secrets.length === 0) {
-      reportSkipped(`config names no database, API key or service token for ${stack.stackName}`);
-      return;
-    }
-    const sm = new SecretsManagerClient(target);
-    afterAll(() => sm.destroy());
+  forEachStack(
+    ctx,
+    'workload stack with secrets',
+    (s) => s.role === 'workload',
+    (stack, target) => {
+      const secrets = JSON.parse(output(stack, 'RotatingSecrets')) as SecretOutput[];
+      if (secrets.length === 0) {
+        reportSkipped(`config names no database, API key or service token for ${stack.stackName}`);
+        return;
+      }
+      const sm = new SecretsManagerClient(target);
+      afterAll(() => sm.destroy());
 
-    for (const secret of secrets) {
-      const days = ctx.config.secrets.rotationDays[secret.kind];
-      test(`${secret.kind} ${secret.id}: rotation enabled every ${days} days, encrypted with the secrets key`, async () => {
-        const described = await sm.send(new DescribeSecretCommand({ SecretId: secret.arn }));
-        expect(described.RotationEnabled).toBe(true);
-        expect(described.RotationLambdaARN ?? described.RotationRules).toBeDefined();
-        expect(rotationDays(described.RotationRules)).toBe(days);
-        // DescribeSecret returns the key as it was given: the ARN, or its key id.
-        const keyArn = output(stack, 'SecretsKeyArn');
-        expect([keyArn, keyArn.split('/').pop()]).toContain(described.KmsKeyId);
-      });
-    }
-  });
+      for (const secret of secrets) {
+        const days = ctx.config.secrets.rotationDays[secret.kind];
+        test(`${secret.kind} ${secret.id}: rotation enabled every ${days} days, encrypted with the secrets key`, async () => {
+          const described = await sm.send(new DescribeSecretCommand({ SecretId: secret.arn }));
+          expect(described.RotationEnabled).toBe(true);
+          expect(described.RotationLambdaARN ?? described.RotationRules).toBeDefined();
+          expect(rotationDays(described.RotationRules)).toBe(days);
+          // DescribeSecret returns the key as it was given: the ARN, or its key id.
+          const keyArn = output(stack, 'SecretsKeyArn');
+          expect([keyArn, keyArn.split('/').pop()]).toContain(described.KmsKeyId);
+        });
+      }
+    },
+  );
 });

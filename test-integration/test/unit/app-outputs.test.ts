@@ -95,7 +95,9 @@ describe('stack outputs for the integration suites', () => {
 
   /** The output refers to the one resource of `type` in the stack (its Ref, or the attribute named). */
   const expectRefTo = (template: Template_, value: unknown, type: string, attribute?: string) => {
-    const ids = Object.entries(template.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+    const ids = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([id]) => id);
     expect(ids).toHaveLength(1);
     expect(value).toEqual(attribute ? { 'Fn::GetAtt': [ids[0], attribute] } : { Ref: ids[0] });
   };
@@ -142,7 +144,11 @@ describe('stack outputs for the integration suites', () => {
   test('RotatingSecrets lists every rotating secret of the stack with its kind (dev: one database, one API key, one service token)', () => {
     const { outputs } = synthWithOutputs('dev');
     const json = JSON.stringify(outputs.get('dev-workload-payments-eu-west-1')!.RotatingSecrets.Value);
-    for (const [kind, id] of [['database', 'ledger-db-Credentials'], ['apiKey', 'partner-api-ApiKey'], ['serviceToken', 'batch-jobs-ServiceToken']]) {
+    for (const [kind, id] of [
+      ['database', 'ledger-db-Credentials'],
+      ['apiKey', 'partner-api-ApiKey'],
+      ['serviceToken', 'batch-jobs-ServiceToken'],
+    ]) {
       expect(json).toContain(`\\"kind\\":\\"${kind}\\",\\"id\\":\\"${id}\\"`);
     }
   });

@@ -30,22 +30,27 @@ describe('s3RestoreMetadata', () => {
   });
 
   test('SSE_KMS without a key, or with an alias, names the field and what is allowed', () => {
-    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_KMS', creationToken: 't' }))
-      .toThrow(/SSE_KMS needs kmsKeyArn, a key ARN .* received undefined/);
-    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_KMS', kmsKeyArn: 'alias/data', creationToken: 't' }))
-      .toThrow(/received "alias\/data"/);
-    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_KMS', kmsKeyArn: 'arn:aws:kms:eu-west-1:666666666666:key/data', creationToken: 't' }))
-      .toThrow(/a key ARN \(arn:<partition>:kms:<region>:<account-id>:key\/<key-id> .* received "arn:aws:kms:eu-west-1:666666666666:key\/data"/);
+    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_KMS', creationToken: 't' })).toThrow(
+      /SSE_KMS needs kmsKeyArn, a key ARN .* received undefined/,
+    );
+    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_KMS', kmsKeyArn: 'alias/data', creationToken: 't' })).toThrow(
+      /received "alias\/data"/,
+    );
+    expect(() =>
+      s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_KMS', kmsKeyArn: 'arn:aws:kms:eu-west-1:666666666666:key/data', creationToken: 't' }),
+    ).toThrow(/a key ARN \(arn:<partition>:kms:<region>:<account-id>:key\/<key-id> .* received "arn:aws:kms:eu-west-1:666666666666:key\/data"/);
   });
 
   test('SSE_S3 with a key is refused (it would be ignored)', () => {
-    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_S3', kmsKeyArn: KEY, creationToken: 't' }))
-      .toThrow(/kmsKeyArn is only allowed with encryption SSE_KMS/);
+    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'SSE_S3', kmsKeyArn: KEY, creationToken: 't' })).toThrow(
+      /kmsKeyArn is only allowed with encryption SSE_KMS/,
+    );
   });
 
   test('an unknown encryption mode is refused', () => {
-    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'aws:kms', creationToken: 't' }))
-      .toThrow(/encryption must be "SSE_S3" or "SSE_KMS" .* received "aws:kms"/);
+    expect(() => s3RestoreMetadata({ destinationBucketName: BUCKET, encryption: 'aws:kms', creationToken: 't' })).toThrow(
+      /encryption must be "SSE_S3" or "SSE_KMS" .* received "aws:kms"/,
+    );
   });
 
   test.each([
@@ -84,8 +89,12 @@ describe('restoreBucketName', () => {
 });
 
 describe('restorablePoints', () => {
-  const point = (arn: string, day: number, status = 'COMPLETED', vault = 'prod-guardrails') =>
-    ({ RecoveryPointArn: arn, CreationDate: new Date(Date.UTC(2026, 10, day)), Status: status, BackupVaultName: vault });
+  const point = (arn: string, day: number, status = 'COMPLETED', vault = 'prod-guardrails') => ({
+    RecoveryPointArn: arn,
+    CreationDate: new Date(Date.UTC(2026, 10, day)),
+    Status: status,
+    BackupVaultName: vault,
+  });
 
   test('newest first, only restorable points of the vault', () => {
     const points = [
@@ -105,7 +114,14 @@ describe('restorablePoints', () => {
 });
 
 describe('isFinalRestoreStatus', () => {
-  test.each([['COMPLETED', true], ['FAILED', true], ['ABORTED', true], ['PENDING', false], ['RUNNING', false], [undefined, false]])('%s -> %s', (status, final) => {
+  test.each([
+    ['COMPLETED', true],
+    ['FAILED', true],
+    ['ABORTED', true],
+    ['PENDING', false],
+    ['RUNNING', false],
+    [undefined, false],
+  ])('%s -> %s', (status, final) => {
     expect(isFinalRestoreStatus(status)).toBe(final);
   });
 });
@@ -120,7 +136,16 @@ describe('pollUntil', () => {
 
   test('bounded: undefined after the last attempt', async () => {
     let calls = 0;
-    await expect(pollUntil(async () => { calls++; return undefined; }, 4, 0)).resolves.toBeUndefined();
+    await expect(
+      pollUntil(
+        async () => {
+          calls++;
+          return undefined;
+        },
+        4,
+        0,
+      ),
+    ).resolves.toBeUndefined();
     expect(calls).toBe(4);
   });
 

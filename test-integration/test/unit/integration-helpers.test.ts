@@ -22,7 +22,10 @@ const location = (stack: string, role: string, account: string, region: string, 
 describe('readDeployedStacks', () => {
   test('a missing file is a skip reason naming the deploy command, not an error', () => {
     const result = readDeployedStacks('/nonexistent/flat-outputs.json');
-    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/\/nonexistent\/flat-outputs.json does not exist \(deploy first: npm run deploy -- --env <name>\)/) });
+    expect(result).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/\/nonexistent\/flat-outputs.json does not exist \(deploy first: npm run deploy -- --env <name>\)/),
+    });
   });
 
   test('an empty file is a skip reason', () => {
@@ -46,7 +49,9 @@ describe('readDeployedStacks', () => {
   });
 
   test('fails if a stack lacks the location outputs (deployed without apps/*/src/outputs.ts)', () => {
-    expect(() => readDeployedStacks(outputsFile({ 'old-stack.Foo': 'bar' }))).toThrow(/stack old-stack has no GuardrailsEnvironment, GuardrailsRole, AccountId, Region output/);
+    expect(() => readDeployedStacks(outputsFile({ 'old-stack.Foo': 'bar' }))).toThrow(
+      /stack old-stack has no GuardrailsEnvironment, GuardrailsRole, AccountId, Region output/,
+    );
   });
 
   test('fails if the file mixes environments', () => {

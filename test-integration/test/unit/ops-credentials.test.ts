@@ -12,16 +12,20 @@ describe('fast failure before the CDK CLI', () => {
     ['deploy.mjs', ['--env', 'dev']],
     ['diff.mjs', ['--env', 'dev']],
     ['destroy.mjs', ['--env', 'dev', '--confirm', 'dev']],
-  ])('%s without credentials fails before any build or CLI (from credential resolution) and says what to do', async (script, args) => {
-    // GIVEN no credentials anywhere WHEN the script runs
-    const result = await runScript(script, [...args, '--sts-timeout', '2000'], noCredentialsEnv());
-    // THEN it fails with a clear message, from credential resolution (no request was sent)
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/no usable AWS credentials from the default credential chain/);
-    expect(result.stderr).toMatch(/Could not load credentials from any providers/);
-    expect(result.stderr).toMatch(/export AWS_PROFILE=<profile>/);
-    expect(result.stdout).not.toMatch(/building and synthesizing|CDK CLI call/);
-  }, 20_000);
+  ])(
+    '%s without credentials fails before any build or CLI (from credential resolution) and says what to do',
+    async (script, args) => {
+      // GIVEN no credentials anywhere WHEN the script runs
+      const result = await runScript(script, [...args, '--sts-timeout', '2000'], noCredentialsEnv());
+      // THEN it fails with a clear message, from credential resolution (no request was sent)
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/no usable AWS credentials from the default credential chain/);
+      expect(result.stderr).toMatch(/Could not load credentials from any providers/);
+      expect(result.stderr).toMatch(/export AWS_PROFILE=<profile>/);
+      expect(result.stdout).not.toMatch(/building and synthesizing|CDK CLI call/);
+    },
+    20_000,
+  );
 
   test('a profile that does not exist fails naming the profile', async () => {
     const result = await runScript('deploy.mjs', ['--env', 'dev', '--profile', 'no-such-profile', '--sts-timeout', '2000'], noCredentialsEnv());
@@ -38,25 +42,35 @@ describe('fast failure before the CDK CLI', () => {
 
     test('credentials of another account: fails naming the security account to assume and the --deployer-account way', async () => {
       sts = await fakeSts('999999999999');
-      const result = await runScript('deploy.mjs', ['--env', 'dev', '--sts-timeout', '3000'], noCredentialsEnv({ ...FAKE_KEYS, AWS_ENDPOINT_URL_STS: sts.url }));
+      const result = await runScript(
+        'deploy.mjs',
+        ['--env', 'dev', '--sts-timeout', '3000'],
+        noCredentialsEnv({ ...FAKE_KEYS, AWS_ENDPOINT_URL_STS: sts.url }),
+      );
       expect(sts.requests()).toBe(1);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/resolve to account 999999999999 .* but the security-account stacks of "dev" are in account 111111111111 \(the security account\)/);
+      expect(result.stderr).toMatch(
+        /resolve to account 999999999999 .* but the security-account stacks of "dev" are in account 111111111111 \(the security account\)/,
+      );
       expect(result.stderr).toMatch(/--account-profile 111111111111=<profile of account 111111111111>/);
       expect(result.stderr).toMatch(/--deployer-account 999999999999/);
       expect(result.stdout).not.toMatch(/building and synthesizing/);
     }, 20_000);
 
-    test('the security account\'s credentials cannot deploy the workload account: fails at the workload account, before any build', async () => {
+    test("the security account's credentials cannot deploy the workload account: fails at the workload account, before any build", async () => {
       sts = await fakeSts('111111111111');
-      const result = await runScript('deploy.mjs', ['--env', 'dev', '--sts-timeout', '3000'], noCredentialsEnv({ ...FAKE_KEYS, AWS_ENDPOINT_URL_STS: sts.url }));
+      const result = await runScript(
+        'deploy.mjs',
+        ['--env', 'dev', '--sts-timeout', '3000'],
+        noCredentialsEnv({ ...FAKE_KEYS, AWS_ENDPOINT_URL_STS: sts.url }),
+      );
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/111111111111 \(the security account\): current credentials -> arn:aws:sts::111111111111/);
       expect(result.stderr).toMatch(/the workload-account stacks of "dev" are in account 222222222222 \(workload account "payments"\)/);
       expect(result.stdout).not.toMatch(/building and synthesizing/);
     }, 20_000);
 
-    test('an STS that does not answer fails with the --sts-timeout message, not never (the test\'s own timeout bounds the wait)', async () => {
+    test("an STS that does not answer fails with the --sts-timeout message, not never (the test's own timeout bounds the wait)", async () => {
       sts = await fakeSts('hang');
       const result = await runScript('diff.mjs', ['--env', 'dev', '--sts-timeout', '1500'], noCredentialsEnv({ ...FAKE_KEYS, AWS_ENDPOINT_URL_STS: sts.url }));
       expect(result.code).toBe(1);

@@ -10,7 +10,9 @@ import { DEV_STACKS, fakeSts, FakeSts, fixtureAssembly, noCredentialsEnv, runScr
 /** A CDK CLI stand-in: logs each call (args, profile) as a JSON line; deploy writes an outputs file; FAKE_CLI_EXIT_<app> sets its exit code. */
 function recordingCli(dir: string): string {
   const file = join(dir, 'fake-cdk.cjs');
-  writeFileSync(file, `#!${process.execPath}
+  writeFileSync(
+    file,
+    `#!${process.execPath}
 const fs = require('fs');
 const args = process.argv.slice(2);
 const app = args[args.indexOf('--app') + 1].split('/').pop();
@@ -22,7 +24,8 @@ if (args[0] === 'deploy') {
   fs.writeFileSync(out, JSON.stringify(Object.fromEntries(stacks.map((s) => [s, { GuardrailsEnvironment: 'dev', Marker: 'deployed-' + s }]))));
 }
 process.exit(Number(process.env['FAKE_CLI_EXIT_' + app.replace('-', '_')] ?? 0));
-`);
+`,
+  );
   chmodSync(file, 0o755);
   return file;
 }
@@ -31,17 +34,29 @@ describe('the scripts after the credential check', () => {
   let sts: FakeSts;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const calls = () => readFileSync(join(dir, 'calls.log'), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+  const calls = () =>
+    readFileSync(join(dir, 'calls.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l));
   const profiles = ['--account-profile', 'security=sec', '--account-profile', 'payments=pay'];
 
   beforeEach(async () => {
     // GIVEN a profile per account (static keys), an STS that knows them, a recording CLI
     sts = await fakeSts({ AKIDSECURITYACCOUNT: '111111111111', AKIDPAYMENTSACCOUNT: '222222222222' });
     dir = mkdtempSync(join(tmpdir(), 'ops-run-'));
-    writeFileSync(join(dir, 'credentials'), [
-      '[sec]', 'aws_access_key_id = AKIDSECURITYACCOUNT', 'aws_secret_access_key = not-a-secret-1',
-      '[pay]', 'aws_access_key_id = AKIDPAYMENTSACCOUNT', 'aws_secret_access_key = not-a-secret-2', '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'credentials'),
+      [
+        '[sec]',
+        'aws_access_key_id = AKIDSECURITYACCOUNT',
+        'aws_secret_access_key = not-a-secret-1',
+        '[pay]',
+        'aws_access_key_id = AKIDPAYMENTSACCOUNT',
+        'aws_secret_access_key = not-a-secret-2',
+        '',
+      ].join('\n'),
+    );
     writeFileSync(join(dir, 'calls.log'), '');
     env = noCredentialsEnv({
       AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
@@ -72,7 +87,10 @@ describe('the scripts after the credential check', () => {
   }, 30_000);
 
   test('deploy: a failure in the security account stops the run; the workload account is not touched and the message says so', async () => {
-    const result = await runScript('deploy.mjs', ['--env', 'dev', '--cdk-out', fixtureAssembly('dev', DEV_STACKS), ...profiles], { ...env, FAKE_CLI_EXIT_security_account: '1' });
+    const result = await runScript('deploy.mjs', ['--env', 'dev', '--cdk-out', fixtureAssembly('dev', DEV_STACKS), ...profiles], {
+      ...env,
+      FAKE_CLI_EXIT_security_account: '1',
+    });
     expect(result.code).toBe(1);
     expect(calls().map((c) => c.app)).toEqual(['security-account']);
     expect(result.stderr).toMatch(/the CDK CLI failed for security-account in account 111111111111 \(exit 1\)/);
@@ -83,8 +101,14 @@ describe('the scripts after the credential check', () => {
   }, 30_000);
 
   test('diff --fail: differences in one account do not hide the next; the run exits 1 at the end', async () => {
-    const result = await runScript('diff.mjs', ['--env', 'dev', '--fail', '--cdk-out', fixtureAssembly('dev', DEV_STACKS), ...profiles], { ...env, FAKE_CLI_EXIT_security_account: '1' });
-    expect(calls().map((c) => [c.command, c.app])).toEqual([['diff', 'security-account'], ['diff', 'workload-account']]);
+    const result = await runScript('diff.mjs', ['--env', 'dev', '--fail', '--cdk-out', fixtureAssembly('dev', DEV_STACKS), ...profiles], {
+      ...env,
+      FAKE_CLI_EXIT_security_account: '1',
+    });
+    expect(calls().map((c) => [c.command, c.app])).toEqual([
+      ['diff', 'security-account'],
+      ['diff', 'workload-account'],
+    ]);
     expect(calls()[0].args).toContain('--fail');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/diff dev: differences found \(--fail\)/);
@@ -101,7 +125,11 @@ describe('the scripts after the credential check', () => {
   }, 30_000);
 
   test('--app workload-account checks and deploys only the workload account', async () => {
-    const result = await runScript('deploy.mjs', ['--env', 'dev', '--app', 'workload-account', '--cdk-out', fixtureAssembly('dev', DEV_STACKS), '--account-profile', 'payments=pay'], env);
+    const result = await runScript(
+      'deploy.mjs',
+      ['--env', 'dev', '--app', 'workload-account', '--cdk-out', fixtureAssembly('dev', DEV_STACKS), '--account-profile', 'payments=pay'],
+      env,
+    );
     expect(result.code).toBe(0);
     expect(sts.requests()).toBe(1);
     expect(calls().map((c) => c.app)).toEqual(['workload-account']);

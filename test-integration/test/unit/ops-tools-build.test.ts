@@ -26,17 +26,28 @@ function fixtureRepository(): string {
   writeOld(join(root, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, types: [] } }));
   mkdirSync(join(root, 'node_modules'));
   symlinkSync(join(ROOT, 'node_modules', 'typescript'), join(root, 'node_modules', 'typescript'), 'dir');
-  for (const [workspace, source] of [['config', 'export const PRODUCTION = ["prod"];\n'], ['ops-tools', 'export const TOOL = "ops";\n']]) {
+  for (const [workspace, source] of [
+    ['config', 'export const PRODUCTION = ["prod"];\n'],
+    ['ops-tools', 'export const TOOL = "ops";\n'],
+  ]) {
     const dir = join(root, 'packages', workspace);
     mkdirSync(join(dir, 'src'), { recursive: true });
     writeOld(join(dir, 'package.json'), JSON.stringify({ name: workspace, main: 'dist/index.js' }));
-    writeOld(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { outDir: 'dist', rootDir: 'src' }, include: ['src/**/*.ts'] }));
+    writeOld(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { outDir: 'dist', rootDir: 'src' }, include: ['src/**/*.ts'] }),
+    );
     writeOld(join(dir, 'src', 'index.ts'), source);
   }
   return root;
 }
 
-interface BuildRun { built?: string[]; lines?: string[]; error?: string; name?: string }
+interface BuildRun {
+  built?: string[];
+  lines?: string[];
+  error?: string;
+  name?: string;
+}
 
 /** ensureToolsBuilt on `root`, in a child process (tools.mjs is an ES module). */
 function ensureBuilt(root: string): BuildRun {
@@ -89,7 +100,7 @@ describe('ensureToolsBuilt (scripts/ops/tools.mjs)', () => {
     expect(ensureBuilt(root).lines).toEqual([expect.stringMatching(/packages\/ops-tools \(packages\/ops-tools\/package\.json changed\)/)]);
   }, 120_000);
 
-  test('fails if a workspace does not compile: tsc\'s message, nothing emitted, ops-tools not built, and the next run tries again', () => {
+  test("fails if a workspace does not compile: tsc's message, nothing emitted, ops-tools not built, and the next run tries again", () => {
     // GIVEN a type error in config
     const root = fixtureRepository();
     writeFileSync(join(root, 'packages', 'config', 'src', 'index.ts'), 'export const PRODUCTION: number = "prod";\n');

@@ -25,7 +25,12 @@ export function noCredentialsEnv(extra: Record<string, string> = {}): NodeJS.Pro
   };
 }
 
-export interface ScriptResult { code: number | null; stdout: string; stderr: string; ms: number }
+export interface ScriptResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<ScriptResult> {
   const started = Date.now();
@@ -39,7 +44,12 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
   });
 }
 
-export interface FakeSts { server: Server; url: string; requests: () => number; close: () => Promise<void> }
+export interface FakeSts {
+  server: Server;
+  url: string;
+  requests: () => number;
+  close: () => Promise<void>;
+}
 
 /**
  * A local stand-in for STS GetCallerIdentity (query protocol, XML). `accounts` maps an access key
@@ -57,25 +67,39 @@ export function fakeSts(accounts: string | Record<string, string>): Promise<Fake
       const account = typeof accounts === 'string' ? accounts : accounts[keyId];
       if (!account) {
         res.writeHead(403, { 'content-type': 'text/xml' });
-        res.end('<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>1</RequestId></ErrorResponse>');
+        res.end(
+          '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${account}:assumed-role/Admin/tester</Arn><UserId>AROAEXAMPLE:tester</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+      res.end(
+        `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${account}:assumed-role/Admin/tester</Arn><UserId>AROAEXAMPLE:tester</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      );
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    server,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => count,
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
-  })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        requests: () => count,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      }),
+    ),
+  );
 }
 
-export interface FixtureStack { app: string; stack: string; account: string; region: string }
+export interface FixtureStack {
+  app: string;
+  stack: string;
+  account: string;
+  region: string;
+}
 
 export const DEV_STACKS: FixtureStack[] = [
   { app: 'security-account', stack: 'dev-security-keys-eu-west-1', account: '111111111111', region: 'eu-west-1' },
@@ -90,9 +114,18 @@ export function fixtureAssembly(env: string, stacks: FixtureStack[]): string {
   mkdirSync(join(cdkOut, env));
   writeFileSync(join(cdkOut, env, 'deploy-order.json'), JSON.stringify(stacks));
   for (const app of new Set(stacks.map((s) => s.app))) {
-    const artifacts = Object.fromEntries(stacks.filter((s) => s.app === app).map((s) => [s.stack, {
-      type: 'aws:cloudformation:stack', environment: `aws://${s.account}/${s.region}`, properties: { stackName: s.stack },
-    }]));
+    const artifacts = Object.fromEntries(
+      stacks
+        .filter((s) => s.app === app)
+        .map((s) => [
+          s.stack,
+          {
+            type: 'aws:cloudformation:stack',
+            environment: `aws://${s.account}/${s.region}`,
+            properties: { stackName: s.stack },
+          },
+        ]),
+    );
     mkdirSync(join(cdkOut, env, app));
     writeFileSync(join(cdkOut, env, app, 'manifest.json'), JSON.stringify({ artifacts }));
   }

@@ -20,15 +20,24 @@ export function resolver(stack: Stack, template: any) {
     const type: string = template.Resources[id]?.Type ?? '';
     const name = id.toLowerCase();
     switch (type) {
-      case 'AWS::S3::Bucket': return `arn:aws:s3:::${name}`;
-      case 'AWS::KMS::Key': return `arn:aws:kms:${region}:${account}:key/${KEY_ID}`;
-      case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${template.Resources[id].Properties?.LogGroupName ?? name}:*`;
-      case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role/${template.Resources[id].Properties?.RoleName ?? name}`;
-      case 'AWS::Kinesis::Stream': return `arn:aws:kinesis:${region}:${account}:stream/${template.Resources[id].Properties?.Name ?? name}`;
-      case 'AWS::SQS::Queue': return `arn:aws:sqs:${region}:${account}:${template.Resources[id].Properties?.QueueName ?? name}`;
-      case 'AWS::Lambda::Function': return `arn:aws:lambda:${region}:${account}:function:${template.Resources[id].Properties?.FunctionName ?? name}`;
-      case 'AWS::SecretsManager::Secret': return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
-      default: return `arn:aws:${type.split('::')[1]?.toLowerCase() ?? 'x'}:${region}:${account}:${name}`;
+      case 'AWS::S3::Bucket':
+        return `arn:aws:s3:::${name}`;
+      case 'AWS::KMS::Key':
+        return `arn:aws:kms:${region}:${account}:key/${KEY_ID}`;
+      case 'AWS::Logs::LogGroup':
+        return `arn:aws:logs:${region}:${account}:log-group:${template.Resources[id].Properties?.LogGroupName ?? name}:*`;
+      case 'AWS::IAM::Role':
+        return `arn:aws:iam::${account}:role/${template.Resources[id].Properties?.RoleName ?? name}`;
+      case 'AWS::Kinesis::Stream':
+        return `arn:aws:kinesis:${region}:${account}:stream/${template.Resources[id].Properties?.Name ?? name}`;
+      case 'AWS::SQS::Queue':
+        return `arn:aws:sqs:${region}:${account}:${template.Resources[id].Properties?.QueueName ?? name}`;
+      case 'AWS::Lambda::Function':
+        return `arn:aws:lambda:${region}:${account}:function:${template.Resources[id].Properties?.FunctionName ?? name}`;
+      case 'AWS::SecretsManager::Secret':
+        return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
+      default:
+        return `arn:aws:${type.split('::')[1]?.toLowerCase() ?? 'x'}:${region}:${account}:${name}`;
     }
   };
   const refs = new Proxy({}, { get: (_t, id: string) => (template.Resources[id]?.Type === 'AWS::S3::Bucket' ? id.toLowerCase() : arnOf(id)) });
@@ -49,4 +58,3 @@ export function prodStacks(config: GuardrailsConfig): Array<[Stack, any]> {
     ...security.map((s) => [s, securityAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
   ];
 }
-

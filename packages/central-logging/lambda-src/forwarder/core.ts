@@ -24,7 +24,14 @@ import { DEFAULT_MAX_EVENT_BYTES, MAX_EVENT_AGE_MS, MAX_EVENT_FUTURE_MS } from '
 import { PROVENANCE_KEY, provenancePrefix, withProvenance } from './provenance';
 import { centralLogStreamName, decodeRecord, splitIntoBatches } from './records';
 import {
-  DeadLetterReason, ForwarderConfig, ForwarderDeps, ForwarderResult, ForwarderStats, KinesisRecordIn, RejectedLogEventsInfo, SubscriptionPayload,
+  DeadLetterReason,
+  ForwarderConfig,
+  ForwarderDeps,
+  ForwarderResult,
+  ForwarderStats,
+  KinesisRecordIn,
+  RejectedLogEventsInfo,
+  SubscriptionPayload,
 } from './types';
 
 export * from './limits';
@@ -42,11 +49,7 @@ export { configFromEnvironment, rulesFromEnvironment } from './environment';
  * not be delivered (throttling beyond the retry budget, dead-letter queue unavailable) come
  * back in `batchItemFailures` so Lambda retries them.
  */
-export async function processRecords(
-  records: readonly KinesisRecordIn[],
-  config: ForwarderConfig,
-  deps: ForwarderDeps,
-): Promise<ForwarderResult> {
+export async function processRecords(records: readonly KinesisRecordIn[], config: ForwarderConfig, deps: ForwarderDeps): Promise<ForwarderResult> {
   const now = deps.now ?? Date.now;
   const maxEventBytes = config.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const stats: ForwarderStats = {
@@ -98,7 +101,13 @@ export async function processRecords(
     }
     stats.eventsIn += payload.logEvents.length;
     const region = record.awsRegion ?? regionFromArn(record.eventSourceARN) ?? 'unknown-region';
-    const sourceMeta = { ...recordMeta, owner: payload.owner, logGroup: payload.logGroup, logStream: payload.logStream, subscriptionFilters: payload.subscriptionFilters };
+    const sourceMeta = {
+      ...recordMeta,
+      owner: payload.owner,
+      logGroup: payload.logGroup,
+      logStream: payload.logStream,
+      subscriptionFilters: payload.subscriptionFilters,
+    };
     if (config.senderAccounts !== undefined && !config.senderAccounts.includes(payload.owner)) {
       // A source the destination does not list: keep it for a human, never file it.
       stats.eventsDeadLettered += payload.logEvents.length;
@@ -148,7 +157,12 @@ export async function processRecords(
     };
     // Provenance, from what CloudWatch Logs and Kinesis set (never from the sender's message).
     const provenance = provenancePrefix({
-      account: payload.owner, region, logGroup: payload.logGroup, logStream: payload.logStream, logClass, rule: decision.rule,
+      account: payload.owner,
+      region,
+      logGroup: payload.logGroup,
+      logStream: payload.logStream,
+      logClass,
+      rule: decision.rule,
     });
     for (const ev of payload.logEvents) {
       if (!ev || typeof ev.message !== 'string' || typeof ev.timestamp !== 'number' || !Number.isFinite(ev.timestamp)) {
@@ -170,9 +184,13 @@ export async function processRecords(
       if (bytes > maxEventBytes) {
         // An object too large to carry the provenance is never written without it (it could hold a
         // forged one, spelled out or escaped): dead-lettered whole.
-        reject('oversize-event', wrapped.objectShaped && originalBytes <= maxEventBytes
-          ? `event message is a JSON object too large to carry its ${PROVENANCE_KEY} within ${maxEventBytes} bytes`
-          : `event message is larger than ${maxEventBytes} bytes`, ev);
+        reject(
+          'oversize-event',
+          wrapped.objectShaped && originalBytes <= maxEventBytes
+            ? `event message is a JSON object too large to carry its ${PROVENANCE_KEY} within ${maxEventBytes} bytes`
+            : `event message is larger than ${maxEventBytes} bytes`,
+          ev,
+        );
       } else if (ev.timestamp < oldest) {
         reject('too-old-event', 'older than 14 days or the central retention: PutLogEvents would reject it', ev);
       } else if (ev.timestamp > newest) {
@@ -212,12 +230,9 @@ export async function processRecords(
   await sendDeadLetters(ctx);
 
   stats.failedRecords = failed.size;
-  const batchItemFailures = [...failed]
-    .sort((a, b) => a - b)
-    .map((i) => ({ itemIdentifier: records[i].kinesis.sequenceNumber }));
+  const batchItemFailures = [...failed].sort((a, b) => a - b).map((i) => ({ itemIdentifier: records[i].kinesis.sequenceNumber }));
   return { batchItemFailures, stats };
 }
-
 
 async function putBatch(ctx: PutContext, t: Target, batch: PendingEvent[]): Promise<void> {
   const { deps, stats } = ctx;
@@ -241,7 +256,12 @@ async function putBatch(ctx: PutContext, t: Target, batch: PendingEvent[]): Prom
       // Throttling beyond the retry budget, a missing central log group, access denied...:
       // nothing is wrong with the data, so let Kinesis deliver these records again.
       for (const e of batch) ctx.failed.add(e.recordIndex);
-      deps.log?.('putLogEvents failed, records will be retried', { error: errorText(err), logGroup: t.logGroupName, logStream: t.logStreamName, events: batch.length });
+      deps.log?.('putLogEvents failed, records will be retried', {
+        error: errorText(err),
+        logGroup: t.logGroupName,
+        logStream: t.logStreamName,
+        events: batch.length,
+      });
       return;
     }
     // InvalidParameterException is about the data: bisect to isolate the bad event(s)
@@ -288,4 +308,3 @@ async function createStream(ctx: PutContext, t: Target): Promise<void> {
     if (errorName(err) !== 'ResourceAlreadyExistsException') throw err;
   }
 }
-

@@ -29,13 +29,16 @@ export function addEventDeadLetters(ctx: PutContext, t: Target, events: PendingE
  * known and SQS accepts every character) and split into parts below the SQS message limit;
  * parts share a correlationId and are numbered. Exported for tests and operators.
  */
-export function deadLetterBodies(item: {
-  reason: string;
-  detail: string;
-  meta: Record<string, unknown>;
-  payloadKind: string;
-  payload: string;
-}, correlationId: string): string[] {
+export function deadLetterBodies(
+  item: {
+    reason: string;
+    detail: string;
+    meta: Record<string, unknown>;
+    payloadKind: string;
+    payload: string;
+  },
+  correlationId: string,
+): string[] {
   const b64 = item.payloadKind === 'kinesis-record-data' ? item.payload : Buffer.from(item.payload, 'utf8').toString('base64');
   const parts = Math.max(1, Math.ceil(b64.length / DLQ_CHUNK_CHARS));
   const bodies: string[] = [];

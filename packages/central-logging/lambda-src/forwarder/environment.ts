@@ -35,7 +35,9 @@ export function rulesFromEnvironment(raw: string | undefined): ClassificationRul
   if (!Array.isArray(parsed) || parsed.length === 0) throw new Error(`CLASSIFICATION_RULES must be a non-empty JSON array, received ${raw}`);
   return parsed.map((r: any, i: number) => {
     if (!r || typeof r.p !== 'string' || r.p === '' || !LOG_CLASSES.includes(r.c)) {
-      throw new Error(`CLASSIFICATION_RULES[${i}] must be { "p": "<log group name prefix>", "c": "audit"|"security"|"app", "a"?: ["<account>"] }, received ${JSON.stringify(r)}`);
+      throw new Error(
+        `CLASSIFICATION_RULES[${i}] must be { "p": "<log group name prefix>", "c": "audit"|"security"|"app", "a"?: ["<account>"] }, received ${JSON.stringify(r)}`,
+      );
     }
     if (r.a !== undefined && (!Array.isArray(r.a) || r.a.some((a: unknown) => typeof a !== 'string' || !/^\d{12}$/.test(a)))) {
       throw new Error(`CLASSIFICATION_RULES[${i}].a must be a list of 12-digit account ids, received ${JSON.stringify(r.a)}`);

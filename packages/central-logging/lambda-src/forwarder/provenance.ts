@@ -44,10 +44,15 @@ export function provenancePrefix(source: ProvenanceSource): string {
  * parsing (a line that only looks like one stays as invalid as it was, with the provenance in its
  * text). `objectShaped`: it starts with '{' and ends with '}'.
  */
-export function withProvenance(message: string, prefix: string, eventId: string | undefined, messageBytes?: number): { message: string; bytes: number; claimsProvenance: boolean; objectShaped: boolean } {
+export function withProvenance(
+  message: string,
+  prefix: string,
+  eventId: string | undefined,
+  messageBytes?: number,
+): { message: string; bytes: number; claimsProvenance: boolean; objectShaped: boolean } {
   const provenance = `${prefix}${eventId !== undefined ? `,"eventId":${JSON.stringify(String(eventId))}` : ''}}`;
   const start = firstNonSpace(message);
-  const objectShaped = start >= 0 && message.charCodeAt(start) === 0x7b /* { */ && message.charCodeAt(lastNonSpace(message)) === 0x7d /* } */;
+  const objectShaped = start >= 0 && message.charCodeAt(start) === 0x7b /* { */ && message.charCodeAt(lastNonSpace(message)) === 0x7d; /* } */
   const whole = (claimsProvenance: boolean) => {
     const wrapped = `{"${PROVENANCE_KEY}":${provenance},"message":${JSON.stringify(message)}}`;
     return { message: wrapped, bytes: Buffer.byteLength(wrapped, 'utf8'), claimsProvenance, objectShaped };

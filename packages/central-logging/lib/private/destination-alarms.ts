@@ -20,7 +20,13 @@ export function deadLetterAlarm(scope: Construct, props: CentralLogDestinationPr
 }
 
 /** Delivery delay and stream saturation: every sender shares the stream (ids DeliveryDelayAlarm, StreamThrottleAlarm). */
-export function deliveryAlarms(scope: Construct, props: CentralLogDestinationProps, fn: lambda.IFunction, stream: kinesis.Stream, destinationName: string): { deliveryDelay: cloudwatch.Alarm; streamThrottle: cloudwatch.Alarm } {
+export function deliveryAlarms(
+  scope: Construct,
+  props: CentralLogDestinationProps,
+  fn: lambda.IFunction,
+  stream: kinesis.Stream,
+  destinationName: string,
+): { deliveryDelay: cloudwatch.Alarm; streamThrottle: cloudwatch.Alarm } {
   const maxDelay = props.maxDeliveryDelay ?? Duration.minutes(15);
   const deliveryDelay = fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }).createAlarm(scope, 'DeliveryDelayAlarm', {
     alarmName: props.deliveryDelayAlarmName,
@@ -31,14 +37,16 @@ export function deliveryAlarms(scope: Construct, props: CentralLogDestinationPro
     // No data: nothing was read (no traffic). A stopped mapping is guarded by the boundary and the SCP.
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  const streamThrottle = stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(scope, 'StreamThrottleAlarm', {
-    alarmName: props.streamThrottleAlarmName,
-    alarmDescription: `Writes into the central stream are throttled: a sender's volume exceeds its capacity and every sender's delivery waits (${destinationName})`,
-    threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+  const streamThrottle = stream
+    .metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) })
+    .createAlarm(scope, 'StreamThrottleAlarm', {
+      alarmName: props.streamThrottleAlarmName,
+      alarmDescription: `Writes into the central stream are throttled: a sender's volume exceeds its capacity and every sender's delivery waits (${destinationName})`,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   return { deliveryDelay, streamThrottle };
 }

@@ -18,7 +18,9 @@ import { deadLetterAdministrationStatement, deadLetterSenderStatement, streamRea
 function forwarderAssetDir(): string {
   const dir = path.join(__dirname, '..', '..', 'lambda', 'forwarder');
   if (!fs.existsSync(path.join(dir, 'index.js'))) {
-    throw new Error(`CentralLogDestination: the forwarder is not built (${dir}/index.js is missing). Run \`npm run build:lambda\` in packages/central-logging.`);
+    throw new Error(
+      `CentralLogDestination: the forwarder is not built (${dir}/index.js is missing). Run \`npm run build:lambda\` in packages/central-logging.`,
+    );
   }
   return dir;
 }
@@ -42,7 +44,11 @@ export interface ForwarderParts {
  * log group (never shipped: log recursion), the central groups and the dead-letter queue as its only
  * writes, and the queue and stream policies that let only it send dead letters and read records.
  */
-export function buildForwarder(scope: Construct, props: CentralLogDestinationProps, p: ForwarderParts): { fn: lambda.Function; forwarderLogGroup: logs.LogGroup } {
+export function buildForwarder(
+  scope: Construct,
+  props: CentralLogDestinationProps,
+  p: ForwarderParts,
+): { fn: lambda.Function; forwarderLogGroup: logs.LogGroup } {
   const stack = Stack.of(scope);
   const forwarderLogGroup = new logs.LogGroup(scope, 'ForwarderLogGroup', {
     logGroupName: props.forwarderLogGroupName,
@@ -83,9 +89,7 @@ export function buildForwarder(scope: Construct, props: CentralLogDestinationPro
     securityGroups: props.securityGroups,
     environment: {
       CENTRAL_LOG_GROUPS: stack.toJsonString(
-        Object.fromEntries(
-          ALL_LOG_CLASSES.map((cls) => [cls, { logGroupName: `${p.prefix}/${cls}`, retentionDays: p.retention[cls] }]),
-        ),
+        Object.fromEntries(ALL_LOG_CLASSES.map((cls) => [cls, { logGroupName: `${p.prefix}/${cls}`, retentionDays: p.retention[cls] }])),
       ),
       DEAD_LETTER_QUEUE_URL: p.deadLetterQueue.queueUrl,
       // The receiving side decides the class (short keys: a function's environment holds 4 KB).
@@ -118,8 +122,10 @@ export function buildForwarder(scope: Construct, props: CentralLogDestinationPro
     }),
   );
   if (props.forwarderRetryAttempts !== undefined) {
-    Annotations.of(scope).addWarningV2('@cdk-guardrails/central-logging:finiteForwarderRetries',
-      `forwarderRetryAttempts is ${props.forwarderRetryAttempts}: a batch still failing after that many retries is given up on, and only its shard and sequence numbers reach the dead-letter queue; its records are lost when they expire from the stream unless an operator replays them. Leave it unset to retry until the batch is written.`);
+    Annotations.of(scope).addWarningV2(
+      '@cdk-guardrails/central-logging:finiteForwarderRetries',
+      `forwarderRetryAttempts is ${props.forwarderRetryAttempts}: a batch still failing after that many retries is given up on, and only its shard and sequence numbers reach the dead-letter queue; its records are lost when they expire from the stream unless an operator replays them. Leave it unset to retry until the batch is written.`,
+    );
   }
   return { fn, forwarderLogGroup };
 }

@@ -45,7 +45,7 @@ export function destinationPolicyDocument(input: DestinationPolicyInput): any {
         Action: 'logs:PutSubscriptionFilter',
         Resource: input.destinationArn,
         Condition: {
-          'StringEquals': { 'aws:PrincipalOrgID': input.organizationId },
+          StringEquals: { 'aws:PrincipalOrgID': input.organizationId },
           'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ous.map((ou) => `${input.organizationId}/*${ou}/*`) },
         },
       });

@@ -5,7 +5,12 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { CentralLogDestinationProps, DestinationStreamCapacity } from '../central-log-destination-props';
 import { LogClass, LogClassRule } from '../log-class';
 import {
-  DESTINATION_POLICY_MAX_BYTES, destinationArnOf, destinationPolicyBytes, PLACEHOLDER_ACCOUNT, PLACEHOLDER_PARTITION, PLACEHOLDER_REGION,
+  DESTINATION_POLICY_MAX_BYTES,
+  destinationArnOf,
+  destinationPolicyBytes,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_PARTITION,
+  PLACEHOLDER_REGION,
 } from './destination-policy';
 import { ALL_LOG_CLASSES, isAccountId } from './names';
 import { ALARM_NAME, FUNCTION_NAME, LOG_GROUP_NAME, QUEUE_NAME, ROLE_NAME, STREAM_NAME, validateName } from './resource-names';
@@ -25,13 +30,16 @@ export function validateClassificationRules(rules: LogClassRule[]): void {
     if (Token.isUnresolved(p) || typeof p !== 'string' || !/^[\w\-./#]{1,512}$/.test(p)) {
       fail(`[${i}].logGroupNamePrefix: received ${JSON.stringify(p)}; expected 1 to 512 letters, digits or '_-./#' (the start of log group names)`);
     }
-    if (!Object.values(LogClass).includes(rule.logClass)) fail(`[${i}].logClass: received ${JSON.stringify(rule.logClass)}; expected LogClass.AUDIT, SECURITY or APP`);
+    if (!Object.values(LogClass).includes(rule.logClass))
+      fail(`[${i}].logClass: received ${JSON.stringify(rule.logClass)}; expected LogClass.AUDIT, SECURITY or APP`);
     (rule.accountIds ?? []).forEach((a, j) => {
       if (Token.isUnresolved(a) || !isAccountId(a)) fail(`[${i}].accountIds[${j}]: received ${JSON.stringify(a)}; expected a 12-digit account id`);
     });
-    if (rule.accountIds !== undefined && rule.accountIds.length === 0) fail(`[${i}].accountIds: received an empty list; expected account ids, or no accountIds for every sender`);
+    if (rule.accountIds !== undefined && rule.accountIds.length === 0)
+      fail(`[${i}].accountIds: received an empty list; expected account ids, or no accountIds for every sender`);
     for (const key of (rule.accountIds ?? ['*']).map((a) => `${a} ${p}`)) {
-      if (seen.has(key)) fail(`[${i}]: the prefix ${JSON.stringify(p)} is classified twice for ${key.split(' ')[0] === '*' ? 'every sender' : `account ${key.split(' ')[0]}`}`);
+      if (seen.has(key))
+        fail(`[${i}]: the prefix ${JSON.stringify(p)} is classified twice for ${key.split(' ')[0] === '*' ? 'every sender' : `account ${key.split(' ')[0]}`}`);
       seen.add(key);
     }
   });
@@ -44,8 +52,10 @@ const MAX_RULES_JSON = 2048;
 export function classificationRulesJson(rules: LogClassRule[]): string {
   const rulesJson = JSON.stringify(rules.map((r) => ({ p: r.logGroupNamePrefix, c: r.logClass, ...(r.accountIds ? { a: r.accountIds } : {}) })));
   if (rulesJson.length > MAX_RULES_JSON) {
-    throw new Error(`CentralLogDestination: classificationRules: received ${rules.length} rules (${rulesJson.length} characters as the forwarder reads them); `
-      + `at most ${MAX_RULES_JSON} fit in the forwarder's environment (4 KB in all). Use fewer, shorter prefixes, or rules for every sender instead of per-account ones`);
+    throw new Error(
+      `CentralLogDestination: classificationRules: received ${rules.length} rules (${rulesJson.length} characters as the forwarder reads them); ` +
+        `at most ${MAX_RULES_JSON} fit in the forwarder's environment (4 KB in all). Use fewer, shorter prefixes, or rules for every sender instead of per-account ones`,
+    );
   }
   return rulesJson;
 }
@@ -67,7 +77,12 @@ export function checkSenderPolicySizes(stack: Stack, destinationName: string, se
   const sizingRegion = Token.isUnresolved(stack.region) ? PLACEHOLDER_REGION : stack.region;
   const sizingPartition = (!Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).partition) || PLACEHOLDER_PARTITION;
   const sizingArn = destinationArnOf(Token.isUnresolved(stack.account) ? PLACEHOLDER_ACCOUNT : stack.account, sizingRegion, destinationName, sizingPartition);
-  const policyBytes = destinationPolicyBytes({ destinationArn: sizingArn, senderAccounts: senders.senderAccounts, organizationId: senders.organizationId, organizationalUnitIds: senders.organizationalUnitIds });
+  const policyBytes = destinationPolicyBytes({
+    destinationArn: sizingArn,
+    senderAccounts: senders.senderAccounts,
+    organizationId: senders.organizationId,
+    organizationalUnitIds: senders.organizationalUnitIds,
+  });
   if (policyBytes > DESTINATION_POLICY_MAX_BYTES) {
     throw new Error(
       `CentralLogDestination: the destination policy would be about ${policyBytes} bytes with ${senders.senderAccounts?.length ?? 0} sender accounts, above the CloudWatch Logs limit of ${DESTINATION_POLICY_MAX_BYTES} bytes. ` +
@@ -77,7 +92,18 @@ export function checkSenderPolicySizes(stack: Stack, destinationName: string, se
   if (senders.knownSenders) {
     const trustChars = PolicySizeLimit.IAM_TRUST_POLICY.sizeOf({
       Version: '2012-10-17',
-      Statement: [{ Action: 'sts:AssumeRole', Condition: { StringLike: { 'aws:SourceArn': Array.from({ length: sourceArnCount }, () => `arn:${sizingPartition}:logs:${sizingRegion}:${PLACEHOLDER_ACCOUNT}:*`) } }, Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' } }],
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringLike: {
+              'aws:SourceArn': Array.from({ length: sourceArnCount }, () => `arn:${sizingPartition}:logs:${sizingRegion}:${PLACEHOLDER_ACCOUNT}:*`),
+            },
+          },
+          Effect: 'Allow',
+          Principal: { Service: 'logs.amazonaws.com' },
+        },
+      ],
     });
     if (trustChars > TRUST_POLICY_MAX_CHARS) {
       throw new Error(
@@ -99,7 +125,8 @@ export function validateProps(props: CentralLogDestinationProps, destinationName
   }
   const accounts = props.senders.accountIds;
   if (accounts) {
-    if (accounts.length === 0) fail('senders lists no accounts: pass LogSenders.fromAccounts([...]) with at least one workload account id, or LogSenders.fromOrganization(id)');
+    if (accounts.length === 0)
+      fail('senders lists no accounts: pass LogSenders.fromAccounts([...]) with at least one workload account id, or LogSenders.fromOrganization(id)');
     const seen = new Set<string>();
     for (const a of accounts) {
       if (Token.isUnresolved(a)) continue;
@@ -134,13 +161,17 @@ export function validateProps(props: CentralLogDestinationProps, destinationName
   if (props.maxDeliveryDelay !== undefined) {
     const minutes = props.maxDeliveryDelay.toMinutes({ integral: false });
     if (!(minutes >= 1 && minutes <= 720)) {
-      throw new Error(`CentralLogDestination: maxDeliveryDelay: received ${props.maxDeliveryDelay.toHumanString()}; expected 1 minute to 12 hours (records older than the stream's 24-hour retention are lost, so the alarm must fire well before)`);
+      throw new Error(
+        `CentralLogDestination: maxDeliveryDelay: received ${props.maxDeliveryDelay.toHumanString()}; expected 1 minute to 12 hours (records older than the stream's 24-hour retention are lost, so the alarm must fire well before)`,
+      );
     }
   }
   validateAdministratorArns('CentralLogDestination', 'administratorArns', props.administratorArns);
   const centralNames = ALL_LOG_CLASSES.map((cls) => `${prefix}/${cls}`);
   if (props.forwarderLogGroupName !== undefined && centralNames.includes(props.forwarderLogGroupName)) {
-    fail(`forwarderLogGroupName: received ${JSON.stringify(props.forwarderLogGroupName)}; expected a name other than the central log groups (${centralNames.join(', ')})`);
+    fail(
+      `forwarderLogGroupName: received ${JSON.stringify(props.forwarderLogGroupName)}; expected a name other than the central log groups (${centralNames.join(', ')})`,
+    );
   }
   checkRange('forwarderBatchSize', props.forwarderBatchSize, 1, 10_000);
   checkRange('forwarderRetryAttempts', props.forwarderRetryAttempts, 0, 10_000);

@@ -66,11 +66,7 @@ function denyAllBut(sid: string, actions: readonly string[], resource: string, e
  * consumer, not the stream; a stream takes at most 20). Describe and list calls stay open: they
  * cost no read throughput.
  */
-export const STREAM_READ_ACTIONS: readonly string[] = [
-  'kinesis:GetRecords',
-  'kinesis:GetShardIterator',
-  'kinesis:RegisterStreamConsumer',
-];
+export const STREAM_READ_ACTIONS: readonly string[] = ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:RegisterStreamConsumer'];
 
 /**
  * Deny reading the records to every principal but the forwarder's role (its event source mapping

@@ -33,7 +33,9 @@ export function decideIamCapture(scope: Construct, region: string, requested: bo
 export function decideManagementEvents(scope: TrailScope, requested: cloudtrail.ReadWriteType | undefined): cloudtrail.ReadWriteType {
   if (scope !== TrailScope.DATA_EVENTS_ONLY) return requested ?? cloudtrail.ReadWriteType.ALL;
   if (requested !== undefined && requested !== cloudtrail.ReadWriteType.NONE) {
-    throw new Error(`SecurityEventCapture: managementEvents: received ${requested} with trailScope DATA_EVENTS_ONLY; expected NONE or unset (the account's ALL_REGIONS trail records the management events: a second copy is charged)`);
+    throw new Error(
+      `SecurityEventCapture: managementEvents: received ${requested} with trailScope DATA_EVENTS_ONLY; expected NONE or unset (the account's ALL_REGIONS trail records the management events: a second copy is charged)`,
+    );
   }
   return cloudtrail.ReadWriteType.NONE;
 }
@@ -52,7 +54,9 @@ export function registerAllRegionsTrail(capture: Construct): void {
   }
   const existing = byAccount.get(account);
   if (existing !== undefined) {
-    throw new Error(`${capture.node.path}: trailScope: received ALL_REGIONS for account ${account}, which already has a multi-region trail (${existing}); expected one per account: give this capture TrailScope.DATA_EVENTS_ONLY or TrailScope.NONE (every region's management events are recorded twice otherwise, and the second copy is charged)`);
+    throw new Error(
+      `${capture.node.path}: trailScope: received ALL_REGIONS for account ${account}, which already has a multi-region trail (${existing}); expected one per account: give this capture TrailScope.DATA_EVENTS_ONLY or TrailScope.NONE (every region's management events are recorded twice otherwise, and the second copy is charged)`,
+    );
   }
   byAccount.set(account, capture.node.path);
 }
@@ -86,23 +90,29 @@ export function restrictTrailDeliveries(capture: Construct, bucket: s3.IBucket, 
     deliveries.namedTrailArns.push(stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName }));
   }
   if (!first) return;
-  const denyDeliveriesUnless = (sid: string, key: string, allowed: string | string[]) => bucket.addToResourcePolicy(new iam.PolicyStatement({
-    sid,
-    effect: iam.Effect.DENY,
-    principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [bucket.arnForObjects('*')],
-    conditions: { StringNotEquals: { [key]: allowed } },
-  }));
+  const denyDeliveriesUnless = (sid: string, key: string, allowed: string | string[]) =>
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: { StringNotEquals: { [key]: allowed } },
+      }),
+    );
   denyDeliveriesUnless('DenyCloudTrailDeliveryForOtherAccounts', 'aws:SourceAccount', stack.account);
   // Every capture of a bucket names its trail, or none does (validated below).
   if (trailName !== undefined) {
     denyDeliveriesUnless('DenyCloudTrailDeliveryForOtherTrails', 'aws:SourceArn', Lazy.list({ produce: () => deliveries.namedTrailArns }));
   }
   capture.node.addValidation({
-    validate: () => deliveries.namedTrailArns.length > 0 && deliveries.unnamedCaptures.length > 0
-      ? [`trailName: the trail of ${deliveries.unnamedCaptures.join(', ')} has no name, and another trail delivering into the same bucket has one: the bucket would refuse the unnamed trail's log files; name every trail of a shared bucket`]
-      : [],
+    validate: () =>
+      deliveries.namedTrailArns.length > 0 && deliveries.unnamedCaptures.length > 0
+        ? [
+            `trailName: the trail of ${deliveries.unnamedCaptures.join(', ')} has no name, and another trail delivering into the same bucket has one: the bucket would refuse the unnamed trail's log files; name every trail of a shared bucket`,
+          ]
+        : [],
   });
 }
 

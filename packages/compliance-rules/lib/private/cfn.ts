@@ -21,8 +21,7 @@ export function logicalIdOf(node: CfnResource): string {
 /** Other resources of the same stack with the given CloudFormation type. */
 export function resourcesOfType(node: CfnResource, type: string): CfnResource[] {
   const stack = Stack.of(node);
-  return stack.node.findAll()
-    .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === type && Stack.of(c) === stack);
+  return stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === type && Stack.of(c) === stack);
 }
 
 /** A value or list of values as a list. */
@@ -55,7 +54,14 @@ export function statementCoversAction(statement: Statement, action: string): boo
 
 /** IAM-style wildcard match (`*` and `?`), case-sensitive: callers lower-case actions first. */
 export function wildcardMatch(pattern: string, value: string): boolean {
-  const re = new RegExp('^' + pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$',
+  );
   return re.test(value);
 }
 
@@ -129,6 +135,5 @@ export function isOwnAccount(node: CfnResource, account: string | undefined): bo
 /** Finds the resource of the same stack that `{ Ref: logicalId }` names. */
 export function resourceByLogicalId(node: CfnResource, logicalId: string): CfnResource | undefined {
   const stack = Stack.of(node);
-  return stack.node.findAll()
-    .find((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack && logicalIdOf(c) === logicalId);
+  return stack.node.findAll().find((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack && logicalIdOf(c) === logicalId);
 }

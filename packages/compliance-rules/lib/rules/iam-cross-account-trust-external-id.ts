@@ -1,8 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import {
-  accountOfPrincipal, awsPrincipals, conditionValues, isOwnAccount, renderedProperties, statementCoversAction, statementsOf,
-} from '../private/cfn';
+import { accountOfPrincipal, awsPrincipals, conditionValues, isOwnAccount, renderedProperties, statementCoversAction, statementsOf } from '../private/cfn';
 import { NagRule, namedRule } from '../private/rule';
 
 /**

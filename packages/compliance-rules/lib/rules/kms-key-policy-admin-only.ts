@@ -17,8 +17,7 @@ export const KmsKeyPolicyAdminOnly: NagRule = namedRule('KmsKeyPolicyAdminOnly',
   for (const statement of statementsOf(renderedProperties(node).KeyPolicy)) {
     if (statement.Effect !== 'Allow') continue;
     // A NotAction allow grants everything it does not list: as good as kms:*.
-    const fullAccess = statement.NotAction !== undefined
-      || [statement.Action].flat().some((a) => a === '*' || String(a).toLowerCase() === 'kms:*');
+    const fullAccess = statement.NotAction !== undefined || [statement.Action].flat().some((a) => a === '*' || String(a).toLowerCase() === 'kms:*');
     if (!fullAccess) continue;
     if (statement.NotPrincipal !== undefined) return NagRuleCompliance.NON_COMPLIANT;
     const principal = statement.Principal;

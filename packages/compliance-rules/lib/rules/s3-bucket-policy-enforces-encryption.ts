@@ -1,7 +1,15 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import {
-  asArray, awsPrincipals, conditionValues, flatten, logicalIdOf, renderedProperties, resourcesOfType, Statement, statementCoversAction,
+  asArray,
+  awsPrincipals,
+  conditionValues,
+  flatten,
+  logicalIdOf,
+  renderedProperties,
+  resourcesOfType,
+  Statement,
+  statementCoversAction,
   statementsOf,
 } from '../private/cfn';
 import { NagRule, namedRule } from '../private/rule';
@@ -43,7 +51,7 @@ export const S3BucketPolicyEnforcesEncryption: NagRule = namedRule('S3BucketPoli
     if (keys.some((k) => /(^|:)alias\//.test(flatten(k)))) return false;
     return bucketKey === undefined || keys.some((k) => flatten(k) === flatten(bucketKey));
   });
-    return pinned ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  return pinned ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 });
 
 function refersTo(bucket: any, logicalId: string, bucketName: any): boolean {

@@ -22,7 +22,8 @@ export const PROTECTED_TAG_KEY = 'guardrails:protected';
  * AWS Config of this account only.
  */
 export function protectRecorderRole(role: iam.Role): void {
-  const reason = 'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy; a boundary would make recording silently incomplete. Protected by the guardrails:protected tag instead';
+  const reason =
+    'AWS Config recorder: reads the configuration of every resource type through the AWS_ConfigRole managed policy; a boundary would make recording silently incomplete. Protected by the guardrails:protected tag instead';
   iam.PermissionsBoundary.of(role).clear();
   role.node.addMetadata(BOUNDARY_OPT_OUT_METADATA, reason);
   Tags.of(role).add(PROTECTED_TAG_KEY, 'true');

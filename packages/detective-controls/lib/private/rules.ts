@@ -72,7 +72,7 @@ export const GUARDRAIL_RULES: RuleSpec[] = [
     id: 'RdsSnapshotEncrypted',
     identifier: config.ManagedRuleIdentifiers.RDS_SNAPSHOT_ENCRYPTED,
     scope: [config.ResourceType.RDS_DB_SNAPSHOT, config.ResourceType.RDS_DB_CLUSTER_SNAPSHOT],
-    description: 'RDS snapshots are encrypted (a restore inherits the snapshot\'s encryption)',
+    description: "RDS snapshots are encrypted (a restore inherits the snapshot's encryption)",
   },
   {
     id: 'ElastiCacheReplicationGroupEncryptedAtRest',

@@ -8,9 +8,19 @@ import { GUARDRAIL_RULES, S3_KMS_RULE } from './rules';
 export function validateProps(scope: IConstruct, props: DetectiveControlsProps): void {
   // Our own checks must pass on what we create: with S3_DEFAULT_ENCRYPTION_KMS deployed, a Config
   // bucket created here under SSE-S3 would be reported non-compliant by the rule next to it.
-  if (props.requireS3KmsEncryption && (props.enableConfigRecorder ?? true) && props.configDeliveryBucket === undefined && props.configDeliveryKey === undefined) {
-    throw propError(scope, 'configDeliveryKey', 'undefined with requireS3KmsEncryption true', 'the KMS key AWS Config delivers with',
-      'The Config bucket created here would otherwise be SSE-S3 and fail the S3_DEFAULT_ENCRYPTION_KMS rule deployed beside it (or give configDeliveryBucket, a bucket of your own)');
+  if (
+    props.requireS3KmsEncryption &&
+    (props.enableConfigRecorder ?? true) &&
+    props.configDeliveryBucket === undefined &&
+    props.configDeliveryKey === undefined
+  ) {
+    throw propError(
+      scope,
+      'configDeliveryKey',
+      'undefined with requireS3KmsEncryption true',
+      'the KMS key AWS Config delivers with',
+      'The Config bucket created here would otherwise be SSE-S3 and fail the S3_DEFAULT_ENCRYPTION_KMS rule deployed beside it (or give configDeliveryBucket, a bucket of your own)',
+    );
   }
   if (props.enableConfigRecorder === false) {
     for (const [name, value] of Object.entries({
@@ -19,21 +29,36 @@ export function validateProps(scope: IConstruct, props: DetectiveControlsProps):
       configDeliveryPrefix: props.configDeliveryPrefix,
     })) {
       if (value !== undefined) {
-        throw propError(scope, name, 'a value with enableConfigRecorder false', `${name} only with enableConfigRecorder true`, `Remove ${name} or enable the recorder`);
+        throw propError(
+          scope,
+          name,
+          'a value with enableConfigRecorder false',
+          `${name} only with enableConfigRecorder true`,
+          `Remove ${name} or enable the recorder`,
+        );
       }
     }
   }
   const prefix = props.configDeliveryPrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix)) {
     if (!/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/.test(prefix) || prefix.includes('AWSLogs')) {
-      throw propError(scope, 'configDeliveryPrefix', `'${prefix}'`,
-        "S3-safe characters with '/' between segments, no leading or trailing '/', and not 'AWSLogs' (AWS Config adds AWSLogs/<account>/Config itself)");
+      throw propError(
+        scope,
+        'configDeliveryPrefix',
+        `'${prefix}'`,
+        "S3-safe characters with '/' between segments, no leading or trailing '/', and not 'AWSLogs' (AWS Config adds AWSLogs/<account>/Config itself)",
+      );
     }
   }
   if (props.organizationId !== undefined && !Token.isUnresolved(props.organizationId)) {
     if (props.enableAccessAnalyzer === false) {
-      throw propError(scope, 'organizationId', `'${props.organizationId}' with enableAccessAnalyzer false`, 'organizationId only with the access analyzer, which uses it',
-        'Remove organizationId or enable the analyzer');
+      throw propError(
+        scope,
+        'organizationId',
+        `'${props.organizationId}' with enableAccessAnalyzer false`,
+        'organizationId only with the access analyzer, which uses it',
+        'Remove organizationId or enable the analyzer',
+      );
     }
     if (!/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
       throw propError(scope, 'organizationId', `'${props.organizationId}'`, "an AWS Organizations id, 'o-' followed by 10 to 32 lowercase letters or digits");
@@ -61,12 +86,22 @@ export function validateProps(scope: IConstruct, props: DetectiveControlsProps):
     }
   }
   if ((props.excludedRules ?? []).length > 0 && props.enableConfigRules === false) {
-    throw propError(scope, 'excludedRules', 'a list with enableConfigRules false', 'excludedRules only with enableConfigRules true', 'Remove excludedRules or enable the rules');
+    throw propError(
+      scope,
+      'excludedRules',
+      'a list with enableConfigRules false',
+      'excludedRules only with enableConfigRules true',
+      'Remove excludedRules or enable the rules',
+    );
   }
   for (const feature of props.additionalGuardDutyFeatures ?? []) {
     if (Token.isUnresolved(feature) || !/^[A-Z][A-Z0-9_]*$/.test(feature) || feature === 'S3_DATA_EVENTS') {
-      throw propError(scope, 'additionalGuardDutyFeatures', `'${feature}'`,
-        'GuardDuty feature names such as EKS_AUDIT_LOGS (upper case; S3_DATA_EVENTS is always enabled)');
+      throw propError(
+        scope,
+        'additionalGuardDutyFeatures',
+        `'${feature}'`,
+        'GuardDuty feature names such as EKS_AUDIT_LOGS (upper case; S3_DATA_EVENTS is always enabled)',
+      );
     }
   }
 }

@@ -236,8 +236,13 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
           }),
         );
         if (result.result !== 'PASS') {
-          const reasons = (result.reasons ?? []).map((r) => r.description).filter(Boolean).join('; ');
-          aaErrors.push(`  FAIL access-analyzer ${item.source} ${item.location} CheckNoPublicAccess ${result.result}: ${result.message ?? ''}${reasons ? ` (${reasons})` : ''}`);
+          const reasons = (result.reasons ?? [])
+            .map((r) => r.description)
+            .filter(Boolean)
+            .join('; ');
+          aaErrors.push(
+            `  FAIL access-analyzer ${item.source} ${item.location} CheckNoPublicAccess ${result.result}: ${result.message ?? ''}${reasons ? ` (${reasons})` : ''}`,
+          );
         }
       }
     }

@@ -86,8 +86,7 @@ export class CrossAccountRole extends LeastPrivilegeRole {
     validateExternalId(props.externalId);
     const maxSessionDuration = props.maxSessionDuration ?? Duration.hours(1);
     if (props.roleChaining) {
-      validateDurationRange('maxSessionDuration (role chaining caps sessions at 1 hour)', maxSessionDuration,
-        Duration.hours(1), ROLE_CHAINING_MAX_SESSION);
+      validateDurationRange('maxSessionDuration (role chaining caps sessions at 1 hour)', maxSessionDuration, Duration.hours(1), ROLE_CHAINING_MAX_SESSION);
     }
 
     const conditions: Record<string, Record<string, unknown>> = {
@@ -98,10 +97,7 @@ export class CrossAccountRole extends LeastPrivilegeRole {
       conditions.Bool = { 'aws:MultiFactorAuthPresent': 'true' };
     }
     const accounts = [...new Set(props.trustedAccountIds)];
-    const principal = new iam.PrincipalWithConditions(
-      new iam.CompositePrincipal(...accounts.map((a) => new iam.AccountPrincipal(a))),
-      conditions,
-    );
+    const principal = new iam.PrincipalWithConditions(new iam.CompositePrincipal(...accounts.map((a) => new iam.AccountPrincipal(a))), conditions);
 
     super(scope, id, {
       assumedBy: principal,
@@ -116,10 +112,14 @@ export class CrossAccountRole extends LeastPrivilegeRole {
     this.node.addValidation({
       validate: () => {
         const stack = Stack.of(this);
-        const chars = this.assumeRolePolicy ? TRUST_POLICY.upperBoundOf(stack.resolve(this.assumeRolePolicy.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region }) : 0;
+        const chars = this.assumeRolePolicy
+          ? TRUST_POLICY.upperBoundOf(stack.resolve(this.assumeRolePolicy.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region })
+          : 0;
         return chars > TRUST_POLICY.maximum
-          ? [`trustedAccountIds: received ${accounts.length} accounts; the trust policy of ${this.node.path} would be about ${chars} characters, above the IAM limit of ${TRUST_POLICY.maximum} characters for a role trust policy (adjustable to 4,096 through Service Quotas). `
-            + 'Trust fewer accounts (for example one central account whose own role assumes this one), or split the accounts over several roles.']
+          ? [
+              `trustedAccountIds: received ${accounts.length} accounts; the trust policy of ${this.node.path} would be about ${chars} characters, above the IAM limit of ${TRUST_POLICY.maximum} characters for a role trust policy (adjustable to 4,096 through Service Quotas). ` +
+                'Trust fewer accounts (for example one central account whose own role assumes this one), or split the accounts over several roles.',
+            ]
           : [];
       },
     });
@@ -128,7 +128,8 @@ export class CrossAccountRole extends LeastPrivilegeRole {
     this.node.addValidation({
       validate: () => {
         const stack = Stack.of(this);
-        const leaks = stack.node.findAll()
+        const leaks = stack.node
+          .findAll()
           .filter((c): c is CfnOutput => c instanceof CfnOutput)
           .filter((o) => JSON.stringify(stack.resolve({ v: o.value, d: o.description, e: o.exportName })).includes(externalId))
           .map((o) => o.node.path);
@@ -144,6 +145,8 @@ function validateExternalId(externalId: string): void {
   }
   if (Token.isUnresolved(externalId)) return;
   if (!/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
-    throw new Error(`externalId: received a value of ${externalId.length} characters that is not a valid external id; expected 2-1224 characters of letters, digits and +=,.@:/-`);
+    throw new Error(
+      `externalId: received a value of ${externalId.length} characters that is not a valid external id; expected 2-1224 characters of letters, digits and +=,.@:/-`,
+    );
   }
 }

@@ -102,7 +102,7 @@ export class SensitiveActionsMfaPolicy extends iam.ManagedPolicy {
     validateDurationRange('maxMfaAge', maxAge, Duration.minutes(1), Duration.hours(12));
     const actions = props.actions ?? SensitiveActionsMfaPolicy.DEFAULT_ACTIONS;
     if (actions.length === 0) {
-      throw new Error('actions: received an empty list; expected at least one sensitive action such as \'kms:ScheduleKeyDeletion\'');
+      throw new Error("actions: received an empty list; expected at least one sensitive action such as 'kms:ScheduleKeyDeletion'");
     }
     for (const a of actions) {
       if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(a)) {
@@ -166,7 +166,7 @@ export interface SourceIpRestrictionPolicyProps {
 export class SourceIpRestrictionPolicy extends iam.ManagedPolicy {
   constructor(scope: Construct, id: string, props: SourceIpRestrictionPolicyProps) {
     if (!props.allowedCidrs || props.allowedCidrs.length === 0) {
-      throw new Error('allowedCidrs: received an empty list; expected at least one CIDR range such as \'203.0.113.0/24\'');
+      throw new Error("allowedCidrs: received an empty list; expected at least one CIDR range such as '203.0.113.0/24'");
     }
     for (const cidr of props.allowedCidrs) validateCidr(cidr);
     for (const vpc of props.allowedVpcIds ?? []) {

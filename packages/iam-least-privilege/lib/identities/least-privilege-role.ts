@@ -95,7 +95,9 @@ export class LeastPrivilegeRole extends iam.Role {
         throw new Error('withoutPermissionsBoundaryReason: cannot be combined with permissionsBoundary; pass one or the other');
       }
       if (!ExemptionReason.isSufficient(reason)) {
-        throw new Error(`withoutPermissionsBoundaryReason: received '${reason}'; expected a reason of at least ${ExemptionReason.MIN_LENGTH} characters explaining why this role needs no boundary`);
+        throw new Error(
+          `withoutPermissionsBoundaryReason: received '${reason}'; expected a reason of at least ${ExemptionReason.MIN_LENGTH} characters explaining why this role needs no boundary`,
+        );
       }
     }
 
@@ -137,10 +139,12 @@ function warnWithoutBoundaryInApp(role: IConstruct): void {
     visit(node: IConstruct): void {
       if (node !== role) return;
       if (appHasBoundary(role, PermissionsBoundary.DEFAULT_POLICY_NAME) !== false) return;
-      Annotations.of(role).addWarningV2('@cdk-guardrails/iam-least-privilege:boundaryNotInApp',
-        `permissionsBoundary: received none, so the role references '${PermissionsBoundary.DEFAULT_POLICY_NAME}' by name in account ${Stack.of(role).account}, `
-        + 'and no PermissionsBoundary of this app creates it there; expected a PermissionsBoundary in a stack of that account (or permissionsBoundary). '
-        + 'The deploy fails unless another app created the policy first; acknowledge this warning if one does');
+      Annotations.of(role).addWarningV2(
+        '@cdk-guardrails/iam-least-privilege:boundaryNotInApp',
+        `permissionsBoundary: received none, so the role references '${PermissionsBoundary.DEFAULT_POLICY_NAME}' by name in account ${Stack.of(role).account}, ` +
+          'and no PermissionsBoundary of this app creates it there; expected a PermissionsBoundary in a stack of that account (or permissionsBoundary). ' +
+          'The deploy fails unless another app created the policy first; acknowledge this warning if one does',
+      );
     },
   });
 }

@@ -52,12 +52,16 @@ export class LogsWriterRole extends LeastPrivilegeRole {
   constructor(scope: Construct, id: string, props: LogsWriterRoleProps) {
     const groups = props.logGroups ?? [];
     if (groups.length === 0 && !props.allowCreateLogGroup) {
-      throw new Error('logGroups: received no log groups and allowCreateLogGroup is not true; pass the pre-created log groups the role writes to, or allowCreateLogGroup: true with a logGroupNamePrefix');
+      throw new Error(
+        'logGroups: received no log groups and allowCreateLogGroup is not true; pass the pre-created log groups the role writes to, or allowCreateLogGroup: true with a logGroupNamePrefix',
+      );
     }
     if (props.allowCreateLogGroup) {
       validatePrefix(props.logGroupNamePrefix);
     } else if (props.logGroupNamePrefix !== undefined) {
-      throw new Error(`logGroupNamePrefix: received '${props.logGroupNamePrefix}' but allowCreateLogGroup is not true; the prefix only applies when the role may create log groups`);
+      throw new Error(
+        `logGroupNamePrefix: received '${props.logGroupNamePrefix}' but allowCreateLogGroup is not true; the prefix only applies when the role may create log groups`,
+      );
     }
 
     super(scope, id, props);
@@ -73,12 +77,14 @@ export class LogsWriterRole extends LeastPrivilegeRole {
         resourceName: `${props.logGroupNamePrefix}*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
-      this.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'CreateLogGroupsUnderPrefix',
-        actions: ['logs:CreateLogGroup', ...WRITE_ACTIONS],
-        // The group ARN for CreateLogGroup, the ':*' form for its streams.
-        resources: [groupArn, `${groupArn}:*`],
-      }));
+      this.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'CreateLogGroupsUnderPrefix',
+          actions: ['logs:CreateLogGroup', ...WRITE_ACTIONS],
+          // The group ARN for CreateLogGroup, the ':*' form for its streams.
+          resources: [groupArn, `${groupArn}:*`],
+        }),
+      );
     }
   }
 
@@ -90,7 +96,9 @@ export class LogsWriterRole extends LeastPrivilegeRole {
 
 function validatePrefix(prefix: string | undefined): void {
   if (prefix === undefined || (!Token.isUnresolved(prefix) && prefix.length === 0)) {
-    throw new Error('logGroupNamePrefix: received nothing; allowCreateLogGroup requires a log group name prefix such as \'/app/orders/\' so the role cannot create groups anywhere in the account');
+    throw new Error(
+      "logGroupNamePrefix: received nothing; allowCreateLogGroup requires a log group name prefix such as '/app/orders/' so the role cannot create groups anywhere in the account",
+    );
   }
   if (Token.isUnresolved(prefix)) return;
   if (!/^[\w\-/.#]{1,511}$/.test(prefix)) {

@@ -2,10 +2,32 @@ import { ExemptionReason, PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Annotations, Aspects, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { BOUNDARY_CONDITIONED_ACTIONS, BOUNDARY_REMOVAL_ACTIONS, DEFAULT_BOUNDARY_SERVICES, DEFAULT_RESOURCELESS_ACTIONS, LOG_SUBSCRIPTION_TAMPER_ACTIONS, GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS, IDENTITY_TAGGING_ACTIONS, LONG_TERM_CREDENTIAL_ACTIONS, POLICY_EDIT_ACTIONS, ROLE_ACTIONS, SECURITY_SERVICE_TAMPER_ACTIONS, USER_CREDENTIAL_ACTIONS } from './private/perms';
+import {
+  BOUNDARY_CONDITIONED_ACTIONS,
+  BOUNDARY_REMOVAL_ACTIONS,
+  DEFAULT_BOUNDARY_SERVICES,
+  DEFAULT_RESOURCELESS_ACTIONS,
+  LOG_SUBSCRIPTION_TAMPER_ACTIONS,
+  GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS,
+  IDENTITY_TAGGING_ACTIONS,
+  LONG_TERM_CREDENTIAL_ACTIONS,
+  POLICY_EDIT_ACTIONS,
+  ROLE_ACTIONS,
+  SECURITY_SERVICE_TAMPER_ACTIONS,
+  USER_CREDENTIAL_ACTIONS,
+} from './private/perms';
 import { recordAndReportBoundaryOptOut } from './private/boundary-opt-outs';
 import { claimBoundaryName, registerBoundary } from './private/boundary-registry';
-import { cdkBootstrapRolePattern, DEFAULT_CDK_BOOTSTRAP_QUALIFIER, DEFAULT_RESOURCE_NAME_PREFIX, guardrailResourceStatement, guardrailStackPatterns, PROTECTED_TAG_KEY, protectedSessionTagStatement, protectedTagKeyStatement } from './private/guardrail-statements';
+import {
+  cdkBootstrapRolePattern,
+  DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
+  DEFAULT_RESOURCE_NAME_PREFIX,
+  guardrailResourceStatement,
+  guardrailStackPatterns,
+  PROTECTED_TAG_KEY,
+  protectedSessionTagStatement,
+  protectedTagKeyStatement,
+} from './private/guardrail-statements';
 import {
   managedPolicyArnFromName,
   validateAccountIds,
@@ -19,7 +41,12 @@ import {
 
 import { PermissionsBoundaryProps } from './permissions-boundary-props';
 import {
-  boundedRolePathStatement, validateNamedActions, validatePolicyName, validateRoleNamePatterns, validateServices, validateTagKeys,
+  boundedRolePathStatement,
+  validateNamedActions,
+  validatePolicyName,
+  validateRoleNamePatterns,
+  validateServices,
+  validateTagKeys,
 } from './private/boundary-helpers';
 
 const MANAGED_POLICY = PolicySizeLimit.IAM_MANAGED_POLICY;
@@ -113,7 +140,9 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
    */
   public static exempt(scope: IConstruct, reason: string): void {
     if (!ExemptionReason.isSufficient(reason)) {
-      throw new Error(`reason: received ${JSON.stringify(reason)}; expected at least ${ExemptionReason.MIN_LENGTH} characters explaining why ${scope.node.path} needs no permissions boundary`);
+      throw new Error(
+        `reason: received ${JSON.stringify(reason)}; expected at least ${ExemptionReason.MIN_LENGTH} characters explaining why ${scope.node.path} needs no permissions boundary`,
+      );
     }
     // Runs after a boundary applied to an enclosing scope (Aspects of inner scopes run later).
     iam.PermissionsBoundary.of(scope).clear();
@@ -167,30 +196,36 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     // partition is '*' (an account id belongs to one partition): 2 characters less per pattern.
     const accountScopedServices = services.filter((s) => s !== 's3');
     if (accountScopedServices.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'AllowServicesOnAllowedAccounts',
-        actions: services.map((s) => `${s}:*`),
-        resources: [
-          ...accountScopedServices.map((s) => `arn:*:${s}:*:${stack.account}:*`),
-          ...resourceAccountIds.flatMap((a) => resourceAccountServices.filter((s) => s !== 's3').map((s) => `arn:*:${s}:*:${a}:*`)),
-        ],
-      }));
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'AllowServicesOnAllowedAccounts',
+          actions: services.map((s) => `${s}:*`),
+          resources: [
+            ...accountScopedServices.map((s) => `arn:*:${s}:*:${stack.account}:*`),
+            ...resourceAccountIds.flatMap((a) => resourceAccountServices.filter((s) => s !== 's3').map((s) => `arn:*:${s}:*:${a}:*`)),
+          ],
+        }),
+      );
     }
     if (services.includes('s3')) {
       // S3 bucket and object ARNs carry no account id: scope them with s3:ResourceAccount instead.
-      statements.push(new iam.PolicyStatement({
-        sid: 'AllowS3OnAllowedAccountBuckets',
-        actions: ['s3:*'],
-        resources: [`arn:${stack.partition}:s3:::*`],
-        conditions: { StringEquals: { 's3:ResourceAccount': [stack.account, ...(resourceAccountServices.includes('s3') ? resourceAccountIds : [])] } },
-      }));
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'AllowS3OnAllowedAccountBuckets',
+          actions: ['s3:*'],
+          resources: [`arn:${stack.partition}:s3:::*`],
+          conditions: { StringEquals: { 's3:ResourceAccount': [stack.account, ...(resourceAccountServices.includes('s3') ? resourceAccountIds : [])] } },
+        }),
+      );
     }
     if (resourcelessActions.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'AllowNamedResourcelessActions',
-        actions: resourcelessActions,
-        resources: ['*'],
-      }));
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'AllowNamedResourcelessActions',
+          actions: resourcelessActions,
+          resources: ['*'],
+        }),
+      );
     }
     statements.push(
       new iam.PolicyStatement({
@@ -206,33 +241,33 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         // removing a boundary, and signing in as another user with credentials set by the caller.
         sid: 'DenyBoundaryEscapes',
         effect: iam.Effect.DENY,
-        actions: [
-          ...BOUNDARY_REMOVAL_ACTIONS,
-          ...USER_CREDENTIAL_ACTIONS,
-          ...(props.allowAccessKeyCreation ? [] : LONG_TERM_CREDENTIAL_ACTIONS),
-        ],
+        actions: [...BOUNDARY_REMOVAL_ACTIONS, ...USER_CREDENTIAL_ACTIONS, ...(props.allowAccessKeyCreation ? [] : LONG_TERM_CREDENTIAL_ACTIONS)],
         resources: ['*'],
       }),
     );
     requiredTagKeys.forEach((key, i) => {
-      statements.push(new iam.PolicyStatement({
-        // One statement per key: keys inside one Null block are ANDed, we need "any key missing".
-        sid: `DenyIdentityWithoutRequiredTag${i}`,
-        effect: iam.Effect.DENY,
-        actions: ['iam:CreateRole', 'iam:CreateUser'],
-        resources: ['*'],
-        conditions: { Null: { [`aws:RequestTag/${key}`]: 'true' } },
-      }));
+      statements.push(
+        new iam.PolicyStatement({
+          // One statement per key: keys inside one Null block are ANDed, we need "any key missing".
+          sid: `DenyIdentityWithoutRequiredTag${i}`,
+          effect: iam.Effect.DENY,
+          actions: ['iam:CreateRole', 'iam:CreateUser'],
+          resources: ['*'],
+          conditions: { Null: { [`aws:RequestTag/${key}`]: 'true' } },
+        }),
+      );
     });
     if (requiredTagKeys.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'DenyRemovingRequiredTags',
-        effect: iam.Effect.DENY,
-        actions: ['iam:UntagRole', 'iam:UntagUser'],
-        resources: ['*'],
-        // IAM tag keys of roles and users are not case sensitive: untagging 'environment' removes 'Environment'.
-        conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': requiredTagKeys } },
-      }));
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'DenyRemovingRequiredTags',
+          effect: iam.Effect.DENY,
+          actions: ['iam:UntagRole', 'iam:UntagUser'],
+          resources: ['*'],
+          // IAM tag keys of roles and users are not case sensitive: untagging 'environment' removes 'Environment'.
+          conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': requiredTagKeys } },
+        }),
+      );
     }
     statements.push(
       new iam.PolicyStatement({
@@ -258,13 +293,15 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       }),
     );
     if (protectedRoleNamePatterns.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'DenyProtectedRoleChangesByName',
-        effect: iam.Effect.DENY,
-        // Creating a role with such a name is denied too (no squatting of a guardrail role's name).
-        actions: [...ROLE_ACTIONS],
-        resources: protectedRoleNamePatterns.map((p) => `arn:${stack.partition}:iam::${stack.account}:role/${p}`),
-      }));
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'DenyProtectedRoleChangesByName',
+          effect: iam.Effect.DENY,
+          // Creating a role with such a name is denied too (no squatting of a guardrail role's name).
+          actions: [...ROLE_ACTIONS],
+          resources: protectedRoleNamePatterns.map((p) => `arn:${stack.partition}:iam::${stack.account}:role/${p}`),
+        }),
+      );
     }
     statements.push(
       new iam.PolicyStatement({
@@ -294,8 +331,9 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
 
     super(scope, id, {
       managedPolicyName: policyName,
-      description: props.description
-        ?? 'Permissions boundary: denies leaving the boundary, unbounded or untagged identities, taking over guardrail roles, and tampering with security services and guardrail resources',
+      description:
+        props.description ??
+        'Permissions boundary: denies leaving the boundary, unbounded or untagged identities, taking over guardrail roles, and tampering with security services and guardrail resources',
       document: new iam.PolicyDocument({ statements }),
     });
     this.boundaryArn = boundaryArn;
@@ -303,14 +341,20 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     registerBoundary(this, policyName);
 
     if (requiredTagKeys.length === 0) {
-      Annotations.of(this).addWarningV2('@cdk-guardrails/iam-least-privilege:noRequiredTags',
-        'requiredTagKeys is empty: identities inside the boundary can create untagged roles and users');
+      Annotations.of(this).addWarningV2(
+        '@cdk-guardrails/iam-least-privilege:noRequiredTags',
+        'requiredTagKeys is empty: identities inside the boundary can create untagged roles and users',
+      );
     }
     this.node.addValidation({
       validate: () => {
-        const size = MANAGED_POLICY.upperBoundOf(stack.resolve(this.document.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region });
+        const size = MANAGED_POLICY.upperBoundOf(stack.resolve(this.document.toJSON()), {
+          region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+        });
         return size > MANAGED_POLICY.maximum
-          ? [`permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY.maximum}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 170 characters plus the length of the path.`]
+          ? [
+              `permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY.maximum}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 170 characters plus the length of the path.`,
+            ]
           : [];
       },
     });
@@ -332,8 +376,10 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         if (!(node instanceof iam.CfnRole || node instanceof iam.CfnUser)) return;
         const account = Stack.of(node).account;
         if (Token.isUnresolved(account) || Token.isUnresolved(boundaryAccount) || account === boundaryAccount) return;
-        throw new Error(`${node.node.path}: permissions boundary: received ${boundaryPath} of account ${boundaryAccount} for a ${node instanceof iam.CfnRole ? 'role' : 'user'} of account ${account}; `
-          + `expected a boundary of the same account (a managed policy exists in one account only, the deploy would fail). Create a PermissionsBoundary in a stack of ${account} and apply it to that account's stacks`);
+        throw new Error(
+          `${node.node.path}: permissions boundary: received ${boundaryPath} of account ${boundaryAccount} for a ${node instanceof iam.CfnRole ? 'role' : 'user'} of account ${account}; ` +
+            `expected a boundary of the same account (a managed policy exists in one account only, the deploy would fail). Create a PermissionsBoundary in a stack of ${account} and apply it to that account's stacks`,
+        );
       },
     });
   }

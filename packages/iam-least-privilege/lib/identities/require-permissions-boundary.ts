@@ -29,7 +29,9 @@ export class RequirePermissionsBoundary implements IAspect {
         const props = Object.values<any>(rendered.Resources ?? {})[0]?.Properties ?? {};
         return props.PermissionsBoundary
           ? []
-          : [`${resource.cfnResourceType} ${resource.node.path} has no permissions boundary; apply one with PermissionsBoundary.applyTo(scope), or exempt it with a reason (PermissionsBoundary.exempt, or LeastPrivilegeRole withoutPermissionsBoundaryReason)`];
+          : [
+              `${resource.cfnResourceType} ${resource.node.path} has no permissions boundary; apply one with PermissionsBoundary.applyTo(scope), or exempt it with a reason (PermissionsBoundary.exempt, or LeastPrivilegeRole withoutPermissionsBoundaryReason)`,
+            ];
       },
     });
   }

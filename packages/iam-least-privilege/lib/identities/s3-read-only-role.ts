@@ -43,40 +43,43 @@ export class S3ReadOnlyRole extends LeastPrivilegeRole {
     }
     const pattern = props.objectKeyPattern ?? '*';
     if (pattern.length === 0) {
-      throw new Error('objectKeyPattern: received an empty string; expected a key pattern such as \'*\' or \'reports/*\'');
+      throw new Error("objectKeyPattern: received an empty string; expected a key pattern such as '*' or 'reports/*'");
     }
 
     super(scope, id, props);
 
-    this.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadObjects',
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resources: props.buckets.map((b) => b.arnForObjects(pattern)),
-    }));
-    this.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ListBuckets',
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-      resources: props.buckets.map((b) => b.bucketArn),
-    }));
+    this.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadObjects',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: props.buckets.map((b) => b.arnForObjects(pattern)),
+      }),
+    );
+    this.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListBuckets',
+        actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+        resources: props.buckets.map((b) => b.bucketArn),
+      }),
+    );
 
-    const keys = [
-      ...props.buckets.map((b) => b.encryptionKey).filter((k): k is kms.IKey => k !== undefined),
-      ...(props.encryptionKeys ?? []),
-    ];
+    const keys = [...props.buckets.map((b) => b.encryptionKey).filter((k): k is kms.IKey => k !== undefined), ...(props.encryptionKeys ?? [])];
     if (keys.length > 0) {
       const regions = [...new Set(props.buckets.map((b) => b.env.region))];
-      this.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'DecryptThroughS3ForTheseBuckets',
-        actions: ['kms:Decrypt'],
-        resources: [...new Set(keys.map((k) => k.keyArn))],
-        conditions: {
-          StringEquals: { 'kms:ViaService': regions.map((r) => `s3.${r}.amazonaws.com`) },
-          // With S3 Bucket Keys the context is the bucket ARN, without them the object ARN.
-          StringLike: {
-            'kms:EncryptionContext:aws:s3:arn': props.buckets.flatMap((b) => [b.bucketArn, b.arnForObjects('*')]),
+      this.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptThroughS3ForTheseBuckets',
+          actions: ['kms:Decrypt'],
+          resources: [...new Set(keys.map((k) => k.keyArn))],
+          conditions: {
+            StringEquals: { 'kms:ViaService': regions.map((r) => `s3.${r}.amazonaws.com`) },
+            // With S3 Bucket Keys the context is the bucket ARN, without them the object ARN.
+            StringLike: {
+              'kms:EncryptionContext:aws:s3:arn': props.buckets.flatMap((b) => [b.bucketArn, b.arnForObjects('*')]),
+            },
           },
-        },
-      }));
+        }),
+      );
       // The key policies must delegate to IAM (account root as principal, the CDK default) or
       // name this role; this construct does not edit key policies it does not own.
     }

@@ -30,12 +30,30 @@ import {
   SESSION_TAGGING_ACTIONS,
 } from './private/perms';
 import {
-  GuardrailPrincipalsProtectionOptions, GuardrailResourcesProtectionOptions, LongTermCredentialsOptions, RegionRestrictionOptions, SecurityServicesProtectionOptions,
-  ServiceControlPolicyProps, TaggedGuardrailResourcesProtectionOptions, UnencryptedResourceCreationOptions, UnencryptedS3WritesOptions,
+  GuardrailPrincipalsProtectionOptions,
+  GuardrailResourcesProtectionOptions,
+  LongTermCredentialsOptions,
+  RegionRestrictionOptions,
+  SecurityServicesProtectionOptions,
+  ServiceControlPolicyProps,
+  TaggedGuardrailResourcesProtectionOptions,
+  UnencryptedResourceCreationOptions,
+  UnencryptedS3WritesOptions,
 } from './service-control-policy-options';
-import { exemptPrincipalArns, guardrailLogWriterStatement, unencryptedResourceStatements, unencryptedS3WriteStatements, writePolicyFiles } from './private/scp-statements';
 import {
-  validateCdkBootstrapQualifier, validateExactPrincipalArns, validateIamNames, validateNonEmpty, validateResourceNamePrefix, validateStackNamePatterns,
+  exemptPrincipalArns,
+  guardrailLogWriterStatement,
+  unencryptedResourceStatements,
+  unencryptedS3WriteStatements,
+  writePolicyFiles,
+} from './private/scp-statements';
+import {
+  validateCdkBootstrapQualifier,
+  validateExactPrincipalArns,
+  validateIamNames,
+  validateNonEmpty,
+  validateResourceNamePrefix,
+  validateStackNamePatterns,
 } from './private/validate';
 
 /**
@@ -62,7 +80,7 @@ export class ServiceControlPolicy {
    */
   public static regionRestriction(options: RegionRestrictionOptions): ServiceControlPolicy {
     if (!options.allowedRegions || options.allowedRegions.length === 0) {
-      throw new Error('allowedRegions: received an empty list; expected at least one region such as \'eu-west-1\'');
+      throw new Error("allowedRegions: received an empty list; expected at least one region such as 'eu-west-1'");
     }
     for (const r of options.allowedRegions) {
       if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(r)) {
@@ -73,16 +91,18 @@ export class ServiceControlPolicy {
     return new ServiceControlPolicy({
       name: options.name ?? 'region-restriction',
       description: `Deny requests outside ${options.allowedRegions.join(', ')} (global services exempt)`,
-      statements: [new iam.PolicyStatement({
-        sid: 'DenyOutsideAllowedRegions',
-        effect: iam.Effect.DENY,
-        notActions: exempt,
-        resources: ['*'],
-        conditions: {
-          StringNotEquals: { 'aws:RequestedRegion': [...options.allowedRegions] },
-          ...exceptPrincipals(exemptPrincipalArns(options)),
-        },
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyOutsideAllowedRegions',
+          effect: iam.Effect.DENY,
+          notActions: exempt,
+          resources: ['*'],
+          conditions: {
+            StringNotEquals: { 'aws:RequestedRegion': [...options.allowedRegions] },
+            ...exceptPrincipals(exemptPrincipalArns(options)),
+          },
+        }),
+      ],
     });
   }
 
@@ -137,8 +157,11 @@ export class ServiceControlPolicy {
    */
   public static protectGuardrailPrincipals(options: GuardrailPrincipalsProtectionOptions): ServiceControlPolicy {
     validateExactPrincipalArns('protectedPrincipalArns', options.protectedPrincipalArns ?? [], { rolesOnly: true });
-    validateNonEmpty('managerPrincipalArns', options.managerPrincipalArns,
-      'at least one exact IAM role or user ARN (without a manager, nobody can create or update the protected roles and the CDK bootstrap roles)');
+    validateNonEmpty(
+      'managerPrincipalArns',
+      options.managerPrincipalArns,
+      'at least one exact IAM role or user ARN (without a manager, nobody can create or update the protected roles and the CDK bootstrap roles)',
+    );
     validateExactPrincipalArns('managerPrincipalArns', options.managerPrincipalArns);
     validateExactPrincipalArns('pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
     validateExactPrincipalArns('cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
@@ -162,13 +185,17 @@ export class ServiceControlPolicy {
         effect: iam.Effect.DENY,
         // The boundary policies ride on the same statement (one exception list, written once): the
         // role actions never target a policy ARN, the policy edits never a role ARN.
-        actions: [...new Set([
-          ...ROLE_MANAGEMENT_ACTIONS, ...ROLE_USE_ACTIONS,
-          ...(policyNames.length > 0 ? POLICY_EDIT_ACTIONS : []),
-          ...(groupNames.length > 0 ? GROUP_POLICY_ACTIONS : []),
-        ])],
+        actions: [
+          ...new Set([
+            ...ROLE_MANAGEMENT_ACTIONS,
+            ...ROLE_USE_ACTIONS,
+            ...(policyNames.length > 0 ? POLICY_EDIT_ACTIONS : []),
+            ...(groupNames.length > 0 ? GROUP_POLICY_ACTIONS : []),
+          ]),
+        ],
         resources: [
-          ...protectedArns, cdkRoles,
+          ...protectedArns,
+          cdkRoles,
           ...[...new Set(policyNames)].map((n) => `arn:*:iam::*:policy/${n}`),
           ...[...new Set(groupNames)].map((n) => `arn:*:iam::*:group/${n}`),
         ],
@@ -201,30 +228,37 @@ export class ServiceControlPolicy {
    * resource so only protects it from itself).
    */
   public static protectTaggedGuardrailResources(options: TaggedGuardrailResourcesProtectionOptions): ServiceControlPolicy {
-    validateNonEmpty('administratorArns', options.administratorArns,
-      'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail network)');
+    validateNonEmpty(
+      'administratorArns',
+      options.administratorArns,
+      'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail network)',
+    );
     validateExactPrincipalArns('administratorArns', options.administratorArns);
     const logStatement = guardrailLogWriterStatement(options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-tagged-guardrail-resources',
       description: 'Deny changing the guardrail network and event source mappings (tagged guardrails:protected) and the default event bus',
-      statements: [new iam.PolicyStatement({
-        sid: 'DenyTaggedGuardrailResourceChanges',
-        effect: iam.Effect.DENY,
-        actions: [...TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { [`aws:ResourceTag/${PROTECTED_TAG_KEY}`]: 'true' },
-          ...exceptPrincipals(options.administratorArns),
-        },
-      }), new iam.PolicyStatement({
-        // The default event bus takes no tag through CloudFormation: protected by its name.
-        sid: 'DenyDefaultEventBusChanges',
-        effect: iam.Effect.DENY,
-        actions: [...DEFAULT_EVENT_BUS_TAMPER_ACTIONS],
-        resources: ['arn:*:events:*:*:event-bus/default'],
-        conditions: exceptPrincipals(options.administratorArns),
-      }), ...(logStatement ? [logStatement] : [])],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyTaggedGuardrailResourceChanges',
+          effect: iam.Effect.DENY,
+          actions: [...TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { [`aws:ResourceTag/${PROTECTED_TAG_KEY}`]: 'true' },
+            ...exceptPrincipals(options.administratorArns),
+          },
+        }),
+        new iam.PolicyStatement({
+          // The default event bus takes no tag through CloudFormation: protected by its name.
+          sid: 'DenyDefaultEventBusChanges',
+          effect: iam.Effect.DENY,
+          actions: [...DEFAULT_EVENT_BUS_TAMPER_ACTIONS],
+          resources: ['arn:*:events:*:*:event-bus/default'],
+          conditions: exceptPrincipals(options.administratorArns),
+        }),
+        ...(logStatement ? [logStatement] : []),
+      ],
     });
   }
 
@@ -239,8 +273,11 @@ export class ServiceControlPolicy {
    * deployment runs (see those options).
    */
   public static protectGuardrailResources(options: GuardrailResourcesProtectionOptions): ServiceControlPolicy {
-    validateNonEmpty('administratorArns', options.administratorArns,
-      'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail resources)');
+    validateNonEmpty(
+      'administratorArns',
+      options.administratorArns,
+      'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail resources)',
+    );
     validateExactPrincipalArns('administratorArns', options.administratorArns);
     const prefix = options.namePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
     validateResourceNamePrefix('namePrefix', prefix);
@@ -250,16 +287,24 @@ export class ServiceControlPolicy {
     validateStackNamePatterns('stackNames', stackNames);
     const stackSetNames = options.stackSetNames ?? [];
     validateStackNamePatterns('stackSetNames', stackSetNames);
-    for (const [prop, names] of [['stackNames', stackNames], ['stackSetNames', stackSetNames]] as const) {
+    for (const [prop, names] of [
+      ['stackNames', stackNames],
+      ['stackSetNames', stackSetNames],
+    ] as const) {
       if (names.length > 0 && deployers.length === 0) {
-        throw new Error(`${prop}: received ${JSON.stringify(names)} without stackDeployerArns; expected the exact ARNs of the principals `
-          + `that deploy those stacks (CDK deploy roles, pipelines, StackSet execution role, break-glass) in stackDeployerArns, or no ${prop}`);
+        throw new Error(
+          `${prop}: received ${JSON.stringify(names)} without stackDeployerArns; expected the exact ARNs of the principals ` +
+            `that deploy those stacks (CDK deploy roles, pipelines, StackSet execution role, break-glass) in stackDeployerArns, or no ${prop}`,
+        );
       }
     }
     const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
     validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
     const statements = [guardrailResourceStatement(options.administratorArns, prefix)];
-    if (deployers.length > 0) statements.push(guardrailStackStatement(deployers, [...guardrailStackPatterns(prefix, stackNames), ...guardrailStackSetPatterns(prefix, stackSetNames)], qualifier));
+    if (deployers.length > 0)
+      statements.push(
+        guardrailStackStatement(deployers, [...guardrailStackPatterns(prefix, stackNames), ...guardrailStackSetPatterns(prefix, stackSetNames)], qualifier),
+      );
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-guardrail-resources',
       description: `Deny destroying or reconfiguring the ${prefix} log groups, functions, rules, streams, queues, alarms${deployers.length > 0 ? ', stacks and CDK assets' : ''}`,
@@ -275,13 +320,15 @@ export class ServiceControlPolicy {
     return new ServiceControlPolicy({
       name: options.name ?? 'deny-long-term-credentials',
       description: 'Deny creating IAM access keys (service identities are roles only)',
-      statements: [new iam.PolicyStatement({
-        sid: 'DenyAccessKeyCreation',
-        effect: iam.Effect.DENY,
-        actions: [...LONG_TERM_CREDENTIAL_ACTIONS],
-        resources: ['*'],
-        conditions: exceptPrincipals(exemptPrincipalArns(options)),
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyAccessKeyCreation',
+          effect: iam.Effect.DENY,
+          actions: [...LONG_TERM_CREDENTIAL_ACTIONS],
+          resources: ['*'],
+          conditions: exceptPrincipals(exemptPrincipalArns(options)),
+        }),
+      ],
     });
   }
 
@@ -349,10 +396,14 @@ export class ServiceControlPolicy {
     };
     const json = JSON.stringify(document);
     if (Token.isUnresolved(json)) {
-      throw new Error(`statements: SCP '${props.name}' contains a CDK token (a reference or pseudo parameter); SCPs live outside CloudFormation, use plain strings`);
+      throw new Error(
+        `statements: SCP '${props.name}' contains a CDK token (a reference or pseudo parameter); SCPs live outside CloudFormation, use plain strings`,
+      );
     }
     if (json.length > ServiceControlPolicy.MAX_CHARACTERS) {
-      throw new Error(`SCP '${props.name}' is ${json.length} characters minified; the AWS Organizations limit is ${ServiceControlPolicy.MAX_CHARACTERS}. Split it or drop statements.`);
+      throw new Error(
+        `SCP '${props.name}' is ${json.length} characters minified; the AWS Organizations limit is ${ServiceControlPolicy.MAX_CHARACTERS}. Split it or drop statements.`,
+      );
     }
     this.name = props.name;
     this.description = props.description;

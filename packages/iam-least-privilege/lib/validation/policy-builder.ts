@@ -9,7 +9,6 @@ const SID = /^[A-Za-z0-9]*$/;
 const CONDITION_OPERATOR =
   /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike)(IfExists)?$|^Null$/;
 
-
 /** One requirement: the conditions that satisfy it (allow) and the alternatives that violate it (deny). */
 interface Requirement {
   /** Alternatives (OR) of condition sets that satisfy the requirement; each set is ANDed. */
@@ -175,9 +174,7 @@ export class PolicyStatementBuilder {
     }
     for (const cidr of cidrs) {
       if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
-        throw new Error(
-          `PolicyStatementBuilder.restrictSourceIp: '${cidr}' is not a CIDR range; expected IPv4 a.b.c.d/0-32 or IPv6 x:x::/0-128`,
-        );
+        throw new Error(`PolicyStatementBuilder.restrictSourceIp: '${cidr}' is not a CIDR range; expected IPv4 a.b.c.d/0-32 or IPv6 x:x::/0-128`);
       }
     }
     this.requirements.push({
@@ -202,9 +199,7 @@ export class PolicyStatementBuilder {
     validateOrgId('requireOrganization', orgId);
     this.requirements.push({
       satisfiedBy: [{ StringEquals: { 'aws:PrincipalOrgID': orgId } }],
-      violatedBy: [
-        { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': orgId }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
-      ],
+      violatedBy: [{ StringNotEqualsIfExists: { 'aws:PrincipalOrgID': orgId }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } }],
       denySuffixes: ['OutsideOrganization'],
       allowSuffixes: [''],
     });
@@ -287,8 +282,7 @@ export class PolicyStatementBuilder {
    * has alternatives, or, for a Deny, when several requirements can be violated).
    */
   public toStatements(): iam.PolicyStatement[] {
-    const alternatives =
-      this.effect === iam.Effect.ALLOW ? this.allowAlternatives() : this.denyAlternatives();
+    const alternatives = this.effect === iam.Effect.ALLOW ? this.allowAlternatives() : this.denyAlternatives();
     return alternatives.map(({ conditions, suffix }) => {
       const merged: Conditions = {};
       mergeConditions(merged, this.scopeConditions);
@@ -336,9 +330,6 @@ export class PolicyStatementBuilder {
   /** Deny: unconditional without requirements, otherwise one Deny per violation (ORed). */
   private denyAlternatives(): { conditions: Conditions; suffix: string }[] {
     if (this.requirements.length === 0) return [{ conditions: {}, suffix: '' }];
-    return this.requirements.flatMap((req) =>
-      req.violatedBy.map((conditions, i) => ({ conditions, suffix: req.denySuffixes[i] })),
-    );
+    return this.requirements.flatMap((req) => req.violatedBy.map((conditions, i) => ({ conditions, suffix: req.denySuffixes[i] })));
   }
 }
-

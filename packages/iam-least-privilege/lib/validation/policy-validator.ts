@@ -3,13 +3,7 @@ import { Annotations, Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cd
 import { IConstruct, IValidation } from 'constructs';
 import { PolicyRule } from './policy-rule';
 import { DocumentKind } from './private/document-rules';
-import {
-  analyzeTemplate,
-  checkStandaloneDocument,
-  formatFinding,
-  POLICY_RESOURCE_TYPES,
-  SUPPRESSIONS_METADATA_KEY,
-} from './private/template-policies';
+import { analyzeTemplate, checkStandaloneDocument, formatFinding, POLICY_RESOURCE_TYPES, SUPPRESSIONS_METADATA_KEY } from './private/template-policies';
 
 /** Construct-tree metadata type under which `PolicyValidator.suppress` records suppressions. */
 const SUPPRESSION_NODE_METADATA = 'cdk-guardrails:policy-validator:suppression';
@@ -157,7 +151,10 @@ function documentKind(kind: PolicyKind): DocumentKind {
  * the template will contain it, then runs the same analysis as the CLI and the plugin.
  */
 class ResourcePolicyValidation implements IValidation {
-  constructor(private readonly resource: CfnResource, private readonly warnOnly: boolean) {}
+  constructor(
+    private readonly resource: CfnResource,
+    private readonly warnOnly: boolean,
+  ) {}
 
   public validate(): string[] {
     const stack = Stack.of(this.resource);

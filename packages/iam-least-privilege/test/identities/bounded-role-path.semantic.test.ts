@@ -18,9 +18,7 @@ import { PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PermissionsBoundary, PermissionsBoundaryProps, ServiceControlPolicy } from '../../lib';
-import {
-  ACCOUNT, Attempt, decide as decideUnder, FULL_AWS_ACCESS, managedPolicyDocument, newStack, OTHER_ACCOUNT, REGION, withoutStatement,
-} from './helpers';
+import { ACCOUNT, Attempt, decide as decideUnder, FULL_AWS_ACCESS, managedPolicyDocument, newStack, OTHER_ACCOUNT, REGION, withoutStatement } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -72,12 +70,14 @@ const doc = (p: ServiceControlPolicy): PolicyJson => JSON.parse(p.toJson());
 const ALL_SCPS = [
   FULL_AWS_ACCESS,
   doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] })),
-  doc(ServiceControlPolicy.protectGuardrailPrincipals({
-    protectedPrincipalArns: PROTECTED,
-    managerPrincipalArns: [EXEC_ROLE],
-    pipelinePrincipalArns: [role('guardrails-pipeline', '333333333333')],
-    cdkDeployRoleArns: [role(`cdk-hnb659fds-deploy-role-${ACCOUNT}-${REGION}`)],
-  })),
+  doc(
+    ServiceControlPolicy.protectGuardrailPrincipals({
+      protectedPrincipalArns: PROTECTED,
+      managerPrincipalArns: [EXEC_ROLE],
+      pipelinePrincipalArns: [role('guardrails-pipeline', '333333333333')],
+      cdkDeployRoleArns: [role(`cdk-hnb659fds-deploy-role-${ACCOUNT}-${REGION}`)],
+    }),
+  ),
   doc(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE, LOG_ADMIN] })),
 ];
 
@@ -104,10 +104,15 @@ async function expectClosedByBoundedRolePath(attempt: Attempt) {
 }
 
 const passTo = (resource: string, service = 'lambda.amazonaws.com'): Attempt => ({
-  action: 'iam:PassRole', resource, context: { 'iam:PassedToService': service },
+  action: 'iam:PassRole',
+  resource,
+  context: { 'iam:PassedToService': service },
 });
 const assume = (resource: string, resourceAccount = ACCOUNT): Attempt => ({
-  action: 'sts:AssumeRole', resource, resourceAccount, resourcePolicy: trustingRootOf(ACCOUNT),
+  action: 'sts:AssumeRole',
+  resource,
+  resourceAccount,
+  resourcePolicy: trustingRootOf(ACCOUNT),
 });
 /** CreateRole with everything else the boundary requires (this boundary, the required tag): only the path is the attack. */
 const createRole = (resource: string): Attempt => ({
@@ -126,9 +131,11 @@ describe('passing an unbounded role to a service', () => {
   });
 
   test.each(['ec2.amazonaws.com', 'cloudformation.amazonaws.com', 'states.amazonaws.com', 'codebuild.amazonaws.com'])(
-    'a bounded admin cannot pass an unbounded role to %s either', async (service) => {
+    'a bounded admin cannot pass an unbounded role to %s either',
+    async (service) => {
       await expectClosedByBoundedRolePath(passTo(LEGACY_ADMIN_ROLE, service));
-    });
+    },
+  );
 
   test('control: a bounded admin CAN pass a bounded role it created under the path to Lambda (nested paths too)', async () => {
     for (const resource of [BOUNDED_ROLE, BOUNDED_NESTED_ROLE]) {
@@ -237,13 +244,13 @@ describe('without boundedRolePath, nothing changes (opt-in)', () => {
   });
 });
 
-describe('how the statement tells this account\'s roles from the resource accounts\'', () => {
+describe("how the statement tells this account's roles from the resource accounts'", () => {
   const statementOf = (stack: Stack) => {
     const policy = Object.values<any>(Template.fromStack(stack).toJSON().Resources).find((r) => r.Type === 'AWS::IAM::ManagedPolicy');
     return policy.Properties.PolicyDocument.Statement.find((s: any) => s.Sid === SID);
   };
 
-  test('the resource accounts are exempt only when the boundary lets bounded identities assume their roles (\'iam\' allowed there)', () => {
+  test("the resource accounts are exempt only when the boundary lets bounded identities assume their roles ('iam' allowed there)", () => {
     const logsOnly = newStack();
     new PermissionsBoundary(logsOnly, 'B', { resourceAccountIds: [OTHER_ACCOUNT], resourceAccountServices: ['logs'], boundedRolePath: PATH });
     expect(statementOf(logsOnly).NotResource).toEqual(`arn:*:iam::${ACCOUNT}:role/bounded/*`);
@@ -252,7 +259,7 @@ describe('how the statement tells this account\'s roles from the resource accoun
     expect(statementOf(withIam).NotResource).toEqual([`arn:*:iam::${ACCOUNT}:role/bounded/*`, `arn:*:iam::${OTHER_ACCOUNT}:role/*`]);
   });
 
-  test('control: with the resource account allowed only \'logs\', its roles were and stay out of reach', async () => {
+  test("control: with the resource account allowed only 'logs', its roles were and stay out of reach", async () => {
     const logsOnly = (boundedRolePath?: string) => synthBoundary({ ...BASE_PROPS, resourceAccountServices: ['logs'], boundedRolePath });
     await expect(decide(ATTACKER, assume(RESOURCE_ACCOUNT_ROLE, OTHER_ACCOUNT), logsOnly())).resolves.toBe('ImplicitlyDenied');
     await expect(decide(ATTACKER, assume(RESOURCE_ACCOUNT_ROLE, OTHER_ACCOUNT), logsOnly(PATH))).resolves.toBe('ExplicitlyDenied');
@@ -265,10 +272,15 @@ describe('how the statement tells this account\'s roles from the resource accoun
     await expect(decide(ATTACKER, passTo(ROTATION_ROLE), boundary)).resolves.toBe('ExplicitlyDenied');
   });
 
-  test('fails if the stack has no explicit account while resource accounts are allowed \'iam\'', () => {
-    expect(() => new PermissionsBoundary(new Stack(new App(), 'Agnostic'), 'B', {
-      resourceAccountIds: [OTHER_ACCOUNT], resourceAccountServices: ['iam'], boundedRolePath: PATH,
-    })).toThrow(/boundedRolePath: received '\/bounded\/' in a stack without an explicit account.*expected a stack with env.account/);
+  test("fails if the stack has no explicit account while resource accounts are allowed 'iam'", () => {
+    expect(
+      () =>
+        new PermissionsBoundary(new Stack(new App(), 'Agnostic'), 'B', {
+          resourceAccountIds: [OTHER_ACCOUNT],
+          resourceAccountServices: ['iam'],
+          boundedRolePath: PATH,
+        }),
+    ).toThrow(/boundedRolePath: received '\/bounded\/' in a stack without an explicit account.*expected a stack with env.account/);
     // Without such accounts the own account's token is enough.
     expect(() => new PermissionsBoundary(new Stack(new App(), 'Agnostic'), 'B', { boundedRolePath: PATH })).not.toThrow();
   });

@@ -40,12 +40,14 @@ describe('CrossAccountRole', () => {
     const role = Object.values<any>(template.findResources('AWS::IAM::Role'))[0];
     const trust = resolveIntrinsics(role.Properties.AssumeRolePolicyDocument, { account: ACCOUNT, region: REGION });
     // One statement per account, every one with the external id condition.
-    expect(trust.Statement).toEqual([OTHER_ACCOUNT, '333333333333'].map((a) => ({
-      Action: 'sts:AssumeRole',
-      Effect: 'Allow',
-      Principal: { AWS: `arn:aws:iam::${a}:root` },
-      Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
-    })));
+    expect(trust.Statement).toEqual(
+      [OTHER_ACCOUNT, '333333333333'].map((a) => ({
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${a}:root` },
+        Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
+      })),
+    );
     template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
@@ -58,7 +60,13 @@ describe('CrossAccountRole', () => {
 
   test('...and without the external id condition the same call would be allowed (the test depends on it)', async () => {
     const trust: any = trustPolicy();
-    const withoutCondition = { ...trust, Statement: trust.Statement.map((s: any) => { const { Condition: _c, ...rest } = s; return rest; }) };
+    const withoutCondition = {
+      ...trust,
+      Statement: trust.Statement.map((s: any) => {
+        const { Condition: _c, ...rest } = s;
+        return rest;
+      }),
+    };
     await expect(assume(withoutCondition, {})).resolves.toBe('Allowed');
   });
 
@@ -99,30 +107,44 @@ describe('CrossAccountRole', () => {
   });
 
   test('fails if role chaining is configured with a session longer than 1 hour', () => {
-    expect(() => new CrossAccountRole(newStack(), 'Partner', {
-      trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID, roleChaining: true, maxSessionDuration: Duration.hours(4),
-    })).toThrow(/maxSessionDuration \(role chaining caps sessions at 1 hour\): received 4 hours/);
+    expect(
+      () =>
+        new CrossAccountRole(newStack(), 'Partner', {
+          trustedAccountIds: [OTHER_ACCOUNT],
+          externalId: EXTERNAL_ID,
+          roleChaining: true,
+          maxSessionDuration: Duration.hours(4),
+        }),
+    ).toThrow(/maxSessionDuration \(role chaining caps sessions at 1 hour\): received 4 hours/);
   });
 
   test('fails if the session is longer than 12 hours', () => {
-    expect(() => new CrossAccountRole(newStack(), 'Partner', {
-      trustedAccountIds: [OTHER_ACCOUNT], externalId: EXTERNAL_ID, maxSessionDuration: Duration.hours(13),
-    })).toThrow(/maxSessionDuration: received 13 hours/);
+    expect(
+      () =>
+        new CrossAccountRole(newStack(), 'Partner', {
+          trustedAccountIds: [OTHER_ACCOUNT],
+          externalId: EXTERNAL_ID,
+          maxSessionDuration: Duration.hours(13),
+        }),
+    ).toThrow(/maxSessionDuration: received 13 hours/);
   });
 
   test('fails if no account is trusted', () => {
-    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [], externalId: EXTERNAL_ID }))
-      .toThrow(/trustedAccountIds: received an empty list/);
+    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [], externalId: EXTERNAL_ID })).toThrow(
+      /trustedAccountIds: received an empty list/,
+    );
   });
 
   test('fails if an account id is malformed', () => {
-    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: ['12345'], externalId: EXTERNAL_ID }))
-      .toThrow(/trustedAccountIds: '12345' is not an AWS account id/);
+    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: ['12345'], externalId: EXTERNAL_ID })).toThrow(
+      /trustedAccountIds: '12345' is not an AWS account id/,
+    );
   });
 
   test('fails if the external id is malformed, without printing it', () => {
-    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: 'has spaces in it' }))
-      .toThrow(/externalId: received a value of 16 characters that is not a valid external id/);
+    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: 'has spaces in it' })).toThrow(
+      /externalId: received a value of 16 characters that is not a valid external id/,
+    );
     try {
       new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: 'has spaces in it' });
     } catch (e) {

@@ -61,15 +61,17 @@ describe('LogsWriterRole', () => {
   });
 
   test('fails if the prefix has a wildcard', () => {
-    expect(() => new LogsWriterRole(newStack(), 'Writer', { assumedBy, allowCreateLogGroup: true, logGroupNamePrefix: '/app/*' }))
-      .toThrow(/logGroupNamePrefix: received '\/app\/\*'/);
+    expect(() => new LogsWriterRole(newStack(), 'Writer', { assumedBy, allowCreateLogGroup: true, logGroupNamePrefix: '/app/*' })).toThrow(
+      /logGroupNamePrefix: received '\/app\/\*'/,
+    );
   });
 
   test('fails if a prefix is given without allowCreateLogGroup', () => {
     const stack = newStack();
     const group = logs.LogGroup.fromLogGroupName(stack, 'Group', '/app/orders');
-    expect(() => new LogsWriterRole(stack, 'Writer', { assumedBy, logGroups: [group], logGroupNamePrefix: '/app/' }))
-      .toThrow(/logGroupNamePrefix: received '\/app\/' but allowCreateLogGroup is not true/);
+    expect(() => new LogsWriterRole(stack, 'Writer', { assumedBy, logGroups: [group], logGroupNamePrefix: '/app/' })).toThrow(
+      /logGroupNamePrefix: received '\/app\/' but allowCreateLogGroup is not true/,
+    );
   });
 });
 
@@ -104,8 +106,11 @@ describe('S3ReadOnlyRole', () => {
     const keyLogicalId = stack.getLogicalId(key.node.defaultChild as kms.CfnKey);
     const bucketLogicalId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
     const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/k-1`;
-    const policy = identityPolicy(stack, { [bucketLogicalId]: 'data-bucket' },
-      { [`${keyLogicalId}.Arn`]: keyArn, [`${bucketLogicalId}.Arn`]: 'arn:aws:s3:::data-bucket' });
+    const policy = identityPolicy(
+      stack,
+      { [bucketLogicalId]: 'data-bucket' },
+      { [`${keyLogicalId}.Arn`]: keyArn, [`${bucketLogicalId}.Arn`]: 'arn:aws:s3:::data-bucket' },
+    );
     // The encryption-context condition names exactly this bucket and its objects.
     const statement = ([] as any[]).concat(policy.Statement).find((st) => st.Sid === 'DecryptThroughS3ForTheseBuckets');
     expect(statement.Condition.StringLike).toEqual({
@@ -116,11 +121,16 @@ describe('S3ReadOnlyRole', () => {
     const { StringLike: _ctx, ...viaOnly } = statement.Condition;
     const evaluated = { ...policy, Statement: ([] as any[]).concat(policy.Statement).map((st) => (st === statement ? { ...st, Condition: viaOnly } : st)) };
     // The CDK default key policy delegates to IAM (account root), as KMS requires.
-    const keyPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] };
-    const decrypt = (context: Record<string, string>) => evaluate({
-      identityPolicies: [evaluated], resourcePolicy: keyPolicy,
-      request: { action: 'kms:Decrypt', principal: ROLE_ARN, resource: keyArn, resourceAccount: ACCOUNT, context },
-    });
+    const keyPolicy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+    };
+    const decrypt = (context: Record<string, string>) =>
+      evaluate({
+        identityPolicies: [evaluated],
+        resourcePolicy: keyPolicy,
+        request: { action: 'kms:Decrypt', principal: ROLE_ARN, resource: keyArn, resourceAccount: ACCOUNT, context },
+      });
     await expect(decrypt({ 'kms:ViaService': `s3.${REGION}.amazonaws.com` })).resolves.toBe('Allowed');
     await expect(decrypt({ 'kms:ViaService': `sqs.${REGION}.amazonaws.com` })).resolves.toBe('ImplicitlyDenied');
     await expect(decrypt({})).resolves.toBe('ImplicitlyDenied');

@@ -53,8 +53,10 @@ const DEPLOYMENT_BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/GuardrailsDeploy
 function synthBoundary(): PolicyJson {
   const stack = newStack();
   new PermissionsBoundary(stack, 'Boundary', {
-    protectedPrincipalArns: PROTECTED, guardrailAdministratorArns: [LOG_ADMIN],
-    protectedStackNames: ['prod-workload-*'], protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
+    protectedPrincipalArns: PROTECTED,
+    guardrailAdministratorArns: [LOG_ADMIN],
+    protectedStackNames: ['prod-workload-*'],
+    protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
   });
   return managedPolicyDocument(stack);
 }
@@ -62,29 +64,35 @@ const doc = (p: ServiceControlPolicy): PolicyJson => JSON.parse(p.toJson());
 
 const BOUNDARY = synthBoundary();
 const SECURITY_SCP = doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }));
-const PRINCIPALS_SCP = doc(ServiceControlPolicy.protectGuardrailPrincipals({
-  protectedPrincipalArns: PROTECTED,
-  managerPrincipalArns: [EXEC_ROLE],
-  pipelinePrincipalArns: [PIPELINE],
-  cdkDeployRoleArns: [DEPLOY_ROLE],
-  protectedPolicyNames: ['GuardrailsPermissionsBoundary', 'GuardrailsDeploymentBoundary'],
-}));
-const RESOURCES_SCP = doc(ServiceControlPolicy.protectGuardrailResources({
-  administratorArns: [EXEC_ROLE, LOG_ADMIN],
-  stackDeployerArns: [DEPLOY_ROLE, PIPELINE, BREAK_GLASS],
-  stackNames: ['prod-workload-*', 'CDKToolkit', 'StackSet-*'],
-  stackSetNames: ['prod-workload-guardrails-*'],
-}));
+const PRINCIPALS_SCP = doc(
+  ServiceControlPolicy.protectGuardrailPrincipals({
+    protectedPrincipalArns: PROTECTED,
+    managerPrincipalArns: [EXEC_ROLE],
+    pipelinePrincipalArns: [PIPELINE],
+    cdkDeployRoleArns: [DEPLOY_ROLE],
+    protectedPolicyNames: ['GuardrailsPermissionsBoundary', 'GuardrailsDeploymentBoundary'],
+  }),
+);
+const RESOURCES_SCP = doc(
+  ServiceControlPolicy.protectGuardrailResources({
+    administratorArns: [EXEC_ROLE, LOG_ADMIN],
+    stackDeployerArns: [DEPLOY_ROLE, PIPELINE, BREAK_GLASS],
+    stackNames: ['prod-workload-*', 'CDKToolkit', 'StackSet-*'],
+    stackSetNames: ['prod-workload-guardrails-*'],
+  }),
+);
 const ALL_SCPS = [FULL_AWS_ACCESS, SECURITY_SCP, PRINCIPALS_SCP, RESOURCES_SCP];
 
 /** A trust policy: the CDK deploy role trusts the account root and the pipeline account. */
 const trustPolicy = (...accounts: string[]): PolicyJson => ({
   Version: '2012-10-17',
-  Statement: [{
-    Effect: 'Allow',
-    Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
-    Action: ['sts:AssumeRole', 'sts:TagSession'],
-  }],
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+    },
+  ],
 });
 
 /** The attacker with every layer. */
@@ -116,13 +124,18 @@ describe('attack 1: self-service exemption by session tag', () => {
 
   test.each(['guardrails:protected', 'Guardrails:Protected'])('a bounded admin cannot assume its own role with the session tag %s', async (key) => {
     const attempt = { action: 'sts:AssumeRole', resource: ATTACKER_OWN_ROLE, context: tagged(key), resourcePolicy: ownRoleTrust };
-    await expectDeniedByEveryLayer(attempt, ['DenyProtectedSessionTag'], { policy: SECURITY_SCP, sids: ['DenyProtectedSessionTag', 'DenyProtectedSessionTagKey'] });
+    await expectDeniedByEveryLayer(attempt, ['DenyProtectedSessionTag'], {
+      policy: SECURITY_SCP,
+      sids: ['DenyProtectedSessionTag', 'DenyProtectedSessionTagKey'],
+    });
   });
 
   test('a bounded admin cannot tag its own session guardrails:protected (sts:TagSession, both keys checked)', async () => {
     const attempt = { action: 'sts:TagSession', resource: ATTACKER_OWN_ROLE, context: tagged('guardrails:protected'), resourcePolicy: ownRoleTrust };
-    await expectDeniedByEveryLayer(attempt, ['DenyProtectedSessionTag', 'DenyProtectedTagOnIdentities'],
-      { policy: SECURITY_SCP, sids: ['DenyProtectedSessionTag', 'DenyProtectedSessionTagKey'] });
+    await expectDeniedByEveryLayer(attempt, ['DenyProtectedSessionTag', 'DenyProtectedTagOnIdentities'], {
+      policy: SECURITY_SCP,
+      sids: ['DenyProtectedSessionTag', 'DenyProtectedSessionTagKey'],
+    });
     // Either statement alone is enough: the key is caught as aws:TagKeys and as aws:RequestTag/<key>.
     await expect(attackerBoundaryOnly(attempt, withoutStatement(BOUNDARY, 'DenyProtectedSessionTag'))).resolves.toBe('ExplicitlyDenied');
     await expect(attackerBoundaryOnly(attempt, withoutStatement(BOUNDARY, 'DenyProtectedTagOnIdentities'))).resolves.toBe('ExplicitlyDenied');
@@ -141,8 +154,10 @@ describe('attack 1: self-service exemption by session tag', () => {
       { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail`, context: withTag },
       { action: 'logs:DeleteSubscriptionFilter', resource: `${GUARDRAIL_LOG_GROUP}:*`, context: withTag },
     ]) {
-      await expectDeniedByEveryLayer(attempt, ['DenySecurityServiceTampering', 'DenyGuardrailResourceChanges'],
-        { policy: SECURITY_SCP, sids: ['DenySecurityServiceTampering'] });
+      await expectDeniedByEveryLayer(attempt, ['DenySecurityServiceTampering', 'DenyGuardrailResourceChanges'], {
+        policy: SECURITY_SCP,
+        sids: ['DenySecurityServiceTampering'],
+      });
     }
   });
 
@@ -160,8 +175,9 @@ describe('attack 1: self-service exemption by session tag', () => {
 
   test('control: a bounded admin can still tag its own roles and sessions with other keys', async () => {
     await expect(attackerEverything({ action: 'iam:TagRole', resource: ATTACKER_OWN_ROLE, context: tagged('team') })).resolves.toBe('Allowed');
-    await expect(attackerEverything({ action: 'sts:AssumeRole', resource: ATTACKER_OWN_ROLE, context: tagged('team'), resourcePolicy: ownRoleTrust }))
-      .resolves.toBe('Allowed');
+    await expect(
+      attackerEverything({ action: 'sts:AssumeRole', resource: ATTACKER_OWN_ROLE, context: tagged('team'), resourcePolicy: ownRoleTrust }),
+    ).resolves.toBe('Allowed');
   });
 });
 
@@ -192,14 +208,17 @@ describe('attack 2: an exemption by name pattern', () => {
   });
 
   test('an exemption can no longer be a pattern', () => {
-    expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] }))
-      .toThrow(/exemptPrincipalArns: received 'arn:aws:iam::\*:role\/cdk-\*-cfn-exec-role-\*'; expected an exact IAM role or user ARN \(no wildcards\)/);
+    expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] })).toThrow(
+      /exemptPrincipalArns: received 'arn:aws:iam::\*:role\/cdk-\*-cfn-exec-role-\*'; expected an exact IAM role or user ARN \(no wildcards\)/,
+    );
   });
 });
 
 describe('attack 3: the CDK bootstrap roles', () => {
   const passExecRole = {
-    action: 'iam:PassRole', resource: EXEC_ROLE, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+    action: 'iam:PassRole',
+    resource: EXEC_ROLE,
+    context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
   };
   const assumeDeployRole = { action: 'sts:AssumeRole', resource: DEPLOY_ROLE, resourcePolicy: trustPolicy(ACCOUNT, TOOLING_ACCOUNT) };
 
@@ -209,7 +228,10 @@ describe('attack 3: the CDK bootstrap roles', () => {
 
   test('a bounded admin cannot assume the deploy role (it trusts the account root)', async () => {
     // Two SCP statements stop it (the takeover deny and the pipeline-only assumption): remove both to let it through.
-    await expectDeniedByEveryLayer(assumeDeployRole, ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleChanges', 'DenyCdkRoleAssumption'] });
+    await expectDeniedByEveryLayer(assumeDeployRole, ['DenyGuardrailRoleChanges'], {
+      policy: PRINCIPALS_SCP,
+      sids: ['DenyGuardrailRoleChanges', 'DenyCdkRoleAssumption'],
+    });
   });
 
   test('a bounded admin cannot edit the trust policy of a CDK role, even one that carries the boundary', async () => {
@@ -251,8 +273,15 @@ describe('attack 4: other ways out of the boundary', () => {
   });
 
   test.each([
-    'iam:DeactivateMFADevice', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:DeleteLoginProfile', 'iam:UploadSSHPublicKey',
-    'iam:UploadSigningCertificate', 'iam:CreateServiceSpecificCredential', 'iam:ResetServiceSpecificCredential', 'iam:UpdateAccessKey',
+    'iam:DeactivateMFADevice',
+    'iam:CreateLoginProfile',
+    'iam:UpdateLoginProfile',
+    'iam:DeleteLoginProfile',
+    'iam:UploadSSHPublicKey',
+    'iam:UploadSigningCertificate',
+    'iam:CreateServiceSpecificCredential',
+    'iam:ResetServiceSpecificCredential',
+    'iam:UpdateAccessKey',
   ])('a bounded admin cannot %s on another user (and sign in as them)', async (action) => {
     const attempt = { action, resource: `arn:aws:iam::${ACCOUNT}:user/alice` };
     await expectDeniedByEveryLayer(attempt, ['DenyBoundaryEscapes']);
@@ -262,7 +291,7 @@ describe('attack 4: other ways out of the boundary', () => {
     await expectDeniedByEveryLayer({ action: 'iam:DeleteVirtualMFADevice', resource: `arn:aws:iam::${ACCOUNT}:mfa/alice` }, ['DenyBoundaryEscapes']);
   });
 
-  test('control: an administrator outside the boundary can reset a user\'s MFA and console password', async () => {
+  test("control: an administrator outside the boundary can reset a user's MFA and console password", async () => {
     for (const action of ['iam:DeactivateMFADevice', 'iam:CreateLoginProfile']) {
       await expect(decide(BREAK_GLASS, { action, resource: `arn:aws:iam::${ACCOUNT}:user/alice` }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
     }
@@ -345,7 +374,7 @@ describe('attack 5: the guardrail resources', () => {
   });
 });
 
-describe('attack 6: the guardrail stacks (CloudFormation acts with the stack\'s execution role, not the caller\'s rights)', () => {
+describe("attack 6: the guardrail stacks (CloudFormation acts with the stack's execution role, not the caller's rights)", () => {
   test.each([
     ['cloudformation:UpdateStack', GUARDRAIL_STACK],
     ['cloudformation:DeleteStack', GUARDRAIL_STACK],
@@ -400,14 +429,22 @@ describe('attack 6: the guardrail stacks (CloudFormation acts with the stack\'s 
     }
   });
 
-  test('control: the deploy role and break-glass change the guardrail stacks, and the execution role (nested stacks, which CloudFormation creates with the root stack\'s role); everyone reads them', async () => {
+  test("control: the deploy role and break-glass change the guardrail stacks, and the execution role (nested stacks, which CloudFormation creates with the root stack's role); everyone reads them", async () => {
     for (const action of ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteStack']) {
       await expect(decide(DEPLOY_ROLE, { action, resource: GUARDRAIL_STACK }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
       await expect(decide(BREAK_GLASS, { action, resource: STACK('CDKToolkit') }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
     }
-    await expect(decide(EXEC_ROLE, { action: 'cloudformation:CreateStack', resource: STACK('prod-workload-payments-eu-west-1-ledgerdbCredentialsRotation-1A2B3C') }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(
+      decide(
+        EXEC_ROLE,
+        { action: 'cloudformation:CreateStack', resource: STACK('prod-workload-payments-eu-west-1-ledgerdbCredentialsRotation-1A2B3C') },
+        { scps: ALL_SCPS },
+      ),
+    ).resolves.toBe('Allowed');
     // A look-alike of another qualifier is not exempt.
-    await expect(decide(role(`cdk-other-cfn-exec-role-${ACCOUNT}-${REGION}`), { action: 'cloudformation:UpdateStack', resource: GUARDRAIL_STACK }, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      decide(role(`cdk-other-cfn-exec-role-${ACCOUNT}-${REGION}`), { action: 'cloudformation:UpdateStack', resource: GUARDRAIL_STACK }, { scps: ALL_SCPS }),
+    ).resolves.toBe('ExplicitlyDenied');
     for (const action of ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents']) {
       await expect(attackerEverything({ action, resource: GUARDRAIL_STACK })).resolves.toBe('Allowed');
     }
@@ -422,24 +459,41 @@ describe('attack 6: the guardrail stacks (CloudFormation acts with the stack\'s 
 
 describe('attack 7: the dead-letter queue, the alarm, the boundary policies', () => {
   test.each(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:StartMessageMoveTask'])(
-    'a bounded admin cannot %s on the dead-letter queue (durable failure storage)', async (action) => {
-      await expectDeniedByEveryLayer({ action, resource: GUARDRAIL_QUEUE }, ['DenyGuardrailResourceChanges'], { policy: RESOURCES_SCP, sids: ['DenyGuardrailResourceChanges'] });
-    });
+    'a bounded admin cannot %s on the dead-letter queue (durable failure storage)',
+    async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: GUARDRAIL_QUEUE }, ['DenyGuardrailResourceChanges'], {
+        policy: RESOURCES_SCP,
+        sids: ['DenyGuardrailResourceChanges'],
+      });
+    },
+  );
 
   test.each(['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:PutMetricAlarm', 'cloudwatch:SetAlarmState'])(
-    'a bounded admin cannot %s on a guardrail alarm', async (action) => {
-      await expectDeniedByEveryLayer({ action, resource: GUARDRAIL_ALARM }, ['DenyGuardrailResourceChanges'], { policy: RESOURCES_SCP, sids: ['DenyGuardrailResourceChanges'] });
-    });
+    'a bounded admin cannot %s on a guardrail alarm',
+    async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: GUARDRAIL_ALARM }, ['DenyGuardrailResourceChanges'], {
+        policy: RESOURCES_SCP,
+        sids: ['DenyGuardrailResourceChanges'],
+      });
+    },
+  );
 
   test('control: the log administrator drains the dead-letter queue; a bounded admin reads the alarm history', async () => {
-    await expect(decide(LOG_ADMIN, { action: 'sqs:ReceiveMessage', resource: GUARDRAIL_QUEUE }, { boundary: BOUNDARY, scps: ALL_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(LOG_ADMIN, { action: 'sqs:ReceiveMessage', resource: GUARDRAIL_QUEUE }, { boundary: BOUNDARY, scps: ALL_SCPS })).resolves.toBe(
+      'Allowed',
+    );
     await expect(attackerEverything({ action: 'cloudwatch:DescribeAlarmHistory', resource: GUARDRAIL_ALARM })).resolves.toBe('Allowed');
   });
 
   test.each(['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'])(
-    'a bounded admin cannot %s on the CDK execution role\'s boundary (GuardrailsDeploymentBoundary)', async (action) => {
-      await expectDeniedByEveryLayer({ action, resource: DEPLOYMENT_BOUNDARY_ARN }, ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleChanges'] });
-    });
+    "a bounded admin cannot %s on the CDK execution role's boundary (GuardrailsDeploymentBoundary)",
+    async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: DEPLOYMENT_BOUNDARY_ARN }, ['DenyGuardrailRoleChanges'], {
+        policy: PRINCIPALS_SCP,
+        sids: ['DenyGuardrailRoleChanges'],
+      });
+    },
+  );
 
   test('control: the execution role (a manager) updates the boundary policies; a bounded admin edits its own policies', async () => {
     await expect(decide(EXEC_ROLE, { action: 'iam:CreatePolicyVersion', resource: DEPLOYMENT_BOUNDARY_ARN }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
@@ -482,10 +536,15 @@ describe('attack 8: hiding or forging findings without disabling a service (SCP 
 
 describe('attack 8d: squatting the name of a guardrail key alias (boundary and SCP)', () => {
   const ALIAS = (name: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:alias/${name}`;
-  test.each(['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'])('a bounded admin cannot %s alias/guardrails-prod/logs (boundary and SCP each deny it)', async (action) => {
-    await expectDeniedByEveryLayer({ action, resource: ALIAS('guardrails-prod/logs') }, ['DenyGuardrailResourceChanges'],
-      { policy: RESOURCES_SCP, sids: ['DenyGuardrailResourceChanges'] });
-  });
+  test.each(['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'])(
+    'a bounded admin cannot %s alias/guardrails-prod/logs (boundary and SCP each deny it)',
+    async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: ALIAS('guardrails-prod/logs') }, ['DenyGuardrailResourceChanges'], {
+        policy: RESOURCES_SCP,
+        sids: ['DenyGuardrailResourceChanges'],
+      });
+    },
+  );
 
   test('control: the execution role creates the guardrail aliases; a bounded admin manages aliases of its own', async () => {
     await expect(decide(EXEC_ROLE, { action: 'kms:CreateAlias', resource: ALIAS('guardrails-prod/logs') }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
@@ -498,9 +557,14 @@ describe('attack 8d: squatting the name of a guardrail key alias (boundary and S
 describe('attack 8c: changing what the trail records (every cloudtrail:Put*: boundary and SCP)', () => {
   const TRAIL = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/guardrails-trail`;
   test.each(['cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors', 'cloudtrail:PutEventConfiguration'])(
-    'a bounded admin cannot %s on the trail (boundary and SCP each deny it)', async (action) => {
-      await expectDeniedByEveryLayer({ action, resource: TRAIL }, ['DenySecurityServiceTampering'], { policy: SECURITY_SCP, sids: ['DenySecurityServiceTampering'] });
-    });
+    'a bounded admin cannot %s on the trail (boundary and SCP each deny it)',
+    async (action) => {
+      await expectDeniedByEveryLayer({ action, resource: TRAIL }, ['DenySecurityServiceTampering'], {
+        policy: SECURITY_SCP,
+        sids: ['DenySecurityServiceTampering'],
+      });
+    },
+  );
 
   test('control: the execution role configures the trail; a bounded admin reads its selectors', async () => {
     await expect(decide(EXEC_ROLE, { action: 'cloudtrail:PutEventConfiguration', resource: TRAIL }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
@@ -518,11 +582,14 @@ describe('attack 8b: tuning GuardDuty down (every Create and Update: boundary an
   });
 
   // Resourceless: the boundary allows no '*' resource for GuardDuty in the first place; the SCP denies them by name.
-  test.each(['guardduty:CreateTrustedEntitySet', 'guardduty:UpdateMalwareScanSettings', 'guardduty:CreateSampleFindings'])('a bounded admin cannot %s (SCP)', async (action) => {
-    await expect(attackerEverything({ action, resource: '*' })).resolves.toBe('ExplicitlyDenied');
-    await expect(attackerScpOnly({ action, resource: '*' }, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
-    await expect(attackerScpOnly({ action, resource: '*' }, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
-  });
+  test.each(['guardduty:CreateTrustedEntitySet', 'guardduty:UpdateMalwareScanSettings', 'guardduty:CreateSampleFindings'])(
+    'a bounded admin cannot %s (SCP)',
+    async (action) => {
+      await expect(attackerEverything({ action, resource: '*' })).resolves.toBe('ExplicitlyDenied');
+      await expect(attackerScpOnly({ action, resource: '*' }, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
+      await expect(attackerScpOnly({ action, resource: '*' }, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+    },
+  );
 
   test('control: the execution role tunes GuardDuty; a bounded admin reads the detector', async () => {
     await expect(decide(EXEC_ROLE, { action: 'guardduty:UpdateDetector', resource: DETECTOR }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
@@ -566,37 +633,48 @@ describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guard
     ['events:UpdateEventBus', DEFAULT_BUS],
     ['events:CreateArchive', DEFAULT_BUS],
     ['events:StartReplay', DEFAULT_BUS],
-  ])('a bounded admin cannot %s on the default event bus (the guardrail rules\' events: re-keyed, archived, replayed); allowed without the statement', async (action, resource) => {
-    await expect(attacker(action, resource, {})).resolves.toBe('ExplicitlyDenied');
-    await expect(attacker(action, resource, {}, withoutStatement(NETWORK_SCP, 'DenyDefaultEventBusChanges'))).resolves.toBe('Allowed');
-  });
+  ])(
+    "a bounded admin cannot %s on the default event bus (the guardrail rules' events: re-keyed, archived, replayed); allowed without the statement",
+    async (action, resource) => {
+      await expect(attacker(action, resource, {})).resolves.toBe('ExplicitlyDenied');
+      await expect(attacker(action, resource, {}, withoutStatement(NETWORK_SCP, 'DenyDefaultEventBusChanges'))).resolves.toBe('Allowed');
+    },
+  );
 
   test('control: the execution role re-keys the default bus; a bounded admin updates its own bus and still puts events on the default one', async () => {
-    await expect(decide(EXEC_ROLE, { action: 'events:UpdateEventBus', resource: DEFAULT_BUS }, { scps: [FULL_AWS_ACCESS, NETWORK_SCP] })).resolves.toBe('Allowed');
+    await expect(decide(EXEC_ROLE, { action: 'events:UpdateEventBus', resource: DEFAULT_BUS }, { scps: [FULL_AWS_ACCESS, NETWORK_SCP] })).resolves.toBe(
+      'Allowed',
+    );
     await expect(attacker('events:UpdateEventBus', `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`, {})).resolves.toBe('Allowed');
     await expect(attacker('events:PutEvents', DEFAULT_BUS, {})).resolves.toBe('Allowed');
   });
 
-  test('control: the execution role changes the network; a bounded admin changes its own untagged network; the functions\' ENIs are untouched', async () => {
-    await expect(decide(EXEC_ROLE, { action: 'ec2:DeleteFlowLogs', resource: ec2('vpc-flow-log', 'fl-1'), context: TAGGED }, { scps: [FULL_AWS_ACCESS, NETWORK_SCP] })).resolves.toBe('Allowed');
+  test("control: the execution role changes the network; a bounded admin changes its own untagged network; the functions' ENIs are untouched", async () => {
+    await expect(
+      decide(EXEC_ROLE, { action: 'ec2:DeleteFlowLogs', resource: ec2('vpc-flow-log', 'fl-1'), context: TAGGED }, { scps: [FULL_AWS_ACCESS, NETWORK_SCP] }),
+    ).resolves.toBe('Allowed');
     await expect(attacker('ec2:DeleteFlowLogs', ec2('vpc-flow-log', 'fl-2'), {})).resolves.toBe('Allowed');
     await expect(attacker('ec2:CreateNetworkInterface', ec2('subnet', 'subnet-0123456789abcdef0'))).resolves.toBe('Allowed');
   });
 
   test('fails without an administrator, or with a pattern', () => {
-    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: [] }))
-      .toThrow(/administratorArns: received an empty list; expected at least one exact IAM role or user ARN/);
-    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/x'] }))
-      .toThrow(/administratorArns: received 'arn:aws:iam::\*:role\/x'; expected an exact IAM role or user ARN/);
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: [] })).toThrow(
+      /administratorArns: received an empty list; expected at least one exact IAM role or user ARN/,
+    );
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/x'] })).toThrow(
+      /administratorArns: received 'arn:aws:iam::\*:role\/x'; expected an exact IAM role or user ARN/,
+    );
   });
 });
 
 describe('attack 9b: forging audit records with PutLogEvents (SCP protect-tagged-guardrail-resources, writerOnlyLogGroupPrefixes)', () => {
-  const LOG_SCP = doc(ServiceControlPolicy.protectTaggedGuardrailResources({
-    administratorArns: [EXEC_ROLE, BREAK_GLASS],
-    writerOnlyLogGroupPrefixes: ['/guardrails/audit/', '/guardrails/central/'],
-    logWriterRoleNames: ['guardrails-log-writer-*'],
-  }));
+  const LOG_SCP = doc(
+    ServiceControlPolicy.protectTaggedGuardrailResources({
+      administratorArns: [EXEC_ROLE, BREAK_GLASS],
+      writerOnlyLogGroupPrefixes: ['/guardrails/audit/', '/guardrails/central/'],
+      logWriterRoleNames: ['guardrails-log-writer-*'],
+    }),
+  );
   const STREAM = (group: string, stream: string) => `${LOG_GROUP(group)}:log-stream:${stream}`;
   const TRAIL_STREAM = STREAM('/guardrails/audit/cloudtrail', `${ACCOUNT}_CloudTrail_${REGION}`);
   const write = (principal: string, action: string, resource: string, scp = LOG_SCP, boundary: PolicyJson | undefined = BOUNDARY) =>
@@ -611,9 +689,11 @@ describe('attack 9b: forging audit records with PutLogEvents (SCP protect-tagged
     await expect(write(ATTACKER, action, resource, withoutStatement(LOG_SCP, 'DenyGuardrailLogForgery'))).resolves.toBe('Allowed');
   });
 
-  test('control: the trail\'s logs role and the forwarder write; the execution role does not need to (denied); a bounded admin writes its own and the other guardrail log groups', async () => {
+  test("control: the trail's logs role and the forwarder write; the execution role does not need to (denied); a bounded admin writes its own and the other guardrail log groups", async () => {
     await expect(write(role(`guardrails-log-writer-trail-${REGION}`), 'logs:PutLogEvents', TRAIL_STREAM)).resolves.toBe('Allowed');
-    await expect(write(role(`guardrails-log-writer-forwarder-${REGION}`), 'logs:PutLogEvents', STREAM('/guardrails/central/audit', 'x'))).resolves.toBe('Allowed');
+    await expect(write(role(`guardrails-log-writer-forwarder-${REGION}`), 'logs:PutLogEvents', STREAM('/guardrails/central/audit', 'x'))).resolves.toBe(
+      'Allowed',
+    );
     await expect(write(EXEC_ROLE, 'logs:CreateLogStream', STREAM('/guardrails/audit/cloudtrail', 'y'), LOG_SCP, undefined)).resolves.toBe('ExplicitlyDenied');
     await expect(write(ATTACKER, 'logs:PutLogEvents', STREAM('/aws/lambda/orders', 'z'))).resolves.toBe('Allowed');
     await expect(write(ATTACKER, 'logs:PutLogEvents', STREAM('/guardrails/app/orders', 'z'))).resolves.toBe('Allowed');
@@ -625,22 +705,32 @@ describe('attack 9b: forging audit records with PutLogEvents (SCP protect-tagged
 
   test('fails on writers without prefixes, prefixes without writers, a malformed prefix or a bare pattern', () => {
     const base = { administratorArns: [EXEC_ROLE] };
-    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, logWriterRoleNames: ['guardrails-log-writer-*'] }))
-      .toThrow(/logWriterRoleNames: received \["guardrails-log-writer-\*"\] without writerOnlyLogGroupPrefixes/);
-    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['/guardrails/audit/'] }))
-      .toThrow(/logWriterRoleNames: received an empty list/);
-    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['guardrails/audit'], logWriterRoleNames: ['w'] }))
-      .toThrow(/writerOnlyLogGroupPrefixes\[0\]: received 'guardrails\/audit'; expected a log group name prefix that starts and ends with '\/'/);
-    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['/a/'], logWriterRoleNames: ['*'] }))
-      .toThrow(/logWriterRoleNames\[0\]: received '\*'/);
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, logWriterRoleNames: ['guardrails-log-writer-*'] })).toThrow(
+      /logWriterRoleNames: received \["guardrails-log-writer-\*"\] without writerOnlyLogGroupPrefixes/,
+    );
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['/guardrails/audit/'] })).toThrow(
+      /logWriterRoleNames: received an empty list/,
+    );
+    expect(() =>
+      ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['guardrails/audit'], logWriterRoleNames: ['w'] }),
+    ).toThrow(/writerOnlyLogGroupPrefixes\[0\]: received 'guardrails\/audit'; expected a log group name prefix that starts and ends with '\/'/);
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ ...base, writerOnlyLogGroupPrefixes: ['/a/'], logWriterRoleNames: ['*'] })).toThrow(
+      /logWriterRoleNames\[0\]: received '\*'/,
+    );
   });
 });
 
 describe('attack 10: lifting MFA for every human (SCP protect-guardrail-principals, protectedGroupNames and protectedPolicyNames)', () => {
-  const HUMANS_SCP = doc(ServiceControlPolicy.protectGuardrailPrincipals({
-    protectedPrincipalArns: PROTECTED, managerPrincipalArns: [EXEC_ROLE], pipelinePrincipalArns: [PIPELINE], cdkDeployRoleArns: [DEPLOY_ROLE],
-    protectedPolicyNames: ['GuardrailsConsoleMfa'], protectedGroupNames: ['GuardrailsOperators'],
-  }));
+  const HUMANS_SCP = doc(
+    ServiceControlPolicy.protectGuardrailPrincipals({
+      protectedPrincipalArns: PROTECTED,
+      managerPrincipalArns: [EXEC_ROLE],
+      pipelinePrincipalArns: [PIPELINE],
+      cdkDeployRoleArns: [DEPLOY_ROLE],
+      protectedPolicyNames: ['GuardrailsConsoleMfa'],
+      protectedGroupNames: ['GuardrailsOperators'],
+    }),
+  );
   const GROUP = `arn:aws:iam::${ACCOUNT}:group/GuardrailsOperators`;
   const MFA_POLICY = `arn:aws:iam::${ACCOUNT}:policy/GuardrailsConsoleMfa`;
   const attempt = (action: string, resource: string) => ({ action, resource, context: { 'iam:PolicyARN': MFA_POLICY } });
@@ -661,13 +751,24 @@ describe('attack 10: lifting MFA for every human (SCP protect-guardrail-principa
 
   test('control: the execution role maintains them; a bounded admin manages other groups', async () => {
     await expect(decide(EXEC_ROLE, attempt('iam:DetachGroupPolicy', GROUP), { scps: [FULL_AWS_ACCESS, HUMANS_SCP] })).resolves.toBe('Allowed');
-    await expect(decide(ATTACKER, attempt('iam:DetachGroupPolicy', `arn:aws:iam::${ACCOUNT}:group/developers`), { boundary: BOUNDARY, scps: [FULL_AWS_ACCESS, HUMANS_SCP] })).resolves.toBe('Allowed');
+    await expect(
+      decide(ATTACKER, attempt('iam:DetachGroupPolicy', `arn:aws:iam::${ACCOUNT}:group/developers`), {
+        boundary: BOUNDARY,
+        scps: [FULL_AWS_ACCESS, HUMANS_SCP],
+      }),
+    ).resolves.toBe('Allowed');
   });
 
   test('a group name with a wildcard is refused', () => {
-    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({
-      protectedPrincipalArns: [], managerPrincipalArns: [EXEC_ROLE], pipelinePrincipalArns: [], cdkDeployRoleArns: [], protectedGroupNames: ['Ops*'],
-    })).toThrow(/protectedGroupNames\[0\]: received 'Ops\*'; expected an IAM group name/);
+    expect(() =>
+      ServiceControlPolicy.protectGuardrailPrincipals({
+        protectedPrincipalArns: [],
+        managerPrincipalArns: [EXEC_ROLE],
+        pipelinePrincipalArns: [],
+        cdkDeployRoleArns: [],
+        protectedGroupNames: ['Ops*'],
+      }),
+    ).toThrow(/protectedGroupNames\[0\]: received 'Ops\*'; expected an IAM group name/);
   });
 });
 
@@ -712,8 +813,9 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
     await expect(attackerEverything({ action: 'iam:CreateRole', resource: squat })).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly({ action: 'iam:CreateRole', resource: squat }, PRINCIPALS_SCP)).resolves.toBe('ExplicitlyDenied');
     await expect(attackerBoundaryOnly({ action: 'iam:CreateRole', resource: squat })).resolves.toBe('ExplicitlyDenied');
-    await expect(attackerEverything({ action: 'sts:AssumeRole', resource: FILE_PUBLISHING, resourcePolicy: trustPolicy(ACCOUNT, TOOLING_ACCOUNT) }))
-      .resolves.toBe('ExplicitlyDenied');
+    await expect(
+      attackerEverything({ action: 'sts:AssumeRole', resource: FILE_PUBLISHING, resourcePolicy: trustPolicy(ACCOUNT, TOOLING_ACCOUNT) }),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   test('a publishing role of another qualifier is not exempt', async () => {
@@ -728,7 +830,11 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
     await expect(decide(BREAK_GLASS, at('ssm:PutParameter', VERSION), { scps: ALL_SCPS })).resolves.toBe('Allowed');
     // CloudFormation and Lambda fetch templates and code with the caller's credentials (the deploy and execution roles).
     await expect(decide(EXEC_ROLE, at('s3:GetObject', ASSET), { scps: ALL_SCPS })).resolves.toBe('Allowed');
-    for (const [action, resource] of [['s3:GetObject', TEMPLATE], ['s3:ListBucket', BUCKET], ['ssm:GetParameter', VERSION]]) {
+    for (const [action, resource] of [
+      ['s3:GetObject', TEMPLATE],
+      ['s3:ListBucket', BUCKET],
+      ['ssm:GetParameter', VERSION],
+    ]) {
       await expect(attackerEverything(at(action, resource))).resolves.toBe('Allowed');
     }
     // ECR is outside the boundary's default services; the SCP lets every principal read the images.
@@ -741,10 +847,13 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
   });
 
   test('another qualifier is protected when given, and a bad one is refused', () => {
-    const custom = doc(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'acme1' }));
+    const custom = doc(
+      ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'acme1' }),
+    );
     expect(JSON.stringify(custom)).toContain('arn:*:s3:::cdk-acme1-assets-*');
     expect(JSON.stringify(custom)).not.toContain('cdk-hnb659fds-assets');
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'ACME*' }))
-      .toThrow(/cdkBootstrapQualifier/);
+    expect(() =>
+      ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'ACME*' }),
+    ).toThrow(/cdkBootstrapQualifier/);
   });
 });

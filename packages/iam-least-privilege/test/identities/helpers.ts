@@ -23,8 +23,9 @@ export const FULL_AWS_ACCESS: PolicyJson = ADMIN_POLICY;
 /** Plain-JSON policy document of the one AWS::IAM::ManagedPolicy whose name matches (or the only one). */
 export function managedPolicyDocument(stack: Stack, name?: string, refs: Record<string, string> = {}): PolicyJson {
   const template = Template.fromStack(stack).toJSON();
-  const found = Object.values<any>(template.Resources)
-    .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' && (name === undefined || r.Properties.ManagedPolicyName === name));
+  const found = Object.values<any>(template.Resources).filter(
+    (r) => r.Type === 'AWS::IAM::ManagedPolicy' && (name === undefined || r.Properties.ManagedPolicyName === name),
+  );
   if (found.length !== 1) throw new Error(`expected one managed policy named ${name}, found ${found.length}`);
   return resolveIntrinsics(found[0].Properties.PolicyDocument, { account: ACCOUNT, region: REGION, refs });
 }

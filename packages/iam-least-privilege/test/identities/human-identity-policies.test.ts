@@ -28,10 +28,16 @@ describe('ConsoleMfaPolicy', () => {
     new ConsoleMfaPolicy(stack, 'Mfa', { managedPolicyName: 'ConsoleMfa' });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       ManagedPolicyName: 'ConsoleMfa',
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'DenyAllExceptMfaSelfServiceWithoutMfa', Effect: 'Deny', NotAction: Match.arrayWith(['iam:EnableMFADevice']),
-        Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyAllExceptMfaSelfServiceWithoutMfa',
+            Effect: 'Deny',
+            NotAction: Match.arrayWith(['iam:EnableMFADevice']),
+            Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+          }),
+        ]),
+      },
     });
   });
 
@@ -52,10 +58,11 @@ describe('ConsoleMfaPolicy', () => {
   });
 
   test('a user without MFA can still enrol an MFA device for themselves', async () => {
-    const onlyThisPolicy = (action: string, resource: string) => evaluate({
-      identityPolicies: [policy],
-      request: { action, principal: USER, resource, resourceAccount: ACCOUNT, context: { 'aws:username': 'alice' } },
-    });
+    const onlyThisPolicy = (action: string, resource: string) =>
+      evaluate({
+        identityPolicies: [policy],
+        request: { action, principal: USER, resource, resourceAccount: ACCOUNT, context: { 'aws:username': 'alice' } },
+      });
     await expect(onlyThisPolicy('iam:EnableMFADevice', USER)).resolves.toBe('Allowed');
     await expect(onlyThisPolicy('iam:CreateVirtualMFADevice', `arn:aws:iam::${ACCOUNT}:mfa/alice`)).resolves.toBe('Allowed');
     // ... but not for someone else
@@ -74,8 +81,9 @@ describe('SensitiveActionsMfaPolicy', () => {
   const role = `arn:aws:iam::${ACCOUNT}:role/app`;
 
   test('a recent MFA sign-in is allowed', async () => {
-    await expect(asUser(policy, 'iam:AttachRolePolicy', role, { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '600' }))
-      .resolves.toBe('Allowed');
+    await expect(asUser(policy, 'iam:AttachRolePolicy', role, { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '600' })).resolves.toBe(
+      'Allowed',
+    );
   });
 
   test('an MFA sign-in older than the maximum age is denied; allowed without the stale-MFA statement', async () => {
@@ -124,7 +132,7 @@ describe('SourceIpRestrictionPolicy', () => {
     await expect(s3Get({ 'aws:SourceIp': '198.51.100.7', 'aws:ViaAWSService': 'false' })).resolves.toBe('ExplicitlyDenied');
   });
 
-  test('the same call made by an AWS service on the caller\'s behalf is not denied', async () => {
+  test("the same call made by an AWS service on the caller's behalf is not denied", async () => {
     await expect(s3Get({ 'aws:SourceIp': '198.51.100.7', 'aws:ViaAWSService': 'true' })).resolves.toBe('Allowed');
   });
 
@@ -142,15 +150,24 @@ describe('SourceIpRestrictionPolicy', () => {
     const stack = newStack();
     new SourceIpRestrictionPolicy(stack, 'Ip', { allowedCidrs: ['203.0.113.0/24'], allowedVpcIds: ['vpc-0123456789abcdef0'] });
     const withVpc = managedPolicyDocument(stack);
-    await expect(asUser(withVpc, 's3:GetObject', bucketObject, { 'aws:SourceVpc': 'vpc-0123456789abcdef0', 'aws:ViaAWSService': 'false' })).resolves.toBe('Allowed');
-    await expect(asUser(withVpc, 's3:GetObject', bucketObject, { 'aws:SourceVpc': 'vpc-0fffffffffffffff0', 'aws:ViaAWSService': 'false' })).resolves.toBe('ExplicitlyDenied');
-    await expect(asUser(withVpc, 's3:GetObject', bucketObject, { 'aws:SourceIp': '198.51.100.7', 'aws:ViaAWSService': 'false' })).resolves.toBe('ExplicitlyDenied');
+    await expect(asUser(withVpc, 's3:GetObject', bucketObject, { 'aws:SourceVpc': 'vpc-0123456789abcdef0', 'aws:ViaAWSService': 'false' })).resolves.toBe(
+      'Allowed',
+    );
+    await expect(asUser(withVpc, 's3:GetObject', bucketObject, { 'aws:SourceVpc': 'vpc-0fffffffffffffff0', 'aws:ViaAWSService': 'false' })).resolves.toBe(
+      'ExplicitlyDenied',
+    );
+    await expect(asUser(withVpc, 's3:GetObject', bucketObject, { 'aws:SourceIp': '198.51.100.7', 'aws:ViaAWSService': 'false' })).resolves.toBe(
+      'ExplicitlyDenied',
+    );
   });
 
-  test.each([['0.0.0.0/0', /allows every address/], ['10.0.0.300/8', /expected an IPv4 or IPv6 CIDR/], ['not-a-cidr', /expected an IPv4 or IPv6 CIDR/]])(
-    'fails if a CIDR is %s', (cidr, message) => {
-      expect(() => new SourceIpRestrictionPolicy(newStack(), 'Ip', { allowedCidrs: [cidr] })).toThrow(message);
-    });
+  test.each([
+    ['0.0.0.0/0', /allows every address/],
+    ['10.0.0.300/8', /expected an IPv4 or IPv6 CIDR/],
+    ['not-a-cidr', /expected an IPv4 or IPv6 CIDR/],
+  ])('fails if a CIDR is %s', (cidr, message) => {
+    expect(() => new SourceIpRestrictionPolicy(newStack(), 'Ip', { allowedCidrs: [cidr] })).toThrow(message);
+  });
 
   test('fails if no CIDR is given', () => {
     expect(() => new SourceIpRestrictionPolicy(newStack(), 'Ip', { allowedCidrs: [] })).toThrow(/allowedCidrs: received an empty list/);

@@ -28,22 +28,25 @@ describe('LeastPrivilegeRole', () => {
   test('exposes the attached boundary as permissionsBoundary', () => {
     const stack = newStack();
     const role = new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
-    expect(stack.resolve(role.permissionsBoundary!.managedPolicyArn)).toEqual(
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]] });
+    expect(stack.resolve(role.permissionsBoundary!.managedPolicyArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]],
+    });
   });
 
-  test.each([['boundary first', true], ['role first', false]])(
-    'in the same stack as the boundary (%s), the role deploys after it', (_name, boundaryFirst) => {
-      // GIVEN
-      const stack = newStack();
-      // WHEN
-      if (boundaryFirst) new PermissionsBoundary(stack, 'Boundary');
-      new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
-      if (!boundaryFirst) new PermissionsBoundary(stack, 'Boundary');
-      // THEN
-      const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
-      expect(Object.values<any>(roles)[0].DependsOn).toEqual([expect.stringMatching(/^Boundary/)]);
-    });
+  test.each([
+    ['boundary first', true],
+    ['role first', false],
+  ])('in the same stack as the boundary (%s), the role deploys after it', (_name, boundaryFirst) => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    if (boundaryFirst) new PermissionsBoundary(stack, 'Boundary');
+    new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
+    if (!boundaryFirst) new PermissionsBoundary(stack, 'Boundary');
+    // THEN
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    expect(Object.values<any>(roles)[0].DependsOn).toEqual([expect.stringMatching(/^Boundary/)]);
+  });
 
   test('in a stack without the boundary, the role references it by name only', () => {
     const stack = newStack();
@@ -62,9 +65,14 @@ describe('LeastPrivilegeRole', () => {
     const agnostic = new Stack(app, 'Agnostic');
     // WHEN
     for (const stack of [sameAccount, otherAccount, agnostic]) new LeastPrivilegeRole(stack, 'Role', { assumedBy: lambdaPrincipal() });
-    new LeastPrivilegeRole(otherAccount, 'Given', { assumedBy: lambdaPrincipal(), permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(otherAccount, 'B', 'TeamBoundary') });
+    new LeastPrivilegeRole(otherAccount, 'Given', {
+      assumedBy: lambdaPrincipal(),
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(otherAccount, 'B', 'TeamBoundary'),
+    });
     // THEN
-    const warning = Match.stringLikeRegexp(`references 'GuardrailsPermissionsBoundary' by name in account ${OTHER_ACCOUNT}, and no PermissionsBoundary of this app creates it there`);
+    const warning = Match.stringLikeRegexp(
+      `references 'GuardrailsPermissionsBoundary' by name in account ${OTHER_ACCOUNT}, and no PermissionsBoundary of this app creates it there`,
+    );
     Annotations.fromStack(otherAccount).hasWarning('/Elsewhere/Role', warning);
     Annotations.fromStack(otherAccount).hasNoWarning('/Elsewhere/Given', Match.anyValue());
     Annotations.fromStack(sameAccount).hasNoWarning('/OtherRegion/Role', Match.anyValue());
@@ -107,33 +115,45 @@ describe('LeastPrivilegeRole', () => {
     const byId = (prefix: string) => Object.entries<any>(roles).find(([id]) => id.startsWith(prefix))![1];
     expect(byId('BreakGlass').Properties.PermissionsBoundary).toBeUndefined();
     expect(byId('Other').Properties.PermissionsBoundary).toEqual({ Ref: expect.stringMatching(/^Boundary/) });
-    Annotations.fromStack(stack).hasInfo('/TestStack/BreakGlass',
-      'no permissions boundary (LeastPrivilegeRole withoutPermissionsBoundaryReason) for TestStack/BreakGlass/Resource: break-glass role must be able to repair the boundary itself');
+    Annotations.fromStack(stack).hasInfo(
+      '/TestStack/BreakGlass',
+      'no permissions boundary (LeastPrivilegeRole withoutPermissionsBoundaryReason) for TestStack/BreakGlass/Resource: break-glass role must be able to repair the boundary itself',
+    );
     Annotations.fromStack(stack).hasNoWarning('/TestStack/BreakGlass', Match.anyValue());
     expect(app.synth().getStackByName(stack.stackName).findMetadataByType('cdk-guardrails:permissions-boundary-opt-out')).toEqual([
-      { path: '/TestStack/BreakGlass', type: 'cdk-guardrails:permissions-boundary-opt-out', data: 'break-glass role must be able to repair the boundary itself' },
+      {
+        path: '/TestStack/BreakGlass',
+        type: 'cdk-guardrails:permissions-boundary-opt-out',
+        data: 'break-glass role must be able to repair the boundary itself',
+      },
     ]);
   });
 
   test('fails if the opt-out reason is too short', () => {
-    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), withoutPermissionsBoundaryReason: 'no' }))
-      .toThrow(/withoutPermissionsBoundaryReason: received 'no'; expected a reason of at least 20 characters/);
-    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), withoutPermissionsBoundaryReason: 'legacy vendor role' }))
-      .toThrow(/withoutPermissionsBoundaryReason: received 'legacy vendor role'; expected a reason of at least 20 characters/);
+    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), withoutPermissionsBoundaryReason: 'no' })).toThrow(
+      /withoutPermissionsBoundaryReason: received 'no'; expected a reason of at least 20 characters/,
+    );
+    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), withoutPermissionsBoundaryReason: 'legacy vendor role' })).toThrow(
+      /withoutPermissionsBoundaryReason: received 'legacy vendor role'; expected a reason of at least 20 characters/,
+    );
   });
 
   test('fails if an opt-out is combined with a boundary', () => {
     const stack = newStack();
-    expect(() => new LeastPrivilegeRole(stack, 'Role', {
-      assumedBy: lambdaPrincipal(),
-      permissionsBoundary: PermissionsBoundary.fromDefaultName(stack, 'B'),
-      withoutPermissionsBoundaryReason: 'a long enough reason',
-    })).toThrow(/cannot be combined with permissionsBoundary/);
+    expect(
+      () =>
+        new LeastPrivilegeRole(stack, 'Role', {
+          assumedBy: lambdaPrincipal(),
+          permissionsBoundary: PermissionsBoundary.fromDefaultName(stack, 'B'),
+          withoutPermissionsBoundaryReason: 'a long enough reason',
+        }),
+    ).toThrow(/cannot be combined with permissionsBoundary/);
   });
 
   test.each([[Duration.minutes(30)], [Duration.hours(13)]])('fails if maxSessionDuration is %s', (d) => {
-    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), maxSessionDuration: d }))
-      .toThrow(/maxSessionDuration: received .*allowed 1 hour to 12 hours/);
+    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), maxSessionDuration: d })).toThrow(
+      /maxSessionDuration: received .*allowed 1 hour to 12 hours/,
+    );
   });
 
   test('accepts a 12-hour maximum session', () => {
@@ -143,7 +163,6 @@ describe('LeastPrivilegeRole', () => {
   });
 
   test('fails if the path is malformed', () => {
-    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), path: 'guardrails' }))
-      .toThrow(/path: received 'guardrails'/);
+    expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), path: 'guardrails' })).toThrow(/path: received 'guardrails'/);
   });
 });

@@ -92,7 +92,7 @@ describe('PermissionsBoundary resource', () => {
     template.hasResourceProperties('AWS::IAM::User', { PermissionsBoundary: { Ref: Match.stringLikeRegexp('Boundary') } });
   });
 
-  test('applyTo over a multi-account app fails at synth on a role of another account (its boundary would name this account\'s policy), naming the role and the fix; a stack of the same account is fine', () => {
+  test("applyTo over a multi-account app fails at synth on a role of another account (its boundary would name this account's policy), naming the role and the fix; a stack of the same account is fine", () => {
     const app = new App();
     const home = new Stack(app, 'Home', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     const sameAccount = new Stack(app, 'SameAccount', { env: { account: ACCOUNT, region: 'us-east-1' } });
@@ -101,7 +101,11 @@ describe('PermissionsBoundary resource', () => {
     new iam.Role(sameAccount, 'Fine', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     new iam.Role(other, 'Elsewhere', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     boundary.applyTo(app);
-    expect(() => app.synth()).toThrow(new RegExp(`Other/Elsewhere/Resource: permissions boundary: received Home/Boundary of account ${ACCOUNT} for a role of account ${OTHER_ACCOUNT}; expected a boundary of the same account.*Create a PermissionsBoundary in a stack of ${OTHER_ACCOUNT}`));
+    expect(() => app.synth()).toThrow(
+      new RegExp(
+        `Other/Elsewhere/Resource: permissions boundary: received Home/Boundary of account ${ACCOUNT} for a role of account ${OTHER_ACCOUNT}; expected a boundary of the same account.*Create a PermissionsBoundary in a stack of ${OTHER_ACCOUNT}`,
+      ),
+    );
 
     const single = new App();
     const a = new Stack(single, 'A', { env: { account: ACCOUNT, region: 'eu-west-1' } });
@@ -120,8 +124,11 @@ describe('PermissionsBoundary resource', () => {
     new PermissionsBoundary(one, 'Boundary');
     new PermissionsBoundary(other, 'Boundary');
     new PermissionsBoundary(two, 'Regional', { managedPolicyName: 'GuardrailsPermissionsBoundary-us-east-1' });
-    expect(() => new PermissionsBoundary(two, 'Boundary'))
-      .toThrow(new RegExp(`Two/Boundary: managedPolicyName: received 'GuardrailsPermissionsBoundary' in account ${ACCOUNT}, which already has that boundary \\(One/Boundary\\)`));
+    expect(() => new PermissionsBoundary(two, 'Boundary')).toThrow(
+      new RegExp(
+        `Two/Boundary: managedPolicyName: received 'GuardrailsPermissionsBoundary' in account ${ACCOUNT}, which already has that boundary \\(One/Boundary\\)`,
+      ),
+    );
   });
 
   test('protectRole tags the role so the boundary protects it', () => {
@@ -144,7 +151,9 @@ describe('PermissionsBoundary resource', () => {
   });
 
   test('fails if a resourceless action is a wildcard', () => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { resourcelessActions: ['ec2:Describe*'] })).toThrow(/resourcelessActions: received 'ec2:Describe\*'.*wildcards are not allowed/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { resourcelessActions: ['ec2:Describe*'] })).toThrow(
+      /resourcelessActions: received 'ec2:Describe\*'.*wildcards are not allowed/,
+    );
   });
 
   test('fails if a resource account id is malformed', () => {
@@ -156,12 +165,15 @@ describe('PermissionsBoundary resource', () => {
   });
 
   test('fails if a protected principal is a pattern, a user, or a role of another account', () => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass-*`] }))
-      .toThrow(/protectedPrincipalArns: received 'arn:aws:iam::111111111111:role\/break-glass-\*'; expected an exact IAM role ARN \(no wildcards\)/);
-    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:user/break-glass`] }))
-      .toThrow(/protectedPrincipalArns: received 'arn:aws:iam::111111111111:user\/break-glass'; expected an exact IAM role ARN/);
-    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/break-glass`] }))
-      .toThrow(/protectedPrincipalArns: received 'arn:aws:iam::222222222222:role\/break-glass' of account 222222222222; expected a role of this stack's account 111111111111/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass-*`] })).toThrow(
+      /protectedPrincipalArns: received 'arn:aws:iam::111111111111:role\/break-glass-\*'; expected an exact IAM role ARN \(no wildcards\)/,
+    );
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:user/break-glass`] })).toThrow(
+      /protectedPrincipalArns: received 'arn:aws:iam::111111111111:user\/break-glass'; expected an exact IAM role ARN/,
+    );
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPrincipalArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/break-glass`] })).toThrow(
+      /protectedPrincipalArns: received 'arn:aws:iam::222222222222:role\/break-glass' of account 222222222222; expected a role of this stack's account 111111111111/,
+    );
   });
 
   test('accepts protected principals of any account when the stack account is not resolved', () => {
@@ -169,30 +181,38 @@ describe('PermissionsBoundary resource', () => {
   });
 
   test('fails if a guardrail administrator is a pattern', () => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { guardrailAdministratorArns: ['arn:aws:iam::*:role/log-admin'] }))
-      .toThrow(/guardrailAdministratorArns: received 'arn:aws:iam::\*:role\/log-admin'; expected an exact IAM role or user ARN \(no wildcards\)/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { guardrailAdministratorArns: ['arn:aws:iam::*:role/log-admin'] })).toThrow(
+      /guardrailAdministratorArns: received 'arn:aws:iam::\*:role\/log-admin'; expected an exact IAM role or user ARN \(no wildcards\)/,
+    );
   });
 
   test.each(['hnb*', 'elevenchars', '', 'a b'])('fails if the CDK bootstrap qualifier is %j', (cdkBootstrapQualifier) => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { cdkBootstrapQualifier }))
-      .toThrow(/cdkBootstrapQualifier: received '.*'; expected a CDK bootstrap qualifier of 1-10 letters, digits, '_' or '-'/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { cdkBootstrapQualifier })).toThrow(
+      /cdkBootstrapQualifier: received '.*'; expected a CDK bootstrap qualifier of 1-10 letters, digits, '_' or '-'/,
+    );
   });
 
   test.each(['guard*', '/guardrails', 'a/b', ''])('fails if the protected resource name prefix is %j', (protectedResourceNamePrefix) => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedResourceNamePrefix }))
-      .toThrow(/protectedResourceNamePrefix: received '.*'; expected 1-32 letters, digits, '_' or '-'/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedResourceNamePrefix })).toThrow(
+      /protectedResourceNamePrefix: received '.*'; expected 1-32 letters, digits, '_' or '-'/,
+    );
   });
 
   test('fails if a resource account service is not an allowed service', () => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { allowedServices: ['logs', 's3'], resourceAccountServices: ['kms'] }))
-      .toThrow(/resourceAccountServices: received 'kms'; expected one of allowedServices \(logs, s3\)/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { allowedServices: ['logs', 's3'], resourceAccountServices: ['kms'] })).toThrow(
+      /resourceAccountServices: received 'kms'; expected one of allowedServices \(logs, s3\)/,
+    );
   });
 
   test('the qualifier and the prefix shape the guardrail denies; administrators are protected as well as exempt', () => {
     const admin = `arn:aws:iam::${ACCOUNT}:role/log-admin`;
     const doc = boundaryOf({ cdkBootstrapQualifier: 'abc123', protectedResourceNamePrefix: 'sec', guardrailAdministratorArns: [admin] });
     const statement = (sid: string) => ([] as any[]).concat(doc.Statement).find((st) => st.Sid === sid);
-    expect(statement('DenyGuardrailRoleChanges').Resource).toEqual([admin, 'arn:*:iam::*:role/cdk-abc123-*', `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`]);
+    expect(statement('DenyGuardrailRoleChanges').Resource).toEqual([
+      admin,
+      'arn:*:iam::*:role/cdk-abc123-*',
+      `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`,
+    ]);
     expect(statement('DenyGuardrailResourceChanges').Resource).toContain('arn:*:logs:*:*:log-group:/sec/*');
     expect(statement('DenyGuardrailResourceChanges').Condition.ArnNotEquals).toEqual({ 'aws:PrincipalARN': [admin] });
   });
@@ -211,39 +231,51 @@ describe('PermissionsBoundary boundedRolePath', () => {
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Sid: 'DenyRolesOutsidePath',
-          Effect: 'Deny',
-          Action: ['iam:CreateRole', 'iam:PassRole', 'sts:AssumeRole', 'iam:*Provider*'],
-          NotResource: `arn:*:iam::${ACCOUNT}:role/bounded/*`,
-        }]),
+        Statement: Match.arrayWith([
+          {
+            Sid: 'DenyRolesOutsidePath',
+            Effect: 'Deny',
+            Action: ['iam:CreateRole', 'iam:PassRole', 'sts:AssumeRole', 'iam:*Provider*'],
+            NotResource: `arn:*:iam::${ACCOUNT}:role/bounded/*`,
+          },
+        ]),
       },
     });
   });
 
   test('is off by default', () => {
-    Template.fromStack((() => { const st = newStack(); new PermissionsBoundary(st, 'B'); return st; })())
-      .hasResourceProperties('AWS::IAM::ManagedPolicy', {
-        PolicyDocument: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Sid: 'DenyRolesOutsidePath' })])) },
-      });
+    Template.fromStack(
+      (() => {
+        const st = newStack();
+        new PermissionsBoundary(st, 'B');
+        return st;
+      })(),
+    ).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Sid: 'DenyRolesOutsidePath' })])) },
+    });
   });
 
-  test('fails if the path is \'/\' (every role is under it)', () => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { boundedRolePath: '/' }))
-      .toThrow(/boundedRolePath: received '\/'; expected a path below '\/' such as '\/bounded\/'/);
+  test("fails if the path is '/' (every role is under it)", () => {
+    expect(() => new PermissionsBoundary(newStack(), 'B', { boundedRolePath: '/' })).toThrow(
+      /boundedRolePath: received '\/'; expected a path below '\/' such as '\/bounded\/'/,
+    );
   });
 
   test.each(['bounded', '/bounded', 'bounded/', '//', '/a b/', '/b*/', '/b?d/', '/${aws:username}/', `/${'a'.repeat(511)}/`])(
-    'fails if the path is %j (not an IAM path, too long, or a wildcard or policy variable that would widen the exemption)', (boundedRolePath) => {
-      expect(() => new PermissionsBoundary(newStack(), 'B', { boundedRolePath }))
-        .toThrow(/boundedRolePath: received '.*'; expected an IAM path of at most 512 characters that starts and ends with '\/'.*but '\*', '\?' and '\$'/s);
-    });
+    'fails if the path is %j (not an IAM path, too long, or a wildcard or policy variable that would widen the exemption)',
+    (boundedRolePath) => {
+      expect(() => new PermissionsBoundary(newStack(), 'B', { boundedRolePath })).toThrow(
+        /boundedRolePath: received '.*'; expected an IAM path of at most 512 characters that starts and ends with '\/'.*but '\*', '\?' and '\$'/s,
+      );
+    },
+  );
 
-  test('fails if the path is a token (it could resolve to \'/\' at deploy time)', () => {
+  test("fails if the path is a token (it could resolve to '/' at deploy time)", () => {
     const stack = newStack();
     const path = new CfnParameter(stack, 'Path').valueAsString;
-    expect(() => new PermissionsBoundary(stack, 'B', { boundedRolePath: path }))
-      .toThrow(/boundedRolePath: received a CDK token; expected an IAM path as a plain string, such as '\/bounded\/'/);
+    expect(() => new PermissionsBoundary(stack, 'B', { boundedRolePath: path })).toThrow(
+      /boundedRolePath: received a CDK token; expected an IAM path as a plain string, such as '\/bounded\/'/,
+    );
   });
 
   test.each(['/bounded/', '/guardrails/bounded/', '/team-a.b_c@d=e,f+g/'])('accepts %j', (boundedRolePath) => {
@@ -253,31 +285,41 @@ describe('PermissionsBoundary boundedRolePath', () => {
 
 describe('PermissionsBoundary semantics: an administrator inside it cannot leave it', () => {
   let boundary: PolicyJson;
-  beforeAll(() => { boundary = boundaryOf({ protectedRoleNamePatterns: ['central-logging-*'] }); });
+  beforeAll(() => {
+    boundary = boundaryOf({ protectedRoleNamePatterns: ['central-logging-*'] });
+  });
 
   test('creating a role without the boundary is denied; with it (and the tags) it is allowed', async () => {
-    await expect(asAdmin(boundary, { action: 'iam:CreateRole', resource: NEW_ROLE, context: { 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] } }))
-      .resolves.toBe('ExplicitlyDenied');
-    await expect(asAdmin(boundary, { action: 'iam:CreateRole', resource: NEW_ROLE, context: WITH_BOUNDARY_AND_TAGS }))
-      .resolves.toBe('Allowed');
+    await expect(
+      asAdmin(boundary, { action: 'iam:CreateRole', resource: NEW_ROLE, context: { 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] } }),
+    ).resolves.toBe('ExplicitlyDenied');
+    await expect(asAdmin(boundary, { action: 'iam:CreateRole', resource: NEW_ROLE, context: WITH_BOUNDARY_AND_TAGS })).resolves.toBe('Allowed');
   });
 
   test('creating a role with another boundary is denied', async () => {
-    await expect(asAdmin(boundary, {
-      action: 'iam:CreateRole', resource: NEW_ROLE,
-      context: { ...WITH_BOUNDARY_AND_TAGS, 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/Wide` },
-    })).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      asAdmin(boundary, {
+        action: 'iam:CreateRole',
+        resource: NEW_ROLE,
+        context: { ...WITH_BOUNDARY_AND_TAGS, 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/Wide` },
+      }),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   test('...and is allowed once DenyIdentitiesWithoutThisBoundary is removed (the test depends on it)', async () => {
-    await expect(asAdmin(withoutStatement(boundary, 'DenyIdentitiesWithoutThisBoundary'), {
-      action: 'iam:CreateRole', resource: NEW_ROLE, context: { 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] },
-    })).resolves.toBe('Allowed');
+    await expect(
+      asAdmin(withoutStatement(boundary, 'DenyIdentitiesWithoutThisBoundary'), {
+        action: 'iam:CreateRole',
+        resource: NEW_ROLE,
+        context: { 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] },
+      }),
+    ).resolves.toBe('Allowed');
   });
 
   test('creating a user without the boundary is denied', async () => {
-    await expect(asAdmin(boundary, { action: 'iam:CreateUser', resource: `arn:aws:iam::${ACCOUNT}:user/bob`, context: { 'aws:RequestTag/Environment': 'dev' } }))
-      .resolves.toBe('ExplicitlyDenied');
+    await expect(
+      asAdmin(boundary, { action: 'iam:CreateUser', resource: `arn:aws:iam::${ACCOUNT}:user/bob`, context: { 'aws:RequestTag/Environment': 'dev' } }),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   test('editing the trust policy of an unbounded role is denied; of a bounded one it is not', async () => {
@@ -327,16 +369,27 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
   test('a role carrying the protected tag (principal tag) is not exempt from the security-service denies', async () => {
     const guardrailRole = `arn:aws:iam::${ACCOUNT}:role/central-logging-binder`;
     const request = { action: 'logs:PutSubscriptionFilter', resource: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/cloudtrail:*` };
-    await expect(evaluate({
-      identityPolicies: [ADMIN_POLICY], permissionsBoundaries: [boundary],
-      request: { ...request, principal: guardrailRole, resourceAccount: ACCOUNT, context: { 'aws:PrincipalTag/guardrails:protected': 'true' } },
-    })).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      evaluate({
+        identityPolicies: [ADMIN_POLICY],
+        permissionsBoundaries: [boundary],
+        request: { ...request, principal: guardrailRole, resourceAccount: ACCOUNT, context: { 'aws:PrincipalTag/guardrails:protected': 'true' } },
+      }),
+    ).resolves.toBe('ExplicitlyDenied');
     await expect(asAdmin(boundary, request)).resolves.toBe('ExplicitlyDenied');
   });
 
   test('nobody inside the boundary can give an identity the protected tag, in any case; allowed without DenyProtectedTagOnIdentities', async () => {
-    const create = { action: 'iam:CreateRole', resource: NEW_ROLE, context: { ...WITH_BOUNDARY_AND_TAGS, 'aws:RequestTag/guardrails:protected': 'true', 'aws:TagKeys': ['Environment', 'guardrails:protected'] } };
-    const tag = { action: 'iam:TagRole', resource: NEW_ROLE, context: { 'aws:RequestTag/Guardrails:Protected': 'true', 'aws:TagKeys': ['Guardrails:Protected'] } };
+    const create = {
+      action: 'iam:CreateRole',
+      resource: NEW_ROLE,
+      context: { ...WITH_BOUNDARY_AND_TAGS, 'aws:RequestTag/guardrails:protected': 'true', 'aws:TagKeys': ['Environment', 'guardrails:protected'] },
+    };
+    const tag = {
+      action: 'iam:TagRole',
+      resource: NEW_ROLE,
+      context: { 'aws:RequestTag/Guardrails:Protected': 'true', 'aws:TagKeys': ['Guardrails:Protected'] },
+    };
     await expect(asAdmin(boundary, create)).resolves.toBe('ExplicitlyDenied');
     await expect(asAdmin(boundary, tag)).resolves.toBe('ExplicitlyDenied');
     const without = withoutStatement(boundary, 'DenyProtectedTagOnIdentities');
@@ -375,13 +428,17 @@ describe('PermissionsBoundary semantics: an administrator inside it cannot leave
 
 describe('PermissionsBoundary semantics: what it allows', () => {
   let boundary: PolicyJson;
-  beforeAll(() => { boundary = boundaryOf(); });
+  beforeAll(() => {
+    boundary = boundaryOf();
+  });
 
   test('allowed services on resources of the own account are allowed', async () => {
-    await expect(asAdmin(boundary, { action: 'logs:PutLogEvents', resource: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:app:log-stream:s` }))
-      .resolves.toBe('Allowed');
-    await expect(asAdmin(boundary, { action: 's3:GetObject', resource: 'arn:aws:s3:::own-bucket/key', context: { 's3:ResourceAccount': ACCOUNT } }))
-      .resolves.toBe('Allowed');
+    await expect(asAdmin(boundary, { action: 'logs:PutLogEvents', resource: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:app:log-stream:s` })).resolves.toBe(
+      'Allowed',
+    );
+    await expect(
+      asAdmin(boundary, { action: 's3:GetObject', resource: 'arn:aws:s3:::own-bucket/key', context: { 's3:ResourceAccount': ACCOUNT } }),
+    ).resolves.toBe('Allowed');
     await expect(asAdmin(boundary, { action: 'cloudwatch:PutMetricData', resource: '*' })).resolves.toBe('Allowed');
   });
 
@@ -389,14 +446,18 @@ describe('PermissionsBoundary semantics: what it allows', () => {
     // The other account's key policy allows our admin: only the boundary decides.
     const keyArn = `arn:aws:kms:eu-west-1:${OTHER_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     const keyPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ADMIN }, Action: 'kms:Decrypt', Resource: '*' }] };
-    const crossAccount = (b: PolicyJson) => evaluate({
-      identityPolicies: [ADMIN_POLICY], permissionsBoundaries: [b], resourcePolicy: keyPolicy,
-      request: { principal: ADMIN, action: 'kms:Decrypt', resource: keyArn, resourceAccount: OTHER_ACCOUNT },
-    });
+    const crossAccount = (b: PolicyJson) =>
+      evaluate({
+        identityPolicies: [ADMIN_POLICY],
+        permissionsBoundaries: [b],
+        resourcePolicy: keyPolicy,
+        request: { principal: ADMIN, action: 'kms:Decrypt', resource: keyArn, resourceAccount: OTHER_ACCOUNT },
+      });
     await expect(crossAccount(boundary)).resolves.toBe('ImplicitlyDenied');
     await expect(crossAccount(boundaryOf({ resourceAccountIds: [OTHER_ACCOUNT] }))).resolves.toBe('Allowed');
-    await expect(asAdmin(boundary, { action: 's3:GetObject', resource: 'arn:aws:s3:::someone-elses/key', context: { 's3:ResourceAccount': OTHER_ACCOUNT } }))
-      .resolves.toBe('ImplicitlyDenied');
+    await expect(
+      asAdmin(boundary, { action: 's3:GetObject', resource: 'arn:aws:s3:::someone-elses/key', context: { 's3:ResourceAccount': OTHER_ACCOUNT } }),
+    ).resolves.toBe('ImplicitlyDenied');
   });
 
   test('resourceAccountServices limits what identities may do on the resource accounts', async () => {
@@ -405,26 +466,33 @@ describe('PermissionsBoundary semantics: what it allows', () => {
     const logsPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ADMIN }, Action: 'logs:GetLogEvents', Resource: logStream }] };
     const keyArn = `arn:aws:kms:eu-west-1:${OTHER_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     const keyPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ADMIN }, Action: 'kms:Decrypt', Resource: '*' }] };
-    const crossAccount = (action: string, resource: string, resourcePolicy: PolicyJson) => evaluate({
-      identityPolicies: [ADMIN_POLICY], permissionsBoundaries: [logsOnly], resourcePolicy,
-      request: { principal: ADMIN, action, resource, resourceAccount: OTHER_ACCOUNT },
-    });
+    const crossAccount = (action: string, resource: string, resourcePolicy: PolicyJson) =>
+      evaluate({
+        identityPolicies: [ADMIN_POLICY],
+        permissionsBoundaries: [logsOnly],
+        resourcePolicy,
+        request: { principal: ADMIN, action, resource, resourceAccount: OTHER_ACCOUNT },
+      });
     // Only the boundary decides here (the resource policies allow).
     await expect(crossAccount('logs:GetLogEvents', logStream, logsPolicy)).resolves.toBe('Allowed');
     await expect(crossAccount('kms:Decrypt', keyArn, keyPolicy)).resolves.toBe('ImplicitlyDenied');
-    await expect(asAdmin(logsOnly, { action: 's3:GetObject', resource: 'arn:aws:s3:::central/key', context: { 's3:ResourceAccount': OTHER_ACCOUNT } }))
-      .resolves.toBe('ImplicitlyDenied');
+    await expect(
+      asAdmin(logsOnly, { action: 's3:GetObject', resource: 'arn:aws:s3:::central/key', context: { 's3:ResourceAccount': OTHER_ACCOUNT } }),
+    ).resolves.toBe('ImplicitlyDenied');
   });
 
   test('an S3-only boundary allows S3 on own buckets and nothing else', async () => {
     const s3Only = boundaryOf({ allowedServices: ['s3'] });
-    await expect(asAdmin(s3Only, { action: 's3:GetObject', resource: 'arn:aws:s3:::own-bucket/key', context: { 's3:ResourceAccount': ACCOUNT } })).resolves.toBe('Allowed');
+    await expect(
+      asAdmin(s3Only, { action: 's3:GetObject', resource: 'arn:aws:s3:::own-bucket/key', context: { 's3:ResourceAccount': ACCOUNT } }),
+    ).resolves.toBe('Allowed');
     await expect(asAdmin(s3Only, { action: 'sqs:SendMessage', resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:q` })).resolves.toBe('ImplicitlyDenied');
   });
 
   test('services that are not listed are outside the boundary', async () => {
-    await expect(asAdmin(boundary, { action: 'sagemaker:CreateNotebookInstance', resource: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:notebook-instance/n` }))
-      .resolves.toBe('ImplicitlyDenied');
+    await expect(
+      asAdmin(boundary, { action: 'sagemaker:CreateNotebookInstance', resource: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:notebook-instance/n` }),
+    ).resolves.toBe('ImplicitlyDenied');
   });
 });
 
@@ -442,22 +510,31 @@ describe('PermissionsBoundary protectedStackNames and protectedPolicyNames', () 
   test('the stacks named <prefix>-* are always protected; protectedStackNames adds exact names and patterns', () => {
     expect(statement(boundaryOf({}), 'DenyGuardrailResourceChanges').Resource).toContain('arn:*:cloudformation:*:*:stack/guardrails-*');
     const doc = boundaryOf({ protectedStackNames: ['prod-workload-*', 'CDKToolkit'] });
-    expect(statement(doc, 'DenyGuardrailResourceChanges').Resource).toEqual(expect.arrayContaining([
-      'arn:*:cloudformation:*:*:stack/guardrails-*', 'arn:*:cloudformation:*:*:stack/prod-workload-*', 'arn:*:cloudformation:*:*:stack/CDKToolkit/*',
-    ]));
+    expect(statement(doc, 'DenyGuardrailResourceChanges').Resource).toEqual(
+      expect.arrayContaining([
+        'arn:*:cloudformation:*:*:stack/guardrails-*',
+        'arn:*:cloudformation:*:*:stack/prod-workload-*',
+        'arn:*:cloudformation:*:*:stack/CDKToolkit/*',
+      ]),
+    );
   });
 
-  test.each(['*', '**', '-x', 'prod_workload', 'prod/workload', `a${'b'.repeat(128)}`])('fails on the stack name %j, naming the prop and what is allowed', (name) => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedStackNames: ['ok', name] }))
-      .toThrow(/protectedStackNames\[1\]: received '.*'; expected a CloudFormation stack name .* and not only wildcards/s);
-  });
+  test.each(['*', '**', '-x', 'prod_workload', 'prod/workload', `a${'b'.repeat(128)}`])(
+    'fails on the stack name %j, naming the prop and what is allowed',
+    (name) => {
+      expect(() => new PermissionsBoundary(newStack(), 'B', { protectedStackNames: ['ok', name] })).toThrow(
+        /protectedStackNames\[1\]: received '.*'; expected a CloudFormation stack name .* and not only wildcards/s,
+      );
+    },
+  );
 
   test('protectedPolicyNames joins the boundary policy in the deny of policy edits; a wildcard is refused', () => {
     const doc = boundaryOf({ protectedPolicyNames: ['GuardrailsDeploymentBoundary'] });
-    expect(statement(doc, 'DenyGuardrailRoleChanges').Resource).toEqual(expect.arrayContaining([
-      `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`, `arn:aws:iam::${ACCOUNT}:policy/GuardrailsDeploymentBoundary`,
-    ]));
-    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPolicyNames: ['Guardrails*'] }))
-      .toThrow(/protectedPolicyNames\[0\]: received 'Guardrails\*'; expected a managed policy name \(1-128 .*no wildcard\)/);
+    expect(statement(doc, 'DenyGuardrailRoleChanges').Resource).toEqual(
+      expect.arrayContaining([`arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`, `arn:aws:iam::${ACCOUNT}:policy/GuardrailsDeploymentBoundary`]),
+    );
+    expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPolicyNames: ['Guardrails*'] })).toThrow(
+      /protectedPolicyNames\[0\]: received 'Guardrails\*'; expected a managed policy name \(1-128 .*no wildcard\)/,
+    );
   });
 });

@@ -14,7 +14,10 @@ test.each(lists)('every entry of %s is a known IAM action or service', async (_n
   const unknown: string[] = [];
   for (const entry of list) {
     const [service, action] = entry.includes(':') ? entry.split(':') : [entry, undefined];
-    if (!(await iamServiceExists(service))) { unknown.push(entry); continue; }
+    if (!(await iamServiceExists(service))) {
+      unknown.push(entry);
+      continue;
+    }
     if (action === undefined) continue;
     if (action.includes('*')) {
       const pattern = new RegExp(`^${action.replace(/\*/g, '.*')}$`, 'i');
@@ -50,30 +53,87 @@ test('every action the boundary conditions on iam:PermissionsBoundary supports t
 
 describe('guardrail resources: what stays allowed (NotAction of the deny)', () => {
   test.each([
-    'logs:CreateLogStream', 'logs:PutLogEvents', 'kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:GetRecords',
-    'kinesis:GetShardIterator', 'kinesis:SubscribeToShard', 'sqs:SendMessage',
-    'logs:FilterLogEvents', 'logs:StartQuery', 'events:DescribeRule', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackResources',
-    'cloudformation:DescribeStackEvents', 'cloudwatch:DescribeAlarmHistory',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'kinesis:PutRecord',
+    'kinesis:PutRecords',
+    'kinesis:GetRecords',
+    'kinesis:GetShardIterator',
+    'kinesis:SubscribeToShard',
+    'sqs:SendMessage',
+    'logs:FilterLogEvents',
+    'logs:StartQuery',
+    'events:DescribeRule',
+    'cloudformation:DescribeStacks',
+    'cloudformation:DescribeStackResources',
+    'cloudformation:DescribeStackEvents',
+    'cloudwatch:DescribeAlarmHistory',
   ])('%s (writers, consumers and readers need it)', async (action) => {
     await expect(matchesAny(perms.GUARDRAIL_RESOURCE_DATA_ACTIONS, action)).resolves.toBe(true);
   });
 
   test.each([
-    'logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:DisassociateKmsKey',
-    'logs:AssociateKmsKey', 'logs:PutSubscriptionFilter', 'logs:DeleteSubscriptionFilter', 'logs:CreateLogGroup', 'logs:PutTransformer',
-    'logs:TagResource', 'logs:UntagResource', 'logs:CreateExportTask',
-    'events:DisableRule', 'events:DeleteRule', 'events:PutRule', 'events:RemoveTargets', 'events:PutTargets', 'events:UntagResource',
-    'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:AddPermission', 'lambda:CreateFunction',
-    'lambda:DeleteFunction', 'lambda:PutFunctionConcurrency', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping',
-    'lambda:TagResource', 'lambda:InvokeFunction', 'lambda:InvokeAsync',
-    'kinesis:DeleteStream', 'kinesis:CreateStream', 'kinesis:DecreaseStreamRetentionPeriod', 'kinesis:StopStreamEncryption',
-    'kinesis:PutResourcePolicy', 'kinesis:DeregisterStreamConsumer', 'kinesis:RemoveTagsFromStream',
-    'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:StartMessageMoveTask',
-    'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet',
-    'cloudformation:ContinueUpdateRollback', 'cloudformation:RollbackStack', 'cloudformation:SetStackPolicy',
-    'cloudformation:UpdateTerminationProtection', 'cloudformation:CreateStack', 'cloudformation:CancelUpdateStack',
-    'cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:PutMetricAlarm', 'cloudwatch:SetAlarmState',
-    'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:AddPermission', 'sqs:UntagQueue',
+    'logs:DeleteLogGroup',
+    'logs:DeleteLogStream',
+    'logs:PutRetentionPolicy',
+    'logs:DeleteRetentionPolicy',
+    'logs:DisassociateKmsKey',
+    'logs:AssociateKmsKey',
+    'logs:PutSubscriptionFilter',
+    'logs:DeleteSubscriptionFilter',
+    'logs:CreateLogGroup',
+    'logs:PutTransformer',
+    'logs:TagResource',
+    'logs:UntagResource',
+    'logs:CreateExportTask',
+    'events:DisableRule',
+    'events:DeleteRule',
+    'events:PutRule',
+    'events:RemoveTargets',
+    'events:PutTargets',
+    'events:UntagResource',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:AddPermission',
+    'lambda:CreateFunction',
+    'lambda:DeleteFunction',
+    'lambda:PutFunctionConcurrency',
+    'lambda:UpdateEventSourceMapping',
+    'lambda:DeleteEventSourceMapping',
+    'lambda:TagResource',
+    'lambda:InvokeFunction',
+    'lambda:InvokeAsync',
+    'kinesis:DeleteStream',
+    'kinesis:CreateStream',
+    'kinesis:DecreaseStreamRetentionPeriod',
+    'kinesis:StopStreamEncryption',
+    'kinesis:PutResourcePolicy',
+    'kinesis:DeregisterStreamConsumer',
+    'kinesis:RemoveTagsFromStream',
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:ChangeMessageVisibility',
+    'sqs:StartMessageMoveTask',
+    'cloudformation:UpdateStack',
+    'cloudformation:DeleteStack',
+    'cloudformation:CreateChangeSet',
+    'cloudformation:ExecuteChangeSet',
+    'cloudformation:ContinueUpdateRollback',
+    'cloudformation:RollbackStack',
+    'cloudformation:SetStackPolicy',
+    'cloudformation:UpdateTerminationProtection',
+    'cloudformation:CreateStack',
+    'cloudformation:CancelUpdateStack',
+    'cloudwatch:DeleteAlarms',
+    'cloudwatch:DisableAlarmActions',
+    'cloudwatch:PutMetricAlarm',
+    'cloudwatch:SetAlarmState',
+    'sqs:CreateQueue',
+    'sqs:DeleteQueue',
+    'sqs:PurgeQueue',
+    'sqs:SetQueueAttributes',
+    'sqs:AddPermission',
+    'sqs:UntagQueue',
   ])('%s is not kept (so the guardrail-resource deny covers it)', async (action) => {
     await expect(iamActionExists(action.split(':')[0], action.split(':')[1])).resolves.toBe(true);
     await expect(matchesAny(perms.GUARDRAIL_RESOURCE_DATA_ACTIONS, action)).resolves.toBe(false);
@@ -94,16 +154,38 @@ test('the session-tag denies use condition keys that sts:AssumeRole and sts:TagS
 });
 
 test('the role takeover pattern covers every way to take a role over', async () => {
-  for (const action of ['iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy',
-    'iam:PutRolePermissionsBoundary', 'iam:TagRole', 'iam:UntagRole', 'iam:PassRole', 'iam:AddRoleToInstanceProfile', 'sts:AssumeRole']) {
+  for (const action of [
+    'iam:CreateRole',
+    'iam:DeleteRole',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:PutRolePolicy',
+    'iam:AttachRolePolicy',
+    'iam:PutRolePermissionsBoundary',
+    'iam:TagRole',
+    'iam:UntagRole',
+    'iam:PassRole',
+    'iam:AddRoleToInstanceProfile',
+    'sts:AssumeRole',
+  ]) {
     await expect(matchesAny(perms.GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS, action)).resolves.toBe(true);
   }
 });
 
 test('the user credential list covers every way to sign in as another user', async () => {
-  for (const action of ['iam:DeactivateMFADevice', 'iam:DeleteVirtualMFADevice', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile',
-    'iam:DeleteLoginProfile', 'iam:CreateServiceSpecificCredential', 'iam:ResetServiceSpecificCredential', 'iam:UploadSSHPublicKey',
-    'iam:UploadSigningCertificate', 'iam:UpdateAccessKey', 'iam:UpdateSSHPublicKey', 'iam:UpdateSigningCertificate']) {
+  for (const action of [
+    'iam:DeactivateMFADevice',
+    'iam:DeleteVirtualMFADevice',
+    'iam:CreateLoginProfile',
+    'iam:UpdateLoginProfile',
+    'iam:DeleteLoginProfile',
+    'iam:CreateServiceSpecificCredential',
+    'iam:ResetServiceSpecificCredential',
+    'iam:UploadSSHPublicKey',
+    'iam:UploadSigningCertificate',
+    'iam:UpdateAccessKey',
+    'iam:UpdateSSHPublicKey',
+    'iam:UpdateSigningCertificate',
+  ]) {
     await expect(matchesAny(perms.USER_CREDENTIAL_ACTIONS, action)).resolves.toBe(true);
   }
   // ...and leaves the caller's own password change and MFA enrolment alone.
@@ -114,9 +196,16 @@ test('the user credential list covers every way to sign in as another user', asy
 
 describe('boundedRolePath', () => {
   test('the identity provider pattern covers every way to change a SAML or OIDC provider, and nothing but identity providers', async () => {
-    for (const action of ['iam:CreateSAMLProvider', 'iam:UpdateSAMLProvider', 'iam:DeleteSAMLProvider', 'iam:CreateOpenIDConnectProvider',
-      'iam:UpdateOpenIDConnectProviderThumbprint', 'iam:AddClientIDToOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider',
-      'iam:DeleteOpenIDConnectProvider']) {
+    for (const action of [
+      'iam:CreateSAMLProvider',
+      'iam:UpdateSAMLProvider',
+      'iam:DeleteSAMLProvider',
+      'iam:CreateOpenIDConnectProvider',
+      'iam:UpdateOpenIDConnectProviderThumbprint',
+      'iam:AddClientIDToOpenIDConnectProvider',
+      'iam:RemoveClientIDFromOpenIDConnectProvider',
+      'iam:DeleteOpenIDConnectProvider',
+    ]) {
       await expect(matchesAny(perms.IDENTITY_PROVIDER_ACTIONS, action)).resolves.toBe(true);
     }
     const matched = (await Promise.all(perms.IDENTITY_PROVIDER_ACTIONS.map(expand))).flat();

@@ -34,7 +34,11 @@ describe('RequirePermissionsBoundary', () => {
     const stack = newStack(app);
     const boundary = new PermissionsBoundary(stack, 'Boundary');
     new iam.Role(stack, 'Plain', { assumedBy: lambdaPrincipal() });
-    new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+    new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
     new LeastPrivilegeRole(stack, 'Least', { assumedBy: lambdaPrincipal() });
     // WHEN
     boundary.applyTo(app);
@@ -62,8 +66,10 @@ describe('RequirePermissionsBoundary', () => {
     const byId = (prefix: string) => Object.entries<any>(roles).find(([id]) => id.startsWith(prefix))![1];
     expect(byId('RecorderRole').Properties.PermissionsBoundary).toBeUndefined();
     expect(byId('Other').Properties.PermissionsBoundary).toBeDefined();
-    Annotations.fromStack(stack).hasInfo('/TestStack/RecorderRole',
-      'no permissions boundary (PermissionsBoundary.exempt) for TestStack/RecorderRole/Resource: AWS Config reads every resource type');
+    Annotations.fromStack(stack).hasInfo(
+      '/TestStack/RecorderRole',
+      'no permissions boundary (PermissionsBoundary.exempt) for TestStack/RecorderRole/Resource: AWS Config reads every resource type',
+    );
     Annotations.fromStack(stack).hasNoWarning('/TestStack/RecorderRole', Match.anyValue());
   });
 
@@ -77,12 +83,16 @@ describe('RequirePermissionsBoundary', () => {
     // WHEN
     PermissionsBoundary.exempt(tooling, 'security tooling reads every resource type');
     // THEN
-    Annotations.fromStack(stack).hasWarning('/TestStack/Tooling', Match.stringLikeRegexp(
-      '^PermissionsBoundary.exempt: scope: received TestStack/Tooling, which holds 2 roles and users \\(TestStack/Tooling/Scanner/Resource, TestStack/Tooling/Reporter/Resource\\); expected one role or user per opt-out'));
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Tooling',
+      Match.stringLikeRegexp(
+        '^PermissionsBoundary.exempt: scope: received TestStack/Tooling, which holds 2 roles and users \\(TestStack/Tooling/Scanner/Resource, TestStack/Tooling/Reporter/Resource\\); expected one role or user per opt-out',
+      ),
+    );
     Annotations.fromStack(stack).hasNoInfo('/TestStack/Tooling', Match.anyValue());
   });
 
-  test('accepts an opt-out recorded as construct metadata by a package that does not depend on this one (detective-controls\' recorder role), and only with that exact type', () => {
+  test("accepts an opt-out recorded as construct metadata by a package that does not depend on this one (detective-controls' recorder role), and only with that exact type", () => {
     const build = (type: string) => {
       const app = new App();
       const stack = newStack(app);

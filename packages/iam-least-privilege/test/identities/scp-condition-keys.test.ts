@@ -14,7 +14,12 @@ const EXEC = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-1111111
 const policies: ServiceControlPolicy[] = [
   ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [EXEC] }),
   ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC] }),
-  ServiceControlPolicy.protectGuardrailPrincipals({ protectedPrincipalArns: [], managerPrincipalArns: [EXEC], pipelinePrincipalArns: [], cdkDeployRoleArns: [] }),
+  ServiceControlPolicy.protectGuardrailPrincipals({
+    protectedPrincipalArns: [],
+    managerPrincipalArns: [EXEC],
+    pipelinePrincipalArns: [],
+    cdkDeployRoleArns: [],
+  }),
   ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC], stackDeployerArns: [EXEC] }),
   ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: [EXEC] }),
   ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true, kmsKeyAccountIds: ['111111111111'] }),
@@ -42,7 +47,8 @@ const statements = policies.flatMap((p) => (JSON.parse(p.toJson()).Statement as 
 
 /** `<action> <key>` for every service condition key of `statement` that one of its actions does not support. */
 async function unsupportedKeys(statement: any): Promise<string[]> {
-  const keys = Object.values<Record<string, unknown>>(statement.Condition ?? {}).flatMap((block) => Object.keys(block))
+  const keys = Object.values<Record<string, unknown>>(statement.Condition ?? {})
+    .flatMap((block) => Object.keys(block))
     .filter((k) => !k.toLowerCase().startsWith('aws:'));
   if (keys.length === 0 || statement.Action === undefined) return [];
   const unsupported: string[] = [];
@@ -66,8 +72,10 @@ test.each(statements)('%s: every service condition key is supported by each of i
 });
 
 test('the check finds a key an action does not carry (ElastiCache CreateCacheCluster has no at-rest encryption key: an SCP cannot require it)', async () => {
-  await expect(unsupportedKeys({
-    Action: ['elasticache:CreateReplicationGroup', 'elasticache:CreateCacheCluster'],
-    Condition: { Bool: { 'elasticache:AtRestEncryptionEnabled': 'false' } },
-  })).resolves.toEqual(['elasticache:CreateCacheCluster elasticache:AtRestEncryptionEnabled']);
+  await expect(
+    unsupportedKeys({
+      Action: ['elasticache:CreateReplicationGroup', 'elasticache:CreateCacheCluster'],
+      Condition: { Bool: { 'elasticache:AtRestEncryptionEnabled': 'false' } },
+    }),
+  ).resolves.toEqual(['elasticache:CreateCacheCluster elasticache:AtRestEncryptionEnabled']);
 });

@@ -33,8 +33,10 @@ describe('ServiceControlPolicy documents', () => {
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(),
     ServiceControlPolicy.protectGuardrailPrincipals({
-      protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass`], managerPrincipalArns: [EXEC_ROLE],
-      pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'], cdkDeployRoleArns: [`arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-eu-west-1`],
+      protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass`],
+      managerPrincipalArns: [EXEC_ROLE],
+      pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'],
+      cdkDeployRoleArns: [`arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-eu-west-1`],
     }),
     ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }),
   ];
@@ -62,8 +64,12 @@ describe('ServiceControlPolicy documents', () => {
     const files = ServiceControlPolicy.writeFiles(path.join(assembly.directory, 'scp'), all());
     // THEN
     expect(files.map((f) => path.relative(assembly.directory, f)).sort()).toEqual([
-      'scp/deny-long-term-credentials.json', 'scp/deny-unencrypted-resources.json', 'scp/deny-unencrypted-s3-writes.json',
-      'scp/protect-guardrail-principals.json', 'scp/protect-guardrail-resources.json', 'scp/protect-security-services.json',
+      'scp/deny-long-term-credentials.json',
+      'scp/deny-unencrypted-resources.json',
+      'scp/deny-unencrypted-s3-writes.json',
+      'scp/protect-guardrail-principals.json',
+      'scp/protect-guardrail-resources.json',
+      'scp/protect-security-services.json',
       'scp/region-restriction.json',
     ]);
     for (const [i, p] of all().entries()) {
@@ -73,23 +79,29 @@ describe('ServiceControlPolicy documents', () => {
 
   test('fails if two SCPs share a name', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scp-'));
-    expect(() => ServiceControlPolicy.writeFiles(dir, [ServiceControlPolicy.denyUnencryptedResourceCreation(), ServiceControlPolicy.denyUnencryptedResourceCreation()]))
-      .toThrow(/the name 'deny-unencrypted-resources' is used twice/);
+    expect(() =>
+      ServiceControlPolicy.writeFiles(dir, [ServiceControlPolicy.denyUnencryptedResourceCreation(), ServiceControlPolicy.denyUnencryptedResourceCreation()]),
+    ).toThrow(/the name 'deny-unencrypted-resources' is used twice/);
   });
 
   test('fails if an SCP is over the size limit', () => {
-    expect(() => ServiceControlPolicy.regionRestriction({
-      allowedRegions: ['eu-west-1'],
-      additionalExemptActions: Array.from({ length: 300 }, (_, i) => `ec2:DescribeSomething${i}`),
-    })).toThrow(/SCP 'region-restriction' is \d+ characters minified; the AWS Organizations limit is 5120/);
+    expect(() =>
+      ServiceControlPolicy.regionRestriction({
+        allowedRegions: ['eu-west-1'],
+        additionalExemptActions: Array.from({ length: 300 }, (_, i) => `ec2:DescribeSomething${i}`),
+      }),
+    ).toThrow(/SCP 'region-restriction' is \d+ characters minified; the AWS Organizations limit is 5120/);
   });
 
   test('fails if an SCP contains a CDK token', () => {
     const stack = new Stack();
-    expect(() => new ServiceControlPolicy({
-      name: 'tokens',
-      statements: [new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:DeleteBucket'], resources: [`arn:aws:s3:::${stack.account}-data`] })],
-    })).toThrow(/contains a CDK token/);
+    expect(
+      () =>
+        new ServiceControlPolicy({
+          name: 'tokens',
+          statements: [new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:DeleteBucket'], resources: [`arn:aws:s3:::${stack.account}-data`] })],
+        }),
+    ).toThrow(/contains a CDK token/);
   });
 
   test('fails if the name cannot be a file name', () => {
@@ -137,7 +149,9 @@ describe('region restriction semantics', () => {
   });
 
   test('a request to an allowed region is allowed', async () => {
-    await expect(underScp(scp, 'ec2:RunInstances', `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`, { 'aws:RequestedRegion': 'eu-west-1' })).resolves.toBe('Allowed');
+    await expect(underScp(scp, 'ec2:RunInstances', `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`, { 'aws:RequestedRegion': 'eu-west-1' })).resolves.toBe(
+      'Allowed',
+    );
   });
 
   test('global services (IAM, STS, Organizations) keep working from us-east-1', async () => {
@@ -155,7 +169,7 @@ describe('security services SCP semantics', () => {
     await expect(underScp(withoutStatement(scp, 'DenySecurityServiceTampering'), 'cloudtrail:StopLogging', trail)).resolves.toBe('Allowed');
   });
 
-  test('the exempt deployment role may change the trail; a role of another region\'s name may not', async () => {
+  test("the exempt deployment role may change the trail; a role of another region's name may not", async () => {
     await expect(underScp(scp, 'cloudtrail:UpdateTrail', trail, {}, EXEC_ROLE)).resolves.toBe('Allowed');
     await expect(underScp(scp, 'cloudtrail:UpdateTrail', trail, {}, EXEC_ROLE.replace('eu-west-1', 'us-east-2'))).resolves.toBe('ExplicitlyDenied');
   });
@@ -167,7 +181,8 @@ describe('security services SCP semantics', () => {
 
 describe('S3 encryption SCP semantics', () => {
   const object = 'arn:aws:s3:::data/k';
-  const put = (scp: PolicyJson, context: Record<string, string>) => underScp(scp, 's3:PutObject', object, { 'aws:SecureTransport': 'true', 's3:ResourceAccount': ACCOUNT, ...context });
+  const put = (scp: PolicyJson, context: Record<string, string>) =>
+    underScp(scp, 's3:PutObject', object, { 'aws:SecureTransport': 'true', 's3:ResourceAccount': ACCOUNT, ...context });
 
   test('a PUT without an encryption header is denied; allowed without the statement', async () => {
     const scp = doc(ServiceControlPolicy.denyUnencryptedS3Writes());
@@ -207,24 +222,29 @@ describe('S3 SCP: a KMS key of a foreign account (ransomware by foreign key)', (
   const scp = doc(ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true, kmsKeyAccountIds: [ACCOUNT] }));
   const object = 'arn:aws:s3:::orders-data/2026/12/03/x.json';
   const put = (keyArn?: string) => ({
-    's3:x-amz-server-side-encryption': 'aws:kms', 'aws:SecureTransport': 'true',
+    's3:x-amz-server-side-encryption': 'aws:kms',
+    'aws:SecureTransport': 'true',
     ...(keyArn !== undefined ? { 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn } : {}),
   });
 
-  test('an object encrypted with another account\'s key is denied; allowed without the statement', async () => {
+  test("an object encrypted with another account's key is denied; allowed without the statement", async () => {
     const foreign = `arn:aws:kms:eu-west-1:${OTHER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     await expect(underScp(scp, 's3:PutObject', object, put(foreign))).resolves.toBe('ExplicitlyDenied');
     await expect(underScp(withoutStatement(scp, 'DenyS3PutWithForeignKmsKey'), 's3:PutObject', object, put(foreign))).resolves.toBe('Allowed');
   });
 
   test('control: a key of a listed account, or no key named (the bucket default), is allowed', async () => {
-    await expect(underScp(scp, 's3:PutObject', object, put(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`))).resolves.toBe('Allowed');
+    await expect(underScp(scp, 's3:PutObject', object, put(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`))).resolves.toBe(
+      'Allowed',
+    );
     await expect(underScp(scp, 's3:PutObject', object, put())).resolves.toBe('Allowed');
   });
 
   test('an empty list or a malformed account id is refused', () => {
     expect(() => ServiceControlPolicy.denyUnencryptedS3Writes({ kmsKeyAccountIds: [] })).toThrow(/kmsKeyAccountIds: received an empty list/);
-    expect(() => ServiceControlPolicy.denyUnencryptedS3Writes({ kmsKeyAccountIds: ['1234'] })).toThrow(/kmsKeyAccountIds\[0\]: received "1234"; expected a 12-digit AWS account id/);
+    expect(() => ServiceControlPolicy.denyUnencryptedS3Writes({ kmsKeyAccountIds: ['1234'] })).toThrow(
+      /kmsKeyAccountIds\[0\]: received "1234"; expected a 12-digit AWS account id/,
+    );
   });
 });
 
@@ -235,14 +255,18 @@ describe('unencrypted resources SCP semantics', () => {
   test('an unencrypted EBS volume is denied, an encrypted one allowed; allowed without the statement', async () => {
     await expect(underScp(scp, 'ec2:CreateVolume', volume, { 'ec2:Encrypted': 'false' })).resolves.toBe('ExplicitlyDenied');
     await expect(underScp(scp, 'ec2:CreateVolume', volume, { 'ec2:Encrypted': 'true' })).resolves.toBe('Allowed');
-    await expect(underScp(withoutStatement(scp, 'DenyUnencryptedEbsVolumes'), 'ec2:CreateVolume', volume, { 'ec2:Encrypted': 'false' })).resolves.toBe('Allowed');
+    await expect(underScp(withoutStatement(scp, 'DenyUnencryptedEbsVolumes'), 'ec2:CreateVolume', volume, { 'ec2:Encrypted': 'false' })).resolves.toBe(
+      'Allowed',
+    );
   });
 
   test('an unencrypted RDS cluster is denied, an encrypted one allowed', async () => {
     const cluster = `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:orders`;
     await expect(underScp(scp, 'rds:CreateDBCluster', cluster, { 'rds:StorageEncrypted': 'false' })).resolves.toBe('ExplicitlyDenied');
     await expect(underScp(scp, 'rds:CreateDBCluster', cluster, { 'rds:StorageEncrypted': 'true' })).resolves.toBe('Allowed');
-    await expect(underScp(withoutStatement(scp, 'DenyUnencryptedRds'), 'rds:CreateDBCluster', cluster, { 'rds:StorageEncrypted': 'false' })).resolves.toBe('Allowed');
+    await expect(underScp(withoutStatement(scp, 'DenyUnencryptedRds'), 'rds:CreateDBCluster', cluster, { 'rds:StorageEncrypted': 'false' })).resolves.toBe(
+      'Allowed',
+    );
   });
 
   test('the SCP does not claim RDS instances: CreateDBInstance carries no rds:StorageEncrypted (scp-condition-keys.test.ts), so it is not in the statement', () => {
@@ -277,8 +301,9 @@ describe('guardrail principals SCP', () => {
   });
 
   test('fails if there is no manager', () => {
-    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, managerPrincipalArns: [] }))
-      .toThrow(/managerPrincipalArns: received an empty list; expected at least one exact IAM role or user ARN/);
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, managerPrincipalArns: [] })).toThrow(
+      /managerPrincipalArns: received an empty list; expected at least one exact IAM role or user ARN/,
+    );
   });
 
   test.each([
@@ -288,15 +313,18 @@ describe('guardrail principals SCP', () => {
     ['pipelinePrincipalArns', 'arn:aws:iam::333333333333:role/pipeline-?'],
     ['cdkDeployRoleArns', 'arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role-*'],
   ])('fails if %s holds %s', (prop, arn) => {
-    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, [prop]: [arn] }))
-      .toThrow(new RegExp(`${prop}: received '.*'; expected an exact IAM role`));
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, [prop]: [arn] })).toThrow(
+      new RegExp(`${prop}: received '.*'; expected an exact IAM role`),
+    );
   });
 
   test('fails if the qualifier is not a CDK bootstrap qualifier', () => {
-    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'hnb*' }))
-      .toThrow(/cdkBootstrapQualifier: received 'hnb\*'; expected a CDK bootstrap qualifier of 1-10 letters, digits/);
-    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'elevenchars' }))
-      .toThrow(/cdkBootstrapQualifier: received 'elevenchars'/);
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'hnb*' })).toThrow(
+      /cdkBootstrapQualifier: received 'hnb\*'; expected a CDK bootstrap qualifier of 1-10 letters, digits/,
+    );
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'elevenchars' })).toThrow(
+      /cdkBootstrapQualifier: received 'elevenchars'/,
+    );
   });
 });
 
@@ -309,43 +337,81 @@ describe('guardrail resources SCP', () => {
   });
 
   test('fails without an administrator, or with a pattern', () => {
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [] }))
-      .toThrow(/administratorArns: received an empty list; expected at least one exact IAM role or user ARN/);
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/log-admin'] }))
-      .toThrow(/administratorArns: received 'arn:aws:iam::\*:role\/log-admin'; expected an exact IAM role or user ARN \(no wildcards\)/);
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [] })).toThrow(
+      /administratorArns: received an empty list; expected at least one exact IAM role or user ARN/,
+    );
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/log-admin'] })).toThrow(
+      /administratorArns: received 'arn:aws:iam::\*:role\/log-admin'; expected an exact IAM role or user ARN \(no wildcards\)/,
+    );
   });
 
   test('with stackDeployerArns, a second statement denies changing the guardrail stacks to all but them', () => {
-    const doc = JSON.parse(ServiceControlPolicy.protectGuardrailResources({
-      administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackNames: ['prod-*-x', 'CDKToolkit'], stackSetNames: ['prod-set-*', 'exact-set'],
-    }).toJson());
+    const doc = JSON.parse(
+      ServiceControlPolicy.protectGuardrailResources({
+        administratorArns: [EXEC_ROLE],
+        stackDeployerArns: [DEPLOY],
+        stackNames: ['prod-*-x', 'CDKToolkit'],
+        stackSetNames: ['prod-set-*', 'exact-set'],
+      }).toJson(),
+    );
     const st = doc.Statement.find((x: any) => x.Sid === 'DenyGuardrailStackChanges');
-    expect(st.NotAction).toEqual(['cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*',
-      's3:Get*', 's3:List*', 'ssm:GetParameter*', 'ecr:BatchCheck*', 'ecr:BatchGet*', 'ecr:Describe*', 'ecr:Get*', 'ecr:List*']);
-    expect(st.Resource).toEqual(['arn:*:cloudformation:*:*:stack/guardrails-*', 'arn:*:cloudformation:*:*:stack/prod-*-x/*', 'arn:*:cloudformation:*:*:stack/CDKToolkit/*',
+    expect(st.NotAction).toEqual([
+      'cloudformation:Describe*',
+      'cloudformation:Get*',
+      'cloudformation:List*',
+      's3:Get*',
+      's3:List*',
+      'ssm:GetParameter*',
+      'ecr:BatchCheck*',
+      'ecr:BatchGet*',
+      'ecr:Describe*',
+      'ecr:Get*',
+      'ecr:List*',
+    ]);
+    expect(st.Resource).toEqual([
+      'arn:*:cloudformation:*:*:stack/guardrails-*',
+      'arn:*:cloudformation:*:*:stack/prod-*-x/*',
+      'arn:*:cloudformation:*:*:stack/CDKToolkit/*',
       // the StackSets (stackset/<name>:<id>)
-      'arn:*:cloudformation:*:*:stackset/guardrails-*', 'arn:*:cloudformation:*:*:stackset/prod-set-*', 'arn:*:cloudformation:*:*:stackset/exact-set:*',
+      'arn:*:cloudformation:*:*:stackset/guardrails-*',
+      'arn:*:cloudformation:*:*:stackset/prod-set-*',
+      'arn:*:cloudformation:*:*:stackset/exact-set:*',
       // the CDK bootstrap assets of the default qualifier
-      'arn:*:s3:::cdk-hnb659fds-assets-*', 'arn:*:ssm:*:*:parameter/cdk-bootstrap/hnb659fds/*', 'arn:*:ecr:*:*:repository/cdk-hnb659fds-container-assets-*']);
-    expect(st.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [DEPLOY,
-      'arn:*:iam::*:role/cdk-hnb659fds-file-publishing-role-*', 'arn:*:iam::*:role/cdk-hnb659fds-image-publishing-role-*',
-      'arn:*:iam::*:role/cdk-hnb659fds-cfn-exec-role-*'] } });
+      'arn:*:s3:::cdk-hnb659fds-assets-*',
+      'arn:*:ssm:*:*:parameter/cdk-bootstrap/hnb659fds/*',
+      'arn:*:ecr:*:*:repository/cdk-hnb659fds-container-assets-*',
+    ]);
+    expect(st.Condition).toEqual({
+      ArnNotEquals: {
+        'aws:PrincipalARN': [
+          DEPLOY,
+          'arn:*:iam::*:role/cdk-hnb659fds-file-publishing-role-*',
+          'arn:*:iam::*:role/cdk-hnb659fds-image-publishing-role-*',
+          'arn:*:iam::*:role/cdk-hnb659fds-cfn-exec-role-*',
+        ],
+      },
+    });
     // without deployers: no stack statement (documented), and stackNames alone is refused
     expect(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }).toJson()).not.toContain('DenyGuardrailStackChanges');
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackNames: ['CDKToolkit'] }))
-      .toThrow(/stackNames: received \["CDKToolkit"\] without stackDeployerArns; expected the exact ARNs/);
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackSetNames: ['prod-set-*'] }))
-      .toThrow(/stackSetNames: received \["prod-set-\*"\] without stackDeployerArns; expected the exact ARNs/);
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackSetNames: ['set/x'] }))
-      .toThrow(/stackSetNames\[0\]: received 'set\/x'; expected a CloudFormation stack name/);
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: ['arn:aws:iam::*:role/d'] }))
-      .toThrow(/stackDeployerArns: received 'arn:aws:iam::\*:role\/d'; expected an exact IAM role or user ARN/);
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackNames: ['CDKToolkit'] })).toThrow(
+      /stackNames: received \["CDKToolkit"\] without stackDeployerArns; expected the exact ARNs/,
+    );
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackSetNames: ['prod-set-*'] })).toThrow(
+      /stackSetNames: received \["prod-set-\*"\] without stackDeployerArns; expected the exact ARNs/,
+    );
+    expect(() =>
+      ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackSetNames: ['set/x'] }),
+    ).toThrow(/stackSetNames\[0\]: received 'set\/x'; expected a CloudFormation stack name/);
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: ['arn:aws:iam::*:role/d'] })).toThrow(
+      /stackDeployerArns: received 'arn:aws:iam::\*:role\/d'; expected an exact IAM role or user ARN/,
+    );
   });
 
   test('fails if the prefix has a wildcard or a slash', () => {
     for (const namePrefix of ['guard*', '/guardrails', '']) {
-      expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], namePrefix }))
-        .toThrow(/namePrefix: received '.*'; expected 1-32 letters, digits/);
+      expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], namePrefix })).toThrow(
+        /namePrefix: received '.*'; expected 1-32 letters, digits/,
+      );
     }
   });
 });

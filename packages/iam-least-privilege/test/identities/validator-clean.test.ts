@@ -4,8 +4,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
-  ConsoleMfaPolicy, CrossAccountRole, LogsWriterRole, PermissionsBoundary, PolicyKind, PolicyValidator,
-  S3ReadOnlyRole, SensitiveActionsMfaPolicy, ServiceControlPolicy, SourceIpRestrictionPolicy,
+  ConsoleMfaPolicy,
+  CrossAccountRole,
+  LogsWriterRole,
+  PermissionsBoundary,
+  PolicyKind,
+  PolicyValidator,
+  S3ReadOnlyRole,
+  SensitiveActionsMfaPolicy,
+  ServiceControlPolicy,
+  SourceIpRestrictionPolicy,
 } from '../../lib';
 import { newStack, OTHER_ACCOUNT } from './helpers';
 
@@ -21,7 +29,9 @@ test('every identity construct synthesizes cleanly under PolicyValidator', () =>
   const app = new App();
   const stack = newStack(app);
   const boundary = new PermissionsBoundary(stack, 'Boundary', {
-    resourceAccountIds: [OTHER_ACCOUNT], resourceAccountServices: ['logs', 'kms'], protectedRoleNamePatterns: ['central-logging-*'],
+    resourceAccountIds: [OTHER_ACCOUNT],
+    resourceAccountServices: ['logs', 'kms'],
+    protectedRoleNamePatterns: ['central-logging-*'],
     requiredTagKeys: ['Environment', 'Owner'],
     protectedPrincipalArns: ['arn:aws:iam::111111111111:role/break-glass', 'arn:aws:iam::111111111111:role/log-admin'],
     guardrailAdministratorArns: ['arn:aws:iam::111111111111:role/log-admin'],
@@ -32,7 +42,10 @@ test('every identity construct synthesizes cleanly under PolicyValidator', () =>
   const group = new logs.LogGroup(stack, 'Group');
   new LogsWriterRole(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), logGroups: [group], permissionsBoundary: boundary });
   new LogsWriterRole(stack, 'Creator', {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), allowCreateLogGroup: true, logGroupNamePrefix: '/app/', permissionsBoundary: boundary,
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    allowCreateLogGroup: true,
+    logGroupNamePrefix: '/app/',
+    permissionsBoundary: boundary,
   });
   new S3ReadOnlyRole(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'), buckets: [bucket], permissionsBoundary: boundary });
   new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [OTHER_ACCOUNT], externalId: 'external-id-1', requireMfa: true, permissionsBoundary: boundary });
@@ -52,7 +65,8 @@ test('every SCP document passes the validator as a SERVICE_CONTROL_POLICY', () =
     ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1', 'eu-central-1', 'us-east-1'] }),
     ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }),
     ServiceControlPolicy.protectGuardrailPrincipals({
-      protectedPrincipalArns: ['arn:aws:iam::111111111111:role/break-glass'], managerPrincipalArns: [EXEC_ROLE],
+      protectedPrincipalArns: ['arn:aws:iam::111111111111:role/break-glass'],
+      managerPrincipalArns: [EXEC_ROLE],
       pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'],
       cdkDeployRoleArns: ['arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role-111111111111-eu-west-1'],
     }),
@@ -62,7 +76,9 @@ test('every SCP document passes the validator as a SERVICE_CONTROL_POLICY', () =
     ServiceControlPolicy.denyLongTermCredentials(),
   ];
   for (const scp of scps) {
-    expect({ name: scp.name, findings: PolicyValidator.validateDocument(scp.toJson(), PolicyKind.SERVICE_CONTROL_POLICY) })
-      .toEqual({ name: scp.name, findings: [] });
+    expect({ name: scp.name, findings: PolicyValidator.validateDocument(scp.toJson(), PolicyKind.SERVICE_CONTROL_POLICY) }).toEqual({
+      name: scp.name,
+      findings: [],
+    });
   }
 });

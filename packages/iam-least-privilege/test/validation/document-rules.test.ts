@@ -23,7 +23,9 @@ describe('Allow with NotAction / NotResource', () => {
     expect(rulesOf({ Effect: 'Allow', NotAction: 'iam:*', Resource: BUCKET_OBJECTS })).toEqual([PolicyRule.ALLOW_NOT_ACTION]);
   });
   test('Compliance: NotAction in a Deny (MFA self-service pattern)', () => {
-    expect(rulesOf({ Effect: 'Deny', NotAction: ['iam:ListMFADevices'], Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } })).toEqual([]);
+    expect(
+      rulesOf({ Effect: 'Deny', NotAction: ['iam:ListMFADevices'], Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+    ).toEqual([]);
   });
   test('Noncompliance: NotResource in an Allow', () => {
     expect(rulesOf({ Effect: 'Allow', Action: 's3:GetObject', NotResource: BUCKET_OBJECTS })).toEqual([PolicyRule.ALLOW_NOT_RESOURCE]);
@@ -59,14 +61,23 @@ describe('public principal', () => {
   test('Compliance: Principal "*" narrowed by aws:PrincipalOrgID', () => {
     expect(
       rulesOf(
-        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: BUCKET_OBJECTS, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: BUCKET_OBJECTS,
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+        },
         PolicyKind.RESOURCE,
       ),
     ).toEqual([]);
   });
   test('Compliance: Deny to Principal "*" (bucket guardrails)', () => {
     expect(
-      rulesOf({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: BUCKET_OBJECTS, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }, PolicyKind.RESOURCE),
+      rulesOf(
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: BUCKET_OBJECTS, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        PolicyKind.RESOURCE,
+      ),
     ).toEqual([]);
   });
 });
@@ -90,7 +101,11 @@ describe('IAM dataset checks', () => {
       PolicyKind.IDENTITY,
     );
     expect(findings).toEqual([
-      expect.objectContaining({ rule: PolicyRule.UNKNOWN_CONDITION_KEY, location: 'Statement[0]', message: expect.stringMatching(/'aws:SourceIP4'.*"Action":"s3:GetObject"/) }),
+      expect.objectContaining({
+        rule: PolicyRule.UNKNOWN_CONDITION_KEY,
+        location: 'Statement[0]',
+        message: expect.stringMatching(/'aws:SourceIP4'.*"Action":"s3:GetObject"/),
+      }),
     ]);
   });
   test('Compliance: global, service, variable and identity-provider condition keys', () => {

@@ -14,12 +14,7 @@ function resolved(statements: iam.PolicyStatement[]): any {
   return stack.resolve(new iam.PolicyDocument({ statements }).toJSON());
 }
 
-async function decide(
-  statements: iam.PolicyStatement[],
-  context: Record<string, string | string[]>,
-  action = 's3:GetObject',
-  resource = OBJECT,
-) {
+async function decide(statements: iam.PolicyStatement[], context: Record<string, string | string[]>, action = 's3:GetObject', resource = OBJECT) {
   return evaluate({
     request: { action, principal: USER, resource, resourceAccount: ACCOUNT, context },
     identityPolicies: [resolved(statements)],
@@ -32,9 +27,7 @@ describe('PolicyStatementBuilder.allow', () => {
     const json = resolved(PolicyStatementBuilder.allow(['s3:GetObject'], ['arn:aws:s3:::reports-bucket/*']).toStatements());
 
     // THEN
-    expect(json.Statement).toEqual([
-      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports-bucket/*' },
-    ]);
+    expect(json.Statement).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports-bucket/*' }]);
   });
 
   test('works with tokens from other constructs', () => {
@@ -156,9 +149,7 @@ describe('PolicyStatementBuilder.allow', () => {
   });
 
   test('fails if a CIDR is malformed', () => {
-    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).restrictSourceIp(['10.0.0.0/33'])).toThrow(
-      /'10.0.0.0\/33' is not a CIDR range/,
-    );
+    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).restrictSourceIp(['10.0.0.0/33'])).toThrow(/'10.0.0.0\/33' is not a CIDR range/);
     expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).restrictSourceIp([])).toThrow(/cidrs is empty/);
   });
 
@@ -169,9 +160,7 @@ describe('PolicyStatementBuilder.allow', () => {
   });
 
   test('fails if the organization id is malformed', () => {
-    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).requireOrganization('org-1')).toThrow(
-      /orgId must match .* got 'org-1'/,
-    );
+    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).requireOrganization('org-1')).toThrow(/orgId must match .* got 'org-1'/);
   });
 
   test('fails if a condition key is unknown or an operator is made up', () => {
@@ -265,9 +254,7 @@ describe('semantics', () => {
   const ipGuard = () => PolicyStatementBuilder.deny(['*'], ['*']).restrictSourceIp(['203.0.113.0/24']).toStatements();
 
   test('a source-IP deny guardrail denies a request from outside the range', async () => {
-    expect(await decide([adminAllow(), ...ipGuard()], { 'aws:SourceIp': '198.51.100.9', 'aws:ViaAWSService': 'false' })).toBe(
-      'ExplicitlyDenied',
-    );
+    expect(await decide([adminAllow(), ...ipGuard()], { 'aws:SourceIp': '198.51.100.9', 'aws:ViaAWSService': 'false' })).toBe('ExplicitlyDenied');
   });
 
   test('a source-IP deny guardrail does not deny the same call made by an AWS service', async () => {
@@ -282,12 +269,8 @@ describe('semantics', () => {
   });
 
   test('an MFA deny guardrail denies when the MFA is older than the max age, and allows a fresh MFA', async () => {
-    expect(
-      await decide([adminAllow(), ...mfaGuard()], { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '7200' }),
-    ).toBe('ExplicitlyDenied');
-    expect(
-      await decide([adminAllow(), ...mfaGuard()], { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '60' }),
-    ).toBe('Allowed');
+    expect(await decide([adminAllow(), ...mfaGuard()], { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '7200' })).toBe('ExplicitlyDenied');
+    expect(await decide([adminAllow(), ...mfaGuard()], { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '60' })).toBe('Allowed');
   });
 
   test('the MFA guardrail leaves the excepted self-service action alone', async () => {

@@ -73,7 +73,9 @@ describe('PolicyValidator aspect', () => {
   test('flags the CDK default key policy (kms:* on * for the account root), which needs a deliberate suppression', () => {
     const stack = validatedStack();
     new kms.Key(stack, 'Key');
-    expect(() => Template.fromStack(stack)).toThrow(/\[Workload\/Key\/Resource\] \[WILDCARD_ACTION_ON_ALL_RESOURCES\] Allow with the wildcard action\(s\) kms:\*/);
+    expect(() => Template.fromStack(stack)).toThrow(
+      /\[Workload\/Key\/Resource\] \[WILDCARD_ACTION_ON_ALL_RESOURCES\] Allow with the wildcard action\(s\) kms:\*/,
+    );
   });
 
   test('fails synth on unknown actions and condition keys', () => {
@@ -95,8 +97,9 @@ describe('PolicyValidator aspect', () => {
     for (let p = 0; p < 3; p++) {
       role.attachInlinePolicy(
         new iam.Policy(stack, `Inline${p}`, {
-          statements: Array.from({ length: 40 }, (_, i) =>
-            new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::bucket-${p}-${i}-with-a-long-name/*`] }),
+          statements: Array.from(
+            { length: 40 },
+            (_, i) => new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::bucket-${p}-${i}-with-a-long-name/*`] }),
           ),
         }),
       );
@@ -109,8 +112,9 @@ describe('PolicyValidator aspect', () => {
   test('fails synth on a managed policy over 6,144 characters', () => {
     const stack = validatedStack();
     new iam.ManagedPolicy(stack, 'Big', {
-      statements: Array.from({ length: 90 }, (_, i) =>
-        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::bucket-${i}-with-a-long-name/*`] }),
+      statements: Array.from(
+        { length: 90 },
+        (_, i) => new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::bucket-${i}-with-a-long-name/*`] }),
       ),
     });
     expect(() => Template.fromStack(stack)).toThrow(/\[Workload\/Big\/Resource\] \[POLICY_TOO_LARGE\].*managed policy limit \(6,144 characters\)/);
@@ -125,10 +129,7 @@ describe('PolicyValidator aspect', () => {
   test('warnOnly reports warnings instead of failing', () => {
     const stack = validatedStack({ warnOnly: true });
     lambdaRole(stack).addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
-    Annotations.fromStack(stack).hasWarning(
-      '/Workload/Role/DefaultPolicy/Resource',
-      Match.stringLikeRegexp('\\[ALLOW_STAR_ACTION\\] Allow with Action'),
-    );
+    Annotations.fromStack(stack).hasWarning('/Workload/Role/DefaultPolicy/Resource', Match.stringLikeRegexp('\\[ALLOW_STAR_ACTION\\] Allow with Action'));
   });
 });
 
@@ -180,7 +181,9 @@ describe('PolicyValidator.suppress', () => {
     );
     expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '   ok    ')).toThrow(/needs a reason/);
     // 19 characters: says nothing a reviewer can check (ExemptionReason.MIN_LENGTH is 20)
-    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, 'legacy job, needed')).toThrow(/needs a reason of at least 20 characters, got "legacy job, needed"/);
+    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, 'legacy job, needed')).toThrow(
+      /needs a reason of at least 20 characters, got "legacy job, needed"/,
+    );
   });
 
   test('fails if the rule is unknown or is SUPPRESSION_WITHOUT_REASON', () => {

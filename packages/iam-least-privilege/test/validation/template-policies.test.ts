@@ -91,8 +91,18 @@ describe('analyzeTemplate', () => {
     const arn = (i: number) => `arn:aws:s3:::bucket-${i}-with-a-rather-long-name-for-size/*`;
     const template = {
       Resources: {
-        Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } },
-        Other: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } },
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+          },
+        },
+        Other: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+          },
+        },
         A: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'a', Roles: [{ Ref: 'Role' }], PolicyDocument: statements(60, arn) } },
         B: { Type: 'AWS::IAM::RolePolicy', Properties: { PolicyName: 'b', RoleName: { Ref: 'Role' }, PolicyDocument: statements(60, arn) } },
         C: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'c', Roles: [{ Ref: 'Other' }], PolicyDocument: statements(60, arn) } },
@@ -109,7 +119,9 @@ describe('analyzeTemplate', () => {
   test('in key and secret policies Resource "*" is the resource itself: a partial wildcard action there is not a grant on every resource', () => {
     // GIVEN the statement CDK writes for a secret encrypted with a customer managed key
     const viaSecretsManager = {
-      Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Resource: '*',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Resource: '*',
       Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
       Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
     };
@@ -118,10 +130,19 @@ describe('analyzeTemplate', () => {
         Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [viaSecretsManager] } } },
         SecretPolicy: {
           Type: 'AWS::SecretsManager::ResourcePolicy',
-          Properties: { SecretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:s', ResourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/r' }, Action: 'secretsmanager:Get*', Resource: '*' }] } },
+          Properties: {
+            SecretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:s',
+            ResourcePolicy: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/r' }, Action: 'secretsmanager:Get*', Resource: '*' }],
+            },
+          },
         },
         // THEN the same statement in an identity policy is a wildcard grant on every resource
-        Identity: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ ...viaSecretsManager, Principal: undefined }] } } },
+        Identity: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ ...viaSecretsManager, Principal: undefined }] } },
+        },
       },
     };
     expect(analyzeTemplate(template).map((f) => [f.logicalId, f.rule])).toEqual([['Identity', PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES]]);
@@ -130,13 +151,28 @@ describe('analyzeTemplate', () => {
   test('a key policy still may not allow Action "*", a service-wide kms:*, or a public principal', () => {
     const template = {
       Resources: {
-        Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] } } },
-        Default: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }] } } },
+        Key: {
+          Type: 'AWS::KMS::Key',
+          Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] } },
+        },
+        Default: {
+          Type: 'AWS::KMS::Key',
+          Properties: {
+            KeyPolicy: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }],
+            },
+          },
+        },
       },
     };
-    expect(analyzeTemplate(template).map((f) => [f.logicalId, f.rule])).toEqual(expect.arrayContaining([
-      ['Key', PolicyRule.ALLOW_STAR_ACTION], ['Key', PolicyRule.PUBLIC_PRINCIPAL], ['Default', PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES],
-    ]));
+    expect(analyzeTemplate(template).map((f) => [f.logicalId, f.rule])).toEqual(
+      expect.arrayContaining([
+        ['Key', PolicyRule.ALLOW_STAR_ACTION],
+        ['Key', PolicyRule.PUBLIC_PRINCIPAL],
+        ['Default', PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES],
+      ]),
+    );
   });
 
   test('sizes count every reference at its longest (an upper bound), not at the length of its rendering', () => {
@@ -146,7 +182,10 @@ describe('analyzeTemplate', () => {
     const template = {
       Resources: {
         Bucket: { Type: 'AWS::S3::Bucket' },
-        Policy: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resources }] } } },
+        Policy: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resources }] } },
+        },
       },
     };
     const [policy] = extractPolicies(template);
@@ -154,7 +193,12 @@ describe('analyzeTemplate', () => {
     expect(policy.sizeCharacters).toBeGreaterThan(6144);
     const findings = analyzeTemplate(template).filter((f) => f.rule === PolicyRule.POLICY_TOO_LARGE);
     expect(findings.map((f) => [f.logicalId, f.message])).toEqual([
-      ['Policy', expect.stringMatching(/^policy is up to \d+ characters, over the managed policy limit \(6,144 characters\) \(an upper bound: references unknown at synth counted at their longest\)$/)],
+      [
+        'Policy',
+        expect.stringMatching(
+          /^policy is up to \d+ characters, over the managed policy limit \(6,144 characters\) \(an upper bound: references unknown at synth counted at their longest\)$/,
+        ),
+      ],
     ]);
   });
 
@@ -180,7 +224,17 @@ describe('analyzeTemplate', () => {
 
   test('a Logs destination policy over 5,120 bytes fails (the reason to use aws:PrincipalOrgID at scale)', () => {
     const accounts = Array.from({ length: 400 }, (_, i) => String(100000000000 + i));
-    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: accounts }, Action: 'logs:PutSubscriptionFilter', Resource: 'arn:aws:logs:eu-west-1:111122223333:destination:central' }] };
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: accounts },
+          Action: 'logs:PutSubscriptionFilter',
+          Resource: 'arn:aws:logs:eu-west-1:111122223333:destination:central',
+        },
+      ],
+    };
     const template = { Resources: { Dest: { Type: 'AWS::Logs::Destination', Properties: { DestinationPolicy: JSON.stringify(policy) } } } };
     expect(analyzeTemplate(template).map((f) => [f.rule, f.message.match(/CloudWatch Logs destination policy limit/) !== null])).toEqual([
       [PolicyRule.POLICY_TOO_LARGE, true],

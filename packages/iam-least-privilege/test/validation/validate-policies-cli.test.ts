@@ -2,11 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  AccessAnalyzerClient,
-  CheckNoPublicAccessCommand,
-  ValidatePolicyCommand,
-} from '@aws-sdk/client-accessanalyzer';
+import { AccessAnalyzerClient, CheckNoPublicAccessCommand, ValidatePolicyCommand } from '@aws-sdk/client-accessanalyzer';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -95,7 +91,12 @@ describe('validate-policies offline', () => {
   test('checks SCP files (scp/*.json) for rules and the 5,120-character limit', async () => {
     const big = {
       Version: '2012-10-17',
-      Statement: Array.from({ length: 60 }, (_, i) => ({ Sid: `D${i}`, Effect: 'Deny', Action: 's3:PutObject', Resource: `arn:aws:s3:::bucket-number-${i}/*` })),
+      Statement: Array.from({ length: 60 }, (_, i) => ({
+        Sid: `D${i}`,
+        Effect: 'Deny',
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::bucket-number-${i}/*`,
+      })),
     };
     const dir = synthAssembly({ scp: big });
     const out = collect();
@@ -205,8 +206,15 @@ describe('validate-policies with IAM Access Analyzer (mocked SDK)', () => {
     // the bucket policy renders the bucket ARN from the account and region of the manifest
     const bucketPolicy = calls.find((c) => c.validatePolicyResourceType === 'AWS::S3::Bucket')!;
     expect(bucketPolicy.policyDocument).toMatch(/arn:aws:s3:::bucket/);
-    expect(aa.commandCalls(CheckNoPublicAccessCommand).map((c) => c.args[0].input.resourceType).sort()).toEqual(['AWS::KMS::Key', 'AWS::S3::Bucket']);
-    expect(out.lines.join('\n')).toMatch(/IAM Access Analyzer: runs \(ValidatePolicy on every policy, CheckNoPublicAccess on bucket and key policies, region eu-west-1\)/);
+    expect(
+      aa
+        .commandCalls(CheckNoPublicAccessCommand)
+        .map((c) => c.args[0].input.resourceType)
+        .sort(),
+    ).toEqual(['AWS::KMS::Key', 'AWS::S3::Bucket']);
+    expect(out.lines.join('\n')).toMatch(
+      /IAM Access Analyzer: runs \(ValidatePolicy on every policy, CheckNoPublicAccess on bucket and key policies, region eu-west-1\)/,
+    );
     expect(out.lines.join('\n')).toMatch(/PASS \(offline validator and IAM Access Analyzer\)/);
   });
 
@@ -216,7 +224,9 @@ describe('validate-policies with IAM Access Analyzer (mocked SDK)', () => {
     let trustCalls = 0;
     aa.on(ValidatePolicyCommand).callsFake((input) => {
       if (input.validatePolicyResourceType === 'AWS::IAM::AssumeRolePolicyDocument' && trustCalls++ === 0) {
-        return { findings: [{ findingType: 'ERROR', issueCode: 'INVALID_PRINCIPAL', findingDetails: 'bad principal', learnMoreLink: 'https://e', locations: [] }] };
+        return {
+          findings: [{ findingType: 'ERROR', issueCode: 'INVALID_PRINCIPAL', findingDetails: 'bad principal', learnMoreLink: 'https://e', locations: [] }],
+        };
       }
       if (input.policyType !== 'IDENTITY_POLICY') return { findings: [] };
       identityCalls++;
@@ -228,7 +238,15 @@ describe('validate-policies with IAM Access Analyzer (mocked SDK)', () => {
       }
       if (input.nextToken === 'page2') {
         return {
-          findings: [{ findingType: 'SECURITY_WARNING', issueCode: 'PASS_ROLE_WITH_STAR_IN_RESOURCE', findingDetails: 'passrole on *', learnMoreLink: 'https://y', locations: [] }],
+          findings: [
+            {
+              findingType: 'SECURITY_WARNING',
+              issueCode: 'PASS_ROLE_WITH_STAR_IN_RESOURCE',
+              findingDetails: 'passrole on *',
+              learnMoreLink: 'https://y',
+              locations: [],
+            },
+          ],
         };
       }
       return { findings: [{ findingType: 'WARNING', issueCode: 'SOME_WARNING', findingDetails: 'a warning', learnMoreLink: 'https://z', locations: [] }] };
@@ -261,7 +279,9 @@ describe('validate-policies with IAM Access Analyzer (mocked SDK)', () => {
     const result = await validatePolicies({ assemblyDir: dir, resolveCredentials: fakeCredentials, log: out.log });
 
     expect(result.exitCode).toBe(1);
-    expect(out.lines.join('\n')).toMatch(/FAIL access-analyzer .*BucketPolicy.* CheckNoPublicAccess FAIL: The resource policy grants public access \(Principal \*\)/);
+    expect(out.lines.join('\n')).toMatch(
+      /FAIL access-analyzer .*BucketPolicy.* CheckNoPublicAccess FAIL: The resource policy grants public access \(Principal \*\)/,
+    );
   });
 });
 

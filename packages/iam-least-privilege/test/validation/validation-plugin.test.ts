@@ -96,6 +96,8 @@ describe('LeastPrivilegeValidationPlugin', () => {
         violatingResources: [{ resourceLogicalId: 'Managed', templatePath, locations: ['Properties.PolicyDocument.Statement[0]'] }],
       }),
     ]);
-    expect(report.metadata).toEqual(expect.objectContaining({ templates: '1', policies: '2', suppressed: '1', dataset: expect.stringMatching(/^@cloud-copilot\/iam-data@/) }));
+    expect(report.metadata).toEqual(
+      expect.objectContaining({ templates: '1', policies: '2', suppressed: '1', dataset: expect.stringMatching(/^@cloud-copilot\/iam-data@/) }),
+    );
   });
 });

@@ -49,8 +49,14 @@ test('a wildcard action on "*" reaches other buckets; the scoped rewrite does no
 
 test('a misspelt condition key silently disables a Deny; the validator catches the typo', async () => {
   const allow = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' };
-  const typo = { Version: '2012-10-17', Statement: [allow, { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresnt': 'false' } } }] };
-  const right = { Version: '2012-10-17', Statement: [allow, { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }] };
+  const typo = {
+    Version: '2012-10-17',
+    Statement: [allow, { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresnt': 'false' } } }],
+  };
+  const right = {
+    Version: '2012-10-17',
+    Statement: [allow, { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }],
+  };
   const noMfa = { 'aws:MultiFactorAuthPresent': 'false' };
 
   expect(rules(typo)).toEqual([PolicyRule.UNKNOWN_CONDITION_KEY]);
@@ -82,7 +88,10 @@ test('Principal "*" without a condition in a bucket policy lets anonymous reques
 
 test('everything the policy builder emits passes the validator', () => {
   const policy = new LeastPrivilegePolicy();
-  policy.allow(['s3:GetObject', 's3:ListBucket'], ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*']).requireMfa(Duration.hours(1)).restrictSourceIp(['203.0.113.0/24']);
+  policy
+    .allow(['s3:GetObject', 's3:ListBucket'], ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*'])
+    .requireMfa(Duration.hours(1))
+    .restrictSourceIp(['203.0.113.0/24']);
   policy.allow(['kms:Decrypt'], [`arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`]).requireResourceOrganization('o-a1b2c3d4e5');
   policy.deny(['iam:CreateRole', 'iam:CreateUser'], ['*']).requireRequestTagKey('owner');
   policy.denyAllExcept(['iam:ListMFADevices', 'iam:EnableMFADevice'], ['*']).requireMfa();
@@ -95,7 +104,9 @@ test('the CDK grant of a bucket to a role passes the validator', () => {
   // A regression guard for false positives on the most common CDK output.
   const stack = new Stack();
   const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'], resources: ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*'] }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'], resources: ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*'] }),
+  );
   const doc = stack.resolve((role.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON());
   expect(PolicyValidator.validateDocument(doc, PolicyKind.IDENTITY)).toEqual([]);
 });

@@ -27,17 +27,20 @@ export function validateKeyArn(scope: IConstruct, propName: string, keyArn: stri
     const hint = /:alias\//.test(keyArn)
       ? 'Alias ARNs are not accepted: an alias can be re-pointed to another key, and key policies and S3 key pinning need the key ARN'
       : undefined;
-    throw propError(scope, propName, `'${keyArn}'`,
-      `a KMS key ARN, ${KmsKeyArn.KEY_ARN_FORMAT}`, hint);
+    throw propError(scope, propName, `'${keyArn}'`, `a KMS key ARN, ${KmsKeyArn.KEY_ARN_FORMAT}`, hint);
   }
   const { partition, region, account } = KmsKeyArn.parse(keyArn);
   const parsed: ParsedKeyArn = { partition, region, account };
   const accountKnown = !Token.isUnresolved(stack.account);
   const regionKnown = !Token.isUnresolved(stack.region);
   if ((accountKnown && parsed.account !== stack.account) || (regionKnown && parsed.region !== stack.region)) {
-    throw propError(scope, propName, `key '${keyArn}' of account ${parsed.account} region ${parsed.region}`,
+    throw propError(
+      scope,
+      propName,
+      `key '${keyArn}' of account ${parsed.account} region ${parsed.region}`,
       `a key of the stack's account ${accountKnown ? stack.account : '(unresolved)'} and region ${regionKnown ? stack.region : '(unresolved)'}`,
-      'A key of the hierarchy must be in the same account and region as the stack that uses it');
+      'A key of the hierarchy must be in the same account and region as the stack that uses it',
+    );
   }
   return parsed;
 }
@@ -68,8 +71,7 @@ export function validateAliasPrefix(scope: IConstruct, prefix: string): void {
     throw propError(scope, 'aliasPrefix', 'an unresolved token', 'a literal string (it is part of the alias name)');
   }
   if (!/^[a-zA-Z0-9_-]+(\/[a-zA-Z0-9_-]+)*$/.test(prefix)) {
-    throw propError(scope, 'aliasPrefix', `'${prefix}'`,
-      "letters, digits, '_', '-' and '/' between segments (no leading or trailing '/', no 'alias/')");
+    throw propError(scope, 'aliasPrefix', `'${prefix}'`, "letters, digits, '_', '-' and '/' between segments (no leading or trailing '/', no 'alias/')");
   }
   if (/^alias(\/|$)/.test(prefix)) {
     throw propError(scope, 'aliasPrefix', `'${prefix}'`, "the prefix without 'alias/' (the construct adds it)");
@@ -87,8 +89,12 @@ export function validateAliasPrefix(scope: IConstruct, prefix: string): void {
 export function validateServiceNames(scope: IConstruct, propName: string, services: string[]): void {
   for (const service of services) {
     if (Token.isUnresolved(service) || !/^[a-z0-9][a-z0-9-]*$/.test(service)) {
-      throw propError(scope, propName, `'${service}'`,
-        "a service endpoint prefix only, for example 'dynamodb' (the construct builds '<service>.<region>.<url-suffix>')");
+      throw propError(
+        scope,
+        propName,
+        `'${service}'`,
+        "a service endpoint prefix only, for example 'dynamodb' (the construct builds '<service>.<region>.<url-suffix>')",
+      );
     }
   }
 }
@@ -107,8 +113,13 @@ const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eus
 export function validateAdministratorArns(scope: IConstruct, propName: string, arns: string[]): void {
   const stack = Stack.of(scope);
   if (arns.length === 0) {
-    throw propError(scope, propName, 'an empty list', 'at least one IAM role or user ARN',
-      'Include the CloudFormation execution role, or KMS refuses to create the key');
+    throw propError(
+      scope,
+      propName,
+      'an empty list',
+      'at least one IAM role or user ARN',
+      'Include the CloudFormation execution role, or KMS refuses to create the key',
+    );
   }
   const accountKnown = !Token.isUnresolved(stack.account);
   for (const arn of arns) {
@@ -117,13 +128,21 @@ export function validateAdministratorArns(scope: IConstruct, propName: string, a
     }
     const match = PRINCIPAL_ARN.exec(arn);
     if (!match) {
-      throw propError(scope, propName, `'${arn}'`,
+      throw propError(
+        scope,
+        propName,
+        `'${arn}'`,
         'an exact IAM role or user ARN, arn:<partition>:iam::<account-id>:role/<name> or :user/<name> ' +
-        '(no wildcard, no account root, no assumed-role session ARN, no ${...} placeholder)');
+          '(no wildcard, no account root, no assumed-role session ARN, no ${...} placeholder)',
+      );
     }
     if (accountKnown && match[2] !== stack.account) {
-      throw propError(scope, propName, `'${arn}' of account ${match[2]}`,
-        `a role or user of the stack's account ${stack.account} (key administration is granted through this account's IAM)`);
+      throw propError(
+        scope,
+        propName,
+        `'${arn}' of account ${match[2]}`,
+        `a role or user of the stack's account ${stack.account} (key administration is granted through this account's IAM)`,
+      );
     }
   }
 }

@@ -38,13 +38,15 @@ export function endpointPolicyStatements(
     }),
   ];
   if (actionsWithoutResource.length > 0) {
-    statements.push(new iam.PolicyStatement({
-      sid: SID_NO_RESOURCE,
-      principals: [new iam.StarPrincipal()],
-      actions: actionsWithoutResource,
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:PrincipalAccount': principalAccount } },
-    }));
+    statements.push(
+      new iam.PolicyStatement({
+        sid: SID_NO_RESOURCE,
+        principals: [new iam.StarPrincipal()],
+        actions: actionsWithoutResource,
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': principalAccount } },
+      }),
+    );
   }
   return statements;
 }

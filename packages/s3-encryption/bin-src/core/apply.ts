@@ -52,10 +52,8 @@ export async function applyEncryption(client: S3Client, opts: ApplyOptions): Pro
   const merge = mergeEnforcingStatements(bucket, policyBefore, expected);
 
   const kms = isKmsAlgorithm(wanted.algorithm);
-  const encryptionChanged = current === undefined
-    || current.algorithm !== wanted.algorithm
-    || (kms && current.kmsKeyArn !== wanted.kmsKeyArn)
-    || (kms && !current.bucketKeyEnabled);
+  const encryptionChanged =
+    current === undefined || current.algorithm !== wanted.algorithm || (kms && current.kmsKeyArn !== wanted.kmsKeyArn) || (kms && !current.bucketKeyEnabled);
   const result: ApplyResult = {
     bucket,
     encryptionBefore: describeEncryption(current),
@@ -70,25 +68,35 @@ export async function applyEncryption(client: S3Client, opts: ApplyOptions): Pro
     return result;
   }
   if (encryptionChanged) {
-    await call('PutBucketEncryption', bucket, () => client.send(new PutBucketEncryptionCommand({
-      Bucket: bucket,
-      ServerSideEncryptionConfiguration: {
-        Rules: [{
-          ApplyServerSideEncryptionByDefault: {
-            SSEAlgorithm: wanted.algorithm as ServerSideEncryption,
-            KMSMasterKeyID: kms ? wanted.kmsKeyArn : undefined,
+    await call('PutBucketEncryption', bucket, () =>
+      client.send(
+        new PutBucketEncryptionCommand({
+          Bucket: bucket,
+          ServerSideEncryptionConfiguration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: {
+                  SSEAlgorithm: wanted.algorithm as ServerSideEncryption,
+                  KMSMasterKeyID: kms ? wanted.kmsKeyArn : undefined,
+                },
+                // Bucket Keys: fewer KMS calls; the KMS encryption context becomes the bucket ARN.
+                BucketKeyEnabled: kms ? true : undefined,
+              },
+            ],
           },
-          // Bucket Keys: fewer KMS calls; the KMS encryption context becomes the bucket ARN.
-          BucketKeyEnabled: kms ? true : undefined,
-        }],
-      },
-    })));
+        }),
+      ),
+    );
   }
   if (merge.added.length > 0) {
-    await call('PutBucketPolicy', bucket, () => client.send(new PutBucketPolicyCommand({
-      Bucket: bucket,
-      Policy: JSON.stringify(merge.merged),
-    })));
+    await call('PutBucketPolicy', bucket, () =>
+      client.send(
+        new PutBucketPolicyCommand({
+          Bucket: bucket,
+          Policy: JSON.stringify(merge.merged),
+        }),
+      ),
+    );
   }
   return result;
 }
@@ -104,8 +112,8 @@ function checkNotWeakening(bucket: string, current: DefaultEncryption | undefine
   if (isKmsAlgorithm(current.algorithm) && current.kmsKeyArn && wanted.kmsKeyArn && current.kmsKeyArn !== wanted.kmsKeyArn && !allowKeyChange) {
     throw new CliError(
       'WouldWeaken',
-      `Bucket '${bucket}' uses the KMS key ${current.kmsKeyArn}, not ${wanted.kmsKeyArn}. Nothing was changed. `
-      + 'Pass --allow-key-change to replace its key (readers then need kms:Decrypt on both keys until every object is re-encrypted).',
+      `Bucket '${bucket}' uses the KMS key ${current.kmsKeyArn}, not ${wanted.kmsKeyArn}. Nothing was changed. ` +
+        'Pass --allow-key-change to replace its key (readers then need kms:Decrypt on both keys until every object is re-encrypted).',
     );
   }
 }
@@ -126,5 +134,8 @@ export function formatApplyResult(r: ApplyResult): string {
 }
 
 function indent(s: string): string {
-  return s.split('\n').map((l) => `    ${l}`).join('\n');
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 }

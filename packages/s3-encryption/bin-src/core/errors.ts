@@ -13,7 +13,10 @@ export type CliErrorCode =
   | 'KeyInOtherRegion';
 
 export class CliError extends Error {
-  constructor(public readonly code: CliErrorCode, message: string) {
+  constructor(
+    public readonly code: CliErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -39,8 +42,7 @@ export function errorName(err: unknown): string {
 
 export function isAccessDenied(err: unknown): boolean {
   const name = errorName(err);
-  return name === 'AccessDenied' || name === 'AllAccessDisabled' || name === 'Forbidden'
-    || (err as any)?.$metadata?.httpStatusCode === 403;
+  return name === 'AccessDenied' || name === 'AllAccessDisabled' || name === 'Forbidden' || (err as any)?.$metadata?.httpStatusCode === 403;
 }
 
 /**
@@ -51,13 +53,16 @@ export function explainAwsError(err: unknown, operation: string, bucket: string)
   if (err instanceof CliError) return err;
   const name = errorName(err);
   if (name === 'NoSuchBucket') {
-    return new CliError('NoSuchBucket', `Bucket '${bucket}' does not exist: ${operation} returned NoSuchBucket. Check the name (and the account of your credentials).`);
+    return new CliError(
+      'NoSuchBucket',
+      `Bucket '${bucket}' does not exist: ${operation} returned NoSuchBucket. Check the name (and the account of your credentials).`,
+    );
   }
   if (isAccessDenied(err)) {
     return new CliError(
       'AccessDenied',
-      `Access denied: ${operation} on bucket '${bucket}'. The caller needs ${PERMISSION[operation] ?? operation} on arn:aws:s3:::${bucket}; `
-      + 'check the identity policy, the bucket policy, permissions boundaries and SCPs.',
+      `Access denied: ${operation} on bucket '${bucket}'. The caller needs ${PERMISSION[operation] ?? operation} on arn:aws:s3:::${bucket}; ` +
+        'check the identity policy, the bucket policy, permissions boundaries and SCPs.',
     );
   }
   return err;
@@ -81,7 +86,10 @@ export function explainEnvironmentError(err: unknown): unknown {
   const name = errorName(err);
   const message = String((err as { message?: string })?.message ?? '');
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new CliError('NoCredentials', 'No AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run aws sso login, then retry.');
+    return new CliError(
+      'NoCredentials',
+      'No AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run aws sso login, then retry.',
+    );
   }
   if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || /token.*expired/i.test(message)) {
     return new CliError('ExpiredCredentials', 'Your AWS credentials have expired: refresh them (aws sso login, or new session credentials), then retry.');

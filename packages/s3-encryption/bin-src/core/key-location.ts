@@ -24,21 +24,27 @@ export async function checkKeyLocation(client: S3Client, bucket: string, wanted:
     bucketRegion = regionOfLocation(location.LocationConstraint);
   } catch (err) {
     if (isAccessDenied(err)) {
-      return [`warning: could not check that the key is in the region and account of '${bucket}' (s3:GetBucketLocation denied): S3 refuses every encrypted write with a key of another region`];
+      return [
+        `warning: could not check that the key is in the region and account of '${bucket}' (s3:GetBucketLocation denied): S3 refuses every encrypted write with a key of another region`,
+      ];
     }
     throw explainAwsError(err, 'GetBucketLocation', bucket);
   }
   if (keyRegion !== bucketRegion) {
-    throw new CliError('KeyInOtherRegion',
-      `--kms-key-arn: received a key in ${keyRegion}; expected a key in ${bucketRegion}, the region of bucket '${bucket}': S3 uses a KMS key only in its bucket's region, `
-      + `so every encrypted write would fail. Choose a key in ${bucketRegion} (the replica of a multi-Region key there has its own ARN).`);
+    throw new CliError(
+      'KeyInOtherRegion',
+      `--kms-key-arn: received a key in ${keyRegion}; expected a key in ${bucketRegion}, the region of bucket '${bucket}': S3 uses a KMS key only in its bucket's region, ` +
+        `so every encrypted write would fail. Choose a key in ${bucketRegion} (the replica of a multi-Region key there has its own ARN).`,
+    );
   }
   try {
     await client.send(new GetBucketLocationCommand({ Bucket: bucket, ExpectedBucketOwner: keyAccount }));
     return [];
   } catch (err) {
     if (!isAccessDenied(err)) throw err;
-    return [`warning: the key is in account ${keyAccount}, bucket '${bucket}' is not: the key policy in ${keyAccount} decides who may encrypt and decrypt its objects `
-      + '(the bucket\'s writers and readers need kms:GenerateDataKey and kms:Decrypt there), and whoever administers that key controls access to the data'];
+    return [
+      `warning: the key is in account ${keyAccount}, bucket '${bucket}' is not: the key policy in ${keyAccount} decides who may encrypt and decrypt its objects ` +
+        "(the bucket's writers and readers need kms:GenerateDataKey and kms:Decrypt there), and whoever administers that key controls access to the data",
+    ];
   }
 }

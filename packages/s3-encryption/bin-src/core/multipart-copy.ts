@@ -1,13 +1,19 @@
 /** Copying an object over itself when it is larger than CopyObject allows: a multipart copy (UploadPartCopy). */
 import {
-  AbortMultipartUploadCommand, CompletedPart, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectTaggingCommand, HeadObjectCommandOutput,
-  S3Client, ServerSideEncryption, UploadPartCopyCommand,
+  AbortMultipartUploadCommand,
+  CompletedPart,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommandOutput,
+  S3Client,
+  ServerSideEncryption,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { errorName, isAccessDenied } from './errors';
 import { RateLimiter } from './rate-limiter';
 import { fatal } from './reencrypt-errors';
 import { Outcome, ReencryptOptions, ReencryptState } from './reencrypt-types';
-
 
 /** CopyObject copies at most 5 GiB in one request; larger objects are copied with a multipart copy (UploadPartCopy). */
 export const MAX_COPY_OBJECT_BYTES = 5 * 1024 ** 3;
@@ -65,8 +71,14 @@ export function copySource(bucket: string, key: string): string {
  * slot: clean-up must not wait.
  */
 export async function multipartCopy(
-  client: S3Client, opts: ReencryptOptions, state: ReencryptState, key: string, head: HeadObjectCommandOutput,
-  kms: boolean, limiter: RateLimiter, save: () => void,
+  client: S3Client,
+  opts: ReencryptOptions,
+  state: ReencryptState,
+  key: string,
+  head: HeadObjectCommandOutput,
+  kms: boolean,
+  limiter: RateLimiter,
+  save: () => void,
 ): Promise<Outcome> {
   const { bucket, wanted } = opts;
   const parts = planCopyParts(head.ContentLength!);
@@ -85,10 +97,13 @@ export async function multipartCopy(
     if (name === 'NoSuchBucket') throw fatal(err, 'GetObjectTagging', bucket);
     if (isAccessDenied(err)) {
       // failing the object, not dropping its tags: a copy without them would lose them for good
-      throw Object.assign(new Error(
-        `GetObjectTagging was denied, so the tags of this object over 5 GiB could not be carried over to its multipart copy; `
-        + `it was not copied. Grant s3:GetObjectTagging on arn:aws:s3:::${bucket}/* and run again.`,
-      ), { name: 'AccessDenied' });
+      throw Object.assign(
+        new Error(
+          `GetObjectTagging was denied, so the tags of this object over 5 GiB could not be carried over to its multipart copy; ` +
+            `it was not copied. Grant s3:GetObjectTagging on arn:aws:s3:::${bucket}/* and run again.`,
+        ),
+        { name: 'AccessDenied' },
+      );
     }
     throw err;
   }
@@ -96,24 +111,26 @@ export async function multipartCopy(
   await limiter.acquire();
   let uploadId: string;
   try {
-    const created = await client.send(new CreateMultipartUploadCommand({
-      Bucket: bucket,
-      Key: key,
-      ServerSideEncryption: wanted.algorithm as ServerSideEncryption,
-      SSEKMSKeyId: kms ? wanted.kmsKeyArn : undefined,
-      BucketKeyEnabled: kms ? true : undefined,
-      Metadata: head.Metadata,
-      ContentType: head.ContentType,
-      CacheControl: head.CacheControl,
-      ContentDisposition: head.ContentDisposition,
-      ContentEncoding: head.ContentEncoding,
-      ContentLanguage: head.ContentLanguage,
-      Expires: head.Expires,
-      StorageClass: head.StorageClass,
-      WebsiteRedirectLocation: head.WebsiteRedirectLocation,
-      Tagging: tagging || undefined,
-      ...objectLockOf(head),
-    }));
+    const created = await client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        ServerSideEncryption: wanted.algorithm as ServerSideEncryption,
+        SSEKMSKeyId: kms ? wanted.kmsKeyArn : undefined,
+        BucketKeyEnabled: kms ? true : undefined,
+        Metadata: head.Metadata,
+        ContentType: head.ContentType,
+        CacheControl: head.CacheControl,
+        ContentDisposition: head.ContentDisposition,
+        ContentEncoding: head.ContentEncoding,
+        ContentLanguage: head.ContentLanguage,
+        Expires: head.Expires,
+        StorageClass: head.StorageClass,
+        WebsiteRedirectLocation: head.WebsiteRedirectLocation,
+        Tagging: tagging || undefined,
+        ...objectLockOf(head),
+      }),
+    );
     if (!created.UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
     uploadId = created.UploadId;
   } catch (err) {
@@ -135,28 +152,38 @@ export async function multipartCopy(
         return 'interrupted';
       }
       await limiter.acquire();
-      const out = await client.send(new UploadPartCopyCommand({
-        Bucket: bucket,
-        Key: key,
-        UploadId: uploadId,
-        PartNumber: part.partNumber,
-        CopySource: copySource(bucket, key),
-        CopySourceRange: `bytes=${part.start}-${part.end}`,
-        CopySourceIfMatch: head.ETag,
-      }));
+      const out = await client.send(
+        new UploadPartCopyCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: part.partNumber,
+          CopySource: copySource(bucket, key),
+          CopySourceRange: `bytes=${part.start}-${part.end}`,
+          CopySourceIfMatch: head.ETag,
+        }),
+      );
       if (!out.CopyPartResult?.ETag) throw new Error(`UploadPartCopy of part ${part.partNumber} returned no ETag`);
       completed.push({ PartNumber: part.partNumber, ETag: out.CopyPartResult.ETag });
     }
     operation = 'CompleteMultipartUpload';
     await limiter.acquire();
-    await client.send(new CompleteMultipartUploadCommand({
-      Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: completed },
-      // Only while the key still holds the object we copied: a write that landed after the last
-      // part would otherwise be overwritten by the older content (S3 conditional writes, If-Match).
-      IfMatch: head.ETag,
-    }));
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: completed },
+        // Only while the key still holds the object we copied: a write that landed after the last
+        // part would otherwise be overwritten by the older content (S3 conditional writes, If-Match).
+        IfMatch: head.ETag,
+      }),
+    );
   } catch (err) {
-    const abortError = await abortUpload(client, bucket, key, uploadId).then(() => undefined, (e: unknown) => e);
+    const abortError = await abortUpload(client, bucket, key, uploadId).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (abortError === undefined) delete state.openUpload;
     const name = errorName(err);
     if (name === 'PreconditionFailed' || name === 'NoSuchKey') {
@@ -201,13 +228,16 @@ export async function abortOpenUpload(client: S3Client, bucket: string, state: R
  * retention that has run out protects nothing any more). A bucket's default retention still
  * applies to a version that gets none here.
  */
-export function objectLockOf(head: Pick<HeadObjectCommandOutput, 'ObjectLockMode' | 'ObjectLockRetainUntilDate' | 'ObjectLockLegalHoldStatus'>, now: Date = new Date()): {
+export function objectLockOf(
+  head: Pick<HeadObjectCommandOutput, 'ObjectLockMode' | 'ObjectLockRetainUntilDate' | 'ObjectLockLegalHoldStatus'>,
+  now: Date = new Date(),
+): {
   ObjectLockMode?: HeadObjectCommandOutput['ObjectLockMode'];
   ObjectLockRetainUntilDate?: Date;
   ObjectLockLegalHoldStatus?: HeadObjectCommandOutput['ObjectLockLegalHoldStatus'];
 } {
-  const retained = head.ObjectLockMode !== undefined && head.ObjectLockRetainUntilDate !== undefined
-    && head.ObjectLockRetainUntilDate.getTime() > now.getTime();
+  const retained =
+    head.ObjectLockMode !== undefined && head.ObjectLockRetainUntilDate !== undefined && head.ObjectLockRetainUntilDate.getTime() > now.getTime();
   return {
     ...(retained ? { ObjectLockMode: head.ObjectLockMode, ObjectLockRetainUntilDate: head.ObjectLockRetainUntilDate } : {}),
     ...(head.ObjectLockLegalHoldStatus !== undefined ? { ObjectLockLegalHoldStatus: head.ObjectLockLegalHoldStatus } : {}),

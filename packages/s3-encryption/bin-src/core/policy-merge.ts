@@ -30,8 +30,8 @@ export function mergeEnforcingStatements(bucket: string, existing: PolicyDocumen
     if (current.some((s) => s?.Sid === statement.Sid)) {
       throw new CliError(
         'PolicySidConflict',
-        `Bucket '${bucket}': its policy already has a statement with Sid '${statement.Sid}' that differs from the one this tool writes. `
-        + 'Nothing was changed. Rename or remove that statement, then run again.',
+        `Bucket '${bucket}': its policy already has a statement with Sid '${statement.Sid}' that differs from the one this tool writes. ` +
+          'Nothing was changed. Rename or remove that statement, then run again.',
       );
     }
     added.push(statement);
@@ -46,8 +46,8 @@ export function mergeEnforcingStatements(bucket: string, existing: PolicyDocumen
   if (size > limit.maximum) {
     throw new CliError(
       'PolicyTooLarge',
-      `Bucket '${bucket}': the merged policy would be ${size} bytes, over the S3 limit of ${limit.maximum} bytes (20 KB). `
-      + 'Nothing was changed. Shorten the existing policy (for example combine statements or use aws:PrincipalOrgID), then run again.',
+      `Bucket '${bucket}': the merged policy would be ${size} bytes, over the S3 limit of ${limit.maximum} bytes (20 KB). ` +
+        'Nothing was changed. Shorten the existing policy (for example combine statements or use aws:PrincipalOrgID), then run again.',
     );
   }
   return { merged, added: added.map((s) => s.Sid), alreadyPresent };

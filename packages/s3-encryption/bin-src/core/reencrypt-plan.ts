@@ -24,15 +24,29 @@ export interface ReencryptPlan {
   readonly vanished: number;
 }
 
-export async function planReencryption(client: S3Client, opts: Pick<ReencryptOptions, 'bucket' | 'wanted' | 'prefix' | 'ratePerSecond' | 'now' | 'sleep'>): Promise<ReencryptPlan> {
+export async function planReencryption(
+  client: S3Client,
+  opts: Pick<ReencryptOptions, 'bucket' | 'wanted' | 'prefix' | 'ratePerSecond' | 'now' | 'sleep'>,
+): Promise<ReencryptPlan> {
   const limiter = new RateLimiter(opts.ratePerSecond ?? 50, opts.now, opts.sleep);
   const kms = isKmsAlgorithm(opts.wanted.algorithm);
-  let total = 0; let alreadyEncrypted = 0; let toCopy = 0; let toMultipartCopy = 0; let bytesToCopy = 0; let vanished = 0;
+  let total = 0;
+  let alreadyEncrypted = 0;
+  let toCopy = 0;
+  let toMultipartCopy = 0;
+  let bytesToCopy = 0;
+  let vanished = 0;
   let token: string | undefined;
   do {
-    const page = await call('ListObjectsV2', opts.bucket, () => client.send(new ListObjectsV2Command({
-      Bucket: opts.bucket, Prefix: opts.prefix, ContinuationToken: token,
-    })));
+    const page = await call('ListObjectsV2', opts.bucket, () =>
+      client.send(
+        new ListObjectsV2Command({
+          Bucket: opts.bucket,
+          Prefix: opts.prefix,
+          ContinuationToken: token,
+        }),
+      ),
+    );
     for (const o of page.Contents ?? []) {
       if (o.Key === undefined) continue;
       total++;
@@ -42,7 +56,10 @@ export async function planReencryption(client: S3Client, opts: Pick<ReencryptOpt
         head = await client.send(new HeadObjectCommand({ Bucket: opts.bucket, Key: o.Key }));
       } catch (err) {
         const name = errorName(err);
-        if (name === 'NotFound' || name === 'NoSuchKey') { vanished++; continue; }
+        if (name === 'NotFound' || name === 'NoSuchKey') {
+          vanished++;
+          continue;
+        }
         if (isAccessDenied(err) || name === 'NoSuchBucket') throw fatal(err, 'HeadObject', opts.bucket);
         throw err;
       }
@@ -51,7 +68,8 @@ export async function planReencryption(client: S3Client, opts: Pick<ReencryptOpt
         continue;
       }
       const size = head.ContentLength ?? 0;
-      if (size > MAX_COPY_OBJECT_BYTES) toMultipartCopy++; else toCopy++;
+      if (size > MAX_COPY_OBJECT_BYTES) toMultipartCopy++;
+      else toCopy++;
       bytesToCopy += size;
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -6,16 +6,19 @@ import { call, CliError } from './errors';
 import { bucketArn, describeEncryption } from './target';
 import { ReencryptOptions, ReencryptResult, ReencryptState } from './reencrypt-types';
 
-
 export function loadOrCreateState(opts: ReencryptOptions): ReencryptState {
   if (existsSync(opts.stateFile)) {
     const state = JSON.parse(readFileSync(opts.stateFile, 'utf8')) as ReencryptState;
-    if (state.bucket !== opts.bucket || state.algorithm !== opts.wanted.algorithm
-      || state.kmsKeyArn !== opts.wanted.kmsKeyArn || state.prefix !== opts.prefix) {
+    if (
+      state.bucket !== opts.bucket ||
+      state.algorithm !== opts.wanted.algorithm ||
+      state.kmsKeyArn !== opts.wanted.kmsKeyArn ||
+      state.prefix !== opts.prefix
+    ) {
       throw new CliError(
         'StateMismatch',
-        `State file ${opts.stateFile} belongs to another run (bucket ${state.bucket}, ${describeEncryption(state)}, prefix ${state.prefix ?? '(none)'}); `
-        + `this run is bucket ${opts.bucket}, ${describeEncryption(opts.wanted)}, prefix ${opts.prefix ?? '(none)'}. Use another --state-file or delete it.`,
+        `State file ${opts.stateFile} belongs to another run (bucket ${state.bucket}, ${describeEncryption(state)}, prefix ${state.prefix ?? '(none)'}); ` +
+          `this run is bucket ${opts.bucket}, ${describeEncryption(opts.wanted)}, prefix ${opts.prefix ?? '(none)'}. Use another --state-file or delete it.`,
       );
     }
     return state;
@@ -51,9 +54,15 @@ export async function listInto(client: S3Client, opts: ReencryptOptions, state: 
   let total = 0;
   let token: string | undefined;
   do {
-    const page = await call('ListObjectsV2', opts.bucket, () => client.send(new ListObjectsV2Command({
-      Bucket: opts.bucket, Prefix: opts.prefix, ContinuationToken: token,
-    })));
+    const page = await call('ListObjectsV2', opts.bucket, () =>
+      client.send(
+        new ListObjectsV2Command({
+          Bucket: opts.bucket,
+          Prefix: opts.prefix,
+          ContinuationToken: token,
+        }),
+      ),
+    );
     const lines = (page.Contents ?? []).filter((o) => o.Key !== undefined).map((o) => `${opts.bucket},${encodeKey(o.Key!)}\n`);
     if (lines.length > 0) appendFileSync(state.worklist, lines.join(''));
     total += lines.length;
@@ -68,7 +77,10 @@ export function encodeKey(key: string): string {
 }
 
 export function readWorklist(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => decodeURIComponent(l.slice(l.indexOf(',') + 1)));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => decodeURIComponent(l.slice(l.indexOf(',') + 1)));
 }
 
 export function writeManifest(opts: ReencryptOptions, state: ReencryptState): ReencryptResult {
@@ -82,8 +94,9 @@ export function writeManifest(opts: ReencryptOptions, state: ReencryptState): Re
     ConfirmationRequired: true,
     Description: `Re-encrypt ${opts.bucket} in place with ${describeEncryption(opts.wanted)}`,
     Priority: 10,
-    RoleArn: '<role that S3 Batch Operations assumes: s3:GetObject*, s3:PutObject* on the bucket'
-      + `${kms ? ', kms:Decrypt, kms:GenerateDataKey on the keys' : ''}; s3:GetObject on the manifest; s3:PutObject on the report bucket>`,
+    RoleArn:
+      '<role that S3 Batch Operations assumes: s3:GetObject*, s3:PutObject* on the bucket' +
+      `${kms ? ', kms:Decrypt, kms:GenerateDataKey on the keys' : ''}; s3:GetObject on the manifest; s3:PutObject on the report bucket>`,
     Operation: {
       S3PutObjectCopy: {
         TargetResource: bucketArn(opts.bucket, opts.region),
@@ -96,7 +109,13 @@ export function writeManifest(opts: ReencryptOptions, state: ReencryptState): Re
       Spec: { Format: 'S3BatchOperations_CSV_20180820', Fields: ['Bucket', 'Key'] },
       Location: { ObjectArn: '<arn:aws:s3:::manifest-bucket/path/to/manifest.csv>', ETag: '<ETag of the uploaded manifest>' },
     },
-    Report: { Bucket: '<arn:aws:s3:::report-bucket>', Prefix: `reencrypt/${opts.bucket}`, Format: 'Report_CSV_20180820', Enabled: true, ReportScope: 'FailedTasksOnly' },
+    Report: {
+      Bucket: '<arn:aws:s3:::report-bucket>',
+      Prefix: `reencrypt/${opts.bucket}`,
+      Format: 'Report_CSV_20180820',
+      Enabled: true,
+      ReportScope: 'FailedTasksOnly',
+    },
   };
   writeFileSync(jobSpecFile, JSON.stringify(job, null, 2));
   return { mode: 'manifest', state, manifestFile, jobSpecFile };

@@ -1,7 +1,6 @@
 /** Options, progress, resumable state and result of a re-encryption run. */
 import { WantedEncryption } from './target';
 
-
 export interface ReencryptOptions {
   readonly bucket: string;
   readonly wanted: WantedEncryption;

@@ -13,7 +13,6 @@ import { fatal } from './reencrypt-errors';
 import { listInto, loadOrCreateState, readWorklist, saveState, writeManifest } from './reencrypt-state';
 import { Outcome, ReencryptOptions, ReencryptResult, ReencryptState } from './reencrypt-types';
 
-
 export * from './reencrypt-types';
 export type { CopyPart } from './multipart-copy';
 export { MAX_COPY_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES, MULTIPART_PART_BYTES, planCopyParts, objectLockOf } from './multipart-copy';
@@ -69,7 +68,7 @@ export async function reencryptBucket(client: S3Client, opts: ReencryptOptions):
       return { mode: 'interrupted', state };
     }
     // an object interrupted between the parts of its multipart copy stays the next one to visit
-    if (await visit(keys[i]) === 'interrupted') {
+    if ((await visit(keys[i])) === 'interrupted') {
       save();
       return { mode: 'interrupted', state };
     }
@@ -79,7 +78,7 @@ export async function reencryptBucket(client: S3Client, opts: ReencryptOptions):
   }
   // objects over 5 GiB that a checkpoint of an earlier version of this tool skipped
   while (state.tooLarge && state.tooLarge.length > 0) {
-    if (opts.signal?.aborted || await visit(state.tooLarge[0]) === 'interrupted') {
+    if (opts.signal?.aborted || (await visit(state.tooLarge[0])) === 'interrupted') {
       save();
       return { mode: 'interrupted', state };
     }
@@ -92,7 +91,13 @@ export async function reencryptBucket(client: S3Client, opts: ReencryptOptions):
 }
 
 export async function reencryptObject(
-  client: S3Client, opts: ReencryptOptions, state: ReencryptState, key: string, kms: boolean, limiter: RateLimiter, save: () => void,
+  client: S3Client,
+  opts: ReencryptOptions,
+  state: ReencryptState,
+  key: string,
+  kms: boolean,
+  limiter: RateLimiter,
+  save: () => void,
 ): Promise<Outcome> {
   const { bucket, wanted } = opts;
   let head: HeadObjectCommandOutput;
@@ -115,20 +120,22 @@ export async function reencryptObject(
     return multipartCopy(client, opts, state, key, head, kms, limiter, save);
   }
   try {
-    await client.send(new CopyObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      CopySource: copySource(bucket, key),
-      CopySourceIfMatch: head.ETag,
-      MetadataDirective: 'COPY',
-      TaggingDirective: 'COPY',
-      StorageClass: head.StorageClass,
-      ServerSideEncryption: wanted.algorithm as ServerSideEncryption,
-      SSEKMSKeyId: kms ? wanted.kmsKeyArn : undefined,
-      BucketKeyEnabled: kms ? true : undefined,
-      // A copy does not inherit the source version's Object Lock settings: set them again.
-      ...objectLockOf(head),
-    }));
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        CopySource: copySource(bucket, key),
+        CopySourceIfMatch: head.ETag,
+        MetadataDirective: 'COPY',
+        TaggingDirective: 'COPY',
+        StorageClass: head.StorageClass,
+        ServerSideEncryption: wanted.algorithm as ServerSideEncryption,
+        SSEKMSKeyId: kms ? wanted.kmsKeyArn : undefined,
+        BucketKeyEnabled: kms ? true : undefined,
+        // A copy does not inherit the source version's Object Lock settings: set them again.
+        ...objectLockOf(head),
+      }),
+    );
     state.copied++;
   } catch (err) {
     const name = errorName(err);
@@ -141,7 +148,6 @@ export async function reencryptObject(
   }
   return 'done';
 }
-
 
 /** Summary lines for the end of a run. */
 export function formatReencryptResult(r: ReencryptResult): string {
@@ -160,14 +166,16 @@ export function formatReencryptResult(r: ReencryptResult): string {
   }
   const multipart = s.copiedMultipart ?? 0;
   const lines = [
-    `bucket ${s.bucket}: ${s.nextIndex}/${s.total} objects visited; ${s.copied} re-encrypted`
-    + `${multipart > 0 ? ` (${multipart} over 5 GiB by multipart copy)` : ''}, ${s.alreadyEncrypted} already ${describeEncryption(s)}, `
-    + `${s.changedDuringRun} changed during the run, ${s.failed.length} failed`,
+    `bucket ${s.bucket}: ${s.nextIndex}/${s.total} objects visited; ${s.copied} re-encrypted` +
+      `${multipart > 0 ? ` (${multipart} over 5 GiB by multipart copy)` : ''}, ${s.alreadyEncrypted} already ${describeEncryption(s)}, ` +
+      `${s.changedDuringRun} changed during the run, ${s.failed.length} failed`,
   ];
   if (r.mode === 'interrupted') lines.push('  interrupted: run the same command again to continue from the checkpoint');
   const legacy = s.tooLarge ?? [];
   if (legacy.length > 0) {
-    lines.push(`  still to visit: ${legacy.length} objects over 5 GiB that an earlier version of this tool skipped: ${legacy.slice(0, 20).join(', ')}${legacy.length > 20 ? ' ...' : ''}`);
+    lines.push(
+      `  still to visit: ${legacy.length} objects over 5 GiB that an earlier version of this tool skipped: ${legacy.slice(0, 20).join(', ')}${legacy.length > 20 ? ' ...' : ''}`,
+    );
   }
   for (const f of s.failed.slice(0, 20)) lines.push(`  failed: ${f.key}: ${f.error}`);
   return lines.join('\n');

@@ -42,8 +42,14 @@ export async function reportBuckets(client: S3Client, opts: ReportOptions = {}):
       // One unreadable bucket must not hide the others: report it and go on.
       if (!(err instanceof CliError)) throw err;
       out.push({
-        bucket, defaultEncryption: 'unknown', bucketKeyEnabled: false, deniesInsecureTransport: false,
-        deniesUnencryptedPuts: false, deniesWrongAlgorithm: false, enforced: false, error: err.message,
+        bucket,
+        defaultEncryption: 'unknown',
+        bucketKeyEnabled: false,
+        deniesInsecureTransport: false,
+        deniesUnencryptedPuts: false,
+        deniesWrongAlgorithm: false,
+        enforced: false,
+        error: err.message,
       });
     }
   }
@@ -68,11 +74,15 @@ export async function reportBucket(client: S3Client, bucket: string, region?: st
   const kms = isKmsAlgorithm(algorithm);
   const keyArn = kms && encryption?.kmsKeyArn && KmsKeyArn.isKeyArn(encryption.kmsKeyArn) ? encryption.kmsKeyArn : undefined;
   const expected = enforcingStatements(bucketArn(bucket, region), { algorithm, kmsKeyArn: keyArn });
-  const has = (sid: string) => hasEquivalentStatement(policy, expected.find((s) => s.Sid === sid)!);
+  const has = (sid: string) =>
+    hasEquivalentStatement(
+      policy,
+      expected.find((s) => s.Sid === sid)!,
+    );
   const deniesInsecureTransport = has(SIDS.denyInsecureTransport);
   const deniesUnencryptedPuts = has(SIDS.denyUnencryptedUploads);
   const deniesWrongAlgorithm = has(SIDS.denyWrongAlgorithm);
-  const pinsKmsKey = kms ? (keyArn !== undefined && has(SIDS.denyWrongKmsKey) && has(SIDS.denyMissingKmsKeyId)) : undefined;
+  const pinsKmsKey = kms ? keyArn !== undefined && has(SIDS.denyWrongKmsKey) && has(SIDS.denyMissingKmsKeyId) : undefined;
   return {
     bucket,
     defaultEncryption: describeEncryption(encryption),
@@ -89,10 +99,25 @@ export async function reportBucket(client: S3Client, bucket: string, region?: st
 export function formatReport(rows: BucketReport[]): string {
   const yn = (b: boolean | undefined) => (b === undefined ? '-' : b ? 'yes' : 'NO');
   const header = ['bucket', 'default encryption', 'bucket key', 'deny HTTP', 'deny unencrypted', 'deny other algorithm', 'key pinned', 'enforced'];
-  const lines = rows.map((r) => r.error
-    ? [r.bucket, `ERROR: ${r.error}`, '', '', '', '', '', 'NO']
-    : [r.bucket, r.defaultEncryption, yn(r.bucketKeyEnabled), yn(r.deniesInsecureTransport), yn(r.deniesUnencryptedPuts), yn(r.deniesWrongAlgorithm), yn(r.pinsKmsKey), yn(r.enforced)]);
+  const lines = rows.map((r) =>
+    r.error
+      ? [r.bucket, `ERROR: ${r.error}`, '', '', '', '', '', 'NO']
+      : [
+          r.bucket,
+          r.defaultEncryption,
+          yn(r.bucketKeyEnabled),
+          yn(r.deniesInsecureTransport),
+          yn(r.deniesUnencryptedPuts),
+          yn(r.deniesWrongAlgorithm),
+          yn(r.pinsKmsKey),
+          yn(r.enforced),
+        ],
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] === undefined ? 0 : l[i].length))));
-  const fmt = (cols: string[]) => cols.map((c, i) => (i === 1 && c.startsWith('ERROR') ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (cols: string[]) =>
+    cols
+      .map((c, i) => (i === 1 && c.startsWith('ERROR') ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [fmt(header), ...lines.map(fmt)].join('\n');
 }

@@ -17,7 +17,10 @@ export function wantedEncryption(opts: { sseS3?: boolean; kmsKeyArn?: string }):
   }
   if (opts.kmsKeyArn !== undefined) {
     if (!KmsKeyArn.isKeyArn(opts.kmsKeyArn)) {
-      throw new CliError('InvalidArgument', `--kms-key-arn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}; not an alias or a key id), received '${opts.kmsKeyArn}'`);
+      throw new CliError(
+        'InvalidArgument',
+        `--kms-key-arn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}; not an alias or a key id), received '${opts.kmsKeyArn}'`,
+      );
     }
     return { algorithm: SSE_KMS_ALGORITHM, kmsKeyArn: opts.kmsKeyArn };
   }

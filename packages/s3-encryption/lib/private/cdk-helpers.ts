@@ -39,8 +39,11 @@ export function owningL2Bucket(cfnBucket: s3.CfnBucket): s3.Bucket | undefined {
 export function bucketPolicies(cfnBucket: s3.CfnBucket, stack: Stack): s3.CfnBucketPolicy[] {
   const byRef = JSON.stringify({ Ref: stack.getLogicalId(cfnBucket) });
   const name = cfnBucket.bucketName;
-  return stack.node.findAll().filter((c): c is s3.CfnBucketPolicy => c instanceof s3.CfnBucketPolicy).filter((p) => {
-    const target = stack.resolve(p.bucket);
-    return JSON.stringify(target) === byRef || (name !== undefined && !Token.isUnresolved(name) && target === name);
-  });
+  return stack.node
+    .findAll()
+    .filter((c): c is s3.CfnBucketPolicy => c instanceof s3.CfnBucketPolicy)
+    .filter((p) => {
+      const target = stack.resolve(p.bucket);
+      return JSON.stringify(target) === byRef || (name !== undefined && !Token.isUnresolved(name) && target === name);
+    });
 }

@@ -24,7 +24,10 @@ function asArray(v: unknown): unknown[] {
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`)
+      .join(',')}}`;
   }
   // IAM compares condition values as strings: true/'true' and 1.2/'1.2' are the same.
   return JSON.stringify(String(v));
@@ -79,15 +82,16 @@ export function hasEquivalentStatement(policy: PolicyDocumentJson | undefined, e
   const wantedCondition = normalizeCondition(expected.Condition);
   const wantedActions = asArray(expected.Action) as string[];
   const wantedResources = asArray(expected.Resource);
-  return statementsOf(policy).some((st) =>
-    st?.Effect === 'Deny'
-    && st.NotAction === undefined
-    && st.NotResource === undefined
-    && st.NotPrincipal === undefined
-    && isEveryone(st.Principal)
-    && wantedActions.every((a) => actionCovers(st.Action, a))
-    && wantedResources.every((r) => resourceCovers(st.Resource, r))
-    && normalizeCondition(st.Condition) === wantedCondition,
+  return statementsOf(policy).some(
+    (st) =>
+      st?.Effect === 'Deny' &&
+      st.NotAction === undefined &&
+      st.NotResource === undefined &&
+      st.NotPrincipal === undefined &&
+      isEveryone(st.Principal) &&
+      wantedActions.every((a) => actionCovers(st.Action, a)) &&
+      wantedResources.every((r) => resourceCovers(st.Resource, r)) &&
+      normalizeCondition(st.Condition) === wantedCondition,
   );
 }
 
@@ -97,12 +101,13 @@ export function hasEquivalentStatement(policy: PolicyDocumentJson | undefined, e
  * whatever exemptions for service deliveries the statement has.
  */
 export function deniesPutsWithoutEncryptionHeader(policy: PolicyDocumentJson | undefined): boolean {
-  return statementsOf(policy).some((st) =>
-    st?.Effect === 'Deny'
-    && st.NotAction === undefined
-    && isEveryone(st.Principal)
-    && actionCovers(st.Action, 's3:PutObject')
-    && asArray(st.Condition?.Null?.['s3:x-amz-server-side-encryption']).some((v) => String(v) === 'true'),
+  return statementsOf(policy).some(
+    (st) =>
+      st?.Effect === 'Deny' &&
+      st.NotAction === undefined &&
+      isEveryone(st.Principal) &&
+      actionCovers(st.Action, 's3:PutObject') &&
+      asArray(st.Condition?.Null?.['s3:x-amz-server-side-encryption']).some((v) => String(v) === 'true'),
   );
 }
 
@@ -120,7 +125,7 @@ export function serviceWriters(policy: PolicyDocumentJson | undefined): string[]
   const out = new Set<string>();
   for (const st of statementsOf(policy)) {
     if (st?.Effect !== 'Allow' || !st.Principal || typeof st.Principal !== 'object') continue;
-    const services = asArray((st.Principal).Service);
+    const services = asArray(st.Principal.Service);
     if (services.length === 0 || !actionCovers(st.Action, 's3:PutObject')) continue;
     for (const s of services) out.add(typeof s === 'string' ? s : JSON.stringify(s));
   }

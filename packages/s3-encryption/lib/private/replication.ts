@@ -18,10 +18,14 @@ export function validateReplication(replication: BucketReplication, sourceIsKms:
   }
   const keyArn = replication.destinationKmsKeyArn;
   if (keyArn === undefined && sourceIsKms) {
-    fail('destinationKmsKeyArn is required when the bucket is SSE-KMS (S3 replicates SSE-KMS objects only with a replica key): give the ARN of a key in the destination region');
+    fail(
+      'destinationKmsKeyArn is required when the bucket is SSE-KMS (S3 replicates SSE-KMS objects only with a replica key): give the ARN of a key in the destination region',
+    );
   }
   if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KmsKeyArn.isKeyArn(keyArn) && !KmsKeyArn.isAliasArn(keyArn)) {
-    fail(`destinationKmsKeyArn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}) or an alias ARN with its account (${KmsKeyArn.ALIAS_ARN_FORMAT}), received ${JSON.stringify(keyArn)}`);
+    fail(
+      `destinationKmsKeyArn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}) or an alias ARN with its account (${KmsKeyArn.ALIAS_ARN_FORMAT}), received ${JSON.stringify(keyArn)}`,
+    );
   }
   const account = replication.destinationAccount;
   if (account !== undefined && !Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
@@ -41,33 +45,41 @@ export function replicationConfiguration(
   const destinationObjects = `${replication.destinationBucketArn}/*`;
   const rtc = replication.replicationTimeControl ?? false;
 
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'ReadReplicationConfiguration',
-    actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
-    resources: [bucket.bucketArn],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'ReadSourceVersions',
-    // Retention and legal hold are read so that locked objects replicate with their lock.
-    actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
-    resources: [bucket.arnForObjects('*')],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'WriteReplicas',
-    actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags', ...(crossAccount ? ['s3:ObjectOwnerOverrideToBucketOwner'] : [])],
-    resources: [destinationObjects],
-  }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadReplicationConfiguration',
+      actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+      resources: [bucket.bucketArn],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadSourceVersions',
+      // Retention and legal hold are read so that locked objects replicate with their lock.
+      actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+      resources: [bucket.arnForObjects('*')],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteReplicas',
+      actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags', ...(crossAccount ? ['s3:ObjectOwnerOverrideToBucketOwner'] : [])],
+      resources: [destinationObjects],
+    }),
+  );
   if (sourceKeyArn !== undefined) {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'DecryptSourceObjects',
-      actions: ['kms:Decrypt'],
-      resources: [sourceKeyArn],
-      conditions: {
-        StringEquals: { 'kms:ViaService': `s3.${stack.region}.${Aws.URL_SUFFIX}` },
-        // With S3 Bucket Keys the encryption context is the bucket ARN, without them the object ARN.
-        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, bucket.arnForObjects('*')] },
-      },
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptSourceObjects',
+        actions: ['kms:Decrypt'],
+        resources: [sourceKeyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${stack.region}.${Aws.URL_SUFFIX}` },
+          // With S3 Bucket Keys the encryption context is the bucket ARN, without them the object ARN.
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, bucket.arnForObjects('*')] },
+        },
+      }),
+    );
   }
   const keyArn = replication.destinationKmsKeyArn;
   if (keyArn !== undefined) {
@@ -76,36 +88,40 @@ export function replicationConfiguration(
     // it cannot know (for example alias/guardrails/logs of @cdk-guardrails/kms-hierarchy). IAM
     // authorizes the key itself: allow the keys of that account and region that carry the alias.
     const alias = !Token.isUnresolved(keyArn) && KmsKeyArn.isAliasArn(keyArn) ? KmsKeyArn.parse(keyArn) : undefined;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'EncryptReplicas',
-      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-      resources: [alias ? `arn:${alias.partition}:kms:${alias.region}:${alias.account}:key/*` : keyArn],
-      conditions: {
-        StringEquals: { 'kms:ViaService': `s3.${keyRegion}.${Aws.URL_SUFFIX}` },
-        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [replication.destinationBucketArn, destinationObjects] },
-        ...(alias ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias.aliasName } } : {}),
-      },
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptReplicas',
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [alias ? `arn:${alias.partition}:kms:${alias.region}:${alias.account}:key/*` : keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${keyRegion}.${Aws.URL_SUFFIX}` },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [replication.destinationBucketArn, destinationObjects] },
+          ...(alias ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias.aliasName } } : {}),
+        },
+      }),
+    );
   }
 
   return {
     role: role.roleArn,
-    rules: [{
-      id: 'ReplicateEveryObject',
-      status: 'Enabled',
-      priority: 0,
-      filter: { prefix: '' },
-      deleteMarkerReplication: { status: replication.replicateDeleteMarkers ? 'Enabled' : 'Disabled' },
-      sourceSelectionCriteria: sourceKeyArn !== undefined ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
-      destination: {
-        bucket: replication.destinationBucketArn,
-        account: crossAccount ? replication.destinationAccount : undefined,
-        accessControlTranslation: crossAccount ? { owner: 'Destination' } : undefined,
-        encryptionConfiguration: keyArn !== undefined ? { replicaKmsKeyId: keyArn } : undefined,
-        storageClass: replication.storageClass?.value,
-        replicationTime: rtc ? { status: 'Enabled', time: { minutes: 15 } } : undefined,
-        metrics: rtc ? { status: 'Enabled', eventThreshold: { minutes: 15 } } : undefined,
+    rules: [
+      {
+        id: 'ReplicateEveryObject',
+        status: 'Enabled',
+        priority: 0,
+        filter: { prefix: '' },
+        deleteMarkerReplication: { status: replication.replicateDeleteMarkers ? 'Enabled' : 'Disabled' },
+        sourceSelectionCriteria: sourceKeyArn !== undefined ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
+        destination: {
+          bucket: replication.destinationBucketArn,
+          account: crossAccount ? replication.destinationAccount : undefined,
+          accessControlTranslation: crossAccount ? { owner: 'Destination' } : undefined,
+          encryptionConfiguration: keyArn !== undefined ? { replicaKmsKeyId: keyArn } : undefined,
+          storageClass: replication.storageClass?.value,
+          replicationTime: rtc ? { status: 'Enabled', time: { minutes: 15 } } : undefined,
+          metrics: rtc ? { status: 'Enabled', eventThreshold: { minutes: 15 } } : undefined,
+        },
       },
-    }],
+    ],
   };
 }

@@ -4,9 +4,22 @@
  * in-memory model (buckets, default encryption, policies, objects with their encryption).
  */
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand,
-  GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketPolicyCommand, GetObjectTaggingCommand, HeadObjectCommand, ListBucketsCommand,
-  ListObjectsV2Command, NoSuchBucket, PutBucketEncryptionCommand, PutBucketPolicyCommand, S3Client, S3ServiceException,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  NoSuchBucket,
+  PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
+  S3Client,
+  S3ServiceException,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -75,20 +88,22 @@ export class FakeS3 {
 
   constructor() {
     const mock = mockClient(this.client);
-    const on = (cmd: any, name: string, fn: (input: any) => any) => mock.on(cmd).callsFake(async (input: any) => {
-      this.calls.push({ command: name, input });
-      const n = (this.callCount.get(name) ?? 0) + 1;
-      this.callCount.set(name, n);
-      if (this.failAt && this.failAt.command === name && this.failAt.n === n) throw this.failAt.error;
-      const out = fn(input);
-      this.afterCall?.(name, input);
-      return out;
-    });
+    const on = (cmd: any, name: string, fn: (input: any) => any) =>
+      mock.on(cmd).callsFake(async (input: any) => {
+        this.calls.push({ command: name, input });
+        const n = (this.callCount.get(name) ?? 0) + 1;
+        this.callCount.set(name, n);
+        if (this.failAt && this.failAt.command === name && this.failAt.n === n) throw this.failAt.error;
+        const out = fn(input);
+        this.afterCall?.(name, input);
+        return out;
+      });
     on(ListBucketsCommand, 'ListBuckets', () => ({ Buckets: [...this.buckets.keys()].map((Name) => ({ Name })) }));
     on(GetBucketLocationCommand, 'GetBucketLocation', (i) => {
       const b = this.bucket(i.Bucket, 'GetBucketLocation');
       // S3 answers 403 when ExpectedBucketOwner is not the bucket's account.
-      if (i.ExpectedBucketOwner !== undefined && i.ExpectedBucketOwner !== (b.ownerAccount ?? '111111111111')) throw s3Error('AccessDenied', 403, 'Access Denied');
+      if (i.ExpectedBucketOwner !== undefined && i.ExpectedBucketOwner !== (b.ownerAccount ?? '111111111111'))
+        throw s3Error('AccessDenied', 403, 'Access Denied');
       const region = b.region ?? 'eu-west-1';
       // us-east-1 answers no constraint.
       return { LocationConstraint: region === 'us-east-1' ? undefined : region };
@@ -110,10 +125,12 @@ export class FakeS3 {
       if (!b.encryption) throw s3Error('ServerSideEncryptionConfigurationNotFoundError', 404, 'The server side encryption configuration was not found');
       return {
         ServerSideEncryptionConfiguration: {
-          Rules: [{
-            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: b.encryption.algorithm, KMSMasterKeyID: b.encryption.kmsKeyId },
-            BucketKeyEnabled: b.encryption.bucketKey ?? false,
-          }],
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: b.encryption.algorithm, KMSMasterKeyID: b.encryption.kmsKeyId },
+              BucketKeyEnabled: b.encryption.bucketKey ?? false,
+            },
+          ],
         },
       };
     });
@@ -130,7 +147,9 @@ export class FakeS3 {
     on(ListObjectsV2Command, 'ListObjectsV2', (i) => {
       const b = this.bucket(i.Bucket, 'ListObjectsV2');
       const max = i.MaxKeys ?? 3; // small pages, so pagination is exercised
-      const keys = [...b.objects.keys()].filter((k) => !i.Prefix || k.startsWith(i.Prefix)).sort()
+      const keys = [...b.objects.keys()]
+        .filter((k) => !i.Prefix || k.startsWith(i.Prefix))
+        .sort()
         .filter((k) => !i.ContinuationToken || k > i.ContinuationToken);
       const page = keys.slice(0, max);
       const truncated = keys.length > max;
@@ -145,11 +164,22 @@ export class FakeS3 {
       const o = b.objects.get(i.Key);
       if (!o) throw s3Error('NotFound', 404, 'Not Found');
       return {
-        ETag: o.etag, ContentLength: o.size, ServerSideEncryption: o.sse, SSEKMSKeyId: o.kmsKeyId,
-        StorageClass: o.storageClass, Metadata: o.metadata, ContentType: o.contentType, CacheControl: o.cacheControl,
-        ContentDisposition: o.contentDisposition, ContentEncoding: o.contentEncoding, ContentLanguage: o.contentLanguage,
-        Expires: o.expires, WebsiteRedirectLocation: o.websiteRedirectLocation, ObjectLockMode: o.objectLockMode,
-        ObjectLockRetainUntilDate: o.objectLockRetainUntilDate, ObjectLockLegalHoldStatus: o.objectLockLegalHoldStatus,
+        ETag: o.etag,
+        ContentLength: o.size,
+        ServerSideEncryption: o.sse,
+        SSEKMSKeyId: o.kmsKeyId,
+        StorageClass: o.storageClass,
+        Metadata: o.metadata,
+        ContentType: o.contentType,
+        CacheControl: o.cacheControl,
+        ContentDisposition: o.contentDisposition,
+        ContentEncoding: o.contentEncoding,
+        ContentLanguage: o.contentLanguage,
+        Expires: o.expires,
+        WebsiteRedirectLocation: o.websiteRedirectLocation,
+        ObjectLockMode: o.objectLockMode,
+        ObjectLockRetainUntilDate: o.objectLockRetainUntilDate,
+        ObjectLockLegalHoldStatus: o.objectLockLegalHoldStatus,
       };
     });
     on(GetObjectTaggingCommand, 'GetObjectTagging', (i) => {
@@ -169,13 +199,16 @@ export class FakeS3 {
       const upload = this.upload(i);
       const { srcKey, src } = this.copySource(i.CopySource, 'UploadPartCopy');
       if (!src) throw s3Error('NoSuchKey', 404, 'The specified key does not exist.');
-      if (i.CopySourceIfMatch && i.CopySourceIfMatch !== src.etag) throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
+      if (i.CopySourceIfMatch && i.CopySourceIfMatch !== src.etag)
+        throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
       const m = /^bytes=(\d+)-(\d+)$/.exec(i.CopySourceRange ?? '');
       const start = m ? Number(m[1]) : 0;
       const end = m ? Number(m[2]) : src.size - 1;
       if (start > end || end >= src.size) throw s3Error('InvalidArgument', 400, `Range ${i.CopySourceRange} is not within ${srcKey} (${src.size} bytes)`);
-      if (end - start + 1 > 5 * 1024 ** 3) throw s3Error('InvalidRequest', 400, 'The specified copy range is larger than the maximum allowable size for a copy source: 5368709120');
-      if (!(i.PartNumber >= 1 && i.PartNumber <= 10_000)) throw s3Error('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive');
+      if (end - start + 1 > 5 * 1024 ** 3)
+        throw s3Error('InvalidRequest', 400, 'The specified copy range is larger than the maximum allowable size for a copy source: 5368709120');
+      if (!(i.PartNumber >= 1 && i.PartNumber <= 10_000))
+        throw s3Error('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive');
       const etag = this.nextEtag();
       upload.parts.set(i.PartNumber, { etag, start, end, sourceSize: src.size });
       return { CopyPartResult: { ETag: etag } };
@@ -194,7 +227,8 @@ export class FakeS3 {
         if (idx > 0 && p.PartNumber <= parts[idx - 1].PartNumber) throw s3Error('InvalidPartOrder', 400, 'The list of parts was not in ascending order');
         const part = upload.parts.get(p.PartNumber);
         if (!part || part.etag !== p.ETag) throw s3Error('InvalidPart', 400, 'One or more of the specified parts could not be found');
-        if (idx < parts.length - 1 && part.end - part.start + 1 < 5 * 1024 ** 2) throw s3Error('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size');
+        if (idx < parts.length - 1 && part.end - part.start + 1 < 5 * 1024 ** 2)
+          throw s3Error('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size');
         // the fake keeps no data: check the parts copy the source byte for byte, in order
         if (part.start !== next) throw s3Error('InvalidPart', 400, `part ${p.PartNumber} starts at ${part.start}, expected ${next}`);
         next = part.end + 1;
@@ -238,10 +272,15 @@ export class FakeS3 {
       const b = this.bucket(i.Bucket, 'CopyObject');
       const { srcKey, src } = this.copySource(i.CopySource, 'CopyObject');
       if (!src) throw s3Error('NoSuchKey', 404, 'The specified key does not exist.');
-      if (i.CopySourceIfMatch && i.CopySourceIfMatch !== src.etag) throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
+      if (i.CopySourceIfMatch && i.CopySourceIfMatch !== src.etag)
+        throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
       const sameEncryption = i.ServerSideEncryption === src.sse && i.SSEKMSKeyId === src.kmsKeyId;
       if (srcKey === i.Key && i.MetadataDirective !== 'REPLACE' && sameEncryption && !i.StorageClass) {
-        throw s3Error('InvalidRequest', 400, 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.');
+        throw s3Error(
+          'InvalidRequest',
+          400,
+          "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        );
       }
       checkObjectLockRequest(i);
       b.objects.set(i.Key, {
@@ -287,7 +326,11 @@ export class FakeS3 {
   private upload(i: { Bucket: string; Key: string; UploadId: string }): FakeUpload {
     const u = this.uploads.get(i.UploadId);
     if (!u || u.bucket !== i.Bucket || u.key !== i.Key) {
-      throw s3Error('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.');
+      throw s3Error(
+        'NoSuchUpload',
+        404,
+        'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      );
     }
     return u;
   }

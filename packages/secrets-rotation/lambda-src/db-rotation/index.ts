@@ -33,7 +33,9 @@ export function dbSettingsFromEnv(env: Record<string, string | undefined>): DbRo
     throw new Error(`USERNAME: received '${env.USERNAME ?? ''}'; expected the database user the secret holds`);
   }
   if (masterSecretArn !== undefined && username.endsWith(CLONE_SUFFIX)) {
-    throw new Error(`USERNAME: received '${username}'; expected a name not ending in ${CLONE_SUFFIX} for multi-user rotation (its clone would be '${username}${CLONE_SUFFIX}', and a rotation from it would change '${username.slice(0, -CLONE_SUFFIX.length)}')`);
+    throw new Error(
+      `USERNAME: received '${username}'; expected a name not ending in ${CLONE_SUFFIX} for multi-user rotation (its clone would be '${username}${CLONE_SUFFIX}', and a rotation from it would change '${username.slice(0, -CLONE_SUFFIX.length)}')`,
+    );
   }
   return { engine, passwordLength, excludeCharacters: env.EXCLUDE_CHARACTERS ?? '', masterSecretArn, username };
 }

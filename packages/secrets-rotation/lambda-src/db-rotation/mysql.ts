@@ -25,9 +25,7 @@ export function mysqlSession(db: MysqlQueryable, close: () => Promise<void>, eng
     async setOwnPassword(newPassword) {
       // MariaDB: ALTER USER needs the global CREATE USER privilege even for oneself; SET PASSWORD
       // does not (AWS's MariaDB template uses it too). MySQL 8 removed PASSWORD().
-      const sql = engine === 'mariadb'
-        ? `SET PASSWORD = PASSWORD(${escape(newPassword)})`
-        : `ALTER USER CURRENT_USER() IDENTIFIED BY ${escape(newPassword)}`;
+      const sql = engine === 'mariadb' ? `SET PASSWORD = PASSWORD(${escape(newPassword)})` : `ALTER USER CURRENT_USER() IDENTIFIED BY ${escape(newPassword)}`;
       await run(db, sql, [newPassword]);
     },
     async upsertUser(username, password, likeUsername) {
@@ -67,7 +65,10 @@ export function sanitizedError(err: unknown, secrets: string[]): Error {
   const e = err as { code?: string; errno?: number; message?: string };
   let message = String(e?.message ?? err);
   for (const secret of secrets) if (secret !== '') message = message.split(secret).join('***');
-  return Object.assign(new Error(`${e?.code ?? 'error'}${e?.errno !== undefined ? ` (errno ${e.errno})` : ''}: ${message}`), { code: e?.code, errno: e?.errno });
+  return Object.assign(new Error(`${e?.code ?? 'error'}${e?.errno !== undefined ? ` (errno ${e.errno})` : ''}: ${message}`), {
+    code: e?.code,
+    errno: e?.errno,
+  });
 }
 
 /**
@@ -80,7 +81,13 @@ export function cloneGrantStatements(rows: Array<Record<string, string>>, target
   for (const row of rows) {
     const line = Object.values(row)[0];
     if (typeof line !== 'string') continue;
-    const [verb, joiner] = line.startsWith('GRANT ') ? ['GRANT', ' TO '] : line.startsWith('REVOKE ') ? ['REVOKE', ' FROM '] : line.startsWith('SET DEFAULT ROLE ') ? ['SET', ' FOR '] : [undefined, undefined];
+    const [verb, joiner] = line.startsWith('GRANT ')
+      ? ['GRANT', ' TO ']
+      : line.startsWith('REVOKE ')
+        ? ['REVOKE', ' FROM ']
+        : line.startsWith('SET DEFAULT ROLE ')
+          ? ['SET', ' FOR ']
+          : [undefined, undefined];
     if (verb === undefined || joiner === undefined) continue;
     const at = line.lastIndexOf(joiner);
     if (at < 0) continue;

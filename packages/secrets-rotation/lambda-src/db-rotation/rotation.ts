@@ -11,13 +11,23 @@
  */
 import { isIP } from 'net';
 import {
-  AWSCURRENT, AWSPENDING, AWSPREVIOUS, runRotationStep, Logger, parseObject, requireCurrent, requirePending,
-  RotationError, RotationEvent, SecretsManagerPort, SILENT,
+  AWSCURRENT,
+  AWSPENDING,
+  AWSPREVIOUS,
+  runRotationStep,
+  Logger,
+  parseObject,
+  requireCurrent,
+  requirePending,
+  RotationError,
+  RotationEvent,
+  SecretsManagerPort,
+  SILENT,
 } from '../shared/steps';
 
 /** Engines this function rotates, as in the secret's `engine` field. */
 export const DB_ENGINES = ['postgres', 'mysql', 'mariadb'] as const;
-export type DbEngineName = typeof DB_ENGINES[number];
+export type DbEngineName = (typeof DB_ENGINES)[number];
 
 /** Longest user name, `_clone` included: PostgreSQL's NAMEDATALEN - 1, MySQL 5.7+ and MariaDB's 32 (MariaDB allows 80; 32 keeps both). */
 export const MAX_USERNAME_LENGTH: Record<DbEngineName, number> = { postgres: 63, mysql: 32, mariadb: 32 };
@@ -108,7 +118,9 @@ async function createSecret(arn: string, token: string, deps: DbRotationDependen
   }
   const username = deps.settings.masterSecretArn === undefined ? credentials.username : alternateUsername(credentials.username);
   if (username.length > MAX_USERNAME_LENGTH[deps.settings.engine]) {
-    throw new RotationError(`createSecret: user name '${username}' is longer than ${MAX_USERNAME_LENGTH[deps.settings.engine]} characters, the limit of ${deps.settings.engine}`);
+    throw new RotationError(
+      `createSecret: user name '${username}' is longer than ${MAX_USERNAME_LENGTH[deps.settings.engine]} characters, the limit of ${deps.settings.engine}`,
+    );
   }
   const exclude = uniqueCharacters(deps.settings.excludeCharacters + ALWAYS_EXCLUDED);
   const password = await deps.secrets.getRandomPassword(deps.settings.passwordLength, false, exclude);
@@ -241,7 +253,9 @@ export function credentialsOf(fields: Record<string, unknown>, arn: string, stag
     }
   }
   if (isIP(fields.host as string) !== 0) {
-    throw new RotationError(`${where}: host: received an IP address; expected the DNS name the database's TLS certificate carries (the Amazon RDS endpoint, not a CNAME or an address): the function verifies the certificate's name`);
+    throw new RotationError(
+      `${where}: host: received an IP address; expected the DNS name the database's TLS certificate carries (the Amazon RDS endpoint, not a CNAME or an address): the function verifies the certificate's name`,
+    );
   }
   const username = fields.username as string;
   // eslint-disable-next-line no-control-regex -- control characters are what it rejects
@@ -269,7 +283,9 @@ export function credentialsOf(fields: Record<string, unknown>, arn: string, stag
 function checkDeployedUser(username: string, arn: string, stage: string, settings: DbRotationSettings): void {
   const allowed = settings.masterSecretArn === undefined ? [settings.username] : [settings.username, `${settings.username}${CLONE_SUFFIX}`];
   if (!allowed.includes(username)) {
-    throw new RotationError(`the ${stage} value of secret ${arn}: username: received '${username}'; expected ${allowed.map((u) => `'${u}'`).join(' or ')}, the user this function rotates`);
+    throw new RotationError(
+      `the ${stage} value of secret ${arn}: username: received '${username}'; expected ${allowed.map((u) => `'${u}'`).join(' or ')}, the user this function rotates`,
+    );
   }
 }
 
@@ -277,7 +293,9 @@ function checkDeployedUser(username: string, arn: string, stage: string, setting
 function checkMasterArn(fields: Record<string, unknown>, arn: string, stage: string, settings: DbRotationSettings): void {
   const expected = settings.masterSecretArn;
   if (expected === undefined ? fields.masterarn !== undefined : fields.masterarn !== expected) {
-    throw new RotationError(`the ${stage} value of secret ${arn}: masterarn: received ${JSON.stringify(fields.masterarn)}; expected ${expected === undefined ? 'none (single-user rotation)' : `'${expected}'`}`);
+    throw new RotationError(
+      `the ${stage} value of secret ${arn}: masterarn: received ${JSON.stringify(fields.masterarn)}; expected ${expected === undefined ? 'none (single-user rotation)' : `'${expected}'`}`,
+    );
   }
 }
 

@@ -22,11 +22,13 @@ export function secretsManagerPort(client: Sender): SecretsManagerPort {
     },
     async getSecretValue(secretId, selector) {
       try {
-        const out = await client.send(new GetSecretValueCommand({
-          SecretId: secretId,
-          VersionId: selector.versionId,
-          VersionStage: selector.versionStage,
-        }));
+        const out = await client.send(
+          new GetSecretValueCommand({
+            SecretId: secretId,
+            VersionId: selector.versionId,
+            VersionStage: selector.versionStage,
+          }),
+        );
         return { versionId: out.VersionId, secretString: out.SecretString ?? '' };
       } catch (err) {
         if (err instanceof ResourceNotFoundException || (err as { name?: string }).name === 'ResourceNotFoundException') {
@@ -36,29 +38,35 @@ export function secretsManagerPort(client: Sender): SecretsManagerPort {
       }
     },
     async putSecretValue(secretId, clientRequestToken, secretString, versionStages) {
-      await client.send(new PutSecretValueCommand({
-        SecretId: secretId,
-        ClientRequestToken: clientRequestToken,
-        SecretString: secretString,
-        VersionStages: versionStages,
-      }));
+      await client.send(
+        new PutSecretValueCommand({
+          SecretId: secretId,
+          ClientRequestToken: clientRequestToken,
+          SecretString: secretString,
+          VersionStages: versionStages,
+        }),
+      );
     },
     async updateSecretVersionStage(secretId, versionStage, moveToVersionId, removeFromVersionId) {
-      await client.send(new UpdateSecretVersionStageCommand({
-        SecretId: secretId,
-        VersionStage: versionStage,
-        MoveToVersionId: moveToVersionId,
-        RemoveFromVersionId: removeFromVersionId,
-      }));
+      await client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: versionStage,
+          MoveToVersionId: moveToVersionId,
+          RemoveFromVersionId: removeFromVersionId,
+        }),
+      );
     },
     async getRandomPassword(length, excludePunctuation, excludeCharacters) {
-      const out = await client.send(new GetRandomPasswordCommand({
-        PasswordLength: length,
-        ExcludePunctuation: excludePunctuation,
-        ExcludeCharacters: excludeCharacters === '' ? undefined : excludeCharacters,
-        IncludeSpace: false,
-        RequireEachIncludedType: true,
-      }));
+      const out = await client.send(
+        new GetRandomPasswordCommand({
+          PasswordLength: length,
+          ExcludePunctuation: excludePunctuation,
+          ExcludeCharacters: excludeCharacters === '' ? undefined : excludeCharacters,
+          IncludeSpace: false,
+          RequireEachIncludedType: true,
+        }),
+      );
       if (!out.RandomPassword) {
         throw new Error('GetRandomPassword returned no password');
       }

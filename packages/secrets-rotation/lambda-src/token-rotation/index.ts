@@ -17,11 +17,13 @@ export { secretsManagerPort } from '../shared/sdk';
 export function lambdaHookPort(client: Sender, functionArn: string): HookPort {
   return {
     async invoke(payload: HookPayload) {
-      const out = await client.send(new InvokeCommand({
-        FunctionName: functionArn,
-        InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify(payload)),
-      }));
+      const out = await client.send(
+        new InvokeCommand({
+          FunctionName: functionArn,
+          InvocationType: 'RequestResponse',
+          Payload: new TextEncoder().encode(JSON.stringify(payload)),
+        }),
+      );
       if (out.FunctionError) {
         const detail = out.Payload ? new TextDecoder().decode(out.Payload) : '';
         throw new Error(`hook ${functionArn} failed the ${payload.step} step (${out.FunctionError}): ${detail.slice(0, 500)}`);

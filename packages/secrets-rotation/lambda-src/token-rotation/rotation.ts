@@ -10,16 +10,21 @@
  */
 
 import {
-  AWSCURRENT, AWSPENDING, runRotationStep, Logger, parseObject, requireCurrent, requirePending, RotationError, RotationEvent,
-  SecretsManagerPort, SILENT,
+  AWSCURRENT,
+  AWSPENDING,
+  runRotationStep,
+  Logger,
+  parseObject,
+  requireCurrent,
+  requirePending,
+  RotationError,
+  RotationEvent,
+  SecretsManagerPort,
+  SILENT,
 } from '../shared/steps';
 
-export {
-  AWSCURRENT, AWSPENDING, AWSPREVIOUS, RotationError, ROTATION_STEPS,
-} from '../shared/steps';
-export type {
-  Logger, RotationEvent, RotationStep, SecretDescription, SecretsManagerPort, SecretVersionValue,
-} from '../shared/steps';
+export { AWSCURRENT, AWSPENDING, AWSPREVIOUS, RotationError, ROTATION_STEPS } from '../shared/steps';
+export type { Logger, RotationEvent, RotationStep, SecretDescription, SecretsManagerPort, SecretVersionValue } from '../shared/steps';
 
 /** The payload sent to the user's hook: never the secret value; the hook reads AWSPENDING itself. */
 export interface HookPayload {
@@ -90,7 +95,9 @@ async function testSecret(arn: string, token: string, deps: RotationDependencies
   const fields = parseObject(pending.secretString, arn, AWSPENDING);
   const value = fields[deps.settings.valueField];
   if (typeof value !== 'string' || value.length !== deps.settings.valueLength || !/^[A-Za-z0-9]+$/.test(value)) {
-    throw new RotationError(`testSecret: AWSPENDING field '${deps.settings.valueField}' of version ${token} is not a ${deps.settings.valueLength}-character alphanumeric token`);
+    throw new RotationError(
+      `testSecret: AWSPENDING field '${deps.settings.valueField}' of version ${token} is not a ${deps.settings.valueLength}-character alphanumeric token`,
+    );
   }
   if (deps.hook !== undefined) {
     await deps.hook.invoke({ step: 'testSecret', secretArn: arn, clientRequestToken: token });

@@ -12,17 +12,19 @@ export function grantMasterSecretRead(scope: Construct, role: iam.IRole, master:
   master.grantRead(role);
   if (master.encryptionKey === undefined) {
     const stack = Stack.of(scope);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'DecryptMasterSecretThroughSecretsManager',
-      actions: ['kms:Decrypt'],
-      resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-      conditions: {
-        StringEquals: {
-          'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com`,
-          'kms:EncryptionContext:SecretARN': master.secretArn,
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptMasterSecretThroughSecretsManager',
+        actions: ['kms:Decrypt'],
+        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com`,
+            'kms:EncryptionContext:SecretARN': master.secretArn,
+          },
         },
-      },
-    }));
+      }),
+    );
   }
 }
 
@@ -35,13 +37,21 @@ export function hostedRotationFor(
   const H = secretsmanager.HostedRotation;
   const multi = strategy.masterSecret !== undefined ? { ...options, masterSecret: strategy.masterSecret } : undefined;
   switch (engine) {
-    case DatabaseEngine.MYSQL: return multi ? H.mysqlMultiUser(multi) : H.mysqlSingleUser(options);
-    case DatabaseEngine.POSTGRESQL: return multi ? H.postgreSqlMultiUser(multi) : H.postgreSqlSingleUser(options);
-    case DatabaseEngine.ORACLE: return multi ? H.oracleMultiUser(multi) : H.oracleSingleUser(options);
-    case DatabaseEngine.MARIADB: return multi ? H.mariaDbMultiUser(multi) : H.mariaDbSingleUser(options);
-    case DatabaseEngine.SQLSERVER: return multi ? H.sqlServerMultiUser(multi) : H.sqlServerSingleUser(options);
-    case DatabaseEngine.REDSHIFT: return multi ? H.redshiftMultiUser(multi) : H.redshiftSingleUser(options);
-    case DatabaseEngine.MONGODB: return multi ? H.mongoDbMultiUser(multi) : H.mongoDbSingleUser(options);
-    default: throw new Error(`unknown database engine ${engine.secretEngine}`);
+    case DatabaseEngine.MYSQL:
+      return multi ? H.mysqlMultiUser(multi) : H.mysqlSingleUser(options);
+    case DatabaseEngine.POSTGRESQL:
+      return multi ? H.postgreSqlMultiUser(multi) : H.postgreSqlSingleUser(options);
+    case DatabaseEngine.ORACLE:
+      return multi ? H.oracleMultiUser(multi) : H.oracleSingleUser(options);
+    case DatabaseEngine.MARIADB:
+      return multi ? H.mariaDbMultiUser(multi) : H.mariaDbSingleUser(options);
+    case DatabaseEngine.SQLSERVER:
+      return multi ? H.sqlServerMultiUser(multi) : H.sqlServerSingleUser(options);
+    case DatabaseEngine.REDSHIFT:
+      return multi ? H.redshiftMultiUser(multi) : H.redshiftSingleUser(options);
+    case DatabaseEngine.MONGODB:
+      return multi ? H.mongoDbMultiUser(multi) : H.mongoDbSingleUser(options);
+    default:
+      throw new Error(`unknown database engine ${engine.secretEngine}`);
   }
 }

@@ -25,7 +25,4 @@ export const SECRET_TAMPER_ACTIONS = [
 ];
 
 /** Writing a secret's value or moving its version labels: what a rotation does, and what planting a value needs. */
-export const SECRET_VALUE_WRITE_ACTIONS = [
-  'secretsmanager:PutSecretValue',
-  'secretsmanager:UpdateSecretVersionStage',
-];
+export const SECRET_VALUE_WRITE_ACTIONS = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];

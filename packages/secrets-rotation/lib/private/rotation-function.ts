@@ -49,7 +49,9 @@ export interface RotationFunctionParts {
  */
 export function buildRotationFunction(scope: Construct, o: RotationFunctionOptions): RotationFunctionParts {
   if (!fs.existsSync(path.join(o.handlerDir, 'index.js'))) {
-    throw new Error(`${scope.node.path}: the rotation handler ${o.handlerDir}/index.js is missing; run 'npm run build:lambda' in @cdk-guardrails/secrets-rotation`);
+    throw new Error(
+      `${scope.node.path}: the rotation handler ${o.handlerDir}/index.js is missing; run 'npm run build:lambda' in @cdk-guardrails/secrets-rotation`,
+    );
   }
   const logGroup = new logs.LogGroup(scope, 'RotationFunctionLogs', {
     logGroupName: o.logGroupName,
@@ -62,29 +64,33 @@ export function buildRotationFunction(scope: Construct, o: RotationFunctionOptio
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: o.roleDescription,
   });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'WriteOwnLogs',
-    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    resources: [logGroup.logGroupArn],
-  }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
   if (o.vpc !== undefined) {
     // Lambda manages the function's network interfaces with the execution role and checks these
     // permissions when the function is created. Not the AWSLambdaVPCAccessExecutionRole managed
     // policy: it also allows writing to every log group. The Describe actions support no
     // resource-level scoping; Create/Delete could be narrowed to the subnets and security groups
     // later (ec2:Subnet / ec2:SecurityGroup ARNs).
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ManageOwnNetworkInterfaces',
-      actions: [
-        'ec2:CreateNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeSubnets',
-        'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses',
-        'ec2:UnassignPrivateIpAddresses',
-      ],
-      resources: ['*'],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageOwnNetworkInterfaces',
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
   }
   const rotationFunction = new lambda.Function(scope, 'RotationFunction', {
     functionName: o.functionName,

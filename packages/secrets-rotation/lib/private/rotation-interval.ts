@@ -10,12 +10,7 @@ import { RotationLimits } from '../rotation-limits';
  * Rotation can never be switched off through these constructs: a zero interval (which
  * CDK would accept as "no rotation rules") is rejected.
  */
-export function validateRotationInterval(
-  scope: Construct,
-  propName: string,
-  interval: Duration,
-  ceiling: Duration | undefined,
-): void {
+export function validateRotationInterval(scope: Construct, propName: string, interval: Duration, ceiling: Duration | undefined): void {
   if (interval.isUnresolved()) {
     return;
   }
@@ -24,12 +19,16 @@ export function validateRotationInterval(
   const max = Duration.days(RotationLimits.MAX_INTERVAL_DAYS);
   const allowed = `Secrets Manager allows ${RotationLimits.MIN_INTERVAL_HOURS} hours to ${RotationLimits.MAX_INTERVAL_DAYS} days, in whole hours`;
   if (ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
-    throw new Error(`${scope.node.path}: ${propName} must be between ${RotationLimits.MIN_INTERVAL_HOURS} hours and ${RotationLimits.MAX_INTERVAL_DAYS} days, got ${interval.toHumanString()} (${allowed})`);
+    throw new Error(
+      `${scope.node.path}: ${propName} must be between ${RotationLimits.MIN_INTERVAL_HOURS} hours and ${RotationLimits.MAX_INTERVAL_DAYS} days, got ${interval.toHumanString()} (${allowed})`,
+    );
   }
   if (ms % Duration.hours(1).toMilliseconds() !== 0) {
     throw new Error(`${scope.node.path}: ${propName} must be a whole number of hours, got ${interval.toHumanString()} (${allowed})`);
   }
   if (ceiling !== undefined && !ceiling.isUnresolved() && ms > ceiling.toMilliseconds()) {
-    throw new Error(`${scope.node.path}: ${propName} of ${interval.toHumanString()} exceeds the configured maximum of ${ceiling.toHumanString()} (maxRotationInterval)`);
+    throw new Error(
+      `${scope.node.path}: ${propName} of ${interval.toHumanString()} exceeds the configured maximum of ${ceiling.toHumanString()} (maxRotationInterval)`,
+    );
   }
 }

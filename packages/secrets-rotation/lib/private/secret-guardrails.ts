@@ -15,13 +15,17 @@ const SECRET_POLICY_LIMIT = PolicySizeLimit.SECRETS_MANAGER_RESOURCE_POLICY;
  */
 export function requireCustomerManagedKey(scope: Construct, key: kms.IKey | undefined): kms.IKey {
   if (key === undefined || key === null) {
-    throw new Error(`${scope.node.path}: encryptionKey is required, got ${String(key)}. Pass a customer managed kms.IKey (for example the secrets key of @cdk-guardrails/kms-hierarchy); the AWS managed key aws/secretsmanager is never used`);
+    throw new Error(
+      `${scope.node.path}: encryptionKey is required, got ${String(key)}. Pass a customer managed kms.IKey (for example the secrets key of @cdk-guardrails/kms-hierarchy); the AWS managed key aws/secretsmanager is never used`,
+    );
   }
   const aliasName = (key as Partial<kms.IAlias>).aliasName;
   const candidates = [aliasName, key.keyArn, key.keyId].filter((v): v is string => typeof v === 'string' && !Token.isUnresolved(v));
   const awsManaged = candidates.find((v) => /(^|:)alias\/aws\//.test(v));
   if (awsManaged !== undefined) {
-    throw new Error(`${scope.node.path}: encryptionKey must be a customer managed key, got the AWS managed key '${awsManaged}'. AWS managed keys (alias/aws/*) cannot be shared across accounts and their key policy cannot be controlled`);
+    throw new Error(
+      `${scope.node.path}: encryptionKey must be a customer managed key, got the AWS managed key '${awsManaged}'. AWS managed keys (alias/aws/*) cannot be shared across accounts and their key policy cannot be controlled`,
+    );
   }
   return key;
 }
@@ -57,31 +61,35 @@ export function applySecretAccessPolicy(
   }
 
   const denyConditions: Record<string, Record<string, unknown>> = {
-    'StringNotEquals': { 'aws:PrincipalAccount': stack.account },
-    'BoolIfExists': { 'aws:PrincipalIsAWSService': 'false' },
+    StringNotEquals: { 'aws:PrincipalAccount': stack.account },
+    BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
   };
   if (allowedRoleArns.length > 0) {
     denyConditions.ArnNotLike = { 'aws:PrincipalArn': allowedRoleArns };
   }
-  secret.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyPrincipalsOutsideAccountExceptAllowedRoles',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['secretsmanager:*'],
-    resources: ['*'],
-    conditions: denyConditions,
-  }));
+  secret.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyPrincipalsOutsideAccountExceptAllowedRoles',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['secretsmanager:*'],
+      resources: ['*'],
+      conditions: denyConditions,
+    }),
+  );
 
   if (allowedRoleArns.length > 0) {
     const accounts = uniqueAccounts(allowedRoleArns);
-    secret.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowReadByAllowedCrossAccountRoles',
-      effect: iam.Effect.ALLOW,
-      principals: accounts.map((a) => new iam.AccountPrincipal(a)),
-      actions: [...SECRET_READ_ACTIONS],
-      resources: ['*'],
-      conditions: { ArnLike: { 'aws:PrincipalArn': allowedRoleArns } },
-    }));
+    secret.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowReadByAllowedCrossAccountRoles',
+        effect: iam.Effect.ALLOW,
+        principals: accounts.map((a) => new iam.AccountPrincipal(a)),
+        actions: [...SECRET_READ_ACTIONS],
+        resources: ['*'],
+        conditions: { ArnLike: { 'aws:PrincipalArn': allowedRoleArns } },
+      }),
+    );
     // The reader also needs kms:Decrypt through Secrets Manager on the key.
     const statement = new iam.PolicyStatement({
       sid: `AllowSecretDecryptByAllowedRoles${secret.node.addr.slice(0, 8)}`,
@@ -96,9 +104,11 @@ export function applySecretAccessPolicy(
     if (isKeyOfThisStack(scope, key)) {
       key.addToResourcePolicy(statement);
     } else {
-      Annotations.of(scope).addWarningV2('@cdk-guardrails/secrets-rotation:importedKeyCrossAccount',
-        'allowedCrossAccountRoleArns is set but encryptionKey is not created in this stack: its key policy must allow '
-        + 'kms:Decrypt to these roles with kms:ViaService secretsmanager.<region>.amazonaws.com, or their reads will fail');
+      Annotations.of(scope).addWarningV2(
+        '@cdk-guardrails/secrets-rotation:importedKeyCrossAccount',
+        'allowedCrossAccountRoleArns is set but encryptionKey is not created in this stack: its key policy must allow ' +
+          'kms:Decrypt to these roles with kms:ViaService secretsmanager.<region>.amazonaws.com, or their reads will fail',
+      );
     }
   }
 
@@ -113,12 +123,16 @@ export function applySecretAccessPolicy(
   // administratorArns (the tamper deny's exceptions): check it at synth.
   scope.node.addValidation({
     validate: () => {
-      const chars = SECRET_POLICY_LIMIT.upperBoundOf(stack.resolve(policy!.document.toJSON()), { region: Token.isUnresolved(stack.region) ? undefined : stack.region });
+      const chars = SECRET_POLICY_LIMIT.upperBoundOf(stack.resolve(policy!.document.toJSON()), {
+        region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      });
       const admins = administratorArns === undefined ? '' : `administratorArns: received ${administratorArns.length} ARNs; `;
       return chars > SECRET_POLICY_LIMIT.maximum
-        ? [`allowedCrossAccountRoleArns: received ${allowedRoleArns.length} role ARNs; ${admins}the resource policy of ${secret.node.path} would be up to ${chars} characters (references counted at their longest), above the Secrets Manager limit of ${SECRET_POLICY_LIMIT.maximum}. `
-          + 'Allow fewer roles (for example one reader role per partner account, or a role pattern such as arn:aws:iam::<account>:role/secret-readers-*)'
-          + (administratorArns === undefined ? '' : ', or name fewer administrators (the execution role of this region and break-glass suffice)')]
+        ? [
+            `allowedCrossAccountRoleArns: received ${allowedRoleArns.length} role ARNs; ${admins}the resource policy of ${secret.node.path} would be up to ${chars} characters (references counted at their longest), above the Secrets Manager limit of ${SECRET_POLICY_LIMIT.maximum}. ` +
+              'Allow fewer roles (for example one reader role per partner account, or a role pattern such as arn:aws:iam::<account>:role/secret-readers-*)' +
+              (administratorArns === undefined ? '' : ', or name fewer administrators (the execution role of this region and break-glass suffice)'),
+          ]
         : [];
     },
   });
@@ -153,27 +167,35 @@ export function applySecretAccessPolicy(
  */
 function applyAdministration(scope: Construct, secret: secretsmanager.Secret, administratorArns: string[] | undefined): void {
   if (administratorArns === undefined) {
-    Annotations.of(scope).addWarningV2('@cdk-guardrails/secrets-rotation:noAdministrators',
-      'administratorArns is not set: any principal of the account whose identity policy allows it (an administrator inside a permissions boundary too) '
-      + 'can cancel or re-point the rotation, re-key, re-policy or delete the secret. Set administratorArns to the CloudFormation execution role and a break-glass role');
+    Annotations.of(scope).addWarningV2(
+      '@cdk-guardrails/secrets-rotation:noAdministrators',
+      'administratorArns is not set: any principal of the account whose identity policy allows it (an administrator inside a permissions boundary too) ' +
+        'can cancel or re-point the rotation, re-key, re-policy or delete the secret. Set administratorArns to the CloudFormation execution role and a break-glass role',
+    );
     return;
   }
   if (administratorArns.length === 0) {
-    throw new Error(`${scope.node.path}: administratorArns: received an empty list; expected the exact ARNs of the principals that may still change the secret's rotation and policy `
-      + '(the CloudFormation execution role and a break-glass role): an empty list would leave them unchangeable by anyone, the account root included');
+    throw new Error(
+      `${scope.node.path}: administratorArns: received an empty list; expected the exact ARNs of the principals that may still change the secret's rotation and policy ` +
+        '(the CloudFormation execution role and a break-glass role): an empty list would leave them unchangeable by anyone, the account root included',
+    );
   }
   const account = Stack.of(scope).account;
   administratorArns.forEach((arn, i) => {
     if (Token.isUnresolved(arn)) return;
     if (!EXACT_PRINCIPAL_ARN.test(arn)) {
-      throw new Error(`${scope.node.path}: administratorArns[${i}]: received '${arn}'; expected an exact IAM role, user or account root ARN `
-        + '(arn:aws:iam::111122223333:role/name, no * or ?: a pattern would exempt every role created under a matching name; '
-        + 'not an STS session or group ARN, which aws:PrincipalArn never carries)');
+      throw new Error(
+        `${scope.node.path}: administratorArns[${i}]: received '${arn}'; expected an exact IAM role, user or account root ARN ` +
+          '(arn:aws:iam::111122223333:role/name, no * or ?: a pattern would exempt every role created under a matching name; ' +
+          'not an STS session or group ARN, which aws:PrincipalArn never carries)',
+      );
     }
     const arnAccount = arn.split(':')[4];
     if (!Token.isUnresolved(account) && arnAccount !== account) {
-      throw new Error(`${scope.node.path}: administratorArns[${i}]: received '${arn}' of account ${arnAccount}; expected a principal of this account (${account}): `
-        + 'the secret\'s policy denies principals of other accounts every action but reading, so it could never change the secret and would not save it from a lockout');
+      throw new Error(
+        `${scope.node.path}: administratorArns[${i}]: received '${arn}' of account ${arnAccount}; expected a principal of this account (${account}): ` +
+          "the secret's policy denies principals of other accounts every action but reading, so it could never change the secret and would not save it from a lockout",
+      );
     }
   });
   warnIfExecutionRoleMissing(scope, administratorArns);
@@ -229,9 +251,11 @@ function warnIfExecutionRoleMissing(scope: Construct, administratorArns: string[
   // The synthesizer leaves the partition as the placeholder ${AWS::Partition}: compare without it.
   const withoutPartition = (arn: string) => arn.replace('${AWS::Partition}', 'aws').replace(/^arn:[a-z-]+:/, 'arn::');
   if (administratorArns.some((arn) => !Token.isUnresolved(arn) && withoutPartition(arn) === withoutPartition(executionRole))) return;
-  Annotations.of(scope).addWarningV2('@cdk-guardrails/secrets-rotation:executionRoleNotAdministrator',
-    `administratorArns does not name the CloudFormation execution role this stack deploys with (${executionRole}): CloudFormation would be denied `
-    + 'changing the secret\'s policy or rotation schedule and deleting it. Add it, unless the stack is deployed with another role, which must be listed instead');
+  Annotations.of(scope).addWarningV2(
+    '@cdk-guardrails/secrets-rotation:executionRoleNotAdministrator',
+    `administratorArns does not name the CloudFormation execution role this stack deploys with (${executionRole}): CloudFormation would be denied ` +
+      "changing the secret's policy or rotation schedule and deleting it. Add it, unless the stack is deployed with another role, which must be listed instead",
+  );
 }
 
 const EXACT_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@/-]+)$/;
@@ -247,7 +271,9 @@ function validateRoleArn(scope: Construct, arn: string, index: number): void {
     return;
   }
   if (!ROLE_ARN.test(arn)) {
-    throw new Error(`${scope.node.path}: allowedCrossAccountRoleArns[${index}] must be an IAM role ARN such as arn:aws:iam::111122223333:role/name (wildcards allowed in the name only), got '${arn}'`);
+    throw new Error(
+      `${scope.node.path}: allowedCrossAccountRoleArns[${index}] must be an IAM role ARN such as arn:aws:iam::111122223333:role/name (wildcards allowed in the name only), got '${arn}'`,
+    );
   }
 }
 

@@ -58,7 +58,9 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   validateName(scope.node.path, 'rotationLogGroupName', props.rotationLogGroupName, LOG_GROUP_NAME);
   validateName(scope.node.path, 'rotationRoleName', props.rotationRoleName, ROLE_NAME);
   if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
-    throw new Error(`${scope.node.path}: vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)`);
+    throw new Error(
+      `${scope.node.path}: vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)`,
+    );
   }
   const stack = Stack.of(scope);
 

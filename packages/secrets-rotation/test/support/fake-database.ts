@@ -17,7 +17,11 @@ export class FakeDatabase implements DbConnector {
   /** Set to make every connection fail like a network or TLS error. */
   public unreachable?: Error;
 
-  constructor(public readonly host: string, public readonly port: number, private readonly superusers: string[] = []) {}
+  constructor(
+    public readonly host: string,
+    public readonly port: number,
+    private readonly superusers: string[] = [],
+  ) {}
 
   public addUser(username: string, password: string): void {
     this.users.set(username, { password, memberOf: [] });

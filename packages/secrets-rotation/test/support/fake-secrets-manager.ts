@@ -1,5 +1,12 @@
 import {
-  AWSCURRENT, AWSPENDING, AWSPREVIOUS, HookPayload, HookPort, SecretDescription, SecretsManagerPort, SecretVersionValue,
+  AWSCURRENT,
+  AWSPENDING,
+  AWSPREVIOUS,
+  HookPayload,
+  HookPort,
+  SecretDescription,
+  SecretsManagerPort,
+  SecretVersionValue,
 } from '../../lambda-src/token-rotation/rotation';
 
 interface Version {
@@ -25,7 +32,11 @@ export class FakeSecretsManager implements SecretsManagerPort {
   private readonly versions = new Map<string, Version>();
   private passwordCounter = 0;
 
-  constructor(public readonly arn: string, initialValue: string, initialVersionId = 'v-initial') {
+  constructor(
+    public readonly arn: string,
+    initialValue: string,
+    initialVersionId = 'v-initial',
+  ) {
     this.versions.set(initialVersionId, { value: initialValue, stages: new Set([AWSCURRENT]) });
   }
 
@@ -121,8 +132,7 @@ export class FakeSecretsManager implements SecretsManagerPort {
     this.passwordCounter += 1;
     // Deterministic, and like Secrets Manager's: letters, digits and (unless excluded) punctuation.
     const punctuation = excludePunctuation ? '' : '!#$%&()*+,-./:;<=>?@[]^_`{|}~\'"\\';
-    const alphabet = [...`ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789${punctuation}`]
-      .filter((c) => !excludeCharacters.includes(c)).join('');
+    const alphabet = [...`ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789${punctuation}`].filter((c) => !excludeCharacters.includes(c)).join('');
     let out = '';
     for (let i = 0; i < length; i++) out += alphabet[(i * 7 + this.passwordCounter * 13) % alphabet.length];
     return out;

@@ -23,4 +23,6 @@ rl.on('line', (line) => {
     }
   });
 });
-rl.on('close', () => { queue.then(() => db.close()).then(() => process.exit(0)); });
+rl.on('close', () => {
+  queue.then(() => db.close()).then(() => process.exit(0));
+});

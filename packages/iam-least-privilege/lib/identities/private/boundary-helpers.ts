@@ -20,21 +20,23 @@ import { IDENTITY_PROVIDER_ACTIONS, ROLE_PATH_ACTIONS } from './perms';
  * never an exempt "other" account: listing it would switch the statement off.
  */
 export function boundedRolePathStatement(
-  stack: Stack, path: string, resourceAccountIds: readonly string[], resourceAccountServices: readonly string[],
+  stack: Stack,
+  path: string,
+  resourceAccountIds: readonly string[],
+  resourceAccountServices: readonly string[],
 ): iam.PolicyStatement {
   const assumableAccounts = resourceAccountServices.includes('iam') ? resourceAccountIds : [];
   if (assumableAccounts.length > 0 && Token.isUnresolved(stack.account)) {
-    throw new Error(`boundedRolePath: received '${path}' in a stack without an explicit account, with resourceAccountIds allowed 'iam'; `
-      + 'expected a stack with env.account (the boundary must tell its own account\'s roles from those of the resource accounts)');
+    throw new Error(
+      `boundedRolePath: received '${path}' in a stack without an explicit account, with resourceAccountIds allowed 'iam'; ` +
+        "expected a stack with env.account (the boundary must tell its own account's roles from those of the resource accounts)",
+    );
   }
   return new iam.PolicyStatement({
     sid: 'DenyRolesOutsidePath',
     effect: iam.Effect.DENY,
     actions: [...ROLE_PATH_ACTIONS, ...IDENTITY_PROVIDER_ACTIONS],
-    notResources: [
-      `arn:*:iam::${stack.account}:role${path}*`,
-      ...assumableAccounts.filter((a) => a !== stack.account).map((a) => `arn:*:iam::${a}:role/*`),
-    ],
+    notResources: [`arn:*:iam::${stack.account}:role${path}*`, ...assumableAccounts.filter((a) => a !== stack.account).map((a) => `arn:*:iam::${a}:role/*`)],
   });
 }
 
@@ -47,7 +49,7 @@ export function validatePolicyName(name: string): void {
 
 export function validateServices(services: readonly string[]): void {
   if (services.length === 0) {
-    throw new Error('allowedServices: received an empty list; expected at least one IAM service prefix such as \'s3\'');
+    throw new Error("allowedServices: received an empty list; expected at least one IAM service prefix such as 's3'");
   }
   for (const s of services) {
     if (!/^[a-z0-9-]+$/.test(s)) {
@@ -76,7 +78,9 @@ export function validateTagKeys(keys: readonly string[]): void {
 export function validateRoleNamePatterns(patterns: readonly string[]): void {
   for (const p of patterns) {
     if (!/^[\w+=,.@*?/-]{1,512}$/.test(p) || p === '*') {
-      throw new Error(`protectedRoleNamePatterns: received '${p}'; expected a role name or a pattern such as 'central-logging-*' (a bare '*' would lock every role)`);
+      throw new Error(
+        `protectedRoleNamePatterns: received '${p}'; expected a role name or a pattern such as 'central-logging-*' (a bare '*' would lock every role)`,
+      );
     }
   }
 }

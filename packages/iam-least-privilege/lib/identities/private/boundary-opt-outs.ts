@@ -35,14 +35,17 @@ export function recordAndReportBoundaryOptOut(scope: IConstruct, reason: string,
   Aspects.of(scope).add({
     visit(node: IConstruct): void {
       if (node !== scope) return;
-      const covered = scope.node.findAll()
+      const covered = scope.node
+        .findAll()
         .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && IDENTITY_TYPES.includes(c.cfnResourceType))
         .map((c) => c.node.path);
       if (covered.length > 1) {
-        Annotations.of(scope).addWarningV2('@cdk-guardrails/iam-least-privilege:boundaryOptOutCoversSeveral',
-          `${source}: scope: received ${scope.node.path}, which holds ${covered.length} roles and users (${covered.join(', ')}); `
-          + 'expected one role or user per opt-out, so that a role added under the scope later does not lose its boundary unnoticed. '
-          + `Opt each one out with its own reason. Reason given: ${reason}`);
+        Annotations.of(scope).addWarningV2(
+          '@cdk-guardrails/iam-least-privilege:boundaryOptOutCoversSeveral',
+          `${source}: scope: received ${scope.node.path}, which holds ${covered.length} roles and users (${covered.join(', ')}); ` +
+            'expected one role or user per opt-out, so that a role added under the scope later does not lose its boundary unnoticed. ' +
+            `Opt each one out with its own reason. Reason given: ${reason}`,
+        );
       } else {
         Annotations.of(scope).addInfo(`no permissions boundary (${source}) for ${covered.length === 1 ? covered[0] : 'no role or user yet'}: ${reason}`);
       }

@@ -131,11 +131,7 @@ export const TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS: readonly string[] = [
  * guardrail rules). `PutPermission`/`RemovePermission` authorize no resource (they cannot be scoped
  * to the default bus) and are not listed.
  */
-export const DEFAULT_EVENT_BUS_TAMPER_ACTIONS: readonly string[] = [
-  'events:UpdateEventBus',
-  'events:CreateArchive',
-  'events:StartReplay',
-];
+export const DEFAULT_EVENT_BUS_TAMPER_ACTIONS: readonly string[] = ['events:UpdateEventBus', 'events:CreateArchive', 'events:StartReplay'];
 
 /**
  * Actions that remove or redirect the log subscriptions that feed the central logging account.

@@ -31,9 +31,7 @@ export const ROLE_MUTATION_ACTIONS: readonly string[] = [
  * passing, adding to an instance profile, and reading. For protected roles, where the 9 names of
  * ROLE_MUTATION_ACTIONS would not fit in the boundary.
  */
-export const ROLE_ACTIONS: readonly string[] = [
-  'iam:*Role*',
-];
+export const ROLE_ACTIONS: readonly string[] = ['iam:*Role*'];
 
 /**
  * Actions whose `iam:PermissionsBoundary` condition key names the boundary of the role or user
@@ -58,9 +56,7 @@ export const BOUNDARY_CONDITIONED_ACTIONS: readonly string[] = [
 ];
 
 /** Removing a boundary from a role or user. */
-export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = [
-  'iam:Delete*PermissionsBoundary',
-];
+export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ['iam:Delete*PermissionsBoundary'];
 
 /** Changing the boundary managed policy itself. */
 export const POLICY_EDIT_ACTIONS: readonly string[] = [
@@ -79,16 +75,10 @@ export const POLICY_EDIT_ACTIONS: readonly string[] = [
  * `sts:AssumeRole*` and `sts:TagSession` cover session tags passed in AssumeRole (and transitive
  * tags), SAML attributes and web identity tokens. Patterns: Deny statements only.
  */
-export const IDENTITY_TAGGING_ACTIONS: readonly string[] = [
-  'iam:Create*',
-  'iam:Tag*',
-];
+export const IDENTITY_TAGGING_ACTIONS: readonly string[] = ['iam:Create*', 'iam:Tag*'];
 
 /** Actions that put tags on a session (see IDENTITY_TAGGING_ACTIONS). */
-export const SESSION_TAGGING_ACTIONS: readonly string[] = [
-  'sts:AssumeRole*',
-  'sts:TagSession',
-];
+export const SESSION_TAGGING_ACTIONS: readonly string[] = ['sts:AssumeRole*', 'sts:TagSession'];
 
 /**
  * Taking over a guardrail principal: creating a role or user with its name (before it exists, or
@@ -97,11 +87,7 @@ export const SESSION_TAGGING_ACTIONS: readonly string[] = [
  * `iam:*Role*` (Deny only) is every IAM action on a role, reads included: bounded identities have
  * no business with these roles, and the boundary has no room for the 25 names.
  */
-export const GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS: readonly string[] = [
-  ...ROLE_ACTIONS,
-  'iam:CreateUser',
-  'sts:AssumeRole*',
-];
+export const GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS: readonly string[] = [...ROLE_ACTIONS, 'iam:CreateUser', 'sts:AssumeRole*'];
 
 /**
  * With `boundedRolePath`: creating, passing and assuming a role, denied on every role of the
@@ -111,11 +97,7 @@ export const GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS: readonly string[] = [
  * permissions boundary is evaluated for them; what a bounded identity could do there is change the
  * identity provider the role trusts (IDENTITY_PROVIDER_ACTIONS).
  */
-export const ROLE_PATH_ACTIONS: readonly string[] = [
-  'iam:CreateRole',
-  'iam:PassRole',
-  'sts:AssumeRole',
-];
+export const ROLE_PATH_ACTIONS: readonly string[] = ['iam:CreateRole', 'iam:PassRole', 'sts:AssumeRole'];
 
 /**
  * Every action on a SAML or OIDC identity provider (one pattern, Deny only; the dataset has no other
@@ -125,24 +107,16 @@ export const ROLE_PATH_ACTIONS: readonly string[] = [
  * assertion and call `sts:AssumeRoleWithSAML`, which no boundary sees. Reads (`Get*`, `List*`) are
  * denied too: naming the 12 others would not fit in the boundary.
  */
-export const IDENTITY_PROVIDER_ACTIONS: readonly string[] = [
-  'iam:*Provider*',
-];
+export const IDENTITY_PROVIDER_ACTIONS: readonly string[] = ['iam:*Provider*'];
 
 /**
  * Creating or changing a role, without passing and assuming it (the SCP lets other principals pass
  * and assume the CDK roles than those allowed to change them).
  */
-export const ROLE_MANAGEMENT_ACTIONS: readonly string[] = [
-  'iam:CreateRole',
-  ...ROLE_MUTATION_ACTIONS.filter((a) => a !== 'iam:PassRole'),
-];
+export const ROLE_MANAGEMENT_ACTIONS: readonly string[] = ['iam:CreateRole', ...ROLE_MUTATION_ACTIONS.filter((a) => a !== 'iam:PassRole')];
 
 /** Passing a role to a service and assuming it. */
-export const ROLE_USE_ACTIONS: readonly string[] = [
-  'iam:PassRole',
-  'sts:AssumeRole*',
-];
+export const ROLE_USE_ACTIONS: readonly string[] = ['iam:PassRole', 'sts:AssumeRole*'];
 
 /**
  * Credentials of IAM users: a bounded administrator who could give an unbounded user a console
@@ -253,9 +227,7 @@ export const GROUP_POLICY_ACTIONS: readonly string[] = [
 ];
 
 /** Long-term credentials: service identities are roles only. */
-export const LONG_TERM_CREDENTIAL_ACTIONS: readonly string[] = [
-  'iam:CreateAccessKey',
-];
+export const LONG_TERM_CREDENTIAL_ACTIONS: readonly string[] = ['iam:CreateAccessKey'];
 
 /** Actions a console user may run without MFA: just enough to enrol a device (AWS's documented set). */
 export const MFA_SELF_SERVICE_ACTIONS: readonly string[] = [
@@ -332,8 +304,27 @@ export const DEFAULT_RESOURCELESS_ACTIONS: readonly string[] = [
  * characters. Extend with `allowedServices`.
  */
 export const DEFAULT_BOUNDARY_SERVICES: readonly string[] = [
-  'access-analyzer', 'cloudformation', 'cloudtrail', 'cloudwatch', 'config', 'ec2', 'events', 'guardduty', 'iam',
-  'kinesis', 'kms', 'lambda', 'logs', 'rds', 's3', 'secretsmanager', 'sns', 'sqs', 'ssm', 'sts', 'xray',
+  'access-analyzer',
+  'cloudformation',
+  'cloudtrail',
+  'cloudwatch',
+  'config',
+  'ec2',
+  'events',
+  'guardduty',
+  'iam',
+  'kinesis',
+  'kms',
+  'lambda',
+  'logs',
+  'rds',
+  's3',
+  'secretsmanager',
+  'sns',
+  'sqs',
+  'ssm',
+  'sts',
+  'xray',
 ];
 
 /**
@@ -342,12 +333,46 @@ export const DEFAULT_BOUNDARY_SERVICES: readonly string[] = [
  * Based on AWS's documented region-deny examples; extend with `exemptActions`.
  */
 export const GLOBAL_SERVICE_ACTIONS: readonly string[] = [
-  'a4b:*', 'account:*', 'acm:*', 'aws-marketplace:*', 'aws-marketplace-management:*', 'aws-portal:*',
-  'billing:*', 'budgets:*', 'ce:*', 'chatbot:*', 'cloudfront:*', 'cur:*', 'directconnect:*',
-  'ec2:DescribeRegions', 'ec2:DescribeTransitGateways', 'ec2:DescribeVpnGateways', 'fms:*',
-  'globalaccelerator:*', 'health:*', 'iam:*', 'importexport:*', 'networkmanager:*', 'organizations:*',
-  'pricing:*', 'route53:*', 'route53domains:*', 'route53-recovery-cluster:*',
-  'route53-recovery-control-config:*', 'route53-recovery-readiness:*', 's3:GetAccountPublicAccessBlock',
-  's3:PutAccountPublicAccessBlock', 's3:ListAllMyBuckets', 's3:ListMultiRegionAccessPoints', 'shield:*',
-  'sso:*', 'sts:*', 'support:*', 'supportplans:*', 'trustedadvisor:*', 'waf:*', 'wafv2:*', 'wellarchitected:*',
+  'a4b:*',
+  'account:*',
+  'acm:*',
+  'aws-marketplace:*',
+  'aws-marketplace-management:*',
+  'aws-portal:*',
+  'billing:*',
+  'budgets:*',
+  'ce:*',
+  'chatbot:*',
+  'cloudfront:*',
+  'cur:*',
+  'directconnect:*',
+  'ec2:DescribeRegions',
+  'ec2:DescribeTransitGateways',
+  'ec2:DescribeVpnGateways',
+  'fms:*',
+  'globalaccelerator:*',
+  'health:*',
+  'iam:*',
+  'importexport:*',
+  'networkmanager:*',
+  'organizations:*',
+  'pricing:*',
+  'route53:*',
+  'route53domains:*',
+  'route53-recovery-cluster:*',
+  'route53-recovery-control-config:*',
+  'route53-recovery-readiness:*',
+  's3:GetAccountPublicAccessBlock',
+  's3:PutAccountPublicAccessBlock',
+  's3:ListAllMyBuckets',
+  's3:ListMultiRegionAccessPoints',
+  'shield:*',
+  'sso:*',
+  'sts:*',
+  'support:*',
+  'supportplans:*',
+  'trustedadvisor:*',
+  'waf:*',
+  'wafv2:*',
+  'wellarchitected:*',
 ];

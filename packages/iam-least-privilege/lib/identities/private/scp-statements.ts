@@ -22,20 +22,29 @@ export function guardrailLogWriterStatement(options: TaggedGuardrailResourcesPro
   const writers = options.logWriterRoleNames ?? [];
   if (prefixes.length === 0) {
     if (writers.length > 0) {
-      throw new Error(`logWriterRoleNames: received ${JSON.stringify(writers)} without writerOnlyLogGroupPrefixes; expected the log group name prefixes they write (such as '/guardrails/audit/'), or no logWriterRoleNames`);
+      throw new Error(
+        `logWriterRoleNames: received ${JSON.stringify(writers)} without writerOnlyLogGroupPrefixes; expected the log group name prefixes they write (such as '/guardrails/audit/'), or no logWriterRoleNames`,
+      );
     }
     return undefined;
   }
   prefixes.forEach((p, i) => {
     if (!/^\/[\w./#-]{0,510}\/$/.test(p)) {
-      throw new Error(`writerOnlyLogGroupPrefixes[${i}]: received '${p}'; expected a log group name prefix that starts and ends with '/' (letters, digits, '_-./#'), such as '/guardrails/audit/'`);
+      throw new Error(
+        `writerOnlyLogGroupPrefixes[${i}]: received '${p}'; expected a log group name prefix that starts and ends with '/' (letters, digits, '_-./#'), such as '/guardrails/audit/'`,
+      );
     }
   });
-  validateNonEmpty('logWriterRoleNames', writers,
-    'the names of the roles that write those log groups (the CloudTrail logs role, the central forwarder\'s role), or no writerOnlyLogGroupPrefixes: without a writer nothing could log there');
+  validateNonEmpty(
+    'logWriterRoleNames',
+    writers,
+    "the names of the roles that write those log groups (the CloudTrail logs role, the central forwarder's role), or no writerOnlyLogGroupPrefixes: without a writer nothing could log there",
+  );
   writers.forEach((n, i) => {
     if (!/^[\w+=,.@*-]{1,64}$/.test(n) || /^[*]+$/.test(n)) {
-      throw new Error(`logWriterRoleNames[${i}]: received '${n}'; expected a role name or a name pattern with '*' (1 to 64 of letters, digits, '+=,.@_-'; no path, not only '*')`);
+      throw new Error(
+        `logWriterRoleNames[${i}]: received '${n}'; expected a role name or a name pattern with '*' (1 to 64 of letters, digits, '+=,.@_-'; no path, not only '*')`,
+      );
     }
   });
   return new iam.PolicyStatement({
@@ -59,43 +68,51 @@ export function unencryptedS3WriteStatements(options: UnencryptedS3WritesOptions
     }),
   ];
   if (options.requireEncryptionHeader ?? true) {
-    statements.push(new iam.PolicyStatement({
-      sid: 'DenyS3PutWithoutEncryptionHeader',
-      effect: iam.Effect.DENY,
-      actions: ['s3:PutObject'],
-      resources: ['*'],
-      conditions: { Null: { 's3:x-amz-server-side-encryption': 'true' } },
-    }));
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenyS3PutWithoutEncryptionHeader',
+        effect: iam.Effect.DENY,
+        actions: ['s3:PutObject'],
+        resources: ['*'],
+        conditions: { Null: { 's3:x-amz-server-side-encryption': 'true' } },
+      }),
+    );
   }
   if (options.requireKms) {
-    statements.push(new iam.PolicyStatement({
-      sid: 'DenyS3PutWithoutKms',
-      effect: iam.Effect.DENY,
-      actions: ['s3:PutObject'],
-      resources: ['*'],
-      conditions: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] } },
-    }));
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenyS3PutWithoutKms',
+        effect: iam.Effect.DENY,
+        actions: ['s3:PutObject'],
+        resources: ['*'],
+        conditions: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] } },
+      }),
+    );
   }
   const keyAccounts = options.kmsKeyAccountIds;
   if (keyAccounts !== undefined) {
     if (keyAccounts.length === 0) {
-      throw new Error('kmsKeyAccountIds: received an empty list; expected the 12-digit ids of the accounts whose KMS keys may encrypt objects, or no kmsKeyAccountIds at all');
+      throw new Error(
+        'kmsKeyAccountIds: received an empty list; expected the 12-digit ids of the accounts whose KMS keys may encrypt objects, or no kmsKeyAccountIds at all',
+      );
     }
     keyAccounts.forEach((id, i) => {
       if (Token.isUnresolved(id) || !/^\d{12}$/.test(id)) {
         throw new Error(`kmsKeyAccountIds[${i}]: received ${JSON.stringify(id)}; expected a 12-digit AWS account id (SCPs are documents: no CDK token)`);
       }
     });
-    statements.push(new iam.PolicyStatement({
-      sid: 'DenyS3PutWithForeignKmsKey',
-      effect: iam.Effect.DENY,
-      actions: ['s3:PutObject'],
-      resources: ['*'],
-      conditions: {
-        StringNotLike: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [...new Set(keyAccounts)].map((id) => `arn:*:kms:*:${id}:key/*`) },
-        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
-      },
-    }));
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenyS3PutWithForeignKmsKey',
+        effect: iam.Effect.DENY,
+        actions: ['s3:PutObject'],
+        resources: ['*'],
+        conditions: {
+          StringNotLike: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [...new Set(keyAccounts)].map((id) => `arn:*:kms:*:${id}:key/*`) },
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+        },
+      }),
+    );
   }
   return statements;
 }

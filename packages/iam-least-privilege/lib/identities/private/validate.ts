@@ -25,9 +25,7 @@ export function validateDurationRange(prop: string, duration: Duration, min: Dur
   if (duration.isUnresolved()) return;
   const seconds = duration.toSeconds();
   if (seconds < min.toSeconds() || seconds > max.toSeconds()) {
-    throw new Error(
-      `${prop}: received ${duration.toHumanString()} (${seconds} s); allowed ${min.toHumanString()} to ${max.toHumanString()}`,
-    );
+    throw new Error(`${prop}: received ${duration.toHumanString()} (${seconds} s); allowed ${min.toHumanString()} to ${max.toHumanString()}`);
   }
 }
 
@@ -63,8 +61,10 @@ export function validateBoundedRolePath(prop: string, path: string): void {
     throw new Error(`${prop}: received '/'; expected a path below '/' such as '/bounded/' (every role is under '/', so it would restrict nothing)`);
   }
   if (!/^\/[\x21-\x7E]+\/$/.test(path) || path.length > 512 || /[*?$]/.test(path)) {
-    throw new Error(`${prop}: received '${path}'; expected an IAM path of at most 512 characters that starts and ends with '/', `
-      + 'such as \'/bounded/\', of printable ASCII characters but \'*\', \'?\' and \'$\'');
+    throw new Error(
+      `${prop}: received '${path}'; expected an IAM path of at most 512 characters that starts and ends with '/', ` +
+        "such as '/bounded/', of printable ASCII characters but '*', '?' and '$'",
+    );
   }
 }
 
@@ -118,7 +118,9 @@ export function validateCdkBootstrapQualifier(prop: string, qualifier: string): 
  */
 export function validateResourceNamePrefix(prop: string, prefix: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(prefix)) {
-    throw new Error(`${prop}: received '${prefix}'; expected 1-32 letters, digits, '_' or '-' starting with a letter or digit, such as 'guardrails' (no wildcards, no '/')`);
+    throw new Error(
+      `${prop}: received '${prefix}'; expected 1-32 letters, digits, '_' or '-' starting with a letter or digit, such as 'guardrails' (no wildcards, no '/')`,
+    );
   }
 }
 
@@ -146,8 +148,10 @@ export function validateStackNamePatterns(prop: string, names: readonly string[]
       throw new Error(`${prop}[${i}]: received a CDK token; expected a stack name or pattern as a plain string, such as 'prod-workload-*'`);
     }
     if (!/^[A-Za-z*][A-Za-z0-9*-]{0,127}$/.test(name) || !/[A-Za-z0-9]/.test(name)) {
-      throw new Error(`${prop}[${i}]: received '${name}'; expected a CloudFormation stack name (a letter, then letters, digits or '-', at most 128 characters) `
-        + 'where \'*\' may stand for any characters, such as \'CDKToolkit\' or \'prod-workload-*\', and not only wildcards');
+      throw new Error(
+        `${prop}[${i}]: received '${name}'; expected a CloudFormation stack name (a letter, then letters, digits or '-', at most 128 characters) ` +
+          "where '*' may stand for any characters, such as 'CDKToolkit' or 'prod-workload-*', and not only wildcards",
+      );
     }
   });
 }

@@ -9,23 +9,19 @@ const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 
 export function validateActions(actions: string[], isAllow: boolean): string[] {
   if (actions.length === 0) {
-    throw new Error('PolicyStatementBuilder: actions is empty; list the IAM actions, for example [\'s3:GetObject\']');
+    throw new Error("PolicyStatementBuilder: actions is empty; list the IAM actions, for example ['s3:GetObject']");
   }
   for (const action of actions) {
     if (Token.isUnresolved(action)) continue;
     if (action === '*') {
       if (isAllow) {
-        throw new Error(
-          "PolicyStatementBuilder.allow: action '*' grants every action of every service; list the actions the workload calls",
-        );
+        throw new Error("PolicyStatementBuilder.allow: action '*' grants every action of every service; list the actions the workload calls");
       }
       continue;
     }
     const m = /^([a-z0-9-]+):([A-Za-z0-9*?-]+)$/.exec(action);
     if (!m) {
-      throw new Error(
-        `PolicyStatementBuilder: action '${action}' is malformed; expected '<service>:<Action>' such as 's3:GetObject'`,
-      );
+      throw new Error(`PolicyStatementBuilder: action '${action}' is malformed; expected '<service>:<Action>' such as 's3:GetObject'`);
     }
     if (!isKnownService(m[1])) {
       throw new Error(`PolicyStatementBuilder: action '${action}' names the service '${m[1]}', which the IAM dataset does not know`);

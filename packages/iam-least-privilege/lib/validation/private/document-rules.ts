@@ -146,13 +146,19 @@ function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, 
     // In a key or secret policy "*" is the resource itself: a partial wildcard such as
     // kms:GenerateDataKey* (what aws-cdk-lib writes for service grants) is scoped to it, but a
     // service-wide kms:* still grants every action, including ones AWS adds later.
-    const wildcard = actions.filter((a) => a !== '*' && !a.startsWith('*:') && /[*?]/.test(a))
+    const wildcard = actions
+      .filter((a) => a !== '*' && !a.startsWith('*:') && /[*?]/.test(a))
       .filter((a) => kind !== 'resource-self' || /^[a-z0-9-]+:\*$/.test(a));
     if (wildcard.length > 0) {
       add(PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, `Allow with the wildcard action(s) ${wildcard.join(', ')} on Resource "*"`);
     }
   }
-  if (isAllow && (kind === 'resource' || kind === 'resource-self' || kind === 'trust') && isPublicPrincipal(statement.Principal) && statement.Condition === undefined) {
+  if (
+    isAllow &&
+    (kind === 'resource' || kind === 'resource-self' || kind === 'trust') &&
+    isPublicPrincipal(statement.Principal) &&
+    statement.Condition === undefined
+  ) {
     add(PolicyRule.PUBLIC_PRINCIPAL, 'Allow to Principal "*" without a condition');
   }
 

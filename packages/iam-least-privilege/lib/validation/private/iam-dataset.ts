@@ -97,9 +97,7 @@ function loadGlobalKeys(): void {
 /** Condition-key template (`s3:RequestObjectTag/<key>`, `kms:EncryptionContext:${Key}`) to a RegExp. */
 function conditionTemplateToRegExp(template: string): RegExp {
   const parts = template.split(/(\$\{[^}]+\}|<[^>]+>)/);
-  const body = parts
-    .map((p) => (/^(\$\{[^}]+\}|<[^>]+>)$/.test(p) ? '.+' : p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
-    .join('');
+  const body = parts.map((p) => (/^(\$\{[^}]+\}|<[^>]+>)$/.test(p) ? '.+' : p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
   return new RegExp(`^${body}$`, 'i');
 }
 

@@ -50,7 +50,10 @@ export class Renderer {
   private readonly account: string;
   private readonly region: string;
 
-  constructor(private readonly resources: Record<string, TemplateResource>, ctx: RenderContext) {
+  constructor(
+    private readonly resources: Record<string, TemplateResource>,
+    ctx: RenderContext,
+  ) {
     this.partition = ctx.partition ?? 'aws';
     this.account = ctx.account && /^\d{12}$/.test(ctx.account) ? ctx.account : PLACEHOLDER_ACCOUNT;
     this.region = ctx.region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(ctx.region) ? ctx.region : PLACEHOLDER_REGION;

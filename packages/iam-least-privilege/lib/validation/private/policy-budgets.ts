@@ -30,9 +30,7 @@ export const DOCUMENTS: Record<string, DocumentSpec[]> = {
   'AWS::IAM::RolePolicy': [{ path: ['PolicyDocument'], kind: 'identity' }],
   'AWS::IAM::UserPolicy': [{ path: ['PolicyDocument'], kind: 'identity' }],
   'AWS::IAM::GroupPolicy': [{ path: ['PolicyDocument'], kind: 'identity' }],
-  'AWS::IAM::Role': [
-    { path: ['AssumeRolePolicyDocument'], kind: 'trust', size: TRUST_POLICY, aaResourceType: 'AWS::IAM::AssumeRolePolicyDocument' },
-  ],
+  'AWS::IAM::Role': [{ path: ['AssumeRolePolicyDocument'], kind: 'trust', size: TRUST_POLICY, aaResourceType: 'AWS::IAM::AssumeRolePolicyDocument' }],
   'AWS::S3::BucketPolicy': [
     { path: ['PolicyDocument'], kind: 'resource', size: BUCKET_POLICY, aaResourceType: 'AWS::S3::Bucket', publicType: 'AWS::S3::Bucket' },
   ],
@@ -57,9 +55,27 @@ export const POLICY_RESOURCE_TYPES = Object.keys(DOCUMENTS).concat(['AWS::IAM::U
 
 /** Resource types whose inline policies share a size budget, and the property linking a policy resource to them. */
 export const INLINE_BUDGETS: { owner: string; limit: PolicySizeLimit; policyProperty: string; inlinePolicyType: string; nameProperty: string }[] = [
-  { owner: 'AWS::IAM::Role', limit: PolicySizeLimit.IAM_ROLE_INLINE_POLICIES, policyProperty: 'Roles', inlinePolicyType: 'AWS::IAM::RolePolicy', nameProperty: 'RoleName' },
-  { owner: 'AWS::IAM::User', limit: PolicySizeLimit.IAM_USER_INLINE_POLICIES, policyProperty: 'Users', inlinePolicyType: 'AWS::IAM::UserPolicy', nameProperty: 'UserName' },
-  { owner: 'AWS::IAM::Group', limit: PolicySizeLimit.IAM_GROUP_INLINE_POLICIES, policyProperty: 'Groups', inlinePolicyType: 'AWS::IAM::GroupPolicy', nameProperty: 'GroupName' },
+  {
+    owner: 'AWS::IAM::Role',
+    limit: PolicySizeLimit.IAM_ROLE_INLINE_POLICIES,
+    policyProperty: 'Roles',
+    inlinePolicyType: 'AWS::IAM::RolePolicy',
+    nameProperty: 'RoleName',
+  },
+  {
+    owner: 'AWS::IAM::User',
+    limit: PolicySizeLimit.IAM_USER_INLINE_POLICIES,
+    policyProperty: 'Users',
+    inlinePolicyType: 'AWS::IAM::UserPolicy',
+    nameProperty: 'UserName',
+  },
+  {
+    owner: 'AWS::IAM::Group',
+    limit: PolicySizeLimit.IAM_GROUP_INLINE_POLICIES,
+    policyProperty: 'Groups',
+    inlinePolicyType: 'AWS::IAM::GroupPolicy',
+    nameProperty: 'GroupName',
+  },
 ];
 
 export function tooLarge(location: string, size: number, limit: PolicySizeLimit, upperBound: boolean): RuleFinding {
@@ -92,8 +108,20 @@ export function inlineBudgetFindings(resources: Record<string, TemplateResource>
         out.push({
           logicalId: ownerId,
           finding: {
-            ...tooLarge('Properties.Policies', total, budget.limit, parts.some((p) => p.approximate)),
-            message: `${tooLarge('', total, budget.limit, parts.some((p) => p.approximate)).message}; inline policies: ${detail}`,
+            ...tooLarge(
+              'Properties.Policies',
+              total,
+              budget.limit,
+              parts.some((p) => p.approximate),
+            ),
+            message: `${
+              tooLarge(
+                '',
+                total,
+                budget.limit,
+                parts.some((p) => p.approximate),
+              ).message
+            }; inline policies: ${detail}`,
           },
         });
       }
@@ -104,5 +132,5 @@ export function inlineBudgetFindings(resources: Record<string, TemplateResource>
 
 export function refersTo(value: unknown, logicalId: string): boolean {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.some((v) => v && typeof v === 'object' && (v).Ref === logicalId);
+  return list.some((v) => v && typeof v === 'object' && v.Ref === logicalId);
 }

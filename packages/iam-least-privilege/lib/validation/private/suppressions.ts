@@ -11,9 +11,7 @@ export interface Suppression {
 export function suppressionsOf(resource: TemplateResource): Suppression[] {
   const entries = resource.Metadata?.[SUPPRESSIONS_METADATA_KEY]?.suppressions;
   if (!Array.isArray(entries)) return [];
-  return entries
-    .filter((e: any) => e && typeof e.rule === 'string')
-    .map((e: any) => ({ rule: e.rule, reason: typeof e.reason === 'string' ? e.reason : '' }));
+  return entries.filter((e: any) => e && typeof e.rule === 'string').map((e: any) => ({ rule: e.rule, reason: typeof e.reason === 'string' ? e.reason : '' }));
 }
 
 export function suppressionFindings(resources: Record<string, TemplateResource>): TemplateFinding[] {

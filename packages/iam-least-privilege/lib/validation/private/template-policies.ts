@@ -15,7 +15,6 @@ import { DOCUMENTS, DocumentSpec, inlineBudgetFindings, SCP, tooLarge } from './
 import { suppressionFindings, suppressionsOf } from './suppressions';
 import { CfnTemplate, ExtractedPolicy, TemplateFinding, TemplateResource } from './template-types';
 
-
 export * from './template-types';
 export { POLICY_RESOURCE_TYPES } from './policy-budgets';
 export type { RenderContext } from './intrinsic-renderer';
@@ -43,7 +42,9 @@ export function extractPolicies(template: CfnTemplate, ctx: RenderContext = {}):
       const inline = Array.isArray(props.Policies) ? props.Policies : [];
       inline.forEach((p: any, i: number) => {
         if (p?.PolicyDocument === undefined) return;
-        out.push(makePolicy(logicalId, type, 'identity', `Properties.Policies[${i}].PolicyDocument`, p.PolicyDocument, resources, ctx, { path: [], kind: 'identity' }));
+        out.push(
+          makePolicy(logicalId, type, 'identity', `Properties.Policies[${i}].PolicyDocument`, p.PolicyDocument, resources, ctx, { path: [], kind: 'identity' }),
+        );
       });
     }
   }
@@ -113,18 +114,20 @@ export function analyzeTemplate(template: CfnTemplate, ctx: RenderContext = {}):
   }
   findings.push(...inlineBudgetFindings(resources, policies));
 
-  return findings.map(({ logicalId, finding }): TemplateFinding => {
-    const resource = resources[logicalId] ?? {};
-    const suppression = suppressionsOf(resource).find((s) => s.rule === (finding.rule as string));
-    return {
-      ...finding,
-      logicalId,
-      resourceType: resource.Type ?? '',
-      constructPath: resource.Metadata?.['aws:cdk:path'],
-      suppressed: suppression !== undefined && suppression.reason.trim().length > 0,
-      suppressionReason: suppression?.reason,
-    };
-  }).concat(suppressionFindings(resources));
+  return findings
+    .map(({ logicalId, finding }): TemplateFinding => {
+      const resource = resources[logicalId] ?? {};
+      const suppression = suppressionsOf(resource).find((s) => s.rule === (finding.rule as string));
+      return {
+        ...finding,
+        logicalId,
+        resourceType: resource.Type ?? '',
+        constructPath: resource.Metadata?.['aws:cdk:path'],
+        suppressed: suppression !== undefined && suppression.reason.trim().length > 0,
+        suppressionReason: suppression?.reason,
+      };
+    })
+    .concat(suppressionFindings(resources));
 }
 
 /**
