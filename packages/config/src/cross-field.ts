@@ -14,6 +14,7 @@ import {
 } from './schema';
 import { ConfigProblem, problem } from './config-problem';
 import { privateFunctions } from './cross-field-network';
+import { stackSetExecutionRole, stackSetTargets } from './cross-field-stacksets';
 
 export type { ConfigProblem } from './config-problem';
 export type { FunctionLocation } from './cross-field-network';
@@ -38,59 +39,6 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...stackSetExecutionRole(config),
     ...stackSetTargets(config),
   ];
-}
-
-/**
- * The StackSet baseline is service-managed: StackSets deploys it in each target account with the
- * role it creates there, `stacksets-exec-<id>` (not `AWSCloudFormationStackSetExecutionRole`, the
- * self-managed default). The SCPs exempt, and the boundaries protect, the role by the exact name in
- * `principals.stackSetExecutionRoleName`; a wrong name would block the baseline and exempt a role
- * anyone could create.
- */
-function stackSetExecutionRole(config: GuardrailsConfig): ConfigProblem[] {
-  const name = config.principals.stackSetExecutionRoleName;
-  // Assumption: the id after the prefix is alphanumeric (observed: 32 hexadecimal characters); any
-  // other name, the self-managed default in particular, is refused.
-  if (config.stackSets === undefined || /^stacksets-exec-[0-9A-Za-z]{8,64}$/.test(name)) return [];
-  return [
-    problem(
-      'principals.stackSetExecutionRoleName',
-      name,
-      'with stackSets (service-managed StackSets), the exact name of the role StackSets created in the target accounts, ' +
-        '"stacksets-exec-" and the id StackSets gave it (IAM console of a target account, Roles, search "stacksets-exec")',
-    ),
-  ];
-}
-
-/**
- * Service-managed StackSets target organizational units, so the baseline ships through an
- * organization-wide destination (which needs `organizationId`), and a destination exists only in
- * the security account's regions: a baseline region without one would ship nothing.
- */
-function stackSetTargets(config: GuardrailsConfig): ConfigProblem[] {
-  if (config.stackSets === undefined) return [];
-  const problems: ConfigProblem[] = [];
-  if (config.organizationId === undefined) {
-    problems.push(
-      problem(
-        'organizationId',
-        null,
-        'the AWS Organizations id (o-...) with stackSets: service-managed StackSets target organizational units, and the baseline ships through an organization-wide destination',
-      ),
-    );
-  }
-  config.stackSets.regions.forEach((region, i) => {
-    if (!config.securityAccount.regions.includes(region)) {
-      problems.push(
-        problem(
-          `stackSets.regions[${i}]`,
-          region,
-          `one of securityAccount.regions (${config.securityAccount.regions.join(', ')}): the baseline ships to the central destination of its own region`,
-        ),
-      );
-    }
-  });
-  return problems;
 }
 
 /**

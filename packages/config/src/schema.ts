@@ -5,7 +5,8 @@
  * span fields (same account twice, imported keys in the wrong account or region,
  * prod limits) live in ./cross-field.ts. The JSON Schema for editors is generated
  * from this file (npm run config:schema), never edited by hand. Field formats shared by every
- * section are in ./schema-primitives.ts, the databases and API keys in ./schema-secrets.ts.
+ * section are in ./schema-primitives.ts, the databases and API keys in ./schema-secrets.ts, the
+ * network mode's VPCs in ./schema-network.ts, the principals and StackSet targets in ./schema-principals.ts.
  */
 import { z } from 'zod';
 import {
@@ -21,6 +22,11 @@ import {
   ROTATION_DAYS,
 } from './schema-primitives';
 import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
+import { PRIVATE_FUNCTIONS_VPC } from './schema-network';
+import { PRINCIPALS, STACK_SETS } from './schema-principals';
+
+export { ENDPOINT_SERVICES } from './schema-network';
+export { DEFAULT_CDK_QUALIFIER, STACK_SETS } from './schema-principals';
 
 export {
   ACCOUNT_ID,
@@ -96,82 +102,6 @@ const WORKLOAD_ACCOUNT = z.strictObject({
   serviceTokens: z.array(RESOURCE_NAME).default([]).describe('Service tokens created and rotated in every region of the account'),
 });
 
-const AVAILABILITY_ZONE = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone name such as eu-west-1a' });
-
-/** Interface endpoints the project's functions use, by IAM service prefix. */
-export const ENDPOINT_SERVICES = ['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts', 'lambda'] as const;
-
-/** The interface endpoints created by default: Lambda's only where an API key's registration hook is invoked (config says so). */
-const DEFAULT_ENDPOINT_SERVICES: Array<(typeof ENDPOINT_SERVICES)[number]> = ['secretsmanager', 'kms', 'logs', 'kinesis', 'sqs', 'sts'];
-
-const PRIVATE_VPC = z.discriminatedUnion(
-  'source',
-  [
-    z.strictObject({
-      source: z.literal('create'),
-      availabilityZones: z.array(AVAILABILITY_ZONE).min(1, { error: 'expected at least one availability zone (two or more for availability)' }),
-      cidr: z
-        .string()
-        .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-6])$/, { error: 'expected an IPv4 range from /16 to /26, e.g. 10.0.0.0/24' })
-        .default('10.0.0.0/24'),
-    }),
-    z.strictObject({
-      source: z.literal('existing'),
-      vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'expected a VPC id (vpc-...)' }),
-      availabilityZones: z.array(AVAILABILITY_ZONE).min(1),
-      privateSubnetIds: z
-        .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id (subnet-...)' }))
-        .min(1)
-        .describe('Subnets without a route to an internet or NAT gateway, in availability-zone order'),
-      privateSubnetRouteTableIds: z
-        .array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: 'expected a route table id (rtb-...)' }))
-        .default([])
-        .describe('Route table of each private subnet (same order); needed for the S3 gateway endpoint'),
-      dedicatedRouteTables: z
-        .boolean()
-        .default(false)
-        .describe(
-          'Only these private subnets use the route tables: required for the S3 gateway endpoint in an existing VPC (its route and policy apply to every subnet of a route table)',
-        ),
-      vpcCidrBlocks: z
-        .array(
-          z
-            .string()
-            .regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3})$/, { error: 'expected an IPv4 or IPv6 range, e.g. 10.20.0.0/16' }),
-        )
-        .default([])
-        .describe(
-          'Every range of the VPC (primary, secondary, IPv6): required with privateDnsServices (the endpoints with private DNS admit them; a range left out loses those services)',
-        ),
-      privateDnsServices: z
-        .array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` }))
-        .default([])
-        .describe(
-          'Interface endpoints that get private DNS in this existing VPC (the whole VPC then calls the service through them): only for code that cannot use an endpoint name, such as the hosted rotation of Oracle, SQL Server, Redshift or MongoDB credentials (secretsmanager). The functions of the project (the PostgreSQL, MySQL and MariaDB rotation included) use endpoint names',
-        ),
-    }),
-  ],
-  { error: 'expected vpc.source to be "create" or "existing"' },
-);
-
-const PRIVATE_FUNCTIONS_VPC = z.strictObject({
-  accountId: ACCOUNT_ID,
-  region: REGION,
-  vpc: PRIVATE_VPC,
-  interfaceEndpoints: z
-    .array(z.enum(ENDPOINT_SERVICES, { error: `expected one of ${ENDPOINT_SERVICES.join(', ')}` }))
-    .default([...DEFAULT_ENDPOINT_SERVICES])
-    .describe(
-      "Interface endpoints to create; leave out a service whose endpoint (with private DNS) already exists in an existing VPC; add lambda where an API key's registration hook is invoked",
-    ),
-  s3GatewayEndpoint: z
-    .boolean()
-    .optional()
-    .describe(
-      "Create the S3 gateway endpoint (the project's functions never call S3). Default: true for a created VPC, false for an existing one; in an existing VPC only with vpc.dedicatedRouteTables",
-    ),
-});
-
 const S3 = z.discriminatedUnion(
   'encryption',
   [
@@ -195,82 +125,6 @@ const STREAM = z.discriminatedUnion(
   ],
   { error: 'expected { "mode": "ON_DEMAND" } or { "mode": "PROVISIONED", "shardCount": N }' },
 );
-
-const ROLE_NAME = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'expected an IAM role name (1-64 letters, digits, +=,.@_-; no path, no wildcard)' });
-
-const ROLE_ARN = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
-  error: 'expected an exact IAM role ARN (arn:aws:iam::<account>:role/<name>; no wildcard)',
-});
-
-/** The CDK bootstrap qualifier CDK uses unless told otherwise. */
-export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
-
-/**
- * The principals the guardrails trust by exact ARN (every exemption rests on one of these, never
- * on a tag or a name pattern an admin inside the boundary could obtain). Role names are the same in
- * every account of the environment; the apps build each account's exact ARNs from them.
- */
-const PRINCIPALS = z.strictObject({
-  pipelineRoleArns: z
-    .array(ROLE_ARN)
-    .min(1, { error: 'expected at least one pipeline role ARN: the principal that runs cdk deploy (it alone may assume the CDK bootstrap roles)' })
-    .describe('Roles that run cdk deploy: the only principals that may assume the CDK bootstrap roles (deploy, file publishing, lookup) of the accounts'),
-  cdkQualifier: z
-    .string()
-    .regex(/^[a-z0-9]{1,10}$/, { error: 'expected the CDK bootstrap qualifier: 1-10 lower-case letters or digits' })
-    .default(DEFAULT_CDK_QUALIFIER)
-    .describe('Qualifier of the CDK bootstrap (cdk bootstrap --qualifier); names the CDK roles cdk-<qualifier>-*'),
-  breakGlassRoleName: ROLE_NAME.default('GuardrailsBreakGlass').describe(
-    'Break-glass role in every account: exempt from the SCPs, may administer the guardrail keys, log groups, rules, functions and buckets',
-  ),
-  keyAdminRoleName: ROLE_NAME.default('GuardrailsKeyAdmin').describe(
-    'Role in every account that administers the guardrail KMS keys (nobody else, not the account root, may disable, delete or re-policy them)',
-  ),
-  logAdminRoleName: ROLE_NAME.default('GuardrailsLogAdmin').describe(
-    'Role in every account that may change the guardrail log groups, rules, functions, streams and buckets besides the deployment',
-  ),
-  stackSetExecutionRoleName: ROLE_NAME.default('AWSCloudFormationStackSetExecutionRole').describe(
-    'Role StackSets deploy the baseline with in every account (exempt from the SCPs like the CDK execution role)',
-  ),
-  controlTowerRoleNames: z
-    .array(ROLE_NAME)
-    .default([])
-    .describe('AWS Control Tower roles to exempt from the SCPs, e.g. ["AWSControlTowerExecution"]; empty without Control Tower'),
-  boundedRolePath: z
-    .string()
-    .max(512)
-    .regex(/^\/[\x21-\x23\x25-\x29\x2B-\x3E\x40-\x7E]+\/$/, {
-      error:
-        'expected an IAM path below "/" that starts and ends with "/", e.g. "/bounded/", of printable ASCII characters but "*", "?" and "$" (wildcards and policy variables would widen the exemption)',
-    })
-    .optional()
-    .describe(
-      'Identities inside the boundary may create, pass and assume only roles under this IAM path (all of which carry the boundary); off when absent, because existing workload roles must first be re-created under it',
-    ),
-});
-
-/**
- * Where the StackSet baseline deploys (apps/workload-account/src/bin/stackset.ts; docs/stacksets.md).
- * Its regions are part of the region SCP: a baseline the SCP refused would never be written.
- */
-export const STACK_SETS = z.strictObject({
-  organizationalUnitIds: z
-    .array(
-      z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, {
-        error: 'expected an organizational unit id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)',
-      }),
-    )
-    .min(1, { error: 'expected at least one organizational unit' })
-    // CreateStackInstances accepts at most 50 OUs per operation.
-    .max(50, { error: 'expected at most 50 organizational units (the CreateStackInstances limit); target a parent OU instead' }),
-  regions: REGIONS.describe('Regions the baseline deploys to; the first one records global resources with AWS Config'),
-  adminAccountId: ACCOUNT_ID.describe('The StackSets administrator: the management account or a delegated administrator'),
-  adminRegion: REGION,
-  callAs: z.enum(['SELF', 'DELEGATED_ADMIN'], { error: 'expected "SELF" or "DELEGATED_ADMIN"' }).default('SELF'),
-  excludedAccountIds: z.array(ACCOUNT_ID).default([]),
-  maxConcurrentPercentage: z.number().int().min(1).max(100, { error: 'expected 1-100' }).default(25),
-  failureTolerancePercentage: z.number().int().min(0).max(100, { error: 'expected 0-100' }).default(0),
-});
 
 export const CONFIG_SCHEMA = z.strictObject({
   $schema: z.string().optional().describe('Path of the JSON Schema, for editors'),

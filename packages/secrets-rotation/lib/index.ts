@@ -1,6 +1,7 @@
 export * from './rotation-limits';
 export * from './common';
 export * from './database-engine';
+export * from './rotating-database-secret-props';
 export * from './rotating-database-secret';
 export * from './rotating-token-props';
 export * from './rotating-token';

@@ -2,7 +2,6 @@ import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  cdkBootstrapRolePattern,
   DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
   DEFAULT_RESOURCE_NAME_PREFIX,
   exceptPrincipals,
@@ -16,14 +15,10 @@ import {
 } from './private/guardrail-statements';
 import {
   GLOBAL_SERVICE_ACTIONS,
-  GROUP_POLICY_ACTIONS,
   TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS,
   IDENTITY_TAGGING_ACTIONS,
   LOG_SUBSCRIPTION_TAMPER_ACTIONS,
   LONG_TERM_CREDENTIAL_ACTIONS,
-  POLICY_EDIT_ACTIONS,
-  ROLE_MANAGEMENT_ACTIONS,
-  ROLE_USE_ACTIONS,
   SECURITY_FINDING_TAMPER_ACTIONS,
   DEFAULT_EVENT_BUS_TAMPER_ACTIONS,
   SECURITY_SERVICE_TAMPER_ACTIONS,
@@ -40,6 +35,7 @@ import {
   UnencryptedResourceCreationOptions,
   UnencryptedS3WritesOptions,
 } from './service-control-policy-options';
+import { guardrailPrincipalsStatements } from './private/scp-principal-statements';
 import {
   exemptPrincipalArns,
   guardrailLogWriterStatement,
@@ -50,7 +46,6 @@ import {
 import {
   validateCdkBootstrapQualifier,
   validateExactPrincipalArns,
-  validateIamNames,
   validateNonEmpty,
   validateResourceNamePrefix,
   validateStackNamePatterns,
@@ -156,59 +151,7 @@ export class ServiceControlPolicy {
    * service-linked roles are not governed either.
    */
   public static protectGuardrailPrincipals(options: GuardrailPrincipalsProtectionOptions): ServiceControlPolicy {
-    validateExactPrincipalArns('protectedPrincipalArns', options.protectedPrincipalArns ?? [], { rolesOnly: true });
-    validateNonEmpty(
-      'managerPrincipalArns',
-      options.managerPrincipalArns,
-      'at least one exact IAM role or user ARN (without a manager, nobody can create or update the protected roles and the CDK bootstrap roles)',
-    );
-    validateExactPrincipalArns('managerPrincipalArns', options.managerPrincipalArns);
-    validateExactPrincipalArns('pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
-    validateExactPrincipalArns('cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
-    const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
-    validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
-    const cdkRoles = cdkBootstrapRolePattern(qualifier);
-    const protectedArns = [...new Set(options.protectedPrincipalArns ?? [])];
-    const managers = options.managerPrincipalArns;
-
-    // One exception list, written once: an SCP has 5,120 characters and every account adds its
-    // execution and deploy roles per region. The pipelines, deploy roles and managers may change,
-    // pass or assume these roles; of them, only the pipelines may assume the CDK roles.
-    const trusted = [...managers, ...(options.cdkDeployRoleArns ?? []), ...(options.pipelinePrincipalArns ?? [])];
-    const policyNames = options.protectedPolicyNames ?? [];
-    validateIamNames('protectedPolicyNames', policyNames, 'a managed policy name', 'GuardrailsPermissionsBoundary');
-    const groupNames = options.protectedGroupNames ?? [];
-    validateIamNames('protectedGroupNames', groupNames, 'an IAM group name', 'GuardrailsOperators');
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'DenyGuardrailRoleChanges',
-        effect: iam.Effect.DENY,
-        // The boundary policies ride on the same statement (one exception list, written once): the
-        // role actions never target a policy ARN, the policy edits never a role ARN.
-        actions: [
-          ...new Set([
-            ...ROLE_MANAGEMENT_ACTIONS,
-            ...ROLE_USE_ACTIONS,
-            ...(policyNames.length > 0 ? POLICY_EDIT_ACTIONS : []),
-            ...(groupNames.length > 0 ? GROUP_POLICY_ACTIONS : []),
-          ]),
-        ],
-        resources: [
-          ...protectedArns,
-          cdkRoles,
-          ...[...new Set(policyNames)].map((n) => `arn:*:iam::*:policy/${n}`),
-          ...[...new Set(groupNames)].map((n) => `arn:*:iam::*:group/${n}`),
-        ],
-        conditions: exceptPrincipals(trusted),
-      }),
-      new iam.PolicyStatement({
-        sid: 'DenyCdkRoleAssumption',
-        effect: iam.Effect.DENY,
-        actions: ['sts:AssumeRole*'],
-        resources: [cdkRoles],
-        conditions: exceptPrincipals(options.pipelinePrincipalArns ?? []),
-      }),
-    ];
+    const statements = guardrailPrincipalsStatements(options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-guardrail-principals',
       description: 'Deny taking over the guardrail roles and the CDK bootstrap roles',

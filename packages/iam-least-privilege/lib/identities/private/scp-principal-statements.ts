@@ -1,0 +1,68 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { cdkBootstrapRolePattern, DEFAULT_CDK_BOOTSTRAP_QUALIFIER, exceptPrincipals } from './guardrail-statements';
+import { GROUP_POLICY_ACTIONS, POLICY_EDIT_ACTIONS, ROLE_MANAGEMENT_ACTIONS, ROLE_USE_ACTIONS } from './perms';
+import { validateCdkBootstrapQualifier, validateExactPrincipalArns, validateIamNames, validateNonEmpty } from './validate';
+import type { GuardrailPrincipalsProtectionOptions } from '../service-control-policy-options';
+
+/**
+ * The statements of ServiceControlPolicy.protectGuardrailPrincipals, after checking its options:
+ * deny changing, passing or assuming the protected roles, the CDK bootstrap roles and the named
+ * policies and groups (but for the managers, deploy roles and pipelines), and deny assuming the CDK
+ * roles but for the pipelines.
+ */
+export function guardrailPrincipalsStatements(options: GuardrailPrincipalsProtectionOptions): iam.PolicyStatement[] {
+  validateExactPrincipalArns('protectedPrincipalArns', options.protectedPrincipalArns ?? [], { rolesOnly: true });
+  validateNonEmpty(
+    'managerPrincipalArns',
+    options.managerPrincipalArns,
+    'at least one exact IAM role or user ARN (without a manager, nobody can create or update the protected roles and the CDK bootstrap roles)',
+  );
+  validateExactPrincipalArns('managerPrincipalArns', options.managerPrincipalArns);
+  validateExactPrincipalArns('pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
+  validateExactPrincipalArns('cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
+  const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
+  validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
+  const cdkRoles = cdkBootstrapRolePattern(qualifier);
+  const protectedArns = [...new Set(options.protectedPrincipalArns ?? [])];
+  const managers = options.managerPrincipalArns;
+
+  // One exception list, written once: an SCP has 5,120 characters and every account adds its
+  // execution and deploy roles per region. The pipelines, deploy roles and managers may change,
+  // pass or assume these roles; of them, only the pipelines may assume the CDK roles.
+  const trusted = [...managers, ...(options.cdkDeployRoleArns ?? []), ...(options.pipelinePrincipalArns ?? [])];
+  const policyNames = options.protectedPolicyNames ?? [];
+  validateIamNames('protectedPolicyNames', policyNames, 'a managed policy name', 'GuardrailsPermissionsBoundary');
+  const groupNames = options.protectedGroupNames ?? [];
+  validateIamNames('protectedGroupNames', groupNames, 'an IAM group name', 'GuardrailsOperators');
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'DenyGuardrailRoleChanges',
+      effect: iam.Effect.DENY,
+      // The boundary policies ride on the same statement (one exception list, written once): the
+      // role actions never target a policy ARN, the policy edits never a role ARN.
+      actions: [
+        ...new Set([
+          ...ROLE_MANAGEMENT_ACTIONS,
+          ...ROLE_USE_ACTIONS,
+          ...(policyNames.length > 0 ? POLICY_EDIT_ACTIONS : []),
+          ...(groupNames.length > 0 ? GROUP_POLICY_ACTIONS : []),
+        ]),
+      ],
+      resources: [
+        ...protectedArns,
+        cdkRoles,
+        ...[...new Set(policyNames)].map((n) => `arn:*:iam::*:policy/${n}`),
+        ...[...new Set(groupNames)].map((n) => `arn:*:iam::*:group/${n}`),
+      ],
+      conditions: exceptPrincipals(trusted),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyCdkRoleAssumption',
+      effect: iam.Effect.DENY,
+      actions: ['sts:AssumeRole*'],
+      resources: [cdkRoles],
+      conditions: exceptPrincipals(options.pipelinePrincipalArns ?? []),
+    }),
+  ];
+  return statements;
+}
