@@ -10,7 +10,7 @@ from aws_cdk import aws_backup as backup
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from cdk_guardrails.central_logging import CentralLogDestination, CentralLogShipping, LogClass, SecurityEventCapture
-from cdk_guardrails.compliance_rules import Acknowledge, GuardrailsChecks
+from cdk_guardrails.compliance_rules import GuardrailsChecks
 from cdk_guardrails.detective_controls import DetectiveControls
 from cdk_guardrails.iam_least_privilege import (
     LeastPrivilegeRole, PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary,
@@ -64,11 +64,6 @@ DetectiveControls(stack, "Detective", config_delivery_key=keys.data_key)
 
 plan = EncryptedBackupPlan(stack, "Backup", encryption_key=keys.data_key, retention=cdk.Duration.days(35))
 plan.add_resources("DataBucket", [backup.BackupResource.from_arn(data.bucket_arn)])
-
-# The AWS Config bucket's policy cannot require the encryption header: AWS Config is not documented
-# to send it. Every object is still encrypted by the bucket's default encryption (the data key).
-Acknowledge.at_path(stack, "Detective/ConfigBucket/Resource", ["Guardrails-S3BucketPolicyEnforcesEncryption"],
-    "AWS Config delivers without an encryption header; default encryption with the data key encrypts every object")
 
 cdk.Aspects.of(app).add(PolicyValidator())
 cdk.Aspects.of(app).add(RequirePermissionsBoundary())

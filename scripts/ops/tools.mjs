@@ -2,8 +2,8 @@
 //
 // deploy / diff / destroy must check their arguments and credentials before the big build (every
 // package, then synth), and must work from a fresh `npm ci` checkout, where nothing is compiled
-// yet. So before loading the tools, this builds the two workspaces they run from, config and
-// ops-tools, with tsc (a few seconds), but only when their output is missing or older than their
+// yet. So before loading the tools, this builds what they run from, the facts package (in place),
+// config and ops-tools, with tsc (a few seconds), but only when their output is missing or older than their
 // sources; otherwise it only compares file times. A failed build emits nothing (--noEmitOnError):
 // a broken dist/ is never run, and the next run tries again.
 import { spawnSync } from 'node:child_process';
@@ -65,6 +65,7 @@ export function staleReason(workspace, root = ROOT) {
 export function ensureToolsBuilt({ root = ROOT, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
   const built = [];
+  ensureFactsBuilt(root, tsc, log, built);
   for (const workspace of TOOL_WORKSPACES) {
     const reason = staleReason(workspace, root);
     if (reason === undefined) continue;
@@ -84,6 +85,41 @@ export function ensureToolsBuilt({ root = ROOT, log = (line) => process.stderr.w
     built.push(workspace);
   }
   return built;
+}
+
+/** Where @cdk-guardrails/facts lives: a jsii package compiled in place (lib/*.ts -> lib/*.js), which config imports at run time. */
+export const FACTS_WORKSPACE = 'packages/facts';
+
+/** Why the facts package must be compiled (a lib/*.ts without a newer lib/*.js); undefined when up to date or absent. */
+export function factsStaleReason(root = ROOT) {
+  const lib = join(root, FACTS_WORKSPACE, 'lib');
+  if (!existsSync(lib)) return undefined;
+  for (const source of sourceFiles(lib)) {
+    const compiled = source.replace(/\.ts$/, '.js');
+    if (!existsSync(compiled)) return `${relative(root, source)} not compiled`;
+    if (mtime(source) > mtime(compiled)) return `${relative(root, source)} changed`;
+  }
+  return undefined;
+}
+
+/**
+ * Compiles the facts package in place with tsc, as jsii would (the same .js and .d.ts beside the
+ * sources; `npm run build` later runs jsii itself, which also writes the .jsii assembly).
+ */
+function ensureFactsBuilt(root, tsc, log, built) {
+  const reason = factsStaleReason(root);
+  if (reason === undefined) return;
+  const dir = join(root, FACTS_WORKSPACE);
+  const sources = sourceFiles(join(dir, 'lib')).map((f) => relative(dir, f));
+  log(`building the operator tools: ${FACTS_WORKSPACE} (${reason}): tsc in place`);
+  const args = ['--declaration', '--target', 'ES2020', '--module', 'commonjs', '--strict', '--skipLibCheck', '--noEmitOnError', ...sources];
+  const result = spawnSync(process.execPath, [tsc, ...args], { cwd: dir, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new ToolsBuildError(
+      `the operator tools could not be built: tsc in ${FACTS_WORKSPACE} failed (exit ${result.status ?? result.signal}); nothing was run.\n${`${result.stdout ?? ''}${result.stderr ?? ''}`.trim()}`,
+    );
+  }
+  built.push(FACTS_WORKSPACE);
 }
 
 /** The operator tools (@cdk-guardrails/ops-tools), built first when needed. */

@@ -69,8 +69,14 @@ describe('the Config bucket of the security account (evidence)', () => {
   const template = Template.fromStack(stack).toJSON();
   const [bucketId] = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('DetectiveControlsConfigBucket'))!;
   const bucketArn = `arn:aws:s3:::${bucketId.toLowerCase()}`;
+  // The data key lives in the keys stack: its ARN reaches this stack as a stack output reference.
+  const DATA_KEY_ARN = `arn:aws:kms:${stack.region}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+  const withStackOutputs = (doc: unknown): unknown =>
+    JSON.parse(JSON.stringify(doc), (_k, v) => (v && typeof v === 'object' && 'Fn::GetStackOutput' in v ? DATA_KEY_ARN : v));
   const policy: PolicyJson = resolveIntrinsics(
-    Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument,
+    withStackOutputs(
+      Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument,
+    ),
     {
       account: ACCOUNT,
       region: stack.region,

@@ -28,7 +28,7 @@ import {
   ProtectBucketConfiguration,
   ProtectLogObjects,
 } from '@cdk-guardrails/s3-encryption';
-import { Annotations, Aspects, Duration, RemovalPolicy, StackProps, Tags, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, StackProps, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { WorkloadDetectiveControls } from './detective';
 import { WorkloadSecurityLogging } from './security-logging';
@@ -118,12 +118,6 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     // ... and a bucket policy that only the guardrail administrators may change (added after the
     // guard, which creates the policy of a bucket that has none).
     Aspects.of(this).add(new ProtectBucketConfiguration({ administratorArns: props.guardrailAdministratorArns }));
-    // Deliberate: AWS Config delivers to the Config bucket (the trail bucket enforces the headers
-    // itself, so the guard does not warn about CloudTrail).
-    Annotations.of(this).acknowledgeWarning(
-      '@cdk-guardrails/s3-encryption:guardServiceWriters',
-      'AWS Config delivers to the Config bucket, which is encrypted by default with the data key; AWS Config is not documented to send the SSE header, so no header-requiring deny is added (it could stop delivery): the Control Tower issue (16) delivers with a KMS key and enforces',
-    );
     // Every role of this stack is guardrail infrastructure (trail capture, log shipping, flow logs,
     // rotation functions, recorder, backup)...
     PermissionsBoundary.protectRoles(this);

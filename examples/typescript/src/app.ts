@@ -6,7 +6,7 @@
  * is all a workload account needs).
  */
 import { CentralLogDestination, CentralLogShipping, LogClass, SecurityEventCapture } from '@cdk-guardrails/central-logging';
-import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
+import { GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { LeastPrivilegeRole, PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { KeyHierarchy } from '@cdk-guardrails/kms-hierarchy';
@@ -70,15 +70,6 @@ new DetectiveControls(stack, 'Detective', { configDeliveryKey: keys.dataKey });
 // resilience: daily backups of the data bucket into a vault encrypted with the data key.
 const plan = new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: keys.dataKey, retention: Duration.days(35) });
 plan.addResources('DataBucket', [backup.BackupResource.fromArn(data.bucketArn)]);
-
-// The AWS Config bucket's policy cannot require the encryption header: AWS Config is not documented
-// to send it. Every object is still encrypted by the bucket's default encryption (the data key).
-Acknowledge.atPath(
-  stack,
-  'Detective/ConfigBucket/Resource',
-  ['Guardrails-S3BucketPolicyEnforcesEncryption'],
-  'AWS Config delivers without an encryption header; default encryption with the data key encrypts every object',
-);
 
 // compliance-rules and iam-least-privilege's checks: every synth is checked.
 Aspects.of(app).add(new PolicyValidator());

@@ -21,12 +21,8 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
       reason:
         'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: AWS Config and CloudTrail findings are shipped to the security account log groups (audit class, 10 years)',
     },
-    {
-      path: BUCKET,
-      ids: ['Guardrails-S3BucketPolicyEnforcesEncryption'],
-      reason:
-        'only AWS Config writes here: the bucket policy grants config.amazonaws.com s3:PutObject on AWSLogs/<this account>/Config/* only, and the recorder role is the only other writer; default encryption is SSE-KMS with the data key, so every delivered object is encrypted with it. A header-requiring deny is not added because AWS Config delivery is not documented to send the SSE header (it could stop delivery)',
-    },
+    // The Config bucket's policy denies PUTs without the encryption header (and with another key) to all
+    // but AWS Config's own deliveries (DetectiveControls): Guardrails-S3BucketPolicyEnforcesEncryption passes.
     // The recorder role's opt-out of the boundary is recorded by DetectiveControls itself (metadata
     // the Guardrails pack reads): no acknowledgement needed.
     {

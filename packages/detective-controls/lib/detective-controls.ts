@@ -208,6 +208,45 @@ export class DetectiveControls extends Construct {
     }
   }
 
+  /**
+   * The bucket created here rejects PUTs without an encryption header (and, with a delivery key,
+   * naming another key), like every bucket of the guardrails, but for AWS Config's own deliveries:
+   * the recorder role (only AWS Config of this account can assume it, and nobody inside the boundary
+   * can change, pass or assume it) and the config.amazonaws.com service principal, because AWS Config
+   * is not documented to send the header. Default encryption encrypts what they deliver.
+   */
+  private enforceEncryptedUploads(bucket: s3.IBucket, recorderRole: iam.IRole, deliveryKey: kms.IKey | undefined): void {
+    const exceptConfigDeliveries = {
+      ArnNotEquals: { 'aws:PrincipalArn': recorderRole.roleArn },
+      StringNotEqualsIfExists: { 'aws:PrincipalServiceName': 'config.amazonaws.com' },
+    };
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyUnencryptedObjectUploads',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: { Null: { 's3:x-amz-server-side-encryption': 'true' }, ...exceptConfigDeliveries },
+      }),
+    );
+    if (deliveryKey === undefined) return;
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyWrongKmsKey',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: {
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': deliveryKey.keyArn },
+          ...exceptConfigDeliveries,
+        },
+      }),
+    );
+  }
+
   private createRecorder(props: DetectiveControlsProps, includeGlobal: boolean) {
     const stack = Stack.of(this);
     const bucket =
@@ -267,6 +306,7 @@ export class DetectiveControls extends Construct {
         conditions: { StringEquals: { ...sourceAccount, 's3:x-amz-acl': 'bucket-owner-full-control' } },
       }),
     );
+    if (props.configDeliveryBucket === undefined) this.enforceEncryptedUploads(bucket, role, props.configDeliveryKey);
 
     const recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
       roleArn: role.roleArn,

@@ -100,6 +100,24 @@ describe('ensureToolsBuilt (scripts/ops/tools.mjs)', () => {
     expect(ensureBuilt(root).lines).toEqual([expect.stringMatching(/packages\/ops-tools \(packages\/ops-tools\/package\.json changed\)/)]);
   }, 120_000);
 
+  test('compiles the facts package in place first (config imports it at run time), and only when a lib source is newer', () => {
+    // GIVEN a checkout with packages/facts, never compiled
+    const root = fixtureRepository();
+    const facts = join(root, 'packages', 'facts', 'lib');
+    mkdirSync(facts, { recursive: true });
+    writeOld(join(facts, 'index.ts'), 'export class MinimumTls {\n  public static readonly VERSION = 1.2;\n}\n');
+    // WHEN the tools are loaded THEN facts is compiled beside its sources, before config
+    const first = ensureBuilt(root);
+    expect(first.built).toEqual(['packages/facts', 'packages/config', 'packages/ops-tools']);
+    expect(first.lines?.[0]).toMatch(/^building the operator tools: packages\/facts \(packages\/facts\/lib\/index\.ts not compiled\): tsc in place$/);
+    expect(existsSync(join(facts, 'index.js'))).toBe(true);
+    expect(existsSync(join(facts, 'index.d.ts'))).toBe(true);
+    // AND not again while up to date; again when a source changes
+    expect(ensureBuilt(root).built).toEqual([]);
+    touch(join(facts, 'index.ts'));
+    expect(ensureBuilt(root).built).toEqual(['packages/facts']);
+  }, 120_000);
+
   test("fails if a workspace does not compile: tsc's message, nothing emitted, ops-tools not built, and the next run tries again", () => {
     // GIVEN a type error in config
     const root = fixtureRepository();
