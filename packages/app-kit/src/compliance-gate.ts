@@ -1,6 +1,7 @@
 /**
  * The compliance gate both apps run at every synth: the cdk-nag packs (AwsSolutions, NIST 800-53 R5,
- * PCI DSS 3.2.1, HIPAA Security) and the project's Guardrails pack as validation plugins, configured
+ * PCI DSS 3.2.1, HIPAA Security), the AWS Control Tower proactive-control rules (cfn-guard, through
+ * @cdklabs/cdk-validator-cfnguard) and the project's Guardrails pack as validation plugins, configured
  * from the environment's config, plus the plumbing for per-construct acknowledgements. Each app keeps
  * its own list of acknowledgements (path inside each stack + a specific reason).
  */
@@ -8,6 +9,7 @@ import { DefaultLogClass } from '@cdk-guardrails/facts';
 import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
@@ -92,6 +94,7 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     new HIPAASecurityChecks(app),
+    new CfnGuardValidator(),
     new GuardrailsChecks(app, {
       // Class limits (30 days for database credentials, 90 for API keys and tokens), not the
       // configured intervals, which may be shorter.
