@@ -7,7 +7,10 @@
 import {
   Acknowledgement,
   addComplianceGate as addGate,
+  controlTowerRuleId as ct,
+  crossStackLogsKeyAcknowledgements,
   detectiveControlsAcknowledgements,
+  logClassRetentionAcknowledgements,
   packRuleIds as packs,
   permissionsBoundaryAcknowledgement,
   privateNetworkAcknowledgements,
@@ -28,7 +31,7 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     },
     {
       path: 'CentralLogs/DeadLetterQueue/Resource',
-      ids: ['AwsSolutions-SQS3'],
+      ids: ['AwsSolutions-SQS3', ct('CT.SQS.PR.1')],
       reason:
         'this queue is itself the dead-letter destination of the forwarder (Kinesis event source on-failure destination and poison records); a DLQ of a DLQ would only move the same records',
     },
@@ -38,7 +41,7 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
       : [
           {
             path: 'CentralLogs/Forwarder/Resource',
-            ids: packs('LambdaInsideVPC'),
+            ids: [...packs('LambdaInsideVPC'), ct('CT.LAMBDA.PR.3')],
             reason:
               'network.privateFunctions is off in this environment: the forwarder reads the Kinesis stream through its event source mapping and calls only the CloudWatch Logs and SQS APIs; turn the network mode on to run it in private subnets behind VPC endpoints',
           },
@@ -90,6 +93,31 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     });
   }
   acks.push(...privateNetworkAcknowledgements());
+  // Control Tower: the mission's log classes keep security logs 90 days and app logs 30 days.
+  acks.push(
+    ...logClassRetentionAcknowledgements(config, [
+      { path: 'Capture/SecurityLogGroup/Resource', logClass: 'security' },
+      { path: 'CentralLogs/SecurityLogGroup/Resource', logClass: 'security' },
+      { path: 'CentralLogs/AppLogGroup/Resource', logClass: 'app' },
+      // VPC flow logs of the network mode are security class.
+      { path: 'Network/FlowLogGroup/Resource', logClass: 'security' },
+    ]),
+  );
+  // Control Tower: the logging stack's resources use the keys stack's logs key (Fn::GetStackOutput).
+  acks.push(
+    ...crossStackLogsKeyAcknowledgements([
+      ...['Audit', 'Security', 'App', 'Forwarder'].map((name) => ({
+        path: `CentralLogs/${name}LogGroup/Resource`,
+        controlIds: ['CT.CLOUDWATCH.PR.3'],
+        keyProperty: 'kmsKeyId',
+      })),
+      ...['Audit', 'Security'].map((name) => ({ path: `Capture/${name}LogGroup/Resource`, controlIds: ['CT.CLOUDWATCH.PR.3'], keyProperty: 'kmsKeyId' })),
+      { path: 'Network/FlowLogGroup/Resource', controlIds: ['CT.CLOUDWATCH.PR.3'], keyProperty: 'kmsKeyId' },
+      { path: 'Capture/Trail/Resource', controlIds: ['CT.CLOUDTRAIL.PR.1'], keyProperty: 'kmsKeyId' },
+      { path: 'CentralLogs/Stream/Resource', controlIds: ['CT.KINESIS.PR.1'], keyProperty: 'streamEncryption.keyId' },
+      { path: 'CentralLogs/DeadLetterQueue/Resource', controlIds: ['CT.SQS.PR.2'], keyProperty: 'kmsMasterKeyId' },
+    ]),
+  );
   // The security account's own detective controls (config securityAccount.detectiveControls), as in the workload accounts.
   acks.push(...detectiveControlsAcknowledgements());
   return acks;

@@ -7,7 +7,9 @@
 import {
   Acknowledgement,
   addComplianceGate as addGate,
+  controlTowerRuleId as ct,
   detectiveControlsAcknowledgements,
+  logClassRetentionAcknowledgements,
   logicalIdAt,
   packRuleIds as packs,
   permissionsBoundaryAcknowledgement,
@@ -16,6 +18,7 @@ import {
 } from '@cdk-guardrails/app-kit';
 import { apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, GuardrailsConfig } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 
 /** The acknowledged findings of the workload stacks, for one environment. */
 export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
@@ -52,12 +55,13 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     ...(config.network.privateFunctions.enabled
       ? []
       : [
-          {
-            path: 'Secrets/*/RotationFunction/Resource',
-            ids: packs('LambdaInsideVPC'),
+          // The token rotations (the database rotations always run in the database's VPC).
+          ...tokenRotationPaths(config).map((path) => ({
+            path: `Secrets/${path}/RotationFunction/Resource`,
+            ids: [...packs('LambdaInsideVPC'), ct('CT.LAMBDA.PR.3')],
             reason:
               'network.privateFunctions is off in this environment: the token rotation function calls only the Secrets Manager API (generate, put, label) and reaches no VPC resource; turn the network mode on to run it in private subnets behind VPC endpoints',
-          },
+          })),
         ]),
     {
       path: 'Secrets/*/RotationFunction/Resource',
@@ -93,6 +97,23 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
     },
     permissionsBoundaryAcknowledgement(),
+    // Control Tower: the mission's log classes keep security logs 90 days and app logs 30 days.
+    ...logClassRetentionAcknowledgements(config, [
+      { path: 'SecurityLogging/Capture/SecurityLogGroup/Resource', logClass: 'security' },
+      { path: 'Identities/AppLogGroup/Resource', logClass: 'app' },
+      // VPC flow logs of the network mode, and the database rotations' logs (shipped), are security class.
+      { path: 'Network/FlowLogGroup/Resource', logClass: 'security' },
+      ...[...new Set(config.workloadAccounts.flatMap((a) => a.databases.map((db) => db.name)))].map((name) => ({
+        path: `Secrets/${name}-Credentials/RotationFunctionLogs/Resource`,
+        logClass: 'security' as const,
+      })),
+    ]),
+    // Control Tower CT.S3.PR.10 (SSE-KMS on every bucket) where this environment chose SSE-S3 for its data.
+    {
+      path: 'DataBucket/Resource',
+      idsForStack: (stack: Stack) => (sseAlgorithmAt(stack, 'DataBucket/Resource') === 'AES256' ? [ct('CT.S3.PR.10')] : []),
+      reason: `config/${config.environment}.json s3.encryption is SSE_S3 in this environment: the data bucket is encrypted with S3 managed keys and its policy rejects any other encryption; SSE_KMS (with the data key) is the choice of the environments that hold real data`,
+    },
     // AWS Config recorder and bucket (detective-controls): shared with the security account.
     ...detectiveControlsAcknowledgements(),
   ];
@@ -228,6 +249,22 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
     });
   }
   return acks;
+}
+
+/** The construct ids of the API key and service token rotations of every workload account (`<name>-ApiKey`, `<name>-ServiceToken`). */
+function tokenRotationPaths(config: GuardrailsConfig): string[] {
+  const ids = config.workloadAccounts.flatMap((a) => [
+    ...a.apiKeys.map((key) => `${apiKeyName(key)}-ApiKey`),
+    ...a.serviceTokens.map((name) => `${name}-ServiceToken`),
+  ]);
+  return [...new Set(ids)];
+}
+
+/** The default encryption algorithm of the bucket at a stack-relative path (`AES256`, `aws:kms`), if literal. */
+function sseAlgorithmAt(stack: Stack, path: string): unknown {
+  const bucket = resourceAt(stack, path);
+  const encryption = bucket === undefined ? undefined : stack.resolve((bucket as s3.CfnBucket).bucketEncryption);
+  return encryption?.serverSideEncryptionConfiguration?.[0]?.serverSideEncryptionByDefault?.sseAlgorithm;
 }
 
 /** Registers the gate on the app. */

@@ -3,6 +3,7 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { Acknowledgement, packRuleIds, resourceAt } from './compliance-gate';
+import { controlTowerRuleId } from './control-tower';
 
 /**
  * A stack whose availability zones can come from config: the private network's zones
@@ -40,9 +41,11 @@ export function permissionsBoundaryAcknowledgement(): Acknowledgement {
       return [
         ...(Array.isArray(wildcards) ? wildcards.map((finding) => `AwsSolutions-IAM5[${finding}]`) : []),
         ...packRuleIds('IAMPolicyNoStatementsWithFullAccess'),
+        // The same finding in Control Tower's rules: service-wide actions (`sqs:*`-style) in a managed policy.
+        ...(boundary ? [controlTowerRuleId('CT.IAM.PR.3')] : []),
       ];
     },
     reason:
-      "the permissions boundary is a ceiling intersected with each role's identity policies and grants nothing by itself; it allows the services the guardrails use, limited to this account's resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)",
+      "the permissions boundary is a ceiling intersected with each role's identity policies and grants nothing by itself (its service-wide actions are the ceiling, not a grant); it allows the services the guardrails use, limited to this account's resources, and its deny statements protect the guardrails (iam-least-privilege PermissionsBoundary)",
   };
 }

@@ -3,3 +3,5 @@ export * from './compliance-gate';
 export * from './detective-acknowledgements';
 export * from './private-functions';
 export * from './guardrail-stack';
+export * from './control-tower';
+export * from './control-tower-acknowledgements';

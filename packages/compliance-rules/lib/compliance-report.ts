@@ -8,6 +8,14 @@ export interface ComplianceFinding {
   readonly plugin: string;
   /** The rule id, e.g. `Guardrails-IamRolePermissionsBoundary` or `AwsSolutions-IAM5[Action::s3:*]`. */
   readonly ruleId: string;
+  /**
+   * The control the rule implements, when its description names one: an AWS Control Tower
+   * proactive control (`CT.KMS.PR.3`) for the rules of @cdklabs/cdk-validator-cfnguard, whose
+   * rule ids are the Guard rule names (`kms_create_grant_aws_service_check`).
+   *
+   * @default - the rule names no control
+   */
+  readonly controlId?: string;
   /** `error`, `warning` or `info`, as the plugin reported it. */
   readonly severity: string;
   /** Construct path of the resource. */
@@ -119,8 +127,9 @@ export class ComplianceReport {
           findings.push({
             plugin: plugin.pluginName,
             ruleId: v.ruleName,
+            ...controlIdOf(v.description),
             severity: v.severity ?? 'error',
-            constructPath: c.constructPath,
+            constructPath: constructPathOf(c),
             description: v.description ?? '',
             suggestedFix: v.suggestedFix,
             acknowledged: false,
@@ -132,8 +141,9 @@ export class ComplianceReport {
           findings.push({
             plugin: plugin.pluginName,
             ruleId: v.ruleName,
+            ...controlIdOf(v.description),
             severity: v.severity ?? 'error',
-            constructPath: c.constructPath,
+            constructPath: constructPathOf(c),
             description: v.description ?? '',
             suggestedFix: v.suggestedFix,
             acknowledged: true,
@@ -160,7 +170,7 @@ export class ComplianceReport {
       const rows = findings.map((f) => [
         f.acknowledged ? 'acknowledged' : 'OPEN',
         f.severity,
-        f.ruleId,
+        f.controlId === undefined ? f.ruleId : `${f.controlId} ${f.ruleId}`,
         f.constructPath,
         f.acknowledged ? `reason: ${f.reason ?? ''}` : `fix: ${f.suggestedFix ?? f.description}`,
       ]);
@@ -226,7 +236,11 @@ export class ComplianceReport {
     const open = this.openFindings;
     const lines = [`\nCompliance gate FAILED for ${this.appName} (${this.environment}): ${open.length} unacknowledged finding(s)`];
     for (const f of open) {
-      lines.push(`  [${f.severity}] ${f.ruleId}`, `      resource: ${f.constructPath}`, `      problem:  ${f.description}`);
+      lines.push(
+        `  [${f.severity}] ${f.controlId === undefined ? f.ruleId : `${f.controlId} ${f.ruleId}`}`,
+        `      resource: ${f.constructPath}`,
+        `      problem:  ${f.description}`,
+      );
       lines.push(
         `      fix:      ${f.suggestedFix ?? "change the resource so the rule passes; only if the finding is deliberate, acknowledge it on the construct: Validations.of(construct).acknowledge({ id: '" + f.plugin + '::' + f.ruleId + "', reason: '<specific reason>' })"}`,
       );
@@ -283,6 +297,21 @@ function unusedAcknowledgements(app: App, findings: ComplianceFinding[]): Unused
     }
   }
   return unused;
+}
+
+/** `{ controlId: 'CT.KMS.PR.3' }` when a description starts with a Control Tower control id in brackets (the Guard rules' messages). */
+function controlIdOf(description: unknown): { controlId?: string } {
+  const match = typeof description === 'string' ? /^\s*\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(description) : null;
+  return match ? { controlId: match[1] } : {};
+}
+
+/**
+ * The construct path of a violating resource. A plugin that cannot map a resource to a construct
+ * reports an empty path; the finding stays open (nothing can acknowledge it) and says so.
+ */
+function constructPathOf(construct: any): string {
+  const path = typeof construct?.constructPath === 'string' ? construct.constructPath : '';
+  return path !== '' ? path : '(no construct path: the plugin did not map this resource to a construct)';
 }
 
 function firstLine(error: unknown): string {

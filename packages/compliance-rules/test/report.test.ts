@@ -160,3 +160,39 @@ describe('ComplianceReport unused acknowledgements', () => {
     );
   });
 });
+
+describe('ComplianceReport reading findings of other plugins', () => {
+  function reportFile(violations: any[]): string {
+    const dir = mkdtempSync(join(tmpdir(), 'report-ct-'));
+    const file = join(dir, 'validation-report.json');
+    writeFileSync(file, JSON.stringify({ pluginReports: [{ pluginName: 'cdk-validator-cfnguard', violations }] }));
+    return file;
+  }
+
+  test('a Control Tower Guard rule finding carries its control id, shown beside the rule name', () => {
+    const file = reportFile([
+      {
+        ruleName: 'kms_create_grant_aws_service_check',
+        description: '[CT.KMS.PR.3]: Require an AWS KMS key policy to have a statement that limits creation of AWS KMS grants to AWS services',
+        severity: 'error',
+        violatingConstructs: [{ constructPath: 'S/Key/Resource' }],
+      },
+      { ruleName: 'my_rule', description: 'no control id here', violatingConstructs: [{ constructPath: 'S/Other/Resource' }] },
+    ]);
+    const report = ComplianceReport.fromValidationReport(file, 'app', 'dev');
+    expect(report.findings.map((f) => [f.ruleId, f.controlId])).toEqual([
+      ['kms_create_grant_aws_service_check', 'CT.KMS.PR.3'],
+      ['my_rule', undefined],
+    ]);
+    const table = ComplianceReport.renderTable('dev', [report.toJson()]);
+    expect(table).toMatch(/OPEN\s+error\s+CT\.KMS\.PR\.3 kms_create_grant_aws_service_check\s+S\/Key\/Resource/);
+    expect(report.failureSummary()).toContain('[error] CT.KMS.PR.3 kms_create_grant_aws_service_check');
+  });
+
+  test('a finding the plugin did not map to a construct stays open and says so', () => {
+    const file = reportFile([{ ruleName: 'r', description: '[CT.S3.PR.2]: x', violatingConstructs: [{ constructPath: '' }] }]);
+    const report = ComplianceReport.fromValidationReport(file, 'app', 'dev');
+    expect(report.openFindings).toHaveLength(1);
+    expect(report.openFindings[0].constructPath).toMatch(/no construct path/);
+  });
+});
