@@ -146,6 +146,8 @@ export class LoggingStack extends GuardrailStack {
       requireS3KmsEncryption: config.s3.encryption === 'SSE_KMS',
       maxSecretRotationInterval: Duration.days(Math.max(rotation.database, rotation.apiKey, rotation.serviceToken)),
       enableGuardDuty: switches.guardDuty,
+      // S3 protection is always on (CT.GUARDDUTY.PR.1); config chooses the other plans.
+      guardDutyProtection: switches.guardDuty ? switches.guardDutyProtection : undefined,
       enableAccessAnalyzer: switches.accessAnalyzer,
       removalPolicy: removalPolicyOf(config),
     });

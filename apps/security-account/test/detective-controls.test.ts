@@ -46,12 +46,45 @@ test('every region of the security account records its configuration, runs Guard
 test('each control can be switched off in config (an organization or Control Tower already runs it)', () => {
   const off: GuardrailsConfig = {
     ...prod,
-    securityAccount: { ...prod.securityAccount, detectiveControls: { configRecorder: false, configRules: false, guardDuty: false, accessAnalyzer: false } },
+    securityAccount: {
+      ...prod.securityAccount,
+      detectiveControls: { ...prod.securityAccount.detectiveControls, configRecorder: false, configRules: false, guardDuty: false, accessAnalyzer: false },
+    },
   };
   for (const stack of loggingStacks(off)) {
     for (const type of ['AWS::Config::ConfigurationRecorder', 'AWS::Config::ConfigRule', 'AWS::GuardDuty::Detector', 'AWS::AccessAnalyzer::Analyzer']) {
       expect([stack.region, type, count(stack, type)]).toEqual([stack.region, type, 0]);
     }
+  }
+});
+
+test('the GuardDuty detector has the plans of config securityAccount.detectiveControls.guardDutyProtection, S3 protection always', () => {
+  const detectorOf = (config: GuardrailsConfig) =>
+    loggingStacks(config).map(
+      (stack) => Object.values<any>(Template.fromStack(stack).toJSON().Resources).find((r) => r.Type === 'AWS::GuardDuty::Detector')!.Properties,
+    );
+  // prod as shipped: the DataSources form AWS Control Tower CT.GUARDDUTY.PR.1 checks
+  for (const detector of detectorOf(prod)) {
+    expect(detector.DataSources).toEqual({
+      S3Logs: { Enable: true },
+      Kubernetes: { AuditLogs: { Enable: true } },
+      MalwareProtection: { ScanEc2InstanceWithFindings: { EbsVolumes: true } },
+    });
+  }
+  const plans = { ...prod.securityAccount.detectiveControls.guardDutyProtection, ebsMalwareProtection: false, rdsLoginEvents: true };
+  const withRds: GuardrailsConfig = {
+    ...prod,
+    securityAccount: { ...prod.securityAccount, detectiveControls: { ...prod.securityAccount.detectiveControls, guardDutyProtection: plans } },
+  };
+  for (const detector of detectorOf(withRds)) {
+    expect(detector.DataSources).toBeUndefined();
+    expect(detector.Features).toEqual(
+      expect.arrayContaining([
+        { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
+        { Name: 'EBS_MALWARE_PROTECTION', Status: 'DISABLED' },
+        { Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' },
+      ]),
+    );
   }
 });
 

@@ -30,6 +30,8 @@ export class WorkloadDetectiveControls extends Construct {
       // The rule flags any secret that rotates less often than the longest configured class.
       maxSecretRotationInterval: Duration.days(Math.max(rotation.database, rotation.apiKey, rotation.serviceToken)),
       enableGuardDuty: switches.guardDuty,
+      // S3 protection is always on (CT.GUARDDUTY.PR.1); config chooses the other plans.
+      guardDutyProtection: switches.guardDuty ? switches.guardDutyProtection : undefined,
       enableAccessAnalyzer: switches.accessAnalyzer,
       // Account analyzers only: an organization analyzer can be created only in the management
       // or delegated-administrator account, which a workload account is not assumed to be.

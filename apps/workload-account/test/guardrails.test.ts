@@ -229,6 +229,34 @@ describe('detective controls', () => {
   });
 });
 
+describe('GuardDuty protection plans', () => {
+  test('come from config detectiveControls.guardDutyProtection, S3 protection always on', () => {
+    const [detector] = Object.values<any>(synth('prod').templates[0].findResources('AWS::GuardDuty::Detector'));
+    // as shipped: the DataSources form AWS Control Tower CT.GUARDDUTY.PR.1 checks
+    expect(detector.Properties.DataSources).toEqual({
+      S3Logs: { Enable: true },
+      Kubernetes: { AuditLogs: { Enable: true } },
+      MalwareProtection: { ScanEc2InstanceWithFindings: { EbsVolumes: true } },
+    });
+
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'dev.json'), 'utf8'));
+    raw.detectiveControls = { guardDutyProtection: { eksAuditLogs: false, runtimeMonitoring: true, eksAgentManagement: true } };
+    const [changed] = Object.values<any>(synth('dev', parseConfig(raw, 'dev')).templates[0].findResources('AWS::GuardDuty::Detector'));
+    expect(changed.Properties.DataSources).toBeUndefined();
+    expect(changed.Properties.Features).toEqual(
+      expect.arrayContaining([
+        { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
+        { Name: 'EKS_AUDIT_LOGS', Status: 'DISABLED' },
+        expect.objectContaining({
+          Name: 'RUNTIME_MONITORING',
+          Status: 'ENABLED',
+          AdditionalConfiguration: expect.arrayContaining([{ Name: 'EKS_ADDON_MANAGEMENT', Status: 'ENABLED' }]),
+        }),
+      ]),
+    );
+  });
+});
+
 describe('stateful resources and tags', () => {
   const STATEFUL = ['AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret'];
 

@@ -21,6 +21,7 @@ import {
   RETENTION,
   ROTATION_DAYS,
 } from './schema-primitives';
+import { GUARDDUTY_PROTECTION, GUARDDUTY_PROTECTION_DEFAULT } from './schema-guardduty';
 import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
 import { PRIVATE_FUNCTIONS_VPC } from './schema-network';
 import { PRINCIPALS, STACK_SETS } from './schema-principals';
@@ -67,9 +68,18 @@ const DETECTIVE_CONTROLS = z.strictObject({
     .describe('AWS Config recorder + delivery channel; set false where one exists already (e.g. Control Tower): AWS allows one per account and region'),
   configRules: z.boolean().default(true).describe('Managed AWS Config rules for the guardrails'),
   guardDuty: z.boolean().default(true).describe('GuardDuty detector with S3 protection; set false where the organization manages GuardDuty'),
+  guardDutyProtection: GUARDDUTY_PROTECTION.default(GUARDDUTY_PROTECTION_DEFAULT).describe(
+    'The GuardDuty protection plans besides S3 protection (always on); used when guardDuty is true',
+  ),
   accessAnalyzer: z.boolean().default(true).describe('IAM Access Analyzer (organization analyzer when organizationId is set)'),
 });
-const DETECTIVE_CONTROLS_ON = { configRecorder: true, configRules: true, guardDuty: true, accessAnalyzer: true };
+const DETECTIVE_CONTROLS_ON = {
+  configRecorder: true,
+  configRules: true,
+  guardDuty: true,
+  guardDutyProtection: GUARDDUTY_PROTECTION_DEFAULT,
+  accessAnalyzer: true,
+};
 
 const SECURITY_ACCOUNT = z.strictObject({
   accountId: ACCOUNT_ID,

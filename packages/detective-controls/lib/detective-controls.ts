@@ -7,7 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { GuardDutyProtection } from './guardduty-protection';
 import { GUARDRAIL_RULES, RuleSpec, S3_KMS_RULE } from './private/rules';
+import { detectorPlans } from './private/detector-properties';
 import { protectRecorderRole } from './private/recorder-role';
 import { validateProps } from './private/validate-props';
 
@@ -105,7 +107,7 @@ export interface DetectiveControlsProps {
   readonly periodicRuleFrequency?: config.MaximumExecutionFrequency;
 
   /**
-   * Create a GuardDuty detector with S3 protection.
+   * Create a GuardDuty detector with S3 protection (and the plans of `guardDutyProtection`).
    *
    * AWS allows one detector per account and region: switch this off where GuardDuty is already on
    * (for example enabled by an organization's delegated administrator).
@@ -120,12 +122,12 @@ export interface DetectiveControlsProps {
   readonly findingPublishingFrequency?: FindingPublishingFrequency;
 
   /**
-   * Additional GuardDuty protection plans to enable, by feature name (for example `EKS_AUDIT_LOGS`,
-   * `RDS_LOGIN_EVENTS`, `LAMBDA_NETWORK_LOGS`). S3 protection (`S3_DATA_EVENTS`) is always on.
-   * @default - S3 protection only
-   * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html
+   * GuardDuty protection plans besides S3 protection, which is always on (AWS Control Tower
+   * CT.GUARDDUTY.PR.1). Only with `enableGuardDuty`.
+   * @default - EKS audit logs and EBS malware protection on; RDS, Lambda and Runtime Monitoring as GuardDuty sets them on a new detector (see GuardDutyProtection)
+   * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-features-activation-model.html
    */
-  readonly additionalGuardDutyFeatures?: string[];
+  readonly guardDutyProtection?: GuardDutyProtection;
 
   /**
    * Create an IAM Access Analyzer (external access analyzer).
@@ -195,8 +197,8 @@ export class DetectiveControls extends Construct {
       this.detector = new guardduty.CfnDetector(this, 'Detector', {
         enable: true,
         findingPublishingFrequency: props.findingPublishingFrequency ?? FindingPublishingFrequency.FIFTEEN_MINUTES,
-        // Features, not the legacy DataSources (CloudFormation rejects a detector with both).
-        features: ['S3_DATA_EVENTS', ...(props.additionalGuardDutyFeatures ?? [])].map((name) => ({ name, status: 'ENABLED' })),
+        // DataSources (S3Logs always on, CT.GUARDDUTY.PR.1) or, for plans without a data source, Features: never both.
+        ...detectorPlans(props.guardDutyProtection),
       });
     }
 

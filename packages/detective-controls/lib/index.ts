@@ -1,1 +1,2 @@
 export * from './detective-controls';
+export * from './guardduty-protection';

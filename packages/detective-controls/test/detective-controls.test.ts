@@ -4,7 +4,7 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DetectiveControls, FindingPublishingFrequency } from '../lib';
+import { DetectiveControls } from '../lib';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -413,58 +413,6 @@ describe('AWS Config managed rules', () => {
   });
 });
 
-describe('GuardDuty', () => {
-  test('a detector with S3 protection, publishing every 15 minutes by default', () => {
-    // GIVEN
-    const stack = newStack();
-
-    // WHEN
-    new DetectiveControls(stack, 'Detective');
-
-    // THEN
-    const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::GuardDuty::Detector', 1);
-    template.hasResourceProperties('AWS::GuardDuty::Detector', {
-      Enable: true,
-      FindingPublishingFrequency: 'FIFTEEN_MINUTES',
-      Features: [{ Name: 'S3_DATA_EVENTS', Status: 'ENABLED' }],
-      DataSources: Match.absent(),
-    });
-  });
-
-  test('additional features and publishing frequency', () => {
-    // GIVEN
-    const stack = newStack();
-
-    // WHEN
-    new DetectiveControls(stack, 'Detective', {
-      additionalGuardDutyFeatures: ['EKS_AUDIT_LOGS'],
-      findingPublishingFrequency: FindingPublishingFrequency.ONE_HOUR,
-    });
-
-    // THEN
-    Template.fromStack(stack).hasResourceProperties('AWS::GuardDuty::Detector', {
-      FindingPublishingFrequency: 'ONE_HOUR',
-      Features: [
-        { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
-        { Name: 'EKS_AUDIT_LOGS', Status: 'ENABLED' },
-      ],
-    });
-  });
-
-  test('switched off: no detector', () => {
-    // GIVEN
-    const stack = newStack();
-
-    // WHEN
-    const controls = new DetectiveControls(stack, 'Detective', { enableGuardDuty: false });
-
-    // THEN
-    Template.fromStack(stack).resourceCountIs('AWS::GuardDuty::Detector', 0);
-    expect(controls.detector).toBeUndefined();
-  });
-});
-
 describe('IAM Access Analyzer', () => {
   test('an account analyzer by default', () => {
     // GIVEN
@@ -603,16 +551,6 @@ describe('validation', () => {
     // WHEN / THEN
     expect(() => new DetectiveControls(stack, 'Detective', { enableConfigRules: false, excludedRules: ['ROOT_ACCOUNT_MFA_ENABLED'] })).toThrow(
       /^TestStack\/Detective: excludedRules: received a list with enableConfigRules false; expected excludedRules only with enableConfigRules true/,
-    );
-  });
-
-  test.each(['s3_data_events', 'S3_DATA_EVENTS', 'EKS AUDIT'])("fails if an additional GuardDuty feature is '%s'", (feature) => {
-    // GIVEN
-    const stack = newStack();
-
-    // WHEN / THEN
-    expect(() => new DetectiveControls(stack, 'Detective', { additionalGuardDutyFeatures: [feature] })).toThrow(
-      /^TestStack\/Detective: additionalGuardDutyFeatures: received '.*'; expected GuardDuty feature names/,
     );
   });
 });

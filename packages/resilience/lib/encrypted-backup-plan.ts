@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { propError } from './private/errors';
 
 /** AWS Backup limit: retention of a recovery point and of a vault lock, in days. */
 const MAX_RETENTION_DAYS = 36500;
@@ -191,7 +192,7 @@ export class EncryptedBackupPlan extends Construct {
   constructor(scope: Construct, id: string, props: EncryptedBackupPlanProps) {
     super(scope, id);
     if (props === undefined || props.encryptionKey === undefined) {
-      throw new Error(`${this.node.path}: encryptionKey is required (a customer managed key of this region, e.g. the data key), received undefined`);
+      throw propError(this, 'encryptionKey', 'undefined', 'a customer managed key of this region, e.g. the data key');
     }
     const retention = props.retention ?? Duration.days(35);
     validate(this, props, retention);
@@ -251,32 +252,37 @@ export class EncryptedBackupPlan extends Construct {
 
   /** Back up more resources with this plan (a new selection, same role). */
   public addResources(id: string, resources: backup.BackupResource[]): backup.BackupSelection {
-    if (resources.length === 0) throw new Error(`${this.node.path}: addResources('${id}') needs at least one resource`);
+    if (resources.length === 0) throw propError(this, `addResources('${id}')`, 'no resource', 'at least one resource');
     return this.plan.addSelection(id, { resources, role: this.role });
   }
 }
 
 function validate(scope: Construct, props: EncryptedBackupPlanProps, retention: Duration): void {
-  const fail = (msg: string): never => {
-    throw new Error(`${scope.node.path}: ${msg}`);
+  const fail = (prop: string, received: string, expected: string, fix?: string): never => {
+    throw propError(scope, prop, received, expected, fix);
   };
   const days = (d: Duration | undefined) => (d === undefined || Token.isUnresolved(d.toDays({ integral: false })) ? undefined : d.toDays({ integral: false }));
   const checkDays = (prop: string, d: Duration | undefined, min: number) => {
     const n = days(d);
     if (n !== undefined && (!Number.isInteger(n) || n < min || n > MAX_RETENTION_DAYS)) {
-      fail(`${prop} must be a whole number of days from ${min} to ${MAX_RETENTION_DAYS}, received ${d!.toHumanString()}`);
+      fail(prop, d!.toHumanString(), `a whole number of days from ${min} to ${MAX_RETENTION_DAYS}`);
     }
   };
   checkDays('retention', retention, 1);
   checkDays('copyRetention', props.copyRetention, 1);
   if (props.copyRetention !== undefined && props.copyToVaultArn === undefined)
-    fail('copyRetention is set but copyToVaultArn is not: name the vault that receives the copies');
+    fail(
+      'copyRetention',
+      `${props.copyRetention.toHumanString()} without copyToVaultArn`,
+      'copyRetention only with copyToVaultArn',
+      'Name the vault that receives the copies in copyToVaultArn',
+    );
   if (
     props.copyToVaultArn !== undefined &&
     !Token.isUnresolved(props.copyToVaultArn) &&
     !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.test(props.copyToVaultArn)
   ) {
-    fail(`copyToVaultArn must be a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>), received ${JSON.stringify(props.copyToVaultArn)}`);
+    fail('copyToVaultArn', JSON.stringify(props.copyToVaultArn), 'a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)');
   }
   const lock = props.vaultLock;
   if (lock === undefined) return;
@@ -285,17 +291,27 @@ function validate(scope: Construct, props: EncryptedBackupPlanProps, retention: 
   const min = days(lock.minRetention);
   const max = days(lock.maxRetention);
   const ret = days(retention);
-  if (min !== undefined && max !== undefined && min > max) fail(`vaultLock.minRetention (${min} days) is longer than vaultLock.maxRetention (${max} days)`);
+  if (min !== undefined && max !== undefined && min > max) {
+    fail('vaultLock.minRetention', `${min} days, longer than vaultLock.maxRetention (${max} days)`, 'at most vaultLock.maxRetention');
+  }
   if (ret !== undefined && min !== undefined && ret < min) {
     fail(
-      `retention (${ret} days) is shorter than vaultLock.minRetention (${min} days): every backup job would fail; raise retention or lower the lock's minimum`,
+      'retention',
+      `${ret} days, shorter than vaultLock.minRetention (${min} days)`,
+      "a retention within the vault lock's range (every backup job would fail)",
+      "Raise retention or lower the lock's minimum",
     );
   }
   if (ret !== undefined && max !== undefined && ret > max) {
-    fail(`retention (${ret} days) is longer than vaultLock.maxRetention (${max} days): every backup job would fail`);
+    fail(
+      'retention',
+      `${ret} days, longer than vaultLock.maxRetention (${max} days)`,
+      "a retention within the vault lock's range (every backup job would fail)",
+      "Lower retention or raise the lock's maximum",
+    );
   }
   const changeable = days(lock.changeableFor);
   if (lock.mode === 'compliance' && changeable !== undefined && changeable < MIN_CHANGEABLE_DAYS) {
-    fail(`vaultLock.changeableFor must be at least ${MIN_CHANGEABLE_DAYS} days (AWS Backup's grace period), received ${lock.changeableFor!.toHumanString()}`);
+    fail('vaultLock.changeableFor', lock.changeableFor!.toHumanString(), `at least ${MIN_CHANGEABLE_DAYS} days (AWS Backup's grace period)`);
   }
 }

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EndpointService } from './endpoint-service';
 import { endpointPolicyStatements, s3EndpointPolicyStatements } from './private/endpoint-policy';
+import { propError } from './private/errors';
 import { LOG_GROUP_NAME, validateName } from './private/resource-names';
 import { failIfDuplicated, isAccountId } from './private/validation';
 import { PrivateNetworkProps } from './private-network-props';
@@ -192,8 +193,11 @@ export class PrivateNetwork extends Construct {
   public endpointFor(service: EndpointService): ec2.InterfaceVpcEndpoint {
     const endpoint = this.endpoints.get(service);
     if (!endpoint) {
-      throw new Error(
-        `${this.node.path}: no interface endpoint for ${service.actionPrefix}; created: ${[...this.endpoints.keys()].map((s) => s.actionPrefix).join(', ') || 'none'}`,
+      throw propError(
+        this,
+        'endpointFor(service)',
+        `${service.actionPrefix}, which has no interface endpoint`,
+        `a service of interfaceEndpoints (created: ${[...this.endpoints.keys()].map((s) => s.actionPrefix).join(', ') || 'none'})`,
       );
     }
     return endpoint;
@@ -261,12 +265,12 @@ function validate(
   region: string,
   privateDns: EndpointService[],
 ): void {
-  const fail = (msg: string): never => {
-    throw new Error(`${scope.node.path}: ${msg}`);
+  const fail = (prop: string, received: string, expected: string, fix?: string): never => {
+    throw propError(scope, prop, received, expected, fix);
   };
   const source = props.vpcSource;
   if (source === undefined || (source.newVpc === undefined && source.existingVpc === undefined)) {
-    fail('vpcSource is required: VpcSource.create({ availabilityZones }) or VpcSource.fromExisting({ vpcId, ... }), received undefined');
+    fail('vpcSource', 'undefined', 'VpcSource.create({ availabilityZones }) or VpcSource.fromExisting({ vpcId, ... })');
   }
   failIfDuplicated(
     scope,
@@ -275,72 +279,82 @@ function validate(
   );
   for (const service of privateDns) {
     if (!services.includes(service))
-      fail(
-        `privateDnsServices: received ${service.actionPrefix}, which is not one of interfaceEndpoints (${services.map((s) => s.actionPrefix).join(', ') || 'none'})`,
-      );
+      fail('privateDnsServices', service.actionPrefix, `one of interfaceEndpoints (${services.map((s) => s.actionPrefix).join(', ') || 'none'})`);
   }
   for (const account of extraAccounts) {
-    if (!Token.isUnresolved(account) && !isAccountId(account)) fail(`additionalResourceAccounts: ${JSON.stringify(account)} is not a 12-digit AWS account id`);
+    if (!Token.isUnresolved(account) && !isAccountId(account)) fail('additionalResourceAccounts', JSON.stringify(account), 'a 12-digit AWS account id');
   }
   failIfDuplicated(scope, 'additionalResourceAccounts', extraAccounts);
   const zones = source.newVpc?.availabilityZones ?? source.existingVpc?.availabilityZones ?? [];
-  if (zones.length === 0) fail('availabilityZones lists no zone: name at least one (two or more for availability), e.g. ["eu-west-1a", "eu-west-1b"]');
+  if (zones.length === 0) {
+    fail('availabilityZones', 'no zone', 'at least one zone (two or more for availability), e.g. ["eu-west-1a", "eu-west-1b"]');
+  }
   failIfDuplicated(scope, 'availabilityZones', zones);
   for (const zone of zones) {
     if (Token.isUnresolved(zone)) continue;
     if (!Token.isUnresolved(region) ? !(zone.startsWith(region) && /^[a-z]$/.test(zone.slice(region.length))) : !/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone)) {
       fail(
-        `availabilityZones: ${JSON.stringify(zone)} is not an availability zone name of the stack's region ${region} (expected e.g. "${Token.isUnresolved(region) ? 'eu-west-1' : region}a")`,
+        'availabilityZones',
+        JSON.stringify(zone),
+        `an availability zone name of the stack's region ${region}, e.g. "${Token.isUnresolved(region) ? 'eu-west-1' : region}a"`,
       );
     }
   }
   if (source.newVpc) {
-    validateName(scope.node.path, 'flowLogGroupName', source.newVpc.flowLogGroupName, LOG_GROUP_NAME);
+    validateName(scope, 'flowLogGroupName', source.newVpc.flowLogGroupName, LOG_GROUP_NAME);
     const cidr = source.newVpc.cidr ?? DEFAULT_CIDR;
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
     if (!Token.isUnresolved(cidr) && (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 16 || Number(m[5]) > 26)) {
-      fail(`cidr must be an IPv4 range from /16 to /26, received ${JSON.stringify(cidr)}`);
+      fail('cidr', JSON.stringify(cidr), 'an IPv4 range from /16 to /26');
     }
     return;
   }
   const attrs = source.existingVpc!;
   const check = (prop: string, value: string, pattern: RegExp, example: string) => {
-    if (!Token.isUnresolved(value) && !pattern.test(value)) fail(`${prop}: received ${JSON.stringify(value)}; expected an id like ${example}`);
+    if (!Token.isUnresolved(value) && !pattern.test(value)) fail(prop, JSON.stringify(value), `an id like ${example}`);
   };
   check('vpcId', attrs.vpcId, /^vpc-[0-9a-f]{8,17}$/, 'vpc-0123456789abcdef0');
-  if (attrs.privateSubnetIds.length === 0) fail('privateSubnetIds lists no subnet');
+  if (attrs.privateSubnetIds.length === 0) fail('privateSubnetIds', 'no subnet', 'at least one private subnet id');
   for (const id of attrs.privateSubnetIds) check('privateSubnetIds', id, /^subnet-[0-9a-f]{8,17}$/, 'subnet-0123456789abcdef0');
   failIfDuplicated(scope, 'privateSubnetIds', attrs.privateSubnetIds);
   if (attrs.privateSubnetIds.length % zones.length !== 0) {
     fail(
-      `privateSubnetIds lists ${attrs.privateSubnetIds.length} subnets for ${zones.length} availability zones; the number of subnets must be a multiple of the number of zones (in zone order)`,
+      'privateSubnetIds',
+      `${attrs.privateSubnetIds.length} subnets for ${zones.length} availability zones`,
+      'a number of subnets that is a multiple of the number of zones (in zone order)',
     );
   }
   const routeTables = attrs.privateSubnetRouteTableIds ?? [];
   for (const id of routeTables) check('privateSubnetRouteTableIds', id, /^rtb-[0-9a-f]{8,17}$/, 'rtb-0123456789abcdef0');
   if (withS3 && !attrs.dedicatedRouteTables) {
     fail(
-      's3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables; expected false (the default), ' +
-        "or dedicatedRouteTables: true where only these private subnets use the route tables (the endpoint's route and policy apply to every subnet of a route table " +
-        "and would cut other workloads off other accounts' buckets: ECR image layers, OS package repositories)",
+      's3GatewayEndpoint',
+      'true for an existing VPC whose route tables are not marked dedicatedRouteTables',
+      'false (the default), or dedicatedRouteTables: true where only these private subnets use the route tables ' +
+        "(the endpoint's route and policy apply to every subnet of a route table and would cut other workloads off other accounts' buckets: " +
+        'ECR image layers, OS package repositories)',
     );
   }
   if (privateDns.length > 0) {
     const ranges = attrs.vpcCidrBlocks ?? [];
     if (ranges.length === 0) {
       fail(
-        `privateDnsServices: received ${privateDns.map((s) => s.actionPrefix).join(', ')} for an existing VPC without vpcCidrBlocks; expected every range of the VPC ` +
-          '(every workload of the VPC then calls those services through the endpoints, which must admit it), or no private DNS',
+        'privateDnsServices',
+        `${privateDns.map((s) => s.actionPrefix).join(', ')} for an existing VPC without vpcCidrBlocks`,
+        'every range of the VPC in vpcCidrBlocks (every workload of the VPC then calls those services through the endpoints, which must admit it), or no private DNS',
       );
     }
     for (const cidr of ranges) {
       if (!Token.isUnresolved(cidr) && !CIDR.test(cidr))
-        fail(`vpcCidrBlocks: received ${JSON.stringify(cidr)}; expected an IPv4 or IPv6 range such as 10.0.0.0/16 or 2001:db8::/56`);
+        fail('vpcCidrBlocks', JSON.stringify(cidr), 'an IPv4 or IPv6 range such as 10.0.0.0/16 or 2001:db8::/56');
     }
   }
   if (withS3 && routeTables.length !== attrs.privateSubnetIds.length) {
     fail(
-      `privateSubnetRouteTableIds lists ${routeTables.length} route tables for ${attrs.privateSubnetIds.length} subnets: the S3 gateway endpoint needs the route table of each private subnet (or set s3GatewayEndpoint: false)`,
+      'privateSubnetRouteTableIds',
+      `${routeTables.length} route tables for ${attrs.privateSubnetIds.length} subnets`,
+      'the route table of each private subnet, which the S3 gateway endpoint needs',
+      'Or set s3GatewayEndpoint: false',
     );
   }
 }

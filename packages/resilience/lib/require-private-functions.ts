@@ -2,6 +2,7 @@ import { ExemptionReason } from '@cdk-guardrails/facts';
 import { Annotations, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
+import { propError } from './private/errors';
 
 const EXEMPTION_METADATA = '@cdk-guardrails/resilience:outsidePrivateNetwork';
 
@@ -34,8 +35,12 @@ export class RequirePrivateFunctions implements IAspect {
    */
   public static exempt(scope: IConstruct, reason: string): void {
     if (!ExemptionReason.isSufficient(reason)) {
-      throw new Error(
-        `RequirePrivateFunctions.exempt(${scope.node.path}): give a reason of at least ${ExemptionReason.MIN_LENGTH} characters, received ${JSON.stringify(reason)}`,
+      throw propError(
+        scope,
+        'RequirePrivateFunctions.exempt(reason)',
+        JSON.stringify(reason),
+        `a reason of at least ${ExemptionReason.MIN_LENGTH} characters`,
+        'Say why the function cannot run in the private network',
       );
     }
     scope.node.addMetadata(EXEMPTION_METADATA, reason);

@@ -165,7 +165,9 @@ describe('selections', () => {
 describe('validation', () => {
   test('fails if the key is missing', () => {
     const stack = newStack();
-    expect(() => new EncryptedBackupPlan(stack, 'Backup', {} as any)).toThrow(/encryptionKey is required/);
+    expect(() => new EncryptedBackupPlan(stack, 'Backup', {} as any)).toThrow(
+      /^TestStack\/Backup: encryptionKey: received undefined; expected a customer managed key of this region, e\.g\. the data key$/,
+    );
   });
   test('fails if retention is shorter than the vault lock minimum (every job would fail)', () => {
     const { stack, key } = setup();
@@ -176,7 +178,9 @@ describe('validation', () => {
           retention: Duration.days(7),
           vaultLock: VaultLock.compliance({ minRetention: Duration.days(30) }),
         }),
-    ).toThrow(/retention \(7 days\) is shorter than vaultLock.minRetention \(30 days\)/);
+    ).toThrow(
+      /^TestStack\/Backup: retention: received 7 days, shorter than vaultLock\.minRetention \(30 days\); expected a retention within the vault lock's range \(every backup job would fail\)\. Raise retention or lower the lock's minimum$/,
+    );
   });
   test('fails if retention is longer than the vault lock maximum', () => {
     const { stack, key } = setup();
@@ -187,7 +191,9 @@ describe('validation', () => {
           retention: Duration.days(400),
           vaultLock: VaultLock.governance({ minRetention: Duration.days(1), maxRetention: Duration.days(365) }),
         }),
-    ).toThrow(/retention \(400 days\) is longer than vaultLock.maxRetention \(365 days\)/);
+    ).toThrow(
+      /^TestStack\/Backup: retention: received 400 days, longer than vaultLock\.maxRetention \(365 days\); expected a retention within the vault lock's range/,
+    );
   });
   test('fails if the lock minimum exceeds its maximum', () => {
     const { stack, key } = setup();
@@ -197,7 +203,9 @@ describe('validation', () => {
           encryptionKey: key,
           vaultLock: VaultLock.governance({ minRetention: Duration.days(30), maxRetention: Duration.days(10) }),
         }),
-    ).toThrow(/vaultLock.minRetention \(30 days\) is longer than vaultLock.maxRetention \(10 days\)/);
+    ).toThrow(
+      /^TestStack\/Backup: vaultLock\.minRetention: received 30 days, longer than vaultLock\.maxRetention \(10 days\); expected at most vaultLock\.maxRetention$/,
+    );
   });
   test('fails if the compliance grace period is shorter than 3 days', () => {
     const { stack, key } = setup();
@@ -207,24 +215,24 @@ describe('validation', () => {
           encryptionKey: key,
           vaultLock: VaultLock.compliance({ minRetention: Duration.days(1), changeableFor: Duration.days(1) }),
         }),
-    ).toThrow(/vaultLock.changeableFor must be at least 3 days/);
+    ).toThrow(/^TestStack\/Backup: vaultLock\.changeableFor: received 1 day; expected at least 3 days \(AWS Backup's grace period\)$/);
   });
   test('fails if retention is not a whole number of days within the AWS Backup limit', () => {
     const { stack, key } = setup();
     expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: key, retention: Duration.hours(36) })).toThrow(
-      /retention must be a whole number of days from 1 to 36500, received 1 day 12 hours/,
+      /^TestStack\/Backup: retention: received 1 day 12 hours; expected a whole number of days from 1 to 36500$/,
     );
     expect(() => new EncryptedBackupPlan(newStack(), 'Backup', { encryptionKey: key, retention: Duration.days(40000) })).toThrow(
-      /retention must be a whole number of days/,
+      /^TestStack\/Backup: retention: received 40000 days; expected a whole number of days from 1 to 36500$/,
     );
   });
   test('fails if copyToVaultArn is not a vault ARN, or copyRetention has no copy target', () => {
     const { stack, key } = setup();
     expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: key, copyToVaultArn: 'guardrails-dr' })).toThrow(
-      /copyToVaultArn must be a backup vault ARN/,
+      /^TestStack\/Backup: copyToVaultArn: received "guardrails-dr"; expected a backup vault ARN \(arn:aws:backup:<region>:<account>:backup-vault:<name>\)$/,
     );
     expect(() => new EncryptedBackupPlan(newStack(), 'Backup', { encryptionKey: key, copyRetention: Duration.days(30) })).toThrow(
-      /copyRetention is set but copyToVaultArn is not/,
+      /^TestStack\/Backup: copyRetention: received 30 days without copyToVaultArn; expected copyRetention only with copyToVaultArn\. Name the vault that receives the copies in copyToVaultArn$/,
     );
   });
 });

@@ -63,7 +63,10 @@ describe('created VPC', () => {
   });
 
   test.each([
-    ['aws/vpc-flow-logs', /flowLogGroupName: received "aws\/vpc-flow-logs" \(17 characters\); expected .*not starting with 'aws\/' \(log group name\)/],
+    [
+      'aws/vpc-flow-logs',
+      /^TestStack\/Network: flowLogGroupName: received "aws\/vpc-flow-logs" \(17 characters\); expected .*not starting with 'aws\/' \(log group name\)/,
+    ],
     ['/guardrails/vpc flow logs', /flowLogGroupName: received "\/guardrails\/vpc flow logs"/],
     ['/' + 'x'.repeat(512), /flowLogGroupName: received "\/x+" \(513 characters\); expected 1 to 512/],
   ])('fails if flowLogGroupName is %j, naming the prop, the value and the rule', (name, message) => {
@@ -144,7 +147,9 @@ describe('endpoints', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
     expect(network.s3Endpoint).toBeUndefined();
     expect(network.endpointFor(EndpointService.KMS)).toBeInstanceOf(ec2.InterfaceVpcEndpoint);
-    expect(() => network.endpointFor(EndpointService.SQS)).toThrow(/no interface endpoint for sqs; created: secretsmanager, kms/);
+    expect(() => network.endpointFor(EndpointService.SQS)).toThrow(
+      /^TestStack\/Network: endpointFor\(service\): received sqs, which has no interface endpoint; expected a service of interfaceEndpoints \(created: secretsmanager, kms\)$/,
+    );
   });
 
   test('every endpoint policy allows only principals and resources of this account', () => {
@@ -329,33 +334,39 @@ describe('validation', () => {
   const create = (stack: Stack, props: any) => () => new PrivateNetwork(stack, 'Network', props);
 
   test('fails if vpcSource is missing', () => {
-    expect(create(newStack(), {})).toThrow(/vpcSource is required/);
+    expect(create(newStack(), {})).toThrow(
+      /^TestStack\/Network: vpcSource: received undefined; expected VpcSource\.create\(\{ availabilityZones \}\) or VpcSource\.fromExisting\(\{ vpcId, \.\.\. \}\)$/,
+    );
   });
   test('fails if no availability zone is named', () => {
-    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: [] }) })).toThrow(/availabilityZones lists no zone/);
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: [] }) })).toThrow(
+      /^TestStack\/Network: availabilityZones: received no zone; expected at least one zone \(two or more for availability\)/,
+    );
   });
   test("fails if a zone is not in the stack's region", () => {
     expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ['us-east-1a'] }) })).toThrow(
-      /availabilityZones: "us-east-1a" is not an availability zone name of the stack's region eu-west-1/,
+      /^TestStack\/Network: availabilityZones: received "us-east-1a"; expected an availability zone name of the stack's region eu-west-1, e\.g\. "eu-west-1a"$/,
     );
   });
   test('fails if a zone is listed twice', () => {
     expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ['eu-west-1a', 'eu-west-1a'] }) })).toThrow(
-      /availabilityZones lists "eu-west-1a" twice/,
+      /^TestStack\/Network: availabilityZones: received "eu-west-1a" twice; expected each value once$/,
     );
   });
   test('fails if the range is not an IPv4 CIDR from /16 to /26', () => {
     expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.0.0.0/8' }) })).toThrow(
-      /cidr must be an IPv4 range from \/16 to \/26, received "10.0.0.0\/8"/,
+      /^TestStack\/Network: cidr: received "10\.0\.0\.0\/8"; expected an IPv4 range from \/16 to \/26$/,
     );
-    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.0.0.300/24' }) })).toThrow(/cidr must be/);
+    expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES, cidr: '10.0.0.300/24' }) })).toThrow(
+      /^TestStack\/Network: cidr: received "10\.0\.0\.300\/24"; expected/,
+    );
   });
   test('fails if an id of the existing VPC is malformed', () => {
     expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ vpcId: 'my-vpc' })) })).toThrow(
-      /vpcId: received "my-vpc"; expected an id like vpc-/,
+      /^TestStack\/Network: vpcId: received "my-vpc"; expected an id like vpc-0123456789abcdef0$/,
     );
     expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetIds: ['subnet-1', 'subnet-0bbbbbbbbbbbbbbb2'] })) })).toThrow(
-      /privateSubnetIds: received "subnet-1"/,
+      /^TestStack\/Network: privateSubnetIds: received "subnet-1"; expected an id like subnet-/,
     );
   });
   test('fails if the subnets are not a multiple of the zones', () => {
@@ -365,7 +376,9 @@ describe('validation', () => {
           existingVpc({ privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1'], privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1'] }),
         ),
       }),
-    ).toThrow(/privateSubnetIds lists 1 subnets for 2 availability zones/);
+    ).toThrow(
+      /^TestStack\/Network: privateSubnetIds: received 1 subnets for 2 availability zones; expected a number of subnets that is a multiple of the number of zones/,
+    );
   });
   test('fails if the S3 gateway endpoint has no route tables', () => {
     expect(
@@ -373,39 +386,41 @@ describe('validation', () => {
         vpcSource: VpcSource.fromExisting(existingVpc({ privateSubnetRouteTableIds: undefined, dedicatedRouteTables: true })),
         s3GatewayEndpoint: true,
       }),
-    ).toThrow(/privateSubnetRouteTableIds lists 0 route tables for 2 subnets/);
+    ).toThrow(
+      /^TestStack\/Network: privateSubnetRouteTableIds: received 0 route tables for 2 subnets; expected the route table of each private subnet, which the S3 gateway endpoint needs\. Or set s3GatewayEndpoint: false$/,
+    );
   });
   test('fails on the S3 gateway endpoint in an existing VPC whose route tables are not dedicated', () => {
     expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), s3GatewayEndpoint: true })).toThrow(
-      /s3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables/,
+      /^TestStack\/Network: s3GatewayEndpoint: received true for an existing VPC whose route tables are not marked dedicatedRouteTables; expected false \(the default\), or dedicatedRouteTables: true/,
     );
   });
   test('fails on private DNS in an existing VPC without its range, on a bad range, or for a service without an endpoint', () => {
     expect(create(newStack(), { vpcSource: VpcSource.fromExisting(existingVpc()), privateDnsServices: [EndpointService.SECRETS_MANAGER] })).toThrow(
-      /privateDnsServices: received secretsmanager for an existing VPC without vpcCidrBlocks/,
+      /^TestStack\/Network: privateDnsServices: received secretsmanager for an existing VPC without vpcCidrBlocks; expected every range of the VPC in vpcCidrBlocks/,
     );
     expect(
       create(newStack(), {
         vpcSource: VpcSource.fromExisting(existingVpc({ vpcCidrBlocks: ['10.0.0/16'] })),
         privateDnsServices: [EndpointService.SECRETS_MANAGER],
       }),
-    ).toThrow(/vpcCidrBlocks: received "10.0.0\/16"; expected an IPv4 or IPv6 range/);
+    ).toThrow(/^TestStack\/Network: vpcCidrBlocks: received "10\.0\.0\/16"; expected an IPv4 or IPv6 range/);
     expect(
       create(newStack(), {
         vpcSource: VpcSource.create({ availabilityZones: ZONES }),
         interfaceEndpoints: [EndpointService.KMS],
         privateDnsServices: [EndpointService.SQS],
       }),
-    ).toThrow(/privateDnsServices: received sqs, which is not one of interfaceEndpoints \(kms\)/);
+    ).toThrow(/^TestStack\/Network: privateDnsServices: received sqs; expected one of interfaceEndpoints \(kms\)$/);
   });
   test('fails if an additional resource account is not an account id', () => {
     expect(create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), additionalResourceAccounts: ['1234'] })).toThrow(
-      /additionalResourceAccounts: "1234" is not a 12-digit AWS account id/,
+      /^TestStack\/Network: additionalResourceAccounts: received "1234"; expected a 12-digit AWS account id$/,
     );
   });
   test('fails if an interface endpoint is listed twice', () => {
     expect(
       create(newStack(), { vpcSource: VpcSource.create({ availabilityZones: ZONES }), interfaceEndpoints: [EndpointService.SQS, EndpointService.SQS] }),
-    ).toThrow(/interfaceEndpoints lists "sqs" twice/);
+    ).toThrow(/^TestStack\/Network: interfaceEndpoints: received "sqs" twice; expected each value once$/);
   });
 });

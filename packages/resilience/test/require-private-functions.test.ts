@@ -69,7 +69,11 @@ describe('RequirePrivateFunctions', () => {
   test('fails if an exemption has no real reason', () => {
     const stack = newStack();
     const f = fn(stack, 'Fn');
-    expect(() => RequirePrivateFunctions.exempt(f, 'no')).toThrow(/give a reason of at least 20 characters, received "no"/);
-    expect(() => RequirePrivateFunctions.exempt(f, 'public API, needed')).toThrow(/give a reason of at least 20 characters, received "public API, needed"/);
+    expect(() => RequirePrivateFunctions.exempt(f, 'no')).toThrow(
+      /^TestStack\/Fn: RequirePrivateFunctions\.exempt\(reason\): received "no"; expected a reason of at least 20 characters\. Say why/,
+    );
+    expect(() => RequirePrivateFunctions.exempt(f, 'public API, needed')).toThrow(
+      /: received "public API, needed"; expected a reason of at least 20 characters/,
+    );
   });
 });

@@ -2,6 +2,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DetectiveControlsProps } from '../detective-controls';
+import { validateGuardDutyProtection } from './detector-properties';
 import { propError } from './errors';
 import { GUARDRAIL_RULES, S3_KMS_RULE } from './rules';
 
@@ -94,14 +95,5 @@ export function validateProps(scope: IConstruct, props: DetectiveControlsProps):
       'Remove excludedRules or enable the rules',
     );
   }
-  for (const feature of props.additionalGuardDutyFeatures ?? []) {
-    if (Token.isUnresolved(feature) || !/^[A-Z][A-Z0-9_]*$/.test(feature) || feature === 'S3_DATA_EVENTS') {
-      throw propError(
-        scope,
-        'additionalGuardDutyFeatures',
-        `'${feature}'`,
-        'GuardDuty feature names such as EKS_AUDIT_LOGS (upper case; S3_DATA_EVENTS is always enabled)',
-      );
-    }
-  }
+  validateGuardDutyProtection(scope, props.guardDutyProtection, props.enableGuardDuty ?? true);
 }

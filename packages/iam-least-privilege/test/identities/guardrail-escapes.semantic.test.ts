@@ -577,6 +577,8 @@ describe('attack 8b: tuning GuardDuty down (every Create and Update: boundary an
   test.each([
     ['guardduty:UpdateThreatIntelSet', `${DETECTOR}/threatintelset/0cb0141ab9fbde177613ab9436example`],
     ['guardduty:UpdateDetector', DETECTOR],
+    // switching the detector (or its protection plans) off altogether
+    ['guardduty:DeleteDetector', DETECTOR],
   ])('a bounded admin cannot %s (boundary and SCP each deny it)', async (action, resource) => {
     await expectDeniedByEveryLayer({ action, resource }, ['DenySecurityServiceTampering'], { policy: SECURITY_SCP, sids: ['DenySecurityServiceTampering'] });
   });

@@ -1,4 +1,6 @@
 import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { propError } from './errors';
 
 /**
  * The naming rules of the resources this package can name. The permissions boundary and the SCPs
@@ -26,9 +28,9 @@ export const LOG_GROUP_NAME: NameRule = {
  * Fails, naming the construct and the prop, when a resolved `value` breaks `rule`. Unresolved
  * tokens are left to CloudFormation. `undefined` (the prop is not set) passes.
  */
-export function validateName(construct: string, prop: string, value: string | undefined, rule: NameRule): void {
+export function validateName(scope: IConstruct, prop: string, value: string | undefined, rule: NameRule): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   if (value.length === 0 || value.length > rule.maxLength || !rule.pattern.test(value)) {
-    throw new Error(`${construct}: ${prop}: received ${JSON.stringify(value)} (${value.length} characters); expected ${rule.allowed} (${rule.what})`);
+    throw propError(scope, prop, `${JSON.stringify(value)} (${value.length} characters)`, `${rule.allowed} (${rule.what})`);
   }
 }

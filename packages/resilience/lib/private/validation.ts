@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { propError } from './errors';
 
 /** True for a 12-digit AWS account id. */
 export function isAccountId(value: string): boolean {
@@ -11,7 +12,7 @@ export function failIfDuplicated(scope: IConstruct, prop: string, values: string
   const seen = new Set<string>();
   for (const value of values) {
     if (Token.isUnresolved(value)) continue;
-    if (seen.has(value)) throw new Error(`${scope.node.path}: ${prop} lists ${JSON.stringify(value)} twice`);
+    if (seen.has(value)) throw propError(scope, prop, `${JSON.stringify(value)} twice`, 'each value once');
     seen.add(value);
   }
 }
