@@ -3,7 +3,8 @@
  * a stack: AWS Config's bucket and recorder role), shared by the workload and security apps.
  */
 import { Stack } from 'aws-cdk-lib';
-import { Acknowledgement, logicalIdAt, packRuleIds } from './compliance-gate';
+import { Acknowledgement, logicalIdAt, packRuleIds, resourceAt } from './compliance-gate';
+import { controlTowerRuleId } from './control-tower';
 
 const BUCKET = 'DetectiveControls/Controls/ConfigBucket/Resource';
 
@@ -20,6 +21,14 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
       ids: packRuleIds('S3BucketReplicationEnabled'),
       reason:
         'single-region by design (a KMS key cannot be used outside its region); the audit copy that must survive is the central one: AWS Config and CloudTrail findings are shipped to the security account log groups (audit class, 10 years)',
+    },
+    // CT.GUARDDUTY.PR.1 reads only DataSources.S3Logs; a detector with RDS, Lambda or Runtime Monitoring
+    // set must use Features (CloudFormation refuses both forms), where S3 protection is S3_DATA_EVENTS.
+    {
+      path: 'DetectiveControls/Controls/Detector',
+      idsForStack: (stack: Stack) => (s3ProtectionAsFeature(stack) ? [controlTowerRuleId('CT.GUARDDUTY.PR.1')] : []),
+      reason:
+        'S3 protection is on as the feature S3_DATA_EVENTS: this environment sets a protection plan that exists only as a feature (RDS login events, Lambda network logs or Runtime Monitoring), and a detector cannot have both DataSources (the only form the rule reads) and Features',
     },
     // The Config bucket's policy denies PUTs without the encryption header (and with another key) to all
     // but AWS Config's own deliveries (DetectiveControls): Guardrails-S3BucketPolicyEnforcesEncryption passes.
@@ -52,4 +61,17 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
         'CDK grant policy attached to exactly one role (the recorder role) and scoped to its bucket prefix and key; inline keeps it deleted with the role and never reused by another principal',
     },
   ];
+}
+
+/** Whether the stack's detector enables S3 protection as the feature S3_DATA_EVENTS (and has no DataSources). */
+function s3ProtectionAsFeature(stack: Stack): boolean {
+  const detector = resourceAt(stack, 'DetectiveControls/Controls/Detector');
+  if (detector === undefined) return false;
+  const features = stack.resolve((detector as unknown as { features?: unknown }).features);
+  const dataSources = stack.resolve((detector as unknown as { dataSources?: unknown }).dataSources);
+  return (
+    dataSources === undefined &&
+    Array.isArray(features) &&
+    features.some((feature: { name?: unknown; status?: unknown }) => feature.name === 'S3_DATA_EVENTS' && feature.status === 'ENABLED')
+  );
 }

@@ -4,7 +4,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgedIds, crossStackLogsKeyAcknowledgements, logClassRetentionAcknowledgements } from '../src';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import { acknowledgedIds, crossStackLogsKeyAcknowledgements, detectiveControlsAcknowledgements, logClassRetentionAcknowledgements } from '../src';
 
 const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -64,5 +65,31 @@ describe('crossStackLogsKeyAcknowledgements', () => {
     const plain = new Stack(new App(), 'Plain', { env: ENV });
     new logs.LogGroup(plain, 'Group');
     expect(acknowledgedIds(ack, plain)).toEqual([]);
+  });
+});
+
+describe('the GuardDuty Features-form acknowledgement', () => {
+  const ack = detectiveControlsAcknowledgements().find((a) => a.path === 'DetectiveControls/Controls/Detector')!;
+  function stackWithDetector(props: guardduty.CfnDetectorProps): Stack {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    new guardduty.CfnDetector(new Construct(new Construct(stack, 'DetectiveControls'), 'Controls'), 'Detector', props);
+    return stack;
+  }
+
+  test('acknowledges CT.GUARDDUTY.PR.1 only where S3 protection is enabled as the feature S3_DATA_EVENTS', () => {
+    const features = stackWithDetector({
+      enable: true,
+      features: [
+        { name: 'S3_DATA_EVENTS', status: 'ENABLED' },
+        { name: 'RDS_LOGIN_EVENTS', status: 'ENABLED' },
+      ],
+    });
+    expect(acknowledgedIds(ack, features)).toEqual(['cdk-validator-cfnguard::guardduty_s3_protection_enabled_check']);
+  });
+
+  test('acknowledges nothing when S3 protection is off, or in the DataSources form (which the rule reads)', () => {
+    expect(acknowledgedIds(ack, stackWithDetector({ enable: true, features: [{ name: 'S3_DATA_EVENTS', status: 'DISABLED' }] }))).toEqual([]);
+    expect(acknowledgedIds(ack, stackWithDetector({ enable: true, features: [{ name: 'RDS_LOGIN_EVENTS', status: 'ENABLED' }] }))).toEqual([]);
+    expect(acknowledgedIds(ack, stackWithDetector({ enable: true, dataSources: { s3Logs: { enable: true } } }))).toEqual([]);
   });
 });
