@@ -10,6 +10,7 @@ import {
   WorkloadAccountConfig,
   workloadTrailRegions,
 } from '@cdk-guardrails/config';
+import { KeyPolicyStatements } from '@cdk-guardrails/kms-hierarchy';
 import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,35 +26,6 @@ export interface AuditReplicaStackProps extends StackProps {
 }
 
 /** Minimum TLS version of the replica bucket (as the workload buckets). */
-
-/**
- * Key management only (no cryptographic use, no kms:CreateGrant), as the key hierarchy's keys
- * (packages/kms-hierarchy ADMIN_ACTIONS).
- */
-const KEY_ADMIN_ACTIONS = [
-  'kms:CreateAlias',
-  'kms:UpdateAlias',
-  'kms:DeleteAlias',
-  'kms:DescribeKey',
-  'kms:EnableKey',
-  'kms:DisableKey',
-  'kms:EnableKeyRotation',
-  'kms:DisableKeyRotation',
-  'kms:RotateKeyOnDemand',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListGrants',
-  'kms:ListKeyPolicies',
-  'kms:ListKeyRotations',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:UpdateKeyDescription',
-  'kms:RevokeGrant',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-];
 
 /** What S3 needs to encrypt replicas (replication role) and decrypt them (readers, through S3). */
 const S3_USE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'];
@@ -99,7 +71,8 @@ export class AuditReplicaStack extends Stack {
           new iam.PolicyStatement({
             sid: 'KeyAdministration',
             principals: [new iam.AccountRootPrincipal()],
-            actions: KEY_ADMIN_ACTIONS,
+            // Key management only (no cryptographic use, no kms:CreateGrant), as the hierarchy's keys.
+            actions: KeyPolicyStatements.administratorActions(),
             resources: ['*'],
             conditions: { ArnEquals: { 'aws:PrincipalArn': keyAdministratorArns(config, props.account.accountId, props.region) } },
           }),
@@ -117,6 +90,8 @@ export class AuditReplicaStack extends Stack {
               },
             },
           }),
+          // No grant except those AWS services create for what they manage (CT.KMS.PR.3), as the hierarchy's keys.
+          KeyPolicyStatements.denyGrantsExceptForAwsResources(),
         ],
       }),
     });

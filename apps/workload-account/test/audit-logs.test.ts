@@ -341,6 +341,30 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
     ).toBe('Allowed');
     // Another account's bucket is outside the boundary even with the identity policy.
     expect(await decide('s3:ReplicateObject', `arn:aws:s3:::${replicaBucket}/x`, { 's3:ResourceAccount': '999999999999' }, '999999999999')).not.toBe('Allowed');
+    // The replica key denies direct grants (CT.KMS.PR.3): even an identity allowed kms:* cannot hand itself durable use.
+    const grantAsRole = (keyPolicy: any, context: Record<string, string>) =>
+      evaluate({
+        identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }],
+        resourcePolicy: keyPolicy,
+        request: {
+          action: 'kms:CreateGrant',
+          principal: roleArn,
+          resource: replicaKeyArn,
+          resourceAccount: stack.account,
+          context: { 'kms:CallerAccount': stack.account, ...context },
+        },
+      });
+    expect(await grantAsRole(replicaKeyPolicy, {})).toBe('ExplicitlyDenied');
+    const openedKeyPolicy = {
+      ...replicaKeyPolicy,
+      Statement: [...replicaKeyPolicy.Statement, { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${stack.account}:root` }, Action: 'kms:*', Resource: '*' }],
+    };
+    expect(await grantAsRole(openedKeyPolicy, {})).toBe('ExplicitlyDenied');
+    // Control: a grant S3 or another service creates for an AWS resource is not denied by that statement.
+    expect(await grantAsRole(openedKeyPolicy, { 'kms:GrantIsForAWSResource': 'true' })).toBe('Allowed');
+    // Without the statement, the opened policy would let the role grant itself use.
+    const withoutDeny = { ...openedKeyPolicy, Statement: openedKeyPolicy.Statement.filter((st: any) => st.Sid !== 'DenyGrantsExceptForAwsResources') };
+    expect(await grantAsRole(withoutDeny, {})).toBe('Allowed');
 
     // The logs key (use through Kinesis and SQS only) names the replication role for kms:Decrypt through S3 of its region.
     const decrypt = (principal: string, via: string) =>

@@ -1,3 +1,4 @@
 export * from './key-source';
 export * from './key-hierarchy-props';
 export * from './key-hierarchy';
+export * from './key-policy-statements';

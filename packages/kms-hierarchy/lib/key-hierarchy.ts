@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { KeyPurpose, KeySource } from './key-source';
+import { KeyPolicyStatements } from './key-policy-statements';
 import { ADMIN_ACTIONS, DECRYPT_ACTIONS, ENCRYPT_ACTIONS, LOGS_SERVICE_ACTIONS, SERVICE_GRANT_ACTIONS, SERVICE_USE_ACTIONS } from './private/perms';
 import {
   CDK_EXECUTION_ROLE_ARN,
@@ -307,6 +308,12 @@ export class KeyHierarchy extends Construct {
         },
       }),
     ];
+    // No grant except those AWS services create for the resources they manage (CT.KMS.PR.3). None of
+    // the hierarchy's own flows calls CreateGrant directly: CloudWatch Logs, CloudTrail, Kinesis, SQS,
+    // SNS, S3 and Secrets Manager use the key through kms:ViaService with no grant; EBS, RDS, Lambda
+    // (environment variables) and the like create their grants on the caller's behalf, where KMS sets
+    // kms:GrantIsForAWSResource to true (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+    statements.push(KeyPolicyStatements.denyGrantsExceptForAwsResources());
     if (extraServices.length > 0) {
       // EBS, RDS and similar services create grants for the resources they manage.
       statements.push(

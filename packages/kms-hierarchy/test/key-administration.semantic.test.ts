@@ -121,9 +121,11 @@ describe('the administrators keep working', () => {
 
   test('the key admin cannot use the keys', async () => {
     for (const purpose of PURPOSES) {
-      for (const action of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:CreateGrant']) {
+      for (const action of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']) {
         await expect(decide(policies[purpose], KEY_ADMIN_SESSION, action)).resolves.toBe('ImplicitlyDenied');
       }
+      // A direct grant is denied outright (DenyGrantsExceptForAwsResources).
+      await expect(decide(policies[purpose], KEY_ADMIN_SESSION, 'kms:CreateGrant')).resolves.toBe('ExplicitlyDenied');
     }
   });
 });
@@ -155,32 +157,78 @@ describe('kms:CreateGrant only for AWS resources (kms:GrantIsForAWSResource)', (
   });
 
   test('a bounded admin cannot create a grant for themselves, directly or through a service', async () => {
-    await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { 'kms:GrantIsForAWSResource': 'false' } })).resolves.toBe('ImplicitlyDenied');
+    await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { 'kms:GrantIsForAWSResource': 'false' } })).resolves.toBe('ExplicitlyDenied');
+    await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant')).resolves.toBe('ExplicitlyDenied');
     await expect(
       decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { 'kms:CallerAccount': ACCOUNT, 'kms:GrantIsForAWSResource': 'true' } }),
     ).resolves.toBe('ImplicitlyDenied');
     await expect(decide(data, ATTACKER_SESSION, 'kms:CreateGrant', { context: { ...viaRds, 'kms:GrantIsForAWSResource': 'false' } })).resolves.toBe(
-      'ImplicitlyDenied',
+      'ExplicitlyDenied',
     );
   });
 
   test('without the kms:GrantIsForAWSResource condition a grant that is not for an AWS resource is allowed (the condition is what denies it)', async () => {
-    const statements = (data.Statement as any[]).map((s) => {
-      if (s.Sid !== 'GrantsForAwsResourcesOfThisAccount') return s;
-      expect(s.Condition.Bool).toEqual({ 'kms:GrantIsForAWSResource': 'true' });
-      const { Bool: _removed, ...rest } = s.Condition;
-      return { ...s, Condition: rest };
-    });
+    // Both guards removed: the Allow's condition and the Deny of direct grants.
+    const statements = (data.Statement as any[])
+      .filter((s) => s.Sid !== 'DenyGrantsExceptForAwsResources')
+      .map((s) => {
+        if (s.Sid !== 'GrantsForAwsResourcesOfThisAccount') return s;
+        expect(s.Condition.Bool).toEqual({ 'kms:GrantIsForAWSResource': 'true' });
+        const { Bool: _removed, ...rest } = s.Condition;
+        return { ...s, Condition: rest };
+      });
     await expect(
       decide({ ...data, Statement: statements }, ATTACKER_SESSION, 'kms:CreateGrant', { context: { ...viaRds, 'kms:GrantIsForAWSResource': 'false' } }),
     ).resolves.toBe('Allowed');
   });
 
   test('no other statement allows kms:CreateGrant', () => {
-    const granting = (data.Statement as any[]).filter((s) =>
-      ([] as string[]).concat(s.Action).some((a) => a === 'kms:CreateGrant' || a === 'kms:*' || a === 'kms:Create*'),
+    const granting = (data.Statement as any[]).filter(
+      (s) => s.Effect === 'Allow' && ([] as string[]).concat(s.Action).some((a) => a === 'kms:CreateGrant' || a === 'kms:*' || a === 'kms:Create*'),
     );
     expect(granting.map((s) => s.Sid)).toEqual(['GrantsForAwsResourcesOfThisAccount']);
     expect(statementBySid(data, 'GrantsForAwsResourcesOfThisAccount').Condition.Bool).toEqual({ 'kms:GrantIsForAWSResource': 'true' });
+  });
+});
+
+describe('direct grants are denied even where another statement allows them (CT.KMS.PR.3)', () => {
+  const stack = newStack();
+  new KeyHierarchy(stack, 'Keys', { administratorArns: [EXEC_ROLE, KEY_ADMIN_ROLE] });
+  const data = resolvedKeyPolicy(stack, 'Data');
+  // An attacker's best case: a statement added later (addToResourcePolicy, or a PutKeyPolicy by an
+  // administrator) that allows the whole account kms:*, and an identity policy that allows kms:* too.
+  const widened: PolicyJson = {
+    ...data,
+    Statement: [...(data.Statement as any[]), { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+  };
+  const identity = [allowAll('kms:*')];
+
+  test('a principal of the account cannot create a grant for itself or another principal', async () => {
+    await expect(decide(widened, ATTACKER_SESSION, 'kms:CreateGrant', { identity })).resolves.toBe('ExplicitlyDenied');
+    await expect(decide(widened, ATTACKER_SESSION, 'kms:CreateGrant', { identity, context: { 'kms:GrantIsForAWSResource': 'false' } })).resolves.toBe(
+      'ExplicitlyDenied',
+    );
+  });
+
+  test('control: the same principal may still use the key there, and a grant for an AWS resource or by an AWS service is not denied', async () => {
+    await expect(decide(widened, ATTACKER_SESSION, 'kms:Decrypt', { identity })).resolves.toBe('Allowed');
+    await expect(decide(widened, ATTACKER_SESSION, 'kms:CreateGrant', { identity, context: { 'kms:GrantIsForAWSResource': 'true' } })).resolves.toBe('Allowed');
+    await expect(decide(widened, ATTACKER_SESSION, 'kms:CreateGrant', { identity, context: { 'aws:PrincipalIsAWSService': 'true' } })).resolves.toBe('Allowed');
+  });
+
+  test('without the deny statement the direct grant is allowed (the statement is what denies it)', async () => {
+    const without = { ...widened, Statement: (widened.Statement as any[]).filter((s) => s.Sid !== 'DenyGrantsExceptForAwsResources') };
+    await expect(decide(without, ATTACKER_SESSION, 'kms:CreateGrant', { identity })).resolves.toBe('Allowed');
+  });
+
+  test('the statement has the exact shape Control Tower reads', () => {
+    expect(statementBySid(data, 'DenyGrantsExceptForAwsResources')).toEqual({
+      Sid: 'DenyGrantsExceptForAwsResources',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    });
   });
 });

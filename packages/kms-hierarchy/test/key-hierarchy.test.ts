@@ -1,7 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { KeyHierarchy, KeyPurpose, KeySource } from '../lib';
+import { KeyHierarchy, KeyPolicyStatements, KeyPurpose, KeySource } from '../lib';
 import { ACCOUNT, KEY_ARN, KEY_ID, REGION, keyResource, newStack, resolvedKeyPolicy, statementBySid } from './helpers';
 
 const EXEC_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
@@ -665,5 +665,15 @@ describe('validation', () => {
 
     // THEN
     expect(stack.node.tryFindChild('Keys')?.node.children ?? []).toHaveLength(0);
+  });
+});
+
+describe('KeyPolicyStatements', () => {
+  test('administratorActions are the hierarchy admin statement actions: management only, no use and no CreateGrant; a new array each call', () => {
+    const actions = KeyPolicyStatements.administratorActions();
+    expect(actions).toContain('kms:PutKeyPolicy');
+    expect(actions.filter((a) => /kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt|CreateGrant)/.test(a) || a.includes('*'))).toEqual([]);
+    actions.push('kms:Decrypt');
+    expect(KeyPolicyStatements.administratorActions()).not.toContain('kms:Decrypt');
   });
 });
