@@ -5,6 +5,7 @@
  * acknowledgement names the construct (path inside each security stack) and a specific reason.
  */
 import {
+  accessLogBucketAcknowledgements,
   Acknowledgement,
   addComplianceGate as addGate,
   controlTowerRuleId as ct,
@@ -61,12 +62,16 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
   ];
   // The security account's own multi-region trail (its first region).
   acks.push(
-    {
-      path: 'TrailBucket/Resource',
-      ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
-      reason:
-        "no server access log bucket exists in the security account yet, so object-level reads of its trail bucket are not logged (its management events are in the account's own multi-region trail); only the guardrail administrators may delete its objects or change its configuration (ProtectLogObjects, ProtectBucketConfiguration); open item of the Control Tower issue (CT.S3.PR.2)",
-    },
+    // Object Lock on the trail bucket as config auditLogs.objectLock says (none outside prod).
+    ...(config.auditLogs.objectLock.mode === 'none'
+      ? [
+          {
+            path: 'TrailBucket/Resource',
+            ids: [ct('CT.S3.PR.9')],
+            reason: `config/${config.environment}.json auditLogs.objectLock.mode is none in this environment (Object Lock is for the environments that keep real evidence, prod); only the guardrail administrators may delete its objects or change it (ProtectLogObjects, ProtectBucketConfiguration)`,
+          },
+        ]
+      : []),
     {
       path: 'TrailBucket/Resource',
       ids: packs('S3BucketReplicationEnabled'),
@@ -93,6 +98,7 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     });
   }
   acks.push(...privateNetworkAcknowledgements());
+  acks.push(...accessLogBucketAcknowledgements());
   // Control Tower: the mission's log classes keep security logs 90 days and app logs 30 days.
   acks.push(
     ...logClassRetentionAcknowledgements(config, [

@@ -1,5 +1,12 @@
 import { MinimumTls } from '@cdk-guardrails/facts';
-import { addPrivateFunctionsNetwork, GuardrailStack, removalPolicyOf, requirePrivateFunctions } from '@cdk-guardrails/app-kit';
+import {
+  addAccessLogBucket,
+  addPrivateFunctionsNetwork,
+  auditEvidenceLifecycleRules,
+  GuardrailStack,
+  removalPolicyOf,
+  requirePrivateFunctions,
+} from '@cdk-guardrails/app-kit';
 import {
   GUARDRAIL_NAME_PREFIX,
   GUARDRAIL_NAMES,
@@ -13,7 +20,7 @@ import { CentralLogDestination, DestinationStreamCapacity, LogSenders, SecurityE
 import { PrivateNetwork } from '@cdk-guardrails/resilience';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
-import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
+import { AccessLogBucket, EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { Annotations, Aspects, Aws, Duration, StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -47,6 +54,8 @@ export class LoggingStack extends GuardrailStack {
   public readonly network?: PrivateNetwork;
   /** The security account's own detective controls in this region (config securityAccount.detectiveControls). */
   public readonly detectiveControls: DetectiveControls;
+  /** The target of the server access logs of this stack's buckets (none without a bucket here). */
+  public readonly accessLogBucket?: AccessLogBucket;
   /** The security account's own trail (multi-region, in its first region) and S3-change capture. */
   public readonly capture: SecurityEventCapture;
   /** The bucket the security account's multi-region trail delivers to (its first region only). */
@@ -115,6 +124,10 @@ export class LoggingStack extends GuardrailStack {
     // The stream policy admits writers by this role's exact ARN: nobody inside the boundary may
     // delete and re-create it (and so obtain the ARN), change its trust or pass it.
     PermissionsBoundary.protectRole(this.destination.destinationRole);
+    // One access-log bucket per region, for the buckets of this stack (trail, Config): CT.S3.PR.2.
+    if (props.homeRegion || config.securityAccount.detectiveControls.configRecorder) {
+      this.accessLogBucket = addAccessLogBucket(this, config, removalPolicyOf(config), guardrailAdministratorArns(config, config.securityAccount.accountId));
+    }
     this.detectiveControls = this.addDetectiveControls(config, props.dataKey, props.homeRegion);
     const audit = this.addOwnAuditTrail(config, props.logsKey, props.homeRegion);
     this.capture = audit.capture;
@@ -150,6 +163,7 @@ export class LoggingStack extends GuardrailStack {
       guardDutyProtection: switches.guardDuty ? switches.guardDutyProtection : undefined,
       enableAccessAnalyzer: switches.accessAnalyzer,
       removalPolicy: removalPolicyOf(config),
+      configBucketAccessLogs: this.accessLogBucket,
     });
     const administrators = guardrailAdministratorArns(config, config.securityAccount.accountId);
     const recorderRole = controls.recorderRole;
@@ -184,6 +198,9 @@ export class LoggingStack extends GuardrailStack {
           objectLockDefaultRetention: lock.mode === 'none' ? undefined : s3.ObjectLockRetention[lock.mode](Duration.days(lock.retentionDays)),
           // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
           sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${this.region}:${this.account}:trail/*`],
+          serverAccessLogsBucket: this.accessLogBucket,
+          lifecycleRules: auditEvidenceLifecycleRules(config),
+          eventBridgeEnabled: true,
         })
       : undefined;
     const capture = new SecurityEventCapture(this, 'Capture', {

@@ -74,6 +74,8 @@ describe('security app compliance gate', () => {
       ['AwsSolutions-KMS5', keyPath],
       ['NIST.800.53.R5-KMSBackingKeyRotationEnabled', keyPath],
       ['PCI.DSS.321-KMSBackingKeyRotationEnabled', keyPath],
+      // AWS Control Tower CT.KMS.PR.1, the same guarantee as a deploy-time hook.
+      ['kms_key_rotation_enabled_check', keyPath],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { MinimumTls } from '@cdk-guardrails/facts';
-import { removalPolicyOf } from '@cdk-guardrails/app-kit';
+import { addAccessLogBucket, auditEvidenceLifecycleRules, removalPolicyOf } from '@cdk-guardrails/app-kit';
 import {
   auditReplicaBucketName,
   auditReplicationRoleName,
@@ -11,7 +11,7 @@ import {
   workloadTrailRegions,
 } from '@cdk-guardrails/config';
 import { KeyPolicyStatements } from '@cdk-guardrails/kms-hierarchy';
-import { EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
+import { AccessLogBucket, EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
 import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -50,6 +50,8 @@ export function auditReplicaKeyAliasArn(config: GuardrailsConfig, accountId: str
 export class AuditReplicaStack extends Stack {
   public readonly key: kms.Key;
   public readonly bucket: EncryptedBucket;
+  /** The target of the replica bucket's server access logs. */
+  public readonly accessLogBucket: AccessLogBucket;
 
   constructor(scope: Construct, id: string, props: AuditReplicaStackProps) {
     super(scope, id, { ...props, env: { account: props.account.accountId, region: props.region } });
@@ -97,6 +99,8 @@ export class AuditReplicaStack extends Stack {
     });
     this.key.addAlias(auditReplicaKeyAlias(config));
 
+    // The replica region's own access-log bucket (this stack is the account's only one in that region).
+    this.accessLogBucket = addAccessLogBucket(this, config, removalPolicy, guardrailAdministratorArns(config, props.account.accountId));
     this.bucket = new EncryptedBucket(this, 'AuditReplicaBucket', {
       bucketName: auditReplicaBucketName(config.environment, props.account.accountId, props.region),
       encryption: EncryptionMode.sseKms(this.key),
@@ -104,6 +108,9 @@ export class AuditReplicaStack extends Stack {
       minimumTlsVersion: MinimumTls.VERSION,
       // S3 requires Object Lock on the destination when the source has it; same default retention.
       objectLockDefaultRetention: objectLockRetentionOf(config),
+      serverAccessLogsBucket: this.accessLogBucket,
+      lifecycleRules: auditEvidenceLifecycleRules(config),
+      eventBridgeEnabled: true,
     });
     // Only the guardrail administrators may change the replica bucket's policy, versioning, lock or replication.
     new ProtectBucketConfiguration({ administratorArns: guardrailAdministratorArns(config, props.account.accountId) }).applyTo(this.bucket);

@@ -5,6 +5,7 @@
  * names the construct (path inside each workload stack) and a specific reason.
  */
 import {
+  accessLogBucketAcknowledgements,
   Acknowledgement,
   addComplianceGate as addGate,
   controlTowerRuleId as ct,
@@ -19,24 +20,21 @@ import {
 import { apiKeyName, apiKeyRegistrationHook, auditReplicaBucketName, GuardrailsConfig } from '@cdk-guardrails/config';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DATA_NONCURRENT_DAYS } from './regional-baseline';
 
 /** The acknowledged findings of the workload stacks, for one environment. */
 export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
   const acks: Acknowledgement[] = [
-    // Buckets: access logging and replication.
-    {
-      path: 'SecurityLogging/TrailBucket/Resource',
-      ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
-      reason:
-        "no server access log bucket exists in the workload stacks yet, so object-level reads of this bucket are not logged (no trail records its data events; its management events are in the account's multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts",
-    },
-    {
-      path: 'DataBucket/Resource',
-      ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
-      reason: config.auditLogs.s3DataEvents
-        ? `no server access log bucket exists in the workload stacks yet; who read or wrote each object is recorded instead as CloudTrail S3 data events of this bucket (config/${config.environment}.json auditLogs.s3DataEvents), shipped as audit class; server access logs are the open item of the Control Tower issue (CT.S3.PR.2)`
-        : `no server access log bucket exists in the workload stacks yet, and config/${config.environment}.json leaves auditLogs.s3DataEvents off, so object-level reads of this bucket are not logged (its management events are in the account's multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket in guardrails-stack.ts`,
-    },
+    // Buckets: Object Lock (config auditLogs.objectLock, none outside prod) and replication.
+    ...(config.auditLogs.objectLock.mode === 'none'
+      ? [
+          {
+            path: 'SecurityLogging/TrailBucket/Resource',
+            ids: [ct('CT.S3.PR.9')],
+            reason: `config/${config.environment}.json auditLogs.objectLock.mode is none in this environment (Object Lock is for the environments that keep real evidence, prod); only the guardrail administrators may delete its objects or change it (ProtectLogObjects, ProtectBucketConfiguration)`,
+          },
+        ]
+      : []),
     // With config.auditLogs.replicaRegion the trail bucket replicates (see the audit-log block below).
     ...(config.auditLogs.replicaRegion === undefined ? ['SecurityLogging/TrailBucket/Resource'] : []).map((path) => ({
       path,
@@ -97,6 +95,7 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
     },
     permissionsBoundaryAcknowledgement(),
+    ...accessLogBucketAcknowledgements(),
     // Control Tower: the mission's log classes keep security logs 90 days and app logs 30 days.
     ...logClassRetentionAcknowledgements(config, [
       { path: 'SecurityLogging/Capture/SecurityLogGroup/Resource', logClass: 'security' },
@@ -108,6 +107,15 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         logClass: 'security' as const,
       })),
     ]),
+    ...(config.s3.dataBucketObjectLock
+      ? []
+      : [
+          {
+            path: 'DataBucket/Resource',
+            ids: [ct('CT.S3.PR.9')],
+            reason: `config/${config.environment}.json leaves s3.dataBucketObjectLock off in this environment (Object Lock can never be switched off again; prod turns it on); versioning keeps every replaced or deleted version for ${DATA_NONCURRENT_DAYS} days`,
+          },
+        ]),
     // Control Tower CT.S3.PR.10 (SSE-KMS on every bucket) where this environment chose SSE-S3 for its data.
     {
       path: 'DataBucket/Resource',
@@ -121,17 +129,6 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
   const replicaRegion = config.auditLogs.replicaRegion;
   if (replicaRegion !== undefined) {
     acks.push(
-      {
-        path: 'AuditReplicaBucket/Resource',
-        ids: ['AwsSolutions-S1', ...packs('S3BucketLoggingEnabled')],
-        reason:
-          "the audit replica bucket is written only by S3 replication of the account's trail buckets and read only in a recovery; no server access log bucket exists in the replica region (the replica stack holds only this bucket and its key). " +
-          `The account's multi-region trail (home region) records this bucket's management events in ${replicaRegion} (policy, configuration, deletion); no trail records its object-level events: ` +
-          "what stands instead is that only the guardrail administrators may change the bucket's configuration (ProtectBucketConfiguration)" +
-          (config.auditLogs.objectLock.mode === 'none'
-            ? ''
-            : ` and that the replicated objects keep the ${config.auditLogs.objectLock.mode} Object Lock retention of the source`),
-      },
       {
         path: 'AuditReplicaBucket/Resource',
         ids: packs('S3BucketReplicationEnabled'),

@@ -2,6 +2,7 @@ import { GuardrailsConfig } from '@cdk-guardrails/config';
 import { DetectiveControls } from '@cdk-guardrails/detective-controls';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface WorkloadDetectiveControlsProps {
@@ -10,6 +11,8 @@ export interface WorkloadDetectiveControlsProps {
   readonly homeRegion: boolean;
   readonly deliveryKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
+  /** Where the Config bucket writes its server access logs. */
+  readonly accessLogBucket?: s3.IBucket;
 }
 
 /** AWS Config recorder and rules, GuardDuty and Access Analyzer in one workload region, each switchable in config. */
@@ -36,6 +39,7 @@ export class WorkloadDetectiveControls extends Construct {
       // Account analyzers only: an organization analyzer can be created only in the management
       // or delegated-administrator account, which a workload account is not assumed to be.
       removalPolicy: props.removalPolicy,
+      configBucketAccessLogs: props.accessLogBucket,
     });
   }
 }

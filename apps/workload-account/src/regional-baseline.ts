@@ -15,12 +15,13 @@
  * applies (imported keys, the audit replica, trail readers).
  */
 import { MinimumTls } from '@cdk-guardrails/facts';
-import { GuardrailStack, removalPolicyOf } from '@cdk-guardrails/app-kit';
+import { addAccessLogBucket, GuardrailStack, removalPolicyOf } from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig, keyChoicesFor } from '@cdk-guardrails/config';
 import { TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { KeyHierarchy, KeySource } from '@cdk-guardrails/kms-hierarchy';
 import {
+  AccessLogBucket,
   BucketEncryptionGuard,
   EncryptedBucket,
   EncryptionMode,
@@ -32,6 +33,9 @@ import { Aspects, Duration, RemovalPolicy, StackProps, Tags, Token } from 'aws-c
 import { Construct } from 'constructs';
 import { WorkloadDetectiveControls } from './detective';
 import { WorkloadSecurityLogging } from './security-logging';
+
+/** How long a replaced or deleted version of a data bucket object is kept before it expires. */
+export const DATA_NONCURRENT_DAYS = 90;
 
 export interface WorkloadRegionalBaselineProps extends StackProps {
   readonly config: GuardrailsConfig;
@@ -72,6 +76,8 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
   public readonly securityLogging: WorkloadSecurityLogging;
   /** The encrypted data bucket (not in capture-only stacks). */
   public readonly dataBucket?: EncryptedBucket;
+  /** The target of the server access logs of this stack's buckets (none in a capture-only stack without a trail). */
+  public readonly accessLogBucket?: AccessLogBucket;
   /** AWS Config, GuardDuty and Access Analyzer (not in capture-only stacks). */
   public readonly detective?: WorkloadDetectiveControls;
   protected readonly removal: RemovalPolicy;
@@ -100,7 +106,13 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     // Every role in this stack gets the account's permissions boundary.
     props.applyBoundary(this);
 
+    // One access-log bucket per account and region, for the buckets of this stack (trail, data,
+    // Config): CT.S3.PR.2. A capture-only stack without a trail has no bucket to log.
+    if (!props.captureOnly || props.trailScope !== TrailScope.NONE) {
+      this.accessLogBucket = addAccessLogBucket(this, config, removalPolicy, props.guardrailAdministratorArns);
+    }
     this.securityLogging = new WorkloadSecurityLogging(this, 'SecurityLogging', {
+      accessLogBucket: this.accessLogBucket,
       config,
       region: props.region,
       logsKey: this.keys.logsKey,
@@ -125,7 +137,20 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::EC2::SecurityGroup'] });
     if (props.captureOnly) return;
 
-    this.dataBucket = new EncryptedBucket(this, 'DataBucket', { encryption, removalPolicy, minimumTlsVersion: MinimumTls.VERSION });
+    this.dataBucket = new EncryptedBucket(this, 'DataBucket', {
+      encryption,
+      removalPolicy,
+      minimumTlsVersion: MinimumTls.VERSION,
+      serverAccessLogsBucket: this.accessLogBucket,
+      eventBridgeEnabled: true,
+      // Object Lock without a default retention: the workload locks objects one by one (config s3.dataBucketObjectLock).
+      objectLockEnabled: config.s3.dataBucketObjectLock ? true : undefined,
+      // Workload data: what is current stays; a replaced or deleted version is kept DATA_NONCURRENT_DAYS
+      // days to recover from a mistake (or ransomware), then expires; incomplete uploads after 7 days.
+      lifecycleRules: [
+        { id: 'NoncurrentVersions', noncurrentVersionExpiration: Duration.days(DATA_NONCURRENT_DAYS), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
     // Who read or wrote an object of the (restricted) data bucket: its S3 data events, in this region's trail.
     if (config.auditLogs.s3DataEvents) this.securityLogging.capture.recordS3DataEvents(this.dataBucket);
 
@@ -134,6 +159,7 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
       homeRegion: props.homeRegion,
       deliveryKey: this.keys.dataKey,
       removalPolicy,
+      accessLogBucket: this.accessLogBucket,
     });
     const recorderRole = this.detective.controls.recorderRole;
     // Evidence: only the delivering services (CloudTrail; AWS Config, with its recorder role) write

@@ -6,10 +6,12 @@ import {
   securityEventCaptureNames,
   trailReaderRoleName,
 } from '@cdk-guardrails/config';
+import { auditEvidenceLifecycleRules } from '@cdk-guardrails/app-kit';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
 import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -26,6 +28,12 @@ export interface WorkloadSecurityLoggingProps {
    * trail for the restricted buckets (DATA_EVENTS_ONLY) or none at all (NONE: no trail bucket either).
    */
   readonly trailScope: TrailScope;
+  /**
+   * Where the trail bucket writes its server access logs (the access-log bucket of this account and region).
+   *
+   * @default - no server access logs
+   */
+  readonly accessLogBucket?: s3.IBucket;
   /**
    * Add what config sets up per account: the audit replica (config auditLogs.replicaRegion, whose
    * bucket the per-account app deploys first) and the trail readers (auditLogs.readers). Off in a
@@ -70,6 +78,9 @@ export class WorkloadSecurityLogging extends Construct {
         objectLockDefaultRetention: objectLockRetentionOf(config),
         // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
         sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${accountId}:trail/*`],
+        serverAccessLogsBucket: props.accessLogBucket,
+        lifecycleRules: auditEvidenceLifecycleRules(config),
+        eventBridgeEnabled: true,
         replication:
           replicaRegion === undefined
             ? undefined

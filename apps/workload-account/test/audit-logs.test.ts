@@ -176,7 +176,8 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
     for (const replica of replicas) {
       const template = Template.fromStack(replica);
       const keyId = idOf(replica, replica.key);
-      template.resourceCountIs('AWS::S3::Bucket', 1);
+      // The replica bucket and the replica region's access-log bucket (its server access logs, CT.S3.PR.2).
+      template.resourceCountIs('AWS::S3::Bucket', 2);
       template.resourceCountIs('AWS::KMS::Key', 1);
       const bucket = template.toJSON().Resources[idOf(replica, replica.bucket)];
       expect(bucket.Properties.BucketName).toBe(auditReplicaBucketName('prod', replica.account, REPLICA_REGION));
@@ -186,6 +187,9 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
         Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } },
       });
       expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: idOf(replica, replica.accessLogBucket) } });
+      expect(bucket.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({ Id: 'AuditEvidence', ExpirationInDays: config.logging.retentionDays.audit });
+      expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
       expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
         {
           BucketKeyEnabled: true,
@@ -391,9 +395,10 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
         'NIST.800.53.R5-IAMNoInlinePolicy',
       ]),
     );
-    expect(acks.filter((a) => a.path === 'AuditReplicaBucket/Resource').flatMap((a) => idsOf(a, replicas[0]))).toEqual(
-      expect.arrayContaining(['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketReplicationEnabled']),
-    );
+    const replicaAcks = acks.filter((a) => a.path === 'AuditReplicaBucket/Resource').flatMap((a) => idsOf(a, replicas[0]));
+    expect(replicaAcks).toEqual(expect.arrayContaining(['NIST.800.53.R5-S3BucketReplicationEnabled']));
+    // It logs to the replica region's access-log bucket now: no access-logging acknowledgement.
+    expect(replicaAcks).not.toContain('AwsSolutions-S1');
   });
 });
 

@@ -421,8 +421,12 @@ describe('the audit trail cannot be destroyed or blinded', () => {
 
     // The audit replica: only the trail buckets' replication roles (fixed names) replicate into it.
     const replica = templateOf(`prod-workload-${config.workloadAccounts[0].name}-audit-replica-${config.auditLogs.replicaRegion}`);
-    const replicaPolicy = replica.resolve(only(replica.template, 'AWS::S3::BucketPolicy').Properties.PolicyDocument);
-    const replicaBucketId = Object.keys(replica.template.Resources).find((id) => replica.template.Resources[id].Type === 'AWS::S3::Bucket')!;
+    const replicaBucketId = Object.keys(replica.template.Resources).find(
+      (id) => replica.template.Resources[id].Type === 'AWS::S3::Bucket' && id.startsWith('AuditReplicaBucket'),
+    )!;
+    const replicaPolicy = replica.resolve(
+      only(replica.template, 'AWS::S3::BucketPolicy', (r) => r.Properties.Bucket.Ref === replicaBucketId).Properties.PolicyDocument,
+    );
     const replicaObject = `arn:aws:s3:::${replicaBucketId.toLowerCase()}/AWSLogs/${WORKLOAD}/CloudTrail/${REGION}/forged.json.gz`;
     expect(
       await asBoundedAdmin({

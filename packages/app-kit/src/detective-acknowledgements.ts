@@ -12,9 +12,9 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
   return [
     {
       path: BUCKET,
-      ids: ['AwsSolutions-S1', ...packRuleIds('S3BucketLoggingEnabled')],
+      ids: [controlTowerRuleId('CT.S3.PR.9')],
       reason:
-        "no server access log bucket exists in these stacks yet, so object-level reads of the AWS Config bucket are not logged (no trail records its data events; its management events are in the account's multi-region trail); open item of the Control Tower issue (CT.S3.PR.2): a per-region access-log bucket",
+        'AWS Config does not support a delivery channel to a bucket with S3 Object Lock (AWS::Config::DeliveryChannel, CloudFormation reference); instead only AWS Config and its recorder role write its objects and only the guardrail administrators delete them (ProtectLogObjects) or change the bucket (ProtectBucketConfiguration), and its findings are shipped to the security account (audit class)',
     },
     {
       path: BUCKET,

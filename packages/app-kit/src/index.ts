@@ -5,3 +5,4 @@ export * from './private-functions';
 export * from './guardrail-stack';
 export * from './control-tower';
 export * from './control-tower-acknowledgements';
+export * from './bucket-baseline';

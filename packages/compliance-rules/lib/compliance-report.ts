@@ -9,9 +9,9 @@ export interface ComplianceFinding {
   /** The rule id, e.g. `Guardrails-IamRolePermissionsBoundary` or `AwsSolutions-IAM5[Action::s3:*]`. */
   readonly ruleId: string;
   /**
-   * The control the rule implements, when its description names one: an AWS Control Tower
-   * proactive control (`CT.KMS.PR.3`) for the rules of @cdklabs/cdk-validator-cfnguard, whose
-   * rule ids are the Guard rule names (`kms_create_grant_aws_service_check`).
+   * The control the rule implements, when its description names one: the AWS Control Tower
+   * proactive control (`CT.KMS.PR.3`) of a Guard rule of the cdk-validator-cfnguard plugin,
+   * whose rule ids are the Guard rule names (`kms_create_grant_aws_service_check`).
    *
    * @default - the rule names no control
    */

@@ -112,13 +112,24 @@ const WORKLOAD_ACCOUNT = z.strictObject({
   serviceTokens: z.array(RESOURCE_NAME).default([]).describe('Service tokens created and rotated in every region of the account'),
 });
 
+/**
+ * S3 Object Lock on the workload data buckets, no default retention: the workload can lock objects
+ * one by one (AWS Control Tower CT.S3.PR.9). Enabling it on a bucket that exists: check with
+ * `cdk diff` that CloudFormation updates the bucket in place; it can never be switched off.
+ */
+const DATA_BUCKET_OBJECT_LOCK = z
+  .boolean({ error: 'expected true or false' })
+  .default(false)
+  .describe('Create the data buckets with S3 Object Lock (no default retention; workloads lock objects one by one). Once on, never off');
+
 const S3 = z.discriminatedUnion(
   'encryption',
   [
-    z.strictObject({ encryption: z.literal('SSE_S3') }),
+    z.strictObject({ encryption: z.literal('SSE_S3'), dataBucketObjectLock: DATA_BUCKET_OBJECT_LOCK }),
     z.strictObject({
       encryption: z.literal('SSE_KMS'),
       kmsKey: KEY_SOURCE.optional().describe('Required with SSE_KMS: the data key buckets are pinned to (create it, or import one per account and region)'),
+      dataBucketObjectLock: DATA_BUCKET_OBJECT_LOCK,
     }),
   ],
   { error: 'expected s3.encryption to be "SSE_S3" or "SSE_KMS"' },

@@ -1,4 +1,3 @@
-import { MinimumTls } from '@cdk-guardrails/facts';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as config from 'aws-cdk-lib/aws-config';
@@ -12,6 +11,7 @@ import { GUARDRAIL_RULES, RuleSpec, S3_KMS_RULE } from './private/rules';
 import { detectorPlans } from './private/detector-properties';
 import { protectRecorderRole } from './private/recorder-role';
 import { validateProps } from './private/validate-props';
+import { createConfigBucket } from './private/config-bucket';
 
 /** How often GuardDuty publishes updates of existing findings to EventBridge and Security Hub. */
 export enum FindingPublishingFrequency {
@@ -48,6 +48,20 @@ export interface DetectiveControlsProps {
    * @default - SSE-S3 on the created bucket; the bucket's own default encryption on a given bucket
    */
   readonly configDeliveryKey?: kms.IKey;
+
+  /**
+   * Bucket the created Config bucket writes its S3 server access logs to (an `AccessLogBucket` of
+   * @cdk-guardrails/s3-encryption, or any SSE-S3 bucket that admits log delivery). Ignored with
+   * `configDeliveryBucket`.
+   * @default - no server access logs
+   */
+  readonly configBucketAccessLogs?: s3.IBucket;
+
+  /**
+   * Lifecycle rules of the created Config bucket. Ignored with `configDeliveryBucket`.
+   * @default - configuration history is audit evidence: current versions move to Glacier Instant Retrieval after 90 days and Deep Archive after 365, and expire after 3,653 days (the audit log class); noncurrent versions expire after 30 days; incomplete uploads are aborted after 7 days
+   */
+  readonly configBucketLifecycleRules?: s3.LifecycleRule[];
 
   /**
    * Key prefix of delivered objects in the bucket (AWS Config appends `AWSLogs/<account>/Config/...`).
@@ -251,19 +265,7 @@ export class DetectiveControls extends Construct {
 
   private createRecorder(props: DetectiveControlsProps, includeGlobal: boolean) {
     const stack = Stack.of(this);
-    const bucket =
-      props.configDeliveryBucket ??
-      new s3.Bucket(this, 'ConfigBucket', {
-        encryption: props.configDeliveryKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-        encryptionKey: props.configDeliveryKey,
-        bucketKeyEnabled: props.configDeliveryKey ? true : undefined,
-        enforceSSL: true,
-        minimumTLSVersion: MinimumTls.VERSION,
-        versioned: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      });
+    const bucket = props.configDeliveryBucket ?? createConfigBucket(this, props);
     const prefix = props.configDeliveryPrefix;
     const deliveryPath = `${prefix ? `${prefix}/` : ''}AWSLogs/${stack.account}/Config/*`;
 

@@ -3,6 +3,7 @@ import { Annotations, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
+import { AccessLogBucket } from './access-log-bucket';
 import { EncryptionMode } from './encryption-mode';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
 import { deniesPutsWithoutEncryptionHeader, missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
@@ -126,7 +127,12 @@ export class BucketEncryptionGuard implements IAspect {
         problems.push(`it has no default encryption (expected ${this.encryption})`);
         setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
       }
-    } else if (this.upgradeSseS3ToKms && this.encryption.isKms && setting.algorithm === SSE_S3_ALGORITHM) {
+    } else if (
+      this.upgradeSseS3ToKms &&
+      this.encryption.isKms &&
+      setting.algorithm === SSE_S3_ALGORITHM &&
+      !(cfnBucket.node.scope instanceof AccessLogBucket)
+    ) {
       requireKeyBesideBucket(this.encryption, cfnBucket, stack);
       if (this.mode === GuardMode.FIX) {
         cfnBucket.bucketEncryption = encryptionProperty(this.encryption);
@@ -145,7 +151,8 @@ export class BucketEncryptionGuard implements IAspect {
       // Kept either way; a warning only where the kept encryption is weaker than asked (SSE-S3 under
       // an SSE-KMS guard). A KMS bucket under an SSE-S3 guard is stronger: noted, not a warning
       // (a `cdk synth --strict` pipeline would otherwise have to acknowledge our own log buckets).
-      const weaker = setting.algorithm === SSE_S3_ALGORITHM && this.encryption.isKms;
+      // An AccessLogBucket is SSE-S3 because log delivery supports nothing else: never upgraded, not a warning.
+      const weaker = setting.algorithm === SSE_S3_ALGORITHM && this.encryption.isKms && !(cfnBucket.node.scope instanceof AccessLogBucket);
       const message = `${cfnBucket.node.path}: keeps the encryption its owner set (${describe(setting.algorithm)}) although the guard asks for ${this.encryption}; the guard never changes an encryption setting, it enforces the bucket's own`;
       if (weaker) warn('guardKeptUserEncryption', message);
       else Annotations.of(cfnBucket).addInfo(message);
@@ -182,6 +189,8 @@ export class BucketEncryptionGuard implements IAspect {
       // PUTs without them (an EncryptedBucket with its delivery exemptions) needs nothing more.
       if (deniesPutsWithoutEncryptionHeader(currentDoc))
         Annotations.of(cfnBucket).addInfo(`${message}; its own policy already denies PUTs without an encryption header`);
+      // An AccessLogBucket is built for header-less delivery (SSE-S3, log delivery only): nothing to warn about.
+      else if (cfnBucket.node.scope instanceof AccessLogBucket) Annotations.of(cfnBucket).addInfo(`${message}; it is an AccessLogBucket`);
       else warn('guardServiceWriters', message);
     }
     const expected = enforcingStatements(bucketArn, {

@@ -115,7 +115,11 @@ export interface EncryptedBucketProps {
   readonly targetObjectKeyFormat?: s3.TargetObjectKeyFormat;
 
   /**
-   * Send this bucket's events to Amazon EventBridge (no extra cost for the notifications).
+   * Send this bucket's events to Amazon EventBridge (no extra cost for the notifications). Set
+   * on the bucket's CloudFormation `NotificationConfiguration` (no custom resource, no Lambda
+   * function), which AWS Control Tower's CT.S3.PR.4 requires. Not verified together with
+   * `addEventNotification`, whose custom resource manages the same configuration: prefer an
+   * EventBridge rule on the bucket's events.
    *
    * @default false
    */

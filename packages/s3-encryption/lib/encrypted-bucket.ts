@@ -5,8 +5,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BucketEncryptionPolicy } from './bucket-encryption-policy';
 import { EncryptedBucketProps } from './encrypted-bucket-props';
+import { AccessLogBucket } from './access-log-bucket';
 import { EncryptionMode } from './encryption-mode';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
+import { enableEventBridgeNotifications } from './private/notifications';
 import { replicationConfiguration, validateReplication } from './private/replication';
 
 /**
@@ -42,6 +44,7 @@ export class EncryptedBucket extends s3.Bucket {
       sseS3DeliverySourceArns: props.sseS3DeliverySourceArns,
     });
     this.encryptionPolicy.applyTo(this);
+    if (props.eventBridgeEnabled === true) enableEventBridgeNotifications(this);
     // Statements other constructs and grants add count too: check the final policy at synth.
     this.node.addValidation({
       validate: () => {
@@ -116,7 +119,8 @@ function toBucketProps(props: EncryptedBucketProps): s3.BucketProps {
     serverAccessLogsBucket: props.serverAccessLogsBucket,
     serverAccessLogsPrefix: props.serverAccessLogsPrefix,
     targetObjectKeyFormat: props.targetObjectKeyFormat,
-    eventBridgeEnabled: props.eventBridgeEnabled,
+    // eventBridgeEnabled is set on the CloudFormation resource below, not here: aws-cdk-lib would
+    // manage it with its notifications custom resource (a Lambda function and its role).
     cors: props.cors,
     inventories: props.inventories,
     metrics: props.metrics,
@@ -142,6 +146,7 @@ function validateDeliveryTargets(props: EncryptedBucketProps): void {
   };
   const check = (prop: string, target: s3.IBucket | undefined) => {
     if (target === undefined) return;
+    if (target instanceof AccessLogBucket) return;
     if (target instanceof EncryptedBucket) {
       refuse(prop, target, "S3 delivers without an encryption header, which the EncryptedBucket's policy (DenyUnencryptedUploads) refuses");
     }

@@ -6,3 +6,4 @@ export * from './bucket-replication';
 export * from './bucket-encryption-guard';
 export * from './protect-bucket-configuration';
 export * from './protect-log-objects';
+export * from './access-log-bucket';

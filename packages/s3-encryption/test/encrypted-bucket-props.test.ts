@@ -50,8 +50,11 @@ describe('EncryptedBucket accepts the bucket props that do not weaken it', () =>
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       VersioningConfiguration: { Status: 'Enabled' },
     });
-    // EventBridge is switched on the way s3.Bucket does it (the notifications custom resource).
-    template.hasResourceProperties('Custom::S3BucketNotifications', { NotificationConfiguration: { EventBridgeConfiguration: {} } });
+    // EventBridge is switched on in the bucket's own NotificationConfiguration (CT.S3.PR.4 reads it there),
+    // not with aws-cdk-lib's notifications custom resource: no Lambda function in the template.
+    template.hasResourceProperties('AWS::S3::Bucket', { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } });
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
   });
 
   test('an EncryptedBucket as access-log target is refused: its policy would refuse every log delivery', () => {
