@@ -1,17 +1,8 @@
-import { join } from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from '../src';
-
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+import { loadConfig, parseConfig } from '../src';
+import { CONFIG_DIR, problemsOf, validConfig } from './support/configs';
 
 function withS3(s3: unknown): any {
-  return {
-    environment: 'dev',
-    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
-    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
-    workloadAccounts: [{ name: 'payments', accountId: '222222222222', regions: ['eu-west-1'] }],
-    s3,
-    removalPolicy: 'destroy',
-  };
+  return { ...validConfig(), s3 };
 }
 
 describe('s3.dataBucketObjectLock', () => {
@@ -22,13 +13,7 @@ describe('s3.dataBucketObjectLock', () => {
   });
 
   test('a value that is not a boolean names the field and what is allowed', () => {
-    let message = '';
-    try {
-      parseConfig(withS3({ encryption: 'SSE_S3', dataBucketObjectLock: 'yes' }), 'dev');
-    } catch (e) {
-      expect(e).toBeInstanceOf(ConfigError);
-      message = (e as Error).message;
-    }
+    const message = problemsOf(withS3({ encryption: 'SSE_S3', dataBucketObjectLock: 'yes' }));
     expect(message).toMatch(/s3\.dataBucketObjectLock/);
     expect(message).toMatch(/expected true or false/);
   });

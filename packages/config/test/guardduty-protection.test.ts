@@ -1,28 +1,5 @@
-import { join } from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from '../src';
-
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
-
-function validConfig(): any {
-  return {
-    environment: 'dev',
-    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
-    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
-    workloadAccounts: [{ name: 'payments', accountId: '222222222222', regions: ['eu-west-1'] }],
-    s3: { encryption: 'SSE_S3' },
-    removalPolicy: 'destroy',
-  };
-}
-
-function problemsOf(raw: unknown): string {
-  try {
-    parseConfig(raw, 'dev');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { loadConfig, parseConfig } from '../src';
+import { CONFIG_DIR, problemsOf, validConfig } from './support/configs';
 
 describe('detectiveControls.guardDutyProtection', () => {
   test('defaults: EKS audit logs and EBS malware protection on, the feature-only plans left unset, no agent management', () => {

@@ -1,31 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, configJsonSchema, dataKeySource, loadConfig, parseConfig } from '../src';
-
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
-
-/** A valid dev-like config; each test breaks one thing. */
-function validConfig(): any {
-  return {
-    environment: 'dev',
-    securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
-    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
-    workloadAccounts: [{ name: 'payments', accountId: '222222222222', regions: ['eu-west-1'] }],
-    s3: { encryption: 'SSE_S3' },
-    removalPolicy: 'destroy',
-  };
-}
-
-function problemsOf(raw: unknown, env = 'dev'): string {
-  try {
-    parseConfig(raw, env);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { configJsonSchema, dataKeySource, loadConfig, parseConfig } from '../src';
+import { CONFIG_DIR, problemsOf, validConfig } from './support/configs';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 

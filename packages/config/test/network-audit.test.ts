@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import {
   auditReplicaBucketName,
-  ConfigError,
   functionLocations,
   LOG_WRITER_ROLE_PATTERN,
   loadConfig,
@@ -11,8 +9,7 @@ import {
   rotationLogWriterRoleName,
   workloadTrailRegions,
 } from '../src';
-
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+import { CONFIG_DIR, problemsOf } from './support/configs';
 
 /** Security account in two regions, one workload account with a token and a database. */
 function baseConfig(): any {
@@ -64,16 +61,6 @@ const dbVpc = {
 
 function withNetwork(vpcs: unknown[]): any {
   return { ...baseConfig(), network: { privateFunctions: { enabled: true, vpcs } } };
-}
-
-function problemsOf(raw: unknown): string {
-  try {
-    parseConfig(raw, 'dev');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the config to be rejected');
 }
 
 describe('network.privateFunctions and API key registration hooks', () => {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   boundaryProtections,
   guardrailStackNames,
@@ -7,7 +6,6 @@ import {
   bootstrapRegions,
   cdkDeployRoleArns,
   cdkRoleArn,
-  ConfigError,
   deployedRegions,
   executionRoleArns,
   guardrailAdministratorArns,
@@ -18,21 +16,11 @@ import {
   roleArn,
   scpExemptPrincipalArns,
 } from '../src';
+import { CONFIG_DIR, problemsOf } from './support/configs';
 
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 const prod = loadConfig('prod', { configDir: CONFIG_DIR });
 const SECURITY = prod.securityAccount.accountId;
 const PAYMENTS = prod.workloadAccounts[0].accountId;
-
-function problemsOf(raw: unknown): string {
-  try {
-    parseConfig(raw, 'dev');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 function minimal(principals: unknown): unknown {
   return {

@@ -26,7 +26,7 @@ function failingControls(template: any): string[] {
   writeFileSync(path, JSON.stringify(template));
   return S3_CONTROLS.filter((control) => {
     const rule = require.resolve(`@cdklabs/cdk-validator-cfnguard/rules/control-tower/cfn-guard/s3/${control}.guard`);
-    const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: [rule] }).validate({ templatePaths: [path] });
+    const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: [rule] }).validate({ templatePaths: [path], appConstruct: new App() });
     return report.violations.some((v) =>
       v.violatingResources.some(
         (r) =>

@@ -24,7 +24,7 @@ function controlTowerS3Protection(properties: Record<string, any>): boolean {
   const templatePath = join(dir, 'template.json');
   writeFileSync(templatePath, JSON.stringify({ Resources: { Detector: { Type: 'AWS::GuardDuty::Detector', Properties: properties } } }));
   const rule = require.resolve('@cdklabs/cdk-validator-cfnguard/rules/control-tower/cfn-guard/guardduty/ct-guardduty-pr-1.guard');
-  return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: [rule] }).validate({ templatePaths: [templatePath] }).success;
+  return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: [rule] }).validate({ templatePaths: [templatePath], appConstruct: new App() }).success;
 }
 
 describe('GuardDuty detector', () => {
