@@ -150,7 +150,9 @@ describe('CentralLogShipping', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     const group = new logs.LogGroup(stack, 'AppLogs');
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
-    expect(() => shipping.addLogGroup(group, { logClass: 'debug' as LogClass })).toThrow(/^CentralLogShipping: logClass: received "debug"; expected one of audit, security, app$/);
+    expect(() => shipping.addLogGroup(group, { logClass: 'debug' as LogClass })).toThrow(
+      /^CentralLogShipping: logClass: received "debug"; expected one of audit, security, app$/,
+    );
   });
 });
 

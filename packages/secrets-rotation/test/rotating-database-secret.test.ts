@@ -431,7 +431,9 @@ describe('RotatingDatabaseSecret', () => {
     test('fails if encryptionKey is the AWS managed key given by alias ARN', () => {
       const f = fixture();
       const awsManaged = kms.Key.fromKeyArn(f.stack, 'AwsManaged', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/secretsmanager`);
-      expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(/customer managed key, got the AWS managed key/);
+      expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(
+        /^Workload\/Orders: encryptionKey: received the AWS managed key 'arn:aws:kms:eu-west-1:111111111111:alias\/aws\/secretsmanager'; expected a customer managed key\. /,
+      );
     });
 
     test.each([
@@ -461,11 +463,15 @@ describe('RotatingDatabaseSecret', () => {
     });
 
     test('fails if username is missing', () => {
-      expect(() => dbSecret(fixture(), { username: undefined as unknown as string })).toThrow(/^\S+: username: received undefined; expected a non-empty string/);
+      expect(() => dbSecret(fixture(), { username: undefined as unknown as string })).toThrow(
+        /^\S+: username: received undefined; expected a non-empty string/,
+      );
     });
 
     test('fails if vpc is missing', () => {
-      expect(() => dbSecret(fixture(), { vpc: undefined as unknown as ec2.IVpc, database: undefined })).toThrow(/^\S+: vpc: received undefined; expected the VPC that can reach the database/);
+      expect(() => dbSecret(fixture(), { vpc: undefined as unknown as ec2.IVpc, database: undefined })).toThrow(
+        /^\S+: vpc: received undefined; expected the VPC that can reach the database/,
+      );
     });
 
     test('fails if an allowed role ARN is not a role ARN', () => {

@@ -254,13 +254,17 @@ describe.each<[string, TokenClass, string, number]>([
   describe('fails on bad input', () => {
     test('fails if encryptionKey is missing', () => {
       const f = fixture();
-      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: undefined as unknown as kms.IKey })).toThrow(/^\S+: encryptionKey: received undefined; expected a customer managed kms.IKey/);
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: undefined as unknown as kms.IKey })).toThrow(
+        /^\S+: encryptionKey: received undefined; expected a customer managed kms.IKey/,
+      );
     });
 
     test('fails if encryptionKey is the AWS managed key', () => {
       const f = fixture();
       const awsManaged = kms.Alias.fromAliasName(f.stack, 'AwsManaged', 'alias/aws/secretsmanager');
-      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: awsManaged })).toThrow(/^\S+: encryptionKey: received the AWS managed key .*; expected a customer managed key/);
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: awsManaged })).toThrow(
+        /^\S+: encryptionKey: received the AWS managed key .*; expected a customer managed key/,
+      );
     });
 
     test('fails if rotationInterval exceeds the Secrets Manager maximum', () => {

@@ -134,7 +134,9 @@ export function validateProps(props: CentralLogDestinationProps, destinationName
     fail(`destinationName: received ${JSON.stringify(destinationName)}; expected 1 to 512 characters without ':' or '*'`);
   }
   if (!Token.isUnresolved(prefix) && !/^\/[\w\-./#]+[^/]$/.test(prefix)) {
-    fail(`logGroupNamePrefix: received ${JSON.stringify(prefix)}; expected a prefix that starts with '/', does not end with '/', and uses only letters, digits, '_-./#'`);
+    fail(
+      `logGroupNamePrefix: received ${JSON.stringify(prefix)}; expected a prefix that starts with '/', does not end with '/', and uses only letters, digits, '_-./#'`,
+    );
   }
   const accounts = props.senders.accountIds;
   if (accounts) {

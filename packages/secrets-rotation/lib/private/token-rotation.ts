@@ -49,7 +49,12 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   }
   const additionalFields = props.additionalFields ?? {};
   if (kind.valueField in additionalFields) {
-    throw propError(scope, 'additionalFields', `a field named '${kind.valueField}'`, `fields other than '${kind.valueField}', the field that holds the generated ${kind.label}`);
+    throw propError(
+      scope,
+      'additionalFields',
+      `a field named '${kind.valueField}'`,
+      `fields other than '${kind.valueField}', the field that holds the generated ${kind.label}`,
+    );
   }
   const concurrency = props.reservedConcurrentExecutions ?? 1;
   if (!Token.isUnresolved(concurrency) && !(Number.isInteger(concurrency) && concurrency >= 1)) {
