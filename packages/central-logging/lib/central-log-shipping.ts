@@ -6,6 +6,7 @@ import { ROLE_NAME, validateName } from './private/resource-names';
 import { LogClass } from './log-class';
 import { subscriptionFilterName } from './private/names';
 import { neverShipReason } from './private/recursion-guard';
+import { namedPropError } from './private/errors';
 
 /** Properties of a CentralLogShipping. */
 export interface CentralLogShippingProps {
@@ -116,7 +117,7 @@ export class CentralLogShipping extends Construct {
       throw new Error(`CentralLogShipping: refusing to subscribe log group ${logGroup.node.path}: ${reason}.`);
     }
     if (!Object.values(LogClass).includes(options.logClass)) {
-      throw new Error(`CentralLogShipping: logClass must be one of ${Object.values(LogClass).join(', ')}, received ${JSON.stringify(options.logClass)}`);
+      throw namedPropError('CentralLogShipping', 'logClass', String(JSON.stringify(options.logClass)), `one of ${Object.values(LogClass).join(', ')}`);
     }
     const key = logGroup.node.path;
     const previous = this.shipped.get(key);
@@ -154,13 +155,15 @@ function validateDestinationArn(arn: string, stackRegion: string): void {
   if (Token.isUnresolved(arn)) return;
   const m = /^arn:[a-z-]+:logs:([a-z0-9-]+):(\d{12}):destination:[^:*]{1,512}$/.exec(arn);
   if (!m) {
-    throw new Error(
-      `CentralLogShipping: destinationArn must look like arn:<partition>:logs:<region>:<account>:destination:<name>, received ${JSON.stringify(arn)}`,
-    );
+    throw namedPropError('CentralLogShipping', 'destinationArn', JSON.stringify(arn), 'an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>');
   }
   if (!Token.isUnresolved(stackRegion) && m[1] !== stackRegion) {
-    throw new Error(
-      `CentralLogShipping: destinationArn is in ${m[1]} but this stack is in ${stackRegion}; a CloudWatch Logs destination only accepts log groups of its own region. Create a CentralLogDestination in ${stackRegion} and use its ARN.`,
+    throw namedPropError(
+      'CentralLogShipping',
+      'destinationArn',
+      `a destination in ${m[1]}`,
+      `a destination in this stack's region ${stackRegion}: a CloudWatch Logs destination only accepts log groups of its own region`,
+      `Create a CentralLogDestination in ${stackRegion} and use its ARN.`,
     );
   }
 }

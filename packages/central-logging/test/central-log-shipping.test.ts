@@ -127,14 +127,14 @@ describe('CentralLogShipping', () => {
   test('fails if the destination is in another region than the stack', () => {
     const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
     expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST })).toThrow(
-      /destinationArn is in eu-west-1 but this stack is in eu-central-1/,
+      /^CentralLogShipping: destinationArn: received a destination in eu-west-1; expected a destination in this stack's region eu-central-1/,
     );
   });
 
   test('fails if the destination ARN is not a Logs destination ARN', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: 'arn:aws:kinesis:eu-west-1:999999999999:stream/x' })).toThrow(
-      /destinationArn must look like arn:<partition>:logs:<region>:<account>:destination:<name>, received "arn:aws:kinesis/,
+      /^CentralLogShipping: destinationArn: received "arn:aws:kinesis.*; expected an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>$/,
     );
   });
 
@@ -150,7 +150,9 @@ describe('CentralLogShipping', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     const group = new logs.LogGroup(stack, 'AppLogs');
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
-    expect(() => shipping.addLogGroup(group, { logClass: 'debug' as LogClass })).toThrow(/logClass must be one of audit, security, app, received "debug"/);
+    expect(() => shipping.addLogGroup(group, { logClass: 'debug' as LogClass })).toThrow(
+      /^CentralLogShipping: logClass: received "debug"; expected one of audit, security, app$/,
+    );
   });
 });
 

@@ -56,6 +56,8 @@ describe('CentralLogDestination forwarder placement', () => {
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'FunctionSg', 'sg-0123456789abcdef0');
     expect(
       () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), securityGroups: [sg] }),
-    ).toThrow(/vpcSubnets and securityGroups place the forwarder in a VPC: set vpc as well/);
+    ).toThrow(
+      /^CentralLogDestination: vpc: received undefined with vpcSubnets or securityGroups set; expected .*place the forwarder in a VPC\. Set vpc as well$/,
+    );
   });
 });

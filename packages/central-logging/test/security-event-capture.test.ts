@@ -210,7 +210,9 @@ describe('SecurityEventCapture', () => {
   });
 
   test('fails if IAM capture is requested outside us-east-1', () => {
-    expect(() => capture('eu-west-1', { captureIamChanges: true })).toThrow(/IAM events reach EventBridge only in us-east-1/);
+    expect(() => capture('eu-west-1', { captureIamChanges: true })).toThrow(
+      /^SecurityEventCapture: captureIamChanges: received true in eu-west-1; expected true only in us-east-1: IAM events reach EventBridge only there/,
+    );
   });
 
   test('warns when the region is unknown at synth time and IAM capture is not decided', () => {

@@ -14,6 +14,7 @@ import { grantMasterSecretRead, hostedRotationFor } from './private/database-rot
 import { applySecretAccessPolicy, grantSecretRead, requireCustomerManagedKey } from './private/secret-guardrails';
 import { RotationLimits } from './rotation-limits';
 import { RotatingDatabaseSecretProps } from './rotating-database-secret-props';
+import { propError } from './private/errors';
 
 /**
  * Credentials of an existing database in Secrets Manager: a generated password, encrypted with a
@@ -63,14 +64,18 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
 
     const key = requireCustomerManagedKey(this, props.encryptionKey);
     if (props.engine === undefined) {
-      throw new Error(
-        `${this.node.path}: engine is required, got undefined. Use one of DatabaseEngine.MYSQL, POSTGRESQL, ORACLE, MARIADB, SQLSERVER, REDSHIFT, MONGODB`,
+      throw propError(
+        this,
+        'engine',
+        'undefined',
+        'a DatabaseEngine (engine is required)',
+        'Use one of DatabaseEngine.MYSQL, POSTGRESQL, ORACLE, MARIADB, SQLSERVER, REDSHIFT, MONGODB',
       );
     }
     requireText(this, 'host', props.host);
     requireText(this, 'username', props.username);
     if (props.vpc === undefined) {
-      throw new Error(`${this.node.path}: vpc is required, got undefined: the rotation function must run in the VPC that can reach the database`);
+      throw propError(this, 'vpc', 'undefined', 'the VPC that can reach the database (vpc is required): the rotation function must run in it');
     }
     const own = OWN_ROTATION_ENGINES.includes(props.engine);
     validateName(this.node.path, 'rotationFunctionName', props.rotationFunctionName, FUNCTION_NAME);
@@ -95,7 +100,7 @@ export class RotatingDatabaseSecret extends Construct implements ec2.IConnectabl
     }
     const port = props.port ?? props.engine.defaultPort;
     if (!Token.isUnresolved(port) && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-      throw new Error(`${this.node.path}: port must be an integer from 1 to 65535, got ${port}`);
+      throw propError(this, 'port', String(port), 'an integer from 1 to 65535');
     }
     this.rotationInterval = props.rotationInterval ?? Duration.days(RotationLimits.DEFAULT_DATABASE_DAYS);
     validateRotationInterval(this, 'rotationInterval', this.rotationInterval, props.maxRotationInterval);
@@ -298,6 +303,6 @@ function uniqueCharacters(s: string): string {
 
 function requireText(scope: Construct, prop: string, value: string | undefined): void {
   if (value === undefined || (!Token.isUnresolved(value) && value.trim() === '')) {
-    throw new Error(`${scope.node.path}: ${prop} is required and must not be empty, got ${JSON.stringify(value)}`);
+    throw propError(scope, prop, String(JSON.stringify(value)), 'a non-empty string (required)');
   }
 }

@@ -416,7 +416,7 @@ describe('RotatingDatabaseSecret', () => {
   describe('fails on bad input', () => {
     test('fails if encryptionKey is missing', () => {
       expect(() => dbSecret(fixture(), { encryptionKey: undefined as unknown as kms.IKey })).toThrow(
-        /encryptionKey is required, got undefined.*AWS managed key aws\/secretsmanager is never used/,
+        /^\S+: encryptionKey: received undefined; expected a customer managed kms.IKey.*AWS managed key aws\/secretsmanager is never used$/,
       );
     });
 
@@ -424,21 +424,23 @@ describe('RotatingDatabaseSecret', () => {
       const f = fixture();
       const awsManaged = kms.Alias.fromAliasName(f.stack, 'AwsManaged', 'alias/aws/secretsmanager');
       expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(
-        /encryptionKey must be a customer managed key, got the AWS managed key 'alias\/aws\/secretsmanager'/,
+        /^\S+: encryptionKey: received the AWS managed key 'alias\/aws\/secretsmanager'; expected a customer managed key\. /,
       );
     });
 
     test('fails if encryptionKey is the AWS managed key given by alias ARN', () => {
       const f = fixture();
       const awsManaged = kms.Key.fromKeyArn(f.stack, 'AwsManaged', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/secretsmanager`);
-      expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(/customer managed key, got the AWS managed key/);
+      expect(() => dbSecret(f, { encryptionKey: awsManaged })).toThrow(
+        /^Workload\/Orders: encryptionKey: received the AWS managed key 'arn:aws:kms:eu-west-1:111111111111:alias\/aws\/secretsmanager'; expected a customer managed key\. /,
+      );
     });
 
     test.each([
-      [Duration.days(1001), /rotationInterval must be between 4 hours and 1000 days, got 1001 days/],
-      [Duration.hours(3), /rotationInterval must be between 4 hours and 1000 days, got 3 hours/],
-      [Duration.days(0), /rotationInterval must be between 4 hours and 1000 days, got 0 days/],
-      [Duration.minutes(300 + 30), /rotationInterval must be a whole number of hours, got 5 hours 30 minutes/],
+      [Duration.days(1001), /^\S+: rotationInterval: received 1001 days; expected between 4 hours and 1000 days/],
+      [Duration.hours(3), /^\S+: rotationInterval: received 3 hours; expected between 4 hours and 1000 days/],
+      [Duration.days(0), /^\S+: rotationInterval: received 0 days; expected between 4 hours and 1000 days/],
+      [Duration.minutes(300 + 30), /^\S+: rotationInterval: received 5 hours 30 minutes; expected a whole number of hours/],
     ])('fails if rotationInterval is %s', (interval, message) => {
       expect(() => dbSecret(fixture(), { rotationInterval: interval })).toThrow(message);
     });
@@ -449,28 +451,32 @@ describe('RotatingDatabaseSecret', () => {
           rotationInterval: Duration.days(45),
           maxRotationInterval: Duration.days(RotationLimits.MAX_DATABASE_DAYS),
         }),
-      ).toThrow(/rotationInterval of 45 days exceeds the configured maximum of 30 days \(maxRotationInterval\)/);
+      ).toThrow(/^\S+: rotationInterval: received 45 days; expected at most the configured maximum of 30 days \(maxRotationInterval\)/);
     });
 
     test('fails if the port is out of range', () => {
-      expect(() => dbSecret(fixture(), { port: 70000 })).toThrow(/port must be an integer from 1 to 65535, got 70000/);
+      expect(() => dbSecret(fixture(), { port: 70000 })).toThrow(/^\S+: port: received 70000; expected an integer from 1 to 65535$/);
     });
 
     test('fails if host is empty', () => {
-      expect(() => dbSecret(fixture(), { host: ' ' })).toThrow(/host is required and must not be empty, got " "/);
+      expect(() => dbSecret(fixture(), { host: ' ' })).toThrow(/^\S+: host: received " "; expected a non-empty string/);
     });
 
     test('fails if username is missing', () => {
-      expect(() => dbSecret(fixture(), { username: undefined as unknown as string })).toThrow(/username is required/);
+      expect(() => dbSecret(fixture(), { username: undefined as unknown as string })).toThrow(
+        /^\S+: username: received undefined; expected a non-empty string/,
+      );
     });
 
     test('fails if vpc is missing', () => {
-      expect(() => dbSecret(fixture(), { vpc: undefined as unknown as ec2.IVpc, database: undefined })).toThrow(/vpc is required/);
+      expect(() => dbSecret(fixture(), { vpc: undefined as unknown as ec2.IVpc, database: undefined })).toThrow(
+        /^\S+: vpc: received undefined; expected the VPC that can reach the database/,
+      );
     });
 
     test('fails if an allowed role ARN is not a role ARN', () => {
       expect(() => dbSecret(fixture(), { allowedCrossAccountRoleArns: ['arn:aws:iam::222222222222:user/alice'] })).toThrow(
-        /allowedCrossAccountRoleArns\[0\] must be an IAM role ARN .* got 'arn:aws:iam::222222222222:user\/alice'/,
+        /^\S+: allowedCrossAccountRoleArns\[0\]: received 'arn:aws:iam::222222222222:user\/alice'; expected an IAM role ARN /,
       );
     });
   });

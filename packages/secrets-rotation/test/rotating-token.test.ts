@@ -254,19 +254,23 @@ describe.each<[string, TokenClass, string, number]>([
   describe('fails on bad input', () => {
     test('fails if encryptionKey is missing', () => {
       const f = fixture();
-      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: undefined as unknown as kms.IKey })).toThrow(/encryptionKey is required/);
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: undefined as unknown as kms.IKey })).toThrow(
+        /^\S+: encryptionKey: received undefined; expected a customer managed kms.IKey/,
+      );
     });
 
     test('fails if encryptionKey is the AWS managed key', () => {
       const f = fixture();
       const awsManaged = kms.Alias.fromAliasName(f.stack, 'AwsManaged', 'alias/aws/secretsmanager');
-      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: awsManaged })).toThrow(/must be a customer managed key/);
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: awsManaged })).toThrow(
+        /^\S+: encryptionKey: received the AWS managed key .*; expected a customer managed key/,
+      );
     });
 
     test('fails if rotationInterval exceeds the Secrets Manager maximum', () => {
       const f = fixture();
       expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, rotationInterval: Duration.days(1200) })).toThrow(
-        /rotationInterval must be between 4 hours and 1000 days, got 1200 days/,
+        /^\S+: rotationInterval: received 1200 days; expected between 4 hours and 1000 days/,
       );
     });
 
@@ -279,27 +283,27 @@ describe.each<[string, TokenClass, string, number]>([
             rotationInterval: Duration.days(120),
             maxRotationInterval: Duration.days(RotationLimits.MAX_API_KEY_DAYS),
           }),
-      ).toThrow(/rotationInterval of 120 days exceeds the configured maximum of 90 days/);
+      ).toThrow(/^\S+: rotationInterval: received 120 days; expected at most the configured maximum of 90 days/);
     });
 
     test('fails if valueLength is too short', () => {
       const f = fixture();
       expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, valueLength: 12 })).toThrow(
-        /valueLength must be an integer from 20 to 4096, got 12/,
+        /^\S+: valueLength: received 12; expected an integer from 20 to 4096$/,
       );
     });
 
     test('fails if additionalFields would overwrite the generated value', () => {
       const f = fixture();
       expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, additionalFields: { [field]: 'fixed' } })).toThrow(
-        new RegExp(`additionalFields must not contain '${field}'`),
+        new RegExp(`^\\S+: additionalFields: received a field named '${field}'; expected fields other than '${field}'`),
       );
     });
 
     test('fails if reservedConcurrentExecutions is 0 (the function could never run)', () => {
       const f = fixture();
       expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, reservedConcurrentExecutions: 0 })).toThrow(
-        /reservedConcurrentExecutions must be an integer of at least 1, got 0/,
+        /^\S+: reservedConcurrentExecutions: received 0; expected an integer of at least 1$/,
       );
     });
   });

@@ -57,7 +57,7 @@ describe.each([
   test('fails if subnets or security groups are given without a VPC', () => {
     const { stack, key, sg } = fixture();
     expect(() => new TokenClass(stack, 'Token', { encryptionKey: key, securityGroups: [sg] })).toThrow(
-      /vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well/,
+      /^\S+: vpc: received undefined with vpcSubnets or securityGroups set; expected .*place the rotation function in a VPC\. Set vpc as well$/,
     );
   });
 });

@@ -15,6 +15,7 @@ import {
 import { ALL_LOG_CLASSES, isAccountId } from './names';
 import { ALARM_NAME, FUNCTION_NAME, LOG_GROUP_NAME, QUEUE_NAME, ROLE_NAME, STREAM_NAME, validateName } from './resource-names';
 import { validateAdministratorArns } from './stream-policy';
+import { namedPropError } from './errors';
 
 /** IAM: default maximum size of a role trust policy, in characters. */
 const TRUST_POLICY_MAX_CHARS = PolicySizeLimit.IAM_TRUST_POLICY.maximum;
@@ -39,7 +40,9 @@ export function validateClassificationRules(rules: LogClassRule[]): void {
       fail(`[${i}].accountIds: received an empty list; expected account ids, or no accountIds for every sender`);
     for (const key of (rule.accountIds ?? ['*']).map((a) => `${a} ${p}`)) {
       if (seen.has(key))
-        fail(`[${i}]: the prefix ${JSON.stringify(p)} is classified twice for ${key.split(' ')[0] === '*' ? 'every sender' : `account ${key.split(' ')[0]}`}`);
+        fail(
+          `[${i}].logGroupNamePrefix: received ${JSON.stringify(p)}, already classified for ${key.split(' ')[0] === '*' ? 'every sender' : `account ${key.split(' ')[0]}`}; expected each prefix classified once per sender`,
+        );
       seen.add(key);
     }
   });
@@ -52,9 +55,12 @@ const MAX_RULES_JSON = 2048;
 export function classificationRulesJson(rules: LogClassRule[]): string {
   const rulesJson = JSON.stringify(rules.map((r) => ({ p: r.logGroupNamePrefix, c: r.logClass, ...(r.accountIds ? { a: r.accountIds } : {}) })));
   if (rulesJson.length > MAX_RULES_JSON) {
-    throw new Error(
-      `CentralLogDestination: classificationRules: received ${rules.length} rules (${rulesJson.length} characters as the forwarder reads them); ` +
-        `at most ${MAX_RULES_JSON} fit in the forwarder's environment (4 KB in all). Use fewer, shorter prefixes, or rules for every sender instead of per-account ones`,
+    throw namedPropError(
+      'CentralLogDestination',
+      'classificationRules',
+      `${rules.length} rules (${rulesJson.length} characters as the forwarder reads them)`,
+      `at most ${MAX_RULES_JSON} characters, what fits in the forwarder's environment (4 KB in all)`,
+      'Use fewer, shorter prefixes, or rules for every sender instead of per-account ones',
     );
   }
   return rulesJson;
@@ -84,9 +90,12 @@ export function checkSenderPolicySizes(stack: Stack, destinationName: string, se
     organizationalUnitIds: senders.organizationalUnitIds,
   });
   if (policyBytes > DESTINATION_POLICY_MAX_BYTES) {
-    throw new Error(
-      `CentralLogDestination: the destination policy would be about ${policyBytes} bytes with ${senders.senderAccounts?.length ?? 0} sender accounts, above the CloudWatch Logs limit of ${DESTINATION_POLICY_MAX_BYTES} bytes. ` +
-        'Set organizationId in config to use aws:PrincipalOrgID (LogSenders.fromOrganization), which keeps the policy small whatever the number of accounts.',
+    throw namedPropError(
+      'CentralLogDestination',
+      'senders',
+      `${senders.senderAccounts?.length ?? 0} sender accounts, a destination policy of about ${policyBytes} bytes`,
+      `a destination policy within the CloudWatch Logs limit of ${DESTINATION_POLICY_MAX_BYTES} bytes`,
+      'Set organizationId in config to use aws:PrincipalOrgID (LogSenders.fromOrganization), which keeps the policy small whatever the number of accounts.',
     );
   }
   if (senders.knownSenders) {
@@ -106,8 +115,12 @@ export function checkSenderPolicySizes(stack: Stack, destinationName: string, se
       ],
     });
     if (trustChars > TRUST_POLICY_MAX_CHARS) {
-      throw new Error(
-        `CentralLogDestination: senders lists ${senders.senderAccounts!.length} accounts; the trust policy of the role CloudWatch Logs assumes would be about ${trustChars} characters, above the IAM limit of ${TRUST_POLICY_MAX_CHARS}. Use LogSenders.fromOrganization (set organizationId in config to use aws:PrincipalOrgID).`,
+      throw namedPropError(
+        'CentralLogDestination',
+        'senders',
+        `${senders.senderAccounts!.length} accounts, a trust policy of about ${trustChars} characters for the role CloudWatch Logs assumes`,
+        `a trust policy within the IAM limit of ${TRUST_POLICY_MAX_CHARS} characters`,
+        'Use LogSenders.fromOrganization (set organizationId in config to use aws:PrincipalOrgID).',
       );
     }
   }
@@ -118,37 +131,45 @@ export function validateProps(props: CentralLogDestinationProps, destinationName
     throw new Error(`CentralLogDestination: ${msg}`);
   };
   if (!Token.isUnresolved(destinationName) && !/^[^:*]{1,512}$/.test(destinationName)) {
-    fail(`destinationName must be 1 to 512 characters without ':' or '*', received ${JSON.stringify(destinationName)}`);
+    fail(`destinationName: received ${JSON.stringify(destinationName)}; expected 1 to 512 characters without ':' or '*'`);
   }
   if (!Token.isUnresolved(prefix) && !/^\/[\w\-./#]+[^/]$/.test(prefix)) {
-    fail(`logGroupNamePrefix must start with '/', not end with '/', and use only letters, digits, '_-./#', received ${JSON.stringify(prefix)}`);
+    fail(
+      `logGroupNamePrefix: received ${JSON.stringify(prefix)}; expected a prefix that starts with '/', does not end with '/', and uses only letters, digits, '_-./#'`,
+    );
   }
   const accounts = props.senders.accountIds;
   if (accounts) {
     if (accounts.length === 0)
-      fail('senders lists no accounts: pass LogSenders.fromAccounts([...]) with at least one workload account id, or LogSenders.fromOrganization(id)');
+      fail(
+        'senders: received an empty account list; expected at least one account. Pass LogSenders.fromAccounts([...]) with at least one workload account id, or LogSenders.fromOrganization(id)',
+      );
     const seen = new Set<string>();
     for (const a of accounts) {
       if (Token.isUnresolved(a)) continue;
-      if (!isAccountId(a)) fail(`senders: ${JSON.stringify(a)} is not a 12-digit AWS account id`);
-      if (seen.has(a)) fail(`senders lists account ${a} twice`);
+      if (!isAccountId(a)) fail(`senders: received ${JSON.stringify(a)}; expected a 12-digit AWS account id`);
+      if (seen.has(a)) fail(`senders: received account ${a} twice; expected each account once`);
       seen.add(a);
     }
   }
   const org = props.senders.organizationId;
   if (org !== undefined && !Token.isUnresolved(org) && !/^o-[a-z0-9]{10,32}$/.test(org)) {
-    fail(`senders: organization id must look like o-xxxxxxxxxx (10 to 32 lowercase letters or digits), received ${JSON.stringify(org)}`);
+    fail(`senders: received organization id ${JSON.stringify(org)}; expected an organization id like o-xxxxxxxxxx (10 to 32 lowercase letters or digits)`);
   }
   (props.senders.organizationalUnitIds ?? []).forEach((ou, i) => {
     if (!Token.isUnresolved(ou) && !/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(ou)) {
-      fail(`senders: organizationalUnitIds[${i}] must be an organizational unit id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx), received ${JSON.stringify(ou)}`);
+      fail(
+        `senders.organizationalUnitIds[${i}]: received ${JSON.stringify(ou)}; expected an organizational unit id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)`,
+      );
     }
   });
   if (capacity.shardCount !== undefined && (!Number.isInteger(capacity.shardCount) || capacity.shardCount < 1)) {
-    fail(`streamCapacity: shardCount must be an integer of at least 1, received ${capacity.shardCount}`);
+    fail(`streamCapacity.shardCount: received ${capacity.shardCount}; expected an integer of at least 1`);
   }
   if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
-    fail('vpcSubnets and securityGroups place the forwarder in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)');
+    fail(
+      'vpc: received undefined with vpcSubnets or securityGroups set; expected a vpc whenever vpcSubnets or securityGroups is set, because they place the forwarder in a VPC. Set vpc as well',
+    );
   }
   validateName('CentralLogDestination', 'streamName', props.streamName, STREAM_NAME);
   validateName('CentralLogDestination', 'forwarderFunctionName', props.forwarderFunctionName, FUNCTION_NAME);
@@ -178,13 +199,13 @@ export function validateProps(props: CentralLogDestinationProps, destinationName
   checkRange('forwarderParallelizationFactor', props.forwarderParallelizationFactor, 1, 10);
   const retentionHours = props.streamRetention?.toHours();
   if (retentionHours !== undefined && (retentionHours < 24 || retentionHours > 8760)) {
-    fail(`streamRetention must be between 24 hours and 365 days, received ${retentionHours} hours`);
+    fail(`streamRetention: received ${retentionHours} hours; expected between 24 hours and 365 days`);
   }
 }
 
 function checkRange(name: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`CentralLogDestination: ${name} must be an integer from ${min} to ${max}, received ${value}`);
+    throw namedPropError('CentralLogDestination', name, String(value), `an integer from ${min} to ${max}`);
   }
 }

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TrailScope } from '../security-event-capture-props';
+import { namedPropError } from './errors';
 
 /** The only region where IAM (a global service) delivers its CloudTrail events to EventBridge. */
 export const IAM_EVENTS_REGION = IamEvents.REGION;
@@ -23,8 +24,12 @@ export function decideIamCapture(scope: Construct, region: string, requested: bo
     return requested;
   }
   if (requested === true && region !== IAM_EVENTS_REGION) {
-    throw new Error(
-      `SecurityEventCapture: captureIamChanges is true in ${region}, but IAM events reach EventBridge only in ${IAM_EVENTS_REGION}; the rule would never fire. Capture IAM changes in a ${IAM_EVENTS_REGION} stack of this account instead.`,
+    throw namedPropError(
+      'SecurityEventCapture',
+      'captureIamChanges',
+      `true in ${region}`,
+      `true only in ${IAM_EVENTS_REGION}: IAM events reach EventBridge only there, so the rule would never fire`,
+      `Capture IAM changes in a ${IAM_EVENTS_REGION} stack of this account instead.`,
     );
   }
   return requested ?? region === IAM_EVENTS_REGION;

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { RotationLimits } from '../rotation-limits';
+import { propError } from './errors';
 
 /**
  * Validate a rotation interval against Secrets Manager's limits (4 hours to 1000 days,
@@ -19,16 +20,22 @@ export function validateRotationInterval(scope: Construct, propName: string, int
   const max = Duration.days(RotationLimits.MAX_INTERVAL_DAYS);
   const allowed = `Secrets Manager allows ${RotationLimits.MIN_INTERVAL_HOURS} hours to ${RotationLimits.MAX_INTERVAL_DAYS} days, in whole hours`;
   if (ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
-    throw new Error(
-      `${scope.node.path}: ${propName} must be between ${RotationLimits.MIN_INTERVAL_HOURS} hours and ${RotationLimits.MAX_INTERVAL_DAYS} days, got ${interval.toHumanString()} (${allowed})`,
+    throw propError(
+      scope,
+      propName,
+      interval.toHumanString(),
+      `between ${RotationLimits.MIN_INTERVAL_HOURS} hours and ${RotationLimits.MAX_INTERVAL_DAYS} days (${allowed})`,
     );
   }
   if (ms % Duration.hours(1).toMilliseconds() !== 0) {
-    throw new Error(`${scope.node.path}: ${propName} must be a whole number of hours, got ${interval.toHumanString()} (${allowed})`);
+    throw propError(scope, propName, interval.toHumanString(), `a whole number of hours (${allowed})`);
   }
   if (ceiling !== undefined && !ceiling.isUnresolved() && ms > ceiling.toMilliseconds()) {
-    throw new Error(
-      `${scope.node.path}: ${propName} of ${interval.toHumanString()} exceeds the configured maximum of ${ceiling.toHumanString()} (maxRotationInterval)`,
+    throw propError(
+      scope,
+      propName,
+      interval.toHumanString(),
+      `at most the configured maximum of ${ceiling.toHumanString()} (maxRotationInterval), which it exceeds`,
     );
   }
 }

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SECRET_READ_ACTIONS, SECRET_TAMPER_ACTIONS, SECRET_VALUE_WRITE_ACTIONS } from './perms';
+import { propError } from './errors';
 
 const SECRET_POLICY_LIMIT = PolicySizeLimit.SECRETS_MANAGER_RESOURCE_POLICY;
 
@@ -15,16 +16,24 @@ const SECRET_POLICY_LIMIT = PolicySizeLimit.SECRETS_MANAGER_RESOURCE_POLICY;
  */
 export function requireCustomerManagedKey(scope: Construct, key: kms.IKey | undefined): kms.IKey {
   if (key === undefined || key === null) {
-    throw new Error(
-      `${scope.node.path}: encryptionKey is required, got ${String(key)}. Pass a customer managed kms.IKey (for example the secrets key of @cdk-guardrails/kms-hierarchy); the AWS managed key aws/secretsmanager is never used`,
+    throw propError(
+      scope,
+      'encryptionKey',
+      String(key),
+      'a customer managed kms.IKey (encryptionKey is required)',
+      'Pass a customer managed kms.IKey (for example the secrets key of @cdk-guardrails/kms-hierarchy); the AWS managed key aws/secretsmanager is never used',
     );
   }
   const aliasName = (key as Partial<kms.IAlias>).aliasName;
   const candidates = [aliasName, key.keyArn, key.keyId].filter((v): v is string => typeof v === 'string' && !Token.isUnresolved(v));
   const awsManaged = candidates.find((v) => /(^|:)alias\/aws\//.test(v));
   if (awsManaged !== undefined) {
-    throw new Error(
-      `${scope.node.path}: encryptionKey must be a customer managed key, got the AWS managed key '${awsManaged}'. AWS managed keys (alias/aws/*) cannot be shared across accounts and their key policy cannot be controlled`,
+    throw propError(
+      scope,
+      'encryptionKey',
+      `the AWS managed key '${awsManaged}'`,
+      'a customer managed key',
+      'AWS managed keys (alias/aws/*) cannot be shared across accounts and their key policy cannot be controlled',
     );
   }
   return key;
@@ -271,8 +280,11 @@ function validateRoleArn(scope: Construct, arn: string, index: number): void {
     return;
   }
   if (!ROLE_ARN.test(arn)) {
-    throw new Error(
-      `${scope.node.path}: allowedCrossAccountRoleArns[${index}] must be an IAM role ARN such as arn:aws:iam::111122223333:role/name (wildcards allowed in the name only), got '${arn}'`,
+    throw propError(
+      scope,
+      `allowedCrossAccountRoleArns[${index}]`,
+      `'${arn}'`,
+      'an IAM role ARN such as arn:aws:iam::111122223333:role/name (wildcards allowed in the name only)',
     );
   }
 }

@@ -11,6 +11,7 @@ import { buildRotationFunction, handlerDir, restrictInvokePermissionToThisAccoun
 import { applySecretAccessPolicy, grantSecretRead, requireCustomerManagedKey } from './secret-guardrails';
 import { RotatingTokenProps } from '../rotating-token-props';
 import { RotationLimits } from '../rotation-limits';
+import { propError } from './errors';
 
 /** What distinguishes an API key from a service token. */
 export interface TokenKind {
@@ -44,22 +45,31 @@ export function buildTokenRotation(scope: Construct, props: RotatingTokenProps, 
   validateRotationInterval(scope, 'rotationInterval', rotationInterval, props.maxRotationInterval);
   const valueLength = props.valueLength ?? kind.defaultLength;
   if (!Token.isUnresolved(valueLength) && !(Number.isInteger(valueLength) && valueLength >= MIN_VALUE_LENGTH && valueLength <= MAX_VALUE_LENGTH)) {
-    throw new Error(`${scope.node.path}: valueLength must be an integer from ${MIN_VALUE_LENGTH} to ${MAX_VALUE_LENGTH}, got ${valueLength}`);
+    throw propError(scope, 'valueLength', String(valueLength), `an integer from ${MIN_VALUE_LENGTH} to ${MAX_VALUE_LENGTH}`);
   }
   const additionalFields = props.additionalFields ?? {};
   if (kind.valueField in additionalFields) {
-    throw new Error(`${scope.node.path}: additionalFields must not contain '${kind.valueField}', the field that holds the generated ${kind.label}`);
+    throw propError(
+      scope,
+      'additionalFields',
+      `a field named '${kind.valueField}'`,
+      `fields other than '${kind.valueField}', the field that holds the generated ${kind.label}`,
+    );
   }
   const concurrency = props.reservedConcurrentExecutions ?? 1;
   if (!Token.isUnresolved(concurrency) && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new Error(`${scope.node.path}: reservedConcurrentExecutions must be an integer of at least 1, got ${concurrency}`);
+    throw propError(scope, 'reservedConcurrentExecutions', String(concurrency), 'an integer of at least 1');
   }
   validateName(scope.node.path, 'rotationFunctionName', props.rotationFunctionName, FUNCTION_NAME);
   validateName(scope.node.path, 'rotationLogGroupName', props.rotationLogGroupName, LOG_GROUP_NAME);
   validateName(scope.node.path, 'rotationRoleName', props.rotationRoleName, ROLE_NAME);
   if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
-    throw new Error(
-      `${scope.node.path}: vpcSubnets and securityGroups place the rotation function in a VPC: set vpc as well (received vpcSubnets or securityGroups without vpc)`,
+    throw propError(
+      scope,
+      'vpc',
+      'undefined with vpcSubnets or securityGroups set',
+      'a vpc whenever vpcSubnets or securityGroups is set, because they place the rotation function in a VPC',
+      'Set vpc as well',
     );
   }
   const stack = Stack.of(scope);
