@@ -189,7 +189,7 @@ describe('SCP documents of a 1,000-account organization', () => {
   test('fails naming the limit and the fix when exemptions would push an SCP over 5,120 characters', () => {
     const arns = Array.from({ length: 200 }, (_v, i) => `arn:aws:iam::${accounts(200)[i]}:role/deployer`);
     expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: everyRegion, exemptPrincipalArns: arns })).toThrow(
-      /AWS Organizations limit is 5120\. Split it or drop statements/,
+      /AWS Organizations limit is 5120\)\. Split it or drop statements/,
     );
   });
 
@@ -222,7 +222,7 @@ describe('SCP documents of a 1,000-account organization', () => {
     test('fails naming the limit when the exemptions outgrow one SCP', () => {
       const tooMany = accounts(80).map((a) => execRole(a));
       expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: tooMany })).toThrow(
-        /SCP 'protect-security-services' is \d+ characters minified; the AWS Organizations limit is 5120/,
+        /SCP 'protect-security-services' of \d+ characters minified; expected at most 5120 characters minified \(the AWS Organizations limit is 5120\)/,
       );
       expect(() =>
         ServiceControlPolicy.protectGuardrailPrincipals({
@@ -231,7 +231,7 @@ describe('SCP documents of a 1,000-account organization', () => {
           pipelinePrincipalArns: [],
           cdkDeployRoleArns: [],
         }),
-      ).toThrow(/SCP 'protect-guardrail-principals' is \d+ characters minified/);
+      ).toThrow(/SCP 'protect-guardrail-principals' of \d+ characters minified/);
     });
   });
 });

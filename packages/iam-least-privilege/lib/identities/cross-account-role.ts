@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LeastPrivilegeRole } from './least-privilege-role';
 import { validateAccountIds, validateDurationRange } from './private/validate';
+import { childPath, propError } from '../private/errors';
 
 /**
  * Properties of a {@link CrossAccountRole}.
@@ -79,14 +80,23 @@ const TRUST_POLICY = PolicySizeLimit.IAM_TRUST_POLICY;
  */
 export class CrossAccountRole extends LeastPrivilegeRole {
   constructor(scope: Construct, id: string, props: CrossAccountRoleProps) {
+    // Checked before super(): errors name the path this construct would have.
+    const path = childPath(scope, id);
     if (!props.trustedAccountIds || props.trustedAccountIds.length === 0) {
-      throw new Error('trustedAccountIds: received an empty list; expected at least one 12-digit account id');
+      throw propError(path, 'trustedAccountIds', 'an empty list', 'at least one 12-digit account id');
     }
-    validateAccountIds('trustedAccountIds', props.trustedAccountIds);
-    validateExternalId(props.externalId);
+    validateAccountIds(path, 'trustedAccountIds', props.trustedAccountIds);
+    validateExternalId(path, props.externalId);
     const maxSessionDuration = props.maxSessionDuration ?? Duration.hours(1);
     if (props.roleChaining) {
-      validateDurationRange('maxSessionDuration (role chaining caps sessions at 1 hour)', maxSessionDuration, Duration.hours(1), ROLE_CHAINING_MAX_SESSION);
+      validateDurationRange(
+        path,
+        'maxSessionDuration',
+        maxSessionDuration,
+        Duration.hours(1),
+        ROLE_CHAINING_MAX_SESSION,
+        'Role chaining caps sessions at 1 hour',
+      );
     }
 
     const conditions: Record<string, Record<string, unknown>> = {
@@ -139,14 +149,17 @@ export class CrossAccountRole extends LeastPrivilegeRole {
   }
 }
 
-function validateExternalId(externalId: string): void {
+function validateExternalId(path: string, externalId: string): void {
   if (externalId === undefined || externalId === null) {
-    throw new Error('externalId: received nothing; expected the external id from configuration (2-1224 characters)');
+    throw propError(path, 'externalId', 'nothing', 'the external id from configuration (2-1224 characters)');
   }
   if (Token.isUnresolved(externalId)) return;
   if (!/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
-    throw new Error(
-      `externalId: received a value of ${externalId.length} characters that is not a valid external id; expected 2-1224 characters of letters, digits and +=,.@:/-`,
+    throw propError(
+      path,
+      'externalId',
+      `a value of ${externalId.length} characters that is not a valid external id`,
+      '2-1224 characters of letters, digits and +=,.@:/-',
     );
   }
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DEFAULT_SENSITIVE_ACTIONS, MFA_SELF_SERVICE_ACTIONS } from './private/perms';
 import { validateDurationRange } from './private/validate';
+import { childPath, propError } from '../private/errors';
 
 /**
  * Properties of a {@link ConsoleMfaPolicy}.
@@ -98,15 +99,17 @@ export class SensitiveActionsMfaPolicy extends iam.ManagedPolicy {
   public static readonly DEFAULT_ACTIONS: string[] = [...DEFAULT_SENSITIVE_ACTIONS];
 
   constructor(scope: Construct, id: string, props: SensitiveActionsMfaPolicyProps = {}) {
+    // Checked before super(): errors name the path this construct would have.
+    const path = childPath(scope, id);
     const maxAge = props.maxMfaAge ?? Duration.hours(1);
-    validateDurationRange('maxMfaAge', maxAge, Duration.minutes(1), Duration.hours(12));
+    validateDurationRange(path, 'maxMfaAge', maxAge, Duration.minutes(1), Duration.hours(12));
     const actions = props.actions ?? SensitiveActionsMfaPolicy.DEFAULT_ACTIONS;
     if (actions.length === 0) {
-      throw new Error("actions: received an empty list; expected at least one sensitive action such as 'kms:ScheduleKeyDeletion'");
+      throw propError(path, 'actions', 'an empty list', "at least one sensitive action such as 'kms:ScheduleKeyDeletion'");
     }
     for (const a of actions) {
       if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(a)) {
-        throw new Error(`actions: received '${a}'; expected an action such as 'iam:CreateUser' or 'iam:Delete*'`);
+        throw propError(path, 'actions', `'${a}'`, "an action such as 'iam:CreateUser' or 'iam:Delete*'");
       }
     }
     super(scope, id, {
@@ -165,13 +168,15 @@ export interface SourceIpRestrictionPolicyProps {
  */
 export class SourceIpRestrictionPolicy extends iam.ManagedPolicy {
   constructor(scope: Construct, id: string, props: SourceIpRestrictionPolicyProps) {
+    // Checked before super(): errors name the path this construct would have.
+    const path = childPath(scope, id);
     if (!props.allowedCidrs || props.allowedCidrs.length === 0) {
-      throw new Error("allowedCidrs: received an empty list; expected at least one CIDR range such as '203.0.113.0/24'");
+      throw propError(path, 'allowedCidrs', 'an empty list', "at least one CIDR range such as '203.0.113.0/24'");
     }
-    for (const cidr of props.allowedCidrs) validateCidr(cidr);
+    for (const cidr of props.allowedCidrs) validateCidr(path, cidr);
     for (const vpc of props.allowedVpcIds ?? []) {
       if (!Token.isUnresolved(vpc) && !/^vpc-[0-9a-f]{8,17}$/.test(vpc)) {
-        throw new Error(`allowedVpcIds: received '${vpc}'; expected a VPC id such as 'vpc-0123456789abcdef0'`);
+        throw propError(path, 'allowedVpcIds', `'${vpc}'`, "a VPC id such as 'vpc-0123456789abcdef0'");
       }
     }
     const conditions: Record<string, Record<string, unknown>> = {
@@ -198,10 +203,10 @@ export class SourceIpRestrictionPolicy extends iam.ManagedPolicy {
   }
 }
 
-function validateCidr(cidr: string): void {
+function validateCidr(path: string, cidr: string): void {
   if (Token.isUnresolved(cidr)) return;
   if (/^(0\.0\.0\.0|::)\/0$/.test(cidr)) {
-    throw new Error(`allowedCidrs: received '${cidr}', which allows every address; expected the ranges requests may come from, such as '203.0.113.0/24'`);
+    throw propError(path, 'allowedCidrs', `'${cidr}', which allows every address`, "the ranges requests may come from, such as '203.0.113.0/24'");
   }
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
   if (v4) {
@@ -210,5 +215,5 @@ function validateCidr(cidr: string): void {
   } else if (/^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr) && cidr.includes(':') && Number(cidr.split('/')[1]) <= 128) {
     return;
   }
-  throw new Error(`allowedCidrs: received '${cidr}'; expected an IPv4 or IPv6 CIDR range such as '203.0.113.0/24' or '2001:db8::/32'`);
+  throw propError(path, 'allowedCidrs', `'${cidr}'`, "an IPv4 or IPv6 CIDR range such as '203.0.113.0/24' or '2001:db8::/32'");
 }

@@ -6,6 +6,7 @@ import { PermissionsBoundary } from './permissions-boundary';
 import { recordAndReportBoundaryOptOut } from './private/boundary-opt-outs';
 import { appHasBoundary, dependOnBoundaryByName } from './private/boundary-registry';
 import { validateDurationRange, validateIamPath } from './private/validate';
+import { childPath, propError } from '../private/errors';
 
 /**
  * Properties of a {@link LeastPrivilegeRole}.
@@ -86,17 +87,28 @@ export class LeastPrivilegeRole extends iam.Role {
   public readonly permissionsBoundary?: iam.IManagedPolicy;
 
   constructor(scope: Construct, id: string, props: LeastPrivilegeRoleProps) {
+    // Checked before super(): errors name the path this construct would have.
+    const constructPath = childPath(scope, id);
     const maxSessionDuration = props.maxSessionDuration ?? DEFAULT_MAX_SESSION;
-    validateDurationRange('maxSessionDuration', maxSessionDuration, MIN_SESSION, MAX_SESSION);
-    if (props.path !== undefined) validateIamPath('path', props.path);
+    validateDurationRange(constructPath, 'maxSessionDuration', maxSessionDuration, MIN_SESSION, MAX_SESSION);
+    if (props.path !== undefined) validateIamPath(constructPath, 'path', props.path);
     const reason = props.withoutPermissionsBoundaryReason;
     if (reason !== undefined) {
       if (props.permissionsBoundary) {
-        throw new Error('withoutPermissionsBoundaryReason: cannot be combined with permissionsBoundary; pass one or the other');
+        throw propError(
+          constructPath,
+          'withoutPermissionsBoundaryReason',
+          'a reason together with permissionsBoundary',
+          'no permissionsBoundary (they cannot be combined)',
+          'Pass one or the other',
+        );
       }
       if (!ExemptionReason.isSufficient(reason)) {
-        throw new Error(
-          `withoutPermissionsBoundaryReason: received '${reason}'; expected a reason of at least ${ExemptionReason.MIN_LENGTH} characters explaining why this role needs no boundary`,
+        throw propError(
+          constructPath,
+          'withoutPermissionsBoundaryReason',
+          `'${reason}'`,
+          `a reason of at least ${ExemptionReason.MIN_LENGTH} characters explaining why this role needs no boundary`,
         );
       }
     }

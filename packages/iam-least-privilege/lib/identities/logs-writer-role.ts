@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LeastPrivilegeRole, LeastPrivilegeRoleProps } from './least-privilege-role';
+import { childPath, propError } from '../private/errors';
 
 /**
  * Properties of a {@link LogsWriterRole}.
@@ -50,17 +51,27 @@ const WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
  */
 export class LogsWriterRole extends LeastPrivilegeRole {
   constructor(scope: Construct, id: string, props: LogsWriterRoleProps) {
+    // Checked before super(): errors name the path this construct would have.
+    const path = childPath(scope, id);
     const groups = props.logGroups ?? [];
     if (groups.length === 0 && !props.allowCreateLogGroup) {
-      throw new Error(
-        'logGroups: received no log groups and allowCreateLogGroup is not true; pass the pre-created log groups the role writes to, or allowCreateLogGroup: true with a logGroupNamePrefix',
+      throw propError(
+        path,
+        'logGroups',
+        'no log groups and allowCreateLogGroup is not true',
+        'at least one log group',
+        'Pass the pre-created log groups the role writes to, or allowCreateLogGroup: true with a logGroupNamePrefix',
       );
     }
     if (props.allowCreateLogGroup) {
-      validatePrefix(props.logGroupNamePrefix);
+      validatePrefix(path, props.logGroupNamePrefix);
     } else if (props.logGroupNamePrefix !== undefined) {
-      throw new Error(
-        `logGroupNamePrefix: received '${props.logGroupNamePrefix}' but allowCreateLogGroup is not true; the prefix only applies when the role may create log groups`,
+      throw propError(
+        path,
+        'logGroupNamePrefix',
+        `'${props.logGroupNamePrefix}' but allowCreateLogGroup is not true`,
+        'no logGroupNamePrefix, or allowCreateLogGroup: true',
+        'The prefix only applies when the role may create log groups',
       );
     }
 
@@ -94,14 +105,17 @@ export class LogsWriterRole extends LeastPrivilegeRole {
   }
 }
 
-function validatePrefix(prefix: string | undefined): void {
+function validatePrefix(path: string, prefix: string | undefined): void {
   if (prefix === undefined || (!Token.isUnresolved(prefix) && prefix.length === 0)) {
-    throw new Error(
-      "logGroupNamePrefix: received nothing; allowCreateLogGroup requires a log group name prefix such as '/app/orders/' so the role cannot create groups anywhere in the account",
+    throw propError(
+      path,
+      'logGroupNamePrefix',
+      'nothing',
+      "a log group name prefix such as '/app/orders/' (allowCreateLogGroup requires one, so the role cannot create groups anywhere in the account)",
     );
   }
   if (Token.isUnresolved(prefix)) return;
   if (!/^[\w\-/.#]{1,511}$/.test(prefix)) {
-    throw new Error(`logGroupNamePrefix: received '${prefix}'; expected letters, digits and _-/.# only (no wildcards)`);
+    throw propError(path, 'logGroupNamePrefix', `'${prefix}'`, 'letters, digits and _-/.# only (no wildcards)');
   }
 }

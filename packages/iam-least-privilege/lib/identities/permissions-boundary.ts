@@ -18,6 +18,7 @@ import {
 } from './private/perms';
 import { recordAndReportBoundaryOptOut } from './private/boundary-opt-outs';
 import { claimBoundaryName, registerBoundary } from './private/boundary-registry';
+import { childPath, propError } from '../private/errors';
 import {
   cdkBootstrapRolePattern,
   DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
@@ -140,8 +141,11 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
    */
   public static exempt(scope: IConstruct, reason: string): void {
     if (!ExemptionReason.isSufficient(reason)) {
-      throw new Error(
-        `reason: received ${JSON.stringify(reason)}; expected at least ${ExemptionReason.MIN_LENGTH} characters explaining why ${scope.node.path} needs no permissions boundary`,
+      throw propError(
+        scope,
+        'reason',
+        JSON.stringify(reason),
+        `at least ${ExemptionReason.MIN_LENGTH} characters explaining why ${scope.node.path} needs no permissions boundary`,
       );
     }
     // Runs after a boundary applied to an enclosing scope (Aspects of inner scopes run later).
@@ -153,39 +157,41 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
   public readonly boundaryArn: string;
 
   constructor(scope: Construct, id: string, props: PermissionsBoundaryProps = {}) {
+    // Checked before super(): errors name the path this construct would have.
+    const path = childPath(scope, id);
     const policyName = props.managedPolicyName ?? PermissionsBoundary.DEFAULT_POLICY_NAME;
-    validatePolicyName(policyName);
+    validatePolicyName(path, policyName);
     const services = props.allowedServices ?? PermissionsBoundary.DEFAULT_ALLOWED_SERVICES;
-    validateServices(services);
+    validateServices(path, services);
     const resourceAccountIds = props.resourceAccountIds ?? [];
-    validateAccountIds('resourceAccountIds', resourceAccountIds);
+    validateAccountIds(path, 'resourceAccountIds', resourceAccountIds);
     const resourceAccountServices = props.resourceAccountServices ?? services;
     for (const s of resourceAccountServices) {
       if (!services.includes(s)) {
-        throw new Error(`resourceAccountServices: received '${s}'; expected one of allowedServices (${services.join(', ')})`);
+        throw propError(path, 'resourceAccountServices', `'${s}'`, `one of allowedServices (${services.join(', ')})`);
       }
     }
     const resourcelessActions = props.resourcelessActions ?? PermissionsBoundary.DEFAULT_RESOURCELESS_ACTIONS;
-    validateNamedActions('resourcelessActions', resourcelessActions);
+    validateNamedActions(path, 'resourcelessActions', resourcelessActions);
     const requiredTagKeys = props.requiredTagKeys ?? PermissionsBoundary.DEFAULT_REQUIRED_TAG_KEYS;
-    validateTagKeys(requiredTagKeys);
+    validateTagKeys(path, requiredTagKeys);
     const protectedRoleNamePatterns = props.protectedRoleNamePatterns ?? [];
-    validateRoleNamePatterns(protectedRoleNamePatterns);
+    validateRoleNamePatterns(path, protectedRoleNamePatterns);
 
     const stack = Stack.of(scope);
     const protectedPrincipalArns = props.protectedPrincipalArns ?? [];
-    validateExactPrincipalArns('protectedPrincipalArns', protectedPrincipalArns, { rolesOnly: true, account: stack.account, allowTokens: true });
+    validateExactPrincipalArns(path, 'protectedPrincipalArns', protectedPrincipalArns, { rolesOnly: true, account: stack.account, allowTokens: true });
     const guardrailAdministratorArns = props.guardrailAdministratorArns ?? [];
-    validateExactPrincipalArns('guardrailAdministratorArns', guardrailAdministratorArns, { allowTokens: true });
+    validateExactPrincipalArns(path, 'guardrailAdministratorArns', guardrailAdministratorArns, { allowTokens: true });
     const qualifier = props.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
-    validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
+    validateCdkBootstrapQualifier(path, 'cdkBootstrapQualifier', qualifier);
     const resourcePrefix = props.protectedResourceNamePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
-    validateResourceNamePrefix('protectedResourceNamePrefix', resourcePrefix);
-    if (props.boundedRolePath !== undefined) validateBoundedRolePath('boundedRolePath', props.boundedRolePath);
+    validateResourceNamePrefix(path, 'protectedResourceNamePrefix', resourcePrefix);
+    if (props.boundedRolePath !== undefined) validateBoundedRolePath(path, 'boundedRolePath', props.boundedRolePath);
     const protectedPolicyNames = props.protectedPolicyNames ?? [];
-    validateIamNames('protectedPolicyNames', protectedPolicyNames, 'a managed policy name', 'GuardrailsDeploymentBoundary');
+    validateIamNames(path, 'protectedPolicyNames', protectedPolicyNames, 'a managed policy name', 'GuardrailsDeploymentBoundary');
     const stackNames = props.protectedStackNames ?? [];
-    validateStackNamePatterns('protectedStackNames', stackNames);
+    validateStackNamePatterns(path, 'protectedStackNames', stackNames);
     // Built from the name, not `this.managedPolicyArn`: a policy cannot Ref itself in its document.
     const boundaryArn = managedPolicyArnFromName(stack, policyName);
 
@@ -325,7 +331,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix, guardrailStackPatterns(resourcePrefix, stackNames)),
     );
     if (props.boundedRolePath !== undefined) {
-      statements.push(boundedRolePathStatement(stack, props.boundedRolePath, resourceAccountIds, resourceAccountServices));
+      statements.push(boundedRolePathStatement(path, stack, props.boundedRolePath, resourceAccountIds, resourceAccountServices));
     }
     statements.push(...(props.additionalStatements ?? []));
 
@@ -376,9 +382,12 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         if (!(node instanceof iam.CfnRole || node instanceof iam.CfnUser)) return;
         const account = Stack.of(node).account;
         if (Token.isUnresolved(account) || Token.isUnresolved(boundaryAccount) || account === boundaryAccount) return;
-        throw new Error(
-          `${node.node.path}: permissions boundary: received ${boundaryPath} of account ${boundaryAccount} for a ${node instanceof iam.CfnRole ? 'role' : 'user'} of account ${account}; ` +
-            `expected a boundary of the same account (a managed policy exists in one account only, the deploy would fail). Create a PermissionsBoundary in a stack of ${account} and apply it to that account's stacks`,
+        throw propError(
+          node,
+          'permissions boundary',
+          `${boundaryPath} of account ${boundaryAccount} for a ${node instanceof iam.CfnRole ? 'role' : 'user'} of account ${account}`,
+          'a boundary of the same account (a managed policy exists in one account only, the deploy would fail)',
+          `Create a PermissionsBoundary in a stack of ${account} and apply it to that account's stacks`,
         );
       },
     });

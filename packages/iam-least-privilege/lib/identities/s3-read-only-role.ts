@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LeastPrivilegeRole, LeastPrivilegeRoleProps } from './least-privilege-role';
+import { childPath, propError } from '../private/errors';
 
 /**
  * Properties of an {@link S3ReadOnlyRole}.
@@ -38,12 +39,14 @@ export interface S3ReadOnlyRoleProps extends LeastPrivilegeRoleProps {
  */
 export class S3ReadOnlyRole extends LeastPrivilegeRole {
   constructor(scope: Construct, id: string, props: S3ReadOnlyRoleProps) {
+    // Checked before super(): errors name the path this construct would have.
+    const path = childPath(scope, id);
     if (!props.buckets || props.buckets.length === 0) {
-      throw new Error('buckets: received an empty list; expected at least one bucket the role may read');
+      throw propError(path, 'buckets', 'an empty list', 'at least one bucket the role may read');
     }
     const pattern = props.objectKeyPattern ?? '*';
     if (pattern.length === 0) {
-      throw new Error("objectKeyPattern: received an empty string; expected a key pattern such as '*' or 'reports/*'");
+      throw propError(path, 'objectKeyPattern', 'an empty string', "a key pattern such as '*' or 'reports/*'");
     }
 
     super(scope, id, props);

@@ -50,6 +50,7 @@ import {
   validateResourceNamePrefix,
   validateStackNamePatterns,
 } from './private/validate';
+import { propError } from '../private/errors';
 
 /**
  * A service control policy document generated in code, checked against the AWS Organizations
@@ -61,6 +62,10 @@ import {
  * whitespace and counts it (only the console strips it), so the document is emitted and
  * measured minified.
  */
+/** Error prefixes of the builders that have no construct (see ../private/errors.ts). */
+const REGION = 'ServiceControlPolicy.regionRestriction';
+const CTOR = 'new ServiceControlPolicy';
+
 export class ServiceControlPolicy {
   /** AWS Organizations limit for an SCP document, in characters (whitespace included). */
   public static readonly MAX_CHARACTERS: number = PolicySizeLimit.SERVICE_CONTROL_POLICY.maximum;
@@ -75,11 +80,11 @@ export class ServiceControlPolicy {
    */
   public static regionRestriction(options: RegionRestrictionOptions): ServiceControlPolicy {
     if (!options.allowedRegions || options.allowedRegions.length === 0) {
-      throw new Error("allowedRegions: received an empty list; expected at least one region such as 'eu-west-1'");
+      throw propError(REGION, 'allowedRegions', 'an empty list', "at least one region such as 'eu-west-1'");
     }
     for (const r of options.allowedRegions) {
       if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(r)) {
-        throw new Error(`allowedRegions: received '${r}'; expected a region name such as 'eu-west-1'`);
+        throw propError(REGION, 'allowedRegions', `'${r}'`, "a region name such as 'eu-west-1'");
       }
     }
     const exempt = [...GLOBAL_SERVICE_ACTIONS, ...(options.additionalExemptActions ?? [])];
@@ -94,7 +99,7 @@ export class ServiceControlPolicy {
           resources: ['*'],
           conditions: {
             StringNotEquals: { 'aws:RequestedRegion': [...options.allowedRegions] },
-            ...exceptPrincipals(exemptPrincipalArns(options)),
+            ...exceptPrincipals(exemptPrincipalArns(REGION, options)),
           },
         }),
       ],
@@ -109,7 +114,7 @@ export class ServiceControlPolicy {
    * session (session and transitive tags: nobody is exempt).
    */
   public static protectSecurityServices(options: SecurityServicesProtectionOptions = {}): ServiceControlPolicy {
-    const exempt = exemptPrincipalArns(options);
+    const exempt = exemptPrincipalArns('ServiceControlPolicy.protectSecurityServices', options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-security-services',
       description: 'Deny disabling or changing security services, log subscriptions, the protected tag, and leaving the organization',
@@ -151,7 +156,7 @@ export class ServiceControlPolicy {
    * service-linked roles are not governed either.
    */
   public static protectGuardrailPrincipals(options: GuardrailPrincipalsProtectionOptions): ServiceControlPolicy {
-    const statements = guardrailPrincipalsStatements(options);
+    const statements = guardrailPrincipalsStatements('ServiceControlPolicy.protectGuardrailPrincipals', options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-guardrail-principals',
       description: 'Deny taking over the guardrail roles and the CDK bootstrap roles',
@@ -171,13 +176,15 @@ export class ServiceControlPolicy {
    * resource so only protects it from itself).
    */
   public static protectTaggedGuardrailResources(options: TaggedGuardrailResourcesProtectionOptions): ServiceControlPolicy {
+    const owner = 'ServiceControlPolicy.protectTaggedGuardrailResources';
     validateNonEmpty(
+      owner,
       'administratorArns',
       options.administratorArns,
       'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail network)',
     );
-    validateExactPrincipalArns('administratorArns', options.administratorArns);
-    const logStatement = guardrailLogWriterStatement(options);
+    validateExactPrincipalArns(owner, 'administratorArns', options.administratorArns);
+    const logStatement = guardrailLogWriterStatement(owner, options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-tagged-guardrail-resources',
       description: 'Deny changing the guardrail network and event source mappings (tagged guardrails:protected) and the default event bus',
@@ -216,33 +223,38 @@ export class ServiceControlPolicy {
    * deployment runs (see those options).
    */
   public static protectGuardrailResources(options: GuardrailResourcesProtectionOptions): ServiceControlPolicy {
+    const owner = 'ServiceControlPolicy.protectGuardrailResources';
     validateNonEmpty(
+      owner,
       'administratorArns',
       options.administratorArns,
       'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail resources)',
     );
-    validateExactPrincipalArns('administratorArns', options.administratorArns);
+    validateExactPrincipalArns(owner, 'administratorArns', options.administratorArns);
     const prefix = options.namePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
-    validateResourceNamePrefix('namePrefix', prefix);
+    validateResourceNamePrefix(owner, 'namePrefix', prefix);
     const deployers = options.stackDeployerArns ?? [];
-    validateExactPrincipalArns('stackDeployerArns', deployers);
+    validateExactPrincipalArns(owner, 'stackDeployerArns', deployers);
     const stackNames = options.stackNames ?? [];
-    validateStackNamePatterns('stackNames', stackNames);
+    validateStackNamePatterns(owner, 'stackNames', stackNames);
     const stackSetNames = options.stackSetNames ?? [];
-    validateStackNamePatterns('stackSetNames', stackSetNames);
+    validateStackNamePatterns(owner, 'stackSetNames', stackSetNames);
     for (const [prop, names] of [
       ['stackNames', stackNames],
       ['stackSetNames', stackSetNames],
     ] as const) {
       if (names.length > 0 && deployers.length === 0) {
-        throw new Error(
-          `${prop}: received ${JSON.stringify(names)} without stackDeployerArns; expected the exact ARNs of the principals ` +
-            `that deploy those stacks (CDK deploy roles, pipelines, StackSet execution role, break-glass) in stackDeployerArns, or no ${prop}`,
+        throw propError(
+          owner,
+          prop,
+          `${JSON.stringify(names)} without stackDeployerArns`,
+          'the exact ARNs of the principals that deploy those stacks (CDK deploy roles, pipelines, StackSet execution role, break-glass) ' +
+            `in stackDeployerArns, or no ${prop}`,
         );
       }
     }
     const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
-    validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
+    validateCdkBootstrapQualifier(owner, 'cdkBootstrapQualifier', qualifier);
     const statements = [guardrailResourceStatement(options.administratorArns, prefix)];
     if (deployers.length > 0)
       statements.push(
@@ -269,7 +281,7 @@ export class ServiceControlPolicy {
           effect: iam.Effect.DENY,
           actions: [...LONG_TERM_CREDENTIAL_ACTIONS],
           resources: ['*'],
-          conditions: exceptPrincipals(exemptPrincipalArns(options)),
+          conditions: exceptPrincipals(exemptPrincipalArns('ServiceControlPolicy.denyLongTermCredentials', options)),
         }),
       ],
     });
@@ -280,7 +292,7 @@ export class ServiceControlPolicy {
    * optionally require SSE-KMS.
    */
   public static denyUnencryptedS3Writes(options: UnencryptedS3WritesOptions = {}): ServiceControlPolicy {
-    const statements = unencryptedS3WriteStatements(options);
+    const statements = unencryptedS3WriteStatements('ServiceControlPolicy.denyUnencryptedS3Writes', options);
     return new ServiceControlPolicy({
       name: options.name ?? 'deny-unencrypted-s3-writes',
       description: 'Deny S3 writes without TLS or without server-side encryption',
@@ -312,7 +324,7 @@ export class ServiceControlPolicy {
    * `path.join(assembly.directory, 'scp')`.
    */
   public static writeFiles(directory: string, policies: ServiceControlPolicy[]): string[] {
-    return writePolicyFiles(directory, policies);
+    return writePolicyFiles('ServiceControlPolicy.writeFiles', directory, policies);
   }
 
   /** Name of the SCP (also its file name). */
@@ -328,10 +340,10 @@ export class ServiceControlPolicy {
 
   constructor(props: ServiceControlPolicyProps) {
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(props.name)) {
-      throw new Error(`name: received '${props.name}'; expected 1-128 letters, digits, '-' or '_' (it becomes a file name)`);
+      throw propError(CTOR, 'name', `'${props.name}'`, "1-128 letters, digits, '-' or '_' (it becomes a file name)");
     }
     if (!props.statements || props.statements.length === 0) {
-      throw new Error(`statements: received an empty list for SCP '${props.name}'; expected at least one statement`);
+      throw propError(CTOR, 'statements', `an empty list for SCP '${props.name}'`, 'at least one statement');
     }
     const document = {
       Version: '2012-10-17',
@@ -339,13 +351,21 @@ export class ServiceControlPolicy {
     };
     const json = JSON.stringify(document);
     if (Token.isUnresolved(json)) {
-      throw new Error(
-        `statements: SCP '${props.name}' contains a CDK token (a reference or pseudo parameter); SCPs live outside CloudFormation, use plain strings`,
+      throw propError(
+        CTOR,
+        'statements',
+        `SCP '${props.name}' with a CDK token (a reference or pseudo parameter)`,
+        'plain strings only',
+        'SCPs live outside CloudFormation, use plain strings',
       );
     }
     if (json.length > ServiceControlPolicy.MAX_CHARACTERS) {
-      throw new Error(
-        `SCP '${props.name}' is ${json.length} characters minified; the AWS Organizations limit is ${ServiceControlPolicy.MAX_CHARACTERS}. Split it or drop statements.`,
+      throw propError(
+        CTOR,
+        'statements',
+        `SCP '${props.name}' of ${json.length} characters minified`,
+        `at most ${ServiceControlPolicy.MAX_CHARACTERS} characters minified (the AWS Organizations limit is ${ServiceControlPolicy.MAX_CHARACTERS})`,
+        'Split it or drop statements.',
       );
     }
     this.name = props.name;

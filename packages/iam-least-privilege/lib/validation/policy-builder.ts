@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { isKnownConditionKey } from './private/iam-dataset';
 import { Conditions, isCidr, mergeConditions, simplify, validateActions, validateOrgId, validateResources, validateTag } from './private/builder-checks';
+import { propError } from '../private/errors';
 
 /** The longest a session can carry an MFA context: GetSessionToken allows 36 hours. */
 const MAX_MFA_AGE_SECONDS = 36 * 60 * 60;
@@ -103,7 +104,7 @@ export class PolicyStatementBuilder {
    */
   public withSid(sid: string): PolicyStatementBuilder {
     if (!Token.isUnresolved(sid) && (!SID.test(sid) || sid.length === 0)) {
-      throw new Error(`PolicyStatementBuilder.withSid: sid must be letters and digits only, got '${sid}'`);
+      throw propError('PolicyStatementBuilder.withSid', 'sid', `'${sid}'`, 'letters and digits only');
     }
     this.sid = sid;
     return this;
@@ -114,7 +115,7 @@ export class PolicyStatementBuilder {
    */
   public forPrincipals(...principals: iam.IPrincipal[]): PolicyStatementBuilder {
     if (principals.length === 0) {
-      throw new Error('PolicyStatementBuilder.forPrincipals: pass at least one principal');
+      throw propError('PolicyStatementBuilder.forPrincipals', 'principals', 'an empty list', 'at least one principal');
     }
     this.principals.push(...principals);
     return this;
@@ -137,9 +138,7 @@ export class PolicyStatementBuilder {
     if (maxAge !== undefined && !maxAge.isUnresolved()) {
       seconds = maxAge.toSeconds();
       if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_MFA_AGE_SECONDS) {
-        throw new Error(
-          `PolicyStatementBuilder.requireMfa: maxAge must be a whole number of seconds from 1 to ${MAX_MFA_AGE_SECONDS} (36 hours), got ${seconds}`,
-        );
+        throw propError('PolicyStatementBuilder.requireMfa', 'maxAge', `${seconds}`, `a whole number of seconds from 1 to ${MAX_MFA_AGE_SECONDS} (36 hours)`);
       }
     }
     const satisfied: Conditions = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
@@ -170,11 +169,11 @@ export class PolicyStatementBuilder {
    */
   public restrictSourceIp(cidrs: string[]): PolicyStatementBuilder {
     if (cidrs.length === 0) {
-      throw new Error('PolicyStatementBuilder.restrictSourceIp: cidrs is empty; pass at least one CIDR range such as 203.0.113.0/24');
+      throw propError('PolicyStatementBuilder.restrictSourceIp', 'cidrs', 'an empty list', 'at least one CIDR range such as 203.0.113.0/24');
     }
     for (const cidr of cidrs) {
       if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
-        throw new Error(`PolicyStatementBuilder.restrictSourceIp: '${cidr}' is not a CIDR range; expected IPv4 a.b.c.d/0-32 or IPv6 x:x::/0-128`);
+        throw propError('PolicyStatementBuilder.restrictSourceIp', 'cidrs', `'${cidr}', which is not a CIDR range`, 'IPv4 a.b.c.d/0-32 or IPv6 x:x::/0-128');
       }
     }
     this.requirements.push({
@@ -265,13 +264,13 @@ export class PolicyStatementBuilder {
    */
   public withCondition(operator: string, key: string, values: string[]): PolicyStatementBuilder {
     if (!CONDITION_OPERATOR.test(operator)) {
-      throw new Error(`PolicyStatementBuilder.withCondition: unknown condition operator '${operator}'`);
+      throw propError('PolicyStatementBuilder.withCondition', 'operator', `unknown condition operator '${operator}'`, 'an IAM condition operator');
     }
     if (!Token.isUnresolved(key) && !isKnownConditionKey(key)) {
-      throw new Error(`PolicyStatementBuilder.withCondition: condition key '${key}' is unknown to the IAM dataset`);
+      throw propError('PolicyStatementBuilder.withCondition', 'key', `condition key '${key}'`, 'a condition key known to the IAM dataset');
     }
     if (values.length === 0) {
-      throw new Error(`PolicyStatementBuilder.withCondition: values for '${operator}' '${key}' is empty`);
+      throw propError('PolicyStatementBuilder.withCondition', 'values', `an empty list for '${operator}' '${key}'`, 'at least one value');
     }
     mergeConditions(this.scopeConditions, { [operator]: { [key]: values } });
     return this;

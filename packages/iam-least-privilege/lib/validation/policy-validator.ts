@@ -4,6 +4,7 @@ import { IConstruct, IValidation } from 'constructs';
 import { PolicyRule } from './policy-rule';
 import { DocumentKind } from './private/document-rules';
 import { analyzeTemplate, checkStandaloneDocument, formatFinding, POLICY_RESOURCE_TYPES, SUPPRESSIONS_METADATA_KEY } from './private/template-policies';
+import { propError } from '../private/errors';
 
 /** Construct-tree metadata type under which `PolicyValidator.suppress` records suppressions. */
 const SUPPRESSION_NODE_METADATA = 'cdk-guardrails:policy-validator:suppression';
@@ -80,14 +81,17 @@ export class PolicyValidator implements IAspect {
    */
   public static suppress(scope: IConstruct, rule: PolicyRule, reason: string): void {
     if (!Object.values(PolicyRule).includes(rule)) {
-      throw new Error(`PolicyValidator.suppress: unknown rule '${rule}'; allowed: ${Object.values(PolicyRule).join(', ')}`);
+      throw propError('PolicyValidator.suppress', 'rule', `unknown rule '${rule}'`, `one of the allowed: ${Object.values(PolicyRule).join(', ')}`);
     }
     if (rule === PolicyRule.SUPPRESSION_WITHOUT_REASON) {
-      throw new Error(`PolicyValidator.suppress: the rule ${rule} cannot be suppressed`);
+      throw propError('PolicyValidator.suppress', 'rule', rule, `a rule other than ${rule} (it cannot be suppressed)`);
     }
     if (!ExemptionReason.isSufficient(reason)) {
-      throw new Error(
-        `PolicyValidator.suppress: a suppression of ${rule} on '${scope.node.path}' needs a reason of at least ${ExemptionReason.MIN_LENGTH} characters, got ${JSON.stringify(reason)}`,
+      throw propError(
+        'PolicyValidator.suppress',
+        'reason',
+        JSON.stringify(reason),
+        `a suppression of ${rule} on '${scope.node.path}' needs a reason of at least ${ExemptionReason.MIN_LENGTH} characters`,
       );
     }
     scope.node.addMetadata(SUPPRESSION_NODE_METADATA, { rule, reason: reason.trim() });

@@ -115,7 +115,7 @@ describe('CrossAccountRole', () => {
           roleChaining: true,
           maxSessionDuration: Duration.hours(4),
         }),
-    ).toThrow(/maxSessionDuration \(role chaining caps sessions at 1 hour\): received 4 hours/);
+    ).toThrow(/^TestStack\/Partner: maxSessionDuration: received 4 hours \(14400 s\); expected 1 hour to 1 hour\. Role chaining caps sessions at 1 hour$/);
   });
 
   test('fails if the session is longer than 12 hours', () => {
@@ -137,7 +137,7 @@ describe('CrossAccountRole', () => {
 
   test('fails if an account id is malformed', () => {
     expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: ['12345'], externalId: EXTERNAL_ID })).toThrow(
-      /trustedAccountIds: '12345' is not an AWS account id/,
+      /^TestStack\/Partner: trustedAccountIds: received '12345'; expected an AWS account id of exactly 12 digits$/,
     );
   });
 

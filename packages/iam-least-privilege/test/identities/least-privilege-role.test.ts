@@ -147,12 +147,14 @@ describe('LeastPrivilegeRole', () => {
           permissionsBoundary: PermissionsBoundary.fromDefaultName(stack, 'B'),
           withoutPermissionsBoundaryReason: 'a long enough reason',
         }),
-    ).toThrow(/cannot be combined with permissionsBoundary/);
+    ).toThrow(
+      /^TestStack\/Role: withoutPermissionsBoundaryReason: received a reason together with permissionsBoundary; expected no permissionsBoundary \(they cannot be combined\)\. Pass one or the other$/,
+    );
   });
 
   test.each([[Duration.minutes(30)], [Duration.hours(13)]])('fails if maxSessionDuration is %s', (d) => {
     expect(() => new LeastPrivilegeRole(newStack(), 'Role', { assumedBy: lambdaPrincipal(), maxSessionDuration: d })).toThrow(
-      /maxSessionDuration: received .*allowed 1 hour to 12 hours/,
+      /^TestStack\/Role: maxSessionDuration: received .*; expected 1 hour to 12 hours$/,
     );
   });
 

@@ -157,7 +157,9 @@ describe('PermissionsBoundary resource', () => {
   });
 
   test('fails if a resource account id is malformed', () => {
-    expect(() => new PermissionsBoundary(newStack(), 'B', { resourceAccountIds: ['1234'] })).toThrow(/resourceAccountIds: '1234' is not an AWS account id/);
+    expect(() => new PermissionsBoundary(newStack(), 'B', { resourceAccountIds: ['1234'] })).toThrow(
+      /^TestStack\/B: resourceAccountIds: received '1234'; expected an AWS account id of exactly 12 digits$/,
+    );
   });
 
   test('fails if a protected role pattern would lock every role', () => {

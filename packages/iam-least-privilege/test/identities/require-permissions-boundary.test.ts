@@ -108,7 +108,9 @@ describe('RequirePermissionsBoundary', () => {
   test('fails if an exemption has no real reason', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'R', { assumedBy: lambdaPrincipal() });
-    expect(() => PermissionsBoundary.exempt(role, 'because')).toThrow(/reason: received "because"; expected at least 20 characters/);
+    expect(() => PermissionsBoundary.exempt(role, 'because')).toThrow(
+      /^TestStack\/R: reason: received "because"; expected at least 20 characters explaining why TestStack\/R needs no permissions boundary$/,
+    );
     expect(() => PermissionsBoundary.exempt(role, 'not needed here')).toThrow(/reason: received "not needed here"; expected at least 20 characters/);
   });
 

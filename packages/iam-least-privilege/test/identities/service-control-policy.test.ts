@@ -81,7 +81,7 @@ describe('ServiceControlPolicy documents', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scp-'));
     expect(() =>
       ServiceControlPolicy.writeFiles(dir, [ServiceControlPolicy.denyUnencryptedResourceCreation(), ServiceControlPolicy.denyUnencryptedResourceCreation()]),
-    ).toThrow(/the name 'deny-unencrypted-resources' is used twice/);
+    ).toThrow(/^ServiceControlPolicy\.writeFiles: policies: received the name 'deny-unencrypted-resources' twice; expected each SCP with its own name/);
   });
 
   test('fails if an SCP is over the size limit', () => {
@@ -90,7 +90,9 @@ describe('ServiceControlPolicy documents', () => {
         allowedRegions: ['eu-west-1'],
         additionalExemptActions: Array.from({ length: 300 }, (_, i) => `ec2:DescribeSomething${i}`),
       }),
-    ).toThrow(/SCP 'region-restriction' is \d+ characters minified; the AWS Organizations limit is 5120/);
+    ).toThrow(
+      /^new ServiceControlPolicy: statements: received SCP 'region-restriction' of \d+ characters minified; expected at most 5120 characters minified \(the AWS Organizations limit is 5120\)\. Split it or drop statements\.$/,
+    );
   });
 
   test('fails if an SCP contains a CDK token', () => {
@@ -101,7 +103,7 @@ describe('ServiceControlPolicy documents', () => {
           name: 'tokens',
           statements: [new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:DeleteBucket'], resources: [`arn:aws:s3:::${stack.account}-data`] })],
         }),
-    ).toThrow(/contains a CDK token/);
+    ).toThrow(/statements: received SCP 'tokens' with a CDK token/);
   });
 
   test('fails if the name cannot be a file name', () => {
@@ -109,7 +111,9 @@ describe('ServiceControlPolicy documents', () => {
   });
 
   test('fails if a region is malformed', () => {
-    expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: ['Ireland'] })).toThrow(/allowedRegions: received 'Ireland'/);
+    expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: ['Ireland'] })).toThrow(
+      /^ServiceControlPolicy\.regionRestriction: allowedRegions: received 'Ireland'; expected a region name such as 'eu-west-1'$/,
+    );
   });
 
   test('fails if no region is allowed', () => {
@@ -394,7 +398,7 @@ describe('guardrail resources SCP', () => {
     // without deployers: no stack statement (documented), and stackNames alone is refused
     expect(ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }).toJson()).not.toContain('DenyGuardrailStackChanges');
     expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackNames: ['CDKToolkit'] })).toThrow(
-      /stackNames: received \["CDKToolkit"\] without stackDeployerArns; expected the exact ARNs/,
+      /^ServiceControlPolicy\.protectGuardrailResources: stackNames: received \["CDKToolkit"\] without stackDeployerArns; expected the exact ARNs/,
     );
     expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackSetNames: ['prod-set-*'] })).toThrow(
       /stackSetNames: received \["prod-set-\*"\] without stackDeployerArns; expected the exact ARNs/,

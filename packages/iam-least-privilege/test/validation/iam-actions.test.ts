@@ -24,8 +24,10 @@ describe('IamActions', () => {
   });
 
   test('fails if an entry is "*", malformed, of an unknown service, or matches nothing', () => {
-    expect(() => IamActions.expand(['*'])).toThrow(/'\*' is not '<service>:<action or pattern>'/);
+    expect(() => IamActions.expand(['*'])).toThrow(
+      /^IamActions\.expand: actions: received '\*', which is not '<service>:<action or pattern>'; expected '<service>:<action or pattern>' \(and '\*' cannot be expanded\)$/,
+    );
     expect(() => IamActions.expand(['s4:Get*'])).toThrow(/service 's4'/);
-    expect(() => IamActions.expand(['s3:Fetch*'])).toThrow(/'s3:Fetch\*' matches no action/);
+    expect(() => IamActions.expand(['s3:Fetch*'])).toThrow(/'s3:Fetch\*', which matches no action/);
   });
 });

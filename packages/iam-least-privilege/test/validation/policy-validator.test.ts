@@ -177,19 +177,21 @@ describe('PolicyValidator.suppress', () => {
     const stack = new Stack();
     const role = lambdaRole(stack);
     expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '')).toThrow(
-      /a suppression of ALLOW_STAR_ACTION on 'Default\/Role' needs a reason of at least 20 characters, got ""/,
+      /^PolicyValidator\.suppress: reason: received ""; expected a suppression of ALLOW_STAR_ACTION on 'Default\/Role' needs a reason of at least 20 characters$/,
     );
     expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '   ok    ')).toThrow(/needs a reason/);
     // 19 characters: says nothing a reviewer can check (ExemptionReason.MIN_LENGTH is 20)
     expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, 'legacy job, needed')).toThrow(
-      /needs a reason of at least 20 characters, got "legacy job, needed"/,
+      /reason: received "legacy job, needed"; expected a suppression of ALLOW_STAR_ACTION on 'Default\/Role' needs a reason of at least 20 characters/,
     );
   });
 
   test('fails if the rule is unknown or is SUPPRESSION_WITHOUT_REASON', () => {
     const stack = new Stack();
     const role = lambdaRole(stack);
-    expect(() => PolicyValidator.suppress(role, 'NOPE' as PolicyRule, 'a long enough reason')).toThrow(/unknown rule 'NOPE'; allowed: ALLOW_STAR_ACTION/);
+    expect(() => PolicyValidator.suppress(role, 'NOPE' as PolicyRule, 'a long enough reason')).toThrow(
+      /^PolicyValidator\.suppress: rule: received unknown rule 'NOPE'; expected one of the allowed: ALLOW_STAR_ACTION/,
+    );
     expect(() => PolicyValidator.suppress(role, PolicyRule.SUPPRESSION_WITHOUT_REASON, 'a long enough reason')).toThrow(/cannot be suppressed/);
   });
 });

@@ -2,6 +2,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IDENTITY_PROVIDER_ACTIONS, ROLE_PATH_ACTIONS } from './perms';
+import { ErrorScope, propError } from '../../private/errors';
 
 /**
  * `boundedRolePath`: deny creating, passing and assuming the roles of this account that are not
@@ -20,6 +21,7 @@ import { IDENTITY_PROVIDER_ACTIONS, ROLE_PATH_ACTIONS } from './perms';
  * never an exempt "other" account: listing it would switch the statement off.
  */
 export function boundedRolePathStatement(
+  scope: ErrorScope,
   stack: Stack,
   path: string,
   resourceAccountIds: readonly string[],
@@ -27,9 +29,11 @@ export function boundedRolePathStatement(
 ): iam.PolicyStatement {
   const assumableAccounts = resourceAccountServices.includes('iam') ? resourceAccountIds : [];
   if (assumableAccounts.length > 0 && Token.isUnresolved(stack.account)) {
-    throw new Error(
-      `boundedRolePath: received '${path}' in a stack without an explicit account, with resourceAccountIds allowed 'iam'; ` +
-        "expected a stack with env.account (the boundary must tell its own account's roles from those of the resource accounts)",
+    throw propError(
+      scope,
+      'boundedRolePath',
+      `'${path}' in a stack without an explicit account, with resourceAccountIds allowed 'iam'`,
+      "a stack with env.account (the boundary must tell its own account's roles from those of the resource accounts)",
     );
   }
   return new iam.PolicyStatement({
@@ -40,47 +44,45 @@ export function boundedRolePathStatement(
   });
 }
 
-export function validatePolicyName(name: string): void {
+export function validatePolicyName(scope: ErrorScope, name: string): void {
   if (Token.isUnresolved(name)) return;
   if (!/^[\w+=,.@-]{1,128}$/.test(name)) {
-    throw new Error(`managedPolicyName: received '${name}'; expected 1-128 characters of letters, digits and +=,.@_-`);
+    throw propError(scope, 'managedPolicyName', `'${name}'`, '1-128 characters of letters, digits and +=,.@_-');
   }
 }
 
-export function validateServices(services: readonly string[]): void {
+export function validateServices(scope: ErrorScope, services: readonly string[]): void {
   if (services.length === 0) {
-    throw new Error("allowedServices: received an empty list; expected at least one IAM service prefix such as 's3'");
+    throw propError(scope, 'allowedServices', 'an empty list', "at least one IAM service prefix such as 's3'");
   }
   for (const s of services) {
     if (!/^[a-z0-9-]+$/.test(s)) {
-      throw new Error(`allowedServices: received '${s}'; expected an IAM service prefix such as 's3' or 'logs' (no ':' and no wildcard)`);
+      throw propError(scope, 'allowedServices', `'${s}'`, "an IAM service prefix such as 's3' or 'logs' (no ':' and no wildcard)");
     }
   }
 }
 
-export function validateNamedActions(prop: string, actions: readonly string[]): void {
+export function validateNamedActions(scope: ErrorScope, prop: string, actions: readonly string[]): void {
   for (const a of actions) {
     if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a)) {
-      throw new Error(`${prop}: received '${a}'; expected a named action such as 'cloudwatch:PutMetricData' (wildcards are not allowed)`);
+      throw propError(scope, prop, `'${a}'`, "a named action such as 'cloudwatch:PutMetricData' (wildcards are not allowed)");
     }
   }
 }
 
-export function validateTagKeys(keys: readonly string[]): void {
+export function validateTagKeys(scope: ErrorScope, keys: readonly string[]): void {
   for (const k of keys) {
     if (Token.isUnresolved(k)) continue;
     if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) || k.startsWith('aws:')) {
-      throw new Error(`requiredTagKeys: received '${k}'; expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@ not starting with 'aws:'`);
+      throw propError(scope, 'requiredTagKeys', `'${k}'`, "a tag key of 1-128 letters, digits, spaces and _.:/=+-@ not starting with 'aws:'");
     }
   }
 }
 
-export function validateRoleNamePatterns(patterns: readonly string[]): void {
+export function validateRoleNamePatterns(scope: ErrorScope, patterns: readonly string[]): void {
   for (const p of patterns) {
     if (!/^[\w+=,.@*?/-]{1,512}$/.test(p) || p === '*') {
-      throw new Error(
-        `protectedRoleNamePatterns: received '${p}'; expected a role name or a pattern such as 'central-logging-*' (a bare '*' would lock every role)`,
-      );
+      throw propError(scope, 'protectedRoleNamePatterns', `'${p}'`, "a role name or a pattern such as 'central-logging-*' (a bare '*' would lock every role)");
     }
   }
 }

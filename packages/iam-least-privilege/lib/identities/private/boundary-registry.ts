@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { propError } from '../../private/errors';
 
 /**
  * Per-stack bookkeeping so that a role which references the boundary by its fixed name deploys
@@ -63,10 +64,12 @@ export function claimBoundaryName(boundary: IConstruct, policyName: string): voi
   const key = `${account}/${policyName}`;
   const existing = names.get(key);
   if (existing !== undefined) {
-    throw new Error(
-      `${boundary.node.path}: managedPolicyName: received '${policyName}' in account ${account}, which already has that boundary (${existing}); ` +
-        'expected one PermissionsBoundary per account and name (a managed policy name is unique in an account: the second stack would fail to deploy). ' +
-        'Reference the existing one with PermissionsBoundary.fromDefaultName in the other stacks of the account, or give this one another managedPolicyName',
+    throw propError(
+      boundary,
+      'managedPolicyName',
+      `'${policyName}' in account ${account}, which already has that boundary (${existing})`,
+      'one PermissionsBoundary per account and name (a managed policy name is unique in an account: the second stack would fail to deploy)',
+      'Reference the existing one with PermissionsBoundary.fromDefaultName in the other stacks of the account, or give this one another managedPolicyName',
     );
   }
   names.set(key, boundary.node.path);

@@ -10,18 +10,19 @@ import type { GuardrailPrincipalsProtectionOptions } from '../service-control-po
  * policies and groups (but for the managers, deploy roles and pipelines), and deny assuming the CDK
  * roles but for the pipelines.
  */
-export function guardrailPrincipalsStatements(options: GuardrailPrincipalsProtectionOptions): iam.PolicyStatement[] {
-  validateExactPrincipalArns('protectedPrincipalArns', options.protectedPrincipalArns ?? [], { rolesOnly: true });
+export function guardrailPrincipalsStatements(owner: string, options: GuardrailPrincipalsProtectionOptions): iam.PolicyStatement[] {
+  validateExactPrincipalArns(owner, 'protectedPrincipalArns', options.protectedPrincipalArns ?? [], { rolesOnly: true });
   validateNonEmpty(
+    owner,
     'managerPrincipalArns',
     options.managerPrincipalArns,
     'at least one exact IAM role or user ARN (without a manager, nobody can create or update the protected roles and the CDK bootstrap roles)',
   );
-  validateExactPrincipalArns('managerPrincipalArns', options.managerPrincipalArns);
-  validateExactPrincipalArns('pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
-  validateExactPrincipalArns('cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
+  validateExactPrincipalArns(owner, 'managerPrincipalArns', options.managerPrincipalArns);
+  validateExactPrincipalArns(owner, 'pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
+  validateExactPrincipalArns(owner, 'cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
   const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
-  validateCdkBootstrapQualifier('cdkBootstrapQualifier', qualifier);
+  validateCdkBootstrapQualifier(owner, 'cdkBootstrapQualifier', qualifier);
   const cdkRoles = cdkBootstrapRolePattern(qualifier);
   const protectedArns = [...new Set(options.protectedPrincipalArns ?? [])];
   const managers = options.managerPrincipalArns;
@@ -31,9 +32,9 @@ export function guardrailPrincipalsStatements(options: GuardrailPrincipalsProtec
   // pass or assume these roles; of them, only the pipelines may assume the CDK roles.
   const trusted = [...managers, ...(options.cdkDeployRoleArns ?? []), ...(options.pipelinePrincipalArns ?? [])];
   const policyNames = options.protectedPolicyNames ?? [];
-  validateIamNames('protectedPolicyNames', policyNames, 'a managed policy name', 'GuardrailsPermissionsBoundary');
+  validateIamNames(owner, 'protectedPolicyNames', policyNames, 'a managed policy name', 'GuardrailsPermissionsBoundary');
   const groupNames = options.protectedGroupNames ?? [];
-  validateIamNames('protectedGroupNames', groupNames, 'an IAM group name', 'GuardrailsOperators');
+  validateIamNames(owner, 'protectedGroupNames', groupNames, 'an IAM group name', 'GuardrailsOperators');
   const statements = [
     new iam.PolicyStatement({
       sid: 'DenyGuardrailRoleChanges',

@@ -5,11 +5,12 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScpExemptionOptions, TaggedGuardrailResourcesProtectionOptions, UnencryptedS3WritesOptions } from '../service-control-policy-options';
 import { validateExactPrincipalArns, validateNonEmpty } from './validate';
+import { propError } from '../../private/errors';
 
 /** The validated exact exemptions of a deny-change SCP. */
-export function exemptPrincipalArns(options: ScpExemptionOptions): string[] {
+export function exemptPrincipalArns(owner: string, options: ScpExemptionOptions): string[] {
   const arns = options.exemptPrincipalArns ?? [];
-  validateExactPrincipalArns('exemptPrincipalArns', arns);
+  validateExactPrincipalArns(owner, 'exemptPrincipalArns', arns);
   return arns;
 }
 
@@ -17,33 +18,43 @@ export function exemptPrincipalArns(options: ScpExemptionOptions): string[] {
  * `DenyGuardrailLogForgery`: only the named writer roles create streams in, or put events into, the
  * log groups of `writerOnlyLogGroupPrefixes`.
  */
-export function guardrailLogWriterStatement(options: TaggedGuardrailResourcesProtectionOptions): iam.PolicyStatement | undefined {
+export function guardrailLogWriterStatement(owner: string, options: TaggedGuardrailResourcesProtectionOptions): iam.PolicyStatement | undefined {
   const prefixes = options.writerOnlyLogGroupPrefixes ?? [];
   const writers = options.logWriterRoleNames ?? [];
   if (prefixes.length === 0) {
     if (writers.length > 0) {
-      throw new Error(
-        `logWriterRoleNames: received ${JSON.stringify(writers)} without writerOnlyLogGroupPrefixes; expected the log group name prefixes they write (such as '/guardrails/audit/'), or no logWriterRoleNames`,
+      throw propError(
+        owner,
+        'logWriterRoleNames',
+        `${JSON.stringify(writers)} without writerOnlyLogGroupPrefixes`,
+        "the log group name prefixes they write (such as '/guardrails/audit/'), or no logWriterRoleNames",
       );
     }
     return undefined;
   }
   prefixes.forEach((p, i) => {
     if (!/^\/[\w./#-]{0,510}\/$/.test(p)) {
-      throw new Error(
-        `writerOnlyLogGroupPrefixes[${i}]: received '${p}'; expected a log group name prefix that starts and ends with '/' (letters, digits, '_-./#'), such as '/guardrails/audit/'`,
+      throw propError(
+        owner,
+        `writerOnlyLogGroupPrefixes[${i}]`,
+        `'${p}'`,
+        "a log group name prefix that starts and ends with '/' (letters, digits, '_-./#'), such as '/guardrails/audit/'",
       );
     }
   });
   validateNonEmpty(
+    owner,
     'logWriterRoleNames',
     writers,
     "the names of the roles that write those log groups (the CloudTrail logs role, the central forwarder's role), or no writerOnlyLogGroupPrefixes: without a writer nothing could log there",
   );
   writers.forEach((n, i) => {
     if (!/^[\w+=,.@*-]{1,64}$/.test(n) || /^[*]+$/.test(n)) {
-      throw new Error(
-        `logWriterRoleNames[${i}]: received '${n}'; expected a role name or a name pattern with '*' (1 to 64 of letters, digits, '+=,.@_-'; no path, not only '*')`,
+      throw propError(
+        owner,
+        `logWriterRoleNames[${i}]`,
+        `'${n}'`,
+        "a role name or a name pattern with '*' (1 to 64 of letters, digits, '+=,.@_-'; no path, not only '*')",
       );
     }
   });
@@ -57,7 +68,7 @@ export function guardrailLogWriterStatement(options: TaggedGuardrailResourcesPro
 }
 
 /** The statements of `denyUnencryptedS3Writes`. */
-export function unencryptedS3WriteStatements(options: UnencryptedS3WritesOptions): iam.PolicyStatement[] {
+export function unencryptedS3WriteStatements(owner: string, options: UnencryptedS3WritesOptions): iam.PolicyStatement[] {
   const statements = [
     new iam.PolicyStatement({
       sid: 'DenyS3WritesWithoutTls',
@@ -92,13 +103,16 @@ export function unencryptedS3WriteStatements(options: UnencryptedS3WritesOptions
   const keyAccounts = options.kmsKeyAccountIds;
   if (keyAccounts !== undefined) {
     if (keyAccounts.length === 0) {
-      throw new Error(
-        'kmsKeyAccountIds: received an empty list; expected the 12-digit ids of the accounts whose KMS keys may encrypt objects, or no kmsKeyAccountIds at all',
+      throw propError(
+        owner,
+        'kmsKeyAccountIds',
+        'an empty list',
+        'the 12-digit ids of the accounts whose KMS keys may encrypt objects, or no kmsKeyAccountIds at all',
       );
     }
     keyAccounts.forEach((id, i) => {
       if (Token.isUnresolved(id) || !/^\d{12}$/.test(id)) {
-        throw new Error(`kmsKeyAccountIds[${i}]: received ${JSON.stringify(id)}; expected a 12-digit AWS account id (SCPs are documents: no CDK token)`);
+        throw propError(owner, `kmsKeyAccountIds[${i}]`, JSON.stringify(id), 'a 12-digit AWS account id (SCPs are documents: no CDK token)');
       }
     });
     statements.push(
@@ -170,11 +184,11 @@ export function unencryptedResourceStatements(): iam.PolicyStatement[] {
 }
 
 /** `ServiceControlPolicy.writeFiles`: each policy as `<directory>/<name>.json`, names unique. */
-export function writePolicyFiles(directory: string, policies: { readonly name: string; toJson(): string }[]): string[] {
+export function writePolicyFiles(owner: string, directory: string, policies: { readonly name: string; toJson(): string }[]): string[] {
   const names = policies.map((p) => p.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) {
-    throw new Error(`policies: the name '${duplicate}' is used twice; each SCP needs its own name (it is the file name)`);
+    throw propError(owner, 'policies', `the name '${duplicate}' twice`, 'each SCP with its own name (it is the file name)');
   }
   fs.mkdirSync(directory, { recursive: true });
   return policies.map((p) => {

@@ -1,19 +1,20 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { ErrorScope, propError } from '../../private/errors';
 
 /** Throws unless every entry is a 12-digit AWS account id (unresolved tokens are skipped). */
-export function validateAccountIds(prop: string, accountIds: readonly string[]): void {
+export function validateAccountIds(scope: ErrorScope, prop: string, accountIds: readonly string[]): void {
   for (const id of accountIds) {
     if (Token.isUnresolved(id)) continue;
     if (!/^\d{12}$/.test(id)) {
-      throw new Error(`${prop}: '${id}' is not an AWS account id; expected exactly 12 digits`);
+      throw propError(scope, prop, `'${id}'`, 'an AWS account id of exactly 12 digits');
     }
   }
 }
 
 /** Throws unless the list has at least one entry. */
-export function validateNonEmpty(prop: string, values: readonly unknown[] | undefined, allowed: string): void {
+export function validateNonEmpty(scope: ErrorScope, prop: string, values: readonly unknown[] | undefined, allowed: string): void {
   if (!values || values.length === 0) {
-    throw new Error(`${prop}: received an empty list; expected ${allowed}`);
+    throw propError(scope, prop, 'an empty list', allowed);
   }
 }
 
@@ -21,11 +22,11 @@ export function validateNonEmpty(prop: string, values: readonly unknown[] | unde
  * Throws unless `duration` is within [min, max] (IAM MaxSessionDuration is 1 to 12 hours).
  * Unresolved durations are skipped.
  */
-export function validateDurationRange(prop: string, duration: Duration, min: Duration, max: Duration): void {
+export function validateDurationRange(scope: ErrorScope, prop: string, duration: Duration, min: Duration, max: Duration, fix?: string): void {
   if (duration.isUnresolved()) return;
   const seconds = duration.toSeconds();
   if (seconds < min.toSeconds() || seconds > max.toSeconds()) {
-    throw new Error(`${prop}: received ${duration.toHumanString()} (${seconds} s); allowed ${min.toHumanString()} to ${max.toHumanString()}`);
+    throw propError(scope, prop, `${duration.toHumanString()} (${seconds} s)`, `${min.toHumanString()} to ${max.toHumanString()}`, fix);
   }
 }
 
@@ -40,10 +41,10 @@ export function managedPolicyArnFromName(stack: Stack, policyName: string, path:
 }
 
 /** Throws unless `path` is an IAM path: starts and ends with '/', printable ASCII in between. */
-export function validateIamPath(prop: string, path: string): void {
+export function validateIamPath(scope: ErrorScope, prop: string, path: string): void {
   if (Token.isUnresolved(path)) return;
   if (!/^\/([\x21-\x7E]*\/)?$/.test(path) || path.length > 512) {
-    throw new Error(`${prop}: received '${path}'; expected an IAM path that starts and ends with '/', such as '/' or '/guardrails/'`);
+    throw propError(scope, prop, `'${path}'`, "an IAM path that starts and ends with '/', such as '/' or '/guardrails/'");
   }
 }
 
@@ -53,17 +54,19 @@ export function validateIamPath(prop: string, path: string): void {
  * '/' at deploy time), without '*' or '?' (IAM wildcards in the ARN pattern would widen the
  * exemption) nor '$' (a `${...}` policy variable).
  */
-export function validateBoundedRolePath(prop: string, path: string): void {
+export function validateBoundedRolePath(scope: ErrorScope, prop: string, path: string): void {
   if (Token.isUnresolved(path)) {
-    throw new Error(`${prop}: received a CDK token; expected an IAM path as a plain string, such as '/bounded/'`);
+    throw propError(scope, prop, 'a CDK token', "an IAM path as a plain string, such as '/bounded/'");
   }
   if (path === '/') {
-    throw new Error(`${prop}: received '/'; expected a path below '/' such as '/bounded/' (every role is under '/', so it would restrict nothing)`);
+    throw propError(scope, prop, "'/'", "a path below '/' such as '/bounded/' (every role is under '/', so it would restrict nothing)");
   }
   if (!/^\/[\x21-\x7E]+\/$/.test(path) || path.length > 512 || /[*?$]/.test(path)) {
-    throw new Error(
-      `${prop}: received '${path}'; expected an IAM path of at most 512 characters that starts and ends with '/', ` +
-        "such as '/bounded/', of printable ASCII characters but '*', '?' and '$'",
+    throw propError(
+      scope,
+      prop,
+      `'${path}'`,
+      "an IAM path of at most 512 characters that starts and ends with '/', such as '/bounded/', of printable ASCII characters but '*', '?' and '$'",
     );
   }
 }
@@ -80,6 +83,7 @@ const EXACT_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):(role|user)\/[\w+=
  * tokens are skipped (`allowTokens`), or refused (SCPs live outside CloudFormation).
  */
 export function validateExactPrincipalArns(
+  scope: ErrorScope,
   prop: string,
   arns: readonly string[],
   options: { readonly rolesOnly?: boolean; readonly account?: string; readonly allowTokens?: boolean } = {},
@@ -89,14 +93,14 @@ export function validateExactPrincipalArns(
   for (const arn of arns) {
     if (Token.isUnresolved(arn)) {
       if (options.allowTokens) continue;
-      throw new Error(`${prop}: received a CDK token; expected an exact ${kind} ARN as a plain string`);
+      throw propError(scope, prop, 'a CDK token', `an exact ${kind} ARN as a plain string`);
     }
     const match = (options.rolesOnly ? EXACT_ROLE_ARN : EXACT_PRINCIPAL_ARN).exec(arn);
     if (!match) {
-      throw new Error(`${prop}: received '${arn}'; expected an exact ${kind} ARN (no wildcards) such as ${example}`);
+      throw propError(scope, prop, `'${arn}'`, `an exact ${kind} ARN (no wildcards) such as ${example}`);
     }
     if (options.account !== undefined && !Token.isUnresolved(options.account) && match[2] !== options.account) {
-      throw new Error(`${prop}: received '${arn}' of account ${match[2]}; expected a role of this stack's account ${options.account}`);
+      throw propError(scope, prop, `'${arn}' of account ${match[2]}`, `a role of this stack's account ${options.account}`);
     }
   }
 }
@@ -105,9 +109,9 @@ export function validateExactPrincipalArns(
  * Throws unless `qualifier` is a CDK bootstrap qualifier: the bootstrap template's Qualifier
  * parameter has `AllowedPattern: "[A-Za-z0-9_-]{1,10}"`.
  */
-export function validateCdkBootstrapQualifier(prop: string, qualifier: string): void {
+export function validateCdkBootstrapQualifier(scope: ErrorScope, prop: string, qualifier: string): void {
   if (!/^[A-Za-z0-9_-]{1,10}$/.test(qualifier)) {
-    throw new Error(`${prop}: received '${qualifier}'; expected a CDK bootstrap qualifier of 1-10 letters, digits, '_' or '-' (the default is 'hnb659fds')`);
+    throw propError(scope, prop, `'${qualifier}'`, "a CDK bootstrap qualifier of 1-10 letters, digits, '_' or '-' (the default is 'hnb659fds')");
   }
 }
 
@@ -116,10 +120,13 @@ export function validateCdkBootstrapQualifier(prop: string, qualifier: string): 
  * name, a Kinesis stream name and an SQS queue name (the characters they all accept), without
  * wildcards.
  */
-export function validateResourceNamePrefix(prop: string, prefix: string): void {
+export function validateResourceNamePrefix(scope: ErrorScope, prop: string, prefix: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(prefix)) {
-    throw new Error(
-      `${prop}: received '${prefix}'; expected 1-32 letters, digits, '_' or '-' starting with a letter or digit, such as 'guardrails' (no wildcards, no '/')`,
+    throw propError(
+      scope,
+      prop,
+      `'${prefix}'`,
+      "1-32 letters, digits, '_' or '-' starting with a letter or digit, such as 'guardrails' (no wildcards, no '/')",
     );
   }
 }
@@ -129,10 +136,10 @@ export function validateResourceNamePrefix(prop: string, prefix: string): void {
  * '+=,.@_-': no wildcard, which a Deny would otherwise widen into a pattern), as a plain string
  * (an SCP lives outside CloudFormation and cannot resolve a token).
  */
-export function validateIamNames(prop: string, names: readonly string[], what: string, example: string): void {
+export function validateIamNames(scope: ErrorScope, prop: string, names: readonly string[], what: string, example: string): void {
   names.forEach((name, i) => {
     if (Token.isUnresolved(name) || !/^[\w+=,.@-]{1,128}$/.test(name)) {
-      throw new Error(`${prop}[${i}]: received '${name}'; expected ${what} (1-128 letters, digits or '+=,.@_-', no wildcard), such as '${example}'`);
+      throw propError(scope, `${prop}[${i}]`, `'${name}'`, `${what} (1-128 letters, digits or '+=,.@_-', no wildcard), such as '${example}'`);
     }
   });
 }
@@ -142,14 +149,17 @@ export function validateIamNames(prop: string, names: readonly string[], what: s
  * digits and '-', at most 128 characters), '*' allowed as a wildcard, as a plain string. A lone
  * '*' (or only wildcards) is refused: it would protect every stack of the account, the workload's too.
  */
-export function validateStackNamePatterns(prop: string, names: readonly string[]): void {
+export function validateStackNamePatterns(scope: ErrorScope, prop: string, names: readonly string[]): void {
   names.forEach((name, i) => {
     if (Token.isUnresolved(name)) {
-      throw new Error(`${prop}[${i}]: received a CDK token; expected a stack name or pattern as a plain string, such as 'prod-workload-*'`);
+      throw propError(scope, `${prop}[${i}]`, 'a CDK token', "a stack name or pattern as a plain string, such as 'prod-workload-*'");
     }
     if (!/^[A-Za-z*][A-Za-z0-9*-]{0,127}$/.test(name) || !/[A-Za-z0-9]/.test(name)) {
-      throw new Error(
-        `${prop}[${i}]: received '${name}'; expected a CloudFormation stack name (a letter, then letters, digits or '-', at most 128 characters) ` +
+      throw propError(
+        scope,
+        `${prop}[${i}]`,
+        `'${name}'`,
+        "a CloudFormation stack name (a letter, then letters, digits or '-', at most 128 characters) " +
           "where '*' may stand for any characters, such as 'CDKToolkit' or 'prod-workload-*', and not only wildcards",
       );
     }
