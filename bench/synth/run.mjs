@@ -24,6 +24,8 @@ const require = createRequire(import.meta.url);
 
 const APPS = {
   floor: join(here, 'floor.mjs'),
+  // The hand-written floor of issue 20: the workload's resources written with plain aws-cdk-lib, built-in validation on, no other checks.
+  handwritten: join(here, 'handwritten.cjs'),
   security: join(root, 'apps', 'security-account', 'dist', 'bin', 'main.js'),
   workload: join(root, 'apps', 'workload-account', 'dist', 'bin', 'main.js'),
 };
@@ -32,7 +34,15 @@ export const REGIONS = ['us-east-1', 'eu-west-1'];
 const SECURITY_ACCOUNT = '111111111111';
 
 function parseArgs(argv) {
-  const opts = { sizes: [1, 10, 100, 300], apps: ['floor', 'security', 'workload'], timeoutS: 1200, cpuProf: false, keep: false, context: {}, env: {} };
+  const opts = {
+    sizes: [1, 10, 100, 300],
+    apps: ['floor', 'handwritten', 'security', 'workload'],
+    timeoutS: 1200,
+    cpuProf: false,
+    keep: false,
+    context: {},
+    env: {},
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -104,7 +114,8 @@ export function benchConfig(n) {
 function run(app, env, timeoutS) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, env.nodeArgs.concat([APPS[app]]), { cwd: env.cwd, env: env.vars, stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = app === 'handwritten' ? [APPS[app], env.vars.CDK_OUTDIR, String(env.accounts)] : [APPS[app]];
+    const child = spawn(process.execPath, env.nodeArgs.concat(args), { cwd: env.cwd, env: env.vars, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr = (stderr + d).slice(-4000);
@@ -155,6 +166,8 @@ async function main() {
   const results = [];
   const givenUp = new Set();
   const previous = {};
+  const handwritten = {};
+  const workload = {};
   try {
     for (const n of opts.sizes) {
       const config = benchConfig(n);
@@ -176,7 +189,8 @@ async function main() {
           app,
           {
             nodeArgs,
-            cwd: dirname(dirname(dirname(APPS[app]))),
+            accounts: n,
+            cwd: app === 'handwritten' ? root : dirname(dirname(dirname(APPS[app]))),
             vars: {
               ...process.env,
               ...opts.env,
@@ -209,6 +223,8 @@ async function main() {
           assemblyMiB: dirSize(outdir) / 2 ** 20,
         };
         if (app === 'floor') Object.assign(floor, row);
+        if (app === 'handwritten') handwritten[n] = row;
+        if (app === 'workload') workload[n] = row;
         const beyond = app !== 'floor' && floor.wallS !== undefined ? ((row.wallS - floor.wallS) * 1000) / stacks : undefined;
         row.msPerStackBeyondFloor = beyond;
         // Marginal cost: wall time added per stack added since the previous size of the same app.
@@ -225,6 +241,7 @@ async function main() {
   } finally {
     if (!opts.keep) rmSync(work, { recursive: true, force: true });
   }
+  const ratios = printRatios(workload, handwritten);
   writeFileSync(
     join(here, 'last-run.json'),
     JSON.stringify(
@@ -236,11 +253,32 @@ async function main() {
         cpuModel: cpu[0]?.model,
         totalGiB: totalmem() / 2 ** 30,
         results,
+        ratios,
       },
       null,
       2,
     ) + '\n',
   );
+}
+
+/** The workload app against the hand-written floor of the same size (issue 20's target: at most 2x wall and CPU, 1.5x peak RSS). */
+function printRatios(workload, handwritten) {
+  const sizes = Object.keys(workload).filter((n) => handwritten[n]);
+  if (sizes.length === 0) return [];
+  console.log(
+    `\n# workload / hand-written (same run, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end)\n`,
+  );
+  console.log('| accounts | stacks | wall ratio | CPU ratio | peak RSS ratio |');
+  console.log('|---:|---:|---:|---:|---:|');
+  return sizes.map((n) => {
+    const w = workload[n];
+    const h = handwritten[n];
+    const r = { n: Number(n), stacks: w.stacks, wall: w.wallS / h.wallS, cpu: w.cpuS / h.cpuS, rss: w.rssMiB / h.rssMiB };
+    console.log(`| ${n} | ${w.stacks} | ${r.wall.toFixed(2)}x | ${r.cpu.toFixed(2)}x | ${r.rss.toFixed(2)}x |`);
+    return r;
+  });
 }
 
 main().catch((e) => {
