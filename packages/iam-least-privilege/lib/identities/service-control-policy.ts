@@ -52,6 +52,10 @@ import {
 } from './private/validate';
 import { propError } from '../private/errors';
 
+/** Error prefixes of the builders that have no construct (see ../private/errors.ts). */
+const REGION = 'ServiceControlPolicy.regionRestriction';
+const CTOR = 'new ServiceControlPolicy';
+
 /**
  * A service control policy document generated in code, checked against the AWS Organizations
  * size limit (5,120 characters) and written as a JSON file at synth time. This library does not
@@ -62,10 +66,6 @@ import { propError } from '../private/errors';
  * whitespace and counts it (only the console strips it), so the document is emitted and
  * measured minified.
  */
-/** Error prefixes of the builders that have no construct (see ../private/errors.ts). */
-const REGION = 'ServiceControlPolicy.regionRestriction';
-const CTOR = 'new ServiceControlPolicy';
-
 export class ServiceControlPolicy {
   /** AWS Organizations limit for an SCP document, in characters (whitespace included). */
   public static readonly MAX_CHARACTERS: number = PolicySizeLimit.SERVICE_CONTROL_POLICY.maximum;
