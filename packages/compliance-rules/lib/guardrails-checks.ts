@@ -2,6 +2,7 @@ import { DefaultLogClass } from '@cdk-guardrails/facts';
 import { CfnResource, Duration, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { propError } from './private/errors';
 import { NagRule } from './private/rule';
 import {
   IamCrossAccountTrustExternalId,
@@ -67,7 +68,9 @@ interface RuleDefinition {
  * Validations.of(role).acknowledge({ id: 'Guardrails-IamRolePermissionsBoundary', reason: '...' });
  * ```
  *
- * Each violation in the CDK validation report carries a `suggestedFix`.
+ * Each violation in the CDK validation report carries a `suggestedFix`. Invalid props fail in the
+ * constructor in the project's error style, led by the class name (the pack is not a construct):
+ * `GuardrailsChecks: <prop>: received <X>; expected <Y>`.
  */
 export class GuardrailsChecks extends NagPack {
   /** Pack name: the prefix of every rule id (`Guardrails-<Rule>`). */
@@ -90,35 +93,41 @@ export class GuardrailsChecks extends NagPack {
     this.packName = GuardrailsChecks.PACK_NAME;
     const database = props.maxDatabaseSecretRotation ?? Duration.days(30);
     const token = props.maxTokenSecretRotation ?? Duration.days(90);
+    // The pack is not a construct: its errors start with the class name, not the optional scope's path
+    // (the scope is where findings are reported, not what is wrong).
+    const where = 'GuardrailsChecks';
     for (const [prop, value] of [
       ['maxDatabaseSecretRotation', database],
       ['maxTokenSecretRotation', token],
     ] as const) {
-      if (value.toHours() < 4) {
-        throw new Error(
-          `GuardrailsChecks: ${prop} must be at least 4 hours (the shortest rotation Secrets Manager accepts), received ${value.toHumanString()}`,
-        );
+      // Not integral: a sub-hour duration must get this error, not Duration's "cannot be converted into a whole number of hours".
+      if (value.toHours({ integral: false }) < 4) {
+        throw propError(where, prop, value.toHumanString(), 'at least 4 hours (the shortest rotation Secrets Manager accepts)');
       }
     }
     const classes = props.logClasses ?? GuardrailsChecks.DEFAULT_LOG_CLASSES;
-    for (const c of classes) {
-      try {
-        new RegExp(c.logGroupNamePattern);
-      } catch (e) {
-        throw new Error(
-          `GuardrailsChecks: logClasses[${c.className}].logGroupNamePattern is not a valid regular expression: "${c.logGroupNamePattern}" (${(e as Error).message})`,
+    classes.forEach((c, i) => {
+      const regexError = regularExpressionError(c.logGroupNamePattern);
+      if (regexError !== undefined) {
+        throw propError(
+          where,
+          `logClasses[${i}].logGroupNamePattern`,
+          `${JSON.stringify(c.logGroupNamePattern)} for class '${c.className}' (${regexError})`,
+          'a JavaScript regular expression',
         );
       }
       if (!Number.isInteger(c.retentionDays) || c.retentionDays <= 0) {
-        throw new Error(`GuardrailsChecks: logClasses[${c.className}].retentionDays must be a positive whole number of days, received ${c.retentionDays}`);
+        throw propError(where, `logClasses[${i}].retentionDays`, `${c.retentionDays} for class '${c.className}'`, 'a positive whole number of days');
       }
-    }
+    });
     if (props.permissionsBoundaryPattern !== undefined) {
-      try {
-        new RegExp(props.permissionsBoundaryPattern);
-      } catch (e) {
-        throw new Error(
-          `GuardrailsChecks: permissionsBoundaryPattern is not a valid regular expression: "${props.permissionsBoundaryPattern}" (${(e as Error).message})`,
+      const regexError = regularExpressionError(props.permissionsBoundaryPattern);
+      if (regexError !== undefined) {
+        throw propError(
+          where,
+          'permissionsBoundaryPattern',
+          `${JSON.stringify(props.permissionsBoundaryPattern)} (${regexError})`,
+          'a JavaScript regular expression',
         );
       }
     }
@@ -134,10 +143,10 @@ export class GuardrailsChecks extends NagPack {
       },
       {
         rule: SecretRotationWithinClassLimit({ database, token }),
-        info: `The secret rotates less often than its class allows (database credentials ${database.toDays()} days, API keys and tokens ${token.toDays()} days), or its schedule is not a rate() expression.`,
+        info: `The secret rotates less often than its class allows (database credentials ${database.toHumanString()}, API keys and tokens ${token.toHumanString()}), or its schedule is not a rate() expression.`,
         explanation:
           'Credential lifetime is a compliance limit per class. A HostedRotationLambda schedule, or a secret whose generated JSON has an "engine" field, is a database credential; every other rotated secret is a token.',
-        fix: `Set rotationInterval (automaticallyAfter) to at most ${database.toDays()} days for database credentials and ${token.toDays()} days for API keys and service tokens (for example with maxRotationInterval on the @cdk-guardrails/secrets-rotation constructs), as rate(N days).`,
+        fix: `Set rotationInterval (automaticallyAfter) to at most ${database.toHumanString()} for database credentials and ${token.toHumanString()} for API keys and service tokens (for example with maxRotationInterval on the @cdk-guardrails/secrets-rotation constructs), as rate(N days).`,
       },
       {
         rule: LogGroupClassRetentionAndKey(classes),
@@ -195,5 +204,15 @@ export class GuardrailsChecks extends NagPack {
         node,
       });
     }
+  }
+}
+
+/** Why `pattern` is not a JavaScript regular expression, or undefined if it is one. */
+function regularExpressionError(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
   }
 }

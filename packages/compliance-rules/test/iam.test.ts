@@ -100,7 +100,7 @@ describe('IamRolePermissionsBoundary', () => {
 
   test('fails if the boundary pattern is not a regular expression', () => {
     expect(() => new GuardrailsChecks(undefined, { permissionsBoundaryPattern: '[' })).toThrow(
-      /permissionsBoundaryPattern is not a valid regular expression: "\["/,
+      /^GuardrailsChecks: permissionsBoundaryPattern: received "\[" \(Invalid regular expression: .+\); expected a JavaScript regular expression$/,
     );
   });
 });

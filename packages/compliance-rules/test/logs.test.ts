@@ -72,13 +72,13 @@ describe('LogGroupClassRetentionAndKey', () => {
 
   test('fails if a class pattern is not a regular expression', () => {
     expect(() => new GuardrailsChecks(undefined, { logClasses: [{ className: 'audit', logGroupNamePattern: '(', retentionDays: 1 }] })).toThrow(
-      /logClasses\[audit\]\.logGroupNamePattern is not a valid regular expression: "\("/,
+      /^GuardrailsChecks: logClasses\[0\]\.logGroupNamePattern: received "\(" for class 'audit' \(Invalid regular expression: .+\); expected a JavaScript regular expression$/,
     );
   });
 
   test('fails if a class retention is not a positive whole number', () => {
     expect(() => new GuardrailsChecks(undefined, { logClasses: [{ className: 'app', logGroupNamePattern: 'app', retentionDays: 0 }] })).toThrow(
-      /logClasses\[app\]\.retentionDays must be a positive whole number of days, received 0/,
+      /^GuardrailsChecks: logClasses\[0\]\.retentionDays: received 0 for class 'app'; expected a positive whole number of days$/,
     );
   });
 });

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Stack } from 'aws-cdk-lib';
+import { GuardrailsChecks } from '../lib';
 import { intervalHours } from '../lib/private/rotation';
 import { findings, freshStack } from './helpers';
 
@@ -93,5 +94,16 @@ describe('SecretRotationWithinClassLimit', () => {
     expect(intervalHours({ ScheduleExpression: 'rate(4 hours)' })).toBe(4);
     expect(intervalHours({ AutomaticallyAfterDays: 2 })).toBe(48);
     expect(intervalHours({ ScheduleExpression: 'cron(0 0 1 * ? *)' })).toBeUndefined();
+  });
+
+  test.each([
+    ['maxDatabaseSecretRotation', { maxDatabaseSecretRotation: Duration.hours(3) }],
+    ['maxTokenSecretRotation', { maxTokenSecretRotation: Duration.minutes(30) }],
+  ])('fails if %s is under 4 hours', (prop, props) => {
+    const received = prop === 'maxDatabaseSecretRotation' ? '3 hours' : '30 minutes';
+    expect(() => new GuardrailsChecks(undefined, props)).toThrow(
+      `GuardrailsChecks: ${prop}: received ${received}; expected at least 4 hours (the shortest rotation Secrets Manager accepts)`,
+    );
+    expect(() => new GuardrailsChecks(undefined, { [prop]: Duration.hours(4) })).not.toThrow();
   });
 });

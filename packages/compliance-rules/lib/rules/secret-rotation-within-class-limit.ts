@@ -33,7 +33,7 @@ export function SecretRotationWithinClassLimit(limits: SecretRotationLimits): Na
     const limit = isDatabaseSecret(node, props) ? limits.database : limits.token;
     const hours = intervalHours(props.RotationRules);
     if (hours === undefined) return NagRuleCompliance.NON_COMPLIANT;
-    return hours <= limit.toHours() ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    return hours <= limit.toHours({ integral: false }) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   });
 }
 
