@@ -1,4 +1,4 @@
-import { evaluate, resolveIntrinsics, singleResource } from '../src';
+import { evaluate, PolicyJson, resolveIntrinsics, singleResource } from '../src';
 
 const bucketPolicy = {
   Version: '2012-10-17',
@@ -106,4 +106,41 @@ test('an account-root principal in the same account delegates to IAM: the role s
       request,
     }),
   ).resolves.toBe('Allowed');
+});
+
+describe('IfExists condition operators (the key policies rely on them: CT.KMS.PR.3 BoolIfExists)', () => {
+  const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/k';
+  const ROLE = 'arn:aws:iam::111111111111:role/admin';
+  const keyPolicy = (operator: string) => ({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: ROLE }, Action: 'kms:*', Resource: '*' },
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { [operator]: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      },
+    ],
+  });
+  const createGrant = (policy: PolicyJson, context?: Record<string, string>) =>
+    evaluate({ resourcePolicy: policy, request: { action: 'kms:CreateGrant', principal: ROLE, resource: KEY, resourceAccount: '111111111111', context } });
+
+  test('BoolIfExists matches when the key is absent from the request, so the Deny applies', async () => {
+    await expect(createGrant(keyPolicy('BoolIfExists'))).resolves.toBe('ExplicitlyDenied');
+    await expect(createGrant(keyPolicy('BoolIfExists'), { 'kms:GrantIsForAWSResource': 'false' })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('BoolIfExists does not match when a key present in the request has another value', async () => {
+    await expect(createGrant(keyPolicy('BoolIfExists'), { 'kms:GrantIsForAWSResource': 'true' })).resolves.toBe('Allowed');
+    await expect(createGrant(keyPolicy('BoolIfExists'), { 'aws:PrincipalIsAWSService': 'true' })).resolves.toBe('Allowed');
+  });
+
+  test('control: plain Bool does not match an absent key, so the same Deny does not apply to a request without it', async () => {
+    await expect(createGrant(keyPolicy('Bool'))).resolves.toBe('Allowed');
+    await expect(createGrant(keyPolicy('Bool'), { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' })).resolves.toBe(
+      'ExplicitlyDenied',
+    );
+  });
 });
