@@ -9,10 +9,10 @@ import { DefaultLogClass } from '@cdk-guardrails/facts';
 import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
+import { ControlTowerGuardValidator } from './control-tower-validator';
 
 /**
  * One acknowledgement: rule ids on the constructs at `path` in each stack, with the reason. Give the
@@ -94,7 +94,7 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     new HIPAASecurityChecks(app),
-    new CfnGuardValidator(),
+    new ControlTowerGuardValidator(),
     new GuardrailsChecks(app, {
       // Class limits (30 days for database credentials, 90 for API keys and tokens), not the
       // configured intervals, which may be shorter.

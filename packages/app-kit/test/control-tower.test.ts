@@ -2,10 +2,9 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { applyAcknowledgements, controlTowerRuleId } from '../src';
+import { applyAcknowledgements, controlTowerRuleId, ControlTowerGuardValidator } from '../src';
 
 test('control ids translate to the Guard rule names the plugin reports', () => {
   expect(controlTowerRuleId('CT.KMS.PR.3')).toBe('cdk-validator-cfnguard::kms_create_grant_aws_service_check');
@@ -22,7 +21,7 @@ describe('a Control Tower finding goes through the gate like any other', () => {
   function synth(acknowledge: boolean) {
     const dir = mkdtempSync(join(tmpdir(), 'ct-gate-'));
     const app = new App({ outdir: join(dir, 'dev', 'app') });
-    Validations.of(app).addPlugins(new CfnGuardValidator());
+    Validations.of(app).addPlugins(new ControlTowerGuardValidator());
     const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
     new logs.LogGroup(stack, 'Short', { retention: logs.RetentionDays.ONE_MONTH });
     if (acknowledge) {

@@ -1,0 +1,82 @@
+/**
+ * The Control Tower Guard rules, evaluated only where they can find something.
+ *
+ * @cdklabs/cdk-validator-cfnguard runs all 237 rule files of its bundled rule set against every
+ * template, and cfn-guard's cost grows with rules x templates: about 90% of a synth was spent there
+ * (bench/RESULTS.md). A rule file reads only the resources of the types it names
+ * (`Resources.*[ Type == 'AWS::S3::Bucket' ]`) and is skipped when the templates have none of them,
+ * so a file that names none of the templates' resource types cannot report anything. This plugin
+ * keeps the plugin's name (acknowledgement ids stay `cdk-validator-cfnguard::<rule>`) and, per
+ * synth, disables the files none of whose named types occur in the templates. A file that names
+ * no type is always run. The same findings, tested on the synthesized templates of both apps
+ * (test/control-tower-validator.test.ts) and compared by `bench/synth/compare-findings.mjs`.
+ */
+import { readdirSync, readFileSync } from 'fs';
+import { dirname, join, parse } from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
+import { CONTROL_TOWER_PLUGIN } from './control-tower';
+
+/** A rule file of the bundled rule set: its name (`ct-kms-pr-3`) and the resource types it names. */
+export interface GuardRuleFile {
+  readonly name: string;
+  readonly resourceTypes: readonly string[];
+}
+
+const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
+
+let ruleFiles: GuardRuleFile[] | undefined;
+
+/** The rule files bundled with @cdklabs/cdk-validator-cfnguard, read once. */
+export function controlTowerRuleFiles(): readonly GuardRuleFile[] {
+  if (ruleFiles !== undefined) return ruleFiles;
+  const rulesDir = join(dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+  const files: GuardRuleFile[] = [];
+  for (const service of readdirSync(rulesDir)) {
+    for (const file of readdirSync(join(rulesDir, service))) {
+      if (!file.endsWith('.guard')) continue;
+      // Every mention counts, comments included: more types only means the file runs more often.
+      const types = new Set(readFileSync(join(rulesDir, service, file), 'utf8').match(RESOURCE_TYPE) ?? []);
+      files.push({ name: parse(file).name, resourceTypes: [...types].sort() });
+    }
+  }
+  ruleFiles = files;
+  return files;
+}
+
+/** The resource types of the given CloudFormation templates. */
+export function templateResourceTypes(templatePaths: readonly string[]): Set<string> {
+  const types = new Set<string>();
+  for (const path of templatePaths) {
+    const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources?: Record<string, { Type?: unknown }> };
+    for (const resource of Object.values(template.Resources ?? {})) {
+      if (typeof resource?.Type === 'string') types.add(resource.Type);
+    }
+  }
+  return types;
+}
+
+/** The rule files that cannot report on templates with these resource types (none of their types occurs). */
+export function inapplicableRuleFiles(types: ReadonlySet<string>, files: readonly GuardRuleFile[] = controlTowerRuleFiles()): string[] {
+  return files.filter((f) => f.resourceTypes.length > 0 && !f.resourceTypes.some((t) => types.has(t))).map((f) => f.name);
+}
+
+/** The Control Tower Guard rules of @cdklabs/cdk-validator-cfnguard, only the files that apply to the templates. */
+export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 {
+  public readonly name = CONTROL_TOWER_PLUGIN;
+  public readonly version: string | undefined;
+  public readonly ruleIds: string[] | undefined;
+
+  constructor() {
+    const all = new CfnGuardValidator();
+    this.version = all.version;
+    this.ruleIds = all.ruleIds;
+  }
+
+  public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+    const disabledRules = inapplicableRuleFiles(templateResourceTypes(context.templatePaths));
+    // cfn-guard refuses to run without rules: with none applicable there is nothing to report.
+    if (disabledRules.length === controlTowerRuleFiles().length) return { success: true, violations: [] };
+    return new CfnGuardValidator({ disabledRules }).validate(context);
+  }
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, CfnWaitConditionHandle, PolicyValidationPluginReportBeta1, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { controlTowerRuleFiles, ControlTowerGuardValidator, inapplicableRuleFiles, templateResourceTypes } from '../src';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Synthesizes the stacks `build` adds (no plugins) and returns their template paths. */
+function templates(build: (app: App) => void): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-select-'));
+  dirs.push(dir);
+  const app = new App({ outdir: dir });
+  build(app);
+  return app.synth().stacks.map((s) => s.templateFullPath);
+}
+
+/** The findings of a report as comparable strings: rule, resource and the rule's description. */
+function findings(report: PolicyValidationPluginReportBeta1): string[] {
+  return report.violations
+    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.templatePath.split('/').pop()} ${r.resourceLogicalId} ${r.locations.join(',')}`))
+    .sort();
+}
+
+/** Two stacks with resources several Control Tower rules fail: a short-lived unencrypted log group, a bare bucket, a queue. */
+function nonCompliant(app: App): void {
+  const logsStack = new Stack(app, 'Logs', { env: { account: '111111111111', region: 'eu-west-1' } });
+  new logs.LogGroup(logsStack, 'Short', { retention: logs.RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY });
+  const data = new Stack(app, 'Data', { env: { account: '111111111111', region: 'eu-west-1' } });
+  new s3.Bucket(data, 'Bare');
+  new sqs.Queue(data, 'Queue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+}
+
+test('every bundled rule file is read, with the resource types it names', () => {
+  const files = controlTowerRuleFiles();
+  expect(files.length).toBeGreaterThan(200);
+  expect(files.find((f) => f.name === 'ct-kms-pr-3')?.resourceTypes).toEqual(['AWS::KMS::Key']);
+  // Types written in single quotes count too (this file names its type only so).
+  expect(files.find((f) => f.name === 'ct-autoscaling-pr-5')?.resourceTypes).toContain('AWS::AutoScaling::LaunchConfiguration');
+});
+
+test('only the rule files naming none of the templates resource types are left out', () => {
+  const types = templateResourceTypes(templates(nonCompliant));
+  expect(types).toEqual(new Set(['AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::SQS::Queue']));
+  const left = inapplicableRuleFiles(types);
+  expect(left).toEqual(expect.arrayContaining(['ct-redshift-pr-1', 'ct-kms-pr-3', 'ct-lambda-pr-3']));
+  for (const applies of ['ct-s3-pr-1', 'ct-s3-pr-10', 'ct-cloudwatch-pr-2', 'ct-sqs-pr-1']) expect(left).not.toContain(applies);
+  // A file naming no type at all would always run.
+  expect(inapplicableRuleFiles(types, [{ name: 'untyped', resourceTypes: [] }])).toEqual([]);
+});
+
+test('the selected rule files find exactly what the whole rule set finds', () => {
+  const context = { templatePaths: templates(nonCompliant) };
+  const all = findings(new CfnGuardValidator().validate(context));
+  const selected = new ControlTowerGuardValidator().validate(context);
+  // The comparison means something only if the whole rule set finds plenty here.
+  expect(all.length).toBeGreaterThan(5);
+  expect(all.some((f) => f.startsWith('cloudwatch_log_group_retention_period_check '))).toBe(true);
+  expect(all.some((f) => f.includes(' Data.template.json '))).toBe(true);
+  expect(selected.success).toBe(false);
+  expect(findings(selected)).toEqual(all);
+});
+
+test('templates no rule file applies to pass, as they do under the whole rule set', () => {
+  const context = { templatePaths: templates((app) => new CfnWaitConditionHandle(new Stack(app, 'Empty'), 'Handle')) };
+  expect(inapplicableRuleFiles(templateResourceTypes(context.templatePaths))).toHaveLength(controlTowerRuleFiles().length);
+  const all = new CfnGuardValidator().validate(context);
+  expect(all.violations).toEqual([]);
+  expect(new ControlTowerGuardValidator().validate(context)).toEqual({ success: true, violations: [] });
+});
+
+test('the plugin keeps the name acknowledgements are written against', () => {
+  const plugin = new ControlTowerGuardValidator();
+  expect(plugin.name).toBe('cdk-validator-cfnguard');
+  expect(plugin.ruleIds).toEqual(new CfnGuardValidator().ruleIds);
+});
