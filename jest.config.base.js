@@ -9,6 +9,7 @@ const repoRoot = __dirname;
 
 /** @param {string} packageDir absolute path of the workspace */
 module.exports = function jestConfig(packageDir, overrides = {}) {
+  const isApp = packageDir.split(path.sep).includes('apps');
   return {
     rootDir: packageDir,
     testEnvironment: 'node',
@@ -27,7 +28,12 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
       '^@cdk-guardrails/policy-test-kit$': path.join(repoRoot, 'packages/policy-test-kit/src/index.ts'),
       '^@cdk-guardrails/([a-z0-9-]+)$': path.join(repoRoot, 'packages/$1/lib/index.ts'),
     },
-    setupFiles: packageDir.split(path.sep).includes('apps') ? [] : [path.join(repoRoot, 'jest.no-cfn-validation.js')],
+    setupFiles: isApp ? [] : [path.join(repoRoot, 'jest.no-cfn-validation.js')],
+    // Jest's default is one worker less than the cores: on a 2-core CI machine, one worker, one core idle
+    // while the apps' test files synthesize whole environments (minutes of CPU). The apps' files are
+    // independent (each synthesizes into its own temporary directory), so they use every core; the
+    // packages' suites are short enough that a second worker's start-up costs more than it saves.
+    ...(isApp ? { maxWorkers: '100%' } : {}),
     // Remove the temporary cloud assemblies each test file synthesizes.
     setupFilesAfterEnv: [path.join(repoRoot, 'jest.clean-cdk-out.js')],
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdk.out/'],
