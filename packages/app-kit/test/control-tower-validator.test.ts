@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, CfnWaitConditionHandle, PolicyValidationPluginReportBeta1, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnWaitConditionHandle, IPolicyValidationContextBeta1, PolicyValidationPluginReportBeta1, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -11,13 +11,13 @@ import { controlTowerRuleFiles, ControlTowerGuardValidator, inapplicableRuleFile
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** Synthesizes the stacks `build` adds (no plugins) and returns their template paths. */
-function templates(build: (app: App) => void): string[] {
+/** Synthesizes the stacks `build` adds (no plugins) and returns the validation context of their templates. */
+function templates(build: (app: App) => void): IPolicyValidationContextBeta1 {
   const dir = mkdtempSync(join(tmpdir(), 'ct-select-'));
   dirs.push(dir);
   const app = new App({ outdir: dir });
   build(app);
-  return app.synth().stacks.map((s) => s.templateFullPath);
+  return { appConstruct: app, templatePaths: app.synth().stacks.map((s) => s.templateFullPath) };
 }
 
 /** The findings of a report as comparable strings: rule, resource and the rule's description. */
@@ -45,7 +45,7 @@ test('every bundled rule file is read, with the resource types it names', () => 
 });
 
 test('only the rule files naming none of the templates resource types are left out', () => {
-  const types = templateResourceTypes(templates(nonCompliant));
+  const types = templateResourceTypes(templates(nonCompliant).templatePaths);
   expect(types).toEqual(new Set(['AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::SQS::Queue']));
   const left = inapplicableRuleFiles(types);
   expect(left).toEqual(expect.arrayContaining(['ct-redshift-pr-1', 'ct-kms-pr-3', 'ct-lambda-pr-3']));
@@ -55,7 +55,7 @@ test('only the rule files naming none of the templates resource types are left o
 });
 
 test('the selected rule files find exactly what the whole rule set finds', () => {
-  const context = { templatePaths: templates(nonCompliant) };
+  const context = templates(nonCompliant);
   const all = findings(new CfnGuardValidator().validate(context));
   const selected = new ControlTowerGuardValidator().validate(context);
   // The comparison means something only if the whole rule set finds plenty here.
@@ -67,7 +67,7 @@ test('the selected rule files find exactly what the whole rule set finds', () =>
 });
 
 test('templates no rule file applies to pass, as they do under the whole rule set', () => {
-  const context = { templatePaths: templates((app) => new CfnWaitConditionHandle(new Stack(app, 'Empty'), 'Handle')) };
+  const context = templates((app) => new CfnWaitConditionHandle(new Stack(app, 'Empty'), 'Handle'));
   expect(inapplicableRuleFiles(templateResourceTypes(context.templatePaths))).toHaveLength(controlTowerRuleFiles().length);
   const all = new CfnGuardValidator().validate(context);
   expect(all.violations).toEqual([]);
