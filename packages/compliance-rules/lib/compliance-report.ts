@@ -122,36 +122,8 @@ export class ComplianceReport {
     const json = JSON.parse(readFileSync(file, 'utf8'));
     const findings: ComplianceFinding[] = [];
     for (const plugin of json.pluginReports ?? []) {
-      for (const v of plugin.violations ?? []) {
-        for (const c of v.violatingConstructs ?? []) {
-          findings.push({
-            plugin: plugin.pluginName,
-            ruleId: v.ruleName,
-            ...controlIdOf(v.description),
-            severity: v.severity ?? 'error',
-            constructPath: constructPathOf(c),
-            description: v.description ?? '',
-            suggestedFix: v.suggestedFix,
-            acknowledged: false,
-          });
-        }
-      }
-      for (const v of plugin.suppressedViolations ?? []) {
-        for (const c of v.violatingConstructs ?? []) {
-          findings.push({
-            plugin: plugin.pluginName,
-            ruleId: v.ruleName,
-            ...controlIdOf(v.description),
-            severity: v.severity ?? 'error',
-            constructPath: constructPathOf(c),
-            description: v.description ?? '',
-            suggestedFix: v.suggestedFix,
-            acknowledged: true,
-            reason: v.reason,
-            acknowledgedAt: v.acknowledgedAt,
-          });
-        }
-      }
+      for (const v of plugin.violations ?? []) findings.push(...findingsOf(plugin.pluginName, v, false));
+      for (const v of plugin.suppressedViolations ?? []) findings.push(...findingsOf(plugin.pluginName, v, true));
     }
     findings.sort(
       (a, b) => Number(a.acknowledged) - Number(b.acknowledged) || a.constructPath.localeCompare(b.constructPath) || a.ruleId.localeCompare(b.ruleId),
@@ -297,6 +269,21 @@ function unusedAcknowledgements(app: App, findings: ComplianceFinding[]): Unused
     }
   }
   return unused;
+}
+
+/** The findings of one violation of a validation report (one per violating construct), open or acknowledged. */
+function findingsOf(plugin: string, v: any, acknowledged: boolean): ComplianceFinding[] {
+  return (v.violatingConstructs ?? []).map((c: any) => ({
+    plugin,
+    ruleId: v.ruleName,
+    ...controlIdOf(v.description),
+    severity: v.severity ?? 'error',
+    constructPath: constructPathOf(c),
+    description: v.description ?? '',
+    suggestedFix: v.suggestedFix,
+    acknowledged,
+    ...(acknowledged ? { reason: v.reason, acknowledgedAt: v.acknowledgedAt } : {}),
+  }));
 }
 
 /** `{ controlId: 'CT.KMS.PR.3' }` when a description starts with a Control Tower control id in brackets (the Guard rules' messages). */
