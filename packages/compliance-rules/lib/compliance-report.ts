@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { basename, dirname, join } from 'path';
-import { App } from 'aws-cdk-lib';
+import { basename, dirname, join, relative } from 'path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import { renderSarif } from './private/sarif';
 
 /** One finding of a validation plugin, open or acknowledged. */
 export interface ComplianceFinding {
@@ -61,7 +62,7 @@ export interface ComplianceReportProps {
   /** The environment synthesized (e.g. `dev`). */
   readonly environment: string;
   /**
-   * Directory that receives `compliance-report.json` and `compliance-report.txt`, shared by the
+   * Directory that receives `compliance-report.json`, `compliance-report.txt` and `compliance-report.sarif`, shared by the
    * apps of one environment (each app replaces its own section).
    *
    * @default - the parent of the cloud assembly directory when the assembly is at
@@ -105,6 +106,12 @@ export class ComplianceReport {
         );
     report.unusedAcknowledgements.push(...unusedAcknowledgements(app, report.findings));
     const directory = props.reportDirectory ?? defaultReportDirectory(app.outdir, props);
+    // From the construct tree, not the cloud assembly: a synth that the gate fails returns no assembly,
+    // and those are the findings a reader must locate.
+    for (const stack of app.node.findAll().filter((c): c is Stack => Stack.isStack(c))) {
+      const outdir = Stage.of(stack)?.outdir ?? app.outdir;
+      report.templates[stack.node.path] = relative(directory, join(outdir, stack.templateFile));
+    }
     const files = report.writeTo(directory);
     const open = report.openFindings;
     if (open.length > 0) {
@@ -182,6 +189,9 @@ export class ComplianceReport {
    */
   public readonly unusedAcknowledgements: UnusedAcknowledgement[] = [];
 
+  /** Each stack's template (by the stack's construct path), relative to the report directory: the findings' locations in SARIF. */
+  private readonly templates: Record<string, string> = {};
+
   /** Findings that are not acknowledged (any severity): each one fails the gate. */
   public get openFindings(): ComplianceFinding[] {
     return this.findings.filter((f) => !f.acknowledged);
@@ -200,6 +210,7 @@ export class ComplianceReport {
       acknowledgedFindings: this.findings.length - open,
       findings: this.findings,
       unusedAcknowledgements: this.unusedAcknowledgements,
+      templates: this.templates,
     };
   }
 
@@ -221,13 +232,24 @@ export class ComplianceReport {
   }
 
   /**
-   * Writes (or updates this app's section of) `compliance-report.json` and
-   * `compliance-report.txt` in `directory`; returns the two file paths.
+   * The report sections (from `toJson()` of one or more apps) as a SARIF 2.1.0 log: one run per app,
+   * a result per finding located at its stack's template (relative to `reportDirectory`) and its
+   * construct path; acknowledged findings carry an accepted suppression with their reason.
+   */
+  public static renderSarif(environment: string, reportDirectory: string, sections: any[]): any {
+    return renderSarif(environment, reportDirectory, sections);
+  }
+
+  /**
+   * Writes (or updates this app's section of) `compliance-report.json`, `compliance-report.txt`
+   * and `compliance-report.sarif` (SARIF 2.1.0, for code scanning) in `directory`; returns the
+   * three file paths.
    */
   public writeTo(directory: string): string[] {
     mkdirSync(directory, { recursive: true });
     const jsonFile = join(directory, `${REPORT_BASENAME}.json`);
     const textFile = join(directory, `${REPORT_BASENAME}.txt`);
+    const sarifFile = join(directory, `${REPORT_BASENAME}.sarif`);
     let existing: any;
     try {
       existing = JSON.parse(readFileSync(jsonFile, 'utf8'));
@@ -247,7 +269,8 @@ export class ComplianceReport {
     };
     writeFileSync(jsonFile, JSON.stringify(merged, null, 2) + '\n');
     writeFileSync(textFile, ComplianceReport.renderTable(this.environment, sections));
-    return [jsonFile, textFile];
+    writeFileSync(sarifFile, JSON.stringify(ComplianceReport.renderSarif(this.environment, directory, sections), null, 2) + '\n');
+    return [jsonFile, textFile, sarifFile];
   }
 }
 
