@@ -91,7 +91,9 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   for (const file of files) expect(readFileSync(join(dir, file), 'utf8').length).toBeLessThanOrEqual(5120);
   // Every statement of every source SCP is written once.
   const written = files.flatMap((f) => [].concat(JSON.parse(readFileSync(join(dir, f), 'utf8')).Statement) as any[]).map((s) => s.Sid);
-  const sources = serviceControlPolicies(config).flatMap((p) => [].concat(JSON.parse(p.toJson()).Statement) as any[]).map((s) => s.Sid);
+  const sources = serviceControlPolicies(config)
+    .flatMap((p) => [].concat(JSON.parse(p.toJson()).Statement) as any[])
+    .map((s) => s.Sid);
   expect(written.sort()).toEqual(sources.sort());
   expect(written).toEqual(expect.arrayContaining(['DenyS3PutWithSseC', 'DenyRunInstancesWithoutImdsV2', 'DenyInstanceMetadataOptionChanges']));
   const regions = files.map((f) => readFileSync(join(dir, f), 'utf8')).find((d) => d.includes('DenyOutsideAllowedRegions'))!;

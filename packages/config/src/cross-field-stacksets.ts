@@ -62,10 +62,18 @@ export function stackSetTargets(config: GuardrailsConfig): ConfigProblem[] {
 export function organizationPolicies(config: GuardrailsConfig): ConfigProblem[] {
   const trusted = config.organizationPolicies.trustedAccountIds;
   if (trusted.length > 0 && config.organizationId === undefined) {
-    return [problem('organizationPolicies.trustedAccountIds', trusted, 'no trusted accounts without organizationId: they only take effect in the RCPs, which need organizationId')];
+    return [
+      problem(
+        'organizationPolicies.trustedAccountIds',
+        trusted,
+        'no trusted accounts without organizationId: they only take effect in the RCPs, which need organizationId',
+      ),
+    ];
   }
   const own = new Set([config.securityAccount.accountId, ...config.workloadAccounts.map((a) => a.accountId)]);
   return trusted.flatMap((id, i) =>
-    own.has(id) ? [problem(`organizationPolicies.trustedAccountIds[${i}]`, id, 'an account outside the environment (its own accounts are in the organization)')] : [],
+    own.has(id)
+      ? [problem(`organizationPolicies.trustedAccountIds[${i}]`, id, 'an account outside the environment (its own accounts are in the organization)')]
+      : [],
   );
 }

@@ -35,7 +35,9 @@ export const ORGANIZATION_POLICIES = z.strictObject({
     .array(ACCOUNT_ID)
     .default([])
     .refine((ids) => new Set(ids).size === ids.length, { error: 'expected each account once' })
-    .describe("Accounts outside the organization whose principals the RCP identity perimeter lets reach our resources (a resource policy must still grant them); needs organizationId"),
+    .describe(
+      'Accounts outside the organization whose principals the RCP identity perimeter lets reach our resources (a resource policy must still grant them); needs organizationId',
+    ),
   targets: z
     .array(POLICY_TARGET)
     .min(1, { error: 'expected at least one target' })
@@ -45,5 +47,8 @@ export const ORGANIZATION_POLICIES = z.strictObject({
       "Where the compiled SCP/RCP documents go, in the order their free slots (5 minus slots used) are filled: targets on one path from the root to the environment's accounts, holding only them",
     ),
   denySseC: z.boolean().default(true).describe('S3 SCP: deny object writes with a customer-provided key (SSE-C)'),
-  requireImdsV2: z.boolean().default(true).describe('SCP: deny launching instances without IMDSv2 and changing instance metadata options (except the SCP exemptions)'),
+  requireImdsV2: z
+    .boolean()
+    .default(true)
+    .describe('SCP: deny launching instances without IMDSv2 and changing instance metadata options (except the SCP exemptions)'),
 });

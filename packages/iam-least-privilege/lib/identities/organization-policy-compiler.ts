@@ -109,7 +109,10 @@ export class OrganizationPolicyCompiler {
   }
 
   /** Compile resource control policies. */
-  public static compileResourceControlPolicies(policies: ResourceControlPolicy[], options: OrganizationPolicyCompileOptions = {}): CompiledOrganizationPolicy[] {
+  public static compileResourceControlPolicies(
+    policies: ResourceControlPolicy[],
+    options: OrganizationPolicyCompileOptions = {},
+  ): CompiledOrganizationPolicy[] {
     return compile(OrganizationPolicyType.RESOURCE_CONTROL_POLICY, policies, options);
   }
 
@@ -127,7 +130,11 @@ export class OrganizationPolicyCompiler {
  * into the first document with room (never more than 11/9 of the fewest possible plus one); a
  * document keeps its statements in source order.
  */
-function compile(type: OrganizationPolicyType, policies: { name: string; toJson(): string }[], options: OrganizationPolicyCompileOptions): CompiledOrganizationPolicy[] {
+function compile(
+  type: OrganizationPolicyType,
+  policies: { name: string; toJson(): string }[],
+  options: OrganizationPolicyCompileOptions,
+): CompiledOrganizationPolicy[] {
   const targets = validateTargets(options.targets ?? [{ name: 'target' }]);
   const pieces = statementsOf(type, policies);
   const bins = pack(pieces);
@@ -165,7 +172,12 @@ function statementsOf(type: OrganizationPolicyType, policies: { name: string; to
       if (s.Sid !== undefined) {
         const other = sids.get(s.Sid);
         if (other !== undefined) {
-          throw propError(OWNER, 'policies', `the Sid '${s.Sid}' in ${type.toUpperCase()}s '${other}' and '${p.name}'`, 'each Sid once (the statements share documents)');
+          throw propError(
+            OWNER,
+            'policies',
+            `the Sid '${s.Sid}' in ${type.toUpperCase()}s '${other}' and '${p.name}'`,
+            'each Sid once (the statements share documents)',
+          );
         }
         sids.set(s.Sid, p.name);
       }
@@ -203,7 +215,13 @@ function pack(pieces: Piece[]): Piece[][] {
   return bins.map((b) => b.items);
 }
 
-function overflow(type: OrganizationPolicyType, targets: { name: string; free: number }[], needed: number, pieces: Piece[], policies: { name: string }[]): Error {
+function overflow(
+  type: OrganizationPolicyType,
+  targets: { name: string; free: number }[],
+  needed: number,
+  pieces: Piece[],
+  policies: { name: string }[],
+): Error {
   const free = targets.reduce((n, t) => n + t.free, 0);
   const last = targets[targets.length - 1].name;
   const label = type.toUpperCase();

@@ -72,7 +72,12 @@ export class ResourceControlPolicy {
     const exempt = options.exemptServicePrincipals ?? [];
     exempt.forEach((p, i) => {
       if (Token.isUnresolved(p) || !/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/.test(p)) {
-        throw propError(owner, `exemptServicePrincipals[${i}]`, JSON.stringify(p), "an exact AWS service principal such as 'config.amazonaws.com' (no wildcard)");
+        throw propError(
+          owner,
+          `exemptServicePrincipals[${i}]`,
+          JSON.stringify(p),
+          "an exact AWS service principal such as 'config.amazonaws.com' (no wildcard)",
+        );
       }
     });
     return new ResourceControlPolicy({
@@ -178,7 +183,12 @@ function validateRcpStatement(owner: string, prop: string, s: any): void {
   for (const a of actions) {
     const service = a.split(':')[0].toLowerCase();
     if (a === '*' || !a.includes(':') || !RCP_SUPPORTED_SERVICES.includes(service)) {
-      throw propError(owner, prop, `the action '${a}'`, `actions of the services that support RCPs (${RCP_SUPPORTED_SERVICES.join(', ')}); '*' alone is not allowed`);
+      throw propError(
+        owner,
+        prop,
+        `the action '${a}'`,
+        `actions of the services that support RCPs (${RCP_SUPPORTED_SERVICES.join(', ')}); '*' alone is not allowed`,
+      );
     }
   }
 }
@@ -213,14 +223,20 @@ function services(owner: string, options: RcpServicesOptions): string[] {
 
 function organizationId(owner: string, id: string): string {
   if (Token.isUnresolved(id) || !ORGANIZATION_ID.test(id ?? '')) {
-    throw propError(owner, 'organizationId', JSON.stringify(id), "an AWS Organizations id such as 'o-a1b2c3d4e5' ('o-' and 10 to 32 lower-case letters or digits)");
+    throw propError(
+      owner,
+      'organizationId',
+      JSON.stringify(id),
+      "an AWS Organizations id such as 'o-a1b2c3d4e5' ('o-' and 10 to 32 lower-case letters or digits)",
+    );
   }
   return id;
 }
 
 function accountIds(owner: string, prop: string, ids: string[] | undefined): string[] {
   (ids ?? []).forEach((id, i) => {
-    if (Token.isUnresolved(id) || !/^\d{12}$/.test(id)) throw propError(owner, `${prop}[${i}]`, JSON.stringify(id), 'a 12-digit AWS account id (no wildcard, no token)');
+    if (Token.isUnresolved(id) || !/^\d{12}$/.test(id))
+      throw propError(owner, `${prop}[${i}]`, JSON.stringify(id), 'a 12-digit AWS account id (no wildcard, no token)');
   });
   return [...new Set(ids ?? [])];
 }

@@ -327,7 +327,11 @@ export class ServiceControlPolicy {
    */
   public static requireImdsV2(options: ImdsV2Options = {}): ServiceControlPolicy {
     const exempt = exemptPrincipalArns('ServiceControlPolicy.requireImdsV2', options);
-    return new ServiceControlPolicy({ name: options.name ?? 'require-imdsv2', description: 'Deny instances without IMDSv2', statements: imdsV2Statements(exempt) });
+    return new ServiceControlPolicy({
+      name: options.name ?? 'require-imdsv2',
+      description: 'Deny instances without IMDSv2',
+      statements: imdsV2Statements(exempt),
+    });
   }
 
   /**

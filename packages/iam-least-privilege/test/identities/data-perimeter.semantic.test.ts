@@ -58,7 +58,12 @@ const outside = (account: string, org?: string): Caller => ({
 });
 const cloudtrail = (sourceOrg: string, sourceAccount: string): Caller => ({
   principal: 'cloudtrail.amazonaws.com',
-  context: { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': 'cloudtrail.amazonaws.com', 'aws:SourceOrgID': sourceOrg, 'aws:SourceAccount': sourceAccount },
+  context: {
+    'aws:PrincipalIsAWSService': 'true',
+    'aws:PrincipalServiceName': 'cloudtrail.amazonaws.com',
+    'aws:SourceOrgID': sourceOrg,
+    'aws:SourceAccount': sourceAccount,
+  },
 });
 
 /** A request on a resource of ACCOUNT, from `caller`, under the RCP (or `rcp`) and its resource policy. */
@@ -67,7 +72,13 @@ function onResource(caller: Caller, action: string, resource: string, resourcePo
     identityPolicies: caller.principal.endsWith('.amazonaws.com') ? [] : [ADMIN_POLICY],
     resourceControlPolicies: [rcp],
     resourcePolicy,
-    request: { action, principal: caller.principal, resource, resourceAccount: ACCOUNT, context: { 'aws:SecureTransport': 'true', ...caller.context, ...extra } },
+    request: {
+      action,
+      principal: caller.principal,
+      resource,
+      resourceAccount: ACCOUNT,
+      context: { 'aws:SecureTransport': 'true', ...caller.context, ...extra },
+    },
   });
 }
 
@@ -75,7 +86,9 @@ describe('identity perimeter RCP', () => {
   test('a principal outside the organization is denied even when the bucket policy grants everyone', async () => {
     await expect(onResource(outside(OUTSIDER, FOREIGN_ORG), 's3:GetObject', OBJECT, OPEN_BUCKET)).resolves.toBe('ExplicitlyDenied');
     // Control: without the statement the bucket policy would have let it in.
-    await expect(onResource(outside(OUTSIDER, FOREIGN_ORG), 's3:GetObject', OBJECT, OPEN_BUCKET, {}, withoutStatement(RCP, 'EnforceOrgIdentities'))).resolves.toBe('Allowed');
+    await expect(
+      onResource(outside(OUTSIDER, FOREIGN_ORG), 's3:GetObject', OBJECT, OPEN_BUCKET, {}, withoutStatement(RCP, 'EnforceOrgIdentities')),
+    ).resolves.toBe('Allowed');
   });
 
   test('an anonymous request is denied (it carries no organization)', async () => {
@@ -119,7 +132,14 @@ describe('TLS RCP', () => {
   test('a request of the organization over plain HTTP is denied; over TLS allowed', async () => {
     await expect(onResource(inOrg(OTHER_ACCOUNT), 's3:GetObject', OBJECT, OPEN_BUCKET, { 'aws:SecureTransport': 'false' })).resolves.toBe('ExplicitlyDenied');
     await expect(
-      onResource(inOrg(OTHER_ACCOUNT), 's3:GetObject', OBJECT, OPEN_BUCKET, { 'aws:SecureTransport': 'false' }, withoutStatement(RCP, 'EnforceSecureTransport')),
+      onResource(
+        inOrg(OTHER_ACCOUNT),
+        's3:GetObject',
+        OBJECT,
+        OPEN_BUCKET,
+        { 'aws:SecureTransport': 'false' },
+        withoutStatement(RCP, 'EnforceSecureTransport'),
+      ),
     ).resolves.toBe('Allowed');
   });
 });
@@ -130,7 +150,13 @@ function asAdmin(action: string, resource: string, context: Record<string, strin
     identityPolicies: [ADMIN_POLICY],
     permissionsBoundaries: principal === ADMIN ? [BOUNDARY] : undefined,
     serviceControlPolicies: [FULL_AWS_ACCESS, ...scps],
-    request: { action, principal, resource, resourceAccount: ACCOUNT, context: { 'aws:PrincipalARN': principal, 'aws:ResourceAccount': ACCOUNT, 's3:ResourceAccount': ACCOUNT, 'aws:SecureTransport': 'true', ...context } },
+    request: {
+      action,
+      principal,
+      resource,
+      resourceAccount: ACCOUNT,
+      context: { 'aws:PrincipalARN': principal, 'aws:ResourceAccount': ACCOUNT, 's3:ResourceAccount': ACCOUNT, 'aws:SecureTransport': 'true', ...context },
+    },
   });
 }
 
@@ -146,7 +172,9 @@ describe('SCP statements: SSE-C and IMDSv2', () => {
     await expect(asAdmin('s3:PutObject', OBJECT, { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' })).resolves.toBe('ExplicitlyDenied');
     await expect(asAdmin('s3:PutObject', OBJECT, { 's3:x-amz-server-side-encryption': 'aws:kms' })).resolves.toBe('Allowed');
     const withoutSseC = withoutScpStatement('DenyS3PutWithSseC');
-    await expect(asAdmin('s3:PutObject', OBJECT, { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' }, ADMIN, withoutSseC)).resolves.toBe('Allowed');
+    await expect(asAdmin('s3:PutObject', OBJECT, { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' }, ADMIN, withoutSseC)).resolves.toBe(
+      'Allowed',
+    );
   });
 
   test('launching an instance without IMDSv2 is denied; with it allowed', async () => {

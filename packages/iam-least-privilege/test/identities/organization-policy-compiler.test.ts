@@ -4,7 +4,8 @@ import { OrganizationPolicyCompiler, ResourceControlPolicy, ServiceControlPolicy
 
 /** An SCP of one statement whose document has exactly `size` characters. */
 function scpOfSize(name: string, sid: string, size: number): ServiceControlPolicy {
-  const statement = (n: number) => new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, actions: ['s3:DeleteBucket'], resources: [`arn:aws:s3:::${'b'.repeat(n)}`] });
+  const statement = (n: number) =>
+    new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, actions: ['s3:DeleteBucket'], resources: [`arn:aws:s3:::${'b'.repeat(n)}`] });
   const base = new ServiceControlPolicy({ name, statements: [statement(1)] }).sizeInCharacters;
   const scp = new ServiceControlPolicy({ name, statements: [statement(1 + size - base)] });
   expect(scp.sizeInCharacters).toBe(size);
@@ -78,10 +79,26 @@ describe('OrganizationPolicyCompiler', () => {
   });
 
   test.each([
-    ['a duplicate Sid', () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'X', 500), scpOfSize('b', 'X', 500)]), /the Sid 'X' in SCPs 'a' and 'b'/],
-    ['slotsUsed over 5', () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [{ name: 't', slotsUsed: 6 }] }), /targets\[0\]\.slotsUsed: received 6; expected a whole number from 0 to 5/],
-    ['no target', () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [] }), /targets: received an empty list/],
-    ['a target name with a slash', () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [{ name: 'a/b' }] }), /targets\[0\]\.name: received 'a\/b'/],
+    [
+      'a duplicate Sid',
+      () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'X', 500), scpOfSize('b', 'X', 500)]),
+      /the Sid 'X' in SCPs 'a' and 'b'/,
+    ],
+    [
+      'slotsUsed over 5',
+      () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [{ name: 't', slotsUsed: 6 }] }),
+      /targets\[0\]\.slotsUsed: received 6; expected a whole number from 0 to 5/,
+    ],
+    [
+      'no target',
+      () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [] }),
+      /targets: received an empty list/,
+    ],
+    [
+      'a target name with a slash',
+      () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [{ name: 'a/b' }] }),
+      /targets\[0\]\.name: received 'a\/b'/,
+    ],
   ])('refuses %s', (_n, run, error) => {
     expect(run).toThrow(error);
   });

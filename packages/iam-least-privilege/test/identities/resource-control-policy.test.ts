@@ -27,7 +27,11 @@ describe('ResourceControlPolicy builders', () => {
 
   test('confused-deputy protection: only service principals that send a source account outside the organization', () => {
     const [s] = statementsOf(
-      ResourceControlPolicy.confusedDeputyProtection({ organizationId: ORG, trustedSourceAccountIds: ['999988887777'], exemptServicePrincipals: ['config.amazonaws.com'] }),
+      ResourceControlPolicy.confusedDeputyProtection({
+        organizationId: ORG,
+        trustedSourceAccountIds: ['999988887777'],
+        exemptServicePrincipals: ['config.amazonaws.com'],
+      }),
     );
     expect(s.Condition).toEqual({
       StringNotEqualsIfExists: { 'aws:SourceOrgID': ORG, 'aws:SourceAccount': ['999988887777'], 'aws:PrincipalServiceName': ['config.amazonaws.com'] },
@@ -50,7 +54,11 @@ describe('ResourceControlPolicy builders', () => {
 
   test.each([
     ['an organization id that is not one', { organizationId: 'o-123' }, /organizationId: received "o-123"; expected an AWS Organizations id/],
-    ['a trusted account that is not 12 digits', { organizationId: ORG, trustedAccountIds: ['*'] }, /trustedAccountIds\[0\]: received "\*"; expected a 12-digit/],
+    [
+      'a trusted account that is not 12 digits',
+      { organizationId: ORG, trustedAccountIds: ['*'] },
+      /trustedAccountIds\[0\]: received "\*"; expected a 12-digit/,
+    ],
   ])('identity perimeter refuses %s', (_n, options, error) => {
     expect(() => ResourceControlPolicy.identityPerimeter(options as any)).toThrow(error);
   });
@@ -73,20 +81,38 @@ describe('ResourceControlPolicy builders', () => {
 
 describe('new ResourceControlPolicy enforces the AWS Organizations rules for RCPs', () => {
   test.each([
-    ['an Allow', new iam.PolicyStatement({ principals: [new iam.StarPrincipal()], actions: ['s3:GetObject'], resources: ['*'] }), /Effect 'Allow'; expected 'Deny'/],
+    [
+      'an Allow',
+      new iam.PolicyStatement({ principals: [new iam.StarPrincipal()], actions: ['s3:GetObject'], resources: ['*'] }),
+      /Effect 'Allow'; expected 'Deny'/,
+    ],
     [
       'a NotPrincipal',
-      new iam.PolicyStatement({ effect: iam.Effect.DENY, notPrincipals: [new iam.ArnPrincipal('arn:aws:iam::111111111111:root')], actions: ['s3:*'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        notPrincipals: [new iam.ArnPrincipal('arn:aws:iam::111111111111:root')],
+        actions: ['s3:*'],
+        resources: ['*'],
+      }),
       /a NotPrincipal; expected Principal '\*'/,
     ],
     [
       'a principal other than *',
-      new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.ArnPrincipal('arn:aws:iam::111111111111:root')], actions: ['s3:*'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.ArnPrincipal('arn:aws:iam::111111111111:root')],
+        actions: ['s3:*'],
+        resources: ['*'],
+      }),
       /Principal \{"AWS":"arn:aws:iam::111111111111:root"\}; expected Principal '\*'/,
     ],
     ['an unsupported service', deny(['ec2:RunInstances']), /the action 'ec2:RunInstances'; expected actions of the services that support RCPs/],
     ['* alone', deny(['*']), /the action '\*'; expected/],
-    ['a NotAction', new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.StarPrincipal()], notActions: ['s3:*'], resources: ['*'] }), /a NotAction/],
+    [
+      'a NotAction',
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.StarPrincipal()], notActions: ['s3:*'], resources: ['*'] }),
+      /a NotAction/,
+    ],
   ])('refuses %s', (_n, statement, error) => {
     expect(() => new ResourceControlPolicy({ name: 'x', statements: [statement] })).toThrow(error);
   });

@@ -10,18 +10,7 @@
  */
 
 /** Service prefixes RCPs apply to (the Organizations list above). Any other prefix is refused. */
-export const RCP_SUPPORTED_SERVICES: readonly string[] = [
-  's3',
-  'sts',
-  'kms',
-  'sqs',
-  'secretsmanager',
-  'logs',
-  'ecr',
-  'aoss',
-  'cognito-idp',
-  'dynamodb',
-];
+export const RCP_SUPPORTED_SERVICES: readonly string[] = ['s3', 'sts', 'kms', 'sqs', 'secretsmanager', 'logs', 'ecr', 'aoss', 'cognito-idp', 'dynamodb'];
 
 /** The services of the identity perimeter by default (issue 18): S3, KMS, STS, SQS, Secrets Manager, Logs. */
 export const RCP_DEFAULT_PERIMETER_SERVICES: readonly string[] = ['s3', 'kms', 'sts', 'sqs', 'secretsmanager', 'logs'];
