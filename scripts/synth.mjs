@@ -54,7 +54,7 @@ function main() {
   const cdk = join(root, 'node_modules', '.bin', 'cdk');
   const envDir = join(root, 'cdk.out', env);
   // Outputs of the whole environment are rewritten by this run: a failed app leaves no stale section.
-  for (const stale of ['compliance-report.json', 'compliance-report.txt', 'compliance-report.sarif', 'scp', 'bootstrap', 'deploy-order.json']) {
+  for (const stale of ['compliance-report.json', 'compliance-report.txt', 'compliance-report.sarif', 'scp', 'rcp', 'bootstrap', 'deploy-order.json']) {
     rmSync(join(envDir, stale), { recursive: true, force: true });
   }
   const order = [];
@@ -89,6 +89,7 @@ function main() {
   console.log(`${order.length} stacks in ${byLocation.size} account-region pairs.`);
   console.log(`Compliance report: ${relative(process.cwd(), join(envDir, 'compliance-report.txt'))} (and .json, .sarif for code scanning)`);
   if (existsSync(join(envDir, 'scp'))) console.log(`SCP documents: ${relative(process.cwd(), join(envDir, 'scp'))}/`);
+  if (existsSync(join(envDir, 'rcp'))) console.log(`RCP documents: ${relative(process.cwd(), join(envDir, 'rcp'))}/`);
   if (existsSync(join(envDir, 'bootstrap')))
     console.log(`Execution-role boundary (deploy before cdk bootstrap): ${relative(process.cwd(), join(envDir, 'bootstrap'))}/`);
 }

@@ -19,8 +19,11 @@ import {
 import {
   ConsoleMfaPolicy,
   CrossAccountRole,
+  CompiledOrganizationPolicy,
   LogsWriterRole,
+  OrganizationPolicyCompiler,
   PermissionsBoundary,
+  ResourceControlPolicy,
   S3ReadOnlyRole,
   SensitiveActionsMfaPolicy,
   ServiceControlPolicy,
@@ -136,12 +139,50 @@ export class AccountIdentities extends Construct {
 }
 
 /**
- * The organization's SCP documents for this environment, written as JSON files (cdk.out/<env>/scp/*.json
- * at synth, each checked against the 5,120-character limit). They are documents only: nothing is
- * attached and no organization is assumed; the iam-least-privilege README says how to attach them.
+ * The organization's SCP documents for this environment, written as JSON files (cdk.out/<env>/scp/
+ * <scp-target-n>.json at synth): the statements of `serviceControlPolicies` packed into the fewest
+ * documents of 5,120 characters that fit the free slots of config organizationPolicies.targets
+ * (synth fails naming the target that overflows). They are documents only: nothing is attached;
+ * the iam-least-privilege README and docs/data-perimeter.md say how to attach them.
  */
 export function writeServiceControlPolicies(config: GuardrailsConfig, directory: string): string[] {
-  return ServiceControlPolicy.writeFiles(directory, serviceControlPolicies(config));
+  return OrganizationPolicyCompiler.writeFiles(directory, compiledServiceControlPolicies(config));
+}
+
+/** `serviceControlPolicies` packed for the configured targets. */
+export function compiledServiceControlPolicies(config: GuardrailsConfig): CompiledOrganizationPolicy[] {
+  const targets = config.organizationPolicies.targets.map((t) => ({ name: t.name, slotsUsed: t.scpSlotsUsed }));
+  return OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(config), { targets });
+}
+
+/**
+ * The RCPs of the data perimeter, only with config organizationId (never assumed; none without):
+ * the identity perimeter (principals outside the organization and organizationPolicies.trustedAccountIds
+ * denied on S3, KMS, STS, SQS, Secrets Manager and CloudWatch Logs), confused-deputy protection for
+ * AWS service principals, and TLS required.
+ */
+export function resourceControlPolicies(config: GuardrailsConfig): ResourceControlPolicy[] {
+  const organizationId = config.organizationId;
+  if (organizationId === undefined) return [];
+  return [
+    ResourceControlPolicy.identityPerimeter({ organizationId, trustedAccountIds: config.organizationPolicies.trustedAccountIds }),
+    ResourceControlPolicy.confusedDeputyProtection({ organizationId }),
+    ResourceControlPolicy.requireSecureTransport(),
+  ];
+}
+
+/** `resourceControlPolicies` packed for the configured targets; none without organizationId. */
+export function compiledResourceControlPolicies(config: GuardrailsConfig): CompiledOrganizationPolicy[] {
+  const policies = resourceControlPolicies(config);
+  if (policies.length === 0) return [];
+  const targets = config.organizationPolicies.targets.map((t) => ({ name: t.name, slotsUsed: t.rcpSlotsUsed }));
+  return OrganizationPolicyCompiler.compileResourceControlPolicies(policies, { targets });
+}
+
+/** The RCP documents (cdk.out/<env>/rcp/*.json), written only with organizationId. */
+export function writeResourceControlPolicies(config: GuardrailsConfig, directory: string): string[] {
+  const compiled = compiledResourceControlPolicies(config);
+  return compiled.length === 0 ? [] : OrganizationPolicyCompiler.writeFiles(directory, compiled);
 }
 
 export function serviceControlPolicies(config: GuardrailsConfig): ServiceControlPolicy[] {
@@ -194,8 +235,14 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       logWriterRoleNames: [LOG_WRITER_ROLE_PATTERN],
     }),
     // Objects may be encrypted only with keys of the environment's accounts (never a foreign key).
-    ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: config.s3.encryption === 'SSE_KMS', kmsKeyAccountIds: accounts }),
+    // ... and never with a customer-provided key (SSE-C: ransomware re-encrypts with a key only it holds).
+    ServiceControlPolicy.denyUnencryptedS3Writes({
+      requireKms: config.s3.encryption === 'SSE_KMS',
+      kmsKeyAccountIds: accounts,
+      denySseC: config.organizationPolicies.denySseC,
+    }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(exempt),
+    ...(config.organizationPolicies.requireImdsV2 ? [ServiceControlPolicy.requireImdsV2(exempt)] : []),
   ];
 }

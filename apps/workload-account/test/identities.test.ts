@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
 import { loadConfig } from '@cdk-guardrails/config';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { writeServiceControlPolicies } from '../src/identities';
+import { serviceControlPolicies, writeResourceControlPolicies, writeServiceControlPolicies } from '../src/identities';
 import { buildWorkloadApp } from '../src/workload-app';
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
@@ -84,24 +84,19 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   const dir = mkdtempSync(join(tmpdir(), 'scp-'));
   writeServiceControlPolicies(config, dir);
   const files = readdirSync(dir).sort();
-  expect(files).toEqual([
-    'deny-long-term-credentials.json',
-    'deny-unencrypted-resources.json',
-    'deny-unencrypted-s3-writes.json',
-    'protect-guardrail-principals.json',
-    'protect-guardrail-resources.json',
-    'protect-security-services.json',
-    'protect-tagged-guardrail-resources.json',
-    'region-restriction.json',
-  ]);
+  // Packed into the prod targets: 3 free slots on the OU (FullAWSAccess and Control Tower's SCP), then the accounts.
+  expect(files[0]).toBe('scp-ou-prod-1.json');
+  expect(files.filter((f) => f.startsWith('scp-ou-prod-'))).toHaveLength(3);
+  expect(files.every((f) => /^scp-(ou-prod|prod-accounts)-\d\.json$/.test(f))).toBe(true);
   for (const file of files) expect(readFileSync(join(dir, file), 'utf8').length).toBeLessThanOrEqual(5120);
-  const regions = readFileSync(
-    join(
-      dir,
-      files.find((f) => f.includes('region'))!,
-    ),
-    'utf8',
-  );
+  // Every statement of every source SCP is written once.
+  const written = files.flatMap((f) => [].concat(JSON.parse(readFileSync(join(dir, f), 'utf8')).Statement) as any[]).map((s) => s.Sid);
+  const sources = serviceControlPolicies(config)
+    .flatMap((p) => [].concat(JSON.parse(p.toJson()).Statement) as any[])
+    .map((s) => s.Sid);
+  expect(written.sort()).toEqual(sources.sort());
+  expect(written).toEqual(expect.arrayContaining(['DenyS3PutWithSseC', 'DenyRunInstancesWithoutImdsV2', 'DenyInstanceMetadataOptionChanges']));
+  const regions = files.map((f) => readFileSync(join(dir, f), 'utf8')).find((d) => d.includes('DenyOutsideAllowedRegions'))!;
   for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1', 'eu-north-1']) expect(regions).toContain(region);
   // Exemptions are exact ARNs: no pattern a bounded admin could match by naming a role. Exception one,
   // in the stack statement: the CDK publishing roles (bootstrap assets) and the execution
@@ -126,4 +121,35 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
     }
   }
   expect(regions).not.toContain('ap-southeast-2');
+});
+
+describe('organization policies', () => {
+  test('RCPs are written only with organizationId: prod (o-...) gets the data perimeter, dev none', () => {
+    const prod = mkdtempSync(join(tmpdir(), 'rcp-'));
+    const files = writeResourceControlPolicies(loadConfig('prod', { configDir: CONFIG_DIR }), prod);
+    expect(files.map((f) => f.slice(prod.length + 1))).toEqual(['rcp-ou-prod-1.json']);
+    const rcp = JSON.parse(readFileSync(files[0], 'utf8'));
+    expect(rcp.Statement.map((s: any) => s.Sid)).toEqual(['EnforceOrgIdentities', 'EnforceConfusedDeputyProtection', 'EnforceSecureTransport']);
+    expect(JSON.stringify(rcp)).toContain('"aws:PrincipalOrgID":"o-exampleorg1"');
+    const dev = mkdtempSync(join(tmpdir(), 'rcp-'));
+    expect(writeResourceControlPolicies(loadConfig('dev', { configDir: CONFIG_DIR }), dev)).toEqual([]);
+    expect(readdirSync(dev)).toEqual([]);
+  });
+
+  test('the SSE-C and IMDSv2 statements follow their switches', () => {
+    const config = loadConfig('dev', { configDir: CONFIG_DIR });
+    const sids = (c: typeof config) => serviceControlPolicies(c).flatMap((p) => JSON.parse(p.toJson()).Statement.map((s: any) => s.Sid));
+    expect(sids(config)).toEqual(expect.arrayContaining(['DenyS3PutWithSseC', 'DenyRunInstancesWithoutImdsV2']));
+    const off = { ...config, organizationPolicies: { ...config.organizationPolicies, denySseC: false, requireImdsV2: false } };
+    expect(sids(off)).not.toContain('DenyS3PutWithSseC');
+    expect(sids(off)).not.toContain('DenyRunInstancesWithoutImdsV2');
+  });
+
+  test('synth fails naming the target when the SCPs do not fit its free slots', () => {
+    const config = loadConfig('prod', { configDir: CONFIG_DIR });
+    const full = { ...config, organizationPolicies: { ...config.organizationPolicies, targets: [{ name: 'ou-prod', scpSlotsUsed: 2, rcpSlotsUsed: 1 }] } };
+    expect(() => writeServiceControlPolicies(full, mkdtempSync(join(tmpdir(), 'scp-')))).toThrow(
+      /^OrganizationPolicyCompiler: policies: received SCP statements that need \d documents of 5120 characters: target 'ou-prod' overflows by \d+; expected at most 3 documents/,
+    );
+  });
 });

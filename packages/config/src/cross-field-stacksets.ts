@@ -1,4 +1,4 @@
-/** Cross-field rules of the StackSet deployment (config stackSets). */
+/** Cross-field rules of the StackSet deployment (config stackSets) and of the organization policies (organizationPolicies). */
 import { ConfigProblem, problem } from './config-problem';
 import { GuardrailsConfig } from './schema';
 
@@ -53,4 +53,27 @@ export function stackSetTargets(config: GuardrailsConfig): ConfigProblem[] {
     }
   });
   return problems;
+}
+
+/**
+ * RCPs are written only with `organizationId` (never assumed): trusted accounts without it would
+ * be a setting that does nothing. A trusted account of the environment itself is already inside.
+ */
+export function organizationPolicies(config: GuardrailsConfig): ConfigProblem[] {
+  const trusted = config.organizationPolicies.trustedAccountIds;
+  if (trusted.length > 0 && config.organizationId === undefined) {
+    return [
+      problem(
+        'organizationPolicies.trustedAccountIds',
+        trusted,
+        'no trusted accounts without organizationId: they only take effect in the RCPs, which need organizationId',
+      ),
+    ];
+  }
+  const own = new Set([config.securityAccount.accountId, ...config.workloadAccounts.map((a) => a.accountId)]);
+  return trusted.flatMap((id, i) =>
+    own.has(id)
+      ? [problem(`organizationPolicies.trustedAccountIds[${i}]`, id, 'an account outside the environment (its own accounts are in the organization)')]
+      : [],
+  );
 }

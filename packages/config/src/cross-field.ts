@@ -14,7 +14,7 @@ import {
 } from './schema';
 import { ConfigProblem, problem } from './config-problem';
 import { privateFunctions } from './cross-field-network';
-import { stackSetExecutionRole, stackSetTargets } from './cross-field-stacksets';
+import { organizationPolicies, stackSetExecutionRole, stackSetTargets } from './cross-field-stacksets';
 
 export type { ConfigProblem } from './config-problem';
 export type { FunctionLocation } from './cross-field-network';
@@ -38,6 +38,7 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...auditLogs(config),
     ...stackSetExecutionRole(config),
     ...stackSetTargets(config),
+    ...organizationPolicies(config),
   ];
 }
 

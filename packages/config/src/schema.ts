@@ -22,6 +22,7 @@ import {
   ROTATION_DAYS,
 } from './schema-primitives';
 import { GUARDDUTY_PROTECTION, GUARDDUTY_PROTECTION_DEFAULT } from './schema-guardduty';
+import { ORGANIZATION_POLICIES, ORGANIZATION_POLICIES_DEFAULT } from './schema-organization';
 import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
 import { PRIVATE_FUNCTIONS_VPC } from './schema-network';
 import { PRINCIPALS, STACK_SETS } from './schema-principals';
@@ -152,7 +153,12 @@ export const CONFIG_SCHEMA = z.strictObject({
   environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, {
     error: 'expected a short lower-case environment name (letters, digits, "-"), equal to the file name',
   }),
-  organizationId: ORGANIZATION_ID.optional().describe('AWS Organizations id. Only when set do policies use aws:PrincipalOrgID; never assumed otherwise'),
+  organizationId: ORGANIZATION_ID.optional().describe(
+    'AWS Organizations id. Only when set do policies use aws:PrincipalOrgID and does synth write the RCPs; never assumed otherwise',
+  ),
+  organizationPolicies: ORGANIZATION_POLICIES.default(ORGANIZATION_POLICIES_DEFAULT).describe(
+    'The SCP and RCP documents synth writes to cdk.out/<env>/scp and rcp: their targets and the slots already used there, RCP trusted accounts, SCP switches',
+  ),
   securityAccount: SECURITY_ACCOUNT,
   principals: PRINCIPALS.describe(
     'Exact principals the guardrails trust: the pipeline, the CDK qualifier, break-glass, key and log admins, StackSet and Control Tower roles',
@@ -373,3 +379,4 @@ export function apiKeyRegistrationHook(key: ApiKeyConfig): { functionName: strin
 export type PrivateFunctionsVpcConfig = z.output<typeof PRIVATE_FUNCTIONS_VPC>;
 export type StackSetsConfig = z.output<typeof STACK_SETS>;
 export type PrincipalsConfig = z.output<typeof PRINCIPALS>;
+export type OrganizationPoliciesConfig = z.output<typeof ORGANIZATION_POLICIES>;

@@ -40,6 +40,12 @@ export interface EvaluateOptions {
   readonly resourcePolicy?: PolicyJson;
   readonly permissionsBoundaries?: PolicyJson[];
   readonly serviceControlPolicies?: PolicyJson[];
+  /**
+   * Resource control policies of the resource's account: any deny wins. The evaluator takes AWS's
+   * RCPFullAWSAccess as attached (pass only Deny statements: it rejects an RCP with an Allow, as
+   * AWS Organizations refuses any Allow but RCPFullAWSAccess's).
+   */
+  readonly resourceControlPolicies?: PolicyJson[];
 }
 
 /**
@@ -54,7 +60,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<Decision> {
     serviceControlPolicies: opts.serviceControlPolicies
       ? [{ orgIdentifier: 'o-testorg', policies: opts.serviceControlPolicies.map((policy, i) => ({ name: `scp-${i}`, policy })) }]
       : [],
-    resourceControlPolicies: [],
+    resourceControlPolicies: opts.resourceControlPolicies
+      ? [{ orgIdentifier: 'o-testorg', policies: opts.resourceControlPolicies.map((policy, i) => ({ name: `rcp-${i}`, policy })) }]
+      : [],
     resourcePolicy: opts.resourcePolicy,
     permissionBoundaryPolicies: opts.permissionsBoundaries?.map((policy, i) => ({ name: `boundary-${i}`, policy })),
     request: {

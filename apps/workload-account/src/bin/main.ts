@@ -7,7 +7,7 @@ import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/app-kit';
 import { DEPLOYMENT_BOUNDARY_TEMPLATE } from '@cdk-guardrails/config';
 import { addComplianceGate } from '../compliance';
 import { writeDeploymentBoundary } from '../deployment-boundary';
-import { writeServiceControlPolicies } from '../identities';
+import { writeResourceControlPolicies, writeServiceControlPolicies } from '../identities';
 import { buildWorkloadApp } from '../workload-app';
 
 runMain(() => {
@@ -16,8 +16,10 @@ runMain(() => {
   buildWorkloadApp(app, config);
   addComplianceGate(app, config);
   ComplianceReport.synth(app, { appName: 'workload-account', environment: envName });
-  // SCP documents beside the assemblies (cdk.out/<env>/scp/*.json): attached by hand, see docs.
+  // SCP documents beside the assemblies (cdk.out/<env>/scp/*.json), packed for config organizationPolicies.targets: attached by hand, see docs.
   writeServiceControlPolicies(config, join(app.outdir, '..', 'scp'));
+  // RCP documents (cdk.out/<env>/rcp/*.json), only with organizationId in config.
+  writeResourceControlPolicies(config, join(app.outdir, '..', 'rcp'));
   // The boundary of the CDK execution roles, deployed before cdk bootstrap (npm run deploy -- --print-bootstrap).
   writeDeploymentBoundary(config, join(app.outdir, '..', DEPLOYMENT_BOUNDARY_TEMPLATE.directory));
 });

@@ -8,3 +8,6 @@ export * from './human-identity-policies';
 export * from './cross-account-role';
 export * from './service-control-policy-options';
 export * from './service-control-policy';
+export * from './resource-control-policy-options';
+export * from './resource-control-policy';
+export * from './organization-policy-compiler';

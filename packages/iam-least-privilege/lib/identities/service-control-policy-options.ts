@@ -289,6 +289,15 @@ export interface UnencryptedS3WritesOptions {
   readonly requireEncryptionHeader?: boolean;
 
   /**
+   * Deny `s3:PutObject` (uploads, multipart uploads, copies) with a customer-provided key (SSE-C:
+   * `s3:x-amz-server-side-encryption-customer-algorithm` present): the caller keeps the only
+   * key, as ransomware that re-encrypts a bucket's objects does.
+   *
+   * @default true
+   */
+  readonly denySseC?: boolean;
+
+  /**
    * Accept only SSE-KMS (`aws:kms`, `aws:kms:dsse`) in the header, not SSE-S3 (`AES256`).
    *
    * @default false
@@ -323,6 +332,18 @@ export interface UnencryptedResourceCreationOptions {
    * Name of the SCP.
    *
    * @default 'deny-unencrypted-resources'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.requireImdsV2}.
+ */
+export interface ImdsV2Options extends ScpExemptionOptions {
+  /**
+   * Name of the SCP.
+   *
+   * @default 'require-imdsv2'
    */
   readonly name?: string;
 }

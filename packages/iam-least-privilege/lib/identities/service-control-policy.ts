@@ -27,6 +27,7 @@ import {
 import {
   GuardrailPrincipalsProtectionOptions,
   GuardrailResourcesProtectionOptions,
+  ImdsV2Options,
   LongTermCredentialsOptions,
   RegionRestrictionOptions,
   SecurityServicesProtectionOptions,
@@ -39,6 +40,7 @@ import { guardrailPrincipalsStatements } from './private/scp-principal-statement
 import {
   exemptPrincipalArns,
   guardrailLogWriterStatement,
+  imdsV2Statements,
   unencryptedResourceStatements,
   unencryptedS3WriteStatements,
   writePolicyFiles,
@@ -288,8 +290,8 @@ export class ServiceControlPolicy {
   }
 
   /**
-   * Deny S3 writes over plain HTTP and (by default) without a server-side encryption header;
-   * optionally require SSE-KMS.
+   * Deny S3 writes over plain HTTP, (by default) without a server-side encryption header and
+   * (by default) with a customer-provided key (SSE-C); optionally require SSE-KMS.
    */
   public static denyUnencryptedS3Writes(options: UnencryptedS3WritesOptions = {}): ServiceControlPolicy {
     const statements = unencryptedS3WriteStatements('ServiceControlPolicy.denyUnencryptedS3Writes', options);
@@ -315,6 +317,20 @@ export class ServiceControlPolicy {
       name: options.name ?? 'deny-unencrypted-resources',
       description: 'Deny creating unencrypted EBS, RDS, EFS and ElastiCache resources',
       statements: unencryptedResourceStatements(),
+    });
+  }
+
+  /**
+   * Require IMDSv2 for new instances (deny `ec2:RunInstances` unless `ec2:MetadataHttpTokens` is
+   * `required`) and deny changing an instance's metadata options (`ec2:ModifyInstanceMetadataOptions`,
+   * which could turn IMDSv1 back on) to every principal but `exemptPrincipalArns`.
+   */
+  public static requireImdsV2(options: ImdsV2Options = {}): ServiceControlPolicy {
+    const exempt = exemptPrincipalArns('ServiceControlPolicy.requireImdsV2', options);
+    return new ServiceControlPolicy({
+      name: options.name ?? 'require-imdsv2',
+      description: 'Deny instances without IMDSv2',
+      statements: imdsV2Statements(exempt),
     });
   }
 

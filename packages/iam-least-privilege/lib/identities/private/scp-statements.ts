@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScpExemptionOptions, TaggedGuardrailResourcesProtectionOptions, UnencryptedS3WritesOptions } from '../service-control-policy-options';
+import { exceptPrincipals } from './guardrail-statements';
 import { validateExactPrincipalArns, validateNonEmpty } from './validate';
 import { propError } from '../../private/errors';
 
@@ -89,6 +90,18 @@ export function unencryptedS3WriteStatements(owner: string, options: Unencrypted
       }),
     );
   }
+  if (options.denySseC ?? true) {
+    statements.push(
+      new iam.PolicyStatement({
+        // SSE-C: the caller holds the only key. Ransomware re-writes objects with a key of its own.
+        sid: 'DenyS3PutWithSseC',
+        effect: iam.Effect.DENY,
+        actions: ['s3:PutObject'],
+        resources: ['*'],
+        conditions: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+      }),
+    );
+  }
   if (options.requireKms) {
     statements.push(
       new iam.PolicyStatement({
@@ -129,6 +142,29 @@ export function unencryptedS3WriteStatements(owner: string, options: Unencrypted
     );
   }
   return statements;
+}
+
+/**
+ * The statements of `requireImdsV2`: new instances only with IMDSv2 (`ec2:MetadataHttpTokens`
+ * `required`), and nobody but the exempt principals changes an instance's metadata options.
+ */
+export function imdsV2Statements(exempt: string[]): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'DenyRunInstancesWithoutImdsV2',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:RunInstances'],
+      resources: ['arn:*:ec2:*:*:instance/*'],
+      conditions: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyInstanceMetadataOptionChanges',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:ModifyInstanceMetadataOptions'],
+      resources: ['*'],
+      conditions: exceptPrincipals(exempt),
+    }),
+  ];
 }
 
 /** The statements of `denyUnencryptedResourceCreation`. */

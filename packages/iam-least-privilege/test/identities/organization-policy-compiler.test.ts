@@ -1,0 +1,105 @@
+import { PolicySize, PolicySizeUnit } from '@cdk-guardrails/facts';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { OrganizationPolicyCompiler, ResourceControlPolicy, ServiceControlPolicy } from '../../lib';
+
+/** An SCP of one statement whose document has exactly `size` characters. */
+function scpOfSize(name: string, sid: string, size: number): ServiceControlPolicy {
+  const statement = (n: number) =>
+    new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, actions: ['s3:DeleteBucket'], resources: [`arn:aws:s3:::${'b'.repeat(n)}`] });
+  const base = new ServiceControlPolicy({ name, statements: [statement(1)] }).sizeInCharacters;
+  const scp = new ServiceControlPolicy({ name, statements: [statement(1 + size - base)] });
+  expect(scp.sizeInCharacters).toBe(size);
+  return scp;
+}
+/** `{"Version":"2012-10-17","Statement":[]}` */
+const ENVELOPE = 39;
+
+describe('OrganizationPolicyCompiler', () => {
+  test('two SCPs whose statements fill one document exactly are packed into one of 5,120 characters', () => {
+    // Two statements of s1 and s2 characters: ENVELOPE + s1 + 1 (comma) + s2 = 5120.
+    const a = scpOfSize('a', 'A', 2600);
+    const b = scpOfSize('b', 'B', 5120 - (2600 - ENVELOPE) - 1);
+    const [doc, ...rest] = OrganizationPolicyCompiler.compileServiceControlPolicies([a, b]);
+    expect(rest).toHaveLength(0);
+    expect(doc.sizeInCharacters).toBe(5120);
+    expect(PolicySize.of(doc.toJson(), PolicySizeUnit.CHARACTERS)).toBe(5120);
+    expect(doc).toMatchObject({ name: 'scp-target-1', target: 'target', sourcePolicies: ['a', 'b'] });
+    expect(JSON.parse(doc.toJson()).Statement.map((s: any) => s.Sid)).toEqual(['A', 'B']);
+  });
+
+  test('one character over the limit takes a second document', () => {
+    const a = scpOfSize('a', 'A', 2600);
+    const b = scpOfSize('b', 'B', 5120 - (2600 - ENVELOPE));
+    const docs = OrganizationPolicyCompiler.compileServiceControlPolicies([a, b]);
+    expect(docs.map((d) => d.sourcePolicies)).toEqual([['a'], ['b']]);
+    for (const d of docs) expect(d.sizeInCharacters).toBeLessThanOrEqual(5120);
+  });
+
+  test('small statements of many SCPs share documents (fewer documents than policies)', () => {
+    const scps = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => scpOfSize(n, n.toUpperCase(), 1500));
+    const docs = OrganizationPolicyCompiler.compileServiceControlPolicies(scps, { targets: [{ name: 'ou-prod', slotsUsed: 2 }] });
+    expect(docs).toHaveLength(2);
+    expect(docs.flatMap((d) => d.sourcePolicies).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  test('documents fill the targets in order', () => {
+    const scps = ['a', 'b', 'c'].map((n) => scpOfSize(n, n.toUpperCase(), 4000));
+    const docs = OrganizationPolicyCompiler.compileServiceControlPolicies(scps, {
+      targets: [
+        { name: 'ou-prod', slotsUsed: 3 },
+        { name: 'accounts', slotsUsed: 1 },
+      ],
+    });
+    expect(docs.map((d) => d.name)).toEqual(['scp-ou-prod-1', 'scp-ou-prod-2', 'scp-accounts-1']);
+  });
+
+  test('one document over the free slots fails naming the target and the policy to drop', () => {
+    const scps = [scpOfSize('big', 'Big', 4000), scpOfSize('small', 'Small', 3000)];
+    expect(() => OrganizationPolicyCompiler.compileServiceControlPolicies(scps, { targets: [{ name: 'ou-prod', slotsUsed: 4 }] })).toThrow(
+      "OrganizationPolicyCompiler: policies: received SCP statements that need 2 documents of 5120 characters: target 'ou-prod' overflows by 1; " +
+        "expected at most 1 documents (free SCP slots per target: ou-prod 1; 5 per target minus slotsUsed). Drop the SCP 'small' (2961 characters of statements), or add a target, or free a slot on 'ou-prod'",
+    );
+  });
+
+  test('exactly the free slots fit', () => {
+    const scps = [scpOfSize('big', 'Big', 4000), scpOfSize('small', 'Small', 3000)];
+    expect(OrganizationPolicyCompiler.compileServiceControlPolicies(scps, { targets: [{ name: 'ou-prod', slotsUsed: 3 }] })).toHaveLength(2);
+  });
+
+  test('RCPs compile the same way, named rcp-<target>-<n>', () => {
+    const org = 'o-a1b2c3d4e5';
+    const docs = OrganizationPolicyCompiler.compileResourceControlPolicies([
+      ResourceControlPolicy.identityPerimeter({ organizationId: org }),
+      ResourceControlPolicy.confusedDeputyProtection({ organizationId: org }),
+      ResourceControlPolicy.requireSecureTransport(),
+    ]);
+    expect(docs).toHaveLength(1);
+    expect(docs[0].name).toBe('rcp-target-1');
+    expect(JSON.parse(docs[0].toJson()).Statement).toHaveLength(3);
+  });
+
+  test.each([
+    [
+      'a duplicate Sid',
+      () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'X', 500), scpOfSize('b', 'X', 500)]),
+      /the Sid 'X' in SCPs 'a' and 'b'/,
+    ],
+    [
+      'slotsUsed over 5',
+      () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [{ name: 't', slotsUsed: 6 }] }),
+      /targets\[0\]\.slotsUsed: received 6; expected a whole number from 0 to 5/,
+    ],
+    [
+      'no target',
+      () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [] }),
+      /targets: received an empty list/,
+    ],
+    [
+      'a target name with a slash',
+      () => OrganizationPolicyCompiler.compileServiceControlPolicies([scpOfSize('a', 'A', 500)], { targets: [{ name: 'a/b' }] }),
+      /targets\[0\]\.name: received 'a\/b'/,
+    ],
+  ])('refuses %s', (_n, run, error) => {
+    expect(run).toThrow(error);
+  });
+});
