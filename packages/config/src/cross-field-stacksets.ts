@@ -71,9 +71,31 @@ export function organizationPolicies(config: GuardrailsConfig): ConfigProblem[] 
     ];
   }
   const own = new Set([config.securityAccount.accountId, ...config.workloadAccounts.map((a) => a.accountId)]);
-  return trusted.flatMap((id, i) =>
+  const problems = trusted.flatMap((id, i) =>
     own.has(id)
       ? [problem(`organizationPolicies.trustedAccountIds[${i}]`, id, 'an account outside the environment (its own accounts are in the organization)')]
       : [],
   );
+  // With organizationId the RCP identity perimeter denies sts:AssumeRole to principals outside the
+  // organization: a cross-account role for a third party (a vendor, an auditor) would stop working
+  // at the first deploy of the RCPs. Config cannot tell which accounts are in the organization, so
+  // every account a cross-account role trusts must be listed (an account of the organization is
+  // harmless there: it passes the perimeter anyway).
+  if (config.organizationId !== undefined) {
+    const listed = new Set(trusted);
+    config.iam.crossAccountRoles.forEach((role, i) =>
+      role.trustedAccountIds.forEach((id, j) => {
+        if (!own.has(id) && !listed.has(id)) {
+          problems.push(
+            problem(
+              `iam.crossAccountRoles[${i}].trustedAccountIds[${j}]`,
+              id,
+              'an account also listed in organizationPolicies.trustedAccountIds: with organizationId the RCP identity perimeter denies sts:AssumeRole on this role to principals outside the organization unless their account is trusted (listing an account of the organization is harmless)',
+            ),
+          );
+        }
+      }),
+    );
+  }
+  return problems;
 }

@@ -28,6 +28,17 @@ describe('config organizationPolicies', () => {
     );
   });
 
+  test('with organizationId, an account a cross-account role trusts must be a trusted account of the RCPs (else the perimeter denies its AssumeRole)', () => {
+    const vendorRole = { name: 'vendor-audit', trustedAccountIds: ['999988887777'], externalId: 'vendor-external-id' };
+    const config = { ...validConfig(), organizationId: 'o-a1b2c3d4e5', iam: { crossAccountRoles: [vendorRole] } };
+    expect(problemsOf(config)).toMatch(
+      /iam\.crossAccountRoles\[0\]\.trustedAccountIds\[0\]: received "999988887777"; expected an account also listed in organizationPolicies\.trustedAccountIds/,
+    );
+    // control: listed, or no organizationId (no RCPs written), it passes
+    expect(() => parseConfig({ ...config, organizationPolicies: { trustedAccountIds: ['999988887777'] } }, 'dev')).not.toThrow();
+    expect(() => parseConfig({ ...validConfig(), iam: { crossAccountRoles: [vendorRole] } }, 'dev')).not.toThrow();
+  });
+
   test.each([
     ['more than 5 slots used', { targets: [{ name: 'ou-prod', scpSlotsUsed: 6 }] }, /scpSlotsUsed.*at most 5 policies/],
     ['a target name with a slash', { targets: [{ name: 'ou/prod' }] }, /targets\[0\]\.name/],
