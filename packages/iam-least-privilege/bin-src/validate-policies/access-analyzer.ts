@@ -1,0 +1,127 @@
+/**
+ * The IAM Access Analyzer phase of validate-policies (with credentials): per template, the
+ * physical ids of the deployed stack, the policies rendered with them (so ARNs match what is
+ * deployed), then ValidatePolicy on every policy and the custom checks (custom-checks.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { AccessAnalyzerClient, ValidatePolicyCommand, type ValidatePolicyFinding, type ValidatePolicyResourceType } from '@aws-sdk/client-accessanalyzer';
+import { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, CheckOutcome, CustomCheckInput } from './custom-checks';
+import { DeployedPolicies } from './deployed';
+import { extractPolicies, RenderContext, suppressionsOf, type CfnTemplate } from '../../lib/validation/private/template-policies';
+
+export interface StackInfo extends RenderContext {
+  /** The stack name of the manifest (the deployed stack to compare with). */
+  readonly stackName?: string;
+  /** logical id -> construct path, from the manifest's aws:cdk:logicalId metadata */
+  readonly constructPaths: Map<string, string>;
+}
+
+export type AccessAnalyzerOutcome = CheckOutcome;
+
+export interface AccessAnalyzerRun {
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly region: string;
+  readonly dir: string;
+  readonly templates: string[];
+  readonly scpFiles: string[];
+  readonly infos: Map<string, StackInfo>;
+  readonly accessNotGranted: readonly string[];
+  readonly out: AccessAnalyzerOutcome;
+}
+
+/** The CheckNoNewAccess tally, printed at the end so a run says how much it could compare. */
+interface NewAccessTally {
+  compared: number;
+  newPolicies: number;
+  notCompared: number;
+}
+
+export async function runAccessAnalyzer(run: AccessAnalyzerRun): Promise<void> {
+  const client = new AccessAnalyzerClient({ region: run.region, credentials: run.credentials });
+  const deployed = new DeployedPolicies(run.credentials, run.region);
+  const tally: NewAccessTally = { compared: 0, newPolicies: 0, notCompared: 0 };
+  const out = run.out;
+
+  for (const templatePath of run.templates) {
+    const rel = path.relative(run.dir, templatePath);
+    const template: CfnTemplate = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
+    const info = run.infos.get(path.resolve(templatePath));
+    const stackRegion = info?.region ?? run.region;
+    const stack = info?.stackName
+      ? await deployed.stackResources(info.stackName, stackRegion)
+      : { missing: 'the manifest names no stack', isNew: false as boolean };
+    const physicalIds = 'physicalIds' in stack ? stack.physicalIds : undefined;
+    if (!physicalIds) out.notes.push(`  note CheckNoNewAccess ${rel}: ${stack.missing}${stack.isNew ? ': new policies, nothing to compare' : ''}`);
+
+    for (const policy of extractPolicies(template, { account: info?.account, region: info?.region, physicalIds })) {
+      const resource = template.Resources?.[policy.logicalId] ?? {};
+      const constructPath = resource.Metadata?.['aws:cdk:path'] ?? info?.constructPaths.get(policy.logicalId);
+      const input: CustomCheckInput = {
+        name: `${rel} ${constructPath ? `${constructPath} (${policy.logicalId})` : policy.logicalId} ${policy.location}`,
+        document: JSON.stringify(policy.rendered),
+        policyType: policy.accessAnalyzerPolicyType,
+        publicAccessResourceType: policy.publicAccessResourceType,
+        suppressions: suppressionsOf(resource),
+      };
+      await validatePolicy(client, input, policy.accessAnalyzerResourceType, out);
+      await checkNoPublicAccess(client, input, out);
+      if (input.policyType === 'IDENTITY_POLICY' && run.accessNotGranted.length > 0) {
+        await checkAccessNotGranted(client, input, run.accessNotGranted, out);
+      }
+      if (!physicalIds) {
+        if (stack.isNew) tally.newPolicies++;
+        else tally.notCompared++;
+        continue;
+      }
+      const current = await deployed.policy({ ...policy, resource, physicalIds, region: stackRegion });
+      if ('document' in current) {
+        tally.compared++;
+        await checkNoNewAccess(client, input, current.document, out);
+      } else {
+        if (current.isNew) tally.newPolicies++;
+        else tally.notCompared++;
+        out.notes.push(`  note CheckNoNewAccess ${input.name}: ${current.missing}${current.isNew ? ': new policy, nothing to compare' : ''}`);
+      }
+    }
+  }
+
+  for (const file of run.scpFiles) {
+    const rel = path.relative(run.dir, file);
+    let document: string;
+    try {
+      document = JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')));
+    } catch {
+      continue; // reported by the offline validator as MALFORMED_POLICY
+    }
+    // The custom checks take identity and resource policies only: an SCP gets ValidatePolicy.
+    await validatePolicy(client, { name: rel, document, policyType: 'SERVICE_CONTROL_POLICY', suppressions: [] }, undefined, out);
+  }
+
+  out.notes.push(
+    `  CheckNoNewAccess: ${tally.compared} policies compared with their deployed version, ${tally.newPolicies} new (nothing to compare), ` +
+      `${tally.notCompared} not compared (deployed version not read; see the notes above)`,
+  );
+}
+
+async function validatePolicy(client: AccessAnalyzerClient, input: CustomCheckInput, resourceType: string | undefined, out: CheckOutcome): Promise<void> {
+  const findings: ValidatePolicyFinding[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ValidatePolicyCommand({
+        policyDocument: input.document,
+        policyType: input.policyType,
+        validatePolicyResourceType: resourceType as ValidatePolicyResourceType | undefined,
+        nextToken,
+      }),
+    );
+    findings.push(...(page.findings ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  for (const f of findings) {
+    const line = `${input.name} ${f.findingType} ${f.issueCode}: ${f.findingDetails} (${f.learnMoreLink})`;
+    if (f.findingType === 'ERROR' || f.findingType === 'SECURITY_WARNING') out.failures.push(`  FAIL access-analyzer ${line}`);
+    else out.notes.push(`  note access-analyzer ${line}`);
+  }
+}
