@@ -8,6 +8,7 @@ import { DEPLOYMENT_BOUNDARY_TEMPLATE } from '@cdk-guardrails/config';
 import { addComplianceGate } from '../compliance';
 import { writeDeploymentBoundary } from '../deployment-boundary';
 import { writeServiceControlPolicies } from '../identities';
+import { writePolicyValidationSettings } from '../policy-validation';
 import { buildWorkloadApp } from '../workload-app';
 
 runMain(() => {
@@ -18,6 +19,8 @@ runMain(() => {
   ComplianceReport.synth(app, { appName: 'workload-account', environment: envName });
   // SCP documents beside the assemblies (cdk.out/<env>/scp/*.json): attached by hand, see docs.
   writeServiceControlPolicies(config, join(app.outdir, '..', 'scp'));
+  // What validate-policies checks with IAM Access Analyzer (cdk.out/<env>/policy-validation.json).
+  writePolicyValidationSettings(config, join(app.outdir, '..', 'policy-validation.json'));
   // The boundary of the CDK execution roles, deployed before cdk bootstrap (npm run deploy -- --print-bootstrap).
   writeDeploymentBoundary(config, join(app.outdir, '..', DEPLOYMENT_BOUNDARY_TEMPLATE.directory));
 });
