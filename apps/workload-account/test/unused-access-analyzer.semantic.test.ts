@@ -37,7 +37,10 @@ const analyzersOf = (stacks: Array<[Stack, any]>) =>
 
 const stacks = securityStacks(config);
 const [keysStack, keysTemplate] = stacks.find(([s]) => s.stackName === `prod-security-keys-${HOME}`)!;
-const BOUNDARY: PolicyJson = resolver(keysStack, keysTemplate)(
+const BOUNDARY: PolicyJson = resolver(
+  keysStack,
+  keysTemplate,
+)(
   Object.values<any>(keysTemplate.Resources).find(
     (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary',
   )!.Properties.PolicyDocument,
@@ -77,7 +80,11 @@ test('prod: one unused-access analyzer, organization-wide, in the first region o
 });
 
 test('without an organization id: an account analyzer; switched off in config: none; the tracking period follows config', () => {
-  const noOrg: GuardrailsConfig = { ...config, organizationId: undefined, securityAccount: { ...config.securityAccount, unusedAccessAnalyzer: { enabled: true, trackingPeriodDays: 30 } } };
+  const noOrg: GuardrailsConfig = {
+    ...config,
+    organizationId: undefined,
+    securityAccount: { ...config.securityAccount, unusedAccessAnalyzer: { enabled: true, trackingPeriodDays: 30 } },
+  };
   expect(analyzersOf(securityStacks(noOrg)).filter((a) => a.Type.endsWith('_UNUSED_ACCESS'))).toEqual([
     expect.objectContaining({ Type: 'ACCOUNT_UNUSED_ACCESS', AnalyzerConfiguration: { UnusedAccessConfiguration: { UnusedAccessAge: 30 } } }),
   ]);

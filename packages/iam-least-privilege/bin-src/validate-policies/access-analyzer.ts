@@ -42,6 +42,7 @@ export async function runAccessAnalyzer(run: AccessAnalyzerRun): Promise<void> {
   const deployed = new DeployedPolicies(run.credentials, run.region);
   const tally: NewAccessTally = { compared: 0, newPolicies: 0, notCompared: 0 };
   const out = run.out;
+  const boundaries = permissionsBoundaries(run.templates);
 
   for (const templatePath of run.templates) {
     const rel = path.relative(run.dir, templatePath);
@@ -67,7 +68,12 @@ export async function runAccessAnalyzer(run: AccessAnalyzerRun): Promise<void> {
       await validatePolicy(client, input, policy.accessAnalyzerResourceType, out);
       await checkNoPublicAccess(client, input, out);
       if (input.policyType === 'IDENTITY_POLICY' && run.accessNotGranted.length > 0) {
-        await checkAccessNotGranted(client, input, run.accessNotGranted, out);
+        // A permissions boundary caps what its roles may do; it grants nothing (its Allow * is the cap).
+        if (isBoundary(policy.resourceType, policy.logicalId, resource, boundaries)) {
+          out.notes.push(`  note CheckAccessNotGranted ${input.name}: a permissions boundary (it grants nothing), not checked`);
+        } else {
+          await checkAccessNotGranted(client, input, run.accessNotGranted, out);
+        }
       }
       if (!physicalIds) {
         if (stack.isNew) tally.newPolicies++;
@@ -102,6 +108,25 @@ export async function runAccessAnalyzer(run: AccessAnalyzerRun): Promise<void> {
     `  CheckNoNewAccess: ${tally.compared} policies compared with their deployed version, ${tally.newPolicies} new (nothing to compare), ` +
       `${tally.notCompared} not compared (deployed version not read; see the notes above)`,
   );
+}
+
+/** Every PermissionsBoundary value of the assembly's roles and users, as JSON text (Refs and ARNs with the policy name). */
+function permissionsBoundaries(templates: string[]): string {
+  const parts: string[] = [];
+  for (const file of templates) {
+    const resources = (JSON.parse(fs.readFileSync(file, 'utf8')) as CfnTemplate).Resources ?? {};
+    for (const r of Object.values(resources)) {
+      if (r?.Properties?.PermissionsBoundary !== undefined) parts.push(JSON.stringify(r.Properties.PermissionsBoundary));
+    }
+  }
+  return parts.join('\n');
+}
+
+/** A managed policy that some role or user of the assembly uses as its permissions boundary (by Ref in its template, or by name in an ARN). */
+function isBoundary(type: string, logicalId: string, resource: { Properties?: Record<string, any> }, boundaries: string): boolean {
+  if (type !== 'AWS::IAM::ManagedPolicy') return false;
+  const name = resource.Properties?.ManagedPolicyName;
+  return boundaries.includes(JSON.stringify({ Ref: logicalId })) || (typeof name === 'string' && boundaries.includes(`:policy/${name}`));
 }
 
 async function validatePolicy(client: AccessAnalyzerClient, input: CustomCheckInput, resourceType: string | undefined, out: CheckOutcome): Promise<void> {

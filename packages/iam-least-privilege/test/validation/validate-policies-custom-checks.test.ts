@@ -40,6 +40,7 @@ interface Variant {
   readonly acknowledgeNewAccess?: boolean;
   readonly publicQueue?: boolean;
   readonly forbidden?: string[];
+  readonly boundary?: boolean;
 }
 
 /** One stack: a bucket with its policy and a role whose default policy reads (or reads and writes) it. */
@@ -50,6 +51,14 @@ function synth(v: Variant = {}): string {
   const stack = new Stack(app, 'Logs', { env: ENV });
   const bucket = new s3.Bucket(stack, 'Bucket', { enforceSSL: true });
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  if (v.boundary) {
+    // a boundary caps; its broad Allow (iam:PassRole included) grants nothing
+    const boundary = new iam.ManagedPolicy(stack, 'Boundary', {
+      managedPolicyName: 'TestBoundary',
+      statements: [new iam.PolicyStatement({ actions: ['s3:GetObject', 'iam:PassRole'], resources: ['*'] })],
+    });
+    iam.PermissionsBoundary.of(reader).apply(boundary);
+  }
   if (v.write) bucket.grantReadWrite(reader);
   else bucket.grantRead(reader);
   if (v.passRole) reader.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [`arn:aws:iam::${ENV.account}:role/worker`] }));
@@ -155,9 +164,7 @@ function deploy(deployedDir: string | undefined): void {
   cfn.on(ListStackResourcesCommand, { StackName: 'Logs' }).resolves({
     StackResourceSummaries: Object.entries(ids).map(([LogicalResourceId, PhysicalResourceId]) => ({ LogicalResourceId, PhysicalResourceId }) as any),
   });
-  iamMock
-    .on(GetRolePolicyCommand, { RoleName: ROLE })
-    .resolves({ PolicyDocument: encodeURIComponent(docs['AWS::IAM::Policy Properties.PolicyDocument']) });
+  iamMock.on(GetRolePolicyCommand, { RoleName: ROLE }).resolves({ PolicyDocument: encodeURIComponent(docs['AWS::IAM::Policy Properties.PolicyDocument']) });
   iamMock
     .on(GetRoleCommand, { RoleName: ROLE })
     .resolves({ Role: { AssumeRolePolicyDocument: encodeURIComponent(docs['AWS::IAM::Role Properties.AssumeRolePolicyDocument']) } } as any);
@@ -253,6 +260,18 @@ describe('CheckAccessNotGranted and CheckNoPublicAccess', () => {
     );
     // identity policies only: trust and resource policies are not sent
     expect(aa.commandCalls(CheckAccessNotGrantedCommand).every((c) => c.args[0].input.policyType === 'IDENTITY_POLICY')).toBe(true);
+  });
+
+  test('a permissions boundary is not checked for forbidden actions (it grants nothing), and the note says so', async () => {
+    deploy(undefined);
+
+    const { result, text } = await run(synth({ boundary: true, forbidden: ['iam:PassRole'] }));
+
+    expect(result.exitCode).toBe(0);
+    expect(text).toMatch(/note CheckAccessNotGranted .*Logs\/Boundary\/Resource .*: a permissions boundary \(it grants nothing\), not checked/);
+    expect(aa.commandCalls(CheckAccessNotGrantedCommand).map((c) => c.args[0].input.policyDocument)).not.toContainEqual(
+      expect.stringContaining('iam:PassRole'),
+    );
   });
 
   test('the actions go in batches of 100 (the API takes one Access object of at most 100 actions)', async () => {
