@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AccessAnalyzerClient, ValidatePolicyCommand, type ValidatePolicyFinding, type ValidatePolicyResourceType } from '@aws-sdk/client-accessanalyzer';
 import { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, CheckOutcome, CustomCheckInput } from './custom-checks';
-import { DeployedPolicies } from './deployed';
+import { DeployedPolicies, StackResources } from './deployed';
 import { extractPolicies, RenderContext, suppressionsOf, type CfnTemplate } from '../../lib/validation/private/template-policies';
 
 export interface StackInfo extends RenderContext {
@@ -49,11 +49,13 @@ export async function runAccessAnalyzer(run: AccessAnalyzerRun): Promise<void> {
     const template: CfnTemplate = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
     const info = run.infos.get(path.resolve(templatePath));
     const stackRegion = info?.region ?? run.region;
-    const stack = info?.stackName
+    const stack: StackResources = info?.stackName
       ? await deployed.stackResources(info.stackName, stackRegion)
-      : { missing: 'the manifest names no stack', isNew: false as boolean };
+      : { missing: 'the manifest names no stack (a template outside a cloud assembly)', isNew: false };
     const physicalIds = 'physicalIds' in stack ? stack.physicalIds : undefined;
-    if (!physicalIds) out.notes.push(`  note CheckNoNewAccess ${rel}: ${stack.missing}${stack.isNew ? ': new policies, nothing to compare' : ''}`);
+    const stackMissing = 'missing' in stack ? stack : undefined;
+    if (stackMissing)
+      out.notes.push(`  note CheckNoNewAccess ${rel}: ${stackMissing.missing}${stackMissing.isNew ? ': new policies, nothing to compare' : ''}`);
 
     for (const policy of extractPolicies(template, { account: info?.account, region: info?.region, physicalIds })) {
       const resource = template.Resources?.[policy.logicalId] ?? {};
@@ -76,7 +78,7 @@ export async function runAccessAnalyzer(run: AccessAnalyzerRun): Promise<void> {
         }
       }
       if (!physicalIds) {
-        if (stack.isNew) tally.newPolicies++;
+        if (stackMissing?.isNew) tally.newPolicies++;
         else tally.notCompared++;
         continue;
       }
