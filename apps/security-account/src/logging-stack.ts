@@ -162,6 +162,12 @@ export class LoggingStack extends GuardrailStack {
       // S3 protection is always on (CT.GUARDDUTY.PR.1); config chooses the other plans.
       guardDutyProtection: switches.guardDuty ? switches.guardDutyProtection : undefined,
       enableAccessAnalyzer: switches.accessAnalyzer,
+      // One unused-access analyzer, in the first region: IAM is global and the analyzer is billed per role and user analyzed.
+      // Organization-wide with organizationId: assumes the security account is Access Analyzer's delegated administrator.
+      unusedAccessAnalyzer:
+        homeRegion && config.securityAccount.unusedAccessAnalyzer.enabled
+          ? { trackingPeriod: Duration.days(config.securityAccount.unusedAccessAnalyzer.trackingPeriodDays), organizationId: config.organizationId }
+          : undefined,
       removalPolicy: removalPolicyOf(config),
       configBucketAccessLogs: this.accessLogBucket,
     });

@@ -107,6 +107,12 @@ export function deploymentBoundaryTemplate(config: GuardrailsConfig): Record<str
                 reason:
                   'a permissions boundary grants nothing: this Allow "*" only lets the execution policy through, and the Deny statements subtract from it',
               },
+              {
+                // IAM Access Analyzer CheckAccessNotGranted (validate-policies with credentials) sees the same Allow "*".
+                rule: PolicyRule.FORBIDDEN_ACCESS,
+                reason:
+                  'a permissions boundary grants nothing: the execution roles get iam:PassRole and kms:PutKeyPolicy from their execution policy, capped here',
+              },
             ],
           },
         },

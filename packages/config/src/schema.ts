@@ -22,6 +22,7 @@ import {
   ROTATION_DAYS,
 } from './schema-primitives';
 import { GUARDDUTY_PROTECTION, GUARDDUTY_PROTECTION_DEFAULT } from './schema-guardduty';
+import { POLICY_VALIDATION, POLICY_VALIDATION_DEFAULT, UNUSED_ACCESS_ANALYZER, UNUSED_ACCESS_ANALYZER_DEFAULT } from './schema-access-analysis';
 import { ORGANIZATION_POLICIES, ORGANIZATION_POLICIES_DEFAULT } from './schema-organization';
 import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
 import { PRIVATE_FUNCTIONS_VPC } from './schema-network';
@@ -93,6 +94,9 @@ const SECURITY_ACCOUNT = z.strictObject({
     .default('guardrails-central-logs'),
   detectiveControls: DETECTIVE_CONTROLS.default(DETECTIVE_CONTROLS_ON).describe(
     "The security account's own detective controls in each of its regions (the central audit store must not be a dark account), switchable as for workloads",
+  ),
+  unusedAccessAnalyzer: UNUSED_ACCESS_ANALYZER.default(UNUSED_ACCESS_ANALYZER_DEFAULT).describe(
+    'IAM Access Analyzer unused-access analyzer in the first region (organization-wide with organizationId: the security account must be the delegated administrator for Access Analyzer)',
   ),
   alarmEmails: z
     .array(z.email({ error: 'expected an e-mail address' }))
@@ -229,6 +233,7 @@ export const CONFIG_SCHEMA = z.strictObject({
     })
     .default({ allowedCrossAccountRoleArns: [], rotationDays: DEFAULT_ROTATION_DAYS }),
   detectiveControls: DETECTIVE_CONTROLS.default(DETECTIVE_CONTROLS_ON).describe('The detective controls of every workload account, in each of its regions'),
+  policyValidation: POLICY_VALIDATION.default(POLICY_VALIDATION_DEFAULT).describe('IAM Access Analyzer custom policy checks of validate-policies'),
   iam: z
     .strictObject({
       crossAccountRoles: z

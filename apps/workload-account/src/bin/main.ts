@@ -8,6 +8,7 @@ import { DEPLOYMENT_BOUNDARY_TEMPLATE } from '@cdk-guardrails/config';
 import { addComplianceGate } from '../compliance';
 import { writeDeploymentBoundary } from '../deployment-boundary';
 import { writeResourceControlPolicies, writeServiceControlPolicies } from '../identities';
+import { writePolicyValidationSettings } from '../policy-validation';
 import { buildWorkloadApp } from '../workload-app';
 
 runMain(() => {
@@ -20,6 +21,8 @@ runMain(() => {
   writeServiceControlPolicies(config, join(app.outdir, '..', 'scp'));
   // RCP documents (cdk.out/<env>/rcp/*.json), only with organizationId in config.
   writeResourceControlPolicies(config, join(app.outdir, '..', 'rcp'));
+  // What validate-policies checks with IAM Access Analyzer (cdk.out/<env>/policy-validation.json).
+  writePolicyValidationSettings(config, join(app.outdir, '..', 'policy-validation.json'));
   // The boundary of the CDK execution roles, deployed before cdk bootstrap (npm run deploy -- --print-bootstrap).
   writeDeploymentBoundary(config, join(app.outdir, '..', DEPLOYMENT_BOUNDARY_TEMPLATE.directory));
 });

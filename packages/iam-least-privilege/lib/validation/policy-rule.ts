@@ -26,6 +26,17 @@ export enum PolicyRule {
   POLICY_TOO_LARGE = 'POLICY_TOO_LARGE',
   /** A policy document that is not valid IAM policy grammar (no Statement, no Effect, an action without a service...). */
   MALFORMED_POLICY = 'MALFORMED_POLICY',
+  /**
+   * IAM Access Analyzer CheckNoNewAccess (validate-policies, with AWS credentials): the policy
+   * grants access its deployed version does not. A change may only narrow access unless a
+   * suppression of this rule says why the widening is deliberate.
+   */
+  NEW_ACCESS = 'NEW_ACCESS',
+  /**
+   * IAM Access Analyzer CheckAccessNotGranted (validate-policies, with AWS credentials): an
+   * identity policy grants an action of the configured list of actions no policy may grant.
+   */
+  FORBIDDEN_ACCESS = 'FORBIDDEN_ACCESS',
   /** A suppression found in a template without a reason. It cannot itself be suppressed. */
   SUPPRESSION_WITHOUT_REASON = 'SUPPRESSION_WITHOUT_REASON',
 }

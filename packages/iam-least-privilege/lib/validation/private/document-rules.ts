@@ -64,6 +64,15 @@ export const RULE_DESCRIPTIONS: Record<PolicyRule, { readonly description: strin
     description: 'Policy document is not valid IAM policy grammar',
     fix: 'Every statement needs Effect Allow or Deny, Action or NotAction, and service:action names',
   },
+  [PolicyRule.NEW_ACCESS]: {
+    description: 'IAM Access Analyzer CheckNoNewAccess: the policy grants access its deployed version does not (validate-policies with credentials)',
+    fix: 'Narrow the change, or acknowledge the widening with PolicyValidator.suppress(scope, PolicyRule.NEW_ACCESS, reason)',
+  },
+  [PolicyRule.FORBIDDEN_ACCESS]: {
+    description:
+      'IAM Access Analyzer CheckAccessNotGranted: an identity policy grants an action of policyValidation.accessNotGranted (validate-policies with credentials)',
+    fix: 'Remove the action, or acknowledge it with PolicyValidator.suppress(scope, PolicyRule.FORBIDDEN_ACCESS, reason)',
+  },
   [PolicyRule.SUPPRESSION_WITHOUT_REASON]: {
     description: 'Suppression without a reason',
     fix: 'Give every suppression a reason (PolicyValidator.suppress(scope, rule, reason))',

@@ -11,6 +11,12 @@ export interface RenderContext {
   readonly account?: string;
   readonly region?: string;
   readonly partition?: string;
+  /**
+   * Physical ids of the deployed stack by logical id (CloudFormation ListStackResources), when
+   * known: a `Ref` or `Fn::GetAtt ...Arn` then renders to the deployed value instead of a
+   * placeholder, so a rendered document can be compared with the deployed one.
+   */
+  readonly physicalIds?: Record<string, string>;
 }
 
 export function isIntrinsicObject(v: unknown): boolean {
@@ -23,7 +29,7 @@ export const PLACEHOLDER_REGION = 'ap-southeast-2';
 /** ARN (GetAtt Arn) and Ref formats of the resource types policies usually point at. */
 export const ARN_FORMATS: Record<string, { arn?: string; ref?: string }> = {
   'AWS::S3::Bucket': { arn: 'arn:${P}:s3:::${N}', ref: '${N}' },
-  'AWS::KMS::Key': { arn: 'arn:${P}:kms:${R}:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab', ref: '1234abcd-12ab-34cd-56ef-1234567890ab' },
+  'AWS::KMS::Key': { arn: 'arn:${P}:kms:${R}:${A}:key/${K}', ref: '${K}' },
   'AWS::KMS::Alias': { ref: 'alias/${N}' },
   'AWS::IAM::Role': { arn: 'arn:${P}:iam::${A}:role/${N}', ref: '${N}' },
   'AWS::IAM::User': { arn: 'arn:${P}:iam::${A}:user/${N}', ref: '${N}' },
@@ -49,11 +55,13 @@ export class Renderer {
   private readonly partition: string;
   private readonly account: string;
   private readonly region: string;
+  private readonly physicalIds: Record<string, string>;
 
   constructor(
     private readonly resources: Record<string, TemplateResource>,
     ctx: RenderContext,
   ) {
+    this.physicalIds = ctx.physicalIds ?? {};
     this.partition = ctx.partition ?? 'aws';
     this.account = ctx.account && /^\d{12}$/.test(ctx.account) ? ctx.account : PLACEHOLDER_ACCOUNT;
     this.region = ctx.region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(ctx.region) ? ctx.region : PLACEHOLDER_REGION;
@@ -130,6 +138,8 @@ export class Renderer {
       case 'AWS::NoValue':
         return '';
       default: {
+        // CloudFormation's Ref returns the physical id for the resource types policies point at.
+        if (this.physicalIds[name] !== undefined) return this.physicalIds[name];
         this.replaced++;
         const format = ARN_FORMATS[this.resources[name]?.Type ?? '']?.ref;
         return format ? this.fill(format, name) : this.placeholderName(name);
@@ -138,6 +148,9 @@ export class Renderer {
   }
 
   private getAtt(id: string, attr: string): unknown {
+    const physical = this.physicalIds[id];
+    // A deployed ARN-valued physical id (managed policy, topic, secret) is the ARN itself.
+    if (physical !== undefined && /Arn$/.test(attr) && physical.startsWith('arn:')) return physical;
     this.replaced++;
     const type = this.resources[id]?.Type ?? '';
     const format = ARN_FORMATS[type]?.arn;
@@ -152,6 +165,9 @@ export class Renderer {
 
   /** A resource name: lower-case logical id plus a CloudFormation-style suffix (CDK names look like this). */
   private name(id: string): string {
+    const physical = this.physicalIds[id];
+    // A queue's physical id is its URL; the name is the last segment.
+    if (physical !== undefined) return physical.startsWith('https://') ? physical.split('/').pop()! : physical;
     return `${id.toLowerCase().slice(0, 40)}-a1b2c3d4e5f6`;
   }
 
@@ -165,6 +181,7 @@ export class Renderer {
       .replace(/\$\{P\}/g, this.partition)
       .replace(/\$\{R\}/g, this.region)
       .replace(/\$\{A\}/g, this.account)
+      .replace(/\$\{K\}/g, this.physicalIds[id] ?? '1234abcd-12ab-34cd-56ef-1234567890ab')
       .replace(/\$\{N\}/g, this.name(id));
   }
 

@@ -20,6 +20,11 @@ export interface DocumentSpec {
   readonly kind: DocumentKind;
   readonly size?: PolicySizeLimit;
   readonly aaResourceType?: string;
+  /**
+   * CheckNoPublicAccess resourceType: one of the types the API accepts (AWS::S3::Bucket,
+   * AWS::KMS::Key, AWS::SQS::Queue, AWS::SNS::Topic, AWS::SecretsManager::Secret,
+   * AWS::IAM::AssumeRolePolicyDocument... see the API reference of CheckNoPublicAccess).
+   */
   readonly publicType?: string;
 }
 
@@ -30,22 +35,31 @@ export const DOCUMENTS: Record<string, DocumentSpec[]> = {
   'AWS::IAM::RolePolicy': [{ path: ['PolicyDocument'], kind: 'identity' }],
   'AWS::IAM::UserPolicy': [{ path: ['PolicyDocument'], kind: 'identity' }],
   'AWS::IAM::GroupPolicy': [{ path: ['PolicyDocument'], kind: 'identity' }],
-  'AWS::IAM::Role': [{ path: ['AssumeRolePolicyDocument'], kind: 'trust', size: TRUST_POLICY, aaResourceType: 'AWS::IAM::AssumeRolePolicyDocument' }],
+  'AWS::IAM::Role': [
+    {
+      path: ['AssumeRolePolicyDocument'],
+      kind: 'trust',
+      size: TRUST_POLICY,
+      aaResourceType: 'AWS::IAM::AssumeRolePolicyDocument',
+      publicType: 'AWS::IAM::AssumeRolePolicyDocument',
+    },
+  ],
   'AWS::S3::BucketPolicy': [
     { path: ['PolicyDocument'], kind: 'resource', size: BUCKET_POLICY, aaResourceType: 'AWS::S3::Bucket', publicType: 'AWS::S3::Bucket' },
   ],
   // In a key policy Resource must be "*" and means this key only.
   'AWS::KMS::Key': [{ path: ['KeyPolicy'], kind: 'resource-self', size: KEY_POLICY, publicType: 'AWS::KMS::Key' }],
   'AWS::KMS::ReplicaKey': [{ path: ['KeyPolicy'], kind: 'resource-self', size: KEY_POLICY, publicType: 'AWS::KMS::Key' }],
-  'AWS::SQS::QueuePolicy': [{ path: ['PolicyDocument'], kind: 'resource', size: QUEUE_POLICY }],
-  'AWS::SQS::QueueInlinePolicy': [{ path: ['PolicyDocument'], kind: 'resource', size: QUEUE_POLICY }],
-  'AWS::SNS::TopicPolicy': [{ path: ['PolicyDocument'], kind: 'resource' }],
-  'AWS::SNS::TopicInlinePolicy': [{ path: ['PolicyDocument'], kind: 'resource' }],
+  'AWS::SQS::QueuePolicy': [{ path: ['PolicyDocument'], kind: 'resource', size: QUEUE_POLICY, publicType: 'AWS::SQS::Queue' }],
+  'AWS::SQS::QueueInlinePolicy': [{ path: ['PolicyDocument'], kind: 'resource', size: QUEUE_POLICY, publicType: 'AWS::SQS::Queue' }],
+  'AWS::SNS::TopicPolicy': [{ path: ['PolicyDocument'], kind: 'resource', publicType: 'AWS::SNS::Topic' }],
+  'AWS::SNS::TopicInlinePolicy': [{ path: ['PolicyDocument'], kind: 'resource', publicType: 'AWS::SNS::Topic' }],
+  // CheckNoPublicAccess has no resource type for Logs destinations or Logs resource policies.
   'AWS::Logs::Destination': [{ path: ['DestinationPolicy'], kind: 'resource', size: LOGS_DESTINATION }],
   'AWS::Logs::ResourcePolicy': [{ path: ['PolicyDocument'], kind: 'resource', size: LOGS_RESOURCE_POLICY }],
   'AWS::SecretsManager::ResourcePolicy': [
     // In a secret's resource policy "*" means this secret only.
-    { path: ['ResourcePolicy'], kind: 'resource-self', size: SECRET_POLICY },
+    { path: ['ResourcePolicy'], kind: 'resource-self', size: SECRET_POLICY, publicType: 'AWS::SecretsManager::Secret' },
   ],
   'AWS::Organizations::Policy': [{ path: ['Content'], kind: 'scp', size: SCP }],
 };

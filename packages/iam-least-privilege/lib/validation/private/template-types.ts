@@ -39,8 +39,9 @@ export interface ExtractedPolicy {
   /** Access Analyzer validatePolicyResourceType, where one applies. */
   readonly accessAnalyzerResourceType?: string;
   /**
-   * CheckNoPublicAccess resourceType: bucket and key policies only (the issue's scope;
-   * the check is billed per call).
+   * CheckNoPublicAccess resourceType, for every resource policy whose type the API supports
+   * (bucket, key, queue, topic, secret, role trust); none for Logs destinations and Logs
+   * resource policies, which the API does not cover.
    */
   readonly publicAccessResourceType?: string;
 }
