@@ -6,3 +6,4 @@ export * from './guardrail-stack';
 export * from './control-tower';
 export * from './control-tower-acknowledgements';
 export * from './bucket-baseline';
+export * from './account-baseline';
