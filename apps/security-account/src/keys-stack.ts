@@ -37,6 +37,6 @@ export class KeysStack extends Stack {
       // EC2 encrypts the account's new EBS volumes with the data key (accountBaseline.ebsEncryptionByDefault).
       additionalDataKeyServices: dataKeyServicesForBaseline(props.config).length > 0 ? dataKeyServicesForBaseline(props.config) : undefined,
     });
-    addAccountBaseline(this, props.config, this.keys.dataKey, props.homeRegion);
+    addAccountBaseline(this, props.config, { dataKey: this.keys.dataKey, logsKey: this.keys.logsKey }, props.homeRegion);
   }
 }

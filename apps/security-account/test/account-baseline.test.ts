@@ -35,6 +35,20 @@ describe('account baseline in the security app (dev)', () => {
     expect(owners.map(({ stack }) => stack.region)).toEqual([DEV.securityAccount.regions[0]]);
   });
 
+  test("the settings function logs to /aws/lambda/guardrails-account-settings, encrypted with the logs key, kept as the security class", () => {
+    for (const { stack, template } of keys) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'guardrails-account-settings',
+        LoggingConfig: { LogGroup: { Ref: Object.keys(template.findResources('AWS::Logs::LogGroup'))[0] } },
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: '/aws/lambda/guardrails-account-settings',
+        RetentionInDays: DEV.logging.retentionDays.security,
+        KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId((stack as KeysStack).keys.logsKey.node.defaultChild as CfnResource), 'Arn'] },
+      });
+    }
+  });
+
   test('the trail, access-log and Config buckets block SSE-C', () => {
     const buckets = stacks.flatMap(({ template }) => Object.values(template.findResources('AWS::S3::Bucket')));
     expect(buckets.length).toBeGreaterThan(0);

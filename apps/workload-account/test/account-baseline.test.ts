@@ -71,9 +71,7 @@ describe('account baseline in the workload app (dev)', () => {
   test('every bucket of the app blocks SSE-C', () => {
     for (const { template } of synthesized) {
       const buckets = Object.entries(template.findResources('AWS::S3::Bucket'));
-      const unblocked = buckets
-        .filter(([, b]) => !JSON.stringify(b.Properties?.BucketEncryption ?? {}).includes('"SSE-C"'))
-        .map(([id]) => id);
+      const unblocked = buckets.filter(([, b]) => !JSON.stringify(b.Properties?.BucketEncryption ?? {}).includes('"SSE-C"')).map(([id]) => id);
       expect(unblocked).toEqual([]);
     }
   });
@@ -109,9 +107,10 @@ describe('account baseline in the workload app (dev)', () => {
 
   test('the provider role carries the protected tag and no boundary', () => {
     const { template } = synthesized[0];
-    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((r: any) =>
-      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com') &&
-      JSON.stringify(template.findResources('AWS::IAM::Policy')).includes('EnableEbsEncryptionByDefault'),
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter(
+      (r: any) =>
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com') &&
+        JSON.stringify(template.findResources('AWS::IAM::Policy')).includes('EnableEbsEncryptionByDefault'),
     );
     expect(roles.length).toBeGreaterThan(0);
     const provider = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));

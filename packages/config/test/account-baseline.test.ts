@@ -8,7 +8,11 @@ describe('accountBaseline', () => {
 
   test('the shipped configs turn every item on', () => {
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(loadConfig(env, { configDir: CONFIG_DIR }).accountBaseline).toEqual({ s3BlockPublicAccess: true, ebsEncryptionByDefault: true, blockSseCObjectWrites: true });
+      expect(loadConfig(env, { configDir: CONFIG_DIR }).accountBaseline).toEqual({
+        s3BlockPublicAccess: true,
+        ebsEncryptionByDefault: true,
+        blockSseCObjectWrites: true,
+      });
     }
   });
 

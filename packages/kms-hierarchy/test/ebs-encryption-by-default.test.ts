@@ -51,7 +51,9 @@ describe('EbsEncryptionByDefault', () => {
     const s = stack();
     new EbsEncryptionByDefault(s, 'Ebs', { key: kms.Key.fromKeyArn(s, 'Key', KEY_ARN), functionName: 'guardrails-account-settings' });
     const template = Template.fromStack(s);
-    const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Action));
+    const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) =>
+      p.Properties.PolicyDocument.Statement.map((st: any) => st.Action),
+    );
     expect(actions.sort()).toEqual(['ec2:EnableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId']);
     template.hasResourceProperties('AWS::IAM::Role', { Tags: Match.arrayWith([{ Key: 'guardrails:protected', Value: 'true' }]) });
     template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'guardrails-account-settings' });

@@ -65,14 +65,19 @@ describe('account baseline: a bounded admin cannot undo it', () => {
 
   test('fails if additionalStatements allows every action but a few (NotAction) on *', () => {
     const statement = new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] });
-    expect(() => synthBoundary({ additionalStatements: [statement] })).toThrow(/additionalStatements\[0\]: received an Allow on '\*' that grants s3:PutAccountPublicAccessBlock/);
+    expect(() => synthBoundary({ additionalStatements: [statement] })).toThrow(
+      /additionalStatements\[0\]: received an Allow on '\*' that grants s3:PutAccountPublicAccessBlock/,
+    );
   });
 
   test('an additional Allow of other resourceless actions, or of ec2:* on account-scoped ARNs, is accepted', () => {
     expect(() =>
       synthBoundary({
         additionalStatements: [
-          new iam.PolicyStatement({ actions: ['ec2:GetEbsEncryptionByDefault', 'ec2:GetEbsDefaultKmsKeyId', 's3:GetAccountPublicAccessBlock'], resources: ['*'] }),
+          new iam.PolicyStatement({
+            actions: ['ec2:GetEbsEncryptionByDefault', 'ec2:GetEbsDefaultKmsKeyId', 's3:GetAccountPublicAccessBlock'],
+            resources: ['*'],
+          }),
           new iam.PolicyStatement({ actions: ['ec2:*'], resources: [`arn:aws:ec2:${REGION}:${ACCOUNT}:volume/*`] }),
         ],
       }),

@@ -29,8 +29,7 @@ export function blockedEncryptionTypes(allowSseC: boolean | undefined): s3.Block
 export function renderedBlockedEncryptionTypes(bucket: s3.Bucket): string[] {
   const cfn = bucket.node.defaultChild as CfnResource;
   const props = Stack.of(bucket).resolve((cfn as s3.CfnBucket).bucketEncryption) as
-    | { serverSideEncryptionConfiguration?: Array<{ blockedEncryptionTypes?: { encryptionType?: string[] } }> }
-    | undefined;
+    { serverSideEncryptionConfiguration?: Array<{ blockedEncryptionTypes?: { encryptionType?: string[] } }> } | undefined;
   return (props?.serverSideEncryptionConfiguration ?? []).flatMap((rule) => rule.blockedEncryptionTypes?.encryptionType ?? []);
 }
 

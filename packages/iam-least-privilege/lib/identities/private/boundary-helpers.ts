@@ -18,7 +18,13 @@ import { ErrorScope, propError } from '../../private/errors';
 export function validateAccountBaselineNotAllowed(scope: ErrorScope, resourcelessActions: readonly string[], additional: readonly iam.PolicyStatement[]): void {
   const tamper = ACCOUNT_BASELINE_TAMPER_ACTIONS.map((a) => a.toLowerCase());
   const matches = (pattern: string, action: string) =>
-    new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(action);
+    new RegExp(
+      `^${pattern
+        .toLowerCase()
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    ).test(action);
   for (const a of resourcelessActions) {
     if (tamper.includes(a.toLowerCase())) {
       throw propError(scope, 'resourcelessActions', `'${a}'`, `no action that undoes the account baseline (${ACCOUNT_BASELINE_TAMPER_ACTIONS.join(', ')})`);
