@@ -35,7 +35,7 @@ describe('account baseline in the security app (dev)', () => {
     expect(owners.map(({ stack }) => stack.region)).toEqual([DEV.securityAccount.regions[0]]);
   });
 
-  test("the settings function logs to /aws/lambda/guardrails-account-settings, encrypted with the logs key, kept as the security class", () => {
+  test('the settings function logs to /aws/lambda/guardrails-account-settings, encrypted with the logs key, kept as the security class', () => {
     for (const { stack, template } of keys) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'guardrails-account-settings',

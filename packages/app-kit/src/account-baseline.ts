@@ -58,7 +58,12 @@ export interface AccountBaselineKeys {
  * `ownsGlobalSettings` (the home region's stack of the account), S3 Block Public Access for the
  * account. The function's log group is encrypted with the logs key and kept as the security class.
  */
-export function addAccountBaseline(scope: Construct, config: GuardrailsConfig, keys: AccountBaselineKeys, ownsGlobalSettings: boolean): AccountBaselineResources {
+export function addAccountBaseline(
+  scope: Construct,
+  config: GuardrailsConfig,
+  keys: AccountBaselineKeys,
+  ownsGlobalSettings: boolean,
+): AccountBaselineResources {
   const ebs = config.accountBaseline.ebsEncryptionByDefault;
   const bpa = ownsGlobalSettings && config.accountBaseline.s3BlockPublicAccess;
   if (!ebs && !bpa) return {};
