@@ -6,6 +6,7 @@
  */
 import {
   accessLogBucketAcknowledgements,
+  accountBaselineAcknowledgements,
   Acknowledgement,
   addComplianceGate as addGate,
   controlTowerRuleId as ct,
@@ -24,6 +25,8 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
   const privateFunctions = config.network.privateFunctions.enabled;
   const acks: Acknowledgement[] = [
     permissionsBoundaryAcknowledgement(),
+    // The account settings function of the keys stacks (config accountBaseline).
+    ...accountBaselineAcknowledgements(config),
     {
       path: 'CentralLogs/Stream/Resource',
       ids: ['AwsSolutions-KDS3'],

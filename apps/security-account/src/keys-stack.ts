@@ -1,7 +1,8 @@
+import { addAccountBaseline, dataKeyServicesForBaseline } from '@cdk-guardrails/app-kit';
 import { KeyHierarchy } from '@cdk-guardrails/kms-hierarchy';
 import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { KeyChoices } from '@cdk-guardrails/config';
+import { GuardrailsConfig, KeyChoices } from '@cdk-guardrails/config';
 import { keySources } from './key-sources';
 
 export interface KeysStackProps extends StackProps {
@@ -11,9 +12,17 @@ export interface KeysStackProps extends StackProps {
   readonly removalPolicy: RemovalPolicy;
   /** Exact ARNs that administer the keys (execution role of the region, key admin, break-glass). */
   readonly administratorArns: string[];
+  /** The environment's config: its `accountBaseline` section applies to the security account too. */
+  readonly config: GuardrailsConfig;
+  /** The account's first region: its keys stack owns the global settings (S3 Block Public Access of the account). */
+  readonly homeRegion: boolean;
 }
 
-/** The security account's data, secrets and logs keys in one region (the logs key encrypts the central log groups). */
+/**
+ * The security account's data, secrets and logs keys in one region (the logs key encrypts the central
+ * log groups), and the account baseline next to the data key: EBS encryption by default with it, and,
+ * in the home region, S3 Block Public Access of the account.
+ */
 export class KeysStack extends Stack {
   public readonly keys: KeyHierarchy;
 
@@ -25,6 +34,9 @@ export class KeysStack extends Stack {
       aliasPrefix: props.aliasPrefix,
       removalPolicy: props.removalPolicy,
       administratorArns: props.administratorArns,
+      // EC2 encrypts the account's new EBS volumes with the data key (accountBaseline.ebsEncryptionByDefault).
+      additionalDataKeyServices: dataKeyServicesForBaseline(props.config).length > 0 ? dataKeyServicesForBaseline(props.config) : undefined,
     });
+    addAccountBaseline(this, props.config, { dataKey: this.keys.dataKey, logsKey: this.keys.logsKey }, props.homeRegion);
   }
 }

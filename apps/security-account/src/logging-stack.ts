@@ -2,6 +2,7 @@ import { MinimumTls } from '@cdk-guardrails/facts';
 import {
   addAccessLogBucket,
   addPrivateFunctionsNetwork,
+  allowSseCOf,
   auditEvidenceLifecycleRules,
   GuardrailStack,
   removalPolicyOf,
@@ -202,6 +203,7 @@ export class LoggingStack extends GuardrailStack {
           removalPolicy,
           minimumTlsVersion: MinimumTls.VERSION,
           objectLockDefaultRetention: lock.mode === 'none' ? undefined : s3.ObjectLockRetention[lock.mode](Duration.days(lock.retentionDays)),
+          allowSseC: allowSseCOf(config),
           // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
           sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${this.region}:${this.account}:trail/*`],
           serverAccessLogsBucket: this.accessLogBucket,

@@ -28,6 +28,8 @@ export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
       aliasPrefix: config.kms.aliasPrefix,
       removalPolicy: removalPolicyOf(config),
       administratorArns: keyAdministratorArns(config, accountId, region),
+      config,
+      homeRegion: home === undefined,
       terminationProtection: config.removalPolicy === 'retain',
     });
     const loggingName = stackName(config.environment, 'security', 'logging', region);

@@ -1,5 +1,5 @@
 import { MinimumTls } from '@cdk-guardrails/facts';
-import { addAccessLogBucket, auditEvidenceLifecycleRules, removalPolicyOf } from '@cdk-guardrails/app-kit';
+import { addAccessLogBucket, allowSseCOf, auditEvidenceLifecycleRules, removalPolicyOf } from '@cdk-guardrails/app-kit';
 import {
   auditReplicaBucketName,
   auditReplicationRoleName,
@@ -108,6 +108,7 @@ export class AuditReplicaStack extends Stack {
       minimumTlsVersion: MinimumTls.VERSION,
       // S3 requires Object Lock on the destination when the source has it; same default retention.
       objectLockDefaultRetention: objectLockRetentionOf(config),
+      allowSseC: allowSseCOf(config),
       serverAccessLogsBucket: this.accessLogBucket,
       lifecycleRules: auditEvidenceLifecycleRules(config),
       eventBridgeEnabled: true,

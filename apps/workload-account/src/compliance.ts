@@ -6,6 +6,7 @@
  */
 import {
   accessLogBucketAcknowledgements,
+  accountBaselineAcknowledgements,
   Acknowledgement,
   addComplianceGate as addGate,
   controlTowerRuleId as ct,
@@ -95,6 +96,8 @@ export function workloadAcknowledgements(config: GuardrailsConfig): Acknowledgem
         'the AWS-maintained backup and restore policies AWS Backup documents for its service role (including the S3 ones for the data bucket); a hand-written copy would fall behind the services AWS Backup supports',
     },
     permissionsBoundaryAcknowledgement(),
+    // The account settings function of the regional stacks (config accountBaseline).
+    ...accountBaselineAcknowledgements(config),
     ...accessLogBucketAcknowledgements(),
     // Control Tower: the mission's log classes keep security logs 90 days and app logs 30 days.
     ...logClassRetentionAcknowledgements(config, [

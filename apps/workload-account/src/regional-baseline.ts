@@ -15,7 +15,7 @@
  * applies (imported keys, the audit replica, trail readers).
  */
 import { MinimumTls } from '@cdk-guardrails/facts';
-import { addAccessLogBucket, GuardrailStack, removalPolicyOf } from '@cdk-guardrails/app-kit';
+import { addAccessLogBucket, addAccountBaseline, allowSseCOf, dataKeyServicesForBaseline, GuardrailStack, removalPolicyOf } from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig, keyChoicesFor } from '@cdk-guardrails/config';
 import { TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
@@ -99,9 +99,18 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
       removalPolicy,
       // Only the deploying role of this region, the key admin and break-glass administer the keys.
       administratorArns: props.keyAdministratorArns,
-      // AWS Backup encrypts the vault's recovery points with the data key.
-      additionalDataKeyServices: config.backup.enabled && !props.stackSetInstance ? ['backup'] : undefined,
+      // AWS Backup encrypts the vault's recovery points with the data key; EC2 the EBS volumes (account baseline).
+      additionalDataKeyServices: dataKeyServices(
+        props.stackSetInstance ? [] : [...(config.backup.enabled ? ['backup'] : []), ...dataKeyServicesForBaseline(config)],
+      ),
     });
+    // The account baseline (config accountBaseline): EBS encryption by default with this region's data
+    // key; S3 Block Public Access of the account, a global setting, owned by the home region's stack.
+    // Not in a StackSet instance: both settings are AwsCustomResource calls, whose handler is a CDK
+    // asset, and a StackSet template cannot carry assets (StackSetTemplateSynthesizer refuses them).
+    // Open item: an inline handler (Code.fromInline) would bring them to the StackSet accounts.
+    // The SSE-C block of the buckets (below) needs no function and reaches the StackSet too.
+    if (!props.stackSetInstance) addAccountBaseline(this, config, { dataKey: this.keys.dataKey, logsKey: this.keys.logsKey }, props.homeRegion);
 
     // Every role in this stack gets the account's permissions boundary.
     props.applyBoundary(this);
@@ -143,6 +152,7 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
       minimumTlsVersion: MinimumTls.VERSION,
       serverAccessLogsBucket: this.accessLogBucket,
       eventBridgeEnabled: true,
+      allowSseC: allowSseCOf(config),
       // Object Lock without a default retention: the workload locks objects one by one (config s3.dataBucketObjectLock).
       objectLockEnabled: config.s3.dataBucketObjectLock ? true : undefined,
       // Workload data: what is current stays; a replaced or deleted version is kept DATA_NONCURRENT_DAYS
@@ -173,4 +183,9 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     }
     // The recorder role: DetectiveControls exempts it from the boundary and tags it guardrails:protected.
   }
+}
+
+/** The data key's extra services, or undefined when there are none (the key policy's default). */
+function dataKeyServices(services: string[]): string[] | undefined {
+  return services.length > 0 ? services : undefined;
 }

@@ -6,7 +6,7 @@ import {
   securityEventCaptureNames,
   trailReaderRoleName,
 } from '@cdk-guardrails/config';
-import { auditEvidenceLifecycleRules } from '@cdk-guardrails/app-kit';
+import { allowSseCOf, auditEvidenceLifecycleRules } from '@cdk-guardrails/app-kit';
 import { CentralLogDestination, CentralLogShipping, SecurityEventCapture, TrailScope } from '@cdk-guardrails/central-logging';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { EncryptedBucket, EncryptionMode } from '@cdk-guardrails/s3-encryption';
@@ -76,6 +76,7 @@ export class WorkloadSecurityLogging extends Construct {
         removalPolicy: props.removalPolicy,
         minimumTlsVersion: props.minimumTlsVersion,
         objectLockDefaultRetention: objectLockRetentionOf(config),
+        allowSseC: allowSseCOf(config),
         // CloudTrail's digest files (log file validation) are SSE-S3 whatever the trail's key.
         sseS3DeliverySourceArns: [`arn:${Aws.PARTITION}:cloudtrail:${props.region}:${accountId}:trail/*`],
         serverAccessLogsBucket: props.accessLogBucket,

@@ -24,6 +24,8 @@ export function addAccessLogBucket(scope: Construct, config: GuardrailsConfig, r
     removalPolicy,
     minimumTlsVersion: MinimumTls.VERSION,
     expiration: Duration.days(config.logging.retentionDays.security),
+    // config accountBaseline.blockSseCObjectWrites (on: BlockedEncryptionTypes SSE-C).
+    allowSseC: !config.accountBaseline.blockSseCObjectWrites,
   });
   new ProtectLogObjects({ administratorArns }).applyTo(bucket);
   new ProtectBucketConfiguration({ administratorArns }).applyTo(bucket);

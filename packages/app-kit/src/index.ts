@@ -7,3 +7,4 @@ export * from './control-tower';
 export * from './control-tower-acknowledgements';
 export * from './bucket-baseline';
 export * from './control-tower-validator';
+export * from './account-baseline';

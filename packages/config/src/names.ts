@@ -63,6 +63,8 @@ export const GUARDRAIL_NAMES = {
   streamThrottleAlarm: `${GUARDRAIL_NAME_PREFIX}-central-stream-throttled`,
   alarmTopic: `${GUARDRAIL_NAME_PREFIX}-alarms`,
   flowLogGroup: `/${GUARDRAIL_NAME_PREFIX}/vpc-flow-logs`,
+  /** The function that applies the account baseline (the stack's AwsCustomResource provider): whoever invoked it could re-apply the settings its way. */
+  accountSettingsFunction: `${GUARDRAIL_NAME_PREFIX}-account-settings`,
 } as const;
 
 /** What a rotation function rotates (short, so that a 40-character secret name fits Lambda's 64). */

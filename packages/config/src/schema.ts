@@ -6,7 +6,8 @@
  * prod limits) live in ./cross-field.ts. The JSON Schema for editors is generated
  * from this file (npm run config:schema), never edited by hand. Field formats shared by every
  * section are in ./schema-primitives.ts, the databases and API keys in ./schema-secrets.ts, the
- * network mode's VPCs in ./schema-network.ts, the principals and StackSet targets in ./schema-principals.ts.
+ * network mode's VPCs in ./schema-network.ts, the principals and StackSet targets in ./schema-principals.ts,
+ * the account baseline in ./schema-account-baseline.ts.
  */
 import { z } from 'zod';
 import {
@@ -27,6 +28,7 @@ import { ORGANIZATION_POLICIES, ORGANIZATION_POLICIES_DEFAULT } from './schema-o
 import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
 import { PRIVATE_FUNCTIONS_VPC } from './schema-network';
 import { PRINCIPALS, STACK_SETS } from './schema-principals';
+import { ACCOUNT_BASELINE } from './schema-account-baseline';
 
 export { ENDPOINT_SERVICES } from './schema-network';
 export { DEFAULT_CDK_QUALIFIER, STACK_SETS } from './schema-principals';
@@ -349,6 +351,7 @@ export const CONFIG_SCHEMA = z.strictObject({
         ),
     })
     .default({ objectLock: { mode: 'none' }, s3DataEvents: false }),
+  accountBaseline: ACCOUNT_BASELINE.describe('Account-level settings every account gets: S3 Block Public Access, EBS encryption by default, no SSE-C writes'),
   stackSets: STACK_SETS.optional().describe(
     'Targets of the service-managed StackSet baseline (apps/workload-account bin/stackset); -c stackset-targets overrides it, validated the same way',
   ),

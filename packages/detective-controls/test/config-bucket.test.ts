@@ -71,3 +71,10 @@ describe('the Config bucket DetectiveControls creates', () => {
     expect(resource.Properties.LifecycleConfiguration.Rules).toEqual([{ Id: 'Short', Status: 'Enabled', ExpirationInDays: 400 }]);
   });
 });
+
+describe('Config bucket: SSE-C', () => {
+  test('blocks writes with customer-provided keys (BlockedEncryptionTypes SSE-C): AWS Config never uses them', () => {
+    const { resource } = configBucket(() => ({}));
+    expect(resource.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].BlockedEncryptionTypes).toEqual({ EncryptionType: ['SSE-C'] });
+  });
+});

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
 import { propError } from './private/errors';
 import { enableEventBridgeNotifications } from './private/notifications';
+import { blockedEncryptionTypes, requireRenderedBlock } from './private/sse-c';
 
 /** Properties of an AccessLogBucket. */
 export interface AccessLogBucketProps {
@@ -36,6 +37,14 @@ export interface AccessLogBucketProps {
    * @default - no TLS-version statement (plain HTTP is always denied)
    */
   readonly minimumTlsVersion?: number;
+
+  /**
+   * Accept writes encrypted with a customer-provided key (SSE-C). Log delivery never uses SSE-C.
+   *
+   * @default false - SSE-C writes are blocked (`BlockedEncryptionTypes` SSE-C)
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html
+   */
+  readonly allowSseC?: boolean;
 }
 
 /**
@@ -50,7 +59,7 @@ export interface AccessLogBucketProps {
  * `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`, each source bucket that names this one adds an
  * Allow for `logging.s3.amazonaws.com` limited to its own ARN (`aws:SourceArn`) and account
  * (`aws:SourceAccount`), the only writers the policy admits. Also: versioned, all public access
- * blocked, TLS only, logs expired after `expiration` (incomplete uploads after 1 day), events sent
+ * blocked, SSE-C writes blocked, TLS only, logs expired after `expiration` (incomplete uploads after 1 day), events sent
  * to Amazon EventBridge.
  *
  * To keep principals of the account from writing forged records, deleting records or changing
@@ -71,6 +80,7 @@ export class AccessLogBucket extends s3.Bucket {
     super(scope, id, {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.S3_MANAGED,
+      blockedEncryptionTypes: blockedEncryptionTypes(props.allowSseC),
       enforceSSL: true,
       minimumTLSVersion: props.minimumTlsVersion,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -86,6 +96,7 @@ export class AccessLogBucket extends s3.Bucket {
         },
       ],
     });
+    requireRenderedBlock(this, props.allowSseC);
     enableEventBridgeNotifications(this);
   }
 }

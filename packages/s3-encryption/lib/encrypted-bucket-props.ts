@@ -7,7 +7,7 @@ import { EncryptionMode } from './encryption-mode';
 /*
  * Every s3.BucketProps that does not weaken encryption, TLS, public access or retention is here.
  * Left out, on purpose (the bucket sets them): encryption, encryptionKey, bucketKeyEnabled,
- * enforceSSL, minimumTLSVersion, blockedEncryptionTypes, versioned (always on), blockPublicAccess,
+ * enforceSSL, minimumTLSVersion, blockedEncryptionTypes (`allowSseC` instead), versioned (always on), blockPublicAccess,
  * publicReadAccess, accessControl, objectOwnership (ACLs off), the website* props (a website
  * endpoint serves plain HTTP to the public), autoDeleteObjects (a function that deletes every
  * object), replicationRole and replicationRules (`replication` instead). Not yet: bucketNamePrefix,
@@ -44,6 +44,20 @@ export interface EncryptedBucketProps {
    * @default - no TLS-version statement (plain HTTP is always denied; AWS endpoints refuse TLS below 1.2)
    */
   readonly minimumTlsVersion?: number;
+
+  /**
+   * Accept PUTs and copies encrypted with a customer-provided key (SSE-C).
+   *
+   * By default the bucket's encryption rule blocks SSE-C (`BlockedEncryptionTypes` SSE-C): with
+   * stolen credentials, ransomware re-writes objects under a key only it holds, and S3 keeps no
+   * copy of that key. The bucket policy's `GuardrailsDenyUnencryptedObjectUploads` refuses such a
+   * PUT too (it carries no `x-amz-server-side-encryption` header), but only for the principals
+   * the policy sees; the block holds in S3 itself. `true` writes `BlockedEncryptionTypes` NONE.
+   *
+   * @default false - SSE-C writes are blocked
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html
+   */
+  readonly allowSseC?: boolean;
 
   /**
    * Lifecycle rules, for example to expire noncurrent versions (versioning is always on).

@@ -10,6 +10,7 @@ import { EncryptionMode } from './encryption-mode';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
 import { enableEventBridgeNotifications } from './private/notifications';
 import { replicationConfiguration, validateReplication } from './private/replication';
+import { blockedEncryptionTypes, requireRenderedBlock } from './private/sse-c';
 
 /**
  * An S3 bucket that is encrypted the way `encryption` says and whose policy rejects
@@ -19,6 +20,7 @@ import { replicationConfiguration, validateReplication } from './private/replica
  * - bucket policy: the statements of `BucketEncryptionPolicy` (deny HTTP, deny PUTs
  *   without the SSE header, with another algorithm, and with SSE-KMS with another key
  *   or without a key id); optional minimum TLS version
+ * - SSE-C writes blocked by the bucket's encryption rule (unless `allowSseC`)
  * - versioning on, all four public-access blocks on, object ownership "bucket owner enforced" (ACLs off)
  * - RETAIN unless `removalPolicy` says otherwise
  *
@@ -38,6 +40,7 @@ export class EncryptedBucket extends s3.Bucket {
   constructor(scope: Construct, id: string, props: EncryptedBucketProps) {
     super(scope, id, toBucketProps(props));
     this.encryptionMode = props.encryption;
+    requireRenderedBlock(this, props.allowSseC);
     this.encryptionPolicy = new BucketEncryptionPolicy({
       encryption: props.encryption,
       minimumTlsVersion: props.minimumTlsVersion,
@@ -106,6 +109,7 @@ function toBucketProps(props: EncryptedBucketProps): s3.BucketProps {
     // Bucket Keys cut KMS requests (and cost) by up to 99 %. Consequence: the KMS encryption
     // context becomes the bucket ARN; see BucketEncryptionPolicy.keyUsageConditions.
     bucketKeyEnabled: kmsKey ? true : undefined,
+    blockedEncryptionTypes: blockedEncryptionTypes(props.allowSseC),
     versioned: true,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,

@@ -7,3 +7,4 @@ export * from './bucket-encryption-guard';
 export * from './protect-bucket-configuration';
 export * from './protect-log-objects';
 export * from './access-log-bucket';
+export * from './account-public-access-block';

@@ -25,7 +25,7 @@ export function defaultConfigBucketLifecycleRules(): s3.LifecycleRule[] {
 
 /**
  * The bucket AWS Config delivers to when none is given: encrypted (the delivery key, or SSE-S3),
- * TLS only, versioned, public access blocked, ACLs off, retained, server access logs to
+ * TLS only, SSE-C writes blocked, versioned, public access blocked, ACLs off, retained, server access logs to
  * `configBucketAccessLogs`, a lifecycle, and events to Amazon EventBridge (set on the bucket
  * resource itself: no custom resource). No S3 Object Lock: AWS Config does not support a delivery
  * channel to a bucket with Object Lock (AWS::Config::DeliveryChannel, CloudFormation reference).
@@ -35,6 +35,9 @@ export function createConfigBucket(scope: Construct, props: DetectiveControlsPro
     encryption: props.configDeliveryKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
     encryptionKey: props.configDeliveryKey,
     bucketKeyEnabled: props.configDeliveryKey ? true : undefined,
+    // No writes with customer-provided keys (ransomware re-encrypting the evidence under its own key);
+    // AWS Config never delivers with SSE-C, so the block is always on.
+    blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C],
     enforceSSL: true,
     minimumTLSVersion: MinimumTls.VERSION,
     versioned: true,

@@ -48,6 +48,7 @@ import {
   validateRoleNamePatterns,
   validateServices,
   validateTagKeys,
+  validateAccountBaselineNotAllowed,
 } from './private/boundary-helpers';
 
 const MANAGED_POLICY = PolicySizeLimit.IAM_MANAGED_POLICY;
@@ -173,6 +174,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     }
     const resourcelessActions = props.resourcelessActions ?? PermissionsBoundary.DEFAULT_RESOURCELESS_ACTIONS;
     validateNamedActions(path, 'resourcelessActions', resourcelessActions);
+    validateAccountBaselineNotAllowed(path, resourcelessActions, props.additionalStatements ?? []);
     const requiredTagKeys = props.requiredTagKeys ?? PermissionsBoundary.DEFAULT_REQUIRED_TAG_KEYS;
     validateTagKeys(path, requiredTagKeys);
     const protectedRoleNamePatterns = props.protectedRoleNamePatterns ?? [];

@@ -1,8 +1,53 @@
 /** The boundedRolePath statement and the prop checks of PermissionsBoundary. */
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IDENTITY_PROVIDER_ACTIONS, ROLE_PATH_ACTIONS } from './perms';
+import { ACCOUNT_BASELINE_TAMPER_ACTIONS, IDENTITY_PROVIDER_ACTIONS, ROLE_PATH_ACTIONS } from './perms';
 import { ErrorScope, propError } from '../../private/errors';
+
+/**
+ * The account baseline (account-level S3 Block Public Access, EBS encryption by default and its
+ * default key) is protected by the boundary's ceiling, not by a Deny statement: its undoing actions
+ * are resourceless (IAM authorizes them on `*`), and the boundary allows resourceless actions only
+ * by name (`AllowNamedResourcelessActions`); the account-scoped Allow patterns
+ * (`arn:*:ec2:*:<account>:*`, `arn:<partition>:s3:::*`) never match `*`. So bounded identities are
+ * denied them implicitly. An explicit `Deny` statement (about 200 characters, 125 with wildcards)
+ * does not fit: the prod apps' boundary is at 6,100 of 6,144 characters. What would lift the
+ * ceiling is refused at synth instead: naming one of the actions in `resourcelessActions`, or an
+ * `additionalStatements` Allow that matches one of them on `*`.
+ */
+export function validateAccountBaselineNotAllowed(scope: ErrorScope, resourcelessActions: readonly string[], additional: readonly iam.PolicyStatement[]): void {
+  const tamper = ACCOUNT_BASELINE_TAMPER_ACTIONS.map((a) => a.toLowerCase());
+  const matches = (pattern: string, action: string) =>
+    new RegExp(
+      `^${pattern
+        .toLowerCase()
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    ).test(action);
+  for (const a of resourcelessActions) {
+    if (tamper.includes(a.toLowerCase())) {
+      throw propError(scope, 'resourcelessActions', `'${a}'`, `no action that undoes the account baseline (${ACCOUNT_BASELINE_TAMPER_ACTIONS.join(', ')})`);
+    }
+  }
+  additional.forEach((statement, i) => {
+    if (statement.effect !== iam.Effect.ALLOW) return;
+    const onAnyResource = statement.resources.includes('*') || statement.notResources.length > 0;
+    if (!onAnyResource) return;
+    const granted = ACCOUNT_BASELINE_TAMPER_ACTIONS.filter((name) => {
+      const action = name.toLowerCase();
+      return statement.notActions.length > 0 ? !statement.notActions.some((p) => matches(p, action)) : statement.actions.some((p) => matches(p, action));
+    });
+    if (granted.length > 0) {
+      throw propError(
+        scope,
+        `additionalStatements[${i}]`,
+        `an Allow on '*' that grants ${granted.join(', ')}`,
+        'no Allow of an action that undoes the account baseline (account-level S3 Block Public Access, EBS encryption by default and its key)',
+      );
+    }
+  });
+}
 
 /**
  * `boundedRolePath`: deny creating, passing and assuming the roles of this account that are not

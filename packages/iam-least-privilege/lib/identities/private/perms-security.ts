@@ -40,6 +40,21 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
 ];
 
 /**
+ * Actions that undo the account baseline: S3 Block Public Access of the account (S3 Control
+ * `PutPublicAccessBlock` and `DeletePublicAccessBlock` both authorize as
+ * `s3:PutAccountPublicAccessBlock`: the Service Authorization Reference lists no separate delete
+ * action), and EBS encryption by default and its key (`DisableEbsEncryptionByDefault`,
+ * `ModifyEbsDefaultKmsKeyId`, `ResetEbsDefaultKmsKeyId`). No wildcard: `ec2:*EbsDefaultKmsKeyId`
+ * would deny the read `GetEbsDefaultKmsKeyId` too. Enabling is left allowed (it only strengthens).
+ */
+export const ACCOUNT_BASELINE_TAMPER_ACTIONS: readonly string[] = [
+  's3:PutAccountPublicAccessBlock',
+  'ec2:DisableEbsEncryptionByDefault',
+  'ec2:ModifyEbsDefaultKmsKeyId',
+  'ec2:ResetEbsDefaultKmsKeyId',
+];
+
+/**
  * Actions that hide or forge security findings and evidence without disabling a service: archived
  * findings in GuardDuty (its trusted lists are in SECURITY_SERVICE_TAMPER_ACTIONS), updated or
  * suppressed findings and a narrowed analyzer in Access Analyzer, updated findings, disabled
