@@ -194,6 +194,8 @@ describe('audit logs on (prod: compliance 3653 days, replica in eu-north-1)', ()
         {
           BucketKeyEnabled: true,
           ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+          // accountBaseline.blockSseCObjectWrites
+          BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
         },
       ]);
       expect(bucket.DeletionPolicy).toBe('Retain');

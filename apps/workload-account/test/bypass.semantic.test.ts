@@ -933,6 +933,48 @@ describe('other ways out of the boundary', () => {
     expect(await asPrincipal(EXEC_ROLE, { action: 'iam:PutRolePolicy', resource: arn, context: protectedRole })).toBe('Allowed');
   });
 
+  test("the account settings function and its role (outside the boundary: they set S3 Block Public Access and EBS default encryption) cannot be used to undo the settings: a bounded admin cannot invoke or change the function, nor pass, assume or extend the role; CloudFormation's execution role still runs it", async () => {
+    const fn = only(workloadHome.template, 'AWS::Lambda::Function', (r) => r.Properties.FunctionName === GUARDRAIL_NAMES.accountSettingsFunction);
+    const [, role] = Object.entries<any>(workloadHome.template.Resources).find(([id]) => id === fn.Properties.Role['Fn::GetAtt'][0])!;
+    expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
+    const fnArn = `arn:aws:lambda:${REGION}:${WORKLOAD}:function:${GUARDRAIL_NAMES.accountSettingsFunction}`;
+    // Invoking it with a crafted custom-resource event would make it call PutPublicAccessBlock (all off) as its role.
+    for (const action of [
+      'lambda:InvokeFunction',
+      'lambda:InvokeAsync',
+      'lambda:UpdateFunctionCode',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:AddPermission',
+    ]) {
+      expect([action, await asBoundedAdmin({ action, resource: fnArn })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    const roleArnOf = roleArn(WORKLOAD, 'prod-workload-payments-AccountSettingsServiceRole-ABC');
+    const protectedRole = { 'aws:ResourceTag/guardrails:protected': 'true' };
+    for (const action of ['iam:PassRole', 'sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UntagRole']) {
+      expect([
+        action,
+        await asBoundedAdmin({
+          action,
+          resource: roleArnOf,
+          resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined,
+          context: { ...protectedRole, ...(action === 'iam:PassRole' ? { 'iam:PassedToService': 'lambda.amazonaws.com' } : {}) },
+        }),
+      ]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    // And the settings themselves: the boundary allows actions that name no resource only by name, never these.
+    for (const action of [
+      's3:PutAccountPublicAccessBlock',
+      'ec2:DisableEbsEncryptionByDefault',
+      'ec2:ModifyEbsDefaultKmsKeyId',
+      'ec2:ResetEbsDefaultKmsKeyId',
+    ]) {
+      expect([action, await asBoundedAdmin({ action, resource: '*' })]).toEqual([action, expect.stringMatching(/^(Implicitly|Explicitly)Denied$/)]);
+    }
+    // Control: CloudFormation (the execution role) invokes it at create and update.
+    expect(await asPrincipal(EXEC_ROLE, { action: 'lambda:InvokeFunction', resource: fnArn })).toBe('Allowed');
+  });
+
   test('control: a bounded admin still runs its own workload (its log group, its function, its bucket objects)', async () => {
     expect(await asBoundedAdmin({ action: 'logs:DeleteLogGroup', resource: `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/app/orders` })).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'lambda:UpdateFunctionCode', resource: `arn:aws:lambda:${REGION}:${WORKLOAD}:function:orders-api` })).toBe('Allowed');

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
-import { loadConfig } from '@cdk-guardrails/config';
+import { GUARDRAIL_NAMES, loadConfig } from '@cdk-guardrails/config';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { serviceControlPolicies, writeResourceControlPolicies, writeServiceControlPolicies } from '../src/identities';
 import { buildWorkloadApp } from '../src/workload-app';
@@ -18,10 +18,14 @@ function synth(env: string) {
 describe.each(['dev', 'prod'])('%s', (env) => {
   const { config, stacks, templates } = synth(env);
 
-  test('every role carries the account boundary, except the AWS Config recorder and AWS Backup roles (exempt with a reason)', () => {
+  test('every role carries the account boundary, except the AWS Config recorder, AWS Backup and account settings roles (exempt with a reason)', () => {
     templates.forEach((template) => {
+      // The account settings function's role makes the calls the boundary denies (S3 Block Public Access, EBS default encryption).
+      const settingsRoles = Object.values(template.findResources('AWS::Lambda::Function'))
+        .filter((fn: any) => fn.Properties.FunctionName === GUARDRAIL_NAMES.accountSettingsFunction)
+        .map((fn: any) => fn.Properties.Role['Fn::GetAtt'][0]);
       for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
-        if (id.startsWith('DetectiveControlsRecorderRole') || id.startsWith('BackupRole')) {
+        if (id.startsWith('DetectiveControlsRecorderRole') || id.startsWith('BackupRole') || settingsRoles.includes(id)) {
           expect(role.Properties.PermissionsBoundary).toBeUndefined();
           expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
         } else {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
-import { functionLocations, loadConfig, parseConfig, rotationFunctionName } from '@cdk-guardrails/config';
+import { functionLocations, GUARDRAIL_NAMES, loadConfig, parseConfig, rotationFunctionName } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluateThroughEndpoint, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -35,6 +35,11 @@ describe('network mode on (prod)', () => {
     const subnetIds = network.subnets.map((s: any) => stack.resolve(s.subnetId));
     const sg = stack.resolve(network.functionSecurityGroup.securityGroupId);
     for (const fn of functions as any[]) {
+      // The account settings function (S3 Control and EC2 account calls, no interface endpoint) is exempt with its reason (app-kit addAccountBaseline).
+      if (fn.Properties.FunctionName === GUARDRAIL_NAMES.accountSettingsFunction) {
+        expect(fn.Properties.VpcConfig).toBeUndefined();
+        continue;
+      }
       expect(fn.Properties.VpcConfig.SubnetIds).toEqual(subnetIds);
       // A database rotation function has a security group of its own: HTTPS out and its database's
       // port to its database (the network's function group reaches no database).
@@ -248,12 +253,16 @@ describe('network mode off (dev)', () => {
       },
     };
     const on = synth('dev', parseConfig(raw, 'dev'));
-    const withFunctions = on.stacks.filter((s) => Object.keys(Template.fromStack(s).findResources('AWS::Lambda::Function')).length > 0);
+    // The account settings function is exempt (no endpoint for its APIs): a stack with only that one needs no network.
+    const networked = (fn: any) => fn.Properties.FunctionName !== GUARDRAIL_NAMES.accountSettingsFunction;
+    const withFunctions = on.stacks.filter((s) => Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function')).some(networked));
     expect(withFunctions.length).toBeGreaterThan(0);
     for (const stack of withFunctions) {
       const t = Template.fromStack(stack);
       t.resourceCountIs('AWS::EC2::VPC', 1);
-      for (const fn of Object.values(t.findResources('AWS::Lambda::Function')) as any[]) expect(fn.Properties.VpcConfig.SubnetIds.length).toBe(2);
+      for (const fn of Object.values(t.findResources('AWS::Lambda::Function')) as any[]) {
+        if (fn.Properties.FunctionName !== GUARDRAIL_NAMES.accountSettingsFunction) expect(fn.Properties.VpcConfig.SubnetIds.length).toBe(2);
+      }
     }
   });
 });
