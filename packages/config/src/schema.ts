@@ -22,6 +22,7 @@ import {
   ROTATION_DAYS,
 } from './schema-primitives';
 import { GUARDDUTY_PROTECTION, GUARDDUTY_PROTECTION_DEFAULT } from './schema-guardduty';
+import { SECURITY_HUB, SECURITY_HUB_DEFAULT } from './schema-securityhub';
 import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
 import { PRIVATE_FUNCTIONS_VPC } from './schema-network';
 import { PRINCIPALS, STACK_SETS } from './schema-principals';
@@ -223,6 +224,7 @@ export const CONFIG_SCHEMA = z.strictObject({
     })
     .default({ allowedCrossAccountRoleArns: [], rotationDays: DEFAULT_ROTATION_DAYS }),
   detectiveControls: DETECTIVE_CONTROLS.default(DETECTIVE_CONTROLS_ON).describe('The detective controls of every workload account, in each of its regions'),
+  securityHub: SECURITY_HUB.default(SECURITY_HUB_DEFAULT).describe('AWS Security Hub in every account and region of the environment, findings aggregated in the security account'),
   iam: z
     .strictObject({
       crossAccountRoles: z
@@ -372,4 +374,5 @@ export function apiKeyRegistrationHook(key: ApiKeyConfig): { functionName: strin
 }
 export type PrivateFunctionsVpcConfig = z.output<typeof PRIVATE_FUNCTIONS_VPC>;
 export type StackSetsConfig = z.output<typeof STACK_SETS>;
+export type SecurityHubConfig = z.output<typeof SECURITY_HUB>;
 export type PrincipalsConfig = z.output<typeof PRINCIPALS>;

@@ -1,2 +1,3 @@
 export * from './detective-controls';
 export * from './guardduty-protection';
+export * from './security-hub';
