@@ -27,7 +27,7 @@ export const SECURITY_HUB = z.strictObject({
     .array(REGION)
     .default([])
     .describe(
-      "Regions whose findings the security account aggregates into its first region (a finding aggregator there); each must be another region of securityAccount.regions. Across accounts it needs a delegated administrator (see the detective-controls README)",
+      'Regions whose findings the security account aggregates into its first region (a finding aggregator there); each must be another region of securityAccount.regions. Across accounts it needs a delegated administrator (see the detective-controls README)',
     ),
 });
 

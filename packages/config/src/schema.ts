@@ -224,7 +224,9 @@ export const CONFIG_SCHEMA = z.strictObject({
     })
     .default({ allowedCrossAccountRoleArns: [], rotationDays: DEFAULT_ROTATION_DAYS }),
   detectiveControls: DETECTIVE_CONTROLS.default(DETECTIVE_CONTROLS_ON).describe('The detective controls of every workload account, in each of its regions'),
-  securityHub: SECURITY_HUB.default(SECURITY_HUB_DEFAULT).describe('AWS Security Hub in every account and region of the environment, findings aggregated in the security account'),
+  securityHub: SECURITY_HUB.default(SECURITY_HUB_DEFAULT).describe(
+    'AWS Security Hub in every account and region of the environment, findings aggregated in the security account',
+  ),
   iam: z
     .strictObject({
       crossAccountRoles: z

@@ -30,6 +30,8 @@ describe('securityHub', () => {
   test('fails if aggregation regions are set with Security Hub off', () => {
     const raw = validConfig();
     raw.securityHub = { enabled: false, aggregationRegions: ['us-east-1'] };
-    expect(problemsOf(raw)).toContain('securityHub.aggregationRegions: received ["us-east-1"]; expected an empty list while securityHub.enabled is false (there is no hub to aggregate into)');
+    expect(problemsOf(raw)).toContain(
+      'securityHub.aggregationRegions: received ["us-east-1"]; expected an empty list while securityHub.enabled is false (there is no hub to aggregate into)',
+    );
   });
 });

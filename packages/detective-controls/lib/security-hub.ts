@@ -108,7 +108,7 @@ export class SecurityHub extends Construct {
       const standard = new securityhub.CfnStandard(this, spec.id, {
         standardsArn: SecurityHub.standardsArn(stack.partition, stack.region, spec.arnPath),
       });
-      standard.addDependency(this.hub);
+      standard.node.addDependency(this.hub);
       return standard;
     });
 
@@ -117,7 +117,7 @@ export class SecurityHub extends Construct {
         regionLinkingMode: 'SPECIFIED_REGIONS',
         regions: props.linkedRegions,
       });
-      this.findingAggregator.addDependency(this.hub);
+      this.findingAggregator.node.addDependency(this.hub);
     }
   }
 }
