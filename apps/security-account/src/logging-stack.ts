@@ -142,7 +142,7 @@ export class LoggingStack extends GuardrailStack {
 
   /**
    * The central audit store must not be a dark account: AWS Config (recorder, delivery to a bucket
-   * encrypted with the data key, the guardrail rules), GuardDuty and IAM Access Analyzer, each
+   * encrypted with the data key, the guardrail rules), GuardDuty, IAM Access Analyzer and Security Hub, each
    * switchable in config as for the workload accounts. Under `DetectiveControls/Controls`, the
    * path the shared compliance acknowledgements name. Their evidence is protected as in the
    * workload accounts: only AWS Config and its recorder role write the Config bucket's objects,
@@ -150,6 +150,7 @@ export class LoggingStack extends GuardrailStack {
    */
   private addDetectiveControls(config: GuardrailsConfig, dataKey: kms.IKey, homeRegion: boolean): DetectiveControls {
     const switches = config.securityAccount.detectiveControls;
+    const hub = config.securityHub;
     const rotation = config.secrets.rotationDays;
     const holder = new Construct(this, 'DetectiveControls');
     const controls = new DetectiveControls(holder, 'Controls', {
@@ -169,6 +170,11 @@ export class LoggingStack extends GuardrailStack {
         homeRegion && config.securityAccount.unusedAccessAnalyzer.enabled
           ? { trackingPeriod: Duration.days(config.securityAccount.unusedAccessAnalyzer.trackingPeriodDays), organizationId: config.organizationId }
           : undefined,
+      // Security Hub (config securityHub); the home region aggregates the findings of the configured regions.
+      enableSecurityHub: hub.enabled,
+      securityHub: hub.enabled
+        ? { standards: hub.standards, linkedRegions: homeRegion && hub.aggregationRegions.length > 0 ? hub.aggregationRegions : undefined }
+        : undefined,
       removalPolicy: removalPolicyOf(config),
       configBucketAccessLogs: this.accessLogBucket,
     });

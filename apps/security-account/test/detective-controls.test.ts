@@ -204,3 +204,24 @@ describe.each(['dev', 'prod'])('%s: the security account records every region wi
     }
   });
 });
+
+test('Security Hub (config securityHub): a hub with the configured standards in every region; the finding aggregator only in the first, linking the others', () => {
+  const stacks = loggingStacks(prod);
+  const [home, ...others] = prod.securityAccount.regions;
+  for (const stack of stacks) {
+    expect([stack.region, count(stack, 'AWS::SecurityHub::Hub')]).toEqual([stack.region, 1]);
+    const standards = Object.values<any>(Template.fromStack(stack).toJSON().Resources)
+      .filter((r) => r.Type === 'AWS::SecurityHub::Standard')
+      .map((r) => JSON.stringify(r.Properties.StandardsArn));
+    expect(standards.map((arn) => arn.match(/standards\/([a-z-]+\/v\/[\d.]+)/)![1])).toEqual([
+      'aws-foundational-security-best-practices/v/1.0.0',
+      'cis-aws-foundations-benchmark/v/5.0.0',
+      'pci-dss/v/4.0.1',
+    ]);
+    expect([stack.region, count(stack, 'AWS::SecurityHub::FindingAggregator')]).toEqual([stack.region, stack.region === home ? 1 : 0]);
+  }
+  Template.fromStack(stacks[0]).hasResourceProperties('AWS::SecurityHub::FindingAggregator', { RegionLinkingMode: 'SPECIFIED_REGIONS', Regions: others });
+  // control: switched off in config, no hub at all
+  const off = loggingStacks({ ...prod, securityHub: { ...prod.securityHub, enabled: false, aggregationRegions: [] } });
+  expect(off.map((s) => count(s, 'AWS::SecurityHub::Hub'))).toEqual(off.map(() => 0));
+});

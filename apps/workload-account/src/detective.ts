@@ -15,7 +15,7 @@ export interface WorkloadDetectiveControlsProps {
   readonly accessLogBucket?: s3.IBucket;
 }
 
-/** AWS Config recorder and rules, GuardDuty and Access Analyzer in one workload region, each switchable in config. */
+/** AWS Config recorder and rules, GuardDuty, Access Analyzer and Security Hub in one workload region, each switchable in config. */
 export class WorkloadDetectiveControls extends Construct {
   public readonly controls: DetectiveControls;
 
@@ -36,6 +36,9 @@ export class WorkloadDetectiveControls extends Construct {
       // S3 protection is always on (CT.GUARDDUTY.PR.1); config chooses the other plans.
       guardDutyProtection: switches.guardDuty ? switches.guardDutyProtection : undefined,
       enableAccessAnalyzer: switches.accessAnalyzer,
+      // Security Hub (config securityHub): the aggregator lives in the security account only.
+      enableSecurityHub: config.securityHub.enabled,
+      securityHub: config.securityHub.enabled ? { standards: config.securityHub.standards } : undefined,
       // Account analyzers only: an organization analyzer can be created only in the management
       // or delegated-administrator account, which a workload account is not assumed to be.
       removalPolicy: props.removalPolicy,

@@ -229,6 +229,32 @@ describe('detective controls', () => {
   });
 });
 
+describe('Security Hub', () => {
+  test('comes from config securityHub: the hub and the configured standards in every regional baseline, no aggregator (the security account has it); off in config, none', () => {
+    for (const [env, pci] of [
+      ['dev', false],
+      ['prod', true],
+    ] as const) {
+      // Every regional baseline (where GuardDuty is); not the us-east-1 capture-only stacks.
+      const baselines = synth(env).templates.filter((t) => Object.keys(t.findResources('AWS::GuardDuty::Detector')).length > 0);
+      expect(baselines.length).toBeGreaterThan(0);
+      for (const template of baselines) {
+        template.resourceCountIs('AWS::SecurityHub::Hub', 1);
+        template.hasResourceProperties('AWS::SecurityHub::Hub', {
+          ControlFindingGenerator: 'SECURITY_CONTROL',
+          AutoEnableControls: true,
+          EnableDefaultStandards: false,
+        });
+        template.resourceCountIs('AWS::SecurityHub::Standard', pci ? 3 : 2);
+        template.resourceCountIs('AWS::SecurityHub::FindingAggregator', 0);
+      }
+    }
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'dev.json'), 'utf8'));
+    raw.securityHub = { enabled: false };
+    synth('dev', parseConfig(raw, 'dev')).templates[0].resourceCountIs('AWS::SecurityHub::Hub', 0);
+  });
+});
+
 describe('GuardDuty protection plans', () => {
   test('come from config detectiveControls.guardDutyProtection, S3 protection always on', () => {
     const [detector] = Object.values<any>(synth('prod').templates[0].findResources('AWS::GuardDuty::Detector'));

@@ -39,6 +39,7 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...stackSetExecutionRole(config),
     ...stackSetTargets(config),
     ...organizationPolicies(config),
+    ...securityHubAggregation(config),
   ];
 }
 
@@ -357,4 +358,24 @@ function auditLogs(config: GuardrailsConfig): ConfigProblem[] {
     }
   });
   return problems;
+}
+
+/** The finding aggregator lives in the security account's first region and links others of its regions. */
+function securityHubAggregation(config: GuardrailsConfig): ConfigProblem[] {
+  const [home, ...others] = config.securityAccount.regions;
+  const regions = config.securityHub.aggregationRegions;
+  if (regions.length > 0 && !config.securityHub.enabled) {
+    return [problem('securityHub.aggregationRegions', regions, 'an empty list while securityHub.enabled is false (there is no hub to aggregate into)')];
+  }
+  return regions.flatMap((region, i) =>
+    others.includes(region) && regions.indexOf(region) === i
+      ? []
+      : [
+          problem(
+            `securityHub.aggregationRegions[${i}]`,
+            region,
+            `a region of securityAccount.regions other than ${home} (the aggregation region), each once: ${others.join(', ') || 'none'}`,
+          ),
+        ],
+  );
 }

@@ -25,6 +25,7 @@ import {
 import { GUARDDUTY_PROTECTION, GUARDDUTY_PROTECTION_DEFAULT } from './schema-guardduty';
 import { POLICY_VALIDATION, POLICY_VALIDATION_DEFAULT, UNUSED_ACCESS_ANALYZER, UNUSED_ACCESS_ANALYZER_DEFAULT } from './schema-access-analysis';
 import { ORGANIZATION_POLICIES, ORGANIZATION_POLICIES_DEFAULT } from './schema-organization';
+import { SECURITY_HUB, SECURITY_HUB_DEFAULT } from './schema-securityhub';
 import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
 import { PRIVATE_FUNCTIONS_VPC } from './schema-network';
 import { PRINCIPALS, STACK_SETS } from './schema-principals';
@@ -236,6 +237,9 @@ export const CONFIG_SCHEMA = z.strictObject({
     .default({ allowedCrossAccountRoleArns: [], rotationDays: DEFAULT_ROTATION_DAYS }),
   detectiveControls: DETECTIVE_CONTROLS.default(DETECTIVE_CONTROLS_ON).describe('The detective controls of every workload account, in each of its regions'),
   policyValidation: POLICY_VALIDATION.default(POLICY_VALIDATION_DEFAULT).describe('IAM Access Analyzer custom policy checks of validate-policies'),
+  securityHub: SECURITY_HUB.default(SECURITY_HUB_DEFAULT).describe(
+    'AWS Security Hub in every account and region of the environment, findings aggregated in the security account',
+  ),
   iam: z
     .strictObject({
       crossAccountRoles: z
@@ -386,5 +390,6 @@ export function apiKeyRegistrationHook(key: ApiKeyConfig): { functionName: strin
 }
 export type PrivateFunctionsVpcConfig = z.output<typeof PRIVATE_FUNCTIONS_VPC>;
 export type StackSetsConfig = z.output<typeof STACK_SETS>;
+export type SecurityHubConfig = z.output<typeof SECURITY_HUB>;
 export type PrincipalsConfig = z.output<typeof PRINCIPALS>;
 export type OrganizationPoliciesConfig = z.output<typeof ORGANIZATION_POLICIES>;

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { GuardDutyProtection } from './guardduty-protection';
 import { UnusedAccessAnalyzerOptions } from './unused-access-analyzer';
 import { createUnusedAccessAnalyzer } from './private/unused-access-analyzer';
+import { SecurityHub, SecurityHubProps } from './security-hub';
 import { GUARDRAIL_RULES, RuleSpec, S3_KMS_RULE } from './private/rules';
 import { detectorPlans } from './private/detector-properties';
 import { protectRecorderRole } from './private/recorder-role';
@@ -146,6 +147,20 @@ export interface DetectiveControlsProps {
   readonly guardDutyProtection?: GuardDutyProtection;
 
   /**
+   * Enable AWS Security Hub (a `SecurityHub`: the hub, its standards, optionally a finding
+   * aggregator). Off by default: AWS allows one hub per account and region, and an organization's
+   * delegated administrator often enables it already.
+   * @default false
+   */
+  readonly enableSecurityHub?: boolean;
+
+  /**
+   * The standards and the finding aggregation of Security Hub. Only with `enableSecurityHub`.
+   * @default - AWS Foundational Security Best Practices and CIS AWS Foundations Benchmark v5.0.0, no aggregator
+   */
+  readonly securityHub?: SecurityHubProps;
+
+  /**
    * Create an IAM Access Analyzer (external access analyzer).
    * @default true
    */
@@ -175,8 +190,8 @@ export interface DetectiveControlsProps {
 
 /**
  * Detective controls for the guardrails: an AWS Config recorder and delivery channel, managed rules
- * that check the project's guarantees, a GuardDuty detector with S3 protection and an IAM Access
- * Analyzer. Each part can be switched off where the account already has it.
+ * that check the project's guarantees, a GuardDuty detector with S3 protection, an IAM Access
+ * Analyzer and, when enabled, Security Hub. Each part can be switched off where the account already has it.
  */
 export class DetectiveControls extends Construct {
   /** The configuration recorder (undefined when `enableConfigRecorder` is false). */
@@ -196,6 +211,9 @@ export class DetectiveControls extends Construct {
 
   /** The GuardDuty detector (undefined when `enableGuardDuty` is false). */
   public readonly detector?: guardduty.CfnDetector;
+
+  /** Security Hub (undefined unless `enableSecurityHub` is true). */
+  public readonly securityHub?: SecurityHub;
 
   /** The IAM Access Analyzer (undefined when `enableAccessAnalyzer` is false). */
   public readonly analyzer?: accessanalyzer.CfnAnalyzer;
@@ -227,6 +245,10 @@ export class DetectiveControls extends Construct {
         // DataSources (S3Logs always on, CT.GUARDDUTY.PR.1) or, for plans without a data source, Features: never both.
         ...detectorPlans(props.guardDutyProtection),
       });
+    }
+
+    if (props.enableSecurityHub === true) {
+      this.securityHub = new SecurityHub(this, 'SecurityHub', props.securityHub);
     }
 
     if (props.enableAccessAnalyzer ?? true) {

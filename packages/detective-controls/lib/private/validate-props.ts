@@ -96,4 +96,13 @@ export function validateProps(scope: IConstruct, props: DetectiveControlsProps):
     );
   }
   validateGuardDutyProtection(scope, props.guardDutyProtection, props.enableGuardDuty ?? true);
+  if (props.securityHub !== undefined && props.enableSecurityHub !== true) {
+    throw propError(
+      scope,
+      'securityHub',
+      `a value with enableSecurityHub ${props.enableSecurityHub ?? 'undefined'}`,
+      'securityHub only with enableSecurityHub true',
+      'Remove securityHub or enable Security Hub',
+    );
+  }
 }

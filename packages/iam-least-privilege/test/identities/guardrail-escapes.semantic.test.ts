@@ -507,22 +507,19 @@ describe('attack 8: hiding or forging findings without disabling a service (SCP 
     ['guardduty:CreateIPSet', '*'],
     ['guardduty:ArchiveFindings', '*'],
     ['access-analyzer:UpdateFindings', `arn:aws:access-analyzer:${REGION}:${ACCOUNT}:analyzer/guardrails`],
-    ['securityhub:BatchUpdateFindings', `arn:aws:securityhub:${REGION}:${ACCOUNT}:hub/default`],
     ['config:PutConfigRule', `arn:aws:config:${REGION}:${ACCOUNT}:config-rule/config-rule-ab12cd`],
     ['config:PutExternalEvaluation', `arn:aws:config:${REGION}:${ACCOUNT}:config-rule/config-rule-ab12cd`],
     ['config:DisassociateResourceTypes', `arn:aws:config:${REGION}:${ACCOUNT}:configuration-recorder/default/ab12cd`],
     ['logs:PutAccountPolicy', '*'],
     ['access-analyzer:UpdateAnalyzer', `arn:aws:access-analyzer:${REGION}:${ACCOUNT}:analyzer/guardrails`],
-    ['securityhub:UpdateStandardsControl', '*'],
-    ['securityhub:BatchUpdateStandardsControlAssociations', '*'],
     ['securityhub:CreateAutomationRule', '*'],
-    ['securityhub:BatchUpdateAutomationRules', `arn:aws:securityhub:${REGION}:${ACCOUNT}:automation-rule/*`],
     ['config:PutRemediationConfigurations', `arn:aws:config:${REGION}:${ACCOUNT}:remediation-configuration/guardrails-s3/ab12cd`],
     ['config:PutRemediationExceptions', '*'],
     ['config:PutAggregationAuthorization', `arn:aws:config:${REGION}:${ACCOUNT}:aggregation-authorization/999999999999/${REGION}`],
     ['config:PutRetentionConfiguration', '*'],
     ['config:PutResourceConfig', '*'],
     ['guardduty:AcceptAdministratorInvitation', '*'],
+    ['securityhub:AcceptAdministratorInvitation', '*'],
     // squat the guardrail trail's name in a region not deployed yet, or deliver into a guardrail bucket
     ['cloudtrail:CreateTrail', `arn:aws:cloudtrail:ap-southeast-2:${ACCOUNT}:trail/guardrails-trail`],
     ['iam:DeleteServiceLinkedRole', `arn:aws:iam::${ACCOUNT}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`],
@@ -597,6 +594,66 @@ describe('attack 8b: tuning GuardDuty down (every Create and Update: boundary an
     await expect(decide(EXEC_ROLE, { action: 'guardduty:UpdateDetector', resource: DETECTOR }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
     await expect(decide(EXEC_ROLE, { action: 'guardduty:CreateTrustedEntitySet', resource: '*' }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
     await expect(attackerEverything({ action: 'guardduty:GetDetector', resource: DETECTOR })).resolves.toBe('Allowed');
+  });
+});
+
+describe('attack 8e: switching Security Hub off or down (SCP; and the boundary where securityhub is an allowed service)', () => {
+  const HUB = `arn:aws:securityhub:${REGION}:${ACCOUNT}:hub/default`;
+  const AGGREGATOR = `arn:aws:securityhub:${REGION}:${ACCOUNT}:finding-aggregator/9f8e7d6c-0000-4000-8000-000000000001`;
+  // securityhub is not one of the boundary's default services (a bounded admin cannot use it at all);
+  // a user who adds it must still not get these actions: the boundary's own Deny covers them.
+  const withSecurityHub = (() => {
+    const stack = newStack();
+    new PermissionsBoundary(stack, 'Boundary', { allowedServices: [...PermissionsBoundary.DEFAULT_ALLOWED_SERVICES, 'securityhub'] });
+    return managedPolicyDocument(stack);
+  })();
+  test.each([
+    // disable the hub, a standard (its subscription is authorized on the hub), a product integration
+    ['securityhub:DisableSecurityHub', HUB],
+    ['securityhub:BatchDisableStandards', HUB],
+    ['securityhub:DisableImportFindingsForProduct', HUB],
+    // turn off the auto-enabled controls or the consolidated findings, disable a control
+    ['securityhub:UpdateSecurityHubConfiguration', HUB],
+    ['securityhub:UpdateStandardsControl', HUB],
+    // delete the aggregator or narrow its regions
+    ['securityhub:DeleteFindingAggregator', AGGREGATOR],
+    ['securityhub:UpdateFindingAggregator', AGGREGATOR],
+    // leave the administrator account that collects the findings
+    ['securityhub:DisassociateFromAdministratorAccount', HUB],
+    // suppress or resolve findings by hand, or through automation rules
+    ['securityhub:BatchUpdateFindings', HUB],
+    ['securityhub:UpdateFindings', HUB],
+    ['securityhub:BatchUpdateAutomationRules', `arn:aws:securityhub:${REGION}:${ACCOUNT}:automation-rule/*`],
+  ])('a bounded admin cannot %s (SCP; boundary with securityhub allowed); each layer depends on DenySecurityServiceTampering', async (action, resource) => {
+    const attempt = { action, resource };
+    await expect(attackerEverything(attempt)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly(attempt, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly(attempt, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+    await expect(attackerBoundaryOnly(attempt, withSecurityHub)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerBoundaryOnly(attempt, withoutStatement(withSecurityHub, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+  });
+
+  // Resourceless: the SCP denies them by name; the boundary (even with securityhub allowed) allows no '*' resource.
+  test.each(['securityhub:BatchUpdateStandardsControlAssociations', 'securityhub:UpdateSecurityControl'])('a bounded admin cannot %s (SCP)', async (action) => {
+    await expect(attackerEverything({ action, resource: '*' })).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource: '*' }, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerScpOnly({ action, resource: '*' }, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+    await expect(attackerBoundaryOnly({ action, resource: '*' }, withSecurityHub)).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('control: the execution role updates the hub, the standards and the aggregator; with securityhub allowed, a bounded admin reads findings', async () => {
+    for (const [action, resource] of [
+      ['securityhub:UpdateSecurityHubConfiguration', HUB],
+      ['securityhub:BatchDisableStandards', HUB],
+      ['securityhub:BatchUpdateStandardsControlAssociations', '*'],
+      ['securityhub:UpdateFindingAggregator', AGGREGATOR],
+      ['securityhub:DeleteFindingAggregator', AGGREGATOR],
+    ]) {
+      await expect(decide(EXEC_ROLE, { action, resource }, { scps: ALL_SCPS })).resolves.toBe('Allowed');
+    }
+    for (const action of ['securityhub:GetFindings', 'securityhub:DescribeStandardsControls', 'securityhub:GetEnabledStandards']) {
+      await expect(decide(ATTACKER, { action, resource: HUB }, { boundary: withSecurityHub, scps: ALL_SCPS })).resolves.toBe('Allowed');
+    }
   });
 });
 

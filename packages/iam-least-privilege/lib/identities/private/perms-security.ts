@@ -34,9 +34,19 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
   'config:PutDeliveryChannel',
   'access-analyzer:DeleteAnalyzer',
   'access-analyzer:*ArchiveRule',
-  'securityhub:DisableSecurityHub',
-  'securityhub:Disassociate*',
-  'securityhub:DeleteMembers',
+  // Security Hub, in three patterns (the boundary has no room for the names; checked against the
+  // IAM dataset in perms.test.ts, which also shows that none matches a Get, List or Describe):
+  // `*Dis*` is every Disable (the hub, BatchDisableStandards, a product integration, the V2 hub and
+  // its features) and every Disassociate (from the administrator, members, a configuration
+  // policy); `*Delete*` the finding aggregator, members, automation rules, configuration policies;
+  // `*Update*` the hub configuration (auto-enabled controls, the finding generator), the aggregator's
+  // regions, controls and their parameters (UpdateStandardsControl, UpdateSecurityControl,
+  // BatchUpdateStandardsControlAssociations), findings (BatchUpdateFindings, UpdateFindings:
+  // suppressed or resolved by hand), automation rules. Security Hub is deployed and tuned by the
+  // exempt deployers only, as GuardDuty.
+  'securityhub:*Dis*',
+  'securityhub:*Delete*',
+  'securityhub:*Update*',
 ];
 
 /**
@@ -57,8 +67,9 @@ export const ACCOUNT_BASELINE_TAMPER_ACTIONS: readonly string[] = [
 /**
  * Actions that hide or forge security findings and evidence without disabling a service: archived
  * findings in GuardDuty (its trusted lists are in SECURITY_SERVICE_TAMPER_ACTIONS), updated or
- * suppressed findings and a narrowed analyzer in Access Analyzer, updated findings, disabled
- * standards and controls and suppressing automation rules in Security Hub, a replaced Config rule (its ARN carries an id, not the name, so
+ * suppressed findings and a narrowed analyzer in Access Analyzer, new suppressing automation rules
+ * and accepted invitations in Security Hub (its updates and disabling are in
+ * SECURITY_SERVICE_TAMPER_ACTIONS), a replaced Config rule (its ARN carries an id, not the name, so
  * the guardrail rules cannot be protected by name), external evaluations that mark a resource
  * compliant, resource types removed from recording, a shorter configuration-history retention, and
  * account-wide Logs policies (data protection masking, transformers, subscription policies) that
@@ -73,13 +84,11 @@ export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
   'guardduty:ArchiveFindings',
   'access-analyzer:UpdateFindings',
   'access-analyzer:UpdateAnalyzer',
-  'securityhub:BatchUpdateFindings',
-  'securityhub:BatchDisableStandards',
-  // A disabled control, and automation rules that suppress or rewrite findings as they arrive.
-  'securityhub:UpdateStandardsControl',
-  'securityhub:BatchUpdateStandardsControlAssociations',
+  // Automation rules that suppress or rewrite findings as they arrive (their updates and deletion,
+  // and disabled standards and controls, are in SECURITY_SERVICE_TAMPER_ACTIONS), and an accepted
+  // invitation that hands the hub's findings to an administrator account outside.
   'securityhub:CreateAutomationRule*',
-  'securityhub:*UpdateAutomationRule*',
+  'securityhub:Accept*',
   'config:PutConfigRule',
   'config:PutExternalEvaluation',
   'config:DisassociateResourceTypes',
