@@ -48,7 +48,9 @@ export function selectEnvironment(app: App, configDir?: string): SelectedEnviron
 export function stackName(envName: string, ...parts: string[]): string {
   const name = [envName, ...parts].join('-');
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) {
-    throw new Error(`stack name "${name}" is not a valid CloudFormation stack name (letters, digits, "-", at most 128 characters)`);
+    throw new Error(
+      `stackName: name: received ${JSON.stringify(name)}; expected a CloudFormation stack name (a letter, then letters, digits or "-", at most 128 characters)`,
+    );
   }
   return name;
 }

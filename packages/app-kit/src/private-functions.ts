@@ -49,7 +49,7 @@ export function addPrivateFunctionsNetwork(
   const stack = Stack.of(scope);
   if (stack.account !== entry.accountId || stack.region !== entry.region) {
     throw new Error(
-      `${stack.node.path}: the network.privateFunctions entry of ${entry.accountId}/${entry.region} was given to a stack in ${stack.account}/${stack.region}`,
+      `${stack.node.path}: network.privateFunctions: received the entry of ${entry.accountId}/${entry.region}; expected the entry of this stack's account and region, ${stack.account}/${stack.region}`,
     );
   }
   const source =

@@ -24,8 +24,10 @@ test('selectEnvironment defaults to dev and reads -c env', () => {
 
 test('stackName joins environment, role and parts; fails if the name is not a valid stack name', () => {
   expect(stackName('dev', 'security', 'keys', 'eu-west-1')).toBe('dev-security-keys-eu-west-1');
-  expect(() => stackName('dev', 'x'.repeat(130))).toThrow(/not a valid CloudFormation stack name/);
-  expect(() => stackName('dev', 'a_b')).toThrow(/not a valid CloudFormation stack name/);
+  expect(() => stackName('dev', 'x'.repeat(130))).toThrow(
+    /^stackName: name: received "dev-x+"; expected a CloudFormation stack name \(a letter, then letters, digits or "-", at most 128 characters\)$/,
+  );
+  expect(() => stackName('dev', 'a_b')).toThrow(/^stackName: name: received "dev-a_b"; expected a CloudFormation stack name /);
 });
 
 test('removal policy follows the config', () => {

@@ -82,3 +82,19 @@ test("the acknowledgement is on the network's subnets only, with the reason", ()
   expect(acknowledged.map(([path]) => path)).toEqual(entry.vpc.availabilityZones.map((_, i) => `Guarded/Network/Vpc/privateSubnet${i + 1}/Subnet`));
   for (const [, reason] of acknowledged) expect(reason).toMatch(/come from config \(network\.privateFunctions\.vpcs\[\]\.vpc\.availabilityZones\)/);
 });
+
+test('an entry of another account or region is refused, naming the stack, the entry and the stack environment', () => {
+  const app = createApp();
+  const stack = new GuardrailStack(app, 'Elsewhere', { env: { account: entry.accountId, region: 'ap-south-2' } });
+  expect(() =>
+    addPrivateFunctionsNetwork(stack, 'Network', entry, {
+      flowLogsKey: new kms.Key(stack, 'LogsKey'),
+      flowLogRetention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    }),
+  ).toThrow(
+    new RegExp(
+      `^Elsewhere: network\\.privateFunctions: received the entry of ${entry.accountId}/${entry.region}; expected the entry of this stack's account and region, ${entry.accountId}/ap-south-2$`,
+    ),
+  );
+});

@@ -99,10 +99,10 @@ export class CentralLogDestination extends Construct {
     const prefix = props.logGroupNamePrefix ?? DEFAULT_CENTRAL_PREFIX;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const capacity = props.streamCapacity ?? DestinationStreamCapacity.onDemand();
-    validateProps(props, destinationName, prefix, capacity);
+    validateProps(this.node.path, props, destinationName, prefix, capacity);
     const rules = props.classificationRules ?? CentralLogDestination.DEFAULT_CLASSIFICATION_RULES;
-    validateClassificationRules(rules);
-    const rulesJson = classificationRulesJson(rules);
+    validateClassificationRules(this.node.path, rules);
+    const rulesJson = classificationRulesJson(this.node.path, rules);
     this.destinationName = destinationName;
 
     const senderAccounts = props.senders.accountIds ? [...props.senders.accountIds] : undefined;
@@ -137,7 +137,7 @@ export class CentralLogDestination extends Construct {
       resourceName: destinationName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    checkSenderPolicySizes(stack, destinationName, { senderAccounts, organizationId, organizationalUnitIds, knownSenders }, sourceArns.length);
+    checkSenderPolicySizes(this.node.path, stack, destinationName, { senderAccounts, organizationId, organizationalUnitIds, knownSenders }, sourceArns.length);
     const role = new iam.Role(this, 'DestinationRole', {
       assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', {
         conditions: { StringLike: { 'aws:SourceArn': sourceArns } },

@@ -6,7 +6,7 @@ import { ROLE_NAME, validateName } from './private/resource-names';
 import { LogClass } from './log-class';
 import { subscriptionFilterName } from './private/names';
 import { neverShipReason } from './private/recursion-guard';
-import { namedPropError } from './private/errors';
+import { namedPropError, propError } from './private/errors';
 
 /** Properties of a CentralLogShipping. */
 export interface CentralLogShippingProps {
@@ -72,14 +72,12 @@ export class CentralLogShipping extends Construct {
   constructor(scope: Construct, id: string, props: CentralLogShippingProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    validateDestinationArn(props.destinationArn, stack.region);
+    validateDestinationArn(this.node.path, props.destinationArn, stack.region);
     this.destinationArn = props.destinationArn;
 
-    validateName('CentralLogShipping', 'senderRoleName', props.senderRoleName, ROLE_NAME);
+    validateName(this.node.path, 'senderRoleName', props.senderRoleName, ROLE_NAME);
     if (props.senderRoleName !== undefined && !props.useSenderRole) {
-      throw new Error(
-        `CentralLogShipping: senderRoleName: received ${JSON.stringify(props.senderRoleName)} without useSenderRole; expected useSenderRole: true, or no senderRoleName`,
-      );
+      throw propError(this, 'senderRoleName', `${JSON.stringify(props.senderRoleName)} without useSenderRole`, 'useSenderRole: true, or no senderRoleName');
     }
     if (props.useSenderRole) {
       // Trust CloudWatch Logs only for deliveries from this account and region (confused deputy).
@@ -101,7 +99,7 @@ export class CentralLogShipping extends Construct {
       validate: () =>
         this.shippedGroups.flatMap((group) => {
           const reason = neverShipReason(group);
-          return reason ? [`CentralLogShipping: refusing to subscribe log group ${group.node.path}: ${reason}.`] : [];
+          return reason ? [neverShipError(this, group, reason).message] : [];
         }),
     });
   }
@@ -114,15 +112,15 @@ export class CentralLogShipping extends Construct {
   public addLogGroup(logGroup: logs.ILogGroup, options: ShipLogGroupOptions): logs.CfnSubscriptionFilter {
     const reason = neverShipReason(logGroup);
     if (reason) {
-      throw new Error(`CentralLogShipping: refusing to subscribe log group ${logGroup.node.path}: ${reason}.`);
+      throw neverShipError(this, logGroup, reason);
     }
     if (!Object.values(LogClass).includes(options.logClass)) {
-      throw namedPropError('CentralLogShipping', 'logClass', String(JSON.stringify(options.logClass)), `one of ${Object.values(LogClass).join(', ')}`);
+      throw propError(this, 'logClass', String(JSON.stringify(options.logClass)), `one of ${Object.values(LogClass).join(', ')}`);
     }
     const key = logGroup.node.path;
     const previous = this.shipped.get(key);
     if (previous !== undefined) {
-      throw new Error(`CentralLogShipping: log group ${key} is already shipped with class ${previous}; a log group has one class.`);
+      throw propError(this, 'logGroup', `${key}, already shipped with class ${previous}`, 'each log group shipped once: a log group has one class');
     }
     this.shipped.set(key, options.logClass);
     this.shippedGroups.push(logGroup);
@@ -151,15 +149,26 @@ export class CentralLogShipping extends Construct {
   }
 }
 
-function validateDestinationArn(arn: string, stackRegion: string): void {
+/** A log group that must never be shipped (the log-recursion trap): `reason` says why. */
+function neverShipError(shipping: Construct, logGroup: logs.ILogGroup, reason: string): Error {
+  return propError(
+    shipping,
+    'logGroup',
+    `${logGroup.node.path}, which must not be subscribed: ${reason}`,
+    "a log group other than a central log group or a forwarder's own log group",
+  );
+}
+
+/** `where` is the construct path of the CentralLogShipping, which leads the errors. */
+function validateDestinationArn(where: string, arn: string, stackRegion: string): void {
   if (Token.isUnresolved(arn)) return;
   const m = /^arn:[a-z-]+:logs:([a-z0-9-]+):(\d{12}):destination:[^:*]{1,512}$/.exec(arn);
   if (!m) {
-    throw namedPropError('CentralLogShipping', 'destinationArn', JSON.stringify(arn), 'an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>');
+    throw namedPropError(where, 'destinationArn', JSON.stringify(arn), 'an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>');
   }
   if (!Token.isUnresolved(stackRegion) && m[1] !== stackRegion) {
     throw namedPropError(
-      'CentralLogShipping',
+      where,
       'destinationArn',
       `a destination in ${m[1]}`,
       `a destination in this stack's region ${stackRegion}: a CloudWatch Logs destination only accepts log groups of its own region`,

@@ -126,20 +126,20 @@ export class SecurityEventCapture extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validateName('SecurityEventCapture', 's3ChangesRuleName', props.s3ChangesRuleName, RULE_NAME);
-    validateName('SecurityEventCapture', 'iamChangesRuleName', props.iamChangesRuleName, RULE_NAME);
-    validateName('SecurityEventCapture', 'auditLogGroupName', props.auditLogGroupName, LOG_GROUP_NAME);
-    validateName('SecurityEventCapture', 'securityLogGroupName', props.securityLogGroupName, LOG_GROUP_NAME);
-    validateName('SecurityEventCapture', 'trailLogsRoleName', props.trailLogsRoleName, ROLE_NAME);
-    validateName('SecurityEventCapture', 'trailName', props.trailName, TRAIL_NAME);
+    validateName(this.node.path, 's3ChangesRuleName', props.s3ChangesRuleName, RULE_NAME);
+    validateName(this.node.path, 'iamChangesRuleName', props.iamChangesRuleName, RULE_NAME);
+    validateName(this.node.path, 'auditLogGroupName', props.auditLogGroupName, LOG_GROUP_NAME);
+    validateName(this.node.path, 'securityLogGroupName', props.securityLogGroupName, LOG_GROUP_NAME);
+    validateName(this.node.path, 'trailLogsRoleName', props.trailLogsRoleName, ROLE_NAME);
+    validateName(this.node.path, 'trailName', props.trailName, TRAIL_NAME);
     if (props.s3ChangesRuleName !== undefined && props.s3ChangesRuleName === props.iamChangesRuleName) {
       throw new Error(
-        `SecurityEventCapture: iamChangesRuleName: received ${JSON.stringify(props.iamChangesRuleName)}; expected a name other than s3ChangesRuleName (rule names are unique per event bus)`,
+        `${this.node.path}: iamChangesRuleName: received ${JSON.stringify(props.iamChangesRuleName)}; expected a name other than s3ChangesRuleName (rule names are unique per event bus)`,
       );
     }
     this.capturesIamChanges = decideIamCapture(this, stack.region, props.captureIamChanges);
     this.trailScope = props.trailScope ?? TrailScope.ALL_REGIONS;
-    this.managementEventsReadWrite = decideManagementEvents(this.trailScope, props.managementEvents);
+    this.managementEventsReadWrite = decideManagementEvents(this.node.path, this.trailScope, props.managementEvents);
 
     const securityLogGroup = new logs.LogGroup(this, 'SecurityLogGroup', {
       logGroupName: props.securityLogGroupName ?? '/guardrails/security/events',
@@ -153,13 +153,13 @@ export class SecurityEventCapture extends Construct {
     if (this.trailScope === TrailScope.NONE) {
       if (props.trailBucket !== undefined) {
         throw new Error(
-          `SecurityEventCapture: trailBucket: received a bucket with trailScope NONE; expected no bucket (this scope creates no trail: the account's ALL_REGIONS trail records this region)`,
+          `${this.node.path}: trailBucket: received a bucket with trailScope NONE; expected no bucket (this scope creates no trail: the account's ALL_REGIONS trail records this region)`,
         );
       }
     } else {
       if (props.trailBucket === undefined) {
         throw new Error(
-          `SecurityEventCapture: trailBucket: received undefined with trailScope ${this.trailScope}; expected the bucket CloudTrail delivers its log files to (only TrailScope.NONE creates no trail)`,
+          `${this.node.path}: trailBucket: received undefined with trailScope ${this.trailScope}; expected the bucket CloudTrail delivers its log files to (only TrailScope.NONE creates no trail)`,
         );
       }
       // CloudTrail encrypts its log files with logsKey: a bucket whose default key is another one (and
@@ -168,7 +168,7 @@ export class SecurityEventCapture extends Construct {
       const bucketKey = props.trailBucket.encryptionKey;
       if (bucketKey !== undefined && bucketKey !== props.logsKey && !sameKeyArn(bucketKey, props.logsKey)) {
         throw new Error(
-          `SecurityEventCapture: trailBucket: received a bucket encrypted with ${keyLabel(bucketKey)}; expected a bucket encrypted with logsKey (${keyLabel(props.logsKey)}): CloudTrail writes its log files with logsKey, and a bucket pinned to another key refuses them. Create the trail bucket with EncryptionMode.sseKms(logsKey), or pass its key as logsKey`,
+          `${this.node.path}: trailBucket: received a bucket encrypted with ${keyLabel(bucketKey)}; expected a bucket encrypted with logsKey (${keyLabel(props.logsKey)}): CloudTrail writes its log files with logsKey, and a bucket pinned to another key refuses them. Create the trail bucket with EncryptionMode.sseKms(logsKey), or pass its key as logsKey`,
         );
       }
       if (this.trailScope === TrailScope.ALL_REGIONS) registerAllRegionsTrail(this);
@@ -299,12 +299,12 @@ export class SecurityEventCapture extends Construct {
     const stack = Stack.of(this);
     if (this.trail === undefined) {
       throw new Error(
-        `${this.node.path}: recordS3DataEvents: this capture has trailScope NONE (no trail); expected a capture with a trail in the bucket's region (TrailScope.DATA_EVENTS_ONLY records only data events)`,
+        `${this.node.path}: trailScope: received NONE (no trail) with a call of recordS3DataEvents; expected a capture with a trail in the bucket's region (TrailScope.DATA_EVENTS_ONLY records only data events)`,
       );
     }
     if (!Token.isUnresolved(bucket.env.region) && !Token.isUnresolved(stack.region) && bucket.env.region !== stack.region) {
       throw new Error(
-        `${this.node.path}: recordS3DataEvents: received a bucket of ${bucket.env.region}; expected a bucket of this trail's region ${stack.region} (object-level events stay in their region: record it with a DATA_EVENTS_ONLY capture in ${bucket.env.region})`,
+        `${this.node.path}: recordS3DataEvents(bucket): received a bucket of ${bucket.env.region}; expected a bucket of this trail's region ${stack.region} (object-level events stay in their region: record it with a DATA_EVENTS_ONLY capture in ${bucket.env.region})`,
       );
     }
     if (this.dataEventBuckets.length === 0) {

@@ -240,11 +240,11 @@ describe('CentralLogDestination', () => {
         { logGroupNamePrefix: '/x/', logClass: LogClass.APP },
         { logGroupNamePrefix: '/x/', logClass: LogClass.AUDIT },
       ],
-      /^CentralLogDestination: classificationRules\[1\]\.logGroupNamePrefix: received "\/x\/", already classified for every sender; expected each prefix classified once per sender$/,
+      /^TestStack\/Central: classificationRules\[1\]\.logGroupNamePrefix: received "\/x\/", already classified for every sender; expected each prefix classified once per sender$/,
     ],
     [
       Array.from({ length: 60 }, (_v, i) => ({ logGroupNamePrefix: `/a-rather-long-prefix-of-log-groups/${i}/`, logClass: LogClass.APP })),
-      /^CentralLogDestination: classificationRules: received \d+ rules .*; expected at most 2048 characters, what fits in the forwarder's environment/,
+      /^TestStack\/Central: classificationRules: received \d+ rules .*; expected at most 2048 characters, what fits in the forwarder's environment/,
     ],
   ])('classificationRules %# are refused with a clear error', (rules, error) => {
     const stack = newStack();
@@ -313,21 +313,21 @@ describe('CentralLogDestination', () => {
   test('fails if a sender is not a 12-digit account id', () => {
     const stack = newStack();
     expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts(['12345']), logsKey: newKey(stack) })).toThrow(
-      /^CentralLogDestination: senders: received "12345"; expected a 12-digit AWS account id$/,
+      /^TestStack\/Central: senders: received "12345"; expected a 12-digit AWS account id$/,
     );
   });
 
   test('fails if no sender account is given', () => {
     const stack = newStack();
     expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([]), logsKey: newKey(stack) })).toThrow(
-      /^CentralLogDestination: senders: received an empty account list; expected at least one account/,
+      /^TestStack\/Central: senders: received an empty account list; expected at least one account/,
     );
   });
 
   test('fails if the organization id is malformed', () => {
     const stack = newStack();
     expect(() => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromOrganization('org-1'), logsKey: newKey(stack) })).toThrow(
-      /^CentralLogDestination: senders: received organization id .*; expected an organization id like o-/,
+      /^TestStack\/Central: senders: received organization id .*; expected an organization id like o-/,
     );
   });
 
@@ -336,7 +336,7 @@ describe('CentralLogDestination', () => {
     expect(
       () =>
         new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), destinationName: 'a:b' }),
-    ).toThrow(/^CentralLogDestination: destinationName: received "a:b"; expected 1 to 512 characters without ':' or '\*'$/);
+    ).toThrow(/^TestStack\/Central: destinationName: received "a:b"; expected 1 to 512 characters without ':' or '\*'$/);
   });
 
   test('fails if the shard count is not a positive integer', () => {
@@ -348,7 +348,7 @@ describe('CentralLogDestination', () => {
           logsKey: newKey(stack),
           streamCapacity: DestinationStreamCapacity.provisioned(0),
         }),
-    ).toThrow(/^CentralLogDestination: streamCapacity\.shardCount: received 0; expected an integer of at least 1$/);
+    ).toThrow(/^TestStack\/Central: streamCapacity\.shardCount: received 0; expected an integer of at least 1$/);
   });
 
   test('a finite forwarderRetryAttempts is passed through (records given up on are listed in the DLQ by range)', () => {
@@ -374,7 +374,7 @@ describe('CentralLogDestination', () => {
           logsKey: newKey(stack),
           forwarderRetryAttempts: -1,
         }),
-    ).toThrow(/^CentralLogDestination: forwarderRetryAttempts: received -1; expected an integer from 0 to 10000$/);
+    ).toThrow(/^TestStack\/Central: forwarderRetryAttempts: received -1; expected an integer from 0 to 10000$/);
   });
 
   test('works with an imported logs key', () => {

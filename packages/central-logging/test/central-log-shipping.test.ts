@@ -70,7 +70,7 @@ describe('CentralLogShipping', () => {
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
     // THEN
     expect(() => shipping.addLogGroup(dest.forwarderLogGroup, { logClass: LogClass.APP })).toThrow(
-      /refusing to subscribe log group .*forwarder's own log group.*log recursion/,
+      /^TestStack\/Shipping: logGroup: received TestStack\/Central\/ForwarderLogGroup, which must not be subscribed: it is the forwarder's own log group: .*\(log recursion\); expected a log group other than a central log group or a forwarder's own log group$/,
     );
   });
 
@@ -78,7 +78,9 @@ describe('CentralLogShipping', () => {
     const stack = newStack('eu-west-1', SECURITY_ACCOUNT);
     const dest = new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack) });
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
-    expect(() => shipping.addLogGroup(dest.auditLogGroup, { logClass: LogClass.AUDIT })).toThrow(/central audit log group/);
+    expect(() => shipping.addLogGroup(dest.auditLogGroup, { logClass: LogClass.AUDIT })).toThrow(
+      /^TestStack\/Shipping: logGroup: received .*, which must not be subscribed: .*central audit log group/,
+    );
     const imported = logs.LogGroup.fromLogGroupName(stack, 'Imported', '/guardrails/central/app');
     expect(() => shipping.addLogGroup(imported, { logClass: LogClass.APP })).toThrow(/central app log group/);
   });
@@ -121,20 +123,22 @@ describe('CentralLogShipping', () => {
       forwarderLogGroupName: '/guardrails/lambda/log-forwarder',
     });
     // THEN
-    expect(() => Template.fromStack(stack)).toThrow(/refusing to subscribe log group TestStack\/Imported: it is the forwarder's own log group/);
+    expect(() => Template.fromStack(stack)).toThrow(
+      /TestStack\/Shipping: logGroup: received TestStack\/Imported, which must not be subscribed: it is the forwarder's own log group/,
+    );
   });
 
   test('fails if the destination is in another region than the stack', () => {
     const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
     expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST })).toThrow(
-      /^CentralLogShipping: destinationArn: received a destination in eu-west-1; expected a destination in this stack's region eu-central-1/,
+      /^TestStack\/Shipping: destinationArn: received a destination in eu-west-1; expected a destination in this stack's region eu-central-1/,
     );
   });
 
   test('fails if the destination ARN is not a Logs destination ARN', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: 'arn:aws:kinesis:eu-west-1:999999999999:stream/x' })).toThrow(
-      /^CentralLogShipping: destinationArn: received "arn:aws:kinesis.*; expected an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>$/,
+      /^TestStack\/Shipping: destinationArn: received "arn:aws:kinesis.*; expected an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>$/,
     );
   });
 
@@ -143,7 +147,9 @@ describe('CentralLogShipping', () => {
     const group = new logs.LogGroup(stack, 'AppLogs');
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
     shipping.addLogGroup(group, { logClass: LogClass.APP });
-    expect(() => shipping.addLogGroup(group, { logClass: LogClass.AUDIT })).toThrow(/already shipped with class app/);
+    expect(() => shipping.addLogGroup(group, { logClass: LogClass.AUDIT })).toThrow(
+      /^TestStack\/Shipping: logGroup: received TestStack\/AppLogs, already shipped with class app; expected each log group shipped once: a log group has one class$/,
+    );
   });
 
   test('fails if the class is not one of audit, security, app', () => {
@@ -151,7 +157,7 @@ describe('CentralLogShipping', () => {
     const group = new logs.LogGroup(stack, 'AppLogs');
     const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
     expect(() => shipping.addLogGroup(group, { logClass: 'debug' as LogClass })).toThrow(
-      /^CentralLogShipping: logClass: received "debug"; expected one of audit, security, app$/,
+      /^TestStack\/Shipping: logClass: received "debug"; expected one of audit, security, app$/,
     );
   });
 });

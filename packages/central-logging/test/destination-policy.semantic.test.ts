@@ -107,6 +107,6 @@ describe('destination policy (semantic)', () => {
           senders: LogSenders.fromOrganizationAccounts(ORG_ID, [WORKLOAD_ACCOUNT], ['sandbox']),
           logsKey: newKey(stack),
         }),
-    ).toThrow(/^CentralLogDestination: senders\.organizationalUnitIds\[0\]: received .*; expected an organizational unit id/);
+    ).toThrow(/^TestStack\/Central: senders\.organizationalUnitIds\[0\]: received .*; expected an organizational unit id/);
   });
 });

@@ -56,8 +56,6 @@ describe('CentralLogDestination forwarder placement', () => {
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'FunctionSg', 'sg-0123456789abcdef0');
     expect(
       () => new CentralLogDestination(stack, 'Central', { senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]), logsKey: newKey(stack), securityGroups: [sg] }),
-    ).toThrow(
-      /^CentralLogDestination: vpc: received undefined with vpcSubnets or securityGroups set; expected .*place the forwarder in a VPC\. Set vpc as well$/,
-    );
+    ).toThrow(/^TestStack\/Central: vpc: received undefined with vpcSubnets or securityGroups set; expected .*place the forwarder in a VPC\. Set vpc as well$/);
   });
 });

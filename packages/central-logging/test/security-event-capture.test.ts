@@ -211,7 +211,7 @@ describe('SecurityEventCapture', () => {
 
   test('fails if IAM capture is requested outside us-east-1', () => {
     expect(() => capture('eu-west-1', { captureIamChanges: true })).toThrow(
-      /^SecurityEventCapture: captureIamChanges: received true in eu-west-1; expected true only in us-east-1: IAM events reach EventBridge only there/,
+      /^TestStack\/Capture: captureIamChanges: received true in eu-west-1; expected true only in us-east-1: IAM events reach EventBridge only there/,
     );
   });
 
@@ -307,7 +307,7 @@ describe('trail bucket: only the named trail delivers', () => {
   test('without trailName the bucket keeps the account statement only; a bad name fails; mixing named and unnamed trails on one bucket fails synth', () => {
     const plain = capture('eu-west-1').template.toJSON();
     expect(JSON.stringify(plain)).not.toContain('DenyCloudTrailDeliveryForOtherTrails');
-    expect(() => capture('eu-west-1', { trailName: 'a--b' })).toThrow(/trailName: received "a--b".*CloudTrail trail name/);
+    expect(() => capture('eu-west-1', { trailName: 'a--b' })).toThrow(/^TestStack\/Capture: trailName: received "a--b".*CloudTrail trail name/);
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     const key = newKey(stack);
     const bucket = newTrailBucket(stack, key);
@@ -351,9 +351,9 @@ describe('SecurityEventCapture names (the boundary protects guardrail rules by n
   });
 
   test.each([
-    ['s3ChangesRuleName', 'guardrails s3', /s3ChangesRuleName: received "guardrails s3".*\(EventBridge rule name\)/],
-    ['iamChangesRuleName', 'r'.repeat(65), /iamChangesRuleName: received "r+" \(65 characters\); expected 1 to 64/],
-    ['auditLogGroupName', 'aws/trail', /auditLogGroupName: received "aws\/trail".*not starting with 'aws\/'/],
+    ['s3ChangesRuleName', 'guardrails s3', /^TestStack\/Capture: s3ChangesRuleName: received "guardrails s3".*\(EventBridge rule name\)/],
+    ['iamChangesRuleName', 'r'.repeat(65), /^TestStack\/Capture: iamChangesRuleName: received "r+" \(65 characters\); expected 1 to 64/],
+    ['auditLogGroupName', 'aws/trail', /^TestStack\/Capture: auditLogGroupName: received "aws\/trail".*not starting with 'aws\/'/],
   ])('fails if %s is %j, naming the prop, the value and the rule', (prop, value, message) => {
     expect(() => capture('us-east-1', { [prop]: value })).toThrow(message);
   });
@@ -418,7 +418,7 @@ describe('SecurityEventCapture S3 data events', () => {
     const key = newKey(home);
     const c = new SecurityEventCapture(home, 'Capture', { trailBucket: newTrailBucket(home, key), logsKey: key });
     expect(() => c.recordS3DataEvents(new s3.Bucket(other, 'Far'))).toThrow(
-      /recordS3DataEvents: received a bucket of eu-central-1; expected a bucket of this trail's region eu-west-1/,
+      /^Home\/Capture: recordS3DataEvents\(bucket\): received a bucket of eu-central-1; expected a bucket of this trail's region eu-west-1 /,
     );
   });
 });
@@ -470,19 +470,23 @@ describe('SecurityEventCapture trail scope: no dark region', () => {
     t.resourceCountIs('AWS::Events::Rule', 1);
     t.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     t.hasResourceProperties('AWS::Logs::SubscriptionFilter', { FilterName: Match.stringLikeRegexp('^guardrails-security-') });
-    expect(() => c.recordS3DataEvents(new s3.Bucket(stack, 'Restricted'))).toThrow(/recordS3DataEvents: this capture has trailScope NONE/);
+    expect(() => c.recordS3DataEvents(new s3.Bucket(stack, 'Restricted'))).toThrow(
+      /^TestStack\/Capture: trailScope: received NONE \(no trail\) with a call of recordS3DataEvents; expected a capture with a trail in the bucket's region /,
+    );
   });
 
   test('NONE refuses a trail bucket; every other scope requires one', () => {
     const stack = newStack('eu-central-1', WORKLOAD_ACCOUNT);
     const key = newKey(stack);
     expect(() => new SecurityEventCapture(stack, 'A', { logsKey: key, trailScope: TrailScope.NONE, trailBucket: newTrailBucket(stack, key) })).toThrow(
-      /trailBucket: received a bucket with trailScope NONE; expected no bucket/,
+      /^TestStack\/A: trailBucket: received a bucket with trailScope NONE; expected no bucket/,
     );
     expect(() => new SecurityEventCapture(stack, 'B', { logsKey: key, trailScope: TrailScope.THIS_REGION })).toThrow(
-      /trailBucket: received undefined with trailScope THIS_REGION; expected the bucket/,
+      /^TestStack\/B: trailBucket: received undefined with trailScope THIS_REGION; expected the bucket/,
     );
-    expect(() => new SecurityEventCapture(stack, 'C', { logsKey: key })).toThrow(/trailBucket: received undefined with trailScope ALL_REGIONS/);
+    expect(() => new SecurityEventCapture(stack, 'C', { logsKey: key })).toThrow(
+      /^TestStack\/C: trailBucket: received undefined with trailScope ALL_REGIONS; expected the bucket/,
+    );
   });
 
   test("a second ALL_REGIONS capture for the same account in one app fails; another account's is fine", () => {
@@ -510,7 +514,7 @@ describe('named log writers (an SCP lets only named roles write the audit log gr
     const trail = Object.values<any>(template.toJSON().Resources).find((r) => r.Type === 'AWS::CloudTrail::Trail')!;
     const roleId = Object.entries<any>(template.toJSON().Resources).find(([, r]) => r.Properties?.RoleName === 'guardrails-log-writer-trail-eu-west-1')![0];
     expect(trail.Properties.CloudWatchLogsRoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
-    expect(() => capture('eu-west-1', { trailLogsRoleName: 'bad name' })).toThrow(/trailLogsRoleName.*IAM role name/);
+    expect(() => capture('eu-west-1', { trailLogsRoleName: 'bad name' })).toThrow(/^TestStack\/Capture: trailLogsRoleName: received "bad name".*IAM role name/);
   });
 });
 

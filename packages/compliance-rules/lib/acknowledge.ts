@@ -1,6 +1,7 @@
 import { ExemptionReason } from '@cdk-guardrails/facts';
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { propError } from './private/errors';
 
 /**
  * Acknowledges findings of rule packs on constructs named by path, with a reason.
@@ -21,8 +22,11 @@ export class Acknowledge {
    */
   public static atPath(scope: IConstruct, path: string, ruleIds: string[], reason: string): IConstruct[] {
     if (!ExemptionReason.isSufficient(reason)) {
-      throw new Error(
-        `Acknowledge.atPath: the reason for ${ruleIds.join(', ')} at ${path} must say why (at least ${Acknowledge.MIN_REASON_LENGTH} characters), received "${reason}"`,
+      throw propError(
+        'Acknowledge.atPath',
+        'reason',
+        `${JSON.stringify(reason)} for ${ruleIds.join(', ')} at ${path}`,
+        `a reason that says why, at least ${Acknowledge.MIN_REASON_LENGTH} characters`,
       );
     }
     let current: IConstruct[] = [scope];
@@ -39,7 +43,8 @@ export class Acknowledge {
   public static qualifiedId(ruleId: string): string {
     if (/^[^[]*::/.test(ruleId)) return ruleId;
     const dash = ruleId.indexOf('-');
-    if (dash <= 0) throw new Error(`Acknowledge: rule id "${ruleId}" has no pack prefix (expected <Pack>-<Rule>, e.g. AwsSolutions-S1)`);
+    if (dash <= 0)
+      throw propError('Acknowledge.qualifiedId', 'ruleId', `${JSON.stringify(ruleId)}, which has no pack prefix`, '<Pack>-<Rule>, e.g. AwsSolutions-S1');
     return `${ruleId.substring(0, dash)}::${ruleId}`;
   }
 

@@ -114,12 +114,14 @@ describe('Acknowledge', () => {
   test('fails if the reason does not say why', () => {
     const stack = new Stack(new App(), 'S');
     expect(() => Acknowledge.atPath(stack, 'X', ['AwsSolutions-S1'], 'ok')).toThrow(
-      /reason for AwsSolutions-S1 at X must say why \(at least 20 characters\), received "ok"/,
+      /^Acknowledge\.atPath: reason: received "ok" for AwsSolutions-S1 at X; expected a reason that says why, at least 20 characters$/,
     );
   });
 
   test('fails if a rule id has no pack prefix', () => {
-    expect(() => Acknowledge.qualifiedId('S1')).toThrow(/rule id "S1" has no pack prefix/);
+    expect(() => Acknowledge.qualifiedId('S1')).toThrow(
+      /^Acknowledge\.qualifiedId: ruleId: received "S1", which has no pack prefix; expected <Pack>-<Rule>, e.g\. AwsSolutions-S1$/,
+    );
   });
 });
 

@@ -72,7 +72,9 @@ export class KmsKeyArn {
     if (key) return { partition: key[1], region: key[2], account: key[3], keyId: key[4] };
     const alias = typeof arn === 'string' ? ALIAS_ARN.exec(arn) : null;
     if (alias) return { partition: alias[1], region: alias[2], account: alias[3], aliasName: alias[4] };
-    throw new Error(`received ${JSON.stringify(arn)}; expected a KMS key ARN, ${KmsKeyArn.KEY_ARN_FORMAT}, or an alias ARN, ${KmsKeyArn.ALIAS_ARN_FORMAT}`);
+    throw new Error(
+      `KmsKeyArn.parse: arn: received ${JSON.stringify(arn)}; expected a KMS key ARN, ${KmsKeyArn.KEY_ARN_FORMAT}, or an alias ARN, ${KmsKeyArn.ALIAS_ARN_FORMAT}`,
+    );
   }
 
   /** The account id of a key ARN or alias ARN (throws like `parse`). */

@@ -23,7 +23,7 @@ export class DefaultLogClass {
   public static of(name: string): DefaultLogClass {
     const found = DefaultLogClass.ALL.find((c) => c.name === name);
     if (found === undefined) {
-      throw new Error(`received log class ${JSON.stringify(name)}; expected one of ${DefaultLogClass.ALL.map((c) => c.name).join(', ')}`);
+      throw new Error(`DefaultLogClass.of: name: received ${JSON.stringify(name)}; expected one of ${DefaultLogClass.ALL.map((c) => c.name).join(', ')}`);
     }
     return found;
   }

@@ -28,7 +28,7 @@ describe('DefaultLogClass', () => {
   });
 
   test('fails on an unknown class, naming it and the classes allowed', () => {
-    expect(() => DefaultLogClass.of('debug')).toThrow('received log class "debug"; expected one of audit, security, app');
+    expect(() => DefaultLogClass.of('debug')).toThrow(/^DefaultLogClass\.of: name: received "debug"; expected one of audit, security, app$/);
   });
 });
 

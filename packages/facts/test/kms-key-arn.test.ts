@@ -50,7 +50,7 @@ describe('KmsKeyArn', () => {
     expect(KmsKeyArn.isKeyArn(value)).toBe(false);
     expect(KmsKeyArn.isAliasArn(value)).toBe(false);
     expect(() => KmsKeyArn.parse(value)).toThrow(
-      `received ${JSON.stringify(value)}; expected a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>`,
+      `KmsKeyArn.parse: arn: received ${JSON.stringify(value)}; expected a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>`,
     );
   });
 

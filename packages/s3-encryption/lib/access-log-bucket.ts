@@ -3,7 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
-import { propError } from './private/errors';
+import { childPath, propError } from './private/errors';
 import { enableEventBridgeNotifications } from './private/notifications';
 import { blockedEncryptionTypes, requireRenderedBlock } from './private/sse-c';
 
@@ -70,7 +70,7 @@ export class AccessLogBucket extends s3.Bucket {
   public static readonly DEFAULT_EXPIRATION_DAYS: number = DefaultLogClass.SECURITY.retentionDays;
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps = {}) {
-    const path = scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+    const path = childPath(scope, id);
     const expiration = props.expiration ?? Duration.days(AccessLogBucket.DEFAULT_EXPIRATION_DAYS);
     const days = expiration.toDays({ integral: false });
     if (!Number.isInteger(days) || days < 1) {

@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import { AccessLogBucket } from './access-log-bucket';
 import { EncryptionMode } from './encryption-mode';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
+import { propError } from './private/errors';
 import { deniesPutsWithoutEncryptionHeader, missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
 import { DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson } from './private/statements';
 
@@ -81,10 +82,15 @@ export class BucketEncryptionGuard implements IAspect {
 
   constructor(props: BucketEncryptionGuardProps) {
     if (props.mode !== GuardMode.FIX && props.mode !== GuardMode.REPORT) {
-      throw new Error(`BucketEncryptionGuard: mode must be GuardMode.FIX or GuardMode.REPORT, received ${String(props.mode)}`);
+      throw propError('BucketEncryptionGuard', 'mode', String(props.mode), 'GuardMode.FIX or GuardMode.REPORT');
     }
     if (!(props.encryption instanceof EncryptionMode)) {
-      throw new Error(`BucketEncryptionGuard: encryption must be an EncryptionMode (sseS3() or sseKms(key)), received ${String(props.encryption)}`);
+      throw propError(
+        'BucketEncryptionGuard',
+        'encryption',
+        String(props.encryption),
+        'an EncryptionMode: EncryptionMode.sseS3() or EncryptionMode.sseKms(key)',
+      );
     }
     validateMinimumTlsVersion('BucketEncryptionGuard', props.minimumTlsVersion);
     this.mode = props.mode;
@@ -283,9 +289,12 @@ function requireKeyBesideBucket(mode: EncryptionMode, bucket: s3.CfnBucket, stac
   const { account, region } = key.env;
   const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
   if (differs(region, stack.region) || differs(account, stack.account)) {
-    throw new Error(
-      `${bucket.node.path}: BucketEncryptionGuard encryption: received a KMS key of ${account}/${region} for a bucket of ${stack.account}/${stack.region}; ` +
-        "expected a key of the bucket's own account and region (S3 refuses a default key of another region). Apply one guard per stack, each with that stack's key: Aspects.of(stack).add(new BucketEncryptionGuard({ ..., encryption: EncryptionMode.sseKms(keyOfThatStack) }))",
+    throw propError(
+      bucket.node.path,
+      'BucketEncryptionGuard encryption',
+      `a KMS key of ${account}/${region} for a bucket of ${stack.account}/${stack.region}`,
+      "a key of the bucket's own account and region (S3 refuses a default key of another region)",
+      "Apply one guard per stack, each with that stack's key: Aspects.of(stack).add(new BucketEncryptionGuard({ ..., encryption: EncryptionMode.sseKms(keyOfThatStack) }))",
     );
   }
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EncryptionMode } from './encryption-mode';
 import { toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
+import { propError } from './private/errors';
 import { enforcingStatements, StatementJson } from './private/statements';
 
 /** Properties of a BucketEncryptionPolicy. */
@@ -98,8 +99,11 @@ export class BucketEncryptionPolicy {
     validateMinimumTlsVersion('BucketEncryptionPolicy', props.minimumTlsVersion);
     (props.sseS3DeliverySourceArns ?? []).forEach((arn, i) => {
       if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*):.+$/.test(arn))) {
-        throw new Error(
-          `sseS3DeliverySourceArns[${i}]: received ${JSON.stringify(arn)}; expected the ARN (or ARN pattern) of an AWS resource in one account, such as arn:aws:cloudtrail:eu-west-1:111122223333:trail/*`,
+        throw propError(
+          'BucketEncryptionPolicy',
+          `sseS3DeliverySourceArns[${i}]`,
+          JSON.stringify(arn),
+          'the ARN (or ARN pattern) of an AWS resource in one account, such as arn:aws:cloudtrail:eu-west-1:111122223333:trail/*',
         );
       }
     });
@@ -129,10 +133,12 @@ export class BucketEncryptionPolicy {
     for (const statement of this.statementsFor(bucket)) {
       const result = bucket.addToResourcePolicy(statement);
       if (!result.statementAdded) {
-        throw new Error(
-          `BucketEncryptionPolicy.applyTo: could not add statement ${statement.sid} to the policy of bucket ${bucket.node.path}: ` +
-            'the bucket is imported, so CloudFormation does not manage its policy. ' +
-            'Use the s3-encryption-migrate CLI (apply) to merge the statements into its existing policy.',
+        throw propError(
+          'BucketEncryptionPolicy.applyTo',
+          'bucket',
+          `imported bucket ${bucket.node.path} (statement ${statement.sid} could not be added to its policy)`,
+          'a bucket whose policy this app manages (CloudFormation does not manage the policy of an imported bucket)',
+          'Use the s3-encryption-migrate CLI (apply) to merge the statements into its existing policy',
         );
       }
     }

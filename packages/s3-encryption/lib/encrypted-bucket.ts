@@ -8,6 +8,7 @@ import { EncryptedBucketProps } from './encrypted-bucket-props';
 import { AccessLogBucket } from './access-log-bucket';
 import { EncryptionMode } from './encryption-mode';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
+import { childPath, propError } from './private/errors';
 import { enableEventBridgeNotifications } from './private/notifications';
 import { replicationConfiguration, validateReplication } from './private/replication';
 import { blockedEncryptionTypes, requireRenderedBlock } from './private/sse-c';
@@ -38,7 +39,7 @@ export class EncryptedBucket extends s3.Bucket {
   public readonly replicationRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: EncryptedBucketProps) {
-    super(scope, id, toBucketProps(props));
+    super(scope, id, toBucketProps(childPath(scope, id), props));
     this.encryptionMode = props.encryption;
     requireRenderedBlock(this, props.allowSseC);
     this.encryptionPolicy = new BucketEncryptionPolicy({
@@ -88,19 +89,26 @@ export class EncryptedBucket extends s3.Bucket {
   }
 }
 
-function toBucketProps(props: EncryptedBucketProps): s3.BucketProps {
+/** The s3.Bucket props, after validating `props`; `path` is the bucket's construct path (it leads the errors). */
+function toBucketProps(path: string, props: EncryptedBucketProps): s3.BucketProps {
   if (props === undefined || props.encryption === undefined) {
-    throw new Error('EncryptedBucket: encryption is required: EncryptionMode.sseS3() or EncryptionMode.sseKms(key), received undefined');
+    throw propError(path, 'encryption', 'undefined', 'EncryptionMode.sseS3() or EncryptionMode.sseKms(key)');
   }
   if (!(props.encryption instanceof EncryptionMode)) {
-    throw new Error(`EncryptedBucket: encryption must be an EncryptionMode (sseS3() or sseKms(key)), received ${String(props.encryption)}`);
+    throw propError(path, 'encryption', String(props.encryption), 'an EncryptionMode: EncryptionMode.sseS3() or EncryptionMode.sseKms(key)');
   }
-  validateMinimumTlsVersion('EncryptedBucket', props.minimumTlsVersion);
-  if (props.replication !== undefined) validateReplication(props.replication, props.encryption.key !== undefined);
+  validateMinimumTlsVersion(path, props.minimumTlsVersion);
+  if (props.replication !== undefined) validateReplication(path, props.replication, props.encryption.key !== undefined);
   if (props.objectLockEnabled === false && props.objectLockDefaultRetention !== undefined) {
-    throw new Error('EncryptedBucket: objectLockDefaultRetention needs Object Lock, but objectLockEnabled is false: remove one of the two');
+    throw propError(
+      path,
+      'objectLockDefaultRetention',
+      'a default retention with objectLockEnabled false',
+      'objectLockEnabled true or unset (a default retention needs Object Lock)',
+      'Remove one of the two',
+    );
   }
-  validateDeliveryTargets(props);
+  validateDeliveryTargets(path, props);
   const kmsKey = props.encryption.key;
   return {
     bucketName: props.bucketName,
@@ -141,11 +149,14 @@ function toBucketProps(props: EncryptedBucketProps): s3.BucketProps {
  * another bucket: an EncryptedBucket target refuses a PUT without the header, and a KMS default key
  * is not supported for access logs. Fail at synth rather than lose every log record.
  */
-function validateDeliveryTargets(props: EncryptedBucketProps): void {
+function validateDeliveryTargets(path: string, props: EncryptedBucketProps): void {
   const refuse = (prop: string, target: s3.IBucket, why: string) => {
-    throw new Error(
-      `EncryptedBucket: ${prop}: received ${target.node.path}; expected a bucket S3 can deliver to: ${why}. ` +
-        'Deliver to a dedicated log bucket with SSE-S3 default encryption, public access blocked, TLS enforced and no encryption-header statement in its policy',
+    throw propError(
+      path,
+      prop,
+      target.node.path,
+      `a bucket S3 can deliver to: ${why}`,
+      'Deliver to a dedicated log bucket with SSE-S3 default encryption, public access blocked, TLS enforced and no encryption-header statement in its policy',
     );
   };
   const check = (prop: string, target: s3.IBucket | undefined) => {
@@ -161,8 +172,11 @@ function validateDeliveryTargets(props: EncryptedBucketProps): void {
   check('serverAccessLogsBucket', props.serverAccessLogsBucket);
   (props.inventories ?? []).forEach((inventory, i) => check(`inventories[${i}].destination.bucket`, inventory.destination.bucket));
   if (props.targetObjectKeyFormat !== undefined && props.serverAccessLogsBucket === undefined) {
-    throw new Error(
-      'EncryptedBucket: targetObjectKeyFormat: received a key format without serverAccessLogsBucket; expected serverAccessLogsBucket too (the format applies to access-log objects)',
+    throw propError(
+      path,
+      'targetObjectKeyFormat',
+      'a key format without serverAccessLogsBucket',
+      'serverAccessLogsBucket too (the format applies to access-log objects)',
     );
   }
 }

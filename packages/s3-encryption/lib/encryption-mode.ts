@@ -1,6 +1,7 @@
 import { KmsKeyArn } from '@cdk-guardrails/facts';
 import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { propError } from './private/errors';
 import { SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM } from './private/statements';
 
 /**
@@ -29,13 +30,16 @@ export class EncryptionMode {
     // An alias resolves in the caller's account and its ARN is not what S3 compares
     // against the key-id condition: pinning only works with the key ARN.
     if ((key as any).aliasName !== undefined) {
-      throw new Error(
-        `EncryptionMode.sseKms: key must be a KMS key, received the alias ${(key as any).node?.path ?? (key as any).aliasName}; ` +
-          'pass the key itself (kms.Key or kms.Key.fromKeyArn) so the bucket policy can pin its ARN',
+      throw propError(
+        'EncryptionMode.sseKms',
+        'key',
+        `the alias ${(key as any).node?.path ?? (key as any).aliasName}`,
+        'a KMS key, not an alias',
+        'Pass the key itself (kms.Key or kms.Key.fromKeyArn) so the bucket policy can pin its ARN',
       );
     }
     if (!Token.isUnresolved(key.keyArn) && !KmsKeyArn.isKeyArn(key.keyArn)) {
-      throw new Error(`EncryptionMode.sseKms: key.keyArn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}), received '${key.keyArn}'`);
+      throw propError('EncryptionMode.sseKms', 'key.keyArn', `'${key.keyArn}'`, `a key ARN (${KmsKeyArn.KEY_ARN_FORMAT})`);
     }
     return new EncryptionMode(SSE_KMS_ALGORITHM, key);
   }

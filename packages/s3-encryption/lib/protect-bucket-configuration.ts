@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement } from './private/cdk-helpers';
 import { PolicyDocumentJson, statementsOf } from './private/policy-analysis';
 import { validateAdministratorArns } from './private/administrators';
+import { propError } from './private/errors';
 import { administratorArnAccount, ALL_PROTECTION_SIDS, protectionStatements } from './private/protection-statements';
 
 /** Properties of a ProtectBucketConfiguration. */
@@ -74,7 +75,7 @@ export class ProtectBucketConfiguration implements IAspect {
    * @param administratorArns exact role or user ARNs exempt from the statements
    */
   public static statementsForBucketArn(bucketArn: string, administratorArns: string[]): iam.PolicyStatement[] {
-    validateAdministratorArns(administratorArns);
+    validateAdministratorArns('ProtectBucketConfiguration.statementsForBucketArn', administratorArns);
     return protectionStatements(bucketArn, administratorArns).map(toPolicyStatement);
   }
 
@@ -82,7 +83,7 @@ export class ProtectBucketConfiguration implements IAspect {
   public readonly administratorArns: string[];
 
   constructor(props: ProtectBucketConfigurationProps) {
-    validateAdministratorArns(props?.administratorArns);
+    validateAdministratorArns('ProtectBucketConfiguration', props?.administratorArns);
     this.administratorArns = [...props.administratorArns];
   }
 
@@ -95,14 +96,16 @@ export class ProtectBucketConfiguration implements IAspect {
   public applyTo(bucket: s3.IBucket): void {
     const problem = this.accountProblem(bucket.node.path, Stack.of(bucket));
     if (problem) {
-      throw new Error(problem);
+      throw propError('ProtectBucketConfiguration.applyTo', 'administratorArns', problem.received, problem.expected);
     }
     for (const statement of ProtectBucketConfiguration.statementsForBucketArn(bucket.bucketArn, this.administratorArns)) {
       if (!bucket.addToResourcePolicy(statement).statementAdded) {
-        throw new Error(
-          `ProtectBucketConfiguration.applyTo: received imported bucket ${bucket.node.path}; expected a bucket whose policy this app ` +
-            'manages (CloudFormation would replace the whole existing policy of an imported bucket). Merge the statements of ' +
-            'ProtectBucketConfiguration.statementsForBucketArn into its policy instead.',
+        throw propError(
+          'ProtectBucketConfiguration.applyTo',
+          'bucket',
+          `imported bucket ${bucket.node.path}`,
+          'a bucket whose policy this app manages (CloudFormation would replace the whole existing policy of an imported bucket)',
+          'Merge the statements of ProtectBucketConfiguration.statementsForBucketArn into its policy instead',
         );
       }
     }
@@ -123,7 +126,7 @@ export class ProtectBucketConfiguration implements IAspect {
 
     const accountProblem = this.accountProblem(path, stack);
     if (accountProblem) {
-      problems.push(accountProblem);
+      problems.push(`administratorArns: received ${accountProblem.received}; expected ${accountProblem.expected}`);
     }
     if (l2) {
       problems.push(...configurationChangingCustomResources(l2));
@@ -198,7 +201,7 @@ export class ProtectBucketConfiguration implements IAspect {
   }
 
   /** An error message if an administrator ARN is of another account than the bucket's stack (both known at synth). */
-  private accountProblem(path: string, stack: Stack): string | undefined {
+  private accountProblem(path: string, stack: Stack): { received: string; expected: string } | undefined {
     if (Token.isUnresolved(stack.account)) {
       return undefined;
     }
@@ -206,14 +209,13 @@ export class ProtectBucketConfiguration implements IAspect {
     if (foreign.length === 0) {
       return undefined;
     }
-    return (
-      `administratorArns: received ${foreign.map((a) => `'${a}'`).join(', ')} for bucket ${path} of account ${stack.account}; ` +
-      "expected roles or users of the bucket's account (only identities of the bucket owner's account can change a bucket's configuration)"
-    );
+    return {
+      received: `${foreign.map((a) => `'${a}'`).join(', ')} for bucket ${path} of account ${stack.account}`,
+      expected: "roles or users of the bucket's account (only identities of the bucket owner's account can change a bucket's configuration)",
+    };
   }
 }
 
-/** Throw unless `arns` is a non-empty list of exact role or user ARNs (tokens pass). */
 /** Errors for aws-cdk-lib custom resources under the bucket that change its configuration at deploy time. */
 function configurationChangingCustomResources(bucket: IConstruct): string[] {
   return bucket.node

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { validateAdministratorArns } from './private/administrators';
+import { propError } from './private/errors';
 
 /** Properties of a ProtectLogObjects. */
 export interface ProtectLogObjectsProps {
@@ -88,16 +89,8 @@ export class ProtectLogObjects {
    * @param props the administrators and writers
    */
   public static statementForBucketArn(bucketArn: string, props: ProtectLogObjectsProps): iam.PolicyStatement {
-    validateAdministratorArns(props?.administratorArns);
+    validateProps('ProtectLogObjects.statementForBucketArn', props);
     const writers = props.writerArns ?? [];
-    writers.forEach((arn, i) => {
-      if (!Token.isUnresolved(arn) && !WRITER_ARN.test(arn)) {
-        throw new Error(
-          `writerArns[${i}]: received '${arn}'; expected an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, ` +
-            'no wildcard: a pattern would let every role created under a matching name write) or a reference such as role.roleArn',
-        );
-      }
-    });
     return new iam.PolicyStatement({
       sid: ProtectLogObjects.SID,
       effect: iam.Effect.DENY,
@@ -121,19 +114,9 @@ export class ProtectLogObjects {
    * @param props the administrators and replication writers
    */
   public static replicationStatementForBucketArn(bucketArn: string, props: ProtectLogObjectsProps): iam.PolicyStatement | undefined {
-    validateAdministratorArns(props?.administratorArns);
+    validateProps('ProtectLogObjects.replicationStatementForBucketArn', props);
     const writers = props.replicationWriterArns;
     if (writers === undefined) return undefined;
-    if (writers.length === 0) {
-      throw new Error('replicationWriterArns: received an empty list; expected the exact ARNs of the replication roles, or no replicationWriterArns at all');
-    }
-    writers.forEach((arn, i) => {
-      if (!Token.isUnresolved(arn) && !WRITER_ARN.test(arn)) {
-        throw new Error(
-          `replicationWriterArns[${i}]: received '${arn}'; expected an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, no wildcard)`,
-        );
-      }
-    });
     return new iam.PolicyStatement({
       sid: ProtectLogObjects.REPLICATION_SID,
       effect: iam.Effect.DENY,
@@ -151,8 +134,7 @@ export class ProtectLogObjects {
 
   constructor(props: ProtectLogObjectsProps) {
     // Validates now: a mistake fails where it is made, not when a bucket is protected.
-    ProtectLogObjects.statementForBucketArn('arn:aws:s3:::validation', props);
-    ProtectLogObjects.replicationStatementForBucketArn('arn:aws:s3:::validation', props);
+    validateProps('ProtectLogObjects', props);
     this.props = {
       administratorArns: [...props.administratorArns],
       writerArns: props.writerArns ? [...props.writerArns] : undefined,
@@ -171,9 +153,12 @@ export class ProtectLogObjects {
     ].filter((s): s is iam.PolicyStatement => s !== undefined);
     for (const statement of statements) {
       if (!bucket.addToResourcePolicy(statement).statementAdded) {
-        throw new Error(
-          `ProtectLogObjects.applyTo: received imported bucket ${bucket.node.path}; expected a bucket whose policy this app manages. ` +
-            'Merge ProtectLogObjects.statementForBucketArn (and replicationStatementForBucketArn) into its policy instead.',
+        throw propError(
+          'ProtectLogObjects.applyTo',
+          'bucket',
+          `imported bucket ${bucket.node.path}`,
+          'a bucket whose policy this app manages',
+          'Merge ProtectLogObjects.statementForBucketArn (and replicationStatementForBucketArn) into its policy instead',
         );
       }
     }
@@ -181,3 +166,29 @@ export class ProtectLogObjects {
 }
 
 const WRITER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** Checks the administrators and both writer lists; `where` (the class, or `Class.method`) leads the errors. */
+function validateProps(where: string, props: ProtectLogObjectsProps): void {
+  validateAdministratorArns(where, props?.administratorArns);
+  (props.writerArns ?? []).forEach((arn, i) => {
+    if (!Token.isUnresolved(arn) && !WRITER_ARN.test(arn)) {
+      throw propError(
+        where,
+        `writerArns[${i}]`,
+        `'${arn}'`,
+        'an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, ' +
+          'no wildcard: a pattern would let every role created under a matching name write) or a reference such as role.roleArn',
+      );
+    }
+  });
+  const replicationWriters = props.replicationWriterArns;
+  if (replicationWriters === undefined) return;
+  if (replicationWriters.length === 0) {
+    throw propError(where, 'replicationWriterArns', 'an empty list', 'the exact ARNs of the replication roles, or no replicationWriterArns at all');
+  }
+  replicationWriters.forEach((arn, i) => {
+    if (!Token.isUnresolved(arn) && !WRITER_ARN.test(arn)) {
+      throw propError(where, `replicationWriterArns[${i}]`, `'${arn}'`, 'an exact IAM role ARN (arn:<partition>:iam::<account-id>:role/<name>, no wildcard)');
+    }
+  });
+}

@@ -259,13 +259,13 @@ describe('BucketEncryptionGuard in FIX mode', () => {
 
   test('fails if the mode is not FIX or REPORT', () => {
     expect(() => new BucketEncryptionGuard({ mode: 'ALL' as any, encryption: EncryptionMode.sseS3() })).toThrow(
-      /mode must be GuardMode.FIX or GuardMode.REPORT, received ALL/,
+      /^BucketEncryptionGuard: mode: received ALL; expected GuardMode\.FIX or GuardMode\.REPORT$/,
     );
   });
 
   test('fails if minimumTlsVersion is not allowed', () => {
     expect(() => new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption: EncryptionMode.sseS3(), minimumTlsVersion: 1 })).toThrow(
-      /BucketEncryptionGuard: minimumTlsVersion must be one of 1.2, 1.3, received 1/,
+      /^BucketEncryptionGuard: minimumTlsVersion: received 1; expected one of 1\.2, 1\.3$/,
     );
   });
 });
@@ -328,7 +328,7 @@ describe('BucketEncryptionGuard protects its user from a key of another region o
     new s3.Bucket(east, 'Elsewhere');
     Aspects.of(app).add(new BucketEncryptionGuard({ mode: GuardMode.FIX, encryption: EncryptionMode.sseKms(key) }));
     expect(() => app.synth()).toThrow(
-      /East\/Elsewhere\/Resource: BucketEncryptionGuard encryption: received a KMS key of 111111111111\/eu-west-1 for a bucket of 111111111111\/us-east-1; expected a key of the bucket's own account and region.*Aspects.of\(stack\)/,
+      /^East\/Elsewhere\/Resource: BucketEncryptionGuard encryption: received a KMS key of 111111111111\/eu-west-1 for a bucket of 111111111111\/us-east-1; expected a key of the bucket's own account and region.*Aspects.of\(stack\)/,
     );
   });
 

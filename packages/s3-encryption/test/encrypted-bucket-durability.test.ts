@@ -186,34 +186,36 @@ describe('replication to another region', () => {
     const key = new kms.Key(stack, 'Key');
     expect(
       () => new EncryptedBucket(stack, 'Audit', { encryption: EncryptionMode.sseKms(key), replication: { destinationBucketArn: REPLICA_BUCKET_ARN } }),
-    ).toThrow(/replication.destinationKmsKeyArn is required when the bucket is SSE-KMS/);
+    ).toThrow(
+      /^Stack\/Audit: replication\.destinationKmsKeyArn: received undefined for an SSE-KMS bucket; expected the ARN of a key in the destination region \(S3 replicates SSE-KMS objects only with a replica key\)$/,
+    );
   });
 
   test('fails if the destination is not a bucket ARN, the key is an alias, or the account is malformed', () => {
     expect(
       () => new EncryptedBucket(newStack(), 'Audit', { encryption: EncryptionMode.sseS3(), replication: { destinationBucketArn: 'audit-replica' } }),
-    ).toThrow(/replication.destinationBucketArn must be a bucket ARN \(arn:aws:s3:::<bucket-name>\), received "audit-replica"/);
+    ).toThrow(/^Stack\/Audit: replication\.destinationBucketArn: received "audit-replica"; expected a bucket ARN \(arn:aws:s3:::<bucket-name>\)$/);
     expect(
       () =>
         new EncryptedBucket(newStack(), 'Audit', {
           encryption: EncryptionMode.sseS3(),
           replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'alias/logs' },
         }),
-    ).toThrow(/replication.destinationKmsKeyArn must be a key ARN .* or an alias ARN with its account .*received "alias\/logs"/);
+    ).toThrow(/^Stack\/Audit: replication\.destinationKmsKeyArn: received "alias\/logs"; expected a key ARN .* or an alias ARN with its account /);
     expect(
       () =>
         new EncryptedBucket(newStack(), 'Audit', {
           encryption: EncryptionMode.sseS3(),
           replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationKmsKeyArn: 'arn:aws:kms:eu-north-1:111111111111:key/logs' },
         }),
-    ).toThrow(/replication.destinationKmsKeyArn must be a key ARN .*received "arn:aws:kms:eu-north-1:111111111111:key\/logs"/);
+    ).toThrow(/^Stack\/Audit: replication\.destinationKmsKeyArn: received "arn:aws:kms:eu-north-1:111111111111:key\/logs"; expected a key ARN /);
     expect(
       () =>
         new EncryptedBucket(newStack(), 'Audit', {
           encryption: EncryptionMode.sseS3(),
           replication: { destinationBucketArn: REPLICA_BUCKET_ARN, destinationAccount: '9999' },
         }),
-    ).toThrow(/replication.destinationAccount must be a 12-digit AWS account id, received "9999"/);
+    ).toThrow(/^Stack\/Audit: replication\.destinationAccount: received "9999"; expected a 12-digit AWS account id$/);
   });
 });
 
@@ -266,6 +268,8 @@ describe('Object Lock', () => {
           objectLockEnabled: false,
           objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
         }),
-    ).toThrow(/objectLockDefaultRetention needs Object Lock, but objectLockEnabled is false/);
+    ).toThrow(
+      /^Stack\/Audit: objectLockDefaultRetention: received a default retention with objectLockEnabled false; expected objectLockEnabled true or unset \(a default retention needs Object Lock\)\. Remove one of the two$/,
+    );
   });
 });

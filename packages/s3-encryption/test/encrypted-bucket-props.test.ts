@@ -61,7 +61,7 @@ describe('EncryptedBucket accepts the bucket props that do not weaken it', () =>
     const stack = newStack();
     const target = new EncryptedBucket(stack, 'Target', { encryption: EncryptionMode.sseS3() });
     expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), serverAccessLogsBucket: target })).toThrow(
-      /EncryptedBucket: serverAccessLogsBucket: received Stack\/Target; expected a bucket S3 can deliver to: S3 delivers without an encryption header.*dedicated log bucket/,
+      /^Stack\/Bucket: serverAccessLogsBucket: received Stack\/Target; expected a bucket S3 can deliver to: S3 delivers without an encryption header.*dedicated log bucket/,
     );
   });
 
@@ -69,7 +69,7 @@ describe('EncryptedBucket accepts the bucket props that do not weaken it', () =>
     const stack = newStack();
     const target = new s3.Bucket(stack, 'Target', { encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
     expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), serverAccessLogsBucket: target })).toThrow(
-      /serverAccessLogsBucket: received Stack\/Target; .*only to a bucket whose default encryption is SSE-S3/,
+      /^Stack\/Bucket: serverAccessLogsBucket: received Stack\/Target; expected a bucket S3 can deliver to: server access logs can be delivered only to a bucket whose default encryption is SSE-S3/,
     );
   });
 
@@ -82,12 +82,14 @@ describe('EncryptedBucket accepts the bucket props that do not weaken it', () =>
           encryption: EncryptionMode.sseS3(),
           inventories: [{ destination: { bucket: logBucket(stack) } }, { destination: { bucket: target } }],
         }),
-    ).toThrow(/inventories\[1\]\.destination\.bucket: received Stack\/Target/);
+    ).toThrow(/^Stack\/Bucket: inventories\[1\]\.destination\.bucket: received Stack\/Target; expected a bucket S3 can deliver to: /);
   });
 
   test('a key format without a target is refused', () => {
     expect(
       () => new EncryptedBucket(newStack(), 'Bucket', { encryption: EncryptionMode.sseS3(), targetObjectKeyFormat: s3.TargetObjectKeyFormat.simplePrefix() }),
-    ).toThrow(/targetObjectKeyFormat: received a key format without serverAccessLogsBucket/);
+    ).toThrow(
+      /^Stack\/Bucket: targetObjectKeyFormat: received a key format without serverAccessLogsBucket; expected serverAccessLogsBucket too \(the format applies to access-log objects\)$/,
+    );
   });
 });

@@ -85,18 +85,22 @@ describe('EncryptedBucket with SSE-S3', () => {
   test('fails if minimumTlsVersion is not 1.2 or 1.3', () => {
     const stack = newStack();
     expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: EncryptionMode.sseS3(), minimumTlsVersion: 1.1 })).toThrow(
-      /minimumTlsVersion must be one of 1.2, 1.3, received 1.1/,
+      /^Stack\/Bucket: minimumTlsVersion: received 1\.1; expected one of 1\.2, 1\.3$/,
     );
   });
 
   test('fails if encryption is missing', () => {
     const stack = newStack();
-    expect(() => new EncryptedBucket(stack, 'Bucket', {} as any)).toThrow(/encryption is required.*received undefined/);
+    expect(() => new EncryptedBucket(stack, 'Bucket', {} as any)).toThrow(
+      /^Stack\/Bucket: encryption: received undefined; expected EncryptionMode\.sseS3\(\) or EncryptionMode\.sseKms\(key\)$/,
+    );
   });
 
   test('fails if encryption is not an EncryptionMode', () => {
     const stack = newStack();
-    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: 'SSE_S3' as any })).toThrow(/must be an EncryptionMode.*received SSE_S3/);
+    expect(() => new EncryptedBucket(stack, 'Bucket', { encryption: 'SSE_S3' as any })).toThrow(
+      /^Stack\/Bucket: encryption: received SSE_S3; expected an EncryptionMode: EncryptionMode\.sseS3\(\) or EncryptionMode\.sseKms\(key\)$/,
+    );
   });
 });
 
@@ -165,13 +169,17 @@ describe('EncryptedBucket with SSE-KMS', () => {
     const stack = newStack();
     const key = new kms.Key(stack, 'Key');
     const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/data', targetKey: key });
-    expect(() => EncryptionMode.sseKms(alias)).toThrow(/key must be a KMS key, received the alias/);
+    expect(() => EncryptionMode.sseKms(alias)).toThrow(
+      /^EncryptionMode\.sseKms: key: received the alias Stack\/Alias; expected a KMS key, not an alias\. Pass the key itself \(kms\.Key or kms\.Key\.fromKeyArn\) so the bucket policy can pin its ARN$/,
+    );
   });
 
   test('fails if the key ARN is not a key ARN', () => {
     const stack = newStack();
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111111111111:alias/data');
-    expect(() => EncryptionMode.sseKms(key)).toThrow(/must be a key ARN .* received 'arn:aws:kms:eu-west-1:111111111111:alias\/data'/);
+    expect(() => EncryptionMode.sseKms(key)).toThrow(
+      /^EncryptionMode\.sseKms: key\.keyArn: received 'arn:aws:kms:eu-west-1:111111111111:alias\/data'; expected a key ARN \(arn:<partition>:kms:/,
+    );
   });
 
   test.each([
@@ -181,7 +189,7 @@ describe('EncryptedBucket with SSE-KMS', () => {
     const stack = newStack();
     const key = kms.Key.fromKeyArn(stack, 'Key', arn);
     expect(() => EncryptionMode.sseKms(key)).toThrow(
-      `must be a key ARN (arn:<partition>:kms:<region>:<account-id>:key/<key-id> (key id a UUID or mrk-<32 hex digits>)), received '${arn}'`,
+      `EncryptionMode.sseKms: key.keyArn: received '${arn}'; expected a key ARN (arn:<partition>:kms:<region>:<account-id>:key/<key-id> (key id a UUID or mrk-<32 hex digits>))`,
     );
   });
 });
@@ -207,13 +215,19 @@ describe('BucketEncryptionPolicy', () => {
     const stack = newStack();
     const bucket = s3.Bucket.fromBucketName(stack, 'Existing', 'existing-bucket');
     expect(() => new BucketEncryptionPolicy({ encryption: EncryptionMode.sseS3() }).applyTo(bucket)).toThrow(
-      /could not add statement GuardrailsDenyInsecureTransport .*imported.*s3-encryption-migrate CLI/,
+      /^BucketEncryptionPolicy\.applyTo: bucket: received imported bucket Stack\/Existing \(statement GuardrailsDenyInsecureTransport could not be added to its policy\); expected a bucket whose policy this app manages .*s3-encryption-migrate CLI/,
+    );
+  });
+
+  test('fails if an SSE-S3 delivery source is not the ARN of a resource in one account', () => {
+    expect(() => new BucketEncryptionPolicy({ encryption: EncryptionMode.sseS3(), sseS3DeliverySourceArns: ['trail/*'] })).toThrow(
+      /^BucketEncryptionPolicy: sseS3DeliverySourceArns\[0\]: received "trail\/\*"; expected the ARN \(or ARN pattern\) of an AWS resource in one account, /,
     );
   });
 
   test('fails if minimumTlsVersion is not allowed', () => {
     expect(() => new BucketEncryptionPolicy({ encryption: EncryptionMode.sseS3(), minimumTlsVersion: 2 })).toThrow(
-      /BucketEncryptionPolicy: minimumTlsVersion must be one of 1.2, 1.3, received 2/,
+      /^BucketEncryptionPolicy: minimumTlsVersion: received 2; expected one of 1\.2, 1\.3$/,
     );
   });
 

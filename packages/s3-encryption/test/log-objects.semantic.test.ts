@@ -10,6 +10,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ALLOW_EVERYTHING, evaluate, resolveIntrinsics, singleResource, type PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { EncryptedBucket, EncryptionMode, ProtectLogObjects } from '../lib';
 
@@ -143,13 +144,31 @@ describe('ProtectLogObjects (semantic)', () => {
     await expect(replicate(`arn:aws:sts::${ACCOUNT}:assumed-role/attacker-replication/s3`, weaker)).resolves.toBe('Allowed');
   });
 
+  test('an imported bucket is refused: CloudFormation does not manage its policy', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+    const imported = s3.Bucket.fromBucketName(stack, 'Imported', 'existing-bucket');
+    expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS] }).applyTo(imported)).toThrow(
+      /^ProtectLogObjects\.applyTo: bucket: received imported bucket Stack\/Imported; expected a bucket whose policy this app manages\. Merge /,
+    );
+  });
+
   test('bad input is refused naming the field', () => {
     expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS], replicationWriterArns: [] })).toThrow(
-      /replicationWriterArns: received an empty list/,
+      /^ProtectLogObjects: replicationWriterArns: received an empty list; expected the exact ARNs of the replication roles, or no replicationWriterArns at all$/,
     );
-    expect(() => new ProtectLogObjects({ administratorArns: [] })).toThrow(/administratorArns: received an empty list/);
+    expect(() => new ProtectLogObjects({ administratorArns: [] })).toThrow(
+      /^ProtectLogObjects: administratorArns: received an empty list; expected at least one IAM role or user ARN, /,
+    );
     expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS], writerArns: ['arn:aws:iam::111111111111:role/*'] })).toThrow(
-      /writerArns\[0\]: received 'arn:aws:iam::111111111111:role\/\*'; expected an exact IAM role ARN/,
+      /^ProtectLogObjects: writerArns\[0\]: received 'arn:aws:iam::111111111111:role\/\*'; expected an exact IAM role ARN /,
+    );
+    expect(() =>
+      ProtectLogObjects.replicationStatementForBucketArn('arn:aws:s3:::b', {
+        administratorArns: [BREAK_GLASS],
+        replicationWriterArns: ['arn:aws:iam::111111111111:role/r*'],
+      }),
+    ).toThrow(
+      /^ProtectLogObjects\.replicationStatementForBucketArn: replicationWriterArns\[0\]: received 'arn:aws:iam::111111111111:role\/r\*'; expected an exact IAM role ARN/,
     );
   });
 });

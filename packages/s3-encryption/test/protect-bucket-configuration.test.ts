@@ -336,7 +336,7 @@ describe('where the statements go', () => {
 
     // WHEN / THEN
     expect(() => new ProtectBucketConfiguration({ administratorArns: ADMINS }).applyTo(imported)).toThrow(
-      /^ProtectBucketConfiguration.applyTo: received imported bucket Stack\/Imported; expected a bucket whose policy this app manages/,
+      /^ProtectBucketConfiguration\.applyTo: bucket: received imported bucket Stack\/Imported; expected a bucket whose policy this app manages \(CloudFormation would replace the whole existing policy of an imported bucket\)\. Merge the statements of ProtectBucketConfiguration\.statementsForBucketArn into its policy instead$/,
     );
   });
 });
@@ -362,7 +362,7 @@ describe('what would break a protected bucket is refused at synth', () => {
   test('applyTo throws for an administrator ARN of another account', () => {
     const stack = newStack('222222222222');
     expect(() => new ProtectBucketConfiguration({ administratorArns: ADMINS }).applyTo(new s3.Bucket(stack, 'Bucket'))).toThrow(
-      /^administratorArns: received .* for bucket Stack\/Bucket of account 222222222222/,
+      /^ProtectBucketConfiguration\.applyTo: administratorArns: received 'arn:aws:iam::111111111111:role\/[^']*', 'arn:aws:iam::111111111111:role\/[^']*' for bucket Stack\/Bucket of account 222222222222; expected roles or users of the bucket's account \(only identities of the bucket owner's account can change a bucket's configuration\)$/,
     );
   });
 
@@ -419,7 +419,7 @@ describe('what would break a protected bucket is refused at synth', () => {
 describe('validation', () => {
   test('fails if administratorArns is empty (CloudFormation would be locked out)', () => {
     expect(() => new ProtectBucketConfiguration({ administratorArns: [] })).toThrow(
-      /^administratorArns: received an empty list; expected at least one IAM role or user ARN, including the CloudFormation execution role/,
+      /^ProtectBucketConfiguration: administratorArns: received an empty list; expected at least one IAM role or user ARN, including the CloudFormation execution role that deploys the bucket's stack \(without it every later change of the bucket's policy and configuration by CloudFormation would be denied\)$/,
     );
   });
 
@@ -433,9 +433,11 @@ describe('validation', () => {
     ['a service principal', 'cloudtrail.amazonaws.com'],
   ])('fails if administratorArns holds %s', (_what, arn) => {
     expect(() => new ProtectBucketConfiguration({ administratorArns: [EXEC_ROLE, arn] })).toThrow(
-      new RegExp(`^administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN`),
+      new RegExp(`^ProtectBucketConfiguration: administratorArns: received '${arn.replace(/[/.*?${}:]/g, '\\$&')}'; expected an exact IAM role or user ARN, `),
     );
-    expect(() => ProtectBucketConfiguration.statementsForBucketArn('arn:aws:s3:::b', [arn])).toThrow(/^administratorArns: received/);
+    expect(() => ProtectBucketConfiguration.statementsForBucketArn('arn:aws:s3:::b', [arn])).toThrow(
+      /^ProtectBucketConfiguration\.statementsForBucketArn: administratorArns: received '[^']+'; expected an exact IAM role or user ARN, /,
+    );
   });
 
   test('accepts a role of the same stack given as a token', () => {

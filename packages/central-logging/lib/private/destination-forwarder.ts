@@ -15,12 +15,11 @@ import { ALL_LOG_CLASSES } from './names';
 import { markNeverShip } from './recursion-guard';
 import { deadLetterAdministrationStatement, deadLetterSenderStatement, streamReaderStatement } from './stream-policy';
 
-function forwarderAssetDir(): string {
+/** The built forwarder bundle; `scope` (the destination) leads the error when it is missing. */
+function forwarderAssetDir(scope: Construct): string {
   const dir = path.join(__dirname, '..', '..', 'lambda', 'forwarder');
   if (!fs.existsSync(path.join(dir, 'index.js'))) {
-    throw new Error(
-      `CentralLogDestination: the forwarder is not built (${dir}/index.js is missing). Run \`npm run build:lambda\` in packages/central-logging.`,
-    );
+    throw new Error(`${scope.node.path}: the forwarder is not built (${dir}/index.js is missing). Run \`npm run build:lambda\` in packages/central-logging.`);
   }
   return dir;
 }
@@ -80,7 +79,7 @@ export function buildForwarder(
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
-    code: lambda.Code.fromAsset(forwarderAssetDir()),
+    code: lambda.Code.fromAsset(forwarderAssetDir(scope)),
     memorySize: 512,
     timeout: Duration.minutes(5),
     logGroup: forwarderLogGroup,

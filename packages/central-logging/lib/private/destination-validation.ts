@@ -20,9 +20,13 @@ import { namedPropError } from './errors';
 /** IAM: default maximum size of a role trust policy, in characters. */
 const TRUST_POLICY_MAX_CHARS = PolicySizeLimit.IAM_TRUST_POLICY.maximum;
 
-export function validateClassificationRules(rules: LogClassRule[]): void {
+/**
+ * The validators below take `where`, the construct path of the CentralLogDestination, which leads
+ * every error: `<construct path>: <prop>: received X; expected Y`.
+ */
+export function validateClassificationRules(where: string, rules: LogClassRule[]): void {
   const fail = (msg: string): never => {
-    throw new Error(`CentralLogDestination: classificationRules${msg}`);
+    throw new Error(`${where}: classificationRules${msg}`);
   };
   if (rules.length === 0) fail(': received an empty list; expected at least one rule, or none at all for the defaults (every payload would be dead-lettered)');
   const seen = new Set<string>();
@@ -52,11 +56,11 @@ export function validateClassificationRules(rules: LogClassRule[]): void {
 const MAX_RULES_JSON = 2048;
 
 /** The rules as the forwarder reads them (short keys: a function's environment holds 4 KB in all). */
-export function classificationRulesJson(rules: LogClassRule[]): string {
+export function classificationRulesJson(where: string, rules: LogClassRule[]): string {
   const rulesJson = JSON.stringify(rules.map((r) => ({ p: r.logGroupNamePrefix, c: r.logClass, ...(r.accountIds ? { a: r.accountIds } : {}) })));
   if (rulesJson.length > MAX_RULES_JSON) {
     throw namedPropError(
-      'CentralLogDestination',
+      where,
       'classificationRules',
       `${rules.length} rules (${rulesJson.length} characters as the forwarder reads them)`,
       `at most ${MAX_RULES_JSON} characters, what fits in the forwarder's environment (4 KB in all)`,
@@ -79,7 +83,7 @@ export interface SenderSet {
  * The destination policy and the destination role's trust policy within their limits, sized with
  * the real region and partition when known, else with placeholders at least as long as any real value.
  */
-export function checkSenderPolicySizes(stack: Stack, destinationName: string, senders: SenderSet, sourceArnCount: number): void {
+export function checkSenderPolicySizes(where: string, stack: Stack, destinationName: string, senders: SenderSet, sourceArnCount: number): void {
   const sizingRegion = Token.isUnresolved(stack.region) ? PLACEHOLDER_REGION : stack.region;
   const sizingPartition = (!Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).partition) || PLACEHOLDER_PARTITION;
   const sizingArn = destinationArnOf(Token.isUnresolved(stack.account) ? PLACEHOLDER_ACCOUNT : stack.account, sizingRegion, destinationName, sizingPartition);
@@ -91,7 +95,7 @@ export function checkSenderPolicySizes(stack: Stack, destinationName: string, se
   });
   if (policyBytes > DESTINATION_POLICY_MAX_BYTES) {
     throw namedPropError(
-      'CentralLogDestination',
+      where,
       'senders',
       `${senders.senderAccounts?.length ?? 0} sender accounts, a destination policy of about ${policyBytes} bytes`,
       `a destination policy within the CloudWatch Logs limit of ${DESTINATION_POLICY_MAX_BYTES} bytes`,
@@ -116,7 +120,7 @@ export function checkSenderPolicySizes(stack: Stack, destinationName: string, se
     });
     if (trustChars > TRUST_POLICY_MAX_CHARS) {
       throw namedPropError(
-        'CentralLogDestination',
+        where,
         'senders',
         `${senders.senderAccounts!.length} accounts, a trust policy of about ${trustChars} characters for the role CloudWatch Logs assumes`,
         `a trust policy within the IAM limit of ${TRUST_POLICY_MAX_CHARS} characters`,
@@ -126,9 +130,15 @@ export function checkSenderPolicySizes(stack: Stack, destinationName: string, se
   }
 }
 
-export function validateProps(props: CentralLogDestinationProps, destinationName: string, prefix: string, capacity: DestinationStreamCapacity): void {
+export function validateProps(
+  where: string,
+  props: CentralLogDestinationProps,
+  destinationName: string,
+  prefix: string,
+  capacity: DestinationStreamCapacity,
+): void {
   const fail = (msg: string) => {
-    throw new Error(`CentralLogDestination: ${msg}`);
+    throw new Error(`${where}: ${msg}`);
   };
   if (!Token.isUnresolved(destinationName) && !/^[^:*]{1,512}$/.test(destinationName)) {
     fail(`destinationName: received ${JSON.stringify(destinationName)}; expected 1 to 512 characters without ':' or '*'`);
@@ -171,41 +181,41 @@ export function validateProps(props: CentralLogDestinationProps, destinationName
       'vpc: received undefined with vpcSubnets or securityGroups set; expected a vpc whenever vpcSubnets or securityGroups is set, because they place the forwarder in a VPC. Set vpc as well',
     );
   }
-  validateName('CentralLogDestination', 'streamName', props.streamName, STREAM_NAME);
-  validateName('CentralLogDestination', 'forwarderFunctionName', props.forwarderFunctionName, FUNCTION_NAME);
-  validateName('CentralLogDestination', 'forwarderRoleName', props.forwarderRoleName, ROLE_NAME);
-  validateName('CentralLogDestination', 'forwarderLogGroupName', props.forwarderLogGroupName, LOG_GROUP_NAME);
-  validateName('CentralLogDestination', 'deadLetterQueueName', props.deadLetterQueueName, QUEUE_NAME);
-  validateName('CentralLogDestination', 'deadLetterAlarmName', props.deadLetterAlarmName, ALARM_NAME);
-  validateName('CentralLogDestination', 'deliveryDelayAlarmName', props.deliveryDelayAlarmName, ALARM_NAME);
-  validateName('CentralLogDestination', 'streamThrottleAlarmName', props.streamThrottleAlarmName, ALARM_NAME);
+  validateName(where, 'streamName', props.streamName, STREAM_NAME);
+  validateName(where, 'forwarderFunctionName', props.forwarderFunctionName, FUNCTION_NAME);
+  validateName(where, 'forwarderRoleName', props.forwarderRoleName, ROLE_NAME);
+  validateName(where, 'forwarderLogGroupName', props.forwarderLogGroupName, LOG_GROUP_NAME);
+  validateName(where, 'deadLetterQueueName', props.deadLetterQueueName, QUEUE_NAME);
+  validateName(where, 'deadLetterAlarmName', props.deadLetterAlarmName, ALARM_NAME);
+  validateName(where, 'deliveryDelayAlarmName', props.deliveryDelayAlarmName, ALARM_NAME);
+  validateName(where, 'streamThrottleAlarmName', props.streamThrottleAlarmName, ALARM_NAME);
   if (props.maxDeliveryDelay !== undefined) {
     const minutes = props.maxDeliveryDelay.toMinutes({ integral: false });
     if (!(minutes >= 1 && minutes <= 720)) {
       throw new Error(
-        `CentralLogDestination: maxDeliveryDelay: received ${props.maxDeliveryDelay.toHumanString()}; expected 1 minute to 12 hours (records older than the stream's 24-hour retention are lost, so the alarm must fire well before)`,
+        `${where}: maxDeliveryDelay: received ${props.maxDeliveryDelay.toHumanString()}; expected 1 minute to 12 hours (records older than the stream's 24-hour retention are lost, so the alarm must fire well before)`,
       );
     }
   }
-  validateAdministratorArns('CentralLogDestination', 'administratorArns', props.administratorArns);
+  validateAdministratorArns(where, 'administratorArns', props.administratorArns);
   const centralNames = ALL_LOG_CLASSES.map((cls) => `${prefix}/${cls}`);
   if (props.forwarderLogGroupName !== undefined && centralNames.includes(props.forwarderLogGroupName)) {
     fail(
       `forwarderLogGroupName: received ${JSON.stringify(props.forwarderLogGroupName)}; expected a name other than the central log groups (${centralNames.join(', ')})`,
     );
   }
-  checkRange('forwarderBatchSize', props.forwarderBatchSize, 1, 10_000);
-  checkRange('forwarderRetryAttempts', props.forwarderRetryAttempts, 0, 10_000);
-  checkRange('forwarderParallelizationFactor', props.forwarderParallelizationFactor, 1, 10);
+  checkRange(where, 'forwarderBatchSize', props.forwarderBatchSize, 1, 10_000);
+  checkRange(where, 'forwarderRetryAttempts', props.forwarderRetryAttempts, 0, 10_000);
+  checkRange(where, 'forwarderParallelizationFactor', props.forwarderParallelizationFactor, 1, 10);
   const retentionHours = props.streamRetention?.toHours();
   if (retentionHours !== undefined && (retentionHours < 24 || retentionHours > 8760)) {
     fail(`streamRetention: received ${retentionHours} hours; expected between 24 hours and 365 days`);
   }
 }
 
-function checkRange(name: string, value: number | undefined, min: number, max: number): void {
+function checkRange(where: string, name: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw namedPropError('CentralLogDestination', name, String(value), `an integer from ${min} to ${max}`);
+    throw namedPropError(where, name, String(value), `an integer from ${min} to ${max}`);
   }
 }

@@ -80,7 +80,7 @@ export const RULE_NAME: NameRule = {
 };
 
 /**
- * Fails, naming the construct and the prop, when a resolved `value` breaks `rule`. Unresolved
+ * Fails, naming the construct (its path) and the prop, when a resolved `value` breaks `rule`. Unresolved
  * tokens are left to CloudFormation. `undefined` (the prop is not set) passes.
  */
 export function validateName(construct: string, prop: string, value: string | undefined, rule: NameRule): void {

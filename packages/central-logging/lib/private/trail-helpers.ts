@@ -25,7 +25,7 @@ export function decideIamCapture(scope: Construct, region: string, requested: bo
   }
   if (requested === true && region !== IAM_EVENTS_REGION) {
     throw namedPropError(
-      'SecurityEventCapture',
+      scope.node.path,
       'captureIamChanges',
       `true in ${region}`,
       `true only in ${IAM_EVENTS_REGION}: IAM events reach EventBridge only there, so the rule would never fire`,
@@ -35,11 +35,11 @@ export function decideIamCapture(scope: Construct, region: string, requested: bo
   return requested ?? region === IAM_EVENTS_REGION;
 }
 
-export function decideManagementEvents(scope: TrailScope, requested: cloudtrail.ReadWriteType | undefined): cloudtrail.ReadWriteType {
+export function decideManagementEvents(where: string, scope: TrailScope, requested: cloudtrail.ReadWriteType | undefined): cloudtrail.ReadWriteType {
   if (scope !== TrailScope.DATA_EVENTS_ONLY) return requested ?? cloudtrail.ReadWriteType.ALL;
   if (requested !== undefined && requested !== cloudtrail.ReadWriteType.NONE) {
     throw new Error(
-      `SecurityEventCapture: managementEvents: received ${requested} with trailScope DATA_EVENTS_ONLY; expected NONE or unset (the account's ALL_REGIONS trail records the management events: a second copy is charged)`,
+      `${where}: managementEvents: received ${requested} with trailScope DATA_EVENTS_ONLY; expected NONE or unset (the account's ALL_REGIONS trail records the management events: a second copy is charged)`,
     );
   }
   return cloudtrail.ReadWriteType.NONE;

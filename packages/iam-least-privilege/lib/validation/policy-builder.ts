@@ -52,7 +52,7 @@ export class PolicyStatementBuilder {
    * @param resources resource ARNs; `*` only for actions without resource-level permissions
    */
   public static allow(actions: string[], resources: string[]): PolicyStatementBuilder {
-    return new PolicyStatementBuilder(iam.Effect.ALLOW, actions, resources, false);
+    return new PolicyStatementBuilder('PolicyStatementBuilder.allow', iam.Effect.ALLOW, actions, resources, false);
   }
 
   /**
@@ -60,7 +60,7 @@ export class PolicyStatementBuilder {
    * added with `require...` is met (each requirement adds one Deny per way it can be violated).
    */
   public static deny(actions: string[], resources: string[]): PolicyStatementBuilder {
-    return new PolicyStatementBuilder(iam.Effect.DENY, actions, resources, false);
+    return new PolicyStatementBuilder('PolicyStatementBuilder.deny', iam.Effect.DENY, actions, resources, false);
   }
 
   /**
@@ -69,7 +69,7 @@ export class PolicyStatementBuilder {
    * in an Allow it grants every current and future action except the listed ones.
    */
   public static denyAllExcept(actions: string[], resources: string[]): PolicyStatementBuilder {
-    return new PolicyStatementBuilder(iam.Effect.DENY, actions, resources, true);
+    return new PolicyStatementBuilder('PolicyStatementBuilder.denyAllExcept', iam.Effect.DENY, actions, resources, true);
   }
 
   private readonly effect: iam.Effect;
@@ -81,17 +81,20 @@ export class PolicyStatementBuilder {
   private readonly scopeConditions: Conditions = {};
   private sid?: string;
 
-  private constructor(effect: iam.Effect, actions: string[], resources: string[], notAction: boolean) {
+  /** @param where the factory the caller used, leading any error (the builder has no construct path) */
+  private constructor(where: string, effect: iam.Effect, actions: string[], resources: string[], notAction: boolean) {
     this.effect = effect;
     this.notAction = notAction;
-    this.actions = validateActions(actions, effect === iam.Effect.ALLOW && !notAction);
-    this.resources = validateResources(resources);
+    this.actions = validateActions(where, actions, effect === iam.Effect.ALLOW && !notAction);
+    this.resources = validateResources(where, resources);
     if (effect === iam.Effect.ALLOW) {
       const wildcard = this.actions.find((a) => !Token.isUnresolved(a) && /[*?]/.test(a));
       if (wildcard && this.resources.includes('*')) {
-        throw new Error(
-          `PolicyStatementBuilder.allow: the wildcard action '${wildcard}' with resources ['*'] grants that whole ` +
-            'family of actions on every resource; list the actions one by one, or scope the resources to ARNs',
+        throw propError(
+          where,
+          'actions',
+          `the wildcard action '${wildcard}' with resources ['*'], which grants that whole family of actions on every resource`,
+          'the actions listed one by one, or resources scoped to ARNs',
         );
       }
     }
@@ -272,7 +275,7 @@ export class PolicyStatementBuilder {
     if (values.length === 0) {
       throw propError('PolicyStatementBuilder.withCondition', 'values', `an empty list for '${operator}' '${key}'`, 'at least one value');
     }
-    mergeConditions(this.scopeConditions, { [operator]: { [key]: values } });
+    mergeConditions('PolicyStatementBuilder.withCondition', this.scopeConditions, { [operator]: { [key]: values } });
     return this;
   }
 
@@ -284,8 +287,8 @@ export class PolicyStatementBuilder {
     const alternatives = this.effect === iam.Effect.ALLOW ? this.allowAlternatives() : this.denyAlternatives();
     return alternatives.map(({ conditions, suffix }) => {
       const merged: Conditions = {};
-      mergeConditions(merged, this.scopeConditions);
-      mergeConditions(merged, conditions);
+      mergeConditions('PolicyStatementBuilder.toStatements', merged, this.scopeConditions);
+      mergeConditions('PolicyStatementBuilder.toStatements', merged, conditions);
       return new iam.PolicyStatement({
         sid: this.sid !== undefined ? `${this.sid}${suffix}` : undefined,
         effect: this.effect,
@@ -316,8 +319,8 @@ export class PolicyStatementBuilder {
       for (const partial of result) {
         req.satisfiedBy.forEach((alt, i) => {
           const conditions: Conditions = {};
-          mergeConditions(conditions, partial.conditions);
-          mergeConditions(conditions, alt);
+          mergeConditions('PolicyStatementBuilder.toStatements', conditions, partial.conditions);
+          mergeConditions('PolicyStatementBuilder.toStatements', conditions, alt);
           next.push({ conditions, suffix: partial.suffix + req.allowSuffixes[i] });
         });
       }

@@ -116,11 +116,15 @@ describe('PolicyStatementBuilder.allow', () => {
   });
 
   test('fails if an action is "*"', () => {
-    expect(() => PolicyStatementBuilder.allow(['*'], [OBJECT])).toThrow(/action '\*' grants every action/);
+    expect(() => PolicyStatementBuilder.allow(['*'], [OBJECT])).toThrow(
+      /^PolicyStatementBuilder\.allow: actions: received '\*', which grants every action of every service; expected the actions the workload calls, listed one by one$/,
+    );
   });
 
   test('fails if a wildcard action is combined with Resource "*"', () => {
-    expect(() => PolicyStatementBuilder.allow(['s3:Get*'], ['*'])).toThrow(/wildcard action 's3:Get\*' with resources \['\*'\]/);
+    expect(() => PolicyStatementBuilder.allow(['s3:Get*'], ['*'])).toThrow(
+      /^PolicyStatementBuilder\.allow: actions: received the wildcard action 's3:Get\*' with resources \['\*'\], which grants that whole family of actions on every resource; expected the actions listed one by one, or resources scoped to ARNs$/,
+    );
   });
 
   test('allows a wildcard action scoped to ARNs', () => {
@@ -128,31 +132,45 @@ describe('PolicyStatementBuilder.allow', () => {
   });
 
   test('fails if the service is unknown to the IAM dataset', () => {
-    expect(() => PolicyStatementBuilder.allow(['s4:GetObject'], [OBJECT])).toThrow(/service 's4', which the IAM dataset does not know/);
+    expect(() => PolicyStatementBuilder.allow(['s4:GetObject'], [OBJECT])).toThrow(
+      /^PolicyStatementBuilder\.allow: actions: received 's4:GetObject', whose service 's4' the IAM dataset does not know; expected an action of a service in the IAM dataset$/,
+    );
   });
 
   test('fails if the action is unknown to the IAM dataset', () => {
-    expect(() => PolicyStatementBuilder.allow(['s3:GetObjekt'], [OBJECT])).toThrow(/'s3:GetObjekt' matches no action/);
+    expect(() => PolicyStatementBuilder.allow(['s3:GetObjekt'], [OBJECT])).toThrow(
+      /^PolicyStatementBuilder\.allow: actions: received 's3:GetObjekt', which matches no action of the service 's3'; expected an action the IAM dataset lists for that service$/,
+    );
   });
 
   test('fails if the action is malformed', () => {
-    expect(() => PolicyStatementBuilder.allow(['GetObject'], [OBJECT])).toThrow(/'GetObject' is malformed/);
+    expect(() => PolicyStatementBuilder.allow(['GetObject'], [OBJECT])).toThrow(
+      /^PolicyStatementBuilder\.allow: actions: received 'GetObject', which is malformed; expected '<service>:<Action>' such as 's3:GetObject'$/,
+    );
   });
 
   test('fails if actions or resources are empty', () => {
-    expect(() => PolicyStatementBuilder.allow([], [OBJECT])).toThrow(/actions is empty/);
-    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [])).toThrow(/resources is empty/);
+    expect(() => PolicyStatementBuilder.allow([], [OBJECT])).toThrow(
+      /^PolicyStatementBuilder\.allow: actions: received an empty list; expected at least one IAM action, for example \['s3:GetObject'\]$/,
+    );
+    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [])).toThrow(
+      /^PolicyStatementBuilder\.allow: resources: received an empty list; expected resource ARNs, or \['\*'\] for actions without resource-level permissions$/,
+    );
   });
 
   test('fails if a resource is not an ARN', () => {
-    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], ['reports-bucket'])).toThrow(/'reports-bucket' is not an ARN/);
+    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], ['reports-bucket'])).toThrow(
+      /^PolicyStatementBuilder\.allow: resources: received 'reports-bucket', which is not an ARN; expected 'arn:\.\.\.' or '\*'$/,
+    );
   });
 
   test('fails if a CIDR is malformed', () => {
     expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).restrictSourceIp(['10.0.0.0/33'])).toThrow(
       /^PolicyStatementBuilder\.restrictSourceIp: cidrs: received '10.0.0.0\/33', which is not a CIDR range; expected IPv4 a\.b\.c\.d\/0-32 or IPv6 x:x::\/0-128$/,
     );
-    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).restrictSourceIp([])).toThrow(/cidrs: received an empty list/);
+    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).restrictSourceIp([])).toThrow(
+      /^PolicyStatementBuilder\.restrictSourceIp: cidrs: received an empty list; expected at least one CIDR range such as 203\.0\.113\.0\/24$/,
+    );
   });
 
   test('fails if the MFA max age is out of range', () => {
@@ -162,21 +180,42 @@ describe('PolicyStatementBuilder.allow', () => {
   });
 
   test('fails if the organization id is malformed', () => {
-    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).requireOrganization('org-1')).toThrow(/orgId must match .* got 'org-1'/);
+    expect(() => PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).requireOrganization('org-1')).toThrow(
+      /^PolicyStatementBuilder\.requireOrganization: orgId: received 'org-1'; expected an organization id matching \^o-\[a-z0-9\]\{10,32\}\$ \(for example o-a1b2c3d4e5\)$/,
+    );
+  });
+
+  test('fails if a tag key or value is out of bounds, naming the method', () => {
+    const b = PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]);
+    expect(() => b.requireResourceTag('aws:team', 'a')).toThrow(
+      /^PolicyStatementBuilder\.requireResourceTag: key: received 'aws:team'; expected a tag key of 1 to 128 characters, without '\/' and not starting with 'aws:'$/,
+    );
+    expect(() => b.requirePrincipalTag('team', 'v'.repeat(257))).toThrow(
+      /^PolicyStatementBuilder\.requirePrincipalTag: value: received a tag value of 257 characters; expected at most 256 characters$/,
+    );
+  });
+
+  test('errors from deny and denyAllExcept name the factory used', () => {
+    expect(() => PolicyStatementBuilder.deny(['s3:GetObject'], [])).toThrow(/^PolicyStatementBuilder\.deny: resources: received an empty list; /);
+    expect(() => PolicyStatementBuilder.denyAllExcept([], ['*'])).toThrow(/^PolicyStatementBuilder\.denyAllExcept: actions: received an empty list; /);
   });
 
   test('fails if a condition key is unknown or an operator is made up', () => {
     const b = PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]);
     expect(() => b.withCondition('StringEquals', 'aws:SourceIpAddress', ['x'])).toThrow(
-      /key: received condition key 'aws:SourceIpAddress'; expected a condition key known to the IAM dataset/,
+      /^PolicyStatementBuilder\.withCondition: key: received condition key 'aws:SourceIpAddress'; expected a condition key known to the IAM dataset$/,
     );
-    expect(() => b.withCondition('StringIs', 'aws:SourceIp', ['x'])).toThrow(/unknown condition operator 'StringIs'/);
+    expect(() => b.withCondition('StringIs', 'aws:SourceIp', ['x'])).toThrow(
+      /^PolicyStatementBuilder\.withCondition: operator: received unknown condition operator 'StringIs'; expected an IAM condition operator$/,
+    );
   });
 
   test('fails if the same condition is set twice', () => {
     expect(() =>
       PolicyStatementBuilder.allow(['s3:GetObject'], [OBJECT]).requireResourceTag('team', 'a').requireResourceTag('team', 'b').toStatements(),
-    ).toThrow(/StringEquals 'aws:ResourceTag\/team' is set twice/);
+    ).toThrow(
+      /^PolicyStatementBuilder\.toStatements: conditions: received the condition StringEquals 'aws:ResourceTag\/team' a second time; expected each condition once; combine the values in one call$/,
+    );
   });
 });
 
@@ -229,7 +268,9 @@ describe('LeastPrivilegePolicy', () => {
   });
 
   test('fails if the document has no statement', () => {
-    expect(() => new LeastPrivilegePolicy().toDocument()).toThrow(/has no statement/);
+    expect(() => new LeastPrivilegePolicy().toDocument()).toThrow(
+      /^LeastPrivilegePolicy\.toDocument: statements: received an empty list \(the policy has no statement\); expected at least one statement\. Add one with allow\(\), deny\(\) or add\(\)$/,
+    );
   });
 });
 

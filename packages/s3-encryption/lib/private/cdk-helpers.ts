@@ -2,6 +2,7 @@ import { MinimumTls } from '@cdk-guardrails/facts';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { propError } from './errors';
 import { StatementJson } from './statements';
 
 /** Convert a statement of the shared builder into a CDK PolicyStatement. */
@@ -16,13 +17,13 @@ export function toPolicyStatement(json: StatementJson): iam.PolicyStatement {
   });
 }
 
-/** Throw unless `version` is undefined, a token, or one of the allowed TLS versions. */
+/** Throw unless `version` is undefined, a token, or one of the allowed TLS versions; `owner` leads the error (a construct path or a class name). */
 export function validateMinimumTlsVersion(owner: string, version: number | undefined): void {
   if (version === undefined || Token.isUnresolved(version)) {
     return;
   }
   if (!MinimumTls.S3_ALLOWED_VERSIONS.includes(version)) {
-    throw new Error(`${owner}: minimumTlsVersion must be one of ${MinimumTls.S3_ALLOWED_VERSIONS.join(', ')}, received ${version}`);
+    throw propError(owner, 'minimumTlsVersion', `${version}`, `one of ${MinimumTls.S3_ALLOWED_VERSIONS.join(', ')}`);
   }
 }
 

@@ -3,33 +3,42 @@ import { Arn, ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketReplication } from '../bucket-replication';
+import { propError } from './errors';
 
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** Checks the replication settings; `sourceIsKms` tells whether the source bucket is SSE-KMS. */
-export function validateReplication(replication: BucketReplication, sourceIsKms: boolean): void {
-  const fail = (msg: string): never => {
-    throw new Error(`EncryptedBucket: replication.${msg}`);
-  };
+/**
+ * Checks the replication settings of the bucket at `path` (its construct path, which leads the
+ * errors); `sourceIsKms` tells whether the source bucket is SSE-KMS.
+ */
+export function validateReplication(path: string, replication: BucketReplication, sourceIsKms: boolean): void {
   const bucketArn = replication.destinationBucketArn;
-  if (bucketArn === undefined) fail('destinationBucketArn is required, received undefined');
+  if (bucketArn === undefined) {
+    throw propError(path, 'replication.destinationBucketArn', 'undefined', 'a bucket ARN (arn:aws:s3:::<bucket-name>)');
+  }
   if (!Token.isUnresolved(bucketArn) && !BUCKET_ARN.test(bucketArn)) {
-    fail(`destinationBucketArn must be a bucket ARN (arn:aws:s3:::<bucket-name>), received ${JSON.stringify(bucketArn)}`);
+    throw propError(path, 'replication.destinationBucketArn', JSON.stringify(bucketArn), 'a bucket ARN (arn:aws:s3:::<bucket-name>)');
   }
   const keyArn = replication.destinationKmsKeyArn;
   if (keyArn === undefined && sourceIsKms) {
-    fail(
-      'destinationKmsKeyArn is required when the bucket is SSE-KMS (S3 replicates SSE-KMS objects only with a replica key): give the ARN of a key in the destination region',
+    throw propError(
+      path,
+      'replication.destinationKmsKeyArn',
+      'undefined for an SSE-KMS bucket',
+      'the ARN of a key in the destination region (S3 replicates SSE-KMS objects only with a replica key)',
     );
   }
   if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KmsKeyArn.isKeyArn(keyArn) && !KmsKeyArn.isAliasArn(keyArn)) {
-    fail(
-      `destinationKmsKeyArn must be a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}) or an alias ARN with its account (${KmsKeyArn.ALIAS_ARN_FORMAT}), received ${JSON.stringify(keyArn)}`,
+    throw propError(
+      path,
+      'replication.destinationKmsKeyArn',
+      JSON.stringify(keyArn),
+      `a key ARN (${KmsKeyArn.KEY_ARN_FORMAT}) or an alias ARN with its account (${KmsKeyArn.ALIAS_ARN_FORMAT})`,
     );
   }
   const account = replication.destinationAccount;
   if (account !== undefined && !Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
-    fail(`destinationAccount must be a 12-digit AWS account id, received ${JSON.stringify(account)}`);
+    throw propError(path, 'replication.destinationAccount', JSON.stringify(account), 'a 12-digit AWS account id');
   }
 }
 

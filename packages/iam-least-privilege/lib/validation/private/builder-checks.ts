@@ -1,46 +1,51 @@
 /** The checks and condition merging of PolicyStatementBuilder. */
 import { Token } from 'aws-cdk-lib';
 import { isKnownAction, isKnownService } from './iam-dataset';
+import { propError } from '../../private/errors';
 
 /** Condition blocks of a statement: operator -> key -> value(s). */
 export type Conditions = Record<string, Record<string, string | string[]>>;
 
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 
-export function validateActions(actions: string[], isAllow: boolean): string[] {
+/**
+ * The errors below lead with the class and method the caller used (`where`, for example
+ * `PolicyStatementBuilder.allow`): the builder is not a construct, so there is no construct path.
+ */
+export function validateActions(where: string, actions: string[], isAllow: boolean): string[] {
   if (actions.length === 0) {
-    throw new Error("PolicyStatementBuilder: actions is empty; list the IAM actions, for example ['s3:GetObject']");
+    throw propError(where, 'actions', 'an empty list', "at least one IAM action, for example ['s3:GetObject']");
   }
   for (const action of actions) {
     if (Token.isUnresolved(action)) continue;
     if (action === '*') {
       if (isAllow) {
-        throw new Error("PolicyStatementBuilder.allow: action '*' grants every action of every service; list the actions the workload calls");
+        throw propError(where, 'actions', "'*', which grants every action of every service", 'the actions the workload calls, listed one by one');
       }
       continue;
     }
     const m = /^([a-z0-9-]+):([A-Za-z0-9*?-]+)$/.exec(action);
     if (!m) {
-      throw new Error(`PolicyStatementBuilder: action '${action}' is malformed; expected '<service>:<Action>' such as 's3:GetObject'`);
+      throw propError(where, 'actions', `'${action}', which is malformed`, "'<service>:<Action>' such as 's3:GetObject'");
     }
     if (!isKnownService(m[1])) {
-      throw new Error(`PolicyStatementBuilder: action '${action}' names the service '${m[1]}', which the IAM dataset does not know`);
+      throw propError(where, 'actions', `'${action}', whose service '${m[1]}' the IAM dataset does not know`, 'an action of a service in the IAM dataset');
     }
     if (!isKnownAction(m[1], m[2])) {
-      throw new Error(`PolicyStatementBuilder: action '${action}' matches no action of the service '${m[1]}' in the IAM dataset`);
+      throw propError(where, 'actions', `'${action}', which matches no action of the service '${m[1]}'`, 'an action the IAM dataset lists for that service');
     }
   }
   return [...actions];
 }
 
-export function validateResources(resources: string[]): string[] {
+export function validateResources(where: string, resources: string[]): string[] {
   if (resources.length === 0) {
-    throw new Error("PolicyStatementBuilder: resources is empty; pass resource ARNs, or ['*'] for actions without resource-level permissions");
+    throw propError(where, 'resources', 'an empty list', "resource ARNs, or ['*'] for actions without resource-level permissions");
   }
   for (const r of resources) {
     if (Token.isUnresolved(r)) continue;
     if (r !== '*' && !r.startsWith('arn:')) {
-      throw new Error(`PolicyStatementBuilder: resource '${r}' is not an ARN; expected 'arn:...' or '*'`);
+      throw propError(where, 'resources', `'${r}', which is not an ARN`, "'arn:...' or '*'");
     }
   }
   return [...resources];
@@ -48,16 +53,16 @@ export function validateResources(resources: string[]): string[] {
 
 export function validateOrgId(method: string, orgId: string): void {
   if (!Token.isUnresolved(orgId) && !ORG_ID.test(orgId)) {
-    throw new Error(`PolicyStatementBuilder.${method}: orgId must match ${ORG_ID.source} (for example o-a1b2c3d4e5), got '${orgId}'`);
+    throw propError(`PolicyStatementBuilder.${method}`, 'orgId', `'${orgId}'`, `an organization id matching ${ORG_ID.source} (for example o-a1b2c3d4e5)`);
   }
 }
 
 export function validateTag(method: string, key: string, value: string): void {
   if (!Token.isUnresolved(key) && (key.length < 1 || key.length > 128 || key.includes('/') || key.startsWith('aws:'))) {
-    throw new Error(`PolicyStatementBuilder.${method}: tag key must be 1 to 128 characters, without '/' and not starting with 'aws:', got '${key}'`);
+    throw propError(`PolicyStatementBuilder.${method}`, 'key', `'${key}'`, "a tag key of 1 to 128 characters, without '/' and not starting with 'aws:'");
   }
   if (!Token.isUnresolved(value) && value.length > 256) {
-    throw new Error(`PolicyStatementBuilder.${method}: tag value must be at most 256 characters, got ${value.length}`);
+    throw propError(`PolicyStatementBuilder.${method}`, 'value', `a tag value of ${value.length} characters`, 'at most 256 characters');
   }
 }
 
@@ -70,12 +75,12 @@ export function isCidr(cidr: string): boolean {
   return !!v6 && v6[1].includes(':') && (v6[1].match(/::/g) ?? []).length <= 1 && Number(v6[2]) <= 128;
 }
 
-export function mergeConditions(into: Conditions, from: Conditions): void {
+export function mergeConditions(where: string, into: Conditions, from: Conditions): void {
   for (const [op, keys] of Object.entries(from)) {
     into[op] ??= {};
     for (const [key, value] of Object.entries(keys)) {
       if (into[op][key] !== undefined) {
-        throw new Error(`PolicyStatementBuilder: the condition ${op} '${key}' is set twice; combine the values in one call`);
+        throw propError(where, 'conditions', `the condition ${op} '${key}' a second time`, 'each condition once; combine the values in one call');
       }
       into[op][key] = value;
     }
