@@ -1,3 +1,4 @@
+export * from './detective-controls-props';
 export * from './detective-controls';
 export * from './guardduty-protection';
 export * from './unused-access-analyzer';

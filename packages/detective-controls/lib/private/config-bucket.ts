@@ -2,7 +2,7 @@ import { DefaultLogClass, MinimumTls } from '@cdk-guardrails/facts';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { DetectiveControlsProps } from '../detective-controls';
+import type { DetectiveControlsProps } from '../detective-controls-props';
 
 /**
  * The default lifecycle of the Config bucket: configuration history is audit evidence, kept for the

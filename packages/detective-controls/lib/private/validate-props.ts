@@ -1,7 +1,7 @@
 /** The checks DetectiveControls makes on its props before creating anything. */
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { DetectiveControlsProps } from '../detective-controls';
+import { DetectiveControlsProps } from '../detective-controls-props';
 import { validateGuardDutyProtection } from './detector-properties';
 import { propError } from './errors';
 import { GUARDRAIL_RULES, S3_KMS_RULE } from './rules';
