@@ -54,7 +54,16 @@ function main() {
   const cdk = join(root, 'node_modules', '.bin', 'cdk');
   const envDir = join(root, 'cdk.out', env);
   // Outputs of the whole environment are rewritten by this run: a failed app leaves no stale section.
-  for (const stale of ['compliance-report.json', 'compliance-report.txt', 'compliance-report.sarif', 'scp', 'rcp', 'bootstrap', 'deploy-order.json', 'policy-validation.json']) {
+  for (const stale of [
+    'compliance-report.json',
+    'compliance-report.txt',
+    'compliance-report.sarif',
+    'scp',
+    'rcp',
+    'bootstrap',
+    'deploy-order.json',
+    'policy-validation.json',
+  ]) {
     rmSync(join(envDir, stale), { recursive: true, force: true });
   }
   const order = [];
