@@ -10,26 +10,13 @@
  * an accepted suppression carrying the acknowledgement's reason, so it stays visible as a waiver.
  */
 import { pathToFileURL } from 'url';
-
-/** The fields of a report finding this rendering reads (ComplianceFinding). */
-interface Finding {
-  readonly plugin: string;
-  readonly ruleId: string;
-  readonly controlId?: string;
-  readonly severity: string;
-  readonly constructPath: string;
-  readonly description: string;
-  readonly suggestedFix?: string;
-  readonly acknowledged: boolean;
-  readonly reason?: string;
-  readonly acknowledgedAt?: string;
-}
+import type { ComplianceFinding } from '../compliance-report';
 
 /** One app's section of the JSON report (ComplianceReport.toJson). */
 export interface ReportSection {
   readonly app: string;
   readonly error?: string;
-  readonly findings?: readonly Finding[];
+  readonly findings?: readonly ComplianceFinding[];
   /** Stack construct path to its template, relative to the report directory. */
   readonly templates?: Readonly<Record<string, string>>;
 }

@@ -1,9 +1,10 @@
 /**
  * The role of the function that applies an account-level setting through `AwsCustomResource`.
  *
- * The permissions boundary of `@cdk-guardrails/iam-least-privilege` denies every bounded identity
- * the calls that change these settings (`DenyAccountBaselineChanges`), so the role that makes them
- * must live outside the boundary: it is opted out with the construct metadata
+ * The permissions boundary of `@cdk-guardrails/iam-least-privilege` never allows a bounded identity
+ * the calls that change these settings (they name no resource, and the boundary allows such actions
+ * only by name; it refuses to be widened with them), so the role that makes them must live outside
+ * the boundary: it is opted out with the construct metadata
  * `cdk-guardrails:permissions-boundary-opt-out` (a string contract, which that package's
  * `RequirePermissionsBoundary` accepts; this package does not depend on it) and tagged
  * `guardrails:protected`, so that no bounded identity can change, pass or assume it. Its only
