@@ -9,3 +9,4 @@ export * from './assembly';
 export * from './credentials';
 export * from './cdk-commands';
 export * from './outputs';
+export * from './evidence/catalogue';
