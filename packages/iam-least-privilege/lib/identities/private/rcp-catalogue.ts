@@ -9,8 +9,18 @@
  * - service principals: the documentation page cited with each entry.
  */
 
-/** Service prefixes RCPs apply to (the Organizations list above). Any other prefix is refused. */
-export const RCP_SUPPORTED_SERVICES: readonly string[] = ['s3', 'sts', 'kms', 'sqs', 'secretsmanager', 'logs', 'ecr', 'aoss', 'cognito-idp', 'dynamodb'];
+/**
+ * Service prefixes RCPs apply to. Any other prefix is refused, so an RCP that AWS Organizations would
+ * reject fails at synth instead. What each entry rests on (checked 2026-12-04; the Organizations page
+ * above is the authority, re-read it before widening this list):
+ * - s3, sts, kms, sqs, secretsmanager: the launch set, listed by the AWS Control Tower Controls
+ *   Reference, "Controls implemented with resource control policies (RCPs)".
+ * - ecr, aoss: added June 2025 (AWS What's New, reported by secondary sources).
+ * - cognito-idp, logs: added January 2026 (AWS What's New, reported by secondary sources).
+ * DynamoDB is left out: no source read here says RCPs apply to it. An RCP naming an unsupported
+ * service would be refused at attachment, so the list errs on the short side.
+ */
+export const RCP_SUPPORTED_SERVICES: readonly string[] = ['s3', 'sts', 'kms', 'sqs', 'secretsmanager', 'logs', 'ecr', 'aoss', 'cognito-idp'];
 
 /** The services of the identity perimeter by default (issue 18): S3, KMS, STS, SQS, Secrets Manager, Logs. */
 export const RCP_DEFAULT_PERIMETER_SERVICES: readonly string[] = ['s3', 'kms', 'sts', 'sqs', 'secretsmanager', 'logs'];
