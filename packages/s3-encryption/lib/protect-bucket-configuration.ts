@@ -2,7 +2,7 @@ import { Annotations, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { bucketPolicies, owningL2Bucket, toPolicyStatement } from './private/cdk-helpers';
+import { addToManagedBucketPolicy, bucketPolicies, owningL2Bucket, toPolicyStatement } from './private/cdk-helpers';
 import { PolicyDocumentJson, statementsOf } from './private/policy-analysis';
 import { validateAdministratorArns } from './private/administrators';
 import { propError } from './private/errors';
@@ -98,17 +98,12 @@ export class ProtectBucketConfiguration implements IAspect {
     if (problem) {
       throw propError('ProtectBucketConfiguration.applyTo', 'administratorArns', problem.received, problem.expected);
     }
-    for (const statement of ProtectBucketConfiguration.statementsForBucketArn(bucket.bucketArn, this.administratorArns)) {
-      if (!bucket.addToResourcePolicy(statement).statementAdded) {
-        throw propError(
-          'ProtectBucketConfiguration.applyTo',
-          'bucket',
-          `imported bucket ${bucket.node.path}`,
-          'a bucket whose policy this app manages (CloudFormation would replace the whole existing policy of an imported bucket)',
-          'Merge the statements of ProtectBucketConfiguration.statementsForBucketArn into its policy instead',
-        );
-      }
-    }
+    addToManagedBucketPolicy(
+      'ProtectBucketConfiguration.applyTo',
+      bucket,
+      ProtectBucketConfiguration.statementsForBucketArn(bucket.bucketArn, this.administratorArns),
+      'Merge the statements of ProtectBucketConfiguration.statementsForBucketArn into its policy instead',
+    );
     bucket.node.addValidation({ validate: () => configurationChangingCustomResources(bucket) });
   }
 

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { validateAdministratorArns } from './private/administrators';
+import { addToManagedBucketPolicy } from './private/cdk-helpers';
 import { propError } from './private/errors';
 
 /** Properties of a ProtectLogObjects. */
@@ -151,17 +152,12 @@ export class ProtectLogObjects {
       ProtectLogObjects.statementForBucketArn(bucket.bucketArn, this.props),
       ProtectLogObjects.replicationStatementForBucketArn(bucket.bucketArn, this.props),
     ].filter((s): s is iam.PolicyStatement => s !== undefined);
-    for (const statement of statements) {
-      if (!bucket.addToResourcePolicy(statement).statementAdded) {
-        throw propError(
-          'ProtectLogObjects.applyTo',
-          'bucket',
-          `imported bucket ${bucket.node.path}`,
-          'a bucket whose policy this app manages',
-          'Merge ProtectLogObjects.statementForBucketArn (and replicationStatementForBucketArn) into its policy instead',
-        );
-      }
-    }
+    addToManagedBucketPolicy(
+      'ProtectLogObjects.applyTo',
+      bucket,
+      statements,
+      'Merge ProtectLogObjects.statementForBucketArn (and replicationStatementForBucketArn) into its policy instead',
+    );
   }
 }
 

@@ -148,7 +148,7 @@ describe('ProtectLogObjects (semantic)', () => {
     const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
     const imported = s3.Bucket.fromBucketName(stack, 'Imported', 'existing-bucket');
     expect(() => new ProtectLogObjects({ administratorArns: [BREAK_GLASS] }).applyTo(imported)).toThrow(
-      /^ProtectLogObjects\.applyTo: bucket: received imported bucket Stack\/Imported; expected a bucket whose policy this app manages\. Merge /,
+      /^ProtectLogObjects\.applyTo: bucket: received imported bucket Stack\/Imported; expected a bucket whose policy this app manages \(CloudFormation would replace the whole existing policy of an imported bucket\)\. Merge /,
     );
   });
 

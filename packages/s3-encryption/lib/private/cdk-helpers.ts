@@ -5,6 +5,25 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { propError } from './errors';
 import { StatementJson } from './statements';
 
+/**
+ * Add `statements` to the policy of a bucket this app manages, or throw naming `owner` when the bucket
+ * is imported (CloudFormation would replace the whole existing policy of an imported bucket, so the
+ * statements must be merged by hand: `fix` says how).
+ */
+export function addToManagedBucketPolicy(owner: string, bucket: s3.IBucket, statements: iam.PolicyStatement[], fix: string): void {
+  for (const statement of statements) {
+    if (!bucket.addToResourcePolicy(statement).statementAdded) {
+      throw propError(
+        owner,
+        'bucket',
+        `imported bucket ${bucket.node.path}`,
+        'a bucket whose policy this app manages (CloudFormation would replace the whole existing policy of an imported bucket)',
+        fix,
+      );
+    }
+  }
+}
+
 /** Convert a statement of the shared builder into a CDK PolicyStatement. */
 export function toPolicyStatement(json: StatementJson): iam.PolicyStatement {
   return new iam.PolicyStatement({
