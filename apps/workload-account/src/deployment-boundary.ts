@@ -31,6 +31,8 @@ export const DEPLOYMENT_BOUNDARY_TEMPLATE_FILE = DEPLOYMENT_BOUNDARY_TEMPLATE.fi
 export function deploymentBoundaryDocument(config: GuardrailsConfig): { Version: string; Statement: Record<string, unknown>[] } {
   const q = config.principals.cdkQualifier;
   const account = '${AWS::AccountId}';
+  // The partition too: a Deny naming arn:aws: would match nothing in aws-us-gov or aws-cn.
+  const partition = '${AWS::Partition}';
   // ARNs of this account: the template resolves them with Fn::Sub in each account it is deployed to.
   const sub = (arn: string) => ({ 'Fn::Sub': arn });
   const statements: Record<string, unknown>[] = [
@@ -47,13 +49,13 @@ export function deploymentBoundaryDocument(config: GuardrailsConfig): { Version:
       Sid: 'DenyLeavingThisBoundary',
       Effect: 'Deny',
       Action: ['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary'],
-      Resource: sub(`arn:aws:iam::${account}:role/cdk-${q}-*`),
+      Resource: sub(`arn:${partition}:iam::${account}:role/cdk-${q}-*`),
     },
     {
       Sid: 'DenyEditingThisBoundary',
       Effect: 'Deny',
       Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
-      Resource: sub(`arn:aws:iam::${account}:policy/${DEPLOYMENT_BOUNDARY_NAME}`),
+      Resource: sub(`arn:${partition}:iam::${account}:policy/${DEPLOYMENT_BOUNDARY_NAME}`),
     },
     {
       Sid: 'DenyUsersAndLongTermCredentials',
@@ -80,7 +82,7 @@ export function deploymentBoundaryDocument(config: GuardrailsConfig): { Version:
         Sid: 'DenyDeletingGuardrailLogGroups',
         Effect: 'Deny',
         Action: ['logs:DeleteLogGroup'],
-        Resource: sub(`arn:aws:logs:*:${account}:log-group:/guardrails/*`),
+        Resource: sub(`arn:${partition}:logs:*:${account}:log-group:/guardrails/*`),
       },
     );
   }

@@ -75,6 +75,28 @@ describe('the deployment boundary of the CDK execution role', () => {
     expect(await asExecutionRole(dev, 'logs:DeleteLogGroup', group)).toBe('Allowed');
   });
 
+  test('in another partition (aws-us-gov) the denies still match: the ARNs take the partition of the account', async () => {
+    const gov = resolveIntrinsics(deploymentBoundaryDocument(loadConfig('prod', { configDir: CONFIG_DIR })), {
+      account: ACCOUNT,
+      region: 'us-gov-west-1',
+      partition: 'aws-us-gov',
+    });
+    const govExecRole = `arn:aws-us-gov:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-gov-west-1`;
+    const asGovExecutionRole = (action: string, resource: string) =>
+      evaluate({
+        identityPolicies: [ADMINISTRATOR_ACCESS],
+        permissionsBoundaries: [gov],
+        request: { principal: govExecRole, action, resource, resourceAccount: ACCOUNT, context: { 'aws:PrincipalArn': govExecRole } },
+      });
+    expect(await asGovExecutionRole('iam:DeleteRolePermissionsBoundary', govExecRole)).toBe('ExplicitlyDenied');
+    expect(await asGovExecutionRole('iam:CreatePolicyVersion', `arn:aws-us-gov:iam::${ACCOUNT}:policy/${DEPLOYMENT_BOUNDARY_NAME}`)).toBe('ExplicitlyDenied');
+    expect(await asGovExecutionRole('logs:DeleteLogGroup', `arn:aws-us-gov:logs:us-gov-west-1:${ACCOUNT}:log-group:/guardrails/audit/cloudtrail`)).toBe(
+      'ExplicitlyDenied',
+    );
+    // Control: what the deployment needs in that partition is still allowed.
+    expect(await asGovExecutionRole('iam:CreateRole', `arn:aws-us-gov:iam::${ACCOUNT}:role/prod-workload-x`)).toBe('Allowed');
+  });
+
   test('synth writes the template with the fixed policy name the bootstrap names', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deployment-boundary-'));
     const file = writeDeploymentBoundary(loadConfig('prod', { configDir: CONFIG_DIR }), dir);
