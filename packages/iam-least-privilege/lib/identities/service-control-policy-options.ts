@@ -347,3 +347,15 @@ export interface ImdsV2Options extends ScpExemptionOptions {
    */
   readonly name?: string;
 }
+
+/**
+ * Options of {@link ServiceControlPolicy.protectAccountBaseline}.
+ */
+export interface AccountBaselineProtectionOptions extends ScpExemptionOptions {
+  /**
+   * Name of the SCP.
+   *
+   * @default 'protect-account-baseline'
+   */
+  readonly name?: string;
+}

@@ -1,5 +1,4 @@
 import { PolicySizeLimit } from '@cdk-guardrails/facts';
-import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
@@ -25,6 +24,7 @@ import {
   SESSION_TAGGING_ACTIONS,
 } from './private/perms';
 import {
+  AccountBaselineProtectionOptions,
   GuardrailPrincipalsProtectionOptions,
   GuardrailResourcesProtectionOptions,
   ImdsV2Options,
@@ -38,6 +38,7 @@ import {
 } from './service-control-policy-options';
 import { guardrailPrincipalsStatements } from './private/scp-principal-statements';
 import {
+  accountBaselineStatement,
   exemptPrincipalArns,
   guardrailLogWriterStatement,
   imdsV2Statements,
@@ -52,6 +53,7 @@ import {
   validateResourceNamePrefix,
   validateStackNamePatterns,
 } from './private/validate';
+import { organizationPolicyJson } from './private/organization-policy';
 import { propError } from '../private/errors';
 
 /** Error prefixes of the builders that have no construct (see ../private/errors.ts). */
@@ -335,6 +337,22 @@ export class ServiceControlPolicy {
   }
 
   /**
+   * Deny undoing the account baseline to every principal but `exemptPrincipalArns` (the role of the
+   * function that applies the settings, the deployers): switching the account's S3 Block Public
+   * Access off (`s3:PutAccountPublicAccessBlock`, which also authorizes deleting it), turning EBS
+   * encryption by default off, and moving or resetting the default EBS encryption key. The same
+   * actions the permissions boundary denies, held here for principals outside any boundary.
+   */
+  public static protectAccountBaseline(options: AccountBaselineProtectionOptions = {}): ServiceControlPolicy {
+    const exempt = exemptPrincipalArns('ServiceControlPolicy.protectAccountBaseline', options);
+    return new ServiceControlPolicy({
+      name: options.name ?? 'protect-account-baseline',
+      description: 'Deny undoing the account baseline (S3 Block Public Access, EBS default key)',
+      statements: [accountBaselineStatement(exempt)],
+    });
+  }
+
+  /**
    * Write each policy as `<directory>/<name>.json` (minified, exactly the checked content) and
    * return the paths. Call it after `app.synth()`, for example with
    * `path.join(assembly.directory, 'scp')`.
@@ -355,35 +373,7 @@ export class ServiceControlPolicy {
   private readonly json: string;
 
   constructor(props: ServiceControlPolicyProps) {
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(props.name)) {
-      throw propError(CTOR, 'name', `'${props.name}'`, "1-128 letters, digits, '-' or '_' (it becomes a file name)");
-    }
-    if (!props.statements || props.statements.length === 0) {
-      throw propError(CTOR, 'statements', `an empty list for SCP '${props.name}'`, 'at least one statement');
-    }
-    const document = {
-      Version: '2012-10-17',
-      Statement: props.statements.map((s) => s.toStatementJson()),
-    };
-    const json = JSON.stringify(document);
-    if (Token.isUnresolved(json)) {
-      throw propError(
-        CTOR,
-        'statements',
-        `SCP '${props.name}' with a CDK token (a reference or pseudo parameter)`,
-        'plain strings only',
-        'SCPs live outside CloudFormation, use plain strings',
-      );
-    }
-    if (json.length > ServiceControlPolicy.MAX_CHARACTERS) {
-      throw propError(
-        CTOR,
-        'statements',
-        `SCP '${props.name}' of ${json.length} characters minified`,
-        `at most ${ServiceControlPolicy.MAX_CHARACTERS} characters minified (the AWS Organizations limit is ${ServiceControlPolicy.MAX_CHARACTERS})`,
-        'Split it or drop statements.',
-      );
-    }
+    const json = organizationPolicyJson(CTOR, 'SCP', props.name, props.statements, ServiceControlPolicy.MAX_CHARACTERS);
     this.name = props.name;
     this.description = props.description;
     this.sizeInCharacters = json.length;

@@ -1,5 +1,5 @@
 /**
- * The RCPs and the SSE-C / IMDSv2 SCP statements, compiled as they ship (OrganizationPolicyCompiler),
+ * The RCPs and the SSE-C / IMDSv2 / account-baseline SCP statements, compiled as they ship (OrganizationPolicyCompiler),
  * evaluated with an administrator's identity policy, the permissions boundary, the SCPs and the
  * resource policy: in-organization, out-of-organization, anonymous and AWS-service requests.
  */
@@ -18,6 +18,10 @@ const OBJECT = `${BUCKET}/report.csv`;
 const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/admin-inside-boundary`;
 const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+/** The role of the function that applies the account settings (outside the boundary, exempt by exact ARN). */
+const SETTINGS_ROLE = `arn:aws:iam::${ACCOUNT}:role/guardrails-account-settings`;
+/** A principal outside any permissions boundary (an IAM user from before the guardrails, say): only the SCP holds it. */
+const UNBOUNDED = `arn:aws:iam::${ACCOUNT}:user/legacy-admin`;
 
 const [RCP] = OrganizationPolicyCompiler.compileResourceControlPolicies([
   ResourceControlPolicy.identityPerimeter({ organizationId: ORG, trustedAccountIds: [TRUSTED] }),
@@ -27,6 +31,7 @@ const [RCP] = OrganizationPolicyCompiler.compileResourceControlPolicies([
 const SCPS = OrganizationPolicyCompiler.compileServiceControlPolicies([
   ServiceControlPolicy.denyUnencryptedS3Writes({ requireEncryptionHeader: false }),
   ServiceControlPolicy.requireImdsV2({ exemptPrincipalArns: [EXEC_ROLE] }),
+  ServiceControlPolicy.protectAccountBaseline({ exemptPrincipalArns: [EXEC_ROLE, SETTINGS_ROLE] }),
 ]).map((d) => JSON.parse(d.toJson()) as PolicyJson);
 const BOUNDARY = (() => {
   const stack = newStack();
@@ -187,5 +192,35 @@ describe('SCP statements: SSE-C and IMDSv2', () => {
     await expect(asAdmin('ec2:ModifyInstanceMetadataOptions', INSTANCE, {}, EXEC_ROLE)).resolves.toBe('Allowed');
     const without = withoutScpStatement('DenyInstanceMetadataOptionChanges');
     await expect(asAdmin('ec2:ModifyInstanceMetadataOptions', INSTANCE, {}, ADMIN, without)).resolves.toBe('Allowed');
+  });
+});
+
+describe('SCP statement: the account baseline', () => {
+  const ACCOUNT_SETTING = '*';
+  const UNDO: [string, string][] = [
+    ['s3:PutAccountPublicAccessBlock', 'switch S3 Block Public Access off (or delete it)'],
+    ['ec2:ModifyEbsDefaultKmsKeyId', 'move the default EBS key to a key of its own'],
+    ['ec2:ResetEbsDefaultKmsKeyId', 'reset the default EBS key to the AWS managed key'],
+    ['ec2:DisableEbsEncryptionByDefault', 'turn EBS encryption by default off'],
+  ];
+
+  test.each(UNDO)('a principal outside any boundary with an admin policy cannot %s (%s): the SCP alone denies it', async (action) => {
+    await expect(asAdmin(action, ACCOUNT_SETTING, {}, UNBOUNDED)).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('the bounded administrator is denied by the SCP and the boundary', async () => {
+    await expect(asAdmin('s3:PutAccountPublicAccessBlock', ACCOUNT_SETTING, {})).resolves.toBe('ExplicitlyDenied');
+  });
+
+  test('control: the settings function role and the execution role apply the baseline; enabling stays allowed to all', async () => {
+    await expect(asAdmin('s3:PutAccountPublicAccessBlock', ACCOUNT_SETTING, {}, SETTINGS_ROLE)).resolves.toBe('Allowed');
+    await expect(asAdmin('ec2:ModifyEbsDefaultKmsKeyId', ACCOUNT_SETTING, {}, SETTINGS_ROLE)).resolves.toBe('Allowed');
+    await expect(asAdmin('ec2:ModifyEbsDefaultKmsKeyId', ACCOUNT_SETTING, {}, EXEC_ROLE)).resolves.toBe('Allowed');
+    await expect(asAdmin('ec2:EnableEbsEncryptionByDefault', ACCOUNT_SETTING, {}, UNBOUNDED)).resolves.toBe('Allowed');
+  });
+
+  test('without the statement the unbounded principal switches Block Public Access off (the test sees the guardrail)', async () => {
+    const without = withoutScpStatement('DenyAccountBaselineChanges');
+    await expect(asAdmin('s3:PutAccountPublicAccessBlock', ACCOUNT_SETTING, {}, UNBOUNDED, without)).resolves.toBe('Allowed');
   });
 });

@@ -131,6 +131,7 @@ describe('ServiceControlPolicy documents', () => {
       () => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [arn] }),
       () => ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [arn] }),
       () => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] }),
+      () => ServiceControlPolicy.protectAccountBaseline({ exemptPrincipalArns: [arn] }),
     ]) {
       expect(build).toThrow(new RegExp(`exemptPrincipalArns: received '${escaped}'; expected an exact IAM role or user ARN \\(no wildcards\\)`));
     }

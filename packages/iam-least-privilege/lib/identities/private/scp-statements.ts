@@ -5,6 +5,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScpExemptionOptions, TaggedGuardrailResourcesProtectionOptions, UnencryptedS3WritesOptions } from '../service-control-policy-options';
 import { exceptPrincipals } from './guardrail-statements';
+import { ACCOUNT_BASELINE_TAMPER_ACTIONS } from './perms-security';
 import { validateExactPrincipalArns, validateNonEmpty } from './validate';
 import { propError } from '../../private/errors';
 
@@ -165,6 +166,21 @@ export function imdsV2Statements(exempt: string[]): iam.PolicyStatement[] {
       conditions: exceptPrincipals(exempt),
     }),
   ];
+}
+
+/**
+ * The statement of `protectAccountBaseline`: the actions the permissions boundary also denies
+ * (`ACCOUNT_BASELINE_TAMPER_ACTIONS`). `ec2:DisableEbsEncryptionByDefault` is in it too, although
+ * `denyUnencryptedResourceCreation` denies it to everyone: this SCP must hold on its own.
+ */
+export function accountBaselineStatement(exempt: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyAccountBaselineChanges',
+    effect: iam.Effect.DENY,
+    actions: [...ACCOUNT_BASELINE_TAMPER_ACTIONS],
+    resources: ['*'],
+    conditions: exceptPrincipals(exempt),
+  });
 }
 
 /** The statements of `denyUnencryptedResourceCreation`. */
