@@ -1,4 +1,5 @@
 import {
+  accountSettingsRoleArns,
   boundaryProtections,
   cdkDeployRoleArns,
   deployedRegions,
@@ -192,6 +193,7 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
   const exempt = { exemptPrincipalArns: scpExemptPrincipalArns(config) };
   const accounts = environmentAccountIds(config);
   const managers = [...config.principals.pipelineRoleArns, ...scpExemptPrincipalArns(config)];
+  const baselineOn = config.accountBaseline.ebsEncryptionByDefault || config.accountBaseline.s3BlockPublicAccess;
   return [
     // Every region the environment deploys to, the audit replica and StackSet regions included.
     ServiceControlPolicy.regionRestriction({ allowedRegions: deployedRegions(config), ...exempt }),
@@ -244,5 +246,9 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(exempt),
     ...(config.organizationPolicies.requireImdsV2 ? [ServiceControlPolicy.requireImdsV2(exempt)] : []),
+    // The account baseline, for principals outside the boundary too: only the settings function's
+    // roles (exact name per account and region, which only the deployers may create, pass or
+    // assume) and the deployers may change it.
+    ...(baselineOn ? [ServiceControlPolicy.protectAccountBaseline({ ...exempt, settingsRoleArns: accountSettingsRoleArns(config) })] : []),
   ];
 }

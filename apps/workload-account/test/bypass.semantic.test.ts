@@ -13,6 +13,7 @@ import {
   cdkRoleArn,
   logWriterRoleName,
   rotationLogWriterRoleName,
+  accountSettingsRoleName,
   GUARDRAIL_NAMES,
   guardrailAdministratorArns,
   HUMAN_ACCESS_NAMES,
@@ -949,7 +950,9 @@ describe('other ways out of the boundary', () => {
     ]) {
       expect([action, await asBoundedAdmin({ action, resource: fnArn })]).toEqual([action, 'ExplicitlyDenied']);
     }
-    const roleArnOf = roleArn(WORKLOAD, 'prod-workload-payments-AccountSettingsServiceRole-ABC');
+    // Its name is fixed per region (the SCP exempts exactly this ARN).
+    expect(role.Properties.RoleName).toBe(accountSettingsRoleName(REGION));
+    const roleArnOf = roleArn(WORKLOAD, accountSettingsRoleName(REGION));
     const protectedRole = { 'aws:ResourceTag/guardrails:protected': 'true' };
     for (const action of ['iam:PassRole', 'sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UntagRole']) {
       expect([
@@ -973,6 +976,34 @@ describe('other ways out of the boundary', () => {
     }
     // Control: CloudFormation (the execution role) invokes it at create and update.
     expect(await asPrincipal(EXEC_ROLE, { action: 'lambda:InvokeFunction', resource: fnArn })).toBe('Allowed');
+  });
+
+  test('the account baseline holds for a principal outside any boundary too (SCP protect-account-baseline): it cannot undo the settings nor obtain the settings role; the settings role and the execution role still apply them', async () => {
+    const unbounded = `arn:aws:iam::${WORKLOAD}:user/legacy-admin`;
+    const settingsRole = roleArn(WORKLOAD, accountSettingsRoleName(REGION));
+    for (const action of [
+      's3:PutAccountPublicAccessBlock',
+      'ec2:DisableEbsEncryptionByDefault',
+      'ec2:ModifyEbsDefaultKmsKeyId',
+      'ec2:ResetEbsDefaultKmsKeyId',
+    ]) {
+      expect([action, await asPrincipal(unbounded, { action, resource: '*' })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    // The exemption is an exact role, and nobody but the deployers may create, pass or assume it.
+    for (const action of ['iam:CreateRole', 'iam:PassRole', 'sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy']) {
+      expect([
+        action,
+        await asPrincipal(unbounded, { action, resource: settingsRole, resourcePolicy: action === 'sts:AssumeRole' ? trustsAccount(WORKLOAD) : undefined }),
+      ]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    // A role of another region's name is not the exempt one of this region... but it is protected too.
+    expect(await asPrincipal(unbounded, { action: 'iam:CreateRole', resource: roleArn(WORKLOAD, accountSettingsRoleName('us-east-1')) })).toBe(
+      'ExplicitlyDenied',
+    );
+    // Controls: the settings role applies the settings; the execution role creates and passes it.
+    expect(await asPrincipal(settingsRole, { action: 's3:PutAccountPublicAccessBlock', resource: '*' })).toBe('Allowed');
+    expect(await asPrincipal(settingsRole, { action: 'ec2:ModifyEbsDefaultKmsKeyId', resource: '*' })).toBe('Allowed');
+    expect(await asPrincipal(EXEC_ROLE, { action: 'iam:PassRole', resource: settingsRole })).toBe('Allowed');
   });
 
   test('control: a bounded admin still runs its own workload (its log group, its function, its bucket objects)', async () => {

@@ -8,14 +8,17 @@
  * `EbsEncryptionByDefault` and `AccountPublicAccessBlock`): both are `AwsCustomResource` calls made
  * by one function per stack, named under the protected prefix (`guardrails-account-settings`, which
  * the boundary's `DenyGuardrailResourceChanges` and the SCP protect: nobody inside invokes, updates or
- * deletes it), its role outside the boundary and tagged `guardrails:protected`.
+ * deletes it), its role outside the boundary, tagged `guardrails:protected` and named
+ * `guardrails-account-settings-<region>` (`accountSettingsRoleName`: the SCP exempts it by exact ARN).
  */
-import { GuardrailsConfig, GUARDRAIL_NAMES } from '@cdk-guardrails/config';
+import { accountSettingsRoleName, GuardrailsConfig, GUARDRAIL_NAMES } from '@cdk-guardrails/config';
 import { EbsEncryptionByDefault } from '@cdk-guardrails/kms-hierarchy';
 import { RequirePrivateFunctions } from '@cdk-guardrails/resilience';
 import { AccountPublicAccessBlock } from '@cdk-guardrails/s3-encryption';
 import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -76,13 +79,20 @@ export function addAccountBaseline(
   });
   const ebsEncryptionByDefault = ebs ? new EbsEncryptionByDefault(scope, 'EbsEncryptionByDefault', { key: keys.dataKey, functionName, logGroup }) : undefined;
   const accountPublicAccessBlock = bpa ? new AccountPublicAccessBlock(scope, 'AccountPublicAccessBlock', { functionName, logGroup }) : undefined;
-  const provider = Stack.of(scope).node.tryFindChild(PROVIDER_PATH);
-  if (provider !== undefined) {
-    RequirePrivateFunctions.exempt(
-      provider,
-      'account settings provider (guardrails-account-settings): calls only EC2 EnableEbsEncryptionByDefault/ModifyEbsDefaultKmsKeyId and S3 Control PutPublicAccessBlock, for which the private network has no interface endpoint; it runs only when CloudFormation creates or updates the setting, nobody inside the boundary may invoke or change it (guardrails-* name), and its role may make only those calls',
+  const stack = Stack.of(scope);
+  const provider = stack.node.tryFindChild(PROVIDER_PATH);
+  // A fixed role name per region, so that the SCP exempts exactly this role (accountSettingsRoleArns).
+  const providerRole = provider instanceof lambda.Function ? provider.role?.node.defaultChild : undefined;
+  if (!(provider instanceof lambda.Function) || !(providerRole instanceof iam.CfnRole)) {
+    throw new Error(
+      `${scope.node.path}: the account settings function's role was not found at ${PROVIDER_PATH}/ServiceRole (aws-cdk-lib changed its AwsCustomResource provider)`,
     );
   }
+  providerRole.roleName = accountSettingsRoleName(stack.region);
+  RequirePrivateFunctions.exempt(
+    provider,
+    'account settings provider (guardrails-account-settings): calls only EC2 EnableEbsEncryptionByDefault/ModifyEbsDefaultKmsKeyId and S3 Control PutPublicAccessBlock, for which the private network has no interface endpoint; it runs only when CloudFormation creates or updates the setting, nobody inside the boundary may invoke or change it (guardrails-* name), and its role may make only those calls',
+  );
   return { ebsEncryptionByDefault, accountPublicAccessBlock };
 }
 

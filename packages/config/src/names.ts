@@ -67,6 +67,15 @@ export const GUARDRAIL_NAMES = {
   accountSettingsFunction: `${GUARDRAIL_NAME_PREFIX}-account-settings`,
 } as const;
 
+/**
+ * The role of the account settings function of one region (IAM names are global to the account, the
+ * function is regional): a fixed name, so that the SCP `protectAccountBaseline` can exempt it by exact
+ * ARN and `protectGuardrailPrincipals` can keep everyone else from creating, passing or assuming it.
+ */
+export function accountSettingsRoleName(region: string): string {
+  return `${GUARDRAIL_NAME_PREFIX}-account-settings-${region}`;
+}
+
 /** What a rotation function rotates (short, so that a 40-character secret name fits Lambda's 64). */
 export type RotationKind = 'key' | 'token' | 'db';
 

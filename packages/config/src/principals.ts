@@ -8,7 +8,7 @@
  */
 import { GuardrailsConfig, IAM_EVENTS_REGION } from './schema';
 import { workloadStackRegions } from './cross-field';
-import { BOUNDARY_POLICY_NAMES, GUARDRAIL_NAME_PREFIX } from './names';
+import { accountSettingsRoleName, BOUNDARY_POLICY_NAMES, GUARDRAIL_NAME_PREFIX } from './names';
 
 /** The roles `cdk bootstrap` creates, by the kind in their name. */
 export type CdkRoleKind = 'cfn-exec' | 'deploy' | 'file-publishing' | 'image-publishing' | 'lookup';
@@ -39,6 +39,16 @@ export function bootstrapRegions(config: GuardrailsConfig, accountId: string): s
     if (config.auditLogs.replicaRegion !== undefined) regions.add(config.auditLogs.replicaRegion);
   }
   return [...regions];
+}
+
+/**
+ * The roles of the account settings function (`accountSettingsRoleName`) of every account and
+ * bootstrapped region of the environment: the only principals besides the deployers that may change
+ * the account baseline (SCP `protectAccountBaseline`). A region whose stack has no baseline leaves
+ * its name unused, and still protected.
+ */
+export function accountSettingsRoleArns(config: GuardrailsConfig): string[] {
+  return environmentAccountIds(config).flatMap((accountId) => bootstrapRegions(config, accountId).map((r) => roleArn(accountId, accountSettingsRoleName(r))));
 }
 
 /** The CloudFormation execution roles of an account (one per bootstrapped region): they deploy every guardrail. */

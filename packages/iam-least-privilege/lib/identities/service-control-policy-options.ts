@@ -353,6 +353,16 @@ export interface ImdsV2Options extends ScpExemptionOptions {
  */
 export interface AccountBaselineProtectionOptions extends ScpExemptionOptions {
   /**
+   * Exact ARNs of the roles of the function that applies the account settings (for example the
+   * `AwsCustomResource` provider's role of `EbsEncryptionByDefault` and `AccountPublicAccessBlock`,
+   * given a fixed name per account and region). They may change the baseline; nobody but
+   * `exemptPrincipalArns` may create, change, pass or assume them. No wildcards.
+   *
+   * @default - none: only `exemptPrincipalArns` may change the baseline
+   */
+  readonly settingsRoleArns?: string[];
+
+  /**
    * Name of the SCP.
    *
    * @default 'protect-account-baseline'

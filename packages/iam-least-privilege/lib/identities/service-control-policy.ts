@@ -38,7 +38,7 @@ import {
 } from './service-control-policy-options';
 import { guardrailPrincipalsStatements } from './private/scp-principal-statements';
 import {
-  accountBaselineStatement,
+  accountBaselineStatements,
   exemptPrincipalArns,
   guardrailLogWriterStatement,
   imdsV2Statements,
@@ -337,18 +337,23 @@ export class ServiceControlPolicy {
   }
 
   /**
-   * Deny undoing the account baseline to every principal but `exemptPrincipalArns` (the role of the
-   * function that applies the settings, the deployers): switching the account's S3 Block Public
+   * Deny undoing the account baseline to every principal but `exemptPrincipalArns` (the deployers)
+   * and `settingsRoleArns` (the roles of the function that applies the settings): switching the account's S3 Block Public
    * Access off (`s3:PutAccountPublicAccessBlock`, which also authorizes deleting it), turning EBS
    * encryption by default off, and moving or resetting the default EBS encryption key. The same
-   * actions the permissions boundary denies, held here for principals outside any boundary.
+   * actions the permissions boundary denies, held here for principals outside any boundary. With
+   * `settingsRoleArns`, also deny creating, changing, passing or assuming those roles to every
+   * principal but `exemptPrincipalArns`: an exempt role anyone could pass is no guardrail.
    */
   public static protectAccountBaseline(options: AccountBaselineProtectionOptions = {}): ServiceControlPolicy {
-    const exempt = exemptPrincipalArns('ServiceControlPolicy.protectAccountBaseline', options);
+    const owner = 'ServiceControlPolicy.protectAccountBaseline';
+    const exempt = exemptPrincipalArns(owner, options);
+    const settingsRoles = options.settingsRoleArns ?? [];
+    validateExactPrincipalArns(owner, 'settingsRoleArns', settingsRoles);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-account-baseline',
       description: 'Deny undoing the account baseline (S3 Block Public Access, EBS default key)',
-      statements: [accountBaselineStatement(exempt)],
+      statements: accountBaselineStatements(exempt, settingsRoles),
     });
   }
 

@@ -31,7 +31,7 @@ const [RCP] = OrganizationPolicyCompiler.compileResourceControlPolicies([
 const SCPS = OrganizationPolicyCompiler.compileServiceControlPolicies([
   ServiceControlPolicy.denyUnencryptedS3Writes({ requireEncryptionHeader: false }),
   ServiceControlPolicy.requireImdsV2({ exemptPrincipalArns: [EXEC_ROLE] }),
-  ServiceControlPolicy.protectAccountBaseline({ exemptPrincipalArns: [EXEC_ROLE, SETTINGS_ROLE] }),
+  ServiceControlPolicy.protectAccountBaseline({ exemptPrincipalArns: [EXEC_ROLE], settingsRoleArns: [SETTINGS_ROLE] }),
 ]).map((d) => JSON.parse(d.toJson()) as PolicyJson);
 const BOUNDARY = (() => {
   const stack = newStack();
@@ -217,6 +217,17 @@ describe('SCP statement: the account baseline', () => {
     await expect(asAdmin('ec2:ModifyEbsDefaultKmsKeyId', ACCOUNT_SETTING, {}, SETTINGS_ROLE)).resolves.toBe('Allowed');
     await expect(asAdmin('ec2:ModifyEbsDefaultKmsKeyId', ACCOUNT_SETTING, {}, EXEC_ROLE)).resolves.toBe('Allowed');
     await expect(asAdmin('ec2:EnableEbsEncryptionByDefault', ACCOUNT_SETTING, {}, UNBOUNDED)).resolves.toBe('Allowed');
+  });
+
+  test('the unbounded principal cannot obtain the exempt role: create it, pass it to a function of its own, assume it or rewrite its trust', async () => {
+    for (const action of ['iam:CreateRole', 'iam:PassRole', 'sts:AssumeRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']) {
+      await expect(asAdmin(action, SETTINGS_ROLE, {}, UNBOUNDED)).resolves.toBe('ExplicitlyDenied');
+    }
+    // Control: the execution role creates and passes it (CloudFormation deploys the function).
+    await expect(asAdmin('iam:CreateRole', SETTINGS_ROLE, {}, EXEC_ROLE)).resolves.toBe('Allowed');
+    await expect(asAdmin('iam:PassRole', SETTINGS_ROLE, {}, EXEC_ROLE)).resolves.toBe('Allowed');
+    const without = withoutScpStatement('DenyAccountSettingsRoleChanges');
+    await expect(asAdmin('iam:PassRole', SETTINGS_ROLE, {}, UNBOUNDED, without)).resolves.toBe('Allowed');
   });
 
   test('without the statement the unbounded principal switches Block Public Access off (the test sees the guardrail)', async () => {

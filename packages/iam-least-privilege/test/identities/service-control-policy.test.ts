@@ -132,8 +132,11 @@ describe('ServiceControlPolicy documents', () => {
       () => ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [arn] }),
       () => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] }),
       () => ServiceControlPolicy.protectAccountBaseline({ exemptPrincipalArns: [arn] }),
+      () => ServiceControlPolicy.protectAccountBaseline({ settingsRoleArns: [arn] }),
     ]) {
-      expect(build).toThrow(new RegExp(`exemptPrincipalArns: received '${escaped}'; expected an exact IAM role or user ARN \\(no wildcards\\)`));
+      expect(build).toThrow(
+        new RegExp(`(exemptPrincipalArns|settingsRoleArns): received '${escaped}'; expected an exact IAM role or user ARN \\(no wildcards\\)`),
+      );
     }
   });
 

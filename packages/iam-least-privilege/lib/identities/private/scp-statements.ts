@@ -5,7 +5,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScpExemptionOptions, TaggedGuardrailResourcesProtectionOptions, UnencryptedS3WritesOptions } from '../service-control-policy-options';
 import { exceptPrincipals } from './guardrail-statements';
-import { ACCOUNT_BASELINE_TAMPER_ACTIONS } from './perms-security';
+import { ACCOUNT_BASELINE_TAMPER_ACTIONS, ROLE_MUTATION_ACTIONS } from './perms';
 import { validateExactPrincipalArns, validateNonEmpty } from './validate';
 import { propError } from '../../private/errors';
 
@@ -169,18 +169,36 @@ export function imdsV2Statements(exempt: string[]): iam.PolicyStatement[] {
 }
 
 /**
- * The statement of `protectAccountBaseline`: the actions the permissions boundary also denies
- * (`ACCOUNT_BASELINE_TAMPER_ACTIONS`). `ec2:DisableEbsEncryptionByDefault` is in it too, although
- * `denyUnencryptedResourceCreation` denies it to everyone: this SCP must hold on its own.
+ * The statements of `protectAccountBaseline`. `DenyAccountBaselineChanges`: the actions the
+ * permissions boundary also denies (`ACCOUNT_BASELINE_TAMPER_ACTIONS`; `ec2:DisableEbsEncryptionByDefault`
+ * is in it although `denyUnencryptedResourceCreation` denies it to everyone: this SCP must hold on its
+ * own), but for the exempt principals and the settings roles. `DenyAccountSettingsRoleChanges`: an
+ * exemption is only as strong as its role, so nobody but the exempt principals creates, changes,
+ * passes or assumes the settings roles (whoever could pass one to a function of their own would
+ * change the baseline as that role).
  */
-export function accountBaselineStatement(exempt: string[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'DenyAccountBaselineChanges',
-    effect: iam.Effect.DENY,
-    actions: [...ACCOUNT_BASELINE_TAMPER_ACTIONS],
-    resources: ['*'],
-    conditions: exceptPrincipals(exempt),
-  });
+export function accountBaselineStatements(exempt: string[], settingsRoles: string[]): iam.PolicyStatement[] {
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'DenyAccountBaselineChanges',
+      effect: iam.Effect.DENY,
+      actions: [...ACCOUNT_BASELINE_TAMPER_ACTIONS],
+      resources: ['*'],
+      conditions: exceptPrincipals([...exempt, ...settingsRoles]),
+    }),
+  ];
+  if (settingsRoles.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenyAccountSettingsRoleChanges',
+        effect: iam.Effect.DENY,
+        actions: ['iam:CreateRole', ...ROLE_MUTATION_ACTIONS, 'sts:AssumeRole*'],
+        resources: settingsRoles,
+        conditions: exceptPrincipals(exempt),
+      }),
+    );
+  }
+  return statements;
 }
 
 /** The statements of `denyUnencryptedResourceCreation`. */
