@@ -25,6 +25,8 @@ export interface AccessAnalyzerRun {
   readonly dir: string;
   readonly templates: string[];
   readonly scpFiles: string[];
+  /** The RCP files (`rcp/*.json`): ValidatePolicy with the RESOURCE_CONTROL_POLICY type. */
+  readonly rcpFiles?: string[];
   readonly infos: Map<string, StackInfo>;
   readonly accessNotGranted: readonly string[];
   readonly out: AccessAnalyzerOutcome;
@@ -94,16 +96,21 @@ export async function runAccessAnalyzer(run: AccessAnalyzerRun): Promise<void> {
     }
   }
 
-  for (const file of run.scpFiles) {
-    const rel = path.relative(run.dir, file);
-    let document: string;
-    try {
-      document = JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')));
-    } catch {
-      continue; // reported by the offline validator as MALFORMED_POLICY
+  for (const [files, policyType] of [
+    [run.scpFiles, 'SERVICE_CONTROL_POLICY'],
+    [run.rcpFiles ?? [], 'RESOURCE_CONTROL_POLICY'],
+  ] as const) {
+    for (const file of files) {
+      const rel = path.relative(run.dir, file);
+      let document: string;
+      try {
+        document = JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')));
+      } catch {
+        continue; // reported by the offline validator as MALFORMED_POLICY
+      }
+      // The custom checks take identity and resource policies only: an SCP or RCP gets ValidatePolicy.
+      await validatePolicy(client, { name: rel, document, policyType, suppressions: [] }, undefined, out);
     }
-    // The custom checks take identity and resource policies only: an SCP gets ValidatePolicy.
-    await validatePolicy(client, { name: rel, document, policyType: 'SERVICE_CONTROL_POLICY', suppressions: [] }, undefined, out);
   }
 
   out.notes.push(

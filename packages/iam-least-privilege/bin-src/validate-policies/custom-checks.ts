@@ -36,7 +36,7 @@ export interface CustomCheckInput {
   /** How the output names the policy: template, construct path, logical id and location. */
   readonly name: string;
   readonly document: string;
-  readonly policyType: 'IDENTITY_POLICY' | 'RESOURCE_POLICY' | 'SERVICE_CONTROL_POLICY';
+  readonly policyType: 'IDENTITY_POLICY' | 'RESOURCE_POLICY' | 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
   readonly publicAccessResourceType?: string;
   readonly suppressions: Suppression[];
 }

@@ -15,7 +15,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { AccessAnalyzerOutcome, runAccessAnalyzer, StackInfo } from './access-analyzer';
 import { iamDatasetVersion } from '../../lib/validation/private/iam-dataset';
 import { analyzeTemplate, extractPolicies, formatFinding, RenderContext, TemplateFinding } from '../../lib/validation/private/template-policies';
-import { checkServiceControlPolicyText } from '../../lib/validation/private/template-policies';
+import { checkResourceControlPolicyText, checkServiceControlPolicyText } from '../../lib/validation/private/template-policies';
 
 type AwsCredentialIdentity = Awaited<ReturnType<ReturnType<typeof fromNodeProviderChain>>>;
 
@@ -46,6 +46,8 @@ export interface ValidatePoliciesResult {
   readonly mode: 'offline' | 'access-analyzer';
   readonly templates: number;
   readonly scpFiles: number;
+  /** RCP files checked (`rcp/*.json`). */
+  readonly rcpFiles: number;
   readonly policies: number;
   readonly offlineErrors: number;
   readonly accessAnalyzerErrors: number;
@@ -75,10 +77,11 @@ export async function resolveDefaultCredentials(timeoutMs: number): Promise<Cred
   }
 }
 
-/** Every `*.template.json` and every SCP file (`scp/*.json`) under the assembly, nested assemblies included. */
-export function findAssemblyFiles(dir: string): { templates: string[]; scpFiles: string[] } {
+/** Every `*.template.json`, every SCP file (`scp/*.json`) and every RCP file (`rcp/*.json`) under the assembly, nested assemblies included. */
+export function findAssemblyFiles(dir: string): { templates: string[]; scpFiles: string[]; rcpFiles: string[] } {
   const templates: string[] = [];
   const scpFiles: string[] = [];
+  const rcpFiles: string[] = [];
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
@@ -90,11 +93,13 @@ export function findAssemblyFiles(dir: string): { templates: string[]; scpFiles:
         templates.push(full);
       } else if (entry.name.endsWith('.json') && path.basename(d) === 'scp') {
         scpFiles.push(full);
+      } else if (entry.name.endsWith('.json') && path.basename(d) === 'rcp') {
+        rcpFiles.push(full);
       }
     }
   };
   walk(dir);
-  return { templates: templates.sort(), scpFiles: scpFiles.sort() };
+  return { templates: templates.sort(), scpFiles: scpFiles.sort(), rcpFiles: rcpFiles.sort() };
 }
 
 /** Account, region and construct paths of each template, from the manifests of the assembly and its nested assemblies. */
@@ -135,9 +140,9 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new Error(`validate-policies: '${options.assemblyDir}' is not a directory; pass the cdk.out directory of a synthesized app`);
   }
-  const { templates, scpFiles } = findAssemblyFiles(dir);
-  if (templates.length === 0 && scpFiles.length === 0) {
-    throw new Error(`validate-policies: no *.template.json or scp/*.json under '${dir}'; run 'cdk synth' first`);
+  const { templates, scpFiles, rcpFiles } = findAssemblyFiles(dir);
+  if (templates.length === 0 && scpFiles.length === 0 && rcpFiles.length === 0) {
+    throw new Error(`validate-policies: no *.template.json, scp/*.json or rcp/*.json under '${dir}'; run 'cdk synth' first`);
   }
 
   // Decide the mode first, so the header says what runs.
@@ -190,23 +195,27 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
       errors.push(`  FAIL ${rel} ${where(f, info?.constructPaths.get(f.logicalId))} ${formatFinding(f)}`);
     }
   }
-  for (const file of scpFiles) {
-    const rel = path.relative(dir, file);
-    const text = fs.readFileSync(file, 'utf8');
-    for (const f of checkServiceControlPolicyText(text)) {
-      errors.push(`  FAIL ${rel} [${f.rule}] ${f.message}${f.location ? ` (at ${f.location})` : ''}`);
+  for (const [files, check] of [
+    [scpFiles, checkServiceControlPolicyText],
+    [rcpFiles, checkResourceControlPolicyText],
+  ] as const) {
+    for (const file of files) {
+      const rel = path.relative(dir, file);
+      for (const f of check(fs.readFileSync(file, 'utf8'))) {
+        errors.push(`  FAIL ${rel} [${f.rule}] ${f.message}${f.location ? ` (at ${f.location})` : ''}`);
+      }
+      policies++;
     }
-    policies++;
   }
   log(
-    `  checked ${policies} policies in ${templates.length} templates and ${scpFiles.length} SCP files` +
+    `  checked ${policies} policies in ${templates.length} templates, ${scpFiles.length} SCP files and ${rcpFiles.length} RCP files` +
       (suppressed > 0 ? ` (${suppressed} findings suppressed with a reason)` : ''),
   );
 
   // Access Analyzer: ValidatePolicy and the custom checks, over the documents rendered with the deployed physical names.
   const aa: AccessAnalyzerOutcome = { failures: [], acknowledged: [], notes: [] };
   if (credentials) {
-    await runAccessAnalyzer({ credentials, region, dir, templates, scpFiles, infos, accessNotGranted: forbidden.actions, out: aa });
+    await runAccessAnalyzer({ credentials, region, dir, templates, scpFiles, rcpFiles, infos, accessNotGranted: forbidden.actions, out: aa });
   }
   const aaErrors = aa.failures;
   for (const line of [...aa.notes, ...aa.acknowledged]) log(line);
@@ -222,6 +231,7 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
     mode,
     templates: templates.length,
     scpFiles: scpFiles.length,
+    rcpFiles: rcpFiles.length,
     policies,
     offlineErrors: errors.length,
     accessAnalyzerErrors: aaErrors.length,
@@ -283,7 +293,7 @@ export const USAGE = `usage: validate-policies <cdk.out directory> [--offline] [
                          [--access-not-granted <action,action...>]
 
 Checks every IAM, bucket, key, queue, topic, secret and log-destination policy of the
-synthesized templates (nested assemblies included) and every scp/*.json file:
+synthesized templates (nested assemblies included) and every scp/*.json and rcp/*.json file:
   - always with the offline least-privilege validator;
   - when AWS credentials resolve and --offline is not given, with IAM Access Analyzer:
     ValidatePolicy on every policy; CheckNoNewAccess of each identity, trust and bucket

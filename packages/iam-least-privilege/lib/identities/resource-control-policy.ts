@@ -2,6 +2,8 @@ import { PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { perimeterActions, RCP_DEFAULT_PERIMETER_SERVICES, RCP_SUPPORTED_SERVICES, SERVICE_PRINCIPAL_CATALOGUE } from './private/rcp-catalogue';
+import { organizationPolicyJson } from './private/organization-policy';
+import { rcpStatementProblems } from './private/rcp-rules';
 import { writePolicyFiles } from './private/scp-statements';
 import {
   ConfusedDeputyProtectionOptions,
@@ -137,27 +139,9 @@ export class ResourceControlPolicy {
   private readonly json: string;
 
   constructor(props: ResourceControlPolicyProps) {
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(props.name)) {
-      throw propError(CTOR, 'name', `'${props.name}'`, "1-128 letters, digits, '-' or '_' (it becomes a file name)");
-    }
-    if (!props.statements || props.statements.length === 0) {
-      throw propError(CTOR, 'statements', `an empty list for RCP '${props.name}'`, 'at least one statement');
-    }
-    const statements = props.statements.map((s) => s.toStatementJson());
-    const json = JSON.stringify({ Version: '2012-10-17', Statement: statements });
-    if (Token.isUnresolved(json)) {
-      throw propError(CTOR, 'statements', `RCP '${props.name}' with a CDK token (a reference or pseudo parameter)`, 'plain strings only');
-    }
-    statements.forEach((s, i) => validateRcpStatement(`${CTOR}`, `statements[${i}] of RCP '${props.name}'`, s));
-    if (json.length > ResourceControlPolicy.MAX_CHARACTERS) {
-      throw propError(
-        CTOR,
-        'statements',
-        `RCP '${props.name}' of ${json.length} characters minified`,
-        `at most ${ResourceControlPolicy.MAX_CHARACTERS} characters minified (the AWS Organizations limit)`,
-        'Split it or drop statements.',
-      );
-    }
+    const json = organizationPolicyJson(CTOR, 'RCP', props.name, props.statements, ResourceControlPolicy.MAX_CHARACTERS, (s, prop) =>
+      validateRcpStatement(CTOR, prop, s),
+    );
     this.name = props.name;
     this.description = props.description;
     this.sizeInCharacters = json.length;
@@ -170,27 +154,10 @@ export class ResourceControlPolicy {
   }
 }
 
-/** The AWS Organizations rules an RCP statement must follow. */
+/** Throws on the first way the statement breaks the AWS Organizations rules for RCPs. */
 function validateRcpStatement(owner: string, prop: string, s: any): void {
-  if (s.Effect !== 'Deny') {
-    throw propError(owner, prop, `Effect '${s.Effect}'`, "'Deny' (AWS Organizations allows no Allow in an RCP but its own RCPFullAWSAccess)");
-  }
-  if (s.NotPrincipal !== undefined) throw propError(owner, prop, 'a NotPrincipal', "Principal '*' (RCPs do not support NotPrincipal)");
-  if (s.Principal !== '*') throw propError(owner, prop, `Principal ${JSON.stringify(s.Principal)}`, "Principal '*' (the only principal an RCP may name)");
-  if (s.NotAction !== undefined) throw propError(owner, prop, 'a NotAction', 'an Action list of services that support RCPs');
-  const actions: string[] = s.Action === undefined ? [] : [].concat(s.Action);
-  if (actions.length === 0) throw propError(owner, prop, 'no Action', 'an Action list of services that support RCPs');
-  for (const a of actions) {
-    const service = a.split(':')[0].toLowerCase();
-    if (a === '*' || !a.includes(':') || !RCP_SUPPORTED_SERVICES.includes(service)) {
-      throw propError(
-        owner,
-        prop,
-        `the action '${a}'`,
-        `actions of the services that support RCPs (${RCP_SUPPORTED_SERVICES.join(', ')}); '*' alone is not allowed`,
-      );
-    }
-  }
+  const [problem] = rcpStatementProblems(s);
+  if (problem !== undefined) throw propError(owner, prop, problem.received, problem.expected);
 }
 
 function perimeterStatement(sid: string, serviceList: string[], conditions: Record<string, any>): iam.PolicyStatement {

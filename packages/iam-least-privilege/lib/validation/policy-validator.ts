@@ -25,6 +25,11 @@ export enum PolicyKind {
   RESOURCE = 'RESOURCE',
   /** An AWS Organizations service control policy (5,120 characters). */
   SERVICE_CONTROL_POLICY = 'SERVICE_CONTROL_POLICY',
+  /**
+   * An AWS Organizations resource control policy (5,120 characters), checked also for the RCP rules:
+   * Deny only, `Principal: "*"`, no `NotPrincipal` or `NotAction`, actions of services that support RCPs.
+   */
+  RESOURCE_CONTROL_POLICY = 'RESOURCE_CONTROL_POLICY',
 }
 
 /** One rule violation found in a policy document. */
@@ -102,7 +107,7 @@ export class PolicyValidator implements IAspect {
 
   /**
    * Check one policy document (plain JSON, or CloudFormation JSON with intrinsics).
-   * Does not need a construct tree: use it for documents written to files (SCPs).
+   * Does not need a construct tree: use it for documents written to files (SCPs, RCPs).
    *
    * @param document the policy document as JSON (object or JSON text)
    * @param kind what the document is, which decides the rules and the size limit
@@ -134,6 +139,8 @@ const SIZE_LIMITS: Partial<Record<PolicyKind, number>> = {
   [PolicyKind.MANAGED_POLICY]: PolicySizeLimit.IAM_MANAGED_POLICY.maximum,
   [PolicyKind.TRUST]: PolicySizeLimit.IAM_TRUST_POLICY.maximum,
   [PolicyKind.SERVICE_CONTROL_POLICY]: PolicySizeLimit.SERVICE_CONTROL_POLICY.maximum,
+  // The same 5,120-character limit (AWS Organizations quotas); facts has no separate entry.
+  [PolicyKind.RESOURCE_CONTROL_POLICY]: PolicySizeLimit.SERVICE_CONTROL_POLICY.maximum,
 };
 
 function documentKind(kind: PolicyKind): DocumentKind {
@@ -144,6 +151,8 @@ function documentKind(kind: PolicyKind): DocumentKind {
       return 'resource';
     case PolicyKind.SERVICE_CONTROL_POLICY:
       return 'scp';
+    case PolicyKind.RESOURCE_CONTROL_POLICY:
+      return 'rcp';
     default:
       return 'identity';
   }

@@ -26,7 +26,7 @@ afterAll(() => {
 });
 
 /** Synthesizes a real cloud assembly: a top-level stack and a stack in a nested stage. */
-function synthAssembly(opts: { wide?: boolean; scp?: object } = {}): string {
+function synthAssembly(opts: { wide?: boolean; scp?: object; rcp?: object } = {}): string {
   const outdir = tmp('lp-cdkout-');
   const app = new App({ outdir });
   const top = new Stack(app, 'Logs', { env: ENV });
@@ -48,6 +48,10 @@ function synthAssembly(opts: { wide?: boolean; scp?: object } = {}): string {
   if (opts.scp) {
     fs.mkdirSync(path.join(outdir, 'dev', 'scp'), { recursive: true });
     fs.writeFileSync(path.join(outdir, 'dev', 'scp', 'region-restriction.json'), JSON.stringify(opts.scp));
+  }
+  if (opts.rcp) {
+    fs.mkdirSync(path.join(outdir, 'dev', 'rcp'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'dev', 'rcp', 'rcp-environment-1.json'), JSON.stringify(opts.rcp));
   }
   return outdir;
 }
@@ -106,6 +110,43 @@ describe('validate-policies offline', () => {
     expect(out.lines.join('\n')).toMatch(/FAIL dev\/scp\/region-restriction.json \[POLICY_TOO_LARGE\] policy is \d+ characters/);
   });
 
+  test('checks RCP files (rcp/*.json) for the RCP rules: an Allow, a named principal, NotAction or an unsupported service fails; the shipped shape passes', async () => {
+    const deny = {
+      Sid: 'EnforceSecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:*', 'kms:*'],
+      Resource: '*',
+      Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } },
+    };
+    const good = await validatePolicies({
+      assemblyDir: synthAssembly({ rcp: { Version: '2012-10-17', Statement: [deny] } }),
+      resolveCredentials: noCredentials,
+      log: () => undefined,
+    });
+    expect(good).toEqual(expect.objectContaining({ exitCode: 0, rcpFiles: 1 }));
+
+    const bad = {
+      Version: '2012-10-17',
+      Statement: [
+        { ...deny, Sid: 'A', Effect: 'Allow' },
+        { ...deny, Sid: 'P', Principal: { AWS: 'arn:aws:iam::111122223333:root' } },
+        { Sid: 'N', Effect: 'Deny', Principal: '*', NotAction: 's3:GetObject', Resource: '*' },
+        { ...deny, Sid: 'S', Action: 'ec2:RunInstances' },
+      ],
+    };
+    const out = collect();
+    const result = await validatePolicies({ assemblyDir: synthAssembly({ rcp: bad }), resolveCredentials: noCredentials, log: out.log });
+    expect(result).toEqual(expect.objectContaining({ exitCode: 1, rcpFiles: 1 }));
+    const text = out.lines.join('\n');
+    expect(text).toMatch(
+      /FAIL dev\/rcp\/rcp-environment-1.json \[MALFORMED_POLICY\] an RCP statement needs 'Deny'.*it has Effect 'Allow'.*\(at Statement\[0\]\)/,
+    );
+    expect(text).toMatch(/an RCP statement needs Principal '\*' \(the only principal an RCP may name\); it has Principal .*\(at Statement\[1\]\)/);
+    expect(text).toMatch(/an RCP statement needs an Action list of services that support RCPs; it has a NotAction.*\(at Statement\[2\]\)/);
+    expect(text).toMatch(/it has the action 'ec2:RunInstances'.*\(at Statement\[3\]\)/);
+  });
+
   test('--offline skips credentials entirely', async () => {
     const dir = synthAssembly();
     const out = collect();
@@ -121,7 +162,7 @@ describe('validate-policies offline', () => {
       /'\/nonexistent\/cdk.out' is not a directory/,
     );
     await expect(validatePolicies({ assemblyDir: tmp('lp-empty-'), resolveCredentials: noCredentials })).rejects.toThrow(
-      /no \*.template.json or scp\/\*.json under/,
+      /no \*.template.json, scp\/\*.json or rcp\/\*.json under/,
     );
   });
 

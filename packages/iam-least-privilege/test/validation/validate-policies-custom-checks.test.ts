@@ -301,6 +301,37 @@ describe('CheckAccessNotGranted and CheckNoPublicAccess', () => {
   });
 });
 
+describe('RCP files', () => {
+  test('every rcp/*.json goes to ValidatePolicy as a RESOURCE_CONTROL_POLICY (and no custom check)', async () => {
+    deploy(undefined);
+    const dir = synth();
+    fs.mkdirSync(path.join(dir, 'rcp'), { recursive: true });
+    const rcp = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'EnforceSecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    };
+    fs.writeFileSync(path.join(dir, 'rcp', 'rcp-environment-1.json'), JSON.stringify(rcp));
+
+    const { result } = await run(dir);
+
+    expect(result).toEqual(expect.objectContaining({ exitCode: 0, rcpFiles: 1 }));
+    const rcpCalls = aa.commandCalls(ValidatePolicyCommand).filter((c) => c.args[0].input.policyType === 'RESOURCE_CONTROL_POLICY');
+    expect(rcpCalls.map((c) => JSON.parse(c.args[0].input.policyDocument!))).toEqual([rcp]);
+    for (const command of [CheckNoNewAccessCommand, CheckAccessNotGrantedCommand, CheckNoPublicAccessCommand]) {
+      expect(aa.commandCalls(command as any).some((c: any) => c.args[0].input.policyDocument === JSON.stringify(rcp))).toBe(false);
+    }
+  });
+});
+
 describe('offline', () => {
   test.each([
     [{ offline: true }, '--offline was given'],

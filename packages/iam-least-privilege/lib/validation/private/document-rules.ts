@@ -5,6 +5,7 @@
  *
  * No aws-cdk-lib import: the validate-policies CLI bundles this file.
  */
+import { rcpStatementProblems } from '../../identities/private/rcp-rules';
 import { isKnownAction, isKnownConditionKey, isKnownService } from './iam-dataset';
 import { PolicyRule } from '../policy-rule';
 
@@ -14,7 +15,7 @@ import { PolicyRule } from '../policy-rule';
  * the resource the policy is attached to (a KMS key policy, a Secrets Manager resource policy):
  * there a partial wildcard action on "*" is not a grant on every resource of the account.
  */
-export type DocumentKind = 'identity' | 'trust' | 'resource' | 'resource-self' | 'scp';
+export type DocumentKind = 'identity' | 'trust' | 'resource' | 'resource-self' | 'scp' | 'rcp';
 
 export interface RuleFinding {
   readonly rule: PolicyRule;
@@ -135,6 +136,10 @@ function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, 
   if (effect !== 'Allow' && effect !== 'Deny') {
     add(PolicyRule.MALFORMED_POLICY, `Effect must be "Allow" or "Deny", got ${JSON.stringify(effect)}`);
     return findings;
+  }
+  if (kind === 'rcp') {
+    // AWS Organizations refuses an RCP that breaks these rules (the same ones new ResourceControlPolicy enforces).
+    for (const p of rcpStatementProblems(statement)) add(PolicyRule.MALFORMED_POLICY, `an RCP statement needs ${p.expected}; it has ${p.received}`);
   }
   const isAllow = effect === 'Allow';
   const hasAction = statement.Action !== undefined;

@@ -163,6 +163,11 @@ export function checkServiceControlPolicyText(text: string): RuleFinding[] {
   return checkStandaloneDocument(text, 'scp', { chars: SCP.maximum, label: 'SERVICE_CONTROL_POLICY' });
 }
 
+/** An RCP file: the document rules, the RCP rules (Deny, Principal "*", supported services) and the same 5,120-character limit. */
+export function checkResourceControlPolicyText(text: string): RuleFinding[] {
+  return checkStandaloneDocument(text, 'rcp', { chars: SCP.maximum, label: 'RESOURCE_CONTROL_POLICY' });
+}
+
 /** A finding as synthesis errors, plugin reports and the CLI print it. */
 export function formatFinding(f: TemplateFinding): string {
   return `[${f.rule}] ${f.message} (at ${f.location})`;
