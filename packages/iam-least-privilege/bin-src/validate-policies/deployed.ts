@@ -7,9 +7,13 @@
  * - inline policy (AWS::IAM::Policy, RolePolicy/UserPolicy/GroupPolicy, or a role's Policies):
  *   IAM GetRolePolicy / GetUserPolicy / GetGroupPolicy;
  * - role trust policy: IAM GetRole;
- * - bucket policy: S3 GetBucketPolicy in the stack's region.
- * Other resource policies (key, queue, topic, secret, log destination) are not read: the
- * result says so. Nothing here throws for a missing stack, resource or policy: the result
+ * - bucket policy: S3 GetBucketPolicy in the stack's region;
+ * - key policy: KMS GetKeyPolicy (the `default` policy) of the key's physical id;
+ * - queue policy: SQS GetQueueAttributes `Policy` of each queue's URL (the first queue: the same
+ *   document is on every queue listed);
+ * - topic policy: SNS GetTopicAttributes `Policy` of the first topic's ARN;
+ * - secret policy: Secrets Manager GetResourcePolicy of the secret.
+ * Logs destination and resource policies are not read: the result says so. Nothing here throws for a missing stack, resource or policy: the result
  * says why there is nothing to compare.
  */
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
@@ -22,7 +26,11 @@ import {
   GetUserPolicyCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
+import { GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { TemplateResource } from '../../lib/validation/private/template-policies';
 
 type AwsCredentialIdentity = { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
@@ -49,6 +57,10 @@ export class DeployedPolicies {
   private readonly iam: IAMClient;
   private readonly cfn = new Map<string, CloudFormationClient>();
   private readonly s3 = new Map<string, S3Client>();
+  private readonly kms = new Map<string, KMSClient>();
+  private readonly sqs = new Map<string, SQSClient>();
+  private readonly sns = new Map<string, SNSClient>();
+  private readonly secrets = new Map<string, SecretsManagerClient>();
 
   constructor(
     private readonly credentials: AwsCredentialIdentity,
@@ -125,11 +137,50 @@ export class DeployedPolicies {
           const result = await client.send(new GetBucketPolicyCommand({ Bucket: bucket }));
           return result.Policy ? { document: result.Policy } : { missing: `bucket ${bucket} has no policy`, isNew: true };
         }
+        case 'AWS::KMS::Key': {
+          if (!own) return notDeployed;
+          const client = cached(this.kms, target.region, () => new KMSClient({ region: target.region, credentials: this.credentials }));
+          const result = await client.send(new GetKeyPolicyCommand({ KeyId: own, PolicyName: 'default' }));
+          return result.Policy ? { document: result.Policy } : { missing: `key ${own} returned no policy`, isNew: false };
+        }
+        case 'AWS::SQS::QueuePolicy': {
+          const queueUrl = name(props.Queues?.[0]);
+          if (!queueUrl || !own) return notDeployed;
+          const client = cached(this.sqs, target.region, () => new SQSClient({ region: target.region, credentials: this.credentials }));
+          const result = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['Policy'] }));
+          const policy = result.Attributes?.Policy;
+          return policy ? { document: policy } : { missing: `queue ${queueUrl} has no policy`, isNew: true };
+        }
+        case 'AWS::SNS::TopicPolicy': {
+          const topicArn = name(props.Topics?.[0]);
+          if (!topicArn || !own) return notDeployed;
+          const client = cached(this.sns, target.region, () => new SNSClient({ region: target.region, credentials: this.credentials }));
+          const result = await client.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+          const policy = result.Attributes?.Policy;
+          return policy ? { document: policy } : { missing: `topic ${topicArn} has no policy`, isNew: true };
+        }
+        case 'AWS::SecretsManager::ResourcePolicy': {
+          const secretId = name(props.SecretId);
+          if (!secretId || !own) return notDeployed;
+          const client = cached(this.secrets, target.region, () => new SecretsManagerClient({ region: target.region, credentials: this.credentials }));
+          const result = await client.send(new GetResourcePolicyCommand({ SecretId: secretId }));
+          return result.ResourcePolicy ? { document: result.ResourcePolicy } : { missing: `secret ${secretId} has no resource policy`, isNew: true };
+        }
         default:
           return { missing: `validate-policies does not read deployed ${target.resourceType} policies`, isNew: false };
       }
     } catch (e: any) {
-      if (['NoSuchEntityException', 'NoSuchEntity', 'NoSuchBucketPolicy', 'NoSuchBucket'].includes(e?.name)) {
+      if (
+        [
+          'NoSuchEntityException',
+          'NoSuchEntity',
+          'NoSuchBucketPolicy',
+          'NoSuchBucket',
+          'NotFoundException',
+          'ResourceNotFoundException',
+          'QueueDoesNotExist',
+        ].includes(e?.name)
+      ) {
         return { missing: `no deployed version (${e.name})`, isNew: true };
       }
       return { missing: `could not read the deployed version (${errorText(e)})`, isNew: false };

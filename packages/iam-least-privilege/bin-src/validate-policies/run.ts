@@ -162,7 +162,7 @@ export async function validatePolicies(options: ValidatePoliciesOptions): Promis
   log(`  offline validator: runs (${iamDatasetVersion()})`);
   const checks: [string, string | undefined][] = [
     ['ValidatePolicy on every policy', undefined],
-    ['CheckNoNewAccess of each identity, trust and bucket policy against its deployed version', undefined],
+    ['CheckNoNewAccess of each identity, trust, bucket, key, queue, topic and secret policy against its deployed version', undefined],
     forbidden.actions.length > 0
       ? [`CheckAccessNotGranted of each identity policy for ${forbidden.actions.join(', ')} (${forbidden.source})`, undefined]
       : ['CheckAccessNotGranted of each identity policy', `no forbidden actions are configured (${forbidden.source})`],
@@ -296,8 +296,8 @@ Checks every IAM, bucket, key, queue, topic, secret and log-destination policy o
 synthesized templates (nested assemblies included) and every scp/*.json and rcp/*.json file:
   - always with the offline least-privilege validator;
   - when AWS credentials resolve and --offline is not given, with IAM Access Analyzer:
-    ValidatePolicy on every policy; CheckNoNewAccess of each identity, trust and bucket
-    policy against its deployed version (a change may only narrow access unless a NEW_ACCESS
+    ValidatePolicy on every policy; CheckNoNewAccess of each identity, trust, bucket, key,
+    queue, topic and secret policy against its deployed version (a change may only narrow access unless a NEW_ACCESS
     suppression says why); CheckAccessNotGranted of each identity policy for the forbidden
     actions (--access-not-granted, else ${POLICY_VALIDATION_FILE} beside the assembly);
     CheckNoPublicAccess of every resource policy of a type the API supports.

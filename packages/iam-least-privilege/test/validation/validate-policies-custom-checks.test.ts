@@ -346,7 +346,7 @@ describe('offline', () => {
     expect(result.exitCode).toBe(0);
     for (const check of [
       'ValidatePolicy on every policy',
-      'CheckNoNewAccess of each identity, trust and bucket policy against its deployed version',
+      'CheckNoNewAccess of each identity, trust, bucket, key, queue, topic and secret policy against its deployed version',
       'CheckAccessNotGranted of each identity policy for kms:PutKeyPolicy, iam:PassRole',
       'CheckNoPublicAccess of every bucket, key, queue, topic, secret and trust policy',
     ]) {
