@@ -169,6 +169,16 @@ describe('controls: a broken catalogue fails', () => {
     expect(problems.every((p) => /none cited/.test(p))).toBe(true);
   });
 
+  test('an evidence config field the config schema does not define', () => {
+    const problems = checkCatalogue(
+      broken((c) => ({ evidence: { ...c.evidence, configFields: ['minimumTlsVersion'] } })),
+      refs,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/evidence\.configFields\.0: received "minimumTlsVersion"; expected a dotted path of config\/config\.schema\.json/),
+    ]);
+  });
+
   test('an enforcing construct the package does not export', () => {
     const problems = checkCatalogue(
       broken(() => ({ enforcedBy: [{ package: '@cdk-guardrails/s3-encryption', construct: 'EncryptedBukket' }] })),

@@ -28,6 +28,8 @@ export interface CatalogueReferences {
   readonly leastPrivilegeRuleIds: ReadonlySet<string>;
   /** NIST 800-53 Rev 5 controls of each `NIST.800.53.R5-<rule>`, from cdk-nag's RULES.md (vendored). */
   readonly nistControlsByRule: Readonly<Record<string, readonly string[]>>;
+  /** config/config.schema.json, for the evidence config fields. */
+  readonly configSchema: unknown;
   /** The repository root that test files and packages are resolved against. */
   readonly root: string;
 }
@@ -140,8 +142,20 @@ export function loadCatalogueReferences(root: string = ROOT): CatalogueReference
     controlTowerIds: controlTowerIds(root),
     leastPrivilegeRuleIds: leastPrivilege,
     nistControlsByRule: nist.rules,
+    configSchema: JSON.parse(readFileSync(join(root, 'config', 'config.schema.json'), 'utf8')),
     root,
   };
+}
+
+/** Whether a dotted path names a property of the config schema (a path below a property without `properties` is accepted). */
+export function isConfigField(schema: unknown, path: string): boolean {
+  let node = schema as { properties?: Record<string, unknown> } | undefined;
+  for (const key of path.split('.')) {
+    if (node?.properties === undefined) return node !== undefined && node !== schema;
+    node = node.properties[key] as typeof node;
+    if (node === undefined) return false;
+  }
+  return true;
 }
 
 /** Which rule set an id belongs to, or undefined. */
@@ -201,6 +215,9 @@ export function checkCatalogue(catalogue: ControlCatalogue, refs: CatalogueRefer
     for (const [j, rule] of entry.rules.entries()) {
       const problem = ruleProblem(rule, refs);
       if (problem !== undefined) fail(`${at}.rules.${j}`, rule, problem);
+    }
+    for (const [j, field] of entry.evidence.configFields.entries()) {
+      if (!isConfigField(refs.configSchema, field)) fail(`${at}.evidence.configFields.${j}`, field, 'expected a dotted path of config/config.schema.json');
     }
     const nistRules = entry.rules.filter((r) => r.startsWith('NIST.800.53.R5-'));
     const listed = new Set(nistRules.flatMap((r) => refs.nistControlsByRule[r] ?? []));
