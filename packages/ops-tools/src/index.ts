@@ -10,3 +10,4 @@ export * from './credentials';
 export * from './cdk-commands';
 export * from './outputs';
 export * from './evidence/catalogue';
+export * from './evidence/catalogue-check';
