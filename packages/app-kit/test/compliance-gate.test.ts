@@ -73,7 +73,7 @@ describe('waivers: every acknowledgement has an owner and, in production, an exp
   test('an acknowledgement past the config review date fails synth, naming the rule, the path, the owner and the date', () => {
     const { app } = appWithQueues();
     expect(() => applyAcknowledgements(app, [fixed], { environment: 'dev', waivers: { owner: 'platform-security', reviewBy: '2027-02-28' } }, TODAY)).toThrow(
-      /^Acknowledge\.atPath \(AwsSolutions-SQS4 at One\/Queue\/Resource\): the waiver expired on 2027-02-28 \(today is 2027-03-01\); owner: platform-security\./,
+      /^Acknowledge\.atPath \(AwsSolutions-SQS4 at Queue\/Resource\): the waiver expired on 2027-02-28 \(today is 2027-03-01\); owner: platform-security\./,
     );
   });
 

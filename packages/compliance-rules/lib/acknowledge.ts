@@ -39,7 +39,7 @@ export class Acknowledge {
       );
     }
     if (waiver !== undefined) {
-      const where = `Acknowledge.atPath (${ruleIds.join(', ')} at ${scope.node.path ? `${scope.node.path}/` : ''}${path})`;
+      const where = `Acknowledge.atPath (${ruleIds.join(', ')} at ${path})`;
       validateWaiver(where, waiver);
       const day = utcDate(today ?? new Date());
       if (waiver.expires !== undefined && waiver.expires < day) {

@@ -28,7 +28,7 @@ describe('waivers: acknowledgements with an owner and an expiry', () => {
     expect(() =>
       Acknowledge.atPath(stack, 'Role/Resource', [RULE], REASON, { owner: 'platform-security', expires: '2027-02-28', ticket: 'SEC-1' }, TODAY),
     ).toThrow(
-      /^Acknowledge\.atPath \(Guardrails-IamRolePermissionsBoundary at S\/Role\/Resource\): the waiver expired on 2027-02-28 \(today is 2027-03-01\); owner: platform-security, ticket SEC-1\. /,
+      /^Acknowledge\.atPath \(Guardrails-IamRolePermissionsBoundary at Role\/Resource\): the waiver expired on 2027-02-28 \(today is 2027-03-01\); owner: platform-security, ticket SEC-1\. /,
     );
     // Control: on its last day it still holds.
     expect(Acknowledge.atPath(stack, 'Role/Resource', [RULE], REASON, { owner: 'platform-security', expires: '2027-03-01' }, TODAY)).toHaveLength(1);
