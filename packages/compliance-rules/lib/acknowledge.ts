@@ -55,12 +55,7 @@ export class Acknowledge {
     }
     for (const construct of current) {
       for (const id of ruleIds) Validations.of(construct).acknowledge({ id: Acknowledge.qualifiedId(id), reason });
-      if (waiver !== undefined)
-        recordWaiver(
-          construct,
-          ruleIds.map((id) => Acknowledge.qualifiedId(id)),
-          waiver,
-        );
+      if (waiver !== undefined) recordWaiver(construct, ruleIds.map((id) => Acknowledge.qualifiedId(id)), waiver);
     }
     return current;
   }
