@@ -6,12 +6,12 @@
  * its own list of acknowledgements (path inside each stack + a specific reason).
  */
 import { DefaultLogClass } from '@cdk-guardrails/facts';
-import { Acknowledge, GuardrailsChecks, WaiverDetails } from '@cdk-guardrails/compliance-rules';
+import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { GuardrailsConfig, PRODUCTION_ENVIRONMENTS } from '@cdk-guardrails/config';
+import { GuardrailsConfig } from '@cdk-guardrails/config';
 import { ControlTowerGuardValidator } from './control-tower-validator';
 
 /**
@@ -28,12 +28,6 @@ export interface Acknowledgement {
   readonly idsForStack?: (stack: Stack) => string[];
   /** Why the finding is acceptable here: true and specific to the construct. */
   readonly reason: string;
-  /** Who answers for it. Default: config `waivers.owner`. */
-  readonly owner?: string;
-  /** The last day it holds, `YYYY-MM-DD` (UTC); from the next day synth fails. Default: config `waivers.reviewBy`. */
-  readonly expires?: string;
-  /** The ticket that tracks it. */
-  readonly ticket?: string;
 }
 
 /**
@@ -118,41 +112,20 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
   ];
 }
 
-/**
- * The waiver of an acknowledgement: its own owner, expiry and ticket, else config `waivers`.
- * Undefined when neither names an owner (outside production only: config requires `waivers` there).
- */
-export function waiverOf(ack: Acknowledgement, config: Pick<GuardrailsConfig, 'environment' | 'waivers'>, where: string): WaiverDetails | undefined {
-  const owner = ack.owner ?? config.waivers?.owner;
-  const expires = ack.expires ?? config.waivers?.reviewBy;
-  if (PRODUCTION_ENVIRONMENTS.includes(config.environment) && (owner === undefined || expires === undefined)) {
-    throw new Error(
-      `${where} (path '${ack.path}'): received a waiver without ${owner === undefined ? 'an owner' : 'an expiry'} in the production environment ${config.environment}; expected an owner and an expiry date (the acknowledgement's own, or config waivers.owner and waivers.reviewBy)`,
-    );
-  }
-  if (owner === undefined) return undefined;
-  return { owner, ...(expires !== undefined ? { expires } : {}), ...(ack.ticket !== undefined ? { ticket: ack.ticket } : {}) };
-}
-
-/**
- * Applies acknowledgements to every stack of the app, each with its waiver (`waiverOf`); returns how
- * many constructs each matched. A waiver past its expiry fails here, naming the rules, the path, the
- * owner and the date (`today` for tests; default now).
- */
-export function applyAcknowledgements(app: App, acks: Acknowledgement[], config?: Pick<GuardrailsConfig, 'environment' | 'waivers'>, today?: Date): number[] {
+/** Applies acknowledgements to every stack of the app; returns how many constructs each matched. */
+export function applyAcknowledgements(app: App, acks: Acknowledgement[]): number[] {
   // Every acknowledgement is checked before any is applied.
   acks.forEach((ack, index) => validateAcknowledgement(ack, `acknowledgements[${index}]`));
-  const waivers = acks.map((ack, index) => (config ? waiverOf(ack, config, `acknowledgements[${index}]`) : undefined));
   const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
-  return acks.map((ack, index) =>
+  return acks.map((ack) =>
     stacks.reduce((matched, stack) => {
-      return matched + Acknowledge.atPath(stack, ack.path, acknowledgedIds(ack, stack), ack.reason, waivers[index], today).length;
+      return matched + Acknowledge.atPath(stack, ack.path, acknowledgedIds(ack, stack), ack.reason).length;
     }, 0),
   );
 }
 
-/** Registers the gate on the app: the plugins, then the app's acknowledgements with their waivers. */
-export function addComplianceGate(app: App, config: GuardrailsConfig, acks: Acknowledgement[], today?: Date): void {
+/** Registers the gate on the app: the plugins, then the app's acknowledgements. */
+export function addComplianceGate(app: App, config: GuardrailsConfig, acks: Acknowledgement[]): void {
   Validations.of(app).addPlugins(...compliancePlugins(app, config));
-  applyAcknowledgements(app, acks, config, today);
+  applyAcknowledgements(app, acks);
 }

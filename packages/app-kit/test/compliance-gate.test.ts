@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Acknowledgement, acknowledgedIds, applyAcknowledgements, validateAcknowledgement, waiverOf } from '../src';
+import { Acknowledgement, acknowledgedIds, applyAcknowledgements, validateAcknowledgement } from '../src';
 
 const REASON = 'a reason that is long enough to say why this finding is acceptable here';
 
@@ -64,43 +64,4 @@ test('nothing is applied when one acknowledgement of the list is invalid', () =>
   expect(metadataOf(stacks[0])).toBe(metadataOf(control.stacks[0]));
   applyAcknowledgements(control.app, [valid]);
   expect(metadataOf(control.stacks[0])).toBeGreaterThan(metadataOf(stacks[0]));
-});
-
-describe('waivers: every acknowledgement has an owner and, in production, an expiry', () => {
-  const TODAY = new Date('2027-03-01T00:00:00Z');
-  const fixed: Acknowledgement = { path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], reason: REASON };
-
-  test('an acknowledgement past the config review date fails synth, naming the rule, the path, the owner and the date', () => {
-    const { app } = appWithQueues();
-    expect(() => applyAcknowledgements(app, [fixed], { environment: 'dev', waivers: { owner: 'platform-security', reviewBy: '2027-02-28' } }, TODAY)).toThrow(
-      /^Acknowledge\.atPath \(AwsSolutions-SQS4 at Queue\/Resource\): the waiver expired on 2027-02-28 \(today is 2027-03-01\); owner: platform-security\./,
-    );
-  });
-
-  test("an acknowledgement's own owner, expiry and ticket win over config; control: a valid waiver acknowledges", () => {
-    const { app, stacks } = appWithQueues();
-    const own: Acknowledgement = { ...fixed, owner: 'payments-team', expires: '2027-04-30', ticket: 'PAY-9' };
-    expect(waiverOf(own, { environment: 'prod', waivers: { owner: 'platform-security', reviewBy: '2027-02-28' } }, 'acks[0]')).toEqual({
-      owner: 'payments-team',
-      expires: '2027-04-30',
-      ticket: 'PAY-9',
-    });
-    expect(applyAcknowledgements(app, [own], { environment: 'prod', waivers: { owner: 'platform-security', reviewBy: '2027-02-28' } }, TODAY)).toEqual([2]);
-    const metadata = stacks[0].node
-      .findChild('Queue')
-      .node.findChild('Resource')
-      .node.metadata.filter((m) => m.type === 'cdk-guardrails:waivers');
-    expect(metadata.map((m) => m.data)).toEqual([{ 'AwsSolutions::AwsSolutions-SQS4': { owner: 'payments-team', expires: '2027-04-30', ticket: 'PAY-9' } }]);
-  });
-
-  test('production refuses a waiver without an expiry; outside production an owner alone is enough', () => {
-    expect(() => waiverOf(fixed, { environment: 'prod', waivers: { owner: 'platform-security' } }, 'acks[3]')).toThrow(
-      "acks[3] (path 'Queue/Resource'): received a waiver without an expiry in the production environment prod; expected an owner and an expiry date",
-    );
-    expect(() => waiverOf(fixed, { environment: 'prod', waivers: undefined }, 'acks[3]')).toThrow(
-      /received a waiver without an owner in the production environment prod/,
-    );
-    expect(waiverOf(fixed, { environment: 'dev', waivers: { owner: 'platform-security' } }, 'acks[3]')).toEqual({ owner: 'platform-security' });
-    expect(waiverOf(fixed, { environment: 'dev', waivers: undefined }, 'acks[3]')).toBeUndefined();
-  });
 });

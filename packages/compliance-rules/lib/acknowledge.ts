@@ -2,8 +2,6 @@ import { ExemptionReason } from '@cdk-guardrails/facts';
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { propError } from './private/errors';
-import { recordWaiver, utcDate, validateWaiver } from './private/waivers';
-import { WaiverDetails } from './waiver';
 
 /**
  * Acknowledges findings of rule packs on constructs named by path, with a reason.
@@ -21,15 +19,8 @@ export class Acknowledge {
    * Acknowledges `ruleIds` on every construct under `scope` at `path`, a path relative to
    * `scope` in which `*` matches any one segment. Returns the constructs matched (none is
    * not an error: a construct may exist only in some environments).
-   *
-   * With a `waiver` (owner, expiry date, ticket) the acknowledgement is governed: it throws once
-   * `waiver.expires` is before `today` (UTC), naming the rules, the path, the owner and the date,
-   * and `ComplianceReport` shows the owner and expiry with each acknowledged finding and lists
-   * the waivers that expire within 30 days.
-   *
-   * @param today the date the expiry is checked against (tests pass a fixed one); default: now
    */
-  public static atPath(scope: IConstruct, path: string, ruleIds: string[], reason: string, waiver?: WaiverDetails, today?: Date): IConstruct[] {
+  public static atPath(scope: IConstruct, path: string, ruleIds: string[], reason: string): IConstruct[] {
     if (!ExemptionReason.isSufficient(reason)) {
       throw propError(
         'Acknowledge.atPath',
@@ -38,24 +29,12 @@ export class Acknowledge {
         `a reason that says why, at least ${Acknowledge.MIN_REASON_LENGTH} characters`,
       );
     }
-    if (waiver !== undefined) {
-      const where = `Acknowledge.atPath (${ruleIds.join(', ')} at ${path})`;
-      validateWaiver(where, waiver);
-      const day = utcDate(today ?? new Date());
-      if (waiver.expires !== undefined && waiver.expires < day) {
-        throw new Error(
-          `${where}: the waiver expired on ${waiver.expires} (today is ${day}); owner: ${waiver.owner}${waiver.ticket ? `, ticket ${waiver.ticket}` : ''}. ` +
-            'Fix the finding, or renew the waiver with its owner and a new expiry date',
-        );
-      }
-    }
     let current: IConstruct[] = [scope];
     for (const segment of path.split('/')) {
       current = current.flatMap((c) => (segment === '*' ? c.node.children : [c.node.tryFindChild(segment)].filter((x): x is IConstruct => x !== undefined)));
     }
     for (const construct of current) {
       for (const id of ruleIds) Validations.of(construct).acknowledge({ id: Acknowledge.qualifiedId(id), reason });
-      if (waiver !== undefined) recordWaiver(construct, ruleIds.map((id) => Acknowledge.qualifiedId(id)), waiver);
     }
     return current;
   }

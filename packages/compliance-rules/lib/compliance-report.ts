@@ -1,9 +1,76 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
-import { ComplianceFinding, ComplianceReportProps, ExpiringWaiver, UnusedAcknowledgement } from './compliance-report-props';
 import { renderSarif } from './private/sarif';
-import { daysBetween, utcDate, waiverOf } from './private/waivers';
+
+/** One finding of a validation plugin, open or acknowledged. */
+export interface ComplianceFinding {
+  /** The validation plugin (rule pack) that reported it, e.g. `AwsSolutions` or `Guardrails`. */
+  readonly plugin: string;
+  /** The rule id, e.g. `Guardrails-IamRolePermissionsBoundary` or `AwsSolutions-IAM5[Action::s3:*]`. */
+  readonly ruleId: string;
+  /**
+   * The control the rule implements, when its description names one: the AWS Control Tower
+   * proactive control (`CT.KMS.PR.3`) of a Guard rule of the cdk-validator-cfnguard plugin,
+   * whose rule ids are the Guard rule names (`kms_create_grant_aws_service_check`).
+   *
+   * @default - the rule names no control
+   */
+  readonly controlId?: string;
+  /** `error`, `warning` or `info`, as the plugin reported it. */
+  readonly severity: string;
+  /** Construct path of the resource. */
+  readonly constructPath: string;
+  /** What is wrong. */
+  readonly description: string;
+  /**
+   * How to fix it, when the plugin says.
+   *
+   * @default - the plugin gives no fix
+   */
+  readonly suggestedFix?: string;
+  /** Whether the finding was acknowledged (`Validations.of(construct).acknowledge`). */
+  readonly acknowledged: boolean;
+  /**
+   * The reason given with the acknowledgement.
+   *
+   * @default - not acknowledged
+   */
+  readonly reason?: string;
+  /**
+   * Construct path where the acknowledgement was made.
+   *
+   * @default - not acknowledged
+   */
+  readonly acknowledgedAt?: string;
+}
+
+/** An acknowledgement that matched no finding: a candidate for removal. */
+export interface UnusedAcknowledgement {
+  /** The acknowledged id, qualified with its plugin (e.g. `AwsSolutions::AwsSolutions-S1`). */
+  readonly id: string;
+  /** Construct path where it was made. */
+  readonly constructPath: string;
+  /** The reason given. */
+  readonly reason: string;
+}
+
+/** Where and for what a compliance report is written. */
+export interface ComplianceReportProps {
+  /** Name of the app, the key of its section in the report. */
+  readonly appName: string;
+  /** The environment synthesized (e.g. `dev`). */
+  readonly environment: string;
+  /**
+   * Directory that receives `compliance-report.json`, `compliance-report.txt` and `compliance-report.sarif`, shared by the
+   * apps of one environment (each app replaces its own section).
+   *
+   * @default - the parent of the cloud assembly directory when the assembly is at
+   * `<...>/<environment>/<appName>` (the layout of `npm run synth`: `cdk.out/<env>/<app>`);
+   * otherwise the cloud assembly directory itself
+   */
+  readonly reportDirectory?: string;
+}
 
 const VALIDATION_REPORT = 'validation-report.json';
 const REPORT_BASENAME = 'compliance-report';
@@ -13,9 +80,6 @@ const REPORT_BASENAME = 'compliance-report';
  * (`validation-report.json` in the cloud assembly), written as JSON and as a readable table.
  */
 export class ComplianceReport {
-  /** Waivers that expire within this many days are listed in the report (`expiringWaivers`). */
-  public static readonly EXPIRY_WARNING_DAYS: number = 30;
-
   /**
    * Synthesizes the app, then writes its compliance report. Fails (throws) when any finding
    * of any validation plugin is not acknowledged, after printing each one with its rule,
@@ -41,7 +105,6 @@ export class ComplianceReport {
           failure === undefined ? undefined : `synthesis failed before the validation plugins ran: ${firstLine(failure)}`,
         );
     report.unusedAcknowledgements.push(...unusedAcknowledgements(app, report.findings));
-    report.attachWaivers(app, props.today ?? new Date());
     const directory = props.reportDirectory ?? defaultReportDirectory(app.outdir, props);
     // From the construct tree, not the cloud assembly: a synth that the gate fails returns no assembly,
     // and those are the findings a reader must locate.
@@ -88,9 +151,7 @@ export class ComplianceReport {
         f.severity,
         f.controlId === undefined ? f.ruleId : `${f.controlId} ${f.ruleId}`,
         f.constructPath,
-        f.acknowledged
-          ? `reason: ${f.reason ?? ''}${f.owner ? ` (owner ${f.owner}${f.expires ? `, expires ${f.expires}` : ''}${f.ticket ? `, ${f.ticket}` : ''})` : ''}`
-          : `fix: ${f.suggestedFix ?? f.description}`,
+        f.acknowledged ? `reason: ${f.reason ?? ''}` : `fix: ${f.suggestedFix ?? f.description}`,
       ]);
       const headers = ['status', 'severity', 'rule', 'resource', 'reason / fix'];
       const widths = headers.slice(0, 4).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -101,14 +162,6 @@ export class ComplianceReport {
           .trimEnd();
       lines.push(fmt(headers), fmt(widths.map((w) => '-'.repeat(w)).concat('-'.repeat(12))));
       for (const r of rows) lines.push(fmt(r));
-      const expiring: ExpiringWaiver[] = section.expiringWaivers ?? [];
-      if (expiring.length > 0) {
-        lines.push(
-          '',
-          `Waivers expiring within ${ComplianceReport.EXPIRY_WARNING_DAYS} days (fix the finding or renew the waiver with its owner): ${expiring.length}`,
-        );
-        for (const w of expiring) lines.push(`  ${w.expires} (${w.daysLeft} days)  ${w.owner}${w.ticket ? ` ${w.ticket}` : ''}  ${w.id}  ${w.constructPath}`);
-      }
       const unused: UnusedAcknowledgement[] = section.unusedAcknowledgements ?? [];
       if (unused.length > 0) {
         lines.push('', `Acknowledgements that matched no finding (remove them, or check the path): ${unused.length}`);
@@ -136,52 +189,12 @@ export class ComplianceReport {
    */
   public readonly unusedAcknowledgements: UnusedAcknowledgement[] = [];
 
-  /** The waivers that expire within `EXPIRY_WARNING_DAYS` of the report's date, soonest first. */
-  public readonly expiringWaivers: ExpiringWaiver[] = [];
-
   /** Each stack's template (by the stack's construct path), relative to the report directory: the findings' locations in SARIF. */
   private readonly templates: Record<string, string> = {};
 
   /** Findings that are not acknowledged (any severity): each one fails the gate. */
   public get openFindings(): ComplianceFinding[] {
     return this.findings.filter((f) => !f.acknowledged);
-  }
-
-  /**
-   * Adds to each acknowledged finding the waiver recorded where it was acknowledged (owner, expiry,
-   * ticket), and lists the waivers that expire within `EXPIRY_WARNING_DAYS` of `today`.
-   */
-  private attachWaivers(app: App, today: Date): void {
-    const byPath = new Map(app.node.findAll().map((c) => [c.node.path, c]));
-    const day = utcDate(today);
-    const seen = new Set<string>();
-    this.findings.forEach((f, i) => {
-      if (!f.acknowledged || f.acknowledgedAt === undefined) return;
-      const construct = byPath.get(f.acknowledgedAt);
-      const id = `${f.plugin.replace(/ /g, '-')}::${f.ruleId}`;
-      const waiver = construct ? waiverOf(construct, id) : undefined;
-      if (waiver === undefined) return;
-      this.findings[i] = {
-        ...f,
-        owner: waiver.owner,
-        ...(waiver.expires ? { expires: waiver.expires } : {}),
-        ...(waiver.ticket ? { ticket: waiver.ticket } : {}),
-      };
-      if (waiver.expires === undefined || seen.has(`${f.acknowledgedAt}|${id}`)) return;
-      seen.add(`${f.acknowledgedAt}|${id}`);
-      const daysLeft = daysBetween(day, waiver.expires);
-      if (daysLeft <= ComplianceReport.EXPIRY_WARNING_DAYS) {
-        this.expiringWaivers.push({
-          id,
-          constructPath: f.acknowledgedAt,
-          owner: waiver.owner,
-          expires: waiver.expires,
-          daysLeft,
-          ...(waiver.ticket ? { ticket: waiver.ticket } : {}),
-        });
-      }
-    });
-    this.expiringWaivers.sort((a, b) => a.daysLeft - b.daysLeft || a.constructPath.localeCompare(b.constructPath));
   }
 
   /** This app's section of the report. */
@@ -197,7 +210,6 @@ export class ComplianceReport {
       acknowledgedFindings: this.findings.length - open,
       findings: this.findings,
       unusedAcknowledgements: this.unusedAcknowledgements,
-      expiringWaivers: this.expiringWaivers,
       templates: this.templates,
     };
   }

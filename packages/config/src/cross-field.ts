@@ -256,15 +256,6 @@ function crossAccountRoles(config: GuardrailsConfig): ConfigProblem[] {
 function productionLimits(config: GuardrailsConfig): ConfigProblem[] {
   if (!PRODUCTION_ENVIRONMENTS.includes(config.environment)) return [];
   const problems: ConfigProblem[] = [];
-  if (config.waivers?.reviewBy === undefined) {
-    problems.push(
-      problem(
-        'waivers',
-        config.waivers,
-        '{ "owner", "reviewBy": "YYYY-MM-DD" } in a production environment: every acknowledgement of the compliance gate needs an owner and an expiry there',
-      ),
-    );
-  }
   if (config.removalPolicy !== 'retain') {
     problems.push(
       problem(

@@ -24,7 +24,6 @@ import {
 } from './schema-primitives';
 import { GUARDDUTY_PROTECTION, GUARDDUTY_PROTECTION_DEFAULT } from './schema-guardduty';
 import { POLICY_VALIDATION, POLICY_VALIDATION_DEFAULT, UNUSED_ACCESS_ANALYZER, UNUSED_ACCESS_ANALYZER_DEFAULT } from './schema-access-analysis';
-import { WAIVERS } from './schema-waivers';
 import { ORGANIZATION_POLICIES, ORGANIZATION_POLICIES_DEFAULT } from './schema-organization';
 import { SECURITY_HUB, SECURITY_HUB_DEFAULT } from './schema-securityhub';
 import { API_KEY, DATABASE, RESOURCE_NAME } from './schema-secrets';
@@ -238,9 +237,6 @@ export const CONFIG_SCHEMA = z.strictObject({
     .default({ allowedCrossAccountRoleArns: [], rotationDays: DEFAULT_ROTATION_DAYS }),
   detectiveControls: DETECTIVE_CONTROLS.default(DETECTIVE_CONTROLS_ON).describe('The detective controls of every workload account, in each of its regions'),
   policyValidation: POLICY_VALIDATION.default(POLICY_VALIDATION_DEFAULT).describe('IAM Access Analyzer custom policy checks of validate-policies'),
-  waivers: WAIVERS.optional().describe(
-    "Owner and review date of the compliance gate's acknowledgements (an acknowledgement may name its own); past reviewBy synth fails; required with both fields in production",
-  ),
   securityHub: SECURITY_HUB.default(SECURITY_HUB_DEFAULT).describe(
     'AWS Security Hub in every account and region of the environment, findings aggregated in the security account',
   ),

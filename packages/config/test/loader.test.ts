@@ -288,7 +288,6 @@ describe('invalid configs fail with the file, the field, the value and what is a
     const raw = validConfig();
     raw.environment = 'prod';
     raw.removalPolicy = 'retain';
-    raw.waivers = { owner: 'platform-security', reviewBy: '2027-06-30' };
     raw.workloadAccounts[0].apiKeys = ['partner-api'];
     expect(problemsOf(raw, 'prod')).toMatch(
       /workloadAccounts\[0\]\.apiKeys\[0\]: received "partner-api"; expected \{ "name", "registrationHook": \{ "functionName", "roleName" \} \} in a production environment: a key that rotates without a hook/,
@@ -301,20 +300,6 @@ describe('invalid configs fail with the file, the field, the value and what is a
     const dev = validConfig();
     dev.workloadAccounts[0].apiKeys = ['partner-api'];
     expect(parseConfig(dev, 'dev').workloadAccounts[0].apiKeys).toEqual(['partner-api']);
-  });
-
-  test('prod needs the waivers owner and review date; outside production they are optional; a date that does not exist is refused', () => {
-    const raw = validConfig();
-    raw.environment = 'prod';
-    raw.removalPolicy = 'retain';
-    expect(problemsOf(raw, 'prod')).toMatch(/waivers: received undefined; expected \{ "owner", "reviewBy": "YYYY-MM-DD" \} in a production environment/);
-    raw.waivers = { owner: 'platform-security' };
-    expect(problemsOf(raw, 'prod')).toMatch(/waivers: received \{"owner":"platform-security"\}; expected \{ "owner", "reviewBy"/);
-    raw.waivers = { owner: 'platform-security', reviewBy: '2027-02-30' };
-    expect(problemsOf(raw, 'prod')).toMatch(/waivers\.reviewBy.*expected a real calendar date YYYY-MM-DD/);
-    raw.waivers = { owner: 'platform-security', reviewBy: '2027-06-30' };
-    expect(parseConfig(raw, 'prod').waivers).toEqual({ owner: 'platform-security', reviewBy: '2027-06-30' });
-    expect(parseConfig(validConfig(), 'dev').waivers).toBeUndefined();
   });
 
   test('fails on a malformed API key entry, naming the accepted shapes', () => {

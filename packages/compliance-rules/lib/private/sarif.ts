@@ -10,7 +10,7 @@
  * an accepted suppression carrying the acknowledgement's reason, so it stays visible as a waiver.
  */
 import { pathToFileURL } from 'url';
-import type { ComplianceFinding } from '../compliance-report-props';
+import type { ComplianceFinding } from '../compliance-report';
 
 /** One app's section of the JSON report (ComplianceReport.toJson). */
 export interface ReportSection {
@@ -76,16 +76,7 @@ export function renderSarif(environment: string, reportDirectory: string, sectio
                   kind: 'external',
                   status: 'accepted',
                   justification: f.reason ?? '',
-                  ...(f.acknowledgedAt || f.owner
-                    ? {
-                        properties: {
-                          ...(f.acknowledgedAt ? { acknowledgedAt: f.acknowledgedAt } : {}),
-                          ...(f.owner ? { owner: f.owner } : {}),
-                          ...(f.expires ? { expires: f.expires } : {}),
-                          ...(f.ticket ? { ticket: f.ticket } : {}),
-                        },
-                      }
-                    : {}),
+                  ...(f.acknowledgedAt ? { properties: { acknowledgedAt: f.acknowledgedAt } } : {}),
                 },
               ],
             }
