@@ -6,6 +6,7 @@ import { propError } from './private/errors';
 import { NagRule } from './private/rule';
 import {
   IamCrossAccountTrustExternalId,
+  IamHumanRoleRequiresMfa,
   IamRolePermissionsBoundary,
   KmsKeyPolicyAdminOnly,
   LogClassRetention,
@@ -57,8 +58,8 @@ interface RuleDefinition {
 /**
  * The cdk-guardrails rule pack for what the standard cdk-nag packs do not check: bucket
  * policies that enforce encryption, secret rotation class limits, log class retention and
- * key, key policies without `kms:*` grants, external ids on cross-account trust and
- * permissions boundaries on every role. Every rule reports at error level.
+ * key, key policies without `kms:*` grants, external ids on cross-account trust, MFA on
+ * roles people assume and permissions boundaries on every role. Every rule reports at error level.
  *
  * Register it like any cdk-nag v3 pack, and acknowledge a finding on the construct that
  * owns the resource, naming the reason:
@@ -167,6 +168,13 @@ export class GuardrailsChecks extends NagPack {
         explanation:
           'A third party that assumes roles for several customers can be tricked into using its access for someone else (confused deputy); a per-customer sts:ExternalId condition prevents it.',
         fix: 'Add Condition StringEquals { "sts:ExternalId": "<id agreed with the other account>" } to the trust statement (iam.Role with externalIds, or @cdk-guardrails/iam-least-privilege CrossAccountRole).',
+      },
+      {
+        rule: IamHumanRoleRequiresMfa,
+        info: 'The role lets an account, an IAM user or everyone assume it (without an external id) in a trust statement that does not require MFA.',
+        explanation:
+          'Humans assume roles through their account or IAM user; a stolen access key must not be enough. Every such Allow statement needs Bool aws:MultiFactorAuthPresent true (or NumericLessThan aws:MultiFactorAuthAge): BoolIfExists passes without MFA, and one statement without the condition opens the role.',
+        fix: 'Add Condition Bool { "aws:MultiFactorAuthPresent": "true" } to every trust statement for people (iam.AccountPrincipal(...).withConditions, or @cdk-guardrails/iam-least-privilege CrossAccountRole with requireMfa); trust a role ARN or a service for machines instead.',
       },
       {
         rule: IamRolePermissionsBoundary(props.permissionsBoundaryPattern),

@@ -17,6 +17,7 @@ const exported = Object.entries(rules).filter(([, value]) => typeof value === 'f
 test('every rule export is named by its rule id, as in cdk-nag', () => {
   expect(exported.map(([name]) => name).sort()).toEqual([
     'IamCrossAccountTrustExternalId',
+    'IamHumanRoleRequiresMfa',
     'IamRolePermissionsBoundary',
     'KmsKeyPolicyAdminOnly',
     'LogGroupClassRetentionAndKey',

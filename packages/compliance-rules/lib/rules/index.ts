@@ -4,3 +4,4 @@ export * from './log-group-class-retention-and-key';
 export * from './kms-key-policy-admin-only';
 export * from './iam-cross-account-trust-external-id';
 export * from './iam-role-permissions-boundary';
+export * from './iam-human-role-requires-mfa';
