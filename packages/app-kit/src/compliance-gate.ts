@@ -61,6 +61,9 @@ export function acknowledgedIds(ack: Acknowledgement, stack: Stack): string[] {
   return ack.idsForStack !== undefined ? ack.idsForStack(stack) : (ack.ids ?? []);
 }
 
+/** The log classes whose log groups must reach the central account (Guardrails-LogGroupShippedToCentralAccount). */
+export const SHIPPED_LOG_CLASSES: readonly string[] = ['audit', 'security'];
+
 /** The compliance packs besides AwsSolutions, by their rule-id prefix. */
 export const COMPLIANCE_PACKS: readonly string[] = ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'];
 
@@ -108,6 +111,12 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
         logGroupNamePattern: c.logGroupNamePattern,
         retentionDays: retention[c.name as keyof typeof retention],
       })),
+      // Security-relevant changes leave the account: the audit and security classes are shipped to the
+      // security account's log destinations (its own log groups are the central copy).
+      centralLogShipping: {
+        destinationAccountId: config.securityAccount.accountId,
+        logGroupNamePatterns: DefaultLogClass.ALL.filter((c) => SHIPPED_LOG_CLASSES.includes(c.name)).map((c) => c.logGroupNamePattern),
+      },
     }),
   ];
 }

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
+import { loadConfig } from '@cdk-guardrails/config';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { App, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Acknowledgement, acknowledgedIds, applyAcknowledgements, validateAcknowledgement } from '../src';
+import { Acknowledgement, acknowledgedIds, applyAcknowledgements, compliancePlugins, validateAcknowledgement } from '../src';
 
 const REASON = 'a reason that is long enough to say why this finding is acceptable here';
 
@@ -64,4 +67,26 @@ test('nothing is applied when one acknowledgement of the list is invalid', () =>
   expect(metadataOf(stacks[0])).toBe(metadataOf(control.stacks[0]));
   applyAcknowledgements(control.app, [valid]);
   expect(metadataOf(control.stacks[0])).toBeGreaterThan(metadataOf(stacks[0]));
+});
+
+test("the gate's Guardrails pack requires the audit and security log groups of a workload account to be shipped to the security account", () => {
+  const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+  const app = new App();
+  const workload = new Stack(app, 'Workload', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
+  const audit = new logs.LogGroup(workload, 'Audit', { logGroupName: '/guardrails/audit/cloudtrail' });
+  new logs.LogGroup(workload, 'App', { logGroupName: '/guardrails/app/orders' });
+  const guardrails = compliancePlugins(app, config).find((p) => p.name === 'Guardrails')! as any;
+  const shippingFindings = () =>
+    guardrails
+      .validateScope(app)
+      .violations.filter((v: any) => v.ruleName === 'Guardrails-LogGroupShippedToCentralAccount')
+      .flatMap((v: any) => v.violatingResources.map((r: any) => r.constructPath));
+  expect(shippingFindings()).toEqual(['Workload/Audit/Resource']);
+  // Control: shipped to the security account's destination, it complies.
+  new logs.CfnSubscriptionFilter(workload, 'Ship', {
+    logGroupName: audit.logGroupName,
+    destinationArn: `arn:aws:logs:eu-west-1:${config.securityAccount.accountId}:destination:${config.securityAccount.destinationName}`,
+    filterPattern: '',
+  });
+  expect(shippingFindings()).toEqual([]);
 });

@@ -10,7 +10,9 @@ import {
   IamRolePermissionsBoundary,
   KmsKeyPolicyAdminOnly,
   LogClassRetention,
+  CentralLogShippingRequirement,
   LogGroupClassRetentionAndKey,
+  LogGroupShippedToCentralAccount,
   S3BucketPolicyEnforcesEncryption,
   SecretRotationWithinClassLimit,
 } from './rules';
@@ -46,6 +48,14 @@ export interface GuardrailsChecksProps extends NagPackProps {
    * @default - any permissions boundary is accepted; a role without one is reported
    */
   readonly permissionsBoundaryPattern?: string;
+
+  /**
+   * The log groups that must be shipped to the central account's log destinations
+   * (`Guardrails-LogGroupShippedToCentralAccount`).
+   *
+   * @default - the rule does not run
+   */
+  readonly centralLogShipping?: CentralLogShippingRequirement;
 }
 
 interface RuleDefinition {
@@ -121,6 +131,20 @@ export class GuardrailsChecks extends NagPack {
         throw propError(where, `logClasses[${i}].retentionDays`, `${c.retentionDays} for class '${c.className}'`, 'a positive whole number of days');
       }
     });
+    if (props.centralLogShipping !== undefined) {
+      const req = props.centralLogShipping;
+      if (!/^\d{12}$/.test(req.destinationAccountId ?? '')) {
+        throw propError(where, 'centralLogShipping.destinationAccountId', JSON.stringify(req.destinationAccountId), 'a 12-digit AWS account id');
+      }
+      if (!req.logGroupNamePatterns || req.logGroupNamePatterns.length === 0) {
+        throw propError(where, 'centralLogShipping.logGroupNamePatterns', 'an empty list', 'at least one regular expression of log group names');
+      }
+      req.logGroupNamePatterns.forEach((p, i) => {
+        const error = regularExpressionError(p);
+        if (error !== undefined)
+          throw propError(where, `centralLogShipping.logGroupNamePatterns[${i}]`, `${JSON.stringify(p)} (${error})`, 'a JavaScript regular expression');
+      });
+    }
     if (props.permissionsBoundaryPattern !== undefined) {
       const regexError = regularExpressionError(props.permissionsBoundaryPattern);
       if (regexError !== undefined) {
@@ -186,6 +210,17 @@ export class GuardrailsChecks extends NagPack {
           'The permissions boundary caps what any role can do, whatever policies are attached later, and keeps roles from escalating their own privileges.',
         fix: 'Attach the project boundary: iam.PermissionsBoundary.of(scope).apply(boundary) on the stack (the @cdk-guardrails/iam-least-privilege PermissionsBoundary), or set permissionsBoundary on the role.',
       },
+      ...(props.centralLogShipping === undefined
+        ? []
+        : [
+            {
+              rule: LogGroupShippedToCentralAccount(props.centralLogShipping),
+              info: `The log group is not shipped to a log destination of the central account ${props.centralLogShipping.destinationAccountId} by a subscription filter in its template.`,
+              explanation:
+                'Security-relevant logs must leave the account they describe: an administrator of that account can stop or delete its own log groups, not the central copy.',
+              fix: 'Ship it with @cdk-guardrails/central-logging CentralLogShipping (a subscription filter on the log group, to the destination ARN of the security account in the same region).',
+            },
+          ]),
     ];
   }
 

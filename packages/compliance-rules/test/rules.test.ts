@@ -10,6 +10,7 @@ const configured: Record<string, () => (...args: any[]) => unknown> = {
   SecretRotationWithinClassLimit: () => rules.SecretRotationWithinClassLimit({ database: Duration.days(30), token: Duration.days(90) }),
   LogGroupClassRetentionAndKey: () => rules.LogGroupClassRetentionAndKey([]),
   IamRolePermissionsBoundary: () => rules.IamRolePermissionsBoundary(),
+  LogGroupShippedToCentralAccount: () => rules.LogGroupShippedToCentralAccount({ destinationAccountId: '555555555555', logGroupNamePatterns: ['audit'] }),
 };
 
 const exported = Object.entries(rules).filter(([, value]) => typeof value === 'function');
@@ -21,6 +22,7 @@ test('every rule export is named by its rule id, as in cdk-nag', () => {
     'IamRolePermissionsBoundary',
     'KmsKeyPolicyAdminOnly',
     'LogGroupClassRetentionAndKey',
+    'LogGroupShippedToCentralAccount',
     'S3BucketPolicyEnforcesEncryption',
     'SecretRotationWithinClassLimit',
   ]);

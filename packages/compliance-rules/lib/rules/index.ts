@@ -5,3 +5,4 @@ export * from './kms-key-policy-admin-only';
 export * from './iam-cross-account-trust-external-id';
 export * from './iam-role-permissions-boundary';
 export * from './iam-human-role-requires-mfa';
+export * from './log-group-shipped-to-central-account';

@@ -18,8 +18,6 @@ export interface CatalogueReferences {
   readonly guaranteeBullets: readonly string[];
   /** `Guardrails-<Rule>` ids: the `namedRule('<Rule>'` calls of packages/compliance-rules/lib/rules (sources). */
   readonly guardrailsRuleIds: ReadonlySet<string>;
-  /** The `Guardrails-<Rule>` ids the sources define (without ANNOUNCED_GUARDRAILS_RULES). */
-  readonly definedGuardrailsRuleIds: ReadonlySet<string>;
   /** `<pack>-<rule>` ids of the installed cdk-nag packs. */
   readonly cdkNagRuleIds: ReadonlySet<string>;
   /** `CT.<SERVICE>.PR.<n>` ids of the installed Control Tower Guard rule files. */
@@ -39,13 +37,6 @@ export const CDK_NAG_NIST_FILE = join(ROOT, 'compliance', 'sources', 'cdk-nag-ni
 
 const CDK_NAG_PACK_PREFIXES = ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security', 'NIST.800.53.R4', 'Serverless'];
 const LEAST_PRIVILEGE_PLUGIN = 'cdk-guardrails-least-privilege';
-
-/**
- * Rules announced for compliance-rules and being added on another branch (issue 19): accepted
- * although this branch's sources do not define them yet. Delete each once
- * packages/compliance-rules/lib/rules defines it (the test "announced rules" says which are still absent).
- */
-export const ANNOUNCED_GUARDRAILS_RULES: readonly string[] = ['Guardrails-IamHumanRoleRequiresMfa', 'Guardrails-LogGroupShippedToCentralAccount'];
 
 /** Collapses every run of whitespace to one space. */
 export function normaliseWhitespace(text: string): string {
@@ -128,8 +119,6 @@ export function loadCatalogueReferences(root: string = ROOT): CatalogueReference
   for (const file of sourceFiles(join(root, 'packages', 'compliance-rules', 'lib', 'rules'))) {
     for (const m of readFileSync(file, 'utf8').matchAll(/namedRule\('([A-Za-z0-9]+)'/g)) guardrails.add(`Guardrails-${m[1]}`);
   }
-  const defined = new Set(guardrails);
-  for (const id of ANNOUNCED_GUARDRAILS_RULES) guardrails.add(id);
   const policyRule = readFileSync(join(root, 'packages', 'iam-least-privilege', 'lib', 'validation', 'policy-rule.ts'), 'utf8');
   const leastPrivilege = new Set([...policyRule.matchAll(/^\s*([A-Z_]+) = '\1',?$/gm)].map((m) => `${LEAST_PRIVILEGE_PLUGIN}::${m[1]}`));
   const nist = JSON.parse(readFileSync(join(root, 'compliance', 'sources', 'cdk-nag-nist-800-53-r5.json'), 'utf8')) as { rules: Record<string, string[]> };
@@ -137,7 +126,6 @@ export function loadCatalogueReferences(root: string = ROOT): CatalogueReference
     readme: normaliseWhitespace(readmeText),
     guaranteeBullets: guaranteeBullets(readmeText),
     guardrailsRuleIds: guardrails,
-    definedGuardrailsRuleIds: defined,
     cdkNagRuleIds: cdkNagRuleIds(root),
     controlTowerIds: controlTowerIds(root),
     leastPrivilegeRuleIds: leastPrivilege,
