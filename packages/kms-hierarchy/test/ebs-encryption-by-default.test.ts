@@ -31,7 +31,7 @@ describe('EbsEncryptionByDefault', () => {
     expect(fn.Properties.Code.S3Bucket).toBeUndefined();
     expect(fn.Properties.Code.ZipFile).toContain('ModifyEbsDefaultKmsKeyIdCommand');
     expect(fn.Properties.Code.ZipFile.length).toBeLessThanOrEqual(4096);
-    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
   });
 
   test('with the data key of a KeyHierarchy: the key ARN is the data key (a reference, not an alias)', () => {

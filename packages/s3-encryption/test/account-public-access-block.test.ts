@@ -27,7 +27,7 @@ describe('AccountPublicAccessBlock', () => {
     expect(typeof fn.Properties.Code.ZipFile).toBe('string');
     expect(fn.Properties.Code.ZipFile).toContain('PutPublicAccessBlockCommand');
     expect(fn.Properties.Code.ZipFile.length).toBeLessThanOrEqual(4096);
-    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
   });
 
   test("the provider's role may only PutAccountPublicAccessBlock", () => {

@@ -44,8 +44,8 @@ export function accountSettingsFunction(scope: Construct, options: AccountSettin
   const existing = stack.node.tryFindChild(ACCOUNT_SETTINGS_FUNCTION_ID);
   if (existing instanceof lambda.Function) return existing;
   const fn = new lambda.Function(stack, ACCOUNT_SETTINGS_FUNCTION_ID, {
-    // Node.js 22 includes the AWS SDK v3 clients the handler requires (no bundling, no asset).
-    runtime: lambda.Runtime.NODEJS_22_X,
+    // Node.js 24 (like the project's other functions; async handler) includes the AWS SDK v3 clients the handler requires (no bundling, no asset).
+    runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline(ACCOUNT_SETTINGS_HANDLER),
     timeout: Duration.minutes(2),
