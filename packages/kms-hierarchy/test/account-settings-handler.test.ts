@@ -1,3 +1,4 @@
+import * as vm from 'node:vm';
 import { ACCOUNT_SETTINGS_HANDLER, ACCOUNT_SETTINGS_HANDLER_MAX_CHARS } from '../lib/private/account-settings-handler';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555';
@@ -51,7 +52,8 @@ function load(failWith?: string): Harness {
     if (!(name in modules)) throw new Error(`unexpected require ${name}`);
     return modules[name];
   };
-  new Function('require', 'exports', 'module', ACCOUNT_SETTINGS_HANDLER)(require, module.exports, module);
+  // As Node's CommonJS loader does: the module source wrapped in a function of require, exports, module.
+  vm.runInThisContext(`(function (require, exports, module) {\n${ACCOUNT_SETTINGS_HANDLER}\n})`)(require, module.exports, module);
   return { handler: module.exports.handler, sent, responses };
 }
 
