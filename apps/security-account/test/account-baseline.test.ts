@@ -25,8 +25,8 @@ describe('account baseline in the security app (dev)', () => {
   test('every keys stack sets EBS encryption by default to its data key', () => {
     expect(keys.length).toBe(DEV.securityAccount.regions.length);
     for (const { stack, template } of keys) {
-      const [resource] = Object.values(template.findResources('Custom::EbsDefaultKmsKeyId'));
-      expect(JSON.stringify(resource.Properties.Create)).toContain(stack.getLogicalId((stack as KeysStack).keys.dataKey.node.defaultChild as CfnResource));
+      const [resource] = Object.values(template.findResources('Custom::EbsEncryptionByDefault'));
+      expect(JSON.stringify(resource.Properties.KmsKeyId)).toContain(stack.getLogicalId((stack as KeysStack).keys.dataKey.node.defaultChild as CfnResource));
     }
   });
 

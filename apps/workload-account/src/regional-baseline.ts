@@ -100,17 +100,16 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
       // Only the deploying role of this region, the key admin and break-glass administer the keys.
       administratorArns: props.keyAdministratorArns,
       // AWS Backup encrypts the vault's recovery points with the data key; EC2 the EBS volumes (account baseline).
-      additionalDataKeyServices: dataKeyServices(
-        props.stackSetInstance ? [] : [...(config.backup.enabled ? ['backup'] : []), ...dataKeyServicesForBaseline(config)],
-      ),
+      additionalDataKeyServices: dataKeyServices([
+        ...(props.stackSetInstance || !config.backup.enabled ? [] : ['backup']),
+        ...dataKeyServicesForBaseline(config),
+      ]),
     });
     // The account baseline (config accountBaseline): EBS encryption by default with this region's data
     // key; S3 Block Public Access of the account, a global setting, owned by the home region's stack.
-    // Not in a StackSet instance: both settings are AwsCustomResource calls, whose handler is a CDK
-    // asset, and a StackSet template cannot carry assets (StackSetTemplateSynthesizer refuses them).
-    // Open item: an inline handler (Code.fromInline) would bring them to the StackSet accounts.
-    // The SSE-C block of the buckets (below) needs no function and reaches the StackSet too.
-    if (!props.stackSetInstance) addAccountBaseline(this, config, { dataKey: this.keys.dataKey, logsKey: this.keys.logsKey }, props.homeRegion);
+    // In StackSet instances too: the settings function's code is inline (no asset, which a StackSet
+    // template cannot carry). The SSE-C block of the buckets (below) needs no function.
+    addAccountBaseline(this, config, { dataKey: this.keys.dataKey, logsKey: this.keys.logsKey }, props.homeRegion);
 
     // Every role in this stack gets the account's permissions boundary.
     props.applyBoundary(this);

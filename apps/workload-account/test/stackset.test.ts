@@ -115,7 +115,11 @@ describe('workload guardrails as service-managed StackSets', () => {
     expect([...new Set(json.match(/\b\d{12}\b/g))]).toEqual([CONFIG.securityAccount.accountId]);
     expect(json).toMatch(/AWS::AccountId/);
     expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual([]);
-    template.resourceCountIs('AWS::Lambda::Function', 0);
+    // One function only, the account settings function, its code inline (a StackSet carries no asset).
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'guardrails-account-settings', Code: { ZipFile: Match.anyValue() } });
+    template.resourceCountIs('Custom::EbsEncryptionByDefault', 1);
+    template.resourceCountIs('Custom::AccountPublicAccessBlock', 1);
     template.resourceCountIs('AWS::KMS::Key', 3);
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     // The home region's template runs each account's multi-region trail (no dark region).
@@ -132,7 +136,9 @@ describe('workload guardrails as service-managed StackSets', () => {
     });
     // IAM changes are captured in us-east-1 only.
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.iam'] }) });
-    // Every role but the exempt Config recorder carries the regional boundary.
+    // Every role but the exempt Config recorder and the account settings function's role (outside the
+    // boundary by design: the boundary denies the settings' calls; protected by the tag) carries the
+    // regional boundary.
     const roles = Object.entries<any>(template.findResources('AWS::IAM::Role'));
     expect(roles.length).toBeGreaterThan(0);
     const [boundaryId] = Object.keys(
@@ -140,6 +146,11 @@ describe('workload guardrails as service-managed StackSets', () => {
     );
     for (const [id, role] of roles) {
       if (/Recorder/.test(id)) continue;
+      if (/^GuardrailsAccountSettingsFunction/.test(id)) {
+        expect(role.Properties.PermissionsBoundary).toBeUndefined();
+        expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'guardrails:protected', Value: 'true' }]));
+        continue;
+      }
       expect(role.Properties.PermissionsBoundary).toEqual({ Ref: boundaryId });
     }
     // Stateful resources are retained.

@@ -5,8 +5,8 @@
  *
  * CloudFormation has no resource type for the two account settings (checked against the
  * aws-cdk-lib 2.276 L1 modules and the CloudFormation template reference; see
- * `EbsEncryptionByDefault` and `AccountPublicAccessBlock`): both are `AwsCustomResource` calls made
- * by one function per stack, named under the protected prefix (`guardrails-account-settings`, which
+ * `EbsEncryptionByDefault` and `AccountPublicAccessBlock`): both are `CustomResource`s served by one
+ * function per stack, its code inline (no asset: the StackSet baseline has them too), named under the protected prefix (`guardrails-account-settings`, which
  * the boundary's `DenyGuardrailResourceChanges` and the SCP protect: nobody inside invokes, updates or
  * deletes it), its role outside the boundary, tagged `guardrails:protected` and named
  * `guardrails-account-settings-<region>` (`accountSettingsRoleName`: the SCP exempts it by exact ARN).
@@ -20,15 +20,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { removalPolicyOf } from './app-support';
 import { Acknowledgement, packRuleIds as packs } from './compliance-gate';
 import { controlTowerRuleId as ct } from './control-tower';
 import { logClassRetentionAcknowledgements } from './control-tower-acknowledgements';
 
-/** The stack-relative path of the AwsCustomResource provider function (aws-cdk-lib's singleton id). */
-const PROVIDER_PATH = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+/** The stack-relative path of the settings function (the id both construct packages find or create it under). */
+const PROVIDER_PATH = 'GuardrailsAccountSettingsFunction';
 /** Lambda's own log group name for the function: protected by the boundary and the SCP (`/aws/lambda/guardrails-*`). */
 const LOG_GROUP_NAME = `/aws/lambda/${GUARDRAIL_NAMES.accountSettingsFunction}`;
 
@@ -101,7 +100,6 @@ export function addAccountBaseline(
  * there (both apps, every stack with the baseline).
  */
 export function accountBaselineAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
-  const policies = ['EbsEncryptionByDefault/Enable', 'EbsEncryptionByDefault/DefaultKey', 'AccountPublicAccessBlock/Resource'];
   return [
     {
       path: `${PROVIDER_PATH}/Resource`,
@@ -121,12 +119,12 @@ export function accountBaselineAcknowledgements(config: GuardrailsConfig): Ackno
       reason:
         "the account settings function's role: AWSLambdaBasicExecutionRole lets it write its own log group only (logs:CreateLogStream, PutLogEvents); the role has no boundary, the guardrails:protected tag, and otherwise only the settings' calls",
     },
-    ...policies.map((path) => ({
-      path: `${path}/CustomResourcePolicy/Resource`,
+    {
+      path: `${PROVIDER_PATH}/ServiceRole/DefaultPolicy/Resource`,
       ids: ['AwsSolutions-IAM5[Resource::*]', ...packs('IAMNoInlinePolicy', ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'])],
       reason:
-        "the settings' calls (s3:PutAccountPublicAccessBlock, ec2:EnableEbsEncryptionByDefault, ec2:ModifyEbsDefaultKmsKeyId) are resourceless actions, authorized only on '*' (Service Authorization Reference); the inline policy is aws-cdk-lib's AwsCustomResource policy, attached to the account settings function's role alone",
-    })),
+        "the settings' calls (s3:PutAccountPublicAccessBlock, ec2:EnableEbsEncryptionByDefault, ec2:ModifyEbsDefaultKmsKeyId) are resourceless actions, authorized only on '*' (Service Authorization Reference); the inline policy is the account settings function's role's own, and holds only those calls",
+    },
     ...logClassRetentionAcknowledgements(config, [{ path: 'AccountSettingsLogGroup/Resource', logClass: 'security' }]),
   ];
 }

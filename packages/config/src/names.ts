@@ -63,7 +63,7 @@ export const GUARDRAIL_NAMES = {
   streamThrottleAlarm: `${GUARDRAIL_NAME_PREFIX}-central-stream-throttled`,
   alarmTopic: `${GUARDRAIL_NAME_PREFIX}-alarms`,
   flowLogGroup: `/${GUARDRAIL_NAME_PREFIX}/vpc-flow-logs`,
-  /** The function that applies the account baseline (the stack's AwsCustomResource provider): whoever invoked it could re-apply the settings its way. */
+  /** The function that applies the account baseline (one per stack, inline code, serving the settings' custom resources): whoever invoked it could re-apply the settings its way. */
   accountSettingsFunction: `${GUARDRAIL_NAME_PREFIX}-account-settings`,
 } as const;
 

@@ -1,10 +1,9 @@
-import { Token } from 'aws-cdk-lib';
+import { CustomResource, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { protectProviderRole } from './private/account-setting-provider';
+import { accountSettingsFunction } from './private/account-setting-provider';
 import { propError } from './private/errors';
 
 /** Properties of an EbsEncryptionByDefault. */
@@ -17,8 +16,8 @@ export interface EbsEncryptionByDefaultProps {
   readonly key: kms.IKey;
 
   /**
-   * Name of the function that applies the setting (the stack's `AwsCustomResource` provider,
-   * shared by every `AwsCustomResource` of the stack). Give a name your permissions boundary
+   * Name of the function that applies the setting (one per stack, shared with
+   * `AccountPublicAccessBlock` of `@cdk-guardrails/s3-encryption`). Give a name your permissions boundary
    * protects (for example `guardrails-account-settings`): whoever may invoke or update the function
    * can change the setting as its role.
    *
@@ -27,10 +26,9 @@ export interface EbsEncryptionByDefaultProps {
   readonly functionName?: string;
 
   /**
-   * The log group of the function that applies the setting (shared by every `AwsCustomResource` of
-   * the stack, like the function): for example one encrypted with your logs key and a retention.
+   * The log group of the function that applies the setting (shared like the function): for example one encrypted with your logs key and a retention.
    *
-   * @default - the log group aws-cdk-lib creates for the function
+   * @default - Lambda's own log group `/aws/lambda/<function name>`, created on first use
    */
   readonly logGroup?: logs.ILogGroup;
 }
@@ -42,11 +40,13 @@ export interface EbsEncryptionByDefaultProps {
  *
  * CloudFormation has no resource type for it (checked against the aws-cdk-lib 2.276 L1 module
  * `aws-ec2/lib/ec2.generated.d.ts`, which has volume-level `Encrypted`/`KmsKeyId` only, and the
- * CloudFormation template reference): two `AwsCustomResource` calls, with the SDK of the Lambda
- * runtime (no bundling), EC2 `EnableEbsEncryptionByDefault` then `ModifyEbsDefaultKmsKeyId`
- * (the key ARN), on create and update. The provider's role may make those two calls only, is
- * outside any permissions boundary (the project's boundary denies disabling or re-keying to bounded
- * identities) and tagged `guardrails:protected`. Deleting the construct leaves the setting on.
+ * CloudFormation template reference): a `CustomResource` served by the stack's settings function,
+ * whose code is inline (`Code.fromInline`, no asset: StackSets accept it) and uses the AWS SDK v3
+ * of the Lambda runtime: EC2 `EnableEbsEncryptionByDefault` then `ModifyEbsDefaultKmsKeyId` (the
+ * key ARN), on create and update. The function's role may make those calls (and the S3 setting's,
+ * when the stack has one) only, is outside any permissions boundary (the project's boundary denies
+ * disabling or re-keying to bounded identities) and tagged `guardrails:protected`. Deleting the
+ * construct leaves the setting on (the handler answers SUCCESS and changes nothing).
  *
  * The setting is regional: create one per account and region. Existing volumes are not changed.
  *
@@ -65,33 +65,14 @@ export class EbsEncryptionByDefault extends Construct {
     if (!Token.isUnresolved(keyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(keyArn)) {
       throw propError(this, 'key', keyArn, 'a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>); EC2 would accept an alias, which can be re-pointed');
     }
-    const enable = new cr.AwsCustomResource(this, 'Enable', {
+    const fn = accountSettingsFunction(this, { functionName: props.functionName, logGroup: props.logGroup });
+    // Both calls are resourceless actions (Service Authorization Reference, Amazon EC2): the key is
+    // named by the custom resource's property, which only CloudFormation sets.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:EnableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId'], resources: ['*'] }));
+    new CustomResource(this, 'Resource', {
       resourceType: 'Custom::EbsEncryptionByDefault',
-      onCreate: this.call('enableEbsEncryptionByDefault', {}, 'ebs-encryption-by-default'),
-      onUpdate: this.call('enableEbsEncryptionByDefault', {}, 'ebs-encryption-by-default'),
-      // Both calls are resourceless actions (Service Authorization Reference, Amazon EC2).
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['ec2:EnableEbsEncryptionByDefault'], resources: ['*'] })]),
-      installLatestAwsSdk: false,
-      functionName: props.functionName,
-      logGroup: props.logGroup,
+      serviceToken: fn.functionArn,
+      properties: { Setting: 'EbsEncryptionByDefault', KmsKeyId: keyArn },
     });
-    const defaultKey = new cr.AwsCustomResource(this, 'DefaultKey', {
-      resourceType: 'Custom::EbsDefaultKmsKeyId',
-      onCreate: this.call('modifyEbsDefaultKmsKeyId', { KmsKeyId: keyArn }, 'ebs-default-kms-key'),
-      onUpdate: this.call('modifyEbsDefaultKmsKeyId', { KmsKeyId: keyArn }, 'ebs-default-kms-key'),
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['ec2:ModifyEbsDefaultKmsKeyId'], resources: ['*'] })]),
-      installLatestAwsSdk: false,
-      functionName: props.functionName,
-      logGroup: props.logGroup,
-    });
-    // The key only applies once encryption by default is on.
-    defaultKey.node.addDependency(enable);
-    const reason =
-      'applies account-level settings (S3 Block Public Access, EBS encryption by default) that the permissions boundary denies to every bounded identity; its only permissions are those calls. Protected by the guardrails:protected tag instead';
-    protectProviderRole(enable, reason);
-  }
-
-  private call(action: string, parameters: Record<string, string>, physicalId: string): cr.AwsSdkCall {
-    return { service: 'EC2', action, parameters, physicalResourceId: cr.PhysicalResourceId.of(physicalId) };
   }
 }

@@ -11,26 +11,27 @@ function stack() {
   return new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
 }
 
-function sdkCall(template: Template, type: string): any {
-  const [resource] = Object.values(template.findResources(type));
-  const create = resource.Properties.Create;
-  return { create: typeof create === 'string' ? JSON.parse(create) : create, resource };
-}
-
 describe('EbsEncryptionByDefault', () => {
-  test('enables EBS encryption by default, then sets the default key to the given key ARN', () => {
+  test('one custom resource asks the settings function to enable EBS encryption by default with the given key ARN', () => {
     const s = stack();
     new EbsEncryptionByDefault(s, 'Ebs', { key: kms.Key.fromKeyArn(s, 'Key', KEY_ARN) });
     const template = Template.fromStack(s);
-    const enable = sdkCall(template, 'Custom::EbsEncryptionByDefault');
-    expect(enable.create).toMatchObject({ service: 'EC2', action: 'enableEbsEncryptionByDefault' });
-    expect(enable.resource.Properties.Update).toEqual(enable.resource.Properties.Create);
-    expect(enable.resource.Properties.Delete).toBeUndefined();
-    const key = sdkCall(template, 'Custom::EbsDefaultKmsKeyId');
-    expect(key.create).toMatchObject({ service: 'EC2', action: 'modifyEbsDefaultKmsKeyId', parameters: { KmsKeyId: KEY_ARN } });
-    expect(key.resource.Properties.Delete).toBeUndefined();
-    // The key is set after encryption by default is on.
-    expect(JSON.stringify(key.resource.DependsOn)).toMatch(/EbsEnable/);
+    template.resourceCountIs('Custom::EbsEncryptionByDefault', 1);
+    template.hasResourceProperties('Custom::EbsEncryptionByDefault', {
+      Setting: 'EbsEncryptionByDefault',
+      KmsKeyId: KEY_ARN,
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardrailsAccountSettingsFunction'), 'Arn'] },
+    });
+  });
+
+  test('the function is inline (no asset, so StackSets accept it) and within the 4,096-character ZipFile limit', () => {
+    const s = stack();
+    new EbsEncryptionByDefault(s, 'Ebs', { key: kms.Key.fromKeyArn(s, 'Key', KEY_ARN) });
+    const [fn] = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'));
+    expect(fn.Properties.Code.S3Bucket).toBeUndefined();
+    expect(fn.Properties.Code.ZipFile).toContain('ModifyEbsDefaultKmsKeyIdCommand');
+    expect(fn.Properties.Code.ZipFile.length).toBeLessThanOrEqual(4096);
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
   });
 
   test('with the data key of a KeyHierarchy: the key ARN is the data key (a reference, not an alias)', () => {
@@ -43,8 +44,8 @@ describe('EbsEncryptionByDefault', () => {
     });
     new EbsEncryptionByDefault(s, 'Ebs', { key: keys.dataKey });
     const template = Template.fromStack(s);
-    const [, key] = Object.entries(template.findResources('Custom::EbsDefaultKmsKeyId'))[0];
-    expect(JSON.stringify(key.Properties.Create)).toContain(s.getLogicalId(keys.dataKey.node.defaultChild as any));
+    const [, key] = Object.entries(template.findResources('Custom::EbsEncryptionByDefault'))[0];
+    expect(JSON.stringify(key.Properties.KmsKeyId)).toContain(s.getLogicalId(keys.dataKey.node.defaultChild as any));
   });
 
   test("the provider's role may only enable and set the key; it is outside the boundary and protected", () => {
@@ -52,7 +53,7 @@ describe('EbsEncryptionByDefault', () => {
     new EbsEncryptionByDefault(s, 'Ebs', { key: kms.Key.fromKeyArn(s, 'Key', KEY_ARN), functionName: 'guardrails-account-settings' });
     const template = Template.fromStack(s);
     const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) =>
-      p.Properties.PolicyDocument.Statement.map((st: any) => st.Action),
+      p.Properties.PolicyDocument.Statement.flatMap((st: any) => st.Action),
     );
     expect(actions.sort()).toEqual(['ec2:EnableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId']);
     template.hasResourceProperties('AWS::IAM::Role', { Tags: Match.arrayWith([{ Key: 'guardrails:protected', Value: 'true' }]) });

@@ -1,15 +1,14 @@
-import { Stack } from 'aws-cdk-lib';
+import { CustomResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { protectProviderRole } from './private/account-setting-provider';
+import { accountSettingsFunction } from './private/account-setting-provider';
 
 /** Properties of an AccountPublicAccessBlock. */
 export interface AccountPublicAccessBlockProps {
   /**
-   * Name of the function that applies the setting (the stack's `AwsCustomResource` provider,
-   * shared by every `AwsCustomResource` of the stack). Give a name your permissions boundary
+   * Name of the function that applies the setting (one per stack, shared with
+   * `EbsEncryptionByDefault` of `@cdk-guardrails/kms-hierarchy`). Give a name your permissions boundary
    * protects (for example `guardrails-account-settings`): whoever may invoke or update the function
    * can call `PutPublicAccessBlock` as its role.
    *
@@ -18,10 +17,9 @@ export interface AccountPublicAccessBlockProps {
   readonly functionName?: string;
 
   /**
-   * The log group of the function that applies the setting (shared by every `AwsCustomResource` of
-   * the stack, like the function): for example one encrypted with your logs key and a retention.
+   * The log group of the function that applies the setting (shared like the function): for example one encrypted with your logs key and a retention.
    *
-   * @default - the log group aws-cdk-lib creates for the function
+   * @default - Lambda's own log group `/aws/lambda/<function name>`, created on first use
    */
   readonly logGroup?: logs.ILogGroup;
 }
@@ -35,9 +33,11 @@ export interface AccountPublicAccessBlockProps {
  *
  * CloudFormation has no resource type for it (checked against the aws-cdk-lib 2.276 L1 modules,
  * `aws-s3/lib/s3.generated.d.ts` and `aws-s3control`, and the CloudFormation template reference,
- * which has `PublicAccessBlockConfiguration` on buckets and access points only): an
- * `AwsCustomResource` calls S3 Control `PutPublicAccessBlock` on create and update, with the SDK
- * of the Lambda runtime (no bundling), its role allowed `s3:PutAccountPublicAccessBlock` only.
+ * which has `PublicAccessBlockConfiguration` on buckets and access points only): a
+ * `CustomResource` served by the stack's settings function, whose code is inline
+ * (`Code.fromInline`, no asset: StackSets accept it), calls S3 Control `PutPublicAccessBlock` on
+ * create and update with the AWS SDK v3 of the Lambda runtime; its role may call
+ * `s3:PutAccountPublicAccessBlock` (and the EBS setting's calls, when the stack has one) only.
  * Deleting the construct leaves the setting on (no `DeletePublicAccessBlock`): removing a
  * guardrail is a decision for outside the stack. The role is outside any permissions boundary
  * (the project's boundary denies that call to bounded identities) and tagged `guardrails:protected`.
@@ -51,30 +51,14 @@ export class AccountPublicAccessBlock extends Construct {
   constructor(scope: Construct, id: string, props: AccountPublicAccessBlockProps = {}) {
     super(scope, id);
     const account = Stack.of(this).account;
-    const call: cr.AwsSdkCall = {
-      service: 'S3Control',
-      action: 'putPublicAccessBlock',
-      parameters: {
-        AccountId: account,
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-      },
-      physicalResourceId: cr.PhysicalResourceId.of(`account-public-access-block-${account}`),
-    };
-    const resource = new cr.AwsCustomResource(this, 'Resource', {
+    const fn = accountSettingsFunction(this, { functionName: props.functionName, logGroup: props.logGroup });
+    // The IAM action of the account-level call is s3:PutAccountPublicAccessBlock, which authorizes
+    // on no resource ARN (Service Authorization Reference, Amazon S3).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [AccountPublicAccessBlock.CHANGE_ACTION], resources: ['*'] }));
+    new CustomResource(this, 'Resource', {
       resourceType: 'Custom::AccountPublicAccessBlock',
-      onCreate: call,
-      onUpdate: call,
-      // Written out: fromSdkCalls would derive `s3:PutPublicAccessBlock` from the SDK call, but the
-      // IAM action of the account-level call is s3:PutAccountPublicAccessBlock, which authorizes on
-      // no resource ARN (Service Authorization Reference, Amazon S3).
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: [AccountPublicAccessBlock.CHANGE_ACTION], resources: ['*'] })]),
-      installLatestAwsSdk: false,
-      functionName: props.functionName,
-      logGroup: props.logGroup,
+      serviceToken: fn.functionArn,
+      properties: { Setting: 'AccountPublicAccessBlock', AccountId: account },
     });
-    protectProviderRole(
-      resource,
-      'applies account-level settings (S3 Block Public Access, EBS encryption by default) that the permissions boundary denies to every bounded identity; its only permissions are those calls. Protected by the guardrails:protected tag instead',
-    );
   }
 }

@@ -11,27 +11,33 @@ function build(functionName?: string) {
 }
 
 describe('AccountPublicAccessBlock', () => {
-  test('turns on all four account-level settings on create and update (S3 Control PutPublicAccessBlock)', () => {
+  test('one custom resource asks the settings function for the account Block Public Access', () => {
     const { template } = build();
-    const resources = template.findResources('Custom::AccountPublicAccessBlock');
-    const [resource] = Object.values(resources);
-    const create = JSON.parse(resource.Properties.Create['Fn::Join'] ? resource.Properties.Create['Fn::Join'][1].join('') : resource.Properties.Create);
-    expect(create).toMatchObject({
-      service: 'S3Control',
-      action: 'putPublicAccessBlock',
-      parameters: {
-        AccountId: ACCOUNT,
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-      },
+    template.hasResourceProperties('Custom::AccountPublicAccessBlock', {
+      Setting: 'AccountPublicAccessBlock',
+      AccountId: ACCOUNT,
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardrailsAccountSettingsFunction'), 'Arn'] },
     });
-    expect(resource.Properties.Update).toEqual(resource.Properties.Create);
-    // Leaving the stack leaves the guardrail on.
-    expect(resource.Properties.Delete).toBeUndefined();
+  });
+
+  test('the function is inline (no asset, so StackSets accept it), within the ZipFile limit, on a runtime with the AWS SDK v3', () => {
+    const { template } = build();
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn.Properties.Code.S3Bucket).toBeUndefined();
+    expect(typeof fn.Properties.Code.ZipFile).toBe('string');
+    expect(fn.Properties.Code.ZipFile).toContain('PutPublicAccessBlockCommand');
+    expect(fn.Properties.Code.ZipFile.length).toBeLessThanOrEqual(4096);
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
   });
 
   test("the provider's role may only PutAccountPublicAccessBlock", () => {
     build().template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 's3:PutAccountPublicAccessBlock', Effect: 'Allow', Resource: '*' }] },
+    });
+    // No other policy statement (the role's only other permission is AWSLambdaBasicExecutionRole).
+    expect(Object.keys(build().template.findResources('AWS::IAM::Policy'))).toHaveLength(1);
+    build().template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.anyValue(),
     });
   });
 
