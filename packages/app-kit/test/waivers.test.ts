@@ -66,7 +66,5 @@ test('waiverDefaultsOf reads config compliance', () => {
 test('complianceReportOptions: production from PRODUCTION_ENVIRONMENTS, today from GUARDRAILS_TODAY (else the real day)', () => {
   expect(complianceReportOptions('prod', {})).toEqual({ production: true });
   expect(complianceReportOptions('dev', { GUARDRAILS_TODAY: '2027-06-02' })).toEqual({ production: false, today: new Date('2027-06-02T00:00:00Z') });
-  expect(() => complianceReportOptions('dev', { GUARDRAILS_TODAY: 'tomorrow' })).toThrow(
-    /^GUARDRAILS_TODAY: received "tomorrow"; expected a date YYYY-MM-DD/,
-  );
+  expect(() => complianceReportOptions('dev', { GUARDRAILS_TODAY: 'tomorrow' })).toThrow(/^GUARDRAILS_TODAY: received "tomorrow"; expected a date YYYY-MM-DD/);
 });

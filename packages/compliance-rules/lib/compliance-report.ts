@@ -196,7 +196,9 @@ export class ComplianceReport {
         f.severity,
         f.controlId === undefined ? f.ruleId : `${f.controlId} ${f.ruleId}`,
         f.constructPath,
-        f.acknowledged ? `reason: ${f.reason ?? ''}${f.owner ? ` (owner ${f.owner}, expires ${f.expires}${f.ticket ? `, ticket ${f.ticket}` : ''})` : ''}` : `fix: ${f.suggestedFix ?? f.description}`,
+        f.acknowledged
+          ? `reason: ${f.reason ?? ''}${f.owner ? ` (owner ${f.owner}, expires ${f.expires}${f.ticket ? `, ticket ${f.ticket}` : ''})` : ''}`
+          : `fix: ${f.suggestedFix ?? f.description}`,
       ]);
       const headers = ['status', 'severity', 'rule', 'resource', 'reason / fix'];
       const widths = headers.slice(0, 4).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

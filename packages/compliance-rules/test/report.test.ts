@@ -83,7 +83,11 @@ describe('ComplianceReport', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     writeFileSync(
       join(dir, 'compliance-report.json'),
-      JSON.stringify({ environment: 'dev', today: TODAY, apps: { other: { app: 'other', passed: false, openFindings: 2, acknowledgedFindings: 0, findings: [] } } }),
+      JSON.stringify({
+        environment: 'dev',
+        today: TODAY,
+        apps: { other: { app: 'other', passed: false, openFindings: 2, acknowledgedFindings: 0, findings: [] } },
+      }),
     );
     const first = appWithRole(join(dir, 'a'), true);
     ComplianceReport.synth(first.app, { appName: 'my-app', environment: 'dev', today: TODAY, reportDirectory: dir });
@@ -110,9 +114,13 @@ describe('Acknowledge', () => {
     new iam.Role(stack, 'A', { assumedBy: new iam.AccountRootPrincipal() });
     new iam.Role(stack, 'B', { assumedBy: new iam.AccountRootPrincipal() });
     expect(
-      Acknowledge.atPath(stack, '*/Resource', ['Guardrails-IamRolePermissionsBoundary'], { ...WAIVER, reason: 'roles of the test, boundary later' }).map((c) => c.node.path),
+      Acknowledge.atPath(stack, '*/Resource', ['Guardrails-IamRolePermissionsBoundary'], { ...WAIVER, reason: 'roles of the test, boundary later' }).map(
+        (c) => c.node.path,
+      ),
     ).toEqual(['S/A/Resource', 'S/B/Resource']);
-    expect(Acknowledge.atPath(stack, 'Missing/Resource', ['Guardrails-IamRolePermissionsBoundary'], { ...WAIVER, reason: 'nothing matches this path' })).toEqual([]);
+    expect(
+      Acknowledge.atPath(stack, 'Missing/Resource', ['Guardrails-IamRolePermissionsBoundary'], { ...WAIVER, reason: 'nothing matches this path' }),
+    ).toEqual([]);
   });
 
   test('fails if the reason does not say why', () => {
@@ -136,7 +144,9 @@ describe('ComplianceReport when synthesis fails before validation', () => {
     const { app, role } = appWithRole(join(dir, 'asm'), true);
     role.node.addValidation({ validate: () => ['the role is broken on purpose'] });
     // WHEN / THEN
-    expect(() => quietly(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', today: TODAY, reportDirectory: dir }))).toThrow(/broken on purpose/);
+    expect(() => quietly(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', today: TODAY, reportDirectory: dir }))).toThrow(
+      /broken on purpose/,
+    );
     const section = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).apps['my-app'];
     expect(section).toMatchObject({ passed: false, error: expect.stringMatching(/^synthesis failed before the validation plugins ran: .*broken on purpose/) });
     expect(readFileSync(join(dir, 'compliance-report.txt'), 'utf8')).toMatch(/NOT VALIDATED: synthesis failed/);

@@ -47,7 +47,10 @@ describe('waivers', () => {
     expect(readFileSync(join(dir, 'compliance-report.txt'), 'utf8')).toContain('owner platform-security, expires 2026-12-31, ticket SEC-42');
     const sarif = JSON.parse(readFileSync(join(dir, 'compliance-report.sarif'), 'utf8'));
     const result = sarif.runs[0].results.find((r: any) => r.ruleId === RULE);
-    expect(result.suppressions[0]).toMatchObject({ justification: REASON, properties: { owner: 'platform-security', expires: '2026-12-31', ticket: 'SEC-42' } });
+    expect(result.suppressions[0]).toMatchObject({
+      justification: REASON,
+      properties: { owner: 'platform-security', expires: '2026-12-31', ticket: 'SEC-42' },
+    });
   });
 
   test('without a waiver the finding stays open (the waiver is what suppresses it)', () => {
@@ -110,7 +113,9 @@ describe('waivers', () => {
     [{ owner: 'platform-security', expires: '2026-12-31', ticket: ' ' }, /ticket: received " "; expected a ticket id or URL/],
   ])('Acknowledge.atPath refuses a waiver %j', (partial, message) => {
     expect(() => appWithRole({ reason: REASON, ...(partial as any) })).toThrow(message);
-    expect(() => appWithRole({ reason: REASON, ...(partial as any) })).toThrow(/^Acknowledge\.atPath \(Guardrails-IamRolePermissionsBoundary at Role\/Resource\): /);
+    expect(() => appWithRole({ reason: REASON, ...(partial as any) })).toThrow(
+      /^Acknowledge\.atPath \(Guardrails-IamRolePermissionsBoundary at Role\/Resource\): /,
+    );
   });
 
   test('Waivers.isCalendarDate accepts real dates only', () => {

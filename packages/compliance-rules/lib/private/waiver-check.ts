@@ -42,7 +42,10 @@ export function expiringWaivers(records: WaiverRecord[], today: string): Expirin
 export function waiverProblems(scope: IConstruct, records: WaiverRecord[], today: string, production: boolean): string[] {
   const problems = records
     .filter((r) => r.expires < today)
-    .map((r) => `expired waiver: ${r.id} at ${r.constructPath}, owner ${r.owner}, expired ${r.expires} (today ${today}); renew it (new expiry, with the owner's review) or fix the finding`);
+    .map(
+      (r) =>
+        `expired waiver: ${r.id} at ${r.constructPath}, owner ${r.owner}, expired ${r.expires} (today ${today}); renew it (new expiry, with the owner's review) or fix the finding`,
+    );
   if (production) {
     const waived = new Set(records.map((r) => `${r.constructPath}|${r.id}`));
     for (const construct of scope.node.findAll()) {
@@ -50,7 +53,9 @@ export function waiverProblems(scope: IConstruct, records: WaiverRecord[], today
         if (entry.type !== 'aws:cdk:acknowledged-rules' || !entry.data) continue;
         for (const id of Object.keys(entry.data as Record<string, string>)) {
           if (/^annotation::/i.test(id) || waived.has(`${construct.node.path}|${id}`)) continue;
-          problems.push(`waiver without owner or expiry in a production environment: ${id} at ${construct.node.path}; acknowledge it with Acknowledge.atPath and a Waiver (owner, expires)`);
+          problems.push(
+            `waiver without owner or expiry in a production environment: ${id} at ${construct.node.path}; acknowledge it with Acknowledge.atPath and a Waiver (owner, expires)`,
+          );
         }
       }
     }
