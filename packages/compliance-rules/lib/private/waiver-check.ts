@@ -36,7 +36,7 @@ export function expiringWaivers(records: WaiverRecord[], today: string): Expirin
 
 /**
  * The reasons the waivers fail the gate: an expired waiver (expires < today, UTC), and, in a
- * production environment, an acknowledgement with no waiver record (made with
+ * production environment, an acknowledgement of a rule pack with no waiver record (made with
  * `Validations.of(c).acknowledge` directly: no owner, no expiry). Empty when none.
  */
 export function waiverProblems(scope: IConstruct, records: WaiverRecord[], today: string, production: boolean): string[] {
@@ -52,7 +52,9 @@ export function waiverProblems(scope: IConstruct, records: WaiverRecord[], today
       for (const entry of construct.node.metadata) {
         if (entry.type !== 'aws:cdk:acknowledged-rules' || !entry.data) continue;
         for (const id of Object.keys(entry.data as Record<string, string>)) {
-          if (/^annotation::/i.test(id) || waived.has(`${construct.node.path}|${id}`)) continue;
+          // Annotation ids, and aws-cdk-lib's own acknowledgements of its template validation (the FlowLog
+          // construct acknowledges CloudFormation-Validate::F3002/F3003 itself), are not rule-pack waivers.
+          if (/^(annotation|CloudFormation-Validate)::/i.test(id) || waived.has(`${construct.node.path}|${id}`)) continue;
           problems.push(
             `waiver without owner or expiry in a production environment: ${id} at ${construct.node.path}; acknowledge it with Acknowledge.atPath and a Waiver (owner, expires)`,
           );
