@@ -73,6 +73,7 @@ export class LoggingStack extends GuardrailStack {
     if (entry) {
       this.useAvailabilityZones(entry.vpc.availabilityZones);
       this.network = addPrivateFunctionsNetwork(this, 'Network', entry, {
+        waiver: { owner: config.compliance.waiverOwner, expires: config.compliance.waiverReviewBy },
         flowLogsKey: props.logsKey,
         flowLogRetention: retention.security,
         removalPolicy: removalPolicyOf(config),

@@ -91,6 +91,8 @@ export function deploymentBoundaryDocument(config: GuardrailsConfig): { Version:
 
 /** The CloudFormation template that creates the deployment boundary in one account (deploy it before `cdk bootstrap`). */
 export function deploymentBoundaryTemplate(config: GuardrailsConfig): Record<string, unknown> {
+  // By-design suppressions: owned by the guardrails team, reviewed by config's date (validate-policies fails after it).
+  const waiver = { owner: config.compliance.waiverOwner, expires: config.compliance.waiverReviewBy };
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `cdk-guardrails ${config.environment}: permissions boundary of the CDK CloudFormation execution roles (cdk bootstrap --custom-permissions-boundary ${DEPLOYMENT_BOUNDARY_NAME})`,
@@ -100,7 +102,7 @@ export function deploymentBoundaryTemplate(config: GuardrailsConfig): Record<str
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         // validate-policies reads this template too: its one Allow "*" is the subtract-only boundary
-        // pattern, acknowledged here with the reason (the same mechanism as PolicyValidator.suppress).
+        // pattern, acknowledged here with the reason, owner and expiry (the same mechanism as PolicyValidator.suppress).
         Metadata: {
           [SUPPRESSIONS_METADATA_KEY]: {
             suppressions: [
@@ -108,12 +110,14 @@ export function deploymentBoundaryTemplate(config: GuardrailsConfig): Record<str
                 rule: PolicyRule.ALLOW_STAR_ACTION,
                 reason:
                   'a permissions boundary grants nothing: this Allow "*" only lets the execution policy through, and the Deny statements subtract from it',
+                ...waiver,
               },
               {
                 // IAM Access Analyzer CheckAccessNotGranted (validate-policies with credentials) sees the same Allow "*".
                 rule: PolicyRule.FORBIDDEN_ACCESS,
                 reason:
                   'a permissions boundary grants nothing: the execution roles get iam:PassRole and kms:PutKeyPolicy from their execution policy, capped here',
+                ...waiver,
               },
             ],
           },

@@ -81,6 +81,7 @@ export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
     if (networkEntry) {
       this.useAvailabilityZones(networkEntry.vpc.availabilityZones);
       this.network = addPrivateFunctionsNetwork(this, 'Network', networkEntry, {
+        waiver: { owner: config.compliance.waiverOwner, expires: config.compliance.waiverReviewBy },
         flowLogsKey: this.keys.logsKey,
         flowLogRetention: config.logging.retentionDays.security,
         removalPolicy,

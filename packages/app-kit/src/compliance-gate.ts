@@ -6,12 +6,12 @@
  * its own list of acknowledgements (path inside each stack + a specific reason).
  */
 import { DefaultLogClass } from '@cdk-guardrails/facts';
-import { Acknowledge, GuardrailsChecks } from '@cdk-guardrails/compliance-rules';
+import { Acknowledge, GuardrailsChecks, Waiver } from '@cdk-guardrails/compliance-rules';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { GuardrailsConfig } from '@cdk-guardrails/config';
+import { GuardrailsConfig, PRODUCTION_ENVIRONMENTS } from '@cdk-guardrails/config';
 import { ControlTowerGuardValidator } from './control-tower-validator';
 
 /**
@@ -28,6 +28,36 @@ export interface Acknowledgement {
   readonly idsForStack?: (stack: Stack) => string[];
   /** Why the finding is acceptable here: true and specific to the construct. */
   readonly reason: string;
+  /** Owner of the waiver; default: the gate's `WaiverDefaults.owner` (config compliance.waiverOwner). */
+  readonly owner?: string;
+  /** Last day (`YYYY-MM-DD`, UTC) the waiver holds; default: `WaiverDefaults.expires` (config compliance.waiverReviewBy). */
+  readonly expires?: string;
+  /** Ticket that tracks the waiver; default: none. */
+  readonly ticket?: string;
+}
+
+/**
+ * Owner and expiry of the acknowledgements that name none: the apps' acknowledgements are
+ * by-design decisions of this repository, owned by the team that owns the guardrails and
+ * reviewed by a date (config compliance: waiverOwner, waiverReviewBy).
+ */
+export interface WaiverDefaults {
+  readonly owner: string;
+  readonly expires: string;
+}
+
+/** The owner and review date of the by-design waivers, from config. */
+export function waiverDefaultsOf(config: GuardrailsConfig): WaiverDefaults {
+  return { owner: config.compliance.waiverOwner, expires: config.compliance.waiverReviewBy };
+}
+
+/** The options of `ComplianceReport.synth` that depend on the environment: production, and the day waivers expire against. */
+export function complianceReportOptions(environment: string, env: NodeJS.ProcessEnv = process.env): { production: boolean; today?: Date } {
+  const today = env.GUARDRAILS_TODAY;
+  if (today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(today)) {
+    throw new Error(`GUARDRAILS_TODAY: received ${JSON.stringify(today)}; expected a date YYYY-MM-DD (or unset: today)`);
+  }
+  return { production: PRODUCTION_ENVIRONMENTS.includes(environment), ...(today !== undefined ? { today: new Date(`${today}T00:00:00Z`) } : {}) };
 }
 
 /**
@@ -121,14 +151,17 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
   ];
 }
 
-/** Applies acknowledgements to every stack of the app; returns how many constructs each matched. */
-export function applyAcknowledgements(app: App, acks: Acknowledgement[]): number[] {
+/**
+ * Applies acknowledgements to every stack of the app, each as a waiver (its own owner and expiry, or
+ * `defaults`); returns how many constructs each matched.
+ */
+export function applyAcknowledgements(app: App, acks: Acknowledgement[], defaults: WaiverDefaults): number[] {
   // Every acknowledgement is checked before any is applied.
   acks.forEach((ack, index) => validateAcknowledgement(ack, `acknowledgements[${index}]`));
   const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
   return acks.map((ack) =>
     stacks.reduce((matched, stack) => {
-      return matched + Acknowledge.atPath(stack, ack.path, acknowledgedIds(ack, stack), ack.reason).length;
+      return matched + Acknowledge.atPath(stack, ack.path, acknowledgedIds(ack, stack), waiverOf(ack, defaults)).length;
     }, 0),
   );
 }
@@ -136,5 +169,15 @@ export function applyAcknowledgements(app: App, acks: Acknowledgement[]): number
 /** Registers the gate on the app: the plugins, then the app's acknowledgements. */
 export function addComplianceGate(app: App, config: GuardrailsConfig, acks: Acknowledgement[]): void {
   Validations.of(app).addPlugins(...compliancePlugins(app, config));
-  applyAcknowledgements(app, acks);
+  applyAcknowledgements(app, acks, waiverDefaultsOf(config));
+}
+
+/** The waiver of an acknowledgement: its reason, its owner and expiry or the defaults, its ticket. */
+export function waiverOf(ack: Acknowledgement, defaults: WaiverDefaults): Waiver {
+  return {
+    reason: ack.reason,
+    owner: ack.owner ?? defaults.owner,
+    expires: ack.expires ?? defaults.expires,
+    ...(ack.ticket !== undefined ? { ticket: ack.ticket } : {}),
+  };
 }

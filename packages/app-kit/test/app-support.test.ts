@@ -37,6 +37,7 @@ test('removal policy follows the config', () => {
     principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
     workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }],
     s3: { encryption: 'SSE_S3' },
+    compliance: { waiverOwner: 'guardrails-maintainers', waiverReviewBy: '2027-06-01' },
   };
   expect(removalPolicyOf(parseConfig({ ...base, removalPolicy: 'retain' }, 'dev'))).toBe(RemovalPolicy.RETAIN);
   expect(removalPolicyOf(parseConfig({ ...base, removalPolicy: 'destroy' }, 'dev'))).toBe(RemovalPolicy.DESTROY);
@@ -55,6 +56,7 @@ test('applyTags puts the config tags and the environment on every taggable resou
         principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
         workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }],
         s3: { encryption: 'SSE_S3' },
+        compliance: { waiverOwner: 'guardrails-maintainers', waiverReviewBy: '2027-06-01' },
         removalPolicy: 'destroy',
         tags: { owner: 'platform' },
       },

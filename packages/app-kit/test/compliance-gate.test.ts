@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Acknowledgement, acknowledgedIds, applyAcknowledgements, compliancePlugins, validateAcknowledgement } from '../src';
 
 const REASON = 'a reason that is long enough to say why this finding is acceptable here';
+const DEFAULTS = { owner: 'guardrails-maintainers', expires: '2027-06-01' };
 
 function appWithQueues(): { app: App; stacks: Stack[] } {
   const app = new App();
@@ -24,7 +25,7 @@ test('ids apply the same rule ids in every stack; idsForStack computes them per 
   const fixed: Acknowledgement = { path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], reason: REASON };
 
   // WHEN
-  const matched = applyAcknowledgements(app, [perStack, fixed]);
+  const matched = applyAcknowledgements(app, [perStack, fixed], DEFAULTS);
 
   // THEN
   expect(matched).toEqual([2, 2]);
@@ -35,7 +36,7 @@ test('ids apply the same rule ids in every stack; idsForStack computes them per 
 test('fails if an acknowledgement gives both ids and idsForStack', () => {
   const { app } = appWithQueues();
   const both: Acknowledgement = { path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], idsForStack: () => ['AwsSolutions-SQS3'], reason: REASON };
-  expect(() => applyAcknowledgements(app, [both])).toThrow(
+  expect(() => applyAcknowledgements(app, [both], DEFAULTS)).toThrow(
     "acknowledgements[0] (path 'Queue/Resource'): ids: received both ids and idsForStack; expected exactly one of them",
   );
 });
@@ -61,11 +62,11 @@ test('fails if an acknowledgement has no path or no reason', () => {
 test('nothing is applied when one acknowledgement of the list is invalid', () => {
   const { app, stacks } = appWithQueues();
   const valid: Acknowledgement = { path: 'Queue/Resource', ids: ['AwsSolutions-SQS4'], reason: REASON };
-  expect(() => applyAcknowledgements(app, [valid, { path: 'Queue/Resource', reason: REASON }])).toThrow(/acknowledgements\[1\]/);
+  expect(() => applyAcknowledgements(app, [valid, { path: 'Queue/Resource', reason: REASON }], DEFAULTS)).toThrow(/acknowledgements\[1\]/);
   const metadataOf = (stack: Stack) => stack.node.findChild('Queue').node.defaultChild!.node.metadata.length;
   const control = appWithQueues();
   expect(metadataOf(stacks[0])).toBe(metadataOf(control.stacks[0]));
-  applyAcknowledgements(control.app, [valid]);
+  applyAcknowledgements(control.app, [valid], DEFAULTS);
   expect(metadataOf(control.stacks[0])).toBeGreaterThan(metadataOf(stacks[0]));
 });
 

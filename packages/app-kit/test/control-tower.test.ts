@@ -25,15 +25,17 @@ describe('a Control Tower finding goes through the gate like any other', () => {
     const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
     new logs.LogGroup(stack, 'Short', { retention: logs.RetentionDays.ONE_MONTH });
     if (acknowledge) {
-      applyAcknowledgements(app, [
-        { path: 'Short/Resource', ids: [controlTowerRuleId('CT.CLOUDWATCH.PR.2')], reason: 'the app log class is kept 30 days by design' },
-      ]);
+      applyAcknowledgements(
+        app,
+        [{ path: 'Short/Resource', ids: [controlTowerRuleId('CT.CLOUDWATCH.PR.2')], reason: 'the app log class is kept 30 days by design' }],
+        { owner: 'guardrails-maintainers', expires: '2027-06-01' },
+      );
     }
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     let failure: unknown;
     try {
-      ComplianceReport.synth(app, { appName: 'app', environment: 'dev' });
+      ComplianceReport.synth(app, { appName: 'app', environment: 'dev', today: new Date('2026-06-01T00:00:00Z') });
     } catch (e) {
       failure = e;
     } finally {

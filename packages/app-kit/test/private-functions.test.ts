@@ -24,6 +24,7 @@ class NetworkStack extends GuardrailStack {
     super(scope, id, { env: { account: vpcEntry.accountId, region: vpcEntry.region } });
     this.useAvailabilityZones(vpcEntry.vpc.availabilityZones);
     addPrivateFunctionsNetwork(this, 'Network', vpcEntry, {
+      waiver: { owner: 'guardrails-maintainers', expires: '2027-06-01' },
       flowLogsKey: new kms.Key(this, 'LogsKey', { removalPolicy: RemovalPolicy.DESTROY }),
       flowLogRetention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -88,6 +89,7 @@ test('an entry of another account or region is refused, naming the stack, the en
   const stack = new GuardrailStack(app, 'Elsewhere', { env: { account: entry.accountId, region: 'ap-south-2' } });
   expect(() =>
     addPrivateFunctionsNetwork(stack, 'Network', entry, {
+      waiver: { owner: 'guardrails-maintainers', expires: '2027-06-01' },
       flowLogsKey: new kms.Key(stack, 'LogsKey'),
       flowLogRetention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,

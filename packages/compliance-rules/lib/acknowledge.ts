@@ -2,9 +2,11 @@ import { ExemptionReason } from '@cdk-guardrails/facts';
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { propError } from './private/errors';
+import { WAIVER_METADATA_TYPE, Waiver, Waivers } from './waiver';
 
 /**
- * Acknowledges findings of rule packs on constructs named by path, with a reason.
+ * Acknowledges findings of rule packs on constructs named by path, with a waiver (reason, owner,
+ * expiry date, optional ticket). There is no app-wide acknowledgement: each one names a path.
  *
  * Ids are qualified with their pack (`AwsSolutions-S1` becomes `AwsSolutions::AwsSolutions-S1`),
  * so the CDK validation framework, not the pack, suppresses the finding: an acknowledged
@@ -18,9 +20,11 @@ export class Acknowledge {
   /**
    * Acknowledges `ruleIds` on every construct under `scope` at `path`, a path relative to
    * `scope` in which `*` matches any one segment. Returns the constructs matched (none is
-   * not an error: a construct may exist only in some environments).
+   * not an error: a construct may exist only in some environments). The waiver is recorded on
+   * each construct (metadata `guardrails:waiver`), where `ComplianceReport` reads it.
    */
-  public static atPath(scope: IConstruct, path: string, ruleIds: string[], reason: string): IConstruct[] {
+  public static atPath(scope: IConstruct, path: string, ruleIds: string[], waiver: Waiver): IConstruct[] {
+    const reason = waiver?.reason;
     if (!ExemptionReason.isSufficient(reason)) {
       throw propError(
         'Acknowledge.atPath',
@@ -29,12 +33,23 @@ export class Acknowledge {
         `a reason that says why, at least ${Acknowledge.MIN_REASON_LENGTH} characters`,
       );
     }
+    Waivers.validate(waiver, `Acknowledge.atPath (${ruleIds.join(', ')} at ${path})`);
     let current: IConstruct[] = [scope];
     for (const segment of path.split('/')) {
       current = current.flatMap((c) => (segment === '*' ? c.node.children : [c.node.tryFindChild(segment)].filter((x): x is IConstruct => x !== undefined)));
     }
     for (const construct of current) {
-      for (const id of ruleIds) Validations.of(construct).acknowledge({ id: Acknowledge.qualifiedId(id), reason });
+      for (const id of ruleIds) {
+        const qualified = Acknowledge.qualifiedId(id);
+        Validations.of(construct).acknowledge({ id: qualified, reason });
+        construct.node.addMetadata(WAIVER_METADATA_TYPE, {
+          id: qualified,
+          reason,
+          owner: waiver.owner,
+          expires: waiver.expires,
+          ...(waiver.ticket !== undefined ? { ticket: waiver.ticket } : {}),
+        });
+      }
     }
     return current;
   }

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { renderSarif } from './private/sarif';
+import { expiringWaivers, waiverProblems, withWaivers } from './private/waiver-check';
+import { ExpiringWaiver, Waivers } from './waiver';
 
 /** One finding of a validation plugin, open or acknowledged. */
 export interface ComplianceFinding {
@@ -43,6 +45,24 @@ export interface ComplianceFinding {
    * @default - not acknowledged
    */
   readonly acknowledgedAt?: string;
+  /**
+   * Owner of the waiver that acknowledged the finding (`Acknowledge.atPath`).
+   *
+   * @default - not acknowledged, or acknowledged without a waiver
+   */
+  readonly owner?: string;
+  /**
+   * Last day (`YYYY-MM-DD`) the waiver holds.
+   *
+   * @default - not acknowledged, or acknowledged without a waiver
+   */
+  readonly expires?: string;
+  /**
+   * Ticket of the waiver.
+   *
+   * @default - no ticket
+   */
+  readonly ticket?: string;
 }
 
 /** An acknowledgement that matched no finding: a candidate for removal. */
@@ -70,6 +90,20 @@ export interface ComplianceReportProps {
    * otherwise the cloud assembly directory itself
    */
   readonly reportDirectory?: string;
+  /**
+   * The day against which waivers expire (its UTC date): a waiver whose `expires` is before it fails
+   * the gate. For tests; the CLI (`scripts/synth.mjs`) may set it from `GUARDRAILS_TODAY`.
+   *
+   * @default new Date()
+   */
+  readonly today?: Date;
+  /**
+   * Whether the environment is a production one (config's `PRODUCTION_ENVIRONMENTS`): then an
+   * acknowledgement without a waiver (no owner, no expiry) fails the gate.
+   *
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
 const VALIDATION_REPORT = 'validation-report.json';
@@ -104,7 +138,13 @@ export class ComplianceReport {
           [],
           failure === undefined ? undefined : `synthesis failed before the validation plugins ran: ${firstLine(failure)}`,
         );
+    const today = Waivers.dateOf(props.today ?? new Date());
+    const records = Waivers.recordedUnder(app);
+    report.findings.splice(0, report.findings.length, ...withWaivers(report.findings, records));
     report.unusedAcknowledgements.push(...unusedAcknowledgements(app, report.findings));
+    report.expiringWaivers.push(...expiringWaivers(records, today));
+    const problems = waiverProblems(app, records, today, props.production ?? false);
+    report.waiverProblems.push(...problems);
     const directory = props.reportDirectory ?? defaultReportDirectory(app.outdir, props);
     // From the construct tree, not the cloud assembly: a synth that the gate fails returns no assembly,
     // and those are the findings a reader must locate.
@@ -119,6 +159,11 @@ export class ComplianceReport {
       if (failure === undefined) {
         failure = new Error(`Compliance gate: ${open.length} unacknowledged finding(s) in ${props.appName} (${props.environment}); see ${files[0]}`);
       }
+    }
+    if (problems.length > 0) {
+      const message = `Compliance gate: ${problems.length} waiver problem(s) in ${props.appName} (${props.environment}):\n  ${problems.join('\n  ')}`;
+      process.stderr.write(`\n${message}\n`);
+      if (failure === undefined) failure = new Error(message);
     }
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what synthesis threw
     if (failure !== undefined) throw failure;
@@ -151,7 +196,9 @@ export class ComplianceReport {
         f.severity,
         f.controlId === undefined ? f.ruleId : `${f.controlId} ${f.ruleId}`,
         f.constructPath,
-        f.acknowledged ? `reason: ${f.reason ?? ''}` : `fix: ${f.suggestedFix ?? f.description}`,
+        f.acknowledged
+          ? `reason: ${f.reason ?? ''}${f.owner ? ` (owner ${f.owner}, expires ${f.expires}${f.ticket ? `, ticket ${f.ticket}` : ''})` : ''}`
+          : `fix: ${f.suggestedFix ?? f.description}`,
       ]);
       const headers = ['status', 'severity', 'rule', 'resource', 'reason / fix'];
       const widths = headers.slice(0, 4).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -167,6 +214,12 @@ export class ComplianceReport {
         lines.push('', `Acknowledgements that matched no finding (remove them, or check the path): ${unused.length}`);
         for (const u of unused) lines.push(`  ${u.id}  ${u.constructPath}`);
       }
+      const expiring: ExpiringWaiver[] = section.expiringWaivers ?? [];
+      if (expiring.length > 0) {
+        lines.push('', `Waivers expiring within ${Waivers.EXPIRING_WITHIN_DAYS} days (renew with the owner's review, or fix the finding): ${expiring.length}`);
+        for (const w of expiring) lines.push(`  ${w.expires}  ${w.owner}  ${w.id}  ${w.constructPath}${w.ticket ? `  ${w.ticket}` : ''}`);
+      }
+      for (const p of section.waiverProblems ?? []) lines.push(`WAIVER PROBLEM: ${p}`);
       lines.push('');
     }
     return lines.join('\n');
@@ -189,6 +242,12 @@ export class ComplianceReport {
    */
   public readonly unusedAcknowledgements: UnusedAcknowledgement[] = [];
 
+  /** Waivers that expire within `Waivers.EXPIRING_WITHIN_DAYS` days (filled by `synth`). */
+  public readonly expiringWaivers: ExpiringWaiver[] = [];
+
+  /** Expired waivers, and in production acknowledgements without a waiver (filled by `synth`): each one fails the gate. */
+  public readonly waiverProblems: string[] = [];
+
   /** Each stack's template (by the stack's construct path), relative to the report directory: the findings' locations in SARIF. */
   private readonly templates: Record<string, string> = {};
 
@@ -204,12 +263,14 @@ export class ComplianceReport {
       app: this.appName,
       environment: this.environment,
       generatedAt: new Date().toISOString(),
-      passed: open === 0 && this.notValidated === undefined,
+      passed: open === 0 && this.notValidated === undefined && this.waiverProblems.length === 0,
       ...(this.notValidated ? { error: this.notValidated } : {}),
       openFindings: open,
       acknowledgedFindings: this.findings.length - open,
       findings: this.findings,
       unusedAcknowledgements: this.unusedAcknowledgements,
+      expiringWaivers: this.expiringWaivers,
+      waiverProblems: this.waiverProblems,
       templates: this.templates,
     };
   }

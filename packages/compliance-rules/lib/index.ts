@@ -2,3 +2,4 @@ export * from './guardrails-checks';
 export * from './acknowledge';
 export * from './compliance-report';
 export * from './rules';
+export * from './waiver';

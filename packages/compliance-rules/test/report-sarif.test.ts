@@ -6,6 +6,10 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Acknowledge, ComplianceReport, GuardrailsChecks } from '../lib';
 
+/** The day the tests' waivers are judged on: fixed, so no test depends on the real date. */
+const TODAY = new Date('2026-06-01T12:00:00Z');
+const WAIVER = { reason: 'test role, boundary attached by the caller later', owner: 'platform-security', expires: '2026-12-31' };
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
@@ -24,11 +28,11 @@ function synthApp(dir: string, name: string, acknowledge: boolean): void {
   const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
   new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   Validations.of(app).addPlugins(new GuardrailsChecks(app));
-  if (acknowledge) Acknowledge.atPath(stack, 'Role/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'test role, boundary attached by the caller later');
+  if (acknowledge) Acknowledge.atPath(stack, 'Role/Resource', ['Guardrails-IamRolePermissionsBoundary'], WAIVER);
   const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   const quietError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
-    ComplianceReport.synth(app, { appName: name, environment: 'dev' });
+    ComplianceReport.synth(app, { appName: name, environment: 'dev', today: TODAY });
   } catch {
     // an open finding fails synth after the report is written
   } finally {
@@ -87,7 +91,7 @@ describe('compliance-report.sarif', () => {
         kind: 'external',
         status: 'accepted',
         justification: 'test role, boundary attached by the caller later',
-        properties: { acknowledgedAt: 'S/Role/Resource' },
+        properties: { acknowledgedAt: 'S/Role/Resource', owner: 'platform-security', expires: '2026-12-31' },
       },
     ]);
   });

@@ -4,6 +4,10 @@ import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Acknowledge, ComplianceReport, GuardrailsChecks } from '../lib';
+
+/** The day the tests' waivers are judged on: fixed, so no test depends on the real date. */
+const TODAY = new Date('2026-06-01T12:00:00Z');
+const WAIVER = { reason: 'test role, boundary attached by the caller later', owner: 'platform-security', expires: '2026-12-31' };
 import { Validations } from 'aws-cdk-lib';
 
 function appWithRole(outdir: string, acknowledge: boolean) {
@@ -11,7 +15,7 @@ function appWithRole(outdir: string, acknowledge: boolean) {
   const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   Validations.of(app).addPlugins(new GuardrailsChecks(app));
-  if (acknowledge) Acknowledge.atPath(stack, 'Role/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'test role, boundary attached by the caller later');
+  if (acknowledge) Acknowledge.atPath(stack, 'Role/Resource', ['Guardrails-IamRolePermissionsBoundary'], WAIVER);
   return { app, role };
 }
 
@@ -32,7 +36,7 @@ describe('ComplianceReport', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     const { app } = appWithRole(join(dir, 'dev', 'my-app'), true);
     // WHEN
-    ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev' });
+    ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', today: TODAY });
     // THEN the report lands in the environment directory (parent of <env>/<app>)
     const json = JSON.parse(readFileSync(join(dir, 'dev', 'compliance-report.json'), 'utf8'));
     expect(json).toMatchObject({ environment: 'dev', passed: true, openFindings: 0, acknowledgedFindings: 1 });
@@ -62,7 +66,7 @@ describe('ComplianceReport', () => {
     const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     // WHEN / THEN
     try {
-      expect(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', reportDirectory: dir })).toThrow(
+      expect(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', today: TODAY, reportDirectory: dir })).toThrow(
         /Guardrails-IamRolePermissionsBoundary/,
       );
     } finally {
@@ -79,16 +83,20 @@ describe('ComplianceReport', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     writeFileSync(
       join(dir, 'compliance-report.json'),
-      JSON.stringify({ environment: 'dev', apps: { other: { app: 'other', passed: false, openFindings: 2, acknowledgedFindings: 0, findings: [] } } }),
+      JSON.stringify({
+        environment: 'dev',
+        today: TODAY,
+        apps: { other: { app: 'other', passed: false, openFindings: 2, acknowledgedFindings: 0, findings: [] } },
+      }),
     );
     const first = appWithRole(join(dir, 'a'), true);
-    ComplianceReport.synth(first.app, { appName: 'my-app', environment: 'dev', reportDirectory: dir });
+    ComplianceReport.synth(first.app, { appName: 'my-app', environment: 'dev', today: TODAY, reportDirectory: dir });
     const merged = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8'));
     expect(Object.keys(merged.apps).sort()).toEqual(['my-app', 'other']);
     expect(merged).toMatchObject({ passed: false, openFindings: 2 });
 
     const second = appWithRole(join(dir, 'b'), true);
-    quietly(() => ComplianceReport.synth(second.app, { appName: 'my-app', environment: 'prod', reportDirectory: dir }));
+    quietly(() => ComplianceReport.synth(second.app, { appName: 'my-app', environment: 'prod', today: TODAY, reportDirectory: dir }));
     expect(Object.keys(JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).apps)).toEqual(['my-app']);
   });
 });
@@ -106,14 +114,18 @@ describe('Acknowledge', () => {
     new iam.Role(stack, 'A', { assumedBy: new iam.AccountRootPrincipal() });
     new iam.Role(stack, 'B', { assumedBy: new iam.AccountRootPrincipal() });
     expect(
-      Acknowledge.atPath(stack, '*/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'roles of the test, boundary later').map((c) => c.node.path),
+      Acknowledge.atPath(stack, '*/Resource', ['Guardrails-IamRolePermissionsBoundary'], { ...WAIVER, reason: 'roles of the test, boundary later' }).map(
+        (c) => c.node.path,
+      ),
     ).toEqual(['S/A/Resource', 'S/B/Resource']);
-    expect(Acknowledge.atPath(stack, 'Missing/Resource', ['Guardrails-IamRolePermissionsBoundary'], 'nothing matches this path')).toEqual([]);
+    expect(
+      Acknowledge.atPath(stack, 'Missing/Resource', ['Guardrails-IamRolePermissionsBoundary'], { ...WAIVER, reason: 'nothing matches this path' }),
+    ).toEqual([]);
   });
 
   test('fails if the reason does not say why', () => {
     const stack = new Stack(new App(), 'S');
-    expect(() => Acknowledge.atPath(stack, 'X', ['AwsSolutions-S1'], 'ok')).toThrow(
+    expect(() => Acknowledge.atPath(stack, 'X', ['AwsSolutions-S1'], { ...WAIVER, reason: 'ok' })).toThrow(
       /^Acknowledge\.atPath: reason: received "ok" for AwsSolutions-S1 at X; expected a reason that says why, at least 20 characters$/,
     );
   });
@@ -132,7 +144,9 @@ describe('ComplianceReport when synthesis fails before validation', () => {
     const { app, role } = appWithRole(join(dir, 'asm'), true);
     role.node.addValidation({ validate: () => ['the role is broken on purpose'] });
     // WHEN / THEN
-    expect(() => quietly(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', reportDirectory: dir }))).toThrow(/broken on purpose/);
+    expect(() => quietly(() => ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', today: TODAY, reportDirectory: dir }))).toThrow(
+      /broken on purpose/,
+    );
     const section = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).apps['my-app'];
     expect(section).toMatchObject({ passed: false, error: expect.stringMatching(/^synthesis failed before the validation plugins ran: .*broken on purpose/) });
     expect(readFileSync(join(dir, 'compliance-report.txt'), 'utf8')).toMatch(/NOT VALIDATED: synthesis failed/);
@@ -144,9 +158,9 @@ describe('ComplianceReport unused acknowledgements', () => {
     // GIVEN a role whose boundary finding is acknowledged, and a stale acknowledgement on a bucket-less path
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     const { app, role } = appWithRole(join(dir, 'asm'), true);
-    Acknowledge.atPath(role, 'Resource', ['Guardrails-S3BucketPolicyEnforcesEncryption'], 'stale: this role is not a bucket at all');
+    Acknowledge.atPath(role, 'Resource', ['Guardrails-S3BucketPolicyEnforcesEncryption'], { ...WAIVER, reason: 'stale: this role is not a bucket at all' });
     // WHEN
-    ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', reportDirectory: dir });
+    ComplianceReport.synth(app, { appName: 'my-app', environment: 'dev', today: TODAY, reportDirectory: dir });
     // THEN
     const section = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8')).apps['my-app'];
     expect(section.passed).toBe(true);

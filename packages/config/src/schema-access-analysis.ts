@@ -30,7 +30,7 @@ export const POLICY_VALIDATION = z.strictObject({
     .max(1000, { error: 'expected at most 1,000 actions (validate-policies sends them 100 per CheckAccessNotGranted call, one call per policy)' })
     .default(DEFAULT_ACCESS_NOT_GRANTED)
     .describe(
-      'Actions no identity policy of ours may grant (validate-policies with credentials: IAM Access Analyzer CheckAccessNotGranted, 100 actions per call); a policy that must grant one says why with PolicyValidator.suppress(scope, PolicyRule.FORBIDDEN_ACCESS, reason)',
+      'Actions no identity policy of ours may grant (validate-policies with credentials: IAM Access Analyzer CheckAccessNotGranted, 100 actions per call); a policy that must grant one says why with PolicyValidator.suppress(scope, PolicyRule.FORBIDDEN_ACCESS, reason, { owner, expires })',
     ),
 });
 export const POLICY_VALIDATION_DEFAULT = { accessNotGranted: DEFAULT_ACCESS_NOT_GRANTED };

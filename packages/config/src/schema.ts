@@ -10,6 +10,7 @@
  * the account baseline in ./schema-account-baseline.ts.
  */
 import { z } from 'zod';
+import { COMPLIANCE } from './schema-compliance';
 import {
   ACCOUNT_ID,
   CIDR,
@@ -355,6 +356,7 @@ export const CONFIG_SCHEMA = z.strictObject({
         ),
     })
     .default({ objectLock: { mode: 'none' }, s3DataEvents: false }),
+  compliance: COMPLIANCE.describe("Owner and review date of the compliance gate's by-design waivers (acknowledgements)"),
   accountBaseline: ACCOUNT_BASELINE.describe('Account-level settings every account gets: S3 Block Public Access, EBS encryption by default, no SSE-C writes'),
   stackSets: STACK_SETS.optional().describe(
     'Targets of the service-managed StackSet baseline (apps/workload-account bin/stackset); -c stackset-targets overrides it, validated the same way',

@@ -39,6 +39,7 @@ function baseConfig(): any {
       },
     ],
     s3: { encryption: 'SSE_S3' },
+    compliance: { waiverOwner: 'guardrails-maintainers', waiverReviewBy: '2027-06-01' },
     removalPolicy: 'destroy',
   };
 }

@@ -29,6 +29,7 @@ function minimal(principals: unknown): unknown {
     principals,
     workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }],
     s3: { encryption: 'SSE_S3' },
+    compliance: { waiverOwner: 'guardrails-maintainers', waiverReviewBy: '2027-06-01' },
     removalPolicy: 'destroy',
   };
 }

@@ -3,7 +3,7 @@
 // Every synth runs the compliance gate (src/compliance.ts) and writes the compliance report.
 import { join } from 'node:path';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
-import { createApp, runMain, selectEnvironment } from '@cdk-guardrails/app-kit';
+import { complianceReportOptions, createApp, runMain, selectEnvironment } from '@cdk-guardrails/app-kit';
 import { DEPLOYMENT_BOUNDARY_TEMPLATE } from '@cdk-guardrails/config';
 import { addComplianceGate } from '../compliance';
 import { writeDeploymentBoundary } from '../deployment-boundary';
@@ -16,7 +16,7 @@ runMain(() => {
   const { envName, config } = selectEnvironment(app);
   buildWorkloadApp(app, config);
   addComplianceGate(app, config);
-  ComplianceReport.synth(app, { appName: 'workload-account', environment: envName });
+  ComplianceReport.synth(app, { appName: 'workload-account', environment: envName, ...complianceReportOptions(envName) });
   // SCP documents beside the assemblies (cdk.out/<env>/scp/*.json), packed for config organizationPolicies.targets: attached by hand, see docs.
   writeServiceControlPolicies(config, join(app.outdir, '..', 'scp'));
   // RCP documents (cdk.out/<env>/rcp/*.json), only with organizationId in config.

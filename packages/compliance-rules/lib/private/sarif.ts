@@ -76,7 +76,15 @@ export function renderSarif(environment: string, reportDirectory: string, sectio
                   kind: 'external',
                   status: 'accepted',
                   justification: f.reason ?? '',
-                  ...(f.acknowledgedAt ? { properties: { acknowledgedAt: f.acknowledgedAt } } : {}),
+                  ...(f.acknowledgedAt || f.owner
+                    ? {
+                        properties: {
+                          ...(f.acknowledgedAt ? { acknowledgedAt: f.acknowledgedAt } : {}),
+                          ...(f.owner ? { owner: f.owner, expires: f.expires } : {}),
+                          ...(f.ticket ? { ticket: f.ticket } : {}),
+                        },
+                      }
+                    : {}),
                 },
               ],
             }

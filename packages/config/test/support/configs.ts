@@ -12,6 +12,7 @@ export function validConfig(): any {
     principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
     workloadAccounts: [{ name: 'payments', accountId: '222222222222', regions: ['eu-west-1'] }],
     s3: { encryption: 'SSE_S3' },
+    compliance: { waiverOwner: 'guardrails-maintainers', waiverReviewBy: '2027-06-01' },
     removalPolicy: 'destroy',
   };
 }

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-accessanalyzer';
 import { PolicyRule } from '../../lib/validation/policy-rule';
 import type { Suppression } from '../../lib/validation/private/template-policies';
+import { suppressionProblem, todayOf } from '../../lib/validation/private/suppressions';
 
 /**
  * CheckAccessNotGranted takes one Access object per call (`access`: at most 1 item) with at
@@ -91,12 +92,14 @@ export async function checkNoPublicAccess(client: AccessAnalyzerClient, input: C
 }
 
 function report(out: CheckOutcome, input: CustomCheckInput, rule: PolicyRule, text: string): void {
-  const ack = input.suppressions.find((s) => s.rule === (rule as string) && s.reason.trim().length > 0);
+  // Holds only with a reason, an owner and an expiry not yet past (an expired one is reported offline as SUPPRESSION_EXPIRED).
+  const today = todayOf();
+  const ack = input.suppressions.find((s) => s.rule === (rule as string) && s.reason.trim().length > 0 && suppressionProblem(s, today) === undefined);
   if (ack) {
     out.acknowledged.push(`  acknowledged access-analyzer ${input.name} [${rule}] ${text}; reason: ${ack.reason.trim()}`);
   } else {
     out.failures.push(
-      `  FAIL access-analyzer ${input.name} [${rule}] ${text}; fix it, or acknowledge it with PolicyValidator.suppress(scope, PolicyRule.${rule}, reason)`,
+      `  FAIL access-analyzer ${input.name} [${rule}] ${text}; fix it, or acknowledge it with PolicyValidator.suppress(scope, PolicyRule.${rule}, reason, { owner, expires })`,
     );
   }
 }

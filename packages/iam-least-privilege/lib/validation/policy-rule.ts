@@ -39,4 +39,9 @@ export enum PolicyRule {
   FORBIDDEN_ACCESS = 'FORBIDDEN_ACCESS',
   /** A suppression found in a template without a reason. It cannot itself be suppressed. */
   SUPPRESSION_WITHOUT_REASON = 'SUPPRESSION_WITHOUT_REASON',
+  /**
+   * A suppression without an owner or an expiry date, or past its expiry (before today, UTC): it no
+   * longer suppresses anything. It cannot itself be suppressed.
+   */
+  SUPPRESSION_EXPIRED = 'SUPPRESSION_EXPIRED',
 }

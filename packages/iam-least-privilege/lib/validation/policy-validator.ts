@@ -5,6 +5,7 @@ import { PolicyRule } from './policy-rule';
 import { DocumentKind } from './private/document-rules';
 import { analyzeTemplate, checkStandaloneDocument, formatFinding, POLICY_RESOURCE_TYPES, SUPPRESSIONS_METADATA_KEY } from './private/template-policies';
 import { propError } from '../private/errors';
+import { isCalendarDate } from './private/suppressions';
 
 /** Construct-tree metadata type under which `PolicyValidator.suppress` records suppressions. */
 const SUPPRESSION_NODE_METADATA = 'cdk-guardrails:policy-validator:suppression';
@@ -40,6 +41,24 @@ export interface PolicyFinding {
   readonly message: string;
   /** Where in the document, for example `Statement[2]`. */
   readonly location: string;
+}
+
+/** Who owns a suppression and until when it holds (`PolicyValidator.suppress`). */
+export interface SuppressionWaiver {
+  /** Who owns the decision (a team or a person): not empty. */
+  readonly owner: string;
+  /**
+   * The last day the suppression holds, a calendar date `YYYY-MM-DD` (UTC); after it, the finding is
+   * open again and a `SUPPRESSION_EXPIRED` finding fails synth and validate-policies. Required: a
+   * suppression never outlives its review.
+   */
+  readonly expires: string;
+  /**
+   * A ticket that tracks the suppression.
+   *
+   * @default - no ticket
+   */
+  readonly ticket?: string;
 }
 
 /** Properties of `PolicyValidator`. */
@@ -83,12 +102,13 @@ export class PolicyValidator implements IAspect {
    * @param scope the construct to exempt, with its children
    * @param rule the rule to suppress
    * @param reason why the exception is deliberate; required, at least 20 characters (`ExemptionReason.MIN_LENGTH` of @cdk-guardrails/facts)
+   * @param waiver who owns the suppression and its expiry date (checked at synth and by validate-policies)
    */
-  public static suppress(scope: IConstruct, rule: PolicyRule, reason: string): void {
+  public static suppress(scope: IConstruct, rule: PolicyRule, reason: string, waiver: SuppressionWaiver): void {
     if (!Object.values(PolicyRule).includes(rule)) {
       throw propError('PolicyValidator.suppress', 'rule', `unknown rule '${rule}'`, `one of the allowed: ${Object.values(PolicyRule).join(', ')}`);
     }
-    if (rule === PolicyRule.SUPPRESSION_WITHOUT_REASON) {
+    if (rule === PolicyRule.SUPPRESSION_WITHOUT_REASON || rule === PolicyRule.SUPPRESSION_EXPIRED) {
       throw propError('PolicyValidator.suppress', 'rule', rule, `a rule other than ${rule} (it cannot be suppressed)`);
     }
     if (!ExemptionReason.isSufficient(reason)) {
@@ -99,7 +119,29 @@ export class PolicyValidator implements IAspect {
         `a suppression of ${rule} on '${scope.node.path}' needs a reason of at least ${ExemptionReason.MIN_LENGTH} characters`,
       );
     }
-    scope.node.addMetadata(SUPPRESSION_NODE_METADATA, { rule, reason: reason.trim() });
+    if (typeof waiver?.owner !== 'string' || waiver.owner.trim() === '') {
+      throw propError(
+        'PolicyValidator.suppress',
+        'owner',
+        JSON.stringify(waiver?.owner),
+        `the owner of the suppression of ${rule} on '${scope.node.path}' (not empty)`,
+      );
+    }
+    if (!isCalendarDate(waiver.expires)) {
+      throw propError(
+        'PolicyValidator.suppress',
+        'expires',
+        JSON.stringify(waiver.expires),
+        `a calendar date YYYY-MM-DD, the last day the suppression of ${rule} on '${scope.node.path}' holds`,
+      );
+    }
+    scope.node.addMetadata(SUPPRESSION_NODE_METADATA, {
+      rule,
+      reason: reason.trim(),
+      owner: waiver.owner,
+      expires: waiver.expires,
+      ...(waiver.ticket !== undefined ? { ticket: waiver.ticket } : {}),
+    });
     if (!Aspects.of(scope).all.some((a) => a instanceof SuppressionWriter)) {
       Aspects.of(scope).add(new SuppressionWriter());
     }
@@ -203,10 +245,10 @@ class ResourcePolicyValidation implements IValidation {
 class SuppressionWriter implements IAspect {
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node)) return;
-    const suppressions: { rule: string; reason: string }[] = [];
+    const suppressions: { rule: string; reason: string; owner: string; expires: string; ticket?: string }[] = [];
     for (const scope of node.node.scopes) {
       for (const entry of scope.node.metadata) {
-        if (entry.type === SUPPRESSION_NODE_METADATA) suppressions.push(entry.data as { rule: string; reason: string });
+        if (entry.type === SUPPRESSION_NODE_METADATA) suppressions.push(entry.data);
       }
     }
     if (suppressions.length > 0) {

@@ -6,6 +6,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LeastPrivilegePolicy, PolicyRule, PolicyValidator } from '../../lib/validation';
 
+/** Owner and expiry of the tests' suppressions (far from the day the tests judge them on: GUARDRAILS_TODAY or today). */
+const WAIVER = { owner: 'guardrails-maintainers', expires: '2999-12-31' };
+
 function validatedStack(props: { warnOnly?: boolean } = {}): Stack {
   const app = new App();
   const stack = new Stack(app, 'Workload', { env: { account: '111122223333', region: 'eu-west-1' } });
@@ -141,7 +144,7 @@ describe('PolicyValidator.suppress', () => {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['*'] }));
 
     // WHEN: suppressed on the L2 role; the DefaultPolicy is a child
-    PolicyValidator.suppress(role, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, 'Read-only inventory job scans every bucket of the account');
+    PolicyValidator.suppress(role, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, 'Read-only inventory job scans every bucket of the account', WAIVER);
 
     // THEN
     const template = Template.fromStack(stack);
@@ -158,7 +161,7 @@ describe('PolicyValidator.suppress', () => {
     const stack = validatedStack();
     const role = lambdaRole(stack);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
-    PolicyValidator.suppress(role, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, 'Read-only inventory job scans every bucket');
+    PolicyValidator.suppress(role, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, 'Read-only inventory job scans every bucket', WAIVER);
     expect(() => Template.fromStack(stack)).toThrow(/\[ALLOW_STAR_ACTION\]/);
   });
 
@@ -168,7 +171,7 @@ describe('PolicyValidator.suppress', () => {
     const b = lambdaRole(stack, 'B');
     a.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['*'] }));
     b.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['*'] }));
-    PolicyValidator.suppress(a, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, 'Read-only inventory job scans every bucket');
+    PolicyValidator.suppress(a, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, 'Read-only inventory job scans every bucket', WAIVER);
     expect(() => Template.fromStack(stack)).toThrow(/\[Workload\/B\/DefaultPolicy\/Resource\] \[WILDCARD_ACTION_ON_ALL_RESOURCES\]/);
     expect(() => Template.fromStack(stack)).not.toThrow(/Workload\/A\//);
   });
@@ -176,12 +179,12 @@ describe('PolicyValidator.suppress', () => {
   test('fails if the reason is missing or too short', () => {
     const stack = new Stack();
     const role = lambdaRole(stack);
-    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '')).toThrow(
+    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '', WAIVER)).toThrow(
       /^PolicyValidator\.suppress: reason: received ""; expected a suppression of ALLOW_STAR_ACTION on 'Default\/Role' needs a reason of at least 20 characters$/,
     );
-    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '   ok    ')).toThrow(/needs a reason/);
+    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, '   ok    ', WAIVER)).toThrow(/needs a reason/);
     // 19 characters: says nothing a reviewer can check (ExemptionReason.MIN_LENGTH is 20)
-    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, 'legacy job, needed')).toThrow(
+    expect(() => PolicyValidator.suppress(role, PolicyRule.ALLOW_STAR_ACTION, 'legacy job, needed', WAIVER)).toThrow(
       /reason: received "legacy job, needed"; expected a suppression of ALLOW_STAR_ACTION on 'Default\/Role' needs a reason of at least 20 characters/,
     );
   });
@@ -189,9 +192,9 @@ describe('PolicyValidator.suppress', () => {
   test('fails if the rule is unknown or is SUPPRESSION_WITHOUT_REASON', () => {
     const stack = new Stack();
     const role = lambdaRole(stack);
-    expect(() => PolicyValidator.suppress(role, 'NOPE' as PolicyRule, 'a long enough reason')).toThrow(
+    expect(() => PolicyValidator.suppress(role, 'NOPE' as PolicyRule, 'a long enough reason', WAIVER)).toThrow(
       /^PolicyValidator\.suppress: rule: received unknown rule 'NOPE'; expected one of the allowed: ALLOW_STAR_ACTION/,
     );
-    expect(() => PolicyValidator.suppress(role, PolicyRule.SUPPRESSION_WITHOUT_REASON, 'a long enough reason')).toThrow(/cannot be suppressed/);
+    expect(() => PolicyValidator.suppress(role, PolicyRule.SUPPRESSION_WITHOUT_REASON, 'a long enough reason', WAIVER)).toThrow(/cannot be suppressed/);
   });
 });

@@ -5,6 +5,9 @@ import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LeastPrivilegeValidationPlugin, PolicyRule, PolicyValidator } from '../../lib/validation';
 
+/** Owner and expiry of the tests' suppressions (far from the day the tests judge them on: GUARDRAILS_TODAY or today). */
+const WAIVER = { owner: 'guardrails-maintainers', expires: '2999-12-31' };
+
 const tmpDirs: string[] = [];
 afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
@@ -54,7 +57,7 @@ describe('LeastPrivilegeValidationPlugin', () => {
     const app = appWithPlugin();
     const stack = new Stack(app, 'Suppressed');
     const role = roleWith(stack, new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['*'] }));
-    PolicyValidator.suppress(role, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, 'Inventory job reads every bucket by design');
+    PolicyValidator.suppress(role, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, 'Inventory job reads every bucket by design', WAIVER);
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -74,7 +77,11 @@ describe('LeastPrivilegeValidationPlugin', () => {
           Waived: {
             Type: 'AWS::IAM::ManagedPolicy',
             Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] } },
-            Metadata: { guardrails_policy_validator: { suppressions: [{ rule: 'ALLOW_NOT_ACTION', reason: 'Break-glass role, reviewed' }] } },
+            Metadata: {
+              guardrails_policy_validator: {
+                suppressions: [{ rule: 'ALLOW_NOT_ACTION', reason: 'Break-glass role, reviewed', owner: 'guardrails-maintainers', expires: '2999-12-31' }],
+              },
+            },
           },
         },
       }),

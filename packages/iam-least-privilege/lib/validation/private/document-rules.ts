@@ -76,7 +76,11 @@ export const RULE_DESCRIPTIONS: Record<PolicyRule, { readonly description: strin
   },
   [PolicyRule.SUPPRESSION_WITHOUT_REASON]: {
     description: 'Suppression without a reason',
-    fix: 'Give every suppression a reason (PolicyValidator.suppress(scope, rule, reason))',
+    fix: 'Give every suppression a reason (PolicyValidator.suppress(scope, rule, reason, { owner, expires }))',
+  },
+  [PolicyRule.SUPPRESSION_EXPIRED]: {
+    description: 'Suppression without an owner or an expiry date, or past its expiry',
+    fix: "Fix the finding, or renew the suppression after its owner's review (PolicyValidator.suppress(scope, rule, reason, { owner, expires: 'YYYY-MM-DD' }))",
   },
 };
 

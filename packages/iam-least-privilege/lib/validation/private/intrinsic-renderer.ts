@@ -8,6 +8,8 @@ import { TemplateResource } from './template-types';
 
 /** Values used for pseudo parameters and unresolved references. */
 export interface RenderContext {
+  /** The day suppressions expire against, `YYYY-MM-DD` (default: GUARDRAILS_TODAY, else today, UTC). */
+  readonly today?: string;
   readonly account?: string;
   readonly region?: string;
   readonly partition?: string;

@@ -12,7 +12,7 @@ import { checkPolicyDocument, DocumentKind, RuleFinding } from './document-rules
 import { PolicyRule } from '../policy-rule';
 import { isIntrinsicObject, RenderContext, Renderer } from './intrinsic-renderer';
 import { DOCUMENTS, DocumentSpec, inlineBudgetFindings, SCP, tooLarge } from './policy-budgets';
-import { suppressionFindings, suppressionsOf } from './suppressions';
+import { suppressionFindings, suppressionProblem, suppressionsOf, todayOf } from './suppressions';
 import { CfnTemplate, ExtractedPolicy, TemplateFinding, TemplateResource } from './template-types';
 
 export * from './template-types';
@@ -98,6 +98,7 @@ function makePolicy(
  */
 export function analyzeTemplate(template: CfnTemplate, ctx: RenderContext = {}): TemplateFinding[] {
   const resources = template.Resources ?? {};
+  const today = todayOf(ctx.today);
   const findings: { logicalId: string; finding: RuleFinding }[] = [];
   const policies = extractPolicies(template, ctx);
   for (const policy of policies) {
@@ -123,11 +124,12 @@ export function analyzeTemplate(template: CfnTemplate, ctx: RenderContext = {}):
         logicalId,
         resourceType: resource.Type ?? '',
         constructPath: resource.Metadata?.['aws:cdk:path'],
-        suppressed: suppression !== undefined && suppression.reason.trim().length > 0,
+        // A suppression holds only with a reason, an owner and an expiry date not yet past.
+        suppressed: suppression !== undefined && suppression.reason.trim().length > 0 && suppressionProblem(suppression, today) === undefined,
         suppressionReason: suppression?.reason,
       };
     })
-    .concat(suppressionFindings(resources));
+    .concat(suppressionFindings(resources, today));
 }
 
 /**
