@@ -145,6 +145,8 @@ export class ComplianceReport {
     report.expiringWaivers.push(...expiringWaivers(records, today));
     const problems = waiverProblems(app, records, today, props.production ?? false);
     report.waiverProblems.push(...problems);
+    // The plugins ran only when the validation report was written.
+    if (existsSync(validationReport)) report.plugins.push(...registeredPlugins(app));
     const directory = props.reportDirectory ?? defaultReportDirectory(app.outdir, props);
     // From the construct tree, not the cloud assembly: a synth that the gate fails returns no assembly,
     // and those are the findings a reader must locate.
@@ -251,6 +253,13 @@ export class ComplianceReport {
   /** Each stack's template (by the stack's construct path), relative to the report directory: the findings' locations in SARIF. */
   private readonly templates: Record<string, string> = {};
 
+  /**
+   * The names of the validation plugins (rule packs) that ran on the app (filled by `synth`). The CDK
+   * validation report leaves out a plugin that found nothing, so the findings alone cannot tell "no
+   * finding" from "not run": the evidence (`npm run evidence`, the OSCAL file) reads this list.
+   */
+  private readonly plugins: string[] = [];
+
   /** Findings that are not acknowledged (any severity): each one fails the gate. */
   public get openFindings(): ComplianceFinding[] {
     return this.findings.filter((f) => !f.acknowledged);
@@ -271,6 +280,7 @@ export class ComplianceReport {
       unusedAcknowledgements: this.unusedAcknowledgements,
       expiringWaivers: this.expiringWaivers,
       waiverProblems: this.waiverProblems,
+      plugins: this.plugins,
       templates: this.templates,
     };
   }
@@ -353,6 +363,18 @@ function unusedAcknowledgements(app: App, findings: ComplianceFinding[]): Unused
     }
   }
   return unused;
+}
+
+/**
+ * The names of the validation plugins registered on the app (its constructor's and `Validations.addPlugins`').
+ * aws-cdk-lib 2.276 has one public read, `policyValidationBeta1`, which is deprecated and prints a
+ * warning on every synth (or throws under `JSII_DEPRECATED=fail`); the stage's own internal getter is
+ * read first, and the public one only if a later aws-cdk-lib drops it.
+ */
+function registeredPlugins(app: App): string[] {
+  const internal: unknown = (app as any)._validationPlugins;
+  const plugins: Array<{ name: string }> = Array.isArray(internal) ? internal : app.policyValidationBeta1;
+  return plugins.map((p) => p.name);
 }
 
 /** The findings of one violation of a validation report (one per violating construct), open or acknowledged. */
