@@ -11,3 +11,8 @@ export * from './cdk-commands';
 export * from './outputs';
 export * from './evidence/catalogue';
 export * from './evidence/catalogue-check';
+export * from './evidence/status';
+export * from './evidence/oscal';
+export * from './evidence/summary';
+export * from './evidence/cli';
+export * from './evidence/schemas';
