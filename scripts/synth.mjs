@@ -35,7 +35,7 @@ function parseArgs(argv) {
 function main() {
   // The apps in deployment order, and the stacks of one cloud assembly in dependency order with
   // their account and region: the operator tools (packages/ops-tools), built by npm run build.
-  const { APPS, stacksInOrder } = require(join(root, 'packages/ops-tools/dist/index.js'));
+  const { APPS, stacksInOrder, writeEvidenceFiles, OpsError } = require(join(root, 'packages/ops-tools/dist/index.js'));
 
   const { env } = parseArgs(process.argv.slice(2));
 
@@ -58,6 +58,7 @@ function main() {
     'compliance-report.json',
     'compliance-report.txt',
     'compliance-report.sarif',
+    'oscal-component.json',
     'scp',
     'rcp',
     'bootstrap',
@@ -84,6 +85,19 @@ function main() {
 
   mkdirSync(envDir, { recursive: true });
   writeFileSync(join(envDir, 'deploy-order.json'), JSON.stringify(order, null, 2) + '\n');
+  // The SARIF log is checked against its schema; the OSCAL component definition (each control of the
+  // catalogue's frameworks, its implementation in this environment and its status) is written and
+  // checked against the vendored OSCAL schema. An invalid file fails synth.
+  let oscalFile;
+  try {
+    oscalFile = writeEvidenceFiles(env, join(root, 'cdk.out'), join(root, 'config'));
+  } catch (e) {
+    if (e instanceof OpsError) {
+      console.error(`synth: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
 
   const headers = ['#', 'app', 'account', 'region', 'stack'];
   const rows = order.map((s, i) => [String(i + 1), s.app, s.account, s.region, s.stack]);
@@ -97,6 +111,7 @@ function main() {
   for (const s of order) byLocation.set(`${s.account} ${s.region}`, (byLocation.get(`${s.account} ${s.region}`) ?? 0) + 1);
   console.log(`${order.length} stacks in ${byLocation.size} account-region pairs.`);
   console.log(`Compliance report: ${relative(process.cwd(), join(envDir, 'compliance-report.txt'))} (and .json, .sarif for code scanning)`);
+  console.log(`OSCAL component definition: ${relative(process.cwd(), oscalFile)} (summary: npm run evidence -- --env ${env})`);
   if (existsSync(join(envDir, 'scp'))) console.log(`SCP documents: ${relative(process.cwd(), join(envDir, 'scp'))}/`);
   if (existsSync(join(envDir, 'rcp'))) console.log(`RCP documents: ${relative(process.cwd(), join(envDir, 'rcp'))}/`);
   if (existsSync(join(envDir, 'bootstrap')))
