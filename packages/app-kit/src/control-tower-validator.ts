@@ -1,5 +1,5 @@
 /**
- * The Control Tower Guard rules, evaluated only where they can find something.
+ * The Control Tower Guard rules, evaluated only where they can find something, in-process.
  *
  * @cdklabs/cdk-validator-cfnguard runs all 237 rule files of its bundled rule set against every
  * template, and cfn-guard's cost grows with rules x templates: about 90% of a synth was spent there
@@ -8,14 +8,17 @@
  * so a file that names none of the templates' resource types cannot report anything. This plugin
  * keeps the plugin's name (acknowledgement ids stay `cdk-validator-cfnguard::<rule>`) and, per
  * synth, disables the files none of whose named types occur in the templates. A file that names
- * no type is always run. The same findings, tested on the synthesized templates of both apps
- * (test/control-tower-validator.test.ts) and compared by `bench/synth/compare-findings.mjs`.
+ * no type is always run. The rules that remain are evaluated by the Guard evaluator aws-cdk-lib ships
+ * (`guard-engine.ts`), not by spawning the plugin's cfn-guard binary. The same findings as the plugin
+ * with every rule file, tested on synthesized templates (test/control-tower-validator.test.ts) and
+ * compared on whole environments by `bench/synth/compare-findings.mjs`.
  */
 import { readdirSync, readFileSync } from 'fs';
 import { dirname, join, parse } from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
 import { CONTROL_TOWER_PLUGIN } from './control-tower';
+import { guardViolations } from './guard-engine';
 
 /** A rule file of the bundled rule set: its name (`ct-kms-pr-3`) and the resource types it names. */
 export interface GuardRuleFile {
@@ -26,6 +29,8 @@ export interface GuardRuleFile {
 const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
 
 let ruleFiles: GuardRuleFile[] | undefined;
+/** The text of each rule file, by name. */
+const ruleTexts = new Map<string, string>();
 
 /** The rule files bundled with @cdklabs/cdk-validator-cfnguard, read once. */
 export function controlTowerRuleFiles(): readonly GuardRuleFile[] {
@@ -36,8 +41,10 @@ export function controlTowerRuleFiles(): readonly GuardRuleFile[] {
     for (const file of readdirSync(join(rulesDir, service))) {
       if (!file.endsWith('.guard')) continue;
       // Every mention counts, comments included: more types only means the file runs more often.
-      const types = new Set(readFileSync(join(rulesDir, service, file), 'utf8').match(RESOURCE_TYPE) ?? []);
+      const text = readFileSync(join(rulesDir, service, file), 'utf8');
+      const types = new Set(text.match(RESOURCE_TYPE) ?? []);
       files.push({ name: parse(file).name, resourceTypes: [...types].sort() });
+      ruleTexts.set(parse(file).name, text);
     }
   }
   ruleFiles = files;
@@ -74,9 +81,11 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
   }
 
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const disabledRules = inapplicableRuleFiles(templateResourceTypes(context.templatePaths));
-    // cfn-guard refuses to run without rules: with none applicable there is nothing to report.
-    if (disabledRules.length === controlTowerRuleFiles().length) return { success: true, violations: [] };
-    return new CfnGuardValidator({ disabledRules }).validate(context);
+    const disabled = new Set(inapplicableRuleFiles(templateResourceTypes(context.templatePaths)));
+    const rules = controlTowerRuleFiles()
+      .filter((f) => !disabled.has(f.name))
+      .map((f) => ({ name: f.name, content: ruleTexts.get(f.name) ?? '' }));
+    const violations = guardViolations(rules, context.templatePaths);
+    return { success: violations.length === 0, violations };
   }
 }

@@ -20,11 +20,26 @@ function templates(build: (app: App) => void): IPolicyValidationContextBeta1 {
   return { appConstruct: app, templatePaths: app.synth().stacks.map((s) => s.templateFullPath) };
 }
 
-/** The findings of a report as comparable strings: rule, resource and the rule's description. */
+/**
+ * The findings of a report as comparable strings: rule, template, resource, description and fix (what
+ * the compliance report records of each finding).
+ */
 function findings(report: PolicyValidationPluginReportBeta1): string[] {
   return report.violations
-    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.templatePath.split('/').pop()} ${r.resourceLogicalId} ${r.locations.join(',')}`))
+    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.templatePath.split('/').pop()} ${r.resourceLogicalId} | ${v.description} | ${v.fix}`))
     .sort();
+}
+
+/** The distinct failing paths of each finding. */
+function locations(report: PolicyValidationPluginReportBeta1): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const v of report.violations) {
+    for (const r of v.violatingResources) {
+      const key = `${v.ruleName} ${r.templatePath.split('/').pop()} ${r.resourceLogicalId}`;
+      out.set(key, new Set([...(out.get(key) ?? []), ...r.locations]));
+    }
+  }
+  return out;
 }
 
 /** Two stacks with resources several Control Tower rules fail: a short-lived unencrypted log group, a bare bucket, a queue. */
@@ -54,16 +69,24 @@ test('only the rule files naming none of the templates resource types are left o
   expect(inapplicableRuleFiles(types, [{ name: 'untyped', resourceTypes: [] }])).toEqual([]);
 });
 
-test('the selected rule files find exactly what the whole rule set finds', () => {
+test('the selected rule files, evaluated in-process, find exactly what the plugin finds with cfn-guard and every rule file', () => {
   const context = templates(nonCompliant);
-  const all = findings(new CfnGuardValidator().validate(context));
+  const reference = new CfnGuardValidator().validate(context);
+  const all = findings(reference);
   const selected = new ControlTowerGuardValidator().validate(context);
   // The comparison means something only if the whole rule set finds plenty here.
   expect(all.length).toBeGreaterThan(5);
   expect(all.some((f) => f.startsWith('cloudwatch_log_group_retention_period_check '))).toBe(true);
   expect(all.some((f) => f.includes(' Data.template.json '))).toBe(true);
+  expect(all.every((f) => / \| \[CT\.[A-Z0-9]+\.PR\.\d+\]: .+ \| .+/.test(f))).toBe(true);
   expect(selected.success).toBe(false);
   expect(findings(selected)).toEqual(all);
+  // Each failing path the in-process evaluator names is one cfn-guard names too. cfn-guard also lists
+  // the clauses of an OR that failed on the way (`/Properties`, repeated), the evaluator only the deciding ones.
+  const expected = locations(reference);
+  for (const [key, paths] of locations(selected)) {
+    expect([...paths].filter((p) => !expected.get(key)?.has(p))).toEqual([]);
+  }
 });
 
 test('templates no rule file applies to pass, as they do under the whole rule set', () => {

@@ -1,0 +1,114 @@
+/**
+ * Guard rules evaluated in-process, by the CloudFormation Guard evaluator that aws-cdk-lib already
+ * ships: its built-in CloudFormation validation is `@aws/cloudformation-validate` (a WASM build, a
+ * bundled dependency of aws-cdk-lib), whose engines take Guard DSL rules and report "exactly what
+ * `cfn-guard validate` reports" (its README). @cdklabs/cdk-validator-cfnguard instead spawns the
+ * cfn-guard binary it ships, a static build whose allocator made it about 90% of a synth
+ * (bench/RESULTS.md).
+ *
+ * The findings are shaped as that plugin shapes cfn-guard's: one violation per template, rule and
+ * fix, each violating resource with the paths that failed (`/Resources/<id>/Properties/...`), the
+ * description and the fix parsed from the rule's custom message (`[CT.X.PR.n]: ...`, `[FIX]: ...`).
+ * test/control-tower-validator.test.ts compares both on templates many rules fail, and
+ * bench/synth/compare-findings.mjs compares the compliance reports of whole environments.
+ */
+import { dirname } from 'path';
+import { PolicyViolationBeta1, PolicyViolatingResourceBeta1 } from 'aws-cdk-lib';
+
+/** What @cdklabs/cdk-validator-cfnguard puts in every violation's rule metadata. */
+const RULE_DOC_URL = 'https://github.com/cdklabs/cdk-validator-cfnguard#bundled-control-tower-rules';
+
+/** A Guard rule file: its name (`ct-s3-pr-10`) and its text. */
+export interface GuardRuleSource {
+  readonly name: string;
+  readonly content: string;
+}
+
+interface GuardDiagnostic {
+  readonly ruleId: string;
+  readonly source: string;
+  readonly message: string;
+  readonly ruleDescription?: string;
+  readonly propertyPath?: string;
+  readonly entity?: { readonly logicalId?: string };
+}
+
+interface Engine {
+  validateTemplate(template: unknown, config: Record<string, unknown>): { diagnostics?: GuardDiagnostic[] };
+}
+
+interface ValidateModule {
+  CompositeEngine: new (config: { guardRules: GuardRuleSource[] }) => Engine;
+  TemplateFile: new (path: string) => unknown;
+}
+
+let validateModule: ValidateModule | undefined;
+
+/** aws-cdk-lib's own copy of @aws/cloudformation-validate (not published on the registry in this version). */
+function cloudFormationValidate(): ValidateModule {
+  if (validateModule === undefined) {
+    const cdkLib = dirname(require.resolve('aws-cdk-lib/package.json'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    validateModule = require(require.resolve('@aws/cloudformation-validate', { paths: [cdkLib] })) as ValidateModule;
+  }
+  return validateModule;
+}
+
+/** One engine per rule set for the life of the process: building one compiles its rules. */
+const engines = new Map<string, Engine>();
+
+function engineFor(rules: readonly GuardRuleSource[]): Engine {
+  const key = rules.map((r) => r.name).join('\n');
+  let engine = engines.get(key);
+  if (engine === undefined) {
+    const cv = cloudFormationValidate();
+    engine = new cv.CompositeEngine({ guardRules: rules.map((r) => ({ name: r.name, content: r.content })) });
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+/** The description and the fix of a rule's custom message, parsed as @cdklabs/cdk-validator-cfnguard parses them. */
+export function parseGuardMessage(message: string): { description: string; fix: string } {
+  let description = '';
+  let fix: string | undefined;
+  for (const line of message.split('\n').map((l) => l.trim())) {
+    if (line === '') continue;
+    if (line.startsWith('[FIX]')) fix = line.replace(/^\[FIX\]:\s*/, '');
+    else description = line;
+  }
+  // Without a [FIX] line the plugin uses the whole message as the fix.
+  return { description, fix: fix ?? message };
+}
+
+/** `Properties.A.0.B` of resource `Id` as the JSON pointer cfn-guard reports: `/Resources/Id/Properties/A/0/B`. */
+function location(logicalId: string, propertyPath: string | undefined): string {
+  return ['', 'Resources', logicalId, ...(propertyPath ? propertyPath.split('.') : [])].join('/');
+}
+
+/** The violations of the Guard rules on each template, in the shape of @cdklabs/cdk-validator-cfnguard's report. */
+export function guardViolations(rules: readonly GuardRuleSource[], templatePaths: readonly string[]): PolicyViolationBeta1[] {
+  if (rules.length === 0) return [];
+  const engine = engineFor(rules);
+  const { TemplateFile } = cloudFormationValidate();
+  const violations: PolicyViolationBeta1[] = [];
+  for (const templatePath of templatePaths) {
+    const report = engine.validateTemplate(new TemplateFile(templatePath), { disableBuiltinRules: true, detailLevel: 'DETAILED' });
+    // Per rule and fix, in the order reported: the resources with their failing paths.
+    const groups = new Map<string, { ruleName: string; description: string; fix: string; resources: Map<string, string[]> }>();
+    for (const d of report.diagnostics ?? []) {
+      if (d.source !== 'GUARD') continue;
+      const { description, fix } = parseGuardMessage(d.ruleDescription ?? d.message);
+      const key = `${d.ruleId}\n${fix}`;
+      const group = groups.get(key) ?? { ruleName: d.ruleId, description, fix, resources: new Map<string, string[]>() };
+      groups.set(key, group);
+      const logicalId = d.entity?.logicalId ?? 'N/A';
+      group.resources.set(logicalId, [...(group.resources.get(logicalId) ?? []), location(logicalId, d.propertyPath)]);
+    }
+    for (const g of groups.values()) {
+      const violatingResources: PolicyViolatingResourceBeta1[] = [...g.resources].map(([resourceLogicalId, locations]) => ({ resourceLogicalId, locations, templatePath }));
+      violations.push({ ruleName: g.ruleName, description: g.description, fix: g.fix, ruleMetadata: { DocumentationUrl: RULE_DOC_URL }, violatingResources });
+    }
+  }
+  return violations;
+}
