@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quietly } from '@cdk-guardrails/policy-test-kit';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
 import { createApp } from '@cdk-guardrails/app-kit';
 import { loadConfig } from '@cdk-guardrails/config';
@@ -25,17 +26,6 @@ function gatedApp(mutate?: (stacks: Stack[]) => void) {
   const synth = () => ComplianceReport.synth(app, { appName: 'security-account', environment: ENV, reportDirectory: outdir });
   const report = () => JSON.parse(readFileSync(join(outdir, 'compliance-report.json'), 'utf8')).apps['security-account'];
   return { synth, report, outdir, stacks };
-}
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-    errorSpy.mockRestore();
-  }
 }
 
 /** The logs key of the first keys stack. */

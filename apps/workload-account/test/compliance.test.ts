@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quietly } from '@cdk-guardrails/policy-test-kit';
 import { ComplianceReport } from '@cdk-guardrails/compliance-rules';
 import { createApp } from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
@@ -27,17 +28,6 @@ function gatedApp(mutate?: (stacks: Stack[]) => void, adjust?: (config: Guardrai
   const synth = () => ComplianceReport.synth(app, { appName: 'workload-account', environment: ENV, reportDirectory: outdir });
   const report = () => JSON.parse(readFileSync(join(outdir, 'compliance-report.json'), 'utf8')).apps['workload-account'];
   return { synth, report, outdir, stacks, app };
-}
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-    errorSpy.mockRestore();
-  }
 }
 
 describe('workload app compliance gate', () => {

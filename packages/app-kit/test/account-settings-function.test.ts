@@ -1,3 +1,4 @@
+import { AccountSettingsHandler } from '@cdk-guardrails/facts';
 import { EbsEncryptionByDefault } from '@cdk-guardrails/kms-hierarchy';
 import { AccountPublicAccessBlock } from '@cdk-guardrails/s3-encryption';
 import { App, Stack } from 'aws-cdk-lib';
@@ -15,8 +16,9 @@ function functions(s: Stack): any[] {
   return Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'));
 }
 
-// kms-hierarchy and s3-encryption each carry the settings handler (construct packages do not depend
-// on each other); whichever creates the stack's one function first, it must serve both settings.
+// kms-hierarchy and s3-encryption each create the settings function (construct packages do not depend
+// on each other), both with the one handler of @cdk-guardrails/facts; whichever creates the stack's one
+// function first, it must serve both settings.
 describe('the account settings function shared by kms-hierarchy and s3-encryption', () => {
   test('both packages create the same inline code, which handles both settings', () => {
     const ebsOnly = stack();
@@ -25,6 +27,7 @@ describe('the account settings function shared by kms-hierarchy and s3-encryptio
     new AccountPublicAccessBlock(bpaOnly, 'Bpa', { functionName: FUNCTION_NAME });
     const [ebsCode, bpaCode] = [functions(ebsOnly)[0].Properties.Code.ZipFile, functions(bpaOnly)[0].Properties.Code.ZipFile];
     expect(ebsCode).toEqual(bpaCode);
+    expect(ebsCode).toEqual(AccountSettingsHandler.CODE);
     expect(ebsCode).toMatch(/EbsEncryptionByDefault/);
     expect(ebsCode).toMatch(/AccountPublicAccessBlock/);
   });

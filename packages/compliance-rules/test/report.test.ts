@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { quietly } from '@cdk-guardrails/policy-test-kit';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Acknowledge, ComplianceReport, GuardrailsChecks } from '../lib';
@@ -17,17 +18,6 @@ function appWithRole(outdir: string, acknowledge: boolean) {
   Validations.of(app).addPlugins(new GuardrailsChecks(app));
   if (acknowledge) Acknowledge.atPath(stack, 'Role/Resource', ['Guardrails-IamRolePermissionsBoundary'], WAIVER);
   return { app, role };
-}
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-    errorSpy.mockRestore();
-  }
 }
 
 describe('ComplianceReport', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { quietly } from '@cdk-guardrails/policy-test-kit';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Acknowledge, ComplianceReport, GuardrailsChecks, Waiver, Waivers } from '../lib';
@@ -18,17 +19,6 @@ function appWithRole(waiver?: Waiver) {
   Validations.of(app).addPlugins(new GuardrailsChecks(app));
   if (waiver) Acknowledge.atPath(stack, 'Role/Resource', [RULE], waiver);
   return { app, stack, dir };
-}
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-    errorSpy.mockRestore();
-  }
 }
 
 function report(dir: string): any {

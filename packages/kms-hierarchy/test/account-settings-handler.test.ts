@@ -1,5 +1,7 @@
 import * as vm from 'node:vm';
-import { ACCOUNT_SETTINGS_HANDLER, ACCOUNT_SETTINGS_HANDLER_MAX_CHARS } from '../lib/private/account-settings-handler';
+// The handler's one copy, the one both kms-hierarchy and s3-encryption deploy (its home is facts; the
+// tests stay here, next to EbsEncryptionByDefault, where the compliance catalogue cites them).
+import { AccountSettingsHandler } from '@cdk-guardrails/facts';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555';
 
@@ -53,7 +55,7 @@ function load(failWith?: string): Harness {
     return modules[name];
   };
   // As Node's CommonJS loader does: the module source wrapped in a function of require, exports, module.
-  vm.runInThisContext(`(function (require, exports, module) {\n${ACCOUNT_SETTINGS_HANDLER}\n})`)(require, module.exports, module);
+  vm.runInThisContext(`(function (require, exports, module) {\n${AccountSettingsHandler.CODE}\n})`)(require, module.exports, module);
   return { handler: module.exports.handler, sent, responses };
 }
 
@@ -73,7 +75,7 @@ const context = { logStreamName: '2026/12/04/[$LATEST]abc' };
 
 describe('account settings inline handler', () => {
   test('fits in a ZipFile', () => {
-    expect(ACCOUNT_SETTINGS_HANDLER.length).toBeLessThanOrEqual(ACCOUNT_SETTINGS_HANDLER_MAX_CHARS);
+    expect(AccountSettingsHandler.CODE.length).toBeLessThanOrEqual(AccountSettingsHandler.ZIP_FILE_MAX_CHARS);
   });
 
   test('Create of EBS encryption by default enables it, sets the data key, and answers SUCCESS with an https PUT to the ResponseURL', async () => {

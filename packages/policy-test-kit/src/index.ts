@@ -165,3 +165,4 @@ export function singleResource(template: { Resources?: Record<string, any> }, ty
   return found[0];
 }
 export * from './endpoint-policy';
+export * from './quietly';

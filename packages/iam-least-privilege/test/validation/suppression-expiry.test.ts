@@ -5,6 +5,7 @@ import { App, Aspects, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { validatePolicies } from '../../bin-src/validate-policies/run';
 import { PolicyRule, PolicyValidator } from '../../lib/validation';
+import { on, onAsync } from './helpers';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const REASON = 'Read-only inventory job scans every bucket of the account';
@@ -17,30 +18,6 @@ function appWithSuppressedRole(waiver: { owner: string; expires: string; ticket?
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['*'] }));
   PolicyValidator.suppress(role, PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, REASON, waiver);
   return { app, stack };
-}
-
-/** Runs `fn` with GUARDRAILS_TODAY set: the day is fixed, no test depends on the real date. */
-function on<T>(today: string, fn: () => T): T {
-  const saved = process.env.GUARDRAILS_TODAY;
-  process.env.GUARDRAILS_TODAY = today;
-  try {
-    return fn();
-  } finally {
-    if (saved === undefined) delete process.env.GUARDRAILS_TODAY;
-    else process.env.GUARDRAILS_TODAY = saved;
-  }
-}
-
-/** `on` for an async run: GUARDRAILS_TODAY stays set until the run settles. */
-async function onAsync<T>(today: string, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.GUARDRAILS_TODAY;
-  process.env.GUARDRAILS_TODAY = today;
-  try {
-    return await fn();
-  } finally {
-    if (saved === undefined) delete process.env.GUARDRAILS_TODAY;
-    else process.env.GUARDRAILS_TODAY = saved;
-  }
 }
 
 const noCredentials = async () => ({ reason: 'no AWS credentials (test)' });

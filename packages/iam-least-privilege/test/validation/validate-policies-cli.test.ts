@@ -11,9 +11,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseArgs, resolveDefaultCredentials, validatePolicies } from '../../bin-src/validate-policies/run';
 import { PolicyRule, PolicyValidator } from '../../lib/validation';
+import { pinToday, WAIVER } from './helpers';
 
-/** Owner and expiry of the tests' suppressions (far from the day the tests judge them on: GUARDRAILS_TODAY or today). */
-const WAIVER = { owner: 'guardrails-maintainers', expires: '2999-12-31' };
+// Suppressions are judged on a fixed day (GUARDRAILS_TODAY), and WAIVER is valid on it.
+pinToday();
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const tmpDirs: string[] = [];

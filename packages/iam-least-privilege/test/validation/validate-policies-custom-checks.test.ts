@@ -25,9 +25,10 @@ import { ACCESS_NOT_GRANTED_ACTIONS_PER_CALL } from '../../bin-src/validate-poli
 import { parseArgs, validatePolicies } from '../../bin-src/validate-policies/run';
 import { PolicyRule, PolicyValidator } from '../../lib/validation';
 import { extractPolicies } from '../../lib/validation/private/template-policies';
+import { pinToday, WAIVER } from './helpers';
 
-/** Owner and expiry of the tests' suppressions (far from the day the tests judge them on: GUARDRAILS_TODAY or today). */
-const WAIVER = { owner: 'guardrails-maintainers', expires: '2999-12-31' };
+// Suppressions are judged on a fixed day (GUARDRAILS_TODAY), and WAIVER is valid on it.
+pinToday();
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const BUCKET = 'logs-bucket-deployed';

@@ -4,9 +4,10 @@ import * as path from 'path';
 import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LeastPrivilegeValidationPlugin, PolicyRule, PolicyValidator } from '../../lib/validation';
+import { pinToday, WAIVER } from './helpers';
 
-/** Owner and expiry of the tests' suppressions (far from the day the tests judge them on: GUARDRAILS_TODAY or today). */
-const WAIVER = { owner: 'guardrails-maintainers', expires: '2999-12-31' };
+// Suppressions are judged on a fixed day (GUARDRAILS_TODAY), and WAIVER is valid on it.
+pinToday();
 
 const tmpDirs: string[] = [];
 afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -79,7 +80,7 @@ describe('LeastPrivilegeValidationPlugin', () => {
             Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] } },
             Metadata: {
               guardrails_policy_validator: {
-                suppressions: [{ rule: 'ALLOW_NOT_ACTION', reason: 'Break-glass role, reviewed', owner: 'guardrails-maintainers', expires: '2999-12-31' }],
+                suppressions: [{ rule: 'ALLOW_NOT_ACTION', reason: 'Break-glass role, reviewed', ...WAIVER }],
               },
             },
           },

@@ -1,13 +1,17 @@
 /**
- * The inline handler of the function that applies the account-level settings (EBS encryption by
- * default with a key, S3 Block Public Access for the account), for a plain `CustomResource`.
+ * The inline code of the function that applies the account-level settings (EBS encryption by
+ * default with a key, S3 Block Public Access for the account), which `EbsEncryptionByDefault` of
+ * `@cdk-guardrails/kms-hierarchy` and `AccountPublicAccessBlock` of `@cdk-guardrails/s3-encryption`
+ * deploy: one function per stack, created by whichever of the two comes first and found by the
+ * other under `FUNCTION_ID`, so both must deploy the same code. It lives here, the one leaf package
+ * both depend on (construct packages do not depend on each other), so there is one copy.
  *
  * Why inline: an `AwsCustomResource` handler is an asset, and StackSets refuse templates with
  * assets (docs/stacksets.md), so StackSet-deployed accounts could not get the settings. A Lambda
  * `ZipFile` (`Code.fromInline`) has no asset; its limit is 4,096 characters (CloudFormation
- * `AWS::Lambda::Function` Code.ZipFile), which `ACCOUNT_SETTINGS_HANDLER_MAX_CHARS` guards.
+ * `AWS::Lambda::Function` Code.ZipFile), `ZIP_FILE_MAX_CHARS`.
  *
- * It uses the AWS SDK v3 that the Node.js 18+ Lambda runtimes include (`@aws-sdk/client-ec2`,
+ * The code uses the AWS SDK v3 that the Node.js 18+ Lambda runtimes include (`@aws-sdk/client-ec2`,
  * `@aws-sdk/client-s3-control`; no bundling) and answers CloudFormation itself with an HTTPS PUT
  * to the pre-signed `ResponseURL`: the `cfn-response` module is provided for `ZipFile` code only
  * in some runtimes, so the handler does not rely on it.
@@ -19,12 +23,12 @@
  * outside the stack. Any error answers FAILED with the error's message, so the deployment fails
  * and rolls back instead of hanging until the CloudFormation timeout.
  *
- * Plain JavaScript (CommonJS) in a string: it is executed by the tests with a mocked SDK and a
- * mocked `https` (test/account-settings-handler.test.ts). Keep it identical to the copy in
- * `@cdk-guardrails/s3-encryption` (both packages may create the stack's one function; a test of
- * app-kit compares them).
+ * Plain JavaScript (CommonJS) in a string: the tests execute this very string with a mocked SDK
+ * and a mocked `https` (packages/kms-hierarchy/test/account-settings-handler.test.ts).
  */
-export const ACCOUNT_SETTINGS_HANDLER = `const https = require('https');
+export class AccountSettingsHandler {
+  /** The handler's source: CommonJS, handler `index.handler`, for `lambda.Code.fromInline`. */
+  public static readonly CODE: string = `const https = require('https');
 const { EC2Client, EnableEbsEncryptionByDefaultCommand, ModifyEbsDefaultKmsKeyIdCommand } = require('@aws-sdk/client-ec2');
 const { S3ControlClient, PutPublicAccessBlockCommand } = require('@aws-sdk/client-s3-control');
 
@@ -78,5 +82,19 @@ exports.handler = async (e, c) => {
 };
 `;
 
-/** CloudFormation's limit on `Code.ZipFile` (characters). */
-export const ACCOUNT_SETTINGS_HANDLER_MAX_CHARS = 4096;
+  /** CloudFormation's limit on `AWS::Lambda::Function` `Code.ZipFile`: 4,096 characters. */
+  public static readonly ZIP_FILE_MAX_CHARS = 4096;
+
+  /** The stack-relative id of the stack's one settings function: whichever construct comes first creates it, the other finds it there. */
+  public static readonly FUNCTION_ID = 'GuardrailsAccountSettingsFunction';
+
+  /** The description of the settings function. */
+  public static readonly FUNCTION_DESCRIPTION =
+    'Applies account-level guardrail settings for CloudFormation (EBS encryption by default, S3 Block Public Access)';
+
+  /** Why the settings function's role has no permissions boundary (the value of its opt-out metadata). */
+  public static readonly BOUNDARY_OPT_OUT_REASON =
+    'applies account-level settings (S3 Block Public Access, EBS encryption by default) that the permissions boundary denies to every bounded identity; its only permissions are those calls. Protected by the guardrails:protected tag instead';
+
+  private constructor() {}
+}
