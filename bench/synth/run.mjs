@@ -105,6 +105,8 @@ export function benchConfig(n) {
     environment,
     organizationId: 'o-abcd123456',
     securityAccount: { ...dev.securityAccount, accountId: SECURITY_ACCOUNT, regions: REGIONS, destinationName: `${environment}-central-logs` },
+    // The first region is the home (aggregation) region: Security Hub aggregates the others into it.
+    securityHub: { ...dev.securityHub, aggregationRegions: REGIONS.slice(1) },
     workloadAccounts,
     kms: { ...dev.kms, aliasPrefix: `guardrails-${environment}` },
     tags: { ...dev.tags, environment },
