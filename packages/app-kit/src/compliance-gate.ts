@@ -147,6 +147,9 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
         destinationAccountId: config.securityAccount.accountId,
         logGroupNamePatterns: DefaultLogClass.ALL.filter((c) => SHIPPED_LOG_CLASSES.includes(c.name)).map((c) => c.logGroupNamePattern),
       },
+      // Every bucket blocks SSE-C unless the environment allows it (config accountBaseline.blockSseCObjectWrites
+      // false: the apps' buckets then write BlockedEncryptionTypes NONE, and Guardrails-S3BucketBlocksSseC is off).
+      allowSseC: !config.accountBaseline.blockSseCObjectWrites,
     }),
   ];
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { loadConfig } from '@cdk-guardrails/config';
+import { GuardrailsConfig, loadConfig, parseConfig } from '@cdk-guardrails/config';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { App, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Acknowledgement, acknowledgedIds, applyAcknowledgements, compliancePlugins, validateAcknowledgement } from '../src';
@@ -90,4 +91,27 @@ test("the gate's Guardrails pack requires the audit and security log groups of a
     filterPattern: '',
   });
   expect(shippingFindings()).toEqual([]);
+});
+
+/** The findings of one rule of the gate's Guardrails pack over the app. */
+function gateFindings(app: App, config: GuardrailsConfig, ruleId: string): string[] {
+  const guardrails = compliancePlugins(app, config).find((p) => p.name === 'Guardrails')! as any;
+  return guardrails
+    .validateScope(app)
+    .violations.filter((v: any) => v.ruleName === ruleId)
+    .flatMap((v: any) => v.violatingResources.map((r: any) => r.constructPath));
+}
+
+test("the gate's Guardrails pack requires every bucket to block SSE-C, unless config allows SSE-C", () => {
+  const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+  const app = new App();
+  const stack = new Stack(app, 'Workload', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
+  new s3.Bucket(stack, 'Open');
+  new s3.Bucket(stack, 'Blocked', { blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C] });
+  expect(config.accountBaseline.blockSseCObjectWrites).toBe(true);
+  expect(gateFindings(app, config, 'Guardrails-S3BucketBlocksSseC')).toEqual(['Workload/Open/Resource']);
+  // An environment that switches the block off (its buckets write NONE) does not run the rule.
+  const raw = JSON.parse(JSON.stringify(config));
+  raw.accountBaseline.blockSseCObjectWrites = false;
+  expect(gateFindings(app, parseConfig(raw, config.environment), 'Guardrails-S3BucketBlocksSseC')).toEqual([]);
 });

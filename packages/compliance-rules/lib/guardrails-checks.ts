@@ -13,6 +13,7 @@ import {
   CentralLogShippingRequirement,
   LogGroupClassRetentionAndKey,
   LogGroupShippedToCentralAccount,
+  S3BucketBlocksSseC,
   S3BucketPolicyEnforcesEncryption,
   SecretRotationWithinClassLimit,
 } from './rules';
@@ -56,6 +57,15 @@ export interface GuardrailsChecksProps extends NagPackProps {
    * @default - the rule does not run
    */
   readonly centralLogShipping?: CentralLogShippingRequirement;
+
+  /**
+   * Whether the environment accepts object writes with customer-provided keys (SSE-C). `true`
+   * switches `Guardrails-S3BucketBlocksSseC` off: set it only where the buckets deliberately
+   * allow SSE-C (config `accountBaseline.blockSseCObjectWrites` false).
+   *
+   * @default false - every bucket must block SSE-C (`Guardrails-S3BucketBlocksSseC` runs)
+   */
+  readonly allowSseC?: boolean;
 }
 
 interface RuleDefinition {
@@ -166,6 +176,17 @@ export class GuardrailsChecks extends NagPack {
           'Default encryption can be overridden per request; only a Deny on s3:PutObject when s3:x-amz-server-side-encryption is Null, and for SSE-KMS a Deny when s3:x-amz-server-side-encryption-aws-kms-key-id is not the key ARN, makes encryption with the right key a guarantee.',
         fix: 'Create the bucket with @cdk-guardrails/s3-encryption EncryptedBucket, or add BucketEncryptionGuard (GuardMode.FIX) to the stack, so the bucket policy gets the deny statements; pin the key by ARN, never by alias.',
       },
+      ...(props.allowSseC === true
+        ? []
+        : [
+            {
+              rule: S3BucketBlocksSseC,
+              info: "The S3 bucket's encryption rule does not block SSE-C (BlockedEncryptionTypes EncryptionType ['SSE-C']).",
+              explanation:
+                'With SSE-C the caller holds the only key: ransomware with write access re-writes objects under a key of its own. Only the bucket setting makes S3 refuse every SSE-C write (PUT, copy, POST, multipart upload, replication) from every principal; a bucket policy Deny depends on its principals and conditions.',
+              fix: "Create the bucket with @cdk-guardrails/s3-encryption EncryptedBucket or AccessLogBucket (SSE-C blocked unless allowSseC), or set blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C] on the s3.Bucket; where SSE-C is allowed on purpose, set the pack's allowSseC.",
+            },
+          ]),
       {
         rule: SecretRotationWithinClassLimit({ database, token }),
         info: `The secret rotates less often than its class allows (database credentials ${database.toHumanString()}, API keys and tokens ${token.toHumanString()}), or its schedule is not a rate() expression.`,

@@ -23,6 +23,7 @@ test('every rule export is named by its rule id, as in cdk-nag', () => {
     'KmsKeyPolicyAdminOnly',
     'LogGroupClassRetentionAndKey',
     'LogGroupShippedToCentralAccount',
+    'S3BucketBlocksSseC',
     'S3BucketPolicyEnforcesEncryption',
     'SecretRotationWithinClassLimit',
   ]);
