@@ -4,3 +4,4 @@ export * from './log-class';
 export * from './iam-events';
 export * from './minimum-tls';
 export * from './exemption-reason';
+export * from './security-hub-standard';
