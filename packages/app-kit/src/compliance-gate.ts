@@ -5,7 +5,7 @@
  * from the environment's config, plus the plumbing for per-construct acknowledgements. Each app keeps
  * its own list of acknowledgements (path inside each stack + a specific reason).
  */
-import { DefaultLogClass } from '@cdk-guardrails/facts';
+import { DefaultLogClass, SecurityHubStandard } from '@cdk-guardrails/facts';
 import { Acknowledge, GuardrailsChecks, Waiver } from '@cdk-guardrails/compliance-rules';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
@@ -119,6 +119,17 @@ export function logicalIdAt(stack: Stack, path: string, fallback: string): strin
   return resource ? stack.resolve(resource.logicalId) : fallback;
 }
 
+/** The ARN paths of the Security Hub standards config enables (`securityHub.standards`), as detective-controls creates them. */
+export function securityHubStandardsArnPaths(config: GuardrailsConfig): string[] {
+  const chosen: Record<string, boolean> = config.securityHub.standards;
+  return SecurityHubStandard.ALL.filter((s) => {
+    if (typeof chosen[s.name] !== 'boolean') {
+      throw new Error(`config/${config.environment}.json: securityHub.standards.${s.name}: received ${JSON.stringify(chosen[s.name])}; expected true or false`);
+    }
+    return chosen[s.name];
+  }).map((s) => s.arnPath);
+}
+
 /** The plugins of the gate, configured from the environment's config. */
 export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyValidationPlugin[] {
   const retention = config.logging.retentionDays;
@@ -150,6 +161,8 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
       // Every bucket blocks SSE-C unless the environment allows it (config accountBaseline.blockSseCObjectWrites
       // false: the apps' buckets then write BlockedEncryptionTypes NONE, and Guardrails-S3BucketBlocksSseC is off).
       allowSseC: !config.accountBaseline.blockSseCObjectWrites,
+      // Where config enables Security Hub, every hub runs the configured standards with no control disabled.
+      securityHub: config.securityHub.enabled ? { standardsArnPaths: securityHubStandardsArnPaths(config) } : undefined,
     }),
   ];
 }

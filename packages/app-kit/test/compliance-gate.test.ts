@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { GuardrailsConfig, loadConfig, parseConfig } from '@cdk-guardrails/config';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import { App, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Acknowledgement, acknowledgedIds, applyAcknowledgements, compliancePlugins, validateAcknowledgement } from '../src';
+import { Acknowledgement, acknowledgedIds, applyAcknowledgements, compliancePlugins, securityHubStandardsArnPaths, validateAcknowledgement } from '../src';
 
 const REASON = 'a reason that is long enough to say why this finding is acceptable here';
 const DEFAULTS = { owner: 'guardrails-maintainers', expires: '2027-06-01' };
@@ -114,4 +115,32 @@ test("the gate's Guardrails pack requires every bucket to block SSE-C, unless co
   const raw = JSON.parse(JSON.stringify(config));
   raw.accountBaseline.blockSseCObjectWrites = false;
   expect(gateFindings(app, parseConfig(raw, config.environment), 'Guardrails-S3BucketBlocksSseC')).toEqual([]);
+});
+
+test("the gate's Guardrails pack requires config's Security Hub standards in every hub, and nothing where Security Hub is off", () => {
+  const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+  expect(config.securityHub.enabled).toBe(true);
+  expect(securityHubStandardsArnPaths(config)).toEqual([
+    'aws-foundational-security-best-practices/v/1.0.0',
+    'cis-aws-foundations-benchmark/v/5.0.0',
+    'pci-dss/v/4.0.1',
+  ]);
+  const app = new App();
+  const stack = new Stack(app, 'Workload', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
+  new securityhub.CfnHub(stack, 'Hub', { autoEnableControls: true });
+  // FSBP and CIS, but not the PCI DSS standard prod's config enables.
+  for (const path of securityHubStandardsArnPaths(config).slice(0, 2)) {
+    new securityhub.CfnStandard(stack, path.split('/')[0], { standardsArn: `arn:aws:securityhub:eu-west-1::standards/${path}` });
+  }
+  expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled')).toEqual(['Workload/Hub']);
+  // Control: without PCI DSS in config, the same hub complies; with Security Hub off, the rule does not run.
+  const raw = JSON.parse(JSON.stringify(config));
+  raw.securityHub.standards.pciDss = false;
+  expect(gateFindings(app, parseConfig(raw, config.environment), 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
+  const off = JSON.parse(JSON.stringify(config));
+  off.securityHub = { ...off.securityHub, enabled: false, aggregationRegions: [] };
+  const offConfig = parseConfig(off, config.environment);
+  expect(securityHubStandardsArnPaths(offConfig).length).toBeGreaterThan(0);
+  new securityhub.CfnHub(new Stack(app, 'Other', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } }), 'Hub', {});
+  expect(gateFindings(app, offConfig, 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
 });

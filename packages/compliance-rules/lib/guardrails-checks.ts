@@ -16,6 +16,8 @@ import {
   S3BucketBlocksSseC,
   S3BucketPolicyEnforcesEncryption,
   SecretRotationWithinClassLimit,
+  SecurityHubRequirement,
+  SecurityHubStandardsEnabled,
 } from './rules';
 
 /** Properties of the Guardrails rule pack. */
@@ -66,7 +68,17 @@ export interface GuardrailsChecksProps extends NagPackProps {
    * @default false - every bucket must block SSE-C (`Guardrails-S3BucketBlocksSseC` runs)
    */
   readonly allowSseC?: boolean;
+  /**
+   * The standards every AWS Security Hub hub of the app must enable, with no control disabled
+   * (`Guardrails-SecurityHubStandardsEnabled`). Give it where Security Hub is enabled.
+   *
+   * @default - the rule does not run
+   */
+  readonly securityHub?: SecurityHubRequirement;
 }
+
+/** The part of a Security Hub standards ARN after `standards/`: `<name>/v/<version>`. */
+const STANDARDS_ARN_PATH = /^[a-z0-9]+(-[a-z0-9]+)*\/v\/\d+(\.\d+)*$/;
 
 interface RuleDefinition {
   readonly rule: NagRule;
@@ -77,9 +89,11 @@ interface RuleDefinition {
 
 /**
  * The cdk-guardrails rule pack for what the standard cdk-nag packs do not check: bucket
- * policies that enforce encryption, secret rotation class limits, log class retention and
- * key, key policies without `kms:*` grants, external ids on cross-account trust, MFA on
- * roles people assume and permissions boundaries on every role. Every rule reports at error level.
+ * policies that enforce encryption, SSE-C blocked on every bucket, secret rotation class limits,
+ * log class retention and key, key policies without `kms:*` grants, external ids on cross-account
+ * trust, MFA on roles people assume, permissions boundaries on every role and, when configured,
+ * log groups shipped to the central account and the Security Hub standards. Every rule reports at
+ * error level.
  *
  * Register it like any cdk-nag v3 pack, and acknowledge a finding on the construct that
  * owns the resource, naming the reason:
@@ -155,6 +169,16 @@ export class GuardrailsChecks extends NagPack {
           throw propError(where, `centralLogShipping.logGroupNamePatterns[${i}]`, `${JSON.stringify(p)} (${error})`, 'a JavaScript regular expression');
       });
     }
+    props.securityHub?.standardsArnPaths.forEach((path, i) => {
+      if (!STANDARDS_ARN_PATH.test(path)) {
+        throw propError(
+          where,
+          `securityHub.standardsArnPaths[${i}]`,
+          JSON.stringify(path),
+          'the part of a standards ARN after "standards/", such as "aws-foundational-security-best-practices/v/1.0.0"',
+        );
+      }
+    });
     if (props.permissionsBoundaryPattern !== undefined) {
       const regexError = regularExpressionError(props.permissionsBoundaryPattern);
       if (regexError !== undefined) {
@@ -231,6 +255,17 @@ export class GuardrailsChecks extends NagPack {
           'The permissions boundary caps what any role can do, whatever policies are attached later, and keeps roles from escalating their own privileges.',
         fix: 'Attach the project boundary: iam.PermissionsBoundary.of(scope).apply(boundary) on the stack (the @cdk-guardrails/iam-least-privilege PermissionsBoundary), or set permissionsBoundary on the role.',
       },
+      ...(props.securityHub === undefined
+        ? []
+        : [
+            {
+              rule: SecurityHubStandardsEnabled(props.securityHub),
+              info: `The Security Hub hub does not enable every required standard in its template (${props.securityHub.standardsArnPaths.join(', ') || 'none required'}), sets AutoEnableControls false or is conditional; or the standard disables controls (DisabledStandardsControls).`,
+              explanation:
+                "Security Hub reports only what its enabled standards and controls check: a standard left out, a control disabled in the template or new controls left off quietly remove checks the compliance catalogue counts on.",
+              fix: 'Create the hub with @cdk-guardrails/detective-controls SecurityHub (or DetectiveControls enableSecurityHub) with the configured standards; remove DisabledStandardsControls, or record a control switched off on purpose as a waiver (Acknowledge.atPath on the standard, with owner and expiry).',
+            },
+          ]),
       ...(props.centralLogShipping === undefined
         ? []
         : [

@@ -1,0 +1,63 @@
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { flatten, renderedProperties, resourcesOfType } from '../private/cfn';
+import { NagRule, namedRule } from '../private/rule';
+
+/** The AWS Security Hub standards every hub must enable. */
+export interface SecurityHubRequirement {
+  /**
+   * The standards, each as the part of its standards ARN after `standards/` (for example
+   * `aws-foundational-security-best-practices/v/1.0.0`, `pci-dss/v/4.0.1`). An empty list requires
+   * the hub's own settings only.
+   */
+  readonly standardsArnPaths: string[];
+}
+
+/**
+ * AWS Security Hub runs the configured standards, with none of their controls switched off:
+ *
+ * - every `AWS::SecurityHub::Hub` has, in its template, an `AWS::SecurityHub::Standard` for each of
+ *   `standardsArnPaths` (`arn:<partition>:securityhub:<region>::standards/<path>`, the region of
+ *   the stack or `${AWS::Region}`; another region or version does not count), does not set
+ *   `AutoEnableControls` false (new controls of the enabled standards would stay off), and
+ *   neither the hub nor a counted standard carries a CloudFormation `Condition` (it might not be
+ *   created);
+ * - every `AWS::SecurityHub::Standard` disables no control: `DisabledStandardsControls` absent
+ *   or empty. The rule cannot tell which controls a guarantee relies on, so a control switched
+ *   off on purpose is a waiver on that standard (owner, expiry), not a silent property.
+ *
+ * A stack without a hub has nothing to check: that the hub exists wherever config enables
+ * Security Hub is the apps' tests' job.
+ */
+export function SecurityHubStandardsEnabled(requirement: SecurityHubRequirement): NagRule {
+  const paths = [...requirement.standardsArnPaths];
+  return namedRule('SecurityHubStandardsEnabled', (node: CfnResource): NagRuleResult => {
+    if (node.cfnResourceType === 'AWS::SecurityHub::Standard') {
+      const disabled = renderedProperties(node).DisabledStandardsControls;
+      return disabled === undefined || (Array.isArray(disabled) && disabled.length === 0) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    }
+    if (node.cfnResourceType !== 'AWS::SecurityHub::Hub') return NagRuleCompliance.NOT_APPLICABLE;
+    if (node.cfnOptions.condition !== undefined) return NagRuleCompliance.NON_COMPLIANT;
+    const auto = renderedProperties(node).AutoEnableControls;
+    if (auto !== undefined && auto !== true && auto !== 'true') return NagRuleCompliance.NON_COMPLIANT;
+    const enabled = resourcesOfType(node, 'AWS::SecurityHub::Standard')
+      .filter((s) => s.cfnOptions.condition === undefined)
+      .map((s) => flatten(renderedProperties(s).StandardsArn));
+    const region = regionPattern(Stack.of(node).region);
+    const present = paths.every((path) => {
+      const arn = new RegExp(`^arn:(?:\\$\\{AWS::Partition\\}|aws|aws-cn|aws-us-gov):securityhub:${region}::standards/${escape(path)}$`);
+      return enabled.some((a) => arn.test(a));
+    });
+    return present ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  });
+}
+
+/** The region part of a standards ARN in a stack of `region`: that region, or `${AWS::Region}`. */
+function regionPattern(region: string): string {
+  if (Token.isUnresolved(region)) return '\\$\\{AWS::Region\\}';
+  return `(?:${escape(region)}|\\$\\{AWS::Region\\})`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
