@@ -119,6 +119,9 @@ export function logicalIdAt(stack: Stack, path: string, fallback: string): strin
   return resource ? stack.resolve(resource.logicalId) : fallback;
 }
 
+/** The resource types DetectiveControls creates beside the Security Hub hub: where one is, the hub must be too. */
+export const SECURITY_HUB_COMPANIONS: readonly string[] = ['AWS::GuardDuty::Detector', 'AWS::Config::ConfigurationRecorder'];
+
 /** The ARN paths of the Security Hub standards config enables (`securityHub.standards`), as detective-controls creates them. */
 export function securityHubStandardsArnPaths(config: GuardrailsConfig): string[] {
   const chosen: Record<string, boolean> = config.securityHub.standards;
@@ -161,8 +164,11 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
       // Every bucket blocks SSE-C unless the environment allows it (config accountBaseline.blockSseCObjectWrites
       // false: the apps' buckets then write BlockedEncryptionTypes NONE, and Guardrails-S3BucketBlocksSseC is off).
       allowSseC: !config.accountBaseline.blockSseCObjectWrites,
-      // Where config enables Security Hub, every hub runs the configured standards with no control disabled.
-      securityHub: config.securityHub.enabled ? { standardsArnPaths: securityHubStandardsArnPaths(config) } : undefined,
+      // Where config enables Security Hub, every hub runs the configured standards with no control disabled, and
+      // every stack with the other detective controls (DetectiveControls creates the hub beside them) has a hub.
+      securityHub: config.securityHub.enabled
+        ? { standardsArnPaths: securityHubStandardsArnPaths(config), companionResourceTypes: [...SECURITY_HUB_COMPANIONS] }
+        : undefined,
     }),
   ];
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { GuardrailsConfig, loadConfig, parseConfig } from '@cdk-guardrails/config';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
@@ -141,6 +142,10 @@ test("the gate's Guardrails pack requires config's Security Hub standards in eve
   off.securityHub = { ...off.securityHub, enabled: false, aggregationRegions: [] };
   const offConfig = parseConfig(off, config.environment);
   expect(securityHubStandardsArnPaths(offConfig).length).toBeGreaterThan(0);
-  new securityhub.CfnHub(new Stack(app, 'Other', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } }), 'Hub', {});
+  const other = new Stack(app, 'Other', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
+  new securityhub.CfnHub(other, 'Hub', { autoEnableControls: false });
+  new guardduty.CfnDetector(new Stack(app, 'NoHub', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } }), 'Detector', { enable: true });
   expect(gateFindings(app, offConfig, 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
+  // With Security Hub on, a GuardDuty detector in a stack without a hub is reported too.
+  expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled').sort()).toEqual(['NoHub/Detector', 'Other/Hub', 'Workload/Hub']);
 });

@@ -169,6 +169,11 @@ export class GuardrailsChecks extends NagPack {
           throw propError(where, `centralLogShipping.logGroupNamePatterns[${i}]`, `${JSON.stringify(p)} (${error})`, 'a JavaScript regular expression');
       });
     }
+    props.securityHub?.companionResourceTypes?.forEach((type, i) => {
+      if (!/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(type) || type.startsWith('AWS::SecurityHub::')) {
+        throw propError(where, `securityHub.companionResourceTypes[${i}]`, JSON.stringify(type), 'a CloudFormation resource type other than Security Hub\'s, such as "AWS::GuardDuty::Detector"');
+      }
+    });
     props.securityHub?.standardsArnPaths.forEach((path, i) => {
       if (!STANDARDS_ARN_PATH.test(path)) {
         throw propError(
@@ -260,7 +265,7 @@ export class GuardrailsChecks extends NagPack {
         : [
             {
               rule: SecurityHubStandardsEnabled(props.securityHub),
-              info: `The Security Hub hub does not enable every required standard in its template (${props.securityHub.standardsArnPaths.join(', ') || 'none required'}), sets AutoEnableControls false or is conditional; or the standard disables controls (DisabledStandardsControls).`,
+              info: `The Security Hub hub does not enable every required standard in its template (${props.securityHub.standardsArnPaths.join(', ') || 'none required'}), sets AutoEnableControls false or is conditional; or the standard disables controls (DisabledStandardsControls); or this detective control's stack has no hub.`,
               explanation:
                 "Security Hub reports only what its enabled standards and controls check: a standard left out, a control disabled in the template or new controls left off quietly remove checks the compliance catalogue counts on.",
               fix: 'Create the hub with @cdk-guardrails/detective-controls SecurityHub (or DetectiveControls enableSecurityHub) with the configured standards; remove DisabledStandardsControls, or record a control switched off on purpose as a waiver (Acknowledge.atPath on the standard, with owner and expiry).',

@@ -1,4 +1,5 @@
-import { Aws, CfnCondition, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import { GuardrailsChecks, GuardrailsChecksProps } from '../lib';
 import { findings, freshStack } from './helpers';
@@ -103,6 +104,43 @@ describe('SecurityHubStandardsEnabled', () => {
       standards[1].cfnOptions.condition = undefined;
       resource.cfnOptions.condition = never;
       expect(findings(stack, RULE, REQUIRED)).toEqual(['TestStack/Hub']);
+    });
+  });
+
+  describe('A hub beside the other detective controls (companionResourceTypes)', () => {
+    const WITH_COMPANIONS: GuardrailsChecksProps = { securityHub: { standardsArnPaths: [FSBP], companionResourceTypes: ['AWS::GuardDuty::Detector'] } };
+
+    test('a detector with a hub in its stack complies; a stack with neither is not checked', () => {
+      const stack = freshStack();
+      new guardduty.CfnDetector(stack, 'Detector', { enable: true });
+      hub(stack, [FSBP]);
+      const empty = new Stack(stack.node.scope as any, 'Keys', { env: { account: '111111111111', region: 'eu-west-1' } });
+      new CfnResource(empty, 'Queue', { type: 'AWS::SQS::Queue' });
+      expect(findings(stack.node.scope as any, RULE, WITH_COMPANIONS)).toEqual([]);
+    });
+
+    test('a detector whose stack lost its hub (removed, or conditional) is reported', () => {
+      const stack = freshStack();
+      new guardduty.CfnDetector(stack, 'Detector', { enable: true });
+      expect(findings(stack, RULE, WITH_COMPANIONS)).toEqual(['TestStack/Detector']);
+      const conditional = freshStack();
+      new guardduty.CfnDetector(conditional, 'Detector', { enable: true });
+      const { hub: resource } = hub(conditional, [FSBP]);
+      resource.cfnOptions.condition = new CfnCondition(conditional, 'Never', { expression: Fn.conditionEquals('a', 'b') });
+      expect(findings(conditional, RULE, WITH_COMPANIONS).sort()).toEqual(['TestStack/Detector', 'TestStack/Hub']);
+    });
+
+    test('a hub in another stack of the account does not count', () => {
+      const stack = freshStack();
+      new guardduty.CfnDetector(stack, 'Detector', { enable: true });
+      hub(new Stack(stack.node.scope as any, 'Other', { env: { account: '111111111111', region: 'eu-west-1' } }), [FSBP]);
+      expect(findings(stack.node.scope as any, RULE, WITH_COMPANIONS)).toEqual(['TestStack/Detector']);
+    });
+
+    test.each(['GuardDuty::Detector', 'AWS::SecurityHub::Hub'])('a companion type that is not one is refused: %s', (type) => {
+      expect(() => new GuardrailsChecks(undefined, { securityHub: { standardsArnPaths: [], companionResourceTypes: [type] } })).toThrow(
+        /^GuardrailsChecks: securityHub\.companionResourceTypes\[0\]: received ".*"; expected a CloudFormation resource type other than Security Hub's/,
+      );
     });
   });
 

@@ -11,6 +11,15 @@ export interface SecurityHubRequirement {
    * the hub's own settings only.
    */
   readonly standardsArnPaths: string[];
+
+  /**
+   * Resource types whose stacks must also have a hub: the detective controls created beside it
+   * (for example `AWS::GuardDuty::Detector`, `AWS::Config::ConfigurationRecorder`). A resource of
+   * one of these types in a stack without an unconditional `AWS::SecurityHub::Hub` is reported.
+   *
+   * @default - no stack is required to have a hub; the hubs that exist are checked
+   */
+  readonly companionResourceTypes?: string[];
 }
 
 /**
@@ -26,12 +35,18 @@ export interface SecurityHubRequirement {
  *   or empty. The rule cannot tell which controls a guarantee relies on, so a control switched
  *   off on purpose is a waiver on that standard (owner, expiry), not a silent property.
  *
- * A stack without a hub has nothing to check: that the hub exists wherever config enables
- * Security Hub is the apps' tests' job.
+ * - with `companionResourceTypes`, every resource of those types (the other detective controls)
+ *   has an unconditional hub in its stack: removing the hub from a detective stack is reported on
+ *   its companions. A stack with no hub and no companion is not checked.
  */
 export function SecurityHubStandardsEnabled(requirement: SecurityHubRequirement): NagRule {
   const paths = [...requirement.standardsArnPaths];
+  const companions = new Set(requirement.companionResourceTypes ?? []);
   return namedRule('SecurityHubStandardsEnabled', (node: CfnResource): NagRuleResult => {
+    if (companions.has(node.cfnResourceType)) {
+      const hubs = resourcesOfType(node, 'AWS::SecurityHub::Hub').filter((h) => h.cfnOptions.condition === undefined);
+      return hubs.length > 0 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    }
     if (node.cfnResourceType === 'AWS::SecurityHub::Standard') {
       const disabled = renderedProperties(node).DisabledStandardsControls;
       return disabled === undefined || (Array.isArray(disabled) && disabled.length === 0) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
