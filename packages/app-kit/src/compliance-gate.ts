@@ -167,7 +167,15 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
       // Where config enables Security Hub, every hub runs the configured standards with no control disabled, and
       // every stack with the other detective controls (DetectiveControls creates the hub beside them) has a hub.
       securityHub: config.securityHub.enabled
-        ? { standardsArnPaths: securityHubStandardsArnPaths(config), companionResourceTypes: [...SECURITY_HUB_COMPANIONS] }
+        ? {
+            standardsArnPaths: securityHubStandardsArnPaths(config),
+            companionResourceTypes: [...SECURITY_HUB_COMPANIONS],
+            // The security account's first region aggregates the configured regions (its logging stack's hub).
+            aggregation:
+              config.securityHub.aggregationRegions.length > 0
+                ? { accountId: config.securityAccount.accountId, region: config.securityAccount.regions[0], linkedRegions: [...config.securityHub.aggregationRegions] }
+                : undefined,
+          }
         : undefined,
     }),
   ];

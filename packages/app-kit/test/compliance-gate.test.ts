@@ -149,3 +149,18 @@ test("the gate's Guardrails pack requires config's Security Hub standards in eve
   // With Security Hub on, a GuardDuty detector in a stack without a hub is reported too.
   expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled').sort()).toEqual(['NoHub/Detector', 'Other/Hub', 'Workload/Hub']);
 });
+
+test("the gate's Guardrails pack requires the finding aggregator of securityHub.aggregationRegions in the security account's first region", () => {
+  const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+  expect(config.securityHub.aggregationRegions.length).toBeGreaterThan(0);
+  const app = new App();
+  const home = new Stack(app, 'Home', { env: { account: config.securityAccount.accountId, region: config.securityAccount.regions[0] } });
+  new securityhub.CfnHub(home, 'Hub', {});
+  for (const path of securityHubStandardsArnPaths(config)) {
+    new securityhub.CfnStandard(home, path.split('/')[0], { standardsArn: `arn:aws:securityhub:${config.securityAccount.regions[0]}::standards/${path}` });
+  }
+  expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled')).toEqual(['Home/Hub']);
+  // Control: an aggregator that links every configured region.
+  new securityhub.CfnFindingAggregator(home, 'Aggregator', { regionLinkingMode: 'SPECIFIED_REGIONS', regions: [...config.securityHub.aggregationRegions] });
+  expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
+});

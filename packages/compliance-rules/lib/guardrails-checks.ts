@@ -77,6 +77,9 @@ export interface GuardrailsChecksProps extends NagPackProps {
   readonly securityHub?: SecurityHubRequirement;
 }
 
+/** An AWS region name. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
 /** The part of a Security Hub standards ARN after `standards/`: `<name>/v/<version>`. */
 const STANDARDS_ARN_PATH = /^[a-z0-9]+(-[a-z0-9]+)*\/v\/\d+(\.\d+)*$/;
 
@@ -174,6 +177,22 @@ export class GuardrailsChecks extends NagPack {
         throw propError(where, `securityHub.companionResourceTypes[${i}]`, JSON.stringify(type), 'a CloudFormation resource type other than Security Hub\'s, such as "AWS::GuardDuty::Detector"');
       }
     });
+    const aggregation = props.securityHub?.aggregation;
+    if (aggregation !== undefined) {
+      if (!/^\d{12}$/.test(aggregation.accountId ?? '')) {
+        throw propError(where, 'securityHub.aggregation.accountId', JSON.stringify(aggregation.accountId), 'a 12-digit AWS account id');
+      }
+      const regions = [aggregation.region, ...(aggregation.linkedRegions ?? [])];
+      regions.forEach((region, i) => {
+        if (!REGION.test(region ?? '')) {
+          const prop = i === 0 ? 'securityHub.aggregation.region' : `securityHub.aggregation.linkedRegions[${i - 1}]`;
+          throw propError(where, prop, JSON.stringify(region), 'a region name such as eu-central-1');
+        }
+      });
+      if (!aggregation.linkedRegions || aggregation.linkedRegions.length === 0) {
+        throw propError(where, 'securityHub.aggregation.linkedRegions', 'an empty list', 'at least one region to aggregate, or no aggregation');
+      }
+    }
     props.securityHub?.standardsArnPaths.forEach((path, i) => {
       if (!STANDARDS_ARN_PATH.test(path)) {
         throw propError(
@@ -265,10 +284,10 @@ export class GuardrailsChecks extends NagPack {
         : [
             {
               rule: SecurityHubStandardsEnabled(props.securityHub),
-              info: `The Security Hub hub does not enable every required standard in its template (${props.securityHub.standardsArnPaths.join(', ') || 'none required'}), sets AutoEnableControls false or is conditional; or the standard disables controls (DisabledStandardsControls); or this detective control's stack has no hub.`,
+              info: `The Security Hub hub does not enable every required standard in its template (${props.securityHub.standardsArnPaths.join(', ') || 'none required'}), sets AutoEnableControls false or is conditional; or the standard disables controls (DisabledStandardsControls); or this detective control's stack has no hub${props.securityHub.aggregation ? `; or the hub of ${props.securityHub.aggregation.accountId} in ${props.securityHub.aggregation.region} has no finding aggregator linking ${props.securityHub.aggregation.linkedRegions.join(', ')}` : ''}.`,
               explanation:
                 "Security Hub reports only what its enabled standards and controls check: a standard left out, a control disabled in the template or new controls left off quietly remove checks the compliance catalogue counts on.",
-              fix: 'Create the hub with @cdk-guardrails/detective-controls SecurityHub (or DetectiveControls enableSecurityHub) with the configured standards; remove DisabledStandardsControls, or record a control switched off on purpose as a waiver (Acknowledge.atPath on the standard, with owner and expiry).',
+              fix: 'Create the hub with @cdk-guardrails/detective-controls SecurityHub (or DetectiveControls enableSecurityHub) with the configured standards, and linkedRegions in the aggregation region; remove DisabledStandardsControls, or record a control switched off on purpose as a waiver (Acknowledge.atPath on the standard, with owner and expiry).',
             },
           ]),
       ...(props.centralLogShipping === undefined

@@ -144,6 +144,62 @@ describe('SecurityHubStandardsEnabled', () => {
     });
   });
 
+  describe('The finding aggregator of the aggregation account and region (aggregation)', () => {
+    const AGGREGATING: GuardrailsChecksProps = {
+      securityHub: { standardsArnPaths: [FSBP], aggregation: { accountId: '111111111111', region: 'eu-west-1', linkedRegions: ['eu-central-1', 'us-east-1'] } },
+    };
+    function aggregator(stack: Stack, id: string, regionLinkingMode: string, regions?: string[]): securityhub.CfnFindingAggregator {
+      return new securityhub.CfnFindingAggregator(stack, id, { regionLinkingMode, regions });
+    }
+
+    test.each([
+      ['SPECIFIED_REGIONS', ['eu-central-1', 'us-east-1']],
+      ['ALL_REGIONS', undefined],
+      ['ALL_REGIONS_EXCEPT_SPECIFIED', ['ap-south-1']],
+    ])('an aggregator in %s mode that links the regions complies', (mode, regions) => {
+      const stack = freshStack();
+      hub(stack, [FSBP]);
+      aggregator(stack, 'Aggregator', mode, regions);
+      expect(findings(stack, RULE, AGGREGATING)).toEqual([]);
+    });
+
+    test('hubs of other regions or accounts need no aggregator', () => {
+      const stack = freshStack('222222222222');
+      hub(stack, [FSBP]);
+      const app = stack.node.scope as any;
+      hub(new Stack(app, 'Frankfurt', { env: { account: '111111111111', region: 'eu-central-1' } }), [FSBP]);
+      expect(findings(app, RULE, AGGREGATING)).toEqual([]);
+    });
+
+    test.each([
+      ['no aggregator', undefined, undefined],
+      ['a region left out', 'SPECIFIED_REGIONS', ['eu-central-1']],
+      ['a linked region excepted', 'ALL_REGIONS_EXCEPT_SPECIFIED', ['us-east-1']],
+      ['NO_REGIONS', 'NO_REGIONS', undefined],
+    ])('the aggregation hub is reported with %s', (_name, mode, regions) => {
+      const stack = freshStack();
+      hub(stack, [FSBP]);
+      if (mode !== undefined) aggregator(stack, 'Aggregator', mode, regions);
+      expect(findings(stack, RULE, AGGREGATING)).toEqual(['TestStack/Hub']);
+    });
+
+    test('a conditional aggregator does not count', () => {
+      const stack = freshStack();
+      hub(stack, [FSBP]);
+      aggregator(stack, 'Aggregator', 'ALL_REGIONS').cfnOptions.condition = new CfnCondition(stack, 'Never', { expression: Fn.conditionEquals('a', 'b') });
+      expect(findings(stack, RULE, AGGREGATING)).toEqual(['TestStack/Hub']);
+    });
+
+    test.each([
+      [{ accountId: '1111', region: 'eu-west-1', linkedRegions: ['us-east-1'] }, /securityHub\.aggregation\.accountId: received "1111"; expected a 12-digit AWS account id/],
+      [{ accountId: '111111111111', region: 'Ireland', linkedRegions: ['us-east-1'] }, /securityHub\.aggregation\.region: received "Ireland"/],
+      [{ accountId: '111111111111', region: 'eu-west-1', linkedRegions: ['us-east-1', 'x'] }, /securityHub\.aggregation\.linkedRegions\[1\]: received "x"/],
+      [{ accountId: '111111111111', region: 'eu-west-1', linkedRegions: [] }, /securityHub\.aggregation\.linkedRegions: received an empty list/],
+    ])('a bad aggregation is refused: %j', (aggregation, message) => {
+      expect(() => new GuardrailsChecks(undefined, { securityHub: { standardsArnPaths: [], aggregation } })).toThrow(message);
+    });
+  });
+
   describe('Configuration', () => {
     test('without securityHub the rule does not run', () => {
       const stack = freshStack();
