@@ -69,8 +69,9 @@ export interface GuardrailsChecksProps extends NagPackProps {
    */
   readonly allowSseC?: boolean;
   /**
-   * The standards every AWS Security Hub hub of the app must enable, with no control disabled
-   * (`Guardrails-SecurityHubStandardsEnabled`). Give it where Security Hub is enabled.
+   * What AWS Security Hub must look like in the app (`Guardrails-SecurityHubStandardsEnabled`): the
+   * standards every hub enables with no control disabled and, optionally, the detective controls a
+   * hub must stand beside and the finding aggregator. Give it where Security Hub is enabled.
    *
    * @default - the rule does not run
    */
