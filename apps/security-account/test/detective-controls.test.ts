@@ -236,7 +236,8 @@ test("the gate's Guardrails-SecurityHubStandardsEnabled passes the app's hubs, a
       .violations.filter((v: any) => v.ruleName === 'Guardrails-SecurityHubStandardsEnabled')
       .flatMap((v: any) => v.violatingResources.map((r: any) => r.constructPath));
   };
-  const child = (stack: LoggingStack, id: string) => stack.node.findChild('DetectiveControls').node.findChild('Controls').node.findChild('SecurityHub').node.findChild(id) as CfnResource;
+  const child = (stack: LoggingStack, id: string) =>
+    stack.node.findChild('DetectiveControls').node.findChild('Controls').node.findChild('SecurityHub').node.findChild(id) as CfnResource;
   expect(findings(loggingStacks(prod))).toEqual([]);
   // A standard left out of one region, a control disabled in another, the aggregator removed from the first.
   const stacks = loggingStacks(prod);

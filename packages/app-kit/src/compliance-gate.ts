@@ -173,7 +173,11 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
             // The security account's first region aggregates the configured regions (its logging stack's hub).
             aggregation:
               config.securityHub.aggregationRegions.length > 0
-                ? { accountId: config.securityAccount.accountId, region: config.securityAccount.regions[0], linkedRegions: [...config.securityHub.aggregationRegions] }
+                ? {
+                    accountId: config.securityAccount.accountId,
+                    region: config.securityAccount.regions[0],
+                    linkedRegions: [...config.securityHub.aggregationRegions],
+                  }
                 : undefined,
           }
         : undefined,

@@ -144,7 +144,9 @@ test("the gate's Guardrails pack requires config's Security Hub standards in eve
   expect(securityHubStandardsArnPaths(offConfig).length).toBeGreaterThan(0);
   const other = new Stack(app, 'Other', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
   new securityhub.CfnHub(other, 'Hub', { autoEnableControls: false });
-  new guardduty.CfnDetector(new Stack(app, 'NoHub', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } }), 'Detector', { enable: true });
+  new guardduty.CfnDetector(new Stack(app, 'NoHub', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } }), 'Detector', {
+    enable: true,
+  });
   expect(gateFindings(app, offConfig, 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
   // With Security Hub on, a GuardDuty detector in a stack without a hub is reported too.
   expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled').sort()).toEqual(['NoHub/Detector', 'Other/Hub', 'Workload/Hub']);

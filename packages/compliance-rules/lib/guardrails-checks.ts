@@ -175,7 +175,12 @@ export class GuardrailsChecks extends NagPack {
     }
     props.securityHub?.companionResourceTypes?.forEach((type, i) => {
       if (!/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(type) || type.startsWith('AWS::SecurityHub::')) {
-        throw propError(where, `securityHub.companionResourceTypes[${i}]`, JSON.stringify(type), 'a CloudFormation resource type other than Security Hub\'s, such as "AWS::GuardDuty::Detector"');
+        throw propError(
+          where,
+          `securityHub.companionResourceTypes[${i}]`,
+          JSON.stringify(type),
+          'a CloudFormation resource type other than Security Hub\'s, such as "AWS::GuardDuty::Detector"',
+        );
       }
     });
     const aggregation = props.securityHub?.aggregation;
@@ -287,7 +292,7 @@ export class GuardrailsChecks extends NagPack {
               rule: SecurityHubStandardsEnabled(props.securityHub),
               info: `The Security Hub hub does not enable every required standard in its template (${props.securityHub.standardsArnPaths.join(', ') || 'none required'}), sets AutoEnableControls false or is conditional; or the standard disables controls (DisabledStandardsControls); or this detective control's stack has no hub${props.securityHub.aggregation ? `; or the hub of ${props.securityHub.aggregation.accountId} in ${props.securityHub.aggregation.region} has no finding aggregator linking ${props.securityHub.aggregation.linkedRegions.join(', ')}` : ''}.`,
               explanation:
-                "Security Hub reports only what its enabled standards and controls check: a standard left out, a control disabled in the template or new controls left off quietly remove checks the compliance catalogue counts on.",
+                'Security Hub reports only what its enabled standards and controls check: a standard left out, a control disabled in the template or new controls left off quietly remove checks the compliance catalogue counts on.',
               fix: 'Create the hub with @cdk-guardrails/detective-controls SecurityHub (or DetectiveControls enableSecurityHub) with the configured standards, and linkedRegions in the aggregation region; remove DisabledStandardsControls, or record a control switched off on purpose as a waiver (Acknowledge.atPath on the standard, with owner and expiry).',
             },
           ]),

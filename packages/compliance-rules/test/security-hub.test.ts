@@ -12,9 +12,16 @@ const REQUIRED: GuardrailsChecksProps = { securityHub: { standardsArnPaths: [FSB
 
 /** The hub and standards as detective-controls' SecurityHub renders them (partition token, the stack's region). */
 function hub(stack: Stack, paths: string[], props: Partial<securityhub.CfnHubProps> = {}): { hub: securityhub.CfnHub; standards: securityhub.CfnStandard[] } {
-  const resource = new securityhub.CfnHub(stack, 'Hub', { controlFindingGenerator: 'SECURITY_CONTROL', autoEnableControls: true, enableDefaultStandards: false, ...props });
+  const resource = new securityhub.CfnHub(stack, 'Hub', {
+    controlFindingGenerator: 'SECURITY_CONTROL',
+    autoEnableControls: true,
+    enableDefaultStandards: false,
+    ...props,
+  });
   const standards = paths.map((path, i) => {
-    const standard = new securityhub.CfnStandard(stack, `Standard${i}`, { standardsArn: `arn:${Aws.PARTITION}:securityhub:${stack.region}::standards/${path}` });
+    const standard = new securityhub.CfnStandard(stack, `Standard${i}`, {
+      standardsArn: `arn:${Aws.PARTITION}:securityhub:${stack.region}::standards/${path}`,
+    });
     standard.node.addDependency(resource);
     return standard;
   });
@@ -66,7 +73,7 @@ describe('SecurityHubStandardsEnabled', () => {
     test('a standard in another stack does not count for this hub', () => {
       const stack = freshStack();
       hub(stack, [FSBP]);
-      const other = new Stack(stack.node.scope as any, 'Other', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const other = new Stack(stack.node.scope, 'Other', { env: { account: '111111111111', region: 'eu-west-1' } });
       new securityhub.CfnStandard(other, 'Cis', { standardsArn: `arn:aws:securityhub:eu-west-1::standards/${CIS}` });
       expect(findings(stack.node.scope as any, RULE, REQUIRED)).toEqual(['TestStack/Hub']);
     });
@@ -114,7 +121,7 @@ describe('SecurityHubStandardsEnabled', () => {
       const stack = freshStack();
       new guardduty.CfnDetector(stack, 'Detector', { enable: true });
       hub(stack, [FSBP]);
-      const empty = new Stack(stack.node.scope as any, 'Keys', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const empty = new Stack(stack.node.scope, 'Keys', { env: { account: '111111111111', region: 'eu-west-1' } });
       new CfnResource(empty, 'Queue', { type: 'AWS::SQS::Queue' });
       expect(findings(stack.node.scope as any, RULE, WITH_COMPANIONS)).toEqual([]);
     });
@@ -133,7 +140,7 @@ describe('SecurityHubStandardsEnabled', () => {
     test('a hub in another stack of the account does not count', () => {
       const stack = freshStack();
       new guardduty.CfnDetector(stack, 'Detector', { enable: true });
-      hub(new Stack(stack.node.scope as any, 'Other', { env: { account: '111111111111', region: 'eu-west-1' } }), [FSBP]);
+      hub(new Stack(stack.node.scope, 'Other', { env: { account: '111111111111', region: 'eu-west-1' } }), [FSBP]);
       expect(findings(stack.node.scope as any, RULE, WITH_COMPANIONS)).toEqual(['TestStack/Detector']);
     });
 
@@ -191,7 +198,10 @@ describe('SecurityHubStandardsEnabled', () => {
     });
 
     test.each([
-      [{ accountId: '1111', region: 'eu-west-1', linkedRegions: ['us-east-1'] }, /securityHub\.aggregation\.accountId: received "1111"; expected a 12-digit AWS account id/],
+      [
+        { accountId: '1111', region: 'eu-west-1', linkedRegions: ['us-east-1'] },
+        /securityHub\.aggregation\.accountId: received "1111"; expected a 12-digit AWS account id/,
+      ],
       [{ accountId: '111111111111', region: 'Ireland', linkedRegions: ['us-east-1'] }, /securityHub\.aggregation\.region: received "Ireland"/],
       [{ accountId: '111111111111', region: 'eu-west-1', linkedRegions: ['us-east-1', 'x'] }, /securityHub\.aggregation\.linkedRegions\[1\]: received "x"/],
       [{ accountId: '111111111111', region: 'eu-west-1', linkedRegions: [] }, /securityHub\.aggregation\.linkedRegions: received an empty list/],
@@ -211,7 +221,9 @@ describe('SecurityHubStandardsEnabled', () => {
       'a standards ARN path that is not one is refused: %j',
       (path) => {
         expect(() => new GuardrailsChecks(undefined, { securityHub: { standardsArnPaths: [FSBP, path] } })).toThrow(
-          new RegExp(`^GuardrailsChecks: securityHub\\.standardsArnPaths\\[1\\]: received ${JSON.stringify(path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; expected the part of a standards ARN after "standards/"`),
+          new RegExp(
+            `^GuardrailsChecks: securityHub\\.standardsArnPaths\\[1\\]: received ${JSON.stringify(path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; expected the part of a standards ARN after "standards/"`,
+          ),
         );
       },
     );
