@@ -6,9 +6,10 @@
  * the workload accounts.
  */
 import { join } from 'node:path';
-import { createApp } from '@cdk-guardrails/app-kit';
+import { compliancePlugins, createApp } from '@cdk-guardrails/app-kit';
 import { guardrailAdministratorArns, GuardrailsConfig, loadConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { App, CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LoggingStack } from '../src/logging-stack';
 import { buildSecurityApp } from '../src/security-app';
@@ -224,4 +225,28 @@ test('Security Hub (config securityHub): a hub with the configured standards in 
   // control: switched off in config, no hub at all
   const off = loggingStacks({ ...prod, securityHub: { ...prod.securityHub, enabled: false, aggregationRegions: [] } });
   expect(off.map((s) => count(s, 'AWS::SecurityHub::Hub'))).toEqual(off.map(() => 0));
+});
+
+test("the gate's Guardrails-SecurityHubStandardsEnabled passes the app's hubs, and reports each one a change weakens", () => {
+  const findings = (stacks: LoggingStack[]) => {
+    const app = stacks[0].node.root as App;
+    const guardrails = compliancePlugins(app, prod).find((p) => p.name === 'Guardrails')! as any;
+    return guardrails
+      .validateScope(app)
+      .violations.filter((v: any) => v.ruleName === 'Guardrails-SecurityHubStandardsEnabled')
+      .flatMap((v: any) => v.violatingResources.map((r: any) => r.constructPath));
+  };
+  const child = (stack: LoggingStack, id: string) =>
+    stack.node.findChild('DetectiveControls').node.findChild('Controls').node.findChild('SecurityHub').node.findChild(id) as CfnResource;
+  expect(findings(loggingStacks(prod))).toEqual([]);
+  // A standard left out of one region, a control disabled in another, the aggregator removed from the first.
+  const stacks = loggingStacks(prod);
+  const [home, second, third] = stacks;
+  third.node.findChild('DetectiveControls').node.findChild('Controls').node.findChild('SecurityHub').node.tryRemoveChild('PciDss');
+  child(second, 'CisFoundationsBenchmark').addPropertyOverride('DisabledStandardsControls', [
+    { StandardsControlArn: `arn:aws:securityhub:${second.region}:${ACCOUNT}:control/cis-aws-foundations-benchmark/v/5.0.0/3.1` },
+  ]);
+  home.node.findChild('DetectiveControls').node.findChild('Controls').node.findChild('SecurityHub').node.tryRemoveChild('FindingAggregator');
+  const path = (stack: LoggingStack, id: string) => `${stack.node.path}/DetectiveControls/Controls/SecurityHub/${id}`;
+  expect(findings(stacks).sort()).toEqual([path(home, 'Resource'), path(second, 'CisFoundationsBenchmark'), path(third, 'Resource')].sort());
 });

@@ -5,7 +5,7 @@
  * from the environment's config, plus the plumbing for per-construct acknowledgements. Each app keeps
  * its own list of acknowledgements (path inside each stack + a specific reason).
  */
-import { DefaultLogClass } from '@cdk-guardrails/facts';
+import { DefaultLogClass, SecurityHubStandard } from '@cdk-guardrails/facts';
 import { Acknowledge, GuardrailsChecks, Waiver } from '@cdk-guardrails/compliance-rules';
 import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, CfnResource, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
@@ -119,6 +119,20 @@ export function logicalIdAt(stack: Stack, path: string, fallback: string): strin
   return resource ? stack.resolve(resource.logicalId) : fallback;
 }
 
+/** The resource types DetectiveControls creates beside the Security Hub hub: where one is, the hub must be too. */
+export const SECURITY_HUB_COMPANIONS: readonly string[] = ['AWS::GuardDuty::Detector', 'AWS::Config::ConfigurationRecorder'];
+
+/** The ARN paths of the Security Hub standards config enables (`securityHub.standards`), as detective-controls creates them. */
+export function securityHubStandardsArnPaths(config: GuardrailsConfig): string[] {
+  const chosen: Record<string, boolean> = config.securityHub.standards;
+  return SecurityHubStandard.ALL.filter((s) => {
+    if (typeof chosen[s.name] !== 'boolean') {
+      throw new Error(`config/${config.environment}.json: securityHub.standards.${s.name}: received ${JSON.stringify(chosen[s.name])}; expected true or false`);
+    }
+    return chosen[s.name];
+  }).map((s) => s.arnPath);
+}
+
 /** The plugins of the gate, configured from the environment's config. */
 export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyValidationPlugin[] {
   const retention = config.logging.retentionDays;
@@ -147,6 +161,26 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
         destinationAccountId: config.securityAccount.accountId,
         logGroupNamePatterns: DefaultLogClass.ALL.filter((c) => SHIPPED_LOG_CLASSES.includes(c.name)).map((c) => c.logGroupNamePattern),
       },
+      // Every bucket blocks SSE-C unless the environment allows it (config accountBaseline.blockSseCObjectWrites
+      // false: the apps' buckets then write BlockedEncryptionTypes NONE, and Guardrails-S3BucketBlocksSseC is off).
+      allowSseC: !config.accountBaseline.blockSseCObjectWrites,
+      // Where config enables Security Hub, every hub runs the configured standards with no control disabled, and
+      // every stack with the other detective controls (DetectiveControls creates the hub beside them) has a hub.
+      securityHub: config.securityHub.enabled
+        ? {
+            standardsArnPaths: securityHubStandardsArnPaths(config),
+            companionResourceTypes: [...SECURITY_HUB_COMPANIONS],
+            // The security account's first region aggregates the configured regions (its logging stack's hub).
+            aggregation:
+              config.securityHub.aggregationRegions.length > 0
+                ? {
+                    accountId: config.securityAccount.accountId,
+                    region: config.securityAccount.regions[0],
+                    linkedRegions: [...config.securityHub.aggregationRegions],
+                  }
+                : undefined,
+          }
+        : undefined,
     }),
   ];
 }

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
-import { loadConfig } from '@cdk-guardrails/config';
+import { GuardrailsConfig, loadConfig, parseConfig } from '@cdk-guardrails/config';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import { App, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Acknowledgement, acknowledgedIds, applyAcknowledgements, compliancePlugins, validateAcknowledgement } from '../src';
+import { Acknowledgement, acknowledgedIds, applyAcknowledgements, compliancePlugins, securityHubStandardsArnPaths, validateAcknowledgement } from '../src';
 
 const REASON = 'a reason that is long enough to say why this finding is acceptable here';
 const DEFAULTS = { owner: 'guardrails-maintainers', expires: '2027-06-01' };
@@ -90,4 +93,76 @@ test("the gate's Guardrails pack requires the audit and security log groups of a
     filterPattern: '',
   });
   expect(shippingFindings()).toEqual([]);
+});
+
+/** The findings of one rule of the gate's Guardrails pack over the app. */
+function gateFindings(app: App, config: GuardrailsConfig, ruleId: string): string[] {
+  const guardrails = compliancePlugins(app, config).find((p) => p.name === 'Guardrails')! as any;
+  return guardrails
+    .validateScope(app)
+    .violations.filter((v: any) => v.ruleName === ruleId)
+    .flatMap((v: any) => v.violatingResources.map((r: any) => r.constructPath));
+}
+
+test("the gate's Guardrails pack requires every bucket to block SSE-C, unless config allows SSE-C", () => {
+  const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+  const app = new App();
+  const stack = new Stack(app, 'Workload', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
+  new s3.Bucket(stack, 'Open');
+  new s3.Bucket(stack, 'Blocked', { blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C] });
+  expect(config.accountBaseline.blockSseCObjectWrites).toBe(true);
+  expect(gateFindings(app, config, 'Guardrails-S3BucketBlocksSseC')).toEqual(['Workload/Open/Resource']);
+  // An environment that switches the block off (its buckets write NONE) does not run the rule.
+  const raw = JSON.parse(JSON.stringify(config));
+  raw.accountBaseline.blockSseCObjectWrites = false;
+  expect(gateFindings(app, parseConfig(raw, config.environment), 'Guardrails-S3BucketBlocksSseC')).toEqual([]);
+});
+
+test("the gate's Guardrails pack requires config's Security Hub standards in every hub, and nothing where Security Hub is off", () => {
+  const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+  expect(config.securityHub.enabled).toBe(true);
+  expect(securityHubStandardsArnPaths(config)).toEqual([
+    'aws-foundational-security-best-practices/v/1.0.0',
+    'cis-aws-foundations-benchmark/v/5.0.0',
+    'pci-dss/v/4.0.1',
+  ]);
+  const app = new App();
+  const stack = new Stack(app, 'Workload', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
+  new securityhub.CfnHub(stack, 'Hub', { autoEnableControls: true });
+  // FSBP and CIS, but not the PCI DSS standard prod's config enables.
+  for (const path of securityHubStandardsArnPaths(config).slice(0, 2)) {
+    new securityhub.CfnStandard(stack, path.split('/')[0], { standardsArn: `arn:aws:securityhub:eu-west-1::standards/${path}` });
+  }
+  expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled')).toEqual(['Workload/Hub']);
+  // Control: without PCI DSS in config, the same hub complies; with Security Hub off, the rule does not run.
+  const raw = JSON.parse(JSON.stringify(config));
+  raw.securityHub.standards.pciDss = false;
+  expect(gateFindings(app, parseConfig(raw, config.environment), 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
+  const off = JSON.parse(JSON.stringify(config));
+  off.securityHub = { ...off.securityHub, enabled: false, aggregationRegions: [] };
+  const offConfig = parseConfig(off, config.environment);
+  expect(securityHubStandardsArnPaths(offConfig).length).toBeGreaterThan(0);
+  const other = new Stack(app, 'Other', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
+  new securityhub.CfnHub(other, 'Hub', { autoEnableControls: false });
+  new guardduty.CfnDetector(new Stack(app, 'NoHub', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } }), 'Detector', {
+    enable: true,
+  });
+  expect(gateFindings(app, offConfig, 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
+  // With Security Hub on, a GuardDuty detector in a stack without a hub is reported too.
+  expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled').sort()).toEqual(['NoHub/Detector', 'Other/Hub', 'Workload/Hub']);
+});
+
+test("the gate's Guardrails pack requires the finding aggregator of securityHub.aggregationRegions in the security account's first region", () => {
+  const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+  expect(config.securityHub.aggregationRegions.length).toBeGreaterThan(0);
+  const app = new App();
+  const home = new Stack(app, 'Home', { env: { account: config.securityAccount.accountId, region: config.securityAccount.regions[0] } });
+  new securityhub.CfnHub(home, 'Hub', {});
+  for (const path of securityHubStandardsArnPaths(config)) {
+    new securityhub.CfnStandard(home, path.split('/')[0], { standardsArn: `arn:aws:securityhub:${config.securityAccount.regions[0]}::standards/${path}` });
+  }
+  expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled')).toEqual(['Home/Hub']);
+  // Control: an aggregator that links every configured region.
+  new securityhub.CfnFindingAggregator(home, 'Aggregator', { regionLinkingMode: 'SPECIFIED_REGIONS', regions: [...config.securityHub.aggregationRegions] });
+  expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
 });

@@ -13,8 +13,11 @@ import {
   CentralLogShippingRequirement,
   LogGroupClassRetentionAndKey,
   LogGroupShippedToCentralAccount,
+  S3BucketBlocksSseC,
   S3BucketPolicyEnforcesEncryption,
   SecretRotationWithinClassLimit,
+  SecurityHubRequirement,
+  SecurityHubStandardsEnabled,
 } from './rules';
 
 /** Properties of the Guardrails rule pack. */
@@ -56,7 +59,30 @@ export interface GuardrailsChecksProps extends NagPackProps {
    * @default - the rule does not run
    */
   readonly centralLogShipping?: CentralLogShippingRequirement;
+
+  /**
+   * Whether the environment accepts object writes with customer-provided keys (SSE-C). `true`
+   * switches `Guardrails-S3BucketBlocksSseC` off: set it only where the buckets deliberately
+   * allow SSE-C (config `accountBaseline.blockSseCObjectWrites` false).
+   *
+   * @default false - every bucket must block SSE-C (`Guardrails-S3BucketBlocksSseC` runs)
+   */
+  readonly allowSseC?: boolean;
+  /**
+   * What AWS Security Hub must look like in the app (`Guardrails-SecurityHubStandardsEnabled`): the
+   * standards every hub enables with no control disabled and, optionally, the detective controls a
+   * hub must stand beside and the finding aggregator. Give it where Security Hub is enabled.
+   *
+   * @default - the rule does not run
+   */
+  readonly securityHub?: SecurityHubRequirement;
 }
+
+/** An AWS region name. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** The part of a Security Hub standards ARN after `standards/`: `<name>/v/<version>`. */
+const STANDARDS_ARN_PATH = /^[a-z0-9]+(-[a-z0-9]+)*\/v\/\d+(\.\d+)*$/;
 
 interface RuleDefinition {
   readonly rule: NagRule;
@@ -67,9 +93,11 @@ interface RuleDefinition {
 
 /**
  * The cdk-guardrails rule pack for what the standard cdk-nag packs do not check: bucket
- * policies that enforce encryption, secret rotation class limits, log class retention and
- * key, key policies without `kms:*` grants, external ids on cross-account trust, MFA on
- * roles people assume and permissions boundaries on every role. Every rule reports at error level.
+ * policies that enforce encryption, SSE-C blocked on every bucket, secret rotation class limits,
+ * log class retention and key, key policies without `kms:*` grants, external ids on cross-account
+ * trust, MFA on roles people assume, permissions boundaries on every role and, when configured,
+ * log groups shipped to the central account and the Security Hub standards. Every rule reports at
+ * error level.
  *
  * Register it like any cdk-nag v3 pack, and acknowledge a finding on the construct that
  * owns the resource, naming the reason:
@@ -145,6 +173,42 @@ export class GuardrailsChecks extends NagPack {
           throw propError(where, `centralLogShipping.logGroupNamePatterns[${i}]`, `${JSON.stringify(p)} (${error})`, 'a JavaScript regular expression');
       });
     }
+    props.securityHub?.companionResourceTypes?.forEach((type, i) => {
+      if (!/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(type) || type.startsWith('AWS::SecurityHub::')) {
+        throw propError(
+          where,
+          `securityHub.companionResourceTypes[${i}]`,
+          JSON.stringify(type),
+          'a CloudFormation resource type other than Security Hub\'s, such as "AWS::GuardDuty::Detector"',
+        );
+      }
+    });
+    const aggregation = props.securityHub?.aggregation;
+    if (aggregation !== undefined) {
+      if (!/^\d{12}$/.test(aggregation.accountId ?? '')) {
+        throw propError(where, 'securityHub.aggregation.accountId', JSON.stringify(aggregation.accountId), 'a 12-digit AWS account id');
+      }
+      const regions = [aggregation.region, ...(aggregation.linkedRegions ?? [])];
+      regions.forEach((region, i) => {
+        if (!REGION.test(region ?? '')) {
+          const prop = i === 0 ? 'securityHub.aggregation.region' : `securityHub.aggregation.linkedRegions[${i - 1}]`;
+          throw propError(where, prop, JSON.stringify(region), 'a region name such as eu-central-1');
+        }
+      });
+      if (!aggregation.linkedRegions || aggregation.linkedRegions.length === 0) {
+        throw propError(where, 'securityHub.aggregation.linkedRegions', 'an empty list', 'at least one region to aggregate, or no aggregation');
+      }
+    }
+    props.securityHub?.standardsArnPaths.forEach((path, i) => {
+      if (!STANDARDS_ARN_PATH.test(path)) {
+        throw propError(
+          where,
+          `securityHub.standardsArnPaths[${i}]`,
+          JSON.stringify(path),
+          'the part of a standards ARN after "standards/", such as "aws-foundational-security-best-practices/v/1.0.0"',
+        );
+      }
+    });
     if (props.permissionsBoundaryPattern !== undefined) {
       const regexError = regularExpressionError(props.permissionsBoundaryPattern);
       if (regexError !== undefined) {
@@ -166,6 +230,17 @@ export class GuardrailsChecks extends NagPack {
           'Default encryption can be overridden per request; only a Deny on s3:PutObject when s3:x-amz-server-side-encryption is Null, and for SSE-KMS a Deny when s3:x-amz-server-side-encryption-aws-kms-key-id is not the key ARN, makes encryption with the right key a guarantee.',
         fix: 'Create the bucket with @cdk-guardrails/s3-encryption EncryptedBucket, or add BucketEncryptionGuard (GuardMode.FIX) to the stack, so the bucket policy gets the deny statements; pin the key by ARN, never by alias.',
       },
+      ...(props.allowSseC === true
+        ? []
+        : [
+            {
+              rule: S3BucketBlocksSseC,
+              info: "The S3 bucket's encryption rule does not block SSE-C (BlockedEncryptionTypes EncryptionType ['SSE-C']).",
+              explanation:
+                'With SSE-C the caller holds the only key: ransomware with write access re-writes objects under a key of its own. Only the bucket setting makes S3 refuse every SSE-C write (PUT, copy, POST, multipart upload, replication) from every principal; a bucket policy Deny depends on its principals and conditions.',
+              fix: "Create the bucket with @cdk-guardrails/s3-encryption EncryptedBucket or AccessLogBucket (SSE-C blocked unless allowSseC), or set blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C] on the s3.Bucket; where SSE-C is allowed on purpose, set the pack's allowSseC.",
+            },
+          ]),
       {
         rule: SecretRotationWithinClassLimit({ database, token }),
         info: `The secret rotates less often than its class allows (database credentials ${database.toHumanString()}, API keys and tokens ${token.toHumanString()}), or its schedule is not a rate() expression.`,
@@ -210,6 +285,17 @@ export class GuardrailsChecks extends NagPack {
           'The permissions boundary caps what any role can do, whatever policies are attached later, and keeps roles from escalating their own privileges.',
         fix: 'Attach the project boundary: iam.PermissionsBoundary.of(scope).apply(boundary) on the stack (the @cdk-guardrails/iam-least-privilege PermissionsBoundary), or set permissionsBoundary on the role.',
       },
+      ...(props.securityHub === undefined
+        ? []
+        : [
+            {
+              rule: SecurityHubStandardsEnabled(props.securityHub),
+              info: `The Security Hub hub does not enable every required standard in its template (${props.securityHub.standardsArnPaths.join(', ') || 'none required'}), sets AutoEnableControls false or is conditional; or the standard disables controls (DisabledStandardsControls); or this detective control's stack has no hub${props.securityHub.aggregation ? `; or the hub of ${props.securityHub.aggregation.accountId} in ${props.securityHub.aggregation.region} has no finding aggregator linking ${props.securityHub.aggregation.linkedRegions.join(', ')}` : ''}.`,
+              explanation:
+                'Security Hub reports only what its enabled standards and controls check: a standard left out, a control disabled in the template or new controls left off quietly remove checks the compliance catalogue counts on.',
+              fix: 'Create the hub with @cdk-guardrails/detective-controls SecurityHub (or DetectiveControls enableSecurityHub) with the configured standards, and linkedRegions in the aggregation region; remove DisabledStandardsControls, or record a control switched off on purpose as a waiver (Acknowledge.atPath on the standard, with owner and expiry).',
+            },
+          ]),
       ...(props.centralLogShipping === undefined
         ? []
         : [

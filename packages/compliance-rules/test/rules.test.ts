@@ -11,6 +11,7 @@ const configured: Record<string, () => (...args: any[]) => unknown> = {
   LogGroupClassRetentionAndKey: () => rules.LogGroupClassRetentionAndKey([]),
   IamRolePermissionsBoundary: () => rules.IamRolePermissionsBoundary(),
   LogGroupShippedToCentralAccount: () => rules.LogGroupShippedToCentralAccount({ destinationAccountId: '555555555555', logGroupNamePatterns: ['audit'] }),
+  SecurityHubStandardsEnabled: () => rules.SecurityHubStandardsEnabled({ standardsArnPaths: [] }),
 };
 
 const exported = Object.entries(rules).filter(([, value]) => typeof value === 'function');
@@ -23,8 +24,10 @@ test('every rule export is named by its rule id, as in cdk-nag', () => {
     'KmsKeyPolicyAdminOnly',
     'LogGroupClassRetentionAndKey',
     'LogGroupShippedToCentralAccount',
+    'S3BucketBlocksSseC',
     'S3BucketPolicyEnforcesEncryption',
     'SecretRotationWithinClassLimit',
+    'SecurityHubStandardsEnabled',
   ]);
   for (const [name, value] of exported) {
     const rule = configured[name] ? configured[name]() : value;

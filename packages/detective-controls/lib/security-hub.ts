@@ -1,3 +1,4 @@
+import { SecurityHubStandard } from '@cdk-guardrails/facts';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import { Construct } from 'constructs';
@@ -51,18 +52,11 @@ export interface SecurityHubProps {
   readonly linkedRegions?: string[];
 }
 
-/** A standard this construct can enable: the name in its ARN and whether it is on by default. */
-interface StandardSpec {
-  readonly prop: keyof SecurityHubStandards;
-  readonly id: string;
-  readonly arnPath: string;
-  readonly default: boolean;
-}
-
-const STANDARDS: readonly StandardSpec[] = [
-  { prop: 'foundationalBestPractices', id: 'FoundationalBestPractices', arnPath: 'aws-foundational-security-best-practices/v/1.0.0', default: true },
-  { prop: 'cisFoundationsBenchmark', id: 'CisFoundationsBenchmark', arnPath: 'cis-aws-foundations-benchmark/v/5.0.0', default: true },
-  { prop: 'pciDss', id: 'PciDss', arnPath: 'pci-dss/v/4.0.1', default: false },
+/** The standards this construct can enable: the facts both it and the compliance gate read (`SecurityHubStandard`). */
+const STANDARDS: readonly { readonly spec: SecurityHubStandard; readonly prop: keyof SecurityHubStandards; readonly id: string }[] = [
+  { spec: SecurityHubStandard.FOUNDATIONAL_BEST_PRACTICES, prop: 'foundationalBestPractices', id: 'FoundationalBestPractices' },
+  { spec: SecurityHubStandard.CIS_FOUNDATIONS_BENCHMARK, prop: 'cisFoundationsBenchmark', id: 'CisFoundationsBenchmark' },
+  { spec: SecurityHubStandard.PCI_DSS, prop: 'pciDss', id: 'PciDss' },
 ];
 
 const REGION_FORMAT = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -104,9 +98,9 @@ export class SecurityHub extends Construct {
     });
 
     const chosen = props.standards ?? {};
-    this.standards = STANDARDS.filter((spec) => chosen[spec.prop] ?? spec.default).map((spec) => {
-      const standard = new securityhub.CfnStandard(this, spec.id, {
-        standardsArn: SecurityHub.standardsArn(stack.partition, stack.region, spec.arnPath),
+    this.standards = STANDARDS.filter((s) => chosen[s.prop] ?? s.spec.enabledByDefault).map((s) => {
+      const standard = new securityhub.CfnStandard(this, s.id, {
+        standardsArn: SecurityHub.standardsArn(stack.partition, stack.region, s.spec.arnPath),
       });
       standard.node.addDependency(this.hub);
       return standard;

@@ -5,3 +5,4 @@ export * from './iam-events';
 export * from './minimum-tls';
 export * from './exemption-reason';
 export * from './account-settings-handler';
+export * from './security-hub-standard';

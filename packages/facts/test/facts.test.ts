@@ -1,4 +1,4 @@
-import { DefaultLogClass, ExemptionReason, IamEvents, MinimumTls } from '../lib';
+import { DefaultLogClass, ExemptionReason, IamEvents, MinimumTls, SecurityHubStandard } from '../lib';
 
 describe('DefaultLogClass', () => {
   const table: [DefaultLogClass, string, number][] = [
@@ -56,5 +56,15 @@ describe('ExemptionReason', () => {
   test.each(reasons)('%s: %s', (_name, reason, ok) => {
     expect(ExemptionReason.MIN_LENGTH).toBe(20);
     expect(ExemptionReason.isSufficient(reason as string)).toBe(ok);
+  });
+});
+
+describe('SecurityHubStandard', () => {
+  test('FSBP v1.0.0 and CIS v5.0.0 on by default, PCI DSS v4.0.1 off', () => {
+    expect(SecurityHubStandard.ALL.map((s) => [s.name, s.arnPath, s.enabledByDefault])).toEqual([
+      ['foundationalBestPractices', 'aws-foundational-security-best-practices/v/1.0.0', true],
+      ['cisFoundationsBenchmark', 'cis-aws-foundations-benchmark/v/5.0.0', true],
+      ['pciDss', 'pci-dss/v/4.0.1', false],
+    ]);
   });
 });

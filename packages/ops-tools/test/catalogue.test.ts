@@ -45,6 +45,13 @@ describe('the real catalogue', () => {
     expect(refs.guardrailsRuleIds.has('Guardrails-IamHumanRoleRequiresMfa')).toBe(true);
     expect(refs.guardrailsRuleIds.has('Guardrails-LogGroupShippedToCentralAccount')).toBe(true);
   });
+
+  test('the two rules that closed the SSE-C and Security Hub gaps exist and are cited', () => {
+    expect(entry('BASELINE-SSE-C-BLOCKED').rules).toContain('Guardrails-S3BucketBlocksSseC');
+    expect(entry('DETECT-SECURITY-HUB').rules).toContain('Guardrails-SecurityHubStandardsEnabled');
+    expect(refs.guardrailsRuleIds.has('Guardrails-S3BucketBlocksSseC')).toBe(true);
+    expect(refs.guardrailsRuleIds.has('Guardrails-SecurityHubStandardsEnabled')).toBe(true);
+  });
 });
 
 describe('controls: a broken catalogue fails', () => {

@@ -6,3 +6,5 @@ export * from './iam-cross-account-trust-external-id';
 export * from './iam-role-permissions-boundary';
 export * from './iam-human-role-requires-mfa';
 export * from './log-group-shipped-to-central-account';
+export * from './s3-bucket-blocks-sse-c';
+export * from './security-hub-standards-enabled';
