@@ -106,7 +106,11 @@ export function guardViolations(rules: readonly GuardRuleSource[], templatePaths
       group.resources.set(logicalId, [...(group.resources.get(logicalId) ?? []), location(logicalId, d.propertyPath)]);
     }
     for (const g of groups.values()) {
-      const violatingResources: PolicyViolatingResourceBeta1[] = [...g.resources].map(([resourceLogicalId, locations]) => ({ resourceLogicalId, locations, templatePath }));
+      const violatingResources: PolicyViolatingResourceBeta1[] = [...g.resources].map(([resourceLogicalId, locations]) => ({
+        resourceLogicalId,
+        locations,
+        templatePath,
+      }));
       violations.push({ ruleName: g.ruleName, description: g.description, fix: g.fix, ruleMetadata: { DocumentationUrl: RULE_DOC_URL }, violatingResources });
     }
   }
