@@ -1,7 +1,7 @@
 // The control catalogue (compliance/catalogue.json) against the repository: every reference names
 // something that exists, every README guarantee has an entry. Each failure mode has a control: a
 // broken copy of the real catalogue that the check must reject.
-import { CatalogueEntry, checkCatalogue, ControlCatalogue, guaranteeBullets, loadCatalogue, loadCatalogueReferences, testTitles } from '../src';
+import { CatalogueEntry, checkCatalogue, ControlCatalogue, guaranteeBullets, knownGapIds, loadCatalogue, loadCatalogueReferences, testTitles } from '../src';
 
 const refs = loadCatalogueReferences();
 const real = loadCatalogue();
@@ -180,6 +180,29 @@ describe('controls: a broken catalogue fails', () => {
       expect.stringMatching(/enforcedBy\.0: received "@cdk-guardrails\/s3-encryption EncryptedBukket"; expected a name the package exports/),
     ]);
   });
+
+  test('a known gap of the doc without its ruleGap, and a ruleGap the doc does not list', () => {
+    const listed = 'GUARDRAILS-TAMPER-PROOF';
+    expect(refs.knownGapIds.has(listed)).toBe(true);
+    expect(
+      checkCatalogue(
+        broken(() => ({ ruleGap: undefined }), listed),
+        refs,
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /controls \(GUARDRAILS-TAMPER-PROOF\): received "GUARDRAILS-TAMPER-PROOF"; expected a ruleGap on the entry that docs\/compliance-catalogue\.md lists under "Known gaps"/,
+      ),
+    ]);
+    expect(
+      checkCatalogue(
+        broken(() => ({ ruleGap: 'checks less' }), 'S3-ENCRYPTED-AT-REST'),
+        refs,
+      ),
+    ).toEqual([
+      expect.stringMatching(/controls \(S3-ENCRYPTED-AT-REST\)\.ruleGap: received "S3-ENCRYPTED-AT-REST"; expected the entry listed under "Known gaps"/),
+    ]);
+  });
 });
 
 describe('parsing', () => {
@@ -191,6 +214,11 @@ describe('parsing', () => {
       "describe('not a test', () => {});",
     ].join('\n');
     expect(testTitles(source)).toEqual(['plain', 'with "quotes"', 'each: %s']);
+  });
+
+  test('known gaps: the backquoted ids that start a bullet of the section, not those further on or in other sections', () => {
+    const doc = '## Known gaps\n\n- `A-B`, `C-D`: text naming `E-F`\n- `G-H` (one corner): more\n\n## Sources\n- `I-J`: not a gap\n';
+    expect([...knownGapIds(doc)]).toEqual(['A-B', 'C-D', 'G-H']);
   });
 
   test('guarantee bullets: continuation lines are joined, the section ends at the next heading', () => {

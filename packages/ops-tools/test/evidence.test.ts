@@ -153,6 +153,12 @@ describe('the frameworks', () => {
     expect(text).toMatch(/^ {2}\S+ +IAM-PERMISSIONS-BOUNDARY: Guardrails-IamRolePermissionsBoundary: .* at dev-workload-a-eu-west-1\/AppRole\/Resource/m);
   });
 
+  test('the page lists the controls whose rules check less than a guarantee mapped to them (the catalogue ruleGap)', () => {
+    const text = evidenceSummary(evidenceOf(), ['soc2-tsc-2017']);
+    expect(text).toMatch(/^of these, the rules check less than the guarantee \(docs\/compliance-catalogue\.md, "Known gaps"\) for \d+:$/m);
+    expect(text).toMatch(/^ {2}CC8\.1 +.*GUARDRAILS-TAMPER-PROOF/m);
+  });
+
   test('--framework limits the summary to that page', () => {
     const text = evidenceSummary(evidenceOf(), ['dora']);
     expect(text.match(/^== /gm)).toHaveLength(1);

@@ -85,6 +85,26 @@ describe('oscal-component.json', () => {
     expect(pci351.description).toMatch(/S3-ENCRYPTED-AT-REST: .* Enforced by @cdk-guardrails\/s3-encryption EncryptedBucket.*checked at synth by .*proven by /);
   });
 
+  test('a control whose rules check less than a guarantee mapped to it says so (rule-coverage partial, with the gap); the others do not', () => {
+    const gapEntries = new Set(catalogue.controls.filter((c) => c.ruleGap !== undefined).map((c) => c.id));
+    expect(gapEntries.size).toBeGreaterThan(0);
+    let partial = 0;
+    for (const ci of component['control-implementations']) {
+      for (const r of ci['implemented-requirements']) {
+        for (const node of [r, ...(r.statements ?? [])]) {
+          if (node.props.every((p: any) => p.name !== 'label' || p.value.includes(','))) continue;
+          const hasGap = propValues(node, 'catalogue-entry').some((id) => gapEntries.has(id));
+          expect(propValues(node, 'rule-coverage')).toEqual(hasGap ? ['partial'] : []);
+          if (hasGap) {
+            partial++;
+            expect(node.description).toMatch(/What the rules do not check: /);
+          }
+        }
+      }
+    }
+    expect(partial).toBeGreaterThan(0);
+  });
+
   test('an open control says why; a satisfied one says so', () => {
     const open = implementation('nist-800-53-r5')['implemented-requirements'].filter((r: any) => propValues(r, 'status')[0] === 'open');
     expect(open.length).toBeGreaterThan(0);

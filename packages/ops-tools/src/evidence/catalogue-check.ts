@@ -28,6 +28,8 @@ export interface CatalogueReferences {
   readonly nistControlsByRule: Readonly<Record<string, readonly string[]>>;
   /** config/config.schema.json, for the evidence config fields. */
   readonly configSchema: unknown;
+  /** The entry ids docs/compliance-catalogue.md lists under "Known gaps" (in backquotes at the start of a bullet). */
+  readonly knownGapIds: ReadonlySet<string>;
   /** The repository root that test files and packages are resolved against. */
   readonly root: string;
 }
@@ -131,8 +133,23 @@ export function loadCatalogueReferences(root: string = ROOT): CatalogueReference
     leastPrivilegeRuleIds: leastPrivilege,
     nistControlsByRule: nist.rules,
     configSchema: JSON.parse(readFileSync(join(root, 'config', 'config.schema.json'), 'utf8')),
+    knownGapIds: knownGapIds(readFileSync(join(root, 'docs', 'compliance-catalogue.md'), 'utf8')),
     root,
   };
+}
+
+/** The entry ids of the "Known gaps" section: the backquoted ids that start its bullets (`- \`A\`, \`B\`: ...`). */
+export function knownGapIds(doc: string): Set<string> {
+  const start = doc.indexOf('## Known gaps');
+  if (start < 0) return new Set();
+  const rest = doc.slice(start + 1);
+  const section = rest.slice(0, rest.search(/\n## /) < 0 ? undefined : rest.search(/\n## /));
+  const ids = new Set<string>();
+  for (const line of section.split('\n')) {
+    const lead = /^- ((?:`[A-Z0-9-]+`(?:, )?)+)/.exec(line);
+    if (lead) for (const m of lead[1].matchAll(/`([A-Z0-9-]+)`/g)) ids.add(m[1]);
+  }
+  return ids;
 }
 
 /** Whether a dotted path names a property of the config schema (a path below a property without `properties` is accepted). */
@@ -219,6 +236,14 @@ export function checkCatalogue(catalogue: ControlCatalogue, refs: CatalogueRefer
         );
       }
     }
+  }
+  // The doc's "Known gaps" and the entries' ruleGap say the same: the evidence shows the gap beside the status.
+  const withGap = new Set(catalogue.controls.filter((c) => c.ruleGap !== undefined).map((c) => c.id));
+  for (const id of refs.knownGapIds) {
+    if (!withGap.has(id)) fail(`controls (${id})`, id, 'expected a ruleGap on the entry that docs/compliance-catalogue.md lists under "Known gaps"');
+  }
+  for (const id of withGap) {
+    if (!refs.knownGapIds.has(id)) fail(`controls (${id}).ruleGap`, id, 'expected the entry listed under "Known gaps" in docs/compliance-catalogue.md');
   }
   for (const bullet of refs.guaranteeBullets) {
     if (!readmes.some((r) => bullet.includes(r)))

@@ -69,6 +69,11 @@ const Entry = z.strictObject({
   /** What shows the guarantee in an environment: the resource types and the config fields (dotted paths). */
   evidence: z.strictObject({ resourceTypes: z.array(z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/)), configFields: z.array(nonEmpty) }),
   mappings: z.array(Mapping).min(1),
+  /**
+   * What the cited rules do not check of the guarantee (docs/compliance-catalogue.md, "Known gaps"):
+   * the evidence then says "satisfied" only of what the rules check, and shows this text beside it.
+   */
+  ruleGap: nonEmpty.optional(),
 });
 
 const Catalogue = z.strictObject({

@@ -64,6 +64,20 @@ export function frameworkSummary(evidence: EnvironmentEvidence, framework: Frame
     `open (${open.length}):`,
     ...open.map((c) => openLine(c, pad)),
   ];
+  // Satisfied or waived by rules that check less than the guarantee: the reader must see it beside the count.
+  const partial = controls.filter((c) => c.status !== 'open' && c.entries.some((e) => e.entry.ruleGap !== undefined));
+  if (partial.length > 0) {
+    lines.push(`of these, the rules check less than the guarantee (docs/compliance-catalogue.md, "Known gaps") for ${partial.length}:`);
+    lines.push(
+      ...partial.map(
+        (c) =>
+          `  ${c.control.padEnd(pad)}  ${c.entries
+            .filter((e) => e.entry.ruleGap !== undefined)
+            .map((e) => e.entry.id)
+            .join(', ')}`,
+      ),
+    );
+  }
   return lines;
 }
 
