@@ -12,6 +12,7 @@
  * `guardrails-account-settings-<region>` (`accountSettingsRoleName`: the SCP exempts it by exact ARN).
  */
 import { accountSettingsRoleName, GuardrailsConfig, GUARDRAIL_NAMES } from '@cdk-guardrails/config';
+import { AccountSettingsHandler } from '@cdk-guardrails/facts';
 import { EbsEncryptionByDefault } from '@cdk-guardrails/kms-hierarchy';
 import { RequirePrivateFunctions } from '@cdk-guardrails/resilience';
 import { AccountPublicAccessBlock } from '@cdk-guardrails/s3-encryption';
@@ -27,7 +28,7 @@ import { controlTowerRuleId as ct } from './control-tower';
 import { logClassRetentionAcknowledgements } from './control-tower-acknowledgements';
 
 /** The stack-relative path of the settings function (the id both construct packages find or create it under). */
-const PROVIDER_PATH = 'GuardrailsAccountSettingsFunction';
+const PROVIDER_PATH = AccountSettingsHandler.FUNCTION_ID;
 /** Lambda's own log group name for the function: protected by the boundary and the SCP (`/aws/lambda/guardrails-*`). */
 const LOG_GROUP_NAME = `/aws/lambda/${GUARDRAIL_NAMES.accountSettingsFunction}`;
 
