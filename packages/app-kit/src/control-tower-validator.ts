@@ -51,13 +51,22 @@ export function controlTowerRuleFiles(): readonly GuardRuleFile[] {
   return files;
 }
 
-/** The resource types of the given CloudFormation templates. */
+/**
+ * The resource types of the given CloudFormation templates, as Guard's `Type == '...'` queries can see
+ * them: Guard matches the key case-insensitively and a list element-wise, so `"type": "AWS::SQS::Queue"`
+ * and `"Type": ["AWS::SQS::Queue"]` count (CloudFormation would refuse them, but a rule file left out
+ * for them would be a finding the gate misses).
+ */
 export function templateResourceTypes(templatePaths: readonly string[]): Set<string> {
   const types = new Set<string>();
   for (const path of templatePaths) {
-    const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources?: Record<string, { Type?: unknown }> };
+    const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources?: Record<string, Record<string, unknown>> };
     for (const resource of Object.values(template.Resources ?? {})) {
-      if (typeof resource?.Type === 'string') types.add(resource.Type);
+      if (resource === null || typeof resource !== 'object') continue;
+      for (const [key, value] of Object.entries(resource)) {
+        if (key.toLowerCase() !== 'type') continue;
+        for (const t of Array.isArray(value) ? value : [value]) if (typeof t === 'string') types.add(t);
+      }
     }
   }
   return types;

@@ -27,6 +27,7 @@ export interface GuardRuleSource {
 interface GuardDiagnostic {
   readonly ruleId: string;
   readonly source: string;
+  readonly severity?: string;
   readonly message: string;
   readonly ruleDescription?: string;
   readonly propertyPath?: string;
@@ -34,7 +35,7 @@ interface GuardDiagnostic {
 }
 
 interface Engine {
-  validateTemplate(template: unknown, config: Record<string, unknown>): { diagnostics?: GuardDiagnostic[] };
+  validateTemplate(template: unknown, config: Record<string, unknown>): { status?: string; diagnostics?: GuardDiagnostic[] };
 }
 
 interface ValidateModule {
@@ -94,6 +95,15 @@ export function guardViolations(rules: readonly GuardRuleSource[], templatePaths
   const violations: PolicyViolationBeta1[] = [];
   for (const templatePath of templatePaths) {
     const report = engine.validateTemplate(new TemplateFile(templatePath), { disableBuiltinRules: true, detailLevel: 'DETAILED' });
+    // Fail closed: with the built-in rules off, anything but Guard results means the template was not
+    // evaluated (a JSON parse error such as nesting past the parser's limit or a lone surrogate escape:
+    // F1101, status ERROR). Passing it with no finding would let the gate pass what cfn-guard refuses.
+    const problem = (report.diagnostics ?? []).find((d) => d.source !== 'GUARD');
+    if (report.status !== 'OK' || problem !== undefined) {
+      throw new Error(
+        `${templatePath}: the Control Tower Guard rules could not evaluate this template (status ${report.status}${problem ? `; ${problem.ruleId}: ${problem.message}` : ''}); the compliance gate does not pass a template it could not check`,
+      );
+    }
     // Per rule and fix, in the order reported: the resources with their failing paths.
     const groups = new Map<string, { ruleName: string; description: string; fix: string; resources: Map<string, string[]> }>();
     for (const d of report.diagnostics ?? []) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
@@ -101,4 +101,43 @@ test('the plugin keeps the name acknowledgements are written against', () => {
   const plugin = new ControlTowerGuardValidator();
   expect(plugin.name).toBe('cdk-validator-cfnguard');
   expect(plugin.ruleIds).toEqual(new CfnGuardValidator().ruleIds);
+});
+
+describe('fail closed: what the in-process evaluator cannot read is not passed', () => {
+  /** A template file written as given (JSON text), in a fresh directory. */
+  function rawTemplate(text: string): IPolicyValidationContextBeta1 {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-raw-'));
+    dirs.push(dir);
+    const path = join(dir, 'Raw.template.json');
+    writeFileSync(path, text);
+    return { appConstruct: new App(), templatePaths: [path] };
+  }
+  const queue = '"Q":{"Type":"AWS::SQS::Queue","Properties":{}}';
+
+  test('a lone surrogate escape (a JSON parse error in-process; cfn-guard refuses the file too) fails the plugin, naming the template', () => {
+    const context = rawTemplate(`{"Resources":{${queue},"M":{"Type":"AWS::CloudFormation::WaitConditionHandle","Metadata":{"s":"\\ud800"}}}}`);
+    expect(() => new ControlTowerGuardValidator().validate(context)).toThrow(
+      /Raw\.template\.json: the Control Tower Guard rules could not evaluate this template \(status ERROR; F1101: JSON parse error/,
+    );
+  });
+
+  test('nesting deeper than the in-process parser reads fails the plugin instead of passing the queue beside it', () => {
+    const deep = '{"a":'.repeat(200) + '1' + '}'.repeat(200);
+    const context = rawTemplate(`{"Resources":{${queue},"M":{"Type":"AWS::CloudFormation::WaitConditionHandle","Metadata":${deep}}}}`);
+    expect(() => new ControlTowerGuardValidator().validate(context)).toThrow(/could not evaluate this template/);
+  });
+
+  test('control: the same queue in a readable template is reported, not refused', () => {
+    const report = new ControlTowerGuardValidator().validate(rawTemplate(`{"Resources":{${queue}}}`));
+    expect(report.violations.map((v) => v.ruleName)).toEqual(expect.arrayContaining(['sqs_queue_encrypted_check']));
+  });
+
+  test('resource types as Guard sees them: a lower-case type key and a list count, so their rule files are not left out', () => {
+    const context = rawTemplate('{"Resources":{"A":{"type":"AWS::SQS::Queue"},"B":{"Type":["AWS::SNS::Topic"]},"C":{"Type":"AWS::S3::Bucket"}}}');
+    expect(templateResourceTypes(context.templatePaths)).toEqual(new Set(['AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::S3::Bucket']));
+    const report = new ControlTowerGuardValidator().validate(context);
+    expect(report.violations.some((v) => v.ruleName === 'sqs_queue_encrypted_check' && v.violatingResources.some((r) => r.resourceLogicalId === 'A'))).toBe(
+      true,
+    );
+  });
 });
