@@ -17,7 +17,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join } from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1 } from 'aws-cdk-lib';
+import { App, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ControlTowerGuardValidator } from '../src';
 
 jest.setTimeout(120_000);
@@ -66,6 +84,16 @@ function resource(type: unknown, properties?: unknown, extra: Record<string, unk
 
 /** A bare queue: the reference reports CT.SQS.PR.1 and CT.SQS.PR.2 on it. */
 const QUEUE_JSON = '"Q":{"Type":"AWS::SQS::Queue","Properties":{}}';
+
+/** Both outcomes on the templates of a synthesized app (no plugins on the app itself). */
+function compareSynthesized(build: (app: App) => void): { reference: string[]; inProcess: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-parity-app-'));
+  dirs.push(dir);
+  const app = new App({ outdir: dir });
+  build(app);
+  const ctx = { templatePaths: app.synth().stacks.map((st) => st.templateFullPath) } as unknown as IPolicyValidationContextBeta1;
+  return { reference: outcome(new CfnGuardValidator(), ctx), inProcess: outcome(new ControlTowerGuardValidator(), ctx) };
+}
 
 /** `{"a":{"a":...{}}}`, `depth` objects deep. */
 function nestedObjects(depth: number): string {
@@ -215,6 +243,39 @@ describe('agreeing cases (the parity suite)', () => {
     expect(reference.some((f) => f.startsWith('sqs_queue_encrypted_check Deep126.template.json Q '))).toBe(true);
     expect(inProcess).toEqual(reference);
   });
+  test('a synthesized CDK app across ~20 services (L2 constructs as written by aws-cdk-lib)', () => {
+    const { reference, inProcess } = compareSynthesized((app) => {
+      const env = { account: '111111111111', region: 'eu-west-1' };
+      const net = new Stack(app, 'Net', { env });
+      const vpc = new ec2.Vpc(net, 'Vpc', { maxAzs: 2 });
+      // Log exports set: without them CT.RDS.PR.14/PR.25 add a pseudo-resource entry (see the disagreements).
+      new rds.DatabaseInstance(net, 'Db', {
+        engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_40 }),
+        vpc,
+        cloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
+      });
+      new lambda.Function(net, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'i.h', code: lambda.Code.fromInline('x'), vpc });
+      const alb = new elbv2.ApplicationLoadBalancer(net, 'Alb', { vpc, internetFacing: true });
+      alb.addListener('L', { port: 80, open: true }).addAction('a', { action: elbv2.ListenerAction.fixedResponse(200) });
+      new efs.FileSystem(net, 'Fs', { vpc });
+      new ecs.Cluster(net, 'Ecs', { vpc });
+      new ecs.FargateTaskDefinition(net, 'Td').addContainer('c', { image: ecs.ContainerImage.fromRegistry('x'), portMappings: [{ containerPort: 80 }] });
+      const data = new Stack(app, 'Data', { env });
+      new apigw.RestApi(data, 'Api').root.addMethod('GET');
+      new dynamodb.Table(data, 'T', { partitionKey: { name: 'k', type: dynamodb.AttributeType.STRING } });
+      new sns.Topic(data, 'Tp');
+      new kms.Key(data, 'K');
+      new ecr.Repository(data, 'R');
+      new sfn.StateMachine(data, 'Sm', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(data, 'P')) });
+      new cloudtrail.Trail(data, 'Trail');
+      new kinesis.Stream(data, 'Ks');
+      const bucket = new s3.Bucket(data, 'B');
+      new cloudfront.Distribution(data, 'D', { defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessControl(bucket) } });
+      new iam.Role(data, 'Ro', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    });
+    expect(reference.length).toBeGreaterThan(50);
+    expect(inProcess).toEqual(reference);
+  });
 });
 
 describe('disagreements', () => {
@@ -266,13 +327,20 @@ describe('disagreements', () => {
   // EnableCloudwatchLogsExports. Both sides report resource Db, and both add a second entry for the
   // failing `IN` checks whose paths point into the rule's own literal list (`/0`, `/1`, ...): the
   // reference names its resource `undefined` (`'/0'.split('/')[2]`), the in-process side `N/A`.
-  // A common CDK case (rds.DatabaseInstance without cloudwatchLogsExports).
-  disagreement('RDS PR.14 pseudo-resource: `undefined` under cfn-guard, `N/A` in-process', () => {
+  // A common CDK case (rds.DatabaseInstance without cloudwatchLogsExports); CT.RDS.PR.25 does the same on
+  // a DatabaseCluster without log exports (seen on a synthesized aurora-postgres cluster).
+  disagreement('RDS PR.14/PR.25 pseudo-resource: `undefined` under cfn-guard, `N/A` in-process', () => {
     const { reference, inProcess } = compare({
-      Rds: { Resources: { Db: resource('AWS::RDS::DBInstance', { Engine: 'mysql', DBInstanceClass: 'db.t3.micro', StorageEncrypted: true }) } },
+      Rds: {
+        Resources: {
+          Db: resource('AWS::RDS::DBInstance', { Engine: 'mysql', DBInstanceClass: 'db.t3.micro', StorageEncrypted: true }),
+          Cl: resource('AWS::RDS::DBCluster', { Engine: 'aurora-postgresql', StorageEncrypted: true }),
+        },
+      },
     });
     expect(reference.some((f) => f.startsWith('rds_instance_logging_enabled_check Rds.template.json Db '))).toBe(true);
     expect(reference.some((f) => f.startsWith('rds_instance_logging_enabled_check Rds.template.json undefined '))).toBe(true);
+    expect(reference.some((f) => f.startsWith('rds_cluster_logging_enabled_check Rds.template.json undefined '))).toBe(true);
     expect(inProcess).toEqual(reference);
   });
 
