@@ -1,23 +1,17 @@
 /**
- * Parity of the in-process Control Tower Guard evaluation (ControlTowerGuardValidator: rule-file
- * selection + the Guard evaluator of @aws/cloudformation-validate) with the reference,
- * @cdklabs/cdk-validator-cfnguard running its cfn-guard binary over every rule file.
- *
- * Each case writes hand-written CloudFormation templates (several resources each: cfn-guard over all
- * rule files costs ~1.5 s per call) and compares the outcome of both sides: the set of findings as
- * (rule, template, resource, description, fix), or `<threw>` when a side refuses the templates.
- *
- * `test(...)`: the two sides agree (the parity suite).
- * `test.failing(...)`: a DISAGREEMENT found on 2026-12-04, kept as found (the lead decides the fix in
- * src/). Each is marked `DISAGREEMENT` with which side finds what. `test.failing` passes while the
- * sides differ and turns red once they agree: then make it a plain `test`. PARITY_STRICT=1 runs them as
- * plain tests, to see each one fail on its last assertion (the comparison), not on a precondition.
+ * Parity of the in-process Control Tower Guard evaluation (ControlTowerGuardValidator) with the
+ * reference, @cdklabs/cdk-validator-cfnguard running cfn-guard over every rule file: per case, the set
+ * of findings (rule, template, resource, description, fix) of each side, or `<threw>` if it refuses.
+ * Templates batch several resources (cfn-guard over all rule files costs ~1.5 s per call).
+ * `test`: the sides agree. `disagreement` (test.failing): a DISAGREEMENT found on 2026-12-04, kept as
+ * found for the lead to decide; it passes while the sides differ and turns red once they agree (then
+ * make it a plain `test`). PARITY_STRICT=1 runs them as plain tests, to see each fail on its comparison.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join } from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -54,8 +48,7 @@ function context(templates: Record<string, unknown>): IPolicyValidationContextBe
     writeFileSync(path, typeof t === 'string' ? t : JSON.stringify(t, undefined, 1));
     return path;
   });
-  // Neither validator reads the app construct.
-  return { templatePaths } as unknown as IPolicyValidationContextBeta1;
+  return { templatePaths } as unknown as IPolicyValidationContextBeta1; // neither validator reads appConstruct
 }
 
 /** The findings of a validator as sorted strings, or `['<threw>']` when it throws. */
@@ -87,9 +80,8 @@ const QUEUE_JSON = '"Q":{"Type":"AWS::SQS::Queue","Properties":{}}';
 
 /** Both outcomes on the templates of a synthesized app (no plugins on the app itself). */
 function compareSynthesized(build: (app: App) => void): { reference: string[]; inProcess: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'ct-parity-app-'));
-  dirs.push(dir);
-  const app = new App({ outdir: dir });
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'ct-parity-app-')) });
+  dirs.push(app.outdir);
   build(app);
   const ctx = { templatePaths: app.synth().stacks.map((st) => st.templateFullPath) } as unknown as IPolicyValidationContextBeta1;
   return { reference: outcome(new CfnGuardValidator(), ctx), inProcess: outcome(new ControlTowerGuardValidator(), ctx) };
@@ -309,6 +301,18 @@ describe('disagreements', () => {
     expect(inProcess).toEqual(reference);
   });
 
+  // DISAGREEMENT (serious): the two above, as a CDK app writes them. A stack description ending in half
+  // an emoji (JSON.stringify writes "\ud83d"): the reference throws, the in-process side passes. A
+  // 130-level object given to addMetadata: cfn-guard reports CT.SQS.PR.1/PR.2 on the queue, in-process nothing.
+  disagreement('a synthesized app: lone surrogate in a stack description, deep addMetadata', () => {
+    const emoji = compareSynthesized((app) => new CfnResource(new Stack(app, 'Emoji', { description: 'queues \ud83d' }), 'Q', { type: 'AWS::SQS::Queue' }));
+    const meta = compareSynthesized((app) => {
+      new CfnResource(new Stack(app, 'Meta'), 'Q', { type: 'AWS::SQS::Queue' }).addMetadata('deep', JSON.parse(nestedObjects(130)));
+    });
+    expect([emoji.reference, meta.reference.length]).toEqual([['<threw>'], 2]);
+    expect([emoji.inProcess, meta.inProcess]).toEqual([emoji.reference, meta.reference]);
+  });
+
   // DISAGREEMENT (missed findings, by the rule-file selection, not the evaluator): Guard matches the
   // `Type` query case-insensitively on keys and element-wise on a list, so cfn-guard checks a resource
   // written `"type": "AWS::SQS::Queue"` or `"Type": ["AWS::SQS::Queue"]` (CT.SQS.PR.1 and PR.2 on each).
@@ -385,10 +389,8 @@ describe('disagreements', () => {
     expect(inProcess).toEqual(reference);
   });
 
-  // DISAGREEMENT (not a real template): a Control Tower hook payload shape at the top level
-  // (`{"AWS::SQS::Queue": {"resourceProperties": {...}}}`, which the rules' is_cfn_hook branch reads).
-  // Both sides report the two SQS rules; the reference names the resource `resourceProperties` (the
-  // third segment of `/AWS::SQS::Queue/resourceProperties/...`), the in-process side `N/A`.
+  // DISAGREEMENT (not a real template): a hook payload at the top level (`{"AWS::SQS::Queue": {"resourceProperties": ...}}`,
+  // read by the rules' is_cfn_hook branch): the reference names the resource `resourceProperties`, in-process `N/A`.
   disagreement('a hook-shaped document: resource `resourceProperties` under cfn-guard, `N/A` in-process', () => {
     const { reference, inProcess } = compare({
       Hook: { 'AWS::SQS::Queue': { resourceProperties: {} }, Resources: { Q: resource('AWS::SQS::Queue', { SqsManagedSseEnabled: true }) } },
