@@ -30,7 +30,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { ControlTowerGuardValidator } from '../src';
+import { controlTowerRuleFiles, ControlTowerGuardValidator } from '../src';
 
 jest.setTimeout(120_000);
 
@@ -235,6 +235,20 @@ describe('agreeing cases (the parity suite)', () => {
     expect(reference.some((f) => f.startsWith('sqs_queue_encrypted_check Deep126.template.json Q '))).toBe(true);
     expect(inProcess).toEqual(reference);
   });
+  test('every resource type a rule file names, with empty, missing, string and Fn::If Properties (every rule file runs)', () => {
+    const types = [...new Set(controlTowerRuleFiles().flatMap((f) => f.resourceTypes))];
+    const shapes: [string, unknown][] = [
+      ['Empty', {}],
+      ['NoProps', undefined],
+      ['Str', 'x'],
+      ['If', { 'Fn::If': ['C', {}, { Ref: 'AWS::NoValue' }] }],
+    ];
+    const all = (props: unknown): unknown => Object.fromEntries(types.map((t) => [t.replace(/\W/g, ''), resource(t, props)]));
+    const conditions = { C: { 'Fn::Equals': ['a', 'b'] } };
+    const { reference, inProcess } = compare(Object.fromEntries(shapes.map(([n, props]) => [`All${n}`, { Conditions: conditions, Resources: all(props) }])));
+    expect(reference.length).toBeGreaterThan(600);
+    expect(inProcess).toEqual(reference);
+  });
   test('a synthesized CDK app across ~20 services (L2 constructs as written by aws-cdk-lib)', () => {
     const { reference, inProcess } = compareSynthesized((app) => {
       const env = { account: '111111111111', region: 'eu-west-1' };
@@ -288,22 +302,11 @@ describe('disagreements', () => {
     expect(inProcess).toEqual(reference);
   });
 
-  // DISAGREEMENT (serious, fail-open): a lone UTF-16 surrogate escape ("\ud800", which JSON.stringify
-  // writes for a lone surrogate in any string of the app). cfn-guard refuses the data file (exit 255,
-  // "Parser Error"), so the reference plugin throws and the synth fails; the in-process parser reports
-  // F1101 ("unexpected end of hex escape" / "lone leading surrogate in hex escape"), dropped as
-  // non-GUARD: no finding at all, the gate passes.
-  disagreement('a lone surrogate escape: cfn-guard refuses the template, the in-process evaluation passes it', () => {
-    const { reference, inProcess } = compare({
-      Surrogate: `{"Resources":{${QUEUE_JSON},"X":{"Type":"AWS::CloudFormation::WaitConditionHandle","Metadata":{"s":"\\ud800"}}}}`,
-    });
-    expect(reference).toEqual(['<threw>']);
-    expect(inProcess).toEqual(reference);
-  });
-
-  // DISAGREEMENT (serious): the two above, as a CDK app writes them. A stack description ending in half
-  // an emoji (JSON.stringify writes "\ud83d"): the reference throws, the in-process side passes. A
-  // 130-level object given to addMetadata: cfn-guard reports CT.SQS.PR.1/PR.2 on the queue, in-process nothing.
+  // DISAGREEMENT (serious, fail-open): a lone UTF-16 surrogate escape, as JSON.stringify writes half an
+  // emoji ("\ud83d") in any string of the app, here a stack description. cfn-guard refuses the data file
+  // (exit 255, "Parser Error"): the reference throws, the synth fails. The in-process parser reports F1101
+  // ("unexpected end of hex escape"), dropped as non-GUARD: no finding, the gate passes. Also the deep
+  // nesting above as CDK writes it: a 130-level object given to addMetadata (cfn-guard: SQS PR.1/PR.2).
   disagreement('a synthesized app: lone surrogate in a stack description, deep addMetadata', () => {
     const emoji = compareSynthesized((app) => new CfnResource(new Stack(app, 'Emoji', { description: 'queues \ud83d' }), 'Q', { type: 'AWS::SQS::Queue' }));
     const meta = compareSynthesized((app) => {
@@ -327,14 +330,15 @@ describe('disagreements', () => {
     expect(inProcess).toEqual(reference);
   });
 
-  // DISAGREEMENT (resource id of a pseudo-resource): CT.RDS.PR.14 on a MySQL instance without
-  // EnableCloudwatchLogsExports. Both sides report resource Db, and both add a second entry for the
-  // failing `IN` checks whose paths point into the rule's own literal list (`/0`, `/1`, ...): the
-  // reference names its resource `undefined` (`'/0'.split('/')[2]`), the in-process side `N/A`.
-  // A common CDK case (rds.DatabaseInstance without cloudwatchLogsExports); CT.RDS.PR.25 does the same on
-  // a DatabaseCluster without log exports (seen on a synthesized aurora-postgres cluster).
-  disagreement('RDS PR.14/PR.25 pseudo-resource: `undefined` under cfn-guard, `N/A` in-process', () => {
+  // DISAGREEMENT (resource id of a pseudo-resource): CT.RDS.PR.14 (instance) and PR.25 (cluster) without
+  // EnableCloudwatchLogsExports, common in CDK apps. Both sides report Db/Cl and a second entry for the failing
+  // `IN` checks whose paths point into the rule's literal list (`/0`, ...): `undefined` in the reference
+  // (`'/0'.split('/')[2]`), `N/A` in-process.
+  disagreement('pseudo-resources (RDS PR.14/PR.25, a hook payload): `undefined`/`resourceProperties` under cfn-guard, `N/A` in-process', () => {
     const { reference, inProcess } = compare({
+      // Not a real template: a hook payload at the top level, read by the rules' is_cfn_hook branch (the
+      // reference names the resource `resourceProperties`, the third segment of its path; in-process `N/A`).
+      Hook: { 'AWS::SQS::Queue': { resourceProperties: {} }, Resources: { Q: resource('AWS::SQS::Queue', { SqsManagedSseEnabled: true }) } },
       Rds: {
         Resources: {
           Db: resource('AWS::RDS::DBInstance', { Engine: 'mysql', DBInstanceClass: 'db.t3.micro', StorageEncrypted: true }),
@@ -386,15 +390,6 @@ describe('disagreements', () => {
       },
     });
     expect(inProcess.filter((f) => f.includes(' RedshiftParam.template.json Cl '))).toHaveLength(7);
-    expect(inProcess).toEqual(reference);
-  });
-
-  // DISAGREEMENT (not a real template): a hook payload at the top level (`{"AWS::SQS::Queue": {"resourceProperties": ...}}`,
-  // read by the rules' is_cfn_hook branch): the reference names the resource `resourceProperties`, in-process `N/A`.
-  disagreement('a hook-shaped document: resource `resourceProperties` under cfn-guard, `N/A` in-process', () => {
-    const { reference, inProcess } = compare({
-      Hook: { 'AWS::SQS::Queue': { resourceProperties: {} }, Resources: { Q: resource('AWS::SQS::Queue', { SqsManagedSseEnabled: true }) } },
-    });
     expect(inProcess).toEqual(reference);
   });
 });
