@@ -229,7 +229,7 @@ describe('agreeing cases (the parity suite)', () => {
       NoRes: { AWSTemplateFormatVersion: '2010-09-09', Resources: {} },
       ResArr: { Resources: [resource('AWS::SQS::Queue', {})] },
       LowerTypeValue: { Resources: { Q: resource('aws::sqs::queue', {}) } },
-      // 126 levels in all (template, Resources, X, Metadata, then 122 objects): the deepest the in-process parser reads.
+      // 126 levels in all (template, Resources, X, then 123 objects): the in-process parser reads 127, not 128.
       Deep126: `{"Resources":{${QUEUE_JSON},"X":{"Type":"AWS::CloudFormation::WaitConditionHandle","Metadata":${nestedObjects(123)}}}}`,
     });
     expect(reference.some((f) => f.startsWith('sqs_queue_encrypted_check Deep126.template.json Q '))).toBe(true);
@@ -286,7 +286,7 @@ describe('agreeing cases (the parity suite)', () => {
 
 describe('disagreements', () => {
   // DISAGREEMENT (serious, missed findings): a template nested deeper than the in-process JSON parser's
-  // recursion limit (~128 levels) gets no Guard finding at all. @aws/cloudformation-validate reports one
+  // recursion limit (128 levels or more) gets no Guard finding at all. @aws/cloudformation-validate reports one
   // F1101 FATAL diagnostic (source SCHEMA: "JSON parse error: recursion limit exceeded") and status
   // ERROR; guard-engine.ts keeps only source GUARD diagnostics, so the template passes. cfn-guard
   // parses it and reports CT.SQS.PR.1 and CT.SQS.PR.2 on the queue Q. The nesting may be anywhere:
