@@ -3,6 +3,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '@cdk-guardrails/config';
+import { collectEvidence, EnvironmentEvidence, loadCatalogue, ROOT } from '../src';
 
 /** The rule packs the apps register (compliancePlugins and LeastPrivilegeValidationPlugin). */
 export const ALL_PACKS = [
@@ -111,4 +113,14 @@ export function writeFixture(options: FixtureOptions = {}): { dir: string; repor
   };
   writeFileSync(join(dir, 'compliance-report.json'), JSON.stringify(report));
   return { dir, report };
+}
+
+/** The repository's catalogue and the dev config: the fixture's report is read against them. */
+export const catalogue = loadCatalogue();
+export const config = loadConfig('dev', { configDir: join(ROOT, 'config') });
+
+/** The evidence of a fresh fixture, judged on TODAY. */
+export function evidenceOf(options: FixtureOptions = {}): EnvironmentEvidence {
+  const { dir, report } = writeFixture(options);
+  return collectEvidence({ catalogue, report, reportDirectory: dir, config, today: TODAY });
 }

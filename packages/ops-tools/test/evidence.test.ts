@@ -2,31 +2,19 @@
 // open (why), and the one-page summary per framework of `npm run evidence`. Every status has its
 // control: the same fixture without the finding (or with the pack, or with a valid date) reads otherwise.
 import { join } from 'node:path';
-import { loadConfig } from '@cdk-guardrails/config';
-import { ALL_PACKS, OPEN_BOUNDARY, TODAY, WAIVED_KMS_DEFAULT, writeFixture, FixtureOptions } from './evidence-fixture';
+import { ALL_PACKS, config, evidenceOf, OPEN_BOUNDARY, TODAY, WAIVED_KMS_DEFAULT, writeFixture } from './evidence-fixture';
 import {
-  collectEvidence,
   configValue,
   EntryEvidence,
   EnvironmentEvidence,
   evidenceSummary,
   findingMatchesRule,
   frameworkControls,
-  loadCatalogue,
   OpsError,
   parseEvidenceArgs,
   readComplianceReport,
-  ROOT,
   rulePackOf,
 } from '../src';
-
-const catalogue = loadCatalogue();
-const config = loadConfig('dev', { configDir: join(ROOT, 'config') });
-
-function evidenceOf(options: FixtureOptions = {}): EnvironmentEvidence {
-  const { dir, report } = writeFixture(options);
-  return collectEvidence({ catalogue, report, reportDirectory: dir, config, today: TODAY });
-}
 
 function entry(evidence: EnvironmentEvidence, id: string): EntryEvidence {
   const found = evidence.entries.find((e) => e.entry.id === id);

@@ -4,22 +4,9 @@
 // checked against its schema first, and the OSCAL file lands beside the report.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadConfig } from '@cdk-guardrails/config';
-import { OPEN_BOUNDARY, TODAY, WAIVED_KMS_DEFAULT, writeFixture } from './evidence-fixture';
-import {
-  collectEvidence,
-  componentDefinition,
-  loadCatalogue,
-  OSCAL_FRAMEWORKS,
-  oscalSchemaErrors,
-  ROOT,
-  sarifSchemaErrors,
-  uuidV5,
-  writeEvidenceFiles,
-} from '../src';
+import { catalogue, config, OPEN_BOUNDARY, TODAY, WAIVED_KMS_DEFAULT, writeFixture } from './evidence-fixture';
+import { collectEvidence, componentDefinition, OSCAL_FRAMEWORKS, oscalSchemaErrors, ROOT, sarifSchemaErrors, uuidV5, writeEvidenceFiles } from '../src';
 
-const catalogue = loadCatalogue();
-const config = loadConfig('dev', { configDir: join(ROOT, 'config') });
 const { dir, report } = writeFixture({ findings: [WAIVED_KMS_DEFAULT, OPEN_BOUNDARY] });
 const doc = componentDefinition(collectEvidence({ catalogue, report, reportDirectory: dir, config, today: TODAY }));
 const component = doc['component-definition'].components[0];

@@ -38,7 +38,8 @@ export interface CatalogueReferences {
 export const CDK_NAG_NIST_FILE = join(ROOT, 'compliance', 'sources', 'cdk-nag-nist-800-53-r5.json');
 
 const CDK_NAG_PACK_PREFIXES = ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security', 'NIST.800.53.R4', 'Serverless'];
-const LEAST_PRIVILEGE_PLUGIN = 'cdk-guardrails-least-privilege';
+/** The validation plugin name of iam-least-privilege's LeastPrivilegeValidationPlugin: its rule ids are `<name>::<RULE>`. */
+export const LEAST_PRIVILEGE_PLUGIN = 'cdk-guardrails-least-privilege';
 
 /** Collapses every run of whitespace to one space. */
 export function normaliseWhitespace(text: string): string {

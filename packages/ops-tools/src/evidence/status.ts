@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogueEntry, ControlCatalogue, Framework } from './catalogue';
+import { LEAST_PRIVILEGE_PLUGIN } from './catalogue-check';
 import { OpsError } from '../ops-error';
 
 export type EvidenceStatus = 'satisfied' | 'waived' | 'open';
@@ -89,8 +90,10 @@ export interface FrameworkControl {
   readonly entries: readonly EntryEvidence[];
 }
 
-const LEAST_PRIVILEGE_PLUGIN = 'cdk-guardrails-least-privilege';
-/** Where PolicyValidator.suppress writes its suppressions in a template resource's Metadata. */
+/**
+ * Where PolicyValidator.suppress writes its suppressions in a template resource's Metadata (iam-least-privilege's
+ * SUPPRESSIONS_METADATA_KEY, not exported there; ops-tools does not depend on that package).
+ */
 const SUPPRESSIONS_METADATA_KEY = 'guardrails_policy_validator';
 
 /** The rule pack (validation plugin name) a catalogue rule id belongs to. */
