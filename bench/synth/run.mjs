@@ -104,6 +104,14 @@ export function benchConfig(n) {
     ...dev,
     environment,
     organizationId: 'o-abcd123456',
+    // Like prod: the environment's OU, then its accounts. 300 accounts' foreign-key list needs the second target.
+    organizationPolicies: {
+      ...dev.organizationPolicies,
+      targets: [
+        { name: `ou-${environment}`, scpSlotsUsed: 2, rcpSlotsUsed: 1 },
+        { name: `${environment}-accounts`, scpSlotsUsed: 1, rcpSlotsUsed: 1 },
+      ],
+    },
     securityAccount: { ...dev.securityAccount, accountId: SECURITY_ACCOUNT, regions: REGIONS, destinationName: `${environment}-central-logs` },
     // The first region is the home (aggregation) region: Security Hub aggregates the others into it.
     securityHub: { ...dev.securityHub, aggregationRegions: REGIONS.slice(1) },

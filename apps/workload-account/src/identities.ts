@@ -5,9 +5,9 @@ import {
   deployedRegions,
   environmentAccountIds,
   GUARDRAIL_NAME_PREFIX,
-  guardrailAdministratorArns,
   GuardrailsConfig,
-  protectedPrincipalArns,
+  scpGuardrailAdministratorArns,
+  scpProtectedPrincipalArns,
   scpExemptPrincipalArns,
   BOUNDARY_POLICY_NAMES,
   HUMAN_ACCESS_NAMES,
@@ -187,9 +187,11 @@ export function writeResourceControlPolicies(config: GuardrailsConfig, directory
 }
 
 export function serviceControlPolicies(config: GuardrailsConfig): ServiceControlPolicy[] {
-  // Exemptions are exact ARNs from config (execution roles per account and bootstrapped region,
-  // StackSet execution role, Control Tower roles, break-glass): never a name pattern a bounded admin
-  // could create. docs/threat-model.md lists why each one is trusted.
+  // Exemptions are role names from config in every account the SCPs govern (execution roles per
+  // bootstrapped region, StackSet execution role, Control Tower roles, break-glass), so the documents
+  // do not grow with the accounts; each name is also protected (protect-guardrail-principals, the CDK
+  // qualifier's roles, the settings roles), which the compiler checks: no bounded admin can create a
+  // role that matches. docs/threat-model.md lists why each one is trusted.
   const exempt = { exemptPrincipalArns: scpExemptPrincipalArns(config) };
   const accounts = environmentAccountIds(config);
   const managers = [...config.principals.pipelineRoleArns, ...scpExemptPrincipalArns(config)];
@@ -199,7 +201,7 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     ServiceControlPolicy.regionRestriction({ allowedRegions: deployedRegions(config), ...exempt }),
     ServiceControlPolicy.protectSecurityServices(exempt),
     ServiceControlPolicy.protectGuardrailPrincipals({
-      protectedPrincipalArns: [...new Set(accounts.flatMap((a) => protectedPrincipalArns(config, a)))],
+      protectedPrincipalArns: scpProtectedPrincipalArns(config),
       managerPrincipalArns: managers,
       pipelinePrincipalArns: config.principals.pipelineRoleArns,
       cdkDeployRoleArns: cdkDeployRoleArns(config),
@@ -216,7 +218,7 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       protectedGroupNames: [HUMAN_ACCESS_NAMES.operatorsGroup],
     }),
     ServiceControlPolicy.protectGuardrailResources({
-      administratorArns: [...new Set(accounts.flatMap((a) => guardrailAdministratorArns(config, a)))],
+      administratorArns: scpGuardrailAdministratorArns(config),
       namePrefix: GUARDRAIL_NAME_PREFIX,
       // CloudFormation updates a guardrail stack with its execution role whoever asks: only the
       // deployers may change the stacks (the apps' stacks, CDKToolkit, StackSet instances).
@@ -240,9 +242,11 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     // ... and never with a customer-provided key (SSE-C: ransomware re-encrypts with a key only it holds).
     ServiceControlPolicy.denyUnencryptedS3Writes({
       requireKms: config.s3.encryption === 'SSE_KMS',
-      kmsKeyAccountIds: accounts,
       denySseC: config.organizationPolicies.denySseC,
     }),
+    // ... in SCPs of their own: the one list that grows with the accounts (split by account-id prefix
+    // beyond about 60 accounts, the same deny).
+    ...ServiceControlPolicy.denyForeignKmsKeys({ kmsKeyAccountIds: accounts }),
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(exempt),
     ...(config.organizationPolicies.requireImdsV2 ? [ServiceControlPolicy.requireImdsV2(exempt)] : []),

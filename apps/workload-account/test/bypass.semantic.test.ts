@@ -153,6 +153,31 @@ describe('no self-service exemption', () => {
     }
   });
 
+  test('nobody outside the boundary but a manager creates or takes over a role that matches an SCP exemption (they name roles in every account)', async () => {
+    // The SCPs exempt 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-<region>' and the named roles in
+    // every governed account: a principal with no boundary, exempt from nothing, is stopped by the SCPs alone.
+    const unbounded = roleArn(WORKLOAD, 'platform-admin');
+    const impostors = [
+      `cdk-hnb659fds-cfn-exec-role-anything-${REGION}`,
+      config.principals.breakGlassRoleName,
+      'AWSControlTowerExecution',
+      'guardrails-account-settings-eu-west-1',
+    ];
+    for (const name of impostors) {
+      const arn = roleArn(WORKLOAD, name);
+      for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole']) {
+        expect(await asPrincipal(unbounded, { action, resource: arn })).toBe('ExplicitlyDenied');
+      }
+      expect(await asPrincipal(unbounded, { action: 'sts:AssumeRole', resource: arn, resourcePolicy: trustsAccount(WORKLOAD) })).toBe('ExplicitlyDenied');
+      // Control: the execution role of the account creates it.
+      expect(await asPrincipal(EXEC_ROLE, { action: 'iam:CreateRole', resource: arn })).toBe('Allowed');
+    }
+    // And the exemption is real: such a role, once a manager made it, is exempt; the unbounded admin is not.
+    const stop = { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${REGION}:${WORKLOAD}:trail/guardrails-trail` };
+    expect(await asPrincipal(roleArn(WORKLOAD, config.principals.breakGlassRoleName), stop)).toBe('Allowed');
+    expect(await asPrincipal(unbounded, stop)).toBe('ExplicitlyDenied');
+  });
+
   test('a bounded admin cannot pass the execution role to CloudFormation nor assume the deploy role; the deploy role and the pipeline can', async () => {
     const pass = { action: 'iam:PassRole', resource: EXEC_ROLE, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } };
     const assume = { action: 'sts:AssumeRole', resource: DEPLOY_ROLE, resourcePolicy: trustsAccount(WORKLOAD) };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
 import { GUARDRAIL_NAMES, loadConfig } from '@cdk-guardrails/config';
+import { OrganizationPolicyCompiler } from '@cdk-guardrails/iam-least-privilege';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { serviceControlPolicies, writeResourceControlPolicies, writeServiceControlPolicies } from '../src/identities';
 import { buildWorkloadApp } from '../src/workload-app';
@@ -102,21 +103,20 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   expect(written).toEqual(expect.arrayContaining(['DenyS3PutWithSseC', 'DenyRunInstancesWithoutImdsV2', 'DenyInstanceMetadataOptionChanges']));
   const regions = files.map((f) => readFileSync(join(dir, f), 'utf8')).find((d) => d.includes('DenyOutsideAllowedRegions'))!;
   for (const region of ['eu-west-1', 'eu-central-1', 'us-east-1', 'eu-north-1']) expect(regions).toContain(region);
-  // Exemptions are exact ARNs: no pattern a bounded admin could match by naming a role. Exception one,
-  // in the stack statement: the CDK publishing roles (bootstrap assets) and the execution
-  // roles (nested stacks); their names are cdk-<qualifier>-*, which nobody but the managers may
-  // create (bypass.semantic.test.ts).
+  // Exemptions name a role in every account the SCPs govern ('arn:aws:iam::*:role/<exact name>'), or,
+  // for the CDK roles whose names hold the account, a pattern under cdk-<qualifier>-; every one is
+  // protected by a deny on creating or taking over a matching role, which the compiler checks
+  // (bypass.semantic.test.ts attacks them). Nothing else is a pattern.
   const q = config.principals.cdkQualifier;
-  const publishing = [
-    `arn:*:iam::*:role/cdk-${q}-file-publishing-role-*`,
-    `arn:*:iam::*:role/cdk-${q}-image-publishing-role-*`,
-    `arn:*:iam::*:role/cdk-${q}-cfn-exec-role-*`,
-  ];
+  const cdkPattern = new RegExp(`^arn:(aws|\\*):iam::\\*:role/cdk-${q}-(cfn-exec|deploy|file-publishing|image-publishing)-role-\\*(-[a-z]+-[a-z]+-\\d)?$`);
+  const patternsSeen = new Set<string>();
   for (const file of files) {
     for (const statement of [].concat(JSON.parse(readFileSync(join(dir, file), 'utf8')).Statement) as any[]) {
       const exempt: string[] = [].concat(statement.Condition?.ArnNotEquals?.['aws:PrincipalARN'] ?? []);
-      const patterns = exempt.filter((arn) => /[*?]/.test(arn));
-      expect(patterns).toEqual(statement.Sid === 'DenyGuardrailStackChanges' ? publishing : []);
+      for (const arn of exempt.filter((a) => /[*?]/.test(a))) {
+        patternsSeen.add(arn);
+        expect(/^arn:aws:iam::\*:role\/[\w+=,.@-]+$/.test(arn) || cdkPattern.test(arn)).toBe(true);
+      }
       // The other exception: the named log writers (guardrails-log-writer-*, at path '/', which bounded
       // identities cannot create roles under; bypass.semantic.test.ts "no forged record").
       expect(statement.Condition?.ArnNotLike).toEqual(
@@ -124,7 +124,30 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
       );
     }
   }
+  expect([...patternsSeen]).toEqual(
+    expect.arrayContaining(['arn:aws:iam::*:role/GuardrailsBreakGlass', `arn:aws:iam::*:role/cdk-${q}-cfn-exec-role-*-eu-west-1`]),
+  );
   expect(regions).not.toContain('ap-southeast-2');
+});
+
+test('the SCPs do not grow with the accounts but for the foreign-key list: 300 workload accounts fit two targets', () => {
+  const prod = loadConfig('prod', { configDir: CONFIG_DIR });
+  const many = (n: number) => ({
+    ...prod,
+    workloadAccounts: Array.from({ length: n }, (_, i) => ({ ...prod.workloadAccounts[0], name: `a${i}`, accountId: String(400000000000 + i) })),
+  });
+  const sizes = (n: number) =>
+    Object.fromEntries(
+      serviceControlPolicies(many(n))
+        .map((p) => [p.name, p.sizeInCharacters])
+        .filter(([name]) => !String(name).startsWith('deny-foreign-kms-keys')),
+    );
+  expect(sizes(300)).toEqual(sizes(1));
+  const compiled = OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(many(300)), {
+    targets: [{ name: 'ou', slotsUsed: 2 }, { name: 'accounts-ou' }],
+  });
+  expect(compiled.every((c) => c.sizeInCharacters <= 5120)).toBe(true);
+  expect(compiled.map((c) => c.toJson()).join('')).not.toContain('400000000299:role');
 });
 
 describe('organization policies', () => {

@@ -22,6 +22,28 @@ export function cdkRoleArn(config: GuardrailsConfig, kind: CdkRoleKind, accountI
   return roleArn(accountId, `cdk-${config.principals.cdkQualifier}-${kind}-role-${accountId}-${region}`);
 }
 
+/**
+ * `arn:aws:iam::*:role/<roleName>`, for the SCPs only: the role of that name in every account they
+ * govern. An SCP governs only the principals of the accounts it is attached to, and the
+ * environment's SCP targets hold only its accounts (config `organizationPolicies.targets`), so the
+ * '*' names the same roles as listing every account, in a list that does not grow with the accounts.
+ * Each such exemption is also a protected name (`scpProtectedPrincipalArns`, the CDK qualifier's
+ * roles, the settings roles): iam-least-privilege refuses to write one that no SCP protects.
+ */
+export function anyAccountRoleArn(roleName: string): string {
+  return `arn:aws:iam::*:role/${roleName}`;
+}
+
+/** `arn:aws:iam::*:role/cdk-<qualifier>-<kind>-role-*-<region>`: the CDK role of that kind and region in every account (the name holds the account). */
+export function cdkRolePattern(config: GuardrailsConfig, kind: CdkRoleKind, region: string): string {
+  return anyAccountRoleArn(`cdk-${config.principals.cdkQualifier}-${kind}-role-*-${region}`);
+}
+
+/** The regions any account of the environment is bootstrapped in (`bootstrapRegions`), sorted. */
+export function environmentBootstrapRegions(config: GuardrailsConfig): string[] {
+  return [...new Set(environmentAccountIds(config).flatMap((a) => bootstrapRegions(config, a)))].sort();
+}
+
 /** Every account of the environment: the security account, then the workload accounts. */
 export function environmentAccountIds(config: GuardrailsConfig): string[] {
   return [config.securityAccount.accountId, ...config.workloadAccounts.map((a) => a.accountId)];
@@ -42,13 +64,16 @@ export function bootstrapRegions(config: GuardrailsConfig, accountId: string): s
 }
 
 /**
- * The roles of the account settings function (`accountSettingsRoleName`) of every account and
- * bootstrapped region of the environment: the only principals besides the deployers that may change
- * the account baseline (SCP `protectAccountBaseline`). A region whose stack has no baseline leaves
- * its name unused, and still protected.
+ * The roles of the account settings function (`accountSettingsRoleName`) of every region the
+ * environment's accounts are bootstrapped in and its StackSets deploy to, in every account the SCPs
+ * govern (`anyAccountRoleArn`): the only principals besides the deployers that may change the
+ * account baseline (SCP `protectAccountBaseline`, which also denies everyone else creating, changing,
+ * passing or assuming these names). A region whose stack has no baseline leaves its name unused,
+ * and still protected.
  */
 export function accountSettingsRoleArns(config: GuardrailsConfig): string[] {
-  return environmentAccountIds(config).flatMap((accountId) => bootstrapRegions(config, accountId).map((r) => roleArn(accountId, accountSettingsRoleName(r))));
+  const regions = new Set([...environmentBootstrapRegions(config), ...(config.stackSets?.regions ?? [])]);
+  return [...regions].sort().map((r) => anyAccountRoleArn(accountSettingsRoleName(r)));
 }
 
 /** The CloudFormation execution roles of an account (one per bootstrapped region): they deploy every guardrail. */
@@ -83,6 +108,18 @@ export function guardrailAdministratorArns(config: GuardrailsConfig, accountId: 
 }
 
 /**
+ * `guardrailAdministratorArns` of every account, for the SCPs (`anyAccountRoleArn`): the execution
+ * roles of every bootstrapped region, the StackSet execution role, the log-admin role and break-glass.
+ */
+export function scpGuardrailAdministratorArns(config: GuardrailsConfig): string[] {
+  const p = config.principals;
+  return [
+    ...environmentBootstrapRegions(config).map((r) => cdkRolePattern(config, 'cfn-exec', r)),
+    ...[p.stackSetExecutionRoleName, p.logAdminRoleName, p.breakGlassRoleName].map(anyAccountRoleArn),
+  ];
+}
+
+/**
  * The named roles of an account that identities inside the boundary may not create, change, tag,
  * pass or assume: break-glass, key and log admins, the StackSet execution role, the Control Tower
  * roles, and (workload accounts) the cross-account roles from config. The CDK roles are protected
@@ -98,6 +135,19 @@ export function protectedPrincipalArns(config: GuardrailsConfig, accountId: stri
   // edit their trust or policies would deploy anything.
   const pipelines = p.pipelineRoleArns.filter((arn) => arn.split(':')[4] === accountId);
   return [...new Set([...names.map((name) => roleArn(accountId, name)), ...pipelines])];
+}
+
+/**
+ * `protectedPrincipalArns` of every account, for the SCPs: the named roles in every account they
+ * govern (`anyAccountRoleArn`; the cross-account roles too, which only workload accounts create),
+ * and the pipeline roles by exact ARN. This protection is what makes the same names safe as
+ * exemptions.
+ */
+export function scpProtectedPrincipalArns(config: GuardrailsConfig): string[] {
+  const p = config.principals;
+  const names = [p.breakGlassRoleName, p.keyAdminRoleName, p.logAdminRoleName, p.stackSetExecutionRoleName, ...p.controlTowerRoleNames];
+  names.push(...config.iam.crossAccountRoles.map((r) => r.name));
+  return [...new Set([...names.map(anyAccountRoleArn), ...p.pipelineRoleArns])];
 }
 
 /**
@@ -147,35 +197,29 @@ export function stackDeployerArns(config: GuardrailsConfig): string[] {
     ...new Set([
       ...p.pipelineRoleArns,
       ...cdkDeployRoleArns(config),
-      ...environmentAccountIds(config).flatMap((accountId) => [
-        roleArn(accountId, p.stackSetExecutionRoleName),
-        ...p.controlTowerRoleNames.map((name) => roleArn(accountId, name)),
-        roleArn(accountId, p.breakGlassRoleName),
-      ]),
+      ...[p.stackSetExecutionRoleName, ...p.controlTowerRoleNames, p.breakGlassRoleName].map(anyAccountRoleArn),
     ]),
   ];
 }
 
 /**
- * The principals the organization's SCPs exempt, in every account of the environment: the CDK
- * execution roles, the StackSet execution role, the Control Tower roles and the break-glass role.
- * Exact ARNs only (docs/threat-model.md says why each one).
+ * The principals the organization's SCPs exempt, in every account they govern (`anyAccountRoleArn`,
+ * so the documents do not grow with the accounts): the CDK execution roles of every bootstrapped
+ * region, the StackSet execution role, the Control Tower roles and the break-glass role. Every one
+ * is a protected name: nobody but the managers creates, changes, passes or assumes a role that
+ * matches (docs/threat-model.md says why each one is trusted).
  */
 export function scpExemptPrincipalArns(config: GuardrailsConfig): string[] {
   const p = config.principals;
-  return environmentAccountIds(config).flatMap((accountId) => [
-    ...executionRoleArns(config, accountId),
-    roleArn(accountId, p.stackSetExecutionRoleName),
-    ...p.controlTowerRoleNames.map((name) => roleArn(accountId, name)),
-    roleArn(accountId, p.breakGlassRoleName),
-  ]);
+  return [
+    ...environmentBootstrapRegions(config).map((r) => cdkRolePattern(config, 'cfn-exec', r)),
+    ...[p.stackSetExecutionRoleName, ...p.controlTowerRoleNames, p.breakGlassRoleName].map(anyAccountRoleArn),
+  ];
 }
 
-/** The CDK deploy roles of every account and bootstrapped region: they alone pass the execution roles to CloudFormation. */
+/** The CDK deploy roles of every bootstrapped region, in every account the SCPs govern: they alone pass the execution roles to CloudFormation. */
 export function cdkDeployRoleArns(config: GuardrailsConfig): string[] {
-  return environmentAccountIds(config).flatMap((accountId) =>
-    bootstrapRegions(config, accountId).map((region) => cdkRoleArn(config, 'deploy', accountId, region)),
-  );
+  return environmentBootstrapRegions(config).map((r) => cdkRolePattern(config, 'deploy', r));
 }
 
 /**

@@ -13,8 +13,10 @@ import {
   loadConfig,
   parseConfig,
   protectedPrincipalArns,
-  roleArn,
   scpExemptPrincipalArns,
+  scpGuardrailAdministratorArns,
+  scpProtectedPrincipalArns,
+  accountSettingsRoleArns,
 } from '../src';
 import { CONFIG_DIR, problemsOf } from './support/configs';
 
@@ -114,15 +116,37 @@ describe('principal queries', () => {
     expect(protectedPrincipalArns(prod, SECURITY)).not.toContain(`arn:aws:iam::${SECURITY}:role/GuardrailsSecurityAudit`);
   });
 
-  test('SCP exemptions are exact ARNs in every account; key and log admins are not exempt from the SCPs', () => {
+  test('SCP exemptions name roles in every governed account (a constant list), each of them protected; key and log admins are not exempt', () => {
     const arns = scpExemptPrincipalArns(prod);
-    expect(arns.every((a) => /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/.test(a))).toBe(true);
-    for (const account of [SECURITY, PAYMENTS, prod.workloadAccounts[1].accountId]) {
-      expect(arns).toContain(`arn:aws:iam::${account}:role/GuardrailsBreakGlass`);
-      expect(arns).toContain(`arn:aws:iam::${account}:role/AWSControlTowerExecution`);
-    }
+    expect(arns).toEqual([
+      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-central-1',
+      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-north-1',
+      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1',
+      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-us-east-1',
+      'arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole',
+      'arn:aws:iam::*:role/AWSControlTowerExecution',
+      'arn:aws:iam::*:role/GuardrailsBreakGlass',
+    ]);
+    // The same list for one account or many: it does not grow with the accounts.
+    const more = { ...prod, workloadAccounts: [...prod.workloadAccounts, { ...prod.workloadAccounts[0], name: 'more', accountId: '999999999999' }] };
+    expect(scpExemptPrincipalArns(more)).toEqual(arns);
     expect(arns.filter((a) => a.includes('GuardrailsLogAdmin') || a.includes('GuardrailsKeyAdmin'))).toEqual([]);
-    expect(cdkDeployRoleArns(prod)).toContain(`arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-deploy-role-${PAYMENTS}-eu-north-1`);
+    expect(cdkDeployRoleArns(prod)).toContain('arn:aws:iam::*:role/cdk-hnb659fds-deploy-role-*-eu-north-1');
+    // Every named exemption is a protected name too (the CDK roles are protected by their qualifier).
+    const protectedArns = scpProtectedPrincipalArns(prod);
+    for (const a of [...arns, ...stackDeployerArns(prod), ...scpGuardrailAdministratorArns(prod)].filter((x) => !x.includes(':role/cdk-hnb659fds-'))) {
+      expect(protectedArns).toContain(a);
+    }
+    expect(protectedArns).toContain(prod.principals.pipelineRoleArns[0]);
+    expect(protectedArns).toContain('arn:aws:iam::*:role/GuardrailsSecurityAudit');
+  });
+
+  test('the settings roles: one name per bootstrapped or StackSet region, in every governed account', () => {
+    expect(accountSettingsRoleArns(prod)).toEqual(
+      ['eu-central-1', 'eu-north-1', 'eu-west-1', 'us-east-1'].map((r) => `arn:aws:iam::*:role/guardrails-account-settings-${r}`),
+    );
+    const withStackSets = { ...prod, stackSets: { ...({} as any), regions: ['ap-southeast-2'] } } as typeof prod;
+    expect(accountSettingsRoleArns(withStackSets)).toContain('arn:aws:iam::*:role/guardrails-account-settings-ap-southeast-2');
   });
 
   test('the pipeline role is protected in its own account; the stacks and boundary policies each boundary protects', () => {
@@ -139,13 +163,14 @@ describe('principal queries', () => {
     expect(scpGuardrailStackNames(prod)).toEqual(['prod-security-*', 'prod-workload-*', 'CDKToolkit', 'StackSet-*']);
   });
 
-  test('stack deployers: pipelines, deploy roles, StackSet and Control Tower roles, break-glass; never an execution role or a pattern', () => {
+  test('stack deployers: pipelines, deploy roles, StackSet and Control Tower roles, break-glass; never an execution role', () => {
     const deployers = stackDeployerArns(prod);
     expect(deployers).toEqual(
-      expect.arrayContaining([...prod.principals.pipelineRoleArns, ...cdkDeployRoleArns(prod), roleArn(PAYMENTS, 'GuardrailsBreakGlass')]),
+      expect.arrayContaining([...prod.principals.pipelineRoleArns, ...cdkDeployRoleArns(prod), 'arn:aws:iam::*:role/GuardrailsBreakGlass']),
     );
     expect(deployers.some((a) => a.includes('cfn-exec'))).toBe(false);
-    expect(deployers.every((a) => !/[*?]/.test(a))).toBe(true);
+    // Patterns only for an account ('*') and for the CDK roles' names (which hold the account).
+    expect(deployers.filter((a) => /[*?]/.test(a.split(':role/')[1])).every((a) => a.includes(':role/cdk-hnb659fds-deploy-role-*-'))).toBe(true);
   });
 
   test('the region SCP regions include the audit replica region and the StackSet regions', () => {

@@ -1,4 +1,5 @@
 import { PolicySize, PolicySizeLimit, PolicySizeUnit } from '@cdk-guardrails/facts';
+import { checkPatternExemptionsProtected } from './private/exemption-protection';
 import { writePolicyFiles } from './private/scp-statements';
 import { ResourceControlPolicy } from './resource-control-policy';
 import { ServiceControlPolicy } from './service-control-policy';
@@ -136,6 +137,9 @@ function compile(
   options: OrganizationPolicyCompileOptions,
 ): CompiledOrganizationPolicy[] {
   const targets = validateTargets(options.targets ?? [{ name: 'target' }]);
+  // The documents of all targets govern the same accounts (OrganizationPolicyTarget): an exemption
+  // pattern in one is protected by a statement in any.
+  if (type === OrganizationPolicyType.SERVICE_CONTROL_POLICY) checkPatternExemptionsProtected(OWNER, policies);
   const pieces = statementsOf(type, policies);
   const bins = pack(pieces);
   const free = targets.reduce((n, t) => n + t.free, 0);

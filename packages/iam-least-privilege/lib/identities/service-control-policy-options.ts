@@ -23,13 +23,20 @@ export interface ServiceControlPolicyProps {
  */
 export interface ScpExemptionOptions {
   /**
-   * Exact ARNs of the IAM roles or users the deny does not apply to (`ArnNotEquals
+   * ARNs of the IAM roles or users the deny does not apply to (`ArnNotEquals
    * aws:PrincipalARN`), for example the CloudFormation execution role of each account and region
    * that deploys the guardrail stacks:
    * 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1'.
    *
-   * Wildcards are refused: a pattern such as 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*' is a
-   * name an administrator of a member account could give a role of its own.
+   * Exact ARNs, or role ARN patterns: '*' for the account ('arn:aws:iam::*:role/break-glass': an
+   * SCP governs only the principals of the accounts it is attached to, so this is that role in each
+   * of them, and the list no longer grows with the accounts) and '*' or '?' in the name after its
+   * first character ('arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1'). A pattern is
+   * a name an administrator of a member account could give a role of its own, so
+   * `ServiceControlPolicy.writeFiles` and `OrganizationPolicyCompiler` refuse one that no policy
+   * written with it protects: a Deny of creating, re-trusting, extending, passing and assuming every
+   * role it matches (`protectGuardrailPrincipals` `protectedPrincipalArns` or the CDK qualifier's
+   * roles, `protectAccountBaseline` `settingsRoleArns`). Users are exact only.
    *
    * @default - no exemption: nobody in the account can make the change, including the deploy role
    */
@@ -76,30 +83,32 @@ export interface SecurityServicesProtectionOptions extends ScpExemptionOptions {
  */
 export interface GuardrailPrincipalsProtectionOptions {
   /**
-   * Exact ARNs of the guardrail roles (break-glass, key and log administrators, StackSet execution
+   * ARNs of the guardrail roles (break-glass, key and log administrators, StackSet execution
    * role, Control Tower roles, cross-account roles): only `managerPrincipalArns` may create a role
-   * with that name, change, tag, untag, update the trust of, pass or assume them.
+   * with that name, change, tag, untag, update the trust of, pass or assume them. Exact, or role
+   * ARN patterns such as 'arn:aws:iam::*:role/break-glass' (every role the pattern matches is
+   * protected; this is what makes the same pattern safe as an exemption).
    */
   readonly protectedPrincipalArns: string[];
 
   /**
-   * Exact ARNs of the principals that create and change the protected roles and the CDK bootstrap
+   * ARNs of the principals that create and change the protected roles and the CDK bootstrap
    * roles: typically the CloudFormation execution roles that deploy the stacks creating them, and
    * the role that bootstraps CDK (unless bootstrapping runs through service-managed StackSets,
-   * whose service-linked role SCPs do not govern). At least one.
+   * whose service-linked role SCPs do not govern). At least one. Exact, or role ARN patterns as in `ScpExemptionOptions.exemptPrincipalArns`.
    */
   readonly managerPrincipalArns: string[];
 
   /**
-   * Exact ARNs of the pipeline principals that assume the CDK bootstrap roles (deploy, file and
-   * image publishing, lookup roles). An empty list: nobody in the accounts can assume them.
+   * ARNs of the pipeline principals that assume the CDK bootstrap roles (deploy, file and
+   * image publishing, lookup roles). An empty list: nobody in the accounts can assume them. Exact, or role ARN patterns as in `ScpExemptionOptions.exemptPrincipalArns`.
    */
   readonly pipelinePrincipalArns: string[];
 
   /**
-   * Exact ARNs of the CDK deploy roles (`cdk-<qualifier>-deploy-role-<account>-<region>`), which
+   * ARNs of the CDK deploy roles (`cdk-<qualifier>-deploy-role-<account>-<region>`), which
    * pass the CloudFormation execution role to CloudFormation. Besides the managers, only they may
-   * pass a CDK bootstrap role. An empty list: only the managers can.
+   * pass a CDK bootstrap role. An empty list: only the managers can. Exact, or role ARN patterns as in `ScpExemptionOptions.exemptPrincipalArns`.
    */
   readonly cdkDeployRoleArns: string[];
 
@@ -143,8 +152,8 @@ export interface GuardrailPrincipalsProtectionOptions {
  */
 export interface GuardrailResourcesProtectionOptions {
   /**
-   * Exact ARNs of the principals that may still change the guardrail resources: the
-   * CloudFormation execution roles that deploy them and the named log administrators. At least one.
+   * ARNs of the principals that may still change the guardrail resources: the
+   * CloudFormation execution roles that deploy them and the named log administrators. At least one. Exact, or role ARN patterns as in `ScpExemptionOptions.exemptPrincipalArns`.
    * Protect the roles among them with `protectGuardrailPrincipals` too, or whoever can change their
    * trust policy inherits the exemption.
    */
@@ -165,7 +174,7 @@ export interface GuardrailResourcesProtectionOptions {
    * also denies every other principal changing the stacks named `<namePrefix>-*` and
    * `stackNames` (update, delete, change sets, rollbacks, stack policy, termination protection);
    * reading them stays allowed. The CloudFormation execution roles need not be listed unless
-   * the templates hold nested stacks.
+   * the templates hold nested stacks. Exact, or role ARN patterns as in `ScpExemptionOptions.exemptPrincipalArns`.
    *
    * @default - none: the SCP does not protect the stacks (a CloudFormation update runs with the
    *   stack's execution role, so whoever may update a guardrail stack has that role's permissions;
@@ -220,8 +229,8 @@ export interface GuardrailResourcesProtectionOptions {
  */
 export interface TaggedGuardrailResourcesProtectionOptions {
   /**
-   * Exact ARNs of the principals that may still change the tagged guardrail resources: the
-   * CloudFormation execution roles that deploy them and break-glass. At least one.
+   * ARNs of the principals that may still change the tagged guardrail resources: the
+   * CloudFormation execution roles that deploy them and break-glass. At least one. Exact, or role ARN patterns as in `ScpExemptionOptions.exemptPrincipalArns`.
    */
   readonly administratorArns: string[];
 
@@ -310,7 +319,9 @@ export interface UnencryptedS3WritesOptions {
    * account's key is held hostage by whoever owns that key (ransomware by foreign key). Requests
    * that name no key (the bucket's default key) are unaffected. S3 gives the key to the condition
    * as the caller wrote it: name keys by ARN, as S3's own documentation requires for key policies
-   * on this header (a key id or an alias is refused too).
+   * on this header (a key id or an alias is refused too). Beyond about 60 accounts the deny is
+   * split by account-id prefix (same effect); when it no longer fits this SCP, use
+   * `ServiceControlPolicy.denyForeignKmsKeys`, which spreads it over as many SCPs as it needs.
    *
    * @default - any key is accepted
    */
@@ -320,6 +331,26 @@ export interface UnencryptedS3WritesOptions {
    * Name of the SCP.
    *
    * @default 'deny-unencrypted-s3-writes'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.denyForeignKmsKeys}.
+ */
+export interface ForeignKmsKeysOptions {
+  /**
+   * The 12-digit ids of the accounts whose KMS keys may encrypt objects, as
+   * `UnencryptedS3WritesOptions.kmsKeyAccountIds`: a key named in an S3 PUT must be a key ARN of one
+   * of them. Any number: the statements are split by account-id prefix into as many SCPs as they
+   * need, which together deny exactly what one list would.
+   */
+  readonly kmsKeyAccountIds: string[];
+
+  /**
+   * Name of the SCPs; the second and later get `-2`, `-3` ...
+   *
+   * @default 'deny-foreign-kms-keys'
    */
   readonly name?: string;
 }
@@ -353,10 +384,12 @@ export interface ImdsV2Options extends ScpExemptionOptions {
  */
 export interface AccountBaselineProtectionOptions extends ScpExemptionOptions {
   /**
-   * Exact ARNs of the roles of the function that applies the account settings (for example the
+   * ARNs of the roles of the function that applies the account settings (for example the
    * `AwsCustomResource` provider's role of `EbsEncryptionByDefault` and `AccountPublicAccessBlock`,
    * given a fixed name per account and region). They may change the baseline; nobody but
-   * `exemptPrincipalArns` may create, change, pass or assume them. No wildcards.
+   * `exemptPrincipalArns` may create, change, pass or assume them. Exact, or role ARN patterns
+   * ('arn:aws:iam::*:role/guardrails-account-settings-eu-west-1'): the deny on the roles protects
+   * every role the pattern matches.
    *
    * @default - none: only `exemptPrincipalArns` may change the baseline
    */

@@ -25,6 +25,7 @@ import {
 } from './private/perms';
 import {
   AccountBaselineProtectionOptions,
+  ForeignKmsKeysOptions,
   GuardrailPrincipalsProtectionOptions,
   GuardrailResourcesProtectionOptions,
   ImdsV2Options,
@@ -40,20 +41,23 @@ import { guardrailPrincipalsStatements } from './private/scp-principal-statement
 import {
   accountBaselineStatements,
   exemptPrincipalArns,
+  foreignKmsKeyStatements,
   guardrailLogWriterStatement,
   imdsV2Statements,
   unencryptedResourceStatements,
   unencryptedS3WriteStatements,
+  validatedKeyAccounts,
   writePolicyFiles,
 } from './private/scp-statements';
 import {
   validateCdkBootstrapQualifier,
-  validateExactPrincipalArns,
   validateNonEmpty,
   validateResourceNamePrefix,
+  validateScpPrincipalArns,
   validateStackNamePatterns,
 } from './private/validate';
 import { organizationPolicyJson } from './private/organization-policy';
+import { checkPatternExemptionsProtected } from './private/exemption-protection';
 import { propError } from '../private/errors';
 
 /** Error prefixes of the builders that have no construct (see ../private/errors.ts). */
@@ -187,7 +191,7 @@ export class ServiceControlPolicy {
       options.administratorArns,
       'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail network)',
     );
-    validateExactPrincipalArns(owner, 'administratorArns', options.administratorArns);
+    validateScpPrincipalArns(owner, 'administratorArns', options.administratorArns);
     const logStatement = guardrailLogWriterStatement(owner, options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-tagged-guardrail-resources',
@@ -234,11 +238,11 @@ export class ServiceControlPolicy {
       options.administratorArns,
       'at least one exact IAM role or user ARN (the CloudFormation execution roles that deploy the guardrail resources)',
     );
-    validateExactPrincipalArns(owner, 'administratorArns', options.administratorArns);
+    validateScpPrincipalArns(owner, 'administratorArns', options.administratorArns);
     const prefix = options.namePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
     validateResourceNamePrefix(owner, 'namePrefix', prefix);
     const deployers = options.stackDeployerArns ?? [];
-    validateExactPrincipalArns(owner, 'stackDeployerArns', deployers);
+    validateScpPrincipalArns(owner, 'stackDeployerArns', deployers);
     const stackNames = options.stackNames ?? [];
     validateStackNamePatterns(owner, 'stackNames', stackNames);
     const stackSetNames = options.stackSetNames ?? [];
@@ -296,12 +300,56 @@ export class ServiceControlPolicy {
    * (by default) with a customer-provided key (SSE-C); optionally require SSE-KMS.
    */
   public static denyUnencryptedS3Writes(options: UnencryptedS3WritesOptions = {}): ServiceControlPolicy {
-    const statements = unencryptedS3WriteStatements('ServiceControlPolicy.denyUnencryptedS3Writes', options);
+    const owner = 'ServiceControlPolicy.denyUnencryptedS3Writes';
+    const statements = unencryptedS3WriteStatements(owner, options);
+    const size = JSON.stringify({ Version: '2012-10-17', Statement: statements.map((st) => st.toStatementJson()) }).length;
+    if (size > ServiceControlPolicy.MAX_CHARACTERS && options.kmsKeyAccountIds !== undefined) {
+      throw propError(
+        owner,
+        'kmsKeyAccountIds',
+        `${new Set(options.kmsKeyAccountIds).size} accounts, an SCP of ${size} characters`,
+        `a list that fits one SCP of ${ServiceControlPolicy.MAX_CHARACTERS} characters`,
+        'Use ServiceControlPolicy.denyForeignKmsKeys, which spreads the same deny over as many SCPs as it needs, and no kmsKeyAccountIds here.',
+      );
+    }
     return new ServiceControlPolicy({
       name: options.name ?? 'deny-unencrypted-s3-writes',
       description: 'Deny S3 writes without TLS or without server-side encryption',
       statements,
     });
+  }
+
+  /**
+   * Deny S3 PUTs that name a KMS key of any account but `kmsKeyAccountIds` (the statement
+   * `kmsKeyAccountIds` of `denyUnencryptedS3Writes` adds, for any number of accounts): the deny is
+   * split by account-id prefix into statements, and those into as many SCPs as they need (each at
+   * most 5,120 characters), which `OrganizationPolicyCompiler` packs with the others. Together they
+   * deny exactly what one list would: a key ARN of another account, a key id, an alias.
+   */
+  public static denyForeignKmsKeys(options: ForeignKmsKeysOptions): ServiceControlPolicy[] {
+    const owner = 'ServiceControlPolicy.denyForeignKmsKeys';
+    const name = options.name ?? 'deny-foreign-kms-keys';
+    const statements = foreignKmsKeyStatements(validatedKeyAccounts(owner, options.kmsKeyAccountIds ?? [], 'at least one'));
+    const budget = ServiceControlPolicy.MAX_CHARACTERS - JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
+    const groups: iam.PolicyStatement[][] = [[]];
+    let used = 0;
+    for (const st of statements) {
+      const size = JSON.stringify(st.toStatementJson()).length + 1;
+      if (used + size > budget && groups[groups.length - 1].length > 0) {
+        groups.push([]);
+        used = 0;
+      }
+      groups[groups.length - 1].push(st);
+      used += size;
+    }
+    return groups.map(
+      (g, i) =>
+        new ServiceControlPolicy({
+          name: i === 0 ? name : `${name}-${i + 1}`,
+          description: 'Deny S3 writes that name a KMS key of a foreign account',
+          statements: g,
+        }),
+    );
   }
 
   /**
@@ -349,7 +397,7 @@ export class ServiceControlPolicy {
     const owner = 'ServiceControlPolicy.protectAccountBaseline';
     const exempt = exemptPrincipalArns(owner, options);
     const settingsRoles = options.settingsRoleArns ?? [];
-    validateExactPrincipalArns(owner, 'settingsRoleArns', settingsRoles);
+    validateScpPrincipalArns(owner, 'settingsRoleArns', settingsRoles);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-account-baseline',
       description: 'Deny undoing the account baseline (S3 Block Public Access, EBS default key)',
@@ -363,6 +411,7 @@ export class ServiceControlPolicy {
    * `path.join(assembly.directory, 'scp')`.
    */
   public static writeFiles(directory: string, policies: ServiceControlPolicy[]): string[] {
+    checkPatternExemptionsProtected('ServiceControlPolicy.writeFiles', policies);
     return writePolicyFiles('ServiceControlPolicy.writeFiles', directory, policies);
   }
 

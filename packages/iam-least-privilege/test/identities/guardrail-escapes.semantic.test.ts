@@ -12,8 +12,12 @@
  *   administrator, the pipeline) can still do what it must.
  */
 import { PolicyJson } from '@cdk-guardrails/policy-test-kit';
-import { PermissionsBoundary, ServiceControlPolicy } from '../../lib';
-import { ACCOUNT, Attempt, decide, FULL_AWS_ACCESS, managedPolicyDocument, newStack, REGION, withoutStatement } from './helpers';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { OrganizationPolicyCompiler, PermissionsBoundary, ServiceControlPolicy } from '../../lib';
+import { ACCOUNT, Attempt, decide, FULL_AWS_ACCESS, managedPolicyDocument, newStack, OTHER_ACCOUNT, REGION, withoutStatement } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -207,10 +211,147 @@ describe('attack 2: an exemption by name pattern', () => {
     await expect(decide(EXEC_ROLE, attempt, { scps: ALL_SCPS })).resolves.toBe('Allowed');
   });
 
-  test('an exemption can no longer be a pattern', () => {
-    expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] })).toThrow(
-      /exemptPrincipalArns: received 'arn:aws:iam::\*:role\/cdk-\*-cfn-exec-role-\*'; expected an exact IAM role or user ARN \(no wildcards\)/,
+  test('an exemption pattern that no SCP written with it protects is refused', () => {
+    const unprotected = ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scp-'));
+    expect(() => ServiceControlPolicy.writeFiles(dir, [unprotected])).toThrow(
+      /ServiceControlPolicy.writeFiles: policies: received the exemption pattern 'arn:aws:iam::\*:role\/cdk-\*-cfn-exec-role-\*' in protect-security-services \(DenySecurityServiceTampering\) with no statement that protects it/,
     );
+    expect(() => OrganizationPolicyCompiler.compileServiceControlPolicies([unprotected])).toThrow(
+      /OrganizationPolicyCompiler: policies: received the exemption pattern/,
+    );
+    // 'cdk-*' matches roles outside the qualifier's 'cdk-hnb659fds-*', which nobody protects.
+    expect(() =>
+      OrganizationPolicyCompiler.compileServiceControlPolicies([unprotected, ServiceControlPolicy.protectGuardrailPrincipals(PATTERN_PRINCIPALS)]),
+    ).toThrow(/exemption pattern 'arn:aws:iam::\*:role\/cdk-\*-cfn-exec-role-\*'/);
+    expect(
+      OrganizationPolicyCompiler.compileServiceControlPolicies([PATTERN_SECURITY, ServiceControlPolicy.protectGuardrailPrincipals(PATTERN_PRINCIPALS)]),
+    ).toHaveLength(1);
+  });
+});
+
+/**
+ * The exemptions as the apps write them since they stopped growing with the accounts: a role name in
+ * every account the SCP governs ('arn:aws:iam::*:role/...'), the execution roles by a name pattern
+ * per region (their name holds the account). Safe only because nobody but the managers can create,
+ * re-trust, extend, pass or assume a role that matches.
+ */
+const ANY_ACCOUNT = (name: string) => `arn:aws:iam::*:role/${name}`;
+const EXEC_PATTERN = ANY_ACCOUNT(`cdk-hnb659fds-cfn-exec-role-*-${REGION}`);
+const PATTERN_EXEMPT = [EXEC_PATTERN, ANY_ACCOUNT('break-glass')];
+const PATTERN_PRINCIPALS = {
+  protectedPrincipalArns: [ANY_ACCOUNT('break-glass'), ANY_ACCOUNT('auditor-access'), ANY_ACCOUNT('log-admin')],
+  managerPrincipalArns: PATTERN_EXEMPT,
+  pipelinePrincipalArns: [PIPELINE],
+  cdkDeployRoleArns: [ANY_ACCOUNT(`cdk-hnb659fds-deploy-role-*-${REGION}`)],
+};
+const PATTERN_SECURITY = ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: PATTERN_EXEMPT });
+const PATTERN_SCPS = [FULL_AWS_ACCESS, doc(PATTERN_SECURITY), doc(ServiceControlPolicy.protectGuardrailPrincipals(PATTERN_PRINCIPALS))];
+
+describe('attack 2b: exemptions by role name in every account (SCP patterns)', () => {
+  const createRole = (arn: string, bounded = true) => ({
+    action: 'iam:CreateRole',
+    resource: arn,
+    context: bounded ? { 'iam:PermissionsBoundary': BOUNDARY_ARN, 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] } : {},
+  });
+  const stopTrail = { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail` };
+  /** An administrator outside any boundary, exempt from nothing: only the SCPs stop it. */
+  const UNBOUNDED_ADMIN = role('platform-admin');
+  const impostors = [
+    role(`cdk-hnb659fds-cfn-exec-role-attacker-${REGION}`),
+    role('break-glass'),
+    // The path is part of the ARN: '*' of the pattern matches '/' too, and so does the protection's.
+    role(`cdk-hnb659fds-cfn-exec-role-x/y-${REGION}`),
+  ];
+
+  test('the exemptions match the roles of any governed account, and only them', async () => {
+    for (const exempt of [role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`), impostors[0]]) {
+      await expect(decide(exempt, stopTrail, { scps: PATTERN_SCPS })).resolves.toBe('Allowed');
+    }
+    // The same SCP attached to another account of the environment: its break-glass is exempt there.
+    const otherTrail = {
+      action: 'cloudtrail:StopLogging',
+      resource: `arn:aws:cloudtrail:${REGION}:${OTHER_ACCOUNT}:trail/org-trail`,
+      resourceAccount: OTHER_ACCOUNT,
+    };
+    await expect(decide(role('break-glass', OTHER_ACCOUNT), otherTrail, { scps: PATTERN_SCPS })).resolves.toBe('Allowed');
+    await expect(decide(role('platform-admin', OTHER_ACCOUNT), otherTrail, { scps: PATTERN_SCPS })).resolves.toBe('ExplicitlyDenied');
+    for (const other of [role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}-copy`), role('x/break-glass'), role('break-glass-2'), UNBOUNDED_ADMIN]) {
+      await expect(decide(other, stopTrail, { scps: PATTERN_SCPS })).resolves.toBe('ExplicitlyDenied');
+    }
+  });
+
+  test.each(impostors)('nobody but a manager creates a role that matches an exemption: %s', async (impostor) => {
+    // A bounded admin: the boundary and the SCP each deny it.
+    await expect(decide(ATTACKER, createRole(impostor), { boundary: BOUNDARY, scps: PATTERN_SCPS })).resolves.toBe('ExplicitlyDenied');
+    // An admin outside the boundary: the SCP alone, by DenyGuardrailRoleChanges.
+    await expect(decide(UNBOUNDED_ADMIN, createRole(impostor, false), { scps: PATTERN_SCPS })).resolves.toBe('ExplicitlyDenied');
+    const weaker = [PATTERN_SCPS[0], PATTERN_SCPS[1], withoutStatement(PATTERN_SCPS[2], 'DenyGuardrailRoleChanges')];
+    await expect(decide(UNBOUNDED_ADMIN, createRole(impostor, false), { scps: weaker })).resolves.toBe('Allowed');
+    // Control: the execution role (a manager) creates it.
+    await expect(decide(EXEC_ROLE, createRole(impostor, false), { scps: PATTERN_SCPS })).resolves.toBe('Allowed');
+  });
+
+  test('nobody but a manager re-trusts, extends, passes or assumes a role that matches', async () => {
+    const target = role('break-glass', ACCOUNT);
+    for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole', 'sts:AssumeRole']) {
+      const attempt = { action, resource: target, ...(action === 'sts:AssumeRole' ? { resourcePolicy: trustPolicy(ACCOUNT) } : {}) };
+      await expect(decide(UNBOUNDED_ADMIN, attempt, { scps: PATTERN_SCPS })).resolves.toBe('ExplicitlyDenied');
+      await expect(decide(EXEC_ROLE, attempt, { scps: PATTERN_SCPS })).resolves.toBe('Allowed');
+    }
+  });
+
+  test('a protection that misses a takeover action, or that an attacker can condition away, does not count', () => {
+    const partial = new ServiceControlPolicy({
+      name: 'partial',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyCreateOnly',
+          effect: iam.Effect.DENY,
+          actions: ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'sts:AssumeRole'],
+          resources: [ANY_ACCOUNT('break-glass')],
+        }),
+      ],
+    });
+    const tagConditioned = new ServiceControlPolicy({
+      name: 'tag-conditioned',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyUnlessTagged',
+          effect: iam.Effect.DENY,
+          actions: ['iam:*Role*', 'sts:AssumeRole*'],
+          resources: [ANY_ACCOUNT('break-glass')],
+          conditions: { StringNotEquals: { 'aws:PrincipalTag/team': 'platform' } },
+        }),
+      ],
+    });
+    const exempting = ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [ANY_ACCOUNT('break-glass')] });
+    for (const protection of [partial, tagConditioned]) {
+      expect(() => OrganizationPolicyCompiler.compileServiceControlPolicies([exempting, protection])).toThrow(
+        /the exemption pattern 'arn:aws:iam::\*:role\/break-glass' in deny-long-term-credentials \(DenyAccessKeyCreation\) with no statement that protects it/,
+      );
+    }
+    // Control: the full deny on the same name protects it.
+    const full = new ServiceControlPolicy({
+      name: 'full',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyAll',
+          effect: iam.Effect.DENY,
+          actions: ['iam:*Role*', 'sts:AssumeRole*'],
+          resources: [ANY_ACCOUNT('break-glass')],
+        }),
+      ],
+    });
+    expect(OrganizationPolicyCompiler.compileServiceControlPolicies([exempting, full])).toHaveLength(1);
+  });
+
+  test('patterns are roles with a literal first character; users and tokens are exact only', () => {
+    for (const arn of ['arn:aws:iam::*:role/*', 'arn:aws:iam::*:role/?x', 'arn:aws:iam::*:user/ci', 'arn:aws:iam::1111*:role/x', 'arn:*:iam::*:role/x']) {
+      expect(() => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] })).toThrow(
+        /exemptPrincipalArns\[0\]: received '.*'; expected an exact IAM role ARN, or a role ARN pattern with '\*' for the account/,
+      );
+    }
   });
 });
 
@@ -716,12 +857,12 @@ describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guard
     await expect(attacker('ec2:CreateNetworkInterface', ec2('subnet', 'subnet-0123456789abcdef0'))).resolves.toBe('Allowed');
   });
 
-  test('fails without an administrator, or with a pattern', () => {
+  test('fails without an administrator, or with a user pattern', () => {
     expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: [] })).toThrow(
       /administratorArns: received an empty list; expected at least one exact IAM role or user ARN/,
     );
-    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/x'] })).toThrow(
-      /administratorArns: received 'arn:aws:iam::\*:role\/x'; expected an exact IAM role or user ARN/,
+    expect(() => ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: ['arn:aws:iam::*:user/x'] })).toThrow(
+      /administratorArns\[0\]: received 'arn:aws:iam::\*:user\/x'; expected an exact IAM role ARN, or a role ARN pattern/,
     );
   });
 });

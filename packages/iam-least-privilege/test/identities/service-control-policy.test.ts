@@ -120,24 +120,29 @@ describe('ServiceControlPolicy documents', () => {
     expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: [] })).toThrow(/allowedRegions: received an empty list/);
   });
 
+  test.each(['cdk-*', 'arn:aws:iam::*:role/*', 'arn:aws:iam::*:user/ci', `arn:aws:sts::${ACCOUNT}:assumed-role/admin/session`])(
+    'fails if an exemption is neither an exact IAM role or user ARN nor a role pattern: %s',
+    (arn) => {
+      const escaped = arn.replace(/[*?.]/g, (c) => `\\${c}`);
+      for (const build of [
+        () => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [arn] }),
+        () => ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [arn] }),
+        () => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] }),
+        () => ServiceControlPolicy.protectAccountBaseline({ exemptPrincipalArns: [arn] }),
+        () => ServiceControlPolicy.protectAccountBaseline({ settingsRoleArns: [arn] }),
+      ]) {
+        expect(build).toThrow(new RegExp(`(exemptPrincipalArns|settingsRoleArns)(\\[0\\])?: received '${escaped}'; expected an exact IAM role`));
+      }
+    },
+  );
+
   test.each([
-    'cdk-*',
     'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*',
     `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-?`,
-    `arn:aws:sts::${ACCOUNT}:assumed-role/admin/session`,
-  ])('fails if an exemption is not an exact IAM role or user ARN: %s', (arn) => {
-    const escaped = arn.replace(/[*?.]/g, (c) => `\\${c}`);
-    for (const build of [
-      () => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [arn] }),
-      () => ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [arn] }),
-      () => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] }),
-      () => ServiceControlPolicy.protectAccountBaseline({ exemptPrincipalArns: [arn] }),
-      () => ServiceControlPolicy.protectAccountBaseline({ settingsRoleArns: [arn] }),
-    ]) {
-      expect(build).toThrow(
-        new RegExp(`(exemptPrincipalArns|settingsRoleArns): received '${escaped}'; expected an exact IAM role or user ARN \\(no wildcards\\)`),
-      );
-    }
+    'arn:aws:iam::*:role/break-glass',
+  ])('a role pattern is accepted at construction (and checked for protection when written or compiled): %s', (arn) => {
+    const scp = doc(ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] }));
+    expect(([] as any[]).concat(scp.Statement)[0].Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [arn] } });
   });
 
   test('an exemption is an exact match (ArnNotEquals aws:PrincipalARN)', () => {
@@ -315,14 +320,14 @@ describe('guardrail principals SCP', () => {
   });
 
   test.each([
-    ['protectedPrincipalArns', 'arn:aws:iam::*:role/break-glass'],
+    ['protectedPrincipalArns', 'arn:aws:iam::*:user/break-glass'],
     ['protectedPrincipalArns', `arn:aws:iam::${ACCOUNT}:user/break-glass`],
-    ['managerPrincipalArns', 'arn:aws:iam::111111111111:role/cdk-*'],
-    ['pipelinePrincipalArns', 'arn:aws:iam::333333333333:role/pipeline-?'],
-    ['cdkDeployRoleArns', 'arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role-*'],
+    ['managerPrincipalArns', 'arn:aws:iam::111111111111:role/*'],
+    ['pipelinePrincipalArns', 'arn:aws:iam::333333333333:user/pipeline-?'],
+    ['cdkDeployRoleArns', `arn:aws:sts::${ACCOUNT}:assumed-role/cdk-hnb659fds-deploy-role/x`],
   ])('fails if %s holds %s', (prop, arn) => {
     expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, [prop]: [arn] })).toThrow(
-      new RegExp(`${prop}: received '.*'; expected an exact IAM role`),
+      new RegExp(`${prop}(\\[0\\])?: received '.*'; expected an exact IAM role`),
     );
   });
 
@@ -348,8 +353,8 @@ describe('guardrail resources SCP', () => {
     expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [] })).toThrow(
       /administratorArns: received an empty list; expected at least one exact IAM role or user ARN/,
     );
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: ['arn:aws:iam::*:role/log-admin'] })).toThrow(
-      /administratorArns: received 'arn:aws:iam::\*:role\/log-admin'; expected an exact IAM role or user ARN \(no wildcards\)/,
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: ['arn:aws:iam::*:user/log-admin'] })).toThrow(
+      /administratorArns\[0\]: received 'arn:aws:iam::\*:user\/log-admin'; expected an exact IAM role ARN, or a role ARN pattern/,
     );
   });
 
@@ -410,8 +415,8 @@ describe('guardrail resources SCP', () => {
     expect(() =>
       ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackSetNames: ['set/x'] }),
     ).toThrow(/stackSetNames\[0\]: received 'set\/x'; expected a CloudFormation stack name/);
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: ['arn:aws:iam::*:role/d'] })).toThrow(
-      /stackDeployerArns: received 'arn:aws:iam::\*:role\/d'; expected an exact IAM role or user ARN/,
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: ['arn:aws:iam::*:role/*'] })).toThrow(
+      /stackDeployerArns\[0\]: received 'arn:aws:iam::\*:role\/\*'; expected an exact IAM role ARN, or a role ARN pattern/,
     );
   });
 

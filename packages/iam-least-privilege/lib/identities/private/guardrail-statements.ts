@@ -4,9 +4,9 @@
  * outside CloudFormation) with '*' for partition, region and account; a pattern in a Deny can only
  * deny more.
  *
- * Exemptions rest on exact principal ARNs only (`ArnNotEquals aws:PrincipalARN`), never on a tag or
- * a name pattern: `ArnEquals` and `ArnLike` behave identically in IAM (both honour '*' and '?'), so
- * the callers validate that no exempt ARN carries a wildcard.
+ * Exemptions rest on principal ARNs (`ArnNotEquals aws:PrincipalARN`), never on a tag. `ArnEquals`
+ * and `ArnLike` behave identically in IAM (both honour '*' and '?'): the callers validate the ARNs
+ * (exact in the boundary, exact or protected role patterns in the SCPs: see exemption-protection.ts).
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GUARDRAIL_RESOURCE_DATA_ACTIONS, GUARDRAIL_STACK_READ_ACTIONS, SESSION_TAGGING_ACTIONS } from './perms';
@@ -26,7 +26,8 @@ export function cdkBootstrapRolePattern(qualifier: string): string {
 }
 
 /**
- * `ArnNotEquals aws:PrincipalARN`: the Deny applies to every principal but these exact ones. No
+ * `ArnNotEquals aws:PrincipalARN`: the Deny applies to every principal but these (exact ARNs, or in
+ * SCPs role patterns that exemption-protection.ts checks are protected). No
  * entry: no condition (nobody is exempt). Duplicates are dropped (a smaller document).
  */
 export function exceptPrincipals(arns: readonly string[]): Record<string, Record<string, string[]>> {

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { cdkBootstrapRolePattern, DEFAULT_CDK_BOOTSTRAP_QUALIFIER, exceptPrincipals } from './guardrail-statements';
 import { GROUP_POLICY_ACTIONS, POLICY_EDIT_ACTIONS, ROLE_MANAGEMENT_ACTIONS, ROLE_USE_ACTIONS } from './perms';
-import { validateCdkBootstrapQualifier, validateExactPrincipalArns, validateIamNames, validateNonEmpty } from './validate';
+import { validateCdkBootstrapQualifier, validateIamNames, validateNonEmpty, validateScpPrincipalArns } from './validate';
 import type { GuardrailPrincipalsProtectionOptions } from '../service-control-policy-options';
 
 /**
@@ -11,16 +11,16 @@ import type { GuardrailPrincipalsProtectionOptions } from '../service-control-po
  * roles but for the pipelines.
  */
 export function guardrailPrincipalsStatements(owner: string, options: GuardrailPrincipalsProtectionOptions): iam.PolicyStatement[] {
-  validateExactPrincipalArns(owner, 'protectedPrincipalArns', options.protectedPrincipalArns ?? [], { rolesOnly: true });
+  validateScpPrincipalArns(owner, 'protectedPrincipalArns', options.protectedPrincipalArns ?? [], { rolesOnly: true });
   validateNonEmpty(
     owner,
     'managerPrincipalArns',
     options.managerPrincipalArns,
     'at least one exact IAM role or user ARN (without a manager, nobody can create or update the protected roles and the CDK bootstrap roles)',
   );
-  validateExactPrincipalArns(owner, 'managerPrincipalArns', options.managerPrincipalArns);
-  validateExactPrincipalArns(owner, 'pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
-  validateExactPrincipalArns(owner, 'cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
+  validateScpPrincipalArns(owner, 'managerPrincipalArns', options.managerPrincipalArns);
+  validateScpPrincipalArns(owner, 'pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
+  validateScpPrincipalArns(owner, 'cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
   const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
   validateCdkBootstrapQualifier(owner, 'cdkBootstrapQualifier', qualifier);
   const cdkRoles = cdkBootstrapRolePattern(qualifier);

@@ -6,13 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScpExemptionOptions, TaggedGuardrailResourcesProtectionOptions, UnencryptedS3WritesOptions } from '../service-control-policy-options';
 import { exceptPrincipals } from './guardrail-statements';
 import { ACCOUNT_BASELINE_TAMPER_ACTIONS, ROLE_MUTATION_ACTIONS } from './perms';
-import { validateExactPrincipalArns, validateNonEmpty } from './validate';
+import { validateNonEmpty, validateScpPrincipalArns } from './validate';
 import { propError } from '../../private/errors';
 
 /** The validated exact exemptions of a deny-change SCP. */
 export function exemptPrincipalArns(owner: string, options: ScpExemptionOptions): string[] {
   const arns = options.exemptPrincipalArns ?? [];
-  validateExactPrincipalArns(owner, 'exemptPrincipalArns', arns);
+  validateScpPrincipalArns(owner, 'exemptPrincipalArns', arns);
   return arns;
 }
 
@@ -114,37 +114,99 @@ export function unencryptedS3WriteStatements(owner: string, options: Unencrypted
       }),
     );
   }
-  const keyAccounts = options.kmsKeyAccountIds;
-  if (keyAccounts !== undefined) {
-    if (keyAccounts.length === 0) {
-      throw propError(
-        owner,
-        'kmsKeyAccountIds',
-        'an empty list',
-        'the 12-digit ids of the accounts whose KMS keys may encrypt objects, or no kmsKeyAccountIds at all',
-      );
-    }
-    keyAccounts.forEach((id, i) => {
-      if (Token.isUnresolved(id) || !/^\d{12}$/.test(id)) {
-        throw propError(owner, `kmsKeyAccountIds[${i}]`, JSON.stringify(id), 'a 12-digit AWS account id (SCPs are documents: no CDK token)');
-      }
-    });
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'DenyS3PutWithForeignKmsKey',
-        effect: iam.Effect.DENY,
-        actions: ['s3:PutObject'],
-        resources: ['*'],
-        conditions: {
-          StringNotLike: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [...new Set(keyAccounts)].map((id) => `arn:*:kms:*:${id}:key/*`) },
-          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
-        },
-      }),
-    );
+  if (options.kmsKeyAccountIds !== undefined) {
+    statements.push(...foreignKmsKeyStatements(validatedKeyAccounts(owner, options.kmsKeyAccountIds, 'or no kmsKeyAccountIds at all')));
   }
   return statements;
 }
 
+/** `kmsKeyAccountIds`, checked (12-digit ids, at least one), without duplicates, sorted. */
+export function validatedKeyAccounts(owner: string, keyAccounts: string[], orNone: string): string[] {
+  if (keyAccounts.length === 0) {
+    throw propError(owner, 'kmsKeyAccountIds', 'an empty list', `the 12-digit ids of the accounts whose KMS keys may encrypt objects, ${orNone}`);
+  }
+  keyAccounts.forEach((id, i) => {
+    if (Token.isUnresolved(id) || !/^\d{12}$/.test(id)) {
+      throw propError(owner, `kmsKeyAccountIds[${i}]`, JSON.stringify(id), 'a 12-digit AWS account id (SCPs are documents: no CDK token)');
+    }
+  });
+  return [...new Set(keyAccounts)].sort();
+}
+
+/** Characters of one foreign-key statement above which it is split (about 150 accounts; a document holds 5,120). */
+export const FOREIGN_KEY_STATEMENT_BUDGET = 5000;
+const KEY_ID = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+const keyArn = (accountPattern: string) => `arn:*:kms:*:${accountPattern}:key/*`;
+/** The account ids that end with `suffix`, as a pattern: '?' for each leading digit. */
+const endingWith = (suffix: string) => `${'?'.repeat(12 - suffix.length)}${suffix}`;
+
+function foreignKeyStatement(sid: string, suffixes: string[] | undefined, accounts: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    actions: ['s3:PutObject'],
+    resources: ['*'],
+    conditions: {
+      ...(suffixes !== undefined ? { StringLike: { [KEY_ID]: suffixes.map((x) => keyArn(endingWith(x))) } } : {}),
+      ...(accounts.length > 0 ? { StringNotLike: { [KEY_ID]: accounts.map(keyArn) } } : {}),
+      Null: { [KEY_ID]: 'false' },
+    },
+  });
+}
+
+const sizeOf = (s: iam.PolicyStatement) => JSON.stringify(s.toStatementJson()).length;
+
+/**
+ * `DenyS3PutWithForeignKmsKey`: a key named in the request must be a key ARN of one of `accounts`.
+ * One statement while it fits `FOREIGN_KEY_STATEMENT_BUDGET`. Beyond, the same deny split so that
+ * it can spread over documents (a list in one statement cannot be: two `StringNotLike` halves would
+ * each deny the other's keys): one statement per last digit of the account id (then the last two
+ * digits, and so on, while a group does not fit; account ids end evenly, sequential ones too),
+ * denying the keys whose account ends so but for those of its accounts; one denying every ending
+ * none of the accounts has; one denying a key that is no key ARN (`DenyS3PutWithNonArnKmsKey`: a
+ * key id, an alias). A key ARN holds one 12-digit account, which ends with exactly one of the
+ * endings, so together they deny exactly what the single statement denies.
+ */
+export function foreignKmsKeyStatements(accounts: string[]): iam.PolicyStatement[] {
+  const single = foreignKeyStatement('DenyS3PutWithForeignKmsKey', undefined, accounts);
+  if (sizeOf(single) <= FOREIGN_KEY_STATEMENT_BUDGET) return [single];
+  const groups: iam.PolicyStatement[] = [];
+  const unused: string[] = [];
+  const split = (suffix: string, ids: string[]) => {
+    for (let d = 0; d <= 9; d++) {
+      const x = `${d}${suffix}`;
+      const sub = ids.filter((id) => id.endsWith(x));
+      if (sub.length === 0) {
+        unused.push(x);
+        continue;
+      }
+      const statement = foreignKeyStatement(`DenyS3PutWithForeignKmsKey${x}`, [x], sub);
+      // A 12-digit ending is one account: it always fits.
+      if (sizeOf(statement) <= FOREIGN_KEY_STATEMENT_BUDGET || x.length === 12) groups.push(statement);
+      else split(x, sub);
+    }
+  };
+  split('', accounts);
+  const out = [
+    new iam.PolicyStatement({
+      sid: 'DenyS3PutWithNonArnKmsKey',
+      effect: iam.Effect.DENY,
+      actions: ['s3:PutObject'],
+      resources: ['*'],
+      conditions: { StringNotLike: { [KEY_ID]: keyArn('*') }, Null: { [KEY_ID]: 'false' } },
+    }),
+    ...groups,
+  ];
+  // The endings none of the accounts has, in statements that fit the budget.
+  for (let i = 0; i < unused.length;) {
+    let n = unused.length - i;
+    while (n > 1 && sizeOf(foreignKeyStatement('DenyS3PutWithKmsKeyOfOtherAccounts', unused.slice(i, i + n), [])) > FOREIGN_KEY_STATEMENT_BUDGET)
+      n = Math.ceil(n / 2);
+    out.push(foreignKeyStatement(`DenyS3PutWithKmsKeyOfOtherAccounts${i === 0 ? '' : i}`, unused.slice(i, i + n), []));
+    i += n;
+  }
+  return out;
+}
 /**
  * The statements of `requireImdsV2`: new instances only with IMDSv2 (`ec2:MetadataHttpTokens`
  * `required`), and nobody but the exempt principals changes an instance's metadata options.

@@ -106,6 +106,42 @@ export function validateExactPrincipalArns(
 }
 
 /**
+ * An IAM role ARN pattern of an SCP: `*` for the account and/or `*` and `?` in the name, after at
+ * least one literal character (the path, if any, is part of the name).
+ */
+const SCP_ROLE_PATTERN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|\*):role\/[\w+=,.@/-][\w+=,.@/*?-]{0,511}$/;
+
+/**
+ * Throws unless every entry is an exact IAM role or user ARN (as `validateExactPrincipalArns`) or a
+ * role ARN pattern of an SCP: `arn:aws:iam::*:role/<name>` (an SCP governs only the principals of
+ * the accounts it is attached to, so `*` names that role in each of them) and a name with `*` or
+ * `?` after a literal first character (such as the CDK roles `cdk-<qualifier>-cfn-exec-role-*-<region>`,
+ * whose name holds the account). A pattern is only as safe as its protection: the SCPs written or
+ * compiled together must deny creating, changing, passing and assuming every role it matches
+ * (`checkPatternExemptionsProtected`). Users and tokens are exact only.
+ */
+export function validateScpPrincipalArns(scope: ErrorScope, prop: string, arns: readonly string[], options: { readonly rolesOnly?: boolean } = {}): void {
+  arns.forEach((arn, i) => {
+    if (Token.isUnresolved(arn)) {
+      throw propError(scope, `${prop}[${i}]`, 'a CDK token', 'an IAM role ARN as a plain string (SCPs live outside CloudFormation)');
+    }
+    if (!/[*?]/.test(arn)) {
+      validateExactPrincipalArns(scope, prop, [arn], options);
+      return;
+    }
+    if (!SCP_ROLE_PATTERN.test(arn)) {
+      throw propError(
+        scope,
+        `${prop}[${i}]`,
+        `'${arn}'`,
+        "an exact IAM role ARN, or a role ARN pattern with '*' for the account and '*' or '?' in the name after its first character, " +
+          "such as 'arn:aws:iam::*:role/break-glass' or 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1' (users are exact only)",
+      );
+    }
+  });
+}
+
+/**
  * Throws unless `qualifier` is a CDK bootstrap qualifier: the bootstrap template's Qualifier
  * parameter has `AllowedPattern: "[A-Za-z0-9_-]{1,10}"`.
  */

@@ -1,0 +1,123 @@
+/**
+ * The check that makes a pattern exemption safe: an SCP that exempts `arn:aws:iam::*:role/<name>`
+ * or a name pattern (`cdk-<qualifier>-cfn-exec-role-*-<region>`) exempts every role that matches
+ * it in every account it governs. That is only as strong as the deny on creating such a role, or
+ * taking over one that exists: whoever could create a matching role, rewrite its trust, attach a
+ * policy to it, pass it or assume it would act as the exempt principal. So every exemption pattern
+ * must be covered by a Deny, among the SCPs written or compiled together (they govern the same
+ * accounts: `OrganizationPolicyTarget`), of all of `TAKEOVER_ACTIONS` on a resource pattern that
+ * matches every ARN the exemption matches, conditioned on nothing but its own principal exceptions.
+ */
+import { propError } from '../../private/errors';
+
+/** What a protection must deny on every role an exemption pattern matches. */
+export const TAKEOVER_ACTIONS: readonly string[] = [
+  'iam:CreateRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:PassRole',
+  'sts:AssumeRole',
+];
+
+const PRINCIPAL_ARN_KEY = 'aws:principalarn';
+const EXCEPTION_OPERATORS = new Set(['ArnNotEquals', 'ArnNotLike']);
+
+interface Statement {
+  readonly Sid?: string;
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly NotAction?: unknown;
+  readonly Resource?: string | string[];
+  readonly NotResource?: unknown;
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * True if every string that `pattern` matches is matched by `cover`. Both are IAM wildcards ('*' any
+ * characters, '?' one character). A '*' of the pattern must fall inside a '*' of the cover; a '?' of
+ * the pattern inside a '?' or a '*'.
+ */
+export function globCovers(cover: string, pattern: string, caseInsensitive = false): boolean {
+  const c = caseInsensitive ? cover.toLowerCase() : cover;
+  const p = caseInsensitive ? pattern.toLowerCase() : pattern;
+  // reach[j]: the first i characters of c can match the first j of p (rolling over i).
+  let reach = new Array<boolean>(p.length + 1).fill(false);
+  reach[0] = true;
+  for (let i = 0; i < c.length; i++) {
+    const next = new Array<boolean>(p.length + 1).fill(false);
+    if (c[i] === '*') {
+      // '*' absorbs any run of the pattern, wildcards included.
+      let seen = false;
+      for (let j = 0; j <= p.length; j++) {
+        seen = seen || reach[j];
+        next[j] = seen;
+      }
+    } else {
+      for (let j = 0; j < p.length; j++) {
+        if (!reach[j]) continue;
+        if (c[i] === '?' ? p[j] !== '*' : p[j] === c[i]) next[j + 1] = true;
+      }
+    }
+    reach = next;
+  }
+  return reach[p.length];
+}
+
+/** True if the ARN pattern `cover` matches every ARN `pattern` matches, component by component (as ArnLike compares). */
+function arnCovers(cover: string, pattern: string): boolean {
+  const a = cover.split(':');
+  const b = pattern.split(':');
+  if (a.length < 6 || b.length < 6) return cover === '*' || globCovers(cover, pattern);
+  const parts = (x: string[]) => [...x.slice(0, 5), x.slice(5).join(':')];
+  const pa = parts(a);
+  const pb = parts(b);
+  return pa.every((component, i) => globCovers(component, pb[i]));
+}
+
+/** True if the statement denies every takeover action on every role the pattern matches, unconditionally but for its principal exceptions. */
+function protects(s: Statement, pattern: string): boolean {
+  if (s.Effect !== 'Deny' || s.NotAction !== undefined || s.NotResource !== undefined) return false;
+  const conditions = Object.entries(s.Condition ?? {});
+  const onlyExceptions = conditions.every(
+    ([operator, keys]) => EXCEPTION_OPERATORS.has(operator) && Object.keys(keys).every((k) => k.toLowerCase() === PRINCIPAL_ARN_KEY),
+  );
+  if (!onlyExceptions) return false;
+  const actions = list(s.Action);
+  if (!TAKEOVER_ACTIONS.every((a) => actions.some((x) => globCovers(x, a, true)))) return false;
+  return list(s.Resource).some((r) => arnCovers(r, pattern));
+}
+
+/**
+ * Throws unless every exemption pattern (an `ArnNotEquals aws:PrincipalARN` exception of a Deny,
+ * as `exceptPrincipals` writes them, with '*' or '?' in its account or name) of the SCPs written or
+ * compiled together is protected by one of their Deny statements (see the file comment).
+ * `ArnNotLike` exceptions are the library's own name patterns, whose protection lies elsewhere and
+ * is documented where they are written (the log writers' roles: the boundary's role path, see
+ * `guardrailLogWriterStatement`; the CDK publishing roles: `cdk-<qualifier>-*`).
+ */
+export function checkPatternExemptionsProtected(owner: string, policies: { readonly name: string; toJson(): string }[]): void {
+  const statements = policies.flatMap((p) => (JSON.parse(p.toJson()).Statement as Statement[]).map((s) => ({ policy: p.name, s })));
+  for (const { policy, s } of statements) {
+    for (const arn of exemptionPatterns(s)) {
+      if (statements.some((t) => protects(t.s, arn))) continue;
+      throw propError(
+        owner,
+        'policies',
+        `the exemption pattern '${arn}' in ${policy}${s.Sid ? ` (${s.Sid})` : ''} with no statement that protects it`,
+        `a Deny of ${TAKEOVER_ACTIONS.join(', ')} on every role it matches, conditioned only on principal exceptions, ` +
+          'in the SCPs written or compiled with it (ServiceControlPolicy.protectGuardrailPrincipals protectedPrincipalArns, or protectAccountBaseline settingsRoleArns)',
+        'Otherwise anyone who can create a role of that name acts as the exempt principal.',
+      );
+    }
+  }
+}
+
+/** The wildcard entries of a Deny's `exceptPrincipals` list (`ArnNotEquals`, which matches wildcards as `ArnNotLike` does). */
+function exemptionPatterns(s: Statement): string[] {
+  const keys = s.Effect === 'Deny' ? (s.Condition?.ArnNotEquals ?? {}) : {};
+  const values = Object.entries(keys).flatMap(([k, v]) => (k.toLowerCase() === PRINCIPAL_ARN_KEY ? list(v) : []));
+  return values.filter((v) => /[*?]/.test(v));
+}
