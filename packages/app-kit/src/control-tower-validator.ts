@@ -19,6 +19,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
 import { CONTROL_TOWER_PLUGIN } from './control-tower';
 import { guardViolations } from './guard-engine';
+import { readsMetadata } from './guard-template';
 
 /** A rule file of the bundled rule set: its name (`ct-kms-pr-3`) and the resource types it names. */
 export interface GuardRuleFile {
@@ -91,10 +92,13 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
 
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
     const disabled = new Set(inapplicableRuleFiles(templateResourceTypes(context.templatePaths)));
-    const rules = controlTowerRuleFiles()
-      .filter((f) => !disabled.has(f.name))
-      .map((f) => ({ name: f.name, content: ruleTexts.get(f.name) ?? '' }));
-    const violations = guardViolations(rules, context.templatePaths);
+    const applicable = controlTowerRuleFiles().filter((f) => !disabled.has(f.name));
+    const rules = applicable.map((f) => ({ name: f.name, content: ruleTexts.get(f.name) ?? '' }));
+    // What the rules look at, so each template is reduced to it; none if a rule names no resource type.
+    const scope = applicable.every((f) => f.resourceTypes.length > 0)
+      ? { resourceTypes: new Set(applicable.flatMap((f) => f.resourceTypes)), readsMetadata: rules.some((r) => readsMetadata(r.content)) }
+      : undefined;
+    const violations = guardViolations(rules, context.templatePaths, scope);
     return { success: violations.length === 0, violations };
   }
 }
