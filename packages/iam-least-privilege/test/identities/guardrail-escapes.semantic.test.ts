@@ -249,7 +249,7 @@ const PATTERN_SECURITY = ServiceControlPolicy.protectSecurityServices({ exemptPr
 const PATTERN_SCPS = [FULL_AWS_ACCESS, doc(PATTERN_SECURITY), doc(ServiceControlPolicy.protectGuardrailPrincipals(PATTERN_PRINCIPALS))];
 
 describe('attack 2b: exemptions by role name in every account (SCP patterns)', () => {
-  const createRole = (arn: string, bounded = true) => ({
+  const createRole = (arn: string, bounded = true): Attempt => ({
     action: 'iam:CreateRole',
     resource: arn,
     context: bounded ? { 'iam:PermissionsBoundary': BOUNDARY_ARN, 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] } : {},
