@@ -137,7 +137,7 @@ test('the files the gates leave out find nothing: the chosen files report what e
   expect(left.size).toBeGreaterThan(inapplicableRuleFiles(types).length);
   const all = controlTowerRuleFiles().map((f) => ({ name: f.name, content: readFileSync(ruleFilePath(f.name), 'utf8') }));
   const everything = guardViolations(all, paths);
-  const key = (v: { ruleName: string; fix: string; violatingResources: { resourceLogicalId: string; templatePath: string }[] }): string[] =>
+  const key = (v: { ruleName: string; fix?: string; violatingResources: { resourceLogicalId: string; templatePath: string }[] }): string[] =>
     v.violatingResources.map((r) => `${v.ruleName} ${r.templatePath.split('/').pop()} ${r.resourceLogicalId} ${v.fix}`);
   expect(everything.length).toBeGreaterThan(3);
   // The hook document is found too: a gate that ignored hook keys would miss it.
