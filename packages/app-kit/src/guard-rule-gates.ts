@@ -17,8 +17,9 @@
  *   `%doc.%T.resourceProperties exists`: the rule can only run on a document with a top-level key `T`.
  *
  * Parametrized rules (`rule f(x) { ... }`) only run when one of those rules calls them. A file all of
- * whose unparametrized rules have one of these guards, and none of whose `let` names is defined twice,
- * gets its gates; any other file gets none (`undefined`) and is chosen, as before, by every type it names.
+ * whose unparametrized rules have one of these guards, that holds nothing but `let` statements and
+ * `rule` blocks (Guard evaluates a clause outside any rule as an unguarded rule of its own), and none of
+ * whose `let` names is defined twice, gets its gates; any other file gets none (`undefined`) and is chosen, as before, by every type it names.
  * test/guard-rule-gates.test.ts shows every bundled file is recognized, and the parity suites compare
  * the findings with those of every rule file.
  */
@@ -34,9 +35,62 @@ export interface GuardRuleGates {
 const NAME = '[A-Za-z0-9_]+';
 const IS_CFN_HOOK = /^rule\s+is_cfn_hook\s*\(\s*doc\s*,\s*RESOURCE_TYPE\s*\)\s*\{\s*%doc\.%RESOURCE_TYPE\.resourceProperties\s+exists\s*\}$/;
 
+/** The index just past the literal (string or `/regex/`) that opens at `i`, honouring `\\` escapes; -1 if it does not close. */
+function pastLiteral(code: string, i: number): number {
+  const quote = code[i];
+  for (let j = i + 1; j < code.length; j++) {
+    if (code[j] === '\\') j++;
+    else if (code[j] === quote) return j + 1;
+  }
+  return -1;
+}
+
+/**
+ * True if, outside comments, the file holds only `let` statements and `rule` blocks. Guard evaluates
+ * a clause written outside any rule as a rule of its own, with no guard; a file with one gets no gates.
+ */
+function onlyLetsAndRules(code: string): boolean {
+  let i = 0;
+  const skipSpace = (): void => {
+    while (i < code.length && /\s/.test(code[i])) i++;
+  };
+  for (skipSpace(); i < code.length; skipSpace()) {
+    const isLet = /^let\s/.test(code.slice(i, i + 4));
+    if (!isLet && !/^rule\s/.test(code.slice(i, i + 5))) return false;
+    // A `let` ends at the end of its line outside brackets; a `rule` when its first `{` is closed.
+    let depth = 0;
+    let opened = false;
+    for (; i < code.length; i++) {
+      const c = code[i];
+      if (code.startsWith('<<', i)) {
+        const end = code.indexOf('>>', i + 2);
+        if (end < 0) return false;
+        i = end + 1;
+      } else if (c === '"' || c === "'" || c === '/') {
+        const end = pastLiteral(code, i);
+        if (end < 0) return false;
+        i = end - 1;
+      } else if ('[({'.includes(c)) {
+        depth++;
+        if (c === '{') opened = true;
+      } else if ('])}'.includes(c)) {
+        depth--;
+        if (depth < 0) return false;
+        if (!isLet && opened && depth === 0) {
+          i++;
+          break;
+        }
+      } else if (isLet && c === '\n' && depth === 0) break;
+    }
+    if (depth !== 0) return false;
+  }
+  return true;
+}
+
 /** The gates of a rule file, or `undefined` if one of its rules is not of a recognized shape. */
 export function guardRuleGates(ruleText: string): GuardRuleGates | undefined {
   const code = ruleText.replace(/#.*$/gm, '');
+  if (!onlyLetsAndRules(code)) return undefined;
 
   // Every `let` name must be defined once: a second definition could change what a guard reads. (A rule
   // name may repeat: the template and the hook variant of a rule share it, and each has its own guard.)

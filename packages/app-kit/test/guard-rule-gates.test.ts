@@ -48,6 +48,9 @@ test('a rule file reports on the types of the selections that guard its rules, n
     'AWS::IAM::User',
   ]);
   expect(guardRuleGates(ruleFile())).toEqual({ reportsOn: ['AWS::SNS::Topic', 'AWS::SQS::Queue'], hookKeys: ['AWS::SQS::Queue'] });
+  // Braces and quotes in messages, strings and regular expressions are not structure.
+  const literals = 'rule msg(x) { %x.A == /^{\'/ <<\n a message with } and \' >>\n %x.B == "}" }';
+  expect(guardRuleGates(ruleFile({ extra: literals }))).toEqual(guardRuleGates(ruleFile()));
 });
 
 test('nearly every bundled rule file is recognized; the others keep being chosen by every type they name', () => {
@@ -68,6 +71,10 @@ test.each([
   ['a selection of `Resources[...]`', { selection: 'Resources[ Type == %QUEUE_TYPE ]' }],
   ['a name defined twice', { extra: 'let queues = Resources' }],
   ['a hook helper that reads something else', { extra: 'rule is_cfn_hook(doc, RESOURCE_TYPE) { %doc exists }' }],
+  // Guard evaluates a clause outside any rule as a rule of its own, with no guard.
+  ['a clause outside any rule', { extra: "Resources.*[ Type == 'AWS::SQS::Queue' ] { Properties.KmsMasterKeyId exists }" }],
+  ['a bare clause outside any rule', { extra: 'Resources exists' }],
+  ['a rule that is never closed', { extra: 'rule open_ended(x) { %x exists' }],
 ])('%s: no gates, so the file runs whenever a type it names occurs', (_case, opts) => {
   expect(guardRuleGates(ruleFile(opts))).toBeUndefined();
 });
