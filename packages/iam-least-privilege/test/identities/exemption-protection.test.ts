@@ -1,4 +1,4 @@
-import { globCovers } from '../../lib/identities/private/exemption-protection';
+import { checkPatternExemptionsProtected, globCovers } from '../../lib/identities/private/exemption-protection';
 
 describe('globCovers: does a pattern match every string another pattern matches?', () => {
   test.each([
@@ -22,5 +22,41 @@ describe('globCovers: does a pattern match every string another pattern matches?
   test('actions compare without case', () => {
     expect(globCovers('iam:*role*', 'iam:CreateRole', true)).toBe(true);
     expect(globCovers('iam:*role*', 'iam:CreateRole')).toBe(false);
+  });
+});
+
+describe('checkPatternExemptionsProtected: the shape of an exemption pattern', () => {
+  const TAKEOVER = ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole', 'sts:AssumeRole'];
+  /** A document whose exemption `pattern` is "protected" by a deny excepting that same pattern, as the library's protections except the deployers. */
+  const circular = (pattern: string) => ({
+    name: 'custom',
+    toJson: () =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Protect', Effect: 'Deny', Action: TAKEOVER, Resource: pattern, Condition: { ArnNotEquals: { 'aws:PrincipalARN': [pattern] } } },
+          {
+            Sid: 'NoStopLogging',
+            Effect: 'Deny',
+            Action: 'cloudtrail:StopLogging',
+            Resource: '*',
+            Condition: { ArnNotEquals: { 'aws:PrincipalARN': [pattern] } },
+          },
+        ],
+      }),
+  });
+
+  test.each(['arn:aws:iam::*:role/*', 'arn:aws:iam::*:role/?eploy', 'arn:aws:iam::*:*', 'arn:aws:iam::*:user/ci-*', 'arn:aws:iam::1111*:role/x-*'])(
+    '%s is refused even with a protection that excepts it: a pattern that can match any role protects nothing',
+    (pattern) => {
+      expect(() => checkPatternExemptionsProtected('Compiler', [circular(pattern)])).toThrow(
+        /exemption pattern .* in custom \((Protect|NoStopLogging)\).*role ARN pattern/s,
+      );
+    },
+  );
+
+  test('control: a named pattern protected by a deny that excepts the same deployers passes, as the prod SCPs are written', () => {
+    expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1')])).not.toThrow();
+    expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/GuardrailsBreakGlass')])).not.toThrow();
   });
 });

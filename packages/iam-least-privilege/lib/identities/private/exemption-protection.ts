@@ -21,6 +21,8 @@ export const TAKEOVER_ACTIONS: readonly string[] = [
 ];
 
 const PRINCIPAL_ARN_KEY = 'aws:principalarn';
+/** A role in any or one account whose name starts with a character that is not a wildcard (as `SCP_ROLE_PATTERN` of validate.ts). */
+const EXEMPTION_PATTERN_SHAPE = /^arn:(\*|aws(-[a-z]+)*):iam::(\*|\d{12}):role\/[\w+=,.@/-]/;
 const EXCEPTION_OPERATORS = new Set(['ArnNotEquals', 'ArnNotLike']);
 
 interface Statement {
@@ -102,6 +104,20 @@ export function checkPatternExemptionsProtected(owner: string, policies: { reado
   const statements = policies.flatMap((p) => (JSON.parse(p.toJson()).Statement as Statement[]).map((s) => ({ policy: p.name, s })));
   for (const { policy, s } of statements) {
     for (const arn of exemptionPatterns(s)) {
+      // The shape `validateScpPrincipalArns` allows, checked again on the documents themselves (a
+      // subclass could override toJson): a role, any or one account, a name with a fixed first
+      // character. A protection excepts principals too, often the same patterns (the deployers may
+      // create the roles), so a pattern that could match any role, `role/*`, would be "protected" by
+      // a deny that excepts everyone it matches.
+      if (!EXEMPTION_PATTERN_SHAPE.test(arn)) {
+        throw propError(
+          owner,
+          'policies',
+          `the exemption pattern '${arn}' in ${policy}${s.Sid ? ` (${s.Sid})` : ''}`,
+          "a role ARN pattern 'arn:<partition or *>:iam::<account id or *>:role/<name>' whose name starts with a character that is not a wildcard",
+          'A pattern that can match any role protects nothing: the deny that protects it would except the same principals.',
+        );
+      }
       if (statements.some((t) => protects(t.s, arn))) continue;
       throw propError(
         owner,
