@@ -49,7 +49,7 @@ function pastLiteral(code: string, i: number): number {
  * True if, outside comments, the file holds only `let` statements and `rule` blocks. Guard evaluates
  * a clause written outside any rule as a rule of its own, with no guard; a file with one gets no gates.
  */
-function onlyLetsAndRules(code: string): boolean {
+export function onlyLetsAndRules(code: string): boolean {
   let i = 0;
   const skipSpace = (): void => {
     while (i < code.length && /\s/.test(code[i])) i++;
