@@ -60,3 +60,53 @@ describe('checkPatternExemptionsProtected: the shape of an exemption pattern', (
     expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/GuardrailsBreakGlass')])).not.toThrow();
   });
 });
+
+describe('checkPatternExemptionsProtected: the exceptions of a protection (red3)', () => {
+  const TAKEOVER = ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole', 'sts:AssumeRole'];
+  const EXEMPT = 'arn:aws:iam::*:role/break-glass';
+  const withProtection = (condition: Record<string, Record<string, string | string[]>>) => ({
+    name: 'custom',
+    toJson: () =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Protect', Effect: 'Deny', Action: TAKEOVER, Resource: 'arn:*:iam::*:role/break-glass', Condition: condition },
+          {
+            Sid: 'NoStopLogging',
+            Effect: 'Deny',
+            Action: 'cloudtrail:StopLogging',
+            Resource: '*',
+            Condition: { ArnNotEquals: { 'aws:PrincipalARN': [EXEMPT] } },
+          },
+        ],
+      }),
+  });
+
+  test.each(['*', 'arn:aws:iam::*:role/*', 'arn:*:iam::*:*', 'arn:aws:iam::111111111111:role/a*'])(
+    "a protection that excepts the pattern %s by ArnNotLike (checked by nothing: '*' excepts everyone) does not count",
+    (pattern) => {
+      const policy = withProtection({ ArnNotLike: { 'aws:PrincipalARN': [pattern] } });
+      expect(() => checkPatternExemptionsProtected('Compiler', [policy])).toThrow(
+        /exemption pattern 'arn:aws:iam::\*:role\/break-glass' in custom \(NoStopLogging\) with no statement that protects it/,
+      );
+    },
+  );
+
+  test('the same pattern by ArnNotEquals is an exemption pattern itself: shape-checked, so role/* is refused', () => {
+    expect(() => checkPatternExemptionsProtected('Compiler', [withProtection({ ArnNotEquals: { 'aws:PrincipalARN': ['arn:aws:iam::*:role/*'] } })])).toThrow(
+      /exemption pattern 'arn:aws:iam::\*:role\/\*' in custom \(Protect\).*role ARN pattern/s,
+    );
+  });
+
+  test('control: exact principals by ArnNotLike or ArnNotEquals, and a protected pattern by ArnNotEquals, still protect', () => {
+    const exact = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1';
+    for (const condition of [
+      { ArnNotLike: { 'aws:PrincipalARN': [exact] } },
+      { ArnNotEquals: { 'aws:PrincipalARN': [exact] } },
+      { ArnNotEquals: { 'aws:PrincipalARN': [EXEMPT] } },
+      {},
+    ]) {
+      expect(() => checkPatternExemptionsProtected('Compiler', [withProtection(condition)])).not.toThrow();
+    }
+  });
+});

@@ -83,8 +83,15 @@ function arnCovers(cover: string, pattern: string): boolean {
 function protects(s: Statement, pattern: string): boolean {
   if (s.Effect !== 'Deny' || s.NotAction !== undefined || s.NotResource !== undefined) return false;
   const conditions = Object.entries(s.Condition ?? {});
+  // An exception by pattern must be an `ArnNotEquals` entry: those are exemption patterns themselves,
+  // shape-checked and protected in turn. `ArnNotLike` patterns are checked by nothing, so a deny
+  // excepting `ArnNotLike '*'` (everyone) would otherwise count; it may only name exact principals.
   const onlyExceptions = conditions.every(
-    ([operator, keys]) => EXCEPTION_OPERATORS.has(operator) && Object.keys(keys).every((k) => k.toLowerCase() === PRINCIPAL_ARN_KEY),
+    ([operator, keys]) =>
+      EXCEPTION_OPERATORS.has(operator) &&
+      Object.entries(keys).every(
+        ([k, v]) => k.toLowerCase() === PRINCIPAL_ARN_KEY && (operator === 'ArnNotEquals' || list(v).every((x) => !/[*?]/.test(x))),
+      ),
   );
   if (!onlyExceptions) return false;
   const actions = list(s.Action);
