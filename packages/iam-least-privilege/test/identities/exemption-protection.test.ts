@@ -1,3 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { OrganizationPolicyCompiler, ServiceControlPolicy, ServiceControlPolicyProps } from '../../lib';
 import { checkPatternExemptionsProtected, globCovers } from '../../lib/identities/private/exemption-protection';
 
 describe('globCovers: does a pattern match every string another pattern matches?', () => {
@@ -108,5 +113,48 @@ describe('checkPatternExemptionsProtected: the exceptions of a protection (red3)
     ]) {
       expect(() => checkPatternExemptionsProtected('Compiler', [withProtection(condition)])).not.toThrow();
     }
+  });
+});
+
+describe('the documents checked are the documents written (red3)', () => {
+  const protection = () => [
+    new iam.PolicyStatement({
+      sid: 'DenyAll',
+      effect: iam.Effect.DENY,
+      actions: ['iam:*Role*', 'sts:AssumeRole*'],
+      resources: ['arn:aws:iam::*:role/break-glass'],
+    }),
+  ];
+  /** A subclass whose first toJson() holds the protection, and every later one a harmless statement instead. */
+  class Fickle extends ServiceControlPolicy {
+    private calls = 0;
+    constructor(props: ServiceControlPolicyProps) {
+      super(props);
+    }
+    public toJson(): string {
+      return this.calls++ === 0
+        ? super.toJson()
+        : JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Harmless', Effect: 'Deny', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/nobody' }] });
+    }
+  }
+  const exempting = () => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: ['arn:aws:iam::*:role/break-glass'] });
+  const everything = (docs: string[]) => docs.flatMap((d) => JSON.parse(d).Statement.map((s: any) => s.Sid));
+
+  test('the compiler packs the text it checked: a toJson() that drops the protection on a second call cannot slip it out', () => {
+    const out = OrganizationPolicyCompiler.compileServiceControlPolicies([exempting(), new Fickle({ name: 'fickle', statements: protection() })]);
+    expect(everything(out.map((c) => c.toJson()))).toEqual(expect.arrayContaining(['DenyAccessKeyCreation', 'DenyAll']));
+    expect(everything(out.map((c) => c.toJson()))).not.toContain('Harmless');
+  });
+
+  test('ServiceControlPolicy.writeFiles writes the text it checked', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scp-'));
+    const files = ServiceControlPolicy.writeFiles(dir, [exempting(), new Fickle({ name: 'fickle', statements: protection() })]);
+    expect(everything(files.map((f) => fs.readFileSync(f, 'utf8')))).toEqual(['DenyAccessKeyCreation', 'DenyAll']);
+  });
+
+  test('control: a plain protection compiles and writes as before', () => {
+    const plain = new ServiceControlPolicy({ name: 'plain', statements: protection() });
+    const out = OrganizationPolicyCompiler.compileServiceControlPolicies([exempting(), plain]);
+    expect(everything(out.map((c) => c.toJson())).sort()).toEqual(['DenyAccessKeyCreation', 'DenyAll']);
   });
 });

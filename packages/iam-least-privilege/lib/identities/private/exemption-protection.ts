@@ -144,3 +144,12 @@ function exemptionPatterns(s: Statement): string[] {
   const values = Object.entries(keys).flatMap(([k, v]) => (k.toLowerCase() === PRINCIPAL_ARN_KEY ? list(v) : []));
   return values.filter((v) => /[*?]/.test(v));
 }
+
+/** Each policy's name and document, read once: the check and the output then see the same text. */
+export function snapshotPolicies(policies: readonly { readonly name: string; toJson(): string }[]): { name: string; toJson(): string }[] {
+  return policies.map((p) => {
+    const name = p.name;
+    const json = p.toJson();
+    return { name, toJson: () => json };
+  });
+}
