@@ -97,6 +97,33 @@ describe('checkPatternExemptionsProtected: the exceptions of a protection (red3)
     },
   );
 
+  test.each([
+    ['ArnNotEquals', '${aws:PrincipalARN}'],
+    ['ArnNotLike', '${aws:PrincipalARN}'],
+    ['ArnNotEquals', 'arn:aws:iam::111111111111:role/${aws:PrincipalTag/exempt-as}'],
+    ['ArnNotLike', 'arn:aws:iam::111111111111:role/${aws:PrincipalTag/exempt-as}'],
+  ])('a protection that excepts by %s the policy variable %s (equal to every caller, or to whoever tags itself) does not count', (operator, value) => {
+    expect(() => checkPatternExemptionsProtected('Compiler', [withProtection({ [operator]: { 'aws:PrincipalARN': [value] } })])).toThrow(
+      /exemption pattern '.*' in custom \((Protect|NoStopLogging)\)/,
+    );
+  });
+
+  test('an exemption by policy variable (whoever tags its role exempt-as=<its name>) is refused even where a deny covers it', () => {
+    const tagged = 'arn:aws:iam::111111111111:role/b${aws:PrincipalTag/exempt-as}';
+    const policy = {
+      name: 'custom',
+      toJson: () =>
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'Protect', Effect: 'Deny', Action: TAKEOVER, Resource: 'arn:*:iam::*:role/b*' },
+            { Sid: 'NoStopLogging', Effect: 'Deny', Action: 'cloudtrail:StopLogging', Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalARN': [tagged] } } },
+          ],
+        }),
+    };
+    expect(() => checkPatternExemptionsProtected('Compiler', [policy])).toThrow(/exemption pattern '.*\$\{aws:PrincipalTag\/exempt-as\}' in custom \(NoStopLogging\).*without policy variables/s);
+  });
+
   test('the same pattern by ArnNotEquals is an exemption pattern itself: shape-checked, so role/* is refused', () => {
     expect(() => checkPatternExemptionsProtected('Compiler', [withProtection({ ArnNotEquals: { 'aws:PrincipalARN': ['arn:aws:iam::*:role/*'] } })])).toThrow(
       /exemption pattern 'arn:aws:iam::\*:role\/\*' in custom \(Protect\).*role ARN pattern/s,

@@ -90,7 +90,7 @@ function protects(s: Statement, pattern: string): boolean {
     ([operator, keys]) =>
       EXCEPTION_OPERATORS.has(operator) &&
       Object.entries(keys).every(
-        ([k, v]) => k.toLowerCase() === PRINCIPAL_ARN_KEY && (operator === 'ArnNotEquals' || list(v).every((x) => !/[*?]/.test(x))),
+        ([k, v]) => k.toLowerCase() === PRINCIPAL_ARN_KEY && (operator === 'ArnNotEquals' || list(v).every((x) => !/[*?$]/.test(x))),
       ),
   );
   if (!onlyExceptions) return false;
@@ -116,12 +116,14 @@ export function checkPatternExemptionsProtected(owner: string, policies: { reado
       // character. A protection excepts principals too, often the same patterns (the deployers may
       // create the roles), so a pattern that could match any role, `role/*`, would be "protected" by
       // a deny that excepts everyone it matches.
-      if (!EXEMPTION_PATTERN_SHAPE.test(arn)) {
+      // A policy variable ('${aws:PrincipalTag/x}', '${aws:PrincipalARN}') makes the value depend on
+      // the caller: an exemption anyone can tag themselves into, or an exception that equals everyone.
+      if (!EXEMPTION_PATTERN_SHAPE.test(arn) || arn.includes('$')) {
         throw propError(
           owner,
           'policies',
           `the exemption pattern '${arn}' in ${policy}${s.Sid ? ` (${s.Sid})` : ''}`,
-          "a role ARN pattern 'arn:<partition or *>:iam::<account id or *>:role/<name>' whose name starts with a character that is not a wildcard",
+          "a role ARN pattern 'arn:<partition or *>:iam::<account id or *>:role/<name>' whose name starts with a character that is not a wildcard, without policy variables ('${...}')",
           'A pattern that can match any role protects nothing: the deny that protects it would except the same principals.',
         );
       }
@@ -138,11 +140,12 @@ export function checkPatternExemptionsProtected(owner: string, policies: { reado
   }
 }
 
-/** The wildcard entries of a Deny's `exceptPrincipals` list (`ArnNotEquals`, which matches wildcards as `ArnNotLike` does). */
+/** The wildcard or policy-variable entries of a Deny's `exceptPrincipals` list (`ArnNotEquals`, which matches wildcards as `ArnNotLike` does). */
 function exemptionPatterns(s: Statement): string[] {
   const keys = s.Effect === 'Deny' ? (s.Condition?.ArnNotEquals ?? {}) : {};
   const values = Object.entries(keys).flatMap(([k, v]) => (k.toLowerCase() === PRINCIPAL_ARN_KEY ? list(v) : []));
-  return values.filter((v) => /[*?]/.test(v));
+  // '$': a policy variable matches as a wildcard would (per caller); it is refused with the patterns.
+  return values.filter((v) => /[*?$]/.test(v));
 }
 
 /** Each policy's name and document, read once: the check and the output then see the same text. */
