@@ -1,5 +1,5 @@
 import { PolicySize, PolicySizeLimit, PolicySizeUnit } from '@cdk-guardrails/facts';
-import { checkPatternExemptionsProtected } from './private/exemption-protection';
+import { checkPatternExemptionsProtected, snapshotPolicies } from './private/exemption-protection';
 import { writePolicyFiles } from './private/scp-statements';
 import { ResourceControlPolicy } from './resource-control-policy';
 import { ServiceControlPolicy } from './service-control-policy';
@@ -133,9 +133,11 @@ export class OrganizationPolicyCompiler {
  */
 function compile(
   type: OrganizationPolicyType,
-  policies: { name: string; toJson(): string }[],
+  sources: { name: string; toJson(): string }[],
   options: OrganizationPolicyCompileOptions,
 ): CompiledOrganizationPolicy[] {
+  // Each document read once: what is checked is what is packed (a subclass's toJson() could differ between calls).
+  const policies = snapshotPolicies(sources);
   const targets = validateTargets(options.targets ?? [{ name: 'target' }]);
   // The documents of all targets govern the same accounts (OrganizationPolicyTarget): an exemption
   // pattern in one is protected by a statement in any.

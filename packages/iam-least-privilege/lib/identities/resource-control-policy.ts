@@ -154,10 +154,41 @@ export class ResourceControlPolicy {
   }
 }
 
-/** Throws on the first way the statement breaks the AWS Organizations rules for RCPs. */
+/** Throws on the first way the statement breaks the AWS Organizations rules for RCPs, or exempts principals of any account. */
 function validateRcpStatement(owner: string, prop: string, s: any): void {
   const [problem] = rcpStatementProblems(s);
   if (problem !== undefined) throw propError(owner, prop, problem.received, problem.expected);
+  const anyAccount = anyAccountPrincipalExemption(s);
+  if (anyAccount !== undefined) {
+    throw propError(
+      owner,
+      prop,
+      `the principal exemption '${anyAccount}' (a wildcard account)`,
+      'principal ARNs of a named account (an RCP governs requests from every AWS account, outside the organization too)',
+      'Anyone can create a role of that name in an account of their own, and no SCP reaches it.',
+    );
+  }
+}
+
+/**
+ * The first `aws:PrincipalARN` value of a negated condition (an exemption of a Deny: `ArnNotEquals`,
+ * `ArnNotLike`, `StringNotLike`..., with `IfExists` or a set prefix) whose account is a wildcard, or
+ * that is too short to name one. An SCP governs only the principals of its accounts, so there
+ * `arn:aws:iam::*:role/<name>` is that role in each of them; an RCP governs every caller.
+ */
+function anyAccountPrincipalExemption(s: any): string | undefined {
+  for (const [operator, keys] of Object.entries<Record<string, unknown>>(s.Condition ?? {})) {
+    if (!/Not/.test(operator)) continue;
+    for (const [key, value] of Object.entries(keys ?? {})) {
+      if (key.toLowerCase() !== 'aws:principalarn') continue;
+      for (const v of ([] as unknown[]).concat(value)) {
+        if (typeof v !== 'string') continue;
+        const parts = v.split(':');
+        if (parts.length < 6 ? /[*?]/.test(v) : /[*?]/.test(parts[4])) return v;
+      }
+    }
+  }
+  return undefined;
 }
 
 function perimeterStatement(sid: string, serviceList: string[], conditions: Record<string, any>): iam.PolicyStatement {

@@ -57,7 +57,7 @@ import {
   validateStackNamePatterns,
 } from './private/validate';
 import { organizationPolicyJson } from './private/organization-policy';
-import { checkPatternExemptionsProtected } from './private/exemption-protection';
+import { checkPatternExemptionsProtected, snapshotPolicies } from './private/exemption-protection';
 import { propError } from '../private/errors';
 
 /** Error prefixes of the builders that have no construct (see ../private/errors.ts). */
@@ -411,8 +411,10 @@ export class ServiceControlPolicy {
    * `path.join(assembly.directory, 'scp')`.
    */
   public static writeFiles(directory: string, policies: ServiceControlPolicy[]): string[] {
-    checkPatternExemptionsProtected('ServiceControlPolicy.writeFiles', policies);
-    return writePolicyFiles('ServiceControlPolicy.writeFiles', directory, policies);
+    // Each document read once: what is checked is what is written (a subclass's toJson() could differ between calls).
+    const documents = snapshotPolicies(policies);
+    checkPatternExemptionsProtected('ServiceControlPolicy.writeFiles', documents);
+    return writePolicyFiles('ServiceControlPolicy.writeFiles', directory, documents);
   }
 
   /** Name of the SCP (also its file name). */

@@ -1,3 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { OrganizationPolicyCompiler, ServiceControlPolicy, ServiceControlPolicyProps } from '../../lib';
 import { checkPatternExemptionsProtected, globCovers } from '../../lib/identities/private/exemption-protection';
 
 describe('globCovers: does a pattern match every string another pattern matches?', () => {
@@ -58,5 +63,125 @@ describe('checkPatternExemptionsProtected: the shape of an exemption pattern', (
   test('control: a named pattern protected by a deny that excepts the same deployers passes, as the prod SCPs are written', () => {
     expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1')])).not.toThrow();
     expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/GuardrailsBreakGlass')])).not.toThrow();
+  });
+});
+
+describe('checkPatternExemptionsProtected: the exceptions of a protection (red3)', () => {
+  const TAKEOVER = ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole', 'sts:AssumeRole'];
+  const EXEMPT = 'arn:aws:iam::*:role/break-glass';
+  const withProtection = (condition: Record<string, Record<string, string | string[]>>) => ({
+    name: 'custom',
+    toJson: () =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Protect', Effect: 'Deny', Action: TAKEOVER, Resource: 'arn:*:iam::*:role/break-glass', Condition: condition },
+          {
+            Sid: 'NoStopLogging',
+            Effect: 'Deny',
+            Action: 'cloudtrail:StopLogging',
+            Resource: '*',
+            Condition: { ArnNotEquals: { 'aws:PrincipalARN': [EXEMPT] } },
+          },
+        ],
+      }),
+  });
+
+  test.each(['*', 'arn:aws:iam::*:role/*', 'arn:*:iam::*:*', 'arn:aws:iam::111111111111:role/a*'])(
+    "a protection that excepts the pattern %s by ArnNotLike (checked by nothing: '*' excepts everyone) does not count",
+    (pattern) => {
+      const policy = withProtection({ ArnNotLike: { 'aws:PrincipalARN': [pattern] } });
+      expect(() => checkPatternExemptionsProtected('Compiler', [policy])).toThrow(
+        /exemption pattern 'arn:aws:iam::\*:role\/break-glass' in custom \(NoStopLogging\) with no statement that protects it/,
+      );
+    },
+  );
+
+  test.each([
+    ['ArnNotEquals', '${aws:PrincipalARN}'],
+    ['ArnNotLike', '${aws:PrincipalARN}'],
+    ['ArnNotEquals', 'arn:aws:iam::111111111111:role/${aws:PrincipalTag/exempt-as}'],
+    ['ArnNotLike', 'arn:aws:iam::111111111111:role/${aws:PrincipalTag/exempt-as}'],
+  ])('a protection that excepts by %s the policy variable %s (equal to every caller, or to whoever tags itself) does not count', (operator, value) => {
+    expect(() => checkPatternExemptionsProtected('Compiler', [withProtection({ [operator]: { 'aws:PrincipalARN': [value] } })])).toThrow(
+      /exemption pattern '.*' in custom \((Protect|NoStopLogging)\)/,
+    );
+  });
+
+  test('an exemption by policy variable (whoever tags its role exempt-as=<its name>) is refused even where a deny covers it', () => {
+    const tagged = 'arn:aws:iam::111111111111:role/b${aws:PrincipalTag/exempt-as}';
+    const policy = {
+      name: 'custom',
+      toJson: () =>
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'Protect', Effect: 'Deny', Action: TAKEOVER, Resource: 'arn:*:iam::*:role/b*' },
+            { Sid: 'NoStopLogging', Effect: 'Deny', Action: 'cloudtrail:StopLogging', Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalARN': [tagged] } } },
+          ],
+        }),
+    };
+    expect(() => checkPatternExemptionsProtected('Compiler', [policy])).toThrow(/exemption pattern '.*\$\{aws:PrincipalTag\/exempt-as\}' in custom \(NoStopLogging\).*without policy variables/s);
+  });
+
+  test('the same pattern by ArnNotEquals is an exemption pattern itself: shape-checked, so role/* is refused', () => {
+    expect(() => checkPatternExemptionsProtected('Compiler', [withProtection({ ArnNotEquals: { 'aws:PrincipalARN': ['arn:aws:iam::*:role/*'] } })])).toThrow(
+      /exemption pattern 'arn:aws:iam::\*:role\/\*' in custom \(Protect\).*role ARN pattern/s,
+    );
+  });
+
+  test('control: exact principals by ArnNotLike or ArnNotEquals, and a protected pattern by ArnNotEquals, still protect', () => {
+    const exact = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1';
+    for (const condition of [
+      { ArnNotLike: { 'aws:PrincipalARN': [exact] } },
+      { ArnNotEquals: { 'aws:PrincipalARN': [exact] } },
+      { ArnNotEquals: { 'aws:PrincipalARN': [EXEMPT] } },
+      {},
+    ]) {
+      expect(() => checkPatternExemptionsProtected('Compiler', [withProtection(condition)])).not.toThrow();
+    }
+  });
+});
+
+describe('the documents checked are the documents written (red3)', () => {
+  const protection = () => [
+    new iam.PolicyStatement({
+      sid: 'DenyAll',
+      effect: iam.Effect.DENY,
+      actions: ['iam:*Role*', 'sts:AssumeRole*'],
+      resources: ['arn:aws:iam::*:role/break-glass'],
+    }),
+  ];
+  /** A subclass whose first toJson() holds the protection, and every later one a harmless statement instead. */
+  class Fickle extends ServiceControlPolicy {
+    private calls = 0;
+    constructor(props: ServiceControlPolicyProps) {
+      super(props);
+    }
+    public toJson(): string {
+      return this.calls++ === 0
+        ? super.toJson()
+        : JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Harmless', Effect: 'Deny', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/nobody' }] });
+    }
+  }
+  const exempting = () => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: ['arn:aws:iam::*:role/break-glass'] });
+  const everything = (docs: string[]) => docs.flatMap((d) => JSON.parse(d).Statement.map((s: any) => s.Sid));
+
+  test('the compiler packs the text it checked: a toJson() that drops the protection on a second call cannot slip it out', () => {
+    const out = OrganizationPolicyCompiler.compileServiceControlPolicies([exempting(), new Fickle({ name: 'fickle', statements: protection() })]);
+    expect(everything(out.map((c) => c.toJson()))).toEqual(expect.arrayContaining(['DenyAccessKeyCreation', 'DenyAll']));
+    expect(everything(out.map((c) => c.toJson()))).not.toContain('Harmless');
+  });
+
+  test('ServiceControlPolicy.writeFiles writes the text it checked', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scp-'));
+    const files = ServiceControlPolicy.writeFiles(dir, [exempting(), new Fickle({ name: 'fickle', statements: protection() })]);
+    expect(everything(files.map((f) => fs.readFileSync(f, 'utf8')))).toEqual(['DenyAccessKeyCreation', 'DenyAll']);
+  });
+
+  test('control: a plain protection compiles and writes as before', () => {
+    const plain = new ServiceControlPolicy({ name: 'plain', statements: protection() });
+    const out = OrganizationPolicyCompiler.compileServiceControlPolicies([exempting(), plain]);
+    expect(everything(out.map((c) => c.toJson())).sort()).toEqual(['DenyAccessKeyCreation', 'DenyAll']);
   });
 });

@@ -127,3 +127,41 @@ describe('new ResourceControlPolicy enforces the AWS Organizations rules for RCP
     );
   });
 });
+
+describe('an RCP exempts no principal of a wildcard account (red3)', () => {
+  const rcp = (exempt: string[], operator = 'ArnNotEquals') =>
+    new ResourceControlPolicy({
+      name: 'custom-rcp',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyS3OutsideOrg',
+          effect: iam.Effect.DENY,
+          principals: [new iam.StarPrincipal()],
+          actions: ['s3:*'],
+          resources: ['*'],
+          conditions: {
+            StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-exampleorg1' },
+            [operator]: { 'aws:PrincipalARN': exempt },
+            BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+          },
+        }),
+      ],
+    });
+
+  test.each([
+    ['ArnNotEquals', 'arn:aws:iam::*:role/break-glass'],
+    ['ArnNotLike', 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1'],
+    ['StringNotLikeIfExists', 'arn:aws:iam::????????????:role/break-glass'],
+    ['ArnNotLike', 'arn:*'],
+    ['ForAllValues:ArnNotLike', '*'],
+  ])('%s %s: anyone can create that role in an account of their own, outside the organization', (operator, arn) => {
+    expect(() => rcp(['arn:aws:iam::111111111111:role/ok', arn], operator)).toThrow(
+      /statements\[0\] of RCP 'custom-rcp': received the principal exemption '.*' \(a wildcard account\)/,
+    );
+  });
+
+  test('control: exact principals, or a name pattern in a named account, are accepted; a Deny of a pattern (ArnLike) too', () => {
+    expect(() => rcp(['arn:aws:iam::111111111111:role/break-glass', 'arn:aws:iam::111111111111:role/cdk-hnb659fds-*'])).not.toThrow();
+    expect(() => rcp(['arn:aws:iam::*:role/intruder-*'], 'ArnLike')).not.toThrow();
+  });
+});

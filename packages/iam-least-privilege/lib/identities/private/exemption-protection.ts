@@ -83,8 +83,15 @@ function arnCovers(cover: string, pattern: string): boolean {
 function protects(s: Statement, pattern: string): boolean {
   if (s.Effect !== 'Deny' || s.NotAction !== undefined || s.NotResource !== undefined) return false;
   const conditions = Object.entries(s.Condition ?? {});
+  // An exception by pattern must be an `ArnNotEquals` entry: those are exemption patterns themselves,
+  // shape-checked and protected in turn. `ArnNotLike` patterns are checked by nothing, so a deny
+  // excepting `ArnNotLike '*'` (everyone) would otherwise count; it may only name exact principals.
   const onlyExceptions = conditions.every(
-    ([operator, keys]) => EXCEPTION_OPERATORS.has(operator) && Object.keys(keys).every((k) => k.toLowerCase() === PRINCIPAL_ARN_KEY),
+    ([operator, keys]) =>
+      EXCEPTION_OPERATORS.has(operator) &&
+      Object.entries(keys).every(
+        ([k, v]) => k.toLowerCase() === PRINCIPAL_ARN_KEY && (operator === 'ArnNotEquals' || list(v).every((x) => !/[*?$]/.test(x))),
+      ),
   );
   if (!onlyExceptions) return false;
   const actions = list(s.Action);
@@ -109,12 +116,14 @@ export function checkPatternExemptionsProtected(owner: string, policies: { reado
       // character. A protection excepts principals too, often the same patterns (the deployers may
       // create the roles), so a pattern that could match any role, `role/*`, would be "protected" by
       // a deny that excepts everyone it matches.
-      if (!EXEMPTION_PATTERN_SHAPE.test(arn)) {
+      // A policy variable ('${aws:PrincipalTag/x}', '${aws:PrincipalARN}') makes the value depend on
+      // the caller: an exemption anyone can tag themselves into, or an exception that equals everyone.
+      if (!EXEMPTION_PATTERN_SHAPE.test(arn) || arn.includes('$')) {
         throw propError(
           owner,
           'policies',
           `the exemption pattern '${arn}' in ${policy}${s.Sid ? ` (${s.Sid})` : ''}`,
-          "a role ARN pattern 'arn:<partition or *>:iam::<account id or *>:role/<name>' whose name starts with a character that is not a wildcard",
+          "a role ARN pattern 'arn:<partition or *>:iam::<account id or *>:role/<name>' whose name starts with a character that is not a wildcard, without policy variables ('${...}')",
           'A pattern that can match any role protects nothing: the deny that protects it would except the same principals.',
         );
       }
@@ -131,9 +140,19 @@ export function checkPatternExemptionsProtected(owner: string, policies: { reado
   }
 }
 
-/** The wildcard entries of a Deny's `exceptPrincipals` list (`ArnNotEquals`, which matches wildcards as `ArnNotLike` does). */
+/** The wildcard or policy-variable entries of a Deny's `exceptPrincipals` list (`ArnNotEquals`, which matches wildcards as `ArnNotLike` does). */
 function exemptionPatterns(s: Statement): string[] {
   const keys = s.Effect === 'Deny' ? (s.Condition?.ArnNotEquals ?? {}) : {};
   const values = Object.entries(keys).flatMap(([k, v]) => (k.toLowerCase() === PRINCIPAL_ARN_KEY ? list(v) : []));
-  return values.filter((v) => /[*?]/.test(v));
+  // '$': a policy variable matches as a wildcard would (per caller); it is refused with the patterns.
+  return values.filter((v) => /[*?$]/.test(v));
+}
+
+/** Each policy's name and document, read once: the check and the output then see the same text. */
+export function snapshotPolicies(policies: readonly { readonly name: string; toJson(): string }[]): { name: string; toJson(): string }[] {
+  return policies.map((p) => {
+    const name = p.name;
+    const json = p.toJson();
+    return { name, toJson: () => json };
+  });
 }
