@@ -163,28 +163,30 @@ function validateRcpStatement(owner: string, prop: string, s: any): void {
     throw propError(
       owner,
       prop,
-      `the principal exemption '${anyAccount}' (a wildcard account)`,
-      'principal ARNs of a named account (an RCP governs requests from every AWS account, outside the organization too)',
-      'Anyone can create a role of that name in an account of their own, and no SCP reaches it.',
+      `the principal exemption '${anyAccount}' (a wildcard account or a policy variable)`,
+      'principal ARNs of a named account, without policy variables (an RCP governs requests from every AWS account, outside the organization too)',
+      "Anyone can create a role of that name in an account of their own, and no SCP reaches it; a policy variable ('${aws:PrincipalAccount}') names the caller's own account.",
     );
   }
 }
 
 /**
  * The first `aws:PrincipalARN` value of a negated condition (an exemption of a Deny: `ArnNotEquals`,
- * `ArnNotLike`, `StringNotLike`..., with `IfExists` or a set prefix) whose account is a wildcard, or
- * that is too short to name one. An SCP governs only the principals of its accounts, so there
- * `arn:aws:iam::*:role/<name>` is that role in each of them; an RCP governs every caller.
+ * `ArnNotLike`, `StringNotLike`..., with `IfExists` or a set prefix, in any letter case) whose account
+ * is a wildcard, that is too short to name one, or that holds a policy variable (`${...}`: the value
+ * then depends on the caller, `arn:aws:iam::${aws:PrincipalAccount}:role/x` is that role in every
+ * account). An SCP governs only the principals of its accounts, so there `arn:aws:iam::*:role/<name>`
+ * is that role in each of them; an RCP governs every caller.
  */
 function anyAccountPrincipalExemption(s: any): string | undefined {
   for (const [operator, keys] of Object.entries<Record<string, unknown>>(s.Condition ?? {})) {
-    if (!/Not/.test(operator)) continue;
+    if (!/not/i.test(operator)) continue;
     for (const [key, value] of Object.entries(keys ?? {})) {
       if (key.toLowerCase() !== 'aws:principalarn') continue;
       for (const v of ([] as unknown[]).concat(value)) {
         if (typeof v !== 'string') continue;
         const parts = v.split(':');
-        if (parts.length < 6 ? /[*?]/.test(v) : /[*?]/.test(parts[4])) return v;
+        if (v.includes('$') || (parts.length < 6 ? /[*?]/.test(v) : /[*?]/.test(parts[4]))) return v;
       }
     }
   }

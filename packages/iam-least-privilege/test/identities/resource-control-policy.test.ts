@@ -154,9 +154,14 @@ describe('an RCP exempts no principal of a wildcard account (red3)', () => {
     ['StringNotLikeIfExists', 'arn:aws:iam::????????????:role/break-glass'],
     ['ArnNotLike', 'arn:*'],
     ['ForAllValues:ArnNotLike', '*'],
+    // A policy variable names the caller's own account: the role of that name in every account.
+    ['ArnNotEquals', 'arn:aws:iam::${aws:PrincipalAccount}:role/break-glass'],
+    ['ArnNotLike', 'arn:aws:iam::111111111111:role/${aws:PrincipalTag/team}'],
+    // Operator names in another letter case are negations too.
+    ['arnNotEquals', 'arn:aws:iam::*:role/break-glass'],
   ])('%s %s: anyone can create that role in an account of their own, outside the organization', (operator, arn) => {
     expect(() => rcp(['arn:aws:iam::111111111111:role/ok', arn], operator)).toThrow(
-      /statements\[0\] of RCP 'custom-rcp': received the principal exemption '.*' \(a wildcard account\)/,
+      /statements\[0\] of RCP 'custom-rcp': received the principal exemption '.*' \(a wildcard account or a policy variable\)/,
     );
   });
 
