@@ -117,11 +117,19 @@ describe('checkPatternExemptionsProtected: the exceptions of a protection (red3)
           Version: '2012-10-17',
           Statement: [
             { Sid: 'Protect', Effect: 'Deny', Action: TAKEOVER, Resource: 'arn:*:iam::*:role/b*' },
-            { Sid: 'NoStopLogging', Effect: 'Deny', Action: 'cloudtrail:StopLogging', Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalARN': [tagged] } } },
+            {
+              Sid: 'NoStopLogging',
+              Effect: 'Deny',
+              Action: 'cloudtrail:StopLogging',
+              Resource: '*',
+              Condition: { ArnNotEquals: { 'aws:PrincipalARN': [tagged] } },
+            },
           ],
         }),
     };
-    expect(() => checkPatternExemptionsProtected('Compiler', [policy])).toThrow(/exemption pattern '.*\$\{aws:PrincipalTag\/exempt-as\}' in custom \(NoStopLogging\).*without policy variables/s);
+    expect(() => checkPatternExemptionsProtected('Compiler', [policy])).toThrow(
+      /exemption pattern '.*\$\{aws:PrincipalTag\/exempt-as\}' in custom \(NoStopLogging\).*without policy variables/s,
+    );
   });
 
   test('the same pattern by ArnNotEquals is an exemption pattern itself: shape-checked, so role/* is refused', () => {
@@ -132,12 +140,13 @@ describe('checkPatternExemptionsProtected: the exceptions of a protection (red3)
 
   test('control: exact principals by ArnNotLike or ArnNotEquals, and a protected pattern by ArnNotEquals, still protect', () => {
     const exact = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1';
-    for (const condition of [
+    const conditions: Record<string, Record<string, string[]>>[] = [
       { ArnNotLike: { 'aws:PrincipalARN': [exact] } },
       { ArnNotEquals: { 'aws:PrincipalARN': [exact] } },
       { ArnNotEquals: { 'aws:PrincipalARN': [EXEMPT] } },
       {},
-    ]) {
+    ];
+    for (const condition of conditions) {
       expect(() => checkPatternExemptionsProtected('Compiler', [withProtection(condition)])).not.toThrow();
     }
   });
@@ -161,7 +170,10 @@ describe('the documents checked are the documents written (red3)', () => {
     public toJson(): string {
       return this.calls++ === 0
         ? super.toJson()
-        : JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Harmless', Effect: 'Deny', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/nobody' }] });
+        : JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'Harmless', Effect: 'Deny', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/nobody' }],
+          });
     }
   }
   const exempting = () => ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: ['arn:aws:iam::*:role/break-glass'] });

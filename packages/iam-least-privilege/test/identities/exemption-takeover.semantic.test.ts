@@ -92,10 +92,14 @@ describe('names that resemble an exempt role', () => {
 
   test('a bounded admin cannot create a matching role outside the bounded path, nor pass or assume one', async () => {
     const createContext = { 'iam:PermissionsBoundary': BOUNDARY_ARN, 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] };
-    for (const impostor of [role(`cdk-hnb659fds-cfn-exec-role-evil-${REGION}`), role('GuardrailsBreakGlass'), role(`cdk-hnb659fds-cfn-exec-role-x/y-${REGION}`)]) {
-      await expect(decide(ATTACKER, { action: 'iam:CreateRole', resource: impostor, context: createContext }, { boundary: BOUNDARY, scps: SCPS })).resolves.toBe(
-        'ExplicitlyDenied',
-      );
+    for (const impostor of [
+      role(`cdk-hnb659fds-cfn-exec-role-evil-${REGION}`),
+      role('GuardrailsBreakGlass'),
+      role(`cdk-hnb659fds-cfn-exec-role-x/y-${REGION}`),
+    ]) {
+      await expect(
+        decide(ATTACKER, { action: 'iam:CreateRole', resource: impostor, context: createContext }, { boundary: BOUNDARY, scps: SCPS }),
+      ).resolves.toBe('ExplicitlyDenied');
     }
     for (const action of ['iam:PassRole', 'sts:AssumeRole']) {
       await expect(decide(ATTACKER, { action, resource: EXEC_ROLE }, { boundary: BOUNDARY, scps: SCPS })).resolves.toBe('ExplicitlyDenied');

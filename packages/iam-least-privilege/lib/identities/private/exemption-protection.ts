@@ -89,9 +89,7 @@ function protects(s: Statement, pattern: string): boolean {
   const onlyExceptions = conditions.every(
     ([operator, keys]) =>
       EXCEPTION_OPERATORS.has(operator) &&
-      Object.entries(keys).every(
-        ([k, v]) => k.toLowerCase() === PRINCIPAL_ARN_KEY && (operator === 'ArnNotEquals' || list(v).every((x) => !/[*?$]/.test(x))),
-      ),
+      Object.entries(keys).every(([k, v]) => k.toLowerCase() === PRINCIPAL_ARN_KEY && (operator === 'ArnNotEquals' || list(v).every((x) => !/[*?$]/.test(x)))),
   );
   if (!onlyExceptions) return false;
   const actions = list(s.Action);
