@@ -226,6 +226,10 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       stackNames: scpGuardrailStackNames(config),
       // ...and the StackSets, which rewrite the guardrail stacks of every target account at once.
       stackSetNames: scpGuardrailStackSetNames(config),
+      // ...and, in a delegated StackSets administrator account, any StackSet: a service-managed one
+      // runs in every target account as the StackSets execution role, which these SCPs exempt. (The
+      // management account, callAs SELF, is never governed by SCPs.)
+      stackSetAdministratorAccountIds: config.stackSets?.callAs === 'DELEGATED_ADMIN' ? [config.stackSets.adminAccountId] : undefined,
       // ...and what the next deployment runs: the CDK bootstrap assets (only the publishing roles upload).
       cdkBootstrapQualifier: config.principals.cdkQualifier,
     }),

@@ -172,6 +172,28 @@ describe('organization policies', () => {
     expect(sids(off)).not.toContain('DenyRunInstancesWithoutImdsV2');
   });
 
+  test('a delegated StackSets administrator account: only the deployers create or change any StackSet there; the management account (SELF) needs no statement', () => {
+    const prod = loadConfig('prod', { configDir: CONFIG_DIR });
+    const stackSets = { organizationalUnitIds: ['ou-ab12-cdef3456'], regions: ['eu-west-1'], adminAccountId: '999999999999', adminRegion: 'eu-west-1' };
+    const statement = (c: typeof prod) =>
+      serviceControlPolicies(c)
+        .flatMap((p) => JSON.parse(p.toJson()).Statement)
+        .find((s: any) => s.Sid === 'DenyStackSetAdministration');
+    const delegated = statement({ ...prod, stackSets: { ...stackSets, callAs: 'DELEGATED_ADMIN' } } as typeof prod);
+    expect(delegated.Condition.StringEquals).toEqual({ 'aws:PrincipalAccount': ['999999999999'] });
+    expect(delegated.Action).toEqual(expect.arrayContaining(['cloudformation:CreateStackSet', 'cloudformation:CreateStackInstances']));
+    // The deployers are excepted: the StackSet execution role among them.
+    expect(JSON.stringify(delegated.Condition.ArnNotEquals)).toContain(prod.principals.stackSetExecutionRoleName);
+    expect(statement({ ...prod, stackSets: { ...stackSets, callAs: 'SELF' } } as typeof prod)).toBeUndefined();
+    expect(statement(prod)).toBeUndefined();
+    // It still fits prod's slots.
+    const written = writeServiceControlPolicies(
+      { ...prod, stackSets: { ...stackSets, callAs: 'DELEGATED_ADMIN' } } as typeof prod,
+      mkdtempSync(join(tmpdir(), 'scp-')),
+    );
+    expect(written.length).toBeGreaterThan(0);
+  });
+
   test('synth fails naming the target when the SCPs do not fit its free slots', () => {
     const config = loadConfig('prod', { configDir: CONFIG_DIR });
     const full = { ...config, organizationPolicies: { ...config.organizationPolicies, targets: [{ name: 'ou-prod', scpSlotsUsed: 2, rcpSlotsUsed: 1 }] } };

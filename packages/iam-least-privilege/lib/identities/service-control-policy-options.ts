@@ -203,6 +203,22 @@ export interface GuardrailResourcesProtectionOptions {
   readonly stackSetNames?: string[];
 
   /**
+   * Member accounts that administer service-managed StackSets as a delegated administrator
+   * (`CallAs: DELEGATED_ADMIN`). The instances of every service-managed StackSet of the organization
+   * run in their target accounts as the one StackSets execution role, `stacksets-exec-<id>`, which the
+   * guardrail SCPs exempt so that the guardrail StackSet can deploy. So in these accounts the SCP
+   * denies every principal but the `stackDeployerArns` creating or changing any StackSet, whatever
+   * its name (`CreateStackSet`, `UpdateStackSet`, `CreateStackInstances`, `UpdateStackInstances`,
+   * `ImportStacksToStackSet`): no condition key tells a service-managed StackSet from a self-managed
+   * one, so there self-managed StackSets are the deployers' too. SCPs never govern the management
+   * account; listing it changes nothing. Used only with `stackDeployerArns`.
+   *
+   * @default - none: a principal of a delegated administrator account who may create StackSets runs
+   *   whatever template it likes as the exempt StackSets execution role in every target account
+   */
+  readonly stackSetAdministratorAccountIds?: string[];
+
+  /**
    * Qualifier of the CDK bootstrap (`cdk bootstrap --qualifier`). With `stackDeployerArns`, the SCP
    * also denies every principal but the deployers and the CDK publishing roles
    * (`cdk-<qualifier>-{file,image}-publishing-role-*`) writing, deleting, re-policing or

@@ -8,6 +8,7 @@ import {
   guardrailStackPatterns,
   guardrailStackStatement,
   guardrailStackSetPatterns,
+  stackSetAdministrationStatement,
   PROTECTED_TAG_KEY,
   protectedSessionTagStatement,
   protectedTagKeyStatement,
@@ -261,6 +262,18 @@ export class ServiceControlPolicy {
         );
       }
     }
+    const stackSetAdmins = options.stackSetAdministratorAccountIds ?? [];
+    stackSetAdmins.forEach((id, i) => {
+      if (!/^\d{12}$/.test(id)) throw propError(owner, `stackSetAdministratorAccountIds[${i}]`, `'${id}'`, 'a 12-digit AWS account id');
+    });
+    if (stackSetAdmins.length > 0 && deployers.length === 0) {
+      throw propError(
+        owner,
+        'stackSetAdministratorAccountIds',
+        `${JSON.stringify(stackSetAdmins)} without stackDeployerArns`,
+        'the exact ARNs of the principals that deploy the StackSets in stackDeployerArns, or no stackSetAdministratorAccountIds',
+      );
+    }
     const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
     validateCdkBootstrapQualifier(owner, 'cdkBootstrapQualifier', qualifier);
     const statements = [guardrailResourceStatement(options.administratorArns, prefix)];
@@ -268,6 +281,7 @@ export class ServiceControlPolicy {
       statements.push(
         guardrailStackStatement(deployers, [...guardrailStackPatterns(prefix, stackNames), ...guardrailStackSetPatterns(prefix, stackSetNames)], qualifier),
       );
+    if (stackSetAdmins.length > 0) statements.push(stackSetAdministrationStatement(deployers, [...new Set(stackSetAdmins)]));
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-guardrail-resources',
       description: `Deny destroying or reconfiguring the ${prefix} log groups, functions, rules, streams, queues, alarms${deployers.length > 0 ? ', stacks and CDK assets' : ''}`,

@@ -570,6 +570,66 @@ describe("attack 6: the guardrail stacks (CloudFormation acts with the stack's e
     }
   });
 
+  // A service-managed StackSet's instances run in every target account as the StackSets execution
+  // role, which the SCPs exempt (it deploys the guardrail StackSet). From a delegated administrator
+  // account, a StackSet of any name would run as it: there only the deployers create or change StackSets.
+  describe('the StackSet administrator account (stackSetAdministratorAccountIds)', () => {
+    const ADMIN_SCP = doc(
+      ServiceControlPolicy.protectGuardrailResources({
+        administratorArns: [EXEC_ROLE, LOG_ADMIN],
+        stackDeployerArns: [DEPLOY_ROLE, PIPELINE, BREAK_GLASS],
+        stackNames: ['prod-workload-*', 'CDKToolkit', 'StackSet-*'],
+        stackSetNames: ['prod-workload-guardrails-*'],
+        stackSetAdministratorAccountIds: [ACCOUNT],
+      }),
+    );
+    const SCPS = [FULL_AWS_ACCESS, SECURITY_SCP, PRINCIPALS_SCP, ADMIN_SCP];
+    // (A service-managed StackSet lives in the management account whoever creates it; the deny names
+    // no resource, so the account of the ARN does not matter, and the evaluator needs no resource policy.)
+    const OWN = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stackset/orders-api-baseline:11111111-0000-4000-8000-000000000001`;
+    // CreateStackSet authorizes on no resource ('*').
+    const target = (action: string) => ({ action, resource: action === 'cloudformation:CreateStackSet' ? '*' : OWN });
+    const ACTIONS = [
+      'cloudformation:CreateStackSet',
+      'cloudformation:UpdateStackSet',
+      'cloudformation:CreateStackInstances',
+      'cloudformation:UpdateStackInstances',
+      'cloudformation:ImportStacksToStackSet',
+    ];
+
+    test.each(ACTIONS)('a bounded admin of the administrator account cannot %s a StackSet of its own', async (action) => {
+      const attempt = target(action);
+      await expect(decide(ATTACKER, attempt, { boundary: BOUNDARY, scps: SCPS })).resolves.toBe('ExplicitlyDenied');
+      await expect(decide(ATTACKER, attempt, { scps: [FULL_AWS_ACCESS, ADMIN_SCP] })).resolves.toBe('ExplicitlyDenied');
+      await expect(decide(ATTACKER, attempt, { scps: [FULL_AWS_ACCESS, withoutStatement(ADMIN_SCP, 'DenyStackSetAdministration')] })).resolves.toBe('Allowed');
+    });
+
+    test('control: the deployers still do; a bounded admin of another account still runs StackSets of its own; reading stays allowed', async () => {
+      for (const action of ACTIONS) {
+        const attempt = target(action);
+        await expect(decide(DEPLOY_ROLE, attempt, { scps: SCPS })).resolves.toBe('Allowed');
+        await expect(decide(BREAK_GLASS, attempt, { scps: SCPS })).resolves.toBe('Allowed');
+        const elsewhere = { ...attempt, resource: attempt.resource.replace(ACCOUNT, OTHER_ACCOUNT), resourceAccount: OTHER_ACCOUNT };
+        // (SCPs only: the boundary document of these tests is resolved for ACCOUNT.)
+        await expect(decide(role('admin-inside-boundary', OTHER_ACCOUNT), elsewhere, { scps: SCPS })).resolves.toBe('Allowed');
+      }
+      await expect(decide(ATTACKER, { action: 'cloudformation:DescribeStackSet', resource: OWN }, { boundary: BOUNDARY, scps: SCPS })).resolves.toBe('Allowed');
+    });
+
+    test('bad input: an account id that is not 12 digits, or administrator accounts without deployers', () => {
+      expect(() =>
+        ServiceControlPolicy.protectGuardrailResources({
+          administratorArns: [EXEC_ROLE],
+          stackDeployerArns: [DEPLOY_ROLE],
+          stackSetAdministratorAccountIds: ['1234'],
+        }),
+      ).toThrow(/stackSetAdministratorAccountIds\[0\].*received '1234'.*12-digit/);
+      expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackSetAdministratorAccountIds: [ACCOUNT] })).toThrow(
+        /stackSetAdministratorAccountIds.*without stackDeployerArns/,
+      );
+    });
+  });
+
   test("control: the deploy role and break-glass change the guardrail stacks, and the execution role (nested stacks, which CloudFormation creates with the root stack's role); everyone reads them", async () => {
     for (const action of ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteStack']) {
       await expect(decide(DEPLOY_ROLE, { action, resource: GUARDRAIL_STACK }, { scps: ALL_SCPS })).resolves.toBe('Allowed');

@@ -67,8 +67,8 @@ export function decide(principal: string, attempt: Attempt, layers: Layers) {
       action: attempt.action,
       resource: attempt.resource,
       resourceAccount: attempt.resourceAccount ?? ACCOUNT,
-      // IAM always puts the caller's ARN in the request context; the evaluator needs it given.
-      context: { 'aws:PrincipalARN': principal, ...attempt.context },
+      // IAM always puts the caller's ARN and account in the request context; the evaluator needs them given.
+      context: { 'aws:PrincipalARN': principal, 'aws:PrincipalAccount': principal.split(':')[4] ?? '', ...attempt.context },
     },
   });
 }

@@ -161,6 +161,30 @@ export function guardrailStackStatement(deployerArns: readonly string[], stackPa
   });
 }
 
+/** What creates or changes a StackSet or its instances (the service-managed ones run as the exempt StackSets execution role). */
+export const STACK_SET_WRITE_ACTIONS: readonly string[] = [
+  'cloudformation:CreateStackSet',
+  'cloudformation:UpdateStackSet',
+  'cloudformation:CreateStackInstances',
+  'cloudformation:UpdateStackInstances',
+  'cloudformation:ImportStacksToStackSet',
+];
+
+/**
+ * Deny every principal of the StackSet administrator accounts but the deployers creating or changing
+ * any StackSet: a service-managed StackSet's instances run as the StackSets execution role, which the
+ * guardrail SCPs exempt in every target account (`aws:PrincipalAccount`: only in those accounts).
+ */
+export function stackSetAdministrationStatement(deployerArns: readonly string[], administratorAccountIds: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyStackSetAdministration',
+    effect: iam.Effect.DENY,
+    actions: [...STACK_SET_WRITE_ACTIONS],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:PrincipalAccount': [...administratorAccountIds] }, ...exceptPrincipals(deployerArns) },
+  });
+}
+
 /**
  * Deny setting the `guardrails:protected` key through `actions` (IAM create/tag calls, session
  * tags). `ForAnyValue:StringEqualsIgnoreCase`: IAM tag keys of roles and users are not case
