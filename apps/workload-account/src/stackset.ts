@@ -278,5 +278,17 @@ export function stackSetTargetsOf(config: GuardrailsConfig, context: unknown): S
       });
     }
   }
-  return withStackSetTargets(config, raw, '-c stackset-targets').stackSets!;
+  const targets = withStackSetTargets(config, raw, '-c stackset-targets').stackSets!;
+  // The SCPs are written from config (bin/main.ts), not from this context: only with the delegated
+  // administrator in config do they deny StackSet administration there to all but the deployers (a
+  // service-managed StackSet of any name runs everywhere as the exempt StackSets execution role).
+  const configured = config.stackSets;
+  if (targets.callAs === 'DELEGATED_ADMIN' && (configured?.callAs !== 'DELEGATED_ADMIN' || configured.adminAccountId !== targets.adminAccountId)) {
+    throw new Error(
+      `stackset-targets: received callAs "DELEGATED_ADMIN" with adminAccountId "${targets.adminAccountId}"; expected the same administrator in config/${config.environment}.json ` +
+        `stackSets (adminAccountId "${targets.adminAccountId}", callAs "DELEGATED_ADMIN"; now ${configured === undefined ? 'no stackSets' : `adminAccountId "${configured.adminAccountId}", callAs "${configured.callAs}"`}): ` +
+        'the SCPs are written from the config, and only then let nobody but the deployers create or change StackSets in that account (docs/stacksets.md)',
+    );
+  }
+  return targets;
 }

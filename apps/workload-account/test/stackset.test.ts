@@ -324,6 +324,19 @@ describe('targets from the stackset-targets context or config.stackSets', () => 
     );
   });
 
+  test('a delegated administrator in the context must be the one in config: the SCPs, written from config, protect only that account', () => {
+    const delegated = { ...RAW, callAs: 'DELEGATED_ADMIN' };
+    expect(() => stackSetTargetsOf(CONFIG, delegated)).toThrow(
+      /stackset-targets: received callAs "DELEGATED_ADMIN" with adminAccountId "999999999999"; expected the same administrator in config\/prod\.json stackSets .*now no stackSets/,
+    );
+    const other = { ...CONFIG, stackSets: { ...TARGETS, adminAccountId: '888888888888', callAs: 'DELEGATED_ADMIN' as const } };
+    expect(() => stackSetTargetsOf(other, delegated)).toThrow(/now adminAccountId "888888888888", callAs "DELEGATED_ADMIN"/);
+    // Control: the same administrator in config; SELF (the management account, never governed by SCPs) needs none.
+    const same = { ...CONFIG, stackSets: { ...TARGETS, callAs: 'DELEGATED_ADMIN' as const } };
+    expect(stackSetTargetsOf(same, delegated).callAs).toBe('DELEGATED_ADMIN');
+    expect(stackSetTargetsOf(CONFIG, RAW).callAs).toBe('SELF');
+  });
+
   test('fails if the context is not JSON or names no file', () => {
     expect(() => stackSetTargetsOf(CONFIG, '/no/such/file.json')).toThrow(
       /stackset-targets: received "\/no\/such\/file.json"; expected inline JSON or the path/,
