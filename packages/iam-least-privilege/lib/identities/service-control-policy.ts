@@ -39,6 +39,7 @@ import {
   UnencryptedS3WritesOptions,
 } from './service-control-policy-options';
 import { guardrailPrincipalsStatements } from './private/scp-principal-statements';
+import { logWriterRoleStatement } from './private/scp-statements';
 import {
   accountBaselineStatements,
   exemptPrincipalArns,
@@ -216,7 +217,7 @@ export class ServiceControlPolicy {
           resources: ['arn:*:events:*:*:event-bus/default'],
           conditions: exceptPrincipals(options.administratorArns),
         }),
-        ...(logStatement ? [logStatement] : []),
+        ...(logStatement ? [logStatement, logWriterRoleStatement(options.logWriterRoleNames ?? [], options.administratorArns)] : []),
       ],
     });
   }

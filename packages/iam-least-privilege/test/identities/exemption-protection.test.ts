@@ -88,12 +88,12 @@ describe('checkPatternExemptionsProtected: the exceptions of a protection (red3)
   });
 
   test.each(['*', 'arn:aws:iam::*:role/*', 'arn:*:iam::*:*', 'arn:aws:iam::111111111111:role/a*'])(
-    "a protection that excepts the pattern %s by ArnNotLike (checked by nothing: '*' excepts everyone) does not count",
+    "a protection that excepts the pattern %s by ArnNotLike ('*' excepts everyone) does not count: the pattern is an exemption itself, refused",
     (pattern) => {
       const policy = withProtection({ ArnNotLike: { 'aws:PrincipalARN': [pattern] } });
-      expect(() => checkPatternExemptionsProtected('Compiler', [policy])).toThrow(
-        /exemption pattern 'arn:aws:iam::\*:role\/break-glass' in custom \(NoStopLogging\) with no statement that protects it/,
-      );
+      // Refused on the protection's own exception (its shape, or it has no protection of its own).
+      const escaped = pattern.replace(/[*/]/g, (c) => `\\${c}`);
+      expect(() => checkPatternExemptionsProtected('Compiler', [policy])).toThrow(new RegExp(`exemption pattern '${escaped}' in custom \\(Protect\\)`));
     },
   );
 
@@ -195,5 +195,56 @@ describe('the documents checked are the documents written (red3)', () => {
     const plain = new ServiceControlPolicy({ name: 'plain', statements: protection() });
     const out = OrganizationPolicyCompiler.compileServiceControlPolicies([exempting(), plain]);
     expect(everything(out.map((c) => c.toJson())).sort()).toEqual(['DenyAccessKeyCreation', 'DenyAll']);
+  });
+});
+
+describe('checkPatternExemptionsProtected: an exemption under any negated operator (red3 A2)', () => {
+  const TAKEOVER = ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole', 'sts:AssumeRole'];
+  const EXEMPT = 'arn:aws:iam::*:role/deployer-*';
+  const custom = (operator: string, protect: boolean) => ({
+    name: 'custom',
+    toJson: () =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          ...(protect ? [{ Sid: 'Protect', Effect: 'Deny', Action: TAKEOVER, Resource: 'arn:*:iam::*:role/deployer-*' }] : []),
+          {
+            Sid: 'NoStopLogging',
+            Effect: 'Deny',
+            Action: 'cloudtrail:StopLogging',
+            Resource: '*',
+            Condition: { [operator]: { 'AWS:PrincipalArn': [EXEMPT] } },
+          },
+        ],
+      }),
+  });
+  const OPERATORS = [
+    'ArnNotLike',
+    'ArnNotEqualsIfExists',
+    'ArnNotLikeIfExists',
+    'StringNotLike',
+    'StringNotLikeIfExists',
+    'StringNotEquals',
+    'StringNotEqualsIgnoreCase',
+    'ForAllValues:ArnNotLike',
+    'ForAnyValue:StringNotLike',
+    'arnNotEquals',
+  ];
+
+  test.each(OPERATORS)('%s: an unprotected pattern exemption is refused (anyone who creates deployer-x would be exempt)', (operator) => {
+    expect(() => checkPatternExemptionsProtected('Compiler', [custom(operator, false)])).toThrow(
+      /exemption pattern 'arn:aws:iam::\*:role\/deployer-\*' in custom \(NoStopLogging\) with no statement that protects it/,
+    );
+  });
+
+  test.each(OPERATORS)('control: %s with a protection passes', (operator) => {
+    expect(() => checkPatternExemptionsProtected('Compiler', [custom(operator, true)])).not.toThrow();
+  });
+
+  test('control: an exemption in an Allow, or a positive condition (ArnLike: the deny hits the pattern), is not an exemption', () => {
+    const statements = (s: object) => ({ name: 'custom', toJson: () => JSON.stringify({ Version: '2012-10-17', Statement: [s] }) });
+    const allow = { Sid: 'A', Effect: 'Allow', Action: '*', Resource: '*', Condition: { ArnNotLike: { 'aws:PrincipalARN': [EXEMPT] } } };
+    const denyPattern = { Sid: 'D', Effect: 'Deny', Action: '*', Resource: '*', Condition: { ArnLike: { 'aws:PrincipalARN': [EXEMPT] } } };
+    expect(() => checkPatternExemptionsProtected('Compiler', [statements(allow), statements(denyPattern)])).not.toThrow();
   });
 });

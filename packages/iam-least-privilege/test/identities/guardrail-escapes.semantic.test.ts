@@ -959,6 +959,30 @@ describe('attack 9b: forging audit records with PutLogEvents (SCP protect-tagged
     await expect(write(ATTACKER, 'logs:PutLogEvents', STREAM('/guardrails/app/orders', 'z'))).resolves.toBe('Allowed');
   });
 
+  // The writer names exempt a role in every account: a principal outside the boundary (an account's own
+  // unbounded admin) that could create, re-trust or pass such a role would forge records as a writer.
+  const UNBOUNDED = role('account-admin-outside-boundary');
+  // No boundary (write() puts BOUNDARY in place of an undefined one).
+  const unbounded = (principal: string, action: string, resource: string, scp = LOG_SCP) =>
+    decide(principal, { action, resource }, { scps: [FULL_AWS_ACCESS, scp] });
+  test.each([
+    ['iam:CreateRole', role('guardrails-log-writer-evil')],
+    ['iam:UpdateAssumeRolePolicy', role(`guardrails-log-writer-trail-${REGION}`)],
+    ['iam:AttachRolePolicy', role(`guardrails-log-writer-trail-${REGION}`)],
+    ['iam:PutRolePolicy', role(`guardrails-log-writer-forwarder-${REGION}`)],
+    ['iam:PassRole', role(`guardrails-log-writer-forwarder-${REGION}`)],
+    ['sts:AssumeRole', role(`guardrails-log-writer-trail-${REGION}`)],
+  ])('a principal outside the boundary cannot %s %s (DenyLogWriterRoleChanges); allowed without the statement', async (action, resource) => {
+    await expect(unbounded(UNBOUNDED, action, resource)).resolves.toBe('ExplicitlyDenied');
+    await expect(unbounded(UNBOUNDED, action, resource, withoutStatement(LOG_SCP, 'DenyLogWriterRoleChanges'))).resolves.toBe('Allowed');
+  });
+
+  test('control: the execution role creates and passes the writer roles; others create roles of other names', async () => {
+    await expect(unbounded(EXEC_ROLE, 'iam:CreateRole', role(`guardrails-log-writer-trail-${REGION}`))).resolves.toBe('Allowed');
+    await expect(unbounded(EXEC_ROLE, 'iam:PassRole', role(`guardrails-log-writer-trail-${REGION}`))).resolves.toBe('Allowed');
+    await expect(unbounded(UNBOUNDED, 'iam:CreateRole', role('orders-api'))).resolves.toBe('Allowed');
+  });
+
   test('a role of that name under the bounded role path does not match the writer names', async () => {
     await expect(write(`arn:aws:iam::${ACCOUNT}:role/bounded/guardrails-log-writer-evil`, 'logs:PutLogEvents', TRAIL_STREAM)).resolves.toBe('ExplicitlyDenied');
   });

@@ -138,10 +138,22 @@ export function checkPatternExemptionsProtected(owner: string, policies: { reado
   }
 }
 
-/** The wildcard or policy-variable entries of a Deny's `exceptPrincipals` list (`ArnNotEquals`, which matches wildcards as `ArnNotLike` does). */
+/**
+ * A negated condition operator: an exception of a Deny. Any letter case, an `IfExists` suffix or a
+ * set prefix (`ForAllValues:`, `ForAnyValue:`) makes no difference to what it exempts.
+ */
+const NEGATED_OPERATOR = /^(forallvalues:|foranyvalue:)?(arnnot(equals|like)|stringnot(equals|like|equalsignorecase))(ifexists)?$/i;
+
+/**
+ * The wildcard or policy-variable `aws:PrincipalARN` values of a Deny's exceptions, under every
+ * negated operator: `ArnNotEquals` as `exceptPrincipals` writes them (it matches wildcards as
+ * `ArnNotLike` does), and `ArnNotLike`, `StringNotLike`... as a hand-written statement might.
+ */
 function exemptionPatterns(s: Statement): string[] {
-  const keys = s.Effect === 'Deny' ? (s.Condition?.ArnNotEquals ?? {}) : {};
-  const values = Object.entries(keys).flatMap(([k, v]) => (k.toLowerCase() === PRINCIPAL_ARN_KEY ? list(v) : []));
+  if (s.Effect !== 'Deny') return [];
+  const values = Object.entries(s.Condition ?? {})
+    .filter(([operator]) => NEGATED_OPERATOR.test(operator))
+    .flatMap(([, keys]) => Object.entries(keys ?? {}).flatMap(([k, v]) => (k.toLowerCase() === PRINCIPAL_ARN_KEY ? list(v) : [])));
   // '$': a policy variable matches as a wildcard would (per caller); it is refused with the patterns.
   return values.filter((v) => /[*?$]/.test(v));
 }

@@ -69,6 +69,24 @@ export function guardrailLogWriterStatement(owner: string, options: TaggedGuardr
   });
 }
 
+/**
+ * `DenyLogWriterRoleChanges`: the writer names are an exemption of `DenyGuardrailLogForgery` in every
+ * account, so nobody but the administrators (the execution roles that create the writer roles,
+ * break-glass) creates, changes, passes or assumes a role of those names: whoever could would write
+ * forged records as a writer. (A bounded admin cannot anyway: its roles live under the boundary's
+ * role path; this holds every other principal of the organization.) The services that use the roles
+ * (Lambda, CloudTrail) assume them as service principals, which SCPs do not govern.
+ */
+export function logWriterRoleStatement(writerNames: readonly string[], administratorArns: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyLogWriterRoleChanges',
+    effect: iam.Effect.DENY,
+    actions: ['iam:CreateRole', ...ROLE_MUTATION_ACTIONS, 'sts:AssumeRole*'],
+    resources: writerNames.map((n) => `arn:*:iam::*:role/${n}`),
+    conditions: exceptPrincipals(administratorArns),
+  });
+}
+
 /** The statements of `denyUnencryptedS3Writes`. */
 export function unencryptedS3WriteStatements(owner: string, options: UnencryptedS3WritesOptions): iam.PolicyStatement[] {
   const statements = [
