@@ -83,9 +83,9 @@ function arnCovers(cover: string, pattern: string): boolean {
 function protects(s: Statement, pattern: string): boolean {
   if (s.Effect !== 'Deny' || s.NotAction !== undefined || s.NotResource !== undefined) return false;
   const conditions = Object.entries(s.Condition ?? {});
-  // An exception by pattern must be an `ArnNotEquals` entry: those are exemption patterns themselves,
-  // shape-checked and protected in turn. `ArnNotLike` patterns are checked by nothing, so a deny
-  // excepting `ArnNotLike '*'` (everyone) would otherwise count; it may only name exact principals.
+  // An exception by pattern must be an `ArnNotEquals` entry (an exemption pattern itself, shape-checked
+  // and protected in turn); an `ArnNotLike` exception may only name exact principals. (Its patterns
+  // are checked as exemptions too now, so this is a second line: `ArnNotLike '*'` excepts everyone.)
   const onlyExceptions = conditions.every(
     ([operator, keys]) =>
       EXCEPTION_OPERATORS.has(operator) &&
@@ -98,12 +98,10 @@ function protects(s: Statement, pattern: string): boolean {
 }
 
 /**
- * Throws unless every exemption pattern (an `ArnNotEquals aws:PrincipalARN` exception of a Deny,
- * as `exceptPrincipals` writes them, with '*' or '?' in its account or name) of the SCPs written or
- * compiled together is protected by one of their Deny statements (see the file comment).
- * `ArnNotLike` exceptions are the library's own name patterns, whose protection lies elsewhere and
- * is documented where they are written (the log writers' roles: the boundary's role path, see
- * `guardrailLogWriterStatement`; the CDK publishing roles: `cdk-<qualifier>-*`).
+ * Throws unless every exemption pattern (an `aws:PrincipalARN` exception of a Deny under any negated
+ * operator, `ArnNotEquals` as `exceptPrincipals` writes them or `ArnNotLike`, `StringNotLike`... as a
+ * hand-written statement might, with '*', '?' or a policy variable) of the SCPs written or compiled
+ * together is protected by one of their Deny statements (see the file comment).
  */
 export function checkPatternExemptionsProtected(owner: string, policies: { readonly name: string; toJson(): string }[]): void {
   const statements = policies.flatMap((p) => (JSON.parse(p.toJson()).Statement as Statement[]).map((s) => ({ policy: p.name, s })));
