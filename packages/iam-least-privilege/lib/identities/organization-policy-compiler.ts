@@ -1,5 +1,5 @@
 import { PolicySize, PolicySizeLimit, PolicySizeUnit } from '@cdk-guardrails/facts';
-import { checkPatternExemptionsProtected, snapshotPolicies } from './private/exemption-protection';
+import { checkPatternExemptionsProtected, protectingStatementIndexes, snapshotPolicies } from './private/exemption-protection';
 import { writePolicyFiles } from './private/scp-statements';
 import { ResourceControlPolicy } from './resource-control-policy';
 import { ServiceControlPolicy } from './service-control-policy';
@@ -16,8 +16,9 @@ export enum OrganizationPolicyType {
 /**
  * A root, OU or account the compiled documents are attached to, with the slots its other policies
  * already use. A document attached anywhere on the path from the root to an account applies to
- * that account: list the targets of one path (for example the environment's OU, then each of its
- * accounts), each holding only the environment's accounts.
+ * that account: list the targets of one path, broadest first (for example the environment's OU, then
+ * each of its accounts), each holding only the environment's accounts. The SCP statements that
+ * protect an exemption pattern go to the first target.
  */
 export interface OrganizationPolicyTarget {
   /** Name of the target in messages and file names: letters, digits, '-' and '_' (for example 'ou-prod' or 'accounts'). */
@@ -139,13 +140,34 @@ function compile(
   // Each document read once: what is checked is what is packed (a subclass's toJson() could differ between calls).
   const policies = snapshotPolicies(sources);
   const targets = validateTargets(options.targets ?? [{ name: 'target' }]);
-  // The documents of all targets govern the same accounts (OrganizationPolicyTarget): an exemption
-  // pattern in one is protected by a statement in any.
-  if (type === OrganizationPolicyType.SERVICE_CONTROL_POLICY) checkPatternExemptionsProtected(OWNER, policies);
+  const scp = type === OrganizationPolicyType.SERVICE_CONTROL_POLICY;
+  if (scp) checkPatternExemptionsProtected(OWNER, policies);
   const pieces = statementsOf(type, policies);
-  const bins = pack(pieces);
+  // The statements that protect an exemption pattern go into the documents of the first target, the
+  // broadest of the path (OrganizationPolicyTarget: the OU before its accounts). An account of the OU
+  // that is not, or not yet, attached to a later target's documents then still has every protection
+  // of an exemption it gets; packing order alone would not promise that.
+  const protecting = scp ? protectingStatementIndexes(policies) : new Set<number>();
+  const pinned = pieces.filter((p) => protecting.has(p.index));
+  const firstBins = pack(pinned).length;
+  if (firstBins > targets[0].free) {
+    throw propError(
+      OWNER,
+      'targets',
+      `statements that protect exemption patterns (${pinned.map((p) => JSON.parse(p.json).Sid ?? `a statement of '${p.source}'`).join(', ')}) that need ${firstBins} documents, and ${targets[0].free} free SCP slots on the first target '${targets[0].name}'`,
+      `room for them on the first target (the broadest: the environment's OU, which every account of it inherits)`,
+      `Free a slot on '${targets[0].name}', or list a broader target first`,
+    );
+  }
+  const bins = pack(pieces, pinned);
   const free = targets.reduce((n, t) => n + t.free, 0);
   if (bins.length > free) throw overflow(type, targets, bins.length, pieces, policies);
+  if (pinned.length > 0) {
+    // First-fit opens the bins of the pinned statements first, so they are the first target's.
+    if (bins.some((b, i) => i >= targets[0].free && b.some((p) => protecting.has(p.index)))) {
+      throw new Error(`${OWNER}: internal error: a statement that protects an exemption was packed outside the first target`);
+    }
+  }
   const out: CompiledOrganizationPolicy[] = [];
   let b = 0;
   for (const t of targets) {
@@ -199,10 +221,15 @@ function documentSize(total: number, count: number): number {
   return ENVELOPE + total + Math.max(0, count - 1);
 }
 
-function pack(pieces: Piece[]): Piece[][] {
+/**
+ * First-fit decreasing. With `first`, those statements are packed before the others (into the first
+ * bins), then the others fill them and the bins after.
+ */
+function pack(pieces: Piece[], first: Piece[] = []): Piece[][] {
   const bins: { items: Piece[]; total: number }[] = [];
-  const bySize = [...pieces].sort((a, b) => b.json.length - a.json.length || a.index - b.index);
-  for (const p of bySize) {
+  const bySize = (list: Piece[]) => [...list].sort((a, b) => b.json.length - a.json.length || a.index - b.index);
+  const firstSet = new Set(first);
+  for (const p of [...bySize(first), ...bySize(pieces.filter((x) => !firstSet.has(x)))]) {
     if (documentSize(p.json.length, 1) > OrganizationPolicyCompiler.MAX_CHARACTERS) {
       throw propError(
         OWNER,

@@ -103,3 +103,53 @@ describe('OrganizationPolicyCompiler', () => {
     expect(run).toThrow(error);
   });
 });
+
+describe('the statements that protect an exemption stay on the first target (red3 A3)', () => {
+  const TAKEOVER = ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole', 'sts:AssumeRole'];
+  const EXEMPT = 'arn:aws:iam::*:role/break-glass';
+  const exemption = new ServiceControlPolicy({
+    name: 'exemption',
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'NoStopLogging',
+        effect: iam.Effect.DENY,
+        actions: ['cloudtrail:StopLogging'],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalARN': [EXEMPT] } },
+      }),
+    ],
+  });
+  const protection = new ServiceControlPolicy({
+    name: 'protection',
+    statements: [new iam.PolicyStatement({ sid: 'Protect', effect: iam.Effect.DENY, actions: TAKEOVER, resources: ['arn:*:iam::*:role/break-glass'] })],
+  });
+  // Two statements that each fill a document: first-fit decreasing alone would open the OU's one free
+  // slot with the first of them and put the protection in a later (per-account) document.
+  const big = [scpOfSize('big1', 'Big1', 5000), scpOfSize('big2', 'Big2', 5000)];
+  const targets = [{ name: 'ou', slotsUsed: 4 }, { name: 'accounts' }];
+  const targetOf = (docs: ReturnType<typeof OrganizationPolicyCompiler.compileServiceControlPolicies>, sid: string) =>
+    docs.find((d) => JSON.parse(d.toJson()).Statement.some((s: any) => s.Sid === sid))?.target;
+
+  test('the protection is in the OU document, which every account of the OU inherits, wherever the exemption lands', () => {
+    const docs = OrganizationPolicyCompiler.compileServiceControlPolicies([...big, exemption, protection], { targets });
+    expect(targetOf(docs, 'Protect')).toBe('ou');
+    expect(targetOf(docs, 'Big1')).toBe('accounts');
+    expect(docs.every((d) => d.sizeInCharacters <= 5120)).toBe(true);
+  });
+
+  test('control: without an exemption to protect, the same statement is packed by size as any other', () => {
+    const docs = OrganizationPolicyCompiler.compileServiceControlPolicies([...big, protection], { targets });
+    expect(targetOf(docs, 'Big1')).toBe('ou');
+    expect(targetOf(docs, 'Protect')).toBe('accounts');
+  });
+
+  test('fails naming the statements and the first target when it has no room for them', () => {
+    expect(() =>
+      OrganizationPolicyCompiler.compileServiceControlPolicies([...big, exemption, protection], {
+        targets: [{ name: 'ou', slotsUsed: 5 }, { name: 'accounts' }],
+      }),
+    ).toThrow(
+      /OrganizationPolicyCompiler: targets: received statements that protect exemption patterns \(Protect\) that need 1 documents, and 0 free SCP slots on the first target 'ou'; expected room for them on the first target/,
+    );
+  });
+});

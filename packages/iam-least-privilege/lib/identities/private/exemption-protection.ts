@@ -164,3 +164,17 @@ export function snapshotPolicies(policies: readonly { readonly name: string; toJ
     return { name, toJson: () => json };
   });
 }
+
+/**
+ * The statements (by position among all statements of `policies`, in order) that protect an
+ * exemption pattern of `policies`: the compiler keeps them in the documents of the first target.
+ */
+export function protectingStatementIndexes(policies: { readonly name: string; toJson(): string }[]): Set<number> {
+  const statements = policies.flatMap((p) => JSON.parse(p.toJson()).Statement as Statement[]);
+  const patterns = [...new Set(statements.flatMap((s) => exemptionPatterns(s)))];
+  const out = new Set<number>();
+  statements.forEach((s, i) => {
+    if (patterns.some((pattern) => protects(s, pattern))) out.add(i);
+  });
+  return out;
+}
