@@ -954,7 +954,8 @@ describe('attack 9b: forging audit records with PutLogEvents (SCP protect-tagged
     await expect(write(role(`guardrails-log-writer-forwarder-${REGION}`), 'logs:PutLogEvents', STREAM('/guardrails/central/audit', 'x'))).resolves.toBe(
       'Allowed',
     );
-    await expect(write(EXEC_ROLE, 'logs:CreateLogStream', STREAM('/guardrails/audit/cloudtrail', 'y'), LOG_SCP, undefined)).resolves.toBe('ExplicitlyDenied');
+    // (No boundary: the execution role has none; write() would put BOUNDARY in place of undefined.)
+    await expect(unbounded(EXEC_ROLE, 'logs:CreateLogStream', STREAM('/guardrails/audit/cloudtrail', 'y'))).resolves.toBe('ExplicitlyDenied');
     await expect(write(ATTACKER, 'logs:PutLogEvents', STREAM('/aws/lambda/orders', 'z'))).resolves.toBe('Allowed');
     await expect(write(ATTACKER, 'logs:PutLogEvents', STREAM('/guardrails/app/orders', 'z'))).resolves.toBe('Allowed');
   });
