@@ -205,7 +205,12 @@ export class SecurityEventCapture extends Construct {
     this.s3ChangesRule = new events.Rule(this, 'S3ChangesRule', {
       ruleName: props.s3ChangesRuleName,
       description: 'S3 bucket policy, encryption and public-access changes (CloudTrail) to the security log group',
+      // Only this account's own calls: any event on the default bus matches a pattern that does
+      // not name the account, and a workload admin can bring other accounts' real CloudTrail
+      // events there (a bus resource policy, or a rule of its own bus targeting the default bus);
+      // they would be shipped and filed as this account's security records.
       eventPattern: {
+        account: [stack.account],
         source: ['aws.s3'],
         detailType: ['AWS API Call via CloudTrail'],
         detail: { eventSource: ['s3.amazonaws.com'], eventName: S3_CHANGE_EVENT_NAMES },
@@ -217,6 +222,7 @@ export class SecurityEventCapture extends Construct {
         ruleName: props.iamChangesRuleName,
         description: 'IAM role, policy, user and credential changes (CloudTrail, us-east-1 only) to the security log group',
         eventPattern: {
+          account: [stack.account],
           source: ['aws.iam'],
           detailType: ['AWS API Call via CloudTrail'],
           detail: { eventSource: ['iam.amazonaws.com'], eventName: IAM_CHANGE_EVENT_NAMES },

@@ -763,6 +763,39 @@ describe('forwarder: provenance with every central record', () => {
     ]);
   });
 
+  test('red5: a sender cannot forge provenance fields with dotted keys (Logs Insights flattens guardrailsProvenance.account to the same name)', async () => {
+    for (const key of [`${PROVENANCE_KEY}.account`, 'guardrails\\u0050rovenance.logGroup']) {
+      const forged = `{"${key}":"999999999999","eventName":"StopLogging"}`;
+      const { raw } = await run([forged]);
+      const parsed = JSON.parse(raw[0].message);
+      expect(Object.keys(parsed)).toEqual([PROVENANCE_KEY, 'message']);
+      expect(parsed.message).toBe(forged);
+      expect(parsed[PROVENANCE_KEY].account).toBe(SOURCE_ACCOUNT);
+    }
+    // control: a key that merely starts with the name is a field of the sender's, spliced as before
+    const { raw } = await run(['{"guardrailsProvenanceNote":"x","n":1}']);
+    expect(Object.keys(JSON.parse(raw[0].message))).toEqual([PROVENANCE_KEY, 'guardrailsProvenanceNote', 'n']);
+  });
+
+  test('red5: a text too large to wrap that names the provenance key (an object behind a byte-order mark or before a trailing character) is dead-lettered, not written without its provenance', async () => {
+    const max = 1000;
+    const config = { ...CONFIG, maxEventBytes: max };
+    const object = (pad: number) => `{"${PROVENANCE_KEY}":{"account":"999999999999","logClass":"audit"},"pad":"${'p'.repeat(pad)}"}`;
+    const bom = `\uFEFF${object(max - 90)}`;
+    const trailing = `${object(max - 90)};`;
+    const escaped = `${object(max - 90).replace(PROVENANCE_KEY, 'guardrails\\u0050rovenance')}x`;
+    const plain = 'n'.repeat(max - 10);
+    for (const m of [bom, trailing, escaped]) expect(Buffer.byteLength(m)).toBeLessThanOrEqual(max);
+    const { raw, res, dlq } = await run([bom, trailing, escaped, plain], config);
+    // control: a plain text too large to wrap is still written unchanged and counted
+    expect(raw.map((e) => e.message)).toEqual([plain]);
+    expect(res.stats.provenanceOmitted).toBe(1);
+    expect(res.stats.eventsDeadLettered).toBe(3);
+    const [letter] = dlq.messages().filter((m) => m.reason === 'oversize-event');
+    expect(letter.detail).toMatch(/names guardrailsProvenance and is too large to carry the real one/);
+    expect(JSON.parse(Buffer.from(dlq.payloads('oversize-event')[0], 'base64').toString()).map((e: any) => e.message)).toEqual([bom, trailing, escaped]);
+  });
+
   test('a sender cannot forge provenance with JSON escapes either ("guardrails\\u0050rovenance" decodes to the same key)', async () => {
     for (const key of ['guardrails\\u0050rovenance', '\\u0067uardrailsProvenance']) {
       const forged = `{"${key}":{"account":"999999999999","logGroup":"/guardrails/audit/cloudtrail","logClass":"audit"},"eventName":"ConsoleLogin"}`;

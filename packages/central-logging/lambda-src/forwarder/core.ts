@@ -21,7 +21,7 @@ import { regionFromArn } from './environment';
 import { errorName, errorText, withRetries } from './errors';
 import { DeadLetterItem, PendingEvent, PutContext, Target } from './internal';
 import { DEFAULT_MAX_EVENT_BYTES, MAX_EVENT_AGE_MS, MAX_EVENT_FUTURE_MS } from './limits';
-import { PROVENANCE_KEY, provenancePrefix, withProvenance } from './provenance';
+import { mayNameProvenance, PROVENANCE_KEY, provenancePrefix, withProvenance } from './provenance';
 import { centralLogStreamName, decodeRecord, splitIntoBatches } from './records';
 import {
   DeadLetterReason,
@@ -173,22 +173,26 @@ export async function processRecords(records: readonly KinesisRecordIn[], config
       const wrapped = withProvenance(ev.message, provenance, ev.id, originalBytes);
       let message = wrapped.message;
       let bytes = wrapped.bytes;
-      if (bytes > maxEventBytes && originalBytes <= maxEventBytes && !wrapped.objectShaped) {
+      if (bytes > maxEventBytes && originalBytes <= maxEventBytes && !wrapped.objectShaped && !mayNameProvenance(ev.message)) {
         // Too large to wrap, small enough as it is, and no JSON object whose fields a reader could
         // take for provenance: write it unchanged (its central log stream still names the source
-        // account, region and log group), counted.
+        // account, region and log group), counted. A text that names the provenance key (spelled
+        // out or escaped) is not written without the real one: a reader more lenient than JSON
+        // (a byte-order mark or a trailing character around an object) could take its fields.
         message = ev.message;
         bytes = originalBytes;
         stats.provenanceOmitted++;
       }
       if (bytes > maxEventBytes) {
-        // An object too large to carry the provenance is never written without it (it could hold a
-        // forged one, spelled out or escaped): dead-lettered whole.
+        // An object (or a text naming the key) too large to carry the provenance is never written
+        // without it (it could hold a forged one, spelled out or escaped): dead-lettered whole.
         reject(
           'oversize-event',
-          wrapped.objectShaped && originalBytes <= maxEventBytes
-            ? `event message is a JSON object too large to carry its ${PROVENANCE_KEY} within ${maxEventBytes} bytes`
-            : `event message is larger than ${maxEventBytes} bytes`,
+          originalBytes > maxEventBytes
+            ? `event message is larger than ${maxEventBytes} bytes`
+            : wrapped.objectShaped
+              ? `event message is a JSON object too large to carry its ${PROVENANCE_KEY} within ${maxEventBytes} bytes`
+              : `event message names ${PROVENANCE_KEY} and is too large to carry the real one within ${maxEventBytes} bytes`,
           ev,
         );
       } else if (ev.timestamp < oldest) {

@@ -36,7 +36,8 @@ export function provenancePrefix(source: ProvenanceSource): string {
  * key. A JSON object keeps its own text (its other keys, their order and number precision: the
  * provenance is spliced in, the message is never re-serialized), so Logs Insights queries on its
  * fields work as before. Anything else (plain text, arrays), and an object that already has a
- * top-level `guardrailsProvenance` (a sender could forge one), is kept whole as the string `message`.
+ * top-level `guardrailsProvenance` (a sender could forge one) or a dotted `guardrailsProvenance.<field>`
+ * (which Logs Insights flattens to the same field name), is kept whole as the string `message`.
  * `claimsProvenance`: the source message is an object with a provenance key of its own.
  *
  * Cost: a message is parsed only when it contains the key's name or a JSON `\u` escape (which could
@@ -60,7 +61,7 @@ export function withProvenance(
   if (!objectShaped) return whole(false);
   // Parse whenever the key could be there: spelled out, or with JSON escapes ("guardrails\u0050rovenance"
   // decodes to the same key, and a last-wins reader would take the sender's).
-  if (message.includes(PROVENANCE_KEY) || message.includes('\\u')) {
+  if (mayNameProvenance(message)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(message);
@@ -68,13 +69,31 @@ export function withProvenance(
       return whole(false);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return whole(false);
-    if (Object.prototype.hasOwnProperty.call(parsed, PROVENANCE_KEY)) return whole(true);
+    if (Object.keys(parsed).some(isProvenanceKey)) return whole(true);
   }
   const rest = message.slice(start + 1);
   const head = `{"${PROVENANCE_KEY}":${provenance}${message.charCodeAt(firstNonSpace(rest) + start + 1) === 0x7d ? '' : ','}`;
   // The leading blanks and '{' dropped are one byte each: no second pass over the message.
   const bytes = Buffer.byteLength(head, 'utf8') + (messageBytes ?? Buffer.byteLength(message, 'utf8')) - (start + 1);
   return { message: head + rest, bytes, claimsProvenance: false, objectShaped };
+}
+
+/**
+ * A top-level key a reader could take for the provenance or one of its fields: the key itself, or a
+ * dotted one (`guardrailsProvenance.account`), which is the name Logs Insights gives the nested
+ * field when it flattens the record, so the two would collide.
+ */
+function isProvenanceKey(key: string): boolean {
+  return key === PROVENANCE_KEY || key.startsWith(`${PROVENANCE_KEY}.`);
+}
+
+/**
+ * Whether a message could spell the provenance key, as it is or with JSON escapes: the test that
+ * decides whether withProvenance parses it, and whether a text too large to wrap may be written
+ * without its provenance.
+ */
+export function mayNameProvenance(message: string): boolean {
+  return message.includes(PROVENANCE_KEY) || message.includes('\\u');
 }
 
 function isSpace(code: number): boolean {
