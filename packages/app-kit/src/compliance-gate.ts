@@ -13,6 +13,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 import { IConstruct } from 'constructs';
 import { GuardrailsConfig, PRODUCTION_ENVIRONMENTS } from '@cdk-guardrails/config';
 import { ControlTowerGuardValidator } from './control-tower-validator';
+import { addThreadedTemplateValidation } from './threaded-template-validation';
 
 /**
  * One acknowledgement: rule ids on the constructs at `path` in each stack, with the reason. Give the
@@ -200,9 +201,13 @@ export function applyAcknowledgements(app: App, acks: Acknowledgement[], default
   );
 }
 
-/** Registers the gate on the app: the plugins, then the app's acknowledgements. */
+/**
+ * Registers the gate on the app: the plugins, aws-cdk-lib's built-in template validation with worker
+ * threads (threaded-template-validation.ts; where the default would run), then the app's acknowledgements.
+ */
 export function addComplianceGate(app: App, config: GuardrailsConfig, acks: Acknowledgement[]): void {
   Validations.of(app).addPlugins(...compliancePlugins(app, config));
+  addThreadedTemplateValidation(app);
   applyAcknowledgements(app, acks, waiverDefaultsOf(config));
 }
 

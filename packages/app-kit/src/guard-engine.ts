@@ -13,12 +13,11 @@
  * bench/synth/compare-findings.mjs compares the compliance reports of whole environments.
  */
 import { readFileSync } from 'fs';
-import { availableParallelism } from 'os';
 import { dirname } from 'path';
-import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
 import { PolicyViolationBeta1, PolicyViolatingResourceBeta1 } from 'aws-cdk-lib';
 import { namespacedRuleText, namespacePrefix, withoutNamespace } from './guard-rule-merge';
 import { GuardRuleScope, reducedTemplate } from './guard-template';
+import { evaluateInThreads, validationThreads } from './thread-pool';
 
 /** What @cdklabs/cdk-validator-cfnguard puts in every violation's rule metadata. */
 const RULE_DOC_URL = 'https://github.com/cdklabs/cdk-validator-cfnguard#bundled-control-tower-rules';
@@ -158,76 +157,21 @@ interface GuardInput {
 
 const VALIDATE_CONFIG = { disableBuiltinRules: true, detailLevel: 'DETAILED' };
 
-/**
- * The number of worker threads that evaluate templates beside the synth's own thread: one less than
- * the cores Node may use (`os.availableParallelism()`), at most 7, or `GUARDRAILS_GUARD_THREADS`
- * (0: every template in the synth's thread). Each thread compiles the rules once (about 1.2 s of CPU
- * for the workload templates' rules, bench/RESULTS.md) and only pays off from a few templates on,
- * so a call never starts more threads than `templates / MIN_TEMPLATES_PER_THREAD`.
- */
-export function guardThreads(templates: number, env: NodeJS.ProcessEnv = process.env): number {
-  const setting = env.GUARDRAILS_GUARD_THREADS;
-  let wanted: number;
-  if (setting === undefined || setting === '') {
-    wanted = Math.min(availableParallelism() - 1, 7);
-  } else {
-    if (!/^\d{1,2}$/.test(setting)) {
-      throw new Error(
-        `GUARDRAILS_GUARD_THREADS: received '${setting}'; allowed: a whole number of worker threads from 0 (evaluate every template in the synth's thread) to 99`,
-      );
-    }
-    wanted = Number(setting);
-  }
-  return Math.max(0, Math.min(wanted, Math.floor(templates / MIN_TEMPLATES_PER_THREAD)));
-}
-
-/** Fewer templates than this per thread do not pay for compiling the rules once more. */
-export const MIN_TEMPLATES_PER_THREAD = 8;
-
-/** How long the synth's thread waits for a worker's template before evaluating it itself. */
-const WORKER_GRACE_MS = 30_000;
-/** How long it waits for the workers when it takes no template itself (tests of the worker threads). */
-const WORKERS_ONLY_WAIT_MS = 600_000;
-
-/**
- * The code of a worker thread: compiles the rules, then takes templates by index from the shared
- * counter until none is left, posting the evaluator's report on each. `state` (its slot in the
- * shared array): 0 compiling, 1 taking templates, 2 finished, 3 cancelled by the synth's thread
- * (which had nothing left for it when it was ready).
- */
-const WORKER_SOURCE = `
-const { workerData } = require('worker_threads');
-const { modulePath, sources, inputs, shared, slot, port, config } = workerData;
-const counter = new Int32Array(shared);
-try {
-  const cv = require(modulePath);
-  const engine = new cv.CelEngine({ guardRules: sources });
-  if (Atomics.compareExchange(counter, slot, 0, 1) === 0) {
-    for (;;) {
-      const i = Atomics.add(counter, 0, 1);
-      if (i >= inputs.length) break;
-      const input = inputs[i].content !== undefined ? new cv.TemplateContent(inputs[i].content, inputs[i].path) : new cv.TemplateFile(inputs[i].path);
-      try {
-        const report = engine.validateTemplate(input, config);
-        port.postMessage({ i, report: { status: report.status, diagnostics: report.diagnostics } });
-      } catch (e) {
-        port.postMessage({ i, error: String((e && e.message) || e) });
-      }
-    }
-  }
-} finally {
-  Atomics.store(counter, slot, 2);
-  Atomics.notify(counter, slot);
-}
+/** A worker thread's part (thread-pool.ts): compiles the same rules, evaluates input `i`. */
+const WORKER_SETUP = `
+const cv = require(data.modulePath);
+const engine = new cv.CelEngine({ guardRules: data.sources });
+return (i) => {
+  const input = data.inputs[i];
+  const template = input.content !== undefined ? new cv.TemplateContent(input.content, input.path) : new cv.TemplateFile(input.path);
+  const report = engine.validateTemplate(template, data.config);
+  return { status: report.status, diagnostics: report.diagnostics };
+};
 `;
 
 /**
- * The evaluator's report on every input, in the order of the inputs. With threads, the synth's
- * thread and the workers take the templates one by one from a shared counter, so a thread that is
- * slow to start takes fewer; the synth's thread then waits for the templates the workers took
- * (synchronously: a validation plugin returns its report), and evaluates itself any a worker did
- * not report within WORKER_GRACE_MS. Every template is evaluated, each by the same rules, and the
- * reports are put back in the order of the inputs: the same result as one thread (tested).
+ * The evaluator's report on every input, in the order of the inputs, shared between this thread and
+ * `threads` worker threads (thread-pool.ts), each with the same rules: the same reports as one thread.
  */
 function evaluateAll(
   engine: Engine,
@@ -237,54 +181,23 @@ function evaluateAll(
   inThisThread: boolean,
 ): GuardReport[] {
   const cv = cloudFormationValidate();
-  const evaluate = (input: GuardInput): GuardReport =>
-    engine.validateTemplate(input.content !== undefined ? new cv.TemplateContent(input.content, input.path) : new cv.TemplateFile(input.path), VALIDATE_CONFIG);
-  if (threads <= 0) return inputs.map(evaluate);
-  const shared = new SharedArrayBuffer(4 * (1 + threads));
-  const counter = new Int32Array(shared);
-  const workers: { worker: Worker; port: MessagePort; slot: number }[] = [];
-  for (let w = 0; w < threads; w++) {
-    const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { modulePath: cloudFormationValidatePath(), sources, inputs, shared, slot: 1 + w, port: port2, config: VALIDATE_CONFIG },
-      transferList: [port2],
-    });
-    worker.unref();
-    workers.push({ worker, port: port1, slot: 1 + w });
-  }
-  const reports: (GuardReport | undefined)[] = new Array(inputs.length);
-  const errors = new Map<number, string>();
-  if (inThisThread) {
-    for (let i = Atomics.add(counter, 0, 1); i < inputs.length; i = Atomics.add(counter, 0, 1)) reports[i] = evaluate(inputs[i]);
-  }
-  for (const { worker, port, slot } of workers) {
-    // A worker still compiling is told to stop when this thread has taken every template.
-    if (!inThisThread || Atomics.compareExchange(counter, slot, 0, 3) !== 0) {
-      const deadline = Date.now() + (inThisThread ? WORKER_GRACE_MS : WORKERS_ONLY_WAIT_MS);
-      for (let state = Atomics.load(counter, slot); state !== 2 && Date.now() < deadline; state = Atomics.load(counter, slot)) {
-        Atomics.wait(counter, slot, state, Math.max(1, deadline - Date.now()));
-      }
-    }
-    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-      const { i, report, error } = m.message as { i: number; report?: GuardReport; error?: string };
-      if (error !== undefined) errors.set(i, error);
-      else reports[i] = report;
-    }
-    port.close();
-    void worker.terminate();
-  }
-  return inputs.map((input, i) => {
-    const error = errors.get(i);
-    if (error !== undefined)
-      throw new Error(
-        `${input.path}: the Control Tower Guard rules could not evaluate this template (${error}); the compliance gate does not pass a template it could not check`,
+  return evaluateInThreads<GuardReport>({
+    count: inputs.length,
+    threads,
+    inThisThread,
+    workerSetup: WORKER_SETUP,
+    workerData: { modulePath: cloudFormationValidatePath(), sources, inputs, config: VALIDATE_CONFIG },
+    evaluate: (i) => {
+      const input = inputs[i];
+      return engine.validateTemplate(
+        input.content !== undefined ? new cv.TemplateContent(input.content, input.path) : new cv.TemplateFile(input.path),
+        VALIDATE_CONFIG,
       );
-    const report = reports[i];
-    if (report !== undefined) return report;
-    // Not reported by a worker (it failed, or is slow on this template): evaluated here.
-    if (inThisThread) return evaluate(input);
-    throw new Error(`${input.path}: no Guard worker thread reported on this template`);
+    },
+    failure: (i, message) =>
+      new Error(
+        `${inputs[i].path}: the Control Tower Guard rules could not evaluate this template (${message}); the compliance gate does not pass a template it could not check`,
+      ),
   });
 }
 
@@ -292,7 +205,7 @@ function evaluateAll(
  * The violations of the Guard rules on each template, in the shape of @cdklabs/cdk-validator-cfnguard's report.
  * With `scope` (what the rules look at), each template is first reduced to that part (guard-template.ts).
  * `merge: false` gives the evaluator each rule file as a file of its own (the reference the tests compare with).
- * `threads`: worker threads beside the synth's own (default `guardThreads(templatePaths.length)`);
+ * `threads`: worker threads beside the synth's own (default `validationThreads(templatePaths.length)`);
  * `inThisThread: false` leaves every template to them (the tests of the worker threads).
  */
 export function guardViolations(
@@ -307,7 +220,7 @@ export function guardViolations(
     path,
     content: scope !== undefined ? reducedTemplate(readFileSync(path, 'utf8'), scope) : undefined,
   }));
-  const reports = evaluateAll(engine, sources, inputs, options.threads ?? guardThreads(templatePaths.length), options.inThisThread ?? true);
+  const reports = evaluateAll(engine, sources, inputs, options.threads ?? validationThreads(templatePaths.length), options.inThisThread ?? true);
   const violations: PolicyViolationBeta1[] = [];
   templatePaths.forEach((templatePath, t) => {
     const report = reports[t];

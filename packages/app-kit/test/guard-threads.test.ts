@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { availableParallelism, tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { controlTowerRuleFiles } from '../src/control-tower-validator';
-import { guardThreads, guardViolations, MIN_TEMPLATES_PER_THREAD } from '../src/guard-engine';
+import { guardViolations } from '../src/guard-engine';
+import { MIN_INPUTS_PER_THREAD, validationThreads } from '../src/thread-pool';
 
 jest.setTimeout(300_000);
 
@@ -49,7 +50,7 @@ function template(n: number): Record<string, unknown> {
     };
   return { Resources: resources };
 }
-const count = 2 * MIN_TEMPLATES_PER_THREAD + 3;
+const count = 2 * MIN_INPUTS_PER_THREAD + 3;
 const paths = write(Array.from({ length: count }, (_, n) => template(n)));
 
 describe('guard worker threads', () => {
@@ -91,23 +92,23 @@ describe('guard worker threads', () => {
   });
 });
 
-describe('guardThreads', () => {
+describe('validationThreads', () => {
   test('by default one thread less than the cores, at most 7, and none for few templates', () => {
     const expected = Math.min(availableParallelism() - 1, 7);
-    expect(guardThreads(1000, {})).toBe(expected);
-    expect(guardThreads(MIN_TEMPLATES_PER_THREAD - 1, {})).toBe(0);
-    expect(guardThreads(MIN_TEMPLATES_PER_THREAD, {})).toBe(Math.min(expected, 1));
+    expect(validationThreads(1000, {})).toBe(expected);
+    expect(validationThreads(MIN_INPUTS_PER_THREAD - 1, {})).toBe(0);
+    expect(validationThreads(MIN_INPUTS_PER_THREAD, {})).toBe(Math.min(expected, 1));
   });
 
-  test('GUARDRAILS_GUARD_THREADS sets the number (0: none), still bounded by the templates', () => {
-    expect(guardThreads(1000, { GUARDRAILS_GUARD_THREADS: '0' })).toBe(0);
-    expect(guardThreads(1000, { GUARDRAILS_GUARD_THREADS: '3' })).toBe(3);
-    expect(guardThreads(2 * MIN_TEMPLATES_PER_THREAD, { GUARDRAILS_GUARD_THREADS: '12' })).toBe(2);
+  test('GUARDRAILS_VALIDATION_THREADS sets the number (0: none), still bounded by the templates', () => {
+    expect(validationThreads(1000, { GUARDRAILS_VALIDATION_THREADS: '0' })).toBe(0);
+    expect(validationThreads(1000, { GUARDRAILS_VALIDATION_THREADS: '3' })).toBe(3);
+    expect(validationThreads(2 * MIN_INPUTS_PER_THREAD, { GUARDRAILS_VALIDATION_THREADS: '12' })).toBe(2);
   });
 
-  test.each(['-1', 'two', '1.5', '100', ' 2'])('refuses GUARDRAILS_GUARD_THREADS=%j, naming it, the value and what is allowed', (value) => {
-    expect(() => guardThreads(1000, { GUARDRAILS_GUARD_THREADS: value })).toThrow(
-      `GUARDRAILS_GUARD_THREADS: received '${value}'; allowed: a whole number of worker threads from 0 (evaluate every template in the synth's thread) to 99`,
+  test.each(['-1', 'two', '1.5', '100', ' 2'])('refuses GUARDRAILS_VALIDATION_THREADS=%j, naming it, the value and what is allowed', (value) => {
+    expect(() => validationThreads(1000, { GUARDRAILS_VALIDATION_THREADS: value })).toThrow(
+      `GUARDRAILS_VALIDATION_THREADS: received '${value}'; allowed: a whole number of worker threads from 0 (validate every template in the synth's thread) to 99`,
     );
   });
 });
