@@ -214,7 +214,8 @@ export class ServiceControlPolicy {
           sid: 'DenyDefaultEventBusChanges',
           effect: iam.Effect.DENY,
           actions: [...DEFAULT_EVENT_BUS_TAMPER_ACTIONS],
-          resources: ['arn:*:events:*:*:event-bus/default'],
+          // Both ARN forms the EventBridge actions authorize the bus as (see DEFAULT_EVENT_BUS_TAMPER_ACTIONS).
+          resources: ['arn:*:events:*:*:event-bus/default', 'arn:*:events:*:*:event-busv2/default/*'],
           conditions: exceptPrincipals(options.administratorArns),
         }),
         ...(logStatement ? [logStatement, logWriterRoleStatement(options.logWriterRoleNames ?? [], options.administratorArns)] : []),

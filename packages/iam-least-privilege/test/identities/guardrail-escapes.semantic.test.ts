@@ -889,12 +889,21 @@ describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guard
   });
 
   const DEFAULT_BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`;
+  // The same bus as the newer EventBridge actions authorize it (Service Authorization Reference: event-busv2).
+  const DEFAULT_BUS_V2 = `arn:aws:events:${REGION}:${ACCOUNT}:event-busv2/default/0a1b2c3d4e5f`;
   test.each([
     ['events:UpdateEventBus', DEFAULT_BUS],
     ['events:CreateArchive', DEFAULT_BUS],
     ['events:StartReplay', DEFAULT_BUS],
+    ['events:UpdateEventBus', DEFAULT_BUS_V2],
+    // A bus policy lets other accounts put their events on the bus the guardrail rules read (red5 A7).
+    ['events:PutResourcePolicy', DEFAULT_BUS_V2],
+    ['events:DeleteResourcePolicy', DEFAULT_BUS_V2],
+    ['events:RevokeResource', DEFAULT_BUS_V2],
+    ['events:CreateEventSource', DEFAULT_BUS_V2],
+    ['events:PutRawEvents', DEFAULT_BUS_V2],
   ])(
-    "a bounded admin cannot %s on the default event bus (the guardrail rules' events: re-keyed, archived, replayed); allowed without the statement",
+    "a bounded admin cannot %s on the default event bus %s (the guardrail rules' events: re-keyed, archived, replayed, opened to other accounts or sources, raw events); allowed without the statement",
     async (action, resource) => {
       await expect(attacker(action, resource, {})).resolves.toBe('ExplicitlyDenied');
       await expect(attacker(action, resource, {}, withoutStatement(NETWORK_SCP, 'DenyDefaultEventBusChanges'))).resolves.toBe('Allowed');
@@ -907,6 +916,15 @@ describe('attack 9: the guardrail network and mappings (SCP protect-tagged-guard
     );
     await expect(attacker('events:UpdateEventBus', `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`, {})).resolves.toBe('Allowed');
     await expect(attacker('events:PutEvents', DEFAULT_BUS, {})).resolves.toBe('Allowed');
+    await expect(attacker('events:PutEvents', DEFAULT_BUS_V2, {})).resolves.toBe('Allowed');
+  });
+
+  test('control: the execution role sets the default bus policy; a bounded admin sets the policy of its own bus', async () => {
+    await expect(decide(EXEC_ROLE, { action: 'events:PutResourcePolicy', resource: DEFAULT_BUS_V2 }, { scps: [FULL_AWS_ACCESS, NETWORK_SCP] })).resolves.toBe(
+      'Allowed',
+    );
+    await expect(attacker('events:PutResourcePolicy', `arn:aws:events:${REGION}:${ACCOUNT}:event-busv2/orders/0a1b2c3d4e5f`, {})).resolves.toBe('Allowed');
+    await expect(attacker('events:PutRawEvents', `arn:aws:events:${REGION}:${ACCOUNT}:event-busv2/orders/0a1b2c3d4e5f`, {})).resolves.toBe('Allowed');
   });
 
   test("control: the execution role changes the network; a bounded admin changes its own untagged network; the functions' ENIs are untouched", async () => {

