@@ -196,7 +196,7 @@ export class LoggingStack extends GuardrailStack {
    * and an audit log group kept for the audit class's retention. Not shipped: this account holds the
    * central copies, and its own records stay in its own log groups (`/guardrails/audit/cloudtrail`,
    * `/guardrails/security/events`), which the docs' queries name. Every region also writes S3 policy,
-   * encryption and public-access changes to its security log group. Only the guardrail administrators
+   * encryption, public-access, retention and logging changes and bucket deletions to its security log group. Only the guardrail administrators
    * delete or change the trail bucket's objects and configuration (ProtectLogObjects,
    * ProtectBucketConfiguration); the boundary and the SCPs protect the trail and the rules by name.
    */

@@ -22,7 +22,12 @@ import {
   sameKeyArn,
 } from './private/trail-helpers';
 
-/** IAM API calls captured as security events: role, policy, user, group and credential changes. */
+/**
+ * IAM API calls captured as security events: role, policy, user, group and credential changes, role and
+ * user tags, instance profiles, OIDC and SAML identity providers. CloudTrail names an IAM event after
+ * its API operation. The pattern must stay within EventBridge's default event pattern quota of 2,048
+ * characters (tested).
+ */
 const IAM_CHANGE_EVENT_NAMES: string[] = [
   // roles
   'CreateRole',
@@ -69,9 +74,31 @@ const IAM_CHANGE_EVENT_NAMES: string[] = [
   'DeleteLoginProfile',
   'EnableMFADevice',
   'DeactivateMFADevice',
+  // tags: ABAC and the guardrails' own tag conditions (guardrails:protected, session tags) read them
+  'TagRole',
+  'UntagRole',
+  'TagUser',
+  'UntagUser',
+  // instance profiles: how a role is handed to EC2
+  'CreateInstanceProfile',
+  'DeleteInstanceProfile',
+  'AddRoleToInstanceProfile',
+  'RemoveRoleFromInstanceProfile',
+  // identity providers: who outside the account may assume its roles
+  'CreateOpenIDConnectProvider',
+  'DeleteOpenIDConnectProvider',
+  'UpdateOpenIDConnectProviderThumbprint',
+  'AddClientIDToOpenIDConnectProvider',
+  'RemoveClientIDFromOpenIDConnectProvider',
+  'CreateSAMLProvider',
+  'UpdateSAMLProvider',
+  'DeleteSAMLProvider',
 ];
 
-/** S3 API calls captured as security events: bucket policy, encryption and public-access changes. */
+/**
+ * S3 API calls captured as security events: bucket policy, encryption and public-access changes, and
+ * the bucket's versioning, lifecycle, replication, Object Lock, access logging and deletion.
+ */
 const S3_CHANGE_EVENT_NAMES: string[] = [
   'PutBucketPolicy',
   'DeleteBucketPolicy',
@@ -84,6 +111,17 @@ const S3_CHANGE_EVENT_NAMES: string[] = [
   'PutBucketAcl',
   'PutBucketOwnershipControls',
   'DeleteBucketOwnershipControls',
+  // what keeps a bucket's objects: versioning, lifecycle (CloudTrail names
+  // PutBucketLifecycleConfiguration `PutBucketLifecycle`), replication, Object Lock, access logging
+  // and the bucket itself (the S3 user guide, "Amazon S3 CloudTrail events")
+  'PutBucketVersioning',
+  'PutBucketLifecycle',
+  'DeleteBucketLifecycle',
+  'PutBucketReplication',
+  'DeleteBucketReplication',
+  'PutObjectLockConfiguration',
+  'PutBucketLogging',
+  'DeleteBucket',
 ];
 
 /**
@@ -92,8 +130,10 @@ const S3_CHANGE_EVENT_NAMES: string[] = [
  * - a CloudTrail trail (log file validation, KMS-encrypted) writing to the trail bucket and to an
  *   encrypted audit-class log group: by default a multi-region trail recording the management
  *   events of every region and the global service events (see {@link TrailScope});
- * - EventBridge rules writing S3 bucket-policy, encryption and public-access changes, and (in
- *   us-east-1 only) IAM role, policy and user changes, to an encrypted security-class log group.
+ * - EventBridge rules writing S3 bucket-policy, encryption, public-access, versioning, lifecycle,
+ *   replication, Object Lock and logging changes and bucket deletions, and (in us-east-1 only) IAM
+ *   role, policy, user, credential, tag, instance profile and identity provider changes, to an
+ *   encrypted security-class log group.
  */
 export class SecurityEventCapture extends Construct {
   /** The only region where IAM delivers its CloudTrail events to EventBridge. */
@@ -111,7 +151,7 @@ export class SecurityEventCapture extends Construct {
   public readonly trailScope: TrailScope;
   /** Security-class log group (EventBridge rules). */
   public readonly securityLogGroup: logs.ILogGroup;
-  /** Rule capturing S3 policy, encryption and public-access changes. */
+  /** Rule capturing S3 bucket policy, encryption, public-access, retention and logging changes and bucket deletions. */
   public readonly s3ChangesRule: events.Rule;
   /** Rule capturing IAM changes (us-east-1 only). */
   public readonly iamChangesRule?: events.Rule;
@@ -204,7 +244,8 @@ export class SecurityEventCapture extends Construct {
     };
     this.s3ChangesRule = new events.Rule(this, 'S3ChangesRule', {
       ruleName: props.s3ChangesRuleName,
-      description: 'S3 bucket policy, encryption and public-access changes (CloudTrail) to the security log group',
+      description:
+        'S3 bucket policy, encryption, public-access, versioning, lifecycle, replication, Object Lock, logging changes and bucket deletions (CloudTrail) to the security log group',
       // Only this account's own calls: any event on the default bus matches a pattern that does
       // not name the account, and a workload admin can bring other accounts' real CloudTrail
       // events there (a bus resource policy, or a rule of its own bus targeting the default bus);
@@ -220,7 +261,8 @@ export class SecurityEventCapture extends Construct {
     if (this.capturesIamChanges) {
       this.iamChangesRule = new events.Rule(this, 'IamChangesRule', {
         ruleName: props.iamChangesRuleName,
-        description: 'IAM role, policy, user and credential changes (CloudTrail, us-east-1 only) to the security log group',
+        description:
+          'IAM role, policy, user, credential, tag, instance profile and identity provider changes (CloudTrail, us-east-1 only) to the security log group',
         eventPattern: {
           account: [stack.account],
           source: ['aws.iam'],
