@@ -1053,3 +1053,84 @@ describe('other ways out of the boundary', () => {
     expect(await put(SECURITY)).toBe('Allowed');
   });
 });
+
+describe('each workload account acts only where its own guardrails run (red5 A16)', () => {
+  // ledger runs its guardrails in eu-west-1 (and us-east-1 for IAM capture); payments also in eu-central-1.
+  const ledger = config.workloadAccounts.find((a) => a.name === 'ledger')!;
+  const payments = config.workloadAccounts.find((a) => a.name === 'payments')!;
+  const ACTIONS: [string, (region: string, account: string) => string][] = [
+    ['sqs:CreateQueue', (r, a) => `arn:aws:sqs:${r}:${a}:orders`],
+    ['sns:CreateTopic', (r, a) => `arn:aws:sns:${r}:${a}:orders`],
+    ['lambda:CreateFunction', (r, a) => `arn:aws:lambda:${r}:${a}:function:orders`],
+  ];
+  const inRegion = (account: string, region: string, [action, resource] = ACTIONS[0]) => ({
+    action,
+    resource: resource(region, account),
+    account,
+    // IAM puts the caller's account in every request context; the evaluator needs it given.
+    context: { 'aws:RequestedRegion': region, 'aws:PrincipalAccount': account },
+  });
+  // Each account's own boundary (it names the account's resources).
+  const boundaryOfAccount = (account: string) =>
+    boundaryOf(templateOf(`prod-workload-${config.workloadAccounts.find((a) => a.accountId === account)!.name}-${REGION}`));
+  const asAdmin = (attempt: ReturnType<typeof inRegion>, scps: PolicyJson[] = SCPS) =>
+    evaluate({
+      identityPolicies: [ALLOW_EVERYTHING],
+      permissionsBoundaries: [boundaryOfAccount(attempt.account)],
+      serviceControlPolicies: scps,
+      request: {
+        principal: ADMIN(attempt.account),
+        action: attempt.action,
+        resource: attempt.resource,
+        resourceAccount: attempt.account,
+        context: { 'aws:PrincipalArn': ADMIN(attempt.account), 'aws:SecureTransport': 'true', ...attempt.context },
+      },
+    });
+  const withoutAccountRegions: PolicyJson[] = SCPS.map((p) => ({
+    ...p,
+    Statement: ([] as any[]).concat(p.Statement).filter((s) => !String(s.Sid ?? '').startsWith('DenyOutsideAccountRegions')),
+  }));
+
+  test('ledger is not in eu-central-1, an environment region where only payments runs guardrails', () => {
+    expect(ledger.regions).not.toContain('eu-central-1');
+    expect(payments.regions).toContain('eu-central-1');
+    expect(withoutAccountRegions.flatMap((p) => [].concat(p.Statement)).length).toBeLessThan(SCPS.flatMap((p) => [].concat(p.Statement)).length);
+  });
+
+  test.each(ACTIONS)(
+    "a bounded admin of ledger cannot %s in eu-central-1 (payments' region); allowed without the account statements",
+    async (action, resource) => {
+      const attempt = inRegion(ledger.accountId, 'eu-central-1', [action, resource]);
+      expect(await asAdmin(attempt)).toBe('ExplicitlyDenied');
+      const unrestricted = await asAdmin(attempt, withoutAccountRegions);
+      expect(unrestricted).toBe('Allowed');
+    },
+  );
+
+  test.each(ACTIONS)(
+    'control: %s by each bounded admin in its own regions and the regions of its stacks (us-east-1, the audit replica region)',
+    async (action, resource) => {
+      for (const [account, region] of [
+        [ledger.accountId, 'eu-west-1'],
+        [payments.accountId, 'eu-central-1'],
+        [ledger.accountId, 'us-east-1'],
+        [ledger.accountId, config.auditLogs.replicaRegion!],
+      ]) {
+        expect([account, region, await asAdmin(inRegion(account, region, [action, resource]))]).toEqual([account, region, 'Allowed']);
+      }
+    },
+  );
+
+  test('control: global services from any region, and the execution role of eu-central-1 in ledger', async () => {
+    const sts = {
+      action: 'sts:GetCallerIdentity',
+      resource: '*',
+      account: ledger.accountId,
+      context: { 'aws:RequestedRegion': 'eu-central-1', 'aws:PrincipalAccount': ledger.accountId },
+    };
+    expect(await asBoundedAdmin(sts)).toBe('Allowed');
+    const exec = cdkRoleArn(config, 'cfn-exec', ledger.accountId, 'eu-central-1');
+    const attempt = inRegion(ledger.accountId, 'eu-central-1');
+    expect(await asPrincipal(exec, { ...attempt, context: { ...attempt.context, 'aws:PrincipalArn': exec } })).toBe('Allowed');
+  });
+});

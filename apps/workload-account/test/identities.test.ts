@@ -130,7 +130,7 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   expect(regions).not.toContain('ap-southeast-2');
 });
 
-test('the SCPs do not grow with the accounts but for the foreign-key list: 300 workload accounts fit two targets', () => {
+test('the SCPs do not grow with the accounts but for the foreign-key list and the account regions: 300 workload accounts fit two targets', () => {
   const prod = loadConfig('prod', { configDir: CONFIG_DIR });
   const many = (n: number) => ({
     ...prod,
@@ -140,7 +140,7 @@ test('the SCPs do not grow with the accounts but for the foreign-key list: 300 w
     Object.fromEntries(
       serviceControlPolicies(many(n))
         .map((p) => [p.name, p.sizeInCharacters])
-        .filter(([name]) => !String(name).startsWith('deny-foreign-kms-keys')),
+        .filter(([name]) => !String(name).startsWith('deny-foreign-kms-keys') && !String(name).startsWith('account-region-restriction')),
     );
   expect(sizes(300)).toEqual(sizes(1));
   const compiled = OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(many(300)), {
@@ -148,6 +148,18 @@ test('the SCPs do not grow with the accounts but for the foreign-key list: 300 w
   });
   expect(compiled.every((c) => c.sizeInCharacters <= 5120)).toBe(true);
   expect(compiled.map((c) => c.toJson()).join('')).not.toContain('400000000299:role');
+  // These accounts run guardrails in every region of the environment: none needs an account region
+  // restriction (red5 A16). An account in fewer regions gets one, 15 characters an account.
+  expect(serviceControlPolicies(many(300)).some((p) => p.name.startsWith('account-region-restriction'))).toBe(false);
+  const fewerRegions = (n: number) => ({
+    ...many(n),
+    workloadAccounts: many(n).workloadAccounts.map((a, i) => (i === 0 ? a : { ...a, regions: ['eu-west-1'] })),
+  });
+  const restrictionSize = (n: number) =>
+    serviceControlPolicies(fewerRegions(n))
+      .filter((p) => p.name.startsWith('account-region-restriction'))
+      .reduce((sum, p) => sum + p.sizeInCharacters, 0);
+  expect((restrictionSize(151) - restrictionSize(51)) / 100).toBe(15);
 });
 
 describe('organization policies', () => {

@@ -67,6 +67,43 @@ export interface RegionRestrictionOptions extends ScpExemptionOptions {
 }
 
 /**
+ * The regions one account may act in, for {@link ServiceControlPolicy.accountRegionRestriction}.
+ */
+export interface AccountRegions {
+  /** The account id (12 digits). */
+  readonly accountId: string;
+
+  /**
+   * The regions requests of the account's principals may target, beside the global services (for
+   * example the regions where the account's guardrails run). At least one.
+   */
+  readonly regions: string[];
+}
+
+/**
+ * Options of {@link ServiceControlPolicy.accountRegionRestriction}.
+ */
+export interface AccountRegionRestrictionOptions extends ScpExemptionOptions {
+  /** Each account and its regions. At least one account; each account once. */
+  readonly accounts: AccountRegions[];
+
+  /**
+   * Actions exempt from the restriction in addition to the global services' actions
+   * (`ServiceControlPolicy.GLOBAL_SERVICE_ACTIONS`).
+   *
+   * @default - only the global services' actions
+   */
+  readonly additionalExemptActions?: string[];
+
+  /**
+   * Name of the SCP; the second and further documents get `-2`, `-3` ...
+   *
+   * @default 'account-region-restriction'
+   */
+  readonly name?: string;
+}
+
+/**
  * Options of {@link ServiceControlPolicy.protectSecurityServices}.
  */
 export interface SecurityServicesProtectionOptions extends ScpExemptionOptions {

@@ -26,6 +26,7 @@ import {
 } from './private/perms';
 import {
   AccountBaselineProtectionOptions,
+  AccountRegionRestrictionOptions,
   ForeignKmsKeysOptions,
   GuardrailPrincipalsProtectionOptions,
   GuardrailResourcesProtectionOptions,
@@ -114,6 +115,65 @@ export class ServiceControlPolicy {
         }),
       ],
     });
+  }
+
+  /**
+   * Deny the principals of each account every action outside that account's own regions
+   * (`aws:PrincipalAccount`, `aws:RequestedRegion`), except the actions of global services and
+   * `exemptPrincipalArns`: for an organization whose accounts run their guardrails (trail, event
+   * rules, GuardDuty, Config) in different regions, so that no account acts where its own
+   * guardrails do not watch, although `regionRestriction` allows every region of the organization.
+   * Accounts with the same regions share a statement (as many as fit one document); the statements
+   * are packed into as many documents as they need (15 characters an account, plus about 1,000 a
+   * distinct set of regions and statement). An account not listed is not restricted by it.
+   */
+  public static accountRegionRestriction(options: AccountRegionRestrictionOptions): ServiceControlPolicy[] {
+    const owner = 'ServiceControlPolicy.accountRegionRestriction';
+    const accounts = options.accounts ?? [];
+    if (accounts.length === 0) throw propError(owner, 'accounts', 'an empty list', 'at least one account with its regions');
+    const byRegions = new Map<string, string[]>();
+    const seen = new Set<string>();
+    accounts.forEach((a, i) => {
+      if (!/^\d{12}$/.test(a.accountId ?? '')) throw propError(owner, `accounts[${i}].accountId`, `'${a.accountId}'`, 'a 12-digit account id');
+      if (seen.has(a.accountId)) throw propError(owner, `accounts[${i}].accountId`, `'${a.accountId}'`, 'each account once');
+      seen.add(a.accountId);
+      if (!a.regions || a.regions.length === 0) throw propError(owner, `accounts[${i}].regions`, 'an empty list', "at least one region such as 'eu-west-1'");
+      for (const r of a.regions) {
+        if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(r)) throw propError(owner, `accounts[${i}].regions`, `'${r}'`, "a region name such as 'eu-west-1'");
+      }
+      const key = [...new Set(a.regions)].sort().join(',');
+      byRegions.set(key, [...(byRegions.get(key) ?? []), a.accountId]);
+    });
+    const exemptActions = [...GLOBAL_SERVICE_ACTIONS, ...(options.additionalExemptActions ?? [])];
+    const exemptPrincipals = exceptPrincipals(exemptPrincipalArns(owner, options));
+    const statement = (sid: string, ids: string[], regions: string[]) =>
+      new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        notActions: exemptActions,
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:PrincipalAccount': ids },
+          StringNotEquals: { 'aws:RequestedRegion': regions },
+          ...exemptPrincipals,
+        },
+      });
+    const statements: iam.PolicyStatement[] = [];
+    for (const [key, ids] of [...byRegions].sort(([a], [b]) => a.localeCompare(b))) {
+      const regions = key.split(',');
+      // As many accounts a statement as fit one document ("123456789012", = 15 characters each).
+      const base = JSON.stringify(statement('DenyOutsideAccountRegions999', [], regions).toStatementJson()).length;
+      const perStatement = Math.max(1, Math.floor((DOCUMENT_BUDGET - base - 1) / 15));
+      const sorted = [...ids].sort();
+      for (let start = 0; start < sorted.length; start += perStatement) {
+        statements.push(statement(`DenyOutsideAccountRegions${statements.length + 1}`, sorted.slice(start, start + perStatement), regions));
+      }
+    }
+    return packedPolicies(
+      options.name ?? 'account-region-restriction',
+      "Deny each account's principals requests outside its own regions (global services exempt)",
+      statements,
+    );
   }
 
   /**
@@ -344,28 +404,8 @@ export class ServiceControlPolicy {
    */
   public static denyForeignKmsKeys(options: ForeignKmsKeysOptions): ServiceControlPolicy[] {
     const owner = 'ServiceControlPolicy.denyForeignKmsKeys';
-    const name = options.name ?? 'deny-foreign-kms-keys';
     const statements = foreignKmsKeyStatements(validatedKeyAccounts(owner, options.kmsKeyAccountIds ?? [], 'at least one'));
-    const budget = ServiceControlPolicy.MAX_CHARACTERS - JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
-    const groups: iam.PolicyStatement[][] = [[]];
-    let used = 0;
-    for (const st of statements) {
-      const size = JSON.stringify(st.toStatementJson()).length + 1;
-      if (used + size > budget && groups[groups.length - 1].length > 0) {
-        groups.push([]);
-        used = 0;
-      }
-      groups[groups.length - 1].push(st);
-      used += size;
-    }
-    return groups.map(
-      (g, i) =>
-        new ServiceControlPolicy({
-          name: i === 0 ? name : `${name}-${i + 1}`,
-          description: 'Deny S3 writes that name a KMS key of a foreign account',
-          statements: g,
-        }),
-    );
+    return packedPolicies(options.name ?? 'deny-foreign-kms-keys', 'Deny S3 writes that name a KMS key of a foreign account', statements);
   }
 
   /**
@@ -456,4 +496,24 @@ export class ServiceControlPolicy {
   public toJson(): string {
     return this.json;
   }
+}
+
+/** What the statements of one SCP document may hold (its limit less the document's own characters). */
+const DOCUMENT_BUDGET = PolicySizeLimit.SERVICE_CONTROL_POLICY.maximum - JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
+
+/** The statements packed in order into as few documents as fit the SCP limit: `name`, `name-2` ... */
+function packedPolicies(name: string, description: string, statements: iam.PolicyStatement[]): ServiceControlPolicy[] {
+  const budget = DOCUMENT_BUDGET;
+  const groups: iam.PolicyStatement[][] = [[]];
+  let used = 0;
+  for (const st of statements) {
+    const size = JSON.stringify(st.toStatementJson()).length + 1;
+    if (used + size > budget && groups[groups.length - 1].length > 0) {
+      groups.push([]);
+      used = 0;
+    }
+    groups[groups.length - 1].push(st);
+    used += size;
+  }
+  return groups.map((g, i) => new ServiceControlPolicy({ name: i === 0 ? name : `${name}-${i + 1}`, description, statements: g }));
 }

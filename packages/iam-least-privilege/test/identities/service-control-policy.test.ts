@@ -173,6 +173,84 @@ describe('region restriction semantics', () => {
   });
 });
 
+describe('account region restriction (each account only in its own regions)', () => {
+  const OTHER = '222222222222';
+  const policies = ServiceControlPolicy.accountRegionRestriction({
+    accounts: [
+      { accountId: ACCOUNT, regions: ['eu-west-1'] },
+      { accountId: OTHER, regions: ['eu-west-1', 'eu-central-1'] },
+    ],
+    exemptPrincipalArns: [EXEC_ROLE],
+  });
+  const scp = doc(policies[0]);
+  const request = (region: string, account = ACCOUNT) =>
+    [
+      'sqs:CreateQueue',
+      `arn:aws:sqs:${region}:${account}:orders`,
+      { 'aws:RequestedRegion': region, 'aws:PrincipalAccount': account },
+      `arn:aws:iam::${account}:role/admin`,
+    ] as const;
+
+  test("a principal of the account acting in another account's region is denied; allowed without the statement", async () => {
+    await expect(underScp(scp, ...request('eu-central-1'))).resolves.toBe('ExplicitlyDenied');
+    const sid = ([] as any[]).concat(scp.Statement).find((st) => st.Condition.StringEquals['aws:PrincipalAccount'].includes(ACCOUNT)).Sid;
+    await expect(underScp(withoutStatement(scp, sid), ...request('eu-central-1'))).resolves.toBe('Allowed');
+  });
+
+  test('control: each account in its own regions, global services anywhere, the exempt principals anywhere', async () => {
+    await expect(underScp(scp, ...request('eu-west-1'))).resolves.toBe('Allowed');
+    const other = request('eu-central-1', OTHER);
+    await expect(
+      evaluate({
+        identityPolicies: [ALLOW_ALL],
+        serviceControlPolicies: [FULL_AWS_ACCESS, scp],
+        request: { action: other[0], principal: other[3], resource: other[1], resourceAccount: OTHER, context: { 'aws:PrincipalARN': other[3], ...other[2] } },
+      }),
+    ).resolves.toBe('Allowed');
+    await expect(
+      underScp(scp, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/r`, { 'aws:RequestedRegion': 'us-east-1', 'aws:PrincipalAccount': ACCOUNT }),
+    ).resolves.toBe('Allowed');
+    const [action, resource, context] = request('eu-central-1');
+    await expect(underScp(scp, action, resource, context, EXEC_ROLE)).resolves.toBe('Allowed');
+  });
+
+  test('accounts with the same regions share a statement, as many as fit a document; packed into documents within the limit', () => {
+    const accounts = Array.from({ length: 600 }, (_, i) => ({
+      accountId: String(400000000000 + i),
+      regions: i % 3 === 0 ? ['eu-west-1'] : ['eu-central-1', 'eu-west-1'],
+    }));
+    const packed = ServiceControlPolicy.accountRegionRestriction({ accounts, exemptPrincipalArns: [EXEC_ROLE] });
+    const statements = packed.flatMap((p) => ([] as any[]).concat(doc(p).Statement));
+    const sets = statements.map((st) => JSON.stringify(st.Condition.StringNotEquals['aws:RequestedRegion']));
+    // 200 accounts in eu-west-1 only, 400 in both: the first set needs two statements, the second one.
+    expect(sets).toEqual([...sets].sort());
+    expect(new Set(sets)).toEqual(new Set(['["eu-central-1","eu-west-1"]', '["eu-west-1"]']));
+    expect(statements.length).toBe(3);
+    expect(new Set(statements.flatMap((st) => st.Condition.StringEquals['aws:PrincipalAccount'])).size).toBe(600);
+    expect(packed.every((p) => p.sizeInCharacters <= ServiceControlPolicy.MAX_CHARACTERS)).toBe(true);
+    expect(packed.length).toBe(statements.length);
+    expect(packed.map((p) => p.name).slice(0, 2)).toEqual(['account-region-restriction', 'account-region-restriction-2']);
+  });
+
+  test.each([
+    [{ accounts: [] }, 'accounts: received an empty list; expected at least one account with its regions'],
+    [{ accounts: [{ accountId: '1234', regions: ['eu-west-1'] }] }, "accounts[0].accountId: received '1234'; expected a 12-digit account id"],
+    [{ accounts: [{ accountId: ACCOUNT, regions: [] }] }, 'accounts[0].regions: received an empty list'],
+    [{ accounts: [{ accountId: ACCOUNT, regions: ['europe'] }] }, "accounts[0].regions: received 'europe'; expected a region name such as 'eu-west-1'"],
+    [
+      {
+        accounts: [
+          { accountId: ACCOUNT, regions: ['eu-west-1'] },
+          { accountId: ACCOUNT, regions: ['eu-central-1'] },
+        ],
+      },
+      `accounts[1].accountId: received '${ACCOUNT}'; expected each account once`,
+    ],
+  ])('refuses %j, naming the field, the value and what is allowed', (options, message) => {
+    expect(() => ServiceControlPolicy.accountRegionRestriction(options as any)).toThrow(message);
+  });
+});
+
 describe('security services SCP semantics', () => {
   const scp = doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }));
   const trail = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org`;
