@@ -16,16 +16,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SecurityEventCapture, TrailScope } from '../lib';
-import { newKey, newStack, newTrailBucket, OTHER_WORKLOAD_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
-
-/** Exact-value matching of an EventBridge pattern (arrays of strings, nested objects). */
-function matches(pattern: Record<string, any>, event: Record<string, any>): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = event[key];
-    if (Array.isArray(expected)) return expected.includes(actual);
-    return actual !== null && typeof actual === 'object' && matches(expected, actual);
-  });
-}
+import { newKey, newStack, matchesEventPattern as matches, newTrailBucket, OTHER_WORKLOAD_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
 
 function rulePatterns(region: string): Record<string, Record<string, any>> {
   const stack = newStack(region, WORKLOAD_ACCOUNT);

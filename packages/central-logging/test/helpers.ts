@@ -44,3 +44,15 @@ export function principalContext(principal: string): Record<string, string> {
 
 /** An administrator's identity policy (or a boundary that allows everything): `Allow *` on `*`. */
 export const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+/**
+ * Exact-value matching of an EventBridge pattern (arrays of strings, nested objects): the subset of
+ * the pattern language the security-event rules use.
+ */
+export function matchesEventPattern(pattern: Record<string, any>, event: Record<string, any>): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    const actual = event[key];
+    if (Array.isArray(expected)) return expected.includes(actual);
+    return actual !== null && typeof actual === 'object' && matchesEventPattern(expected, actual);
+  });
+}
