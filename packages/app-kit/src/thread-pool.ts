@@ -12,8 +12,12 @@
 import { availableParallelism } from 'os';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
 
-/** Fewer inputs than this per thread do not pay for a thread's start (it compiles its rules once). */
-export const MIN_INPUTS_PER_THREAD = 8;
+/**
+ * Fewer inputs than this per thread do not pay for a thread's start: it compiles its rules once (about
+ * 1.2 s of CPU for the Guard rules, the time of about 8 workload templates). With 8, a 10-account synth
+ * (20 templates) spent 4 s more CPU for no shorter wall time (bench/RESULTS.md).
+ */
+export const MIN_INPUTS_PER_THREAD = 32;
 
 /** How long the synth's thread waits for a worker's input before evaluating it itself. */
 const WORKER_GRACE_MS = 30_000;

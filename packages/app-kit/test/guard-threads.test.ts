@@ -50,7 +50,7 @@ function template(n: number): Record<string, unknown> {
     };
   return { Resources: resources };
 }
-const count = 2 * MIN_INPUTS_PER_THREAD + 3;
+const count = 19;
 const paths = write(Array.from({ length: count }, (_, n) => template(n)));
 
 describe('guard worker threads', () => {
