@@ -111,15 +111,17 @@ const S3_CHANGE_EVENT_NAMES: string[] = [
   'PutBucketAcl',
   'PutBucketOwnershipControls',
   'DeleteBucketOwnershipControls',
-  // what keeps a bucket's objects: versioning, lifecycle (CloudTrail names
-  // PutBucketLifecycleConfiguration `PutBucketLifecycle`), replication, Object Lock, access logging
-  // and the bucket itself (the S3 user guide, "Amazon S3 CloudTrail events")
+  // what keeps a bucket's objects: versioning, lifecycle, replication, Object Lock, access logging
+  // and the bucket itself. CloudTrail's names, which differ from the API's for two of them:
+  // PutBucketLifecycleConfiguration is `PutBucketLifecycle`, PutObjectLockConfiguration is
+  // `PutBucketObjectLockConfiguration` (the S3 user guide, "Amazon S3 CloudTrail events",
+  // bucket-level actions tracked by CloudTrail logging)
   'PutBucketVersioning',
   'PutBucketLifecycle',
   'DeleteBucketLifecycle',
   'PutBucketReplication',
   'DeleteBucketReplication',
-  'PutObjectLockConfiguration',
+  'PutBucketObjectLockConfiguration',
   'PutBucketLogging',
   'DeleteBucket',
 ];

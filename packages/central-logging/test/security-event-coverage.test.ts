@@ -67,7 +67,7 @@ const S3_CHANGES = [
   'DeleteBucketLifecycle',
   'PutBucketReplication',
   'DeleteBucketReplication',
-  'PutObjectLockConfiguration',
+  'PutBucketObjectLockConfiguration',
   'PutBucketLogging',
   'DeleteBucket',
 ];
