@@ -116,6 +116,8 @@ test('prod: every role the apps create may make every action of its own policies
         context: {
           'aws:RequestedRegion': r.region,
           'aws:PrincipalArn': r.role,
+          // IAM puts the caller's account in every request: the per-account region statements match on it.
+          'aws:PrincipalAccount': r.role.split(':')[4],
           'aws:SecureTransport': 'true',
           // Writers send the encryption header the S3 SCP requires (prod: SSE-KMS).
           ...(r.action === 's3:PutObject' ? { 's3:x-amz-server-side-encryption': 'aws:kms' } : {}),
