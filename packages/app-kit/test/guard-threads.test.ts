@@ -34,6 +34,7 @@ const services = ['s3', 'kms', 'sqs', 'lambda', 'logs', 'iam'];
 const rules = controlTowerRuleFiles()
   .filter((f) => services.some((s) => f.name.startsWith(`ct-${s}-`)))
   .map((f) => ({ name: f.name, content: ruleText(f.name) }));
+// Test-only: a wide-open statement in the templates, so that the Control Tower rules have something to report.
 const open = { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' };
 function template(n: number): Record<string, unknown> {
   const resources: Record<string, unknown> = {
