@@ -1,4 +1,5 @@
 import {
+  accountRegions,
   accountSettingsRoleArns,
   boundaryProtections,
   cdkDeployRoleArns,
@@ -14,12 +15,10 @@ import {
   scpGuardrailStackNames,
   scpGuardrailStackSetNames,
   stackDeployerArns,
-  workloadStackRegions,
   LOG_WRITER_ROLE_PATTERN,
   WRITER_ONLY_LOG_GROUP_PREFIXES,
 } from '@cdk-guardrails/config';
 import {
-  AccountRegions,
   ConsoleMfaPolicy,
   CrossAccountRole,
   CompiledOrganizationPolicy,
@@ -199,16 +198,18 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
   const managers = [...config.principals.pipelineRoleArns, ...scpExemptPrincipalArns(config)];
   const baselineOn = config.accountBaseline.ebsEncryptionByDefault || config.accountBaseline.s3BlockPublicAccess;
   const environmentRegions = deployedRegions(config);
-  const restrictedAccounts = workloadAccountRegions(config).filter((a) => !environmentRegions.every((r) => a.regions.includes(r)));
+  const restrictedAccounts = accountRegions(config).filter((a) => !environmentRegions.every((r) => a.regions.includes(r)));
   return [
     // Every region the environment deploys to, the audit replica and StackSet regions included.
     ServiceControlPolicy.regionRestriction({ allowedRegions: deployedRegions(config), ...exempt }),
-    // ... and each workload account only where its own guardrails run (red5 A16): the regions of its
-    // stacks (its regions, us-east-1 for the IAM capture) and the audit replica region (its trail
-    // bucket replicates there, as a role of the account). Elsewhere no security-class rule, GuardDuty
-    // or Config of the account would see what it does. Not listed accounts (the security account,
-    // StackSet targets) keep the environment's regions, and so does an account whose regions are all
-    // of the environment's (nothing to add: no statement, so the documents grow only with the others).
+    // ... and each account of config only where its own guardrails run (red5 A16; config
+    // `accountRegions`): the security account in its regions; a workload account in the regions of
+    // its stacks (its regions, us-east-1 for the IAM capture), the audit replica region (its trail
+    // bucket replicates there, as a role of the account) and, with stackSets, the StackSet regions.
+    // Elsewhere no security-class rule, GuardDuty or Config of the account would see what it does.
+    // Accounts config does not list (StackSet targets of the OUs) keep the environment's regions, and
+    // so does an account whose regions are all of the environment's (nothing to add: no statement, so
+    // the documents grow only with the others).
     ...(restrictedAccounts.length > 0 ? ServiceControlPolicy.accountRegionRestriction({ accounts: restrictedAccounts, ...exempt }) : []),
     ServiceControlPolicy.protectSecurityServices(exempt),
     ServiceControlPolicy.protectGuardrailPrincipals({
@@ -270,13 +271,4 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     // assume) and the deployers may change it.
     ...(baselineOn ? [ServiceControlPolicy.protectAccountBaseline({ ...exempt, settingsRoleArns: accountSettingsRoleArns(config) })] : []),
   ];
-}
-
-/** Each workload account and the regions its principals may act in: its stacks' regions and the audit replica region. */
-export function workloadAccountRegions(config: GuardrailsConfig): AccountRegions[] {
-  const replica = config.auditLogs.replicaRegion;
-  return config.workloadAccounts.map((a) => ({
-    accountId: a.accountId,
-    regions: [...new Set([...workloadStackRegions(a), ...(replica !== undefined ? [replica] : [])])].sort(),
-  }));
 }

@@ -1054,7 +1054,7 @@ describe('other ways out of the boundary', () => {
   });
 });
 
-describe('each workload account acts only where its own guardrails run (red5 A16)', () => {
+describe('each account acts only where its own guardrails run (red5 A16)', () => {
   // ledger runs its guardrails in eu-west-1 (and us-east-1 for IAM capture); payments also in eu-central-1.
   const ledger = config.workloadAccounts.find((a) => a.name === 'ledger')!;
   const payments = config.workloadAccounts.find((a) => a.name === 'payments')!;
@@ -1072,7 +1072,9 @@ describe('each workload account acts only where its own guardrails run (red5 A16
   });
   // Each account's own boundary (it names the account's resources).
   const boundaryOfAccount = (account: string) =>
-    boundaryOf(templateOf(`prod-workload-${config.workloadAccounts.find((a) => a.accountId === account)!.name}-${REGION}`));
+    account === SECURITY
+      ? SECURITY_BOUNDARY
+      : boundaryOf(templateOf(`prod-workload-${config.workloadAccounts.find((a) => a.accountId === account)!.name}-${REGION}`));
   const asAdmin = (attempt: ReturnType<typeof inRegion>, scps: PolicyJson[] = SCPS) =>
     evaluate({
       identityPolicies: [ALLOW_EVERYTHING],
@@ -1117,6 +1119,21 @@ describe('each workload account acts only where its own guardrails run (red5 A16
         [ledger.accountId, config.auditLogs.replicaRegion!],
       ]) {
         expect([account, region, await asAdmin(inRegion(account, region, [action, resource]))]).toEqual([account, region, 'Allowed']);
+      }
+    },
+  );
+
+  test.each(ACTIONS)(
+    "the security account's bounded admin cannot %s in the audit replica region, where the security account runs no stack; allowed without the account statements",
+    async (action, resource) => {
+      const replica = config.auditLogs.replicaRegion!;
+      expect(config.securityAccount.regions).not.toContain(replica);
+      const attempt = inRegion(SECURITY, replica, [action, resource]);
+      expect(await asAdmin(attempt)).toBe('ExplicitlyDenied');
+      expect(await asAdmin(attempt, withoutAccountRegions)).toBe('Allowed');
+      // control: in its own regions it may.
+      for (const region of config.securityAccount.regions) {
+        expect([region, await asAdmin(inRegion(SECURITY, region, [action, resource]))]).toEqual([region, 'Allowed']);
       }
     },
   );

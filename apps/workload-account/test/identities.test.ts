@@ -149,8 +149,12 @@ test('the SCPs do not grow with the accounts but for the foreign-key list and th
   expect(compiled.every((c) => c.sizeInCharacters <= 5120)).toBe(true);
   expect(compiled.map((c) => c.toJson()).join('')).not.toContain('400000000299:role');
   // These accounts run guardrails in every region of the environment: none needs an account region
-  // restriction (red5 A16). An account in fewer regions gets one, 15 characters an account.
-  expect(serviceControlPolicies(many(300)).some((p) => p.name.startsWith('account-region-restriction'))).toBe(false);
+  // restriction (red5 A16); only the security account (not in the replica region) does. An account in
+  // fewer regions gets one, 15 characters an account.
+  const restricted = serviceControlPolicies(many(300))
+    .filter((p) => p.name.startsWith('account-region-restriction'))
+    .flatMap((p) => JSON.parse(p.toJson()).Statement.flatMap((s: any) => s.Condition.StringEquals['aws:PrincipalAccount']));
+  expect(restricted).toEqual([prod.securityAccount.accountId]);
   const fewerRegions = (n: number) => ({
     ...many(n),
     workloadAccounts: many(n).workloadAccounts.map((a, i) => (i === 0 ? a : { ...a, regions: ['eu-west-1'] })),
@@ -160,6 +164,50 @@ test('the SCPs do not grow with the accounts but for the foreign-key list and th
       .filter((p) => p.name.startsWith('account-region-restriction'))
       .reduce((sum, p) => sum + p.sizeInCharacters, 0);
   expect((restrictionSize(151) - restrictionSize(51)) / 100).toBe(15);
+});
+
+test('A16: every account of prod may act only in its own regions (stacks, us-east-1 IAM capture, audit replica), in documents of its configured targets', () => {
+  const config = loadConfig('prod', { configDir: CONFIG_DIR });
+  const dir = mkdtempSync(join(tmpdir(), 'scp-'));
+  writeServiceControlPolicies(config, dir);
+  const targets = config.organizationPolicies.targets.map((t) => t.name);
+  const documents = readdirSync(dir).map((f) => ({
+    target: /^scp-(.+)-\d+\.json$/.exec(f)![1],
+    statements: [].concat(JSON.parse(readFileSync(join(dir, f), 'utf8')).Statement) as any[],
+  }));
+  const all = documents.flatMap((d) => d.statements.map((s) => ({ target: d.target, s })));
+  const environmentWide = all.find((x) => x.s.Sid === 'DenyOutsideAllowedRegions')!;
+  const sorted = (v: unknown) => ([] as string[]).concat(v as string[]).sort();
+  // The regions each account of prod may act in, from config (not from the code under test).
+  const expected: Array<[string, string[]]> = [
+    [config.securityAccount.accountId, sorted(config.securityAccount.regions)],
+    ...config.workloadAccounts.map((a): [string, string[]] => [
+      a.accountId,
+      sorted([...new Set([...a.regions, 'us-east-1', config.auditLogs.replicaRegion!])]),
+    ]),
+  ];
+  // ledger (eu-west-1 only) must not reach eu-central-1; the security account not the replica region.
+  expect(expected.find(([id]) => id === '777777777777')![1]).toEqual(['eu-north-1', 'eu-west-1', 'us-east-1']);
+  expect(expected[0][1]).not.toContain('eu-north-1');
+  for (const [accountId, regions] of expected) {
+    const own = all.filter(
+      (x) => x.s.Effect === 'Deny' && sorted(x.s.Condition?.StringEquals?.['aws:PrincipalAccount'] ?? []).includes(accountId) && x.s.Condition.StringNotEquals,
+    );
+    // What the account's principals may reach: the environment's regions, narrowed by its own statement.
+    const reachable = own.reduce(
+      (r, x) => r.filter((region) => sorted(x.s.Condition.StringNotEquals['aws:RequestedRegion']).includes(region)),
+      sorted(environmentWide.s.Condition.StringNotEquals['aws:RequestedRegion']),
+    );
+    expect([accountId, reachable]).toEqual([accountId, regions]);
+    for (const x of own) {
+      expect(targets).toContain(x.target);
+      // The same global-service actions and principal exemptions as the environment-wide statement.
+      expect(x.s.NotAction).toEqual(environmentWide.s.NotAction);
+      expect(x.s.Resource).toBe('*');
+      expect(x.s.Condition.ArnNotEquals).toEqual(environmentWide.s.Condition.ArnNotEquals);
+      expect(Object.keys(x.s.Condition).sort()).toEqual(['ArnNotEquals', 'StringEquals', 'StringNotEquals']);
+    }
+  }
 });
 
 describe('organization policies', () => {

@@ -239,6 +239,39 @@ export function deployedRegions(config: GuardrailsConfig): string[] {
 }
 
 /**
+ * The regions the principals of each account of the environment may send requests to, for the
+ * per-account region SCP (iam-least-privilege `ServiceControlPolicy.accountRegionRestriction`):
+ * where the account runs guardrail stacks, and so its capture, detective controls and shipping.
+ * - an account's bootstrapped regions (`bootstrapRegions`): the security account's regions (which
+ *   include us-east-1 and every workload and StackSet region: cross-field rules); a workload
+ *   account's regions, us-east-1 (its IAM-capture stack) and the audit replica region (its trail
+ *   bucket replicates there, as a role of the account);
+ * - with `stackSets`, every workload account not in `excludedAccountIds` also gets the StackSet
+ *   regions. Assumption: config cannot tell which accounts the targeted OUs hold, so a listed
+ *   account is taken to be one of them (the baseline, with its capture, then runs there);
+ * - a delegated StackSets administrator of the environment also gets `adminRegion`, where its
+ *   StackSets live, when the environment deploys there (`deployedRegions`; the environment-wide
+ *   region statement denies any other region anyway).
+ * Every region is one of `deployedRegions`. Accounts the StackSets reach but config does not list
+ * are not here: the environment-wide statement holds them.
+ */
+export function accountRegions(config: GuardrailsConfig): Array<{ accountId: string; regions: string[] }> {
+  const stackSets = config.stackSets;
+  const deployed = new Set(deployedRegions(config));
+  return [...new Set(environmentAccountIds(config))].map((accountId) => {
+    const regions = new Set(bootstrapRegions(config, accountId));
+    if (stackSets !== undefined) {
+      const workload = config.workloadAccounts.some((a) => a.accountId === accountId);
+      if (workload && !(stackSets.excludedAccountIds ?? []).includes(accountId)) stackSets.regions.forEach((r) => regions.add(r));
+      if (stackSets.callAs === 'DELEGATED_ADMIN' && stackSets.adminAccountId === accountId && deployed.has(stackSets.adminRegion)) {
+        regions.add(stackSets.adminRegion);
+      }
+    }
+    return { accountId, regions: [...regions].sort() };
+  });
+}
+
+/**
  * What the permissions boundary of one account protects, as the props of iam-least-privilege's
  * `PermissionsBoundary` (plain values: config depends on nothing of ours). The guardrail
  * administrators are not exempted inside the boundary: they live outside it (the named roles

@@ -1,4 +1,5 @@
 import {
+  accountRegions,
   boundaryProtections,
   guardrailStackNames,
   scpGuardrailStackNames,
@@ -177,5 +178,36 @@ describe('principal queries', () => {
     expect(deployedRegions(prod)).toEqual(['eu-central-1', 'eu-north-1', 'eu-west-1', 'us-east-1']);
     const withStackSets = { ...prod, stackSets: { ...({} as any), regions: ['ap-southeast-2'] } } as typeof prod;
     expect(deployedRegions(withStackSets)).toContain('ap-southeast-2');
+  });
+  test("each account's own regions (per-account region SCP): stacks, us-east-1 IAM capture, audit replica; never outside the environment", () => {
+    expect(accountRegions(prod)).toEqual([
+      { accountId: SECURITY, regions: ['eu-central-1', 'eu-west-1', 'us-east-1'] },
+      { accountId: PAYMENTS, regions: ['eu-central-1', 'eu-north-1', 'eu-west-1', 'us-east-1'] },
+      { accountId: prod.workloadAccounts[1].accountId, regions: ['eu-north-1', 'eu-west-1', 'us-east-1'] },
+    ]);
+    const deployed = new Set(deployedRegions(prod));
+    expect(accountRegions(prod).every((a) => a.regions.every((r) => deployed.has(r)))).toBe(true);
+  });
+
+  test('with stackSets: the StackSet regions for listed workload accounts not excluded; adminRegion for a delegated administrator of the environment', () => {
+    const ledger = prod.workloadAccounts[1].accountId;
+    const stackSets = {
+      organizationalUnitIds: ['ou-ab12-cdef3456'],
+      regions: ['eu-central-1'],
+      adminAccountId: SECURITY,
+      adminRegion: 'eu-west-1',
+      callAs: 'DELEGATED_ADMIN' as const,
+      excludedAccountIds: [] as string[],
+      maxConcurrentPercentage: 25,
+      failureTolerancePercentage: 0,
+    };
+    const regionsOf = (config: typeof prod, id: string) => accountRegions(config).find((a) => a.accountId === id)!.regions;
+    expect(regionsOf(prod, ledger)).not.toContain('eu-central-1');
+    expect(regionsOf({ ...prod, stackSets }, ledger)).toContain('eu-central-1');
+    expect(regionsOf({ ...prod, stackSets: { ...stackSets, excludedAccountIds: [ledger] } }, ledger)).not.toContain('eu-central-1');
+    // A delegated administrator that is a workload account gets adminRegion (a region of the environment).
+    const admin = { ...stackSets, adminAccountId: ledger, adminRegion: 'eu-central-1', excludedAccountIds: [ledger] };
+    expect(regionsOf({ ...prod, stackSets: admin }, ledger)).toContain('eu-central-1');
+    expect(regionsOf({ ...prod, stackSets: { ...admin, callAs: 'SELF' as const } }, ledger)).not.toContain('eu-central-1');
   });
 });
