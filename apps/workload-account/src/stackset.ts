@@ -22,7 +22,7 @@
  * of the baseline. Per-account secrets stay with the per-account CDK app. Only the template itself
  * is an asset, of the administrator stack, read by CloudFormation in the administrator account.
  */
-import { applyTags, createApp, stackName } from '@cdk-guardrails/app-kit';
+import { Acknowledgement, addComplianceGate, applyTags, createApp, packRuleIds, stackName } from '@cdk-guardrails/app-kit';
 import { TrailScope } from '@cdk-guardrails/central-logging';
 import { GUARDRAIL_NAME_PREFIX, GuardrailsConfig, StackSetsConfig, withStackSetTargets, workloadStackSetName } from '@cdk-guardrails/config';
 import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
@@ -32,6 +32,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { workloadAcknowledgements } from './compliance';
 import { WorkloadRegionalBaseline } from './regional-baseline';
 
 /** CloudFormation: a template given by TemplateURL may be up to 1 MB. */
@@ -103,7 +104,7 @@ export class WorkloadBaselineStack extends WorkloadRegionalBaseline {
       // order: each region carries its own boundary (named per region), so no instance depends on another.
       applyBoundary: (stack) =>
         new PermissionsBoundary(stack, 'PermissionsBoundary', {
-          managedPolicyName: `${PermissionsBoundary.DEFAULT_POLICY_NAME}-${region}`,
+          managedPolicyName: baselineBoundaryName(region),
           resourceAccountIds: [config.securityAccount.accountId],
           resourceAccountServices: ['logs'],
           requiredTagKeys: ['guardrails:environment'],
@@ -121,6 +122,24 @@ export class WorkloadBaselineStack extends WorkloadRegionalBaseline {
   }
 }
 
+/** The baseline's boundary is named per region: StackSets of different regions reach an account in no set order. */
+export function baselineBoundaryName(region: string): string {
+  return `${PermissionsBoundary.DEFAULT_POLICY_NAME}-${region}`;
+}
+
+/** What the baseline acknowledges beyond the per-account stacks' acknowledgements. */
+export function baselineAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
+  // With auditLogs.replicaRegion the per-account trail bucket replicates; the baseline's cannot.
+  if (config.auditLogs.replicaRegion === undefined) return [];
+  return [
+    {
+      path: 'SecurityLogging/TrailBucket/Resource',
+      ids: packRuleIds('S3BucketReplicationEnabled'),
+      reason: `the StackSet baseline holds no audit replica: the replica bucket and key in ${config.auditLogs.replicaRegion} are per-account resources of the per-account app (docs/stacksets.md); the account's trail is shipped to the security account (central audit log group, ${config.logging.retentionDays.audit} days, logs key), the copy that survives the account`,
+    },
+  ];
+}
+
 /** A baseline template written for one region. */
 export interface BaselineTemplate {
   readonly region: string;
@@ -130,15 +149,13 @@ export interface BaselineTemplate {
 }
 
 /**
- * Synthesizes the baseline of one region in a private App and writes the minified template into
- * `outdir`. The private App has the project's feature flags, tags and validations (policy
- * validator, boundary requirement), as the per-account app has: a violation fails here. Fails when
- * the template exceeds the TemplateURL limit.
+ * The private App of one region's baseline, with the project's feature flags, tags and validations,
+ * as the per-account app has them: the policy validator, the boundary requirement and the compliance
+ * gate (cdk-nag packs, Control Tower rules, Guardrails pack), so that an instance template Control
+ * Tower's proactive controls would refuse fails at synth, once, not in every target account.
  */
-export function synthesizeBaselineTemplate(config: GuardrailsConfig, region: string, homeRegion: boolean, outdir: string): BaselineTemplate {
-  mkdirSync(outdir, { recursive: true });
-  const assemblyDir = join(outdir, `assembly-${region}`);
-  const app: App = createApp({ outdir: assemblyDir });
+export function baselineApp(config: GuardrailsConfig, region: string, homeRegion: boolean, outdir: string): { app: App; stack: WorkloadBaselineStack } {
+  const app: App = createApp({ outdir });
   const stack = new WorkloadBaselineStack(app, `${config.environment}-workload-baseline-${region}`, {
     config,
     region,
@@ -148,6 +165,21 @@ export function synthesizeBaselineTemplate(config: GuardrailsConfig, region: str
   applyTags(app, config);
   Aspects.of(app).add(new PolicyValidator());
   Aspects.of(app).add(new RequirePermissionsBoundary());
+  addComplianceGate(app, config, [...workloadAcknowledgements(config), ...baselineAcknowledgements(config)], {
+    permissionsBoundaryName: baselineBoundaryName(region),
+  });
+  return { app, stack };
+}
+
+/**
+ * Synthesizes the baseline of one region in a private App and writes the minified template into
+ * `outdir` (`baselineApp`: a violation of the gate fails here). Fails when the template exceeds the
+ * TemplateURL limit.
+ */
+export function synthesizeBaselineTemplate(config: GuardrailsConfig, region: string, homeRegion: boolean, outdir: string): BaselineTemplate {
+  mkdirSync(outdir, { recursive: true });
+  const assemblyDir = join(outdir, `assembly-${region}`);
+  const { app, stack } = baselineApp(config, region, homeRegion, assemblyDir);
   const assembly = app.synth();
   const template = readFileSync(join(assembly.directory, stack.templateFile), 'utf8');
   rmSync(assemblyDir, { recursive: true, force: true });

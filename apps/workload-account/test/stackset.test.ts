@@ -7,8 +7,10 @@ import { RotatingApiKey } from '@cdk-guardrails/secrets-rotation';
 import { Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GuardrailsConfig, StackSetsConfig } from '@cdk-guardrails/config';
 import {
+  baselineApp,
   baselineTemplates,
   buildWorkloadStackSets,
   STACKSET_TEMPLATE_MAX_BYTES,
@@ -257,6 +259,29 @@ describe('workload guardrails as service-managed StackSets', () => {
     expect(() => new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'K', { enableKeyRotation: true }) })).toThrow(
       /StackSet templates cannot carry assets.*bootstrap bucket.*per-account CDK app/s,
     );
+  });
+
+  test("the baseline runs the per-account stacks' compliance gate: a bucket the packs and Control Tower rules refuse fails synth, naming it; the baseline as shipped passes", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baseline-gate-'));
+    try {
+      const { app, stack } = baselineApp(CONFIG, 'eu-west-1', false, join(dir, 'attack'));
+      new s3.CfnBucket(stack, 'Unguarded');
+      let message = '';
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      // cdk-nag's packs, the Guardrails pack and the Control Tower rules each report it.
+      expect(message).toMatch(/prod-workload-baseline-eu-west-1\/Unguarded/);
+      expect(message).toContain("'AwsSolutions::AwsSolutions-S1'");
+      expect(message).toContain('(Guardrails)');
+      expect(message).toContain('CT.S3.PR.1');
+      // Control: the same baseline without it synthesizes (every finding acknowledged or fixed).
+      expect(() => baselineApp(CONFIG, 'eu-west-1', false, join(dir, 'control')).app.synth()).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('fails without an organization, naming the field', () => {

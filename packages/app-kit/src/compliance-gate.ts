@@ -135,7 +135,23 @@ export function securityHubStandardsArnPaths(config: GuardrailsConfig): string[]
 }
 
 /** The plugins of the gate, configured from the environment's config. */
-export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyValidationPlugin[] {
+/** What differs between the apps that run the gate. */
+export interface ComplianceGateOptions {
+  /**
+   * The name of the permissions boundary every role must carry (Guardrails-IamRolePermissionsBoundary).
+   * The StackSet baseline names its boundary per region (`GuardrailsPermissionsBoundary-<region>`).
+   * @default PermissionsBoundary.DEFAULT_POLICY_NAME (GuardrailsPermissionsBoundary)
+   */
+  readonly permissionsBoundaryName?: string;
+}
+
+export function compliancePlugins(app: App, config: GuardrailsConfig, options: ComplianceGateOptions = {}): IPolicyValidationPlugin[] {
+  const boundaryName = options.permissionsBoundaryName ?? PermissionsBoundary.DEFAULT_POLICY_NAME;
+  if (!/^[\w+=,.@-]{1,128}$/.test(boundaryName)) {
+    throw new Error(
+      `addComplianceGate: permissionsBoundaryName: received '${boundaryName}'; expected an IAM managed policy name (1 to 128 letters, digits and '+=,.@_-')`,
+    );
+  }
   const retention = config.logging.retentionDays;
   return [
     new AwsSolutionsChecks(app),
@@ -149,7 +165,7 @@ export function compliancePlugins(app: App, config: GuardrailsConfig): IPolicyVa
       maxDatabaseSecretRotation: Duration.days(30),
       maxTokenSecretRotation: Duration.days(90),
       // Only the account's own boundary counts (created in the home stack, referenced by name elsewhere).
-      permissionsBoundaryPattern: `(^|/)${PermissionsBoundary.DEFAULT_POLICY_NAME}$`,
+      permissionsBoundaryPattern: `(^|/)${boundaryName.replace(/[.+]/g, '\\$&')}$`,
       // Log groups are classed by a path segment: /guardrails/central/<class>, /guardrails/<class>/...
       logClasses: DefaultLogClass.ALL.map((c) => ({
         className: c.name,
@@ -205,8 +221,8 @@ export function applyAcknowledgements(app: App, acks: Acknowledgement[], default
  * Registers the gate on the app: the plugins, aws-cdk-lib's built-in template validation with worker
  * threads (threaded-template-validation.ts; where the default would run), then the app's acknowledgements.
  */
-export function addComplianceGate(app: App, config: GuardrailsConfig, acks: Acknowledgement[]): void {
-  Validations.of(app).addPlugins(...compliancePlugins(app, config));
+export function addComplianceGate(app: App, config: GuardrailsConfig, acks: Acknowledgement[], options: ComplianceGateOptions = {}): void {
+  Validations.of(app).addPlugins(...compliancePlugins(app, config, options));
   addThreadedTemplateValidation(app);
   applyAcknowledgements(app, acks, waiverDefaultsOf(config));
 }

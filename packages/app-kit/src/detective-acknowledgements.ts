@@ -2,7 +2,7 @@
  * Compliance acknowledgements of the detective controls (construct `DetectiveControls/Controls` in
  * a stack: AWS Config's bucket and recorder role), shared by the workload and security apps.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { Acknowledgement, logicalIdAt, packRuleIds, resourceAt } from './compliance-gate';
 import { controlTowerRuleId } from './control-tower';
 
@@ -48,7 +48,8 @@ export function detectiveControlsAcknowledgements(): Acknowledgement[] {
           'AwsSolutions-IAM5[Action::s3:Abort*]',
           'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
           'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-          `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/AWSLogs/${stack.account}/Config/*]`,
+          // cdk-nag names an unresolved account (the StackSet baseline's) as the pseudo parameter.
+          `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/AWSLogs/${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}/Config/*]`,
         ];
       },
       reason:

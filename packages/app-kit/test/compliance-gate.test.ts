@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { GuardrailsConfig, loadConfig, parseConfig } from '@cdk-guardrails/config';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
@@ -165,4 +166,34 @@ test("the gate's Guardrails pack requires the finding aggregator of securityHub.
   // Control: an aggregator that links every configured region.
   new securityhub.CfnFindingAggregator(home, 'Aggregator', { regionLinkingMode: 'SPECIFIED_REGIONS', regions: [...config.securityHub.aggregationRegions] });
   expect(gateFindings(app, config, 'Guardrails-SecurityHubStandardsEnabled')).toEqual([]);
+});
+
+test("the gate's boundary rule accepts only the boundary it is told (the StackSet baseline's is named per region); a bad name fails naming it", () => {
+  const config = loadConfig('prod', { configDir: join(__dirname, '..', '..', '..', 'config') });
+  const app = new App();
+  const stack = new Stack(app, 'Workload', { env: { account: config.workloadAccounts[0].accountId, region: 'eu-west-1' } });
+  const roleWith = (id: string, policyName: string) =>
+    new iam.Role(stack, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(stack, `${id}Boundary`, policyName),
+    });
+  roleWith('Account', 'GuardrailsPermissionsBoundary');
+  roleWith('Regional', 'GuardrailsPermissionsBoundary-eu-west-1');
+  roleWith('OtherRegion', 'GuardrailsPermissionsBoundary-eu-central-1');
+  const findings = (options: { permissionsBoundaryName?: string }) => {
+    const guardrails = compliancePlugins(app, config, options).find((p) => p.name === 'Guardrails')! as any;
+    return guardrails
+      .validateScope(app)
+      .violations.filter((v: any) => v.ruleName === 'Guardrails-IamRolePermissionsBoundary')
+      .flatMap((v: any) => v.violatingResources.map((r: any) => r.constructPath))
+      .sort();
+  };
+  expect(findings({})).toEqual(['Workload/OtherRegion/Resource', 'Workload/Regional/Resource']);
+  expect(findings({ permissionsBoundaryName: 'GuardrailsPermissionsBoundary-eu-west-1' })).toEqual([
+    'Workload/Account/Resource',
+    'Workload/OtherRegion/Resource',
+  ]);
+  expect(() => compliancePlugins(app, config, { permissionsBoundaryName: 'Guardrails*' })).toThrow(
+    "addComplianceGate: permissionsBoundaryName: received 'Guardrails*'; expected an IAM managed policy name",
+  );
 });
