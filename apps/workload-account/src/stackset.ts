@@ -135,7 +135,7 @@ export function baselineAcknowledgements(config: GuardrailsConfig): Acknowledgem
     {
       path: 'SecurityLogging/TrailBucket/Resource',
       ids: packRuleIds('S3BucketReplicationEnabled'),
-      reason: `the StackSet baseline holds no audit replica: the replica bucket and key in ${config.auditLogs.replicaRegion} are per-account resources of the per-account app (docs/stacksets.md); the account's trail is shipped to the security account (central audit log group, ${config.logging.retentionDays.audit} days, logs key), the copy that survives the account`,
+      reason: `an account deployed by the StackSets has no audit replica in ${config.auditLogs.replicaRegion}: the replica bucket and key are per-account resources that only the per-account app deploys (docs/stacksets.md); its trail is shipped to the security account (central audit log group, ${config.logging.retentionDays.audit} days, logs key), the copy that survives the account`,
     },
   ];
 }
