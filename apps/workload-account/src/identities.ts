@@ -211,7 +211,9 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     // so does an account whose regions are all of the environment's (nothing to add: no statement, so
     // the documents grow only with the others).
     ...(restrictedAccounts.length > 0 ? ServiceControlPolicy.accountRegionRestriction({ accounts: restrictedAccounts, ...exempt }) : []),
-    ServiceControlPolicy.protectSecurityServices(exempt),
+    // ... with GuardDuty's exclusion tag where config lets GuardDuty manage its Runtime Monitoring agent
+    // (whoever tags an instance or cluster GuardDutyManaged=false gets no agent there).
+    ServiceControlPolicy.protectSecurityServices({ ...exempt, protectGuardDutyAgentTag: guardDutyAgentManagementOn(config) }),
     ServiceControlPolicy.protectGuardrailPrincipals({
       protectedPrincipalArns: scpProtectedPrincipalArns(config),
       managerPrincipalArns: managers,
@@ -271,4 +273,11 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     // assume) and the deployers may change it.
     ...(baselineOn ? [ServiceControlPolicy.protectAccountBaseline({ ...exempt, settingsRoleArns: accountSettingsRoleArns(config) })] : []),
   ];
+}
+
+/** True if config lets GuardDuty manage its Runtime Monitoring agent anywhere (security account or workload accounts). */
+export function guardDutyAgentManagementOn(config: GuardrailsConfig): boolean {
+  return [config.securityAccount.detectiveControls.guardDutyProtection, config.detectiveControls.guardDutyProtection].some(
+    (plans) => plans.eksAgentManagement || plans.ecsFargateAgentManagement || plans.ec2AgentManagement,
+  );
 }

@@ -24,9 +24,10 @@ import {
   workloadStackSetName,
   GUARDRAIL_NAME_PREFIX,
 } from '@cdk-guardrails/config';
+import { OrganizationPolicyCompiler } from '@cdk-guardrails/iam-least-privilege';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
-import { serviceControlPolicies } from '../src/identities';
+import { guardDutyAgentManagementOn, serviceControlPolicies } from '../src/identities';
 import { KEY_ID, prodStacks, resolver } from './support/prod-templates';
 
 jest.setTimeout(300_000);
@@ -1149,5 +1150,51 @@ describe('each account acts only where its own guardrails run (red5 A16)', () =>
     const exec = cdkRoleArn(config, 'cfn-exec', ledger.accountId, 'eu-central-1');
     const attempt = inRegion(ledger.accountId, 'eu-central-1');
     expect(await asPrincipal(exec, { ...attempt, context: { ...attempt.context, 'aws:PrincipalArn': exec } })).toBe('Allowed');
+  });
+});
+
+describe('GuardDuty Runtime Monitoring cannot be blinded by its exclusion tag where its agent is managed', () => {
+  const withAgent = {
+    ...config,
+    detectiveControls: {
+      ...config.detectiveControls,
+      guardDutyProtection: { ...config.detectiveControls.guardDutyProtection, runtimeMonitoring: true, ec2AgentManagement: true },
+    },
+  };
+  const scpsOf = (c: typeof config): PolicyJson[] => [ALLOW_EVERYTHING, ...serviceControlPolicies(c).map((p) => JSON.parse(p.toJson()))];
+  const AGENT_SCPS = scpsOf(withAgent);
+  const INSTANCE = `arn:aws:ec2:${REGION}:${WORKLOAD}:instance/i-0123456789abcdef0`;
+  const tagInstance = (key: string, scps: PolicyJson[]) =>
+    evaluate({
+      identityPolicies: [ALLOW_EVERYTHING],
+      permissionsBoundaries: [WORKLOAD_BOUNDARY],
+      serviceControlPolicies: scps,
+      request: {
+        principal: ADMIN(WORKLOAD),
+        action: 'ec2:CreateTags',
+        resource: INSTANCE,
+        resourceAccount: WORKLOAD,
+        context: {
+          'aws:PrincipalArn': ADMIN(WORKLOAD),
+          'aws:PrincipalAccount': WORKLOAD,
+          'aws:RequestedRegion': REGION,
+          'aws:SecureTransport': 'true',
+          'aws:TagKeys': [key],
+          [`aws:RequestTag/${key}`]: 'false',
+        },
+      },
+    });
+
+  test('with ec2AgentManagement, a bounded admin cannot tag its instance GuardDutyManaged=false; the shipped prod config (no agent management) leaves it to the boundary, which allows it', async () => {
+    expect(guardDutyAgentManagementOn(config)).toBe(false);
+    expect(guardDutyAgentManagementOn(withAgent)).toBe(true);
+    expect(await tagInstance('GuardDutyManaged', AGENT_SCPS)).toBe('ExplicitlyDenied');
+    expect(await tagInstance('GuardDutyManaged', SCPS)).toBe('Allowed');
+  });
+
+  test('control: other tags on its instance stay allowed; the SCP documents still fit the prod targets', async () => {
+    expect(await tagInstance('Name', AGENT_SCPS)).toBe('Allowed');
+    const targets = withAgent.organizationPolicies.targets.map((t) => ({ name: t.name, slotsUsed: t.scpSlotsUsed }));
+    expect(() => OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(withAgent), { targets })).not.toThrow();
   });
 });

@@ -113,6 +113,17 @@ export interface SecurityServicesProtectionOptions extends ScpExemptionOptions {
    * @default 'protect-security-services'
    */
   readonly name?: string;
+
+  /**
+   * Also deny setting or removing the tag key `GuardDutyManaged` (any case) on EC2 instances, EKS
+   * clusters and ECS clusters, creating them with it included, but for `exemptPrincipalArns`.
+   * GuardDuty Runtime Monitoring with automated agent management deploys no agent to a resource
+   * tagged `GuardDutyManaged=false`, so whoever can set the tag blinds it there; GuardDuty's
+   * documentation recommends this SCP. Turn it on wherever automated agent management is on.
+   *
+   * @default false
+   */
+  readonly protectGuardDutyAgentTag?: boolean;
 }
 
 /**

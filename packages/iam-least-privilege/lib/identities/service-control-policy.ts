@@ -11,6 +11,7 @@ import {
   stackSetAdministrationStatement,
   PROTECTED_TAG_KEY,
   protectedSessionTagStatement,
+  guardDutyAgentTagStatement,
   protectedTagKeyStatement,
 } from './private/guardrail-statements';
 import {
@@ -199,6 +200,7 @@ export class ServiceControlPolicy {
         protectedTagKeyStatement('DenyProtectedTagOnIdentities', IDENTITY_TAGGING_ACTIONS, exempt),
         protectedTagKeyStatement('DenyProtectedSessionTagKey', SESSION_TAGGING_ACTIONS, []),
         protectedSessionTagStatement(),
+        ...(options.protectGuardDutyAgentTag ? [guardDutyAgentTagStatement(exempt)] : []),
         new iam.PolicyStatement({
           sid: 'DenyLeavingOrganization',
           effect: iam.Effect.DENY,

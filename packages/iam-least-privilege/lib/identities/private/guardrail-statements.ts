@@ -203,6 +203,39 @@ export function protectedTagKeyStatement(sid: string, actions: readonly string[]
   });
 }
 
+/** GuardDuty Runtime Monitoring's exclusion tag: no agent is deployed to a resource tagged `GuardDutyManaged=false`. */
+export const GUARDDUTY_AGENT_TAG_KEY = 'GuardDutyManaged';
+
+/**
+ * Tagging the resources GuardDuty deploys its agent to (EC2 instances, EKS and ECS clusters):
+ * `ec2:CreateTags` also authorizes tags given at launch, ECS authorizes tags on create with
+ * `ecs:TagResource`, and EKS checks the request's tags on `eks:CreateCluster` itself.
+ */
+export const GUARDDUTY_AGENT_TAGGING_ACTIONS: readonly string[] = [
+  'ec2:CreateTags',
+  'ec2:DeleteTags',
+  'eks:CreateCluster',
+  'eks:TagResource',
+  'eks:UntagResource',
+  'ecs:CreateCluster',
+  'ecs:TagResource',
+  'ecs:UntagResource',
+];
+
+/** Deny setting or removing the `GuardDutyManaged` tag key (any case), but for `exemptArns`. */
+export function guardDutyAgentTagStatement(exemptArns: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyGuardDutyAgentTag',
+    effect: iam.Effect.DENY,
+    actions: [...GUARDDUTY_AGENT_TAGGING_ACTIONS],
+    resources: ['*'],
+    conditions: {
+      'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [GUARDDUTY_AGENT_TAG_KEY] },
+      ...exceptPrincipals(exemptArns),
+    },
+  });
+}
+
 /**
  * Deny any session that would carry a `guardrails:protected` session tag, whatever else the
  * request says (`aws:RequestTag/<key>` present; condition key names are not case sensitive).
