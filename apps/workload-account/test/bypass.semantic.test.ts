@@ -592,6 +592,27 @@ describe('red-team A14 (stream flood): the evidence destination', () => {
     ).toBe('ExplicitlyDenied');
   });
 
+  test('the boundary and the SCPs alone (without the stream policy) keep a bounded admin of the security account from deleting or reconfiguring the evidence stream', async () => {
+    const stream = `arn:aws:kinesis:${REGION}:${SECURITY}:stream/${GUARDRAIL_NAMES.evidenceStream}`;
+    for (const action of [
+      'kinesis:DeleteStream',
+      'kinesis:DecreaseStreamRetentionPeriod',
+      'kinesis:StopStreamEncryption',
+      'kinesis:PutResourcePolicy',
+      'kinesis:DeleteResourcePolicy',
+    ]) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stream })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    // control: the log admin administers it (boundary and SCPs; the stream policy names it too)
+    expect(
+      await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), {
+        account: SECURITY,
+        action: 'kinesis:DecreaseStreamRetentionPeriod',
+        resource: stream,
+      }),
+    ).toBe('Allowed');
+  });
+
   test('a bounded admin of the security account cannot delete or re-policy the evidence destination, nor silence its alarms', async () => {
     for (const action of ['logs:DeleteDestination', 'logs:PutDestination', 'logs:PutDestinationPolicy']) {
       expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: destinationArn(evidence.destinationName) })]).toEqual([
