@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { CentralLogDestinationProps, DestinationStreamCapacity } from './central-log-destination-props';
 import { LogClass, LogClassRule } from './log-class';
 import { deadLetterAlarm, deliveryAlarms, evidenceDeliveryAlarms } from './private/destination-alarms';
-import { buildChannel } from './private/destination-channel';
+import { buildChannel, Channel } from './private/destination-channel';
 import { buildForwarder } from './private/destination-forwarder';
 import { destinationArnOf } from './private/destination-policy';
 import {
@@ -30,6 +30,10 @@ import { DEFAULT_CENTRAL_PREFIX, markNeverShip } from './private/recursion-guard
  * that writes every event into a central log group per class (one log stream per source
  * account, region and log group), with partial-batch failure reporting and an encrypted
  * dead-letter queue.
+ *
+ * With `evidenceSubscriberArnPatterns`, a second destination and stream carry the audit and
+ * security classes, and only the named principals of the senders may subscribe to it: a sender
+ * that floods the first stream delays app-class records only.
  *
  * A destination receives only from log groups in its own region: create one per workload
  * region.
@@ -156,7 +160,7 @@ export class CentralLogDestination extends Construct {
 
     // --- The evidence destination: audit and security classes, only the named subscribers ---
     const evidenceName = evidenceDestinationNameOf(props, destinationName);
-    let evidence: ReturnType<typeof buildChannel> | undefined;
+    let evidence: Channel | undefined;
     if (evidenceName !== undefined) {
       checkSenderPolicySizes(this.node.path, stack, evidenceName, senderSet, sourceArns.length, props.evidenceSubscriberArnPatterns);
       evidence = buildChannel(this, props, {
