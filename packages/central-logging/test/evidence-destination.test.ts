@@ -82,6 +82,18 @@ describe('CentralLogDestination evidence destination', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ EVIDENCE_STREAM_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CentralEvidenceStream'), 'Arn'] } }) },
     });
+    // the forwarder's role may read the evidence stream (the mapping polls with it)
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^CentralForwarderRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['kinesis:GetRecords', 'kinesis:GetShardIterator']),
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CentralEvidenceStream'), 'Arn'] },
+          }),
+        ]),
+      },
+    });
   });
 
   test('the evidence stream has the same policy as the open one: only its destination role writes, only the forwarder reads, only administrators reconfigure', () => {
