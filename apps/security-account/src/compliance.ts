@@ -27,12 +27,13 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
     permissionsBoundaryAcknowledgement(),
     // The account settings function of the keys stacks (config accountBaseline).
     ...accountBaselineAcknowledgements(config),
-    {
-      path: 'CentralLogs/Stream/Resource',
+    // The open stream and the evidence stream (audit and security classes, red-team A14).
+    ...['CentralLogs/Stream/Resource', 'CentralLogs/EvidenceStream/Resource'].map((path) => ({
+      path,
       ids: ['AwsSolutions-KDS3'],
       reason:
         "the central stream is encrypted with the security account's logs key (customer managed) instead of aws/kinesis on purpose: only a customer managed key lets the key policy decide who can read the stream",
-    },
+    })),
     {
       path: 'CentralLogs/DeadLetterQueue/Resource',
       ids: ['AwsSolutions-SQS3', ct('CT.SQS.PR.1')],
@@ -87,7 +88,11 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
         "aws-cdk-lib's CloudTrail-to-CloudWatch-Logs role policy (CreateLogStream/PutLogEvents on the one audit log group), attached to exactly that role; inline keeps it deleted with the role and never reused by another principal",
     },
   );
-  for (const path of ['CentralLogs/DestinationRole/DefaultPolicy/Resource', 'CentralLogs/ForwarderRole/DefaultPolicy/Resource']) {
+  for (const path of [
+    'CentralLogs/DestinationRole/DefaultPolicy/Resource',
+    'CentralLogs/EvidenceDestinationRole/DefaultPolicy/Resource',
+    'CentralLogs/ForwarderRole/DefaultPolicy/Resource',
+  ]) {
     acks.push({
       path,
       ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]'],
@@ -123,7 +128,11 @@ export function securityAcknowledgements(config: GuardrailsConfig): Acknowledgem
       ...['Audit', 'Security'].map((name) => ({ path: `Capture/${name}LogGroup/Resource`, controlIds: ['CT.CLOUDWATCH.PR.3'], keyProperty: 'kmsKeyId' })),
       { path: 'Network/FlowLogGroup/Resource', controlIds: ['CT.CLOUDWATCH.PR.3'], keyProperty: 'kmsKeyId' },
       { path: 'Capture/Trail/Resource', controlIds: ['CT.CLOUDTRAIL.PR.1'], keyProperty: 'kmsKeyId' },
-      { path: 'CentralLogs/Stream/Resource', controlIds: ['CT.KINESIS.PR.1'], keyProperty: 'streamEncryption.keyId' },
+      ...['Stream', 'EvidenceStream'].map((name) => ({
+        path: `CentralLogs/${name}/Resource`,
+        controlIds: ['CT.KINESIS.PR.1'],
+        keyProperty: 'streamEncryption.keyId',
+      })),
       { path: 'CentralLogs/DeadLetterQueue/Resource', controlIds: ['CT.SQS.PR.2'], keyProperty: 'kmsMasterKeyId' },
     ]),
   );

@@ -12,6 +12,8 @@ import {
   GUARDRAIL_NAME_PREFIX,
   GUARDRAIL_NAMES,
   guardrailAdministratorArns,
+  evidenceDestinationName,
+  evidenceSubscriberArnPatterns,
   GuardrailsConfig,
   logWriterRoleName,
   privateNetworkFor,
@@ -112,6 +114,14 @@ export class LoggingStack extends GuardrailStack {
       deadLetterAlarmName: GUARDRAIL_NAMES.deadLetterAlarm,
       deliveryDelayAlarmName: GUARDRAIL_NAMES.deliveryDelayAlarm,
       streamThrottleAlarmName: GUARDRAIL_NAMES.streamThrottleAlarm,
+      // The audit and security classes get a destination and stream of their own, which only the
+      // deployers (and, with an organization, the sender roles) may subscribe to: a workload admin who
+      // floods the open stream delays app records only (red-team A14).
+      evidenceSubscriberArnPatterns: evidenceSubscriberArnPatterns(config, this.region),
+      evidenceDestinationName: evidenceDestinationName(config.securityAccount.destinationName),
+      evidenceStreamName: GUARDRAIL_NAMES.evidenceStream,
+      evidenceDeliveryDelayAlarmName: GUARDRAIL_NAMES.evidenceDeliveryDelayAlarm,
+      evidenceStreamThrottleAlarmName: GUARDRAIL_NAMES.evidenceStreamThrottleAlarm,
       administratorArns: guardrailAdministratorArns(config, config.securityAccount.accountId),
       vpc: this.network?.vpc,
       vpcSubnets: this.network?.subnetSelection,
@@ -119,13 +129,15 @@ export class LoggingStack extends GuardrailStack {
     });
     this.alarmTopic = this.addAlarmTopic(config, props.logsKey);
     // Lost records (dead letters), late delivery for every sender, a saturated stream: the operators hear of each.
-    for (const alarm of [this.destination.deadLetterAlarm, this.destination.deliveryDelayAlarm, this.destination.streamThrottleAlarm]) {
+    const d = this.destination;
+    for (const alarm of [d.deadLetterAlarm, d.deliveryDelayAlarm, d.streamThrottleAlarm, d.evidenceDeliveryDelayAlarm!, d.evidenceStreamThrottleAlarm!]) {
       alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
     }
 
     // The stream policy admits writers by this role's exact ARN: nobody inside the boundary may
     // delete and re-create it (and so obtain the ARN), change its trust or pass it.
     PermissionsBoundary.protectRole(this.destination.destinationRole);
+    PermissionsBoundary.protectRole(this.destination.evidenceDestinationRole!);
     // One access-log bucket per region, for the buckets of this stack (trail, Config): CT.S3.PR.2.
     if (props.homeRegion || config.securityAccount.detectiveControls.configRecorder) {
       this.accessLogBucket = addAccessLogBucket(this, config, removalPolicyOf(config), guardrailAdministratorArns(config, config.securityAccount.accountId));

@@ -22,6 +22,14 @@ export function addSecurityLoggingOutputs(stack: LoggingStack, environment: stri
   addLocation(stack, environment, 'security-logging');
   const d = stack.destination;
   output(stack, 'DestinationArn', d.destinationArn, 'CloudWatch Logs destination the workloads of this region subscribe to');
+  if (d.evidenceDestinationArn !== undefined) {
+    output(
+      stack,
+      'EvidenceDestinationArn',
+      d.evidenceDestinationArn,
+      'CloudWatch Logs destination of the audit and security classes (only the deployers subscribe)',
+    );
+  }
   output(stack, 'CentralAuditLogGroupName', d.auditLogGroup.logGroupName, 'central audit-class log group');
   output(stack, 'CentralSecurityLogGroupName', d.securityLogGroup.logGroupName, 'central security-class log group');
   output(stack, 'CentralAppLogGroupName', d.appLogGroup.logGroupName, 'central app-class log group');

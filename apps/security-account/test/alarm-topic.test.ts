@@ -52,11 +52,17 @@ const request = (
     : { 'aws:PrincipalArn': principal, 'aws:PrincipalIsAWSService': 'false', 'aws:SecureTransport': 'true' },
 });
 
-test("the dead-letter, delivery-delay and stream-throttle alarms publish to the alarm topic, which is encrypted with the logs key and has the config's subscriptions", () => {
+test("the dead-letter, delivery-delay and stream-throttle alarms (of both streams) publish to the alarm topic, which is encrypted with the logs key and has the config's subscriptions", () => {
   const alarms = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   const topicId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::SNS::Topic')!;
   expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
-    [GUARDRAIL_NAMES.deadLetterAlarm, GUARDRAIL_NAMES.deliveryDelayAlarm, GUARDRAIL_NAMES.streamThrottleAlarm].sort(),
+    [
+      GUARDRAIL_NAMES.deadLetterAlarm,
+      GUARDRAIL_NAMES.deliveryDelayAlarm,
+      GUARDRAIL_NAMES.streamThrottleAlarm,
+      GUARDRAIL_NAMES.evidenceDeliveryDelayAlarm,
+      GUARDRAIL_NAMES.evidenceStreamThrottleAlarm,
+    ].sort(),
   );
   for (const alarm of alarms) expect([alarm.Properties.AlarmName, alarm.Properties.AlarmActions]).toEqual([alarm.Properties.AlarmName, [{ Ref: topicId }]]);
   // Protected names: the boundary and the SCP deny changing alarms guardrails-* (and the topic only takes their publications).

@@ -1,6 +1,7 @@
 import {
   auditReplicaBucketName,
   auditReplicationRoleName,
+  evidenceDestinationName,
   GuardrailsConfig,
   logWriterRoleName,
   securityEventCaptureNames,
@@ -109,6 +110,13 @@ export class WorkloadSecurityLogging extends Construct {
     }
     this.shipping = new CentralLogShipping(this, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(config.securityAccount.accountId, props.region, config.securityAccount.destinationName),
+      // Audit and security classes to the destination only the deployers (or the sender role) may
+      // subscribe to: a flood of the open one delays app records only (red-team A14).
+      evidenceDestinationArn: CentralLogDestination.arnFor(
+        config.securityAccount.accountId,
+        props.region,
+        evidenceDestinationName(config.securityAccount.destinationName),
+      ),
       // An organization-wide destination policy (aws:PrincipalOrgID) needs a sender role; named, because
       // its policy writes the shipped groups, which the SCP lets only the named log writers write.
       useSenderRole: config.organizationId !== undefined,

@@ -23,6 +23,7 @@ import {
   rotationFunctionName,
   workloadStackSetName,
   GUARDRAIL_NAME_PREFIX,
+  evidenceDestinationName,
 } from '@cdk-guardrails/config';
 import { OrganizationPolicyCompiler } from '@cdk-guardrails/iam-least-privilege';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
@@ -54,6 +55,16 @@ function only(template: any, type: string, filter: (r: any) => boolean = () => t
 const workloadHome = templateOf(`prod-workload-${config.workloadAccounts[0].name}-${REGION}`);
 const securityKeys = templateOf(`prod-security-keys-${REGION}`);
 const securityLogging = templateOf(`prod-security-logging-${REGION}`);
+/** The stream of that name, its resource policy, and the role of the destination that writes it. */
+function streamPartsOf(streamName: string) {
+  const resources = Object.entries<any>(securityLogging.template.Resources);
+  const [streamId] = resources.find(([, r]) => r.Type === 'AWS::Kinesis::Stream' && r.Properties.Name === streamName)!;
+  const policy = securityLogging.resolve(
+    only(securityLogging.template, 'AWS::Kinesis::ResourcePolicy', (r) => r.Properties.ResourceArn['Fn::GetAtt']?.[0] === streamId).Properties.ResourcePolicy,
+  );
+  const destination = only(securityLogging.template, 'AWS::Logs::Destination', (r) => r.Properties.TargetArn['Fn::GetAtt'][0] === streamId);
+  return { policy, destinationRole: securityLogging.resolve(destination.Properties.RoleArn), destinationName: destination.Properties.DestinationName };
+}
 const boundaryOf = (t: typeof workloadHome) =>
   t.resolve(only(t.template, 'AWS::IAM::ManagedPolicy', (r) => r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary').Properties.PolicyDocument);
 const WORKLOAD_BOUNDARY = boundaryOf(workloadHome);
@@ -497,32 +508,138 @@ describe('the audit trail cannot be destroyed or blinded', () => {
     expect(JSON.stringify(configStatement.Condition.ArnNotEquals)).toContain(recorderRole);
   });
 
-  test('a bounded admin of the security account cannot forge records into the central stream, read them (starving the forwarder), nor delete it; the destination role writes, the forwarder reads', async () => {
-    const stream = `arn:aws:kinesis:${REGION}:${SECURITY}:stream/${GUARDRAIL_NAMES.centralStream}`;
-    const policy = securityLogging.resolve(only(securityLogging.template, 'AWS::Kinesis::ResourcePolicy').Properties.ResourcePolicy);
-    expect(await asBoundedAdmin({ account: SECURITY, action: 'kinesis:PutRecord', resource: stream, resourcePolicy: policy })).toBe('ExplicitlyDenied');
-    expect(await asBoundedAdmin({ account: SECURITY, action: 'kinesis:DeleteStream', resource: stream, resourcePolicy: policy })).toBe('ExplicitlyDenied');
-    const [destinationRoleId] = Object.entries<any>(securityLogging.template.Resources).find(
-      ([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('"Service":"logs.amazonaws.com"'),
-    )!;
-    const destinationRole = securityLogging.resolve({ 'Fn::GetAtt': [destinationRoleId, 'Arn'] });
-    expect(await asPrincipal(destinationRole, { account: SECURITY, action: 'kinesis:PutRecord', resource: stream, resourcePolicy: policy })).toBe('Allowed');
-    // Reading: polling takes the shards' read throughput and starves the forwarder (records expire unforwarded).
-    for (const action of ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:RegisterStreamConsumer']) {
-      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stream, resourcePolicy: policy })]).toEqual([action, 'ExplicitlyDenied']);
+  test.each([GUARDRAIL_NAMES.centralStream, GUARDRAIL_NAMES.evidenceStream])(
+    'a bounded admin of the security account cannot forge records into the central stream %s, read them (starving the forwarder), nor delete it; its destination role writes, the forwarder reads',
+    async (streamName) => {
+      const stream = `arn:aws:kinesis:${REGION}:${SECURITY}:stream/${streamName}`;
+      const { policy, destinationRole } = streamPartsOf(streamName);
+      expect(await asBoundedAdmin({ account: SECURITY, action: 'kinesis:PutRecord', resource: stream, resourcePolicy: policy })).toBe('ExplicitlyDenied');
+      expect(await asBoundedAdmin({ account: SECURITY, action: 'kinesis:DeleteStream', resource: stream, resourcePolicy: policy })).toBe('ExplicitlyDenied');
+      for (const action of ['kinesis:DecreaseStreamRetentionPeriod', 'kinesis:PutResourcePolicy', 'kinesis:StopStreamEncryption']) {
+        expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stream, resourcePolicy: policy })]).toEqual([action, 'ExplicitlyDenied']);
+      }
+      expect(await asPrincipal(destinationRole, { account: SECURITY, action: 'kinesis:PutRecord', resource: stream, resourcePolicy: policy })).toBe('Allowed');
+      // Reading: polling takes the shards' read throughput and starves the forwarder (records expire unforwarded).
+      for (const action of ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:RegisterStreamConsumer']) {
+        expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stream, resourcePolicy: policy })]).toEqual([action, 'ExplicitlyDenied']);
+      }
+      const [forwarderRoleId] = Object.entries<any>(securityLogging.template.Resources).find(
+        ([id, r]) => r.Type === 'AWS::IAM::Role' && id.includes('ForwarderRole'),
+      )!;
+      const forwarderRole = securityLogging.resolve({ 'Fn::GetAtt': [forwarderRoleId, 'Arn'] });
+      expect(await asPrincipal(forwarderRole, { account: SECURITY, action: 'kinesis:GetRecords', resource: stream, resourcePolicy: policy })).toBe('Allowed');
+      expect(
+        await asBoundedAdmin({
+          account: SECURITY,
+          action: 'logs:DeleteLogGroup',
+          resource: `arn:aws:logs:${REGION}:${SECURITY}:log-group:/guardrails/central/audit`,
+        }),
+      ).toBe('ExplicitlyDenied');
+    },
+  );
+});
+
+describe('red-team A14 (stream flood): the evidence destination', () => {
+  const evidence = streamPartsOf(GUARDRAIL_NAMES.evidenceStream);
+  const open = streamPartsOf(GUARDRAIL_NAMES.centralStream);
+  const destinationArn = (name: string) => `arn:aws:logs:${REGION}:${SECURITY}:destination:${name}`;
+  const policyOf = (name: string) =>
+    securityLogging.resolve(
+      only(securityLogging.template, 'AWS::Logs::Destination', (r) => r.Properties.DestinationName === name).Properties.DestinationPolicy,
+    );
+  /** A principal of the workload account subscribes to the destination: only its identity policy and the destination policy decide (no boundary, no SCP). */
+  function subscribe(principal: string, name: string) {
+    return evaluate({
+      identityPolicies: [ALLOW_EVERYTHING],
+      resourcePolicy: JSON.parse(policyOf(name)),
+      request: {
+        principal,
+        action: 'logs:PutSubscriptionFilter',
+        resource: destinationArn(name),
+        resourceAccount: SECURITY,
+        context: {
+          'aws:PrincipalArn': principal,
+          'aws:PrincipalAccount': WORKLOAD,
+          ...(config.organizationId !== undefined ? { 'aws:PrincipalOrgID': config.organizationId } : {}),
+          'aws:RequestedRegion': REGION,
+        },
+      },
+    });
+  }
+
+  test('the prod security stack has the evidence destination with its own stream, next to the open one', () => {
+    expect(evidence.destinationName).toBe(evidenceDestinationName(config.securityAccount.destinationName));
+    expect(open.destinationName).toBe(config.securityAccount.destinationName);
+  });
+
+  test('attack: the admin of a listed workload account cannot subscribe to the evidence destination, even where its boundary and the SCPs are not attached (the destination policy alone refuses it)', async () => {
+    expect(await subscribe(ADMIN(WORKLOAD), evidence.destinationName)).toBe('ImplicitlyDenied');
+  });
+
+  test('control: the workload execution role of this region and, with an organization, the sender role may subscribe to it', async () => {
+    expect(await subscribe(EXEC_ROLE, evidence.destinationName)).toBe('Allowed');
+    if (config.organizationId !== undefined) {
+      expect(await subscribe(roleArn(WORKLOAD, logWriterRoleName('sender', REGION)), evidence.destinationName)).toBe('Allowed');
     }
-    const [forwarderRoleId] = Object.entries<any>(securityLogging.template.Resources).find(
-      ([id, r]) => r.Type === 'AWS::IAM::Role' && id.includes('ForwarderRole'),
-    )!;
-    const forwarderRole = securityLogging.resolve({ 'Fn::GetAtt': [forwarderRoleId, 'Arn'] });
-    expect(await asPrincipal(forwarderRole, { account: SECURITY, action: 'kinesis:GetRecords', resource: stream, resourcePolicy: policy })).toBe('Allowed');
+    // another region's execution role is not this destination's subscriber
+    expect(await subscribe(cdkRoleArn(config, 'cfn-exec', WORKLOAD, 'us-east-1'), evidence.destinationName)).toBe('ImplicitlyDenied');
+  });
+
+  test('residual: the open destination still admits the workload admin by its policy (app-class records only: the forwarder dead-letters evidence classes from the open stream)', async () => {
+    expect(await subscribe(ADMIN(WORKLOAD), open.destinationName)).toBe('Allowed');
+    // its boundary refuses every subscription call anyway (DenySecurityServiceTampering)
     expect(
-      await asBoundedAdmin({
-        account: SECURITY,
-        action: 'logs:DeleteLogGroup',
-        resource: `arn:aws:logs:${REGION}:${SECURITY}:log-group:/guardrails/central/audit`,
-      }),
+      await asBoundedAdmin({ action: 'logs:PutSubscriptionFilter', resource: `arn:aws:logs:${REGION}:${WORKLOAD}:log-group:/guardrails/app/orders` }),
     ).toBe('ExplicitlyDenied');
+  });
+
+  test('the boundary and the SCPs alone (without the stream policy) keep a bounded admin of the security account from deleting or reconfiguring the evidence stream', async () => {
+    const stream = `arn:aws:kinesis:${REGION}:${SECURITY}:stream/${GUARDRAIL_NAMES.evidenceStream}`;
+    for (const action of [
+      'kinesis:DeleteStream',
+      'kinesis:DecreaseStreamRetentionPeriod',
+      'kinesis:StopStreamEncryption',
+      'kinesis:PutResourcePolicy',
+      'kinesis:DeleteResourcePolicy',
+    ]) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: stream })]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    // control: the log admin administers it (boundary and SCPs; the stream policy names it too)
+    expect(
+      await asPrincipal(roleArn(SECURITY, config.principals.logAdminRoleName), {
+        account: SECURITY,
+        action: 'kinesis:DecreaseStreamRetentionPeriod',
+        resource: stream,
+      }),
+    ).toBe('Allowed');
+  });
+
+  test('a bounded admin of the security account cannot delete or re-policy the evidence destination, nor silence its alarms', async () => {
+    for (const action of ['logs:DeleteDestination', 'logs:PutDestination', 'logs:PutDestinationPolicy']) {
+      expect([action, await asBoundedAdmin({ account: SECURITY, action, resource: destinationArn(evidence.destinationName) })]).toEqual([
+        action,
+        'ExplicitlyDenied',
+      ]);
+    }
+    for (const alarm of [GUARDRAIL_NAMES.evidenceDeliveryDelayAlarm, GUARDRAIL_NAMES.evidenceStreamThrottleAlarm]) {
+      for (const action of ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:SetAlarmState']) {
+        expect([
+          alarm,
+          action,
+          await asBoundedAdmin({ account: SECURITY, action, resource: `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:${alarm}` }),
+        ]).toEqual([alarm, action, 'ExplicitlyDenied']);
+      }
+    }
+  });
+
+  test('the workload stack ships the audit and security classes to the evidence destination and the app class to the open one', () => {
+    const filters = Object.values<any>(workloadHome.template.Resources).filter((r) => r.Type === 'AWS::Logs::SubscriptionFilter');
+    const byClass = (cls: string) => [
+      ...new Set(filters.filter((f) => f.Properties.FilterName.startsWith(`guardrails-${cls}-`)).map((f) => workloadHome.resolve(f.Properties.DestinationArn))),
+    ];
+    expect(byClass('audit')).toEqual([destinationArn(evidence.destinationName)]);
+    expect(byClass('security')).toEqual([destinationArn(evidence.destinationName)]);
+    expect(byClass('app')).toEqual([destinationArn(open.destinationName)]);
   });
 });
 
@@ -656,7 +773,15 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
     const alarms = Object.values<any>(securityLogging.template.Resources)
       .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
       .map((r) => r.Properties.AlarmName);
-    expect(alarms.sort()).toEqual([GUARDRAIL_NAMES.deadLetterAlarm, GUARDRAIL_NAMES.deliveryDelayAlarm, GUARDRAIL_NAMES.streamThrottleAlarm].sort());
+    expect(alarms.sort()).toEqual(
+      [
+        GUARDRAIL_NAMES.deadLetterAlarm,
+        GUARDRAIL_NAMES.deliveryDelayAlarm,
+        GUARDRAIL_NAMES.streamThrottleAlarm,
+        GUARDRAIL_NAMES.evidenceDeliveryDelayAlarm,
+        GUARDRAIL_NAMES.evidenceStreamThrottleAlarm,
+      ].sort(),
+    );
     for (const alarm of alarms) {
       for (const action of ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:SetAlarmState']) {
         expect([
@@ -821,25 +946,31 @@ describe('the guardrail network (SCP protect-tagged-guardrail-resources)', () =>
     );
   });
 
-  test('a bounded admin of the security account cannot hand the central stream to another function (UpdateEventSourceMapping with its own FunctionName) nor delete the mapping; its own mappings it can', async () => {
-    const mapping = only(securityLogging.template, 'AWS::Lambda::EventSourceMapping');
-    const context = {
-      'aws:ResourceTag/guardrails:protected': tagged(mapping),
-      'lambda:FunctionArn': `arn:aws:lambda:${REGION}:${SECURITY}:function:attacker-reader`,
-    };
-    const resource = `arn:aws:lambda:${REGION}:${SECURITY}:event-source-mapping:2c5b5a3e-0000-4000-8000-000000000001`;
-    expect(tagged(mapping)).toBe('true');
-    expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:UpdateEventSourceMapping', resource, context })).toBe('ExplicitlyDenied');
-    expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:DeleteEventSourceMapping', resource, context })).toBe('ExplicitlyDenied');
-    expect(
-      await asBoundedAdmin({
-        account: SECURITY,
-        action: 'lambda:UpdateEventSourceMapping',
-        resource,
-        context: { 'lambda:FunctionArn': context['lambda:FunctionArn'] },
-      }),
-    ).toBe('Allowed');
-  });
+  test.each([GUARDRAIL_NAMES.centralStream, GUARDRAIL_NAMES.evidenceStream])(
+    'a bounded admin of the security account cannot hand the central stream %s to another function (UpdateEventSourceMapping with its own FunctionName) nor delete the mapping; its own mappings it can',
+    async (streamName) => {
+      const [streamId] = Object.entries<any>(securityLogging.template.Resources).find(
+        ([, r]) => r.Type === 'AWS::Kinesis::Stream' && r.Properties.Name === streamName,
+      )!;
+      const mapping = only(securityLogging.template, 'AWS::Lambda::EventSourceMapping', (r) => r.Properties.EventSourceArn['Fn::GetAtt'][0] === streamId);
+      const context = {
+        'aws:ResourceTag/guardrails:protected': tagged(mapping),
+        'lambda:FunctionArn': `arn:aws:lambda:${REGION}:${SECURITY}:function:attacker-reader`,
+      };
+      const resource = `arn:aws:lambda:${REGION}:${SECURITY}:event-source-mapping:2c5b5a3e-0000-4000-8000-000000000001`;
+      expect(tagged(mapping)).toBe('true');
+      expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:UpdateEventSourceMapping', resource, context })).toBe('ExplicitlyDenied');
+      expect(await asBoundedAdmin({ account: SECURITY, action: 'lambda:DeleteEventSourceMapping', resource, context })).toBe('ExplicitlyDenied');
+      expect(
+        await asBoundedAdmin({
+          account: SECURITY,
+          action: 'lambda:UpdateEventSourceMapping',
+          resource,
+          context: { 'lambda:FunctionArn': context['lambda:FunctionArn'] },
+        }),
+      ).toBe('Allowed');
+    },
+  );
 });
 
 describe('other ways out of the boundary', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
-import { loadConfig } from '@cdk-guardrails/config';
+import { evidenceDestinationName, loadConfig } from '@cdk-guardrails/config';
 import { RotatingApiKey } from '@cdk-guardrails/secrets-rotation';
 import { Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
@@ -132,8 +132,9 @@ describe('workload guardrails as service-managed StackSets', () => {
       EnableLogFileValidation: true,
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'GuardrailsPermissionsBoundary-us-east-1' });
+    // The audit and security classes ship to the evidence destination (red-team A14), with the sender role.
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
-      DestinationArn: `arn:aws:logs:us-east-1:${CONFIG.securityAccount.accountId}:destination:${CONFIG.securityAccount.destinationName}`,
+      DestinationArn: `arn:aws:logs:us-east-1:${CONFIG.securityAccount.accountId}:destination:${evidenceDestinationName(CONFIG.securityAccount.destinationName)}`,
       RoleArn: Match.anyValue(),
     });
     // IAM changes are captured in us-east-1 only.

@@ -1,5 +1,5 @@
 import { DefaultLogClass } from '@cdk-guardrails/facts';
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -9,13 +9,19 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CentralLogDestinationProps, DestinationStreamCapacity } from './central-log-destination-props';
 import { LogClass, LogClassRule } from './log-class';
-import { deadLetterAlarm, deliveryAlarms } from './private/destination-alarms';
+import { deadLetterAlarm, deliveryAlarms, evidenceDeliveryAlarms } from './private/destination-alarms';
+import { buildChannel, Channel } from './private/destination-channel';
 import { buildForwarder } from './private/destination-forwarder';
-import { destinationArnOf, destinationPolicyDocument } from './private/destination-policy';
-import { checkSenderPolicySizes, classificationRulesJson, validateClassificationRules, validateProps } from './private/destination-validation';
+import { destinationArnOf } from './private/destination-policy';
+import {
+  checkSenderPolicySizes,
+  classificationRulesJson,
+  evidenceDestinationNameOf,
+  validateClassificationRules,
+  validateProps,
+} from './private/destination-validation';
 import { ALL_LOG_CLASSES } from './private/names';
 import { DEFAULT_CENTRAL_PREFIX, markNeverShip } from './private/recursion-guard';
-import { streamConfigurationStatement, streamWriterStatement } from './private/stream-policy';
 
 /**
  * The security-account side of central logging, for one region: a CloudWatch Logs
@@ -24,6 +30,10 @@ import { streamConfigurationStatement, streamWriterStatement } from './private/s
  * that writes every event into a central log group per class (one log stream per source
  * account, region and log group), with partial-batch failure reporting and an encrypted
  * dead-letter queue.
+ *
+ * With `evidenceSubscriberArnPatterns`, a second destination and stream carry the audit and
+ * security classes, and only the named principals of the senders may subscribe to it: a sender
+ * that floods the first stream delays app-class records only.
  *
  * A destination receives only from log groups in its own region: create one per workload
  * region.
@@ -86,6 +96,20 @@ export class CentralLogDestination extends Construct {
 
   /** Alarm when writes into the stream are throttled (no actions attached). */
   public readonly streamThrottleAlarm: cloudwatch.Alarm;
+  /** ARN of the evidence destination (audit and security classes), with `evidenceSubscriberArnPatterns`. */
+  public readonly evidenceDestinationArn?: string;
+  /** Name of the evidence destination, with `evidenceSubscriberArnPatterns`. */
+  public readonly evidenceDestinationName?: string;
+  /** The Kinesis stream behind the evidence destination, with `evidenceSubscriberArnPatterns`. */
+  public readonly evidenceStream?: kinesis.IStream;
+  /** The evidence stream's resource policy (the same statements as `streamPolicy`), with `evidenceSubscriberArnPatterns`. */
+  public readonly evidenceStreamPolicy?: kinesis.ResourcePolicy;
+  /** The role CloudWatch Logs assumes to put records into the evidence stream, with `evidenceSubscriberArnPatterns`. */
+  public readonly evidenceDestinationRole?: iam.IRole;
+  /** Alarm when the forwarder falls behind the evidence stream by more than `maxDeliveryDelay` (no actions attached). */
+  public readonly evidenceDeliveryDelayAlarm?: cloudwatch.Alarm;
+  /** Alarm when writes into the evidence stream are throttled (no actions attached). */
+  public readonly evidenceStreamThrottleAlarm?: cloudwatch.Alarm;
   /** Central log group of the audit class. */
   public readonly auditLogGroup: logs.ILogGroup;
   /** Central log group of the security class. */
@@ -111,18 +135,6 @@ export class CentralLogDestination extends Construct {
     // The forwarder checks the source account only when the destination knows every sender.
     const knownSenders = senderAccounts !== undefined && (organizationalUnitIds ?? []).length === 0;
 
-    // --- Kinesis stream (KMS) ---
-    const stream = new kinesis.Stream(this, 'Stream', {
-      streamName: props.streamName,
-      encryption: kinesis.StreamEncryption.KMS,
-      encryptionKey: props.logsKey,
-      streamMode: capacity.mode,
-      shardCount: capacity.shardCount,
-      retentionPeriod: props.streamRetention ?? Duration.days(7),
-      removalPolicy,
-    });
-    this.stream = stream;
-
     // --- Role CloudWatch Logs assumes to write into the stream ---
     // aws:SourceArn limits which accounts' log deliveries can use the role (confused deputy).
     // Organization mode cannot list the accounts, so it allows this region's CloudWatch Logs
@@ -130,40 +142,40 @@ export class CentralLogDestination extends Construct {
     // subscribe, and only subscriptions to this destination ever use this role.
     const sourceArnPattern = (account: string) => `arn:${Aws.PARTITION}:logs:${stack.region}:${account}:*`;
     const sourceArns = knownSenders ? [...new Set([stack.account, ...senderAccounts])].map(sourceArnPattern) : [sourceArnPattern('*')];
-    // --- The destination and its access policy ---
-    const destinationArn = stack.formatArn({
-      service: 'logs',
-      resource: 'destination',
-      resourceName: destinationName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    checkSenderPolicySizes(this.node.path, stack, destinationName, { senderAccounts, organizationId, organizationalUnitIds, knownSenders }, sourceArns.length);
-    const role = new iam.Role(this, 'DestinationRole', {
-      assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', {
-        conditions: { StringLike: { 'aws:SourceArn': sourceArns } },
-      }),
-      description: `CloudWatch Logs puts subscription data from the destination ${destinationName} into its Kinesis stream`,
-    });
-    stream.grantWrite(role);
-    this.destinationRole = role;
+    const senderSet = { senderAccounts, organizationId, organizationalUnitIds, knownSenders };
+    checkSenderPolicySizes(this.node.path, stack, destinationName, senderSet, sourceArns.length);
+    const channelCommon = { capacity, removalPolicy, sourceArns, senderAccounts, organizationId, organizationalUnitIds };
 
-    // --- Stream policy: nobody but the destination role writes; only administrators reconfigure ---
-    const writer = stream.addToResourcePolicy(streamWriterStatement(stream.streamArn, role.roleArn));
-    if (props.administratorArns !== undefined) {
-      stream.addToResourcePolicy(streamConfigurationStatement(stream.streamArn, props.administratorArns));
-    }
-    this.streamPolicy = writer.policyDependable as kinesis.ResourcePolicy;
-
-    const destination = new logs.CfnDestination(this, 'Resource', {
+    // --- The destination every sender may subscribe to: its stream, stream policy and role ---
+    const open = buildChannel(this, props, {
+      ...channelCommon,
+      ids: { stream: 'Stream', role: 'DestinationRole', destination: 'Resource' },
       destinationName,
-      roleArn: role.roleArn,
-      targetArn: stream.streamArn,
-      destinationPolicy: stack.toJsonString(destinationPolicyDocument({ destinationArn, senderAccounts, organizationId, organizationalUnitIds })),
+      streamName: props.streamName,
     });
-    // CloudWatch Logs sends a test record when it creates the destination: the role and its
-    // policy must exist first.
-    destination.node.addDependency(role);
-    this.destinationArn = destination.attrArn;
+    this.stream = open.stream;
+    this.destinationRole = open.role;
+    this.streamPolicy = open.streamPolicy;
+    this.destinationArn = open.destination.attrArn;
+
+    // --- The evidence destination: audit and security classes, only the named subscribers ---
+    const evidenceName = evidenceDestinationNameOf(props, destinationName);
+    let evidence: Channel | undefined;
+    if (evidenceName !== undefined) {
+      checkSenderPolicySizes(this.node.path, stack, evidenceName, senderSet, sourceArns.length, props.evidenceSubscriberArnPatterns);
+      evidence = buildChannel(this, props, {
+        ...channelCommon,
+        ids: { stream: 'EvidenceStream', role: 'EvidenceDestinationRole', destination: 'EvidenceDestination' },
+        destinationName: evidenceName,
+        streamName: props.evidenceStreamName,
+        subscriberArnPatterns: [...props.evidenceSubscriberArnPatterns!],
+      });
+      this.evidenceDestinationName = evidenceName;
+      this.evidenceDestinationArn = evidence.destination.attrArn;
+      this.evidenceStream = evidence.stream;
+      this.evidenceStreamPolicy = evidence.streamPolicy;
+      this.evidenceDestinationRole = evidence.role;
+    }
 
     // --- Central log groups, one per class ---
     const retention: Record<LogClass, logs.RetentionDays> = {
@@ -205,16 +217,22 @@ export class CentralLogDestination extends Construct {
       removalPolicy,
       retention,
       groups,
-      stream,
+      stream: open.stream,
+      evidenceStream: evidence?.stream,
       deadLetterQueue: dlq,
       rulesJson,
       senderAccounts: knownSenders ? [...new Set([stack.account, ...senderAccounts])] : undefined,
     });
     this.forwarderLogGroup = forwarder.forwarderLogGroup;
     this.forwarder = forwarder.fn;
-    const alarms = deliveryAlarms(this, props, forwarder.fn, stream, destinationName);
+    const alarms = deliveryAlarms(this, props, forwarder.fn, open.stream, destinationName);
     this.deliveryDelayAlarm = alarms.deliveryDelay;
     this.streamThrottleAlarm = alarms.streamThrottle;
+    if (evidence !== undefined && evidenceName !== undefined) {
+      const evidenceAlarms = evidenceDeliveryAlarms(this, props, evidence.stream, evidenceName);
+      this.evidenceDeliveryDelayAlarm = evidenceAlarms.deliveryDelay;
+      this.evidenceStreamThrottleAlarm = evidenceAlarms.streamThrottle;
+    }
   }
 }
 

@@ -18,6 +18,16 @@ export interface CentralLogShippingProps {
   readonly destinationArn: string;
 
   /**
+   * ARN of the security account's evidence destination in this stack's region, from configuration
+   * (`CentralLogDestination.arnFor(securityAccount, region, evidenceDestinationName)`): the audit and
+   * security classes are shipped to it, the app class to `destinationArn`. Only the principals the
+   * destination's `evidenceSubscriberArnPatterns` name may subscribe to it (the CloudFormation execution
+   * role; in organization mode the sender role).
+   * @default - every class is shipped to `destinationArn`
+   */
+  readonly evidenceDestinationArn?: string;
+
+  /**
    * Create a sender role and pass it in every subscription filter. Required when the
    * destination policy allows an organization (`LogSenders.fromOrganization`): CloudWatch Logs
    * then assumes this role to check that the sender may deliver to the destination.
@@ -60,8 +70,10 @@ export interface ShipLogGroupOptions {
  * Refuses the forwarder's own log group and the central log groups (the log-recursion trap).
  */
 export class CentralLogShipping extends Construct {
-  /** The destination the filters point at. */
+  /** The destination the filters point at (every class, or the app class with `evidenceDestinationArn`). */
   public readonly destinationArn: string;
+  /** The destination the audit- and security-class filters point at, when `evidenceDestinationArn` is set. */
+  public readonly evidenceDestinationArn?: string;
   /** The sender role, when `useSenderRole` is set. */
   public readonly senderRole?: iam.IRole;
 
@@ -72,8 +84,20 @@ export class CentralLogShipping extends Construct {
   constructor(scope: Construct, id: string, props: CentralLogShippingProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    validateDestinationArn(this.node.path, props.destinationArn, stack.region);
+    validateDestinationArn(this.node.path, 'destinationArn', props.destinationArn, stack.region);
     this.destinationArn = props.destinationArn;
+    if (props.evidenceDestinationArn !== undefined) {
+      validateDestinationArn(this.node.path, 'evidenceDestinationArn', props.evidenceDestinationArn, stack.region);
+      if (props.evidenceDestinationArn === props.destinationArn) {
+        throw namedPropError(
+          this.node.path,
+          'evidenceDestinationArn',
+          JSON.stringify(props.evidenceDestinationArn),
+          'the ARN of the evidence destination, not destinationArn again (the audit and security classes must not share the stream every sender may flood)',
+        );
+      }
+      this.evidenceDestinationArn = props.evidenceDestinationArn;
+    }
 
     validateName(this.node.path, 'senderRoleName', props.senderRoleName, ROLE_NAME);
     if (props.senderRoleName !== undefined && !props.useSenderRole) {
@@ -88,7 +112,7 @@ export class CentralLogShipping extends Construct {
             StringLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:logs:${stack.region}:${stack.account}:*` },
           },
         }),
-        description: `CloudWatch Logs checks this account's right to deliver to ${props.destinationArn}`,
+        description: `CloudWatch Logs checks this account's right to deliver to ${props.destinationArn}${props.evidenceDestinationArn !== undefined ? ` and ${props.evidenceDestinationArn}` : ''}`,
       });
       this.senderRole = role;
       this.senderPolicy = new iam.Policy(this, 'SenderPolicy', { roles: [role] });
@@ -105,7 +129,8 @@ export class CentralLogShipping extends Construct {
   }
 
   /**
-   * Ship a log group to the central destination with an explicit class.
+   * Ship a log group to the central destination with an explicit class: the audit and security
+   * classes to `evidenceDestinationArn` when it is set, everything else to `destinationArn`.
    * Fails if the log group is the forwarder's own or a central log group, or if it is
    * already shipped.
    */
@@ -128,7 +153,7 @@ export class CentralLogShipping extends Construct {
     const id = `Ship${Names.nodeUniqueId(logGroup.node)}`;
     const filter = new logs.CfnSubscriptionFilter(this, id, {
       logGroupName: logGroup.logGroupName,
-      destinationArn: this.destinationArn,
+      destinationArn: this.destinationFor(options.logClass),
       filterPattern: options.filterPattern ?? '',
       roleArn: this.senderRole?.roleArn,
     });
@@ -147,6 +172,11 @@ export class CentralLogShipping extends Construct {
     }
     return filter;
   }
+
+  /** The evidence classes go to the evidence destination when there is one. */
+  private destinationFor(logClass: LogClass): string {
+    return this.evidenceDestinationArn !== undefined && logClass !== LogClass.APP ? this.evidenceDestinationArn : this.destinationArn;
+  }
 }
 
 /** A log group that must never be shipped (the log-recursion trap): `reason` says why. */
@@ -160,16 +190,16 @@ function neverShipError(shipping: Construct, logGroup: logs.ILogGroup, reason: s
 }
 
 /** `where` is the construct path of the CentralLogShipping, which leads the errors. */
-function validateDestinationArn(where: string, arn: string, stackRegion: string): void {
+function validateDestinationArn(where: string, prop: string, arn: string, stackRegion: string): void {
   if (Token.isUnresolved(arn)) return;
   const m = /^arn:[a-z-]+:logs:([a-z0-9-]+):(\d{12}):destination:[^:*]{1,512}$/.exec(arn);
   if (!m) {
-    throw namedPropError(where, 'destinationArn', JSON.stringify(arn), 'an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>');
+    throw namedPropError(where, prop, JSON.stringify(arn), 'an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>');
   }
   if (!Token.isUnresolved(stackRegion) && m[1] !== stackRegion) {
     throw namedPropError(
       where,
-      'destinationArn',
+      prop,
       `a destination in ${m[1]}`,
       `a destination in this stack's region ${stackRegion}: a CloudWatch Logs destination only accepts log groups of its own region`,
       `Create a CentralLogDestination in ${stackRegion} and use its ARN.`,

@@ -175,4 +175,52 @@ describe('CentralLogShipping senderRoleName (an SCP lets only named roles write 
       /senderRoleName: received "a b".*\(IAM role name\)/,
     );
   });
+  describe('evidenceDestinationArn (red-team A14, stream flood)', () => {
+    const EVIDENCE = CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'eu-west-1', 'guardrails-central-logs-evidence');
+
+    test('ships the audit and security classes to the evidence destination and the app class to destinationArn', () => {
+      // GIVEN
+      const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+      const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST, evidenceDestinationArn: EVIDENCE, useSenderRole: true });
+      // WHEN
+      const audit = shipping.addLogGroup(new logs.LogGroup(stack, 'Audit'), { logClass: LogClass.AUDIT });
+      const security = shipping.addLogGroup(new logs.LogGroup(stack, 'Security'), { logClass: LogClass.SECURITY });
+      const app = shipping.addLogGroup(new logs.LogGroup(stack, 'App'), { logClass: LogClass.APP });
+      // THEN
+      expect([audit, security, app].map((f) => f.destinationArn)).toEqual([EVIDENCE, EVIDENCE, DEST]);
+      expect(shipping.evidenceDestinationArn).toBe(EVIDENCE);
+      // the sender role is passed to both destinations (organization mode checks it on each)
+      for (const f of [audit, security, app]) expect(f.roleArn).toBeDefined();
+    });
+
+    test('without it every class goes to destinationArn (as before)', () => {
+      const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+      const shipping = new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST });
+      const audit = shipping.addLogGroup(new logs.LogGroup(stack, 'Audit'), { logClass: LogClass.AUDIT });
+      expect(audit.destinationArn).toBe(DEST);
+      expect(shipping.evidenceDestinationArn).toBeUndefined();
+    });
+
+    test('fails if evidenceDestinationArn is not a destination ARN, naming the field', () => {
+      const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+      expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST, evidenceDestinationArn: 'guardrails-central-logs-evidence' })).toThrow(
+        /^TestStack\/Shipping: evidenceDestinationArn: received "guardrails-central-logs-evidence"; expected an ARN like arn:<partition>:logs:<region>:<account>:destination:<name>/,
+      );
+    });
+
+    test('fails if evidenceDestinationArn is in another region', () => {
+      const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+      const other = CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'us-east-1', 'guardrails-central-logs-evidence');
+      expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST, evidenceDestinationArn: other })).toThrow(
+        /evidenceDestinationArn: received a destination in us-east-1; expected a destination in this stack's region eu-west-1/,
+      );
+    });
+
+    test('fails if evidenceDestinationArn is destinationArn again', () => {
+      const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+      expect(() => new CentralLogShipping(stack, 'Shipping', { destinationArn: DEST, evidenceDestinationArn: DEST })).toThrow(
+        /evidenceDestinationArn: received ".*guardrails-central-logs"; expected the ARN of the evidence destination, not destinationArn again/,
+      );
+    });
+  });
 });

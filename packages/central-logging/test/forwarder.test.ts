@@ -421,6 +421,95 @@ describe('forwarder', () => {
     expect(logs.allStored().map((e) => e.message)).toEqual(['from a sandbox']);
   });
 
+  describe('evidence stream (red-team A14, stream flood)', () => {
+    const OPEN_STREAM = 'arn:aws:kinesis:eu-west-1:999999999999:stream/central-logs';
+    const EVIDENCE_STREAM = 'arn:aws:kinesis:eu-west-1:999999999999:stream/central-evidence';
+    const EVIDENCE_CONFIG: ForwarderConfig = { ...CONFIG, evidenceStreamArn: EVIDENCE_STREAM };
+    const from = (stream: string, r: KinesisRecordIn): KinesisRecordIn => ({ ...r, eventSourceARN: stream });
+
+    test('attack: audit- and security-class records that arrive through the open stream are dead-lettered, not written', async () => {
+      // GIVEN audit and security payloads delivered by the stream every sender may subscribe to
+      const logs = new FakeLogs();
+      const dlq = new FakeDeadLetter();
+      const audit = from(OPEN_STREAM, record(dataMessage([{ timestamp: NOW, message: 'planted audit' }])));
+      const security = from(
+        OPEN_STREAM,
+        record(dataMessage([{ timestamp: NOW, message: 'planted security' }], { logClass: 'security', logGroup: '/guardrails/security/events' })),
+      );
+      // WHEN
+      const res = await processRecords([audit, security], EVIDENCE_CONFIG, deps(logs, dlq));
+      // THEN nothing reaches the central audit or security group; both are kept, with the reason, and counted
+      expect(logs.calls).toHaveLength(0);
+      expect(dlq.messages().map((m) => m.reason)).toEqual(['evidence-class-on-open-stream', 'evidence-class-on-open-stream']);
+      expect(dlq.messages()[0].detail).toMatch(
+        /audit class, which is written only from the evidence stream .*central-evidence; this record came from .*central-logs/,
+      );
+      expect(dlq.messages()[0].source).toMatchObject({ eventSourceArn: OPEN_STREAM, logClass: 'audit', owner: SOURCE_ACCOUNT });
+      expect(res.batchItemFailures).toEqual([]);
+      expect(res.stats.evidenceOnOpenStream).toBe(2);
+      expect(res.stats.eventsDeadLettered).toBe(2);
+      // the whole record is kept, so an operator can replay it
+      expect(dlq.payloads('evidence-class-on-open-stream')[0]).toBe(audit.kinesis.data);
+    });
+
+    test('attack: a record without an event source ARN is not taken for the evidence stream', async () => {
+      const logs = new FakeLogs();
+      const dlq = new FakeDeadLetter();
+      const r = { ...record(dataMessage([{ timestamp: NOW, message: 'no source' }])), eventSourceARN: undefined };
+      await processRecords([r], EVIDENCE_CONFIG, deps(logs, dlq));
+      expect(logs.calls).toHaveLength(0);
+      expect(dlq.messages().map((m) => m.reason)).toEqual(['evidence-class-on-open-stream']);
+    });
+
+    test('control: the same audit and security records from the evidence stream are written, and app records from the open stream too', async () => {
+      const logs = new FakeLogs();
+      const dlq = new FakeDeadLetter();
+      const audit = from(EVIDENCE_STREAM, record(dataMessage([{ timestamp: NOW, message: 'audit' }])));
+      const security = from(
+        EVIDENCE_STREAM,
+        record(dataMessage([{ timestamp: NOW, message: 'security' }], { logClass: 'security', logGroup: '/guardrails/security/events' })),
+      );
+      const app = from(OPEN_STREAM, record(dataMessage([{ timestamp: NOW, message: 'app' }], { logClass: 'app', logGroup: '/guardrails/app/orders' })));
+      const res = await processRecords([audit, security, app], EVIDENCE_CONFIG, deps(logs, dlq));
+      expect(dlq.bodies).toEqual([]);
+      expect(res.stats.evidenceOnOpenStream).toBe(0);
+      expect(logs.stored('/guardrails/central/audit', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/audit/cloudtrail`).map((e) => e.message)).toEqual(['audit']);
+      expect(logs.stored('/guardrails/central/security', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/security/events`).map((e) => e.message)).toEqual([
+        'security',
+      ]);
+      expect(logs.stored('/guardrails/central/app', `${SOURCE_ACCOUNT}/eu-west-1//guardrails/app/orders`).map((e) => e.message)).toEqual(['app']);
+    });
+
+    test("control: app records from the evidence stream are written too (the classes it refuses are the open stream's)", async () => {
+      const logs = new FakeLogs();
+      const dlq = new FakeDeadLetter();
+      const app = from(EVIDENCE_STREAM, record(dataMessage([{ timestamp: NOW, message: 'app' }], { logClass: 'app', logGroup: '/guardrails/app/orders' })));
+      await processRecords([app], EVIDENCE_CONFIG, deps(logs, dlq));
+      expect(logs.allStored().map((e) => e.message)).toEqual(['app']);
+    });
+
+    test('without an evidence stream (no evidenceStreamArn), audit records from any stream are written as before', async () => {
+      const logs = new FakeLogs();
+      const dlq = new FakeDeadLetter();
+      await processRecords([from(OPEN_STREAM, record(dataMessage([{ timestamp: NOW, message: 'audit' }])))], CONFIG, deps(logs, dlq));
+      expect(logs.allStored().map((e) => e.message)).toEqual(['audit']);
+      expect(dlq.bodies).toEqual([]);
+    });
+
+    test('configFromEnvironment reads EVIDENCE_STREAM_ARN and refuses a value that is not a stream ARN', () => {
+      const env = {
+        CENTRAL_LOG_GROUPS: JSON.stringify(CONFIG.targets),
+        DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/999999999999/dlq',
+        CLASSIFICATION_RULES: JSON.stringify(RULES.map((r) => ({ p: r.logGroupNamePrefix, c: r.logClass }))),
+      };
+      expect(configFromEnvironment({ ...env, EVIDENCE_STREAM_ARN: EVIDENCE_STREAM }).config.evidenceStreamArn).toBe(EVIDENCE_STREAM);
+      expect(configFromEnvironment(env).config.evidenceStreamArn).toBeUndefined();
+      expect(() => configFromEnvironment({ ...env, EVIDENCE_STREAM_ARN: 'central-evidence' })).toThrow(
+        /EVIDENCE_STREAM_ARN must be a Kinesis stream ARN, received "central-evidence"/,
+      );
+    });
+  });
+
   test('sorts out-of-order timestamps before PutLogEvents', async () => {
     // GIVEN events out of order across two records of the same source
     const logs = new FakeLogs();

@@ -57,15 +57,29 @@ export const GUARDRAIL_NAMES = {
   forwarderFunction: `${GUARDRAIL_NAME_PREFIX}-log-forwarder`,
   forwarderLogGroup: `/${GUARDRAIL_NAME_PREFIX}/lambda/log-forwarder`,
   centralStream: `${GUARDRAIL_NAME_PREFIX}-central-logs`,
+  /** The evidence destination's stream (audit and security classes only; red-team A14, stream flood). */
+  evidenceStream: `${GUARDRAIL_NAME_PREFIX}-central-evidence`,
   deadLetterQueue: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-dlq`,
   deadLetterAlarm: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-dlq-not-empty`,
   deliveryDelayAlarm: `${GUARDRAIL_NAME_PREFIX}-log-delivery-delayed`,
   streamThrottleAlarm: `${GUARDRAIL_NAME_PREFIX}-central-stream-throttled`,
+  evidenceDeliveryDelayAlarm: `${GUARDRAIL_NAME_PREFIX}-evidence-delivery-delayed`,
+  evidenceStreamThrottleAlarm: `${GUARDRAIL_NAME_PREFIX}-evidence-stream-throttled`,
   alarmTopic: `${GUARDRAIL_NAME_PREFIX}-alarms`,
   flowLogGroup: `/${GUARDRAIL_NAME_PREFIX}/vpc-flow-logs`,
   /** The function that applies the account baseline (one per stack, inline code, serving the settings' custom resources): whoever invoked it could re-apply the settings its way. */
   accountSettingsFunction: `${GUARDRAIL_NAME_PREFIX}-account-settings`,
 } as const;
+
+/**
+ * The name of the evidence destination next to `destinationName` (config securityAccount.destinationName):
+ * the destination of the audit and security classes, which only the deployers (or, in organization
+ * mode, the sender roles) may subscribe to. The security account creates it, the workload accounts
+ * compute its ARN from it.
+ */
+export function evidenceDestinationName(destinationName: string): string {
+  return `${destinationName}-evidence`;
+}
 
 /**
  * The role of the account settings function of one region (IAM names are global to the account, the

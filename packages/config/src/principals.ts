@@ -8,7 +8,7 @@
  */
 import { GuardrailsConfig, IAM_EVENTS_REGION } from './schema';
 import { workloadStackRegions } from './cross-field';
-import { accountSettingsRoleName, BOUNDARY_POLICY_NAMES, GUARDRAIL_NAME_PREFIX } from './names';
+import { accountSettingsRoleName, BOUNDARY_POLICY_NAMES, GUARDRAIL_NAME_PREFIX, logWriterRoleName } from './names';
 
 /** The roles `cdk bootstrap` creates, by the kind in their name. */
 export type CdkRoleKind = 'cfn-exec' | 'deploy' | 'file-publishing' | 'image-publishing' | 'lookup';
@@ -74,6 +74,24 @@ export function bootstrapRegions(config: GuardrailsConfig, accountId: string): s
 export function accountSettingsRoleArns(config: GuardrailsConfig): string[] {
   const regions = new Set([...environmentBootstrapRegions(config), ...(config.stackSets?.regions ?? [])]);
   return [...regions].sort().map((r) => anyAccountRoleArn(accountSettingsRoleName(r)));
+}
+
+/**
+ * Who may subscribe log groups to the evidence destination of `region` (CentralLogDestination
+ * `evidenceSubscriberArnPatterns`), in every workload account (`anyAccountRoleArn`; the destination
+ * policy still names the accounts or the organization): the CDK execution role of that region (the
+ * caller of PutSubscriptionFilter, which CloudWatch Logs checks in account mode), the StackSet
+ * execution role with stackSets (it deploys the baseline), and with an organization the sender role
+ * of that region (CloudWatch Logs assumes it to check an organization-wide destination policy). Each
+ * is a protected name: nobody inside the boundary creates, changes, passes or assumes a role that
+ * matches (the CDK qualifier's roles, protectedPrincipalArns, the SCP's log writer roles).
+ */
+export function evidenceSubscriberArnPatterns(config: GuardrailsConfig, region: string): string[] {
+  return [
+    cdkRolePattern(config, 'cfn-exec', region),
+    ...(config.stackSets !== undefined ? [anyAccountRoleArn(config.principals.stackSetExecutionRoleName)] : []),
+    ...(config.organizationId !== undefined ? [anyAccountRoleArn(logWriterRoleName('sender', region))] : []),
+  ];
 }
 
 /** The CloudFormation execution roles of an account (one per bootstrapped region): they deploy every guardrail. */

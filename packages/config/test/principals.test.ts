@@ -18,6 +18,8 @@ import {
   scpGuardrailAdministratorArns,
   scpProtectedPrincipalArns,
   accountSettingsRoleArns,
+  evidenceDestinationName,
+  evidenceSubscriberArnPatterns,
 } from '../src';
 import { CONFIG_DIR, problemsOf } from './support/configs';
 
@@ -84,6 +86,22 @@ describe('config.principals', () => {
 });
 
 describe('principal queries', () => {
+  test('evidence subscribers (red-team A14): the execution role of the region, the StackSet execution role with stackSets, the sender role with an organization; no other principal', () => {
+    const accountMode = parseConfig(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] }), 'dev');
+    expect(accountMode.organizationId).toBeUndefined();
+    expect(evidenceSubscriberArnPatterns(accountMode, 'eu-west-1')).toEqual(['arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1']);
+    const expected = [
+      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1',
+      ...(prod.stackSets !== undefined ? [`arn:aws:iam::*:role/${prod.principals.stackSetExecutionRoleName}`] : []),
+      ...(prod.organizationId !== undefined ? ['arn:aws:iam::*:role/guardrails-log-writer-sender-eu-west-1'] : []),
+    ];
+    expect(evidenceSubscriberArnPatterns(prod, 'eu-west-1')).toEqual(expected);
+    // each one is a name the SCPs exempt or protect (CDK qualifier, StackSet execution role, log writer roles)
+    for (const pattern of evidenceSubscriberArnPatterns(prod, 'eu-west-1'))
+      expect(pattern).toMatch(/^arn:aws:iam::\*:role\/(cdk-hnb659fds-|guardrails-log-writer-|AWSCloudFormationStackSetExecutionRole$)/);
+    expect(evidenceDestinationName('guardrails-central-logs')).toBe('guardrails-central-logs-evidence');
+  });
+
   test('CDK role ARNs follow cdk bootstrap naming', () => {
     expect(cdkRoleArn(prod, 'cfn-exec', PAYMENTS, 'eu-west-1')).toBe(`arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`);
   });

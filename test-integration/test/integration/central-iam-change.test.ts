@@ -76,7 +76,8 @@ describeIntegration('IAM change reaches the central security log group', (ctx) =
               throw new Error(
                 `CreatePolicy of ${policyName} in ${stack.accountId} did not reach ${logGroupName} in ${central.accountId} within 5 minutes. ` +
                   `Check in order: the workload group ${output(stack, 'SecurityLogGroupName')} (EventBridge rule), its subscription filter, ` +
-                  `the destination ${output(central, 'DestinationArn')}, the forwarder and its dead-letter queue ${output(central, 'DeadLetterQueueUrl')}.`,
+                  `the evidence destination ${central.outputs.EvidenceDestinationArn ?? '(no EvidenceDestinationArn output: redeploy the security account)'} (security events travel there, not through ${output(central, 'DestinationArn')}), ` +
+                  `the forwarder and its dead-letter queue ${output(central, 'DeadLetterQueueUrl')} (reason evidence-class-on-open-stream: the workload still ships to the open destination).`,
               );
             }
             const event = JSON.parse(found);

@@ -161,7 +161,14 @@ describe('stack outputs for the integration suites', () => {
       expect(literal(keys, 'LogsKeyCreated')).toBe('true');
       expect(keys.LogsKeyArn).toBeDefined();
       expect(literal(logging, 'CentralSecurityLogGroupName')).toEqual({ Ref: expect.stringMatching(/^CentralLogsSecurityLogGroup/) });
-      for (const key of ['DestinationArn', 'CentralAuditLogGroupName', 'CentralAppLogGroupName', 'ForwarderLogGroupName', 'DeadLetterQueueUrl']) {
+      for (const key of [
+        'DestinationArn',
+        'EvidenceDestinationArn',
+        'CentralAuditLogGroupName',
+        'CentralAppLogGroupName',
+        'ForwarderLogGroupName',
+        'DeadLetterQueueUrl',
+      ]) {
         expect(logging[key]).toBeDefined();
       }
     }

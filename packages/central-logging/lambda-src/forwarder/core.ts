@@ -60,6 +60,7 @@ export async function processRecords(records: readonly KinesisRecordIn[], config
     eventsDelivered: 0,
     eventsDeadLettered: 0,
     poisonRecords: 0,
+    evidenceOnOpenStream: 0,
     failedRecords: 0,
     putLogEventsCalls: 0,
     createLogStreamCalls: 0,
@@ -138,6 +139,22 @@ export async function processRecords(records: readonly KinesisRecordIn[], config
       return;
     }
     const logClass = decision.logClass;
+    if (config.evidenceStreamArn !== undefined && logClass !== 'app' && record.eventSourceARN !== config.evidenceStreamArn) {
+      // Evidence classes come only through the evidence destination, which only the named
+      // subscribers may subscribe to. Through the open one (any principal of a sender may subscribe
+      // to it) such a record is a misrouted or planted subscription: kept for a human, never filed.
+      stats.eventsDeadLettered += payload.logEvents.length;
+      stats.evidenceOnOpenStream += payload.logEvents.length;
+      deadLetters.push({
+        recordIndex,
+        reason: 'evidence-class-on-open-stream',
+        detail: `log group ${payload.logGroup} of account ${payload.owner} is ${logClass} class, which is written only from the evidence stream ${config.evidenceStreamArn}; this record came from ${record.eventSourceARN ?? 'an unknown stream'}`,
+        meta: { ...sourceMeta, logClass, classifiedBy: decision.rule },
+        payloadKind: 'kinesis-record-data',
+        payload: record.kinesis.data,
+      });
+      return;
+    }
     const target = config.targets[logClass];
     const retentionMs = target.retentionDays ? target.retentionDays * 24 * 60 * 60 * 1000 : Infinity;
     const oldest = startedAt - Math.min(MAX_EVENT_AGE_MS, retentionMs);

@@ -23,6 +23,7 @@ export function configFromEnvironment(env: Record<string, string | undefined>): 
       targets: parsed,
       classificationRules: rulesFromEnvironment(env.CLASSIFICATION_RULES),
       senderAccounts: env.SENDER_ACCOUNTS ? accountsFromEnvironment(env.SENDER_ACCOUNTS) : undefined,
+      evidenceStreamArn: evidenceStreamFromEnvironment(env.EVIDENCE_STREAM_ARN),
     },
     deadLetterQueueUrl,
   };
@@ -52,4 +53,13 @@ function accountsFromEnvironment(raw: string): string[] {
     throw new Error(`SENDER_ACCOUNTS must be a JSON array of 12-digit account ids, received ${raw}`);
   }
   return parsed;
+}
+
+/** EVIDENCE_STREAM_ARN: unset (one stream for every class), or a Kinesis stream ARN. */
+function evidenceStreamFromEnvironment(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]{1,128}$/.test(raw)) {
+    throw new Error(`EVIDENCE_STREAM_ARN must be a Kinesis stream ARN, received ${JSON.stringify(raw)}`);
+  }
+  return raw;
 }

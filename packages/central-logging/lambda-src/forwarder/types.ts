@@ -87,6 +87,13 @@ export interface ForwarderConfig {
    * @default - every account the destination policy admits
    */
   readonly senderAccounts?: readonly string[];
+  /**
+   * ARN of the evidence destination's stream. When set, audit- and security-class records are written
+   * only when they arrive through it (the record's `eventSourceARN`); from any other stream they are
+   * dead-lettered (`evidence-class-on-open-stream`).
+   * @default - every stream carries every class
+   */
+  readonly evidenceStreamArn?: string;
   /** @default DEFAULT_MAX_EVENT_BYTES */
   readonly maxEventBytes?: number;
   /** Attempts per PutLogEvents/CreateLogStream call on throttling or 5xx. @default 8 */
@@ -126,6 +133,8 @@ export interface ForwarderStats {
   eventsDelivered: number;
   eventsDeadLettered: number;
   poisonRecords: number;
+  /** Audit- and security-class events that arrived through a stream other than the evidence stream (dead-lettered). */
+  evidenceOnOpenStream: number;
   failedRecords: number;
   putLogEventsCalls: number;
   createLogStreamCalls: number;
@@ -144,6 +153,7 @@ export type DeadLetterReason =
   | 'unclassified-subscription'
   | 'unclassified-log-group'
   | 'unknown-sender'
+  | 'evidence-class-on-open-stream'
   | 'malformed-event'
   | 'oversize-event'
   | 'too-old-event'

@@ -50,3 +50,40 @@ export function deliveryAlarms(
     });
   return { deliveryDelay, streamThrottle };
 }
+
+/**
+ * The same two alarms for the evidence stream (ids EvidenceDeliveryDelayAlarm, EvidenceStreamThrottleAlarm).
+ * The forwarder's `IteratorAge` is one metric for both of its event sources, so the delay is the
+ * stream's own `GetRecords.IteratorAgeMilliseconds`: only the forwarder (and the administrators) may
+ * read the stream, so its reads are the forwarder's.
+ */
+export function evidenceDeliveryAlarms(
+  scope: Construct,
+  props: CentralLogDestinationProps,
+  stream: kinesis.Stream,
+  destinationName: string,
+): { deliveryDelay: cloudwatch.Alarm; streamThrottle: cloudwatch.Alarm } {
+  const maxDelay = props.maxDeliveryDelay ?? Duration.minutes(15);
+  const deliveryDelay = stream
+    .metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: Duration.minutes(5) })
+    .createAlarm(scope, 'EvidenceDeliveryDelayAlarm', {
+      alarmName: props.evidenceDeliveryDelayAlarmName,
+      alarmDescription: `Central log forwarder is more than ${maxDelay.toHumanString()} behind the evidence stream: audit and security delivery is late (${destinationName}); records older than the stream's retention are lost`,
+      threshold: maxDelay.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  const streamThrottle = stream
+    .metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) })
+    .createAlarm(scope, 'EvidenceStreamThrottleAlarm', {
+      alarmName: props.evidenceStreamThrottleAlarmName,
+      alarmDescription: `Writes into the evidence stream are throttled: the senders' audit and security volume exceeds its capacity (${destinationName})`,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  return { deliveryDelay, streamThrottle };
+}

@@ -31,6 +31,8 @@ export interface ForwarderParts {
   readonly retention: Record<LogClass, logs.RetentionDays>;
   readonly groups: Record<LogClass, logs.LogGroup>;
   readonly stream: kinesis.Stream;
+  /** The evidence destination's stream: a second event source, the only one audit and security records may come from. */
+  readonly evidenceStream?: kinesis.Stream;
   readonly deadLetterQueue: sqs.Queue;
   readonly rulesJson: string;
   /** The sender accounts the forwarder admits (the destination's own included), when every sender is known. */
@@ -94,6 +96,8 @@ export function buildForwarder(
       // The receiving side decides the class (short keys: a function's environment holds 4 KB).
       CLASSIFICATION_RULES: p.rulesJson,
       ...(p.senderAccounts !== undefined ? { SENDER_ACCOUNTS: stack.toJsonString(p.senderAccounts) } : {}),
+      // Audit and security records are written only when they arrive through this stream.
+      ...(p.evidenceStream !== undefined ? { EVIDENCE_STREAM_ARN: p.evidenceStream.streamArn } : {}),
     },
   });
   for (const cls of ALL_LOG_CLASSES) p.groups[cls].grantWrite(fn);
@@ -104,10 +108,24 @@ export function buildForwarder(
   if (props.administratorArns !== undefined) {
     dlq.addToResourcePolicy(deadLetterAdministrationStatement(dlq.queueArn, props.administratorArns));
   }
-  // --- Stream policy: only the forwarder (and the administrators) read the records ---
-  p.stream.addToResourcePolicy(streamReaderStatement(p.stream.streamArn, [forwarderRole.roleArn, ...(props.administratorArns ?? [])]));
+  // --- Stream policies: only the forwarder (and the administrators) read the records ---
+  for (const stream of [p.stream, ...(p.evidenceStream ? [p.evidenceStream] : [])]) {
+    stream.addToResourcePolicy(streamReaderStatement(stream.streamArn, [forwarderRole.roleArn, ...(props.administratorArns ?? [])]));
+    addKinesisSource(fn, stream, props, dlq);
+  }
+  if (props.forwarderRetryAttempts !== undefined) {
+    Annotations.of(scope).addWarningV2(
+      '@cdk-guardrails/central-logging:finiteForwarderRetries',
+      `forwarderRetryAttempts is ${props.forwarderRetryAttempts}: a batch still failing after that many retries is given up on, and only its shard and sequence numbers reach the dead-letter queue; its records are lost when they expire from the stream unless an operator replays them. Leave it unset to retry until the batch is written.`,
+    );
+  }
+  return { fn, forwarderLogGroup };
+}
+
+/** One Kinesis event source of the forwarder (the mapping's id is derived from the stream's path). */
+function addKinesisSource(fn: lambda.Function, stream: kinesis.Stream, props: CentralLogDestinationProps, dlq: sqs.IQueue): void {
   fn.addEventSource(
-    new KinesisEventSource(p.stream, {
+    new KinesisEventSource(stream, {
       // TRIM_HORIZON: a new or re-created mapping starts from the oldest record, never skips.
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: props.forwarderBatchSize ?? 100,
@@ -120,11 +138,4 @@ export function buildForwarder(
       onFailure: new SqsDlq(dlq),
     }),
   );
-  if (props.forwarderRetryAttempts !== undefined) {
-    Annotations.of(scope).addWarningV2(
-      '@cdk-guardrails/central-logging:finiteForwarderRetries',
-      `forwarderRetryAttempts is ${props.forwarderRetryAttempts}: a batch still failing after that many retries is given up on, and only its shard and sequence numbers reach the dead-letter queue; its records are lost when they expire from the stream unless an operator replays them. Leave it unset to retry until the batch is written.`,
-    );
-  }
-  return { fn, forwarderLogGroup };
 }

@@ -17,6 +17,11 @@ export interface DestinationPolicyInput {
   readonly organizationId?: string;
   /** OUs whose accounts may also subscribe (org mode, `aws:PrincipalOrgPaths`). */
   readonly organizationalUnitIds?: string[];
+  /**
+   * Only these principals of the senders may subscribe (`ArnLike aws:PrincipalArn`): the evidence
+   * destination's policy. Unset: any principal of the senders.
+   */
+  readonly subscriberArnPatterns?: string[];
 }
 
 /**
@@ -25,6 +30,18 @@ export interface DestinationPolicyInput {
  * principal whose aws:PrincipalOrgID matches (senders then need a role in their filters).
  */
 export function destinationPolicyDocument(input: DestinationPolicyInput): any {
+  const doc = senderPolicyDocument(input);
+  const patterns = input.subscriberArnPatterns;
+  if (patterns === undefined) return doc;
+  // Every statement keeps its senders (accounts, organization, OUs) and admits only the named
+  // principals of them: a bounded administrator of a sender account matches no pattern.
+  for (const statement of doc.Statement) {
+    statement.Condition = { ...(statement.Condition ?? {}), ArnLike: { 'aws:PrincipalArn': [...patterns] } };
+  }
+  return doc;
+}
+
+function senderPolicyDocument(input: DestinationPolicyInput): any {
   const statement: any = {
     Effect: 'Allow',
     Action: 'logs:PutSubscriptionFilter',
@@ -83,6 +100,10 @@ export function destinationPolicyBytes(input: DestinationPolicyInput): number {
     senderAccounts: input.senderAccounts?.map((a) => concrete(a, PLACEHOLDER_ACCOUNT)),
     organizationId: input.organizationId === undefined ? undefined : concrete(input.organizationId, PLACEHOLDER_ORGANIZATION),
     organizationalUnitIds: input.organizationalUnitIds?.map((ou) => concrete(ou, 'ou-' + 'x'.repeat(32) + '-' + 'x'.repeat(32))),
+    // A pattern is a token only when built from unresolved values: sized as a role ARN of the longest name.
+    subscriberArnPatterns: input.subscriberArnPatterns?.map((p) =>
+      concrete(p, `arn:${PLACEHOLDER_PARTITION}:iam::${PLACEHOLDER_ACCOUNT}:role/${'x'.repeat(64)}`),
+    ),
   });
   return PolicySizeLimit.LOGS_DESTINATION_POLICY.sizeOf(doc);
 }

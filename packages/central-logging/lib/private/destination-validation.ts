@@ -83,7 +83,14 @@ export interface SenderSet {
  * The destination policy and the destination role's trust policy within their limits, sized with
  * the real region and partition when known, else with placeholders at least as long as any real value.
  */
-export function checkSenderPolicySizes(where: string, stack: Stack, destinationName: string, senders: SenderSet, sourceArnCount: number): void {
+export function checkSenderPolicySizes(
+  where: string,
+  stack: Stack,
+  destinationName: string,
+  senders: SenderSet,
+  sourceArnCount: number,
+  subscriberArnPatterns?: string[],
+): void {
   const sizingRegion = Token.isUnresolved(stack.region) ? PLACEHOLDER_REGION : stack.region;
   const sizingPartition = (!Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).partition) || PLACEHOLDER_PARTITION;
   const sizingArn = destinationArnOf(Token.isUnresolved(stack.account) ? PLACEHOLDER_ACCOUNT : stack.account, sizingRegion, destinationName, sizingPartition);
@@ -92,14 +99,16 @@ export function checkSenderPolicySizes(where: string, stack: Stack, destinationN
     senderAccounts: senders.senderAccounts,
     organizationId: senders.organizationId,
     organizationalUnitIds: senders.organizationalUnitIds,
+    subscriberArnPatterns,
   });
   if (policyBytes > DESTINATION_POLICY_MAX_BYTES) {
+    const evidence = subscriberArnPatterns !== undefined;
     throw namedPropError(
       where,
-      'senders',
-      `${senders.senderAccounts?.length ?? 0} sender accounts, a destination policy of about ${policyBytes} bytes`,
+      evidence ? 'senders, evidenceSubscriberArnPatterns' : 'senders',
+      `${senders.senderAccounts?.length ?? 0} sender accounts${evidence ? ` and ${subscriberArnPatterns.length} subscriber patterns` : ''}, a destination policy of ${destinationName} of about ${policyBytes} bytes`,
       `a destination policy within the CloudWatch Logs limit of ${DESTINATION_POLICY_MAX_BYTES} bytes`,
-      'Set organizationId in config to use aws:PrincipalOrgID (LogSenders.fromOrganization), which keeps the policy small whatever the number of accounts.',
+      `Set organizationId in config to use aws:PrincipalOrgID (LogSenders.fromOrganization), which keeps the policy small whatever the number of accounts${evidence ? ', and use fewer subscriber patterns' : ''}.`,
     );
   }
   if (senders.knownSenders) {
@@ -198,6 +207,7 @@ export function validateProps(
     }
   }
   validateAdministratorArns(where, 'administratorArns', props.administratorArns);
+  validateEvidenceProps(where, props, destinationName);
   const centralNames = ALL_LOG_CLASSES.map((cls) => `${prefix}/${cls}`);
   if (props.forwarderLogGroupName !== undefined && centralNames.includes(props.forwarderLogGroupName)) {
     fail(
@@ -218,4 +228,81 @@ function checkRange(where: string, name: string, value: number | undefined, min:
   if (!Number.isInteger(value) || value < min || value > max) {
     throw namedPropError(where, name, String(value), `an integer from ${min} to ${max}`);
   }
+}
+
+/** The evidence destination's name when it is configured (`<destinationName>-evidence` unless named). */
+export function evidenceDestinationNameOf(props: CentralLogDestinationProps, destinationName: string): string | undefined {
+  if (props.evidenceSubscriberArnPatterns === undefined) return undefined;
+  return props.evidenceDestinationName ?? `${destinationName}-evidence`;
+}
+
+/**
+ * An IAM role or user ARN pattern whose name starts with a literal character: `role/*` (or `*` for
+ * the whole ARN) would admit every principal of the senders, the bounded administrators included.
+ */
+const SUBSCRIBER_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}|\*):(role|user)\/[\w+=,.@/-][\w+=,.@/*?-]*$/;
+
+function validateEvidenceProps(where: string, props: CentralLogDestinationProps, destinationName: string): void {
+  const patterns = props.evidenceSubscriberArnPatterns;
+  if (patterns === undefined) {
+    const stray = (['evidenceDestinationName', 'evidenceStreamName', 'evidenceDeliveryDelayAlarmName', 'evidenceStreamThrottleAlarmName'] as const).find(
+      (k) => props[k] !== undefined,
+    );
+    if (stray !== undefined) {
+      throw namedPropError(
+        where,
+        stray,
+        `${JSON.stringify(props[stray])} without evidenceSubscriberArnPatterns`,
+        'evidenceSubscriberArnPatterns as well, or no ' + stray,
+      );
+    }
+    return;
+  }
+  if (patterns.length === 0) {
+    throw namedPropError(
+      where,
+      'evidenceSubscriberArnPatterns',
+      '[]',
+      "at least one IAM principal ARN pattern (the senders' CloudFormation execution role, or their sender role in organization mode); leave it unset for a single destination",
+    );
+  }
+  patterns.forEach((pattern, i) => {
+    if (Token.isUnresolved(pattern)) return;
+    if (!SUBSCRIBER_ARN_PATTERN.test(pattern)) {
+      throw namedPropError(
+        where,
+        `evidenceSubscriberArnPatterns[${i}]`,
+        JSON.stringify(pattern),
+        "an IAM role or user ARN pattern like arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1 ('*' for the account, '*' and '?' in the name after its first character): a name that starts with a wildcard admits every principal of the senders, their bounded administrators included",
+      );
+    }
+  });
+  const evidenceName = evidenceDestinationNameOf(props, destinationName)!;
+  if (!Token.isUnresolved(evidenceName) && !/^[^:*]{1,512}$/.test(evidenceName)) {
+    throw namedPropError(
+      where,
+      props.evidenceDestinationName !== undefined ? 'evidenceDestinationName' : 'destinationName',
+      JSON.stringify(evidenceName) + (props.evidenceDestinationName !== undefined ? '' : ' as the evidence destination name (<destinationName>-evidence)'),
+      "1 to 512 characters without ':' or '*'",
+    );
+  }
+  if (evidenceName === destinationName) {
+    throw namedPropError(
+      where,
+      'evidenceDestinationName',
+      JSON.stringify(evidenceName),
+      `a name other than destinationName ${JSON.stringify(destinationName)}`,
+    );
+  }
+  validateName(where, 'evidenceStreamName', props.evidenceStreamName, STREAM_NAME);
+  if (props.evidenceStreamName !== undefined && props.evidenceStreamName === props.streamName) {
+    throw namedPropError(
+      where,
+      'evidenceStreamName',
+      JSON.stringify(props.evidenceStreamName),
+      'a name other than streamName: each destination has a stream of its own',
+    );
+  }
+  validateName(where, 'evidenceDeliveryDelayAlarmName', props.evidenceDeliveryDelayAlarmName, ALARM_NAME);
+  validateName(where, 'evidenceStreamThrottleAlarmName', props.evidenceStreamThrottleAlarmName, ALARM_NAME);
 }
