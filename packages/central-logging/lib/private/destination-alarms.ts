@@ -37,17 +37,13 @@ export function deliveryAlarms(
     // No data: nothing was read (no traffic). A stopped mapping is guarded by the boundary and the SCP.
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  const streamThrottle = stream
-    .metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) })
-    .createAlarm(scope, 'StreamThrottleAlarm', {
-      alarmName: props.streamThrottleAlarmName,
-      alarmDescription: `Writes into the central stream are throttled: a sender's volume exceeds its capacity and every sender's delivery waits (${destinationName})`,
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+  const streamThrottle = throttleAlarm(
+    scope,
+    'StreamThrottleAlarm',
+    stream,
+    props.streamThrottleAlarmName,
+    `Writes into the central stream are throttled: a sender's volume exceeds its capacity and every sender's delivery waits (${destinationName})`,
+  );
   return { deliveryDelay, streamThrottle };
 }
 
@@ -74,16 +70,25 @@ export function evidenceDeliveryAlarms(
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-  const streamThrottle = stream
-    .metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) })
-    .createAlarm(scope, 'EvidenceStreamThrottleAlarm', {
-      alarmName: props.evidenceStreamThrottleAlarmName,
-      alarmDescription: `Writes into the evidence stream are throttled: the senders' audit and security volume exceeds its capacity (${destinationName})`,
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+  const streamThrottle = throttleAlarm(
+    scope,
+    'EvidenceStreamThrottleAlarm',
+    stream,
+    props.evidenceStreamThrottleAlarmName,
+    `Writes into the evidence stream are throttled: the senders' audit and security volume exceeds its capacity (${destinationName})`,
+  );
   return { deliveryDelay, streamThrottle };
+}
+
+/** Throttled writes into `stream` in two of three 5-minute periods. */
+function throttleAlarm(scope: Construct, id: string, stream: kinesis.Stream, alarmName: string | undefined, alarmDescription: string): cloudwatch.Alarm {
+  return stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(scope, id, {
+    alarmName,
+    alarmDescription,
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }
