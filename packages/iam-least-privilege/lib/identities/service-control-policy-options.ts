@@ -116,10 +116,12 @@ export interface SecurityServicesProtectionOptions extends ScpExemptionOptions {
 
   /**
    * Also deny setting or removing the tag key `GuardDutyManaged` (any case) on EC2 instances, EKS
-   * clusters and ECS clusters, creating them with it included, but for `exemptPrincipalArns`.
-   * GuardDuty Runtime Monitoring with automated agent management deploys no agent to a resource
-   * tagged `GuardDutyManaged=false`, so whoever can set the tag blinds it there; GuardDuty's
-   * documentation recommends this SCP. Turn it on wherever automated agent management is on.
+   * clusters and ECS clusters, creating them with it included, and giving it to the launchers that
+   * tag instances as a service-linked role (Auto Scaling groups, EC2 Fleet, Spot Fleet), but for
+   * `exemptPrincipalArns`. GuardDuty Runtime Monitoring with automated agent management deploys no
+   * agent to a resource tagged `GuardDutyManaged=false`, so whoever can set the tag blinds it there;
+   * GuardDuty's documentation recommends this SCP. Turn it on wherever automated agent management
+   * is on. Not covered: a launch template's instance tags, which no condition key sees.
    *
    * @default false
    */

@@ -1175,9 +1175,16 @@ describe('GuardDuty Runtime Monitoring blinded by its exclusion tag (protectSecu
       ...(action.endsWith('Untag') || action.endsWith('DeleteTags') || action.endsWith('UntagResource') ? {} : { [`aws:RequestTag/${key}`]: 'false' }),
     },
   });
+  const ASG = `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:0f6c3b40-0000-11ef-8000-0a1b2c3d4e5f:autoScalingGroupName/orders`;
   const ATTEMPTS: [string, string][] = [
     ['ec2:CreateTags', INSTANCE],
     ['ec2:DeleteTags', INSTANCE],
+    // Launchers that tag instances as a service-linked role, out of the SCPs' reach (red6 R6-1).
+    ['ec2:CreateFleet', `arn:aws:ec2:${REGION}:${ACCOUNT}:fleet/*`],
+    ['ec2:RequestSpotFleet', `arn:aws:ec2:${REGION}:${ACCOUNT}:spot-fleet-request/*`],
+    ['autoscaling:CreateAutoScalingGroup', ASG],
+    ['autoscaling:CreateOrUpdateTags', ASG],
+    ['autoscaling:DeleteTags', ASG],
     ['eks:TagResource', EKS_CLUSTER],
     ['eks:UntagResource', EKS_CLUSTER],
     // EKS authorizes CreateCluster on '*' (Service Authorization Reference), with the request's tags.

@@ -209,11 +209,19 @@ export const GUARDDUTY_AGENT_TAG_KEY = 'GuardDutyManaged';
 /**
  * Tagging the resources GuardDuty deploys its agent to (EC2 instances, EKS and ECS clusters):
  * `ec2:CreateTags` also authorizes tags given at launch, ECS authorizes tags on create with
- * `ecs:TagResource`, and EKS checks the request's tags on `eks:CreateCluster` itself.
+ * `ecs:TagResource`, and EKS checks the request's tags on `eks:CreateCluster` itself. Also the
+ * launchers that tag instances as a service-linked role, which no SCP governs (red6 R6-1): an Auto
+ * Scaling group's tags (propagated at launch), EC2 Fleet and Spot Fleet tag specifications. A launch
+ * template's instance tags are seen by no condition key: that path stays open (threat model).
  */
 export const GUARDDUTY_AGENT_TAGGING_ACTIONS: readonly string[] = [
   'ec2:CreateTags',
   'ec2:DeleteTags',
+  'ec2:CreateFleet',
+  'ec2:RequestSpotFleet',
+  'autoscaling:CreateAutoScalingGroup',
+  'autoscaling:CreateOrUpdateTags',
+  'autoscaling:DeleteTags',
   'eks:CreateCluster',
   'eks:TagResource',
   'eks:UntagResource',
