@@ -572,7 +572,7 @@ describe('red-team A14 (stream flood): the evidence destination', () => {
     expect(open.destinationName).toBe(config.securityAccount.destinationName);
   });
 
-  test('attack: the admin of a listed workload account cannot subscribe to the evidence destination, even where its boundary and the SCPs are not attached (the destination policy alone refuses it)', async () => {
+  test('attack: the admin of a listed workload account cannot subscribe to the evidence destination as itself, even where its boundary and the SCPs are not attached (the destination policy refuses its ARN; passing the sender role is what the boundary and SCPs deny: red6 R6-4)', async () => {
     expect(await subscribe(ADMIN(WORKLOAD), evidence.destinationName)).toBe('ImplicitlyDenied');
   });
 
