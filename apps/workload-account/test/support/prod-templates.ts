@@ -5,9 +5,10 @@
  */
 import { createApp } from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
-import { resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
 import { buildSecurityApp } from '../../../security-account/src/security-app';
+import { serviceControlPolicies } from '../../src/identities';
 import { auditReplicaStacks, buildWorkloadApp } from '../../src/workload-app';
 
 /** The key id every resolved KMS key ARN carries (the evaluator needs a well-formed id). */
@@ -57,4 +58,20 @@ export function prodStacks(config: GuardrailsConfig): Array<[Stack, any]> {
     ...workload.map((s) => [s, workloadAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
     ...security.map((s) => [s, securityAssembly.getStackArtifact(s.artifactId).template] as [Stack, any]),
   ];
+}
+
+/** The SCP documents of `config` as the semantic tests evaluate them: FullAWSAccess and every generated SCP. */
+export function scpDocumentsOf(config: GuardrailsConfig): PolicyJson[] {
+  return [ALLOW_EVERYTHING, ...serviceControlPolicies(config).map((p) => JSON.parse(p.toJson()))];
+}
+
+/** `config` with GuardDuty Runtime Monitoring managing its EC2 agent (the SCP then protects the GuardDutyManaged tag). */
+export function withGuardDutyEc2AgentManagement(config: GuardrailsConfig): GuardrailsConfig {
+  return {
+    ...config,
+    detectiveControls: {
+      ...config.detectiveControls,
+      guardDutyProtection: { ...config.detectiveControls.guardDutyProtection, runtimeMonitoring: true, ec2AgentManagement: true },
+    },
+  };
 }
