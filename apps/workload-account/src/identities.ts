@@ -207,6 +207,8 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     // its stacks (its regions, us-east-1 for the IAM capture), the audit replica region (its trail
     // bucket replicates there, as a role of the account) and, with stackSets, the StackSet regions.
     // Elsewhere no security-class rule, GuardDuty or Config of the account would see what it does.
+    // (In us-east-1, unless it is one of the account's regions, and in the replica region they do not
+    // run either; only the trail records there: open item red6 R6-2, docs/threat-model.md.)
     // Accounts config does not list (StackSet targets of the OUs) keep the environment's regions, and
     // so does an account whose regions are all of the environment's (nothing to add: no statement, so
     // the documents grow only with the others).
