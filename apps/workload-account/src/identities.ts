@@ -7,6 +7,8 @@ import {
   environmentAccountIds,
   GUARDRAIL_NAME_PREFIX,
   GuardrailsConfig,
+  limitedRegionPrincipalArns,
+  trailReaderRoleArn,
   scpGuardrailAdministratorArns,
   scpProtectedPrincipalArns,
   scpExemptPrincipalArns,
@@ -198,21 +200,31 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
   const managers = [...config.principals.pipelineRoleArns, ...scpExemptPrincipalArns(config)];
   const baselineOn = config.accountBaseline.ebsEncryptionByDefault || config.accountBaseline.s3BlockPublicAccess;
   const environmentRegions = deployedRegions(config);
-  const restrictedAccounts = accountRegions(config).filter((a) => !environmentRegions.every((r) => a.regions.includes(r)));
+  const restrictedAccounts = accountRegions(config).filter((a) => a.limitedRegions.length > 0 || !environmentRegions.every((r) => a.regions.includes(r)));
   return [
     // Every region the environment deploys to, the audit replica and StackSet regions included.
     ServiceControlPolicy.regionRestriction({ allowedRegions: deployedRegions(config), ...exempt }),
     // ... and each account of config only where its own guardrails run (red5 A16; config
     // `accountRegions`): the security account in its regions; a workload account in the regions of
-    // its stacks (its regions, us-east-1 for the IAM capture), the audit replica region (its trail
-    // bucket replicates there, as a role of the account) and, with stackSets, the StackSet regions.
-    // Elsewhere no security-class rule, GuardDuty or Config of the account would see what it does.
-    // (In us-east-1, unless it is one of the account's regions, and in the replica region they do not
-    // run either; only the trail records there: open item red6 R6-2, docs/threat-model.md.)
+    // its stacks and, with stackSets, the StackSet regions. Elsewhere no security-class rule,
+    // GuardDuty or Config of the account would see what it does. In its limited regions (us-east-1
+    // for the IAM capture unless it is one of its regions, the audit replica region), where it runs a
+    // stack that watches nothing, only the deployers and that stack's roles may act
+    // (`limitedRegionPrincipalArns`; red6 R6-2); the multi-region trail records the calls anyway.
     // Accounts config does not list (StackSet targets of the OUs) keep the environment's regions, and
     // so does an account whose regions are all of the environment's (nothing to add: no statement, so
     // the documents grow only with the others).
-    ...(restrictedAccounts.length > 0 ? ServiceControlPolicy.accountRegionRestriction({ accounts: restrictedAccounts, ...exempt }) : []),
+    ...(restrictedAccounts.length > 0
+      ? ServiceControlPolicy.accountRegionRestriction({
+          accounts: restrictedAccounts,
+          ...exempt,
+          limitedRegionPrincipalArns: limitedRegionPrincipalArns(config),
+          // An account that may reach every region of the environment needs only its limited statement.
+          organizationRegions: environmentRegions,
+        })
+      : []),
+    // ... and the replica's reader, which may act in the replica region: only the auditors assume it.
+    ...trailReaderProtection(config, managers),
     // ... with GuardDuty's exclusion tag where config lets GuardDuty manage its Runtime Monitoring agent
     // (whoever tags an instance or cluster GuardDutyManaged=false gets no agent there).
     ServiceControlPolicy.protectSecurityServices({ ...exempt, protectGuardDutyAgentTag: guardDutyAgentManagementOn(config) }),
@@ -276,6 +288,50 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     ...(baselineOn ? [ServiceControlPolicy.protectAccountBaseline({ ...exempt, settingsRoleArns: accountSettingsRoleArns(config) })] : []),
   ];
 }
+
+/**
+ * `DenyTrailReaderChanges`: the trail reader roles (`guardrails-trail-reader-*`) read the audit log
+ * files, and the replica's may act in the replica region (`limitedRegionPrincipalArns`), so nobody
+ * but the managers creates, changes or passes one, and only the auditors (`auditLogs.readers`) and
+ * the managers assume one. The auditors' exception covers the role-changing actions too: they are
+ * roles of the security account, and IAM changes only roles of the caller's own account, whose
+ * readers' names the limited-region statement does not exempt (it names the workload accounts).
+ * Only where readers are configured (no reader role otherwise).
+ */
+function trailReaderProtection(config: GuardrailsConfig, managers: readonly string[]): ServiceControlPolicy[] {
+  const readers = config.auditLogs.readers?.principalArns;
+  if (readers === undefined || config.auditLogs.replicaRegion === undefined) return [];
+  return [
+    new ServiceControlPolicy({
+      name: 'protect-trail-readers',
+      description: 'Deny taking over the trail reader roles but to the deployers and the auditors',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyTrailReaderChanges',
+          effect: iam.Effect.DENY,
+          actions: [...ROLE_TAKEOVER_ACTIONS],
+          resources: [trailReaderRoleArn('*')],
+          conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set([...managers, ...readers])] } },
+        }),
+      ],
+    }),
+  ];
+}
+
+/** The actions `DenyLogWriterRoleChanges` denies on a protected role: creating, changing, tagging, passing and assuming it. */
+const ROLE_TAKEOVER_ACTIONS = [
+  'iam:CreateRole',
+  'iam:DeleteRole*',
+  'iam:UpdateRole*',
+  'iam:PutRole*',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:TagRole',
+  'iam:UntagRole',
+  'iam:PassRole',
+  'sts:AssumeRole*',
+];
 
 /** True if config lets GuardDuty manage its Runtime Monitoring agent anywhere (security account or workload accounts). */
 export function guardDutyAgentManagementOn(config: GuardrailsConfig): boolean {

@@ -1178,7 +1178,7 @@ describe('other ways out of the boundary', () => {
 });
 
 describe('each account acts only where its own guardrails run (red5 A16)', () => {
-  // ledger runs its guardrails in eu-west-1 (and us-east-1 for IAM capture); payments also in eu-central-1.
+  // ledger runs its guardrails in eu-west-1 (and, limited, us-east-1 for IAM capture and the audit replica); payments also in eu-central-1.
   const ledger = config.workloadAccounts.find((a) => a.name === 'ledger')!;
   const payments = config.workloadAccounts.find((a) => a.name === 'payments')!;
   const ACTIONS: [string, (region: string, account: string) => string][] = [
@@ -1233,15 +1233,17 @@ describe('each account acts only where its own guardrails run (red5 A16)', () =>
   );
 
   test.each(ACTIONS)(
-    'control: %s by each bounded admin in its own regions and the regions of its stacks (us-east-1, the audit replica region)',
+    'control: %s by each bounded admin in its own regions; not in its limited ones (us-east-1 IAM capture, the audit replica region: red6 R6-2)',
     async (action, resource) => {
       for (const [account, region] of [
         [ledger.accountId, 'eu-west-1'],
         [payments.accountId, 'eu-central-1'],
-        [ledger.accountId, 'us-east-1'],
-        [ledger.accountId, config.auditLogs.replicaRegion!],
       ]) {
         expect([account, region, await asAdmin(inRegion(account, region, [action, resource]))]).toEqual([account, region, 'Allowed']);
+      }
+      // Only the deployers and those stacks' roles act there (red6-findings.semantic.test.ts R6-2).
+      for (const region of ['us-east-1', config.auditLogs.replicaRegion!]) {
+        expect([region, await asAdmin(inRegion(ledger.accountId, region, [action, resource]))]).toEqual([region, 'ExplicitlyDenied']);
       }
     },
   );

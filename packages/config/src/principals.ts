@@ -8,7 +8,14 @@
  */
 import { GuardrailsConfig, IAM_EVENTS_REGION } from './schema';
 import { workloadStackRegions } from './cross-field';
-import { accountSettingsRoleName, BOUNDARY_POLICY_NAMES, GUARDRAIL_NAME_PREFIX, logWriterRoleName } from './names';
+import {
+  accountSettingsRoleName,
+  auditReplicationRoleName,
+  BOUNDARY_POLICY_NAMES,
+  GUARDRAIL_NAME_PREFIX,
+  logWriterRoleName,
+  trailReaderRoleName,
+} from './names';
 
 /** The roles `cdk bootstrap` creates, by the kind in their name. */
 export type CdkRoleKind = 'cfn-exec' | 'deploy' | 'file-publishing' | 'image-publishing' | 'lookup';
@@ -165,7 +172,10 @@ export function scpProtectedPrincipalArns(config: GuardrailsConfig): string[] {
   const p = config.principals;
   const names = [p.breakGlassRoleName, p.keyAdminRoleName, p.logAdminRoleName, p.stackSetExecutionRoleName, ...p.controlTowerRoleNames];
   names.push(...config.iam.crossAccountRoles.map((r) => r.name));
-  return [...new Set([...names.map(anyAccountRoleArn), ...p.pipelineRoleArns])];
+  // The audit replication roles: only S3 assumes them (a service principal, which SCPs do not
+  // govern), and they may act in the replica region (limitedRegionPrincipalArns).
+  const replication = config.auditLogs.replicaRegion !== undefined ? [auditReplicationRolePattern()] : [];
+  return [...new Set([...names.map(anyAccountRoleArn), ...replication, ...p.pipelineRoleArns])];
 }
 
 /**
@@ -259,25 +269,30 @@ export function deployedRegions(config: GuardrailsConfig): string[] {
 /**
  * The regions the principals of each account of the environment may send requests to, for the
  * per-account region SCP (iam-least-privilege `ServiceControlPolicy.accountRegionRestriction`):
- * where the account runs guardrail stacks, and so its capture, detective controls and shipping.
- * - an account's bootstrapped regions (`bootstrapRegions`): the security account's regions (which
- *   include us-east-1 and every workload and StackSet region: cross-field rules); a workload
- *   account's regions, us-east-1 (its IAM-capture stack) and the audit replica region (its trail
- *   bucket replicates there, as a role of the account);
+ * `regions`, where the account runs guardrail stacks that watch it (capture, detective controls and
+ * shipping), and `limitedRegions`, where it runs a stack that watches nothing, so that only the
+ * deployers and that stack's roles may act there (`limitedRegionPrincipalArns`; red6 R6-2).
+ * - the security account: its regions (which include us-east-1 and every workload and StackSet
+ *   region: cross-field rules), each with its detective controls;
+ * - a workload account: its regions; limited, us-east-1 unless it is one of them (the IAM-capture
+ *   stack: no Config, GuardDuty or security-class rule there) and the audit replica region (only the
+ *   replica bucket and key; its trail bucket replicates there, as a role of the account);
  * - with `stackSets`, every workload account not in `excludedAccountIds` also gets the StackSet
- *   regions. Assumption: config cannot tell which accounts the targeted OUs hold, so a listed
- *   account is taken to be one of them (the baseline, with its capture, then runs there);
+ *   regions (the baseline runs there, no longer limited). Assumption: config cannot tell which
+ *   accounts the targeted OUs hold, so a listed account is taken to be one of them;
  * - a delegated StackSets administrator of the environment also gets `adminRegion`, where its
  *   StackSets live, when the environment deploys there (`deployedRegions`; the environment-wide
  *   region statement denies any other region anyway).
  * Every region is one of `deployedRegions`. Accounts the StackSets reach but config does not list
  * are not here: the environment-wide statement holds them.
  */
-export function accountRegions(config: GuardrailsConfig): Array<{ accountId: string; regions: string[] }> {
+export function accountRegions(config: GuardrailsConfig): Array<{ accountId: string; regions: string[]; limitedRegions: string[] }> {
   const stackSets = config.stackSets;
   const deployed = new Set(deployedRegions(config));
   return [...new Set(environmentAccountIds(config))].map((accountId) => {
-    const regions = new Set(bootstrapRegions(config, accountId));
+    const regions = new Set<string>();
+    if (accountId === config.securityAccount.accountId) config.securityAccount.regions.forEach((r) => regions.add(r));
+    config.workloadAccounts.filter((a) => a.accountId === accountId).forEach((a) => a.regions.forEach((r) => regions.add(r)));
     if (stackSets !== undefined) {
       const workload = config.workloadAccounts.some((a) => a.accountId === accountId);
       if (workload && !(stackSets.excludedAccountIds ?? []).includes(accountId)) stackSets.regions.forEach((r) => regions.add(r));
@@ -285,8 +300,57 @@ export function accountRegions(config: GuardrailsConfig): Array<{ accountId: str
         regions.add(stackSets.adminRegion);
       }
     }
-    return { accountId, regions: [...regions].sort() };
+    // What the account's stacks need beyond that: the us-east-1 capture and the audit replica.
+    const limitedRegions = bootstrapRegions(config, accountId).filter((r) => !regions.has(r));
+    return { accountId, regions: [...regions].sort(), limitedRegions: [...new Set(limitedRegions)].sort() };
   });
+}
+
+/**
+ * Who may act in the accounts' `limitedRegions` (`accountRegions`) beside the SCP exemptions
+ * (`scpExemptPrincipalArns`: the execution roles, the StackSet, Control Tower and break-glass roles),
+ * in every account the SCPs govern: the pipeline roles, and per limited region the roles that act
+ * there (not the key and log administrators: outside the boundary, they would act there unwatched
+ * with whatever their own policies allow; break-glass is exempt everywhere):
+ * - the CDK roles of the region (`cdk-<qualifier>-*-<region>`: deploy, file and image publishing,
+ *   lookup; a deployment uses them);
+ * - in us-east-1 (the IAM capture stack): the account settings function's role and the log sender
+ *   role of the region (`guardrails-log-writer-sender-us-east-1`);
+ * - in the audit replica region: the replication roles (`guardrails-audit-replication-*`, named
+ *   for their home region, writing there) and, with `auditLogs.readers`, the replica's reader role.
+ * Each is a protected name (the CDK qualifier's roles, protectedPrincipalArns, the log writer and
+ * account settings roles, `scpProtectedPrincipalArns` for the replication roles and the reader's own
+ * SCP statement, `trailReaderRoleArn`), which the SCP compiler checks. Assumption (not verified
+ * against AWS, no account here): these are every principal a deployment and the stacks of these
+ * regions use; a principal missing here is denied, so the failure is a failed deployment or a
+ * stopped replication (the replication alarm), never an open region.
+ */
+export function limitedRegionPrincipalArns(config: GuardrailsConfig): string[] {
+  const p = config.principals;
+  const limited = [...new Set(accountRegions(config).flatMap((a) => a.limitedRegions))].sort();
+  if (limited.length === 0) return [];
+  const arns = [...p.pipelineRoleArns];
+  for (const region of limited) {
+    arns.push(anyAccountRoleArn(`cdk-${p.cdkQualifier}-*-${region}`));
+    if (region === IAM_EVENTS_REGION) {
+      arns.push(anyAccountRoleArn(accountSettingsRoleName(region)), anyAccountRoleArn(logWriterRoleName('sender', region)));
+    }
+    if (region === config.auditLogs.replicaRegion) {
+      arns.push(auditReplicationRolePattern());
+      if (config.auditLogs.readers !== undefined) arns.push(trailReaderRoleArn(region));
+    }
+  }
+  return [...new Set(arns)];
+}
+
+/** The audit replication roles of every home region, in every account (`guardrails-audit-replication-*`). */
+export function auditReplicationRolePattern(): string {
+  return anyAccountRoleArn(auditReplicationRoleName('*'));
+}
+
+/** The trail reader role of `region` in every account (`guardrails-trail-reader-<region>`). */
+export function trailReaderRoleArn(region: string): string {
+  return anyAccountRoleArn(trailReaderRoleName(region));
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   accountRegions,
+  limitedRegionPrincipalArns,
   boundaryProtections,
   guardrailStackNames,
   scpGuardrailStackNames,
@@ -197,14 +198,44 @@ describe('principal queries', () => {
     const withStackSets = { ...prod, stackSets: { ...({} as any), regions: ['ap-southeast-2'] } } as typeof prod;
     expect(deployedRegions(withStackSets)).toContain('ap-southeast-2');
   });
-  test("each account's own regions (per-account region SCP): stacks, us-east-1 IAM capture, audit replica; never outside the environment", () => {
+  test("each account's own regions (per-account region SCP): its stack regions; limited, us-east-1 IAM capture and audit replica; never outside the environment", () => {
     expect(accountRegions(prod)).toEqual([
-      { accountId: SECURITY, regions: ['eu-central-1', 'eu-west-1', 'us-east-1'] },
-      { accountId: PAYMENTS, regions: ['eu-central-1', 'eu-north-1', 'eu-west-1', 'us-east-1'] },
-      { accountId: prod.workloadAccounts[1].accountId, regions: ['eu-north-1', 'eu-west-1', 'us-east-1'] },
+      { accountId: SECURITY, regions: ['eu-central-1', 'eu-west-1', 'us-east-1'], limitedRegions: [] },
+      { accountId: PAYMENTS, regions: ['eu-central-1', 'eu-west-1'], limitedRegions: ['eu-north-1', 'us-east-1'] },
+      { accountId: prod.workloadAccounts[1].accountId, regions: ['eu-west-1'], limitedRegions: ['eu-north-1', 'us-east-1'] },
     ]);
     const deployed = new Set(deployedRegions(prod));
-    expect(accountRegions(prod).every((a) => a.regions.every((r) => deployed.has(r)))).toBe(true);
+    expect(accountRegions(prod).every((a) => [...a.regions, ...a.limitedRegions].every((r) => deployed.has(r)))).toBe(true);
+    // A workload account with us-east-1 among its regions runs its whole stack there: not limited.
+    const east = { ...prod, workloadAccounts: [{ ...prod.workloadAccounts[0], regions: ['us-east-1', 'eu-west-1'] }] };
+    expect(accountRegions(east).find((a) => a.accountId === PAYMENTS)).toEqual({
+      accountId: PAYMENTS,
+      regions: ['eu-west-1', 'us-east-1'],
+      limitedRegions: ['eu-north-1'],
+    });
+  });
+
+  test('who may act in the limited regions: the deployers and the roles of those stacks, by protected names; none without limited regions', () => {
+    expect(limitedRegionPrincipalArns(prod)).toEqual([
+      ...prod.principals.pipelineRoleArns,
+      'arn:aws:iam::*:role/cdk-hnb659fds-*-eu-north-1',
+      'arn:aws:iam::*:role/guardrails-audit-replication-*',
+      'arn:aws:iam::*:role/guardrails-trail-reader-eu-north-1',
+      'arn:aws:iam::*:role/cdk-hnb659fds-*-us-east-1',
+      'arn:aws:iam::*:role/guardrails-account-settings-us-east-1',
+      'arn:aws:iam::*:role/guardrails-log-writer-sender-us-east-1',
+    ]);
+    // The replication roles are protected by the SCPs' list (only S3 assumes them).
+    expect(scpProtectedPrincipalArns(prod)).toContain('arn:aws:iam::*:role/guardrails-audit-replication-*');
+    const noReaders = { ...prod, auditLogs: { ...prod.auditLogs, readers: undefined } } as typeof prod;
+    expect(limitedRegionPrincipalArns(noReaders)).not.toContain('arn:aws:iam::*:role/guardrails-trail-reader-eu-north-1');
+    const noLimits = {
+      ...prod,
+      auditLogs: { ...prod.auditLogs, replicaRegion: undefined },
+      workloadAccounts: prod.workloadAccounts.map((a) => ({ ...a, regions: [...a.regions, 'us-east-1'] })),
+    } as typeof prod;
+    expect(accountRegions(noLimits).every((a) => a.limitedRegions.length === 0)).toBe(true);
+    expect(limitedRegionPrincipalArns(noLimits)).toEqual([]);
   });
 
   test('with stackSets: the StackSet regions for listed workload accounts not excluded; adminRegion for a delegated administrator of the environment', () => {

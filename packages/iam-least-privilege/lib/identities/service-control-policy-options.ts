@@ -78,6 +78,18 @@ export interface AccountRegions {
    * example the regions where the account's guardrails run). At least one.
    */
   readonly regions: string[];
+
+  /**
+   * Regions where the account runs only a part of its guardrails that watches nothing there (an
+   * IAM-capture stack in us-east-1, the replica of its audit trail), so that only
+   * `limitedRegionPrincipalArns` (the deployers and the roles of those stacks) and
+   * `exemptPrincipalArns` may send requests there, beside the global services' actions: nobody else
+   * acts where no Config recorder, GuardDuty detector or event rule of the account would see it.
+   * Each must differ from `regions`.
+   *
+   * @default - none: the account's principals may target only `regions`
+   */
+  readonly limitedRegions?: string[];
 }
 
 /**
@@ -94,6 +106,28 @@ export interface AccountRegionRestrictionOptions extends ScpExemptionOptions {
    * @default - only the global services' actions
    */
   readonly additionalExemptActions?: string[];
+
+  /**
+   * The principals that may also send requests to an account's `limitedRegions` (beside
+   * `exemptPrincipalArns`, which are exempt everywhere): for example the CDK deploy, publishing and
+   * lookup roles and the roles the stacks of those regions create (a log sender, a replication
+   * role, a reader). Exact ARNs or role ARN patterns, as `exemptPrincipalArns`, and a pattern must
+   * be protected the same way (`ServiceControlPolicy.writeFiles` and `OrganizationPolicyCompiler`
+   * refuse one that no policy written with it protects).
+   *
+   * @default - only `exemptPrincipalArns`
+   */
+  readonly limitedRegionPrincipalArns?: string[];
+
+  /**
+   * The regions `regionRestriction` already allows every account (its `allowedRegions`, with the
+   * same `exemptPrincipalArns`): an account whose `regions` and `limitedRegions` together hold all
+   * of them needs no statement for the regions outside its own (that one denies them already), so
+   * none is written for it, and the documents grow only with the accounts that need one.
+   *
+   * @default - a statement for the regions outside its own for every account
+   */
+  readonly organizationRegions?: string[];
 
   /**
    * Name of the SCP; the second and further documents get `-2`, `-3` ...

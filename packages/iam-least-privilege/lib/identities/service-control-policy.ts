@@ -127,52 +127,93 @@ export class ServiceControlPolicy {
    * Accounts with the same regions share a statement (as many as fit one document); the statements
    * are packed into as many documents as they need (15 characters an account, plus about 1,000 a
    * distinct set of regions and statement). An account not listed is not restricted by it.
+   *
+   * An account's `limitedRegions` are let through by that statement and held by another: there only
+   * `limitedRegionPrincipalArns` and `exemptPrincipalArns` may act (global services exempt), for
+   * regions where the account runs a stack that watches nothing (an IAM capture, an audit replica).
    */
   public static accountRegionRestriction(options: AccountRegionRestrictionOptions): ServiceControlPolicy[] {
     const owner = 'ServiceControlPolicy.accountRegionRestriction';
     const accounts = options.accounts ?? [];
     if (accounts.length === 0) throw propError(owner, 'accounts', 'an empty list', 'at least one account with its regions');
     const byRegions = new Map<string, string[]>();
+    const byLimited = new Map<string, string[]>();
     const seen = new Set<string>();
+    const checkRegions = (field: string, regions: readonly string[]) => {
+      for (const r of regions) {
+        if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(r)) throw propError(owner, field, `'${r}'`, "a region name such as 'eu-west-1'");
+      }
+    };
+    const organizationRegions = options.organizationRegions;
+    if (organizationRegions !== undefined) checkRegions('organizationRegions', organizationRegions);
     accounts.forEach((a, i) => {
       if (!/^\d{12}$/.test(a.accountId ?? '')) throw propError(owner, `accounts[${i}].accountId`, `'${a.accountId}'`, 'a 12-digit account id');
       if (seen.has(a.accountId)) throw propError(owner, `accounts[${i}].accountId`, `'${a.accountId}'`, 'each account once');
       seen.add(a.accountId);
       if (!a.regions || a.regions.length === 0) throw propError(owner, `accounts[${i}].regions`, 'an empty list', "at least one region such as 'eu-west-1'");
-      for (const r of a.regions) {
-        if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(r)) throw propError(owner, `accounts[${i}].regions`, `'${r}'`, "a region name such as 'eu-west-1'");
+      checkRegions(`accounts[${i}].regions`, a.regions);
+      const limited = [...new Set(a.limitedRegions ?? [])].sort();
+      checkRegions(`accounts[${i}].limitedRegions`, limited);
+      const both = limited.find((r) => a.regions.includes(r));
+      if (both !== undefined) {
+        throw propError(owner, `accounts[${i}].limitedRegions`, `'${both}', also in regions`, "regions that are not among the account's regions");
       }
-      const key = [...new Set(a.regions)].sort().join(',');
-      byRegions.set(key, [...(byRegions.get(key) ?? []), a.accountId]);
+      // The outside-regions statement lets the limited regions through: their own statement holds them.
+      const reachable = new Set([...a.regions, ...limited]);
+      const key = [...reachable].sort().join(',');
+      // ... and is not needed where the organization's region restriction says the same.
+      const covered = organizationRegions !== undefined && organizationRegions.every((r) => reachable.has(r));
+      if (!covered) byRegions.set(key, [...(byRegions.get(key) ?? []), a.accountId]);
+      if (limited.length > 0) byLimited.set(limited.join(','), [...(byLimited.get(limited.join(',')) ?? []), a.accountId]);
     });
     const exemptActions = [...GLOBAL_SERVICE_ACTIONS, ...(options.additionalExemptActions ?? [])];
-    const exemptPrincipals = exceptPrincipals(exemptPrincipalArns(owner, options));
-    const statement = (sid: string, ids: string[], regions: string[]) =>
+    const exempt = exemptPrincipalArns(owner, options);
+    const limitedPrincipals = options.limitedRegionPrincipalArns ?? [];
+    validateScpPrincipalArns(owner, 'limitedRegionPrincipalArns', limitedPrincipals);
+    if (byLimited.size > 0 && limitedPrincipals.length === 0 && exempt.length === 0) {
+      throw propError(
+        owner,
+        'limitedRegionPrincipalArns',
+        'none (and no exemptPrincipalArns)',
+        'the principals that deploy and run the stacks of the limited regions',
+        'Otherwise nobody, not even the deployer, may act in them.',
+      );
+    }
+    const statement = (sid: string, ids: string[], regions: string[], limited: boolean) =>
       new iam.PolicyStatement({
         sid,
         effect: iam.Effect.DENY,
         notActions: exemptActions,
         resources: ['*'],
         conditions: {
-          StringEquals: { 'aws:PrincipalAccount': ids },
-          StringNotEquals: { 'aws:RequestedRegion': regions },
-          ...exemptPrincipals,
+          StringEquals: limited ? { 'aws:PrincipalAccount': ids, 'aws:RequestedRegion': regions } : { 'aws:PrincipalAccount': ids },
+          ...(limited ? {} : { StringNotEquals: { 'aws:RequestedRegion': regions } }),
+          ...exceptPrincipals(limited ? [...exempt, ...limitedPrincipals] : exempt),
         },
       });
     const statements: iam.PolicyStatement[] = [];
-    for (const [key, ids] of [...byRegions].sort(([a], [b]) => a.localeCompare(b))) {
-      const regions = key.split(',');
-      // As many accounts a statement as fit one document ("123456789012", = 15 characters each).
-      const base = JSON.stringify(statement('DenyOutsideAccountRegions999', [], regions).toStatementJson()).length;
-      const perStatement = Math.max(1, Math.floor((DOCUMENT_BUDGET - base - 1) / 15));
-      const sorted = [...ids].sort();
-      for (let start = 0; start < sorted.length; start += perStatement) {
-        statements.push(statement(`DenyOutsideAccountRegions${statements.length + 1}`, sorted.slice(start, start + perStatement), regions));
+    const add = (groups: Map<string, string[]>, sidPrefix: string, limited: boolean) => {
+      for (const [key, ids] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+        const regions = key.split(',');
+        // As many accounts a statement as fit one document ("123456789012", = 15 characters each).
+        const base = JSON.stringify(statement(`${sidPrefix}999`, [], regions, limited).toStatementJson()).length;
+        const perStatement = Math.max(1, Math.floor((DOCUMENT_BUDGET - base - 1) / 15));
+        const sorted = [...ids].sort();
+        for (let start = 0; start < sorted.length; start += perStatement) {
+          statements.push(statement(`${sidPrefix}${statements.length + 1}`, sorted.slice(start, start + perStatement), regions, limited));
+        }
       }
-    }
+    };
+    add(byRegions, 'DenyOutsideAccountRegions', false);
+    // ... and in its limited regions, everyone but the deployers and the roles of their stacks (red6 R6-2).
+    add(byLimited, 'DenyInLimitedAccountRegions', true);
+    // Every account covered by organizationRegions, none limited: nothing to deny beyond them.
+    if (statements.length === 0) return [];
     return packedPolicies(
       options.name ?? 'account-region-restriction',
-      "Deny each account's principals requests outside its own regions (global services exempt)",
+      byLimited.size > 0
+        ? "Deny each account's principals requests outside its own regions, and in its limited regions but to the named roles (global services exempt)"
+        : "Deny each account's principals requests outside its own regions (global services exempt)",
       statements,
     );
   }

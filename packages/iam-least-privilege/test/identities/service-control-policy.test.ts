@@ -232,6 +232,82 @@ describe('account region restriction (each account only in its own regions)', ()
     expect(packed.map((p) => p.name).slice(0, 2)).toEqual(['account-region-restriction', 'account-region-restriction-2']);
   });
 
+  describe('limited regions (red6 R6-2: a region where the account runs only a capture or replica stack)', () => {
+    const SENDER = 'arn:aws:iam::*:role/log-sender-us-east-1';
+    const limitedPolicies = ServiceControlPolicy.accountRegionRestriction({
+      accounts: [
+        { accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['us-east-1'] },
+        { accountId: OTHER, regions: ['eu-west-1', 'us-east-1'] },
+      ],
+      exemptPrincipalArns: [EXEC_ROLE],
+      limitedRegionPrincipalArns: [SENDER],
+    });
+    const limitedScp = doc(limitedPolicies[0]);
+    const sidOf = (prefix: string) => ([] as any[]).concat(limitedScp.Statement).find((st) => st.Sid.startsWith(prefix)).Sid;
+    const asPrincipal = (principal: string, region: string, account = ACCOUNT) =>
+      evaluate({
+        identityPolicies: [ALLOW_ALL],
+        serviceControlPolicies: [FULL_AWS_ACCESS, limitedScp],
+        request: {
+          action: 'ec2:RunInstances',
+          principal,
+          resource: `arn:aws:ec2:${region}:${account}:instance/*`,
+          resourceAccount: account,
+          context: { 'aws:PrincipalARN': principal, 'aws:RequestedRegion': region, 'aws:PrincipalAccount': account },
+        },
+      });
+    const sender = `arn:aws:iam::${ACCOUNT}:role/log-sender-us-east-1`;
+
+    test('an administrator of the account is denied its limited region; allowed without the limited statement', async () => {
+      await expect(asPrincipal(`arn:aws:iam::${ACCOUNT}:role/admin`, 'us-east-1')).resolves.toBe('ExplicitlyDenied');
+      const without = withoutStatement(limitedScp, sidOf('DenyInLimitedAccountRegions'));
+      await expect(
+        evaluate({
+          identityPolicies: [ALLOW_ALL],
+          serviceControlPolicies: [FULL_AWS_ACCESS, without],
+          request: {
+            action: 'ec2:RunInstances',
+            principal: `arn:aws:iam::${ACCOUNT}:role/admin`,
+            resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`,
+            resourceAccount: ACCOUNT,
+            context: { 'aws:PrincipalARN': `arn:aws:iam::${ACCOUNT}:role/admin`, 'aws:RequestedRegion': 'us-east-1', 'aws:PrincipalAccount': ACCOUNT },
+          },
+        }),
+      ).resolves.toBe('Allowed');
+    });
+
+    test('control: the limited-region principals and the exempt principals act there; everyone in the full regions; an account for which the region is full', async () => {
+      await expect(asPrincipal(sender, 'us-east-1')).resolves.toBe('Allowed');
+      await expect(asPrincipal(EXEC_ROLE, 'us-east-1')).resolves.toBe('Allowed');
+      await expect(asPrincipal(`arn:aws:iam::${ACCOUNT}:role/admin`, 'eu-west-1')).resolves.toBe('Allowed');
+      await expect(asPrincipal(`arn:aws:iam::${OTHER}:role/admin`, 'us-east-1', OTHER)).resolves.toBe('Allowed');
+      // Global services from the limited region: IAM keeps working.
+      await expect(
+        underScp(limitedScp, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/r`, { 'aws:RequestedRegion': 'us-east-1', 'aws:PrincipalAccount': ACCOUNT }),
+      ).resolves.toBe('Allowed');
+    });
+
+    test('a limited-region principal is still held outside all of the regions of its account', async () => {
+      await expect(asPrincipal(sender, 'eu-central-1')).resolves.toBe('ExplicitlyDenied');
+    });
+
+    test('the limited regions are let through by the outside-regions statement, and only the limited statement names the limited principals', () => {
+      const statements = ([] as any[]).concat(limitedScp.Statement);
+      const outside = statements.find((st) => st.Condition.StringEquals['aws:PrincipalAccount'].includes(ACCOUNT) && st.Sid.startsWith('DenyOutside'));
+      expect(outside.Condition.StringNotEquals['aws:RequestedRegion']).toEqual(['eu-west-1', 'us-east-1']);
+      expect(outside.Condition.ArnNotEquals['aws:PrincipalARN']).toEqual([EXEC_ROLE]);
+      const limited = statements.find((st) => st.Sid.startsWith('DenyInLimited'));
+      expect(limited.Condition.StringEquals).toEqual({ 'aws:PrincipalAccount': [ACCOUNT], 'aws:RequestedRegion': ['us-east-1'] });
+      expect(limited.Condition.ArnNotEquals['aws:PrincipalARN']).toEqual([EXEC_ROLE, SENDER]);
+    });
+
+    test('a limited-region pattern that no policy protects is refused when the documents are written', () => {
+      expect(() => ServiceControlPolicy.writeFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'scp-')), limitedPolicies)).toThrow(
+        "the exemption pattern 'arn:aws:iam::*:role/log-sender-us-east-1' in account-region-restriction (DenyInLimitedAccountRegions2) with no statement that protects it",
+      );
+    });
+  });
+
   test.each([
     [{ accounts: [] }, 'accounts: received an empty list; expected at least one account with its regions'],
     [{ accounts: [{ accountId: '1234', regions: ['eu-west-1'] }] }, "accounts[0].accountId: received '1234'; expected a 12-digit account id"],
@@ -245,6 +321,22 @@ describe('account region restriction (each account only in its own regions)', ()
         ],
       },
       `accounts[1].accountId: received '${ACCOUNT}'; expected each account once`,
+    ],
+    [
+      { accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['eu-west-1'] }], exemptPrincipalArns: [EXEC_ROLE] },
+      "accounts[0].limitedRegions: received 'eu-west-1', also in regions; expected regions that are not among the account's regions",
+    ],
+    [
+      { accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['virginia'] }], exemptPrincipalArns: [EXEC_ROLE] },
+      "accounts[0].limitedRegions: received 'virginia'; expected a region name such as 'eu-west-1'",
+    ],
+    [
+      { accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['us-east-1'] }] },
+      'limitedRegionPrincipalArns: received none (and no exemptPrincipalArns); expected the principals that deploy and run the stacks of the limited regions',
+    ],
+    [
+      { accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['us-east-1'] }], limitedRegionPrincipalArns: ['arn:aws:iam::*:role/*'] },
+      "limitedRegionPrincipalArns[0]: received 'arn:aws:iam::*:role/*'",
     ],
   ])('refuses %j, naming the field, the value and what is allowed', (options, message) => {
     expect(() => ServiceControlPolicy.accountRegionRestriction(options as any)).toThrow(message);
