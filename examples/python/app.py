@@ -43,8 +43,12 @@ trail_bucket = EncryptedBucket(stack, "TrailBucket",
     encryption=EncryptionMode.sse_kms(keys.logs_key),
     sse_s3_delivery_source_arns=[f"arn:aws:cloudtrail:{stack.region}:{stack.account}:trail/*"],
 )
+# The audit and security classes go to the evidence destination (the security account's
+# CentralLogDestination with evidence_subscriber_arn_patterns, named <destination name>-evidence),
+# which only the named subscribers reach: a sender flooding the first destination delays app records only.
 shipping = CentralLogShipping(stack, "Shipping",
     destination_arn=CentralLogDestination.arn_for(SECURITY_ACCOUNT, stack.region, "guardrails-central-logs"),
+    evidence_destination_arn=CentralLogDestination.arn_for(SECURITY_ACCOUNT, stack.region, "guardrails-central-logs-evidence"),
 )
 SecurityEventCapture(stack, "Capture", trail_bucket=trail_bucket, logs_key=keys.logs_key, shipping=shipping)
 app_logs = logs.LogGroup(stack, "AppLogs", encryption_key=keys.logs_key, retention=logs.RetentionDays.ONE_MONTH)

@@ -45,8 +45,12 @@ const trailBucket = new EncryptedBucket(stack, 'TrailBucket', {
   encryption: EncryptionMode.sseKms(keys.logsKey),
   sseS3DeliverySourceArns: [`arn:aws:cloudtrail:${stack.region}:${stack.account}:trail/*`],
 });
+// The audit and security classes go to the evidence destination (the security account's
+// CentralLogDestination with evidenceSubscriberArnPatterns, named <destinationName>-evidence), which
+// only the named subscribers reach: a sender flooding the first destination delays app records only.
 const shipping = new CentralLogShipping(stack, 'Shipping', {
   destinationArn: CentralLogDestination.arnFor(SECURITY_ACCOUNT, stack.region, 'guardrails-central-logs'),
+  evidenceDestinationArn: CentralLogDestination.arnFor(SECURITY_ACCOUNT, stack.region, 'guardrails-central-logs-evidence'),
 });
 new SecurityEventCapture(stack, 'Capture', { trailBucket, logsKey: keys.logsKey, shipping });
 const appLogs = new logs.LogGroup(stack, 'AppLogs', { encryptionKey: keys.logsKey, retention: logs.RetentionDays.ONE_MONTH });
