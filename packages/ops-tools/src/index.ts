@@ -16,3 +16,4 @@ export * from './evidence/oscal';
 export * from './evidence/summary';
 export * from './evidence/cli';
 export * from './evidence/schemas';
+export * from './dead-letters';
