@@ -309,7 +309,7 @@ function trailReaderProtection(config: GuardrailsConfig, managers: readonly stri
         new iam.PolicyStatement({
           sid: 'DenyTrailReaderChanges',
           effect: iam.Effect.DENY,
-          actions: [...ROLE_TAKEOVER_ACTIONS],
+          actions: [...ServiceControlPolicy.PROTECTED_ROLE_ACTIONS],
           resources: [trailReaderRoleArn('*')],
           conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set([...managers, ...readers])] } },
         }),
@@ -317,21 +317,6 @@ function trailReaderProtection(config: GuardrailsConfig, managers: readonly stri
     }),
   ];
 }
-
-/** The actions `DenyLogWriterRoleChanges` denies on a protected role: creating, changing, tagging, passing and assuming it. */
-const ROLE_TAKEOVER_ACTIONS = [
-  'iam:CreateRole',
-  'iam:DeleteRole*',
-  'iam:UpdateRole*',
-  'iam:PutRole*',
-  'iam:UpdateAssumeRolePolicy',
-  'iam:AttachRolePolicy',
-  'iam:DetachRolePolicy',
-  'iam:TagRole',
-  'iam:UntagRole',
-  'iam:PassRole',
-  'sts:AssumeRole*',
-];
 
 /** True if config lets GuardDuty manage its Runtime Monitoring agent anywhere (security account or workload accounts). */
 export function guardDutyAgentManagementOn(config: GuardrailsConfig): boolean {

@@ -16,6 +16,7 @@ import {
 } from './private/guardrail-statements';
 import {
   GLOBAL_SERVICE_ACTIONS,
+  PROTECTED_ROLE_ACTIONS,
   TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS,
   IDENTITY_TAGGING_ACTIONS,
   LOG_SUBSCRIPTION_TAMPER_ACTIONS,
@@ -84,6 +85,14 @@ export class ServiceControlPolicy {
 
   /** Actions of global services that the region restriction never denies. */
   public static readonly GLOBAL_SERVICE_ACTIONS: string[] = [...GLOBAL_SERVICE_ACTIONS];
+
+  /**
+   * What the SCPs deny on a protected role to all but its managers (`DenyLogWriterRoleChanges`):
+   * creating it, changing, tagging or deleting it and its policies, passing it and assuming it. A
+   * Deny of these on every role an exemption pattern matches is what the compiler accepts as its
+   * protection; use them for a statement of your own.
+   */
+  public static readonly PROTECTED_ROLE_ACTIONS: string[] = [...PROTECTED_ROLE_ACTIONS];
 
   /**
    * Deny every action outside the allowed regions (`aws:RequestedRegion`), except the actions of

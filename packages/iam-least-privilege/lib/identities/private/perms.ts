@@ -26,6 +26,9 @@ export const ROLE_MUTATION_ACTIONS: readonly string[] = [
   'iam:PassRole',
 ];
 
+/** Creating, changing, passing and assuming a role: what the SCPs deny on a protected role (`DenyLogWriterRoleChanges`). */
+export const PROTECTED_ROLE_ACTIONS: readonly string[] = ['iam:CreateRole', ...ROLE_MUTATION_ACTIONS, 'sts:AssumeRole*'];
+
 /**
  * Every IAM action on a role, as one pattern (Deny only): changing, deleting, tagging, untagging,
  * passing, adding to an instance profile, and reading. For protected roles, where the 9 names of

@@ -5,7 +5,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScpExemptionOptions, TaggedGuardrailResourcesProtectionOptions, UnencryptedS3WritesOptions } from '../service-control-policy-options';
 import { exceptPrincipals } from './guardrail-statements';
-import { ACCOUNT_BASELINE_TAMPER_ACTIONS, ROLE_MUTATION_ACTIONS } from './perms';
+import { ACCOUNT_BASELINE_TAMPER_ACTIONS, PROTECTED_ROLE_ACTIONS } from './perms';
 import { validateNonEmpty, validateScpPrincipalArns } from './validate';
 import { propError } from '../../private/errors';
 
@@ -81,7 +81,7 @@ export function logWriterRoleStatement(writerNames: readonly string[], administr
   return new iam.PolicyStatement({
     sid: 'DenyLogWriterRoleChanges',
     effect: iam.Effect.DENY,
-    actions: ['iam:CreateRole', ...ROLE_MUTATION_ACTIONS, 'sts:AssumeRole*'],
+    actions: [...PROTECTED_ROLE_ACTIONS],
     resources: writerNames.map((n) => `arn:*:iam::*:role/${n}`),
     conditions: exceptPrincipals(administratorArns),
   });
@@ -272,7 +272,7 @@ export function accountBaselineStatements(exempt: string[], settingsRoles: strin
       new iam.PolicyStatement({
         sid: 'DenyAccountSettingsRoleChanges',
         effect: iam.Effect.DENY,
-        actions: ['iam:CreateRole', ...ROLE_MUTATION_ACTIONS, 'sts:AssumeRole*'],
+        actions: [...PROTECTED_ROLE_ACTIONS],
         resources: settingsRoles,
         conditions: exceptPrincipals(exempt),
       }),
