@@ -203,7 +203,9 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
   const restrictedAccounts = accountRegions(config).filter((a) => a.limitedRegions.length > 0 || !environmentRegions.every((r) => a.regions.includes(r)));
   return [
     // Every region the environment deploys to, the audit replica and StackSet regions included.
-    ServiceControlPolicy.regionRestriction({ allowedRegions: deployedRegions(config), ...exempt }),
+    // ... and Secrets Manager and KMS replicas only where some account runs its guardrails (not the
+    // audit replica region, where nothing watches them; red7 R7-2).
+    ServiceControlPolicy.regionRestriction({ allowedRegions: deployedRegions(config), replicaRegions: replicaRegions(config), ...exempt }),
     // ... and each account of config only where its own guardrails run (red5 A16; config
     // `accountRegions`): the security account in its regions; a workload account in the regions of
     // its stacks and, with stackSets, the StackSet regions. Elsewhere no security-class rule,
@@ -316,6 +318,15 @@ function trailReaderProtection(config: GuardrailsConfig, managers: readonly stri
       ],
     }),
   ];
+}
+
+/**
+ * Where Secrets Manager and KMS may create replicas: the regions where an account of config runs
+ * guardrails that watch it (`accountRegions` regions) and the StackSet regions; not a region that
+ * is only ever limited (the audit replica region).
+ */
+export function replicaRegions(config: GuardrailsConfig): string[] {
+  return [...new Set([...accountRegions(config).flatMap((a) => a.regions), ...(config.stackSets?.regions ?? [])])].sort();
 }
 
 /** True if config lets GuardDuty manage its Runtime Monitoring agent anywhere (security account or workload accounts). */

@@ -309,7 +309,8 @@ export function accountRegions(config: GuardrailsConfig): Array<{ accountId: str
 /**
  * Who may act in the accounts' `limitedRegions` (`accountRegions`) beside the SCP exemptions
  * (`scpExemptPrincipalArns`: the execution roles, the StackSet, Control Tower and break-glass roles),
- * in every account the SCPs govern: the pipeline roles, and per limited region the roles that act
+ * in every account the SCPs govern: the pipeline roles, the cross-account roles that only read
+ * (`READ_ONLY_AWS_MANAGED_POLICIES`: the security team checks these regions), and per limited region the roles that act
  * there (not the key and log administrators: outside the boundary, they would act there unwatched
  * with whatever their own policies allow; break-glass is exempt everywhere):
  * - the CDK roles of the region (`cdk-<qualifier>-*-<region>`: deploy, file and image publishing,
@@ -329,7 +330,12 @@ export function limitedRegionPrincipalArns(config: GuardrailsConfig): string[] {
   const p = config.principals;
   const limited = [...new Set(accountRegions(config).flatMap((a) => a.limitedRegions))].sort();
   if (limited.length === 0) return [];
-  const arns = [...p.pipelineRoleArns];
+  // ... and the security team's read-only roles (config iam.crossAccountRoles whose only policies are
+  // AWS's read-only ones; protected names): they check that these regions hold nothing else (red7 R7-4).
+  const auditors = config.iam.crossAccountRoles
+    .filter((r) => r.awsManagedPolicies.length > 0 && r.awsManagedPolicies.every((m) => READ_ONLY_AWS_MANAGED_POLICIES.includes(m)))
+    .map((r) => anyAccountRoleArn(r.name));
+  const arns = [...p.pipelineRoleArns, ...auditors];
   for (const region of limited) {
     arns.push(anyAccountRoleArn(`cdk-${p.cdkQualifier}-*-${region}`));
     if (region === IAM_EVENTS_REGION) {
@@ -342,6 +348,9 @@ export function limitedRegionPrincipalArns(config: GuardrailsConfig): string[] {
   }
   return [...new Set(arns)];
 }
+
+/** AWS managed policies that only read (`iam.crossAccountRoles` with only these may audit the limited regions). */
+export const READ_ONLY_AWS_MANAGED_POLICIES: readonly string[] = ['SecurityAudit', 'ViewOnlyAccess', 'ReadOnlyAccess'];
 
 /** The audit replication roles of every home region, in every account (`guardrails-audit-replication-*`). */
 export function auditReplicationRolePattern(): string {

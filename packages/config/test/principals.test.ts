@@ -218,6 +218,7 @@ describe('principal queries', () => {
   test('who may act in the limited regions: the deployers and the roles of those stacks, by protected names; none without limited regions', () => {
     expect(limitedRegionPrincipalArns(prod)).toEqual([
       ...prod.principals.pipelineRoleArns,
+      'arn:aws:iam::*:role/GuardrailsSecurityAudit',
       'arn:aws:iam::*:role/cdk-hnb659fds-*-eu-north-1',
       'arn:aws:iam::*:role/guardrails-audit-replication-*',
       'arn:aws:iam::*:role/guardrails-trail-reader-eu-north-1',
@@ -227,6 +228,12 @@ describe('principal queries', () => {
     ]);
     // The replication roles are protected by the SCPs' list (only S3 assumes them).
     expect(scpProtectedPrincipalArns(prod)).toContain('arn:aws:iam::*:role/guardrails-audit-replication-*');
+    // A cross-account role with a policy that writes is not one of them.
+    const admin = {
+      ...prod,
+      iam: { ...prod.iam, crossAccountRoles: [{ ...prod.iam.crossAccountRoles[0], awsManagedPolicies: ['SecurityAudit', 'PowerUserAccess'] }] },
+    };
+    expect(limitedRegionPrincipalArns(admin)).not.toContain('arn:aws:iam::*:role/GuardrailsSecurityAudit');
     const noReaders = { ...prod, auditLogs: { ...prod.auditLogs, readers: undefined } } as typeof prod;
     expect(limitedRegionPrincipalArns(noReaders)).not.toContain('arn:aws:iam::*:role/guardrails-trail-reader-eu-north-1');
     const noLimits = {

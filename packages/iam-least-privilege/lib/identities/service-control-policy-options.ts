@@ -59,6 +59,18 @@ export interface RegionRestrictionOptions extends ScpExemptionOptions {
   readonly additionalExemptActions?: string[];
 
   /**
+   * The regions where Secrets Manager and KMS may create replicas (`secretsmanager:AddReplicaRegions`
+   * of CreateSecret and ReplicateSecretToRegions, `kms:ReplicaRegion` of ReplicateKey). The
+   * request itself goes to an allowed region, so without this statement a secret or a multi-region
+   * key is copied into any region the service offers. Each must be one of `allowedRegions`. No
+   * principal is exempt (`exemptPrincipalArns` included): a replica elsewhere is data outside the
+   * allowed regions whoever makes it.
+   *
+   * @default - `allowedRegions`
+   */
+  readonly replicaRegions?: string[];
+
+  /**
    * Name of the SCP.
    *
    * @default 'region-restriction'

@@ -97,7 +97,9 @@ export class ServiceControlPolicy {
   /**
    * Deny every action outside the allowed regions (`aws:RequestedRegion`), except the actions of
    * global services (IAM, Organizations, STS, CloudFront, Route 53, support, billing ...), whose
-   * single endpoint sits in us-east-1.
+   * single endpoint sits in us-east-1; and Secrets Manager and KMS replicas outside `replicaRegions`
+   * (the allowed regions by default), which a request to an allowed region would create elsewhere.
+   * (ECR's registry replication carries no region a policy can test: not covered.)
    */
   public static regionRestriction(options: RegionRestrictionOptions): ServiceControlPolicy {
     if (!options.allowedRegions || options.allowedRegions.length === 0) {
@@ -109,6 +111,11 @@ export class ServiceControlPolicy {
       }
     }
     const exempt = [...GLOBAL_SERVICE_ACTIONS, ...(options.additionalExemptActions ?? [])];
+    const replicaRegions = [...new Set(options.replicaRegions ?? options.allowedRegions)].sort();
+    if (replicaRegions.length === 0) throw propError(REGION, 'replicaRegions', 'an empty list', 'at least one of allowedRegions');
+    const notAllowed = replicaRegions.find((r) => !options.allowedRegions.includes(r));
+    if (notAllowed !== undefined) throw propError(REGION, 'replicaRegions', `'${notAllowed}'`, `one of allowedRegions (${options.allowedRegions.join(', ')})`);
+    const exemptPrincipals = exceptPrincipals(exemptPrincipalArns(REGION, options));
     return new ServiceControlPolicy({
       name: options.name ?? 'region-restriction',
       description: `Deny requests outside ${options.allowedRegions.join(', ')} (global services exempt)`,
@@ -120,8 +127,24 @@ export class ServiceControlPolicy {
           resources: ['*'],
           conditions: {
             StringNotEquals: { 'aws:RequestedRegion': [...options.allowedRegions] },
-            ...exceptPrincipals(exemptPrincipalArns(REGION, options)),
+            ...exemptPrincipals,
           },
+        }),
+        // ... and the replicas a service creates elsewhere on a request to an allowed region, for
+        // everyone (a data-residency rule: widen replicaRegions rather than exempt a principal).
+        new iam.PolicyStatement({
+          sid: 'DenySecretReplicasOutsideRegions',
+          effect: iam.Effect.DENY,
+          actions: ['secretsmanager:CreateSecret', 'secretsmanager:ReplicateSecretToRegions'],
+          resources: ['*'],
+          conditions: { 'ForAnyValue:StringNotEquals': { 'secretsmanager:AddReplicaRegions': replicaRegions } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'DenyKeyReplicasOutsideRegions',
+          effect: iam.Effect.DENY,
+          actions: ['kms:ReplicateKey'],
+          resources: ['*'],
+          conditions: { StringNotEquals: { 'kms:ReplicaRegion': replicaRegions } },
         }),
       ],
     });

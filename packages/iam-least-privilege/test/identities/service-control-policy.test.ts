@@ -16,10 +16,14 @@ const DEPLOY = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT
 const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 /** An administrator in a member account, under FullAWSAccess plus `scp`. */
-function underScp(scp: PolicyJson, action: string, resource: string, context: Record<string, string> = {}, principal = ADMIN) {
+function underScp(scp: PolicyJson, action: string, resource: string, context: Record<string, string | string[]> = {}, principal = ADMIN) {
   return evaluate({
     identityPolicies: [ALLOW_ALL],
     serviceControlPolicies: [FULL_AWS_ACCESS, scp],
+    // A KMS key is usable only if its key policy says so: here it does (the SCP is the subject).
+    ...(action.startsWith('kms:')
+      ? { resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: '*' }] } }
+      : {}),
     request: { action, principal, resource, resourceAccount: ACCOUNT, context: { 'aws:PrincipalARN': principal, ...context } },
   });
 }
@@ -170,6 +174,60 @@ describe('region restriction semantics', () => {
   test('global services (IAM, STS, Organizations) keep working from us-east-1', async () => {
     await expect(underScp(scp, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/r`, { 'aws:RequestedRegion': 'us-east-1' })).resolves.toBe('Allowed');
     await expect(underScp(scp, 'sts:AssumeRole', `arn:aws:iam::${ACCOUNT}:role/r`, { 'aws:RequestedRegion': 'us-east-1' })).resolves.toBe('Allowed');
+  });
+});
+
+describe('region restriction: replicas a service creates elsewhere (red7 R7-2)', () => {
+  const scp = doc(
+    ServiceControlPolicy.regionRestriction({
+      allowedRegions: ['eu-west-1', 'eu-central-1', 'eu-north-1'],
+      replicaRegions: ['eu-west-1', 'eu-central-1'],
+      exemptPrincipalArns: [EXEC_ROLE],
+    }),
+  );
+  const secret = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:orders-AbCdEf`;
+  const key = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab`;
+  const home = { 'aws:RequestedRegion': 'eu-west-1' };
+
+  test.each([
+    ['secretsmanager:ReplicateSecretToRegions', secret, { 'secretsmanager:AddReplicaRegions': ['ap-south-1'] }, 'DenySecretReplicasOutsideRegions'],
+    [
+      'secretsmanager:ReplicateSecretToRegions',
+      secret,
+      { 'secretsmanager:AddReplicaRegions': ['eu-central-1', 'eu-north-1'] },
+      'DenySecretReplicasOutsideRegions',
+    ],
+    ['secretsmanager:CreateSecret', secret, { 'secretsmanager:AddReplicaRegions': ['us-east-1'] }, 'DenySecretReplicasOutsideRegions'],
+    ['kms:ReplicateKey', key, { 'kms:ReplicaRegion': 'ap-south-1' }, 'DenyKeyReplicasOutsideRegions'],
+    ['kms:ReplicateKey', key, { 'kms:ReplicaRegion': 'eu-north-1' }, 'DenyKeyReplicasOutsideRegions'],
+  ] as Array<[string, string, Record<string, string | string[]>, string]>)(
+    '%s to an allowed region, replica elsewhere, is denied; allowed without the statement',
+    async (action, resource, context, sid) => {
+      await expect(underScp(scp, action, resource, { ...home, ...context })).resolves.toBe('ExplicitlyDenied');
+      await expect(underScp(withoutStatement(scp, sid), action, resource, { ...home, ...context })).resolves.toBe('Allowed');
+    },
+  );
+
+  test('control: replicas in the replica regions and a secret without replicas; the exempt principals are not exempt from this one', async () => {
+    await expect(
+      underScp(scp, 'secretsmanager:ReplicateSecretToRegions', secret, { ...home, 'secretsmanager:AddReplicaRegions': ['eu-central-1'] }),
+    ).resolves.toBe('Allowed');
+    await expect(underScp(scp, 'secretsmanager:CreateSecret', secret, home)).resolves.toBe('Allowed');
+    await expect(underScp(scp, 'kms:ReplicateKey', key, { ...home, 'kms:ReplicaRegion': 'eu-central-1' })).resolves.toBe('Allowed');
+    // No principal is exempt from the replica rule, the exempt execution role included (it is exempt from the region statement).
+    await expect(underScp(scp, 'kms:ReplicateKey', key, { ...home, 'kms:ReplicaRegion': 'ap-south-1' }, EXEC_ROLE)).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      underScp(scp, 'ec2:RunInstances', `arn:aws:ec2:ap-south-1:${ACCOUNT}:instance/*`, { 'aws:RequestedRegion': 'ap-south-1' }, EXEC_ROLE),
+    ).resolves.toBe('Allowed');
+  });
+
+  test('replicaRegions defaults to allowedRegions and must be among them', () => {
+    const byDefault = doc(ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'] }));
+    const statement = ([] as any[]).concat(byDefault.Statement).find((st) => st.Sid === 'DenyKeyReplicasOutsideRegions');
+    expect(statement.Condition.StringNotEquals['kms:ReplicaRegion']).toEqual(['eu-west-1']);
+    expect(() => ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], replicaRegions: ['us-east-1'] })).toThrow(
+      "ServiceControlPolicy.regionRestriction: replicaRegions: received 'us-east-1'; expected one of allowedRegions (eu-west-1)",
+    );
   });
 });
 
