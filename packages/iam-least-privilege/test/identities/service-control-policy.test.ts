@@ -359,6 +359,33 @@ describe('account region restriction (each account only in its own regions)', ()
       expect(limited.Condition.ArnNotEquals['aws:PrincipalARN']).toEqual([EXEC_ROLE, SENDER]);
     });
 
+    test('organizationRegions: an account that reaches all of them needs no statement for the regions outside its own; one that does not gets one', () => {
+      const policies = ServiceControlPolicy.accountRegionRestriction({
+        accounts: [
+          { accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['us-east-1'] },
+          { accountId: OTHER, regions: ['eu-west-1'] },
+        ],
+        exemptPrincipalArns: [EXEC_ROLE],
+        limitedRegionPrincipalArns: [SENDER],
+        organizationRegions: ['eu-west-1', 'us-east-1'],
+      });
+      const statements = policies.flatMap((p) => ([] as any[]).concat(doc(p).Statement));
+      const outside = statements.filter((st) => st.Sid.startsWith('DenyOutside'));
+      expect(outside.map((st) => st.Condition.StringEquals['aws:PrincipalAccount'])).toEqual([[OTHER]]);
+      expect(statements.filter((st) => st.Sid.startsWith('DenyInLimited')).map((st) => st.Condition.StringEquals['aws:PrincipalAccount'])).toEqual([[ACCOUNT]]);
+      // Nothing to say about any account: no document at all.
+      expect(
+        ServiceControlPolicy.accountRegionRestriction({
+          accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1', 'us-east-1'] }],
+          exemptPrincipalArns: [EXEC_ROLE],
+          organizationRegions: ['eu-west-1', 'us-east-1'],
+        }),
+      ).toEqual([]);
+      expect(() =>
+        ServiceControlPolicy.accountRegionRestriction({ accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }], organizationRegions: ['Ireland'] }),
+      ).toThrow("organizationRegions: received 'Ireland'; expected a region name such as 'eu-west-1'");
+    });
+
     test('a limited-region pattern that no policy protects is refused when the documents are written', () => {
       expect(() => ServiceControlPolicy.writeFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'scp-')), limitedPolicies)).toThrow(
         "the exemption pattern 'arn:aws:iam::*:role/log-sender-us-east-1' in account-region-restriction (DenyInLimitedAccountRegions2) with no statement that protects it",
