@@ -548,6 +548,16 @@ export class ServiceControlPolicy {
     return writePolicyFiles('ServiceControlPolicy.writeFiles', directory, documents);
   }
 
+  /**
+   * Throw unless every exemption pattern of `policies` is protected by one of their statements (the
+   * check `writeFiles` and `OrganizationPolicyCompiler` run): for a set of SCPs attached together by
+   * tooling of your own from `toJson()`, which checks nothing on its own. Pass every SCP that governs
+   * the same accounts.
+   */
+  public static checkExemptionsProtected(policies: ServiceControlPolicy[]): void {
+    checkPatternExemptionsProtected('ServiceControlPolicy.checkExemptionsProtected', snapshotPolicies(policies));
+  }
+
   /** Name of the SCP (also its file name). */
   public readonly name: string;
 

@@ -359,6 +359,22 @@ describe('account region restriction (each account only in its own regions)', ()
       expect(limited.Condition.ArnNotEquals['aws:PrincipalARN']).toEqual([EXEC_ROLE, SENDER]);
     });
 
+    test('checkExemptionsProtected: the same check for a set attached by tooling of your own (toJson alone checks nothing)', () => {
+      // toJson of the unprotected set does not throw...
+      expect(() => limitedPolicies.map((p) => p.toJson())).not.toThrow();
+      // ...the check does, naming the pattern; with a protection of the name in the set it passes.
+      expect(() => ServiceControlPolicy.checkExemptionsProtected(limitedPolicies)).toThrow(
+        "ServiceControlPolicy.checkExemptionsProtected: policies: received the exemption pattern 'arn:aws:iam::*:role/log-sender-us-east-1'",
+      );
+      const protection = ServiceControlPolicy.protectGuardrailPrincipals({
+        protectedPrincipalArns: [SENDER],
+        managerPrincipalArns: [EXEC_ROLE],
+        pipelinePrincipalArns: [EXEC_ROLE],
+        cdkDeployRoleArns: [EXEC_ROLE],
+      });
+      expect(() => ServiceControlPolicy.checkExemptionsProtected([...limitedPolicies, protection])).not.toThrow();
+    });
+
     test('organizationRegions: an account that reaches all of them needs no statement for the regions outside its own; one that does not gets one', () => {
       const policies = ServiceControlPolicy.accountRegionRestriction({
         accounts: [
