@@ -217,6 +217,45 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
     expect(await underScps(SECURITY_AUDIT, 's3:GetBucketPolicy', 'arn:aws:s3:::prod-guardrails-trail-bucket', HOME)).toBe('Allowed');
   });
 
+  // The R7-4 fix makes GuardrailsSecurityAudit an exemption in the limited regions: whoever could widen
+  // its policies, re-trust, pass or assume it would act there with more than read-only rights.
+  test.each([
+    ['iam:AttachRolePolicy', { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    ['iam:PutRolePolicy', {}],
+    ['iam:UpdateAssumeRolePolicy', {}],
+    ['iam:CreateRole', {}],
+    ['sts:AssumeRole', {}],
+  ] as Array<[string, Record<string, string>]>)(
+    'R7-4 fix: neither the bounded admin nor the log admin (outside the boundary) can %s on GuardrailsSecurityAudit',
+    async (action, context) => {
+      expect(await asBoundedAdmin(action, SECURITY_AUDIT, EAST, context)).toBe('ExplicitlyDenied');
+      expect(await underScps(LOG_ADMIN, action, SECURITY_AUDIT, EAST, context)).toBe('ExplicitlyDenied');
+    },
+  );
+  test('R7-4 fix, control: the execution role still manages GuardrailsSecurityAudit', async () => {
+    const exec = role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${HOME}`);
+    expect(await underScps(exec, 'iam:AttachRolePolicy', SECURITY_AUDIT, EAST, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/SecurityAudit' })).toBe('Allowed');
+  });
+
+  // R7-5 MEDIUM (found while writing the control above; older than the R6-2 fix; a legitimate principal
+  // wrongly denied). Path: SCP protect-guardrail-principals (DenyGuardrailRoleChanges) denies sts:AssumeRole*
+  // on the config's cross-account roles to every principal of the governed accounts but the managers, and
+  // prod's SCP targets govern the security account too (its statements name it). So nobody of the
+  // security team (trustedAccountIds 555555555555) can assume GuardrailsSecurityAudit at all, in any
+  // region. Fix: except the trusted accounts' principals from the AssumeRole part only. The compiler's
+  // protection check wants principal-ARN exceptions (the name is an SCP exemption pattern since R7-4), so
+  // config would have to name the auditors' roles (as auditLogs.readers does for the trail readers).
+  test.failing('R7-5: a principal of the trusted security account assumes GuardrailsSecurityAudit', async () => {
+    expect(await underScps(role('security-team', SECURITY), 'sts:AssumeRole', SECURITY_AUDIT, EAST)).toBe('Allowed');
+  });
+  test('R7-5 facts: the deny comes from DenyGuardrailRoleChanges, and it governs the security account', async () => {
+    const statement = SCPS.flatMap((p) => ([] as any[]).concat(p.Statement)).find((st) => st.Sid === 'DenyGuardrailRoleChanges');
+    expect(statement.Resource).toContain('arn:aws:iam::*:role/GuardrailsSecurityAudit');
+    expect(statement.Action).toContain('sts:AssumeRole*');
+    const outside = SCPS.flatMap((p) => ([] as any[]).concat(p.Statement)).filter((st) => String(st.Sid).startsWith('DenyOutsideAccountRegions'));
+    expect(outside.some((st) => st.Condition.StringEquals['aws:PrincipalAccount'].includes(SECURITY))).toBe(true);
+  });
+
   describe('checked and closed (false alarms): the fix holds against these paths', () => {
     test('impersonation: nobody outside the managers creates, passes or assumes a role of a limited-region exempt name (log admin, key admin, bounded admin)', async () => {
       const names = [
