@@ -1,5 +1,6 @@
 import {
   accountRegions,
+  anyAccountRoleArn,
   accountSettingsRoleArns,
   boundaryProtections,
   cdkDeployRoleArns,
@@ -136,6 +137,9 @@ export class AccountIdentities extends Construct {
         requireMfa: spec.requireMfa,
         maxSessionDuration: Duration.hours(spec.maxSessionHours),
         roleChaining: spec.roleChaining,
+        // Only the configured roles of the trusted accounts (red7 R7-5): the SCP protect-cross-account-roles
+        // excepts the same roles, and only from assuming it.
+        trustedPrincipalArns: spec.assumerRoleArns,
       });
       for (const name of spec.awsManagedPolicies) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
     }
@@ -225,8 +229,9 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
           organizationRegions: environmentRegions,
         })
       : []),
-    // ... and the replica's reader, which may act in the replica region: only the auditors assume it.
-    ...trailReaderProtection(config, managers),
+    // ... and the roles other accounts assume, which may act there too (the replica's reader, the
+    // read-only cross-account roles): only their configured assumers assume them.
+    ...crossAccountRoleProtection(config, managers),
     // ... with GuardDuty's exclusion tag where config lets GuardDuty manage its Runtime Monitoring agent
     // (whoever tags an instance or cluster GuardDutyManaged=false gets no agent there).
     ServiceControlPolicy.protectSecurityServices({ ...exempt, protectGuardDutyAgentTag: guardDutyAgentManagementOn(config) }),
@@ -292,32 +297,59 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
 }
 
 /**
- * `DenyTrailReaderChanges`: the trail reader roles (`guardrails-trail-reader-*`) read the audit log
- * files, and the replica's may act in the replica region (`limitedRegionPrincipalArns`), so nobody
- * but the managers creates, changes or passes one, and only the auditors (`auditLogs.readers`) and
- * the managers assume one. The auditors' exception covers the role-changing actions too: they are
- * roles of the security account, and IAM changes only roles of the caller's own account, whose
- * readers' names the limited-region statement does not exempt (it names the workload accounts).
- * Only where readers are configured (no reader role otherwise).
+ * `DenyCrossAccountRoleChanges`: the roles that principals of other accounts assume, which may act
+ * in the limited regions (`limitedRegionPrincipalArns`) or read the audit log files: the trail
+ * readers (`guardrails-trail-reader-*`, with `auditLogs.readers`) and the cross-account roles of
+ * config (`iam.crossAccountRoles`, e.g. the security team's read-only `GuardrailsSecurityAudit`).
+ * Only the managers create, change or pass one; only the managers and the configured assumers
+ * (`auditLogs.readers`, each role's `assumerRoleArns`) assume one. Without the assumers' exception
+ * nobody of the security account, which the SCPs govern, could assume them (red7 R7-5). One
+ * exception list for all of them (an SCP has 5,120 characters): each role's trust policy names its
+ * own assumers exactly.
  */
-function trailReaderProtection(config: GuardrailsConfig, managers: readonly string[]): ServiceControlPolicy[] {
-  const readers = config.auditLogs.readers?.principalArns;
-  if (readers === undefined || config.auditLogs.replicaRegion === undefined) return [];
+function crossAccountRoleProtection(config: GuardrailsConfig, managers: readonly string[]): ServiceControlPolicy[] {
+  const readers = config.auditLogs.replicaRegion !== undefined ? config.auditLogs.readers?.principalArns : undefined;
+  const roles = [...(readers !== undefined ? [trailReaderRoleArn('*')] : []), ...config.iam.crossAccountRoles.map((r) => anyAccountRoleArn(r.name))];
+  if (roles.length === 0) return [];
+  const assumers = [...(readers ?? []), ...config.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? [])];
   return [
     new ServiceControlPolicy({
-      name: 'protect-trail-readers',
-      description: 'Deny taking over the trail reader roles but to the deployers and the auditors',
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'DenyTrailReaderChanges',
-          effect: iam.Effect.DENY,
-          actions: [...ServiceControlPolicy.PROTECTED_ROLE_ACTIONS],
-          resources: [trailReaderRoleArn('*')],
-          conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set([...managers, ...readers])] } },
-        }),
-      ],
+      name: 'protect-cross-account-roles',
+      description: 'Deny taking over the roles other accounts assume but to the deployers; only their configured assumers and the deployers assume them',
+      statements: assumedOnlyBy('CrossAccountRole', roles, managers, assumers),
     }),
   ];
+}
+
+/**
+ * The statements that protect `roles` (exemption patterns among them: `checkExemptionsProtected`):
+ * `Deny<what>Changes` denies creating, changing, passing and assuming them to all but the managers
+ * and `assumers`, and `Deny<what>ChangesByAssumers` denies `assumers` everything of that but assuming
+ * (they are roles of other accounts, which could otherwise create or change a role of the same name
+ * in their own account).
+ */
+function assumedOnlyBy(what: string, roles: string[], managers: readonly string[], assumers: readonly string[]): iam.PolicyStatement[] {
+  const statements = [
+    new iam.PolicyStatement({
+      sid: `Deny${what}Changes`,
+      effect: iam.Effect.DENY,
+      actions: [...ServiceControlPolicy.PROTECTED_ROLE_ACTIONS],
+      resources: roles,
+      conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set([...managers, ...assumers])] } },
+    }),
+  ];
+  if (assumers.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: `Deny${what}ChangesByAssumers`,
+        effect: iam.Effect.DENY,
+        actions: ServiceControlPolicy.PROTECTED_ROLE_ACTIONS.filter((a) => !a.startsWith('sts:')),
+        resources: roles,
+        conditions: { ArnEquals: { 'aws:PrincipalARN': [...new Set(assumers)] } },
+      }),
+    );
+  }
+  return statements;
 }
 
 /**

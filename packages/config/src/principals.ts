@@ -164,14 +164,14 @@ export function protectedPrincipalArns(config: GuardrailsConfig, accountId: stri
 
 /**
  * `protectedPrincipalArns` of every account, for the SCPs: the named roles in every account they
- * govern (`anyAccountRoleArn`; the cross-account roles too, which only workload accounts create),
- * and the pipeline roles by exact ARN. This protection is what makes the same names safe as
- * exemptions.
+ * govern (`anyAccountRoleArn`), and the pipeline roles by exact ARN. This protection is what makes
+ * the same names safe as exemptions. Not the cross-account roles of config: their assumers
+ * (`assumerRoleArns`) may assume them, which this protection's one exception list cannot say; the
+ * workload app protects them with an SCP of their own (`protect-cross-account-roles`).
  */
 export function scpProtectedPrincipalArns(config: GuardrailsConfig): string[] {
   const p = config.principals;
   const names = [p.breakGlassRoleName, p.keyAdminRoleName, p.logAdminRoleName, p.stackSetExecutionRoleName, ...p.controlTowerRoleNames];
-  names.push(...config.iam.crossAccountRoles.map((r) => r.name));
   // The audit replication roles: only S3 assumes them (a service principal, which SCPs do not
   // govern), and they may act in the replica region (limitedRegionPrincipalArns).
   const replication = config.auditLogs.replicaRegion !== undefined ? [auditReplicationRolePattern()] : [];
@@ -320,8 +320,9 @@ export function accountRegions(config: GuardrailsConfig): Array<{ accountId: str
  * - in the audit replica region: the replication roles (`guardrails-audit-replication-*`, named
  *   for their home region, writing there) and, with `auditLogs.readers`, the replica's reader role.
  * Each is a protected name (the CDK qualifier's roles, protectedPrincipalArns, the log writer and
- * account settings roles, `scpProtectedPrincipalArns` for the replication roles and the reader's own
- * SCP statement, `trailReaderRoleArn`), which the SCP compiler checks. Assumption (not verified
+ * account settings roles, `scpProtectedPrincipalArns` for the replication roles, and SCP statements of
+ * their own for the trail reader (`trailReaderRoleArn`) and the cross-account roles), which the SCP
+ * compiler checks. Assumption (not verified
  * against AWS, no account here): these are every principal a deployment and the stacks of these
  * regions use; a principal missing here is denied, so the failure is a failed deployment or a
  * stopped replication (the replication alarm), never an open region.

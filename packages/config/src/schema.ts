@@ -255,6 +255,17 @@ export const CONFIG_SCHEMA = z.strictObject({
             awsManagedPolicies: z
               .array(z.string().regex(/^[A-Za-z0-9/_-]+$/, { error: 'expected the name of an AWS managed policy, e.g. SecurityAudit' }))
               .default([]),
+            assumerRoleArns: z
+              .array(
+                z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+                  error: 'expected the exact ARN of an IAM role of a trusted account (arn:aws:iam::<account>:role/<name>, no wildcards)',
+                }),
+              )
+              .min(1, { error: 'expected at least one role ARN' })
+              .optional()
+              .describe(
+                "The only roles of the trusted accounts that may assume this role (the trust policy's aws:PrincipalArn, and the one exception for them to the SCP that protects it). Required when a trusted account is one of this environment's accounts, which the SCPs govern",
+              ),
           }),
         )
         .default([])

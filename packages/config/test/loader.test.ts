@@ -377,6 +377,27 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(problemsOf(raw)).toMatch(/iam\.crossAccountRoles\[0\]\.maxSessionHours: received 4; expected 1 when roleChaining is true/);
   });
 
+  test('fails on a cross-account role that a governed account of the environment trusts without assumerRoleArns (red7 R7-5), and on an assumer of an untrusted account', () => {
+    const raw = validConfig();
+    raw.iam = { crossAccountRoles: [{ name: 'SecurityAudit', trustedAccountIds: ['111111111111'], externalId: 'sec-audit-2026' }] };
+    expect(problemsOf(raw)).toMatch(
+      /iam\.crossAccountRoles\[0\]\.assumerRoleArns: received nothing \(the field is missing\); expected the exact ARNs of the roles that assume SecurityAudit \(e\.g\. arn:aws:iam::111111111111:role\/<auditor>\): its trusted account 111111111111 is an account of this environment/,
+    );
+    raw.iam.crossAccountRoles[0].assumerRoleArns = ['arn:aws:iam::999999999999:role/auditor'];
+    expect(problemsOf(raw)).toMatch(
+      /iam\.crossAccountRoles\[0\]\.assumerRoleArns\[0\]: received "arn:aws:iam::999999999999:role\/auditor"; expected a role of a trusted account \(111111111111\)/,
+    );
+    raw.iam.crossAccountRoles[0].assumerRoleArns = ['arn:aws:iam::111111111111:role/*'];
+    expect(problemsOf(raw)).toMatch(
+      /iam\.crossAccountRoles\[0\]\.assumerRoleArns\[0\]: received "arn:aws:iam::111111111111:role\/\*"; expected the exact ARN of an IAM role/,
+    );
+    // Control: a role of the trusted account passes; an account outside the environment needs none.
+    raw.iam.crossAccountRoles[0].assumerRoleArns = ['arn:aws:iam::111111111111:role/auditor'];
+    expect(() => parseConfig(raw, 'dev')).not.toThrow();
+    raw.iam = { crossAccountRoles: [{ name: 'VendorAudit', trustedAccountIds: ['999999999999'], externalId: 'vendor-2026' }] };
+    expect(() => parseConfig(raw, 'dev')).not.toThrow();
+  });
+
   test('fails on a backup retention outside the vault lock bounds', () => {
     const raw = validConfig();
     raw.backup = { enabled: true, retentionDays: 7, vaultLock: { mode: 'compliance', minRetentionDays: 30 } };

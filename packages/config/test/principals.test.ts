@@ -158,7 +158,9 @@ describe('principal queries', () => {
       expect(protectedArns).toContain(a);
     }
     expect(protectedArns).toContain(prod.principals.pipelineRoleArns[0]);
-    expect(protectedArns).toContain('arn:aws:iam::*:role/GuardrailsSecurityAudit');
+    // Not the cross-account roles: their assumers may assume them, so the workload app protects them
+    // with an SCP of their own (protect-cross-account-roles, red7 R7-5).
+    expect(protectedArns).not.toContain('arn:aws:iam::*:role/GuardrailsSecurityAudit');
   });
 
   test('the settings roles: one name per bootstrapped or StackSet region, in every governed account', () => {

@@ -3,7 +3,7 @@ import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LeastPrivilegeRole } from './least-privilege-role';
-import { validateAccountIds, validateDurationRange } from './private/validate';
+import { validateAccountIds, validateDurationRange, validateExactPrincipalArns } from './private/validate';
 import { childPath, propError } from '../private/errors';
 
 /**
@@ -12,6 +12,16 @@ import { childPath, propError } from '../private/errors';
 export interface CrossAccountRoleProps {
   /** The accounts whose principals may assume the role (12-digit ids). At least one. */
   readonly trustedAccountIds: string[];
+
+  /**
+   * The only principals of the trusted accounts that may assume the role: exact IAM role or user
+   * ARNs, each of an account of `trustedAccountIds` (the trust policy's `ArnEquals` on
+   * `aws:PrincipalArn`, which is the role's ARN for a role session). Without it, any principal of
+   * a trusted account whose own policies allow `sts:AssumeRole` on this role may assume it.
+   *
+   * @default - any principal of the trusted accounts
+   */
+  readonly trustedPrincipalArns?: string[];
 
   /**
    * The external id callers must pass (`sts:ExternalId`), from configuration. It protects against
@@ -86,6 +96,7 @@ export class CrossAccountRole extends LeastPrivilegeRole {
       throw propError(path, 'trustedAccountIds', 'an empty list', 'at least one 12-digit account id');
     }
     validateAccountIds(path, 'trustedAccountIds', props.trustedAccountIds);
+    if (props.trustedPrincipalArns !== undefined) validateTrustedPrincipals(path, props.trustedAccountIds, props.trustedPrincipalArns);
     validateExternalId(path, props.externalId);
     const maxSessionDuration = props.maxSessionDuration ?? Duration.hours(1);
     if (props.roleChaining) {
@@ -105,6 +116,9 @@ export class CrossAccountRole extends LeastPrivilegeRole {
     if (props.requireMfa) {
       // Bool, not BoolIfExists: an absent key (no MFA) must not satisfy a requirement.
       conditions.Bool = { 'aws:MultiFactorAuthPresent': 'true' };
+    }
+    if (props.trustedPrincipalArns !== undefined) {
+      conditions.ArnEquals = { 'aws:PrincipalArn': [...new Set(props.trustedPrincipalArns)] };
     }
     const accounts = [...new Set(props.trustedAccountIds)];
     const principal = new iam.PrincipalWithConditions(new iam.CompositePrincipal(...accounts.map((a) => new iam.AccountPrincipal(a))), conditions);
@@ -146,6 +160,25 @@ export class CrossAccountRole extends LeastPrivilegeRole {
         return leaks.map((p) => `the external id of ${this.node.path} appears in stack output ${p}; never output the external id`);
       },
     });
+  }
+}
+
+function validateTrustedPrincipals(path: string, accountIds: readonly string[], arns: readonly string[]): void {
+  if (arns.length === 0) {
+    // An empty ArnEquals list would match nobody: a role nobody can assume is a mistake, not a lock.
+    throw propError(path, 'trustedPrincipalArns', 'an empty list', 'at least one exact IAM role or user ARN of a trusted account (or leave it out)');
+  }
+  validateExactPrincipalArns(path, 'trustedPrincipalArns', arns);
+  for (const arn of arns) {
+    const account = arn.split(':')[4];
+    if (!Token.isUnresolved(arn) && !accountIds.includes(account)) {
+      throw propError(
+        path,
+        'trustedPrincipalArns',
+        `'${arn}' of account ${account}`,
+        `a principal of a trusted account (${accountIds.join(', ')}): the trust policy admits no other account`,
+      );
+    }
   }
 }
 

@@ -24,7 +24,8 @@ function assume(trust: PolicyJson, context: Record<string, string>, principal = 
   return evaluate({
     identityPolicies: [CALLER_POLICY],
     resourcePolicy: trust,
-    request: { action: 'sts:AssumeRole', principal, resource: ROLE_ARN, resourceAccount: ACCOUNT, context },
+    // The evaluator sets no global keys itself: aws:PrincipalArn is the caller's role ARN.
+    request: { action: 'sts:AssumeRole', principal, resource: ROLE_ARN, resourceAccount: ACCOUNT, context: { 'aws:PrincipalArn': principal, ...context } },
   });
 }
 
@@ -79,6 +80,32 @@ describe('CrossAccountRole', () => {
     await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID, 'aws:MultiFactorAuthPresent': 'true' })).resolves.toBe('Allowed');
     await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID })).resolves.toBe('ImplicitlyDenied');
     await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID, 'aws:MultiFactorAuthPresent': 'false' })).resolves.toBe('ImplicitlyDenied');
+  });
+
+  describe('trustedPrincipalArns', () => {
+    const OTHER_ROLE = `arn:aws:iam::${OTHER_ACCOUNT}:role/other-team`;
+    test('only the named principals of the trusted account may assume the role; another role of that account is denied', async () => {
+      const trust = trustPolicy({ trustedPrincipalArns: [CALLER] });
+      await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID })).resolves.toBe('Allowed');
+      await expect(assume(trust, { 'sts:ExternalId': EXTERNAL_ID }, OTHER_ROLE)).resolves.toBe('ImplicitlyDenied');
+      // ... still with the external id and MFA.
+      await expect(assume(trust, {})).resolves.toBe('ImplicitlyDenied');
+      const mfa = trustPolicy({ trustedPrincipalArns: [CALLER], requireMfa: true });
+      await expect(assume(mfa, { 'sts:ExternalId': EXTERNAL_ID })).resolves.toBe('ImplicitlyDenied');
+      await expect(assume(mfa, { 'sts:ExternalId': EXTERNAL_ID, 'aws:MultiFactorAuthPresent': 'true' })).resolves.toBe('Allowed');
+    });
+    test('...and without it (the default), another role of the trusted account may assume it (the test depends on the condition)', async () => {
+      await expect(assume(trustPolicy(), { 'sts:ExternalId': EXTERNAL_ID }, OTHER_ROLE)).resolves.toBe('Allowed');
+    });
+    test('refuses a principal of an account it does not trust, a wildcard and an empty list', () => {
+      expect(() => trustPolicy({ trustedPrincipalArns: ['arn:aws:iam::444444444444:role/auditor'] })).toThrow(
+        `TestStack/Partner: trustedPrincipalArns: received 'arn:aws:iam::444444444444:role/auditor' of account 444444444444; expected a principal of a trusted account (${OTHER_ACCOUNT})`,
+      );
+      expect(() => trustPolicy({ trustedPrincipalArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`] })).toThrow(
+        /trustedPrincipalArns: received 'arn:aws:iam::\d+:role\/\*'; expected an exact IAM role or user ARN/,
+      );
+      expect(() => trustPolicy({ trustedPrincipalArns: [] })).toThrow(/trustedPrincipalArns: received an empty list/);
+    });
   });
 
   test('fails if the external id appears in a stack output', () => {
