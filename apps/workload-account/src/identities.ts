@@ -8,7 +8,8 @@ import {
   environmentAccountIds,
   GUARDRAIL_NAME_PREFIX,
   GuardrailsConfig,
-  limitedRegionPrincipalArns,
+  limitedRegionPrincipalArnsOf,
+  organizationLimitedRegions,
   trailReaderRoleArn,
   scpGuardrailAdministratorArns,
   scpProtectedPrincipalArns,
@@ -204,6 +205,7 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
   const managers = [...config.principals.pipelineRoleArns, ...scpExemptPrincipalArns(config)];
   const baselineOn = config.accountBaseline.ebsEncryptionByDefault || config.accountBaseline.s3BlockPublicAccess;
   const environmentRegions = deployedRegions(config);
+  const organizationLimited = organizationLimitedRegions(config);
   const restrictedAccounts = accountRegions(config).filter((a) => a.limitedRegions.length > 0 || !environmentRegions.every((r) => a.regions.includes(r)));
   return [
     // Every region the environment deploys to, the audit replica and StackSet regions included.
@@ -215,17 +217,27 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
     // its stacks and, with stackSets, the StackSet regions. Elsewhere no security-class rule,
     // GuardDuty or Config of the account would see what it does. In its limited regions (us-east-1
     // for the IAM capture unless it is one of its regions, the audit replica region), where it runs a
-    // stack that watches nothing, only the deployers and that stack's roles may act
-    // (`limitedRegionPrincipalArns`; red6 R6-2); the multi-region trail records the calls anyway.
-    // Accounts config does not list (StackSet targets of the OUs) keep the environment's regions, and
-    // so does an account whose regions are all of the environment's (nothing to add: no statement, so
-    // the documents grow only with the others).
+    // stack that watches nothing, only the deployers and that stack's roles may act (red6 R6-2); the
+    // multi-region trail records the calls anyway. One statement a limited region holds every account
+    // but those whose guardrails run there, listed or not (the StackSet targets of the OUs too), with
+    // that region's roles only (`organizationLimitedRegions`; red7 R7-1); a limited region that is a
+    // StackSet region (full for the targets config does not list) is held per account instead, with
+    // the roles of those regions. Accounts config does not list keep the environment's other regions,
+    // and so does an account whose regions are all of the environment's (nothing to add: no statement,
+    // so the documents grow only with the others).
     ...(restrictedAccounts.length > 0
       ? ServiceControlPolicy.accountRegionRestriction({
           accounts: restrictedAccounts,
           ...exempt,
-          limitedRegionPrincipalArns: limitedRegionPrincipalArns(config),
-          // An account that may reach every region of the environment needs only its limited statement.
+          organizationLimitedRegions: organizationLimited,
+          limitedRegionPrincipalArns: [
+            ...new Set(
+              [...new Set(restrictedAccounts.flatMap((a) => a.limitedRegions))]
+                .filter((r) => !organizationLimited.some((l) => l.region === r))
+                .flatMap((r) => limitedRegionPrincipalArnsOf(config, r)),
+            ),
+          ],
+          // An account that may reach every region of the environment needs only the limited statements.
           organizationRegions: environmentRegions,
         })
       : []),

@@ -1255,7 +1255,13 @@ describe('each account acts only where its own guardrails run (red5 A16)', () =>
       expect(config.securityAccount.regions).not.toContain(replica);
       const attempt = inRegion(SECURITY, replica, [action, resource]);
       expect(await asAdmin(attempt)).toBe('ExplicitlyDenied');
-      expect(await asAdmin(attempt, withoutAccountRegions)).toBe('Allowed');
+      // Two statements hold it there: its own outside-regions statement and the replica region's (red7 R7-1).
+      expect(await asAdmin(attempt, withoutAccountRegions)).toBe('ExplicitlyDenied');
+      const withoutEither = withoutAccountRegions.map((p) => ({
+        ...p,
+        Statement: ([] as any[]).concat(p.Statement).filter((st) => !String(st.Sid ?? '').startsWith('DenyInLimitedRegion')),
+      }));
+      expect(await asAdmin(attempt, withoutEither)).toBe('Allowed');
       // control: in its own regions it may.
       for (const region of config.securityAccount.regions) {
         expect([region, await asAdmin(inRegion(SECURITY, region, [action, resource]))]).toEqual([region, 'Allowed']);

@@ -2,8 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
-import { GUARDRAIL_NAMES, limitedRegionPrincipalArns, loadConfig } from '@cdk-guardrails/config';
+import { GUARDRAIL_NAMES, limitedRegionPrincipalArnsOf, loadConfig } from '@cdk-guardrails/config';
 import { OrganizationPolicyCompiler } from '@cdk-guardrails/iam-least-privilege';
+import { ALLOW_EVERYTHING, evaluate } from '@cdk-guardrails/policy-test-kit';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { serviceControlPolicies, writeResourceControlPolicies, writeServiceControlPolicies } from '../src/identities';
 import { buildWorkloadApp } from '../src/workload-app';
@@ -134,7 +135,7 @@ test('the SCP documents cover every configured region plus us-east-1 and the aud
   expect(regions).not.toContain('ap-southeast-2');
 });
 
-test('the SCPs do not grow with the accounts but for the foreign-key list and the account regions: 190 workload accounts fit two targets, 300 fail naming the target', () => {
+test('the SCPs do not grow with the accounts but for the foreign-key list and the account regions: 240 workload accounts fit two targets, 300 fail naming the target', () => {
   const prod = loadConfig('prod', { configDir: CONFIG_DIR });
   const many = (n: number) => ({
     ...prod,
@@ -148,30 +149,29 @@ test('the SCPs do not grow with the accounts but for the foreign-key list and th
     );
   expect(sizes(300)).toEqual(sizes(1));
   const targets = { targets: [{ name: 'ou', slotsUsed: 2 }, { name: 'accounts-ou' }] };
-  const compiled = OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(many(190)), targets);
+  const compiled = OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(many(240)), targets);
   expect(compiled.every((c) => c.sizeInCharacters <= 5120)).toBe(true);
-  expect(compiled.map((c) => c.toJson()).join('')).not.toContain('400000000189:role');
-  // 48 characters an account (the foreign-key list, the limited regions): 300 need more documents
-  // than the 7 free slots; synth names the target and the fix, never truncating.
+  expect(compiled.map((c) => c.toJson()).join('')).not.toContain('400000000239:role');
+  // 33 characters an account (the foreign-key list): 300 need more documents than the 7 free slots;
+  // synth names the target and the fix, never truncating.
   expect(() => OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(many(300)), targets)).toThrow(
     /target 'accounts-ou' overflows by \d+; expected at most 7 documents .*or add a target/,
   );
-  // These accounts run guardrails in every region of the environment: none needs a statement for
-  // the regions outside its own (red5 A16); only the security account (not in the replica region)
-  // does. Every workload account has limited regions (us-east-1 IAM capture, the replica: red6
-  // R6-2), 15 characters an account.
+  // These accounts run guardrails in every region of the environment, with the limited regions
+  // us-east-1 (IAM capture) and the replica: none needs a statement for the regions outside its own
+  // (red5 A16); only the security account (not in the replica region) does. The limited regions have
+  // one statement each, whatever the number of accounts (red7 R7-1): no account list grows there.
   const statementsOf = (n: number) =>
     serviceControlPolicies(many(n))
       .filter((p) => p.name.startsWith('account-region-restriction'))
       .flatMap((p) => JSON.parse(p.toJson()).Statement as any[]);
   const outsideAccounts = statementsOf(300)
-    .filter((s) => s.Condition.StringNotEquals)
+    .filter((s) => s.Sid.startsWith('DenyOutside'))
     .flatMap((s: any) => s.Condition.StringEquals['aws:PrincipalAccount']);
   expect(outsideAccounts).toEqual([prod.securityAccount.accountId]);
-  const limitedAccounts = statementsOf(300)
-    .filter((s) => !s.Condition.StringNotEquals)
-    .flatMap((s: any) => s.Condition.StringEquals['aws:PrincipalAccount']);
-  expect(new Set(limitedAccounts).size).toBe(300);
+  const limitedOf = (n: number) => statementsOf(n).filter((s) => s.Sid.startsWith('DenyInLimited'));
+  expect(limitedOf(300)).toEqual(limitedOf(1));
+  expect(limitedOf(300)).toHaveLength(2);
   const fewerRegions = (n: number) => ({
     ...many(n),
     workloadAccounts: many(n).workloadAccounts.map((a, i) => (i === 0 ? a : { ...a, regions: ['eu-west-1'] })),
@@ -180,11 +180,11 @@ test('the SCPs do not grow with the accounts but for the foreign-key list and th
     serviceControlPolicies(fewerRegions(n))
       .filter((p) => p.name.startsWith('account-region-restriction'))
       .reduce((sum, p) => sum + p.sizeInCharacters, 0);
-  // An account in fewer regions gets both statements: 15 characters each.
-  expect((restrictionSize(151) - restrictionSize(51)) / 100).toBe(30);
+  // An account in fewer regions than the environment gets its outside statement: 15 characters (the limited ones none).
+  expect((restrictionSize(151) - restrictionSize(51)) / 100).toBe(15);
 });
 
-test('A16: every account of prod may act only in its own regions, and in its limited ones (us-east-1 IAM capture, audit replica) only as a deployer or a role of those stacks (red6 R6-2), in documents of its configured targets', () => {
+test("A16: every account of prod may act only in its own regions, and in its limited ones (us-east-1 IAM capture, audit replica) only as a deployer or a role of that region's stacks (red6 R6-2, red7 R7-1), in documents of its configured targets; an unlisted account not in the limited regions", () => {
   const config = loadConfig('prod', { configDir: CONFIG_DIR });
   const dir = mkdtempSync(join(tmpdir(), 'scp-'));
   writeServiceControlPolicies(config, dir);
@@ -211,33 +211,90 @@ test('A16: every account of prod may act only in its own regions, and in its lim
   // ledger (eu-west-1 only) must not reach eu-central-1; the security account not the replica region.
   expect(expected.find(([id]) => id === '777777777777')!.slice(1)).toEqual([['eu-west-1'], ['eu-north-1', 'us-east-1']]);
   expect(expected[0][1]).not.toContain('eu-north-1');
-  const limitedPrincipals = sorted([...environmentWide.s.Condition.ArnNotEquals['aws:PrincipalARN'], ...limitedRegionPrincipalArns(config)]);
+  const environmentExempt = sorted(environmentWide.s.Condition.ArnNotEquals['aws:PrincipalARN']);
+  // An unlisted account of the targets (a StackSet target): the environment's regions, but the
+  // limited ones, where no account of it runs guardrails (red7 R7-1: the region statements hold it).
+  const environmentRegions = sorted(environmentWide.s.Condition.StringNotEquals['aws:RequestedRegion']);
+  expected.push(['999999999999', environmentRegions.filter((r) => r !== 'us-east-1' && r !== replica), sorted(['us-east-1', replica])]);
   for (const [accountId, regions, limited] of expected) {
     const mine = (x: { s: any }) => x.s.Effect === 'Deny' && sorted(x.s.Condition?.StringEquals?.['aws:PrincipalAccount'] ?? []).includes(accountId);
     const outside = all.filter((x) => mine(x) && x.s.Condition.StringNotEquals);
-    const inLimited = all.filter((x) => mine(x) && x.s.Condition.StringEquals['aws:RequestedRegion']);
+    // The limited regions' statements: one a region, for every account but those listed as full there.
+    const inLimited = all.filter(
+      (x) =>
+        x.s.Effect === 'Deny' &&
+        String(x.s.Sid).startsWith('DenyInLimited') &&
+        (mine(x) ||
+          (x.s.Condition.StringEquals['aws:PrincipalAccount'] === undefined &&
+            !sorted(x.s.Condition.StringNotEquals?.['aws:PrincipalAccount'] ?? []).includes(accountId))),
+    );
     // What the account's principals may reach: the environment's regions, narrowed by its own statements.
     const reachableByLimited = outside.reduce(
       (r, x) => r.filter((region) => sorted(x.s.Condition.StringNotEquals['aws:RequestedRegion']).includes(region)),
-      sorted(environmentWide.s.Condition.StringNotEquals['aws:RequestedRegion']),
+      environmentRegions,
     );
     const deniedToOthers = inLimited.flatMap((x) => sorted(x.s.Condition.StringEquals['aws:RequestedRegion']));
     const reachableByEveryone = reachableByLimited.filter((r) => !deniedToOthers.includes(r));
-    expect([accountId, reachableByEveryone, sorted(deniedToOthers)]).toEqual([accountId, regions, limited]);
+    expect([accountId, reachableByEveryone, sorted(reachableByLimited.filter((r) => deniedToOthers.includes(r)))]).toEqual([accountId, regions, limited]);
     expect([accountId, reachableByLimited]).toEqual([accountId, sorted([...regions, ...limited])]);
     for (const x of [...outside, ...inLimited]) {
       expect(targets).toContain(x.target);
       // The same global-service actions as the environment-wide statement; its principal exemptions,
-      // and in the limited regions also the deployers and those stacks' roles.
+      // and in a limited region also the deployers and that region's stacks' roles, of that region only.
       expect(x.s.NotAction).toEqual(environmentWide.s.NotAction);
       expect(x.s.Resource).toBe('*');
       const exempt = sorted(x.s.Condition.ArnNotEquals['aws:PrincipalARN']);
-      expect(exempt).toEqual(x.s.Condition.StringNotEquals ? sorted(environmentWide.s.Condition.ArnNotEquals['aws:PrincipalARN']) : limitedPrincipals);
-      expect(Object.keys(x.s.Condition).sort()).toEqual(
-        x.s.Condition.StringNotEquals ? ['ArnNotEquals', 'StringEquals', 'StringNotEquals'] : ['ArnNotEquals', 'StringEquals'],
-      );
+      if (outside.includes(x)) {
+        expect(exempt).toEqual(environmentExempt);
+        expect(Object.keys(x.s.Condition).sort()).toEqual(['ArnNotEquals', 'StringEquals', 'StringNotEquals']);
+      } else {
+        const [region] = x.s.Condition.StringEquals['aws:RequestedRegion'];
+        expect(x.s.Condition.StringEquals['aws:RequestedRegion']).toEqual([region]);
+        expect(exempt).toEqual(sorted([...new Set([...environmentExempt, ...limitedRegionPrincipalArnsOf(config, region)])]));
+      }
     }
   }
+});
+
+test("a limited region that is a StackSet region (full for the targets config does not list) is held per account, with that region's roles only (red7 R7-1)", async () => {
+  const prod = loadConfig('prod', { configDir: CONFIG_DIR });
+  const payments = prod.workloadAccounts[0].accountId;
+  const stackSets = {
+    organizationalUnitIds: ['ou-ab12-cdef3456'],
+    regions: ['us-east-1'],
+    adminAccountId: prod.securityAccount.accountId,
+    adminRegion: 'eu-west-1',
+    callAs: 'DELEGATED_ADMIN' as const,
+    excludedAccountIds: [payments],
+    maxConcurrentPercentage: 25,
+    failureTolerancePercentage: 0,
+  };
+  const statements = serviceControlPolicies({ ...prod, stackSets })
+    .filter((p) => p.name.startsWith('account-region-restriction'))
+    .flatMap((p) => [].concat(JSON.parse(p.toJson()).Statement) as any[]);
+  const perAccount = statements.filter((st) => st.Sid.startsWith('DenyInLimitedAccountRegions'));
+  expect(perAccount.map((st) => st.Condition.StringEquals)).toEqual([{ 'aws:PrincipalAccount': [payments], 'aws:RequestedRegion': ['us-east-1'] }]);
+  expect(perAccount[0].Condition.ArnNotEquals['aws:PrincipalARN']).toContain('arn:aws:iam::*:role/guardrails-log-writer-sender-us-east-1');
+  expect(perAccount[0].Condition.ArnNotEquals['aws:PrincipalARN']).not.toContain('arn:aws:iam::*:role/guardrails-audit-replication-*');
+  expect(statements.filter((st) => st.Sid.startsWith('DenyInLimitedRegion')).map((st) => st.Condition.StringEquals)).toEqual([
+    { 'aws:RequestedRegion': ['eu-north-1'] },
+  ]);
+  // Semantics: payments' admin is denied in us-east-1, a StackSet target config does not list is not.
+  const scps = [ALLOW_EVERYTHING, { Version: '2012-10-17', Statement: statements }];
+  const run = (account: string) =>
+    evaluate({
+      identityPolicies: [ALLOW_EVERYTHING],
+      serviceControlPolicies: scps,
+      request: {
+        action: 'ec2:RunInstances',
+        principal: `arn:aws:iam::${account}:role/admin`,
+        resource: `arn:aws:ec2:us-east-1:${account}:instance/*`,
+        resourceAccount: account,
+        context: { 'aws:PrincipalArn': `arn:aws:iam::${account}:role/admin`, 'aws:PrincipalAccount': account, 'aws:RequestedRegion': 'us-east-1' },
+      },
+    });
+  expect(await run(payments)).toBe('ExplicitlyDenied');
+  expect(await run('999999999999')).toBe('Allowed');
 });
 
 describe('organization policies', () => {

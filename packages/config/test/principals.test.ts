@@ -1,6 +1,8 @@
 import {
   accountRegions,
   limitedRegionPrincipalArns,
+  limitedRegionPrincipalArnsOf,
+  organizationLimitedRegions,
   boundaryProtections,
   guardrailStackNames,
   scpGuardrailStackNames,
@@ -245,6 +247,39 @@ describe('principal queries', () => {
     } as typeof prod;
     expect(accountRegions(noLimits).every((a) => a.limitedRegions.length === 0)).toBe(true);
     expect(limitedRegionPrincipalArns(noLimits)).toEqual([]);
+  });
+
+  test("organizationLimitedRegions (red7 R7-1): one entry a limited region, with that region's principals only and the accounts full there; a StackSet region is never one", () => {
+    const byRegion = Object.fromEntries(organizationLimitedRegions(prod).map((l) => [l.region, l]));
+    expect(Object.keys(byRegion)).toEqual(['eu-north-1', 'us-east-1']);
+    expect(byRegion['us-east-1'].fullAccountIds).toEqual([SECURITY]);
+    expect(byRegion['eu-north-1'].fullAccountIds).toEqual([]);
+    expect(byRegion['us-east-1'].principalArns).toEqual(limitedRegionPrincipalArnsOf(prod, 'us-east-1'));
+    // Each region's own roles only: none of the other region's.
+    expect(byRegion['us-east-1'].principalArns).not.toContain('arn:aws:iam::*:role/guardrails-audit-replication-*');
+    expect(byRegion['us-east-1'].principalArns).not.toContain('arn:aws:iam::*:role/cdk-hnb659fds-*-eu-north-1');
+    expect(byRegion['eu-north-1'].principalArns).not.toContain('arn:aws:iam::*:role/guardrails-log-writer-sender-us-east-1');
+    expect(byRegion['eu-north-1'].principalArns).not.toContain('arn:aws:iam::*:role/cdk-hnb659fds-*-us-east-1');
+    // The union is limitedRegionPrincipalArns.
+    expect(new Set([...byRegion['us-east-1'].principalArns, ...byRegion['eu-north-1'].principalArns])).toEqual(new Set(limitedRegionPrincipalArns(prod)));
+    // A workload account with us-east-1 among its regions is full there.
+    const east = { ...prod, workloadAccounts: [{ ...prod.workloadAccounts[0], regions: ['us-east-1', 'eu-west-1'] }, prod.workloadAccounts[1]] };
+    expect(organizationLimitedRegions(east).find((l) => l.region === 'us-east-1')!.fullAccountIds).toEqual([SECURITY, PAYMENTS]);
+    // us-east-1 as a StackSet region runs the baseline in accounts config does not list: not held
+    // for all, so an account excluded from the StackSets keeps it as a limited region of its own.
+    const stackSets = {
+      organizationalUnitIds: ['ou-ab12-cdef3456'],
+      regions: ['us-east-1'],
+      adminAccountId: SECURITY,
+      adminRegion: 'eu-west-1',
+      callAs: 'DELEGATED_ADMIN' as const,
+      excludedAccountIds: [PAYMENTS],
+      maxConcurrentPercentage: 25,
+      failureTolerancePercentage: 0,
+    };
+    const withStackSets = { ...prod, stackSets };
+    expect(organizationLimitedRegions(withStackSets).map((l) => l.region)).toEqual(['eu-north-1']);
+    expect(accountRegions(withStackSets).find((a) => a.accountId === PAYMENTS)!.limitedRegions).toContain('us-east-1');
   });
 
   test('with stackSets: the StackSet regions for listed workload accounts not excluded; adminRegion for a delegated administrator of the environment', () => {

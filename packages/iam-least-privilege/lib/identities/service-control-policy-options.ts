@@ -105,6 +105,34 @@ export interface AccountRegions {
 }
 
 /**
+ * A region where only a few principals may act in every account the SCP governs, but for the
+ * accounts whose guardrails run there, for {@link AccountRegionRestrictionOptions.organizationLimitedRegions}.
+ */
+export interface LimitedRegion {
+  /** The region, such as 'us-east-1'. */
+  readonly region: string;
+
+  /**
+   * The principals that may send requests to this region beside `exemptPrincipalArns` (for
+   * example the CDK roles of this region and the roles its stacks create). Exact ARNs or role ARN
+   * patterns, as `exemptPrincipalArns`, and a pattern must be protected the same way. At least one,
+   * unless `exemptPrincipalArns` is set.
+   *
+   * @default - only `exemptPrincipalArns`
+   */
+  readonly principalArns?: string[];
+
+  /**
+   * Accounts for which this region is a full region, beside the accounts of `accounts` that list
+   * it among their `regions` (which are added automatically): for example an account the SCP
+   * restricts nowhere else. Their principals are not held by this region's statement.
+   *
+   * @default - only the accounts of `accounts` that list the region among their `regions`
+   */
+  readonly fullAccountIds?: string[];
+}
+
+/**
  * Options of {@link ServiceControlPolicy.accountRegionRestriction}.
  */
 export interface AccountRegionRestrictionOptions extends ScpExemptionOptions {
@@ -130,6 +158,21 @@ export interface AccountRegionRestrictionOptions extends ScpExemptionOptions {
    * @default - only `exemptPrincipalArns`
    */
   readonly limitedRegionPrincipalArns?: string[];
+
+  /**
+   * Regions limited for every account the SCP governs (listed in `accounts` or not), but their
+   * `fullAccountIds` and the listed accounts that have them among their `regions`: in each, one
+   * statement that does not grow with the accounts lets only `exemptPrincipalArns` and the region's
+   * own `principalArns` act (global services exempt), and it also holds the accounts `accounts`
+   * does not list. For regions where the organization runs only stacks that watch nothing (an IAM
+   * capture in us-east-1, an audit replica). A listed account still reaches such a region only if
+   * its `regions` or `limitedRegions` name it (its outside-regions statement denies it otherwise);
+   * there `limitedRegionPrincipalArns` do not apply. Do not use it for a region where accounts that
+   * are not listed run their guardrails (a StackSet region): their principals would be held there.
+   *
+   * @default - none
+   */
+  readonly organizationLimitedRegions?: LimitedRegion[];
 
   /**
    * The regions `regionRestriction` already allows every account (its `allowedRegions`, with the

@@ -163,6 +163,9 @@ export class ServiceControlPolicy {
    * An account's `limitedRegions` are let through by that statement and held by another: there only
    * `limitedRegionPrincipalArns` and `exemptPrincipalArns` may act (global services exempt), for
    * regions where the account runs a stack that watches nothing (an IAM capture, an audit replica).
+   * `organizationLimitedRegions` do the same for every account the SCP governs, one statement and
+   * one list of principals a region, whatever the number of accounts (prefer them where no account
+   * that is not listed runs its guardrails in the region).
    */
   public static accountRegionRestriction(options: AccountRegionRestrictionOptions): ServiceControlPolicy[] {
     const owner = 'ServiceControlPolicy.accountRegionRestriction';
@@ -178,6 +181,18 @@ export class ServiceControlPolicy {
     };
     const organizationRegions = options.organizationRegions;
     if (organizationRegions !== undefined) checkRegions('organizationRegions', organizationRegions);
+    // Regions limited for every governed account but those whose guardrails run there (red7 R7-1).
+    const orgLimited = options.organizationLimitedRegions ?? [];
+    const fullIn = new Map<string, Set<string>>();
+    orgLimited.forEach((l, j) => {
+      checkRegions(`organizationLimitedRegions[${j}].region`, [l.region]);
+      if (fullIn.has(l.region)) throw propError(owner, `organizationLimitedRegions[${j}].region`, `'${l.region}' again`, 'each region once');
+      validateScpPrincipalArns(owner, `organizationLimitedRegions[${j}].principalArns`, l.principalArns ?? []);
+      (l.fullAccountIds ?? []).forEach((id, k) => {
+        if (!/^\d{12}$/.test(id)) throw propError(owner, `organizationLimitedRegions[${j}].fullAccountIds[${k}]`, `'${id}'`, 'a 12-digit account id');
+      });
+      fullIn.set(l.region, new Set(l.fullAccountIds ?? []));
+    });
     accounts.forEach((a, i) => {
       if (!/^\d{12}$/.test(a.accountId ?? '')) throw propError(owner, `accounts[${i}].accountId`, `'${a.accountId}'`, 'a 12-digit account id');
       if (seen.has(a.accountId)) throw propError(owner, `accounts[${i}].accountId`, `'${a.accountId}'`, 'each account once');
@@ -190,13 +205,28 @@ export class ServiceControlPolicy {
       if (both !== undefined) {
         throw propError(owner, `accounts[${i}].limitedRegions`, `'${both}', also in regions`, "regions that are not among the account's regions");
       }
-      // The outside-regions statement lets the limited regions through: their own statement holds them.
+      orgLimited.forEach((l, j) => {
+        if (a.regions.includes(l.region)) {
+          fullIn.get(l.region)!.add(a.accountId);
+        } else if ((l.fullAccountIds ?? []).includes(a.accountId)) {
+          // A listed account is held outside its regions: full here it would be open in the region.
+          throw propError(
+            owner,
+            `organizationLimitedRegions[${j}].fullAccountIds`,
+            `'${a.accountId}', which accounts[${i}].regions does not list ${l.region} for`,
+            'accounts that are not listed in accounts (a listed account is full where its regions include the region, automatically)',
+          );
+        }
+      });
+      // The outside-regions statement lets the limited regions through: their own statements hold them.
       const reachable = new Set([...a.regions, ...limited]);
       const key = [...reachable].sort().join(',');
       // ... and is not needed where the organization's region restriction says the same.
       const covered = organizationRegions !== undefined && organizationRegions.every((r) => reachable.has(r));
       if (!covered) byRegions.set(key, [...(byRegions.get(key) ?? []), a.accountId]);
-      if (limited.length > 0) byLimited.set(limited.join(','), [...(byLimited.get(limited.join(',')) ?? []), a.accountId]);
+      // ... the organization's limited regions by their own statement, the others by one per set of accounts.
+      const own = limited.filter((r) => !fullIn.has(r));
+      if (own.length > 0) byLimited.set(own.join(','), [...(byLimited.get(own.join(',')) ?? []), a.accountId]);
     });
     const exemptActions = [...GLOBAL_SERVICE_ACTIONS, ...(options.additionalExemptActions ?? [])];
     const exempt = exemptPrincipalArns(owner, options);
@@ -239,11 +269,41 @@ export class ServiceControlPolicy {
     add(byRegions, 'DenyOutsideAccountRegions', false);
     // ... and in its limited regions, everyone but the deployers and the roles of their stacks (red6 R6-2).
     add(byLimited, 'DenyInLimitedAccountRegions', true);
+    // ... and in the organization's limited regions, every account but those whose guardrails run
+    // there, except only that region's principals (one statement a region: red7 R7-1).
+    [...orgLimited]
+      .sort((a, b) => a.region.localeCompare(b.region))
+      .forEach((l, j) => {
+        const principals = l.principalArns ?? [];
+        if (principals.length === 0 && exempt.length === 0) {
+          throw propError(
+            owner,
+            `organizationLimitedRegions[${j}].principalArns`,
+            'none (and no exemptPrincipalArns)',
+            'the principals that deploy and run the stacks of the region',
+            'Otherwise nobody, not even the deployer, may act in it.',
+          );
+        }
+        const full = [...fullIn.get(l.region)!].sort();
+        statements.push(
+          new iam.PolicyStatement({
+            sid: `DenyInLimitedRegion${statements.length + 1}`,
+            effect: iam.Effect.DENY,
+            notActions: exemptActions,
+            resources: ['*'],
+            conditions: {
+              StringEquals: { 'aws:RequestedRegion': [l.region] },
+              ...(full.length > 0 ? { StringNotEquals: { 'aws:PrincipalAccount': full } } : {}),
+              ...exceptPrincipals([...exempt, ...principals]),
+            },
+          }),
+        );
+      });
     // Every account covered by organizationRegions, none limited: nothing to deny beyond them.
     if (statements.length === 0) return [];
     return packedPolicies(
       options.name ?? 'account-region-restriction',
-      byLimited.size > 0
+      byLimited.size > 0 || orgLimited.length > 0
         ? "Deny each account's principals requests outside its own regions, and in its limited regions but to the named roles (global services exempt)"
         : "Deny each account's principals requests outside its own regions (global services exempt)",
       statements,

@@ -409,6 +409,147 @@ describe('account region restriction (each account only in its own regions)', ()
     });
   });
 
+  describe('organizationLimitedRegions (red7 R7-1: one statement a region, every governed account but those full there)', () => {
+    const UNLISTED = '333333333333';
+    const SENDER = 'arn:aws:iam::*:role/log-sender-us-east-1';
+    const REPLICATOR = 'arn:aws:iam::*:role/replication-*';
+    const policies = ServiceControlPolicy.accountRegionRestriction({
+      accounts: [
+        { accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['eu-north-1', 'us-east-1'] },
+        { accountId: OTHER, regions: ['eu-west-1', 'us-east-1'] },
+      ],
+      exemptPrincipalArns: [EXEC_ROLE],
+      limitedRegionPrincipalArns: [ADMIN],
+      organizationLimitedRegions: [
+        { region: 'us-east-1', principalArns: [SENDER] },
+        { region: 'eu-north-1', principalArns: [REPLICATOR] },
+      ],
+      organizationRegions: ['eu-west-1', 'us-east-1', 'eu-north-1'],
+    });
+    const scp = doc(policies[0]);
+    const statements = ([] as any[]).concat(scp.Statement);
+    const run = (principal: string, region: string, scps: PolicyJson[] = [scp]) => {
+      const account = principal.split(':')[4];
+      return evaluate({
+        identityPolicies: [ALLOW_ALL],
+        serviceControlPolicies: [FULL_AWS_ACCESS, ...scps],
+        request: {
+          action: 'ec2:RunInstances',
+          principal,
+          resource: `arn:aws:ec2:${region}:${account}:instance/*`,
+          resourceAccount: account,
+          context: { 'aws:PrincipalARN': principal, 'aws:RequestedRegion': region, 'aws:PrincipalAccount': account },
+        },
+      });
+    };
+    const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+
+    test('one statement a region: its own principals only, the accounts full there excepted (listed ones automatically)', () => {
+      const limited = statements.filter((st) => st.Sid.startsWith('DenyInLimitedRegion'));
+      expect(limited.map((st) => [st.Condition.StringEquals, st.Condition.StringNotEquals, st.Condition.ArnNotEquals['aws:PrincipalARN']])).toEqual([
+        [{ 'aws:RequestedRegion': ['eu-north-1'] }, undefined, [EXEC_ROLE, REPLICATOR]],
+        [{ 'aws:RequestedRegion': ['us-east-1'] }, { 'aws:PrincipalAccount': [OTHER] }, [EXEC_ROLE, SENDER]],
+      ]);
+      // No statement per account for them (limitedRegionPrincipalArns do not apply there) ...
+      expect(statements.filter((st) => st.Sid.startsWith('DenyInLimitedAccountRegions'))).toEqual([]);
+      // ... and ACCOUNT reaches all the organization's regions: only OTHER, which does not list eu-north-1, is held outside its own.
+      expect(statements.filter((st) => st.Sid.startsWith('DenyOutside')).map((st) => st.Condition.StringEquals['aws:PrincipalAccount'])).toEqual([[OTHER]]);
+    });
+
+    test("attack: an administrator of a listed or an unlisted account is denied in both regions; each region's principal in the other one too", async () => {
+      for (const account of [ACCOUNT, UNLISTED]) {
+        for (const region of ['us-east-1', 'eu-north-1']) {
+          await expect(run(role(account, 'admin'), region)).resolves.toBe('ExplicitlyDenied');
+        }
+        await expect(run(role(account, 'log-sender-us-east-1'), 'eu-north-1')).resolves.toBe('ExplicitlyDenied');
+        await expect(run(role(account, 'replication-x'), 'us-east-1')).resolves.toBe('ExplicitlyDenied');
+      }
+    });
+
+    test('mutation: without the region statements, the administrators act in both regions', async () => {
+      const without = { ...scp, Statement: statements.filter((st) => !st.Sid.startsWith('DenyInLimitedRegion')) };
+      for (const region of ['us-east-1', 'eu-north-1']) {
+        await expect(run(role(UNLISTED, 'admin'), region, [without])).resolves.toBe('Allowed');
+        await expect(run(role(ACCOUNT, 'admin'), region, [without])).resolves.toBe('Allowed');
+      }
+    });
+
+    test("control: each region's principals and the exempt principals act in it; the account full in us-east-1 acts there; everyone in eu-west-1", async () => {
+      await expect(run(role(ACCOUNT, 'log-sender-us-east-1'), 'us-east-1')).resolves.toBe('Allowed');
+      await expect(run(role(UNLISTED, 'replication-x'), 'eu-north-1')).resolves.toBe('Allowed');
+      await expect(run(EXEC_ROLE, 'us-east-1')).resolves.toBe('Allowed');
+      await expect(run(role(OTHER, 'admin'), 'us-east-1')).resolves.toBe('Allowed');
+      // OTHER does not list eu-north-1: its outside statement denies even the region's principals there.
+      await expect(run(role(OTHER, 'admin'), 'eu-north-1')).resolves.toBe('ExplicitlyDenied');
+      await expect(run(role(OTHER, 'replication-x'), 'eu-north-1')).resolves.toBe('ExplicitlyDenied');
+      await expect(run(role(UNLISTED, 'replication-x'), 'eu-north-1')).resolves.toBe('Allowed');
+      await expect(run(role(ACCOUNT, 'admin'), 'eu-west-1')).resolves.toBe('Allowed');
+      await expect(run(role(UNLISTED, 'admin'), 'eu-west-1')).resolves.toBe('Allowed');
+    });
+
+    test('fullAccountIds: an account that is not listed may be full in the region; a listed account must list the region', async () => {
+      const withFull = ServiceControlPolicy.accountRegionRestriction({
+        accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }],
+        exemptPrincipalArns: [EXEC_ROLE],
+        organizationLimitedRegions: [{ region: 'us-east-1', principalArns: [SENDER], fullAccountIds: [UNLISTED] }],
+      });
+      await expect(run(role(UNLISTED, 'admin'), 'us-east-1', [doc(withFull[0])])).resolves.toBe('Allowed');
+      await expect(run(role(ACCOUNT, 'admin'), 'us-east-1', [doc(withFull[0])])).resolves.toBe('ExplicitlyDenied');
+      // ... and the listed account is still held outside its regions and us-east-1.
+      await expect(run(role(ACCOUNT, 'admin'), 'eu-central-1', [doc(withFull[0])])).resolves.toBe('ExplicitlyDenied');
+    });
+
+    test('the region principals are exemption patterns: refused when no policy written with them protects them', () => {
+      expect(() => ServiceControlPolicy.checkExemptionsProtected(policies)).toThrow(
+        /the exemption pattern 'arn:aws:iam::\*:role\/(log-sender-us-east-1|replication-\*)'/,
+      );
+    });
+  });
+
+  test.each([
+    [
+      {
+        accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }],
+        exemptPrincipalArns: [EXEC_ROLE],
+        organizationLimitedRegions: [{ region: 'us-east-1', fullAccountIds: [ACCOUNT] }],
+      },
+      `organizationLimitedRegions[0].fullAccountIds: received '${ACCOUNT}', which accounts[0].regions does not list us-east-1 for`,
+    ],
+    [
+      {
+        accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }],
+        exemptPrincipalArns: [EXEC_ROLE],
+        organizationLimitedRegions: [{ region: 'us-east-1' }, { region: 'us-east-1' }],
+      },
+      "organizationLimitedRegions[1].region: received 'us-east-1' again; expected each region once",
+    ],
+    [
+      { accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }], organizationLimitedRegions: [{ region: 'us-east-1' }] },
+      'organizationLimitedRegions[0].principalArns: received none (and no exemptPrincipalArns); expected the principals that deploy and run the stacks of the region',
+    ],
+    [
+      {
+        accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }],
+        organizationLimitedRegions: [{ region: 'us-east-1', principalArns: ['arn:aws:iam::*:role/*'] }],
+      },
+      "organizationLimitedRegions[0].principalArns[0]: received 'arn:aws:iam::*:role/*'",
+    ],
+    [
+      { accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }], exemptPrincipalArns: [EXEC_ROLE], organizationLimitedRegions: [{ region: 'virginia' }] },
+      "organizationLimitedRegions[0].region: received 'virginia'; expected a region name such as 'eu-west-1'",
+    ],
+    [
+      {
+        accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }],
+        exemptPrincipalArns: [EXEC_ROLE],
+        organizationLimitedRegions: [{ region: 'us-east-1', fullAccountIds: ['42'] }],
+      },
+      "organizationLimitedRegions[0].fullAccountIds[0]: received '42'; expected a 12-digit account id",
+    ],
+  ])('organizationLimitedRegions: refuses %j, naming the field, the value and what is allowed', (options, message) => {
+    expect(() => ServiceControlPolicy.accountRegionRestriction(options as any)).toThrow(message);
+  });
+
   test.each([
     [{ accounts: [] }, 'accounts: received an empty list; expected at least one account with its regions'],
     [{ accounts: [{ accountId: '1234', regions: ['eu-west-1'] }] }, "accounts[0].accountId: received '1234'; expected a 12-digit account id"],
