@@ -205,7 +205,9 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
   const managers = [...config.principals.pipelineRoleArns, ...scpExemptPrincipalArns(config)];
   const baselineOn = config.accountBaseline.ebsEncryptionByDefault || config.accountBaseline.s3BlockPublicAccess;
   const environmentRegions = deployedRegions(config);
-  const organizationLimited = organizationLimitedRegions(config);
+  // ... and the Secrets Manager and KMS replicas there (red7 R7-2) where region-restriction's
+  // replicaRegions allow the region (us-east-1, a region of the security account's).
+  const organizationLimited = organizationLimitedRegions(config).map((l) => ({ ...l, denyReplicas: replicaRegions(config).includes(l.region) }));
   const restrictedAccounts = accountRegions(config).filter((a) => a.limitedRegions.length > 0 || !environmentRegions.every((r) => a.regions.includes(r)));
   return [
     // Every region the environment deploys to, the audit replica and StackSet regions included.

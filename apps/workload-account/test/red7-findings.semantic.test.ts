@@ -146,10 +146,9 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
   // but to the exemptions.
   // PARTLY FIXED: region-restriction's DenySecretReplicasOutsideRegions and DenyKeyReplicasOutsideRegions
   // (replicaRegions: where some account runs guardrails, identities.ts `replicaRegions`) deny replicas
-  // in the audit replica region, and outside the environment, to everyone. Still open: us-east-1, a
-  // full region of the security account, so the environment-wide rule allows replicas there; holding
-  // each workload account to its own regions would cost another 15 characters an account in the SCPs.
-  // The replica is inert (reading it there is denied). ECR: open (no region key).
+  // in the audit replica region, and outside the environment, to everyone. us-east-1 (a full region of
+  // the security account, so the environment-wide rule allows replicas there): fixed below. ECR: open
+  // (no region key); the replicas are inert (reading them there is denied).
   test.each([
     ['secretsmanager:ReplicateSecretToRegions', REPLICA],
     ['secretsmanager:CreateSecret', REPLICA],
@@ -163,12 +162,45 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
       expect(await asBoundedAdmin(action, secret, HOME, { 'secretsmanager:AddReplicaRegions': ['eu-central-1'] })).toBe('Allowed');
     },
   );
-  test.failing.each([
+  // us-east-1, FIXED since: account-region-restriction's DenySecretReplicasInLimitedRegion and
+  // DenyKeyReplicasInLimitedRegion hold every account but those full there (the security account), the
+  // exemptions included, where region-restriction's replicaRegions allow the region.
+  test.each([
     ['secretsmanager:ReplicateSecretToRegions', EAST],
     ['secretsmanager:CreateSecret', EAST],
-  ])('R7-2: the bounded admin cannot make Secrets Manager create a secret in a limited region (%s from eu-west-1, replica in %s)', async (action, target) => {
-    const secret = `arn:aws:secretsmanager:${HOME}:${WORKLOAD}:secret:staging-AbCdEf`;
-    expect(await asBoundedAdmin(action, secret, HOME, { 'secretsmanager:AddReplicaRegions': [target] })).toBe('ExplicitlyDenied');
+  ])(
+    'R7-2 (fixed): the bounded admin cannot make Secrets Manager create a secret in a limited region (%s from eu-west-1, replica in %s)',
+    async (action, target) => {
+      const secret = `arn:aws:secretsmanager:${HOME}:${WORKLOAD}:secret:staging-AbCdEf`;
+      expect(await asBoundedAdmin(action, secret, HOME, { 'secretsmanager:AddReplicaRegions': [target] })).toBe('ExplicitlyDenied');
+    },
+  );
+  test('R7-2 (fixed): nor can the log admin or an exempt execution role replicate a key into us-east-1; the security account may (its region)', async () => {
+    const key = (account: string) => `arn:aws:kms:${HOME}:${account}:key/${KEY}`;
+    const exec = role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${HOME}`);
+    for (const principal of [LOG_ADMIN, exec]) {
+      expect([principal, await underScps(principal, 'kms:ReplicateKey', key(WORKLOAD), HOME, { 'kms:ReplicaRegion': EAST })]).toEqual([
+        principal,
+        'ExplicitlyDenied',
+      ]);
+    }
+    expect(await underScps(role('admin', SECURITY), 'kms:ReplicateKey', key(SECURITY), HOME, { 'kms:ReplicaRegion': EAST })).toBe('Allowed');
+    // mutation: without the statement, the log admin could.
+    const without = SCPS.map((doc: any) => ({
+      ...doc,
+      Statement: ([] as any[]).concat(doc.Statement).filter((st) => !String(st.Sid).startsWith('DenyKeyReplicasInLimitedRegion')),
+    }));
+    expect(
+      await evaluate({
+        identityPolicies: [ALLOW_EVERYTHING],
+        serviceControlPolicies: without,
+        resourcePolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: LOG_ADMIN }, Action: 'kms:ReplicateKey', Resource: key(WORKLOAD) }],
+        },
+        request: request(LOG_ADMIN, 'kms:ReplicateKey', key(WORKLOAD), HOME, { 'kms:ReplicaRegion': EAST }),
+      }),
+    ).toBe('Allowed');
   });
   test.failing('R7-2: a principal outside the boundary (the log admin) cannot set an ECR registry replication into a limited region', async () => {
     expect(await underScps(LOG_ADMIN, 'ecr:PutReplicationConfiguration', '*', HOME)).toBe('ExplicitlyDenied');

@@ -130,6 +130,16 @@ export interface LimitedRegion {
    * @default - only the accounts of `accounts` that list the region among their `regions`
    */
   readonly fullAccountIds?: string[];
+
+  /**
+   * Also deny the accounts that are not full here, the exemptions included, the replicas Secrets
+   * Manager (`secretsmanager:AddReplicaRegions`) and KMS (`kms:ReplicaRegion`) create in this region
+   * on a request to another region, which the region statement does not see. Turn it off where
+   * `regionRestriction`'s `replicaRegions` leave the region out already.
+   *
+   * @default true
+   */
+  readonly denyReplicas?: boolean;
 }
 
 /**

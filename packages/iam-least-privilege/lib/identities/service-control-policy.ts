@@ -298,6 +298,28 @@ export class ServiceControlPolicy {
             },
           }),
         );
+        // ... and the replicas Secrets Manager and KMS create there on a request to another region
+        // (aws:RequestedRegion is that other region; red7 R7-2), for everyone of those accounts, the
+        // exemptions included, as `regionRestriction` does for `replicaRegions`: nothing of theirs
+        // watches the replica there. (An ECR registry replication has no region key: not held.)
+        const notFull = full.length > 0 ? { StringNotEquals: { 'aws:PrincipalAccount': full } } : {};
+        if (l.denyReplicas === false) return;
+        statements.push(
+          new iam.PolicyStatement({
+            sid: `DenySecretReplicasInLimitedRegion${statements.length + 1}`,
+            effect: iam.Effect.DENY,
+            actions: ['secretsmanager:CreateSecret', 'secretsmanager:ReplicateSecretToRegions'],
+            resources: ['*'],
+            conditions: { 'ForAnyValue:StringEquals': { 'secretsmanager:AddReplicaRegions': [l.region] }, ...notFull },
+          }),
+          new iam.PolicyStatement({
+            sid: `DenyKeyReplicasInLimitedRegion${statements.length + 2}`,
+            effect: iam.Effect.DENY,
+            actions: ['kms:ReplicateKey'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'kms:ReplicaRegion': [l.region] }, ...notFull },
+          }),
+        );
       });
     // Every account covered by organizationRegions, none limited: nothing to deny beyond them.
     if (statements.length === 0) return [];

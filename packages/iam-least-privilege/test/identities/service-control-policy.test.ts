@@ -499,6 +499,50 @@ describe('account region restriction (each account only in its own regions)', ()
       await expect(run(role(ACCOUNT, 'admin'), 'eu-central-1', [doc(withFull[0])])).resolves.toBe('ExplicitlyDenied');
     });
 
+    describe('replicas in a limited region (red7 R7-2): Secrets Manager and KMS create them on a request to another region', () => {
+      const replicaRequest = (principal: string, action: string, context: Record<string, string | string[]>, scps: PolicyJson[] = [scp]) => {
+        const account = principal.split(':')[4];
+        const resource = action.startsWith('kms:') ? `arn:aws:kms:eu-west-1:${account}:key/k` : `arn:aws:secretsmanager:eu-west-1:${account}:secret:s-AbCdEf`;
+        return evaluate({
+          identityPolicies: [ALLOW_ALL],
+          serviceControlPolicies: [FULL_AWS_ACCESS, ...scps],
+          // A key policy that lets the caller (KMS needs one: the evaluator denies a key without it).
+          resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }] },
+          request: {
+            action,
+            principal,
+            resource,
+            resourceAccount: account,
+            context: { 'aws:PrincipalARN': principal, 'aws:RequestedRegion': 'eu-west-1', 'aws:PrincipalAccount': account, ...context },
+          },
+        });
+      };
+      const cases: Array<[string, Record<string, string | string[]>]> = [
+        ['secretsmanager:CreateSecret', { 'secretsmanager:AddReplicaRegions': ['us-east-1'] }],
+        ['secretsmanager:ReplicateSecretToRegions', { 'secretsmanager:AddReplicaRegions': ['eu-central-1', 'us-east-1'] }],
+        ['kms:ReplicateKey', { 'kms:ReplicaRegion': 'us-east-1' }],
+      ];
+      test.each(cases)('attack: %s into us-east-1 from eu-west-1 is denied to an account not full there, the exemptions included', async (action, context) => {
+        for (const principal of [role(ACCOUNT, 'admin'), role(UNLISTED, 'admin'), EXEC_ROLE, role(ACCOUNT, 'log-sender-us-east-1')]) {
+          await expect(replicaRequest(principal, action, context)).resolves.toBe('ExplicitlyDenied');
+        }
+      });
+      test.each(cases)('mutation and control: %s is allowed without the replica statements, and to the account full in us-east-1', async (action, context) => {
+        const without = { ...scp, Statement: statements.filter((st) => !/Replicas/.test(st.Sid)) };
+        await expect(replicaRequest(role(ACCOUNT, 'admin'), action, context, [without])).resolves.toBe('Allowed');
+        await expect(replicaRequest(role(OTHER, 'admin'), action, context)).resolves.toBe('Allowed');
+      });
+      test('control: a replica in a region that is not limited is not held by them; denyReplicas false writes none', async () => {
+        await expect(replicaRequest(role(ACCOUNT, 'admin'), 'kms:ReplicateKey', { 'kms:ReplicaRegion': 'eu-central-1' })).resolves.toBe('Allowed');
+        const off = ServiceControlPolicy.accountRegionRestriction({
+          accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'] }],
+          exemptPrincipalArns: [EXEC_ROLE],
+          organizationLimitedRegions: [{ region: 'us-east-1', principalArns: [SENDER], denyReplicas: false }],
+        });
+        expect(off.flatMap((p) => ([] as any[]).concat(doc(p).Statement)).filter((st) => /Replicas/.test(st.Sid))).toEqual([]);
+      });
+    });
+
     test('the region principals are exemption patterns: refused when no policy written with them protects them', () => {
       expect(() => ServiceControlPolicy.checkExemptionsProtected(policies)).toThrow(
         /the exemption pattern 'arn:aws:iam::\*:role\/(log-sender-us-east-1|replication-\*)'/,
