@@ -9,6 +9,7 @@ import {
   GUARDRAIL_NAME_PREFIX,
   GuardrailsConfig,
   limitedRegionPrincipalArnsOf,
+  METADATA_READ_AWS_MANAGED_POLICIES,
   organizationLimitedRegions,
   trailReaderRoleArn,
   scpGuardrailAdministratorArns,
@@ -141,6 +142,14 @@ export class AccountIdentities extends Construct {
         // Only the configured roles of the trusted accounts (red7 R7-5): the SCP protect-cross-account-roles
         // excepts the same roles, and only from assuming it.
         trustedPrincipalArns: spec.assumerRoleArns,
+        // A role that reads configuration metadata only (SecurityAudit, ViewOnlyAccess) has no boundary:
+        // its reads on '*' are what the boundary's allow-list of the account's own resources refuses, and
+        // it would audit nothing (red8 R8-2). Nobody but the deployers changes it (its name is protected
+        // by the boundary and the SCP protect-cross-account-roles), so its policies stay read-only.
+        withoutPermissionsBoundaryReason:
+          spec.awsManagedPolicies.length > 0 && spec.awsManagedPolicies.every((m) => METADATA_READ_AWS_MANAGED_POLICIES.includes(m))
+            ? `config iam.crossAccountRoles "${spec.name}" has only AWS's metadata-read policies (${spec.awsManagedPolicies.join(', ')}), whose reads on '*' the permissions boundary refuses; its name is protected (only the deployers change it)`
+            : undefined,
       });
       for (const name of spec.awsManagedPolicies) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
     }
@@ -311,59 +320,58 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
 }
 
 /**
- * `DenyCrossAccountRoleChanges`: the roles that principals of other accounts assume, which may act
- * in the limited regions (`limitedRegionPrincipalArns`) or read the audit log files: the trail
- * readers (`guardrails-trail-reader-*`, with `auditLogs.readers`) and the cross-account roles of
- * config (`iam.crossAccountRoles`, e.g. the security team's read-only `GuardrailsSecurityAudit`).
- * Only the managers create, change or pass one; only the managers and the configured assumers
- * (`auditLogs.readers`, each role's `assumerRoleArns`) assume one. Without the assumers' exception
- * nobody of the security account, which the SCPs govern, could assume them (red7 R7-5). One
- * exception list for all of them (an SCP has 5,120 characters): each role's trust policy names its
- * own assumers exactly.
+ * The roles that principals of other accounts assume, which may act in the limited regions
+ * (`limitedRegionPrincipalArnsOf`) or read the audit log files: the trail readers
+ * (`guardrails-trail-reader-*`, with `auditLogs.readers`) and the cross-account roles of config
+ * (`iam.crossAccountRoles`, e.g. the security team's read-only `GuardrailsSecurityAudit`); and their
+ * configured assumers (`auditLogs.readers`, each role's `assumerRoleArns`: roles of the security
+ * account).
+ * - `DenyCrossAccountRoleChanges` (the protection the compiler checks for these exemption names):
+ *   nobody but the managers and the assumers creates, changes, passes or assumes one of the roles.
+ *   Without the assumers' exception nobody of the security account, which the SCPs govern, could
+ *   assume them (red7 R7-5). One exception list for all of them (an SCP has 5,120 characters): each
+ *   role's trust policy names its own assumers exactly.
+ * - `DenyAssumerRoleChanges`: nobody but the managers creates, changes or passes one of the roles or
+ *   one of the assumers, so the assumers may only assume (not create a role of these names in their
+ *   own account), and nobody takes over an assumer to assume the roles as it (red8 R8-1). Anyone may
+ *   still assume an assumer, as its own trust policy allows (humans do). The deployers (the security
+ *   account's pipeline or execution role) or break-glass create and change the assumers; an IAM
+ *   Identity Center role (`aws-reserved/sso.amazonaws.com/...`) is changed by Identity Center's
+ *   service-linked role, which SCPs do not govern.
  */
 function crossAccountRoleProtection(config: GuardrailsConfig, managers: readonly string[]): ServiceControlPolicy[] {
   const readers = config.auditLogs.replicaRegion !== undefined ? config.auditLogs.readers?.principalArns : undefined;
   const roles = [...(readers !== undefined ? [trailReaderRoleArn('*')] : []), ...config.iam.crossAccountRoles.map((r) => anyAccountRoleArn(r.name))];
   if (roles.length === 0) return [];
-  const assumers = [...(readers ?? []), ...config.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? [])];
+  const assumers = [...new Set([...(readers ?? []), ...config.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? [])])];
+  const deployers = { ArnNotEquals: { 'aws:PrincipalARN': [...new Set(managers)] } };
   return [
     new ServiceControlPolicy({
       name: 'protect-cross-account-roles',
-      description: 'Deny taking over the roles other accounts assume but to the deployers; only their configured assumers and the deployers assume them',
-      statements: assumedOnlyBy('CrossAccountRole', roles, managers, assumers),
+      description:
+        'Deny taking over the roles other accounts assume, and their assumers, but to the deployers; only the assumers and the deployers assume the roles',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyCrossAccountRoleChanges',
+          effect: iam.Effect.DENY,
+          actions: [...ServiceControlPolicy.PROTECTED_ROLE_ACTIONS],
+          resources: roles,
+          conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set([...managers, ...assumers])] } },
+        }),
+        ...(assumers.length > 0
+          ? [
+              new iam.PolicyStatement({
+                sid: 'DenyAssumerRoleChanges',
+                effect: iam.Effect.DENY,
+                actions: ServiceControlPolicy.PROTECTED_ROLE_ACTIONS.filter((a) => !a.startsWith('sts:')),
+                resources: [...roles, ...assumers],
+                conditions: deployers,
+              }),
+            ]
+          : []),
+      ],
     }),
   ];
-}
-
-/**
- * The statements that protect `roles` (exemption patterns among them: `checkExemptionsProtected`):
- * `Deny<what>Changes` denies creating, changing, passing and assuming them to all but the managers
- * and `assumers`, and `Deny<what>ChangesByAssumers` denies `assumers` everything of that but assuming
- * (they are roles of other accounts, which could otherwise create or change a role of the same name
- * in their own account).
- */
-function assumedOnlyBy(what: string, roles: string[], managers: readonly string[], assumers: readonly string[]): iam.PolicyStatement[] {
-  const statements = [
-    new iam.PolicyStatement({
-      sid: `Deny${what}Changes`,
-      effect: iam.Effect.DENY,
-      actions: [...ServiceControlPolicy.PROTECTED_ROLE_ACTIONS],
-      resources: roles,
-      conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set([...managers, ...assumers])] } },
-    }),
-  ];
-  if (assumers.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: `Deny${what}ChangesByAssumers`,
-        effect: iam.Effect.DENY,
-        actions: ServiceControlPolicy.PROTECTED_ROLE_ACTIONS.filter((a) => !a.startsWith('sts:')),
-        resources: roles,
-        conditions: { ArnEquals: { 'aws:PrincipalARN': [...new Set(assumers)] } },
-      }),
-    );
-  }
-  return statements;
 }
 
 /**

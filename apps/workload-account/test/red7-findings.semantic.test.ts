@@ -365,12 +365,12 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
       ['iam:AttachRolePolicy', role('GuardrailsSecurityAudit', SECURITY)],
       ['iam:PassRole', role('GuardrailsSecurityAudit', SECURITY)],
       ['iam:CreateRole', role(`guardrails-trail-reader-${REPLICA}`, SECURITY)],
-    ])('attack: the auditor may only assume, not %s on %s (DenyCrossAccountRoleChangesByAssumers)', async (action, resource) => {
+    ])('attack: the auditor may only assume, not %s on %s (DenyAssumerRoleChanges)', async (action, resource) => {
       expect(await underScps(AUDITOR, action, resource, EAST)).toBe('ExplicitlyDenied');
       // mutation: without the assumers' statement, their exception would let them.
       const without = SCPS.map((doc: any) => ({
         ...doc,
-        Statement: ([] as any[]).concat(doc.Statement).filter((st) => st.Sid !== 'DenyCrossAccountRoleChangesByAssumers'),
+        Statement: ([] as any[]).concat(doc.Statement).filter((st) => st.Sid !== 'DenyAssumerRoleChanges'),
       }));
       expect(
         await evaluate({

@@ -378,6 +378,15 @@ export function organizationLimitedRegions(config: GuardrailsConfig): Array<{ re
 /** AWS managed policies that only read (`iam.crossAccountRoles` with only these may audit the limited regions). */
 export const READ_ONLY_AWS_MANAGED_POLICIES: readonly string[] = ['SecurityAudit', 'ViewOnlyAccess', 'ReadOnlyAccess'];
 
+/**
+ * AWS managed policies that read configuration metadata only, not content (AWS: SecurityAudit,
+ * "read security configuration metadata"; ViewOnlyAccess, list and describe): a cross-account role
+ * with only these gets no permissions boundary, whose allow-list of the account's own resources
+ * would refuse their reads on `*` (red8 R8-2). ReadOnlyAccess also reads content (objects, items,
+ * log events), so it keeps the boundary.
+ */
+export const METADATA_READ_AWS_MANAGED_POLICIES: readonly string[] = ['SecurityAudit', 'ViewOnlyAccess'];
+
 /** The audit replication roles of every home region, in every account (`guardrails-audit-replication-*`). */
 export function auditReplicationRolePattern(): string {
   return anyAccountRoleArn(auditReplicationRoleName('*'));

@@ -257,8 +257,9 @@ export const CONFIG_SCHEMA = z.strictObject({
               .default([]),
             assumerRoleArns: z
               .array(
-                z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
-                  error: 'expected the exact ARN of an IAM role of a trusted account (arn:aws:iam::<account>:role/<name>, no wildcards)',
+                z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+                  error:
+                    'expected the exact ARN of an IAM role of a trusted account in the aws partition, whose ARNs the SCPs and the trust policy name (arn:aws:iam::<account>:role/<name>, no wildcards)',
                 }),
               )
               .min(1, { error: 'expected at least one role ARN' })

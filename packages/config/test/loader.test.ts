@@ -391,6 +391,11 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(problemsOf(raw)).toMatch(
       /iam\.crossAccountRoles\[0\]\.assumerRoleArns\[0\]: received "arn:aws:iam::111111111111:role\/\*"; expected the exact ARN of an IAM role/,
     );
+    // Another partition: its ARN would match nothing the trust policy and the SCPs name (red8 R8-3).
+    raw.iam.crossAccountRoles[0].assumerRoleArns = ['arn:aws-cn:iam::111111111111:role/auditor'];
+    expect(problemsOf(raw)).toMatch(
+      /iam\.crossAccountRoles\[0\]\.assumerRoleArns\[0\]: received "arn:aws-cn:iam::111111111111:role\/auditor"; expected the exact ARN of an IAM role of a trusted account in the aws partition/,
+    );
     // Control: a role of the trusted account passes; an account outside the environment needs none.
     raw.iam.crossAccountRoles[0].assumerRoleArns = ['arn:aws:iam::111111111111:role/auditor'];
     expect(() => parseConfig(raw, 'dev')).not.toThrow();

@@ -75,6 +75,16 @@ export interface CrossAccountRoleProps {
    * @default - the project boundary of the account, by its fixed name
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * Opt out of any permissions boundary, with the reason (as `LeastPrivilegeRole`): for example a
+   * role whose only policy is AWS's `SecurityAudit`, whose reads on `*` the project boundary (the
+   * account's own resources only) would refuse. Protect the role's name from changes instead (the
+   * boundary's and the SCPs' protected principals). Cannot be combined with `permissionsBoundary`.
+   *
+   * @default - the role has a boundary
+   */
+  readonly withoutPermissionsBoundaryReason?: string;
 }
 
 /** AWS caps a role-chained session at one hour. */
@@ -129,6 +139,7 @@ export class CrossAccountRole extends LeastPrivilegeRole {
       description: props.description,
       maxSessionDuration,
       permissionsBoundary: props.permissionsBoundary,
+      withoutPermissionsBoundaryReason: props.withoutPermissionsBoundaryReason,
     });
 
     // The trust policy grows with the accounts (how CDK renders it depends on feature flags, so

@@ -108,6 +108,27 @@ describe('CrossAccountRole', () => {
     });
   });
 
+  test('withoutPermissionsBoundaryReason: no boundary, the reason recorded; refused together with a boundary', () => {
+    const stack = newStack();
+    new CrossAccountRole(stack, 'Partner', {
+      trustedAccountIds: [OTHER_ACCOUNT],
+      externalId: EXTERNAL_ID,
+      withoutPermissionsBoundaryReason: 'SecurityAudit reads on * only; the name is protected by the SCPs',
+    });
+    const role = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0];
+    expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    expect(JSON.stringify(stack.node.findChild('Partner').node.metadata)).toContain('SecurityAudit reads on * only');
+    expect(
+      () =>
+        new CrossAccountRole(newStack(), 'Partner', {
+          trustedAccountIds: [OTHER_ACCOUNT],
+          externalId: EXTERNAL_ID,
+          withoutPermissionsBoundaryReason: 'SecurityAudit reads on * only; the name is protected by the SCPs',
+          permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(newStack(), 'B', 'b'),
+        }),
+    ).toThrow(/withoutPermissionsBoundaryReason/);
+  });
+
   test('fails if the external id appears in a stack output', () => {
     // GIVEN
     const app = new App();
