@@ -35,7 +35,7 @@ const REPLICA = config.auditLogs.replicaRegion!;
 const WORKLOAD = config.workloadAccounts.find((a) => a.name === 'ledger')!.accountId;
 const SECURITY = config.securityAccount.accountId;
 const SCPS = scpDocumentsOf(config);
-const COMPILED: PolicyJson[] = [ALLOW_EVERYTHING, ...compiledServiceControlPolicies(config).map((c) => JSON.parse(c.json))];
+const COMPILED: PolicyJson[] = [ALLOW_EVERYTHING, ...compiledServiceControlPolicies(config).map((c) => JSON.parse(c.toJson()))];
 const role = (name: string, account = WORKLOAD) => `arn:aws:iam::${account}:role/${name}`;
 const ADMIN = role('bounded/workload-admin');
 const LOG_ADMIN = role(config.principals.logAdminRoleName);
