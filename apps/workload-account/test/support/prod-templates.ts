@@ -5,7 +5,7 @@
  */
 import { createApp } from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig } from '@cdk-guardrails/config';
-import { ALLOW_EVERYTHING, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
 import { buildSecurityApp } from '../../../security-account/src/security-app';
 import { serviceControlPolicies } from '../../src/identities';
@@ -74,4 +74,68 @@ export function withGuardDutyEc2AgentManagement(config: GuardrailsConfig): Guard
       guardDutyProtection: { ...config.detectiveControls.guardDutyProtection, runtimeMonitoring: true, ec2AgentManagement: true },
     },
   };
+}
+
+/** Condition values of a request's context. */
+export type RequestContext = Record<string, string | string[]>;
+
+/**
+ * A request as the red-team tests send it: the global keys the evaluator does not set itself
+ * (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:RequestedRegion`, TLS), the resource's account
+ * from its ARN or `defaultAccount` for an ARN without one (`*`, S3).
+ */
+export function scpRequest(principal: string, action: string, resource: string, region: string, context: RequestContext, defaultAccount: string) {
+  return {
+    principal,
+    action,
+    resource,
+    resourceAccount: resource.split(':')[4] || defaultAccount,
+    context: {
+      'aws:PrincipalArn': principal,
+      'aws:PrincipalAccount': principal.split(':')[4],
+      'aws:RequestedRegion': region,
+      'aws:SecureTransport': 'true',
+      ...context,
+    },
+  };
+}
+
+/**
+ * Any principal with `Allow *:*` under `scps` alone; the resource's own policy grants the request
+ * (key, trust or destination policy), so the SCPs are the subject.
+ */
+export function evaluateUnderScps(
+  scps: PolicyJson[],
+  principal: string,
+  action: string,
+  resource: string,
+  region: string,
+  context: RequestContext,
+  defaultAccount: string,
+) {
+  return evaluate({
+    identityPolicies: [ALLOW_EVERYTHING],
+    serviceControlPolicies: scps,
+    resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }] },
+    request: scpRequest(principal, action, resource, region, context, defaultAccount),
+  });
+}
+
+/** `principal` with `Allow *:*` inside `boundary` (a bounded admin), under `scps`. */
+export function evaluateAsBounded(
+  boundary: PolicyJson,
+  scps: PolicyJson[],
+  principal: string,
+  action: string,
+  resource: string,
+  region: string,
+  context: RequestContext,
+  defaultAccount: string,
+) {
+  return evaluate({
+    identityPolicies: [ALLOW_EVERYTHING],
+    permissionsBoundaries: [boundary],
+    serviceControlPolicies: scps,
+    request: scpRequest(principal, action, resource, region, context, defaultAccount),
+  });
 }

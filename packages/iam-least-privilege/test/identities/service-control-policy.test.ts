@@ -29,6 +29,21 @@ function underScp(scp: PolicyJson, action: string, resource: string, context: Re
 }
 const doc = (p: ServiceControlPolicy): PolicyJson => JSON.parse(p.toJson());
 
+/** `ec2:RunInstances` in `region` by `principal` (`Allow *:*`) of `account`, under FullAWSAccess and `scps`. */
+function runInstances(scps: PolicyJson[], principal: string, region: string, account = principal.split(':')[4]) {
+  return evaluate({
+    identityPolicies: [ALLOW_ALL],
+    serviceControlPolicies: [FULL_AWS_ACCESS, ...scps],
+    request: {
+      action: 'ec2:RunInstances',
+      principal,
+      resource: `arn:aws:ec2:${region}:${account}:instance/*`,
+      resourceAccount: account,
+      context: { 'aws:PrincipalARN': principal, 'aws:RequestedRegion': region, 'aws:PrincipalAccount': account },
+    },
+  });
+}
+
 describe('ServiceControlPolicy documents', () => {
   const all = () => [
     ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1', 'eu-central-1'] }),
@@ -302,18 +317,7 @@ describe('account region restriction (each account only in its own regions)', ()
     });
     const limitedScp = doc(limitedPolicies[0]);
     const sidOf = (prefix: string) => ([] as any[]).concat(limitedScp.Statement).find((st) => st.Sid.startsWith(prefix)).Sid;
-    const asPrincipal = (principal: string, region: string, account = ACCOUNT) =>
-      evaluate({
-        identityPolicies: [ALLOW_ALL],
-        serviceControlPolicies: [FULL_AWS_ACCESS, limitedScp],
-        request: {
-          action: 'ec2:RunInstances',
-          principal,
-          resource: `arn:aws:ec2:${region}:${account}:instance/*`,
-          resourceAccount: account,
-          context: { 'aws:PrincipalARN': principal, 'aws:RequestedRegion': region, 'aws:PrincipalAccount': account },
-        },
-      });
+    const asPrincipal = (principal: string, region: string, account = ACCOUNT) => runInstances([limitedScp], principal, region, account);
     const sender = `arn:aws:iam::${ACCOUNT}:role/log-sender-us-east-1`;
 
     test('an administrator of the account is denied its limited region; allowed without the limited statement', async () => {
@@ -428,20 +432,7 @@ describe('account region restriction (each account only in its own regions)', ()
     });
     const scp = doc(policies[0]);
     const statements = ([] as any[]).concat(scp.Statement);
-    const run = (principal: string, region: string, scps: PolicyJson[] = [scp]) => {
-      const account = principal.split(':')[4];
-      return evaluate({
-        identityPolicies: [ALLOW_ALL],
-        serviceControlPolicies: [FULL_AWS_ACCESS, ...scps],
-        request: {
-          action: 'ec2:RunInstances',
-          principal,
-          resource: `arn:aws:ec2:${region}:${account}:instance/*`,
-          resourceAccount: account,
-          context: { 'aws:PrincipalARN': principal, 'aws:RequestedRegion': region, 'aws:PrincipalAccount': account },
-        },
-      });
-    };
+    const run = (principal: string, region: string, scps: PolicyJson[] = [scp]) => runInstances(scps, principal, region);
     const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 
     test('one statement a region: its own principals only, the accounts full there excepted (listed ones automatically)', () => {
