@@ -1,0 +1,612 @@
+/**
+ * RED-TEAM red9 FINDINGS (helper red9): an attack on dbecd09 (red7 R7-1: one `DenyInLimitedRegion*`
+ * statement per organization limited region, us-east-1 and the audit replica region, for every
+ * governed account but those full there), 419379e (red7 R7-2: `DenySecretReplicasInLimitedRegion*`,
+ * `DenyKeyReplicasInLimitedRegion*`) and 0fd5f8d (red8: SCP protect-cross-account-roles
+ * `DenyCrossAccountRoleChanges` and `DenyAssumerRoleChanges`; GuardrailsSecurityAudit without a
+ * permissions boundary).
+ * Each `test.failing` is a hole still open (or a legitimate principal wrongly denied): it asserts what
+ * should hold and fails today, so the suite stays green while it is open; when a fix lands, turn it
+ * into a plain `test`. The plain tests pin the paths checked and found closed, and the facts the
+ * findings rest on.
+ *
+ * Evaluated like red8-findings.semantic.test.ts: prod synthesized, every generated SCP with
+ * FullAWSAccess (and, where the packing matters, the compiled documents of each target); the bounded
+ * admin has `Allow *:*` inside GuardrailsPermissionsBoundary; principals outside the boundary (the
+ * log and key admins, any other admin role of the security account, any role of an account of the
+ * targeted OUs that config does not list) have `Allow *:*`, so the SCPs are all that holds them.
+ *
+ * Assumptions (not verified against AWS): aws:PrincipalArn of a role session is the role's ARN with
+ * its path; CloudFormation operates an existing stack with the stack's service role for anyone who
+ * may operate the stack, without iam:PassRole (AWS documents it for UpdateStack and CreateChangeSet
+ * `RoleARN`; docs/operations.md "Deploy nothing else with this qualifier" relies on it too); IAM role
+ * names are unique in an account whatever their path and case.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GuardrailsConfig, loadConfig, parseConfig } from '@cdk-guardrails/config';
+import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { compiledServiceControlPolicies } from '../src/identities';
+import { prodStacks, resolver, scpDocumentsOf } from './support/prod-templates';
+
+jest.setTimeout(300_000);
+
+const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
+const config = loadConfig('prod', { configDir: CONFIG_DIR });
+const HOME = 'eu-west-1';
+const CENTRAL = 'eu-central-1';
+const EAST = 'us-east-1';
+const REPLICA = config.auditLogs.replicaRegion!;
+const LEDGER = config.workloadAccounts.find((a) => a.name === 'ledger')!.accountId;
+const PAYMENTS = config.workloadAccounts.find((a) => a.name === 'payments')!.accountId;
+const SECURITY = config.securityAccount.accountId;
+/** An account of the targeted OUs that config does not list (a team's account, bootstrapped with CDK's default qualifier). */
+const UNLISTED = '999999999999';
+const SCPS = scpDocumentsOf(config);
+const COMPILED = compiledServiceControlPolicies(config);
+const role = (name: string, account = LEDGER) => `arn:aws:iam::${account}:role/${name}`;
+const ADMIN = role('bounded/workload-admin');
+const LOG_ADMIN = role(config.principals.logAdminRoleName);
+const KEY_ADMIN = role(config.principals.keyAdminRoleName);
+const SEC_ADMIN = role('security-team-admin', SECURITY);
+const SEC_LOG_ADMIN = role(config.principals.logAdminRoleName, SECURITY);
+const UNLISTED_ADMIN = role('team-admin', UNLISTED);
+const PIPELINE = config.principals.pipelineRoleArns[0];
+const SECURITY_AUDIT = role('GuardrailsSecurityAudit');
+const REPLICA_READER = role(`guardrails-trail-reader-${REPLICA}`);
+const SPEC = config.iam.crossAccountRoles.find((r) => r.name === 'GuardrailsSecurityAudit')!;
+const AUDITOR = SPEC.assumerRoleArns![0];
+const cdk = (kind: string, account: string, region: string) => role(`cdk-hnb659fds-${kind}-role-${account}-${region}`, account);
+const IMDS = { 'ec2:MetadataHttpTokens': 'required' };
+const instance = (account: string, region: string) => `arn:aws:ec2:${region}:${account}:instance/*`;
+const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const key = (account: string, region = HOME) => `arn:aws:kms:${region}:${account}:key/${KEY_ID}`;
+
+const stacks = prodStacks(config);
+const stackOf = (name: string) => stacks.find(([s]) => s.stackName === name)!;
+const homeTemplate = stackOf(`prod-workload-ledger-${HOME}`)[1];
+const resourceOf = (template: any, pick: (r: any) => boolean) => Object.values<any>(template.Resources).find(pick);
+const BOUNDARY: PolicyJson = resolver(
+  stackOf(`prod-workload-ledger-${HOME}`)[0],
+  homeTemplate,
+)(
+  resourceOf(homeTemplate, (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary').Properties
+    .PolicyDocument,
+);
+const auditRole = resourceOf(homeTemplate, (r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'GuardrailsSecurityAudit');
+const TRUST: PolicyJson = resolver(stackOf(`prod-workload-ledger-${HOME}`)[0], homeTemplate)(auditRole.Properties.AssumeRolePolicyDocument);
+const MFA = { 'sts:ExternalId': SPEC.externalId, 'aws:MultiFactorAuthPresent': 'true' };
+
+function request(principal: string, action: string, resource: string, region: string, context: Record<string, string | string[]> = {}) {
+  return {
+    principal,
+    action,
+    resource,
+    resourceAccount: resource.split(':')[4] || principal.split(':')[4],
+    context: {
+      'aws:PrincipalArn': principal,
+      'aws:PrincipalAccount': principal.split(':')[4],
+      'aws:RequestedRegion': region,
+      'aws:SecureTransport': 'true',
+      ...context,
+    },
+  };
+}
+/** Any principal with `Allow *:*` under the SCPs alone; the resource's own policy grants it (the SCPs are the subject). */
+const underScps = (principal: string, action: string, resource: string, region: string, context: Record<string, string | string[]> = {}, scps = SCPS) =>
+  evaluate({
+    identityPolicies: [ALLOW_EVERYTHING],
+    serviceControlPolicies: scps,
+    resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }] },
+    request: request(principal, action, resource, region, context),
+  });
+/** The bounded admin of ledger: `Allow *:*` inside the account's permissions boundary, under the SCPs. */
+const asBoundedAdmin = (action: string, resource: string, region: string, context: Record<string, string | string[]> = {}) =>
+  evaluate({
+    identityPolicies: [ALLOW_EVERYTHING],
+    permissionsBoundaries: [BOUNDARY],
+    serviceControlPolicies: SCPS,
+    request: request(ADMIN, action, resource, region, context),
+  });
+/** Assuming GuardrailsSecurityAudit of ledger: the caller's `Allow *:*`, the SCPs, the role's real trust policy. */
+const assumeAudit = (principal: string, region = EAST, scps = SCPS) =>
+  evaluate({
+    identityPolicies: [ALLOW_EVERYTHING],
+    serviceControlPolicies: scps,
+    resourcePolicy: TRUST,
+    request: request(principal, 'sts:AssumeRole', SECURITY_AUDIT, region, MFA),
+  });
+const statementsOf = (docs: PolicyJson[]) => docs.flatMap((d) => ([] as any[]).concat(d.Statement));
+
+describe('red9 findings (attack on R7-1, R7-2 and the red8 fixes)', () => {
+  // R9-1 MEDIUM. Path: an account of the targeted OUs that config does not list, bootstrapped by its
+  // team with CDK's default qualifier (prod's cdkQualifier is "hnb659fds", CDK's default, so any plain
+  // `cdk bootstrap` collides), with an application stack deployed through the bootstrap (any name: not
+  // one of the protected stack names). Its admin updates that stack (cloudformation:UpdateStack or a
+  // change set, no RoleARN: CloudFormation uses the stack's service role without iam:PassRole), and the
+  // template runs as cdk-hnb659fds-cfn-exec-role-<account>-<region>, which every SCP exempts by the
+  // any-account pattern arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-<region> (the team's
+  // bootstrap has no GuardrailsDeploymentBoundary either). The template creates a role named like an
+  // exemption (e.g. cdk-hnb659fds-cfn-exec-role-x-us-east-1: only the exempt roles may create such
+  // names, and the exec role is one) trusted by Lambda, and a function with it (PassRole allowed to
+  // the exec role): arbitrary code as a principal every statement excepts, in us-east-1, the replica
+  // region, any region, and every protection (GuardrailsSecurityAudit or trail-reader names in that
+  // account, the protected tag, ...). The R7-1 promise "the accounts config does not list are held in
+  // us-east-1 and the replica region" holds only for principals that are not named like the
+  // environment's CDK roles; docs/operations.md ("Deploy nothing else with this qualifier") covers the
+  // environment's own accounts only, not the accounts the SCPs govern without config listing them.
+  // Fix: refuse CDK's default qualifier in config (cdkQualifier must not be "hnb659fds"), and/or scope
+  // the CDK role exceptions to the environment's accounts (e.g. a separate Deny for the accounts not
+  // listed, `StringNotEquals aws:PrincipalAccount <listed>`, without the cdk-* exceptions).
+  const STACK = `arn:aws:cloudformation:${HOME}:${UNLISTED}:stack/team-app/*`;
+  const TEAM_EXEC = cdk('cfn-exec', UNLISTED, HOME);
+  const CRAFTED = role(`cdk-hnb659fds-cfn-exec-role-x-${EAST}`, UNLISTED);
+  test('R9-1 facts: the unlisted admin updates its own CDK stack (not a protected name); its exec role creates and passes a role named like an exemption and a function with it', async () => {
+    for (const action of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet']) {
+      expect([action, await underScps(UNLISTED_ADMIN, action, STACK, HOME)]).toEqual([action, 'Allowed']);
+    }
+    // ... but not with another role (PassRole of the exec role is denied), nor assume it: the stack's own role is the way in.
+    expect(await underScps(UNLISTED_ADMIN, 'iam:PassRole', TEAM_EXEC, HOME)).toBe('ExplicitlyDenied');
+    expect(await underScps(UNLISTED_ADMIN, 'sts:AssumeRole', TEAM_EXEC, HOME)).toBe('ExplicitlyDenied');
+    // the team's exec role matches the exemption pattern of every statement
+    for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PassRole']) {
+      expect([action, await underScps(TEAM_EXEC, action, CRAFTED, HOME)]).toEqual([action, 'Allowed']);
+    }
+    expect(await underScps(TEAM_EXEC, 'lambda:CreateFunction', `arn:aws:lambda:${HOME}:${UNLISTED}:function:x`, HOME)).toBe('Allowed');
+    // control: the admin itself creates no such role
+    expect(await underScps(UNLISTED_ADMIN, 'iam:CreateRole', CRAFTED, HOME)).toBe('ExplicitlyDenied');
+  });
+  test.failing.each([
+    ['us-east-1', EAST],
+    ['the replica region', REPLICA],
+    ['a region outside the environment', 'ap-south-1'],
+  ])('R9-1: a role of an unlisted account named like the CDK execution role does not act in %s (%s)', async (_what, region) => {
+    expect(await underScps(CRAFTED, 'ec2:RunInstances', instance(UNLISTED, region), region, IMDS)).toBe('ExplicitlyDenied');
+  });
+  test.failing('R9-1: nor does the unlisted team exec role create the protected cross-account role names in its account', async () => {
+    expect(await underScps(TEAM_EXEC, 'iam:CreateRole', role('GuardrailsSecurityAudit', UNLISTED), HOME)).toBe('ExplicitlyDenied');
+  });
+
+  // R9-2 MEDIUM (conditional on a policy the repository does not manage). Path: R8-1 protects the
+  // assumer GuardrailsAuditor (the one principal that assumes GuardrailsSecurityAudit of every
+  // workload account and every trail reader, i.e. every workload trail's log files, the replicas too)
+  // from changes, but who may assume the assumer is left to its own trust policy, which nothing in the
+  // repository creates, checks or documents beyond "humans do" (docs/operations.md). With the common
+  // trust of the security account (its root, or any admin permission set), every admin of the security
+  // account that signs in with MFA becomes the auditor: no SCP statement names the assumer for
+  // sts:AssumeRole*. Likewise, when the assumer is an IAM Identity Center role (which the docs bless),
+  // whoever administers Identity Center (sso:* is exempt from every statement; the management account
+  // or a delegated administrator, possibly the security account) changes its permission set and
+  // assignments through Identity Center's service-linked role, which DenyAssumerRoleChanges does not
+  // govern. Fix: manage the assumer in the security app with a trust from config (e.g.
+  // auditLogs.readers.assumedBy: the exact SSO permission-set role or federated principals, MFA), or
+  // add an SCP statement denying sts:AssumeRole* on the assumers to all but the configured principals
+  // of the security account; document that the assumer's trust is the root of the audit chain.
+  const ROOT_TRUST: PolicyJson = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${SECURITY}:root` }, Action: 'sts:AssumeRole' }],
+  };
+  const assumeAuditor = (principal: string) =>
+    evaluate({
+      identityPolicies: [ALLOW_EVERYTHING],
+      serviceControlPolicies: SCPS,
+      resourcePolicy: ROOT_TRUST,
+      request: request(principal, 'sts:AssumeRole', AUDITOR, EAST, { 'aws:MultiFactorAuthPresent': 'true' }),
+    });
+  test.failing.each([
+    ['another admin role of the security account', SEC_ADMIN],
+    ['the log admin of the security account', SEC_LOG_ADMIN],
+  ])('R9-2: %s (%s) does not become the auditor (GuardrailsAuditor trusting the security account)', async (_what, principal) => {
+    expect(await assumeAuditor(principal)).toBe('ExplicitlyDenied');
+  });
+  test('R9-2 facts: the auditor reaches GuardrailsSecurityAudit and the trail readers; no SCP statement names it for sts:AssumeRole*; Identity Center changes are exempt everywhere', async () => {
+    expect(await assumeAudit(AUDITOR)).toBe('Allowed');
+    expect(await underScps(AUDITOR, 'sts:AssumeRole', REPLICA_READER, EAST)).toBe('Allowed');
+    const naming = statementsOf(SCPS).filter((s) => ([] as string[]).concat(s.Resource ?? []).includes(AUDITOR));
+    expect(naming.map((s) => s.Sid)).toEqual(['DenyAssumerRoleChanges']);
+    expect(naming[0].Action.some((a: string) => a.startsWith('sts:'))).toBe(false);
+    // An Identity Center role as the assumer parses, and its permission set is changed through sso:*, which no statement holds.
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'prod.json'), 'utf8'));
+    const sso = `arn:aws:iam::${SECURITY}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Auditor_0123456789abcdef`;
+    raw.iam.crossAccountRoles[0].assumerRoleArns = [sso];
+    raw.auditLogs.readers.principalArns = [sso];
+    const withSso = parseConfig(raw, 'prod');
+    const permissionSet = 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef';
+    for (const action of ['sso:PutInlinePolicyToPermissionSet', 'sso:ProvisionPermissionSet', 'sso:CreateAccountAssignment']) {
+      expect([action, await underScps(SEC_ADMIN, action, permissionSet, HOME, {}, scpDocumentsOf(withSso))]).toEqual([action, 'Allowed']);
+    }
+  });
+
+  // R9-3 LOW (denial of onboarding). Path: IAM role names are unique in an account whatever their path
+  // and case, but the protections name exact ARNs without a path: `arn:aws:iam::555555555555:role/
+  // GuardrailsAuditor`, `arn:aws:iam::*:role/GuardrailsSecurityAudit`, `.../guardrails-trail-reader-*`.
+  // Before the role exists (a new environment, an account about to be listed in config, the auditor
+  // "created by hand after the documents are attached"), an admin creates `x/GuardrailsAuditor` or
+  // `x/GuardrailsSecurityAudit` (or another case): the deployer's CreateRole then fails, and the
+  // account stays unguarded or the audit chain is never built. The squatted role is no exemption
+  // (closed below). Fix: also deny creating the names under any path, `arn:aws:iam::*:role/*/<name>`
+  // (and `.../*/guardrails-trail-reader-*`, the assumers likewise), in protect-cross-account-roles.
+  test.failing.each([
+    ['the security account admin squats the auditor under a path', SEC_ADMIN, role('x/GuardrailsAuditor', SECURITY)],
+    ['an unlisted account admin squats the audit role under a path', UNLISTED_ADMIN, role('x/GuardrailsSecurityAudit', UNLISTED)],
+    ['an unlisted account admin squats the replica reader under a path', UNLISTED_ADMIN, role(`x/guardrails-trail-reader-${REPLICA}`, UNLISTED)],
+  ])('R9-3: %s (%s creates %s)', async (_what, principal, target) => {
+    expect(await underScps(principal, 'iam:CreateRole', target, HOME)).toBe('ExplicitlyDenied');
+  });
+
+  // R9-4 LOW. Path: R7-2's reasoning ("nothing of theirs watches the replica there") holds for any
+  // region where the account runs no guardrails, but the fix holds replicas only in the organization
+  // limited regions and outside replicaRegions. Ledger (regions: eu-west-1) makes Secrets Manager
+  // create a replica, or replicates a multi-Region key, into eu-central-1, where ledger has no Config,
+  // GuardDuty or security-class rule, and where its own principals cannot even look (its
+  // DenyOutsideAccountRegions). Fix: per set of accounts with an outside-regions statement, deny
+  // secretsmanager:CreateSecret/ReplicateSecretToRegions with ForAnyValue:StringNotEquals
+  // secretsmanager:AddReplicaRegions <its regions> and kms:ReplicateKey with StringNotEquals
+  // kms:ReplicaRegion <its regions> (aws:PrincipalAccount <accounts>); red7's control "a replica in
+  // another region of the environment" (eu-central-1 Allowed) would then be a test of the fix.
+  const SECRET = `arn:aws:secretsmanager:${HOME}:${LEDGER}:secret:staging-AbCdEf`;
+  test.failing.each([['secretsmanager:CreateSecret'], ['secretsmanager:ReplicateSecretToRegions']])(
+    'R9-4: the bounded admin of ledger makes no %s replica in eu-central-1, a region where ledger runs no guardrails',
+    async (action) => {
+      expect(await asBoundedAdmin(action, SECRET, HOME, { 'secretsmanager:AddReplicaRegions': [CENTRAL] })).toBe('ExplicitlyDenied');
+    },
+  );
+  test.failing('R9-4: the log admin of ledger replicates no key into eu-central-1', async () => {
+    expect(await underScps(LOG_ADMIN, 'kms:ReplicateKey', key(LEDGER), HOME, { 'kms:ReplicaRegion': CENTRAL })).toBe('ExplicitlyDenied');
+  });
+  test('R9-4 facts: ledger acts in eu-central-1 not at all (its own statement); payments, whose region it is, replicates there', async () => {
+    expect(await underScps(LOG_ADMIN, 'secretsmanager:GetSecretValue', `arn:aws:secretsmanager:${CENTRAL}:${LEDGER}:secret:staging-AbCdEf`, CENTRAL)).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await underScps(role('admin', PAYMENTS), 'kms:ReplicateKey', key(PAYMENTS), HOME, { 'kms:ReplicaRegion': CENTRAL })).toBe('Allowed');
+  });
+
+  // R9-5 MEDIUM. Path: the packing. OrganizationPolicyCompiler pins to the first target (the
+  // environment's OU) only the statements that protect exemption patterns, and documents the case of
+  // "an account of the OU that is not, or not yet, attached to a later target's documents" (prod's
+  // second target, `prod-accounts`: each of the listed accounts). R7-1 and R7-2 promise to hold exactly
+  // such accounts (the accounts of the targeted OUs that config does not list), and the threat model
+  // says they are "held by region-restriction and the limited regions' statements", but neither is
+  // pinned: in prod's layout DenyOutsideAllowedRegions (region-restriction) and
+  // DenyKeyReplicasInLimitedRegion6 land in `scp-prod-accounts-*`, and DenyInLimitedRegion* sit in the
+  // OU's documents by first-fit luck (with one free slot on the OU, enough for the pinned statements,
+  // they move to the later targets). An unlisted account of the OU then acts in every region outside the environment and
+  // replicates keys into us-east-1. Fix: pin to the first target every statement that must hold the
+  // accounts config does not list (region-restriction, DenyInLimitedRegion*, the replica statements),
+  // as protectingStatementIndexes does for the exemption protections, and fail the compile when they
+  // do not fit there; or require (and document) that every later target hold every account of the OU.
+  const firstTargetDocs = (compiled = COMPILED): PolicyJson[] => [
+    ALLOW_EVERYTHING,
+    ...compiled.filter((c) => c.target === config.organizationPolicies.targets[0].name).map((c) => JSON.parse(c.toJson())),
+  ];
+  test.failing('R9-5: an unlisted account of the OU (first target only) acts in no region outside the environment', async () => {
+    expect(await underScps(UNLISTED_ADMIN, 'ec2:RunInstances', instance(UNLISTED, 'ap-south-1'), 'ap-south-1', IMDS, firstTargetDocs())).toBe(
+      'ExplicitlyDenied',
+    );
+  });
+  test.failing('R9-5: an unlisted account of the OU (first target only) replicates no key into us-east-1', async () => {
+    expect(await underScps(UNLISTED_ADMIN, 'kms:ReplicateKey', key(UNLISTED), HOME, { 'kms:ReplicaRegion': EAST }, firstTargetDocs())).toBe('ExplicitlyDenied');
+  });
+  test.failing(
+    'R9-5: with one free SCP slot on the OU (a child OU next on the path), an unlisted account of the OU is still held in us-east-1 and the replica region',
+    async () => {
+      const busier = {
+        ...config,
+        organizationPolicies: {
+          ...config.organizationPolicies,
+          // the OU with one free slot (the pinned protections need one), then a child OU and the accounts
+          targets: [
+            { ...config.organizationPolicies.targets[0], scpSlotsUsed: 4 },
+            { name: 'ou-prod-workloads', scpSlotsUsed: 1, rcpSlotsUsed: 1 },
+            ...config.organizationPolicies.targets.slice(1),
+          ],
+        },
+      } as GuardrailsConfig;
+      const docs = firstTargetDocs(compiledServiceControlPolicies(busier));
+      for (const region of [EAST, REPLICA]) {
+        expect([region, await underScps(UNLISTED_ADMIN, 'ec2:RunInstances', instance(UNLISTED, region), region, IMDS, docs)]).toEqual([
+          region,
+          'ExplicitlyDenied',
+        ]);
+      }
+    },
+  );
+  test("R9-5 facts: where prod packs them; with prod's slots the OU documents hold the unlisted account in the limited regions (secrets too), not outside the environment", async () => {
+    const where = (sid: string) => COMPILED.filter((c) => statementsOf([JSON.parse(c.toJson())]).some((s) => s.Sid === sid)).map((c) => c.target);
+    expect(where('DenyOutsideAllowedRegions')).toEqual(['prod-accounts']);
+    expect(where('DenyKeyReplicasInLimitedRegion6')).toEqual(['prod-accounts']);
+    expect(where('DenyInLimitedRegion3')).toEqual(['ou-prod']);
+    expect(where('DenyInLimitedRegion4')).toEqual(['ou-prod']);
+    for (const region of [EAST, REPLICA]) {
+      expect(await underScps(UNLISTED_ADMIN, 'ec2:RunInstances', instance(UNLISTED, region), region, IMDS, firstTargetDocs())).toBe('ExplicitlyDenied');
+    }
+    const secret = `arn:aws:secretsmanager:${HOME}:${UNLISTED}:secret:x-AbCdEf`;
+    expect(
+      await underScps(UNLISTED_ADMIN, 'secretsmanager:CreateSecret', secret, HOME, { 'secretsmanager:AddReplicaRegions': [EAST] }, firstTargetDocs()),
+    ).toBe('ExplicitlyDenied');
+    // ... and the protections of the exemption patterns are pinned there (the compiler's promise): no role named like an exemption.
+    expect(await underScps(UNLISTED_ADMIN, 'iam:CreateRole', role(`cdk-hnb659fds-x-${EAST}`, UNLISTED), HOME, {}, firstTargetDocs())).toBe('ExplicitlyDenied');
+    expect(await underScps(UNLISTED_ADMIN, 'iam:CreateRole', role('GuardrailsSecurityAudit', UNLISTED), HOME, {}, firstTargetDocs())).toBe('ExplicitlyDenied');
+  });
+
+  describe('checked and closed: the changes hold against these paths', () => {
+    test('the statements: one DenyInLimitedRegion a region, the replica statements for us-east-1 only (region-restriction denies eu-north-1 replicas to all)', () => {
+      const limited = statementsOf(SCPS).filter((s) => String(s.Sid).startsWith('DenyInLimitedRegion'));
+      expect(limited.map((s) => [s.Condition.StringEquals['aws:RequestedRegion'], s.Condition.StringNotEquals?.['aws:PrincipalAccount']])).toEqual([
+        [[REPLICA], undefined],
+        [[EAST], [SECURITY]],
+      ]);
+      expect(
+        statementsOf(SCPS)
+          .filter((s) => /Replicas/.test(String(s.Sid)))
+          .map((s) => s.Sid),
+      ).toEqual(['DenySecretReplicasOutsideRegions', 'DenyKeyReplicasOutsideRegions', 'DenySecretReplicasInLimitedRegion5', 'DenyKeyReplicasInLimitedRegion6']);
+      expect(statementsOf(SCPS).filter((s) => String(s.Sid).startsWith('DenyInLimitedAccountRegions'))).toEqual([]);
+    });
+
+    test.each([
+      ['the bounded admin of ledger', ADMIN],
+      ['the log admin of ledger', LOG_ADMIN],
+      ['the key admin of ledger', KEY_ADMIN],
+      ['an admin of an unlisted account', UNLISTED_ADMIN],
+      ['an admin of the security account', SEC_ADMIN],
+      ['the log admin of the security account', SEC_LOG_ADMIN],
+    ])('%s (%s) cannot create a role named like an exemption of the limited regions, under any path', async (_what, principal) => {
+      const account = principal.split(':')[4];
+      for (const name of [
+        `cdk-hnb659fds-lookup-role-${account}-${EAST}`,
+        `cdk-hnb659fds-x-${EAST}`,
+        `cdk-hnb659fds-x/y-${EAST}`,
+        `cdk-hnb659fds-x/y-${REPLICA}`,
+        'guardrails-audit-replication-x',
+        'guardrails-audit-replication-x/y',
+        `guardrails-trail-reader-${REPLICA}`,
+        `guardrails-account-settings-${EAST}`,
+        `guardrails-log-writer-sender-${EAST}`,
+        'GuardrailsSecurityAudit',
+      ]) {
+        expect([name, await underScps(principal, 'iam:CreateRole', role(name, account), HOME)]).toEqual([name, 'ExplicitlyDenied']);
+      }
+    });
+    test('a role under the bounded path, or a path variant of an exact exemption, is no exemption in the limited regions', async () => {
+      for (const [name, region] of [
+        [`bounded/cdk-hnb659fds-x-${EAST}`, EAST],
+        [`bounded/guardrails-audit-replication-x`, REPLICA],
+        [`x/guardrails-account-settings-${EAST}`, EAST],
+        [`x/guardrails-log-writer-sender-${EAST}`, EAST],
+        [`x/guardrails-trail-reader-${REPLICA}`, REPLICA],
+        ['x/GuardrailsAuditor', EAST],
+      ]) {
+        expect([name, await underScps(role(name), 'ec2:RunInstances', instance(LEDGER, region), region, IMDS)]).toEqual([name, 'ExplicitlyDenied']);
+      }
+      // ... and the squatted auditor names (R9-3) assume nothing: the trust and the SCPs name the exact ARN.
+      for (const squat of [role('x/GuardrailsAuditor', SECURITY), role('guardrailsauditor', SECURITY), role('GUARDRAILSAUDITOR', SECURITY)]) {
+        expect([squat, await assumeAudit(squat)]).toEqual([squat, 'ExplicitlyDenied']);
+        expect([squat, await assumeAudit(squat, EAST, [ALLOW_EVERYTHING])]).toEqual([squat, 'ImplicitlyDenied']);
+      }
+    });
+    test('the CDK roles of the limited regions are no foothold: only the pipeline assumes them, nobody but the deployers passes them', async () => {
+      for (const kind of ['lookup', 'deploy', 'file-publishing', 'image-publishing', 'cfn-exec']) {
+        for (const region of [EAST, REPLICA]) {
+          const target = cdk(kind, LEDGER, region);
+          for (const principal of [ADMIN, LOG_ADMIN, KEY_ADMIN, SEC_ADMIN, AUDITOR]) {
+            expect([principal, target, await underScps(principal, 'sts:AssumeRole', target, HOME)]).toEqual([principal, target, 'ExplicitlyDenied']);
+          }
+          expect([target, await underScps(LOG_ADMIN, 'iam:PassRole', target, HOME)]).toEqual([target, 'ExplicitlyDenied']);
+          expect([target, await underScps(PIPELINE, 'sts:AssumeRole', target, HOME)]).toEqual([target, 'Allowed']);
+        }
+      }
+      // the guardrail stacks of the limited regions, whose service role is the exec role, are not operated by anyone else
+      for (const stack of [`stack/prod-workload-ledger-${EAST}/x`, `stack/prod-workload-ledger-audit-replica-${REPLICA}/x`, 'stack/CDKToolkit/x']) {
+        const region = stack.includes(REPLICA) ? REPLICA : EAST;
+        const arn = `arn:aws:cloudformation:${region}:${LEDGER}:${stack}`;
+        for (const action of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet']) {
+          for (const where of [region, HOME]) {
+            expect([stack, action, where, await underScps(LOG_ADMIN, action, arn, where)]).toEqual([stack, action, where, 'ExplicitlyDenied']);
+          }
+        }
+      }
+    });
+    test('the roles of the limited regions are assumed, passed and changed by nobody but the deployers (replication, reader, account settings, log sender)', async () => {
+      const targets = [
+        role(`guardrails-audit-replication-${HOME}`),
+        REPLICA_READER,
+        role(`guardrails-account-settings-${EAST}`),
+        role(`guardrails-log-writer-sender-${EAST}`),
+      ];
+      for (const target of targets) {
+        for (const action of ['sts:AssumeRole', 'iam:PassRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy']) {
+          for (const principal of [LOG_ADMIN, KEY_ADMIN, SEC_ADMIN]) {
+            expect([target, action, principal, await underScps(principal, action, target, HOME)]).toEqual([target, action, principal, 'ExplicitlyDenied']);
+          }
+        }
+      }
+      // the account settings function itself is changed by nobody else there (the log admin, exempt from
+      // DenyGuardrailResourceChanges in its home regions, is held in us-east-1 by the region statement)
+      const fn = `arn:aws:lambda:${EAST}:${LEDGER}:function:guardrails-account-settings`;
+      for (const principal of [LOG_ADMIN, KEY_ADMIN, SEC_ADMIN]) {
+        for (const action of ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:InvokeFunction']) {
+          expect([principal, action, await underScps(principal, action, fn, EAST)]).toEqual([principal, action, 'ExplicitlyDenied']);
+        }
+      }
+    });
+    test('self-managed StackSets are no way to the exempt StackSet execution role (the administration role assumes it under the SCPs)', async () => {
+      for (const account of [LEDGER, UNLISTED]) {
+        const adminRole = role('AWSCloudFormationStackSetAdministrationRole', account);
+        expect(await underScps(adminRole, 'sts:AssumeRole', role('AWSCloudFormationStackSetExecutionRole', account), HOME)).toBe('ExplicitlyDenied');
+      }
+    });
+
+    test.each([
+      ['the security account admin in the replica region', SEC_ADMIN, REPLICA],
+      ['the pipeline (security account) in the replica region', PIPELINE, REPLICA],
+      ['the security account deploy role in the replica region', cdk('deploy', SECURITY, REPLICA), REPLICA],
+      ['the auditor in the replica region (regional calls)', AUDITOR, REPLICA],
+      ['ledger (eu-west-1) in eu-central-1', LOG_ADMIN, CENTRAL],
+      ['payments outside the environment', role('admin', PAYMENTS), 'ap-south-1'],
+      ['an unlisted account in us-east-1', UNLISTED_ADMIN, EAST],
+      ['an unlisted account in the replica region', UNLISTED_ADMIN, REPLICA],
+      ['the replica region roles in us-east-1', role(`guardrails-audit-replication-${HOME}`), EAST],
+      ['the us-east-1 roles in the replica region', role(`guardrails-log-writer-sender-${EAST}`), REPLICA],
+      ['an Identity Center role of ledger in us-east-1', role('aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef'), EAST],
+    ])('still denied: %s (%s in %s)', async (_what, principal, region) => {
+      const account = principal.split(':')[4];
+      expect(await underScps(principal, 'ec2:RunInstances', instance(account, region), region, IMDS)).toBe('ExplicitlyDenied');
+    });
+
+    test('the full-account exception (aws:PrincipalAccount) opens nothing INTO a workload account in us-east-1: its keys there serve only its own account', async () => {
+      const [stack, template] = stackOf(`prod-workload-ledger-${EAST}`);
+      const resolve = resolver(stack, template);
+      const keys = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::KMS::Key');
+      expect(keys.length).toBeGreaterThan(0);
+      for (const k of keys) {
+        const policy: PolicyJson = resolve(k.Properties.KeyPolicy);
+        for (const action of ['kms:Decrypt', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']) {
+          const decision = await evaluate({
+            identityPolicies: [ALLOW_EVERYTHING],
+            serviceControlPolicies: SCPS,
+            resourcePolicy: policy,
+            request: request(SEC_ADMIN, action, key(LEDGER, EAST), EAST, { 'kms:CallerAccount': SECURITY, 'kms:ViaService': `s3.${EAST}.amazonaws.com` }),
+          });
+          expect([action, decision]).toEqual([action, 'ImplicitlyDenied']);
+        }
+      }
+      // ... and the exception is the principal's account: a workload principal acting on a security account resource there is held.
+      expect(await underScps(LOG_ADMIN, 'sqs:SendMessage', `arn:aws:sqs:${EAST}:${SECURITY}:anything`, EAST)).toBe('ExplicitlyDenied');
+      expect(await underScps(LOG_ADMIN, 'kms:Decrypt', key(SECURITY, EAST), EAST)).toBe('ExplicitlyDenied');
+    });
+
+    test('replicas: into us-east-1 denied to every workload principal, the exemptions included, allowed to the security account; into the replica region denied to all', async () => {
+      for (const principal of [LOG_ADMIN, cdk('cfn-exec', LEDGER, HOME), role('GuardrailsBreakGlass'), UNLISTED_ADMIN]) {
+        const account = principal.split(':')[4];
+        const secret = `arn:aws:secretsmanager:${HOME}:${account}:secret:x-AbCdEf`;
+        expect([
+          principal,
+          await underScps(principal, 'secretsmanager:CreateSecret', secret, HOME, { 'secretsmanager:AddReplicaRegions': [CENTRAL, EAST] }),
+        ]).toEqual([principal, 'ExplicitlyDenied']);
+        expect([principal, await underScps(principal, 'kms:ReplicateKey', key(account), HOME, { 'kms:ReplicaRegion': EAST })]).toEqual([
+          principal,
+          'ExplicitlyDenied',
+        ]);
+      }
+      const secSecret = `arn:aws:secretsmanager:${HOME}:${SECURITY}:secret:x-AbCdEf`;
+      expect(await underScps(SEC_ADMIN, 'secretsmanager:ReplicateSecretToRegions', secSecret, HOME, { 'secretsmanager:AddReplicaRegions': [EAST] })).toBe(
+        'Allowed',
+      );
+      expect(await underScps(SEC_ADMIN, 'kms:ReplicateKey', key(SECURITY), HOME, { 'kms:ReplicaRegion': REPLICA })).toBe('ExplicitlyDenied');
+      expect(await underScps(SEC_ADMIN, 'secretsmanager:ReplicateSecretToRegions', secSecret, HOME, { 'secretsmanager:AddReplicaRegions': [REPLICA] })).toBe(
+        'ExplicitlyDenied',
+      );
+    });
+
+    test('packing: the documents of the whole path hold the new statements once and unchanged, and decide as the policies do (a listed account)', async () => {
+      const sids = statementsOf(SCPS)
+        .map((s) => String(s.Sid))
+        .filter((sid) =>
+          /^Deny(InLimitedRegion|SecretReplicasInLimitedRegion|KeyReplicasInLimitedRegion|OutsideAccountRegions|CrossAccountRoleChanges|AssumerRoleChanges)/.test(
+            sid,
+          ),
+        );
+      expect(sids.length).toBe(8);
+      expect([...new Set(COMPILED.map((c) => c.target))].sort()).toEqual(config.organizationPolicies.targets.map((t) => t.name).sort());
+      const docs: PolicyJson[] = [ALLOW_EVERYTHING, ...COMPILED.map((c) => JSON.parse(c.toJson()))];
+      for (const sid of sids) {
+        expect([sid, statementsOf(docs).filter((s) => s.Sid === sid)]).toEqual([sid, [statementsOf(SCPS).find((s) => s.Sid === sid)]]);
+      }
+      expect(await underScps(role('admin', LEDGER), 'ec2:RunInstances', instance(LEDGER, EAST), EAST, IMDS, docs)).toBe('ExplicitlyDenied');
+      expect(await underScps(SEC_ADMIN, 'ec2:RunInstances', instance(SECURITY, REPLICA), REPLICA, IMDS, docs)).toBe('ExplicitlyDenied');
+      expect(await underScps(LOG_ADMIN, 'kms:ReplicateKey', key(LEDGER), HOME, { 'kms:ReplicaRegion': EAST }, docs)).toBe('ExplicitlyDenied');
+      expect(await underScps(SEC_ADMIN, 'iam:UpdateAssumeRolePolicy', AUDITOR, HOME, {}, docs)).toBe('ExplicitlyDenied');
+      expect(await underScps(SEC_ADMIN, 'ec2:RunInstances', instance(SECURITY, EAST), EAST, IMDS, docs)).toBe('Allowed');
+    });
+
+    test('GuardrailsSecurityAudit (no boundary since R8-2) is taken over no other way: instance profiles, a service, a service-linked or Identity Center role of its name', async () => {
+      for (const principal of [LOG_ADMIN, SEC_ADMIN]) {
+        for (const target of [SECURITY_AUDIT, AUDITOR]) {
+          expect([principal, target, await underScps(principal, 'iam:PassRole', target, HOME)]).toEqual([principal, target, 'ExplicitlyDenied']);
+        }
+      }
+      expect(auditRole.Properties.PermissionsBoundary).toBeUndefined();
+      const lookalikes = [
+        role('aws-service-role/ec2.amazonaws.com/AWSServiceRoleForX_GuardrailsAuditor', SECURITY),
+        role('aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_GuardrailsAuditor_0123456789abcdef', SECURITY),
+      ];
+      for (const principal of lookalikes) {
+        expect([principal, await assumeAudit(principal)]).toEqual([principal, 'ExplicitlyDenied']);
+        expect([principal, await underScps(principal, 'sts:AssumeRole', REPLICA_READER, EAST)]).toEqual([principal, 'ExplicitlyDenied']);
+      }
+      for (const service of ['ec2.amazonaws.com', 'lambda.amazonaws.com']) {
+        expect(
+          await evaluate({
+            resourcePolicy: TRUST,
+            request: { principal: service, action: 'sts:AssumeRole', resource: SECURITY_AUDIT, resourceAccount: LEDGER },
+          }),
+        ).toBe('ImplicitlyDenied');
+      }
+    });
+
+    test('legitimate: the deployers, the replication role, the account settings and sender roles, the auditor and the security account still act where they must', async () => {
+      const cases: Array<[string, string, string, string, Record<string, string>]> = [
+        [
+          cdk('deploy', LEDGER, REPLICA),
+          'cloudformation:UpdateStack',
+          `arn:aws:cloudformation:${REPLICA}:${LEDGER}:stack/prod-workload-ledger-audit-replica-${REPLICA}/x`,
+          REPLICA,
+          {},
+        ],
+        [cdk('cfn-exec', LEDGER, REPLICA), 's3:PutBucketPolicy', `arn:aws:s3:::prod-guardrails-audit-replica-${LEDGER}-${REPLICA}`, REPLICA, {}],
+        [
+          cdk('file-publishing', LEDGER, EAST),
+          's3:PutObject',
+          `arn:aws:s3:::cdk-hnb659fds-assets-${LEDGER}-${EAST}/x`,
+          EAST,
+          { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': key(LEDGER, EAST) },
+        ],
+        [role(`guardrails-audit-replication-${HOME}`), 's3:ReplicateObject', `arn:aws:s3:::prod-guardrails-audit-replica-${LEDGER}-${REPLICA}/x`, REPLICA, {}],
+        [role(`guardrails-audit-replication-${HOME}`), 'kms:Encrypt', key(LEDGER, REPLICA), REPLICA, {}],
+        [role(`guardrails-account-settings-${EAST}`), 'ec2:EnableEbsEncryptionByDefault', '*', EAST, {}],
+        [role(`guardrails-log-writer-sender-${EAST}`), 'logs:PutLogEvents', `arn:aws:logs:${EAST}:${LEDGER}:log-group:/guardrails/security/x:*`, EAST, {}],
+        [REPLICA_READER, 's3:GetObject', `arn:aws:s3:::prod-guardrails-audit-replica-${LEDGER}-${REPLICA}/x`, REPLICA, {}],
+        [SECURITY_AUDIT, 'ec2:DescribeInstances', '*', REPLICA, {}],
+        [SECURITY_AUDIT, 'iam:GetAccountAuthorizationDetails', '*', EAST, {}],
+        [role('aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef', SECURITY), 'ec2:DescribeInstances', '*', EAST, {}],
+        [
+          cdk('deploy', SECURITY, EAST),
+          'cloudformation:UpdateStack',
+          `arn:aws:cloudformation:${EAST}:${SECURITY}:stack/prod-security-keys-${EAST}/x`,
+          EAST,
+          {},
+        ],
+      ];
+      for (const [principal, action, resource, region, context] of cases) {
+        expect([principal, action, region, await underScps(principal, action, resource, region, context)]).toEqual([principal, action, region, 'Allowed']);
+      }
+      expect(await assumeAudit(AUDITOR, HOME)).toBe('Allowed');
+    });
+
+    test('with a StackSet region (us-east-1, payments excluded): the unlisted targets are full there, the excluded account is held per account, the replica region still holds every account', async () => {
+      const stackSets = {
+        organizationalUnitIds: ['ou-ab12-cdef3456'],
+        regions: [EAST],
+        adminAccountId: SECURITY,
+        adminRegion: HOME,
+        callAs: 'DELEGATED_ADMIN' as const,
+        excludedAccountIds: [PAYMENTS],
+        maxConcurrentPercentage: 25,
+        failureTolerancePercentage: 0,
+      };
+      const scps = scpDocumentsOf({ ...config, stackSets } as GuardrailsConfig);
+      const run = (principal: string, region: string) =>
+        underScps(principal, 'ec2:RunInstances', instance(principal.split(':')[4], region), region, IMDS, scps);
+      expect(await run(UNLISTED_ADMIN, EAST)).toBe('Allowed');
+      expect(await run(role('admin', LEDGER), EAST)).toBe('Allowed');
+      expect(await run(role('admin', PAYMENTS), EAST)).toBe('ExplicitlyDenied');
+      expect(await run(role(`guardrails-account-settings-${EAST}`, PAYMENTS), EAST)).toBe('Allowed');
+      for (const principal of [UNLISTED_ADMIN, role('admin', LEDGER), role('admin', PAYMENTS), SEC_ADMIN]) {
+        expect([principal, await run(principal, REPLICA)]).toEqual([principal, 'ExplicitlyDenied']);
+      }
+      // ... and the StackSet execution role, exempt, acts in the StackSet region of the unlisted targets.
+      expect(await run(role(config.principals.stackSetExecutionRoleName, UNLISTED), EAST)).toBe('Allowed');
+    });
+  });
+});
