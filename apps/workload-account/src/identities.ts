@@ -170,8 +170,17 @@ export function writeServiceControlPolicies(config: GuardrailsConfig, directory:
 /** `serviceControlPolicies` packed for the configured targets. */
 export function compiledServiceControlPolicies(config: GuardrailsConfig): CompiledOrganizationPolicy[] {
   const targets = config.organizationPolicies.targets.map((t) => ({ name: t.name, slotsUsed: t.scpSlotsUsed }));
-  return OrganizationPolicyCompiler.compileServiceControlPolicies(serviceControlPolicies(config), { targets });
+  const policies = serviceControlPolicies(config);
+  // The statements that hold the accounts config does not list (the StackSet targets of the OUs),
+  // which may get the first target's documents only (an OU, then the listed accounts): the
+  // environment's regions and the limited regions (red9 R9-5). Synth fails naming the first target
+  // if they do not fit there.
+  const firstTargetPolicyNames = FIRST_TARGET_POLICY_NAMES.filter((n) => policies.some((p) => p.name === n));
+  return OrganizationPolicyCompiler.compileServiceControlPolicies(policies, { targets, firstTargetPolicyNames });
 }
+
+/** The SCPs that must reach every account of the first target (`compiledServiceControlPolicies`). */
+const FIRST_TARGET_POLICY_NAMES = ['region-restriction', 'account-region-restriction-limited-regions'];
 
 /**
  * The RCPs of the data perimeter, only with config organizationId (never assumed; none without):

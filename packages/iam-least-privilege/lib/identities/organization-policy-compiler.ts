@@ -42,6 +42,18 @@ export interface OrganizationPolicyCompileOptions {
    * @default - one target named 'target' with 1 slot used
    */
   readonly targets?: OrganizationPolicyTarget[];
+
+  /**
+   * Source policies whose statements must reach every account of the first target, also an
+   * account no later target holds (for example an account of the OU that is not listed among the
+   * accounts, or not yet attached): they go into the first target's documents, with the SCP
+   * statements that protect exemption patterns, and compilation fails naming the first target if
+   * they do not fit there. A name covers the parts of a packed policy too (`<name>-2`, `-3` ...).
+   * For example `region-restriction` and `account-region-restriction-limited-regions`.
+   *
+   * @default - only the statements that protect exemption patterns are pinned
+   */
+  readonly firstTargetPolicyNames?: string[];
 }
 
 /** One packed document: the statements of one or more source policies. */
@@ -147,14 +159,25 @@ function compile(
   // broadest of the path (OrganizationPolicyTarget: the OU before its accounts). An account of the OU
   // that is not, or not yet, attached to a later target's documents then still has every protection
   // of an exemption it gets; packing order alone would not promise that.
+  const firstNames = options.firstTargetPolicyNames ?? [];
+  const unknown = firstNames.find((n) => !policies.some((p) => isPartOf(p.name, n)));
+  if (unknown !== undefined) {
+    throw propError(
+      OWNER,
+      'firstTargetPolicyNames',
+      `'${unknown}', which no policy compiled here is named`,
+      `names of the policies passed (${policies.map((p) => p.name).join(', ')})`,
+    );
+  }
   const protecting = scp ? protectingStatementIndexes(policies) : new Set<number>();
+  pieces.filter((p) => firstNames.some((n) => isPartOf(p.source, n))).forEach((p) => protecting.add(p.index));
   const pinned = pieces.filter((p) => protecting.has(p.index));
   const firstBins = pack(pinned).length;
   if (firstBins > targets[0].free) {
     throw propError(
       OWNER,
       'targets',
-      `statements that protect exemption patterns (${pinned.map((p) => JSON.parse(p.json).Sid ?? `a statement of '${p.source}'`).join(', ')}) that need ${firstBins} documents, and ${targets[0].free} free SCP slots on the first target '${targets[0].name}'`,
+      `statements that protect exemption patterns or must reach every account (${pinned.map((p) => JSON.parse(p.json).Sid ?? `a statement of '${p.source}'`).join(', ')}) that need ${firstBins} documents, and ${targets[0].free} free SCP slots on the first target '${targets[0].name}'`,
       `room for them on the first target (the broadest: the environment's OU, which every account of it inherits)`,
       `Free a slot on '${targets[0].name}', or list a broader target first`,
     );
@@ -165,7 +188,7 @@ function compile(
   if (pinned.length > 0) {
     // First-fit opens the bins of the pinned statements first, so they are the first target's.
     if (bins.some((b, i) => i >= targets[0].free && b.some((p) => protecting.has(p.index)))) {
-      throw new Error(`${OWNER}: internal error: a statement that protects an exemption was packed outside the first target`);
+      throw new Error(`${OWNER}: internal error: a pinned statement was packed outside the first target`);
     }
   }
   const out: CompiledOrganizationPolicy[] = [];
@@ -178,6 +201,11 @@ function compile(
     }
   }
   return out;
+}
+
+/** True if `policyName` is `name` or one of its packed parts (`<name>-2`, `-3` ...). */
+function isPartOf(policyName: string, name: string): boolean {
+  return policyName === name || (policyName.startsWith(`${name}-`) && /^\d+$/.test(policyName.slice(name.length + 1)));
 }
 
 function validateTargets(targets: OrganizationPolicyTarget[]): { name: string; free: number }[] {

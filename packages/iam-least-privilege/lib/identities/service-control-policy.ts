@@ -270,7 +270,10 @@ export class ServiceControlPolicy {
     // ... and in its limited regions, everyone but the deployers and the roles of their stacks (red6 R6-2).
     add(byLimited, 'DenyInLimitedAccountRegions', true);
     // ... and in the organization's limited regions, every account but those whose guardrails run
-    // there, except only that region's principals (one statement a region: red7 R7-1).
+    // there, except only that region's principals (one statement a region: red7 R7-1), in a policy
+    // of their own (`<name>-limited-regions`): they hold the accounts `accounts` does not list too,
+    // so a compiler can keep them where every account of the organization gets them.
+    const perAccount = statements.length;
     [...orgLimited]
       .sort((a, b) => a.region.localeCompare(b.region))
       .forEach((l, j) => {
@@ -322,14 +325,25 @@ export class ServiceControlPolicy {
         );
       });
     // Every account covered by organizationRegions, none limited: nothing to deny beyond them.
-    if (statements.length === 0) return [];
-    return packedPolicies(
-      options.name ?? 'account-region-restriction',
-      byLimited.size > 0 || orgLimited.length > 0
-        ? "Deny each account's principals requests outside its own regions, and in its limited regions but to the named roles (global services exempt)"
-        : "Deny each account's principals requests outside its own regions (global services exempt)",
-      statements,
-    );
+    const name = options.name ?? 'account-region-restriction';
+    return [
+      ...(perAccount > 0
+        ? packedPolicies(
+            name,
+            byLimited.size > 0
+              ? "Deny each account's principals requests outside its own regions, and in its limited regions but to the named roles (global services exempt)"
+              : "Deny each account's principals requests outside its own regions (global services exempt)",
+            statements.slice(0, perAccount),
+          )
+        : []),
+      ...(statements.length > perAccount
+        ? packedPolicies(
+            `${name}-limited-regions`,
+            "Deny every account's principals requests in the organization's limited regions but to each region's named roles, where the account's guardrails do not run (global services exempt)",
+            statements.slice(perAccount),
+          )
+        : []),
+    ];
   }
 
   /**

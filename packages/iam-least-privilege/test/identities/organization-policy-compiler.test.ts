@@ -143,13 +143,41 @@ describe('the statements that protect an exemption stay on the first target (red
     expect(targetOf(docs, 'Protect')).toBe('accounts');
   });
 
+  test('firstTargetPolicyNames: a policy that must reach every account of the OU (red9 R9-5) goes to the first target, its packed parts too; without it, by size', () => {
+    const region = scpOfSize('region-restriction', 'Region', 300);
+    const parts = [scpOfSize('limited', 'Limited1', 300), scpOfSize('limited-2', 'Limited2', 300)];
+    const all = [...big, region, ...parts];
+    const pinned = OrganizationPolicyCompiler.compileServiceControlPolicies(all, {
+      targets: [{ name: 'ou', slotsUsed: 3 }, { name: 'accounts' }],
+      firstTargetPolicyNames: ['region-restriction', 'limited'],
+    });
+    for (const sid of ['Region', 'Limited1', 'Limited2']) expect([sid, targetOf(pinned, sid)]).toEqual([sid, 'ou']);
+    expect([targetOf(pinned, 'Big1'), targetOf(pinned, 'Big2')]).toContain('accounts');
+    // mutation: without the option, first-fit decreasing opens the OU's slots with the big statements.
+    const unpinned = OrganizationPolicyCompiler.compileServiceControlPolicies(all, { targets: [{ name: 'ou', slotsUsed: 3 }, { name: 'accounts' }] });
+    expect(['Region', 'Limited1', 'Limited2'].map((sid) => targetOf(unpinned, sid))).toContain('accounts');
+    // A name that no policy has is a mistake, not a no-op; nor does a name cover another policy's prefix.
+    expect(() => OrganizationPolicyCompiler.compileServiceControlPolicies(all, { targets, firstTargetPolicyNames: ['region'] })).toThrow(
+      "OrganizationPolicyCompiler: firstTargetPolicyNames: received 'region', which no policy compiled here is named",
+    );
+    // ... and no room on the first target fails naming them.
+    expect(() =>
+      OrganizationPolicyCompiler.compileServiceControlPolicies([...big, region], {
+        targets: [{ name: 'ou', slotsUsed: 5 }, { name: 'accounts' }],
+        firstTargetPolicyNames: ['region-restriction'],
+      }),
+    ).toThrow(
+      /statements that protect exemption patterns or must reach every account \(Region\) that need 1 documents, and 0 free SCP slots on the first target 'ou'/,
+    );
+  });
+
   test('fails naming the statements and the first target when it has no room for them', () => {
     expect(() =>
       OrganizationPolicyCompiler.compileServiceControlPolicies([...big, exemption, protection], {
         targets: [{ name: 'ou', slotsUsed: 5 }, { name: 'accounts' }],
       }),
     ).toThrow(
-      /OrganizationPolicyCompiler: targets: received statements that protect exemption patterns \(Protect\) that need 1 documents, and 0 free SCP slots on the first target 'ou'; expected room for them on the first target/,
+      /OrganizationPolicyCompiler: targets: received statements that protect exemption patterns or must reach every account \(Protect\) that need 1 documents, and 0 free SCP slots on the first target 'ou'; expected room for them on the first target/,
     );
   });
 });

@@ -430,8 +430,17 @@ describe('account region restriction (each account only in its own regions)', ()
       ],
       organizationRegions: ['eu-west-1', 'us-east-1', 'eu-north-1'],
     });
-    const scp = doc(policies[0]);
+    // The per-account statements, then the limited regions' in a policy of their own (pinned to the first target by the app: red9 R9-5).
+    const merged = (ps: ServiceControlPolicy[]): PolicyJson => ({
+      Version: '2012-10-17',
+      Statement: ps.flatMap((p) => ([] as any[]).concat(doc(p).Statement)),
+    });
+    const scp = merged(policies);
     const statements = ([] as any[]).concat(scp.Statement);
+    test("the limited regions' statements are a policy of their own, <name>-limited-regions", () => {
+      expect(policies.map((p) => p.name)).toEqual(['account-region-restriction', 'account-region-restriction-limited-regions']);
+      expect(([] as any[]).concat(doc(policies[1]).Statement).every((st) => /InLimitedRegion/.test(st.Sid))).toBe(true);
+    });
     const run = (principal: string, region: string, scps: PolicyJson[] = [scp]) => runInstances(scps, principal, region);
     const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 
@@ -484,10 +493,10 @@ describe('account region restriction (each account only in its own regions)', ()
         exemptPrincipalArns: [EXEC_ROLE],
         organizationLimitedRegions: [{ region: 'us-east-1', principalArns: [SENDER], fullAccountIds: [UNLISTED] }],
       });
-      await expect(run(role(UNLISTED, 'admin'), 'us-east-1', [doc(withFull[0])])).resolves.toBe('Allowed');
-      await expect(run(role(ACCOUNT, 'admin'), 'us-east-1', [doc(withFull[0])])).resolves.toBe('ExplicitlyDenied');
+      await expect(run(role(UNLISTED, 'admin'), 'us-east-1', [merged(withFull)])).resolves.toBe('Allowed');
+      await expect(run(role(ACCOUNT, 'admin'), 'us-east-1', [merged(withFull)])).resolves.toBe('ExplicitlyDenied');
       // ... and the listed account is still held outside its regions and us-east-1.
-      await expect(run(role(ACCOUNT, 'admin'), 'eu-central-1', [doc(withFull[0])])).resolves.toBe('ExplicitlyDenied');
+      await expect(run(role(ACCOUNT, 'admin'), 'eu-central-1', [merged(withFull)])).resolves.toBe('ExplicitlyDenied');
     });
 
     describe('replicas in a limited region (red7 R7-2): Secrets Manager and KMS create them on a request to another region', () => {
