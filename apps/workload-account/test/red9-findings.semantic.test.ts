@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { loadConfig, parseConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { compiledServiceControlPolicies } from '../src/identities';
-import { prodStacks, resolver, scpDocumentsOf } from './support/prod-templates';
+import { evaluateAsBounded, evaluateUnderScps, prodStacks, RequestContext, resolver, scpDocumentsOf, scpRequest } from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -77,37 +77,15 @@ const auditRole = resourceOf(homeTemplate, (r) => r.Type === 'AWS::IAM::Role' &&
 const TRUST: PolicyJson = resolver(stackOf(`prod-workload-ledger-${HOME}`)[0], homeTemplate)(auditRole.Properties.AssumeRolePolicyDocument);
 const MFA = { 'sts:ExternalId': SPEC.externalId, 'aws:MultiFactorAuthPresent': 'true' };
 
-function request(principal: string, action: string, resource: string, region: string, context: Record<string, string | string[]> = {}) {
-  return {
-    principal,
-    action,
-    resource,
-    resourceAccount: resource.split(':')[4] || principal.split(':')[4],
-    context: {
-      'aws:PrincipalArn': principal,
-      'aws:PrincipalAccount': principal.split(':')[4],
-      'aws:RequestedRegion': region,
-      'aws:SecureTransport': 'true',
-      ...context,
-    },
-  };
-}
+/** The resource's account from its ARN, or the caller's for an ARN without one. */
+const request = (principal: string, action: string, resource: string, region: string, context: RequestContext = {}) =>
+  scpRequest(principal, action, resource, region, context, principal.split(':')[4]);
 /** Any principal with `Allow *:*` under the SCPs alone; the resource's own policy grants it (the SCPs are the subject). */
-const underScps = (principal: string, action: string, resource: string, region: string, context: Record<string, string | string[]> = {}, scps = SCPS) =>
-  evaluate({
-    identityPolicies: [ALLOW_EVERYTHING],
-    serviceControlPolicies: scps,
-    resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource }] },
-    request: request(principal, action, resource, region, context),
-  });
+const underScps = (principal: string, action: string, resource: string, region: string, context: RequestContext = {}, scps = SCPS) =>
+  evaluateUnderScps(scps, principal, action, resource, region, context, principal.split(':')[4]);
 /** The bounded admin of ledger: `Allow *:*` inside the account's permissions boundary, under the SCPs. */
-const asBoundedAdmin = (action: string, resource: string, region: string, context: Record<string, string | string[]> = {}) =>
-  evaluate({
-    identityPolicies: [ALLOW_EVERYTHING],
-    permissionsBoundaries: [BOUNDARY],
-    serviceControlPolicies: SCPS,
-    request: request(ADMIN, action, resource, region, context),
-  });
+const asBoundedAdmin = (action: string, resource: string, region: string, context: RequestContext = {}) =>
+  evaluateAsBounded(BOUNDARY, SCPS, ADMIN, action, resource, region, context, ADMIN.split(':')[4]);
 /** Assuming GuardrailsSecurityAudit of ledger: the caller's `Allow *:*`, the SCPs, the role's real trust policy. */
 const assumeAudit = (principal: string, region = EAST, scps = SCPS) =>
   evaluate({
