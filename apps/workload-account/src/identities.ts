@@ -8,6 +8,7 @@ import {
   environmentAccountIds,
   GUARDRAIL_NAME_PREFIX,
   GuardrailsConfig,
+  hasOnlyAwsManagedPolicies,
   limitedRegionPrincipalArnsOf,
   METADATA_READ_AWS_MANAGED_POLICIES,
   organizationLimitedRegions,
@@ -146,10 +147,9 @@ export class AccountIdentities extends Construct {
         // its reads on '*' are what the boundary's allow-list of the account's own resources refuses, and
         // it would audit nothing (red8 R8-2). Nobody but the deployers changes it (its name is protected
         // by the boundary and the SCP protect-cross-account-roles), so its policies stay read-only.
-        withoutPermissionsBoundaryReason:
-          spec.awsManagedPolicies.length > 0 && spec.awsManagedPolicies.every((m) => METADATA_READ_AWS_MANAGED_POLICIES.includes(m))
-            ? `config iam.crossAccountRoles "${spec.name}" has only AWS's metadata-read policies (${spec.awsManagedPolicies.join(', ')}), whose reads on '*' the permissions boundary refuses; its name is protected (only the deployers change it)`
-            : undefined,
+        withoutPermissionsBoundaryReason: hasOnlyAwsManagedPolicies(spec, METADATA_READ_AWS_MANAGED_POLICIES)
+          ? `config iam.crossAccountRoles "${spec.name}" has only AWS's metadata-read policies (${spec.awsManagedPolicies.join(', ')}), whose reads on '*' the permissions boundary refuses; its name is protected (only the deployers change it)`
+          : undefined,
       });
       for (const name of spec.awsManagedPolicies) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
     }

@@ -338,7 +338,7 @@ export function limitedRegionPrincipalArnsOf(config: GuardrailsConfig, region: s
   // ... and the security team's read-only roles (config iam.crossAccountRoles whose only policies are
   // AWS's read-only ones; protected names): they check that these regions hold nothing else (red7 R7-4).
   const auditors = config.iam.crossAccountRoles
-    .filter((r) => r.awsManagedPolicies.length > 0 && r.awsManagedPolicies.every((m) => READ_ONLY_AWS_MANAGED_POLICIES.includes(m)))
+    .filter((r) => hasOnlyAwsManagedPolicies(r, READ_ONLY_AWS_MANAGED_POLICIES))
     .map((r) => anyAccountRoleArn(r.name));
   const arns = [...p.pipelineRoleArns, ...auditors, anyAccountRoleArn(`cdk-${p.cdkQualifier}-*-${region}`)];
   if (region === IAM_EVENTS_REGION) {
@@ -386,6 +386,11 @@ export const READ_ONLY_AWS_MANAGED_POLICIES: readonly string[] = ['SecurityAudit
  * log events), so it keeps the boundary.
  */
 export const METADATA_READ_AWS_MANAGED_POLICIES: readonly string[] = ['SecurityAudit', 'ViewOnlyAccess'];
+
+/** True if the cross-account role has AWS managed policies, and every one is among `policies`. */
+export function hasOnlyAwsManagedPolicies(role: { readonly awsManagedPolicies: readonly string[] }, policies: readonly string[]): boolean {
+  return role.awsManagedPolicies.length > 0 && role.awsManagedPolicies.every((m) => policies.includes(m));
+}
 
 /** The audit replication roles of every home region, in every account (`guardrails-audit-replication-*`). */
 export function auditReplicationRolePattern(): string {
