@@ -1,4 +1,4 @@
-import { applyTags, removalPolicyOf, stackName } from '@cdk-guardrails/app-kit';
+import { applyTags, removalPolicyOf, stackName, useConfigBootstrapQualifier } from '@cdk-guardrails/app-kit';
 import { boundaryProtections, GuardrailsConfig, keyAdministratorArns, keyChoicesFor } from '@cdk-guardrails/config';
 import { LeastPrivilegeValidationPlugin, PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,7 @@ import { addSecurityKeysOutputs, addSecurityLoggingOutputs } from './outputs';
  * the central destination ARN from config instead.
  */
 export function buildSecurityApp(app: App, config: GuardrailsConfig): Stack[] {
+  useConfigBootstrapQualifier(app, config);
   const { accountId, regions } = config.securityAccount;
   const stacks: Stack[] = [];
   let home: Stack | undefined;

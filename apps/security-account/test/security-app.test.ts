@@ -22,6 +22,14 @@ function synth(env: string, config = loadConfig(env, { configDir: CONFIG_DIR }))
   };
 }
 
+test.each(['dev', 'staging', 'prod'])("%s: every stack deploys through the config's CDK bootstrap (principals.cdkQualifier)", (env) => {
+  const config = loadConfig(env, { configDir: CONFIG_DIR });
+  const { stacks } = synth(env, config);
+  for (const stack of stacks) {
+    expect(Template.fromStack(stack).toJSON().Parameters.BootstrapVersion.Default).toBe(`/cdk-bootstrap/${config.principals.cdkQualifier}/version`);
+  }
+});
+
 describe('security account app', () => {
   test('a key stack and a logging stack per configured region, with an explicit env and a name that shows environment, role and region', () => {
     const { stacks } = synth('prod');

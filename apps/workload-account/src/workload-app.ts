@@ -1,4 +1,4 @@
-import { applyTags, stackName } from '@cdk-guardrails/app-kit';
+import { applyTags, stackName, useConfigBootstrapQualifier } from '@cdk-guardrails/app-kit';
 import { GuardrailsConfig, workloadStackRegions } from '@cdk-guardrails/config';
 import { LeastPrivilegeValidationPlugin, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
 import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
@@ -17,6 +17,7 @@ import { addWorkloadOutputs } from './outputs';
  * guardrails stack of the account depends, so that it deploys first.
  */
 export function buildWorkloadApp(app: App, config: GuardrailsConfig): Stack[] {
+  useConfigBootstrapQualifier(app, config);
   const stacks: Stack[] = [];
   for (const account of config.workloadAccounts) {
     const replicaRegion = config.auditLogs.replicaRegion;

@@ -150,7 +150,7 @@ describe('no self-service exemption', () => {
   });
 
   test('a bounded admin cannot create a role whose name the SCPs exempt (an execution role of a region not bootstrapped yet, break-glass)', async () => {
-    for (const name of [`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-ap-southeast-2`, config.principals.breakGlassRoleName]) {
+    for (const name of [`cdk-grdprod-cfn-exec-role-${WORKLOAD}-ap-southeast-2`, config.principals.breakGlassRoleName]) {
       expect(
         await asBoundedAdmin({
           action: 'iam:CreateRole',
@@ -166,11 +166,11 @@ describe('no self-service exemption', () => {
   });
 
   test('nobody outside the boundary but a manager creates or takes over a role that matches an SCP exemption (they name roles in every account)', async () => {
-    // The SCPs exempt 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-<region>' and the named roles in
+    // The SCPs exempt 'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-<region>' and the named roles in
     // every governed account: a principal with no boundary, exempt from nothing, is stopped by the SCPs alone.
     const unbounded = roleArn(WORKLOAD, 'platform-admin');
     const impostors = [
-      `cdk-hnb659fds-cfn-exec-role-anything-${REGION}`,
+      `cdk-grdprod-cfn-exec-role-anything-${REGION}`,
       config.principals.breakGlassRoleName,
       'AWSControlTowerExecution',
       'guardrails-account-settings-eu-west-1',

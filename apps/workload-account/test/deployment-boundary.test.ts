@@ -9,7 +9,7 @@ jest.setTimeout(60_000);
 
 const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
 const ACCOUNT = '666666666666';
-const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`;
+const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-grdprod-cfn-exec-role-${ACCOUNT}-eu-west-1`;
 /** AdministratorAccess, the bootstrap's execution policy. Test-only: the boundary is what must refuse. */
 const ADMINISTRATOR_ACCESS: PolicyJson = ALLOW_EVERYTHING;
 
@@ -81,7 +81,7 @@ describe('the deployment boundary of the CDK execution role', () => {
       region: 'us-gov-west-1',
       partition: 'aws-us-gov',
     });
-    const govExecRole = `arn:aws-us-gov:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-gov-west-1`;
+    const govExecRole = `arn:aws-us-gov:iam::${ACCOUNT}:role/cdk-grdprod-cfn-exec-role-${ACCOUNT}-us-gov-west-1`;
     const asGovExecutionRole = (action: string, resource: string) =>
       evaluate({
         identityPolicies: [ADMINISTRATOR_ACCESS],

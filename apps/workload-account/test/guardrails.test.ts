@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createApp } from '@cdk-guardrails/app-kit';
 import { loadConfig, parseConfig } from '@cdk-guardrails/config';
 import { evaluate, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { WorkloadGuardrailsStack } from '../src/guardrails-stack';
@@ -14,6 +14,18 @@ function synth(env: string, config = loadConfig(env, { configDir: CONFIG_DIR }))
   const stacks = buildWorkloadApp(createApp({ context: { env } }), config) as WorkloadGuardrailsStack[];
   return { config, stacks, templates: stacks.map((s) => Template.fromStack(s)) };
 }
+
+test.each(['dev', 'staging', 'prod'])(
+  "%s: every stack deploys through the config's CDK bootstrap (principals.cdkQualifier), whose roles the SCPs and boundaries name",
+  (env) => {
+    const { config, stacks, templates } = synth(env);
+    const q = config.principals.cdkQualifier;
+    expect(q).not.toBe('hnb659fds');
+    templates.forEach((t) => expect(t.toJSON().Parameters.BootstrapVersion.Default).toBe(`/cdk-bootstrap/${q}/version`));
+    // the CLI assumes the qualifier's deploy role (the one the SCPs let only the pipeline assume)
+    stacks.forEach((s) => expect(Stage.of(s)!.synth().getStackByName(s.stackName).assumeRoleArn).toContain(`:role/cdk-${q}-deploy-role-`));
+  },
+);
 
 const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
 

@@ -192,7 +192,7 @@ describe('red6 findings', () => {
     test.each([
       [
         'the CDK deploy role',
-        role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-us-east-1`),
+        role(`cdk-grdprod-deploy-role-${WORKLOAD}-us-east-1`),
         'cloudformation:CreateChangeSet',
         `arn:aws:cloudformation:us-east-1:${WORKLOAD}:stack/prod-workload-ledger-us-east-1/*`,
         'us-east-1',
@@ -200,15 +200,15 @@ describe('red6 findings', () => {
       ],
       [
         'the CDK file-publishing role',
-        role(`cdk-hnb659fds-file-publishing-role-${WORKLOAD}-us-east-1`),
+        role(`cdk-grdprod-file-publishing-role-${WORKLOAD}-us-east-1`),
         's3:PutObject',
-        `arn:aws:s3:::cdk-hnb659fds-assets-${WORKLOAD}-us-east-1/x.zip`,
+        `arn:aws:s3:::cdk-grdprod-assets-${WORKLOAD}-us-east-1/x.zip`,
         'us-east-1',
         { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:us-east-1:${WORKLOAD}:key/${KEY}` },
       ],
       [
         'the execution role',
-        role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-us-east-1`),
+        role(`cdk-grdprod-cfn-exec-role-${WORKLOAD}-us-east-1`),
         'lambda:CreateFunction',
         `arn:aws:lambda:us-east-1:${WORKLOAD}:function:guardrails-account-settings`,
         'us-east-1',
@@ -225,7 +225,7 @@ describe('red6 findings', () => {
       ],
       [
         'the CDK deploy role',
-        role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-${replica}`),
+        role(`cdk-grdprod-deploy-role-${WORKLOAD}-${replica}`),
         'cloudformation:CreateChangeSet',
         `arn:aws:cloudformation:${replica}:${WORKLOAD}:stack/x/*`,
         replica,
@@ -269,7 +269,7 @@ describe('red6 findings', () => {
     test('control: the auditor assumes the replica reader; the execution role creates it and passes the replication role', async () => {
       const auditorDecision = await underScps(AUDITOR, 'sts:AssumeRole', role(`guardrails-trail-reader-${replica}`), 'us-east-1');
       expect(auditorDecision).toBe('Allowed');
-      const exec = role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${REGION}`);
+      const exec = role(`cdk-grdprod-cfn-exec-role-${WORKLOAD}-${REGION}`);
       expect(await underScps(exec, 'iam:CreateRole', role(`guardrails-trail-reader-${replica}`), 'us-east-1')).toBe('Allowed');
       expect(await underScps(exec, 'iam:PassRole', role(`guardrails-audit-replication-${REGION}`), 'us-east-1')).toBe('Allowed');
     });

@@ -81,18 +81,18 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
   test.each([
     ['the us-east-1 log sender role', role('guardrails-log-writer-sender-us-east-1'), REPLICA],
     ['the us-east-1 account settings role', role('guardrails-account-settings-us-east-1'), REPLICA],
-    ['the us-east-1 CDK deploy role', role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-us-east-1`), REPLICA],
+    ['the us-east-1 CDK deploy role', role(`cdk-grdprod-deploy-role-${WORKLOAD}-us-east-1`), REPLICA],
     ['the replication role', role(`guardrails-audit-replication-${HOME}`), EAST],
     ['the replica reader role', role(`guardrails-trail-reader-${REPLICA}`), EAST],
-    ['the replica region CDK lookup role', role(`cdk-hnb659fds-lookup-role-${WORKLOAD}-${REPLICA}`), EAST],
+    ['the replica region CDK lookup role', role(`cdk-grdprod-lookup-role-${WORKLOAD}-${REPLICA}`), EAST],
   ])('R7-1 (fixed): %s (%s) is held to its own limited region: no instance in %s', async (_what, principal, region) => {
     expect(await underScps(principal, 'ec2:RunInstances', instance(region), region, IMDS)).toBe('ExplicitlyDenied');
   });
   test.each([
     ['the us-east-1 log sender role', role('guardrails-log-writer-sender-us-east-1'), EAST],
-    ['the us-east-1 CDK deploy role', role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-us-east-1`), EAST],
+    ['the us-east-1 CDK deploy role', role(`cdk-grdprod-deploy-role-${WORKLOAD}-us-east-1`), EAST],
     ['the replication role', role(`guardrails-audit-replication-${HOME}`), REPLICA],
-    ['the replica region CDK lookup role', role(`cdk-hnb659fds-lookup-role-${WORKLOAD}-${REPLICA}`), REPLICA],
+    ['the replica region CDK lookup role', role(`cdk-grdprod-lookup-role-${WORKLOAD}-${REPLICA}`), REPLICA],
   ])('R7-1 control: %s (%s) still acts in its own region %s', async (_what, principal, region) => {
     expect(await underScps(principal, 'ec2:RunInstances', instance(region), region, IMDS)).toBe('Allowed');
   });
@@ -159,7 +159,7 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
   );
   test('R7-2 (fixed): nor can the log admin or an exempt execution role replicate a key into us-east-1; the security account may (its region)', async () => {
     const key = (account: string) => `arn:aws:kms:${HOME}:${account}:key/${KEY}`;
-    const exec = role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${HOME}`);
+    const exec = role(`cdk-grdprod-cfn-exec-role-${WORKLOAD}-${HOME}`);
     for (const principal of [LOG_ADMIN, exec]) {
       expect([principal, await underScps(principal, 'kms:ReplicateKey', key(WORKLOAD), HOME, { 'kms:ReplicaRegion': EAST })]).toEqual([
         principal,
@@ -272,7 +272,7 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
     },
   );
   test('R7-4 fix, control: the execution role still manages GuardrailsSecurityAudit', async () => {
-    const exec = role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${HOME}`);
+    const exec = role(`cdk-grdprod-cfn-exec-role-${WORKLOAD}-${HOME}`);
     expect(await underScps(exec, 'iam:AttachRolePolicy', SECURITY_AUDIT, EAST, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/SecurityAudit' })).toBe('Allowed');
   });
 
@@ -364,7 +364,7 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
       ).toBe('Allowed');
     });
     test('control: the execution role still creates and changes GuardrailsSecurityAudit; the auditor assumes the trail reader', async () => {
-      const exec = role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${HOME}`);
+      const exec = role(`cdk-grdprod-cfn-exec-role-${WORKLOAD}-${HOME}`);
       for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy']) {
         expect([action, await underScps(exec, action, SECURITY_AUDIT, HOME)]).toEqual([action, 'Allowed']);
       }
@@ -375,8 +375,8 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
   describe('checked and closed (false alarms): the fix holds against these paths', () => {
     test('impersonation: nobody outside the managers creates, passes or assumes a role of a limited-region exempt name (log admin, key admin, bounded admin)', async () => {
       const names = [
-        'cdk-hnb659fds-evil-us-east-1',
-        `cdk-hnb659fds-deploy-role-${WORKLOAD}-us-east-1`,
+        'cdk-grdprod-evil-us-east-1',
+        `cdk-grdprod-deploy-role-${WORKLOAD}-us-east-1`,
         'guardrails-audit-replication-evil',
         'guardrails-audit-replication-x/evil', // a path that makes the ARN match the pattern
         `guardrails-trail-reader-${REPLICA}`,
@@ -468,20 +468,20 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
       ],
       [
         'the CDK deploy role reads the bootstrap version',
-        role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-${REPLICA}`),
+        role(`cdk-grdprod-deploy-role-${WORKLOAD}-${REPLICA}`),
         'ssm:GetParameter',
-        `arn:aws:ssm:${REPLICA}:${WORKLOAD}:parameter/cdk-bootstrap/hnb659fds/version`,
+        `arn:aws:ssm:${REPLICA}:${WORKLOAD}:parameter/cdk-bootstrap/grdprod/version`,
         REPLICA,
       ],
-      ['the CDK lookup role looks up', role(`cdk-hnb659fds-lookup-role-${WORKLOAD}-us-east-1`), 'ec2:DescribeVpcs', '*', EAST],
+      ['the CDK lookup role looks up', role(`cdk-grdprod-lookup-role-${WORKLOAD}-us-east-1`), 'ec2:DescribeVpcs', '*', EAST],
       [
         'the CDK image publishing role pushes',
-        role(`cdk-hnb659fds-image-publishing-role-${WORKLOAD}-us-east-1`),
+        role(`cdk-grdprod-image-publishing-role-${WORKLOAD}-us-east-1`),
         'ecr:PutImage',
-        `arn:aws:ecr:${EAST}:${WORKLOAD}:repository/cdk-hnb659fds-container-assets-${WORKLOAD}-us-east-1`,
+        `arn:aws:ecr:${EAST}:${WORKLOAD}:repository/cdk-grdprod-container-assets-${WORKLOAD}-us-east-1`,
         EAST,
       ],
-      ['the execution role creates the replica bucket', role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${REPLICA}`), 's3:CreateBucket', REPLICA_BUCKET, REPLICA],
+      ['the execution role creates the replica bucket', role(`cdk-grdprod-cfn-exec-role-${WORKLOAD}-${REPLICA}`), 's3:CreateBucket', REPLICA_BUCKET, REPLICA],
       [
         'the replication role replicates delete markers',
         role(`guardrails-audit-replication-${HOME}`),

@@ -186,7 +186,7 @@ describe('red8 findings (attack on the R7-5 fix, protect-cross-account-roles)', 
       expect([action, await underScps(SEC_LOG_ADMIN, action, AUDITOR, EAST, {}, without)]).toEqual([action, 'Allowed']);
     }
     // control: the security account's execution role (a deployer) still manages the auditor, and anyone may assume it (its own trust decides).
-    const exec = role(`cdk-hnb659fds-cfn-exec-role-${SECURITY}-${HOME}`, SECURITY);
+    const exec = role(`cdk-grdprod-cfn-exec-role-${SECURITY}-${HOME}`, SECURITY);
     for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy']) {
       expect([action, await underScps(exec, action, AUDITOR, HOME)]).toEqual([action, 'Allowed']);
     }
@@ -269,7 +269,7 @@ describe('red8 findings (attack on the R7-5 fix, protect-cross-account-roles)', 
       const nowExceptions: string[] = now.Condition.ArnNotEquals['aws:PrincipalARN'];
       const oldExceptions: string[] = old.Condition.ArnNotEquals['aws:PrincipalARN'];
       expect(nowExceptions.filter((a) => !oldExceptions.includes(a))).toEqual([AUDITOR]);
-      expect(oldExceptions.filter((a) => !nowExceptions.includes(a)).every((a) => /cdk-hnb659fds-deploy-role/.test(a))).toBe(true);
+      expect(oldExceptions.filter((a) => !nowExceptions.includes(a)).every((a) => /cdk-grdprod-deploy-role/.test(a))).toBe(true);
       // DenyAssumerRoleChanges denies every one of those actions but assuming, on the roles and the assumers, to all but the managers.
       const changes = statement('DenyAssumerRoleChanges');
       expect([...changes.Action].sort()).toEqual(now.Action.filter((a: string) => !a.startsWith('sts:')).sort());
@@ -399,7 +399,7 @@ describe('red8 findings (attack on the R7-5 fix, protect-cross-account-roles)', 
     });
     test('legitimate: the execution roles of every region and the StackSet role still deploy the roles, the auditor assumes the readers; the CDK deploy roles no longer may (they never needed to)', async () => {
       const deployers = [
-        ...[HOME, EAST, REPLICA].map((r) => role(`cdk-hnb659fds-cfn-exec-role-${WORKLOAD}-${r}`)),
+        ...[HOME, EAST, REPLICA].map((r) => role(`cdk-grdprod-cfn-exec-role-${WORKLOAD}-${r}`)),
         role(config.principals.stackSetExecutionRoleName),
         role(config.principals.breakGlassRoleName),
       ];
@@ -411,9 +411,7 @@ describe('red8 findings (attack on the R7-5 fix, protect-cross-account-roles)', 
         }
       }
       for (const target of [HOME_READER, REPLICA_READER]) expect(await underScps(AUDITOR, 'sts:AssumeRole', target, EAST)).toBe('Allowed');
-      expect(await underScps(role(`cdk-hnb659fds-deploy-role-${WORKLOAD}-${HOME}`), 'iam:UpdateAssumeRolePolicy', SECURITY_AUDIT, HOME)).toBe(
-        'ExplicitlyDenied',
-      );
+      expect(await underScps(role(`cdk-grdprod-deploy-role-${WORKLOAD}-${HOME}`), 'iam:UpdateAssumeRolePolicy', SECURITY_AUDIT, HOME)).toBe('ExplicitlyDenied');
     });
   });
 });

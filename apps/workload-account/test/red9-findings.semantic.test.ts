@@ -26,6 +26,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, parseConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
+import { checkPatternExemptionsProtected } from '@cdk-guardrails/iam-least-privilege/lib/identities/private/exemption-protection';
 import { compiledServiceControlPolicies } from '../src/identities';
 import { evaluateAsBounded, evaluateUnderScps, prodStacks, RequestContext, resolver, scpDocumentsOf, scpRequest } from './support/prod-templates';
 
@@ -56,7 +57,8 @@ const SECURITY_AUDIT = role('GuardrailsSecurityAudit');
 const REPLICA_READER = role(`guardrails-trail-reader-${REPLICA}`);
 const SPEC = config.iam.crossAccountRoles.find((r) => r.name === 'GuardrailsSecurityAudit')!;
 const AUDITOR = SPEC.assumerRoleArns![0];
-const cdk = (kind: string, account: string, region: string) => role(`cdk-hnb659fds-${kind}-role-${account}-${region}`, account);
+const QUALIFIER = config.principals.cdkQualifier;
+const cdk = (kind: string, account: string, region: string) => role(`cdk-${QUALIFIER}-${kind}-role-${account}-${region}`, account);
 const IMDS = { 'ec2:MetadataHttpTokens': 'required' };
 const instance = (account: string, region: string) => `arn:aws:ec2:${region}:${account}:instance/*`;
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -97,52 +99,66 @@ const assumeAudit = (principal: string, region = EAST, scps = SCPS) =>
 const statementsOf = (docs: PolicyJson[]) => docs.flatMap((d) => ([] as any[]).concat(d.Statement));
 
 describe('red9 findings (attack on R7-1, R7-2 and the red8 fixes)', () => {
-  // R9-1 MEDIUM. Path: an account of the targeted OUs that config does not list, bootstrapped by its
-  // team with CDK's default qualifier (prod's cdkQualifier is "hnb659fds", CDK's default, so any plain
-  // `cdk bootstrap` collides), with an application stack deployed through the bootstrap (any name: not
-  // one of the protected stack names). Its admin updates that stack (cloudformation:UpdateStack or a
-  // change set, no RoleARN: CloudFormation uses the stack's service role without iam:PassRole), and the
-  // template runs as cdk-hnb659fds-cfn-exec-role-<account>-<region>, which every SCP exempts by the
-  // any-account pattern arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-<region> (the team's
-  // bootstrap has no GuardrailsDeploymentBoundary either). The template creates a role named like an
-  // exemption (e.g. cdk-hnb659fds-cfn-exec-role-x-us-east-1: only the exempt roles may create such
-  // names, and the exec role is one) trusted by Lambda, and a function with it (PassRole allowed to
-  // the exec role): arbitrary code as a principal every statement excepts, in us-east-1, the replica
-  // region, any region, and every protection (GuardrailsSecurityAudit or trail-reader names in that
-  // account, the protected tag, ...). The R7-1 promise "the accounts config does not list are held in
-  // us-east-1 and the replica region" holds only for principals that are not named like the
-  // environment's CDK roles; docs/operations.md ("Deploy nothing else with this qualifier") covers the
-  // environment's own accounts only, not the accounts the SCPs govern without config listing them.
-  // Fix: refuse CDK's default qualifier in config (cdkQualifier must not be "hnb659fds"), and/or scope
-  // the CDK role exceptions to the environment's accounts (e.g. a separate Deny for the accounts not
-  // listed, `StringNotEquals aws:PrincipalAccount <listed>`, without the cdk-* exceptions).
+  // R9-1 MEDIUM, fixed. Path (before the fix): an account of the targeted OUs that config does not list,
+  // bootstrapped by its team with CDK's default qualifier (prod's cdkQualifier was "hnb659fds", so any
+  // plain `cdk bootstrap` collided), with an application stack deployed through that bootstrap (any
+  // name: not one of the protected stack names). Its admin updates that stack (cloudformation:UpdateStack
+  // or a change set, no RoleARN: CloudFormation uses the stack's service role without iam:PassRole), and
+  // the template runs as cdk-hnb659fds-cfn-exec-role-<account>-<region>, which every SCP exempted by the
+  // any-account pattern arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-<region>. The template could
+  // then create a role named like an exemption and run code with it: a principal every statement
+  // excepts, in us-east-1, the replica region, any region, and every protection. The protection of the
+  // pattern denies creating such a role, not the ones a plain bootstrap made before the SCPs existed.
+  // Fix: config requires a qualifier of the environment's own and refuses CDK's default; the library
+  // refuses any exemption pattern of every account that matches a default-qualifier role (validate.ts,
+  // exemption-protection.ts); the apps synthesize with the config's qualifier.
   const STACK = `arn:aws:cloudformation:${HOME}:${UNLISTED}:stack/team-app/*`;
-  const TEAM_EXEC = cdk('cfn-exec', UNLISTED, HOME);
+  const teamCdk = (kind: string, region: string) => role(`cdk-hnb659fds-${kind}-role-${UNLISTED}-${region}`, UNLISTED);
+  const TEAM_EXEC = teamCdk('cfn-exec', HOME);
   const CRAFTED = role(`cdk-hnb659fds-cfn-exec-role-x-${EAST}`, UNLISTED);
-  test('R9-1 facts: the unlisted admin updates its own CDK stack (not a protected name); its exec role creates and passes a role named like an exemption and a function with it', async () => {
+  test("R9-1 facts: prod's qualifier is its own; the unlisted admin still updates its own CDK stack, which runs as the team's exec role", async () => {
+    expect(QUALIFIER).not.toBe('hnb659fds');
+    expect(JSON.stringify(SCPS)).not.toContain('hnb659fds');
     for (const action of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet']) {
       expect([action, await underScps(UNLISTED_ADMIN, action, STACK, HOME)]).toEqual([action, 'Allowed']);
     }
-    // ... but not with another role (PassRole of the exec role is denied), nor assume it: the stack's own role is the way in.
-    expect(await underScps(UNLISTED_ADMIN, 'iam:PassRole', TEAM_EXEC, HOME)).toBe('ExplicitlyDenied');
-    expect(await underScps(UNLISTED_ADMIN, 'sts:AssumeRole', TEAM_EXEC, HOME)).toBe('ExplicitlyDenied');
-    // the team's exec role matches the exemption pattern of every statement
-    for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PassRole']) {
-      expect([action, await underScps(TEAM_EXEC, action, CRAFTED, HOME)]).toEqual([action, 'Allowed']);
-    }
-    expect(await underScps(TEAM_EXEC, 'lambda:CreateFunction', `arn:aws:lambda:${HOME}:${UNLISTED}:function:x`, HOME)).toBe('Allowed');
-    // control: the admin itself creates no such role
-    expect(await underScps(UNLISTED_ADMIN, 'iam:CreateRole', CRAFTED, HOME)).toBe('ExplicitlyDenied');
   });
-  test.failing.each([
+  test.each([
     ['us-east-1', EAST],
     ['the replica region', REPLICA],
     ['a region outside the environment', 'ap-south-1'],
-  ])('R9-1: a role of an unlisted account named like the CDK execution role does not act in %s (%s)', async (_what, region) => {
+  ])('R9-1 fixed: the unlisted team exec role, and a role it names like the CDK execution role, do not act in %s (%s)', async (_what, region) => {
     expect(await underScps(CRAFTED, 'ec2:RunInstances', instance(UNLISTED, region), region, IMDS)).toBe('ExplicitlyDenied');
+    expect(await underScps(teamCdk('cfn-exec', region), 'ec2:RunInstances', instance(UNLISTED, region), region, IMDS)).toBe('ExplicitlyDenied');
   });
-  test.failing('R9-1: nor does the unlisted team exec role create the protected cross-account role names in its account', async () => {
+  test('R9-1 fixed: nor does the unlisted team exec role create the protected cross-account or exemption role names in its account', async () => {
     expect(await underScps(TEAM_EXEC, 'iam:CreateRole', role('GuardrailsSecurityAudit', UNLISTED), HOME)).toBe('ExplicitlyDenied');
+    expect(await underScps(TEAM_EXEC, 'iam:CreateRole', cdk('cfn-exec', UNLISTED, EAST), HOME)).toBe('ExplicitlyDenied');
+    expect(await underScps(TEAM_EXEC, 'iam:CreateRole', role(config.principals.breakGlassRoleName, UNLISTED), HOME)).toBe('ExplicitlyDenied');
+  });
+  test("R9-1 control: the environment's own execution roles still act in their regions, and deploy the protected roles", async () => {
+    expect(await underScps(cdk('cfn-exec', LEDGER, EAST), 'ec2:RunInstances', instance(LEDGER, EAST), EAST, IMDS)).toBe('Allowed');
+    expect(await underScps(cdk('cfn-exec', LEDGER, HOME), 'iam:CreateRole', SECURITY_AUDIT, HOME)).toBe('Allowed');
+  });
+  test("R9-1 mutation: the layout that allowed it is refused before anything is written (config, then the library's compile check)", () => {
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'prod.json'), 'utf8'));
+    raw.principals.cdkQualifier = 'hnb659fds';
+    expect(() => parseConfig(raw, 'prod')).toThrow(/principals\.cdkQualifier: received "hnb659fds"; expected a qualifier of your own, not CDK's default/);
+    // The SCPs as prod compiled them, with the exemption patterns renamed to the default qualifier: the takeover
+    // protection alone would accept them (the renamed protection covers the renamed patterns).
+    const renamed = compiledServiceControlPolicies(config).map((p) => ({
+      name: p.name,
+      toJson: () => p.toJson().split(`cdk-${QUALIFIER}-`).join('cdk-hnb659fds-'),
+    }));
+    expect(() => checkPatternExemptionsProtected('compile', renamed)).toThrow(
+      /expected no exemption of CDK's default qualifier's roles \(cdk-hnb659fds-\*\) in every account/,
+    );
+    expect(() =>
+      checkPatternExemptionsProtected(
+        'compile',
+        compiledServiceControlPolicies(config).map((p) => ({ name: p.name, toJson: () => p.toJson() })),
+      ),
+    ).not.toThrow();
   });
 
   // R9-2 MEDIUM (conditional on a policy the repository does not manage). Path: R8-1 protects the
@@ -300,7 +316,9 @@ describe('red9 findings (attack on R7-1, R7-2 and the red8 fixes)', () => {
       await underScps(UNLISTED_ADMIN, 'secretsmanager:CreateSecret', secret, HOME, { 'secretsmanager:AddReplicaRegions': [EAST] }, firstTargetDocs()),
     ).toBe('ExplicitlyDenied');
     // ... and the protections of the exemption patterns are pinned there (the compiler's promise): no role named like an exemption.
-    expect(await underScps(UNLISTED_ADMIN, 'iam:CreateRole', role(`cdk-hnb659fds-x-${EAST}`, UNLISTED), HOME, {}, firstTargetDocs())).toBe('ExplicitlyDenied');
+    expect(await underScps(UNLISTED_ADMIN, 'iam:CreateRole', role(`cdk-${QUALIFIER}-x-${EAST}`, UNLISTED), HOME, {}, firstTargetDocs())).toBe(
+      'ExplicitlyDenied',
+    );
     expect(await underScps(UNLISTED_ADMIN, 'iam:CreateRole', role('GuardrailsSecurityAudit', UNLISTED), HOME, {}, firstTargetDocs())).toBe('ExplicitlyDenied');
   });
 
@@ -329,10 +347,10 @@ describe('red9 findings (attack on R7-1, R7-2 and the red8 fixes)', () => {
     ])('%s (%s) cannot create a role named like an exemption of the limited regions, under any path', async (_what, principal) => {
       const account = principal.split(':')[4];
       for (const name of [
-        `cdk-hnb659fds-lookup-role-${account}-${EAST}`,
-        `cdk-hnb659fds-x-${EAST}`,
-        `cdk-hnb659fds-x/y-${EAST}`,
-        `cdk-hnb659fds-x/y-${REPLICA}`,
+        `cdk-${QUALIFIER}-lookup-role-${account}-${EAST}`,
+        `cdk-${QUALIFIER}-x-${EAST}`,
+        `cdk-${QUALIFIER}-x/y-${EAST}`,
+        `cdk-${QUALIFIER}-x/y-${REPLICA}`,
         'guardrails-audit-replication-x',
         'guardrails-audit-replication-x/y',
         `guardrails-trail-reader-${REPLICA}`,
@@ -345,7 +363,7 @@ describe('red9 findings (attack on R7-1, R7-2 and the red8 fixes)', () => {
     });
     test('a role under the bounded path, or a path variant of an exact exemption, is no exemption in the limited regions', async () => {
       for (const [name, region] of [
-        [`bounded/cdk-hnb659fds-x-${EAST}`, EAST],
+        [`bounded/cdk-${QUALIFIER}-x-${EAST}`, EAST],
         [`bounded/guardrails-audit-replication-x`, REPLICA],
         [`x/guardrails-account-settings-${EAST}`, EAST],
         [`x/guardrails-log-writer-sender-${EAST}`, EAST],
@@ -533,7 +551,7 @@ describe('red9 findings (attack on R7-1, R7-2 and the red8 fixes)', () => {
         [
           cdk('file-publishing', LEDGER, EAST),
           's3:PutObject',
-          `arn:aws:s3:::cdk-hnb659fds-assets-${LEDGER}-${EAST}/x`,
+          `arn:aws:s3:::cdk-${QUALIFIER}-assets-${LEDGER}-${EAST}/x`,
           EAST,
           { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': key(LEDGER, EAST) },
         ],

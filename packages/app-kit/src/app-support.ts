@@ -44,6 +44,29 @@ export function selectEnvironment(app: App, configDir?: string): SelectedEnviron
   return { envName, config: loadConfig(envName, { configDir: configDir ?? process.env.GUARDRAILS_CONFIG_DIR }) };
 }
 
+/** The context key the default stack synthesizer reads its qualifier from (`BOOTSTRAP_QUALIFIER_CONTEXT` of aws-cdk-lib). */
+export const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
+
+/**
+ * Makes every stack of `app` deploy through the config's CDK bootstrap (`principals.cdkQualifier`):
+ * its deploy roles, its asset bucket and its version parameter `/cdk-bootstrap/<qualifier>/version`,
+ * the roles the SCPs and boundaries name. Call it before the first stack. A different qualifier given
+ * with `-c @aws-cdk/core:bootstrapQualifier=...` or in cdk.json is refused: the stacks would deploy
+ * through a bootstrap the guardrails do not protect.
+ */
+export function useConfigBootstrapQualifier(app: App, config: GuardrailsConfig): void {
+  const qualifier = config.principals.cdkQualifier;
+  const given: unknown = app.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT);
+  if (given === qualifier) return;
+  if (given !== undefined) {
+    throw new Error(
+      `context ${BOOTSTRAP_QUALIFIER_CONTEXT}: received ${JSON.stringify(given)}; expected nothing or ${JSON.stringify(qualifier)}, ` +
+        `the qualifier of config/${config.environment}.json (principals.cdkQualifier). Change the config, not the context: the SCPs and boundaries protect that qualifier's roles`,
+    );
+  }
+  app.node.setContext(BOOTSTRAP_QUALIFIER_CONTEXT, qualifier);
+}
+
 /** `<env>-<role>-<component>-<region>`, e.g. dev-security-keys-eu-west-1. CloudFormation allows 128 characters. */
 export function stackName(envName: string, ...parts: string[]): string {
   const name = [envName, ...parts].join('-');

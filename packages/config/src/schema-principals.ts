@@ -8,7 +8,7 @@ const ROLE_ARN = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]
   error: 'expected an exact IAM role ARN (arn:aws:iam::<account>:role/<name>; no wildcard)',
 });
 
-/** The CDK bootstrap qualifier CDK uses unless told otherwise. */
+/** The CDK bootstrap qualifier CDK uses unless told otherwise: config refuses it (see cdkQualifier). */
 export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
 
 /**
@@ -21,11 +21,23 @@ export const PRINCIPALS = z.strictObject({
     .array(ROLE_ARN)
     .min(1, { error: 'expected at least one pipeline role ARN: the principal that runs cdk deploy (it alone may assume the CDK bootstrap roles)' })
     .describe('Roles that run cdk deploy: the only principals that may assume the CDK bootstrap roles (deploy, file publishing, lookup) of the accounts'),
+  // Required, and never CDK's default: the SCPs exempt the execution roles of the qualifier by name in
+  // every account they govern (cdk-<qualifier>-cfn-exec-role-*-<region>), and a role of the default
+  // qualifier exists in any account some team bootstrapped with a plain `cdk bootstrap` before the SCPs
+  // were attached (threat model, R9-1). The stacks are synthesized with this qualifier too.
   cdkQualifier: z
-    .string()
+    .string({
+      error: 'expected the CDK bootstrap qualifier of the environment (cdk bootstrap --qualifier): 1-10 lower-case letters or digits, such as "grdprod"',
+    })
     .regex(/^[a-z0-9]{1,10}$/, { error: 'expected the CDK bootstrap qualifier: 1-10 lower-case letters or digits' })
-    .default(DEFAULT_CDK_QUALIFIER)
-    .describe('Qualifier of the CDK bootstrap (cdk bootstrap --qualifier); names the CDK roles cdk-<qualifier>-*'),
+    .refine((q) => q !== DEFAULT_CDK_QUALIFIER, {
+      error:
+        `expected a qualifier of your own, not CDK's default "${DEFAULT_CDK_QUALIFIER}": the SCPs exempt the qualifier's execution roles in every account they govern, ` +
+        'and any account a team bootstrapped with a plain `cdk bootstrap` already has them. Choose 1-10 lower-case letters or digits (such as "grdprod") and bootstrap with `cdk bootstrap --qualifier <it>`',
+    })
+    .describe(
+      'Qualifier of the CDK bootstrap (cdk bootstrap --qualifier), not CDK\'s default "hnb659fds"; names the CDK roles cdk-<qualifier>-* and is the synthesizer\'s qualifier',
+    ),
   breakGlassRoleName: ROLE_NAME.default('GuardrailsBreakGlass').describe(
     'Break-glass role in every account: exempt from the SCPs, may administer the guardrail keys, log groups, rules, functions and buckets',
   ),

@@ -16,7 +16,7 @@ function baseConfig(): any {
   return {
     environment: 'dev',
     securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
-    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
+    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'], cdkQualifier: 'grdtest' },
     workloadAccounts: [
       {
         name: 'payments',

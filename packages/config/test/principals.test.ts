@@ -34,7 +34,8 @@ function minimal(principals: unknown): unknown {
   return {
     environment: 'dev',
     securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
-    principals,
+    // A qualifier of its own unless the test names one (config refuses CDK's default).
+    principals: principals === undefined ? undefined : { cdkQualifier: 'grdtest', ...(principals as object) },
     workloadAccounts: [{ name: 'a', accountId: '222222222222', regions: ['eu-west-1'] }],
     s3: { encryption: 'SSE_S3' },
     compliance: { waiverOwner: 'guardrails-maintainers', waiverReviewBy: '2027-06-01' },
@@ -61,6 +62,18 @@ describe('config.principals', () => {
     expect(problemsOf(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'], cdkQualifier: 'HNB659FDS' }))).toMatch(
       /principals\.cdkQualifier: received "HNB659FDS"; expected the CDK bootstrap qualifier/,
     );
+  });
+
+  test("cdkQualifier is required and never CDK's default: the SCPs exempt its execution roles in every account they govern (R9-1)", () => {
+    const base = { pipelineRoleArns: ['arn:aws:iam::111111111111:role/p'] };
+    expect(problemsOf(minimal({ ...base, cdkQualifier: undefined }))).toMatch(
+      /principals\.cdkQualifier: received nothing \(the field is missing\); expected the CDK bootstrap qualifier of the environment \(cdk bootstrap --qualifier\)/,
+    );
+    expect(problemsOf(minimal({ ...base, cdkQualifier: 'hnb659fds' }))).toMatch(
+      /principals\.cdkQualifier: received "hnb659fds"; expected a qualifier of your own, not CDK's default "hnb659fds": the SCPs exempt the qualifier's execution roles in every account they govern/,
+    );
+    expect(parseConfig(minimal({ ...base, cdkQualifier: 'grdprod' }), 'dev').principals.cdkQualifier).toBe('grdprod');
+    for (const env of ['dev', 'staging', 'prod']) expect(loadConfig(env, { configDir: CONFIG_DIR }).principals.cdkQualifier).not.toBe('hnb659fds');
   });
 
   test('boundedRolePath: a path below "/" without wildcards or policy variables', () => {
@@ -92,21 +105,21 @@ describe('principal queries', () => {
   test('evidence subscribers (red-team A14): the execution role of the region, the StackSet execution role with stackSets, the sender role with an organization; no other principal', () => {
     const accountMode = parseConfig(minimal({ pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] }), 'dev');
     expect(accountMode.organizationId).toBeUndefined();
-    expect(evidenceSubscriberArnPatterns(accountMode, 'eu-west-1')).toEqual(['arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1']);
+    expect(evidenceSubscriberArnPatterns(accountMode, 'eu-west-1')).toEqual(['arn:aws:iam::*:role/cdk-grdtest-cfn-exec-role-*-eu-west-1']);
     const expected = [
-      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1',
+      'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1',
       ...(prod.stackSets !== undefined ? [`arn:aws:iam::*:role/${prod.principals.stackSetExecutionRoleName}`] : []),
       ...(prod.organizationId !== undefined ? ['arn:aws:iam::*:role/guardrails-log-writer-sender-eu-west-1'] : []),
     ];
     expect(evidenceSubscriberArnPatterns(prod, 'eu-west-1')).toEqual(expected);
     // each one is a name the SCPs exempt or protect (CDK qualifier, StackSet execution role, log writer roles)
     for (const pattern of evidenceSubscriberArnPatterns(prod, 'eu-west-1'))
-      expect(pattern).toMatch(/^arn:aws:iam::\*:role\/(cdk-hnb659fds-|guardrails-log-writer-|AWSCloudFormationStackSetExecutionRole$)/);
+      expect(pattern).toMatch(/^arn:aws:iam::\*:role\/(cdk-grdprod-|guardrails-log-writer-|AWSCloudFormationStackSetExecutionRole$)/);
     expect(evidenceDestinationName('guardrails-central-logs')).toBe('guardrails-central-logs-evidence');
   });
 
   test('CDK role ARNs follow cdk bootstrap naming', () => {
-    expect(cdkRoleArn(prod, 'cfn-exec', PAYMENTS, 'eu-west-1')).toBe(`arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`);
+    expect(cdkRoleArn(prod, 'cfn-exec', PAYMENTS, 'eu-west-1')).toBe(`arn:aws:iam::${PAYMENTS}:role/cdk-grdprod-cfn-exec-role-${PAYMENTS}-eu-west-1`);
   });
 
   test('an account is bootstrapped where its stacks deploy: workloads add us-east-1 and the replica region', () => {
@@ -117,7 +130,7 @@ describe('principal queries', () => {
 
   test("key administrators are the region's execution role, the key admin and break-glass: never the account root", () => {
     expect(keyAdministratorArns(prod, PAYMENTS, 'eu-west-1')).toEqual([
-      `arn:aws:iam::${PAYMENTS}:role/cdk-hnb659fds-cfn-exec-role-${PAYMENTS}-eu-west-1`,
+      `arn:aws:iam::${PAYMENTS}:role/cdk-grdprod-cfn-exec-role-${PAYMENTS}-eu-west-1`,
       `arn:aws:iam::${PAYMENTS}:role/GuardrailsKeyAdmin`,
       `arn:aws:iam::${PAYMENTS}:role/GuardrailsBreakGlass`,
     ]);
@@ -141,10 +154,10 @@ describe('principal queries', () => {
   test('SCP exemptions name roles in every governed account (a constant list), each of them protected; key and log admins are not exempt', () => {
     const arns = scpExemptPrincipalArns(prod);
     expect(arns).toEqual([
-      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-central-1',
-      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-north-1',
-      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1',
-      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-us-east-1',
+      'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-central-1',
+      'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-north-1',
+      'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1',
+      'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-us-east-1',
       'arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole',
       'arn:aws:iam::*:role/AWSControlTowerExecution',
       'arn:aws:iam::*:role/GuardrailsBreakGlass',
@@ -153,10 +166,10 @@ describe('principal queries', () => {
     const more = { ...prod, workloadAccounts: [...prod.workloadAccounts, { ...prod.workloadAccounts[0], name: 'more', accountId: '999999999999' }] };
     expect(scpExemptPrincipalArns(more)).toEqual(arns);
     expect(arns.filter((a) => a.includes('GuardrailsLogAdmin') || a.includes('GuardrailsKeyAdmin'))).toEqual([]);
-    expect(cdkDeployRoleArns(prod)).toContain('arn:aws:iam::*:role/cdk-hnb659fds-deploy-role-*-eu-north-1');
+    expect(cdkDeployRoleArns(prod)).toContain('arn:aws:iam::*:role/cdk-grdprod-deploy-role-*-eu-north-1');
     // Every named exemption is a protected name too (the CDK roles are protected by their qualifier).
     const protectedArns = scpProtectedPrincipalArns(prod);
-    for (const a of [...arns, ...stackDeployerArns(prod), ...scpGuardrailAdministratorArns(prod)].filter((x) => !x.includes(':role/cdk-hnb659fds-'))) {
+    for (const a of [...arns, ...stackDeployerArns(prod), ...scpGuardrailAdministratorArns(prod)].filter((x) => !x.includes(':role/cdk-grdprod-'))) {
       expect(protectedArns).toContain(a);
     }
     expect(protectedArns).toContain(prod.principals.pipelineRoleArns[0]);
@@ -194,7 +207,7 @@ describe('principal queries', () => {
     );
     expect(deployers.some((a) => a.includes('cfn-exec'))).toBe(false);
     // Patterns only for an account ('*') and for the CDK roles' names (which hold the account).
-    expect(deployers.filter((a) => /[*?]/.test(a.split(':role/')[1])).every((a) => a.includes(':role/cdk-hnb659fds-deploy-role-*-'))).toBe(true);
+    expect(deployers.filter((a) => /[*?]/.test(a.split(':role/')[1])).every((a) => a.includes(':role/cdk-grdprod-deploy-role-*-'))).toBe(true);
   });
 
   test('the region SCP regions include the audit replica region and the StackSet regions', () => {
@@ -223,10 +236,10 @@ describe('principal queries', () => {
     expect(limitedRegionPrincipalArns(prod)).toEqual([
       ...prod.principals.pipelineRoleArns,
       'arn:aws:iam::*:role/GuardrailsSecurityAudit',
-      'arn:aws:iam::*:role/cdk-hnb659fds-*-eu-north-1',
+      'arn:aws:iam::*:role/cdk-grdprod-*-eu-north-1',
       'arn:aws:iam::*:role/guardrails-audit-replication-*',
       'arn:aws:iam::*:role/guardrails-trail-reader-eu-north-1',
-      'arn:aws:iam::*:role/cdk-hnb659fds-*-us-east-1',
+      'arn:aws:iam::*:role/cdk-grdprod-*-us-east-1',
       'arn:aws:iam::*:role/guardrails-account-settings-us-east-1',
       'arn:aws:iam::*:role/guardrails-log-writer-sender-us-east-1',
     ]);
@@ -257,9 +270,9 @@ describe('principal queries', () => {
     expect(byRegion['us-east-1'].principalArns).toEqual(limitedRegionPrincipalArnsOf(prod, 'us-east-1'));
     // Each region's own roles only: none of the other region's.
     expect(byRegion['us-east-1'].principalArns).not.toContain('arn:aws:iam::*:role/guardrails-audit-replication-*');
-    expect(byRegion['us-east-1'].principalArns).not.toContain('arn:aws:iam::*:role/cdk-hnb659fds-*-eu-north-1');
+    expect(byRegion['us-east-1'].principalArns).not.toContain('arn:aws:iam::*:role/cdk-grdprod-*-eu-north-1');
     expect(byRegion['eu-north-1'].principalArns).not.toContain('arn:aws:iam::*:role/guardrails-log-writer-sender-us-east-1');
-    expect(byRegion['eu-north-1'].principalArns).not.toContain('arn:aws:iam::*:role/cdk-hnb659fds-*-us-east-1');
+    expect(byRegion['eu-north-1'].principalArns).not.toContain('arn:aws:iam::*:role/cdk-grdprod-*-us-east-1');
     // The union is limitedRegionPrincipalArns.
     expect(new Set([...byRegion['us-east-1'].principalArns, ...byRegion['eu-north-1'].principalArns])).toEqual(new Set(limitedRegionPrincipalArns(prod)));
     // A workload account with us-east-1 among its regions is full there.

@@ -1,7 +1,7 @@
 // The command lines the scripts run or print: the AWS CDK CLI call of each deployment group, and
 // the bootstrap commands of each account (run by the operator, with that account's credentials).
 import { join } from 'node:path';
-import { BOUNDARY_POLICY_NAMES, DEFAULT_CDK_QUALIFIER, DEPLOYMENT_BOUNDARY_STACK_NAME, DEPLOYMENT_BOUNDARY_TEMPLATE } from '@cdk-guardrails/config';
+import { BOUNDARY_POLICY_NAMES, DEPLOYMENT_BOUNDARY_STACK_NAME, DEPLOYMENT_BOUNDARY_TEMPLATE } from '@cdk-guardrails/config';
 import type { OpsCommand, OpsOptions } from './args';
 import type { DeploymentGroup } from './assembly';
 import { AccountTarget, bootstrapTargets, ConfigAccounts } from './config-accounts';
@@ -68,7 +68,7 @@ export function bootstrapCommands(
   opts: Pick<OpsOptions, 'accountProfiles' | 'profile' | 'deployerAccount'>,
   executionPolicy = DEFAULT_EXECUTION_POLICY,
 ): BootstrapCommand[] {
-  const qualifier = accounts.cdkQualifier ?? DEFAULT_CDK_QUALIFIER;
+  const qualifier = accounts.cdkQualifier;
   return bootstrapTargets(accounts).map((t) => {
     const profile = profileFor(t.accountId, opts, accounts);
     const boundary = [

@@ -29,11 +29,8 @@ export interface ConfigAccounts extends AccountNames {
   readonly workloads: readonly WorkloadAccountRegions[];
   /** config.auditLogs.replicaRegion, where each workload account's audit replica stack lives. */
   readonly auditReplicaRegion?: string;
-  /**
-   * config.principals.cdkQualifier.
-   * @default DEFAULT_CDK_QUALIFIER of @cdk-guardrails/config
-   */
-  readonly cdkQualifier?: string;
+  /** config.principals.cdkQualifier (required there, and never CDK's default). */
+  readonly cdkQualifier: string;
 }
 
 /** One account with the regions it is deployed (or bootstrapped) in, and what it is: "the security account", "workload account "payments"". */

@@ -52,8 +52,8 @@ describe('bootstrap commands', () => {
     };
     const opts = { ...parseArgs('deploy', ['--env', 'prod', '--account-profile', 'payments=pay']), deployerAccount: '555555555555' };
     expect(bootstrapCommands(accounts, opts).map((b) => b.command)).toEqual([
-      'npx cdk bootstrap aws://555555555555/eu-west-1 aws://555555555555/us-east-1 --qualifier hnb659fds --custom-permissions-boundary GuardrailsDeploymentBoundary --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
-      'npx cdk bootstrap aws://666666666666/eu-west-1 aws://666666666666/us-east-1 --profile pay --trust 555555555555 --qualifier hnb659fds --custom-permissions-boundary GuardrailsDeploymentBoundary --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
+      'npx cdk bootstrap aws://555555555555/eu-west-1 aws://555555555555/us-east-1 --qualifier grdprod --custom-permissions-boundary GuardrailsDeploymentBoundary --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
+      'npx cdk bootstrap aws://666666666666/eu-west-1 aws://666666666666/us-east-1 --profile pay --trust 555555555555 --qualifier grdprod --custom-permissions-boundary GuardrailsDeploymentBoundary --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess',
     ]);
   });
 
@@ -65,6 +65,6 @@ describe('bootstrap commands', () => {
         '--stack-name guardrails-deployment-boundary --capabilities CAPABILITY_NAMED_IAM --region eu-west-1 --profile sec',
     );
     expect(security.command).toMatch(/ --qualifier acme01 --custom-permissions-boundary GuardrailsDeploymentBoundary /);
-    expect(readConfigAccounts('prod').cdkQualifier).toBe('hnb659fds');
+    expect(readConfigAccounts('prod').cdkQualifier).toBe('grdprod');
   });
 });

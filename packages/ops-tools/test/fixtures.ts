@@ -34,6 +34,7 @@ export const PROD: OrderedStack[] = [
 
 export const ACCOUNTS = {
   environment: 'prod',
+  cdkQualifier: 'grdprod',
   security: '555555555555',
   workloads: [
     { name: 'payments', accountId: '666666666666' },

@@ -273,7 +273,7 @@ function validateEvidenceProps(where: string, props: CentralLogDestinationProps,
         where,
         `evidenceSubscriberArnPatterns[${i}]`,
         JSON.stringify(pattern),
-        "an IAM role or user ARN pattern like arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1 ('*' for the account, '*' and '?' in the name after its first character): a name that starts with a wildcard admits every principal of the senders, their bounded administrators included",
+        "an IAM role or user ARN pattern like arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1 ('*' for the account, '*' and '?' in the name after its first character): a name that starts with a wildcard admits every principal of the senders, their bounded administrators included",
       );
     }
   });

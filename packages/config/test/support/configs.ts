@@ -9,7 +9,7 @@ export function validConfig(): any {
   return {
     environment: 'dev',
     securityAccount: { accountId: '111111111111', regions: ['eu-west-1', 'us-east-1'] },
-    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'] },
+    principals: { pipelineRoleArns: ['arn:aws:iam::111111111111:role/pipeline'], cdkQualifier: 'grdtest' },
     workloadAccounts: [{ name: 'payments', accountId: '222222222222', regions: ['eu-west-1'] }],
     s3: { encryption: 'SSE_S3' },
     compliance: { waiverOwner: 'guardrails-maintainers', waiverReviewBy: '2027-06-01' },

@@ -26,17 +26,19 @@ export interface ScpExemptionOptions {
    * ARNs of the IAM roles or users the deny does not apply to (`ArnNotEquals
    * aws:PrincipalARN`), for example the CloudFormation execution role of each account and region
    * that deploys the guardrail stacks:
-   * 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1'.
+   * 'arn:aws:iam::111122223333:role/cdk-grdprod-cfn-exec-role-111122223333-eu-west-1'.
    *
    * Exact ARNs, or role ARN patterns: '*' for the account ('arn:aws:iam::*:role/break-glass': an
    * SCP governs only the principals of the accounts it is attached to, so this is that role in each
    * of them, and the list no longer grows with the accounts) and '*' or '?' in the name after its
-   * first character ('arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1'). A pattern is
+   * first character ('arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1'). A pattern is
    * a name an administrator of a member account could give a role of its own, so
    * `ServiceControlPolicy.writeFiles` and `OrganizationPolicyCompiler` refuse one that no policy
    * written with it protects: a Deny of creating, re-trusting, extending, passing and assuming every
    * role it matches (`protectGuardrailPrincipals` `protectedPrincipalArns` or the CDK qualifier's
-   * roles, `protectAccountBaseline` `settingsRoleArns`). Users are exact only.
+   * roles, `protectAccountBaseline` `settingsRoleArns`). Users are exact only. A pattern of every
+   * account that matches a role of CDK's default qualifier (`cdk-hnb659fds-*`) is refused: such roles
+   * exist wherever a team ran a plain `cdk bootstrap`, before the SCP could protect the name.
    *
    * @default - no exemption: nobody in the account can make the change, including the deploy role
    */
@@ -377,7 +379,11 @@ export interface GuardrailResourcesProtectionOptions {
    * asset or a template there would choose what the next deployment runs with the execution role.
    * Assumes the bootstrap's default names (no `--toolkit-bucket-name`).
    *
-   * @default 'hnb659fds' (the default qualifier)
+   * Required with `stackDeployerArns`, and not CDK's default qualifier `hnb659fds`: the publishing
+   * and execution roles are exempted by name in every account the SCP governs, and a role of the
+   * default qualifier exists in any account a team bootstrapped with a plain `cdk bootstrap`.
+   *
+   * @default - none: required with `stackDeployerArns`, unused without
    */
   readonly cdkBootstrapQualifier?: string;
 

@@ -507,10 +507,20 @@ export class ServiceControlPolicy {
         'the exact ARNs of the principals that deploy the StackSets in stackDeployerArns, or no stackSetAdministratorAccountIds',
       );
     }
-    const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
-    validateCdkBootstrapQualifier(owner, 'cdkBootstrapQualifier', qualifier);
+    const qualifier = options.cdkBootstrapQualifier;
+    if (deployers.length > 0 && (qualifier === undefined || qualifier.toLowerCase() === DEFAULT_CDK_BOOTSTRAP_QUALIFIER)) {
+      throw propError(
+        owner,
+        'cdkBootstrapQualifier',
+        qualifier === undefined ? 'nothing, with stackDeployerArns' : `'${qualifier}', CDK's default qualifier`,
+        "the qualifier of your own CDK bootstrap (cdk bootstrap --qualifier <q>), not 'hnb659fds'",
+        'The SCP exempts the publishing and execution roles of the qualifier in every account it governs, and a role of the default ' +
+          'qualifier exists in any account a team bootstrapped with a plain `cdk bootstrap`.',
+      );
+    }
+    if (qualifier !== undefined) validateCdkBootstrapQualifier(owner, 'cdkBootstrapQualifier', qualifier);
     const statements = [guardrailResourceStatement(options.administratorArns, prefix)];
-    if (deployers.length > 0)
+    if (deployers.length > 0 && qualifier !== undefined)
       statements.push(
         guardrailStackStatement(deployers, [...guardrailStackPatterns(prefix, stackNames), ...guardrailStackSetPatterns(prefix, stackSetNames)], qualifier),
       );

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { OrganizationPolicyCompiler, ServiceControlPolicy, ServiceControlPolicyProps } from '../../lib';
-import { checkPatternExemptionsProtected, globCovers } from '../../lib/identities/private/exemption-protection';
+import { checkPatternExemptionsProtected, exemptsDefaultCdkRolesAnywhere, globCovers, globsIntersect } from '../../lib/identities/private/exemption-protection';
 
 describe('globCovers: does a pattern match every string another pattern matches?', () => {
   test.each([
@@ -61,8 +61,104 @@ describe('checkPatternExemptionsProtected: the shape of an exemption pattern', (
   );
 
   test('control: a named pattern protected by a deny that excepts the same deployers passes, as the prod SCPs are written', () => {
-    expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1')])).not.toThrow();
+    expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/cdk-grdtest-cfn-exec-role-*-eu-west-1')])).not.toThrow();
     expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/GuardrailsBreakGlass')])).not.toThrow();
+  });
+});
+
+describe('globsIntersect: does some string match both patterns?', () => {
+  test.each([
+    ['cdk-*-cfn-exec-role-*', 'cdk-hnb659fds-*', true],
+    ['cdk-hnb*', 'cdk-hnb659fds-*', true],
+    ['c?k-hnb659fds-x', 'cdk-hnb659fds-*', true],
+    ['*-cfn-exec-role-*', 'cdk-hnb659fds-*', true],
+    ['cdk-grdprod-*', 'cdk-hnb659fds-*', false],
+    ['cdk-grd*-cfn-exec-role-*', 'cdk-hnb659fds-*', false],
+    ['cdk-hnb659fd', 'cdk-hnb659fds-*', false],
+    ['GuardrailsBreakGlass', 'cdk-hnb659fds-*', false],
+    ['a*b', '*c', false],
+    ['a*', '*b', true],
+    ['a?c', 'a*', true],
+    ['??', '???', false],
+    ['', '*', true],
+    ['', '?', false],
+  ])('%s and %s: %s', (a, b, expected) => {
+    expect(globsIntersect(a, b)).toBe(expected);
+    expect(globsIntersect(b, a)).toBe(expected);
+  });
+});
+
+describe("CDK's default qualifier is never exempt in every account (R9-1)", () => {
+  // A role of the default qualifier exists wherever a team ran a plain `cdk bootstrap`, before the SCPs
+  // were attached: a protection denies creating such a role, not the ones that exist. In an account the
+  // SCPs govern and the configuration does not list, its admin updates a stack of its own, and
+  // CloudFormation runs the template as cdk-hnb659fds-cfn-exec-role-<account>-<region>.
+  const refused = [
+    'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1',
+    'arn:aws:iam::*:role/cdk-hnb659fds-*',
+    'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
+    'arn:aws:iam::*:role/c?k-hnb659fds-deploy-role-*',
+    'arn:aws:iam::*:role/CDK-HNB659FDS-*',
+  ];
+  test.each(refused)('%s is refused by every SCP factory, naming the prop', (arn) => {
+    expect(exemptsDefaultCdkRolesAnywhere(arn)).toBe(true);
+    expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [arn] })).toThrow(
+      /ServiceControlPolicy\.protectSecurityServices: exemptPrincipalArns\[0\]: received '.*'; expected no exemption of CDK's default qualifier's roles \(cdk-hnb659fds-\*\) in every account: bootstrap with a qualifier of your own/,
+    );
+  });
+
+  test.each(refused)('%s is refused when written or compiled, in a hand-written statement, even protected', (arn) => {
+    // The takeover protection alone would pass it: the deny covers every role the pattern matches.
+    const protectedPattern = {
+      name: 'custom',
+      toJson: () =>
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Protect',
+              Effect: 'Deny',
+              Action: ['iam:*', 'sts:AssumeRole'],
+              Resource: 'arn:*:iam::*:role/*',
+              Condition: { ArnNotEquals: { 'aws:PrincipalARN': ['arn:aws:iam::111111111111:role/deployer'] } },
+            },
+            { Sid: 'NoStopLogging', Effect: 'Deny', Action: 'cloudtrail:StopLogging', Resource: '*', Condition: { ArnNotLike: { 'aws:PrincipalARN': [arn] } } },
+          ],
+        }),
+    };
+    expect(() => checkPatternExemptionsProtected('Compiler', [protectedPattern])).toThrow(
+      /Compiler: policies: received the exemption pattern '.*' in custom \(NoStopLogging\); expected no exemption of CDK's default qualifier's roles/,
+    );
+    // mutation: the same document with a qualifier of one's own passes the check
+    const own = { name: 'custom', toJson: () => protectedPattern.toJson().split(arn).join('arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*') };
+    expect(() => checkPatternExemptionsProtected('Compiler', [own])).not.toThrow();
+  });
+
+  test("control: the default qualifier's roles of a named account, and another qualifier in every account, are accepted", () => {
+    for (const arn of [
+      'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1',
+      'arn:aws:iam::111111111111:role/cdk-hnb659fds-*',
+      'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1',
+      'arn:aws:iam::*:role/GuardrailsBreakGlass',
+    ]) {
+      expect(exemptsDefaultCdkRolesAnywhere(arn)).toBe(false);
+      expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [arn] })).not.toThrow();
+    }
+  });
+
+  test('protectGuardrailResources: with stackDeployerArns, a qualifier of your own is required (its publishing and execution roles are exempt in every account)', () => {
+    const base = { administratorArns: ['arn:aws:iam::111111111111:role/exec'], stackDeployerArns: ['arn:aws:iam::111111111111:role/deployer'] };
+    expect(() => ServiceControlPolicy.protectGuardrailResources(base)).toThrow(
+      /ServiceControlPolicy\.protectGuardrailResources: cdkBootstrapQualifier: received nothing, with stackDeployerArns; expected the qualifier of your own CDK bootstrap/,
+    );
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ ...base, cdkBootstrapQualifier: 'hnb659fds' })).toThrow(
+      /cdkBootstrapQualifier: received 'hnb659fds', CDK's default qualifier/,
+    );
+    const json = ServiceControlPolicy.protectGuardrailResources({ ...base, cdkBootstrapQualifier: 'grdprod' }).toJson();
+    expect(json).toContain('arn:*:iam::*:role/cdk-grdprod-cfn-exec-role-*');
+    expect(json).not.toContain('hnb659fds');
+    // without deployers the qualifier is unused, and not required
+    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: base.administratorArns })).not.toThrow();
   });
 });
 
@@ -139,7 +235,7 @@ describe('checkPatternExemptionsProtected: the exceptions of a protection (red3)
   });
 
   test('control: exact principals by ArnNotLike or ArnNotEquals, and a protected pattern by ArnNotEquals, still protect', () => {
-    const exact = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1';
+    const exact = 'arn:aws:iam::111111111111:role/cdk-grdtest-cfn-exec-role-111111111111-eu-west-1';
     const conditions: Record<string, Record<string, string[]>>[] = [
       { ArnNotLike: { 'aws:PrincipalARN': [exact] } },
       { ArnNotEquals: { 'aws:PrincipalARN': [exact] } },

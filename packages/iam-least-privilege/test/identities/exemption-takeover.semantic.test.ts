@@ -17,17 +17,18 @@ const ANY_ACCOUNT = (name: string) => `arn:aws:iam::*:role/${name}`;
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`;
 const ATTACKER = role('bounded/admin-inside-boundary');
 const UNBOUNDED_ADMIN = role('platform-admin');
-const EXEC_ROLE = role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`);
+const EXEC_ROLE = role(`cdk-grdtest-cfn-exec-role-${ACCOUNT}-${REGION}`);
 const BREAK_GLASS = role('GuardrailsBreakGlass');
 const PIPELINE = role('guardrails-pipeline', '333333333333');
 
-const EXEMPT = [ANY_ACCOUNT(`cdk-hnb659fds-cfn-exec-role-*-${REGION}`), ANY_ACCOUNT('GuardrailsBreakGlass')];
+const EXEMPT = [ANY_ACCOUNT(`cdk-grdtest-cfn-exec-role-*-${REGION}`), ANY_ACCOUNT('GuardrailsBreakGlass')];
 const SECURITY = ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: EXEMPT });
 const PRINCIPALS = ServiceControlPolicy.protectGuardrailPrincipals({
   protectedPrincipalArns: [ANY_ACCOUNT('GuardrailsBreakGlass'), ANY_ACCOUNT('GuardrailsLogAdmin')],
   managerPrincipalArns: [PIPELINE, ...EXEMPT],
   pipelinePrincipalArns: [PIPELINE],
-  cdkDeployRoleArns: [ANY_ACCOUNT(`cdk-hnb659fds-deploy-role-*-${REGION}`)],
+  cdkDeployRoleArns: [ANY_ACCOUNT(`cdk-grdtest-deploy-role-*-${REGION}`)],
+  cdkBootstrapQualifier: 'grdtest',
 });
 const doc = (p: ServiceControlPolicy): PolicyJson => JSON.parse(p.toJson());
 const SCPS = [FULL_AWS_ACCESS, doc(SECURITY), doc(PRINCIPALS)];
@@ -37,6 +38,7 @@ const BOUNDARY = (() => {
   new PermissionsBoundary(stack, 'Boundary', {
     protectedPrincipalArns: [BREAK_GLASS, role('GuardrailsLogAdmin')],
     boundedRolePath: '/bounded/',
+    cdkBootstrapQualifier: 'grdtest',
   });
   return managedPolicyDocument(stack);
 })();
@@ -61,7 +63,7 @@ describe('actions outside TAKEOVER_ACTIONS on a role that matches an exemption',
     'iam:DetachRolePolicy',
     'iam:DeleteRolePolicy',
   ];
-  const targets = [EXEC_ROLE, BREAK_GLASS, role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-east-2`)];
+  const targets = [EXEC_ROLE, BREAK_GLASS, role(`cdk-grdtest-cfn-exec-role-${ACCOUNT}-us-east-2`)];
 
   test.each(actions)('%s is denied to an administrator outside the boundary (the SCP alone) and allowed to the manager', async (action) => {
     for (const resource of targets) {
@@ -85,18 +87,14 @@ describe('names that resemble an exempt role', () => {
   });
 
   test('path: the exempt name under the bounded path is another ARN, not exempt', async () => {
-    for (const lookalike of [role('bounded/GuardrailsBreakGlass'), role(`bounded/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`)]) {
+    for (const lookalike of [role('bounded/GuardrailsBreakGlass'), role(`bounded/cdk-grdtest-cfn-exec-role-${ACCOUNT}-${REGION}`)]) {
       await expect(decide(lookalike, stopTrail, { scps: SCPS })).resolves.toBe('ExplicitlyDenied');
     }
   });
 
   test('a bounded admin cannot create a matching role outside the bounded path, nor pass or assume one', async () => {
     const createContext = { 'iam:PermissionsBoundary': BOUNDARY_ARN, 'aws:RequestTag/Environment': 'dev', 'aws:TagKeys': ['Environment'] };
-    for (const impostor of [
-      role(`cdk-hnb659fds-cfn-exec-role-evil-${REGION}`),
-      role('GuardrailsBreakGlass'),
-      role(`cdk-hnb659fds-cfn-exec-role-x/y-${REGION}`),
-    ]) {
+    for (const impostor of [role(`cdk-grdtest-cfn-exec-role-evil-${REGION}`), role('GuardrailsBreakGlass'), role(`cdk-grdtest-cfn-exec-role-x/y-${REGION}`)]) {
       await expect(
         decide(ATTACKER, { action: 'iam:CreateRole', resource: impostor, context: createContext }, { boundary: BOUNDARY, scps: SCPS }),
       ).resolves.toBe('ExplicitlyDenied');

@@ -31,8 +31,8 @@ const ATTACKER = role('admin-inside-boundary');
 /** A role the attacker created itself (bounded, tagged): it may assume it, and try to tag the session. */
 const ATTACKER_OWN_ROLE = role('attacker-sidekick');
 /** CDK bootstrap roles (default qualifier). */
-const EXEC_ROLE = role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`);
-const DEPLOY_ROLE = role(`cdk-hnb659fds-deploy-role-${ACCOUNT}-${REGION}`);
+const EXEC_ROLE = role(`cdk-grdtest-cfn-exec-role-${ACCOUNT}-${REGION}`);
+const DEPLOY_ROLE = role(`cdk-grdtest-deploy-role-${ACCOUNT}-${REGION}`);
 /** The pipeline in the tooling account that `cdk deploy`s (trusted by the bootstrap: --trust 333333333333). */
 const PIPELINE = role('guardrails-pipeline', TOOLING_ACCOUNT);
 /** Named administrators and protected roles from config. */
@@ -62,6 +62,7 @@ function synthBoundary(): PolicyJson {
     guardrailAdministratorArns: [LOG_ADMIN],
     protectedStackNames: ['prod-workload-*'],
     protectedPolicyNames: ['GuardrailsDeploymentBoundary'],
+    cdkBootstrapQualifier: 'grdtest',
   });
   return managedPolicyDocument(stack);
 }
@@ -76,6 +77,7 @@ const PRINCIPALS_SCP = doc(
     pipelinePrincipalArns: [PIPELINE],
     cdkDeployRoleArns: [DEPLOY_ROLE],
     protectedPolicyNames: ['GuardrailsPermissionsBoundary', 'GuardrailsDeploymentBoundary'],
+    cdkBootstrapQualifier: 'grdtest',
   }),
 );
 const RESOURCES_SCP = doc(
@@ -84,6 +86,7 @@ const RESOURCES_SCP = doc(
     stackDeployerArns: [DEPLOY_ROLE, PIPELINE, BREAK_GLASS],
     stackNames: ['prod-workload-*', 'CDKToolkit', 'StackSet-*'],
     stackSetNames: ['prod-workload-guardrails-*'],
+    cdkBootstrapQualifier: 'grdtest',
   }),
 );
 const ALL_SCPS = [FULL_AWS_ACCESS, SECURITY_SCP, PRINCIPALS_SCP, RESOURCES_SCP];
@@ -195,7 +198,7 @@ describe('attack 2: an exemption by name pattern', () => {
   });
 
   test('a bounded admin cannot create a role named like the exempt execution role (in a region not bootstrapped yet)', async () => {
-    const impostor = role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-east-2`);
+    const impostor = role(`cdk-grdtest-cfn-exec-role-${ACCOUNT}-us-east-2`);
     await expectDeniedByEveryLayer(createRole(impostor), ['DenyGuardrailRoleChanges'], { policy: PRINCIPALS_SCP, sids: ['DenyGuardrailRoleChanges'] });
   });
 
@@ -206,25 +209,25 @@ describe('attack 2: an exemption by name pattern', () => {
   });
 
   test('a role whose name merely resembles the execution role is not exempt from the SCPs (exact ARN, ArnNotEquals)', async () => {
-    const lookalike = role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}-copy`);
+    const lookalike = role(`cdk-grdtest-cfn-exec-role-${ACCOUNT}-${REGION}-copy`);
     const attempt = { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail` };
     await expect(decide(lookalike, attempt, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
     await expect(decide(EXEC_ROLE, attempt, { scps: ALL_SCPS })).resolves.toBe('Allowed');
   });
 
   test('an exemption pattern that no SCP written with it protects is refused', () => {
-    const unprotected = ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'] });
+    const unprotected = ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: ['arn:aws:iam::*:role/cdk-grd*-cfn-exec-role-*'] });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scp-'));
     expect(() => ServiceControlPolicy.writeFiles(dir, [unprotected])).toThrow(
-      /ServiceControlPolicy.writeFiles: policies: received the exemption pattern 'arn:aws:iam::\*:role\/cdk-\*-cfn-exec-role-\*' in protect-security-services \(DenySecurityServiceTampering\) with no statement that protects it/,
+      /ServiceControlPolicy.writeFiles: policies: received the exemption pattern 'arn:aws:iam::\*:role\/cdk-grd\*-cfn-exec-role-\*' in protect-security-services \(DenySecurityServiceTampering\) with no statement that protects it/,
     );
     expect(() => OrganizationPolicyCompiler.compileServiceControlPolicies([unprotected])).toThrow(
       /OrganizationPolicyCompiler: policies: received the exemption pattern/,
     );
-    // 'cdk-*' matches roles outside the qualifier's 'cdk-hnb659fds-*', which nobody protects.
+    // 'cdk-grd*' matches roles outside the qualifier's 'cdk-grdtest-*' ('cdk-grdx-...'), which nobody protects.
     expect(() =>
       OrganizationPolicyCompiler.compileServiceControlPolicies([unprotected, ServiceControlPolicy.protectGuardrailPrincipals(PATTERN_PRINCIPALS)]),
-    ).toThrow(/exemption pattern 'arn:aws:iam::\*:role\/cdk-\*-cfn-exec-role-\*'/);
+    ).toThrow(/exemption pattern 'arn:aws:iam::\*:role\/cdk-grd\*-cfn-exec-role-\*'/);
     expect(
       OrganizationPolicyCompiler.compileServiceControlPolicies([PATTERN_SECURITY, ServiceControlPolicy.protectGuardrailPrincipals(PATTERN_PRINCIPALS)]),
     ).toHaveLength(1);
@@ -238,13 +241,14 @@ describe('attack 2: an exemption by name pattern', () => {
  * re-trust, extend, pass or assume a role that matches.
  */
 const ANY_ACCOUNT = (name: string) => `arn:aws:iam::*:role/${name}`;
-const EXEC_PATTERN = ANY_ACCOUNT(`cdk-hnb659fds-cfn-exec-role-*-${REGION}`);
+const EXEC_PATTERN = ANY_ACCOUNT(`cdk-grdtest-cfn-exec-role-*-${REGION}`);
 const PATTERN_EXEMPT = [EXEC_PATTERN, ANY_ACCOUNT('break-glass')];
 const PATTERN_PRINCIPALS = {
   protectedPrincipalArns: [ANY_ACCOUNT('break-glass'), ANY_ACCOUNT('auditor-access'), ANY_ACCOUNT('log-admin')],
   managerPrincipalArns: PATTERN_EXEMPT,
   pipelinePrincipalArns: [PIPELINE],
-  cdkDeployRoleArns: [ANY_ACCOUNT(`cdk-hnb659fds-deploy-role-*-${REGION}`)],
+  cdkDeployRoleArns: [ANY_ACCOUNT(`cdk-grdtest-deploy-role-*-${REGION}`)],
+  cdkBootstrapQualifier: 'grdtest',
 };
 const PATTERN_SECURITY = ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: PATTERN_EXEMPT });
 const PATTERN_SCPS = [FULL_AWS_ACCESS, doc(PATTERN_SECURITY), doc(ServiceControlPolicy.protectGuardrailPrincipals(PATTERN_PRINCIPALS))];
@@ -259,14 +263,14 @@ describe('attack 2b: exemptions by role name in every account (SCP patterns)', (
   /** An administrator outside any boundary, exempt from nothing: only the SCPs stop it. */
   const UNBOUNDED_ADMIN = role('platform-admin');
   const impostors = [
-    role(`cdk-hnb659fds-cfn-exec-role-attacker-${REGION}`),
+    role(`cdk-grdtest-cfn-exec-role-attacker-${REGION}`),
     role('break-glass'),
     // The path is part of the ARN: '*' of the pattern matches '/' too, and so does the protection's.
-    role(`cdk-hnb659fds-cfn-exec-role-x/y-${REGION}`),
+    role(`cdk-grdtest-cfn-exec-role-x/y-${REGION}`),
   ];
 
   test('the exemptions match the roles of any governed account, and only them', async () => {
-    for (const exempt of [role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`), impostors[0]]) {
+    for (const exempt of [role(`cdk-grdtest-cfn-exec-role-${ACCOUNT}-${REGION}`), impostors[0]]) {
       await expect(decide(exempt, stopTrail, { scps: PATTERN_SCPS })).resolves.toBe('Allowed');
     }
     // The same SCP attached to another account of the environment: its break-glass is exempt there.
@@ -277,7 +281,7 @@ describe('attack 2b: exemptions by role name in every account (SCP patterns)', (
     };
     await expect(decide(role('break-glass', OTHER_ACCOUNT), otherTrail, { scps: PATTERN_SCPS })).resolves.toBe('Allowed');
     await expect(decide(role('platform-admin', OTHER_ACCOUNT), otherTrail, { scps: PATTERN_SCPS })).resolves.toBe('ExplicitlyDenied');
-    for (const other of [role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}-copy`), role('x/break-glass'), role('break-glass-2'), UNBOUNDED_ADMIN]) {
+    for (const other of [role(`cdk-grdtest-cfn-exec-role-${ACCOUNT}-${REGION}-copy`), role('x/break-glass'), role('break-glass-2'), UNBOUNDED_ADMIN]) {
       await expect(decide(other, stopTrail, { scps: PATTERN_SCPS })).resolves.toBe('ExplicitlyDenied');
     }
   });
@@ -390,7 +394,7 @@ describe('attack 3: the CDK bootstrap roles', () => {
   });
 
   test('control: the deploy role itself cannot assume another bootstrap role (only the pipeline can)', async () => {
-    const lookup = { action: 'sts:AssumeRole', resource: role(`cdk-hnb659fds-lookup-role-${ACCOUNT}-${REGION}`), resourcePolicy: trustPolicy(ACCOUNT) };
+    const lookup = { action: 'sts:AssumeRole', resource: role(`cdk-grdtest-lookup-role-${ACCOUNT}-${REGION}`), resourcePolicy: trustPolicy(ACCOUNT) };
     await expect(decide(DEPLOY_ROLE, lookup, { scps: ALL_SCPS })).resolves.toBe('ExplicitlyDenied');
   });
 });
@@ -582,6 +586,7 @@ describe("attack 6: the guardrail stacks (CloudFormation acts with the stack's e
         stackNames: ['prod-workload-*', 'CDKToolkit', 'StackSet-*'],
         stackSetNames: ['prod-workload-guardrails-*'],
         stackSetAdministratorAccountIds: [ACCOUNT],
+        cdkBootstrapQualifier: 'grdtest',
       }),
     );
     const SCPS = [FULL_AWS_ACCESS, SECURITY_SCP, PRINCIPALS_SCP, ADMIN_SCP];
@@ -623,6 +628,7 @@ describe("attack 6: the guardrail stacks (CloudFormation acts with the stack's e
           administratorArns: [EXEC_ROLE],
           stackDeployerArns: [DEPLOY_ROLE],
           stackSetAdministratorAccountIds: ['1234'],
+          cdkBootstrapQualifier: 'grdtest',
         }),
       ).toThrow(/stackSetAdministratorAccountIds\[0\].*received '1234'.*12-digit/);
       expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackSetAdministratorAccountIds: [ACCOUNT] })).toThrow(
@@ -806,7 +812,10 @@ describe('attack 8e: switching Security Hub off or down (SCP; and the boundary w
   // a user who adds it must still not get these actions: the boundary's own Deny covers them.
   const withSecurityHub = (() => {
     const stack = newStack();
-    new PermissionsBoundary(stack, 'Boundary', { allowedServices: [...PermissionsBoundary.DEFAULT_ALLOWED_SERVICES, 'securityhub'] });
+    new PermissionsBoundary(stack, 'Boundary', {
+      allowedServices: [...PermissionsBoundary.DEFAULT_ALLOWED_SERVICES, 'securityhub'],
+      cdkBootstrapQualifier: 'grdtest',
+    });
     return managedPolicyDocument(stack);
   })();
   test.each([
@@ -1033,6 +1042,7 @@ describe('attack 10: lifting MFA for every human (SCP protect-guardrail-principa
       cdkDeployRoleArns: [DEPLOY_ROLE],
       protectedPolicyNames: ['GuardrailsConsoleMfa'],
       protectedGroupNames: ['GuardrailsOperators'],
+      cdkBootstrapQualifier: 'grdtest',
     }),
   );
   const GROUP = `arn:aws:iam::${ACCOUNT}:group/GuardrailsOperators`;
@@ -1071,20 +1081,21 @@ describe('attack 10: lifting MFA for every human (SCP protect-guardrail-principa
         pipelinePrincipalArns: [],
         cdkDeployRoleArns: [],
         protectedGroupNames: ['Ops*'],
+        cdkBootstrapQualifier: 'grdtest',
       }),
     ).toThrow(/protectedGroupNames\[0\]: received 'Ops\*'; expected an IAM group name/);
   });
 });
 
 describe('attack 11: planting code or a template in the CDK bootstrap assets (SCP protect-guardrail-resources, DenyGuardrailStackChanges)', () => {
-  const BUCKET = `arn:aws:s3:::cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`;
+  const BUCKET = `arn:aws:s3:::cdk-grdtest-assets-${ACCOUNT}-${REGION}`;
   // cdk-assets skips an upload whose key exists: a planted zip or template under the next hash survives the deploy.
   const ASSET = `${BUCKET}/3f1c9e0d2b7a6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e.zip`;
   const TEMPLATE = `${BUCKET}/9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b.json`;
-  const VERSION = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/cdk-bootstrap/hnb659fds/version`;
-  const REPOSITORY = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/cdk-hnb659fds-container-assets-${ACCOUNT}-${REGION}`;
-  const FILE_PUBLISHING = role(`cdk-hnb659fds-file-publishing-role-${ACCOUNT}-${REGION}`);
-  const IMAGE_PUBLISHING = role(`cdk-hnb659fds-image-publishing-role-${ACCOUNT}-${REGION}`);
+  const VERSION = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/cdk-bootstrap/grdtest/version`;
+  const REPOSITORY = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/cdk-grdtest-container-assets-${ACCOUNT}-${REGION}`;
+  const FILE_PUBLISHING = role(`cdk-grdtest-file-publishing-role-${ACCOUNT}-${REGION}`);
+  const IMAGE_PUBLISHING = role(`cdk-grdtest-image-publishing-role-${ACCOUNT}-${REGION}`);
   // S3 ARNs carry no account: the boundary scopes S3 with s3:ResourceAccount, which IAM always sets.
   const at = (action: string, resource: string): Attempt => ({ action, resource, context: action.startsWith('s3:') ? { 's3:ResourceAccount': ACCOUNT } : {} });
 
@@ -1113,7 +1124,7 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
   });
 
   test('a bounded admin cannot make itself a publishing role: creating or assuming one is denied', async () => {
-    const squat = role(`cdk-hnb659fds-file-publishing-role-${ACCOUNT}-ap-southeast-2`);
+    const squat = role(`cdk-grdtest-file-publishing-role-${ACCOUNT}-ap-southeast-2`);
     await expect(attackerEverything({ action: 'iam:CreateRole', resource: squat })).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly({ action: 'iam:CreateRole', resource: squat }, PRINCIPALS_SCP)).resolves.toBe('ExplicitlyDenied');
     await expect(attackerBoundaryOnly({ action: 'iam:CreateRole', resource: squat })).resolves.toBe('ExplicitlyDenied');
@@ -1155,7 +1166,7 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
       ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'acme1' }),
     );
     expect(JSON.stringify(custom)).toContain('arn:*:s3:::cdk-acme1-assets-*');
-    expect(JSON.stringify(custom)).not.toContain('cdk-hnb659fds-assets');
+    expect(JSON.stringify(custom)).not.toContain('cdk-grdtest-assets');
     expect(() =>
       ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY_ROLE], cdkBootstrapQualifier: 'ACME*' }),
     ).toThrow(/cdkBootstrapQualifier/);

@@ -10,7 +10,7 @@ import { ServiceControlPolicy } from '../../lib';
 
 jest.setTimeout(60_000);
 
-const EXEC = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1';
+const EXEC = 'arn:aws:iam::111111111111:role/cdk-grdtest-cfn-exec-role-111111111111-eu-west-1';
 const policies: ServiceControlPolicy[] = [
   ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [EXEC] }),
   ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC] }),
@@ -20,7 +20,7 @@ const policies: ServiceControlPolicy[] = [
     pipelinePrincipalArns: [],
     cdkDeployRoleArns: [],
   }),
-  ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC], stackDeployerArns: [EXEC] }),
+  ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC], stackDeployerArns: [EXEC], cdkBootstrapQualifier: 'grdtest' }),
   ServiceControlPolicy.protectTaggedGuardrailResources({ administratorArns: [EXEC] }),
   ServiceControlPolicy.denyUnencryptedS3Writes({ requireKms: true, kmsKeyAccountIds: ['111111111111'] }),
   ServiceControlPolicy.denyUnencryptedResourceCreation(),

@@ -10,8 +10,8 @@ import { ACCOUNT, FULL_AWS_ACCESS, withoutStatement } from './helpers';
 jest.setTimeout(60_000);
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/admin`;
-const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`;
-const DEPLOY = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-eu-west-1`;
+const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-grdtest-cfn-exec-role-${ACCOUNT}-eu-west-1`;
+const DEPLOY = `arn:aws:iam::${ACCOUNT}:role/cdk-grdtest-deploy-role-${ACCOUNT}-eu-west-1`;
 // Test-only: the widest identity policy, so each SCP Deny is shown to win over any allow.
 const ALLOW_ALL: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
@@ -55,7 +55,7 @@ describe('ServiceControlPolicy documents', () => {
       protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass`],
       managerPrincipalArns: [EXEC_ROLE],
       pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'],
-      cdkDeployRoleArns: [`arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-eu-west-1`],
+      cdkDeployRoleArns: [`arn:aws:iam::${ACCOUNT}:role/cdk-grdtest-deploy-role-${ACCOUNT}-eu-west-1`],
     }),
     ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE] }),
   ];
@@ -155,14 +155,13 @@ describe('ServiceControlPolicy documents', () => {
     },
   );
 
-  test.each([
-    'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*',
-    `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-?`,
-    'arn:aws:iam::*:role/break-glass',
-  ])('a role pattern is accepted at construction (and checked for protection when written or compiled): %s', (arn) => {
-    const scp = doc(ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] }));
-    expect(([] as any[]).concat(scp.Statement)[0].Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [arn] } });
-  });
+  test.each(['arn:aws:iam::*:role/cdk-grdtest-cfn-exec-role-*', `arn:aws:iam::${ACCOUNT}:role/cdk-grdtest-cfn-exec-role-?`, 'arn:aws:iam::*:role/break-glass'])(
+    'a role pattern is accepted at construction (and checked for protection when written or compiled): %s',
+    (arn) => {
+      const scp = doc(ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: [arn] }));
+      expect(([] as any[]).concat(scp.Statement)[0].Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalARN': [arn] } });
+    },
+  );
 
   test('an exemption is an exact match (ArnNotEquals aws:PrincipalARN)', () => {
     const scp = doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }));
@@ -749,7 +748,7 @@ describe('unencrypted resources SCP semantics', () => {
 });
 
 describe('guardrail principals SCP', () => {
-  const deployRole = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-eu-west-1`;
+  const deployRole = `arn:aws:iam::${ACCOUNT}:role/cdk-grdtest-deploy-role-${ACCOUNT}-eu-west-1`;
   const options = {
     protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass`],
     managerPrincipalArns: [EXEC_ROLE],
@@ -761,7 +760,7 @@ describe('guardrail principals SCP', () => {
     const scp = ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'abc123' });
     expect(scp.name).toBe('protect-guardrail-principals');
     expect(scp.toJson()).toContain('"arn:*:iam::*:role/cdk-abc123-*"');
-    expect(scp.toJson()).not.toContain('hnb659fds-*');
+    expect(scp.toJson()).not.toContain('grdtest-*');
   });
 
   test('without protected principals it still protects the CDK roles (no empty statement)', () => {
@@ -780,7 +779,7 @@ describe('guardrail principals SCP', () => {
     ['protectedPrincipalArns', `arn:aws:iam::${ACCOUNT}:user/break-glass`],
     ['managerPrincipalArns', 'arn:aws:iam::111111111111:role/*'],
     ['pipelinePrincipalArns', 'arn:aws:iam::333333333333:user/pipeline-?'],
-    ['cdkDeployRoleArns', `arn:aws:sts::${ACCOUNT}:assumed-role/cdk-hnb659fds-deploy-role/x`],
+    ['cdkDeployRoleArns', `arn:aws:sts::${ACCOUNT}:assumed-role/cdk-grdtest-deploy-role/x`],
   ])('fails if %s holds %s', (prop, arn) => {
     expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, [prop]: [arn] })).toThrow(
       new RegExp(`${prop}(\\[0\\])?: received '.*'; expected an exact IAM role`),
@@ -821,6 +820,7 @@ describe('guardrail resources SCP', () => {
         stackDeployerArns: [DEPLOY],
         stackNames: ['prod-*-x', 'CDKToolkit'],
         stackSetNames: ['prod-set-*', 'exact-set'],
+        cdkBootstrapQualifier: 'grdtest',
       }).toJson(),
     );
     const st = doc.Statement.find((x: any) => x.Sid === 'DenyGuardrailStackChanges');
@@ -846,17 +846,17 @@ describe('guardrail resources SCP', () => {
       'arn:*:cloudformation:*:*:stackset/prod-set-*',
       'arn:*:cloudformation:*:*:stackset/exact-set:*',
       // the CDK bootstrap assets of the default qualifier
-      'arn:*:s3:::cdk-hnb659fds-assets-*',
-      'arn:*:ssm:*:*:parameter/cdk-bootstrap/hnb659fds/*',
-      'arn:*:ecr:*:*:repository/cdk-hnb659fds-container-assets-*',
+      'arn:*:s3:::cdk-grdtest-assets-*',
+      'arn:*:ssm:*:*:parameter/cdk-bootstrap/grdtest/*',
+      'arn:*:ecr:*:*:repository/cdk-grdtest-container-assets-*',
     ]);
     expect(st.Condition).toEqual({
       ArnNotEquals: {
         'aws:PrincipalARN': [
           DEPLOY,
-          'arn:*:iam::*:role/cdk-hnb659fds-file-publishing-role-*',
-          'arn:*:iam::*:role/cdk-hnb659fds-image-publishing-role-*',
-          'arn:*:iam::*:role/cdk-hnb659fds-cfn-exec-role-*',
+          'arn:*:iam::*:role/cdk-grdtest-file-publishing-role-*',
+          'arn:*:iam::*:role/cdk-grdtest-image-publishing-role-*',
+          'arn:*:iam::*:role/cdk-grdtest-cfn-exec-role-*',
         ],
       },
     });
@@ -869,11 +869,20 @@ describe('guardrail resources SCP', () => {
       /stackSetNames: received \["prod-set-\*"\] without stackDeployerArns; expected the exact ARNs/,
     );
     expect(() =>
-      ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: [DEPLOY], stackSetNames: ['set/x'] }),
+      ServiceControlPolicy.protectGuardrailResources({
+        administratorArns: [EXEC_ROLE],
+        stackDeployerArns: [DEPLOY],
+        stackSetNames: ['set/x'],
+        cdkBootstrapQualifier: 'grdtest',
+      }),
     ).toThrow(/stackSetNames\[0\]: received 'set\/x'; expected a CloudFormation stack name/);
-    expect(() => ServiceControlPolicy.protectGuardrailResources({ administratorArns: [EXEC_ROLE], stackDeployerArns: ['arn:aws:iam::*:role/*'] })).toThrow(
-      /stackDeployerArns\[0\]: received 'arn:aws:iam::\*:role\/\*'; expected an exact IAM role ARN, or a role ARN pattern/,
-    );
+    expect(() =>
+      ServiceControlPolicy.protectGuardrailResources({
+        administratorArns: [EXEC_ROLE],
+        stackDeployerArns: ['arn:aws:iam::*:role/*'],
+        cdkBootstrapQualifier: 'grdtest',
+      }),
+    ).toThrow(/stackDeployerArns\[0\]: received 'arn:aws:iam::\*:role\/\*'; expected an exact IAM role ARN, or a role ARN pattern/);
   });
 
   test('fails if the prefix has a wildcard or a slash', () => {

@@ -1,5 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { ErrorScope, propError } from '../../private/errors';
+import { DEFAULT_QUALIFIER_EXPECTED, DEFAULT_QUALIFIER_WHY, exemptsDefaultCdkRolesAnywhere } from './exemption-protection';
 
 /** Throws unless every entry is a 12-digit AWS account id (unresolved tokens are skipped). */
 export function validateAccountIds(scope: ErrorScope, prop: string, accountIds: readonly string[]): void {
@@ -89,7 +90,7 @@ export function validateExactPrincipalArns(
   options: { readonly rolesOnly?: boolean; readonly account?: string; readonly allowTokens?: boolean } = {},
 ): void {
   const kind = options.rolesOnly ? 'IAM role' : 'IAM role or user';
-  const example = `'arn:aws:iam::111122223333:role/${options.rolesOnly ? 'break-glass' : 'cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1'}'`;
+  const example = `'arn:aws:iam::111122223333:role/${options.rolesOnly ? 'break-glass' : 'cdk-grdprod-cfn-exec-role-111122223333-eu-west-1'}'`;
   for (const arn of arns) {
     if (Token.isUnresolved(arn)) {
       if (options.allowTokens) continue;
@@ -135,9 +136,10 @@ export function validateScpPrincipalArns(scope: ErrorScope, prop: string, arns: 
         `${prop}[${i}]`,
         `'${arn}'`,
         "an exact IAM role ARN, or a role ARN pattern with '*' for the account and '*' or '?' in the name after its first character, " +
-          "such as 'arn:aws:iam::*:role/break-glass' or 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1' (users are exact only)",
+          "such as 'arn:aws:iam::*:role/break-glass' or 'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1' (users are exact only)",
       );
     }
+    if (exemptsDefaultCdkRolesAnywhere(arn)) throw propError(scope, `${prop}[${i}]`, `'${arn}'`, DEFAULT_QUALIFIER_EXPECTED, DEFAULT_QUALIFIER_WHY);
   });
 }
 
