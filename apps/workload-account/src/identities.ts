@@ -1,6 +1,7 @@
 import {
   accountRegions,
   anyAccountRoleArn,
+  assumerRoleArnsOf,
   accountSettingsRoleArns,
   boundaryProtections,
   cdkDeployRoleArns,
@@ -346,13 +347,19 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
  *   still assume an assumer, as its own trust policy allows (humans do). The deployers (the security
  *   account's pipeline or execution role) or break-glass create and change the assumers; an IAM
  *   Identity Center role (`aws-reserved/sso.amazonaws.com/...`) is changed by Identity Center's
- *   service-linked role, which SCPs do not govern.
+ *   service-linked role, which SCPs do not govern. The entry roles (`iam.assumerEntryRoleArns`) are
+ *   protected the same way.
+ * - `DenyAssumerAssumption`: nobody but the entry roles assumes an assumer (red9 R9-2), whatever the
+ *   assumer's own trust policy admits (often the account root: every admin of the security account).
+ *   Who may sign in with an entry role is then the identity provider's decision (Identity Center
+ *   assignments), outside what SCPs govern.
  */
 function crossAccountRoleProtection(config: GuardrailsConfig, managers: readonly string[]): ServiceControlPolicy[] {
   const readers = config.auditLogs.replicaRegion !== undefined ? config.auditLogs.readers?.principalArns : undefined;
   const roles = [...(readers !== undefined ? [trailReaderRoleArn('*')] : []), ...config.iam.crossAccountRoles.map((r) => anyAccountRoleArn(r.name))];
   if (roles.length === 0) return [];
-  const assumers = [...new Set([...(readers ?? []), ...config.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? [])])];
+  const assumers = assumerRoleArnsOf(config);
+  const entries = config.iam.assumerEntryRoleArns ?? [];
   const deployers = { ArnNotEquals: { 'aws:PrincipalARN': [...new Set(managers)] } };
   return [
     new ServiceControlPolicy({
@@ -373,8 +380,23 @@ function crossAccountRoleProtection(config: GuardrailsConfig, managers: readonly
                 sid: 'DenyAssumerRoleChanges',
                 effect: iam.Effect.DENY,
                 actions: ServiceControlPolicy.PROTECTED_ROLE_ACTIONS.filter((a) => !a.startsWith('sts:')),
-                resources: [...roles, ...assumers],
+                resources: [...roles, ...assumers, ...entries],
                 conditions: deployers,
+              }),
+            ]
+          : []),
+        // red9 R9-2: who becomes an assumer is no longer left to its own trust policy alone. Only
+        // sts:AssumeRole: the entry roles of IAM Identity Center or a SAML provider are reached with
+        // sts:AssumeRoleWithSAML, which no principal of the account calls; the assumers are assumed
+        // from them with sts:AssumeRole, the action an admin of the account would call too.
+        ...(assumers.length > 0 && entries.length > 0
+          ? [
+              new iam.PolicyStatement({
+                sid: 'DenyAssumerAssumption',
+                effect: iam.Effect.DENY,
+                actions: ['sts:AssumeRole'],
+                resources: assumers,
+                conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set(entries)] } },
               }),
             ]
           : []),

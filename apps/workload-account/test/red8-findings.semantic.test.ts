@@ -178,19 +178,22 @@ describe('red8 findings (attack on the R7-5 fix, protect-cross-account-roles)', 
   );
   test('R8-1 facts and mutation: what the takeover would yield (the assumer passes the SCPs and the trust); DenyAssumerRoleChanges is what denies it; the protected names next to it are denied', async () => {
     expect(config.auditLogs.readers!.principalArns).toContain(AUDITOR);
-    // The assumer is a resource of DenyAssumerRoleChanges only; without that statement the takeover works.
+    // The assumer is a resource of DenyAssumerRoleChanges (and, for sts:AssumeRole only, of red9 R9-2's
+    // DenyAssumerAssumption); without DenyAssumerRoleChanges the takeover works.
     const naming = statementsOf(SCPS).filter((s) => ([] as string[]).concat(s.Resource).includes(AUDITOR));
-    expect(naming.map((s) => s.Sid)).toEqual(['DenyAssumerRoleChanges']);
+    expect(naming.map((s) => s.Sid).sort()).toEqual(['DenyAssumerAssumption', 'DenyAssumerRoleChanges']);
     const without = SCPS.map((d: any) => ({ ...d, Statement: ([] as any[]).concat(d.Statement).filter((st) => st.Sid !== 'DenyAssumerRoleChanges') }));
     for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy']) {
       expect([action, await underScps(SEC_LOG_ADMIN, action, AUDITOR, EAST, {}, without)]).toEqual([action, 'Allowed']);
     }
-    // control: the security account's execution role (a deployer) still manages the auditor, and anyone may assume it (its own trust decides).
+    // control: the security account's execution role (a deployer) still manages the auditor, and the entry role
+    // assumes it (since red9 R9-2 only the entry roles do; before, anyone its own trust admitted).
     const exec = role(`cdk-grdprod-cfn-exec-role-${SECURITY}-${HOME}`, SECURITY);
     for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy']) {
       expect([action, await underScps(exec, action, AUDITOR, HOME)]).toEqual([action, 'Allowed']);
     }
-    expect(await underScps(role('human-sso-session', SECURITY), 'sts:AssumeRole', AUDITOR, HOME)).toBe('Allowed');
+    expect(await underScps(config.iam.assumerEntryRoleArns![0], 'sts:AssumeRole', AUDITOR, HOME)).toBe('Allowed');
+    expect(await underScps(role('human-sso-session', SECURITY), 'sts:AssumeRole', AUDITOR, HOME)).toBe('ExplicitlyDenied');
     // Whoever is the auditor assumes GuardrailsSecurityAudit of ledger, and a trail reader ...
     expect(await assumeAudit(AUDITOR)).toBe('Allowed');
     expect(await underScps(AUDITOR, 'sts:AssumeRole', REPLICA_READER, EAST)).toBe('Allowed');
@@ -273,7 +276,8 @@ describe('red8 findings (attack on the R7-5 fix, protect-cross-account-roles)', 
       // DenyAssumerRoleChanges denies every one of those actions but assuming, on the roles and the assumers, to all but the managers.
       const changes = statement('DenyAssumerRoleChanges');
       expect([...changes.Action].sort()).toEqual(now.Action.filter((a: string) => !a.startsWith('sts:')).sort());
-      expect([...changes.Resource].sort()).toEqual([...now.Resource, AUDITOR].sort());
+      // (and, since red9 R9-2, the entry roles that alone may assume the assumers)
+      expect([...changes.Resource].sort()).toEqual([...now.Resource, AUDITOR, ...config.iam.assumerEntryRoleArns!].sort());
       expect(changes.Condition.ArnNotEquals['aws:PrincipalARN']).not.toContain(AUDITOR);
       // ... and the workload boundary still protects GuardrailsSecurityAudit by name (iam:*Role*, sts:AssumeRole*).
       const inBoundary = ([] as any[]).concat(BOUNDARY.Statement).find((s) => s.Sid === 'DenyGuardrailRoleChanges');

@@ -161,44 +161,88 @@ describe('red9 findings (attack on R7-1, R7-2 and the red8 fixes)', () => {
     ).not.toThrow();
   });
 
-  // R9-2 MEDIUM (conditional on a policy the repository does not manage). Path: R8-1 protects the
-  // assumer GuardrailsAuditor (the one principal that assumes GuardrailsSecurityAudit of every
-  // workload account and every trail reader, i.e. every workload trail's log files, the replicas too)
-  // from changes, but who may assume the assumer is left to its own trust policy, which nothing in the
-  // repository creates, checks or documents beyond "humans do" (docs/operations.md). With the common
-  // trust of the security account (its root, or any admin permission set), every admin of the security
-  // account that signs in with MFA becomes the auditor: no SCP statement names the assumer for
-  // sts:AssumeRole*. Likewise, when the assumer is an IAM Identity Center role (which the docs bless),
-  // whoever administers Identity Center (sso:* is exempt from every statement; the management account
-  // or a delegated administrator, possibly the security account) changes its permission set and
-  // assignments through Identity Center's service-linked role, which DenyAssumerRoleChanges does not
-  // govern. Fix: manage the assumer in the security app with a trust from config (e.g.
-  // auditLogs.readers.assumedBy: the exact SSO permission-set role or federated principals, MFA), or
-  // add an SCP statement denying sts:AssumeRole* on the assumers to all but the configured principals
-  // of the security account; document that the assumer's trust is the root of the audit chain.
+  // R9-2 MEDIUM, fixed. Path (before the fix): R8-1 protects the assumer GuardrailsAuditor (the one
+  // principal that assumes GuardrailsSecurityAudit of every workload account and every trail reader,
+  // i.e. every workload trail's log files, the replicas too) from changes, but who could assume the
+  // assumer was left to its own trust policy, which nothing in the repository creates or checks. With
+  // the common trust of the security account (its root, or any admin permission set), every admin of the
+  // security account that signs in with MFA became the auditor: no SCP statement named the assumer for
+  // sts:AssumeRole. Fix: config names the entry roles (iam.assumerEntryRoleArns, required when an
+  // assumer is a role of an environment account: the auditors' IAM Identity Center role), and the SCP
+  // protect-cross-account-roles denies sts:AssumeRole on the assumers to every other principal
+  // (DenyAssumerAssumption) and protects the entry roles like the assumers (DenyAssumerRoleChanges).
+  // Residual, documented: who may sign in with the entry role is Identity Center's (or the SAML
+  // provider's) decision; whoever administers Identity Center can assign it (facts below).
   const ROOT_TRUST: PolicyJson = {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${SECURITY}:root` }, Action: 'sts:AssumeRole' }],
   };
-  const assumeAuditor = (principal: string) =>
+  const ENTRY = config.iam.assumerEntryRoleArns![0];
+  const assumeAuditor = (principal: string, scps = SCPS) =>
     evaluate({
       identityPolicies: [ALLOW_EVERYTHING],
-      serviceControlPolicies: SCPS,
+      serviceControlPolicies: scps,
       resourcePolicy: ROOT_TRUST,
       request: request(principal, 'sts:AssumeRole', AUDITOR, EAST, { 'aws:MultiFactorAuthPresent': 'true' }),
     });
-  test.failing.each([
+  const withoutStatement = (sid: string) => SCPS.map((d) => ({ ...d, Statement: ([] as any[]).concat(d.Statement).filter((st) => st.Sid !== sid) }));
+  test.each([
     ['another admin role of the security account', SEC_ADMIN],
     ['the log admin of the security account', SEC_LOG_ADMIN],
-  ])('R9-2: %s (%s) does not become the auditor (GuardrailsAuditor trusting the security account)', async (_what, principal) => {
+    ["the security account's key admin", role(config.principals.keyAdminRoleName, SECURITY)],
+    ["the security account's execution role (a deployer: it manages the auditor, it does not become it)", cdk('cfn-exec', SECURITY, HOME)],
+  ])('R9-2 fixed: %s (%s) does not become the auditor, though GuardrailsAuditor trusts the security account', async (_what, principal) => {
     expect(await assumeAuditor(principal)).toBe('ExplicitlyDenied');
   });
-  test('R9-2 facts: the auditor reaches GuardrailsSecurityAudit and the trail readers; no SCP statement names it for sts:AssumeRole*; Identity Center changes are exempt everywhere', async () => {
+  test("R9-2 control and mutation: the auditors' entry role assumes the auditor; without DenyAssumerAssumption any admin does", async () => {
+    expect(ENTRY).toMatch(/^arn:aws:iam::\d{12}:role\/aws-reserved\/sso\.amazonaws\.com\//);
+    expect(await assumeAuditor(ENTRY)).toBe('Allowed');
+    expect(await assumeAuditor(SEC_ADMIN, withoutStatement('DenyAssumerAssumption'))).toBe('Allowed');
+  });
+  test('R9-2 fixed: no admin of the security account creates, re-trusts or extends an entry role; a deployer may (a plain IAM entry role)', async () => {
+    // An Identity Center role lives under the reserved path aws-reserved/, which only Identity Center's
+    // service-linked role changes (the simulator refuses IAM changes there to anyone); the SCP names it too.
+    for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']) {
+      expect([action, await underScps(SEC_ADMIN, action, ENTRY, HOME)]).not.toEqual([action, 'Allowed']);
+    }
+    const changes = statementsOf(SCPS).find((st) => st.Sid === 'DenyAssumerRoleChanges');
+    expect(changes.Resource).toContain(ENTRY);
+    // A plain IAM role as the entry: the SCP alone holds the admins off it.
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'prod.json'), 'utf8'));
+    const plain = role('GuardrailsAuditorsSignIn', SECURITY);
+    raw.iam.assumerEntryRoleArns = [plain];
+    const scps = scpDocumentsOf(parseConfig(raw, 'prod'));
+    for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole']) {
+      expect([action, await underScps(SEC_ADMIN, action, plain, HOME, {}, scps)]).toEqual([action, 'ExplicitlyDenied']);
+      expect([action, await underScps(SEC_LOG_ADMIN, action, plain, HOME, {}, scps)]).toEqual([action, 'ExplicitlyDenied']);
+    }
+    expect(await underScps(cdk('cfn-exec', SECURITY, HOME), 'iam:UpdateAssumeRolePolicy', plain, HOME, {}, scps)).toBe('Allowed');
+    expect(await assumeAuditor(plain, scps)).toBe('Allowed');
+    expect(await assumeAuditor(SEC_ADMIN, scps)).toBe('ExplicitlyDenied');
+  });
+  test('R9-2 fixed: config requires the entry roles when an assumer is a role of an environment account, and refuses one of another account', () => {
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'prod.json'), 'utf8'));
+    delete raw.iam.assumerEntryRoleArns;
+    expect(() => parseConfig(raw, 'prod')).toThrow(
+      /iam\.assumerEntryRoleArns: received nothing \(the field is missing\); expected the exact ARNs of the roles that may assume/,
+    );
+    raw.iam.assumerEntryRoleArns = [`arn:aws:iam::${LEDGER}:role/auditors`];
+    expect(() => parseConfig(raw, 'prod')).toThrow(
+      /iam\.assumerEntryRoleArns\[0\]: received "arn:aws:iam::777777777777:role\/auditors"; expected a role of an account of the assumers \(555555555555\)/,
+    );
+    raw.iam.assumerEntryRoleArns = [`arn:aws:iam::${SECURITY}:role/auditor-*`];
+    expect(() => parseConfig(raw, 'prod')).toThrow(
+      /iam\.assumerEntryRoleArns\[0\]: received "arn:aws:iam::555555555555:role\/auditor-\*"; expected the exact ARN of an IAM role/,
+    );
+  });
+  test('R9-2 facts: the auditor reaches GuardrailsSecurityAudit and the trail readers; two statements name it, one for sts:AssumeRole only; Identity Center changes stay exempt everywhere (the residual)', async () => {
     expect(await assumeAudit(AUDITOR)).toBe('Allowed');
     expect(await underScps(AUDITOR, 'sts:AssumeRole', REPLICA_READER, EAST)).toBe('Allowed');
     const naming = statementsOf(SCPS).filter((s) => ([] as string[]).concat(s.Resource ?? []).includes(AUDITOR));
-    expect(naming.map((s) => s.Sid)).toEqual(['DenyAssumerRoleChanges']);
-    expect(naming[0].Action.some((a: string) => a.startsWith('sts:'))).toBe(false);
+    expect(naming.map((s) => s.Sid).sort()).toEqual(['DenyAssumerAssumption', 'DenyAssumerRoleChanges']);
+    expect(naming.find((s) => s.Sid === 'DenyAssumerRoleChanges').Action.some((a: string) => a.startsWith('sts:'))).toBe(false);
+    // not sts:AssumeRoleWithSAML: Identity Center signs the auditors in with it, and no principal of the account calls it
+    expect(naming.find((s) => s.Sid === 'DenyAssumerAssumption').Action).toEqual('sts:AssumeRole');
     // An Identity Center role as the assumer parses, and its permission set is changed through sso:*, which no statement holds.
     const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'prod.json'), 'utf8'));
     const sso = `arn:aws:iam::${SECURITY}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Auditor_0123456789abcdef`;

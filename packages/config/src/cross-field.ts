@@ -33,6 +33,7 @@ export function crossFieldProblems(config: GuardrailsConfig, envName: string): C
     ...keyImports(config),
     ...productionLimits(config),
     ...crossAccountRoles(config),
+    ...assumerEntries(config),
     ...backupRetention(config),
     ...privateFunctions(config),
     ...auditLogs(config),
@@ -279,6 +280,56 @@ function crossAccountRoles(config: GuardrailsConfig): ConfigProblem[] {
     });
     return problems;
   });
+}
+
+/**
+ * The roles that assume the roles other accounts' principals assume into the workload accounts: each
+ * cross-account role's `assumerRoleArns`, and `auditLogs.readers.principalArns` (the trail readers,
+ * which exist with an audit replica region). The SCP `protect-cross-account-roles` protects them.
+ */
+export function assumerRoleArnsOf(config: GuardrailsConfig): string[] {
+  const readers = config.auditLogs.replicaRegion !== undefined ? (config.auditLogs.readers?.principalArns ?? []) : [];
+  return [...new Set([...readers, ...config.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? [])])];
+}
+
+/**
+ * The assumers (`iam.crossAccountRoles[].assumerRoleArns`, `auditLogs.readers.principalArns`) reach
+ * every workload account's audit role and audit log files. Where the SCPs govern an assumer (a role of
+ * the environment's accounts), they let only `iam.assumerEntryRoleArns` assume it (red9 R9-2): without
+ * that list, whoever the assumer's own trust policy admits (often every admin of the security account)
+ * would become the auditor.
+ */
+function assumerEntries(config: GuardrailsConfig): ConfigProblem[] {
+  const environment = new Set([config.securityAccount.accountId, ...config.workloadAccounts.map((a) => a.accountId)]);
+  const assumers = assumerRoleArnsOf(config);
+  const governed = assumers.filter((arn) => environment.has(arn.split(':')[4]));
+  const entries = config.iam.assumerEntryRoleArns;
+  if (entries === undefined) {
+    return governed.length === 0
+      ? []
+      : [
+          {
+            path: 'iam.assumerEntryRoleArns',
+            received: 'nothing (the field is missing)',
+            expected:
+              `the exact ARNs of the roles that may assume ${governed.join(', ')} (e.g. the auditors' IAM Identity Center role ` +
+              `arn:aws:iam::${governed[0].split(':')[4]}:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<permission set>_<id>): ` +
+              "the SCPs deny assuming an assumer to every other principal of the environment's accounts, so that no admin of that account becomes the auditor",
+          },
+        ];
+  }
+  const assumerAccounts = new Set(assumers.map((arn) => arn.split(':')[4]));
+  return entries.flatMap((arn, i) =>
+    assumerAccounts.has(arn.split(':')[4])
+      ? []
+      : [
+          problem(
+            `iam.assumerEntryRoleArns[${i}]`,
+            arn,
+            `a role of an account of the assumers (${[...assumerAccounts].join(', ') || 'none: name assumerRoleArns or auditLogs.readers first'}): an assumer's SCP exception matters only in its own account`,
+          ),
+        ],
+  );
 }
 
 function productionLimits(config: GuardrailsConfig): ConfigProblem[] {

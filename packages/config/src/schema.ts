@@ -273,6 +273,19 @@ export const CONFIG_SCHEMA = z.strictObject({
         .describe(
           'Roles created in every workload account for principals of other accounts (e.g. the security team); the external id never appears in outputs',
         ),
+      assumerEntryRoleArns: z
+        .array(
+          z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+            error:
+              'expected the exact ARN of an IAM role in the aws partition, its path included (arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<permission set>_<id>), no wildcards',
+          }),
+        )
+        .min(1, { error: 'expected at least one role ARN' })
+        .optional()
+        .describe(
+          'The only roles that may assume the assumers (iam.crossAccountRoles[].assumerRoleArns, auditLogs.readers.principalArns) where the SCPs govern them: ' +
+            "the roles the auditors sign in with, typically their IAM Identity Center permission set's role. Required when an assumer is a role of one of this environment's accounts",
+        ),
     })
     .default({ crossAccountRoles: [] }),
   backup: z

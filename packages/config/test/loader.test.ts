@@ -398,8 +398,43 @@ describe('invalid configs fail with the file, the field, the value and what is a
     );
     // Control: a role of the trusted account passes; an account outside the environment needs none.
     raw.iam.crossAccountRoles[0].assumerRoleArns = ['arn:aws:iam::111111111111:role/auditor'];
+    raw.iam.assumerEntryRoleArns = ['arn:aws:iam::111111111111:role/auditors-sign-in'];
     expect(() => parseConfig(raw, 'dev')).not.toThrow();
     raw.iam = { crossAccountRoles: [{ name: 'VendorAudit', trustedAccountIds: ['999999999999'], externalId: 'vendor-2026' }] };
+    expect(() => parseConfig(raw, 'dev')).not.toThrow();
+  });
+
+  test('iam.assumerEntryRoleArns (red9 R9-2): required when an assumer is a role of an environment account, each a role of an assumer account', () => {
+    const raw = validConfig();
+    raw.iam = {
+      crossAccountRoles: [
+        {
+          name: 'SecurityAudit',
+          trustedAccountIds: ['111111111111'],
+          externalId: 'sec-audit-2026',
+          assumerRoleArns: ['arn:aws:iam::111111111111:role/auditor'],
+        },
+      ],
+    };
+    expect(problemsOf(raw)).toMatch(
+      /iam\.assumerEntryRoleArns: received nothing \(the field is missing\); expected the exact ARNs of the roles that may assume arn:aws:iam::111111111111:role\/auditor/,
+    );
+    raw.iam.assumerEntryRoleArns = ['arn:aws:iam::222222222222:role/auditors'];
+    expect(problemsOf(raw)).toMatch(
+      /iam\.assumerEntryRoleArns\[0\]: received "arn:aws:iam::222222222222:role\/auditors"; expected a role of an account of the assumers \(111111111111\)/,
+    );
+    raw.iam.assumerEntryRoleArns = ['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*'];
+    expect(problemsOf(raw)).toMatch(
+      /iam\.assumerEntryRoleArns\[0\]: received ".*"; expected the exact ARN of an IAM role in the aws partition, its path included/,
+    );
+    raw.iam.assumerEntryRoleArns = ['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Auditors_0123456789abcdef'];
+    expect(parseConfig(raw, 'dev').iam.assumerEntryRoleArns).toHaveLength(1);
+    // an assumer outside the environment's accounts (which the SCPs do not govern) needs none
+    raw.iam = {
+      crossAccountRoles: [
+        { name: 'VendorAudit', trustedAccountIds: ['999999999999'], externalId: 'vendor-2026', assumerRoleArns: ['arn:aws:iam::999999999999:role/vendor'] },
+      ],
+    };
     expect(() => parseConfig(raw, 'dev')).not.toThrow();
   });
 
