@@ -22,7 +22,7 @@
  * of the baseline. Per-account secrets stay with the per-account CDK app. Only the template itself
  * is an asset, of the administrator stack, read by CloudFormation in the administrator account.
  */
-import { Acknowledgement, addComplianceGate, applyTags, createApp, packRuleIds, stackName } from '@cdk-guardrails/app-kit';
+import { Acknowledgement, addComplianceGate, applyTags, createApp, packRuleIds, stackName, useConfigBootstrapQualifier } from '@cdk-guardrails/app-kit';
 import { TrailScope } from '@cdk-guardrails/central-logging';
 import { GUARDRAIL_NAME_PREFIX, GuardrailsConfig, StackSetsConfig, withStackSetTargets, workloadStackSetName } from '@cdk-guardrails/config';
 import { PermissionsBoundary, PolicyValidator, RequirePermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
@@ -274,6 +274,9 @@ export class WorkloadStackSetsStack extends Stack {
  * the baseline templates written into the app's assembly directory (`stackset-templates/`).
  */
 export function buildWorkloadStackSets(app: App, config: GuardrailsConfig, targets: StackSetsConfig): WorkloadStackSetsStack {
+  // Through the config's bootstrap, as the other apps (red10 R10-1): the SCPs protect and trust only
+  // that qualifier's roles and assets; the templates the StackSets run are published to its bucket.
+  useConfigBootstrapQualifier(app, config);
   const name = stackName(config.environment, 'workload', 'stacksets');
   return new WorkloadStackSetsStack(app, name, {
     stackName: name,

@@ -32,13 +32,22 @@ import {
   TAKEOVER_ACTIONS,
 } from '@cdk-guardrails/iam-least-privilege/lib/identities/private/exemption-protection';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
-import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { buildWorkloadStackSets } from '../src/stackset';
 import { buildWorkloadApp } from '../src/workload-app';
-import { evaluateAsBounded, evaluateUnderScps, prodStacks, RequestContext, resolver, scpDocumentsOf, scpRequest } from './support/prod-templates';
+import {
+  evaluateAsBounded,
+  evaluateUnderScps,
+  prodStacks,
+  RequestContext,
+  resolver,
+  scpDocumentsOf,
+  scpRequest,
+  accountBoundaryOf,
+} from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -62,15 +71,8 @@ const STACK_SET_ID = '7d8e9f00-0000-4000-8000-00000000abcd';
 
 const stacks = prodStacks(config);
 const stackOf = (name: string) => stacks.find(([s]) => s.stackName === name)!;
-const homeTemplate = stackOf(`prod-workload-ledger-${HOME}`)[1];
 const resourceOf = (template: any, pick: (r: any) => boolean) => Object.values<any>(template.Resources).find(pick);
-const BOUNDARY: PolicyJson = resolver(
-  stackOf(`prod-workload-ledger-${HOME}`)[0],
-  homeTemplate,
-)(
-  resourceOf(homeTemplate, (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary').Properties
-    .PolicyDocument,
-);
+const BOUNDARY: PolicyJson = accountBoundaryOf(stacks, `prod-workload-ledger-${HOME}`);
 
 const underScps = (principal: string, action: string, resource: string, region: string, context: RequestContext = {}, scps = SCPS) =>
   evaluateUnderScps(scps, principal, action, resource, region, context, principal.split(':')[4]);
@@ -94,7 +96,8 @@ const WORKLOAD_STACK_SET = `arn:aws:cloudformation:${HOME}:${SECURITY}:stackset/
 const STACK_SETS_STACK = `arn:aws:cloudformation:${HOME}:${SECURITY}:stack/prod-workload-stacksets/${STACK_SET_ID}`;
 
 describe('red10 findings (attack on the R9-1 fix)', () => {
-  // R10-1 MEDIUM. Path: the StackSets administrator app (apps/workload-account/src/stackset.ts
+  // R10-1 MEDIUM, fixed (useConfigBootstrapQualifier in buildWorkloadStackSets; docs/stacksets.md step 4).
+  // Path (before the fix): the StackSets administrator app (apps/workload-account/src/stackset.ts
   // buildWorkloadStackSets, entry src/bin/stackset.ts) never calls useConfigBootstrapQualifier, so its
   // stack `<env>-workload-stacksets` is synthesized with CDK's default qualifier: deploy role
   // cdk-hnb659fds-deploy-role, execution role cdk-hnb659fds-cfn-exec-role, the template and the
@@ -118,31 +121,28 @@ describe('red10 findings (attack on the R9-1 fix)', () => {
     const artifact = app.synth().getStackArtifact(stack.artifactId);
     const resolve = (arn: string) => arn.replace('${AWS::Partition}', 'aws');
     setsArtifact = {
-      qualifier: (stack.synthesizer as DefaultStackSynthesizer & { qualifier: string }).qualifier,
+      qualifier: stack.synthesizer.bootstrapQualifier ?? 'none',
       assumeRoleArn: resolve(artifact.assumeRoleArn!),
       assetBucket: /^s3:\/\/([^/]+)\//.exec(artifact.stackTemplateAssetObjectUrl!)![1],
     };
   });
-  test.failing('R10-1: the StackSets administrator stack is synthesized with the config qualifier', () => {
+  test('R10-1 fixed: the StackSets administrator stack is synthesized with the config qualifier', () => {
     expect(setsArtifact.qualifier).toBe(QUALIFIER);
     expect(setsArtifact.assumeRoleArn).toBe(cdk('deploy', SECURITY, HOME));
   });
-  test.failing('R10-1: the deploy role the StackSets administrator stack names may change it under the SCPs (delegated administrator)', async () => {
+  test('R10-1 fixed: the deploy role the StackSets administrator stack names may change it under the SCPs (delegated administrator)', async () => {
     expect(await underScps(setsArtifact.assumeRoleArn, 'cloudformation:CreateChangeSet', STACK_SETS_STACK, HOME, {}, SETS_SCPS)).toBe('Allowed');
   });
-  test.failing("R10-1: no admin of the delegated administrator writes the bucket the StackSets' templates are published to", async () => {
+  test("R10-1 fixed: no admin of the delegated administrator writes the bucket the StackSets' templates are published to", async () => {
     const object = `arn:aws:s3:::${setsArtifact.assetBucket}/0123abcd.json`;
     expect(await underScps(SEC_ADMIN, 's3:PutObject', object, HOME, { 's3:x-amz-server-side-encryption': 'aws:kms' }, SETS_SCPS)).toBe('ExplicitlyDenied');
   });
-  test("R10-1 facts: the stack names CDK's default bootstrap; the config qualifier's deploy role would deploy it and its bucket is protected", async () => {
-    expect(setsArtifact.qualifier).toBe('hnb659fds');
-    expect(setsArtifact.assetBucket).toBe(`cdk-hnb659fds-assets-${SECURITY}-${HOME}`);
-    expect(await underScps(cdk('deploy', SECURITY, HOME), 'cloudformation:CreateChangeSet', STACK_SETS_STACK, HOME, {}, SETS_SCPS)).toBe('Allowed');
-    const protectedObject = `arn:aws:s3:::cdk-${QUALIFIER}-assets-${SECURITY}-${HOME}/0123abcd.json`;
-    expect(await underScps(SEC_ADMIN, 's3:PutObject', protectedObject, HOME, { 's3:x-amz-server-side-encryption': 'aws:kms' }, SETS_SCPS)).toBe(
-      'ExplicitlyDenied',
-    );
-    // ... and the default deploy role of the administrator account (trusting its root) is anyone's there.
+  test("R10-1 facts: the config qualifier's bucket is protected, and the default qualifier's deploy role of the administrator account would be anyone's", async () => {
+    expect(setsArtifact.assetBucket).toBe(`cdk-${QUALIFIER}-assets-${SECURITY}-${HOME}`);
+    expect(await underScps(SEC_ADMIN, 'sts:AssumeRole', setsArtifact.assumeRoleArn, HOME, {}, SETS_SCPS)).toBe('ExplicitlyDenied');
+    // mutation: what a plain bootstrap would have named (CDK's default) is protected by nothing
+    const defaultObject = `arn:aws:s3:::cdk-hnb659fds-assets-${SECURITY}-${HOME}/0123abcd.json`;
+    expect(await underScps(SEC_ADMIN, 's3:PutObject', defaultObject, HOME, { 's3:x-amz-server-side-encryption': 'aws:kms' }, SETS_SCPS)).toBe('Allowed');
     expect(await underScps(SEC_ADMIN, 'sts:AssumeRole', cdk('deploy', SECURITY, HOME, 'hnb659fds'), HOME, {}, SETS_SCPS)).toBe('Allowed');
   });
 
@@ -217,37 +217,55 @@ describe('red10 findings (attack on the R9-1 fix)', () => {
 
   // R10-4 LOW (library user's mistake not caught at synth). Path: protectGuardrailResources now requires
   // cdkBootstrapQualifier, but PermissionsBoundary (permissions-boundary.ts) and
-  // protectGuardrailPrincipals (private/scp-principal-statements.ts) still default it silently to
+  // protectGuardrailPrincipals (private/scp-principal-statements.ts) defaulted it silently to
   // 'hnb659fds'. A user who bootstraps with a qualifier of their own (as the fix tells them to) and
   // forgets the prop gets a boundary and an SCP protecting `cdk-hnb659fds-*` only: without
   // boundedRolePath, the bounded identities assume `cdk-<theirs>-deploy-role` (it trusts the account
   // root) and pass `cdk-<theirs>-cfn-exec-role` (AdministratorAccess); the SCP leaves exact exemptions of
-  // their execution roles unprotected (the compile check reads patterns only). Fix: make
-  // cdkBootstrapQualifier required (and not the default) in PermissionsBoundaryProps and
-  // GuardrailPrincipalsProtectionOptions, as in GuardrailResourcesProtectionOptions.
-  const BOUND_STACK = () => new Stack(new App(), 'B', { env: { account: LEDGER, region: HOME } });
-  test.failing('R10-4: PermissionsBoundary without cdkBootstrapQualifier is refused (it would protect the default qualifier only)', () => {
-    expect(() => new PermissionsBoundary(BOUND_STACK(), 'Boundary', {})).toThrow(/cdkBootstrapQualifier/);
+  // their execution roles unprotected (the compile check reads patterns only).
+  // Boundary part fixed differently from the suggestion: the boundary now defaults to the qualifier of
+  // its stack's synthesizer (the bootstrap the stack deploys through), which it can see. The SCP part
+  // stays open (an SCP has no stack to read a qualifier from): make cdkBootstrapQualifier required in
+  // GuardrailPrincipalsProtectionOptions (a breaking change of a default: team decision).
+  test("R10-4 fixed (boundary): without cdkBootstrapQualifier the boundary protects its stack's own bootstrap qualifier", () => {
+    const stack = new Stack(new App({ context: { '@aws-cdk/core:bootstrapQualifier': QUALIFIER } }), 'B', { env: { account: LEDGER, region: HOME } });
+    new PermissionsBoundary(stack, 'Boundary', {});
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toContain(`cdk-${QUALIFIER}-*`);
+    expect(policies).not.toContain('cdk-hnb659fds-*');
   });
   test.failing('R10-4: protectGuardrailPrincipals without cdkBootstrapQualifier is refused', () => {
-    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ managerPrincipalArns: [role('GuardrailsBreakGlass')] })).toThrow(/cdkBootstrapQualifier/);
+    expect(() =>
+      ServiceControlPolicy.protectGuardrailPrincipals({
+        managerPrincipalArns: [role('GuardrailsBreakGlass')],
+        protectedPrincipalArns: [],
+        pipelinePrincipalArns: [],
+        cdkDeployRoleArns: [],
+      }),
+    ).toThrow(/cdkBootstrapQualifier/);
   });
-  test('R10-4 facts: both default to the default qualifier today', () => {
-    const stack = BOUND_STACK();
+  test('R10-4 facts: the SCP defaults to the default qualifier; a boundary of a plain stack too (its bootstrap is the default one)', () => {
+    const stack = new Stack(new App(), 'B', { env: { account: LEDGER, region: HOME } });
     new PermissionsBoundary(stack, 'Boundary', {});
     expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))).toContain('cdk-hnb659fds-*');
-    expect(ServiceControlPolicy.protectGuardrailPrincipals({ managerPrincipalArns: [role('GuardrailsBreakGlass')] }).toJson()).toContain('cdk-hnb659fds-*');
+    expect(
+      ServiceControlPolicy.protectGuardrailPrincipals({
+        managerPrincipalArns: [role('GuardrailsBreakGlass')],
+        protectedPrincipalArns: [],
+        pipelinePrincipalArns: [],
+        cdkDeployRoleArns: [],
+      }).toJson(),
+    ).toContain('cdk-hnb659fds-*');
   });
 
-  // R10-5 LOW (library). Path: central-logging destination-validation.ts validateEvidenceProps accepts an
-  // any-account evidence subscriber pattern of CDK's default qualifier; with
-  // LogSenders.fromOrganization every account of the organization that a team bootstrapped with a
-  // plain `cdk bootstrap` (outside the OUs the SCPs govern too, where anyone may create the name)
-  // subscribes its log groups to the evidence destination (floods or pollutes the audit stream). The
-  // R9-1 check covers SCP exemptions only; the apps pass config's qualifier (closed below). Fix: refuse
-  // exemptsDefaultCdkRolesAnywhere patterns in evidenceSubscriberArnPatterns (and, in organization mode
-  // without accounts, any-account patterns at all, as RCPs do).
-  test.failing("R10-5: CentralLogDestination refuses an evidence subscriber pattern of CDK's default qualifier in every account", () => {
+  // R10-5 LOW (library), fixed: central-logging validateEvidenceProps accepted an any-account evidence
+  // subscriber pattern of CDK's default qualifier; with LogSenders.fromOrganization every account of the
+  // organization that a team bootstrapped with a plain `cdk bootstrap` (outside the OUs the SCPs govern
+  // too, where anyone may create the name) could subscribe its log groups to the evidence destination.
+  // Fix: the same check as the SCPs' (CdkBootstrap.patternMatchesDefaultRolesAnywhere of facts).
+  // Still open there: in organization mode, an any-account pattern of a qualifier of one's own names
+  // roles anyone may create in an account outside the governed OUs (as RCPs refuse any-account patterns).
+  test("R10-5 fixed: CentralLogDestination refuses an evidence subscriber pattern of CDK's default qualifier in every account", () => {
     const stack = new Stack(new App(), 'L', { env: { account: SECURITY, region: HOME } });
     expect(
       () =>
@@ -331,7 +349,7 @@ describe('red10 findings (attack on the R9-1 fix)', () => {
 
     test("the apps: every prod stack deploys through the config's qualifier, nothing names the default, a different -c qualifier is refused", () => {
       for (const [stack, template] of stacks) {
-        expect([stack.stackName, (stack.synthesizer as DefaultStackSynthesizer & { qualifier: string }).qualifier]).toEqual([stack.stackName, QUALIFIER]);
+        expect([stack.stackName, stack.synthesizer.bootstrapQualifier]).toEqual([stack.stackName, QUALIFIER]);
         expect([stack.stackName, JSON.stringify(template).includes('hnb659fds')]).toEqual([stack.stackName, false]);
       }
       expect(JSON.stringify(SCPS)).not.toContain('hnb659fds');

@@ -28,7 +28,16 @@ import { loadConfig, parseConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { checkPatternExemptionsProtected } from '@cdk-guardrails/iam-least-privilege/lib/identities/private/exemption-protection';
 import { compiledServiceControlPolicies } from '../src/identities';
-import { evaluateAsBounded, evaluateUnderScps, prodStacks, RequestContext, resolver, scpDocumentsOf, scpRequest } from './support/prod-templates';
+import {
+  evaluateAsBounded,
+  evaluateUnderScps,
+  prodStacks,
+  RequestContext,
+  resolver,
+  scpDocumentsOf,
+  scpRequest,
+  accountBoundaryOf,
+} from './support/prod-templates';
 
 jest.setTimeout(300_000);
 
@@ -68,13 +77,7 @@ const stacks = prodStacks(config);
 const stackOf = (name: string) => stacks.find(([s]) => s.stackName === name)!;
 const homeTemplate = stackOf(`prod-workload-ledger-${HOME}`)[1];
 const resourceOf = (template: any, pick: (r: any) => boolean) => Object.values<any>(template.Resources).find(pick);
-const BOUNDARY: PolicyJson = resolver(
-  stackOf(`prod-workload-ledger-${HOME}`)[0],
-  homeTemplate,
-)(
-  resourceOf(homeTemplate, (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary').Properties
-    .PolicyDocument,
-);
+const BOUNDARY: PolicyJson = accountBoundaryOf(stacks, `prod-workload-ledger-${HOME}`);
 const auditRole = resourceOf(homeTemplate, (r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'GuardrailsSecurityAudit');
 const TRUST: PolicyJson = resolver(stackOf(`prod-workload-ledger-${HOME}`)[0], homeTemplate)(auditRole.Properties.AssumeRolePolicyDocument);
 const MFA = { 'sts:ExternalId': SPEC.externalId, 'aws:MultiFactorAuthPresent': 'true' };

@@ -18,13 +18,12 @@ import { newKey, newStack, ORG_ID, principalContext, SECURITY_ACCOUNT, UNCONFIGU
 const REGION = 'eu-west-1';
 const OPEN_ARN = `arn:aws:logs:${REGION}:${SECURITY_ACCOUNT}:destination:guardrails-central-logs`;
 const EVIDENCE_ARN = `${OPEN_ARN}-evidence`;
-const EXEC_ROLE_PATTERN = `arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-${REGION}`;
+const EXEC_ROLE_PATTERN = `arn:aws:iam::*:role/cdk-grdtest-cfn-exec-role-*-${REGION}`;
 const SENDER_ROLE_PATTERN = `arn:aws:iam::*:role/guardrails-log-writer-sender-${REGION}`;
 const OU = 'ou-ab12-11111111';
 
 /** CloudFormation's session of a workload account's execution role in this region. */
-const execRole = (account: string, region = REGION) =>
-  `arn:aws:sts::${account}:assumed-role/cdk-hnb659fds-cfn-exec-role-${account}-${region}/AWSCloudFormation`;
+const execRole = (account: string, region = REGION) => `arn:aws:sts::${account}:assumed-role/cdk-grdtest-cfn-exec-role-${account}-${region}/AWSCloudFormation`;
 /** CloudWatch Logs' session of a workload account's sender role (organization mode). */
 const senderRole = (account: string) => `arn:aws:sts::${account}:assumed-role/guardrails-log-writer-sender-${REGION}/CWLSubscriptionCheck`;
 /** An administrator inside the permissions boundary of a listed workload account. */

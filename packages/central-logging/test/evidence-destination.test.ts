@@ -4,7 +4,7 @@ import { resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { CentralLogDestination, CentralLogDestinationProps, LogSenders } from '../lib';
 import { newKey, newStack, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT } from './helpers';
 
-const EXEC_ROLE_PATTERN = 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1';
+const EXEC_ROLE_PATTERN = 'arn:aws:iam::*:role/cdk-grdtest-cfn-exec-role-*-eu-west-1';
 const ADMIN = `arn:aws:iam::${SECURITY_ACCOUNT}:role/log-admin`;
 
 function withEvidence(stack: Stack, extra: Partial<CentralLogDestinationProps> = {}): CentralLogDestination {
@@ -166,6 +166,24 @@ describe('CentralLogDestination evidence destination', () => {
     },
   );
 
+  test.each([
+    'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1',
+    'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
+    'arn:aws:iam::*:role/CDK-HNB659FDS-*',
+  ])("fails on a pattern of every account that matches CDK's default qualifier's roles (red10 R10-5): %s", (pattern) => {
+    expect(() => withEvidence(newStack(), { evidenceSubscriberArnPatterns: [EXEC_ROLE_PATTERN, pattern] })).toThrow(
+      /^TestStack\/Central: evidenceSubscriberArnPatterns\[1\]: received ".*"; expected no role of CDK's default qualifier \(cdk-hnb659fds-\*\) in every account/,
+    );
+  });
+
+  test("control: the default qualifier's role of one named account, and another qualifier in every account, are accepted", () => {
+    expect(() =>
+      withEvidence(newStack(), {
+        evidenceSubscriberArnPatterns: [EXEC_ROLE_PATTERN, `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${WORKLOAD_ACCOUNT}-eu-west-1`],
+      }),
+    ).not.toThrow();
+  });
+
   test('fails if an evidence name is given without evidenceSubscriberArnPatterns', () => {
     expect(
       () =>
@@ -193,7 +211,7 @@ describe('CentralLogDestination evidence destination', () => {
   });
 
   test('fails if the evidence policy would exceed the 5,120-byte limit, naming the patterns', () => {
-    const patterns = Array.from({ length: 100 }, (_v, i) => `arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-region-number-${i}`);
+    const patterns = Array.from({ length: 100 }, (_v, i) => `arn:aws:iam::*:role/cdk-grdtest-cfn-exec-role-*-region-number-${i}`);
     expect(() => withEvidence(newStack(), { evidenceSubscriberArnPatterns: patterns })).toThrow(
       /^TestStack\/Central: senders, evidenceSubscriberArnPatterns: received 1 sender accounts and 100 subscriber patterns, a destination policy of guardrails-central-logs-evidence of about \d+ bytes; expected a destination policy within the CloudWatch Logs limit of 5120 bytes/,
     );

@@ -6,3 +6,4 @@ export * from './minimum-tls';
 export * from './exemption-reason';
 export * from './account-settings-handler';
 export * from './security-hub-standard';
+export { CdkBootstrap } from './cdk-bootstrap';

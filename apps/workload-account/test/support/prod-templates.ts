@@ -46,6 +46,15 @@ export function resolver(stack: Stack, template: any) {
   return (value: unknown) => resolveIntrinsics(value, { account, region, refs: refs, getAtts: getAtts });
 }
 
+/** The account's permissions boundary (GuardrailsPermissionsBoundary) as its home stack `stackName` of `stacks` synthesized it, resolved. */
+export function accountBoundaryOf(stacks: Array<[Stack, any]>, stackName: string): PolicyJson {
+  const [stack, template] = stacks.find(([s]) => s.stackName === stackName)!;
+  const policy = Object.values<any>(template.Resources).find(
+    (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.ManagedPolicyName === 'GuardrailsPermissionsBoundary',
+  );
+  return resolver(stack, template)(policy.Properties.PolicyDocument);
+}
+
 /** Every stack of both prod apps with its synthesized template (each app synthesized once). */
 export function prodStacks(config: GuardrailsConfig): Array<[Stack, any]> {
   const workloadApp = createApp({ context: { env: 'prod' } });

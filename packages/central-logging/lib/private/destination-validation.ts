@@ -1,5 +1,5 @@
 /** The checks CentralLogDestination makes on its props before creating anything. */
-import { PolicySizeLimit } from '@cdk-guardrails/facts';
+import { CdkBootstrap, PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { CentralLogDestinationProps, DestinationStreamCapacity } from '../central-log-destination-props';
@@ -274,6 +274,17 @@ function validateEvidenceProps(where: string, props: CentralLogDestinationProps,
         `evidenceSubscriberArnPatterns[${i}]`,
         JSON.stringify(pattern),
         "an IAM role or user ARN pattern like arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1 ('*' for the account, '*' and '?' in the name after its first character): a name that starts with a wildcard admits every principal of the senders, their bounded administrators included",
+      );
+    }
+    // A role of CDK's default qualifier exists in any sender account a team bootstrapped with a plain
+    // `cdk bootstrap` (red10 R10-5): with organization senders, any account of the organization.
+    if (CdkBootstrap.patternMatchesDefaultRolesAnywhere(pattern)) {
+      throw namedPropError(
+        where,
+        `evidenceSubscriberArnPatterns[${i}]`,
+        JSON.stringify(pattern),
+        `no role of CDK's default qualifier (cdk-${CdkBootstrap.DEFAULT_QUALIFIER}-*) in every account: a role of that name exists in any sender account bootstrapped with a plain \`cdk bootstrap\`, ` +
+          'and could subscribe its own log groups to the evidence destination. Bootstrap with a qualifier of your own (cdk bootstrap --qualifier <q>) and name its execution role',
       );
     }
   });

@@ -89,7 +89,9 @@ export interface PermissionsBoundaryProps {
    * the CloudFormation execution role has AdministratorAccess). Bounded identities therefore cannot
    * run `cdk deploy`; a pipeline outside the boundary does.
    *
-   * @default 'hnb659fds' (the CDK default qualifier)
+   * @default - the qualifier of the stack's synthesizer (`DefaultStackSynthesizer`: the
+   *   `@aws-cdk/core:bootstrapQualifier` context, else 'hnb659fds'); 'hnb659fds' for a synthesizer
+   *   without one
    * @see https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-customizing.html
    */
   readonly cdkBootstrapQualifier?: string;

@@ -185,7 +185,9 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     validateExactPrincipalArns(path, 'protectedPrincipalArns', protectedPrincipalArns, { rolesOnly: true, account: stack.account, allowTokens: true });
     const guardrailAdministratorArns = props.guardrailAdministratorArns ?? [];
     validateExactPrincipalArns(path, 'guardrailAdministratorArns', guardrailAdministratorArns, { allowTokens: true });
-    const qualifier = props.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
+    // The stack's own bootstrap when not given (red10 R10-4): a user with a qualifier of their own who
+    // forgets the prop would otherwise protect the default qualifier's roles and not theirs.
+    const qualifier = props.cdkBootstrapQualifier ?? stack.synthesizer.bootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
     validateCdkBootstrapQualifier(path, 'cdkBootstrapQualifier', qualifier);
     const resourcePrefix = props.protectedResourceNamePrefix ?? DEFAULT_RESOURCE_NAME_PREFIX;
     validateResourceNamePrefix(path, 'protectedResourceNamePrefix', resourcePrefix);

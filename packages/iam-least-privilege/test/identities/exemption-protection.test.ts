@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { OrganizationPolicyCompiler, ServiceControlPolicy, ServiceControlPolicyProps } from '../../lib';
-import { checkPatternExemptionsProtected, exemptsDefaultCdkRolesAnywhere, globCovers, globsIntersect } from '../../lib/identities/private/exemption-protection';
+import { checkPatternExemptionsProtected, exemptsDefaultCdkRolesAnywhere, globCovers } from '../../lib/identities/private/exemption-protection';
 
 describe('globCovers: does a pattern match every string another pattern matches?', () => {
   test.each([
@@ -63,28 +63,6 @@ describe('checkPatternExemptionsProtected: the shape of an exemption pattern', (
   test('control: a named pattern protected by a deny that excepts the same deployers passes, as the prod SCPs are written', () => {
     expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/cdk-grdtest-cfn-exec-role-*-eu-west-1')])).not.toThrow();
     expect(() => checkPatternExemptionsProtected('Compiler', [circular('arn:aws:iam::*:role/GuardrailsBreakGlass')])).not.toThrow();
-  });
-});
-
-describe('globsIntersect: does some string match both patterns?', () => {
-  test.each([
-    ['cdk-*-cfn-exec-role-*', 'cdk-hnb659fds-*', true],
-    ['cdk-hnb*', 'cdk-hnb659fds-*', true],
-    ['c?k-hnb659fds-x', 'cdk-hnb659fds-*', true],
-    ['*-cfn-exec-role-*', 'cdk-hnb659fds-*', true],
-    ['cdk-grdprod-*', 'cdk-hnb659fds-*', false],
-    ['cdk-grd*-cfn-exec-role-*', 'cdk-hnb659fds-*', false],
-    ['cdk-hnb659fd', 'cdk-hnb659fds-*', false],
-    ['GuardrailsBreakGlass', 'cdk-hnb659fds-*', false],
-    ['a*b', '*c', false],
-    ['a*', '*b', true],
-    ['a?c', 'a*', true],
-    ['??', '???', false],
-    ['', '*', true],
-    ['', '?', false],
-  ])('%s and %s: %s', (a, b, expected) => {
-    expect(globsIntersect(a, b)).toBe(expected);
-    expect(globsIntersect(b, a)).toBe(expected);
   });
 });
 

@@ -206,6 +206,24 @@ describe('PermissionsBoundary resource', () => {
     );
   });
 
+  test("without cdkBootstrapQualifier, the stack's own bootstrap qualifier is protected (red10 R10-4); CDK's default without one", () => {
+    const roles = (stack: Stack) => {
+      new PermissionsBoundary(stack, 'B');
+      return ([] as any[]).concat(managedPolicyDocument(stack).Statement).find((st) => st.Sid === 'DenyGuardrailRoleChanges').Resource;
+    };
+    const app = new App({ context: { '@aws-cdk/core:bootstrapQualifier': 'grdprod' } });
+    expect(roles(new Stack(app, 'Own', { env: { account: ACCOUNT, region: 'eu-west-1' } }))).toContain('arn:*:iam::*:role/cdk-grdprod-*');
+    expect(roles(new Stack(new App(), 'Plain', { env: { account: ACCOUNT, region: 'eu-west-1' } }))).toContain('arn:*:iam::*:role/cdk-hnb659fds-*');
+    // the prop wins
+    const given = new Stack(new App({ context: { '@aws-cdk/core:bootstrapQualifier': 'grdprod' } }), 'Given', {
+      env: { account: ACCOUNT, region: 'eu-west-1' },
+    });
+    new PermissionsBoundary(given, 'B', { cdkBootstrapQualifier: 'other1' });
+    expect(([] as any[]).concat(managedPolicyDocument(given).Statement).find((st) => st.Sid === 'DenyGuardrailRoleChanges').Resource).toContain(
+      'arn:*:iam::*:role/cdk-other1-*',
+    );
+  });
+
   test('the qualifier and the prefix shape the guardrail denies; administrators are protected as well as exempt', () => {
     const admin = `arn:aws:iam::${ACCOUNT}:role/log-admin`;
     const doc = boundaryOf({ cdkBootstrapQualifier: 'abc123', protectedResourceNamePrefix: 'sec', guardrailAdministratorArns: [admin] });

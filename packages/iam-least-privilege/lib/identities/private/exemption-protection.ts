@@ -8,6 +8,7 @@
  * accounts: `OrganizationPolicyTarget`), of all of `TAKEOVER_ACTIONS` on a resource pattern that
  * matches every ARN the exemption matches, conditioned on nothing but its own principal exceptions.
  */
+import { CdkBootstrap } from '@cdk-guardrails/facts';
 import { propError } from '../../private/errors';
 
 /** What a protection must deny on every role an exemption pattern matches. */
@@ -69,58 +70,18 @@ export function globCovers(cover: string, pattern: string, caseInsensitive = fal
 }
 
 /**
- * True if some string matches both IAM wildcards `a` and `b` ('*' any characters, '?' one
- * character): a walk over the pairs of positions, where a '*' may stay or move on.
- */
-export function globsIntersect(a: string, b: string, caseInsensitive = false): boolean {
-  const x = caseInsensitive ? a.toLowerCase() : a;
-  const y = caseInsensitive ? b.toLowerCase() : b;
-  const seen = new Set<number>();
-  const stack: [number, number][] = [[0, 0]];
-  const push = (i: number, j: number) => {
-    const key = i * (y.length + 1) + j;
-    if (!seen.has(key)) {
-      seen.add(key);
-      stack.push([i, j]);
-    }
-  };
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [i, j] = next;
-    if (i === x.length && j === y.length) return true;
-    // A '*' may match nothing.
-    if (x[i] === '*') push(i + 1, j);
-    if (y[j] === '*') push(i, j + 1);
-    if (i === x.length || j === y.length) continue;
-    // One character both accept: a literal against the same literal or a wildcard, or any character
-    // under two wildcards. A '*' that consumes it stays where it is.
-    const cx = x[i];
-    const cy = y[j];
-    if (cx !== '*' && cx !== '?' && cy !== '*' && cy !== '?' && cx !== cy) continue;
-    push(cx === '*' ? i : i + 1, cy === '*' ? j : j + 1);
-  }
-  return false;
-}
-
-/** CDK's default bootstrap qualifier: `cdk bootstrap` without `--qualifier` names its roles `cdk-hnb659fds-*`. */
-export const CDK_DEFAULT_QUALIFIER = 'hnb659fds';
-
-/**
- * True if `arn` is a role pattern of any account ('*' or '?' in the account) that matches a role
- * name of CDK's default bootstrap qualifier (`cdk-hnb659fds-*`). Such roles exist wherever a team
- * ran a plain `cdk bootstrap`, before any SCP was attached: in an account the SCPs govern but the
- * configuration does not list, its administrator updates a stack of its own and CloudFormation
- * runs the template as `cdk-hnb659fds-cfn-exec-role-<account>-<region>`, exempt everywhere. The
- * protection that makes a pattern safe denies creating such a role, not the ones that already exist.
+ * True if `arn` is a role pattern of any account that matches a role name of CDK's default bootstrap
+ * qualifier (`CdkBootstrap.patternMatchesDefaultRolesAnywhere` of @cdk-guardrails/facts). The
+ * protection that makes a pattern safe denies creating such a role, not the ones a plain `cdk
+ * bootstrap` made before the SCPs existed.
  */
 export function exemptsDefaultCdkRolesAnywhere(arn: string): boolean {
-  const m = /^arn:[^:]*:iam::([^:]*):role\/(.*)$/.exec(arn);
-  if (m === null || !/[*?]/.test(m[1])) return false;
-  return globsIntersect(m[2], `cdk-${CDK_DEFAULT_QUALIFIER}-*`, true);
+  return CdkBootstrap.patternMatchesDefaultRolesAnywhere(arn);
 }
 
 /** What a check says when it refuses {@link exemptsDefaultCdkRolesAnywhere}. */
 export const DEFAULT_QUALIFIER_EXPECTED =
-  `no exemption of CDK's default qualifier's roles (cdk-${CDK_DEFAULT_QUALIFIER}-*) in every account: bootstrap with a qualifier of your own ` +
+  `no exemption of CDK's default qualifier's roles (cdk-${CdkBootstrap.DEFAULT_QUALIFIER}-*) in every account: bootstrap with a qualifier of your own ` +
   "(cdk bootstrap --qualifier <q>) and exempt 'arn:aws:iam::*:role/cdk-<q>-cfn-exec-role-*-<region>', or name each account's exact role";
 export const DEFAULT_QUALIFIER_WHY =
   "A role of CDK's default qualifier exists in every account some team bootstrapped with a plain `cdk bootstrap`; in an account the SCPs govern " +
