@@ -350,10 +350,22 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
  *   service-linked role, which SCPs do not govern. The entry roles (`iam.assumerEntryRoleArns`) are
  *   protected the same way.
  * - `DenyAssumerAssumption`: nobody but the entry roles assumes an assumer (red9 R9-2), whatever the
- *   assumer's own trust policy admits (often the account root: every admin of the security account).
+ *   assumer's own trust policy admits (often the account root: every admin of the security account),
+ *   and nobody assumes an entry role (red11 R11-2: they are reached by federation only).
+ *   `DenyAssumerRoleChanges` also keeps everyone but the deployers from changing the SAML and OIDC
+ *   providers of the assumers' accounts (red11 R11-1), through which one signs in to an entry role.
  *   Who may sign in with an entry role is then the identity provider's decision (Identity Center
  *   assignments), outside what SCPs govern.
  */
+/** Creating, replacing, deleting and tagging SAML and OIDC providers (not reading them). */
+const IDENTITY_PROVIDER_CHANGE_ACTIONS = ['iam:Create*Provider', 'iam:Delete*Provider', 'iam:Update*Provider*', 'iam:*Tag*Provider', 'iam:*ClientID*'];
+
+/** The SAML and OIDC providers of the accounts of `roleArns`. */
+function identityProvidersOf(roleArns: readonly string[]): string[] {
+  const accounts = [...new Set(roleArns.map((arn) => arn.split(':')[4]))];
+  return accounts.flatMap((a) => [`arn:aws:iam::${a}:saml-provider/*`, `arn:aws:iam::${a}:oidc-provider/*`]);
+}
+
 function crossAccountRoleProtection(config: GuardrailsConfig, managers: readonly string[]): ServiceControlPolicy[] {
   const readers = config.auditLogs.replicaRegion !== undefined ? config.auditLogs.readers?.principalArns : undefined;
   const roles = [...(readers !== undefined ? [trailReaderRoleArn('*')] : []), ...config.iam.crossAccountRoles.map((r) => anyAccountRoleArn(r.name))];
@@ -379,8 +391,13 @@ function crossAccountRoleProtection(config: GuardrailsConfig, managers: readonly
               new iam.PolicyStatement({
                 sid: 'DenyAssumerRoleChanges',
                 effect: iam.Effect.DENY,
-                actions: ServiceControlPolicy.PROTECTED_ROLE_ACTIONS.filter((a) => !a.startsWith('sts:')),
-                resources: [...roles, ...assumers, ...entries],
+                // ... and the identity providers of the assumers' accounts (red11 R11-1): whoever rewrote a
+                // SAML provider's metadata (or deleted and re-created it: same ARN) would sign in to an entry
+                // role with sts:AssumeRoleWithSAML, which no SCP governs. Role actions never target a provider
+                // ARN nor provider actions a role ARN, so both ride on one exception list. Identity Center's
+                // own provider (AWSSSO_*) is kept by its service-linked role, which SCPs do not govern.
+                actions: [...ServiceControlPolicy.PROTECTED_ROLE_ACTIONS.filter((a) => !a.startsWith('sts:')), ...IDENTITY_PROVIDER_CHANGE_ACTIONS],
+                resources: [...roles, ...assumers, ...entries, ...identityProvidersOf(assumers)],
                 conditions: deployers,
               }),
             ]
@@ -395,7 +412,10 @@ function crossAccountRoleProtection(config: GuardrailsConfig, managers: readonly
                 sid: 'DenyAssumerAssumption',
                 effect: iam.Effect.DENY,
                 actions: ['sts:AssumeRole'],
-                resources: assumers,
+                // The entry roles too (red11 R11-2): they are signed in to by federation
+                // (AssumeRoleWithSAML), never assumed by a principal of the account, so a plain IAM entry
+                // role that trusts the account root does not move the finding one step up.
+                resources: [...assumers, ...entries],
                 conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set(entries)] } },
               }),
             ]

@@ -119,7 +119,9 @@ const statementsOf = (docs: PolicyJson[]) => docs.flatMap((d) => ([] as any[]).c
 const statement = (docs: PolicyJson[], sid: string) => statementsOf(docs).find((s) => s.Sid === sid);
 
 describe('red11 findings (attack on the R9-2 fix)', () => {
-  // R11-1 MEDIUM (config-dependent). Path: DenyAssumerAssumption holds sts:AssumeRole only, and says so:
+  // R11-1 MEDIUM (config-dependent), fixed: DenyAssumerRoleChanges also covers the SAML and OIDC providers of
+  // the assumers' accounts (create, update, delete, client ids, tags; not reads), to all but the deployers.
+  // Path (before the fix): DenyAssumerAssumption holds sts:AssumeRole only, and says so:
   // the entry roles are reached by federation (sts:AssumeRoleWithSAML), which no principal of the account
   // calls and no SCP holds. Who may federate is the SAML provider's metadata, and no statement protects the
   // security account's identity providers: any admin of the security account outside a boundary (another
@@ -140,24 +142,34 @@ describe('red11 findings (attack on the R9-2 fix)', () => {
   // (Create, Update, Delete, Add/RemoveClientID, Tag/Untag) on `arn:aws:iam::<assumer account>:saml-provider/*`
   // and `.../oidc-provider/*` to all but the deployers (Identity Center's service-linked role, which
   // maintains AWSSSO_*, is not governed by SCPs); or refuse plain IAM entry roles in config (R11-2).
-  test.failing.each([
+  test.each([
     ['another admin of the security account rewrites', SEC_ADMIN, 'iam:UpdateSAMLProvider', AUDITORS_SAML_PROVIDER],
     ['the log admin of the security account rewrites', SEC_LOG_ADMIN, 'iam:UpdateSAMLProvider', AUDITORS_SAML_PROVIDER],
     ["the security account's key admin rewrites", SEC_KEY_ADMIN, 'iam:UpdateSAMLProvider', AUDITORS_SAML_PROVIDER],
     ['another admin of the security account deletes (to re-create under the same name)', SEC_ADMIN, 'iam:DeleteSAMLProvider', AUDITORS_SAML_PROVIDER],
     ['another admin of the security account re-creates', SEC_ADMIN, 'iam:CreateSAMLProvider', AUDITORS_SAML_PROVIDER],
     ["another admin of the security account rewrites (Identity Center's own)", SEC_ADMIN, 'iam:UpdateSAMLProvider', SSO_SAML_PROVIDER],
-  ])('R11-1: %s a SAML provider of the security account that an entry role trusts (%s, %s on %s)', async (_what, principal, action, provider) => {
+  ])('R11-1 fixed: %s a SAML provider of the security account that an entry role trusts (%s, %s on %s)', async (_what, principal, action, provider) => {
     expect(await underScps(principal, action, provider, EAST, {}, PLAIN_SCPS)).toBe('ExplicitlyDenied');
   });
-  test('R11-1 facts: config accepts a plain (SAML-federated) entry role; its session assumes the auditor; no statement names an identity provider; the bounded admin of a workload account is held', async () => {
+  test('R11-1 facts and mutation: config accepts a plain (SAML-federated) entry role; its session assumes the auditor; without the provider actions the admin rewrites the provider; reads stay open; the bounded admin of a workload account is held', async () => {
     const plain = withPlainEntry();
     expect(plain.iam.assumerEntryRoleArns).toEqual([PLAIN_ENTRY]);
     // The session AssumeRoleWithSAML gives is the entry role's: the one principal DenyAssumerAssumption excepts.
     expect(await assumeRootTrusted(PLAIN_ENTRY, AUDITOR, PLAIN_SCPS)).toBe('Allowed');
     expect(statement(PLAIN_SCPS, 'DenyAssumerAssumption').Action).toEqual('sts:AssumeRole');
-    expect(JSON.stringify(PLAIN_SCPS)).not.toMatch(/Provider/);
-    expect(JSON.stringify(SCPS)).not.toMatch(/Provider/);
+    const changes = statement(PLAIN_SCPS, 'DenyAssumerRoleChanges');
+    expect(changes.Resource).toEqual(expect.arrayContaining([`arn:aws:iam::${SECURITY}:saml-provider/*`, `arn:aws:iam::${SECURITY}:oidc-provider/*`]));
+    const withoutProviders = PLAIN_SCPS.map((d) => ({
+      ...d,
+      Statement: ([] as any[])
+        .concat(d.Statement)
+        .map((st) => (st.Sid === 'DenyAssumerRoleChanges' ? { ...st, Action: st.Action.filter((a: string) => !/Provider|ClientID/.test(a)) } : st)),
+    }));
+    expect(await underScps(SEC_ADMIN, 'iam:UpdateSAMLProvider', AUDITORS_SAML_PROVIDER, EAST, {}, withoutProviders)).toBe('Allowed');
+    // reading the providers stays open; the deployers still change them
+    expect(await underScps(SEC_ADMIN, 'iam:GetSAMLProvider', AUDITORS_SAML_PROVIDER, EAST, {}, PLAIN_SCPS)).toBe('Allowed');
+    expect(await underScps(cdk('cfn-exec', SECURITY, HOME), 'iam:UpdateSAMLProvider', AUDITORS_SAML_PROVIDER, EAST, {}, PLAIN_SCPS)).toBe('Allowed');
     // Closed for the bounded admins of the workload accounts: the boundary denies iam:*Provider* (DenyRolesOutsidePath).
     const ledgerProvider = `arn:aws:iam::${LEDGER}:saml-provider/GuardrailsAuditorsIdP`;
     expect(await evaluateAsBounded(WORKLOAD_BOUNDARY, SCPS, WORKLOAD_BOUNDED_ADMIN, 'iam:UpdateSAMLProvider', ledgerProvider, HOME, {}, LEDGER)).toBe(
@@ -165,7 +177,8 @@ describe('red11 findings (attack on the R9-2 fix)', () => {
     );
   });
 
-  // R11-2 LOW (config-dependent; the threat model names it as a residual, nothing enforces it). Path: the
+  // R11-2 LOW (config-dependent), fixed: DenyAssumerAssumption names the entry roles too (nobody assumes one
+  // with sts:AssumeRole; they are reached by federation). Path (before the fix): the
   // entry role's own assumption is held by nothing: DenyAssumerRoleChanges holds no sts: action and
   // DenyAssumerAssumption names the assumers only. With a plain IAM entry role (config accepts any exact
   // role ARN of the assumers' account) whose trust is the security account's root, every admin of the
@@ -175,20 +188,22 @@ describe('red11 findings (attack on the R9-2 fix)', () => {
   // principal: they are reached by federation only; cross-account callers from outside the environment are
   // not governed by these SCPs anyway), or config refuses entry roles outside
   // `aws-reserved/sso.amazonaws.com/` unless an explicit opt-in says they are federation-only.
-  test.failing.each([
+  test.each([
     ['another admin of the security account', SEC_ADMIN],
     ['the log admin of the security account', SEC_LOG_ADMIN],
     ["the security account's key admin", SEC_KEY_ADMIN],
-  ])('R11-2: %s (%s) does not assume a plain entry role that trusts the account root', async (_what, principal) => {
+  ])('R11-2 fixed: %s (%s) does not assume a plain entry role that trusts the account root', async (_what, principal) => {
     expect(await assumeRootTrusted(principal, PLAIN_ENTRY, PLAIN_SCPS)).toBe('ExplicitlyDenied');
   });
-  test('R11-2 facts: that admin is denied the auditor directly, not the entry role; the Identity Center entry admits no sts:AssumeRole (its trust)', async () => {
+  test('R11-2 facts and mutation: without the entry roles in DenyAssumerAssumption the admin assumes the plain entry role; the Identity Center entry admits no sts:AssumeRole (its trust)', async () => {
     expect(await assumeRootTrusted(SEC_ADMIN, AUDITOR, PLAIN_SCPS)).toBe('ExplicitlyDenied');
-    expect(await assumeRootTrusted(SEC_ADMIN, PLAIN_ENTRY, PLAIN_SCPS)).toBe('Allowed');
-    const nothingNames = statementsOf(PLAIN_SCPS).filter(
-      (s) => ([] as string[]).concat(s.Resource ?? []).includes(PLAIN_ENTRY) && ([] as string[]).concat(s.Action).some((a) => a.startsWith('sts:')),
-    );
-    expect(nothingNames).toEqual([]);
+    const withoutEntries = PLAIN_SCPS.map((d) => ({
+      ...d,
+      Statement: ([] as any[])
+        .concat(d.Statement)
+        .map((st) => (st.Sid === 'DenyAssumerAssumption' ? { ...st, Resource: ([] as string[]).concat(st.Resource).filter((r) => r !== PLAIN_ENTRY) } : st)),
+    }));
+    expect(await assumeRootTrusted(SEC_ADMIN, PLAIN_ENTRY, withoutEntries)).toBe('Allowed');
     // The trust Identity Center gives its roles: only its SAML provider, only AssumeRoleWithSAML (and TagSession).
     const ssoTrust: PolicyJson = {
       Version: '2012-10-17',
@@ -237,7 +252,7 @@ describe('red11 findings (attack on the R9-2 fix)', () => {
   // for each assumer (path variants; case cannot be covered by ARN matching). The entry side fails closed:
   // a variant of the entry's ARN is not excepted.
   test('R11-4 facts: DenyAssumerAssumption matches the exact assumer ARN only; an entry ARN variant is not excepted (fails closed)', async () => {
-    expect(statement(SCPS, 'DenyAssumerAssumption').Resource).toEqual(AUDITOR);
+    expect(statement(SCPS, 'DenyAssumerAssumption').Resource).toEqual([AUDITOR, ENTRY]);
     for (const variant of [role('guardrailsauditor'), role('x/GuardrailsAuditor')]) {
       expect([variant, await underScps(SEC_ADMIN, 'sts:AssumeRole', variant, EAST)]).toEqual([variant, 'Allowed']);
     }
@@ -289,7 +304,9 @@ describe('red11 findings (attack on the R9-2 fix)', () => {
       expect(holding('DenyAssumerAssumption')).toEqual(holding('DenyAssumerRoleChanges'));
       const docs = compiled.map((p) => JSON.parse(p.toJson()));
       const deny = statement(docs, 'DenyAssumerAssumption');
-      expect(([] as string[]).concat(deny.Resource).sort()).toEqual([...new Set(c.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? []))].sort());
+      expect(([] as string[]).concat(deny.Resource).sort()).toEqual(
+        [...new Set(c.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? [])), ...c.iam.assumerEntryRoleArns!].sort(),
+      );
       expect(([] as string[]).concat(deny.Condition.ArnNotEquals['aws:PrincipalARN'])).toEqual(c.iam.assumerEntryRoleArns);
       expect(([] as string[]).concat(statement(docs, 'DenyAssumerRoleChanges').Resource)).toEqual(expect.arrayContaining(c.iam.assumerEntryRoleArns!));
     },

@@ -275,9 +275,12 @@ describe('red8 findings (attack on the R7-5 fix, protect-cross-account-roles)', 
       expect(oldExceptions.filter((a) => !nowExceptions.includes(a)).every((a) => /cdk-grdprod-deploy-role/.test(a))).toBe(true);
       // DenyAssumerRoleChanges denies every one of those actions but assuming, on the roles and the assumers, to all but the managers.
       const changes = statement('DenyAssumerRoleChanges');
-      expect([...changes.Action].sort()).toEqual(now.Action.filter((a: string) => !a.startsWith('sts:')).sort());
+      // (since red11 R11-1 with the identity-provider changes, on the providers of the assumers' accounts)
+      const providerActions = ['iam:Create*Provider', 'iam:Delete*Provider', 'iam:Update*Provider*', 'iam:*Tag*Provider', 'iam:*ClientID*'];
+      expect([...changes.Action].sort()).toEqual([...now.Action.filter((a: string) => !a.startsWith('sts:')), ...providerActions].sort());
       // (and, since red9 R9-2, the entry roles that alone may assume the assumers)
-      expect([...changes.Resource].sort()).toEqual([...now.Resource, AUDITOR, ...config.iam.assumerEntryRoleArns!].sort());
+      const providers = [`arn:aws:iam::${SECURITY}:saml-provider/*`, `arn:aws:iam::${SECURITY}:oidc-provider/*`];
+      expect([...changes.Resource].sort()).toEqual([...now.Resource, AUDITOR, ...config.iam.assumerEntryRoleArns!, ...providers].sort());
       expect(changes.Condition.ArnNotEquals['aws:PrincipalARN']).not.toContain(AUDITOR);
       // ... and the workload boundary still protects GuardrailsSecurityAudit by name (iam:*Role*, sts:AssumeRole*).
       const inBoundary = ([] as any[]).concat(BOUNDARY.Statement).find((s) => s.Sid === 'DenyGuardrailRoleChanges');
