@@ -227,21 +227,23 @@ describe('red11 findings (attack on the R9-2 fix)', () => {
     }
   });
 
-  // R11-3 UNVERIFIED (possible MEDIUM, availability of the legitimate audit path). prod's
-  // GuardrailsSecurityAudit (requireMfa) trusts the auditor only with `Bool aws:MultiFactorAuthPresent
-  // true` (the trail readers' `auditLogs.readers.requireMfa` likewise). The auditors now reach the auditor
-  // only from an Identity Center session (sts:AssumeRole from the entry role), then chain once more. AWS
-  // documents MFA-protected API access for IAM users (GetSessionToken, AssumeRole with SerialNumber); an
-  // Identity Center or SAML session, and a chain from it, may carry no aws:MultiFactorAuthPresent at all
-  // (Identity Center's MFA happens at its portal). If so, prod's auditors are refused GuardrailsSecurityAudit
-  // after the R9-2 fix. Not verifiable offline: check in an account (dev with requireMfa true) before
-  // attaching. Fix if it fails: drop requireMfa for roles whose assumers are reached only from entry roles
-  // (MFA enforced by Identity Center), and say so in the threat model.
-  test('R11-3 assumption: the auditor reaches GuardrailsSecurityAudit only if its chained session carries aws:MultiFactorAuthPresent true', async () => {
-    expect(SPEC.requireMfa).toBe(true);
-    expect(await assumeAudit(AUDITOR, { 'sts:ExternalId': SPEC.externalId, 'aws:MultiFactorAuthPresent': 'true' })).toBe('Allowed');
-    expect(await assumeAudit(AUDITOR, { 'sts:ExternalId': SPEC.externalId })).not.toBe('Allowed');
-    expect(await assumeAudit(AUDITOR, { 'sts:ExternalId': SPEC.externalId, 'aws:MultiFactorAuthPresent': 'false' })).not.toBe('Allowed');
+  // R11-3 (possible MEDIUM, availability), fixed on an assumption: prod's GuardrailsSecurityAudit and trail
+  // readers required `aws:MultiFactorAuthPresent true`, and since R9-2 the auditors reach the auditor only
+  // from a federated entry role (Identity Center). AWS MFA applies to IAM users and their sessions; a SAML
+  // or Identity Center session carries no such key (AWS's federation workshop: SAML "precludes the use of
+  // AWS MFA"; reports of SSO users refused by MFA conditions), nor does a chain from it: every auditor
+  // would have been refused. Fix: config refuses requireMfa (iam.crossAccountRoles[].requireMfa,
+  // auditLogs.readers.requireMfa) when the assumers are roles of the environment's accounts; prod sets both
+  // false; MFA is Identity Center's to enforce. Not verified against an account.
+  test('R11-3 fixed: the auditor reaches GuardrailsSecurityAudit without an MFA key; config refuses requireMfa for assumers of the environment', async () => {
+    expect(SPEC.requireMfa).toBe(false);
+    expect(await assumeAudit(AUDITOR, { 'sts:ExternalId': SPEC.externalId })).toBe('Allowed');
+    expect(await assumeAudit(AUDITOR, {})).not.toBe('Allowed');
+    const raw = JSON.parse(readFileSync(join(CONFIG_DIR, 'prod.json'), 'utf8'));
+    raw.iam.crossAccountRoles[0].requireMfa = true;
+    raw.auditLogs.readers.requireMfa = true;
+    expect(() => parseConfig(raw, 'prod')).toThrow(/iam\.crossAccountRoles\[0\]\.requireMfa: received true; expected false when the assumers are roles/);
+    expect(() => parseConfig(raw, 'prod')).toThrow(/auditLogs\.readers\.requireMfa: received true; expected false when the assumers are roles/);
   });
 
   // R11-4 UNVERIFIED (hardening). DenyAssumerAssumption names the assumer's exact ARN

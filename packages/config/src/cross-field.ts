@@ -319,17 +319,43 @@ function assumerEntries(config: GuardrailsConfig): ConfigProblem[] {
         ];
   }
   const assumerAccounts = new Set(assumers.map((arn) => arn.split(':')[4]));
-  return entries.flatMap((arn, i) =>
-    assumerAccounts.has(arn.split(':')[4])
-      ? []
-      : [
-          problem(
-            `iam.assumerEntryRoleArns[${i}]`,
-            arn,
-            `a role of an account of the assumers (${[...assumerAccounts].join(', ') || 'none: name assumerRoleArns or auditLogs.readers first'}): an assumer's SCP exception matters only in its own account`,
-          ),
-        ],
+  return [
+    ...federatedMfa(config, environment),
+    ...entries.flatMap((arn, i) =>
+      assumerAccounts.has(arn.split(':')[4])
+        ? []
+        : [
+            problem(
+              `iam.assumerEntryRoleArns[${i}]`,
+              arn,
+              `a role of an account of the assumers (${[...assumerAccounts].join(', ') || 'none: name assumerRoleArns or auditLogs.readers first'}): an assumer's SCP exception matters only in its own account`,
+            ),
+          ],
+    ),
+  ];
+}
+
+/**
+ * red11 R11-3: an assumer that is a role of an environment account is assumed only from the entry
+ * roles, and nobody assumes an entry role: they are reached by federation (IAM Identity Center, SAML),
+ * whose sessions carry no `aws:MultiFactorAuthPresent` (AWS MFA applies to IAM users and their
+ * sessions), nor do the sessions chained from them. An MFA condition on the roles they assume would
+ * refuse every auditor; MFA is then the identity provider's to enforce. Assumption from AWS's
+ * documentation and reports, not checked against an account.
+ */
+function federatedMfa(config: GuardrailsConfig, environment: Set<string>): ConfigProblem[] {
+  const governed = (arns: readonly string[]) => arns.some((arn) => environment.has(arn.split(':')[4]));
+  const expected =
+    "false when the assumers are roles of this environment's accounts: the SCPs let only iam.assumerEntryRoleArns assume them, roles reached by federation " +
+    '(IAM Identity Center, SAML), whose sessions carry no aws:MultiFactorAuthPresent, so the MFA condition would refuse every auditor. Enforce MFA in the identity provider';
+  const problems = config.iam.crossAccountRoles.flatMap((role, i) =>
+    role.requireMfa && governed(role.assumerRoleArns ?? []) ? [problem(`iam.crossAccountRoles[${i}].requireMfa`, true, expected)] : [],
   );
+  const readers = config.auditLogs.readers;
+  if (config.auditLogs.replicaRegion !== undefined && readers !== undefined && readers.requireMfa && governed(readers.principalArns)) {
+    problems.push(problem('auditLogs.readers.requireMfa', true, expected));
+  }
+  return problems;
 }
 
 function productionLimits(config: GuardrailsConfig): ConfigProblem[] {

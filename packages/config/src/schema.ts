@@ -249,7 +249,12 @@ export const CONFIG_SCHEMA = z.strictObject({
             name: z.string().regex(/^[A-Za-z][\w+=,.@-]{0,63}$/, { error: 'expected an IAM role name (letters, digits, +=,.@_-, at most 64 characters)' }),
             trustedAccountIds: z.array(ACCOUNT_ID).min(1, { error: 'expected at least one trusted account' }),
             externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, { error: 'expected an external id of 2-1224 characters (letters, digits, +=,.@:/-_)' }),
-            requireMfa: z.boolean().default(false),
+            requireMfa: z
+              .boolean()
+              .default(false)
+              .describe(
+                "The trust policy requires aws:MultiFactorAuthPresent (IAM users' MFA sessions). Refused when the assumers are roles of this environment's accounts: they are reached from federated entry roles, whose sessions carry no MFA key",
+              ),
             maxSessionHours: z.number().int().min(1).max(12, { error: 'expected 1-12 hours (the IAM MaxSessionDuration range)' }).default(1),
             roleChaining: z.boolean().default(false).describe('The role is assumed from another assumed role: AWS caps such sessions at 1 hour'),
             awsManagedPolicies: z
@@ -373,7 +378,12 @@ export const CONFIG_SCHEMA = z.strictObject({
             .string()
             .regex(/^[\w+=,.@:/-]{2,1224}$/, { error: 'expected an external id of 2-1224 characters (letters, digits, +=,.@:/-_)' })
             .describe('External id the readers must pass when they assume the reader role (sts:ExternalId)'),
-          requireMfa: z.boolean().default(true).describe('Assuming the reader role needs an MFA-authenticated session (false for an automated auditor)'),
+          requireMfa: z
+            .boolean()
+            .default(true)
+            .describe(
+              "Assuming the reader role needs an MFA-authenticated session (false for an automated auditor, and for readers of this environment's accounts: they are reached from federated entry roles, whose sessions carry no MFA key)",
+            ),
         })
         .optional()
         .describe(

@@ -429,12 +429,21 @@ describe('invalid configs fail with the file, the field, the value and what is a
     );
     raw.iam.assumerEntryRoleArns = ['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Auditors_0123456789abcdef'];
     expect(parseConfig(raw, 'dev').iam.assumerEntryRoleArns).toHaveLength(1);
+    // red11 R11-3: the entry roles are federated, so the roles the assumers reach cannot require AWS MFA
+    raw.iam.crossAccountRoles[0].requireMfa = true;
+    expect(problemsOf(raw)).toMatch(
+      /iam\.crossAccountRoles\[0\]\.requireMfa: received true; expected false when the assumers are roles of this environment's accounts: .*carry no aws:MultiFactorAuthPresent/,
+    );
+    raw.iam.crossAccountRoles[0].requireMfa = false;
     // an assumer outside the environment's accounts (which the SCPs do not govern) needs none
     raw.iam = {
       crossAccountRoles: [
         { name: 'VendorAudit', trustedAccountIds: ['999999999999'], externalId: 'vendor-2026', assumerRoleArns: ['arn:aws:iam::999999999999:role/vendor'] },
       ],
     };
+    expect(() => parseConfig(raw, 'dev')).not.toThrow();
+    // ... and may require MFA: its assumers are not held to the entry roles
+    raw.iam.crossAccountRoles[0].requireMfa = true;
     expect(() => parseConfig(raw, 'dev')).not.toThrow();
   });
 
