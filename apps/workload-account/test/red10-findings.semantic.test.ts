@@ -25,12 +25,9 @@ import { join } from 'node:path';
 import { BOOTSTRAP_QUALIFIER_CONTEXT, createApp } from '@cdk-guardrails/app-kit';
 import { CentralLogDestination, LogSenders } from '@cdk-guardrails/central-logging';
 import { loadConfig } from '@cdk-guardrails/config';
+import { CdkBootstrap } from '@cdk-guardrails/facts';
 import { PermissionsBoundary, ResourceControlPolicy, ServiceControlPolicy } from '@cdk-guardrails/iam-least-privilege';
-import {
-  checkPatternExemptionsProtected,
-  exemptsDefaultCdkRolesAnywhere,
-  TAKEOVER_ACTIONS,
-} from '@cdk-guardrails/iam-least-privilege/lib/identities/private/exemption-protection';
+import { checkPatternExemptionsProtected, TAKEOVER_ACTIONS } from '@cdk-guardrails/iam-least-privilege/lib/identities/private/exemption-protection';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -315,8 +312,8 @@ describe('red10 findings (attack on the R9-1 fix)', () => {
       expect(() => checkPatternExemptionsProtected('compile', handWritten(pattern, operator, key))).toThrow(refusal);
     });
     test("a path or another qualifier is no default-qualifier exemption (a plain bootstrap's roles have no path), and the factories refuse the default", () => {
-      expect(exemptsDefaultCdkRolesAnywhere('arn:aws:iam::*:role/x/cdk-hnb659fds-cfn-exec-role-*')).toBe(false);
-      expect(exemptsDefaultCdkRolesAnywhere(`arn:aws:iam::${LEDGER}:role/cdk-hnb659fds-cfn-exec-role-${LEDGER}-${HOME}`)).toBe(false);
+      expect(CdkBootstrap.patternMatchesDefaultRolesAnywhere('arn:aws:iam::*:role/x/cdk-hnb659fds-cfn-exec-role-*')).toBe(false);
+      expect(CdkBootstrap.patternMatchesDefaultRolesAnywhere(`arn:aws:iam::${LEDGER}:role/cdk-hnb659fds-cfn-exec-role-${LEDGER}-${HOME}`)).toBe(false);
       expect(() => checkPatternExemptionsProtected('compile', handWritten(`arn:aws:iam::*:role/cdk-${QUALIFIER}-cfn-exec-role-*-${HOME}`))).not.toThrow();
       expect(() =>
         ServiceControlPolicy.denyLongTermCredentials({ exemptPrincipalArns: ['arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-eu-west-1'] }),

@@ -1,4 +1,5 @@
 /** The principals the guardrails trust, and the StackSet targets (config principals, stackSets). */
+import { CdkBootstrap } from '@cdk-guardrails/facts';
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION, REGIONS } from './schema-primitives';
 
@@ -9,7 +10,7 @@ const ROLE_ARN = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]
 });
 
 /** The CDK bootstrap qualifier CDK uses unless told otherwise: config refuses it (see cdkQualifier). */
-export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
+export const DEFAULT_CDK_QUALIFIER = CdkBootstrap.DEFAULT_QUALIFIER;
 
 /**
  * The principals the guardrails trust by exact ARN (every exemption rests on one of these, never

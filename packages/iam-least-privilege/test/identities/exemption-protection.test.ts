@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { OrganizationPolicyCompiler, ServiceControlPolicy, ServiceControlPolicyProps } from '../../lib';
-import { checkPatternExemptionsProtected, exemptsDefaultCdkRolesAnywhere, globCovers } from '../../lib/identities/private/exemption-protection';
+import { CdkBootstrap } from '@cdk-guardrails/facts';
+import { checkPatternExemptionsProtected, globCovers } from '../../lib/identities/private/exemption-protection';
 
 describe('globCovers: does a pattern match every string another pattern matches?', () => {
   test.each([
@@ -79,7 +80,7 @@ describe("CDK's default qualifier is never exempt in every account (R9-1)", () =
     'arn:aws:iam::*:role/CDK-HNB659FDS-*',
   ];
   test.each(refused)('%s is refused by every SCP factory, naming the prop', (arn) => {
-    expect(exemptsDefaultCdkRolesAnywhere(arn)).toBe(true);
+    expect(CdkBootstrap.patternMatchesDefaultRolesAnywhere(arn)).toBe(true);
     expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [arn] })).toThrow(
       /ServiceControlPolicy\.protectSecurityServices: exemptPrincipalArns\[0\]: received '.*'; expected no exemption of CDK's default qualifier's roles \(cdk-hnb659fds-\*\) in every account: bootstrap with a qualifier of your own/,
     );
@@ -119,7 +120,7 @@ describe("CDK's default qualifier is never exempt in every account (R9-1)", () =
       'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1',
       'arn:aws:iam::*:role/GuardrailsBreakGlass',
     ]) {
-      expect(exemptsDefaultCdkRolesAnywhere(arn)).toBe(false);
+      expect(CdkBootstrap.patternMatchesDefaultRolesAnywhere(arn)).toBe(false);
       expect(() => ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [arn] })).not.toThrow();
     }
   });

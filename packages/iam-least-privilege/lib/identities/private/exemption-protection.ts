@@ -70,16 +70,10 @@ export function globCovers(cover: string, pattern: string, caseInsensitive = fal
 }
 
 /**
- * True if `arn` is a role pattern of any account that matches a role name of CDK's default bootstrap
- * qualifier (`CdkBootstrap.patternMatchesDefaultRolesAnywhere` of @cdk-guardrails/facts). The
- * protection that makes a pattern safe denies creating such a role, not the ones a plain `cdk
+ * What a check says when it refuses a pattern `CdkBootstrap.patternMatchesDefaultRolesAnywhere` matches:
+ * the protection that makes a pattern safe denies creating such a role, not the ones a plain `cdk
  * bootstrap` made before the SCPs existed.
  */
-export function exemptsDefaultCdkRolesAnywhere(arn: string): boolean {
-  return CdkBootstrap.patternMatchesDefaultRolesAnywhere(arn);
-}
-
-/** What a check says when it refuses {@link exemptsDefaultCdkRolesAnywhere}. */
 export const DEFAULT_QUALIFIER_EXPECTED =
   `no exemption of CDK's default qualifier's roles (cdk-${CdkBootstrap.DEFAULT_QUALIFIER}-*) in every account: bootstrap with a qualifier of your own ` +
   "(cdk bootstrap --qualifier <q>) and exempt 'arn:aws:iam::*:role/cdk-<q>-cfn-exec-role-*-<region>', or name each account's exact role";
@@ -142,7 +136,7 @@ export function checkPatternExemptionsProtected(owner: string, policies: { reado
           'A pattern that can match any role protects nothing: the deny that protects it would except the same principals.',
         );
       }
-      if (exemptsDefaultCdkRolesAnywhere(arn)) {
+      if (CdkBootstrap.patternMatchesDefaultRolesAnywhere(arn)) {
         throw propError(
           owner,
           'policies',

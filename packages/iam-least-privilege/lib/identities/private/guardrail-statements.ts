@@ -8,6 +8,7 @@
  * and `ArnLike` behave identically in IAM (both honour '*' and '?'): the callers validate the ARNs
  * (exact in the boundary, exact or protected role patterns in the SCPs: see exemption-protection.ts).
  */
+import { CdkBootstrap } from '@cdk-guardrails/facts';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GUARDRAIL_RESOURCE_DATA_ACTIONS, GUARDRAIL_STACK_READ_ACTIONS, SESSION_TAGGING_ACTIONS } from './perms';
 
@@ -18,7 +19,7 @@ export const PROTECTED_TAG_KEY = 'guardrails:protected';
 export const DEFAULT_RESOURCE_NAME_PREFIX = 'guardrails';
 
 /** The CDK bootstrap qualifier when none is configured (`DefaultStackSynthesizer.DEFAULT_QUALIFIER`). */
-export const DEFAULT_CDK_BOOTSTRAP_QUALIFIER = 'hnb659fds';
+export const DEFAULT_CDK_BOOTSTRAP_QUALIFIER = CdkBootstrap.DEFAULT_QUALIFIER;
 
 /** Every CDK bootstrap role of the qualifier, in any account (deploy, cfn-exec, lookup, publishing roles). */
 export function cdkBootstrapRolePattern(qualifier: string): string {

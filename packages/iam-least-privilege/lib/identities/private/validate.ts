@@ -1,6 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { ErrorScope, propError } from '../../private/errors';
-import { DEFAULT_QUALIFIER_EXPECTED, DEFAULT_QUALIFIER_WHY, exemptsDefaultCdkRolesAnywhere } from './exemption-protection';
+import { CdkBootstrap } from '@cdk-guardrails/facts';
+import { DEFAULT_QUALIFIER_EXPECTED, DEFAULT_QUALIFIER_WHY } from './exemption-protection';
 
 /** Throws unless every entry is a 12-digit AWS account id (unresolved tokens are skipped). */
 export function validateAccountIds(scope: ErrorScope, prop: string, accountIds: readonly string[]): void {
@@ -139,7 +140,8 @@ export function validateScpPrincipalArns(scope: ErrorScope, prop: string, arns: 
           "such as 'arn:aws:iam::*:role/break-glass' or 'arn:aws:iam::*:role/cdk-grdprod-cfn-exec-role-*-eu-west-1' (users are exact only)",
       );
     }
-    if (exemptsDefaultCdkRolesAnywhere(arn)) throw propError(scope, `${prop}[${i}]`, `'${arn}'`, DEFAULT_QUALIFIER_EXPECTED, DEFAULT_QUALIFIER_WHY);
+    if (CdkBootstrap.patternMatchesDefaultRolesAnywhere(arn))
+      throw propError(scope, `${prop}[${i}]`, `'${arn}'`, DEFAULT_QUALIFIER_EXPECTED, DEFAULT_QUALIFIER_WHY);
   });
 }
 
