@@ -704,7 +704,13 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
       }),
     ).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'cloudformation:DescribeStacks', resource: guardrailStack })).toBe('Allowed');
-    expect(await asBoundedAdmin({ action: 'cloudformation:UpdateStack', resource: stackArn(WORKLOAD, 'orders-api') })).toBe('Allowed');
+    // Its own stack, with a service role of the bounded path; naming no role it would run as whatever
+    // role the stack has (red10 R10-3: DenyStackRolesOutsidePath).
+    const teamDeployer = `arn:aws:iam::${WORKLOAD}:role${config.principals.boundedRolePath}orders-deployer`;
+    for (const action of ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:CreateChangeSet']) {
+      expect(await asBoundedAdmin({ action, resource: stackArn(WORKLOAD, 'orders-api'), context: { 'cloudformation:RoleArn': teamDeployer } })).toBe('Allowed');
+    }
+    expect(await asBoundedAdmin({ action: 'cloudformation:UpdateStack', resource: stackArn(WORKLOAD, 'orders-api') })).toBe('ExplicitlyDenied');
   });
 
   test('a bounded admin cannot plant code or a template in the CDK bootstrap assets (the next deploy would run it), nor re-policy the bucket; the publishing role uploads, everyone reads', async () => {

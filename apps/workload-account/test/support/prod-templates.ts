@@ -55,6 +55,11 @@ export function accountBoundaryOf(stacks: Array<[Stack, any]>, stackName: string
   return resolver(stack, template)(policy.Properties.PolicyDocument);
 }
 
+/** `policy` without its statement `sid` (a mutation: what the rest of the document allows without it). */
+export function withoutStatement(policy: PolicyJson, sid: string): PolicyJson {
+  return { ...policy, Statement: ([] as any[]).concat(policy.Statement).filter((st) => st.Sid !== sid) };
+}
+
 /** Every stack of both prod apps with its synthesized template (each app synthesized once). */
 export function prodStacks(config: GuardrailsConfig): Array<[Stack, any]> {
   const workloadApp = createApp({ context: { env: 'prod' } });

@@ -19,6 +19,7 @@ import {
 import { recordAndReportBoundaryOptOut } from './private/boundary-opt-outs';
 import { claimBoundaryName, registerBoundary } from './private/boundary-registry';
 import { childPath, propError } from '../private/errors';
+import { globToRegExp } from '../validation/private/iam-dataset';
 import {
   cdkBootstrapRolePattern,
   DEFAULT_CDK_BOOTSTRAP_QUALIFIER,
@@ -42,7 +43,7 @@ import {
 
 import { PermissionsBoundaryProps } from './permissions-boundary-props';
 import {
-  boundedRolePathStatement,
+  boundedRolePathStatements,
   validateNamedActions,
   validatePolicyName,
   validateRoleNamePatterns,
@@ -283,7 +284,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       new iam.PolicyStatement({
         sid: 'DenySecurityServiceTampering',
         effect: iam.Effect.DENY,
-        actions: [...SECURITY_SERVICE_TAMPER_ACTIONS, ...LOG_SUBSCRIPTION_TAMPER_ACTIONS],
+        actions: [...securityServiceTamperActions(services, resourcelessActions, props.additionalStatements ?? []), ...LOG_SUBSCRIPTION_TAMPER_ACTIONS],
         resources: ['*'],
         // No exemption: a principal tag is something a bounded administrator can give its own
         // session. Security tooling that needs these actions lives outside the boundary.
@@ -323,11 +324,11 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         actions: [...GUARDRAIL_PRINCIPAL_TAKEOVER_ACTIONS, ...POLICY_EDIT_ACTIONS],
         // The administrators are protected too: a bounded admin who could edit the trust policy of
         // (or re-create) an exempt role would assume it and inherit its exemption.
+        // Any partition (`arn:*:`, 2 characters less each): an account belongs to one partition.
         resources: [
-          ...new Set([...protectedPrincipalArns, ...guardrailAdministratorArns]),
+          ...new Set([...protectedPrincipalArns, ...guardrailAdministratorArns].map(anyPartition)),
           cdkBootstrapRolePattern(qualifier),
-          boundaryArn,
-          ...protectedPolicyNames.filter((n) => n !== policyName).map((n) => managedPolicyArnFromName(stack, n)),
+          ...[policyName, ...protectedPolicyNames.filter((n) => n !== policyName)].map((n) => `arn:*:iam::${stack.account}:policy/${n}`),
         ],
       }),
       // The guardrail stacks ride on the same statement (characters): reading them stays allowed
@@ -335,7 +336,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix, guardrailStackPatterns(resourcePrefix, stackNames)),
     );
     if (props.boundedRolePath !== undefined) {
-      statements.push(boundedRolePathStatement(path, stack, props.boundedRolePath, resourceAccountIds, resourceAccountServices));
+      statements.push(...boundedRolePathStatements(path, stack, props.boundedRolePath, resourceAccountIds, resourceAccountServices));
     }
     statements.push(...(props.additionalStatements ?? []));
 
@@ -363,7 +364,7 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
         });
         return size > MANAGED_POLICY.maximum
           ? [
-              `permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY.maximum}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 170 characters plus the length of the path.`,
+              `permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY.maximum}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 420 characters plus twice the length of the path.`,
             ]
           : [];
       },
@@ -396,4 +397,32 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       },
     });
   }
+}
+
+/** `arn` with the partition `*` (a literal ARN; a token is kept as it is). */
+function anyPartition(arn: string): string {
+  return Token.isUnresolved(arn) ? arn : arn.replace(/^arn:[^:]+:/, 'arn:*:');
+}
+
+/**
+ * The security-service tamper actions the boundary must deny: all, but Security Hub's when no Allow
+ * statement of the boundary can grant a Security Hub action. A permissions boundary is a ceiling, so
+ * such a Deny would deny nothing more, and Security Hub has no resource-based policy that could
+ * grant past the ceiling's implicit deny (where an explicit Deny would still matter). Left out for
+ * characters (about 60); kept as soon as `allowedServices`, `resourcelessActions` or an
+ * `additionalStatements` Allow names Security Hub or any service.
+ */
+function securityServiceTamperActions(
+  services: readonly string[],
+  resourcelessActions: readonly string[],
+  additional: readonly iam.PolicyStatement[],
+): string[] {
+  const hub = 'securityhub';
+  // The service part of an action or pattern ('*' alone is every service), matched as IAM matches.
+  const mayNameHub = (action: string) => globToRegExp(action.split(':')[0]).test(hub);
+  const grantsHub =
+    services.includes(hub) ||
+    resourcelessActions.some(mayNameHub) ||
+    additional.some((st) => st.effect === iam.Effect.ALLOW && (st.notActions.length > 0 || st.actions.some(mayNameHub)));
+  return grantsHub ? [...SECURITY_SERVICE_TAMPER_ACTIONS] : SECURITY_SERVICE_TAMPER_ACTIONS.filter((a) => !a.startsWith(`${hub}:`));
 }

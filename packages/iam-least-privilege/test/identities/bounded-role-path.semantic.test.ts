@@ -24,6 +24,7 @@ jest.setTimeout(120_000);
 
 const PATH = '/bounded/';
 const SID = 'DenyRolesOutsidePath';
+const STACK_SID = 'DenyStackRolesOutsidePath';
 /** An account the boundary does not let bounded identities act on. */
 const UNRELATED_ACCOUNT = '444444444444';
 const role = (name: string, account = ACCOUNT) => `arn:aws:iam::${account}:role/${name}`;
@@ -72,6 +73,7 @@ const ALL_SCPS = [
   doc(ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] })),
   doc(
     ServiceControlPolicy.protectGuardrailPrincipals({
+      cdkBootstrapQualifier: 'hnb659fds',
       protectedPrincipalArns: PROTECTED,
       managerPrincipalArns: [EXEC_ROLE],
       pipelinePrincipalArns: [role('guardrails-pipeline', '333333333333')],
@@ -231,9 +233,85 @@ describe('the other guardrails still apply under the path', () => {
   });
 });
 
+describe('stack operations with a service role outside the path (red10 R10-3)', () => {
+  // Another app of the account, deployed through its own CDK bootstrap: its stack's service role is
+  // that bootstrap's execution role (AdministratorAccess, no boundary, at the path /). CloudFormation
+  // runs an operation that names no role with the stack's role, without iam:PassRole.
+  const TEAM_STACK = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/team-app/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d`;
+  const TEAM_STACK_SET = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stackset/team-set:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d`;
+  const TEAM_EXEC_ROLE = role(`cdk-team1-cfn-exec-role-${ACCOUNT}-${REGION}`);
+  const onStack = (action: string, roleArn?: string, resource = TEAM_STACK): Attempt => ({
+    action,
+    resource,
+    context: roleArn === undefined ? {} : { 'cloudformation:RoleArn': roleArn },
+  });
+  const BOUNDARY_WITHOUT_STACK_STATEMENT = withoutStatement(BOUNDARY, STACK_SID);
+
+  test.each([
+    ['cloudformation:UpdateStack', TEAM_STACK],
+    ['cloudformation:CreateChangeSet', TEAM_STACK],
+    ['cloudformation:DeleteStack', TEAM_STACK],
+    ['cloudformation:RollbackStack', TEAM_STACK],
+    ['cloudformation:CancelUpdateStack', TEAM_STACK],
+    ['cloudformation:UpdateStackSet', TEAM_STACK_SET],
+    ['cloudformation:CreateStackInstances', TEAM_STACK_SET],
+    ['cloudformation:UpdateStackInstances', TEAM_STACK_SET],
+  ])("a bounded admin cannot %s another app's stack naming no role (it would run as the stack's own role)", async (action, resource) => {
+    await expect(decide(ATTACKER, onStack(action, undefined, resource), BOUNDARY)).resolves.toBe('ExplicitlyDenied');
+    // The statement is what denies it, and the hole was open without the path.
+    await expect(decide(ATTACKER, onStack(action, undefined, resource), BOUNDARY_WITHOUT_STACK_STATEMENT)).resolves.toBe('Allowed');
+    await expect(decide(ATTACKER, onStack(action, undefined, resource), BOUNDARY_WITHOUT_PATH)).resolves.toBe('Allowed');
+  });
+
+  test.each([
+    ["the other app's execution role, named", TEAM_EXEC_ROLE],
+    ['a role whose path merely starts like the bounded path', role('bounded-ops/deployer')],
+    ['a role of the path in another account', role('bounded/deployer', OTHER_ACCOUNT)],
+  ])('a bounded admin cannot update a stack naming %s', async (_name, roleArn) => {
+    for (const action of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:CreateStack']) {
+      await expect(decide(ATTACKER, onStack(action, roleArn), BOUNDARY)).resolves.toBe('ExplicitlyDenied');
+      await expect(decide(ATTACKER, onStack(action, roleArn), BOUNDARY_WITHOUT_STACK_STATEMENT)).resolves.toBe('Allowed');
+    }
+  });
+
+  test('control: a bounded admin creates, updates and deletes stacks naming a bounded role of the path (nested paths too)', async () => {
+    for (const roleArn of [BOUNDED_ROLE, BOUNDED_NESTED_ROLE]) {
+      for (const action of ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:DeleteStack']) {
+        await expect(decide(ATTACKER, onStack(action, roleArn), BOUNDARY)).resolves.toBe('Allowed');
+      }
+      await expect(decide(ATTACKER, onStack('cloudformation:UpdateStackSet', roleArn, TEAM_STACK_SET), BOUNDARY)).resolves.toBe('Allowed');
+    }
+  });
+
+  test('control: reads, executing a change set someone prepared, and finishing a rollback stay allowed without a role', async () => {
+    for (const action of [
+      'cloudformation:DescribeStacks',
+      'cloudformation:DescribeStackEvents',
+      'cloudformation:GetTemplate',
+      'cloudformation:ListStackResources',
+      'cloudformation:DetectStackDrift',
+      'cloudformation:ExecuteChangeSet',
+      'cloudformation:ContinueUpdateRollback',
+    ]) {
+      await expect(decide(ATTACKER, onStack(action), BOUNDARY)).resolves.toBe('Allowed');
+    }
+    for (const action of ['cloudformation:DescribeStackSet', 'cloudformation:ListStackInstances', 'cloudformation:DescribeStackSetOperation']) {
+      await expect(decide(ATTACKER, onStack(action, undefined, TEAM_STACK_SET), BOUNDARY)).resolves.toBe('Allowed');
+    }
+  });
+
+  test("control: the other app's deployer (outside the boundary) still updates its stack with its execution role", async () => {
+    const teamDeployRole = role(`cdk-team1-deploy-role-${ACCOUNT}-${REGION}`);
+    // No boundary on it; the SCPs evaluated.
+    for (const action of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet']) {
+      await expect(decide(teamDeployRole, onStack(action, TEAM_EXEC_ROLE))).resolves.toBe('Allowed');
+    }
+  });
+});
+
 describe('without boundedRolePath, nothing changes (opt-in)', () => {
-  test('the document is the same but for DenyRolesOutsidePath', () => {
-    expect(BOUNDARY_WITHOUT_STATEMENT).toEqual(BOUNDARY_WITHOUT_PATH);
+  test('the document is the same but for DenyRolesOutsidePath and DenyStackRolesOutsidePath', () => {
+    expect(withoutStatement(BOUNDARY_WITHOUT_STATEMENT, STACK_SID)).toEqual(BOUNDARY_WITHOUT_PATH);
     expect(JSON.stringify(BOUNDARY_WITHOUT_PATH)).not.toContain(SID);
   });
 

@@ -818,7 +818,7 @@ describe('attack 8e: switching Security Hub off or down (SCP; and the boundary w
     });
     return managedPolicyDocument(stack);
   })();
-  test.each([
+  const HUB_TAMPER: Array<[string, string]> = [
     // disable the hub, a standard (its subscription is authorized on the hub), a product integration
     ['securityhub:DisableSecurityHub', HUB],
     ['securityhub:BatchDisableStandards', HUB],
@@ -835,13 +835,41 @@ describe('attack 8e: switching Security Hub off or down (SCP; and the boundary w
     ['securityhub:BatchUpdateFindings', HUB],
     ['securityhub:UpdateFindings', HUB],
     ['securityhub:BatchUpdateAutomationRules', `arn:aws:securityhub:${REGION}:${ACCOUNT}:automation-rule/*`],
-  ])('a bounded admin cannot %s (SCP; boundary with securityhub allowed); each layer depends on DenySecurityServiceTampering', async (action, resource) => {
-    const attempt = { action, resource };
-    await expect(attackerEverything(attempt)).resolves.toBe('ExplicitlyDenied');
-    await expect(attackerScpOnly(attempt, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
-    await expect(attackerScpOnly(attempt, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
-    await expect(attackerBoundaryOnly(attempt, withSecurityHub)).resolves.toBe('ExplicitlyDenied');
-    await expect(attackerBoundaryOnly(attempt, withoutStatement(withSecurityHub, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+  ];
+  test.each(HUB_TAMPER)(
+    'a bounded admin cannot %s (SCP; boundary with securityhub allowed); each layer depends on DenySecurityServiceTampering',
+    async (action, resource) => {
+      const attempt = { action, resource };
+      await expect(attackerEverything(attempt)).resolves.toBe('ExplicitlyDenied');
+      await expect(attackerScpOnly(attempt, SECURITY_SCP)).resolves.toBe('ExplicitlyDenied');
+      await expect(attackerScpOnly(attempt, withoutStatement(SECURITY_SCP, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+      await expect(attackerBoundaryOnly(attempt, withSecurityHub)).resolves.toBe('ExplicitlyDenied');
+      await expect(attackerBoundaryOnly(attempt, withoutStatement(withSecurityHub, 'DenySecurityServiceTampering'))).resolves.toBe('Allowed');
+    },
+  );
+
+  test('the default boundary names no Security Hub action in its Deny (characters) and still refuses every one: a boundary is a ceiling, and it allows no Security Hub action', async () => {
+    expect(JSON.stringify(BOUNDARY)).not.toContain('securityhub');
+    for (const [action, resource] of HUB_TAMPER) {
+      await expect(attackerBoundaryOnly({ action, resource }, BOUNDARY)).resolves.toBe('ImplicitlyDenied');
+      await expect(attackerBoundaryOnly({ action, resource: '*' }, BOUNDARY)).resolves.toBe('ImplicitlyDenied');
+    }
+  });
+
+  test.each([
+    ['allowedServices', { allowedServices: [...PermissionsBoundary.DEFAULT_ALLOWED_SERVICES, 'securityhub'] }],
+    ['resourcelessActions', { resourcelessActions: [...PermissionsBoundary.DEFAULT_RESOURCELESS_ACTIONS, 'securityhub:GetFindings'] }],
+    ['an additional Allow of securityhub', { additionalStatements: [new iam.PolicyStatement({ actions: ['securityhub:Get*'], resources: ['*'] })] }],
+    ['an additional Allow of every action', { additionalStatements: [new iam.PolicyStatement({ actions: ['*'], resources: [`arn:aws:s3:::team-bucket`] })] }],
+    [
+      'an additional Allow with NotAction',
+      { additionalStatements: [new iam.PolicyStatement({ notActions: ['s3:*'], resources: [`arn:aws:sqs:${REGION}:${ACCOUNT}:team-queue`] })] },
+    ],
+  ])('the Security Hub entries return to the Deny as soon as %s can grant a Security Hub action', (_name, props) => {
+    const stack = newStack();
+    new PermissionsBoundary(stack, 'Boundary', { cdkBootstrapQualifier: 'grdtest', ...props });
+    const deny = managedPolicyDocument(stack).Statement.find((st: any) => st.Sid === 'DenySecurityServiceTampering');
+    expect(deny.Action).toEqual(expect.arrayContaining(['securityhub:*Dis*', 'securityhub:*Delete*', 'securityhub:*Update*']));
   });
 
   // Resourceless: the SCP denies them by name; the boundary (even with securityhub allowed) allows no '*' resource.

@@ -228,10 +228,11 @@ describe('PermissionsBoundary resource', () => {
     const admin = `arn:aws:iam::${ACCOUNT}:role/log-admin`;
     const doc = boundaryOf({ cdkBootstrapQualifier: 'abc123', protectedResourceNamePrefix: 'sec', guardrailAdministratorArns: [admin] });
     const statement = (sid: string) => ([] as any[]).concat(doc.Statement).find((st) => st.Sid === sid);
+    // Exact ARNs in any partition (2 characters less each; an account belongs to one partition).
     expect(statement('DenyGuardrailRoleChanges').Resource).toEqual([
-      admin,
+      `arn:*:iam::${ACCOUNT}:role/log-admin`,
       'arn:*:iam::*:role/cdk-abc123-*',
-      `arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`,
+      `arn:*:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`,
     ]);
     expect(statement('DenyGuardrailResourceChanges').Resource).toContain('arn:*:logs:*:*:log-group:/sec/*');
     expect(statement('DenyGuardrailResourceChanges').Condition.ArnNotEquals).toEqual({ 'aws:PrincipalARN': [admin] });
@@ -551,7 +552,7 @@ describe('PermissionsBoundary protectedStackNames and protectedPolicyNames', () 
   test('protectedPolicyNames joins the boundary policy in the deny of policy edits; a wildcard is refused', () => {
     const doc = boundaryOf({ protectedPolicyNames: ['GuardrailsDeploymentBoundary'] });
     expect(statement(doc, 'DenyGuardrailRoleChanges').Resource).toEqual(
-      expect.arrayContaining([`arn:aws:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`, `arn:aws:iam::${ACCOUNT}:policy/GuardrailsDeploymentBoundary`]),
+      expect.arrayContaining([`arn:*:iam::${ACCOUNT}:policy/GuardrailsPermissionsBoundary`, `arn:*:iam::${ACCOUNT}:policy/GuardrailsDeploymentBoundary`]),
     );
     expect(() => new PermissionsBoundary(newStack(), 'B', { protectedPolicyNames: ['Guardrails*'] })).toThrow(
       /protectedPolicyNames\[0\]: received 'Guardrails\*'; expected a managed policy name \(1-128 .*no wildcard\)/,

@@ -1,7 +1,7 @@
 /** The boundedRolePath statement and the prop checks of PermissionsBoundary. */
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ACCOUNT_BASELINE_TAMPER_ACTIONS, IDENTITY_PROVIDER_ACTIONS, ROLE_PATH_ACTIONS } from './perms';
+import { ACCOUNT_BASELINE_TAMPER_ACTIONS, IDENTITY_PROVIDER_ACTIONS, ROLE_PATH_ACTIONS, STACK_SERVICE_ROLE_ACTIONS } from './perms';
 import { ErrorScope, propError } from '../../private/errors';
 
 /**
@@ -51,9 +51,11 @@ export function validateAccountBaselineNotAllowed(scope: ErrorScope, resourceles
 
 /**
  * `boundedRolePath`: deny creating, passing and assuming the roles of this account that are not
- * under the path, and changing identity providers. One statement (the policy is limited to 6,144
- * characters): `iam:CreateRole` only ever targets a role of the caller's account, the provider
- * ARNs never match a role pattern.
+ * under the path, and changing identity providers (`DenyRolesOutsidePath`); and the stack
+ * operations that would run with a role outside the path, the stack's own included
+ * (`DenyStackRolesOutsidePath`, red10 R10-3). One statement for the roles and the providers (the
+ * policy is limited to 6,144 characters): `iam:CreateRole` only ever targets a role of the
+ * caller's account, the provider ARNs never match a role pattern.
  *
  * "Roles of this account outside the path" would need `Resource` (this account's roles) and
  * `NotResource` (the path) in one statement, which IAM does not accept. So the statement denies
@@ -65,13 +67,13 @@ export function validateAccountBaselineNotAllowed(scope: ErrorScope, resourceles
  * about 80 characters the boundary does not have with the apps' configuration. The own account is
  * never an exempt "other" account: listing it would switch the statement off.
  */
-export function boundedRolePathStatement(
+export function boundedRolePathStatements(
   scope: ErrorScope,
   stack: Stack,
   path: string,
   resourceAccountIds: readonly string[],
   resourceAccountServices: readonly string[],
-): iam.PolicyStatement {
+): iam.PolicyStatement[] {
   const assumableAccounts = resourceAccountServices.includes('iam') ? resourceAccountIds : [];
   if (assumableAccounts.length > 0 && Token.isUnresolved(stack.account)) {
     throw propError(
@@ -81,12 +83,25 @@ export function boundedRolePathStatement(
       "a stack with env.account (the boundary must tell its own account's roles from those of the resource accounts)",
     );
   }
-  return new iam.PolicyStatement({
-    sid: 'DenyRolesOutsidePath',
-    effect: iam.Effect.DENY,
-    actions: [...ROLE_PATH_ACTIONS, ...IDENTITY_PROVIDER_ACTIONS],
-    notResources: [`arn:*:iam::${stack.account}:role${path}*`, ...assumableAccounts.filter((a) => a !== stack.account).map((a) => `arn:*:iam::${a}:role/*`)],
-  });
+  const boundedRoles = `arn:*:iam::${stack.account}:role${path}*`;
+  return [
+    new iam.PolicyStatement({
+      sid: 'DenyRolesOutsidePath',
+      effect: iam.Effect.DENY,
+      actions: [...ROLE_PATH_ACTIONS, ...IDENTITY_PROVIDER_ACTIONS],
+      notResources: [boundedRoles, ...assumableAccounts.filter((a) => a !== stack.account).map((a) => `arn:*:iam::${a}:role/*`)],
+    }),
+    new iam.PolicyStatement({
+      // A stack operation without a role of the path runs with the role the stack (or StackSet)
+      // already has, unbounded if another app deployed it (STACK_SERVICE_ROLE_ACTIONS). A missing
+      // RoleArn makes ArnNotLike true: denied. A service role is a role of the stack's own account.
+      sid: 'DenyStackRolesOutsidePath',
+      effect: iam.Effect.DENY,
+      actions: [...STACK_SERVICE_ROLE_ACTIONS],
+      resources: ['*'],
+      conditions: { ArnNotLike: { 'cloudformation:RoleArn': boundedRoles } },
+    }),
+  ];
 }
 
 export function validatePolicyName(scope: ErrorScope, name: string): void {

@@ -12,7 +12,8 @@
  * `cloudtrail:Stop*` is StopLogging, StopEventDataStoreIngestion and StopImport, `cloudtrail:Put*`
  * is PutEventSelectors, PutInsightSelectors, PutEventConfiguration (event size and context keys
  * of what is recorded) and PutResourcePolicy (who else may act on an event data store or channel),
- * `access-analyzer:*ArchiveRule` is Create/Update/Apply/Delete (and Get) ArchiveRule.
+ * `access-analyzer:*ArchiveRule` is Create/Update/Apply/Delete (and Get) ArchiveRule,
+ * `guardduty:Stop*` is StopMonitoringMembers. perms.test.ts pins what each pattern stands for.
  */
 export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
   'cloudtrail:Stop*',
@@ -27,7 +28,7 @@ export const SECURITY_SERVICE_TAMPER_ACTIONS: readonly string[] = [
   // tuned by the exempt deployers only.
   'guardduty:Update*',
   'guardduty:Create*',
-  'guardduty:StopMonitoringMembers',
+  'guardduty:Stop*',
   'config:Stop*',
   'config:Delete*',
   'config:PutConfigurationRecorder',
@@ -176,11 +177,7 @@ export const DEFAULT_EVENT_BUS_TAMPER_ACTIONS: readonly string[] = [
 /**
  * Actions that remove or redirect the log subscriptions that feed the central logging account.
  * `logs:PutSubscriptionFilter` is included because replacing a filter (same name) is how a
- * subscription is silently redirected.
+ * subscription is silently redirected. `logs:PutDestination*` is PutDestination and
+ * PutDestinationPolicy (pinned in perms.test.ts).
  */
-export const LOG_SUBSCRIPTION_TAMPER_ACTIONS: readonly string[] = [
-  'logs:*SubscriptionFilter',
-  'logs:DeleteDestination',
-  'logs:PutDestination',
-  'logs:PutDestinationPolicy',
-];
+export const LOG_SUBSCRIPTION_TAMPER_ACTIONS: readonly string[] = ['logs:*SubscriptionFilter', 'logs:DeleteDestination', 'logs:PutDestination*'];
