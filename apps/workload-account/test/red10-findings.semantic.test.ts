@@ -236,9 +236,10 @@ describe('red10 findings (attack on the R9-1 fix)', () => {
   // root) and pass `cdk-<theirs>-cfn-exec-role` (AdministratorAccess); the SCP leaves exact exemptions of
   // their execution roles unprotected (the compile check reads patterns only).
   // Boundary part fixed differently from the suggestion: the boundary now defaults to the qualifier of
-  // its stack's synthesizer (the bootstrap the stack deploys through), which it can see. The SCP part
-  // stays open (an SCP has no stack to read a qualifier from): make cdkBootstrapQualifier required in
-  // GuardrailPrincipalsProtectionOptions (a breaking change of a default: team decision).
+  // its stack's synthesizer (the bootstrap the stack deploys through), which it can see. SCP part fixed
+  // as suggested: an SCP has no stack to read a qualifier from, so cdkBootstrapQualifier is required
+  // in GuardrailPrincipalsProtectionOptions (not yet released: no published default changed), and a
+  // JavaScript or Python caller that leaves it out is refused by name.
   test("R10-4 fixed (boundary): without cdkBootstrapQualifier the boundary protects its stack's own bootstrap qualifier", () => {
     const stack = new Stack(new App({ context: { '@aws-cdk/core:bootstrapQualifier': QUALIFIER } }), 'B', { env: { account: LEDGER, region: HOME } });
     new PermissionsBoundary(stack, 'Boundary', {});
@@ -246,28 +247,26 @@ describe('red10 findings (attack on the R9-1 fix)', () => {
     expect(policies).toContain(`cdk-${QUALIFIER}-*`);
     expect(policies).not.toContain('cdk-hnb659fds-*');
   });
-  test.failing('R10-4: protectGuardrailPrincipals without cdkBootstrapQualifier is refused', () => {
-    expect(() =>
-      ServiceControlPolicy.protectGuardrailPrincipals({
-        managerPrincipalArns: [role('GuardrailsBreakGlass')],
-        protectedPrincipalArns: [],
-        pipelinePrincipalArns: [],
-        cdkDeployRoleArns: [],
-      }),
-    ).toThrow(/cdkBootstrapQualifier/);
+  const principalsOptions = {
+    managerPrincipalArns: [role('GuardrailsBreakGlass')],
+    protectedPrincipalArns: [],
+    pipelinePrincipalArns: [],
+    cdkDeployRoleArns: [],
+  };
+  test('R10-4 fixed (SCP): protectGuardrailPrincipals without cdkBootstrapQualifier is refused, naming it', () => {
+    // As a JavaScript or Python caller would call it (TypeScript refuses it at compile time).
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals(principalsOptions as any)).toThrow(
+      /cdkBootstrapQualifier: received nothing.*bootstrapped with/,
+    );
   });
-  test('R10-4 facts: the SCP defaults to the default qualifier; a boundary of a plain stack too (its bootstrap is the default one)', () => {
+  test("R10-4 facts: the SCP protects the qualifier it is given (CDK's default included); a boundary of a plain stack protects the default (its bootstrap is the default one)", () => {
     const stack = new Stack(new App(), 'B', { env: { account: LEDGER, region: HOME } });
     new PermissionsBoundary(stack, 'Boundary', {});
     expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))).toContain('cdk-hnb659fds-*');
-    expect(
-      ServiceControlPolicy.protectGuardrailPrincipals({
-        managerPrincipalArns: [role('GuardrailsBreakGlass')],
-        protectedPrincipalArns: [],
-        pipelinePrincipalArns: [],
-        cdkDeployRoleArns: [],
-      }).toJson(),
-    ).toContain('cdk-hnb659fds-*');
+    const scp = ServiceControlPolicy.protectGuardrailPrincipals({ ...principalsOptions, cdkBootstrapQualifier: QUALIFIER }).toJson();
+    expect(scp).toContain(`cdk-${QUALIFIER}-*`);
+    expect(scp).not.toContain('cdk-hnb659fds-*');
+    expect(ServiceControlPolicy.protectGuardrailPrincipals({ ...principalsOptions, cdkBootstrapQualifier: 'hnb659fds' }).toJson()).toContain('cdk-hnb659fds-*');
   });
 
   // R10-5 LOW (library), fixed: central-logging validateEvidenceProps accepted an any-account evidence

@@ -144,8 +144,10 @@ export interface PermissionsBoundaryProps {
   /**
    * IAM path (such as '/bounded/') of the only roles of this account that identities inside the
    * boundary may create, pass to a service (`iam:PassRole`) or assume (`sts:AssumeRole`); they may
-   * not change any SAML or OIDC identity provider either. Every role they create carries this
-   * boundary, so they can only ever hand a service, or take, a bounded role. Roles cannot be moved
+   * not change any SAML or OIDC identity provider either, and every stack operation they start
+   * must name a service role under the path (CloudFormation would otherwise run it with the role the
+   * stack already has). Every role they create carries this boundary, so they can only ever hand a
+   * service, or take, a bounded role. Roles cannot be moved
    * to another path: existing workload roles that bounded identities pass must be re-created under
    * it first. Admins outside the boundary must not put unbounded roles under the path.
    *

@@ -284,11 +284,13 @@ export interface GuardrailPrincipalsProtectionOptions {
   readonly protectedGroupNames?: string[];
 
   /**
-   * Qualifier of the CDK bootstrap roles (`cdk-<qualifier>-*`).
-   *
-   * @default 'hnb659fds'
+   * Qualifier of the CDK bootstrap roles (`cdk-<qualifier>-*`) whose changes, passing and
+   * assumption the SCP restricts: the qualifier the accounts are bootstrapped with (`--qualifier`).
+   * Required: an SCP has no stack to read it from, and a default would protect the roles of a
+   * bootstrap the accounts may not use (red10 R10-4). CDK's default `hnb659fds` is accepted here
+   * (it protects those roles; it exempts nothing).
    */
-  readonly cdkBootstrapQualifier?: string;
+  readonly cdkBootstrapQualifier: string;
 
   /**
    * Name of the SCP.

@@ -15,6 +15,7 @@ const policies: ServiceControlPolicy[] = [
   ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1'], exemptPrincipalArns: [EXEC] }),
   ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC] }),
   ServiceControlPolicy.protectGuardrailPrincipals({
+    cdkBootstrapQualifier: 'hnb659fds',
     protectedPrincipalArns: [],
     managerPrincipalArns: [EXEC],
     pipelinePrincipalArns: [],

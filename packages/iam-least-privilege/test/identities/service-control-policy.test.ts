@@ -52,6 +52,7 @@ describe('ServiceControlPolicy documents', () => {
     ServiceControlPolicy.denyUnencryptedResourceCreation(),
     ServiceControlPolicy.denyLongTermCredentials(),
     ServiceControlPolicy.protectGuardrailPrincipals({
+      cdkBootstrapQualifier: 'hnb659fds',
       protectedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/break-glass`],
       managerPrincipalArns: [EXEC_ROLE],
       pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'],
@@ -370,6 +371,7 @@ describe('account region restriction (each account only in its own regions)', ()
         "ServiceControlPolicy.checkExemptionsProtected: policies: received the exemption pattern 'arn:aws:iam::*:role/log-sender-us-east-1'",
       );
       const protection = ServiceControlPolicy.protectGuardrailPrincipals({
+        cdkBootstrapQualifier: 'hnb659fds',
         protectedPrincipalArns: [SENDER],
         managerPrincipalArns: [EXEC_ROLE],
         pipelinePrincipalArns: [EXEC_ROLE],
@@ -764,12 +766,12 @@ describe('guardrail principals SCP', () => {
   });
 
   test('without protected principals it still protects the CDK roles (no empty statement)', () => {
-    const scp = doc(ServiceControlPolicy.protectGuardrailPrincipals({ ...options, protectedPrincipalArns: [] }));
+    const scp = doc(ServiceControlPolicy.protectGuardrailPrincipals({ cdkBootstrapQualifier: 'hnb659fds', ...options, protectedPrincipalArns: [] }));
     expect(([] as any[]).concat(scp.Statement).map((st) => st.Sid)).toEqual(['DenyGuardrailRoleChanges', 'DenyCdkRoleAssumption']);
   });
 
   test('fails if there is no manager', () => {
-    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, managerPrincipalArns: [] })).toThrow(
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ cdkBootstrapQualifier: 'hnb659fds', ...options, managerPrincipalArns: [] })).toThrow(
       /managerPrincipalArns: received an empty list; expected at least one exact IAM role or user ARN/,
     );
   });
@@ -781,8 +783,14 @@ describe('guardrail principals SCP', () => {
     ['pipelinePrincipalArns', 'arn:aws:iam::333333333333:user/pipeline-?'],
     ['cdkDeployRoleArns', `arn:aws:sts::${ACCOUNT}:assumed-role/cdk-grdtest-deploy-role/x`],
   ])('fails if %s holds %s', (prop, arn) => {
-    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, [prop]: [arn] })).toThrow(
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ cdkBootstrapQualifier: 'hnb659fds', ...options, [prop]: [arn] })).toThrow(
       new RegExp(`${prop}(\\[0\\])?: received '.*'; expected an exact IAM role`),
+    );
+  });
+
+  test('fails without a qualifier, naming it (a JavaScript or Python caller; TypeScript requires it): no silent default (red10 R10-4)', () => {
+    expect(() => ServiceControlPolicy.protectGuardrailPrincipals(options as any)).toThrow(
+      /ServiceControlPolicy.protectGuardrailPrincipals: cdkBootstrapQualifier: received nothing; expected the qualifier the accounts are bootstrapped with/,
     );
   });
 

@@ -65,6 +65,7 @@ test('every SCP document passes the validator as a SERVICE_CONTROL_POLICY', () =
     ServiceControlPolicy.regionRestriction({ allowedRegions: ['eu-west-1', 'eu-central-1', 'us-east-1'] }),
     ServiceControlPolicy.protectSecurityServices({ exemptPrincipalArns: [EXEC_ROLE] }),
     ServiceControlPolicy.protectGuardrailPrincipals({
+      cdkBootstrapQualifier: 'hnb659fds',
       protectedPrincipalArns: ['arn:aws:iam::111111111111:role/break-glass'],
       managerPrincipalArns: [EXEC_ROLE],
       pipelinePrincipalArns: ['arn:aws:iam::333333333333:role/pipeline'],

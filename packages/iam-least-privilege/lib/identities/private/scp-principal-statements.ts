@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { cdkBootstrapRolePattern, DEFAULT_CDK_BOOTSTRAP_QUALIFIER, exceptPrincipals } from './guardrail-statements';
+import { cdkBootstrapRolePattern, exceptPrincipals } from './guardrail-statements';
+import { propError } from '../../private/errors';
 import { GROUP_POLICY_ACTIONS, POLICY_EDIT_ACTIONS, ROLE_MANAGEMENT_ACTIONS, ROLE_USE_ACTIONS } from './perms';
 import { validateCdkBootstrapQualifier, validateIamNames, validateNonEmpty, validateScpPrincipalArns } from './validate';
 import type { GuardrailPrincipalsProtectionOptions } from '../service-control-policy-options';
@@ -21,7 +22,17 @@ export function guardrailPrincipalsStatements(owner: string, options: GuardrailP
   validateScpPrincipalArns(owner, 'managerPrincipalArns', options.managerPrincipalArns);
   validateScpPrincipalArns(owner, 'pipelinePrincipalArns', options.pipelinePrincipalArns ?? []);
   validateScpPrincipalArns(owner, 'cdkDeployRoleArns', options.cdkDeployRoleArns ?? [], { rolesOnly: true });
-  const qualifier = options.cdkBootstrapQualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
+  // Required (a JavaScript or Python caller can still leave it out): no silent default (red10 R10-4).
+  const qualifier = options.cdkBootstrapQualifier;
+  if (qualifier === undefined || qualifier === null) {
+    throw propError(
+      owner,
+      'cdkBootstrapQualifier',
+      'nothing',
+      "the qualifier the accounts are bootstrapped with (`cdk bootstrap --qualifier`), for example 'grdprod'",
+      "Without it the SCP would protect another bootstrap's roles than the accounts use",
+    );
+  }
   validateCdkBootstrapQualifier(owner, 'cdkBootstrapQualifier', qualifier);
   const cdkRoles = cdkBootstrapRolePattern(qualifier);
   const protectedArns = [...new Set(options.protectedPrincipalArns ?? [])];
