@@ -351,7 +351,8 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
  *   protected the same way.
  * - `DenyAssumerAssumption`: nobody but the entry roles assumes an assumer (red9 R9-2), whatever the
  *   assumer's own trust policy admits (often the account root: every admin of the security account),
- *   and nobody assumes an entry role (red11 R11-2: they are reached by federation only).
+ *   and nobody assumes an entry role (red11 R11-2: they are reached by federation only); each under
+ *   any path, whatever path a RoleArn claims (red11 R11-4).
  *   `DenyAssumerRoleChanges` also keeps everyone but the deployers from changing the SAML and OIDC
  *   providers of the assumers' accounts (red11 R11-1), through which one signs in to an entry role.
  *   Who may sign in with an entry role is then the identity provider's decision (Identity Center
@@ -359,6 +360,11 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
  */
 /** Creating, replacing, deleting and tagging SAML and OIDC providers (not reading them). */
 const IDENTITY_PROVIDER_CHANGE_ACTIONS = ['iam:Create*Provider', 'iam:Delete*Provider', 'iam:Update*Provider*', 'iam:*Tag*Provider', 'iam:*ClientID*'];
+
+/** A role ARN with its path replaced by `/` + `*` + `/` (`role/<path>/<name>` becomes `role/` then `*` then `/<name>`): the role of that name under any path but `/`. */
+function roleUnderAnyPath(roleArn: string): string {
+  return roleArn.replace(/:role\/(?:.*\/)?([^/]+)$/, ':role/*/$1');
+}
 
 /** The SAML and OIDC providers of the accounts of `roleArns`. */
 function identityProvidersOf(roleArns: readonly string[]): string[] {
@@ -414,8 +420,12 @@ function crossAccountRoleProtection(config: GuardrailsConfig, managers: readonly
                 actions: ['sts:AssumeRole'],
                 // The entry roles too (red11 R11-2): they are signed in to by federation
                 // (AssumeRoleWithSAML), never assumed by a principal of the account, so a plain IAM entry
-                // role that trusts the account root does not move the finding one step up.
-                resources: [...assumers, ...entries],
+                // role that trusts the account root does not move the finding one step up. Each also under
+                // any other path (red11 R11-4): a role name is unique in its account whatever the path, so
+                // `role/*/<name>` is that role however a RoleArn writes a path. (No wildcard before the
+                // first `/`: IAM matches the resource type literally.) The exception stays exact: an entry
+                // role's own ARN.
+                resources: [...new Set([...assumers, ...entries].flatMap((arn) => [arn, roleUnderAnyPath(arn)]))],
                 conditions: { ArnNotEquals: { 'aws:PrincipalARN': [...new Set(entries)] } },
               }),
             ]

@@ -246,18 +246,30 @@ describe('red11 findings (attack on the R9-2 fix)', () => {
     expect(() => parseConfig(raw, 'prod')).toThrow(/auditLogs\.readers\.requireMfa: received true; expected false when the assumers are roles/);
   });
 
-  // R11-4 UNVERIFIED (hardening). DenyAssumerAssumption names the assumer's exact ARN
+  // R11-4 UNVERIFIED (hardening), paths FIXED: DenyAssumerAssumption named the assumer's exact ARN
   // (`arn:aws:iam::555555555555:role/GuardrailsAuditor`); ARN matching is case-sensitive and path-exact, so
-  // a RoleArn written in another case or with a path is not matched. IAM role names are unique whatever
-  // their case and path (R9-3), so the deny holds only if STS refuses such a RoleArn for the existing role
-  // rather than resolving it by name (not verified). Hardening: add `arn:aws:iam::<account>:role/*/<name>`
-  // for each assumer (path variants; case cannot be covered by ARN matching). The entry side fails closed:
-  // a variant of the entry's ARN is not excepted.
-  test('R11-4 facts: DenyAssumerAssumption matches the exact assumer ARN only; an entry ARN variant is not excepted (fails closed)', async () => {
-    expect(statement(SCPS, 'DenyAssumerAssumption').Resource).toEqual([AUDITOR, ENTRY]);
-    for (const variant of [role('guardrailsauditor'), role('x/GuardrailsAuditor')]) {
-      expect([variant, await underScps(SEC_ADMIN, 'sts:AssumeRole', variant, EAST)]).toEqual([variant, 'Allowed']);
+  // a RoleArn written in another case or with a path was not matched. IAM role names are unique whatever
+  // their case and path (R9-3), so the deny held only if STS refuses such a RoleArn for the existing role
+  // rather than resolving it by name (not verified). Now each assumer and entry is also written
+  // `role/*/<name>`: the role of that name under any other path (about 40 characters per role, once:
+  // not per account). Case stays uncovered: ARN matching cannot ignore case; it holds if STS resolves a
+  // RoleArn as written. The entry side fails closed: a variant of the entry's ARN is not excepted.
+  test('R11-4 fixed (paths): DenyAssumerAssumption matches the assumer and the entry under any path; a case variant stays unmatched (unverified); an entry ARN variant is not excepted', async () => {
+    const anyPath = (arn: string) => arn.replace(/:role\/(?:.*\/)?([^/]+)$/, ':role/*/$1');
+    expect(statement(SCPS, 'DenyAssumerAssumption').Resource).toEqual([AUDITOR, anyPath(AUDITOR), ENTRY, anyPath(ENTRY)]);
+    for (const variant of [AUDITOR, role('x/GuardrailsAuditor'), role('aws-reserved/x/y/GuardrailsAuditor')]) {
+      expect([variant, await underScps(SEC_ADMIN, 'sts:AssumeRole', variant, EAST)]).toEqual([variant, 'ExplicitlyDenied']);
     }
+    // Mutation: with the exact ARNs of before, the path variant went through.
+    const exact = SCPS.map((d) => ({
+      ...d,
+      Statement: ([] as any[]).concat(d.Statement).map((st) => (st.Sid === 'DenyAssumerAssumption' ? { ...st, Resource: [AUDITOR, ENTRY] } : st)),
+    }));
+    expect(await underScps(SEC_ADMIN, 'sts:AssumeRole', role('x/GuardrailsAuditor'), EAST, {}, exact)).toBe('Allowed');
+    // Case: not covered (ARN matching is case-sensitive).
+    expect(await underScps(SEC_ADMIN, 'sts:AssumeRole', role('guardrailsauditor'), EAST)).toBe('Allowed');
+    // Control: the entry role (its exact ARN) still assumes the auditor.
+    expect(await assumeRootTrusted(ENTRY, AUDITOR)).toBe('Allowed');
     const lower = role(ENTRY.split(':role/')[1].toLowerCase());
     const pathless = role(ENTRY.split('/').pop()!);
     for (const variant of [lower, pathless]) {
@@ -297,26 +309,33 @@ describe('red11 findings (attack on the R9-2 fix)', () => {
     }
   });
   test.each([['dev'], ['staging'], ['prod']])(
-    'closed (placement): %s compiles DenyAssumerAssumption for its assumers and entry roles, on the same target as DenyAssumerRoleChanges',
+    'closed (placement): %s compiles DenyAssumerAssumption for its assumers and entry roles, on the target of DenyAssumerRoleChanges or one above it',
     (env) => {
       const c = loadConfig(env, { configDir: CONFIG_DIR });
       const compiled = compiledServiceControlPolicies(c);
       const holding = (sid: string) => compiled.filter((p) => statementsOf([JSON.parse(p.toJson())]).some((s) => s.Sid === sid)).map((p) => p.target);
       expect(holding('DenyAssumerAssumption')).toHaveLength(1);
-      expect(holding('DenyAssumerAssumption')).toEqual(holding('DenyAssumerRoleChanges'));
+      // The same target as DenyAssumerRoleChanges, or one before it: config lists the targets from the
+      // root down to the accounts, so an earlier target holds every account a later one holds.
+      const order = c.organizationPolicies.targets.map((t) => t.name);
+      expect(order.indexOf(holding('DenyAssumerAssumption')[0])).toBeLessThanOrEqual(order.indexOf(holding('DenyAssumerRoleChanges')[0]));
       const docs = compiled.map((p) => JSON.parse(p.toJson()));
       const deny = statement(docs, 'DenyAssumerAssumption');
+      const anyPath = (arn: string) => arn.replace(/:role\/(?:.*\/)?([^/]+)$/, ':role/*/$1');
       expect(([] as string[]).concat(deny.Resource).sort()).toEqual(
-        [...new Set(c.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? [])), ...c.iam.assumerEntryRoleArns!].sort(),
+        [...new Set(c.iam.crossAccountRoles.flatMap((r) => r.assumerRoleArns ?? [])), ...c.iam.assumerEntryRoleArns!].flatMap((a) => [a, anyPath(a)]).sort(),
       );
       expect(([] as string[]).concat(deny.Condition.ArnNotEquals['aws:PrincipalARN'])).toEqual(c.iam.assumerEntryRoleArns);
       expect(([] as string[]).concat(statement(docs, 'DenyAssumerRoleChanges').Resource)).toEqual(expect.arrayContaining(c.iam.assumerEntryRoleArns!));
     },
   );
-  test("placement fact: prod puts it in the later target's documents (prod-accounts), not pinned to the OU: the security account must get that target's documents, as for R8-1", () => {
+  // The compiler packs statements into the targets' slots by size, so the target moves with sizes: it
+  // was prod-accounts until R11-4's path variants (then the security account had to get that target's
+  // documents, as for R8-1); it is now the OU. Nothing pins it there.
+  test('placement fact: prod puts it in the OU target (ou-prod) today, by packing, not pinned', () => {
     const compiled = compiledServiceControlPolicies(config);
     const target = compiled.filter((p) => p.toJson().includes('"DenyAssumerAssumption"')).map((p) => p.target);
-    expect(target).toEqual(['prod-accounts']);
+    expect(target).toEqual(['ou-prod']);
   });
 
   // Legitimate principals still work.
