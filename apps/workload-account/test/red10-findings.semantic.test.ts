@@ -24,7 +24,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOOTSTRAP_QUALIFIER_CONTEXT, createApp } from '@cdk-guardrails/app-kit';
 import { CentralLogDestination, LogSenders } from '@cdk-guardrails/central-logging';
-import { loadConfig } from '@cdk-guardrails/config';
 import { CdkBootstrap } from '@cdk-guardrails/facts';
 import { PermissionsBoundary, ResourceControlPolicy, ServiceControlPolicy } from '@cdk-guardrails/iam-least-privilege';
 import { checkPatternExemptionsProtected, TAKEOVER_ACTIONS } from '@cdk-guardrails/iam-least-privilege/lib/identities/private/exemption-protection';
@@ -46,17 +45,10 @@ import {
   accountBoundaryOf,
   withoutStatement,
 } from './support/prod-templates';
+import { HOME, LEDGER, SECURITY, UNLISTED, PROD as config, PROD_SCPS as SCPS } from './support/prod-fixture';
 
 jest.setTimeout(300_000);
 
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
-const config = loadConfig('prod', { configDir: CONFIG_DIR });
-const HOME = 'eu-west-1';
-const LEDGER = config.workloadAccounts.find((a) => a.name === 'ledger')!.accountId;
-const SECURITY = config.securityAccount.accountId;
-/** An account of the targeted OUs that config does not list (a team's account, bootstrapped with CDK's default qualifier). */
-const UNLISTED = '999999999999';
-const SCPS = scpDocumentsOf(config);
 const QUALIFIER = config.principals.cdkQualifier;
 const role = (name: string, account = LEDGER) => `arn:aws:iam::${account}:role/${name}`;
 const ADMIN = role('bounded/workload-admin');

@@ -37,19 +37,10 @@ import {
   scpRequest,
   accountBoundaryOf,
 } from './support/prod-templates';
+import { CONFIG_DIR, HOME, EAST, REPLICA, LEDGER, SECURITY, UNLISTED, PROD as config, PROD_SCPS as SCPS } from './support/prod-fixture';
 
 jest.setTimeout(300_000);
 
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
-const config = loadConfig('prod', { configDir: CONFIG_DIR });
-const HOME = 'eu-west-1';
-const EAST = 'us-east-1';
-const REPLICA = config.auditLogs.replicaRegion!;
-const LEDGER = config.workloadAccounts.find((a) => a.name === 'ledger')!.accountId;
-const SECURITY = config.securityAccount.accountId;
-/** An account of the targeted OUs that config does not list. */
-const UNLISTED = '999999999999';
-const SCPS = scpDocumentsOf(config);
 const role = (name: string, account = SECURITY) => `arn:aws:iam::${account}:role/${name}`;
 const SEC_ADMIN = role('security-team-admin');
 const SEC_LOG_ADMIN = role(config.principals.logAdminRoleName);

@@ -20,21 +20,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, parseConfig } from '@cdk-guardrails/config';
+import { parseConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
 import { compiledServiceControlPolicies } from '../src/identities';
-import { evaluateAsBounded, evaluateUnderScps, prodStacks, RequestContext, scpDocumentsOf, scpRequest } from './support/prod-templates';
+import { evaluateAsBounded, evaluateUnderScps, prodStacks, RequestContext, scpRequest } from './support/prod-templates';
+import { CONFIG_DIR, HOME, EAST, REPLICA, SECURITY, PROD as config, PROD_SCPS as SCPS } from './support/prod-fixture';
 
 jest.setTimeout(300_000);
 
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
-const config = loadConfig('prod', { configDir: CONFIG_DIR });
-const HOME = 'eu-west-1';
-const EAST = 'us-east-1';
-const REPLICA = config.auditLogs.replicaRegion!;
 const WORKLOAD = config.workloadAccounts.find((a) => a.name === 'ledger')!.accountId;
-const SECURITY = config.securityAccount.accountId;
-const SCPS = scpDocumentsOf(config);
 const COMPILED: PolicyJson[] = [ALLOW_EVERYTHING, ...compiledServiceControlPolicies(config).map((c) => JSON.parse(c.toJson()))];
 const role = (name: string, account = WORKLOAD) => `arn:aws:iam::${account}:role/${name}`;
 const ADMIN = role('bounded/workload-admin');

@@ -24,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, parseConfig } from '@cdk-guardrails/config';
+import { parseConfig } from '@cdk-guardrails/config';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { checkPatternExemptionsProtected } from '@cdk-guardrails/iam-least-privilege/lib/identities/private/exemption-protection';
 import { compiledServiceControlPolicies } from '../src/identities';
@@ -38,21 +38,12 @@ import {
   scpRequest,
   accountBoundaryOf,
 } from './support/prod-templates';
+import { CONFIG_DIR, HOME, EAST, REPLICA, LEDGER, SECURITY, UNLISTED, PROD as config, PROD_SCPS as SCPS } from './support/prod-fixture';
 
 jest.setTimeout(300_000);
 
-const CONFIG_DIR = join(__dirname, '..', '..', '..', 'config');
-const config = loadConfig('prod', { configDir: CONFIG_DIR });
-const HOME = 'eu-west-1';
 const CENTRAL = 'eu-central-1';
-const EAST = 'us-east-1';
-const REPLICA = config.auditLogs.replicaRegion!;
-const LEDGER = config.workloadAccounts.find((a) => a.name === 'ledger')!.accountId;
 const PAYMENTS = config.workloadAccounts.find((a) => a.name === 'payments')!.accountId;
-const SECURITY = config.securityAccount.accountId;
-/** An account of the targeted OUs that config does not list (a team's account, bootstrapped with CDK's default qualifier). */
-const UNLISTED = '999999999999';
-const SCPS = scpDocumentsOf(config);
 const COMPILED = compiledServiceControlPolicies(config);
 const role = (name: string, account = LEDGER) => `arn:aws:iam::${account}:role/${name}`;
 const ADMIN = role('bounded/workload-admin');
