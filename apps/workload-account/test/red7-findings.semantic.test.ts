@@ -211,11 +211,36 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
   // cloudfront, support, health, billing, budgets, ce, pricing, ...), or at least without acm, wafv2,
   // directconnect, fms, wellarchitected, cur, sso, a4b outside us-east-1 (CloudFront's ACM
   // certificates and WAF web ACLs live in us-east-1).
+  // Direct Connect FIXED (2026-12-06): the limited statements exempt the global list but
+  // `directconnect:*` (LIMITED_REGION_NON_EXEMPT_ACTIONS), the one that opens a network path. The rest
+  // stay open as low (a certificate, a web ACL, an account instance of Identity Center open no path
+  // into the account, and ACM and WAF for CloudFront are used in us-east-1, a limited region).
+  const DIRECT_CONNECT: Array<[string, string]> = [
+    ['directconnect:CreateConnection', '*'],
+    ['directconnect:CreatePrivateVirtualInterface', `arn:aws:directconnect:${REPLICA}:${WORKLOAD}:dxcon/dxcon-fg5678gh`],
+    ['directconnect:ConfirmPrivateVirtualInterface', `arn:aws:directconnect:${REPLICA}:${WORKLOAD}:dxvif/dxvif-fg5678gh`],
+  ];
+  test.each(DIRECT_CONNECT)('R7-3 fixed: the log admin (outside the boundary) cannot %s in the replica region or us-east-1', async (action, resource) => {
+    expect(await underScps(LOG_ADMIN, action, resource, REPLICA)).toBe('ExplicitlyDenied');
+    expect(await underScps(LOG_ADMIN, action, resource.replace(REPLICA, EAST), EAST)).toBe('ExplicitlyDenied');
+    // Mutation: with directconnect back in the limited statements' NotAction, it goes through.
+    const exempting = SCPS.map((d) => ({
+      ...d,
+      Statement: ([] as any[])
+        .concat(d.Statement)
+        .map((st) => (/^DenyInLimited/.test(st.Sid ?? '') ? { ...st, NotAction: [...st.NotAction, 'directconnect:*'] } : st)),
+    }));
+    expect(await evaluateUnderScps(exempting, LOG_ADMIN, action, resource, REPLICA, {}, WORKLOAD)).toBe('Allowed');
+  });
+  test('R7-3 control: Direct Connect stays allowed in the home region, and to the deployers in the limited regions', async () => {
+    expect(await underScps(LOG_ADMIN, 'directconnect:CreateConnection', '*', HOME)).toBe('Allowed');
+    expect(
+      await underScps(role(`cdk-${config.principals.cdkQualifier}-cfn-exec-role-${WORKLOAD}-${REPLICA}`), 'directconnect:CreateConnection', '*', REPLICA),
+    ).toBe('Allowed');
+  });
   test.failing.each([
     ['acm:RequestCertificate', '*'],
     ['wafv2:CreateWebACL', `arn:aws:wafv2:${REPLICA}:${WORKLOAD}:regional/webacl/x/*`],
-    ['directconnect:CreateConnection', '*'],
-    ['directconnect:CreatePrivateVirtualInterface', `arn:aws:directconnect:${REPLICA}:${WORKLOAD}:dxcon/dxcon-fg5678gh`],
     ['sso:CreateInstance', '*'],
   ])('R7-3: the log admin (outside the boundary) cannot %s in the replica region', async (action, resource) => {
     expect(await underScps(LOG_ADMIN, action, resource, REPLICA)).toBe('ExplicitlyDenied');

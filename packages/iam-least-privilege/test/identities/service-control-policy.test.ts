@@ -338,6 +338,22 @@ describe('account region restriction (each account only in its own regions)', ()
       ).resolves.toBe('Allowed');
     });
 
+    test('the limited statement exempts the global services but Direct Connect (red7 R7-3); the outside-regions statement keeps it; a user exemption stays', () => {
+      const notActionOf = (scp: PolicyJson, prefix: string) => ([] as any[]).concat(scp.Statement).find((st) => st.Sid.startsWith(prefix)).NotAction;
+      expect(notActionOf(limitedScp, 'DenyInLimitedAccountRegions')).not.toContain('directconnect:*');
+      expect(notActionOf(limitedScp, 'DenyInLimitedAccountRegions')).toEqual(expect.arrayContaining(['iam:*', 'acm:*', 'cloudfront:*']));
+      expect(notActionOf(limitedScp, 'DenyOutside')).toContain('directconnect:*');
+      const withUserExemption = doc(
+        ServiceControlPolicy.accountRegionRestriction({
+          accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['us-east-1'] }],
+          exemptPrincipalArns: [EXEC_ROLE],
+          limitedRegionPrincipalArns: [SENDER],
+          additionalExemptActions: ['directconnect:*'],
+        })[0],
+      );
+      expect(notActionOf(withUserExemption, 'DenyInLimitedAccountRegions')).toContain('directconnect:*');
+    });
+
     test('control: the limited-region principals and the exempt principals act there; everyone in the full regions; an account for which the region is full', async () => {
       await expect(asPrincipal(sender, 'us-east-1')).resolves.toBe('Allowed');
       await expect(asPrincipal(EXEC_ROLE, 'us-east-1')).resolves.toBe('Allowed');
