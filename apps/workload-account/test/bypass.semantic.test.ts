@@ -713,7 +713,7 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
     expect(await asBoundedAdmin({ action: 'cloudformation:UpdateStack', resource: stackArn(WORKLOAD, 'orders-api') })).toBe('ExplicitlyDenied');
   });
 
-  test('a bounded admin cannot plant code or a template in the CDK bootstrap assets (the next deploy would run it), nor re-policy the bucket; the publishing role uploads, everyone reads', async () => {
+  test('a bounded admin cannot plant code or a template in the CDK bootstrap assets (the next deploy would run it), nor re-policy the bucket; the publishing role uploads, the deployers read', async () => {
     const q = config.principals.cdkQualifier;
     const bucket = `arn:aws:s3:::cdk-${q}-assets-${WORKLOAD}-${REGION}`;
     const s3 = { 's3:ResourceAccount': WORKLOAD };
@@ -741,7 +741,12 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
     expect(await asBoundedAdmin({ action: 'iam:CreateRole', resource: cdkRoleArn(config, 'file-publishing', WORKLOAD, 'ap-southeast-2') })).toBe(
       'ExplicitlyDenied',
     );
-    expect(await asBoundedAdmin({ action: 's3:GetObject', resource: `${bucket}/0a1b2c3d.zip`, context: s3 })).toBe('Allowed');
+    // Reads: the bounded admin reads the version parameter, not the assets (the boundary denies it every
+    // CDK asset bucket since red12 R12-1); the SCP leaves reads to everyone else.
+    expect(await asBoundedAdmin({ action: 's3:GetObject', resource: `${bucket}/0a1b2c3d.zip`, context: s3 })).toBe('ExplicitlyDenied');
+    expect(
+      await asPrincipal(cdkRoleArn(config, 'cfn-exec', WORKLOAD, REGION), { action: 's3:GetObject', resource: `${bucket}/0a1b2c3d.zip`, context: s3 }),
+    ).toBe('Allowed');
     expect(await asBoundedAdmin({ action: 'ssm:GetParameter', resource: version })).toBe('Allowed');
   });
 

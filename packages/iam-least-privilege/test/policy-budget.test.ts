@@ -123,7 +123,7 @@ describe('PermissionsBoundary budget', () => {
       ).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
     });
 
-    // boundedRolePath (issue 14's last escape, and red10 R10-3's stack roles) costs about 420 characters plus twice the path's length;
+    // boundedRolePath (issue 14's last escape, and red10 R10-3's stack roles) costs about 450 characters plus twice the path's length;
     // a stack name pattern about 50, a protected policy about 65.
     test("the prod apps' shape: boundedRolePath, one stack pattern, the deployment boundary, one resource account limited to logs, 7 protected roles fit", () => {
       const size = policyOf({
@@ -154,7 +154,7 @@ describe('PermissionsBoundary budget', () => {
 
     test('with boundedRolePath and every service on the resource account, fails at synth naming boundedRolePath', () => {
       expect(() => policyOf({ ...appsToday, boundedRolePath: '/bounded/' })).toThrow(
-        /about \d+ characters; the IAM limit for a managed policy is 6144.*boundedRolePath adds about 420 characters/s,
+        /about \d+ characters; the IAM limit for a managed policy is 6144.*boundedRolePath adds about 450 characters/s,
       );
     });
 

@@ -53,6 +53,8 @@ import {
 } from './private/boundary-helpers';
 
 const MANAGED_POLICY = PolicySizeLimit.IAM_MANAGED_POLICY;
+/** The asset buckets of every CDK bootstrap (`cdk-<qualifier>-assets-<account>-<region>`) and their objects. */
+const CDK_ASSET_BUCKETS = 'arn:*:s3:::cdk-*-assets-*';
 /** IAM limit for a customer managed policy (characters, whitespace not counted). */
 
 /**
@@ -333,7 +335,13 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       }),
       // The guardrail stacks ride on the same statement (characters): reading them stays allowed
       // (GUARDRAIL_RESOURCE_DATA_ACTIONS lists the CloudFormation reads).
-      guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix, guardrailStackPatterns(resourcePrefix, stackNames)),
+      guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix, guardrailStackPatterns(resourcePrefix, stackNames), [
+        // Every CDK bootstrap's asset bucket, whatever its qualifier (red12 R12-1): another app's
+        // pipeline deploys the template or code it finds there under the next asset hash (the CDK CLI
+        // skips an upload whose key exists) with that app's execution role, unbounded unless its
+        // bootstrap set one. No S3 action is in the statement's NotAction: reads are denied too.
+        CDK_ASSET_BUCKETS,
+      ]),
     );
     if (props.boundedRolePath !== undefined) {
       statements.push(...boundedRolePathStatements(path, stack, props.boundedRolePath, resourceAccountIds, resourceAccountServices));
@@ -359,14 +367,17 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
     }
     this.node.addValidation({
       validate: () => {
-        const size = MANAGED_POLICY.upperBoundOf(stack.resolve(this.document.toJSON()), {
+        const json = stack.resolve(this.document.toJSON());
+        const errors = laterAllowErrors(policyName, json, services, resourcelessActions);
+        const size = MANAGED_POLICY.upperBoundOf(json, {
           region: Token.isUnresolved(stack.region) ? undefined : stack.region,
         });
-        return size > MANAGED_POLICY.maximum
-          ? [
-              `permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY.maximum}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 420 characters plus twice the length of the path.`,
-            ]
-          : [];
+        if (size > MANAGED_POLICY.maximum) {
+          errors.push(
+            `permissions boundary '${policyName}' is about ${size} characters; the IAM limit for a managed policy is ${MANAGED_POLICY.maximum}. Allow fewer services, resourceAccountIds, resourceAccountServices or resourcelessActions (each service costs one resource pattern per allowed account), or name fewer protectedPrincipalArns and guardrailAdministratorArns (each administrator ARN is written twice). boundedRolePath adds about 450 characters plus twice the length of the path.`,
+          );
+        }
+        return errors;
       },
     });
   }
@@ -425,4 +436,48 @@ function securityServiceTamperActions(
     resourcelessActions.some(mayNameHub) ||
     additional.some((st) => st.effect === iam.Effect.ALLOW && (st.notActions.length > 0 || st.actions.some(mayNameHub)));
   return grantsHub ? [...SECURITY_SERVICE_TAMPER_ACTIONS] : SECURITY_SERVICE_TAMPER_ACTIONS.filter((a) => !a.startsWith(`${hub}:`));
+}
+
+/**
+ * The checks of the constructor, again on the document as it is synthesized (red12 R12-3): an Allow
+ * added after construction (`addStatements`, `document.addStatements`) is seen by neither the account
+ * baseline check nor the choice of the Security Hub denies. Statements are read from the resolved
+ * JSON (action and resource strings; anything else is taken as "may match").
+ */
+function laterAllowErrors(policyName: string, json: any, services: readonly string[], resourcelessActions: readonly string[]): string[] {
+  // An action that is not a string (a token) may be anything; a resource that is not a string is an
+  // ARN built from tokens (the account's), never '*'.
+  const strings = (v: unknown, other: string = '*'): string[] => ([] as unknown[]).concat(v ?? []).map((x) => (typeof x === 'string' ? x : other));
+  const allows = ([] as any[])
+    .concat(json?.Statement ?? [])
+    .filter((st) => st?.Effect === 'Allow')
+    .map(
+      (st) =>
+        new iam.PolicyStatement({
+          actions: st.Action !== undefined ? strings(st.Action) : undefined,
+          notActions: st.NotAction !== undefined ? strings(st.NotAction) : undefined,
+          resources: st.Resource !== undefined ? strings(st.Resource, 'arn:token') : undefined,
+          notResources: st.NotResource !== undefined ? strings(st.NotResource, 'arn:token') : undefined,
+        }),
+    );
+  const errors: string[] = [];
+  const deny = ([] as any[]).concat(json?.Statement ?? []).find((st) => st?.Sid === 'DenySecurityServiceTampering');
+  const denied = strings(deny?.Action);
+  const missing = securityServiceTamperActions(services, resourcelessActions, allows).filter((a) => !denied.includes(a));
+  if (missing.length > 0) {
+    errors.push(
+      `permissions boundary '${policyName}': an Allow that can grant ${missing
+        .map((a) => a.split(':')[0])
+        .filter((v, i, all) => all.indexOf(v) === i)
+        .join(
+          ', ',
+        )} actions was added after construction (addStatements or document.addStatements), and the boundary's DenySecurityServiceTampering lacks ${missing.join(', ')}. Pass that Allow in additionalStatements instead.`,
+    );
+  }
+  try {
+    validateAccountBaselineNotAllowed(`permissions boundary '${policyName}' (as synthesized)`, [], allows);
+  } catch (e) {
+    errors.push((e as Error).message.replace(/additionalStatements\[\d+\]/, 'an Allow statement'));
+  }
+  return errors;
 }

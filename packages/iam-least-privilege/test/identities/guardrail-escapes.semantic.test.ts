@@ -1146,9 +1146,14 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
     await expect(attackerEverything(at(action, resource))).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly(at(action, resource), RESOURCES_SCP)).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly(at(action, resource), withoutStatement(RESOURCES_SCP, 'DenyGuardrailStackChanges'))).resolves.toBe('Allowed');
-    // SCP only: the boundary has no room left (docs/threat-model.md lists the SCP-only protections);
-    // it allows S3 and SSM in its account and does not allow ECR at all.
-    await expect(attackerBoundaryOnly(at(action, resource))).resolves.toBe(action.startsWith('ecr:') ? 'ImplicitlyDenied' : 'Allowed');
+    // The boundary too, for S3 (red12 R12-1: every CDK bootstrap's asset bucket is in its
+    // DenyGuardrailResourceChanges); SSM and ECR are the SCP's (the boundary allows SSM in its account,
+    // and does not allow ECR at all).
+    const byBoundary = action.startsWith('ecr:') ? 'ImplicitlyDenied' : action.startsWith('s3:') ? 'ExplicitlyDenied' : 'Allowed';
+    await expect(attackerBoundaryOnly(at(action, resource))).resolves.toBe(byBoundary);
+    if (action.startsWith('s3:')) {
+      await expect(attackerBoundaryOnly(at(action, resource), withoutStatement(BOUNDARY, 'DenyGuardrailResourceChanges'))).resolves.toBe('Allowed');
+    }
   });
 
   test('a bounded admin cannot make itself a publishing role: creating or assuming one is denied', async () => {
@@ -1178,8 +1183,12 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
       ['s3:ListBucket', BUCKET],
       ['ssm:GetParameter', VERSION],
     ]) {
-      await expect(attackerEverything(at(action, resource))).resolves.toBe('Allowed');
+      await expect(attackerScpOnly(at(action, resource), RESOURCES_SCP)).resolves.toBe('Allowed');
     }
+    // ... but the bounded identities: the boundary denies them every CDK asset bucket, reads included
+    // (red12 R12-1; no S3 action is in its NotAction). The version parameter stays readable.
+    await expect(attackerEverything(at('s3:GetObject', TEMPLATE))).resolves.toBe('ExplicitlyDenied');
+    await expect(attackerEverything(at('ssm:GetParameter', VERSION))).resolves.toBe('Allowed');
     // ECR is outside the boundary's default services; the SCP lets every principal read the images.
     await expect(attackerScpOnly(at('ecr:BatchGetImage', REPOSITORY), RESOURCES_SCP)).resolves.toBe('Allowed');
   });

@@ -260,6 +260,10 @@ describe('pinned expansions', () => {
     ['logs:Start*', ['logs:StartLiveTail', 'logs:StartQuery']],
     ['logs:PutDestination*', ['logs:PutDestination', 'logs:PutDestinationPolicy']],
     ['guardduty:Stop*', ['guardduty:StopMonitoringMembers']],
+    ['iam:Put*Boundary', ['iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary']],
+    ['iam:Delete*Boundary', ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary']],
+    ['iam:U*SigningCertificate', ['iam:UpdateSigningCertificate', 'iam:UploadSigningCertificate']],
+    ['cloudformation:I*', ['cloudformation:ImportStacksToStackSet']],
     [
       'cloudformation:*teStack*',
       [
@@ -285,7 +289,18 @@ describe('pinned expansions', () => {
     const used = Object.values(perms)
       .filter((v): v is readonly string[] => Array.isArray(v))
       .flat();
-    for (const p of ['iam:*agPolicy', 'iam:De*MFADevice', 'logs:Start*', 'logs:PutDestination*', 'guardduty:Stop*', 'cloudformation:*teStack*']) {
+    for (const p of [
+      'iam:*agPolicy',
+      'iam:De*MFADevice',
+      'logs:Start*',
+      'logs:PutDestination*',
+      'guardduty:Stop*',
+      'cloudformation:*teStack*',
+      'iam:Put*Boundary',
+      'iam:Delete*Boundary',
+      'iam:U*SigningCertificate',
+      'cloudformation:I*',
+    ]) {
       expect(used).toContain(p);
     }
   });

@@ -94,12 +94,14 @@ export function boundedRolePathStatements(
     new iam.PolicyStatement({
       // A stack operation without a role of the path runs with the role the stack (or StackSet)
       // already has, unbounded if another app deployed it (STACK_SERVICE_ROLE_ACTIONS). A missing
-      // RoleArn makes ArnNotLike true: denied. A service role is a role of the stack's own account.
+      // RoleArn makes StringNotLike true: denied. A service role is a role of the stack's own account.
       sid: 'DenyStackRolesOutsidePath',
       effect: iam.Effect.DENY,
       actions: [...STACK_SERVICE_ROLE_ACTIONS],
       resources: ['*'],
-      conditions: { ArnNotLike: { 'cloudformation:RoleArn': boundedRoles } },
+      // StringNotLike, not ArnNotLike: also true for a value that is not an ARN (red12 R12-5; what a
+      // negated ARN operator does with a malformed value is not documented).
+      conditions: { StringNotLike: { 'cloudformation:RoleArn': boundedRoles } },
     }),
   ];
 }

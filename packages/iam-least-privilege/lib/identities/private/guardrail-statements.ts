@@ -125,12 +125,17 @@ export function guardrailResourcePatterns(prefix: string): string[] {
  * actions, hence `ArnLikeIfExists`: a mapping is covered only when it feeds a guardrail function,
  * every other request is unaffected by the key.
  */
-export function guardrailResourceStatement(administratorArns: readonly string[], prefix: string, stackPatterns: readonly string[] = []): iam.PolicyStatement {
+export function guardrailResourceStatement(
+  administratorArns: readonly string[],
+  prefix: string,
+  stackPatterns: readonly string[] = [],
+  otherResources: readonly string[] = [],
+): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'DenyGuardrailResourceChanges',
     effect: iam.Effect.DENY,
     notActions: [...GUARDRAIL_RESOURCE_DATA_ACTIONS],
-    resources: [...guardrailResourcePatterns(prefix), ...stackPatterns],
+    resources: [...guardrailResourcePatterns(prefix), ...stackPatterns, ...otherResources],
     conditions: {
       ArnLikeIfExists: { 'lambda:FunctionArn': `arn:*:lambda:*:*:function:${prefix}-*` },
       ...exceptPrincipals(administratorArns),

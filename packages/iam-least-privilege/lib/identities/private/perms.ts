@@ -45,7 +45,7 @@ export const ROLE_ACTIONS: readonly string[] = ['iam:*Role*'];
 export const BOUNDARY_CONDITIONED_ACTIONS: readonly string[] = [
   'iam:CreateRole',
   'iam:CreateUser',
-  'iam:Put*PermissionsBoundary',
+  'iam:Put*Boundary',
   'iam:AttachRolePolicy',
   'iam:AttachUserPolicy',
   'iam:DetachRolePolicy',
@@ -58,8 +58,8 @@ export const BOUNDARY_CONDITIONED_ACTIONS: readonly string[] = [
   'iam:UpdateRole',
 ];
 
-/** Removing a boundary from a role or user. */
-export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ['iam:Delete*PermissionsBoundary'];
+/** Removing a boundary from a role or user (`Delete*Boundary`: DeleteRolePermissionsBoundary and DeleteUserPermissionsBoundary). */
+export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ['iam:Delete*Boundary'];
 
 /**
  * Changing the boundary managed policy itself. `iam:*agPolicy` is TagPolicy and UntagPolicy (Deny
@@ -116,7 +116,14 @@ export const ROLE_PATH_ACTIONS: readonly string[] = ['iam:CreateRole', 'iam:Pass
  * Detect, Get, List end otherwise). ContinueUpdateRollback is left out: it finishes a rollback to
  * the stack's previous template, which the caller does not choose.
  */
-export const STACK_SERVICE_ROLE_ACTIONS: readonly string[] = ['cloudformation:*teStack*', 'cloudformation:CreateChangeSet', 'cloudformation:RollbackStack'];
+export const STACK_SERVICE_ROLE_ACTIONS: readonly string[] = [
+  'cloudformation:*teStack*',
+  'cloudformation:CreateChangeSet',
+  'cloudformation:RollbackStack',
+  // ImportStacksToStackSet (red12 R12-4): a stack imported into a StackSet is rewritten by its next
+  // update as the StackSet's roles; the request carries no role, so it is denied always.
+  'cloudformation:I*',
+];
 
 /**
  * Every action on a SAML or OIDC identity provider (one pattern, Deny only; the dataset has no other
@@ -144,15 +151,14 @@ export const ROLE_USE_ACTIONS: readonly string[] = ['iam:PassRole', 'sts:AssumeR
  * Denied on every user, the caller included (see the README: a bounded user cannot reset its own
  * MFA). Patterns (Deny only): `De*MFADevice` is DeactivateMFADevice and DeleteVirtualMFADevice,
  * `*LoginProfile` also denies GetLoginProfile, `Update*Key` is UpdateAccessKey and
- * UpdateSSHPublicKey.
+ * UpdateSSHPublicKey, `U*SigningCertificate` is UpdateSigningCertificate and UploadSigningCertificate.
  */
 export const USER_CREDENTIAL_ACTIONS: readonly string[] = [
   'iam:De*MFADevice',
   'iam:*LoginProfile',
   'iam:*ServiceSpecificCredential',
   'iam:UploadSSHPublicKey',
-  'iam:UploadSigningCertificate',
-  'iam:UpdateSigningCertificate',
+  'iam:U*SigningCertificate',
   'iam:Update*Key',
 ];
 
