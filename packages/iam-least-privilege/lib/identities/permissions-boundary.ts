@@ -465,13 +465,9 @@ function laterAllowErrors(policyName: string, json: any, services: readonly stri
   const denied = strings(deny?.Action);
   const missing = securityServiceTamperActions(services, resourcelessActions, allows).filter((a) => !denied.includes(a));
   if (missing.length > 0) {
+    const granted = [...new Set(missing.map((a) => a.split(':')[0]))].join(', ');
     errors.push(
-      `permissions boundary '${policyName}': an Allow that can grant ${missing
-        .map((a) => a.split(':')[0])
-        .filter((v, i, all) => all.indexOf(v) === i)
-        .join(
-          ', ',
-        )} actions was added after construction (addStatements or document.addStatements), and the boundary's DenySecurityServiceTampering lacks ${missing.join(', ')}. Pass that Allow in additionalStatements instead.`,
+      `permissions boundary '${policyName}': an Allow that can grant ${granted} actions was added after construction (addStatements or document.addStatements), and the boundary's DenySecurityServiceTampering lacks ${missing.join(', ')}. Pass that Allow in additionalStatements instead.`,
     );
   }
   try {
