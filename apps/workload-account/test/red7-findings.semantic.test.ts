@@ -212,7 +212,7 @@ describe('red7 findings (attack on the R6-2 fix, DenyInLimitedAccountRegions)', 
   // directconnect, fms, wellarchitected, cur, sso, a4b outside us-east-1 (CloudFront's ACM
   // certificates and WAF web ACLs live in us-east-1).
   // Direct Connect FIXED (2026-12-06): the limited statements exempt the global list but
-  // `directconnect:*` (LIMITED_REGION_NON_EXEMPT_ACTIONS), the one that opens a network path. The rest
+  // `directconnect:*` (since red13 R13-1 out of GLOBAL_SERVICE_ACTIONS), the one that opens a network path. The rest
   // stay open as low (a certificate, a web ACL, an account instance of Identity Center open no path
   // into the account, and ACM and WAF for CloudFront are used in us-east-1, a limited region).
   const DIRECT_CONNECT: Array<[string, string]> = [

@@ -16,7 +16,6 @@ import {
 } from './private/guardrail-statements';
 import {
   GLOBAL_SERVICE_ACTIONS,
-  LIMITED_REGION_NON_EXEMPT_ACTIONS,
   PROTECTED_ROLE_ACTIONS,
   TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS,
   IDENTITY_TAGGING_ACTIONS,
@@ -230,13 +229,6 @@ export class ServiceControlPolicy {
       if (own.length > 0) byLimited.set(own.join(','), [...(byLimited.get(own.join(',')) ?? []), a.accountId]);
     });
     const exemptActions = [...GLOBAL_SERVICE_ACTIONS, ...(options.additionalExemptActions ?? [])];
-    // The limited regions run only the stacks that watch nothing: there the services of the global
-    // list whose resources are regional and open a path into the account are not exempt (red7 R7-3).
-    // An action the user exempts (additionalExemptActions) stays exempt there too.
-    const limitedExemptActions = [
-      ...GLOBAL_SERVICE_ACTIONS.filter((a) => !LIMITED_REGION_NON_EXEMPT_ACTIONS.includes(a)),
-      ...(options.additionalExemptActions ?? []),
-    ];
     const exempt = exemptPrincipalArns(owner, options);
     const limitedPrincipals = options.limitedRegionPrincipalArns ?? [];
     validateScpPrincipalArns(owner, 'limitedRegionPrincipalArns', limitedPrincipals);
@@ -253,7 +245,7 @@ export class ServiceControlPolicy {
       new iam.PolicyStatement({
         sid,
         effect: iam.Effect.DENY,
-        notActions: limited ? limitedExemptActions : exemptActions,
+        notActions: exemptActions,
         resources: ['*'],
         conditions: {
           StringEquals: limited ? { 'aws:PrincipalAccount': ids, 'aws:RequestedRegion': regions } : { 'aws:PrincipalAccount': ids },
@@ -300,7 +292,7 @@ export class ServiceControlPolicy {
           new iam.PolicyStatement({
             sid: `DenyInLimitedRegion${statements.length + 1}`,
             effect: iam.Effect.DENY,
-            notActions: limitedExemptActions,
+            notActions: exemptActions,
             resources: ['*'],
             conditions: {
               StringEquals: { 'aws:RequestedRegion': [l.region] },

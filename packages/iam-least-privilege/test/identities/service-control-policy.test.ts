@@ -338,11 +338,12 @@ describe('account region restriction (each account only in its own regions)', ()
       ).resolves.toBe('Allowed');
     });
 
-    test('the limited statement exempts the global services but Direct Connect (red7 R7-3); the outside-regions statement keeps it; a user exemption stays', () => {
+    test('no statement exempts Direct Connect (red7 R7-3, red13 R13-1: not a global service); a user exemption stays', () => {
       const notActionOf = (scp: PolicyJson, prefix: string) => ([] as any[]).concat(scp.Statement).find((st) => st.Sid.startsWith(prefix)).NotAction;
+      expect(ServiceControlPolicy.GLOBAL_SERVICE_ACTIONS).not.toContain('directconnect:*');
       expect(notActionOf(limitedScp, 'DenyInLimitedAccountRegions')).not.toContain('directconnect:*');
       expect(notActionOf(limitedScp, 'DenyInLimitedAccountRegions')).toEqual(expect.arrayContaining(['iam:*', 'acm:*', 'cloudfront:*']));
-      expect(notActionOf(limitedScp, 'DenyOutside')).toContain('directconnect:*');
+      expect(notActionOf(limitedScp, 'DenyOutside')).not.toContain('directconnect:*');
       const withUserExemption = doc(
         ServiceControlPolicy.accountRegionRestriction({
           accounts: [{ accountId: ACCOUNT, regions: ['eu-west-1'], limitedRegions: ['us-east-1'] }],

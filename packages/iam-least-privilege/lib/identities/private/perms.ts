@@ -353,21 +353,13 @@ export const DEFAULT_BOUNDARY_SERVICES: readonly string[] = [
 ];
 
 /**
- * Entries of GLOBAL_SERVICE_ACTIONS that a limited region (`limitedRegions`,
- * `organizationLimitedRegions`: the regions that run only stacks that watch nothing) does not exempt:
- * Direct Connect's connections and virtual interfaces are regional, and one in a limited region (on
- * a global Direct Connect gateway associated with a home-region gateway) is a network path into the
- * account that no Config recorder of the account records (red7 R7-3). The other services of the list
- * with regional resources stay exempt: ACM certificates and WAF web ACLs for CloudFront live in
- * us-east-1, IAM Identity Center, Firewall Manager, Cost and Usage Reports and Well-Architected are
- * administered where their home region is; none of them opens a path into the account.
- */
-export const LIMITED_REGION_NON_EXEMPT_ACTIONS: readonly string[] = ['directconnect:*'];
-
-/**
  * Actions of global services (single endpoint, usually us-east-1) that a region restriction must
  * not deny, or IAM, Organizations, billing and support stop working from every allowed region.
- * Based on AWS's documented region-deny examples; extend with `exemptActions`.
+ * Based on AWS's documented region-deny examples; extend with `exemptActions`. Not Direct Connect,
+ * which those examples list (red7 R7-3, red13 R13-1): its connections and virtual interfaces are
+ * regional, its API is served in each region (a Direct Connect gateway, global, is created from
+ * any of them), and a connection in a region where the account runs no guardrails is a network path
+ * into the account that nothing records.
  */
 export const GLOBAL_SERVICE_ACTIONS: readonly string[] = [
   'a4b:*',
@@ -382,7 +374,6 @@ export const GLOBAL_SERVICE_ACTIONS: readonly string[] = [
   'chatbot:*',
   'cloudfront:*',
   'cur:*',
-  'directconnect:*',
   'ec2:DescribeRegions',
   'ec2:DescribeTransitGateways',
   'ec2:DescribeVpnGateways',
