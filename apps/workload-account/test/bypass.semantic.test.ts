@@ -741,9 +741,10 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
     expect(await asBoundedAdmin({ action: 'iam:CreateRole', resource: cdkRoleArn(config, 'file-publishing', WORKLOAD, 'ap-southeast-2') })).toBe(
       'ExplicitlyDenied',
     );
-    // Reads: the bounded admin reads the version parameter, not the assets (the boundary denies it every
-    // CDK asset bucket since red12 R12-1); the SCP leaves reads to everyone else.
-    expect(await asBoundedAdmin({ action: 's3:GetObject', resource: `${bucket}/0a1b2c3d.zip`, context: s3 })).toBe('ExplicitlyDenied');
+    // Reads: the bounded admin reads the version parameter and an asset (red13 R13-5: the boundary's deny
+    // of every CDK bucket keeps s3:GetObject), but lists nothing there; the SCP leaves reads to everyone.
+    expect(await asBoundedAdmin({ action: 's3:GetObject', resource: `${bucket}/0a1b2c3d.zip`, context: s3 })).toBe('Allowed');
+    expect(await asBoundedAdmin({ action: 's3:ListBucket', resource: bucket, context: s3 })).toBe('ExplicitlyDenied');
     expect(
       await asPrincipal(cdkRoleArn(config, 'cfn-exec', WORKLOAD, REGION), { action: 's3:GetObject', resource: `${bucket}/0a1b2c3d.zip`, context: s3 }),
     ).toBe('Allowed');

@@ -53,8 +53,12 @@ import {
 } from './private/boundary-helpers';
 
 const MANAGED_POLICY = PolicySizeLimit.IAM_MANAGED_POLICY;
-/** The asset buckets of every CDK bootstrap (`cdk-<qualifier>-assets-<account>-<region>`) and their objects. */
-const CDK_ASSET_BUCKETS = 'arn:*:s3:::cdk-*-assets-*';
+/**
+ * Every bucket whose name starts with `cdk-` and its objects: the CDK bootstraps' asset buckets
+ * (`cdk-<qualifier>-assets-<account>-<region>`) and the App Staging Synthesizer's staging buckets
+ * (`cdk-<appId>-staging-<account>-<region>`).
+ */
+const CDK_BUCKETS = 'arn:*:s3:::cdk-*';
 /** IAM limit for a customer managed policy (characters, whitespace not counted). */
 
 /**
@@ -335,13 +339,16 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       }),
       // The guardrail stacks ride on the same statement (characters): reading them stays allowed
       // (GUARDRAIL_RESOURCE_DATA_ACTIONS lists the CloudFormation reads).
-      guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix, guardrailStackPatterns(resourcePrefix, stackNames), [
-        // Every CDK bootstrap's asset bucket, whatever its qualifier (red12 R12-1): another app's
-        // pipeline deploys the template or code it finds there under the next asset hash (the CDK CLI
-        // skips an upload whose key exists) with that app's execution role, unbounded unless its
-        // bootstrap set one. No S3 action is in the statement's NotAction: reads are denied too.
-        CDK_ASSET_BUCKETS,
-      ]),
+      // Every CDK bucket, whatever its qualifier or app (red12 R12-1, red13 R13-2): another app's
+      // pipeline deploys the template or code it finds in its bootstrap's asset bucket, or its App
+      // Staging Synthesizer's staging bucket, under the next asset hash (the CDK CLI skips an upload
+      // whose key exists), with that app's execution role, unbounded unless its bootstrap set one.
+      // Reading an object stays allowed (red13 R13-5: a bounded BucketDeployment handler reads its
+      // source zip there).
+      guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix, guardrailStackPatterns(resourcePrefix, stackNames), {
+        resources: [CDK_BUCKETS],
+        readActions: ['s3:GetObject'],
+      }),
     );
     if (props.boundedRolePath !== undefined) {
       statements.push(...boundedRolePathStatements(path, stack, props.boundedRolePath, resourceAccountIds, resourceAccountServices));

@@ -1146,7 +1146,7 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
     await expect(attackerEverything(at(action, resource))).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly(at(action, resource), RESOURCES_SCP)).resolves.toBe('ExplicitlyDenied');
     await expect(attackerScpOnly(at(action, resource), withoutStatement(RESOURCES_SCP, 'DenyGuardrailStackChanges'))).resolves.toBe('Allowed');
-    // The boundary too, for S3 (red12 R12-1: every CDK bootstrap's asset bucket is in its
+    // The boundary too, for S3 (red12 R12-1: every CDK bucket, `cdk-*`, is in its
     // DenyGuardrailResourceChanges); SSM and ECR are the SCP's (the boundary allows SSM in its account,
     // and does not allow ECR at all).
     const byBoundary = action.startsWith('ecr:') ? 'ImplicitlyDenied' : action.startsWith('s3:') ? 'ExplicitlyDenied' : 'Allowed';
@@ -1185,9 +1185,10 @@ describe('attack 11: planting code or a template in the CDK bootstrap assets (SC
     ]) {
       await expect(attackerScpOnly(at(action, resource), RESOURCES_SCP)).resolves.toBe('Allowed');
     }
-    // ... but the bounded identities: the boundary denies them every CDK asset bucket, reads included
-    // (red12 R12-1; no S3 action is in its NotAction). The version parameter stays readable.
-    await expect(attackerEverything(at('s3:GetObject', TEMPLATE))).resolves.toBe('ExplicitlyDenied');
+    // ... the bounded identities too, but for listing: the boundary denies them every CDK bucket but
+    // s3:GetObject (red12 R12-1, red13 R13-5). The version parameter stays readable.
+    await expect(attackerEverything(at('s3:GetObject', TEMPLATE))).resolves.toBe('Allowed');
+    await expect(attackerEverything(at('s3:ListBucket', BUCKET))).resolves.toBe('ExplicitlyDenied');
     await expect(attackerEverything(at('ssm:GetParameter', VERSION))).resolves.toBe('Allowed');
     // ECR is outside the boundary's default services; the SCP lets every principal read the images.
     await expect(attackerScpOnly(at('ecr:BatchGetImage', REPOSITORY), RESOURCES_SCP)).resolves.toBe('Allowed');

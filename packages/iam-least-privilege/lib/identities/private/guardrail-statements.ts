@@ -129,13 +129,13 @@ export function guardrailResourceStatement(
   administratorArns: readonly string[],
   prefix: string,
   stackPatterns: readonly string[] = [],
-  otherResources: readonly string[] = [],
+  other: { readonly resources: readonly string[]; readonly readActions: readonly string[] } = { resources: [], readActions: [] },
 ): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'DenyGuardrailResourceChanges',
     effect: iam.Effect.DENY,
-    notActions: [...GUARDRAIL_RESOURCE_DATA_ACTIONS],
-    resources: [...guardrailResourcePatterns(prefix), ...stackPatterns, ...otherResources],
+    notActions: [...GUARDRAIL_RESOURCE_DATA_ACTIONS, ...other.readActions],
+    resources: [...guardrailResourcePatterns(prefix), ...stackPatterns, ...other.resources],
     conditions: {
       ArnLikeIfExists: { 'lambda:FunctionArn': `arn:*:lambda:*:*:function:${prefix}-*` },
       ...exceptPrincipals(administratorArns),
