@@ -59,6 +59,8 @@ const MANAGED_POLICY = PolicySizeLimit.IAM_MANAGED_POLICY;
  * (`cdk-<appId>-staging-<account>-<region>`).
  */
 const CDK_BUCKETS = 'arn:*:s3:::cdk-*';
+/** The boundary's own Allows whose resources are ARNs of the allowed accounts (tokens when the stack's account is). */
+const ACCOUNT_SCOPED_ALLOW_SIDS = ['AllowServicesOnAllowedAccounts', 'AllowS3OnAllowedAccountBuckets'];
 /** IAM limit for a customer managed policy (characters, whitespace not counted). */
 
 /**
@@ -452,24 +454,25 @@ function securityServiceTamperActions(
  * JSON (action and resource strings; anything else is taken as "may match").
  */
 function laterAllowErrors(policyName: string, json: any, services: readonly string[], resourcelessActions: readonly string[]): string[] {
-  // An action that is not a string (a token) may be anything; a resource that is not a string is an
-  // ARN built from tokens (the account's), never '*'.
-  const strings = (v: unknown, other: string = '*'): string[] => ([] as unknown[]).concat(v ?? []).map((x) => (typeof x === 'string' ? x : other));
+  // A value that is not a string (a token: a parameter, a condition, an import) may deploy as anything,
+  // '*' included (red13 R13-6b); but the boundary's own account-scoped Allows, whose ARNs carry the
+  // stack's account as a token (IAM refuses a second statement with the same Sid).
+  const strings = (v: unknown, other: string): string[] => ([] as unknown[]).concat(v ?? []).map((x) => (typeof x === 'string' ? x : other));
   const allows = ([] as any[])
     .concat(json?.Statement ?? [])
     .filter((st) => st?.Effect === 'Allow')
-    .map(
-      (st) =>
-        new iam.PolicyStatement({
-          actions: st.Action !== undefined ? strings(st.Action) : undefined,
-          notActions: st.NotAction !== undefined ? strings(st.NotAction) : undefined,
-          resources: st.Resource !== undefined ? strings(st.Resource, 'arn:token') : undefined,
-          notResources: st.NotResource !== undefined ? strings(st.NotResource, 'arn:token') : undefined,
-        }),
-    );
+    .map((st) => {
+      const token = ACCOUNT_SCOPED_ALLOW_SIDS.includes(st.Sid) ? 'arn:token' : '*';
+      return new iam.PolicyStatement({
+        actions: st.Action !== undefined ? strings(st.Action, '*') : undefined,
+        notActions: st.NotAction !== undefined ? strings(st.NotAction, '*') : undefined,
+        resources: st.Resource !== undefined ? strings(st.Resource, token) : undefined,
+        notResources: st.NotResource !== undefined ? strings(st.NotResource, token) : undefined,
+      });
+    });
   const errors: string[] = [];
   const deny = ([] as any[]).concat(json?.Statement ?? []).find((st) => st?.Sid === 'DenySecurityServiceTampering');
-  const denied = strings(deny?.Action);
+  const denied = strings(deny?.Action, '*');
   const missing = securityServiceTamperActions(services, resourcelessActions, allows).filter((a) => !denied.includes(a));
   if (missing.length > 0) {
     const granted = [...new Set(missing.map((a) => a.split(':')[0]))].join(', ');

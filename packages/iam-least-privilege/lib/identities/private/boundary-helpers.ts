@@ -32,7 +32,8 @@ export function validateAccountBaselineNotAllowed(scope: ErrorScope, resourceles
   }
   additional.forEach((statement, i) => {
     if (statement.effect !== iam.Effect.ALLOW) return;
-    const onAnyResource = statement.resources.includes('*') || statement.notResources.length > 0;
+    // A resource that is a token (a parameter, a condition, an import) may deploy as '*' (red13 R13-6b).
+    const onAnyResource = statement.resources.some((r) => r === '*' || Token.isUnresolved(r)) || statement.notResources.length > 0;
     if (!onAnyResource) return;
     const granted = ACCOUNT_BASELINE_TAMPER_ACTIONS.filter((name) => {
       const action = name.toLowerCase();
