@@ -59,6 +59,10 @@ const MANAGED_POLICY = PolicySizeLimit.IAM_MANAGED_POLICY;
  * (`cdk-<appId>-staging-<account>-<region>`).
  */
 const CDK_BUCKETS = 'arn:*:s3:::cdk-*';
+/** The container asset repositories of every CDK bootstrap (`cdk-<qualifier>-container-assets-<account>-<region>`). */
+const CDK_CONTAINER_ASSETS = 'arn:*:ecr:*:*:repository/cdk-*-container-assets-*';
+/** What pulling an image needs (a bounded task or function role pulls its own image asset). */
+const ECR_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 /** The boundary's own Allows whose resources are ARNs of the allowed accounts (tokens when the stack's account is). */
 const ACCOUNT_SCOPED_ALLOW_SIDS = ['AllowServicesOnAllowedAccounts', 'AllowS3OnAllowedAccountBuckets'];
 /** IAM limit for a customer managed policy (characters, whitespace not counted). */
@@ -347,9 +351,12 @@ export class PermissionsBoundary extends iam.ManagedPolicy {
       // whose key exists), with that app's execution role, unbounded unless its bootstrap set one.
       // Reading an object stays allowed (red13 R13-5: a bounded BucketDeployment handler reads its
       // source zip there).
+      // With ECR allowed, the bootstraps' container asset repositories too (red13 R13-4: an image pushed
+      // under the next tag first is what the other app runs; the repository is immutable and the CDK CLI
+      // skips a push whose tag exists); pulling an image stays allowed.
       guardrailResourceStatement(guardrailAdministratorArns, resourcePrefix, guardrailStackPatterns(resourcePrefix, stackNames), {
-        resources: [CDK_BUCKETS],
-        readActions: ['s3:GetObject'],
+        resources: [CDK_BUCKETS, ...(services.includes('ecr') ? [CDK_CONTAINER_ASSETS] : [])],
+        readActions: ['s3:GetObject', ...(services.includes('ecr') ? ECR_PULL_ACTIONS : [])],
       }),
     );
     if (props.boundedRolePath !== undefined) {

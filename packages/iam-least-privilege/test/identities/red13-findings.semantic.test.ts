@@ -59,15 +59,20 @@ describe('red13 findings (library)', () => {
   // allowedServices includes 'ecr' (about 52 characters, only then; prod unaffected).
   const REPO = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/cdk-hnb659fds-container-assets-${ACCOUNT}-${REGION}`;
   const withEcr: PermissionsBoundaryProps = { allowedServices: [...PermissionsBoundary.DEFAULT_ALLOWED_SERVICES, 'ecr'] };
-  test.failing.each(['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:CompleteLayerUpload', 'ecr:BatchDeleteImage'])(
-    "R13-4: with 'ecr' allowed, the bounded admin cannot %s on another bootstrap's container asset repository",
+  // FIXED as suggested (only with 'ecr' allowed), pulls kept.
+  test.each(['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:CompleteLayerUpload', 'ecr:BatchDeleteImage'])(
+    "R13-4 fixed: with 'ecr' allowed, the bounded admin cannot %s on another bootstrap's container asset repository",
     async (action) => {
       expect(await asAttacker(action, boundaryOf(withEcr), REPO)).toBe('ExplicitlyDenied');
     },
   );
-  test("R13-4 facts: the asset bucket is denied with the same props; the repository's own workload repositories stay allowed; the default boundary refuses ECR", async () => {
+  test("R13-4 facts: pulls from the repository and the account's own repositories stay allowed; the statement is what denies; the default boundary refuses ECR and names no repository", async () => {
     const boundary = boundaryOf(withEcr);
-    expect(await asAttacker('ecr:PutImage', boundary, REPO)).toBe('Allowed');
+    for (const action of ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability']) {
+      expect([action, await asAttacker(action, boundary, REPO)]).toEqual([action, 'Allowed']);
+    }
+    expect(await asAttacker('ecr:PutImage', withoutStatement(boundary, 'DenyGuardrailResourceChanges'), REPO)).toBe('Allowed');
+    expect(JSON.stringify(boundaryOf({}))).not.toContain('container-assets');
     expect(
       await asAttacker('s3:PutObject', boundary, `arn:aws:s3:::cdk-hnb659fds-assets-${ACCOUNT}-${REGION}/${HASH}.zip`, { 's3:ResourceAccount': ACCOUNT }),
     ).toBe('ExplicitlyDenied');
