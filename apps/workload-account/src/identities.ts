@@ -274,6 +274,18 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       pipelinePrincipalArns: config.principals.pipelineRoleArns,
       cdkDeployRoleArns: cdkDeployRoleArns(config),
       cdkBootstrapQualifier: config.principals.cdkQualifier,
+      // Every role under the bounded path carries the workload boundary, whoever creates it (red13 R13-3).
+      ...(config.principals.boundedRolePath !== undefined
+        ? {
+            boundedRolePath: config.principals.boundedRolePath,
+            // ... the accounts' boundary, or in a StackSet target account the baseline's of its region
+            // (stackset.ts baselineBoundaryName; written here, not imported: stackset.ts imports this module's users).
+            boundedRoleBoundaryNames: [
+              BOUNDARY_POLICY_NAMES.permissions,
+              ...(config.stackSets?.regions ?? []).map((r) => `${BOUNDARY_POLICY_NAMES.permissions}-${r}`),
+            ],
+          }
+        : {}),
       // Both boundaries (whoever can edit one can lift it) and the operators' MFA and source-range
       // policies and their group (whoever can detach or rewrite them lifts MFA for every human).
       protectedPolicyNames: [

@@ -293,6 +293,27 @@ export interface GuardrailPrincipalsProtectionOptions {
   readonly cdkBootstrapQualifier: string;
 
   /**
+   * The `boundedRolePath` of the accounts' permissions boundary (such as '/bounded/'): creating a role
+   * under that path, or putting a permissions boundary on one, is denied to every principal unless
+   * the request's boundary is one of `boundedRoleBoundaryNames` (`DenyUnboundedRolesUnderPath`). The boundary
+   * trusts every role under the path to carry it; without this statement a principal outside the
+   * boundary (an administrator, another app's execution role) could put an unbounded role there,
+   * which bounded identities may then pass and assume (red13 R13-3).
+   *
+   * @default - no statement (roles under the path are trusted, not checked)
+   */
+  readonly boundedRolePath?: string;
+
+  /**
+   * Names of the managed policies a role under `boundedRolePath` may carry as its permissions
+   * boundary (each account has one of them, for example the StackSet baseline's per-region
+   * boundaries). Exact names: a pattern would admit a policy anyone can create.
+   *
+   * @default ['GuardrailsPermissionsBoundary']
+   */
+  readonly boundedRoleBoundaryNames?: string[];
+
+  /**
    * Name of the SCP.
    *
    * @default 'protect-guardrail-principals'

@@ -811,6 +811,46 @@ describe('guardrail principals SCP', () => {
     );
   });
 
+  describe('boundedRolePath (red13 R13-3): every role under the path carries an allowed boundary', () => {
+    const withPath = (extra: Record<string, unknown> = {}) =>
+      doc(ServiceControlPolicy.protectGuardrailPrincipals({ cdkBootstrapQualifier: 'grdtest', ...options, boundedRolePath: '/bounded/', ...extra }));
+    const create = (scp: PolicyJson, principal: string, boundary?: string) =>
+      evaluate({
+        identityPolicies: [ALLOW_ALL],
+        serviceControlPolicies: [FULL_AWS_ACCESS, scp],
+        request: {
+          action: 'iam:CreateRole',
+          principal,
+          resource: `arn:aws:iam::${ACCOUNT}:role/bounded/fn`,
+          resourceAccount: ACCOUNT,
+          context: {
+            'aws:PrincipalARN': principal,
+            'aws:PrincipalAccount': ACCOUNT,
+            ...(boundary ? { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/${boundary}` } : {}),
+          },
+        },
+      });
+    test('denies an unbounded or otherwise-bounded role under the path to everyone, managers included; allows the named boundary', async () => {
+      const scp = withPath();
+      for (const principal of [EXEC_ROLE, `arn:aws:iam::${ACCOUNT}:role/admin`]) {
+        await expect(create(scp, principal)).resolves.toBe('ExplicitlyDenied');
+        await expect(create(scp, principal, 'Other')).resolves.toBe('ExplicitlyDenied');
+        await expect(create(scp, principal, 'GuardrailsPermissionsBoundary')).resolves.toBe('Allowed');
+        await expect(create(withoutStatement(scp, 'DenyUnboundedRolesUnderPath'), principal)).resolves.toBe('Allowed');
+      }
+      const named = withPath({ boundedRoleBoundaryNames: ['TeamBoundary', 'GuardrailsPermissionsBoundary-eu-west-1'] });
+      await expect(create(named, EXEC_ROLE, 'GuardrailsPermissionsBoundary-eu-west-1')).resolves.toBe('Allowed');
+      await expect(create(named, EXEC_ROLE, 'GuardrailsPermissionsBoundary')).resolves.toBe('ExplicitlyDenied');
+    });
+    test('no statement without the path; a bad path or name is refused', () => {
+      const without = doc(ServiceControlPolicy.protectGuardrailPrincipals({ cdkBootstrapQualifier: 'grdtest', ...options }));
+      expect(JSON.stringify(without)).not.toContain('DenyUnboundedRolesUnderPath');
+      expect(() => withPath({ boundedRolePath: 'bounded' })).toThrow(/boundedRolePath: received 'bounded'/);
+      expect(() => withPath({ boundedRoleBoundaryNames: ['Guardrails*'] })).toThrow(/boundedRoleBoundaryNames\[0\]: received 'Guardrails\*'/);
+      expect(() => withPath({ boundedRoleBoundaryNames: [] })).toThrow(/boundedRoleBoundaryNames: received an empty list/);
+    });
+  });
+
   test('fails if the qualifier is not a CDK bootstrap qualifier', () => {
     expect(() => ServiceControlPolicy.protectGuardrailPrincipals({ ...options, cdkBootstrapQualifier: 'hnb*' })).toThrow(
       /cdkBootstrapQualifier: received 'hnb\*'; expected a CDK bootstrap qualifier of 1-10 letters, digits/,

@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { cdkBootstrapRolePattern, exceptPrincipals } from './guardrail-statements';
 import { propError } from '../../private/errors';
 import { GROUP_POLICY_ACTIONS, POLICY_EDIT_ACTIONS, ROLE_MANAGEMENT_ACTIONS, ROLE_USE_ACTIONS } from './perms';
-import { validateCdkBootstrapQualifier, validateIamNames, validateNonEmpty, validateScpPrincipalArns } from './validate';
+import { validateBoundedRolePath, validateCdkBootstrapQualifier, validateIamNames, validateNonEmpty, validateScpPrincipalArns } from './validate';
 import type { GuardrailPrincipalsProtectionOptions } from '../service-control-policy-options';
 
 /**
@@ -76,5 +76,24 @@ export function guardrailPrincipalsStatements(owner: string, options: GuardrailP
       conditions: exceptPrincipals(options.pipelinePrincipalArns ?? []),
     }),
   ];
+  if (options.boundedRolePath !== undefined) {
+    validateBoundedRolePath(owner, 'boundedRolePath', options.boundedRolePath);
+    const boundaryNames = options.boundedRoleBoundaryNames ?? ['GuardrailsPermissionsBoundary'];
+    validateNonEmpty(owner, 'boundedRoleBoundaryNames', boundaryNames, 'at least one managed policy name, such as GuardrailsPermissionsBoundary');
+    validateIamNames(owner, 'boundedRoleBoundaryNames', boundaryNames, 'a managed policy name', 'GuardrailsPermissionsBoundary');
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DenyUnboundedRolesUnderPath',
+        effect: iam.Effect.DENY,
+        // CreateRole and PutRolePermissionsBoundary carry iam:PermissionsBoundary (a missing key, no
+        // boundary requested, makes StringNotLike true: denied). No exception: the deployers create the
+        // path's roles with the boundary too. Not DeleteRolePermissionsBoundary: denied to everyone it
+        // could stop CloudFormation from replacing a role; the boundary denies it to bounded identities.
+        actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
+        resources: [`arn:*:iam::*:role${options.boundedRolePath}*`],
+        conditions: { StringNotLike: { 'iam:PermissionsBoundary': [...new Set(boundaryNames)].map((n) => `arn:*:iam::*:policy/${n}`) } },
+      }),
+    );
+  }
   return statements;
 }
