@@ -273,8 +273,8 @@ describe('red13 findings (library)', () => {
           expect([f, /cdk_?[bB]ootstrap_?[qQ]ualifier/.test(m[1])]).toEqual([f, true]);
         }
       }
-      // the README's table row, its example and the apps' call
-      expect(calls).toBe(3);
+      // the README's table row, its example, its boundedRolePath note and the apps' call
+      expect(calls).toBe(4);
     });
   });
 });
