@@ -45,7 +45,7 @@ import {
   accountBoundaryOf,
   withoutStatement,
 } from './support/prod-templates';
-import { HOME, LEDGER, SECURITY, UNLISTED, PROD as config, PROD_SCPS as SCPS } from './support/prod-fixture';
+import { HOME, LEDGER, SECURITY, UNLISTED, PROD as config, PROD_SCPS as SCPS, PROD_STACK_SETS } from './support/prod-fixture';
 
 jest.setTimeout(300_000);
 
@@ -70,16 +70,7 @@ const asBoundedAdmin = (action: string, resource: string, region: string, contex
   evaluateAsBounded(BOUNDARY, SCPS, ADMIN, action, resource, region, context, ADMIN.split(':')[4]);
 
 /** prod with the workload StackSets administered by the security account (delegated administrator), as red9 does. */
-const STACK_SETS = {
-  organizationalUnitIds: ['ou-ab12-cdef3456'],
-  regions: [HOME],
-  adminAccountId: SECURITY,
-  adminRegion: HOME,
-  callAs: 'DELEGATED_ADMIN' as const,
-  excludedAccountIds: [],
-  maxConcurrentPercentage: 25,
-  failureTolerancePercentage: 0,
-};
+const STACK_SETS = PROD_STACK_SETS;
 const WITH_SETS = { ...config, stackSets: STACK_SETS };
 const SETS_SCPS = scpDocumentsOf(WITH_SETS);
 const WORKLOAD_STACK_SET = `arn:aws:cloudformation:${HOME}:${SECURITY}:stackset/prod-workload-guardrails-${HOME}:${STACK_SET_ID}`;

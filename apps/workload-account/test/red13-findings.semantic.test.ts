@@ -37,7 +37,7 @@ import {
   withoutStatement,
 } from './support/prod-templates';
 import { baselineBoundaryName } from '../src/stackset';
-import { EAST, HOME, LEDGER, REPLICA, SECURITY, PROD as config, PROD_SCPS as SCPS } from './support/prod-fixture';
+import { EAST, HOME, LEDGER, REPLICA, SECURITY, PROD as config, PROD_SCPS as SCPS, PROD_STACK_SETS } from './support/prod-fixture';
 
 jest.setTimeout(300_000);
 
@@ -221,16 +221,7 @@ describe('red13 findings (app level)', () => {
   test("R13-3 control: in a StackSet target account, a role under the path may carry the baseline's boundary of its region (exact names, not a pattern)", async () => {
     const withSets = {
       ...config,
-      stackSets: {
-        organizationalUnitIds: ['ou-ab12-cdef3456'],
-        regions: [HOME],
-        adminAccountId: SECURITY,
-        adminRegion: HOME,
-        callAs: 'DELEGATED_ADMIN' as const,
-        excludedAccountIds: [],
-        maxConcurrentPercentage: 25,
-        failureTolerancePercentage: 0,
-      },
+      stackSets: PROD_STACK_SETS,
     };
     const scps = scpDocumentsOf(withSets);
     const unlisted = '999999999999';

@@ -18,3 +18,15 @@ export const SECURITY = PROD.securityAccount.accountId;
 export const UNLISTED = '999999999999';
 /** FullAWSAccess and every SCP prod generates. */
 export const PROD_SCPS = scpDocumentsOf(PROD);
+
+/** prod's workload StackSets, administered by the security account as delegated administrator (red9, red10, red13). */
+export const PROD_STACK_SETS = {
+  organizationalUnitIds: ['ou-ab12-cdef3456'],
+  regions: [HOME],
+  adminAccountId: SECURITY,
+  adminRegion: HOME,
+  callAs: 'DELEGATED_ADMIN' as const,
+  excludedAccountIds: [],
+  maxConcurrentPercentage: 25,
+  failureTolerancePercentage: 0,
+};
