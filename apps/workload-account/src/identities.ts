@@ -290,6 +290,9 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       // policies and their group (whoever can detach or rewrite them lifts MFA for every human).
       protectedPolicyNames: [
         BOUNDARY_POLICY_NAMES.permissions,
+        // ... and the StackSet baseline's per-region boundaries (stackset.ts baselineBoundaryName), which
+        // DenyUnboundedRolesUnderPath trusts as well.
+        ...(config.stackSets?.regions ?? []).map((r) => `${BOUNDARY_POLICY_NAMES.permissions}-${r}`),
         BOUNDARY_POLICY_NAMES.deployment,
         HUMAN_ACCESS_NAMES.consoleMfaPolicy,
         HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy,

@@ -218,7 +218,7 @@ describe('red13 findings (app level)', () => {
     expect(await underScps(principal, 'iam:CreateRole', role('bounded/orders-fn'), HOME, { 'iam:PermissionsBoundary': BOUNDARY_ARN })).toBe('Allowed');
     expect(await underScps(principal, 'iam:CreateRole', role('team/orders-fn'), HOME)).toBe('Allowed');
   });
-  test("R13-3 control: in a StackSet target account, a role under the path may carry the baseline's boundary of its region (exact names, not a pattern)", async () => {
+  test("R13-3 control: in a StackSet target account, a role under the path may carry the baseline's boundary of its region (exact names, not a pattern), which only the deployers edit", async () => {
     const withSets = {
       ...config,
       stackSets: PROD_STACK_SETS,
@@ -243,6 +243,20 @@ describe('red13 findings (app level)', () => {
     expect(await create('GuardrailsPermissionsBoundary')).toBe('Allowed');
     // ... and a look-alike a principal could create itself is refused.
     expect(await create(`${baselineBoundaryName(HOME)}-open`)).toBe('ExplicitlyDenied');
+    // The trusted baseline boundary cannot be rewritten by the account's admin (it would lift every role
+    // under the path); the StackSet execution role, which deploys it, still can.
+    const baselinePolicy = `arn:aws:iam::${unlisted}:policy/${baselineBoundaryName(HOME)}`;
+    expect(await evaluateUnderScps(scps, teamAdmin, 'iam:CreatePolicyVersion', baselinePolicy, HOME, {}, unlisted)).toBe('ExplicitlyDenied');
+    // Mutation: without the baseline names among the protected policies, the admin rewrites it.
+    const unprotected = scps.map((d) => ({
+      ...d,
+      Statement: statementsOf(d).map((st) =>
+        Array.isArray(st.Resource) ? { ...st, Resource: st.Resource.filter((r: string) => !r.endsWith(`policy/${baselineBoundaryName(HOME)}`)) } : st,
+      ),
+    }));
+    expect(await evaluateUnderScps(unprotected, teamAdmin, 'iam:CreatePolicyVersion', baselinePolicy, HOME, {}, unlisted)).toBe('Allowed');
+    const stackSetExec = `arn:aws:iam::${unlisted}:role/${config.principals.stackSetExecutionRoleName}`;
+    expect(await evaluateUnderScps(scps, stackSetExec, 'iam:CreatePolicyVersion', baselinePolicy, HOME, {}, unlisted)).toBe('Allowed');
   });
   test('R13-3 facts: the bounded admin passes and assumes any role under the path, whatever its boundary; it cannot make one unbounded itself; SCP headroom for the fix', async () => {
     expect(await asBoundedAdmin('iam:PassRole', role('bounded/orders-fn'), { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('Allowed');
