@@ -65,7 +65,6 @@ const CDK_CONTAINER_ASSETS = 'arn:*:ecr:*:*:repository/cdk-*-container-assets-*'
 const ECR_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 /** The boundary's own Allows whose resources are ARNs of the allowed accounts (tokens when the stack's account is). */
 const ACCOUNT_SCOPED_ALLOW_SIDS = ['AllowServicesOnAllowedAccounts', 'AllowS3OnAllowedAccountBuckets'];
-/** IAM limit for a customer managed policy (characters, whitespace not counted). */
 
 /**
  * The project's permissions boundary: a customer managed policy with a fixed name, created once
@@ -78,8 +77,9 @@ const ACCOUNT_SCOPED_ALLOW_SIDS = ['AllowServicesOnAllowedAccounts', 'AllowS3OnA
  * - creating or changing roles and users that do not carry this boundary (`iam:PermissionsBoundary`),
  * - removing a boundary, or editing, tagging or deleting this policy,
  * - creating roles or users without the required tags, or removing those tags,
- * - disabling or altering CloudTrail, GuardDuty, Config, Access Analyzer, Security Hub and the
- *   log subscriptions (no identity inside the boundary is exempt, whatever its tags),
+ * - disabling or altering CloudTrail, GuardDuty, Config, Access Analyzer, Security Hub (where an
+ *   Allow of the boundary can grant it) and the log subscriptions (no identity inside the boundary
+ *   is exempt, whatever its tags),
  * - giving any identity or session the `guardrails:protected` tag,
  * - taking over guardrail roles (exact ARNs) and the CDK bootstrap roles: creating one with that
  *   name, changing it, updating its trust, passing or assuming it,
@@ -87,9 +87,16 @@ const ACCOUNT_SCOPED_ALLOW_SIDS = ['AllowServicesOnAllowedAccounts', 'AllowS3OnA
  *   service-specific credentials, access key status), and creating access keys,
  * - destroying or reconfiguring the guardrail resources (`/<prefix>/...` log groups,
  *   `<prefix>-...` functions, rules, streams and queues), except for exact administrator ARNs,
+ * - writing to any CDK bucket (`cdk-*`: bootstrap assets, App Staging Synthesizer staging) and,
+ *   with `ecr` allowed, to the bootstraps' container asset repositories: another app's pipeline
+ *   deploys what it finds there (reading an object or pulling an image stays allowed),
  * - with `boundedRolePath` (opt-in): creating, passing or assuming any role of the account outside
- *   that path, and changing identity providers, so that bounded identities only ever pass or
- *   assume bounded roles.
+ *   that path, changing identity providers, and any stack operation that does not name a service
+ *   role under the path (CloudFormation would reuse the stack's own role), so that bounded
+ *   identities only ever pass, assume or have CloudFormation use bounded roles.
+ *
+ * Synthesis fails if an Allow added after construction (`addStatements`) could grant Security Hub
+ * or undo the account baseline; an escape hatch (`addPropertyOverride`) bypasses these checks.
  */
 export class PermissionsBoundary extends iam.ManagedPolicy {
   /** The fixed name of the boundary policy in every account. */

@@ -860,6 +860,8 @@ describe('attack 8e: switching Security Hub off or down (SCP; and the boundary w
     ['allowedServices', { allowedServices: [...PermissionsBoundary.DEFAULT_ALLOWED_SERVICES, 'securityhub'] }],
     ['resourcelessActions', { resourcelessActions: [...PermissionsBoundary.DEFAULT_RESOURCELESS_ACTIONS, 'securityhub:GetFindings'] }],
     ['an additional Allow of securityhub', { additionalStatements: [new iam.PolicyStatement({ actions: ['securityhub:Get*'], resources: ['*'] })] }],
+    // Action '*' on purpose: the case under test is an Allow whose action may name any service (scoped to
+    // one bucket, which is all the case needs).
     ['an additional Allow of every action', { additionalStatements: [new iam.PolicyStatement({ actions: ['*'], resources: [`arn:aws:s3:::team-bucket`] })] }],
     [
       'an additional Allow with NotAction',

@@ -123,7 +123,8 @@ export function guardrailResourcePatterns(prefix: string): string[] {
  * statement for all services (the boundary has little room): an action only ever targets its own
  * service's ARNs. `lambda:FunctionArn` is only in the request context of the event source mapping
  * actions, hence `ArnLikeIfExists`: a mapping is covered only when it feeds a guardrail function,
- * every other request is unaffected by the key.
+ * every other request is unaffected by the key. `other` adds resources and the reads that stay
+ * allowed on them (the boundary: the CDK buckets and, with ECR, the container asset repositories).
  */
 export function guardrailResourceStatement(
   administratorArns: readonly string[],
