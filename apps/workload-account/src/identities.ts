@@ -44,6 +44,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { baselineBoundaryName } from './baseline-boundary';
 
 /**
  * The account's permissions boundary on every role of a stack. IAM is global: the boundary
@@ -222,6 +223,7 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
   const exempt = { exemptPrincipalArns: scpExemptPrincipalArns(config) };
   const accounts = environmentAccountIds(config);
   const managers = [...config.principals.pipelineRoleArns, ...scpExemptPrincipalArns(config)];
+  const baselineBoundaries = (config.stackSets?.regions ?? []).map(baselineBoundaryName);
   const baselineOn = config.accountBaseline.ebsEncryptionByDefault || config.accountBaseline.s3BlockPublicAccess;
   const environmentRegions = deployedRegions(config);
   // ... and the Secrets Manager and KMS replicas there (red7 R7-2) where region-restriction's
@@ -278,21 +280,16 @@ export function serviceControlPolicies(config: GuardrailsConfig): ServiceControl
       ...(config.principals.boundedRolePath !== undefined
         ? {
             boundedRolePath: config.principals.boundedRolePath,
-            // ... the accounts' boundary, or in a StackSet target account the baseline's of its region
-            // (stackset.ts baselineBoundaryName; written here, not imported: stackset.ts imports this module's users).
-            boundedRoleBoundaryNames: [
-              BOUNDARY_POLICY_NAMES.permissions,
-              ...(config.stackSets?.regions ?? []).map((r) => `${BOUNDARY_POLICY_NAMES.permissions}-${r}`),
-            ],
+            // ... the accounts' boundary, or in a StackSet target account the baseline's of its region.
+            boundedRoleBoundaryNames: [BOUNDARY_POLICY_NAMES.permissions, ...baselineBoundaries],
           }
         : {}),
       // Both boundaries (whoever can edit one can lift it) and the operators' MFA and source-range
       // policies and their group (whoever can detach or rewrite them lifts MFA for every human).
       protectedPolicyNames: [
         BOUNDARY_POLICY_NAMES.permissions,
-        // ... and the StackSet baseline's per-region boundaries (stackset.ts baselineBoundaryName), which
-        // DenyUnboundedRolesUnderPath trusts as well.
-        ...(config.stackSets?.regions ?? []).map((r) => `${BOUNDARY_POLICY_NAMES.permissions}-${r}`),
+        // ... and the StackSet baseline's per-region boundaries, which DenyUnboundedRolesUnderPath trusts as well.
+        ...baselineBoundaries,
         BOUNDARY_POLICY_NAMES.deployment,
         HUMAN_ACCESS_NAMES.consoleMfaPolicy,
         HUMAN_ACCESS_NAMES.sensitiveActionsMfaPolicy,

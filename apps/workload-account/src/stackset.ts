@@ -33,6 +33,7 @@ import { Construct } from 'constructs';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workloadAcknowledgements } from './compliance';
+import { baselineBoundaryName } from './baseline-boundary';
 import { WorkloadRegionalBaseline } from './regional-baseline';
 
 /** CloudFormation: a template given by TemplateURL may be up to 1 MB. */
@@ -122,10 +123,7 @@ export class WorkloadBaselineStack extends WorkloadRegionalBaseline {
   }
 }
 
-/** The baseline's boundary is named per region: StackSets of different regions reach an account in no set order. */
-export function baselineBoundaryName(region: string): string {
-  return `${PermissionsBoundary.DEFAULT_POLICY_NAME}-${region}`;
-}
+export { baselineBoundaryName } from './baseline-boundary';
 
 /** What the baseline acknowledges beyond the per-account stacks' acknowledgements. */
 export function baselineAcknowledgements(config: GuardrailsConfig): Acknowledgement[] {
