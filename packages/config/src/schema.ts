@@ -369,8 +369,9 @@ export const CONFIG_SCHEMA = z.strictObject({
         .strictObject({
           principalArns: z
             .array(
-              z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
-                error: 'expected the exact ARN of an IAM role of the security account (arn:aws:iam::<account>:role/<name>, no wildcards)',
+              z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+                error:
+                  'expected the exact ARN of an IAM role of the security account in the aws partition, whose ARN the trust policy and the SCPs name (arn:aws:iam::<account>:role/<name>, no wildcards)',
               }),
             )
             .min(1, { error: 'expected at least one role ARN (leave readers out to create no reader role)' }),

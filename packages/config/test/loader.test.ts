@@ -258,6 +258,11 @@ describe('invalid configs fail with the file, the field, the value and what is a
     );
     raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Audit*'], externalId: 'trail-2026' } };
     expect(problemsOf(raw)).toMatch(/auditLogs\.readers\.principalArns\[0\].*expected the exact ARN of an IAM role of the security account/);
+    // Another partition: its ARN would match nothing the trust policy and the SCPs name (as R8-3 for the assumers).
+    raw.auditLogs = { readers: { principalArns: ['arn:aws-us-gov:iam::111111111111:role/Auditor'], externalId: 'trail-2026' } };
+    expect(problemsOf(raw)).toMatch(
+      /auditLogs\.readers\.principalArns\[0\]: received "arn:aws-us-gov:iam::111111111111:role\/Auditor"; expected the exact ARN of an IAM role of the security account in the aws partition/,
+    );
     raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Auditor'] } };
     expect(problemsOf(raw)).toMatch(/auditLogs\.readers\.externalId/);
     raw.auditLogs = { readers: { principalArns: ['arn:aws:iam::111111111111:role/Auditor'], externalId: 'trail-2026' } };
