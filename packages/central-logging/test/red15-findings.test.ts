@@ -43,7 +43,8 @@ describe('red15 findings: central-logging', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     const key = newKey(stack);
     expect(
-      () => new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key, auditLogRetention: logs.RetentionDays.ONE_DAY }),
+      () =>
+        new SecurityEventCapture(stack, 'Capture', { trailBucket: newTrailBucket(stack, key), logsKey: key, auditLogRetention: logs.RetentionDays.ONE_DAY }),
     ).toThrow(/auditLogRetention/);
   });
 
@@ -109,7 +110,9 @@ describe('red15 findings: central-logging', () => {
       expect(() => new CentralLogDestination(stack, 'A', { senders: LogSenders.fromAccounts([]), logsKey: newKey(stack) })).toThrow(
         /senders: received an empty account list/,
       );
-      expect(() => new CentralLogDestination(stack, 'B', { senders: LogSenders.fromAccounts(['*']), logsKey: newKey(stack, 'K2') })).toThrow(/senders: received "\*"/);
+      expect(() => new CentralLogDestination(stack, 'B', { senders: LogSenders.fromAccounts(['*']), logsKey: newKey(stack, 'K2') })).toThrow(
+        /senders: received "\*"/,
+      );
       expect(() => new CentralLogDestination(stack, 'C', { senders: LogSenders.fromOrganization('*'), logsKey: newKey(stack, 'K3') })).toThrow(
         /senders: received organization id/,
       );
@@ -129,9 +132,16 @@ describe('red15 findings: central-logging', () => {
 
     test('fails if administratorArns is empty or a wildcard', () => {
       const stack = newStack();
-      expect(() => new CentralLogDestination(stack, 'A', { senders: SENDERS, logsKey: newKey(stack), administratorArns: [] })).toThrow(/administratorArns: received \[\]/);
+      expect(() => new CentralLogDestination(stack, 'A', { senders: SENDERS, logsKey: newKey(stack), administratorArns: [] })).toThrow(
+        /administratorArns: received \[\]/,
+      );
       expect(
-        () => new CentralLogDestination(stack, 'B', { senders: SENDERS, logsKey: newKey(stack, 'K2'), administratorArns: [`arn:aws:iam::${SECURITY_ACCOUNT}:role/*`] }),
+        () =>
+          new CentralLogDestination(stack, 'B', {
+            senders: SENDERS,
+            logsKey: newKey(stack, 'K2'),
+            administratorArns: [`arn:aws:iam::${SECURITY_ACCOUNT}:role/*`],
+          }),
       ).toThrow(/administratorArns/);
     });
 
@@ -142,7 +152,10 @@ describe('red15 findings: central-logging', () => {
       ).toThrow(/forwarderLogGroupName/);
       const workload = newStack('eu-west-1', WORKLOAD_ACCOUNT);
       expect(
-        () => new CentralLogShipping(workload, 'Shipping', { destinationArn: CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'us-east-1', 'guardrails-central-logs') }),
+        () =>
+          new CentralLogShipping(workload, 'Shipping', {
+            destinationArn: CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'us-east-1', 'guardrails-central-logs'),
+          }),
       ).toThrow(/region/);
     });
 

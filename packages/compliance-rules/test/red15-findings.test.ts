@@ -9,6 +9,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { GuardrailsChecks } from '../lib';
@@ -28,7 +29,9 @@ describe('red15 findings: compliance-rules', () => {
   test.failing("R15-25b KmsKeyPolicyAdminOnly flags 'kms:PutKeyPolicy' for another account (it can re-write the key policy)", () => {
     const stack = freshStack();
     const key = new kms.Key(stack, 'Key');
-    key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('222222222222')], actions: ['kms:PutKeyPolicy'], resources: ['*'] }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('222222222222')], actions: ['kms:PutKeyPolicy'], resources: ['*'] }),
+    );
     expect(findings(stack, 'KmsKeyPolicyAdminOnly')).toEqual(['TestStack/Key/Resource']);
   });
 
@@ -61,17 +64,19 @@ describe('red15 findings: compliance-rules', () => {
 
     test('SecretRotationWithinClassLimit flags a token rotated every 120 days', () => {
       const stack = freshStack();
-      const fn = new (require('aws-cdk-lib/aws-lambda').Function)(stack, 'Rotate', {
-        runtime: require('aws-cdk-lib/aws-lambda').Runtime.NODEJS_22_X,
+      const fn = new lambda.Function(stack, 'Rotate', {
+        runtime: lambda.Runtime.NODEJS_22_X,
         handler: 'index.handler',
-        code: require('aws-cdk-lib/aws-lambda').Code.fromInline('exports.handler = async () => {}'),
+        code: lambda.Code.fromInline('exports.handler = async () => {}'),
       });
       new secretsmanager.Secret(stack, 'Token').addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: Duration.days(120) });
       expect(findings(stack, 'SecretRotationWithinClassLimit')).toEqual(['TestStack/Token/Rotation/Resource']);
     });
 
     test('GuardrailsChecks refuses a retention that is not a positive whole number of days and a rotation limit under 4 hours', () => {
-      expect(() => new GuardrailsChecks(undefined, { logClasses: [{ className: 'app', logGroupNamePattern: 'app', retentionDays: 0 }] })).toThrow(/retentionDays/);
+      expect(() => new GuardrailsChecks(undefined, { logClasses: [{ className: 'app', logGroupNamePattern: 'app', retentionDays: 0 }] })).toThrow(
+        /retentionDays/,
+      );
       expect(() => new GuardrailsChecks(undefined, { maxDatabaseSecretRotation: Duration.hours(1) })).toThrow(/maxDatabaseSecretRotation/);
     });
   });

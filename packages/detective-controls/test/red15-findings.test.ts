@@ -40,7 +40,9 @@ describe('red15 findings: detective-controls', () => {
   test('R15-18 (what is synthesized today): the Config bucket expires objects after 1 day', () => {
     const stack = newStack();
     new DetectiveControls(stack, 'Controls', { configBucketLifecycleRules: [{ id: 'Gone', expiration: Duration.days(1) }] });
-    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [{ Id: 'Gone', ExpirationInDays: 1, Status: 'Enabled' }] } });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [{ Id: 'Gone', ExpirationInDays: 1, Status: 'Enabled' }] },
+    });
   });
 
   // R15-19: configDeliveryKey is used as given: a key of another account (its owner decides who can

@@ -141,12 +141,12 @@ describe('red15 findings: kms-hierarchy', () => {
     });
 
     test('fails if an imported key is an alias ARN, or of another account or region', () => {
-      expect(
-        () => new KeyHierarchy(newStack(), 'Keys', { dataKey: KeySource.fromKeyArn(`arn:aws:kms:${REGION}:${ACCOUNT}:alias/guardrails/data`) }),
-      ).toThrow(/dataKey: received .*alias/);
-      expect(
-        () => new KeyHierarchy(newStack(), 'Keys', { dataKey: KeySource.fromKeyArn(`arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/${KEY_ID}`) }),
-      ).toThrow(/dataKey: received key .* of account 222222222222/);
+      expect(() => new KeyHierarchy(newStack(), 'Keys', { dataKey: KeySource.fromKeyArn(`arn:aws:kms:${REGION}:${ACCOUNT}:alias/guardrails/data`) })).toThrow(
+        /dataKey: received .*alias/,
+      );
+      expect(() => new KeyHierarchy(newStack(), 'Keys', { dataKey: KeySource.fromKeyArn(`arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/${KEY_ID}`) })).toThrow(
+        /dataKey: received key .* of account 222222222222/,
+      );
       expect(() => new KeyHierarchy(newStack(), 'Keys', { logsKey: KeySource.fromKeyArn(`arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`) })).toThrow(
         /logsKey: received key .* region us-east-1/,
       );
@@ -156,7 +156,9 @@ describe('red15 findings: kms-hierarchy', () => {
       expect(() => new KeyHierarchy(newStack(), 'Keys', { administratorArns: [] })).toThrow(/administratorArns: received an empty list/);
       expect(() => new KeyHierarchy(newStack(), 'Keys', { administratorArns: [`arn:aws:iam::${ACCOUNT}:role/*`] })).toThrow(/administratorArns/);
       expect(() => new KeyHierarchy(newStack(), 'Keys', { administratorArns: [`arn:aws:iam::${ACCOUNT}:root`] })).toThrow(/administratorArns/);
-      expect(() => new KeyHierarchy(newStack(), 'Keys', { administratorArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/admin`] })).toThrow(/of account 222222222222/);
+      expect(() => new KeyHierarchy(newStack(), 'Keys', { administratorArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/admin`] })).toThrow(
+        /of account 222222222222/,
+      );
       expect(() => new KeyHierarchy(newStack(), 'Keys', { administrators: [] })).toThrow(/administrators: received an empty list/);
     });
 

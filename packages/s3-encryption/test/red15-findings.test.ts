@@ -59,7 +59,11 @@ describe('red15 findings: s3-encryption', () => {
   // are then lifted for deliveries of that service (here every trail of the region) from every account.
   test.failing("R15-8 fails if sseS3DeliverySourceArns has '*' as the account", () => {
     expect(
-      () => new BucketEncryptionPolicy({ encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(newStack(), 'K', KEY_ARN)), sseS3DeliverySourceArns: ['arn:aws:cloudtrail:eu-west-1:*:trail/*'] }),
+      () =>
+        new BucketEncryptionPolicy({
+          encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(newStack(), 'K', KEY_ARN)),
+          sseS3DeliverySourceArns: ['arn:aws:cloudtrail:eu-west-1:*:trail/*'],
+        }),
     ).toThrow(/sseS3DeliverySourceArns\[0\]/);
   });
 
@@ -136,7 +140,17 @@ describe('red15 findings: s3-encryption', () => {
         expect(JSON.stringify(bucket.Properties.BucketEncryption)).toContain('SSE-C');
       }
       template.hasResourceProperties('AWS::S3::Bucket', {
-        LifecycleConfiguration: { Rules: [{ ExpirationInDays: 90, Id: 'ExpireAccessLogs', NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }] },
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              ExpirationInDays: 90,
+              Id: 'ExpireAccessLogs',
+              NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+              Status: 'Enabled',
+            },
+          ],
+        },
       });
     });
   });

@@ -52,11 +52,17 @@ describe('red15 findings: secrets-rotation', () => {
 
   test("R15-13 (what is synthesized today): the secret's policy allows reads to ArnLike role/*", () => {
     const stack = newStack();
-    new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'SecretsKey'), allowedCrossAccountRoleArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`] });
+    new RotatingApiKey(stack, 'Key', {
+      encryptionKey: new kms.Key(stack, 'SecretsKey'),
+      allowedCrossAccountRoleArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`],
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
       ResourcePolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'AllowReadByAllowedCrossAccountRoles', Condition: { ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`] } } }),
+          Match.objectLike({
+            Sid: 'AllowReadByAllowedCrossAccountRoles',
+            Condition: { ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`] } },
+          }),
         ]),
       },
     });
@@ -110,7 +116,9 @@ describe('red15 findings: secrets-rotation', () => {
     test('fails if rotation would be switched off (zero interval) or is outside the Secrets Manager limits', () => {
       for (const interval of [Duration.days(0), Duration.hours(3), Duration.days(1001), Duration.minutes(270)]) {
         const stack = newStack();
-        expect(() => new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'SecretsKey'), rotationInterval: interval })).toThrow(/rotationInterval/);
+        expect(() => new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'SecretsKey'), rotationInterval: interval })).toThrow(
+          /rotationInterval/,
+        );
       }
     });
 
@@ -142,7 +150,8 @@ describe('red15 findings: secrets-rotation', () => {
     test('fails if allowedCrossAccountRoleArns has a wildcard account', () => {
       const stack = newStack();
       expect(
-        () => new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'SecretsKey'), allowedCrossAccountRoleArns: ['arn:aws:iam::*:role/reader'] }),
+        () =>
+          new RotatingApiKey(stack, 'Key', { encryptionKey: new kms.Key(stack, 'SecretsKey'), allowedCrossAccountRoleArns: ['arn:aws:iam::*:role/reader'] }),
       ).toThrow(/allowedCrossAccountRoleArns\[0\]/);
     });
 

@@ -123,7 +123,12 @@ describe('red15 findings: iam-least-privilege', () => {
       expect(() => new CrossAccountRole(newStack(), 'A', { ...base, trustedAccountIds: [] })).toThrow(/trustedAccountIds: received an empty list/);
       expect(() => new CrossAccountRole(newStack(), 'B', { ...base, trustedAccountIds: ['*'] })).toThrow(/trustedAccountIds/);
       expect(
-        () => new CrossAccountRole(newStack(), 'C', { ...base, trustedAccountIds: [OTHER_ACCOUNT], trustedPrincipalArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`] }),
+        () =>
+          new CrossAccountRole(newStack(), 'C', {
+            ...base,
+            trustedAccountIds: [OTHER_ACCOUNT],
+            trustedPrincipalArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`],
+          }),
       ).toThrow(/trustedPrincipalArns/);
       expect(() => new CrossAccountRole(newStack(), 'D', { ...base, trustedAccountIds: [OTHER_ACCOUNT], externalId: '*' })).toThrow(/externalId/);
       expect(
@@ -134,7 +139,9 @@ describe('red15 findings: iam-least-privilege', () => {
     test('LeastPrivilegeRole refuses a session above 12 hours and a too-short boundary opt-out reason', () => {
       const principal = new iam.ServicePrincipal('lambda.amazonaws.com');
       expect(() => new LeastPrivilegeRole(newStack(), 'A', { assumedBy: principal, maxSessionDuration: Duration.hours(13) })).toThrow(/maxSessionDuration/);
-      expect(() => new LeastPrivilegeRole(newStack(), 'B', { assumedBy: principal, withoutPermissionsBoundaryReason: 'x' })).toThrow(/withoutPermissionsBoundaryReason/);
+      expect(() => new LeastPrivilegeRole(newStack(), 'B', { assumedBy: principal, withoutPermissionsBoundaryReason: 'x' })).toThrow(
+        /withoutPermissionsBoundaryReason/,
+      );
     });
   });
 });
