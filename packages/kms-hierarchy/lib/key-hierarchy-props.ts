@@ -48,7 +48,9 @@ export interface KeyHierarchyProps {
    * They must include whoever deploys the stack (the CloudFormation execution role), or the key
    * cannot be created (KMS policy lockout safety check) nor updated later. Prefer
    * `administratorArns`, which also works for roles created after the key. Not together with
-   * `administratorArns`.
+   * `administratorArns`. IAM principals of the stack's account only, named exactly: a wildcard
+   * (`AnyPrincipal`, a `role/*` ARN), another account, a service, federated or organization principal
+   * fails at synth.
    * @default - the account root, i.e. key administration is delegated to IAM policies of this account
    */
   readonly administrators?: iam.IPrincipal[];

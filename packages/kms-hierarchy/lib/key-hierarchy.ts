@@ -90,6 +90,7 @@ export class KeyHierarchy extends Construct {
     if (administrators.length === 0) {
       throw propError(this, 'administrators', 'an empty list', 'at least one principal that can manage the keys');
     }
+    if (props.administrators !== undefined) validateAdministratorPrincipals(this, props.administrators);
     const administratorArns = props.administratorArns;
     if (administratorArns !== undefined) {
       validateAdministratorArns(this, 'administratorArns', administratorArns);
@@ -368,4 +369,43 @@ function propNameOf(purpose: KeyPurpose): string {
 
 function servicesPropNameOf(purpose: KeyPurpose): string {
   return `additional${capitalized(purpose)}KeyServices`;
+}
+
+/**
+ * `administrators` get PutKeyPolicy, ScheduleKeyDeletion and DisableKey on every created key: only IAM
+ * principals of the stack's own account, named exactly (red15 R15-1: `AnyPrincipal`, another account's
+ * root or a `role/*` pattern gave the keys away). The account is compared when both sides are literal;
+ * a principal whose ARN is a token (a role of this app, `AccountRootPrincipal`) is not checked.
+ */
+function validateAdministratorPrincipals(scope: Construct, principals: iam.IPrincipal[]): void {
+  const stack = Stack.of(scope);
+  const expected = `IAM roles, users or the account root of the stack's account${Token.isUnresolved(stack.account) ? '' : ` ${stack.account}`}, named exactly (no wildcard, no service, federated or organization principal)`;
+  principals.forEach((principal, i) => {
+    const fragment = principal.policyFragment;
+    const kinds = Object.keys(fragment.principalJson).filter((k) => k !== 'AWS');
+    if (kinds.length > 0 || Object.keys(fragment.conditions).length > 0) {
+      throw propError(
+        scope,
+        `administrators[${i}]`,
+        `a principal of kind ${[...kinds, ...Object.keys(fragment.conditions).map((c) => `with condition ${c}`)].join(', ')}`,
+        expected,
+      );
+    }
+    for (const value of fragment.principalJson.AWS ?? []) {
+      const text = renderedArn(stack.resolve(value));
+      if (text.includes('*') || text.includes('?')) throw propError(scope, `administrators[${i}]`, `'${text}'`, expected);
+      const account = /^arn:[^:]*:iam::(\d{12}):/.exec(text)?.[1] ?? (/^\d{12}$/.test(text) ? text : undefined);
+      if (account !== undefined && !Token.isUnresolved(stack.account) && account !== stack.account) {
+        throw propError(scope, `administrators[${i}]`, `'${text}' of account ${account}`, expected);
+      }
+    }
+  });
+}
+
+/** A resolved principal ARN as text, with `{TOKEN}` for each part CloudFormation fills in (`Fn::Join` of strings and references). */
+function renderedArn(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  if (join !== undefined) return join[1].map((part) => (typeof part === 'string' ? part : '{TOKEN}')).join(join[0]);
+  return '{TOKEN}';
 }

@@ -10,32 +10,50 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EbsEncryptionByDefault, KeyHierarchy, KeyPurpose, KeySource } from '../lib';
-import { ACCOUNT, KEY_ID, OTHER_ACCOUNT, REGION, newStack, resolvedKeyPolicy, statementBySid } from './helpers';
+import { ACCOUNT, KEY_ID, OTHER_ACCOUNT, REGION, newStack, resolvedKeyPolicy } from './helpers';
 
 describe('red15 findings: kms-hierarchy', () => {
   // R15-1: `administrators` is checked for emptiness only. `administratorArns` refuses wildcards and
   // other accounts; the same mistake through `administrators` gives everyone (or another account)
   // PutKeyPolicy / ScheduleKeyDeletion / DisableKey on every created key.
-  test.failing('R15-1a fails if administrators holds a wildcard principal (iam.AnyPrincipal)', () => {
+  test('R15-1a fails if administrators holds a wildcard principal (iam.AnyPrincipal)', () => {
     const stack = newStack();
     expect(() => new KeyHierarchy(stack, 'Keys', { administrators: [new iam.AnyPrincipal()] })).toThrow(/administrators/);
   });
 
-  test('R15-1a (what is synthesized today): KeyAdministration names Principal "*"', () => {
+  test('R15-1 control: exact principals of the stack account (a role ARN, the account root, a role of the app) still administer the keys; the error names the entry, the value and what is allowed', () => {
     const stack = newStack();
-    new KeyHierarchy(stack, 'Keys', { administrators: [new iam.AnyPrincipal()] });
-    const admin = statementBySid(resolvedKeyPolicy(stack, 'Data'), 'KeyAdministration');
-    expect(admin.Principal).toEqual({ AWS: '*' });
-    expect(admin.Condition).toBeUndefined();
-    expect(admin.Action).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']));
+    const role = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+    new KeyHierarchy(stack, 'Keys', {
+      administrators: [
+        new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/key-admins`),
+        new iam.AccountRootPrincipal(),
+        new iam.AccountPrincipal(ACCOUNT),
+        role,
+      ],
+    });
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::KMS::Key'));
+    expect(policies).toContain(`arn:aws:iam::${ACCOUNT}:role/key-admins`);
+    expect(policies).toContain('AdminC75D2A91');
+    expect(() => new KeyHierarchy(newStack(), 'Keys', { administrators: [new iam.AccountRootPrincipal(), new iam.AccountPrincipal(OTHER_ACCOUNT)] })).toThrow(
+      new RegExp(
+        `administrators\\[1\\]: received '.*${OTHER_ACCOUNT}:root' of account ${OTHER_ACCOUNT}; expected IAM roles, users or the account root of the stack's account ${ACCOUNT}`,
+      ),
+    );
+    expect(() => new KeyHierarchy(newStack(), 'Keys', { administrators: [new iam.ServicePrincipal('sns.amazonaws.com')] })).toThrow(
+      /administrators\[0\]: received a principal of kind Service/,
+    );
+    expect(() => new KeyHierarchy(newStack(), 'Keys', { administrators: [new iam.OrganizationPrincipal('o-abcdefghij')] })).toThrow(
+      /administrators\[0\]: received/,
+    );
   });
 
-  test.failing('R15-1b fails if administrators names a principal of another account than the stack', () => {
+  test('R15-1b fails if administrators names a principal of another account than the stack', () => {
     const stack = newStack();
     expect(() => new KeyHierarchy(stack, 'Keys', { administrators: [new iam.AccountPrincipal(OTHER_ACCOUNT)] })).toThrow(/administrators/);
   });
 
-  test.failing('R15-1c fails if administrators names an ARN pattern (arn:aws:iam::<account>:role/*)', () => {
+  test('R15-1c fails if administrators names an ARN pattern (arn:aws:iam::<account>:role/*)', () => {
     const stack = newStack();
     expect(() => new KeyHierarchy(stack, 'Keys', { administrators: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/*`)] })).toThrow(/administrators/);
   });
