@@ -172,7 +172,8 @@ export class KeyHierarchy extends Construct {
    * Let the grantee encrypt with the key directly (kms:Encrypt, kms:ReEncryptFrom/To, kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext).
    *
    * For a created key both sides are granted: the grantee's identity policy and a key policy statement
-   * naming exactly the grantee's principal. Throws for a wildcard grantee, and for a grantee of another
+   * naming exactly the grantee's principal. Throws for a wildcard grantee, for a service principal without
+   * `aws:SourceAccount`, `aws:SourceArn` or `aws:SourceOrgID` (add it with `withConditions`), and for a grantee of another
    * stack whose ARN is known only at deploy time (it never falls back to the whole account). For an
    * imported key only the principal's policy is changed: the imported key's own policy must allow it.
    */
@@ -201,6 +202,7 @@ export class KeyHierarchy extends Construct {
       return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn] });
     }
     this.assertExactPrincipal(purpose, grantee);
+    this.assertServiceScoped(purpose, grantee);
     this.assertPrincipalReferenceable(purpose, grantee);
     // Both sides, like aws-cdk-lib's Key.grant when the key policy does not trust the account: the
     // grantee's identity policy (where it has one) and a key policy statement that names exactly
@@ -237,6 +239,27 @@ export class KeyHierarchy extends Construct {
         'A grant names the principal in the key policy: a wildcard would let everyone it matches use the key directly',
       );
     }
+  }
+
+  /**
+   * A service principal acts for the resources of every account: named alone in the key policy, the
+   * service could use the key for another account's resource (confused deputy; red15 R15-5). It needs
+   * `aws:SourceAccount` or `aws:SourceArn` (`principal.withConditions(...)`), which not every service
+   * sends to KMS: the caller, who knows the service, adds it.
+   */
+  private assertServiceScoped(purpose: KeyPurpose, grantee: iam.IGrantable): void {
+    const fragment = grantee.grantPrincipal.policyFragment;
+    const services = fragment.principalJson.Service ?? [];
+    if (services.length === 0) return;
+    const keys = Object.values(fragment.conditions).flatMap((c) => Object.keys(c as object));
+    if (keys.some((k) => /^aws:Source(Account|Arn|OrgID)$/i.test(k))) return;
+    throw propError(
+      this,
+      'grantee',
+      `service principal ${services.map((v) => String(Stack.of(this).resolve(v))).join(', ')} for the ${purpose.toLowerCase()} key without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID`,
+      "the service principal with a condition naming this account or resource, e.g. new iam.ServicePrincipal('sns.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': this.account } }) (if the service sends it to KMS), or the purpose's service list (additional<Purpose>KeyServices, through kms:ViaService)",
+      'A service principal alone would let the service use the key for any account',
+    );
   }
 
   /**

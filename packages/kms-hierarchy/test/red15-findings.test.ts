@@ -110,7 +110,19 @@ describe('red15 findings: kms-hierarchy', () => {
   // R15-5: a direct-use grant to a service principal names the service with no aws:SourceAccount /
   // aws:SourceArn, so the service acting for ANY account's resource may use the key (confused
   // deputy). STYLE.md: an exemption rests on "a service principal with aws:SourceAccount/aws:SourceArn".
-  test.failing('R15-5 grantDecrypt to a bare service principal is refused or scoped to this account', () => {
+  test('R15-5 control: a service principal scoped with aws:SourceAccount is granted, the condition in the key policy; the error names what to do', () => {
+    const stack = newStack();
+    const keys = new KeyHierarchy(stack, 'Keys');
+    keys.grantDecrypt(KeyPurpose.DATA, new iam.ServicePrincipal('sns.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': ACCOUNT } }));
+    const statements: any[] = [].concat(resolvedKeyPolicy(stack, 'Data').Statement);
+    const grant = statements.find((st) => JSON.stringify(st.Principal ?? {}).includes('sns.amazonaws.com'));
+    expect(grant.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': ACCOUNT } });
+    expect(() => new KeyHierarchy(newStack(), 'Keys').grantEncrypt(KeyPurpose.LOGS, new iam.ServicePrincipal('sns.amazonaws.com'))).toThrow(
+      /grantee: received service principal sns\.amazonaws\.com for the logs key without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID; expected the service principal with a condition/,
+    );
+  });
+
+  test('R15-5 grantDecrypt to a bare service principal is refused or scoped to this account', () => {
     const stack = newStack();
     const keys = new KeyHierarchy(stack, 'Keys');
     let threw = false;
