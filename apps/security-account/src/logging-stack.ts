@@ -114,6 +114,7 @@ export class LoggingStack extends GuardrailStack {
       deadLetterAlarmName: GUARDRAIL_NAMES.deadLetterAlarm,
       deliveryDelayAlarmName: GUARDRAIL_NAMES.deliveryDelayAlarm,
       streamThrottleAlarmName: GUARDRAIL_NAMES.streamThrottleAlarm,
+      forwarderThrottleAlarmName: GUARDRAIL_NAMES.forwarderThrottleAlarm,
       // The audit and security classes get a destination and stream of their own, which only the
       // deployers (and, with an organization, the sender roles) may subscribe to: a workload admin who
       // floods the open stream delays app records only (red-team A14).
@@ -130,7 +131,14 @@ export class LoggingStack extends GuardrailStack {
     this.alarmTopic = this.addAlarmTopic(config, props.logsKey);
     // Lost records (dead letters), late delivery for every sender, a saturated stream: the operators hear of each.
     const d = this.destination;
-    for (const alarm of [d.deadLetterAlarm, d.deliveryDelayAlarm, d.streamThrottleAlarm, d.evidenceDeliveryDelayAlarm!, d.evidenceStreamThrottleAlarm!]) {
+    for (const alarm of [
+      d.deadLetterAlarm,
+      d.deliveryDelayAlarm,
+      d.streamThrottleAlarm,
+      d.forwarderThrottleAlarm,
+      d.evidenceDeliveryDelayAlarm!,
+      d.evidenceStreamThrottleAlarm!,
+    ]) {
       alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
     }
 

@@ -52,7 +52,7 @@ const request = (
     : { 'aws:PrincipalArn': principal, 'aws:PrincipalIsAWSService': 'false', 'aws:SecureTransport': 'true' },
 });
 
-test("the dead-letter, delivery-delay and stream-throttle alarms (of both streams) publish to the alarm topic, which is encrypted with the logs key and has the config's subscriptions", () => {
+test("the dead-letter, delivery-delay and stream-throttle alarms (of both streams) and the forwarder-throttle alarm publish to the alarm topic, which is encrypted with the logs key and has the config's subscriptions", () => {
   const alarms = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   const topicId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::SNS::Topic')!;
   expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
@@ -60,6 +60,7 @@ test("the dead-letter, delivery-delay and stream-throttle alarms (of both stream
       GUARDRAIL_NAMES.deadLetterAlarm,
       GUARDRAIL_NAMES.deliveryDelayAlarm,
       GUARDRAIL_NAMES.streamThrottleAlarm,
+      GUARDRAIL_NAMES.forwarderThrottleAlarm,
       GUARDRAIL_NAMES.evidenceDeliveryDelayAlarm,
       GUARDRAIL_NAMES.evidenceStreamThrottleAlarm,
     ].sort(),

@@ -152,5 +152,8 @@ export class WorkloadGuardrailsStack extends WorkloadRegionalBaseline {
     PermissionsBoundary.exempt(plan.role, 'AWS Backup service role: backup and restore through the AWS managed AWSBackupServiceRolePolicy* policies');
     // Identities inside the boundary cannot change it (no tampering with the backups' access).
     PermissionsBoundary.protectRole(plan.role);
+    // ...nor can anyone but the deployers delete or rewrite the plan, its selections or the vault's
+    // policy (SCP DenyTaggedGuardrailResourceChanges finds them by this tag: their ARNs carry ids; red14 R14-3).
+    Tags.of(plan).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::Backup::BackupPlan', 'AWS::Backup::BackupVault'] });
   }
 }

@@ -781,6 +781,7 @@ describe('the guardrail stacks, the dead-letter queue and the boundaries (red-te
         GUARDRAIL_NAMES.deadLetterAlarm,
         GUARDRAIL_NAMES.deliveryDelayAlarm,
         GUARDRAIL_NAMES.streamThrottleAlarm,
+        GUARDRAIL_NAMES.forwarderThrottleAlarm,
         GUARDRAIL_NAMES.evidenceDeliveryDelayAlarm,
         GUARDRAIL_NAMES.evidenceStreamThrottleAlarm,
       ].sort(),

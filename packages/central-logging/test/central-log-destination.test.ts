@@ -190,8 +190,32 @@ describe('CentralLogDestination', () => {
       },
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('CentralForwarderLogGroup') } },
     });
-    // The dead-letter alarm, the delivery-delay alarm and the stream-throttle alarm.
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // The dead-letter alarm, the delivery-delay alarm, the stream-throttle alarm and the forwarder-throttle alarm.
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  test('an alarm sees the forwarder starved of Lambda concurrency (red14 R14-4): the delay alarms see no data while its invocations are throttled', () => {
+    const stack = newStack();
+    const d = new CentralLogDestination(stack, 'Central', {
+      senders: LogSenders.fromAccounts([WORKLOAD_ACCOUNT]),
+      logsKey: newKey(stack),
+      forwarderThrottleAlarmName: 'guardrails-log-forwarder-throttled',
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'guardrails-log-forwarder-throttled',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: stack.getLogicalId(d.forwarder.node.defaultChild as CfnResource) } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(d.forwarderThrottleAlarm.node.defaultChild).toBeDefined();
   });
 
   test("the forwarder gets the receiving side's classification rules and, with known senders, the sender accounts", () => {

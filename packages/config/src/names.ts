@@ -63,6 +63,8 @@ export const GUARDRAIL_NAMES = {
   deadLetterAlarm: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-dlq-not-empty`,
   deliveryDelayAlarm: `${GUARDRAIL_NAME_PREFIX}-log-delivery-delayed`,
   streamThrottleAlarm: `${GUARDRAIL_NAME_PREFIX}-central-stream-throttled`,
+  /** Throttled forwarder invocations (the account's Lambda concurrency taken; red14 R14-4). */
+  forwarderThrottleAlarm: `${GUARDRAIL_NAME_PREFIX}-log-forwarder-throttled`,
   evidenceDeliveryDelayAlarm: `${GUARDRAIL_NAME_PREFIX}-evidence-delivery-delayed`,
   evidenceStreamThrottleAlarm: `${GUARDRAIL_NAME_PREFIX}-evidence-stream-throttled`,
   alarmTopic: `${GUARDRAIL_NAME_PREFIX}-alarms`,

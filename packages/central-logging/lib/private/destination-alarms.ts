@@ -1,4 +1,4 @@
-/** The alarms of a CentralLogDestination: dead letters, delivery delay, stream throttling. */
+/** The alarms of a CentralLogDestination: dead letters, delivery delay, stream and forwarder throttling. */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -19,14 +19,14 @@ export function deadLetterAlarm(scope: Construct, props: CentralLogDestinationPr
   });
 }
 
-/** Delivery delay and stream saturation: every sender shares the stream (ids DeliveryDelayAlarm, StreamThrottleAlarm). */
+/** Delivery delay and stream saturation: every sender shares the stream (ids DeliveryDelayAlarm, StreamThrottleAlarm, ForwarderThrottleAlarm). */
 export function deliveryAlarms(
   scope: Construct,
   props: CentralLogDestinationProps,
   fn: lambda.IFunction,
   stream: kinesis.Stream,
   destinationName: string,
-): { deliveryDelay: cloudwatch.Alarm; streamThrottle: cloudwatch.Alarm } {
+): { deliveryDelay: cloudwatch.Alarm; streamThrottle: cloudwatch.Alarm; forwarderThrottle: cloudwatch.Alarm } {
   const maxDelay = props.maxDeliveryDelay ?? Duration.minutes(15);
   const deliveryDelay = fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }).createAlarm(scope, 'DeliveryDelayAlarm', {
     alarmName: props.deliveryDelayAlarmName,
@@ -44,7 +44,21 @@ export function deliveryAlarms(
     props.streamThrottleAlarmName,
     `Writes into the central stream are throttled: a sender's volume exceeds its capacity and every sender's delivery waits (${destinationName})`,
   );
-  return { deliveryDelay, streamThrottle };
+  // The forwarder shares the account's Lambda concurrency: functions of others that take it (reserved
+  // or busy) leave its invocations throttled. Then the delay alarms may see nothing: the stream's
+  // reads and the forwarder's IteratorAge stop while the mapping waits, and no data is not breaching
+  // (red14 R14-4). Throttled invocations are counted in `Throttles`.
+  const forwarderThrottle = fn.metricThrottles({ statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(scope, 'ForwarderThrottleAlarm', {
+    alarmName: props.forwarderThrottleAlarmName,
+    alarmDescription: `Central log forwarder invocations are throttled (the account's Lambda concurrency is taken): every stream's delivery waits (${destinationName}); records older than the stream's retention are lost`,
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    // No data: no invocation was throttled.
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  return { deliveryDelay, streamThrottle, forwarderThrottle };
 }
 
 /**

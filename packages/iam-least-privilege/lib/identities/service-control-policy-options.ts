@@ -430,7 +430,9 @@ export interface TaggedGuardrailResourcesProtectionOptions {
 
   /**
    * Name prefixes of the log groups whose records only named writers may write
-   * (`logs:CreateLogStream`, `logs:PutLogEvents`), such as '/guardrails/audit/': a principal of the
+   * (`logs:CreateLogStream`, `logs:PutLogEvents`) or rewrite on their way out
+   * (`logs:PutDataProtectionPolicy` masks them, `logs:PutTransformer` rewrites them, before the
+   * subscription filters ship them), such as '/guardrails/audit/': a principal of the
    * account writing there forges records that are shipped and kept like the real ones. Every
    * principal but the roles `logWriterRoleNames` is denied, `administratorArns` included (deploying
    * and administering the log groups needs no record written by hand; a smaller document). AWS services

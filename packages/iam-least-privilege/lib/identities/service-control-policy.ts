@@ -17,6 +17,7 @@ import {
 import {
   GLOBAL_SERVICE_ACTIONS,
   PROTECTED_ROLE_ACTIONS,
+  ROLE_MUTATION_ACTIONS,
   TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS,
   IDENTITY_TAGGING_ACTIONS,
   LOG_SUBSCRIPTION_TAMPER_ACTIONS,
@@ -407,7 +408,9 @@ export class ServiceControlPolicy {
 
   /**
    * Deny changing guardrail infrastructure tagged `guardrails:protected=true` in the member
-   * accounts to every principal but `administratorArns`: the private network (deleting the flow
+   * accounts to every principal but `administratorArns`: IAM roles (changing, deleting, untagging,
+   * passing; not assuming), the AWS Backup plans and vaults (deleting or rewriting plans, selections
+   * and vault policies, locks and notifications), the private network (deleting the flow
    * log; deleting or modifying endpoints, security group rules, routes, route table and NACL
    * associations, subnets, the VPC) and the event source mappings that feed the guardrail
    * functions (updating, re-pointing or deleting them), and re-tagging or untagging any of them;
@@ -433,7 +436,11 @@ export class ServiceControlPolicy {
         new iam.PolicyStatement({
           sid: 'DenyTaggedGuardrailResourceChanges',
           effect: iam.Effect.DENY,
-          actions: [...TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS],
+          // ...and the tagged roles (red14 R14-1): the boundary protects them by this tag, but the SCPs
+          // named only roles of fixed names, and CloudFormation names the Config recorder, backup, flow
+          // log and Logs destination roles itself. Changing, deleting, untagging and passing; not
+          // assuming (the tagged trail readers are assumed by the auditors).
+          actions: [...TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS, ...ROLE_MUTATION_ACTIONS],
           resources: ['*'],
           conditions: {
             StringEquals: { [`aws:ResourceTag/${PROTECTED_TAG_KEY}`]: 'true' },

@@ -264,6 +264,30 @@ describe('pinned expansions', () => {
     ['iam:Delete*Boundary', ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary']],
     ['iam:U*SigningCertificate', ['iam:UpdateSigningCertificate', 'iam:UploadSigningCertificate']],
     ['cloudformation:I*', ['cloudformation:ImportStacksToStackSet']],
+    ['logs:*ResourcePolicy', ['logs:DeleteResourcePolicy', 'logs:PutResourcePolicy']],
+    ['backup:*agResource', ['backup:TagResource', 'backup:UntagResource']],
+    [
+      'backup:DeleteBackup*',
+      [
+        'backup:DeleteBackupAccessPoint',
+        'backup:DeleteBackupPlan',
+        'backup:DeleteBackupSelection',
+        'backup:DeleteBackupVault',
+        'backup:DeleteBackupVaultAccessPolicy',
+        'backup:DeleteBackupVaultLockConfiguration',
+        'backup:DeleteBackupVaultNotifications',
+        'backup:DeleteBackupVaultSharingPolicy',
+      ],
+    ],
+    [
+      'backup:PutBackupVault*',
+      [
+        'backup:PutBackupVaultAccessPolicy',
+        'backup:PutBackupVaultLockConfiguration',
+        'backup:PutBackupVaultNotifications',
+        'backup:PutBackupVaultSharingPolicy',
+      ],
+    ],
     [
       'cloudformation:*teStack*',
       [
@@ -300,6 +324,10 @@ describe('pinned expansions', () => {
       'iam:Delete*Boundary',
       'iam:U*SigningCertificate',
       'cloudformation:I*',
+      'logs:*ResourcePolicy',
+      'backup:*agResource',
+      'backup:DeleteBackup*',
+      'backup:PutBackupVault*',
     ]) {
       expect(used).toContain(p);
     }

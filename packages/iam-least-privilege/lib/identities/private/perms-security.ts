@@ -101,6 +101,15 @@ export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
   'config:PutRetentionConfiguration',
   'config:PutResourceConfig',
   'logs:PutAccountPolicy',
+  // The account's CloudWatch Logs resource policies (PutResourcePolicy, DeleteResourcePolicy; pinned in
+  // perms.test.ts), which authorize no resource: the one through which EventBridge writes the security
+  // class (/guardrails/security/events) could be deleted (the capture rules stop arriving, silently), or
+  // one added that lets a service principal write a guardrail log group for a rule of the caller's own
+  // (red14 R14-2). Cost: resource policies for vended logs are written by the deployers only.
+  'logs:*ResourcePolicy',
+  // Opting the region out of a resource type stops the guardrail backups of that type (red14 R14-3);
+  // authorizes no resource. The plan and vault are protected by their tag (TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS).
+  'backup:UpdateRegionSettings',
   // Accepting an invitation hands the detector's findings to an administrator account outside.
   'guardduty:Accept*',
   // The services' own roles (GuardDuty, Config, Access Analyzer): AWS usually refuses while in use.
@@ -109,7 +118,7 @@ export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
 
 /**
  * Changes to guardrail infrastructure found by its tag (`guardrails:protected=true`) rather than
- * its name: the private functions' network (VPC, subnets, route tables, security groups,
+ * its name: the AWS Backup plan and vault of the guardrail backups; the private functions' network (VPC, subnets, route tables, security groups,
  * endpoints, flow log), whose deletion or change would blind it (the flow log) or cut or redirect
  * the guardrail functions' traffic (endpoints, routes, security group rules, NACLs); the Lambda
  * event source mappings that feed a guardrail function (their ARNs carry a random id, and
@@ -147,6 +156,13 @@ export const TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS: readonly string[] = [
   'lambda:DeleteEventSourceMapping',
   'lambda:TagResource',
   'lambda:UntagResource',
+  // The guardrail backups (red14 R14-3): deleting or rewriting the plan and its selections, the vault's
+  // access policy, lock and notifications, and re-tagging them (`backup:*agResource` is TagResource and
+  // UntagResource; the patterns are pinned in perms.test.ts). Their ARNs carry an id, not a name.
+  'backup:DeleteBackup*',
+  'backup:UpdateBackupPlan',
+  'backup:PutBackupVault*',
+  'backup:*agResource',
 ];
 
 /**
@@ -173,6 +189,12 @@ export const DEFAULT_EVENT_BUS_TAMPER_ACTIONS: readonly string[] = [
   'events:CreateEventSource',
   'events:PutRawEvents',
 ];
+
+/**
+ * Actions that write, mask or rewrite the records of a log group (`DenyGuardrailLogForgery`): a data
+ * protection policy masks what the subscription filters ship, a transformer rewrites it before them.
+ */
+export const LOG_RECORD_WRITE_ACTIONS: readonly string[] = ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutDataProtectionPolicy', 'logs:PutTransformer'];
 
 /**
  * Actions that remove or redirect the log subscriptions that feed the central logging account.

@@ -5,7 +5,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScpExemptionOptions, TaggedGuardrailResourcesProtectionOptions, UnencryptedS3WritesOptions } from '../service-control-policy-options';
 import { exceptPrincipals } from './guardrail-statements';
-import { ACCOUNT_BASELINE_TAMPER_ACTIONS, PROTECTED_ROLE_ACTIONS } from './perms';
+import { ACCOUNT_BASELINE_TAMPER_ACTIONS, LOG_RECORD_WRITE_ACTIONS, PROTECTED_ROLE_ACTIONS } from './perms';
 import { validateNonEmpty, validateScpPrincipalArns } from './validate';
 import { propError } from '../../private/errors';
 
@@ -17,8 +17,11 @@ export function exemptPrincipalArns(owner: string, options: ScpExemptionOptions)
 }
 
 /**
- * `DenyGuardrailLogForgery`: only the named writer roles create streams in, or put events into, the
- * log groups of `writerOnlyLogGroupPrefixes`.
+ * `DenyGuardrailLogForgery`: only the named writer roles create streams in, put events into, mask or
+ * transform the records of the log groups of `writerOnlyLogGroupPrefixes`. A data protection policy
+ * masks what the subscription filters ship, a transformer rewrites it first (red14 R14-5: the log
+ * admin, outside the boundary and exempt from the resource statement, could mask the audit events
+ * before the central store kept them for ten years). Deleting either only restores the records.
  */
 export function guardrailLogWriterStatement(owner: string, options: TaggedGuardrailResourcesProtectionOptions): iam.PolicyStatement | undefined {
   const prefixes = options.writerOnlyLogGroupPrefixes ?? [];
@@ -63,7 +66,7 @@ export function guardrailLogWriterStatement(owner: string, options: TaggedGuardr
   return new iam.PolicyStatement({
     sid: 'DenyGuardrailLogForgery',
     effect: iam.Effect.DENY,
-    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    actions: [...LOG_RECORD_WRITE_ACTIONS],
     resources: prefixes.map((p) => `arn:*:logs:*:*:log-group:${p}*`),
     conditions: { ArnNotLike: { 'aws:PrincipalARN': writers.map((n) => `arn:*:iam::*:role/${n}`) } },
   });
