@@ -14,7 +14,11 @@ import { propError } from '../private/errors';
 export class LeastPrivilegePolicy {
   private readonly builders: PolicyStatementBuilder[] = [];
 
-  /** Add an Allow statement; refine it with the returned builder. */
+  /**
+   * Add an Allow statement; refine it with the returned builder. The checks of
+   * `PolicyStatementBuilder.allow` apply (no `*` action; no wildcard or privilege-escalation action
+   * such as `iam:PassRole` on `['*']`).
+   */
   public allow(actions: string[], resources: string[]): PolicyStatementBuilder {
     return this.add(PolicyStatementBuilder.allow(actions, resources));
   }

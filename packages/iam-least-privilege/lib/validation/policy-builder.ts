@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { isKnownConditionKey } from './private/iam-dataset';
+import { escalationAction } from './private/escalation-actions';
 import { Conditions, isCidr, mergeConditions, simplify, validateActions, validateOrgId, validateResources, validateTag } from './private/builder-checks';
 import { propError } from '../private/errors';
 
@@ -33,7 +34,9 @@ interface Requirement {
  *   everything except MFA self-service unless MFA is present").
  *
  * The builder refuses `Action: "*"`, malformed actions, services and actions the IAM
- * dataset does not know, and, in an Allow, a wildcard action on `Resource: "*"`. The
+ * dataset does not know, and, in an Allow, a wildcard action or a privilege-escalation action
+ * (`iam:PassRole`, `iam:CreatePolicyVersion`, ...: `PolicyRule.ESCALATION_ACTION_ON_ALL_RESOURCES`)
+ * on `Resource: "*"`. The
  * same rules run again on the synthesized templates (`PolicyValidator`).
  *
  * @example
@@ -49,7 +52,9 @@ export class PolicyStatementBuilder {
    *
    * @param actions IAM actions such as `s3:GetObject`; `*` alone is refused, and a
    * wildcard (`s3:Get*`) is refused together with the resource `*`
-   * @param resources resource ARNs; `*` only for actions without resource-level permissions
+   * @param resources resource ARNs; `*` only for actions without resource-level permissions, and
+   * never with a privilege-escalation action (`iam:PassRole`, `iam:CreatePolicyVersion`, the
+   * actions of `PolicyRule.ESCALATION_ACTION_ON_ALL_RESOURCES`)
    */
   public static allow(actions: string[], resources: string[]): PolicyStatementBuilder {
     return new PolicyStatementBuilder('PolicyStatementBuilder.allow', iam.Effect.ALLOW, actions, resources, false);
@@ -95,6 +100,17 @@ export class PolicyStatementBuilder {
           'actions',
           `the wildcard action '${wildcard}' with resources ['*'], which grants that whole family of actions on every resource`,
           'the actions listed one by one, or resources scoped to ARNs',
+        );
+      }
+      const escalation = this.resources.includes('*')
+        ? this.actions.map((a) => (Token.isUnresolved(a) ? undefined : escalationAction(a))).find((a) => a)
+        : undefined;
+      if (escalation) {
+        throw propError(
+          where,
+          'resources',
+          `['*'] with the action '${escalation}', which on every resource is a privilege escalation`,
+          `the ARNs of the resources '${escalation}' needs (for example the roles to pass or the policies to change); '*' only for actions without resource-level permissions`,
         );
       }
     }

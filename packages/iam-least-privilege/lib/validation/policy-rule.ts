@@ -12,9 +12,30 @@ export enum PolicyRule {
   ALLOW_NOT_ACTION = 'ALLOW_NOT_ACTION',
   /** An Allow statement with a wildcard action (`s3:*`, `s3:Get*`) on `Resource: "*"`. */
   WILDCARD_ACTION_ON_ALL_RESOURCES = 'WILDCARD_ACTION_ON_ALL_RESOURCES',
+  /**
+   * An identity policy Allow statement that names a privilege-escalation action on `Resource: "*"`:
+   * iam:PassRole, iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:Attach(Role|User|Group)Policy,
+   * iam:Put(Role|User|Group)Policy, iam:UpdateAssumeRolePolicy, iam:AddUserToGroup,
+   * iam:(Put|Delete)(Role|User)PermissionsBoundary, iam:CreateAccessKey, iam:CreateLoginProfile,
+   * iam:UpdateLoginProfile, iam:CreateServiceSpecificCredential, iam:ResetServiceSpecificCredential,
+   * iam:UploadSSHPublicKey, sts:AssumeRole, lambda:UpdateFunctionCode,
+   * lambda:UpdateFunctionConfiguration, lambda:AddPermission, glue:UpdateDevEndpoint,
+   * cloudformation:UpdateStack, codebuild:StartBuild, ec2-instance-connect:SendSSHPublicKey. Each
+   * supports resource-level permissions. Other named actions on `"*"` are not flagged (many need it).
+   */
+  ESCALATION_ACTION_ON_ALL_RESOURCES = 'ESCALATION_ACTION_ON_ALL_RESOURCES',
   /** An Allow statement with `NotResource`: every resource except the listed ones. */
   ALLOW_NOT_RESOURCE = 'ALLOW_NOT_RESOURCE',
-  /** A resource or trust policy that allows `Principal: "*"` without any condition. */
+  /**
+   * A resource or trust policy Allow statement open to every AWS principal (`Principal: "*"`,
+   * `{"AWS": "*"}`, or an ARN with a wildcard account such as `arn:aws:iam::*:root`) with no
+   * condition that pins who the caller is: a non-negated operator (StringEquals, StringLike,
+   * ArnEquals, ArnLike, without IfExists or ForAllValues) on aws:PrincipalAccount,
+   * aws:PrincipalArn, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:userid, aws:SourceAccount,
+   * aws:SourceArn, aws:SourceOwner, aws:SourceOrgID, aws:SourceOrgPaths, aws:SourceVpc,
+   * aws:SourceVpce or kms:CallerAccount with fixed values. A condition on the transport, a date,
+   * the source IP or sts:ExternalId does not narrow who the caller is. Deny statements are never public.
+   */
   PUBLIC_PRINCIPAL = 'PUBLIC_PRINCIPAL',
   /** An action whose service prefix the IAM dataset does not know. */
   UNKNOWN_SERVICE = 'UNKNOWN_SERVICE',

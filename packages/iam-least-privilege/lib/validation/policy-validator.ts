@@ -217,6 +217,19 @@ class ResourcePolicyValidation implements IValidation {
     const resources: Record<string, any> = {};
     const include = (r: CfnResource) => Object.assign(resources, stack.resolve((r as any)._toCloudFormation()).Resources);
     include(this.resource);
+    if (this.resource.cfnResourceType === 'AWS::IAM::ManagedPolicy') {
+      // Whether the policy is only a permissions boundary (it grants nothing): what the roles and
+      // users of its stack say about it, and nothing else of them.
+      for (const c of stack.node.findAll()) {
+        if (!CfnResource.isCfnResource(c) || !INLINE_OWNERS.has(c.cfnResourceType) || Stack.of(c) !== stack) continue;
+        // _toCloudFormation includes property overrides (iam.PermissionsBoundary.of().apply() sets one).
+        const rendered = stack.resolve((c as any)._toCloudFormation()).Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+        for (const [id, r] of Object.entries(rendered)) {
+          const { PermissionsBoundary, ManagedPolicyArns } = r.Properties ?? {};
+          resources[id] = { Type: r.Type, Properties: { PermissionsBoundary, ManagedPolicyArns } };
+        }
+      }
+    }
     if (INLINE_OWNERS.has(this.resource.cfnResourceType)) {
       for (const c of stack.node.findAll()) {
         if (CfnResource.isCfnResource(c) && INLINE_POLICY_TYPES.has(c.cfnResourceType) && Stack.of(c) === stack) include(c);

@@ -72,6 +72,65 @@ describe('public principal', () => {
       ),
     ).toEqual([]);
   });
+  describe('a condition must pin who the caller is', () => {
+    const open = (Condition?: object, Principal: unknown = '*') =>
+      rulesOf({ Effect: 'Allow', Principal, Action: 's3:GetObject', Resource: BUCKET_OBJECTS, ...(Condition ? { Condition } : {}) }, PolicyKind.RESOURCE);
+
+    test.each([
+      ['aws:SecureTransport', { Bool: { 'aws:SecureTransport': 'true' } }],
+      ['a date', { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } }],
+      ['aws:SourceIp (an address range is not an account)', { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }],
+      ['sts:ExternalId (not a secret)', { StringEquals: { 'sts:ExternalId': 'partner-id' } }],
+      ['a negated operator', { StringNotEquals: { 'aws:PrincipalAccount': '111122223333' } }],
+      ['...IfExists (matches callers without the key)', { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }],
+      ['ForAllValues: (matches callers without the key)', { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }],
+      ['a wildcard account', { StringLike: { 'aws:PrincipalAccount': '*' } }],
+      ['one wildcard value among fixed ones', { StringLike: { 'aws:PrincipalAccount': ['111122223333', '*'] } }],
+      ['an ARN with a wildcard account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/admin' } }],
+      ['a policy variable', { StringEquals: { 'aws:PrincipalAccount': '${aws:userid}' } }],
+      ['an organization path with a wildcard organization', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': '*/r-ab12/*' } }],
+    ])('Noncompliance: Principal "*" behind %s', (_name, condition) => {
+      expect(open(condition)).toEqual([PolicyRule.PUBLIC_PRINCIPAL]);
+    });
+
+    test.each([
+      ['aws:PrincipalAccount', { StringEquals: { 'aws:PrincipalAccount': '111122223333' } }],
+      ['aws:PrincipalArn with a literal account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/ops-*' } }],
+      [
+        'aws:PrincipalOrgPaths under a literal organization',
+        { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*' } },
+      ],
+      ['aws:SourceAccount (a service principal acting for the account)', { StringEquals: { 'aws:SourceAccount': '111122223333' } }],
+      ['aws:SourceVpce', { StringEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } }],
+      ['kms:CallerAccount', { StringEquals: { 'kms:CallerAccount': '111122223333' } }],
+      ['an intrinsic (judged only when literal)', { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } }],
+      ['a narrowing block among others', { Bool: { 'aws:SecureTransport': 'true' }, StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }],
+    ])('Compliance: Principal "*" narrowed by %s', (_name, condition) => {
+      expect(open(condition)).toEqual([]);
+    });
+
+    test('Noncompliance: an ARN principal with a wildcard account, with or without an unrelated condition', () => {
+      expect(open(undefined, { AWS: 'arn:aws:iam::*:root' })).toEqual([PolicyRule.PUBLIC_PRINCIPAL]);
+      expect(open({ Bool: { 'aws:SecureTransport': 'true' } }, { AWS: ['arn:aws:iam::111122223333:root', 'arn:aws:iam::*:root'] })).toEqual([
+        PolicyRule.PUBLIC_PRINCIPAL,
+      ]);
+    });
+
+    test('Compliance: named accounts and service principals are not public', () => {
+      expect(open(undefined, { AWS: 'arn:aws:iam::111122223333:root' })).toEqual([]);
+      expect(open(undefined, { Service: 'logs.amazonaws.com' })).toEqual([]);
+    });
+
+    test('Noncompliance: a trust policy open to every account behind an external id alone', () => {
+      expect(
+        rulesOf(
+          { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'x1' } } },
+          PolicyKind.TRUST,
+        ),
+      ).toEqual([PolicyRule.PUBLIC_PRINCIPAL]);
+    });
+  });
+
   test('Compliance: Deny to Principal "*" (bucket guardrails)', () => {
     expect(
       rulesOf(

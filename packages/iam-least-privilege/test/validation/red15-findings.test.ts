@@ -34,13 +34,13 @@ describe('red15 findings: iam-least-privilege', () => {
   // R15-21: PUBLIC_PRINCIPAL fires only for Principal "*" with no condition at all. A condition that
   // does not narrow WHO (aws:SecureTransport, a date) makes a public trust or resource policy pass,
   // and a principal with a wildcard account ('arn:aws:iam::*:root') is not recognised as public.
-  test.failing('R15-21a PolicyValidator flags a trust policy open to every AWS principal behind a condition on the transport', () => {
+  test('R15-21a PolicyValidator flags a trust policy open to every AWS principal behind a condition on the transport', () => {
     const stack = validatedStack();
     new iam.Role(stack, 'Role', { assumedBy: new iam.AnyPrincipal().withConditions({ Bool: { 'aws:SecureTransport': 'true' } }) });
     expect(() => Template.fromStack(stack)).toThrow(/PUBLIC_PRINCIPAL/);
   });
 
-  test.failing('R15-21b validateDocument flags a resource policy Allow for Principal "*" with only aws:SecureTransport', () => {
+  test('R15-21b validateDocument flags a resource policy Allow for Principal "*" with only aws:SecureTransport', () => {
     const policy = doc({
       Effect: 'Allow',
       Principal: '*',
@@ -51,7 +51,7 @@ describe('red15 findings: iam-least-privilege', () => {
     expect(rules(policy, PolicyKind.RESOURCE)).toContain(PolicyRule.PUBLIC_PRINCIPAL);
   });
 
-  test.failing("R15-21c validateDocument flags a resource policy Allow for 'arn:aws:iam::*:root' (every account)", () => {
+  test("R15-21c validateDocument flags a resource policy Allow for 'arn:aws:iam::*:root' (every account)", () => {
     const policy = doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::*:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' });
     expect(rules(policy, PolicyKind.RESOURCE)).toContain(PolicyRule.PUBLIC_PRINCIPAL);
   });
@@ -60,17 +60,17 @@ describe('red15 findings: iam-least-privilege', () => {
   // passes both the builder and the validator: iam:PassRole on "*" (pass any role, the classic
   // escalation) and iam:CreatePolicyVersion on "*" (rewrite any customer managed policy). The IAM
   // dataset the package ships knows both have resource types.
-  test.failing("R15-22a LeastPrivilegePolicy.allow refuses iam:PassRole on ['*']", () => {
+  test("R15-22a LeastPrivilegePolicy.allow refuses iam:PassRole on ['*']", () => {
     expect(() => new LeastPrivilegePolicy().allow(['iam:PassRole'], ['*'])).toThrow(/iam:PassRole/);
   });
 
-  test.failing('R15-22b PolicyValidator flags iam:PassRole on Resource "*"', () => {
+  test('R15-22b PolicyValidator flags iam:PassRole on Resource "*"', () => {
     const stack = validatedStack();
     new iam.ManagedPolicy(stack, 'Managed', { statements: [new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] })] });
     expect(() => Template.fromStack(stack)).toThrow(/iam:PassRole|WILDCARD|RESOURCE/);
   });
 
-  test.failing("R15-22c LeastPrivilegePolicy.allow refuses iam:CreatePolicyVersion on ['*']", () => {
+  test("R15-22c LeastPrivilegePolicy.allow refuses iam:CreatePolicyVersion on ['*']", () => {
     expect(() => new LeastPrivilegePolicy().allow(['iam:CreatePolicyVersion'], ['*'])).toThrow(/CreatePolicyVersion/);
   });
 

@@ -7,6 +7,8 @@
  */
 import { rcpStatementProblems } from '../../identities/private/rcp-rules';
 import { isKnownAction, isKnownConditionKey, isKnownService } from './iam-dataset';
+import { escalationAction } from './escalation-actions';
+import { isPublicStatement } from './public-access';
 import { PolicyRule } from '../policy-rule';
 
 /** What a document is for: decides which rules apply and how Access Analyzer reads it. */
@@ -37,13 +39,18 @@ export const RULE_DESCRIPTIONS: Record<PolicyRule, { readonly description: strin
     description: 'Allow statement with a wildcard action on Resource "*"',
     fix: 'List the actions one by one, or scope Resource to ARNs',
   },
+  [PolicyRule.ESCALATION_ACTION_ON_ALL_RESOURCES]: {
+    description: 'Identity policy Allow statement with a privilege-escalation action (iam:PassRole, iam:CreatePolicyVersion, ...) on Resource "*"',
+    fix: 'Scope Resource to the ARNs of the roles, policies, users or functions the workload needs',
+  },
   [PolicyRule.ALLOW_NOT_RESOURCE]: {
     description: 'Allow statement with NotResource grants the actions on every resource except the listed ones',
     fix: 'Use Resource with the ARNs to grant',
   },
   [PolicyRule.PUBLIC_PRINCIPAL]: {
-    description: 'Resource or trust policy allows Principal "*" without a condition',
-    fix: 'Name the principals, or add a condition such as aws:PrincipalOrgID or aws:SourceAccount',
+    description:
+      'Resource or trust policy allows every AWS principal (Principal "*" or an ARN with a wildcard account) without a condition that pins who the caller is',
+    fix: 'Name the principals, or add a StringEquals condition with a fixed value on aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount or aws:SourceArn',
   },
   [PolicyRule.UNKNOWN_SERVICE]: {
     description: 'Action names a service prefix that the IAM dataset does not know',
@@ -101,11 +108,20 @@ function isIntrinsic(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::'));
 }
 
+/** What the template says about a document beyond its kind. */
+export interface DocumentOptions {
+  /**
+   * The document is a managed policy used only as a permissions boundary: it caps, it grants
+   * nothing, so a privilege-escalation action on "*" in it is not a grant.
+   */
+  readonly permissionsBoundary?: boolean;
+}
+
 /**
  * Check one policy document. `basePath` is where the document sits in its resource
  * (for example `Properties.PolicyDocument`); locations in the findings extend it.
  */
-export function checkPolicyDocument(document: unknown, kind: DocumentKind, basePath: string): RuleFinding[] {
+export function checkPolicyDocument(document: unknown, kind: DocumentKind, basePath: string, options: DocumentOptions = {}): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const malformed = (location: string, message: string) => findings.push({ rule: PolicyRule.MALFORMED_POLICY, location, message });
   if (isIntrinsic(document)) return findings; // e.g. Fn::If over two documents: nothing literal to judge
@@ -127,12 +143,12 @@ export function checkPolicyDocument(document: unknown, kind: DocumentKind, baseP
       malformed(location, `statement is not a JSON object: ${describeStatement(statement)}`);
       return;
     }
-    findings.push(...checkStatement(statement as Record<string, unknown>, kind, location));
+    findings.push(...checkStatement(statement as Record<string, unknown>, kind, location, options));
   });
   return findings;
 }
 
-function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, location: string): RuleFinding[] {
+function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, location: string, options: DocumentOptions): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const shown = describeStatement(statement);
   const add = (rule: PolicyRule, message: string) => findings.push({ rule, location, message: `${message} in statement ${shown}` });
@@ -171,13 +187,25 @@ function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, 
       add(PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES, `Allow with the wildcard action(s) ${wildcard.join(', ')} on Resource "*"`);
     }
   }
-  if (
-    isAllow &&
-    (kind === 'resource' || kind === 'resource-self' || kind === 'trust') &&
-    isPublicPrincipal(statement.Principal) &&
-    statement.Condition === undefined
-  ) {
-    add(PolicyRule.PUBLIC_PRINCIPAL, 'Allow to Principal "*" without a condition');
+  if (isAllow && hasAction && kind === 'identity' && !options.permissionsBoundary && resources.includes('*')) {
+    // Identity policies only: in a key or secret policy "*" is the resource itself, an SCP Allow
+    // or a permissions boundary grants nothing, and a trust policy has no Resource.
+    const escalation = [...new Set(actions.map(escalationAction).filter((a): a is string => a !== undefined))];
+    if (escalation.length > 0) {
+      add(
+        PolicyRule.ESCALATION_ACTION_ON_ALL_RESOURCES,
+        `Allow with the privilege-escalation action(s) ${escalation.join(', ')} on Resource "*" (every role, policy, user or function of the account); ` +
+          'expected the ARNs of the resources the workload needs',
+      );
+    }
+  }
+  // Deny statements with Principal "*" are how resource policies and RCPs guard: never public.
+  if (isAllow && (kind === 'resource' || kind === 'resource-self' || kind === 'trust') && isPublicStatement(statement)) {
+    add(
+      PolicyRule.PUBLIC_PRINCIPAL,
+      'Allow to every AWS principal (Principal "*", or an ARN with a wildcard account) without a condition that pins who the caller is ' +
+        '(aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, aws:SourceVpce... with a fixed value)',
+    );
   }
 
   for (const action of actions) {
@@ -207,13 +235,4 @@ function checkStatement(statement: Record<string, unknown>, kind: DocumentKind, 
     }
   }
   return findings;
-}
-
-function isPublicPrincipal(principal: unknown): boolean {
-  if (principal === '*') return true;
-  if (principal && typeof principal === 'object' && !Array.isArray(principal)) {
-    const aws = (principal as Record<string, unknown>).AWS;
-    return asList(aws).includes('*');
-  }
-  return false;
 }

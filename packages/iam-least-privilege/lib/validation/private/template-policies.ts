@@ -92,6 +92,36 @@ function makePolicy(
 }
 
 /**
+ * The managed policies of a template used only as permissions boundaries: some role or user names
+ * it in PermissionsBoundary (by Ref, or by its name in an ARN), no role, user or group lists it in
+ * ManagedPolicyArns, and it names no Roles, Users or Groups itself (each of those would make it a grant).
+ */
+export function boundaryOnlyPolicies(resources: Record<string, TemplateResource>): Set<string> {
+  const boundaryRefs: string[] = [];
+  const attachedRefs: string[] = [];
+  for (const r of Object.values(resources)) {
+    const props = r?.Properties ?? {};
+    if (props.PermissionsBoundary !== undefined) boundaryRefs.push(JSON.stringify(props.PermissionsBoundary));
+    if (props.ManagedPolicyArns !== undefined) attachedRefs.push(JSON.stringify(props.ManagedPolicyArns));
+  }
+  const boundaryText = boundaryRefs.join('\n');
+  const attachedText = attachedRefs.join('\n');
+  const out = new Set<string>();
+  for (const [logicalId, r] of Object.entries(resources)) {
+    if (r?.Type !== 'AWS::IAM::ManagedPolicy') continue;
+    const props = r.Properties ?? {};
+    if (props.Roles !== undefined || props.Users !== undefined || props.Groups !== undefined) continue;
+    const ref = JSON.stringify({ Ref: logicalId });
+    const name = props.ManagedPolicyName;
+    const byName = typeof name === 'string' ? `:policy/${name}` : undefined;
+    const isBoundary = boundaryText.includes(ref) || (byName !== undefined && boundaryText.includes(byName));
+    const isAttached = attachedText.includes(ref) || (byName !== undefined && attachedText.includes(byName));
+    if (isBoundary && !isAttached) out.add(logicalId);
+  }
+  return out;
+}
+
+/**
  * Run every rule on a template: the document rules on each policy, the per-document
  * size limits, and the shared budgets of inline policies per role, user and group.
  * Suppressions come from each resource's Metadata (written by PolicyValidator.suppress).
@@ -101,8 +131,9 @@ export function analyzeTemplate(template: CfnTemplate, ctx: RenderContext = {}):
   const today = todayOf(ctx.today);
   const findings: { logicalId: string; finding: RuleFinding }[] = [];
   const policies = extractPolicies(template, ctx);
+  const boundaries = boundaryOnlyPolicies(resources);
   for (const policy of policies) {
-    for (const finding of checkPolicyDocument(policy.document, policy.kind, policy.location)) {
+    for (const finding of checkPolicyDocument(policy.document, policy.kind, policy.location, { permissionsBoundary: boundaries.has(policy.logicalId) })) {
       findings.push({ logicalId: policy.logicalId, finding });
     }
     const spec = (DOCUMENTS[policy.resourceType] ?? []).find((s) => `Properties.${s.path[0]}` === policy.location);
