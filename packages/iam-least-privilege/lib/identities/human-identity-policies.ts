@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_SENSITIVE_ACTIONS, MFA_SELF_SERVICE_ACTIONS } from './private/perms';
 import { validateDurationRange } from './private/validate';
 import { childPath, propError } from '../private/errors';
+import { parseCidr } from '../private/cidr';
 
 /**
  * Properties of a {@link ConsoleMfaPolicy}.
@@ -139,7 +140,11 @@ export class SensitiveActionsMfaPolicy extends iam.ManagedPolicy {
  * Properties of a {@link SourceIpRestrictionPolicy}.
  */
 export interface SourceIpRestrictionPolicyProps {
-  /** IPv4 or IPv6 CIDR ranges requests may come from (for example the office egress ranges). */
+  /**
+   * IPv4 or IPv6 CIDR ranges requests may come from (for example the office egress ranges). Each
+   * must be a valid range with a prefix length of at least 1: a `/0` allows every address whatever
+   * its base address (`0.0.0.0/0`, `203.0.113.0/0`, `::/0`, `0::/0`, `0.0.0.0/00` are all refused).
+   */
   readonly allowedCidrs: string[];
 
   /**
@@ -205,15 +210,17 @@ export class SourceIpRestrictionPolicy extends iam.ManagedPolicy {
 
 function validateCidr(path: string, cidr: string): void {
   if (Token.isUnresolved(cidr)) return;
-  if (/^(0\.0\.0\.0|::)\/0$/.test(cidr)) {
-    throw propError(path, 'allowedCidrs', `'${cidr}', which allows every address`, "the ranges requests may come from, such as '203.0.113.0/24'");
+  const parsed = parseCidr(cidr);
+  if (parsed === undefined) {
+    throw propError(path, 'allowedCidrs', `'${cidr}'`, "an IPv4 or IPv6 CIDR range such as '203.0.113.0/24' or '2001:db8::/32'");
   }
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (v4) {
-    const octetsOk = v4.slice(1, 5).every((o) => Number(o) <= 255);
-    if (octetsOk && Number(v4[5]) <= 32) return;
-  } else if (/^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr) && cidr.includes(':') && Number(cidr.split('/')[1]) <= 128) {
-    return;
+  if (parsed.prefixLength === 0) {
+    // IAM compares only the first <prefix> bits: a /0 matches every address, whatever the base address.
+    throw propError(
+      path,
+      'allowedCidrs',
+      `'${cidr}', a prefix length of 0, which allows every address of IPv${parsed.version}`,
+      "the ranges requests may come from, each with a prefix length of at least 1, such as '203.0.113.0/24'",
+    );
   }
-  throw propError(path, 'allowedCidrs', `'${cidr}'`, "an IPv4 or IPv6 CIDR range such as '203.0.113.0/24' or '2001:db8::/32'");
 }

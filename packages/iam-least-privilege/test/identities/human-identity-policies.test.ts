@@ -162,12 +162,31 @@ describe('SourceIpRestrictionPolicy', () => {
   });
 
   test.each([
-    ['0.0.0.0/0', /allows every address/],
+    ['0.0.0.0/0', /allowedCidrs: received '0\.0\.0\.0\/0', a prefix length of 0, which allows every address of IPv4; expected/],
+    ['203.0.113.0/0', /received '203\.0\.113\.0\/0', a prefix length of 0, which allows every address of IPv4/],
+    ['0.0.0.0/00', /a prefix length of 0/],
+    ['::/0', /allows every address of IPv6/],
+    ['::0/0', /allows every address of IPv6/],
+    ['0::/0', /allows every address of IPv6/],
     ['10.0.0.300/8', /expected an IPv4 or IPv6 CIDR/],
+    ['010.0.0.0/8', /expected an IPv4 or IPv6 CIDR/],
+    ['203.0.113.0/024', /expected an IPv4 or IPv6 CIDR/],
+    ['203.0.113.0/33', /expected an IPv4 or IPv6 CIDR/],
+    ['2001:db8::1::/64', /expected an IPv4 or IPv6 CIDR/],
+    ['2001:db8:0:0:0:0:0:0:1/64', /expected an IPv4 or IPv6 CIDR/],
+    ['2001:db8::/129', /expected an IPv4 or IPv6 CIDR/],
+    [':::/8', /expected an IPv4 or IPv6 CIDR/],
     ['not-a-cidr', /expected an IPv4 or IPv6 CIDR/],
   ])('fails if a CIDR is %s', (cidr, message) => {
     expect(() => new SourceIpRestrictionPolicy(newStack(), 'Ip', { allowedCidrs: [cidr] })).toThrow(message);
   });
+
+  test.each(['203.0.113.7/32', '10.0.0.0/8', '128.0.0.0/1', '2001:db8::/32', '::ffff:192.0.2.0/120', '2001:db8:0:0:0:0:0:1/128', '::1/128'])(
+    'accepts the valid range %s',
+    (cidr) => {
+      expect(() => new SourceIpRestrictionPolicy(newStack(), 'Ip', { allowedCidrs: [cidr] })).not.toThrow();
+    },
+  );
 
   test('fails if no CIDR is given', () => {
     expect(() => new SourceIpRestrictionPolicy(newStack(), 'Ip', { allowedCidrs: [] })).toThrow(/allowedCidrs: received an empty list/);
