@@ -10,7 +10,11 @@ import { childPath, propError } from '../private/errors';
  * Properties of a {@link CrossAccountRole}.
  */
 export interface CrossAccountRoleProps {
-  /** The accounts whose principals may assume the role (12-digit ids). At least one. */
+  /**
+   * The accounts whose principals may assume the role (12-digit ids). At least one, and never the
+   * role's own account (refused when the stack's account is a literal): the external id is in the
+   * template, so it would let any principal of this account allowed `sts:AssumeRole` assume the role.
+   */
   readonly trustedAccountIds: string[];
 
   /**
@@ -106,6 +110,15 @@ export class CrossAccountRole extends LeastPrivilegeRole {
       throw propError(path, 'trustedAccountIds', 'an empty list', 'at least one 12-digit account id');
     }
     validateAccountIds(path, 'trustedAccountIds', props.trustedAccountIds);
+    const ownAccount = Stack.of(scope).account;
+    if (!Token.isUnresolved(ownAccount) && props.trustedAccountIds.includes(ownAccount)) {
+      throw propError(
+        path,
+        'trustedAccountIds',
+        `'${ownAccount}', the account of the stack the role is in`,
+        'other accounts only: for principals of the same account use a LeastPrivilegeRole that trusts them by ARN',
+      );
+    }
     if (props.trustedPrincipalArns !== undefined) validateTrustedPrincipals(path, props.trustedAccountIds, props.trustedPrincipalArns);
     validateExternalId(path, props.externalId);
     const maxSessionDuration = props.maxSessionDuration ?? Duration.hours(1);

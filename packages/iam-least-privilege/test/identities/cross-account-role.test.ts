@@ -1,4 +1,4 @@
-import { App, CfnOutput, Duration } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { evaluate, PolicyJson, resolveIntrinsics } from '@cdk-guardrails/policy-test-kit';
@@ -187,6 +187,17 @@ describe('CrossAccountRole', () => {
     expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: ['12345'], externalId: EXTERNAL_ID })).toThrow(
       /^TestStack\/Partner: trustedAccountIds: received '12345'; expected an AWS account id of exactly 12 digits$/,
     );
+  });
+
+  test("fails if the stack's own account is trusted", () => {
+    expect(() => new CrossAccountRole(newStack(), 'Partner', { trustedAccountIds: [OTHER_ACCOUNT, ACCOUNT], externalId: EXTERNAL_ID })).toThrow(
+      new RegExp(`^TestStack/Partner: trustedAccountIds: received '${ACCOUNT}', the account of the stack the role is in; expected other accounts only`),
+    );
+  });
+
+  test('accepts any trusted account when the stack is environment-agnostic (nothing to compare)', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    expect(() => new CrossAccountRole(stack, 'Partner', { trustedAccountIds: [ACCOUNT], externalId: EXTERNAL_ID })).not.toThrow();
   });
 
   test('fails if the external id is malformed, without printing it', () => {

@@ -85,7 +85,7 @@ describe('red15 findings: iam-least-privilege', () => {
   // R15-24: CrossAccountRole accepts the stack's own account in trustedAccountIds: every principal of
   // this account whose policy allows sts:AssumeRole (an admin inside the boundary) may assume it with
   // the external id, which is not a secret (it is in the template).
-  test.failing("R15-24 CrossAccountRole refuses the stack's own account in trustedAccountIds", () => {
+  test("R15-24 CrossAccountRole refuses the stack's own account in trustedAccountIds", () => {
     expect(
       () =>
         new CrossAccountRole(newStack(), 'Partner', {
