@@ -245,7 +245,7 @@ export class GuardrailsChecks extends NagPack {
         rule: SecretRotationWithinClassLimit({ database, token }),
         info: `The secret rotates less often than its class allows (database credentials ${database.toHumanString()}, API keys and tokens ${token.toHumanString()}), or its schedule is not a rate() expression.`,
         explanation:
-          'Credential lifetime is a compliance limit per class. A HostedRotationLambda schedule, or a secret whose generated JSON has an "engine" field, is a database credential; every other rotated secret is a token.',
+          'Credential lifetime is a compliance limit per class. A HostedRotationLambda schedule, a secret attached to a database (AWS::SecretsManager::SecretTargetAttachment), or a secret whose generated JSON has an "engine" field, is a database credential; every other rotated secret is a token.',
         fix: `Set rotationInterval (automaticallyAfter) to at most ${database.toHumanString()} for database credentials and ${token.toHumanString()} for API keys and service tokens (for example with maxRotationInterval on the @cdk-guardrails/secrets-rotation constructs), as rate(N days).`,
       },
       {
@@ -256,9 +256,9 @@ export class GuardrailsChecks extends NagPack {
       },
       {
         rule: KmsKeyPolicyAdminOnly,
-        info: 'The KMS key policy grants kms:* (or *, or a NotAction allow) to a principal other than the account root.',
+        info: 'The KMS key policy grants a key-administration action (kms:PutKeyPolicy, ScheduleKeyDeletion, DisableKey, DeleteImportedKeyMaterial, ReplicateKey; named, or through a wildcard such as *, kms:*, kms:?* or kms:Put*, or a NotAction allow) to a principal other than the account root.',
         explanation:
-          "kms:* includes PutKeyPolicy and ScheduleKeyDeletion: only the account's administration statement (arn:<partition>:iam::<account>:root) may hold it; everyone else gets the actions they use.",
+          "Whoever holds PutKeyPolicy, ReplicateKey or ScheduleKeyDeletion can take or destroy the key: only the account's administration statement (arn:<partition>:iam::<account>:root) may hold them; everyone else gets the actions they use.",
         fix: 'Replace the statement with the specific actions the principal needs (for example kms:Decrypt, kms:GenerateDataKey with kms:ViaService); use @cdk-guardrails/kms-hierarchy keys, whose administration statement lists key-management actions only.',
       },
       {

@@ -19,6 +19,22 @@ describe('KmsKeyPolicyAdminOnly', () => {
       expect(findings(stack, RULE)).toEqual([]);
     });
 
+    test('key-administration actions named for the account root, and crypto actions through a wildcard for a role', () => {
+      const stack = freshStack();
+      const key = new kms.Key(stack, 'Key');
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'], resources: ['*'] }),
+      );
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ArnPrincipal('arn:aws:iam::222222222222:role/reader')],
+          actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+          resources: ['*'],
+        }),
+      );
+      expect(findings(stack, RULE)).toEqual([]);
+    });
+
     test('a role with specific actions', () => {
       const stack = freshStack();
       const key = new kms.Key(stack, 'Key');
@@ -60,6 +76,23 @@ describe('KmsKeyPolicyAdminOnly', () => {
       key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('logs.amazonaws.com')], actions: ['*'], resources: ['*'] }));
       expect(findings(stack, RULE)).toEqual(['TestStack/Key/Resource']);
     });
+
+    test.each([['kms:PutKeyPolicy'], ['kms:ScheduleKeyDeletion'], ['kms:DisableKey'], ['kms:ReplicateKey'], ['kms:Put*'], ['KMS:putkeypolicy']])(
+      '%s for a role of the account (not the root)',
+      (action) => {
+        const stack = freshStack();
+        new kms.CfnKey(stack, 'Key', {
+          keyPolicy: {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' },
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/ops' }, Action: action, Resource: '*' },
+            ],
+          },
+        });
+        expect(findings(stack, RULE)).toEqual(['TestStack/Key']);
+      },
+    );
 
     test('a NotAction allow for everyone', () => {
       const stack = freshStack();

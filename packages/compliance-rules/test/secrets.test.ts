@@ -54,6 +54,16 @@ describe('SecretRotationWithinClassLimit', () => {
   });
 
   describe('Noncompliance', () => {
+    test('a secret attached to a database (the attachment names it) rotated by a Lambda function every 80 days', () => {
+      const stack = freshStack();
+      const secret = new secretsmanager.Secret(stack, 'Creds', {
+        generateSecretString: { secretStringTemplate: '{"username":"app"}', generateStringKey: 'password' },
+      });
+      new secretsmanager.CfnSecretTargetAttachment(stack, 'Attachment', { secretId: secret.secretArn, targetId: 'db-1', targetType: 'AWS::RDS::DBInstance' });
+      secret.addRotationSchedule('Rotation', { rotationLambda: rotationFunction(stack), automaticallyAfter: Duration.days(80) });
+      expect(findings(stack, RULE)).toEqual(['TestStack/Creds/Rotation/Resource']);
+    });
+
     test('database credentials with hosted rotation every 31 days', () => {
       const stack = freshStack();
       databaseSecret(stack, 31);

@@ -1,14 +1,30 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { accountOfPrincipal, awsPrincipals, isOwnAccount, renderedProperties, statementsOf } from '../private/cfn';
+import { accountOfPrincipal, awsPrincipals, isOwnAccount, renderedProperties, statementCoversAction, statementsOf } from '../private/cfn';
 import { NagRule, namedRule } from '../private/rule';
 
 /**
- * KMS key policies grant `kms:*` to no principal other than the account itself (the
- * account's administration statement, `arn:<partition>:iam::<this account>:root`, which
- * delegates to IAM). Any other principal with `kms:*` (or `*`), a service principal, another
- * account, a role, everyone, or a `NotPrincipal` allow, could re-write the key policy
- * or schedule the key's deletion.
+ * The key-administration actions that let their holder take the key: re-write its policy
+ * (`PutKeyPolicy`), copy its key material under a policy of its choosing (`ReplicateKey`), or
+ * destroy it (`ScheduleKeyDeletion`, `DisableKey`, `DeleteImportedKeyMaterial`).
+ */
+const KEY_ADMINISTRATION_ACTIONS: readonly string[] = [
+  'kms:PutKeyPolicy',
+  'kms:ScheduleKeyDeletion',
+  'kms:DisableKey',
+  'kms:DeleteImportedKeyMaterial',
+  'kms:ReplicateKey',
+];
+
+/**
+ * KMS key policies grant the key-administration actions (`kms:PutKeyPolicy`,
+ * `kms:ScheduleKeyDeletion`, `kms:DisableKey`, `kms:DeleteImportedKeyMaterial`,
+ * `kms:ReplicateKey`) to no principal other than the account itself (the account's
+ * administration statement, `arn:<partition>:iam::<this account>:root`, which delegates to
+ * IAM). An action counts when it names one of them or matches one through a wildcard (`*`,
+ * `kms:*`, `kms:?*`, `kms:Put*`, case-insensitive); a `NotAction` allow counts always. Any other
+ * principal holding one (a service principal, another account, a role, everyone, or a
+ * `NotPrincipal` allow) could re-write the key policy or destroy the key.
  *
  * @param node the CfnResource to check
  */
@@ -17,8 +33,8 @@ export const KmsKeyPolicyAdminOnly: NagRule = namedRule('KmsKeyPolicyAdminOnly',
   for (const statement of statementsOf(renderedProperties(node).KeyPolicy)) {
     if (statement.Effect !== 'Allow') continue;
     // A NotAction allow grants everything it does not list: as good as kms:*.
-    const fullAccess = statement.NotAction !== undefined || [statement.Action].flat().some((a) => a === '*' || String(a).toLowerCase() === 'kms:*');
-    if (!fullAccess) continue;
+    const administers = statement.NotAction !== undefined || KEY_ADMINISTRATION_ACTIONS.some((a) => statementCoversAction(statement, a));
+    if (!administers) continue;
     if (statement.NotPrincipal !== undefined) return NagRuleCompliance.NON_COMPLIANT;
     const principal = statement.Principal;
     const onlyAws = principal !== undefined && principal !== '*' && Object.keys(principal).every((k) => k === 'AWS');

@@ -1,6 +1,6 @@
 import { CfnResource, Duration } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { flatten, renderedProperties, resourceByLogicalId } from '../private/cfn';
+import { flatten, renderedProperties, resourceByLogicalId, resourcesOfType } from '../private/cfn';
 import { NagRule, namedRule } from '../private/rule';
 import { intervalHours } from '../private/rotation';
 
@@ -19,9 +19,12 @@ export interface SecretRotationLimits {
  *
  * How the class is told (an assumption, written down): a rotation schedule with
  * `HostedRotationLambda` (Secrets Manager's managed rotation for MySQL, PostgreSQL, Oracle,
- * MariaDB, SQL Server, Redshift, MongoDB) rotates database credentials; so does a schedule
- * whose secret's generated JSON carries an `engine` field (the structure Secrets Manager's
- * database rotation functions require). Every other rotated secret is a token. A `cron()`
+ * MariaDB, SQL Server, Redshift, MongoDB) rotates database credentials; so does a schedule of a
+ * secret attached to a database (`AWS::SecretsManager::SecretTargetAttachment`: the schedule's
+ * `SecretId` is the attachment, as aws-cdk-lib's `DatabaseInstance.addRotationSingleUser`
+ * writes it, or an attachment of the template names the secret), and a schedule whose secret's
+ * generated JSON carries an `engine` field (the structure Secrets Manager's database rotation
+ * functions require). Every other rotated secret is a token. A `cron()`
  * or `at()` schedule cannot be measured and is reported: use `rate(N days)`.
  *
  * @param limits the class limits
@@ -42,6 +45,11 @@ function isDatabaseSecret(node: CfnResource, props: Record<string, any>): boolea
   const secretRef = props.SecretId?.Ref;
   const secret = typeof secretRef === 'string' ? resourceByLogicalId(node, secretRef) : undefined;
   if (!secret) return false;
+  // The attachment adds the database's engine, host and port to the secret: a database credential.
+  if (secret.cfnResourceType === 'AWS::SecretsManager::SecretTargetAttachment') return true;
+  if (resourcesOfType(node, 'AWS::SecretsManager::SecretTargetAttachment').some((attachment) => renderedProperties(attachment).SecretId?.Ref === secretRef)) {
+    return true;
+  }
   const template = renderedProperties(secret).GenerateSecretString?.SecretStringTemplate;
   if (template === undefined) return false;
   try {
