@@ -15,7 +15,8 @@ export interface RotatingSecretProps {
    * Roles in other accounts that may read the secret: the named roles at the end of an
    * allowed assume-role chain. Every other principal outside this account is denied every
    * Secrets Manager action by the secret's resource policy. Wildcards are allowed in the
-   * role name (matched with `ArnLike` on `aws:PrincipalArn`).
+   * role name (matched with `ArnLike` on `aws:PrincipalArn`), but not as its first character
+   * (`role/*` would be every role of the account, those created later included).
    *
    * @default - no principal outside this account can access the secret
    */

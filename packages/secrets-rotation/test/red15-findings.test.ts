@@ -39,7 +39,7 @@ describe('red15 findings: secrets-rotation', () => {
   // there creates, may read the secret and decrypt it through Secrets Manager. STYLE.md: an
   // exemption never rests on "a role-name pattern a bounded admin can create". central-logging's
   // evidenceSubscriberArnPatterns already requires a literal first character of the name.
-  test.failing("R15-13 fails if allowedCrossAccountRoleArns names every role of an account ('role/*')", () => {
+  test("R15-13 fails if allowedCrossAccountRoleArns names every role of an account ('role/*')", () => {
     const stack = newStack();
     expect(
       () =>
@@ -50,28 +50,36 @@ describe('red15 findings: secrets-rotation', () => {
     ).toThrow(/allowedCrossAccountRoleArns\[0\]/);
   });
 
-  test("R15-13 (what is synthesized today): the secret's policy allows reads to ArnLike role/*", () => {
+  test('R15-13 control: a named role or a name pattern with a literal start is accepted; the error names the entry and the account', () => {
     const stack = newStack();
     new RotatingApiKey(stack, 'Key', {
       encryptionKey: new kms.Key(stack, 'SecretsKey'),
-      allowedCrossAccountRoleArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`],
+      allowedCrossAccountRoleArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/auditor`, `arn:aws:iam::${OTHER_ACCOUNT}:role/auditors-*`],
     });
     Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
       ResourcePolicy: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'AllowReadByAllowedCrossAccountRoles',
-            Condition: { ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${OTHER_ACCOUNT}:role/*`] } },
+            Condition: { ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${OTHER_ACCOUNT}:role/auditor`, `arn:aws:iam::${OTHER_ACCOUNT}:role/auditors-*`] } },
           }),
         ]),
       },
     });
+    const other = newStack();
+    expect(
+      () =>
+        new RotatingApiKey(other, 'Key', {
+          encryptionKey: new kms.Key(other, 'SecretsKey'),
+          allowedCrossAccountRoleArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/?uditor`],
+        }),
+    ).toThrow(
+      new RegExp(
+        `allowedCrossAccountRoleArns\\[0\\]: received 'arn:aws:iam::${OTHER_ACCOUNT}:role/\\?uditor', whose role name starts with a wildcard \\(any role of account ${OTHER_ACCOUNT}`,
+      ),
+    );
   });
 
-  // R15-14: encryptionKey is checked against AWS managed keys only. A key of another account (its
-  // owner decides who decrypts, and can disable it: the secret becomes unreadable) or of another
-  // region (Secrets Manager needs a key of its region: the deploy fails) is accepted although the
-  // ARN is literal and the stack's environment concrete.
   test.failing('R15-14a fails if encryptionKey is a key of another account', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/${KEY_ID}`);

@@ -287,6 +287,17 @@ function validateRoleArn(scope: Construct, arn: string, index: number): void {
       'an IAM role ARN such as arn:aws:iam::111122223333:role/name (wildcards allowed in the name only)',
     );
   }
+  // A name that starts with a wildcard matches every role of the account, those its admins create
+  // later included (red15 R15-13): the pattern must start with a literal character, as central-logging's
+  // evidenceSubscriberArnPatterns.
+  if (/:role\/[*?]/.test(arn)) {
+    throw propError(
+      scope,
+      `allowedCrossAccountRoleArns[${index}]`,
+      `'${arn}', whose role name starts with a wildcard (any role of account ${arn.split(':')[4]}, one created later included, could match)`,
+      'a role name (or path) that starts with a literal character, such as arn:aws:iam::111122223333:role/auditor or role/auditors-*',
+    );
+  }
 }
 
 function uniqueAccounts(roleArns: string[]): string[] {
