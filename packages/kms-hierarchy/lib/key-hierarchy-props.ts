@@ -23,7 +23,8 @@ export interface KeyHierarchyProps {
   readonly logsKey?: KeySource;
 
   /**
-   * Automatic rotation period of the created keys (AWS KMS allows 90 to 2,560 days).
+   * Automatic rotation period of the created keys (AWS KMS allows 90 to 2,560 days). A literal whole
+   * number of days: a token (a parameter, a reference) fails at synth.
    * @default Duration.days(365)
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
    */

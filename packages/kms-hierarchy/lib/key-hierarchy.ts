@@ -58,6 +58,11 @@ export class KeyHierarchy extends Construct {
     const stack = Stack.of(this);
 
     // Validate every prop before creating anything.
+    // A token period cannot be checked against KMS's range, and Duration.days(token) cannot be rendered
+    // as whole days either: refused, rather than silently replaced by the default (red15 R15-3).
+    if (props.rotationPeriod?.isUnresolved()) {
+      throw propError(this, 'rotationPeriod', 'an unresolved token (a parameter or a reference)', 'a literal whole number of days, 90 to 2560 (AWS KMS)');
+    }
     const rotationDays = validateRotationPeriod(this, props.rotationPeriod) ?? 365;
     const aliasPrefix = props.aliasPrefix ?? 'guardrails';
     validateAliasPrefix(this, aliasPrefix);

@@ -83,7 +83,15 @@ describe('red15 findings: kms-hierarchy', () => {
 
   // R15-3: an unresolved rotationPeriod is skipped by the validation and then silently replaced by
   // 365 days: the value the user gave never reaches the template.
-  test.failing('R15-3 a token rotationPeriod is neither rendered nor refused (it silently becomes 365 days)', () => {
+  test('R15-3 control: the error names the prop and what is allowed', () => {
+    const stack = newStack();
+    const days = new CfnParameter(stack, 'RotationDays', { type: 'Number' }).valueAsNumber;
+    expect(() => new KeyHierarchy(stack, 'Keys', { rotationPeriod: Duration.days(days) })).toThrow(
+      /rotationPeriod: received an unresolved token \(a parameter or a reference\); expected a literal whole number of days, 90 to 2560/,
+    );
+  });
+
+  test('R15-3 a token rotationPeriod is neither rendered nor refused (it silently becomes 365 days)', () => {
     const stack = newStack();
     const days = new CfnParameter(stack, 'RotationDays', { type: 'Number' }).valueAsNumber;
     let error: unknown;
