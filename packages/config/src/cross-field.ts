@@ -5,6 +5,7 @@
 import {
   apiKeyName,
   apiKeyRegistrationHook,
+  DEFAULT_RETENTION_DAYS,
   DEFAULT_ROTATION_DAYS,
   GuardrailsConfig,
   IAM_EVENTS_REGION,
@@ -383,6 +384,20 @@ function productionLimits(config: GuardrailsConfig): ConfigProblem[] {
       }
     }),
   );
+  // The log classes' retention is the guarantee (audit 10 years, security 90 days, app 30 days): longer
+  // is allowed, shorter is not in production (red15 R15-10: any CloudWatch Logs retention was accepted).
+  for (const logClass of Object.keys(DEFAULT_RETENTION_DAYS) as Array<keyof typeof DEFAULT_RETENTION_DAYS>) {
+    const days = config.logging.retentionDays[logClass];
+    if (days < DEFAULT_RETENTION_DAYS[logClass]) {
+      problems.push(
+        problem(
+          `logging.retentionDays.${logClass}`,
+          days,
+          `at least ${DEFAULT_RETENTION_DAYS[logClass]} days in a production environment (the retention of the ${logClass} log class)`,
+        ),
+      );
+    }
+  }
   for (const kind of Object.keys(DEFAULT_ROTATION_DAYS) as Array<keyof typeof DEFAULT_ROTATION_DAYS>) {
     const days = config.secrets.rotationDays[kind];
     if (days > PROD_MAX_ROTATION_DAYS[kind]) {

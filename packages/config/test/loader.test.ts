@@ -279,6 +279,24 @@ describe('invalid configs fail with the file, the field, the value and what is a
     expect(problemsOf(raw)).toMatch(/secrets\.rotationDays\.apiKey: received 1200; expected at most 1000 days/);
   });
 
+  test('fails on a prod log retention below its class (red15 R15-10); longer is accepted, and dev keeps its choice', () => {
+    const raw = validConfig();
+    raw.environment = 'prod';
+    raw.removalPolicy = 'retain';
+    raw.logging = { retentionDays: { audit: 1, security: 30, app: 14 } };
+    const message = problemsOf(raw, 'prod');
+    expect(message).toMatch(
+      /logging\.retentionDays\.audit: received 1; expected at least 3653 days in a production environment \(the retention of the audit log class\)/,
+    );
+    expect(message).toMatch(/logging\.retentionDays\.security: received 30; expected at least 90 days/);
+    expect(message).toMatch(/logging\.retentionDays\.app: received 14; expected at least 30 days/);
+    raw.logging = { retentionDays: { audit: 3653, security: 180, app: 30 } };
+    expect(parseConfig(raw, 'prod').logging.retentionDays).toEqual({ audit: 3653, security: 180, app: 30 });
+    const dev = validConfig();
+    dev.logging = { retentionDays: { audit: 1, security: 1, app: 1 } };
+    expect(() => parseConfig(dev, 'dev')).not.toThrow();
+  });
+
   test('fails on prod rotation above the class limit', () => {
     const raw = validConfig();
     raw.environment = 'prod';
