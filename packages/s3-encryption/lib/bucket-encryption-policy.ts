@@ -25,7 +25,8 @@ export interface BucketEncryptionPolicyProps {
    * claim it), for example `arn:aws:cloudtrail:<region>:<account>:trail/*`: CloudTrail encrypts
    * log files with the trail's KMS key but its digest files (log file validation) always with SSE-S3,
    * which the header statements would refuse, silently breaking validation. The statements on the
-   * SSE headers do not apply to these deliveries; the transport statements do.
+   * SSE headers do not apply to these deliveries; the transport statements do. The account is
+   * written out (12 digits): a wildcard account would exempt the deliveries of every account.
    *
    * @default - no exemption
    */
@@ -98,12 +99,12 @@ export class BucketEncryptionPolicy {
   constructor(props: BucketEncryptionPolicyProps) {
     validateMinimumTlsVersion('BucketEncryptionPolicy', props.minimumTlsVersion);
     (props.sseS3DeliverySourceArns ?? []).forEach((arn, i) => {
-      if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*):.+$/.test(arn))) {
+      if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/.test(arn))) {
         throw propError(
           'BucketEncryptionPolicy',
           `sseS3DeliverySourceArns[${i}]`,
           JSON.stringify(arn),
-          'the ARN (or ARN pattern) of an AWS resource in one account, such as arn:aws:cloudtrail:eu-west-1:111122223333:trail/*',
+          'the ARN (or ARN pattern) of an AWS resource in one account, its 12-digit id written out (a wildcard account would exempt the deliveries of every account), such as arn:aws:cloudtrail:eu-west-1:111122223333:trail/*',
         );
       }
     });

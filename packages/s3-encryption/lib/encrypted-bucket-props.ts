@@ -98,7 +98,8 @@ export interface EncryptedBucketProps {
    * claim it), for example `arn:aws:cloudtrail:<region>:<account>:trail/*`: CloudTrail encrypts
    * log files with the trail's KMS key but its digest files (log file validation) always with SSE-S3,
    * which the header statements would refuse, silently breaking validation. The statements on the
-   * SSE headers do not apply to these deliveries; the transport statements do.
+   * SSE headers do not apply to these deliveries; the transport statements do. The account is
+   * written out (12 digits): a wildcard account would exempt the deliveries of every account.
    *
    * @default - no exemption
    */

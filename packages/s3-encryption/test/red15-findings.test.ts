@@ -57,7 +57,7 @@ describe('red15 findings: s3-encryption', () => {
   // R15-8: sseS3DeliverySourceArns is documented and refused as "the ARN (or ARN pattern) of an AWS
   // resource in one account", but the check admits '*' as the account: the SSE-header statements
   // are then lifted for deliveries of that service (here every trail of the region) from every account.
-  test.failing("R15-8 fails if sseS3DeliverySourceArns has '*' as the account", () => {
+  test("R15-8 fails if sseS3DeliverySourceArns has '*' as the account", () => {
     expect(
       () =>
         new BucketEncryptionPolicy({
@@ -67,14 +67,23 @@ describe('red15 findings: s3-encryption', () => {
     ).toThrow(/sseS3DeliverySourceArns\[0\]/);
   });
 
-  test("R15-8 (what is synthesized today): ArnNotLike aws:SourceArn 'arn:aws:cloudtrail:eu-west-1:*:trail/*'", () => {
+  test('R15-8 control: an ARN pattern of one account is accepted and lifts the header statements for it alone', () => {
     const stack = newStack();
     new EncryptedBucket(stack, 'Trail', {
       encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'K', KEY_ARN)),
-      sseS3DeliverySourceArns: ['arn:aws:cloudtrail:eu-west-1:*:trail/*'],
+      sseS3DeliverySourceArns: [`arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/*`],
     });
     const policy = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'))[0] as any;
-    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"ArnNotLike":{"aws:SourceArn":["arn:aws:cloudtrail:eu-west-1:*:trail/*"]}');
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain(`"ArnNotLike":{"aws:SourceArn":["arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/*"]}`);
+    expect(
+      () =>
+        new BucketEncryptionPolicy({
+          encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(newStack(), 'K', KEY_ARN)),
+          sseS3DeliverySourceArns: ['arn:aws:cloudtrail:eu-west-1:*:trail/*'],
+        }),
+    ).toThrow(
+      /sseS3DeliverySourceArns\[0\]: received "arn:aws:cloudtrail:eu-west-1:\*:trail\/\*"; expected the ARN \(or ARN pattern\) of an AWS resource in one account, its 12-digit id written out/,
+    );
   });
 
   // R15-9: AccessLogBucket's expiration defaults to the security class's 90 days, but any whole
