@@ -1,5 +1,6 @@
 export * from './policy-size';
 export * from './kms-key-arn';
+export { _kmsKeyChoiceProblem, _KmsKeyChoiceProblem, _KmsKeyLike, _KmsKeyUser } from './kms-key-choice';
 export * from './log-class';
 export * from './iam-events';
 export * from './minimum-tls';
