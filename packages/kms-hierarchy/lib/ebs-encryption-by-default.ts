@@ -1,4 +1,5 @@
-import { CustomResource, Token } from 'aws-cdk-lib';
+import { _kmsKeyChoiceProblem } from '@cdk-guardrails/facts';
+import { CustomResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +13,10 @@ export interface EbsEncryptionByDefaultProps {
    * The key new EBS volumes of the account and region are encrypted with (the data key of a
    * `KeyHierarchy`). Its policy must let EC2 use it for the account's principals: give `ec2` in
    * `KeyHierarchyProps.additionalDataKeyServices`.
+   *
+   * Refused at synth: an alias (a `kms.IAlias` or an alias ARN: it can be re-pointed), and a key of
+   * another account or region than the stack (when both are literal; EC2 uses a key of its own
+   * region only, and another account's owner could disable it).
    */
   readonly key: kms.IKey;
 
@@ -64,6 +69,12 @@ export class EbsEncryptionByDefault extends Construct {
     const keyArn = props.key.keyArn;
     if (!Token.isUnresolved(keyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(keyArn)) {
       throw propError(this, 'key', keyArn, 'a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>); EC2 would accept an alias, which can be re-pointed');
+    }
+    // The default key of every new volume: an alias (even one whose ARN is a token) could be
+    // re-pointed, a key of another account disabled by its owner, a key of another region is unusable.
+    const problem = _kmsKeyChoiceProblem(props.key, Stack.of(this));
+    if (problem !== undefined) {
+      throw propError(this, 'key', problem.received, problem.expected, problem.fix);
     }
     const fn = accountSettingsFunction(this, { functionName: props.functionName, logGroup: props.logGroup });
     // Both calls are resourceless actions (Service Authorization Reference, Amazon EC2): the key is

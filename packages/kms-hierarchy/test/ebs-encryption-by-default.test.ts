@@ -61,6 +61,21 @@ describe('EbsEncryptionByDefault', () => {
     expect(s.node.findAll().filter((c) => c.node.metadata.some((m) => m.type === 'cdk-guardrails:permissions-boundary-opt-out'))).toHaveLength(1);
   });
 
+  test('an environment-agnostic stack keeps a key of any account or region (nothing to compare with)', () => {
+    const s = new Stack(new App(), 'Agnostic');
+    const foreign = kms.Key.fromKeyArn(s, 'Key', 'arn:aws:kms:us-east-1:222222222222:key/11111111-2222-3333-4444-555555555555');
+    expect(() => new EbsEncryptionByDefault(s, 'Ebs', { key: foreign })).not.toThrow();
+  });
+
+  test('a key created in the stack passes; its alias is refused', () => {
+    const s = stack();
+    const key = new kms.Key(s, 'Key');
+    expect(() => new EbsEncryptionByDefault(s, 'Ebs', { key })).not.toThrow();
+    expect(() => new EbsEncryptionByDefault(s, 'Ebs2', { key: key.addAlias('alias/ebs') })).toThrow(
+      /^Stack\/Ebs2: key: received the alias Stack\/Key\/Alias; expected a customer managed KMS key, not an alias/,
+    );
+  });
+
   test('fails if the key is given by alias', () => {
     const s = stack();
     expect(() => new EbsEncryptionByDefault(s, 'Ebs', { key: kms.Key.fromKeyArn(s, 'A', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/data`) })).toThrow(

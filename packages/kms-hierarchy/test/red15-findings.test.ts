@@ -62,23 +62,24 @@ describe('red15 findings: kms-hierarchy', () => {
   // (one the attacker owns and can disable: every new volume of the account is then unusable) or of
   // another region (EC2 cannot use it: every launch with a new volume fails) is synthesized as the
   // account's default EBS key.
-  test.failing('R15-2a fails if EbsEncryptionByDefault.key is a key of another account than the stack', () => {
+  test('R15-2a fails if EbsEncryptionByDefault.key is a key of another account than the stack', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/${KEY_ID}`);
     expect(() => new EbsEncryptionByDefault(stack, 'Ebs', { key: foreign })).toThrow(/key/);
   });
 
-  test.failing('R15-2b fails if EbsEncryptionByDefault.key is a key of another region than the stack', () => {
+  test('R15-2b fails if EbsEncryptionByDefault.key is a key of another region than the stack', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`);
     expect(() => new EbsEncryptionByDefault(stack, 'Ebs', { key: foreign })).toThrow(/key/);
   });
 
-  test('R15-2 (what is synthesized today): the foreign key becomes the default EBS key', () => {
+  test('R15-2 (fixed): the error names the key, both environments and why', () => {
     const stack = newStack();
     const arn = `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/${KEY_ID}`;
-    new EbsEncryptionByDefault(stack, 'Ebs', { key: kms.Key.fromKeyArn(stack, 'Foreign', arn) });
-    Template.fromStack(stack).hasResourceProperties('Custom::EbsEncryptionByDefault', { KmsKeyId: arn });
+    expect(() => new EbsEncryptionByDefault(stack, 'Ebs', { key: kms.Key.fromKeyArn(stack, 'Foreign', arn) })).toThrow(
+      `TestStack/Ebs: key: received key '${arn}' of account ${OTHER_ACCOUNT} region ${REGION}; expected a key of the stack's account ${ACCOUNT} and region ${REGION}. A key of another account`,
+    );
   });
 
   // R15-3: an unresolved rotationPeriod is skipped by the validation and then silently replaced by
@@ -151,24 +152,23 @@ describe('red15 findings: kms-hierarchy', () => {
   // so the check is skipped and the alias ARN becomes the account's default EBS key: whoever can
   // UpdateAlias re-points every new volume of the account to another key. The README promises "an
   // alias is refused at synth". s3-encryption's EncryptionMode.sseKms refuses aliases by `aliasName`.
-  test.failing('R15-6a fails if EbsEncryptionByDefault.key is an imported alias (kms.Alias.fromAliasName)', () => {
+  test('R15-6a fails if EbsEncryptionByDefault.key is an imported alias (kms.Alias.fromAliasName)', () => {
     const stack = newStack();
     const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/guardrails/data');
     expect(() => new EbsEncryptionByDefault(stack, 'Ebs', { key: alias })).toThrow(/key/);
   });
 
-  test.failing('R15-6b fails if EbsEncryptionByDefault.key is an alias created in the stack (key.addAlias)', () => {
+  test('R15-6b fails if EbsEncryptionByDefault.key is an alias created in the stack (key.addAlias)', () => {
     const stack = newStack();
     const alias = new kms.Key(stack, 'Key').addAlias('alias/ebs');
     expect(() => new EbsEncryptionByDefault(stack, 'Ebs', { key: alias })).toThrow(/key/);
   });
 
-  test('R15-6 (what is synthesized today): KmsKeyId is the alias ARN', () => {
+  test('R15-6 (fixed): the error names the alias', () => {
     const stack = newStack();
-    new EbsEncryptionByDefault(stack, 'Ebs', { key: kms.Alias.fromAliasName(stack, 'Alias', 'alias/guardrails/data') });
-    Template.fromStack(stack).hasResourceProperties('Custom::EbsEncryptionByDefault', {
-      KmsKeyId: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':alias/guardrails/data$')])] },
-    });
+    expect(() => new EbsEncryptionByDefault(stack, 'Ebs', { key: kms.Alias.fromAliasName(stack, 'Alias', 'alias/guardrails/data') })).toThrow(
+      "TestStack/Ebs: key: received the alias 'alias/guardrails/data'; expected a customer managed KMS key, not an alias",
+    );
   });
 
   describe('checked and closed', () => {
