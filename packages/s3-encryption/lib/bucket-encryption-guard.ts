@@ -7,6 +7,7 @@ import { AccessLogBucket } from './access-log-bucket';
 import { EncryptionMode } from './encryption-mode';
 import { bucketPolicies, owningL2Bucket, toPolicyStatement, validateMinimumTlsVersion } from './private/cdk-helpers';
 import { propError } from './private/errors';
+import { requireKeyBesideBucket } from './private/key-environment';
 import { deniesPutsWithoutEncryptionHeader, missingStatements, PolicyDocumentJson, serviceWriters, statementsOf } from './private/policy-analysis';
 import { DSSE_KMS_ALGORITHM, enforcingStatements, isKmsAlgorithm, SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, StatementJson } from './private/statements';
 
@@ -118,7 +119,7 @@ export class BucketEncryptionGuard implements IAspect {
       return;
     }
     if (setting === undefined) {
-      requireKeyBesideBucket(this.encryption, cfnBucket, stack);
+      requireGuardKeyBesideBucket(this.encryption, cfnBucket, stack);
       if (this.mode === GuardMode.FIX) {
         cfnBucket.bucketEncryption = encryptionProperty(this.encryption);
         setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
@@ -139,7 +140,7 @@ export class BucketEncryptionGuard implements IAspect {
       setting.algorithm === SSE_S3_ALGORITHM &&
       !(cfnBucket.node.scope instanceof AccessLogBucket)
     ) {
-      requireKeyBesideBucket(this.encryption, cfnBucket, stack);
+      requireGuardKeyBesideBucket(this.encryption, cfnBucket, stack);
       if (this.mode === GuardMode.FIX) {
         cfnBucket.bucketEncryption = encryptionProperty(this.encryption);
         setting = { algorithm: this.encryption.algorithm, kmsMasterKeyId: this.encryption.key?.keyArn };
@@ -283,20 +284,15 @@ function pinnableKeyArn(kmsMasterKeyId: string | undefined, stack: Stack): strin
  * only, and a key of another stack in another region or account would be wired through a
  * cross-region reference that can never work. Fails at synth, naming the bucket, both places and the fix.
  */
-function requireKeyBesideBucket(mode: EncryptionMode, bucket: s3.CfnBucket, stack: Stack): void {
-  const key = mode.key;
-  if (key === undefined) return;
-  const { account, region } = key.env;
-  const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
-  if (differs(region, stack.region) || differs(account, stack.account)) {
-    throw propError(
-      bucket.node.path,
-      'BucketEncryptionGuard encryption',
-      `a KMS key of ${account}/${region} for a bucket of ${stack.account}/${stack.region}`,
-      "a key of the bucket's own account and region (S3 refuses a default key of another region)",
-      "Apply one guard per stack, each with that stack's key: Aspects.of(stack).add(new BucketEncryptionGuard({ ..., encryption: EncryptionMode.sseKms(keyOfThatStack) }))",
-    );
-  }
+function requireGuardKeyBesideBucket(mode: EncryptionMode, bucket: s3.CfnBucket, stack: Stack): void {
+  if (mode.key === undefined) return;
+  requireKeyBesideBucket(
+    bucket.node.path,
+    'BucketEncryptionGuard encryption',
+    mode.key,
+    stack,
+    "Apply one guard per stack, each with that stack's key: Aspects.of(stack).add(new BucketEncryptionGuard({ ..., encryption: EncryptionMode.sseKms(keyOfThatStack) }))",
+  );
 }
 
 function encryptionProperty(mode: EncryptionMode): s3.CfnBucket.BucketEncryptionProperty {

@@ -18,7 +18,8 @@ import { EncryptionMode } from './encryption-mode';
 export interface EncryptedBucketProps {
   /**
    * How objects are encrypted: `EncryptionMode.sseS3()` or `EncryptionMode.sseKms(key)`.
-   * The bucket's default encryption and its policy both follow this choice.
+   * The bucket's default encryption and its policy both follow this choice. Refused at synth: an
+   * SSE-KMS key of another account or region than the bucket's stack (when both are literal).
    */
   readonly encryption: EncryptionMode;
 

@@ -9,6 +9,7 @@ import { AccessLogBucket } from './access-log-bucket';
 import { EncryptionMode } from './encryption-mode';
 import { validateMinimumTlsVersion } from './private/cdk-helpers';
 import { childPath, propError } from './private/errors';
+import { requireKeyBesideBucket } from './private/key-environment';
 import { enableEventBridgeNotifications } from './private/notifications';
 import { replicationConfiguration, validateReplication } from './private/replication';
 import { blockedEncryptionTypes, requireRenderedBlock } from './private/sse-c';
@@ -39,7 +40,7 @@ export class EncryptedBucket extends s3.Bucket {
   public readonly replicationRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: EncryptedBucketProps) {
-    super(scope, id, toBucketProps(childPath(scope, id), props));
+    super(scope, id, toBucketProps(childPath(scope, id), props, Stack.of(scope)));
     this.encryptionMode = props.encryption;
     requireRenderedBlock(this, props.allowSseC);
     this.encryptionPolicy = new BucketEncryptionPolicy({
@@ -90,13 +91,15 @@ export class EncryptedBucket extends s3.Bucket {
 }
 
 /** The s3.Bucket props, after validating `props`; `path` is the bucket's construct path (it leads the errors). */
-function toBucketProps(path: string, props: EncryptedBucketProps): s3.BucketProps {
+function toBucketProps(path: string, props: EncryptedBucketProps, stack: Stack): s3.BucketProps {
   if (props === undefined || props.encryption === undefined) {
     throw propError(path, 'encryption', 'undefined', 'EncryptionMode.sseS3() or EncryptionMode.sseKms(key)');
   }
   if (!(props.encryption instanceof EncryptionMode)) {
     throw propError(path, 'encryption', String(props.encryption), 'an EncryptionMode: EncryptionMode.sseS3() or EncryptionMode.sseKms(key)');
   }
+  // The same check (and wording) as BucketEncryptionGuard: a key of the bucket's account and region.
+  if (props.encryption.key !== undefined) requireKeyBesideBucket(path, 'encryption', props.encryption.key, stack);
   validateMinimumTlsVersion(path, props.minimumTlsVersion);
   if (props.replication !== undefined) validateReplication(path, props.replication, props.encryption.key !== undefined);
   if (props.objectLockEnabled === false && props.objectLockDefaultRetention !== undefined) {

@@ -24,7 +24,9 @@ export class EncryptionMode {
    * PUTs must send `x-amz-server-side-encryption: aws:kms` and
    * `x-amz-server-side-encryption-aws-kms-key-id: <the key ARN>`.
    *
-   * @param key the key; must be a key, not an alias, because the bucket policy pins the key ARN
+   * @param key the key; must be a key, not an alias, because the bucket policy pins the key ARN; and
+   *   of the bucket's account and region (`EncryptedBucket` and `BucketEncryptionGuard` refuse another
+   *   one at synth when both are literal)
    */
   public static sseKms(key: kms.IKey): EncryptionMode {
     // An alias resolves in the caller's account and its ARN is not what S3 compares

@@ -27,7 +27,7 @@ describe('red15 findings: s3-encryption', () => {
   // bucket of 111111111111/eu-west-1"), EncryptedBucket does not: a key of another region fails only
   // at deploy time (S3 needs a key of the bucket's region), and a key of another account (one the
   // attacker holds) makes that account's key policy decide who can read, and it can disable the key.
-  test.failing('R15-7a fails if EncryptionMode.sseKms is given a key of another account than the bucket', () => {
+  test('R15-7a fails if EncryptionMode.sseKms is given a key of another account than the bucket', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/${KEY_ID}`);
     expect(() => {
@@ -36,7 +36,7 @@ describe('red15 findings: s3-encryption', () => {
     }).toThrow(/222222222222/);
   });
 
-  test.failing('R15-7b fails if EncryptionMode.sseKms is given a key of another region than the bucket', () => {
+  test('R15-7b fails if EncryptionMode.sseKms is given a key of another region than the bucket', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`);
     expect(() => {
@@ -45,13 +45,14 @@ describe('red15 findings: s3-encryption', () => {
     }).toThrow(/us-east-1/);
   });
 
-  test('R15-7 (what is synthesized today): the bucket default key and the policy pin are the foreign key', () => {
+  test("R15-7 (fixed): the error is the guard's, naming the bucket, both places and why", () => {
     const stack = newStack();
     const arn = `arn:aws:kms:us-east-1:${OTHER_ACCOUNT}:key/${KEY_ID}`;
-    new EncryptedBucket(stack, 'Data', { encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Foreign', arn)) });
-    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arn } }] },
-    });
+    expect(() => new EncryptedBucket(stack, 'Data', { encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'Foreign', arn)) })).toThrow(
+      `Stack/Data: encryption: received a KMS key of ${OTHER_ACCOUNT}/us-east-1 for a bucket of ${ACCOUNT}/${REGION}; expected a key of the bucket's own account and region (S3 refuses a default key of another region)`,
+    );
+    // The key of the bucket's own account and region passes.
+    expect(() => new EncryptedBucket(stack, 'Own', { encryption: EncryptionMode.sseKms(kms.Key.fromKeyArn(stack, 'OwnKey', KEY_ARN)) })).not.toThrow();
   });
 
   // R15-8: sseS3DeliverySourceArns is documented and refused as "the ARN (or ARN pattern) of an AWS
