@@ -122,6 +122,9 @@ export interface CentralLogDestinationProps {
    * Its key policy must allow `logs.<region>.amazonaws.com` (scoped with
    * `kms:EncryptionContext:aws:logs:arn`) and this account's principals through
    * `kms:ViaService` kinesis and sqs; the construct grants its roles in IAM only.
+   *
+   * Refused at synth: an alias, and a key of another account or region than the stack (when
+   * both are literal).
    */
   readonly logsKey: kms.IKey;
 

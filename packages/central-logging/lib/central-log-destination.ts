@@ -20,6 +20,7 @@ import {
   validateClassificationRules,
   validateProps,
 } from './private/destination-validation';
+import { requireKeyOfStack } from './private/errors';
 import { ALL_LOG_CLASSES } from './private/names';
 import { DEFAULT_CENTRAL_PREFIX, markNeverShip } from './private/recursion-guard';
 
@@ -131,6 +132,7 @@ export class CentralLogDestination extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const capacity = props.streamCapacity ?? DestinationStreamCapacity.onDemand();
     validateProps(this.node.path, props, destinationName, prefix, capacity);
+    requireKeyOfStack(this, 'logsKey', props.logsKey);
     const rules = props.classificationRules ?? CentralLogDestination.DEFAULT_CLASSIFICATION_RULES;
     validateClassificationRules(this.node.path, rules);
     const rulesJson = classificationRulesJson(this.node.path, rules);

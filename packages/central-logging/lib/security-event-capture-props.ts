@@ -69,6 +69,9 @@ export interface SecurityEventCaptureProps {
    * adds the CloudTrail statements (`kms:GenerateDataKey*` scoped with
    * `kms:EncryptionContext:aws:cloudtrail:arn` and `aws:SourceArn`, and `kms:DescribeKey`);
    * for an imported key, add them to its key policy yourself.
+   *
+   * Refused at synth: an alias, and a key of another account or region than the stack (when
+   * both are literal).
    */
   readonly logsKey: kms.IKey;
 

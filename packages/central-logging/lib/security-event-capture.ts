@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CentralLogShipping } from './central-log-shipping';
 import { LogClass } from './log-class';
+import { requireKeyOfStack } from './private/errors';
 import { LOG_GROUP_NAME, ROLE_NAME, RULE_NAME, TRAIL_NAME, validateName } from './private/resource-names';
 
 import { SecurityEventCaptureProps, TrailScope } from './security-event-capture-props';
@@ -174,6 +175,7 @@ export class SecurityEventCapture extends Construct {
     validateName(this.node.path, 'securityLogGroupName', props.securityLogGroupName, LOG_GROUP_NAME);
     validateName(this.node.path, 'trailLogsRoleName', props.trailLogsRoleName, ROLE_NAME);
     validateName(this.node.path, 'trailName', props.trailName, TRAIL_NAME);
+    requireKeyOfStack(this, 'logsKey', props.logsKey);
     if (props.s3ChangesRuleName !== undefined && props.s3ChangesRuleName === props.iamChangesRuleName) {
       throw new Error(
         `${this.node.path}: iamChangesRuleName: received ${JSON.stringify(props.iamChangesRuleName)}; expected a name other than s3ChangesRuleName (rule names are unique per event bus)`,

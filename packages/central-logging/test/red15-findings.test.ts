@@ -60,29 +60,30 @@ describe('red15 findings: central-logging', () => {
   // need a key of their region: the deploy fails) or of another account (whose owner can disable
   // it: the central log groups and the stream stop accepting records, i.e. the evidence pipeline
   // stops) is accepted without a word, although the ARN is literal and the stack's env concrete.
-  test.failing('R15-11a fails if CentralLogDestination logsKey is a key of another account', () => {
+  test('R15-11a fails if CentralLogDestination logsKey is a key of another account', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:eu-west-1:${OTHER_WORKLOAD_ACCOUNT}:key/${KEY_ID}`);
     expect(() => new CentralLogDestination(stack, 'Central', { senders: SENDERS, logsKey: foreign })).toThrow(/logsKey/);
   });
 
-  test.failing('R15-11b fails if CentralLogDestination logsKey is a key of another region', () => {
+  test('R15-11b fails if CentralLogDestination logsKey is a key of another region', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:us-east-1:${SECURITY_ACCOUNT}:key/${KEY_ID}`);
     expect(() => new CentralLogDestination(stack, 'Central', { senders: SENDERS, logsKey: foreign })).toThrow(/logsKey/);
   });
 
-  test.failing('R15-11c fails if SecurityEventCapture logsKey is a key of another region', () => {
+  test('R15-11c fails if SecurityEventCapture logsKey is a key of another region', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:us-east-1:${WORKLOAD_ACCOUNT}:key/${KEY_ID}`);
     expect(() => new SecurityEventCapture(stack, 'Capture', { trailScope: TrailScope.NONE, logsKey: foreign })).toThrow(/logsKey/);
   });
 
-  test('R15-11 (what is synthesized today): the central audit log group is encrypted with the foreign key', () => {
+  test('R15-11 (fixed): the error names the key, both environments and why', () => {
     const stack = newStack();
     const arn = `arn:aws:kms:us-east-1:${OTHER_WORKLOAD_ACCOUNT}:key/${KEY_ID}`;
-    new CentralLogDestination(stack, 'Central', { senders: SENDERS, logsKey: kms.Key.fromKeyArn(stack, 'Foreign', arn) });
-    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/central/audit', KmsKeyId: arn });
+    expect(() => new CentralLogDestination(stack, 'Central', { senders: SENDERS, logsKey: kms.Key.fromKeyArn(stack, 'Foreign', arn) })).toThrow(
+      `${stack.stackName}/Central: logsKey: received key '${arn}' of account ${OTHER_WORKLOAD_ACCOUNT} region us-east-1; expected a key of the stack's account ${SECURITY_ACCOUNT} and region eu-west-1`,
+    );
   });
 
   // R15-12: a filter pattern on an audit- or security-class log group ships only part of the

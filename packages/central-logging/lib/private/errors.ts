@@ -1,3 +1,6 @@
+import { _kmsKeyChoiceProblem } from '@cdk-guardrails/facts';
+import { Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 
 /**
@@ -18,4 +21,16 @@ export function propError(scope: IConstruct, prop: string, received: string, exp
  */
 export function namedPropError(prefix: string, prop: string, received: string, expected: string, fix?: string): Error {
   return new Error(`${prefix}: ${prop}: received ${received}; expected ${expected}${fix === undefined ? '' : `. ${fix}`}`);
+}
+
+/**
+ * Refuse an alias, and a key of another account or region than the construct's stack (when both
+ * are literal), with the one check of `@cdk-guardrails/facts`: CloudWatch Logs, Kinesis and SQS use
+ * a key of their own region only, and another account's owner can disable its key (the evidence
+ * pipeline then stops) or decide who decrypts.
+ */
+export function requireKeyOfStack(scope: IConstruct, prop: string, key: kms.IKey): void {
+  if (key === undefined) return;
+  const problem = _kmsKeyChoiceProblem(key, Stack.of(scope));
+  if (problem !== undefined) throw propError(scope, prop, problem.received, problem.expected, problem.fix);
 }
