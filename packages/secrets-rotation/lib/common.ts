@@ -7,7 +7,8 @@ export interface RotatingSecretProps {
    * The customer managed key that encrypts the secret (for example the secrets key of
    * `@cdk-guardrails/kms-hierarchy`). Required: the AWS managed key `aws/secretsmanager`
    * is never used. If the key is created in the same stack, the statement Secrets Manager
-   * needs is added to its key policy; for an imported key see the README.
+   * needs is added to its key policy; for an imported key see the README. Refused at synth: an
+   * alias, and a key of another account or region than the stack (when both are literal).
    */
   readonly encryptionKey: kms.IKey;
 

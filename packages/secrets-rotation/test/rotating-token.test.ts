@@ -267,6 +267,14 @@ describe.each<[string, TokenClass, string, number]>([
       );
     });
 
+    test('fails if encryptionKey is an alias of a customer managed key (it can be re-pointed)', () => {
+      const f = fixture();
+      const alias = kms.Alias.fromAliasName(f.stack, 'Alias', 'alias/guardrails/secrets');
+      expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: alias })).toThrow(
+        /^\S+: encryptionKey: received the alias 'alias\/guardrails\/secrets'; expected a customer managed KMS key, not an alias/,
+      );
+    });
+
     test('fails if rotationInterval exceeds the Secrets Manager maximum', () => {
       const f = fixture();
       expect(() => new TokenClass(f.stack, 'Partner', { encryptionKey: f.key, rotationInterval: Duration.days(1200) })).toThrow(

@@ -1,4 +1,4 @@
-import { PolicySizeLimit } from '@cdk-guardrails/facts';
+import { _kmsKeyChoiceProblem, PolicySizeLimit } from '@cdk-guardrails/facts';
 import { Annotations, Arn, ArnFormat, DefaultStackSynthesizer, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,7 +12,8 @@ const SECRET_POLICY_LIMIT = PolicySizeLimit.SECRETS_MANAGER_RESOURCE_POLICY;
 /**
  * Refuse a missing key and the AWS managed key of Secrets Manager (`alias/aws/secretsmanager`):
  * a secret encrypted with an AWS managed key can never be shared across accounts and its
- * key policy cannot be controlled, so these constructs never fall back to it.
+ * key policy cannot be controlled, so these constructs never fall back to it. Refuse an alias, and
+ * a key of another account or region than the stack (when both are literal), too.
  */
 export function requireCustomerManagedKey(scope: Construct, key: kms.IKey | undefined): kms.IKey {
   if (key === undefined || key === null) {
@@ -35,6 +36,12 @@ export function requireCustomerManagedKey(scope: Construct, key: kms.IKey | unde
       'a customer managed key',
       'AWS managed keys (alias/aws/*) cannot be shared across accounts and their key policy cannot be controlled',
     );
+  }
+  // An alias can be re-pointed; a key of another account is governed by its owner (who can disable
+  // it: the secret becomes unreadable); Secrets Manager uses a key of its own region only.
+  const problem = _kmsKeyChoiceProblem(key, Stack.of(scope));
+  if (problem !== undefined) {
+    throw propError(scope, 'encryptionKey', problem.received, problem.expected, problem.fix);
   }
   return key;
 }
