@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { _kmsKeyChoiceProblem } from '@cdk-guardrails/facts';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -78,7 +79,8 @@ export interface EncryptedBackupPlanProps {
   /**
    * The customer managed key of the vault (for example the data key of
    * `@cdk-guardrails/kms-hierarchy`, created with `additionalDataKeyServices: ['backup']` so that
-   * AWS Backup may use it).
+   * AWS Backup may use it). Refused at synth: an alias (the AWS managed `alias/aws/backup` or any
+   * other), and a key of another account or region than the stack (when both are literal).
    */
   readonly encryptionKey: kms.IKey;
 
@@ -193,6 +195,14 @@ export class EncryptedBackupPlan extends Construct {
     super(scope, id);
     if (props === undefined || props.encryptionKey === undefined) {
       throw propError(this, 'encryptionKey', 'undefined', 'a customer managed key of this region, e.g. the data key');
+    }
+    // The vault's key for as long as its recovery points live: not an alias (alias/aws/backup is the
+    // AWS managed key, whose policy nobody controls and which cannot be shared for cross-account
+    // restores; any other alias can be re-pointed), not another account's key (its owner can disable
+    // it: nothing restores), not another region's (AWS Backup uses a key of the vault's region).
+    const keyProblem = _kmsKeyChoiceProblem(props.encryptionKey, Stack.of(this));
+    if (keyProblem !== undefined) {
+      throw propError(this, 'encryptionKey', keyProblem.received, keyProblem.expected, keyProblem.fix);
     }
     const retention = props.retention ?? Duration.days(35);
     validate(this, props, retention);

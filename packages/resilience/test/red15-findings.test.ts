@@ -19,26 +19,27 @@ describe('red15 findings: resilience', () => {
   // policy nobody controls and which cannot be shared for cross-account restores), a key of another
   // account (whose owner can disable it: every recovery point becomes unrestorable) or of another
   // region are synthesized as the vault key.
-  test.failing('R15-16a fails if encryptionKey is the AWS managed key alias/aws/backup', () => {
+  test('R15-16a fails if encryptionKey is the AWS managed key alias/aws/backup', () => {
     const stack = newStack();
     const managed = kms.Alias.fromAliasName(stack, 'Managed', 'alias/aws/backup');
     expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: managed })).toThrow(/encryptionKey/);
   });
 
-  test('R15-16a (what is synthesized today): the vault is encrypted with alias/aws/backup', () => {
+  test('R15-16a (fixed): the error names the AWS managed key', () => {
     const stack = newStack();
-    new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: kms.Alias.fromAliasName(stack, 'Managed', 'alias/aws/backup') });
-    const vault = Object.values(Template.fromStack(stack).findResources('AWS::Backup::BackupVault'))[0] as any;
-    expect(JSON.stringify(vault.Properties.EncryptionKeyArn)).toContain('alias/aws/backup');
+    const managed = kms.Alias.fromAliasName(stack, 'Managed', 'alias/aws/backup');
+    expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: managed })).toThrow(
+      /\/Backup: encryptionKey: received the AWS managed key 'alias\/aws\/backup'; expected a customer managed KMS key, not an alias/,
+    );
   });
 
-  test.failing('R15-16b fails if encryptionKey is a key of another account', () => {
+  test('R15-16b fails if encryptionKey is a key of another account', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/${KEY_ID}`);
     expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: foreign })).toThrow(/encryptionKey/);
   });
 
-  test.failing('R15-16c fails if encryptionKey is a key of another region', () => {
+  test('R15-16c fails if encryptionKey is a key of another region', () => {
     const stack = newStack();
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`);
     expect(() => new EncryptedBackupPlan(stack, 'Backup', { encryptionKey: foreign })).toThrow(/encryptionKey/);
