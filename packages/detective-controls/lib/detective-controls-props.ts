@@ -38,6 +38,7 @@ export interface DetectiveControlsProps {
 
   /**
    * KMS key AWS Config encrypts delivered objects with (also the default encryption of the created bucket).
+   * Refused at synth: an alias, and a key of another account or region than the stack (when both are literal).
    * @default - SSE-S3 on the created bucket; the bucket's own default encryption on a given bucket
    */
   readonly configDeliveryKey?: kms.IKey;

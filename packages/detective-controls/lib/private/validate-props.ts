@@ -1,5 +1,6 @@
 /** The checks DetectiveControls makes on its props before creating anything. */
-import { Token } from 'aws-cdk-lib';
+import { _kmsKeyChoiceProblem } from '@cdk-guardrails/facts';
+import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DetectiveControlsProps } from '../detective-controls-props';
 import { validateGuardDutyProtection } from './detector-properties';
@@ -39,6 +40,13 @@ export function validateProps(scope: IConstruct, props: DetectiveControlsProps):
         );
       }
     }
+  }
+  // The key of the configuration history: not an alias (the bucket policy pins a key ARN, and an
+  // alias can be re-pointed), not another account's key (its owner decides who reads the history
+  // and can disable it: deliveries fail), not another region's (AWS Config's delivery fails).
+  if (props.configDeliveryKey !== undefined) {
+    const problem = _kmsKeyChoiceProblem(props.configDeliveryKey, Stack.of(scope));
+    if (problem !== undefined) throw propError(scope, 'configDeliveryKey', problem.received, problem.expected, problem.fix);
   }
   const prefix = props.configDeliveryPrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix)) {
