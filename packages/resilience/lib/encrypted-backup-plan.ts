@@ -142,7 +142,8 @@ export interface EncryptedBackupPlanProps {
 
   /**
    * ARN of a vault in another region (or, with a vault access policy there, another account) that
-   * receives a copy of each recovery point: restores survive the loss of this region.
+   * receives a copy of each recovery point: restores survive the loss of this region. A vault of
+   * the plan's own account and region fails at synth (when both are literal).
    *
    * @default - no copy
    */
@@ -293,6 +294,24 @@ function validate(scope: Construct, props: EncryptedBackupPlanProps, retention: 
     !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.test(props.copyToVaultArn)
   ) {
     fail('copyToVaultArn', JSON.stringify(props.copyToVaultArn), 'a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)');
+  }
+  // A copy in the plan's own account and region survives neither the loss of the region nor of the
+  // account (red15 R15-17): refused when both sides are literal.
+  const stack = Stack.of(scope);
+  const [, , , copyRegion, copyAccount] = (props.copyToVaultArn ?? '').split(':');
+  if (
+    props.copyToVaultArn !== undefined &&
+    !Token.isUnresolved(props.copyToVaultArn) &&
+    !Token.isUnresolved(stack.region) &&
+    !Token.isUnresolved(stack.account) &&
+    copyRegion === stack.region &&
+    copyAccount === stack.account
+  ) {
+    fail(
+      'copyToVaultArn',
+      `${JSON.stringify(props.copyToVaultArn)}, a vault of the plan's own account ${stack.account} and region ${stack.region}`,
+      'a vault in another region (or, with a vault access policy there, another account), so that restores survive the loss of this one',
+    );
   }
   const lock = props.vaultLock;
   if (lock === undefined) return;

@@ -48,7 +48,28 @@ describe('red15 findings: resilience', () => {
   // R15-17: copyToVaultArn is documented as "a vault in another region ... restores survive the
   // loss of this region"; a vault ARN of the stack's own region is accepted, and the copy then
   // survives nothing of the kind.
-  test.failing("R15-17 fails if copyToVaultArn is a vault of the stack's own region", () => {
+  test('R15-17 control: a vault of another region, or of another account in the same region, receives the copies; the error names the vault', () => {
+    const stack = newStack();
+    for (const [id, arn] of [
+      ['A', `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:copies`],
+      ['B', `arn:aws:backup:${REGION}:${OTHER_ACCOUNT}:backup-vault:copies`],
+    ]) {
+      expect(() => new EncryptedBackupPlan(stack, id, { encryptionKey: new kms.Key(stack, `${id}Key`), copyToVaultArn: arn })).not.toThrow();
+    }
+    expect(
+      () =>
+        new EncryptedBackupPlan(newStack(), 'Backup', {
+          encryptionKey: new kms.Key(stack, 'Key'),
+          copyToVaultArn: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:copies`,
+        }),
+    ).toThrow(
+      new RegExp(
+        `copyToVaultArn: received "arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:copies", a vault of the plan's own account ${ACCOUNT} and region ${REGION}; expected a vault in another region`,
+      ),
+    );
+  });
+
+  test("R15-17 fails if copyToVaultArn is a vault of the stack's own region", () => {
     const stack = newStack();
     expect(
       () =>
