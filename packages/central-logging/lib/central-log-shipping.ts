@@ -55,7 +55,8 @@ export interface ShipLogGroupOptions {
   readonly logClass: LogClass;
 
   /**
-   * Only events that match this pattern are shipped.
+   * Only events that match this pattern are shipped. Not for the audit class: audit log groups are
+   * shipped whole (a pattern for one fails).
    * @default '' (every event)
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
    */
@@ -141,6 +142,17 @@ export class CentralLogShipping extends Construct {
     }
     if (!Object.values(LogClass).includes(options.logClass)) {
       throw propError(this, 'logClass', String(JSON.stringify(options.logClass)), `one of ${Object.values(LogClass).join(', ')}`);
+    }
+    // Audit evidence is shipped whole: a pattern would keep only what it matches in the central store
+    // (red15 R15-12). The security class may be filtered: picking the security events (sign-ins,
+    // denials) out of an application's log group is what it is for.
+    if (options.logClass === LogClass.AUDIT && (options.filterPattern ?? '') !== '') {
+      throw propError(
+        this,
+        'filterPattern',
+        `${JSON.stringify(options.filterPattern)} for the ${options.logClass.toLowerCase()} class`,
+        "'' (every event): audit log groups are shipped whole; filter an app- or security-class group only",
+      );
     }
     const key = logGroup.node.path;
     const previous = this.shipped.get(key);

@@ -88,7 +88,25 @@ describe('red15 findings: central-logging', () => {
 
   // R15-12: a filter pattern on an audit- or security-class log group ships only part of the
   // evidence (for example '{ $.eventName = "nothing" }' ships none of CloudTrail): accepted silently.
-  test.failing('R15-12 fails (or warns) if an audit-class log group is shipped with a filter pattern', () => {
+  test('R15-12 control: an app- or security-class group may be filtered (security events picked out of an app log); the error names the pattern and the class', () => {
+    const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
+    const shipping = new CentralLogShipping(stack, 'Shipping', {
+      destinationArn: CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'eu-west-1', 'guardrails-central-logs'),
+    });
+    shipping.addLogGroup(new logs.LogGroup(stack, 'App', { logGroupName: '/guardrails/app/orders' }), { logClass: LogClass.APP, filterPattern: 'ERROR' });
+    shipping.addLogGroup(new logs.LogGroup(stack, 'Events', { logGroupName: '/guardrails/app/auth' }), {
+      logClass: LogClass.SECURITY,
+      filterPattern: '{ $.event = "sign-in" }',
+    });
+    expect(() =>
+      shipping.addLogGroup(new logs.LogGroup(stack, 'Trail', { logGroupName: '/guardrails/audit/cloudtrail' }), {
+        logClass: LogClass.AUDIT,
+        filterPattern: 'x',
+      }),
+    ).toThrow(/filterPattern: received "x" for the audit class; expected '' \(every event\)/);
+  });
+
+  test('R15-12 fails (or warns) if an audit-class log group is shipped with a filter pattern', () => {
     const stack = newStack('eu-west-1', WORKLOAD_ACCOUNT);
     const shipping = new CentralLogShipping(stack, 'Shipping', {
       destinationArn: CentralLogDestination.arnFor(SECURITY_ACCOUNT, 'eu-west-1', 'guardrails-central-logs'),
