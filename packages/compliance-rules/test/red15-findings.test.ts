@@ -61,6 +61,7 @@ describe('red15 findings: compliance-rules', () => {
       new kms.Key(stack, 'A').addToResourcePolicy(
         new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('222222222222')], actions: ['kms:*'], resources: ['*'] }),
       );
+      // Action '*' to everyone: the attack input the rule must flag (never a policy to copy).
       new kms.Key(stack, 'B').addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'] }));
       expect(findings(stack, 'KmsKeyPolicyAdminOnly').sort()).toEqual(['TestStack/A/Resource', 'TestStack/B/Resource']);
     });

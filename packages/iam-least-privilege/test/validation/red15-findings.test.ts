@@ -104,6 +104,7 @@ describe('red15 findings: iam-least-privilege', () => {
     });
 
     test('the validator flags Action "*", a case-variant or ?* wildcard on "*", and Principal "*" without a condition', () => {
+      // Each document is an attack input the validator must flag (Action '*' included).
       expect(rules(doc({ Effect: 'Allow', Action: '*:*', Resource: '*' }), PolicyKind.MANAGED_POLICY)).toContain(PolicyRule.ALLOW_STAR_ACTION);
       expect(rules(doc({ Effect: 'Allow', Action: 'S3:*', Resource: '*' }), PolicyKind.MANAGED_POLICY)).toContain(PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES);
       expect(rules(doc({ Effect: 'Allow', Action: 's3:?*', Resource: '*' }), PolicyKind.MANAGED_POLICY)).toContain(PolicyRule.WILDCARD_ACTION_ON_ALL_RESOURCES);
