@@ -17,9 +17,10 @@ test('audit evidence: Glacier IR after 90 days, Deep Archive after 365, expired 
 });
 
 test('a short audit retention drops the transitions S3 would refuse (at or after the expiration)', () => {
+  // Outside production: there config refuses an audit retention below the class's 3653 days.
   const raw = JSON.parse(JSON.stringify(config));
-  const short = { ...raw, logging: { ...raw.logging, retentionDays: { ...raw.logging.retentionDays, audit: 180 } } };
-  const [rule] = auditEvidenceLifecycleRules(parseConfig(short, 'prod'));
+  const short = { ...raw, environment: 'dev', logging: { ...raw.logging, retentionDays: { ...raw.logging.retentionDays, audit: 180 } } };
+  const [rule] = auditEvidenceLifecycleRules(parseConfig(short, 'dev'));
   expect(rule.transitions?.map((t) => t.transitionAfter?.toDays())).toEqual([90]);
 });
 
