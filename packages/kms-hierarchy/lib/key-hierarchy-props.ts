@@ -50,7 +50,7 @@ export interface KeyHierarchyProps {
    * cannot be created (KMS policy lockout safety check) nor updated later. Prefer
    * `administratorArns`, which also works for roles created after the key. Not together with
    * `administratorArns`. IAM principals of the stack's account only, named exactly: a wildcard
-   * (`AnyPrincipal`, a `role/*` ARN), another account, a service, federated or organization principal
+   * (`AnyPrincipal`, a `role/*` ARN), another account, an STS session, a service, federated or organization principal
    * fails at synth.
    * @default - the account root, i.e. key administration is delegated to IAM policies of this account
    */

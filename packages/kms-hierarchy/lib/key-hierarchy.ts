@@ -256,12 +256,23 @@ export class KeyHierarchy extends Construct {
     const fragment = grantee.grantPrincipal.policyFragment;
     const services = fragment.principalJson.Service ?? [];
     if (services.length === 0) return;
-    const keys = Object.values(fragment.conditions).flatMap((c) => Object.keys(c as object));
-    if (keys.some((k) => /^aws:Source(Account|Arn|OrgID)$/i.test(k))) return;
+    // Only a condition that pins the source narrows the service (red16 R16-9): a positive operator
+    // (StringEquals, StringLike, ArnEquals, ArnLike; not negated, not IfExists) with literal values
+    // and no wildcard or policy variable.
+    const narrowing = Object.entries(fragment.conditions as Record<string, Record<string, unknown>>).some(
+      ([operator, entries]) =>
+        /^(StringEquals|StringLike|ArnEquals|ArnLike)$/.test(operator) &&
+        Object.entries(entries ?? {}).some(([key, value]) => {
+          if (!/^aws:Source(Account|Arn|OrgID)$/i.test(key)) return false;
+          const values = ([] as unknown[]).concat(value);
+          return values.length > 0 && values.every((v) => (typeof v === 'string' && !Token.isUnresolved(v) ? !/[*?]|\$\{/.test(v) : Token.isUnresolved(v)));
+        }),
+    );
+    if (narrowing) return;
     throw propError(
       this,
       'grantee',
-      `service principal ${services.map((v) => String(Stack.of(this).resolve(v))).join(', ')} for the ${purpose.toLowerCase()} key without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID`,
+      `service principal ${services.map((v) => String(Stack.of(this).resolve(v))).join(', ')} for the ${purpose.toLowerCase()} key without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID pinned (StringEquals, StringLike, ArnEquals or ArnLike, literal values without wildcards)`,
       "the service principal with a condition naming this account or resource, e.g. new iam.ServicePrincipal('sns.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': this.account } }) (if the service sends it to KMS), or the purpose's service list (additional<Purpose>KeyServices, through kms:ViaService)",
       'A service principal alone would let the service use the key for any account',
     );
@@ -422,6 +433,8 @@ function validateAdministratorPrincipals(scope: Construct, principals: iam.IPrin
     for (const value of fragment.principalJson.AWS ?? []) {
       const text = renderedArn(stack.resolve(value));
       if (text.includes('*') || text.includes('?')) throw propError(scope, `administrators[${i}]`, `'${text}'`, expected);
+      // A role session is no administrator: it expires, and its account was not checked (red16 R16-8).
+      if (/^arn:[^:]*:sts::/.test(text)) throw propError(scope, `administrators[${i}]`, `'${text}', an STS session ARN`, expected);
       const account = /^arn:[^:]*:iam::(\d{12}):/.exec(text)?.[1] ?? (/^\d{12}$/.test(text) ? text : undefined);
       if (account !== undefined && !Token.isUnresolved(stack.account) && account !== stack.account) {
         throw propError(scope, `administrators[${i}]`, `'${text}' of account ${account}`, expected);

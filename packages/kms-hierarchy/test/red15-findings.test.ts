@@ -127,7 +127,7 @@ describe('red15 findings: kms-hierarchy', () => {
     const grant = statements.find((st) => JSON.stringify(st.Principal ?? {}).includes('sns.amazonaws.com'));
     expect(grant.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': ACCOUNT } });
     expect(() => new KeyHierarchy(newStack(), 'Keys').grantEncrypt(KeyPurpose.LOGS, new iam.ServicePrincipal('sns.amazonaws.com'))).toThrow(
-      /grantee: received service principal sns\.amazonaws\.com for the logs key without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID; expected the service principal with a condition/,
+      /grantee: received service principal sns\.amazonaws\.com for the logs key without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID pinned \(StringEquals, StringLike, ArnEquals or ArnLike, literal values without wildcards\); expected the service principal with a condition/,
     );
   });
 

@@ -19,18 +19,21 @@ describe('red16 findings: kms-hierarchy', () => {
   // role with that session name. Likewise `arn:aws:sts::<other>:federated-user/<name>`.
   // Fix: compare the account of every ARN (`/^arn:[^:]*:(iam|sts)::(\d{12}):/`), and refuse sts session ARNs
   // outright (a session is not an administrator: name the role): two lines.
-  test.failing('R16-8 fails if administrators names a role session of another account', () => {
+  test('R16-8 fails if administrators names a role session of another account', () => {
     expect(
       () => new KeyHierarchy(newStack(), 'Keys', { administrators: [new iam.ArnPrincipal(`arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/Admin/me`)] }),
     ).toThrow(/administrators\[0\]/);
   });
-  test('R16-8 facts and control: the same role by its IAM ARN is refused; the session ARN lands in the key policy as an administrator', () => {
+  test('R16-8 fixed and control: the same role by its IAM ARN is refused, a session of the own account too (sessions expire); the own role ARN passes', () => {
     expect(() => new KeyHierarchy(newStack(), 'Keys', { administrators: [new iam.ArnPrincipal(`arn:aws:iam::${OTHER_ACCOUNT}:role/Admin`)] })).toThrow(
       /administrators\[0\]/,
     );
+    expect(() => new KeyHierarchy(newStack(), 'Keys', { administrators: [new iam.ArnPrincipal(`arn:aws:sts::${ACCOUNT}:assumed-role/Admin/me`)] })).toThrow(
+      /administrators\[0\]: received 'arn:aws:sts::\d+:assumed-role\/Admin\/me', an STS session ARN/,
+    );
     const stack = newStack();
-    new KeyHierarchy(stack, 'Keys', { administrators: [new iam.ArnPrincipal(`arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/Admin/me`)] });
-    expect(JSON.stringify(resolvedKeyPolicy(stack, 'Data'))).toContain(`arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/Admin/me`);
+    new KeyHierarchy(stack, 'Keys', { administrators: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/Admin`)] });
+    expect(JSON.stringify(resolvedKeyPolicy(stack, 'Data'))).toContain(`arn:aws:iam::${ACCOUNT}:role/Admin`);
   });
 
   // R16-9 LOW-MEDIUM (library). A grant to a service principal needs "aws:SourceAccount, aws:SourceArn or
@@ -40,7 +43,7 @@ describe('red16 findings: kms-hierarchy', () => {
   // Fix: require a narrowing operator (StringEquals, StringLike, ArnEquals, ArnLike, without IfExists) with a fixed
   // value, as iam-least-privilege's public-access.ts `conditionNarrowsPrincipal` judges it (the same function,
   // exported from a private module both packages may use, or a copy): a few lines.
-  test.failing.each([
+  test.each([
     ['StringLike *', { StringLike: { 'aws:SourceAccount': '*' } }],
     ['StringNotEquals another account', { StringNotEquals: { 'aws:SourceAccount': OTHER_ACCOUNT } }],
     ['IfExists', { StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT } }],
@@ -51,12 +54,15 @@ describe('red16 findings: kms-hierarchy', () => {
     expect(() => keys.grantDecrypt(KeyPurpose.DATA, new iam.ServicePrincipal(SNS).withConditions(condition))).toThrow(/aws:SourceAccount/);
   });
 
-  test('R16-9 facts: the grant with StringLike "*" on aws:SourceAccount is accepted and written into the key policy as given', () => {
+  test('R16-9 control: StringEquals, StringLike or ArnLike with a literal value, or a reference, is accepted', () => {
     const stack = newStack();
-    new KeyHierarchy(stack, 'Keys').grantDecrypt(KeyPurpose.DATA, new iam.ServicePrincipal(SNS).withConditions({ StringLike: { 'aws:SourceAccount': '*' } }));
-    const statements: any[] = [].concat(resolvedKeyPolicy(stack, 'Data').Statement);
-    const grant = statements.find((st) => JSON.stringify(st.Principal ?? {}).includes(SNS));
-    expect(grant.Condition).toEqual({ StringLike: { 'aws:SourceAccount': '*' } });
+    const keys = new KeyHierarchy(stack, 'Keys');
+    keys.grantDecrypt(KeyPurpose.DATA, new iam.ServicePrincipal(SNS).withConditions({ StringEquals: { 'aws:SourceAccount': ACCOUNT } }));
+    keys.grantDecrypt(
+      KeyPurpose.SECRETS,
+      new iam.ServicePrincipal(SNS).withConditions({ ArnLike: { 'aws:SourceArn': `arn:aws:sns:eu-west-1:${ACCOUNT}:topic` } }),
+    );
+    keys.grantDecrypt(KeyPurpose.LOGS, new iam.ServicePrincipal(SNS).withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }));
   });
 
   describe('checked and closed', () => {
