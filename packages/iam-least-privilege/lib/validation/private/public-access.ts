@@ -120,7 +120,12 @@ export function conditionNarrowsPrincipal(condition: unknown): boolean {
   return false;
 }
 
-/** Whether an Allow statement is open to every AWS principal (the caller checks the Effect). */
+/**
+ * Whether an Allow statement is open to every AWS principal (the caller checks the Effect). An Allow with
+ * `NotPrincipal` grants every principal it does not name, anonymous ones included (IAM User Guide,
+ * "NotPrincipal"): public too, unless a condition narrows it (red16 R16-5).
+ */
 export function isPublicStatement(statement: Record<string, unknown>): boolean {
-  return isPublicPrincipal(statement.Principal) && !conditionNarrowsPrincipal(statement.Condition);
+  const everyone = isPublicPrincipal(statement.Principal) || statement.NotPrincipal !== undefined;
+  return everyone && !conditionNarrowsPrincipal(statement.Condition);
 }
