@@ -1,6 +1,6 @@
-import { addAccountBaseline, dataKeyServicesForBaseline } from '@cdk-guardrails/app-kit';
+import { addAccountBaseline, dataKeyServicesForBaseline, GuardrailStack } from '@cdk-guardrails/app-kit';
 import { KeyHierarchy } from '@cdk-guardrails/kms-hierarchy';
-import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { GuardrailsConfig, KeyChoices } from '@cdk-guardrails/config';
 import { keySources } from './key-sources';
@@ -23,7 +23,7 @@ export interface KeysStackProps extends StackProps {
  * log groups), and the account baseline next to the data key: EBS encryption by default with it, and,
  * in the home region, S3 Block Public Access of the account.
  */
-export class KeysStack extends Stack {
+export class KeysStack extends GuardrailStack {
   public readonly keys: KeyHierarchy;
 
   constructor(scope: Construct, id: string, props: KeysStackProps) {

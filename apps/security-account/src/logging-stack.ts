@@ -157,7 +157,7 @@ export class LoggingStack extends GuardrailStack {
     // Every role of this stack is guardrail infrastructure (destination, forwarder, flow logs).
     PermissionsBoundary.protectRoles(this);
     // The mapping that feeds the forwarder (its ARN has a random id) and the security groups: SCP
-    // protect-tagged-guardrail-resources finds them by this tag.
+    // protect-tagged-guardrail-resources finds them by this tag (the functions: GuardrailStack).
     Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::Lambda::EventSourceMapping', 'AWS::EC2::SecurityGroup'] });
   }
 

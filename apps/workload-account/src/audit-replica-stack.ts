@@ -1,5 +1,5 @@
 import { MinimumTls } from '@cdk-guardrails/facts';
-import { addAccessLogBucket, allowSseCOf, auditEvidenceLifecycleRules, removalPolicyOf } from '@cdk-guardrails/app-kit';
+import { addAccessLogBucket, allowSseCOf, auditEvidenceLifecycleRules, GuardrailStack, removalPolicyOf } from '@cdk-guardrails/app-kit';
 import {
   auditReplicaBucketName,
   auditReplicationRoleName,
@@ -12,7 +12,7 @@ import {
 } from '@cdk-guardrails/config';
 import { KeyPolicyStatements } from '@cdk-guardrails/kms-hierarchy';
 import { AccessLogBucket, EncryptedBucket, EncryptionMode, ProtectBucketConfiguration, ProtectLogObjects } from '@cdk-guardrails/s3-encryption';
-import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -47,7 +47,7 @@ export function auditReplicaKeyAliasArn(config: GuardrailsConfig, accountId: str
  * The account's workload stacks depend on this stack: S3 refuses a replication rule whose
  * destination bucket does not exist (or lacks versioning, or Object Lock when the source has it).
  */
-export class AuditReplicaStack extends Stack {
+export class AuditReplicaStack extends GuardrailStack {
   public readonly key: kms.Key;
   public readonly bucket: EncryptedBucket;
   /** The target of the replica bucket's server access logs. */

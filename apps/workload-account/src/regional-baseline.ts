@@ -141,7 +141,8 @@ export class WorkloadRegionalBaseline extends GuardrailStack {
     // Every role of this stack is guardrail infrastructure (trail capture, log shipping, flow logs,
     // rotation functions, recorder, backup)...
     PermissionsBoundary.protectRoles(this);
-    // ...and so is every security group (the network's, the hosted rotations'): SCP protect-tagged-guardrail-resources.
+    // ...and so is every security group (the network's, the hosted rotations'): SCP protect-tagged-guardrail-resources
+    // (the functions: GuardrailStack).
     Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::EC2::SecurityGroup'] });
     if (props.captureOnly) return;
 

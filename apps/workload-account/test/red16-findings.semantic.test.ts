@@ -16,6 +16,8 @@
  * the log admin is config's `logAdminRoleName`. R16-5 to R16-7 are in packages/iam-least-privilege/test/red16-findings.test.ts,
  * R16-8 and R16-9 in packages/kms-hierarchy/test/red16-findings.test.ts.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ALLOW_EVERYTHING, evaluate, PolicyJson } from '@cdk-guardrails/policy-test-kit';
 import { Stack } from 'aws-cdk-lib';
 import { HOME, SECURITY, PROD as config, PROD_SCPS as SCPS } from './support/prod-fixture';
@@ -127,13 +129,16 @@ describe('red16 findings', () => {
   // 200 SCP characters with the exemption list, 0 boundary characters (the bounded admin is already held). Cost:
   // the log admin can no longer hot-fix the forwarder; fixes go through the pipeline. Code signing alone does
   // not suffice (configuration and concurrency stay open).
+  // FIXED: the apps tag every function of their guardrail stacks guardrails:protected (the forwarder, the
+  // rotations, the settings functions), and DenyTaggedGuardrailResourceChanges denies the three actions on
+  // tagged functions to all but its administrators: about 95 SCP characters.
   // AWS facts (not verified against AWS here): UpdateFunctionCode needs no iam:PassRole when the role is
   // unchanged; the function runs new code with its existing execution role.
-  test.failing.each(FORWARDER_REWRITES)('R16-1: the log admin of the security account cannot %s on the central forwarder (%s)', async (action) => {
-    expect(await ask(LOG_ADMIN(SECURITY), action, FORWARDER, SECURITY)).toBe('ExplicitlyDenied');
+  test.each(FORWARDER_REWRITES)('R16-1 fixed: the log admin of the security account cannot %s on the central forwarder (%s)', async (action) => {
+    expect(await ask(LOG_ADMIN(SECURITY), action, FORWARDER, SECURITY, { context: PROTECTED })).toBe('ExplicitlyDenied');
   });
-  test.failing('R16-1: the log admin of the security account cannot stop the forwarder and silence its throttle alarm', async () => {
-    const stop = await ask(LOG_ADMIN(SECURITY), 'lambda:PutFunctionConcurrency', FORWARDER, SECURITY);
+  test('R16-1 fixed: the log admin of the security account cannot stop the forwarder and silence its throttle alarm', async () => {
+    const stop = await ask(LOG_ADMIN(SECURITY), 'lambda:PutFunctionConcurrency', FORWARDER, SECURITY, { context: PROTECTED });
     const silence = await ask(LOG_ADMIN(SECURITY), 'cloudwatch:DisableAlarmActions', THROTTLE_ALARM, SECURITY);
     expect([stop, silence]).toContain('ExplicitlyDenied');
   });
@@ -142,6 +147,18 @@ describe('red16 findings', () => {
       (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'guardrails-log-forwarder',
     );
     expect(forwarder.Properties.CodeSigningConfigArn).toBeUndefined();
+    expect(forwarder.Properties.Tags).toContainEqual({ Key: 'guardrails:protected', Value: 'true' });
+    // every function of the prod guardrail stacks carries the tag
+    for (const [stack, t] of stacks) {
+      for (const [id, r] of Object.entries<any>(t.Resources)) {
+        if (r.Type !== 'AWS::Lambda::Function') continue;
+        expect([stack.stackName, id, (r.Properties.Tags ?? []).some((tag: any) => tag.Key === 'guardrails:protected' && tag.Value === 'true')]).toEqual([
+          stack.stackName,
+          id,
+          true,
+        ]);
+      }
+    }
     expect(secLogging.resolve(forwarder.Properties.Role)).toBe(FORWARDER_WRITER);
     expect(JSON.parse(forwarder.Properties.Environment.Variables.CLASSIFICATION_RULES)).toContainEqual({ p: '/guardrails/audit/', c: 'audit' });
     // the same goal, directly: denied to the log admin (R14-5), allowed to the writer role
@@ -150,9 +167,17 @@ describe('red16 findings', () => {
       expect([action, await ask(LOG_ADMIN(SECURITY), action, arn, SECURITY)]).toEqual([action, 'ExplicitlyDenied']);
     }
     expect(await ask(FORWARDER_WRITER, 'logs:PutLogEvents', logGroupArn(SECURITY, '/guardrails/central/audit'), SECURITY)).toBe('Allowed');
-    // today: the log admin rewrites the forwarder; the outsider may not
+    // mutation: without the Lambda actions of the tag statement the log admin rewrites the forwarder again; the
+    // outsider is held either way
+    const unfixed = SCPS.map((d) => ({
+      ...d,
+      Statement: statementsOf(d).map((st) =>
+        st.Sid === 'DenyTaggedGuardrailResourceChanges' ? { ...st, Action: st.Action.filter((a: string) => !/^lambda:(Update|Put)Function/.test(a)) } : st,
+      ),
+    }));
     for (const [action] of FORWARDER_REWRITES) {
-      expect([action, await ask(LOG_ADMIN(SECURITY), action, FORWARDER, SECURITY)]).toEqual([action, 'Allowed']);
+      expect([action, await ask(LOG_ADMIN(SECURITY), action, FORWARDER, SECURITY, { context: PROTECTED, scps: unfixed })]).toEqual([action, 'Allowed']);
+      expect([action, await ask(EXEC(SECURITY), action, FORWARDER, SECURITY, { context: PROTECTED })]).toEqual([action, 'Allowed']);
       expect([action, await ask(OUTSIDER(SECURITY), action, FORWARDER, SECURITY)]).toEqual([action, 'ExplicitlyDenied']);
     }
     expect(await ask(LOG_ADMIN(SECURITY), 'cloudwatch:DisableAlarmActions', THROTTLE_ALARM, SECURITY)).toBe('Allowed');
@@ -215,10 +240,17 @@ describe('red16 findings', () => {
   // an outsider could then start backups and restores with it, which it can already do with a role of its own.
   // AWS fact (checked in the dataset): iam:PassRole authorizes the role with aws:ResourceTag. Not verified: that
   // StartRestoreJob checks PassRole on IamRoleArn (the AWS Backup guide lists it as required).
-  test.failing('R16-3: the operator who restores the data bucket may pass the plan backup role to AWS Backup, as the runbook says', async () => {
-    const context = { ...PROTECTED, 'iam:PassedToService': 'backup.amazonaws.com' };
-    expect(await ask(OUTSIDER(PAYMENTS), 'iam:PassRole', BACKUP_ROLE, PAYMENTS, { context })).toBe('Allowed');
+  // DECIDED (docs, 0 characters): restores run as break-glass or through an execution role; the runbook
+  // (docs/disaster-recovery.md) and the integration test README say so. The alternative exemption was not taken: it
+  // would hand the guardrail backup role (which reads the data bucket) to any administrator's backup or restore job.
+  test('R16-3 decided: the operator outside the exemptions may not pass the plan backup role; break-glass may, and the runbook says to restore as break-glass', async () => {
+    const toBackup = { ...PROTECTED, 'iam:PassedToService': 'backup.amazonaws.com' };
+    expect(await ask(OUTSIDER(PAYMENTS), 'iam:PassRole', BACKUP_ROLE, PAYMENTS, { context: toBackup })).toBe('ExplicitlyDenied');
+    expect(await ask(BREAK_GLASS(PAYMENTS), 'iam:PassRole', BACKUP_ROLE, PAYMENTS, { context: toBackup })).toBe('Allowed');
+    const runbook = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'disaster-recovery.md'), 'utf8');
+    expect(runbook).toMatch(/Run it as break-glass[^.]*: the plan's\s+backup role is tagged `guardrails:protected`/);
   });
+
   test('R16-3 facts and control: the backup role is tagged; break-glass and the execution role may pass it; the alternative fix lets the operator pass it to AWS Backup only', async () => {
     const tags = payHome.template.Resources.BackupRole4CD139C5.Properties.Tags;
     expect(tags).toContainEqual({ Key: 'guardrails:protected', Value: 'true' });
@@ -255,12 +287,20 @@ describe('red16 findings', () => {
   // security class, about one rule per stack.
   // AWS facts (not verified here): StopBackupJob is supported for S3 backup jobs (the API reference lists the
   // resource types it does not support); a stopped job's state is ABORTED.
-  test.failing('R16-4: an outsider of a workload account cannot stop the guardrail backup jobs', async () => {
+  // FIXED: `backup:StopBackupJob` in DenySecurityServiceTampering (SECURITY_FINDING_TAMPER_ACTIONS).
+  test('R16-4 fixed: an outsider of a workload account cannot stop the guardrail backup jobs', async () => {
     expect(await ask(OUTSIDER(PAYMENTS), 'backup:StopBackupJob', '*', PAYMENTS)).toBe('ExplicitlyDenied');
   });
-  test('R16-4 facts, control and mutation: the region setting is denied, the job stop is not (also to the log admin); the fix holds both and keeps the deployers', async () => {
+  test('R16-4 facts, control and mutation: the region setting and the job stop are denied (also to the log admin); without the stop in the statement it is allowed; the deployers keep both', async () => {
     expect(await ask(OUTSIDER(PAYMENTS), 'backup:UpdateRegionSettings', '*', PAYMENTS)).toBe('ExplicitlyDenied');
-    expect(await ask(LOG_ADMIN(PAYMENTS), 'backup:StopBackupJob', '*', PAYMENTS)).toBe('Allowed');
+    expect(await ask(LOG_ADMIN(PAYMENTS), 'backup:StopBackupJob', '*', PAYMENTS)).toBe('ExplicitlyDenied');
+    const unfixed = SCPS.map((d) => ({
+      ...d,
+      Statement: statementsOf(d).map((st) =>
+        st.Sid === 'DenySecurityServiceTampering' ? { ...st, Action: st.Action.filter((a: string) => a !== 'backup:StopBackupJob') } : st,
+      ),
+    }));
+    expect(await ask(LOG_ADMIN(PAYMENTS), 'backup:StopBackupJob', '*', PAYMENTS, { scps: unfixed })).toBe('Allowed');
     expect(config.backup.retentionDays).toBe(35);
     const watchesBackups = stacks.some(([, t]) => JSON.stringify(t.Resources).includes('aws.backup'));
     expect(watchesBackups).toBe(false);

@@ -1,5 +1,6 @@
 /** What every guardrail stack of both apps shares. */
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { PermissionsBoundary } from '@cdk-guardrails/iam-least-privilege';
+import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { rules } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { Acknowledgement, packRuleIds, resourceAt } from './compliance-gate';
@@ -15,6 +16,11 @@ export class GuardrailStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+    // Every function of a guardrail stack is guardrail infrastructure (the central forwarder, which writes
+    // the evidence; the rotations, which hold the credentials; the settings functions): SCP
+    // protect-tagged-guardrail-resources denies changing their code, configuration or concurrency to
+    // all but the deployers and break-glass (red16 R16-1).
+    Tags.of(this).add(PermissionsBoundary.PROTECTED_TAG_KEY, 'true', { includeResourceTypes: ['AWS::Lambda::Function'] });
   }
 
   public get availabilityZones(): string[] {

@@ -110,6 +110,9 @@ export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
   // Opting the region out of a resource type stops the guardrail backups of that type (red14 R14-3);
   // authorizes no resource. The plan and vault are protected by their tag (TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS).
   'backup:UpdateRegionSettings',
+  // ...and stopping a running backup job (no resource either): stopped every day, the guardrail backups
+  // expire without a successor (red16 R16-4). Teams stop their own jobs through the deployers too.
+  'backup:StopBackupJob',
   // Accepting an invitation hands the detector's findings to an administrator account outside.
   'guardduty:Accept*',
   // The services' own roles (GuardDuty, Config, Access Analyzer): AWS usually refuses while in use.
@@ -118,7 +121,7 @@ export const SECURITY_FINDING_TAMPER_ACTIONS: readonly string[] = [
 
 /**
  * Changes to guardrail infrastructure found by its tag (`guardrails:protected=true`) rather than
- * its name: the AWS Backup plan and vault of the guardrail backups; the private functions' network (VPC, subnets, route tables, security groups,
+ * its name: the guardrail functions' code, configuration and concurrency; the AWS Backup plan and vault of the guardrail backups; the private functions' network (VPC, subnets, route tables, security groups,
  * endpoints, flow log), whose deletion or change would blind it (the flow log) or cut or redirect
  * the guardrail functions' traffic (endpoints, routes, security group rules, NACLs); the Lambda
  * event source mappings that feed a guardrail function (their ARNs carry a random id, and
@@ -156,6 +159,12 @@ export const TAGGED_GUARDRAIL_RESOURCE_TAMPER_ACTIONS: readonly string[] = [
   'lambda:DeleteEventSourceMapping',
   'lambda:TagResource',
   'lambda:UntagResource',
+  // The guardrail functions themselves (red16 R16-1: the log admin, exempt from the name-based statement
+  // on `function:guardrails-*`, could replace the central forwarder's code or classification rules and
+  // write any account's evidence as the writer role, or stop it with a concurrency of 0).
+  'lambda:UpdateFunctionCode',
+  'lambda:UpdateFunctionConfiguration',
+  'lambda:PutFunctionConcurrency',
   // The guardrail backups (red14 R14-3): deleting or rewriting the plan and its selections, the vault's
   // access policy, lock and notifications, and re-tagging them (`backup:*agResource` is TagResource and
   // UntagResource; the patterns are pinned in perms.test.ts). Their ARNs carry an id, not a name.
