@@ -409,7 +409,8 @@ export class ServiceControlPolicy {
   /**
    * Deny changing guardrail infrastructure tagged `guardrails:protected=true` in the member
    * accounts to every principal but `administratorArns`: IAM roles (changing, deleting, untagging,
-   * passing; not assuming), the AWS Backup plans and vaults (deleting or rewriting plans, selections
+   * passing; not assuming), Lambda functions (their code, configuration and concurrency), the AWS
+   * Backup plans and vaults (deleting or rewriting plans, selections
    * and vault policies, locks and notifications), the private network (deleting the flow
    * log; deleting or modifying endpoints, security group rules, routes, route table and NACL
    * associations, subnets, the VPC) and the event source mappings that feed the guardrail
@@ -431,7 +432,8 @@ export class ServiceControlPolicy {
     const logStatement = guardrailLogWriterStatement(owner, options);
     return new ServiceControlPolicy({
       name: options.name ?? 'protect-tagged-guardrail-resources',
-      description: 'Deny changing the guardrail network and event source mappings (tagged guardrails:protected) and the default event bus',
+      description:
+        'Deny changing the guardrail roles, functions, backups, network and event source mappings (tagged guardrails:protected) and the default event bus',
       statements: [
         new iam.PolicyStatement({
           sid: 'DenyTaggedGuardrailResourceChanges',
